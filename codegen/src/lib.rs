@@ -461,7 +461,7 @@ pub fn generate_crate(
                     "\n\n",
                     "\n\n//! Generated Alibaba Cloud API crate; the runtime is `alibabacloud-sdk`.\n\n\
                      // Generated code names the runtime as `crate::__private`.\n#[doc(hidden)]\npub use alibabacloud_sdk::__private;\n\
-                     pub use alibabacloud_sdk::{config, credentials, error, paginate, retry, transport, Config, Error, SignatureVersion};\n\n",
+                     pub use alibabacloud_sdk::{config, credentials, error, operation, options, paginate, retry, transport, Config, Error, SignatureVersion};\n\n",
                     1,
                 );
                 files.push(GeneratedFile {

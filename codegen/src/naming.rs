@@ -17,13 +17,53 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers (`r#self` is an error).
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
+/// Mixed-case words that case conversion would split in the middle
+/// (`IPv6` into `i_pv6`), with the spelling that converts as one word.
+/// Each entry is matched as a whole word: after the start, a lowercase
+/// letter, a digit or a separator, and before the end or anything but a
+/// lowercase letter.
+const ACRONYMS: &[(&str, &str)] = &[
+    ("DDoS", "Ddos"),
+    ("IDaaS", "Idaas"),
+    ("IDs", "Ids"),
+    ("IPs", "Ips"),
+    ("IPsec", "Ipsec"),
+    ("IPv4", "Ipv4"),
+    ("IPv6", "Ipv6"),
+    ("QoS", "Qos"),
+];
+
+/// `wire` with the [`ACRONYMS`] respelled, and separators as spaces.
+fn words(wire: &str) -> String {
+    let mut out = String::with_capacity(wire.len());
+    let bytes = wire.as_bytes();
+    let mut i = 0;
+    'scan: while i < bytes.len() {
+        let starts_word = i == 0 || !bytes[i - 1].is_ascii_uppercase();
+        if starts_word {
+            for (acronym, spelling) in ACRONYMS {
+                let end = i + acronym.len();
+                if bytes[i..].starts_with(acronym.as_bytes())
+                    && bytes.get(end).map_or(true, |b| !b.is_ascii_lowercase())
+                {
+                    out.push_str(spelling);
+                    i = end;
+                    continue 'scan;
+                }
+            }
+        }
+        let c = bytes[i] as char;
+        out.push(if c.is_ascii_alphanumeric() { c } else { ' ' });
+        i += 1;
+    }
+    out
+}
+
 /// Splits an acronym-heavy wire name the way a reader would: `DBInstanceId`
-/// is `db_instance_id`, `KVStoreInstance` is `kv_store_instance`.
+/// is `db_instance_id`, `KVStoreInstance` is `kv_store_instance`,
+/// `EnableIPv6` is `enable_ipv6`.
 pub fn snake(wire: &str) -> String {
-    let cleaned: String = wire
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect();
+    let cleaned = words(wire);
     let s = cleaned.to_snake_case();
     if s.is_empty() {
         "value".to_string()
@@ -36,10 +76,7 @@ pub fn snake(wire: &str) -> String {
 
 /// UpperCamelCase type or variant name; separators (`.`, `-`, `_`) vanish.
 pub fn camel(wire: &str) -> String {
-    let cleaned: String = wire
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect();
+    let cleaned = words(wire);
     let s = cleaned.to_upper_camel_case();
     if s.is_empty() {
         "Value".to_string()
@@ -194,6 +231,31 @@ mod tests {
         assert_eq!(camel("InvalidIzNo.NotSupported"), "InvalidIzNoNotSupported");
         assert_eq!(camel("Throttling.User"), "ThrottlingUser");
         assert_eq!(camel("self"), "Self");
+    }
+
+    #[test]
+    fn acronyms_stay_one_word() {
+        assert_eq!(snake("EnableIPv6"), "enable_ipv6");
+        assert_eq!(snake("IPv6Address"), "ipv6_address");
+        assert_eq!(snake("PrivateIPv4"), "private_ipv4");
+        assert_eq!(snake("IDaaSInstanceId"), "idaas_instance_id");
+        assert_eq!(snake("EcQoSConflict"), "ec_qos_conflict");
+        assert_eq!(snake("AntiDDoS"), "anti_ddos");
+        assert_eq!(snake("InstanceIDs"), "instance_ids");
+        assert_eq!(snake("IPsecServer"), "ipsec_server");
+        assert_eq!(camel("InvalidIPv6.NotFound"), "InvalidIpv6NotFound");
+        assert_eq!(camel("IPv6Gateway"), "Ipv6Gateway");
+        // Wire names are not always ASCII; the scan steps over other bytes.
+        assert_eq!(snake("名称IPv6"), "ipv6");
+        // Only whole words: an uppercase letter before, or a lowercase one
+        // after, leaves the name as it was.
+        assert_eq!(snake("VPCIDs"), "vpci_ds");
+        assert_eq!(snake("IPsecond"), "i_psecond");
+        assert_eq!(snake("QoSs"), "qo_ss");
+        // And the old splits still hold.
+        assert_eq!(snake("DBInstanceId"), "db_instance_id");
+        assert_eq!(snake("VSwitchId"), "v_switch_id");
+        assert_eq!(snake("Ipv6Address"), "ipv6_address");
     }
 
     #[test]

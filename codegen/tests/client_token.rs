@@ -57,7 +57,7 @@ fn client_token_operations_are_marked_and_documented() {
     let create = text("create_thing.rs");
     let compact: String = create.split_whitespace().collect();
     assert!(
-        compact.contains(r#"constCLIENT_TOKEN:::std::option::Option<(&'staticstr,rt::params::Location)>=::std::option::Option::Some(("ClientToken",rt::params::Location::Query,));"#),
+        compact.contains(r#"client_token:::std::option::Option::Some(("ClientToken",rt::params::Location::Query,)),"#),
         "{create}"
     );
     assert!(
@@ -65,13 +65,19 @@ fn client_token_operations_are_marked_and_documented() {
         "{create}"
     );
     let delete = text("delete_thing.rs");
-    assert!(!delete.contains("CLIENT_TOKEN"), "{delete}");
+    assert!(
+        delete.contains("client_token: ::std::option::Option::None,"),
+        "{delete}"
+    );
     assert!(!delete.contains("Idempotent"), "{delete}");
     // A token `in: body` is not marked: beside a JSON body it would be lost.
     let put = text("put_thing.rs");
-    assert!(!put.contains("CLIENT_TOKEN"), "{put}");
+    assert!(
+        put.contains("client_token: ::std::option::Option::None,"),
+        "{put}"
+    );
     // Every builder has `customize()`, the one door to per-call options.
     for file in [&create, &delete] {
-        assert!(file.contains("pub fn customize(self) -> rt::options::Customize<"));
+        assert!(file.contains("pub fn customize(self) -> crate::options::Customize<"));
     }
 }

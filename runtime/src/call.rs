@@ -27,7 +27,7 @@
 use crate::__private::client::Client;
 use crate::config::Config;
 use crate::error::{ConfigError, Error, ServiceError};
-use crate::operation::ApiStyle;
+use crate::operation::{ApiStyle, OperationType};
 use crate::options::CallOptions;
 use crate::params::Params;
 use crate::retry::OperationInfo;
@@ -116,7 +116,7 @@ pub struct ApiRequest {
     action: String,
     method: String,
     path: String,
-    operation_type: String,
+    operation_type: OperationType,
     client_token: Option<String>,
     anonymous: bool,
     params: Params,
@@ -141,7 +141,7 @@ impl ApiRequest {
             action,
             method,
             path,
-            operation_type: String::new(),
+            operation_type: OperationType::Unspecified,
             client_token: None,
             anonymous: false,
             params: Params::default(),
@@ -209,10 +209,12 @@ impl ApiRequest {
         self
     }
 
-    /// `read`, `write` or `readAndWrite`, as the API reference says; a
-    /// `read` call is retried after sending (5xx, timeouts), others are not.
-    pub fn operation_type(mut self, operation_type: impl Into<String>) -> Self {
-        self.operation_type = operation_type.into();
+    /// What the operation does, as the API reference says; a
+    /// [`Read`](OperationType::Read) call is retried after sending (5xx,
+    /// timeouts), others are not. Unset, it is
+    /// [`Unspecified`](OperationType::Unspecified), treated as a write.
+    pub fn operation_type(mut self, operation_type: OperationType) -> Self {
+        self.operation_type = operation_type;
         self
     }
 
@@ -259,7 +261,7 @@ impl ApiRequest {
             action: &self.action,
             method: &self.method,
             path: &self.path,
-            operation_type: &self.operation_type,
+            operation_type: self.operation_type,
             anonymous: self.anonymous,
             client_token: self.client_token.is_some(),
         };

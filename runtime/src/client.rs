@@ -7,8 +7,9 @@
 use crate::config::Config;
 use crate::credentials::{Credentials, ProvideCredentials};
 use crate::endpoint::{self, EndpointOverride};
+use crate::error::OperationError;
 use crate::error::{ConfigError, DispatchError, DispatchKind, Error, ServiceError};
-use crate::operation::{Operation, OperationDescriptor, OperationError};
+use crate::operation::{Operation, OperationDescriptor};
 use crate::options::CallOptions;
 use crate::params::{Location, Params};
 use crate::response;
@@ -123,10 +124,10 @@ impl Client {
         }
         let mut params = Params::default();
         request.write_params(&mut params);
-        if let Some((name, location)) = O::CLIENT_TOKEN {
+        if let Some((name, location)) = O::DESCRIPTOR.client_token {
             fill_client_token(&mut params, name, location);
         }
-        let info = OperationInfo::of(O::DESCRIPTOR, O::CLIENT_TOKEN.is_some());
+        let info = OperationInfo::of(O::DESCRIPTOR);
         let raw = self
             .call(&info, params, options)
             .await
@@ -141,12 +142,12 @@ impl Client {
         op: &'static OperationDescriptor,
         params: &Params,
     ) -> Result<HttpResponse, Error<ServiceError>> {
-        self.call(
-            &OperationInfo::of(op, false),
-            params.clone(),
-            &CallOptions::default(),
-        )
-        .await
+        let mut params = params.clone();
+        if let Some((name, location)) = op.client_token {
+            fill_client_token(&mut params, name, location);
+        }
+        self.call(&OperationInfo::of(op), params, &CallOptions::default())
+            .await
     }
 
     /// One call of any operation: options checked, endpoint resolved, then

@@ -322,6 +322,21 @@ pub enum ValidationProblem {
         /// The allowed values.
         allowed: &'static [i64],
     },
+    /// Outside the spec's `minimum`/`maximum`.
+    OutOfRange {
+        /// What was given.
+        value: String,
+        /// The limit it breaks, as the message says it (`at least 1`,
+        /// `below 100`).
+        limit: String,
+    },
+    /// Does not match the spec's `pattern`.
+    PatternMismatch {
+        /// What was given.
+        value: String,
+        /// The regular expression.
+        pattern: &'static str,
+    },
 }
 
 /// A request that breaks a constraint of its spec; nothing was sent.
@@ -388,6 +403,13 @@ impl fmt::Display for ValidationError {
                     allowed.join(", ")
                 )
             }
+            ValidationProblem::OutOfRange { value, limit } => {
+                write!(f, "parameter {p} is {value}; it must be {limit}")
+            }
+            ValidationProblem::PatternMismatch { value, pattern } => write!(
+                f,
+                "parameter {p} is {value:?}; it must match the pattern {pattern}"
+            ),
         }
     }
 }

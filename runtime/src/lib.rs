@@ -20,6 +20,7 @@ pub mod call;
 pub mod config;
 pub mod credentials;
 pub mod error;
+pub mod operation;
 pub mod options;
 pub mod paginate;
 pub mod retry;
@@ -35,7 +36,7 @@ pub mod waiter;
 #[path = "private.rs"]
 pub mod __private;
 
-pub(crate) use __private::{client, endpoint, operation, paging, params, response, signer};
+pub(crate) use __private::{client, endpoint, paging, params, response, signer};
 
 pub use config::{Config, ConfigBuilder, SignatureVersion};
 pub use error::Error;

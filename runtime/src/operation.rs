@@ -1,9 +1,59 @@
-//! What generated code tells the runtime about a product and an operation.
+//! Operations as types: the [`Operation`] trait every generated request
+//! implements, what the spec says an operation does ([`OperationType`]), and
+//! the wrappers for values this SDK version does not know ([`Unhandled`],
+//! [`UnknownValue`]).
+//!
+//! The hidden items here are what generated code tells the runtime about a
+//! product and an operation; they carry no compatibility promise.
 
-use crate::error::{ServiceError, ValidationError};
+use crate::error::{OperationError, ServiceError, ValidationError};
 use crate::params::{Location, Params};
 
+/// What the spec says an operation does, which decides whether it may be
+/// retried after the request may have reached the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperationType {
+    /// Reads only (`read`): safe to repeat.
+    Read,
+    /// Changes something (`write`).
+    Write,
+    /// Reads and changes (`readAndWrite`).
+    ReadAndWrite,
+    /// The spec does not say: treated as a write.
+    Unspecified,
+}
+
+impl OperationType {
+    /// The spec's spelling (`read`, `write`, `readAndWrite`), empty for
+    /// [`Unspecified`](Self::Unspecified).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            OperationType::Read => "read",
+            OperationType::Write => "write",
+            OperationType::ReadAndWrite => "readAndWrite",
+            OperationType::Unspecified => "",
+        }
+    }
+
+    /// Whether repeating it is safe whatever the service did with the first
+    /// attempt: only [`Read`](Self::Read).
+    pub fn is_read(&self) -> bool {
+        matches!(self, OperationType::Read)
+    }
+}
+
+impl std::fmt::Display for OperationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            OperationType::Unspecified => "unspecified",
+            other => other.as_str(),
+        })
+    }
+}
+
 /// How a product's API is called.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ApiStyle {
@@ -14,6 +64,7 @@ pub enum ApiStyle {
 }
 
 /// A product at one API version.
+#[doc(hidden)]
 #[derive(Debug)]
 pub struct ProductDescriptor {
     /// Product code as Alibaba spells it (`R-kvstore`).
@@ -39,6 +90,7 @@ impl ProductDescriptor {
 }
 
 /// An operation's facts from the spec.
+#[doc(hidden)]
 #[derive(Debug)]
 pub struct OperationDescriptor {
     /// The product it belongs to.
@@ -51,8 +103,12 @@ pub struct OperationDescriptor {
     pub path: &'static str,
     /// Accepted authentication kinds (`AK`, `Anonymous`, ...).
     pub auth: &'static [&'static str],
-    /// `read`, `write`, `readAndWrite`, or empty.
-    pub operation_type: &'static str,
+    /// What the spec says it does.
+    pub operation_type: OperationType,
+    /// The wire name and place of its `ClientToken` parameter, when it has
+    /// one: the runtime then fills in a UUID when the caller set none, and
+    /// retries it after sending like a read.
+    pub client_token: Option<(&'static str, Location)>,
     /// RAM action that authorizes it (`kvstore:ModifySecurityGroupConfiguration`).
     pub ram_action: Option<&'static str>,
     /// RAM access level (`update`, `get`, `list`).
@@ -65,11 +121,11 @@ pub struct OperationDescriptor {
 }
 
 impl OperationDescriptor {
-    /// Whether the spec marks it `read`: such operations (and those with a
-    /// `ClientToken`) are retried after the request may have reached the
-    /// server.
+    /// Whether repeating it after the request may have reached the server
+    /// is safe: a `read` operation, or one made idempotent by its
+    /// `ClientToken`.
     pub fn is_idempotent(&self) -> bool {
-        self.operation_type == "read"
+        self.operation_type.is_read() || self.client_token.is_some()
     }
 
     /// The method to send with: POST where allowed (parameters never end up
@@ -88,25 +144,42 @@ impl OperationDescriptor {
     }
 }
 
-/// A request type: generated code implements it for every `XxxRequest`.
-pub trait Operation: Clone + Send + Sync + 'static {
+/// An operation's request type: every generated `XxxRequest` implements it,
+/// and generic code names an operation by it
+/// (`Rule::operation::<DescribeInstancesRequest>()`,
+/// `PaginationStream<DescribeInstancesRequest>`).
+///
+/// Sealed: only generated code implements it, through a hidden supertrait
+/// that carries the wire encoding and may change in any release.
+pub trait Operation: OperationSpec + Clone + Send + Sync + 'static {
     /// The typed success response.
     type Response: serde::de::DeserializeOwned + Send + 'static;
     /// The typed error enum.
     type Error: OperationError;
+
+    /// Operation name (`DescribeInstances`).
+    fn action() -> &'static str {
+        Self::DESCRIPTOR.action
+    }
+
+    /// What the spec says it does.
+    fn operation_type() -> OperationType {
+        Self::DESCRIPTOR.operation_type
+    }
+}
+
+/// What the runtime needs from a request type: its facts, its checks and
+/// its wire encoding. Implemented by generated code only; this is what seals
+/// [`Operation`].
+#[doc(hidden)]
+pub trait OperationSpec {
     /// The operation's facts.
     const DESCRIPTOR: &'static OperationDescriptor;
-    /// The wire name and place of its `ClientToken` parameter, when it has
-    /// one: the runtime then fills in a UUID when the caller set none, and
-    /// retries it after sending like a read.
-    const CLIENT_TOKEN: Option<(&'static str, Location)> = None;
-    /// Checks the spec's constraints (required, maxItems, maxLength, enums).
+    /// Checks the spec's constraints (required, limits, patterns, enums).
     fn validate(&self) -> Result<(), ValidationError>;
     /// Writes the parameters in their wire encoding.
     fn write_params(&self, out: &mut Params);
 }
-
-pub use crate::error::OperationError;
 
 /// The error type of calls that are not a specific operation's (raw calls):
 /// every code is "unhandled".
@@ -128,6 +201,7 @@ pub struct Unhandled(ServiceError);
 
 impl Unhandled {
     /// Wraps the error.
+    #[doc(hidden)]
     pub fn new(error: ServiceError) -> Self {
         Unhandled(error)
     }
@@ -146,6 +220,7 @@ pub struct UnknownValue(String);
 
 impl UnknownValue {
     /// Wraps the value.
+    #[doc(hidden)]
     pub fn new(value: impl Into<String>) -> Self {
         UnknownValue(value.into())
     }

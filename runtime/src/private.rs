@@ -8,8 +8,6 @@ pub mod client;
 pub mod de;
 #[path = "endpoint.rs"]
 pub mod endpoint;
-#[path = "operation.rs"]
-pub mod operation;
 #[path = "paging.rs"]
 pub mod paging;
 #[path = "params.rs"]
@@ -23,6 +21,7 @@ pub mod validate;
 
 pub use crate::config;
 pub use crate::error;
+pub use crate::operation;
 pub use crate::options;
 pub use crate::paginate;
 pub use crate::retry;

@@ -8,7 +8,7 @@
 //! from the client's [`RetryBudget`].
 
 use crate::error::DispatchKind;
-use crate::operation::{ApiStyle, OperationDescriptor};
+use crate::operation::{ApiStyle, OperationDescriptor, OperationType};
 use rand::Rng;
 use std::fmt;
 use std::sync::Mutex;
@@ -212,13 +212,13 @@ pub struct OperationInfo<'a> {
     pub(crate) action: &'a str,
     pub(crate) method: &'a str,
     pub(crate) path: &'a str,
-    pub(crate) operation_type: &'a str,
+    pub(crate) operation_type: OperationType,
     pub(crate) anonymous: bool,
     pub(crate) client_token: bool,
 }
 
 impl<'a> OperationInfo<'a> {
-    pub(crate) fn of(op: &'a OperationDescriptor, client_token: bool) -> Self {
+    pub(crate) fn of(op: &'a OperationDescriptor) -> Self {
         OperationInfo {
             product_name: op.product.name,
             product_code: op.product.code,
@@ -230,7 +230,7 @@ impl<'a> OperationInfo<'a> {
             path: op.path,
             operation_type: op.operation_type,
             anonymous: op.is_anonymous(),
-            client_token,
+            client_token: op.client_token.is_some(),
         }
     }
 
@@ -264,8 +264,8 @@ impl<'a> OperationInfo<'a> {
         self.style == ApiStyle::Roa
     }
 
-    /// `read`, `write`, `readAndWrite` or empty, as the spec says.
-    pub fn operation_type(&self) -> &'a str {
+    /// What the spec (or the generic call) says it does.
+    pub fn operation_type(&self) -> OperationType {
         self.operation_type
     }
 
@@ -277,7 +277,7 @@ impl<'a> OperationInfo<'a> {
     /// Whether repeating it after the request may have arrived is safe: a
     /// `read` operation, or one made idempotent by its `ClientToken`.
     pub fn is_idempotent(&self) -> bool {
-        self.operation_type == "read" || self.client_token
+        self.operation_type.is_read() || self.client_token
     }
 }
 

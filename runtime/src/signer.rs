@@ -309,7 +309,7 @@ mod tests {
             action: "GetLogs",
             method: "GET",
             path,
-            operation_type: "read",
+            operation_type: crate::operation::OperationType::Read,
             anonymous: false,
             client_token: false,
         };

@@ -24,6 +24,10 @@ pub trait Checkable {
     fn as_number(&self) -> Option<i64> {
         None
     }
+    /// The value, for `minimum`/`maximum` (numbers only).
+    fn as_f64(&self) -> Option<f64> {
+        self.as_number().map(|n| n as f64)
+    }
 }
 
 impl<T: Checkable> Checkable for Option<T> {
@@ -41,6 +45,9 @@ impl<T: Checkable> Checkable for Option<T> {
     }
     fn as_number(&self) -> Option<i64> {
         self.as_ref().and_then(Checkable::as_number)
+    }
+    fn as_f64(&self) -> Option<f64> {
+        self.as_ref().and_then(Checkable::as_f64)
     }
 }
 
@@ -83,7 +90,16 @@ macro_rules! always_set {
         }
     )*};
 }
-always_set!(bool, f64, serde_json::Value);
+always_set!(bool, serde_json::Value);
+
+impl Checkable for f64 {
+    fn is_set(&self) -> bool {
+        true
+    }
+    fn as_f64(&self) -> Option<f64> {
+        Some(*self)
+    }
+}
 
 macro_rules! integer {
     ($($t:ty),*) => {$(
@@ -172,6 +188,89 @@ pub fn one_of_number<T: Checkable>(
         _ => Ok(()),
     }
 }
+/// `minimum` (with `exclusiveMinimum` when `exclusive`).
+pub fn minimum<T: Checkable>(
+    name: &'static str,
+    value: &T,
+    limit: f64,
+    exclusive: bool,
+) -> Result<(), ValidationError> {
+    match value.as_f64() {
+        Some(v) if v < limit || (exclusive && v == limit) => {
+            let word = if exclusive { "above" } else { "at least" };
+            Err(out_of_range(name, v, word, limit))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `maximum` (with `exclusiveMaximum` when `exclusive`).
+pub fn maximum<T: Checkable>(
+    name: &'static str,
+    value: &T,
+    limit: f64,
+    exclusive: bool,
+) -> Result<(), ValidationError> {
+    match value.as_f64() {
+        Some(v) if v > limit || (exclusive && v == limit) => {
+            let word = if exclusive { "below" } else { "at most" };
+            Err(out_of_range(name, v, word, limit))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn out_of_range(name: &'static str, value: f64, word: &str, limit: f64) -> ValidationError {
+    // `f64`'s Display prints integers without a fraction (`100`, not `100.0`).
+    ValidationError::new(
+        name,
+        ValidationProblem::OutOfRange {
+            value: value.to_string(),
+            limit: format!("{word} {limit}"),
+        },
+    )
+}
+
+/// `pattern`: the value must match the regular expression. A pattern the
+/// engine cannot compile checks nothing (the service still does), so a
+/// metadata quirk never blocks a call.
+pub fn pattern<T: Checkable>(
+    name: &'static str,
+    value: &T,
+    pattern: &'static str,
+) -> Result<(), ValidationError> {
+    let Some(text) = value.as_text() else {
+        return Ok(());
+    };
+    if compiled(pattern).map_or(true, |re| re.is_match(text)) {
+        Ok(())
+    } else {
+        Err(ValidationError::new(
+            name,
+            ValidationProblem::PatternMismatch {
+                value: text.to_string(),
+                pattern,
+            },
+        ))
+    }
+}
+
+/// Each pattern compiled once per process: the specs hold a handful of
+/// distinct ones, each used by many operations.
+fn compiled(pattern: &'static str) -> Option<regex_lite::Regex> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, Option<regex_lite::Regex>>>> =
+        OnceLock::new();
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    cache
+        .entry(pattern)
+        .or_insert_with(|| regex_lite::Regex::new(pattern).ok())
+        .clone()
+}
 
 #[cfg(test)]
 mod tests {
@@ -204,6 +303,31 @@ mod tests {
             e.to_string().contains("DISK") && e.to_string().contains("INSTANCE"),
             "{e}"
         );
+
+        assert!(minimum("PageSize", &Some(1i32), 1.0, false).is_ok());
+        assert!(minimum("PageSize", &None::<i32>, 1.0, false).is_ok());
+        let e = minimum("PageSize", &Some(0i32), 1.0, false).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "parameter PageSize is 0; it must be at least 1",
+            "{e}"
+        );
+        assert!(maximum("PageSize", &Some(100i64), 100.0, false).is_ok());
+        let e = maximum("PageSize", &Some(1000i64), 100.0, false).unwrap_err();
+        assert!(e.to_string().contains("at most 100"), "{e}");
+        let e = maximum("Ratio", &Some(1.0f64), 1.0, true).unwrap_err();
+        assert!(e.to_string().contains("below 1"), "{e}");
+        assert!(minimum("Ratio", &Some(0.5f64), 0.5, true).is_err());
+        assert!(minimum("Ratio", &Some(0.51f64), 0.5, true).is_ok());
+
+        assert!(pattern("Port", &Some("6379".to_string()), "^\\d+$").is_ok());
+        let e = pattern("Port", &Some("63a".to_string()), "^\\d+$").unwrap_err();
+        assert!(
+            e.to_string().contains("\"63a\"") && e.to_string().contains("^\\d+$"),
+            "{e}"
+        );
+        // A pattern the engine refuses checks nothing.
+        assert!(pattern("X", &Some("a".to_string()), "(").is_ok());
 
         assert!(one_of_number("NodeType", &Some(2i32), &[1, 2]).is_ok());
         let e = one_of_number("NodeType", &Some(3i64), &[1, 2]).unwrap_err();

@@ -40,7 +40,8 @@
 pub use alibabacloud_runtime::test_util;
 #[doc(inline)]
 pub use alibabacloud_runtime::{
-    call, config, credentials, error, options, paginate, retry, telemetry, transport, waiter,
+    call, config, credentials, error, operation, options, paginate, retry, telemetry, transport,
+    waiter,
 };
 
 // Generated and printed by prettyplease, deterministic; rustfmt leaves it alone.

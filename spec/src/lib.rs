@@ -338,7 +338,7 @@ fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Erro
 fn number_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match serde_json::Value::deserialize(d)? {
         serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::String(s) if s.trim().parse::<f64>().is_ok() => {
+        serde_json::Value::String(s) if s.trim().parse::<f64>().is_ok_and(f64::is_finite) => {
             Some(s.trim().to_string())
         }
         _ => None,

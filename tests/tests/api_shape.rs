@@ -170,7 +170,53 @@ async fn invalid_parameters_fail_before_sending() {
     assert!(err.to_string().contains("ResourceType"), "{err}");
     assert!(err.to_string().contains("INSTANCE"), "{err}");
 
-    assert!(transport.requests().is_empty(), "nothing was sent");
+    // `minimum`/`maximum` (PageSize 30 to 200) and `pattern` (`^\d+$`).
+    for (size, limit) in [(10, "at least 30"), (1000, "at most 200")] {
+        let err = c
+            .describe_instance_auto_renewal_attribute()
+            .region_id("cn-hangzhou")
+            .page_size(size)
+            .send()
+            .await
+            .unwrap_err();
+        let Error::Validation(v) = &err else {
+            panic!("expected a validation error, got {err}")
+        };
+        assert_eq!(v.parameter(), "PageSize");
+        assert_eq!(
+            v.problem(),
+            &ValidationProblem::OutOfRange {
+                value: size.to_string(),
+                limit: limit.to_string()
+            }
+        );
+    }
+    c.describe_instance_auto_renewal_attribute()
+        .region_id("cn-hangzhou")
+        .page_size(200)
+        .send()
+        .await
+        .expect("the bound itself is allowed");
+    let err = c
+        .modify_db_instance_connection_string()
+        .db_instance_id("r-1")
+        .current_connection_string("r-1.redis.rds.aliyuncs.com")
+        .ip_type("Public")
+        .port("63a9")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid request: ModifyDBInstanceConnectionString: parameter Port is \"63a9\"; it must match the pattern ^\\d+$"
+    );
+
+    assert_eq!(
+        transport.requests().len(),
+        1,
+        "only the valid call was sent"
+    );
+    transport.captured.lock().unwrap().clear();
 
     // The escape hatch for metadata that lags the service.
     let lenient = Client::new(
@@ -195,13 +241,15 @@ async fn invalid_parameters_fail_before_sending() {
 
 #[test]
 fn descriptor_carries_the_spec_facts() {
-    use alibabacloud_sdk::__private::operation::Operation;
-    let d = <ModifySecurityGroupConfigurationRequest as Operation>::DESCRIPTOR;
+    use alibabacloud_sdk::__private::operation::OperationSpec;
+    use alibabacloud_sdk::operation::OperationType;
+    let d = <ModifySecurityGroupConfigurationRequest as OperationSpec>::DESCRIPTOR;
     assert_eq!(d.action, "ModifySecurityGroupConfiguration");
     assert_eq!(d.product.version, "2015-01-01");
     assert_eq!(d.methods, ["POST", "GET"]);
     assert_eq!(d.auth, ["AK"]);
-    assert_eq!(d.operation_type, "write");
+    assert_eq!(d.operation_type, OperationType::Write);
+    assert!(d.client_token.is_none() && !d.is_idempotent());
     // R-kvstore's metadata has no RAM block, and facts come only from it.
     assert_eq!(d.ram_action, None);
     assert_eq!(d.ram_access_level, None);

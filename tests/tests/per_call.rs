@@ -8,12 +8,13 @@ use alibabacloud_mock::faults::{Fault, FaultPlan, FaultRule};
 use alibabacloud_mock::{MockConfig, MockServer};
 use alibabacloud_sdk::__private::client::Client as RawClient;
 use alibabacloud_sdk::__private::operation::{
-    ApiStyle, Operation, OperationDescriptor, ProductDescriptor,
+    ApiStyle, OperationDescriptor, OperationSpec, ProductDescriptor,
 };
 use alibabacloud_sdk::__private::params::{Location, Params};
 use alibabacloud_sdk::call::ApiClient;
 use alibabacloud_sdk::credentials::Credentials;
 use alibabacloud_sdk::error::{DispatchKind, Error, ServiceError, ValidationError};
+use alibabacloud_sdk::operation::{Operation, OperationType};
 use alibabacloud_sdk::options::CallOptions;
 use alibabacloud_sdk::r_kvstore::Client;
 use alibabacloud_sdk::retry::{RetryBudget, RetryDecision, RetryPolicy};
@@ -418,7 +419,8 @@ static CREATE_THING: OperationDescriptor = OperationDescriptor {
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: OperationType::Write,
+    client_token: Some(("ClientToken", Location::Query)),
     ram_action: None,
     ram_access_level: None,
     deprecated: false,
@@ -433,8 +435,10 @@ struct CreateThing {
 impl Operation for CreateThing {
     type Response = serde_json::Value;
     type Error = ServiceError;
+}
+
+impl OperationSpec for CreateThing {
     const DESCRIPTOR: &'static OperationDescriptor = &CREATE_THING;
-    const CLIENT_TOKEN: Option<(&'static str, Location)> = Some(("ClientToken", Location::Query));
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -448,10 +452,18 @@ impl Operation for CreateThing {
 #[derive(Debug, Clone, Default)]
 struct CreateThingNoToken;
 
+static CREATE_THING_NO_TOKEN: OperationDescriptor = OperationDescriptor {
+    client_token: None,
+    ..CREATE_THING
+};
+
 impl Operation for CreateThingNoToken {
     type Response = serde_json::Value;
     type Error = ServiceError;
-    const DESCRIPTOR: &'static OperationDescriptor = &CREATE_THING;
+}
+
+impl OperationSpec for CreateThingNoToken {
+    const DESCRIPTOR: &'static OperationDescriptor = &CREATE_THING_NO_TOKEN;
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -657,6 +669,43 @@ async fn generic_calls_against_the_mock_sign_retry_and_parse_errors() {
         3,
         "the throttled first attempt was retried"
     );
+}
+
+/// A generic call is retried after sending (a 503) only when it says it is
+/// a read, with the same enum typed operations carry.
+#[tokio::test]
+async fn generic_call_retries_after_sending_only_when_typed_read() {
+    for (operation_type, retried) in [
+        (Some(OperationType::Read), true),
+        (Some(OperationType::Write), false),
+        (None, false),
+    ] {
+        let server = MockServer::start(
+            MockConfig::new().faults(
+                FaultPlan::new().rule(
+                    FaultRule::new(Fault::service_unavailable())
+                        .action("DescribeSecurityIps")
+                        .times(1),
+                ),
+            ),
+        )
+        .await
+        .unwrap();
+        let client = ApiClient::new(base(&server.url()).build().unwrap());
+        let mut call = client
+            .rpc("R-kvstore", "2015-01-01", "DescribeSecurityIps")
+            .query("InstanceId", INSTANCE);
+        if let Some(kind) = operation_type {
+            call = call.operation_type(kind);
+        }
+        let result = call.send().await;
+        assert_eq!(result.is_ok(), retried, "{operation_type:?}: {result:?}");
+        assert_eq!(
+            server.fault_stats().requests_for("DescribeSecurityIps"),
+            if retried { 2 } else { 1 },
+            "{operation_type:?}"
+        );
+    }
 }
 
 #[tokio::test]

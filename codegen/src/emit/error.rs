@@ -17,7 +17,7 @@ pub(crate) fn error_enum(op: &Operation) -> TokenStream {
     let variant_defs = op.errors.iter().map(|v| {
         let docs = doc_attrs(&variant_docs(v));
         let variant = ident(&v.variant);
-        quote! { #docs #variant(rt::error::ServiceError), }
+        quote! { #docs #variant(crate::error::ServiceError), }
     });
     let arms = op.errors.iter().map(|v| {
         let variant = ident(&v.variant);
@@ -42,12 +42,12 @@ pub(crate) fn error_enum(op: &Operation) -> TokenStream {
     };
     // Without table rows the match would have one arm (clippy::match_single_binding).
     let pick = if op.errors.is_empty() {
-        quote!(Self::Unhandled(rt::operation::Unhandled::new(error)))
+        quote!(Self::Unhandled(crate::operation::Unhandled::new(error)))
     } else {
         quote! {
             match error.code() {
                 #(#arms)*
-                _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+                _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
             }
         }
     };
@@ -60,7 +60,7 @@ pub(crate) fn error_enum(op: &Operation) -> TokenStream {
             #(#variant_defs)*
             /// A code this operation's error table does not list.
             #[deprecated(note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`")]
-            Unhandled(rt::operation::Unhandled),
+            Unhandled(crate::operation::Unhandled),
         }
 
         #[allow(deprecated)]
@@ -71,7 +71,7 @@ pub(crate) fn error_enum(op: &Operation) -> TokenStream {
             }
 
             /// Code, message, request id and the other metadata of the error.
-            pub fn service_error(&self) -> &rt::error::ServiceError {
+            pub fn service_error(&self) -> &crate::error::ServiceError {
                 match self {
                     #known
                     Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -82,12 +82,12 @@ pub(crate) fn error_enum(op: &Operation) -> TokenStream {
         }
 
         #[allow(deprecated)]
-        impl rt::error::OperationError for #name {
-            fn from_service_error(error: rt::error::ServiceError) -> Self {
+        impl crate::error::OperationError for #name {
+            fn from_service_error(error: crate::error::ServiceError) -> Self {
                 #pick
             }
 
-            fn service_error(&self) -> &rt::error::ServiceError {
+            fn service_error(&self) -> &crate::error::ServiceError {
                 #name::service_error(self)
             }
         }
@@ -133,18 +133,18 @@ fn error_enum_text(op: &Operation) -> Option<TokenStream> {
     ));
     for v in &op.errors {
         verbatim::push_docs(&mut t, &doc_lines(&variant_docs(v)), "    ")?;
-        t.push_str(&format!("    {}(rt::error::ServiceError),\n", v.variant));
+        t.push_str(&format!("    {}(crate::error::ServiceError),\n", v.variant));
     }
     t.push_str("    /// A code this operation's error table does not list.\n    #[deprecated(\n");
     t.push_str(NOTE_LINE);
     t.push_str(concat!(
         "\n",
         "    )]\n",
-        "    Unhandled(rt::operation::Unhandled),\n",
+        "    Unhandled(crate::operation::Unhandled),\n",
         "}\n",
     ));
     t.push_str(&format!(
-        "#[allow(deprecated)]\nimpl {name} {{\n    /// The error code, as the service sent it.\n    #[inline]\n    pub fn code(&self) -> &str {{\n        self.service_error().code()\n    }}\n    /// Code, message, request id and the other metadata of the error.\n    pub fn service_error(&self) -> &rt::error::ServiceError {{\n        match self {{\n"
+        "#[allow(deprecated)]\nimpl {name} {{\n    /// The error code, as the service sent it.\n    #[inline]\n    pub fn code(&self) -> &str {{\n        self.service_error().code()\n    }}\n    /// Code, message, request id and the other metadata of the error.\n    pub fn service_error(&self) -> &crate::error::ServiceError {{\n        match self {{\n"
     ));
     if !op.errors.is_empty() {
         let alts: Vec<String> = op
@@ -165,10 +165,10 @@ fn error_enum_text(op: &Operation) -> Option<TokenStream> {
     }
     t.push_str("}\n");
     t.push_str(&format!(
-        "#[allow(deprecated)]\nimpl rt::error::OperationError for {name} {{\n    fn from_service_error(error: rt::error::ServiceError) -> Self {{\n"
+        "#[allow(deprecated)]\nimpl crate::error::OperationError for {name} {{\n    fn from_service_error(error: crate::error::ServiceError) -> Self {{\n"
     ));
     if op.errors.is_empty() {
-        t.push_str("        Self::Unhandled(rt::operation::Unhandled::new(error))\n");
+        t.push_str("        Self::Unhandled(crate::operation::Unhandled::new(error))\n");
     } else {
         t.push_str("        match error.code() {\n");
         for v in &op.errors {
@@ -180,11 +180,11 @@ fn error_enum_text(op: &Operation) -> Option<TokenStream> {
             verbatim::alternatives_arm(&mut t, 12, &codes?, &format!("Self::{}(error)", v.variant));
         }
         t.push_str(
-            "            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),\n        }\n",
+            "            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),\n        }\n",
         );
     }
     t.push_str(&format!(
-        "    }}\n    fn service_error(&self) -> &rt::error::ServiceError {{\n        {name}::service_error(self)\n    }}\n}}\nimpl ::std::fmt::Display for {name} {{\n    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{\n        ::std::fmt::Display::fmt(self.service_error(), f)\n    }}\n}}\nimpl ::std::error::Error for {name} {{}}\n"
+        "    }}\n    fn service_error(&self) -> &crate::error::ServiceError {{\n        {name}::service_error(self)\n    }}\n}}\nimpl ::std::fmt::Display for {name} {{\n    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{\n        ::std::fmt::Display::fmt(self.service_error(), f)\n    }}\n}}\nimpl ::std::error::Error for {name} {{}}\n"
     ));
     verbatim::item(t, &[NOTE_LINE])
 }

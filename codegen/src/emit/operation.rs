@@ -1,11 +1,11 @@
 //! One operation's module: descriptor, request, builder, response, error.
 
 use super::error::error_enum;
-use super::request::{paginated, param_struct, request, setter};
+use super::request::{location, paginated, param_struct, request, setter};
 use super::response::{response_enum, response_struct, Serialize, WrapperKeys};
 use super::verbatim::Method;
 use super::{doc_attrs, ident, inner_doc_attrs};
-use crate::ir::{Operation, Product};
+use crate::ir::{Operation, OperationType, Product};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -70,7 +70,24 @@ fn descriptor(op: &Operation) -> TokenStream {
     let methods: Vec<&str> = op.methods.iter().map(|m| m.as_str()).collect();
     let auth: Vec<&str> = op.auth.iter().map(|a| a.as_str()).collect();
     let path = &op.path;
-    let operation_type = op.operation_type.as_str();
+    // A value the generator does not know is treated as a write: never
+    // retried after sending.
+    let operation_type = match op.operation_type {
+        OperationType::Read => quote!(rt::operation::OperationType::Read),
+        OperationType::Write => quote!(rt::operation::OperationType::Write),
+        OperationType::ReadAndWrite => quote!(rt::operation::OperationType::ReadAndWrite),
+        OperationType::Unspecified | OperationType::Other(_) => {
+            quote!(rt::operation::OperationType::Unspecified)
+        }
+    };
+    let client_token = match &op.client_token {
+        Some(token) => {
+            let wire = &token.wire_name;
+            let place = location(token.location);
+            quote!(::std::option::Option::Some((#wire, #place)))
+        }
+        None => quote!(::std::option::Option::None),
+    };
     let ram_action = option_str(op.ram_action.as_deref());
     let ram_access_level = option_str(op.ram_access_level.as_deref());
     let deprecated = op.deprecated;
@@ -84,6 +101,7 @@ fn descriptor(op: &Operation) -> TokenStream {
             path: #path,
             auth: &[#(#auth),*],
             operation_type: #operation_type,
+            client_token: #client_token,
             ram_action: #ram_action,
             ram_access_level: #ram_access_level,
             deprecated: #deprecated,
@@ -122,7 +140,7 @@ fn builder(op: &Operation) -> TokenStream {
         quote! {
             /// The pages of the results, as a stream: each page is one
             /// request, sent when the stream is polled.
-            pub fn into_paginator(self) -> rt::paginate::PaginationStream<#request> {
+            pub fn into_paginator(self) -> crate::paginate::PaginationStream<#request> {
                 rt::paging::stream(self.client, self.request)
             }
         }
@@ -173,7 +191,7 @@ fn builder(op: &Operation) -> TokenStream {
             }
         }
     });
-    let customize_ret = format!("rt::options::Customize<{}>", op.request_type);
+    let customize_ret = format!("crate::options::Customize<{}>", op.request_type);
     let customize = Method {
         docs: &[
             " Per-call options (timeouts, retries, endpoint, headers) for".to_string(),
@@ -184,7 +202,7 @@ fn builder(op: &Operation) -> TokenStream {
         name: "customize",
         params: &["self"],
         ret: &customize_ret,
-        body: &["rt::options::Customize::new(self.client, self.request)".to_string()],
+        body: &["crate::options::Customize::new(self.client, self.request)".to_string()],
     }
     .verbatim()
     .unwrap_or_else(|| {
@@ -192,13 +210,13 @@ fn builder(op: &Operation) -> TokenStream {
             /// Per-call options (timeouts, retries, endpoint, headers) for
             /// this call only; then [`send`](crate::options::Customize::send).
             #deprecated
-            pub fn customize(self) -> rt::options::Customize<#request> {
-                rt::options::Customize::new(self.client, self.request)
+            pub fn customize(self) -> crate::options::Customize<#request> {
+                crate::options::Customize::new(self.client, self.request)
             }
         }
     });
     let send_ret = format!(
-        "::std::result::Result<{}, rt::error::Error<{}>>",
+        "::std::result::Result<{}, crate::error::Error<{}>>",
         op.response_type, op.error_type
     );
     let send = Method {
@@ -219,7 +237,7 @@ fn builder(op: &Operation) -> TokenStream {
             /// Validates, signs and sends the request; returns the typed
             /// response or a typed error.
             #deprecated
-            pub async fn send(self) -> ::std::result::Result<#response, rt::error::Error<#error>> {
+            pub async fn send(self) -> ::std::result::Result<#response, crate::error::Error<#error>> {
                 self.client.execute(self.request).await
             }
         }

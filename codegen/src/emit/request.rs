@@ -30,14 +30,6 @@ pub(crate) fn request(op: &Operation) -> TokenStream {
     } else {
         quote!(out)
     };
-    let client_token = op.client_token.as_ref().map(|t| {
-        let wire = &t.wire_name;
-        let place = location(t.location);
-        quote! {
-            const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> =
-                ::std::option::Option::Some((#wire, #place));
-        }
-    });
     let doc_text = format!(
         "Parameters of `{}`, as its builder [`{}`] sets them.",
         op.name, op.builder_type
@@ -77,13 +69,15 @@ pub(crate) fn request(op: &Operation) -> TokenStream {
     });
     let operation_impl = operation_impl_text(op).unwrap_or_else(|| {
         quote! {
-            impl rt::operation::Operation for #name {
+            impl crate::operation::Operation for #name {
                 type Response = #response;
                 type Error = #error;
-                const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-                #client_token
+            }
 
-                fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+            impl rt::operation::OperationSpec for #name {
+                const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+
+                fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
                     #(#checks)*
                     Ok(())
                 }
@@ -101,16 +95,16 @@ pub(crate) fn request(op: &Operation) -> TokenStream {
     }
 }
 
-/// The `Operation` impl as text (see `verbatim`) in the common case: no
-/// client token, no fixed query, at least one parameter, checks whose
+/// The `Operation` and `OperationSpec` impls as text (see `verbatim`) in the
+/// common case: no fixed query, at least one parameter, checks whose
 /// literals need no escaping.
 fn operation_impl_text(op: &Operation) -> Option<TokenStream> {
-    if op.client_token.is_some() || !op.fixed_query.is_empty() || op.params.is_empty() {
+    if !op.fixed_query.is_empty() || op.params.is_empty() {
         return None;
     }
     let mut text = String::with_capacity(1024 + op.params.len() * 160);
     text.push_str(&format!(
-        "impl rt::operation::Operation for {} {{\n    type Response = {};\n    type Error = {};\n    const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;\n    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {{\n",
+        "impl crate::operation::Operation for {0} {{\n    type Response = {1};\n    type Error = {2};\n}}\nimpl rt::operation::OperationSpec for {0} {{\n    const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;\n    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {{\n",
         op.request_type, op.response_type, op.error_type
     ));
     for p in &op.params {
@@ -118,9 +112,9 @@ fn operation_impl_text(op: &Operation) -> Option<TokenStream> {
         let field = format!("&self.{}", p.ident);
         for check in &p.checks {
             let (callee, extra) = match check {
-                Check::Required => ("rt::validate::required", None),
-                Check::MaxItems(n) => ("rt::validate::max_items", Some(format!("{n}usize"))),
-                Check::MaxLength(n) => ("rt::validate::max_length", Some(format!("{n}usize"))),
+                Check::Required => ("rt::validate::required", vec![]),
+                Check::MaxItems(n) => ("rt::validate::max_items", vec![format!("{n}usize")]),
+                Check::MaxLength(n) => ("rt::validate::max_length", vec![format!("{n}usize")]),
                 Check::OneOf(allowed) => {
                     let values: Option<Vec<String>> = allowed
                         .iter()
@@ -128,10 +122,22 @@ fn operation_impl_text(op: &Operation) -> Option<TokenStream> {
                         .collect();
                     (
                         "rt::validate::one_of",
-                        Some(format!("&[{}]", values?.join(", "))),
+                        vec![format!("&[{}]", values?.join(", "))],
                     )
                 }
                 Check::OneOfNumber(_) => return None,
+                Check::Minimum { limit, exclusive } => (
+                    "rt::validate::minimum",
+                    vec![number_literal(limit), exclusive.to_string()],
+                ),
+                Check::Maximum { limit, exclusive } => (
+                    "rt::validate::maximum",
+                    vec![number_literal(limit), exclusive.to_string()],
+                ),
+                Check::Pattern(pattern) => (
+                    "rt::validate::pattern",
+                    vec![verbatim::string_literal(pattern)?],
+                ),
             };
             let mut args = vec![wire.clone(), field.clone()];
             args.extend(extra);
@@ -174,6 +180,20 @@ pub(crate) fn param_docs(p: &Param) -> String {
         let values: Vec<String> = p.allowed.iter().map(|v| format!("`{v}`")).collect();
         facts.push(format!("one of {}", values.join(", ")));
     }
+    for check in &p.checks {
+        match check {
+            Check::Minimum { limit, exclusive } => facts.push(format!(
+                "{} {limit}",
+                if *exclusive { "above" } else { "at least" }
+            )),
+            Check::Maximum { limit, exclusive } => facts.push(format!(
+                "{} {limit}",
+                if *exclusive { "below" } else { "at most" }
+            )),
+            Check::Pattern(pattern) => facts.push(format!("matches `{pattern}`")),
+            _ => {}
+        }
+    }
     let facts = format!("{}.", facts.join("; "));
     if p.docs.is_empty() {
         facts
@@ -201,8 +221,36 @@ fn validation(p: &Param) -> TokenStream {
         Check::OneOfNumber(allowed) => {
             quote!(rt::validate::one_of_number(#wire, &self.#f, &[#(#allowed),*])?;)
         }
+        Check::Minimum { limit, exclusive } => {
+            let limit = number_tokens(limit);
+            quote!(rt::validate::minimum(#wire, &self.#f, #limit, #exclusive)?;)
+        }
+        Check::Maximum { limit, exclusive } => {
+            let limit = number_tokens(limit);
+            quote!(rt::validate::maximum(#wire, &self.#f, #limit, #exclusive)?;)
+        }
+        Check::Pattern(pattern) => quote!(rt::validate::pattern(#wire, &self.#f, #pattern)?;),
     });
     quote!(#(#checks)*)
+}
+
+/// A spec bound (`"1"`, `"0.5"`) as an `f64` literal (`1.0`, `0.5`): the
+/// runtime compares every numeric parameter as `f64`, exact for the
+/// integers the specs bound.
+fn number_literal(limit: &str) -> String {
+    // The spec model keeps only bounds that parse as finite numbers; this is
+    // how proc-macro2 prints an unsuffixed float, so both paths agree.
+    let text = limit.parse::<f64>().unwrap_or(0.0).to_string();
+    if text.contains('.') {
+        text
+    } else {
+        format!("{text}.0")
+    }
+}
+
+fn number_tokens(limit: &str) -> TokenStream {
+    let literal = proc_macro2::Literal::f64_unsuffixed(limit.parse::<f64>().unwrap_or(0.0));
+    quote!(#literal)
 }
 
 fn location_text(l: Location) -> &'static str {
@@ -216,7 +264,7 @@ fn location_text(l: Location) -> &'static str {
     }
 }
 
-fn location(l: Location) -> TokenStream {
+pub(crate) fn location(l: Location) -> TokenStream {
     match l {
         Location::Query => quote!(rt::params::Location::Query),
         Location::Form => quote!(rt::params::Location::Form),

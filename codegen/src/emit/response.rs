@@ -543,7 +543,7 @@ pub(crate) fn response_enum(e: &EnumType) -> TokenStream {
             #(#variant_docs #variants,)*
             /// A value this version of the SDK does not know.
             #[deprecated(note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`")]
-            Unknown(rt::operation::UnknownValue),
+            Unknown(crate::operation::UnknownValue),
         }
 
         #[allow(deprecated)]
@@ -567,7 +567,7 @@ pub(crate) fn response_enum(e: &EnumType) -> TokenStream {
             #[inline] fn from(value: &str) -> Self {
                 match value {
                     #(#wires => Self::#variants,)*
-                    other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+                    other => Self::Unknown(crate::operation::UnknownValue::new(other)),
                 }
             }
         }
@@ -590,7 +590,7 @@ pub(crate) fn response_enum(e: &EnumType) -> TokenStream {
             #[inline] fn from(value: ::std::string::String) -> Self {
                 match value.as_str() {
                     #(#wires => Self::#variants,)*
-                    _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+                    _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
                 }
             }
         }

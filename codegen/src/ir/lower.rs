@@ -341,7 +341,8 @@ pub(super) fn lower_operation(
             None if is_compound => Encoding::Flat,
             None => Encoding::Plain,
         };
-        param_bases.push(if is_list {
+        // A ROA body that is a list is still one body (`body`, not `bodies`).
+        param_bases.push(if is_list && location != Location::Body {
             plural_snake(&p.name)
         } else {
             snake(&p.name)
@@ -624,6 +625,23 @@ fn param_checks(ty: &Type, schema: &Schema, allowed: &[String]) -> Vec<Check> {
             }
             _ => {}
         }
+    }
+    if matches!(ty, Type::I32 | Type::I64 | Type::F64) {
+        if let Some(limit) = &schema.minimum {
+            checks.push(Check::Minimum {
+                limit: limit.clone(),
+                exclusive: schema.exclusive_minimum == Some(true),
+            });
+        }
+        if let Some(limit) = &schema.maximum {
+            checks.push(Check::Maximum {
+                limit: limit.clone(),
+                exclusive: schema.exclusive_maximum == Some(true),
+            });
+        }
+    }
+    if let (Type::String, Some(pattern)) = (ty, &schema.pattern) {
+        checks.push(Check::Pattern(pattern.clone()));
     }
     checks
 }

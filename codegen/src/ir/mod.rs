@@ -329,6 +329,23 @@ pub enum Check {
     OneOf(Vec<String>),
     /// One of these integers (integer enums).
     OneOfNumber(Vec<i64>),
+    /// At least this number (numeric parameters), or above it when
+    /// `exclusive`; the limit as the spec writes it.
+    Minimum {
+        /// The bound.
+        limit: String,
+        /// Whether the bound itself is out.
+        exclusive: bool,
+    },
+    /// At most this number, or below it when `exclusive`.
+    Maximum {
+        /// The bound.
+        limit: String,
+        /// Whether the bound itself is out.
+        exclusive: bool,
+    },
+    /// The whole value matches this regular expression (strings).
+    Pattern(String),
 }
 
 /// Where a parameter travels.

@@ -1982,9 +1982,9 @@ fn disable_disk_encryption_by_default() {
 }
 
 #[test]
-fn disable_network_interface_qo_s() {
+fn disable_network_interface_qos() {
     crate::check::<
-        alibabacloud_sdk::ecs_20140526::disable_network_interface_qo_s::DisableNetworkInterfaceQoSResponse,
+        alibabacloud_sdk::ecs_20140526::disable_network_interface_qos::DisableNetworkInterfaceQosResponse,
     >(
         "Ecs 2014-05-26 DisableNetworkInterfaceQoS",
         "{\"RequestId\":\"745CEC9F-0DD7-4451-9FE7-8B752F39****\"}",
@@ -2004,9 +2004,9 @@ fn enable_disk_encryption_by_default() {
 }
 
 #[test]
-fn enable_network_interface_qo_s() {
+fn enable_network_interface_qos() {
     crate::check::<
-        alibabacloud_sdk::ecs_20140526::enable_network_interface_qo_s::EnableNetworkInterfaceQoSResponse,
+        alibabacloud_sdk::ecs_20140526::enable_network_interface_qos::EnableNetworkInterfaceQosResponse,
     >(
         "Ecs 2014-05-26 EnableNetworkInterfaceQoS",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",

@@ -68,9 +68,9 @@ fn add_global_acceleration_instance_ip() {
 }
 
 #[test]
-fn add_i_pv6_translator_acl_list_entry() {
+fn add_ipv6_translator_acl_list_entry() {
     crate::check::<
-        alibabacloud_sdk::vpc_20160428::add_i_pv6_translator_acl_list_entry::AddIPv6TranslatorAclListEntryResponse,
+        alibabacloud_sdk::vpc_20160428::add_ipv6_translator_acl_list_entry::AddIpv6TranslatorAclListEntryResponse,
     >(
         "Vpc 2016-04-28 AddIPv6TranslatorAclListEntry",
         "{\"AclEntryId\":\"ipv6transaclentry-bp105jrs****\",\"RequestId\":\"8B2F5262-6B57-43F2-defr345\"}",
@@ -618,9 +618,9 @@ fn create_high_reliable_physical_connection() {
 }
 
 #[test]
-fn create_i_pv6_translator() {
+fn create_ipv6_translator() {
     crate::check::<
-        alibabacloud_sdk::vpc_20160428::create_i_pv6_translator::CreateIPv6TranslatorResponse,
+        alibabacloud_sdk::vpc_20160428::create_ipv6_translator::CreateIpv6TranslatorResponse,
     >(
         "Vpc 2016-04-28 CreateIPv6Translator",
         "{\"Ipv6TranslatorId\":\"ipv6trans-bp1i8ahxut1xxxx\",\"Name\":\"test_nat64gw\",\"OrderId\":202303300940739,\"RequestId\":\"1AE05898-06E5-4782-xxxxx\",\"Spec\":\"small\"}",
@@ -629,9 +629,9 @@ fn create_i_pv6_translator() {
 }
 
 #[test]
-fn create_i_pv6_translator_acl_list() {
+fn create_ipv6_translator_acl_list() {
     crate::check::<
-        alibabacloud_sdk::vpc_20160428::create_i_pv6_translator_acl_list::CreateIPv6TranslatorAclListResponse,
+        alibabacloud_sdk::vpc_20160428::create_ipv6_translator_acl_list::CreateIpv6TranslatorAclListResponse,
     >(
         "Vpc 2016-04-28 CreateIPv6TranslatorAclList",
         "{\"AclId\":\"ipv6transacl-bp1de2xxxx\",\"RequestId\":\"8B2F5262-6B57-43F2-xxxxx\"}",
@@ -640,9 +640,9 @@ fn create_i_pv6_translator_acl_list() {
 }
 
 #[test]
-fn create_i_pv6_translator_entry() {
+fn create_ipv6_translator_entry() {
     crate::check::<
-        alibabacloud_sdk::vpc_20160428::create_i_pv6_translator_entry::CreateIPv6TranslatorEntryResponse,
+        alibabacloud_sdk::vpc_20160428::create_ipv6_translator_entry::CreateIpv6TranslatorEntryResponse,
     >(
         "Vpc 2016-04-28 CreateIPv6TranslatorEntry",
         "{\"Ipv6TranslatorEntryId\":\"ipv6transentry-xxxxxxxx\",\"RequestId\":\"DCE5D25-FFC9-492A-8371-12A4E0EE2E05\"}",
@@ -1256,9 +1256,9 @@ fn delete_ha_vip() {
 }
 
 #[test]
-fn delete_i_pv6_translator() {
+fn delete_ipv6_translator() {
     crate::check::<
-        alibabacloud_sdk::vpc_20160428::delete_i_pv6_translator::DeleteIPv6TranslatorResponse,
+        alibabacloud_sdk::vpc_20160428::delete_ipv6_translator::DeleteIpv6TranslatorResponse,
     >(
         "Vpc 2016-04-28 DeleteIPv6Translator",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
@@ -1267,9 +1267,9 @@ fn delete_i_pv6_translator() {
 }
 
 #[test]
-fn delete_i_pv6_translator_acl_list() {
+fn delete_ipv6_translator_acl_list() {
     crate::check::<
-        alibabacloud_sdk::vpc_20160428::delete_i_pv6_translator_acl_list::DeleteIPv6TranslatorAclListResponse,
+        alibabacloud_sdk::vpc_20160428::delete_ipv6_translator_acl_list::DeleteIpv6TranslatorAclListResponse,
     >(
         "Vpc 2016-04-28 DeleteIPv6TranslatorAclList",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
@@ -1278,9 +1278,9 @@ fn delete_i_pv6_translator_acl_list() {
 }
 
 #[test]
-fn delete_i_pv6_translator_entry() {
+fn delete_ipv6_translator_entry() {
     crate::check::<
-        alibabacloud_sdk::vpc_20160428::delete_i_pv6_translator_entry::DeleteIPv6TranslatorEntryResponse,
+        alibabacloud_sdk::vpc_20160428::delete_ipv6_translator_entry::DeleteIpv6TranslatorEntryResponse,
     >(
         "Vpc 2016-04-28 DeleteIPv6TranslatorEntry",
         "{\"RequestId\":\"8B2F5262-6B57-43F2-xxxxx\"}",
@@ -1960,9 +1960,9 @@ fn describe_high_definition_monitor_log_attribute() {
 }
 
 #[test]
-fn describe_i_pv6_translator_acl_list_attributes() {
+fn describe_ipv6_translator_acl_list_attributes() {
     crate::check::<
-        alibabacloud_sdk::vpc_20160428::describe_i_pv6_translator_acl_list_attributes::DescribeIPv6TranslatorAclListAttributesResponse,
+        alibabacloud_sdk::vpc_20160428::describe_ipv6_translator_acl_list_attributes::DescribeIpv6TranslatorAclListAttributesResponse,
     >(
         "Vpc 2016-04-28 DescribeIPv6TranslatorAclListAttributes",
         "{\"AclEntries\":{\"AclEntry\":[{\"AclEntryComment\":\"client IP\",\"AclEntryId\":\"ipv6transaclentry-bp105jrs****\",\"AclEntryIp\":\"12ab:0:0:XXXX::0102/128\"}]},\"AclId\":\"ipv6transacl-bp1de2****\",\"AclName\":\"acl1\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"TotalCount\":20}",
@@ -1971,9 +1971,9 @@ fn describe_i_pv6_translator_acl_list_attributes() {
 }
 
 #[test]
-fn describe_i_pv6_translator_acl_lists() {
+fn describe_ipv6_translator_acl_lists() {
     crate::check::<
-        alibabacloud_sdk::vpc_20160428::describe_i_pv6_translator_acl_lists::DescribeIPv6TranslatorAclListsResponse,
+        alibabacloud_sdk::vpc_20160428::describe_ipv6_translator_acl_lists::DescribeIpv6TranslatorAclListsResponse,
     >(
         "Vpc 2016-04-28 DescribeIPv6TranslatorAclLists",
         "{\"Ipv6TranslatorAcls\":{\"IPv6TranslatorAcl\":[{\"AclId\":\"ipv6transacl-bp1de2****\",\"AclName\":\"acl1\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"TotalCount\":20}",
@@ -1982,9 +1982,9 @@ fn describe_i_pv6_translator_acl_lists() {
 }
 
 #[test]
-fn describe_i_pv6_translator_entries() {
+fn describe_ipv6_translator_entries() {
     crate::check::<
-        alibabacloud_sdk::vpc_20160428::describe_i_pv6_translator_entries::DescribeIPv6TranslatorEntriesResponse,
+        alibabacloud_sdk::vpc_20160428::describe_ipv6_translator_entries::DescribeIpv6TranslatorEntriesResponse,
     >(
         "Vpc 2016-04-28 DescribeIPv6TranslatorEntries",
         "{\"Ipv6TranslatorEntries\":{\"Ipv6TranslatorEntry\":[{\"AclId\":\"ipv6transacl-bp1de2****\",\"AclStatus\":\"on\",\"AclType\":\"white\",\"AllocateIpv6Addr\":\"2400:3200:1600::XX\",\"AllocateIpv6Port\":80,\"BackendIpv4Addr\":\"47.99.XX.XX\",\"BackendIpv4Port\":\"80\",\"EntryBandwidth\":\"1\",\"EntryDescription\":\"description\",\"EntryName\":\"name\",\"EntryStatus\":\"active\",\"Ipv6TranslatorEntryId\":\"ipv6transentry-bp1g8bhrde****\",\"Ipv6TranslatorId\":\"ipv6trans-bp1858ys****\",\"RegionId\":\"cn-hangzhou\",\"TransProtocol\":\"tcp\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"TotalCount\":1}",
@@ -1993,9 +1993,9 @@ fn describe_i_pv6_translator_entries() {
 }
 
 #[test]
-fn describe_i_pv6_translators() {
+fn describe_ipv6_translators() {
     crate::check::<
-        alibabacloud_sdk::vpc_20160428::describe_i_pv6_translators::DescribeIPv6TranslatorsResponse,
+        alibabacloud_sdk::vpc_20160428::describe_ipv6_translators::DescribeIpv6TranslatorsResponse,
     >(
         "Vpc 2016-04-28 DescribeIPv6Translators",
         "{\"Ipv6Translators\":{\"Ipv6Translator\":[{\"AllocateIpv4Addr\":\"47.99.XX.XX\",\"AllocateIpv6Addr\":\"2400:3200:1600::XXXX\",\"AvailableBandwidth\":\"1\",\"Bandwidth\":1,\"BusinessStatus\":\"Normal\",\"CreateTime\":1537151540000,\"Description\":\"descriptionforinstance\",\"EndTime\":1539792000000,\"Ipv6TranslatorEntryIds\":{\"Ipv6TranslatorEntryId\":[\"[\\\"ipv6transentry-bp1kp5ixtm3001vmn****\\\", \\\"ipv6transentry-bp16dg87v006zwrd6****\\\"]\"]},\"Ipv6TranslatorId\":\"ipv6trans-bp1858ys*****\",\"Name\":\"test\",\"PayType\":\"Prepay\",\"RegionId\":\"cn-hangzhou\",\"Spec\":\"small\",\"Status\":\"active\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"TotalCount\":1}",
@@ -3335,9 +3335,9 @@ fn modify_ha_vip_attribute() {
 }
 
 #[test]
-fn modify_i_pv6_translator_acl_attribute() {
+fn modify_ipv6_translator_acl_attribute() {
     crate::check::<
-        alibabacloud_sdk::vpc_20160428::modify_i_pv6_translator_acl_attribute::ModifyIPv6TranslatorAclAttributeResponse,
+        alibabacloud_sdk::vpc_20160428::modify_ipv6_translator_acl_attribute::ModifyIpv6TranslatorAclAttributeResponse,
     >(
         "Vpc 2016-04-28 ModifyIPv6TranslatorAclAttribute",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
@@ -3346,9 +3346,9 @@ fn modify_i_pv6_translator_acl_attribute() {
 }
 
 #[test]
-fn modify_i_pv6_translator_acl_list_entry() {
+fn modify_ipv6_translator_acl_list_entry() {
     crate::check::<
-        alibabacloud_sdk::vpc_20160428::modify_i_pv6_translator_acl_list_entry::ModifyIPv6TranslatorAclListEntryResponse,
+        alibabacloud_sdk::vpc_20160428::modify_ipv6_translator_acl_list_entry::ModifyIpv6TranslatorAclListEntryResponse,
     >(
         "Vpc 2016-04-28 ModifyIPv6TranslatorAclListEntry",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
@@ -3357,9 +3357,9 @@ fn modify_i_pv6_translator_acl_list_entry() {
 }
 
 #[test]
-fn modify_i_pv6_translator_attribute() {
+fn modify_ipv6_translator_attribute() {
     crate::check::<
-        alibabacloud_sdk::vpc_20160428::modify_i_pv6_translator_attribute::ModifyIPv6TranslatorAttributeResponse,
+        alibabacloud_sdk::vpc_20160428::modify_ipv6_translator_attribute::ModifyIpv6TranslatorAttributeResponse,
     >(
         "Vpc 2016-04-28 ModifyIPv6TranslatorAttribute",
         "{\"RequestId\":\"8B2F5262-6B57-43F2-xxxxx\"}",
@@ -3368,9 +3368,9 @@ fn modify_i_pv6_translator_attribute() {
 }
 
 #[test]
-fn modify_i_pv6_translator_bandwidth() {
+fn modify_ipv6_translator_bandwidth() {
     crate::check::<
-        alibabacloud_sdk::vpc_20160428::modify_i_pv6_translator_bandwidth::ModifyIPv6TranslatorBandwidthResponse,
+        alibabacloud_sdk::vpc_20160428::modify_ipv6_translator_bandwidth::ModifyIpv6TranslatorBandwidthResponse,
     >(
         "Vpc 2016-04-28 ModifyIPv6TranslatorBandwidth",
         "{\"OrderId\":\"202304500950739\",\"RequestId\":\"EF8198EE-8FC9-49C2-A22E-xxxx\"}",
@@ -3379,9 +3379,9 @@ fn modify_i_pv6_translator_bandwidth() {
 }
 
 #[test]
-fn modify_i_pv6_translator_entry() {
+fn modify_ipv6_translator_entry() {
     crate::check::<
-        alibabacloud_sdk::vpc_20160428::modify_i_pv6_translator_entry::ModifyIPv6TranslatorEntryResponse,
+        alibabacloud_sdk::vpc_20160428::modify_ipv6_translator_entry::ModifyIpv6TranslatorEntryResponse,
     >(
         "Vpc 2016-04-28 ModifyIPv6TranslatorEntry",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
@@ -3896,9 +3896,9 @@ fn remove_global_acceleration_instance_ip() {
 }
 
 #[test]
-fn remove_i_pv6_translator_acl_list_entry() {
+fn remove_ipv6_translator_acl_list_entry() {
     crate::check::<
-        alibabacloud_sdk::vpc_20160428::remove_i_pv6_translator_acl_list_entry::RemoveIPv6TranslatorAclListEntryResponse,
+        alibabacloud_sdk::vpc_20160428::remove_ipv6_translator_acl_list_entry::RemoveIpv6TranslatorAclListEntryResponse,
     >(
         "Vpc 2016-04-28 RemoveIPv6TranslatorAclListEntry",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",

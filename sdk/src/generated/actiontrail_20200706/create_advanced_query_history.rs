@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:CreateAdvancedQueryHistory"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CreateAdvancedQueryHistoryRequest {
     pub simple_query: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateAdvancedQueryHistoryRequest {
+impl crate::operation::Operation for CreateAdvancedQueryHistoryRequest {
     type Response = CreateAdvancedQueryHistoryResponse;
     type Error = CreateAdvancedQueryHistoryError;
+}
+
+impl rt::operation::OperationSpec for CreateAdvancedQueryHistoryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SimpleQuery", &self.simple_query)?;
         Ok(())
     }
@@ -90,8 +94,10 @@ impl CreateAdvancedQueryHistoryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateAdvancedQueryHistoryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateAdvancedQueryHistoryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -100,7 +106,7 @@ impl CreateAdvancedQueryHistoryBuilder {
         self,
     ) -> ::std::result::Result<
         CreateAdvancedQueryHistoryResponse,
-        rt::error::Error<CreateAdvancedQueryHistoryError>,
+        crate::error::Error<CreateAdvancedQueryHistoryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -239,7 +245,7 @@ pub enum CreateAdvancedQueryHistoryError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -251,7 +257,7 @@ impl CreateAdvancedQueryHistoryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -259,12 +265,12 @@ impl CreateAdvancedQueryHistoryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateAdvancedQueryHistoryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateAdvancedQueryHistoryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateAdvancedQueryHistoryError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:CreateAdvancedQueryTemplate"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct CreateAdvancedQueryTemplateRequest {
     pub simple_query: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateAdvancedQueryTemplateRequest {
+impl crate::operation::Operation for CreateAdvancedQueryTemplateRequest {
     type Response = CreateAdvancedQueryTemplateResponse;
     type Error = CreateAdvancedQueryTemplateError;
+}
+
+impl rt::operation::OperationSpec for CreateAdvancedQueryTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateSql", &self.template_sql)?;
         rt::validate::required("SimpleQuery", &self.simple_query)?;
         Ok(())
@@ -108,8 +112,8 @@ impl CreateAdvancedQueryTemplateBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateAdvancedQueryTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateAdvancedQueryTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl CreateAdvancedQueryTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         CreateAdvancedQueryTemplateResponse,
-        rt::error::Error<CreateAdvancedQueryTemplateError>,
+        crate::error::Error<CreateAdvancedQueryTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -281,7 +285,7 @@ pub enum CreateAdvancedQueryTemplateError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -293,7 +297,7 @@ impl CreateAdvancedQueryTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -301,12 +305,12 @@ impl CreateAdvancedQueryTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateAdvancedQueryTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateAdvancedQueryTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateAdvancedQueryTemplateError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::Some("actiontrail:CreateDeliveryHistoryJob"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -38,15 +42,14 @@ pub struct CreateDeliveryHistoryJobRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateDeliveryHistoryJobRequest {
+impl crate::operation::Operation for CreateDeliveryHistoryJobRequest {
     type Response = CreateDeliveryHistoryJobResponse;
     type Error = CreateDeliveryHistoryJobError;
+}
+
+impl rt::operation::OperationSpec for CreateDeliveryHistoryJobRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TrailName", &self.trail_name)?;
         Ok(())
     }
@@ -99,8 +102,10 @@ impl CreateDeliveryHistoryJobBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateDeliveryHistoryJobRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateDeliveryHistoryJobRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +114,7 @@ impl CreateDeliveryHistoryJobBuilder {
         self,
     ) -> ::std::result::Result<
         CreateDeliveryHistoryJobResponse,
-        rt::error::Error<CreateDeliveryHistoryJobError>,
+        crate::error::Error<CreateDeliveryHistoryJobError>,
     > {
         self.client.execute(self.request).await
     }
@@ -203,12 +208,12 @@ impl ::serde::Serialize for CreateDeliveryHistoryJobResponse {
 #[non_exhaustive]
 pub enum CreateDeliveryHistoryJobError {
     /// `TrailNotFoundException` (HTTP 404).
-    TrailNotFoundException(rt::error::ServiceError),
+    TrailNotFoundException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -220,7 +225,7 @@ impl CreateDeliveryHistoryJobError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::TrailNotFoundException(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -235,15 +240,15 @@ impl CreateDeliveryHistoryJobError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDeliveryHistoryJobError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDeliveryHistoryJobError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "TrailNotFoundException" => Self::TrailNotFoundException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDeliveryHistoryJobError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:CreateTrail"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -72,11 +73,14 @@ pub struct CreateTrailRequest {
     pub max_compute_write_role_arn: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateTrailRequest {
+impl crate::operation::Operation for CreateTrailRequest {
     type Response = CreateTrailResponse;
     type Error = CreateTrailError;
+}
+
+impl rt::operation::OperationSpec for CreateTrailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Name", &self.name)?;
         Ok(())
     }
@@ -247,15 +251,18 @@ impl CreateTrailBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateTrailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateTrailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CreateTrailResponse, rt::error::Error<CreateTrailError>> {
+    ) -> ::std::result::Result<
+        CreateTrailResponse,
+        crate::error::Error<CreateTrailError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -571,36 +578,36 @@ impl ::serde::Serialize for CreateTrailResponse {
 #[non_exhaustive]
 pub enum CreateTrailError {
     /// `BucketDoesNotExistException` (HTTP 404).
-    BucketDoesNotExistException(rt::error::ServiceError),
+    BucketDoesNotExistException(crate::error::ServiceError),
     /// `InsufficientBucketPolicyException` (HTTP 403).
-    InsufficientBucketPolicyException(rt::error::ServiceError),
+    InsufficientBucketPolicyException(crate::error::ServiceError),
     /// `InsufficientSlsPolicyException` (HTTP 403).
-    InsufficientSlsPolicyException(rt::error::ServiceError),
+    InsufficientSlsPolicyException(crate::error::ServiceError),
     /// `InvalidDeliveryConfigurationException` (HTTP 400).
-    InvalidDeliveryConfigurationException(rt::error::ServiceError),
+    InvalidDeliveryConfigurationException(crate::error::ServiceError),
     /// `InvalidPrefixException` (HTTP 400).
-    InvalidPrefixException(rt::error::ServiceError),
+    InvalidPrefixException(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// `InvalidTrailNameException` (HTTP 400).
-    InvalidTrailNameException(rt::error::ServiceError),
+    InvalidTrailNameException(crate::error::ServiceError),
     /// `MaximumNumberOfOrganizationTrailExceeded` (HTTP 400).
-    MaximumNumberOfOrganizationTrailExceeded(rt::error::ServiceError),
+    MaximumNumberOfOrganizationTrailExceeded(crate::error::ServiceError),
     /// `MaximumNumberOfTrailsExceededException` (HTTP 403).
-    MaximumNumberOfTrailsExceededException(rt::error::ServiceError),
+    MaximumNumberOfTrailsExceededException(crate::error::ServiceError),
     /// `NotAllowCreateOrganizationTrail` (HTTP 400).
-    NotAllowCreateOrganizationTrail(rt::error::ServiceError),
+    NotAllowCreateOrganizationTrail(crate::error::ServiceError),
     /// `RepeatOssBucket` (HTTP 400).
-    RepeatOssBucket(rt::error::ServiceError),
+    RepeatOssBucket(crate::error::ServiceError),
     /// `SlsProjectDoesNotExistException` (HTTP 400).
-    SlsProjectDoesNotExistException(rt::error::ServiceError),
+    SlsProjectDoesNotExistException(crate::error::ServiceError),
     /// `TrailAlreadyExistsException` (HTTP 400).
-    TrailAlreadyExistsException(rt::error::ServiceError),
+    TrailAlreadyExistsException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -612,7 +619,7 @@ impl CreateTrailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BucketDoesNotExistException(error)
             | Self::InsufficientBucketPolicyException(error)
@@ -711,8 +718,8 @@ impl CreateTrailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateTrailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateTrailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BucketDoesNotExistException" => Self::BucketDoesNotExistException(error),
             "InsufficientBucketPolicyException" => {
@@ -741,11 +748,11 @@ impl rt::error::OperationError for CreateTrailError {
                 Self::SlsProjectDoesNotExistException(error)
             }
             "TrailAlreadyExistsException" => Self::TrailAlreadyExistsException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateTrailError::service_error(self)
     }
 }

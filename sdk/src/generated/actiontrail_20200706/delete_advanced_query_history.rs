@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:DeleteAdvancedQueryHistory"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteAdvancedQueryHistoryRequest {
     pub query_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAdvancedQueryHistoryRequest {
+impl crate::operation::Operation for DeleteAdvancedQueryHistoryRequest {
     type Response = DeleteAdvancedQueryHistoryResponse;
     type Error = DeleteAdvancedQueryHistoryError;
+}
+
+impl rt::operation::OperationSpec for DeleteAdvancedQueryHistoryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("QueryId", &self.query_id)?;
         Ok(())
     }
@@ -78,8 +82,10 @@ impl DeleteAdvancedQueryHistoryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAdvancedQueryHistoryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteAdvancedQueryHistoryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +94,7 @@ impl DeleteAdvancedQueryHistoryBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAdvancedQueryHistoryResponse,
-        rt::error::Error<DeleteAdvancedQueryHistoryError>,
+        crate::error::Error<DeleteAdvancedQueryHistoryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -167,7 +173,7 @@ pub enum DeleteAdvancedQueryHistoryError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -179,7 +185,7 @@ impl DeleteAdvancedQueryHistoryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -187,12 +193,12 @@ impl DeleteAdvancedQueryHistoryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAdvancedQueryHistoryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteAdvancedQueryHistoryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAdvancedQueryHistoryError::service_error(self)
     }
 }

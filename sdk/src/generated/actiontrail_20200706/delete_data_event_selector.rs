@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:DeleteDataEventSelector"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteDataEventSelectorRequest {
     pub trail_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteDataEventSelectorRequest {
+impl crate::operation::Operation for DeleteDataEventSelectorRequest {
     type Response = DeleteDataEventSelectorResponse;
     type Error = DeleteDataEventSelectorError;
+}
+
+impl rt::operation::OperationSpec for DeleteDataEventSelectorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TrailName", &self.trail_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DeleteDataEventSelectorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDataEventSelectorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteDataEventSelectorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DeleteDataEventSelectorBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDataEventSelectorResponse,
-        rt::error::Error<DeleteDataEventSelectorError>,
+        crate::error::Error<DeleteDataEventSelectorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -167,7 +171,7 @@ pub enum DeleteDataEventSelectorError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -179,7 +183,7 @@ impl DeleteDataEventSelectorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -187,12 +191,12 @@ impl DeleteDataEventSelectorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDataEventSelectorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteDataEventSelectorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDataEventSelectorError::service_error(self)
     }
 }

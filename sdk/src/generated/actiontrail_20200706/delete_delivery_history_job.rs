@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:DeleteDeliveryHistoryJob"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -28,16 +29,21 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct DeleteDeliveryHistoryJobRequest {
     /// Example: `16602`
     ///
-    /// Wire name `JobId`; required.
+    /// Wire name `JobId`; required; at least 0; at most 2147483647.
     pub job_id: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DeleteDeliveryHistoryJobRequest {
+impl crate::operation::Operation for DeleteDeliveryHistoryJobRequest {
     type Response = DeleteDeliveryHistoryJobResponse;
     type Error = DeleteDeliveryHistoryJobError;
+}
+
+impl rt::operation::OperationSpec for DeleteDeliveryHistoryJobRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("JobId", &self.job_id)?;
+        rt::validate::minimum("JobId", &self.job_id, 0.0, false)?;
+        rt::validate::maximum("JobId", &self.job_id, 2147483647.0, false)?;
         Ok(())
     }
 
@@ -75,8 +81,10 @@ impl DeleteDeliveryHistoryJobBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDeliveryHistoryJobRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteDeliveryHistoryJobRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -85,7 +93,7 @@ impl DeleteDeliveryHistoryJobBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDeliveryHistoryJobResponse,
-        rt::error::Error<DeleteDeliveryHistoryJobError>,
+        crate::error::Error<DeleteDeliveryHistoryJobError>,
     > {
         self.client.execute(self.request).await
     }
@@ -161,12 +169,12 @@ impl ::serde::Serialize for DeleteDeliveryHistoryJobResponse {
 #[non_exhaustive]
 pub enum DeleteDeliveryHistoryJobError {
     /// `ServiceUnavailable` (HTTP 503).
-    ServiceUnavailable(rt::error::ServiceError),
+    ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -178,7 +186,7 @@ impl DeleteDeliveryHistoryJobError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ServiceUnavailable(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -193,15 +201,15 @@ impl DeleteDeliveryHistoryJobError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDeliveryHistoryJobError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteDeliveryHistoryJobError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDeliveryHistoryJobError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:DeleteTrail"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteTrailRequest {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteTrailRequest {
+impl crate::operation::Operation for DeleteTrailRequest {
     type Response = DeleteTrailResponse;
     type Error = DeleteTrailError;
+}
+
+impl rt::operation::OperationSpec for DeleteTrailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Name", &self.name)?;
         Ok(())
     }
@@ -78,15 +82,18 @@ impl DeleteTrailBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteTrailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteTrailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DeleteTrailResponse, rt::error::Error<DeleteTrailError>> {
+    ) -> ::std::result::Result<
+        DeleteTrailResponse,
+        crate::error::Error<DeleteTrailError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -161,12 +168,12 @@ impl ::serde::Serialize for DeleteTrailResponse {
 #[non_exhaustive]
 pub enum DeleteTrailError {
     /// `TrailNotFoundException` (HTTP 404).
-    TrailNotFoundException(rt::error::ServiceError),
+    TrailNotFoundException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -178,7 +185,7 @@ impl DeleteTrailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::TrailNotFoundException(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -193,15 +200,15 @@ impl DeleteTrailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteTrailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteTrailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "TrailNotFoundException" => Self::TrailNotFoundException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteTrailError::service_error(self)
     }
 }

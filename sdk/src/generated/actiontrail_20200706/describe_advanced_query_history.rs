@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:DescribeAdvancedQueryHistory"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAdvancedQueryHistoryRequest {}
-impl rt::operation::Operation for DescribeAdvancedQueryHistoryRequest {
+impl crate::operation::Operation for DescribeAdvancedQueryHistoryRequest {
     type Response = DescribeAdvancedQueryHistoryResponse;
     type Error = DescribeAdvancedQueryHistoryError;
+}
+
+impl rt::operation::OperationSpec for DescribeAdvancedQueryHistoryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -61,8 +65,8 @@ impl DescribeAdvancedQueryHistoryBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeAdvancedQueryHistoryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeAdvancedQueryHistoryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -71,7 +75,7 @@ impl DescribeAdvancedQueryHistoryBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAdvancedQueryHistoryResponse,
-        rt::error::Error<DescribeAdvancedQueryHistoryError>,
+        crate::error::Error<DescribeAdvancedQueryHistoryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -290,7 +294,7 @@ pub enum DescribeAdvancedQueryHistoryError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -302,7 +306,7 @@ impl DescribeAdvancedQueryHistoryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -310,12 +314,12 @@ impl DescribeAdvancedQueryHistoryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAdvancedQueryHistoryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeAdvancedQueryHistoryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAdvancedQueryHistoryError::service_error(self)
     }
 }

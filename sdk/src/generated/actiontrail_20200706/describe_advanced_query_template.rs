@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:DescribeAdvancedQueryTemplate"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeAdvancedQueryTemplateRequest {
     pub page_size: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeAdvancedQueryTemplateRequest {
+impl crate::operation::Operation for DescribeAdvancedQueryTemplateRequest {
     type Response = DescribeAdvancedQueryTemplateResponse;
     type Error = DescribeAdvancedQueryTemplateError;
+}
+
+impl rt::operation::OperationSpec for DescribeAdvancedQueryTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -103,8 +107,8 @@ impl DescribeAdvancedQueryTemplateBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeAdvancedQueryTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeAdvancedQueryTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -113,7 +117,7 @@ impl DescribeAdvancedQueryTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAdvancedQueryTemplateResponse,
-        rt::error::Error<DescribeAdvancedQueryTemplateError>,
+        crate::error::Error<DescribeAdvancedQueryTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -448,7 +452,7 @@ pub enum DescribeAdvancedQueryTemplateError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -460,7 +464,7 @@ impl DescribeAdvancedQueryTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -468,12 +472,12 @@ impl DescribeAdvancedQueryTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAdvancedQueryTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeAdvancedQueryTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAdvancedQueryTemplateError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some(
         "actiontrail:DescribeResourceLifeCycleEvents",
     ),
@@ -38,11 +39,14 @@ pub struct DescribeResourceLifeCycleEventsRequest {
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeResourceLifeCycleEventsRequest {
+impl crate::operation::Operation for DescribeResourceLifeCycleEventsRequest {
     type Response = DescribeResourceLifeCycleEventsResponse;
     type Error = DescribeResourceLifeCycleEventsError;
+}
+
+impl rt::operation::OperationSpec for DescribeResourceLifeCycleEventsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -96,8 +100,8 @@ impl DescribeResourceLifeCycleEventsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeResourceLifeCycleEventsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeResourceLifeCycleEventsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl DescribeResourceLifeCycleEventsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeResourceLifeCycleEventsResponse,
-        rt::error::Error<DescribeResourceLifeCycleEventsError>,
+        crate::error::Error<DescribeResourceLifeCycleEventsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -206,7 +210,7 @@ pub enum DescribeResourceLifeCycleEventsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -218,7 +222,7 @@ impl DescribeResourceLifeCycleEventsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -226,12 +230,12 @@ impl DescribeResourceLifeCycleEventsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeResourceLifeCycleEventsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeResourceLifeCycleEventsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeResourceLifeCycleEventsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:DescribeSearchTemplates"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeSearchTemplatesRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeSearchTemplatesRequest {
+impl crate::operation::Operation for DescribeSearchTemplatesRequest {
     type Response = DescribeSearchTemplatesResponse;
     type Error = DescribeSearchTemplatesError;
+}
+
+impl rt::operation::OperationSpec for DescribeSearchTemplatesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SceneId", &self.scene_id)?;
         Ok(())
     }
@@ -102,8 +106,8 @@ impl DescribeSearchTemplatesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSearchTemplatesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeSearchTemplatesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -112,7 +116,7 @@ impl DescribeSearchTemplatesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSearchTemplatesResponse,
-        rt::error::Error<DescribeSearchTemplatesError>,
+        crate::error::Error<DescribeSearchTemplatesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -475,7 +479,7 @@ pub enum DescribeSearchTemplatesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -487,7 +491,7 @@ impl DescribeSearchTemplatesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -495,12 +499,12 @@ impl DescribeSearchTemplatesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSearchTemplatesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeSearchTemplatesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSearchTemplatesError::service_error(self)
     }
 }

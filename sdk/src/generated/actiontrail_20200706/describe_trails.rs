@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:DescribeTrails"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeTrailsRequest {
     pub include_organization_trail: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeTrailsRequest {
+impl crate::operation::Operation for DescribeTrailsRequest {
     type Response = DescribeTrailsResponse;
     type Error = DescribeTrailsError;
+}
+
+impl rt::operation::OperationSpec for DescribeTrailsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -109,8 +113,8 @@ impl DescribeTrailsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeTrailsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeTrailsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl DescribeTrailsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeTrailsResponse,
-        rt::error::Error<DescribeTrailsError>,
+        crate::error::Error<DescribeTrailsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -708,14 +712,14 @@ impl ::serde::Serialize for TrailList {
 #[non_exhaustive]
 pub enum DescribeTrailsError {
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// `InvalidTrailNameException` (HTTP 400).
-    InvalidTrailNameException(rt::error::ServiceError),
+    InvalidTrailNameException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -727,7 +731,7 @@ impl DescribeTrailsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidQueryParameter(error)
             | Self::InvalidTrailNameException(error) => error,
@@ -749,16 +753,16 @@ impl DescribeTrailsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeTrailsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeTrailsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidQueryParameter" => Self::InvalidQueryParameter(error),
             "InvalidTrailNameException" => Self::InvalidTrailNameException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeTrailsError::service_error(self)
     }
 }

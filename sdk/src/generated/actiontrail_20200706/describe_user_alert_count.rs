@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:DescribeUserAlertCount"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeUserAlertCountRequest {
     pub end_date: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeUserAlertCountRequest {
+impl crate::operation::Operation for DescribeUserAlertCountRequest {
     type Response = DescribeUserAlertCountResponse;
     type Error = DescribeUserAlertCountError;
+}
+
+impl rt::operation::OperationSpec for DescribeUserAlertCountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -92,8 +96,8 @@ impl DescribeUserAlertCountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeUserAlertCountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeUserAlertCountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -102,7 +106,7 @@ impl DescribeUserAlertCountBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeUserAlertCountResponse,
-        rt::error::Error<DescribeUserAlertCountError>,
+        crate::error::Error<DescribeUserAlertCountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -272,16 +276,16 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum DescribeUserAlertCountError {
     /// `IncompleteSignature` (HTTP 400).
-    IncompleteSignature(rt::error::ServiceError),
+    IncompleteSignature(crate::error::ServiceError),
     /// `InvalidParameterCombination` (HTTP 400).
-    InvalidParameterCombination(rt::error::ServiceError),
+    InvalidParameterCombination(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -293,7 +297,7 @@ impl DescribeUserAlertCountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncompleteSignature(error)
             | Self::InvalidParameterCombination(error)
@@ -322,17 +326,17 @@ impl DescribeUserAlertCountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeUserAlertCountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeUserAlertCountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncompleteSignature" => Self::IncompleteSignature(error),
             "InvalidParameterCombination" => Self::InvalidParameterCombination(error),
             "InvalidQueryParameter" => Self::InvalidQueryParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeUserAlertCountError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:EnableInsight"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct EnableInsightRequest {
     pub insight_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EnableInsightRequest {
+impl crate::operation::Operation for EnableInsightRequest {
     type Response = EnableInsightResponse;
     type Error = EnableInsightError;
+}
+
+impl rt::operation::OperationSpec for EnableInsightRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -77,8 +81,8 @@ impl EnableInsightBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableInsightRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EnableInsightRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +91,7 @@ impl EnableInsightBuilder {
         self,
     ) -> ::std::result::Result<
         EnableInsightResponse,
-        rt::error::Error<EnableInsightError>,
+        crate::error::Error<EnableInsightError>,
     > {
         self.client.execute(self.request).await
     }
@@ -163,12 +167,12 @@ impl ::serde::Serialize for EnableInsightResponse {
 #[non_exhaustive]
 pub enum EnableInsightError {
     /// `InsightTypeNotAvailable` (HTTP 400).
-    InsightTypeNotAvailable(rt::error::ServiceError),
+    InsightTypeNotAvailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -180,7 +184,7 @@ impl EnableInsightError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InsightTypeNotAvailable(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -195,15 +199,15 @@ impl EnableInsightError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableInsightError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableInsightError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InsightTypeNotAvailable" => Self::InsightTypeNotAvailable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableInsightError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:GetAccessKeyLastUsedEvents"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct GetAccessKeyLastUsedEventsRequest {
     pub page_size: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetAccessKeyLastUsedEventsRequest {
+impl crate::operation::Operation for GetAccessKeyLastUsedEventsRequest {
     type Response = GetAccessKeyLastUsedEventsResponse;
     type Error = GetAccessKeyLastUsedEventsError;
+}
+
+impl rt::operation::OperationSpec for GetAccessKeyLastUsedEventsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccessKey", &self.access_key)?;
         rt::validate::required("ServiceName", &self.service_name)?;
         Ok(())
@@ -145,14 +149,16 @@ impl GetAccessKeyLastUsedEventsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<GetAccessKeyLastUsedEventsRequest> {
+    ) -> crate::paginate::PaginationStream<GetAccessKeyLastUsedEventsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetAccessKeyLastUsedEventsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GetAccessKeyLastUsedEventsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +167,7 @@ impl GetAccessKeyLastUsedEventsBuilder {
         self,
     ) -> ::std::result::Result<
         GetAccessKeyLastUsedEventsResponse,
-        rt::error::Error<GetAccessKeyLastUsedEventsError>,
+        crate::error::Error<GetAccessKeyLastUsedEventsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -396,14 +402,14 @@ impl ::serde::Serialize for Events {
 #[non_exhaustive]
 pub enum GetAccessKeyLastUsedEventsError {
     /// `IncompleteSignature` (HTTP 400).
-    IncompleteSignature(rt::error::ServiceError),
+    IncompleteSignature(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -415,7 +421,7 @@ impl GetAccessKeyLastUsedEventsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncompleteSignature(error) | Self::InvalidQueryParameter(error) => {
                 error
@@ -438,16 +444,16 @@ impl GetAccessKeyLastUsedEventsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetAccessKeyLastUsedEventsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetAccessKeyLastUsedEventsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncompleteSignature" => Self::IncompleteSignature(error),
             "InvalidQueryParameter" => Self::InvalidQueryParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetAccessKeyLastUsedEventsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:GetAccessKeyLastUsedInfo"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetAccessKeyLastUsedInfoRequest {
     pub access_key: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetAccessKeyLastUsedInfoRequest {
+impl crate::operation::Operation for GetAccessKeyLastUsedInfoRequest {
     type Response = GetAccessKeyLastUsedInfoResponse;
     type Error = GetAccessKeyLastUsedInfoError;
+}
+
+impl rt::operation::OperationSpec for GetAccessKeyLastUsedInfoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccessKey", &self.access_key)?;
         Ok(())
     }
@@ -78,8 +82,10 @@ impl GetAccessKeyLastUsedInfoBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetAccessKeyLastUsedInfoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GetAccessKeyLastUsedInfoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +94,7 @@ impl GetAccessKeyLastUsedInfoBuilder {
         self,
     ) -> ::std::result::Result<
         GetAccessKeyLastUsedInfoResponse,
-        rt::error::Error<GetAccessKeyLastUsedInfoError>,
+        crate::error::Error<GetAccessKeyLastUsedInfoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -390,14 +396,14 @@ impl ::serde::Serialize for GetAccessKeyLastUsedInfoResponse {
 #[non_exhaustive]
 pub enum GetAccessKeyLastUsedInfoError {
     /// `IncompleteSignature` (HTTP 400).
-    IncompleteSignature(rt::error::ServiceError),
+    IncompleteSignature(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -409,7 +415,7 @@ impl GetAccessKeyLastUsedInfoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncompleteSignature(error) | Self::InvalidQueryParameter(error) => {
                 error
@@ -432,16 +438,16 @@ impl GetAccessKeyLastUsedInfoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetAccessKeyLastUsedInfoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetAccessKeyLastUsedInfoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncompleteSignature" => Self::IncompleteSignature(error),
             "InvalidQueryParameter" => Self::InvalidQueryParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetAccessKeyLastUsedInfoError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:GetAccessKeyLastUsedProducts"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetAccessKeyLastUsedProductsRequest {
     pub access_key: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetAccessKeyLastUsedProductsRequest {
+impl crate::operation::Operation for GetAccessKeyLastUsedProductsRequest {
     type Response = GetAccessKeyLastUsedProductsResponse;
     type Error = GetAccessKeyLastUsedProductsError;
+}
+
+impl rt::operation::OperationSpec for GetAccessKeyLastUsedProductsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccessKey", &self.access_key)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl GetAccessKeyLastUsedProductsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetAccessKeyLastUsedProductsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetAccessKeyLastUsedProductsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl GetAccessKeyLastUsedProductsBuilder {
         self,
     ) -> ::std::result::Result<
         GetAccessKeyLastUsedProductsResponse,
-        rt::error::Error<GetAccessKeyLastUsedProductsError>,
+        crate::error::Error<GetAccessKeyLastUsedProductsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -346,14 +350,14 @@ impl ::serde::Serialize for Products {
 #[non_exhaustive]
 pub enum GetAccessKeyLastUsedProductsError {
     /// `IncompleteSignature` (HTTP 400).
-    IncompleteSignature(rt::error::ServiceError),
+    IncompleteSignature(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -365,7 +369,7 @@ impl GetAccessKeyLastUsedProductsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncompleteSignature(error) | Self::InvalidQueryParameter(error) => {
                 error
@@ -388,16 +392,16 @@ impl GetAccessKeyLastUsedProductsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetAccessKeyLastUsedProductsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetAccessKeyLastUsedProductsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncompleteSignature" => Self::IncompleteSignature(error),
             "InvalidQueryParameter" => Self::InvalidQueryParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetAccessKeyLastUsedProductsError::service_error(self)
     }
 }

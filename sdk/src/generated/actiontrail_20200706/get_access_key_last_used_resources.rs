@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:GetAccessKeyLastUsedResources"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct GetAccessKeyLastUsedResourcesRequest {
     pub page_size: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetAccessKeyLastUsedResourcesRequest {
+impl crate::operation::Operation for GetAccessKeyLastUsedResourcesRequest {
     type Response = GetAccessKeyLastUsedResourcesResponse;
     type Error = GetAccessKeyLastUsedResourcesError;
+}
+
+impl rt::operation::OperationSpec for GetAccessKeyLastUsedResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccessKey", &self.access_key)?;
         rt::validate::required("ServiceName", &self.service_name)?;
         Ok(())
@@ -145,7 +149,7 @@ impl GetAccessKeyLastUsedResourcesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<GetAccessKeyLastUsedResourcesRequest> {
+    ) -> crate::paginate::PaginationStream<GetAccessKeyLastUsedResourcesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -153,8 +157,8 @@ impl GetAccessKeyLastUsedResourcesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetAccessKeyLastUsedResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetAccessKeyLastUsedResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -163,7 +167,7 @@ impl GetAccessKeyLastUsedResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         GetAccessKeyLastUsedResourcesResponse,
-        rt::error::Error<GetAccessKeyLastUsedResourcesError>,
+        crate::error::Error<GetAccessKeyLastUsedResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -419,14 +423,14 @@ impl ::serde::Serialize for Resources {
 #[non_exhaustive]
 pub enum GetAccessKeyLastUsedResourcesError {
     /// `IncompleteSignature` (HTTP 400).
-    IncompleteSignature(rt::error::ServiceError),
+    IncompleteSignature(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -438,7 +442,7 @@ impl GetAccessKeyLastUsedResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncompleteSignature(error) | Self::InvalidQueryParameter(error) => {
                 error
@@ -461,16 +465,16 @@ impl GetAccessKeyLastUsedResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetAccessKeyLastUsedResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetAccessKeyLastUsedResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncompleteSignature" => Self::IncompleteSignature(error),
             "InvalidQueryParameter" => Self::InvalidQueryParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetAccessKeyLastUsedResourcesError::service_error(self)
     }
 }

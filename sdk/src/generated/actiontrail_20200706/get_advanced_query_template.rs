@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:GetAdvancedQueryTemplate"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetAdvancedQueryTemplateRequest {
     pub template_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetAdvancedQueryTemplateRequest {
+impl crate::operation::Operation for GetAdvancedQueryTemplateRequest {
     type Response = GetAdvancedQueryTemplateResponse;
     type Error = GetAdvancedQueryTemplateError;
+}
+
+impl rt::operation::OperationSpec for GetAdvancedQueryTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateId", &self.template_id)?;
         Ok(())
     }
@@ -78,8 +82,10 @@ impl GetAdvancedQueryTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetAdvancedQueryTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GetAdvancedQueryTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +94,7 @@ impl GetAdvancedQueryTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         GetAdvancedQueryTemplateResponse,
-        rt::error::Error<GetAdvancedQueryTemplateError>,
+        crate::error::Error<GetAdvancedQueryTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -248,7 +254,7 @@ pub enum GetAdvancedQueryTemplateError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -260,7 +266,7 @@ impl GetAdvancedQueryTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -268,12 +274,12 @@ impl GetAdvancedQueryTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetAdvancedQueryTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetAdvancedQueryTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetAdvancedQueryTemplateError::service_error(self)
     }
 }

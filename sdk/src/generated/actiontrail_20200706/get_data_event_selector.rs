@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:GetDataEventSelector"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetDataEventSelectorRequest {
     pub trail_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetDataEventSelectorRequest {
+impl crate::operation::Operation for GetDataEventSelectorRequest {
     type Response = GetDataEventSelectorResponse;
     type Error = GetDataEventSelectorError;
+}
+
+impl rt::operation::OperationSpec for GetDataEventSelectorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TrailName", &self.trail_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl GetDataEventSelectorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetDataEventSelectorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetDataEventSelectorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl GetDataEventSelectorBuilder {
         self,
     ) -> ::std::result::Result<
         GetDataEventSelectorResponse,
-        rt::error::Error<GetDataEventSelectorError>,
+        crate::error::Error<GetDataEventSelectorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -416,7 +420,7 @@ pub enum GetDataEventSelectorError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -428,7 +432,7 @@ impl GetDataEventSelectorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -436,12 +440,12 @@ impl GetDataEventSelectorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetDataEventSelectorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetDataEventSelectorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetDataEventSelectorError::service_error(self)
     }
 }

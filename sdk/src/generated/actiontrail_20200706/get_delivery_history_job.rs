@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:GetDeliveryHistoryJob"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetDeliveryHistoryJobRequest {
     pub job_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for GetDeliveryHistoryJobRequest {
+impl crate::operation::Operation for GetDeliveryHistoryJobRequest {
     type Response = GetDeliveryHistoryJobResponse;
     type Error = GetDeliveryHistoryJobError;
+}
+
+impl rt::operation::OperationSpec for GetDeliveryHistoryJobRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("JobId", &self.job_id)?;
         Ok(())
     }
@@ -75,8 +79,8 @@ impl GetDeliveryHistoryJobBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetDeliveryHistoryJobRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetDeliveryHistoryJobRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -85,7 +89,7 @@ impl GetDeliveryHistoryJobBuilder {
         self,
     ) -> ::std::result::Result<
         GetDeliveryHistoryJobResponse,
-        rt::error::Error<GetDeliveryHistoryJobError>,
+        crate::error::Error<GetDeliveryHistoryJobError>,
     > {
         self.client.execute(self.request).await
     }
@@ -421,12 +425,12 @@ impl ::serde::Serialize for Status {
 #[non_exhaustive]
 pub enum GetDeliveryHistoryJobError {
     /// `TrailNotFoundException` (HTTP 404).
-    TrailNotFoundException(rt::error::ServiceError),
+    TrailNotFoundException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -438,7 +442,7 @@ impl GetDeliveryHistoryJobError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::TrailNotFoundException(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -453,15 +457,15 @@ impl GetDeliveryHistoryJobError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetDeliveryHistoryJobError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetDeliveryHistoryJobError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "TrailNotFoundException" => Self::TrailNotFoundException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetDeliveryHistoryJobError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:GetGlobalEventsStorageRegion"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetGlobalEventsStorageRegionRequest {}
-impl rt::operation::Operation for GetGlobalEventsStorageRegionRequest {
+impl crate::operation::Operation for GetGlobalEventsStorageRegionRequest {
     type Response = GetGlobalEventsStorageRegionResponse;
     type Error = GetGlobalEventsStorageRegionError;
+}
+
+impl rt::operation::OperationSpec for GetGlobalEventsStorageRegionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -61,8 +65,8 @@ impl GetGlobalEventsStorageRegionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetGlobalEventsStorageRegionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetGlobalEventsStorageRegionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -71,7 +75,7 @@ impl GetGlobalEventsStorageRegionBuilder {
         self,
     ) -> ::std::result::Result<
         GetGlobalEventsStorageRegionResponse,
-        rt::error::Error<GetGlobalEventsStorageRegionError>,
+        crate::error::Error<GetGlobalEventsStorageRegionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -171,7 +175,7 @@ pub enum GetGlobalEventsStorageRegionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -183,7 +187,7 @@ impl GetGlobalEventsStorageRegionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -191,12 +195,12 @@ impl GetGlobalEventsStorageRegionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetGlobalEventsStorageRegionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetGlobalEventsStorageRegionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetGlobalEventsStorageRegionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:GetTrailStatus"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetTrailStatusRequest {
     pub is_organization_trail: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for GetTrailStatusRequest {
+impl crate::operation::Operation for GetTrailStatusRequest {
     type Response = GetTrailStatusResponse;
     type Error = GetTrailStatusError;
+}
+
+impl rt::operation::OperationSpec for GetTrailStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Name", &self.name)?;
         Ok(())
     }
@@ -94,8 +98,8 @@ impl GetTrailStatusBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetTrailStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetTrailStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl GetTrailStatusBuilder {
         self,
     ) -> ::std::result::Result<
         GetTrailStatusResponse,
-        rt::error::Error<GetTrailStatusError>,
+        crate::error::Error<GetTrailStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -382,12 +386,12 @@ impl ::serde::Serialize for GetTrailStatusResponse {
 #[non_exhaustive]
 pub enum GetTrailStatusError {
     /// `TrailNotFoundException` (HTTP 404).
-    TrailNotFoundException(rt::error::ServiceError),
+    TrailNotFoundException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -399,7 +403,7 @@ impl GetTrailStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::TrailNotFoundException(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -414,15 +418,15 @@ impl GetTrailStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetTrailStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetTrailStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "TrailNotFoundException" => Self::TrailNotFoundException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetTrailStatusError::service_error(self)
     }
 }

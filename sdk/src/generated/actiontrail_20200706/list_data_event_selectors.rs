@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:ListDataEventSelectors"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ListDataEventSelectorsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListDataEventSelectorsRequest {
+impl crate::operation::Operation for ListDataEventSelectorsRequest {
     type Response = ListDataEventSelectorsResponse;
     type Error = ListDataEventSelectorsError;
+}
+
+impl rt::operation::OperationSpec for ListDataEventSelectorsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -89,8 +93,8 @@ impl ListDataEventSelectorsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListDataEventSelectorsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListDataEventSelectorsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -99,7 +103,7 @@ impl ListDataEventSelectorsBuilder {
         self,
     ) -> ::std::result::Result<
         ListDataEventSelectorsResponse,
-        rt::error::Error<ListDataEventSelectorsError>,
+        crate::error::Error<ListDataEventSelectorsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -602,7 +606,7 @@ pub enum ListDataEventSelectorsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -614,7 +618,7 @@ impl ListDataEventSelectorsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -622,12 +626,12 @@ impl ListDataEventSelectorsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListDataEventSelectorsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListDataEventSelectorsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListDataEventSelectorsError::service_error(self)
     }
 }

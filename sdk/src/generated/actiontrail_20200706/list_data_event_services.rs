@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:ListDataEventServices"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ListDataEventServicesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListDataEventServicesRequest {
+impl crate::operation::Operation for ListDataEventServicesRequest {
     type Response = ListDataEventServicesResponse;
     type Error = ListDataEventServicesError;
+}
+
+impl rt::operation::OperationSpec for ListDataEventServicesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -89,8 +93,8 @@ impl ListDataEventServicesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListDataEventServicesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListDataEventServicesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -99,7 +103,7 @@ impl ListDataEventServicesBuilder {
         self,
     ) -> ::std::result::Result<
         ListDataEventServicesResponse,
-        rt::error::Error<ListDataEventServicesError>,
+        crate::error::Error<ListDataEventServicesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -372,7 +376,7 @@ pub enum ListDataEventServicesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -384,7 +388,7 @@ impl ListDataEventServicesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -392,12 +396,12 @@ impl ListDataEventServicesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListDataEventServicesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListDataEventServicesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListDataEventServicesError::service_error(self)
     }
 }

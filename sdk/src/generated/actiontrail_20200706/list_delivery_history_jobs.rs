@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:ListDeliveryHistoryJobs"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -28,19 +29,26 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct ListDeliveryHistoryJobsRequest {
     /// Example: `20`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 0; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 0; at most 2147483647.
     pub page_number: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListDeliveryHistoryJobsRequest {
+impl crate::operation::Operation for ListDeliveryHistoryJobsRequest {
     type Response = ListDeliveryHistoryJobsResponse;
     type Error = ListDeliveryHistoryJobsError;
+}
+
+impl rt::operation::OperationSpec for ListDeliveryHistoryJobsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageSize", &self.page_size, 0.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 0.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 2147483647.0, false)?;
         Ok(())
     }
 
@@ -110,14 +118,14 @@ impl ListDeliveryHistoryJobsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListDeliveryHistoryJobsRequest> {
+    ) -> crate::paginate::PaginationStream<ListDeliveryHistoryJobsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListDeliveryHistoryJobsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListDeliveryHistoryJobsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +134,7 @@ impl ListDeliveryHistoryJobsBuilder {
         self,
     ) -> ::std::result::Result<
         ListDeliveryHistoryJobsResponse,
-        rt::error::Error<ListDeliveryHistoryJobsError>,
+        crate::error::Error<ListDeliveryHistoryJobsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -477,12 +485,12 @@ impl ::serde::Serialize for DeliveryHistoryJobs {
 #[non_exhaustive]
 pub enum ListDeliveryHistoryJobsError {
     /// `ServiceUnavailable` (HTTP 503).
-    ServiceUnavailable(rt::error::ServiceError),
+    ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -494,7 +502,7 @@ impl ListDeliveryHistoryJobsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ServiceUnavailable(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -509,15 +517,15 @@ impl ListDeliveryHistoryJobsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListDeliveryHistoryJobsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListDeliveryHistoryJobsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListDeliveryHistoryJobsError::service_error(self)
     }
 }

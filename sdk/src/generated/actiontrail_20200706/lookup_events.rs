@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:LookupEvents"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct LookupEventsRequest {
     pub lookup_attributes: ::std::vec::Vec<LookupAttribute>,
 }
 
-impl rt::operation::Operation for LookupEventsRequest {
+impl crate::operation::Operation for LookupEventsRequest {
     type Response = LookupEventsResponse;
     type Error = LookupEventsError;
+}
+
+impl rt::operation::OperationSpec for LookupEventsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("LookupAttribute", &self.lookup_attributes, 2usize)?;
         Ok(())
     }
@@ -178,14 +182,16 @@ impl LookupEventsBuilder {
 
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
-    pub fn into_paginator(self) -> rt::paginate::PaginationStream<LookupEventsRequest> {
+    pub fn into_paginator(
+        self,
+    ) -> crate::paginate::PaginationStream<LookupEventsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<LookupEventsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<LookupEventsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -194,7 +200,7 @@ impl LookupEventsBuilder {
         self,
     ) -> ::std::result::Result<
         LookupEventsResponse,
-        rt::error::Error<LookupEventsError>,
+        crate::error::Error<LookupEventsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -409,20 +415,20 @@ impl ::serde::Serialize for LookupEventsResponse {
 #[non_exhaustive]
 pub enum LookupEventsError {
     /// `IncompleteSignature` (HTTP 400).
-    IncompleteSignature(rt::error::ServiceError),
+    IncompleteSignature(crate::error::ServiceError),
     /// `InvalidParameterCombination` (HTTP 400).
-    InvalidParameterCombination(rt::error::ServiceError),
+    InvalidParameterCombination(crate::error::ServiceError),
     /// `InvalidParameterEndTime` (HTTP 400).
-    InvalidParameterEndTime(rt::error::ServiceError),
+    InvalidParameterEndTime(crate::error::ServiceError),
     /// `InvalidParameterStartTime` (HTTP 400).
-    InvalidParameterStartTime(rt::error::ServiceError),
+    InvalidParameterStartTime(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -434,7 +440,7 @@ impl LookupEventsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncompleteSignature(error)
             | Self::InvalidParameterCombination(error)
@@ -477,19 +483,19 @@ impl LookupEventsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for LookupEventsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for LookupEventsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncompleteSignature" => Self::IncompleteSignature(error),
             "InvalidParameterCombination" => Self::InvalidParameterCombination(error),
             "InvalidParameterEndTime" => Self::InvalidParameterEndTime(error),
             "InvalidParameterStartTime" => Self::InvalidParameterStartTime(error),
             "InvalidQueryParameter" => Self::InvalidQueryParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         LookupEventsError::service_error(self)
     }
 }

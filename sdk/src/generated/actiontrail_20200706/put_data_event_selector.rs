@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:PutDataEventSelector"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct PutDataEventSelectorRequest {
     pub trail_region_ids: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for PutDataEventSelectorRequest {
+impl crate::operation::Operation for PutDataEventSelectorRequest {
     type Response = PutDataEventSelectorResponse;
     type Error = PutDataEventSelectorError;
+}
+
+impl rt::operation::OperationSpec for PutDataEventSelectorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TrailName", &self.trail_name)?;
         rt::validate::required("EventSelectors", &self.event_selectors)?;
         Ok(())
@@ -125,8 +129,8 @@ impl PutDataEventSelectorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutDataEventSelectorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutDataEventSelectorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +139,7 @@ impl PutDataEventSelectorBuilder {
         self,
     ) -> ::std::result::Result<
         PutDataEventSelectorResponse,
-        rt::error::Error<PutDataEventSelectorError>,
+        crate::error::Error<PutDataEventSelectorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -258,7 +262,7 @@ pub enum PutDataEventSelectorError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -270,7 +274,7 @@ impl PutDataEventSelectorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -278,12 +282,12 @@ impl PutDataEventSelectorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutDataEventSelectorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for PutDataEventSelectorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutDataEventSelectorError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:StartLogging"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct StartLoggingRequest {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for StartLoggingRequest {
+impl crate::operation::Operation for StartLoggingRequest {
     type Response = StartLoggingResponse;
     type Error = StartLoggingError;
+}
+
+impl rt::operation::OperationSpec for StartLoggingRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Name", &self.name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl StartLoggingBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<StartLoggingRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<StartLoggingRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl StartLoggingBuilder {
         self,
     ) -> ::std::result::Result<
         StartLoggingResponse,
-        rt::error::Error<StartLoggingError>,
+        crate::error::Error<StartLoggingError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,12 +168,12 @@ impl ::serde::Serialize for StartLoggingResponse {
 #[non_exhaustive]
 pub enum StartLoggingError {
     /// `TrailNotFoundException` (HTTP 404).
-    TrailNotFoundException(rt::error::ServiceError),
+    TrailNotFoundException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -181,7 +185,7 @@ impl StartLoggingError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::TrailNotFoundException(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -196,15 +200,15 @@ impl StartLoggingError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for StartLoggingError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for StartLoggingError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "TrailNotFoundException" => Self::TrailNotFoundException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         StartLoggingError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:UpdateAdvancedQueryTemplate"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct UpdateAdvancedQueryTemplateRequest {
     pub simple_query: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for UpdateAdvancedQueryTemplateRequest {
+impl crate::operation::Operation for UpdateAdvancedQueryTemplateRequest {
     type Response = UpdateAdvancedQueryTemplateResponse;
     type Error = UpdateAdvancedQueryTemplateError;
+}
+
+impl rt::operation::OperationSpec for UpdateAdvancedQueryTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateId", &self.template_id)?;
         rt::validate::required("SimpleQuery", &self.simple_query)?;
         Ok(())
@@ -123,8 +127,8 @@ impl UpdateAdvancedQueryTemplateBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateAdvancedQueryTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateAdvancedQueryTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -133,7 +137,7 @@ impl UpdateAdvancedQueryTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateAdvancedQueryTemplateResponse,
-        rt::error::Error<UpdateAdvancedQueryTemplateError>,
+        crate::error::Error<UpdateAdvancedQueryTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -296,7 +300,7 @@ pub enum UpdateAdvancedQueryTemplateError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -308,7 +312,7 @@ impl UpdateAdvancedQueryTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -316,12 +320,12 @@ impl UpdateAdvancedQueryTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateAdvancedQueryTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateAdvancedQueryTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateAdvancedQueryTemplateError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some(
         "actiontrail:UpdateGlobalEventsStorageRegion",
     ),
@@ -34,11 +35,14 @@ pub struct UpdateGlobalEventsStorageRegionRequest {
     pub storage_region: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateGlobalEventsStorageRegionRequest {
+impl crate::operation::Operation for UpdateGlobalEventsStorageRegionRequest {
     type Response = UpdateGlobalEventsStorageRegionResponse;
     type Error = UpdateGlobalEventsStorageRegionError;
+}
+
+impl rt::operation::OperationSpec for UpdateGlobalEventsStorageRegionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StorageRegion", &self.storage_region)?;
         Ok(())
     }
@@ -82,8 +86,8 @@ impl UpdateGlobalEventsStorageRegionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateGlobalEventsStorageRegionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateGlobalEventsStorageRegionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -92,7 +96,7 @@ impl UpdateGlobalEventsStorageRegionBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateGlobalEventsStorageRegionResponse,
-        rt::error::Error<UpdateGlobalEventsStorageRegionError>,
+        crate::error::Error<UpdateGlobalEventsStorageRegionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -171,7 +175,7 @@ pub enum UpdateGlobalEventsStorageRegionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -183,7 +187,7 @@ impl UpdateGlobalEventsStorageRegionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -191,12 +195,12 @@ impl UpdateGlobalEventsStorageRegionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateGlobalEventsStorageRegionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateGlobalEventsStorageRegionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateGlobalEventsStorageRegionError::service_error(self)
     }
 }

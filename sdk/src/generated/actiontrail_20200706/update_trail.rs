@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("actiontrail:UpdateTrail"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct UpdateTrailRequest {
     pub max_compute_write_role_arn: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateTrailRequest {
+impl crate::operation::Operation for UpdateTrailRequest {
     type Response = UpdateTrailResponse;
     type Error = UpdateTrailError;
+}
+
+impl rt::operation::OperationSpec for UpdateTrailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Name", &self.name)?;
         Ok(())
     }
@@ -231,15 +235,18 @@ impl UpdateTrailBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateTrailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateTrailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<UpdateTrailResponse, rt::error::Error<UpdateTrailError>> {
+    ) -> ::std::result::Result<
+        UpdateTrailResponse,
+        crate::error::Error<UpdateTrailError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -555,28 +562,28 @@ impl ::serde::Serialize for UpdateTrailResponse {
 #[non_exhaustive]
 pub enum UpdateTrailError {
     /// `BucketDoesNotExistException` (HTTP 404).
-    BucketDoesNotExistException(rt::error::ServiceError),
+    BucketDoesNotExistException(crate::error::ServiceError),
     /// `IncompleteSignature` (HTTP 400).
-    IncompleteSignature(rt::error::ServiceError),
+    IncompleteSignature(crate::error::ServiceError),
     /// `InsufficientBucketPolicyException` (HTTP 403).
-    InsufficientBucketPolicyException(rt::error::ServiceError),
+    InsufficientBucketPolicyException(crate::error::ServiceError),
     /// `InsufficientSlsPolicyException` (HTTP 403).
-    InsufficientSlsPolicyException(rt::error::ServiceError),
+    InsufficientSlsPolicyException(crate::error::ServiceError),
     /// `InvalidDeliveryConfigurationException` (HTTP 400).
-    InvalidDeliveryConfigurationException(rt::error::ServiceError),
+    InvalidDeliveryConfigurationException(crate::error::ServiceError),
     /// `InvalidPrefixException` (HTTP 400).
-    InvalidPrefixException(rt::error::ServiceError),
+    InvalidPrefixException(crate::error::ServiceError),
     /// `RepeatOssBucket` (HTTP 400).
-    RepeatOssBucket(rt::error::ServiceError),
+    RepeatOssBucket(crate::error::ServiceError),
     /// `SlsProjectDoesNotExistException` (HTTP 400).
-    SlsProjectDoesNotExistException(rt::error::ServiceError),
+    SlsProjectDoesNotExistException(crate::error::ServiceError),
     /// `TrailNotFoundException` (HTTP 404).
-    TrailNotFoundException(rt::error::ServiceError),
+    TrailNotFoundException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -588,7 +595,7 @@ impl UpdateTrailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BucketDoesNotExistException(error)
             | Self::IncompleteSignature(error)
@@ -659,8 +666,8 @@ impl UpdateTrailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateTrailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateTrailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BucketDoesNotExistException" => Self::BucketDoesNotExistException(error),
             "IncompleteSignature" => Self::IncompleteSignature(error),
@@ -679,11 +686,11 @@ impl rt::error::OperationError for UpdateTrailError {
                 Self::SlsProjectDoesNotExistException(error)
             }
             "TrailNotFoundException" => Self::TrailNotFoundException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateTrailError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,15 +48,14 @@ pub struct AddEntriesToAclRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for AddEntriesToAclRequest {
+impl crate::operation::Operation for AddEntriesToAclRequest {
     type Response = AddEntriesToAclResponse;
     type Error = AddEntriesToAclError;
+}
+
+impl rt::operation::OperationSpec for AddEntriesToAclRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AclId", &self.acl_id)?;
         rt::validate::required("AclEntries", &self.acl_entries)?;
         rt::validate::max_items("AclEntries", &self.acl_entries, 20usize)?;
@@ -130,8 +133,8 @@ impl AddEntriesToAclBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddEntriesToAclRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddEntriesToAclRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +143,7 @@ impl AddEntriesToAclBuilder {
         self,
     ) -> ::std::result::Result<
         AddEntriesToAclResponse,
-        rt::error::Error<AddEntriesToAclError>,
+        crate::error::Error<AddEntriesToAclError>,
     > {
         self.client.execute(self.request).await
     }
@@ -297,22 +300,22 @@ impl ::serde::Serialize for AddEntriesToAclResponse {
 #[non_exhaustive]
 pub enum AddEntriesToAclError {
     /// `IncorrectStatus.Acl` (HTTP 400).
-    IncorrectStatusAcl(rt::error::ServiceError),
+    IncorrectStatusAcl(crate::error::ServiceError),
     /// `ResourceAlreadyExist.AclEntry` (HTTP 400).
-    ResourceAlreadyExistAclEntry(rt::error::ServiceError),
+    ResourceAlreadyExistAclEntry(crate::error::ServiceError),
     /// `ResourceNotFound.Acl` (HTTP 404).
-    ResourceNotFoundAcl(rt::error::ServiceError),
+    ResourceNotFoundAcl(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.AclEntriesNum` (HTTP 400).
-    ResourceQuotaExceededAclEntriesNum(rt::error::ServiceError),
+    ResourceQuotaExceededAclEntriesNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.ListenerAclEntriesNum` (HTTP 400).
-    ResourceQuotaExceededListenerAclEntriesNum(rt::error::ServiceError),
+    ResourceQuotaExceededListenerAclEntriesNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.LoadBalancerAclEntriesNum` (HTTP 400).
-    ResourceQuotaExceededLoadBalancerAclEntriesNum(rt::error::ServiceError),
+    ResourceQuotaExceededLoadBalancerAclEntriesNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -324,7 +327,7 @@ impl AddEntriesToAclError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusAcl(error)
             | Self::ResourceAlreadyExistAclEntry(error)
@@ -374,8 +377,8 @@ impl AddEntriesToAclError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddEntriesToAclError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddEntriesToAclError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.Acl" => Self::IncorrectStatusAcl(error),
             "ResourceAlreadyExist.AclEntry" => Self::ResourceAlreadyExistAclEntry(error),
@@ -389,11 +392,11 @@ impl rt::error::OperationError for AddEntriesToAclError {
             "ResourceQuotaExceeded.LoadBalancerAclEntriesNum" => {
                 Self::ResourceQuotaExceededLoadBalancerAclEntriesNum(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddEntriesToAclError::service_error(self)
     }
 }

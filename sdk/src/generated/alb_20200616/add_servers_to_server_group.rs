@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,15 +48,14 @@ pub struct AddServersToServerGroupRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for AddServersToServerGroupRequest {
+impl crate::operation::Operation for AddServersToServerGroupRequest {
     type Response = AddServersToServerGroupResponse;
     type Error = AddServersToServerGroupError;
+}
+
+impl rt::operation::OperationSpec for AddServersToServerGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ServerGroupId", &self.server_group_id)?;
         rt::validate::required("Servers", &self.servers)?;
         rt::validate::max_items("Servers", &self.servers, 200usize)?;
@@ -130,8 +133,8 @@ impl AddServersToServerGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddServersToServerGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddServersToServerGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +143,7 @@ impl AddServersToServerGroupBuilder {
         self,
     ) -> ::std::result::Result<
         AddServersToServerGroupResponse,
-        rt::error::Error<AddServersToServerGroupError>,
+        crate::error::Error<AddServersToServerGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -374,56 +377,56 @@ impl ::serde::Serialize for AddServersToServerGroupResponse {
 #[non_exhaustive]
 pub enum AddServersToServerGroupError {
     /// `Conflict.BackendServer` (HTTP 400).
-    ConflictBackendServer(rt::error::ServiceError),
+    ConflictBackendServer(crate::error::ServiceError),
     /// `DuplicatedParam.BackendServer` (HTTP 400).
-    DuplicatedParamBackendServer(rt::error::ServiceError),
+    DuplicatedParamBackendServer(crate::error::ServiceError),
     /// `Forbidden.ServerGroup` (HTTP 403).
-    ForbiddenServerGroup(rt::error::ServiceError),
+    ForbiddenServerGroup(crate::error::ServiceError),
     /// `IllegalParam.ServerIp` (HTTP 400).
-    IllegalParamServerIp(rt::error::ServiceError),
+    IllegalParamServerIp(crate::error::ServiceError),
     /// `IncorrectStatus.Eni` (HTTP 400).
-    IncorrectStatusEni(rt::error::ServiceError),
+    IncorrectStatusEni(crate::error::ServiceError),
     /// `IncorrectStatus.ServerGroup` (HTTP 400).
-    IncorrectStatusServerGroup(rt::error::ServiceError),
+    IncorrectStatusServerGroup(crate::error::ServiceError),
     /// `Mismatch.ServerType` (HTTP 400).
-    MismatchServerType(rt::error::ServiceError),
+    MismatchServerType(crate::error::ServiceError),
     /// `Mismatch.Type` (HTTP 400).
-    MismatchType(rt::error::ServiceError),
+    MismatchType(crate::error::ServiceError),
     /// `Mismatch.VpcId` (HTTP 400).
-    MismatchVpcId(rt::error::ServiceError),
+    MismatchVpcId(crate::error::ServiceError),
     /// `OperationDenied.CloudBox` (HTTP 400).
-    OperationDeniedCloudBox(rt::error::ServiceError),
+    OperationDeniedCloudBox(crate::error::ServiceError),
     /// `OperationDenied.EciNotSupportJobType` (HTTP 400).
-    OperationDeniedEciNotSupportJobType(rt::error::ServiceError),
+    OperationDeniedEciNotSupportJobType(crate::error::ServiceError),
     /// `OperationDenied.NoAvailableVSwitch` (HTTP 400).
-    OperationDeniedNoAvailableVSwitch(rt::error::ServiceError),
+    OperationDeniedNoAvailableVSwitch(crate::error::ServiceError),
     /// `OperationDenied.VgwVipNotFound` (HTTP 400).
-    OperationDeniedVgwVipNotFound(rt::error::ServiceError),
+    OperationDeniedVgwVipNotFound(crate::error::ServiceError),
     /// `OperationDenied.VpcVportNotFound` (HTTP 400).
-    OperationDeniedVpcVportNotFound(rt::error::ServiceError),
+    OperationDeniedVpcVportNotFound(crate::error::ServiceError),
     /// `ResourceInConfiguring` (HTTP 400).
-    ResourceInConfiguring(rt::error::ServiceError),
+    ResourceInConfiguring(crate::error::ServiceError),
     /// `ResourceInUse.IP` (HTTP 400).
-    ResourceInUseIp(rt::error::ServiceError),
+    ResourceInUseIp(crate::error::ServiceError),
     /// `ResourceNotFound.Eci` (HTTP 404).
-    ResourceNotFoundEci(rt::error::ServiceError),
+    ResourceNotFoundEci(crate::error::ServiceError),
     /// `ResourceNotFound.Ecs` (HTTP 404).
-    ResourceNotFoundEcs(rt::error::ServiceError),
+    ResourceNotFoundEcs(crate::error::ServiceError),
     /// `ResourceNotFound.Eni` (HTTP 404).
-    ResourceNotFoundEni(rt::error::ServiceError),
+    ResourceNotFoundEni(crate::error::ServiceError),
     /// `ResourceNotFound.ServerGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.LoadBalancerServersNum` (HTTP 400).
-    ResourceQuotaExceededLoadBalancerServersNum(rt::error::ServiceError),
+    ResourceQuotaExceededLoadBalancerServersNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.ServerAddedNum` (HTTP 400).
-    ResourceQuotaExceededServerAddedNum(rt::error::ServiceError),
+    ResourceQuotaExceededServerAddedNum(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 400).
-    ServiceUnavailable(rt::error::ServiceError),
+    ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -435,7 +438,7 @@ impl AddServersToServerGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictBackendServer(error)
             | Self::DuplicatedParamBackendServer(error)
@@ -604,8 +607,8 @@ impl AddServersToServerGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddServersToServerGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddServersToServerGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.BackendServer" => Self::ConflictBackendServer(error),
             "DuplicatedParam.BackendServer" => Self::DuplicatedParamBackendServer(error),
@@ -642,11 +645,11 @@ impl rt::error::OperationError for AddServersToServerGroupError {
                 Self::ResourceQuotaExceededServerAddedNum(error)
             }
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddServersToServerGroupError::service_error(self)
     }
 }

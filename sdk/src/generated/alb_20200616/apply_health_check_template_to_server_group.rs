@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct ApplyHealthCheckTemplateToServerGroupRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ApplyHealthCheckTemplateToServerGroupRequest {
+impl crate::operation::Operation for ApplyHealthCheckTemplateToServerGroupRequest {
     type Response = ApplyHealthCheckTemplateToServerGroupResponse;
     type Error = ApplyHealthCheckTemplateToServerGroupError;
+}
+
+impl rt::operation::OperationSpec for ApplyHealthCheckTemplateToServerGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("HealthCheckTemplateId", &self.health_check_template_id)?;
         rt::validate::required("ServerGroupId", &self.server_group_id)?;
         Ok(())
@@ -135,8 +138,8 @@ impl ApplyHealthCheckTemplateToServerGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ApplyHealthCheckTemplateToServerGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ApplyHealthCheckTemplateToServerGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +148,7 @@ impl ApplyHealthCheckTemplateToServerGroupBuilder {
         self,
     ) -> ::std::result::Result<
         ApplyHealthCheckTemplateToServerGroupResponse,
-        rt::error::Error<ApplyHealthCheckTemplateToServerGroupError>,
+        crate::error::Error<ApplyHealthCheckTemplateToServerGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -242,20 +245,20 @@ impl ::serde::Serialize for ApplyHealthCheckTemplateToServerGroupResponse {
 #[non_exhaustive]
 pub enum ApplyHealthCheckTemplateToServerGroupError {
     /// `Forbidden.ServerGroup` (HTTP 403).
-    ForbiddenServerGroup(rt::error::ServiceError),
+    ForbiddenServerGroup(crate::error::ServiceError),
     /// `IncorrectStatus.HealthCheckTemplate` (HTTP 400).
-    IncorrectStatusHealthCheckTemplate(rt::error::ServiceError),
+    IncorrectStatusHealthCheckTemplate(crate::error::ServiceError),
     /// `IncorrectStatus.ServerGroup` (HTTP 400).
-    IncorrectStatusServerGroup(rt::error::ServiceError),
+    IncorrectStatusServerGroup(crate::error::ServiceError),
     /// `ResourceNotFound.HealthCheckTemplate` (HTTP 404).
-    ResourceNotFoundHealthCheckTemplate(rt::error::ServiceError),
+    ResourceNotFoundHealthCheckTemplate(crate::error::ServiceError),
     /// `ResourceNotFound.ServerGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -267,7 +270,7 @@ impl ApplyHealthCheckTemplateToServerGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenServerGroup(error)
             | Self::IncorrectStatusHealthCheckTemplate(error)
@@ -310,8 +313,8 @@ impl ApplyHealthCheckTemplateToServerGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ApplyHealthCheckTemplateToServerGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ApplyHealthCheckTemplateToServerGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.ServerGroup" => Self::ForbiddenServerGroup(error),
             "IncorrectStatus.HealthCheckTemplate" => {
@@ -322,11 +325,11 @@ impl rt::error::OperationError for ApplyHealthCheckTemplateToServerGroupError {
                 Self::ResourceNotFoundHealthCheckTemplate(error)
             }
             "ResourceNotFound.ServerGroup" => Self::ResourceNotFoundServerGroup(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ApplyHealthCheckTemplateToServerGroupError::service_error(self)
     }
 }

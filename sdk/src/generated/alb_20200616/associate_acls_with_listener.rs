@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,14 @@ pub struct AssociateAclsWithListenerRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AssociateAclsWithListenerRequest {
+impl crate::operation::Operation for AssociateAclsWithListenerRequest {
     type Response = AssociateAclsWithListenerResponse;
     type Error = AssociateAclsWithListenerError;
+}
+
+impl rt::operation::OperationSpec for AssociateAclsWithListenerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AclIds", &self.acl_ids)?;
         rt::validate::max_items("AclIds", &self.acl_ids, 20usize)?;
         rt::validate::required("ListenerId", &self.listener_id)?;
@@ -146,8 +149,10 @@ impl AssociateAclsWithListenerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AssociateAclsWithListenerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<AssociateAclsWithListenerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -156,7 +161,7 @@ impl AssociateAclsWithListenerBuilder {
         self,
     ) -> ::std::result::Result<
         AssociateAclsWithListenerResponse,
-        rt::error::Error<AssociateAclsWithListenerError>,
+        crate::error::Error<AssociateAclsWithListenerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -253,28 +258,30 @@ impl ::serde::Serialize for AssociateAclsWithListenerResponse {
 #[non_exhaustive]
 pub enum AssociateAclsWithListenerError {
     /// `IncorrectStatus.Acl` (HTTP 400).
-    IncorrectStatusAcl(rt::error::ServiceError),
+    IncorrectStatusAcl(crate::error::ServiceError),
     /// `OperationDenied.AclNotSupport` (HTTP 400).
-    OperationDeniedAclNotSupport(rt::error::ServiceError),
+    OperationDeniedAclNotSupport(crate::error::ServiceError),
     /// `OperationDenied.LoadBalancerJoinedSecurityGroupNotSupportAcl` (HTTP 400).
-    OperationDeniedLoadBalancerJoinedSecurityGroupNotSupportAcl(rt::error::ServiceError),
+    OperationDeniedLoadBalancerJoinedSecurityGroupNotSupportAcl(
+        crate::error::ServiceError,
+    ),
     /// `QuotaExceeded.AclsNum` (HTTP 400).
-    QuotaExceededAclsNum(rt::error::ServiceError),
+    QuotaExceededAclsNum(crate::error::ServiceError),
     /// `ResourceAlreadyExist.AclEntry` (HTTP 400).
-    ResourceAlreadyExistAclEntry(rt::error::ServiceError),
+    ResourceAlreadyExistAclEntry(crate::error::ServiceError),
     /// `ResourceInUse.Acl` (HTTP 400).
-    ResourceInUseAcl(rt::error::ServiceError),
+    ResourceInUseAcl(crate::error::ServiceError),
     /// `ResourceNotFound.Acl` (HTTP 404).
-    ResourceNotFoundAcl(rt::error::ServiceError),
+    ResourceNotFoundAcl(crate::error::ServiceError),
     /// `ResourceNotFound.Listener` (HTTP 404).
-    ResourceNotFoundListener(rt::error::ServiceError),
+    ResourceNotFoundListener(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.ListenerAclEntriesNum` (HTTP 400).
-    ResourceQuotaExceededListenerAclEntriesNum(rt::error::ServiceError),
+    ResourceQuotaExceededListenerAclEntriesNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -286,7 +293,7 @@ impl AssociateAclsWithListenerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusAcl(error)
             | Self::OperationDeniedAclNotSupport(error)
@@ -361,8 +368,8 @@ impl AssociateAclsWithListenerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AssociateAclsWithListenerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AssociateAclsWithListenerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.Acl" => Self::IncorrectStatusAcl(error),
             "OperationDenied.AclNotSupport" => Self::OperationDeniedAclNotSupport(error),
@@ -377,11 +384,11 @@ impl rt::error::OperationError for AssociateAclsWithListenerError {
             "ResourceQuotaExceeded.ListenerAclEntriesNum" => {
                 Self::ResourceQuotaExceededListenerAclEntriesNum(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssociateAclsWithListenerError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,15 +48,15 @@ pub struct AssociateAdditionalCertificatesWithListenerRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for AssociateAdditionalCertificatesWithListenerRequest {
+impl crate::operation::Operation for AssociateAdditionalCertificatesWithListenerRequest {
     type Response = AssociateAdditionalCertificatesWithListenerResponse;
     type Error = AssociateAdditionalCertificatesWithListenerError;
+}
+
+impl rt::operation::OperationSpec
+for AssociateAdditionalCertificatesWithListenerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ListenerId", &self.listener_id)?;
         rt::validate::required("Certificates", &self.certificates)?;
         rt::validate::max_items("Certificates", &self.certificates, 15usize)?;
@@ -132,8 +136,8 @@ impl AssociateAdditionalCertificatesWithListenerBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AssociateAdditionalCertificatesWithListenerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AssociateAdditionalCertificatesWithListenerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +146,7 @@ impl AssociateAdditionalCertificatesWithListenerBuilder {
         self,
     ) -> ::std::result::Result<
         AssociateAdditionalCertificatesWithListenerResponse,
-        rt::error::Error<AssociateAdditionalCertificatesWithListenerError>,
+        crate::error::Error<AssociateAdditionalCertificatesWithListenerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -284,32 +288,32 @@ impl ::serde::Serialize for AssociateAdditionalCertificatesWithListenerResponse 
 #[non_exhaustive]
 pub enum AssociateAdditionalCertificatesWithListenerError {
     /// `Forbidden.LoadBalancer` (HTTP 403).
-    ForbiddenLoadBalancer(rt::error::ServiceError),
+    ForbiddenLoadBalancer(crate::error::ServiceError),
     /// `IncorrectStatus.Listener` (HTTP 400).
-    IncorrectStatusListener(rt::error::ServiceError),
+    IncorrectStatusListener(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `OperationDenied.DefaultCertificateUsed` (HTTP 400).
-    OperationDeniedDefaultCertificateUsed(rt::error::ServiceError),
+    OperationDeniedDefaultCertificateUsed(crate::error::ServiceError),
     /// `OperationDenied.HttpListenerNotSupport` (HTTP 400).
-    OperationDeniedHttpListenerNotSupport(rt::error::ServiceError),
+    OperationDeniedHttpListenerNotSupport(crate::error::ServiceError),
     /// `OperationFailed.DefaultCertificateNotFound` (HTTP 400).
-    OperationFailedDefaultCertificateNotFound(rt::error::ServiceError),
+    OperationFailedDefaultCertificateNotFound(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.Certificate` (HTTP 400).
-    ResourceAlreadyAssociatedCertificate(rt::error::ServiceError),
+    ResourceAlreadyAssociatedCertificate(crate::error::ServiceError),
     /// `ResourceInConfiguring.Listener` (HTTP 400).
-    ResourceInConfiguringListener(rt::error::ServiceError),
+    ResourceInConfiguringListener(crate::error::ServiceError),
     /// `ResourceNotFound.Certificate` (HTTP 404).
-    ResourceNotFoundCertificate(rt::error::ServiceError),
+    ResourceNotFoundCertificate(crate::error::ServiceError),
     /// `ResourceNotFound.Listener` (HTTP 404).
-    ResourceNotFoundListener(rt::error::ServiceError),
+    ResourceNotFoundListener(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.LoadBalancerCertificatesNum` (HTTP 400).
-    ResourceQuotaExceededLoadBalancerCertificatesNum(rt::error::ServiceError),
+    ResourceQuotaExceededLoadBalancerCertificatesNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -321,7 +325,7 @@ impl AssociateAdditionalCertificatesWithListenerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenLoadBalancer(error)
             | Self::IncorrectStatusListener(error)
@@ -406,8 +410,8 @@ impl AssociateAdditionalCertificatesWithListenerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AssociateAdditionalCertificatesWithListenerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AssociateAdditionalCertificatesWithListenerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.LoadBalancer" => Self::ForbiddenLoadBalancer(error),
             "IncorrectStatus.Listener" => Self::IncorrectStatusListener(error),
@@ -432,11 +436,11 @@ impl rt::error::OperationError for AssociateAdditionalCertificatesWithListenerEr
             "ResourceQuotaExceeded.LoadBalancerCertificatesNum" => {
                 Self::ResourceQuotaExceededLoadBalancerCertificatesNum(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssociateAdditionalCertificatesWithListenerError::service_error(self)
     }
 }

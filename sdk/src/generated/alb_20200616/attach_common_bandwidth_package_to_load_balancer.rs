@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct AttachCommonBandwidthPackageToLoadBalancerRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for AttachCommonBandwidthPackageToLoadBalancerRequest {
+impl crate::operation::Operation for AttachCommonBandwidthPackageToLoadBalancerRequest {
     type Response = AttachCommonBandwidthPackageToLoadBalancerResponse;
     type Error = AttachCommonBandwidthPackageToLoadBalancerError;
+}
+
+impl rt::operation::OperationSpec for AttachCommonBandwidthPackageToLoadBalancerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("BandwidthPackageId", &self.bandwidth_package_id)?;
@@ -149,8 +152,8 @@ impl AttachCommonBandwidthPackageToLoadBalancerBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AttachCommonBandwidthPackageToLoadBalancerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AttachCommonBandwidthPackageToLoadBalancerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -159,7 +162,7 @@ impl AttachCommonBandwidthPackageToLoadBalancerBuilder {
         self,
     ) -> ::std::result::Result<
         AttachCommonBandwidthPackageToLoadBalancerResponse,
-        rt::error::Error<AttachCommonBandwidthPackageToLoadBalancerError>,
+        crate::error::Error<AttachCommonBandwidthPackageToLoadBalancerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -257,18 +260,18 @@ impl ::serde::Serialize for AttachCommonBandwidthPackageToLoadBalancerResponse {
 #[non_exhaustive]
 pub enum AttachCommonBandwidthPackageToLoadBalancerError {
     /// `IncorrectBusinessStatus.CommonBandwidthPackage` (HTTP 400).
-    IncorrectBusinessStatusCommonBandwidthPackage(rt::error::ServiceError),
+    IncorrectBusinessStatusCommonBandwidthPackage(crate::error::ServiceError),
     /// `IncorrectStatus.CommonBandwidthPackage` (HTTP 400).
-    IncorrectStatusCommonBandwidthPackage(rt::error::ServiceError),
+    IncorrectStatusCommonBandwidthPackage(crate::error::ServiceError),
     /// `ResourceNotFound.CommonBandwidthPackage` (HTTP 404).
-    ResourceNotFoundCommonBandwidthPackage(rt::error::ServiceError),
+    ResourceNotFoundCommonBandwidthPackage(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -280,7 +283,7 @@ impl AttachCommonBandwidthPackageToLoadBalancerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectBusinessStatusCommonBandwidthPackage(error)
             | Self::IncorrectStatusCommonBandwidthPackage(error)
@@ -316,8 +319,8 @@ impl AttachCommonBandwidthPackageToLoadBalancerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AttachCommonBandwidthPackageToLoadBalancerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AttachCommonBandwidthPackageToLoadBalancerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectBusinessStatus.CommonBandwidthPackage" => {
                 Self::IncorrectBusinessStatusCommonBandwidthPackage(error)
@@ -329,11 +332,11 @@ impl rt::error::OperationError for AttachCommonBandwidthPackageToLoadBalancerErr
                 Self::ResourceNotFoundCommonBandwidthPackage(error)
             }
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AttachCommonBandwidthPackageToLoadBalancerError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,15 +48,14 @@ pub struct CreateAScriptsRequest {
     pub a_scripts: ::std::vec::Vec<AScripts>,
 }
 
-impl rt::operation::Operation for CreateAScriptsRequest {
+impl crate::operation::Operation for CreateAScriptsRequest {
     type Response = CreateAScriptsResponse;
     type Error = CreateAScriptsError;
+}
+
+impl rt::operation::OperationSpec for CreateAScriptsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ListenerId", &self.listener_id)?;
         Ok(())
     }
@@ -128,8 +131,8 @@ impl CreateAScriptsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateAScriptsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateAScriptsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -138,7 +141,7 @@ impl CreateAScriptsBuilder {
         self,
     ) -> ::std::result::Result<
         CreateAScriptsResponse,
-        rt::error::Error<CreateAScriptsError>,
+        crate::error::Error<CreateAScriptsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -509,18 +512,18 @@ impl ::serde::Serialize for AScriptIds {
 #[non_exhaustive]
 pub enum CreateAScriptsError {
     /// `IncorrectStatus.Listener` (HTTP 400).
-    IncorrectStatusListener(rt::error::ServiceError),
+    IncorrectStatusListener(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.AScriptLinesNum` (HTTP 400).
-    ResourceQuotaExceededAScriptLinesNum(rt::error::ServiceError),
+    ResourceQuotaExceededAScriptLinesNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.AScriptsNum` (HTTP 400).
-    ResourceQuotaExceededAScriptsNum(rt::error::ServiceError),
+    ResourceQuotaExceededAScriptsNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.AScriptsTotalLinesNum` (HTTP 400).
-    ResourceQuotaExceededAScriptsTotalLinesNum(rt::error::ServiceError),
+    ResourceQuotaExceededAScriptsTotalLinesNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -532,7 +535,7 @@ impl CreateAScriptsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusListener(error)
             | Self::ResourceQuotaExceededAScriptLinesNum(error)
@@ -568,8 +571,8 @@ impl CreateAScriptsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateAScriptsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateAScriptsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.Listener" => Self::IncorrectStatusListener(error),
             "ResourceQuotaExceeded.AScriptLinesNum" => {
@@ -581,11 +584,11 @@ impl rt::error::OperationError for CreateAScriptsError {
             "ResourceQuotaExceeded.AScriptsTotalLinesNum" => {
                 Self::ResourceQuotaExceededAScriptsTotalLinesNum(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateAScriptsError::service_error(self)
     }
 }

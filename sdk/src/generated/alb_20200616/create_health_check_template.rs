@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -92,15 +96,14 @@ pub struct CreateHealthCheckTemplateRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateHealthCheckTemplateRequest {
+impl crate::operation::Operation for CreateHealthCheckTemplateRequest {
     type Response = CreateHealthCheckTemplateResponse;
     type Error = CreateHealthCheckTemplateError;
+}
+
+impl rt::operation::OperationSpec for CreateHealthCheckTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "HealthCheckTemplateName",
             &self.health_check_template_name,
@@ -353,8 +356,10 @@ impl CreateHealthCheckTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateHealthCheckTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateHealthCheckTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -363,7 +368,7 @@ impl CreateHealthCheckTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         CreateHealthCheckTemplateResponse,
-        rt::error::Error<CreateHealthCheckTemplateError>,
+        crate::error::Error<CreateHealthCheckTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -519,14 +524,14 @@ impl ::serde::Serialize for CreateHealthCheckTemplateResponse {
 #[non_exhaustive]
 pub enum CreateHealthCheckTemplateError {
     /// `Forbidden.HealthCheckTemplate` (HTTP 403).
-    ForbiddenHealthCheckTemplate(rt::error::ServiceError),
+    ForbiddenHealthCheckTemplate(crate::error::ServiceError),
     /// `QuotaExceeded.HealthCheckTemplatesNum` (HTTP 400).
-    QuotaExceededHealthCheckTemplatesNum(rt::error::ServiceError),
+    QuotaExceededHealthCheckTemplatesNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -538,7 +543,7 @@ impl CreateHealthCheckTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenHealthCheckTemplate(error)
             | Self::QuotaExceededHealthCheckTemplatesNum(error) => error,
@@ -560,18 +565,18 @@ impl CreateHealthCheckTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateHealthCheckTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateHealthCheckTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.HealthCheckTemplate" => Self::ForbiddenHealthCheckTemplate(error),
             "QuotaExceeded.HealthCheckTemplatesNum" => {
                 Self::QuotaExceededHealthCheckTemplatesNum(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateHealthCheckTemplateError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,11 +58,11 @@ pub struct CreateListenerRequest {
     pub listener_description: ::std::option::Option<::std::string::String>,
     /// Example: `60`
     ///
-    /// Wire name `RequestTimeout`.
+    /// Wire name `RequestTimeout`; at least 1.
     pub request_timeout: ::std::option::Option<i32>,
     /// Example: `3`
     ///
-    /// Wire name `IdleTimeout`.
+    /// Wire name `IdleTimeout`; at least 1.
     pub idle_timeout: ::std::option::Option<i32>,
     /// Example: `true`
     ///
@@ -90,18 +94,19 @@ pub struct CreateListenerRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateListenerRequest {
+impl crate::operation::Operation for CreateListenerRequest {
     type Response = CreateListenerResponse;
     type Error = CreateListenerError;
+}
+
+impl rt::operation::OperationSpec for CreateListenerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerProtocol", &self.listener_protocol)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
+        rt::validate::minimum("RequestTimeout", &self.request_timeout, 1.0, false)?;
+        rt::validate::minimum("IdleTimeout", &self.idle_timeout, 1.0, false)?;
         rt::validate::max_items("Certificates", &self.certificates, 1usize)?;
         rt::validate::max_items("CaCertificates", &self.ca_certificates, 1usize)?;
         rt::validate::required("DefaultActions", &self.default_actions)?;
@@ -334,8 +339,8 @@ impl CreateListenerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateListenerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateListenerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -344,7 +349,7 @@ impl CreateListenerBuilder {
         self,
     ) -> ::std::result::Result<
         CreateListenerResponse,
-        rt::error::Error<CreateListenerError>,
+        crate::error::Error<CreateListenerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1265,58 +1270,58 @@ impl ::serde::Serialize for CreateListenerResponse {
 #[non_exhaustive]
 pub enum CreateListenerError {
     /// `Forbidden.Listener` (HTTP 403).
-    ForbiddenListener(rt::error::ServiceError),
+    ForbiddenListener(crate::error::ServiceError),
     /// `Forbidden.LoadBalancer` (HTTP 403).
-    ForbiddenLoadBalancer(rt::error::ServiceError),
+    ForbiddenLoadBalancer(crate::error::ServiceError),
     /// `Forbidden.SecurityPolicy` (HTTP 403).
-    ForbiddenSecurityPolicy(rt::error::ServiceError),
+    ForbiddenSecurityPolicy(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400).
-    IncorrectBusinessStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectBusinessStatusLoadBalancer(crate::error::ServiceError),
     /// `IncorrectStatus.LoadBalancer` (HTTP 400).
-    IncorrectStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectStatusLoadBalancer(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `Mismatch.LoadBalancerEditionAndConnectionDrain` (HTTP 400).
-    MismatchLoadBalancerEditionAndConnectionDrain(rt::error::ServiceError),
+    MismatchLoadBalancerEditionAndConnectionDrain(crate::error::ServiceError),
     /// `Mismatch.LoadBalancerEditionAndSlowStartEnable` (HTTP 400).
-    MismatchLoadBalancerEditionAndSlowStartEnable(rt::error::ServiceError),
+    MismatchLoadBalancerEditionAndSlowStartEnable(crate::error::ServiceError),
     /// `Mismatch.VpcId` (HTTP 400).
-    MismatchVpcId(rt::error::ServiceError),
+    MismatchVpcId(crate::error::ServiceError),
     /// `OperationDenied.CrossLoadBalancerQUICListener` (HTTP 400).
-    OperationDeniedCrossLoadBalancerQuicListener(rt::error::ServiceError),
+    OperationDeniedCrossLoadBalancerQuicListener(crate::error::ServiceError),
     /// `OperationDenied.GRPCServerGroup` (HTTP 400).
-    OperationDeniedGrpcServerGroup(rt::error::ServiceError),
+    OperationDeniedGrpcServerGroup(crate::error::ServiceError),
     /// `OperationDenied.ServerGroupProtocolNotSupport` (HTTP 400).
-    OperationDeniedServerGroupProtocolNotSupport(rt::error::ServiceError),
+    OperationDeniedServerGroupProtocolNotSupport(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.Listener` (HTTP 400).
-    ResourceAlreadyAssociatedListener(rt::error::ServiceError),
+    ResourceAlreadyAssociatedListener(crate::error::ServiceError),
     /// `ResourceAlreadyExist.Listener` (HTTP 400).
-    ResourceAlreadyExistListener(rt::error::ServiceError),
+    ResourceAlreadyExistListener(crate::error::ServiceError),
     /// `ResourceNotFound.Certificate` (HTTP 404).
-    ResourceNotFoundCertificate(rt::error::ServiceError),
+    ResourceNotFoundCertificate(crate::error::ServiceError),
     /// `ResourceNotFound.Listener` (HTTP 404).
-    ResourceNotFoundListener(rt::error::ServiceError),
+    ResourceNotFoundListener(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.SecurityPolicy` (HTTP 404).
-    ResourceNotFoundSecurityPolicy(rt::error::ServiceError),
+    ResourceNotFoundSecurityPolicy(crate::error::ServiceError),
     /// `ResourceNotFound.ServerGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.LoadBalancerListenersNum` (HTTP 400).
-    ResourceQuotaExceededLoadBalancerListenersNum(rt::error::ServiceError),
+    ResourceQuotaExceededLoadBalancerListenersNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.LoadBalancerServersNum` (HTTP 400).
-    ResourceQuotaExceededLoadBalancerServersNum(rt::error::ServiceError),
+    ResourceQuotaExceededLoadBalancerServersNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.SecurityPolicyAttachedNum` (HTTP 400).
-    ResourceQuotaExceededSecurityPolicyAttachedNum(rt::error::ServiceError),
+    ResourceQuotaExceededSecurityPolicyAttachedNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.ServerAddedNum` (HTTP 400).
-    ResourceQuotaExceededServerAddedNum(rt::error::ServiceError),
+    ResourceQuotaExceededServerAddedNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.ServerGroupAttachedNum` (HTTP 400).
-    ResourceQuotaExceededServerGroupAttachedNum(rt::error::ServiceError),
+    ResourceQuotaExceededServerGroupAttachedNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1328,7 +1333,7 @@ impl CreateListenerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenListener(error)
             | Self::ForbiddenLoadBalancer(error)
@@ -1504,8 +1509,8 @@ impl CreateListenerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateListenerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateListenerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.Listener" => Self::ForbiddenListener(error),
             "Forbidden.LoadBalancer" => Self::ForbiddenLoadBalancer(error),
@@ -1557,11 +1562,11 @@ impl rt::error::OperationError for CreateListenerError {
             "ResourceQuotaExceeded.ServerGroupAttachedNum" => {
                 Self::ResourceQuotaExceededServerGroupAttachedNum(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateListenerError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -80,15 +84,14 @@ pub struct CreateLoadBalancerRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateLoadBalancerRequest {
+impl crate::operation::Operation for CreateLoadBalancerRequest {
     type Response = CreateLoadBalancerResponse;
     type Error = CreateLoadBalancerError;
+}
+
+impl rt::operation::OperationSpec for CreateLoadBalancerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VpcId", &self.vpc_id)?;
         rt::validate::required("AddressType", &self.address_type)?;
         rt::validate::required("ZoneMappings", &self.zone_mappings)?;
@@ -312,8 +315,8 @@ impl CreateLoadBalancerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateLoadBalancerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateLoadBalancerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -322,7 +325,7 @@ impl CreateLoadBalancerBuilder {
         self,
     ) -> ::std::result::Result<
         CreateLoadBalancerResponse,
-        rt::error::Error<CreateLoadBalancerError>,
+        crate::error::Error<CreateLoadBalancerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -714,22 +717,22 @@ impl ::serde::Serialize for CreateLoadBalancerResponse {
 #[non_exhaustive]
 pub enum CreateLoadBalancerError {
     /// `DuplicatedParam.ZoneId` (HTTP 400).
-    DuplicatedParamZoneId(rt::error::ServiceError),
+    DuplicatedParamZoneId(crate::error::ServiceError),
     /// `Mismatch.ZoneIdAndVSwitchId` (HTTP 400).
-    MismatchZoneIdAndVSwitchId(rt::error::ServiceError),
+    MismatchZoneIdAndVSwitchId(crate::error::ServiceError),
     /// `OperationDenyed.ServiceLinkedRoleNotExist` (HTTP 400).
-    OperationDenyedServiceLinkedRoleNotExist(rt::error::ServiceError),
+    OperationDenyedServiceLinkedRoleNotExist(crate::error::ServiceError),
     /// `QuotaExceeded.LoadBalancersNum` (HTTP 400).
-    QuotaExceededLoadBalancersNum(rt::error::ServiceError),
+    QuotaExceededLoadBalancersNum(crate::error::ServiceError),
     /// `ResourceNotEnough.VSwitchIp` (HTTP 400).
-    ResourceNotEnoughVSwitchIp(rt::error::ServiceError),
+    ResourceNotEnoughVSwitchIp(crate::error::ServiceError),
     /// `ResourceNotFound.VSwitch` (HTTP 404).
-    ResourceNotFoundVSwitch(rt::error::ServiceError),
+    ResourceNotFoundVSwitch(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -741,7 +744,7 @@ impl CreateLoadBalancerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedParamZoneId(error)
             | Self::MismatchZoneIdAndVSwitchId(error)
@@ -791,8 +794,8 @@ impl CreateLoadBalancerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateLoadBalancerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateLoadBalancerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DuplicatedParam.ZoneId" => Self::DuplicatedParamZoneId(error),
             "Mismatch.ZoneIdAndVSwitchId" => Self::MismatchZoneIdAndVSwitchId(error),
@@ -804,11 +807,11 @@ impl rt::error::OperationError for CreateLoadBalancerError {
             }
             "ResourceNotEnough.VSwitchIp" => Self::ResourceNotEnoughVSwitchIp(error),
             "ResourceNotFound.VSwitch" => Self::ResourceNotFoundVSwitch(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateLoadBalancerError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,15 +48,14 @@ pub struct CreateRulesRequest {
     pub rules: ::std::vec::Vec<Rules>,
 }
 
-impl rt::operation::Operation for CreateRulesRequest {
+impl crate::operation::Operation for CreateRulesRequest {
     type Response = CreateRulesResponse;
     type Error = CreateRulesError;
+}
+
+impl rt::operation::OperationSpec for CreateRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ListenerId", &self.listener_id)?;
         rt::validate::required("Rules", &self.rules)?;
         rt::validate::max_items("Rules", &self.rules, 100usize)?;
@@ -130,15 +133,18 @@ impl CreateRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CreateRulesResponse, rt::error::Error<CreateRulesError>> {
+    ) -> ::std::result::Result<
+        CreateRulesResponse,
+        crate::error::Error<CreateRulesError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -2313,48 +2319,48 @@ impl ::serde::Serialize for RuleIds {
 #[non_exhaustive]
 pub enum CreateRulesError {
     /// `Conflict.Priority` (HTTP 400).
-    ConflictPriority(rt::error::ServiceError),
+    ConflictPriority(crate::error::ServiceError),
     /// `IncorrectStatus.Listener` (HTTP 400).
-    IncorrectStatusListener(rt::error::ServiceError),
+    IncorrectStatusListener(crate::error::ServiceError),
     /// `Mismatch.Protocol` (HTTP 400).
-    MismatchProtocol(rt::error::ServiceError),
+    MismatchProtocol(crate::error::ServiceError),
     /// `Mismatch.VpcId` (HTTP 400).
-    MismatchVpcId(rt::error::ServiceError),
+    MismatchVpcId(crate::error::ServiceError),
     /// `OperationDenied.GRPCServerGroup` (HTTP 400).
-    OperationDeniedGrpcServerGroup(rt::error::ServiceError),
+    OperationDeniedGrpcServerGroup(crate::error::ServiceError),
     /// `OperationDenied.IpGroupCanNotUsedForMirrorAction` (HTTP 400).
-    OperationDeniedIpGroupCanNotUsedForMirrorAction(rt::error::ServiceError),
+    OperationDeniedIpGroupCanNotUsedForMirrorAction(crate::error::ServiceError),
     /// `OperationDenied.MirrorActionSupportHttpGroupOnly` (HTTP 400).
-    OperationDeniedMirrorActionSupportHttpGroupOnly(rt::error::ServiceError),
+    OperationDeniedMirrorActionSupportHttpGroupOnly(crate::error::ServiceError),
     /// `OperationDenied.ProtocolMustSameForForwardGroupAction` (HTTP 400).
-    OperationDeniedProtocolMustSameForForwardGroupAction(rt::error::ServiceError),
+    OperationDeniedProtocolMustSameForForwardGroupAction(crate::error::ServiceError),
     /// `OperationDenied.RewriteMissingForwardGroup` (HTTP 400).
-    OperationDeniedRewriteMissingForwardGroup(rt::error::ServiceError),
+    OperationDeniedRewriteMissingForwardGroup(crate::error::ServiceError),
     /// `OperationDenied.SameGroupForForwardAndMirrorAction` (HTTP 400).
-    OperationDeniedSameGroupForForwardAndMirrorAction(rt::error::ServiceError),
+    OperationDeniedSameGroupForForwardAndMirrorAction(crate::error::ServiceError),
     /// `QuotaExceeded.RuleActionsNum` (HTTP 400).
-    QuotaExceededRuleActionsNum(rt::error::ServiceError),
+    QuotaExceededRuleActionsNum(crate::error::ServiceError),
     /// `QuotaExceeded.RuleMatchEvaluationsNum` (HTTP 400).
-    QuotaExceededRuleMatchEvaluationsNum(rt::error::ServiceError),
+    QuotaExceededRuleMatchEvaluationsNum(crate::error::ServiceError),
     /// `QuotaExceeded.RuleWildcardsNum` (HTTP 400).
-    QuotaExceededRuleWildcardsNum(rt::error::ServiceError),
+    QuotaExceededRuleWildcardsNum(crate::error::ServiceError),
     /// `ResourceNotFound.Listener` (HTTP 404).
-    ResourceNotFoundListener(rt::error::ServiceError),
+    ResourceNotFoundListener(crate::error::ServiceError),
     /// `ResourceNotFound.ServerGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.LoadBalancerRulesNum` (HTTP 400).
-    ResourceQuotaExceededLoadBalancerRulesNum(rt::error::ServiceError),
+    ResourceQuotaExceededLoadBalancerRulesNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.LoadBalancerServersNum` (HTTP 400).
-    ResourceQuotaExceededLoadBalancerServersNum(rt::error::ServiceError),
+    ResourceQuotaExceededLoadBalancerServersNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.ServerAddedNum` (HTTP 400).
-    ResourceQuotaExceededServerAddedNum(rt::error::ServiceError),
+    ResourceQuotaExceededServerAddedNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.ServerGroupAttachedNum` (HTTP 400).
-    ResourceQuotaExceededServerGroupAttachedNum(rt::error::ServiceError),
+    ResourceQuotaExceededServerGroupAttachedNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2366,7 +2372,7 @@ impl CreateRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictPriority(error)
             | Self::IncorrectStatusListener(error)
@@ -2509,8 +2515,8 @@ impl CreateRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.Priority" => Self::ConflictPriority(error),
             "IncorrectStatus.Listener" => Self::IncorrectStatusListener(error),
@@ -2555,11 +2561,11 @@ impl rt::error::OperationError for CreateRulesError {
             "ResourceQuotaExceeded.ServerGroupAttachedNum" => {
                 Self::ResourceQuotaExceededServerGroupAttachedNum(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateRulesError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,15 +56,14 @@ pub struct CreateSecurityPolicyRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateSecurityPolicyRequest {
+impl crate::operation::Operation for CreateSecurityPolicyRequest {
     type Response = CreateSecurityPolicyResponse;
     type Error = CreateSecurityPolicyError;
+}
+
+impl rt::operation::OperationSpec for CreateSecurityPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TLSVersions", &self.tls_versions)?;
         rt::validate::required("SecurityPolicyName", &self.security_policy_name)?;
         rt::validate::required("Ciphers", &self.ciphers)?;
@@ -184,8 +187,8 @@ impl CreateSecurityPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateSecurityPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateSecurityPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -194,7 +197,7 @@ impl CreateSecurityPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSecurityPolicyResponse,
-        rt::error::Error<CreateSecurityPolicyError>,
+        crate::error::Error<CreateSecurityPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -350,12 +353,12 @@ impl ::serde::Serialize for CreateSecurityPolicyResponse {
 #[non_exhaustive]
 pub enum CreateSecurityPolicyError {
     /// `QuotaExceeded.SecurityPoliciesNum` (HTTP 400).
-    QuotaExceededSecurityPoliciesNum(rt::error::ServiceError),
+    QuotaExceededSecurityPoliciesNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -367,7 +370,7 @@ impl CreateSecurityPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::QuotaExceededSecurityPoliciesNum(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -382,17 +385,17 @@ impl CreateSecurityPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSecurityPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateSecurityPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "QuotaExceeded.SecurityPoliciesNum" => {
                 Self::QuotaExceededSecurityPoliciesNum(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSecurityPolicyError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -90,15 +94,14 @@ pub struct CreateServerGroupRequest {
     pub cross_zone_enabled: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateServerGroupRequest {
+impl crate::operation::Operation for CreateServerGroupRequest {
     type Response = CreateServerGroupResponse;
     type Error = CreateServerGroupError;
+}
+
+impl rt::operation::OperationSpec for CreateServerGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ServerGroupName", &self.server_group_name)?;
         rt::validate::required("HealthCheckConfig", &self.health_check_config)?;
         Ok(())
@@ -338,8 +341,8 @@ impl CreateServerGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateServerGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateServerGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -348,7 +351,7 @@ impl CreateServerGroupBuilder {
         self,
     ) -> ::std::result::Result<
         CreateServerGroupResponse,
-        rt::error::Error<CreateServerGroupError>,
+        crate::error::Error<CreateServerGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1100,34 +1103,34 @@ impl ::serde::Serialize for CreateServerGroupResponse {
 #[non_exhaustive]
 pub enum CreateServerGroupError {
     /// `Mismatch.LoadBalancerEditionAndConnectionDrain` (HTTP 400).
-    MismatchLoadBalancerEditionAndConnectionDrain(rt::error::ServiceError),
+    MismatchLoadBalancerEditionAndConnectionDrain(crate::error::ServiceError),
     /// `Mismatch.LoadBalancerEditionAndSlowStartEnable` (HTTP 400).
-    MismatchLoadBalancerEditionAndSlowStartEnable(rt::error::ServiceError),
+    MismatchLoadBalancerEditionAndSlowStartEnable(crate::error::ServiceError),
     /// `Mismatch.ServerGroupSchedulerAndSlowStartEnable` (HTTP 400).
-    MismatchServerGroupSchedulerAndSlowStartEnable(rt::error::ServiceError),
+    MismatchServerGroupSchedulerAndSlowStartEnable(crate::error::ServiceError),
     /// `NotExist.ResourceGroup` (HTTP 400).
-    NotExistResourceGroup(rt::error::ServiceError),
+    NotExistResourceGroup(crate::error::ServiceError),
     /// `OperationDenied.VpcNotSupportIpv6` (HTTP 400).
-    OperationDeniedVpcNotSupportIpv6(rt::error::ServiceError),
+    OperationDeniedVpcNotSupportIpv6(crate::error::ServiceError),
     /// `QuotaExceeded.ConnectionDrainTimeout` (HTTP 400).
-    QuotaExceededConnectionDrainTimeout(rt::error::ServiceError),
+    QuotaExceededConnectionDrainTimeout(crate::error::ServiceError),
     /// `QuotaExceeded.ServerGroupsNum` (HTTP 400).
-    QuotaExceededServerGroupsNum(rt::error::ServiceError),
+    QuotaExceededServerGroupsNum(crate::error::ServiceError),
     /// `QuotaExceeded.SlowStartDuration` (HTTP 400).
-    QuotaExceededSlowStartDuration(rt::error::ServiceError),
+    QuotaExceededSlowStartDuration(crate::error::ServiceError),
     /// `ResourceNotFound.Vpc` (HTTP 404).
-    ResourceNotFoundVpc(rt::error::ServiceError),
+    ResourceNotFoundVpc(crate::error::ServiceError),
     /// `UnsupportedFeature.ConnectionDrain` (HTTP 400).
-    UnsupportedFeatureConnectionDrain(rt::error::ServiceError),
+    UnsupportedFeatureConnectionDrain(crate::error::ServiceError),
     /// `UnsupportedFeature.FcServerGroup` (HTTP 400).
-    UnsupportedFeatureFcServerGroup(rt::error::ServiceError),
+    UnsupportedFeatureFcServerGroup(crate::error::ServiceError),
     /// `UnsupportedFeature.SlowStart` (HTTP 400).
-    UnsupportedFeatureSlowStart(rt::error::ServiceError),
+    UnsupportedFeatureSlowStart(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1139,7 +1142,7 @@ impl CreateServerGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::MismatchLoadBalancerEditionAndConnectionDrain(error)
             | Self::MismatchLoadBalancerEditionAndSlowStartEnable(error)
@@ -1231,8 +1234,8 @@ impl CreateServerGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateServerGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateServerGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Mismatch.LoadBalancerEditionAndConnectionDrain" => {
                 Self::MismatchLoadBalancerEditionAndConnectionDrain(error)
@@ -1262,11 +1265,11 @@ impl rt::error::OperationError for CreateServerGroupError {
                 Self::UnsupportedFeatureFcServerGroup(error)
             }
             "UnsupportedFeature.SlowStart" => Self::UnsupportedFeatureSlowStart(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateServerGroupError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,15 +44,14 @@ pub struct DeleteAScriptsRequest {
     pub a_script_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAScriptsRequest {
+impl crate::operation::Operation for DeleteAScriptsRequest {
     type Response = DeleteAScriptsResponse;
     type Error = DeleteAScriptsError;
+}
+
+impl rt::operation::OperationSpec for DeleteAScriptsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AScriptIds", &self.a_script_ids)?;
         rt::validate::max_items("AScriptIds", &self.a_script_ids, 10usize)?;
         Ok(())
@@ -114,8 +117,8 @@ impl DeleteAScriptsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAScriptsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteAScriptsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +127,7 @@ impl DeleteAScriptsBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAScriptsResponse,
-        rt::error::Error<DeleteAScriptsError>,
+        crate::error::Error<DeleteAScriptsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -221,16 +224,16 @@ impl ::serde::Serialize for DeleteAScriptsResponse {
 #[non_exhaustive]
 pub enum DeleteAScriptsError {
     /// `IncorrectStatus.Listener` (HTTP 400).
-    IncorrectStatusListener(rt::error::ServiceError),
+    IncorrectStatusListener(crate::error::ServiceError),
     /// `OperationDenied.CrossListenerAScripts` (HTTP 400).
-    OperationDeniedCrossListenerAScripts(rt::error::ServiceError),
+    OperationDeniedCrossListenerAScripts(crate::error::ServiceError),
     /// `ResourceNotFound.AScript` (HTTP 400).
-    ResourceNotFoundAScript(rt::error::ServiceError),
+    ResourceNotFoundAScript(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -242,7 +245,7 @@ impl DeleteAScriptsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusListener(error)
             | Self::OperationDeniedCrossListenerAScripts(error)
@@ -271,19 +274,19 @@ impl DeleteAScriptsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAScriptsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteAScriptsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.Listener" => Self::IncorrectStatusListener(error),
             "OperationDenied.CrossListenerAScripts" => {
                 Self::OperationDeniedCrossListenerAScripts(error)
             }
             "ResourceNotFound.AScript" => Self::ResourceNotFoundAScript(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAScriptsError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteHealthCheckTemplatesRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DeleteHealthCheckTemplatesRequest {
+impl crate::operation::Operation for DeleteHealthCheckTemplatesRequest {
     type Response = DeleteHealthCheckTemplatesResponse;
     type Error = DeleteHealthCheckTemplatesError;
+}
+
+impl rt::operation::OperationSpec for DeleteHealthCheckTemplatesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "HealthCheckTemplateIds",
             &self.health_check_template_ids,
@@ -127,8 +130,10 @@ impl DeleteHealthCheckTemplatesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteHealthCheckTemplatesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteHealthCheckTemplatesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +142,7 @@ impl DeleteHealthCheckTemplatesBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteHealthCheckTemplatesResponse,
-        rt::error::Error<DeleteHealthCheckTemplatesError>,
+        crate::error::Error<DeleteHealthCheckTemplatesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,12 +218,12 @@ impl ::serde::Serialize for DeleteHealthCheckTemplatesResponse {
 #[non_exhaustive]
 pub enum DeleteHealthCheckTemplatesError {
     /// `IncorrectStatus.HealthCheckTemplate` (HTTP 400).
-    IncorrectStatusHealthCheckTemplate(rt::error::ServiceError),
+    IncorrectStatusHealthCheckTemplate(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -230,7 +235,7 @@ impl DeleteHealthCheckTemplatesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusHealthCheckTemplate(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -245,17 +250,17 @@ impl DeleteHealthCheckTemplatesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteHealthCheckTemplatesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteHealthCheckTemplatesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.HealthCheckTemplate" => {
                 Self::IncorrectStatusHealthCheckTemplate(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteHealthCheckTemplatesError::service_error(self)
     }
 }

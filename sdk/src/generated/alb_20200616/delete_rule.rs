@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteRuleRequest {
     pub rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteRuleRequest {
+impl crate::operation::Operation for DeleteRuleRequest {
     type Response = DeleteRuleResponse;
     type Error = DeleteRuleError;
+}
+
+impl rt::operation::OperationSpec for DeleteRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RuleId", &self.rule_id)?;
         Ok(())
     }
@@ -111,15 +114,18 @@ impl DeleteRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DeleteRuleResponse, rt::error::Error<DeleteRuleError>> {
+    ) -> ::std::result::Result<
+        DeleteRuleResponse,
+        crate::error::Error<DeleteRuleError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -215,16 +221,16 @@ impl ::serde::Serialize for DeleteRuleResponse {
 #[non_exhaustive]
 pub enum DeleteRuleError {
     /// `IncorrectStatus.Rule` (HTTP 400).
-    IncorrectStatusRule(rt::error::ServiceError),
+    IncorrectStatusRule(crate::error::ServiceError),
     /// `ResourceInConfiguring.Listener` (HTTP 400).
-    ResourceInConfiguringListener(rt::error::ServiceError),
+    ResourceInConfiguringListener(crate::error::ServiceError),
     /// `ResourceNotFound.Rule` (HTTP 404).
-    ResourceNotFoundRule(rt::error::ServiceError),
+    ResourceNotFoundRule(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -236,7 +242,7 @@ impl DeleteRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusRule(error)
             | Self::ResourceInConfiguringListener(error)
@@ -265,19 +271,19 @@ impl DeleteRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.Rule" => Self::IncorrectStatusRule(error),
             "ResourceInConfiguring.Listener" => {
                 Self::ResourceInConfiguringListener(error)
             }
             "ResourceNotFound.Rule" => Self::ResourceNotFoundRule(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteRuleError::service_error(self)
     }
 }

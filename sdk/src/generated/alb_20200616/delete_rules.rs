@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,15 +44,14 @@ pub struct DeleteRulesRequest {
     pub rule_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteRulesRequest {
+impl crate::operation::Operation for DeleteRulesRequest {
     type Response = DeleteRulesResponse;
     type Error = DeleteRulesError;
+}
+
+impl rt::operation::OperationSpec for DeleteRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RuleIds", &self.rule_ids)?;
         rt::validate::max_items("RuleIds", &self.rule_ids, 100usize)?;
         Ok(())
@@ -114,15 +117,18 @@ impl DeleteRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DeleteRulesResponse, rt::error::Error<DeleteRulesError>> {
+    ) -> ::std::result::Result<
+        DeleteRulesResponse,
+        crate::error::Error<DeleteRulesError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -218,18 +224,18 @@ impl ::serde::Serialize for DeleteRulesResponse {
 #[non_exhaustive]
 pub enum DeleteRulesError {
     /// `Forbidden.LoadBalancer` (HTTP 403).
-    ForbiddenLoadBalancer(rt::error::ServiceError),
+    ForbiddenLoadBalancer(crate::error::ServiceError),
     /// `IncorrectStatus.Rule` (HTTP 400).
-    IncorrectStatusRule(rt::error::ServiceError),
+    IncorrectStatusRule(crate::error::ServiceError),
     /// `OperationDenied.CrossLoadBalancerRules` (HTTP 400).
-    OperationDeniedCrossLoadBalancerRules(rt::error::ServiceError),
+    OperationDeniedCrossLoadBalancerRules(crate::error::ServiceError),
     /// `ResourceNotFound.Rule` (HTTP 404).
-    ResourceNotFoundRule(rt::error::ServiceError),
+    ResourceNotFoundRule(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -241,7 +247,7 @@ impl DeleteRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenLoadBalancer(error)
             | Self::IncorrectStatusRule(error)
@@ -277,8 +283,8 @@ impl DeleteRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.LoadBalancer" => Self::ForbiddenLoadBalancer(error),
             "IncorrectStatus.Rule" => Self::IncorrectStatusRule(error),
@@ -286,11 +292,11 @@ impl rt::error::OperationError for DeleteRulesError {
                 Self::OperationDeniedCrossLoadBalancerRules(error)
             }
             "ResourceNotFound.Rule" => Self::ResourceNotFoundRule(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteRulesError::service_error(self)
     }
 }

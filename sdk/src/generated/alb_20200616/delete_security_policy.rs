@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteSecurityPolicyRequest {
     pub security_policy_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteSecurityPolicyRequest {
+impl crate::operation::Operation for DeleteSecurityPolicyRequest {
     type Response = DeleteSecurityPolicyResponse;
     type Error = DeleteSecurityPolicyError;
+}
+
+impl rt::operation::OperationSpec for DeleteSecurityPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecurityPolicyId", &self.security_policy_id)?;
         Ok(())
     }
@@ -115,8 +118,8 @@ impl DeleteSecurityPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteSecurityPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteSecurityPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +128,7 @@ impl DeleteSecurityPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteSecurityPolicyResponse,
-        rt::error::Error<DeleteSecurityPolicyError>,
+        crate::error::Error<DeleteSecurityPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,18 +204,18 @@ impl ::serde::Serialize for DeleteSecurityPolicyResponse {
 #[non_exhaustive]
 pub enum DeleteSecurityPolicyError {
     /// `Forbidden.SecurityPolicy` (HTTP 403).
-    ForbiddenSecurityPolicy(rt::error::ServiceError),
+    ForbiddenSecurityPolicy(crate::error::ServiceError),
     /// `IncorrectStatus.SecurityPolicy` (HTTP 400).
-    IncorrectStatusSecurityPolicy(rt::error::ServiceError),
+    IncorrectStatusSecurityPolicy(crate::error::ServiceError),
     /// `ResourceInUse.SecurityPolicy` (HTTP 400).
-    ResourceInUseSecurityPolicy(rt::error::ServiceError),
+    ResourceInUseSecurityPolicy(crate::error::ServiceError),
     /// `ResourceNotFound.SecurityPolicy` (HTTP 404).
-    ResourceNotFoundSecurityPolicy(rt::error::ServiceError),
+    ResourceNotFoundSecurityPolicy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -224,7 +227,7 @@ impl DeleteSecurityPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenSecurityPolicy(error)
             | Self::IncorrectStatusSecurityPolicy(error)
@@ -260,8 +263,8 @@ impl DeleteSecurityPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteSecurityPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteSecurityPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.SecurityPolicy" => Self::ForbiddenSecurityPolicy(error),
             "IncorrectStatus.SecurityPolicy" => {
@@ -271,11 +274,11 @@ impl rt::error::OperationError for DeleteSecurityPolicyError {
             "ResourceNotFound.SecurityPolicy" => {
                 Self::ResourceNotFoundSecurityPolicy(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteSecurityPolicyError::service_error(self)
     }
 }

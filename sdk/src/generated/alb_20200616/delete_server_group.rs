@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteServerGroupRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DeleteServerGroupRequest {
+impl crate::operation::Operation for DeleteServerGroupRequest {
     type Response = DeleteServerGroupResponse;
     type Error = DeleteServerGroupError;
+}
+
+impl rt::operation::OperationSpec for DeleteServerGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ServerGroupId", &self.server_group_id)?;
         Ok(())
     }
@@ -111,8 +114,8 @@ impl DeleteServerGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteServerGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteServerGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +124,7 @@ impl DeleteServerGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteServerGroupResponse,
-        rt::error::Error<DeleteServerGroupError>,
+        crate::error::Error<DeleteServerGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -218,20 +221,20 @@ impl ::serde::Serialize for DeleteServerGroupResponse {
 #[non_exhaustive]
 pub enum DeleteServerGroupError {
     /// `Forbidden.ServerGroup` (HTTP 403).
-    ForbiddenServerGroup(rt::error::ServiceError),
+    ForbiddenServerGroup(crate::error::ServiceError),
     /// `IncorrectStatus.ServerGroup` (HTTP 400).
-    IncorrectStatusServerGroup(rt::error::ServiceError),
+    IncorrectStatusServerGroup(crate::error::ServiceError),
     /// `ResourceInConfiguring` (HTTP 400).
-    ResourceInConfiguring(rt::error::ServiceError),
+    ResourceInConfiguring(crate::error::ServiceError),
     /// `ResourceInUse.ServerGroup` (HTTP 400).
-    ResourceInUseServerGroup(rt::error::ServiceError),
+    ResourceInUseServerGroup(crate::error::ServiceError),
     /// `ResourceNotFound.ServerGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -243,7 +246,7 @@ impl DeleteServerGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenServerGroup(error)
             | Self::IncorrectStatusServerGroup(error)
@@ -286,19 +289,19 @@ impl DeleteServerGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteServerGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteServerGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.ServerGroup" => Self::ForbiddenServerGroup(error),
             "IncorrectStatus.ServerGroup" => Self::IncorrectStatusServerGroup(error),
             "ResourceInConfiguring" => Self::ResourceInConfiguring(error),
             "ResourceInUse.ServerGroup" => Self::ResourceInUseServerGroup(error),
             "ResourceNotFound.ServerGroup" => Self::ResourceNotFoundServerGroup(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteServerGroupError::service_error(self)
     }
 }

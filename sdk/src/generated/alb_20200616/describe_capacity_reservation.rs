@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeCapacityReservationRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCapacityReservationRequest {
+impl crate::operation::Operation for DescribeCapacityReservationRequest {
     type Response = DescribeCapacityReservationResponse;
     type Error = DescribeCapacityReservationError;
+}
+
+impl rt::operation::OperationSpec for DescribeCapacityReservationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeCapacityReservationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCapacityReservationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCapacityReservationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeCapacityReservationBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCapacityReservationResponse,
-        rt::error::Error<DescribeCapacityReservationError>,
+        crate::error::Error<DescribeCapacityReservationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -438,12 +442,12 @@ impl ::serde::Serialize for MinimumLoadBalancerCapacity {
 #[non_exhaustive]
 pub enum DescribeCapacityReservationError {
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -455,7 +459,7 @@ impl DescribeCapacityReservationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ResourceNotFoundLoadBalancer(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -470,15 +474,15 @@ impl DescribeCapacityReservationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCapacityReservationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCapacityReservationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCapacityReservationError::service_error(self)
     }
 }

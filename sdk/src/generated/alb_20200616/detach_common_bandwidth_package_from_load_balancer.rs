@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,16 @@ pub struct DetachCommonBandwidthPackageFromLoadBalancerRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DetachCommonBandwidthPackageFromLoadBalancerRequest {
+impl crate::operation::Operation
+for DetachCommonBandwidthPackageFromLoadBalancerRequest {
     type Response = DetachCommonBandwidthPackageFromLoadBalancerResponse;
     type Error = DetachCommonBandwidthPackageFromLoadBalancerError;
+}
+
+impl rt::operation::OperationSpec
+for DetachCommonBandwidthPackageFromLoadBalancerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("BandwidthPackageId", &self.bandwidth_package_id)?;
@@ -149,8 +154,8 @@ impl DetachCommonBandwidthPackageFromLoadBalancerBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DetachCommonBandwidthPackageFromLoadBalancerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DetachCommonBandwidthPackageFromLoadBalancerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -159,7 +164,7 @@ impl DetachCommonBandwidthPackageFromLoadBalancerBuilder {
         self,
     ) -> ::std::result::Result<
         DetachCommonBandwidthPackageFromLoadBalancerResponse,
-        rt::error::Error<DetachCommonBandwidthPackageFromLoadBalancerError>,
+        crate::error::Error<DetachCommonBandwidthPackageFromLoadBalancerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -257,18 +262,18 @@ impl ::serde::Serialize for DetachCommonBandwidthPackageFromLoadBalancerResponse
 #[non_exhaustive]
 pub enum DetachCommonBandwidthPackageFromLoadBalancerError {
     /// `Forbidden.LoadBalancer` (HTTP 403).
-    ForbiddenLoadBalancer(rt::error::ServiceError),
+    ForbiddenLoadBalancer(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.CommonBandwidthPackage` (HTTP 400).
-    IncorrectBusinessStatusCommonBandwidthPackage(rt::error::ServiceError),
+    IncorrectBusinessStatusCommonBandwidthPackage(crate::error::ServiceError),
     /// `IncorrectStatus.CommonBandwidthPackage` (HTTP 400).
-    IncorrectStatusCommonBandwidthPackage(rt::error::ServiceError),
+    IncorrectStatusCommonBandwidthPackage(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -280,7 +285,7 @@ impl DetachCommonBandwidthPackageFromLoadBalancerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenLoadBalancer(error)
             | Self::IncorrectBusinessStatusCommonBandwidthPackage(error)
@@ -316,8 +321,8 @@ impl DetachCommonBandwidthPackageFromLoadBalancerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DetachCommonBandwidthPackageFromLoadBalancerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DetachCommonBandwidthPackageFromLoadBalancerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.LoadBalancer" => Self::ForbiddenLoadBalancer(error),
             "IncorrectBusinessStatus.CommonBandwidthPackage" => {
@@ -327,11 +332,11 @@ impl rt::error::OperationError for DetachCommonBandwidthPackageFromLoadBalancerE
                 Self::IncorrectStatusCommonBandwidthPackage(error)
             }
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DetachCommonBandwidthPackageFromLoadBalancerError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DisableLoadBalancerAccessLogRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DisableLoadBalancerAccessLogRequest {
+impl crate::operation::Operation for DisableLoadBalancerAccessLogRequest {
     type Response = DisableLoadBalancerAccessLogResponse;
     type Error = DisableLoadBalancerAccessLogError;
+}
+
+impl rt::operation::OperationSpec for DisableLoadBalancerAccessLogRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         Ok(())
     }
@@ -113,8 +116,8 @@ impl DisableLoadBalancerAccessLogBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DisableLoadBalancerAccessLogRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DisableLoadBalancerAccessLogRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +126,7 @@ impl DisableLoadBalancerAccessLogBuilder {
         self,
     ) -> ::std::result::Result<
         DisableLoadBalancerAccessLogResponse,
-        rt::error::Error<DisableLoadBalancerAccessLogError>,
+        crate::error::Error<DisableLoadBalancerAccessLogError>,
     > {
         self.client.execute(self.request).await
     }
@@ -199,18 +202,18 @@ impl ::serde::Serialize for DisableLoadBalancerAccessLogResponse {
 #[non_exhaustive]
 pub enum DisableLoadBalancerAccessLogError {
     /// `Forbidden.LoadBalancer` (HTTP 403).
-    ForbiddenLoadBalancer(rt::error::ServiceError),
+    ForbiddenLoadBalancer(crate::error::ServiceError),
     /// `OperationDenied.AccessLogDisabled` (HTTP 400).
-    OperationDeniedAccessLogDisabled(rt::error::ServiceError),
+    OperationDeniedAccessLogDisabled(crate::error::ServiceError),
     /// `ResourceInConfiguring.LoadBalancer` (HTTP 400).
-    ResourceInConfiguringLoadBalancer(rt::error::ServiceError),
+    ResourceInConfiguringLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -222,7 +225,7 @@ impl DisableLoadBalancerAccessLogError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenLoadBalancer(error)
             | Self::OperationDeniedAccessLogDisabled(error)
@@ -258,8 +261,8 @@ impl DisableLoadBalancerAccessLogError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisableLoadBalancerAccessLogError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DisableLoadBalancerAccessLogError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.LoadBalancer" => Self::ForbiddenLoadBalancer(error),
             "OperationDenied.AccessLogDisabled" => {
@@ -269,11 +272,11 @@ impl rt::error::OperationError for DisableLoadBalancerAccessLogError {
                 Self::ResourceInConfiguringLoadBalancer(error)
             }
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisableLoadBalancerAccessLogError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,15 +48,14 @@ pub struct DissociateAclsFromListenerRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DissociateAclsFromListenerRequest {
+impl crate::operation::Operation for DissociateAclsFromListenerRequest {
     type Response = DissociateAclsFromListenerResponse;
     type Error = DissociateAclsFromListenerError;
+}
+
+impl rt::operation::OperationSpec for DissociateAclsFromListenerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AclIds", &self.acl_ids)?;
         rt::validate::max_items("AclIds", &self.acl_ids, 20usize)?;
         rt::validate::required("ListenerId", &self.listener_id)?;
@@ -130,8 +133,10 @@ impl DissociateAclsFromListenerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DissociateAclsFromListenerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DissociateAclsFromListenerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +145,7 @@ impl DissociateAclsFromListenerBuilder {
         self,
     ) -> ::std::result::Result<
         DissociateAclsFromListenerResponse,
-        rt::error::Error<DissociateAclsFromListenerError>,
+        crate::error::Error<DissociateAclsFromListenerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -237,20 +242,20 @@ impl ::serde::Serialize for DissociateAclsFromListenerResponse {
 #[non_exhaustive]
 pub enum DissociateAclsFromListenerError {
     /// `IncorrectStatus.Acl` (HTTP 400).
-    IncorrectStatusAcl(rt::error::ServiceError),
+    IncorrectStatusAcl(crate::error::ServiceError),
     /// `IncorrectStatus.Listener` (HTTP 400).
-    IncorrectStatusListener(rt::error::ServiceError),
+    IncorrectStatusListener(crate::error::ServiceError),
     /// `LockFailed` (HTTP 400).
-    LockFailed(rt::error::ServiceError),
+    LockFailed(crate::error::ServiceError),
     /// `ResourceInConfiguring` (HTTP 400).
-    ResourceInConfiguring(rt::error::ServiceError),
+    ResourceInConfiguring(crate::error::ServiceError),
     /// `ResourceNotAssociated.Acl` (HTTP 404).
-    ResourceNotAssociatedAcl(rt::error::ServiceError),
+    ResourceNotAssociatedAcl(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -262,7 +267,7 @@ impl DissociateAclsFromListenerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusAcl(error)
             | Self::IncorrectStatusListener(error)
@@ -305,19 +310,19 @@ impl DissociateAclsFromListenerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DissociateAclsFromListenerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DissociateAclsFromListenerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.Acl" => Self::IncorrectStatusAcl(error),
             "IncorrectStatus.Listener" => Self::IncorrectStatusListener(error),
             "LockFailed" => Self::LockFailed(error),
             "ResourceInConfiguring" => Self::ResourceInConfiguring(error),
             "ResourceNotAssociated.Acl" => Self::ResourceNotAssociatedAcl(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DissociateAclsFromListenerError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,15 +48,16 @@ pub struct DissociateAdditionalCertificatesFromListenerRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DissociateAdditionalCertificatesFromListenerRequest {
+impl crate::operation::Operation
+for DissociateAdditionalCertificatesFromListenerRequest {
     type Response = DissociateAdditionalCertificatesFromListenerResponse;
     type Error = DissociateAdditionalCertificatesFromListenerError;
+}
+
+impl rt::operation::OperationSpec
+for DissociateAdditionalCertificatesFromListenerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ListenerId", &self.listener_id)?;
         rt::validate::required("Certificates", &self.certificates)?;
         rt::validate::max_items("Certificates", &self.certificates, 15usize)?;
@@ -132,8 +137,8 @@ impl DissociateAdditionalCertificatesFromListenerBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DissociateAdditionalCertificatesFromListenerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DissociateAdditionalCertificatesFromListenerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +147,7 @@ impl DissociateAdditionalCertificatesFromListenerBuilder {
         self,
     ) -> ::std::result::Result<
         DissociateAdditionalCertificatesFromListenerResponse,
-        rt::error::Error<DissociateAdditionalCertificatesFromListenerError>,
+        crate::error::Error<DissociateAdditionalCertificatesFromListenerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -284,22 +289,22 @@ impl ::serde::Serialize for DissociateAdditionalCertificatesFromListenerResponse
 #[non_exhaustive]
 pub enum DissociateAdditionalCertificatesFromListenerError {
     /// `IncorrectStatus.Listener` (HTTP 400).
-    IncorrectStatusListener(rt::error::ServiceError),
+    IncorrectStatusListener(crate::error::ServiceError),
     /// `OperationDenied.DefaultCertificateUsed` (HTTP 400).
-    OperationDeniedDefaultCertificateUsed(rt::error::ServiceError),
+    OperationDeniedDefaultCertificateUsed(crate::error::ServiceError),
     /// `OperationDenied.HttpListenerNotSupport` (HTTP 400).
-    OperationDeniedHttpListenerNotSupport(rt::error::ServiceError),
+    OperationDeniedHttpListenerNotSupport(crate::error::ServiceError),
     /// `ResourceInConfiguring.Listener` (HTTP 400).
-    ResourceInConfiguringListener(rt::error::ServiceError),
+    ResourceInConfiguringListener(crate::error::ServiceError),
     /// `ResourceNotAssociated.Certificate` (HTTP 400).
-    ResourceNotAssociatedCertificate(rt::error::ServiceError),
+    ResourceNotAssociatedCertificate(crate::error::ServiceError),
     /// `ResourceNotFound.Listener` (HTTP 404).
-    ResourceNotFoundListener(rt::error::ServiceError),
+    ResourceNotFoundListener(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -311,7 +316,7 @@ impl DissociateAdditionalCertificatesFromListenerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusListener(error)
             | Self::OperationDeniedDefaultCertificateUsed(error)
@@ -361,8 +366,8 @@ impl DissociateAdditionalCertificatesFromListenerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DissociateAdditionalCertificatesFromListenerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DissociateAdditionalCertificatesFromListenerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.Listener" => Self::IncorrectStatusListener(error),
             "OperationDenied.DefaultCertificateUsed" => {
@@ -378,11 +383,11 @@ impl rt::error::OperationError for DissociateAdditionalCertificatesFromListenerE
                 Self::ResourceNotAssociatedCertificate(error)
             }
             "ResourceNotFound.Listener" => Self::ResourceNotFoundListener(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DissociateAdditionalCertificatesFromListenerError::service_error(self)
     }
 }

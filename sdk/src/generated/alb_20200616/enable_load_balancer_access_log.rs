@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct EnableLoadBalancerAccessLogRequest {
     pub log_store: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EnableLoadBalancerAccessLogRequest {
+impl crate::operation::Operation for EnableLoadBalancerAccessLogRequest {
     type Response = EnableLoadBalancerAccessLogResponse;
     type Error = EnableLoadBalancerAccessLogError;
+}
+
+impl rt::operation::OperationSpec for EnableLoadBalancerAccessLogRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("LogProject", &self.log_project)?;
         rt::validate::required("LogStore", &self.log_store)?;
@@ -145,8 +148,8 @@ impl EnableLoadBalancerAccessLogBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<EnableLoadBalancerAccessLogRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<EnableLoadBalancerAccessLogRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +158,7 @@ impl EnableLoadBalancerAccessLogBuilder {
         self,
     ) -> ::std::result::Result<
         EnableLoadBalancerAccessLogResponse,
-        rt::error::Error<EnableLoadBalancerAccessLogError>,
+        crate::error::Error<EnableLoadBalancerAccessLogError>,
     > {
         self.client.execute(self.request).await
     }
@@ -252,18 +255,18 @@ impl ::serde::Serialize for EnableLoadBalancerAccessLogResponse {
 #[non_exhaustive]
 pub enum EnableLoadBalancerAccessLogError {
     /// `Forbidden.LoadBalancer` (HTTP 403).
-    ForbiddenLoadBalancer(rt::error::ServiceError),
+    ForbiddenLoadBalancer(crate::error::ServiceError),
     /// `IncorrectStatus.LoadBalancer` (HTTP 400).
-    IncorrectStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectStatusLoadBalancer(crate::error::ServiceError),
     /// `OperationDenied.AccessLogEnabled` (HTTP 400).
-    OperationDeniedAccessLogEnabled(rt::error::ServiceError),
+    OperationDeniedAccessLogEnabled(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -275,7 +278,7 @@ impl EnableLoadBalancerAccessLogError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenLoadBalancer(error)
             | Self::IncorrectStatusLoadBalancer(error)
@@ -311,8 +314,8 @@ impl EnableLoadBalancerAccessLogError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableLoadBalancerAccessLogError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableLoadBalancerAccessLogError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.LoadBalancer" => Self::ForbiddenLoadBalancer(error),
             "IncorrectStatus.LoadBalancer" => Self::IncorrectStatusLoadBalancer(error),
@@ -320,11 +323,11 @@ impl rt::error::OperationError for EnableLoadBalancerAccessLogError {
                 Self::OperationDeniedAccessLogEnabled(error)
             }
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableLoadBalancerAccessLogError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct EnableLoadBalancerIpv6InternetRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EnableLoadBalancerIpv6InternetRequest {
+impl crate::operation::Operation for EnableLoadBalancerIpv6InternetRequest {
     type Response = EnableLoadBalancerIpv6InternetResponse;
     type Error = EnableLoadBalancerIpv6InternetError;
+}
+
+impl rt::operation::OperationSpec for EnableLoadBalancerIpv6InternetRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         Ok(())
     }
@@ -113,8 +116,8 @@ impl EnableLoadBalancerIpv6InternetBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<EnableLoadBalancerIpv6InternetRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<EnableLoadBalancerIpv6InternetRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +126,7 @@ impl EnableLoadBalancerIpv6InternetBuilder {
         self,
     ) -> ::std::result::Result<
         EnableLoadBalancerIpv6InternetResponse,
-        rt::error::Error<EnableLoadBalancerIpv6InternetError>,
+        crate::error::Error<EnableLoadBalancerIpv6InternetError>,
     > {
         self.client.execute(self.request).await
     }
@@ -220,22 +223,22 @@ impl ::serde::Serialize for EnableLoadBalancerIpv6InternetResponse {
 #[non_exhaustive]
 pub enum EnableLoadBalancerIpv6InternetError {
     /// `Forbidden.LoadBalancer` (HTTP 403).
-    ForbiddenLoadBalancer(rt::error::ServiceError),
+    ForbiddenLoadBalancer(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400).
-    IncorrectBusinessStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectBusinessStatusLoadBalancer(crate::error::ServiceError),
     /// `IncorrectStatus.LoadBalancer` (HTTP 400).
-    IncorrectStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectStatusLoadBalancer(crate::error::ServiceError),
     /// `OperationDenied.Ipv6InternetInstance` (HTTP 400).
-    OperationDeniedIpv6InternetInstance(rt::error::ServiceError),
+    OperationDeniedIpv6InternetInstance(crate::error::ServiceError),
     /// `OperationDenied.NonDualStackInstance` (HTTP 400).
-    OperationDeniedNonDualStackInstance(rt::error::ServiceError),
+    OperationDeniedNonDualStackInstance(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -247,7 +250,7 @@ impl EnableLoadBalancerIpv6InternetError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenLoadBalancer(error)
             | Self::IncorrectBusinessStatusLoadBalancer(error)
@@ -297,8 +300,8 @@ impl EnableLoadBalancerIpv6InternetError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableLoadBalancerIpv6InternetError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableLoadBalancerIpv6InternetError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.LoadBalancer" => Self::ForbiddenLoadBalancer(error),
             "IncorrectBusinessStatus.LoadBalancer" => {
@@ -312,11 +315,11 @@ impl rt::error::OperationError for EnableLoadBalancerIpv6InternetError {
                 Self::OperationDeniedNonDualStackInstance(error)
             }
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableLoadBalancerIpv6InternetError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetHealthCheckTemplateAttributeRequest {
     pub health_check_template_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetHealthCheckTemplateAttributeRequest {
+impl crate::operation::Operation for GetHealthCheckTemplateAttributeRequest {
     type Response = GetHealthCheckTemplateAttributeResponse;
     type Error = GetHealthCheckTemplateAttributeError;
+}
+
+impl rt::operation::OperationSpec for GetHealthCheckTemplateAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("HealthCheckTemplateId", &self.health_check_template_id)?;
         Ok(())
     }
@@ -86,8 +90,8 @@ impl GetHealthCheckTemplateAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetHealthCheckTemplateAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetHealthCheckTemplateAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -96,7 +100,7 @@ impl GetHealthCheckTemplateAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         GetHealthCheckTemplateAttributeResponse,
-        rt::error::Error<GetHealthCheckTemplateAttributeError>,
+        crate::error::Error<GetHealthCheckTemplateAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -574,14 +578,14 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum GetHealthCheckTemplateAttributeError {
     /// `Forbidden.HealthCheckTemplate` (HTTP 403).
-    ForbiddenHealthCheckTemplate(rt::error::ServiceError),
+    ForbiddenHealthCheckTemplate(crate::error::ServiceError),
     /// `ResourceNotFound.HealthCheckTemplate` (HTTP 404).
-    ResourceNotFoundHealthCheckTemplate(rt::error::ServiceError),
+    ResourceNotFoundHealthCheckTemplate(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -593,7 +597,7 @@ impl GetHealthCheckTemplateAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenHealthCheckTemplate(error)
             | Self::ResourceNotFoundHealthCheckTemplate(error) => error,
@@ -615,18 +619,18 @@ impl GetHealthCheckTemplateAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetHealthCheckTemplateAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetHealthCheckTemplateAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.HealthCheckTemplate" => Self::ForbiddenHealthCheckTemplate(error),
             "ResourceNotFound.HealthCheckTemplate" => {
                 Self::ResourceNotFoundHealthCheckTemplate(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetHealthCheckTemplateAttributeError::service_error(self)
     }
 }

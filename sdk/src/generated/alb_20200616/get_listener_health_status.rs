@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct GetListenerHealthStatusRequest {
     pub max_results: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for GetListenerHealthStatusRequest {
+impl crate::operation::Operation for GetListenerHealthStatusRequest {
     type Response = GetListenerHealthStatusResponse;
     type Error = GetListenerHealthStatusError;
+}
+
+impl rt::operation::OperationSpec for GetListenerHealthStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ListenerId", &self.listener_id)?;
         Ok(())
     }
@@ -138,14 +142,14 @@ impl GetListenerHealthStatusBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<GetListenerHealthStatusRequest> {
+    ) -> crate::paginate::PaginationStream<GetListenerHealthStatusRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetListenerHealthStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetListenerHealthStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -154,7 +158,7 @@ impl GetListenerHealthStatusBuilder {
         self,
     ) -> ::std::result::Result<
         GetListenerHealthStatusResponse,
-        rt::error::Error<GetListenerHealthStatusError>,
+        crate::error::Error<GetListenerHealthStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1254,16 +1258,16 @@ impl ::serde::Serialize for RuleHealthStatusServerGroupInfosNonNormalServersReas
 #[non_exhaustive]
 pub enum GetListenerHealthStatusError {
     /// `Forbidden.LoadBalancer` (HTTP 403).
-    ForbiddenLoadBalancer(rt::error::ServiceError),
+    ForbiddenLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.Listener` (HTTP 404).
-    ResourceNotFoundListener(rt::error::ServiceError),
+    ResourceNotFoundListener(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1275,7 +1279,7 @@ impl GetListenerHealthStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenLoadBalancer(error)
             | Self::ResourceNotFoundListener(error)
@@ -1304,17 +1308,17 @@ impl GetListenerHealthStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetListenerHealthStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetListenerHealthStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.LoadBalancer" => Self::ForbiddenLoadBalancer(error),
             "ResourceNotFound.Listener" => Self::ResourceNotFoundListener(error),
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetListenerHealthStatusError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetLoadBalancerAttributeRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetLoadBalancerAttributeRequest {
+impl crate::operation::Operation for GetLoadBalancerAttributeRequest {
     type Response = GetLoadBalancerAttributeResponse;
     type Error = GetLoadBalancerAttributeError;
+}
+
+impl rt::operation::OperationSpec for GetLoadBalancerAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         Ok(())
     }
@@ -78,8 +82,10 @@ impl GetLoadBalancerAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetLoadBalancerAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GetLoadBalancerAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +94,7 @@ impl GetLoadBalancerAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         GetLoadBalancerAttributeResponse,
-        rt::error::Error<GetLoadBalancerAttributeError>,
+        crate::error::Error<GetLoadBalancerAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1487,14 +1493,14 @@ impl ::serde::Serialize for LoadBalancerAddresses {
 #[non_exhaustive]
 pub enum GetLoadBalancerAttributeError {
     /// `Forbidden.LoadBalancer` (HTTP 400).
-    ForbiddenLoadBalancer(rt::error::ServiceError),
+    ForbiddenLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1506,7 +1512,7 @@ impl GetLoadBalancerAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenLoadBalancer(error)
             | Self::ResourceNotFoundLoadBalancer(error) => error,
@@ -1528,16 +1534,16 @@ impl GetLoadBalancerAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetLoadBalancerAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetLoadBalancerAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.LoadBalancer" => Self::ForbiddenLoadBalancer(error),
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetLoadBalancerAttributeError::service_error(self)
     }
 }

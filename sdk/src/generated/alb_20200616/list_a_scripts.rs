@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct ListAScriptsRequest {
     pub a_script_names: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListAScriptsRequest {
+impl crate::operation::Operation for ListAScriptsRequest {
     type Response = ListAScriptsResponse;
     type Error = ListAScriptsError;
+}
+
+impl rt::operation::OperationSpec for ListAScriptsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -159,14 +163,16 @@ impl ListAScriptsBuilder {
 
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
-    pub fn into_paginator(self) -> rt::paginate::PaginationStream<ListAScriptsRequest> {
+    pub fn into_paginator(
+        self,
+    ) -> crate::paginate::PaginationStream<ListAScriptsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAScriptsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAScriptsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -175,7 +181,7 @@ impl ListAScriptsBuilder {
         self,
     ) -> ::std::result::Result<
         ListAScriptsResponse,
-        rt::error::Error<ListAScriptsError>,
+        crate::error::Error<ListAScriptsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -513,12 +519,12 @@ impl ::serde::Serialize for AScripts {
 #[non_exhaustive]
 pub enum ListAScriptsError {
     /// `Forbidden.LoadBalancer` (HTTP 400).
-    ForbiddenLoadBalancer(rt::error::ServiceError),
+    ForbiddenLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -530,7 +536,7 @@ impl ListAScriptsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenLoadBalancer(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -545,15 +551,15 @@ impl ListAScriptsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAScriptsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListAScriptsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.LoadBalancer" => Self::ForbiddenLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAScriptsError::service_error(self)
     }
 }

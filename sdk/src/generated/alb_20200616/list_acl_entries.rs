@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,7 +33,7 @@ pub struct ListAclEntriesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `50`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `nacl-hp34s2h0xx1ht4nwo****`
     ///
@@ -40,11 +41,16 @@ pub struct ListAclEntriesRequest {
     pub acl_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListAclEntriesRequest {
+impl crate::operation::Operation for ListAclEntriesRequest {
     type Response = ListAclEntriesResponse;
     type Error = ListAclEntriesError;
+}
+
+impl rt::operation::OperationSpec for ListAclEntriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::required("AclId", &self.acl_id)?;
         Ok(())
     }
@@ -126,14 +132,14 @@ impl ListAclEntriesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListAclEntriesRequest> {
+    ) -> crate::paginate::PaginationStream<ListAclEntriesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAclEntriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAclEntriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +148,7 @@ impl ListAclEntriesBuilder {
         self,
     ) -> ::std::result::Result<
         ListAclEntriesResponse,
-        rt::error::Error<ListAclEntriesError>,
+        crate::error::Error<ListAclEntriesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -397,14 +403,14 @@ impl ::serde::Serialize for AclEntries {
 #[non_exhaustive]
 pub enum ListAclEntriesError {
     /// `Forbidden.Acl` (HTTP 403).
-    ForbiddenAcl(rt::error::ServiceError),
+    ForbiddenAcl(crate::error::ServiceError),
     /// `ResourceNotFound.Acl` (HTTP 404).
-    ResourceNotFoundAcl(rt::error::ServiceError),
+    ResourceNotFoundAcl(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -416,7 +422,7 @@ impl ListAclEntriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAcl(error) | Self::ResourceNotFoundAcl(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -437,16 +443,16 @@ impl ListAclEntriesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAclEntriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListAclEntriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.Acl" => Self::ForbiddenAcl(error),
             "ResourceNotFound.Acl" => Self::ResourceNotFoundAcl(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAclEntriesError::service_error(self)
     }
 }

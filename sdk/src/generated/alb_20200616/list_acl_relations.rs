@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct ListAclRelationsRequest {
     pub acl_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListAclRelationsRequest {
+impl crate::operation::Operation for ListAclRelationsRequest {
     type Response = ListAclRelationsResponse;
     type Error = ListAclRelationsError;
+}
+
+impl rt::operation::OperationSpec for ListAclRelationsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AclIds", &self.acl_ids)?;
         rt::validate::max_items("AclIds", &self.acl_ids, 5usize)?;
         Ok(())
@@ -81,8 +85,8 @@ impl ListAclRelationsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAclRelationsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAclRelationsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -91,7 +95,7 @@ impl ListAclRelationsBuilder {
         self,
     ) -> ::std::result::Result<
         ListAclRelationsResponse,
-        rt::error::Error<ListAclRelationsError>,
+        crate::error::Error<ListAclRelationsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -412,14 +416,14 @@ impl ::serde::Serialize for RelatedListeners {
 #[non_exhaustive]
 pub enum ListAclRelationsError {
     /// `Forbidden.Acl` (HTTP 403).
-    ForbiddenAcl(rt::error::ServiceError),
+    ForbiddenAcl(crate::error::ServiceError),
     /// `ResourceNotFound.Acl` (HTTP 404).
-    ResourceNotFoundAcl(rt::error::ServiceError),
+    ResourceNotFoundAcl(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -431,7 +435,7 @@ impl ListAclRelationsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAcl(error) | Self::ResourceNotFoundAcl(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -452,16 +456,16 @@ impl ListAclRelationsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAclRelationsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListAclRelationsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.Acl" => Self::ForbiddenAcl(error),
             "ResourceNotFound.Acl" => Self::ResourceNotFoundAcl(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAclRelationsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,19 +41,24 @@ pub struct ListAclsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `50`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `Tag`.
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for ListAclsRequest {
+impl crate::operation::Operation for ListAclsRequest {
     type Response = ListAclsResponse;
     type Error = ListAclsError;
+}
+
+impl rt::operation::OperationSpec for ListAclsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("AclIds", &self.acl_ids, 20usize)?;
         rt::validate::max_items("AclNames", &self.acl_names, 10usize)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         Ok(())
     }
 
@@ -177,21 +183,21 @@ impl ListAclsBuilder {
 
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
-    pub fn into_paginator(self) -> rt::paginate::PaginationStream<ListAclsRequest> {
+    pub fn into_paginator(self) -> crate::paginate::PaginationStream<ListAclsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAclsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAclsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ListAclsResponse, rt::error::Error<ListAclsError>> {
+    ) -> ::std::result::Result<ListAclsResponse, crate::error::Error<ListAclsError>> {
         self.client.execute(self.request).await
     }
 }
@@ -688,12 +694,12 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum ListAclsError {
     /// `Forbidden.Acl` (HTTP 403).
-    ForbiddenAcl(rt::error::ServiceError),
+    ForbiddenAcl(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -705,7 +711,7 @@ impl ListAclsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAcl(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -720,15 +726,15 @@ impl ListAclsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAclsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListAclsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.Acl" => Self::ForbiddenAcl(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAclsError::service_error(self)
     }
 }

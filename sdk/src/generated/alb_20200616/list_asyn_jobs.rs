@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct ListAsynJobsRequest {
     pub max_results: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for ListAsynJobsRequest {
+impl crate::operation::Operation for ListAsynJobsRequest {
     type Response = ListAsynJobsResponse;
     type Error = ListAsynJobsError;
+}
+
+impl rt::operation::OperationSpec for ListAsynJobsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("JobIds", &self.job_ids, 10usize)?;
         rt::validate::max_items("ResourceIds", &self.resource_ids, 10usize)?;
         Ok(())
@@ -198,14 +202,16 @@ impl ListAsynJobsBuilder {
 
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
-    pub fn into_paginator(self) -> rt::paginate::PaginationStream<ListAsynJobsRequest> {
+    pub fn into_paginator(
+        self,
+    ) -> crate::paginate::PaginationStream<ListAsynJobsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAsynJobsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAsynJobsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -214,7 +220,7 @@ impl ListAsynJobsBuilder {
         self,
     ) -> ::std::result::Result<
         ListAsynJobsResponse,
-        rt::error::Error<ListAsynJobsError>,
+        crate::error::Error<ListAsynJobsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -613,7 +619,7 @@ pub enum ListAsynJobsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -625,7 +631,7 @@ impl ListAsynJobsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -633,12 +639,12 @@ impl ListAsynJobsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAsynJobsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListAsynJobsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAsynJobsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,7 +33,7 @@ pub struct ListHealthCheckTemplatesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `50`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `HealthCheckTemplateIds`; at most 20 items.
     pub health_check_template_ids: ::std::vec::Vec<::std::string::String>,
@@ -46,11 +47,16 @@ pub struct ListHealthCheckTemplatesRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListHealthCheckTemplatesRequest {
+impl crate::operation::Operation for ListHealthCheckTemplatesRequest {
     type Response = ListHealthCheckTemplatesResponse;
     type Error = ListHealthCheckTemplatesError;
+}
+
+impl rt::operation::OperationSpec for ListHealthCheckTemplatesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::max_items(
             "HealthCheckTemplateIds",
             &self.health_check_template_ids,
@@ -195,14 +201,16 @@ impl ListHealthCheckTemplatesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListHealthCheckTemplatesRequest> {
+    ) -> crate::paginate::PaginationStream<ListHealthCheckTemplatesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListHealthCheckTemplatesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListHealthCheckTemplatesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -211,7 +219,7 @@ impl ListHealthCheckTemplatesBuilder {
         self,
     ) -> ::std::result::Result<
         ListHealthCheckTemplatesResponse,
-        rt::error::Error<ListHealthCheckTemplatesError>,
+        crate::error::Error<ListHealthCheckTemplatesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -862,12 +870,12 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum ListHealthCheckTemplatesError {
     /// `Forbidden.HealthCheckTemplate` (HTTP 403).
-    ForbiddenHealthCheckTemplate(rt::error::ServiceError),
+    ForbiddenHealthCheckTemplate(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -879,7 +887,7 @@ impl ListHealthCheckTemplatesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenHealthCheckTemplate(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -894,15 +902,15 @@ impl ListHealthCheckTemplatesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListHealthCheckTemplatesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListHealthCheckTemplatesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.HealthCheckTemplate" => Self::ForbiddenHealthCheckTemplate(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListHealthCheckTemplatesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,7 +33,7 @@ pub struct ListListenerCertificatesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `50`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `lsr-bp1bpn0kn908w4nbw****`
     ///
@@ -46,11 +47,16 @@ pub struct ListListenerCertificatesRequest {
     pub certificate_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListListenerCertificatesRequest {
+impl crate::operation::Operation for ListListenerCertificatesRequest {
     type Response = ListListenerCertificatesResponse;
     type Error = ListListenerCertificatesError;
+}
+
+impl rt::operation::OperationSpec for ListListenerCertificatesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::required("ListenerId", &self.listener_id)?;
         rt::validate::max_items("CertificateIds", &self.certificate_ids, 20usize)?;
         Ok(())
@@ -163,14 +169,16 @@ impl ListListenerCertificatesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListListenerCertificatesRequest> {
+    ) -> crate::paginate::PaginationStream<ListListenerCertificatesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListListenerCertificatesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListListenerCertificatesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -179,7 +187,7 @@ impl ListListenerCertificatesBuilder {
         self,
     ) -> ::std::result::Result<
         ListListenerCertificatesResponse,
-        rt::error::Error<ListListenerCertificatesError>,
+        crate::error::Error<ListListenerCertificatesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -454,14 +462,14 @@ impl ::serde::Serialize for Certificates {
 #[non_exhaustive]
 pub enum ListListenerCertificatesError {
     /// `OperationDenied.HttpListenerNotSupport` (HTTP 400).
-    OperationDeniedHttpListenerNotSupport(rt::error::ServiceError),
+    OperationDeniedHttpListenerNotSupport(crate::error::ServiceError),
     /// `ResourceNotFound.Listener` (HTTP 404).
-    ResourceNotFoundListener(rt::error::ServiceError),
+    ResourceNotFoundListener(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -473,7 +481,7 @@ impl ListListenerCertificatesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OperationDeniedHttpListenerNotSupport(error)
             | Self::ResourceNotFoundListener(error) => error,
@@ -495,18 +503,18 @@ impl ListListenerCertificatesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListListenerCertificatesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListListenerCertificatesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "OperationDenied.HttpListenerNotSupport" => {
                 Self::OperationDeniedHttpListenerNotSupport(error)
             }
             "ResourceNotFound.Listener" => Self::ResourceNotFoundListener(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListListenerCertificatesError::service_error(self)
     }
 }

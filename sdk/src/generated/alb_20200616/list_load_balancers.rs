@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -80,11 +81,14 @@ pub struct ListLoadBalancersRequest {
     pub dns_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListLoadBalancersRequest {
+impl crate::operation::Operation for ListLoadBalancersRequest {
     type Response = ListLoadBalancersResponse;
     type Error = ListLoadBalancersError;
+}
+
+impl rt::operation::OperationSpec for ListLoadBalancersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("LoadBalancerIds", &self.load_balancer_ids, 21usize)?;
         rt::validate::max_items(
             "LoadBalancerNames",
@@ -348,14 +352,14 @@ impl ListLoadBalancersBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListLoadBalancersRequest> {
+    ) -> crate::paginate::PaginationStream<ListLoadBalancersRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListLoadBalancersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListLoadBalancersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -364,7 +368,7 @@ impl ListLoadBalancersBuilder {
         self,
     ) -> ::std::result::Result<
         ListLoadBalancersResponse,
-        rt::error::Error<ListLoadBalancersError>,
+        crate::error::Error<ListLoadBalancersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1544,7 +1548,7 @@ pub enum ListLoadBalancersError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1556,7 +1560,7 @@ impl ListLoadBalancersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1564,12 +1568,12 @@ impl ListLoadBalancersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListLoadBalancersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListLoadBalancersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListLoadBalancersError::service_error(self)
     }
 }

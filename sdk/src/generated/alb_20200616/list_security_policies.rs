@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct ListSecurityPoliciesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `50`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `SecurityPolicyNames`; at most 10 items.
     pub security_policy_names: ::std::vec::Vec<::std::string::String>,
@@ -46,11 +47,16 @@ pub struct ListSecurityPoliciesRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for ListSecurityPoliciesRequest {
+impl crate::operation::Operation for ListSecurityPoliciesRequest {
     type Response = ListSecurityPoliciesResponse;
     type Error = ListSecurityPoliciesError;
+}
+
+impl rt::operation::OperationSpec for ListSecurityPoliciesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::max_items(
             "SecurityPolicyNames",
             &self.security_policy_names,
@@ -195,14 +201,14 @@ impl ListSecurityPoliciesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListSecurityPoliciesRequest> {
+    ) -> crate::paginate::PaginationStream<ListSecurityPoliciesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListSecurityPoliciesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListSecurityPoliciesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -211,7 +217,7 @@ impl ListSecurityPoliciesBuilder {
         self,
     ) -> ::std::result::Result<
         ListSecurityPoliciesResponse,
-        rt::error::Error<ListSecurityPoliciesError>,
+        crate::error::Error<ListSecurityPoliciesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -712,12 +718,12 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum ListSecurityPoliciesError {
     /// `Forbidden.SecurityPolicy` (HTTP 403).
-    ForbiddenSecurityPolicy(rt::error::ServiceError),
+    ForbiddenSecurityPolicy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -729,7 +735,7 @@ impl ListSecurityPoliciesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenSecurityPolicy(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -744,15 +750,15 @@ impl ListSecurityPoliciesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListSecurityPoliciesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListSecurityPoliciesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.SecurityPolicy" => Self::ForbiddenSecurityPolicy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListSecurityPoliciesError::service_error(self)
     }
 }

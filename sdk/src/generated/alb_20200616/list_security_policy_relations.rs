@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct ListSecurityPolicyRelationsRequest {
     pub security_policy_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListSecurityPolicyRelationsRequest {
+impl crate::operation::Operation for ListSecurityPolicyRelationsRequest {
     type Response = ListSecurityPolicyRelationsResponse;
     type Error = ListSecurityPolicyRelationsError;
+}
+
+impl rt::operation::OperationSpec for ListSecurityPolicyRelationsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecurityPolicyIds", &self.security_policy_ids)?;
         rt::validate::max_items("SecurityPolicyIds", &self.security_policy_ids, 5usize)?;
         Ok(())
@@ -87,8 +91,8 @@ impl ListSecurityPolicyRelationsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListSecurityPolicyRelationsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListSecurityPolicyRelationsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -97,7 +101,7 @@ impl ListSecurityPolicyRelationsBuilder {
         self,
     ) -> ::std::result::Result<
         ListSecurityPolicyRelationsResponse,
-        rt::error::Error<ListSecurityPolicyRelationsError>,
+        crate::error::Error<ListSecurityPolicyRelationsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -399,12 +403,12 @@ impl ::serde::Serialize for RelatedListeners {
 #[non_exhaustive]
 pub enum ListSecurityPolicyRelationsError {
     /// `ResourceNotFound.SecurityPolicy` (HTTP 404).
-    ResourceNotFoundSecurityPolicy(rt::error::ServiceError),
+    ResourceNotFoundSecurityPolicy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -416,7 +420,7 @@ impl ListSecurityPolicyRelationsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ResourceNotFoundSecurityPolicy(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -431,17 +435,17 @@ impl ListSecurityPolicyRelationsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListSecurityPolicyRelationsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListSecurityPolicyRelationsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ResourceNotFound.SecurityPolicy" => {
                 Self::ResourceNotFoundSecurityPolicy(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListSecurityPolicyRelationsError::service_error(self)
     }
 }

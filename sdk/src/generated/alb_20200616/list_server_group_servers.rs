@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,7 +33,7 @@ pub struct ListServerGroupServersRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `50`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 1000.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `rg-atstuj3rtop****`
     ///
@@ -44,11 +45,16 @@ pub struct ListServerGroupServersRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for ListServerGroupServersRequest {
+impl crate::operation::Operation for ListServerGroupServersRequest {
     type Response = ListServerGroupServersResponse;
     type Error = ListServerGroupServersError;
+}
+
+impl rt::operation::OperationSpec for ListServerGroupServersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 1000.0, false)?;
         rt::validate::max_items("ServerIds", &self.server_ids, 20usize)?;
         Ok(())
     }
@@ -157,14 +163,14 @@ impl ListServerGroupServersBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListServerGroupServersRequest> {
+    ) -> crate::paginate::PaginationStream<ListServerGroupServersRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListServerGroupServersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListServerGroupServersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -173,7 +179,7 @@ impl ListServerGroupServersBuilder {
         self,
     ) -> ::std::result::Result<
         ListServerGroupServersResponse,
-        rt::error::Error<ListServerGroupServersError>,
+        crate::error::Error<ListServerGroupServersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -602,12 +608,12 @@ impl ::serde::Serialize for Servers {
 #[non_exhaustive]
 pub enum ListServerGroupServersError {
     /// `Forbidden.ServerGroup` (HTTP 403).
-    ForbiddenServerGroup(rt::error::ServiceError),
+    ForbiddenServerGroup(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -619,7 +625,7 @@ impl ListServerGroupServersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenServerGroup(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -634,15 +640,15 @@ impl ListServerGroupServersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListServerGroupServersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListServerGroupServersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.ServerGroup" => Self::ForbiddenServerGroup(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListServerGroupServersError::service_error(self)
     }
 }

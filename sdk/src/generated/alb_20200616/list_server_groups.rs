@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,7 +41,7 @@ pub struct ListServerGroupsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `20`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `vpc-bp15zckdt37pq72zv****`
     ///
@@ -56,13 +57,18 @@ pub struct ListServerGroupsRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for ListServerGroupsRequest {
+impl crate::operation::Operation for ListServerGroupsRequest {
     type Response = ListServerGroupsResponse;
     type Error = ListServerGroupsError;
+}
+
+impl rt::operation::OperationSpec for ListServerGroupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("ServerGroupIds", &self.server_group_ids, 20usize)?;
         rt::validate::max_items("ServerGroupNames", &self.server_group_names, 10usize)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         Ok(())
     }
 
@@ -219,14 +225,14 @@ impl ListServerGroupsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListServerGroupsRequest> {
+    ) -> crate::paginate::PaginationStream<ListServerGroupsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListServerGroupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListServerGroupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -235,7 +241,7 @@ impl ListServerGroupsBuilder {
         self,
     ) -> ::std::result::Result<
         ListServerGroupsResponse,
-        rt::error::Error<ListServerGroupsError>,
+        crate::error::Error<ListServerGroupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1649,7 +1655,7 @@ pub enum ListServerGroupsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1661,7 +1667,7 @@ impl ListServerGroupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1669,12 +1675,12 @@ impl ListServerGroupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListServerGroupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListServerGroupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListServerGroupsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,7 +33,7 @@ pub struct ListTagValuesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `20`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `loadbalancer`
     ///
@@ -48,11 +49,16 @@ pub struct ListTagValuesRequest {
     pub tag_key: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListTagValuesRequest {
+impl crate::operation::Operation for ListTagValuesRequest {
     type Response = ListTagValuesResponse;
     type Error = ListTagValuesError;
+}
+
+impl rt::operation::OperationSpec for ListTagValuesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::required("TagKey", &self.tag_key)?;
         Ok(())
     }
@@ -154,14 +160,16 @@ impl ListTagValuesBuilder {
 
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
-    pub fn into_paginator(self) -> rt::paginate::PaginationStream<ListTagValuesRequest> {
+    pub fn into_paginator(
+        self,
+    ) -> crate::paginate::PaginationStream<ListTagValuesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListTagValuesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListTagValuesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -170,7 +178,7 @@ impl ListTagValuesBuilder {
         self,
     ) -> ::std::result::Result<
         ListTagValuesResponse,
-        rt::error::Error<ListTagValuesError>,
+        crate::error::Error<ListTagValuesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -322,18 +330,18 @@ impl ::serde::Serialize for ListTagValuesResponse {
 #[non_exhaustive]
 pub enum ListTagValuesError {
     /// `ResourceNotFound.Acl` (HTTP 404).
-    ResourceNotFoundAcl(rt::error::ServiceError),
+    ResourceNotFoundAcl(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.SecurityPolicy` (HTTP 404).
-    ResourceNotFoundSecurityPolicy(rt::error::ServiceError),
+    ResourceNotFoundSecurityPolicy(crate::error::ServiceError),
     /// `ResourceNotFound.ServerGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -345,7 +353,7 @@ impl ListTagValuesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ResourceNotFoundAcl(error)
             | Self::ResourceNotFoundLoadBalancer(error)
@@ -381,8 +389,8 @@ impl ListTagValuesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTagValuesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListTagValuesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ResourceNotFound.Acl" => Self::ResourceNotFoundAcl(error),
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
@@ -390,11 +398,11 @@ impl rt::error::OperationError for ListTagValuesError {
                 Self::ResourceNotFoundSecurityPolicy(error)
             }
             "ResourceNotFound.ServerGroup" => Self::ResourceNotFoundServerGroup(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTagValuesError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,15 +48,14 @@ pub struct LoadBalancerJoinSecurityGroupRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for LoadBalancerJoinSecurityGroupRequest {
+impl crate::operation::Operation for LoadBalancerJoinSecurityGroupRequest {
     type Response = LoadBalancerJoinSecurityGroupResponse;
     type Error = LoadBalancerJoinSecurityGroupError;
+}
+
+impl rt::operation::OperationSpec for LoadBalancerJoinSecurityGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecurityGroupIds", &self.security_group_ids)?;
         rt::validate::max_items("SecurityGroupIds", &self.security_group_ids, 10usize)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
@@ -136,8 +139,8 @@ impl LoadBalancerJoinSecurityGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<LoadBalancerJoinSecurityGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<LoadBalancerJoinSecurityGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -146,7 +149,7 @@ impl LoadBalancerJoinSecurityGroupBuilder {
         self,
     ) -> ::std::result::Result<
         LoadBalancerJoinSecurityGroupResponse,
-        rt::error::Error<LoadBalancerJoinSecurityGroupError>,
+        crate::error::Error<LoadBalancerJoinSecurityGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -243,24 +246,24 @@ impl ::serde::Serialize for LoadBalancerJoinSecurityGroupResponse {
 #[non_exhaustive]
 pub enum LoadBalancerJoinSecurityGroupError {
     /// `IncorrectStatus.LoadBalancer` (HTTP 400).
-    IncorrectStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectStatusLoadBalancer(crate::error::ServiceError),
     /// `OperationDenied.LbAssociatedAclCanNotJoinSecurityGroup` (HTTP 400).
-    OperationDeniedLbAssociatedAclCanNotJoinSecurityGroup(rt::error::ServiceError),
+    OperationDeniedLbAssociatedAclCanNotJoinSecurityGroup(crate::error::ServiceError),
     /// `OperationDenied.SecurityGroupNotSupport` (HTTP 400).
-    OperationDeniedSecurityGroupNotSupport(rt::error::ServiceError),
+    OperationDeniedSecurityGroupNotSupport(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.SecurityGroup` (HTTP 400).
-    ResourceAlreadyAssociatedSecurityGroup(rt::error::ServiceError),
+    ResourceAlreadyAssociatedSecurityGroup(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.SecurityGroup` (HTTP 404).
-    ResourceNotFoundSecurityGroup(rt::error::ServiceError),
+    ResourceNotFoundSecurityGroup(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.SecurityGroupNum` (HTTP 400).
-    ResourceQuotaExceededSecurityGroupNum(rt::error::ServiceError),
+    ResourceQuotaExceededSecurityGroupNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -272,7 +275,7 @@ impl LoadBalancerJoinSecurityGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusLoadBalancer(error)
             | Self::OperationDeniedLbAssociatedAclCanNotJoinSecurityGroup(error)
@@ -331,8 +334,8 @@ impl LoadBalancerJoinSecurityGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for LoadBalancerJoinSecurityGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for LoadBalancerJoinSecurityGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.LoadBalancer" => Self::IncorrectStatusLoadBalancer(error),
             "OperationDenied.LbAssociatedAclCanNotJoinSecurityGroup" => {
@@ -351,11 +354,11 @@ impl rt::error::OperationError for LoadBalancerJoinSecurityGroupError {
             "ResourceQuotaExceeded.SecurityGroupNum" => {
                 Self::ResourceQuotaExceededSecurityGroupNum(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         LoadBalancerJoinSecurityGroupError::service_error(self)
     }
 }

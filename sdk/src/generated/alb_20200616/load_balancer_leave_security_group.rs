@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,15 +48,14 @@ pub struct LoadBalancerLeaveSecurityGroupRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for LoadBalancerLeaveSecurityGroupRequest {
+impl crate::operation::Operation for LoadBalancerLeaveSecurityGroupRequest {
     type Response = LoadBalancerLeaveSecurityGroupResponse;
     type Error = LoadBalancerLeaveSecurityGroupError;
+}
+
+impl rt::operation::OperationSpec for LoadBalancerLeaveSecurityGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecurityGroupIds", &self.security_group_ids)?;
         rt::validate::max_items("SecurityGroupIds", &self.security_group_ids, 10usize)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
@@ -136,8 +139,8 @@ impl LoadBalancerLeaveSecurityGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<LoadBalancerLeaveSecurityGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<LoadBalancerLeaveSecurityGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -146,7 +149,7 @@ impl LoadBalancerLeaveSecurityGroupBuilder {
         self,
     ) -> ::std::result::Result<
         LoadBalancerLeaveSecurityGroupResponse,
-        rt::error::Error<LoadBalancerLeaveSecurityGroupError>,
+        crate::error::Error<LoadBalancerLeaveSecurityGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -243,20 +246,20 @@ impl ::serde::Serialize for LoadBalancerLeaveSecurityGroupResponse {
 #[non_exhaustive]
 pub enum LoadBalancerLeaveSecurityGroupError {
     /// `IncorrectStatus.LoadBalancer` (HTTP 400).
-    IncorrectStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectStatusLoadBalancer(crate::error::ServiceError),
     /// `OperationDenied.SecurityGroupNotSupport` (HTTP 400).
-    OperationDeniedSecurityGroupNotSupport(rt::error::ServiceError),
+    OperationDeniedSecurityGroupNotSupport(crate::error::ServiceError),
     /// `ResourceNotAssociated.SecurityGroup` (HTTP 400).
-    ResourceNotAssociatedSecurityGroup(rt::error::ServiceError),
+    ResourceNotAssociatedSecurityGroup(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.SecurityGroup` (HTTP 404).
-    ResourceNotFoundSecurityGroup(rt::error::ServiceError),
+    ResourceNotFoundSecurityGroup(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -268,7 +271,7 @@ impl LoadBalancerLeaveSecurityGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusLoadBalancer(error)
             | Self::OperationDeniedSecurityGroupNotSupport(error)
@@ -311,8 +314,8 @@ impl LoadBalancerLeaveSecurityGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for LoadBalancerLeaveSecurityGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for LoadBalancerLeaveSecurityGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.LoadBalancer" => Self::IncorrectStatusLoadBalancer(error),
             "OperationDenied.SecurityGroupNotSupport" => {
@@ -325,11 +328,11 @@ impl rt::error::OperationError for LoadBalancerLeaveSecurityGroupError {
             "ResourceNotFound.SecurityGroup" => {
                 Self::ResourceNotFoundSecurityGroup(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         LoadBalancerLeaveSecurityGroupError::service_error(self)
     }
 }

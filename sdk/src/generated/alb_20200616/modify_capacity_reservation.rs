@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct ModifyCapacityReservationRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyCapacityReservationRequest {
+impl crate::operation::Operation for ModifyCapacityReservationRequest {
     type Response = ModifyCapacityReservationResponse;
     type Error = ModifyCapacityReservationError;
+}
+
+impl rt::operation::OperationSpec for ModifyCapacityReservationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         Ok(())
     }
@@ -146,8 +149,10 @@ impl ModifyCapacityReservationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyCapacityReservationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyCapacityReservationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -156,7 +161,7 @@ impl ModifyCapacityReservationBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyCapacityReservationResponse,
-        rt::error::Error<ModifyCapacityReservationError>,
+        crate::error::Error<ModifyCapacityReservationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -273,38 +278,38 @@ impl ::serde::Serialize for ModifyCapacityReservationResponse {
 #[non_exhaustive]
 pub enum ModifyCapacityReservationError {
     /// `OperationDenied.CapacityDecreaseRequestLimitExceeded` (HTTP 400).
-    OperationDeniedCapacityDecreaseRequestLimitExceeded(rt::error::ServiceError),
+    OperationDeniedCapacityDecreaseRequestLimitExceeded(crate::error::ServiceError),
     /// `OperationDenied.CapacityReservationNotSupport` (HTTP 400).
-    OperationDeniedCapacityReservationNotSupport(rt::error::ServiceError),
+    OperationDeniedCapacityReservationNotSupport(crate::error::ServiceError),
     /// `OperationDenied.CapacityUnitsBelowMinimum` (HTTP 400).
-    OperationDeniedCapacityUnitsBelowMinimum(rt::error::ServiceError),
+    OperationDeniedCapacityUnitsBelowMinimum(crate::error::ServiceError),
     /// `OperationDenied.DeploymentSetExists` (HTTP 400).
-    OperationDeniedDeploymentSetExists(rt::error::ServiceError),
+    OperationDeniedDeploymentSetExists(crate::error::ServiceError),
     /// `OperationDenied.DeploymentSetIsEmpty` (HTTP 400).
-    OperationDeniedDeploymentSetIsEmpty(rt::error::ServiceError),
+    OperationDeniedDeploymentSetIsEmpty(crate::error::ServiceError),
     /// `OperationDenied.DeploymentSetsConflicts` (HTTP 400).
-    OperationDeniedDeploymentSetsConflicts(rt::error::ServiceError),
+    OperationDeniedDeploymentSetsConflicts(crate::error::ServiceError),
     /// `OperationDenied.DeploymentSetsNotSupport` (HTTP 400).
-    OperationDeniedDeploymentSetsNotSupport(rt::error::ServiceError),
+    OperationDeniedDeploymentSetsNotSupport(crate::error::ServiceError),
     /// `OperationDenied.DeploymentSetsStrategyNotMatch` (HTTP 400).
-    OperationDeniedDeploymentSetsStrategyNotMatch(rt::error::ServiceError),
+    OperationDeniedDeploymentSetsStrategyNotMatch(crate::error::ServiceError),
     /// `OperationDenied.ListenerNotFound` (HTTP 400).
-    OperationDeniedListenerNotFound(rt::error::ServiceError),
+    OperationDeniedListenerNotFound(crate::error::ServiceError),
     /// `OperationDenied.PriorRequestNotComplete` (HTTP 400).
-    OperationDeniedPriorRequestNotComplete(rt::error::ServiceError),
+    OperationDeniedPriorRequestNotComplete(crate::error::ServiceError),
     /// `QuotaExceeded.DeploymentSetsNum` (HTTP 400).
-    QuotaExceededDeploymentSetsNum(rt::error::ServiceError),
+    QuotaExceededDeploymentSetsNum(crate::error::ServiceError),
     /// `QuotaExceeded.ReservationMaxLcuPerLb` (HTTP 400).
-    QuotaExceededReservationMaxLcuPerLb(rt::error::ServiceError),
+    QuotaExceededReservationMaxLcuPerLb(crate::error::ServiceError),
     /// `QuotaExceeded.ReservationMaxLcuPerRegion` (HTTP 400).
-    QuotaExceededReservationMaxLcuPerRegion(rt::error::ServiceError),
+    QuotaExceededReservationMaxLcuPerRegion(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -316,7 +321,7 @@ impl ModifyCapacityReservationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OperationDeniedCapacityDecreaseRequestLimitExceeded(error)
             | Self::OperationDeniedCapacityReservationNotSupport(error)
@@ -422,8 +427,8 @@ impl ModifyCapacityReservationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyCapacityReservationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyCapacityReservationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "OperationDenied.CapacityDecreaseRequestLimitExceeded" => {
                 Self::OperationDeniedCapacityDecreaseRequestLimitExceeded(error)
@@ -465,11 +470,11 @@ impl rt::error::OperationError for ModifyCapacityReservationError {
                 Self::QuotaExceededReservationMaxLcuPerRegion(error)
             }
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyCapacityReservationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct MoveResourceGroupRequest {
     pub new_resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for MoveResourceGroupRequest {
+impl crate::operation::Operation for MoveResourceGroupRequest {
     type Response = MoveResourceGroupResponse;
     type Error = MoveResourceGroupError;
+}
+
+impl rt::operation::OperationSpec for MoveResourceGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("ResourceId", &self.resource_id)?;
         rt::validate::required("NewResourceGroupId", &self.new_resource_group_id)?;
@@ -114,8 +118,8 @@ impl MoveResourceGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<MoveResourceGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<MoveResourceGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +128,7 @@ impl MoveResourceGroupBuilder {
         self,
     ) -> ::std::result::Result<
         MoveResourceGroupResponse,
-        rt::error::Error<MoveResourceGroupError>,
+        crate::error::Error<MoveResourceGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -200,22 +204,22 @@ impl ::serde::Serialize for MoveResourceGroupResponse {
 #[non_exhaustive]
 pub enum MoveResourceGroupError {
     /// `Forbidden.Acl` (HTTP 403).
-    ForbiddenAcl(rt::error::ServiceError),
+    ForbiddenAcl(crate::error::ServiceError),
     /// `NotExist.ResourceGroup` (HTTP 400).
-    NotExistResourceGroup(rt::error::ServiceError),
+    NotExistResourceGroup(crate::error::ServiceError),
     /// `ResourceNotFound.Acl` (HTTP 404).
-    ResourceNotFoundAcl(rt::error::ServiceError),
+    ResourceNotFoundAcl(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.SecurityPolicy` (HTTP 404).
-    ResourceNotFoundSecurityPolicy(rt::error::ServiceError),
+    ResourceNotFoundSecurityPolicy(crate::error::ServiceError),
     /// `ResourceNotFound.ServerGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -227,7 +231,7 @@ impl MoveResourceGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAcl(error)
             | Self::NotExistResourceGroup(error)
@@ -277,8 +281,8 @@ impl MoveResourceGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for MoveResourceGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for MoveResourceGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.Acl" => Self::ForbiddenAcl(error),
             "NotExist.ResourceGroup" => Self::NotExistResourceGroup(error),
@@ -288,11 +292,11 @@ impl rt::error::OperationError for MoveResourceGroupError {
                 Self::ResourceNotFoundSecurityPolicy(error)
             }
             "ResourceNotFound.ServerGroup" => Self::ResourceNotFoundServerGroup(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         MoveResourceGroupError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,15 +48,14 @@ pub struct RemoveEntriesFromAclRequest {
     pub entries: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for RemoveEntriesFromAclRequest {
+impl crate::operation::Operation for RemoveEntriesFromAclRequest {
     type Response = RemoveEntriesFromAclResponse;
     type Error = RemoveEntriesFromAclError;
+}
+
+impl rt::operation::OperationSpec for RemoveEntriesFromAclRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AclId", &self.acl_id)?;
         rt::validate::required("Entries", &self.entries)?;
         rt::validate::max_items("Entries", &self.entries, 20usize)?;
@@ -130,8 +133,8 @@ impl RemoveEntriesFromAclBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RemoveEntriesFromAclRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RemoveEntriesFromAclRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +143,7 @@ impl RemoveEntriesFromAclBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveEntriesFromAclResponse,
-        rt::error::Error<RemoveEntriesFromAclError>,
+        crate::error::Error<RemoveEntriesFromAclError>,
     > {
         self.client.execute(self.request).await
     }
@@ -237,18 +240,18 @@ impl ::serde::Serialize for RemoveEntriesFromAclResponse {
 #[non_exhaustive]
 pub enum RemoveEntriesFromAclError {
     /// `Forbidden.Acl` (HTTP 403).
-    ForbiddenAcl(rt::error::ServiceError),
+    ForbiddenAcl(crate::error::ServiceError),
     /// `IncorrectStatus.Acl` (HTTP 400).
-    IncorrectStatusAcl(rt::error::ServiceError),
+    IncorrectStatusAcl(crate::error::ServiceError),
     /// `ResourceNotFound.Acl` (HTTP 404).
-    ResourceNotFoundAcl(rt::error::ServiceError),
+    ResourceNotFoundAcl(crate::error::ServiceError),
     /// `ResourceNotFound.AclEntry` (HTTP 404).
-    ResourceNotFoundAclEntry(rt::error::ServiceError),
+    ResourceNotFoundAclEntry(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -260,7 +263,7 @@ impl RemoveEntriesFromAclError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAcl(error)
             | Self::IncorrectStatusAcl(error)
@@ -296,18 +299,18 @@ impl RemoveEntriesFromAclError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveEntriesFromAclError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RemoveEntriesFromAclError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.Acl" => Self::ForbiddenAcl(error),
             "IncorrectStatus.Acl" => Self::IncorrectStatusAcl(error),
             "ResourceNotFound.Acl" => Self::ResourceNotFoundAcl(error),
             "ResourceNotFound.AclEntry" => Self::ResourceNotFoundAclEntry(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveEntriesFromAclError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,15 +48,14 @@ pub struct RemoveServersFromServerGroupRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for RemoveServersFromServerGroupRequest {
+impl crate::operation::Operation for RemoveServersFromServerGroupRequest {
     type Response = RemoveServersFromServerGroupResponse;
     type Error = RemoveServersFromServerGroupError;
+}
+
+impl rt::operation::OperationSpec for RemoveServersFromServerGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ServerGroupId", &self.server_group_id)?;
         rt::validate::required("Servers", &self.servers)?;
         rt::validate::max_items("Servers", &self.servers, 200usize)?;
@@ -132,8 +135,8 @@ impl RemoveServersFromServerGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<RemoveServersFromServerGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<RemoveServersFromServerGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +145,7 @@ impl RemoveServersFromServerGroupBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveServersFromServerGroupResponse,
-        rt::error::Error<RemoveServersFromServerGroupError>,
+        crate::error::Error<RemoveServersFromServerGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -328,22 +331,22 @@ impl ::serde::Serialize for RemoveServersFromServerGroupResponse {
 #[non_exhaustive]
 pub enum RemoveServersFromServerGroupError {
     /// `Forbidden.ServerGroup` (HTTP 403).
-    ForbiddenServerGroup(rt::error::ServiceError),
+    ForbiddenServerGroup(crate::error::ServiceError),
     /// `IncorrectStatus.ServerGroup` (HTTP 400).
-    IncorrectStatusServerGroup(rt::error::ServiceError),
+    IncorrectStatusServerGroup(crate::error::ServiceError),
     /// `ResourceInConfiguring` (HTTP 400).
-    ResourceInConfiguring(rt::error::ServiceError),
+    ResourceInConfiguring(crate::error::ServiceError),
     /// `ResourceInConfiguring.BackendServer` (HTTP 400).
-    ResourceInConfiguringBackendServer(rt::error::ServiceError),
+    ResourceInConfiguringBackendServer(crate::error::ServiceError),
     /// `ResourceNotFound.BackendServer` (HTTP 404).
-    ResourceNotFoundBackendServer(rt::error::ServiceError),
+    ResourceNotFoundBackendServer(crate::error::ServiceError),
     /// `ResourceNotFound.ServerGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -355,7 +358,7 @@ impl RemoveServersFromServerGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenServerGroup(error)
             | Self::IncorrectStatusServerGroup(error)
@@ -405,8 +408,8 @@ impl RemoveServersFromServerGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveServersFromServerGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RemoveServersFromServerGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.ServerGroup" => Self::ForbiddenServerGroup(error),
             "IncorrectStatus.ServerGroup" => Self::IncorrectStatusServerGroup(error),
@@ -418,11 +421,11 @@ impl rt::error::OperationError for RemoveServersFromServerGroupError {
                 Self::ResourceNotFoundBackendServer(error)
             }
             "ResourceNotFound.ServerGroup" => Self::ResourceNotFoundServerGroup(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveServersFromServerGroupError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct ReplaceServersInServerGroupRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ReplaceServersInServerGroupRequest {
+impl crate::operation::Operation for ReplaceServersInServerGroupRequest {
     type Response = ReplaceServersInServerGroupResponse;
     type Error = ReplaceServersInServerGroupError;
+}
+
+impl rt::operation::OperationSpec for ReplaceServersInServerGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ServerGroupId", &self.server_group_id)?;
         rt::validate::required("AddedServers", &self.added_servers)?;
         rt::validate::max_items("AddedServers", &self.added_servers, 200usize)?;
@@ -151,8 +154,8 @@ impl ReplaceServersInServerGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ReplaceServersInServerGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ReplaceServersInServerGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +164,7 @@ impl ReplaceServersInServerGroupBuilder {
         self,
     ) -> ::std::result::Result<
         ReplaceServersInServerGroupResponse,
-        rt::error::Error<ReplaceServersInServerGroupError>,
+        crate::error::Error<ReplaceServersInServerGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -468,40 +471,40 @@ impl ::serde::Serialize for ReplaceServersInServerGroupResponse {
 #[non_exhaustive]
 pub enum ReplaceServersInServerGroupError {
     /// `Conflict.BackendServer` (HTTP 400).
-    ConflictBackendServer(rt::error::ServiceError),
+    ConflictBackendServer(crate::error::ServiceError),
     /// `DuplicatedParam.BackendServer` (HTTP 400).
-    DuplicatedParamBackendServer(rt::error::ServiceError),
+    DuplicatedParamBackendServer(crate::error::ServiceError),
     /// `IdempotentParameterMismatch` (HTTP 400).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// `IncorrectStatus.ServerGroup` (HTTP 400).
-    IncorrectStatusServerGroup(rt::error::ServiceError),
+    IncorrectStatusServerGroup(crate::error::ServiceError),
     /// `Mismatch.ServerType` (HTTP 400).
-    MismatchServerType(rt::error::ServiceError),
+    MismatchServerType(crate::error::ServiceError),
     /// `OperationDenied.EciNotSupportJobType` (HTTP 400).
-    OperationDeniedEciNotSupportJobType(rt::error::ServiceError),
+    OperationDeniedEciNotSupportJobType(crate::error::ServiceError),
     /// `ResourceInConfiguring` (HTTP 400).
-    ResourceInConfiguring(rt::error::ServiceError),
+    ResourceInConfiguring(crate::error::ServiceError),
     /// `ResourceInConfiguring.BackendServer` (HTTP 400).
-    ResourceInConfiguringBackendServer(rt::error::ServiceError),
+    ResourceInConfiguringBackendServer(crate::error::ServiceError),
     /// `ResourceNotFound.BackendServer` (HTTP 404).
-    ResourceNotFoundBackendServer(rt::error::ServiceError),
+    ResourceNotFoundBackendServer(crate::error::ServiceError),
     /// `ResourceNotFound.Eci` (HTTP 404).
-    ResourceNotFoundEci(rt::error::ServiceError),
+    ResourceNotFoundEci(crate::error::ServiceError),
     /// `ResourceNotFound.Ecs` (HTTP 404).
-    ResourceNotFoundEcs(rt::error::ServiceError),
+    ResourceNotFoundEcs(crate::error::ServiceError),
     /// `ResourceNotFound.Eni` (HTTP 404).
-    ResourceNotFoundEni(rt::error::ServiceError),
+    ResourceNotFoundEni(crate::error::ServiceError),
     /// `ResourceNotFound.ServerGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.LoadBalancerServersNum` (HTTP 400).
-    ResourceQuotaExceededLoadBalancerServersNum(rt::error::ServiceError),
+    ResourceQuotaExceededLoadBalancerServersNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.ServerAddedNum` (HTTP 400).
-    ResourceQuotaExceededServerAddedNum(rt::error::ServiceError),
+    ResourceQuotaExceededServerAddedNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -513,7 +516,7 @@ impl ReplaceServersInServerGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictBackendServer(error)
             | Self::DuplicatedParamBackendServer(error)
@@ -626,8 +629,8 @@ impl ReplaceServersInServerGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReplaceServersInServerGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ReplaceServersInServerGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.BackendServer" => Self::ConflictBackendServer(error),
             "DuplicatedParam.BackendServer" => Self::DuplicatedParamBackendServer(error),
@@ -654,11 +657,11 @@ impl rt::error::OperationError for ReplaceServersInServerGroupError {
             "ResourceQuotaExceeded.ServerAddedNum" => {
                 Self::ResourceQuotaExceededServerAddedNum(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReplaceServersInServerGroupError::service_error(self)
     }
 }

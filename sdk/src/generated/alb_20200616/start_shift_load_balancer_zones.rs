@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,15 +48,14 @@ pub struct StartShiftLoadBalancerZonesRequest {
     pub zone_mappings: ::std::vec::Vec<ZoneMappings>,
 }
 
-impl rt::operation::Operation for StartShiftLoadBalancerZonesRequest {
+impl crate::operation::Operation for StartShiftLoadBalancerZonesRequest {
     type Response = StartShiftLoadBalancerZonesResponse;
     type Error = StartShiftLoadBalancerZonesError;
+}
+
+impl rt::operation::OperationSpec for StartShiftLoadBalancerZonesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ZoneMappings", &self.zone_mappings)?;
         rt::validate::max_items("ZoneMappings", &self.zone_mappings, 1usize)?;
@@ -132,8 +135,8 @@ impl StartShiftLoadBalancerZonesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<StartShiftLoadBalancerZonesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<StartShiftLoadBalancerZonesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +145,7 @@ impl StartShiftLoadBalancerZonesBuilder {
         self,
     ) -> ::std::result::Result<
         StartShiftLoadBalancerZonesResponse,
-        rt::error::Error<StartShiftLoadBalancerZonesError>,
+        crate::error::Error<StartShiftLoadBalancerZonesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -278,38 +281,38 @@ impl ::serde::Serialize for StartShiftLoadBalancerZonesResponse {
 #[non_exhaustive]
 pub enum StartShiftLoadBalancerZonesError {
     /// `IncorrectBusinessStatus.Eip` (HTTP 400).
-    IncorrectBusinessStatusEip(rt::error::ServiceError),
+    IncorrectBusinessStatusEip(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400).
-    IncorrectBusinessStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectBusinessStatusLoadBalancer(crate::error::ServiceError),
     /// `IncorrectStatus.LoadBalancer` (HTTP 400).
-    IncorrectStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectStatusLoadBalancer(crate::error::ServiceError),
     /// `Mismatch.ZoneIdAndVSwitchId` (HTTP 400).
-    MismatchZoneIdAndVSwitchId(rt::error::ServiceError),
+    MismatchZoneIdAndVSwitchId(crate::error::ServiceError),
     /// `OperationDenied.ConfigLastActiveZoneNotSupport` (HTTP 400).
-    OperationDeniedConfigLastActiveZoneNotSupport(rt::error::ServiceError),
+    OperationDeniedConfigLastActiveZoneNotSupport(crate::error::ServiceError),
     /// `OperationDenied.EniStatusNotSupport` (HTTP 400).
-    OperationDeniedEniStatusNotSupport(rt::error::ServiceError),
+    OperationDeniedEniStatusNotSupport(crate::error::ServiceError),
     /// `OperationDenied.OnlyFixedAddressAllocatedModeSupported` (HTTP 400).
-    OperationDeniedOnlyFixedAddressAllocatedModeSupported(rt::error::ServiceError),
+    OperationDeniedOnlyFixedAddressAllocatedModeSupported(crate::error::ServiceError),
     /// `OperationDenied.ZoneMappingsNotChanged` (HTTP 400).
-    OperationDeniedZoneMappingsNotChanged(rt::error::ServiceError),
+    OperationDeniedZoneMappingsNotChanged(crate::error::ServiceError),
     /// `OperationDenied.ZoneVSwitchChanged` (HTTP 400).
-    OperationDeniedZoneVSwitchChanged(rt::error::ServiceError),
+    OperationDeniedZoneVSwitchChanged(crate::error::ServiceError),
     /// `OperationDenied.ZoneVSwitchNotExist` (HTTP 400).
-    OperationDeniedZoneVSwitchNotExist(rt::error::ServiceError),
+    OperationDeniedZoneVSwitchNotExist(crate::error::ServiceError),
     /// `OperationFailed.ShiftLoadBalancerZonesFailed` (HTTP 400).
-    OperationFailedShiftLoadBalancerZonesFailed(rt::error::ServiceError),
+    OperationFailedShiftLoadBalancerZonesFailed(crate::error::ServiceError),
     /// `ResourceNotEnough.VSwitchIp` (HTTP 400).
-    ResourceNotEnoughVSwitchIp(rt::error::ServiceError),
+    ResourceNotEnoughVSwitchIp(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.VSwitch` (HTTP 404).
-    ResourceNotFoundVSwitch(rt::error::ServiceError),
+    ResourceNotFoundVSwitch(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -321,7 +324,7 @@ impl StartShiftLoadBalancerZonesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectBusinessStatusEip(error)
             | Self::IncorrectBusinessStatusLoadBalancer(error)
@@ -429,8 +432,8 @@ impl StartShiftLoadBalancerZonesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for StartShiftLoadBalancerZonesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for StartShiftLoadBalancerZonesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectBusinessStatus.Eip" => Self::IncorrectBusinessStatusEip(error),
             "IncorrectBusinessStatus.LoadBalancer" => {
@@ -462,11 +465,11 @@ impl rt::error::OperationError for StartShiftLoadBalancerZonesError {
             "ResourceNotEnough.VSwitchIp" => Self::ResourceNotEnoughVSwitchIp(error),
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
             "ResourceNotFound.VSwitch" => Self::ResourceNotFoundVSwitch(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         StartShiftLoadBalancerZonesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct UnTagResourcesRequest {
     pub all: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for UnTagResourcesRequest {
+impl crate::operation::Operation for UnTagResourcesRequest {
     type Response = UnTagResourcesResponse;
     type Error = UnTagResourcesError;
+}
+
+impl rt::operation::OperationSpec for UnTagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("ResourceId", &self.resource_ids)?;
         rt::validate::max_items("ResourceId", &self.resource_ids, 50usize)?;
@@ -146,8 +150,8 @@ impl UnTagResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UnTagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UnTagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -156,7 +160,7 @@ impl UnTagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         UnTagResourcesResponse,
-        rt::error::Error<UnTagResourcesError>,
+        crate::error::Error<UnTagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -289,18 +293,18 @@ impl ::serde::Serialize for UnTagResourcesResponse {
 #[non_exhaustive]
 pub enum UnTagResourcesError {
     /// `ResourceNotFound.Acl` (HTTP 404).
-    ResourceNotFoundAcl(rt::error::ServiceError),
+    ResourceNotFoundAcl(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.SecurityPolicy` (HTTP 404).
-    ResourceNotFoundSecurityPolicy(rt::error::ServiceError),
+    ResourceNotFoundSecurityPolicy(crate::error::ServiceError),
     /// `ResourceNotFound.ServerGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -312,7 +316,7 @@ impl UnTagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ResourceNotFoundAcl(error)
             | Self::ResourceNotFoundLoadBalancer(error)
@@ -348,8 +352,8 @@ impl UnTagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UnTagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UnTagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ResourceNotFound.Acl" => Self::ResourceNotFoundAcl(error),
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
@@ -357,11 +361,11 @@ impl rt::error::OperationError for UnTagResourcesError {
                 Self::ResourceNotFoundSecurityPolicy(error)
             }
             "ResourceNotFound.ServerGroup" => Self::ResourceNotFoundServerGroup(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UnTagResourcesError::service_error(self)
     }
 }

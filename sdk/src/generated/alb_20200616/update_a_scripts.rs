@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,15 +44,14 @@ pub struct UpdateAScriptsRequest {
     pub a_scripts: ::std::vec::Vec<AScripts>,
 }
 
-impl rt::operation::Operation for UpdateAScriptsRequest {
+impl crate::operation::Operation for UpdateAScriptsRequest {
     type Response = UpdateAScriptsResponse;
     type Error = UpdateAScriptsError;
+}
+
+impl rt::operation::OperationSpec for UpdateAScriptsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -112,8 +115,8 @@ impl UpdateAScriptsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateAScriptsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateAScriptsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +125,7 @@ impl UpdateAScriptsBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateAScriptsResponse,
-        rt::error::Error<UpdateAScriptsError>,
+        crate::error::Error<UpdateAScriptsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -416,20 +419,20 @@ impl ::serde::Serialize for UpdateAScriptsResponse {
 #[non_exhaustive]
 pub enum UpdateAScriptsError {
     /// `IncorrectStatus.Listener` (HTTP 400).
-    IncorrectStatusListener(rt::error::ServiceError),
+    IncorrectStatusListener(crate::error::ServiceError),
     /// `ResourceNotFound.Ascript` (HTTP 404).
-    ResourceNotFoundAscript(rt::error::ServiceError),
+    ResourceNotFoundAscript(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.AScriptLinesNum` (HTTP 400).
-    ResourceQuotaExceededAScriptLinesNum(rt::error::ServiceError),
+    ResourceQuotaExceededAScriptLinesNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.AScriptsNum` (HTTP 400).
-    ResourceQuotaExceededAScriptsNum(rt::error::ServiceError),
+    ResourceQuotaExceededAScriptsNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.AScriptsTotalLinesNum` (HTTP 400).
-    ResourceQuotaExceededAScriptsTotalLinesNum(rt::error::ServiceError),
+    ResourceQuotaExceededAScriptsTotalLinesNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -441,7 +444,7 @@ impl UpdateAScriptsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusListener(error)
             | Self::ResourceNotFoundAscript(error)
@@ -484,8 +487,8 @@ impl UpdateAScriptsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateAScriptsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateAScriptsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.Listener" => Self::IncorrectStatusListener(error),
             "ResourceNotFound.Ascript" => Self::ResourceNotFoundAscript(error),
@@ -498,11 +501,11 @@ impl rt::error::OperationError for UpdateAScriptsError {
             "ResourceQuotaExceeded.AScriptsTotalLinesNum" => {
                 Self::ResourceQuotaExceededAScriptsTotalLinesNum(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateAScriptsError::service_error(self)
     }
 }

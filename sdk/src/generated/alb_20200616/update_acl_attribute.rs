@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct UpdateAclAttributeRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for UpdateAclAttributeRequest {
+impl crate::operation::Operation for UpdateAclAttributeRequest {
     type Response = UpdateAclAttributeResponse;
     type Error = UpdateAclAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateAclAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AclId", &self.acl_id)?;
         rt::validate::required("AclName", &self.acl_name)?;
         Ok(())
@@ -127,8 +130,8 @@ impl UpdateAclAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateAclAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateAclAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +140,7 @@ impl UpdateAclAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateAclAttributeResponse,
-        rt::error::Error<UpdateAclAttributeError>,
+        crate::error::Error<UpdateAclAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,16 +216,16 @@ impl ::serde::Serialize for UpdateAclAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateAclAttributeError {
     /// `Conflict.Acl` (HTTP 400).
-    ConflictAcl(rt::error::ServiceError),
+    ConflictAcl(crate::error::ServiceError),
     /// `IncorrectStatus.Acl` (HTTP 400).
-    IncorrectStatusAcl(rt::error::ServiceError),
+    IncorrectStatusAcl(crate::error::ServiceError),
     /// `ResourceNotFound.Acl` (HTTP 404).
-    ResourceNotFoundAcl(rt::error::ServiceError),
+    ResourceNotFoundAcl(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -234,7 +237,7 @@ impl UpdateAclAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictAcl(error)
             | Self::IncorrectStatusAcl(error)
@@ -263,17 +266,17 @@ impl UpdateAclAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateAclAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateAclAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.Acl" => Self::ConflictAcl(error),
             "IncorrectStatus.Acl" => Self::IncorrectStatusAcl(error),
             "ResourceNotFound.Acl" => Self::ResourceNotFoundAcl(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateAclAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK", "PrivateKey"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,7 +58,7 @@ pub struct UpdateHealthCheckTemplateAttributeRequest {
     pub health_check_interval: ::std::option::Option<i32>,
     /// Example: `3`
     ///
-    /// Wire name `HealthCheckTimeout`.
+    /// Wire name `HealthCheckTimeout`; at least 1; at most 300.
     pub health_check_timeout: ::std::option::Option<i32>,
     /// Example: `/test/index.html`
     ///
@@ -90,15 +94,26 @@ pub struct UpdateHealthCheckTemplateAttributeRequest {
     pub health_check_template_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateHealthCheckTemplateAttributeRequest {
+impl crate::operation::Operation for UpdateHealthCheckTemplateAttributeRequest {
     type Response = UpdateHealthCheckTemplateAttributeResponse;
     type Error = UpdateHealthCheckTemplateAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateHealthCheckTemplateAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum(
+            "HealthCheckTimeout",
+            &self.health_check_timeout,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckTimeout",
+            &self.health_check_timeout,
+            300.0,
+            false,
+        )?;
         rt::validate::required("HealthCheckTemplateId", &self.health_check_template_id)?;
         Ok(())
     }
@@ -340,8 +355,8 @@ impl UpdateHealthCheckTemplateAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateHealthCheckTemplateAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateHealthCheckTemplateAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -350,7 +365,7 @@ impl UpdateHealthCheckTemplateAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateHealthCheckTemplateAttributeResponse,
-        rt::error::Error<UpdateHealthCheckTemplateAttributeError>,
+        crate::error::Error<UpdateHealthCheckTemplateAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -426,16 +441,16 @@ impl ::serde::Serialize for UpdateHealthCheckTemplateAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateHealthCheckTemplateAttributeError {
     /// `Forbidden.HealthCheckTemplate` (HTTP 403).
-    ForbiddenHealthCheckTemplate(rt::error::ServiceError),
+    ForbiddenHealthCheckTemplate(crate::error::ServiceError),
     /// `IncorrectStatus.HealthCheckTemplate` (HTTP 400).
-    IncorrectStatusHealthCheckTemplate(rt::error::ServiceError),
+    IncorrectStatusHealthCheckTemplate(crate::error::ServiceError),
     /// `ResourceNotFound.HealthCheckTemplate` (HTTP 404).
-    ResourceNotFoundHealthCheckTemplate(rt::error::ServiceError),
+    ResourceNotFoundHealthCheckTemplate(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -447,7 +462,7 @@ impl UpdateHealthCheckTemplateAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenHealthCheckTemplate(error)
             | Self::IncorrectStatusHealthCheckTemplate(error)
@@ -476,8 +491,8 @@ impl UpdateHealthCheckTemplateAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateHealthCheckTemplateAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateHealthCheckTemplateAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.HealthCheckTemplate" => Self::ForbiddenHealthCheckTemplate(error),
             "IncorrectStatus.HealthCheckTemplate" => {
@@ -486,11 +501,11 @@ impl rt::error::OperationError for UpdateHealthCheckTemplateAttributeError {
             "ResourceNotFound.HealthCheckTemplate" => {
                 Self::ResourceNotFoundHealthCheckTemplate(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateHealthCheckTemplateAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +50,11 @@ pub struct UpdateListenerAttributeRequest {
     pub listener_description: ::std::option::Option<::std::string::String>,
     /// Example: `3`
     ///
-    /// Wire name `RequestTimeout`.
+    /// Wire name `RequestTimeout`; at least 1.
     pub request_timeout: ::std::option::Option<i32>,
     /// Example: `15`
     ///
-    /// Wire name `IdleTimeout`.
+    /// Wire name `IdleTimeout`; at least 1.
     pub idle_timeout: ::std::option::Option<i32>,
     /// Example: `true`
     ///
@@ -80,16 +84,17 @@ pub struct UpdateListenerAttributeRequest {
     pub default_actions: ::std::vec::Vec<DefaultActions>,
 }
 
-impl rt::operation::Operation for UpdateListenerAttributeRequest {
+impl crate::operation::Operation for UpdateListenerAttributeRequest {
     type Response = UpdateListenerAttributeResponse;
     type Error = UpdateListenerAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateListenerAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ListenerId", &self.listener_id)?;
+        rt::validate::minimum("RequestTimeout", &self.request_timeout, 1.0, false)?;
+        rt::validate::minimum("IdleTimeout", &self.idle_timeout, 1.0, false)?;
         rt::validate::max_items("Certificates", &self.certificates, 2usize)?;
         rt::validate::max_items("CaCertificates", &self.ca_certificates, 1usize)?;
         Ok(())
@@ -286,8 +291,8 @@ impl UpdateListenerAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateListenerAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateListenerAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -296,7 +301,7 @@ impl UpdateListenerAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateListenerAttributeResponse,
-        rt::error::Error<UpdateListenerAttributeError>,
+        crate::error::Error<UpdateListenerAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1139,52 +1144,52 @@ impl ::serde::Serialize for UpdateListenerAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateListenerAttributeError {
     /// `Forbidden.LoadBalancer` (HTTP 403).
-    ForbiddenLoadBalancer(rt::error::ServiceError),
+    ForbiddenLoadBalancer(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400).
-    IncorrectBusinessStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectBusinessStatusLoadBalancer(crate::error::ServiceError),
     /// `IncorrectStatus.Listener` (HTTP 400).
-    IncorrectStatusListener(rt::error::ServiceError),
+    IncorrectStatusListener(crate::error::ServiceError),
     /// `IncorrectStatus.LoadBalancer` (HTTP 400).
-    IncorrectStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectStatusLoadBalancer(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `Mismatch.VpcId` (HTTP 400).
-    MismatchVpcId(rt::error::ServiceError),
+    MismatchVpcId(crate::error::ServiceError),
     /// `OperationDenied.CrossLoadBalancerQUICListener` (HTTP 400).
-    OperationDeniedCrossLoadBalancerQuicListener(rt::error::ServiceError),
+    OperationDeniedCrossLoadBalancerQuicListener(crate::error::ServiceError),
     /// `OperationDenied.GRPCServerGroup` (HTTP 400).
-    OperationDeniedGrpcServerGroup(rt::error::ServiceError),
+    OperationDeniedGrpcServerGroup(crate::error::ServiceError),
     /// `OperationDenied.ServerGroupProtocolNotSupport` (HTTP 400).
-    OperationDeniedServerGroupProtocolNotSupport(rt::error::ServiceError),
+    OperationDeniedServerGroupProtocolNotSupport(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.Certificate` (HTTP 400).
-    ResourceAlreadyAssociatedCertificate(rt::error::ServiceError),
+    ResourceAlreadyAssociatedCertificate(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.Listener` (HTTP 400).
-    ResourceAlreadyAssociatedListener(rt::error::ServiceError),
+    ResourceAlreadyAssociatedListener(crate::error::ServiceError),
     /// `ResourceInConfiguring.Listener` (HTTP 400).
-    ResourceInConfiguringListener(rt::error::ServiceError),
+    ResourceInConfiguringListener(crate::error::ServiceError),
     /// `ResourceNotFound.Certificate` (HTTP 404).
-    ResourceNotFoundCertificate(rt::error::ServiceError),
+    ResourceNotFoundCertificate(crate::error::ServiceError),
     /// `ResourceNotFound.Listener` (HTTP 404).
-    ResourceNotFoundListener(rt::error::ServiceError),
+    ResourceNotFoundListener(crate::error::ServiceError),
     /// `ResourceNotFound.SecurityPolicy` (HTTP 404).
-    ResourceNotFoundSecurityPolicy(rt::error::ServiceError),
+    ResourceNotFoundSecurityPolicy(crate::error::ServiceError),
     /// `ResourceNotFound.ServerGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.LoadBalancerServersNum` (HTTP 400).
-    ResourceQuotaExceededLoadBalancerServersNum(rt::error::ServiceError),
+    ResourceQuotaExceededLoadBalancerServersNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.SecurityPolicyAttachedNum` (HTTP 400).
-    ResourceQuotaExceededSecurityPolicyAttachedNum(rt::error::ServiceError),
+    ResourceQuotaExceededSecurityPolicyAttachedNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.ServerAddedNum` (HTTP 400).
-    ResourceQuotaExceededServerAddedNum(rt::error::ServiceError),
+    ResourceQuotaExceededServerAddedNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.ServerGroupAttachedNum` (HTTP 400).
-    ResourceQuotaExceededServerGroupAttachedNum(rt::error::ServiceError),
+    ResourceQuotaExceededServerGroupAttachedNum(crate::error::ServiceError),
     /// `UnsupportedFeature.FullTraceHttps` (HTTP 400).
-    UnsupportedFeatureFullTraceHttps(rt::error::ServiceError),
+    UnsupportedFeatureFullTraceHttps(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1196,7 +1201,7 @@ impl UpdateListenerAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenLoadBalancer(error)
             | Self::IncorrectBusinessStatusLoadBalancer(error)
@@ -1351,8 +1356,8 @@ impl UpdateListenerAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateListenerAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateListenerAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.LoadBalancer" => Self::ForbiddenLoadBalancer(error),
             "IncorrectBusinessStatus.LoadBalancer" => {
@@ -1401,11 +1406,11 @@ impl rt::error::OperationError for UpdateListenerAttributeError {
             "UnsupportedFeature.FullTraceHttps" => {
                 Self::UnsupportedFeatureFullTraceHttps(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateListenerAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,14 @@ pub struct UpdateListenerLogConfigRequest {
     pub access_log_tracing_config: ::std::option::Option<AccessLogTracingConfig>,
 }
 
-impl rt::operation::Operation for UpdateListenerLogConfigRequest {
+impl crate::operation::Operation for UpdateListenerLogConfigRequest {
     type Response = UpdateListenerLogConfigResponse;
     type Error = UpdateListenerLogConfigError;
+}
+
+impl rt::operation::OperationSpec for UpdateListenerLogConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ListenerId", &self.listener_id)?;
         Ok(())
     }
@@ -143,8 +146,8 @@ impl UpdateListenerLogConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateListenerLogConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateListenerLogConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -153,7 +156,7 @@ impl UpdateListenerLogConfigBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateListenerLogConfigResponse,
-        rt::error::Error<UpdateListenerLogConfigError>,
+        crate::error::Error<UpdateListenerLogConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -326,22 +329,22 @@ impl ::serde::Serialize for UpdateListenerLogConfigResponse {
 #[non_exhaustive]
 pub enum UpdateListenerLogConfigError {
     /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400).
-    IncorrectBusinessStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectBusinessStatusLoadBalancer(crate::error::ServiceError),
     /// `IncorrectStatus.Listener` (HTTP 400).
-    IncorrectStatusListener(rt::error::ServiceError),
+    IncorrectStatusListener(crate::error::ServiceError),
     /// `IncorrectStatus.LoadBalancer` (HTTP 400).
-    IncorrectStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectStatusLoadBalancer(crate::error::ServiceError),
     /// `OperationDenied.AccessLogDisabled` (HTTP 400).
-    OperationDeniedAccessLogDisabled(rt::error::ServiceError),
+    OperationDeniedAccessLogDisabled(crate::error::ServiceError),
     /// `ResourceInConfiguring.Listener` (HTTP 400).
-    ResourceInConfiguringListener(rt::error::ServiceError),
+    ResourceInConfiguringListener(crate::error::ServiceError),
     /// `ResourceNotFound.Listener` (HTTP 404).
-    ResourceNotFoundListener(rt::error::ServiceError),
+    ResourceNotFoundListener(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -353,7 +356,7 @@ impl UpdateListenerLogConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectBusinessStatusLoadBalancer(error)
             | Self::IncorrectStatusListener(error)
@@ -403,8 +406,8 @@ impl UpdateListenerLogConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateListenerLogConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateListenerLogConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectBusinessStatus.LoadBalancer" => {
                 Self::IncorrectBusinessStatusLoadBalancer(error)
@@ -418,11 +421,11 @@ impl rt::error::OperationError for UpdateListenerLogConfigError {
                 Self::ResourceInConfiguringListener(error)
             }
             "ResourceNotFound.Listener" => Self::ResourceNotFoundListener(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateListenerLogConfigError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,14 @@ pub struct UpdateLoadBalancerAddressTypeConfigRequest {
     pub zone_mappings: ::std::vec::Vec<ZoneMappings>,
 }
 
-impl rt::operation::Operation for UpdateLoadBalancerAddressTypeConfigRequest {
+impl crate::operation::Operation for UpdateLoadBalancerAddressTypeConfigRequest {
     type Response = UpdateLoadBalancerAddressTypeConfigResponse;
     type Error = UpdateLoadBalancerAddressTypeConfigError;
+}
+
+impl rt::operation::OperationSpec for UpdateLoadBalancerAddressTypeConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("AddressType", &self.address_type)?;
         Ok(())
@@ -149,8 +152,8 @@ impl UpdateLoadBalancerAddressTypeConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateLoadBalancerAddressTypeConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateLoadBalancerAddressTypeConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -159,7 +162,7 @@ impl UpdateLoadBalancerAddressTypeConfigBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateLoadBalancerAddressTypeConfigResponse,
-        rt::error::Error<UpdateLoadBalancerAddressTypeConfigError>,
+        crate::error::Error<UpdateLoadBalancerAddressTypeConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -351,28 +354,28 @@ impl ::serde::Serialize for UpdateLoadBalancerAddressTypeConfigResponse {
 #[non_exhaustive]
 pub enum UpdateLoadBalancerAddressTypeConfigError {
     /// `IncorrectBusinessStatus.CommonBandwidthPackage` (HTTP 400).
-    IncorrectBusinessStatusCommonBandwidthPackage(rt::error::ServiceError),
+    IncorrectBusinessStatusCommonBandwidthPackage(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.Eip` (HTTP 400).
-    IncorrectBusinessStatusEip(rt::error::ServiceError),
+    IncorrectBusinessStatusEip(crate::error::ServiceError),
     /// `IncorrectStatus.CommonBandwidthPackage` (HTTP 400).
-    IncorrectStatusCommonBandwidthPackage(rt::error::ServiceError),
+    IncorrectStatusCommonBandwidthPackage(crate::error::ServiceError),
     /// `IncorrectStatus.LoadBalancer` (HTTP 400).
-    IncorrectStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectStatusLoadBalancer(crate::error::ServiceError),
     /// `Mismatch.ZoneIdAndVSwitchId` (HTTP 400).
-    MismatchZoneIdAndVSwitchId(rt::error::ServiceError),
+    MismatchZoneIdAndVSwitchId(crate::error::ServiceError),
     /// `OperationDenied.AddressTypeNotChanged` (HTTP 400).
-    OperationDeniedAddressTypeNotChanged(rt::error::ServiceError),
+    OperationDeniedAddressTypeNotChanged(crate::error::ServiceError),
     /// `OperationDenied.OnlyPostPaidEipSupported` (HTTP 400).
-    OperationDeniedOnlyPostPaidEipSupported(rt::error::ServiceError),
+    OperationDeniedOnlyPostPaidEipSupported(crate::error::ServiceError),
     /// `ResourceNotFound.CommonBandwidthPackage` (HTTP 404).
-    ResourceNotFoundCommonBandwidthPackage(rt::error::ServiceError),
+    ResourceNotFoundCommonBandwidthPackage(crate::error::ServiceError),
     /// `ResourceNotFound.Eip` (HTTP 400).
-    ResourceNotFoundEip(rt::error::ServiceError),
+    ResourceNotFoundEip(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -384,7 +387,7 @@ impl UpdateLoadBalancerAddressTypeConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectBusinessStatusCommonBandwidthPackage(error)
             | Self::IncorrectBusinessStatusEip(error)
@@ -455,8 +458,8 @@ impl UpdateLoadBalancerAddressTypeConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateLoadBalancerAddressTypeConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateLoadBalancerAddressTypeConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectBusinessStatus.CommonBandwidthPackage" => {
                 Self::IncorrectBusinessStatusCommonBandwidthPackage(error)
@@ -477,11 +480,11 @@ impl rt::error::OperationError for UpdateLoadBalancerAddressTypeConfigError {
                 Self::ResourceNotFoundCommonBandwidthPackage(error)
             }
             "ResourceNotFound.Eip" => Self::ResourceNotFoundEip(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateLoadBalancerAddressTypeConfigError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct UpdateLoadBalancerAttributeRequest {
     >,
 }
 
-impl rt::operation::Operation for UpdateLoadBalancerAttributeRequest {
+impl crate::operation::Operation for UpdateLoadBalancerAttributeRequest {
     type Response = UpdateLoadBalancerAttributeResponse;
     type Error = UpdateLoadBalancerAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateLoadBalancerAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         Ok(())
     }
@@ -151,8 +154,8 @@ impl UpdateLoadBalancerAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateLoadBalancerAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateLoadBalancerAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +164,7 @@ impl UpdateLoadBalancerAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateLoadBalancerAttributeResponse,
-        rt::error::Error<UpdateLoadBalancerAttributeError>,
+        crate::error::Error<UpdateLoadBalancerAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -315,18 +318,18 @@ impl ::serde::Serialize for UpdateLoadBalancerAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateLoadBalancerAttributeError {
     /// `Forbidden.LoadBalancer` (HTTP 403).
-    ForbiddenLoadBalancer(rt::error::ServiceError),
+    ForbiddenLoadBalancer(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400).
-    IncorrectBusinessStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectBusinessStatusLoadBalancer(crate::error::ServiceError),
     /// `IncorrectStatus.LoadBalancer` (HTTP 400).
-    IncorrectStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectStatusLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -338,7 +341,7 @@ impl UpdateLoadBalancerAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenLoadBalancer(error)
             | Self::IncorrectBusinessStatusLoadBalancer(error)
@@ -374,8 +377,8 @@ impl UpdateLoadBalancerAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateLoadBalancerAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateLoadBalancerAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.LoadBalancer" => Self::ForbiddenLoadBalancer(error),
             "IncorrectBusinessStatus.LoadBalancer" => {
@@ -383,11 +386,11 @@ impl rt::error::OperationError for UpdateLoadBalancerAttributeError {
             }
             "IncorrectStatus.LoadBalancer" => Self::IncorrectStatusLoadBalancer(error),
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateLoadBalancerAttributeError::service_error(self)
     }
 }

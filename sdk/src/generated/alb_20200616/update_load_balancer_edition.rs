@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct UpdateLoadBalancerEditionRequest {
     pub load_balancer_edition: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateLoadBalancerEditionRequest {
+impl crate::operation::Operation for UpdateLoadBalancerEditionRequest {
     type Response = UpdateLoadBalancerEditionResponse;
     type Error = UpdateLoadBalancerEditionError;
+}
+
+impl rt::operation::OperationSpec for UpdateLoadBalancerEditionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("LoadBalancerEdition", &self.load_balancer_edition)?;
         Ok(())
@@ -131,8 +134,10 @@ impl UpdateLoadBalancerEditionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateLoadBalancerEditionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateLoadBalancerEditionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +146,7 @@ impl UpdateLoadBalancerEditionBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateLoadBalancerEditionResponse,
-        rt::error::Error<UpdateLoadBalancerEditionError>,
+        crate::error::Error<UpdateLoadBalancerEditionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -217,20 +222,20 @@ impl ::serde::Serialize for UpdateLoadBalancerEditionResponse {
 #[non_exhaustive]
 pub enum UpdateLoadBalancerEditionError {
     /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400).
-    IncorrectBusinessStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectBusinessStatusLoadBalancer(crate::error::ServiceError),
     /// `IncorrectStatus.LoadBalancer` (HTTP 400).
-    IncorrectStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectStatusLoadBalancer(crate::error::ServiceError),
     /// `OperationDenied.Downgrade` (HTTP 400).
-    OperationDeniedDowngrade(rt::error::ServiceError),
+    OperationDeniedDowngrade(crate::error::ServiceError),
     /// `OperationDenied.EditionNotChanged` (HTTP 400).
-    OperationDeniedEditionNotChanged(rt::error::ServiceError),
+    OperationDeniedEditionNotChanged(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -242,7 +247,7 @@ impl UpdateLoadBalancerEditionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectBusinessStatusLoadBalancer(error)
             | Self::IncorrectStatusLoadBalancer(error)
@@ -285,8 +290,8 @@ impl UpdateLoadBalancerEditionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateLoadBalancerEditionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateLoadBalancerEditionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectBusinessStatus.LoadBalancer" => {
                 Self::IncorrectBusinessStatusLoadBalancer(error)
@@ -297,11 +302,11 @@ impl rt::error::OperationError for UpdateLoadBalancerEditionError {
                 Self::OperationDeniedEditionNotChanged(error)
             }
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateLoadBalancerEditionError::service_error(self)
     }
 }

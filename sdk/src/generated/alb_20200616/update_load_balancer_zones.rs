@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,15 +48,14 @@ pub struct UpdateLoadBalancerZonesRequest {
     pub zone_mappings: ::std::vec::Vec<ZoneMappings>,
 }
 
-impl rt::operation::Operation for UpdateLoadBalancerZonesRequest {
+impl crate::operation::Operation for UpdateLoadBalancerZonesRequest {
     type Response = UpdateLoadBalancerZonesResponse;
     type Error = UpdateLoadBalancerZonesError;
+}
+
+impl rt::operation::OperationSpec for UpdateLoadBalancerZonesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ZoneMappings", &self.zone_mappings)?;
         rt::validate::max_items("ZoneMappings", &self.zone_mappings, 10usize)?;
@@ -130,8 +133,8 @@ impl UpdateLoadBalancerZonesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateLoadBalancerZonesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateLoadBalancerZonesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +143,7 @@ impl UpdateLoadBalancerZonesBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateLoadBalancerZonesResponse,
-        rt::error::Error<UpdateLoadBalancerZonesError>,
+        crate::error::Error<UpdateLoadBalancerZonesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -332,28 +335,28 @@ impl ::serde::Serialize for UpdateLoadBalancerZonesResponse {
 #[non_exhaustive]
 pub enum UpdateLoadBalancerZonesError {
     /// `IncorrectBusinessStatus.Eip` (HTTP 400).
-    IncorrectBusinessStatusEip(rt::error::ServiceError),
+    IncorrectBusinessStatusEip(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.LoadBalancer` (HTTP 400).
-    IncorrectBusinessStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectBusinessStatusLoadBalancer(crate::error::ServiceError),
     /// `IncorrectStatus.LoadBalancer` (HTTP 400).
-    IncorrectStatusLoadBalancer(rt::error::ServiceError),
+    IncorrectStatusLoadBalancer(crate::error::ServiceError),
     /// `Mismatch.ZoneIdAndVSwitchId` (HTTP 400).
-    MismatchZoneIdAndVSwitchId(rt::error::ServiceError),
+    MismatchZoneIdAndVSwitchId(crate::error::ServiceError),
     /// `OperationDenied.ZoneMappingsNotChanged` (HTTP 400).
-    OperationDeniedZoneMappingsNotChanged(rt::error::ServiceError),
+    OperationDeniedZoneMappingsNotChanged(crate::error::ServiceError),
     /// `OperationDenied.ZoneVSwitchChanged` (HTTP 400).
-    OperationDeniedZoneVSwitchChanged(rt::error::ServiceError),
+    OperationDeniedZoneVSwitchChanged(crate::error::ServiceError),
     /// `ResourceNotEnough.VSwitchIp` (HTTP 400).
-    ResourceNotEnoughVSwitchIp(rt::error::ServiceError),
+    ResourceNotEnoughVSwitchIp(crate::error::ServiceError),
     /// `ResourceNotFound.LoadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.VSwitch` (HTTP 404).
-    ResourceNotFoundVSwitch(rt::error::ServiceError),
+    ResourceNotFoundVSwitch(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -365,7 +368,7 @@ impl UpdateLoadBalancerZonesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectBusinessStatusEip(error)
             | Self::IncorrectBusinessStatusLoadBalancer(error)
@@ -436,8 +439,8 @@ impl UpdateLoadBalancerZonesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateLoadBalancerZonesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateLoadBalancerZonesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectBusinessStatus.Eip" => Self::IncorrectBusinessStatusEip(error),
             "IncorrectBusinessStatus.LoadBalancer" => {
@@ -454,11 +457,11 @@ impl rt::error::OperationError for UpdateLoadBalancerZonesError {
             "ResourceNotEnough.VSwitchIp" => Self::ResourceNotEnoughVSwitchIp(error),
             "ResourceNotFound.LoadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
             "ResourceNotFound.VSwitch" => Self::ResourceNotFoundVSwitch(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateLoadBalancerZonesError::service_error(self)
     }
 }

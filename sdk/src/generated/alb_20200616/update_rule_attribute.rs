@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct UpdateRuleAttributeRequest {
     pub priority: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for UpdateRuleAttributeRequest {
+impl crate::operation::Operation for UpdateRuleAttributeRequest {
     type Response = UpdateRuleAttributeResponse;
     type Error = UpdateRuleAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateRuleAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RuleId", &self.rule_id)?;
         rt::validate::max_items("RuleConditions", &self.rule_conditions, 100usize)?;
         rt::validate::max_items("RuleActions", &self.rule_actions, 100usize)?;
@@ -174,8 +177,8 @@ impl UpdateRuleAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateRuleAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateRuleAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -184,7 +187,7 @@ impl UpdateRuleAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateRuleAttributeResponse,
-        rt::error::Error<UpdateRuleAttributeError>,
+        crate::error::Error<UpdateRuleAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2100,50 +2103,50 @@ impl ::serde::Serialize for UpdateRuleAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateRuleAttributeError {
     /// `Conflict.Priority` (HTTP 400).
-    ConflictPriority(rt::error::ServiceError),
+    ConflictPriority(crate::error::ServiceError),
     /// `Forbidden.LoadBalancer` (HTTP 403).
-    ForbiddenLoadBalancer(rt::error::ServiceError),
+    ForbiddenLoadBalancer(crate::error::ServiceError),
     /// `Forbidden.ServerGroup` (HTTP 403).
-    ForbiddenServerGroup(rt::error::ServiceError),
+    ForbiddenServerGroup(crate::error::ServiceError),
     /// `IncorrectStatus.Rule` (HTTP 400).
-    IncorrectStatusRule(rt::error::ServiceError),
+    IncorrectStatusRule(crate::error::ServiceError),
     /// `Mismatch.Protocol` (HTTP 400).
-    MismatchProtocol(rt::error::ServiceError),
+    MismatchProtocol(crate::error::ServiceError),
     /// `Mismatch.VpcId` (HTTP 400).
-    MismatchVpcId(rt::error::ServiceError),
+    MismatchVpcId(crate::error::ServiceError),
     /// `OperationDenied.GRPCServerGroup` (HTTP 400).
-    OperationDeniedGrpcServerGroup(rt::error::ServiceError),
+    OperationDeniedGrpcServerGroup(crate::error::ServiceError),
     /// `OperationDenied.IpGroupCanNotUsedForMirrorAction` (HTTP 400).
-    OperationDeniedIpGroupCanNotUsedForMirrorAction(rt::error::ServiceError),
+    OperationDeniedIpGroupCanNotUsedForMirrorAction(crate::error::ServiceError),
     /// `OperationDenied.ProtocolMustSameForForwardGroupAction` (HTTP 400).
-    OperationDeniedProtocolMustSameForForwardGroupAction(rt::error::ServiceError),
+    OperationDeniedProtocolMustSameForForwardGroupAction(crate::error::ServiceError),
     /// `OperationDenied.RewriteMissingForwardGroup` (HTTP 400).
-    OperationDeniedRewriteMissingForwardGroup(rt::error::ServiceError),
+    OperationDeniedRewriteMissingForwardGroup(crate::error::ServiceError),
     /// `OperationDenied.SameGroupForForwardAndMirrorAction` (HTTP 400).
-    OperationDeniedSameGroupForForwardAndMirrorAction(rt::error::ServiceError),
+    OperationDeniedSameGroupForForwardAndMirrorAction(crate::error::ServiceError),
     /// `QuotaExceeded.RuleActionsNum` (HTTP 400).
-    QuotaExceededRuleActionsNum(rt::error::ServiceError),
+    QuotaExceededRuleActionsNum(crate::error::ServiceError),
     /// `QuotaExceeded.RuleMatchEvaluationsNum` (HTTP 400).
-    QuotaExceededRuleMatchEvaluationsNum(rt::error::ServiceError),
+    QuotaExceededRuleMatchEvaluationsNum(crate::error::ServiceError),
     /// `QuotaExceeded.RuleWildcardsNum` (HTTP 400).
-    QuotaExceededRuleWildcardsNum(rt::error::ServiceError),
+    QuotaExceededRuleWildcardsNum(crate::error::ServiceError),
     /// `ResourceInConfiguring.Listener` (HTTP 400).
-    ResourceInConfiguringListener(rt::error::ServiceError),
+    ResourceInConfiguringListener(crate::error::ServiceError),
     /// `ResourceNotFound.Rule` (HTTP 404).
-    ResourceNotFoundRule(rt::error::ServiceError),
+    ResourceNotFoundRule(crate::error::ServiceError),
     /// `ResourceNotFound.ServerGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.LoadBalancerServersNum` (HTTP 400).
-    ResourceQuotaExceededLoadBalancerServersNum(rt::error::ServiceError),
+    ResourceQuotaExceededLoadBalancerServersNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.ServerAddedNum` (HTTP 400).
-    ResourceQuotaExceededServerAddedNum(rt::error::ServiceError),
+    ResourceQuotaExceededServerAddedNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.ServerGroupAttachedNum` (HTTP 400).
-    ResourceQuotaExceededServerGroupAttachedNum(rt::error::ServiceError),
+    ResourceQuotaExceededServerGroupAttachedNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2155,7 +2158,7 @@ impl UpdateRuleAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictPriority(error)
             | Self::ForbiddenLoadBalancer(error)
@@ -2305,8 +2308,8 @@ impl UpdateRuleAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateRuleAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateRuleAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.Priority" => Self::ConflictPriority(error),
             "Forbidden.LoadBalancer" => Self::ForbiddenLoadBalancer(error),
@@ -2350,11 +2353,11 @@ impl rt::error::OperationError for UpdateRuleAttributeError {
             "ResourceQuotaExceeded.ServerGroupAttachedNum" => {
                 Self::ResourceQuotaExceededServerGroupAttachedNum(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateRuleAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,15 +44,14 @@ pub struct UpdateRulesAttributeRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for UpdateRulesAttributeRequest {
+impl crate::operation::Operation for UpdateRulesAttributeRequest {
     type Response = UpdateRulesAttributeResponse;
     type Error = UpdateRulesAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateRulesAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Rules", &self.rules)?;
         rt::validate::max_items("Rules", &self.rules, 100usize)?;
         Ok(())
@@ -114,8 +117,8 @@ impl UpdateRulesAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateRulesAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateRulesAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +127,7 @@ impl UpdateRulesAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateRulesAttributeResponse,
-        rt::error::Error<UpdateRulesAttributeError>,
+        crate::error::Error<UpdateRulesAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2143,50 +2146,50 @@ impl ::serde::Serialize for UpdateRulesAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateRulesAttributeError {
     /// `Conflict.Priority` (HTTP 400).
-    ConflictPriority(rt::error::ServiceError),
+    ConflictPriority(crate::error::ServiceError),
     /// `IllegalParam.Priority` (HTTP 400).
-    IllegalParamPriority(rt::error::ServiceError),
+    IllegalParamPriority(crate::error::ServiceError),
     /// `IncorrectStatus.Rule` (HTTP 400).
-    IncorrectStatusRule(rt::error::ServiceError),
+    IncorrectStatusRule(crate::error::ServiceError),
     /// `Mismatch.Protocol` (HTTP 400).
-    MismatchProtocol(rt::error::ServiceError),
+    MismatchProtocol(crate::error::ServiceError),
     /// `Mismatch.VpcId` (HTTP 400).
-    MismatchVpcId(rt::error::ServiceError),
+    MismatchVpcId(crate::error::ServiceError),
     /// `OperationDenied.GRPCServerGroup` (HTTP 400).
-    OperationDeniedGrpcServerGroup(rt::error::ServiceError),
+    OperationDeniedGrpcServerGroup(crate::error::ServiceError),
     /// `OperationDenied.IpGroupCanNotUsedForMirrorAction` (HTTP 400).
-    OperationDeniedIpGroupCanNotUsedForMirrorAction(rt::error::ServiceError),
+    OperationDeniedIpGroupCanNotUsedForMirrorAction(crate::error::ServiceError),
     /// `OperationDenied.ListenerIdInconsistent` (HTTP 400).
-    OperationDeniedListenerIdInconsistent(rt::error::ServiceError),
+    OperationDeniedListenerIdInconsistent(crate::error::ServiceError),
     /// `OperationDenied.MirrorActionSupportHttpGroupOnly` (HTTP 400).
-    OperationDeniedMirrorActionSupportHttpGroupOnly(rt::error::ServiceError),
+    OperationDeniedMirrorActionSupportHttpGroupOnly(crate::error::ServiceError),
     /// `OperationDenied.ProtocolMustSameForForwardGroupAction` (HTTP 400).
-    OperationDeniedProtocolMustSameForForwardGroupAction(rt::error::ServiceError),
+    OperationDeniedProtocolMustSameForForwardGroupAction(crate::error::ServiceError),
     /// `OperationDenied.SameGroupForForwardAndMirrorAction` (HTTP 400).
-    OperationDeniedSameGroupForForwardAndMirrorAction(rt::error::ServiceError),
+    OperationDeniedSameGroupForForwardAndMirrorAction(crate::error::ServiceError),
     /// `OperationDenied.ServiceManagedResource` (HTTP 400).
-    OperationDeniedServiceManagedResource(rt::error::ServiceError),
+    OperationDeniedServiceManagedResource(crate::error::ServiceError),
     /// `QuotaExceeded.RuleActionsNum` (HTTP 400).
-    QuotaExceededRuleActionsNum(rt::error::ServiceError),
+    QuotaExceededRuleActionsNum(crate::error::ServiceError),
     /// `QuotaExceeded.RuleMatchEvaluationsNum` (HTTP 400).
-    QuotaExceededRuleMatchEvaluationsNum(rt::error::ServiceError),
+    QuotaExceededRuleMatchEvaluationsNum(crate::error::ServiceError),
     /// `QuotaExceeded.RuleWildcardsNum` (HTTP 400).
-    QuotaExceededRuleWildcardsNum(rt::error::ServiceError),
+    QuotaExceededRuleWildcardsNum(crate::error::ServiceError),
     /// `ResourceNotFound.Rule` (HTTP 404).
-    ResourceNotFoundRule(rt::error::ServiceError),
+    ResourceNotFoundRule(crate::error::ServiceError),
     /// `ResourceNotFound.ServerGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.LoadBalancerServersNum` (HTTP 400).
-    ResourceQuotaExceededLoadBalancerServersNum(rt::error::ServiceError),
+    ResourceQuotaExceededLoadBalancerServersNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.ServerAddedNum` (HTTP 400).
-    ResourceQuotaExceededServerAddedNum(rt::error::ServiceError),
+    ResourceQuotaExceededServerAddedNum(crate::error::ServiceError),
     /// `ResourceQuotaExceeded.ServerGroupAttachedNum` (HTTP 400).
-    ResourceQuotaExceededServerGroupAttachedNum(rt::error::ServiceError),
+    ResourceQuotaExceededServerGroupAttachedNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2198,7 +2201,7 @@ impl UpdateRulesAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictPriority(error)
             | Self::IllegalParamPriority(error)
@@ -2348,8 +2351,8 @@ impl UpdateRulesAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateRulesAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateRulesAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.Priority" => Self::ConflictPriority(error),
             "IllegalParam.Priority" => Self::IllegalParamPriority(error),
@@ -2395,11 +2398,11 @@ impl rt::error::OperationError for UpdateRulesAttributeError {
             "ResourceQuotaExceeded.ServerGroupAttachedNum" => {
                 Self::ResourceQuotaExceededServerGroupAttachedNum(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateRulesAttributeError::service_error(self)
     }
 }

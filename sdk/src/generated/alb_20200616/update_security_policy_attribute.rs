@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct UpdateSecurityPolicyAttributeRequest {
     pub security_policy_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateSecurityPolicyAttributeRequest {
+impl crate::operation::Operation for UpdateSecurityPolicyAttributeRequest {
     type Response = UpdateSecurityPolicyAttributeResponse;
     type Error = UpdateSecurityPolicyAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateSecurityPolicyAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecurityPolicyId", &self.security_policy_id)?;
         Ok(())
     }
@@ -170,8 +173,8 @@ impl UpdateSecurityPolicyAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateSecurityPolicyAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateSecurityPolicyAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -180,7 +183,7 @@ impl UpdateSecurityPolicyAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateSecurityPolicyAttributeResponse,
-        rt::error::Error<UpdateSecurityPolicyAttributeError>,
+        crate::error::Error<UpdateSecurityPolicyAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -277,14 +280,14 @@ impl ::serde::Serialize for UpdateSecurityPolicyAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateSecurityPolicyAttributeError {
     /// `IncorrectStatus.SecurityPolicy` (HTTP 400).
-    IncorrectStatusSecurityPolicy(rt::error::ServiceError),
+    IncorrectStatusSecurityPolicy(crate::error::ServiceError),
     /// `ResourceNotFound.SecurityPolicy` (HTTP 404).
-    ResourceNotFoundSecurityPolicy(rt::error::ServiceError),
+    ResourceNotFoundSecurityPolicy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -296,7 +299,7 @@ impl UpdateSecurityPolicyAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusSecurityPolicy(error)
             | Self::ResourceNotFoundSecurityPolicy(error) => error,
@@ -318,8 +321,8 @@ impl UpdateSecurityPolicyAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateSecurityPolicyAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateSecurityPolicyAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.SecurityPolicy" => {
                 Self::IncorrectStatusSecurityPolicy(error)
@@ -327,11 +330,11 @@ impl rt::error::OperationError for UpdateSecurityPolicyAttributeError {
             "ResourceNotFound.SecurityPolicy" => {
                 Self::ResourceNotFoundSecurityPolicy(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateSecurityPolicyAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -72,15 +76,14 @@ pub struct UpdateServerGroupAttributeRequest {
     pub cross_zone_enabled: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for UpdateServerGroupAttributeRequest {
+impl crate::operation::Operation for UpdateServerGroupAttributeRequest {
     type Response = UpdateServerGroupAttributeResponse;
     type Error = UpdateServerGroupAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateServerGroupAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ServerGroupId", &self.server_group_id)?;
         Ok(())
     }
@@ -258,8 +261,10 @@ impl UpdateServerGroupAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateServerGroupAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateServerGroupAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -268,7 +273,7 @@ impl UpdateServerGroupAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateServerGroupAttributeResponse,
-        rt::error::Error<UpdateServerGroupAttributeError>,
+        crate::error::Error<UpdateServerGroupAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -942,34 +947,34 @@ impl ::serde::Serialize for UpdateServerGroupAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateServerGroupAttributeError {
     /// `CloseUpstreamKeepaliveNotSupport` (HTTP 400).
-    CloseUpstreamKeepaliveNotSupport(rt::error::ServiceError),
+    CloseUpstreamKeepaliveNotSupport(crate::error::ServiceError),
     /// `IncorrectStatus.ServerGroup` (HTTP 400).
-    IncorrectStatusServerGroup(rt::error::ServiceError),
+    IncorrectStatusServerGroup(crate::error::ServiceError),
     /// `Mismatch.LoadBalancerEditionAndConnectionDrain` (HTTP 400).
-    MismatchLoadBalancerEditionAndConnectionDrain(rt::error::ServiceError),
+    MismatchLoadBalancerEditionAndConnectionDrain(crate::error::ServiceError),
     /// `Mismatch.LoadBalancerEditionAndSlowStartEnable` (HTTP 400).
-    MismatchLoadBalancerEditionAndSlowStartEnable(rt::error::ServiceError),
+    MismatchLoadBalancerEditionAndSlowStartEnable(crate::error::ServiceError),
     /// `Mismatch.ServerGroupSchedulerAndSlowStartEnable` (HTTP 400).
-    MismatchServerGroupSchedulerAndSlowStartEnable(rt::error::ServiceError),
+    MismatchServerGroupSchedulerAndSlowStartEnable(crate::error::ServiceError),
     /// `OperationDenied.UpstreamKeepaliveDisabled` (HTTP 400).
-    OperationDeniedUpstreamKeepaliveDisabled(rt::error::ServiceError),
+    OperationDeniedUpstreamKeepaliveDisabled(crate::error::ServiceError),
     /// `OperationDenied.UpstreamKeepaliveEnabled` (HTTP 400).
-    OperationDeniedUpstreamKeepaliveEnabled(rt::error::ServiceError),
+    OperationDeniedUpstreamKeepaliveEnabled(crate::error::ServiceError),
     /// `QuotaExceeded.ConnectionDrainTimeout` (HTTP 400).
-    QuotaExceededConnectionDrainTimeout(rt::error::ServiceError),
+    QuotaExceededConnectionDrainTimeout(crate::error::ServiceError),
     /// `QuotaExceeded.SlowStartDuration` (HTTP 400).
-    QuotaExceededSlowStartDuration(rt::error::ServiceError),
+    QuotaExceededSlowStartDuration(crate::error::ServiceError),
     /// `ResourceNotFound.ServerGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// `UnsupportedFeature.ConnectionDrain` (HTTP 400).
-    UnsupportedFeatureConnectionDrain(rt::error::ServiceError),
+    UnsupportedFeatureConnectionDrain(crate::error::ServiceError),
     /// `UnsupportedFeature.SlowStart` (HTTP 400).
-    UnsupportedFeatureSlowStart(rt::error::ServiceError),
+    UnsupportedFeatureSlowStart(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -981,7 +986,7 @@ impl UpdateServerGroupAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CloseUpstreamKeepaliveNotSupport(error)
             | Self::IncorrectStatusServerGroup(error)
@@ -1073,8 +1078,8 @@ impl UpdateServerGroupAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateServerGroupAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateServerGroupAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CloseUpstreamKeepaliveNotSupport" => {
                 Self::CloseUpstreamKeepaliveNotSupport(error)
@@ -1106,11 +1111,11 @@ impl rt::error::OperationError for UpdateServerGroupAttributeError {
                 Self::UnsupportedFeatureConnectionDrain(error)
             }
             "UnsupportedFeature.SlowStart" => Self::UnsupportedFeatureSlowStart(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateServerGroupAttributeError::service_error(self)
     }
 }

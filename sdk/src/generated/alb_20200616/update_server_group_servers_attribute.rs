@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,15 +48,14 @@ pub struct UpdateServerGroupServersAttributeRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for UpdateServerGroupServersAttributeRequest {
+impl crate::operation::Operation for UpdateServerGroupServersAttributeRequest {
     type Response = UpdateServerGroupServersAttributeResponse;
     type Error = UpdateServerGroupServersAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateServerGroupServersAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ServerGroupId", &self.server_group_id)?;
         rt::validate::required("Servers", &self.servers)?;
         rt::validate::max_items("Servers", &self.servers, 200usize)?;
@@ -132,8 +135,8 @@ impl UpdateServerGroupServersAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateServerGroupServersAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateServerGroupServersAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +145,7 @@ impl UpdateServerGroupServersAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateServerGroupServersAttributeResponse,
-        rt::error::Error<UpdateServerGroupServersAttributeError>,
+        crate::error::Error<UpdateServerGroupServersAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -360,20 +363,20 @@ impl ::serde::Serialize for UpdateServerGroupServersAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateServerGroupServersAttributeError {
     /// `Forbidden.ServerGroup` (HTTP 403).
-    ForbiddenServerGroup(rt::error::ServiceError),
+    ForbiddenServerGroup(crate::error::ServiceError),
     /// `IncorrectStatus.ServerGroup` (HTTP 400).
-    IncorrectStatusServerGroup(rt::error::ServiceError),
+    IncorrectStatusServerGroup(crate::error::ServiceError),
     /// `ResourceInConfiguring` (HTTP 400).
-    ResourceInConfiguring(rt::error::ServiceError),
+    ResourceInConfiguring(crate::error::ServiceError),
     /// `ResourceNotFound.BackendServer` (HTTP 404).
-    ResourceNotFoundBackendServer(rt::error::ServiceError),
+    ResourceNotFoundBackendServer(crate::error::ServiceError),
     /// `ResourceNotFound.ServerGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -385,7 +388,7 @@ impl UpdateServerGroupServersAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenServerGroup(error)
             | Self::IncorrectStatusServerGroup(error)
@@ -428,8 +431,8 @@ impl UpdateServerGroupServersAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateServerGroupServersAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateServerGroupServersAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.ServerGroup" => Self::ForbiddenServerGroup(error),
             "IncorrectStatus.ServerGroup" => Self::IncorrectStatusServerGroup(error),
@@ -438,11 +441,11 @@ impl rt::error::OperationError for UpdateServerGroupServersAttributeError {
                 Self::ResourceNotFoundBackendServer(error)
             }
             "ResourceNotFound.ServerGroup" => Self::ResourceNotFoundServerGroup(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateServerGroupServersAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct AddCustomLineRequest {
     pub ip_segments: ::std::vec::Vec<IpSegment>,
 }
 
-impl rt::operation::Operation for AddCustomLineRequest {
+impl crate::operation::Operation for AddCustomLineRequest {
     type Response = AddCustomLineResponse;
     type Error = AddCustomLineError;
+}
+
+impl rt::operation::OperationSpec for AddCustomLineRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("LineName", &self.line_name)?;
         rt::validate::required("IpSegment", &self.ip_segments)?;
@@ -126,8 +130,8 @@ impl AddCustomLineBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddCustomLineRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddCustomLineRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +140,7 @@ impl AddCustomLineBuilder {
         self,
     ) -> ::std::result::Result<
         AddCustomLineResponse,
-        rt::error::Error<AddCustomLineError>,
+        crate::error::Error<AddCustomLineError>,
     > {
         self.client.execute(self.request).await
     }
@@ -311,7 +315,7 @@ pub enum AddCustomLineError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -323,7 +327,7 @@ impl AddCustomLineError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -331,12 +335,12 @@ impl AddCustomLineError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddCustomLineError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AddCustomLineError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddCustomLineError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK", "BearerToken"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,11 @@ pub struct AddDnsCacheDomainRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Example: `30`
     ///
-    /// Wire name `CacheTtlMin`; required.
+    /// Wire name `CacheTtlMin`; required; at least 30; at most 86400.
     pub cache_ttl_min: ::std::option::Option<i32>,
     /// Example: `86400`
     ///
-    /// Wire name `CacheTtlMax`; required.
+    /// Wire name `CacheTtlMax`; required; at least 30; at most 86400.
     pub cache_ttl_max: ::std::option::Option<i32>,
     /// Example: `UDP`
     ///
@@ -62,15 +63,22 @@ pub struct AddDnsCacheDomainRequest {
     pub source_dns_servers: ::std::vec::Vec<SourceDnsServer>,
 }
 
-impl rt::operation::Operation for AddDnsCacheDomainRequest {
+impl crate::operation::Operation for AddDnsCacheDomainRequest {
     type Response = AddDnsCacheDomainResponse;
     type Error = AddDnsCacheDomainError;
+}
+
+impl rt::operation::OperationSpec for AddDnsCacheDomainRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("CacheTtlMin", &self.cache_ttl_min)?;
+        rt::validate::minimum("CacheTtlMin", &self.cache_ttl_min, 30.0, false)?;
+        rt::validate::maximum("CacheTtlMin", &self.cache_ttl_min, 86400.0, false)?;
         rt::validate::required("CacheTtlMax", &self.cache_ttl_max)?;
+        rt::validate::minimum("CacheTtlMax", &self.cache_ttl_max, 30.0, false)?;
+        rt::validate::maximum("CacheTtlMax", &self.cache_ttl_max, 86400.0, false)?;
         rt::validate::required("SourceProtocol", &self.source_protocol)?;
         rt::validate::required("SourceEdns", &self.source_edns)?;
         rt::validate::required("SourceDnsServer", &self.source_dns_servers)?;
@@ -205,8 +213,8 @@ impl AddDnsCacheDomainBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddDnsCacheDomainRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddDnsCacheDomainRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -215,7 +223,7 @@ impl AddDnsCacheDomainBuilder {
         self,
     ) -> ::std::result::Result<
         AddDnsCacheDomainResponse,
-        rt::error::Error<AddDnsCacheDomainError>,
+        crate::error::Error<AddDnsCacheDomainError>,
     > {
         self.client.execute(self.request).await
     }
@@ -351,7 +359,7 @@ pub enum AddDnsCacheDomainError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -363,7 +371,7 @@ impl AddDnsCacheDomainError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -371,12 +379,12 @@ impl AddDnsCacheDomainError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddDnsCacheDomainError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AddDnsCacheDomainError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddDnsCacheDomainError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,11 @@ pub struct AddDnsGtmAccessStrategyRequest {
     pub default_lba_strategy: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `DefaultMinAvailableAddrNum`; required.
+    /// Wire name `DefaultMinAvailableAddrNum`; required; at least 1; at most 400.
     pub default_min_available_addr_num: ::std::option::Option<i32>,
     /// Example: `3`
     ///
-    /// Wire name `DefaultMaxReturnAddrNum`.
+    /// Wire name `DefaultMaxReturnAddrNum`; at least 1; at most 8.
     pub default_max_return_addr_num: ::std::option::Option<i32>,
     /// Example: `open`
     ///
@@ -72,11 +73,11 @@ pub struct AddDnsGtmAccessStrategyRequest {
     pub failover_lba_strategy: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `FailoverMinAvailableAddrNum`.
+    /// Wire name `FailoverMinAvailableAddrNum`; at least 1; at most 400.
     pub failover_min_available_addr_num: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `FailoverMaxReturnAddrNum`.
+    /// Wire name `FailoverMaxReturnAddrNum`; at least 1; at most 8.
     pub failover_max_return_addr_num: ::std::option::Option<i32>,
     /// Example: `open`
     ///
@@ -92,17 +93,68 @@ pub struct AddDnsGtmAccessStrategyRequest {
     pub failover_addr_pools: ::std::vec::Vec<FailoverAddrPool>,
 }
 
-impl rt::operation::Operation for AddDnsGtmAccessStrategyRequest {
+impl crate::operation::Operation for AddDnsGtmAccessStrategyRequest {
     type Response = AddDnsGtmAccessStrategyResponse;
     type Error = AddDnsGtmAccessStrategyError;
+}
+
+impl rt::operation::OperationSpec for AddDnsGtmAccessStrategyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("StrategyName", &self.strategy_name)?;
         rt::validate::required("DefaultAddrPoolType", &self.default_addr_pool_type)?;
         rt::validate::required(
             "DefaultMinAvailableAddrNum",
             &self.default_min_available_addr_num,
+        )?;
+        rt::validate::minimum(
+            "DefaultMinAvailableAddrNum",
+            &self.default_min_available_addr_num,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "DefaultMinAvailableAddrNum",
+            &self.default_min_available_addr_num,
+            400.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "DefaultMaxReturnAddrNum",
+            &self.default_max_return_addr_num,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "DefaultMaxReturnAddrNum",
+            &self.default_max_return_addr_num,
+            8.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "FailoverMinAvailableAddrNum",
+            &self.failover_min_available_addr_num,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "FailoverMinAvailableAddrNum",
+            &self.failover_min_available_addr_num,
+            400.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "FailoverMaxReturnAddrNum",
+            &self.failover_max_return_addr_num,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "FailoverMaxReturnAddrNum",
+            &self.failover_max_return_addr_num,
+            8.0,
+            false,
         )?;
         rt::validate::required("StrategyMode", &self.strategy_mode)?;
         rt::validate::required("DefaultAddrPool", &self.default_addr_pools)?;
@@ -378,8 +430,8 @@ impl AddDnsGtmAccessStrategyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddDnsGtmAccessStrategyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddDnsGtmAccessStrategyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -388,7 +440,7 @@ impl AddDnsGtmAccessStrategyBuilder {
         self,
     ) -> ::std::result::Result<
         AddDnsGtmAccessStrategyResponse,
-        rt::error::Error<AddDnsGtmAccessStrategyError>,
+        crate::error::Error<AddDnsGtmAccessStrategyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -599,12 +651,12 @@ impl ::serde::Serialize for AddDnsGtmAccessStrategyResponse {
 #[non_exhaustive]
 pub enum AddDnsGtmAccessStrategyError {
     /// `DnsGtmSystemBusyness` (HTTP 400).
-    DnsGtmSystemBusyness(rt::error::ServiceError),
+    DnsGtmSystemBusyness(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -616,7 +668,7 @@ impl AddDnsGtmAccessStrategyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DnsGtmSystemBusyness(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -631,15 +683,15 @@ impl AddDnsGtmAccessStrategyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddDnsGtmAccessStrategyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddDnsGtmAccessStrategyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DnsGtmSystemBusyness" => Self::DnsGtmSystemBusyness(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddDnsGtmAccessStrategyError::service_error(self)
     }
 }

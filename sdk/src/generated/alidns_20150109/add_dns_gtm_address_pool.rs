@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,15 +57,15 @@ pub struct AddDnsGtmAddressPoolRequest {
     pub protocol_type: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `Interval`.
+    /// Wire name `Interval`; at least 1; at most 9999999.
     pub interval: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `EvaluationCount`.
+    /// Wire name `EvaluationCount`; at least 1; at most 9999999.
     pub evaluation_count: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `Timeout`.
+    /// Wire name `Timeout`; at least 1; at most 9999999.
     pub timeout: ::std::option::Option<i32>,
     /// Example: `{\"code\":200,\"path\":\"\\index.htm\",\"host\":\"aliyun.com\"}`
     ///
@@ -76,15 +77,29 @@ pub struct AddDnsGtmAddressPoolRequest {
     pub isp_city_nodes: ::std::vec::Vec<IspCityNode>,
 }
 
-impl rt::operation::Operation for AddDnsGtmAddressPoolRequest {
+impl crate::operation::Operation for AddDnsGtmAddressPoolRequest {
     type Response = AddDnsGtmAddressPoolResponse;
     type Error = AddDnsGtmAddressPoolError;
+}
+
+impl rt::operation::OperationSpec for AddDnsGtmAddressPoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("Name", &self.name)?;
         rt::validate::required("Type", &self.r#type)?;
         rt::validate::required("LbaStrategy", &self.lba_strategy)?;
+        rt::validate::minimum("Interval", &self.interval, 1.0, false)?;
+        rt::validate::maximum("Interval", &self.interval, 9999999.0, false)?;
+        rt::validate::minimum("EvaluationCount", &self.evaluation_count, 1.0, false)?;
+        rt::validate::maximum(
+            "EvaluationCount",
+            &self.evaluation_count,
+            9999999.0,
+            false,
+        )?;
+        rt::validate::minimum("Timeout", &self.timeout, 1.0, false)?;
+        rt::validate::maximum("Timeout", &self.timeout, 9999999.0, false)?;
         rt::validate::required("Addr", &self.addrs)?;
         rt::validate::max_items("Addr", &self.addrs, 50usize)?;
         rt::validate::max_items("IspCityNode", &self.isp_city_nodes, 20usize)?;
@@ -267,8 +282,8 @@ impl AddDnsGtmAddressPoolBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddDnsGtmAddressPoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddDnsGtmAddressPoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -277,7 +292,7 @@ impl AddDnsGtmAddressPoolBuilder {
         self,
     ) -> ::std::result::Result<
         AddDnsGtmAddressPoolResponse,
-        rt::error::Error<AddDnsGtmAddressPoolError>,
+        crate::error::Error<AddDnsGtmAddressPoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -562,12 +577,12 @@ impl ::serde::Serialize for AddDnsGtmAddressPoolResponse {
 #[non_exhaustive]
 pub enum AddDnsGtmAddressPoolError {
     /// `DnsGtmSystemBusyness` (HTTP 400).
-    DnsGtmSystemBusyness(rt::error::ServiceError),
+    DnsGtmSystemBusyness(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -579,7 +594,7 @@ impl AddDnsGtmAddressPoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DnsGtmSystemBusyness(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -594,15 +609,15 @@ impl AddDnsGtmAddressPoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddDnsGtmAddressPoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddDnsGtmAddressPoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DnsGtmSystemBusyness" => Self::DnsGtmSystemBusyness(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddDnsGtmAddressPoolError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,15 +41,15 @@ pub struct AddDnsGtmMonitorRequest {
     pub protocol_type: ::std::option::Option<::std::string::String>,
     /// Example: `60`
     ///
-    /// Wire name `Interval`; required.
+    /// Wire name `Interval`; required; at least 15; at most 60.
     pub interval: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `EvaluationCount`; required.
+    /// Wire name `EvaluationCount`; required; at least 1; at most 3.
     pub evaluation_count: ::std::option::Option<i32>,
     /// Example: `30000`
     ///
-    /// Wire name `Timeout`; required.
+    /// Wire name `Timeout`; required; at least 1000; at most 10000.
     pub timeout: ::std::option::Option<i32>,
     /// Example: `{\"code\":200,\"path\":\"\\index.htm\",\"host\":\"aliyun.com\"}`
     ///
@@ -58,16 +59,25 @@ pub struct AddDnsGtmMonitorRequest {
     pub isp_city_nodes: ::std::vec::Vec<IspCityNode>,
 }
 
-impl rt::operation::Operation for AddDnsGtmMonitorRequest {
+impl crate::operation::Operation for AddDnsGtmMonitorRequest {
     type Response = AddDnsGtmMonitorResponse;
     type Error = AddDnsGtmMonitorError;
+}
+
+impl rt::operation::OperationSpec for AddDnsGtmMonitorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AddrPoolId", &self.addr_pool_id)?;
         rt::validate::required("ProtocolType", &self.protocol_type)?;
         rt::validate::required("Interval", &self.interval)?;
+        rt::validate::minimum("Interval", &self.interval, 15.0, false)?;
+        rt::validate::maximum("Interval", &self.interval, 60.0, false)?;
         rt::validate::required("EvaluationCount", &self.evaluation_count)?;
+        rt::validate::minimum("EvaluationCount", &self.evaluation_count, 1.0, false)?;
+        rt::validate::maximum("EvaluationCount", &self.evaluation_count, 3.0, false)?;
         rt::validate::required("Timeout", &self.timeout)?;
+        rt::validate::minimum("Timeout", &self.timeout, 1000.0, false)?;
+        rt::validate::maximum("Timeout", &self.timeout, 10000.0, false)?;
         rt::validate::required("MonitorExtendInfo", &self.monitor_extend_info)?;
         rt::validate::required("IspCityNode", &self.isp_city_nodes)?;
         rt::validate::max_items("IspCityNode", &self.isp_city_nodes, 50usize)?;
@@ -191,8 +201,8 @@ impl AddDnsGtmMonitorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddDnsGtmMonitorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddDnsGtmMonitorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -201,7 +211,7 @@ impl AddDnsGtmMonitorBuilder {
         self,
     ) -> ::std::result::Result<
         AddDnsGtmMonitorResponse,
-        rt::error::Error<AddDnsGtmMonitorError>,
+        crate::error::Error<AddDnsGtmMonitorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -360,7 +370,7 @@ pub enum AddDnsGtmMonitorError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -372,7 +382,7 @@ impl AddDnsGtmMonitorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -380,12 +390,12 @@ impl AddDnsGtmMonitorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddDnsGtmMonitorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AddDnsGtmMonitorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddDnsGtmMonitorError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct AddGtmAccessStrategyRequest {
     pub access_lines: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddGtmAccessStrategyRequest {
+impl crate::operation::Operation for AddGtmAccessStrategyRequest {
     type Response = AddGtmAccessStrategyResponse;
     type Error = AddGtmAccessStrategyError;
+}
+
+impl rt::operation::OperationSpec for AddGtmAccessStrategyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("StrategyName", &self.strategy_name)?;
         rt::validate::required("DefaultAddrPoolId", &self.default_addr_pool_id)?;
@@ -163,8 +167,8 @@ impl AddGtmAccessStrategyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddGtmAccessStrategyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddGtmAccessStrategyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -173,7 +177,7 @@ impl AddGtmAccessStrategyBuilder {
         self,
     ) -> ::std::result::Result<
         AddGtmAccessStrategyResponse,
-        rt::error::Error<AddGtmAccessStrategyError>,
+        crate::error::Error<AddGtmAccessStrategyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -273,7 +277,7 @@ pub enum AddGtmAccessStrategyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -285,7 +289,7 @@ impl AddGtmAccessStrategyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -293,12 +297,12 @@ impl AddGtmAccessStrategyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddGtmAccessStrategyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AddGtmAccessStrategyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddGtmAccessStrategyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -76,11 +77,14 @@ pub struct AddGtmAddressPoolRequest {
     pub isp_city_nodes: ::std::vec::Vec<IspCityNode>,
 }
 
-impl rt::operation::Operation for AddGtmAddressPoolRequest {
+impl crate::operation::Operation for AddGtmAddressPoolRequest {
     type Response = AddGtmAddressPoolResponse;
     type Error = AddGtmAddressPoolError;
+}
+
+impl rt::operation::OperationSpec for AddGtmAddressPoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("Name", &self.name)?;
         rt::validate::required("Type", &self.r#type)?;
@@ -268,8 +272,8 @@ impl AddGtmAddressPoolBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddGtmAddressPoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddGtmAddressPoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -278,7 +282,7 @@ impl AddGtmAddressPoolBuilder {
         self,
     ) -> ::std::result::Result<
         AddGtmAddressPoolResponse,
-        rt::error::Error<AddGtmAddressPoolError>,
+        crate::error::Error<AddGtmAddressPoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -531,7 +535,7 @@ pub enum AddGtmAddressPoolError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -543,7 +547,7 @@ impl AddGtmAddressPoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -551,12 +555,12 @@ impl AddGtmAddressPoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddGtmAddressPoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AddGtmAddressPoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddGtmAddressPoolError::service_error(self)
     }
 }

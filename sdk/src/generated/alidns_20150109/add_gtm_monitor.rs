@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,11 +59,14 @@ pub struct AddGtmMonitorRequest {
     pub isp_city_nodes: ::std::vec::Vec<IspCityNode>,
 }
 
-impl rt::operation::Operation for AddGtmMonitorRequest {
+impl crate::operation::Operation for AddGtmMonitorRequest {
     type Response = AddGtmMonitorResponse;
     type Error = AddGtmMonitorError;
+}
+
+impl rt::operation::OperationSpec for AddGtmMonitorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AddrPoolId", &self.addr_pool_id)?;
         rt::validate::required("ProtocolType", &self.protocol_type)?;
         rt::validate::required("Interval", &self.interval)?;
@@ -191,8 +195,8 @@ impl AddGtmMonitorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddGtmMonitorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddGtmMonitorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -201,7 +205,7 @@ impl AddGtmMonitorBuilder {
         self,
     ) -> ::std::result::Result<
         AddGtmMonitorResponse,
-        rt::error::Error<AddGtmMonitorError>,
+        crate::error::Error<AddGtmMonitorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -360,7 +364,7 @@ pub enum AddGtmMonitorError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -372,7 +376,7 @@ impl AddGtmMonitorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -380,12 +384,12 @@ impl AddGtmMonitorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddGtmMonitorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AddGtmMonitorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddGtmMonitorError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct AddGtmRecoveryPlanRequest {
     pub fault_addr_pool: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddGtmRecoveryPlanRequest {
+impl crate::operation::Operation for AddGtmRecoveryPlanRequest {
     type Response = AddGtmRecoveryPlanResponse;
     type Error = AddGtmRecoveryPlanError;
+}
+
+impl rt::operation::OperationSpec for AddGtmRecoveryPlanRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Name", &self.name)?;
         rt::validate::required("FaultAddrPool", &self.fault_addr_pool)?;
         Ok(())
@@ -124,8 +128,8 @@ impl AddGtmRecoveryPlanBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddGtmRecoveryPlanRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddGtmRecoveryPlanRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl AddGtmRecoveryPlanBuilder {
         self,
     ) -> ::std::result::Result<
         AddGtmRecoveryPlanResponse,
-        rt::error::Error<AddGtmRecoveryPlanError>,
+        crate::error::Error<AddGtmRecoveryPlanError>,
     > {
         self.client.execute(self.request).await
     }
@@ -236,7 +240,7 @@ pub enum AddGtmRecoveryPlanError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -248,7 +252,7 @@ impl AddGtmRecoveryPlanError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -256,12 +260,12 @@ impl AddGtmRecoveryPlanError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddGtmRecoveryPlanError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AddGtmRecoveryPlanError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddGtmRecoveryPlanError::service_error(self)
     }
 }

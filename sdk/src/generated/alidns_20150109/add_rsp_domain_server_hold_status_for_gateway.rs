@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,15 +44,14 @@ pub struct AddRspDomainServerHoldStatusForGatewayRequest {
     pub status_msg: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddRspDomainServerHoldStatusForGatewayRequest {
+impl crate::operation::Operation for AddRspDomainServerHoldStatusForGatewayRequest {
     type Response = AddRspDomainServerHoldStatusForGatewayResponse;
     type Error = AddRspDomainServerHoldStatusForGatewayError;
+}
+
+impl rt::operation::OperationSpec for AddRspDomainServerHoldStatusForGatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClientToken", &self.client_token)?;
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("StatusMsg", &self.status_msg)?;
@@ -116,8 +119,8 @@ impl AddRspDomainServerHoldStatusForGatewayBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AddRspDomainServerHoldStatusForGatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AddRspDomainServerHoldStatusForGatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +129,7 @@ impl AddRspDomainServerHoldStatusForGatewayBuilder {
         self,
     ) -> ::std::result::Result<
         AddRspDomainServerHoldStatusForGatewayResponse,
-        rt::error::Error<AddRspDomainServerHoldStatusForGatewayError>,
+        crate::error::Error<AddRspDomainServerHoldStatusForGatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -535,7 +538,7 @@ pub enum AddRspDomainServerHoldStatusForGatewayError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -547,7 +550,7 @@ impl AddRspDomainServerHoldStatusForGatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -555,12 +558,12 @@ impl AddRspDomainServerHoldStatusForGatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddRspDomainServerHoldStatusForGatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AddRspDomainServerHoldStatusForGatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddRspDomainServerHoldStatusForGatewayError::service_error(self)
     }
 }

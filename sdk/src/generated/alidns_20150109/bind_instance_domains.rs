@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct BindInstanceDomainsRequest {
     pub domain_names: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for BindInstanceDomainsRequest {
+impl crate::operation::Operation for BindInstanceDomainsRequest {
     type Response = BindInstanceDomainsResponse;
     type Error = BindInstanceDomainsError;
+}
+
+impl rt::operation::OperationSpec for BindInstanceDomainsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("DomainNames", &self.domain_names)?;
         Ok(())
@@ -109,8 +113,8 @@ impl BindInstanceDomainsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<BindInstanceDomainsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<BindInstanceDomainsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl BindInstanceDomainsBuilder {
         self,
     ) -> ::std::result::Result<
         BindInstanceDomainsResponse,
-        rt::error::Error<BindInstanceDomainsError>,
+        crate::error::Error<BindInstanceDomainsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -234,7 +238,7 @@ pub enum BindInstanceDomainsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -246,7 +250,7 @@ impl BindInstanceDomainsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -254,12 +258,12 @@ impl BindInstanceDomainsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for BindInstanceDomainsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for BindInstanceDomainsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         BindInstanceDomainsError::service_error(self)
     }
 }

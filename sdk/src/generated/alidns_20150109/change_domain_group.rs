@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ChangeDomainGroupRequest {
     pub group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ChangeDomainGroupRequest {
+impl crate::operation::Operation for ChangeDomainGroupRequest {
     type Response = ChangeDomainGroupResponse;
     type Error = ChangeDomainGroupError;
+}
+
+impl rt::operation::OperationSpec for ChangeDomainGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl ChangeDomainGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ChangeDomainGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ChangeDomainGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl ChangeDomainGroupBuilder {
         self,
     ) -> ::std::result::Result<
         ChangeDomainGroupResponse,
-        rt::error::Error<ChangeDomainGroupError>,
+        crate::error::Error<ChangeDomainGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -239,7 +243,7 @@ pub enum ChangeDomainGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -251,7 +255,7 @@ impl ChangeDomainGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -259,12 +263,12 @@ impl ChangeDomainGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ChangeDomainGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ChangeDomainGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ChangeDomainGroupError::service_error(self)
     }
 }

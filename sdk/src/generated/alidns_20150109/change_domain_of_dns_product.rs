@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ChangeDomainOfDnsProductRequest {
     pub force: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ChangeDomainOfDnsProductRequest {
+impl crate::operation::Operation for ChangeDomainOfDnsProductRequest {
     type Response = ChangeDomainOfDnsProductResponse;
     type Error = ChangeDomainOfDnsProductError;
+}
+
+impl rt::operation::OperationSpec for ChangeDomainOfDnsProductRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -135,8 +139,10 @@ impl ChangeDomainOfDnsProductBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ChangeDomainOfDnsProductRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ChangeDomainOfDnsProductRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +151,7 @@ impl ChangeDomainOfDnsProductBuilder {
         self,
     ) -> ::std::result::Result<
         ChangeDomainOfDnsProductResponse,
-        rt::error::Error<ChangeDomainOfDnsProductError>,
+        crate::error::Error<ChangeDomainOfDnsProductError>,
     > {
         self.client.execute(self.request).await
     }
@@ -245,7 +251,7 @@ pub enum ChangeDomainOfDnsProductError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -257,7 +263,7 @@ impl ChangeDomainOfDnsProductError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -265,12 +271,12 @@ impl ChangeDomainOfDnsProductError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ChangeDomainOfDnsProductError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ChangeDomainOfDnsProductError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ChangeDomainOfDnsProductError::service_error(self)
     }
 }

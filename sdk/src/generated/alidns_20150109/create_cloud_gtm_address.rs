@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -76,15 +80,14 @@ pub struct CreateCloudGtmAddressRequest {
     pub health_tasks: ::std::vec::Vec<HealthTasks>,
 }
 
-impl rt::operation::Operation for CreateCloudGtmAddressRequest {
+impl crate::operation::Operation for CreateCloudGtmAddressRequest {
     type Response = CreateCloudGtmAddressResponse;
     type Error = CreateCloudGtmAddressError;
+}
+
+impl rt::operation::OperationSpec for CreateCloudGtmAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Name", &self.name)?;
         rt::validate::required("Type", &self.r#type)?;
         rt::validate::required("Address", &self.address)?;
@@ -264,8 +267,8 @@ impl CreateCloudGtmAddressBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateCloudGtmAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateCloudGtmAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -274,7 +277,7 @@ impl CreateCloudGtmAddressBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCloudGtmAddressResponse,
-        rt::error::Error<CreateCloudGtmAddressError>,
+        crate::error::Error<CreateCloudGtmAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -449,7 +452,7 @@ pub enum CreateCloudGtmAddressError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -461,7 +464,7 @@ impl CreateCloudGtmAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -469,12 +472,12 @@ impl CreateCloudGtmAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateCloudGtmAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateCloudGtmAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateCloudGtmAddressError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct CreateCloudGtmAddressPoolRequest {
     pub remark: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateCloudGtmAddressPoolRequest {
+impl crate::operation::Operation for CreateCloudGtmAddressPoolRequest {
     type Response = CreateCloudGtmAddressPoolResponse;
     type Error = CreateCloudGtmAddressPoolError;
+}
+
+impl rt::operation::OperationSpec for CreateCloudGtmAddressPoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -185,8 +188,10 @@ impl CreateCloudGtmAddressPoolBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateCloudGtmAddressPoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateCloudGtmAddressPoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -195,7 +200,7 @@ impl CreateCloudGtmAddressPoolBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCloudGtmAddressPoolResponse,
-        rt::error::Error<CreateCloudGtmAddressPoolError>,
+        crate::error::Error<CreateCloudGtmAddressPoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -313,7 +318,7 @@ pub enum CreateCloudGtmAddressPoolError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -325,7 +330,7 @@ impl CreateCloudGtmAddressPoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -333,12 +338,12 @@ impl CreateCloudGtmAddressPoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateCloudGtmAddressPoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateCloudGtmAddressPoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateCloudGtmAddressPoolError::service_error(self)
     }
 }

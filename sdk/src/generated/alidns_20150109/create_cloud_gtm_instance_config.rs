@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,15 +78,14 @@ pub struct CreateCloudGtmInstanceConfigRequest {
     pub charge_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateCloudGtmInstanceConfigRequest {
+impl crate::operation::Operation for CreateCloudGtmInstanceConfigRequest {
     type Response = CreateCloudGtmInstanceConfigResponse;
     type Error = CreateCloudGtmInstanceConfigError;
+}
+
+impl rt::operation::OperationSpec for CreateCloudGtmInstanceConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -244,8 +247,8 @@ impl CreateCloudGtmInstanceConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateCloudGtmInstanceConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateCloudGtmInstanceConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -254,7 +257,7 @@ impl CreateCloudGtmInstanceConfigBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCloudGtmInstanceConfigResponse,
-        rt::error::Error<CreateCloudGtmInstanceConfigError>,
+        crate::error::Error<CreateCloudGtmInstanceConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -390,7 +393,7 @@ pub enum CreateCloudGtmInstanceConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -402,7 +405,7 @@ impl CreateCloudGtmInstanceConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -410,12 +413,12 @@ impl CreateCloudGtmInstanceConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateCloudGtmInstanceConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateCloudGtmInstanceConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateCloudGtmInstanceConfigError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -72,15 +76,14 @@ pub struct CreateCloudGtmMonitorTemplateRequest {
     pub isp_city_nodes: ::std::vec::Vec<IspCityNodes>,
 }
 
-impl rt::operation::Operation for CreateCloudGtmMonitorTemplateRequest {
+impl crate::operation::Operation for CreateCloudGtmMonitorTemplateRequest {
     type Response = CreateCloudGtmMonitorTemplateResponse;
     type Error = CreateCloudGtmMonitorTemplateError;
+}
+
+impl rt::operation::OperationSpec for CreateCloudGtmMonitorTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Name", &self.name)?;
         rt::validate::required("IpVersion", &self.ip_version)?;
         rt::validate::required("Protocol", &self.protocol)?;
@@ -237,8 +240,8 @@ impl CreateCloudGtmMonitorTemplateBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateCloudGtmMonitorTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateCloudGtmMonitorTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -247,7 +250,7 @@ impl CreateCloudGtmMonitorTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCloudGtmMonitorTemplateResponse,
-        rt::error::Error<CreateCloudGtmMonitorTemplateError>,
+        crate::error::Error<CreateCloudGtmMonitorTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -422,7 +425,7 @@ pub enum CreateCloudGtmMonitorTemplateError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -434,7 +437,7 @@ impl CreateCloudGtmMonitorTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -442,12 +445,12 @@ impl CreateCloudGtmMonitorTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateCloudGtmMonitorTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateCloudGtmMonitorTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateCloudGtmMonitorTemplateError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CreatePdnsUdpIpSegmentRequest {
     pub ip_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreatePdnsUdpIpSegmentRequest {
+impl crate::operation::Operation for CreatePdnsUdpIpSegmentRequest {
     type Response = CreatePdnsUdpIpSegmentResponse;
     type Error = CreatePdnsUdpIpSegmentError;
+}
+
+impl rt::operation::OperationSpec for CreatePdnsUdpIpSegmentRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -114,8 +118,8 @@ impl CreatePdnsUdpIpSegmentBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreatePdnsUdpIpSegmentRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreatePdnsUdpIpSegmentRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +128,7 @@ impl CreatePdnsUdpIpSegmentBuilder {
         self,
     ) -> ::std::result::Result<
         CreatePdnsUdpIpSegmentResponse,
-        rt::error::Error<CreatePdnsUdpIpSegmentError>,
+        crate::error::Error<CreatePdnsUdpIpSegmentError>,
     > {
         self.client.execute(self.request).await
     }
@@ -220,7 +224,7 @@ pub enum CreatePdnsUdpIpSegmentError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -232,7 +236,7 @@ impl CreatePdnsUdpIpSegmentError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -240,12 +244,12 @@ impl CreatePdnsUdpIpSegmentError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreatePdnsUdpIpSegmentError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreatePdnsUdpIpSegmentError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreatePdnsUdpIpSegmentError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteCloudGtmAddressPoolRequest {
     pub address_pool_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteCloudGtmAddressPoolRequest {
+impl crate::operation::Operation for DeleteCloudGtmAddressPoolRequest {
     type Response = DeleteCloudGtmAddressPoolResponse;
     type Error = DeleteCloudGtmAddressPoolError;
+}
+
+impl rt::operation::OperationSpec for DeleteCloudGtmAddressPoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -113,8 +116,10 @@ impl DeleteCloudGtmAddressPoolBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteCloudGtmAddressPoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteCloudGtmAddressPoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +128,7 @@ impl DeleteCloudGtmAddressPoolBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteCloudGtmAddressPoolResponse,
-        rt::error::Error<DeleteCloudGtmAddressPoolError>,
+        crate::error::Error<DeleteCloudGtmAddressPoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -241,7 +246,7 @@ pub enum DeleteCloudGtmAddressPoolError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -253,7 +258,7 @@ impl DeleteCloudGtmAddressPoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -261,12 +266,12 @@ impl DeleteCloudGtmAddressPoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteCloudGtmAddressPoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteCloudGtmAddressPoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteCloudGtmAddressPoolError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteCloudGtmMonitorTemplateRequest {
     pub template_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteCloudGtmMonitorTemplateRequest {
+impl crate::operation::Operation for DeleteCloudGtmMonitorTemplateRequest {
     type Response = DeleteCloudGtmMonitorTemplateResponse;
     type Error = DeleteCloudGtmMonitorTemplateError;
+}
+
+impl rt::operation::OperationSpec for DeleteCloudGtmMonitorTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateId", &self.template_id)?;
         Ok(())
     }
@@ -116,8 +119,8 @@ impl DeleteCloudGtmMonitorTemplateBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteCloudGtmMonitorTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteCloudGtmMonitorTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +129,7 @@ impl DeleteCloudGtmMonitorTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteCloudGtmMonitorTemplateResponse,
-        rt::error::Error<DeleteCloudGtmMonitorTemplateError>,
+        crate::error::Error<DeleteCloudGtmMonitorTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -223,7 +226,7 @@ pub enum DeleteCloudGtmMonitorTemplateError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -235,7 +238,7 @@ impl DeleteCloudGtmMonitorTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -243,12 +246,12 @@ impl DeleteCloudGtmMonitorTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteCloudGtmMonitorTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteCloudGtmMonitorTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteCloudGtmMonitorTemplateError::service_error(self)
     }
 }

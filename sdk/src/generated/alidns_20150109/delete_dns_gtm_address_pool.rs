@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteDnsGtmAddressPoolRequest {
     pub addr_pool_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteDnsGtmAddressPoolRequest {
+impl crate::operation::Operation for DeleteDnsGtmAddressPoolRequest {
     type Response = DeleteDnsGtmAddressPoolResponse;
     type Error = DeleteDnsGtmAddressPoolError;
+}
+
+impl rt::operation::OperationSpec for DeleteDnsGtmAddressPoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AddrPoolId", &self.addr_pool_id)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl DeleteDnsGtmAddressPoolBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDnsGtmAddressPoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteDnsGtmAddressPoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl DeleteDnsGtmAddressPoolBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDnsGtmAddressPoolResponse,
-        rt::error::Error<DeleteDnsGtmAddressPoolError>,
+        crate::error::Error<DeleteDnsGtmAddressPoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -179,12 +183,12 @@ impl ::serde::Serialize for DeleteDnsGtmAddressPoolResponse {
 #[non_exhaustive]
 pub enum DeleteDnsGtmAddressPoolError {
     /// `DnsGtmSystemBusyness` (HTTP 400).
-    DnsGtmSystemBusyness(rt::error::ServiceError),
+    DnsGtmSystemBusyness(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -196,7 +200,7 @@ impl DeleteDnsGtmAddressPoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DnsGtmSystemBusyness(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -211,15 +215,15 @@ impl DeleteDnsGtmAddressPoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDnsGtmAddressPoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteDnsGtmAddressPoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DnsGtmSystemBusyness" => Self::DnsGtmSystemBusyness(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDnsGtmAddressPoolError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK", "BearerToken"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,7 +34,7 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct DeleteRecursionRecordRequest {
     /// Example: `17432432424`
     ///
-    /// Wire name `RecordId`.
+    /// Wire name `RecordId`; matches `^\d+$`.
     pub record_id: ::std::option::Option<::std::string::String>,
     /// Example: `21079fa016944979537637959d09bc`
     ///
@@ -38,15 +42,15 @@ pub struct DeleteRecursionRecordRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteRecursionRecordRequest {
+impl crate::operation::Operation for DeleteRecursionRecordRequest {
     type Response = DeleteRecursionRecordResponse;
     type Error = DeleteRecursionRecordError;
+}
+
+impl rt::operation::OperationSpec for DeleteRecursionRecordRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::pattern("RecordId", &self.record_id, "^\\d+$")?;
         Ok(())
     }
 
@@ -98,8 +102,8 @@ impl DeleteRecursionRecordBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteRecursionRecordRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteRecursionRecordRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl DeleteRecursionRecordBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteRecursionRecordResponse,
-        rt::error::Error<DeleteRecursionRecordError>,
+        crate::error::Error<DeleteRecursionRecordError>,
     > {
         self.client.execute(self.request).await
     }
@@ -187,7 +191,7 @@ pub enum DeleteRecursionRecordError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -199,7 +203,7 @@ impl DeleteRecursionRecordError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -207,12 +211,12 @@ impl DeleteRecursionRecordError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteRecursionRecordError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteRecursionRecordError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteRecursionRecordError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DeleteSubDomainRecordsRequest {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteSubDomainRecordsRequest {
+impl crate::operation::Operation for DeleteSubDomainRecordsRequest {
     type Response = DeleteSubDomainRecordsResponse;
     type Error = DeleteSubDomainRecordsError;
+}
+
+impl rt::operation::OperationSpec for DeleteSubDomainRecordsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("RR", &self.rr)?;
         Ok(())
@@ -139,8 +143,8 @@ impl DeleteSubDomainRecordsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteSubDomainRecordsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteSubDomainRecordsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -149,7 +153,7 @@ impl DeleteSubDomainRecordsBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteSubDomainRecordsResponse,
-        rt::error::Error<DeleteSubDomainRecordsError>,
+        crate::error::Error<DeleteSubDomainRecordsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -270,7 +274,7 @@ pub enum DeleteSubDomainRecordsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -282,7 +286,7 @@ impl DeleteSubDomainRecordsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -290,12 +294,12 @@ impl DeleteSubDomainRecordsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteSubDomainRecordsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteSubDomainRecordsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteSubDomainRecordsError::service_error(self)
     }
 }

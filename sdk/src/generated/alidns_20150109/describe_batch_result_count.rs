@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeBatchResultCountRequest {
     pub batch_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeBatchResultCountRequest {
+impl crate::operation::Operation for DescribeBatchResultCountRequest {
     type Response = DescribeBatchResultCountResponse;
     type Error = DescribeBatchResultCountError;
+}
+
+impl rt::operation::OperationSpec for DescribeBatchResultCountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -104,8 +108,10 @@ impl DescribeBatchResultCountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeBatchResultCountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeBatchResultCountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +120,7 @@ impl DescribeBatchResultCountBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeBatchResultCountResponse,
-        rt::error::Error<DescribeBatchResultCountError>,
+        crate::error::Error<DescribeBatchResultCountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -325,7 +331,7 @@ pub enum DescribeBatchResultCountError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -337,7 +343,7 @@ impl DescribeBatchResultCountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -345,12 +351,12 @@ impl DescribeBatchResultCountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeBatchResultCountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeBatchResultCountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeBatchResultCountError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DescribeCloudGtmAddressRequest {
     pub address_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCloudGtmAddressRequest {
+impl crate::operation::Operation for DescribeCloudGtmAddressRequest {
     type Response = DescribeCloudGtmAddressResponse;
     type Error = DescribeCloudGtmAddressError;
+}
+
+impl rt::operation::OperationSpec for DescribeCloudGtmAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AddressId", &self.address_id)?;
         Ok(())
     }
@@ -114,8 +117,8 @@ impl DescribeCloudGtmAddressBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCloudGtmAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeCloudGtmAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +127,7 @@ impl DescribeCloudGtmAddressBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCloudGtmAddressResponse,
-        rt::error::Error<DescribeCloudGtmAddressError>,
+        crate::error::Error<DescribeCloudGtmAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -696,7 +699,7 @@ pub enum DescribeCloudGtmAddressError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -708,7 +711,7 @@ impl DescribeCloudGtmAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -716,12 +719,12 @@ impl DescribeCloudGtmAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCloudGtmAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeCloudGtmAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCloudGtmAddressError::service_error(self)
     }
 }

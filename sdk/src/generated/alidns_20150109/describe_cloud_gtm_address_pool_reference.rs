@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DescribeCloudGtmAddressPoolReferenceRequest {
     pub address_pool_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCloudGtmAddressPoolReferenceRequest {
+impl crate::operation::Operation for DescribeCloudGtmAddressPoolReferenceRequest {
     type Response = DescribeCloudGtmAddressPoolReferenceResponse;
     type Error = DescribeCloudGtmAddressPoolReferenceError;
+}
+
+impl rt::operation::OperationSpec for DescribeCloudGtmAddressPoolReferenceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -115,8 +118,8 @@ impl DescribeCloudGtmAddressPoolReferenceBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCloudGtmAddressPoolReferenceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCloudGtmAddressPoolReferenceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +128,7 @@ impl DescribeCloudGtmAddressPoolReferenceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCloudGtmAddressPoolReferenceResponse,
-        rt::error::Error<DescribeCloudGtmAddressPoolReferenceError>,
+        crate::error::Error<DescribeCloudGtmAddressPoolReferenceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -652,7 +655,7 @@ pub enum DescribeCloudGtmAddressPoolReferenceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -664,7 +667,7 @@ impl DescribeCloudGtmAddressPoolReferenceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -672,12 +675,12 @@ impl DescribeCloudGtmAddressPoolReferenceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCloudGtmAddressPoolReferenceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeCloudGtmAddressPoolReferenceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCloudGtmAddressPoolReferenceError::service_error(self)
     }
 }

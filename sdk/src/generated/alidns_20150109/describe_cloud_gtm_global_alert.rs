@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,15 +42,14 @@ pub struct DescribeCloudGtmGlobalAlertRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCloudGtmGlobalAlertRequest {
+impl crate::operation::Operation for DescribeCloudGtmGlobalAlertRequest {
     type Response = DescribeCloudGtmGlobalAlertResponse;
     type Error = DescribeCloudGtmGlobalAlertError;
+}
+
+impl rt::operation::OperationSpec for DescribeCloudGtmGlobalAlertRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -100,8 +103,8 @@ impl DescribeCloudGtmGlobalAlertBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCloudGtmGlobalAlertRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCloudGtmGlobalAlertRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -110,7 +113,7 @@ impl DescribeCloudGtmGlobalAlertBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCloudGtmGlobalAlertResponse,
-        rt::error::Error<DescribeCloudGtmGlobalAlertError>,
+        crate::error::Error<DescribeCloudGtmGlobalAlertError>,
     > {
         self.client.execute(self.request).await
     }
@@ -371,7 +374,7 @@ pub enum DescribeCloudGtmGlobalAlertError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -383,7 +386,7 @@ impl DescribeCloudGtmGlobalAlertError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -391,12 +394,12 @@ impl DescribeCloudGtmGlobalAlertError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCloudGtmGlobalAlertError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeCloudGtmGlobalAlertError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCloudGtmGlobalAlertError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DescribeCloudGtmInstanceConfigAlertRequest {
     pub config_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCloudGtmInstanceConfigAlertRequest {
+impl crate::operation::Operation for DescribeCloudGtmInstanceConfigAlertRequest {
     type Response = DescribeCloudGtmInstanceConfigAlertResponse;
     type Error = DescribeCloudGtmInstanceConfigAlertError;
+}
+
+impl rt::operation::OperationSpec for DescribeCloudGtmInstanceConfigAlertRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -130,8 +133,8 @@ impl DescribeCloudGtmInstanceConfigAlertBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCloudGtmInstanceConfigAlertRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCloudGtmInstanceConfigAlertRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +143,7 @@ impl DescribeCloudGtmInstanceConfigAlertBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCloudGtmInstanceConfigAlertResponse,
-        rt::error::Error<DescribeCloudGtmInstanceConfigAlertError>,
+        crate::error::Error<DescribeCloudGtmInstanceConfigAlertError>,
     > {
         self.client.execute(self.request).await
     }
@@ -464,7 +467,7 @@ pub enum DescribeCloudGtmInstanceConfigAlertError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -476,7 +479,7 @@ impl DescribeCloudGtmInstanceConfigAlertError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -484,12 +487,12 @@ impl DescribeCloudGtmInstanceConfigAlertError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCloudGtmInstanceConfigAlertError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeCloudGtmInstanceConfigAlertError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCloudGtmInstanceConfigAlertError::service_error(self)
     }
 }

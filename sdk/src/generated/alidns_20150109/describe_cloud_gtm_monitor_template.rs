@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeCloudGtmMonitorTemplateRequest {
     pub template_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCloudGtmMonitorTemplateRequest {
+impl crate::operation::Operation for DescribeCloudGtmMonitorTemplateRequest {
     type Response = DescribeCloudGtmMonitorTemplateResponse;
     type Error = DescribeCloudGtmMonitorTemplateError;
+}
+
+impl rt::operation::OperationSpec for DescribeCloudGtmMonitorTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateId", &self.template_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl DescribeCloudGtmMonitorTemplateBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCloudGtmMonitorTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCloudGtmMonitorTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl DescribeCloudGtmMonitorTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCloudGtmMonitorTemplateResponse,
-        rt::error::Error<DescribeCloudGtmMonitorTemplateError>,
+        crate::error::Error<DescribeCloudGtmMonitorTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -704,7 +708,7 @@ pub enum DescribeCloudGtmMonitorTemplateError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -716,7 +720,7 @@ impl DescribeCloudGtmMonitorTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -724,12 +728,12 @@ impl DescribeCloudGtmMonitorTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCloudGtmMonitorTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeCloudGtmMonitorTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCloudGtmMonitorTemplateError::service_error(self)
     }
 }

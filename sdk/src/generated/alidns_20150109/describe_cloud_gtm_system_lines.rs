@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCloudGtmSystemLinesRequest {}
-impl rt::operation::Operation for DescribeCloudGtmSystemLinesRequest {
+impl crate::operation::Operation for DescribeCloudGtmSystemLinesRequest {
     type Response = DescribeCloudGtmSystemLinesResponse;
     type Error = DescribeCloudGtmSystemLinesError;
+}
+
+impl rt::operation::OperationSpec for DescribeCloudGtmSystemLinesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -61,8 +65,8 @@ impl DescribeCloudGtmSystemLinesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCloudGtmSystemLinesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCloudGtmSystemLinesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -71,7 +75,7 @@ impl DescribeCloudGtmSystemLinesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCloudGtmSystemLinesResponse,
-        rt::error::Error<DescribeCloudGtmSystemLinesError>,
+        crate::error::Error<DescribeCloudGtmSystemLinesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -351,7 +355,7 @@ pub enum DescribeCloudGtmSystemLinesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -363,7 +367,7 @@ impl DescribeCloudGtmSystemLinesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -371,12 +375,12 @@ impl DescribeCloudGtmSystemLinesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCloudGtmSystemLinesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeCloudGtmSystemLinesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCloudGtmSystemLinesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,11 @@ pub struct DescribeDnsGtmAccessStrategiesRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `geo`
     ///
@@ -48,12 +49,18 @@ pub struct DescribeDnsGtmAccessStrategiesRequest {
     pub strategy_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDnsGtmAccessStrategiesRequest {
+impl crate::operation::Operation for DescribeDnsGtmAccessStrategiesRequest {
     type Response = DescribeDnsGtmAccessStrategiesResponse;
     type Error = DescribeDnsGtmAccessStrategiesError;
+}
+
+impl rt::operation::OperationSpec for DescribeDnsGtmAccessStrategiesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         rt::validate::required("StrategyMode", &self.strategy_mode)?;
         Ok(())
     }
@@ -135,8 +142,8 @@ impl DescribeDnsGtmAccessStrategiesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDnsGtmAccessStrategiesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDnsGtmAccessStrategiesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +152,7 @@ impl DescribeDnsGtmAccessStrategiesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDnsGtmAccessStrategiesResponse,
-        rt::error::Error<DescribeDnsGtmAccessStrategiesError>,
+        crate::error::Error<DescribeDnsGtmAccessStrategiesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -828,7 +835,7 @@ pub enum DescribeDnsGtmAccessStrategiesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -840,7 +847,7 @@ impl DescribeDnsGtmAccessStrategiesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -848,12 +855,12 @@ impl DescribeDnsGtmAccessStrategiesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDnsGtmAccessStrategiesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDnsGtmAccessStrategiesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDnsGtmAccessStrategiesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,15 @@ pub struct DescribeDnsGtmAccessStrategyAvailableConfigRequest {
     pub strategy_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDnsGtmAccessStrategyAvailableConfigRequest {
+impl crate::operation::Operation for DescribeDnsGtmAccessStrategyAvailableConfigRequest {
     type Response = DescribeDnsGtmAccessStrategyAvailableConfigResponse;
     type Error = DescribeDnsGtmAccessStrategyAvailableConfigError;
+}
+
+impl rt::operation::OperationSpec
+for DescribeDnsGtmAccessStrategyAvailableConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("StrategyMode", &self.strategy_mode)?;
         Ok(())
@@ -111,8 +116,8 @@ impl DescribeDnsGtmAccessStrategyAvailableConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDnsGtmAccessStrategyAvailableConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDnsGtmAccessStrategyAvailableConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +126,7 @@ impl DescribeDnsGtmAccessStrategyAvailableConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDnsGtmAccessStrategyAvailableConfigResponse,
-        rt::error::Error<DescribeDnsGtmAccessStrategyAvailableConfigError>,
+        crate::error::Error<DescribeDnsGtmAccessStrategyAvailableConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -888,7 +893,7 @@ pub enum DescribeDnsGtmAccessStrategyAvailableConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -900,7 +905,7 @@ impl DescribeDnsGtmAccessStrategyAvailableConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -908,12 +913,12 @@ impl DescribeDnsGtmAccessStrategyAvailableConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDnsGtmAccessStrategyAvailableConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDnsGtmAccessStrategyAvailableConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDnsGtmAccessStrategyAvailableConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeDnsGtmAddrAttributeInfoRequest {
     pub addrs: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDnsGtmAddrAttributeInfoRequest {
+impl crate::operation::Operation for DescribeDnsGtmAddrAttributeInfoRequest {
     type Response = DescribeDnsGtmAddrAttributeInfoResponse;
     type Error = DescribeDnsGtmAddrAttributeInfoError;
+}
+
+impl rt::operation::OperationSpec for DescribeDnsGtmAddrAttributeInfoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Type", &self.r#type)?;
         rt::validate::required("Addrs", &self.addrs)?;
         Ok(())
@@ -111,8 +115,8 @@ impl DescribeDnsGtmAddrAttributeInfoBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDnsGtmAddrAttributeInfoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDnsGtmAddrAttributeInfoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +125,7 @@ impl DescribeDnsGtmAddrAttributeInfoBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDnsGtmAddrAttributeInfoResponse,
-        rt::error::Error<DescribeDnsGtmAddrAttributeInfoError>,
+        crate::error::Error<DescribeDnsGtmAddrAttributeInfoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -458,7 +462,7 @@ pub enum DescribeDnsGtmAddrAttributeInfoError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -470,7 +474,7 @@ impl DescribeDnsGtmAddrAttributeInfoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -478,12 +482,12 @@ impl DescribeDnsGtmAddrAttributeInfoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDnsGtmAddrAttributeInfoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDnsGtmAddrAttributeInfoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDnsGtmAddrAttributeInfoError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeDnsGtmAddressPoolAvailableConfigRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDnsGtmAddressPoolAvailableConfigRequest {
+impl crate::operation::Operation for DescribeDnsGtmAddressPoolAvailableConfigRequest {
     type Response = DescribeDnsGtmAddressPoolAvailableConfigResponse;
     type Error = DescribeDnsGtmAddressPoolAvailableConfigError;
+}
+
+impl rt::operation::OperationSpec for DescribeDnsGtmAddressPoolAvailableConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl DescribeDnsGtmAddressPoolAvailableConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDnsGtmAddressPoolAvailableConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDnsGtmAddressPoolAvailableConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl DescribeDnsGtmAddressPoolAvailableConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDnsGtmAddressPoolAvailableConfigResponse,
-        rt::error::Error<DescribeDnsGtmAddressPoolAvailableConfigError>,
+        crate::error::Error<DescribeDnsGtmAddressPoolAvailableConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -366,7 +370,7 @@ pub enum DescribeDnsGtmAddressPoolAvailableConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -378,7 +382,7 @@ impl DescribeDnsGtmAddressPoolAvailableConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -386,12 +390,12 @@ impl DescribeDnsGtmAddressPoolAvailableConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDnsGtmAddressPoolAvailableConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDnsGtmAddressPoolAvailableConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDnsGtmAddressPoolAvailableConfigError::service_error(self)
     }
 }

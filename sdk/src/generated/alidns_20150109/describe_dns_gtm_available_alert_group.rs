@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeDnsGtmAvailableAlertGroupRequest {
     pub lang: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDnsGtmAvailableAlertGroupRequest {
+impl crate::operation::Operation for DescribeDnsGtmAvailableAlertGroupRequest {
     type Response = DescribeDnsGtmAvailableAlertGroupResponse;
     type Error = DescribeDnsGtmAvailableAlertGroupError;
+}
+
+impl rt::operation::OperationSpec for DescribeDnsGtmAvailableAlertGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -79,8 +83,8 @@ impl DescribeDnsGtmAvailableAlertGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDnsGtmAvailableAlertGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDnsGtmAvailableAlertGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -89,7 +93,7 @@ impl DescribeDnsGtmAvailableAlertGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDnsGtmAvailableAlertGroupResponse,
-        rt::error::Error<DescribeDnsGtmAvailableAlertGroupError>,
+        crate::error::Error<DescribeDnsGtmAvailableAlertGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -189,7 +193,7 @@ pub enum DescribeDnsGtmAvailableAlertGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -201,7 +205,7 @@ impl DescribeDnsGtmAvailableAlertGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -209,12 +213,12 @@ impl DescribeDnsGtmAvailableAlertGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDnsGtmAvailableAlertGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDnsGtmAvailableAlertGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDnsGtmAvailableAlertGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeDnsGtmInstanceRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDnsGtmInstanceRequest {
+impl crate::operation::Operation for DescribeDnsGtmInstanceRequest {
     type Response = DescribeDnsGtmInstanceResponse;
     type Error = DescribeDnsGtmInstanceError;
+}
+
+impl rt::operation::OperationSpec for DescribeDnsGtmInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl DescribeDnsGtmInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDnsGtmInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDnsGtmInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl DescribeDnsGtmInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDnsGtmInstanceResponse,
-        rt::error::Error<DescribeDnsGtmInstanceError>,
+        crate::error::Error<DescribeDnsGtmInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -903,7 +907,7 @@ pub enum DescribeDnsGtmInstanceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -915,7 +919,7 @@ impl DescribeDnsGtmInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -923,12 +927,12 @@ impl DescribeDnsGtmInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDnsGtmInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDnsGtmInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDnsGtmInstanceError::service_error(self)
     }
 }

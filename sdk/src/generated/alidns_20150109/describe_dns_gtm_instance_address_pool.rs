@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeDnsGtmInstanceAddressPoolRequest {
     pub addr_pool_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDnsGtmInstanceAddressPoolRequest {
+impl crate::operation::Operation for DescribeDnsGtmInstanceAddressPoolRequest {
     type Response = DescribeDnsGtmInstanceAddressPoolResponse;
     type Error = DescribeDnsGtmInstanceAddressPoolError;
+}
+
+impl rt::operation::OperationSpec for DescribeDnsGtmInstanceAddressPoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AddrPoolId", &self.addr_pool_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl DescribeDnsGtmInstanceAddressPoolBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDnsGtmInstanceAddressPoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDnsGtmInstanceAddressPoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl DescribeDnsGtmInstanceAddressPoolBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDnsGtmInstanceAddressPoolResponse,
-        rt::error::Error<DescribeDnsGtmInstanceAddressPoolError>,
+        crate::error::Error<DescribeDnsGtmInstanceAddressPoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -685,7 +689,7 @@ pub enum DescribeDnsGtmInstanceAddressPoolError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -697,7 +701,7 @@ impl DescribeDnsGtmInstanceAddressPoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -705,12 +709,12 @@ impl DescribeDnsGtmInstanceAddressPoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDnsGtmInstanceAddressPoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDnsGtmInstanceAddressPoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDnsGtmInstanceAddressPoolError::service_error(self)
     }
 }

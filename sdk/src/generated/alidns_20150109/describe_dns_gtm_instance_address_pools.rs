@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,20 +37,27 @@ pub struct DescribeDnsGtmInstanceAddressPoolsRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 9999999.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeDnsGtmInstanceAddressPoolsRequest {
+impl crate::operation::Operation for DescribeDnsGtmInstanceAddressPoolsRequest {
     type Response = DescribeDnsGtmInstanceAddressPoolsResponse;
     type Error = DescribeDnsGtmInstanceAddressPoolsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDnsGtmInstanceAddressPoolsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 9999999.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -119,8 +127,8 @@ impl DescribeDnsGtmInstanceAddressPoolsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDnsGtmInstanceAddressPoolsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDnsGtmInstanceAddressPoolsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +137,7 @@ impl DescribeDnsGtmInstanceAddressPoolsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDnsGtmInstanceAddressPoolsResponse,
-        rt::error::Error<DescribeDnsGtmInstanceAddressPoolsError>,
+        crate::error::Error<DescribeDnsGtmInstanceAddressPoolsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -580,7 +588,7 @@ pub enum DescribeDnsGtmInstanceAddressPoolsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -592,7 +600,7 @@ impl DescribeDnsGtmInstanceAddressPoolsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -600,12 +608,12 @@ impl DescribeDnsGtmInstanceAddressPoolsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDnsGtmInstanceAddressPoolsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDnsGtmInstanceAddressPoolsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDnsGtmInstanceAddressPoolsError::service_error(self)
     }
 }

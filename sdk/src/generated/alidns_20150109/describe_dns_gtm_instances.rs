@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,11 @@ pub struct DescribeDnsGtmInstancesRequest {
     pub lang: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 9999999.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `instance1`
     ///
@@ -48,11 +49,18 @@ pub struct DescribeDnsGtmInstancesRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDnsGtmInstancesRequest {
+impl crate::operation::Operation for DescribeDnsGtmInstancesRequest {
     type Response = DescribeDnsGtmInstancesResponse;
     type Error = DescribeDnsGtmInstancesError;
+}
+
+impl rt::operation::OperationSpec for DescribeDnsGtmInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 9999999.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -135,8 +143,8 @@ impl DescribeDnsGtmInstancesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDnsGtmInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDnsGtmInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +153,7 @@ impl DescribeDnsGtmInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDnsGtmInstancesResponse,
-        rt::error::Error<DescribeDnsGtmInstancesError>,
+        crate::error::Error<DescribeDnsGtmInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1074,7 +1082,7 @@ pub enum DescribeDnsGtmInstancesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1086,7 +1094,7 @@ impl DescribeDnsGtmInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1094,12 +1102,12 @@ impl DescribeDnsGtmInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDnsGtmInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDnsGtmInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDnsGtmInstancesError::service_error(self)
     }
 }

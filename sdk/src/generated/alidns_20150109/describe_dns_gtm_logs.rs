@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,28 +41,49 @@ pub struct DescribeDnsGtmLogsRequest {
     pub keyword: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 9999999.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1516779348000`
     ///
-    /// Wire name `StartTimestamp`.
+    /// Wire name `StartTimestamp`; at least 1; at most 999999999999999.
     pub start_timestamp: ::std::option::Option<i64>,
     /// Example: `1516779348000`
     ///
-    /// Wire name `EndTimestamp`.
+    /// Wire name `EndTimestamp`; at least 1; at most 999999999999999.
     pub end_timestamp: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeDnsGtmLogsRequest {
+impl crate::operation::Operation for DescribeDnsGtmLogsRequest {
     type Response = DescribeDnsGtmLogsResponse;
     type Error = DescribeDnsGtmLogsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDnsGtmLogsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 9999999.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
+        rt::validate::minimum("StartTimestamp", &self.start_timestamp, 1.0, false)?;
+        rt::validate::maximum(
+            "StartTimestamp",
+            &self.start_timestamp,
+            999999999999999.0,
+            false,
+        )?;
+        rt::validate::minimum("EndTimestamp", &self.end_timestamp, 1.0, false)?;
+        rt::validate::maximum(
+            "EndTimestamp",
+            &self.end_timestamp,
+            999999999999999.0,
+            false,
+        )?;
         Ok(())
     }
 
@@ -156,8 +178,8 @@ impl DescribeDnsGtmLogsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDnsGtmLogsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDnsGtmLogsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -166,7 +188,7 @@ impl DescribeDnsGtmLogsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDnsGtmLogsResponse,
-        rt::error::Error<DescribeDnsGtmLogsError>,
+        crate::error::Error<DescribeDnsGtmLogsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -551,7 +573,7 @@ pub enum DescribeDnsGtmLogsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -563,7 +585,7 @@ impl DescribeDnsGtmLogsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -571,12 +593,12 @@ impl DescribeDnsGtmLogsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDnsGtmLogsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDnsGtmLogsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDnsGtmLogsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,11 @@ pub struct DescribeDnsProductInstancesRequest {
     pub user_client_ip: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i64>,
     /// Example: `20`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 1000.
     pub page_size: ::std::option::Option<i64>,
     /// Example: `version1`
     ///
@@ -60,11 +61,17 @@ pub struct DescribeDnsProductInstancesRequest {
     pub direction: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDnsProductInstancesRequest {
+impl crate::operation::Operation for DescribeDnsProductInstancesRequest {
     type Response = DescribeDnsProductInstancesResponse;
     type Error = DescribeDnsProductInstancesError;
+}
+
+impl rt::operation::OperationSpec for DescribeDnsProductInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 1000.0, false)?;
         Ok(())
     }
 
@@ -200,7 +207,7 @@ impl DescribeDnsProductInstancesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeDnsProductInstancesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeDnsProductInstancesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -208,8 +215,8 @@ impl DescribeDnsProductInstancesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDnsProductInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDnsProductInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -218,7 +225,7 @@ impl DescribeDnsProductInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDnsProductInstancesResponse,
-        rt::error::Error<DescribeDnsProductInstancesError>,
+        crate::error::Error<DescribeDnsProductInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1084,7 +1091,7 @@ pub enum DescribeDnsProductInstancesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1096,7 +1103,7 @@ impl DescribeDnsProductInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1104,12 +1111,12 @@ impl DescribeDnsProductInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDnsProductInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDnsProductInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDnsProductInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,7 +45,7 @@ pub struct DescribeDnsslbSubDomainsRequest {
     pub page_number: ::std::option::Option<i64>,
     /// Example: `20`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at most 100.
     pub page_size: ::std::option::Option<i64>,
     /// Example: `test`
     ///
@@ -52,12 +53,16 @@ pub struct DescribeDnsslbSubDomainsRequest {
     pub rr: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDnsslbSubDomainsRequest {
+impl crate::operation::Operation for DescribeDnsslbSubDomainsRequest {
     type Response = DescribeDnsslbSubDomainsResponse;
     type Error = DescribeDnsslbSubDomainsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDnsslbSubDomainsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -171,14 +176,16 @@ impl DescribeDnsslbSubDomainsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeDnsslbSubDomainsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeDnsslbSubDomainsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDnsslbSubDomainsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDnsslbSubDomainsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -187,7 +194,7 @@ impl DescribeDnsslbSubDomainsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDnsslbSubDomainsResponse,
-        rt::error::Error<DescribeDnsslbSubDomainsError>,
+        crate::error::Error<DescribeDnsslbSubDomainsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -584,7 +591,7 @@ pub enum DescribeDnsslbSubDomainsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -596,7 +603,7 @@ impl DescribeDnsslbSubDomainsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -604,12 +611,12 @@ impl DescribeDnsslbSubDomainsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDnsslbSubDomainsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDnsslbSubDomainsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDnsslbSubDomainsError::service_error(self)
     }
 }

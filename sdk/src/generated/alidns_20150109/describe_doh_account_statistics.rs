@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeDohAccountStatisticsRequest {
     pub end_date: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDohAccountStatisticsRequest {
+impl crate::operation::Operation for DescribeDohAccountStatisticsRequest {
     type Response = DescribeDohAccountStatisticsResponse;
     type Error = DescribeDohAccountStatisticsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDohAccountStatisticsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -109,8 +113,8 @@ impl DescribeDohAccountStatisticsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDohAccountStatisticsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDohAccountStatisticsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl DescribeDohAccountStatisticsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDohAccountStatisticsResponse,
-        rt::error::Error<DescribeDohAccountStatisticsError>,
+        crate::error::Error<DescribeDohAccountStatisticsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -365,7 +369,7 @@ pub enum DescribeDohAccountStatisticsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -377,7 +381,7 @@ impl DescribeDohAccountStatisticsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -385,12 +389,12 @@ impl DescribeDohAccountStatisticsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDohAccountStatisticsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDohAccountStatisticsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDohAccountStatisticsError::service_error(self)
     }
 }

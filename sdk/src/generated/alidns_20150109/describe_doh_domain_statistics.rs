@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeDohDomainStatisticsRequest {
     pub end_date: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDohDomainStatisticsRequest {
+impl crate::operation::Operation for DescribeDohDomainStatisticsRequest {
     type Response = DescribeDohDomainStatisticsResponse;
     type Error = DescribeDohDomainStatisticsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDohDomainStatisticsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -125,8 +129,8 @@ impl DescribeDohDomainStatisticsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDohDomainStatisticsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDohDomainStatisticsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +139,7 @@ impl DescribeDohDomainStatisticsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDohDomainStatisticsResponse,
-        rt::error::Error<DescribeDohDomainStatisticsError>,
+        crate::error::Error<DescribeDohDomainStatisticsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -381,7 +385,7 @@ pub enum DescribeDohDomainStatisticsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -393,7 +397,7 @@ impl DescribeDohDomainStatisticsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -401,12 +405,12 @@ impl DescribeDohDomainStatisticsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDohDomainStatisticsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDohDomainStatisticsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDohDomainStatisticsError::service_error(self)
     }
 }

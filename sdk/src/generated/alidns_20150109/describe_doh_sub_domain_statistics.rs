@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeDohSubDomainStatisticsRequest {
     pub end_date: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDohSubDomainStatisticsRequest {
+impl crate::operation::Operation for DescribeDohSubDomainStatisticsRequest {
     type Response = DescribeDohSubDomainStatisticsResponse;
     type Error = DescribeDohSubDomainStatisticsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDohSubDomainStatisticsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SubDomain", &self.sub_domain)?;
         Ok(())
     }
@@ -125,8 +129,8 @@ impl DescribeDohSubDomainStatisticsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDohSubDomainStatisticsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDohSubDomainStatisticsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +139,7 @@ impl DescribeDohSubDomainStatisticsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDohSubDomainStatisticsResponse,
-        rt::error::Error<DescribeDohSubDomainStatisticsError>,
+        crate::error::Error<DescribeDohSubDomainStatisticsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -381,7 +385,7 @@ pub enum DescribeDohSubDomainStatisticsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -393,7 +397,7 @@ impl DescribeDohSubDomainStatisticsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -401,12 +405,12 @@ impl DescribeDohSubDomainStatisticsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDohSubDomainStatisticsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDohSubDomainStatisticsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDohSubDomainStatisticsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,11 @@ pub struct DescribeDohSubDomainStatisticsSummaryRequest {
     pub lang: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `20`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `2019-07-04`
     ///
@@ -56,11 +57,17 @@ pub struct DescribeDohSubDomainStatisticsSummaryRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDohSubDomainStatisticsSummaryRequest {
+impl crate::operation::Operation for DescribeDohSubDomainStatisticsSummaryRequest {
     type Response = DescribeDohSubDomainStatisticsSummaryResponse;
     type Error = DescribeDohSubDomainStatisticsSummaryError;
+}
+
+impl rt::operation::OperationSpec for DescribeDohSubDomainStatisticsSummaryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -163,8 +170,8 @@ impl DescribeDohSubDomainStatisticsSummaryBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDohSubDomainStatisticsSummaryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDohSubDomainStatisticsSummaryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -173,7 +180,7 @@ impl DescribeDohSubDomainStatisticsSummaryBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDohSubDomainStatisticsSummaryResponse,
-        rt::error::Error<DescribeDohSubDomainStatisticsSummaryError>,
+        crate::error::Error<DescribeDohSubDomainStatisticsSummaryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -548,7 +555,7 @@ pub enum DescribeDohSubDomainStatisticsSummaryError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -560,7 +567,7 @@ impl DescribeDohSubDomainStatisticsSummaryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -568,12 +575,12 @@ impl DescribeDohSubDomainStatisticsSummaryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDohSubDomainStatisticsSummaryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDohSubDomainStatisticsSummaryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDohSubDomainStatisticsSummaryError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeDomainDnssecInfoRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainDnssecInfoRequest {
+impl crate::operation::Operation for DescribeDomainDnssecInfoRequest {
     type Response = DescribeDomainDnssecInfoResponse;
     type Error = DescribeDomainDnssecInfoError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainDnssecInfoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -93,8 +97,10 @@ impl DescribeDomainDnssecInfoBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDomainDnssecInfoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDomainDnssecInfoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +109,7 @@ impl DescribeDomainDnssecInfoBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainDnssecInfoResponse,
-        rt::error::Error<DescribeDomainDnssecInfoError>,
+        crate::error::Error<DescribeDomainDnssecInfoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -371,7 +377,7 @@ pub enum DescribeDomainDnssecInfoError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -383,7 +389,7 @@ impl DescribeDomainDnssecInfoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -391,12 +397,12 @@ impl DescribeDomainDnssecInfoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainDnssecInfoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDomainDnssecInfoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainDnssecInfoError::service_error(self)
     }
 }

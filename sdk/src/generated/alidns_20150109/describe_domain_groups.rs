@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,15 +41,19 @@ pub struct DescribeDomainGroupsRequest {
     pub page_number: ::std::option::Option<i64>,
     /// Example: `20`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at most 110.
     pub page_size: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeDomainGroupsRequest {
+impl crate::operation::Operation for DescribeDomainGroupsRequest {
     type Response = DescribeDomainGroupsResponse;
     type Error = DescribeDomainGroupsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainGroupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::maximum("PageSize", &self.page_size, 110.0, false)?;
         Ok(())
     }
 
@@ -140,14 +145,14 @@ impl DescribeDomainGroupsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeDomainGroupsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeDomainGroupsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDomainGroupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDomainGroupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -156,7 +161,7 @@ impl DescribeDomainGroupsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainGroupsResponse,
-        rt::error::Error<DescribeDomainGroupsError>,
+        crate::error::Error<DescribeDomainGroupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -425,7 +430,7 @@ pub enum DescribeDomainGroupsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -437,7 +442,7 @@ impl DescribeDomainGroupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -445,12 +450,12 @@ impl DescribeDomainGroupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainGroupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDomainGroupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainGroupsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,11 @@ pub struct DescribeDomainLogsRequest {
     pub group_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i64>,
     /// Example: `20`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i64>,
     /// Example: `2019-07-04`
     ///
@@ -60,11 +61,17 @@ pub struct DescribeDomainLogsRequest {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainLogsRequest {
+impl crate::operation::Operation for DescribeDomainLogsRequest {
     type Response = DescribeDomainLogsResponse;
     type Error = DescribeDomainLogsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainLogsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -200,14 +207,14 @@ impl DescribeDomainLogsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeDomainLogsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeDomainLogsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDomainLogsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDomainLogsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -216,7 +223,7 @@ impl DescribeDomainLogsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainLogsResponse,
-        rt::error::Error<DescribeDomainLogsError>,
+        crate::error::Error<DescribeDomainLogsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -569,7 +576,7 @@ pub enum DescribeDomainLogsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -581,7 +588,7 @@ impl DescribeDomainLogsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -589,12 +596,12 @@ impl DescribeDomainLogsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainLogsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDomainLogsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainLogsError::service_error(self)
     }
 }

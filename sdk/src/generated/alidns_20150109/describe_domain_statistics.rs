@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeDomainStatisticsRequest {
     pub domain_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainStatisticsRequest {
+impl crate::operation::Operation for DescribeDomainStatisticsRequest {
     type Response = DescribeDomainStatisticsResponse;
     type Error = DescribeDomainStatisticsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainStatisticsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StartDate", &self.start_date)?;
         Ok(())
     }
@@ -138,8 +142,10 @@ impl DescribeDomainStatisticsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDomainStatisticsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDomainStatisticsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -148,7 +154,7 @@ impl DescribeDomainStatisticsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainStatisticsResponse,
-        rt::error::Error<DescribeDomainStatisticsError>,
+        crate::error::Error<DescribeDomainStatisticsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -360,7 +366,7 @@ pub enum DescribeDomainStatisticsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -372,7 +378,7 @@ impl DescribeDomainStatisticsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -380,12 +386,12 @@ impl DescribeDomainStatisticsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainStatisticsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDomainStatisticsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainStatisticsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,11 @@ pub struct DescribeDomainStatisticsSummaryRequest {
     pub lang: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i64>,
     /// Example: `20`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i64>,
     /// Example: `2019-07-04`
     ///
@@ -56,16 +57,23 @@ pub struct DescribeDomainStatisticsSummaryRequest {
     pub keyword: ::std::option::Option<::std::string::String>,
     /// Example: `12`
     ///
-    /// Wire name `Threshold`.
+    /// Wire name `Threshold`; at least 0.
     pub threshold: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeDomainStatisticsSummaryRequest {
+impl crate::operation::Operation for DescribeDomainStatisticsSummaryRequest {
     type Response = DescribeDomainStatisticsSummaryResponse;
     type Error = DescribeDomainStatisticsSummaryError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainStatisticsSummaryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         rt::validate::required("StartDate", &self.start_date)?;
+        rt::validate::minimum("Threshold", &self.threshold, 0.0, false)?;
         Ok(())
     }
 
@@ -176,8 +184,8 @@ impl DescribeDomainStatisticsSummaryBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainStatisticsSummaryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainStatisticsSummaryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -186,7 +194,7 @@ impl DescribeDomainStatisticsSummaryBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainStatisticsSummaryResponse,
-        rt::error::Error<DescribeDomainStatisticsSummaryError>,
+        crate::error::Error<DescribeDomainStatisticsSummaryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -496,7 +504,7 @@ pub enum DescribeDomainStatisticsSummaryError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -508,7 +516,7 @@ impl DescribeDomainStatisticsSummaryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -516,12 +524,12 @@ impl DescribeDomainStatisticsSummaryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainStatisticsSummaryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDomainStatisticsSummaryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainStatisticsSummaryError::service_error(self)
     }
 }

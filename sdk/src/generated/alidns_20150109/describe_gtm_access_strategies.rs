@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeGtmAccessStrategiesRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeGtmAccessStrategiesRequest {
+impl crate::operation::Operation for DescribeGtmAccessStrategiesRequest {
     type Response = DescribeGtmAccessStrategiesResponse;
     type Error = DescribeGtmAccessStrategiesError;
+}
+
+impl rt::operation::OperationSpec for DescribeGtmAccessStrategiesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -118,8 +122,8 @@ impl DescribeGtmAccessStrategiesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeGtmAccessStrategiesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeGtmAccessStrategiesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +132,7 @@ impl DescribeGtmAccessStrategiesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGtmAccessStrategiesResponse,
-        rt::error::Error<DescribeGtmAccessStrategiesError>,
+        crate::error::Error<DescribeGtmAccessStrategiesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -861,7 +865,7 @@ pub enum DescribeGtmAccessStrategiesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -873,7 +877,7 @@ impl DescribeGtmAccessStrategiesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -881,12 +885,12 @@ impl DescribeGtmAccessStrategiesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeGtmAccessStrategiesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeGtmAccessStrategiesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeGtmAccessStrategiesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeGtmAccessStrategyRequest {
     pub strategy_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeGtmAccessStrategyRequest {
+impl crate::operation::Operation for DescribeGtmAccessStrategyRequest {
     type Response = DescribeGtmAccessStrategyResponse;
     type Error = DescribeGtmAccessStrategyError;
+}
+
+impl rt::operation::OperationSpec for DescribeGtmAccessStrategyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StrategyId", &self.strategy_id)?;
         Ok(())
     }
@@ -93,8 +97,10 @@ impl DescribeGtmAccessStrategyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeGtmAccessStrategyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeGtmAccessStrategyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +109,7 @@ impl DescribeGtmAccessStrategyBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGtmAccessStrategyResponse,
-        rt::error::Error<DescribeGtmAccessStrategyError>,
+        crate::error::Error<DescribeGtmAccessStrategyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -658,7 +664,7 @@ pub enum DescribeGtmAccessStrategyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -670,7 +676,7 @@ impl DescribeGtmAccessStrategyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -678,12 +684,12 @@ impl DescribeGtmAccessStrategyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeGtmAccessStrategyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeGtmAccessStrategyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeGtmAccessStrategyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeGtmAccessStrategyAvailableConfigRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeGtmAccessStrategyAvailableConfigRequest {
+impl crate::operation::Operation for DescribeGtmAccessStrategyAvailableConfigRequest {
     type Response = DescribeGtmAccessStrategyAvailableConfigResponse;
     type Error = DescribeGtmAccessStrategyAvailableConfigError;
+}
+
+impl rt::operation::OperationSpec for DescribeGtmAccessStrategyAvailableConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl DescribeGtmAccessStrategyAvailableConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeGtmAccessStrategyAvailableConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeGtmAccessStrategyAvailableConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl DescribeGtmAccessStrategyAvailableConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGtmAccessStrategyAvailableConfigResponse,
-        rt::error::Error<DescribeGtmAccessStrategyAvailableConfigError>,
+        crate::error::Error<DescribeGtmAccessStrategyAvailableConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -520,7 +524,7 @@ pub enum DescribeGtmAccessStrategyAvailableConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -532,7 +536,7 @@ impl DescribeGtmAccessStrategyAvailableConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -540,12 +544,12 @@ impl DescribeGtmAccessStrategyAvailableConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeGtmAccessStrategyAvailableConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeGtmAccessStrategyAvailableConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeGtmAccessStrategyAvailableConfigError::service_error(self)
     }
 }

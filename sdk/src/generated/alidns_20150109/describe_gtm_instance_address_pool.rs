@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeGtmInstanceAddressPoolRequest {
     pub addr_pool_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeGtmInstanceAddressPoolRequest {
+impl crate::operation::Operation for DescribeGtmInstanceAddressPoolRequest {
     type Response = DescribeGtmInstanceAddressPoolResponse;
     type Error = DescribeGtmInstanceAddressPoolError;
+}
+
+impl rt::operation::OperationSpec for DescribeGtmInstanceAddressPoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AddrPoolId", &self.addr_pool_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl DescribeGtmInstanceAddressPoolBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeGtmInstanceAddressPoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeGtmInstanceAddressPoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl DescribeGtmInstanceAddressPoolBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGtmInstanceAddressPoolResponse,
-        rt::error::Error<DescribeGtmInstanceAddressPoolError>,
+        crate::error::Error<DescribeGtmInstanceAddressPoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -677,7 +681,7 @@ pub enum DescribeGtmInstanceAddressPoolError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -689,7 +693,7 @@ impl DescribeGtmInstanceAddressPoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -697,12 +701,12 @@ impl DescribeGtmInstanceAddressPoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeGtmInstanceAddressPoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeGtmInstanceAddressPoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeGtmInstanceAddressPoolError::service_error(self)
     }
 }

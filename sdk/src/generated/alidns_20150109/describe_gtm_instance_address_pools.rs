@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,20 +37,26 @@ pub struct DescribeGtmInstanceAddressPoolsRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `20`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeGtmInstanceAddressPoolsRequest {
+impl crate::operation::Operation for DescribeGtmInstanceAddressPoolsRequest {
     type Response = DescribeGtmInstanceAddressPoolsResponse;
     type Error = DescribeGtmInstanceAddressPoolsError;
+}
+
+impl rt::operation::OperationSpec for DescribeGtmInstanceAddressPoolsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -119,8 +126,8 @@ impl DescribeGtmInstanceAddressPoolsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeGtmInstanceAddressPoolsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeGtmInstanceAddressPoolsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +136,7 @@ impl DescribeGtmInstanceAddressPoolsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGtmInstanceAddressPoolsResponse,
-        rt::error::Error<DescribeGtmInstanceAddressPoolsError>,
+        crate::error::Error<DescribeGtmInstanceAddressPoolsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -596,7 +603,7 @@ pub enum DescribeGtmInstanceAddressPoolsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -608,7 +615,7 @@ impl DescribeGtmInstanceAddressPoolsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -616,12 +623,12 @@ impl DescribeGtmInstanceAddressPoolsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeGtmInstanceAddressPoolsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeGtmInstanceAddressPoolsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeGtmInstanceAddressPoolsError::service_error(self)
     }
 }

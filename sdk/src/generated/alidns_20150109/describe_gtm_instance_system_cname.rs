@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeGtmInstanceSystemCnameRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeGtmInstanceSystemCnameRequest {
+impl crate::operation::Operation for DescribeGtmInstanceSystemCnameRequest {
     type Response = DescribeGtmInstanceSystemCnameResponse;
     type Error = DescribeGtmInstanceSystemCnameError;
+}
+
+impl rt::operation::OperationSpec for DescribeGtmInstanceSystemCnameRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl DescribeGtmInstanceSystemCnameBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeGtmInstanceSystemCnameRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeGtmInstanceSystemCnameRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl DescribeGtmInstanceSystemCnameBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGtmInstanceSystemCnameResponse,
-        rt::error::Error<DescribeGtmInstanceSystemCnameError>,
+        crate::error::Error<DescribeGtmInstanceSystemCnameError>,
     > {
         self.client.execute(self.request).await
     }
@@ -205,7 +209,7 @@ pub enum DescribeGtmInstanceSystemCnameError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -217,7 +221,7 @@ impl DescribeGtmInstanceSystemCnameError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -225,12 +229,12 @@ impl DescribeGtmInstanceSystemCnameError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeGtmInstanceSystemCnameError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeGtmInstanceSystemCnameError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeGtmInstanceSystemCnameError::service_error(self)
     }
 }

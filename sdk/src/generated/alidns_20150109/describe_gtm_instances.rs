@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct DescribeGtmInstancesRequest {
     pub need_detail_attributes: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeGtmInstancesRequest {
+impl crate::operation::Operation for DescribeGtmInstancesRequest {
     type Response = DescribeGtmInstancesResponse;
     type Error = DescribeGtmInstancesError;
+}
+
+impl rt::operation::OperationSpec for DescribeGtmInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -151,8 +155,8 @@ impl DescribeGtmInstancesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeGtmInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeGtmInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +165,7 @@ impl DescribeGtmInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGtmInstancesResponse,
-        rt::error::Error<DescribeGtmInstancesError>,
+        crate::error::Error<DescribeGtmInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -713,7 +717,7 @@ pub enum DescribeGtmInstancesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -725,7 +729,7 @@ impl DescribeGtmInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -733,12 +737,12 @@ impl DescribeGtmInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeGtmInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeGtmInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeGtmInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,11 @@ pub struct DescribeGtmLogsRequest {
     pub keyword: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `20`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1363453340000`
     ///
@@ -56,11 +57,17 @@ pub struct DescribeGtmLogsRequest {
     pub end_timestamp: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeGtmLogsRequest {
+impl crate::operation::Operation for DescribeGtmLogsRequest {
     type Response = DescribeGtmLogsResponse;
     type Error = DescribeGtmLogsError;
+}
+
+impl rt::operation::OperationSpec for DescribeGtmLogsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -155,8 +162,8 @@ impl DescribeGtmLogsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeGtmLogsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeGtmLogsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -165,7 +172,7 @@ impl DescribeGtmLogsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGtmLogsResponse,
-        rt::error::Error<DescribeGtmLogsError>,
+        crate::error::Error<DescribeGtmLogsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -575,7 +582,7 @@ pub enum DescribeGtmLogsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -587,7 +594,7 @@ impl DescribeGtmLogsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -595,12 +602,12 @@ impl DescribeGtmLogsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeGtmLogsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeGtmLogsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeGtmLogsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeGtmMonitorConfigRequest {
     pub monitor_config_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeGtmMonitorConfigRequest {
+impl crate::operation::Operation for DescribeGtmMonitorConfigRequest {
     type Response = DescribeGtmMonitorConfigResponse;
     type Error = DescribeGtmMonitorConfigError;
+}
+
+impl rt::operation::OperationSpec for DescribeGtmMonitorConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("MonitorConfigId", &self.monitor_config_id)?;
         Ok(())
     }
@@ -97,8 +101,10 @@ impl DescribeGtmMonitorConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeGtmMonitorConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeGtmMonitorConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -107,7 +113,7 @@ impl DescribeGtmMonitorConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGtmMonitorConfigResponse,
-        rt::error::Error<DescribeGtmMonitorConfigError>,
+        crate::error::Error<DescribeGtmMonitorConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -587,7 +593,7 @@ pub enum DescribeGtmMonitorConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -599,7 +605,7 @@ impl DescribeGtmMonitorConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -607,12 +613,12 @@ impl DescribeGtmMonitorConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeGtmMonitorConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeGtmMonitorConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeGtmMonitorConfigError::service_error(self)
     }
 }

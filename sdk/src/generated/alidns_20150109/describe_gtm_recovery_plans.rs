@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeGtmRecoveryPlansRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeGtmRecoveryPlansRequest {
+impl crate::operation::Operation for DescribeGtmRecoveryPlansRequest {
     type Response = DescribeGtmRecoveryPlansResponse;
     type Error = DescribeGtmRecoveryPlansError;
+}
+
+impl rt::operation::OperationSpec for DescribeGtmRecoveryPlansRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -116,8 +120,10 @@ impl DescribeGtmRecoveryPlansBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeGtmRecoveryPlansRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeGtmRecoveryPlansRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +132,7 @@ impl DescribeGtmRecoveryPlansBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGtmRecoveryPlansResponse,
-        rt::error::Error<DescribeGtmRecoveryPlansError>,
+        crate::error::Error<DescribeGtmRecoveryPlansError>,
     > {
         self.client.execute(self.request).await
     }
@@ -614,7 +620,7 @@ pub enum DescribeGtmRecoveryPlansError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -626,7 +632,7 @@ impl DescribeGtmRecoveryPlansError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -634,12 +640,12 @@ impl DescribeGtmRecoveryPlansError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeGtmRecoveryPlansError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeGtmRecoveryPlansError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeGtmRecoveryPlansError::service_error(self)
     }
 }

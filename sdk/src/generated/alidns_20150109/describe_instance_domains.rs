@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeInstanceDomainsRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeInstanceDomainsRequest {
+impl crate::operation::Operation for DescribeInstanceDomainsRequest {
     type Response = DescribeInstanceDomainsResponse;
     type Error = DescribeInstanceDomainsError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstanceDomainsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -117,8 +121,8 @@ impl DescribeInstanceDomainsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeInstanceDomainsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeInstanceDomainsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +131,7 @@ impl DescribeInstanceDomainsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceDomainsResponse,
-        rt::error::Error<DescribeInstanceDomainsError>,
+        crate::error::Error<DescribeInstanceDomainsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -397,7 +401,7 @@ pub enum DescribeInstanceDomainsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -409,7 +413,7 @@ impl DescribeInstanceDomainsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -417,12 +421,12 @@ impl DescribeInstanceDomainsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstanceDomainsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeInstanceDomainsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceDomainsError::service_error(self)
     }
 }

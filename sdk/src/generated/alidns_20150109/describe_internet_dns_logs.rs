@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,11 +67,14 @@ pub struct DescribeInternetDnsLogsRequest {
     pub recursion_protocol_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeInternetDnsLogsRequest {
+impl crate::operation::Operation for DescribeInternetDnsLogsRequest {
     type Response = DescribeInternetDnsLogsResponse;
     type Error = DescribeInternetDnsLogsError;
+}
+
+impl rt::operation::OperationSpec for DescribeInternetDnsLogsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -199,8 +203,8 @@ impl DescribeInternetDnsLogsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeInternetDnsLogsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeInternetDnsLogsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -209,7 +213,7 @@ impl DescribeInternetDnsLogsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInternetDnsLogsResponse,
-        rt::error::Error<DescribeInternetDnsLogsError>,
+        crate::error::Error<DescribeInternetDnsLogsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -710,7 +714,7 @@ pub enum DescribeInternetDnsLogsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -722,7 +726,7 @@ impl DescribeInternetDnsLogsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -730,12 +734,12 @@ impl DescribeInternetDnsLogsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInternetDnsLogsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeInternetDnsLogsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInternetDnsLogsError::service_error(self)
     }
 }

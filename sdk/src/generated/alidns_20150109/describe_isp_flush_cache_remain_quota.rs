@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct DescribeIspFlushCacheRemainQuotaRequest {
     pub lang: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeIspFlushCacheRemainQuotaRequest {
+impl crate::operation::Operation for DescribeIspFlushCacheRemainQuotaRequest {
     type Response = DescribeIspFlushCacheRemainQuotaResponse;
     type Error = DescribeIspFlushCacheRemainQuotaError;
+}
+
+impl rt::operation::OperationSpec for DescribeIspFlushCacheRemainQuotaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -77,8 +81,8 @@ impl DescribeIspFlushCacheRemainQuotaBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeIspFlushCacheRemainQuotaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeIspFlushCacheRemainQuotaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +91,7 @@ impl DescribeIspFlushCacheRemainQuotaBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeIspFlushCacheRemainQuotaResponse,
-        rt::error::Error<DescribeIspFlushCacheRemainQuotaError>,
+        crate::error::Error<DescribeIspFlushCacheRemainQuotaError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,7 +184,7 @@ pub enum DescribeIspFlushCacheRemainQuotaError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -192,7 +196,7 @@ impl DescribeIspFlushCacheRemainQuotaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -200,12 +204,12 @@ impl DescribeIspFlushCacheRemainQuotaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeIspFlushCacheRemainQuotaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeIspFlushCacheRemainQuotaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeIspFlushCacheRemainQuotaError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,16 +29,20 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct DescribeIspFlushCacheTaskRequest {
     /// Wire name `Lang`.
     pub lang: ::std::option::Option<::std::string::String>,
-    /// Wire name `TaskId`; required.
+    /// Wire name `TaskId`; required; matches `^\d+$`.
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeIspFlushCacheTaskRequest {
+impl crate::operation::Operation for DescribeIspFlushCacheTaskRequest {
     type Response = DescribeIspFlushCacheTaskResponse;
     type Error = DescribeIspFlushCacheTaskError;
+}
+
+impl rt::operation::OperationSpec for DescribeIspFlushCacheTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TaskId", &self.task_id)?;
+        rt::validate::pattern("TaskId", &self.task_id, "^\\d+$")?;
         Ok(())
     }
 
@@ -89,8 +94,10 @@ impl DescribeIspFlushCacheTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeIspFlushCacheTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeIspFlushCacheTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -99,7 +106,7 @@ impl DescribeIspFlushCacheTaskBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeIspFlushCacheTaskResponse,
-        rt::error::Error<DescribeIspFlushCacheTaskError>,
+        crate::error::Error<DescribeIspFlushCacheTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -651,7 +658,7 @@ pub enum DescribeIspFlushCacheTaskError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -663,7 +670,7 @@ impl DescribeIspFlushCacheTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -671,12 +678,12 @@ impl DescribeIspFlushCacheTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeIspFlushCacheTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeIspFlushCacheTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeIspFlushCacheTaskError::service_error(self)
     }
 }

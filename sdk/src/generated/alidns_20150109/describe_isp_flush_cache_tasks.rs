@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,9 +29,9 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct DescribeIspFlushCacheTasksRequest {
     /// Wire name `Lang`.
     pub lang: ::std::option::Option<::std::string::String>,
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 9999999.
     pub page_number: ::std::option::Option<i32>,
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `Isp`.
     pub isp: ::std::option::Option<::std::string::String>,
@@ -44,11 +45,18 @@ pub struct DescribeIspFlushCacheTasksRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeIspFlushCacheTasksRequest {
+impl crate::operation::Operation for DescribeIspFlushCacheTasksRequest {
     type Response = DescribeIspFlushCacheTasksResponse;
     type Error = DescribeIspFlushCacheTasksError;
+}
+
+impl rt::operation::OperationSpec for DescribeIspFlushCacheTasksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 9999999.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -160,8 +168,10 @@ impl DescribeIspFlushCacheTasksBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeIspFlushCacheTasksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeIspFlushCacheTasksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -170,7 +180,7 @@ impl DescribeIspFlushCacheTasksBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeIspFlushCacheTasksResponse,
-        rt::error::Error<DescribeIspFlushCacheTasksError>,
+        crate::error::Error<DescribeIspFlushCacheTasksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -519,7 +529,7 @@ pub enum DescribeIspFlushCacheTasksError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -531,7 +541,7 @@ impl DescribeIspFlushCacheTasksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -539,12 +549,12 @@ impl DescribeIspFlushCacheTasksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeIspFlushCacheTasksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeIspFlushCacheTasksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeIspFlushCacheTasksError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct DescribePdnsAccountSummaryRequest {
     pub end_date: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePdnsAccountSummaryRequest {
+impl crate::operation::Operation for DescribePdnsAccountSummaryRequest {
     type Response = DescribePdnsAccountSummaryResponse;
     type Error = DescribePdnsAccountSummaryError;
+}
+
+impl rt::operation::OperationSpec for DescribePdnsAccountSummaryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -101,8 +105,10 @@ impl DescribePdnsAccountSummaryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePdnsAccountSummaryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribePdnsAccountSummaryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -111,7 +117,7 @@ impl DescribePdnsAccountSummaryBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePdnsAccountSummaryResponse,
-        rt::error::Error<DescribePdnsAccountSummaryError>,
+        crate::error::Error<DescribePdnsAccountSummaryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -356,7 +362,7 @@ pub enum DescribePdnsAccountSummaryError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -368,7 +374,7 @@ impl DescribePdnsAccountSummaryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -376,12 +382,12 @@ impl DescribePdnsAccountSummaryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePdnsAccountSummaryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePdnsAccountSummaryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePdnsAccountSummaryError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct DescribePdnsAppKeyRequest {
     pub auth_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePdnsAppKeyRequest {
+impl crate::operation::Operation for DescribePdnsAppKeyRequest {
     type Response = DescribePdnsAppKeyResponse;
     type Error = DescribePdnsAppKeyError;
+}
+
+impl rt::operation::OperationSpec for DescribePdnsAppKeyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -101,8 +105,8 @@ impl DescribePdnsAppKeyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePdnsAppKeyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribePdnsAppKeyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -111,7 +115,7 @@ impl DescribePdnsAppKeyBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePdnsAppKeyResponse,
-        rt::error::Error<DescribePdnsAppKeyError>,
+        crate::error::Error<DescribePdnsAppKeyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -355,7 +359,7 @@ pub enum DescribePdnsAppKeyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -367,7 +371,7 @@ impl DescribePdnsAppKeyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -375,12 +379,12 @@ impl DescribePdnsAppKeyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePdnsAppKeyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePdnsAppKeyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePdnsAppKeyError::service_error(self)
     }
 }

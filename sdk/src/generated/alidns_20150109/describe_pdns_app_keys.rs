@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct DescribePdnsAppKeysRequest {
     pub lang: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePdnsAppKeysRequest {
+impl crate::operation::Operation for DescribePdnsAppKeysRequest {
     type Response = DescribePdnsAppKeysResponse;
     type Error = DescribePdnsAppKeysError;
+}
+
+impl rt::operation::OperationSpec for DescribePdnsAppKeysRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -75,8 +79,8 @@ impl DescribePdnsAppKeysBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePdnsAppKeysRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribePdnsAppKeysRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -85,7 +89,7 @@ impl DescribePdnsAppKeysBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePdnsAppKeysResponse,
-        rt::error::Error<DescribePdnsAppKeysError>,
+        crate::error::Error<DescribePdnsAppKeysError>,
     > {
         self.client.execute(self.request).await
     }
@@ -313,7 +317,7 @@ pub enum DescribePdnsAppKeysError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -325,7 +329,7 @@ impl DescribePdnsAppKeysError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -333,12 +337,12 @@ impl DescribePdnsAppKeysError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePdnsAppKeysError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePdnsAppKeysError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePdnsAppKeysError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribePdnsOperateLogsRequest {
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePdnsOperateLogsRequest {
+impl crate::operation::Operation for DescribePdnsOperateLogsRequest {
     type Response = DescribePdnsOperateLogsResponse;
     type Error = DescribePdnsOperateLogsError;
+}
+
+impl rt::operation::OperationSpec for DescribePdnsOperateLogsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -184,14 +188,14 @@ impl DescribePdnsOperateLogsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribePdnsOperateLogsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribePdnsOperateLogsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePdnsOperateLogsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribePdnsOperateLogsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -200,7 +204,7 @@ impl DescribePdnsOperateLogsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePdnsOperateLogsResponse,
-        rt::error::Error<DescribePdnsOperateLogsError>,
+        crate::error::Error<DescribePdnsOperateLogsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -460,7 +464,7 @@ pub enum DescribePdnsOperateLogsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -472,7 +476,7 @@ impl DescribePdnsOperateLogsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -480,12 +484,12 @@ impl DescribePdnsOperateLogsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePdnsOperateLogsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePdnsOperateLogsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePdnsOperateLogsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct DescribePdnsRequestStatisticRequest {
     pub end_date: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePdnsRequestStatisticRequest {
+impl crate::operation::Operation for DescribePdnsRequestStatisticRequest {
     type Response = DescribePdnsRequestStatisticResponse;
     type Error = DescribePdnsRequestStatisticError;
+}
+
+impl rt::operation::OperationSpec for DescribePdnsRequestStatisticRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -154,8 +158,8 @@ impl DescribePdnsRequestStatisticBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribePdnsRequestStatisticRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribePdnsRequestStatisticRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -164,7 +168,7 @@ impl DescribePdnsRequestStatisticBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePdnsRequestStatisticResponse,
-        rt::error::Error<DescribePdnsRequestStatisticError>,
+        crate::error::Error<DescribePdnsRequestStatisticError>,
     > {
         self.client.execute(self.request).await
     }
@@ -536,7 +540,7 @@ pub enum DescribePdnsRequestStatisticError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -548,7 +552,7 @@ impl DescribePdnsRequestStatisticError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -556,12 +560,12 @@ impl DescribePdnsRequestStatisticError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePdnsRequestStatisticError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePdnsRequestStatisticError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePdnsRequestStatisticError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct DescribePdnsRequestStatisticsRequest {
     pub page_size: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribePdnsRequestStatisticsRequest {
+impl crate::operation::Operation for DescribePdnsRequestStatisticsRequest {
     type Response = DescribePdnsRequestStatisticsResponse;
     type Error = DescribePdnsRequestStatisticsError;
+}
+
+impl rt::operation::OperationSpec for DescribePdnsRequestStatisticsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -200,7 +204,7 @@ impl DescribePdnsRequestStatisticsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribePdnsRequestStatisticsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribePdnsRequestStatisticsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -208,8 +212,8 @@ impl DescribePdnsRequestStatisticsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribePdnsRequestStatisticsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribePdnsRequestStatisticsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -218,7 +222,7 @@ impl DescribePdnsRequestStatisticsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePdnsRequestStatisticsResponse,
-        rt::error::Error<DescribePdnsRequestStatisticsError>,
+        crate::error::Error<DescribePdnsRequestStatisticsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -810,7 +814,7 @@ pub enum DescribePdnsRequestStatisticsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -822,7 +826,7 @@ impl DescribePdnsRequestStatisticsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -830,12 +834,12 @@ impl DescribePdnsRequestStatisticsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePdnsRequestStatisticsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePdnsRequestStatisticsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePdnsRequestStatisticsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct DescribePdnsThreatLogsRequest {
     pub page_size: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribePdnsThreatLogsRequest {
+impl crate::operation::Operation for DescribePdnsThreatLogsRequest {
     type Response = DescribePdnsThreatLogsResponse;
     type Error = DescribePdnsThreatLogsError;
+}
+
+impl rt::operation::OperationSpec for DescribePdnsThreatLogsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -197,14 +201,14 @@ impl DescribePdnsThreatLogsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribePdnsThreatLogsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribePdnsThreatLogsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePdnsThreatLogsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribePdnsThreatLogsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -213,7 +217,7 @@ impl DescribePdnsThreatLogsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePdnsThreatLogsResponse,
-        rt::error::Error<DescribePdnsThreatLogsError>,
+        crate::error::Error<DescribePdnsThreatLogsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -492,7 +496,7 @@ pub enum DescribePdnsThreatLogsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -504,7 +508,7 @@ impl DescribePdnsThreatLogsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -512,12 +516,12 @@ impl DescribePdnsThreatLogsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePdnsThreatLogsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePdnsThreatLogsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePdnsThreatLogsError::service_error(self)
     }
 }

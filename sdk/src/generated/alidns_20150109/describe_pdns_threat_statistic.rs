@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribePdnsThreatStatisticRequest {
     pub end_date: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePdnsThreatStatisticRequest {
+impl crate::operation::Operation for DescribePdnsThreatStatisticRequest {
     type Response = DescribePdnsThreatStatisticResponse;
     type Error = DescribePdnsThreatStatisticError;
+}
+
+impl rt::operation::OperationSpec for DescribePdnsThreatStatisticRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -116,8 +120,8 @@ impl DescribePdnsThreatStatisticBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribePdnsThreatStatisticRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribePdnsThreatStatisticRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +130,7 @@ impl DescribePdnsThreatStatisticBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePdnsThreatStatisticResponse,
-        rt::error::Error<DescribePdnsThreatStatisticError>,
+        crate::error::Error<DescribePdnsThreatStatisticError>,
     > {
         self.client.execute(self.request).await
     }
@@ -364,7 +368,7 @@ pub enum DescribePdnsThreatStatisticError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -376,7 +380,7 @@ impl DescribePdnsThreatStatisticError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -384,12 +388,12 @@ impl DescribePdnsThreatStatisticError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePdnsThreatStatisticError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePdnsThreatStatisticError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePdnsThreatStatisticError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,11 +55,14 @@ pub struct DescribePdnsThreatStatisticsRequest {
     pub page_size: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribePdnsThreatStatisticsRequest {
+impl crate::operation::Operation for DescribePdnsThreatStatisticsRequest {
     type Response = DescribePdnsThreatStatisticsResponse;
     type Error = DescribePdnsThreatStatisticsError;
+}
+
+impl rt::operation::OperationSpec for DescribePdnsThreatStatisticsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -249,7 +253,7 @@ impl DescribePdnsThreatStatisticsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribePdnsThreatStatisticsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribePdnsThreatStatisticsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -257,8 +261,8 @@ impl DescribePdnsThreatStatisticsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribePdnsThreatStatisticsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribePdnsThreatStatisticsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -267,7 +271,7 @@ impl DescribePdnsThreatStatisticsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePdnsThreatStatisticsResponse,
-        rt::error::Error<DescribePdnsThreatStatisticsError>,
+        crate::error::Error<DescribePdnsThreatStatisticsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -647,7 +651,7 @@ pub enum DescribePdnsThreatStatisticsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -659,7 +663,7 @@ impl DescribePdnsThreatStatisticsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -667,12 +671,12 @@ impl DescribePdnsThreatStatisticsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePdnsThreatStatisticsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePdnsThreatStatisticsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePdnsThreatStatisticsError::service_error(self)
     }
 }

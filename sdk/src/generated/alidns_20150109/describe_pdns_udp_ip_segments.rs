@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct DescribePdnsUdpIpSegmentsRequest {
     pub page_size: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribePdnsUdpIpSegmentsRequest {
+impl crate::operation::Operation for DescribePdnsUdpIpSegmentsRequest {
     type Response = DescribePdnsUdpIpSegmentsResponse;
     type Error = DescribePdnsUdpIpSegmentsError;
+}
+
+impl rt::operation::OperationSpec for DescribePdnsUdpIpSegmentsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -119,14 +123,16 @@ impl DescribePdnsUdpIpSegmentsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribePdnsUdpIpSegmentsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribePdnsUdpIpSegmentsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePdnsUdpIpSegmentsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribePdnsUdpIpSegmentsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +141,7 @@ impl DescribePdnsUdpIpSegmentsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePdnsUdpIpSegmentsResponse,
-        rt::error::Error<DescribePdnsUdpIpSegmentsError>,
+        crate::error::Error<DescribePdnsUdpIpSegmentsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -503,7 +509,7 @@ pub enum DescribePdnsUdpIpSegmentsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -515,7 +521,7 @@ impl DescribePdnsUdpIpSegmentsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -523,12 +529,12 @@ impl DescribePdnsUdpIpSegmentsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePdnsUdpIpSegmentsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePdnsUdpIpSegmentsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePdnsUdpIpSegmentsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,11 @@ pub struct DescribeRecordResolveStatisticsSummaryRequest {
     pub end_date: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `zh`
     ///
@@ -72,13 +73,18 @@ pub struct DescribeRecordResolveStatisticsSummaryRequest {
     pub lang: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeRecordResolveStatisticsSummaryRequest {
+impl crate::operation::Operation for DescribeRecordResolveStatisticsSummaryRequest {
     type Response = DescribeRecordResolveStatisticsSummaryResponse;
     type Error = DescribeRecordResolveStatisticsSummaryError;
+}
+
+impl rt::operation::OperationSpec for DescribeRecordResolveStatisticsSummaryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("StartDate", &self.start_date)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
         Ok(())
     }
 
@@ -222,8 +228,8 @@ impl DescribeRecordResolveStatisticsSummaryBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeRecordResolveStatisticsSummaryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeRecordResolveStatisticsSummaryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -232,7 +238,7 @@ impl DescribeRecordResolveStatisticsSummaryBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRecordResolveStatisticsSummaryResponse,
-        rt::error::Error<DescribeRecordResolveStatisticsSummaryError>,
+        crate::error::Error<DescribeRecordResolveStatisticsSummaryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -523,28 +529,28 @@ impl ::serde::Serialize for Statistics {
 #[non_exhaustive]
 pub enum DescribeRecordResolveStatisticsSummaryError {
     /// `Statistics.InvalidDomainName` (HTTP 400).
-    StatisticsInvalidDomainName(rt::error::ServiceError),
+    StatisticsInvalidDomainName(crate::error::ServiceError),
     /// `Statistics.InvalidDomainType` (HTTP 400).
-    StatisticsInvalidDomainType(rt::error::ServiceError),
+    StatisticsInvalidDomainType(crate::error::ServiceError),
     /// `Statistics.InvalidEndDate` (HTTP 400).
-    StatisticsInvalidEndDate(rt::error::ServiceError),
+    StatisticsInvalidEndDate(crate::error::ServiceError),
     /// `Statistics.InvalidOrderDirection` (HTTP 400).
-    StatisticsInvalidOrderDirection(rt::error::ServiceError),
+    StatisticsInvalidOrderDirection(crate::error::ServiceError),
     /// `Statistics.InvalidSearchMode` (HTTP 400).
-    StatisticsInvalidSearchMode(rt::error::ServiceError),
+    StatisticsInvalidSearchMode(crate::error::ServiceError),
     /// `Statistics.InvalidStartDate` (HTTP 400).
-    StatisticsInvalidStartDate(rt::error::ServiceError),
+    StatisticsInvalidStartDate(crate::error::ServiceError),
     /// `Statistics.QuotaExceededTime` (HTTP 400).
-    StatisticsQuotaExceededTime(rt::error::ServiceError),
+    StatisticsQuotaExceededTime(crate::error::ServiceError),
     /// `Statistics.TooManyResults` (HTTP 400).
-    StatisticsTooManyResults(rt::error::ServiceError),
+    StatisticsTooManyResults(crate::error::ServiceError),
     /// `Sys.ParamsError` (HTTP 400).
-    SysParamsError(rt::error::ServiceError),
+    SysParamsError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -556,7 +562,7 @@ impl DescribeRecordResolveStatisticsSummaryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::StatisticsInvalidDomainName(error)
             | Self::StatisticsInvalidDomainType(error)
@@ -627,8 +633,8 @@ impl DescribeRecordResolveStatisticsSummaryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRecordResolveStatisticsSummaryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRecordResolveStatisticsSummaryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Statistics.InvalidDomainName" => Self::StatisticsInvalidDomainName(error),
             "Statistics.InvalidDomainType" => Self::StatisticsInvalidDomainType(error),
@@ -641,11 +647,11 @@ impl rt::error::OperationError for DescribeRecordResolveStatisticsSummaryError {
             "Statistics.QuotaExceededTime" => Self::StatisticsQuotaExceededTime(error),
             "Statistics.TooManyResults" => Self::StatisticsTooManyResults(error),
             "Sys.ParamsError" => Self::SysParamsError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRecordResolveStatisticsSummaryError::service_error(self)
     }
 }

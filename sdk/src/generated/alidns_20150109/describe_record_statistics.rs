@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct DescribeRecordStatisticsRequest {
     pub domain_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeRecordStatisticsRequest {
+impl crate::operation::Operation for DescribeRecordStatisticsRequest {
     type Response = DescribeRecordStatisticsResponse;
     type Error = DescribeRecordStatisticsError;
+}
+
+impl rt::operation::OperationSpec for DescribeRecordStatisticsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StartDate", &self.start_date)?;
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("Rr", &self.rr)?;
@@ -155,8 +159,10 @@ impl DescribeRecordStatisticsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeRecordStatisticsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeRecordStatisticsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -165,7 +171,7 @@ impl DescribeRecordStatisticsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRecordStatisticsResponse,
-        rt::error::Error<DescribeRecordStatisticsError>,
+        crate::error::Error<DescribeRecordStatisticsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -356,7 +362,7 @@ pub enum DescribeRecordStatisticsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -368,7 +374,7 @@ impl DescribeRecordStatisticsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -376,12 +382,12 @@ impl DescribeRecordStatisticsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRecordStatisticsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeRecordStatisticsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRecordStatisticsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,11 @@ pub struct DescribeRecordStatisticsSummaryRequest {
     pub lang: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i64>,
     /// Example: `20`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i64>,
     /// Example: `2019-07-04`
     ///
@@ -68,11 +69,17 @@ pub struct DescribeRecordStatisticsSummaryRequest {
     pub domain_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeRecordStatisticsSummaryRequest {
+impl crate::operation::Operation for DescribeRecordStatisticsSummaryRequest {
     type Response = DescribeRecordStatisticsSummaryResponse;
     type Error = DescribeRecordStatisticsSummaryError;
+}
+
+impl rt::operation::OperationSpec for DescribeRecordStatisticsSummaryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         rt::validate::required("StartDate", &self.start_date)?;
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
@@ -207,8 +214,8 @@ impl DescribeRecordStatisticsSummaryBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeRecordStatisticsSummaryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeRecordStatisticsSummaryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -217,7 +224,7 @@ impl DescribeRecordStatisticsSummaryBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRecordStatisticsSummaryResponse,
-        rt::error::Error<DescribeRecordStatisticsSummaryError>,
+        crate::error::Error<DescribeRecordStatisticsSummaryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -483,7 +490,7 @@ pub enum DescribeRecordStatisticsSummaryError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -495,7 +502,7 @@ impl DescribeRecordStatisticsSummaryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -503,12 +510,12 @@ impl DescribeRecordStatisticsSummaryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRecordStatisticsSummaryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeRecordStatisticsSummaryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRecordStatisticsSummaryError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,15 +29,19 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct DescribeRecursionRecordRequest {
     /// Example: `1917628665627259904`
     ///
-    /// Wire name `RecordId`.
+    /// Wire name `RecordId`; matches `^\d+$`.
     pub record_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeRecursionRecordRequest {
+impl crate::operation::Operation for DescribeRecursionRecordRequest {
     type Response = DescribeRecursionRecordResponse;
     type Error = DescribeRecursionRecordError;
+}
+
+impl rt::operation::OperationSpec for DescribeRecursionRecordRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::pattern("RecordId", &self.record_id, "^\\d+$")?;
         Ok(())
     }
 
@@ -77,8 +82,8 @@ impl DescribeRecursionRecordBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeRecursionRecordRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeRecursionRecordRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +92,7 @@ impl DescribeRecursionRecordBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRecursionRecordResponse,
-        rt::error::Error<DescribeRecursionRecordError>,
+        crate::error::Error<DescribeRecursionRecordError>,
     > {
         self.client.execute(self.request).await
     }
@@ -424,7 +429,7 @@ pub enum DescribeRecursionRecordError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -436,7 +441,7 @@ impl DescribeRecursionRecordError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -444,12 +449,12 @@ impl DescribeRecursionRecordError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRecursionRecordError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeRecursionRecordError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRecursionRecordError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,11 @@ pub struct DescribeSubDomainRecordsRequest {
     pub sub_domain: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i64>,
     /// Example: `20`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 500.
     pub page_size: ::std::option::Option<i64>,
     /// Example: `MX`
     ///
@@ -60,12 +61,18 @@ pub struct DescribeSubDomainRecordsRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeSubDomainRecordsRequest {
+impl crate::operation::Operation for DescribeSubDomainRecordsRequest {
     type Response = DescribeSubDomainRecordsResponse;
     type Error = DescribeSubDomainRecordsError;
+}
+
+impl rt::operation::OperationSpec for DescribeSubDomainRecordsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SubDomain", &self.sub_domain)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 500.0, false)?;
         Ok(())
     }
 
@@ -201,14 +208,16 @@ impl DescribeSubDomainRecordsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeSubDomainRecordsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeSubDomainRecordsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSubDomainRecordsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeSubDomainRecordsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -217,7 +226,7 @@ impl DescribeSubDomainRecordsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSubDomainRecordsResponse,
-        rt::error::Error<DescribeSubDomainRecordsError>,
+        crate::error::Error<DescribeSubDomainRecordsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -666,7 +675,7 @@ pub enum DescribeSubDomainRecordsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -678,7 +687,7 @@ impl DescribeSubDomainRecordsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -686,12 +695,12 @@ impl DescribeSubDomainRecordsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSubDomainRecordsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeSubDomainRecordsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSubDomainRecordsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,11 @@ pub struct DescribeTransferDomainsRequest {
     pub lang: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i64>,
     /// Example: `20`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i64>,
     /// Example: `IN`
     ///
@@ -56,11 +57,17 @@ pub struct DescribeTransferDomainsRequest {
     pub target_user_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeTransferDomainsRequest {
+impl crate::operation::Operation for DescribeTransferDomainsRequest {
     type Response = DescribeTransferDomainsResponse;
     type Error = DescribeTransferDomainsError;
+}
+
+impl rt::operation::OperationSpec for DescribeTransferDomainsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         rt::validate::required("TransferType", &self.transfer_type)?;
         Ok(())
     }
@@ -180,14 +187,14 @@ impl DescribeTransferDomainsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeTransferDomainsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeTransferDomainsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeTransferDomainsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeTransferDomainsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -196,7 +203,7 @@ impl DescribeTransferDomainsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeTransferDomainsResponse,
-        rt::error::Error<DescribeTransferDomainsError>,
+        crate::error::Error<DescribeTransferDomainsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -519,7 +526,7 @@ pub enum DescribeTransferDomainsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -531,7 +538,7 @@ impl DescribeTransferDomainsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -539,12 +546,12 @@ impl DescribeTransferDomainsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeTransferDomainsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeTransferDomainsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeTransferDomainsError::service_error(self)
     }
 }

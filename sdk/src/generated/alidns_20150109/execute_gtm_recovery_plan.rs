@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ExecuteGtmRecoveryPlanRequest {
     pub recovery_plan_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for ExecuteGtmRecoveryPlanRequest {
+impl crate::operation::Operation for ExecuteGtmRecoveryPlanRequest {
     type Response = ExecuteGtmRecoveryPlanResponse;
     type Error = ExecuteGtmRecoveryPlanError;
+}
+
+impl rt::operation::OperationSpec for ExecuteGtmRecoveryPlanRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RecoveryPlanId", &self.recovery_plan_id)?;
         Ok(())
     }
@@ -90,8 +94,8 @@ impl ExecuteGtmRecoveryPlanBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ExecuteGtmRecoveryPlanRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ExecuteGtmRecoveryPlanRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -100,7 +104,7 @@ impl ExecuteGtmRecoveryPlanBuilder {
         self,
     ) -> ::std::result::Result<
         ExecuteGtmRecoveryPlanResponse,
-        rt::error::Error<ExecuteGtmRecoveryPlanError>,
+        crate::error::Error<ExecuteGtmRecoveryPlanError>,
     > {
         self.client.execute(self.request).await
     }
@@ -179,7 +183,7 @@ pub enum ExecuteGtmRecoveryPlanError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -191,7 +195,7 @@ impl ExecuteGtmRecoveryPlanError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -199,12 +203,12 @@ impl ExecuteGtmRecoveryPlanError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ExecuteGtmRecoveryPlanError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ExecuteGtmRecoveryPlanError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ExecuteGtmRecoveryPlanError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetMainDomainNameRequest {
     pub input_string: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetMainDomainNameRequest {
+impl crate::operation::Operation for GetMainDomainNameRequest {
     type Response = GetMainDomainNameResponse;
     type Error = GetMainDomainNameError;
+}
+
+impl rt::operation::OperationSpec for GetMainDomainNameRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InputString", &self.input_string)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl GetMainDomainNameBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetMainDomainNameRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetMainDomainNameRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl GetMainDomainNameBuilder {
         self,
     ) -> ::std::result::Result<
         GetMainDomainNameResponse,
-        rt::error::Error<GetMainDomainNameError>,
+        crate::error::Error<GetMainDomainNameError>,
     > {
         self.client.execute(self.request).await
     }
@@ -242,7 +246,7 @@ pub enum GetMainDomainNameError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -254,7 +258,7 @@ impl GetMainDomainNameError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -262,12 +266,12 @@ impl GetMainDomainNameError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetMainDomainNameError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetMainDomainNameError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetMainDomainNameError::service_error(self)
     }
 }

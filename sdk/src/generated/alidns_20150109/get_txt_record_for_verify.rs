@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK", "BearerToken"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct GetTxtRecordForVerifyRequest {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetTxtRecordForVerifyRequest {
+impl crate::operation::Operation for GetTxtRecordForVerifyRequest {
     type Response = GetTxtRecordForVerifyResponse;
     type Error = GetTxtRecordForVerifyError;
+}
+
+impl rt::operation::OperationSpec for GetTxtRecordForVerifyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Type", &self.r#type)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl GetTxtRecordForVerifyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetTxtRecordForVerifyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetTxtRecordForVerifyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl GetTxtRecordForVerifyBuilder {
         self,
     ) -> ::std::result::Result<
         GetTxtRecordForVerifyResponse,
-        rt::error::Error<GetTxtRecordForVerifyError>,
+        crate::error::Error<GetTxtRecordForVerifyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -283,7 +287,7 @@ pub enum GetTxtRecordForVerifyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -295,7 +299,7 @@ impl GetTxtRecordForVerifyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -303,12 +307,12 @@ impl GetTxtRecordForVerifyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetTxtRecordForVerifyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetTxtRecordForVerifyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetTxtRecordForVerifyError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,15 +66,14 @@ pub struct ListCloudGtmAddressPoolsRequest {
     pub remark: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListCloudGtmAddressPoolsRequest {
+impl crate::operation::Operation for ListCloudGtmAddressPoolsRequest {
     type Response = ListCloudGtmAddressPoolsResponse;
     type Error = ListCloudGtmAddressPoolsError;
+}
+
+impl rt::operation::OperationSpec for ListCloudGtmAddressPoolsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -190,8 +193,10 @@ impl ListCloudGtmAddressPoolsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListCloudGtmAddressPoolsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListCloudGtmAddressPoolsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -200,7 +205,7 @@ impl ListCloudGtmAddressPoolsBuilder {
         self,
     ) -> ::std::result::Result<
         ListCloudGtmAddressPoolsResponse,
-        rt::error::Error<ListCloudGtmAddressPoolsError>,
+        crate::error::Error<ListCloudGtmAddressPoolsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1356,7 +1361,7 @@ pub enum ListCloudGtmAddressPoolsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1368,7 +1373,7 @@ impl ListCloudGtmAddressPoolsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1376,12 +1381,12 @@ impl ListCloudGtmAddressPoolsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListCloudGtmAddressPoolsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListCloudGtmAddressPoolsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListCloudGtmAddressPoolsError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,15 +78,14 @@ pub struct ListCloudGtmAddressesRequest {
     pub address_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListCloudGtmAddressesRequest {
+impl crate::operation::Operation for ListCloudGtmAddressesRequest {
     type Response = ListCloudGtmAddressesResponse;
     type Error = ListCloudGtmAddressesError;
+}
+
+impl rt::operation::OperationSpec for ListCloudGtmAddressesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PageNumber", &self.page_number)?;
         rt::validate::required("PageSize", &self.page_size)?;
         Ok(())
@@ -233,8 +236,8 @@ impl ListCloudGtmAddressesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListCloudGtmAddressesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListCloudGtmAddressesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -243,7 +246,7 @@ impl ListCloudGtmAddressesBuilder {
         self,
     ) -> ::std::result::Result<
         ListCloudGtmAddressesResponse,
-        rt::error::Error<ListCloudGtmAddressesError>,
+        crate::error::Error<ListCloudGtmAddressesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -958,7 +961,7 @@ pub enum ListCloudGtmAddressesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -970,7 +973,7 @@ impl ListCloudGtmAddressesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -978,12 +981,12 @@ impl ListCloudGtmAddressesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListCloudGtmAddressesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListCloudGtmAddressesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListCloudGtmAddressesError::service_error(self)
     }
 }

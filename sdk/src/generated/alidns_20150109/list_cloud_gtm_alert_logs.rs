@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct ListCloudGtmAlertLogsRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListCloudGtmAlertLogsRequest {
+impl crate::operation::Operation for ListCloudGtmAlertLogsRequest {
     type Response = ListCloudGtmAlertLogsResponse;
     type Error = ListCloudGtmAlertLogsError;
+}
+
+impl rt::operation::OperationSpec for ListCloudGtmAlertLogsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StartTimestamp", &self.start_timestamp)?;
         rt::validate::required("EndTimestamp", &self.end_timestamp)?;
         rt::validate::required("PageNumber", &self.page_number)?;
@@ -174,8 +178,8 @@ impl ListCloudGtmAlertLogsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListCloudGtmAlertLogsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListCloudGtmAlertLogsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -184,7 +188,7 @@ impl ListCloudGtmAlertLogsBuilder {
         self,
     ) -> ::std::result::Result<
         ListCloudGtmAlertLogsResponse,
-        rt::error::Error<ListCloudGtmAlertLogsError>,
+        crate::error::Error<ListCloudGtmAlertLogsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -492,7 +496,7 @@ pub enum ListCloudGtmAlertLogsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -504,7 +508,7 @@ impl ListCloudGtmAlertLogsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -512,12 +516,12 @@ impl ListCloudGtmAlertLogsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListCloudGtmAlertLogsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListCloudGtmAlertLogsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListCloudGtmAlertLogsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct ListCloudGtmAvailableAlertGroupsRequest {
     pub accept_language: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListCloudGtmAvailableAlertGroupsRequest {
+impl crate::operation::Operation for ListCloudGtmAvailableAlertGroupsRequest {
     type Response = ListCloudGtmAvailableAlertGroupsResponse;
     type Error = ListCloudGtmAvailableAlertGroupsError;
+}
+
+impl rt::operation::OperationSpec for ListCloudGtmAvailableAlertGroupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -79,8 +83,8 @@ impl ListCloudGtmAvailableAlertGroupsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListCloudGtmAvailableAlertGroupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListCloudGtmAvailableAlertGroupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -89,7 +93,7 @@ impl ListCloudGtmAvailableAlertGroupsBuilder {
         self,
     ) -> ::std::result::Result<
         ListCloudGtmAvailableAlertGroupsResponse,
-        rt::error::Error<ListCloudGtmAvailableAlertGroupsError>,
+        crate::error::Error<ListCloudGtmAvailableAlertGroupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -265,7 +269,7 @@ pub enum ListCloudGtmAvailableAlertGroupsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -277,7 +281,7 @@ impl ListCloudGtmAvailableAlertGroupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -285,12 +289,12 @@ impl ListCloudGtmAvailableAlertGroupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListCloudGtmAvailableAlertGroupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListCloudGtmAvailableAlertGroupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListCloudGtmAvailableAlertGroupsError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,15 +70,14 @@ pub struct ListCloudGtmInstanceConfigsRequest {
     pub schedule_domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListCloudGtmInstanceConfigsRequest {
+impl crate::operation::Operation for ListCloudGtmInstanceConfigsRequest {
     type Response = ListCloudGtmInstanceConfigsResponse;
     type Error = ListCloudGtmInstanceConfigsError;
+}
+
+impl rt::operation::OperationSpec for ListCloudGtmInstanceConfigsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -207,8 +210,8 @@ impl ListCloudGtmInstanceConfigsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListCloudGtmInstanceConfigsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListCloudGtmInstanceConfigsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -217,7 +220,7 @@ impl ListCloudGtmInstanceConfigsBuilder {
         self,
     ) -> ::std::result::Result<
         ListCloudGtmInstanceConfigsResponse,
-        rt::error::Error<ListCloudGtmInstanceConfigsError>,
+        crate::error::Error<ListCloudGtmInstanceConfigsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1314,7 +1317,7 @@ pub enum ListCloudGtmInstanceConfigsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1326,7 +1329,7 @@ impl ListCloudGtmInstanceConfigsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1334,12 +1337,12 @@ impl ListCloudGtmInstanceConfigsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListCloudGtmInstanceConfigsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListCloudGtmInstanceConfigsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListCloudGtmInstanceConfigsError::service_error(self)
     }
 }

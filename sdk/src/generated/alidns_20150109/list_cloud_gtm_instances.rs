@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct ListCloudGtmInstancesRequest {
     pub charge_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListCloudGtmInstancesRequest {
+impl crate::operation::Operation for ListCloudGtmInstancesRequest {
     type Response = ListCloudGtmInstancesResponse;
     type Error = ListCloudGtmInstancesError;
+}
+
+impl rt::operation::OperationSpec for ListCloudGtmInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -167,8 +170,8 @@ impl ListCloudGtmInstancesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListCloudGtmInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListCloudGtmInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -177,7 +180,7 @@ impl ListCloudGtmInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         ListCloudGtmInstancesResponse,
-        rt::error::Error<ListCloudGtmInstancesError>,
+        crate::error::Error<ListCloudGtmInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -739,7 +742,7 @@ pub enum ListCloudGtmInstancesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -751,7 +754,7 @@ impl ListCloudGtmInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -759,12 +762,12 @@ impl ListCloudGtmInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListCloudGtmInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListCloudGtmInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListCloudGtmInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct ListCloudGtmMonitorNodesRequest {
     pub accept_language: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListCloudGtmMonitorNodesRequest {
+impl crate::operation::Operation for ListCloudGtmMonitorNodesRequest {
     type Response = ListCloudGtmMonitorNodesResponse;
     type Error = ListCloudGtmMonitorNodesError;
+}
+
+impl rt::operation::OperationSpec for ListCloudGtmMonitorNodesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -77,8 +81,10 @@ impl ListCloudGtmMonitorNodesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListCloudGtmMonitorNodesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListCloudGtmMonitorNodesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +93,7 @@ impl ListCloudGtmMonitorNodesBuilder {
         self,
     ) -> ::std::result::Result<
         ListCloudGtmMonitorNodesResponse,
-        rt::error::Error<ListCloudGtmMonitorNodesError>,
+        crate::error::Error<ListCloudGtmMonitorNodesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -782,7 +788,7 @@ pub enum ListCloudGtmMonitorNodesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -794,7 +800,7 @@ impl ListCloudGtmMonitorNodesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -802,12 +808,12 @@ impl ListCloudGtmMonitorNodesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListCloudGtmMonitorNodesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListCloudGtmMonitorNodesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListCloudGtmMonitorNodesError::service_error(self)
     }
 }

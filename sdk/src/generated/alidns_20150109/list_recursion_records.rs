@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,7 +29,7 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct ListRecursionRecordsRequest {
     /// Example: `17832322323`
     ///
-    /// Wire name `ZoneId`.
+    /// Wire name `ZoneId`; matches `^\d+$`.
     pub zone_id: ::std::option::Option<::std::string::String>,
     /// Example: `www`
     ///
@@ -76,11 +77,15 @@ pub struct ListRecursionRecordsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListRecursionRecordsRequest {
+impl crate::operation::Operation for ListRecursionRecordsRequest {
     type Response = ListRecursionRecordsResponse;
     type Error = ListRecursionRecordsError;
+}
+
+impl rt::operation::OperationSpec for ListRecursionRecordsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::pattern("ZoneId", &self.zone_id, "^\\d+$")?;
         rt::validate::required("PageNumber", &self.page_number)?;
         rt::validate::required("PageSize", &self.page_size)?;
         Ok(())
@@ -250,14 +255,14 @@ impl ListRecursionRecordsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListRecursionRecordsRequest> {
+    ) -> crate::paginate::PaginationStream<ListRecursionRecordsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListRecursionRecordsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListRecursionRecordsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -266,7 +271,7 @@ impl ListRecursionRecordsBuilder {
         self,
     ) -> ::std::result::Result<
         ListRecursionRecordsResponse,
-        rt::error::Error<ListRecursionRecordsError>,
+        crate::error::Error<ListRecursionRecordsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -894,7 +899,7 @@ pub enum ListRecursionRecordsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -906,7 +911,7 @@ impl ListRecursionRecordsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -914,12 +919,12 @@ impl ListRecursionRecordsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListRecursionRecordsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListRecursionRecordsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListRecursionRecordsError::service_error(self)
     }
 }

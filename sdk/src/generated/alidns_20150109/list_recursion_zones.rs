@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct ListRecursionZonesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListRecursionZonesRequest {
+impl crate::operation::Operation for ListRecursionZonesRequest {
     type Response = ListRecursionZonesResponse;
     type Error = ListRecursionZonesError;
+}
+
+impl rt::operation::OperationSpec for ListRecursionZonesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PageNumber", &self.page_number)?;
         rt::validate::required("PageSize", &self.page_size)?;
         Ok(())
@@ -166,14 +170,14 @@ impl ListRecursionZonesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListRecursionZonesRequest> {
+    ) -> crate::paginate::PaginationStream<ListRecursionZonesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListRecursionZonesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListRecursionZonesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -182,7 +186,7 @@ impl ListRecursionZonesBuilder {
         self,
     ) -> ::std::result::Result<
         ListRecursionZonesResponse,
-        rt::error::Error<ListRecursionZonesError>,
+        crate::error::Error<ListRecursionZonesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -816,7 +820,7 @@ pub enum ListRecursionZonesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -828,7 +832,7 @@ impl ListRecursionZonesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -836,12 +840,12 @@ impl ListRecursionZonesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListRecursionZonesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListRecursionZonesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListRecursionZonesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyHichinaDomainDnsRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyHichinaDomainDnsRequest {
+impl crate::operation::Operation for ModifyHichinaDomainDnsRequest {
     type Response = ModifyHichinaDomainDnsResponse;
     type Error = ModifyHichinaDomainDnsError;
+}
+
+impl rt::operation::OperationSpec for ModifyHichinaDomainDnsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl ModifyHichinaDomainDnsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyHichinaDomainDnsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyHichinaDomainDnsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl ModifyHichinaDomainDnsBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyHichinaDomainDnsResponse,
-        rt::error::Error<ModifyHichinaDomainDnsError>,
+        crate::error::Error<ModifyHichinaDomainDnsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -257,7 +261,7 @@ pub enum ModifyHichinaDomainDnsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -269,7 +273,7 @@ impl ModifyHichinaDomainDnsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -277,12 +281,12 @@ impl ModifyHichinaDomainDnsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyHichinaDomainDnsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyHichinaDomainDnsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyHichinaDomainDnsError::service_error(self)
     }
 }

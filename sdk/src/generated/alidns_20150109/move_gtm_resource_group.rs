@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct MoveGtmResourceGroupRequest {
     pub new_resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for MoveGtmResourceGroupRequest {
+impl crate::operation::Operation for MoveGtmResourceGroupRequest {
     type Response = MoveGtmResourceGroupResponse;
     type Error = MoveGtmResourceGroupError;
+}
+
+impl rt::operation::OperationSpec for MoveGtmResourceGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceId", &self.resource_id)?;
         rt::validate::required("NewResourceGroupId", &self.new_resource_group_id)?;
         Ok(())
@@ -113,8 +117,8 @@ impl MoveGtmResourceGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<MoveGtmResourceGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<MoveGtmResourceGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +127,7 @@ impl MoveGtmResourceGroupBuilder {
         self,
     ) -> ::std::result::Result<
         MoveGtmResourceGroupResponse,
-        rt::error::Error<MoveGtmResourceGroupError>,
+        crate::error::Error<MoveGtmResourceGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -202,7 +206,7 @@ pub enum MoveGtmResourceGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -214,7 +218,7 @@ impl MoveGtmResourceGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -222,12 +226,12 @@ impl MoveGtmResourceGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for MoveGtmResourceGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for MoveGtmResourceGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         MoveGtmResourceGroupError::service_error(self)
     }
 }

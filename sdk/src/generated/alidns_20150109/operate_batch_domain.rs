@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct OperateBatchDomainRequest {
     pub domain_record_infos: ::std::vec::Vec<DomainRecordInfo>,
 }
 
-impl rt::operation::Operation for OperateBatchDomainRequest {
+impl crate::operation::Operation for OperateBatchDomainRequest {
     type Response = OperateBatchDomainResponse;
     type Error = OperateBatchDomainError;
+}
+
+impl rt::operation::OperationSpec for OperateBatchDomainRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Type", &self.r#type)?;
         rt::validate::required("DomainRecordInfo", &self.domain_record_infos)?;
         rt::validate::max_items(
@@ -120,8 +124,8 @@ impl OperateBatchDomainBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<OperateBatchDomainRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<OperateBatchDomainRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -130,7 +134,7 @@ impl OperateBatchDomainBuilder {
         self,
     ) -> ::std::result::Result<
         OperateBatchDomainResponse,
-        rt::error::Error<OperateBatchDomainError>,
+        crate::error::Error<OperateBatchDomainError>,
     > {
         self.client.execute(self.request).await
     }
@@ -406,7 +410,7 @@ pub enum OperateBatchDomainError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -418,7 +422,7 @@ impl OperateBatchDomainError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -426,12 +430,12 @@ impl OperateBatchDomainError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for OperateBatchDomainError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for OperateBatchDomainError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         OperateBatchDomainError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct PreviewGtmRecoveryPlanRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for PreviewGtmRecoveryPlanRequest {
+impl crate::operation::Operation for PreviewGtmRecoveryPlanRequest {
     type Response = PreviewGtmRecoveryPlanResponse;
     type Error = PreviewGtmRecoveryPlanError;
+}
+
+impl rt::operation::OperationSpec for PreviewGtmRecoveryPlanRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RecoveryPlanId", &self.recovery_plan_id)?;
         Ok(())
     }
@@ -114,8 +118,8 @@ impl PreviewGtmRecoveryPlanBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PreviewGtmRecoveryPlanRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PreviewGtmRecoveryPlanRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +128,7 @@ impl PreviewGtmRecoveryPlanBuilder {
         self,
     ) -> ::std::result::Result<
         PreviewGtmRecoveryPlanResponse,
-        rt::error::Error<PreviewGtmRecoveryPlanError>,
+        crate::error::Error<PreviewGtmRecoveryPlanError>,
     > {
         self.client.execute(self.request).await
     }
@@ -527,7 +531,7 @@ pub enum PreviewGtmRecoveryPlanError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -539,7 +543,7 @@ impl PreviewGtmRecoveryPlanError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -547,12 +551,12 @@ impl PreviewGtmRecoveryPlanError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PreviewGtmRecoveryPlanError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for PreviewGtmRecoveryPlanError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PreviewGtmRecoveryPlanError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct RemovePdnsUdpIpSegmentRequest {
     pub lang: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RemovePdnsUdpIpSegmentRequest {
+impl crate::operation::Operation for RemovePdnsUdpIpSegmentRequest {
     type Response = RemovePdnsUdpIpSegmentResponse;
     type Error = RemovePdnsUdpIpSegmentError;
+}
+
+impl rt::operation::OperationSpec for RemovePdnsUdpIpSegmentRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -88,8 +92,8 @@ impl RemovePdnsUdpIpSegmentBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RemovePdnsUdpIpSegmentRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RemovePdnsUdpIpSegmentRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -98,7 +102,7 @@ impl RemovePdnsUdpIpSegmentBuilder {
         self,
     ) -> ::std::result::Result<
         RemovePdnsUdpIpSegmentResponse,
-        rt::error::Error<RemovePdnsUdpIpSegmentError>,
+        crate::error::Error<RemovePdnsUdpIpSegmentError>,
     > {
         self.client.execute(self.request).await
     }
@@ -175,7 +179,7 @@ pub enum RemovePdnsUdpIpSegmentError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -187,7 +191,7 @@ impl RemovePdnsUdpIpSegmentError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -195,12 +199,12 @@ impl RemovePdnsUdpIpSegmentError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemovePdnsUdpIpSegmentError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RemovePdnsUdpIpSegmentError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemovePdnsUdpIpSegmentError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,15 +44,14 @@ pub struct RemoveRspDomainServerHoldStatusForGatewayRequest {
     pub status_msg: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RemoveRspDomainServerHoldStatusForGatewayRequest {
+impl crate::operation::Operation for RemoveRspDomainServerHoldStatusForGatewayRequest {
     type Response = RemoveRspDomainServerHoldStatusForGatewayResponse;
     type Error = RemoveRspDomainServerHoldStatusForGatewayError;
+}
+
+impl rt::operation::OperationSpec for RemoveRspDomainServerHoldStatusForGatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClientToken", &self.client_token)?;
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("StatusMsg", &self.status_msg)?;
@@ -116,8 +119,8 @@ impl RemoveRspDomainServerHoldStatusForGatewayBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<RemoveRspDomainServerHoldStatusForGatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<RemoveRspDomainServerHoldStatusForGatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +129,7 @@ impl RemoveRspDomainServerHoldStatusForGatewayBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveRspDomainServerHoldStatusForGatewayResponse,
-        rt::error::Error<RemoveRspDomainServerHoldStatusForGatewayError>,
+        crate::error::Error<RemoveRspDomainServerHoldStatusForGatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -536,7 +539,7 @@ pub enum RemoveRspDomainServerHoldStatusForGatewayError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -548,7 +551,7 @@ impl RemoveRspDomainServerHoldStatusForGatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -556,12 +559,12 @@ impl RemoveRspDomainServerHoldStatusForGatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveRspDomainServerHoldStatusForGatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RemoveRspDomainServerHoldStatusForGatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveRspDomainServerHoldStatusForGatewayError::service_error(self)
     }
 }

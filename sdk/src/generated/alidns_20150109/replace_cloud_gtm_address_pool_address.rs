@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,15 +48,14 @@ pub struct ReplaceCloudGtmAddressPoolAddressRequest {
     pub addresses: ::std::vec::Vec<Addresses>,
 }
 
-impl rt::operation::Operation for ReplaceCloudGtmAddressPoolAddressRequest {
+impl crate::operation::Operation for ReplaceCloudGtmAddressPoolAddressRequest {
     type Response = ReplaceCloudGtmAddressPoolAddressResponse;
     type Error = ReplaceCloudGtmAddressPoolAddressError;
+}
+
+impl rt::operation::OperationSpec for ReplaceCloudGtmAddressPoolAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -132,8 +135,8 @@ impl ReplaceCloudGtmAddressPoolAddressBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ReplaceCloudGtmAddressPoolAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ReplaceCloudGtmAddressPoolAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +145,7 @@ impl ReplaceCloudGtmAddressPoolAddressBuilder {
         self,
     ) -> ::std::result::Result<
         ReplaceCloudGtmAddressPoolAddressResponse,
-        rt::error::Error<ReplaceCloudGtmAddressPoolAddressError>,
+        crate::error::Error<ReplaceCloudGtmAddressPoolAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -354,7 +357,7 @@ pub enum ReplaceCloudGtmAddressPoolAddressError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -366,7 +369,7 @@ impl ReplaceCloudGtmAddressPoolAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -374,12 +377,12 @@ impl ReplaceCloudGtmAddressPoolAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReplaceCloudGtmAddressPoolAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ReplaceCloudGtmAddressPoolAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReplaceCloudGtmAddressPoolAddressError::service_error(self)
     }
 }

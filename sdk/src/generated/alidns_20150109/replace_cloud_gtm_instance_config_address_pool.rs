@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,14 @@ pub struct ReplaceCloudGtmInstanceConfigAddressPoolRequest {
     pub config_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ReplaceCloudGtmInstanceConfigAddressPoolRequest {
+impl crate::operation::Operation for ReplaceCloudGtmInstanceConfigAddressPoolRequest {
     type Response = ReplaceCloudGtmInstanceConfigAddressPoolResponse;
     type Error = ReplaceCloudGtmInstanceConfigAddressPoolError;
+}
+
+impl rt::operation::OperationSpec for ReplaceCloudGtmInstanceConfigAddressPoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -147,8 +150,8 @@ impl ReplaceCloudGtmInstanceConfigAddressPoolBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ReplaceCloudGtmInstanceConfigAddressPoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ReplaceCloudGtmInstanceConfigAddressPoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +160,7 @@ impl ReplaceCloudGtmInstanceConfigAddressPoolBuilder {
         self,
     ) -> ::std::result::Result<
         ReplaceCloudGtmInstanceConfigAddressPoolResponse,
-        rt::error::Error<ReplaceCloudGtmInstanceConfigAddressPoolError>,
+        crate::error::Error<ReplaceCloudGtmInstanceConfigAddressPoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -349,7 +352,7 @@ pub enum ReplaceCloudGtmInstanceConfigAddressPoolError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -361,7 +364,7 @@ impl ReplaceCloudGtmInstanceConfigAddressPoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -369,12 +372,12 @@ impl ReplaceCloudGtmInstanceConfigAddressPoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReplaceCloudGtmInstanceConfigAddressPoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ReplaceCloudGtmInstanceConfigAddressPoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReplaceCloudGtmInstanceConfigAddressPoolError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct ResumePdnsServiceRequest {
     pub service_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ResumePdnsServiceRequest {
+impl crate::operation::Operation for ResumePdnsServiceRequest {
     type Response = ResumePdnsServiceResponse;
     type Error = ResumePdnsServiceError;
+}
+
+impl rt::operation::OperationSpec for ResumePdnsServiceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -88,8 +92,8 @@ impl ResumePdnsServiceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ResumePdnsServiceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ResumePdnsServiceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -98,7 +102,7 @@ impl ResumePdnsServiceBuilder {
         self,
     ) -> ::std::result::Result<
         ResumePdnsServiceResponse,
-        rt::error::Error<ResumePdnsServiceError>,
+        crate::error::Error<ResumePdnsServiceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -175,7 +179,7 @@ pub enum ResumePdnsServiceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -187,7 +191,7 @@ impl ResumePdnsServiceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -195,12 +199,12 @@ impl ResumePdnsServiceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ResumePdnsServiceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ResumePdnsServiceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ResumePdnsServiceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct RollbackGtmRecoveryPlanRequest {
     pub recovery_plan_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for RollbackGtmRecoveryPlanRequest {
+impl crate::operation::Operation for RollbackGtmRecoveryPlanRequest {
     type Response = RollbackGtmRecoveryPlanResponse;
     type Error = RollbackGtmRecoveryPlanError;
+}
+
+impl rt::operation::OperationSpec for RollbackGtmRecoveryPlanRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RecoveryPlanId", &self.recovery_plan_id)?;
         Ok(())
     }
@@ -90,8 +94,8 @@ impl RollbackGtmRecoveryPlanBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RollbackGtmRecoveryPlanRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RollbackGtmRecoveryPlanRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -100,7 +104,7 @@ impl RollbackGtmRecoveryPlanBuilder {
         self,
     ) -> ::std::result::Result<
         RollbackGtmRecoveryPlanResponse,
-        rt::error::Error<RollbackGtmRecoveryPlanError>,
+        crate::error::Error<RollbackGtmRecoveryPlanError>,
     > {
         self.client.execute(self.request).await
     }
@@ -179,7 +183,7 @@ pub enum RollbackGtmRecoveryPlanError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -191,7 +195,7 @@ impl RollbackGtmRecoveryPlanError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -199,12 +203,12 @@ impl RollbackGtmRecoveryPlanError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RollbackGtmRecoveryPlanError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RollbackGtmRecoveryPlanError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RollbackGtmRecoveryPlanError::service_error(self)
     }
 }

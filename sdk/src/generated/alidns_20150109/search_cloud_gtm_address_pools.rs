@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -70,15 +74,14 @@ pub struct SearchCloudGtmAddressPoolsRequest {
     pub available_status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SearchCloudGtmAddressPoolsRequest {
+impl crate::operation::Operation for SearchCloudGtmAddressPoolsRequest {
     type Response = SearchCloudGtmAddressPoolsResponse;
     type Error = SearchCloudGtmAddressPoolsError;
+}
+
+impl rt::operation::OperationSpec for SearchCloudGtmAddressPoolsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -224,8 +227,10 @@ impl SearchCloudGtmAddressPoolsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SearchCloudGtmAddressPoolsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<SearchCloudGtmAddressPoolsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -234,7 +239,7 @@ impl SearchCloudGtmAddressPoolsBuilder {
         self,
     ) -> ::std::result::Result<
         SearchCloudGtmAddressPoolsResponse,
-        rt::error::Error<SearchCloudGtmAddressPoolsError>,
+        crate::error::Error<SearchCloudGtmAddressPoolsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1358,7 +1363,7 @@ pub enum SearchCloudGtmAddressPoolsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1370,7 +1375,7 @@ impl SearchCloudGtmAddressPoolsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1378,12 +1383,12 @@ impl SearchCloudGtmAddressPoolsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SearchCloudGtmAddressPoolsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SearchCloudGtmAddressPoolsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SearchCloudGtmAddressPoolsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -80,11 +81,14 @@ pub struct SearchCloudGtmAddressesRequest {
     pub address_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SearchCloudGtmAddressesRequest {
+impl crate::operation::Operation for SearchCloudGtmAddressesRequest {
     type Response = SearchCloudGtmAddressesResponse;
     type Error = SearchCloudGtmAddressesError;
+}
+
+impl rt::operation::OperationSpec for SearchCloudGtmAddressesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("Names", &self.names, 100usize)?;
         rt::validate::max_items("Remarks", &self.remarks, 100usize)?;
         rt::validate::required("PageNumber", &self.page_number)?;
@@ -290,8 +294,8 @@ impl SearchCloudGtmAddressesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SearchCloudGtmAddressesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SearchCloudGtmAddressesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -300,7 +304,7 @@ impl SearchCloudGtmAddressesBuilder {
         self,
     ) -> ::std::result::Result<
         SearchCloudGtmAddressesResponse,
-        rt::error::Error<SearchCloudGtmAddressesError>,
+        crate::error::Error<SearchCloudGtmAddressesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1015,7 +1019,7 @@ pub enum SearchCloudGtmAddressesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1027,7 +1031,7 @@ impl SearchCloudGtmAddressesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1035,12 +1039,12 @@ impl SearchCloudGtmAddressesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SearchCloudGtmAddressesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SearchCloudGtmAddressesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SearchCloudGtmAddressesError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,15 +78,14 @@ pub struct SearchCloudGtmInstanceConfigsRequest {
     pub available_status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SearchCloudGtmInstanceConfigsRequest {
+impl crate::operation::Operation for SearchCloudGtmInstanceConfigsRequest {
     type Response = SearchCloudGtmInstanceConfigsResponse;
     type Error = SearchCloudGtmInstanceConfigsError;
+}
+
+impl rt::operation::OperationSpec for SearchCloudGtmInstanceConfigsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -241,8 +244,8 @@ impl SearchCloudGtmInstanceConfigsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SearchCloudGtmInstanceConfigsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SearchCloudGtmInstanceConfigsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -251,7 +254,7 @@ impl SearchCloudGtmInstanceConfigsBuilder {
         self,
     ) -> ::std::result::Result<
         SearchCloudGtmInstanceConfigsResponse,
-        rt::error::Error<SearchCloudGtmInstanceConfigsError>,
+        crate::error::Error<SearchCloudGtmInstanceConfigsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1348,7 +1351,7 @@ pub enum SearchCloudGtmInstanceConfigsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1360,7 +1363,7 @@ impl SearchCloudGtmInstanceConfigsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1368,12 +1371,12 @@ impl SearchCloudGtmInstanceConfigsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SearchCloudGtmInstanceConfigsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SearchCloudGtmInstanceConfigsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SearchCloudGtmInstanceConfigsError::service_error(self)
     }
 }

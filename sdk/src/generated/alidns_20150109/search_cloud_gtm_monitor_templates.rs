@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct SearchCloudGtmMonitorTemplatesRequest {
     pub protocol: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SearchCloudGtmMonitorTemplatesRequest {
+impl crate::operation::Operation for SearchCloudGtmMonitorTemplatesRequest {
     type Response = SearchCloudGtmMonitorTemplatesResponse;
     type Error = SearchCloudGtmMonitorTemplatesError;
+}
+
+impl rt::operation::OperationSpec for SearchCloudGtmMonitorTemplatesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PageNumber", &self.page_number)?;
         rt::validate::required("PageSize", &self.page_size)?;
         Ok(())
@@ -150,8 +154,8 @@ impl SearchCloudGtmMonitorTemplatesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SearchCloudGtmMonitorTemplatesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SearchCloudGtmMonitorTemplatesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +164,7 @@ impl SearchCloudGtmMonitorTemplatesBuilder {
         self,
     ) -> ::std::result::Result<
         SearchCloudGtmMonitorTemplatesResponse,
-        rt::error::Error<SearchCloudGtmMonitorTemplatesError>,
+        crate::error::Error<SearchCloudGtmMonitorTemplatesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -896,7 +900,7 @@ pub enum SearchCloudGtmMonitorTemplatesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -908,7 +912,7 @@ impl SearchCloudGtmMonitorTemplatesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -916,12 +920,12 @@ impl SearchCloudGtmMonitorTemplatesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SearchCloudGtmMonitorTemplatesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SearchCloudGtmMonitorTemplatesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SearchCloudGtmMonitorTemplatesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,7 +29,7 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct SearchRecursionRecordsRequest {
     /// Example: `169438909000011`
     ///
-    /// Wire name `ZoneId`.
+    /// Wire name `ZoneId`; matches `^\d+$`.
     pub zone_id: ::std::option::Option<::std::string::String>,
     /// Example: `www`
     ///
@@ -88,11 +89,15 @@ pub struct SearchRecursionRecordsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SearchRecursionRecordsRequest {
+impl crate::operation::Operation for SearchRecursionRecordsRequest {
     type Response = SearchRecursionRecordsResponse;
     type Error = SearchRecursionRecordsError;
+}
+
+impl rt::operation::OperationSpec for SearchRecursionRecordsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::pattern("ZoneId", &self.zone_id, "^\\d+$")?;
         rt::validate::required("PageNumber", &self.page_number)?;
         rt::validate::required("PageSize", &self.page_size)?;
         Ok(())
@@ -295,14 +300,14 @@ impl SearchRecursionRecordsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<SearchRecursionRecordsRequest> {
+    ) -> crate::paginate::PaginationStream<SearchRecursionRecordsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SearchRecursionRecordsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SearchRecursionRecordsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -311,7 +316,7 @@ impl SearchRecursionRecordsBuilder {
         self,
     ) -> ::std::result::Result<
         SearchRecursionRecordsResponse,
-        rt::error::Error<SearchRecursionRecordsError>,
+        crate::error::Error<SearchRecursionRecordsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -942,7 +947,7 @@ pub enum SearchRecursionRecordsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -954,7 +959,7 @@ impl SearchRecursionRecordsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -962,12 +967,12 @@ impl SearchRecursionRecordsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SearchRecursionRecordsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SearchRecursionRecordsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SearchRecursionRecordsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SetDnsGtmAccessModeRequest {
     pub access_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetDnsGtmAccessModeRequest {
+impl crate::operation::Operation for SetDnsGtmAccessModeRequest {
     type Response = SetDnsGtmAccessModeResponse;
     type Error = SetDnsGtmAccessModeError;
+}
+
+impl rt::operation::OperationSpec for SetDnsGtmAccessModeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StrategyId", &self.strategy_id)?;
         rt::validate::required("AccessMode", &self.access_mode)?;
         Ok(())
@@ -109,8 +113,8 @@ impl SetDnsGtmAccessModeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetDnsGtmAccessModeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetDnsGtmAccessModeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl SetDnsGtmAccessModeBuilder {
         self,
     ) -> ::std::result::Result<
         SetDnsGtmAccessModeResponse,
-        rt::error::Error<SetDnsGtmAccessModeError>,
+        crate::error::Error<SetDnsGtmAccessModeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -195,12 +199,12 @@ impl ::serde::Serialize for SetDnsGtmAccessModeResponse {
 #[non_exhaustive]
 pub enum SetDnsGtmAccessModeError {
     /// `DnsGtmSystemBusyness` (HTTP 400).
-    DnsGtmSystemBusyness(rt::error::ServiceError),
+    DnsGtmSystemBusyness(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -212,7 +216,7 @@ impl SetDnsGtmAccessModeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DnsGtmSystemBusyness(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -227,15 +231,15 @@ impl SetDnsGtmAccessModeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetDnsGtmAccessModeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetDnsGtmAccessModeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DnsGtmSystemBusyness" => Self::DnsGtmSystemBusyness(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetDnsGtmAccessModeError::service_error(self)
     }
 }

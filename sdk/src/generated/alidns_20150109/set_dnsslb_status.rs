@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct SetDnsslbStatusRequest {
     pub line: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetDnsslbStatusRequest {
+impl crate::operation::Operation for SetDnsslbStatusRequest {
     type Response = SetDnsslbStatusResponse;
     type Error = SetDnsslbStatusError;
+}
+
+impl rt::operation::OperationSpec for SetDnsslbStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SubDomain", &self.sub_domain)?;
         Ok(())
     }
@@ -165,8 +169,8 @@ impl SetDnsslbStatusBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetDnsslbStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetDnsslbStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -175,7 +179,7 @@ impl SetDnsslbStatusBuilder {
         self,
     ) -> ::std::result::Result<
         SetDnsslbStatusResponse,
-        rt::error::Error<SetDnsslbStatusError>,
+        crate::error::Error<SetDnsslbStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -290,7 +294,7 @@ pub enum SetDnsslbStatusError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -302,7 +306,7 @@ impl SetDnsslbStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -310,12 +314,12 @@ impl SetDnsslbStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetDnsslbStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SetDnsslbStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetDnsslbStatusError::service_error(self)
     }
 }

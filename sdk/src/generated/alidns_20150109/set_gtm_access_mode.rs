@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SetGtmAccessModeRequest {
     pub access_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetGtmAccessModeRequest {
+impl crate::operation::Operation for SetGtmAccessModeRequest {
     type Response = SetGtmAccessModeResponse;
     type Error = SetGtmAccessModeError;
+}
+
+impl rt::operation::OperationSpec for SetGtmAccessModeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StrategyId", &self.strategy_id)?;
         rt::validate::required("AccessMode", &self.access_mode)?;
         Ok(())
@@ -109,8 +113,8 @@ impl SetGtmAccessModeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetGtmAccessModeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetGtmAccessModeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl SetGtmAccessModeBuilder {
         self,
     ) -> ::std::result::Result<
         SetGtmAccessModeResponse,
-        rt::error::Error<SetGtmAccessModeError>,
+        crate::error::Error<SetGtmAccessModeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -198,7 +202,7 @@ pub enum SetGtmAccessModeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -210,7 +214,7 @@ impl SetGtmAccessModeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -218,12 +222,12 @@ impl SetGtmAccessModeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetGtmAccessModeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SetGtmAccessModeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetGtmAccessModeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,15 +42,14 @@ pub struct SubmitIspFlushCacheTaskRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SubmitIspFlushCacheTaskRequest {
+impl crate::operation::Operation for SubmitIspFlushCacheTaskRequest {
     type Response = SubmitIspFlushCacheTaskResponse;
     type Error = SubmitIspFlushCacheTaskError;
+}
+
+impl rt::operation::OperationSpec for SubmitIspFlushCacheTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("Isp", &self.isps)?;
         rt::validate::max_items("Isp", &self.isps, 11usize)?;
@@ -125,8 +128,8 @@ impl SubmitIspFlushCacheTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SubmitIspFlushCacheTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SubmitIspFlushCacheTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +138,7 @@ impl SubmitIspFlushCacheTaskBuilder {
         self,
     ) -> ::std::result::Result<
         SubmitIspFlushCacheTaskResponse,
-        rt::error::Error<SubmitIspFlushCacheTaskError>,
+        crate::error::Error<SubmitIspFlushCacheTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -212,7 +215,7 @@ pub enum SubmitIspFlushCacheTaskError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -224,7 +227,7 @@ impl SubmitIspFlushCacheTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -232,12 +235,12 @@ impl SubmitIspFlushCacheTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SubmitIspFlushCacheTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SubmitIspFlushCacheTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SubmitIspFlushCacheTaskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SwitchDnsGtmInstanceStrategyModeRequest {
     pub strategy_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SwitchDnsGtmInstanceStrategyModeRequest {
+impl crate::operation::Operation for SwitchDnsGtmInstanceStrategyModeRequest {
     type Response = SwitchDnsGtmInstanceStrategyModeResponse;
     type Error = SwitchDnsGtmInstanceStrategyModeError;
+}
+
+impl rt::operation::OperationSpec for SwitchDnsGtmInstanceStrategyModeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("StrategyMode", &self.strategy_mode)?;
         Ok(())
@@ -111,8 +115,8 @@ impl SwitchDnsGtmInstanceStrategyModeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SwitchDnsGtmInstanceStrategyModeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SwitchDnsGtmInstanceStrategyModeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +125,7 @@ impl SwitchDnsGtmInstanceStrategyModeBuilder {
         self,
     ) -> ::std::result::Result<
         SwitchDnsGtmInstanceStrategyModeResponse,
-        rt::error::Error<SwitchDnsGtmInstanceStrategyModeError>,
+        crate::error::Error<SwitchDnsGtmInstanceStrategyModeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -200,7 +204,7 @@ pub enum SwitchDnsGtmInstanceStrategyModeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -212,7 +216,7 @@ impl SwitchDnsGtmInstanceStrategyModeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -220,12 +224,12 @@ impl SwitchDnsGtmInstanceStrategyModeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SwitchDnsGtmInstanceStrategyModeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SwitchDnsGtmInstanceStrategyModeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SwitchDnsGtmInstanceStrategyModeError::service_error(self)
     }
 }

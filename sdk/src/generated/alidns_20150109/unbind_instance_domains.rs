@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct UnbindInstanceDomainsRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UnbindInstanceDomainsRequest {
+impl crate::operation::Operation for UnbindInstanceDomainsRequest {
     type Response = UnbindInstanceDomainsResponse;
     type Error = UnbindInstanceDomainsError;
+}
+
+impl rt::operation::OperationSpec for UnbindInstanceDomainsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainNames", &self.domain_names)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -109,8 +113,8 @@ impl UnbindInstanceDomainsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UnbindInstanceDomainsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UnbindInstanceDomainsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl UnbindInstanceDomainsBuilder {
         self,
     ) -> ::std::result::Result<
         UnbindInstanceDomainsResponse,
-        rt::error::Error<UnbindInstanceDomainsError>,
+        crate::error::Error<UnbindInstanceDomainsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -234,7 +238,7 @@ pub enum UnbindInstanceDomainsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -246,7 +250,7 @@ impl UnbindInstanceDomainsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -254,12 +258,12 @@ impl UnbindInstanceDomainsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UnbindInstanceDomainsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UnbindInstanceDomainsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UnbindInstanceDomainsError::service_error(self)
     }
 }

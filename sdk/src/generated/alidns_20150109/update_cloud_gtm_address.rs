@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,15 +64,14 @@ pub struct UpdateCloudGtmAddressRequest {
     pub health_tasks: ::std::vec::Vec<HealthTasks>,
 }
 
-impl rt::operation::Operation for UpdateCloudGtmAddressRequest {
+impl crate::operation::Operation for UpdateCloudGtmAddressRequest {
     type Response = UpdateCloudGtmAddressResponse;
     type Error = UpdateCloudGtmAddressError;
+}
+
+impl rt::operation::OperationSpec for UpdateCloudGtmAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AddressId", &self.address_id)?;
         Ok(())
     }
@@ -195,8 +198,8 @@ impl UpdateCloudGtmAddressBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateCloudGtmAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateCloudGtmAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -205,7 +208,7 @@ impl UpdateCloudGtmAddressBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCloudGtmAddressResponse,
-        rt::error::Error<UpdateCloudGtmAddressError>,
+        crate::error::Error<UpdateCloudGtmAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -359,7 +362,7 @@ pub enum UpdateCloudGtmAddressError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -371,7 +374,7 @@ impl UpdateCloudGtmAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -379,12 +382,12 @@ impl UpdateCloudGtmAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCloudGtmAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateCloudGtmAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCloudGtmAddressError::service_error(self)
     }
 }

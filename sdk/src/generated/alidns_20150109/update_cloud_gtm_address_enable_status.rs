@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct UpdateCloudGtmAddressEnableStatusRequest {
     pub enable_status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateCloudGtmAddressEnableStatusRequest {
+impl crate::operation::Operation for UpdateCloudGtmAddressEnableStatusRequest {
     type Response = UpdateCloudGtmAddressEnableStatusResponse;
     type Error = UpdateCloudGtmAddressEnableStatusError;
+}
+
+impl rt::operation::OperationSpec for UpdateCloudGtmAddressEnableStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AddressId", &self.address_id)?;
         rt::validate::required("EnableStatus", &self.enable_status)?;
         Ok(())
@@ -132,8 +135,8 @@ impl UpdateCloudGtmAddressEnableStatusBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateCloudGtmAddressEnableStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateCloudGtmAddressEnableStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +145,7 @@ impl UpdateCloudGtmAddressEnableStatusBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCloudGtmAddressEnableStatusResponse,
-        rt::error::Error<UpdateCloudGtmAddressEnableStatusError>,
+        crate::error::Error<UpdateCloudGtmAddressEnableStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -239,7 +242,7 @@ pub enum UpdateCloudGtmAddressEnableStatusError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -251,7 +254,7 @@ impl UpdateCloudGtmAddressEnableStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -259,12 +262,12 @@ impl UpdateCloudGtmAddressEnableStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCloudGtmAddressEnableStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateCloudGtmAddressEnableStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCloudGtmAddressEnableStatusError::service_error(self)
     }
 }

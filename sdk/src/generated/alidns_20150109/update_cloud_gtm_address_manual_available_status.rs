@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct UpdateCloudGtmAddressManualAvailableStatusRequest {
     pub manual_available_status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateCloudGtmAddressManualAvailableStatusRequest {
+impl crate::operation::Operation for UpdateCloudGtmAddressManualAvailableStatusRequest {
     type Response = UpdateCloudGtmAddressManualAvailableStatusResponse;
     type Error = UpdateCloudGtmAddressManualAvailableStatusError;
+}
+
+impl rt::operation::OperationSpec for UpdateCloudGtmAddressManualAvailableStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AddressId", &self.address_id)?;
         Ok(())
     }
@@ -150,8 +153,8 @@ impl UpdateCloudGtmAddressManualAvailableStatusBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateCloudGtmAddressManualAvailableStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateCloudGtmAddressManualAvailableStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +163,7 @@ impl UpdateCloudGtmAddressManualAvailableStatusBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCloudGtmAddressManualAvailableStatusResponse,
-        rt::error::Error<UpdateCloudGtmAddressManualAvailableStatusError>,
+        crate::error::Error<UpdateCloudGtmAddressManualAvailableStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -258,7 +261,7 @@ pub enum UpdateCloudGtmAddressManualAvailableStatusError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -270,7 +273,7 @@ impl UpdateCloudGtmAddressManualAvailableStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -278,12 +281,12 @@ impl UpdateCloudGtmAddressManualAvailableStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCloudGtmAddressManualAvailableStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateCloudGtmAddressManualAvailableStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCloudGtmAddressManualAvailableStatusError::service_error(self)
     }
 }

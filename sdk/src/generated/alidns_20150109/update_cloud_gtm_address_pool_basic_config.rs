@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct UpdateCloudGtmAddressPoolBasicConfigRequest {
     pub health_judgement: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateCloudGtmAddressPoolBasicConfigRequest {
+impl crate::operation::Operation for UpdateCloudGtmAddressPoolBasicConfigRequest {
     type Response = UpdateCloudGtmAddressPoolBasicConfigResponse;
     type Error = UpdateCloudGtmAddressPoolBasicConfigError;
+}
+
+impl rt::operation::OperationSpec for UpdateCloudGtmAddressPoolBasicConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -153,8 +156,8 @@ impl UpdateCloudGtmAddressPoolBasicConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateCloudGtmAddressPoolBasicConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateCloudGtmAddressPoolBasicConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -163,7 +166,7 @@ impl UpdateCloudGtmAddressPoolBasicConfigBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCloudGtmAddressPoolBasicConfigResponse,
-        rt::error::Error<UpdateCloudGtmAddressPoolBasicConfigError>,
+        crate::error::Error<UpdateCloudGtmAddressPoolBasicConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -281,7 +284,7 @@ pub enum UpdateCloudGtmAddressPoolBasicConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -293,7 +296,7 @@ impl UpdateCloudGtmAddressPoolBasicConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -301,12 +304,12 @@ impl UpdateCloudGtmAddressPoolBasicConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCloudGtmAddressPoolBasicConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateCloudGtmAddressPoolBasicConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCloudGtmAddressPoolBasicConfigError::service_error(self)
     }
 }

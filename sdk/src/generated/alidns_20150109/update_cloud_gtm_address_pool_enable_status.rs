@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct UpdateCloudGtmAddressPoolEnableStatusRequest {
     pub enable_status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateCloudGtmAddressPoolEnableStatusRequest {
+impl crate::operation::Operation for UpdateCloudGtmAddressPoolEnableStatusRequest {
     type Response = UpdateCloudGtmAddressPoolEnableStatusResponse;
     type Error = UpdateCloudGtmAddressPoolEnableStatusError;
+}
+
+impl rt::operation::OperationSpec for UpdateCloudGtmAddressPoolEnableStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -130,8 +133,8 @@ impl UpdateCloudGtmAddressPoolEnableStatusBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateCloudGtmAddressPoolEnableStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateCloudGtmAddressPoolEnableStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +143,7 @@ impl UpdateCloudGtmAddressPoolEnableStatusBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCloudGtmAddressPoolEnableStatusResponse,
-        rt::error::Error<UpdateCloudGtmAddressPoolEnableStatusError>,
+        crate::error::Error<UpdateCloudGtmAddressPoolEnableStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -258,7 +261,7 @@ pub enum UpdateCloudGtmAddressPoolEnableStatusError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -270,7 +273,7 @@ impl UpdateCloudGtmAddressPoolEnableStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -278,12 +281,12 @@ impl UpdateCloudGtmAddressPoolEnableStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCloudGtmAddressPoolEnableStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateCloudGtmAddressPoolEnableStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCloudGtmAddressPoolEnableStatusError::service_error(self)
     }
 }

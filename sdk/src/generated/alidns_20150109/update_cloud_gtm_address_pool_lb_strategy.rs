@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct UpdateCloudGtmAddressPoolLbStrategyRequest {
     pub sequence_lb_strategy_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateCloudGtmAddressPoolLbStrategyRequest {
+impl crate::operation::Operation for UpdateCloudGtmAddressPoolLbStrategyRequest {
     type Response = UpdateCloudGtmAddressPoolLbStrategyResponse;
     type Error = UpdateCloudGtmAddressPoolLbStrategyError;
+}
+
+impl rt::operation::OperationSpec for UpdateCloudGtmAddressPoolLbStrategyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -155,8 +158,8 @@ impl UpdateCloudGtmAddressPoolLbStrategyBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateCloudGtmAddressPoolLbStrategyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateCloudGtmAddressPoolLbStrategyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -165,7 +168,7 @@ impl UpdateCloudGtmAddressPoolLbStrategyBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCloudGtmAddressPoolLbStrategyResponse,
-        rt::error::Error<UpdateCloudGtmAddressPoolLbStrategyError>,
+        crate::error::Error<UpdateCloudGtmAddressPoolLbStrategyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -283,7 +286,7 @@ pub enum UpdateCloudGtmAddressPoolLbStrategyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -295,7 +298,7 @@ impl UpdateCloudGtmAddressPoolLbStrategyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -303,12 +306,12 @@ impl UpdateCloudGtmAddressPoolLbStrategyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCloudGtmAddressPoolLbStrategyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateCloudGtmAddressPoolLbStrategyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCloudGtmAddressPoolLbStrategyError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct UpdateCloudGtmGlobalAlertRequest {
     pub alert_configs: ::std::vec::Vec<AlertConfig>,
 }
 
-impl rt::operation::Operation for UpdateCloudGtmGlobalAlertRequest {
+impl crate::operation::Operation for UpdateCloudGtmGlobalAlertRequest {
     type Response = UpdateCloudGtmGlobalAlertResponse;
     type Error = UpdateCloudGtmGlobalAlertError;
+}
+
+impl rt::operation::OperationSpec for UpdateCloudGtmGlobalAlertRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -132,8 +135,10 @@ impl UpdateCloudGtmGlobalAlertBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateCloudGtmGlobalAlertRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateCloudGtmGlobalAlertRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +147,7 @@ impl UpdateCloudGtmGlobalAlertBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCloudGtmGlobalAlertResponse,
-        rt::error::Error<UpdateCloudGtmGlobalAlertError>,
+        crate::error::Error<UpdateCloudGtmGlobalAlertError>,
     > {
         self.client.execute(self.request).await
     }
@@ -331,7 +336,7 @@ pub enum UpdateCloudGtmGlobalAlertError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -343,7 +348,7 @@ impl UpdateCloudGtmGlobalAlertError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -351,12 +356,12 @@ impl UpdateCloudGtmGlobalAlertError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCloudGtmGlobalAlertError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateCloudGtmGlobalAlertError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCloudGtmGlobalAlertError::service_error(self)
     }
 }

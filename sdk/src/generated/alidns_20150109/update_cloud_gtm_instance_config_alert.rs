@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct UpdateCloudGtmInstanceConfigAlertRequest {
     pub alert_configs: ::std::vec::Vec<AlertConfig>,
 }
 
-impl rt::operation::Operation for UpdateCloudGtmInstanceConfigAlertRequest {
+impl crate::operation::Operation for UpdateCloudGtmInstanceConfigAlertRequest {
     type Response = UpdateCloudGtmInstanceConfigAlertResponse;
     type Error = UpdateCloudGtmInstanceConfigAlertError;
+}
+
+impl rt::operation::OperationSpec for UpdateCloudGtmInstanceConfigAlertRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -179,8 +182,8 @@ impl UpdateCloudGtmInstanceConfigAlertBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateCloudGtmInstanceConfigAlertRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateCloudGtmInstanceConfigAlertRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -189,7 +192,7 @@ impl UpdateCloudGtmInstanceConfigAlertBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCloudGtmInstanceConfigAlertResponse,
-        rt::error::Error<UpdateCloudGtmInstanceConfigAlertError>,
+        crate::error::Error<UpdateCloudGtmInstanceConfigAlertError>,
     > {
         self.client.execute(self.request).await
     }
@@ -378,7 +381,7 @@ pub enum UpdateCloudGtmInstanceConfigAlertError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -390,7 +393,7 @@ impl UpdateCloudGtmInstanceConfigAlertError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -398,12 +401,12 @@ impl UpdateCloudGtmInstanceConfigAlertError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCloudGtmInstanceConfigAlertError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateCloudGtmInstanceConfigAlertError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCloudGtmInstanceConfigAlertError::service_error(self)
     }
 }

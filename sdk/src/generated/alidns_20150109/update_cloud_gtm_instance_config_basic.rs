@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct UpdateCloudGtmInstanceConfigBasicRequest {
     pub ttl: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for UpdateCloudGtmInstanceConfigBasicRequest {
+impl crate::operation::Operation for UpdateCloudGtmInstanceConfigBasicRequest {
     type Response = UpdateCloudGtmInstanceConfigBasicResponse;
     type Error = UpdateCloudGtmInstanceConfigBasicError;
+}
+
+impl rt::operation::OperationSpec for UpdateCloudGtmInstanceConfigBasicRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -180,8 +183,8 @@ impl UpdateCloudGtmInstanceConfigBasicBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateCloudGtmInstanceConfigBasicRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateCloudGtmInstanceConfigBasicRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -190,7 +193,7 @@ impl UpdateCloudGtmInstanceConfigBasicBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCloudGtmInstanceConfigBasicResponse,
-        rt::error::Error<UpdateCloudGtmInstanceConfigBasicError>,
+        crate::error::Error<UpdateCloudGtmInstanceConfigBasicError>,
     > {
         self.client.execute(self.request).await
     }
@@ -287,7 +290,7 @@ pub enum UpdateCloudGtmInstanceConfigBasicError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -299,7 +302,7 @@ impl UpdateCloudGtmInstanceConfigBasicError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -307,12 +310,12 @@ impl UpdateCloudGtmInstanceConfigBasicError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCloudGtmInstanceConfigBasicError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateCloudGtmInstanceConfigBasicError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCloudGtmInstanceConfigBasicError::service_error(self)
     }
 }

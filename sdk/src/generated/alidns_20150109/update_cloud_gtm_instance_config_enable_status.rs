@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct UpdateCloudGtmInstanceConfigEnableStatusRequest {
     pub enable_status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateCloudGtmInstanceConfigEnableStatusRequest {
+impl crate::operation::Operation for UpdateCloudGtmInstanceConfigEnableStatusRequest {
     type Response = UpdateCloudGtmInstanceConfigEnableStatusResponse;
     type Error = UpdateCloudGtmInstanceConfigEnableStatusError;
+}
+
+impl rt::operation::OperationSpec for UpdateCloudGtmInstanceConfigEnableStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -145,8 +148,8 @@ impl UpdateCloudGtmInstanceConfigEnableStatusBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateCloudGtmInstanceConfigEnableStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateCloudGtmInstanceConfigEnableStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +158,7 @@ impl UpdateCloudGtmInstanceConfigEnableStatusBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCloudGtmInstanceConfigEnableStatusResponse,
-        rt::error::Error<UpdateCloudGtmInstanceConfigEnableStatusError>,
+        crate::error::Error<UpdateCloudGtmInstanceConfigEnableStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -253,7 +256,7 @@ pub enum UpdateCloudGtmInstanceConfigEnableStatusError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -265,7 +268,7 @@ impl UpdateCloudGtmInstanceConfigEnableStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -273,12 +276,12 @@ impl UpdateCloudGtmInstanceConfigEnableStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCloudGtmInstanceConfigEnableStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateCloudGtmInstanceConfigEnableStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCloudGtmInstanceConfigEnableStatusError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct UpdateCloudGtmInstanceConfigLbStrategyRequest {
     pub sequence_lb_strategy_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateCloudGtmInstanceConfigLbStrategyRequest {
+impl crate::operation::Operation for UpdateCloudGtmInstanceConfigLbStrategyRequest {
     type Response = UpdateCloudGtmInstanceConfigLbStrategyResponse;
     type Error = UpdateCloudGtmInstanceConfigLbStrategyError;
+}
+
+impl rt::operation::OperationSpec for UpdateCloudGtmInstanceConfigLbStrategyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -172,8 +175,8 @@ impl UpdateCloudGtmInstanceConfigLbStrategyBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateCloudGtmInstanceConfigLbStrategyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateCloudGtmInstanceConfigLbStrategyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -182,7 +185,7 @@ impl UpdateCloudGtmInstanceConfigLbStrategyBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCloudGtmInstanceConfigLbStrategyResponse,
-        rt::error::Error<UpdateCloudGtmInstanceConfigLbStrategyError>,
+        crate::error::Error<UpdateCloudGtmInstanceConfigLbStrategyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -279,7 +282,7 @@ pub enum UpdateCloudGtmInstanceConfigLbStrategyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -291,7 +294,7 @@ impl UpdateCloudGtmInstanceConfigLbStrategyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -299,12 +302,12 @@ impl UpdateCloudGtmInstanceConfigLbStrategyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCloudGtmInstanceConfigLbStrategyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateCloudGtmInstanceConfigLbStrategyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCloudGtmInstanceConfigLbStrategyError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct UpdateCloudGtmInstanceConfigRemarkRequest {
     pub remark: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateCloudGtmInstanceConfigRemarkRequest {
+impl crate::operation::Operation for UpdateCloudGtmInstanceConfigRemarkRequest {
     type Response = UpdateCloudGtmInstanceConfigRemarkResponse;
     type Error = UpdateCloudGtmInstanceConfigRemarkError;
+}
+
+impl rt::operation::OperationSpec for UpdateCloudGtmInstanceConfigRemarkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -145,8 +148,8 @@ impl UpdateCloudGtmInstanceConfigRemarkBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateCloudGtmInstanceConfigRemarkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateCloudGtmInstanceConfigRemarkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +158,7 @@ impl UpdateCloudGtmInstanceConfigRemarkBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCloudGtmInstanceConfigRemarkResponse,
-        rt::error::Error<UpdateCloudGtmInstanceConfigRemarkError>,
+        crate::error::Error<UpdateCloudGtmInstanceConfigRemarkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -252,7 +255,7 @@ pub enum UpdateCloudGtmInstanceConfigRemarkError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -264,7 +267,7 @@ impl UpdateCloudGtmInstanceConfigRemarkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -272,12 +275,12 @@ impl UpdateCloudGtmInstanceConfigRemarkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCloudGtmInstanceConfigRemarkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateCloudGtmInstanceConfigRemarkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCloudGtmInstanceConfigRemarkError::service_error(self)
     }
 }

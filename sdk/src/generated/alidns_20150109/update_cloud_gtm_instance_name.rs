@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct UpdateCloudGtmInstanceNameRequest {
     pub instance_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateCloudGtmInstanceNameRequest {
+impl crate::operation::Operation for UpdateCloudGtmInstanceNameRequest {
     type Response = UpdateCloudGtmInstanceNameResponse;
     type Error = UpdateCloudGtmInstanceNameError;
+}
+
+impl rt::operation::OperationSpec for UpdateCloudGtmInstanceNameRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -128,8 +131,10 @@ impl UpdateCloudGtmInstanceNameBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateCloudGtmInstanceNameRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateCloudGtmInstanceNameRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -138,7 +143,7 @@ impl UpdateCloudGtmInstanceNameBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCloudGtmInstanceNameResponse,
-        rt::error::Error<UpdateCloudGtmInstanceNameError>,
+        crate::error::Error<UpdateCloudGtmInstanceNameError>,
     > {
         self.client.execute(self.request).await
     }
@@ -235,7 +240,7 @@ pub enum UpdateCloudGtmInstanceNameError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -247,7 +252,7 @@ impl UpdateCloudGtmInstanceNameError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -255,12 +260,12 @@ impl UpdateCloudGtmInstanceNameError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCloudGtmInstanceNameError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateCloudGtmInstanceNameError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCloudGtmInstanceNameError::service_error(self)
     }
 }

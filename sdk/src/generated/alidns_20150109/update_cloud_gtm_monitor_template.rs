@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,15 +72,14 @@ pub struct UpdateCloudGtmMonitorTemplateRequest {
     pub isp_city_nodes: ::std::vec::Vec<IspCityNodes>,
 }
 
-impl rt::operation::Operation for UpdateCloudGtmMonitorTemplateRequest {
+impl crate::operation::Operation for UpdateCloudGtmMonitorTemplateRequest {
     type Response = UpdateCloudGtmMonitorTemplateResponse;
     type Error = UpdateCloudGtmMonitorTemplateError;
+}
+
+impl rt::operation::OperationSpec for UpdateCloudGtmMonitorTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateId", &self.template_id)?;
         Ok(())
     }
@@ -215,8 +218,8 @@ impl UpdateCloudGtmMonitorTemplateBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateCloudGtmMonitorTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateCloudGtmMonitorTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -225,7 +228,7 @@ impl UpdateCloudGtmMonitorTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCloudGtmMonitorTemplateResponse,
-        rt::error::Error<UpdateCloudGtmMonitorTemplateError>,
+        crate::error::Error<UpdateCloudGtmMonitorTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -379,7 +382,7 @@ pub enum UpdateCloudGtmMonitorTemplateError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -391,7 +394,7 @@ impl UpdateCloudGtmMonitorTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -399,12 +402,12 @@ impl UpdateCloudGtmMonitorTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCloudGtmMonitorTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateCloudGtmMonitorTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCloudGtmMonitorTemplateError::service_error(self)
     }
 }

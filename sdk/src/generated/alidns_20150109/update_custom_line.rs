@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct UpdateCustomLineRequest {
     pub ip_segments: ::std::vec::Vec<IpSegment>,
 }
 
-impl rt::operation::Operation for UpdateCustomLineRequest {
+impl crate::operation::Operation for UpdateCustomLineRequest {
     type Response = UpdateCustomLineResponse;
     type Error = UpdateCustomLineError;
+}
+
+impl rt::operation::OperationSpec for UpdateCustomLineRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LineId", &self.line_id)?;
         rt::validate::max_items("IpSegment", &self.ip_segments, 500usize)?;
         Ok(())
@@ -121,8 +125,8 @@ impl UpdateCustomLineBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateCustomLineRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateCustomLineRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +135,7 @@ impl UpdateCustomLineBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCustomLineResponse,
-        rt::error::Error<UpdateCustomLineError>,
+        crate::error::Error<UpdateCustomLineError>,
     > {
         self.client.execute(self.request).await
     }
@@ -267,7 +271,7 @@ pub enum UpdateCustomLineError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -279,7 +283,7 @@ impl UpdateCustomLineError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -287,12 +291,12 @@ impl UpdateCustomLineError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCustomLineError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateCustomLineError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCustomLineError::service_error(self)
     }
 }

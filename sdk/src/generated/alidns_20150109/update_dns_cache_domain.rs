@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK", "BearerToken"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,11 @@ pub struct UpdateDnsCacheDomainRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Example: `30`
     ///
-    /// Wire name `CacheTtlMin`.
+    /// Wire name `CacheTtlMin`; at least 30; at most 86400.
     pub cache_ttl_min: ::std::option::Option<i32>,
     /// Example: `86400`
     ///
-    /// Wire name `CacheTtlMax`.
+    /// Wire name `CacheTtlMax`; at least 30; at most 86400.
     pub cache_ttl_max: ::std::option::Option<i32>,
     /// Example: `UDP`
     ///
@@ -58,12 +59,19 @@ pub struct UpdateDnsCacheDomainRequest {
     pub source_dns_servers: ::std::vec::Vec<SourceDnsServer>,
 }
 
-impl rt::operation::Operation for UpdateDnsCacheDomainRequest {
+impl crate::operation::Operation for UpdateDnsCacheDomainRequest {
     type Response = UpdateDnsCacheDomainResponse;
     type Error = UpdateDnsCacheDomainError;
+}
+
+impl rt::operation::OperationSpec for UpdateDnsCacheDomainRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
+        rt::validate::minimum("CacheTtlMin", &self.cache_ttl_min, 30.0, false)?;
+        rt::validate::maximum("CacheTtlMin", &self.cache_ttl_min, 86400.0, false)?;
+        rt::validate::minimum("CacheTtlMax", &self.cache_ttl_max, 30.0, false)?;
+        rt::validate::maximum("CacheTtlMax", &self.cache_ttl_max, 86400.0, false)?;
         rt::validate::max_items("SourceDnsServer", &self.source_dns_servers, 100usize)?;
         Ok(())
     }
@@ -184,8 +192,8 @@ impl UpdateDnsCacheDomainBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateDnsCacheDomainRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateDnsCacheDomainRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -194,7 +202,7 @@ impl UpdateDnsCacheDomainBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateDnsCacheDomainResponse,
-        rt::error::Error<UpdateDnsCacheDomainError>,
+        crate::error::Error<UpdateDnsCacheDomainError>,
     > {
         self.client.execute(self.request).await
     }
@@ -330,7 +338,7 @@ pub enum UpdateDnsCacheDomainError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -342,7 +350,7 @@ impl UpdateDnsCacheDomainError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -350,12 +358,12 @@ impl UpdateDnsCacheDomainError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateDnsCacheDomainError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateDnsCacheDomainError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateDnsCacheDomainError::service_error(self)
     }
 }

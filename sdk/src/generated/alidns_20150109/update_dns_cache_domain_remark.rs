@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK", "BearerToken"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct UpdateDnsCacheDomainRemarkRequest {
     pub remark: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateDnsCacheDomainRemarkRequest {
+impl crate::operation::Operation for UpdateDnsCacheDomainRemarkRequest {
     type Response = UpdateDnsCacheDomainRemarkResponse;
     type Error = UpdateDnsCacheDomainRemarkError;
+}
+
+impl rt::operation::OperationSpec for UpdateDnsCacheDomainRemarkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -108,8 +112,10 @@ impl UpdateDnsCacheDomainRemarkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateDnsCacheDomainRemarkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateDnsCacheDomainRemarkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +124,7 @@ impl UpdateDnsCacheDomainRemarkBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateDnsCacheDomainRemarkResponse,
-        rt::error::Error<UpdateDnsCacheDomainRemarkError>,
+        crate::error::Error<UpdateDnsCacheDomainRemarkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -197,7 +203,7 @@ pub enum UpdateDnsCacheDomainRemarkError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -209,7 +215,7 @@ impl UpdateDnsCacheDomainRemarkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -217,12 +223,12 @@ impl UpdateDnsCacheDomainRemarkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateDnsCacheDomainRemarkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateDnsCacheDomainRemarkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateDnsCacheDomainRemarkError::service_error(self)
     }
 }

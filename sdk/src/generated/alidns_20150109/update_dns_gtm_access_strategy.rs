@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,11 @@ pub struct UpdateDnsGtmAccessStrategyRequest {
     pub default_lba_strategy: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `DefaultMinAvailableAddrNum`; required.
+    /// Wire name `DefaultMinAvailableAddrNum`; required; at least 1; at most 400.
     pub default_min_available_addr_num: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `DefaultMaxReturnAddrNum`.
+    /// Wire name `DefaultMaxReturnAddrNum`; at least 1; at most 8.
     pub default_max_return_addr_num: ::std::option::Option<i32>,
     /// Example: `open`
     ///
@@ -72,11 +73,11 @@ pub struct UpdateDnsGtmAccessStrategyRequest {
     pub failover_lba_strategy: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `FailoverMinAvailableAddrNum`.
+    /// Wire name `FailoverMinAvailableAddrNum`; at least 1; at most 400.
     pub failover_min_available_addr_num: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `FailoverMaxReturnAddrNum`.
+    /// Wire name `FailoverMaxReturnAddrNum`; at least 1; at most 8.
     pub failover_max_return_addr_num: ::std::option::Option<i32>,
     /// Example: `open`
     ///
@@ -92,17 +93,68 @@ pub struct UpdateDnsGtmAccessStrategyRequest {
     pub access_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateDnsGtmAccessStrategyRequest {
+impl crate::operation::Operation for UpdateDnsGtmAccessStrategyRequest {
     type Response = UpdateDnsGtmAccessStrategyResponse;
     type Error = UpdateDnsGtmAccessStrategyError;
+}
+
+impl rt::operation::OperationSpec for UpdateDnsGtmAccessStrategyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StrategyId", &self.strategy_id)?;
         rt::validate::required("StrategyName", &self.strategy_name)?;
         rt::validate::required("DefaultAddrPoolType", &self.default_addr_pool_type)?;
         rt::validate::required(
             "DefaultMinAvailableAddrNum",
             &self.default_min_available_addr_num,
+        )?;
+        rt::validate::minimum(
+            "DefaultMinAvailableAddrNum",
+            &self.default_min_available_addr_num,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "DefaultMinAvailableAddrNum",
+            &self.default_min_available_addr_num,
+            400.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "DefaultMaxReturnAddrNum",
+            &self.default_max_return_addr_num,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "DefaultMaxReturnAddrNum",
+            &self.default_max_return_addr_num,
+            8.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "FailoverMinAvailableAddrNum",
+            &self.failover_min_available_addr_num,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "FailoverMinAvailableAddrNum",
+            &self.failover_min_available_addr_num,
+            400.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "FailoverMaxReturnAddrNum",
+            &self.failover_max_return_addr_num,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "FailoverMaxReturnAddrNum",
+            &self.failover_max_return_addr_num,
+            8.0,
+            false,
         )?;
         rt::validate::required("DefaultAddrPool", &self.default_addr_pools)?;
         rt::validate::max_items("DefaultAddrPool", &self.default_addr_pools, 100usize)?;
@@ -377,8 +429,10 @@ impl UpdateDnsGtmAccessStrategyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateDnsGtmAccessStrategyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateDnsGtmAccessStrategyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -387,7 +441,7 @@ impl UpdateDnsGtmAccessStrategyBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateDnsGtmAccessStrategyResponse,
-        rt::error::Error<UpdateDnsGtmAccessStrategyError>,
+        crate::error::Error<UpdateDnsGtmAccessStrategyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -598,12 +652,12 @@ impl ::serde::Serialize for UpdateDnsGtmAccessStrategyResponse {
 #[non_exhaustive]
 pub enum UpdateDnsGtmAccessStrategyError {
     /// `DnsGtmSystemBusyness` (HTTP 400).
-    DnsGtmSystemBusyness(rt::error::ServiceError),
+    DnsGtmSystemBusyness(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -615,7 +669,7 @@ impl UpdateDnsGtmAccessStrategyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DnsGtmSystemBusyness(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -630,15 +684,15 @@ impl UpdateDnsGtmAccessStrategyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateDnsGtmAccessStrategyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateDnsGtmAccessStrategyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DnsGtmSystemBusyness" => Self::DnsGtmSystemBusyness(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateDnsGtmAccessStrategyError::service_error(self)
     }
 }

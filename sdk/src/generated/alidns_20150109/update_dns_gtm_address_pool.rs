@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct UpdateDnsGtmAddressPoolRequest {
     pub addrs: ::std::vec::Vec<Addr>,
 }
 
-impl rt::operation::Operation for UpdateDnsGtmAddressPoolRequest {
+impl crate::operation::Operation for UpdateDnsGtmAddressPoolRequest {
     type Response = UpdateDnsGtmAddressPoolResponse;
     type Error = UpdateDnsGtmAddressPoolError;
+}
+
+impl rt::operation::OperationSpec for UpdateDnsGtmAddressPoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AddrPoolId", &self.addr_pool_id)?;
         rt::validate::required("LbaStrategy", &self.lba_strategy)?;
         rt::validate::required("Addr", &self.addrs)?;
@@ -143,8 +147,8 @@ impl UpdateDnsGtmAddressPoolBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateDnsGtmAddressPoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateDnsGtmAddressPoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -153,7 +157,7 @@ impl UpdateDnsGtmAddressPoolBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateDnsGtmAddressPoolResponse,
-        rt::error::Error<UpdateDnsGtmAddressPoolError>,
+        crate::error::Error<UpdateDnsGtmAddressPoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -337,12 +341,12 @@ impl ::serde::Serialize for UpdateDnsGtmAddressPoolResponse {
 #[non_exhaustive]
 pub enum UpdateDnsGtmAddressPoolError {
     /// `DnsGtmSystemBusyness` (HTTP 400).
-    DnsGtmSystemBusyness(rt::error::ServiceError),
+    DnsGtmSystemBusyness(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -354,7 +358,7 @@ impl UpdateDnsGtmAddressPoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DnsGtmSystemBusyness(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -369,15 +373,15 @@ impl UpdateDnsGtmAddressPoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateDnsGtmAddressPoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateDnsGtmAddressPoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DnsGtmSystemBusyness" => Self::DnsGtmSystemBusyness(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateDnsGtmAddressPoolError::service_error(self)
     }
 }

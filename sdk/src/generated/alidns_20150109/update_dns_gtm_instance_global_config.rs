@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,7 +41,7 @@ pub struct UpdateDnsGtmInstanceGlobalConfigRequest {
     pub instance_name: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `Ttl`.
+    /// Wire name `Ttl`; at least 1; at most 9999999.
     pub ttl: ::std::option::Option<i32>,
     /// Example: `custom`
     ///
@@ -74,12 +75,17 @@ pub struct UpdateDnsGtmInstanceGlobalConfigRequest {
     pub force_update: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for UpdateDnsGtmInstanceGlobalConfigRequest {
+impl crate::operation::Operation for UpdateDnsGtmInstanceGlobalConfigRequest {
     type Response = UpdateDnsGtmInstanceGlobalConfigResponse;
     type Error = UpdateDnsGtmInstanceGlobalConfigError;
+}
+
+impl rt::operation::OperationSpec for UpdateDnsGtmInstanceGlobalConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::minimum("Ttl", &self.ttl, 1.0, false)?;
+        rt::validate::maximum("Ttl", &self.ttl, 9999999.0, false)?;
         rt::validate::max_items("AlertConfig", &self.alert_configs, 100usize)?;
         Ok(())
     }
@@ -250,8 +256,8 @@ impl UpdateDnsGtmInstanceGlobalConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateDnsGtmInstanceGlobalConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateDnsGtmInstanceGlobalConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -260,7 +266,7 @@ impl UpdateDnsGtmInstanceGlobalConfigBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateDnsGtmInstanceGlobalConfigResponse,
-        rt::error::Error<UpdateDnsGtmInstanceGlobalConfigError>,
+        crate::error::Error<UpdateDnsGtmInstanceGlobalConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -428,18 +434,18 @@ impl ::serde::Serialize for UpdateDnsGtmInstanceGlobalConfigResponse {
 #[non_exhaustive]
 pub enum UpdateDnsGtmInstanceGlobalConfigError {
     /// `DnsGtmInstance.CnameModeDeny` (HTTP 400).
-    DnsGtmInstanceCnameModeDeny(rt::error::ServiceError),
+    DnsGtmInstanceCnameModeDeny(crate::error::ServiceError),
     /// `DnsGtmInstance.PublicRrDuplicate.OtherUserInstance` (HTTP 400).
-    DnsGtmInstancePublicRrDuplicateOtherUserInstance(rt::error::ServiceError),
+    DnsGtmInstancePublicRrDuplicateOtherUserInstance(crate::error::ServiceError),
     /// `DnsGtmSystemBusyness` (HTTP 400).
-    DnsGtmSystemBusyness(rt::error::ServiceError),
+    DnsGtmSystemBusyness(crate::error::ServiceError),
     /// `GtmInstance.CnameModeDeny` (HTTP 400).
-    GtmInstanceCnameModeDeny(rt::error::ServiceError),
+    GtmInstanceCnameModeDeny(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -451,7 +457,7 @@ impl UpdateDnsGtmInstanceGlobalConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DnsGtmInstanceCnameModeDeny(error)
             | Self::DnsGtmInstancePublicRrDuplicateOtherUserInstance(error)
@@ -487,8 +493,8 @@ impl UpdateDnsGtmInstanceGlobalConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateDnsGtmInstanceGlobalConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateDnsGtmInstanceGlobalConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DnsGtmInstance.CnameModeDeny" => Self::DnsGtmInstanceCnameModeDeny(error),
             "DnsGtmInstance.PublicRrDuplicate.OtherUserInstance" => {
@@ -496,11 +502,11 @@ impl rt::error::OperationError for UpdateDnsGtmInstanceGlobalConfigError {
             }
             "DnsGtmSystemBusyness" => Self::DnsGtmSystemBusyness(error),
             "GtmInstance.CnameModeDeny" => Self::GtmInstanceCnameModeDeny(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateDnsGtmInstanceGlobalConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,15 +41,15 @@ pub struct UpdateDnsGtmMonitorRequest {
     pub protocol_type: ::std::option::Option<::std::string::String>,
     /// Example: `60`
     ///
-    /// Wire name `Interval`.
+    /// Wire name `Interval`; at least 15; at most 60.
     pub interval: ::std::option::Option<i32>,
     /// Example: `2`
     ///
-    /// Wire name `EvaluationCount`.
+    /// Wire name `EvaluationCount`; at least 1; at most 3.
     pub evaluation_count: ::std::option::Option<i32>,
     /// Example: `3000`
     ///
-    /// Wire name `Timeout`.
+    /// Wire name `Timeout`; at least 1000; at most 10000.
     pub timeout: ::std::option::Option<i32>,
     /// Example: `{\"code\":200,\"path\":\"\\index.htm\",\"host\":\"aliyun.com\"}`
     ///
@@ -58,13 +59,22 @@ pub struct UpdateDnsGtmMonitorRequest {
     pub isp_city_nodes: ::std::vec::Vec<IspCityNode>,
 }
 
-impl rt::operation::Operation for UpdateDnsGtmMonitorRequest {
+impl crate::operation::Operation for UpdateDnsGtmMonitorRequest {
     type Response = UpdateDnsGtmMonitorResponse;
     type Error = UpdateDnsGtmMonitorError;
+}
+
+impl rt::operation::OperationSpec for UpdateDnsGtmMonitorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("MonitorConfigId", &self.monitor_config_id)?;
         rt::validate::required("ProtocolType", &self.protocol_type)?;
+        rt::validate::minimum("Interval", &self.interval, 15.0, false)?;
+        rt::validate::maximum("Interval", &self.interval, 60.0, false)?;
+        rt::validate::minimum("EvaluationCount", &self.evaluation_count, 1.0, false)?;
+        rt::validate::maximum("EvaluationCount", &self.evaluation_count, 3.0, false)?;
+        rt::validate::minimum("Timeout", &self.timeout, 1000.0, false)?;
+        rt::validate::maximum("Timeout", &self.timeout, 10000.0, false)?;
         rt::validate::required("MonitorExtendInfo", &self.monitor_extend_info)?;
         rt::validate::required("IspCityNode", &self.isp_city_nodes)?;
         rt::validate::max_items("IspCityNode", &self.isp_city_nodes, 50usize)?;
@@ -192,8 +202,8 @@ impl UpdateDnsGtmMonitorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateDnsGtmMonitorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateDnsGtmMonitorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -202,7 +212,7 @@ impl UpdateDnsGtmMonitorBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateDnsGtmMonitorResponse,
-        rt::error::Error<UpdateDnsGtmMonitorError>,
+        crate::error::Error<UpdateDnsGtmMonitorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -338,7 +348,7 @@ pub enum UpdateDnsGtmMonitorError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -350,7 +360,7 @@ impl UpdateDnsGtmMonitorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -358,12 +368,12 @@ impl UpdateDnsGtmMonitorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateDnsGtmMonitorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateDnsGtmMonitorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateDnsGtmMonitorError::service_error(self)
     }
 }

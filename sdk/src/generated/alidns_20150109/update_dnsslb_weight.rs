@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct UpdateDnsslbWeightRequest {
     pub weight: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for UpdateDnsslbWeightRequest {
+impl crate::operation::Operation for UpdateDnsslbWeightRequest {
     type Response = UpdateDnsslbWeightResponse;
     type Error = UpdateDnsslbWeightError;
+}
+
+impl rt::operation::OperationSpec for UpdateDnsslbWeightRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RecordId", &self.record_id)?;
         rt::validate::required("Weight", &self.weight)?;
         Ok(())
@@ -121,8 +125,8 @@ impl UpdateDnsslbWeightBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateDnsslbWeightRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateDnsslbWeightRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +135,7 @@ impl UpdateDnsslbWeightBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateDnsslbWeightResponse,
-        rt::error::Error<UpdateDnsslbWeightError>,
+        crate::error::Error<UpdateDnsslbWeightError>,
     > {
         self.client.execute(self.request).await
     }
@@ -249,7 +253,7 @@ pub enum UpdateDnsslbWeightError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -261,7 +265,7 @@ impl UpdateDnsslbWeightError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -269,12 +273,12 @@ impl UpdateDnsslbWeightError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateDnsslbWeightError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateDnsslbWeightError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateDnsslbWeightError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct UpdateDomainGroupRequest {
     pub group_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateDomainGroupRequest {
+impl crate::operation::Operation for UpdateDomainGroupRequest {
     type Response = UpdateDomainGroupResponse;
     type Error = UpdateDomainGroupError;
+}
+
+impl rt::operation::OperationSpec for UpdateDomainGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GroupId", &self.group_id)?;
         rt::validate::required("GroupName", &self.group_name)?;
         Ok(())
@@ -109,8 +113,8 @@ impl UpdateDomainGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateDomainGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateDomainGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl UpdateDomainGroupBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateDomainGroupResponse,
-        rt::error::Error<UpdateDomainGroupError>,
+        crate::error::Error<UpdateDomainGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -240,7 +244,7 @@ pub enum UpdateDomainGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -252,7 +256,7 @@ impl UpdateDomainGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -260,12 +264,12 @@ impl UpdateDomainGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateDomainGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateDomainGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateDomainGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK", "BearerToken"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,11 @@ pub struct UpdateDomainRecordRequest {
     pub value: ::std::option::Option<::std::string::String>,
     /// Example: `600`
     ///
-    /// Wire name `TTL`.
+    /// Wire name `TTL`; at least 1; at most 86400.
     pub ttl: ::std::option::Option<i64>,
     /// Example: `1`
     ///
-    /// Wire name `Priority`.
+    /// Wire name `Priority`; at least 0; at most 65535.
     pub priority: ::std::option::Option<i64>,
     /// Example: `default`
     ///
@@ -64,15 +65,22 @@ pub struct UpdateDomainRecordRequest {
     pub line: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateDomainRecordRequest {
+impl crate::operation::Operation for UpdateDomainRecordRequest {
     type Response = UpdateDomainRecordResponse;
     type Error = UpdateDomainRecordError;
+}
+
+impl rt::operation::OperationSpec for UpdateDomainRecordRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RecordId", &self.record_id)?;
         rt::validate::required("RR", &self.rr)?;
         rt::validate::required("Type", &self.r#type)?;
         rt::validate::required("Value", &self.value)?;
+        rt::validate::minimum("TTL", &self.ttl, 1.0, false)?;
+        rt::validate::maximum("TTL", &self.ttl, 86400.0, false)?;
+        rt::validate::minimum("Priority", &self.priority, 0.0, false)?;
+        rt::validate::maximum("Priority", &self.priority, 65535.0, false)?;
         Ok(())
     }
 
@@ -195,8 +203,8 @@ impl UpdateDomainRecordBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateDomainRecordRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateDomainRecordRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -205,7 +213,7 @@ impl UpdateDomainRecordBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateDomainRecordResponse,
-        rt::error::Error<UpdateDomainRecordError>,
+        crate::error::Error<UpdateDomainRecordError>,
     > {
         self.client.execute(self.request).await
     }
@@ -305,7 +313,7 @@ pub enum UpdateDomainRecordError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -317,7 +325,7 @@ impl UpdateDomainRecordError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -325,12 +333,12 @@ impl UpdateDomainRecordError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateDomainRecordError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateDomainRecordError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateDomainRecordError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct UpdateDomainRecordRemarkRequest {
     pub remark: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateDomainRecordRemarkRequest {
+impl crate::operation::Operation for UpdateDomainRecordRemarkRequest {
     type Response = UpdateDomainRecordRemarkResponse;
     type Error = UpdateDomainRecordRemarkError;
+}
+
+impl rt::operation::OperationSpec for UpdateDomainRecordRemarkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RecordId", &self.record_id)?;
         Ok(())
     }
@@ -121,8 +125,10 @@ impl UpdateDomainRecordRemarkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateDomainRecordRemarkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateDomainRecordRemarkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +137,7 @@ impl UpdateDomainRecordRemarkBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateDomainRecordRemarkResponse,
-        rt::error::Error<UpdateDomainRecordRemarkError>,
+        crate::error::Error<UpdateDomainRecordRemarkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -210,7 +216,7 @@ pub enum UpdateDomainRecordRemarkError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -222,7 +228,7 @@ impl UpdateDomainRecordRemarkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -230,12 +236,12 @@ impl UpdateDomainRecordRemarkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateDomainRecordRemarkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateDomainRecordRemarkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateDomainRecordRemarkError::service_error(self)
     }
 }

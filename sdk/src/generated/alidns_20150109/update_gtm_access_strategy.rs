@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct UpdateGtmAccessStrategyRequest {
     pub access_lines: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateGtmAccessStrategyRequest {
+impl crate::operation::Operation for UpdateGtmAccessStrategyRequest {
     type Response = UpdateGtmAccessStrategyResponse;
     type Error = UpdateGtmAccessStrategyError;
+}
+
+impl rt::operation::OperationSpec for UpdateGtmAccessStrategyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StrategyId", &self.strategy_id)?;
         Ok(())
     }
@@ -159,8 +163,8 @@ impl UpdateGtmAccessStrategyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateGtmAccessStrategyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateGtmAccessStrategyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -169,7 +173,7 @@ impl UpdateGtmAccessStrategyBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateGtmAccessStrategyResponse,
-        rt::error::Error<UpdateGtmAccessStrategyError>,
+        crate::error::Error<UpdateGtmAccessStrategyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -248,7 +252,7 @@ pub enum UpdateGtmAccessStrategyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -260,7 +264,7 @@ impl UpdateGtmAccessStrategyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -268,12 +272,12 @@ impl UpdateGtmAccessStrategyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateGtmAccessStrategyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateGtmAccessStrategyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateGtmAccessStrategyError::service_error(self)
     }
 }

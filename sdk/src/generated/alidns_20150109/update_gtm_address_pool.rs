@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct UpdateGtmAddressPoolRequest {
     pub addrs: ::std::vec::Vec<Addr>,
 }
 
-impl rt::operation::Operation for UpdateGtmAddressPoolRequest {
+impl crate::operation::Operation for UpdateGtmAddressPoolRequest {
     type Response = UpdateGtmAddressPoolResponse;
     type Error = UpdateGtmAddressPoolError;
+}
+
+impl rt::operation::OperationSpec for UpdateGtmAddressPoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AddrPoolId", &self.addr_pool_id)?;
         rt::validate::required("Type", &self.r#type)?;
         rt::validate::required("Addr", &self.addrs)?;
@@ -157,8 +161,8 @@ impl UpdateGtmAddressPoolBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateGtmAddressPoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateGtmAddressPoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -167,7 +171,7 @@ impl UpdateGtmAddressPoolBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateGtmAddressPoolResponse,
-        rt::error::Error<UpdateGtmAddressPoolError>,
+        crate::error::Error<UpdateGtmAddressPoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -319,7 +323,7 @@ pub enum UpdateGtmAddressPoolError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -331,7 +335,7 @@ impl UpdateGtmAddressPoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -339,12 +343,12 @@ impl UpdateGtmAddressPoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateGtmAddressPoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateGtmAddressPoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateGtmAddressPoolError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct UpdateGtmInstanceGlobalConfigRequest {
     pub cname_custom_domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateGtmInstanceGlobalConfigRequest {
+impl crate::operation::Operation for UpdateGtmInstanceGlobalConfigRequest {
     type Response = UpdateGtmInstanceGlobalConfigResponse;
     type Error = UpdateGtmInstanceGlobalConfigError;
+}
+
+impl rt::operation::OperationSpec for UpdateGtmInstanceGlobalConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -199,8 +203,8 @@ impl UpdateGtmInstanceGlobalConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateGtmInstanceGlobalConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateGtmInstanceGlobalConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -209,7 +213,7 @@ impl UpdateGtmInstanceGlobalConfigBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateGtmInstanceGlobalConfigResponse,
-        rt::error::Error<UpdateGtmInstanceGlobalConfigError>,
+        crate::error::Error<UpdateGtmInstanceGlobalConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -285,14 +289,14 @@ impl ::serde::Serialize for UpdateGtmInstanceGlobalConfigResponse {
 #[non_exhaustive]
 pub enum UpdateGtmInstanceGlobalConfigError {
     /// `DnsGtmInstance.CnameModeDeny` (HTTP 400).
-    DnsGtmInstanceCnameModeDeny(rt::error::ServiceError),
+    DnsGtmInstanceCnameModeDeny(crate::error::ServiceError),
     /// `GtmInstance.CnameModeDeny` (HTTP 400).
-    GtmInstanceCnameModeDeny(rt::error::ServiceError),
+    GtmInstanceCnameModeDeny(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -304,7 +308,7 @@ impl UpdateGtmInstanceGlobalConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DnsGtmInstanceCnameModeDeny(error)
             | Self::GtmInstanceCnameModeDeny(error) => error,
@@ -326,16 +330,16 @@ impl UpdateGtmInstanceGlobalConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateGtmInstanceGlobalConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateGtmInstanceGlobalConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DnsGtmInstance.CnameModeDeny" => Self::DnsGtmInstanceCnameModeDeny(error),
             "GtmInstance.CnameModeDeny" => Self::GtmInstanceCnameModeDeny(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateGtmInstanceGlobalConfigError::service_error(self)
     }
 }

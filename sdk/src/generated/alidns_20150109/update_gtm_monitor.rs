@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,11 +59,14 @@ pub struct UpdateGtmMonitorRequest {
     pub isp_city_nodes: ::std::vec::Vec<IspCityNode>,
 }
 
-impl rt::operation::Operation for UpdateGtmMonitorRequest {
+impl crate::operation::Operation for UpdateGtmMonitorRequest {
     type Response = UpdateGtmMonitorResponse;
     type Error = UpdateGtmMonitorError;
+}
+
+impl rt::operation::OperationSpec for UpdateGtmMonitorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("MonitorConfigId", &self.monitor_config_id)?;
         rt::validate::required("ProtocolType", &self.protocol_type)?;
         rt::validate::required("MonitorExtendInfo", &self.monitor_extend_info)?;
@@ -192,8 +196,8 @@ impl UpdateGtmMonitorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateGtmMonitorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateGtmMonitorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -202,7 +206,7 @@ impl UpdateGtmMonitorBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateGtmMonitorResponse,
-        rt::error::Error<UpdateGtmMonitorError>,
+        crate::error::Error<UpdateGtmMonitorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -338,7 +342,7 @@ pub enum UpdateGtmMonitorError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -350,7 +354,7 @@ impl UpdateGtmMonitorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -358,12 +362,12 @@ impl UpdateGtmMonitorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateGtmMonitorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateGtmMonitorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateGtmMonitorError::service_error(self)
     }
 }

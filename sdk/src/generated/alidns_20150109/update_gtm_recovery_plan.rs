@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct UpdateGtmRecoveryPlanRequest {
     pub fault_addr_pool: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateGtmRecoveryPlanRequest {
+impl crate::operation::Operation for UpdateGtmRecoveryPlanRequest {
     type Response = UpdateGtmRecoveryPlanResponse;
     type Error = UpdateGtmRecoveryPlanError;
+}
+
+impl rt::operation::OperationSpec for UpdateGtmRecoveryPlanRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RecoveryPlanId", &self.recovery_plan_id)?;
         Ok(())
     }
@@ -135,8 +139,8 @@ impl UpdateGtmRecoveryPlanBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateGtmRecoveryPlanRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateGtmRecoveryPlanRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +149,7 @@ impl UpdateGtmRecoveryPlanBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateGtmRecoveryPlanResponse,
-        rt::error::Error<UpdateGtmRecoveryPlanError>,
+        crate::error::Error<UpdateGtmRecoveryPlanError>,
     > {
         self.client.execute(self.request).await
     }
@@ -224,7 +228,7 @@ pub enum UpdateGtmRecoveryPlanError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -236,7 +240,7 @@ impl UpdateGtmRecoveryPlanError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -244,12 +248,12 @@ impl UpdateGtmRecoveryPlanError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateGtmRecoveryPlanError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateGtmRecoveryPlanError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateGtmRecoveryPlanError::service_error(self)
     }
 }

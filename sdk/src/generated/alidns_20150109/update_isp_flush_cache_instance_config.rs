@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct UpdateIspFlushCacheInstanceConfigRequest {
     pub instance_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateIspFlushCacheInstanceConfigRequest {
+impl crate::operation::Operation for UpdateIspFlushCacheInstanceConfigRequest {
     type Response = UpdateIspFlushCacheInstanceConfigResponse;
     type Error = UpdateIspFlushCacheInstanceConfigError;
+}
+
+impl rt::operation::OperationSpec for UpdateIspFlushCacheInstanceConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("InstanceName", &self.instance_name)?;
         Ok(())
@@ -105,8 +109,8 @@ impl UpdateIspFlushCacheInstanceConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateIspFlushCacheInstanceConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateIspFlushCacheInstanceConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +119,7 @@ impl UpdateIspFlushCacheInstanceConfigBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateIspFlushCacheInstanceConfigResponse,
-        rt::error::Error<UpdateIspFlushCacheInstanceConfigError>,
+        crate::error::Error<UpdateIspFlushCacheInstanceConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -192,7 +196,7 @@ pub enum UpdateIspFlushCacheInstanceConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -204,7 +208,7 @@ impl UpdateIspFlushCacheInstanceConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -212,12 +216,12 @@ impl UpdateIspFlushCacheInstanceConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateIspFlushCacheInstanceConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateIspFlushCacheInstanceConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateIspFlushCacheInstanceConfigError::service_error(self)
     }
 }

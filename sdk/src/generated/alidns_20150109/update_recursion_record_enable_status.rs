@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,7 +38,7 @@ pub struct UpdateRecursionRecordEnableStatusRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Example: `1781234321`
     ///
-    /// Wire name `RecordId`.
+    /// Wire name `RecordId`; matches `^\d+$`.
     pub record_id: ::std::option::Option<::std::string::String>,
     /// Example: `enable`
     ///
@@ -42,15 +46,15 @@ pub struct UpdateRecursionRecordEnableStatusRequest {
     pub enable_status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateRecursionRecordEnableStatusRequest {
+impl crate::operation::Operation for UpdateRecursionRecordEnableStatusRequest {
     type Response = UpdateRecursionRecordEnableStatusResponse;
     type Error = UpdateRecursionRecordEnableStatusError;
+}
+
+impl rt::operation::OperationSpec for UpdateRecursionRecordEnableStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::pattern("RecordId", &self.record_id, "^\\d+$")?;
         Ok(())
     }
 
@@ -115,8 +119,8 @@ impl UpdateRecursionRecordEnableStatusBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateRecursionRecordEnableStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateRecursionRecordEnableStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +129,7 @@ impl UpdateRecursionRecordEnableStatusBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateRecursionRecordEnableStatusResponse,
-        rt::error::Error<UpdateRecursionRecordEnableStatusError>,
+        crate::error::Error<UpdateRecursionRecordEnableStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -204,7 +208,7 @@ pub enum UpdateRecursionRecordEnableStatusError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -216,7 +220,7 @@ impl UpdateRecursionRecordEnableStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -224,12 +228,12 @@ impl UpdateRecursionRecordEnableStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateRecursionRecordEnableStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateRecursionRecordEnableStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateRecursionRecordEnableStatusError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,7 +38,7 @@ pub struct UpdateRecursionRecordRemarkRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Example: `173671468000010`
     ///
-    /// Wire name `RecordId`.
+    /// Wire name `RecordId`; matches `^\d+$`.
     pub record_id: ::std::option::Option<::std::string::String>,
     /// Example: `test`
     ///
@@ -42,15 +46,15 @@ pub struct UpdateRecursionRecordRemarkRequest {
     pub remark: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateRecursionRecordRemarkRequest {
+impl crate::operation::Operation for UpdateRecursionRecordRemarkRequest {
     type Response = UpdateRecursionRecordRemarkResponse;
     type Error = UpdateRecursionRecordRemarkError;
+}
+
+impl rt::operation::OperationSpec for UpdateRecursionRecordRemarkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::pattern("RecordId", &self.record_id, "^\\d+$")?;
         Ok(())
     }
 
@@ -115,8 +119,8 @@ impl UpdateRecursionRecordRemarkBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateRecursionRecordRemarkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateRecursionRecordRemarkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +129,7 @@ impl UpdateRecursionRecordRemarkBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateRecursionRecordRemarkResponse,
-        rt::error::Error<UpdateRecursionRecordRemarkError>,
+        crate::error::Error<UpdateRecursionRecordRemarkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -204,7 +208,7 @@ pub enum UpdateRecursionRecordRemarkError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -216,7 +220,7 @@ impl UpdateRecursionRecordRemarkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -224,12 +228,12 @@ impl UpdateRecursionRecordRemarkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateRecursionRecordRemarkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateRecursionRecordRemarkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateRecursionRecordRemarkError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,7 +38,7 @@ pub struct UpdateRecursionRecordWeightRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Example: `17363242424`
     ///
-    /// Wire name `RecordId`.
+    /// Wire name `RecordId`; matches `^\d+$`.
     pub record_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
@@ -42,15 +46,15 @@ pub struct UpdateRecursionRecordWeightRequest {
     pub weight: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for UpdateRecursionRecordWeightRequest {
+impl crate::operation::Operation for UpdateRecursionRecordWeightRequest {
     type Response = UpdateRecursionRecordWeightResponse;
     type Error = UpdateRecursionRecordWeightError;
+}
+
+impl rt::operation::OperationSpec for UpdateRecursionRecordWeightRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::pattern("RecordId", &self.record_id, "^\\d+$")?;
         Ok(())
     }
 
@@ -112,8 +116,8 @@ impl UpdateRecursionRecordWeightBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateRecursionRecordWeightRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateRecursionRecordWeightRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +126,7 @@ impl UpdateRecursionRecordWeightBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateRecursionRecordWeightResponse,
-        rt::error::Error<UpdateRecursionRecordWeightError>,
+        crate::error::Error<UpdateRecursionRecordWeightError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,7 +205,7 @@ pub enum UpdateRecursionRecordWeightError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -213,7 +217,7 @@ impl UpdateRecursionRecordWeightError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -221,12 +225,12 @@ impl UpdateRecursionRecordWeightError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateRecursionRecordWeightError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateRecursionRecordWeightError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateRecursionRecordWeightError::service_error(self)
     }
 }

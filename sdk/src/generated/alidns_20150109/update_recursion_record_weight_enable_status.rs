@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,7 +38,7 @@ pub struct UpdateRecursionRecordWeightEnableStatusRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Example: `176432424234`
     ///
-    /// Wire name `ZoneId`.
+    /// Wire name `ZoneId`; matches `^\d+$`.
     pub zone_id: ::std::option::Option<::std::string::String>,
     /// Example: `www`
     ///
@@ -54,15 +58,15 @@ pub struct UpdateRecursionRecordWeightEnableStatusRequest {
     pub enable_status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateRecursionRecordWeightEnableStatusRequest {
+impl crate::operation::Operation for UpdateRecursionRecordWeightEnableStatusRequest {
     type Response = UpdateRecursionRecordWeightEnableStatusResponse;
     type Error = UpdateRecursionRecordWeightEnableStatusError;
+}
+
+impl rt::operation::OperationSpec for UpdateRecursionRecordWeightEnableStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::pattern("ZoneId", &self.zone_id, "^\\d+$")?;
         Ok(())
     }
 
@@ -160,8 +164,8 @@ impl UpdateRecursionRecordWeightEnableStatusBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateRecursionRecordWeightEnableStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateRecursionRecordWeightEnableStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -170,7 +174,7 @@ impl UpdateRecursionRecordWeightEnableStatusBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateRecursionRecordWeightEnableStatusResponse,
-        rt::error::Error<UpdateRecursionRecordWeightEnableStatusError>,
+        crate::error::Error<UpdateRecursionRecordWeightEnableStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -249,7 +253,7 @@ pub enum UpdateRecursionRecordWeightEnableStatusError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -261,7 +265,7 @@ impl UpdateRecursionRecordWeightEnableStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -269,12 +273,12 @@ impl UpdateRecursionRecordWeightEnableStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateRecursionRecordWeightEnableStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateRecursionRecordWeightEnableStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateRecursionRecordWeightEnableStatusError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,21 +38,21 @@ pub struct UpdateRecursionZoneEffectiveScopeRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Example: `173671468000011`
     ///
-    /// Wire name `ZoneId`.
+    /// Wire name `ZoneId`; matches `^\d+$`.
     pub zone_id: ::std::option::Option<::std::string::String>,
     /// Wire name `EffectiveScopes`.
     pub effective_scopes: ::std::vec::Vec<EffectiveScopes>,
 }
 
-impl rt::operation::Operation for UpdateRecursionZoneEffectiveScopeRequest {
+impl crate::operation::Operation for UpdateRecursionZoneEffectiveScopeRequest {
     type Response = UpdateRecursionZoneEffectiveScopeResponse;
     type Error = UpdateRecursionZoneEffectiveScopeError;
+}
+
+impl rt::operation::OperationSpec for UpdateRecursionZoneEffectiveScopeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::pattern("ZoneId", &self.zone_id, "^\\d+$")?;
         Ok(())
     }
 
@@ -117,8 +121,8 @@ impl UpdateRecursionZoneEffectiveScopeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateRecursionZoneEffectiveScopeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateRecursionZoneEffectiveScopeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +131,7 @@ impl UpdateRecursionZoneEffectiveScopeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateRecursionZoneEffectiveScopeResponse,
-        rt::error::Error<UpdateRecursionZoneEffectiveScopeError>,
+        crate::error::Error<UpdateRecursionZoneEffectiveScopeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -265,7 +269,7 @@ pub enum UpdateRecursionZoneEffectiveScopeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -277,7 +281,7 @@ impl UpdateRecursionZoneEffectiveScopeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -285,12 +289,12 @@ impl UpdateRecursionZoneEffectiveScopeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateRecursionZoneEffectiveScopeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateRecursionZoneEffectiveScopeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateRecursionZoneEffectiveScopeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,7 +38,7 @@ pub struct UpdateRecursionZoneProxyPatternRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Example: `173671468000011`
     ///
-    /// Wire name `ZoneId`.
+    /// Wire name `ZoneId`; matches `^\d+$`.
     pub zone_id: ::std::option::Option<::std::string::String>,
     /// Example: `record`
     ///
@@ -42,15 +46,15 @@ pub struct UpdateRecursionZoneProxyPatternRequest {
     pub proxy_pattern: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateRecursionZoneProxyPatternRequest {
+impl crate::operation::Operation for UpdateRecursionZoneProxyPatternRequest {
     type Response = UpdateRecursionZoneProxyPatternResponse;
     type Error = UpdateRecursionZoneProxyPatternError;
+}
+
+impl rt::operation::OperationSpec for UpdateRecursionZoneProxyPatternRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::pattern("ZoneId", &self.zone_id, "^\\d+$")?;
         Ok(())
     }
 
@@ -115,8 +119,8 @@ impl UpdateRecursionZoneProxyPatternBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateRecursionZoneProxyPatternRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateRecursionZoneProxyPatternRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +129,7 @@ impl UpdateRecursionZoneProxyPatternBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateRecursionZoneProxyPatternResponse,
-        rt::error::Error<UpdateRecursionZoneProxyPatternError>,
+        crate::error::Error<UpdateRecursionZoneProxyPatternError>,
     > {
         self.client.execute(self.request).await
     }
@@ -204,7 +208,7 @@ pub enum UpdateRecursionZoneProxyPatternError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -216,7 +220,7 @@ impl UpdateRecursionZoneProxyPatternError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -224,12 +228,12 @@ impl UpdateRecursionZoneProxyPatternError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateRecursionZoneProxyPatternError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateRecursionZoneProxyPatternError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateRecursionZoneProxyPatternError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,21 +38,21 @@ pub struct UpdateRecursionZoneRemarkRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Example: `173671468000011`
     ///
-    /// Wire name `ZoneId`.
+    /// Wire name `ZoneId`; matches `^\d+$`.
     pub zone_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Remark`.
     pub remark: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateRecursionZoneRemarkRequest {
+impl crate::operation::Operation for UpdateRecursionZoneRemarkRequest {
     type Response = UpdateRecursionZoneRemarkResponse;
     type Error = UpdateRecursionZoneRemarkError;
+}
+
+impl rt::operation::OperationSpec for UpdateRecursionZoneRemarkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::pattern("ZoneId", &self.zone_id, "^\\d+$")?;
         Ok(())
     }
 
@@ -111,8 +115,10 @@ impl UpdateRecursionZoneRemarkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateRecursionZoneRemarkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateRecursionZoneRemarkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +127,7 @@ impl UpdateRecursionZoneRemarkBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateRecursionZoneRemarkResponse,
-        rt::error::Error<UpdateRecursionZoneRemarkError>,
+        crate::error::Error<UpdateRecursionZoneRemarkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -200,7 +206,7 @@ pub enum UpdateRecursionZoneRemarkError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -212,7 +218,7 @@ impl UpdateRecursionZoneRemarkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -220,12 +226,12 @@ impl UpdateRecursionZoneRemarkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateRecursionZoneRemarkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateRecursionZoneRemarkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateRecursionZoneRemarkError::service_error(self)
     }
 }

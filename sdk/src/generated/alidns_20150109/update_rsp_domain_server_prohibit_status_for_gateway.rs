@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,16 @@ pub struct UpdateRspDomainServerProhibitStatusForGatewayRequest {
     pub delete_status_list: ::std::vec::Vec<DeleteStatusList>,
 }
 
-impl rt::operation::Operation for UpdateRspDomainServerProhibitStatusForGatewayRequest {
+impl crate::operation::Operation
+for UpdateRspDomainServerProhibitStatusForGatewayRequest {
     type Response = UpdateRspDomainServerProhibitStatusForGatewayResponse;
     type Error = UpdateRspDomainServerProhibitStatusForGatewayError;
+}
+
+impl rt::operation::OperationSpec
+for UpdateRspDomainServerProhibitStatusForGatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClientToken", &self.client_token)?;
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::max_items("AddStatusList", &self.add_status_list, 100usize)?;
@@ -142,8 +147,10 @@ impl UpdateRspDomainServerProhibitStatusForGatewayBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateRspDomainServerProhibitStatusForGatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<
+        UpdateRspDomainServerProhibitStatusForGatewayRequest,
+    > {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +159,7 @@ impl UpdateRspDomainServerProhibitStatusForGatewayBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateRspDomainServerProhibitStatusForGatewayResponse,
-        rt::error::Error<UpdateRspDomainServerProhibitStatusForGatewayError>,
+        crate::error::Error<UpdateRspDomainServerProhibitStatusForGatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -796,7 +803,7 @@ pub enum Status {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -833,7 +840,7 @@ impl ::std::convert::From<&str> for Status {
             "serverRenewProhibited" => Self::ServerRenewProhibited,
             "serverTransferProhibited" => Self::ServerTransferProhibited,
             "serverUpdateProhibited" => Self::ServerUpdateProhibited,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -862,7 +869,7 @@ impl ::std::convert::From<::std::string::String> for Status {
             "serverRenewProhibited" => Self::ServerRenewProhibited,
             "serverTransferProhibited" => Self::ServerTransferProhibited,
             "serverUpdateProhibited" => Self::ServerUpdateProhibited,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -920,12 +927,12 @@ impl ::serde::Serialize for Status {
 #[non_exhaustive]
 pub enum UpdateRspDomainServerProhibitStatusForGatewayError {
     /// `Alirs.Operator.NotAuthorized` (HTTP 400).
-    AlirsOperatorNotAuthorized(rt::error::ServiceError),
+    AlirsOperatorNotAuthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -937,7 +944,7 @@ impl UpdateRspDomainServerProhibitStatusForGatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AlirsOperatorNotAuthorized(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -952,15 +959,16 @@ impl UpdateRspDomainServerProhibitStatusForGatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateRspDomainServerProhibitStatusForGatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError
+for UpdateRspDomainServerProhibitStatusForGatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Alirs.Operator.NotAuthorized" => Self::AlirsOperatorNotAuthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateRspDomainServerProhibitStatusForGatewayError::service_error(self)
     }
 }

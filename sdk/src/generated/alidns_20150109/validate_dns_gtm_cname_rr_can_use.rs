@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ValidateDnsGtmCnameRrCanUseRequest {
     pub cname_zone: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ValidateDnsGtmCnameRrCanUseRequest {
+impl crate::operation::Operation for ValidateDnsGtmCnameRrCanUseRequest {
     type Response = ValidateDnsGtmCnameRrCanUseResponse;
     type Error = ValidateDnsGtmCnameRrCanUseError;
+}
+
+impl rt::operation::OperationSpec for ValidateDnsGtmCnameRrCanUseRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("CnameRr", &self.cname_rr)?;
         rt::validate::required("CnameType", &self.cname_type)?;
@@ -147,8 +151,8 @@ impl ValidateDnsGtmCnameRrCanUseBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ValidateDnsGtmCnameRrCanUseRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ValidateDnsGtmCnameRrCanUseRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +161,7 @@ impl ValidateDnsGtmCnameRrCanUseBuilder {
         self,
     ) -> ::std::result::Result<
         ValidateDnsGtmCnameRrCanUseResponse,
-        rt::error::Error<ValidateDnsGtmCnameRrCanUseError>,
+        crate::error::Error<ValidateDnsGtmCnameRrCanUseError>,
     > {
         self.client.execute(self.request).await
     }
@@ -234,7 +238,7 @@ pub enum ValidateDnsGtmCnameRrCanUseError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -246,7 +250,7 @@ impl ValidateDnsGtmCnameRrCanUseError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -254,12 +258,12 @@ impl ValidateDnsGtmCnameRrCanUseError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ValidateDnsGtmCnameRrCanUseError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ValidateDnsGtmCnameRrCanUseError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ValidateDnsGtmCnameRrCanUseError::service_error(self)
     }
 }

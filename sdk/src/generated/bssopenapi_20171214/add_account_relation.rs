@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,7 +33,7 @@ pub struct AddAccountRelationRequest {
     pub relation_type: ::std::option::Option<::std::string::String>,
     /// Example: `1738376485192612`
     ///
-    /// Wire name `ParentUserId`; required.
+    /// Wire name `ParentUserId`; required; at least -9223372036854775808; at most 9223372036854775807.
     pub parent_user_id: ::std::option::Option<i64>,
     /// Example: `xxx project`
     ///
@@ -40,7 +41,7 @@ pub struct AddAccountRelationRequest {
     pub child_nick: ::std::option::Option<::std::string::String>,
     /// Example: `1512996702208737`
     ///
-    /// Wire name `ChildUserId`; required.
+    /// Wire name `ChildUserId`; required; at least -9223372036854775808; at most 9223372036854775807.
     pub child_user_id: ::std::option::Option<i64>,
     /// Example: `32324242444`
     ///
@@ -56,14 +57,41 @@ pub struct AddAccountRelationRequest {
     pub role_codes: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddAccountRelationRequest {
+impl crate::operation::Operation for AddAccountRelationRequest {
     type Response = AddAccountRelationResponse;
     type Error = AddAccountRelationError;
+}
+
+impl rt::operation::OperationSpec for AddAccountRelationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RelationType", &self.relation_type)?;
         rt::validate::required("ParentUserId", &self.parent_user_id)?;
+        rt::validate::minimum(
+            "ParentUserId",
+            &self.parent_user_id,
+            -9223372036854776000.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "ParentUserId",
+            &self.parent_user_id,
+            9223372036854776000.0,
+            false,
+        )?;
         rt::validate::required("ChildUserId", &self.child_user_id)?;
+        rt::validate::minimum(
+            "ChildUserId",
+            &self.child_user_id,
+            -9223372036854776000.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "ChildUserId",
+            &self.child_user_id,
+            9223372036854776000.0,
+            false,
+        )?;
         rt::validate::required("RequestId", &self.request_id)?;
         rt::validate::max_items("PermissionCodes", &self.permission_codes, 100usize)?;
         rt::validate::max_items("RoleCodes", &self.role_codes, 100usize)?;
@@ -175,8 +203,8 @@ impl AddAccountRelationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddAccountRelationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddAccountRelationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -185,7 +213,7 @@ impl AddAccountRelationBuilder {
         self,
     ) -> ::std::result::Result<
         AddAccountRelationResponse,
-        rt::error::Error<AddAccountRelationError>,
+        crate::error::Error<AddAccountRelationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -419,7 +447,7 @@ pub enum AddAccountRelationError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -431,7 +459,7 @@ impl AddAccountRelationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -439,12 +467,12 @@ impl AddAccountRelationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddAccountRelationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AddAccountRelationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddAccountRelationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct AllocateCostUnitResourceRequest {
     pub resource_instance_list: ::std::vec::Vec<ResourceInstanceList>,
 }
 
-impl rt::operation::Operation for AllocateCostUnitResourceRequest {
+impl crate::operation::Operation for AllocateCostUnitResourceRequest {
     type Response = AllocateCostUnitResourceResponse;
     type Error = AllocateCostUnitResourceError;
+}
+
+impl rt::operation::OperationSpec for AllocateCostUnitResourceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("FromUnitUserId", &self.from_unit_user_id)?;
         rt::validate::required("FromUnitId", &self.from_unit_id)?;
         rt::validate::required("ToUnitUserId", &self.to_unit_user_id)?;
@@ -145,8 +149,10 @@ impl AllocateCostUnitResourceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AllocateCostUnitResourceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<AllocateCostUnitResourceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +161,7 @@ impl AllocateCostUnitResourceBuilder {
         self,
     ) -> ::std::result::Result<
         AllocateCostUnitResourceResponse,
-        rt::error::Error<AllocateCostUnitResourceError>,
+        crate::error::Error<AllocateCostUnitResourceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -502,7 +508,7 @@ pub enum AllocateCostUnitResourceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -514,7 +520,7 @@ impl AllocateCostUnitResourceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -522,12 +528,12 @@ impl AllocateCostUnitResourceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AllocateCostUnitResourceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AllocateCostUnitResourceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AllocateCostUnitResourceError::service_error(self)
     }
 }

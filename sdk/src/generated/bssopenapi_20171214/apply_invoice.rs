@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,11 +67,14 @@ pub struct ApplyInvoiceRequest {
     pub emails: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ApplyInvoiceRequest {
+impl crate::operation::Operation for ApplyInvoiceRequest {
     type Response = ApplyInvoiceResponse;
     type Error = ApplyInvoiceError;
+}
+
+impl rt::operation::OperationSpec for ApplyInvoiceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InvoiceAmount", &self.invoice_amount)?;
         rt::validate::required("CustomerId", &self.customer_id)?;
         rt::validate::required("AddressId", &self.address_id)?;
@@ -206,8 +210,8 @@ impl ApplyInvoiceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ApplyInvoiceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ApplyInvoiceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -216,7 +220,7 @@ impl ApplyInvoiceBuilder {
         self,
     ) -> ::std::result::Result<
         ApplyInvoiceResponse,
-        rt::error::Error<ApplyInvoiceError>,
+        crate::error::Error<ApplyInvoiceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -429,7 +433,7 @@ pub enum ApplyInvoiceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -441,7 +445,7 @@ impl ApplyInvoiceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -449,12 +453,12 @@ impl ApplyInvoiceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ApplyInvoiceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ApplyInvoiceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ApplyInvoiceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct ChangeResellerConsumeAmountRequest {
     pub extend_map: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ChangeResellerConsumeAmountRequest {
+impl crate::operation::Operation for ChangeResellerConsumeAmountRequest {
     type Response = ChangeResellerConsumeAmountResponse;
     type Error = ChangeResellerConsumeAmountError;
+}
+
+impl rt::operation::OperationSpec for ChangeResellerConsumeAmountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AdjustType", &self.adjust_type)?;
         rt::validate::required("Amount", &self.amount)?;
         rt::validate::required("Currency", &self.currency)?;
@@ -175,8 +179,8 @@ impl ChangeResellerConsumeAmountBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ChangeResellerConsumeAmountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ChangeResellerConsumeAmountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -185,7 +189,7 @@ impl ChangeResellerConsumeAmountBuilder {
         self,
     ) -> ::std::result::Result<
         ChangeResellerConsumeAmountResponse,
-        rt::error::Error<ChangeResellerConsumeAmountError>,
+        crate::error::Error<ChangeResellerConsumeAmountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -342,22 +346,22 @@ impl ::serde::Serialize for ChangeResellerConsumeAmountResponse {
 #[non_exhaustive]
 pub enum ChangeResellerConsumeAmountError {
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `-1101` (HTTP 400).
-    N1101(rt::error::ServiceError),
+    N1101(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// `ParameterError` (HTTP 400).
-    ParameterError(rt::error::ServiceError),
+    ParameterError(crate::error::ServiceError),
     /// `UndefinedError` (HTTP 500).
-    UndefinedError(rt::error::ServiceError),
+    UndefinedError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -369,7 +373,7 @@ impl ChangeResellerConsumeAmountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::N1101(error)
@@ -419,8 +423,8 @@ impl ChangeResellerConsumeAmountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ChangeResellerConsumeAmountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ChangeResellerConsumeAmountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "-1101" => Self::N1101(error),
@@ -428,11 +432,11 @@ impl rt::error::OperationError for ChangeResellerConsumeAmountError {
             "NotAuthorized" => Self::NotAuthorized(error),
             "ParameterError" => Self::ParameterError(error),
             "UndefinedError" => Self::UndefinedError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ChangeResellerConsumeAmountError::service_error(self)
     }
 }

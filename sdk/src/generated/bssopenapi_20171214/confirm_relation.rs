@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,7 +33,7 @@ pub struct ConfirmRelationRequest {
     pub relation_type: ::std::option::Option<::std::string::String>,
     /// Example: `1738376485192612`
     ///
-    /// Wire name `ParentUserId`.
+    /// Wire name `ParentUserId`; at least -9223372036854775808; at most 9223372036854775807.
     pub parent_user_id: ::std::option::Option<i64>,
     /// Example: `child_agree`
     ///
@@ -40,7 +41,7 @@ pub struct ConfirmRelationRequest {
     pub confirm_code: ::std::option::Option<::std::string::String>,
     /// Example: `1512996702208737`
     ///
-    /// Wire name `ChildUserId`.
+    /// Wire name `ChildUserId`; at least -9223372036854775808; at most 9223372036854775807.
     pub child_user_id: ::std::option::Option<i64>,
     /// Example: `request_id`
     ///
@@ -56,12 +57,39 @@ pub struct ConfirmRelationRequest {
     pub relation_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for ConfirmRelationRequest {
+impl crate::operation::Operation for ConfirmRelationRequest {
     type Response = ConfirmRelationResponse;
     type Error = ConfirmRelationError;
+}
+
+impl rt::operation::OperationSpec for ConfirmRelationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum(
+            "ParentUserId",
+            &self.parent_user_id,
+            -9223372036854776000.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "ParentUserId",
+            &self.parent_user_id,
+            9223372036854776000.0,
+            false,
+        )?;
         rt::validate::required("ConfirmCode", &self.confirm_code)?;
+        rt::validate::minimum(
+            "ChildUserId",
+            &self.child_user_id,
+            -9223372036854776000.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "ChildUserId",
+            &self.child_user_id,
+            9223372036854776000.0,
+            false,
+        )?;
         rt::validate::required("RequestId", &self.request_id)?;
         rt::validate::required("PermissionCodes", &self.permission_codes)?;
         rt::validate::max_items("PermissionCodes", &self.permission_codes, 100usize)?;
@@ -166,8 +194,8 @@ impl ConfirmRelationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ConfirmRelationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ConfirmRelationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -176,7 +204,7 @@ impl ConfirmRelationBuilder {
         self,
     ) -> ::std::result::Result<
         ConfirmRelationResponse,
-        rt::error::Error<ConfirmRelationError>,
+        crate::error::Error<ConfirmRelationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -392,7 +420,7 @@ pub enum ConfirmRelationError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -404,7 +432,7 @@ impl ConfirmRelationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -412,12 +440,12 @@ impl ConfirmRelationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ConfirmRelationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ConfirmRelationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ConfirmRelationError::service_error(self)
     }
 }

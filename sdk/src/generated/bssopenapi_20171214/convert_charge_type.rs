@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ConvertChargeTypeRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ConvertChargeTypeRequest {
+impl crate::operation::Operation for ConvertChargeTypeRequest {
     type Response = ConvertChargeTypeResponse;
     type Error = ConvertChargeTypeError;
+}
+
+impl rt::operation::OperationSpec for ConvertChargeTypeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SubscriptionType", &self.subscription_type)?;
         rt::validate::required("ProductCode", &self.product_code)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
@@ -141,8 +145,8 @@ impl ConvertChargeTypeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ConvertChargeTypeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ConvertChargeTypeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -151,7 +155,7 @@ impl ConvertChargeTypeBuilder {
         self,
     ) -> ::std::result::Result<
         ConvertChargeTypeResponse,
-        rt::error::Error<ConvertChargeTypeError>,
+        crate::error::Error<ConvertChargeTypeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -364,26 +368,26 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum ConvertChargeTypeError {
     /// `COMMODITY.INVALID_COMPONENT` (HTTP 405).
-    CommodityInvalidComponent(rt::error::ServiceError),
+    CommodityInvalidComponent(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
-    InvalidOwner(rt::error::ServiceError),
+    InvalidOwner(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// `ORDER.INST_HAS_UNPAID_ORDER` (HTTP 405).
-    OrderInstHasUnpaidOrder(rt::error::ServiceError),
+    OrderInstHasUnpaidOrder(crate::error::ServiceError),
     /// `ORDER.QUANTITY_INVALID` (HTTP 405).
-    OrderQuantityInvalid(rt::error::ServiceError),
+    OrderQuantityInvalid(crate::error::ServiceError),
     /// `SYSTEM.SALE_VALIDATE_NO_SPECIFIC_CODE_FAILED` (HTTP 405).
-    SystemSaleValidateNoSpecificCodeFailed(rt::error::ServiceError),
+    SystemSaleValidateNoSpecificCodeFailed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -395,7 +399,7 @@ impl ConvertChargeTypeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CommodityInvalidComponent(error)
             | Self::InternalError(error)
@@ -459,8 +463,8 @@ impl ConvertChargeTypeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ConvertChargeTypeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ConvertChargeTypeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "COMMODITY.INVALID_COMPONENT" => Self::CommodityInvalidComponent(error),
             "InternalError" => Self::InternalError(error),
@@ -472,11 +476,11 @@ impl rt::error::OperationError for ConvertChargeTypeError {
             "SYSTEM.SALE_VALIDATE_NO_SPECIFIC_CODE_FAILED" => {
                 Self::SystemSaleValidateNoSpecificCodeFailed(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ConvertChargeTypeError::service_error(self)
     }
 }

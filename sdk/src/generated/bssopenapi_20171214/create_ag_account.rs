@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct CreateAgAccountRequest {
     pub postcode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateAgAccountRequest {
+impl crate::operation::Operation for CreateAgAccountRequest {
     type Response = CreateAgAccountResponse;
     type Error = CreateAgAccountError;
+}
+
+impl rt::operation::OperationSpec for CreateAgAccountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoginEmail", &self.login_email)?;
         Ok(())
     }
@@ -198,8 +202,8 @@ impl CreateAgAccountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateAgAccountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateAgAccountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -208,7 +212,7 @@ impl CreateAgAccountBuilder {
         self,
     ) -> ::std::result::Result<
         CreateAgAccountResponse,
-        rt::error::Error<CreateAgAccountError>,
+        crate::error::Error<CreateAgAccountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -489,7 +493,7 @@ pub enum CreateAgAccountError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -501,7 +505,7 @@ impl CreateAgAccountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -509,12 +513,12 @@ impl CreateAgAccountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateAgAccountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateAgAccountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateAgAccountError::service_error(self)
     }
 }

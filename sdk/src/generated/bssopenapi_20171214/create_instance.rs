@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,15 +72,14 @@ pub struct CreateInstanceRequest {
     pub pricing_cycle: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for CreateInstanceRequest {
+impl crate::operation::Operation for CreateInstanceRequest {
     type Response = CreateInstanceResponse;
     type Error = CreateInstanceError;
+}
+
+impl rt::operation::OperationSpec for CreateInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ProductCode", &self.product_code)?;
         rt::validate::required("SubscriptionType", &self.subscription_type)?;
         rt::validate::max_items("Parameter", &self.parameters, 100usize)?;
@@ -218,8 +221,8 @@ impl CreateInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -228,7 +231,7 @@ impl CreateInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         CreateInstanceResponse,
-        rt::error::Error<CreateInstanceError>,
+        crate::error::Error<CreateInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -519,22 +522,22 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum CreateInstanceError {
     /// `INSUFFICIENT.AVAILABLE.QUOTA` (HTTP 200).
-    InsufficientAvailableQuota(rt::error::ServiceError),
+    InsufficientAvailableQuota(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
-    InvalidOwner(rt::error::ServiceError),
+    InvalidOwner(crate::error::ServiceError),
     /// `400` (HTTP 400).
-    N400(rt::error::ServiceError),
+    N400(crate::error::ServiceError),
     /// `ORDER.ACCOUNT_INFORMATION_INCOMPLETE` (HTTP 400).
-    OrderAccountInformationIncomplete(rt::error::ServiceError),
+    OrderAccountInformationIncomplete(crate::error::ServiceError),
     /// `ORDER.ACCOUNT_STATUS_ILLEGAL` (HTTP 400).
-    OrderAccountStatusIllegal(rt::error::ServiceError),
+    OrderAccountStatusIllegal(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -546,7 +549,7 @@ impl CreateInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InsufficientAvailableQuota(error)
             | Self::InternalError(error)
@@ -596,8 +599,8 @@ impl CreateInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "INSUFFICIENT.AVAILABLE.QUOTA" => Self::InsufficientAvailableQuota(error),
             "InternalError" => Self::InternalError(error),
@@ -607,11 +610,11 @@ impl rt::error::OperationError for CreateInstanceError {
                 Self::OrderAccountInformationIncomplete(error)
             }
             "ORDER.ACCOUNT_STATUS_ILLEGAL" => Self::OrderAccountStatusIllegal(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct CreateResellerUserQuotaRequest {
     pub out_biz_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateResellerUserQuotaRequest {
+impl crate::operation::Operation for CreateResellerUserQuotaRequest {
     type Response = CreateResellerUserQuotaResponse;
     type Error = CreateResellerUserQuotaError;
+}
+
+impl rt::operation::OperationSpec for CreateResellerUserQuotaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Amount", &self.amount)?;
         rt::validate::required("Currency", &self.currency)?;
         Ok(())
@@ -109,8 +113,8 @@ impl CreateResellerUserQuotaBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateResellerUserQuotaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateResellerUserQuotaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl CreateResellerUserQuotaBuilder {
         self,
     ) -> ::std::result::Result<
         CreateResellerUserQuotaResponse,
-        rt::error::Error<CreateResellerUserQuotaError>,
+        crate::error::Error<CreateResellerUserQuotaError>,
     > {
         self.client.execute(self.request).await
     }
@@ -273,24 +277,24 @@ impl ::serde::Serialize for CreateResellerUserQuotaResponse {
 #[non_exhaustive]
 pub enum CreateResellerUserQuotaError {
     /// `CreditInnerError` (HTTP 400).
-    CreditInnerError(rt::error::ServiceError),
+    CreditInnerError(crate::error::ServiceError),
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `-303` (HTTP 400).
-    N303(rt::error::ServiceError),
+    N303(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// `ParameterError` (HTTP 400).
-    ParameterError(rt::error::ServiceError),
+    ParameterError(crate::error::ServiceError),
     /// `UndefinedError` (HTTP 500).
-    UndefinedError(rt::error::ServiceError),
+    UndefinedError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -302,7 +306,7 @@ impl CreateResellerUserQuotaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CreditInnerError(error)
             | Self::InternalError(error)
@@ -359,8 +363,8 @@ impl CreateResellerUserQuotaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateResellerUserQuotaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateResellerUserQuotaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CreditInnerError" => Self::CreditInnerError(error),
             "InternalError" => Self::InternalError(error),
@@ -369,11 +373,11 @@ impl rt::error::OperationError for CreateResellerUserQuotaError {
             "NotAuthorized" => Self::NotAuthorized(error),
             "ParameterError" => Self::ParameterError(error),
             "UndefinedError" => Self::UndefinedError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateResellerUserQuotaError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -75,11 +76,14 @@ pub struct CreateSavingsPlansInstanceRequest {
     pub auto_pay: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateSavingsPlansInstanceRequest {
+impl crate::operation::Operation for CreateSavingsPlansInstanceRequest {
     type Response = CreateSavingsPlansInstanceResponse;
     type Error = CreateSavingsPlansInstanceError;
+}
+
+impl rt::operation::OperationSpec for CreateSavingsPlansInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PayMode", &self.pay_mode)?;
         rt::validate::one_of("PayMode", &self.pay_mode, &["total", "half", "zero"])?;
         rt::validate::required("Type", &self.r#type)?;
@@ -248,8 +252,10 @@ impl CreateSavingsPlansInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateSavingsPlansInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateSavingsPlansInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -258,7 +264,7 @@ impl CreateSavingsPlansInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSavingsPlansInstanceResponse,
-        rt::error::Error<CreateSavingsPlansInstanceError>,
+        crate::error::Error<CreateSavingsPlansInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -473,7 +479,7 @@ pub enum PayMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -503,7 +509,7 @@ impl ::std::convert::From<&str> for PayMode {
             "total" => Self::Total,
             "half" => Self::Half,
             "zero" => Self::Zero,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -531,7 +537,7 @@ impl ::std::convert::From<::std::string::String> for PayMode {
             "total" => Self::Total,
             "half" => Self::Half,
             "zero" => Self::Zero,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -592,7 +598,7 @@ pub enum PricingCycle {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -620,7 +626,7 @@ impl ::std::convert::From<&str> for PricingCycle {
         match value {
             "Year" => Self::Year,
             "Month" => Self::Month,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -647,7 +653,7 @@ impl ::std::convert::From<::std::string::String> for PricingCycle {
         match value.as_str() {
             "Year" => Self::Year,
             "Month" => Self::Month,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -705,12 +711,12 @@ impl ::serde::Serialize for PricingCycle {
 #[non_exhaustive]
 pub enum CreateSavingsPlansInstanceError {
     /// `IdempotentParameterMismatch` (HTTP 400).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -722,7 +728,7 @@ impl CreateSavingsPlansInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IdempotentParameterMismatch(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -737,15 +743,15 @@ impl CreateSavingsPlansInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSavingsPlansInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateSavingsPlansInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IdempotentParameterMismatch" => Self::IdempotentParameterMismatch(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSavingsPlansInstanceError::service_error(self)
     }
 }

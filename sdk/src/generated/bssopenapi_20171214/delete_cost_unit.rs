@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteCostUnitRequest {
     pub unit_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DeleteCostUnitRequest {
+impl crate::operation::Operation for DeleteCostUnitRequest {
     type Response = DeleteCostUnitResponse;
     type Error = DeleteCostUnitError;
+}
+
+impl rt::operation::OperationSpec for DeleteCostUnitRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("OwnerUid", &self.owner_uid)?;
         rt::validate::required("UnitId", &self.unit_id)?;
         Ok(())
@@ -88,8 +92,8 @@ impl DeleteCostUnitBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteCostUnitRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteCostUnitRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -98,7 +102,7 @@ impl DeleteCostUnitBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteCostUnitResponse,
-        rt::error::Error<DeleteCostUnitError>,
+        crate::error::Error<DeleteCostUnitError>,
     > {
         self.client.execute(self.request).await
     }
@@ -347,7 +351,7 @@ pub enum DeleteCostUnitError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -359,7 +363,7 @@ impl DeleteCostUnitError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -367,12 +371,12 @@ impl DeleteCostUnitError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteCostUnitError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteCostUnitError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteCostUnitError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeCostBudgetsSummaryRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeCostBudgetsSummaryRequest {
+impl crate::operation::Operation for DescribeCostBudgetsSummaryRequest {
     type Response = DescribeCostBudgetsSummaryResponse;
     type Error = DescribeCostBudgetsSummaryError;
+}
+
+impl rt::operation::OperationSpec for DescribeCostBudgetsSummaryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -134,8 +138,10 @@ impl DescribeCostBudgetsSummaryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCostBudgetsSummaryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeCostBudgetsSummaryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -144,7 +150,7 @@ impl DescribeCostBudgetsSummaryBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCostBudgetsSummaryResponse,
-        rt::error::Error<DescribeCostBudgetsSummaryError>,
+        crate::error::Error<DescribeCostBudgetsSummaryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -593,7 +599,7 @@ pub enum DescribeCostBudgetsSummaryError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -605,7 +611,7 @@ impl DescribeCostBudgetsSummaryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -613,12 +619,12 @@ impl DescribeCostBudgetsSummaryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCostBudgetsSummaryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeCostBudgetsSummaryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCostBudgetsSummaryError::service_error(self)
     }
 }

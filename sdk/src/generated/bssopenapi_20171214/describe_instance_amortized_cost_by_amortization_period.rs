@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,12 +65,16 @@ pub struct DescribeInstanceAmortizedCostByAmortizationPeriodRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation
+impl crate::operation::Operation
 for DescribeInstanceAmortizedCostByAmortizationPeriodRequest {
     type Response = DescribeInstanceAmortizedCostByAmortizationPeriodResponse;
     type Error = DescribeInstanceAmortizedCostByAmortizationPeriodError;
+}
+
+impl rt::operation::OperationSpec
+for DescribeInstanceAmortizedCostByAmortizationPeriodRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("BillingCycle", &self.billing_cycle)?;
         rt::validate::max_length("BillingCycle", &self.billing_cycle, 256usize)?;
         rt::validate::max_items(
@@ -262,10 +267,10 @@ impl DescribeInstanceAmortizedCostByAmortizationPeriodBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<
+    ) -> crate::options::Customize<
         DescribeInstanceAmortizedCostByAmortizationPeriodRequest,
     > {
-        rt::options::Customize::new(self.client, self.request)
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -274,7 +279,7 @@ impl DescribeInstanceAmortizedCostByAmortizationPeriodBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceAmortizedCostByAmortizationPeriodResponse,
-        rt::error::Error<DescribeInstanceAmortizedCostByAmortizationPeriodError>,
+        crate::error::Error<DescribeInstanceAmortizedCostByAmortizationPeriodError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2086,12 +2091,12 @@ impl ::serde::Serialize for Items {
 #[non_exhaustive]
 pub enum DescribeInstanceAmortizedCostByAmortizationPeriodError {
     /// `NotActiveService` (HTTP 400).
-    NotActiveService(rt::error::ServiceError),
+    NotActiveService(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2103,7 +2108,7 @@ impl DescribeInstanceAmortizedCostByAmortizationPeriodError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NotActiveService(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -2118,16 +2123,16 @@ impl DescribeInstanceAmortizedCostByAmortizationPeriodError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError
+impl crate::error::OperationError
 for DescribeInstanceAmortizedCostByAmortizationPeriodError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NotActiveService" => Self::NotActiveService(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceAmortizedCostByAmortizationPeriodError::service_error(self)
     }
 }

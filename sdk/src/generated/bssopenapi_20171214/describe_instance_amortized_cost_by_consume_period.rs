@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,16 @@ pub struct DescribeInstanceAmortizedCostByConsumePeriodRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeInstanceAmortizedCostByConsumePeriodRequest {
+impl crate::operation::Operation
+for DescribeInstanceAmortizedCostByConsumePeriodRequest {
     type Response = DescribeInstanceAmortizedCostByConsumePeriodResponse;
     type Error = DescribeInstanceAmortizedCostByConsumePeriodError;
+}
+
+impl rt::operation::OperationSpec
+for DescribeInstanceAmortizedCostByConsumePeriodRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("BillingCycle", &self.billing_cycle)?;
         rt::validate::max_length("BillingCycle", &self.billing_cycle, 256usize)?;
         rt::validate::max_items(
@@ -261,8 +267,8 @@ impl DescribeInstanceAmortizedCostByConsumePeriodBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeInstanceAmortizedCostByConsumePeriodRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeInstanceAmortizedCostByConsumePeriodRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -271,7 +277,7 @@ impl DescribeInstanceAmortizedCostByConsumePeriodBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceAmortizedCostByConsumePeriodResponse,
-        rt::error::Error<DescribeInstanceAmortizedCostByConsumePeriodError>,
+        crate::error::Error<DescribeInstanceAmortizedCostByConsumePeriodError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2071,12 +2077,12 @@ impl ::serde::Serialize for Items {
 #[non_exhaustive]
 pub enum DescribeInstanceAmortizedCostByConsumePeriodError {
     /// `NotActiveService` (HTTP 400).
-    NotActiveService(rt::error::ServiceError),
+    NotActiveService(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2088,7 +2094,7 @@ impl DescribeInstanceAmortizedCostByConsumePeriodError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NotActiveService(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -2103,15 +2109,15 @@ impl DescribeInstanceAmortizedCostByConsumePeriodError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstanceAmortizedCostByConsumePeriodError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstanceAmortizedCostByConsumePeriodError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NotActiveService" => Self::NotActiveService(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceAmortizedCostByConsumePeriodError::service_error(self)
     }
 }

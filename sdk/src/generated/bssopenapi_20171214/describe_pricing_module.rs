@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribePricingModuleRequest {
     pub subscription_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePricingModuleRequest {
+impl crate::operation::Operation for DescribePricingModuleRequest {
     type Response = DescribePricingModuleResponse;
     type Error = DescribePricingModuleError;
+}
+
+impl rt::operation::OperationSpec for DescribePricingModuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ProductCode", &self.product_code)?;
         rt::validate::required("SubscriptionType", &self.subscription_type)?;
         Ok(())
@@ -113,8 +117,8 @@ impl DescribePricingModuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePricingModuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribePricingModuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +127,7 @@ impl DescribePricingModuleBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePricingModuleResponse,
-        rt::error::Error<DescribePricingModuleError>,
+        crate::error::Error<DescribePricingModuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -798,7 +802,7 @@ pub enum DescribePricingModuleError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -810,7 +814,7 @@ impl DescribePricingModuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -818,12 +822,12 @@ impl DescribePricingModuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePricingModuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePricingModuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePricingModuleError::service_error(self)
     }
 }

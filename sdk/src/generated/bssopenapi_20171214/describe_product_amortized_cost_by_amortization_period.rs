@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,12 +63,16 @@ pub struct DescribeProductAmortizedCostByAmortizationPeriodRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation
+impl crate::operation::Operation
 for DescribeProductAmortizedCostByAmortizationPeriodRequest {
     type Response = DescribeProductAmortizedCostByAmortizationPeriodResponse;
     type Error = DescribeProductAmortizedCostByAmortizationPeriodError;
+}
+
+impl rt::operation::OperationSpec
+for DescribeProductAmortizedCostByAmortizationPeriodRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("BillingCycle", &self.billing_cycle)?;
         rt::validate::max_length("BillingCycle", &self.billing_cycle, 256usize)?;
         rt::validate::max_items(
@@ -244,10 +249,10 @@ impl DescribeProductAmortizedCostByAmortizationPeriodBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<
+    ) -> crate::options::Customize<
         DescribeProductAmortizedCostByAmortizationPeriodRequest,
     > {
-        rt::options::Customize::new(self.client, self.request)
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -256,7 +261,7 @@ impl DescribeProductAmortizedCostByAmortizationPeriodBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeProductAmortizedCostByAmortizationPeriodResponse,
-        rt::error::Error<DescribeProductAmortizedCostByAmortizationPeriodError>,
+        crate::error::Error<DescribeProductAmortizedCostByAmortizationPeriodError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1791,12 +1796,12 @@ impl ::serde::Serialize for Items {
 #[non_exhaustive]
 pub enum DescribeProductAmortizedCostByAmortizationPeriodError {
     /// `NotActiveService` (HTTP 400).
-    NotActiveService(rt::error::ServiceError),
+    NotActiveService(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1808,7 +1813,7 @@ impl DescribeProductAmortizedCostByAmortizationPeriodError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NotActiveService(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1823,16 +1828,16 @@ impl DescribeProductAmortizedCostByAmortizationPeriodError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError
+impl crate::error::OperationError
 for DescribeProductAmortizedCostByAmortizationPeriodError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NotActiveService" => Self::NotActiveService(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeProductAmortizedCostByAmortizationPeriodError::service_error(self)
     }
 }

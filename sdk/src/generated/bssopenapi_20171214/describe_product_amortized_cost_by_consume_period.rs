@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,11 +63,15 @@ pub struct DescribeProductAmortizedCostByConsumePeriodRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeProductAmortizedCostByConsumePeriodRequest {
+impl crate::operation::Operation for DescribeProductAmortizedCostByConsumePeriodRequest {
     type Response = DescribeProductAmortizedCostByConsumePeriodResponse;
     type Error = DescribeProductAmortizedCostByConsumePeriodError;
+}
+
+impl rt::operation::OperationSpec
+for DescribeProductAmortizedCostByConsumePeriodRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("BillingCycle", &self.billing_cycle)?;
         rt::validate::max_length("BillingCycle", &self.billing_cycle, 256usize)?;
         rt::validate::max_items(
@@ -243,8 +248,8 @@ impl DescribeProductAmortizedCostByConsumePeriodBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeProductAmortizedCostByConsumePeriodRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeProductAmortizedCostByConsumePeriodRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -253,7 +258,7 @@ impl DescribeProductAmortizedCostByConsumePeriodBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeProductAmortizedCostByConsumePeriodResponse,
-        rt::error::Error<DescribeProductAmortizedCostByConsumePeriodError>,
+        crate::error::Error<DescribeProductAmortizedCostByConsumePeriodError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1784,12 +1789,12 @@ impl ::serde::Serialize for Items {
 #[non_exhaustive]
 pub enum DescribeProductAmortizedCostByConsumePeriodError {
     /// `NotActiveService` (HTTP 400).
-    NotActiveService(rt::error::ServiceError),
+    NotActiveService(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1801,7 +1806,7 @@ impl DescribeProductAmortizedCostByConsumePeriodError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NotActiveService(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1816,15 +1821,15 @@ impl DescribeProductAmortizedCostByConsumePeriodError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeProductAmortizedCostByConsumePeriodError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeProductAmortizedCostByConsumePeriodError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NotActiveService" => Self::NotActiveService(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeProductAmortizedCostByConsumePeriodError::service_error(self)
     }
 }

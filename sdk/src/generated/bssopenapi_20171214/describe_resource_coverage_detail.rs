@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,7 +49,7 @@ pub struct DescribeResourceCoverageDetailRequest {
     pub max_results: ::std::option::Option<i32>,
     /// Example: `123745698925000`
     ///
-    /// Wire name `BillOwnerId`.
+    /// Wire name `BillOwnerId`; at least -1; at most 9223372036854775807.
     pub bill_owner_id: ::std::option::Option<i64>,
     /// Example: `RI`
     ///
@@ -56,13 +57,23 @@ pub struct DescribeResourceCoverageDetailRequest {
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeResourceCoverageDetailRequest {
+impl crate::operation::Operation for DescribeResourceCoverageDetailRequest {
     type Response = DescribeResourceCoverageDetailResponse;
     type Error = DescribeResourceCoverageDetailError;
+}
+
+impl rt::operation::OperationSpec for DescribeResourceCoverageDetailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StartPeriod", &self.start_period)?;
         rt::validate::required("PeriodType", &self.period_type)?;
+        rt::validate::minimum("BillOwnerId", &self.bill_owner_id, -1.0, false)?;
+        rt::validate::maximum(
+            "BillOwnerId",
+            &self.bill_owner_id,
+            9223372036854776000.0,
+            false,
+        )?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         Ok(())
     }
@@ -166,8 +177,8 @@ impl DescribeResourceCoverageDetailBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeResourceCoverageDetailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeResourceCoverageDetailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -176,7 +187,7 @@ impl DescribeResourceCoverageDetailBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeResourceCoverageDetailResponse,
-        rt::error::Error<DescribeResourceCoverageDetailError>,
+        crate::error::Error<DescribeResourceCoverageDetailError>,
     > {
         self.client.execute(self.request).await
     }
@@ -885,7 +896,7 @@ pub enum DescribeResourceCoverageDetailError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -897,7 +908,7 @@ impl DescribeResourceCoverageDetailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -905,12 +916,12 @@ impl DescribeResourceCoverageDetailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeResourceCoverageDetailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeResourceCoverageDetailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeResourceCoverageDetailError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,7 +41,7 @@ pub struct DescribeResourceCoverageTotalRequest {
     pub period_type: ::std::option::Option<::std::string::String>,
     /// Example: `123745698925000`
     ///
-    /// Wire name `BillOwnerId`.
+    /// Wire name `BillOwnerId`; at least -1; at most 9223372036854775807.
     pub bill_owner_id: ::std::option::Option<i64>,
     /// Example: `RI`
     ///
@@ -48,13 +49,23 @@ pub struct DescribeResourceCoverageTotalRequest {
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeResourceCoverageTotalRequest {
+impl crate::operation::Operation for DescribeResourceCoverageTotalRequest {
     type Response = DescribeResourceCoverageTotalResponse;
     type Error = DescribeResourceCoverageTotalError;
+}
+
+impl rt::operation::OperationSpec for DescribeResourceCoverageTotalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StartPeriod", &self.start_period)?;
         rt::validate::required("PeriodType", &self.period_type)?;
+        rt::validate::minimum("BillOwnerId", &self.bill_owner_id, -1.0, false)?;
+        rt::validate::maximum(
+            "BillOwnerId",
+            &self.bill_owner_id,
+            9223372036854776000.0,
+            false,
+        )?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         Ok(())
     }
@@ -139,8 +150,8 @@ impl DescribeResourceCoverageTotalBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeResourceCoverageTotalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeResourceCoverageTotalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -149,7 +160,7 @@ impl DescribeResourceCoverageTotalBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeResourceCoverageTotalResponse,
-        rt::error::Error<DescribeResourceCoverageTotalError>,
+        crate::error::Error<DescribeResourceCoverageTotalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -571,7 +582,7 @@ pub enum DescribeResourceCoverageTotalError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -583,7 +594,7 @@ impl DescribeResourceCoverageTotalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -591,12 +602,12 @@ impl DescribeResourceCoverageTotalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeResourceCoverageTotalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeResourceCoverageTotalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeResourceCoverageTotalError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeResourcePackageProductRequest {
     pub product_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeResourcePackageProductRequest {
+impl crate::operation::Operation for DescribeResourcePackageProductRequest {
     type Response = DescribeResourcePackageProductResponse;
     type Error = DescribeResourcePackageProductError;
+}
+
+impl rt::operation::OperationSpec for DescribeResourcePackageProductRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ProductCode", &self.product_code)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeResourcePackageProductBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeResourcePackageProductRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeResourcePackageProductRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeResourcePackageProductBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeResourcePackageProductResponse,
-        rt::error::Error<DescribeResourcePackageProductError>,
+        crate::error::Error<DescribeResourcePackageProductError>,
     > {
         self.client.execute(self.request).await
     }
@@ -909,26 +913,26 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeResourcePackageProductError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
-    InvalidOwner(rt::error::ServiceError),
+    InvalidOwner(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// `ProductCodeMissing` (HTTP 400).
-    ProductCodeMissing(rt::error::ServiceError),
+    ProductCodeMissing(crate::error::ServiceError),
     /// `ProductNotSupported` (HTTP 400).
-    ProductNotSupported(rt::error::ServiceError),
+    ProductNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -940,7 +944,7 @@ impl DescribeResourcePackageProductError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidOwner(error)
@@ -1004,8 +1008,8 @@ impl DescribeResourcePackageProductError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeResourcePackageProductError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeResourcePackageProductError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidOwner" => Self::InvalidOwner(error),
@@ -1015,11 +1019,11 @@ impl rt::error::OperationError for DescribeResourcePackageProductError {
             "NotAuthorized" => Self::NotAuthorized(error),
             "ProductCodeMissing" => Self::ProductCodeMissing(error),
             "ProductNotSupported" => Self::ProductNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeResourcePackageProductError::service_error(self)
     }
 }

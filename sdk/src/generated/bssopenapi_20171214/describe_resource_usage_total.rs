@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,7 +41,7 @@ pub struct DescribeResourceUsageTotalRequest {
     pub period_type: ::std::option::Option<::std::string::String>,
     /// Example: `123745698925000`
     ///
-    /// Wire name `BillOwnerId`.
+    /// Wire name `BillOwnerId`; at least -1; at most 9223372036854775807.
     pub bill_owner_id: ::std::option::Option<i64>,
     /// Example: `RI`
     ///
@@ -48,13 +49,23 @@ pub struct DescribeResourceUsageTotalRequest {
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeResourceUsageTotalRequest {
+impl crate::operation::Operation for DescribeResourceUsageTotalRequest {
     type Response = DescribeResourceUsageTotalResponse;
     type Error = DescribeResourceUsageTotalError;
+}
+
+impl rt::operation::OperationSpec for DescribeResourceUsageTotalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StartPeriod", &self.start_period)?;
         rt::validate::required("PeriodType", &self.period_type)?;
+        rt::validate::minimum("BillOwnerId", &self.bill_owner_id, -1.0, false)?;
+        rt::validate::maximum(
+            "BillOwnerId",
+            &self.bill_owner_id,
+            9223372036854776000.0,
+            false,
+        )?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         Ok(())
     }
@@ -137,8 +148,10 @@ impl DescribeResourceUsageTotalBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeResourceUsageTotalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeResourceUsageTotalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -147,7 +160,7 @@ impl DescribeResourceUsageTotalBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeResourceUsageTotalResponse,
-        rt::error::Error<DescribeResourceUsageTotalError>,
+        crate::error::Error<DescribeResourceUsageTotalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -586,7 +599,7 @@ pub enum DescribeResourceUsageTotalError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -598,7 +611,7 @@ impl DescribeResourceUsageTotalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -606,12 +619,12 @@ impl DescribeResourceUsageTotalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeResourceUsageTotalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeResourceUsageTotalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeResourceUsageTotalError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,17 +41,27 @@ pub struct DescribeSavingsPlansCoverageTotalRequest {
     pub period_type: ::std::option::Option<::std::string::String>,
     /// Example: `123745698925000`
     ///
-    /// Wire name `BillOwnerId`.
+    /// Wire name `BillOwnerId`; at least -1; at most 9223372036854775807.
     pub bill_owner_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeSavingsPlansCoverageTotalRequest {
+impl crate::operation::Operation for DescribeSavingsPlansCoverageTotalRequest {
     type Response = DescribeSavingsPlansCoverageTotalResponse;
     type Error = DescribeSavingsPlansCoverageTotalError;
+}
+
+impl rt::operation::OperationSpec for DescribeSavingsPlansCoverageTotalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StartPeriod", &self.start_period)?;
         rt::validate::required("PeriodType", &self.period_type)?;
+        rt::validate::minimum("BillOwnerId", &self.bill_owner_id, -1.0, false)?;
+        rt::validate::maximum(
+            "BillOwnerId",
+            &self.bill_owner_id,
+            9223372036854776000.0,
+            false,
+        )?;
         Ok(())
     }
 
@@ -123,8 +134,8 @@ impl DescribeSavingsPlansCoverageTotalBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeSavingsPlansCoverageTotalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeSavingsPlansCoverageTotalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -133,7 +144,7 @@ impl DescribeSavingsPlansCoverageTotalBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSavingsPlansCoverageTotalResponse,
-        rt::error::Error<DescribeSavingsPlansCoverageTotalError>,
+        crate::error::Error<DescribeSavingsPlansCoverageTotalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -518,7 +529,7 @@ pub enum DescribeSavingsPlansCoverageTotalError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -530,7 +541,7 @@ impl DescribeSavingsPlansCoverageTotalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -538,12 +549,12 @@ impl DescribeSavingsPlansCoverageTotalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSavingsPlansCoverageTotalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeSavingsPlansCoverageTotalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSavingsPlansCoverageTotalError::service_error(self)
     }
 }

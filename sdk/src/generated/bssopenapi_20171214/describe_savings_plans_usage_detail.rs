@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,17 +49,27 @@ pub struct DescribeSavingsPlansUsageDetailRequest {
     pub max_results: ::std::option::Option<i32>,
     /// Example: `123745698925000`
     ///
-    /// Wire name `BillOwnerId`.
+    /// Wire name `BillOwnerId`; at least -1; at most 9223372036854775807.
     pub bill_owner_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeSavingsPlansUsageDetailRequest {
+impl crate::operation::Operation for DescribeSavingsPlansUsageDetailRequest {
     type Response = DescribeSavingsPlansUsageDetailResponse;
     type Error = DescribeSavingsPlansUsageDetailError;
+}
+
+impl rt::operation::OperationSpec for DescribeSavingsPlansUsageDetailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StartPeriod", &self.start_period)?;
         rt::validate::required("PeriodType", &self.period_type)?;
+        rt::validate::minimum("BillOwnerId", &self.bill_owner_id, -1.0, false)?;
+        rt::validate::maximum(
+            "BillOwnerId",
+            &self.bill_owner_id,
+            9223372036854776000.0,
+            false,
+        )?;
         Ok(())
     }
 
@@ -150,8 +161,8 @@ impl DescribeSavingsPlansUsageDetailBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeSavingsPlansUsageDetailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeSavingsPlansUsageDetailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +171,7 @@ impl DescribeSavingsPlansUsageDetailBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSavingsPlansUsageDetailResponse,
-        rt::error::Error<DescribeSavingsPlansUsageDetailError>,
+        crate::error::Error<DescribeSavingsPlansUsageDetailError>,
     > {
         self.client.execute(self.request).await
     }
@@ -706,7 +717,7 @@ pub enum DescribeSavingsPlansUsageDetailError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -718,7 +729,7 @@ impl DescribeSavingsPlansUsageDetailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -726,12 +737,12 @@ impl DescribeSavingsPlansUsageDetailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSavingsPlansUsageDetailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeSavingsPlansUsageDetailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSavingsPlansUsageDetailError::service_error(self)
     }
 }

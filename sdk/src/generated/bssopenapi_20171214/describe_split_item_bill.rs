@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,7 +53,7 @@ pub struct DescribeSplitItemBillRequest {
     pub max_results: ::std::option::Option<i32>,
     /// Example: `123`
     ///
-    /// Wire name `BillOwnerId`.
+    /// Wire name `BillOwnerId`; at least -1; at most 9223372036854775807.
     pub bill_owner_id: ::std::option::Option<i64>,
     /// Example: `i-kjhdskjgshfdlkjfdh`
     ///
@@ -82,12 +83,22 @@ pub struct DescribeSplitItemBillRequest {
     pub pip_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeSplitItemBillRequest {
+impl crate::operation::Operation for DescribeSplitItemBillRequest {
     type Response = DescribeSplitItemBillResponse;
     type Error = DescribeSplitItemBillError;
+}
+
+impl rt::operation::OperationSpec for DescribeSplitItemBillRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("BillingCycle", &self.billing_cycle)?;
+        rt::validate::minimum("BillOwnerId", &self.bill_owner_id, -1.0, false)?;
+        rt::validate::maximum(
+            "BillOwnerId",
+            &self.bill_owner_id,
+            9223372036854776000.0,
+            false,
+        )?;
         rt::validate::max_items("TagFilter", &self.tag_filters, 20usize)?;
         Ok(())
     }
@@ -275,8 +286,8 @@ impl DescribeSplitItemBillBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSplitItemBillRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeSplitItemBillRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -285,7 +296,7 @@ impl DescribeSplitItemBillBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSplitItemBillResponse,
-        rt::error::Error<DescribeSplitItemBillError>,
+        crate::error::Error<DescribeSplitItemBillError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1753,7 +1764,7 @@ pub enum DescribeSplitItemBillError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1765,7 +1776,7 @@ impl DescribeSplitItemBillError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1773,12 +1784,12 @@ impl DescribeSplitItemBillError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSplitItemBillError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeSplitItemBillError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSplitItemBillError::service_error(self)
     }
 }

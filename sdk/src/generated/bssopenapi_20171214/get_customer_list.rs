@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCustomerListRequest {}
-impl rt::operation::Operation for GetCustomerListRequest {
+impl crate::operation::Operation for GetCustomerListRequest {
     type Response = GetCustomerListResponse;
     type Error = GetCustomerListError;
+}
+
+impl rt::operation::OperationSpec for GetCustomerListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,8 @@ impl GetCustomerListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetCustomerListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetCustomerListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +73,7 @@ impl GetCustomerListBuilder {
         self,
     ) -> ::std::result::Result<
         GetCustomerListResponse,
-        rt::error::Error<GetCustomerListError>,
+        crate::error::Error<GetCustomerListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -241,18 +245,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum GetCustomerListError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// `NotFoundRamAction` (HTTP 402).
-    NotFoundRamAction(rt::error::ServiceError),
+    NotFoundRamAction(crate::error::ServiceError),
     /// `VnoNoDataError` (HTTP 401).
-    VnoNoDataError(rt::error::ServiceError),
+    VnoNoDataError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -264,7 +268,7 @@ impl GetCustomerListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::NotAuthorized(error)
@@ -300,18 +304,18 @@ impl GetCustomerListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetCustomerListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetCustomerListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "NotAuthorized" => Self::NotAuthorized(error),
             "NotFoundRamAction" => Self::NotFoundRamAction(error),
             "VnoNoDataError" => Self::VnoNoDataError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetCustomerListError::service_error(self)
     }
 }

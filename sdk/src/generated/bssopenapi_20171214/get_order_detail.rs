@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetOrderDetailRequest {
     pub order_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetOrderDetailRequest {
+impl crate::operation::Operation for GetOrderDetailRequest {
     type Response = GetOrderDetailResponse;
     type Error = GetOrderDetailError;
+}
+
+impl rt::operation::OperationSpec for GetOrderDetailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("OrderId", &self.order_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl GetOrderDetailBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetOrderDetailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetOrderDetailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl GetOrderDetailBuilder {
         self,
     ) -> ::std::result::Result<
         GetOrderDetailResponse,
-        rt::error::Error<GetOrderDetailError>,
+        crate::error::Error<GetOrderDetailError>,
     > {
         self.client.execute(self.request).await
     }
@@ -397,7 +401,7 @@ pub struct Order {
     related_order_id: rt::de::Scalar<::std::string::String>,
     payment_currency: rt::de::Scalar<::std::string::String>,
     product_type: rt::de::Scalar<::std::string::String>,
-    instance_i_ds: rt::de::Scalar<::std::string::String>,
+    instance_ids: rt::de::Scalar<::std::string::String>,
     pretax_gross_amount: rt::de::Scalar<::std::string::String>,
     order_id: rt::de::Scalar<::std::string::String>,
     product_code: rt::de::Scalar<::std::string::String>,
@@ -595,8 +599,8 @@ impl Order {
     ///
     /// Wire name `InstanceIDs`.
     #[inline]
-    pub fn instance_i_ds(&self) -> ::std::option::Option<&str> {
-        self.instance_i_ds.0.as_deref()
+    pub fn instance_ids(&self) -> ::std::option::Option<&str> {
+        self.instance_ids.0.as_deref()
     }
 
     /// Example: `0`
@@ -889,13 +893,13 @@ impl Order {
         self
     }
 
-    /// Sets [`instance_i_ds`](Self::instance_i_ds).
+    /// Sets [`instance_ids`](Self::instance_ids).
     #[inline]
-    pub fn with_instance_i_ds(
+    pub fn with_instance_ids(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.instance_i_ds = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self.instance_ids = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
     }
 
@@ -1008,7 +1012,7 @@ impl rt::de::Object for Order {
             "RelatedOrderId" => self.related_order_id = map.next_value()?,
             "PaymentCurrency" => self.payment_currency = map.next_value()?,
             "ProductType" => self.product_type = map.next_value()?,
-            "InstanceIDs" => self.instance_i_ds = map.next_value()?,
+            "InstanceIDs" => self.instance_ids = map.next_value()?,
             "PretaxGrossAmount" => self.pretax_gross_amount = map.next_value()?,
             "OrderId" => self.order_id = map.next_value()?,
             "ProductCode" => self.product_code = map.next_value()?,
@@ -1051,7 +1055,7 @@ impl ::serde::Serialize for Order {
         out.field("RelatedOrderId", &self.related_order_id)?;
         out.field("PaymentCurrency", &self.payment_currency)?;
         out.field("ProductType", &self.product_type)?;
-        out.field("InstanceIDs", &self.instance_i_ds)?;
+        out.field("InstanceIDs", &self.instance_ids)?;
         out.field("PretaxGrossAmount", &self.pretax_gross_amount)?;
         out.field("OrderId", &self.order_id)?;
         out.field("ProductCode", &self.product_code)?;
@@ -1550,14 +1554,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum GetOrderDetailError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
-    InvalidOwner(rt::error::ServiceError),
+    InvalidOwner(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1569,7 +1573,7 @@ impl GetOrderDetailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::InvalidOwner(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1590,16 +1594,16 @@ impl GetOrderDetailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetOrderDetailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetOrderDetailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidOwner" => Self::InvalidOwner(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetOrderDetailError::service_error(self)
     }
 }

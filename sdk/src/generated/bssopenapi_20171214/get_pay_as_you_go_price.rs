@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct GetPayAsYouGoPriceRequest {
     pub module_list: ::std::vec::Vec<ModuleList>,
 }
 
-impl rt::operation::Operation for GetPayAsYouGoPriceRequest {
+impl crate::operation::Operation for GetPayAsYouGoPriceRequest {
     type Response = GetPayAsYouGoPriceResponse;
     type Error = GetPayAsYouGoPriceError;
+}
+
+impl rt::operation::OperationSpec for GetPayAsYouGoPriceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ProductCode", &self.product_code)?;
         rt::validate::required("SubscriptionType", &self.subscription_type)?;
         rt::validate::required("ModuleList", &self.module_list)?;
@@ -147,8 +151,8 @@ impl GetPayAsYouGoPriceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetPayAsYouGoPriceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetPayAsYouGoPriceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +161,7 @@ impl GetPayAsYouGoPriceBuilder {
         self,
     ) -> ::std::result::Result<
         GetPayAsYouGoPriceResponse,
-        rt::error::Error<GetPayAsYouGoPriceError>,
+        crate::error::Error<GetPayAsYouGoPriceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -752,7 +756,7 @@ pub enum GetPayAsYouGoPriceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -764,7 +768,7 @@ impl GetPayAsYouGoPriceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -772,12 +776,12 @@ impl GetPayAsYouGoPriceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetPayAsYouGoPriceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetPayAsYouGoPriceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetPayAsYouGoPriceError::service_error(self)
     }
 }

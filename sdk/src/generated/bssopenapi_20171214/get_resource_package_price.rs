@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct GetResourcePackagePriceRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetResourcePackagePriceRequest {
+impl crate::operation::Operation for GetResourcePackagePriceRequest {
     type Response = GetResourcePackagePriceResponse;
     type Error = GetResourcePackagePriceError;
+}
+
+impl rt::operation::OperationSpec for GetResourcePackagePriceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ProductCode", &self.product_code)?;
         rt::validate::required("PackageType", &self.package_type)?;
         rt::validate::required("Specification", &self.specification)?;
@@ -183,8 +187,8 @@ impl GetResourcePackagePriceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetResourcePackagePriceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetResourcePackagePriceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -193,7 +197,7 @@ impl GetResourcePackagePriceBuilder {
         self,
     ) -> ::std::result::Result<
         GetResourcePackagePriceResponse,
-        rt::error::Error<GetResourcePackagePriceError>,
+        crate::error::Error<GetResourcePackagePriceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -575,38 +579,38 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum GetResourcePackagePriceError {
     /// `DurationInvalid` (HTTP 400).
-    DurationInvalid(rt::error::ServiceError),
+    DurationInvalid(crate::error::ServiceError),
     /// `EffectiveDateInvalid` (HTTP 400).
-    EffectiveDateInvalid(rt::error::ServiceError),
+    EffectiveDateInvalid(crate::error::ServiceError),
     /// `IdInvalid` (HTTP 400).
-    IdInvalid(rt::error::ServiceError),
+    IdInvalid(crate::error::ServiceError),
     /// `IdMissing` (HTTP 400).
-    IdMissing(rt::error::ServiceError),
+    IdMissing(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
-    InvalidOwner(rt::error::ServiceError),
+    InvalidOwner(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// `PackageTypeNotFound` (HTTP 400).
-    PackageTypeNotFound(rt::error::ServiceError),
+    PackageTypeNotFound(crate::error::ServiceError),
     /// `PackageTypeNotSupported` (HTTP 400).
-    PackageTypeNotSupported(rt::error::ServiceError),
+    PackageTypeNotSupported(crate::error::ServiceError),
     /// `ProductNotFound` (HTTP 400).
-    ProductNotFound(rt::error::ServiceError),
+    ProductNotFound(crate::error::ServiceError),
     /// `SpecificationInvalid` (HTTP 400).
-    SpecificationInvalid(rt::error::ServiceError),
+    SpecificationInvalid(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -618,7 +622,7 @@ impl GetResourcePackagePriceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DurationInvalid(error)
             | Self::EffectiveDateInvalid(error)
@@ -724,8 +728,8 @@ impl GetResourcePackagePriceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetResourcePackagePriceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetResourcePackagePriceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DurationInvalid" => Self::DurationInvalid(error),
             "EffectiveDateInvalid" => Self::EffectiveDateInvalid(error),
@@ -741,11 +745,11 @@ impl rt::error::OperationError for GetResourcePackagePriceError {
             "PackageTypeNotSupported" => Self::PackageTypeNotSupported(error),
             "ProductNotFound" => Self::ProductNotFound(error),
             "SpecificationInvalid" => Self::SpecificationInvalid(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetResourcePackagePriceError::service_error(self)
     }
 }

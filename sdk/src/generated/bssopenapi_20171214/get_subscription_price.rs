@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,11 +67,14 @@ pub struct GetSubscriptionPriceRequest {
     pub module_list: ::std::vec::Vec<ModuleList>,
 }
 
-impl rt::operation::Operation for GetSubscriptionPriceRequest {
+impl crate::operation::Operation for GetSubscriptionPriceRequest {
     type Response = GetSubscriptionPriceResponse;
     type Error = GetSubscriptionPriceError;
+}
+
+impl rt::operation::OperationSpec for GetSubscriptionPriceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SubscriptionType", &self.subscription_type)?;
         rt::validate::required("ProductCode", &self.product_code)?;
         rt::validate::required("OrderType", &self.order_type)?;
@@ -225,8 +229,8 @@ impl GetSubscriptionPriceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetSubscriptionPriceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetSubscriptionPriceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -235,7 +239,7 @@ impl GetSubscriptionPriceBuilder {
         self,
     ) -> ::std::result::Result<
         GetSubscriptionPriceResponse,
-        rt::error::Error<GetSubscriptionPriceError>,
+        crate::error::Error<GetSubscriptionPriceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -915,7 +919,7 @@ pub enum GetSubscriptionPriceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -927,7 +931,7 @@ impl GetSubscriptionPriceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -935,12 +939,12 @@ impl GetSubscriptionPriceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetSubscriptionPriceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetSubscriptionPriceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetSubscriptionPriceError::service_error(self)
     }
 }

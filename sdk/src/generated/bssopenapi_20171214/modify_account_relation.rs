@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct ModifyAccountRelationRequest {
     pub relation_operation: ::std::option::Option<::std::string::String>,
     /// Example: `1738376485192612`
     ///
-    /// Wire name `ParentUserId`.
+    /// Wire name `ParentUserId`; at least -9223372036854775808; at most 9223372036854775807.
     pub parent_user_id: ::std::option::Option<i64>,
     /// Example: `Display name of the member`
     ///
@@ -44,7 +45,7 @@ pub struct ModifyAccountRelationRequest {
     pub child_nick: ::std::option::Option<::std::string::String>,
     /// Example: `1512996702208737`
     ///
-    /// Wire name `ChildUserId`.
+    /// Wire name `ChildUserId`; at least -9223372036854775808; at most 9223372036854775807.
     pub child_user_id: ::std::option::Option<i64>,
     /// Example: `request_id`
     ///
@@ -64,12 +65,39 @@ pub struct ModifyAccountRelationRequest {
     pub relation_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for ModifyAccountRelationRequest {
+impl crate::operation::Operation for ModifyAccountRelationRequest {
     type Response = ModifyAccountRelationResponse;
     type Error = ModifyAccountRelationError;
+}
+
+impl rt::operation::OperationSpec for ModifyAccountRelationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RelationOperation", &self.relation_operation)?;
+        rt::validate::minimum(
+            "ParentUserId",
+            &self.parent_user_id,
+            -9223372036854776000.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "ParentUserId",
+            &self.parent_user_id,
+            9223372036854776000.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "ChildUserId",
+            &self.child_user_id,
+            -9223372036854776000.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "ChildUserId",
+            &self.child_user_id,
+            9223372036854776000.0,
+            false,
+        )?;
         rt::validate::required("RequestId", &self.request_id)?;
         rt::validate::max_items("RoleCodes", &self.role_codes, 200usize)?;
         rt::validate::max_items("PermissionCodes", &self.permission_codes, 100usize)?;
@@ -204,8 +232,8 @@ impl ModifyAccountRelationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyAccountRelationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyAccountRelationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -214,7 +242,7 @@ impl ModifyAccountRelationBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyAccountRelationResponse,
-        rt::error::Error<ModifyAccountRelationError>,
+        crate::error::Error<ModifyAccountRelationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -430,7 +458,7 @@ pub enum ModifyAccountRelationError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -442,7 +470,7 @@ impl ModifyAccountRelationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -450,12 +478,12 @@ impl ModifyAccountRelationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyAccountRelationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyAccountRelationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyAccountRelationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct ModifyCostUnitRequest {
     pub unit_entity_list: ::std::vec::Vec<UnitEntityList>,
 }
 
-impl rt::operation::Operation for ModifyCostUnitRequest {
+impl crate::operation::Operation for ModifyCostUnitRequest {
     type Response = ModifyCostUnitResponse;
     type Error = ModifyCostUnitError;
+}
+
+impl rt::operation::OperationSpec for ModifyCostUnitRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("UnitEntityList", &self.unit_entity_list, 100usize)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl ModifyCostUnitBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyCostUnitRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyCostUnitRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl ModifyCostUnitBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyCostUnitResponse,
-        rt::error::Error<ModifyCostUnitError>,
+        crate::error::Error<ModifyCostUnitError>,
     > {
         self.client.execute(self.request).await
     }
@@ -412,7 +416,7 @@ pub enum ModifyCostUnitError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -424,7 +428,7 @@ impl ModifyCostUnitError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -432,12 +436,12 @@ impl ModifyCostUnitError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyCostUnitError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyCostUnitError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyCostUnitError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,15 +60,14 @@ pub struct ModifyInstanceRequest {
     pub parameters: ::std::vec::Vec<Parameter>,
 }
 
-impl rt::operation::Operation for ModifyInstanceRequest {
+impl crate::operation::Operation for ModifyInstanceRequest {
     type Response = ModifyInstanceResponse;
     type Error = ModifyInstanceError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ProductCode", &self.product_code)?;
         rt::validate::required("SubscriptionType", &self.subscription_type)?;
         rt::validate::required("ModifyType", &self.modify_type)?;
@@ -183,8 +186,8 @@ impl ModifyInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -193,7 +196,7 @@ impl ModifyInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceResponse,
-        rt::error::Error<ModifyInstanceError>,
+        crate::error::Error<ModifyInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -484,18 +487,18 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum ModifyInstanceError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
-    InvalidOwner(rt::error::ServiceError),
+    InvalidOwner(crate::error::ServiceError),
     /// `ORDER.ACCOUNT_STATUS_ILLEGAL` (HTTP 400).
-    OrderAccountStatusIllegal(rt::error::ServiceError),
+    OrderAccountStatusIllegal(crate::error::ServiceError),
     /// `ResourceNotExists` (HTTP 400).
-    ResourceNotExists(rt::error::ServiceError),
+    ResourceNotExists(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -507,7 +510,7 @@ impl ModifyInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidOwner(error)
@@ -543,18 +546,18 @@ impl ModifyInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidOwner" => Self::InvalidOwner(error),
             "ORDER.ACCOUNT_STATUS_ILLEGAL" => Self::OrderAccountStatusIllegal(error),
             "ResourceNotExists" => Self::ResourceNotExists(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceError::service_error(self)
     }
 }

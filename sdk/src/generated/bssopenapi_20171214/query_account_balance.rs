@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAccountBalanceRequest {}
-impl rt::operation::Operation for QueryAccountBalanceRequest {
+impl crate::operation::Operation for QueryAccountBalanceRequest {
     type Response = QueryAccountBalanceResponse;
     type Error = QueryAccountBalanceError;
+}
+
+impl rt::operation::OperationSpec for QueryAccountBalanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,8 @@ impl QueryAccountBalanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryAccountBalanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QueryAccountBalanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +73,7 @@ impl QueryAccountBalanceBuilder {
         self,
     ) -> ::std::result::Result<
         QueryAccountBalanceResponse,
-        rt::error::Error<QueryAccountBalanceError>,
+        crate::error::Error<QueryAccountBalanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -393,28 +397,28 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum QueryAccountBalanceError {
     /// `AuthSiteFail` (HTTP 400).
-    AuthSiteFail(rt::error::ServiceError),
+    AuthSiteFail(crate::error::ServiceError),
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
-    InvalidOwner(rt::error::ServiceError),
+    InvalidOwner(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NoPermission` (HTTP 400).
-    NoPermission(rt::error::ServiceError),
+    NoPermission(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// `UndefinedError` (HTTP 500).
-    UndefinedError(rt::error::ServiceError),
+    UndefinedError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -426,7 +430,7 @@ impl QueryAccountBalanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AuthSiteFail(error)
             | Self::InternalError(error)
@@ -497,8 +501,8 @@ impl QueryAccountBalanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryAccountBalanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for QueryAccountBalanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AuthSiteFail" => Self::AuthSiteFail(error),
             "InternalError" => Self::InternalError(error),
@@ -509,11 +513,11 @@ impl rt::error::OperationError for QueryAccountBalanceError {
             "NotApplicable" => Self::NotApplicable(error),
             "NotAuthorized" => Self::NotAuthorized(error),
             "UndefinedError" => Self::UndefinedError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryAccountBalanceError::service_error(self)
     }
 }

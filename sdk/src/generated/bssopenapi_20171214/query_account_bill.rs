@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,7 +51,7 @@ pub struct QueryAccountBillRequest {
     pub product_code: ::std::option::Option<::std::string::String>,
     /// Example: `122`
     ///
-    /// Wire name `BillOwnerId`.
+    /// Wire name `BillOwnerId`; at least -1; at most 9223372036854775807.
     pub bill_owner_id: ::std::option::Option<i64>,
     /// Example: `Monthly`
     ///
@@ -62,12 +63,22 @@ pub struct QueryAccountBillRequest {
     pub billing_date: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QueryAccountBillRequest {
+impl crate::operation::Operation for QueryAccountBillRequest {
     type Response = QueryAccountBillResponse;
     type Error = QueryAccountBillError;
+}
+
+impl rt::operation::OperationSpec for QueryAccountBillRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("BillingCycle", &self.billing_cycle)?;
+        rt::validate::minimum("BillOwnerId", &self.bill_owner_id, -1.0, false)?;
+        rt::validate::maximum(
+            "BillOwnerId",
+            &self.bill_owner_id,
+            9223372036854776000.0,
+            false,
+        )?;
         Ok(())
     }
 
@@ -185,8 +196,8 @@ impl QueryAccountBillBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryAccountBillRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QueryAccountBillRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -195,7 +206,7 @@ impl QueryAccountBillBuilder {
         self,
     ) -> ::std::result::Result<
         QueryAccountBillResponse,
-        rt::error::Error<QueryAccountBillError>,
+        crate::error::Error<QueryAccountBillError>,
     > {
         self.client.execute(self.request).await
     }
@@ -893,7 +904,7 @@ pub enum QueryAccountBillError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -905,7 +916,7 @@ impl QueryAccountBillError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -913,12 +924,12 @@ impl QueryAccountBillError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryAccountBillError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QueryAccountBillError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryAccountBillError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct QueryAccountTransactionDetailsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for QueryAccountTransactionDetailsRequest {
+impl crate::operation::Operation for QueryAccountTransactionDetailsRequest {
     type Response = QueryAccountTransactionDetailsResponse;
     type Error = QueryAccountTransactionDetailsError;
+}
+
+impl rt::operation::OperationSpec for QueryAccountTransactionDetailsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -216,8 +220,8 @@ impl QueryAccountTransactionDetailsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<QueryAccountTransactionDetailsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<QueryAccountTransactionDetailsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -226,7 +230,7 @@ impl QueryAccountTransactionDetailsBuilder {
         self,
     ) -> ::std::result::Result<
         QueryAccountTransactionDetailsResponse,
-        rt::error::Error<QueryAccountTransactionDetailsError>,
+        crate::error::Error<QueryAccountTransactionDetailsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -867,7 +871,7 @@ pub enum QueryAccountTransactionDetailsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -879,7 +883,7 @@ impl QueryAccountTransactionDetailsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -887,12 +891,12 @@ impl QueryAccountTransactionDetailsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryAccountTransactionDetailsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QueryAccountTransactionDetailsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryAccountTransactionDetailsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct QueryAccountTransactionsRequest {
     pub transaction_channel: ::std::option::Option<TransactionChannel>,
 }
 
-impl rt::operation::Operation for QueryAccountTransactionsRequest {
+impl crate::operation::Operation for QueryAccountTransactionsRequest {
     type Response = QueryAccountTransactionsResponse;
     type Error = QueryAccountTransactionsError;
+}
+
+impl rt::operation::OperationSpec for QueryAccountTransactionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of(
             "TransactionType",
             &self.transaction_type,
@@ -264,8 +268,10 @@ impl QueryAccountTransactionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryAccountTransactionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<QueryAccountTransactionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -274,7 +280,7 @@ impl QueryAccountTransactionsBuilder {
         self,
     ) -> ::std::result::Result<
         QueryAccountTransactionsResponse,
-        rt::error::Error<QueryAccountTransactionsError>,
+        crate::error::Error<QueryAccountTransactionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -910,7 +916,7 @@ pub enum TransactionType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -956,7 +962,7 @@ impl ::std::convert::From<&str> for TransactionType {
             "Consumption" => Self::Consumption,
             "Pay_Fail_Refund" => Self::PayFailRefund,
             "Transfer" => Self::Transfer,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -988,7 +994,7 @@ impl ::std::convert::From<::std::string::String> for TransactionType {
             "Consumption" => Self::Consumption,
             "Pay_Fail_Refund" => Self::PayFailRefund,
             "Transfer" => Self::Transfer,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1049,7 +1055,7 @@ pub enum TransactionFlow {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1077,7 +1083,7 @@ impl ::std::convert::From<&str> for TransactionFlow {
         match value {
             "Income" => Self::Income,
             "Expense" => Self::Expense,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1104,7 +1110,7 @@ impl ::std::convert::From<::std::string::String> for TransactionFlow {
         match value.as_str() {
             "Income" => Self::Income,
             "Expense" => Self::Expense,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1181,7 +1187,7 @@ pub enum TransactionChannel {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1236,7 +1242,7 @@ impl ::std::convert::From<&str> for TransactionChannel {
             "AccountBalance" => Self::AccountBalance,
             "RegularBankCreditRefund" => Self::RegularBankCreditRefund,
             "ApplePay" => Self::ApplePay,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1271,7 +1277,7 @@ impl ::std::convert::From<::std::string::String> for TransactionChannel {
             "AccountBalance" => Self::AccountBalance,
             "RegularBankCreditRefund" => Self::RegularBankCreditRefund,
             "ApplePay" => Self::ApplePay,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1344,7 +1350,7 @@ pub enum QueryAccountTransactionsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1356,7 +1362,7 @@ impl QueryAccountTransactionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1364,12 +1370,12 @@ impl QueryAccountTransactionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryAccountTransactionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QueryAccountTransactionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryAccountTransactionsError::service_error(self)
     }
 }

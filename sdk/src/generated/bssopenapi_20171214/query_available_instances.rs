@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -53,7 +54,7 @@ pub struct QueryAvailableInstancesRequest {
     /// Example: `rm-xxxxxxxxxxxx`
     ///
     /// Wire name `InstanceIDs`.
-    pub instance_i_ds: ::std::option::Option<::std::string::String>,
+    pub instance_ids: ::std::option::Option<::std::string::String>,
     /// Example: `2016-05-23T12:00:00Z`
     ///
     /// Wire name `EndTimeStart`.
@@ -76,11 +77,14 @@ pub struct QueryAvailableInstancesRequest {
     pub renew_status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QueryAvailableInstancesRequest {
+impl crate::operation::Operation for QueryAvailableInstancesRequest {
     type Response = QueryAvailableInstancesResponse;
     type Error = QueryAvailableInstancesError;
+}
+
+impl rt::operation::OperationSpec for QueryAvailableInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -95,7 +99,7 @@ impl rt::operation::Operation for QueryAvailableInstancesRequest {
             "SubscriptionType",
             &self.subscription_type,
         );
-        out.plain(rt::params::Location::Query, "InstanceIDs", &self.instance_i_ds);
+        out.plain(rt::params::Location::Query, "InstanceIDs", &self.instance_ids);
         out.plain(rt::params::Location::Query, "EndTimeStart", &self.end_time_start);
         out.plain(rt::params::Location::Query, "EndTimeEnd", &self.end_time_end);
         out.plain(
@@ -177,13 +181,13 @@ impl QueryAvailableInstancesBuilder {
         self
     }
 
-    /// Sets [`QueryAvailableInstancesRequest::instance_i_ds`](QueryAvailableInstancesRequest::instance_i_ds).
+    /// Sets [`QueryAvailableInstancesRequest::instance_ids`](QueryAvailableInstancesRequest::instance_ids).
     #[inline]
-    pub fn instance_i_ds(
+    pub fn instance_ids(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.request.instance_i_ds = ::std::option::Option::Some(value.into());
+        self.request.instance_ids = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -244,8 +248,8 @@ impl QueryAvailableInstancesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryAvailableInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QueryAvailableInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -254,7 +258,7 @@ impl QueryAvailableInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         QueryAvailableInstancesResponse,
-        rt::error::Error<QueryAvailableInstancesError>,
+        crate::error::Error<QueryAvailableInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -937,7 +941,7 @@ pub enum QueryAvailableInstancesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -949,7 +953,7 @@ impl QueryAvailableInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -957,12 +961,12 @@ impl QueryAvailableInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryAvailableInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QueryAvailableInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryAvailableInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,16 +45,26 @@ pub struct QueryBillOverviewRequest {
     pub subscription_type: ::std::option::Option<::std::string::String>,
     /// Example: `1234`
     ///
-    /// Wire name `BillOwnerId`.
+    /// Wire name `BillOwnerId`; at least -1; at most 9223372036854775807.
     pub bill_owner_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for QueryBillOverviewRequest {
+impl crate::operation::Operation for QueryBillOverviewRequest {
     type Response = QueryBillOverviewResponse;
     type Error = QueryBillOverviewError;
+}
+
+impl rt::operation::OperationSpec for QueryBillOverviewRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("BillingCycle", &self.billing_cycle)?;
+        rt::validate::minimum("BillOwnerId", &self.bill_owner_id, -1.0, false)?;
+        rt::validate::maximum(
+            "BillOwnerId",
+            &self.bill_owner_id,
+            9223372036854776000.0,
+            false,
+        )?;
         Ok(())
     }
 
@@ -139,8 +150,8 @@ impl QueryBillOverviewBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryBillOverviewRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QueryBillOverviewRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -149,7 +160,7 @@ impl QueryBillOverviewBuilder {
         self,
     ) -> ::std::result::Result<
         QueryBillOverviewResponse,
-        rt::error::Error<QueryBillOverviewError>,
+        crate::error::Error<QueryBillOverviewError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1004,7 +1015,7 @@ pub enum QueryBillOverviewError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1016,7 +1027,7 @@ impl QueryBillOverviewError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1024,12 +1035,12 @@ impl QueryBillOverviewError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryBillOverviewError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QueryBillOverviewError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryBillOverviewError::service_error(self)
     }
 }

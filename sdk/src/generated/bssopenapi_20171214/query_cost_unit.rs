@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct QueryCostUnitRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for QueryCostUnitRequest {
+impl crate::operation::Operation for QueryCostUnitRequest {
     type Response = QueryCostUnitResponse;
     type Error = QueryCostUnitError;
+}
+
+impl rt::operation::OperationSpec for QueryCostUnitRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("OwnerUid", &self.owner_uid)?;
         rt::validate::required("ParentUnitId", &self.parent_unit_id)?;
         Ok(())
@@ -112,8 +116,8 @@ impl QueryCostUnitBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryCostUnitRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QueryCostUnitRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +126,7 @@ impl QueryCostUnitBuilder {
         self,
     ) -> ::std::result::Result<
         QueryCostUnitResponse,
-        rt::error::Error<QueryCostUnitError>,
+        crate::error::Error<QueryCostUnitError>,
     > {
         self.client.execute(self.request).await
     }
@@ -505,7 +509,7 @@ pub enum QueryCostUnitError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -517,7 +521,7 @@ impl QueryCostUnitError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -525,12 +529,12 @@ impl QueryCostUnitError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryCostUnitError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QueryCostUnitError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryCostUnitError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct QueryCostUnitResourceRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for QueryCostUnitResourceRequest {
+impl crate::operation::Operation for QueryCostUnitResourceRequest {
     type Response = QueryCostUnitResourceResponse;
     type Error = QueryCostUnitResourceError;
+}
+
+impl rt::operation::OperationSpec for QueryCostUnitResourceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("OwnerUid", &self.owner_uid)?;
         rt::validate::required("UnitId", &self.unit_id)?;
         Ok(())
@@ -112,8 +116,8 @@ impl QueryCostUnitResourceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryCostUnitResourceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QueryCostUnitResourceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +126,7 @@ impl QueryCostUnitResourceBuilder {
         self,
     ) -> ::std::result::Result<
         QueryCostUnitResourceResponse,
-        rt::error::Error<QueryCostUnitResourceError>,
+        crate::error::Error<QueryCostUnitResourceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1065,7 +1069,7 @@ pub enum QueryCostUnitResourceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1077,7 +1081,7 @@ impl QueryCostUnitResourceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1085,12 +1089,12 @@ impl QueryCostUnitResourceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryCostUnitResourceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QueryCostUnitResourceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryCostUnitResourceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct QueryDpUtilizationDetailRequest {
     pub prod_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QueryDpUtilizationDetailRequest {
+impl crate::operation::Operation for QueryDpUtilizationDetailRequest {
     type Response = QueryDpUtilizationDetailResponse;
     type Error = QueryDpUtilizationDetailError;
+}
+
+impl rt::operation::OperationSpec for QueryDpUtilizationDetailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
         rt::validate::required("IncludeShare", &self.include_share)?;
@@ -213,8 +217,10 @@ impl QueryDpUtilizationDetailBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryDpUtilizationDetailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<QueryDpUtilizationDetailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -223,7 +229,7 @@ impl QueryDpUtilizationDetailBuilder {
         self,
     ) -> ::std::result::Result<
         QueryDpUtilizationDetailResponse,
-        rt::error::Error<QueryDpUtilizationDetailError>,
+        crate::error::Error<QueryDpUtilizationDetailError>,
     > {
         self.client.execute(self.request).await
     }
@@ -794,28 +800,28 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum QueryDpUtilizationDetailError {
     /// `CommodityNotSupported` (HTTP 400).
-    CommodityNotSupported(rt::error::ServiceError),
+    CommodityNotSupported(crate::error::ServiceError),
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidInstanceSpec` (HTTP 400).
-    InvalidInstanceSpec(rt::error::ServiceError),
+    InvalidInstanceSpec(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
-    InvalidOwner(rt::error::ServiceError),
+    InvalidOwner(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidQueryTime` (HTTP 400).
-    InvalidQueryTime(rt::error::ServiceError),
+    InvalidQueryTime(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -827,7 +833,7 @@ impl QueryDpUtilizationDetailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CommodityNotSupported(error)
             | Self::InternalError(error)
@@ -898,8 +904,8 @@ impl QueryDpUtilizationDetailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryDpUtilizationDetailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for QueryDpUtilizationDetailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CommodityNotSupported" => Self::CommodityNotSupported(error),
             "InternalError" => Self::InternalError(error),
@@ -910,11 +916,11 @@ impl rt::error::OperationError for QueryDpUtilizationDetailError {
             "MissingParameter" => Self::MissingParameter(error),
             "NotApplicable" => Self::NotApplicable(error),
             "NotAuthorized" => Self::NotAuthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryDpUtilizationDetailError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -80,11 +81,14 @@ pub struct QueryEvaluateListRequest {
     pub biz_type_list: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for QueryEvaluateListRequest {
+impl crate::operation::Operation for QueryEvaluateListRequest {
     type Response = QueryEvaluateListResponse;
     type Error = QueryEvaluateListError;
+}
+
+impl rt::operation::OperationSpec for QueryEvaluateListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("BizTypeList", &self.biz_type_list, 100usize)?;
         Ok(())
     }
@@ -248,8 +252,8 @@ impl QueryEvaluateListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryEvaluateListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QueryEvaluateListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -258,7 +262,7 @@ impl QueryEvaluateListBuilder {
         self,
     ) -> ::std::result::Result<
         QueryEvaluateListResponse,
-        rt::error::Error<QueryEvaluateListError>,
+        crate::error::Error<QueryEvaluateListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1049,7 +1053,7 @@ pub enum QueryEvaluateListError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1061,7 +1065,7 @@ impl QueryEvaluateListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1069,12 +1073,12 @@ impl QueryEvaluateListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryEvaluateListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QueryEvaluateListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryEvaluateListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct QueryFinancialAccountInfoRequest {
     pub user_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for QueryFinancialAccountInfoRequest {
+impl crate::operation::Operation for QueryFinancialAccountInfoRequest {
     type Response = QueryFinancialAccountInfoResponse;
     type Error = QueryFinancialAccountInfoError;
+}
+
+impl rt::operation::OperationSpec for QueryFinancialAccountInfoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("UserId", &self.user_id)?;
         Ok(())
     }
@@ -75,8 +79,10 @@ impl QueryFinancialAccountInfoBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryFinancialAccountInfoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<QueryFinancialAccountInfoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -85,7 +91,7 @@ impl QueryFinancialAccountInfoBuilder {
         self,
     ) -> ::std::result::Result<
         QueryFinancialAccountInfoResponse,
-        rt::error::Error<QueryFinancialAccountInfoError>,
+        crate::error::Error<QueryFinancialAccountInfoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -401,16 +407,16 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum QueryFinancialAccountInfoError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -422,7 +428,7 @@ impl QueryFinancialAccountInfoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidParameter(error)
@@ -451,17 +457,17 @@ impl QueryFinancialAccountInfoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryFinancialAccountInfoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for QueryFinancialAccountInfoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryFinancialAccountInfoError::service_error(self)
     }
 }

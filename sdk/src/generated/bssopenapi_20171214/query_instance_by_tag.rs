@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct QueryInstanceByTagRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for QueryInstanceByTagRequest {
+impl crate::operation::Operation for QueryInstanceByTagRequest {
     type Response = QueryInstanceByTagResponse;
     type Error = QueryInstanceByTagError;
+}
+
+impl rt::operation::OperationSpec for QueryInstanceByTagRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::max_items("ResourceId", &self.resource_ids, 50usize)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
@@ -111,8 +115,8 @@ impl QueryInstanceByTagBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryInstanceByTagRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QueryInstanceByTagRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +125,7 @@ impl QueryInstanceByTagBuilder {
         self,
     ) -> ::std::result::Result<
         QueryInstanceByTagResponse,
-        rt::error::Error<QueryInstanceByTagError>,
+        crate::error::Error<QueryInstanceByTagError>,
     > {
         self.client.execute(self.request).await
     }
@@ -540,7 +544,7 @@ pub enum QueryInstanceByTagError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -552,7 +556,7 @@ impl QueryInstanceByTagError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -560,12 +564,12 @@ impl QueryInstanceByTagError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryInstanceByTagError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QueryInstanceByTagError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryInstanceByTagError::service_error(self)
     }
 }

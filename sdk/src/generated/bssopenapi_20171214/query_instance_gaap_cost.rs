@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct QueryInstanceGaapCostRequest {
     pub subscription_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QueryInstanceGaapCostRequest {
+impl crate::operation::Operation for QueryInstanceGaapCostRequest {
     type Response = QueryInstanceGaapCostResponse;
     type Error = QueryInstanceGaapCostError;
+}
+
+impl rt::operation::OperationSpec for QueryInstanceGaapCostRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("BillingCycle", &self.billing_cycle)?;
         Ok(())
     }
@@ -151,8 +155,8 @@ impl QueryInstanceGaapCostBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryInstanceGaapCostRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QueryInstanceGaapCostRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +165,7 @@ impl QueryInstanceGaapCostBuilder {
         self,
     ) -> ::std::result::Result<
         QueryInstanceGaapCostResponse,
-        rt::error::Error<QueryInstanceGaapCostError>,
+        crate::error::Error<QueryInstanceGaapCostError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1713,30 +1717,30 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum QueryInstanceGaapCostError {
     /// `DurationInvalid` (HTTP 400).
-    DurationInvalid(rt::error::ServiceError),
+    DurationInvalid(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidBillingCycle` (HTTP 400).
-    InvalidBillingCycle(rt::error::ServiceError),
+    InvalidBillingCycle(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
-    InvalidOwner(rt::error::ServiceError),
+    InvalidOwner(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// `ProdCodeNotFind` (HTTP 400).
-    ProdCodeNotFind(rt::error::ServiceError),
+    ProdCodeNotFind(crate::error::ServiceError),
     /// `ProductNotFound` (HTTP 400).
-    ProductNotFound(rt::error::ServiceError),
+    ProductNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1748,7 +1752,7 @@ impl QueryInstanceGaapCostError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DurationInvalid(error)
             | Self::InternalError(error)
@@ -1826,8 +1830,8 @@ impl QueryInstanceGaapCostError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryInstanceGaapCostError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for QueryInstanceGaapCostError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DurationInvalid" => Self::DurationInvalid(error),
             "InternalError" => Self::InternalError(error),
@@ -1839,11 +1843,11 @@ impl rt::error::OperationError for QueryInstanceGaapCostError {
             "NotAuthorized" => Self::NotAuthorized(error),
             "ProdCodeNotFind" => Self::ProdCodeNotFind(error),
             "ProductNotFound" => Self::ProductNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryInstanceGaapCostError::service_error(self)
     }
 }

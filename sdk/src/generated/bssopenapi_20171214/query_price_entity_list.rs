@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct QueryPriceEntityListRequest {
     pub lang: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QueryPriceEntityListRequest {
+impl crate::operation::Operation for QueryPriceEntityListRequest {
     type Response = QueryPriceEntityListResponse;
     type Error = QueryPriceEntityListError;
+}
+
+impl rt::operation::OperationSpec for QueryPriceEntityListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CommodityCode", &self.commodity_code)?;
         Ok(())
     }
@@ -91,8 +95,8 @@ impl QueryPriceEntityListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryPriceEntityListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QueryPriceEntityListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -101,7 +105,7 @@ impl QueryPriceEntityListBuilder {
         self,
     ) -> ::std::result::Result<
         QueryPriceEntityListResponse,
-        rt::error::Error<QueryPriceEntityListError>,
+        crate::error::Error<QueryPriceEntityListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -486,7 +490,7 @@ pub enum QueryPriceEntityListError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -498,7 +502,7 @@ impl QueryPriceEntityListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -506,12 +510,12 @@ impl QueryPriceEntityListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryPriceEntityListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QueryPriceEntityListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryPriceEntityListError::service_error(self)
     }
 }

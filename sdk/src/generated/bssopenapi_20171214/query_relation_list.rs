@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct QueryRelationListRequest {
     pub status_list: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for QueryRelationListRequest {
+impl crate::operation::Operation for QueryRelationListRequest {
     type Response = QueryRelationListResponse;
     type Error = QueryRelationListError;
+}
+
+impl rt::operation::OperationSpec for QueryRelationListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("UserId", &self.user_id)?;
         rt::validate::max_items("StatusList", &self.status_list, 8usize)?;
         Ok(())
@@ -119,8 +123,8 @@ impl QueryRelationListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryRelationListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QueryRelationListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +133,7 @@ impl QueryRelationListBuilder {
         self,
     ) -> ::std::result::Result<
         QueryRelationListResponse,
-        rt::error::Error<QueryRelationListError>,
+        crate::error::Error<QueryRelationListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -642,16 +646,16 @@ impl ::serde::Serialize for FinancialRelationInfoList {
 #[non_exhaustive]
 pub enum QueryRelationListError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -663,7 +667,7 @@ impl QueryRelationListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidParameter(error)
@@ -692,17 +696,17 @@ impl QueryRelationListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryRelationListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for QueryRelationListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryRelationListError::service_error(self)
     }
 }

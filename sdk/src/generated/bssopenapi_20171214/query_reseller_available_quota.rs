@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct QueryResellerAvailableQuotaRequest {
     pub item_codes: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QueryResellerAvailableQuotaRequest {
+impl crate::operation::Operation for QueryResellerAvailableQuotaRequest {
     type Response = QueryResellerAvailableQuotaResponse;
     type Error = QueryResellerAvailableQuotaError;
+}
+
+impl rt::operation::OperationSpec for QueryResellerAvailableQuotaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -77,8 +81,8 @@ impl QueryResellerAvailableQuotaBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<QueryResellerAvailableQuotaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<QueryResellerAvailableQuotaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +91,7 @@ impl QueryResellerAvailableQuotaBuilder {
         self,
     ) -> ::std::result::Result<
         QueryResellerAvailableQuotaResponse,
-        rt::error::Error<QueryResellerAvailableQuotaError>,
+        crate::error::Error<QueryResellerAvailableQuotaError>,
     > {
         self.client.execute(self.request).await
     }
@@ -244,24 +248,24 @@ impl ::serde::Serialize for QueryResellerAvailableQuotaResponse {
 #[non_exhaustive]
 pub enum QueryResellerAvailableQuotaError {
     /// `CreditInnerError` (HTTP 400).
-    CreditInnerError(rt::error::ServiceError),
+    CreditInnerError(crate::error::ServiceError),
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `-304` (HTTP 400).
-    N304(rt::error::ServiceError),
+    N304(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// `ParameterError` (HTTP 400).
-    ParameterError(rt::error::ServiceError),
+    ParameterError(crate::error::ServiceError),
     /// `UndefinedError` (HTTP 500).
-    UndefinedError(rt::error::ServiceError),
+    UndefinedError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -273,7 +277,7 @@ impl QueryResellerAvailableQuotaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CreditInnerError(error)
             | Self::InternalError(error)
@@ -330,8 +334,8 @@ impl QueryResellerAvailableQuotaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryResellerAvailableQuotaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for QueryResellerAvailableQuotaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CreditInnerError" => Self::CreditInnerError(error),
             "InternalError" => Self::InternalError(error),
@@ -340,11 +344,11 @@ impl rt::error::OperationError for QueryResellerAvailableQuotaError {
             "NotAuthorized" => Self::NotAuthorized(error),
             "ParameterError" => Self::ParameterError(error),
             "UndefinedError" => Self::UndefinedError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryResellerAvailableQuotaError::service_error(self)
     }
 }

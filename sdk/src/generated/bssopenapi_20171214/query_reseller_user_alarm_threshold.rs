@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct QueryResellerUserAlarmThresholdRequest {
     pub alarm_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QueryResellerUserAlarmThresholdRequest {
+impl crate::operation::Operation for QueryResellerUserAlarmThresholdRequest {
     type Response = QueryResellerUserAlarmThresholdResponse;
     type Error = QueryResellerUserAlarmThresholdError;
+}
+
+impl rt::operation::OperationSpec for QueryResellerUserAlarmThresholdRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -79,8 +83,8 @@ impl QueryResellerUserAlarmThresholdBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<QueryResellerUserAlarmThresholdRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<QueryResellerUserAlarmThresholdRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -89,7 +93,7 @@ impl QueryResellerUserAlarmThresholdBuilder {
         self,
     ) -> ::std::result::Result<
         QueryResellerUserAlarmThresholdResponse,
-        rt::error::Error<QueryResellerUserAlarmThresholdError>,
+        crate::error::Error<QueryResellerUserAlarmThresholdError>,
     > {
         self.client.execute(self.request).await
     }
@@ -379,18 +383,18 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum QueryResellerUserAlarmThresholdError {
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// `ParameterError` (HTTP 400).
-    ParameterError(rt::error::ServiceError),
+    ParameterError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -402,7 +406,7 @@ impl QueryResellerUserAlarmThresholdError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::NotApplicable(error)
@@ -438,18 +442,18 @@ impl QueryResellerUserAlarmThresholdError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryResellerUserAlarmThresholdError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for QueryResellerUserAlarmThresholdError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "NotApplicable" => Self::NotApplicable(error),
             "NotAuthorized" => Self::NotAuthorized(error),
             "ParameterError" => Self::ParameterError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryResellerUserAlarmThresholdError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct QueryResourcePackageInstancesRequest {
     pub include_partner: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for QueryResourcePackageInstancesRequest {
+impl crate::operation::Operation for QueryResourcePackageInstancesRequest {
     type Response = QueryResourcePackageInstancesResponse;
     type Error = QueryResourcePackageInstancesError;
+}
+
+impl rt::operation::OperationSpec for QueryResourcePackageInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -149,8 +153,8 @@ impl QueryResourcePackageInstancesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<QueryResourcePackageInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<QueryResourcePackageInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -159,7 +163,7 @@ impl QueryResourcePackageInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         QueryResourcePackageInstancesResponse,
-        rt::error::Error<QueryResourcePackageInstancesError>,
+        crate::error::Error<QueryResourcePackageInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -873,26 +877,26 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum QueryResourcePackageInstancesError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
-    InvalidOwner(rt::error::ServiceError),
+    InvalidOwner(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// `OwnerIdInvalid` (HTTP 400).
-    OwnerIdInvalid(rt::error::ServiceError),
+    OwnerIdInvalid(crate::error::ServiceError),
     /// `OwnerIdMissing` (HTTP 400).
-    OwnerIdMissing(rt::error::ServiceError),
+    OwnerIdMissing(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -904,7 +908,7 @@ impl QueryResourcePackageInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidOwner(error)
@@ -968,8 +972,8 @@ impl QueryResourcePackageInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryResourcePackageInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for QueryResourcePackageInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidOwner" => Self::InvalidOwner(error),
@@ -979,11 +983,11 @@ impl rt::error::OperationError for QueryResourcePackageInstancesError {
             "NotAuthorized" => Self::NotAuthorized(error),
             "OwnerIdInvalid" => Self::OwnerIdInvalid(error),
             "OwnerIdMissing" => Self::OwnerIdMissing(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryResourcePackageInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct QueryRiUtilizationDetailRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for QueryRiUtilizationDetailRequest {
+impl crate::operation::Operation for QueryRiUtilizationDetailRequest {
     type Response = QueryRiUtilizationDetailResponse;
     type Error = QueryRiUtilizationDetailError;
+}
+
+impl rt::operation::OperationSpec for QueryRiUtilizationDetailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RICommodityCode", &self.ri_commodity_code)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
@@ -187,8 +191,10 @@ impl QueryRiUtilizationDetailBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryRiUtilizationDetailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<QueryRiUtilizationDetailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -197,7 +203,7 @@ impl QueryRiUtilizationDetailBuilder {
         self,
     ) -> ::std::result::Result<
         QueryRiUtilizationDetailResponse,
-        rt::error::Error<QueryRiUtilizationDetailError>,
+        crate::error::Error<QueryRiUtilizationDetailError>,
     > {
         self.client.execute(self.request).await
     }
@@ -708,28 +714,28 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum QueryRiUtilizationDetailError {
     /// `CommodityNotSupported` (HTTP 400).
-    CommodityNotSupported(rt::error::ServiceError),
+    CommodityNotSupported(crate::error::ServiceError),
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidInstanceSpec` (HTTP 400).
-    InvalidInstanceSpec(rt::error::ServiceError),
+    InvalidInstanceSpec(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
-    InvalidOwner(rt::error::ServiceError),
+    InvalidOwner(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidQueryTime` (HTTP 400).
-    InvalidQueryTime(rt::error::ServiceError),
+    InvalidQueryTime(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -741,7 +747,7 @@ impl QueryRiUtilizationDetailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CommodityNotSupported(error)
             | Self::InternalError(error)
@@ -812,8 +818,8 @@ impl QueryRiUtilizationDetailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryRiUtilizationDetailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for QueryRiUtilizationDetailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CommodityNotSupported" => Self::CommodityNotSupported(error),
             "InternalError" => Self::InternalError(error),
@@ -824,11 +830,11 @@ impl rt::error::OperationError for QueryRiUtilizationDetailError {
             "MissingParameter" => Self::MissingParameter(error),
             "NotApplicable" => Self::NotApplicable(error),
             "NotAuthorized" => Self::NotAuthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryRiUtilizationDetailError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,7 +33,7 @@ pub struct QuerySavingsPlansDeductLogRequest {
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// Example: `20`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `ZH`
     ///
@@ -40,7 +41,7 @@ pub struct QuerySavingsPlansDeductLogRequest {
     pub locale: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNum`.
+    /// Wire name `PageNum`; at least 1.
     pub page_num: ::std::option::Option<i32>,
     /// Example: `spn-XXXXXXX`
     ///
@@ -56,11 +57,17 @@ pub struct QuerySavingsPlansDeductLogRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QuerySavingsPlansDeductLogRequest {
+impl crate::operation::Operation for QuerySavingsPlansDeductLogRequest {
     type Response = QuerySavingsPlansDeductLogResponse;
     type Error = QuerySavingsPlansDeductLogError;
+}
+
+impl rt::operation::OperationSpec for QuerySavingsPlansDeductLogRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
+        rt::validate::minimum("PageNum", &self.page_num, 1.0, false)?;
         Ok(())
     }
 
@@ -161,8 +168,10 @@ impl QuerySavingsPlansDeductLogBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QuerySavingsPlansDeductLogRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<QuerySavingsPlansDeductLogRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -171,7 +180,7 @@ impl QuerySavingsPlansDeductLogBuilder {
         self,
     ) -> ::std::result::Result<
         QuerySavingsPlansDeductLogResponse,
-        rt::error::Error<QuerySavingsPlansDeductLogError>,
+        crate::error::Error<QuerySavingsPlansDeductLogError>,
     > {
         self.client.execute(self.request).await
     }
@@ -840,22 +849,22 @@ impl ::serde::Serialize for Items {
 #[non_exhaustive]
 pub enum QuerySavingsPlansDeductLogError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
-    InvalidOwner(rt::error::ServiceError),
+    InvalidOwner(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -867,7 +876,7 @@ impl QuerySavingsPlansDeductLogError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidOwner(error)
@@ -917,8 +926,8 @@ impl QuerySavingsPlansDeductLogError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QuerySavingsPlansDeductLogError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for QuerySavingsPlansDeductLogError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidOwner" => Self::InvalidOwner(error),
@@ -926,11 +935,11 @@ impl rt::error::OperationError for QuerySavingsPlansDeductLogError {
             "MissingParameter" => Self::MissingParameter(error),
             "NotApplicable" => Self::NotApplicable(error),
             "NotAuthorized" => Self::NotAuthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QuerySavingsPlansDeductLogError::service_error(self)
     }
 }

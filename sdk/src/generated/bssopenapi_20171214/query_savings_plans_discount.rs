@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -70,11 +71,14 @@ pub struct QuerySavingsPlansDiscountRequest {
     pub spn_commodity_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QuerySavingsPlansDiscountRequest {
+impl crate::operation::Operation for QuerySavingsPlansDiscountRequest {
     type Response = QuerySavingsPlansDiscountResponse;
     type Error = QuerySavingsPlansDiscountError;
+}
+
+impl rt::operation::OperationSpec for QuerySavingsPlansDiscountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PayMode", &self.pay_mode)?;
         rt::validate::required("SpnType", &self.spn_type)?;
         rt::validate::required("Cycle", &self.cycle)?;
@@ -227,8 +231,10 @@ impl QuerySavingsPlansDiscountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QuerySavingsPlansDiscountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<QuerySavingsPlansDiscountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -237,7 +243,7 @@ impl QuerySavingsPlansDiscountBuilder {
         self,
     ) -> ::std::result::Result<
         QuerySavingsPlansDiscountResponse,
-        rt::error::Error<QuerySavingsPlansDiscountError>,
+        crate::error::Error<QuerySavingsPlansDiscountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -724,7 +730,7 @@ pub enum QuerySavingsPlansDiscountError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -736,7 +742,7 @@ impl QuerySavingsPlansDiscountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -744,12 +750,12 @@ impl QuerySavingsPlansDiscountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QuerySavingsPlansDiscountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QuerySavingsPlansDiscountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QuerySavingsPlansDiscountError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,7 +29,7 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct QuerySavingsPlansInstanceRequest {
     /// Example: `20`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `ZH`
     ///
@@ -36,7 +37,7 @@ pub struct QuerySavingsPlansInstanceRequest {
     pub locale: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNum`.
+    /// Wire name `PageNum`; at least 1.
     pub page_num: ::std::option::Option<i32>,
     /// Example: `spn-xxxxxxx`
     ///
@@ -60,11 +61,16 @@ pub struct QuerySavingsPlansInstanceRequest {
     pub commodity_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QuerySavingsPlansInstanceRequest {
+impl crate::operation::Operation for QuerySavingsPlansInstanceRequest {
     type Response = QuerySavingsPlansInstanceResponse;
     type Error = QuerySavingsPlansInstanceError;
+}
+
+impl rt::operation::OperationSpec for QuerySavingsPlansInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::minimum("PageNum", &self.page_num, 1.0, false)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
     }
@@ -189,8 +195,10 @@ impl QuerySavingsPlansInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QuerySavingsPlansInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<QuerySavingsPlansInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -199,7 +207,7 @@ impl QuerySavingsPlansInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         QuerySavingsPlansInstanceResponse,
-        rt::error::Error<QuerySavingsPlansInstanceError>,
+        crate::error::Error<QuerySavingsPlansInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1145,22 +1153,22 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum QuerySavingsPlansInstanceError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
-    InvalidOwner(rt::error::ServiceError),
+    InvalidOwner(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1172,7 +1180,7 @@ impl QuerySavingsPlansInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidOwner(error)
@@ -1222,8 +1230,8 @@ impl QuerySavingsPlansInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QuerySavingsPlansInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for QuerySavingsPlansInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidOwner" => Self::InvalidOwner(error),
@@ -1231,11 +1239,11 @@ impl rt::error::OperationError for QuerySavingsPlansInstanceError {
             "MissingParameter" => Self::MissingParameter(error),
             "NotApplicable" => Self::NotApplicable(error),
             "NotAuthorized" => Self::NotAuthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QuerySavingsPlansInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,7 +65,7 @@ pub struct QuerySettleBillRequest {
     pub max_results: ::std::option::Option<i32>,
     /// Example: `123`
     ///
-    /// Wire name `BillOwnerId`.
+    /// Wire name `BillOwnerId`; at least -1; at most 9223372036854775807.
     pub bill_owner_id: ::std::option::Option<i64>,
     /// Example: `12233`
     ///
@@ -72,12 +73,22 @@ pub struct QuerySettleBillRequest {
     pub record_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QuerySettleBillRequest {
+impl crate::operation::Operation for QuerySettleBillRequest {
     type Response = QuerySettleBillResponse;
     type Error = QuerySettleBillError;
+}
+
+impl rt::operation::OperationSpec for QuerySettleBillRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("BillingCycle", &self.billing_cycle)?;
+        rt::validate::minimum("BillOwnerId", &self.bill_owner_id, -1.0, false)?;
+        rt::validate::maximum(
+            "BillOwnerId",
+            &self.bill_owner_id,
+            9223372036854776000.0,
+            false,
+        )?;
         Ok(())
     }
 
@@ -228,8 +239,8 @@ impl QuerySettleBillBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QuerySettleBillRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QuerySettleBillRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -238,7 +249,7 @@ impl QuerySettleBillBuilder {
         self,
     ) -> ::std::result::Result<
         QuerySettleBillResponse,
-        rt::error::Error<QuerySettleBillError>,
+        crate::error::Error<QuerySettleBillError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1297,7 +1308,7 @@ pub enum QuerySettleBillError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1309,7 +1320,7 @@ impl QuerySettleBillError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1317,12 +1328,12 @@ impl QuerySettleBillError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QuerySettleBillError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QuerySettleBillError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QuerySettleBillError::service_error(self)
     }
 }

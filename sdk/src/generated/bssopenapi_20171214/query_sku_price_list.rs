@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -51,11 +52,14 @@ pub struct QuerySkuPriceListRequest {
     pub lang: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QuerySkuPriceListRequest {
+impl crate::operation::Operation for QuerySkuPriceListRequest {
     type Response = QuerySkuPriceListResponse;
     type Error = QuerySkuPriceListError;
+}
+
+impl rt::operation::OperationSpec for QuerySkuPriceListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CommodityCode", &self.commodity_code)?;
         rt::validate::required("PriceEntityCode", &self.price_entity_code)?;
         rt::validate::required("PageSize", &self.page_size)?;
@@ -164,8 +168,8 @@ impl QuerySkuPriceListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QuerySkuPriceListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QuerySkuPriceListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -174,7 +178,7 @@ impl QuerySkuPriceListBuilder {
         self,
     ) -> ::std::result::Result<
         QuerySkuPriceListResponse,
-        rt::error::Error<QuerySkuPriceListError>,
+        crate::error::Error<QuerySkuPriceListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -916,7 +920,7 @@ pub enum QuerySkuPriceListError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -928,7 +932,7 @@ impl QuerySkuPriceListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -936,12 +940,12 @@ impl QuerySkuPriceListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QuerySkuPriceListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QuerySkuPriceListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QuerySkuPriceListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,16 +53,26 @@ pub struct QuerySplitItemBillRequest {
     pub page_size: ::std::option::Option<i32>,
     /// Example: `123`
     ///
-    /// Wire name `BillOwnerId`.
+    /// Wire name `BillOwnerId`; at least -1; at most 9223372036854775807.
     pub bill_owner_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for QuerySplitItemBillRequest {
+impl crate::operation::Operation for QuerySplitItemBillRequest {
     type Response = QuerySplitItemBillResponse;
     type Error = QuerySplitItemBillError;
+}
+
+impl rt::operation::OperationSpec for QuerySplitItemBillRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("BillingCycle", &self.billing_cycle)?;
+        rt::validate::minimum("BillOwnerId", &self.bill_owner_id, -1.0, false)?;
+        rt::validate::maximum(
+            "BillOwnerId",
+            &self.bill_owner_id,
+            9223372036854776000.0,
+            false,
+        )?;
         Ok(())
     }
 
@@ -163,8 +174,8 @@ impl QuerySplitItemBillBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QuerySplitItemBillRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QuerySplitItemBillRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -173,7 +184,7 @@ impl QuerySplitItemBillBuilder {
         self,
     ) -> ::std::result::Result<
         QuerySplitItemBillResponse,
-        rt::error::Error<QuerySplitItemBillError>,
+        crate::error::Error<QuerySplitItemBillError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1449,7 +1460,7 @@ pub enum QuerySplitItemBillError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1461,7 +1472,7 @@ impl QuerySplitItemBillError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1469,12 +1480,12 @@ impl QuerySplitItemBillError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QuerySplitItemBillError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QuerySplitItemBillError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QuerySplitItemBillError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct QueryUserOmsDataRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for QueryUserOmsDataRequest {
+impl crate::operation::Operation for QueryUserOmsDataRequest {
     type Response = QueryUserOmsDataResponse;
     type Error = QueryUserOmsDataError;
+}
+
+impl rt::operation::OperationSpec for QueryUserOmsDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Table", &self.table)?;
         rt::validate::required("DataType", &self.data_type)?;
         rt::validate::required("StartTime", &self.start_time)?;
@@ -153,8 +157,8 @@ impl QueryUserOmsDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryUserOmsDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QueryUserOmsDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -163,7 +167,7 @@ impl QueryUserOmsDataBuilder {
         self,
     ) -> ::std::result::Result<
         QueryUserOmsDataResponse,
-        rt::error::Error<QueryUserOmsDataError>,
+        crate::error::Error<QueryUserOmsDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -416,18 +420,18 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum QueryUserOmsDataError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
-    InvalidOwner(rt::error::ServiceError),
+    InvalidOwner(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -439,7 +443,7 @@ impl QueryUserOmsDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidOwner(error)
@@ -475,18 +479,18 @@ impl QueryUserOmsDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryUserOmsDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for QueryUserOmsDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidOwner" => Self::InvalidOwner(error),
             "NotApplicable" => Self::NotApplicable(error),
             "NotAuthorized" => Self::NotAuthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryUserOmsDataError::service_error(self)
     }
 }

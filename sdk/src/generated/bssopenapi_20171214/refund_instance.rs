@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct RefundInstanceRequest {
     pub product_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RefundInstanceRequest {
+impl crate::operation::Operation for RefundInstanceRequest {
     type Response = RefundInstanceResponse;
     type Error = RefundInstanceError;
+}
+
+impl rt::operation::OperationSpec for RefundInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -147,8 +150,8 @@ impl RefundInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RefundInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RefundInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +160,7 @@ impl RefundInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         RefundInstanceResponse,
-        rt::error::Error<RefundInstanceError>,
+        crate::error::Error<RefundInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -388,44 +391,44 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum RefundInstanceError {
     /// `ActivityForbiddenError` (HTTP 400).
-    ActivityForbiddenError(rt::error::ServiceError),
+    ActivityForbiddenError(crate::error::ServiceError),
     /// `AmbassadorOrderLimitError` (HTTP 400).
-    AmbassadorOrderLimitError(rt::error::ServiceError),
+    AmbassadorOrderLimitError(crate::error::ServiceError),
     /// `BindMirrorInstanceError` (HTTP 400).
-    BindMirrorInstanceError(rt::error::ServiceError),
+    BindMirrorInstanceError(crate::error::ServiceError),
     /// `CommodityNotSupported` (HTTP 400).
-    CommodityNotSupported(rt::error::ServiceError),
+    CommodityNotSupported(crate::error::ServiceError),
     /// `ExceedRefundQuotaError` (HTTP 400).
-    ExceedRefundQuotaError(rt::error::ServiceError),
+    ExceedRefundQuotaError(crate::error::ServiceError),
     /// `ExistRefundingOrderError` (HTTP 400).
-    ExistRefundingOrderError(rt::error::ServiceError),
+    ExistRefundingOrderError(crate::error::ServiceError),
     /// `ExistUnPaidOrderError` (HTTP 400).
-    ExistUnPaidOrderError(rt::error::ServiceError),
+    ExistUnPaidOrderError(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
-    InvalidOwner(rt::error::ServiceError),
+    InvalidOwner(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NoRestValueError` (HTTP 400).
-    NoRestValueError(rt::error::ServiceError),
+    NoRestValueError(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// `ProductCheckError` (HTTP 400).
-    ProductCheckError(rt::error::ServiceError),
+    ProductCheckError(crate::error::ServiceError),
     /// `ResourceNotExists` (HTTP 400).
-    ResourceNotExists(rt::error::ServiceError),
+    ResourceNotExists(crate::error::ServiceError),
     /// `ResourceStatusError` (HTTP 400).
-    ResourceStatusError(rt::error::ServiceError),
+    ResourceStatusError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -437,7 +440,7 @@ impl RefundInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ActivityForbiddenError(error)
             | Self::AmbassadorOrderLimitError(error)
@@ -564,8 +567,8 @@ impl RefundInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RefundInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RefundInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ActivityForbiddenError" => Self::ActivityForbiddenError(error),
             "AmbassadorOrderLimitError" => Self::AmbassadorOrderLimitError(error),
@@ -584,11 +587,11 @@ impl rt::error::OperationError for RefundInstanceError {
             "ProductCheckError" => Self::ProductCheckError(error),
             "ResourceNotExists" => Self::ResourceNotExists(error),
             "ResourceStatusError" => Self::ResourceStatusError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RefundInstanceError::service_error(self)
     }
 }

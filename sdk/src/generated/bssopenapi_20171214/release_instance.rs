@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct ReleaseInstanceRequest {
     pub product_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ReleaseInstanceRequest {
+impl crate::operation::Operation for ReleaseInstanceRequest {
     type Response = ReleaseInstanceResponse;
     type Error = ReleaseInstanceError;
+}
+
+impl rt::operation::OperationSpec for ReleaseInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ProductCode", &self.product_code)?;
         rt::validate::required("SubscriptionType", &self.subscription_type)?;
         rt::validate::required("InstanceIds", &self.instance_ids)?;
@@ -159,8 +163,8 @@ impl ReleaseInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ReleaseInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ReleaseInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -169,7 +173,7 @@ impl ReleaseInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         ReleaseInstanceResponse,
-        rt::error::Error<ReleaseInstanceError>,
+        crate::error::Error<ReleaseInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -400,12 +404,12 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum ReleaseInstanceError {
     /// `IdempotentParameterMismatch` (HTTP 400).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -417,7 +421,7 @@ impl ReleaseInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IdempotentParameterMismatch(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -432,15 +436,15 @@ impl ReleaseInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReleaseInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ReleaseInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IdempotentParameterMismatch" => Self::IdempotentParameterMismatch(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReleaseInstanceError::service_error(self)
     }
 }

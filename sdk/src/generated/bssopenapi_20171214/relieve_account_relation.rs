@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,11 @@ pub struct RelieveAccountRelationRequest {
     pub relation_type: ::std::option::Option<::std::string::String>,
     /// Example: `1738376485192612`
     ///
-    /// Wire name `ParentUserId`.
+    /// Wire name `ParentUserId`; at least -9223372036854775808; at most 9223372036854775807.
     pub parent_user_id: ::std::option::Option<i64>,
     /// Example: `1512996702208737`
     ///
-    /// Wire name `ChildUserId`.
+    /// Wire name `ChildUserId`; at least -9223372036854775808; at most 9223372036854775807.
     pub child_user_id: ::std::option::Option<i64>,
     /// Example: `request_id`
     ///
@@ -48,11 +49,38 @@ pub struct RelieveAccountRelationRequest {
     pub relation_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for RelieveAccountRelationRequest {
+impl crate::operation::Operation for RelieveAccountRelationRequest {
     type Response = RelieveAccountRelationResponse;
     type Error = RelieveAccountRelationError;
+}
+
+impl rt::operation::OperationSpec for RelieveAccountRelationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum(
+            "ParentUserId",
+            &self.parent_user_id,
+            -9223372036854776000.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "ParentUserId",
+            &self.parent_user_id,
+            9223372036854776000.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "ChildUserId",
+            &self.child_user_id,
+            -9223372036854776000.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "ChildUserId",
+            &self.child_user_id,
+            9223372036854776000.0,
+            false,
+        )?;
         rt::validate::required("RequestId", &self.request_id)?;
         Ok(())
     }
@@ -129,8 +157,8 @@ impl RelieveAccountRelationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RelieveAccountRelationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RelieveAccountRelationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -139,7 +167,7 @@ impl RelieveAccountRelationBuilder {
         self,
     ) -> ::std::result::Result<
         RelieveAccountRelationResponse,
-        rt::error::Error<RelieveAccountRelationError>,
+        crate::error::Error<RelieveAccountRelationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -355,7 +383,7 @@ pub enum RelieveAccountRelationError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -367,7 +395,7 @@ impl RelieveAccountRelationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -375,12 +403,12 @@ impl RelieveAccountRelationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RelieveAccountRelationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RelieveAccountRelationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RelieveAccountRelationError::service_error(self)
     }
 }

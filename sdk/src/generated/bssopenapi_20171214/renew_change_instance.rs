@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,15 +56,14 @@ pub struct RenewChangeInstanceRequest {
     pub renew_period: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for RenewChangeInstanceRequest {
+impl crate::operation::Operation for RenewChangeInstanceRequest {
     type Response = RenewChangeInstanceResponse;
     type Error = RenewChangeInstanceError;
+}
+
+impl rt::operation::OperationSpec for RenewChangeInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ProductCode", &self.product_code)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::max_items("Parameter", &self.parameters, 100usize)?;
@@ -161,8 +164,8 @@ impl RenewChangeInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RenewChangeInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RenewChangeInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -171,7 +174,7 @@ impl RenewChangeInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         RenewChangeInstanceResponse,
-        rt::error::Error<RenewChangeInstanceError>,
+        crate::error::Error<RenewChangeInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -462,16 +465,16 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum RenewChangeInstanceError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ORDER.ACCOUNT_STATUS_ILLEGAL` (HTTP 400).
-    OrderAccountStatusIllegal(rt::error::ServiceError),
+    OrderAccountStatusIllegal(crate::error::ServiceError),
     /// `ResourceNotExists` (HTTP 400).
-    ResourceNotExists(rt::error::ServiceError),
+    ResourceNotExists(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -483,7 +486,7 @@ impl RenewChangeInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::OrderAccountStatusIllegal(error)
@@ -512,17 +515,17 @@ impl RenewChangeInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RenewChangeInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RenewChangeInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "ORDER.ACCOUNT_STATUS_ILLEGAL" => Self::OrderAccountStatusIllegal(error),
             "ResourceNotExists" => Self::ResourceNotExists(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RenewChangeInstanceError::service_error(self)
     }
 }

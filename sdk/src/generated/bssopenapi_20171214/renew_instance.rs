@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct RenewInstanceRequest {
     pub product_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RenewInstanceRequest {
+impl crate::operation::Operation for RenewInstanceRequest {
     type Response = RenewInstanceResponse;
     type Error = RenewInstanceError;
+}
+
+impl rt::operation::OperationSpec for RenewInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ProductCode", &self.product_code)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RenewPeriod", &self.renew_period)?;
@@ -143,8 +146,8 @@ impl RenewInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RenewInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RenewInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -153,7 +156,7 @@ impl RenewInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         RenewInstanceResponse,
-        rt::error::Error<RenewInstanceError>,
+        crate::error::Error<RenewInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -366,22 +369,22 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum RenewInstanceError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
-    InvalidOwner(rt::error::ServiceError),
+    InvalidOwner(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// `ResourceNotExists` (HTTP 400).
-    ResourceNotExists(rt::error::ServiceError),
+    ResourceNotExists(crate::error::ServiceError),
     /// `ResourceStatusError` (HTTP 400).
-    ResourceStatusError(rt::error::ServiceError),
+    ResourceStatusError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -393,7 +396,7 @@ impl RenewInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidOwner(error)
@@ -443,8 +446,8 @@ impl RenewInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RenewInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RenewInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidOwner" => Self::InvalidOwner(error),
@@ -452,11 +455,11 @@ impl rt::error::OperationError for RenewInstanceError {
             "NotAuthorized" => Self::NotAuthorized(error),
             "ResourceNotExists" => Self::ResourceNotExists(error),
             "ResourceStatusError" => Self::ResourceStatusError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RenewInstanceError::service_error(self)
     }
 }

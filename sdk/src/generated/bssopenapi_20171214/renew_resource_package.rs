@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct RenewResourcePackageRequest {
     pub pricing_cycle: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RenewResourcePackageRequest {
+impl crate::operation::Operation for RenewResourcePackageRequest {
     type Response = RenewResourcePackageResponse;
     type Error = RenewResourcePackageError;
+}
+
+impl rt::operation::OperationSpec for RenewResourcePackageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("Duration", &self.duration)?;
         rt::validate::required("PricingCycle", &self.pricing_cycle)?;
@@ -122,8 +126,8 @@ impl RenewResourcePackageBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RenewResourcePackageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RenewResourcePackageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -132,7 +136,7 @@ impl RenewResourcePackageBuilder {
         self,
     ) -> ::std::result::Result<
         RenewResourcePackageResponse,
-        rt::error::Error<RenewResourcePackageError>,
+        crate::error::Error<RenewResourcePackageError>,
     > {
         self.client.execute(self.request).await
     }
@@ -381,38 +385,38 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum RenewResourcePackageError {
     /// `DurationInvalid` (HTTP 400).
-    DurationInvalid(rt::error::ServiceError),
+    DurationInvalid(crate::error::ServiceError),
     /// `EffectiveDateInvalid` (HTTP 400).
-    EffectiveDateInvalid(rt::error::ServiceError),
+    EffectiveDateInvalid(crate::error::ServiceError),
     /// `IdInvalid` (HTTP 400).
-    IdInvalid(rt::error::ServiceError),
+    IdInvalid(crate::error::ServiceError),
     /// `IdMissing` (HTTP 400).
-    IdMissing(rt::error::ServiceError),
+    IdMissing(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidOwner` (HTTP 400).
-    InvalidOwner(rt::error::ServiceError),
+    InvalidOwner(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// `PackageTypeNotFound` (HTTP 400).
-    PackageTypeNotFound(rt::error::ServiceError),
+    PackageTypeNotFound(crate::error::ServiceError),
     /// `PackageTypeNotSupported` (HTTP 400).
-    PackageTypeNotSupported(rt::error::ServiceError),
+    PackageTypeNotSupported(crate::error::ServiceError),
     /// `ProductNotFound` (HTTP 400).
-    ProductNotFound(rt::error::ServiceError),
+    ProductNotFound(crate::error::ServiceError),
     /// `SpecificationInvalid` (HTTP 400).
-    SpecificationInvalid(rt::error::ServiceError),
+    SpecificationInvalid(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -424,7 +428,7 @@ impl RenewResourcePackageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DurationInvalid(error)
             | Self::EffectiveDateInvalid(error)
@@ -530,8 +534,8 @@ impl RenewResourcePackageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RenewResourcePackageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RenewResourcePackageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DurationInvalid" => Self::DurationInvalid(error),
             "EffectiveDateInvalid" => Self::EffectiveDateInvalid(error),
@@ -547,11 +551,11 @@ impl rt::error::OperationError for RenewResourcePackageError {
             "PackageTypeNotSupported" => Self::PackageTypeNotSupported(error),
             "ProductNotFound" => Self::ProductNotFound(error),
             "SpecificationInvalid" => Self::SpecificationInvalid(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RenewResourcePackageError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct SetAllExpirationDayRequest {
     pub unify_expire_day: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetAllExpirationDayRequest {
+impl crate::operation::Operation for SetAllExpirationDayRequest {
     type Response = SetAllExpirationDayResponse;
     type Error = SetAllExpirationDayError;
+}
+
+impl rt::operation::OperationSpec for SetAllExpirationDayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("UnifyExpireDay", &self.unify_expire_day)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl SetAllExpirationDayBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetAllExpirationDayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetAllExpirationDayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl SetAllExpirationDayBuilder {
         self,
     ) -> ::std::result::Result<
         SetAllExpirationDayResponse,
-        rt::error::Error<SetAllExpirationDayError>,
+        crate::error::Error<SetAllExpirationDayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -227,7 +231,7 @@ pub enum SetAllExpirationDayError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -239,7 +243,7 @@ impl SetAllExpirationDayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -247,12 +251,12 @@ impl SetAllExpirationDayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetAllExpirationDayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SetAllExpirationDayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetAllExpirationDayError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -33,7 +34,7 @@ pub struct SetRenewalRequest {
     /// Example: `rm-askjdhaskfjh`
     ///
     /// Wire name `InstanceIDs`; required.
-    pub instance_i_ds: ::std::option::Option<::std::string::String>,
+    pub instance_ids: ::std::option::Option<::std::string::String>,
     /// Example: `rds`
     ///
     /// Wire name `ProductCode`; required.
@@ -56,12 +57,15 @@ pub struct SetRenewalRequest {
     pub renewal_status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetRenewalRequest {
+impl crate::operation::Operation for SetRenewalRequest {
     type Response = SetRenewalResponse;
     type Error = SetRenewalError;
+}
+
+impl rt::operation::OperationSpec for SetRenewalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
-        rt::validate::required("InstanceIDs", &self.instance_i_ds)?;
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::required("InstanceIDs", &self.instance_ids)?;
         rt::validate::required("ProductCode", &self.product_code)?;
         rt::validate::required("RenewalStatus", &self.renewal_status)?;
         Ok(())
@@ -69,7 +73,7 @@ impl rt::operation::Operation for SetRenewalRequest {
 
     fn write_params(&self, out: &mut rt::params::Params) {
         out.plain(rt::params::Location::Query, "RenewalPeriod", &self.renewal_period);
-        out.plain(rt::params::Location::Query, "InstanceIDs", &self.instance_i_ds);
+        out.plain(rt::params::Location::Query, "InstanceIDs", &self.instance_ids);
         out.plain(rt::params::Location::Query, "ProductCode", &self.product_code);
         out.plain(rt::params::Location::Query, "ProductType", &self.product_type);
         out.plain(
@@ -108,13 +112,13 @@ impl SetRenewalBuilder {
         self
     }
 
-    /// Sets [`SetRenewalRequest::instance_i_ds`](SetRenewalRequest::instance_i_ds).
+    /// Sets [`SetRenewalRequest::instance_ids`](SetRenewalRequest::instance_ids).
     #[inline]
-    pub fn instance_i_ds(
+    pub fn instance_ids(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.request.instance_i_ds = ::std::option::Option::Some(value.into());
+        self.request.instance_ids = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -175,15 +179,18 @@ impl SetRenewalBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetRenewalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetRenewalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<SetRenewalResponse, rt::error::Error<SetRenewalError>> {
+    ) -> ::std::result::Result<
+        SetRenewalResponse,
+        crate::error::Error<SetRenewalError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -321,7 +328,7 @@ pub enum SetRenewalError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -333,7 +340,7 @@ impl SetRenewalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -341,12 +348,12 @@ impl SetRenewalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetRenewalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SetRenewalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetRenewalError::service_error(self)
     }
 }

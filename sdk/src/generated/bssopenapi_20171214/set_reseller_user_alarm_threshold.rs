@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct SetResellerUserAlarmThresholdRequest {
     pub alarm_thresholds: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetResellerUserAlarmThresholdRequest {
+impl crate::operation::Operation for SetResellerUserAlarmThresholdRequest {
     type Response = SetResellerUserAlarmThresholdResponse;
     type Error = SetResellerUserAlarmThresholdError;
+}
+
+impl rt::operation::OperationSpec for SetResellerUserAlarmThresholdRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AlarmType", &self.alarm_type)?;
         Ok(())
     }
@@ -99,8 +103,8 @@ impl SetResellerUserAlarmThresholdBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SetResellerUserAlarmThresholdRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SetResellerUserAlarmThresholdRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +113,7 @@ impl SetResellerUserAlarmThresholdBuilder {
         self,
     ) -> ::std::result::Result<
         SetResellerUserAlarmThresholdResponse,
-        rt::error::Error<SetResellerUserAlarmThresholdError>,
+        crate::error::Error<SetResellerUserAlarmThresholdError>,
     > {
         self.client.execute(self.request).await
     }
@@ -263,22 +267,22 @@ impl ::serde::Serialize for SetResellerUserAlarmThresholdResponse {
 #[non_exhaustive]
 pub enum SetResellerUserAlarmThresholdError {
     /// `CreditInnerError` (HTTP 500).
-    CreditInnerError(rt::error::ServiceError),
+    CreditInnerError(crate::error::ServiceError),
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// `ParameterError` (HTTP 400).
-    ParameterError(rt::error::ServiceError),
+    ParameterError(crate::error::ServiceError),
     /// `UndefinedError` (HTTP 500).
-    UndefinedError(rt::error::ServiceError),
+    UndefinedError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -290,7 +294,7 @@ impl SetResellerUserAlarmThresholdError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CreditInnerError(error)
             | Self::InternalError(error)
@@ -340,8 +344,8 @@ impl SetResellerUserAlarmThresholdError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetResellerUserAlarmThresholdError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetResellerUserAlarmThresholdError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CreditInnerError" => Self::CreditInnerError(error),
             "InternalError" => Self::InternalError(error),
@@ -349,11 +353,11 @@ impl rt::error::OperationError for SetResellerUserAlarmThresholdError {
             "NotAuthorized" => Self::NotAuthorized(error),
             "ParameterError" => Self::ParameterError(error),
             "UndefinedError" => Self::UndefinedError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetResellerUserAlarmThresholdError::service_error(self)
     }
 }

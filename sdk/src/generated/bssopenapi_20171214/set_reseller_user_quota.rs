@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SetResellerUserQuotaRequest {
     pub out_biz_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetResellerUserQuotaRequest {
+impl crate::operation::Operation for SetResellerUserQuotaRequest {
     type Response = SetResellerUserQuotaResponse;
     type Error = SetResellerUserQuotaError;
+}
+
+impl rt::operation::OperationSpec for SetResellerUserQuotaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Amount", &self.amount)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl SetResellerUserQuotaBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetResellerUserQuotaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetResellerUserQuotaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl SetResellerUserQuotaBuilder {
         self,
     ) -> ::std::result::Result<
         SetResellerUserQuotaResponse,
-        rt::error::Error<SetResellerUserQuotaError>,
+        crate::error::Error<SetResellerUserQuotaError>,
     > {
         self.client.execute(self.request).await
     }
@@ -272,22 +276,22 @@ impl ::serde::Serialize for SetResellerUserQuotaResponse {
 #[non_exhaustive]
 pub enum SetResellerUserQuotaError {
     /// `CreditInnerError` (HTTP 500).
-    CreditInnerError(rt::error::ServiceError),
+    CreditInnerError(crate::error::ServiceError),
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// `ParameterError` (HTTP 400).
-    ParameterError(rt::error::ServiceError),
+    ParameterError(crate::error::ServiceError),
     /// `UndefinedError` (HTTP 500).
-    UndefinedError(rt::error::ServiceError),
+    UndefinedError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -299,7 +303,7 @@ impl SetResellerUserQuotaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CreditInnerError(error)
             | Self::InternalError(error)
@@ -349,8 +353,8 @@ impl SetResellerUserQuotaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetResellerUserQuotaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetResellerUserQuotaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CreditInnerError" => Self::CreditInnerError(error),
             "InternalError" => Self::InternalError(error),
@@ -358,11 +362,11 @@ impl rt::error::OperationError for SetResellerUserQuotaError {
             "NotAuthorized" => Self::NotAuthorized(error),
             "ParameterError" => Self::ParameterError(error),
             "UndefinedError" => Self::UndefinedError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetResellerUserQuotaError::service_error(self)
     }
 }

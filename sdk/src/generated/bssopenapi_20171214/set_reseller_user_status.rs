@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SetResellerUserStatusRequest {
     pub stop_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetResellerUserStatusRequest {
+impl crate::operation::Operation for SetResellerUserStatusRequest {
     type Response = SetResellerUserStatusResponse;
     type Error = SetResellerUserStatusError;
+}
+
+impl rt::operation::OperationSpec for SetResellerUserStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Status", &self.status)?;
         rt::validate::required("BusinessType", &self.business_type)?;
         Ok(())
@@ -109,8 +113,8 @@ impl SetResellerUserStatusBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetResellerUserStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetResellerUserStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl SetResellerUserStatusBuilder {
         self,
     ) -> ::std::result::Result<
         SetResellerUserStatusResponse,
-        rt::error::Error<SetResellerUserStatusError>,
+        crate::error::Error<SetResellerUserStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -273,26 +277,26 @@ impl ::serde::Serialize for SetResellerUserStatusResponse {
 #[non_exhaustive]
 pub enum SetResellerUserStatusError {
     /// `CreditInnerError` (HTTP 400).
-    CreditInnerError(rt::error::ServiceError),
+    CreditInnerError(crate::error::ServiceError),
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `-116` (HTTP 200).
-    N116(rt::error::ServiceError),
+    N116(crate::error::ServiceError),
     /// `NotApplicable` (HTTP 400).
-    NotApplicable(rt::error::ServiceError),
+    NotApplicable(crate::error::ServiceError),
     /// `NotAuthorized` (HTTP 400).
-    NotAuthorized(rt::error::ServiceError),
+    NotAuthorized(crate::error::ServiceError),
     /// `ParameterError` (HTTP 400).
-    ParameterError(rt::error::ServiceError),
+    ParameterError(crate::error::ServiceError),
     /// `SYSTEM_ERROR` (HTTP 400).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// `UndefinedError` (HTTP 500).
-    UndefinedError(rt::error::ServiceError),
+    UndefinedError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -304,7 +308,7 @@ impl SetResellerUserStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CreditInnerError(error)
             | Self::InternalError(error)
@@ -368,8 +372,8 @@ impl SetResellerUserStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetResellerUserStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetResellerUserStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CreditInnerError" => Self::CreditInnerError(error),
             "InternalError" => Self::InternalError(error),
@@ -379,11 +383,11 @@ impl rt::error::OperationError for SetResellerUserStatusError {
             "ParameterError" => Self::ParameterError(error),
             "SYSTEM_ERROR" => Self::SystemError(error),
             "UndefinedError" => Self::UndefinedError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetResellerUserStatusError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct SubscribeBillToOssRequest {
     pub using_ssl: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SubscribeBillToOssRequest {
+impl crate::operation::Operation for SubscribeBillToOssRequest {
     type Response = SubscribeBillToOssResponse;
     type Error = SubscribeBillToOssError;
+}
+
+impl rt::operation::OperationSpec for SubscribeBillToOssRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SubscribeBucket", &self.subscribe_bucket)?;
         Ok(())
     }
@@ -195,8 +199,8 @@ impl SubscribeBillToOssBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SubscribeBillToOssRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SubscribeBillToOssRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -205,7 +209,7 @@ impl SubscribeBillToOssBuilder {
         self,
     ) -> ::std::result::Result<
         SubscribeBillToOssResponse,
-        rt::error::Error<SubscribeBillToOssError>,
+        crate::error::Error<SubscribeBillToOssError>,
     > {
         self.client.execute(self.request).await
     }
@@ -344,7 +348,7 @@ pub enum SubscribeBillToOssError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -356,7 +360,7 @@ impl SubscribeBillToOssError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -364,12 +368,12 @@ impl SubscribeBillToOssError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SubscribeBillToOssError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SubscribeBillToOssError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SubscribeBillToOssError::service_error(self)
     }
 }

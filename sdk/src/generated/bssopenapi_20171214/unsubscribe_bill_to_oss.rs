@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct UnsubscribeBillToOssRequest {
     pub mult_account_rel_subscribe: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UnsubscribeBillToOssRequest {
+impl crate::operation::Operation for UnsubscribeBillToOssRequest {
     type Response = UnsubscribeBillToOssResponse;
     type Error = UnsubscribeBillToOssError;
+}
+
+impl rt::operation::OperationSpec for UnsubscribeBillToOssRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SubscribeType", &self.subscribe_type)?;
         Ok(())
     }
@@ -99,8 +103,8 @@ impl UnsubscribeBillToOssBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UnsubscribeBillToOssRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UnsubscribeBillToOssRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +113,7 @@ impl UnsubscribeBillToOssBuilder {
         self,
     ) -> ::std::result::Result<
         UnsubscribeBillToOssResponse,
-        rt::error::Error<UnsubscribeBillToOssError>,
+        crate::error::Error<UnsubscribeBillToOssError>,
     > {
         self.client.execute(self.request).await
     }
@@ -248,7 +252,7 @@ pub enum UnsubscribeBillToOssError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -260,7 +264,7 @@ impl UnsubscribeBillToOssError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -268,12 +272,12 @@ impl UnsubscribeBillToOssError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UnsubscribeBillToOssError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UnsubscribeBillToOssError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UnsubscribeBillToOssError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct AddCdnDomainRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for AddCdnDomainRequest {
+impl crate::operation::Operation for AddCdnDomainRequest {
     type Response = AddCdnDomainResponse;
     type Error = AddCdnDomainError;
+}
+
+impl rt::operation::OperationSpec for AddCdnDomainRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CdnType", &self.cdn_type)?;
         rt::validate::one_of(
             "CdnType",
@@ -189,8 +193,8 @@ impl AddCdnDomainBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddCdnDomainRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddCdnDomainRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -199,7 +203,7 @@ impl AddCdnDomainBuilder {
         self,
     ) -> ::std::result::Result<
         AddCdnDomainResponse,
-        rt::error::Error<AddCdnDomainError>,
+        crate::error::Error<AddCdnDomainError>,
     > {
         self.client.execute(self.request).await
     }
@@ -343,7 +347,7 @@ pub enum CdnType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -379,7 +383,7 @@ impl ::std::convert::From<&str> for CdnType {
             "liveStream" => Self::LiveStream,
             "video" => Self::Video,
             "app" => Self::App,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -410,7 +414,7 @@ impl ::std::convert::From<::std::string::String> for CdnType {
             "liveStream" => Self::LiveStream,
             "video" => Self::Video,
             "app" => Self::App,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -468,96 +472,96 @@ impl ::serde::Serialize for CdnType {
 #[non_exhaustive]
 pub enum AddCdnDomainError {
     /// `Abs.CheckUrl.Malformed` (HTTP 400).
-    AbsCheckUrlMalformed(rt::error::ServiceError),
+    AbsCheckUrlMalformed(crate::error::ServiceError),
     /// `AccountException` (HTTP 403).
-    AccountException(rt::error::ServiceError),
+    AccountException(crate::error::ServiceError),
     /// `CdnTypeNotSupportExtensiveDomain` (HTTP 400).
-    CdnTypeNotSupportExtensiveDomain(rt::error::ServiceError),
+    CdnTypeNotSupportExtensiveDomain(crate::error::ServiceError),
     /// `CheckSourceHealthFailed` (HTTP 400).
-    CheckSourceHealthFailed(rt::error::ServiceError),
+    CheckSourceHealthFailed(crate::error::ServiceError),
     /// `DomainInBlacklist` (HTTP 400).
-    DomainInBlacklist(rt::error::ServiceError),
+    DomainInBlacklist(crate::error::ServiceError),
     /// `DomainInRiskList` (HTTP 400).
-    DomainInRiskList(rt::error::ServiceError),
+    DomainInRiskList(crate::error::ServiceError),
     /// `DomainOverLimit` (HTTP 400).
-    DomainOverLimit(rt::error::ServiceError),
+    DomainOverLimit(crate::error::ServiceError),
     /// `DomainOwnerVerifyFail` (HTTP 400).
-    DomainOwnerVerifyFail(rt::error::ServiceError),
+    DomainOwnerVerifyFail(crate::error::ServiceError),
     /// `DomainReserved` (HTTP 400).
-    DomainReserved(rt::error::ServiceError),
+    DomainReserved(crate::error::ServiceError),
     /// `EntityNotExist.ResourceGroup` (HTTP 400).
-    EntityNotExistResourceGroup(rt::error::ServiceError),
+    EntityNotExistResourceGroup(crate::error::ServiceError),
     /// `EntityNotExists.ResourceGroup` (HTTP 400).
-    EntityNotExistsResourceGroup(rt::error::ServiceError),
+    EntityNotExistsResourceGroup(crate::error::ServiceError),
     /// `ExtensiveAndAllBothExist` (HTTP 400).
-    ExtensiveAndAllBothExist(rt::error::ServiceError),
+    ExtensiveAndAllBothExist(crate::error::ServiceError),
     /// `ExtensiveAndSpecificDomainConflict` (HTTP 400).
-    ExtensiveAndSpecificDomainConflict(rt::error::ServiceError),
+    ExtensiveAndSpecificDomainConflict(crate::error::ServiceError),
     /// `IcpBlack` (HTTP 400).
-    IcpBlack(rt::error::ServiceError),
+    IcpBlack(crate::error::ServiceError),
     /// `InnerAddDomainDenied` (HTTP 400).
-    InnerAddDomainDenied(rt::error::ServiceError),
+    InnerAddDomainDenied(crate::error::ServiceError),
     /// `InvalidCdnType.Malformed` (HTTP 400).
-    InvalidCdnTypeMalformed(rt::error::ServiceError),
+    InvalidCdnTypeMalformed(crate::error::ServiceError),
     /// `InvalidCertificate` (HTTP 400).
-    InvalidCertificate(rt::error::ServiceError),
+    InvalidCertificate(crate::error::ServiceError),
     /// `InvalidCertificate.TooLong` (HTTP 400).
-    InvalidCertificateTooLong(rt::error::ServiceError),
+    InvalidCertificateTooLong(crate::error::ServiceError),
     /// `InvalidDomainNameLevel` (HTTP 400).
-    InvalidDomainNameLevel(rt::error::ServiceError),
+    InvalidDomainNameLevel(crate::error::ServiceError),
     /// `InvalidDomainName.Malformed` (HTTP 400).
-    InvalidDomainNameMalformed(rt::error::ServiceError),
+    InvalidDomainNameMalformed(crate::error::ServiceError),
     /// `InvalidResourceGroupId.Malformed` (HTTP 400).
-    InvalidResourceGroupIdMalformed(rt::error::ServiceError),
+    InvalidResourceGroupIdMalformed(crate::error::ServiceError),
     /// `InvalidScope.Malformed` (HTTP 400).
-    InvalidScopeMalformed(rt::error::ServiceError),
+    InvalidScopeMalformed(crate::error::ServiceError),
     /// `InvalidSource.Priority.Malformed` (HTTP 400).
-    InvalidSourcePriorityMalformed(rt::error::ServiceError),
+    InvalidSourcePriorityMalformed(crate::error::ServiceError),
     /// `InvalidSourceType.Malformed` (HTTP 400).
-    InvalidSourceTypeMalformed(rt::error::ServiceError),
+    InvalidSourceTypeMalformed(crate::error::ServiceError),
     /// `InvalidSources.Malformed` (HTTP 400).
-    InvalidSourcesMalformed(rt::error::ServiceError),
+    InvalidSourcesMalformed(crate::error::ServiceError),
     /// `InvalidStatus.ResourceGroup` (HTTP 400).
-    InvalidStatusResourceGroup(rt::error::ServiceError),
+    InvalidStatusResourceGroup(crate::error::ServiceError),
     /// `InvalidTag` (HTTP 400).
-    InvalidTag(rt::error::ServiceError),
+    InvalidTag(crate::error::ServiceError),
     /// `InvalidTagKey` (HTTP 400).
-    InvalidTagKey(rt::error::ServiceError),
+    InvalidTagKey(crate::error::ServiceError),
     /// `InvalidTagKey.OverLimit` (HTTP 400).
-    InvalidTagKeyOverLimit(rt::error::ServiceError),
+    InvalidTagKeyOverLimit(crate::error::ServiceError),
     /// `InvalidTagKey.Repeated` (HTTP 400).
-    InvalidTagKeyRepeated(rt::error::ServiceError),
+    InvalidTagKeyRepeated(crate::error::ServiceError),
     /// `InvalidTagValue` (HTTP 400).
-    InvalidTagValue(rt::error::ServiceError),
+    InvalidTagValue(crate::error::ServiceError),
     /// `InvalidTopLevelDomain.Malformed` (HTTP 400).
-    InvalidTopLevelDomainMalformed(rt::error::ServiceError),
+    InvalidTopLevelDomainMalformed(crate::error::ServiceError),
     /// `InvalidTypeAndContent.MissMatch` (HTTP 400).
-    InvalidTypeAndContentMissMatch(rt::error::ServiceError),
+    InvalidTypeAndContentMissMatch(crate::error::ServiceError),
     /// `IspBlack` (HTTP 400).
-    IspBlack(rt::error::ServiceError),
+    IspBlack(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NotInternationRealIdentity` (HTTP 400).
-    NotInternationRealIdentity(rt::error::ServiceError),
+    NotInternationRealIdentity(crate::error::ServiceError),
     /// `RecordCheckNotAvailable` (HTTP 400).
-    RecordCheckNotAvailable(rt::error::ServiceError),
+    RecordCheckNotAvailable(crate::error::ServiceError),
     /// `RegionNoResource` (HTTP 400).
-    RegionNoResource(rt::error::ServiceError),
+    RegionNoResource(crate::error::ServiceError),
     /// `ReservedTagKey` (HTTP 400).
-    ReservedTagKey(rt::error::ServiceError),
+    ReservedTagKey(crate::error::ServiceError),
     /// `SourceInBlacklist` (HTTP 400).
-    SourceInBlacklist(rt::error::ServiceError),
+    SourceInBlacklist(crate::error::ServiceError),
     /// `SourceIp.Exceed` (HTTP 400).
-    SourceIpExceed(rt::error::ServiceError),
+    SourceIpExceed(crate::error::ServiceError),
     /// `TopLevelDomain.Mismatch` (HTTP 400).
-    TopLevelDomainMismatch(rt::error::ServiceError),
+    TopLevelDomainMismatch(crate::error::ServiceError),
     /// `TopLevelDomain.NotFound` (HTTP 400).
-    TopLevelDomainNotFound(rt::error::ServiceError),
+    TopLevelDomainNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -569,7 +573,7 @@ impl AddCdnDomainError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsCheckUrlMalformed(error)
             | Self::AccountException(error)
@@ -878,8 +882,8 @@ impl AddCdnDomainError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddCdnDomainError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddCdnDomainError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.CheckUrl.Malformed" => Self::AbsCheckUrlMalformed(error),
             "AccountException" => Self::AccountException(error),
@@ -936,11 +940,11 @@ impl rt::error::OperationError for AddCdnDomainError {
             "SourceIp.Exceed" => Self::SourceIpExceed(error),
             "TopLevelDomain.Mismatch" => Self::TopLevelDomainMismatch(error),
             "TopLevelDomain.NotFound" => Self::TopLevelDomainNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddCdnDomainError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct AddFcTriggerRequest {
     pub notes: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddFcTriggerRequest {
+impl crate::operation::Operation for AddFcTriggerRequest {
     type Response = AddFcTriggerResponse;
     type Error = AddFcTriggerError;
+}
+
+impl rt::operation::OperationSpec for AddFcTriggerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TriggerARN", &self.trigger_arn)?;
         rt::validate::required("EventMetaName", &self.event_meta_name)?;
         rt::validate::required("EventMetaVersion", &self.event_meta_version)?;
@@ -177,8 +181,8 @@ impl AddFcTriggerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddFcTriggerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddFcTriggerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -187,7 +191,7 @@ impl AddFcTriggerBuilder {
         self,
     ) -> ::std::result::Result<
         AddFcTriggerResponse,
-        rt::error::Error<AddFcTriggerError>,
+        crate::error::Error<AddFcTriggerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -263,24 +267,24 @@ impl ::serde::Serialize for AddFcTriggerResponse {
 #[non_exhaustive]
 pub enum AddFcTriggerError {
     /// `Duplicated.FCTrigger` (HTTP 400).
-    DuplicatedFcTrigger(rt::error::ServiceError),
+    DuplicatedFcTrigger(crate::error::ServiceError),
     /// `InvalidParameter.FunctionARN` (HTTP 400).
-    InvalidParameterFunctionArn(rt::error::ServiceError),
+    InvalidParameterFunctionArn(crate::error::ServiceError),
     /// `InvalidParameter.RoleARN` (HTTP 400).
-    InvalidParameterRoleArn(rt::error::ServiceError),
+    InvalidParameterRoleArn(crate::error::ServiceError),
     /// `InvalidParameter.SourceARN` (HTTP 400).
-    InvalidParameterSourceArn(rt::error::ServiceError),
+    InvalidParameterSourceArn(crate::error::ServiceError),
     /// `InvalidParameter.TriggerARN` (HTTP 400).
-    InvalidParameterTriggerArn(rt::error::ServiceError),
+    InvalidParameterTriggerArn(crate::error::ServiceError),
     /// `NotFound.EventMeta` (HTTP 400).
-    NotFoundEventMeta(rt::error::ServiceError),
+    NotFoundEventMeta(crate::error::ServiceError),
     /// `PermissionDeny` (HTTP 403).
-    PermissionDeny(rt::error::ServiceError),
+    PermissionDeny(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -292,7 +296,7 @@ impl AddFcTriggerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedFcTrigger(error)
             | Self::InvalidParameterFunctionArn(error)
@@ -349,8 +353,8 @@ impl AddFcTriggerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddFcTriggerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddFcTriggerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicated.FCTrigger" => Self::DuplicatedFcTrigger(error),
             "InvalidParameter.FunctionARN" => Self::InvalidParameterFunctionArn(error),
@@ -359,11 +363,11 @@ impl rt::error::OperationError for AddFcTriggerError {
             "InvalidParameter.TriggerARN" => Self::InvalidParameterTriggerArn(error),
             "NotFound.EventMeta" => Self::NotFoundEventMeta(error),
             "PermissionDeny" => Self::PermissionDeny(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddFcTriggerError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,11 +55,14 @@ pub struct BatchAddCdnDomainRequest {
     pub top_level_domain: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for BatchAddCdnDomainRequest {
+impl crate::operation::Operation for BatchAddCdnDomainRequest {
     type Response = BatchAddCdnDomainResponse;
     type Error = BatchAddCdnDomainError;
+}
+
+impl rt::operation::OperationSpec for BatchAddCdnDomainRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CdnType", &self.cdn_type)?;
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("Sources", &self.sources)?;
@@ -172,8 +176,8 @@ impl BatchAddCdnDomainBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<BatchAddCdnDomainRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<BatchAddCdnDomainRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -182,7 +186,7 @@ impl BatchAddCdnDomainBuilder {
         self,
     ) -> ::std::result::Result<
         BatchAddCdnDomainResponse,
-        rt::error::Error<BatchAddCdnDomainError>,
+        crate::error::Error<BatchAddCdnDomainError>,
     > {
         self.client.execute(self.request).await
     }
@@ -258,74 +262,74 @@ impl ::serde::Serialize for BatchAddCdnDomainResponse {
 #[non_exhaustive]
 pub enum BatchAddCdnDomainError {
     /// `CdnTypeNotSupportExtensiveDomain` (HTTP 400).
-    CdnTypeNotSupportExtensiveDomain(rt::error::ServiceError),
+    CdnTypeNotSupportExtensiveDomain(crate::error::ServiceError),
     /// `CheckSourceHealthFailed` (HTTP 400).
-    CheckSourceHealthFailed(rt::error::ServiceError),
+    CheckSourceHealthFailed(crate::error::ServiceError),
     /// `DomainInRiskList` (HTTP 400).
-    DomainInRiskList(rt::error::ServiceError),
+    DomainInRiskList(crate::error::ServiceError),
     /// `DomainOverLimit` (HTTP 400).
-    DomainOverLimit(rt::error::ServiceError),
+    DomainOverLimit(crate::error::ServiceError),
     /// `DomainOwnerVerifyFail` (HTTP 400).
-    DomainOwnerVerifyFail(rt::error::ServiceError),
+    DomainOwnerVerifyFail(crate::error::ServiceError),
     /// `DomainReserved` (HTTP 400).
-    DomainReserved(rt::error::ServiceError),
+    DomainReserved(crate::error::ServiceError),
     /// `EntityNotExist.ResourceGroup` (HTTP 400).
-    EntityNotExistResourceGroup(rt::error::ServiceError),
+    EntityNotExistResourceGroup(crate::error::ServiceError),
     /// `EntityNotExists.ResourceGroup` (HTTP 400).
-    EntityNotExistsResourceGroup(rt::error::ServiceError),
+    EntityNotExistsResourceGroup(crate::error::ServiceError),
     /// `ExtensiveAndAllBothExist` (HTTP 400).
-    ExtensiveAndAllBothExist(rt::error::ServiceError),
+    ExtensiveAndAllBothExist(crate::error::ServiceError),
     /// `ExtensiveAndSpecificDomainConflict` (HTTP 400).
-    ExtensiveAndSpecificDomainConflict(rt::error::ServiceError),
+    ExtensiveAndSpecificDomainConflict(crate::error::ServiceError),
     /// `IcpBlack` (HTTP 400).
-    IcpBlack(rt::error::ServiceError),
+    IcpBlack(crate::error::ServiceError),
     /// `InnerAddDomainDenied` (HTTP 400).
-    InnerAddDomainDenied(rt::error::ServiceError),
+    InnerAddDomainDenied(crate::error::ServiceError),
     /// `InvalidCdnType.Malformed` (HTTP 400).
-    InvalidCdnTypeMalformed(rt::error::ServiceError),
+    InvalidCdnTypeMalformed(crate::error::ServiceError),
     /// `InvalidCertificate` (HTTP 400).
-    InvalidCertificate(rt::error::ServiceError),
+    InvalidCertificate(crate::error::ServiceError),
     /// `InvalidCertificate.TooLong` (HTTP 400).
-    InvalidCertificateTooLong(rt::error::ServiceError),
+    InvalidCertificateTooLong(crate::error::ServiceError),
     /// `InvalidDomainNameLevel` (HTTP 400).
-    InvalidDomainNameLevel(rt::error::ServiceError),
+    InvalidDomainNameLevel(crate::error::ServiceError),
     /// `InvalidDomainName.Malformed` (HTTP 400).
-    InvalidDomainNameMalformed(rt::error::ServiceError),
+    InvalidDomainNameMalformed(crate::error::ServiceError),
     /// `InvalidResourceGroupId.Malformed` (HTTP 400).
-    InvalidResourceGroupIdMalformed(rt::error::ServiceError),
+    InvalidResourceGroupIdMalformed(crate::error::ServiceError),
     /// `InvalidScope.Malformed` (HTTP 400).
-    InvalidScopeMalformed(rt::error::ServiceError),
+    InvalidScopeMalformed(crate::error::ServiceError),
     /// `InvalidSource.Priority.Malformed` (HTTP 400).
-    InvalidSourcePriorityMalformed(rt::error::ServiceError),
+    InvalidSourcePriorityMalformed(crate::error::ServiceError),
     /// `InvalidSourceType.Malformed` (HTTP 400).
-    InvalidSourceTypeMalformed(rt::error::ServiceError),
+    InvalidSourceTypeMalformed(crate::error::ServiceError),
     /// `InvalidSources.Malformed` (HTTP 400).
-    InvalidSourcesMalformed(rt::error::ServiceError),
+    InvalidSourcesMalformed(crate::error::ServiceError),
     /// `InvalidStatus.ResourceGroup` (HTTP 400).
-    InvalidStatusResourceGroup(rt::error::ServiceError),
+    InvalidStatusResourceGroup(crate::error::ServiceError),
     /// `InvalidTopLevelDomain.Malformed` (HTTP 400).
-    InvalidTopLevelDomainMalformed(rt::error::ServiceError),
+    InvalidTopLevelDomainMalformed(crate::error::ServiceError),
     /// `InvalidTypeAndContent.MissMatch` (HTTP 400).
-    InvalidTypeAndContentMissMatch(rt::error::ServiceError),
+    InvalidTypeAndContentMissMatch(crate::error::ServiceError),
     /// `IspBlack` (HTTP 400).
-    IspBlack(rt::error::ServiceError),
+    IspBlack(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NotInternationRealIdentity` (HTTP 400).
-    NotInternationRealIdentity(rt::error::ServiceError),
+    NotInternationRealIdentity(crate::error::ServiceError),
     /// `RecordCheckNotAvailable` (HTTP 400).
-    RecordCheckNotAvailable(rt::error::ServiceError),
+    RecordCheckNotAvailable(crate::error::ServiceError),
     /// `SourceIp.Exceed` (HTTP 400).
-    SourceIpExceed(rt::error::ServiceError),
+    SourceIpExceed(crate::error::ServiceError),
     /// `TopLevelDomain.Mismatch` (HTTP 400).
-    TopLevelDomainMismatch(rt::error::ServiceError),
+    TopLevelDomainMismatch(crate::error::ServiceError),
     /// `TopLevelDomain.NotFound` (HTTP 400).
-    TopLevelDomainNotFound(rt::error::ServiceError),
+    TopLevelDomainNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -337,7 +341,7 @@ impl BatchAddCdnDomainError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CdnTypeNotSupportExtensiveDomain(error)
             | Self::CheckSourceHealthFailed(error)
@@ -569,8 +573,8 @@ impl BatchAddCdnDomainError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for BatchAddCdnDomainError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for BatchAddCdnDomainError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CdnTypeNotSupportExtensiveDomain" => {
                 Self::CdnTypeNotSupportExtensiveDomain(error)
@@ -616,11 +620,11 @@ impl rt::error::OperationError for BatchAddCdnDomainError {
             "SourceIp.Exceed" => Self::SourceIpExceed(error),
             "TopLevelDomain.Mismatch" => Self::TopLevelDomainMismatch(error),
             "TopLevelDomain.NotFound" => Self::TopLevelDomainNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         BatchAddCdnDomainError::service_error(self)
     }
 }

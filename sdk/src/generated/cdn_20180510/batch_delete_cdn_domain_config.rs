@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct BatchDeleteCdnDomainConfigRequest {
     pub function_names: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for BatchDeleteCdnDomainConfigRequest {
+impl crate::operation::Operation for BatchDeleteCdnDomainConfigRequest {
     type Response = BatchDeleteCdnDomainConfigResponse;
     type Error = BatchDeleteCdnDomainConfigError;
+}
+
+impl rt::operation::OperationSpec for BatchDeleteCdnDomainConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainNames", &self.domain_names)?;
         rt::validate::required("FunctionNames", &self.function_names)?;
         Ok(())
@@ -94,8 +98,10 @@ impl BatchDeleteCdnDomainConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<BatchDeleteCdnDomainConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<BatchDeleteCdnDomainConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +110,7 @@ impl BatchDeleteCdnDomainConfigBuilder {
         self,
     ) -> ::std::result::Result<
         BatchDeleteCdnDomainConfigResponse,
-        rt::error::Error<BatchDeleteCdnDomainConfigError>,
+        crate::error::Error<BatchDeleteCdnDomainConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,24 +186,24 @@ impl ::serde::Serialize for BatchDeleteCdnDomainConfigResponse {
 #[non_exhaustive]
 pub enum BatchDeleteCdnDomainConfigError {
     /// `DeleteFunctionFailed` (HTTP 400).
-    DeleteFunctionFailed(rt::error::ServiceError),
+    DeleteFunctionFailed(crate::error::ServiceError),
     /// `EdgeScripOptionsHasInnerConfig` (HTTP 400).
-    EdgeScripOptionsHasInnerConfig(rt::error::ServiceError),
+    EdgeScripOptionsHasInnerConfig(crate::error::ServiceError),
     /// `EdgeScriptCountExceedLimit` (HTTP 400).
-    EdgeScriptCountExceedLimit(rt::error::ServiceError),
+    EdgeScriptCountExceedLimit(crate::error::ServiceError),
     /// `EdgeScriptGrammarNotSupport` (HTTP 400).
-    EdgeScriptGrammarNotSupport(rt::error::ServiceError),
+    EdgeScriptGrammarNotSupport(crate::error::ServiceError),
     /// `EdgeScriptNotSupportJs` (HTTP 400).
-    EdgeScriptNotSupportJs(rt::error::ServiceError),
+    EdgeScriptNotSupportJs(crate::error::ServiceError),
     /// `InvalidRule.Malformed` (HTTP 400).
-    InvalidRuleMalformed(rt::error::ServiceError),
+    InvalidRuleMalformed(crate::error::ServiceError),
     /// `Invalid%s.ValueNotSupported` (HTTP 400).
-    InvalidSValueNotSupported(rt::error::ServiceError),
+    InvalidSValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -209,7 +215,7 @@ impl BatchDeleteCdnDomainConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DeleteFunctionFailed(error)
             | Self::EdgeScripOptionsHasInnerConfig(error)
@@ -266,8 +272,8 @@ impl BatchDeleteCdnDomainConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for BatchDeleteCdnDomainConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for BatchDeleteCdnDomainConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DeleteFunctionFailed" => Self::DeleteFunctionFailed(error),
             "EdgeScripOptionsHasInnerConfig" => {
@@ -278,11 +284,11 @@ impl rt::error::OperationError for BatchDeleteCdnDomainConfigError {
             "EdgeScriptNotSupportJs" => Self::EdgeScriptNotSupportJs(error),
             "InvalidRule.Malformed" => Self::InvalidRuleMalformed(error),
             "Invalid%s.ValueNotSupported" => Self::InvalidSValueNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         BatchDeleteCdnDomainConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct BatchDescribeCdnIpInfoRequest {
     pub language: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for BatchDescribeCdnIpInfoRequest {
+impl crate::operation::Operation for BatchDescribeCdnIpInfoRequest {
     type Response = BatchDescribeCdnIpInfoResponse;
     type Error = BatchDescribeCdnIpInfoError;
+}
+
+impl rt::operation::OperationSpec for BatchDescribeCdnIpInfoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("IpAddrList", &self.ip_addr_list)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl BatchDescribeCdnIpInfoBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<BatchDescribeCdnIpInfoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<BatchDescribeCdnIpInfoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl BatchDescribeCdnIpInfoBuilder {
         self,
     ) -> ::std::result::Result<
         BatchDescribeCdnIpInfoResponse,
-        rt::error::Error<BatchDescribeCdnIpInfoError>,
+        crate::error::Error<BatchDescribeCdnIpInfoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -364,14 +368,14 @@ impl ::serde::Serialize for IpInfoList {
 #[non_exhaustive]
 pub enum BatchDescribeCdnIpInfoError {
     /// `InvaildBatchIp.LengthTooLong` (HTTP 400).
-    InvaildBatchIpLengthTooLong(rt::error::ServiceError),
+    InvaildBatchIpLengthTooLong(crate::error::ServiceError),
     /// `InvaildParameter` (HTTP 403).
-    InvaildParameter(rt::error::ServiceError),
+    InvaildParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -383,7 +387,7 @@ impl BatchDescribeCdnIpInfoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvaildBatchIpLengthTooLong(error) | Self::InvaildParameter(error) => {
                 error
@@ -406,16 +410,16 @@ impl BatchDescribeCdnIpInfoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for BatchDescribeCdnIpInfoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for BatchDescribeCdnIpInfoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvaildBatchIp.LengthTooLong" => Self::InvaildBatchIpLengthTooLong(error),
             "InvaildParameter" => Self::InvaildParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         BatchDescribeCdnIpInfoError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct BatchSetCdnDomainConfigRequest {
     pub functions: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for BatchSetCdnDomainConfigRequest {
+impl crate::operation::Operation for BatchSetCdnDomainConfigRequest {
     type Response = BatchSetCdnDomainConfigResponse;
     type Error = BatchSetCdnDomainConfigError;
+}
+
+impl rt::operation::OperationSpec for BatchSetCdnDomainConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainNames", &self.domain_names)?;
         rt::validate::required("Functions", &self.functions)?;
         Ok(())
@@ -94,8 +98,8 @@ impl BatchSetCdnDomainConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<BatchSetCdnDomainConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<BatchSetCdnDomainConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl BatchSetCdnDomainConfigBuilder {
         self,
     ) -> ::std::result::Result<
         BatchSetCdnDomainConfigResponse,
-        rt::error::Error<BatchSetCdnDomainConfigError>,
+        crate::error::Error<BatchSetCdnDomainConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -316,64 +320,64 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum BatchSetCdnDomainConfigError {
     /// `BatchSetBusinessError` (HTTP 400).
-    BatchSetBusinessError(rt::error::ServiceError),
+    BatchSetBusinessError(crate::error::ServiceError),
     /// `ConfigDuplicate` (HTTP 400).
-    ConfigDuplicate(rt::error::ServiceError),
+    ConfigDuplicate(crate::error::ServiceError),
     /// `ConfigExceedLimit` (HTTP 400).
-    ConfigExceedLimit(rt::error::ServiceError),
+    ConfigExceedLimit(crate::error::ServiceError),
     /// `ConfigParentExceedLimit` (HTTP 400).
-    ConfigParentExceedLimit(rt::error::ServiceError),
+    ConfigParentExceedLimit(crate::error::ServiceError),
     /// `ConfigurationConflicts` (HTTP 400).
-    ConfigurationConflicts(rt::error::ServiceError),
+    ConfigurationConflicts(crate::error::ServiceError),
     /// `EdgeScripOptionsHasInnerConfig` (HTTP 400).
-    EdgeScripOptionsHasInnerConfig(rt::error::ServiceError),
+    EdgeScripOptionsHasInnerConfig(crate::error::ServiceError),
     /// `EdgeScriptCountExceedLimit` (HTTP 400).
-    EdgeScriptCountExceedLimit(rt::error::ServiceError),
+    EdgeScriptCountExceedLimit(crate::error::ServiceError),
     /// `EdgeScriptGrammarNotSupport` (HTTP 400).
-    EdgeScriptGrammarNotSupport(rt::error::ServiceError),
+    EdgeScriptGrammarNotSupport(crate::error::ServiceError),
     /// `EdgeScriptNotSupportJs` (HTTP 400).
-    EdgeScriptNotSupportJs(rt::error::ServiceError),
+    EdgeScriptNotSupportJs(crate::error::ServiceError),
     /// `EntityNotExist.Role` (HTTP 400).
-    EntityNotExistRole(rt::error::ServiceError),
+    EntityNotExistRole(crate::error::ServiceError),
     /// `FunctionArgError` (HTTP 400).
-    FunctionArgError(rt::error::ServiceError),
+    FunctionArgError(crate::error::ServiceError),
     /// `Function.InvalidParentId` (HTTP 400).
-    FunctionInvalidParentId(rt::error::ServiceError),
+    FunctionInvalidParentId(crate::error::ServiceError),
     /// `InvalidArgValue.Malformed` (HTTP 400).
-    InvalidArgValueMalformed(rt::error::ServiceError),
+    InvalidArgValueMalformed(crate::error::ServiceError),
     /// `InvalidDomain.BelongToConfigGroup` (HTTP 400).
-    InvalidDomainBelongToConfigGroup(rt::error::ServiceError),
+    InvalidDomainBelongToConfigGroup(crate::error::ServiceError),
     /// `InvalidFunctionArgs.Malformed` (HTTP 400).
-    InvalidFunctionArgsMalformed(rt::error::ServiceError),
+    InvalidFunctionArgsMalformed(crate::error::ServiceError),
     /// `InvalidFunction.NotSupported` (HTTP 400).
-    InvalidFunctionNotSupported(rt::error::ServiceError),
+    InvalidFunctionNotSupported(crate::error::ServiceError),
     /// `InvalidFunctions.Malformed` (HTTP 400).
-    InvalidFunctionsMalformed(rt::error::ServiceError),
+    InvalidFunctionsMalformed(crate::error::ServiceError),
     /// `InvalidHeaderKey.ValueNotSupported` (HTTP 400).
-    InvalidHeaderKeyValueNotSupported(rt::error::ServiceError),
+    InvalidHeaderKeyValueNotSupported(crate::error::ServiceError),
     /// `InvalidRule.Malformed` (HTTP 400).
-    InvalidRuleMalformed(rt::error::ServiceError),
+    InvalidRuleMalformed(crate::error::ServiceError),
     /// `Invalid%s.Malformed` (HTTP 400).
-    InvalidSMalformed(rt::error::ServiceError),
+    InvalidSMalformed(crate::error::ServiceError),
     /// `Invalid%s.ValueNotSupported` (HTTP 400).
-    InvalidSValueNotSupported(rt::error::ServiceError),
+    InvalidSValueNotSupported(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `MissingParameterFunctions` (HTTP 400).
-    MissingParameterFunctions(rt::error::ServiceError),
+    MissingParameterFunctions(crate::error::ServiceError),
     /// `MissingParameter%s` (HTTP 400).
-    MissingParameterS(rt::error::ServiceError),
+    MissingParameterS(crate::error::ServiceError),
     /// `NoPermission.SLR` (HTTP 400).
-    NoPermissionSlr(rt::error::ServiceError),
+    NoPermissionSlr(crate::error::ServiceError),
     /// `ServiceInvokeFailed` (HTTP 400).
-    ServiceInvokeFailed(rt::error::ServiceError),
+    ServiceInvokeFailed(crate::error::ServiceError),
     /// `TooManyDomains` (HTTP 400).
-    TooManyDomains(rt::error::ServiceError),
+    TooManyDomains(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -385,7 +389,7 @@ impl BatchSetCdnDomainConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BatchSetBusinessError(error)
             | Self::ConfigDuplicate(error)
@@ -582,8 +586,8 @@ impl BatchSetCdnDomainConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for BatchSetCdnDomainConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for BatchSetCdnDomainConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BatchSetBusinessError" => Self::BatchSetBusinessError(error),
             "ConfigDuplicate" => Self::ConfigDuplicate(error),
@@ -618,11 +622,11 @@ impl rt::error::OperationError for BatchSetCdnDomainConfigError {
             "NoPermission.SLR" => Self::NoPermissionSlr(error),
             "ServiceInvokeFailed" => Self::ServiceInvokeFailed(error),
             "TooManyDomains" => Self::TooManyDomains(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         BatchSetCdnDomainConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct BatchStartCdnDomainRequest {
     pub domain_names: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for BatchStartCdnDomainRequest {
+impl crate::operation::Operation for BatchStartCdnDomainRequest {
     type Response = BatchStartCdnDomainResponse;
     type Error = BatchStartCdnDomainError;
+}
+
+impl rt::operation::OperationSpec for BatchStartCdnDomainRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainNames", &self.domain_names)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl BatchStartCdnDomainBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<BatchStartCdnDomainRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<BatchStartCdnDomainRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl BatchStartCdnDomainBuilder {
         self,
     ) -> ::std::result::Result<
         BatchStartCdnDomainResponse,
-        rt::error::Error<BatchStartCdnDomainError>,
+        crate::error::Error<BatchStartCdnDomainError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,16 +168,16 @@ impl ::serde::Serialize for BatchStartCdnDomainResponse {
 #[non_exhaustive]
 pub enum BatchStartCdnDomainError {
     /// `IcpBlack` (HTTP 400).
-    IcpBlack(rt::error::ServiceError),
+    IcpBlack(crate::error::ServiceError),
     /// `IspBlack` (HTTP 400).
-    IspBlack(rt::error::ServiceError),
+    IspBlack(crate::error::ServiceError),
     /// `RecordCheckNotAvailable` (HTTP 400).
-    RecordCheckNotAvailable(rt::error::ServiceError),
+    RecordCheckNotAvailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -185,7 +189,7 @@ impl BatchStartCdnDomainError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IcpBlack(error)
             | Self::IspBlack(error)
@@ -214,17 +218,17 @@ impl BatchStartCdnDomainError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for BatchStartCdnDomainError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for BatchStartCdnDomainError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IcpBlack" => Self::IcpBlack(error),
             "IspBlack" => Self::IspBlack(error),
             "RecordCheckNotAvailable" => Self::RecordCheckNotAvailable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         BatchStartCdnDomainError::service_error(self)
     }
 }

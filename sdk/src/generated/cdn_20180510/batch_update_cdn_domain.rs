@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct BatchUpdateCdnDomainRequest {
     pub top_level_domain: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for BatchUpdateCdnDomainRequest {
+impl crate::operation::Operation for BatchUpdateCdnDomainRequest {
     type Response = BatchUpdateCdnDomainResponse;
     type Error = BatchUpdateCdnDomainError;
+}
+
+impl rt::operation::OperationSpec for BatchUpdateCdnDomainRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -127,8 +131,8 @@ impl BatchUpdateCdnDomainBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<BatchUpdateCdnDomainRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<BatchUpdateCdnDomainRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +141,7 @@ impl BatchUpdateCdnDomainBuilder {
         self,
     ) -> ::std::result::Result<
         BatchUpdateCdnDomainResponse,
-        rt::error::Error<BatchUpdateCdnDomainError>,
+        crate::error::Error<BatchUpdateCdnDomainError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,38 +217,38 @@ impl ::serde::Serialize for BatchUpdateCdnDomainResponse {
 #[non_exhaustive]
 pub enum BatchUpdateCdnDomainError {
     /// `DomainInProtectedMode` (HTTP 403).
-    DomainInProtectedMode(rt::error::ServiceError),
+    DomainInProtectedMode(crate::error::ServiceError),
     /// `EntityNotExist.ResourceGroup` (HTTP 400).
-    EntityNotExistResourceGroup(rt::error::ServiceError),
+    EntityNotExistResourceGroup(crate::error::ServiceError),
     /// `EntityNotExists.ResourceGroup` (HTTP 400).
-    EntityNotExistsResourceGroup(rt::error::ServiceError),
+    EntityNotExistsResourceGroup(crate::error::ServiceError),
     /// `InvalidDomainName.Malformed` (HTTP 400).
-    InvalidDomainNameMalformed(rt::error::ServiceError),
+    InvalidDomainNameMalformed(crate::error::ServiceError),
     /// `InvalidResourceGroupId.Malformed` (HTTP 400).
-    InvalidResourceGroupIdMalformed(rt::error::ServiceError),
+    InvalidResourceGroupIdMalformed(crate::error::ServiceError),
     /// `InvalidSource.Content.Malformed` (HTTP 400).
-    InvalidSourceContentMalformed(rt::error::ServiceError),
+    InvalidSourceContentMalformed(crate::error::ServiceError),
     /// `InvalidSource.Priority.Malformed` (HTTP 400).
-    InvalidSourcePriorityMalformed(rt::error::ServiceError),
+    InvalidSourcePriorityMalformed(crate::error::ServiceError),
     /// `InvalidSource.Type.Malformed` (HTTP 400).
-    InvalidSourceTypeMalformed(rt::error::ServiceError),
+    InvalidSourceTypeMalformed(crate::error::ServiceError),
     /// `InvalidSources.Malformed` (HTTP 400).
-    InvalidSourcesMalformed(rt::error::ServiceError),
+    InvalidSourcesMalformed(crate::error::ServiceError),
     /// `InvalidStatus.ResourceGroup` (HTTP 400).
-    InvalidStatusResourceGroup(rt::error::ServiceError),
+    InvalidStatusResourceGroup(crate::error::ServiceError),
     /// `InvalidTypeContent.Mismatch` (HTTP 400).
-    InvalidTypeContentMismatch(rt::error::ServiceError),
+    InvalidTypeContentMismatch(crate::error::ServiceError),
     /// `MissingDomainName` (HTTP 400).
-    MissingDomainName(rt::error::ServiceError),
+    MissingDomainName(crate::error::ServiceError),
     /// `MissingSource.Content` (HTTP 400).
-    MissingSourceContent(rt::error::ServiceError),
+    MissingSourceContent(crate::error::ServiceError),
     /// `MissingSource.Type` (HTTP 400).
-    MissingSourceType(rt::error::ServiceError),
+    MissingSourceType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -256,7 +260,7 @@ impl BatchUpdateCdnDomainError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DomainInProtectedMode(error)
             | Self::EntityNotExistResourceGroup(error)
@@ -362,8 +366,8 @@ impl BatchUpdateCdnDomainError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for BatchUpdateCdnDomainError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for BatchUpdateCdnDomainError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DomainInProtectedMode" => Self::DomainInProtectedMode(error),
             "EntityNotExist.ResourceGroup" => Self::EntityNotExistResourceGroup(error),
@@ -385,11 +389,11 @@ impl rt::error::OperationError for BatchUpdateCdnDomainError {
             "MissingDomainName" => Self::MissingDomainName(error),
             "MissingSource.Content" => Self::MissingSourceContent(error),
             "MissingSource.Type" => Self::MissingSourceType(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         BatchUpdateCdnDomainError::service_error(self)
     }
 }

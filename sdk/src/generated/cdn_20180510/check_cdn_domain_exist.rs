@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct CheckCdnDomainExistRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CheckCdnDomainExistRequest {
+impl crate::operation::Operation for CheckCdnDomainExistRequest {
     type Response = CheckCdnDomainExistResponse;
     type Error = CheckCdnDomainExistError;
+}
+
+impl rt::operation::OperationSpec for CheckCdnDomainExistRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl CheckCdnDomainExistBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CheckCdnDomainExistRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CheckCdnDomainExistRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl CheckCdnDomainExistBuilder {
         self,
     ) -> ::std::result::Result<
         CheckCdnDomainExistResponse,
-        rt::error::Error<CheckCdnDomainExistError>,
+        crate::error::Error<CheckCdnDomainExistError>,
     > {
         self.client.execute(self.request).await
     }
@@ -185,14 +189,14 @@ impl ::serde::Serialize for CheckCdnDomainExistResponse {
 #[non_exhaustive]
 pub enum CheckCdnDomainExistError {
     /// `DomainExist.OtherProduct` (HTTP 400).
-    DomainExistOtherProduct(rt::error::ServiceError),
+    DomainExistOtherProduct(crate::error::ServiceError),
     /// `DomainExist.OtherUser` (HTTP 400).
-    DomainExistOtherUser(rt::error::ServiceError),
+    DomainExistOtherUser(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -204,7 +208,7 @@ impl CheckCdnDomainExistError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DomainExistOtherProduct(error) | Self::DomainExistOtherUser(error) => {
                 error
@@ -227,16 +231,16 @@ impl CheckCdnDomainExistError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CheckCdnDomainExistError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CheckCdnDomainExistError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DomainExist.OtherProduct" => Self::DomainExistOtherProduct(error),
             "DomainExist.OtherUser" => Self::DomainExistOtherUser(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CheckCdnDomainExistError::service_error(self)
     }
 }

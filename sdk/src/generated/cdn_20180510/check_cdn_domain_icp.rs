@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct CheckCdnDomainIcpRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CheckCdnDomainIcpRequest {
+impl crate::operation::Operation for CheckCdnDomainIcpRequest {
     type Response = CheckCdnDomainIcpResponse;
     type Error = CheckCdnDomainIcpError;
+}
+
+impl rt::operation::OperationSpec for CheckCdnDomainIcpRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl CheckCdnDomainIcpBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CheckCdnDomainIcpRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CheckCdnDomainIcpRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl CheckCdnDomainIcpBuilder {
         self,
     ) -> ::std::result::Result<
         CheckCdnDomainIcpResponse,
-        rt::error::Error<CheckCdnDomainIcpError>,
+        crate::error::Error<CheckCdnDomainIcpError>,
     > {
         self.client.execute(self.request).await
     }
@@ -185,14 +189,14 @@ impl ::serde::Serialize for CheckCdnDomainIcpResponse {
 #[non_exhaustive]
 pub enum CheckCdnDomainIcpError {
     /// `CheckDomainICPFail` (HTTP 400).
-    CheckDomainIcpFail(rt::error::ServiceError),
+    CheckDomainIcpFail(crate::error::ServiceError),
     /// `-124` (HTTP 400).
-    N124(rt::error::ServiceError),
+    N124(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -204,7 +208,7 @@ impl CheckCdnDomainIcpError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CheckDomainIcpFail(error) | Self::N124(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -225,16 +229,16 @@ impl CheckCdnDomainIcpError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CheckCdnDomainIcpError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CheckCdnDomainIcpError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CheckDomainICPFail" => Self::CheckDomainIcpFail(error),
             "-124" => Self::N124(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CheckCdnDomainIcpError::service_error(self)
     }
 }

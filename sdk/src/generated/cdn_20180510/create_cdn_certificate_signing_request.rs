@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct CreateCdnCertificateSigningRequestRequest {
     pub email: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateCdnCertificateSigningRequestRequest {
+impl crate::operation::Operation for CreateCdnCertificateSigningRequestRequest {
     type Response = CreateCdnCertificateSigningRequestResponse;
     type Error = CreateCdnCertificateSigningRequestError;
+}
+
+impl rt::operation::OperationSpec for CreateCdnCertificateSigningRequestRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CommonName", &self.common_name)?;
         Ok(())
     }
@@ -189,8 +193,8 @@ impl CreateCdnCertificateSigningRequestBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateCdnCertificateSigningRequestRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateCdnCertificateSigningRequestRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -199,7 +203,7 @@ impl CreateCdnCertificateSigningRequestBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCdnCertificateSigningRequestResponse,
-        rt::error::Error<CreateCdnCertificateSigningRequestError>,
+        crate::error::Error<CreateCdnCertificateSigningRequestError>,
     > {
         self.client.execute(self.request).await
     }
@@ -338,22 +342,22 @@ impl ::serde::Serialize for CreateCdnCertificateSigningRequestResponse {
 #[non_exhaustive]
 pub enum CreateCdnCertificateSigningRequestError {
     /// `Internal.CreateCSRError` (HTTP 500).
-    InternalCreateCsrError(rt::error::ServiceError),
+    InternalCreateCsrError(crate::error::ServiceError),
     /// `Internal.EncodeCSRError` (HTTP 500).
-    InternalEncodeCsrError(rt::error::ServiceError),
+    InternalEncodeCsrError(crate::error::ServiceError),
     /// `Internal.EncodeKeyError` (HTTP 500).
-    InternalEncodeKeyError(rt::error::ServiceError),
+    InternalEncodeKeyError(crate::error::ServiceError),
     /// `Internal.Error` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `Internal.KeyError` (HTTP 500).
-    InternalKeyError(rt::error::ServiceError),
+    InternalKeyError(crate::error::ServiceError),
     /// `InvalidValue.Malformed` (HTTP 400).
-    InvalidValueMalformed(rt::error::ServiceError),
+    InvalidValueMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -365,7 +369,7 @@ impl CreateCdnCertificateSigningRequestError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalCreateCsrError(error)
             | Self::InternalEncodeCsrError(error)
@@ -415,8 +419,8 @@ impl CreateCdnCertificateSigningRequestError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateCdnCertificateSigningRequestError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateCdnCertificateSigningRequestError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Internal.CreateCSRError" => Self::InternalCreateCsrError(error),
             "Internal.EncodeCSRError" => Self::InternalEncodeCsrError(error),
@@ -424,11 +428,11 @@ impl rt::error::OperationError for CreateCdnCertificateSigningRequestError {
             "Internal.Error" => Self::InternalError(error),
             "Internal.KeyError" => Self::InternalKeyError(error),
             "InvalidValue.Malformed" => Self::InvalidValueMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateCdnCertificateSigningRequestError::service_error(self)
     }
 }

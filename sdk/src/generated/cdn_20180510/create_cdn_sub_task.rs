@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CreateCdnSubTaskRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateCdnSubTaskRequest {
+impl crate::operation::Operation for CreateCdnSubTaskRequest {
     type Response = CreateCdnSubTaskResponse;
     type Error = CreateCdnSubTaskError;
+}
+
+impl rt::operation::OperationSpec for CreateCdnSubTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ReportIds", &self.report_ids)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl CreateCdnSubTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateCdnSubTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateCdnSubTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl CreateCdnSubTaskBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCdnSubTaskResponse,
-        rt::error::Error<CreateCdnSubTaskError>,
+        crate::error::Error<CreateCdnSubTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -179,22 +183,22 @@ impl ::serde::Serialize for CreateCdnSubTaskResponse {
 #[non_exhaustive]
 pub enum CreateCdnSubTaskError {
     /// `DeliverExceedLimit` (HTTP 400).
-    DeliverExceedLimit(rt::error::ServiceError),
+    DeliverExceedLimit(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `NameAlreadyExists` (HTTP 400).
-    NameAlreadyExists(rt::error::ServiceError),
+    NameAlreadyExists(crate::error::ServiceError),
     /// `SubscriptionAlreadyExists` (HTTP 400).
-    SubscriptionAlreadyExists(rt::error::ServiceError),
+    SubscriptionAlreadyExists(crate::error::ServiceError),
     /// `SubscriptionNotFound` (HTTP 400).
-    SubscriptionNotFound(rt::error::ServiceError),
+    SubscriptionNotFound(crate::error::ServiceError),
     /// `TimeParseFailed` (HTTP 400).
-    TimeParseFailed(rt::error::ServiceError),
+    TimeParseFailed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -206,7 +210,7 @@ impl CreateCdnSubTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DeliverExceedLimit(error)
             | Self::InvalidParameter(error)
@@ -256,8 +260,8 @@ impl CreateCdnSubTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateCdnSubTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateCdnSubTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DeliverExceedLimit" => Self::DeliverExceedLimit(error),
             "InvalidParameter" => Self::InvalidParameter(error),
@@ -265,11 +269,11 @@ impl rt::error::OperationError for CreateCdnSubTaskError {
             "SubscriptionAlreadyExists" => Self::SubscriptionAlreadyExists(error),
             "SubscriptionNotFound" => Self::SubscriptionNotFound(error),
             "TimeParseFailed" => Self::TimeParseFailed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateCdnSubTaskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct CreateRealTimeLogDeliveryRequest {
     pub domain: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateRealTimeLogDeliveryRequest {
+impl crate::operation::Operation for CreateRealTimeLogDeliveryRequest {
     type Response = CreateRealTimeLogDeliveryResponse;
     type Error = CreateRealTimeLogDeliveryError;
+}
+
+impl rt::operation::OperationSpec for CreateRealTimeLogDeliveryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Project", &self.project)?;
         rt::validate::required("Logstore", &self.logstore)?;
         rt::validate::required("Region", &self.region)?;
@@ -126,8 +130,10 @@ impl CreateRealTimeLogDeliveryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateRealTimeLogDeliveryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateRealTimeLogDeliveryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +142,7 @@ impl CreateRealTimeLogDeliveryBuilder {
         self,
     ) -> ::std::result::Result<
         CreateRealTimeLogDeliveryResponse,
-        rt::error::Error<CreateRealTimeLogDeliveryError>,
+        crate::error::Error<CreateRealTimeLogDeliveryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -212,16 +218,16 @@ impl ::serde::Serialize for CreateRealTimeLogDeliveryResponse {
 #[non_exhaustive]
 pub enum CreateRealTimeLogDeliveryError {
     /// `InvalidDomain.NotFound` (HTTP 404).
-    InvalidDomainNotFound(rt::error::ServiceError),
+    InvalidDomainNotFound(crate::error::ServiceError),
     /// `LogstoreNotExist` (HTTP 404).
-    LogstoreNotExist(rt::error::ServiceError),
+    LogstoreNotExist(crate::error::ServiceError),
     /// `Unauthorized` (HTTP 400).
-    Unauthorized(rt::error::ServiceError),
+    Unauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -233,7 +239,7 @@ impl CreateRealTimeLogDeliveryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDomainNotFound(error)
             | Self::LogstoreNotExist(error)
@@ -262,17 +268,17 @@ impl CreateRealTimeLogDeliveryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateRealTimeLogDeliveryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateRealTimeLogDeliveryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDomain.NotFound" => Self::InvalidDomainNotFound(error),
             "LogstoreNotExist" => Self::LogstoreNotExist(error),
             "Unauthorized" => Self::Unauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateRealTimeLogDeliveryError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct CreateUsageDetailDataExportTaskRequest {
     pub language: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateUsageDetailDataExportTaskRequest {
+impl crate::operation::Operation for CreateUsageDetailDataExportTaskRequest {
     type Response = CreateUsageDetailDataExportTaskResponse;
     type Error = CreateUsageDetailDataExportTaskError;
+}
+
+impl rt::operation::OperationSpec for CreateUsageDetailDataExportTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
         rt::validate::required("Type", &self.r#type)?;
@@ -172,8 +176,8 @@ impl CreateUsageDetailDataExportTaskBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateUsageDetailDataExportTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateUsageDetailDataExportTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -182,7 +186,7 @@ impl CreateUsageDetailDataExportTaskBuilder {
         self,
     ) -> ::std::result::Result<
         CreateUsageDetailDataExportTaskResponse,
-        rt::error::Error<CreateUsageDetailDataExportTaskError>,
+        crate::error::Error<CreateUsageDetailDataExportTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -321,34 +325,34 @@ impl ::serde::Serialize for CreateUsageDetailDataExportTaskResponse {
 #[non_exhaustive]
 pub enum CreateUsageDetailDataExportTaskError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidParameterAliuid` (HTTP 400).
-    InvalidParameterAliuid(rt::error::ServiceError),
+    InvalidParameterAliuid(crate::error::ServiceError),
     /// `InvalidParameterBillType` (HTTP 400).
-    InvalidParameterBillType(rt::error::ServiceError),
+    InvalidParameterBillType(crate::error::ServiceError),
     /// `InvalidParameterDimension` (HTTP 400).
-    InvalidParameterDimension(rt::error::ServiceError),
+    InvalidParameterDimension(crate::error::ServiceError),
     /// `InvalidParameterEndTime` (HTTP 400).
-    InvalidParameterEndTime(rt::error::ServiceError),
+    InvalidParameterEndTime(crate::error::ServiceError),
     /// `InvalidParameterOperator` (HTTP 400).
-    InvalidParameterOperator(rt::error::ServiceError),
+    InvalidParameterOperator(crate::error::ServiceError),
     /// `InvalidParameterProduct` (HTTP 400).
-    InvalidParameterProduct(rt::error::ServiceError),
+    InvalidParameterProduct(crate::error::ServiceError),
     /// `InvalidParameterStartTime` (HTTP 400).
-    InvalidParameterStartTime(rt::error::ServiceError),
+    InvalidParameterStartTime(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidTimeRange` (HTTP 400).
-    InvalidTimeRange(rt::error::ServiceError),
+    InvalidTimeRange(crate::error::ServiceError),
     /// `MissingTimeParameter` (HTTP 400).
-    MissingTimeParameter(rt::error::ServiceError),
+    MissingTimeParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -360,7 +364,7 @@ impl CreateUsageDetailDataExportTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidParameterAliuid(error)
@@ -452,8 +456,8 @@ impl CreateUsageDetailDataExportTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateUsageDetailDataExportTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateUsageDetailDataExportTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidParameterAliuid" => Self::InvalidParameterAliuid(error),
@@ -469,11 +473,11 @@ impl rt::error::OperationError for CreateUsageDetailDataExportTaskError {
             }
             "InvalidTimeRange" => Self::InvalidTimeRange(error),
             "MissingTimeParameter" => Self::MissingTimeParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateUsageDetailDataExportTaskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteCdnDomainRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteCdnDomainRequest {
+impl crate::operation::Operation for DeleteCdnDomainRequest {
     type Response = DeleteCdnDomainResponse;
     type Error = DeleteCdnDomainError;
+}
+
+impl rt::operation::OperationSpec for DeleteCdnDomainRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DeleteCdnDomainBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteCdnDomainRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteCdnDomainRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DeleteCdnDomainBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteCdnDomainResponse,
-        rt::error::Error<DeleteCdnDomainError>,
+        crate::error::Error<DeleteCdnDomainError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,18 +168,18 @@ impl ::serde::Serialize for DeleteCdnDomainResponse {
 #[non_exhaustive]
 pub enum DeleteCdnDomainError {
     /// `InvalidDomain.BelongToConfigGroup` (HTTP 400).
-    InvalidDomainBelongToConfigGroup(rt::error::ServiceError),
+    InvalidDomainBelongToConfigGroup(crate::error::ServiceError),
     /// `InvalidDomainName.Malformed` (HTTP 400).
-    InvalidDomainNameMalformed(rt::error::ServiceError),
+    InvalidDomainNameMalformed(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `RewriteHostRely` (HTTP 400).
-    RewriteHostRely(rt::error::ServiceError),
+    RewriteHostRely(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -187,7 +191,7 @@ impl DeleteCdnDomainError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDomainBelongToConfigGroup(error)
             | Self::InvalidDomainNameMalformed(error)
@@ -223,8 +227,8 @@ impl DeleteCdnDomainError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteCdnDomainError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteCdnDomainError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDomain.BelongToConfigGroup" => {
                 Self::InvalidDomainBelongToConfigGroup(error)
@@ -232,11 +236,11 @@ impl rt::error::OperationError for DeleteCdnDomainError {
             "InvalidDomainName.Malformed" => Self::InvalidDomainNameMalformed(error),
             "OperationDenied" => Self::OperationDenied(error),
             "RewriteHostRely" => Self::RewriteHostRely(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteCdnDomainError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCdnSubTaskRequest {}
-impl rt::operation::Operation for DeleteCdnSubTaskRequest {
+impl crate::operation::Operation for DeleteCdnSubTaskRequest {
     type Response = DeleteCdnSubTaskResponse;
     type Error = DeleteCdnSubTaskError;
+}
+
+impl rt::operation::OperationSpec for DeleteCdnSubTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,8 @@ impl DeleteCdnSubTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteCdnSubTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteCdnSubTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +73,7 @@ impl DeleteCdnSubTaskBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteCdnSubTaskResponse,
-        rt::error::Error<DeleteCdnSubTaskError>,
+        crate::error::Error<DeleteCdnSubTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -145,22 +149,22 @@ impl ::serde::Serialize for DeleteCdnSubTaskResponse {
 #[non_exhaustive]
 pub enum DeleteCdnSubTaskError {
     /// `DeliverExceedLimit` (HTTP 400).
-    DeliverExceedLimit(rt::error::ServiceError),
+    DeliverExceedLimit(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `NameAlreadyExists` (HTTP 400).
-    NameAlreadyExists(rt::error::ServiceError),
+    NameAlreadyExists(crate::error::ServiceError),
     /// `SubscriptionAlreadyExists` (HTTP 400).
-    SubscriptionAlreadyExists(rt::error::ServiceError),
+    SubscriptionAlreadyExists(crate::error::ServiceError),
     /// `SubscriptionNotFound` (HTTP 400).
-    SubscriptionNotFound(rt::error::ServiceError),
+    SubscriptionNotFound(crate::error::ServiceError),
     /// `TimeParseFailed` (HTTP 400).
-    TimeParseFailed(rt::error::ServiceError),
+    TimeParseFailed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -172,7 +176,7 @@ impl DeleteCdnSubTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DeliverExceedLimit(error)
             | Self::InvalidParameter(error)
@@ -222,8 +226,8 @@ impl DeleteCdnSubTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteCdnSubTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteCdnSubTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DeliverExceedLimit" => Self::DeliverExceedLimit(error),
             "InvalidParameter" => Self::InvalidParameter(error),
@@ -231,11 +235,11 @@ impl rt::error::OperationError for DeleteCdnSubTaskError {
             "SubscriptionAlreadyExists" => Self::SubscriptionAlreadyExists(error),
             "SubscriptionNotFound" => Self::SubscriptionNotFound(error),
             "TimeParseFailed" => Self::TimeParseFailed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteCdnSubTaskError::service_error(self)
     }
 }

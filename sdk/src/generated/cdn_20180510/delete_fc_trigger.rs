@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteFcTriggerRequest {
     pub trigger_arn: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteFcTriggerRequest {
+impl crate::operation::Operation for DeleteFcTriggerRequest {
     type Response = DeleteFcTriggerResponse;
     type Error = DeleteFcTriggerError;
+}
+
+impl rt::operation::OperationSpec for DeleteFcTriggerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TriggerARN", &self.trigger_arn)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DeleteFcTriggerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteFcTriggerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteFcTriggerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DeleteFcTriggerBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteFcTriggerResponse,
-        rt::error::Error<DeleteFcTriggerError>,
+        crate::error::Error<DeleteFcTriggerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,14 +168,14 @@ impl ::serde::Serialize for DeleteFcTriggerResponse {
 #[non_exhaustive]
 pub enum DeleteFcTriggerError {
     /// `InvalidParameter.TriggerARN` (HTTP 400).
-    InvalidParameterTriggerArn(rt::error::ServiceError),
+    InvalidParameterTriggerArn(crate::error::ServiceError),
     /// `PermissionDeny` (HTTP 403).
-    PermissionDeny(rt::error::ServiceError),
+    PermissionDeny(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -183,7 +187,7 @@ impl DeleteFcTriggerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterTriggerArn(error) | Self::PermissionDeny(error) => {
                 error
@@ -206,16 +210,16 @@ impl DeleteFcTriggerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteFcTriggerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteFcTriggerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter.TriggerARN" => Self::InvalidParameterTriggerArn(error),
             "PermissionDeny" => Self::PermissionDeny(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteFcTriggerError::service_error(self)
     }
 }

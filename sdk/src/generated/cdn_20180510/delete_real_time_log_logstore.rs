@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteRealTimeLogLogstoreRequest {
     pub region: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteRealTimeLogLogstoreRequest {
+impl crate::operation::Operation for DeleteRealTimeLogLogstoreRequest {
     type Response = DeleteRealTimeLogLogstoreResponse;
     type Error = DeleteRealTimeLogLogstoreError;
+}
+
+impl rt::operation::OperationSpec for DeleteRealTimeLogLogstoreRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Project", &self.project)?;
         rt::validate::required("Logstore", &self.logstore)?;
         rt::validate::required("Region", &self.region)?;
@@ -110,8 +114,10 @@ impl DeleteRealTimeLogLogstoreBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteRealTimeLogLogstoreRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteRealTimeLogLogstoreRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +126,7 @@ impl DeleteRealTimeLogLogstoreBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteRealTimeLogLogstoreResponse,
-        rt::error::Error<DeleteRealTimeLogLogstoreError>,
+        crate::error::Error<DeleteRealTimeLogLogstoreError>,
     > {
         self.client.execute(self.request).await
     }
@@ -196,20 +202,20 @@ impl ::serde::Serialize for DeleteRealTimeLogLogstoreResponse {
 #[non_exhaustive]
 pub enum DeleteRealTimeLogLogstoreError {
     /// `DomainDeliveryConfigExist` (HTTP 400).
-    DomainDeliveryConfigExist(rt::error::ServiceError),
+    DomainDeliveryConfigExist(crate::error::ServiceError),
     /// `InternalServerError` (HTTP 500).
-    InternalServerError(rt::error::ServiceError),
+    InternalServerError(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `LogstoreNotExist` (HTTP 404).
-    LogstoreNotExist(rt::error::ServiceError),
+    LogstoreNotExist(crate::error::ServiceError),
     /// `Unauthorized` (HTTP 400).
-    Unauthorized(rt::error::ServiceError),
+    Unauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -221,7 +227,7 @@ impl DeleteRealTimeLogLogstoreError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DomainDeliveryConfigExist(error)
             | Self::InternalServerError(error)
@@ -264,19 +270,19 @@ impl DeleteRealTimeLogLogstoreError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteRealTimeLogLogstoreError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteRealTimeLogLogstoreError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DomainDeliveryConfigExist" => Self::DomainDeliveryConfigExist(error),
             "InternalServerError" => Self::InternalServerError(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "LogstoreNotExist" => Self::LogstoreNotExist(error),
             "Unauthorized" => Self::Unauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteRealTimeLogLogstoreError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DeleteRealtimeLogDeliveryRequest {
     pub region: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteRealtimeLogDeliveryRequest {
+impl crate::operation::Operation for DeleteRealtimeLogDeliveryRequest {
     type Response = DeleteRealtimeLogDeliveryResponse;
     type Error = DeleteRealtimeLogDeliveryError;
+}
+
+impl rt::operation::OperationSpec for DeleteRealtimeLogDeliveryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Domain", &self.domain)?;
         rt::validate::required("Project", &self.project)?;
         rt::validate::required("Logstore", &self.logstore)?;
@@ -126,8 +130,10 @@ impl DeleteRealtimeLogDeliveryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteRealtimeLogDeliveryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteRealtimeLogDeliveryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +142,7 @@ impl DeleteRealtimeLogDeliveryBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteRealtimeLogDeliveryResponse,
-        rt::error::Error<DeleteRealtimeLogDeliveryError>,
+        crate::error::Error<DeleteRealtimeLogDeliveryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -212,20 +218,20 @@ impl ::serde::Serialize for DeleteRealtimeLogDeliveryResponse {
 #[non_exhaustive]
 pub enum DeleteRealtimeLogDeliveryError {
     /// `InternalServerError` (HTTP 500).
-    InternalServerError(rt::error::ServiceError),
+    InternalServerError(crate::error::ServiceError),
     /// `InvalidDomain.NotFound` (HTTP 400).
-    InvalidDomainNotFound(rt::error::ServiceError),
+    InvalidDomainNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `LogstoreNotExist` (HTTP 404).
-    LogstoreNotExist(rt::error::ServiceError),
+    LogstoreNotExist(crate::error::ServiceError),
     /// `Unauthorized` (HTTP 400).
-    Unauthorized(rt::error::ServiceError),
+    Unauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -237,7 +243,7 @@ impl DeleteRealtimeLogDeliveryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalServerError(error)
             | Self::InvalidDomainNotFound(error)
@@ -280,19 +286,19 @@ impl DeleteRealtimeLogDeliveryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteRealtimeLogDeliveryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteRealtimeLogDeliveryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalServerError" => Self::InternalServerError(error),
             "InvalidDomain.NotFound" => Self::InvalidDomainNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "LogstoreNotExist" => Self::LogstoreNotExist(error),
             "Unauthorized" => Self::Unauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteRealtimeLogDeliveryError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteSpecificConfigRequest {
     pub config_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteSpecificConfigRequest {
+impl crate::operation::Operation for DeleteSpecificConfigRequest {
     type Response = DeleteSpecificConfigResponse;
     type Error = DeleteSpecificConfigError;
+}
+
+impl rt::operation::OperationSpec for DeleteSpecificConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("ConfigId", &self.config_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteSpecificConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteSpecificConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteSpecificConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteSpecificConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteSpecificConfigResponse,
-        rt::error::Error<DeleteSpecificConfigError>,
+        crate::error::Error<DeleteSpecificConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,26 +184,26 @@ impl ::serde::Serialize for DeleteSpecificConfigResponse {
 #[non_exhaustive]
 pub enum DeleteSpecificConfigError {
     /// `ConfigurationConflicts` (HTTP 400).
-    ConfigurationConflicts(rt::error::ServiceError),
+    ConfigurationConflicts(crate::error::ServiceError),
     /// `EdgeScripOptionsHasInnerConfig` (HTTP 400).
-    EdgeScripOptionsHasInnerConfig(rt::error::ServiceError),
+    EdgeScripOptionsHasInnerConfig(crate::error::ServiceError),
     /// `EdgeScriptCountExceedLimit` (HTTP 400).
-    EdgeScriptCountExceedLimit(rt::error::ServiceError),
+    EdgeScriptCountExceedLimit(crate::error::ServiceError),
     /// `EdgeScriptGrammarNotSupport` (HTTP 400).
-    EdgeScriptGrammarNotSupport(rt::error::ServiceError),
+    EdgeScriptGrammarNotSupport(crate::error::ServiceError),
     /// `EdgeScriptNotSupportJs` (HTTP 400).
-    EdgeScriptNotSupportJs(rt::error::ServiceError),
+    EdgeScriptNotSupportJs(crate::error::ServiceError),
     /// `InvalidDomain.BelongToConfigGroup` (HTTP 400).
-    InvalidDomainBelongToConfigGroup(rt::error::ServiceError),
+    InvalidDomainBelongToConfigGroup(crate::error::ServiceError),
     /// `InvalidRule.Malformed` (HTTP 400).
-    InvalidRuleMalformed(rt::error::ServiceError),
+    InvalidRuleMalformed(crate::error::ServiceError),
     /// `Invalid%s.ValueNotSupported` (HTTP 400).
-    InvalidSValueNotSupported(rt::error::ServiceError),
+    InvalidSValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -211,7 +215,7 @@ impl DeleteSpecificConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConfigurationConflicts(error)
             | Self::EdgeScripOptionsHasInnerConfig(error)
@@ -275,8 +279,8 @@ impl DeleteSpecificConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteSpecificConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteSpecificConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ConfigurationConflicts" => Self::ConfigurationConflicts(error),
             "EdgeScripOptionsHasInnerConfig" => {
@@ -290,11 +294,11 @@ impl rt::error::OperationError for DeleteSpecificConfigError {
             }
             "InvalidRule.Malformed" => Self::InvalidRuleMalformed(error),
             "Invalid%s.ValueNotSupported" => Self::InvalidSValueNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteSpecificConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteSpecificStagingConfigRequest {
     pub config_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteSpecificStagingConfigRequest {
+impl crate::operation::Operation for DeleteSpecificStagingConfigRequest {
     type Response = DeleteSpecificStagingConfigResponse;
     type Error = DeleteSpecificStagingConfigError;
+}
+
+impl rt::operation::OperationSpec for DeleteSpecificStagingConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("ConfigId", &self.config_id)?;
         Ok(())
@@ -96,8 +100,8 @@ impl DeleteSpecificStagingConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteSpecificStagingConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteSpecificStagingConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl DeleteSpecificStagingConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteSpecificStagingConfigResponse,
-        rt::error::Error<DeleteSpecificStagingConfigError>,
+        crate::error::Error<DeleteSpecificStagingConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -182,24 +186,24 @@ impl ::serde::Serialize for DeleteSpecificStagingConfigResponse {
 #[non_exhaustive]
 pub enum DeleteSpecificStagingConfigError {
     /// `EdgeScripOptionsHasInnerConfig` (HTTP 400).
-    EdgeScripOptionsHasInnerConfig(rt::error::ServiceError),
+    EdgeScripOptionsHasInnerConfig(crate::error::ServiceError),
     /// `EdgeScriptCountExceedLimit` (HTTP 400).
-    EdgeScriptCountExceedLimit(rt::error::ServiceError),
+    EdgeScriptCountExceedLimit(crate::error::ServiceError),
     /// `EdgeScriptGrammarNotSupport` (HTTP 400).
-    EdgeScriptGrammarNotSupport(rt::error::ServiceError),
+    EdgeScriptGrammarNotSupport(crate::error::ServiceError),
     /// `EdgeScriptNotSupportJs` (HTTP 400).
-    EdgeScriptNotSupportJs(rt::error::ServiceError),
+    EdgeScriptNotSupportJs(crate::error::ServiceError),
     /// `GrayConfigIsNull` (HTTP 400).
-    GrayConfigIsNull(rt::error::ServiceError),
+    GrayConfigIsNull(crate::error::ServiceError),
     /// `InvalidRule.Malformed` (HTTP 400).
-    InvalidRuleMalformed(rt::error::ServiceError),
+    InvalidRuleMalformed(crate::error::ServiceError),
     /// `Invalid%s.ValueNotSupported` (HTTP 400).
-    InvalidSValueNotSupported(rt::error::ServiceError),
+    InvalidSValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -211,7 +215,7 @@ impl DeleteSpecificStagingConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EdgeScripOptionsHasInnerConfig(error)
             | Self::EdgeScriptCountExceedLimit(error)
@@ -268,8 +272,8 @@ impl DeleteSpecificStagingConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteSpecificStagingConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteSpecificStagingConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EdgeScripOptionsHasInnerConfig" => {
                 Self::EdgeScripOptionsHasInnerConfig(error)
@@ -280,11 +284,11 @@ impl rt::error::OperationError for DeleteSpecificStagingConfigError {
             "GrayConfigIsNull" => Self::GrayConfigIsNull(error),
             "InvalidRule.Malformed" => Self::InvalidRuleMalformed(error),
             "Invalid%s.ValueNotSupported" => Self::InvalidSValueNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteSpecificStagingConfigError::service_error(self)
     }
 }

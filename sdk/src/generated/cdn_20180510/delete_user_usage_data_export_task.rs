@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteUserUsageDataExportTaskRequest {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteUserUsageDataExportTaskRequest {
+impl crate::operation::Operation for DeleteUserUsageDataExportTaskRequest {
     type Response = DeleteUserUsageDataExportTaskResponse;
     type Error = DeleteUserUsageDataExportTaskError;
+}
+
+impl rt::operation::OperationSpec for DeleteUserUsageDataExportTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TaskId", &self.task_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DeleteUserUsageDataExportTaskBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteUserUsageDataExportTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteUserUsageDataExportTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DeleteUserUsageDataExportTaskBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteUserUsageDataExportTaskResponse,
-        rt::error::Error<DeleteUserUsageDataExportTaskError>,
+        crate::error::Error<DeleteUserUsageDataExportTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -166,18 +170,18 @@ impl ::serde::Serialize for DeleteUserUsageDataExportTaskResponse {
 #[non_exhaustive]
 pub enum DeleteUserUsageDataExportTaskError {
     /// `InvalidParameterAliuid` (HTTP 400).
-    InvalidParameterAliuid(rt::error::ServiceError),
+    InvalidParameterAliuid(crate::error::ServiceError),
     /// `InvalidParameterOperator` (HTTP 400).
-    InvalidParameterOperator(rt::error::ServiceError),
+    InvalidParameterOperator(crate::error::ServiceError),
     /// `InvalidParameterProduct` (HTTP 400).
-    InvalidParameterProduct(rt::error::ServiceError),
+    InvalidParameterProduct(crate::error::ServiceError),
     /// `InvalidTaskId.Malformed` (HTTP 400).
-    InvalidTaskIdMalformed(rt::error::ServiceError),
+    InvalidTaskIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -189,7 +193,7 @@ impl DeleteUserUsageDataExportTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterAliuid(error)
             | Self::InvalidParameterOperator(error)
@@ -225,18 +229,18 @@ impl DeleteUserUsageDataExportTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteUserUsageDataExportTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteUserUsageDataExportTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterAliuid" => Self::InvalidParameterAliuid(error),
             "InvalidParameterOperator" => Self::InvalidParameterOperator(error),
             "InvalidParameterProduct" => Self::InvalidParameterProduct(error),
             "InvalidTaskId.Malformed" => Self::InvalidTaskIdMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteUserUsageDataExportTaskError::service_error(self)
     }
 }

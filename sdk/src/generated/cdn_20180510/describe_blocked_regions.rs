@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeBlockedRegionsRequest {
     pub language: ::std::option::Option<Language>,
 }
 
-impl rt::operation::Operation for DescribeBlockedRegionsRequest {
+impl crate::operation::Operation for DescribeBlockedRegionsRequest {
     type Response = DescribeBlockedRegionsResponse;
     type Error = DescribeBlockedRegionsError;
+}
+
+impl rt::operation::OperationSpec for DescribeBlockedRegionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Language", &self.language)?;
         rt::validate::one_of("Language", &self.language, &["zh", "en", "jp"])?;
         Ok(())
@@ -76,8 +80,8 @@ impl DescribeBlockedRegionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeBlockedRegionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeBlockedRegionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -86,7 +90,7 @@ impl DescribeBlockedRegionsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeBlockedRegionsResponse,
-        rt::error::Error<DescribeBlockedRegionsError>,
+        crate::error::Error<DescribeBlockedRegionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -300,7 +304,7 @@ pub enum Language {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -330,7 +334,7 @@ impl ::std::convert::From<&str> for Language {
             "zh" => Self::Zh,
             "en" => Self::En,
             "jp" => Self::Jp,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -358,7 +362,7 @@ impl ::std::convert::From<::std::string::String> for Language {
             "zh" => Self::Zh,
             "en" => Self::En,
             "jp" => Self::Jp,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -428,16 +432,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeBlockedRegionsError {
     /// `FAILED` (HTTP 400).
-    Failed(rt::error::ServiceError),
+    Failed(crate::error::ServiceError),
     /// `INVALID_PARAMETER` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MISS_PARAMETER` (HTTP 400).
-    MissParameter(rt::error::ServiceError),
+    MissParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -449,7 +453,7 @@ impl DescribeBlockedRegionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Failed(error)
             | Self::InvalidParameter(error)
@@ -478,17 +482,17 @@ impl DescribeBlockedRegionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeBlockedRegionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeBlockedRegionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "FAILED" => Self::Failed(error),
             "INVALID_PARAMETER" => Self::InvalidParameter(error),
             "MISS_PARAMETER" => Self::MissParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeBlockedRegionsError::service_error(self)
     }
 }

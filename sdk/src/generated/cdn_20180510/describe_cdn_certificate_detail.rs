@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeCdnCertificateDetailRequest {
     pub cert_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnCertificateDetailRequest {
+impl crate::operation::Operation for DescribeCdnCertificateDetailRequest {
     type Response = DescribeCdnCertificateDetailResponse;
     type Error = DescribeCdnCertificateDetailError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnCertificateDetailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CertName", &self.cert_name)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeCdnCertificateDetailBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCdnCertificateDetailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCdnCertificateDetailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeCdnCertificateDetailBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnCertificateDetailResponse,
-        rt::error::Error<DescribeCdnCertificateDetailError>,
+        crate::error::Error<DescribeCdnCertificateDetailError>,
     > {
         self.client.execute(self.request).await
     }
@@ -247,12 +251,12 @@ impl ::serde::Serialize for DescribeCdnCertificateDetailResponse {
 #[non_exhaustive]
 pub enum DescribeCdnCertificateDetailError {
     /// `InvaildParameter` (HTTP 403).
-    InvaildParameter(rt::error::ServiceError),
+    InvaildParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -264,7 +268,7 @@ impl DescribeCdnCertificateDetailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvaildParameter(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -279,15 +283,15 @@ impl DescribeCdnCertificateDetailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnCertificateDetailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnCertificateDetailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvaildParameter" => Self::InvaildParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnCertificateDetailError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,7 +29,7 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct DescribeCdnCertificateDetailByIdRequest {
     /// Example: `12345`
     ///
-    /// Wire name `CertId`; required.
+    /// Wire name `CertId`; required; matches `^\d+$`.
     pub cert_id: ::std::option::Option<::std::string::String>,
     /// Example: `cn-hangzhou`
     ///
@@ -36,12 +37,16 @@ pub struct DescribeCdnCertificateDetailByIdRequest {
     pub cert_region: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnCertificateDetailByIdRequest {
+impl crate::operation::Operation for DescribeCdnCertificateDetailByIdRequest {
     type Response = DescribeCdnCertificateDetailByIdResponse;
     type Error = DescribeCdnCertificateDetailByIdError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnCertificateDetailByIdRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CertId", &self.cert_id)?;
+        rt::validate::pattern("CertId", &self.cert_id, "^\\d+$")?;
         Ok(())
     }
 
@@ -95,8 +100,8 @@ impl DescribeCdnCertificateDetailByIdBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCdnCertificateDetailByIdRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCdnCertificateDetailByIdRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +110,7 @@ impl DescribeCdnCertificateDetailByIdBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnCertificateDetailByIdResponse,
-        rt::error::Error<DescribeCdnCertificateDetailByIdError>,
+        crate::error::Error<DescribeCdnCertificateDetailByIdError>,
     > {
         self.client.execute(self.request).await
     }
@@ -262,14 +267,14 @@ impl ::serde::Serialize for DescribeCdnCertificateDetailByIdResponse {
 #[non_exhaustive]
 pub enum DescribeCdnCertificateDetailByIdError {
     /// `Abs.CertRegion.ValueNotSupported` (HTTP 400).
-    AbsCertRegionValueNotSupported(rt::error::ServiceError),
+    AbsCertRegionValueNotSupported(crate::error::ServiceError),
     /// `InvalidCertId.NotFound` (HTTP 400).
-    InvalidCertIdNotFound(rt::error::ServiceError),
+    InvalidCertIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -281,7 +286,7 @@ impl DescribeCdnCertificateDetailByIdError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsCertRegionValueNotSupported(error)
             | Self::InvalidCertIdNotFound(error) => error,
@@ -303,18 +308,18 @@ impl DescribeCdnCertificateDetailByIdError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnCertificateDetailByIdError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnCertificateDetailByIdError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.CertRegion.ValueNotSupported" => {
                 Self::AbsCertRegionValueNotSupported(error)
             }
             "InvalidCertId.NotFound" => Self::InvalidCertIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnCertificateDetailByIdError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -32,11 +33,14 @@ pub struct DescribeCdnCertificateListRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnCertificateListRequest {
+impl crate::operation::Operation for DescribeCdnCertificateListRequest {
     type Response = DescribeCdnCertificateListResponse;
     type Error = DescribeCdnCertificateListError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnCertificateListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -78,8 +82,10 @@ impl DescribeCdnCertificateListBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DescribeCdnCertificateListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeCdnCertificateListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -89,7 +95,7 @@ impl DescribeCdnCertificateListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnCertificateListResponse,
-        rt::error::Error<DescribeCdnCertificateListError>,
+        crate::error::Error<DescribeCdnCertificateListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -437,12 +443,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCdnCertificateListError {
     /// `FlowControlError` (HTTP 400).
-    FlowControlError(rt::error::ServiceError),
+    FlowControlError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -454,7 +460,7 @@ impl DescribeCdnCertificateListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::FlowControlError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -469,15 +475,15 @@ impl DescribeCdnCertificateListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnCertificateListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnCertificateListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "FlowControlError" => Self::FlowControlError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnCertificateListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeCdnConditionIpbInfoRequest {
     pub data_id: ::std::option::Option<DataId>,
 }
 
-impl rt::operation::Operation for DescribeCdnConditionIpbInfoRequest {
+impl crate::operation::Operation for DescribeCdnConditionIpbInfoRequest {
     type Response = DescribeCdnConditionIpbInfoResponse;
     type Error = DescribeCdnConditionIpbInfoError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnConditionIpbInfoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DataId", &self.data_id)?;
         rt::validate::one_of(
             "DataId",
@@ -89,8 +93,8 @@ impl DescribeCdnConditionIpbInfoBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCdnConditionIpbInfoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCdnConditionIpbInfoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -99,7 +103,7 @@ impl DescribeCdnConditionIpbInfoBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnConditionIpbInfoResponse,
-        rt::error::Error<DescribeCdnConditionIpbInfoError>,
+        crate::error::Error<DescribeCdnConditionIpbInfoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -266,7 +270,7 @@ pub enum DataId {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -309,7 +313,7 @@ impl ::std::convert::From<&str> for DataId {
             "condition_isp_config_en" => Self::ConditionIspConfigEn,
             "condition_country_config_cn" => Self::ConditionCountryConfigCn,
             "condition_country_config_en" => Self::ConditionCountryConfigEn,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -340,7 +344,7 @@ impl ::std::convert::From<::std::string::String> for DataId {
             "condition_isp_config_en" => Self::ConditionIspConfigEn,
             "condition_country_config_cn" => Self::ConditionCountryConfigCn,
             "condition_country_config_en" => Self::ConditionCountryConfigEn,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -401,7 +405,7 @@ pub enum DescribeCdnConditionIpbInfoError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -413,7 +417,7 @@ impl DescribeCdnConditionIpbInfoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -421,12 +425,12 @@ impl DescribeCdnConditionIpbInfoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnConditionIpbInfoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeCdnConditionIpbInfoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnConditionIpbInfoError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,19 +29,26 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct DescribeCdnDeletedDomainsRequest {
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 100000.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `5`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 500.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeCdnDeletedDomainsRequest {
+impl crate::operation::Operation for DescribeCdnDeletedDomainsRequest {
     type Response = DescribeCdnDeletedDomainsResponse;
     type Error = DescribeCdnDeletedDomainsError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnDeletedDomainsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 100000.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 500.0, false)?;
         Ok(())
     }
 
@@ -110,14 +118,16 @@ impl DescribeCdnDeletedDomainsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeCdnDeletedDomainsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeCdnDeletedDomainsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCdnDeletedDomainsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeCdnDeletedDomainsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +136,7 @@ impl DescribeCdnDeletedDomainsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnDeletedDomainsResponse,
-        rt::error::Error<DescribeCdnDeletedDomainsError>,
+        crate::error::Error<DescribeCdnDeletedDomainsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -374,14 +384,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCdnDeletedDomainsError {
     /// `InvalidPageNumber.ValueNotSupported` (HTTP 400).
-    InvalidPageNumberValueNotSupported(rt::error::ServiceError),
+    InvalidPageNumberValueNotSupported(crate::error::ServiceError),
     /// `InvalidPageSize.ValueNotSupported` (HTTP 400).
-    InvalidPageSizeValueNotSupported(rt::error::ServiceError),
+    InvalidPageSizeValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -393,7 +403,7 @@ impl DescribeCdnDeletedDomainsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidPageNumberValueNotSupported(error)
             | Self::InvalidPageSizeValueNotSupported(error) => error,
@@ -415,8 +425,8 @@ impl DescribeCdnDeletedDomainsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnDeletedDomainsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnDeletedDomainsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidPageNumber.ValueNotSupported" => {
                 Self::InvalidPageNumberValueNotSupported(error)
@@ -424,11 +434,11 @@ impl rt::error::OperationError for DescribeCdnDeletedDomainsError {
             "InvalidPageSize.ValueNotSupported" => {
                 Self::InvalidPageSizeValueNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnDeletedDomainsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeCdnDomainByCertificateRequest {
     pub exact: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeCdnDomainByCertificateRequest {
+impl crate::operation::Operation for DescribeCdnDomainByCertificateRequest {
     type Response = DescribeCdnDomainByCertificateResponse;
     type Error = DescribeCdnDomainByCertificateError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnDomainByCertificateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SSLPub", &self.ssl_pub)?;
         Ok(())
     }
@@ -104,8 +108,8 @@ impl DescribeCdnDomainByCertificateBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCdnDomainByCertificateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCdnDomainByCertificateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl DescribeCdnDomainByCertificateBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnDomainByCertificateResponse,
-        rt::error::Error<DescribeCdnDomainByCertificateError>,
+        crate::error::Error<DescribeCdnDomainByCertificateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -461,20 +465,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCdnDomainByCertificateError {
     /// `Certificate.DecodeError` (HTTP 400).
-    CertificateDecodeError(rt::error::ServiceError),
+    CertificateDecodeError(crate::error::ServiceError),
     /// `Certificate.FormatError` (HTTP 400).
-    CertificateFormatError(rt::error::ServiceError),
+    CertificateFormatError(crate::error::ServiceError),
     /// `Decode.Error` (HTTP 400).
-    DecodeError(rt::error::ServiceError),
+    DecodeError(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `SSLPub.MissingParameter` (HTTP 400).
-    SslPubMissingParameter(rt::error::ServiceError),
+    SslPubMissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -486,7 +490,7 @@ impl DescribeCdnDomainByCertificateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CertificateDecodeError(error)
             | Self::CertificateFormatError(error)
@@ -529,19 +533,19 @@ impl DescribeCdnDomainByCertificateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnDomainByCertificateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnDomainByCertificateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Certificate.DecodeError" => Self::CertificateDecodeError(error),
             "Certificate.FormatError" => Self::CertificateFormatError(error),
             "Decode.Error" => Self::DecodeError(error),
             "InternalError" => Self::InternalError(error),
             "SSLPub.MissingParameter" => Self::SslPubMissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnDomainByCertificateError::service_error(self)
     }
 }

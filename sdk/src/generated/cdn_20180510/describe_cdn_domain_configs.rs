@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeCdnDomainConfigsRequest {
     pub config_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnDomainConfigsRequest {
+impl crate::operation::Operation for DescribeCdnDomainConfigsRequest {
     type Response = DescribeCdnDomainConfigsResponse;
     type Error = DescribeCdnDomainConfigsError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnDomainConfigsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -108,8 +112,10 @@ impl DescribeCdnDomainConfigsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCdnDomainConfigsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeCdnDomainConfigsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +124,7 @@ impl DescribeCdnDomainConfigsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnDomainConfigsResponse,
-        rt::error::Error<DescribeCdnDomainConfigsError>,
+        crate::error::Error<DescribeCdnDomainConfigsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -467,12 +473,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCdnDomainConfigsError {
     /// `Invalid%s.ValueNotSupported` (HTTP 400).
-    InvalidSValueNotSupported(rt::error::ServiceError),
+    InvalidSValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -484,7 +490,7 @@ impl DescribeCdnDomainConfigsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidSValueNotSupported(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -499,15 +505,15 @@ impl DescribeCdnDomainConfigsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnDomainConfigsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnDomainConfigsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Invalid%s.ValueNotSupported" => Self::InvalidSValueNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnDomainConfigsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,7 +33,7 @@ pub struct DescribeCdnDomainLogsRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
     /// Example: `300`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at most 1000.
     pub page_size: ::std::option::Option<i64>,
     /// Example: `2`
     ///
@@ -48,12 +49,16 @@ pub struct DescribeCdnDomainLogsRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnDomainLogsRequest {
+impl crate::operation::Operation for DescribeCdnDomainLogsRequest {
     type Response = DescribeCdnDomainLogsResponse;
     type Error = DescribeCdnDomainLogsError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnDomainLogsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
+        rt::validate::maximum("PageSize", &self.page_size, 1000.0, false)?;
         Ok(())
     }
 
@@ -132,8 +137,8 @@ impl DescribeCdnDomainLogsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCdnDomainLogsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeCdnDomainLogsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +147,7 @@ impl DescribeCdnDomainLogsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnDomainLogsResponse,
-        rt::error::Error<DescribeCdnDomainLogsError>,
+        crate::error::Error<DescribeCdnDomainLogsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -616,18 +621,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCdnDomainLogsError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -639,7 +644,7 @@ impl DescribeCdnDomainLogsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidEndTimeMismatch(error)
@@ -675,8 +680,8 @@ impl DescribeCdnDomainLogsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnDomainLogsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnDomainLogsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidEndTime.Mismatch" => Self::InvalidEndTimeMismatch(error),
@@ -684,11 +689,11 @@ impl rt::error::OperationError for DescribeCdnDomainLogsError {
             "InvalidStartTime.ValueNotSupported" => {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnDomainLogsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeCdnDomainStagingConfigRequest {
     pub function_names: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnDomainStagingConfigRequest {
+impl crate::operation::Operation for DescribeCdnDomainStagingConfigRequest {
     type Response = DescribeCdnDomainStagingConfigResponse;
     type Error = DescribeCdnDomainStagingConfigError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnDomainStagingConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl DescribeCdnDomainStagingConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCdnDomainStagingConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCdnDomainStagingConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl DescribeCdnDomainStagingConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnDomainStagingConfigResponse,
-        rt::error::Error<DescribeCdnDomainStagingConfigError>,
+        crate::error::Error<DescribeCdnDomainStagingConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -446,12 +450,12 @@ impl ::serde::Serialize for FunctionArgs {
 #[non_exhaustive]
 pub enum DescribeCdnDomainStagingConfigError {
     /// `Invalid%s.ValueNotSupported` (HTTP 400).
-    InvalidSValueNotSupported(rt::error::ServiceError),
+    InvalidSValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -463,7 +467,7 @@ impl DescribeCdnDomainStagingConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidSValueNotSupported(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -478,15 +482,15 @@ impl DescribeCdnDomainStagingConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnDomainStagingConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnDomainStagingConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Invalid%s.ValueNotSupported" => Self::InvalidSValueNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnDomainStagingConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeCdnFullDomainsBlockIpConfigRequest {
     pub ip_list: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnFullDomainsBlockIpConfigRequest {
+impl crate::operation::Operation for DescribeCdnFullDomainsBlockIpConfigRequest {
     type Response = DescribeCdnFullDomainsBlockIpConfigResponse;
     type Error = DescribeCdnFullDomainsBlockIpConfigError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnFullDomainsBlockIpConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -79,8 +83,8 @@ impl DescribeCdnFullDomainsBlockIpConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCdnFullDomainsBlockIpConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCdnFullDomainsBlockIpConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -89,7 +93,7 @@ impl DescribeCdnFullDomainsBlockIpConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnFullDomainsBlockIpConfigResponse,
-        rt::error::Error<DescribeCdnFullDomainsBlockIpConfigError>,
+        crate::error::Error<DescribeCdnFullDomainsBlockIpConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -204,16 +208,16 @@ impl ::serde::Serialize for DescribeCdnFullDomainsBlockIpConfigResponse {
 #[non_exhaustive]
 pub enum DescribeCdnFullDomainsBlockIpConfigError {
     /// `InternalServerError` (HTTP 500).
-    InternalServerError(rt::error::ServiceError),
+    InternalServerError(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `QuotaExceeded` (HTTP 400).
-    QuotaExceeded(rt::error::ServiceError),
+    QuotaExceeded(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -225,7 +229,7 @@ impl DescribeCdnFullDomainsBlockIpConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalServerError(error)
             | Self::InvalidParameter(error)
@@ -254,17 +258,17 @@ impl DescribeCdnFullDomainsBlockIpConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnFullDomainsBlockIpConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnFullDomainsBlockIpConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalServerError" => Self::InternalServerError(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "QuotaExceeded" => Self::QuotaExceeded(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnFullDomainsBlockIpConfigError::service_error(self)
     }
 }

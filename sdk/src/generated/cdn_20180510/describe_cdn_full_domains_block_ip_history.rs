@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeCdnFullDomainsBlockIpHistoryRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnFullDomainsBlockIpHistoryRequest {
+impl crate::operation::Operation for DescribeCdnFullDomainsBlockIpHistoryRequest {
     type Response = DescribeCdnFullDomainsBlockIpHistoryResponse;
     type Error = DescribeCdnFullDomainsBlockIpHistoryError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnFullDomainsBlockIpHistoryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("IPList", &self.ip_list)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
@@ -112,8 +116,8 @@ impl DescribeCdnFullDomainsBlockIpHistoryBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCdnFullDomainsBlockIpHistoryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCdnFullDomainsBlockIpHistoryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +126,7 @@ impl DescribeCdnFullDomainsBlockIpHistoryBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnFullDomainsBlockIpHistoryResponse,
-        rt::error::Error<DescribeCdnFullDomainsBlockIpHistoryError>,
+        crate::error::Error<DescribeCdnFullDomainsBlockIpHistoryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -359,16 +363,16 @@ impl ::serde::Serialize for IpBlockInfo {
 #[non_exhaustive]
 pub enum DescribeCdnFullDomainsBlockIpHistoryError {
     /// `InternalServerError` (HTTP 500).
-    InternalServerError(rt::error::ServiceError),
+    InternalServerError(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `QuotaExceeded` (HTTP 400).
-    QuotaExceeded(rt::error::ServiceError),
+    QuotaExceeded(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -380,7 +384,7 @@ impl DescribeCdnFullDomainsBlockIpHistoryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalServerError(error)
             | Self::InvalidParameter(error)
@@ -409,17 +413,17 @@ impl DescribeCdnFullDomainsBlockIpHistoryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnFullDomainsBlockIpHistoryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnFullDomainsBlockIpHistoryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalServerError" => Self::InternalServerError(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "QuotaExceeded" => Self::QuotaExceeded(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnFullDomainsBlockIpHistoryError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeCdnHttpsDomainListRequest {
     pub keyword: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnHttpsDomainListRequest {
+impl crate::operation::Operation for DescribeCdnHttpsDomainListRequest {
     type Response = DescribeCdnHttpsDomainListResponse;
     type Error = DescribeCdnHttpsDomainListError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnHttpsDomainListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -125,14 +129,16 @@ impl DescribeCdnHttpsDomainListBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeCdnHttpsDomainListRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeCdnHttpsDomainListRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCdnHttpsDomainListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeCdnHttpsDomainListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +147,7 @@ impl DescribeCdnHttpsDomainListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnHttpsDomainListResponse,
-        rt::error::Error<DescribeCdnHttpsDomainListError>,
+        crate::error::Error<DescribeCdnHttpsDomainListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -485,12 +491,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCdnHttpsDomainListError {
     /// `NoHttpsDomain` (HTTP 400).
-    NoHttpsDomain(rt::error::ServiceError),
+    NoHttpsDomain(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -502,7 +508,7 @@ impl DescribeCdnHttpsDomainListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoHttpsDomain(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -517,15 +523,15 @@ impl DescribeCdnHttpsDomainListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnHttpsDomainListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnHttpsDomainListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoHttpsDomain" => Self::NoHttpsDomain(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnHttpsDomainListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeCdnOrderCommodityCodeRequest {
     pub commodity_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnOrderCommodityCodeRequest {
+impl crate::operation::Operation for DescribeCdnOrderCommodityCodeRequest {
     type Response = DescribeCdnOrderCommodityCodeResponse;
     type Error = DescribeCdnOrderCommodityCodeError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnOrderCommodityCodeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CommodityCode", &self.commodity_code)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeCdnOrderCommodityCodeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCdnOrderCommodityCodeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCdnOrderCommodityCodeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeCdnOrderCommodityCodeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnOrderCommodityCodeResponse,
-        rt::error::Error<DescribeCdnOrderCommodityCodeError>,
+        crate::error::Error<DescribeCdnOrderCommodityCodeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -192,7 +196,7 @@ pub enum DescribeCdnOrderCommodityCodeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -204,7 +208,7 @@ impl DescribeCdnOrderCommodityCodeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -212,12 +216,12 @@ impl DescribeCdnOrderCommodityCodeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnOrderCommodityCodeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeCdnOrderCommodityCodeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnOrderCommodityCodeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeCdnReportRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnReportRequest {
+impl crate::operation::Operation for DescribeCdnReportRequest {
     type Response = DescribeCdnReportResponse;
     type Error = DescribeCdnReportError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnReportRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ReportId", &self.report_id)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
@@ -167,8 +171,8 @@ impl DescribeCdnReportBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCdnReportRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeCdnReportRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -177,7 +181,7 @@ impl DescribeCdnReportBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnReportResponse,
-        rt::error::Error<DescribeCdnReportError>,
+        crate::error::Error<DescribeCdnReportError>,
     > {
         self.client.execute(self.request).await
     }
@@ -589,22 +593,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCdnReportError {
     /// `DeliverExceedLimit` (HTTP 400).
-    DeliverExceedLimit(rt::error::ServiceError),
+    DeliverExceedLimit(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `NameAlreadyExists` (HTTP 400).
-    NameAlreadyExists(rt::error::ServiceError),
+    NameAlreadyExists(crate::error::ServiceError),
     /// `SubscriptionAlreadyExists` (HTTP 400).
-    SubscriptionAlreadyExists(rt::error::ServiceError),
+    SubscriptionAlreadyExists(crate::error::ServiceError),
     /// `SubscriptionNotFound` (HTTP 400).
-    SubscriptionNotFound(rt::error::ServiceError),
+    SubscriptionNotFound(crate::error::ServiceError),
     /// `TimeParseFailed` (HTTP 400).
-    TimeParseFailed(rt::error::ServiceError),
+    TimeParseFailed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -616,7 +620,7 @@ impl DescribeCdnReportError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DeliverExceedLimit(error)
             | Self::InvalidParameter(error)
@@ -666,8 +670,8 @@ impl DescribeCdnReportError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnReportError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnReportError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DeliverExceedLimit" => Self::DeliverExceedLimit(error),
             "InvalidParameter" => Self::InvalidParameter(error),
@@ -675,11 +679,11 @@ impl rt::error::OperationError for DescribeCdnReportError {
             "SubscriptionAlreadyExists" => Self::SubscriptionAlreadyExists(error),
             "SubscriptionNotFound" => Self::SubscriptionNotFound(error),
             "TimeParseFailed" => Self::TimeParseFailed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnReportError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeCdnReportListRequest {
     pub report_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeCdnReportListRequest {
+impl crate::operation::Operation for DescribeCdnReportListRequest {
     type Response = DescribeCdnReportListResponse;
     type Error = DescribeCdnReportListError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnReportListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -74,8 +78,8 @@ impl DescribeCdnReportListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCdnReportListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeCdnReportListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -84,7 +88,7 @@ impl DescribeCdnReportListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnReportListResponse,
-        rt::error::Error<DescribeCdnReportListError>,
+        crate::error::Error<DescribeCdnReportListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -486,22 +490,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCdnReportListError {
     /// `DeliverExceedLimit` (HTTP 400).
-    DeliverExceedLimit(rt::error::ServiceError),
+    DeliverExceedLimit(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `NameAlreadyExists` (HTTP 400).
-    NameAlreadyExists(rt::error::ServiceError),
+    NameAlreadyExists(crate::error::ServiceError),
     /// `SubscriptionAlreadyExists` (HTTP 400).
-    SubscriptionAlreadyExists(rt::error::ServiceError),
+    SubscriptionAlreadyExists(crate::error::ServiceError),
     /// `SubscriptionNotFound` (HTTP 400).
-    SubscriptionNotFound(rt::error::ServiceError),
+    SubscriptionNotFound(crate::error::ServiceError),
     /// `TimeParseFailed` (HTTP 400).
-    TimeParseFailed(rt::error::ServiceError),
+    TimeParseFailed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -513,7 +517,7 @@ impl DescribeCdnReportListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DeliverExceedLimit(error)
             | Self::InvalidParameter(error)
@@ -563,8 +567,8 @@ impl DescribeCdnReportListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnReportListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnReportListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DeliverExceedLimit" => Self::DeliverExceedLimit(error),
             "InvalidParameter" => Self::InvalidParameter(error),
@@ -572,11 +576,11 @@ impl rt::error::OperationError for DescribeCdnReportListError {
             "SubscriptionAlreadyExists" => Self::SubscriptionAlreadyExists(error),
             "SubscriptionNotFound" => Self::SubscriptionNotFound(error),
             "TimeParseFailed" => Self::TimeParseFailed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnReportListError::service_error(self)
     }
 }

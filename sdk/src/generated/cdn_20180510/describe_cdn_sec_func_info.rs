@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeCdnSecFuncInfoRequest {
     pub lang: ::std::option::Option<Lang>,
 }
 
-impl rt::operation::Operation for DescribeCdnSecFuncInfoRequest {
+impl crate::operation::Operation for DescribeCdnSecFuncInfoRequest {
     type Response = DescribeCdnSecFuncInfoResponse;
     type Error = DescribeCdnSecFuncInfoError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnSecFuncInfoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecFuncType", &self.sec_func_type)?;
         rt::validate::one_of(
             "SecFuncType",
@@ -97,8 +101,8 @@ impl DescribeCdnSecFuncInfoBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCdnSecFuncInfoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeCdnSecFuncInfoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -107,7 +111,7 @@ impl DescribeCdnSecFuncInfoBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnSecFuncInfoResponse,
-        rt::error::Error<DescribeCdnSecFuncInfoError>,
+        crate::error::Error<DescribeCdnSecFuncInfoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -350,7 +354,7 @@ pub enum SecFuncType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -378,7 +382,7 @@ impl ::std::convert::From<&str> for SecFuncType {
         match value {
             "CipherSuiteGroupStrict" => Self::CipherSuiteGroupStrict,
             "CipherSuiteGroupCustomize" => Self::CipherSuiteGroupCustomize,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -405,7 +409,7 @@ impl ::std::convert::From<::std::string::String> for SecFuncType {
         match value.as_str() {
             "CipherSuiteGroupStrict" => Self::CipherSuiteGroupStrict,
             "CipherSuiteGroupCustomize" => Self::CipherSuiteGroupCustomize,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -466,7 +470,7 @@ pub enum Lang {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -494,7 +498,7 @@ impl ::std::convert::From<&str> for Lang {
         match value {
             "zh" => Self::Zh,
             "en" => Self::En,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -521,7 +525,7 @@ impl ::std::convert::From<::std::string::String> for Lang {
         match value.as_str() {
             "zh" => Self::Zh,
             "en" => Self::En,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -582,7 +586,7 @@ pub enum DescribeCdnSecFuncInfoError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -594,7 +598,7 @@ impl DescribeCdnSecFuncInfoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -602,12 +606,12 @@ impl DescribeCdnSecFuncInfoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnSecFuncInfoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeCdnSecFuncInfoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnSecFuncInfoError::service_error(self)
     }
 }

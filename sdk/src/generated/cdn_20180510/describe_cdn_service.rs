@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnServiceRequest {}
-impl rt::operation::Operation for DescribeCdnServiceRequest {
+impl crate::operation::Operation for DescribeCdnServiceRequest {
     type Response = DescribeCdnServiceResponse;
     type Error = DescribeCdnServiceError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnServiceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,8 @@ impl DescribeCdnServiceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCdnServiceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeCdnServiceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +73,7 @@ impl DescribeCdnServiceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnServiceResponse,
-        rt::error::Error<DescribeCdnServiceError>,
+        crate::error::Error<DescribeCdnServiceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -397,14 +401,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCdnServiceError {
     /// `InternetChargeTypeInvalid` (HTTP 400).
-    InternetChargeTypeInvalid(rt::error::ServiceError),
+    InternetChargeTypeInvalid(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
-    UnsupportedParameter(rt::error::ServiceError),
+    UnsupportedParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -416,7 +420,7 @@ impl DescribeCdnServiceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternetChargeTypeInvalid(error)
             | Self::UnsupportedParameter(error) => error,
@@ -438,16 +442,16 @@ impl DescribeCdnServiceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnServiceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnServiceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternetChargeTypeInvalid" => Self::InternetChargeTypeInvalid(error),
             "UnsupportedParameter" => Self::UnsupportedParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnServiceError::service_error(self)
     }
 }

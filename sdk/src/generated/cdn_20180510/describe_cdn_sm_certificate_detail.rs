@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeCdnSmCertificateDetailRequest {
     pub cert_identifier: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnSmCertificateDetailRequest {
+impl crate::operation::Operation for DescribeCdnSmCertificateDetailRequest {
     type Response = DescribeCdnSmCertificateDetailResponse;
     type Error = DescribeCdnSmCertificateDetailError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnSmCertificateDetailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CertIdentifier", &self.cert_identifier)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeCdnSmCertificateDetailBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCdnSmCertificateDetailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCdnSmCertificateDetailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeCdnSmCertificateDetailBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnSmCertificateDetailResponse,
-        rt::error::Error<DescribeCdnSmCertificateDetailError>,
+        crate::error::Error<DescribeCdnSmCertificateDetailError>,
     > {
         self.client.execute(self.request).await
     }
@@ -340,12 +344,12 @@ impl ::serde::Serialize for DescribeCdnSmCertificateDetailResponse {
 #[non_exhaustive]
 pub enum DescribeCdnSmCertificateDetailError {
     /// `InvalidCertIdentifier.ValueNotSupported` (HTTP 400).
-    InvalidCertIdentifierValueNotSupported(rt::error::ServiceError),
+    InvalidCertIdentifierValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -357,7 +361,7 @@ impl DescribeCdnSmCertificateDetailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidCertIdentifierValueNotSupported(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -372,17 +376,17 @@ impl DescribeCdnSmCertificateDetailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnSmCertificateDetailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnSmCertificateDetailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidCertIdentifier.ValueNotSupported" => {
                 Self::InvalidCertIdentifierValueNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnSmCertificateDetailError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeCdnSmCertificateListRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnSmCertificateListRequest {
+impl crate::operation::Operation for DescribeCdnSmCertificateListRequest {
     type Response = DescribeCdnSmCertificateListResponse;
     type Error = DescribeCdnSmCertificateListError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnSmCertificateListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeCdnSmCertificateListBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCdnSmCertificateListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCdnSmCertificateListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeCdnSmCertificateListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnSmCertificateListResponse,
-        rt::error::Error<DescribeCdnSmCertificateListError>,
+        crate::error::Error<DescribeCdnSmCertificateListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -405,7 +409,7 @@ pub enum DescribeCdnSmCertificateListError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -417,7 +421,7 @@ impl DescribeCdnSmCertificateListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -425,12 +429,12 @@ impl DescribeCdnSmCertificateListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnSmCertificateListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeCdnSmCertificateListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnSmCertificateListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeCdnSslCertificateListRequest {
     pub search_keyword: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnSslCertificateListRequest {
+impl crate::operation::Operation for DescribeCdnSslCertificateListRequest {
     type Response = DescribeCdnSslCertificateListResponse;
     type Error = DescribeCdnSslCertificateListError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnSslCertificateListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -118,8 +122,8 @@ impl DescribeCdnSslCertificateListBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCdnSslCertificateListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCdnSslCertificateListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +132,7 @@ impl DescribeCdnSslCertificateListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnSslCertificateListResponse,
-        rt::error::Error<DescribeCdnSslCertificateListError>,
+        crate::error::Error<DescribeCdnSslCertificateListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -533,14 +537,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCdnSslCertificateListError {
     /// `InternalException` (HTTP 400).
-    InternalException(rt::error::ServiceError),
+    InternalException(crate::error::ServiceError),
     /// `NotFoundCertList` (HTTP 400).
-    NotFoundCertList(rt::error::ServiceError),
+    NotFoundCertList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -552,7 +556,7 @@ impl DescribeCdnSslCertificateListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalException(error) | Self::NotFoundCertList(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -573,16 +577,16 @@ impl DescribeCdnSslCertificateListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnSslCertificateListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnSslCertificateListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalException" => Self::InternalException(error),
             "NotFoundCertList" => Self::NotFoundCertList(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnSslCertificateListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeCdnUserBillHistoryRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnUserBillHistoryRequest {
+impl crate::operation::Operation for DescribeCdnUserBillHistoryRequest {
     type Response = DescribeCdnUserBillHistoryResponse;
     type Error = DescribeCdnUserBillHistoryError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnUserBillHistoryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
         Ok(())
@@ -94,8 +98,10 @@ impl DescribeCdnUserBillHistoryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCdnUserBillHistoryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeCdnUserBillHistoryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +110,7 @@ impl DescribeCdnUserBillHistoryBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnUserBillHistoryResponse,
-        rt::error::Error<DescribeCdnUserBillHistoryError>,
+        crate::error::Error<DescribeCdnUserBillHistoryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -486,22 +492,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCdnUserBillHistoryError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidTime.Malformed` (HTTP 400).
-    InvalidTimeMalformed(rt::error::ServiceError),
+    InvalidTimeMalformed(crate::error::ServiceError),
     /// `InvalidTimeSpan` (HTTP 400).
-    InvalidTimeSpan(rt::error::ServiceError),
+    InvalidTimeSpan(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -513,7 +519,7 @@ impl DescribeCdnUserBillHistoryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidEndTimeMismatch(error)
@@ -563,8 +569,8 @@ impl DescribeCdnUserBillHistoryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnUserBillHistoryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnUserBillHistoryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidEndTime.Mismatch" => Self::InvalidEndTimeMismatch(error),
@@ -572,11 +578,11 @@ impl rt::error::OperationError for DescribeCdnUserBillHistoryError {
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
             "InvalidTime.Malformed" => Self::InvalidTimeMalformed(error),
             "InvalidTimeSpan" => Self::InvalidTimeSpan(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnUserBillHistoryError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeCdnUserBillPredictionRequest {
     pub area: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnUserBillPredictionRequest {
+impl crate::operation::Operation for DescribeCdnUserBillPredictionRequest {
     type Response = DescribeCdnUserBillPredictionResponse;
     type Error = DescribeCdnUserBillPredictionError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnUserBillPredictionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -124,8 +128,8 @@ impl DescribeCdnUserBillPredictionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCdnUserBillPredictionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCdnUserBillPredictionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl DescribeCdnUserBillPredictionBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnUserBillPredictionResponse,
-        rt::error::Error<DescribeCdnUserBillPredictionError>,
+        crate::error::Error<DescribeCdnUserBillPredictionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -409,26 +413,26 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCdnUserBillPredictionError {
     /// `BillTypeNotFound` (HTTP 400).
-    BillTypeNotFound(rt::error::ServiceError),
+    BillTypeNotFound(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidTime.Malformed` (HTTP 400).
-    InvalidTimeMalformed(rt::error::ServiceError),
+    InvalidTimeMalformed(crate::error::ServiceError),
     /// `InvalidTimeSpan` (HTTP 400).
-    InvalidTimeSpan(rt::error::ServiceError),
+    InvalidTimeSpan(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -440,7 +444,7 @@ impl DescribeCdnUserBillPredictionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BillTypeNotFound(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -504,8 +508,8 @@ impl DescribeCdnUserBillPredictionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnUserBillPredictionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnUserBillPredictionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BillTypeNotFound" => Self::BillTypeNotFound(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
@@ -517,11 +521,11 @@ impl rt::error::OperationError for DescribeCdnUserBillPredictionError {
             }
             "InvalidTime.Malformed" => Self::InvalidTimeMalformed(error),
             "InvalidTimeSpan" => Self::InvalidTimeSpan(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnUserBillPredictionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeCdnUserBillTypeRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnUserBillTypeRequest {
+impl crate::operation::Operation for DescribeCdnUserBillTypeRequest {
     type Response = DescribeCdnUserBillTypeResponse;
     type Error = DescribeCdnUserBillTypeError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnUserBillTypeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DescribeCdnUserBillTypeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCdnUserBillTypeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeCdnUserBillTypeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DescribeCdnUserBillTypeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnUserBillTypeResponse,
-        rt::error::Error<DescribeCdnUserBillTypeError>,
+        crate::error::Error<DescribeCdnUserBillTypeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -382,22 +386,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCdnUserBillTypeError {
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameterAliuid` (HTTP 400).
-    InvalidParameterAliuid(rt::error::ServiceError),
+    InvalidParameterAliuid(crate::error::ServiceError),
     /// `InvalidParameterEndTime` (HTTP 400).
-    InvalidParameterEndTime(rt::error::ServiceError),
+    InvalidParameterEndTime(crate::error::ServiceError),
     /// `InvalidParameterProduct` (HTTP 400).
-    InvalidParameterProduct(rt::error::ServiceError),
+    InvalidParameterProduct(crate::error::ServiceError),
     /// `InvalidParameterStartTime` (HTTP 400).
-    InvalidParameterStartTime(rt::error::ServiceError),
+    InvalidParameterStartTime(crate::error::ServiceError),
     /// `InvalidTimeRange` (HTTP 400).
-    InvalidTimeRange(rt::error::ServiceError),
+    InvalidTimeRange(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -409,7 +413,7 @@ impl DescribeCdnUserBillTypeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameter(error)
             | Self::InvalidParameterAliuid(error)
@@ -459,8 +463,8 @@ impl DescribeCdnUserBillTypeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnUserBillTypeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnUserBillTypeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter" => Self::InvalidParameter(error),
             "InvalidParameterAliuid" => Self::InvalidParameterAliuid(error),
@@ -468,11 +472,11 @@ impl rt::error::OperationError for DescribeCdnUserBillTypeError {
             "InvalidParameterProduct" => Self::InvalidParameterProduct(error),
             "InvalidParameterStartTime" => Self::InvalidParameterStartTime(error),
             "InvalidTimeRange" => Self::InvalidTimeRange(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnUserBillTypeError::service_error(self)
     }
 }

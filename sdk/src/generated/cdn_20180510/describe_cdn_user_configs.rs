@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeCdnUserConfigsRequest {
     pub function_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnUserConfigsRequest {
+impl crate::operation::Operation for DescribeCdnUserConfigsRequest {
     type Response = DescribeCdnUserConfigsResponse;
     type Error = DescribeCdnUserConfigsError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnUserConfigsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("FunctionName", &self.function_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeCdnUserConfigsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCdnUserConfigsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeCdnUserConfigsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeCdnUserConfigsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnUserConfigsResponse,
-        rt::error::Error<DescribeCdnUserConfigsError>,
+        crate::error::Error<DescribeCdnUserConfigsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -286,14 +290,14 @@ impl ::serde::Serialize for Configs {
 #[non_exhaustive]
 pub enum DescribeCdnUserConfigsError {
     /// `InvalidArgName.ValueNotSupported` (HTTP 400).
-    InvalidArgNameValueNotSupported(rt::error::ServiceError),
+    InvalidArgNameValueNotSupported(crate::error::ServiceError),
     /// `InvalidArgValue.Malformed` (HTTP 400).
-    InvalidArgValueMalformed(rt::error::ServiceError),
+    InvalidArgValueMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -305,7 +309,7 @@ impl DescribeCdnUserConfigsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidArgNameValueNotSupported(error)
             | Self::InvalidArgValueMalformed(error) => error,
@@ -327,18 +331,18 @@ impl DescribeCdnUserConfigsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnUserConfigsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnUserConfigsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidArgName.ValueNotSupported" => {
                 Self::InvalidArgNameValueNotSupported(error)
             }
             "InvalidArgValue.Malformed" => Self::InvalidArgValueMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnUserConfigsError::service_error(self)
     }
 }

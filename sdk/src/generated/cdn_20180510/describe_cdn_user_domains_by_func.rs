@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct DescribeCdnUserDomainsByFuncRequest {
     pub page_number: ::std::option::Option<i32>,
     /// Example: `20`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at most 500.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `rg-xxxxx`
     ///
@@ -44,12 +45,16 @@ pub struct DescribeCdnUserDomainsByFuncRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnUserDomainsByFuncRequest {
+impl crate::operation::Operation for DescribeCdnUserDomainsByFuncRequest {
     type Response = DescribeCdnUserDomainsByFuncResponse;
     type Error = DescribeCdnUserDomainsByFuncError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnUserDomainsByFuncRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("FuncId", &self.func_id)?;
+        rt::validate::maximum("PageSize", &self.page_size, 500.0, false)?;
         Ok(())
     }
 
@@ -142,7 +147,7 @@ impl DescribeCdnUserDomainsByFuncBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeCdnUserDomainsByFuncRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeCdnUserDomainsByFuncRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -150,8 +155,8 @@ impl DescribeCdnUserDomainsByFuncBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCdnUserDomainsByFuncRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCdnUserDomainsByFuncRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +165,7 @@ impl DescribeCdnUserDomainsByFuncBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnUserDomainsByFuncResponse,
-        rt::error::Error<DescribeCdnUserDomainsByFuncError>,
+        crate::error::Error<DescribeCdnUserDomainsByFuncError>,
     > {
         self.client.execute(self.request).await
     }
@@ -730,26 +735,26 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCdnUserDomainsByFuncError {
     /// `InvalidCdnType.Malformed` (HTTP 400).
-    InvalidCdnTypeMalformed(rt::error::ServiceError),
+    InvalidCdnTypeMalformed(crate::error::ServiceError),
     /// `InvalidChangeEndTime.Malformed` (HTTP 400).
-    InvalidChangeEndTimeMalformed(rt::error::ServiceError),
+    InvalidChangeEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidChangeStartTime.Malformed` (HTTP 400).
-    InvalidChangeStartTimeMalformed(rt::error::ServiceError),
+    InvalidChangeStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidDomainName.Malformed` (HTTP 400).
-    InvalidDomainNameMalformed(rt::error::ServiceError),
+    InvalidDomainNameMalformed(crate::error::ServiceError),
     /// `InvalidDomainSearchType.ValueNotSupported` (HTTP 400).
-    InvalidDomainSearchTypeValueNotSupported(rt::error::ServiceError),
+    InvalidDomainSearchTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidDomainStatus.ValueNotSupported` (HTTP 400).
-    InvalidDomainStatusValueNotSupported(rt::error::ServiceError),
+    InvalidDomainStatusValueNotSupported(crate::error::ServiceError),
     /// `InvalidPageNumber.ValueNotSupported` (HTTP 400).
-    InvalidPageNumberValueNotSupported(rt::error::ServiceError),
+    InvalidPageNumberValueNotSupported(crate::error::ServiceError),
     /// `InvalidPageSize.ValueNotSupported` (HTTP 400).
-    InvalidPageSizeValueNotSupported(rt::error::ServiceError),
+    InvalidPageSizeValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -761,7 +766,7 @@ impl DescribeCdnUserDomainsByFuncError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidCdnTypeMalformed(error)
             | Self::InvalidChangeEndTimeMalformed(error)
@@ -825,8 +830,8 @@ impl DescribeCdnUserDomainsByFuncError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnUserDomainsByFuncError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnUserDomainsByFuncError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidCdnType.Malformed" => Self::InvalidCdnTypeMalformed(error),
             "InvalidChangeEndTime.Malformed" => {
@@ -848,11 +853,11 @@ impl rt::error::OperationError for DescribeCdnUserDomainsByFuncError {
             "InvalidPageSize.ValueNotSupported" => {
                 Self::InvalidPageSizeValueNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnUserDomainsByFuncError::service_error(self)
     }
 }

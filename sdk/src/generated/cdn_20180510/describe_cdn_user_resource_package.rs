@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeCdnUserResourcePackageRequest {
     pub status: ::std::option::Option<Status>,
 }
 
-impl rt::operation::Operation for DescribeCdnUserResourcePackageRequest {
+impl crate::operation::Operation for DescribeCdnUserResourcePackageRequest {
     type Response = DescribeCdnUserResourcePackageResponse;
     type Error = DescribeCdnUserResourcePackageError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnUserResourcePackageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of("Status", &self.status, &["valid", "closed", "exhaust"])?;
         Ok(())
     }
@@ -77,8 +81,8 @@ impl DescribeCdnUserResourcePackageBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCdnUserResourcePackageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCdnUserResourcePackageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +91,7 @@ impl DescribeCdnUserResourcePackageBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnUserResourcePackageResponse,
-        rt::error::Error<DescribeCdnUserResourcePackageError>,
+        crate::error::Error<DescribeCdnUserResourcePackageError>,
     > {
         self.client.execute(self.request).await
     }
@@ -566,7 +570,7 @@ pub enum Status {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -596,7 +600,7 @@ impl ::std::convert::From<&str> for Status {
             "valid" => Self::Valid,
             "closed" => Self::Closed,
             "exhaust" => Self::Exhaust,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -624,7 +628,7 @@ impl ::std::convert::From<::std::string::String> for Status {
             "valid" => Self::Valid,
             "closed" => Self::Closed,
             "exhaust" => Self::Exhaust,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -694,12 +698,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCdnUserResourcePackageError {
     /// `CdnServiceNotFound` (HTTP 403).
-    CdnServiceNotFound(rt::error::ServiceError),
+    CdnServiceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -711,7 +715,7 @@ impl DescribeCdnUserResourcePackageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CdnServiceNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -726,15 +730,15 @@ impl DescribeCdnUserResourcePackageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnUserResourcePackageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnUserResourcePackageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CdnServiceNotFound" => Self::CdnServiceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnUserResourcePackageError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeCdnWafDomainRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCdnWafDomainRequest {
+impl crate::operation::Operation for DescribeCdnWafDomainRequest {
     type Response = DescribeCdnWafDomainResponse;
     type Error = DescribeCdnWafDomainError;
+}
+
+impl rt::operation::OperationSpec for DescribeCdnWafDomainRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::one_of(
             "RegionId",
@@ -114,8 +118,8 @@ impl DescribeCdnWafDomainBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCdnWafDomainRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeCdnWafDomainRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +128,7 @@ impl DescribeCdnWafDomainBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCdnWafDomainResponse,
-        rt::error::Error<DescribeCdnWafDomainError>,
+        crate::error::Error<DescribeCdnWafDomainError>,
     > {
         self.client.execute(self.request).await
     }
@@ -385,7 +389,7 @@ pub enum RegionId {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -413,7 +417,7 @@ impl ::std::convert::From<&str> for RegionId {
         match value {
             "cn-hangzhou" => Self::CnHangzhou,
             "ap-southeast-1" => Self::ApSoutheast1,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -440,7 +444,7 @@ impl ::std::convert::From<::std::string::String> for RegionId {
         match value.as_str() {
             "cn-hangzhou" => Self::CnHangzhou,
             "ap-southeast-1" => Self::ApSoutheast1,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -498,18 +502,18 @@ impl ::serde::Serialize for RegionId {
 #[non_exhaustive]
 pub enum DescribeCdnWafDomainError {
     /// `DomainNotExist` (HTTP 400).
-    DomainNotExist(rt::error::ServiceError),
+    DomainNotExist(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameterDomain` (HTTP 400).
-    InvalidParameterDomain(rt::error::ServiceError),
+    InvalidParameterDomain(crate::error::ServiceError),
     /// `InvalidParameterRegionId` (HTTP 400).
-    InvalidParameterRegionId(rt::error::ServiceError),
+    InvalidParameterRegionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -521,7 +525,7 @@ impl DescribeCdnWafDomainError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DomainNotExist(error)
             | Self::InvalidParameter(error)
@@ -557,18 +561,18 @@ impl DescribeCdnWafDomainError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCdnWafDomainError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCdnWafDomainError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DomainNotExist" => Self::DomainNotExist(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "InvalidParameterDomain" => Self::InvalidParameterDomain(error),
             "InvalidParameterRegionId" => Self::InvalidParameterRegionId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCdnWafDomainError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeCertificateInfoByIdRequest {
     pub cert_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCertificateInfoByIdRequest {
+impl crate::operation::Operation for DescribeCertificateInfoByIdRequest {
     type Response = DescribeCertificateInfoByIdResponse;
     type Error = DescribeCertificateInfoByIdError;
+}
+
+impl rt::operation::OperationSpec for DescribeCertificateInfoByIdRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CertId", &self.cert_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeCertificateInfoByIdBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCertificateInfoByIdRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCertificateInfoByIdRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeCertificateInfoByIdBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCertificateInfoByIdResponse,
-        rt::error::Error<DescribeCertificateInfoByIdError>,
+        crate::error::Error<DescribeCertificateInfoByIdError>,
     > {
         self.client.execute(self.request).await
     }
@@ -391,14 +395,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCertificateInfoByIdError {
     /// `CertNotExisted` (HTTP 400).
-    CertNotExisted(rt::error::ServiceError),
+    CertNotExisted(crate::error::ServiceError),
     /// `SignatureDoesNotMatch` (HTTP 403).
-    SignatureDoesNotMatch(rt::error::ServiceError),
+    SignatureDoesNotMatch(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -410,7 +414,7 @@ impl DescribeCertificateInfoByIdError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CertNotExisted(error) | Self::SignatureDoesNotMatch(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -431,16 +435,16 @@ impl DescribeCertificateInfoByIdError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCertificateInfoByIdError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCertificateInfoByIdError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CertNotExisted" => Self::CertNotExisted(error),
             "SignatureDoesNotMatch" => Self::SignatureDoesNotMatch(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCertificateInfoByIdError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeCustomLogConfigRequest {
     pub config_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCustomLogConfigRequest {
+impl crate::operation::Operation for DescribeCustomLogConfigRequest {
     type Response = DescribeCustomLogConfigResponse;
     type Error = DescribeCustomLogConfigError;
+}
+
+impl rt::operation::OperationSpec for DescribeCustomLogConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ConfigId", &self.config_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeCustomLogConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCustomLogConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeCustomLogConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeCustomLogConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCustomLogConfigResponse,
-        rt::error::Error<DescribeCustomLogConfigError>,
+        crate::error::Error<DescribeCustomLogConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -227,14 +231,14 @@ impl ::serde::Serialize for DescribeCustomLogConfigResponse {
 #[non_exhaustive]
 pub enum DescribeCustomLogConfigError {
     /// `Config.NotFound` (HTTP 404).
-    ConfigNotFound(rt::error::ServiceError),
+    ConfigNotFound(crate::error::ServiceError),
     /// `InvalidConfigId` (HTTP 403).
-    InvalidConfigId(rt::error::ServiceError),
+    InvalidConfigId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -246,7 +250,7 @@ impl DescribeCustomLogConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConfigNotFound(error) | Self::InvalidConfigId(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -267,16 +271,16 @@ impl DescribeCustomLogConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCustomLogConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCustomLogConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Config.NotFound" => Self::ConfigNotFound(error),
             "InvalidConfigId" => Self::InvalidConfigId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCustomLogConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct DescribeDomainAverageResponseTimeRequest {
     pub location_name_en: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainAverageResponseTimeRequest {
+impl crate::operation::Operation for DescribeDomainAverageResponseTimeRequest {
     type Response = DescribeDomainAverageResponseTimeResponse;
     type Error = DescribeDomainAverageResponseTimeError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainAverageResponseTimeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -184,8 +188,8 @@ impl DescribeDomainAverageResponseTimeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainAverageResponseTimeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainAverageResponseTimeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -194,7 +198,7 @@ impl DescribeDomainAverageResponseTimeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainAverageResponseTimeResponse,
-        rt::error::Error<DescribeDomainAverageResponseTimeError>,
+        crate::error::Error<DescribeDomainAverageResponseTimeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -472,20 +476,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainAverageResponseTimeError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidIspParameter` (HTTP 400).
-    InvalidIspParameter(rt::error::ServiceError),
+    InvalidIspParameter(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -497,7 +501,7 @@ impl DescribeDomainAverageResponseTimeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidEndTimeMismatch(error)
@@ -540,8 +544,8 @@ impl DescribeDomainAverageResponseTimeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainAverageResponseTimeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainAverageResponseTimeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidEndTime.Mismatch" => Self::InvalidEndTimeMismatch(error),
@@ -550,11 +554,11 @@ impl rt::error::OperationError for DescribeDomainAverageResponseTimeError {
             "InvalidStartTime.ValueNotSupported" => {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainAverageResponseTimeError::service_error(self)
     }
 }

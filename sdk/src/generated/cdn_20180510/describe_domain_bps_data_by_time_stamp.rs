@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeDomainBpsDataByTimeStampRequest {
     pub location_names: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainBpsDataByTimeStampRequest {
+impl crate::operation::Operation for DescribeDomainBpsDataByTimeStampRequest {
     type Response = DescribeDomainBpsDataByTimeStampResponse;
     type Error = DescribeDomainBpsDataByTimeStampError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainBpsDataByTimeStampRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("TimePoint", &self.time_point)?;
         rt::validate::required("IspNames", &self.isp_names)?;
@@ -128,8 +132,8 @@ impl DescribeDomainBpsDataByTimeStampBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainBpsDataByTimeStampRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainBpsDataByTimeStampRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -138,7 +142,7 @@ impl DescribeDomainBpsDataByTimeStampBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainBpsDataByTimeStampResponse,
-        rt::error::Error<DescribeDomainBpsDataByTimeStampError>,
+        crate::error::Error<DescribeDomainBpsDataByTimeStampError>,
     > {
         self.client.execute(self.request).await
     }
@@ -413,18 +417,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainBpsDataByTimeStampError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -436,7 +440,7 @@ impl DescribeDomainBpsDataByTimeStampError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidEndTimeMismatch(error)
@@ -472,8 +476,8 @@ impl DescribeDomainBpsDataByTimeStampError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainBpsDataByTimeStampError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainBpsDataByTimeStampError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidEndTime.Mismatch" => Self::InvalidEndTimeMismatch(error),
@@ -481,11 +485,11 @@ impl rt::error::OperationError for DescribeDomainBpsDataByTimeStampError {
             "InvalidStartTime.ValueNotSupported" => {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainBpsDataByTimeStampError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,7 +53,7 @@ pub struct DescribeDomainCcActivityLogRequest {
     pub rule_name: ::std::option::Option<::std::string::String>,
     /// Example: `30`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at most 100.
     pub page_size: ::std::option::Option<i64>,
     /// Example: `1`
     ///
@@ -60,11 +61,15 @@ pub struct DescribeDomainCcActivityLogRequest {
     pub page_number: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeDomainCcActivityLogRequest {
+impl crate::operation::Operation for DescribeDomainCcActivityLogRequest {
     type Response = DescribeDomainCcActivityLogResponse;
     type Error = DescribeDomainCcActivityLogError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainCcActivityLogRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -178,8 +183,8 @@ impl DescribeDomainCcActivityLogBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainCcActivityLogRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainCcActivityLogRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -188,7 +193,7 @@ impl DescribeDomainCcActivityLogBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainCcActivityLogResponse,
-        rt::error::Error<DescribeDomainCcActivityLogError>,
+        crate::error::Error<DescribeDomainCcActivityLogError>,
     > {
         self.client.execute(self.request).await
     }
@@ -521,18 +526,18 @@ impl ::serde::Serialize for ActivityLog {
 #[non_exhaustive]
 pub enum DescribeDomainCcActivityLogError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -544,7 +549,7 @@ impl DescribeDomainCcActivityLogError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidEndTimeMismatch(error)
@@ -580,8 +585,8 @@ impl DescribeDomainCcActivityLogError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainCcActivityLogError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainCcActivityLogError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidEndTime.Mismatch" => Self::InvalidEndTimeMismatch(error),
@@ -589,11 +594,11 @@ impl rt::error::OperationError for DescribeDomainCcActivityLogError {
             "InvalidStartTime.ValueNotSupported" => {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainCcActivityLogError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeDomainCertificateInfoRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainCertificateInfoRequest {
+impl crate::operation::Operation for DescribeDomainCertificateInfoRequest {
     type Response = DescribeDomainCertificateInfoResponse;
     type Error = DescribeDomainCertificateInfoError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainCertificateInfoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeDomainCertificateInfoBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainCertificateInfoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainCertificateInfoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeDomainCertificateInfoBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainCertificateInfoResponse,
-        rt::error::Error<DescribeDomainCertificateInfoError>,
+        crate::error::Error<DescribeDomainCertificateInfoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -571,14 +575,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainCertificateInfoError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `SignatureDoesNotMatch` (HTTP 403).
-    SignatureDoesNotMatch(rt::error::ServiceError),
+    SignatureDoesNotMatch(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -590,7 +594,7 @@ impl DescribeDomainCertificateInfoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::SignatureDoesNotMatch(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -611,16 +615,16 @@ impl DescribeDomainCertificateInfoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainCertificateInfoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainCertificateInfoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "SignatureDoesNotMatch" => Self::SignatureDoesNotMatch(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainCertificateInfoError::service_error(self)
     }
 }

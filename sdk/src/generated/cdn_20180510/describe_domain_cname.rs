@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeDomainCnameRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainCnameRequest {
+impl crate::operation::Operation for DescribeDomainCnameRequest {
     type Response = DescribeDomainCnameResponse;
     type Error = DescribeDomainCnameError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainCnameRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeDomainCnameBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDomainCnameRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDomainCnameRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeDomainCnameBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainCnameResponse,
-        rt::error::Error<DescribeDomainCnameError>,
+        crate::error::Error<DescribeDomainCnameError>,
     > {
         self.client.execute(self.request).await
     }
@@ -338,14 +342,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainCnameError {
     /// `DomainNameOverLimit` (HTTP 400).
-    DomainNameOverLimit(rt::error::ServiceError),
+    DomainNameOverLimit(crate::error::ServiceError),
     /// `InvaildParameter` (HTTP 403).
-    InvaildParameter(rt::error::ServiceError),
+    InvaildParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -357,7 +361,7 @@ impl DescribeDomainCnameError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DomainNameOverLimit(error) | Self::InvaildParameter(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -378,16 +382,16 @@ impl DescribeDomainCnameError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainCnameError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainCnameError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DomainNameOverLimit" => Self::DomainNameOverLimit(error),
             "InvaildParameter" => Self::InvaildParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainCnameError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeDomainCustomLogConfigRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainCustomLogConfigRequest {
+impl crate::operation::Operation for DescribeDomainCustomLogConfigRequest {
     type Response = DescribeDomainCustomLogConfigResponse;
     type Error = DescribeDomainCustomLogConfigError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainCustomLogConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeDomainCustomLogConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainCustomLogConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainCustomLogConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeDomainCustomLogConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainCustomLogConfigResponse,
-        rt::error::Error<DescribeDomainCustomLogConfigError>,
+        crate::error::Error<DescribeDomainCustomLogConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -250,12 +254,12 @@ impl ::serde::Serialize for DescribeDomainCustomLogConfigResponse {
 #[non_exhaustive]
 pub enum DescribeDomainCustomLogConfigError {
     /// `Config.NotFound` (HTTP 404).
-    ConfigNotFound(rt::error::ServiceError),
+    ConfigNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -267,7 +271,7 @@ impl DescribeDomainCustomLogConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConfigNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -282,15 +286,15 @@ impl DescribeDomainCustomLogConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainCustomLogConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainCustomLogConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Config.NotFound" => Self::ConfigNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainCustomLogConfigError::service_error(self)
     }
 }

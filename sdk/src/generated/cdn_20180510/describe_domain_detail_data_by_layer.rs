@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeDomainDetailDataByLayerRequest {
     pub layer: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainDetailDataByLayerRequest {
+impl crate::operation::Operation for DescribeDomainDetailDataByLayerRequest {
     type Response = DescribeDomainDetailDataByLayerResponse;
     type Error = DescribeDomainDetailDataByLayerError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainDetailDataByLayerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Field", &self.field)?;
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("StartTime", &self.start_time)?;
@@ -173,8 +177,8 @@ impl DescribeDomainDetailDataByLayerBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainDetailDataByLayerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainDetailDataByLayerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -183,7 +187,7 @@ impl DescribeDomainDetailDataByLayerBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainDetailDataByLayerResponse,
-        rt::error::Error<DescribeDomainDetailDataByLayerError>,
+        crate::error::Error<DescribeDomainDetailDataByLayerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -542,22 +546,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainDetailDataByLayerError {
     /// `InvalidDomainName.Malformed` (HTTP 400).
-    InvalidDomainNameMalformed(rt::error::ServiceError),
+    InvalidDomainNameMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `MissingTimeParameter` (HTTP 400).
-    MissingTimeParameter(rt::error::ServiceError),
+    MissingTimeParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -569,7 +573,7 @@ impl DescribeDomainDetailDataByLayerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDomainNameMalformed(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -619,8 +623,8 @@ impl DescribeDomainDetailDataByLayerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainDetailDataByLayerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainDetailDataByLayerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDomainName.Malformed" => Self::InvalidDomainNameMalformed(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
@@ -630,11 +634,11 @@ impl rt::error::OperationError for DescribeDomainDetailDataByLayerError {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
             "MissingTimeParameter" => Self::MissingTimeParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainDetailDataByLayerError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeDomainHitRateDataRequest {
     pub interval: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainHitRateDataRequest {
+impl crate::operation::Operation for DescribeDomainHitRateDataRequest {
     type Response = DescribeDomainHitRateDataResponse;
     type Error = DescribeDomainHitRateDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainHitRateDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -122,8 +126,10 @@ impl DescribeDomainHitRateDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDomainHitRateDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDomainHitRateDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -132,7 +138,7 @@ impl DescribeDomainHitRateDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainHitRateDataResponse,
-        rt::error::Error<DescribeDomainHitRateDataError>,
+        crate::error::Error<DescribeDomainHitRateDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -431,20 +437,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainHitRateDataError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `MissingTimeParameter` (HTTP 400).
-    MissingTimeParameter(rt::error::ServiceError),
+    MissingTimeParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -456,7 +462,7 @@ impl DescribeDomainHitRateDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidEndTimeMismatch(error)
@@ -499,8 +505,8 @@ impl DescribeDomainHitRateDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainHitRateDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainHitRateDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidEndTime.Mismatch" => Self::InvalidEndTimeMismatch(error),
@@ -509,11 +515,11 @@ impl rt::error::OperationError for DescribeDomainHitRateDataError {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
             "MissingTimeParameter" => Self::MissingTimeParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainHitRateDataError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeDomainHttpCodeDataByLayerRequest {
     pub layer: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainHttpCodeDataByLayerRequest {
+impl crate::operation::Operation for DescribeDomainHttpCodeDataByLayerRequest {
     type Response = DescribeDomainHttpCodeDataByLayerResponse;
     type Error = DescribeDomainHttpCodeDataByLayerError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainHttpCodeDataByLayerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -169,8 +173,8 @@ impl DescribeDomainHttpCodeDataByLayerBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainHttpCodeDataByLayerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainHttpCodeDataByLayerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -179,7 +183,7 @@ impl DescribeDomainHttpCodeDataByLayerBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainHttpCodeDataByLayerResponse,
-        rt::error::Error<DescribeDomainHttpCodeDataByLayerError>,
+        crate::error::Error<DescribeDomainHttpCodeDataByLayerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -415,20 +419,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainHttpCodeDataByLayerError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `MissingTimeParameter` (HTTP 400).
-    MissingTimeParameter(rt::error::ServiceError),
+    MissingTimeParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -440,7 +444,7 @@ impl DescribeDomainHttpCodeDataByLayerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidEndTimeMismatch(error)
@@ -483,8 +487,8 @@ impl DescribeDomainHttpCodeDataByLayerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainHttpCodeDataByLayerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainHttpCodeDataByLayerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidEndTime.Mismatch" => Self::InvalidEndTimeMismatch(error),
@@ -493,11 +497,11 @@ impl rt::error::OperationError for DescribeDomainHttpCodeDataByLayerError {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
             "MissingTimeParameter" => Self::MissingTimeParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainHttpCodeDataByLayerError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeDomainMax95BpsDataRequest {
     pub cycle: ::std::option::Option<Cycle>,
 }
 
-impl rt::operation::Operation for DescribeDomainMax95BpsDataRequest {
+impl crate::operation::Operation for DescribeDomainMax95BpsDataRequest {
     type Response = DescribeDomainMax95BpsDataResponse;
     type Error = DescribeDomainMax95BpsDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainMax95BpsDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of("Cycle", &self.cycle, &["day", "month"])?;
         Ok(())
     }
@@ -135,8 +139,10 @@ impl DescribeDomainMax95BpsDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDomainMax95BpsDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDomainMax95BpsDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +151,7 @@ impl DescribeDomainMax95BpsDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainMax95BpsDataResponse,
-        rt::error::Error<DescribeDomainMax95BpsDataError>,
+        crate::error::Error<DescribeDomainMax95BpsDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -501,7 +507,7 @@ pub enum Cycle {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -529,7 +535,7 @@ impl ::std::convert::From<&str> for Cycle {
         match value {
             "day" => Self::Day,
             "month" => Self::Month,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -556,7 +562,7 @@ impl ::std::convert::From<::std::string::String> for Cycle {
         match value.as_str() {
             "day" => Self::Day,
             "month" => Self::Month,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -626,26 +632,26 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainMax95BpsDataError {
     /// `InvalidDomain.NotFound` (HTTP 404).
-    InvalidDomainNotFound(rt::error::ServiceError),
+    InvalidDomainNotFound(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidTime.Malformed` (HTTP 400).
-    InvalidTimeMalformed(rt::error::ServiceError),
+    InvalidTimeMalformed(crate::error::ServiceError),
     /// `InvalidTimePoint.Malformed` (HTTP 400).
-    InvalidTimePointMalformed(rt::error::ServiceError),
+    InvalidTimePointMalformed(crate::error::ServiceError),
     /// `InvalidTimeSpan` (HTTP 400).
-    InvalidTimeSpan(rt::error::ServiceError),
+    InvalidTimeSpan(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -657,7 +663,7 @@ impl DescribeDomainMax95BpsDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDomainNotFound(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -721,8 +727,8 @@ impl DescribeDomainMax95BpsDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainMax95BpsDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainMax95BpsDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDomain.NotFound" => Self::InvalidDomainNotFound(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
@@ -734,11 +740,11 @@ impl rt::error::OperationError for DescribeDomainMax95BpsDataError {
             "InvalidTime.Malformed" => Self::InvalidTimeMalformed(error),
             "InvalidTimePoint.Malformed" => Self::InvalidTimePointMalformed(error),
             "InvalidTimeSpan" => Self::InvalidTimeSpan(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainMax95BpsDataError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeDomainMultiUsageDataRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainMultiUsageDataRequest {
+impl crate::operation::Operation for DescribeDomainMultiUsageDataRequest {
     type Response = DescribeDomainMultiUsageDataResponse;
     type Error = DescribeDomainMultiUsageDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainMultiUsageDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -109,8 +113,8 @@ impl DescribeDomainMultiUsageDataBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainMultiUsageDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainMultiUsageDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl DescribeDomainMultiUsageDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainMultiUsageDataResponse,
-        rt::error::Error<DescribeDomainMultiUsageDataError>,
+        crate::error::Error<DescribeDomainMultiUsageDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -567,24 +571,24 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainMultiUsageDataError {
     /// `InvalidDomainName` (HTTP 400).
-    InvalidDomainName(rt::error::ServiceError),
+    InvalidDomainName(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidTime.Malformed` (HTTP 400).
-    InvalidTimeMalformed(rt::error::ServiceError),
+    InvalidTimeMalformed(crate::error::ServiceError),
     /// `InvalidTimeSpan` (HTTP 400).
-    InvalidTimeSpan(rt::error::ServiceError),
+    InvalidTimeSpan(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -596,7 +600,7 @@ impl DescribeDomainMultiUsageDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDomainName(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -653,8 +657,8 @@ impl DescribeDomainMultiUsageDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainMultiUsageDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainMultiUsageDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDomainName" => Self::InvalidDomainName(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
@@ -665,11 +669,11 @@ impl rt::error::OperationError for DescribeDomainMultiUsageDataError {
             }
             "InvalidTime.Malformed" => Self::InvalidTimeMalformed(error),
             "InvalidTimeSpan" => Self::InvalidTimeSpan(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainMultiUsageDataError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,11 +29,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct DescribeDomainPathDataRequest {
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `20`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 1000.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `/path/`
     ///
@@ -52,11 +53,17 @@ pub struct DescribeDomainPathDataRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainPathDataRequest {
+impl crate::operation::Operation for DescribeDomainPathDataRequest {
     type Response = DescribeDomainPathDataResponse;
     type Error = DescribeDomainPathDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainPathDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 1000.0, false)?;
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -171,14 +178,14 @@ impl DescribeDomainPathDataBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeDomainPathDataRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeDomainPathDataRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDomainPathDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDomainPathDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -187,7 +194,7 @@ impl DescribeDomainPathDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainPathDataResponse,
-        rt::error::Error<DescribeDomainPathDataError>,
+        crate::error::Error<DescribeDomainPathDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -555,34 +562,34 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainPathDataError {
     /// `InvalidDomainName.Malformed` (HTTP 400).
-    InvalidDomainNameMalformed(rt::error::ServiceError),
+    InvalidDomainNameMalformed(crate::error::ServiceError),
     /// `InvalidDomainName.TooShort` (HTTP 400).
-    InvalidDomainNameTooShort(rt::error::ServiceError),
+    InvalidDomainNameTooShort(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidPageNumber.ExceedsMinimum` (HTTP 400).
-    InvalidPageNumberExceedsMinimum(rt::error::ServiceError),
+    InvalidPageNumberExceedsMinimum(crate::error::ServiceError),
     /// `InvalidPageNumber.Malformed` (HTTP 400).
-    InvalidPageNumberMalformed(rt::error::ServiceError),
+    InvalidPageNumberMalformed(crate::error::ServiceError),
     /// `InvalidPageSize.ExceedsMaximum` (HTTP 400).
-    InvalidPageSizeExceedsMaximum(rt::error::ServiceError),
+    InvalidPageSizeExceedsMaximum(crate::error::ServiceError),
     /// `InvalidPageSize.ExceedsMinimum` (HTTP 400).
-    InvalidPageSizeExceedsMinimum(rt::error::ServiceError),
+    InvalidPageSizeExceedsMinimum(crate::error::ServiceError),
     /// `InvalidPageSize.Malformed` (HTTP 400).
-    InvalidPageSizeMalformed(rt::error::ServiceError),
+    InvalidPageSizeMalformed(crate::error::ServiceError),
     /// `InvalidPath.Malformed` (HTTP 400).
-    InvalidPathMalformed(rt::error::ServiceError),
+    InvalidPathMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidTime.OverRange` (HTTP 400).
-    InvalidTimeOverRange(rt::error::ServiceError),
+    InvalidTimeOverRange(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -594,7 +601,7 @@ impl DescribeDomainPathDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDomainNameMalformed(error)
             | Self::InvalidDomainNameTooShort(error)
@@ -686,8 +693,8 @@ impl DescribeDomainPathDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainPathDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainPathDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDomainName.Malformed" => Self::InvalidDomainNameMalformed(error),
             "InvalidDomainName.TooShort" => Self::InvalidDomainNameTooShort(error),
@@ -707,11 +714,11 @@ impl rt::error::OperationError for DescribeDomainPathDataError {
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
             "InvalidTime.OverRange" => Self::InvalidTimeOverRange(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainPathDataError::service_error(self)
     }
 }

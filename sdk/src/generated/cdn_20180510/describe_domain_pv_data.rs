@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeDomainPvDataRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainPvDataRequest {
+impl crate::operation::Operation for DescribeDomainPvDataRequest {
     type Response = DescribeDomainPvDataResponse;
     type Error = DescribeDomainPvDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainPvDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl DescribeDomainPvDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDomainPvDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDomainPvDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl DescribeDomainPvDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainPvDataResponse,
-        rt::error::Error<DescribeDomainPvDataError>,
+        crate::error::Error<DescribeDomainPvDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -396,18 +400,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainPvDataError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidTime.ValueNotSupported` (HTTP 400).
-    InvalidTimeValueNotSupported(rt::error::ServiceError),
+    InvalidTimeValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -419,7 +423,7 @@ impl DescribeDomainPvDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidStartTimeMalformed(error)
@@ -455,8 +459,8 @@ impl DescribeDomainPvDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainPvDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainPvDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
@@ -464,11 +468,11 @@ impl rt::error::OperationError for DescribeDomainPvDataError {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
             "InvalidTime.ValueNotSupported" => Self::InvalidTimeValueNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainPvDataError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeDomainRealTimeBpsDataRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainRealTimeBpsDataRequest {
+impl crate::operation::Operation for DescribeDomainRealTimeBpsDataRequest {
     type Response = DescribeDomainRealTimeBpsDataResponse;
     type Error = DescribeDomainRealTimeBpsDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainRealTimeBpsDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -140,8 +144,8 @@ impl DescribeDomainRealTimeBpsDataBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainRealTimeBpsDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainRealTimeBpsDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -150,7 +154,7 @@ impl DescribeDomainRealTimeBpsDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainRealTimeBpsDataResponse,
-        rt::error::Error<DescribeDomainRealTimeBpsDataError>,
+        crate::error::Error<DescribeDomainRealTimeBpsDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -341,14 +345,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainRealTimeBpsDataError {
     /// `InvalidDomainName.Malformed` (HTTP 400).
-    InvalidDomainNameMalformed(rt::error::ServiceError),
+    InvalidDomainNameMalformed(crate::error::ServiceError),
     /// `InvalidTime.Malformed` (HTTP 400).
-    InvalidTimeMalformed(rt::error::ServiceError),
+    InvalidTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -360,7 +364,7 @@ impl DescribeDomainRealTimeBpsDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDomainNameMalformed(error)
             | Self::InvalidTimeMalformed(error) => error,
@@ -382,16 +386,16 @@ impl DescribeDomainRealTimeBpsDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainRealTimeBpsDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainRealTimeBpsDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDomainName.Malformed" => Self::InvalidDomainNameMalformed(error),
             "InvalidTime.Malformed" => Self::InvalidTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainRealTimeBpsDataError::service_error(self)
     }
 }

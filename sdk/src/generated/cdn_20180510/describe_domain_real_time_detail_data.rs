@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct DescribeDomainRealTimeDetailDataRequest {
     pub merge_loc_isp: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainRealTimeDetailDataRequest {
+impl crate::operation::Operation for DescribeDomainRealTimeDetailDataRequest {
     type Response = DescribeDomainRealTimeDetailDataResponse;
     type Error = DescribeDomainRealTimeDetailDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainRealTimeDetailDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
@@ -188,8 +192,8 @@ impl DescribeDomainRealTimeDetailDataBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainRealTimeDetailDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainRealTimeDetailDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -198,7 +202,7 @@ impl DescribeDomainRealTimeDetailDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainRealTimeDetailDataResponse,
-        rt::error::Error<DescribeDomainRealTimeDetailDataError>,
+        crate::error::Error<DescribeDomainRealTimeDetailDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -293,14 +297,14 @@ impl ::serde::Serialize for DescribeDomainRealTimeDetailDataResponse {
 #[non_exhaustive]
 pub enum DescribeDomainRealTimeDetailDataError {
     /// `InvalidDomainName.Malformed` (HTTP 400).
-    InvalidDomainNameMalformed(rt::error::ServiceError),
+    InvalidDomainNameMalformed(crate::error::ServiceError),
     /// `InvalidTime.Malformed` (HTTP 400).
-    InvalidTimeMalformed(rt::error::ServiceError),
+    InvalidTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -312,7 +316,7 @@ impl DescribeDomainRealTimeDetailDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDomainNameMalformed(error)
             | Self::InvalidTimeMalformed(error) => error,
@@ -334,16 +338,16 @@ impl DescribeDomainRealTimeDetailDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainRealTimeDetailDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainRealTimeDetailDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDomainName.Malformed" => Self::InvalidDomainNameMalformed(error),
             "InvalidTime.Malformed" => Self::InvalidTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainRealTimeDetailDataError::service_error(self)
     }
 }

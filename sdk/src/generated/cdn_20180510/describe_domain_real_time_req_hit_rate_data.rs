@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeDomainRealTimeReqHitRateDataRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainRealTimeReqHitRateDataRequest {
+impl crate::operation::Operation for DescribeDomainRealTimeReqHitRateDataRequest {
     type Response = DescribeDomainRealTimeReqHitRateDataResponse;
     type Error = DescribeDomainRealTimeReqHitRateDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainRealTimeReqHitRateDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -110,8 +114,8 @@ impl DescribeDomainRealTimeReqHitRateDataBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainRealTimeReqHitRateDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainRealTimeReqHitRateDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl DescribeDomainRealTimeReqHitRateDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainRealTimeReqHitRateDataResponse,
-        rt::error::Error<DescribeDomainRealTimeReqHitRateDataError>,
+        crate::error::Error<DescribeDomainRealTimeReqHitRateDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -311,14 +315,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainRealTimeReqHitRateDataError {
     /// `InvalidDomainName.Malformed` (HTTP 400).
-    InvalidDomainNameMalformed(rt::error::ServiceError),
+    InvalidDomainNameMalformed(crate::error::ServiceError),
     /// `InvalidTime.Malformed` (HTTP 400).
-    InvalidTimeMalformed(rt::error::ServiceError),
+    InvalidTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -330,7 +334,7 @@ impl DescribeDomainRealTimeReqHitRateDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDomainNameMalformed(error)
             | Self::InvalidTimeMalformed(error) => error,
@@ -352,16 +356,16 @@ impl DescribeDomainRealTimeReqHitRateDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainRealTimeReqHitRateDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainRealTimeReqHitRateDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDomainName.Malformed" => Self::InvalidDomainNameMalformed(error),
             "InvalidTime.Malformed" => Self::InvalidTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainRealTimeReqHitRateDataError::service_error(self)
     }
 }

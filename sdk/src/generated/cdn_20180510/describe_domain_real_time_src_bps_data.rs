@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeDomainRealTimeSrcBpsDataRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainRealTimeSrcBpsDataRequest {
+impl crate::operation::Operation for DescribeDomainRealTimeSrcBpsDataRequest {
     type Response = DescribeDomainRealTimeSrcBpsDataResponse;
     type Error = DescribeDomainRealTimeSrcBpsDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainRealTimeSrcBpsDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -110,8 +114,8 @@ impl DescribeDomainRealTimeSrcBpsDataBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainRealTimeSrcBpsDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainRealTimeSrcBpsDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl DescribeDomainRealTimeSrcBpsDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainRealTimeSrcBpsDataResponse,
-        rt::error::Error<DescribeDomainRealTimeSrcBpsDataError>,
+        crate::error::Error<DescribeDomainRealTimeSrcBpsDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -403,20 +407,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainRealTimeSrcBpsDataError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `MissingTimeParameter` (HTTP 400).
-    MissingTimeParameter(rt::error::ServiceError),
+    MissingTimeParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -428,7 +432,7 @@ impl DescribeDomainRealTimeSrcBpsDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidEndTimeMismatch(error)
@@ -471,8 +475,8 @@ impl DescribeDomainRealTimeSrcBpsDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainRealTimeSrcBpsDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainRealTimeSrcBpsDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidEndTime.Mismatch" => Self::InvalidEndTimeMismatch(error),
@@ -481,11 +485,11 @@ impl rt::error::OperationError for DescribeDomainRealTimeSrcBpsDataError {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
             "MissingTimeParameter" => Self::MissingTimeParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainRealTimeSrcBpsDataError::service_error(self)
     }
 }

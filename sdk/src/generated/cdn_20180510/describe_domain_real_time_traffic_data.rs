@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeDomainRealTimeTrafficDataRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainRealTimeTrafficDataRequest {
+impl crate::operation::Operation for DescribeDomainRealTimeTrafficDataRequest {
     type Response = DescribeDomainRealTimeTrafficDataResponse;
     type Error = DescribeDomainRealTimeTrafficDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainRealTimeTrafficDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -140,8 +144,8 @@ impl DescribeDomainRealTimeTrafficDataBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainRealTimeTrafficDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainRealTimeTrafficDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -150,7 +154,7 @@ impl DescribeDomainRealTimeTrafficDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainRealTimeTrafficDataResponse,
-        rt::error::Error<DescribeDomainRealTimeTrafficDataError>,
+        crate::error::Error<DescribeDomainRealTimeTrafficDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -433,24 +437,24 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainRealTimeTrafficDataError {
     /// `InvalidDomainName.Overlimit` (HTTP 400).
-    InvalidDomainNameOverlimit(rt::error::ServiceError),
+    InvalidDomainNameOverlimit(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidInterval.Malformed` (HTTP 400).
-    InvalidIntervalMalformed(rt::error::ServiceError),
+    InvalidIntervalMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -462,7 +466,7 @@ impl DescribeDomainRealTimeTrafficDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDomainNameOverlimit(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -519,8 +523,8 @@ impl DescribeDomainRealTimeTrafficDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainRealTimeTrafficDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainRealTimeTrafficDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDomainName.Overlimit" => Self::InvalidDomainNameOverlimit(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
@@ -531,11 +535,11 @@ impl rt::error::OperationError for DescribeDomainRealTimeTrafficDataError {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainRealTimeTrafficDataError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeDomainRealtimeLogDeliveryRequest {
     pub domain: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainRealtimeLogDeliveryRequest {
+impl crate::operation::Operation for DescribeDomainRealtimeLogDeliveryRequest {
     type Response = DescribeDomainRealtimeLogDeliveryResponse;
     type Error = DescribeDomainRealtimeLogDeliveryError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainRealtimeLogDeliveryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Domain", &self.domain)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeDomainRealtimeLogDeliveryBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainRealtimeLogDeliveryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainRealtimeLogDeliveryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeDomainRealtimeLogDeliveryBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainRealtimeLogDeliveryResponse,
-        rt::error::Error<DescribeDomainRealtimeLogDeliveryError>,
+        crate::error::Error<DescribeDomainRealtimeLogDeliveryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -250,16 +254,16 @@ impl ::serde::Serialize for DescribeDomainRealtimeLogDeliveryResponse {
 #[non_exhaustive]
 pub enum DescribeDomainRealtimeLogDeliveryError {
     /// `InternalServerError` (HTTP 500).
-    InternalServerError(rt::error::ServiceError),
+    InternalServerError(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `Unauthorized` (HTTP 400).
-    Unauthorized(rt::error::ServiceError),
+    Unauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -271,7 +275,7 @@ impl DescribeDomainRealtimeLogDeliveryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalServerError(error)
             | Self::InvalidParameter(error)
@@ -300,17 +304,17 @@ impl DescribeDomainRealtimeLogDeliveryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainRealtimeLogDeliveryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainRealtimeLogDeliveryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalServerError" => Self::InternalServerError(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "Unauthorized" => Self::Unauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainRealtimeLogDeliveryError::service_error(self)
     }
 }

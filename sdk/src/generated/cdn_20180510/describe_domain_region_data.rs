@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeDomainRegionDataRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainRegionDataRequest {
+impl crate::operation::Operation for DescribeDomainRegionDataRequest {
     type Response = DescribeDomainRegionDataResponse;
     type Error = DescribeDomainRegionDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainRegionDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -107,8 +111,10 @@ impl DescribeDomainRegionDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDomainRegionDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDomainRegionDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +123,7 @@ impl DescribeDomainRegionDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainRegionDataResponse,
-        rt::error::Error<DescribeDomainRegionDataError>,
+        crate::error::Error<DescribeDomainRegionDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -611,20 +617,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainRegionDataError {
     /// `InvalidDomain.NotFound` (HTTP 404).
-    InvalidDomainNotFound(rt::error::ServiceError),
+    InvalidDomainNotFound(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -636,7 +642,7 @@ impl DescribeDomainRegionDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDomainNotFound(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -679,8 +685,8 @@ impl DescribeDomainRegionDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainRegionDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainRegionDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDomain.NotFound" => Self::InvalidDomainNotFound(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
@@ -689,11 +695,11 @@ impl rt::error::OperationError for DescribeDomainRegionDataError {
             "InvalidStartTime.ValueNotSupported" => {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainRegionDataError::service_error(self)
     }
 }

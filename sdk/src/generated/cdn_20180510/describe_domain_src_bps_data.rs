@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeDomainSrcBpsDataRequest {
     pub interval: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainSrcBpsDataRequest {
+impl crate::operation::Operation for DescribeDomainSrcBpsDataRequest {
     type Response = DescribeDomainSrcBpsDataResponse;
     type Error = DescribeDomainSrcBpsDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainSrcBpsDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -122,8 +126,10 @@ impl DescribeDomainSrcBpsDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDomainSrcBpsDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDomainSrcBpsDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -132,7 +138,7 @@ impl DescribeDomainSrcBpsDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainSrcBpsDataResponse,
-        rt::error::Error<DescribeDomainSrcBpsDataError>,
+        crate::error::Error<DescribeDomainSrcBpsDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -431,24 +437,24 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainSrcBpsDataError {
     /// `InvalidDomainName.Overlimit` (HTTP 400).
-    InvalidDomainNameOverlimit(rt::error::ServiceError),
+    InvalidDomainNameOverlimit(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidInterval.Malformed` (HTTP 400).
-    InvalidIntervalMalformed(rt::error::ServiceError),
+    InvalidIntervalMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -460,7 +466,7 @@ impl DescribeDomainSrcBpsDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDomainNameOverlimit(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -517,8 +523,8 @@ impl DescribeDomainSrcBpsDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainSrcBpsDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainSrcBpsDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDomainName.Overlimit" => Self::InvalidDomainNameOverlimit(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
@@ -529,11 +535,11 @@ impl rt::error::OperationError for DescribeDomainSrcBpsDataError {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainSrcBpsDataError::service_error(self)
     }
 }

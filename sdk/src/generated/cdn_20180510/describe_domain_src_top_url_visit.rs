@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeDomainSrcTopUrlVisitRequest {
     pub sort_by: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainSrcTopUrlVisitRequest {
+impl crate::operation::Operation for DescribeDomainSrcTopUrlVisitRequest {
     type Response = DescribeDomainSrcTopUrlVisitResponse;
     type Error = DescribeDomainSrcTopUrlVisitError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainSrcTopUrlVisitRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -125,8 +129,8 @@ impl DescribeDomainSrcTopUrlVisitBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainSrcTopUrlVisitRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainSrcTopUrlVisitRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +139,7 @@ impl DescribeDomainSrcTopUrlVisitBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainSrcTopUrlVisitResponse,
-        rt::error::Error<DescribeDomainSrcTopUrlVisitError>,
+        crate::error::Error<DescribeDomainSrcTopUrlVisitError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1080,20 +1084,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainSrcTopUrlVisitError {
     /// `InvalidDomainName.Mismatch` (HTTP 400).
-    InvalidDomainNameMismatch(rt::error::ServiceError),
+    InvalidDomainNameMismatch(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidTime.ValueNotSupported` (HTTP 400).
-    InvalidTimeValueNotSupported(rt::error::ServiceError),
+    InvalidTimeValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1105,7 +1109,7 @@ impl DescribeDomainSrcTopUrlVisitError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDomainNameMismatch(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -1148,8 +1152,8 @@ impl DescribeDomainSrcTopUrlVisitError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainSrcTopUrlVisitError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainSrcTopUrlVisitError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDomainName.Mismatch" => Self::InvalidDomainNameMismatch(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
@@ -1158,11 +1162,11 @@ impl rt::error::OperationError for DescribeDomainSrcTopUrlVisitError {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
             "InvalidTime.ValueNotSupported" => Self::InvalidTimeValueNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainSrcTopUrlVisitError::service_error(self)
     }
 }

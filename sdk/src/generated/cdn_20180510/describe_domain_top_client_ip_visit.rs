@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct DescribeDomainTopClientIpVisitRequest {
     pub limit: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainTopClientIpVisitRequest {
+impl crate::operation::Operation for DescribeDomainTopClientIpVisitRequest {
     type Response = DescribeDomainTopClientIpVisitResponse;
     type Error = DescribeDomainTopClientIpVisitError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainTopClientIpVisitRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -154,8 +158,8 @@ impl DescribeDomainTopClientIpVisitBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainTopClientIpVisitRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainTopClientIpVisitRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -164,7 +168,7 @@ impl DescribeDomainTopClientIpVisitBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainTopClientIpVisitResponse,
-        rt::error::Error<DescribeDomainTopClientIpVisitError>,
+        crate::error::Error<DescribeDomainTopClientIpVisitError>,
     > {
         self.client.execute(self.request).await
     }
@@ -374,20 +378,20 @@ impl ::serde::Serialize for ClientIpList {
 #[non_exhaustive]
 pub enum DescribeDomainTopClientIpVisitError {
     /// `InvalidDomain.NotFound` (HTTP 400).
-    InvalidDomainNotFound(rt::error::ServiceError),
+    InvalidDomainNotFound(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -399,7 +403,7 @@ impl DescribeDomainTopClientIpVisitError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDomainNotFound(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -442,8 +446,8 @@ impl DescribeDomainTopClientIpVisitError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainTopClientIpVisitError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainTopClientIpVisitError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDomain.NotFound" => Self::InvalidDomainNotFound(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
@@ -452,11 +456,11 @@ impl rt::error::OperationError for DescribeDomainTopClientIpVisitError {
             "InvalidStartTime.ValueNotSupported" => {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainTopClientIpVisitError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,11 +63,14 @@ pub struct DescribeDomainUsageDataRequest {
     pub service_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainUsageDataRequest {
+impl crate::operation::Operation for DescribeDomainUsageDataRequest {
     type Response = DescribeDomainUsageDataResponse;
     type Error = DescribeDomainUsageDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainUsageDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
         rt::validate::required("Field", &self.field)?;
@@ -198,8 +202,8 @@ impl DescribeDomainUsageDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDomainUsageDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDomainUsageDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -208,7 +212,7 @@ impl DescribeDomainUsageDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainUsageDataResponse,
-        rt::error::Error<DescribeDomainUsageDataError>,
+        crate::error::Error<DescribeDomainUsageDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -570,30 +574,30 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainUsageDataError {
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidIntervalParameter` (HTTP 400).
-    InvalidIntervalParameter(rt::error::ServiceError),
+    InvalidIntervalParameter(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameterEndTime` (HTTP 400).
-    InvalidParameterEndTime(rt::error::ServiceError),
+    InvalidParameterEndTime(crate::error::ServiceError),
     /// `InvalidParameterField` (HTTP 400).
-    InvalidParameterField(rt::error::ServiceError),
+    InvalidParameterField(crate::error::ServiceError),
     /// `InvalidParameterStartTime` (HTTP 400).
-    InvalidParameterStartTime(rt::error::ServiceError),
+    InvalidParameterStartTime(crate::error::ServiceError),
     /// `InvalidParameterType` (HTTP 400).
-    InvalidParameterType(rt::error::ServiceError),
+    InvalidParameterType(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidTime.Malformed` (HTTP 400).
-    InvalidTimeMalformed(rt::error::ServiceError),
+    InvalidTimeMalformed(crate::error::ServiceError),
     /// `InvalidTimeSpan` (HTTP 400).
-    InvalidTimeSpan(rt::error::ServiceError),
+    InvalidTimeSpan(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -605,7 +609,7 @@ impl DescribeDomainUsageDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMismatch(error)
             | Self::InvalidIntervalParameter(error)
@@ -683,8 +687,8 @@ impl DescribeDomainUsageDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainUsageDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainUsageDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Mismatch" => Self::InvalidEndTimeMismatch(error),
             "InvalidIntervalParameter" => Self::InvalidIntervalParameter(error),
@@ -698,11 +702,11 @@ impl rt::error::OperationError for DescribeDomainUsageDataError {
             }
             "InvalidTime.Malformed" => Self::InvalidTimeMalformed(error),
             "InvalidTimeSpan" => Self::InvalidTimeSpan(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainUsageDataError::service_error(self)
     }
 }

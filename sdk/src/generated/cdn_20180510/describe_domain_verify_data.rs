@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeDomainVerifyDataRequest {
     pub global_resource_plan: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainVerifyDataRequest {
+impl crate::operation::Operation for DescribeDomainVerifyDataRequest {
     type Response = DescribeDomainVerifyDataResponse;
     type Error = DescribeDomainVerifyDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainVerifyDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -97,8 +101,10 @@ impl DescribeDomainVerifyDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDomainVerifyDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDomainVerifyDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -107,7 +113,7 @@ impl DescribeDomainVerifyDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainVerifyDataResponse,
-        rt::error::Error<DescribeDomainVerifyDataError>,
+        crate::error::Error<DescribeDomainVerifyDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -205,7 +211,7 @@ pub enum DescribeDomainVerifyDataError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -217,7 +223,7 @@ impl DescribeDomainVerifyDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -225,12 +231,12 @@ impl DescribeDomainVerifyDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainVerifyDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDomainVerifyDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainVerifyDataError::service_error(self)
     }
 }

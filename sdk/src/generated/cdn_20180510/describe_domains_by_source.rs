@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeDomainsBySourceRequest {
     pub sources: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainsBySourceRequest {
+impl crate::operation::Operation for DescribeDomainsBySourceRequest {
     type Response = DescribeDomainsBySourceResponse;
     type Error = DescribeDomainsBySourceError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainsBySourceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Sources", &self.sources)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeDomainsBySourceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDomainsBySourceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDomainsBySourceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeDomainsBySourceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainsBySourceResponse,
-        rt::error::Error<DescribeDomainsBySourceError>,
+        crate::error::Error<DescribeDomainsBySourceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -510,16 +514,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDomainsBySourceError {
     /// `InvalidSources.Malformed` (HTTP 400).
-    InvalidSourcesMalformed(rt::error::ServiceError),
+    InvalidSourcesMalformed(crate::error::ServiceError),
     /// `InvalidSources.NotFound` (HTTP 400).
-    InvalidSourcesNotFound(rt::error::ServiceError),
+    InvalidSourcesNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -531,7 +535,7 @@ impl DescribeDomainsBySourceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidSourcesMalformed(error)
             | Self::InvalidSourcesNotFound(error)
@@ -560,17 +564,17 @@ impl DescribeDomainsBySourceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainsBySourceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainsBySourceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidSources.Malformed" => Self::InvalidSourcesMalformed(error),
             "InvalidSources.NotFound" => Self::InvalidSourcesNotFound(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainsBySourceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeEsExecuteDataRequest {
     pub rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeEsExecuteDataRequest {
+impl crate::operation::Operation for DescribeEsExecuteDataRequest {
     type Response = DescribeEsExecuteDataResponse;
     type Error = DescribeEsExecuteDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeEsExecuteDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
         rt::validate::required("RuleId", &self.rule_id)?;
@@ -110,8 +114,8 @@ impl DescribeEsExecuteDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeEsExecuteDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeEsExecuteDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl DescribeEsExecuteDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeEsExecuteDataResponse,
-        rt::error::Error<DescribeEsExecuteDataError>,
+        crate::error::Error<DescribeEsExecuteDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -314,16 +318,16 @@ impl ::serde::Serialize for Contents {
 #[non_exhaustive]
 pub enum DescribeEsExecuteDataError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -335,7 +339,7 @@ impl DescribeEsExecuteDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidStartTimeMalformed(error)
@@ -364,19 +368,19 @@ impl DescribeEsExecuteDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeEsExecuteDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeEsExecuteDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
             "InvalidStartTime.ValueNotSupported" => {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeEsExecuteDataError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeFcTriggerRequest {
     pub trigger_arn: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeFcTriggerRequest {
+impl crate::operation::Operation for DescribeFcTriggerRequest {
     type Response = DescribeFcTriggerResponse;
     type Error = DescribeFcTriggerError;
+}
+
+impl rt::operation::OperationSpec for DescribeFcTriggerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TriggerARN", &self.trigger_arn)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeFcTriggerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeFcTriggerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeFcTriggerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeFcTriggerBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeFcTriggerResponse,
-        rt::error::Error<DescribeFcTriggerError>,
+        crate::error::Error<DescribeFcTriggerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -348,14 +352,14 @@ impl ::serde::Serialize for FcTrigger {
 #[non_exhaustive]
 pub enum DescribeFcTriggerError {
     /// `NotFound.FCTrigger` (HTTP 404).
-    NotFoundFcTrigger(rt::error::ServiceError),
+    NotFoundFcTrigger(crate::error::ServiceError),
     /// `PermissionDeny` (HTTP 403).
-    PermissionDeny(rt::error::ServiceError),
+    PermissionDeny(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -367,7 +371,7 @@ impl DescribeFcTriggerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NotFoundFcTrigger(error) | Self::PermissionDeny(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -388,16 +392,16 @@ impl DescribeFcTriggerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeFcTriggerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeFcTriggerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NotFound.FCTrigger" => Self::NotFoundFcTrigger(error),
             "PermissionDeny" => Self::PermissionDeny(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeFcTriggerError::service_error(self)
     }
 }

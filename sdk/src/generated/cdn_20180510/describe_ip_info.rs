@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeIpInfoRequest {
     pub ip: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeIpInfoRequest {
+impl crate::operation::Operation for DescribeIpInfoRequest {
     type Response = DescribeIpInfoResponse;
     type Error = DescribeIpInfoError;
+}
+
+impl rt::operation::OperationSpec for DescribeIpInfoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("IP", &self.ip)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeIpInfoBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeIpInfoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeIpInfoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeIpInfoBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeIpInfoResponse,
-        rt::error::Error<DescribeIpInfoError>,
+        crate::error::Error<DescribeIpInfoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -269,12 +273,12 @@ impl ::serde::Serialize for DescribeIpInfoResponse {
 #[non_exhaustive]
 pub enum DescribeIpInfoError {
     /// `InvalidIP.ValueNotSupported` (HTTP 400).
-    InvalidIpValueNotSupported(rt::error::ServiceError),
+    InvalidIpValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -286,7 +290,7 @@ impl DescribeIpInfoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidIpValueNotSupported(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -301,15 +305,15 @@ impl DescribeIpInfoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeIpInfoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeIpInfoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidIP.ValueNotSupported" => Self::InvalidIpValueNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeIpInfoError::service_error(self)
     }
 }

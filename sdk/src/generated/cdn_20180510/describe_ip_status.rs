@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeIpStatusRequest {
     pub ips: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeIpStatusRequest {
+impl crate::operation::Operation for DescribeIpStatusRequest {
     type Response = DescribeIpStatusResponse;
     type Error = DescribeIpStatusError;
+}
+
+impl rt::operation::OperationSpec for DescribeIpStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Ips", &self.ips)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeIpStatusBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeIpStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeIpStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeIpStatusBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeIpStatusResponse,
-        rt::error::Error<DescribeIpStatusError>,
+        crate::error::Error<DescribeIpStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -265,14 +269,14 @@ impl ::serde::Serialize for IpStatus {
 #[non_exhaustive]
 pub enum DescribeIpStatusError {
     /// `InvalidArgIps.IpCanNotFound` (HTTP 400).
-    InvalidArgIpsIpCanNotFound(rt::error::ServiceError),
+    InvalidArgIpsIpCanNotFound(crate::error::ServiceError),
     /// `InvalidArgIps.Malformed` (HTTP 400).
-    InvalidArgIpsMalformed(rt::error::ServiceError),
+    InvalidArgIpsMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -284,7 +288,7 @@ impl DescribeIpStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidArgIpsIpCanNotFound(error)
             | Self::InvalidArgIpsMalformed(error) => error,
@@ -306,16 +310,16 @@ impl DescribeIpStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeIpStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeIpStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidArgIps.IpCanNotFound" => Self::InvalidArgIpsIpCanNotFound(error),
             "InvalidArgIps.Malformed" => Self::InvalidArgIpsMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeIpStatusError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeL2VipsByDomainRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeL2VipsByDomainRequest {
+impl crate::operation::Operation for DescribeL2VipsByDomainRequest {
     type Response = DescribeL2VipsByDomainResponse;
     type Error = DescribeL2VipsByDomainError;
+}
+
+impl rt::operation::OperationSpec for DescribeL2VipsByDomainRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeL2VipsByDomainBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeL2VipsByDomainRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeL2VipsByDomainRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeL2VipsByDomainBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeL2VipsByDomainResponse,
-        rt::error::Error<DescribeL2VipsByDomainError>,
+        crate::error::Error<DescribeL2VipsByDomainError>,
     > {
         self.client.execute(self.request).await
     }
@@ -221,16 +225,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeL2VipsByDomainError {
     /// `IllegalOperation` (HTTP 400).
-    IllegalOperation(rt::error::ServiceError),
+    IllegalOperation(crate::error::ServiceError),
     /// `SingleRequest.OverLimit` (HTTP 400).
-    SingleRequestOverLimit(rt::error::ServiceError),
+    SingleRequestOverLimit(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 403).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -242,7 +246,7 @@ impl DescribeL2VipsByDomainError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalOperation(error)
             | Self::SingleRequestOverLimit(error)
@@ -271,17 +275,17 @@ impl DescribeL2VipsByDomainError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeL2VipsByDomainError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeL2VipsByDomainError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalOperation" => Self::IllegalOperation(error),
             "SingleRequest.OverLimit" => Self::SingleRequestOverLimit(error),
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeL2VipsByDomainError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribePreloadDetailByIdRequest {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePreloadDetailByIdRequest {
+impl crate::operation::Operation for DescribePreloadDetailByIdRequest {
     type Response = DescribePreloadDetailByIdResponse;
     type Error = DescribePreloadDetailByIdError;
+}
+
+impl rt::operation::OperationSpec for DescribePreloadDetailByIdRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TaskId", &self.task_id)?;
         Ok(())
     }
@@ -78,8 +82,10 @@ impl DescribePreloadDetailByIdBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePreloadDetailByIdRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribePreloadDetailByIdRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +94,7 @@ impl DescribePreloadDetailByIdBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePreloadDetailByIdResponse,
-        rt::error::Error<DescribePreloadDetailByIdError>,
+        crate::error::Error<DescribePreloadDetailByIdError>,
     > {
         self.client.execute(self.request).await
     }
@@ -510,20 +516,20 @@ impl ::serde::Serialize for Urls {
 #[non_exhaustive]
 pub enum DescribePreloadDetailByIdError {
     /// `DomainNameOverLimit` (HTTP 400).
-    DomainNameOverLimit(rt::error::ServiceError),
+    DomainNameOverLimit(crate::error::ServiceError),
     /// `InvalidParameters` (HTTP 400).
-    InvalidParameters(rt::error::ServiceError),
+    InvalidParameters(crate::error::ServiceError),
     /// `InvalidTaskId.Malformed` (HTTP 400).
-    InvalidTaskIdMalformed(rt::error::ServiceError),
+    InvalidTaskIdMalformed(crate::error::ServiceError),
     /// `InvalidTime` (HTTP 400).
-    InvalidTime(rt::error::ServiceError),
+    InvalidTime(crate::error::ServiceError),
     /// `TooManyRequests` (HTTP 429).
-    TooManyRequests(rt::error::ServiceError),
+    TooManyRequests(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -535,7 +541,7 @@ impl DescribePreloadDetailByIdError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DomainNameOverLimit(error)
             | Self::InvalidParameters(error)
@@ -578,19 +584,19 @@ impl DescribePreloadDetailByIdError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePreloadDetailByIdError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribePreloadDetailByIdError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DomainNameOverLimit" => Self::DomainNameOverLimit(error),
             "InvalidParameters" => Self::InvalidParameters(error),
             "InvalidTaskId.Malformed" => Self::InvalidTaskIdMalformed(error),
             "InvalidTime" => Self::InvalidTime(error),
             "TooManyRequests" => Self::TooManyRequests(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePreloadDetailByIdError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeRangeDataByLocateAndIspServiceRequest {
     pub location_names: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeRangeDataByLocateAndIspServiceRequest {
+impl crate::operation::Operation for DescribeRangeDataByLocateAndIspServiceRequest {
     type Response = DescribeRangeDataByLocateAndIspServiceResponse;
     type Error = DescribeRangeDataByLocateAndIspServiceError;
+}
+
+impl rt::operation::OperationSpec for DescribeRangeDataByLocateAndIspServiceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainNames", &self.domain_names)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
@@ -142,8 +146,8 @@ impl DescribeRangeDataByLocateAndIspServiceBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeRangeDataByLocateAndIspServiceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeRangeDataByLocateAndIspServiceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +156,7 @@ impl DescribeRangeDataByLocateAndIspServiceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRangeDataByLocateAndIspServiceResponse,
-        rt::error::Error<DescribeRangeDataByLocateAndIspServiceError>,
+        crate::error::Error<DescribeRangeDataByLocateAndIspServiceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -249,18 +253,18 @@ impl ::serde::Serialize for DescribeRangeDataByLocateAndIspServiceResponse {
 #[non_exhaustive]
 pub enum DescribeRangeDataByLocateAndIspServiceError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidTime.ValueNotSupported` (HTTP 400).
-    InvalidTimeValueNotSupported(rt::error::ServiceError),
+    InvalidTimeValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -272,7 +276,7 @@ impl DescribeRangeDataByLocateAndIspServiceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidStartTimeMalformed(error)
@@ -308,8 +312,8 @@ impl DescribeRangeDataByLocateAndIspServiceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRangeDataByLocateAndIspServiceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRangeDataByLocateAndIspServiceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
@@ -317,11 +321,11 @@ impl rt::error::OperationError for DescribeRangeDataByLocateAndIspServiceError {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
             "InvalidTime.ValueNotSupported" => Self::InvalidTimeValueNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRangeDataByLocateAndIspServiceError::service_error(self)
     }
 }

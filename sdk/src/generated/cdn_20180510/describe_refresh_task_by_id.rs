@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeRefreshTaskByIdRequest {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeRefreshTaskByIdRequest {
+impl crate::operation::Operation for DescribeRefreshTaskByIdRequest {
     type Response = DescribeRefreshTaskByIdResponse;
     type Error = DescribeRefreshTaskByIdError;
+}
+
+impl rt::operation::OperationSpec for DescribeRefreshTaskByIdRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TaskId", &self.task_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeRefreshTaskByIdBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeRefreshTaskByIdRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeRefreshTaskByIdRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeRefreshTaskByIdBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRefreshTaskByIdResponse,
-        rt::error::Error<DescribeRefreshTaskByIdError>,
+        crate::error::Error<DescribeRefreshTaskByIdError>,
     > {
         self.client.execute(self.request).await
     }
@@ -388,40 +392,40 @@ impl ::serde::Serialize for Tasks {
 #[non_exhaustive]
 pub enum DescribeRefreshTaskByIdError {
     /// `DomainNameOverLimit` (HTTP 400).
-    DomainNameOverLimit(rt::error::ServiceError),
+    DomainNameOverLimit(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidEndTime.ValueNotSupported` (HTTP 400).
-    InvalidEndTimeValueNotSupported(rt::error::ServiceError),
+    InvalidEndTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidObjectPath.Malformed` (HTTP 400).
-    InvalidObjectPathMalformed(rt::error::ServiceError),
+    InvalidObjectPathMalformed(crate::error::ServiceError),
     /// `InvalidObjectType.ValueNotSupported` (HTTP 400).
-    InvalidObjectTypeValueNotSupported(rt::error::ServiceError),
+    InvalidObjectTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidParameters` (HTTP 400).
-    InvalidParameters(rt::error::ServiceError),
+    InvalidParameters(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidStatus.ValueNotSupported` (HTTP 400).
-    InvalidStatusValueNotSupported(rt::error::ServiceError),
+    InvalidStatusValueNotSupported(crate::error::ServiceError),
     /// `InvalidTaskId.Malformed` (HTTP 400).
-    InvalidTaskIdMalformed(rt::error::ServiceError),
+    InvalidTaskIdMalformed(crate::error::ServiceError),
     /// `InvalidTime` (HTTP 400).
-    InvalidTime(rt::error::ServiceError),
+    InvalidTime(crate::error::ServiceError),
     /// `MissingParameter.ObjectType` (HTTP 400).
-    MissingParameterObjectType(rt::error::ServiceError),
+    MissingParameterObjectType(crate::error::ServiceError),
     /// `MissingTimeParameter` (HTTP 400).
-    MissingTimeParameter(rt::error::ServiceError),
+    MissingTimeParameter(crate::error::ServiceError),
     /// `TooManyRequests` (HTTP 429).
-    TooManyRequests(rt::error::ServiceError),
+    TooManyRequests(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -433,7 +437,7 @@ impl DescribeRefreshTaskByIdError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DomainNameOverLimit(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -546,8 +550,8 @@ impl DescribeRefreshTaskByIdError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRefreshTaskByIdError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRefreshTaskByIdError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DomainNameOverLimit" => Self::DomainNameOverLimit(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
@@ -572,11 +576,11 @@ impl rt::error::OperationError for DescribeRefreshTaskByIdError {
             "MissingParameter.ObjectType" => Self::MissingParameterObjectType(error),
             "MissingTimeParameter" => Self::MissingTimeParameter(error),
             "TooManyRequests" => Self::TooManyRequests(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRefreshTaskByIdError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct DescribeRefreshTasksRequest {
     pub object_path: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 100000.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `file`
     ///
@@ -52,7 +53,7 @@ pub struct DescribeRefreshTasksRequest {
     pub status: ::std::option::Option<Status>,
     /// Example: `20`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `2017-12-21T08:00:00Z`
     ///
@@ -68,11 +69,16 @@ pub struct DescribeRefreshTasksRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeRefreshTasksRequest {
+impl crate::operation::Operation for DescribeRefreshTasksRequest {
     type Response = DescribeRefreshTasksResponse;
     type Error = DescribeRefreshTasksError;
+}
+
+impl rt::operation::OperationSpec for DescribeRefreshTasksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 100000.0, false)?;
         rt::validate::one_of(
             "ObjectType",
             &self.object_type,
@@ -83,6 +89,8 @@ impl rt::operation::Operation for DescribeRefreshTasksRequest {
             &self.status,
             &["Complete", "Refreshing", "Failed"],
         )?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -238,14 +246,14 @@ impl DescribeRefreshTasksBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeRefreshTasksRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeRefreshTasksRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeRefreshTasksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeRefreshTasksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -254,7 +262,7 @@ impl DescribeRefreshTasksBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRefreshTasksResponse,
-        rt::error::Error<DescribeRefreshTasksError>,
+        crate::error::Error<DescribeRefreshTasksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -604,7 +612,7 @@ pub enum ObjectType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -638,7 +646,7 @@ impl ::std::convert::From<&str> for ObjectType {
             "preload" => Self::Preload,
             "regex" => Self::Regex,
             "IgnoreParams" => Self::IgnoreParams,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -668,7 +676,7 @@ impl ::std::convert::From<::std::string::String> for ObjectType {
             "preload" => Self::Preload,
             "regex" => Self::Regex,
             "IgnoreParams" => Self::IgnoreParams,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -731,7 +739,7 @@ pub enum Status {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -761,7 +769,7 @@ impl ::std::convert::From<&str> for Status {
             "Complete" => Self::Complete,
             "Refreshing" => Self::Refreshing,
             "Failed" => Self::Failed,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -789,7 +797,7 @@ impl ::std::convert::From<::std::string::String> for Status {
             "Complete" => Self::Complete,
             "Refreshing" => Self::Refreshing,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -859,40 +867,40 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeRefreshTasksError {
     /// `DomainNameOverLimit` (HTTP 400).
-    DomainNameOverLimit(rt::error::ServiceError),
+    DomainNameOverLimit(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Mismatch` (HTTP 400).
-    InvalidEndTimeMismatch(rt::error::ServiceError),
+    InvalidEndTimeMismatch(crate::error::ServiceError),
     /// `InvalidEndTime.ValueNotSupported` (HTTP 400).
-    InvalidEndTimeValueNotSupported(rt::error::ServiceError),
+    InvalidEndTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidObjectPath.Malformed` (HTTP 400).
-    InvalidObjectPathMalformed(rt::error::ServiceError),
+    InvalidObjectPathMalformed(crate::error::ServiceError),
     /// `InvalidObjectType.ValueNotSupported` (HTTP 400).
-    InvalidObjectTypeValueNotSupported(rt::error::ServiceError),
+    InvalidObjectTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidParams` (HTTP 400).
-    InvalidParams(rt::error::ServiceError),
+    InvalidParams(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidStatus.ValueNotSupported` (HTTP 400).
-    InvalidStatusValueNotSupported(rt::error::ServiceError),
+    InvalidStatusValueNotSupported(crate::error::ServiceError),
     /// `InvalidTaskId.Malformed` (HTTP 400).
-    InvalidTaskIdMalformed(rt::error::ServiceError),
+    InvalidTaskIdMalformed(crate::error::ServiceError),
     /// `InvalidTime` (HTTP 400).
-    InvalidTime(rt::error::ServiceError),
+    InvalidTime(crate::error::ServiceError),
     /// `MissingParameter.ObjectType` (HTTP 400).
-    MissingParameterObjectType(rt::error::ServiceError),
+    MissingParameterObjectType(crate::error::ServiceError),
     /// `MissingTimeParameter` (HTTP 400).
-    MissingTimeParameter(rt::error::ServiceError),
+    MissingTimeParameter(crate::error::ServiceError),
     /// `TooManyRequests` (HTTP 429).
-    TooManyRequests(rt::error::ServiceError),
+    TooManyRequests(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -904,7 +912,7 @@ impl DescribeRefreshTasksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DomainNameOverLimit(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -1017,8 +1025,8 @@ impl DescribeRefreshTasksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRefreshTasksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRefreshTasksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DomainNameOverLimit" => Self::DomainNameOverLimit(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
@@ -1043,11 +1051,11 @@ impl rt::error::OperationError for DescribeRefreshTasksError {
             "MissingParameter.ObjectType" => Self::MissingParameterObjectType(error),
             "MissingTimeParameter" => Self::MissingTimeParameter(error),
             "TooManyRequests" => Self::TooManyRequests(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRefreshTasksError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct DescribeTagResourcesRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for DescribeTagResourcesRequest {
+impl crate::operation::Operation for DescribeTagResourcesRequest {
     type Response = DescribeTagResourcesResponse;
     type Error = DescribeTagResourcesError;
+}
+
+impl rt::operation::OperationSpec for DescribeTagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("ResourceId", &self.resource_ids)?;
         rt::validate::max_items("ResourceId", &self.resource_ids, 50usize)?;
@@ -114,8 +118,8 @@ impl DescribeTagResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeTagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeTagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +128,7 @@ impl DescribeTagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeTagResourcesResponse,
-        rt::error::Error<DescribeTagResourcesError>,
+        crate::error::Error<DescribeTagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -441,7 +445,7 @@ pub enum DescribeTagResourcesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -453,7 +457,7 @@ impl DescribeTagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -461,12 +465,12 @@ impl DescribeTagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeTagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeTagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeTagResourcesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,15 +37,20 @@ pub struct DescribeTopDomainsByFlowRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Example: `20`
     ///
-    /// Wire name `Limit`.
+    /// Wire name `Limit`; at least 1; at most 100.
     pub limit: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeTopDomainsByFlowRequest {
+impl crate::operation::Operation for DescribeTopDomainsByFlowRequest {
     type Response = DescribeTopDomainsByFlowResponse;
     type Error = DescribeTopDomainsByFlowError;
+}
+
+impl rt::operation::OperationSpec for DescribeTopDomainsByFlowRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("Limit", &self.limit, 1.0, false)?;
+        rt::validate::maximum("Limit", &self.limit, 100.0, false)?;
         Ok(())
     }
 
@@ -104,8 +110,10 @@ impl DescribeTopDomainsByFlowBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeTopDomainsByFlowRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeTopDomainsByFlowRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +122,7 @@ impl DescribeTopDomainsByFlowBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeTopDomainsByFlowResponse,
-        rt::error::Error<DescribeTopDomainsByFlowError>,
+        crate::error::Error<DescribeTopDomainsByFlowError>,
     > {
         self.client.execute(self.request).await
     }
@@ -482,16 +490,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeTopDomainsByFlowError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -503,7 +511,7 @@ impl DescribeTopDomainsByFlowError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidStartTimeMalformed(error)
@@ -532,19 +540,19 @@ impl DescribeTopDomainsByFlowError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeTopDomainsByFlowError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeTopDomainsByFlowError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
             "InvalidStartTime.ValueNotSupported" => {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeTopDomainsByFlowError::service_error(self)
     }
 }

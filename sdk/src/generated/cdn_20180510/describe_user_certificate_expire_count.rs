@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeUserCertificateExpireCountRequest {}
-impl rt::operation::Operation for DescribeUserCertificateExpireCountRequest {
+impl crate::operation::Operation for DescribeUserCertificateExpireCountRequest {
     type Response = DescribeUserCertificateExpireCountResponse;
     type Error = DescribeUserCertificateExpireCountError;
+}
+
+impl rt::operation::OperationSpec for DescribeUserCertificateExpireCountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -61,8 +65,8 @@ impl DescribeUserCertificateExpireCountBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeUserCertificateExpireCountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeUserCertificateExpireCountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -71,7 +75,7 @@ impl DescribeUserCertificateExpireCountBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeUserCertificateExpireCountResponse,
-        rt::error::Error<DescribeUserCertificateExpireCountError>,
+        crate::error::Error<DescribeUserCertificateExpireCountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -187,12 +191,12 @@ impl ::serde::Serialize for DescribeUserCertificateExpireCountResponse {
 #[non_exhaustive]
 pub enum DescribeUserCertificateExpireCountError {
     /// `NoHttpsDomain` (HTTP 400).
-    NoHttpsDomain(rt::error::ServiceError),
+    NoHttpsDomain(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -204,7 +208,7 @@ impl DescribeUserCertificateExpireCountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoHttpsDomain(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -219,15 +223,15 @@ impl DescribeUserCertificateExpireCountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeUserCertificateExpireCountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeUserCertificateExpireCountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoHttpsDomain" => Self::NoHttpsDomain(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeUserCertificateExpireCountError::service_error(self)
     }
 }

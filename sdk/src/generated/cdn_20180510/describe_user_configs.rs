@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeUserConfigsRequest {
     pub config: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeUserConfigsRequest {
+impl crate::operation::Operation for DescribeUserConfigsRequest {
     type Response = DescribeUserConfigsResponse;
     type Error = DescribeUserConfigsError;
+}
+
+impl rt::operation::OperationSpec for DescribeUserConfigsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Config", &self.config)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeUserConfigsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeUserConfigsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeUserConfigsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeUserConfigsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeUserConfigsResponse,
-        rt::error::Error<DescribeUserConfigsError>,
+        crate::error::Error<DescribeUserConfigsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -416,14 +420,14 @@ impl ::serde::Serialize for WafConfig {
 #[non_exhaustive]
 pub enum DescribeUserConfigsError {
     /// `InvalidConfig.ValueNotSupported` (HTTP 400).
-    InvalidConfigValueNotSupported(rt::error::ServiceError),
+    InvalidConfigValueNotSupported(crate::error::ServiceError),
     /// `MissingConfig` (HTTP 400).
-    MissingConfig(rt::error::ServiceError),
+    MissingConfig(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -435,7 +439,7 @@ impl DescribeUserConfigsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidConfigValueNotSupported(error) | Self::MissingConfig(error) => {
                 error
@@ -458,18 +462,18 @@ impl DescribeUserConfigsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeUserConfigsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeUserConfigsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidConfig.ValueNotSupported" => {
                 Self::InvalidConfigValueNotSupported(error)
             }
             "MissingConfig" => Self::MissingConfig(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeUserConfigsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,7 +29,7 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct DescribeUserDomainsRequest {
     /// Example: `5`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at most 500.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1`
     ///
@@ -78,11 +79,15 @@ pub struct DescribeUserDomainsRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for DescribeUserDomainsRequest {
+impl crate::operation::Operation for DescribeUserDomainsRequest {
     type Response = DescribeUserDomainsResponse;
     type Error = DescribeUserDomainsError;
+}
+
+impl rt::operation::OperationSpec for DescribeUserDomainsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::maximum("PageSize", &self.page_size, 500.0, false)?;
         rt::validate::max_length("DomainName", &self.domain_name, 6800usize)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
@@ -289,14 +294,14 @@ impl DescribeUserDomainsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeUserDomainsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeUserDomainsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeUserDomainsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeUserDomainsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -305,7 +310,7 @@ impl DescribeUserDomainsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeUserDomainsResponse,
-        rt::error::Error<DescribeUserDomainsError>,
+        crate::error::Error<DescribeUserDomainsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -992,26 +997,26 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeUserDomainsError {
     /// `InvalidCdnType.Malformed` (HTTP 400).
-    InvalidCdnTypeMalformed(rt::error::ServiceError),
+    InvalidCdnTypeMalformed(crate::error::ServiceError),
     /// `InvalidChangeEndTime.Malformed` (HTTP 400).
-    InvalidChangeEndTimeMalformed(rt::error::ServiceError),
+    InvalidChangeEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidChangeStartTime.Malformed` (HTTP 400).
-    InvalidChangeStartTimeMalformed(rt::error::ServiceError),
+    InvalidChangeStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidDomainName.Malformed` (HTTP 400).
-    InvalidDomainNameMalformed(rt::error::ServiceError),
+    InvalidDomainNameMalformed(crate::error::ServiceError),
     /// `InvalidDomainSearchType.ValueNotSupported` (HTTP 400).
-    InvalidDomainSearchTypeValueNotSupported(rt::error::ServiceError),
+    InvalidDomainSearchTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidDomainStatus.ValueNotSupported` (HTTP 400).
-    InvalidDomainStatusValueNotSupported(rt::error::ServiceError),
+    InvalidDomainStatusValueNotSupported(crate::error::ServiceError),
     /// `InvalidPageNumber.ValueNotSupported` (HTTP 400).
-    InvalidPageNumberValueNotSupported(rt::error::ServiceError),
+    InvalidPageNumberValueNotSupported(crate::error::ServiceError),
     /// `InvalidPageSize.ValueNotSupported` (HTTP 400).
-    InvalidPageSizeValueNotSupported(rt::error::ServiceError),
+    InvalidPageSizeValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1023,7 +1028,7 @@ impl DescribeUserDomainsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidCdnTypeMalformed(error)
             | Self::InvalidChangeEndTimeMalformed(error)
@@ -1087,8 +1092,8 @@ impl DescribeUserDomainsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeUserDomainsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeUserDomainsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidCdnType.Malformed" => Self::InvalidCdnTypeMalformed(error),
             "InvalidChangeEndTime.Malformed" => {
@@ -1110,11 +1115,11 @@ impl rt::error::OperationError for DescribeUserDomainsError {
             "InvalidPageSize.ValueNotSupported" => {
                 Self::InvalidPageSizeValueNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeUserDomainsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeUserUsageDataExportTaskRequest {
     pub page_number: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeUserUsageDataExportTaskRequest {
+impl crate::operation::Operation for DescribeUserUsageDataExportTaskRequest {
     type Response = DescribeUserUsageDataExportTaskResponse;
     type Error = DescribeUserUsageDataExportTaskError;
+}
+
+impl rt::operation::OperationSpec for DescribeUserUsageDataExportTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -94,8 +98,8 @@ impl DescribeUserUsageDataExportTaskBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeUserUsageDataExportTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeUserUsageDataExportTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DescribeUserUsageDataExportTaskBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeUserUsageDataExportTaskResponse,
-        rt::error::Error<DescribeUserUsageDataExportTaskError>,
+        crate::error::Error<DescribeUserUsageDataExportTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -590,14 +594,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeUserUsageDataExportTaskError {
     /// `InvalidParameterOperator` (HTTP 400).
-    InvalidParameterOperator(rt::error::ServiceError),
+    InvalidParameterOperator(crate::error::ServiceError),
     /// `InvalidParameterProduct` (HTTP 400).
-    InvalidParameterProduct(rt::error::ServiceError),
+    InvalidParameterProduct(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -609,7 +613,7 @@ impl DescribeUserUsageDataExportTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterOperator(error)
             | Self::InvalidParameterProduct(error) => error,
@@ -631,16 +635,16 @@ impl DescribeUserUsageDataExportTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeUserUsageDataExportTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeUserUsageDataExportTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterOperator" => Self::InvalidParameterOperator(error),
             "InvalidParameterProduct" => Self::InvalidParameterProduct(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeUserUsageDataExportTaskError::service_error(self)
     }
 }

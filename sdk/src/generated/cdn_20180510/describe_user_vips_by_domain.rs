@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeUserVipsByDomainRequest {
     pub available: ::std::option::Option<Available>,
 }
 
-impl rt::operation::Operation for DescribeUserVipsByDomainRequest {
+impl crate::operation::Operation for DescribeUserVipsByDomainRequest {
     type Response = DescribeUserVipsByDomainResponse;
     type Error = DescribeUserVipsByDomainError;
+}
+
+impl rt::operation::OperationSpec for DescribeUserVipsByDomainRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::one_of("Available", &self.available, &["on", "off"])?;
         Ok(())
@@ -91,8 +95,10 @@ impl DescribeUserVipsByDomainBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeUserVipsByDomainRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeUserVipsByDomainRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -101,7 +107,7 @@ impl DescribeUserVipsByDomainBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeUserVipsByDomainResponse,
-        rt::error::Error<DescribeUserVipsByDomainError>,
+        crate::error::Error<DescribeUserVipsByDomainError>,
     > {
         self.client.execute(self.request).await
     }
@@ -225,7 +231,7 @@ pub enum Available {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -253,7 +259,7 @@ impl ::std::convert::From<&str> for Available {
         match value {
             "on" => Self::On,
             "off" => Self::Off,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -280,7 +286,7 @@ impl ::std::convert::From<::std::string::String> for Available {
         match value.as_str() {
             "on" => Self::On,
             "off" => Self::Off,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -350,16 +356,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeUserVipsByDomainError {
     /// `IllegalOperation` (HTTP 400).
-    IllegalOperation(rt::error::ServiceError),
+    IllegalOperation(crate::error::ServiceError),
     /// `InvalidDomain.NotFound` (HTTP 400).
-    InvalidDomainNotFound(rt::error::ServiceError),
+    InvalidDomainNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -371,7 +377,7 @@ impl DescribeUserVipsByDomainError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalOperation(error)
             | Self::InvalidDomainNotFound(error)
@@ -400,17 +406,17 @@ impl DescribeUserVipsByDomainError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeUserVipsByDomainError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeUserVipsByDomainError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalOperation" => Self::IllegalOperation(error),
             "InvalidDomain.NotFound" => Self::InvalidDomainNotFound(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeUserVipsByDomainError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct EnableRealtimeLogDeliveryRequest {
     pub region: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EnableRealtimeLogDeliveryRequest {
+impl crate::operation::Operation for EnableRealtimeLogDeliveryRequest {
     type Response = EnableRealtimeLogDeliveryResponse;
     type Error = EnableRealtimeLogDeliveryError;
+}
+
+impl rt::operation::OperationSpec for EnableRealtimeLogDeliveryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Domain", &self.domain)?;
         Ok(())
     }
@@ -123,8 +127,10 @@ impl EnableRealtimeLogDeliveryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableRealtimeLogDeliveryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<EnableRealtimeLogDeliveryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -133,7 +139,7 @@ impl EnableRealtimeLogDeliveryBuilder {
         self,
     ) -> ::std::result::Result<
         EnableRealtimeLogDeliveryResponse,
-        rt::error::Error<EnableRealtimeLogDeliveryError>,
+        crate::error::Error<EnableRealtimeLogDeliveryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -209,14 +215,14 @@ impl ::serde::Serialize for EnableRealtimeLogDeliveryResponse {
 #[non_exhaustive]
 pub enum EnableRealtimeLogDeliveryError {
     /// `Domain.NotFound` (HTTP 404).
-    DomainNotFound(rt::error::ServiceError),
+    DomainNotFound(crate::error::ServiceError),
     /// `Unauthorized` (HTTP 400).
-    Unauthorized(rt::error::ServiceError),
+    Unauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -228,7 +234,7 @@ impl EnableRealtimeLogDeliveryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DomainNotFound(error) | Self::Unauthorized(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -249,16 +255,16 @@ impl EnableRealtimeLogDeliveryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableRealtimeLogDeliveryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableRealtimeLogDeliveryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Domain.NotFound" => Self::DomainNotFound(error),
             "Unauthorized" => Self::Unauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableRealtimeLogDeliveryError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct ListDomainsByLogConfigIdRequest {
     pub config_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListDomainsByLogConfigIdRequest {
+impl crate::operation::Operation for ListDomainsByLogConfigIdRequest {
     type Response = ListDomainsByLogConfigIdResponse;
     type Error = ListDomainsByLogConfigIdError;
+}
+
+impl rt::operation::OperationSpec for ListDomainsByLogConfigIdRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ConfigId", &self.config_id)?;
         Ok(())
     }
@@ -78,8 +82,10 @@ impl ListDomainsByLogConfigIdBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListDomainsByLogConfigIdRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListDomainsByLogConfigIdRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +94,7 @@ impl ListDomainsByLogConfigIdBuilder {
         self,
     ) -> ::std::result::Result<
         ListDomainsByLogConfigIdResponse,
-        rt::error::Error<ListDomainsByLogConfigIdError>,
+        crate::error::Error<ListDomainsByLogConfigIdError>,
     > {
         self.client.execute(self.request).await
     }
@@ -200,14 +206,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListDomainsByLogConfigIdError {
     /// `Domains.NotFound` (HTTP 404).
-    DomainsNotFound(rt::error::ServiceError),
+    DomainsNotFound(crate::error::ServiceError),
     /// `InvalidConfigId` (HTTP 403).
-    InvalidConfigId(rt::error::ServiceError),
+    InvalidConfigId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -219,7 +225,7 @@ impl ListDomainsByLogConfigIdError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DomainsNotFound(error) | Self::InvalidConfigId(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -240,16 +246,16 @@ impl ListDomainsByLogConfigIdError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListDomainsByLogConfigIdError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListDomainsByLogConfigIdError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Domains.NotFound" => Self::DomainsNotFound(error),
             "InvalidConfigId" => Self::InvalidConfigId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListDomainsByLogConfigIdError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ListFcTriggerRequest {
     pub event_meta_version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListFcTriggerRequest {
+impl crate::operation::Operation for ListFcTriggerRequest {
     type Response = ListFcTriggerResponse;
     type Error = ListFcTriggerError;
+}
+
+impl rt::operation::OperationSpec for ListFcTriggerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("EventMetaName", &self.event_meta_name)?;
         rt::validate::required("EventMetaVersion", &self.event_meta_version)?;
         Ok(())
@@ -98,8 +102,8 @@ impl ListFcTriggerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListFcTriggerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListFcTriggerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl ListFcTriggerBuilder {
         self,
     ) -> ::std::result::Result<
         ListFcTriggerResponse,
-        rt::error::Error<ListFcTriggerError>,
+        crate::error::Error<ListFcTriggerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -371,12 +375,12 @@ impl ::serde::Serialize for FcTriggers {
 #[non_exhaustive]
 pub enum ListFcTriggerError {
     /// `NotFound.EventMeta` (HTTP 400).
-    NotFoundEventMeta(rt::error::ServiceError),
+    NotFoundEventMeta(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -388,7 +392,7 @@ impl ListFcTriggerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NotFoundEventMeta(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -403,15 +407,15 @@ impl ListFcTriggerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListFcTriggerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListFcTriggerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NotFound.EventMeta" => Self::NotFoundEventMeta(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListFcTriggerError::service_error(self)
     }
 }

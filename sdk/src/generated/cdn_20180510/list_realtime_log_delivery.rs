@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRealtimeLogDeliveryRequest {}
-impl rt::operation::Operation for ListRealtimeLogDeliveryRequest {
+impl crate::operation::Operation for ListRealtimeLogDeliveryRequest {
     type Response = ListRealtimeLogDeliveryResponse;
     type Error = ListRealtimeLogDeliveryError;
+}
+
+impl rt::operation::OperationSpec for ListRealtimeLogDeliveryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,8 @@ impl ListRealtimeLogDeliveryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListRealtimeLogDeliveryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListRealtimeLogDeliveryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +73,7 @@ impl ListRealtimeLogDeliveryBuilder {
         self,
     ) -> ::std::result::Result<
         ListRealtimeLogDeliveryResponse,
-        rt::error::Error<ListRealtimeLogDeliveryError>,
+        crate::error::Error<ListRealtimeLogDeliveryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -344,12 +348,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListRealtimeLogDeliveryError {
     /// `Unauthorized` (HTTP 400).
-    Unauthorized(rt::error::ServiceError),
+    Unauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -361,7 +365,7 @@ impl ListRealtimeLogDeliveryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unauthorized(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -376,15 +380,15 @@ impl ListRealtimeLogDeliveryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListRealtimeLogDeliveryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListRealtimeLogDeliveryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Unauthorized" => Self::Unauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListRealtimeLogDeliveryError::service_error(self)
     }
 }

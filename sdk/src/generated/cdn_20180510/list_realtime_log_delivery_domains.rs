@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListRealtimeLogDeliveryDomainsRequest {
     pub region: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListRealtimeLogDeliveryDomainsRequest {
+impl crate::operation::Operation for ListRealtimeLogDeliveryDomainsRequest {
     type Response = ListRealtimeLogDeliveryDomainsResponse;
     type Error = ListRealtimeLogDeliveryDomainsError;
+}
+
+impl rt::operation::OperationSpec for ListRealtimeLogDeliveryDomainsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Project", &self.project)?;
         rt::validate::required("Logstore", &self.logstore)?;
         rt::validate::required("Region", &self.region)?;
@@ -112,8 +116,8 @@ impl ListRealtimeLogDeliveryDomainsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListRealtimeLogDeliveryDomainsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListRealtimeLogDeliveryDomainsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +126,7 @@ impl ListRealtimeLogDeliveryDomainsBuilder {
         self,
     ) -> ::std::result::Result<
         ListRealtimeLogDeliveryDomainsResponse,
-        rt::error::Error<ListRealtimeLogDeliveryDomainsError>,
+        crate::error::Error<ListRealtimeLogDeliveryDomainsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -316,20 +320,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListRealtimeLogDeliveryDomainsError {
     /// `InternalServerError` (HTTP 500).
-    InternalServerError(rt::error::ServiceError),
+    InternalServerError(crate::error::ServiceError),
     /// `InvalidDomain.NotFound` (HTTP 400).
-    InvalidDomainNotFound(rt::error::ServiceError),
+    InvalidDomainNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `LogstoreNotExist` (HTTP 404).
-    LogstoreNotExist(rt::error::ServiceError),
+    LogstoreNotExist(crate::error::ServiceError),
     /// `Unauthorized` (HTTP 400).
-    Unauthorized(rt::error::ServiceError),
+    Unauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -341,7 +345,7 @@ impl ListRealtimeLogDeliveryDomainsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalServerError(error)
             | Self::InvalidDomainNotFound(error)
@@ -384,19 +388,19 @@ impl ListRealtimeLogDeliveryDomainsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListRealtimeLogDeliveryDomainsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListRealtimeLogDeliveryDomainsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalServerError" => Self::InternalServerError(error),
             "InvalidDomain.NotFound" => Self::InvalidDomainNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "LogstoreNotExist" => Self::LogstoreNotExist(error),
             "Unauthorized" => Self::Unauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListRealtimeLogDeliveryDomainsError::service_error(self)
     }
 }

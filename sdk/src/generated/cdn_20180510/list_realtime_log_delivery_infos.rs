@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRealtimeLogDeliveryInfosRequest {}
-impl rt::operation::Operation for ListRealtimeLogDeliveryInfosRequest {
+impl crate::operation::Operation for ListRealtimeLogDeliveryInfosRequest {
     type Response = ListRealtimeLogDeliveryInfosResponse;
     type Error = ListRealtimeLogDeliveryInfosError;
+}
+
+impl rt::operation::OperationSpec for ListRealtimeLogDeliveryInfosRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -61,8 +65,8 @@ impl ListRealtimeLogDeliveryInfosBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListRealtimeLogDeliveryInfosRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListRealtimeLogDeliveryInfosRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -71,7 +75,7 @@ impl ListRealtimeLogDeliveryInfosBuilder {
         self,
     ) -> ::std::result::Result<
         ListRealtimeLogDeliveryInfosResponse,
-        rt::error::Error<ListRealtimeLogDeliveryInfosError>,
+        crate::error::Error<ListRealtimeLogDeliveryInfosError>,
     > {
         self.client.execute(self.request).await
     }
@@ -286,14 +290,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListRealtimeLogDeliveryInfosError {
     /// `InternalServerError` (HTTP 500).
-    InternalServerError(rt::error::ServiceError),
+    InternalServerError(crate::error::ServiceError),
     /// `Unauthorized` (HTTP 400).
-    Unauthorized(rt::error::ServiceError),
+    Unauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -305,7 +309,7 @@ impl ListRealtimeLogDeliveryInfosError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalServerError(error) | Self::Unauthorized(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -326,16 +330,16 @@ impl ListRealtimeLogDeliveryInfosError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListRealtimeLogDeliveryInfosError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListRealtimeLogDeliveryInfosError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalServerError" => Self::InternalServerError(error),
             "Unauthorized" => Self::Unauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListRealtimeLogDeliveryInfosError::service_error(self)
     }
 }

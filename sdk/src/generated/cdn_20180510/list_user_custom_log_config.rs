@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUserCustomLogConfigRequest {}
-impl rt::operation::Operation for ListUserCustomLogConfigRequest {
+impl crate::operation::Operation for ListUserCustomLogConfigRequest {
     type Response = ListUserCustomLogConfigResponse;
     type Error = ListUserCustomLogConfigError;
+}
+
+impl rt::operation::OperationSpec for ListUserCustomLogConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,8 @@ impl ListUserCustomLogConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListUserCustomLogConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListUserCustomLogConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +73,7 @@ impl ListUserCustomLogConfigBuilder {
         self,
     ) -> ::std::result::Result<
         ListUserCustomLogConfigResponse,
-        rt::error::Error<ListUserCustomLogConfigError>,
+        crate::error::Error<ListUserCustomLogConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -181,12 +185,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListUserCustomLogConfigError {
     /// `ConfgIds.NotFound` (HTTP 404).
-    ConfgIdsNotFound(rt::error::ServiceError),
+    ConfgIdsNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -198,7 +202,7 @@ impl ListUserCustomLogConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConfgIdsNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -213,15 +217,15 @@ impl ListUserCustomLogConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListUserCustomLogConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListUserCustomLogConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ConfgIds.NotFound" => Self::ConfgIdsNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListUserCustomLogConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct ModifyCdnDomainOwnerRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyCdnDomainOwnerRequest {
+impl crate::operation::Operation for ModifyCdnDomainOwnerRequest {
     type Response = ModifyCdnDomainOwnerResponse;
     type Error = ModifyCdnDomainOwnerError;
+}
+
+impl rt::operation::OperationSpec for ModifyCdnDomainOwnerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl ModifyCdnDomainOwnerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyCdnDomainOwnerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyCdnDomainOwnerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl ModifyCdnDomainOwnerBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyCdnDomainOwnerResponse,
-        rt::error::Error<ModifyCdnDomainOwnerError>,
+        crate::error::Error<ModifyCdnDomainOwnerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -182,14 +186,14 @@ impl ::serde::Serialize for ModifyCdnDomainOwnerResponse {
 #[non_exhaustive]
 pub enum ModifyCdnDomainOwnerError {
     /// `DomainTransferFail` (HTTP 400).
-    DomainTransferFail(rt::error::ServiceError),
+    DomainTransferFail(crate::error::ServiceError),
     /// `InvalidDomain.NotExist` (HTTP 400).
-    InvalidDomainNotExist(rt::error::ServiceError),
+    InvalidDomainNotExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -201,7 +205,7 @@ impl ModifyCdnDomainOwnerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DomainTransferFail(error) | Self::InvalidDomainNotExist(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -222,16 +226,16 @@ impl ModifyCdnDomainOwnerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyCdnDomainOwnerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyCdnDomainOwnerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DomainTransferFail" => Self::DomainTransferFail(error),
             "InvalidDomain.NotExist" => Self::InvalidDomainNotExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyCdnDomainOwnerError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyCdnDomainSchdmByPropertyRequest {
     pub property: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyCdnDomainSchdmByPropertyRequest {
+impl crate::operation::Operation for ModifyCdnDomainSchdmByPropertyRequest {
     type Response = ModifyCdnDomainSchdmByPropertyResponse;
     type Error = ModifyCdnDomainSchdmByPropertyError;
+}
+
+impl rt::operation::OperationSpec for ModifyCdnDomainSchdmByPropertyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("Property", &self.property)?;
         Ok(())
@@ -96,8 +100,8 @@ impl ModifyCdnDomainSchdmByPropertyBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyCdnDomainSchdmByPropertyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyCdnDomainSchdmByPropertyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl ModifyCdnDomainSchdmByPropertyBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyCdnDomainSchdmByPropertyResponse,
-        rt::error::Error<ModifyCdnDomainSchdmByPropertyError>,
+        crate::error::Error<ModifyCdnDomainSchdmByPropertyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -182,20 +186,20 @@ impl ::serde::Serialize for ModifyCdnDomainSchdmByPropertyResponse {
 #[non_exhaustive]
 pub enum ModifyCdnDomainSchdmByPropertyError {
     /// `Domain.BeianInvalid` (HTTP 400).
-    DomainBeianInvalid(rt::error::ServiceError),
+    DomainBeianInvalid(crate::error::ServiceError),
     /// `DomainTraffic.ExceedThreshold` (HTTP 400).
-    DomainTrafficExceedThreshold(rt::error::ServiceError),
+    DomainTrafficExceedThreshold(crate::error::ServiceError),
     /// `InvalidTopLevelDomain.Malformed` (HTTP 400).
-    InvalidTopLevelDomainMalformed(rt::error::ServiceError),
+    InvalidTopLevelDomainMalformed(crate::error::ServiceError),
     /// `Schedule.ChangeFail` (HTTP 400).
-    ScheduleChangeFail(rt::error::ServiceError),
+    ScheduleChangeFail(crate::error::ServiceError),
     /// `Schedule.NotFound` (HTTP 400).
-    ScheduleNotFound(rt::error::ServiceError),
+    ScheduleNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -207,7 +211,7 @@ impl ModifyCdnDomainSchdmByPropertyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DomainBeianInvalid(error)
             | Self::DomainTrafficExceedThreshold(error)
@@ -250,8 +254,8 @@ impl ModifyCdnDomainSchdmByPropertyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyCdnDomainSchdmByPropertyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyCdnDomainSchdmByPropertyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Domain.BeianInvalid" => Self::DomainBeianInvalid(error),
             "DomainTraffic.ExceedThreshold" => Self::DomainTrafficExceedThreshold(error),
@@ -260,11 +264,11 @@ impl rt::error::OperationError for ModifyCdnDomainSchdmByPropertyError {
             }
             "Schedule.ChangeFail" => Self::ScheduleChangeFail(error),
             "Schedule.NotFound" => Self::ScheduleNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyCdnDomainSchdmByPropertyError::service_error(self)
     }
 }

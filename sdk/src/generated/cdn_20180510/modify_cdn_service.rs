@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct ModifyCdnServiceRequest {
     pub internet_charge_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyCdnServiceRequest {
+impl crate::operation::Operation for ModifyCdnServiceRequest {
     type Response = ModifyCdnServiceResponse;
     type Error = ModifyCdnServiceError;
+}
+
+impl rt::operation::OperationSpec for ModifyCdnServiceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InternetChargeType", &self.internet_charge_type)?;
         Ok(())
     }
@@ -82,8 +86,8 @@ impl ModifyCdnServiceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyCdnServiceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyCdnServiceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -92,7 +96,7 @@ impl ModifyCdnServiceBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyCdnServiceResponse,
-        rt::error::Error<ModifyCdnServiceError>,
+        crate::error::Error<ModifyCdnServiceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -168,22 +172,22 @@ impl ::serde::Serialize for ModifyCdnServiceResponse {
 #[non_exhaustive]
 pub enum ModifyCdnServiceError {
     /// `COMMODITY.INVALID_COMPONENT` (HTTP 400).
-    CommodityInvalidComponent(rt::error::ServiceError),
+    CommodityInvalidComponent(crate::error::ServiceError),
     /// `CSS_CHECK_UPDOWNGRADE_ERROR` (HTTP 400).
-    CssCheckUpdowngradeError(rt::error::ServiceError),
+    CssCheckUpdowngradeError(crate::error::ServiceError),
     /// `FUWU_BIZ_COMMODITY_VERIFY_FAIL_HASORDER` (HTTP 400).
-    FuwuBizCommodityVerifyFailHasorder(rt::error::ServiceError),
+    FuwuBizCommodityVerifyFailHasorder(crate::error::ServiceError),
     /// `FUWU_BIZ_COMMODITY_VERIFY_FAIL_INVALID_PAY_METHOD` (HTTP 400).
-    FuwuBizCommodityVerifyFailInvalidPayMethod(rt::error::ServiceError),
+    FuwuBizCommodityVerifyFailInvalidPayMethod(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 400).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -195,7 +199,7 @@ impl ModifyCdnServiceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CommodityInvalidComponent(error)
             | Self::CssCheckUpdowngradeError(error)
@@ -245,8 +249,8 @@ impl ModifyCdnServiceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyCdnServiceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyCdnServiceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "COMMODITY.INVALID_COMPONENT" => Self::CommodityInvalidComponent(error),
             "CSS_CHECK_UPDOWNGRADE_ERROR" => Self::CssCheckUpdowngradeError(error),
@@ -258,11 +262,11 @@ impl rt::error::OperationError for ModifyCdnServiceError {
             }
             "InsufficientBalance" => Self::InsufficientBalance(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyCdnServiceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyRealtimeLogDeliveryRequest {
     pub domain: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyRealtimeLogDeliveryRequest {
+impl crate::operation::Operation for ModifyRealtimeLogDeliveryRequest {
     type Response = ModifyRealtimeLogDeliveryResponse;
     type Error = ModifyRealtimeLogDeliveryError;
+}
+
+impl rt::operation::OperationSpec for ModifyRealtimeLogDeliveryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Project", &self.project)?;
         rt::validate::required("Logstore", &self.logstore)?;
         rt::validate::required("Region", &self.region)?;
@@ -126,8 +130,10 @@ impl ModifyRealtimeLogDeliveryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyRealtimeLogDeliveryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyRealtimeLogDeliveryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +142,7 @@ impl ModifyRealtimeLogDeliveryBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyRealtimeLogDeliveryResponse,
-        rt::error::Error<ModifyRealtimeLogDeliveryError>,
+        crate::error::Error<ModifyRealtimeLogDeliveryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -212,20 +218,20 @@ impl ::serde::Serialize for ModifyRealtimeLogDeliveryResponse {
 #[non_exhaustive]
 pub enum ModifyRealtimeLogDeliveryError {
     /// `InternalException` (HTTP 400).
-    InternalException(rt::error::ServiceError),
+    InternalException(crate::error::ServiceError),
     /// `InternalServerError` (HTTP 500).
-    InternalServerError(rt::error::ServiceError),
+    InternalServerError(crate::error::ServiceError),
     /// `InvalidDomain.NotFound` (HTTP 400).
-    InvalidDomainNotFound(rt::error::ServiceError),
+    InvalidDomainNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `LogstoreNotExist` (HTTP 404).
-    LogstoreNotExist(rt::error::ServiceError),
+    LogstoreNotExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -237,7 +243,7 @@ impl ModifyRealtimeLogDeliveryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalException(error)
             | Self::InternalServerError(error)
@@ -280,19 +286,19 @@ impl ModifyRealtimeLogDeliveryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyRealtimeLogDeliveryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyRealtimeLogDeliveryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalException" => Self::InternalException(error),
             "InternalServerError" => Self::InternalServerError(error),
             "InvalidDomain.NotFound" => Self::InvalidDomainNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "LogstoreNotExist" => Self::LogstoreNotExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyRealtimeLogDeliveryError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct OpenCdnServiceRequest {
     pub internet_charge_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for OpenCdnServiceRequest {
+impl crate::operation::Operation for OpenCdnServiceRequest {
     type Response = OpenCdnServiceResponse;
     type Error = OpenCdnServiceError;
+}
+
+impl rt::operation::OperationSpec for OpenCdnServiceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InternetChargeType", &self.internet_charge_type)?;
         Ok(())
     }
@@ -82,8 +86,8 @@ impl OpenCdnServiceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<OpenCdnServiceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<OpenCdnServiceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -92,7 +96,7 @@ impl OpenCdnServiceBuilder {
         self,
     ) -> ::std::result::Result<
         OpenCdnServiceResponse,
-        rt::error::Error<OpenCdnServiceError>,
+        crate::error::Error<OpenCdnServiceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -168,32 +172,32 @@ impl ::serde::Serialize for OpenCdnServiceResponse {
 #[non_exhaustive]
 pub enum OpenCdnServiceError {
     /// `CdnService.HasOpened` (HTTP 400).
-    CdnServiceHasOpened(rt::error::ServiceError),
+    CdnServiceHasOpened(crate::error::ServiceError),
     /// `CreateOrderFailed` (HTTP 400).
-    CreateOrderFailed(rt::error::ServiceError),
+    CreateOrderFailed(crate::error::ServiceError),
     /// `Forbidden.BidUser` (HTTP 403).
-    ForbiddenBidUser(rt::error::ServiceError),
+    ForbiddenBidUser(crate::error::ServiceError),
     /// `Forbidden.Intl` (HTTP 403).
-    ForbiddenIntl(rt::error::ServiceError),
+    ForbiddenIntl(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 400).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InvalidInternetChargeType.ValueNotSupported` (HTTP 400).
-    InvalidInternetChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInternetChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NoRealNameAuthentication` (HTTP 400).
-    NoRealNameAuthentication(rt::error::ServiceError),
+    NoRealNameAuthentication(crate::error::ServiceError),
     /// `QueryInfoError` (HTTP 400).
-    QueryInfoError(rt::error::ServiceError),
+    QueryInfoError(crate::error::ServiceError),
     /// `VertifyFailInvalidPayMethod` (HTTP 400).
-    VertifyFailInvalidPayMethod(rt::error::ServiceError),
+    VertifyFailInvalidPayMethod(crate::error::ServiceError),
     /// `VertifyFailUserProfileComplete` (HTTP 400).
-    VertifyFailUserProfileComplete(rt::error::ServiceError),
+    VertifyFailUserProfileComplete(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -205,7 +209,7 @@ impl OpenCdnServiceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CdnServiceHasOpened(error)
             | Self::CreateOrderFailed(error)
@@ -290,8 +294,8 @@ impl OpenCdnServiceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for OpenCdnServiceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for OpenCdnServiceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CdnService.HasOpened" => Self::CdnServiceHasOpened(error),
             "CreateOrderFailed" => Self::CreateOrderFailed(error),
@@ -308,11 +312,11 @@ impl rt::error::OperationError for OpenCdnServiceError {
             "VertifyFailUserProfileComplete" => {
                 Self::VertifyFailUserProfileComplete(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         OpenCdnServiceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct PublishStagingConfigToProductionRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for PublishStagingConfigToProductionRequest {
+impl crate::operation::Operation for PublishStagingConfigToProductionRequest {
     type Response = PublishStagingConfigToProductionResponse;
     type Error = PublishStagingConfigToProductionError;
+}
+
+impl rt::operation::OperationSpec for PublishStagingConfigToProductionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl PublishStagingConfigToProductionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<PublishStagingConfigToProductionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<PublishStagingConfigToProductionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl PublishStagingConfigToProductionBuilder {
         self,
     ) -> ::std::result::Result<
         PublishStagingConfigToProductionResponse,
-        rt::error::Error<PublishStagingConfigToProductionError>,
+        crate::error::Error<PublishStagingConfigToProductionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -166,14 +170,14 @@ impl ::serde::Serialize for PublishStagingConfigToProductionResponse {
 #[non_exhaustive]
 pub enum PublishStagingConfigToProductionError {
     /// `StagingConfig.Failed` (HTTP 400).
-    StagingConfigFailed(rt::error::ServiceError),
+    StagingConfigFailed(crate::error::ServiceError),
     /// `StagingConfig.NotFound` (HTTP 404).
-    StagingConfigNotFound(rt::error::ServiceError),
+    StagingConfigNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -185,7 +189,7 @@ impl PublishStagingConfigToProductionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::StagingConfigFailed(error) | Self::StagingConfigNotFound(error) => {
                 error
@@ -208,16 +212,16 @@ impl PublishStagingConfigToProductionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PublishStagingConfigToProductionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PublishStagingConfigToProductionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "StagingConfig.Failed" => Self::StagingConfigFailed(error),
             "StagingConfig.NotFound" => Self::StagingConfigNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PublishStagingConfigToProductionError::service_error(self)
     }
 }

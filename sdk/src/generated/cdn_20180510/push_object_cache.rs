@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct PushObjectCacheRequest {
     pub consistency_hash: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for PushObjectCacheRequest {
+impl crate::operation::Operation for PushObjectCacheRequest {
     type Response = PushObjectCacheResponse;
     type Error = PushObjectCacheError;
+}
+
+impl rt::operation::OperationSpec for PushObjectCacheRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ObjectPath", &self.object_path)?;
         rt::validate::one_of("Area", &self.area, &["domestic", "overseas"])?;
         Ok(())
@@ -142,8 +146,8 @@ impl PushObjectCacheBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PushObjectCacheRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PushObjectCacheRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +156,7 @@ impl PushObjectCacheBuilder {
         self,
     ) -> ::std::result::Result<
         PushObjectCacheResponse,
-        rt::error::Error<PushObjectCacheError>,
+        crate::error::Error<PushObjectCacheError>,
     > {
         self.client.execute(self.request).await
     }
@@ -252,7 +256,7 @@ pub enum Area {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -280,7 +284,7 @@ impl ::std::convert::From<&str> for Area {
         match value {
             "domestic" => Self::Domestic,
             "overseas" => Self::Overseas,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -307,7 +311,7 @@ impl ::std::convert::From<::std::string::String> for Area {
         match value.as_str() {
             "domestic" => Self::Domestic,
             "overseas" => Self::Overseas,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -365,28 +369,28 @@ impl ::serde::Serialize for Area {
 #[non_exhaustive]
 pub enum PushObjectCacheError {
     /// `InvalidCustomHeader` (HTTP 400).
-    InvalidCustomHeader(rt::error::ServiceError),
+    InvalidCustomHeader(crate::error::ServiceError),
     /// `InvalidExtensiveDomain.ValueNotSupported` (HTTP 400).
-    InvalidExtensiveDomainValueNotSupported(rt::error::ServiceError),
+    InvalidExtensiveDomainValueNotSupported(crate::error::ServiceError),
     /// `InvalidObjectPath.ExceedsMaximum` (HTTP 400).
-    InvalidObjectPathExceedsMaximum(rt::error::ServiceError),
+    InvalidObjectPathExceedsMaximum(crate::error::ServiceError),
     /// `InvalidObjectPath.Malformed` (HTTP 400).
-    InvalidObjectPathMalformed(rt::error::ServiceError),
+    InvalidObjectPathMalformed(crate::error::ServiceError),
     /// `PreloadQueueFull` (HTTP 400).
-    PreloadQueueFull(rt::error::ServiceError),
+    PreloadQueueFull(crate::error::ServiceError),
     /// `QuotaExceeded.Preload` (HTTP 400).
-    QuotaExceededPreload(rt::error::ServiceError),
+    QuotaExceededPreload(crate::error::ServiceError),
     /// `QuotaPerMinuteExceeded.Refresh` (HTTP 400).
-    QuotaPerMinuteExceededRefresh(rt::error::ServiceError),
+    QuotaPerMinuteExceededRefresh(crate::error::ServiceError),
     /// `SingleRequest.OverLimit` (HTTP 400).
-    SingleRequestOverLimit(rt::error::ServiceError),
+    SingleRequestOverLimit(crate::error::ServiceError),
     /// `TooManyRequests` (HTTP 429).
-    TooManyRequests(rt::error::ServiceError),
+    TooManyRequests(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -398,7 +402,7 @@ impl PushObjectCacheError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidCustomHeader(error)
             | Self::InvalidExtensiveDomainValueNotSupported(error)
@@ -469,8 +473,8 @@ impl PushObjectCacheError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PushObjectCacheError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PushObjectCacheError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidCustomHeader" => Self::InvalidCustomHeader(error),
             "InvalidExtensiveDomain.ValueNotSupported" => {
@@ -487,11 +491,11 @@ impl rt::error::OperationError for PushObjectCacheError {
             }
             "SingleRequest.OverLimit" => Self::SingleRequestOverLimit(error),
             "TooManyRequests" => Self::TooManyRequests(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PushObjectCacheError::service_error(self)
     }
 }

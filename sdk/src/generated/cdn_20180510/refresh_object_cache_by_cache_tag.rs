@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct RefreshObjectCacheByCacheTagRequest {
     pub force: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for RefreshObjectCacheByCacheTagRequest {
+impl crate::operation::Operation for RefreshObjectCacheByCacheTagRequest {
     type Response = RefreshObjectCacheByCacheTagResponse;
     type Error = RefreshObjectCacheByCacheTagError;
+}
+
+impl rt::operation::OperationSpec for RefreshObjectCacheByCacheTagRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("CacheTag", &self.cache_tag)?;
         rt::validate::max_length("CacheTag", &self.cache_tag, 16384usize)?;
@@ -109,8 +113,8 @@ impl RefreshObjectCacheByCacheTagBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<RefreshObjectCacheByCacheTagRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<RefreshObjectCacheByCacheTagRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl RefreshObjectCacheByCacheTagBuilder {
         self,
     ) -> ::std::result::Result<
         RefreshObjectCacheByCacheTagResponse,
-        rt::error::Error<RefreshObjectCacheByCacheTagError>,
+        crate::error::Error<RefreshObjectCacheByCacheTagError>,
     > {
         self.client.execute(self.request).await
     }
@@ -216,32 +220,32 @@ impl ::serde::Serialize for RefreshObjectCacheByCacheTagResponse {
 #[non_exhaustive]
 pub enum RefreshObjectCacheByCacheTagError {
     /// `InvalidExtensiveDomain.ValueNotSupported` (HTTP 400).
-    InvalidExtensiveDomainValueNotSupported(rt::error::ServiceError),
+    InvalidExtensiveDomainValueNotSupported(crate::error::ServiceError),
     /// `InvalidObjectPath.Malformed` (HTTP 400).
-    InvalidObjectPathMalformed(rt::error::ServiceError),
+    InvalidObjectPathMalformed(crate::error::ServiceError),
     /// `InvalidObjectPath.Size.Malformed` (HTTP 400).
-    InvalidObjectPathSizeMalformed(rt::error::ServiceError),
+    InvalidObjectPathSizeMalformed(crate::error::ServiceError),
     /// `InvalidObjectType.Malformed` (HTTP 400).
-    InvalidObjectTypeMalformed(rt::error::ServiceError),
+    InvalidObjectTypeMalformed(crate::error::ServiceError),
     /// `InvalidParameters` (HTTP 400).
-    InvalidParameters(rt::error::ServiceError),
+    InvalidParameters(crate::error::ServiceError),
     /// `InvalidStations.Malformed` (HTTP 400).
-    InvalidStationsMalformed(rt::error::ServiceError),
+    InvalidStationsMalformed(crate::error::ServiceError),
     /// `PreloadQueueFull` (HTTP 400).
-    PreloadQueueFull(rt::error::ServiceError),
+    PreloadQueueFull(crate::error::ServiceError),
     /// `QuotaExceeded.Refresh` (HTTP 400).
-    QuotaExceededRefresh(rt::error::ServiceError),
+    QuotaExceededRefresh(crate::error::ServiceError),
     /// `QuotaPerMinuteExceeded.Refresh` (HTTP 400).
-    QuotaPerMinuteExceededRefresh(rt::error::ServiceError),
+    QuotaPerMinuteExceededRefresh(crate::error::ServiceError),
     /// `SingleRequest.OverLimit` (HTTP 400).
-    SingleRequestOverLimit(rt::error::ServiceError),
+    SingleRequestOverLimit(crate::error::ServiceError),
     /// `TooMany.Refresh` (HTTP 400).
-    TooManyRefresh(rt::error::ServiceError),
+    TooManyRefresh(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -253,7 +257,7 @@ impl RefreshObjectCacheByCacheTagError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidExtensiveDomainValueNotSupported(error)
             | Self::InvalidObjectPathMalformed(error)
@@ -338,8 +342,8 @@ impl RefreshObjectCacheByCacheTagError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RefreshObjectCacheByCacheTagError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RefreshObjectCacheByCacheTagError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidExtensiveDomain.ValueNotSupported" => {
                 Self::InvalidExtensiveDomainValueNotSupported(error)
@@ -358,11 +362,11 @@ impl rt::error::OperationError for RefreshObjectCacheByCacheTagError {
             }
             "SingleRequest.OverLimit" => Self::SingleRequestOverLimit(error),
             "TooMany.Refresh" => Self::TooManyRefresh(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RefreshObjectCacheByCacheTagError::service_error(self)
     }
 }

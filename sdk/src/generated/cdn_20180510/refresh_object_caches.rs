@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct RefreshObjectCachesRequest {
     pub force: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for RefreshObjectCachesRequest {
+impl crate::operation::Operation for RefreshObjectCachesRequest {
     type Response = RefreshObjectCachesResponse;
     type Error = RefreshObjectCachesError;
+}
+
+impl rt::operation::OperationSpec for RefreshObjectCachesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ObjectPath", &self.object_path)?;
         Ok(())
     }
@@ -105,8 +109,8 @@ impl RefreshObjectCachesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RefreshObjectCachesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RefreshObjectCachesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +119,7 @@ impl RefreshObjectCachesBuilder {
         self,
     ) -> ::std::result::Result<
         RefreshObjectCachesResponse,
-        rt::error::Error<RefreshObjectCachesError>,
+        crate::error::Error<RefreshObjectCachesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -212,26 +216,26 @@ impl ::serde::Serialize for RefreshObjectCachesResponse {
 #[non_exhaustive]
 pub enum RefreshObjectCachesError {
     /// `InvalidExtensiveDomain.ValueNotSupported` (HTTP 400).
-    InvalidExtensiveDomainValueNotSupported(rt::error::ServiceError),
+    InvalidExtensiveDomainValueNotSupported(crate::error::ServiceError),
     /// `InvalidObjectPath.Malformed` (HTTP 400).
-    InvalidObjectPathMalformed(rt::error::ServiceError),
+    InvalidObjectPathMalformed(crate::error::ServiceError),
     /// `InvalidObjectType.Malformed` (HTTP 400).
-    InvalidObjectTypeMalformed(rt::error::ServiceError),
+    InvalidObjectTypeMalformed(crate::error::ServiceError),
     /// `QuotaExceeded.Refresh` (HTTP 400).
-    QuotaExceededRefresh(rt::error::ServiceError),
+    QuotaExceededRefresh(crate::error::ServiceError),
     /// `QuotaPerMinuteExceeded.Refresh` (HTTP 400).
-    QuotaPerMinuteExceededRefresh(rt::error::ServiceError),
+    QuotaPerMinuteExceededRefresh(crate::error::ServiceError),
     /// `SingleRequest.OverLimit` (HTTP 400).
-    SingleRequestOverLimit(rt::error::ServiceError),
+    SingleRequestOverLimit(crate::error::ServiceError),
     /// `TooMany.Refresh` (HTTP 400).
-    TooManyRefresh(rt::error::ServiceError),
+    TooManyRefresh(crate::error::ServiceError),
     /// `TooManyRequests` (HTTP 429).
-    TooManyRequests(rt::error::ServiceError),
+    TooManyRequests(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -243,7 +247,7 @@ impl RefreshObjectCachesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidExtensiveDomainValueNotSupported(error)
             | Self::InvalidObjectPathMalformed(error)
@@ -307,8 +311,8 @@ impl RefreshObjectCachesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RefreshObjectCachesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RefreshObjectCachesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidExtensiveDomain.ValueNotSupported" => {
                 Self::InvalidExtensiveDomainValueNotSupported(error)
@@ -322,11 +326,11 @@ impl rt::error::OperationError for RefreshObjectCachesError {
             "SingleRequest.OverLimit" => Self::SingleRequestOverLimit(error),
             "TooMany.Refresh" => Self::TooManyRefresh(error),
             "TooManyRequests" => Self::TooManyRequests(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RefreshObjectCachesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct SetCdnDomainCsrCertificateRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetCdnDomainCsrCertificateRequest {
+impl crate::operation::Operation for SetCdnDomainCsrCertificateRequest {
     type Response = SetCdnDomainCsrCertificateResponse;
     type Error = SetCdnDomainCsrCertificateError;
+}
+
+impl rt::operation::OperationSpec for SetCdnDomainCsrCertificateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ServerCertificate", &self.server_certificate)?;
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
@@ -98,8 +102,10 @@ impl SetCdnDomainCsrCertificateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetCdnDomainCsrCertificateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<SetCdnDomainCsrCertificateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +114,7 @@ impl SetCdnDomainCsrCertificateBuilder {
         self,
     ) -> ::std::result::Result<
         SetCdnDomainCsrCertificateResponse,
-        rt::error::Error<SetCdnDomainCsrCertificateError>,
+        crate::error::Error<SetCdnDomainCsrCertificateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -184,26 +190,26 @@ impl ::serde::Serialize for SetCdnDomainCsrCertificateResponse {
 #[non_exhaustive]
 pub enum SetCdnDomainCsrCertificateError {
     /// `Certificate.DecodeError` (HTTP 400).
-    CertificateDecodeError(rt::error::ServiceError),
+    CertificateDecodeError(crate::error::ServiceError),
     /// `Certificate.EncodeError` (HTTP 400).
-    CertificateEncodeError(rt::error::ServiceError),
+    CertificateEncodeError(crate::error::ServiceError),
     /// `Certificate.FormatError` (HTTP 400).
-    CertificateFormatError(rt::error::ServiceError),
+    CertificateFormatError(crate::error::ServiceError),
     /// `Certificate.MissMatch` (HTTP 400).
-    CertificateMissMatch(rt::error::ServiceError),
+    CertificateMissMatch(crate::error::ServiceError),
     /// `Certificate.MissingParameter` (HTTP 400).
-    CertificateMissingParameter(rt::error::ServiceError),
+    CertificateMissingParameter(crate::error::ServiceError),
     /// `Certificate.NoPrivateKey` (HTTP 400).
-    CertificateNoPrivateKey(rt::error::ServiceError),
+    CertificateNoPrivateKey(crate::error::ServiceError),
     /// `Internal.ConfigError` (HTTP 500).
-    InternalConfigError(rt::error::ServiceError),
+    InternalConfigError(crate::error::ServiceError),
     /// `Internal.ForbidError` (HTTP 500).
-    InternalForbidError(rt::error::ServiceError),
+    InternalForbidError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -215,7 +221,7 @@ impl SetCdnDomainCsrCertificateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CertificateDecodeError(error)
             | Self::CertificateEncodeError(error)
@@ -279,8 +285,8 @@ impl SetCdnDomainCsrCertificateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetCdnDomainCsrCertificateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetCdnDomainCsrCertificateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Certificate.DecodeError" => Self::CertificateDecodeError(error),
             "Certificate.EncodeError" => Self::CertificateEncodeError(error),
@@ -290,11 +296,11 @@ impl rt::error::OperationError for SetCdnDomainCsrCertificateError {
             "Certificate.NoPrivateKey" => Self::CertificateNoPrivateKey(error),
             "Internal.ConfigError" => Self::InternalConfigError(error),
             "Internal.ForbidError" => Self::InternalForbidError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetCdnDomainCsrCertificateError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SetCdnDomainSmCertificateRequest {
     pub ssl_protocol: ::std::option::Option<SslProtocol>,
 }
 
-impl rt::operation::Operation for SetCdnDomainSmCertificateRequest {
+impl crate::operation::Operation for SetCdnDomainSmCertificateRequest {
     type Response = SetCdnDomainSmCertificateResponse;
     type Error = SetCdnDomainSmCertificateError;
+}
+
+impl rt::operation::OperationSpec for SetCdnDomainSmCertificateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("CertIdentifier", &self.cert_identifier)?;
         rt::validate::required("SSLProtocol", &self.ssl_protocol)?;
@@ -111,8 +115,10 @@ impl SetCdnDomainSmCertificateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetCdnDomainSmCertificateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<SetCdnDomainSmCertificateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +127,7 @@ impl SetCdnDomainSmCertificateBuilder {
         self,
     ) -> ::std::result::Result<
         SetCdnDomainSmCertificateResponse,
-        rt::error::Error<SetCdnDomainSmCertificateError>,
+        crate::error::Error<SetCdnDomainSmCertificateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -200,7 +206,7 @@ pub enum SslProtocol {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -228,7 +234,7 @@ impl ::std::convert::From<&str> for SslProtocol {
         match value {
             "on" => Self::On,
             "off" => Self::Off,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -255,7 +261,7 @@ impl ::std::convert::From<::std::string::String> for SslProtocol {
         match value.as_str() {
             "on" => Self::On,
             "off" => Self::Off,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -313,12 +319,12 @@ impl ::serde::Serialize for SslProtocol {
 #[non_exhaustive]
 pub enum SetCdnDomainSmCertificateError {
     /// `InvalidCertIdentifier.ValueNotSupported` (HTTP 400).
-    InvalidCertIdentifierValueNotSupported(rt::error::ServiceError),
+    InvalidCertIdentifierValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -330,7 +336,7 @@ impl SetCdnDomainSmCertificateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidCertIdentifierValueNotSupported(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -345,17 +351,17 @@ impl SetCdnDomainSmCertificateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetCdnDomainSmCertificateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetCdnDomainSmCertificateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidCertIdentifier.ValueNotSupported" => {
                 Self::InvalidCertIdentifierValueNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetCdnDomainSmCertificateError::service_error(self)
     }
 }

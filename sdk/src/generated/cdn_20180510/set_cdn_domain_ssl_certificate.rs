@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct SetCdnDomainSslCertificateRequest {
     pub cert_region: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetCdnDomainSslCertificateRequest {
+impl crate::operation::Operation for SetCdnDomainSslCertificateRequest {
     type Response = SetCdnDomainSslCertificateResponse;
     type Error = SetCdnDomainSslCertificateError;
+}
+
+impl rt::operation::OperationSpec for SetCdnDomainSslCertificateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::one_of("CertType", &self.cert_type, &["cas", "upload"])?;
         rt::validate::required("SSLProtocol", &self.ssl_protocol)?;
@@ -179,8 +183,10 @@ impl SetCdnDomainSslCertificateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetCdnDomainSslCertificateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<SetCdnDomainSslCertificateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -189,7 +195,7 @@ impl SetCdnDomainSslCertificateBuilder {
         self,
     ) -> ::std::result::Result<
         SetCdnDomainSslCertificateResponse,
-        rt::error::Error<SetCdnDomainSslCertificateError>,
+        crate::error::Error<SetCdnDomainSslCertificateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -268,7 +274,7 @@ pub enum CertType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -296,7 +302,7 @@ impl ::std::convert::From<&str> for CertType {
         match value {
             "cas" => Self::Cas,
             "upload" => Self::Upload,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -323,7 +329,7 @@ impl ::std::convert::From<::std::string::String> for CertType {
         match value.as_str() {
             "cas" => Self::Cas,
             "upload" => Self::Upload,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -381,74 +387,74 @@ impl ::serde::Serialize for CertType {
 #[non_exhaustive]
 pub enum SetCdnDomainSslCertificateError {
     /// `Abs.CertRegion.ValueNotSupported` (HTTP 400).
-    AbsCertRegionValueNotSupported(rt::error::ServiceError),
+    AbsCertRegionValueNotSupported(crate::error::ServiceError),
     /// `AuthenticationFailed` (HTTP 400).
-    AuthenticationFailed(rt::error::ServiceError),
+    AuthenticationFailed(crate::error::ServiceError),
     /// `CertNameAlreadyExists` (HTTP 400).
-    CertNameAlreadyExists(rt::error::ServiceError),
+    CertNameAlreadyExists(crate::error::ServiceError),
     /// `CertName.MissingParameter` (HTTP 404).
-    CertNameMissingParameter(rt::error::ServiceError),
+    CertNameMissingParameter(crate::error::ServiceError),
     /// `CertStorage.failed` (HTTP 400).
-    CertStorageFailed(rt::error::ServiceError),
+    CertStorageFailed(crate::error::ServiceError),
     /// `CertificateContent.Duplicated` (HTTP 400).
-    CertificateContentDuplicated(rt::error::ServiceError),
+    CertificateContentDuplicated(crate::error::ServiceError),
     /// `Certificate.Duplicated` (HTTP 400).
-    CertificateDuplicated(rt::error::ServiceError),
+    CertificateDuplicated(crate::error::ServiceError),
     /// `Certificate.Expired` (HTTP 400).
-    CertificateExpired(rt::error::ServiceError),
+    CertificateExpired(crate::error::ServiceError),
     /// `Certificate.FormatError` (HTTP 400).
-    CertificateFormatError(rt::error::ServiceError),
+    CertificateFormatError(crate::error::ServiceError),
     /// `Certificate.KeyNull` (HTTP 400).
-    CertificateKeyNull(rt::error::ServiceError),
+    CertificateKeyNull(crate::error::ServiceError),
     /// `Certificate.MissMatch` (HTTP 400).
-    CertificateMissMatch(rt::error::ServiceError),
+    CertificateMissMatch(crate::error::ServiceError),
     /// `Certificate.NotFind` (HTTP 400).
-    CertificateNotFind(rt::error::ServiceError),
+    CertificateNotFind(crate::error::ServiceError),
     /// `Certificate.StatusError` (HTTP 400).
-    CertificateStatusError(rt::error::ServiceError),
+    CertificateStatusError(crate::error::ServiceError),
     /// `CreateCertificateFailed` (HTTP 400).
-    CreateCertificateFailed(rt::error::ServiceError),
+    CreateCertificateFailed(crate::error::ServiceError),
     /// `Decode.Error` (HTTP 400).
-    DecodeError(rt::error::ServiceError),
+    DecodeError(crate::error::ServiceError),
     /// `DeleteFailed` (HTTP 400).
-    DeleteFailed(rt::error::ServiceError),
+    DeleteFailed(crate::error::ServiceError),
     /// `DomainInProtectedMode` (HTTP 403).
-    DomainInProtectedMode(rt::error::ServiceError),
+    DomainInProtectedMode(crate::error::ServiceError),
     /// `DomainInSafeMode` (HTTP 400).
-    DomainInSafeMode(rt::error::ServiceError),
+    DomainInSafeMode(crate::error::ServiceError),
     /// `InvalidCertName.TooLong` (HTTP 400).
-    InvalidCertNameTooLong(rt::error::ServiceError),
+    InvalidCertNameTooLong(crate::error::ServiceError),
     /// `InvalidCertificate.TooLong` (HTTP 400).
-    InvalidCertificateTooLong(rt::error::ServiceError),
+    InvalidCertificateTooLong(crate::error::ServiceError),
     /// `InvalidDomain.notOnline` (HTTP 400).
-    InvalidDomainNotOnline(rt::error::ServiceError),
+    InvalidDomainNotOnline(crate::error::ServiceError),
     /// `InvalidDomain.Offline` (HTTP 400).
-    InvalidDomainOffline(rt::error::ServiceError),
+    InvalidDomainOffline(crate::error::ServiceError),
     /// `InvalidEnv` (HTTP 400).
-    InvalidEnv(rt::error::ServiceError),
+    InvalidEnv(crate::error::ServiceError),
     /// `InvalidSSLPri` (HTTP 400).
-    InvalidSslPri(rt::error::ServiceError),
+    InvalidSslPri(crate::error::ServiceError),
     /// `InvalidSSLProtocol.ValueNotSupported` (HTTP 400).
-    InvalidSslProtocolValueNotSupported(rt::error::ServiceError),
+    InvalidSslProtocolValueNotSupported(crate::error::ServiceError),
     /// `InvalidSSLPub` (HTTP 400).
-    InvalidSslPub(rt::error::ServiceError),
+    InvalidSslPub(crate::error::ServiceError),
     /// `Key.Malformed` (HTTP 400).
-    KeyMalformed(rt::error::ServiceError),
+    KeyMalformed(crate::error::ServiceError),
     /// `SetDomainCertificate.ParameterError` (HTTP 400).
-    SetDomainCertificateParameterError(rt::error::ServiceError),
+    SetDomainCertificateParameterError(crate::error::ServiceError),
     /// `sslPri.Error` (HTTP 400).
-    SslPriError(rt::error::ServiceError),
+    SslPriError(crate::error::ServiceError),
     /// `SSLPri.MissingParameter` (HTTP 400).
-    SslPriMissingParameter(rt::error::ServiceError),
+    SslPriMissingParameter(crate::error::ServiceError),
     /// `sslPub.Error` (HTTP 400).
-    SslPubError(rt::error::ServiceError),
+    SslPubError(crate::error::ServiceError),
     /// `SSLPub.MissingParameter` (HTTP 400).
-    SslPubMissingParameter(rt::error::ServiceError),
+    SslPubMissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -460,7 +466,7 @@ impl SetCdnDomainSslCertificateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsCertRegionValueNotSupported(error)
             | Self::AuthenticationFailed(error)
@@ -692,8 +698,8 @@ impl SetCdnDomainSslCertificateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetCdnDomainSslCertificateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetCdnDomainSslCertificateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.CertRegion.ValueNotSupported" => {
                 Self::AbsCertRegionValueNotSupported(error)
@@ -733,11 +739,11 @@ impl rt::error::OperationError for SetCdnDomainSslCertificateError {
             "SSLPri.MissingParameter" => Self::SslPriMissingParameter(error),
             "sslPub.Error" => Self::SslPubError(error),
             "SSLPub.MissingParameter" => Self::SslPubMissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetCdnDomainSslCertificateError::service_error(self)
     }
 }

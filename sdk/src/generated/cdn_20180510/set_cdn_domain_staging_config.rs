@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct SetCdnDomainStagingConfigRequest {
     pub functions: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetCdnDomainStagingConfigRequest {
+impl crate::operation::Operation for SetCdnDomainStagingConfigRequest {
     type Response = SetCdnDomainStagingConfigResponse;
     type Error = SetCdnDomainStagingConfigError;
+}
+
+impl rt::operation::OperationSpec for SetCdnDomainStagingConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("Functions", &self.functions)?;
         Ok(())
@@ -94,8 +98,10 @@ impl SetCdnDomainStagingConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetCdnDomainStagingConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<SetCdnDomainStagingConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +110,7 @@ impl SetCdnDomainStagingConfigBuilder {
         self,
     ) -> ::std::result::Result<
         SetCdnDomainStagingConfigResponse,
-        rt::error::Error<SetCdnDomainStagingConfigError>,
+        crate::error::Error<SetCdnDomainStagingConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -299,36 +305,36 @@ impl ::serde::Serialize for DomainConfigList {
 #[non_exhaustive]
 pub enum SetCdnDomainStagingConfigError {
     /// `ConfigurationConflicts` (HTTP 400).
-    ConfigurationConflicts(rt::error::ServiceError),
+    ConfigurationConflicts(crate::error::ServiceError),
     /// `EdgeScripOptionsHasInnerConfig` (HTTP 400).
-    EdgeScripOptionsHasInnerConfig(rt::error::ServiceError),
+    EdgeScripOptionsHasInnerConfig(crate::error::ServiceError),
     /// `EdgeScriptCountExceedLimit` (HTTP 400).
-    EdgeScriptCountExceedLimit(rt::error::ServiceError),
+    EdgeScriptCountExceedLimit(crate::error::ServiceError),
     /// `EdgeScriptGrammarNotSupport` (HTTP 400).
-    EdgeScriptGrammarNotSupport(rt::error::ServiceError),
+    EdgeScriptGrammarNotSupport(crate::error::ServiceError),
     /// `EdgeScriptNotSupportJs` (HTTP 400).
-    EdgeScriptNotSupportJs(rt::error::ServiceError),
+    EdgeScriptNotSupportJs(crate::error::ServiceError),
     /// `FunctionArgError` (HTTP 400).
-    FunctionArgError(rt::error::ServiceError),
+    FunctionArgError(crate::error::ServiceError),
     /// `GrayConfigExist` (HTTP 400).
-    GrayConfigExist(rt::error::ServiceError),
+    GrayConfigExist(crate::error::ServiceError),
     /// `InvalidArgName.ValueNotSupported` (HTTP 400).
-    InvalidArgNameValueNotSupported(rt::error::ServiceError),
+    InvalidArgNameValueNotSupported(crate::error::ServiceError),
     /// `InvalidArgValue.Malformed` (HTTP 400).
-    InvalidArgValueMalformed(rt::error::ServiceError),
+    InvalidArgValueMalformed(crate::error::ServiceError),
     /// `InvalidDomain.BelongToConfigGroup` (HTTP 400).
-    InvalidDomainBelongToConfigGroup(rt::error::ServiceError),
+    InvalidDomainBelongToConfigGroup(crate::error::ServiceError),
     /// `InvalidFunctionName.ValueNotSupported` (HTTP 400).
-    InvalidFunctionNameValueNotSupported(rt::error::ServiceError),
+    InvalidFunctionNameValueNotSupported(crate::error::ServiceError),
     /// `InvalidRule.Malformed` (HTTP 400).
-    InvalidRuleMalformed(rt::error::ServiceError),
+    InvalidRuleMalformed(crate::error::ServiceError),
     /// `MissingRequiredArg` (HTTP 400).
-    MissingRequiredArg(rt::error::ServiceError),
+    MissingRequiredArg(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -340,7 +346,7 @@ impl SetCdnDomainStagingConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConfigurationConflicts(error)
             | Self::EdgeScripOptionsHasInnerConfig(error)
@@ -439,8 +445,8 @@ impl SetCdnDomainStagingConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetCdnDomainStagingConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetCdnDomainStagingConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ConfigurationConflicts" => Self::ConfigurationConflicts(error),
             "EdgeScripOptionsHasInnerConfig" => {
@@ -463,11 +469,11 @@ impl rt::error::OperationError for SetCdnDomainStagingConfigError {
             }
             "InvalidRule.Malformed" => Self::InvalidRuleMalformed(error),
             "MissingRequiredArg" => Self::MissingRequiredArg(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetCdnDomainStagingConfigError::service_error(self)
     }
 }

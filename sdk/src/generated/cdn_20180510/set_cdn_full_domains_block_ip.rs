@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct SetCdnFullDomainsBlockIpRequest {
     pub update_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetCdnFullDomainsBlockIpRequest {
+impl crate::operation::Operation for SetCdnFullDomainsBlockIpRequest {
     type Response = SetCdnFullDomainsBlockIpResponse;
     type Error = SetCdnFullDomainsBlockIpError;
+}
+
+impl rt::operation::OperationSpec for SetCdnFullDomainsBlockIpRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("IPList", &self.ip_list)?;
         rt::validate::required("OperationType", &self.operation_type)?;
         Ok(())
@@ -121,8 +125,10 @@ impl SetCdnFullDomainsBlockIpBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetCdnFullDomainsBlockIpRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<SetCdnFullDomainsBlockIpRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +137,7 @@ impl SetCdnFullDomainsBlockIpBuilder {
         self,
     ) -> ::std::result::Result<
         SetCdnFullDomainsBlockIpResponse,
-        rt::error::Error<SetCdnFullDomainsBlockIpError>,
+        crate::error::Error<SetCdnFullDomainsBlockIpError>,
     > {
         self.client.execute(self.request).await
     }
@@ -246,16 +252,16 @@ impl ::serde::Serialize for SetCdnFullDomainsBlockIpResponse {
 #[non_exhaustive]
 pub enum SetCdnFullDomainsBlockIpError {
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `QuotaExceeded` (HTTP 400).
-    QuotaExceeded(rt::error::ServiceError),
+    QuotaExceeded(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -267,7 +273,7 @@ impl SetCdnFullDomainsBlockIpError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameter(error)
             | Self::OperationDenied(error)
@@ -296,17 +302,17 @@ impl SetCdnFullDomainsBlockIpError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetCdnFullDomainsBlockIpError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetCdnFullDomainsBlockIpError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter" => Self::InvalidParameter(error),
             "OperationDenied" => Self::OperationDenied(error),
             "QuotaExceeded" => Self::QuotaExceeded(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetCdnFullDomainsBlockIpError::service_error(self)
     }
 }

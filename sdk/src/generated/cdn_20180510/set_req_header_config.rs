@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct SetReqHeaderConfigRequest {
     pub config_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for SetReqHeaderConfigRequest {
+impl crate::operation::Operation for SetReqHeaderConfigRequest {
     type Response = SetReqHeaderConfigResponse;
     type Error = SetReqHeaderConfigError;
+}
+
+impl rt::operation::OperationSpec for SetReqHeaderConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("Key", &self.key)?;
         rt::validate::required("Value", &self.value)?;
@@ -122,8 +126,8 @@ impl SetReqHeaderConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetReqHeaderConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetReqHeaderConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -132,7 +136,7 @@ impl SetReqHeaderConfigBuilder {
         self,
     ) -> ::std::result::Result<
         SetReqHeaderConfigResponse,
-        rt::error::Error<SetReqHeaderConfigError>,
+        crate::error::Error<SetReqHeaderConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -208,18 +212,18 @@ impl ::serde::Serialize for SetReqHeaderConfigResponse {
 #[non_exhaustive]
 pub enum SetReqHeaderConfigError {
     /// `InvalidHeaderKey.ValueNotSupported` (HTTP 400).
-    InvalidHeaderKeyValueNotSupported(rt::error::ServiceError),
+    InvalidHeaderKeyValueNotSupported(crate::error::ServiceError),
     /// `InvalidKey.Malformed` (HTTP 400).
-    InvalidKeyMalformed(rt::error::ServiceError),
+    InvalidKeyMalformed(crate::error::ServiceError),
     /// `InvalidValue.Malformed` (HTTP 400).
-    InvalidValueMalformed(rt::error::ServiceError),
+    InvalidValueMalformed(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -231,7 +235,7 @@ impl SetReqHeaderConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidHeaderKeyValueNotSupported(error)
             | Self::InvalidKeyMalformed(error)
@@ -267,8 +271,8 @@ impl SetReqHeaderConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetReqHeaderConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetReqHeaderConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidHeaderKey.ValueNotSupported" => {
                 Self::InvalidHeaderKeyValueNotSupported(error)
@@ -276,11 +280,11 @@ impl rt::error::OperationError for SetReqHeaderConfigError {
             "InvalidKey.Malformed" => Self::InvalidKeyMalformed(error),
             "InvalidValue.Malformed" => Self::InvalidValueMalformed(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetReqHeaderConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct SetWaitingRoomConfigRequest {
     pub wait_url: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetWaitingRoomConfigRequest {
+impl crate::operation::Operation for SetWaitingRoomConfigRequest {
     type Response = SetWaitingRoomConfigResponse;
     type Error = SetWaitingRoomConfigError;
+}
+
+impl rt::operation::OperationSpec for SetWaitingRoomConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("WaitUri", &self.wait_uri)?;
         rt::validate::required("AllowPct", &self.allow_pct)?;
@@ -149,8 +153,8 @@ impl SetWaitingRoomConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetWaitingRoomConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetWaitingRoomConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -159,7 +163,7 @@ impl SetWaitingRoomConfigBuilder {
         self,
     ) -> ::std::result::Result<
         SetWaitingRoomConfigResponse,
-        rt::error::Error<SetWaitingRoomConfigError>,
+        crate::error::Error<SetWaitingRoomConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -238,7 +242,7 @@ pub enum SetWaitingRoomConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -250,7 +254,7 @@ impl SetWaitingRoomConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -258,12 +262,12 @@ impl SetWaitingRoomConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetWaitingRoomConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SetWaitingRoomConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetWaitingRoomConfigError::service_error(self)
     }
 }

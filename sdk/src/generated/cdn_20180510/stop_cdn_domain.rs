@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct StopCdnDomainRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for StopCdnDomainRequest {
+impl crate::operation::Operation for StopCdnDomainRequest {
     type Response = StopCdnDomainResponse;
     type Error = StopCdnDomainError;
+}
+
+impl rt::operation::OperationSpec for StopCdnDomainRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl StopCdnDomainBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<StopCdnDomainRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<StopCdnDomainRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl StopCdnDomainBuilder {
         self,
     ) -> ::std::result::Result<
         StopCdnDomainResponse,
-        rt::error::Error<StopCdnDomainError>,
+        crate::error::Error<StopCdnDomainError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,12 +168,12 @@ impl ::serde::Serialize for StopCdnDomainResponse {
 #[non_exhaustive]
 pub enum StopCdnDomainError {
     /// `InvalidDomain.BelongToConfigGroup` (HTTP 400).
-    InvalidDomainBelongToConfigGroup(rt::error::ServiceError),
+    InvalidDomainBelongToConfigGroup(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -181,7 +185,7 @@ impl StopCdnDomainError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDomainBelongToConfigGroup(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -196,17 +200,17 @@ impl StopCdnDomainError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for StopCdnDomainError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for StopCdnDomainError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDomain.BelongToConfigGroup" => {
                 Self::InvalidDomainBelongToConfigGroup(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         StopCdnDomainError::service_error(self)
     }
 }

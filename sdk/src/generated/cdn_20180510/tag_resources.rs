@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct TagResourcesRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for TagResourcesRequest {
+impl crate::operation::Operation for TagResourcesRequest {
     type Response = TagResourcesResponse;
     type Error = TagResourcesError;
+}
+
+impl rt::operation::OperationSpec for TagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::one_of("ResourceType", &self.resource_type, &["DOMAIN"])?;
         rt::validate::required("ResourceId", &self.resource_ids)?;
@@ -116,8 +120,8 @@ impl TagResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<TagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<TagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +130,7 @@ impl TagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         TagResourcesResponse,
-        rt::error::Error<TagResourcesError>,
+        crate::error::Error<TagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -261,36 +265,36 @@ pub use super::types::ResourceType;
 #[non_exhaustive]
 pub enum TagResourcesError {
     /// `CustomTagIsInvalid` (HTTP 400).
-    CustomTagIsInvalid(rt::error::ServiceError),
+    CustomTagIsInvalid(crate::error::ServiceError),
     /// `InvalidRegionId.Malformed` (HTTP 400).
-    InvalidRegionIdMalformed(rt::error::ServiceError),
+    InvalidRegionIdMalformed(crate::error::ServiceError),
     /// `InvalidTagKey` (HTTP 400).
-    InvalidTagKey(rt::error::ServiceError),
+    InvalidTagKey(crate::error::ServiceError),
     /// `InvalidTagValue` (HTTP 400).
-    InvalidTagValue(rt::error::ServiceError),
+    InvalidTagValue(crate::error::ServiceError),
     /// `ReservedTagKey` (HTTP 400).
-    ReservedTagKey(rt::error::ServiceError),
+    ReservedTagKey(crate::error::ServiceError),
     /// `ResourceIdIsInvalid` (HTTP 400).
-    ResourceIdIsInvalid(rt::error::ServiceError),
+    ResourceIdIsInvalid(crate::error::ServiceError),
     /// `Resource.NotExist` (HTTP 400).
-    ResourceNotExist(rt::error::ServiceError),
+    ResourceNotExist(crate::error::ServiceError),
     /// `SystemTagIsInvalid` (HTTP 400).
-    SystemTagIsInvalid(rt::error::ServiceError),
+    SystemTagIsInvalid(crate::error::ServiceError),
     /// `TagIsInvalid` (HTTP 400).
-    TagIsInvalid(rt::error::ServiceError),
+    TagIsInvalid(crate::error::ServiceError),
     /// `TagKeyIsInvalid` (HTTP 400).
-    TagKeyIsInvalid(rt::error::ServiceError),
+    TagKeyIsInvalid(crate::error::ServiceError),
     /// `TagKeyRepeated` (HTTP 400).
-    TagKeyRepeated(rt::error::ServiceError),
+    TagKeyRepeated(crate::error::ServiceError),
     /// `TagValueIsInvalid` (HTTP 400).
-    TagValueIsInvalid(rt::error::ServiceError),
+    TagValueIsInvalid(crate::error::ServiceError),
     /// `TooManyTags` (HTTP 400).
-    TooManyTags(rt::error::ServiceError),
+    TooManyTags(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -302,7 +306,7 @@ impl TagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CustomTagIsInvalid(error)
             | Self::InvalidRegionIdMalformed(error)
@@ -401,8 +405,8 @@ impl TagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for TagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CustomTagIsInvalid" => Self::CustomTagIsInvalid(error),
             "InvalidRegionId.Malformed" => Self::InvalidRegionIdMalformed(error),
@@ -417,11 +421,11 @@ impl rt::error::OperationError for TagResourcesError {
             "TagKeyRepeated" => Self::TagKeyRepeated(error),
             "TagValueIsInvalid" => Self::TagValueIsInvalid(error),
             "TooManyTags" => Self::TooManyTags(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TagResourcesError::service_error(self)
     }
 }

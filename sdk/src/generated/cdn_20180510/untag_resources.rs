@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct UntagResourcesRequest {
     pub tag_keys: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for UntagResourcesRequest {
+impl crate::operation::Operation for UntagResourcesRequest {
     type Response = UntagResourcesResponse;
     type Error = UntagResourcesError;
+}
+
+impl rt::operation::OperationSpec for UntagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::one_of("ResourceType", &self.resource_type, &["DOMAIN"])?;
         rt::validate::required("ResourceId", &self.resource_ids)?;
@@ -132,8 +136,8 @@ impl UntagResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UntagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UntagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +146,7 @@ impl UntagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         UntagResourcesResponse,
-        rt::error::Error<UntagResourcesError>,
+        crate::error::Error<UntagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -220,16 +224,16 @@ pub use super::types::ResourceType;
 #[non_exhaustive]
 pub enum UntagResourcesError {
     /// `ResourceIdIsInvalid` (HTTP 400).
-    ResourceIdIsInvalid(rt::error::ServiceError),
+    ResourceIdIsInvalid(crate::error::ServiceError),
     /// `TagIsInvalid` (HTTP 400).
-    TagIsInvalid(rt::error::ServiceError),
+    TagIsInvalid(crate::error::ServiceError),
     /// `TagKeyRepeated` (HTTP 400).
-    TagKeyRepeated(rt::error::ServiceError),
+    TagKeyRepeated(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -241,7 +245,7 @@ impl UntagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ResourceIdIsInvalid(error)
             | Self::TagIsInvalid(error)
@@ -270,17 +274,17 @@ impl UntagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UntagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UntagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ResourceIdIsInvalid" => Self::ResourceIdIsInvalid(error),
             "TagIsInvalid" => Self::TagIsInvalid(error),
             "TagKeyRepeated" => Self::TagKeyRepeated(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UntagResourcesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct UpdateCdnDeliverTaskRequest {
     pub schedule: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateCdnDeliverTaskRequest {
+impl crate::operation::Operation for UpdateCdnDeliverTaskRequest {
     type Response = UpdateCdnDeliverTaskResponse;
     type Error = UpdateCdnDeliverTaskError;
+}
+
+impl rt::operation::OperationSpec for UpdateCdnDeliverTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DeliverId", &self.deliver_id)?;
         Ok(())
     }
@@ -150,8 +154,8 @@ impl UpdateCdnDeliverTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateCdnDeliverTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateCdnDeliverTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +164,7 @@ impl UpdateCdnDeliverTaskBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCdnDeliverTaskResponse,
-        rt::error::Error<UpdateCdnDeliverTaskError>,
+        crate::error::Error<UpdateCdnDeliverTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -236,22 +240,22 @@ impl ::serde::Serialize for UpdateCdnDeliverTaskResponse {
 #[non_exhaustive]
 pub enum UpdateCdnDeliverTaskError {
     /// `DeliverExceedLimit` (HTTP 400).
-    DeliverExceedLimit(rt::error::ServiceError),
+    DeliverExceedLimit(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `NameAlreadyExists` (HTTP 400).
-    NameAlreadyExists(rt::error::ServiceError),
+    NameAlreadyExists(crate::error::ServiceError),
     /// `SubscriptionAlreadyExists` (HTTP 400).
-    SubscriptionAlreadyExists(rt::error::ServiceError),
+    SubscriptionAlreadyExists(crate::error::ServiceError),
     /// `SubscriptionNotFound` (HTTP 400).
-    SubscriptionNotFound(rt::error::ServiceError),
+    SubscriptionNotFound(crate::error::ServiceError),
     /// `TimeParseFailed` (HTTP 400).
-    TimeParseFailed(rt::error::ServiceError),
+    TimeParseFailed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -263,7 +267,7 @@ impl UpdateCdnDeliverTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DeliverExceedLimit(error)
             | Self::InvalidParameter(error)
@@ -313,8 +317,8 @@ impl UpdateCdnDeliverTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCdnDeliverTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateCdnDeliverTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DeliverExceedLimit" => Self::DeliverExceedLimit(error),
             "InvalidParameter" => Self::InvalidParameter(error),
@@ -322,11 +326,11 @@ impl rt::error::OperationError for UpdateCdnDeliverTaskError {
             "SubscriptionAlreadyExists" => Self::SubscriptionAlreadyExists(error),
             "SubscriptionNotFound" => Self::SubscriptionNotFound(error),
             "TimeParseFailed" => Self::TimeParseFailed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCdnDeliverTaskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct UpdateFcTriggerRequest {
     pub notes: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateFcTriggerRequest {
+impl crate::operation::Operation for UpdateFcTriggerRequest {
     type Response = UpdateFcTriggerResponse;
     type Error = UpdateFcTriggerError;
+}
+
+impl rt::operation::OperationSpec for UpdateFcTriggerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TriggerARN", &self.trigger_arn)?;
         Ok(())
     }
@@ -138,8 +142,8 @@ impl UpdateFcTriggerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateFcTriggerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateFcTriggerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -148,7 +152,7 @@ impl UpdateFcTriggerBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateFcTriggerResponse,
-        rt::error::Error<UpdateFcTriggerError>,
+        crate::error::Error<UpdateFcTriggerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -224,22 +228,22 @@ impl ::serde::Serialize for UpdateFcTriggerResponse {
 #[non_exhaustive]
 pub enum UpdateFcTriggerError {
     /// `InvalidParameter.FunctionARN` (HTTP 400).
-    InvalidParameterFunctionArn(rt::error::ServiceError),
+    InvalidParameterFunctionArn(crate::error::ServiceError),
     /// `InvalidParameter.RoleARN` (HTTP 400).
-    InvalidParameterRoleArn(rt::error::ServiceError),
+    InvalidParameterRoleArn(crate::error::ServiceError),
     /// `InvalidParameter.SourceARN` (HTTP 400).
-    InvalidParameterSourceArn(rt::error::ServiceError),
+    InvalidParameterSourceArn(crate::error::ServiceError),
     /// `InvalidParameter.TriggerARN` (HTTP 400).
-    InvalidParameterTriggerArn(rt::error::ServiceError),
+    InvalidParameterTriggerArn(crate::error::ServiceError),
     /// `NotFound.FCTrigger` (HTTP 400).
-    NotFoundFcTrigger(rt::error::ServiceError),
+    NotFoundFcTrigger(crate::error::ServiceError),
     /// `PermissionDeny` (HTTP 403).
-    PermissionDeny(rt::error::ServiceError),
+    PermissionDeny(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -251,7 +255,7 @@ impl UpdateFcTriggerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterFunctionArn(error)
             | Self::InvalidParameterRoleArn(error)
@@ -301,8 +305,8 @@ impl UpdateFcTriggerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateFcTriggerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateFcTriggerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter.FunctionARN" => Self::InvalidParameterFunctionArn(error),
             "InvalidParameter.RoleARN" => Self::InvalidParameterRoleArn(error),
@@ -310,11 +314,11 @@ impl rt::error::OperationError for UpdateFcTriggerError {
             "InvalidParameter.TriggerARN" => Self::InvalidParameterTriggerArn(error),
             "NotFound.FCTrigger" => Self::NotFoundFcTrigger(error),
             "PermissionDeny" => Self::PermissionDeny(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateFcTriggerError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct VerifyDomainOwnerRequest {
     pub verify_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for VerifyDomainOwnerRequest {
+impl crate::operation::Operation for VerifyDomainOwnerRequest {
     type Response = VerifyDomainOwnerResponse;
     type Error = VerifyDomainOwnerError;
+}
+
+impl rt::operation::OperationSpec for VerifyDomainOwnerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DomainName", &self.domain_name)?;
         rt::validate::required("VerifyType", &self.verify_type)?;
         Ok(())
@@ -94,8 +98,8 @@ impl VerifyDomainOwnerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<VerifyDomainOwnerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<VerifyDomainOwnerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl VerifyDomainOwnerBuilder {
         self,
     ) -> ::std::result::Result<
         VerifyDomainOwnerResponse,
-        rt::error::Error<VerifyDomainOwnerError>,
+        crate::error::Error<VerifyDomainOwnerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,16 +205,16 @@ impl ::serde::Serialize for VerifyDomainOwnerResponse {
 #[non_exhaustive]
 pub enum VerifyDomainOwnerError {
     /// `DomainOwnerVerifyFail` (HTTP 400).
-    DomainOwnerVerifyFail(rt::error::ServiceError),
+    DomainOwnerVerifyFail(crate::error::ServiceError),
     /// `InvalidFile` (HTTP 400).
-    InvalidFile(rt::error::ServiceError),
+    InvalidFile(crate::error::ServiceError),
     /// `VerifyError` (HTTP 400).
-    VerifyError(rt::error::ServiceError),
+    VerifyError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -222,7 +226,7 @@ impl VerifyDomainOwnerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DomainOwnerVerifyFail(error)
             | Self::InvalidFile(error)
@@ -251,17 +255,17 @@ impl VerifyDomainOwnerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for VerifyDomainOwnerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for VerifyDomainOwnerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DomainOwnerVerifyFail" => Self::DomainOwnerVerifyFail(error),
             "InvalidFile" => Self::InvalidFile(error),
             "VerifyError" => Self::VerifyError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         VerifyDomainOwnerError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct ApplyMetricRuleTemplateRequest {
     pub append_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ApplyMetricRuleTemplateRequest {
+impl crate::operation::Operation for ApplyMetricRuleTemplateRequest {
     type Response = ApplyMetricRuleTemplateResponse;
     type Error = ApplyMetricRuleTemplateError;
+}
+
+impl rt::operation::OperationSpec for ApplyMetricRuleTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GroupId", &self.group_id)?;
         rt::validate::required("TemplateIds", &self.template_ids)?;
         Ok(())
@@ -188,8 +192,8 @@ impl ApplyMetricRuleTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ApplyMetricRuleTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ApplyMetricRuleTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -198,7 +202,7 @@ impl ApplyMetricRuleTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         ApplyMetricRuleTemplateResponse,
-        rt::error::Error<ApplyMetricRuleTemplateError>,
+        crate::error::Error<ApplyMetricRuleTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -566,18 +570,18 @@ impl ::serde::Serialize for AlertResults {
 #[non_exhaustive]
 pub enum ApplyMetricRuleTemplateError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -589,7 +593,7 @@ impl ApplyMetricRuleTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -625,18 +629,18 @@ impl ApplyMetricRuleTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ApplyMetricRuleTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ApplyMetricRuleTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ApplyMetricRuleTemplateError::service_error(self)
     }
 }

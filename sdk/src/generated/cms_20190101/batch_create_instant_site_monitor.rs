@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct BatchCreateInstantSiteMonitorRequest {
     pub task_list: ::std::vec::Vec<TaskList>,
 }
 
-impl rt::operation::Operation for BatchCreateInstantSiteMonitorRequest {
+impl crate::operation::Operation for BatchCreateInstantSiteMonitorRequest {
     type Response = BatchCreateInstantSiteMonitorResponse;
     type Error = BatchCreateInstantSiteMonitorError;
+}
+
+impl rt::operation::OperationSpec for BatchCreateInstantSiteMonitorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TaskList", &self.task_list)?;
         rt::validate::max_items("TaskList", &self.task_list, 200usize)?;
         Ok(())
@@ -83,8 +87,8 @@ impl BatchCreateInstantSiteMonitorBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<BatchCreateInstantSiteMonitorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<BatchCreateInstantSiteMonitorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -93,7 +97,7 @@ impl BatchCreateInstantSiteMonitorBuilder {
         self,
     ) -> ::std::result::Result<
         BatchCreateInstantSiteMonitorResponse,
-        rt::error::Error<BatchCreateInstantSiteMonitorError>,
+        crate::error::Error<BatchCreateInstantSiteMonitorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -443,20 +447,20 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum BatchCreateInstantSiteMonitorError {
     /// `InvalidAuthorization` (HTTP 403).
-    InvalidAuthorization(rt::error::ServiceError),
+    InvalidAuthorization(crate::error::ServiceError),
     /// `InvalidParameterValue` (HTTP 400).
-    InvalidParameterValue(rt::error::ServiceError),
+    InvalidParameterValue(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// `ResourceOverLimit` (HTTP 429).
-    ResourceOverLimit(rt::error::ServiceError),
+    ResourceOverLimit(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -468,7 +472,7 @@ impl BatchCreateInstantSiteMonitorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAuthorization(error)
             | Self::InvalidParameterValue(error)
@@ -511,19 +515,19 @@ impl BatchCreateInstantSiteMonitorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for BatchCreateInstantSiteMonitorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for BatchCreateInstantSiteMonitorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAuthorization" => Self::InvalidAuthorization(error),
             "InvalidParameterValue" => Self::InvalidParameterValue(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
             "ResourceOverLimit" => Self::ResourceOverLimit(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         BatchCreateInstantSiteMonitorError::service_error(self)
     }
 }

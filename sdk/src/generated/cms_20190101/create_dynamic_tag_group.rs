@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,11 +59,14 @@ pub struct CreateDynamicTagGroupRequest {
     pub template_id_list: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateDynamicTagGroupRequest {
+impl crate::operation::Operation for CreateDynamicTagGroupRequest {
     type Response = CreateDynamicTagGroupResponse;
     type Error = CreateDynamicTagGroupError;
+}
+
+impl rt::operation::OperationSpec for CreateDynamicTagGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TagKey", &self.tag_key)?;
         rt::validate::required("ContactGroupList", &self.contact_group_list)?;
         rt::validate::max_items("ContactGroupList", &self.contact_group_list, 10usize)?;
@@ -210,8 +214,8 @@ impl CreateDynamicTagGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateDynamicTagGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateDynamicTagGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -220,7 +224,7 @@ impl CreateDynamicTagGroupBuilder {
         self,
     ) -> ::std::result::Result<
         CreateDynamicTagGroupResponse,
-        rt::error::Error<CreateDynamicTagGroupError>,
+        crate::error::Error<CreateDynamicTagGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -458,20 +462,20 @@ impl ::serde::Serialize for CreateDynamicTagGroupResponse {
 #[non_exhaustive]
 pub enum CreateDynamicTagGroupError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// `ResourceOverLimit` (HTTP 429).
-    ResourceOverLimit(rt::error::ServiceError),
+    ResourceOverLimit(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -483,7 +487,7 @@ impl CreateDynamicTagGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -526,19 +530,19 @@ impl CreateDynamicTagGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDynamicTagGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDynamicTagGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
             "ResourceOverLimit" => Self::ResourceOverLimit(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDynamicTagGroupError::service_error(self)
     }
 }

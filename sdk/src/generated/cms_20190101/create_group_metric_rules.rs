@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct CreateGroupMetricRulesRequest {
     pub group_metric_rules: ::std::vec::Vec<GroupMetricRules>,
 }
 
-impl rt::operation::Operation for CreateGroupMetricRulesRequest {
+impl crate::operation::Operation for CreateGroupMetricRulesRequest {
     type Response = CreateGroupMetricRulesResponse;
     type Error = CreateGroupMetricRulesError;
+}
+
+impl rt::operation::OperationSpec for CreateGroupMetricRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GroupId", &self.group_id)?;
         rt::validate::max_items("GroupMetricRules", &self.group_metric_rules, 200usize)?;
         Ok(())
@@ -97,8 +101,8 @@ impl CreateGroupMetricRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateGroupMetricRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateGroupMetricRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -107,7 +111,7 @@ impl CreateGroupMetricRulesBuilder {
         self,
     ) -> ::std::result::Result<
         CreateGroupMetricRulesResponse,
-        rt::error::Error<CreateGroupMetricRulesError>,
+        crate::error::Error<CreateGroupMetricRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1089,14 +1093,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum CreateGroupMetricRulesError {
     /// `500` (HTTP 500).
-    N500(rt::error::ServiceError),
+    N500(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 409, 412, 500).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1108,7 +1112,7 @@ impl CreateGroupMetricRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::N500(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1129,16 +1133,16 @@ impl CreateGroupMetricRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateGroupMetricRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateGroupMetricRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "500" => Self::N500(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateGroupMetricRulesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct CreateGroupMonitoringAgentProcessRequest {
     pub alert_configs: ::std::vec::Vec<AlertConfig>,
 }
 
-impl rt::operation::Operation for CreateGroupMonitoringAgentProcessRequest {
+impl crate::operation::Operation for CreateGroupMonitoringAgentProcessRequest {
     type Response = CreateGroupMonitoringAgentProcessResponse;
     type Error = CreateGroupMonitoringAgentProcessError;
+}
+
+impl rt::operation::OperationSpec for CreateGroupMonitoringAgentProcessRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GroupId", &self.group_id)?;
         rt::validate::required("ProcessName", &self.process_name)?;
         rt::validate::max_items("MatchExpress", &self.match_express, 3usize)?;
@@ -154,8 +158,8 @@ impl CreateGroupMonitoringAgentProcessBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateGroupMonitoringAgentProcessRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateGroupMonitoringAgentProcessRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -164,7 +168,7 @@ impl CreateGroupMonitoringAgentProcessBuilder {
         self,
     ) -> ::std::result::Result<
         CreateGroupMonitoringAgentProcessResponse,
-        rt::error::Error<CreateGroupMonitoringAgentProcessError>,
+        crate::error::Error<CreateGroupMonitoringAgentProcessError>,
     > {
         self.client.execute(self.request).await
     }
@@ -769,18 +773,18 @@ impl ::serde::Serialize for Resource {
 #[non_exhaustive]
 pub enum CreateGroupMonitoringAgentProcessError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -792,7 +796,7 @@ impl CreateGroupMonitoringAgentProcessError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -828,18 +832,18 @@ impl CreateGroupMonitoringAgentProcessError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateGroupMonitoringAgentProcessError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateGroupMonitoringAgentProcessError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateGroupMonitoringAgentProcessError::service_error(self)
     }
 }

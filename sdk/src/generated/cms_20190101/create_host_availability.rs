@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -110,11 +111,14 @@ pub struct CreateHostAvailabilityRequest {
     pub alert_config_target_list: ::std::vec::Vec<AlertConfigTargetList>,
 }
 
-impl rt::operation::Operation for CreateHostAvailabilityRequest {
+impl crate::operation::Operation for CreateHostAvailabilityRequest {
     type Response = CreateHostAvailabilityResponse;
     type Error = CreateHostAvailabilityError;
+}
+
+impl rt::operation::OperationSpec for CreateHostAvailabilityRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GroupId", &self.group_id)?;
         rt::validate::required("TaskName", &self.task_name)?;
         rt::validate::required("TaskType", &self.task_type)?;
@@ -455,8 +459,8 @@ impl CreateHostAvailabilityBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateHostAvailabilityRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateHostAvailabilityRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -465,7 +469,7 @@ impl CreateHostAvailabilityBuilder {
         self,
     ) -> ::std::result::Result<
         CreateHostAvailabilityResponse,
-        rt::error::Error<CreateHostAvailabilityError>,
+        crate::error::Error<CreateHostAvailabilityError>,
     > {
         self.client.execute(self.request).await
     }
@@ -819,24 +823,24 @@ impl ::serde::Serialize for CreateHostAvailabilityResponse {
 #[non_exhaustive]
 pub enum CreateHostAvailabilityError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResouceOverLimit` (HTTP 412).
-    ResouceOverLimit(rt::error::ServiceError),
+    ResouceOverLimit(crate::error::ServiceError),
     /// `ResourceConflict` (HTTP 409).
-    ResourceConflict(rt::error::ServiceError),
+    ResourceConflict(crate::error::ServiceError),
     /// `ResourceExist` (HTTP 409).
-    ResourceExist(rt::error::ServiceError),
+    ResourceExist(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -848,7 +852,7 @@ impl CreateHostAvailabilityError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -905,8 +909,8 @@ impl CreateHostAvailabilityError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateHostAvailabilityError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateHostAvailabilityError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
@@ -915,11 +919,11 @@ impl rt::error::OperationError for CreateHostAvailabilityError {
             "ResourceConflict" => Self::ResourceConflict(error),
             "ResourceExist" => Self::ResourceExist(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateHostAvailabilityError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct CreateHybridMonitorNamespaceRequest {
     pub namespace_region: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateHybridMonitorNamespaceRequest {
+impl crate::operation::Operation for CreateHybridMonitorNamespaceRequest {
     type Response = CreateHybridMonitorNamespaceResponse;
     type Error = CreateHybridMonitorNamespaceError;
+}
+
+impl rt::operation::OperationSpec for CreateHybridMonitorNamespaceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Namespace", &self.namespace)?;
         Ok(())
     }
@@ -142,8 +146,8 @@ impl CreateHybridMonitorNamespaceBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateHybridMonitorNamespaceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateHybridMonitorNamespaceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +156,7 @@ impl CreateHybridMonitorNamespaceBuilder {
         self,
     ) -> ::std::result::Result<
         CreateHybridMonitorNamespaceResponse,
-        rt::error::Error<CreateHybridMonitorNamespaceError>,
+        crate::error::Error<CreateHybridMonitorNamespaceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -291,14 +295,14 @@ impl ::serde::Serialize for CreateHybridMonitorNamespaceResponse {
 #[non_exhaustive]
 pub enum CreateHybridMonitorNamespaceError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -310,7 +314,7 @@ impl CreateHybridMonitorNamespaceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -331,16 +335,16 @@ impl CreateHybridMonitorNamespaceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateHybridMonitorNamespaceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateHybridMonitorNamespaceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateHybridMonitorNamespaceError::service_error(self)
     }
 }

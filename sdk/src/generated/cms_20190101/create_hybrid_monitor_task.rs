@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -72,11 +73,14 @@ pub struct CreateHybridMonitorTaskRequest {
     pub cloud_access_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateHybridMonitorTaskRequest {
+impl crate::operation::Operation for CreateHybridMonitorTaskRequest {
     type Response = CreateHybridMonitorTaskResponse;
     type Error = CreateHybridMonitorTaskError;
+}
+
+impl rt::operation::OperationSpec for CreateHybridMonitorTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Namespace", &self.namespace)?;
         rt::validate::required("TaskType", &self.task_type)?;
         rt::validate::required("CollectTargetType", &self.collect_target_type)?;
@@ -275,8 +279,8 @@ impl CreateHybridMonitorTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateHybridMonitorTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateHybridMonitorTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -285,7 +289,7 @@ impl CreateHybridMonitorTaskBuilder {
         self,
     ) -> ::std::result::Result<
         CreateHybridMonitorTaskResponse,
-        rt::error::Error<CreateHybridMonitorTaskError>,
+        crate::error::Error<CreateHybridMonitorTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -942,14 +946,14 @@ pub use super::types::Operator;
 #[non_exhaustive]
 pub enum CreateHybridMonitorTaskError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 409, 500).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -961,7 +965,7 @@ impl CreateHybridMonitorTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -982,16 +986,16 @@ impl CreateHybridMonitorTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateHybridMonitorTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateHybridMonitorTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateHybridMonitorTaskError::service_error(self)
     }
 }

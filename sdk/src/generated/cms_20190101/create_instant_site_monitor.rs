@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,11 +55,14 @@ pub struct CreateInstantSiteMonitorRequest {
     pub agent_group: ::std::option::Option<AgentGroup>,
 }
 
-impl rt::operation::Operation for CreateInstantSiteMonitorRequest {
+impl crate::operation::Operation for CreateInstantSiteMonitorRequest {
     type Response = CreateInstantSiteMonitorResponse;
     type Error = CreateInstantSiteMonitorError;
+}
+
+impl rt::operation::OperationSpec for CreateInstantSiteMonitorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Address", &self.address)?;
         rt::validate::required("TaskType", &self.task_type)?;
         rt::validate::required("TaskName", &self.task_name)?;
@@ -163,8 +167,10 @@ impl CreateInstantSiteMonitorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateInstantSiteMonitorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateInstantSiteMonitorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -173,7 +179,7 @@ impl CreateInstantSiteMonitorBuilder {
         self,
     ) -> ::std::result::Result<
         CreateInstantSiteMonitorResponse,
-        rt::error::Error<CreateInstantSiteMonitorError>,
+        crate::error::Error<CreateInstantSiteMonitorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -416,7 +422,7 @@ pub enum AgentGroup {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -444,7 +450,7 @@ impl ::std::convert::From<&str> for AgentGroup {
         match value {
             "PC" => Self::Pc,
             "MOBILE" => Self::Mobile,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -471,7 +477,7 @@ impl ::std::convert::From<::std::string::String> for AgentGroup {
         match value.as_str() {
             "PC" => Self::Pc,
             "MOBILE" => Self::Mobile,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -529,42 +535,42 @@ impl ::serde::Serialize for AgentGroup {
 #[non_exhaustive]
 pub enum CreateInstantSiteMonitorError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `CreateAlarmError` (HTTP 400).
-    CreateAlarmError(rt::error::ServiceError),
+    CreateAlarmError(crate::error::ServiceError),
     /// `ExceedingQuota` (HTTP 406).
-    ExceedingQuota(rt::error::ServiceError),
+    ExceedingQuota(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalAddress` (HTTP 400).
-    IllegalAddress(rt::error::ServiceError),
+    IllegalAddress(crate::error::ServiceError),
     /// `Illegal Task Name` (HTTP 400).
-    IllegalTaskName(rt::error::ServiceError),
+    IllegalTaskName(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `NameNotExists` (HTTP 400).
-    NameNotExists(rt::error::ServiceError),
+    NameNotExists(crate::error::ServiceError),
     /// `NameRepeat` (HTTP 400).
-    NameRepeat(rt::error::ServiceError),
+    NameRepeat(crate::error::ServiceError),
     /// `OperationError` (HTTP 400).
-    OperationError(rt::error::ServiceError),
+    OperationError(crate::error::ServiceError),
     /// `OperatorCityInvalid` (HTTP 400).
-    OperatorCityInvalid(rt::error::ServiceError),
+    OperatorCityInvalid(crate::error::ServiceError),
     /// `OperatorInvalid` (HTTP 400).
-    OperatorInvalid(rt::error::ServiceError),
+    OperatorInvalid(crate::error::ServiceError),
     /// `%s` (HTTP 403, 409, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `TaskNotExists` (HTTP 400).
-    TaskNotExists(rt::error::ServiceError),
+    TaskNotExists(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -576,7 +582,7 @@ impl CreateInstantSiteMonitorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::CreateAlarmError(error)
@@ -696,8 +702,8 @@ impl CreateInstantSiteMonitorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateInstantSiteMonitorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateInstantSiteMonitorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "CreateAlarmError" => Self::CreateAlarmError(error),
@@ -715,11 +721,11 @@ impl rt::error::OperationError for CreateInstantSiteMonitorError {
             "OperatorInvalid" => Self::OperatorInvalid(error),
             "%s" => Self::S(error),
             "TaskNotExists" => Self::TaskNotExists(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateInstantSiteMonitorError::service_error(self)
     }
 }

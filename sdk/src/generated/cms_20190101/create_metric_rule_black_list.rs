@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct CreateMetricRuleBlackListRequest {
     pub metrics: ::std::vec::Vec<Metrics>,
 }
 
-impl rt::operation::Operation for CreateMetricRuleBlackListRequest {
+impl crate::operation::Operation for CreateMetricRuleBlackListRequest {
     type Response = CreateMetricRuleBlackListResponse;
     type Error = CreateMetricRuleBlackListError;
+}
+
+impl rt::operation::OperationSpec for CreateMetricRuleBlackListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Name", &self.name)?;
         rt::validate::required("Namespace", &self.namespace)?;
         rt::validate::required("Category", &self.category)?;
@@ -226,8 +230,10 @@ impl CreateMetricRuleBlackListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateMetricRuleBlackListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateMetricRuleBlackListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -236,7 +242,7 @@ impl CreateMetricRuleBlackListBuilder {
         self,
     ) -> ::std::result::Result<
         CreateMetricRuleBlackListResponse,
-        rt::error::Error<CreateMetricRuleBlackListError>,
+        crate::error::Error<CreateMetricRuleBlackListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -453,22 +459,22 @@ impl ::serde::Serialize for CreateMetricRuleBlackListResponse {
 #[non_exhaustive]
 pub enum CreateMetricRuleBlackListError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceConflict` (HTTP 409).
-    ResourceConflict(rt::error::ServiceError),
+    ResourceConflict(crate::error::ServiceError),
     /// `ResourceExist` (HTTP 409).
-    ResourceExist(rt::error::ServiceError),
+    ResourceExist(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -480,7 +486,7 @@ impl CreateMetricRuleBlackListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -530,8 +536,8 @@ impl CreateMetricRuleBlackListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateMetricRuleBlackListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateMetricRuleBlackListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
@@ -539,11 +545,11 @@ impl rt::error::OperationError for CreateMetricRuleBlackListError {
             "ResourceConflict" => Self::ResourceConflict(error),
             "ResourceExist" => Self::ResourceExist(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateMetricRuleBlackListError::service_error(self)
     }
 }

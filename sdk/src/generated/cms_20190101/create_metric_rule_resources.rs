@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET", "PUT"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct CreateMetricRuleResourcesRequest {
     pub resources: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateMetricRuleResourcesRequest {
+impl crate::operation::Operation for CreateMetricRuleResourcesRequest {
     type Response = CreateMetricRuleResourcesResponse;
     type Error = CreateMetricRuleResourcesError;
+}
+
+impl rt::operation::OperationSpec for CreateMetricRuleResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Resources", &self.resources)?;
         Ok(())
     }
@@ -108,8 +112,10 @@ impl CreateMetricRuleResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateMetricRuleResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateMetricRuleResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +124,7 @@ impl CreateMetricRuleResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         CreateMetricRuleResourcesResponse,
-        rt::error::Error<CreateMetricRuleResourcesError>,
+        crate::error::Error<CreateMetricRuleResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -254,14 +260,14 @@ impl ::serde::Serialize for CreateMetricRuleResourcesResponse {
 #[non_exhaustive]
 pub enum CreateMetricRuleResourcesError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 500).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -273,7 +279,7 @@ impl CreateMetricRuleResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -294,16 +300,16 @@ impl CreateMetricRuleResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateMetricRuleResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateMetricRuleResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateMetricRuleResourcesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct CreateMetricRuleTemplateRequest {
     pub alert_templates: ::std::vec::Vec<AlertTemplates>,
 }
 
-impl rt::operation::Operation for CreateMetricRuleTemplateRequest {
+impl crate::operation::Operation for CreateMetricRuleTemplateRequest {
     type Response = CreateMetricRuleTemplateResponse;
     type Error = CreateMetricRuleTemplateError;
+}
+
+impl rt::operation::OperationSpec for CreateMetricRuleTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Name", &self.name)?;
         rt::validate::max_items("AlertTemplates", &self.alert_templates, 200usize)?;
         Ok(())
@@ -111,8 +115,10 @@ impl CreateMetricRuleTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateMetricRuleTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateMetricRuleTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +127,7 @@ impl CreateMetricRuleTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         CreateMetricRuleTemplateResponse,
-        rt::error::Error<CreateMetricRuleTemplateError>,
+        crate::error::Error<CreateMetricRuleTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -703,30 +709,30 @@ impl ::serde::Serialize for CreateMetricRuleTemplateResponse {
 #[non_exhaustive]
 pub enum CreateMetricRuleTemplateError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `InternalFailure` (HTTP 500).
-    InternalFailure(rt::error::ServiceError),
+    InternalFailure(crate::error::ServiceError),
     /// `InvalidClientTokenId` (HTTP 403).
-    InvalidClientTokenId(rt::error::ServiceError),
+    InvalidClientTokenId(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `ResourceConflict` (HTTP 409).
-    ResourceConflict(rt::error::ServiceError),
+    ResourceConflict(crate::error::ServiceError),
     /// `ResourceExist` (HTTP 409).
-    ResourceExist(rt::error::ServiceError),
+    ResourceExist(crate::error::ServiceError),
     /// `ResourcesOverLimit` (HTTP 412).
-    ResourcesOverLimit(rt::error::ServiceError),
+    ResourcesOverLimit(crate::error::ServiceError),
     /// `%s` (HTTP 206, 406, 409, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
-    ThrottliNgException(rt::error::ServiceError),
+    ThrottliNgException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -738,7 +744,7 @@ impl CreateMetricRuleTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::InternalFailure(error)
@@ -816,8 +822,8 @@ impl CreateMetricRuleTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateMetricRuleTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateMetricRuleTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "InternalFailure" => Self::InternalFailure(error),
@@ -829,11 +835,11 @@ impl rt::error::OperationError for CreateMetricRuleTemplateError {
             "ResourcesOverLimit" => Self::ResourcesOverLimit(error),
             "%s" => Self::S(error),
             "Throttli∂ngException" => Self::ThrottliNgException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateMetricRuleTemplateError::service_error(self)
     }
 }

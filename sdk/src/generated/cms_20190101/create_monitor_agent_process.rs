@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct CreateMonitorAgentProcessRequest {
     pub process_user: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateMonitorAgentProcessRequest {
+impl crate::operation::Operation for CreateMonitorAgentProcessRequest {
     type Response = CreateMonitorAgentProcessResponse;
     type Error = CreateMonitorAgentProcessError;
+}
+
+impl rt::operation::OperationSpec for CreateMonitorAgentProcessRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ProcessName", &self.process_name)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -109,8 +113,10 @@ impl CreateMonitorAgentProcessBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateMonitorAgentProcessRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateMonitorAgentProcessRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +125,7 @@ impl CreateMonitorAgentProcessBuilder {
         self,
     ) -> ::std::result::Result<
         CreateMonitorAgentProcessResponse,
-        rt::error::Error<CreateMonitorAgentProcessError>,
+        crate::error::Error<CreateMonitorAgentProcessError>,
     > {
         self.client.execute(self.request).await
     }
@@ -273,18 +279,18 @@ impl ::serde::Serialize for CreateMonitorAgentProcessResponse {
 #[non_exhaustive]
 pub enum CreateMonitorAgentProcessError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -296,7 +302,7 @@ impl CreateMonitorAgentProcessError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -332,18 +338,18 @@ impl CreateMonitorAgentProcessError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateMonitorAgentProcessError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateMonitorAgentProcessError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateMonitorAgentProcessError::service_error(self)
     }
 }

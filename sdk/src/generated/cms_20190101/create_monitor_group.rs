@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CreateMonitorGroupRequest {
     pub contact_groups: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateMonitorGroupRequest {
+impl crate::operation::Operation for CreateMonitorGroupRequest {
     type Response = CreateMonitorGroupResponse;
     type Error = CreateMonitorGroupError;
+}
+
+impl rt::operation::OperationSpec for CreateMonitorGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GroupName", &self.group_name)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl CreateMonitorGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateMonitorGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateMonitorGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl CreateMonitorGroupBuilder {
         self,
     ) -> ::std::result::Result<
         CreateMonitorGroupResponse,
-        rt::error::Error<CreateMonitorGroupError>,
+        crate::error::Error<CreateMonitorGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -254,32 +258,32 @@ impl ::serde::Serialize for CreateMonitorGroupResponse {
 #[non_exhaustive]
 pub enum CreateMonitorGroupError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidClientTokenId` (HTTP 403).
-    InvalidClientTokenId(rt::error::ServiceError),
+    InvalidClientTokenId(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `ResourceConflict` (HTTP 409).
-    ResourceConflict(rt::error::ServiceError),
+    ResourceConflict(crate::error::ServiceError),
     /// `ResourceExist` (HTTP 409).
-    ResourceExist(rt::error::ServiceError),
+    ResourceExist(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// `ResourcesOverLimit` (HTTP 412).
-    ResourcesOverLimit(rt::error::ServiceError),
+    ResourcesOverLimit(crate::error::ServiceError),
     /// `%s` (HTTP 206, 406, 409, 500, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
-    ThrottliNgException(rt::error::ServiceError),
+    ThrottliNgException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -291,7 +295,7 @@ impl CreateMonitorGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::InternalError(error)
@@ -376,8 +380,8 @@ impl CreateMonitorGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateMonitorGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateMonitorGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "InternalError" => Self::InternalError(error),
@@ -390,11 +394,11 @@ impl rt::error::OperationError for CreateMonitorGroupError {
             "ResourcesOverLimit" => Self::ResourcesOverLimit(error),
             "%s" => Self::S(error),
             "Throttli∂ngException" => Self::ThrottliNgException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateMonitorGroupError::service_error(self)
     }
 }

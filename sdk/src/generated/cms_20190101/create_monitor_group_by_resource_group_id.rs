@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct CreateMonitorGroupByResourceGroupIdRequest {
     pub contact_group_list: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateMonitorGroupByResourceGroupIdRequest {
+impl crate::operation::Operation for CreateMonitorGroupByResourceGroupIdRequest {
     type Response = CreateMonitorGroupByResourceGroupIdResponse;
     type Error = CreateMonitorGroupByResourceGroupIdError;
+}
+
+impl rt::operation::OperationSpec for CreateMonitorGroupByResourceGroupIdRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceGroupId", &self.resource_group_id)?;
         rt::validate::required("ResourceGroupName", &self.resource_group_name)?;
@@ -177,8 +181,8 @@ impl CreateMonitorGroupByResourceGroupIdBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateMonitorGroupByResourceGroupIdRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateMonitorGroupByResourceGroupIdRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -187,7 +191,7 @@ impl CreateMonitorGroupByResourceGroupIdBuilder {
         self,
     ) -> ::std::result::Result<
         CreateMonitorGroupByResourceGroupIdResponse,
-        rt::error::Error<CreateMonitorGroupByResourceGroupIdError>,
+        crate::error::Error<CreateMonitorGroupByResourceGroupIdError>,
     > {
         self.client.execute(self.request).await
     }
@@ -341,18 +345,18 @@ impl ::serde::Serialize for CreateMonitorGroupByResourceGroupIdResponse {
 #[non_exhaustive]
 pub enum CreateMonitorGroupByResourceGroupIdError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -364,7 +368,7 @@ impl CreateMonitorGroupByResourceGroupIdError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -400,18 +404,18 @@ impl CreateMonitorGroupByResourceGroupIdError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateMonitorGroupByResourceGroupIdError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateMonitorGroupByResourceGroupIdError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateMonitorGroupByResourceGroupIdError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct CreateMonitorGroupInstancesRequest {
     pub instances: ::std::vec::Vec<Instances>,
 }
 
-impl rt::operation::Operation for CreateMonitorGroupInstancesRequest {
+impl crate::operation::Operation for CreateMonitorGroupInstancesRequest {
     type Response = CreateMonitorGroupInstancesResponse;
     type Error = CreateMonitorGroupInstancesError;
+}
+
+impl rt::operation::OperationSpec for CreateMonitorGroupInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GroupId", &self.group_id)?;
         rt::validate::required("Instances", &self.instances)?;
         rt::validate::max_items("Instances", &self.instances, 2000usize)?;
@@ -99,8 +103,8 @@ impl CreateMonitorGroupInstancesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateMonitorGroupInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateMonitorGroupInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +113,7 @@ impl CreateMonitorGroupInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         CreateMonitorGroupInstancesResponse,
-        rt::error::Error<CreateMonitorGroupInstancesError>,
+        crate::error::Error<CreateMonitorGroupInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -337,30 +341,30 @@ impl ::serde::Serialize for CreateMonitorGroupInstancesResponse {
 #[non_exhaustive]
 pub enum CreateMonitorGroupInstancesError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidClientTokenId` (HTTP 403).
-    InvalidClientTokenId(rt::error::ServiceError),
+    InvalidClientTokenId(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `ResourceExist` (HTTP 409).
-    ResourceExist(rt::error::ServiceError),
+    ResourceExist(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// `ResourcesOverLimit` (HTTP 412).
-    ResourcesOverLimit(rt::error::ServiceError),
+    ResourcesOverLimit(crate::error::ServiceError),
     /// `%s` (HTTP 206, 406, 409, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
-    ThrottliNgException(rt::error::ServiceError),
+    ThrottliNgException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -372,7 +376,7 @@ impl CreateMonitorGroupInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::InternalError(error)
@@ -450,8 +454,8 @@ impl CreateMonitorGroupInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateMonitorGroupInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateMonitorGroupInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "InternalError" => Self::InternalError(error),
@@ -463,11 +467,11 @@ impl rt::error::OperationError for CreateMonitorGroupInstancesError {
             "ResourcesOverLimit" => Self::ResourcesOverLimit(error),
             "%s" => Self::S(error),
             "Throttli∂ngException" => Self::ThrottliNgException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateMonitorGroupInstancesError::service_error(self)
     }
 }

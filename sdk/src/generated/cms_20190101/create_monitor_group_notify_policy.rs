@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct CreateMonitorGroupNotifyPolicyRequest {
     pub end_time: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for CreateMonitorGroupNotifyPolicyRequest {
+impl crate::operation::Operation for CreateMonitorGroupNotifyPolicyRequest {
     type Response = CreateMonitorGroupNotifyPolicyResponse;
     type Error = CreateMonitorGroupNotifyPolicyError;
+}
+
+impl rt::operation::OperationSpec for CreateMonitorGroupNotifyPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyType", &self.policy_type)?;
         rt::validate::one_of("PolicyType", &self.policy_type, &["PauseNotify"])?;
         rt::validate::required("GroupId", &self.group_id)?;
@@ -120,8 +124,8 @@ impl CreateMonitorGroupNotifyPolicyBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateMonitorGroupNotifyPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateMonitorGroupNotifyPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -130,7 +134,7 @@ impl CreateMonitorGroupNotifyPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         CreateMonitorGroupNotifyPolicyResponse,
-        rt::error::Error<CreateMonitorGroupNotifyPolicyError>,
+        crate::error::Error<CreateMonitorGroupNotifyPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -289,14 +293,14 @@ pub use super::types::PolicyType;
 #[non_exhaustive]
 pub enum CreateMonitorGroupNotifyPolicyError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 204, 206, 400, 403, 404, 406, 409, 500, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -308,7 +312,7 @@ impl CreateMonitorGroupNotifyPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -329,16 +333,16 @@ impl CreateMonitorGroupNotifyPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateMonitorGroupNotifyPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateMonitorGroupNotifyPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateMonitorGroupNotifyPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,11 +67,14 @@ pub struct CreateSiteMonitorRequest {
     pub vpc_config: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateSiteMonitorRequest {
+impl crate::operation::Operation for CreateSiteMonitorRequest {
     type Response = CreateSiteMonitorResponse;
     type Error = CreateSiteMonitorError;
+}
+
+impl rt::operation::OperationSpec for CreateSiteMonitorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Address", &self.address)?;
         rt::validate::required("TaskType", &self.task_type)?;
         rt::validate::required("TaskName", &self.task_name)?;
@@ -213,8 +217,8 @@ impl CreateSiteMonitorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateSiteMonitorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateSiteMonitorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -223,7 +227,7 @@ impl CreateSiteMonitorBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSiteMonitorResponse,
-        rt::error::Error<CreateSiteMonitorError>,
+        crate::error::Error<CreateSiteMonitorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -712,42 +716,42 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum CreateSiteMonitorError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `CreateAlarmError` (HTTP 400).
-    CreateAlarmError(rt::error::ServiceError),
+    CreateAlarmError(crate::error::ServiceError),
     /// `ExceedingQuota` (HTTP 406).
-    ExceedingQuota(rt::error::ServiceError),
+    ExceedingQuota(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalAddress` (HTTP 400).
-    IllegalAddress(rt::error::ServiceError),
+    IllegalAddress(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `NameNotExists` (HTTP 400).
-    NameNotExists(rt::error::ServiceError),
+    NameNotExists(crate::error::ServiceError),
     /// `NameRepeat` (HTTP 400).
-    NameRepeat(rt::error::ServiceError),
+    NameRepeat(crate::error::ServiceError),
     /// `OperationError` (HTTP 400).
-    OperationError(rt::error::ServiceError),
+    OperationError(crate::error::ServiceError),
     /// `OperatorCityInvalid` (HTTP 400).
-    OperatorCityInvalid(rt::error::ServiceError),
+    OperatorCityInvalid(crate::error::ServiceError),
     /// `OperatorInvalid` (HTTP 400).
-    OperatorInvalid(rt::error::ServiceError),
+    OperatorInvalid(crate::error::ServiceError),
     /// `RestrictedUser` (HTTP 403).
-    RestrictedUser(rt::error::ServiceError),
+    RestrictedUser(crate::error::ServiceError),
     /// `%s` (HTTP 409, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `TaskNotExists` (HTTP 400).
-    TaskNotExists(rt::error::ServiceError),
+    TaskNotExists(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -759,7 +763,7 @@ impl CreateSiteMonitorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::CreateAlarmError(error)
@@ -879,8 +883,8 @@ impl CreateSiteMonitorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSiteMonitorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateSiteMonitorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "CreateAlarmError" => Self::CreateAlarmError(error),
@@ -898,11 +902,11 @@ impl rt::error::OperationError for CreateSiteMonitorError {
             "RestrictedUser" => Self::RestrictedUser(error),
             "%s" => Self::S(error),
             "TaskNotExists" => Self::TaskNotExists(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSiteMonitorError::service_error(self)
     }
 }

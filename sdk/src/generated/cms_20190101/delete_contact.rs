@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteContactRequest {
     pub contact_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteContactRequest {
+impl crate::operation::Operation for DeleteContactRequest {
     type Response = DeleteContactResponse;
     type Error = DeleteContactError;
+}
+
+impl rt::operation::OperationSpec for DeleteContactRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ContactName", &self.contact_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DeleteContactBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteContactRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteContactRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DeleteContactBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteContactResponse,
-        rt::error::Error<DeleteContactError>,
+        crate::error::Error<DeleteContactError>,
     > {
         self.client.execute(self.request).await
     }
@@ -224,18 +228,18 @@ impl ::serde::Serialize for DeleteContactResponse {
 #[non_exhaustive]
 pub enum DeleteContactError {
     /// `ContactNotExists` (HTTP 404).
-    ContactNotExists(rt::error::ServiceError),
+    ContactNotExists(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAuthorization` (HTTP 403).
-    InvalidAuthorization(rt::error::ServiceError),
+    InvalidAuthorization(crate::error::ServiceError),
     /// `InvalidParameterValue` (HTTP 400).
-    InvalidParameterValue(rt::error::ServiceError),
+    InvalidParameterValue(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -247,7 +251,7 @@ impl DeleteContactError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ContactNotExists(error)
             | Self::InternalError(error)
@@ -283,18 +287,18 @@ impl DeleteContactError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteContactError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteContactError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ContactNotExists" => Self::ContactNotExists(error),
             "InternalError" => Self::InternalError(error),
             "InvalidAuthorization" => Self::InvalidAuthorization(error),
             "InvalidParameterValue" => Self::InvalidParameterValue(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteContactError::service_error(self)
     }
 }

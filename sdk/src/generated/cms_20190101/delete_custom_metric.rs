@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DeleteCustomMetricRequest {
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteCustomMetricRequest {
+impl crate::operation::Operation for DeleteCustomMetricRequest {
     type Response = DeleteCustomMetricResponse;
     type Error = DeleteCustomMetricError;
+}
+
+impl rt::operation::OperationSpec for DeleteCustomMetricRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GroupId", &self.group_id)?;
         rt::validate::required("MetricName", &self.metric_name)?;
         Ok(())
@@ -124,8 +128,8 @@ impl DeleteCustomMetricBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteCustomMetricRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteCustomMetricRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl DeleteCustomMetricBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteCustomMetricResponse,
-        rt::error::Error<DeleteCustomMetricError>,
+        crate::error::Error<DeleteCustomMetricError>,
     > {
         self.client.execute(self.request).await
     }
@@ -252,14 +256,14 @@ impl ::serde::Serialize for DeleteCustomMetricResponse {
 #[non_exhaustive]
 pub enum DeleteCustomMetricError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 500).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -271,7 +275,7 @@ impl DeleteCustomMetricError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -292,16 +296,16 @@ impl DeleteCustomMetricError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteCustomMetricError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteCustomMetricError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteCustomMetricError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET", "PUT"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteDynamicTagGroupRequest {
     pub dynamic_tag_rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteDynamicTagGroupRequest {
+impl crate::operation::Operation for DeleteDynamicTagGroupRequest {
     type Response = DeleteDynamicTagGroupResponse;
     type Error = DeleteDynamicTagGroupError;
+}
+
+impl rt::operation::OperationSpec for DeleteDynamicTagGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DynamicTagRuleId", &self.dynamic_tag_rule_id)?;
         Ok(())
     }
@@ -82,8 +86,8 @@ impl DeleteDynamicTagGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDynamicTagGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteDynamicTagGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -92,7 +96,7 @@ impl DeleteDynamicTagGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDynamicTagGroupResponse,
-        rt::error::Error<DeleteDynamicTagGroupError>,
+        crate::error::Error<DeleteDynamicTagGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -228,20 +232,20 @@ impl ::serde::Serialize for DeleteDynamicTagGroupResponse {
 #[non_exhaustive]
 pub enum DeleteDynamicTagGroupError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidParameterValue` (HTTP 400).
-    InvalidParameterValue(rt::error::ServiceError),
+    InvalidParameterValue(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// `%s` (HTTP 500).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -253,7 +257,7 @@ impl DeleteDynamicTagGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -296,19 +300,19 @@ impl DeleteDynamicTagGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDynamicTagGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteDynamicTagGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "InvalidParameterValue" => Self::InvalidParameterValue(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDynamicTagGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteHostAvailabilityRequest {
     pub ids: ::std::vec::Vec<i64>,
 }
 
-impl rt::operation::Operation for DeleteHostAvailabilityRequest {
+impl crate::operation::Operation for DeleteHostAvailabilityRequest {
     type Response = DeleteHostAvailabilityResponse;
     type Error = DeleteHostAvailabilityError;
+}
+
+impl rt::operation::OperationSpec for DeleteHostAvailabilityRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Id", &self.ids)?;
         rt::validate::max_items("Id", &self.ids, 20usize)?;
         Ok(())
@@ -80,8 +84,8 @@ impl DeleteHostAvailabilityBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteHostAvailabilityRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteHostAvailabilityRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DeleteHostAvailabilityBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteHostAvailabilityResponse,
-        rt::error::Error<DeleteHostAvailabilityError>,
+        crate::error::Error<DeleteHostAvailabilityError>,
     > {
         self.client.execute(self.request).await
     }
@@ -226,18 +230,18 @@ impl ::serde::Serialize for DeleteHostAvailabilityResponse {
 #[non_exhaustive]
 pub enum DeleteHostAvailabilityError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -249,7 +253,7 @@ impl DeleteHostAvailabilityError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -285,18 +289,18 @@ impl DeleteHostAvailabilityError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteHostAvailabilityError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteHostAvailabilityError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteHostAvailabilityError::service_error(self)
     }
 }

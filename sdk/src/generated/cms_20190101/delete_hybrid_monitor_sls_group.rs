@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteHybridMonitorSlsGroupRequest {
     pub sls_group_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteHybridMonitorSlsGroupRequest {
+impl crate::operation::Operation for DeleteHybridMonitorSlsGroupRequest {
     type Response = DeleteHybridMonitorSlsGroupResponse;
     type Error = DeleteHybridMonitorSlsGroupError;
+}
+
+impl rt::operation::OperationSpec for DeleteHybridMonitorSlsGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SLSGroupName", &self.sls_group_name)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DeleteHybridMonitorSlsGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteHybridMonitorSlsGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteHybridMonitorSlsGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DeleteHybridMonitorSlsGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteHybridMonitorSlsGroupResponse,
-        rt::error::Error<DeleteHybridMonitorSlsGroupError>,
+        crate::error::Error<DeleteHybridMonitorSlsGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -229,14 +233,14 @@ impl ::serde::Serialize for DeleteHybridMonitorSlsGroupResponse {
 #[non_exhaustive]
 pub enum DeleteHybridMonitorSlsGroupError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 409, 412, 500).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -248,7 +252,7 @@ impl DeleteHybridMonitorSlsGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -269,16 +273,16 @@ impl DeleteHybridMonitorSlsGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteHybridMonitorSlsGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteHybridMonitorSlsGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteHybridMonitorSlsGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteHybridMonitorTaskRequest {
     pub target_user_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteHybridMonitorTaskRequest {
+impl crate::operation::Operation for DeleteHybridMonitorTaskRequest {
     type Response = DeleteHybridMonitorTaskResponse;
     type Error = DeleteHybridMonitorTaskError;
+}
+
+impl rt::operation::OperationSpec for DeleteHybridMonitorTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -107,8 +111,8 @@ impl DeleteHybridMonitorTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteHybridMonitorTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteHybridMonitorTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +121,7 @@ impl DeleteHybridMonitorTaskBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteHybridMonitorTaskResponse,
-        rt::error::Error<DeleteHybridMonitorTaskError>,
+        crate::error::Error<DeleteHybridMonitorTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -256,14 +260,14 @@ impl ::serde::Serialize for DeleteHybridMonitorTaskResponse {
 #[non_exhaustive]
 pub enum DeleteHybridMonitorTaskError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 500).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -275,7 +279,7 @@ impl DeleteHybridMonitorTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -296,16 +300,16 @@ impl DeleteHybridMonitorTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteHybridMonitorTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteHybridMonitorTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteHybridMonitorTaskError::service_error(self)
     }
 }

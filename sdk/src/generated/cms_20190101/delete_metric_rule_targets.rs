@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET", "DELETE", "PUT"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteMetricRuleTargetsRequest {
     pub target_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteMetricRuleTargetsRequest {
+impl crate::operation::Operation for DeleteMetricRuleTargetsRequest {
     type Response = DeleteMetricRuleTargetsResponse;
     type Error = DeleteMetricRuleTargetsError;
+}
+
+impl rt::operation::OperationSpec for DeleteMetricRuleTargetsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RuleId", &self.rule_id)?;
         rt::validate::required("TargetIds", &self.target_ids)?;
         rt::validate::max_items("TargetIds", &self.target_ids, 5usize)?;
@@ -99,8 +103,8 @@ impl DeleteMetricRuleTargetsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteMetricRuleTargetsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteMetricRuleTargetsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +113,7 @@ impl DeleteMetricRuleTargetsBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteMetricRuleTargetsResponse,
-        rt::error::Error<DeleteMetricRuleTargetsError>,
+        crate::error::Error<DeleteMetricRuleTargetsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -337,14 +341,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DeleteMetricRuleTargetsError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -356,7 +360,7 @@ impl DeleteMetricRuleTargetsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -377,16 +381,16 @@ impl DeleteMetricRuleTargetsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteMetricRuleTargetsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteMetricRuleTargetsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteMetricRuleTargetsError::service_error(self)
     }
 }

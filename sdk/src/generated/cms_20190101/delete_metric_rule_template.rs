@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteMetricRuleTemplateRequest {
     pub template_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteMetricRuleTemplateRequest {
+impl crate::operation::Operation for DeleteMetricRuleTemplateRequest {
     type Response = DeleteMetricRuleTemplateResponse;
     type Error = DeleteMetricRuleTemplateError;
+}
+
+impl rt::operation::OperationSpec for DeleteMetricRuleTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateId", &self.template_id)?;
         Ok(())
     }
@@ -78,8 +82,10 @@ impl DeleteMetricRuleTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteMetricRuleTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteMetricRuleTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +94,7 @@ impl DeleteMetricRuleTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteMetricRuleTemplateResponse,
-        rt::error::Error<DeleteMetricRuleTemplateError>,
+        crate::error::Error<DeleteMetricRuleTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -298,18 +304,18 @@ impl ::serde::Serialize for Resource {
 #[non_exhaustive]
 pub enum DeleteMetricRuleTemplateError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -321,7 +327,7 @@ impl DeleteMetricRuleTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -357,18 +363,18 @@ impl DeleteMetricRuleTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteMetricRuleTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteMetricRuleTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteMetricRuleTemplateError::service_error(self)
     }
 }

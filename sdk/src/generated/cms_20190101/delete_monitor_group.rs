@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteMonitorGroupRequest {
     pub group_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DeleteMonitorGroupRequest {
+impl crate::operation::Operation for DeleteMonitorGroupRequest {
     type Response = DeleteMonitorGroupResponse;
     type Error = DeleteMonitorGroupError;
+}
+
+impl rt::operation::OperationSpec for DeleteMonitorGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GroupId", &self.group_id)?;
         Ok(())
     }
@@ -75,8 +79,8 @@ impl DeleteMonitorGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteMonitorGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteMonitorGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -85,7 +89,7 @@ impl DeleteMonitorGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteMonitorGroupResponse,
-        rt::error::Error<DeleteMonitorGroupError>,
+        crate::error::Error<DeleteMonitorGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -392,30 +396,30 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DeleteMonitorGroupError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidClientTokenId` (HTTP 403).
-    InvalidClientTokenId(rt::error::ServiceError),
+    InvalidClientTokenId(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `ResourceConflict` (HTTP 409).
-    ResourceConflict(rt::error::ServiceError),
+    ResourceConflict(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// `%s` (HTTP 206, 406, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
-    ThrottliNgException(rt::error::ServiceError),
+    ThrottliNgException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -427,7 +431,7 @@ impl DeleteMonitorGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::AccessForbidden(error)
@@ -505,8 +509,8 @@ impl DeleteMonitorGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteMonitorGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteMonitorGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "AccessForbidden" => Self::AccessForbidden(error),
@@ -518,11 +522,11 @@ impl rt::error::OperationError for DeleteMonitorGroupError {
             "ResourceNotFound" => Self::ResourceNotFound(error),
             "%s" => Self::S(error),
             "Throttli∂ngException" => Self::ThrottliNgException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteMonitorGroupError::service_error(self)
     }
 }

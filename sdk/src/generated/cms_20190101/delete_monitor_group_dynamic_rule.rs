@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteMonitorGroupDynamicRuleRequest {
     pub category: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteMonitorGroupDynamicRuleRequest {
+impl crate::operation::Operation for DeleteMonitorGroupDynamicRuleRequest {
     type Response = DeleteMonitorGroupDynamicRuleResponse;
     type Error = DeleteMonitorGroupDynamicRuleError;
+}
+
+impl rt::operation::OperationSpec for DeleteMonitorGroupDynamicRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GroupId", &self.group_id)?;
         rt::validate::required("Category", &self.category)?;
         Ok(())
@@ -93,8 +97,8 @@ impl DeleteMonitorGroupDynamicRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteMonitorGroupDynamicRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteMonitorGroupDynamicRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl DeleteMonitorGroupDynamicRuleBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteMonitorGroupDynamicRuleResponse,
-        rt::error::Error<DeleteMonitorGroupDynamicRuleError>,
+        crate::error::Error<DeleteMonitorGroupDynamicRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -236,26 +240,26 @@ impl ::serde::Serialize for DeleteMonitorGroupDynamicRuleResponse {
 #[non_exhaustive]
 pub enum DeleteMonitorGroupDynamicRuleError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// `%s` (HTTP 206, 406, 409, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
-    ThrottliNgException(rt::error::ServiceError),
+    ThrottliNgException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -267,7 +271,7 @@ impl DeleteMonitorGroupDynamicRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::AccessForbidden(error)
@@ -331,8 +335,8 @@ impl DeleteMonitorGroupDynamicRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteMonitorGroupDynamicRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteMonitorGroupDynamicRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "AccessForbidden" => Self::AccessForbidden(error),
@@ -342,11 +346,11 @@ impl rt::error::OperationError for DeleteMonitorGroupDynamicRuleError {
             "ResourceNotFound" => Self::ResourceNotFound(error),
             "%s" => Self::S(error),
             "Throttli∂ngException" => Self::ThrottliNgException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteMonitorGroupDynamicRuleError::service_error(self)
     }
 }

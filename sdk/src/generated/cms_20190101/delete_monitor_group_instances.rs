@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteMonitorGroupInstancesRequest {
     pub category: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteMonitorGroupInstancesRequest {
+impl crate::operation::Operation for DeleteMonitorGroupInstancesRequest {
     type Response = DeleteMonitorGroupInstancesResponse;
     type Error = DeleteMonitorGroupInstancesError;
+}
+
+impl rt::operation::OperationSpec for DeleteMonitorGroupInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GroupId", &self.group_id)?;
         rt::validate::required("InstanceIdList", &self.instance_id_list)?;
         rt::validate::required("Category", &self.category)?;
@@ -109,8 +113,8 @@ impl DeleteMonitorGroupInstancesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteMonitorGroupInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteMonitorGroupInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl DeleteMonitorGroupInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteMonitorGroupInstancesResponse,
-        rt::error::Error<DeleteMonitorGroupInstancesError>,
+        crate::error::Error<DeleteMonitorGroupInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -252,18 +256,18 @@ impl ::serde::Serialize for DeleteMonitorGroupInstancesResponse {
 #[non_exhaustive]
 pub enum DeleteMonitorGroupInstancesError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -275,7 +279,7 @@ impl DeleteMonitorGroupInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -311,18 +315,18 @@ impl DeleteMonitorGroupInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteMonitorGroupInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteMonitorGroupInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteMonitorGroupInstancesError::service_error(self)
     }
 }

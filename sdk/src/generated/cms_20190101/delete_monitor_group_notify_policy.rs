@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteMonitorGroupNotifyPolicyRequest {
     pub group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteMonitorGroupNotifyPolicyRequest {
+impl crate::operation::Operation for DeleteMonitorGroupNotifyPolicyRequest {
     type Response = DeleteMonitorGroupNotifyPolicyResponse;
     type Error = DeleteMonitorGroupNotifyPolicyError;
+}
+
+impl rt::operation::OperationSpec for DeleteMonitorGroupNotifyPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyType", &self.policy_type)?;
         rt::validate::one_of("PolicyType", &self.policy_type, &["PauseNotify"])?;
         Ok(())
@@ -93,8 +97,8 @@ impl DeleteMonitorGroupNotifyPolicyBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteMonitorGroupNotifyPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteMonitorGroupNotifyPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl DeleteMonitorGroupNotifyPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteMonitorGroupNotifyPolicyResponse,
-        rt::error::Error<DeleteMonitorGroupNotifyPolicyError>,
+        crate::error::Error<DeleteMonitorGroupNotifyPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -262,14 +266,14 @@ pub use super::types::PolicyType;
 #[non_exhaustive]
 pub enum DeleteMonitorGroupNotifyPolicyError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 206, 400, 403, 404, 406, 409, 500, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -281,7 +285,7 @@ impl DeleteMonitorGroupNotifyPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -302,16 +306,16 @@ impl DeleteMonitorGroupNotifyPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteMonitorGroupNotifyPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteMonitorGroupNotifyPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteMonitorGroupNotifyPolicyError::service_error(self)
     }
 }

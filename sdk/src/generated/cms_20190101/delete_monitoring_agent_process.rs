@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteMonitoringAgentProcessRequest {
     pub process_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteMonitoringAgentProcessRequest {
+impl crate::operation::Operation for DeleteMonitoringAgentProcessRequest {
     type Response = DeleteMonitoringAgentProcessResponse;
     type Error = DeleteMonitoringAgentProcessError;
+}
+
+impl rt::operation::OperationSpec for DeleteMonitoringAgentProcessRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -110,8 +114,8 @@ impl DeleteMonitoringAgentProcessBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteMonitoringAgentProcessRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteMonitoringAgentProcessRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl DeleteMonitoringAgentProcessBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteMonitoringAgentProcessResponse,
-        rt::error::Error<DeleteMonitoringAgentProcessError>,
+        crate::error::Error<DeleteMonitoringAgentProcessError>,
     > {
         self.client.execute(self.request).await
     }
@@ -256,18 +260,18 @@ impl ::serde::Serialize for DeleteMonitoringAgentProcessResponse {
 #[non_exhaustive]
 pub enum DeleteMonitoringAgentProcessError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -279,7 +283,7 @@ impl DeleteMonitoringAgentProcessError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -315,18 +319,18 @@ impl DeleteMonitoringAgentProcessError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteMonitoringAgentProcessError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteMonitoringAgentProcessError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteMonitoringAgentProcessError::service_error(self)
     }
 }

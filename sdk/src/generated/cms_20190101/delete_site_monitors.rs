@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteSiteMonitorsRequest {
     pub is_delete_alarms: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DeleteSiteMonitorsRequest {
+impl crate::operation::Operation for DeleteSiteMonitorsRequest {
     type Response = DeleteSiteMonitorsResponse;
     type Error = DeleteSiteMonitorsError;
+}
+
+impl rt::operation::OperationSpec for DeleteSiteMonitorsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TaskIds", &self.task_ids)?;
         Ok(())
     }
@@ -90,8 +94,8 @@ impl DeleteSiteMonitorsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteSiteMonitorsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteSiteMonitorsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -100,7 +104,7 @@ impl DeleteSiteMonitorsBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteSiteMonitorsResponse,
-        rt::error::Error<DeleteSiteMonitorsError>,
+        crate::error::Error<DeleteSiteMonitorsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -313,28 +317,28 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum DeleteSiteMonitorsError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `ExceedingQuota` (HTTP 406).
-    ExceedingQuota(rt::error::ServiceError),
+    ExceedingQuota(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `%s` (HTTP 206, 404, 409, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `TaskNotExist` (HTTP 404).
-    TaskNotExist(rt::error::ServiceError),
+    TaskNotExist(crate::error::ServiceError),
     /// `UnauthorizedTasks` (HTTP 403).
-    UnauthorizedTasks(rt::error::ServiceError),
+    UnauthorizedTasks(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -346,7 +350,7 @@ impl DeleteSiteMonitorsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::ExceedingQuota(error)
@@ -417,8 +421,8 @@ impl DeleteSiteMonitorsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteSiteMonitorsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteSiteMonitorsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "ExceedingQuota" => Self::ExceedingQuota(error),
@@ -429,11 +433,11 @@ impl rt::error::OperationError for DeleteSiteMonitorsError {
             "%s" => Self::S(error),
             "TaskNotExist" => Self::TaskNotExist(error),
             "UnauthorizedTasks" => Self::UnauthorizedTasks(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteSiteMonitorsError::service_error(self)
     }
 }

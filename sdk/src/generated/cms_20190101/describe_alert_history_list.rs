@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -76,11 +77,14 @@ pub struct DescribeAlertHistoryListRequest {
     pub page: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeAlertHistoryListRequest {
+impl crate::operation::Operation for DescribeAlertHistoryListRequest {
     type Response = DescribeAlertHistoryListResponse;
     type Error = DescribeAlertHistoryListError;
+}
+
+impl rt::operation::OperationSpec for DescribeAlertHistoryListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -234,8 +238,10 @@ impl DescribeAlertHistoryListBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DescribeAlertHistoryListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeAlertHistoryListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -245,7 +251,7 @@ impl DescribeAlertHistoryListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAlertHistoryListResponse,
-        rt::error::Error<DescribeAlertHistoryListError>,
+        crate::error::Error<DescribeAlertHistoryListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -957,14 +963,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeAlertHistoryListError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 204, 206, 400, 403, 404, 406, 409, 500, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -976,7 +982,7 @@ impl DescribeAlertHistoryListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -997,16 +1003,16 @@ impl DescribeAlertHistoryListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAlertHistoryListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAlertHistoryListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAlertHistoryListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeAlertingMetricRuleResourcesRequest {
     pub alert_before_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAlertingMetricRuleResourcesRequest {
+impl crate::operation::Operation for DescribeAlertingMetricRuleResourcesRequest {
     type Response = DescribeAlertingMetricRuleResourcesResponse;
     type Error = DescribeAlertingMetricRuleResourcesError;
+}
+
+impl rt::operation::OperationSpec for DescribeAlertingMetricRuleResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -167,8 +171,8 @@ impl DescribeAlertingMetricRuleResourcesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeAlertingMetricRuleResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeAlertingMetricRuleResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -177,7 +181,7 @@ impl DescribeAlertingMetricRuleResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAlertingMetricRuleResourcesResponse,
-        rt::error::Error<DescribeAlertingMetricRuleResourcesError>,
+        crate::error::Error<DescribeAlertingMetricRuleResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1191,14 +1195,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeAlertingMetricRuleResourcesError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 500, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1210,7 +1214,7 @@ impl DescribeAlertingMetricRuleResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1231,16 +1235,16 @@ impl DescribeAlertingMetricRuleResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAlertingMetricRuleResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAlertingMetricRuleResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAlertingMetricRuleResourcesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeContactGroupListRequest {
     pub page_number: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeContactGroupListRequest {
+impl crate::operation::Operation for DescribeContactGroupListRequest {
     type Response = DescribeContactGroupListResponse;
     type Error = DescribeContactGroupListError;
+}
+
+impl rt::operation::OperationSpec for DescribeContactGroupListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -86,8 +90,10 @@ impl DescribeContactGroupListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeContactGroupListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeContactGroupListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -96,7 +102,7 @@ impl DescribeContactGroupListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeContactGroupListResponse,
-        rt::error::Error<DescribeContactGroupListError>,
+        crate::error::Error<DescribeContactGroupListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -495,18 +501,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeContactGroupListError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAuthorization` (HTTP 403).
-    InvalidAuthorization(rt::error::ServiceError),
+    InvalidAuthorization(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 200, 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -518,7 +524,7 @@ impl DescribeContactGroupListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidAuthorization(error)
@@ -554,18 +560,18 @@ impl DescribeContactGroupListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeContactGroupListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeContactGroupListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidAuthorization" => Self::InvalidAuthorization(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeContactGroupListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeContactListByContactGroupRequest {
     pub contact_group_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeContactListByContactGroupRequest {
+impl crate::operation::Operation for DescribeContactListByContactGroupRequest {
     type Response = DescribeContactListByContactGroupResponse;
     type Error = DescribeContactListByContactGroupError;
+}
+
+impl rt::operation::OperationSpec for DescribeContactListByContactGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ContactGroupName", &self.contact_group_name)?;
         Ok(())
     }
@@ -84,8 +88,8 @@ impl DescribeContactListByContactGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeContactListByContactGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeContactListByContactGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -94,7 +98,7 @@ impl DescribeContactListByContactGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeContactListByContactGroupResponse,
-        rt::error::Error<DescribeContactListByContactGroupError>,
+        crate::error::Error<DescribeContactListByContactGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -524,14 +528,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeContactListByContactGroupError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 500).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -543,7 +547,7 @@ impl DescribeContactListByContactGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -564,16 +568,16 @@ impl DescribeContactListByContactGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeContactListByContactGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeContactListByContactGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeContactListByContactGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct DescribeCustomMetricListRequest {
     pub page_size: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCustomMetricListRequest {
+impl crate::operation::Operation for DescribeCustomMetricListRequest {
     type Response = DescribeCustomMetricListResponse;
     type Error = DescribeCustomMetricListError;
+}
+
+impl rt::operation::OperationSpec for DescribeCustomMetricListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -152,8 +156,10 @@ impl DescribeCustomMetricListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCustomMetricListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeCustomMetricListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -162,7 +168,7 @@ impl DescribeCustomMetricListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCustomMetricListResponse,
-        rt::error::Error<DescribeCustomMetricListError>,
+        crate::error::Error<DescribeCustomMetricListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -301,14 +307,14 @@ impl ::serde::Serialize for DescribeCustomMetricListResponse {
 #[non_exhaustive]
 pub enum DescribeCustomMetricListError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 500).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -320,7 +326,7 @@ impl DescribeCustomMetricListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -341,16 +347,16 @@ impl DescribeCustomMetricListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCustomMetricListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCustomMetricListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCustomMetricListError::service_error(self)
     }
 }

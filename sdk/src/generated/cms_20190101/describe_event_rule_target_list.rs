@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET", "PUT"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeEventRuleTargetListRequest {
     pub rule_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeEventRuleTargetListRequest {
+impl crate::operation::Operation for DescribeEventRuleTargetListRequest {
     type Response = DescribeEventRuleTargetListResponse;
     type Error = DescribeEventRuleTargetListError;
+}
+
+impl rt::operation::OperationSpec for DescribeEventRuleTargetListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RuleName", &self.rule_name)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeEventRuleTargetListBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeEventRuleTargetListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeEventRuleTargetListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeEventRuleTargetListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeEventRuleTargetListResponse,
-        rt::error::Error<DescribeEventRuleTargetListError>,
+        crate::error::Error<DescribeEventRuleTargetListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1248,16 +1252,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeEventRuleTargetListError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidParameterValue` (HTTP 400).
-    InvalidParameterValue(rt::error::ServiceError),
+    InvalidParameterValue(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1269,7 +1273,7 @@ impl DescribeEventRuleTargetListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -1298,17 +1302,17 @@ impl DescribeEventRuleTargetListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeEventRuleTargetListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeEventRuleTargetListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "InvalidParameterValue" => Self::InvalidParameterValue(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeEventRuleTargetListError::service_error(self)
     }
 }

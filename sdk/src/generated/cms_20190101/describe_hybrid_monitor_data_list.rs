@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeHybridMonitorDataListRequest {
     pub period: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeHybridMonitorDataListRequest {
+impl crate::operation::Operation for DescribeHybridMonitorDataListRequest {
     type Response = DescribeHybridMonitorDataListResponse;
     type Error = DescribeHybridMonitorDataListError;
+}
+
+impl rt::operation::OperationSpec for DescribeHybridMonitorDataListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Namespace", &self.namespace)?;
         rt::validate::required("PromSQL", &self.prom_sql)?;
         rt::validate::required("Start", &self.start)?;
@@ -137,8 +141,8 @@ impl DescribeHybridMonitorDataListBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeHybridMonitorDataListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeHybridMonitorDataListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -147,7 +151,7 @@ impl DescribeHybridMonitorDataListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeHybridMonitorDataListResponse,
-        rt::error::Error<DescribeHybridMonitorDataListError>,
+        crate::error::Error<DescribeHybridMonitorDataListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -568,16 +572,16 @@ impl ::serde::Serialize for Values {
 #[non_exhaustive]
 pub enum DescribeHybridMonitorDataListError {
     /// `BadRequest` (HTTP 400).
-    BadRequest(rt::error::ServiceError),
+    BadRequest(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 409).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -589,7 +593,7 @@ impl DescribeHybridMonitorDataListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BadRequest(error) | Self::InternalError(error) | Self::S(error) => {
                 error
@@ -618,17 +622,17 @@ impl DescribeHybridMonitorDataListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeHybridMonitorDataListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeHybridMonitorDataListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BadRequest" => Self::BadRequest(error),
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeHybridMonitorDataListError::service_error(self)
     }
 }

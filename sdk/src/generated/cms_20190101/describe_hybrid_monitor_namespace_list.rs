@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeHybridMonitorNamespaceListRequest {
     pub show_task_statistic: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeHybridMonitorNamespaceListRequest {
+impl crate::operation::Operation for DescribeHybridMonitorNamespaceListRequest {
     type Response = DescribeHybridMonitorNamespaceListResponse;
     type Error = DescribeHybridMonitorNamespaceListError;
+}
+
+impl rt::operation::OperationSpec for DescribeHybridMonitorNamespaceListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -134,8 +138,8 @@ impl DescribeHybridMonitorNamespaceListBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeHybridMonitorNamespaceListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeHybridMonitorNamespaceListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -144,7 +148,7 @@ impl DescribeHybridMonitorNamespaceListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeHybridMonitorNamespaceListResponse,
-        rt::error::Error<DescribeHybridMonitorNamespaceListError>,
+        crate::error::Error<DescribeHybridMonitorNamespaceListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -985,14 +989,14 @@ impl ::serde::Serialize for MetricList {
 #[non_exhaustive]
 pub enum DescribeHybridMonitorNamespaceListError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 409).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1004,7 +1008,7 @@ impl DescribeHybridMonitorNamespaceListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1025,16 +1029,16 @@ impl DescribeHybridMonitorNamespaceListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeHybridMonitorNamespaceListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeHybridMonitorNamespaceListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeHybridMonitorNamespaceListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeHybridMonitorSlsGroupRequest {
     pub sls_group_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeHybridMonitorSlsGroupRequest {
+impl crate::operation::Operation for DescribeHybridMonitorSlsGroupRequest {
     type Response = DescribeHybridMonitorSlsGroupResponse;
     type Error = DescribeHybridMonitorSlsGroupError;
+}
+
+impl rt::operation::OperationSpec for DescribeHybridMonitorSlsGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -124,8 +128,8 @@ impl DescribeHybridMonitorSlsGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeHybridMonitorSlsGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeHybridMonitorSlsGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl DescribeHybridMonitorSlsGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeHybridMonitorSlsGroupResponse,
-        rt::error::Error<DescribeHybridMonitorSlsGroupError>,
+        crate::error::Error<DescribeHybridMonitorSlsGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -611,14 +615,14 @@ impl ::serde::Serialize for SlsGroupConfig {
 #[non_exhaustive]
 pub enum DescribeHybridMonitorSlsGroupError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 409, 412, 500).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -630,7 +634,7 @@ impl DescribeHybridMonitorSlsGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -651,16 +655,16 @@ impl DescribeHybridMonitorSlsGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeHybridMonitorSlsGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeHybridMonitorSlsGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeHybridMonitorSlsGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct DescribeHybridMonitorTaskListRequest {
     pub target_user_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeHybridMonitorTaskListRequest {
+impl crate::operation::Operation for DescribeHybridMonitorTaskListRequest {
     type Response = DescribeHybridMonitorTaskListResponse;
     type Error = DescribeHybridMonitorTaskListError;
+}
+
+impl rt::operation::OperationSpec for DescribeHybridMonitorTaskListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -191,8 +195,8 @@ impl DescribeHybridMonitorTaskListBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeHybridMonitorTaskListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeHybridMonitorTaskListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -201,7 +205,7 @@ impl DescribeHybridMonitorTaskListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeHybridMonitorTaskListResponse,
-        rt::error::Error<DescribeHybridMonitorTaskListError>,
+        crate::error::Error<DescribeHybridMonitorTaskListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1799,14 +1803,14 @@ impl ::serde::Serialize for Express {
 #[non_exhaustive]
 pub enum DescribeHybridMonitorTaskListError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 500).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1818,7 +1822,7 @@ impl DescribeHybridMonitorTaskListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1839,16 +1843,16 @@ impl DescribeHybridMonitorTaskListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeHybridMonitorTaskListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeHybridMonitorTaskListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeHybridMonitorTaskListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeLogMonitorAttributeRequest {
     pub metric_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeLogMonitorAttributeRequest {
+impl crate::operation::Operation for DescribeLogMonitorAttributeRequest {
     type Response = DescribeLogMonitorAttributeResponse;
     type Error = DescribeLogMonitorAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeLogMonitorAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("MetricName", &self.metric_name)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeLogMonitorAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeLogMonitorAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeLogMonitorAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeLogMonitorAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeLogMonitorAttributeResponse,
-        rt::error::Error<DescribeLogMonitorAttributeError>,
+        crate::error::Error<DescribeLogMonitorAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -788,18 +792,18 @@ impl ::serde::Serialize for ValueFilter {
 #[non_exhaustive]
 pub enum DescribeLogMonitorAttributeError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -811,7 +815,7 @@ impl DescribeLogMonitorAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -847,18 +851,18 @@ impl DescribeLogMonitorAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeLogMonitorAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeLogMonitorAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeLogMonitorAttributeError::service_error(self)
     }
 }

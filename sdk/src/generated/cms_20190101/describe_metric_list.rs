@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct DescribeMetricListRequest {
     pub express: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeMetricListRequest {
+impl crate::operation::Operation for DescribeMetricListRequest {
     type Response = DescribeMetricListResponse;
     type Error = DescribeMetricListError;
+}
+
+impl rt::operation::OperationSpec for DescribeMetricListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Namespace", &self.namespace)?;
         rt::validate::required("MetricName", &self.metric_name)?;
         Ok(())
@@ -213,14 +217,14 @@ impl DescribeMetricListBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeMetricListRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeMetricListRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeMetricListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeMetricListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -229,7 +233,7 @@ impl DescribeMetricListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeMetricListResponse,
-        rt::error::Error<DescribeMetricListError>,
+        crate::error::Error<DescribeMetricListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -428,16 +432,16 @@ impl ::serde::Serialize for DescribeMetricListResponse {
 #[non_exhaustive]
 pub enum DescribeMetricListError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -449,7 +453,7 @@ impl DescribeMetricListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::ResourceNotFound(error)
@@ -478,17 +482,17 @@ impl DescribeMetricListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeMetricListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeMetricListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeMetricListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct DescribeMetricRuleBlackListRequest {
     pub instance_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeMetricRuleBlackListRequest {
+impl crate::operation::Operation for DescribeMetricRuleBlackListRequest {
     type Response = DescribeMetricRuleBlackListResponse;
     type Error = DescribeMetricRuleBlackListError;
+}
+
+impl rt::operation::OperationSpec for DescribeMetricRuleBlackListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("Ids", &self.ids, 20usize)?;
         rt::validate::max_items("InstanceIds", &self.instance_ids, 10usize)?;
         Ok(())
@@ -205,8 +209,8 @@ impl DescribeMetricRuleBlackListBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeMetricRuleBlackListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeMetricRuleBlackListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -215,7 +219,7 @@ impl DescribeMetricRuleBlackListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeMetricRuleBlackListResponse,
-        rt::error::Error<DescribeMetricRuleBlackListError>,
+        crate::error::Error<DescribeMetricRuleBlackListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -793,22 +797,22 @@ impl ::serde::Serialize for Metrics {
 #[non_exhaustive]
 pub enum DescribeMetricRuleBlackListError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceConflict` (HTTP 409).
-    ResourceConflict(rt::error::ServiceError),
+    ResourceConflict(crate::error::ServiceError),
     /// `ResourceExist` (HTTP 409).
-    ResourceExist(rt::error::ServiceError),
+    ResourceExist(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -820,7 +824,7 @@ impl DescribeMetricRuleBlackListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -870,8 +874,8 @@ impl DescribeMetricRuleBlackListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeMetricRuleBlackListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeMetricRuleBlackListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
@@ -879,11 +883,11 @@ impl rt::error::OperationError for DescribeMetricRuleBlackListError {
             "ResourceConflict" => Self::ResourceConflict(error),
             "ResourceExist" => Self::ResourceExist(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeMetricRuleBlackListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct DescribeMetricRuleListRequest {
     pub rule_ids: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeMetricRuleListRequest {
+impl crate::operation::Operation for DescribeMetricRuleListRequest {
     type Response = DescribeMetricRuleListResponse;
     type Error = DescribeMetricRuleListError;
+}
+
+impl rt::operation::OperationSpec for DescribeMetricRuleListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -203,8 +207,8 @@ impl DescribeMetricRuleListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeMetricRuleListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeMetricRuleListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -213,7 +217,7 @@ impl DescribeMetricRuleListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeMetricRuleListResponse,
-        rt::error::Error<DescribeMetricRuleListError>,
+        crate::error::Error<DescribeMetricRuleListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2088,18 +2092,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeMetricRuleListError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAuthorization` (HTTP 403).
-    InvalidAuthorization(rt::error::ServiceError),
+    InvalidAuthorization(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2111,7 +2115,7 @@ impl DescribeMetricRuleListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidAuthorization(error)
@@ -2147,18 +2151,18 @@ impl DescribeMetricRuleListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeMetricRuleListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeMetricRuleListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidAuthorization" => Self::InvalidAuthorization(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeMetricRuleListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeMetricRuleTemplateAttributeRequest {
     pub template_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeMetricRuleTemplateAttributeRequest {
+impl crate::operation::Operation for DescribeMetricRuleTemplateAttributeRequest {
     type Response = DescribeMetricRuleTemplateAttributeResponse;
     type Error = DescribeMetricRuleTemplateAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeMetricRuleTemplateAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -94,8 +98,8 @@ impl DescribeMetricRuleTemplateAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeMetricRuleTemplateAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeMetricRuleTemplateAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DescribeMetricRuleTemplateAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeMetricRuleTemplateAttributeResponse,
-        rt::error::Error<DescribeMetricRuleTemplateAttributeError>,
+        crate::error::Error<DescribeMetricRuleTemplateAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1200,20 +1204,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeMetricRuleTemplateAttributeError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// `%s` (HTTP 400, 409, 412).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1225,7 +1229,7 @@ impl DescribeMetricRuleTemplateAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -1268,19 +1272,19 @@ impl DescribeMetricRuleTemplateAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeMetricRuleTemplateAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeMetricRuleTemplateAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeMetricRuleTemplateAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeMonitorGroupInstanceAttributeRequest {
     pub instance_ids: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeMonitorGroupInstanceAttributeRequest {
+impl crate::operation::Operation for DescribeMonitorGroupInstanceAttributeRequest {
     type Response = DescribeMonitorGroupInstanceAttributeResponse;
     type Error = DescribeMonitorGroupInstanceAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeMonitorGroupInstanceAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GroupId", &self.group_id)?;
         Ok(())
     }
@@ -158,8 +162,8 @@ impl DescribeMonitorGroupInstanceAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeMonitorGroupInstanceAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeMonitorGroupInstanceAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -168,7 +172,7 @@ impl DescribeMonitorGroupInstanceAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeMonitorGroupInstanceAttributeResponse,
-        rt::error::Error<DescribeMonitorGroupInstanceAttributeError>,
+        crate::error::Error<DescribeMonitorGroupInstanceAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -870,26 +874,26 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeMonitorGroupInstanceAttributeError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// `%s` (HTTP 206, 406, 409, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
-    ThrottliNgException(rt::error::ServiceError),
+    ThrottliNgException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -901,7 +905,7 @@ impl DescribeMonitorGroupInstanceAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::AccessForbidden(error)
@@ -965,8 +969,8 @@ impl DescribeMonitorGroupInstanceAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeMonitorGroupInstanceAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeMonitorGroupInstanceAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "AccessForbidden" => Self::AccessForbidden(error),
@@ -976,11 +980,11 @@ impl rt::error::OperationError for DescribeMonitorGroupInstanceAttributeError {
             "ResourceNotFound" => Self::ResourceNotFound(error),
             "%s" => Self::S(error),
             "Throttli∂ngException" => Self::ThrottliNgException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeMonitorGroupInstanceAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct DescribeMonitorGroupInstancesRequest {
     pub instance_ids: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeMonitorGroupInstancesRequest {
+impl crate::operation::Operation for DescribeMonitorGroupInstancesRequest {
     type Response = DescribeMonitorGroupInstancesResponse;
     type Error = DescribeMonitorGroupInstancesError;
+}
+
+impl rt::operation::OperationSpec for DescribeMonitorGroupInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GroupId", &self.group_id)?;
         Ok(())
     }
@@ -146,8 +150,8 @@ impl DescribeMonitorGroupInstancesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeMonitorGroupInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeMonitorGroupInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -156,7 +160,7 @@ impl DescribeMonitorGroupInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeMonitorGroupInstancesResponse,
-        rt::error::Error<DescribeMonitorGroupInstancesError>,
+        crate::error::Error<DescribeMonitorGroupInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -521,26 +525,26 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeMonitorGroupInstancesError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// `%s` (HTTP 206, 406, 409, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
-    ThrottliNgException(rt::error::ServiceError),
+    ThrottliNgException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -552,7 +556,7 @@ impl DescribeMonitorGroupInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::AccessForbidden(error)
@@ -616,8 +620,8 @@ impl DescribeMonitorGroupInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeMonitorGroupInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeMonitorGroupInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "AccessForbidden" => Self::AccessForbidden(error),
@@ -627,11 +631,11 @@ impl rt::error::OperationError for DescribeMonitorGroupInstancesError {
             "ResourceNotFound" => Self::ResourceNotFound(error),
             "%s" => Self::S(error),
             "Throttli∂ngException" => Self::ThrottliNgException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeMonitorGroupInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeMonitorGroupNotifyPolicyListRequest {
     pub group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeMonitorGroupNotifyPolicyListRequest {
+impl crate::operation::Operation for DescribeMonitorGroupNotifyPolicyListRequest {
     type Response = DescribeMonitorGroupNotifyPolicyListResponse;
     type Error = DescribeMonitorGroupNotifyPolicyListError;
+}
+
+impl rt::operation::OperationSpec for DescribeMonitorGroupNotifyPolicyListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyType", &self.policy_type)?;
         rt::validate::one_of("PolicyType", &self.policy_type, &["PauseNotify"])?;
         Ok(())
@@ -117,8 +121,8 @@ impl DescribeMonitorGroupNotifyPolicyListBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeMonitorGroupNotifyPolicyListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeMonitorGroupNotifyPolicyListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +131,7 @@ impl DescribeMonitorGroupNotifyPolicyListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeMonitorGroupNotifyPolicyListResponse,
-        rt::error::Error<DescribeMonitorGroupNotifyPolicyListError>,
+        crate::error::Error<DescribeMonitorGroupNotifyPolicyListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -461,14 +465,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeMonitorGroupNotifyPolicyListError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 204, 206, 400, 403, 404, 406, 409, 500, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -480,7 +484,7 @@ impl DescribeMonitorGroupNotifyPolicyListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -501,16 +505,16 @@ impl DescribeMonitorGroupNotifyPolicyListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeMonitorGroupNotifyPolicyListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeMonitorGroupNotifyPolicyListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeMonitorGroupNotifyPolicyListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeMonitorResourceQuotaAttributeRequest {
     pub show_used: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeMonitorResourceQuotaAttributeRequest {
+impl crate::operation::Operation for DescribeMonitorResourceQuotaAttributeRequest {
     type Response = DescribeMonitorResourceQuotaAttributeResponse;
     type Error = DescribeMonitorResourceQuotaAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeMonitorResourceQuotaAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -76,8 +80,8 @@ impl DescribeMonitorResourceQuotaAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeMonitorResourceQuotaAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeMonitorResourceQuotaAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -86,7 +90,7 @@ impl DescribeMonitorResourceQuotaAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeMonitorResourceQuotaAttributeResponse,
-        rt::error::Error<DescribeMonitorResourceQuotaAttributeError>,
+        crate::error::Error<DescribeMonitorResourceQuotaAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1638,18 +1642,18 @@ impl ::serde::Serialize for EnterpriseQuota {
 #[non_exhaustive]
 pub enum DescribeMonitorResourceQuotaAttributeError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1661,7 +1665,7 @@ impl DescribeMonitorResourceQuotaAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -1697,18 +1701,18 @@ impl DescribeMonitorResourceQuotaAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeMonitorResourceQuotaAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeMonitorResourceQuotaAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeMonitorResourceQuotaAttributeError::service_error(self)
     }
 }

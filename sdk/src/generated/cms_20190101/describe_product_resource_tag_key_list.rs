@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeProductResourceTagKeyListRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeProductResourceTagKeyListRequest {
+impl crate::operation::Operation for DescribeProductResourceTagKeyListRequest {
     type Response = DescribeProductResourceTagKeyListResponse;
     type Error = DescribeProductResourceTagKeyListError;
+}
+
+impl rt::operation::OperationSpec for DescribeProductResourceTagKeyListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -98,7 +102,7 @@ impl DescribeProductResourceTagKeyListBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeProductResourceTagKeyListRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeProductResourceTagKeyListRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -106,8 +110,8 @@ impl DescribeProductResourceTagKeyListBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeProductResourceTagKeyListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeProductResourceTagKeyListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -116,7 +120,7 @@ impl DescribeProductResourceTagKeyListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeProductResourceTagKeyListResponse,
-        rt::error::Error<DescribeProductResourceTagKeyListError>,
+        crate::error::Error<DescribeProductResourceTagKeyListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -309,18 +313,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeProductResourceTagKeyListError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -332,7 +336,7 @@ impl DescribeProductResourceTagKeyListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -368,18 +372,18 @@ impl DescribeProductResourceTagKeyListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeProductResourceTagKeyListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeProductResourceTagKeyListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeProductResourceTagKeyListError::service_error(self)
     }
 }

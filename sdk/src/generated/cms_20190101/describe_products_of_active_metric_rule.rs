@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeProductsOfActiveMetricRuleRequest {}
-impl rt::operation::Operation for DescribeProductsOfActiveMetricRuleRequest {
+impl crate::operation::Operation for DescribeProductsOfActiveMetricRuleRequest {
     type Response = DescribeProductsOfActiveMetricRuleResponse;
     type Error = DescribeProductsOfActiveMetricRuleError;
+}
+
+impl rt::operation::OperationSpec for DescribeProductsOfActiveMetricRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -61,8 +65,8 @@ impl DescribeProductsOfActiveMetricRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeProductsOfActiveMetricRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeProductsOfActiveMetricRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -71,7 +75,7 @@ impl DescribeProductsOfActiveMetricRuleBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeProductsOfActiveMetricRuleResponse,
-        rt::error::Error<DescribeProductsOfActiveMetricRuleError>,
+        crate::error::Error<DescribeProductsOfActiveMetricRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -573,18 +577,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeProductsOfActiveMetricRuleError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAuthorization` (HTTP 403).
-    InvalidAuthorization(rt::error::ServiceError),
+    InvalidAuthorization(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `%s` (HTTP 406).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -596,7 +600,7 @@ impl DescribeProductsOfActiveMetricRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidAuthorization(error)
@@ -632,18 +636,18 @@ impl DescribeProductsOfActiveMetricRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeProductsOfActiveMetricRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeProductsOfActiveMetricRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidAuthorization" => Self::InvalidAuthorization(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeProductsOfActiveMetricRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeSiteMonitorAttributeRequest {
     pub include_alert: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeSiteMonitorAttributeRequest {
+impl crate::operation::Operation for DescribeSiteMonitorAttributeRequest {
     type Response = DescribeSiteMonitorAttributeResponse;
     type Error = DescribeSiteMonitorAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeSiteMonitorAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TaskId", &self.task_id)?;
         Ok(())
     }
@@ -92,8 +96,8 @@ impl DescribeSiteMonitorAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeSiteMonitorAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeSiteMonitorAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -102,7 +106,7 @@ impl DescribeSiteMonitorAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSiteMonitorAttributeResponse,
-        rt::error::Error<DescribeSiteMonitorAttributeError>,
+        crate::error::Error<DescribeSiteMonitorAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -3807,24 +3811,24 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSiteMonitorAttributeError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `ExceedingQuota` (HTTP 406).
-    ExceedingQuota(rt::error::ServiceError),
+    ExceedingQuota(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403, 404).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
-    ThrottliNgException(rt::error::ServiceError),
+    ThrottliNgException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -3836,7 +3840,7 @@ impl DescribeSiteMonitorAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::ExceedingQuota(error)
@@ -3893,8 +3897,8 @@ impl DescribeSiteMonitorAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSiteMonitorAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSiteMonitorAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "ExceedingQuota" => Self::ExceedingQuota(error),
@@ -3903,11 +3907,11 @@ impl rt::error::OperationError for DescribeSiteMonitorAttributeError {
             "LimitExceeded" => Self::LimitExceeded(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "Throttli∂ngException" => Self::ThrottliNgException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSiteMonitorAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeSiteMonitorIspCityListRequest {
     pub view_all: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeSiteMonitorIspCityListRequest {
+impl crate::operation::Operation for DescribeSiteMonitorIspCityListRequest {
     type Response = DescribeSiteMonitorIspCityListResponse;
     type Error = DescribeSiteMonitorIspCityListError;
+}
+
+impl rt::operation::OperationSpec for DescribeSiteMonitorIspCityListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -126,8 +130,8 @@ impl DescribeSiteMonitorIspCityListBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeSiteMonitorIspCityListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeSiteMonitorIspCityListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +140,7 @@ impl DescribeSiteMonitorIspCityListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSiteMonitorIspCityListResponse,
-        rt::error::Error<DescribeSiteMonitorIspCityListError>,
+        crate::error::Error<DescribeSiteMonitorIspCityListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -712,26 +716,26 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSiteMonitorIspCityListError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `ExceedingQuota` (HTTP 406).
-    ExceedingQuota(rt::error::ServiceError),
+    ExceedingQuota(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `%s` (HTTP 409, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `ThrottlingException` (HTTP 429).
-    ThrottlingException(rt::error::ServiceError),
+    ThrottlingException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -743,7 +747,7 @@ impl DescribeSiteMonitorIspCityListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::ExceedingQuota(error)
@@ -807,8 +811,8 @@ impl DescribeSiteMonitorIspCityListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSiteMonitorIspCityListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSiteMonitorIspCityListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "ExceedingQuota" => Self::ExceedingQuota(error),
@@ -818,11 +822,11 @@ impl rt::error::OperationError for DescribeSiteMonitorIspCityListError {
             "LimitExceeded" => Self::LimitExceeded(error),
             "%s" => Self::S(error),
             "ThrottlingException" => Self::ThrottlingException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSiteMonitorIspCityListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeSiteMonitorListRequest {
     pub agent_group: ::std::option::Option<AgentGroup>,
 }
 
-impl rt::operation::Operation for DescribeSiteMonitorListRequest {
+impl crate::operation::Operation for DescribeSiteMonitorListRequest {
     type Response = DescribeSiteMonitorListResponse;
     type Error = DescribeSiteMonitorListError;
+}
+
+impl rt::operation::OperationSpec for DescribeSiteMonitorListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of("AgentGroup", &self.agent_group, &["PC", "MOBILE", "FC"])?;
         Ok(())
     }
@@ -159,8 +163,8 @@ impl DescribeSiteMonitorListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSiteMonitorListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeSiteMonitorListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -169,7 +173,7 @@ impl DescribeSiteMonitorListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSiteMonitorListResponse,
-        rt::error::Error<DescribeSiteMonitorListError>,
+        crate::error::Error<DescribeSiteMonitorListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1399,7 +1403,7 @@ pub enum AgentGroup {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1429,7 +1433,7 @@ impl ::std::convert::From<&str> for AgentGroup {
             "PC" => Self::Pc,
             "MOBILE" => Self::Mobile,
             "FC" => Self::Fc,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1457,7 +1461,7 @@ impl ::std::convert::From<::std::string::String> for AgentGroup {
             "PC" => Self::Pc,
             "MOBILE" => Self::Mobile,
             "FC" => Self::Fc,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1534,26 +1538,26 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSiteMonitorListError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `ExceedingQuota` (HTTP 406).
-    ExceedingQuota(rt::error::ServiceError),
+    ExceedingQuota(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `%s` (HTTP 409, 500, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `ThrottlingException` (HTTP 429).
-    ThrottlingException(rt::error::ServiceError),
+    ThrottlingException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1565,7 +1569,7 @@ impl DescribeSiteMonitorListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::ExceedingQuota(error)
@@ -1629,8 +1633,8 @@ impl DescribeSiteMonitorListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSiteMonitorListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSiteMonitorListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "ExceedingQuota" => Self::ExceedingQuota(error),
@@ -1640,11 +1644,11 @@ impl rt::error::OperationError for DescribeSiteMonitorListError {
             "LimitExceeded" => Self::LimitExceeded(error),
             "%s" => Self::S(error),
             "ThrottlingException" => Self::ThrottlingException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSiteMonitorListError::service_error(self)
     }
 }

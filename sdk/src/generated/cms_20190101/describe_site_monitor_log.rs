@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,11 +75,14 @@ pub struct DescribeSiteMonitorLogRequest {
     pub device: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeSiteMonitorLogRequest {
+impl crate::operation::Operation for DescribeSiteMonitorLogRequest {
     type Response = DescribeSiteMonitorLogResponse;
     type Error = DescribeSiteMonitorLogError;
+}
+
+impl rt::operation::OperationSpec for DescribeSiteMonitorLogRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TaskIds", &self.task_ids)?;
         Ok(())
     }
@@ -252,14 +256,14 @@ impl DescribeSiteMonitorLogBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeSiteMonitorLogRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeSiteMonitorLogRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSiteMonitorLogRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeSiteMonitorLogRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -268,7 +272,7 @@ impl DescribeSiteMonitorLogBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSiteMonitorLogResponse,
-        rt::error::Error<DescribeSiteMonitorLogError>,
+        crate::error::Error<DescribeSiteMonitorLogError>,
     > {
         self.client.execute(self.request).await
     }
@@ -449,26 +453,26 @@ impl ::serde::Serialize for DescribeSiteMonitorLogResponse {
 #[non_exhaustive]
 pub enum DescribeSiteMonitorLogError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `ExceedingQuota` (HTTP 406).
-    ExceedingQuota(rt::error::ServiceError),
+    ExceedingQuota(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `%s` (HTTP 409, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `ThrottlingException` (HTTP 429).
-    ThrottlingException(rt::error::ServiceError),
+    ThrottlingException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -480,7 +484,7 @@ impl DescribeSiteMonitorLogError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::ExceedingQuota(error)
@@ -544,8 +548,8 @@ impl DescribeSiteMonitorLogError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSiteMonitorLogError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSiteMonitorLogError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "ExceedingQuota" => Self::ExceedingQuota(error),
@@ -555,11 +559,11 @@ impl rt::error::OperationError for DescribeSiteMonitorLogError {
             "LimitExceeded" => Self::LimitExceeded(error),
             "%s" => Self::S(error),
             "ThrottlingException" => Self::ThrottlingException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSiteMonitorLogError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSiteMonitorQuotaRequest {}
-impl rt::operation::Operation for DescribeSiteMonitorQuotaRequest {
+impl crate::operation::Operation for DescribeSiteMonitorQuotaRequest {
     type Response = DescribeSiteMonitorQuotaResponse;
     type Error = DescribeSiteMonitorQuotaError;
+}
+
+impl rt::operation::OperationSpec for DescribeSiteMonitorQuotaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,10 @@ impl DescribeSiteMonitorQuotaBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSiteMonitorQuotaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeSiteMonitorQuotaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +75,7 @@ impl DescribeSiteMonitorQuotaBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSiteMonitorQuotaResponse,
-        rt::error::Error<DescribeSiteMonitorQuotaError>,
+        crate::error::Error<DescribeSiteMonitorQuotaError>,
     > {
         self.client.execute(self.request).await
     }
@@ -388,24 +394,24 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum DescribeSiteMonitorQuotaError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `ExceedingQuota` (HTTP 406).
-    ExceedingQuota(rt::error::ServiceError),
+    ExceedingQuota(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `%s` (HTTP 409, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -417,7 +423,7 @@ impl DescribeSiteMonitorQuotaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::ExceedingQuota(error)
@@ -474,8 +480,8 @@ impl DescribeSiteMonitorQuotaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSiteMonitorQuotaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSiteMonitorQuotaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "ExceedingQuota" => Self::ExceedingQuota(error),
@@ -484,11 +490,11 @@ impl rt::error::OperationError for DescribeSiteMonitorQuotaError {
             "InvalidQueryParameter" => Self::InvalidQueryParameter(error),
             "LimitExceeded" => Self::LimitExceeded(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSiteMonitorQuotaError::service_error(self)
     }
 }

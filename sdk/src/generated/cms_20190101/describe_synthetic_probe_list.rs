@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeSyntheticProbeListRequest {
     pub idc_probe: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeSyntheticProbeListRequest {
+impl crate::operation::Operation for DescribeSyntheticProbeListRequest {
     type Response = DescribeSyntheticProbeListResponse;
     type Error = DescribeSyntheticProbeListError;
+}
+
+impl rt::operation::OperationSpec for DescribeSyntheticProbeListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -160,8 +164,10 @@ impl DescribeSyntheticProbeListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSyntheticProbeListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeSyntheticProbeListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -170,7 +176,7 @@ impl DescribeSyntheticProbeListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSyntheticProbeListResponse,
-        rt::error::Error<DescribeSyntheticProbeListError>,
+        crate::error::Error<DescribeSyntheticProbeListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -743,24 +749,24 @@ impl ::serde::Serialize for IspCityList {
 #[non_exhaustive]
 pub enum DescribeSyntheticProbeListError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `ExceedingQuota` (HTTP 406).
-    ExceedingQuota(rt::error::ServiceError),
+    ExceedingQuota(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InternalUnknownError` (HTTP 500).
-    InternalUnknownError(rt::error::ServiceError),
+    InternalUnknownError(crate::error::ServiceError),
     /// `InvalidParameterValue` (HTTP 400).
-    InvalidParameterValue(rt::error::ServiceError),
+    InvalidParameterValue(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `ThrottlingException` (HTTP 429).
-    ThrottlingException(rt::error::ServiceError),
+    ThrottlingException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -772,7 +778,7 @@ impl DescribeSyntheticProbeListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::ExceedingQuota(error)
@@ -829,8 +835,8 @@ impl DescribeSyntheticProbeListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSyntheticProbeListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSyntheticProbeListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "ExceedingQuota" => Self::ExceedingQuota(error),
@@ -839,11 +845,11 @@ impl rt::error::OperationError for DescribeSyntheticProbeListError {
             "InvalidParameterValue" => Self::InvalidParameterValue(error),
             "LimitExceeded" => Self::LimitExceeded(error),
             "ThrottlingException" => Self::ThrottlingException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSyntheticProbeListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeUnhealthyHostAvailabilityRequest {
     pub ids: ::std::vec::Vec<i64>,
 }
 
-impl rt::operation::Operation for DescribeUnhealthyHostAvailabilityRequest {
+impl crate::operation::Operation for DescribeUnhealthyHostAvailabilityRequest {
     type Response = DescribeUnhealthyHostAvailabilityResponse;
     type Error = DescribeUnhealthyHostAvailabilityError;
+}
+
+impl rt::operation::OperationSpec for DescribeUnhealthyHostAvailabilityRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Id", &self.ids)?;
         rt::validate::max_items("Id", &self.ids, 20usize)?;
         Ok(())
@@ -82,8 +86,8 @@ impl DescribeUnhealthyHostAvailabilityBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeUnhealthyHostAvailabilityRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeUnhealthyHostAvailabilityRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -92,7 +96,7 @@ impl DescribeUnhealthyHostAvailabilityBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeUnhealthyHostAvailabilityResponse,
-        rt::error::Error<DescribeUnhealthyHostAvailabilityError>,
+        crate::error::Error<DescribeUnhealthyHostAvailabilityError>,
     > {
         self.client.execute(self.request).await
     }
@@ -353,18 +357,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeUnhealthyHostAvailabilityError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -376,7 +380,7 @@ impl DescribeUnhealthyHostAvailabilityError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -412,18 +416,18 @@ impl DescribeUnhealthyHostAvailabilityError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeUnhealthyHostAvailabilityError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeUnhealthyHostAvailabilityError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeUnhealthyHostAvailabilityError::service_error(self)
     }
 }

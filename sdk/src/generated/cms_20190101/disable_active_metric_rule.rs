@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DisableActiveMetricRuleRequest {
     pub product: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DisableActiveMetricRuleRequest {
+impl crate::operation::Operation for DisableActiveMetricRuleRequest {
     type Response = DisableActiveMetricRuleResponse;
     type Error = DisableActiveMetricRuleError;
+}
+
+impl rt::operation::OperationSpec for DisableActiveMetricRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Product", &self.product)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DisableActiveMetricRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DisableActiveMetricRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DisableActiveMetricRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DisableActiveMetricRuleBuilder {
         self,
     ) -> ::std::result::Result<
         DisableActiveMetricRuleResponse,
-        rt::error::Error<DisableActiveMetricRuleError>,
+        crate::error::Error<DisableActiveMetricRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -224,22 +228,22 @@ impl ::serde::Serialize for DisableActiveMetricRuleResponse {
 #[non_exhaustive]
 pub enum DisableActiveMetricRuleError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// `%s` (HTTP 206, 406, 409, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -251,7 +255,7 @@ impl DisableActiveMetricRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::AccessForbidden(error)
@@ -301,8 +305,8 @@ impl DisableActiveMetricRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisableActiveMetricRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DisableActiveMetricRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "AccessForbidden" => Self::AccessForbidden(error),
@@ -310,11 +314,11 @@ impl rt::error::OperationError for DisableActiveMetricRuleError {
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisableActiveMetricRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DisableMetricRulesRequest {
     pub rule_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DisableMetricRulesRequest {
+impl crate::operation::Operation for DisableMetricRulesRequest {
     type Response = DisableMetricRulesResponse;
     type Error = DisableMetricRulesError;
+}
+
+impl rt::operation::OperationSpec for DisableMetricRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RuleId", &self.rule_ids)?;
         rt::validate::max_items("RuleId", &self.rule_ids, 100usize)?;
         Ok(())
@@ -83,8 +87,8 @@ impl DisableMetricRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DisableMetricRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DisableMetricRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -93,7 +97,7 @@ impl DisableMetricRulesBuilder {
         self,
     ) -> ::std::result::Result<
         DisableMetricRulesResponse,
-        rt::error::Error<DisableMetricRulesError>,
+        crate::error::Error<DisableMetricRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -229,20 +233,20 @@ impl ::serde::Serialize for DisableMetricRulesResponse {
 #[non_exhaustive]
 pub enum DisableMetricRulesError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 500, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
-    ThrottliNgException(rt::error::ServiceError),
+    ThrottliNgException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -254,7 +258,7 @@ impl DisableMetricRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::InternalError(error)
@@ -297,19 +301,19 @@ impl DisableMetricRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisableMetricRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DisableMetricRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "InternalError" => Self::InternalError(error),
             "LimitExceeded" => Self::LimitExceeded(error),
             "%s" => Self::S(error),
             "Throttli∂ngException" => Self::ThrottliNgException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisableMetricRulesError::service_error(self)
     }
 }

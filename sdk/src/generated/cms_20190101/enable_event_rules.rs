@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET", "PUT"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct EnableEventRulesRequest {
     pub rule_names: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for EnableEventRulesRequest {
+impl crate::operation::Operation for EnableEventRulesRequest {
     type Response = EnableEventRulesResponse;
     type Error = EnableEventRulesError;
+}
+
+impl rt::operation::OperationSpec for EnableEventRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RuleNames", &self.rule_names)?;
         rt::validate::max_items("RuleNames", &self.rule_names, 20usize)?;
         Ok(())
@@ -83,8 +87,8 @@ impl EnableEventRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableEventRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EnableEventRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -93,7 +97,7 @@ impl EnableEventRulesBuilder {
         self,
     ) -> ::std::result::Result<
         EnableEventRulesResponse,
-        rt::error::Error<EnableEventRulesError>,
+        crate::error::Error<EnableEventRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -229,16 +233,16 @@ impl ::serde::Serialize for EnableEventRulesResponse {
 #[non_exhaustive]
 pub enum EnableEventRulesError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAuthorization` (HTTP 403).
-    InvalidAuthorization(rt::error::ServiceError),
+    InvalidAuthorization(crate::error::ServiceError),
     /// `InvalidParameterValue` (HTTP 400).
-    InvalidParameterValue(rt::error::ServiceError),
+    InvalidParameterValue(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -250,7 +254,7 @@ impl EnableEventRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidAuthorization(error)
@@ -279,17 +283,17 @@ impl EnableEventRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableEventRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableEventRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidAuthorization" => Self::InvalidAuthorization(error),
             "InvalidParameterValue" => Self::InvalidParameterValue(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableEventRulesError::service_error(self)
     }
 }

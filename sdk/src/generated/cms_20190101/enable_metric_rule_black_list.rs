@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct EnableMetricRuleBlackListRequest {
     pub is_enable: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for EnableMetricRuleBlackListRequest {
+impl crate::operation::Operation for EnableMetricRuleBlackListRequest {
     type Response = EnableMetricRuleBlackListResponse;
     type Error = EnableMetricRuleBlackListError;
+}
+
+impl rt::operation::OperationSpec for EnableMetricRuleBlackListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Id", &self.id)?;
         rt::validate::required("IsEnable", &self.is_enable)?;
         Ok(())
@@ -91,8 +95,10 @@ impl EnableMetricRuleBlackListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableMetricRuleBlackListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<EnableMetricRuleBlackListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -101,7 +107,7 @@ impl EnableMetricRuleBlackListBuilder {
         self,
     ) -> ::std::result::Result<
         EnableMetricRuleBlackListResponse,
-        rt::error::Error<EnableMetricRuleBlackListError>,
+        crate::error::Error<EnableMetricRuleBlackListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -255,22 +261,22 @@ impl ::serde::Serialize for EnableMetricRuleBlackListResponse {
 #[non_exhaustive]
 pub enum EnableMetricRuleBlackListError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceConflict` (HTTP 409).
-    ResourceConflict(rt::error::ServiceError),
+    ResourceConflict(crate::error::ServiceError),
     /// `ResourceExist` (HTTP 409).
-    ResourceExist(rt::error::ServiceError),
+    ResourceExist(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -282,7 +288,7 @@ impl EnableMetricRuleBlackListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -332,8 +338,8 @@ impl EnableMetricRuleBlackListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableMetricRuleBlackListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableMetricRuleBlackListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
@@ -341,11 +347,11 @@ impl rt::error::OperationError for EnableMetricRuleBlackListError {
             "ResourceConflict" => Self::ResourceConflict(error),
             "ResourceExist" => Self::ResourceExist(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableMetricRuleBlackListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct EnableSiteMonitorsRequest {
     pub task_ids: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EnableSiteMonitorsRequest {
+impl crate::operation::Operation for EnableSiteMonitorsRequest {
     type Response = EnableSiteMonitorsResponse;
     type Error = EnableSiteMonitorsError;
+}
+
+impl rt::operation::OperationSpec for EnableSiteMonitorsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TaskIds", &self.task_ids)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl EnableSiteMonitorsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableSiteMonitorsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EnableSiteMonitorsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl EnableSiteMonitorsBuilder {
         self,
     ) -> ::std::result::Result<
         EnableSiteMonitorsResponse,
-        rt::error::Error<EnableSiteMonitorsError>,
+        crate::error::Error<EnableSiteMonitorsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -301,32 +305,32 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum EnableSiteMonitorsError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `ExceedingQuota` (HTTP 406).
-    ExceedingQuota(rt::error::ServiceError),
+    ExceedingQuota(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `RestrictedUser` (HTTP 403).
-    RestrictedUser(rt::error::ServiceError),
+    RestrictedUser(crate::error::ServiceError),
     /// `%s` (HTTP 409).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `TaskNotExist` (HTTP 404).
-    TaskNotExist(rt::error::ServiceError),
+    TaskNotExist(crate::error::ServiceError),
     /// `ThrottlingException` (HTTP 429).
-    ThrottlingException(rt::error::ServiceError),
+    ThrottlingException(crate::error::ServiceError),
     /// `UnauthorizedTasks` (HTTP 403).
-    UnauthorizedTasks(rt::error::ServiceError),
+    UnauthorizedTasks(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -338,7 +342,7 @@ impl EnableSiteMonitorsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::ExceedingQuota(error)
@@ -423,8 +427,8 @@ impl EnableSiteMonitorsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableSiteMonitorsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableSiteMonitorsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "ExceedingQuota" => Self::ExceedingQuota(error),
@@ -437,11 +441,11 @@ impl rt::error::OperationError for EnableSiteMonitorsError {
             "TaskNotExist" => Self::TaskNotExist(error),
             "ThrottlingException" => Self::ThrottlingException(error),
             "UnauthorizedTasks" => Self::UnauthorizedTasks(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableSiteMonitorsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct ModifyGroupMonitoringAgentProcessRequest {
     pub alert_configs: ::std::vec::Vec<AlertConfig>,
 }
 
-impl rt::operation::Operation for ModifyGroupMonitoringAgentProcessRequest {
+impl crate::operation::Operation for ModifyGroupMonitoringAgentProcessRequest {
     type Response = ModifyGroupMonitoringAgentProcessResponse;
     type Error = ModifyGroupMonitoringAgentProcessError;
+}
+
+impl rt::operation::OperationSpec for ModifyGroupMonitoringAgentProcessRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Id", &self.id)?;
         rt::validate::required("GroupId", &self.group_id)?;
         rt::validate::required("AlertConfig", &self.alert_configs)?;
@@ -136,8 +140,8 @@ impl ModifyGroupMonitoringAgentProcessBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyGroupMonitoringAgentProcessRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyGroupMonitoringAgentProcessRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -146,7 +150,7 @@ impl ModifyGroupMonitoringAgentProcessBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyGroupMonitoringAgentProcessResponse,
-        rt::error::Error<ModifyGroupMonitoringAgentProcessError>,
+        crate::error::Error<ModifyGroupMonitoringAgentProcessError>,
     > {
         self.client.execute(self.request).await
     }
@@ -599,18 +603,18 @@ impl ::serde::Serialize for ModifyGroupMonitoringAgentProcessResponse {
 #[non_exhaustive]
 pub enum ModifyGroupMonitoringAgentProcessError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -622,7 +626,7 @@ impl ModifyGroupMonitoringAgentProcessError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -658,18 +662,18 @@ impl ModifyGroupMonitoringAgentProcessError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyGroupMonitoringAgentProcessError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyGroupMonitoringAgentProcessError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyGroupMonitoringAgentProcessError::service_error(self)
     }
 }

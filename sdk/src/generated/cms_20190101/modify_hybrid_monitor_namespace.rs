@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct ModifyHybridMonitorNamespaceRequest {
     pub spec: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyHybridMonitorNamespaceRequest {
+impl crate::operation::Operation for ModifyHybridMonitorNamespaceRequest {
     type Response = ModifyHybridMonitorNamespaceResponse;
     type Error = ModifyHybridMonitorNamespaceError;
+}
+
+impl rt::operation::OperationSpec for ModifyHybridMonitorNamespaceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Namespace", &self.namespace)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl ModifyHybridMonitorNamespaceBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyHybridMonitorNamespaceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyHybridMonitorNamespaceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl ModifyHybridMonitorNamespaceBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyHybridMonitorNamespaceResponse,
-        rt::error::Error<ModifyHybridMonitorNamespaceError>,
+        crate::error::Error<ModifyHybridMonitorNamespaceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -257,14 +261,14 @@ impl ::serde::Serialize for ModifyHybridMonitorNamespaceResponse {
 #[non_exhaustive]
 pub enum ModifyHybridMonitorNamespaceError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -276,7 +280,7 @@ impl ModifyHybridMonitorNamespaceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -297,16 +301,16 @@ impl ModifyHybridMonitorNamespaceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyHybridMonitorNamespaceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyHybridMonitorNamespaceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyHybridMonitorNamespaceError::service_error(self)
     }
 }

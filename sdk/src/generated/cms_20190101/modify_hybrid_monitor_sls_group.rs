@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyHybridMonitorSlsGroupRequest {
     pub sls_group_configs: ::std::vec::Vec<SlsGroupConfig>,
 }
 
-impl rt::operation::Operation for ModifyHybridMonitorSlsGroupRequest {
+impl crate::operation::Operation for ModifyHybridMonitorSlsGroupRequest {
     type Response = ModifyHybridMonitorSlsGroupResponse;
     type Error = ModifyHybridMonitorSlsGroupError;
+}
+
+impl rt::operation::OperationSpec for ModifyHybridMonitorSlsGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SLSGroupName", &self.sls_group_name)?;
         rt::validate::required("SLSGroupConfig", &self.sls_group_configs)?;
         rt::validate::max_items("SLSGroupConfig", &self.sls_group_configs, 30usize)?;
@@ -116,8 +120,8 @@ impl ModifyHybridMonitorSlsGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyHybridMonitorSlsGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyHybridMonitorSlsGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +130,7 @@ impl ModifyHybridMonitorSlsGroupBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyHybridMonitorSlsGroupResponse,
-        rt::error::Error<ModifyHybridMonitorSlsGroupError>,
+        crate::error::Error<ModifyHybridMonitorSlsGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -366,14 +370,14 @@ impl ::serde::Serialize for ModifyHybridMonitorSlsGroupResponse {
 #[non_exhaustive]
 pub enum ModifyHybridMonitorSlsGroupError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 409, 412, 500).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -385,7 +389,7 @@ impl ModifyHybridMonitorSlsGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -406,16 +410,16 @@ impl ModifyHybridMonitorSlsGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyHybridMonitorSlsGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyHybridMonitorSlsGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyHybridMonitorSlsGroupError::service_error(self)
     }
 }

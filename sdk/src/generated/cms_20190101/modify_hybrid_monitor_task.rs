@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct ModifyHybridMonitorTaskRequest {
     pub sls_process_config: ::std::option::Option<SlsProcessConfig>,
 }
 
-impl rt::operation::Operation for ModifyHybridMonitorTaskRequest {
+impl crate::operation::Operation for ModifyHybridMonitorTaskRequest {
     type Response = ModifyHybridMonitorTaskResponse;
     type Error = ModifyHybridMonitorTaskError;
+}
+
+impl rt::operation::OperationSpec for ModifyHybridMonitorTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TaskId", &self.task_id)?;
         rt::validate::max_items("AttachLabels", &self.attach_labels, 10usize)?;
         Ok(())
@@ -157,8 +161,8 @@ impl ModifyHybridMonitorTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyHybridMonitorTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyHybridMonitorTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -167,7 +171,7 @@ impl ModifyHybridMonitorTaskBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyHybridMonitorTaskResponse,
-        rt::error::Error<ModifyHybridMonitorTaskError>,
+        crate::error::Error<ModifyHybridMonitorTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -806,14 +810,14 @@ pub use super::types::Operator;
 #[non_exhaustive]
 pub enum ModifyHybridMonitorTaskError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 500).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -825,7 +829,7 @@ impl ModifyHybridMonitorTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -846,16 +850,16 @@ impl ModifyHybridMonitorTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyHybridMonitorTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyHybridMonitorTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyHybridMonitorTaskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct ModifyMetricRuleBlackListRequest {
     pub metrics: ::std::vec::Vec<Metrics>,
 }
 
-impl rt::operation::Operation for ModifyMetricRuleBlackListRequest {
+impl crate::operation::Operation for ModifyMetricRuleBlackListRequest {
     type Response = ModifyMetricRuleBlackListResponse;
     type Error = ModifyMetricRuleBlackListError;
+}
+
+impl rt::operation::OperationSpec for ModifyMetricRuleBlackListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Id", &self.id)?;
         rt::validate::required("Name", &self.name)?;
         rt::validate::required("Namespace", &self.namespace)?;
@@ -242,8 +246,10 @@ impl ModifyMetricRuleBlackListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyMetricRuleBlackListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyMetricRuleBlackListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -252,7 +258,7 @@ impl ModifyMetricRuleBlackListBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyMetricRuleBlackListResponse,
-        rt::error::Error<ModifyMetricRuleBlackListError>,
+        crate::error::Error<ModifyMetricRuleBlackListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -469,22 +475,22 @@ impl ::serde::Serialize for ModifyMetricRuleBlackListResponse {
 #[non_exhaustive]
 pub enum ModifyMetricRuleBlackListError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceConflict` (HTTP 409).
-    ResourceConflict(rt::error::ServiceError),
+    ResourceConflict(crate::error::ServiceError),
     /// `ResourceExist` (HTTP 409).
-    ResourceExist(rt::error::ServiceError),
+    ResourceExist(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -496,7 +502,7 @@ impl ModifyMetricRuleBlackListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -546,8 +552,8 @@ impl ModifyMetricRuleBlackListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyMetricRuleBlackListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyMetricRuleBlackListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
@@ -555,11 +561,11 @@ impl rt::error::OperationError for ModifyMetricRuleBlackListError {
             "ResourceConflict" => Self::ResourceConflict(error),
             "ResourceExist" => Self::ResourceExist(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyMetricRuleBlackListError::service_error(self)
     }
 }

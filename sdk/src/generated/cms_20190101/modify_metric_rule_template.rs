@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct ModifyMetricRuleTemplateRequest {
     pub alert_templates: ::std::vec::Vec<AlertTemplates>,
 }
 
-impl rt::operation::Operation for ModifyMetricRuleTemplateRequest {
+impl crate::operation::Operation for ModifyMetricRuleTemplateRequest {
     type Response = ModifyMetricRuleTemplateResponse;
     type Error = ModifyMetricRuleTemplateError;
+}
+
+impl rt::operation::OperationSpec for ModifyMetricRuleTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateId", &self.template_id)?;
         rt::validate::required("RestVersion", &self.rest_version)?;
         rt::validate::max_items("AlertTemplates", &self.alert_templates, 200usize)?;
@@ -136,8 +140,10 @@ impl ModifyMetricRuleTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyMetricRuleTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyMetricRuleTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -146,7 +152,7 @@ impl ModifyMetricRuleTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyMetricRuleTemplateResponse,
-        rt::error::Error<ModifyMetricRuleTemplateError>,
+        crate::error::Error<ModifyMetricRuleTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -710,24 +716,24 @@ impl ::serde::Serialize for ModifyMetricRuleTemplateResponse {
 #[non_exhaustive]
 pub enum ModifyMetricRuleTemplateError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `InternalFailure` (HTTP 500).
-    InternalFailure(rt::error::ServiceError),
+    InternalFailure(crate::error::ServiceError),
     /// `InvalidClientTokenId` (HTTP 403).
-    InvalidClientTokenId(rt::error::ServiceError),
+    InvalidClientTokenId(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `%s` (HTTP 206, 400, 404, 406, 409, 412, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
-    ThrottliNgException(rt::error::ServiceError),
+    ThrottliNgException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -739,7 +745,7 @@ impl ModifyMetricRuleTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::InternalFailure(error)
@@ -796,8 +802,8 @@ impl ModifyMetricRuleTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyMetricRuleTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyMetricRuleTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "InternalFailure" => Self::InternalFailure(error),
@@ -806,11 +812,11 @@ impl rt::error::OperationError for ModifyMetricRuleTemplateError {
             "LimitExceeded" => Self::LimitExceeded(error),
             "%s" => Self::S(error),
             "Throttli∂ngException" => Self::ThrottliNgException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyMetricRuleTemplateError::service_error(self)
     }
 }

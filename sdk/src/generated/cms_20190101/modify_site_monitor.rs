@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct ModifySiteMonitorRequest {
     pub custom_schedule: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifySiteMonitorRequest {
+impl crate::operation::Operation for ModifySiteMonitorRequest {
     type Response = ModifySiteMonitorResponse;
     type Error = ModifySiteMonitorError;
+}
+
+impl rt::operation::OperationSpec for ModifySiteMonitorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TaskId", &self.task_id)?;
         Ok(())
     }
@@ -198,8 +202,8 @@ impl ModifySiteMonitorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifySiteMonitorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifySiteMonitorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -208,7 +212,7 @@ impl ModifySiteMonitorBuilder {
         self,
     ) -> ::std::result::Result<
         ModifySiteMonitorResponse,
-        rt::error::Error<ModifySiteMonitorError>,
+        crate::error::Error<ModifySiteMonitorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -421,50 +425,50 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum ModifySiteMonitorError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `CreateAlarmError` (HTTP 400).
-    CreateAlarmError(rt::error::ServiceError),
+    CreateAlarmError(crate::error::ServiceError),
     /// `ExceedingQuota` (HTTP 406).
-    ExceedingQuota(rt::error::ServiceError),
+    ExceedingQuota(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalAddress` (HTTP 400).
-    IllegalAddress(rt::error::ServiceError),
+    IllegalAddress(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InternetServerError` (HTTP 500).
-    InternetServerError(rt::error::ServiceError),
+    InternetServerError(crate::error::ServiceError),
     /// `InvalidQueryParameter` (HTTP 400).
-    InvalidQueryParameter(rt::error::ServiceError),
+    InvalidQueryParameter(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `NameNotExists` (HTTP 400).
-    NameNotExists(rt::error::ServiceError),
+    NameNotExists(crate::error::ServiceError),
     /// `NameRepeat` (HTTP 400).
-    NameRepeat(rt::error::ServiceError),
+    NameRepeat(crate::error::ServiceError),
     /// `OperationError` (HTTP 400).
-    OperationError(rt::error::ServiceError),
+    OperationError(crate::error::ServiceError),
     /// `OperatorCityInvalid` (HTTP 400).
-    OperatorCityInvalid(rt::error::ServiceError),
+    OperatorCityInvalid(crate::error::ServiceError),
     /// `OperatorInvalid` (HTTP 400).
-    OperatorInvalid(rt::error::ServiceError),
+    OperatorInvalid(crate::error::ServiceError),
     /// `RestrictedUser` (HTTP 403).
-    RestrictedUser(rt::error::ServiceError),
+    RestrictedUser(crate::error::ServiceError),
     /// `%s` (HTTP 409).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `TaskNotExist` (HTTP 404).
-    TaskNotExist(rt::error::ServiceError),
+    TaskNotExist(crate::error::ServiceError),
     /// `TaskNotExists` (HTTP 400).
-    TaskNotExists(rt::error::ServiceError),
+    TaskNotExists(crate::error::ServiceError),
     /// `ThrottlingException` (HTTP 429).
-    ThrottlingException(rt::error::ServiceError),
+    ThrottlingException(crate::error::ServiceError),
     /// `UnauthorizedTasks` (HTTP 403).
-    UnauthorizedTasks(rt::error::ServiceError),
+    UnauthorizedTasks(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -476,7 +480,7 @@ impl ModifySiteMonitorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::CreateAlarmError(error)
@@ -624,8 +628,8 @@ impl ModifySiteMonitorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifySiteMonitorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifySiteMonitorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "CreateAlarmError" => Self::CreateAlarmError(error),
@@ -647,11 +651,11 @@ impl rt::error::OperationError for ModifySiteMonitorError {
             "TaskNotExists" => Self::TaskNotExists(error),
             "ThrottlingException" => Self::ThrottlingException(error),
             "UnauthorizedTasks" => Self::UnauthorizedTasks(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifySiteMonitorError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct PutContactRequest {
     pub lang: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for PutContactRequest {
+impl crate::operation::Operation for PutContactRequest {
     type Response = PutContactResponse;
     type Error = PutContactError;
+}
+
+impl rt::operation::OperationSpec for PutContactRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ContactName", &self.contact_name)?;
         rt::validate::required("Describe", &self.describe)?;
         Ok(())
@@ -173,15 +177,18 @@ impl PutContactBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutContactRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutContactRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<PutContactResponse, rt::error::Error<PutContactError>> {
+    ) -> ::std::result::Result<
+        PutContactResponse,
+        crate::error::Error<PutContactError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -316,16 +323,16 @@ impl ::serde::Serialize for PutContactResponse {
 #[non_exhaustive]
 pub enum PutContactError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAuthorization` (HTTP 403).
-    InvalidAuthorization(rt::error::ServiceError),
+    InvalidAuthorization(crate::error::ServiceError),
     /// `InvalidParameterValue` (HTTP 400).
-    InvalidParameterValue(rt::error::ServiceError),
+    InvalidParameterValue(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -337,7 +344,7 @@ impl PutContactError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidAuthorization(error)
@@ -366,17 +373,17 @@ impl PutContactError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutContactError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PutContactError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidAuthorization" => Self::InvalidAuthorization(error),
             "InvalidParameterValue" => Self::InvalidParameterValue(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutContactError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct PutContactGroupRequest {
     pub contact_names: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for PutContactGroupRequest {
+impl crate::operation::Operation for PutContactGroupRequest {
     type Response = PutContactGroupResponse;
     type Error = PutContactGroupError;
+}
+
+impl rt::operation::OperationSpec for PutContactGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ContactGroupName", &self.contact_group_name)?;
         rt::validate::max_items("ContactNames", &self.contact_names, 100usize)?;
         Ok(())
@@ -133,8 +137,8 @@ impl PutContactGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutContactGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutContactGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -143,7 +147,7 @@ impl PutContactGroupBuilder {
         self,
     ) -> ::std::result::Result<
         PutContactGroupResponse,
-        rt::error::Error<PutContactGroupError>,
+        crate::error::Error<PutContactGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -279,18 +283,18 @@ impl ::serde::Serialize for PutContactGroupResponse {
 #[non_exhaustive]
 pub enum PutContactGroupError {
     /// `ContactGroup.NotExists` (HTTP 404).
-    ContactGroupNotExists(rt::error::ServiceError),
+    ContactGroupNotExists(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAuthorization` (HTTP 403).
-    InvalidAuthorization(rt::error::ServiceError),
+    InvalidAuthorization(crate::error::ServiceError),
     /// `InvalidParameterValue` (HTTP 400).
-    InvalidParameterValue(rt::error::ServiceError),
+    InvalidParameterValue(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -302,7 +306,7 @@ impl PutContactGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ContactGroupNotExists(error)
             | Self::InternalError(error)
@@ -338,18 +342,18 @@ impl PutContactGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutContactGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PutContactGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ContactGroup.NotExists" => Self::ContactGroupNotExists(error),
             "InternalError" => Self::InternalError(error),
             "InvalidAuthorization" => Self::InvalidAuthorization(error),
             "InvalidParameterValue" => Self::InvalidParameterValue(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutContactGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct PutCustomEventRequest {
     pub event_infos: ::std::vec::Vec<EventInfo>,
 }
 
-impl rt::operation::Operation for PutCustomEventRequest {
+impl crate::operation::Operation for PutCustomEventRequest {
     type Response = PutCustomEventResponse;
     type Error = PutCustomEventError;
+}
+
+impl rt::operation::OperationSpec for PutCustomEventRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("EventInfo", &self.event_infos)?;
         rt::validate::max_items("EventInfo", &self.event_infos, 50usize)?;
         Ok(())
@@ -81,8 +85,8 @@ impl PutCustomEventBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutCustomEventRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutCustomEventRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -91,7 +95,7 @@ impl PutCustomEventBuilder {
         self,
     ) -> ::std::result::Result<
         PutCustomEventResponse,
-        rt::error::Error<PutCustomEventError>,
+        crate::error::Error<PutCustomEventError>,
     > {
         self.client.execute(self.request).await
     }
@@ -301,14 +305,14 @@ impl ::serde::Serialize for PutCustomEventResponse {
 #[non_exhaustive]
 pub enum PutCustomEventError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 500).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -320,7 +324,7 @@ impl PutCustomEventError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -341,16 +345,16 @@ impl PutCustomEventError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutCustomEventError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PutCustomEventError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutCustomEventError::service_error(self)
     }
 }

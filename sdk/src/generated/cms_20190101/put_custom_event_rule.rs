@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET", "PUT"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -70,11 +71,14 @@ pub struct PutCustomEventRuleRequest {
     pub level: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for PutCustomEventRuleRequest {
+impl crate::operation::Operation for PutCustomEventRuleRequest {
     type Response = PutCustomEventRuleResponse;
     type Error = PutCustomEventRuleError;
+}
+
+impl rt::operation::OperationSpec for PutCustomEventRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GroupId", &self.group_id)?;
         rt::validate::required("RuleId", &self.rule_id)?;
         rt::validate::required("RuleName", &self.rule_name)?;
@@ -236,8 +240,8 @@ impl PutCustomEventRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutCustomEventRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutCustomEventRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -246,7 +250,7 @@ impl PutCustomEventRuleBuilder {
         self,
     ) -> ::std::result::Result<
         PutCustomEventRuleResponse,
-        rt::error::Error<PutCustomEventRuleError>,
+        crate::error::Error<PutCustomEventRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -382,14 +386,14 @@ impl ::serde::Serialize for PutCustomEventRuleResponse {
 #[non_exhaustive]
 pub enum PutCustomEventRuleError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 204, 206, 400, 403, 404, 406, 499, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -401,7 +405,7 @@ impl PutCustomEventRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -422,16 +426,16 @@ impl PutCustomEventRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutCustomEventRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PutCustomEventRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutCustomEventRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct PutCustomMetricRequest {
     pub metric_list: ::std::vec::Vec<MetricList>,
 }
 
-impl rt::operation::Operation for PutCustomMetricRequest {
+impl crate::operation::Operation for PutCustomMetricRequest {
     type Response = PutCustomMetricResponse;
     type Error = PutCustomMetricError;
+}
+
+impl rt::operation::OperationSpec for PutCustomMetricRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("MetricList", &self.metric_list)?;
         rt::validate::max_items("MetricList", &self.metric_list, 100usize)?;
         Ok(())
@@ -81,8 +85,8 @@ impl PutCustomMetricBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutCustomMetricRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutCustomMetricRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -91,7 +95,7 @@ impl PutCustomMetricBuilder {
         self,
     ) -> ::std::result::Result<
         PutCustomMetricResponse,
-        rt::error::Error<PutCustomMetricError>,
+        crate::error::Error<PutCustomMetricError>,
     > {
         self.client.execute(self.request).await
     }
@@ -352,14 +356,14 @@ impl ::serde::Serialize for PutCustomMetricResponse {
 #[non_exhaustive]
 pub enum PutCustomMetricError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 500).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -371,7 +375,7 @@ impl PutCustomMetricError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -392,16 +396,16 @@ impl PutCustomMetricError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutCustomMetricError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PutCustomMetricError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutCustomMetricError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET", "PUT"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -90,11 +91,14 @@ pub struct PutCustomMetricRuleRequest {
     pub comparison_operator: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for PutCustomMetricRuleRequest {
+impl crate::operation::Operation for PutCustomMetricRuleRequest {
     type Response = PutCustomMetricRuleResponse;
     type Error = PutCustomMetricRuleError;
+}
+
+impl rt::operation::OperationSpec for PutCustomMetricRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RuleId", &self.rule_id)?;
         rt::validate::required("MetricName", &self.metric_name)?;
         rt::validate::required("Resources", &self.resources)?;
@@ -315,8 +319,8 @@ impl PutCustomMetricRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutCustomMetricRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutCustomMetricRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -325,7 +329,7 @@ impl PutCustomMetricRuleBuilder {
         self,
     ) -> ::std::result::Result<
         PutCustomMetricRuleResponse,
-        rt::error::Error<PutCustomMetricRuleError>,
+        crate::error::Error<PutCustomMetricRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -461,14 +465,14 @@ impl ::serde::Serialize for PutCustomMetricRuleResponse {
 #[non_exhaustive]
 pub enum PutCustomMetricRuleError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 204, 206, 400, 403, 404, 406, 499, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -480,7 +484,7 @@ impl PutCustomMetricRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -501,16 +505,16 @@ impl PutCustomMetricRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutCustomMetricRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PutCustomMetricRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutCustomMetricRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET", "PUT"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct PutEventRuleRequest {
     pub silence_time: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for PutEventRuleRequest {
+impl crate::operation::Operation for PutEventRuleRequest {
     type Response = PutEventRuleResponse;
     type Error = PutEventRuleError;
+}
+
+impl rt::operation::OperationSpec for PutEventRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RuleName", &self.rule_name)?;
         rt::validate::one_of("EventType", &self.event_type, &["SYSTEM", "CUSTOM"])?;
         rt::validate::one_of("State", &self.state, &["ENABLED", "DISABLED"])?;
@@ -163,8 +167,8 @@ impl PutEventRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutEventRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutEventRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -173,7 +177,7 @@ impl PutEventRuleBuilder {
         self,
     ) -> ::std::result::Result<
         PutEventRuleResponse,
-        rt::error::Error<PutEventRuleError>,
+        crate::error::Error<PutEventRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -483,7 +487,7 @@ pub enum EventType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -511,7 +515,7 @@ impl ::std::convert::From<&str> for EventType {
         match value {
             "SYSTEM" => Self::System,
             "CUSTOM" => Self::Custom,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -538,7 +542,7 @@ impl ::std::convert::From<::std::string::String> for EventType {
         match value.as_str() {
             "SYSTEM" => Self::System,
             "CUSTOM" => Self::Custom,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -599,7 +603,7 @@ pub enum State {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -627,7 +631,7 @@ impl ::std::convert::From<&str> for State {
         match value {
             "ENABLED" => Self::Enabled,
             "DISABLED" => Self::Disabled,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -654,7 +658,7 @@ impl ::std::convert::From<::std::string::String> for State {
         match value.as_str() {
             "ENABLED" => Self::Enabled,
             "DISABLED" => Self::Disabled,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -712,14 +716,14 @@ impl ::serde::Serialize for State {
 #[non_exhaustive]
 pub enum PutEventRuleError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -731,7 +735,7 @@ impl PutEventRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -752,16 +756,16 @@ impl PutEventRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutEventRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PutEventRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutEventRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET", "PUT"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct PutEventRuleTargetsRequest {
     pub open_api_parameters: ::std::vec::Vec<OpenApiParameters>,
 }
 
-impl rt::operation::Operation for PutEventRuleTargetsRequest {
+impl crate::operation::Operation for PutEventRuleTargetsRequest {
     type Response = PutEventRuleTargetsResponse;
     type Error = PutEventRuleTargetsError;
+}
+
+impl rt::operation::OperationSpec for PutEventRuleTargetsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RuleName", &self.rule_name)?;
         rt::validate::max_items("FcParameters", &self.fc_parameters, 5usize)?;
         rt::validate::max_items("ContactParameters", &self.contact_parameters, 5usize)?;
@@ -198,8 +202,8 @@ impl PutEventRuleTargetsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutEventRuleTargetsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutEventRuleTargetsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -208,7 +212,7 @@ impl PutEventRuleTargetsBuilder {
         self,
     ) -> ::std::result::Result<
         PutEventRuleTargetsResponse,
-        rt::error::Error<PutEventRuleTargetsError>,
+        crate::error::Error<PutEventRuleTargetsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1385,14 +1389,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum PutEventRuleTargetsError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404, 500).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1404,7 +1408,7 @@ impl PutEventRuleTargetsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1425,16 +1429,16 @@ impl PutEventRuleTargetsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutEventRuleTargetsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PutEventRuleTargetsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutEventRuleTargetsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET", "PUT"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -152,11 +153,14 @@ pub struct PutGroupMetricRuleRequest {
     pub options: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for PutGroupMetricRuleRequest {
+impl crate::operation::Operation for PutGroupMetricRuleRequest {
     type Response = PutGroupMetricRuleResponse;
     type Error = PutGroupMetricRuleError;
+}
+
+impl rt::operation::OperationSpec for PutGroupMetricRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GroupId", &self.group_id)?;
         rt::validate::required("RuleId", &self.rule_id)?;
         rt::validate::required("RuleName", &self.rule_name)?;
@@ -603,8 +607,8 @@ impl PutGroupMetricRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutGroupMetricRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutGroupMetricRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -613,7 +617,7 @@ impl PutGroupMetricRuleBuilder {
         self,
     ) -> ::std::result::Result<
         PutGroupMetricRuleResponse,
-        rt::error::Error<PutGroupMetricRuleError>,
+        crate::error::Error<PutGroupMetricRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -883,12 +887,12 @@ impl ::serde::Serialize for Result {
 #[non_exhaustive]
 pub enum PutGroupMetricRuleError {
     /// `%s` (HTTP 204, 206, 400, 403, 404, 406, 499, 500, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -900,7 +904,7 @@ impl PutGroupMetricRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -915,15 +919,15 @@ impl PutGroupMetricRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutGroupMetricRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PutGroupMetricRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutGroupMetricRuleError::service_error(self)
     }
 }

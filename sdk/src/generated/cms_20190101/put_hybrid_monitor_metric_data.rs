@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct PutHybridMonitorMetricDataRequest {
     pub metric_list: ::std::vec::Vec<MetricList>,
 }
 
-impl rt::operation::Operation for PutHybridMonitorMetricDataRequest {
+impl crate::operation::Operation for PutHybridMonitorMetricDataRequest {
     type Response = PutHybridMonitorMetricDataResponse;
     type Error = PutHybridMonitorMetricDataError;
+}
+
+impl rt::operation::OperationSpec for PutHybridMonitorMetricDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Namespace", &self.namespace)?;
         rt::validate::required("MetricList", &self.metric_list)?;
         rt::validate::max_items("MetricList", &self.metric_list, 100usize)?;
@@ -97,8 +101,10 @@ impl PutHybridMonitorMetricDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutHybridMonitorMetricDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<PutHybridMonitorMetricDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -107,7 +113,7 @@ impl PutHybridMonitorMetricDataBuilder {
         self,
     ) -> ::std::result::Result<
         PutHybridMonitorMetricDataResponse,
-        rt::error::Error<PutHybridMonitorMetricDataError>,
+        crate::error::Error<PutHybridMonitorMetricDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -446,14 +452,14 @@ impl ::serde::Serialize for ErrorDetail {
 #[non_exhaustive]
 pub enum PutHybridMonitorMetricDataError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 400, 403, 404).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -465,7 +471,7 @@ impl PutHybridMonitorMetricDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -486,16 +492,16 @@ impl PutHybridMonitorMetricDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutHybridMonitorMetricDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PutHybridMonitorMetricDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutHybridMonitorMetricDataError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "PUT"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,11 +75,14 @@ pub struct PutLogMonitorRequest {
     pub value_filters: ::std::vec::Vec<ValueFilter>,
 }
 
-impl rt::operation::Operation for PutLogMonitorRequest {
+impl crate::operation::Operation for PutLogMonitorRequest {
     type Response = PutLogMonitorResponse;
     type Error = PutLogMonitorError;
+}
+
+impl rt::operation::OperationSpec for PutLogMonitorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SlsRegionId", &self.sls_region_id)?;
         rt::validate::required("SlsProject", &self.sls_project)?;
         rt::validate::required("SlsLogstore", &self.sls_logstore)?;
@@ -276,8 +280,8 @@ impl PutLogMonitorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutLogMonitorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutLogMonitorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -286,7 +290,7 @@ impl PutLogMonitorBuilder {
         self,
     ) -> ::std::result::Result<
         PutLogMonitorResponse,
-        rt::error::Error<PutLogMonitorError>,
+        crate::error::Error<PutLogMonitorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -652,20 +656,20 @@ impl ::serde::Serialize for PutLogMonitorResponse {
 #[non_exhaustive]
 pub enum PutLogMonitorError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `LimitorError` (HTTP 400).
-    LimitorError(rt::error::ServiceError),
+    LimitorError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -677,7 +681,7 @@ impl PutLogMonitorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -720,19 +724,19 @@ impl PutLogMonitorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutLogMonitorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PutLogMonitorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "LimitorError" => Self::LimitorError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutLogMonitorError::service_error(self)
     }
 }

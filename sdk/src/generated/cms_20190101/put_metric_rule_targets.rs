@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET", "PUT"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct PutMetricRuleTargetsRequest {
     pub targets: ::std::vec::Vec<Targets>,
 }
 
-impl rt::operation::Operation for PutMetricRuleTargetsRequest {
+impl crate::operation::Operation for PutMetricRuleTargetsRequest {
     type Response = PutMetricRuleTargetsResponse;
     type Error = PutMetricRuleTargetsError;
+}
+
+impl rt::operation::OperationSpec for PutMetricRuleTargetsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RuleId", &self.rule_id)?;
         rt::validate::required("Targets", &self.targets)?;
         rt::validate::max_items("Targets", &self.targets, 5usize)?;
@@ -97,8 +101,8 @@ impl PutMetricRuleTargetsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutMetricRuleTargetsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutMetricRuleTargetsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -107,7 +111,7 @@ impl PutMetricRuleTargetsBuilder {
         self,
     ) -> ::std::result::Result<
         PutMetricRuleTargetsResponse,
-        rt::error::Error<PutMetricRuleTargetsError>,
+        crate::error::Error<PutMetricRuleTargetsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -530,14 +534,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum PutMetricRuleTargetsError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 200, 201, 400, 401, 403, 404, 500).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -549,7 +553,7 @@ impl PutMetricRuleTargetsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -570,16 +574,16 @@ impl PutMetricRuleTargetsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutMetricRuleTargetsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PutMetricRuleTargetsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutMetricRuleTargetsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct PutMonitorGroupDynamicRuleRequest {
     pub is_async: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for PutMonitorGroupDynamicRuleRequest {
+impl crate::operation::Operation for PutMonitorGroupDynamicRuleRequest {
     type Response = PutMonitorGroupDynamicRuleResponse;
     type Error = PutMonitorGroupDynamicRuleError;
+}
+
+impl rt::operation::OperationSpec for PutMonitorGroupDynamicRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GroupId", &self.group_id)?;
         rt::validate::required("GroupRules", &self.group_rules)?;
         rt::validate::max_items("GroupRules", &self.group_rules, 50usize)?;
@@ -106,8 +110,10 @@ impl PutMonitorGroupDynamicRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutMonitorGroupDynamicRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<PutMonitorGroupDynamicRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -116,7 +122,7 @@ impl PutMonitorGroupDynamicRuleBuilder {
         self,
     ) -> ::std::result::Result<
         PutMonitorGroupDynamicRuleResponse,
-        rt::error::Error<PutMonitorGroupDynamicRuleError>,
+        crate::error::Error<PutMonitorGroupDynamicRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -397,28 +403,28 @@ impl ::serde::Serialize for PutMonitorGroupDynamicRuleResponse {
 #[non_exhaustive]
 pub enum PutMonitorGroupDynamicRuleError {
     /// `AccessDeniedException` (HTTP 401).
-    AccessDeniedException(rt::error::ServiceError),
+    AccessDeniedException(crate::error::ServiceError),
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `LimitExceeded` (HTTP 402).
-    LimitExceeded(rt::error::ServiceError),
+    LimitExceeded(crate::error::ServiceError),
     /// `OverLimit` (HTTP 412).
-    OverLimit(rt::error::ServiceError),
+    OverLimit(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// `%s` (HTTP 206, 406, 409, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `Throttli∂ngException` (HTTP 429).
-    ThrottliNgException(rt::error::ServiceError),
+    ThrottliNgException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -430,7 +436,7 @@ impl PutMonitorGroupDynamicRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeniedException(error)
             | Self::AccessForbidden(error)
@@ -501,8 +507,8 @@ impl PutMonitorGroupDynamicRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutMonitorGroupDynamicRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PutMonitorGroupDynamicRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessDeniedException" => Self::AccessDeniedException(error),
             "AccessForbidden" => Self::AccessForbidden(error),
@@ -513,11 +519,11 @@ impl rt::error::OperationError for PutMonitorGroupDynamicRuleError {
             "ResourceNotFound" => Self::ResourceNotFound(error),
             "%s" => Self::S(error),
             "Throttli∂ngException" => Self::ThrottliNgException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutMonitorGroupDynamicRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET", "PUT"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -142,11 +143,14 @@ pub struct PutResourceMetricRuleRequest {
     pub prometheus: ::std::option::Option<Prometheus>,
 }
 
-impl rt::operation::Operation for PutResourceMetricRuleRequest {
+impl crate::operation::Operation for PutResourceMetricRuleRequest {
     type Response = PutResourceMetricRuleResponse;
     type Error = PutResourceMetricRuleError;
+}
+
+impl rt::operation::OperationSpec for PutResourceMetricRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RuleId", &self.rule_id)?;
         rt::validate::required("RuleName", &self.rule_name)?;
         rt::validate::required("Namespace", &self.namespace)?;
@@ -565,8 +569,8 @@ impl PutResourceMetricRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutResourceMetricRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutResourceMetricRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -575,7 +579,7 @@ impl PutResourceMetricRuleBuilder {
         self,
     ) -> ::std::result::Result<
         PutResourceMetricRuleResponse,
-        rt::error::Error<PutResourceMetricRuleError>,
+        crate::error::Error<PutResourceMetricRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1144,16 +1148,16 @@ impl ::serde::Serialize for PutResourceMetricRuleResponse {
 #[non_exhaustive]
 pub enum PutResourceMetricRuleError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ResourceOverLimit` (HTTP 429).
-    ResourceOverLimit(rt::error::ServiceError),
+    ResourceOverLimit(crate::error::ServiceError),
     /// `%s` (HTTP 204, 206, 400, 403, 404, 406, 499, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1165,7 +1169,7 @@ impl PutResourceMetricRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::ResourceOverLimit(error)
@@ -1194,17 +1198,17 @@ impl PutResourceMetricRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutResourceMetricRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PutResourceMetricRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "ResourceOverLimit" => Self::ResourceOverLimit(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutResourceMetricRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET", "PUT"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct PutResourceMetricRulesRequest {
     pub rules: ::std::vec::Vec<Rules>,
 }
 
-impl rt::operation::Operation for PutResourceMetricRulesRequest {
+impl crate::operation::Operation for PutResourceMetricRulesRequest {
     type Response = PutResourceMetricRulesResponse;
     type Error = PutResourceMetricRulesError;
+}
+
+impl rt::operation::OperationSpec for PutResourceMetricRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Rules", &self.rules)?;
         rt::validate::max_items("Rules", &self.rules, 500usize)?;
         Ok(())
@@ -81,8 +85,8 @@ impl PutResourceMetricRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutResourceMetricRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutResourceMetricRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -91,7 +95,7 @@ impl PutResourceMetricRulesBuilder {
         self,
     ) -> ::std::result::Result<
         PutResourceMetricRulesResponse,
-        rt::error::Error<PutResourceMetricRulesError>,
+        crate::error::Error<PutResourceMetricRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1084,14 +1088,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum PutResourceMetricRulesError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `%s` (HTTP 204, 206, 400, 403, 404, 406, 422, 499, 503).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1103,7 +1107,7 @@ impl PutResourceMetricRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) | Self::S(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1124,16 +1128,16 @@ impl PutResourceMetricRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutResourceMetricRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PutResourceMetricRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutResourceMetricRulesError::service_error(self)
     }
 }

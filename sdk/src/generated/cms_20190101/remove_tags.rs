@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct RemoveTagsRequest {
     pub group_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for RemoveTagsRequest {
+impl crate::operation::Operation for RemoveTagsRequest {
     type Response = RemoveTagsResponse;
     type Error = RemoveTagsError;
+}
+
+impl rt::operation::OperationSpec for RemoveTagsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Tag", &self.tags)?;
         rt::validate::max_items("Tag", &self.tags, 10usize)?;
         rt::validate::required("GroupIds", &self.group_ids)?;
@@ -99,15 +103,18 @@ impl RemoveTagsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RemoveTagsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RemoveTagsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<RemoveTagsResponse, rt::error::Error<RemoveTagsError>> {
+    ) -> ::std::result::Result<
+        RemoveTagsResponse,
+        crate::error::Error<RemoveTagsError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -335,18 +342,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum RemoveTagsError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -358,7 +365,7 @@ impl RemoveTagsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -394,18 +401,18 @@ impl RemoveTagsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveTagsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RemoveTagsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveTagsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct SendDryRunSystemEventRequest {
     pub event_content: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SendDryRunSystemEventRequest {
+impl crate::operation::Operation for SendDryRunSystemEventRequest {
     type Response = SendDryRunSystemEventResponse;
     type Error = SendDryRunSystemEventError;
+}
+
+impl rt::operation::OperationSpec for SendDryRunSystemEventRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Product", &self.product)?;
         rt::validate::required("EventName", &self.event_name)?;
         Ok(())
@@ -124,8 +128,8 @@ impl SendDryRunSystemEventBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SendDryRunSystemEventRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SendDryRunSystemEventRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl SendDryRunSystemEventBuilder {
         self,
     ) -> ::std::result::Result<
         SendDryRunSystemEventResponse,
-        rt::error::Error<SendDryRunSystemEventError>,
+        crate::error::Error<SendDryRunSystemEventError>,
     > {
         self.client.execute(self.request).await
     }
@@ -273,18 +277,18 @@ impl ::serde::Serialize for SendDryRunSystemEventResponse {
 #[non_exhaustive]
 pub enum SendDryRunSystemEventError {
     /// `AccessForbidden` (HTTP 403).
-    AccessForbidden(rt::error::ServiceError),
+    AccessForbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 404).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -296,7 +300,7 @@ impl SendDryRunSystemEventError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessForbidden(error)
             | Self::InternalError(error)
@@ -332,18 +336,18 @@ impl SendDryRunSystemEventError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SendDryRunSystemEventError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SendDryRunSystemEventError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessForbidden" => Self::AccessForbidden(error),
             "InternalError" => Self::InternalError(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SendDryRunSystemEventError::service_error(self)
     }
 }

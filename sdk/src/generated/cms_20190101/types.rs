@@ -475,7 +475,7 @@ pub enum Operator {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -515,7 +515,7 @@ impl ::std::convert::From<&str> for Operator {
             "!=" => Self::Value,
             "contain" => Self::Contain,
             "notContain" => Self::NotContain,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -548,7 +548,7 @@ impl ::std::convert::From<::std::string::String> for Operator {
             "!=" => Self::Value,
             "contain" => Self::Contain,
             "notContain" => Self::NotContain,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -607,7 +607,7 @@ pub enum PolicyType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -633,7 +633,7 @@ impl ::std::convert::From<&str> for PolicyType {
     fn from(value: &str) -> Self {
         match value {
             "PauseNotify" => Self::PauseNotify,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -659,7 +659,7 @@ impl ::std::convert::From<::std::string::String> for PolicyType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "PauseNotify" => Self::PauseNotify,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }

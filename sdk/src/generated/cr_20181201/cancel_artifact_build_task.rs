@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "PUT"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CancelArtifactBuildTaskRequest {
     pub build_task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CancelArtifactBuildTaskRequest {
+impl crate::operation::Operation for CancelArtifactBuildTaskRequest {
     type Response = CancelArtifactBuildTaskResponse;
     type Error = CancelArtifactBuildTaskError;
+}
+
+impl rt::operation::OperationSpec for CancelArtifactBuildTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("BuildTaskId", &self.build_task_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl CancelArtifactBuildTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CancelArtifactBuildTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CancelArtifactBuildTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl CancelArtifactBuildTaskBuilder {
         self,
     ) -> ::std::result::Result<
         CancelArtifactBuildTaskResponse,
-        rt::error::Error<CancelArtifactBuildTaskError>,
+        crate::error::Error<CancelArtifactBuildTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -222,7 +226,7 @@ pub enum CancelArtifactBuildTaskError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -234,7 +238,7 @@ impl CancelArtifactBuildTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -242,12 +246,12 @@ impl CancelArtifactBuildTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CancelArtifactBuildTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CancelArtifactBuildTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CancelArtifactBuildTaskError::service_error(self)
     }
 }

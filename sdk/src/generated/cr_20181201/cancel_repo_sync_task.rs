@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CancelRepoSyncTaskRequest {
     pub sync_task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CancelRepoSyncTaskRequest {
+impl crate::operation::Operation for CancelRepoSyncTaskRequest {
     type Response = CancelRepoSyncTaskResponse;
     type Error = CancelRepoSyncTaskError;
+}
+
+impl rt::operation::OperationSpec for CancelRepoSyncTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("SyncTaskId", &self.sync_task_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl CancelRepoSyncTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CancelRepoSyncTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CancelRepoSyncTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl CancelRepoSyncTaskBuilder {
         self,
     ) -> ::std::result::Result<
         CancelRepoSyncTaskResponse,
-        rt::error::Error<CancelRepoSyncTaskError>,
+        crate::error::Error<CancelRepoSyncTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -219,18 +223,18 @@ impl ::serde::Serialize for CancelRepoSyncTaskResponse {
 #[non_exhaustive]
 pub enum CancelRepoSyncTaskError {
     /// `AUTHENTICATION_FAILED` (HTTP 403).
-    AuthenticationFailed(rt::error::ServiceError),
+    AuthenticationFailed(crate::error::ServiceError),
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SYNC_TASK_NOT_EXIST` (HTTP 400).
-    SyncTaskNotExist(rt::error::ServiceError),
+    SyncTaskNotExist(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -242,7 +246,7 @@ impl CancelRepoSyncTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AuthenticationFailed(error)
             | Self::NoPrivilege(error)
@@ -278,18 +282,18 @@ impl CancelRepoSyncTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CancelRepoSyncTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CancelRepoSyncTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AUTHENTICATION_FAILED" => Self::AuthenticationFailed(error),
             "NoPrivilege" => Self::NoPrivilege(error),
             "SYNC_TASK_NOT_EXIST" => Self::SyncTaskNotExist(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CancelRepoSyncTaskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ChangeResourceGroupRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ChangeResourceGroupRequest {
+impl crate::operation::Operation for ChangeResourceGroupRequest {
     type Response = ChangeResourceGroupResponse;
     type Error = ChangeResourceGroupError;
+}
+
+impl rt::operation::OperationSpec for ChangeResourceGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceId", &self.resource_id)?;
         rt::validate::required("ResourceRegionId", &self.resource_region_id)?;
         rt::validate::required("ResourceGroupId", &self.resource_group_id)?;
@@ -118,8 +122,8 @@ impl ChangeResourceGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ChangeResourceGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ChangeResourceGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +132,7 @@ impl ChangeResourceGroupBuilder {
         self,
     ) -> ::std::result::Result<
         ChangeResourceGroupResponse,
-        rt::error::Error<ChangeResourceGroupError>,
+        crate::error::Error<ChangeResourceGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -204,24 +208,24 @@ impl ::serde::Serialize for ChangeResourceGroupResponse {
 #[non_exhaustive]
 pub enum ChangeResourceGroupError {
     /// `InvalidResourceGroup` (HTTP 400).
-    InvalidResourceGroup(rt::error::ServiceError),
+    InvalidResourceGroup(crate::error::ServiceError),
     /// `MissingParameter.ResourceGroupId` (HTTP 400).
-    MissingParameterResourceGroupId(rt::error::ServiceError),
+    MissingParameterResourceGroupId(crate::error::ServiceError),
     /// `MissingParameter.ResourceId` (HTTP 400).
-    MissingParameterResourceId(rt::error::ServiceError),
+    MissingParameterResourceId(crate::error::ServiceError),
     /// `MissingParameter.ResourceRegionId` (HTTP 400).
-    MissingParameterResourceRegionId(rt::error::ServiceError),
+    MissingParameterResourceRegionId(crate::error::ServiceError),
     /// `NoPermission.ChangeResourceGroup` (HTTP 400).
-    NoPermissionChangeResourceGroup(rt::error::ServiceError),
+    NoPermissionChangeResourceGroup(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 400).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// `SystemError` (HTTP 400).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -233,7 +237,7 @@ impl ChangeResourceGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidResourceGroup(error)
             | Self::MissingParameterResourceGroupId(error)
@@ -290,8 +294,8 @@ impl ChangeResourceGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ChangeResourceGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ChangeResourceGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidResourceGroup" => Self::InvalidResourceGroup(error),
             "MissingParameter.ResourceGroupId" => {
@@ -306,11 +310,11 @@ impl rt::error::OperationError for ChangeResourceGroupError {
             }
             "ResourceNotFound" => Self::ResourceNotFound(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ChangeResourceGroupError::service_error(self)
     }
 }

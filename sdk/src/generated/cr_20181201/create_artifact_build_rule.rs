@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct CreateArtifactBuildRuleRequest {
     pub parameters: ::std::option::Option<::serde_json::Value>,
 }
 
-impl rt::operation::Operation for CreateArtifactBuildRuleRequest {
+impl crate::operation::Operation for CreateArtifactBuildRuleRequest {
     type Response = CreateArtifactBuildRuleResponse;
     type Error = CreateArtifactBuildRuleError;
+}
+
+impl rt::operation::OperationSpec for CreateArtifactBuildRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("ScopeType", &self.scope_type)?;
         rt::validate::required("ScopeId", &self.scope_id)?;
@@ -138,8 +142,8 @@ impl CreateArtifactBuildRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateArtifactBuildRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateArtifactBuildRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -148,7 +152,7 @@ impl CreateArtifactBuildRuleBuilder {
         self,
     ) -> ::std::result::Result<
         CreateArtifactBuildRuleResponse,
-        rt::error::Error<CreateArtifactBuildRuleError>,
+        crate::error::Error<CreateArtifactBuildRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -287,7 +291,7 @@ pub enum CreateArtifactBuildRuleError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -299,7 +303,7 @@ impl CreateArtifactBuildRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -307,12 +311,12 @@ impl CreateArtifactBuildRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateArtifactBuildRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateArtifactBuildRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateArtifactBuildRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct CreateArtifactLifecycleRuleRequest {
     pub scope: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateArtifactLifecycleRuleRequest {
+impl crate::operation::Operation for CreateArtifactLifecycleRuleRequest {
     type Response = CreateArtifactLifecycleRuleResponse;
     type Error = CreateArtifactLifecycleRuleError;
+}
+
+impl rt::operation::OperationSpec for CreateArtifactLifecycleRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -199,8 +203,8 @@ impl CreateArtifactLifecycleRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateArtifactLifecycleRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateArtifactLifecycleRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -209,7 +213,7 @@ impl CreateArtifactLifecycleRuleBuilder {
         self,
     ) -> ::std::result::Result<
         CreateArtifactLifecycleRuleResponse,
-        rt::error::Error<CreateArtifactLifecycleRuleError>,
+        crate::error::Error<CreateArtifactLifecycleRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -345,14 +349,14 @@ impl ::serde::Serialize for CreateArtifactLifecycleRuleResponse {
 #[non_exhaustive]
 pub enum CreateArtifactLifecycleRuleError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -364,7 +368,7 @@ impl CreateArtifactLifecycleRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -385,16 +389,16 @@ impl CreateArtifactLifecycleRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateArtifactLifecycleRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateArtifactLifecycleRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateArtifactLifecycleRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,7 +57,7 @@ pub struct CreateArtifactSubscriptionRuleRequest {
     pub tag_regexp: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `TagCount`; required.
+    /// Wire name `TagCount`; required; at least 1; at most 30.
     pub tag_count: ::std::option::Option<i64>,
     /// Example: `true`
     ///
@@ -70,11 +71,14 @@ pub struct CreateArtifactSubscriptionRuleRequest {
     pub platforms: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateArtifactSubscriptionRuleRequest {
+impl crate::operation::Operation for CreateArtifactSubscriptionRuleRequest {
     type Response = CreateArtifactSubscriptionRuleResponse;
     type Error = CreateArtifactSubscriptionRuleError;
+}
+
+impl rt::operation::OperationSpec for CreateArtifactSubscriptionRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("SourceProvider", &self.source_provider)?;
         rt::validate::required("SourceRepoName", &self.source_repo_name)?;
@@ -82,6 +86,8 @@ impl rt::operation::Operation for CreateArtifactSubscriptionRuleRequest {
         rt::validate::required("RepoName", &self.repo_name)?;
         rt::validate::required("TagRegexp", &self.tag_regexp)?;
         rt::validate::required("TagCount", &self.tag_count)?;
+        rt::validate::minimum("TagCount", &self.tag_count, 1.0, false)?;
+        rt::validate::maximum("TagCount", &self.tag_count, 30.0, false)?;
         rt::validate::required("Platform", &self.platforms)?;
         rt::validate::max_items("Platform", &self.platforms, 200usize)?;
         Ok(())
@@ -235,8 +241,8 @@ impl CreateArtifactSubscriptionRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateArtifactSubscriptionRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateArtifactSubscriptionRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -245,7 +251,7 @@ impl CreateArtifactSubscriptionRuleBuilder {
         self,
     ) -> ::std::result::Result<
         CreateArtifactSubscriptionRuleResponse,
-        rt::error::Error<CreateArtifactSubscriptionRuleError>,
+        crate::error::Error<CreateArtifactSubscriptionRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -381,14 +387,14 @@ impl ::serde::Serialize for CreateArtifactSubscriptionRuleResponse {
 #[non_exhaustive]
 pub enum CreateArtifactSubscriptionRuleError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -400,7 +406,7 @@ impl CreateArtifactSubscriptionRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -421,16 +427,16 @@ impl CreateArtifactSubscriptionRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateArtifactSubscriptionRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateArtifactSubscriptionRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateArtifactSubscriptionRuleError::service_error(self)
     }
 }

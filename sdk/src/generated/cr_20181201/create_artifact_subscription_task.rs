@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CreateArtifactSubscriptionTaskRequest {
     pub rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateArtifactSubscriptionTaskRequest {
+impl crate::operation::Operation for CreateArtifactSubscriptionTaskRequest {
     type Response = CreateArtifactSubscriptionTaskResponse;
     type Error = CreateArtifactSubscriptionTaskError;
+}
+
+impl rt::operation::OperationSpec for CreateArtifactSubscriptionTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RuleId", &self.rule_id)?;
         Ok(())
@@ -96,8 +100,8 @@ impl CreateArtifactSubscriptionTaskBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateArtifactSubscriptionTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateArtifactSubscriptionTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl CreateArtifactSubscriptionTaskBuilder {
         self,
     ) -> ::std::result::Result<
         CreateArtifactSubscriptionTaskResponse,
-        rt::error::Error<CreateArtifactSubscriptionTaskError>,
+        crate::error::Error<CreateArtifactSubscriptionTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -245,7 +249,7 @@ pub enum CreateArtifactSubscriptionTaskError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -257,7 +261,7 @@ impl CreateArtifactSubscriptionTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -265,12 +269,12 @@ impl CreateArtifactSubscriptionTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateArtifactSubscriptionTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateArtifactSubscriptionTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateArtifactSubscriptionTaskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct CreateBuildRecordByRuleRequest {
     pub build_rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateBuildRecordByRuleRequest {
+impl crate::operation::Operation for CreateBuildRecordByRuleRequest {
     type Response = CreateBuildRecordByRuleResponse;
     type Error = CreateBuildRecordByRuleError;
+}
+
+impl rt::operation::OperationSpec for CreateBuildRecordByRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RepoId", &self.repo_id)?;
         rt::validate::required("BuildRuleId", &self.build_rule_id)?;
@@ -110,8 +114,8 @@ impl CreateBuildRecordByRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateBuildRecordByRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateBuildRecordByRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl CreateBuildRecordByRuleBuilder {
         self,
     ) -> ::std::result::Result<
         CreateBuildRecordByRuleResponse,
-        rt::error::Error<CreateBuildRecordByRuleError>,
+        crate::error::Error<CreateBuildRecordByRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -256,14 +260,14 @@ impl ::serde::Serialize for CreateBuildRecordByRuleResponse {
 #[non_exhaustive]
 pub enum CreateBuildRecordByRuleError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -275,7 +279,7 @@ impl CreateBuildRecordByRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -296,16 +300,16 @@ impl CreateBuildRecordByRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateBuildRecordByRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateBuildRecordByRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateBuildRecordByRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct CreateChartRepositoryRequest {
     pub summary: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateChartRepositoryRequest {
+impl crate::operation::Operation for CreateChartRepositoryRequest {
     type Response = CreateChartRepositoryResponse;
     type Error = CreateChartRepositoryError;
+}
+
+impl rt::operation::OperationSpec for CreateChartRepositoryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RepoName", &self.repo_name)?;
         rt::validate::required("RepoNamespaceName", &self.repo_namespace_name)?;
@@ -144,8 +148,8 @@ impl CreateChartRepositoryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateChartRepositoryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateChartRepositoryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -154,7 +158,7 @@ impl CreateChartRepositoryBuilder {
         self,
     ) -> ::std::result::Result<
         CreateChartRepositoryResponse,
-        rt::error::Error<CreateChartRepositoryError>,
+        crate::error::Error<CreateChartRepositoryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -290,14 +294,14 @@ impl ::serde::Serialize for CreateChartRepositoryResponse {
 #[non_exhaustive]
 pub enum CreateChartRepositoryError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -309,7 +313,7 @@ impl CreateChartRepositoryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -330,16 +334,16 @@ impl CreateChartRepositoryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateChartRepositoryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateChartRepositoryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateChartRepositoryError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct CreateInstanceVpcEndpointLinkedVpcRequest {
     pub enable_create_dns_record_in_pvzt: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateInstanceVpcEndpointLinkedVpcRequest {
+impl crate::operation::Operation for CreateInstanceVpcEndpointLinkedVpcRequest {
     type Response = CreateInstanceVpcEndpointLinkedVpcResponse;
     type Error = CreateInstanceVpcEndpointLinkedVpcError;
+}
+
+impl rt::operation::OperationSpec for CreateInstanceVpcEndpointLinkedVpcRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
         rt::validate::required("VswitchId", &self.vswitch_id)?;
@@ -145,8 +149,8 @@ impl CreateInstanceVpcEndpointLinkedVpcBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateInstanceVpcEndpointLinkedVpcRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateInstanceVpcEndpointLinkedVpcRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +159,7 @@ impl CreateInstanceVpcEndpointLinkedVpcBuilder {
         self,
     ) -> ::std::result::Result<
         CreateInstanceVpcEndpointLinkedVpcResponse,
-        rt::error::Error<CreateInstanceVpcEndpointLinkedVpcError>,
+        crate::error::Error<CreateInstanceVpcEndpointLinkedVpcError>,
     > {
         self.client.execute(self.request).await
     }
@@ -270,14 +274,14 @@ impl ::serde::Serialize for CreateInstanceVpcEndpointLinkedVpcResponse {
 #[non_exhaustive]
 pub enum CreateInstanceVpcEndpointLinkedVpcError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -289,7 +293,7 @@ impl CreateInstanceVpcEndpointLinkedVpcError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -310,16 +314,16 @@ impl CreateInstanceVpcEndpointLinkedVpcError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateInstanceVpcEndpointLinkedVpcError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateInstanceVpcEndpointLinkedVpcError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateInstanceVpcEndpointLinkedVpcError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct CreateRepoBuildRuleRequest {
     pub platforms: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateRepoBuildRuleRequest {
+impl crate::operation::Operation for CreateRepoBuildRuleRequest {
     type Response = CreateRepoBuildRuleResponse;
     type Error = CreateRepoBuildRuleError;
+}
+
+impl rt::operation::OperationSpec for CreateRepoBuildRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RepoId", &self.repo_id)?;
         rt::validate::required("PushType", &self.push_type)?;
@@ -212,8 +216,8 @@ impl CreateRepoBuildRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateRepoBuildRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateRepoBuildRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -222,7 +226,7 @@ impl CreateRepoBuildRuleBuilder {
         self,
     ) -> ::std::result::Result<
         CreateRepoBuildRuleResponse,
-        rt::error::Error<CreateRepoBuildRuleError>,
+        crate::error::Error<CreateRepoBuildRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -358,14 +362,14 @@ impl ::serde::Serialize for CreateRepoBuildRuleResponse {
 #[non_exhaustive]
 pub enum CreateRepoBuildRuleError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -377,7 +381,7 @@ impl CreateRepoBuildRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -398,16 +402,16 @@ impl CreateRepoBuildRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateRepoBuildRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateRepoBuildRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateRepoBuildRuleError::service_error(self)
     }
 }

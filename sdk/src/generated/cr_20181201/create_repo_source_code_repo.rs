@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct CreateRepoSourceCodeRepoRequest {
     pub disable_cache_build: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateRepoSourceCodeRepoRequest {
+impl crate::operation::Operation for CreateRepoSourceCodeRepoRequest {
     type Response = CreateRepoSourceCodeRepoResponse;
     type Error = CreateRepoSourceCodeRepoError;
+}
+
+impl rt::operation::OperationSpec for CreateRepoSourceCodeRepoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RepoId", &self.repo_id)?;
         rt::validate::required("CodeRepoType", &self.code_repo_type)?;
@@ -188,8 +192,10 @@ impl CreateRepoSourceCodeRepoBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateRepoSourceCodeRepoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateRepoSourceCodeRepoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -198,7 +204,7 @@ impl CreateRepoSourceCodeRepoBuilder {
         self,
     ) -> ::std::result::Result<
         CreateRepoSourceCodeRepoResponse,
-        rt::error::Error<CreateRepoSourceCodeRepoError>,
+        crate::error::Error<CreateRepoSourceCodeRepoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -313,14 +319,14 @@ impl ::serde::Serialize for CreateRepoSourceCodeRepoResponse {
 #[non_exhaustive]
 pub enum CreateRepoSourceCodeRepoError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -332,7 +338,7 @@ impl CreateRepoSourceCodeRepoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -353,16 +359,16 @@ impl CreateRepoSourceCodeRepoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateRepoSourceCodeRepoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateRepoSourceCodeRepoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateRepoSourceCodeRepoError::service_error(self)
     }
 }

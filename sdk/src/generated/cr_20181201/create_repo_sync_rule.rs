@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -80,11 +81,14 @@ pub struct CreateRepoSyncRuleRequest {
     pub target_user_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateRepoSyncRuleRequest {
+impl crate::operation::Operation for CreateRepoSyncRuleRequest {
     type Response = CreateRepoSyncRuleResponse;
     type Error = CreateRepoSyncRuleError;
+}
+
+impl rt::operation::OperationSpec for CreateRepoSyncRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("NamespaceName", &self.namespace_name)?;
         rt::validate::required("TargetRegionId", &self.target_region_id)?;
@@ -273,8 +277,8 @@ impl CreateRepoSyncRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateRepoSyncRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateRepoSyncRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -283,7 +287,7 @@ impl CreateRepoSyncRuleBuilder {
         self,
     ) -> ::std::result::Result<
         CreateRepoSyncRuleResponse,
-        rt::error::Error<CreateRepoSyncRuleError>,
+        crate::error::Error<CreateRepoSyncRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -419,14 +423,14 @@ impl ::serde::Serialize for CreateRepoSyncRuleResponse {
 #[non_exhaustive]
 pub enum CreateRepoSyncRuleError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -438,7 +442,7 @@ impl CreateRepoSyncRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -459,16 +463,16 @@ impl CreateRepoSyncRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateRepoSyncRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateRepoSyncRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateRepoSyncRuleError::service_error(self)
     }
 }

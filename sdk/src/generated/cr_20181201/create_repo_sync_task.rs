@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct CreateRepoSyncTaskRequest {
     pub r#override: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateRepoSyncTaskRequest {
+impl crate::operation::Operation for CreateRepoSyncTaskRequest {
     type Response = CreateRepoSyncTaskResponse;
     type Error = CreateRepoSyncTaskError;
+}
+
+impl rt::operation::OperationSpec for CreateRepoSyncTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RepoId", &self.repo_id)?;
         rt::validate::required("Tag", &self.tag)?;
@@ -225,8 +229,8 @@ impl CreateRepoSyncTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateRepoSyncTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateRepoSyncTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -235,7 +239,7 @@ impl CreateRepoSyncTaskBuilder {
         self,
     ) -> ::std::result::Result<
         CreateRepoSyncTaskResponse,
-        rt::error::Error<CreateRepoSyncTaskError>,
+        crate::error::Error<CreateRepoSyncTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -371,14 +375,14 @@ impl ::serde::Serialize for CreateRepoSyncTaskResponse {
 #[non_exhaustive]
 pub enum CreateRepoSyncTaskError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -390,7 +394,7 @@ impl CreateRepoSyncTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -411,16 +415,16 @@ impl CreateRepoSyncTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateRepoSyncTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateRepoSyncTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateRepoSyncTaskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct CreateRepoSyncTaskByRuleRequest {
     pub sync_rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateRepoSyncTaskByRuleRequest {
+impl crate::operation::Operation for CreateRepoSyncTaskByRuleRequest {
     type Response = CreateRepoSyncTaskByRuleResponse;
     type Error = CreateRepoSyncTaskByRuleError;
+}
+
+impl rt::operation::OperationSpec for CreateRepoSyncTaskByRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RepoId", &self.repo_id)?;
         rt::validate::required("Tag", &self.tag)?;
@@ -126,8 +130,10 @@ impl CreateRepoSyncTaskByRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateRepoSyncTaskByRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateRepoSyncTaskByRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +142,7 @@ impl CreateRepoSyncTaskByRuleBuilder {
         self,
     ) -> ::std::result::Result<
         CreateRepoSyncTaskByRuleResponse,
-        rt::error::Error<CreateRepoSyncTaskByRuleError>,
+        crate::error::Error<CreateRepoSyncTaskByRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -272,14 +278,14 @@ impl ::serde::Serialize for CreateRepoSyncTaskByRuleResponse {
 #[non_exhaustive]
 pub enum CreateRepoSyncTaskByRuleError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -291,7 +297,7 @@ impl CreateRepoSyncTaskByRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -312,16 +318,16 @@ impl CreateRepoSyncTaskByRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateRepoSyncTaskByRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateRepoSyncTaskByRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateRepoSyncTaskByRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct CreateRepoTagScanTaskRequest {
     pub scan_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateRepoTagScanTaskRequest {
+impl crate::operation::Operation for CreateRepoTagScanTaskRequest {
     type Response = CreateRepoTagScanTaskResponse;
     type Error = CreateRepoTagScanTaskError;
+}
+
+impl rt::operation::OperationSpec for CreateRepoTagScanTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RepoId", &self.repo_id)?;
         rt::validate::required("Tag", &self.tag)?;
@@ -153,8 +157,8 @@ impl CreateRepoTagScanTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateRepoTagScanTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateRepoTagScanTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -163,7 +167,7 @@ impl CreateRepoTagScanTaskBuilder {
         self,
     ) -> ::std::result::Result<
         CreateRepoTagScanTaskResponse,
-        rt::error::Error<CreateRepoTagScanTaskError>,
+        crate::error::Error<CreateRepoTagScanTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -278,14 +282,14 @@ impl ::serde::Serialize for CreateRepoTagScanTaskResponse {
 #[non_exhaustive]
 pub enum CreateRepoTagScanTaskError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -297,7 +301,7 @@ impl CreateRepoTagScanTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -318,16 +322,16 @@ impl CreateRepoTagScanTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateRepoTagScanTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateRepoTagScanTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateRepoTagScanTaskError::service_error(self)
     }
 }

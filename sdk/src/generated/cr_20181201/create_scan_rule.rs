@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct CreateScanRuleRequest {
     pub scan_type: ::std::option::Option<ScanType>,
 }
 
-impl rt::operation::Operation for CreateScanRuleRequest {
+impl crate::operation::Operation for CreateScanRuleRequest {
     type Response = CreateScanRuleResponse;
     type Error = CreateScanRuleError;
+}
+
+impl rt::operation::OperationSpec for CreateScanRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RuleName", &self.rule_name)?;
         rt::validate::required("ScanScope", &self.scan_scope)?;
@@ -196,8 +200,8 @@ impl CreateScanRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateScanRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateScanRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -206,7 +210,7 @@ impl CreateScanRuleBuilder {
         self,
     ) -> ::std::result::Result<
         CreateScanRuleResponse,
-        rt::error::Error<CreateScanRuleError>,
+        crate::error::Error<CreateScanRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -324,7 +328,7 @@ pub enum ScanType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -352,7 +356,7 @@ impl ::std::convert::From<&str> for ScanType {
         match value {
             "VUL" => Self::Vul,
             "SBOM" => Self::Sbom,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -379,7 +383,7 @@ impl ::std::convert::From<::std::string::String> for ScanType {
         match value.as_str() {
             "VUL" => Self::Vul,
             "SBOM" => Self::Sbom,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -443,7 +447,7 @@ pub enum CreateScanRuleError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -455,7 +459,7 @@ impl CreateScanRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -463,12 +467,12 @@ impl CreateScanRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateScanRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateScanRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateScanRuleError::service_error(self)
     }
 }

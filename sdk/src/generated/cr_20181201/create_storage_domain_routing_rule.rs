@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct CreateStorageDomainRoutingRuleRequest {
     pub routes: ::std::vec::Vec<super::types::RouteItem>,
 }
 
-impl rt::operation::Operation for CreateStorageDomainRoutingRuleRequest {
+impl crate::operation::Operation for CreateStorageDomainRoutingRuleRequest {
     type Response = CreateStorageDomainRoutingRuleResponse;
     type Error = CreateStorageDomainRoutingRuleError;
+}
+
+impl rt::operation::OperationSpec for CreateStorageDomainRoutingRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("Routes", &self.routes)?;
         Ok(())
@@ -98,8 +102,8 @@ impl CreateStorageDomainRoutingRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateStorageDomainRoutingRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateStorageDomainRoutingRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl CreateStorageDomainRoutingRuleBuilder {
         self,
     ) -> ::std::result::Result<
         CreateStorageDomainRoutingRuleResponse,
-        rt::error::Error<CreateStorageDomainRoutingRuleError>,
+        crate::error::Error<CreateStorageDomainRoutingRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -244,12 +248,12 @@ impl ::serde::Serialize for CreateStorageDomainRoutingRuleResponse {
 #[non_exhaustive]
 pub enum CreateStorageDomainRoutingRuleError {
     /// `AuthenticationFailed` (HTTP 403).
-    AuthenticationFailed(rt::error::ServiceError),
+    AuthenticationFailed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -261,7 +265,7 @@ impl CreateStorageDomainRoutingRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AuthenticationFailed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -276,15 +280,15 @@ impl CreateStorageDomainRoutingRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateStorageDomainRoutingRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateStorageDomainRoutingRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AuthenticationFailed" => Self::AuthenticationFailed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateStorageDomainRoutingRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteArtifactLifecycleRuleRequest {
     pub rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteArtifactLifecycleRuleRequest {
+impl crate::operation::Operation for DeleteArtifactLifecycleRuleRequest {
     type Response = DeleteArtifactLifecycleRuleResponse;
     type Error = DeleteArtifactLifecycleRuleError;
+}
+
+impl rt::operation::OperationSpec for DeleteArtifactLifecycleRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RuleId", &self.rule_id)?;
         Ok(())
@@ -96,8 +100,8 @@ impl DeleteArtifactLifecycleRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteArtifactLifecycleRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteArtifactLifecycleRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl DeleteArtifactLifecycleRuleBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteArtifactLifecycleRuleResponse,
-        rt::error::Error<DeleteArtifactLifecycleRuleError>,
+        crate::error::Error<DeleteArtifactLifecycleRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -221,14 +225,14 @@ impl ::serde::Serialize for DeleteArtifactLifecycleRuleResponse {
 #[non_exhaustive]
 pub enum DeleteArtifactLifecycleRuleError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -240,7 +244,7 @@ impl DeleteArtifactLifecycleRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -261,16 +265,16 @@ impl DeleteArtifactLifecycleRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteArtifactLifecycleRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteArtifactLifecycleRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteArtifactLifecycleRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteChartNamespaceRequest {
     pub namespace_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteChartNamespaceRequest {
+impl crate::operation::Operation for DeleteChartNamespaceRequest {
     type Response = DeleteChartNamespaceResponse;
     type Error = DeleteChartNamespaceError;
+}
+
+impl rt::operation::OperationSpec for DeleteChartNamespaceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("NamespaceName", &self.namespace_name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteChartNamespaceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteChartNamespaceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteChartNamespaceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteChartNamespaceBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteChartNamespaceResponse,
-        rt::error::Error<DeleteChartNamespaceError>,
+        crate::error::Error<DeleteChartNamespaceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -219,14 +223,14 @@ impl ::serde::Serialize for DeleteChartNamespaceResponse {
 #[non_exhaustive]
 pub enum DeleteChartNamespaceError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -238,7 +242,7 @@ impl DeleteChartNamespaceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -259,16 +263,16 @@ impl DeleteChartNamespaceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteChartNamespaceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteChartNamespaceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteChartNamespaceError::service_error(self)
     }
 }

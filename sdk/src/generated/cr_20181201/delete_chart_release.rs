@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DeleteChartReleaseRequest {
     pub repo_namespace_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteChartReleaseRequest {
+impl crate::operation::Operation for DeleteChartReleaseRequest {
     type Response = DeleteChartReleaseResponse;
     type Error = DeleteChartReleaseError;
+}
+
+impl rt::operation::OperationSpec for DeleteChartReleaseRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("Chart", &self.chart)?;
         rt::validate::required("Release", &self.release)?;
@@ -146,8 +150,8 @@ impl DeleteChartReleaseBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteChartReleaseRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteChartReleaseRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -156,7 +160,7 @@ impl DeleteChartReleaseBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteChartReleaseResponse,
-        rt::error::Error<DeleteChartReleaseError>,
+        crate::error::Error<DeleteChartReleaseError>,
     > {
         self.client.execute(self.request).await
     }
@@ -271,14 +275,14 @@ impl ::serde::Serialize for DeleteChartReleaseResponse {
 #[non_exhaustive]
 pub enum DeleteChartReleaseError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -290,7 +294,7 @@ impl DeleteChartReleaseError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -311,16 +315,16 @@ impl DeleteChartReleaseError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteChartReleaseError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteChartReleaseError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteChartReleaseError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteChartRepositoryRequest {
     pub repo_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteChartRepositoryRequest {
+impl crate::operation::Operation for DeleteChartRepositoryRequest {
     type Response = DeleteChartRepositoryResponse;
     type Error = DeleteChartRepositoryError;
+}
+
+impl rt::operation::OperationSpec for DeleteChartRepositoryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RepoNamespaceName", &self.repo_namespace_name)?;
         rt::validate::required("RepoName", &self.repo_name)?;
@@ -114,8 +118,8 @@ impl DeleteChartRepositoryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteChartRepositoryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteChartRepositoryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +128,7 @@ impl DeleteChartRepositoryBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteChartRepositoryResponse,
-        rt::error::Error<DeleteChartRepositoryError>,
+        crate::error::Error<DeleteChartRepositoryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -239,14 +243,14 @@ impl ::serde::Serialize for DeleteChartRepositoryResponse {
 #[non_exhaustive]
 pub enum DeleteChartRepositoryError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -258,7 +262,7 @@ impl DeleteChartRepositoryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -279,16 +283,16 @@ impl DeleteChartRepositoryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteChartRepositoryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteChartRepositoryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteChartRepositoryError::service_error(self)
     }
 }

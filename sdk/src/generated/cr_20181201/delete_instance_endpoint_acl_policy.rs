@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DeleteInstanceEndpointAclPolicyRequest {
     pub module_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteInstanceEndpointAclPolicyRequest {
+impl crate::operation::Operation for DeleteInstanceEndpointAclPolicyRequest {
     type Response = DeleteInstanceEndpointAclPolicyResponse;
     type Error = DeleteInstanceEndpointAclPolicyError;
+}
+
+impl rt::operation::OperationSpec for DeleteInstanceEndpointAclPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("EndpointType", &self.endpoint_type)?;
         rt::validate::required("Entry", &self.entry)?;
@@ -127,8 +131,8 @@ impl DeleteInstanceEndpointAclPolicyBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteInstanceEndpointAclPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteInstanceEndpointAclPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +141,7 @@ impl DeleteInstanceEndpointAclPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteInstanceEndpointAclPolicyResponse,
-        rt::error::Error<DeleteInstanceEndpointAclPolicyError>,
+        crate::error::Error<DeleteInstanceEndpointAclPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -252,16 +256,16 @@ impl ::serde::Serialize for DeleteInstanceEndpointAclPolicyResponse {
 #[non_exhaustive]
 pub enum DeleteInstanceEndpointAclPolicyError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SLB_SERVICE_ERROR` (HTTP 400).
-    SlbServiceError(rt::error::ServiceError),
+    SlbServiceError(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -273,7 +277,7 @@ impl DeleteInstanceEndpointAclPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error)
             | Self::SlbServiceError(error)
@@ -302,17 +306,17 @@ impl DeleteInstanceEndpointAclPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteInstanceEndpointAclPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteInstanceEndpointAclPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SLB_SERVICE_ERROR" => Self::SlbServiceError(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteInstanceEndpointAclPolicyError::service_error(self)
     }
 }

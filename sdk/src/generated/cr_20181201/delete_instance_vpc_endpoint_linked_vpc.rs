@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DeleteInstanceVpcEndpointLinkedVpcRequest {
     pub module_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteInstanceVpcEndpointLinkedVpcRequest {
+impl crate::operation::Operation for DeleteInstanceVpcEndpointLinkedVpcRequest {
     type Response = DeleteInstanceVpcEndpointLinkedVpcResponse;
     type Error = DeleteInstanceVpcEndpointLinkedVpcError;
+}
+
+impl rt::operation::OperationSpec for DeleteInstanceVpcEndpointLinkedVpcRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
         rt::validate::required("VswitchId", &self.vswitch_id)?;
@@ -127,8 +131,8 @@ impl DeleteInstanceVpcEndpointLinkedVpcBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteInstanceVpcEndpointLinkedVpcRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteInstanceVpcEndpointLinkedVpcRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +141,7 @@ impl DeleteInstanceVpcEndpointLinkedVpcBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteInstanceVpcEndpointLinkedVpcResponse,
-        rt::error::Error<DeleteInstanceVpcEndpointLinkedVpcError>,
+        crate::error::Error<DeleteInstanceVpcEndpointLinkedVpcError>,
     > {
         self.client.execute(self.request).await
     }
@@ -252,14 +256,14 @@ impl ::serde::Serialize for DeleteInstanceVpcEndpointLinkedVpcResponse {
 #[non_exhaustive]
 pub enum DeleteInstanceVpcEndpointLinkedVpcError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -271,7 +275,7 @@ impl DeleteInstanceVpcEndpointLinkedVpcError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -292,16 +296,16 @@ impl DeleteInstanceVpcEndpointLinkedVpcError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteInstanceVpcEndpointLinkedVpcError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteInstanceVpcEndpointLinkedVpcError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteInstanceVpcEndpointLinkedVpcError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteNamespaceRequest {
     pub namespace_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteNamespaceRequest {
+impl crate::operation::Operation for DeleteNamespaceRequest {
     type Response = DeleteNamespaceResponse;
     type Error = DeleteNamespaceError;
+}
+
+impl rt::operation::OperationSpec for DeleteNamespaceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("NamespaceName", &self.namespace_name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteNamespaceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteNamespaceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteNamespaceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteNamespaceBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteNamespaceResponse,
-        rt::error::Error<DeleteNamespaceError>,
+        crate::error::Error<DeleteNamespaceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -219,14 +223,14 @@ impl ::serde::Serialize for DeleteNamespaceResponse {
 #[non_exhaustive]
 pub enum DeleteNamespaceError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -238,7 +242,7 @@ impl DeleteNamespaceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -259,16 +263,16 @@ impl DeleteNamespaceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteNamespaceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteNamespaceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteNamespaceError::service_error(self)
     }
 }

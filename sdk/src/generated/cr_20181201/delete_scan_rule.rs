@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteScanRuleRequest {
     pub scan_rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteScanRuleRequest {
+impl crate::operation::Operation for DeleteScanRuleRequest {
     type Response = DeleteScanRuleResponse;
     type Error = DeleteScanRuleError;
+}
+
+impl rt::operation::OperationSpec for DeleteScanRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -92,8 +96,8 @@ impl DeleteScanRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteScanRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteScanRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -102,7 +106,7 @@ impl DeleteScanRuleBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteScanRuleResponse,
-        rt::error::Error<DeleteScanRuleError>,
+        crate::error::Error<DeleteScanRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -202,7 +206,7 @@ pub enum DeleteScanRuleError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -214,7 +218,7 @@ impl DeleteScanRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -222,12 +226,12 @@ impl DeleteScanRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteScanRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteScanRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteScanRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteStorageDomainRoutingRuleRequest {
     pub rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteStorageDomainRoutingRuleRequest {
+impl crate::operation::Operation for DeleteStorageDomainRoutingRuleRequest {
     type Response = DeleteStorageDomainRoutingRuleResponse;
     type Error = DeleteStorageDomainRoutingRuleError;
+}
+
+impl rt::operation::OperationSpec for DeleteStorageDomainRoutingRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RuleId", &self.rule_id)?;
         Ok(())
@@ -96,8 +100,8 @@ impl DeleteStorageDomainRoutingRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteStorageDomainRoutingRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteStorageDomainRoutingRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl DeleteStorageDomainRoutingRuleBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteStorageDomainRoutingRuleResponse,
-        rt::error::Error<DeleteStorageDomainRoutingRuleError>,
+        crate::error::Error<DeleteStorageDomainRoutingRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -221,12 +225,12 @@ impl ::serde::Serialize for DeleteStorageDomainRoutingRuleResponse {
 #[non_exhaustive]
 pub enum DeleteStorageDomainRoutingRuleError {
     /// `AuthenticationFailed` (HTTP 403).
-    AuthenticationFailed(rt::error::ServiceError),
+    AuthenticationFailed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -238,7 +242,7 @@ impl DeleteStorageDomainRoutingRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AuthenticationFailed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -253,15 +257,15 @@ impl DeleteStorageDomainRoutingRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteStorageDomainRoutingRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteStorageDomainRoutingRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AuthenticationFailed" => Self::AuthenticationFailed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteStorageDomainRoutingRuleError::service_error(self)
     }
 }

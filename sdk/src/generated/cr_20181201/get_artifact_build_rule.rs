@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct GetArtifactBuildRuleRequest {
     pub build_rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetArtifactBuildRuleRequest {
+impl crate::operation::Operation for GetArtifactBuildRuleRequest {
     type Response = GetArtifactBuildRuleResponse;
     type Error = GetArtifactBuildRuleError;
+}
+
+impl rt::operation::OperationSpec for GetArtifactBuildRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -138,8 +142,8 @@ impl GetArtifactBuildRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetArtifactBuildRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetArtifactBuildRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -148,7 +152,7 @@ impl GetArtifactBuildRuleBuilder {
         self,
     ) -> ::std::result::Result<
         GetArtifactBuildRuleResponse,
-        rt::error::Error<GetArtifactBuildRuleError>,
+        crate::error::Error<GetArtifactBuildRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -445,7 +449,7 @@ pub enum GetArtifactBuildRuleError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -457,7 +461,7 @@ impl GetArtifactBuildRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -465,12 +469,12 @@ impl GetArtifactBuildRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetArtifactBuildRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetArtifactBuildRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetArtifactBuildRuleError::service_error(self)
     }
 }

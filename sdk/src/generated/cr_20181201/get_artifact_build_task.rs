@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetArtifactBuildTaskRequest {
     pub build_task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetArtifactBuildTaskRequest {
+impl crate::operation::Operation for GetArtifactBuildTaskRequest {
     type Response = GetArtifactBuildTaskResponse;
     type Error = GetArtifactBuildTaskError;
+}
+
+impl rt::operation::OperationSpec for GetArtifactBuildTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("BuildTaskId", &self.build_task_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl GetArtifactBuildTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetArtifactBuildTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetArtifactBuildTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl GetArtifactBuildTaskBuilder {
         self,
     ) -> ::std::result::Result<
         GetArtifactBuildTaskResponse,
-        rt::error::Error<GetArtifactBuildTaskError>,
+        crate::error::Error<GetArtifactBuildTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -580,7 +584,7 @@ pub enum GetArtifactBuildTaskError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -592,7 +596,7 @@ impl GetArtifactBuildTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -600,12 +604,12 @@ impl GetArtifactBuildTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetArtifactBuildTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetArtifactBuildTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetArtifactBuildTaskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetArtifactLifecycleRuleRequest {
     pub rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetArtifactLifecycleRuleRequest {
+impl crate::operation::Operation for GetArtifactLifecycleRuleRequest {
     type Response = GetArtifactLifecycleRuleResponse;
     type Error = GetArtifactLifecycleRuleError;
+}
+
+impl rt::operation::OperationSpec for GetArtifactLifecycleRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RuleId", &self.rule_id)?;
         Ok(())
@@ -94,8 +98,10 @@ impl GetArtifactLifecycleRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetArtifactLifecycleRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GetArtifactLifecycleRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +110,7 @@ impl GetArtifactLifecycleRuleBuilder {
         self,
     ) -> ::std::result::Result<
         GetArtifactLifecycleRuleResponse,
-        rt::error::Error<GetArtifactLifecycleRuleError>,
+        crate::error::Error<GetArtifactLifecycleRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -738,7 +744,7 @@ pub enum GetArtifactLifecycleRuleError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -750,7 +756,7 @@ impl GetArtifactLifecycleRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -758,12 +764,12 @@ impl GetArtifactLifecycleRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetArtifactLifecycleRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetArtifactLifecycleRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetArtifactLifecycleRuleError::service_error(self)
     }
 }

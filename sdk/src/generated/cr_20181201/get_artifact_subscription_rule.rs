@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetArtifactSubscriptionRuleRequest {
     pub rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetArtifactSubscriptionRuleRequest {
+impl crate::operation::Operation for GetArtifactSubscriptionRuleRequest {
     type Response = GetArtifactSubscriptionRuleResponse;
     type Error = GetArtifactSubscriptionRuleError;
+}
+
+impl rt::operation::OperationSpec for GetArtifactSubscriptionRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RuleId", &self.rule_id)?;
         Ok(())
@@ -96,8 +100,8 @@ impl GetArtifactSubscriptionRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetArtifactSubscriptionRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetArtifactSubscriptionRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl GetArtifactSubscriptionRuleBuilder {
         self,
     ) -> ::std::result::Result<
         GetArtifactSubscriptionRuleResponse,
-        rt::error::Error<GetArtifactSubscriptionRuleError>,
+        crate::error::Error<GetArtifactSubscriptionRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -524,7 +528,7 @@ pub enum GetArtifactSubscriptionRuleError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -536,7 +540,7 @@ impl GetArtifactSubscriptionRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -544,12 +548,12 @@ impl GetArtifactSubscriptionRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetArtifactSubscriptionRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetArtifactSubscriptionRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetArtifactSubscriptionRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct GetArtifactSubscriptionTaskResultRequest {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetArtifactSubscriptionTaskResultRequest {
+impl crate::operation::Operation for GetArtifactSubscriptionTaskResultRequest {
     type Response = GetArtifactSubscriptionTaskResultResponse;
     type Error = GetArtifactSubscriptionTaskResultError;
+}
+
+impl rt::operation::OperationSpec for GetArtifactSubscriptionTaskResultRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("TaskId", &self.task_id)?;
         Ok(())
@@ -120,8 +124,8 @@ impl GetArtifactSubscriptionTaskResultBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetArtifactSubscriptionTaskResultRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetArtifactSubscriptionTaskResultRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -130,7 +134,7 @@ impl GetArtifactSubscriptionTaskResultBuilder {
         self,
     ) -> ::std::result::Result<
         GetArtifactSubscriptionTaskResultResponse,
-        rt::error::Error<GetArtifactSubscriptionTaskResultError>,
+        crate::error::Error<GetArtifactSubscriptionTaskResultError>,
     > {
         self.client.execute(self.request).await
     }
@@ -541,14 +545,14 @@ impl ::serde::Serialize for TaskResults {
 #[non_exhaustive]
 pub enum GetArtifactSubscriptionTaskResultError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -560,7 +564,7 @@ impl GetArtifactSubscriptionTaskResultError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -581,16 +585,16 @@ impl GetArtifactSubscriptionTaskResultError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetArtifactSubscriptionTaskResultError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetArtifactSubscriptionTaskResultError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetArtifactSubscriptionTaskResultError::service_error(self)
     }
 }

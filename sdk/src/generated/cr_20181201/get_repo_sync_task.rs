@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetRepoSyncTaskRequest {
     pub sync_task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetRepoSyncTaskRequest {
+impl crate::operation::Operation for GetRepoSyncTaskRequest {
     type Response = GetRepoSyncTaskResponse;
     type Error = GetRepoSyncTaskError;
+}
+
+impl rt::operation::OperationSpec for GetRepoSyncTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("SyncTaskId", &self.sync_task_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl GetRepoSyncTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetRepoSyncTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetRepoSyncTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl GetRepoSyncTaskBuilder {
         self,
     ) -> ::std::result::Result<
         GetRepoSyncTaskResponse,
-        rt::error::Error<GetRepoSyncTaskError>,
+        crate::error::Error<GetRepoSyncTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -926,14 +930,14 @@ impl ::serde::Serialize for LayerTasks {
 #[non_exhaustive]
 pub enum GetRepoSyncTaskError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -945,7 +949,7 @@ impl GetRepoSyncTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -966,16 +970,16 @@ impl GetRepoSyncTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetRepoSyncTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetRepoSyncTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetRepoSyncTaskError::service_error(self)
     }
 }

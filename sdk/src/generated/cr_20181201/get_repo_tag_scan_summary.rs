@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct GetRepoTagScanSummaryRequest {
     pub digest: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetRepoTagScanSummaryRequest {
+impl crate::operation::Operation for GetRepoTagScanSummaryRequest {
     type Response = GetRepoTagScanSummaryResponse;
     type Error = GetRepoTagScanSummaryError;
+}
+
+impl rt::operation::OperationSpec for GetRepoTagScanSummaryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -138,8 +142,8 @@ impl GetRepoTagScanSummaryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetRepoTagScanSummaryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetRepoTagScanSummaryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -148,7 +152,7 @@ impl GetRepoTagScanSummaryBuilder {
         self,
     ) -> ::std::result::Result<
         GetRepoTagScanSummaryResponse,
-        rt::error::Error<GetRepoTagScanSummaryError>,
+        crate::error::Error<GetRepoTagScanSummaryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -353,14 +357,14 @@ impl ::serde::Serialize for GetRepoTagScanSummaryResponse {
 #[non_exhaustive]
 pub enum GetRepoTagScanSummaryError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -372,7 +376,7 @@ impl GetRepoTagScanSummaryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -393,16 +397,16 @@ impl GetRepoTagScanSummaryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetRepoTagScanSummaryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetRepoTagScanSummaryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetRepoTagScanSummaryError::service_error(self)
     }
 }

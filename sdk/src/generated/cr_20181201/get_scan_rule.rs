@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetScanRuleRequest {
     pub scan_rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetScanRuleRequest {
+impl crate::operation::Operation for GetScanRuleRequest {
     type Response = GetScanRuleResponse;
     type Error = GetScanRuleError;
+}
+
+impl rt::operation::OperationSpec for GetScanRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("ScanRuleId", &self.scan_rule_id)?;
         rt::validate::max_length("ScanRuleId", &self.scan_rule_id, 100usize)?;
@@ -95,15 +99,18 @@ impl GetScanRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetScanRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetScanRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<GetScanRuleResponse, rt::error::Error<GetScanRuleError>> {
+    ) -> ::std::result::Result<
+        GetScanRuleResponse,
+        crate::error::Error<GetScanRuleError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -499,7 +506,7 @@ pub enum GetScanRuleError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -511,7 +518,7 @@ impl GetScanRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -519,12 +526,12 @@ impl GetScanRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetScanRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetScanRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetScanRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetStorageDomainRoutingRuleRequest {
     pub rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetStorageDomainRoutingRuleRequest {
+impl crate::operation::Operation for GetStorageDomainRoutingRuleRequest {
     type Response = GetStorageDomainRoutingRuleResponse;
     type Error = GetStorageDomainRoutingRuleError;
+}
+
+impl rt::operation::OperationSpec for GetStorageDomainRoutingRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl GetStorageDomainRoutingRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetStorageDomainRoutingRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetStorageDomainRoutingRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl GetStorageDomainRoutingRuleBuilder {
         self,
     ) -> ::std::result::Result<
         GetStorageDomainRoutingRuleResponse,
-        rt::error::Error<GetStorageDomainRoutingRuleError>,
+        crate::error::Error<GetStorageDomainRoutingRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -296,16 +300,16 @@ impl ::serde::Serialize for GetStorageDomainRoutingRuleResponse {
 #[non_exhaustive]
 pub enum GetStorageDomainRoutingRuleError {
     /// `AuthenticationFailed` (HTTP 403).
-    AuthenticationFailed(rt::error::ServiceError),
+    AuthenticationFailed(crate::error::ServiceError),
     /// `INSTANCE_NOT_EXIST` (HTTP 200).
-    InstanceNotExist(rt::error::ServiceError),
+    InstanceNotExist(crate::error::ServiceError),
     /// `InvalidInstanceStorageDomainRoutingRule.NotFound` (HTTP 404).
-    InvalidInstanceStorageDomainRoutingRuleNotFound(rt::error::ServiceError),
+    InvalidInstanceStorageDomainRoutingRuleNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -317,7 +321,7 @@ impl GetStorageDomainRoutingRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AuthenticationFailed(error)
             | Self::InstanceNotExist(error)
@@ -346,19 +350,19 @@ impl GetStorageDomainRoutingRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetStorageDomainRoutingRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetStorageDomainRoutingRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AuthenticationFailed" => Self::AuthenticationFailed(error),
             "INSTANCE_NOT_EXIST" => Self::InstanceNotExist(error),
             "InvalidInstanceStorageDomainRoutingRule.NotFound" => {
                 Self::InvalidInstanceStorageDomainRoutingRuleNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetStorageDomainRoutingRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ListArtifactBuildTaskLogRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListArtifactBuildTaskLogRequest {
+impl crate::operation::Operation for ListArtifactBuildTaskLogRequest {
     type Response = ListArtifactBuildTaskLogResponse;
     type Error = ListArtifactBuildTaskLogError;
+}
+
+impl rt::operation::OperationSpec for ListArtifactBuildTaskLogRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("BuildTaskId", &self.build_task_id)?;
         rt::validate::required("Page", &self.page)?;
@@ -120,8 +124,10 @@ impl ListArtifactBuildTaskLogBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListArtifactBuildTaskLogRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListArtifactBuildTaskLogRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -130,7 +136,7 @@ impl ListArtifactBuildTaskLogBuilder {
         self,
     ) -> ::std::result::Result<
         ListArtifactBuildTaskLogResponse,
-        rt::error::Error<ListArtifactBuildTaskLogError>,
+        crate::error::Error<ListArtifactBuildTaskLogError>,
     > {
         self.client.execute(self.request).await
     }
@@ -364,7 +370,7 @@ pub enum ListArtifactBuildTaskLogError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -376,7 +382,7 @@ impl ListArtifactBuildTaskLogError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -384,12 +390,12 @@ impl ListArtifactBuildTaskLogError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListArtifactBuildTaskLogError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListArtifactBuildTaskLogError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListArtifactBuildTaskLogError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ListArtifactLifecycleRuleRequest {
     pub enable_delete_tag: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ListArtifactLifecycleRuleRequest {
+impl crate::operation::Operation for ListArtifactLifecycleRuleRequest {
     type Response = ListArtifactLifecycleRuleResponse;
     type Error = ListArtifactLifecycleRuleError;
+}
+
+impl rt::operation::OperationSpec for ListArtifactLifecycleRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -118,8 +122,10 @@ impl ListArtifactLifecycleRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListArtifactLifecycleRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListArtifactLifecycleRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +134,7 @@ impl ListArtifactLifecycleRuleBuilder {
         self,
     ) -> ::std::result::Result<
         ListArtifactLifecycleRuleResponse,
-        rt::error::Error<ListArtifactLifecycleRuleError>,
+        crate::error::Error<ListArtifactLifecycleRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -872,14 +878,14 @@ impl ::serde::Serialize for Condition {
 #[non_exhaustive]
 pub enum ListArtifactLifecycleRuleError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -891,7 +897,7 @@ impl ListArtifactLifecycleRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -912,16 +918,16 @@ impl ListArtifactLifecycleRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListArtifactLifecycleRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListArtifactLifecycleRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListArtifactLifecycleRuleError::service_error(self)
     }
 }

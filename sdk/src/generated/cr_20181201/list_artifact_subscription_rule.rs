@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListArtifactSubscriptionRuleRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListArtifactSubscriptionRuleRequest {
+impl crate::operation::Operation for ListArtifactSubscriptionRuleRequest {
     type Response = ListArtifactSubscriptionRuleResponse;
     type Error = ListArtifactSubscriptionRuleError;
+}
+
+impl rt::operation::OperationSpec for ListArtifactSubscriptionRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -104,8 +108,8 @@ impl ListArtifactSubscriptionRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListArtifactSubscriptionRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListArtifactSubscriptionRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl ListArtifactSubscriptionRuleBuilder {
         self,
     ) -> ::std::result::Result<
         ListArtifactSubscriptionRuleResponse,
-        rt::error::Error<ListArtifactSubscriptionRuleError>,
+        crate::error::Error<ListArtifactSubscriptionRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -642,14 +646,14 @@ impl ::serde::Serialize for Rules {
 #[non_exhaustive]
 pub enum ListArtifactSubscriptionRuleError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -661,7 +665,7 @@ impl ListArtifactSubscriptionRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -682,16 +686,16 @@ impl ListArtifactSubscriptionRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListArtifactSubscriptionRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListArtifactSubscriptionRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListArtifactSubscriptionRuleError::service_error(self)
     }
 }

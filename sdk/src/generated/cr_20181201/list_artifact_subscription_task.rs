@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListArtifactSubscriptionTaskRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListArtifactSubscriptionTaskRequest {
+impl crate::operation::Operation for ListArtifactSubscriptionTaskRequest {
     type Response = ListArtifactSubscriptionTaskResponse;
     type Error = ListArtifactSubscriptionTaskError;
+}
+
+impl rt::operation::OperationSpec for ListArtifactSubscriptionTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -104,8 +108,8 @@ impl ListArtifactSubscriptionTaskBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListArtifactSubscriptionTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListArtifactSubscriptionTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl ListArtifactSubscriptionTaskBuilder {
         self,
     ) -> ::std::result::Result<
         ListArtifactSubscriptionTaskResponse,
-        rt::error::Error<ListArtifactSubscriptionTaskError>,
+        crate::error::Error<ListArtifactSubscriptionTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -699,14 +703,14 @@ impl ::serde::Serialize for Tasks {
 #[non_exhaustive]
 pub enum ListArtifactSubscriptionTaskError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -718,7 +722,7 @@ impl ListArtifactSubscriptionTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -739,16 +743,16 @@ impl ListArtifactSubscriptionTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListArtifactSubscriptionTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListArtifactSubscriptionTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListArtifactSubscriptionTaskError::service_error(self)
     }
 }

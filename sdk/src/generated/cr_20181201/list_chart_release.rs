@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct ListChartReleaseRequest {
     pub chart: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListChartReleaseRequest {
+impl crate::operation::Operation for ListChartReleaseRequest {
     type Response = ListChartReleaseResponse;
     type Error = ListChartReleaseError;
+}
+
+impl rt::operation::OperationSpec for ListChartReleaseRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RepoName", &self.repo_name)?;
         rt::validate::required("RepoNamespaceName", &self.repo_namespace_name)?;
@@ -153,8 +157,8 @@ impl ListChartReleaseBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListChartReleaseRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListChartReleaseRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -163,7 +167,7 @@ impl ListChartReleaseBuilder {
         self,
     ) -> ::std::result::Result<
         ListChartReleaseResponse,
-        rt::error::Error<ListChartReleaseError>,
+        crate::error::Error<ListChartReleaseError>,
     > {
         self.client.execute(self.request).await
     }
@@ -538,14 +542,14 @@ impl ::serde::Serialize for ChartReleases {
 #[non_exhaustive]
 pub enum ListChartReleaseError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -557,7 +561,7 @@ impl ListChartReleaseError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -578,16 +582,16 @@ impl ListChartReleaseError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListChartReleaseError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListChartReleaseError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListChartReleaseError::service_error(self)
     }
 }

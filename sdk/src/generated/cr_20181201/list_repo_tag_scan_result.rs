@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -72,11 +73,14 @@ pub struct ListRepoTagScanResultRequest {
     pub filter_value: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListRepoTagScanResultRequest {
+impl crate::operation::Operation for ListRepoTagScanResultRequest {
     type Response = ListRepoTagScanResultResponse;
     type Error = ListRepoTagScanResultError;
+}
+
+impl rt::operation::OperationSpec for ListRepoTagScanResultRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -222,8 +226,8 @@ impl ListRepoTagScanResultBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListRepoTagScanResultRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListRepoTagScanResultRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -232,7 +236,7 @@ impl ListRepoTagScanResultBuilder {
         self,
     ) -> ::std::result::Result<
         ListRepoTagScanResultResponse,
-        rt::error::Error<ListRepoTagScanResultError>,
+        crate::error::Error<ListRepoTagScanResultError>,
     > {
         self.client.execute(self.request).await
     }
@@ -733,14 +737,14 @@ impl ::serde::Serialize for Vulnerabilities {
 #[non_exhaustive]
 pub enum ListRepoTagScanResultError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -752,7 +756,7 @@ impl ListRepoTagScanResultError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -773,16 +777,16 @@ impl ListRepoTagScanResultError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListRepoTagScanResultError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListRepoTagScanResultError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListRepoTagScanResultError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct ListScanBaselineByTaskRequest {
     pub scan_task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListScanBaselineByTaskRequest {
+impl crate::operation::Operation for ListScanBaselineByTaskRequest {
     type Response = ListScanBaselineByTaskResponse;
     type Error = ListScanBaselineByTaskError;
+}
+
+impl rt::operation::OperationSpec for ListScanBaselineByTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -176,8 +180,8 @@ impl ListScanBaselineByTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListScanBaselineByTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListScanBaselineByTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -186,7 +190,7 @@ impl ListScanBaselineByTaskBuilder {
         self,
     ) -> ::std::result::Result<
         ListScanBaselineByTaskResponse,
-        rt::error::Error<ListScanBaselineByTaskError>,
+        crate::error::Error<ListScanBaselineByTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -716,7 +720,7 @@ pub enum ListScanBaselineByTaskError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -728,7 +732,7 @@ impl ListScanBaselineByTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -736,12 +740,12 @@ impl ListScanBaselineByTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListScanBaselineByTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListScanBaselineByTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListScanBaselineByTaskError::service_error(self)
     }
 }

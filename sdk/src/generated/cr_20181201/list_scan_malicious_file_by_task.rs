@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct ListScanMaliciousFileByTaskRequest {
     pub scan_task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListScanMaliciousFileByTaskRequest {
+impl crate::operation::Operation for ListScanMaliciousFileByTaskRequest {
     type Response = ListScanMaliciousFileByTaskResponse;
     type Error = ListScanMaliciousFileByTaskError;
+}
+
+impl rt::operation::OperationSpec for ListScanMaliciousFileByTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -178,8 +182,8 @@ impl ListScanMaliciousFileByTaskBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListScanMaliciousFileByTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListScanMaliciousFileByTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -188,7 +192,7 @@ impl ListScanMaliciousFileByTaskBuilder {
         self,
     ) -> ::std::result::Result<
         ListScanMaliciousFileByTaskResponse,
-        rt::error::Error<ListScanMaliciousFileByTaskError>,
+        crate::error::Error<ListScanMaliciousFileByTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -575,7 +579,7 @@ pub enum ListScanMaliciousFileByTaskError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -587,7 +591,7 @@ impl ListScanMaliciousFileByTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -595,12 +599,12 @@ impl ListScanMaliciousFileByTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListScanMaliciousFileByTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListScanMaliciousFileByTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListScanMaliciousFileByTaskError::service_error(self)
     }
 }

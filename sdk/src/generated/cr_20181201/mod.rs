@@ -751,20 +751,20 @@ pub struct Client {
 impl Client {
     /// A client with the given configuration. Clients made from clones
     /// of one `Config` share its connections and credentials cache.
-    pub fn new(config: rt::config::Config) -> Self {
+    pub fn new(config: crate::config::Config) -> Self {
         Self {
             inner: rt::client::Client::new(config),
         }
     }
 
     /// Region and credentials from the environment and Alibaba's
-    /// configuration files (see [`Config::from_env`](rt::config::Config::from_env)).
-    pub fn from_env() -> ::std::result::Result<Self, rt::error::ConfigError> {
-        Ok(Self::new(rt::config::Config::from_env()?))
+    /// configuration files (see [`Config::from_env`](crate::config::Config::from_env)).
+    pub fn from_env() -> ::std::result::Result<Self, crate::error::ConfigError> {
+        Ok(Self::new(crate::config::Config::from_env()?))
     }
 
     /// The configuration.
-    pub fn config(&self) -> &rt::config::Config {
+    pub fn config(&self) -> &crate::config::Config {
         self.inner.config()
     }
 

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct TagResourcesRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for TagResourcesRequest {
+impl crate::operation::Operation for TagResourcesRequest {
     type Response = TagResourcesResponse;
     type Error = TagResourcesError;
+}
+
+impl rt::operation::OperationSpec for TagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::one_of("ResourceType", &self.resource_type, &["Instance"])?;
         rt::validate::required("ResourceId", &self.resource_ids)?;
@@ -130,8 +134,8 @@ impl TagResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<TagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<TagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +144,7 @@ impl TagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         TagResourcesResponse,
-        rt::error::Error<TagResourcesError>,
+        crate::error::Error<TagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -275,46 +279,46 @@ pub use super::types::ResourceType;
 #[non_exhaustive]
 pub enum TagResourcesError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InvalidOperation.ConcurrentModification` (HTTP 500).
-    InvalidOperationConcurrentModification(rt::error::ServiceError),
+    InvalidOperationConcurrentModification(crate::error::ServiceError),
     /// `InvalidParameter.RegionId` (HTTP 400).
-    InvalidParameterRegionId(rt::error::ServiceError),
+    InvalidParameterRegionId(crate::error::ServiceError),
     /// `InvalidParameter.ResourceId` (HTTP 400).
-    InvalidParameterResourceId(rt::error::ServiceError),
+    InvalidParameterResourceId(crate::error::ServiceError),
     /// `InvalidParameter.ResourceType` (HTTP 400).
-    InvalidParameterResourceType(rt::error::ServiceError),
+    InvalidParameterResourceType(crate::error::ServiceError),
     /// `InvalidParameter.TagKey` (HTTP 400).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// `InvalidParameter.TagValue` (HTTP 400).
-    InvalidParameterTagValue(rt::error::ServiceError),
+    InvalidParameterTagValue(crate::error::ServiceError),
     /// `InvalidResourceId.NotFound` (HTTP 400).
-    InvalidResourceIdNotFound(rt::error::ServiceError),
+    InvalidResourceIdNotFound(crate::error::ServiceError),
     /// `MissingParameter.ResourceIds` (HTTP 400).
-    MissingParameterResourceIds(rt::error::ServiceError),
+    MissingParameterResourceIds(crate::error::ServiceError),
     /// `MissingParameter.ResourceType` (HTTP 400).
-    MissingParameterResourceType(rt::error::ServiceError),
+    MissingParameterResourceType(crate::error::ServiceError),
     /// `MissingParameter.TagKey` (HTTP 400).
-    MissingParameterTagKey(rt::error::ServiceError),
+    MissingParameterTagKey(crate::error::ServiceError),
     /// `MissingParameter.TagValue` (HTTP 400).
-    MissingParameterTagValue(rt::error::ServiceError),
+    MissingParameterTagValue(crate::error::ServiceError),
     /// `MissingParameter.Tags` (HTTP 400).
-    MissingParameterTags(rt::error::ServiceError),
+    MissingParameterTags(crate::error::ServiceError),
     /// `NoPermission` (HTTP 403).
-    NoPermission(rt::error::ServiceError),
+    NoPermission(crate::error::ServiceError),
     /// `NumberExceed.ResourceIds` (HTTP 400).
-    NumberExceedResourceIds(rt::error::ServiceError),
+    NumberExceedResourceIds(crate::error::ServiceError),
     /// `NumberExceed.Tags` (HTTP 400).
-    NumberExceedTags(rt::error::ServiceError),
+    NumberExceedTags(crate::error::ServiceError),
     /// `QuotaExceed.TagsPerResource` (HTTP 400).
-    QuotaExceedTagsPerResource(rt::error::ServiceError),
+    QuotaExceedTagsPerResource(crate::error::ServiceError),
     /// `SystemError` (HTTP 400).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -326,7 +330,7 @@ impl TagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InvalidOperationConcurrentModification(error)
@@ -460,8 +464,8 @@ impl TagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for TagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "InvalidOperation.ConcurrentModification" => {
@@ -483,11 +487,11 @@ impl rt::error::OperationError for TagResourcesError {
             "NumberExceed.Tags" => Self::NumberExceedTags(error),
             "QuotaExceed.TagsPerResource" => Self::QuotaExceedTagsPerResource(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TagResourcesError::service_error(self)
     }
 }

@@ -135,7 +135,7 @@ pub enum RouteItemEndpointType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -163,7 +163,7 @@ impl ::std::convert::From<&str> for RouteItemEndpointType {
         match value {
             "Internet" => Self::Internet,
             "VPC" => Self::Vpc,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -190,7 +190,7 @@ impl ::std::convert::From<::std::string::String> for RouteItemEndpointType {
         match value.as_str() {
             "Internet" => Self::Internet,
             "VPC" => Self::Vpc,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -249,7 +249,7 @@ pub enum ResourceType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -275,7 +275,7 @@ impl ::std::convert::From<&str> for ResourceType {
     fn from(value: &str) -> Self {
         match value {
             "Instance" => Self::Instance,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -301,7 +301,7 @@ impl ::std::convert::From<::std::string::String> for ResourceType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Instance" => Self::Instance,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -364,7 +364,7 @@ pub enum ScanScope {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -394,7 +394,7 @@ impl ::std::convert::From<&str> for ScanScope {
             "INSTANCE" => Self::Instance,
             "NAMESPACE" => Self::Namespace,
             "REPO" => Self::Repo,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -422,7 +422,7 @@ impl ::std::convert::From<::std::string::String> for ScanScope {
             "INSTANCE" => Self::Instance,
             "NAMESPACE" => Self::Namespace,
             "REPO" => Self::Repo,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -483,7 +483,7 @@ pub enum TriggerType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -511,7 +511,7 @@ impl ::std::convert::From<&str> for TriggerType {
         match value {
             "MANUAL" => Self::Manual,
             "AUTO" => Self::Auto,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -538,7 +538,7 @@ impl ::std::convert::From<::std::string::String> for TriggerType {
         match value.as_str() {
             "MANUAL" => Self::Manual,
             "AUTO" => Self::Auto,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct UntagResourcesRequest {
     pub all: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for UntagResourcesRequest {
+impl crate::operation::Operation for UntagResourcesRequest {
     type Response = UntagResourcesResponse;
     type Error = UntagResourcesError;
+}
+
+impl rt::operation::OperationSpec for UntagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::one_of("ResourceType", &self.resource_type, &["Instance"])?;
         rt::validate::max_items("ResourceId", &self.resource_ids, 51usize)?;
@@ -143,8 +147,8 @@ impl UntagResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UntagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UntagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -153,7 +157,7 @@ impl UntagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         UntagResourcesResponse,
-        rt::error::Error<UntagResourcesError>,
+        crate::error::Error<UntagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -231,32 +235,32 @@ pub use super::types::ResourceType;
 #[non_exhaustive]
 pub enum UntagResourcesError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InvalidParameter.ResourceType` (HTTP 400).
-    InvalidParameterResourceType(rt::error::ServiceError),
+    InvalidParameterResourceType(crate::error::ServiceError),
     /// `InvalidParameter.TagKey` (HTTP 400).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// `InvalidParameter.TagKeysOrDeleteAll` (HTTP 400).
-    InvalidParameterTagKeysOrDeleteAll(rt::error::ServiceError),
+    InvalidParameterTagKeysOrDeleteAll(crate::error::ServiceError),
     /// `InvalidResourceId.NotFound` (HTTP 400).
-    InvalidResourceIdNotFound(rt::error::ServiceError),
+    InvalidResourceIdNotFound(crate::error::ServiceError),
     /// `MissingParameter.ResourceIds` (HTTP 400).
-    MissingParameterResourceIds(rt::error::ServiceError),
+    MissingParameterResourceIds(crate::error::ServiceError),
     /// `MissingParameter.ResourceType` (HTTP 400).
-    MissingParameterResourceType(rt::error::ServiceError),
+    MissingParameterResourceType(crate::error::ServiceError),
     /// `NoPermission` (HTTP 403).
-    NoPermission(rt::error::ServiceError),
+    NoPermission(crate::error::ServiceError),
     /// `NumberExceed.ResourceIds` (HTTP 400).
-    NumberExceedResourceIds(rt::error::ServiceError),
+    NumberExceedResourceIds(crate::error::ServiceError),
     /// `NumberExceed.TagKeys` (HTTP 400).
-    NumberExceedTagKeys(rt::error::ServiceError),
+    NumberExceedTagKeys(crate::error::ServiceError),
     /// `SystemError` (HTTP 400).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -268,7 +272,7 @@ impl UntagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InvalidParameterResourceType(error)
@@ -353,8 +357,8 @@ impl UntagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UntagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UntagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "InvalidParameter.ResourceType" => Self::InvalidParameterResourceType(error),
@@ -369,11 +373,11 @@ impl rt::error::OperationError for UntagResourcesError {
             "NumberExceed.ResourceIds" => Self::NumberExceedResourceIds(error),
             "NumberExceed.TagKeys" => Self::NumberExceedTagKeys(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UntagResourcesError::service_error(self)
     }
 }

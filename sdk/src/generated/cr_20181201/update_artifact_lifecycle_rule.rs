@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct UpdateArtifactLifecycleRuleRequest {
     pub scope: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateArtifactLifecycleRuleRequest {
+impl crate::operation::Operation for UpdateArtifactLifecycleRuleRequest {
     type Response = UpdateArtifactLifecycleRuleResponse;
     type Error = UpdateArtifactLifecycleRuleError;
+}
+
+impl rt::operation::OperationSpec for UpdateArtifactLifecycleRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RuleId", &self.rule_id)?;
         Ok(())
@@ -215,8 +219,8 @@ impl UpdateArtifactLifecycleRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateArtifactLifecycleRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateArtifactLifecycleRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -225,7 +229,7 @@ impl UpdateArtifactLifecycleRuleBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateArtifactLifecycleRuleResponse,
-        rt::error::Error<UpdateArtifactLifecycleRuleError>,
+        crate::error::Error<UpdateArtifactLifecycleRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -343,7 +347,7 @@ pub enum UpdateArtifactLifecycleRuleError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -355,7 +359,7 @@ impl UpdateArtifactLifecycleRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -363,12 +367,12 @@ impl UpdateArtifactLifecycleRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateArtifactLifecycleRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateArtifactLifecycleRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateArtifactLifecycleRuleError::service_error(self)
     }
 }

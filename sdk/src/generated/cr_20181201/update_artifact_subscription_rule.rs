@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,11 +75,14 @@ pub struct UpdateArtifactSubscriptionRuleRequest {
     pub platforms: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateArtifactSubscriptionRuleRequest {
+impl crate::operation::Operation for UpdateArtifactSubscriptionRuleRequest {
     type Response = UpdateArtifactSubscriptionRuleResponse;
     type Error = UpdateArtifactSubscriptionRuleError;
+}
+
+impl rt::operation::OperationSpec for UpdateArtifactSubscriptionRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RuleId", &self.rule_id)?;
         rt::validate::max_items("Platform", &self.platforms, 200usize)?;
@@ -250,8 +254,8 @@ impl UpdateArtifactSubscriptionRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateArtifactSubscriptionRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateArtifactSubscriptionRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -260,7 +264,7 @@ impl UpdateArtifactSubscriptionRuleBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateArtifactSubscriptionRuleResponse,
-        rt::error::Error<UpdateArtifactSubscriptionRuleError>,
+        crate::error::Error<UpdateArtifactSubscriptionRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -378,7 +382,7 @@ pub enum UpdateArtifactSubscriptionRuleError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -390,7 +394,7 @@ impl UpdateArtifactSubscriptionRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -398,12 +402,12 @@ impl UpdateArtifactSubscriptionRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateArtifactSubscriptionRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateArtifactSubscriptionRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateArtifactSubscriptionRuleError::service_error(self)
     }
 }

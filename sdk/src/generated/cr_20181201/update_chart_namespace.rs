@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct UpdateChartNamespaceRequest {
     pub default_repo_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateChartNamespaceRequest {
+impl crate::operation::Operation for UpdateChartNamespaceRequest {
     type Response = UpdateChartNamespaceResponse;
     type Error = UpdateChartNamespaceError;
+}
+
+impl rt::operation::OperationSpec for UpdateChartNamespaceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("NamespaceName", &self.namespace_name)?;
         Ok(())
@@ -125,8 +129,8 @@ impl UpdateChartNamespaceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateChartNamespaceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateChartNamespaceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +139,7 @@ impl UpdateChartNamespaceBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateChartNamespaceResponse,
-        rt::error::Error<UpdateChartNamespaceError>,
+        crate::error::Error<UpdateChartNamespaceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -250,14 +254,14 @@ impl ::serde::Serialize for UpdateChartNamespaceResponse {
 #[non_exhaustive]
 pub enum UpdateChartNamespaceError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -269,7 +273,7 @@ impl UpdateChartNamespaceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -290,16 +294,16 @@ impl UpdateChartNamespaceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateChartNamespaceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateChartNamespaceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateChartNamespaceError::service_error(self)
     }
 }

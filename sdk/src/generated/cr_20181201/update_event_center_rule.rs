@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,11 +67,14 @@ pub struct UpdateEventCenterRuleRequest {
     pub event_config: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateEventCenterRuleRequest {
+impl crate::operation::Operation for UpdateEventCenterRuleRequest {
     type Response = UpdateEventCenterRuleResponse;
     type Error = UpdateEventCenterRuleError;
+}
+
+impl rt::operation::OperationSpec for UpdateEventCenterRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RuleId", &self.rule_id)?;
         Ok(())
@@ -224,8 +228,8 @@ impl UpdateEventCenterRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateEventCenterRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateEventCenterRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -234,7 +238,7 @@ impl UpdateEventCenterRuleBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateEventCenterRuleResponse,
-        rt::error::Error<UpdateEventCenterRuleError>,
+        crate::error::Error<UpdateEventCenterRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -352,7 +356,7 @@ pub enum UpdateEventCenterRuleError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -364,7 +368,7 @@ impl UpdateEventCenterRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -372,12 +376,12 @@ impl UpdateEventCenterRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateEventCenterRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateEventCenterRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateEventCenterRuleError::service_error(self)
     }
 }

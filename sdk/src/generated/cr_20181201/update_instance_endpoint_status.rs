@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct UpdateInstanceEndpointStatusRequest {
     pub module_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateInstanceEndpointStatusRequest {
+impl crate::operation::Operation for UpdateInstanceEndpointStatusRequest {
     type Response = UpdateInstanceEndpointStatusResponse;
     type Error = UpdateInstanceEndpointStatusError;
+}
+
+impl rt::operation::OperationSpec for UpdateInstanceEndpointStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("EndpointType", &self.endpoint_type)?;
         rt::validate::required("Enable", &self.enable)?;
@@ -124,8 +128,8 @@ impl UpdateInstanceEndpointStatusBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateInstanceEndpointStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateInstanceEndpointStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl UpdateInstanceEndpointStatusBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateInstanceEndpointStatusResponse,
-        rt::error::Error<UpdateInstanceEndpointStatusError>,
+        crate::error::Error<UpdateInstanceEndpointStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -249,14 +253,14 @@ impl ::serde::Serialize for UpdateInstanceEndpointStatusResponse {
 #[non_exhaustive]
 pub enum UpdateInstanceEndpointStatusError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -268,7 +272,7 @@ impl UpdateInstanceEndpointStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -289,16 +293,16 @@ impl UpdateInstanceEndpointStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateInstanceEndpointStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateInstanceEndpointStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateInstanceEndpointStatusError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,11 +67,14 @@ pub struct UpdateRepoBuildRuleRequest {
     pub platforms: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateRepoBuildRuleRequest {
+impl crate::operation::Operation for UpdateRepoBuildRuleRequest {
     type Response = UpdateRepoBuildRuleResponse;
     type Error = UpdateRepoBuildRuleError;
+}
+
+impl rt::operation::OperationSpec for UpdateRepoBuildRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RepoId", &self.repo_id)?;
         rt::validate::required("BuildRuleId", &self.build_rule_id)?;
@@ -227,8 +231,8 @@ impl UpdateRepoBuildRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateRepoBuildRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateRepoBuildRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -237,7 +241,7 @@ impl UpdateRepoBuildRuleBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateRepoBuildRuleResponse,
-        rt::error::Error<UpdateRepoBuildRuleError>,
+        crate::error::Error<UpdateRepoBuildRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -373,14 +377,14 @@ impl ::serde::Serialize for UpdateRepoBuildRuleResponse {
 #[non_exhaustive]
 pub enum UpdateRepoBuildRuleError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -392,7 +396,7 @@ impl UpdateRepoBuildRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -413,16 +417,16 @@ impl UpdateRepoBuildRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateRepoBuildRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateRepoBuildRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateRepoBuildRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct UpdateRepoTriggerRequest {
     pub trigger_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateRepoTriggerRequest {
+impl crate::operation::Operation for UpdateRepoTriggerRequest {
     type Response = UpdateRepoTriggerResponse;
     type Error = UpdateRepoTriggerError;
+}
+
+impl rt::operation::OperationSpec for UpdateRepoTriggerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RepoId", &self.repo_id)?;
         rt::validate::required("TriggerId", &self.trigger_id)?;
@@ -170,8 +174,8 @@ impl UpdateRepoTriggerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateRepoTriggerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateRepoTriggerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -180,7 +184,7 @@ impl UpdateRepoTriggerBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateRepoTriggerResponse,
-        rt::error::Error<UpdateRepoTriggerError>,
+        crate::error::Error<UpdateRepoTriggerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -295,14 +299,14 @@ impl ::serde::Serialize for UpdateRepoTriggerResponse {
 #[non_exhaustive]
 pub enum UpdateRepoTriggerError {
     /// `NoPrivilege` (HTTP 403).
-    NoPrivilege(rt::error::ServiceError),
+    NoPrivilege(crate::error::ServiceError),
     /// `SystemError` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -314,7 +318,7 @@ impl UpdateRepoTriggerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPrivilege(error) | Self::SystemError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -335,16 +339,16 @@ impl UpdateRepoTriggerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateRepoTriggerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateRepoTriggerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPrivilege" => Self::NoPrivilege(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateRepoTriggerError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct UpdateScanRuleRequest {
     pub repo_tag_filter_pattern: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateScanRuleRequest {
+impl crate::operation::Operation for UpdateScanRuleRequest {
     type Response = UpdateScanRuleResponse;
     type Error = UpdateScanRuleError;
+}
+
+impl rt::operation::OperationSpec for UpdateScanRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("ScanRuleId", &self.scan_rule_id)?;
         rt::validate::required("RuleName", &self.rule_name)?;
@@ -199,8 +203,8 @@ impl UpdateScanRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateScanRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateScanRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -209,7 +213,7 @@ impl UpdateScanRuleBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateScanRuleResponse,
-        rt::error::Error<UpdateScanRuleError>,
+        crate::error::Error<UpdateScanRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -330,7 +334,7 @@ pub enum UpdateScanRuleError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -342,7 +346,7 @@ impl UpdateScanRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -350,12 +354,12 @@ impl UpdateScanRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateScanRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateScanRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateScanRuleError::service_error(self)
     }
 }

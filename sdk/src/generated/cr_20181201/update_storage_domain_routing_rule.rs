@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateStorageDomainRoutingRuleRequest {
     pub rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateStorageDomainRoutingRuleRequest {
+impl crate::operation::Operation for UpdateStorageDomainRoutingRuleRequest {
     type Response = UpdateStorageDomainRoutingRuleResponse;
     type Error = UpdateStorageDomainRoutingRuleError;
+}
+
+impl rt::operation::OperationSpec for UpdateStorageDomainRoutingRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("Routes", &self.routes)?;
         rt::validate::required("RuleId", &self.rule_id)?;
@@ -114,8 +118,8 @@ impl UpdateStorageDomainRoutingRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateStorageDomainRoutingRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateStorageDomainRoutingRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +128,7 @@ impl UpdateStorageDomainRoutingRuleBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateStorageDomainRoutingRuleResponse,
-        rt::error::Error<UpdateStorageDomainRoutingRuleError>,
+        crate::error::Error<UpdateStorageDomainRoutingRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -239,12 +243,12 @@ impl ::serde::Serialize for UpdateStorageDomainRoutingRuleResponse {
 #[non_exhaustive]
 pub enum UpdateStorageDomainRoutingRuleError {
     /// `AuthenticationFailed` (HTTP 403).
-    AuthenticationFailed(rt::error::ServiceError),
+    AuthenticationFailed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -256,7 +260,7 @@ impl UpdateStorageDomainRoutingRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AuthenticationFailed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -271,15 +275,15 @@ impl UpdateStorageDomainRoutingRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateStorageDomainRoutingRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateStorageDomainRoutingRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AuthenticationFailed" => Self::AuthenticationFailed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateStorageDomainRoutingRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/clusters/{ClusterId}/attach",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct AttachInstancesRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for AttachInstancesRequest {
+impl crate::operation::Operation for AttachInstancesRequest {
     type Response = AttachInstancesResponse;
     type Error = AttachInstancesError;
+}
+
+impl rt::operation::OperationSpec for AttachInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -88,8 +92,8 @@ impl AttachInstancesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AttachInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AttachInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -98,7 +102,7 @@ impl AttachInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         AttachInstancesResponse,
-        rt::error::Error<AttachInstancesError>,
+        crate::error::Error<AttachInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -541,7 +545,7 @@ pub enum AttachInstancesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -553,7 +557,7 @@ impl AttachInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -561,12 +565,12 @@ impl AttachInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AttachInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AttachInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AttachInstancesError::service_error(self)
     }
 }

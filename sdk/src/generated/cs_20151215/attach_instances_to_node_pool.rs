@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/clusters/{ClusterId}/nodepools/{NodepoolId}/attach",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct AttachInstancesToNodePoolRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for AttachInstancesToNodePoolRequest {
+impl crate::operation::Operation for AttachInstancesToNodePoolRequest {
     type Response = AttachInstancesToNodePoolResponse;
     type Error = AttachInstancesToNodePoolError;
+}
+
+impl rt::operation::OperationSpec for AttachInstancesToNodePoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         rt::validate::required("NodepoolId", &self.nodepool_id)?;
         Ok(())
@@ -104,8 +108,10 @@ impl AttachInstancesToNodePoolBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AttachInstancesToNodePoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<AttachInstancesToNodePoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +120,7 @@ impl AttachInstancesToNodePoolBuilder {
         self,
     ) -> ::std::result::Result<
         AttachInstancesToNodePoolResponse,
-        rt::error::Error<AttachInstancesToNodePoolError>,
+        crate::error::Error<AttachInstancesToNodePoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -307,7 +313,7 @@ pub enum AttachInstancesToNodePoolError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -319,7 +325,7 @@ impl AttachInstancesToNodePoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -327,12 +333,12 @@ impl AttachInstancesToNodePoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AttachInstancesToNodePoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AttachInstancesToNodePoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AttachInstancesToNodePoolError::service_error(self)
     }
 }

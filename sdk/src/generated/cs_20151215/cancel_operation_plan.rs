@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/operation/plans/{plan_id}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct CancelOperationPlanRequest {
     pub plan_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CancelOperationPlanRequest {
+impl crate::operation::Operation for CancelOperationPlanRequest {
     type Response = CancelOperationPlanResponse;
     type Error = CancelOperationPlanError;
+}
+
+impl rt::operation::OperationSpec for CancelOperationPlanRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -77,8 +81,8 @@ impl CancelOperationPlanBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CancelOperationPlanRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CancelOperationPlanRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +91,7 @@ impl CancelOperationPlanBuilder {
         self,
     ) -> ::std::result::Result<
         CancelOperationPlanResponse,
-        rt::error::Error<CancelOperationPlanError>,
+        crate::error::Error<CancelOperationPlanError>,
     > {
         self.client.execute(self.request).await
     }
@@ -166,7 +170,7 @@ pub enum CancelOperationPlanError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -178,7 +182,7 @@ impl CancelOperationPlanError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -186,12 +190,12 @@ impl CancelOperationPlanError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CancelOperationPlanError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CancelOperationPlanError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CancelOperationPlanError::service_error(self)
     }
 }

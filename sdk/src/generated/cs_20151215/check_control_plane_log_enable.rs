@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{ClusterId}/controlplanelog",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct CheckControlPlaneLogEnableRequest {
     pub cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CheckControlPlaneLogEnableRequest {
+impl crate::operation::Operation for CheckControlPlaneLogEnableRequest {
     type Response = CheckControlPlaneLogEnableResponse;
     type Error = CheckControlPlaneLogEnableError;
+}
+
+impl rt::operation::OperationSpec for CheckControlPlaneLogEnableRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -78,8 +82,10 @@ impl CheckControlPlaneLogEnableBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CheckControlPlaneLogEnableRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CheckControlPlaneLogEnableRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +94,7 @@ impl CheckControlPlaneLogEnableBuilder {
         self,
     ) -> ::std::result::Result<
         CheckControlPlaneLogEnableResponse,
-        rt::error::Error<CheckControlPlaneLogEnableError>,
+        crate::error::Error<CheckControlPlaneLogEnableError>,
     > {
         self.client.execute(self.request).await
     }
@@ -228,7 +234,7 @@ pub enum CheckControlPlaneLogEnableError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -240,7 +246,7 @@ impl CheckControlPlaneLogEnableError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -248,12 +254,12 @@ impl CheckControlPlaneLogEnableError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CheckControlPlaneLogEnableError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CheckControlPlaneLogEnableError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CheckControlPlaneLogEnableError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/ram/check-service-role",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct CheckServiceRoleRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for CheckServiceRoleRequest {
+impl crate::operation::Operation for CheckServiceRoleRequest {
     type Response = CheckServiceRoleResponse;
     type Error = CheckServiceRoleError;
+}
+
+impl rt::operation::OperationSpec for CheckServiceRoleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -72,8 +76,8 @@ impl CheckServiceRoleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CheckServiceRoleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CheckServiceRoleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -82,7 +86,7 @@ impl CheckServiceRoleBuilder {
         self,
     ) -> ::std::result::Result<
         CheckServiceRoleResponse,
-        rt::error::Error<CheckServiceRoleError>,
+        crate::error::Error<CheckServiceRoleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -340,7 +344,7 @@ pub enum CheckServiceRoleError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -352,7 +356,7 @@ impl CheckServiceRoleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -360,12 +364,12 @@ impl CheckServiceRoleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CheckServiceRoleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CheckServiceRoleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CheckServiceRoleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/cluster/{ClusterId}/user/{Uid}/permissions",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct CleanClusterUserPermissionsRequest {
     pub force: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CleanClusterUserPermissionsRequest {
+impl crate::operation::Operation for CleanClusterUserPermissionsRequest {
     type Response = CleanClusterUserPermissionsResponse;
     type Error = CleanClusterUserPermissionsError;
+}
+
+impl rt::operation::OperationSpec for CleanClusterUserPermissionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         rt::validate::required("Uid", &self.uid)?;
         Ok(())
@@ -108,8 +112,8 @@ impl CleanClusterUserPermissionsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CleanClusterUserPermissionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CleanClusterUserPermissionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl CleanClusterUserPermissionsBuilder {
         self,
     ) -> ::std::result::Result<
         CleanClusterUserPermissionsResponse,
-        rt::error::Error<CleanClusterUserPermissionsError>,
+        crate::error::Error<CleanClusterUserPermissionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -170,7 +174,7 @@ pub enum CleanClusterUserPermissionsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -182,7 +186,7 @@ impl CleanClusterUserPermissionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -190,12 +194,12 @@ impl CleanClusterUserPermissionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CleanClusterUserPermissionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CleanClusterUserPermissionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CleanClusterUserPermissionsError::service_error(self)
     }
 }

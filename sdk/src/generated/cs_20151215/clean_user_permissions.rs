@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/users/{Uid}/permissions",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct CleanUserPermissionsRequest {
     pub cluster_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for CleanUserPermissionsRequest {
+impl crate::operation::Operation for CleanUserPermissionsRequest {
     type Response = CleanUserPermissionsResponse;
     type Error = CleanUserPermissionsError;
+}
+
+impl rt::operation::OperationSpec for CleanUserPermissionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Uid", &self.uid)?;
         Ok(())
     }
@@ -107,8 +111,8 @@ impl CleanUserPermissionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CleanUserPermissionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CleanUserPermissionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +121,7 @@ impl CleanUserPermissionsBuilder {
         self,
     ) -> ::std::result::Result<
         CleanUserPermissionsResponse,
-        rt::error::Error<CleanUserPermissionsError>,
+        crate::error::Error<CleanUserPermissionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -217,7 +221,7 @@ pub enum CleanUserPermissionsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -229,7 +233,7 @@ impl CleanUserPermissionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -237,12 +241,12 @@ impl CleanUserPermissionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CleanUserPermissionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CleanUserPermissionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CleanUserPermissionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/cluster/{ClusterId}/autoscale/config/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct CreateAutoscalingConfigRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for CreateAutoscalingConfigRequest {
+impl crate::operation::Operation for CreateAutoscalingConfigRequest {
     type Response = CreateAutoscalingConfigResponse;
     type Error = CreateAutoscalingConfigError;
+}
+
+impl rt::operation::OperationSpec for CreateAutoscalingConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -88,8 +92,8 @@ impl CreateAutoscalingConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateAutoscalingConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateAutoscalingConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -98,7 +102,7 @@ impl CreateAutoscalingConfigBuilder {
         self,
     ) -> ::std::result::Result<
         CreateAutoscalingConfigResponse,
-        rt::error::Error<CreateAutoscalingConfigError>,
+        crate::error::Error<CreateAutoscalingConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -584,7 +588,7 @@ pub enum CreateAutoscalingConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -596,7 +600,7 @@ impl CreateAutoscalingConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -604,12 +608,12 @@ impl CreateAutoscalingConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateAutoscalingConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateAutoscalingConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateAutoscalingConfigError::service_error(self)
     }
 }

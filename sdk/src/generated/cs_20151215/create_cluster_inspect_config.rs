@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/clusters/{clusterId}/inspectConfig",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct CreateClusterInspectConfigRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for CreateClusterInspectConfigRequest {
+impl crate::operation::Operation for CreateClusterInspectConfigRequest {
     type Response = CreateClusterInspectConfigResponse;
     type Error = CreateClusterInspectConfigError;
+}
+
+impl rt::operation::OperationSpec for CreateClusterInspectConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("clusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -88,8 +92,10 @@ impl CreateClusterInspectConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateClusterInspectConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateClusterInspectConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -98,7 +104,7 @@ impl CreateClusterInspectConfigBuilder {
         self,
     ) -> ::std::result::Result<
         CreateClusterInspectConfigResponse,
-        rt::error::Error<CreateClusterInspectConfigError>,
+        crate::error::Error<CreateClusterInspectConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -257,7 +263,7 @@ pub enum CreateClusterInspectConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -269,7 +275,7 @@ impl CreateClusterInspectConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -277,12 +283,12 @@ impl CreateClusterInspectConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateClusterInspectConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateClusterInspectConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateClusterInspectConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/alert/contacts",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct DeleteAlertContactRequest {
     pub contact_ids: ::std::vec::Vec<i64>,
 }
 
-impl rt::operation::Operation for DeleteAlertContactRequest {
+impl crate::operation::Operation for DeleteAlertContactRequest {
     type Response = DeleteAlertContactResponse;
     type Error = DeleteAlertContactError;
+}
+
+impl rt::operation::OperationSpec for DeleteAlertContactRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("contact_ids", &self.contact_ids)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DeleteAlertContactBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAlertContactRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteAlertContactRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DeleteAlertContactBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAlertContactResponse,
-        rt::error::Error<DeleteAlertContactError>,
+        crate::error::Error<DeleteAlertContactError>,
     > {
         self.client.execute(self.request).await
     }
@@ -261,7 +265,7 @@ pub enum DeleteAlertContactError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -273,7 +277,7 @@ impl DeleteAlertContactError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -281,12 +285,12 @@ impl DeleteAlertContactError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAlertContactError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteAlertContactError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAlertContactError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/alert/contact_groups",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct DeleteAlertContactGroupRequest {
     pub contact_group_ids: ::std::vec::Vec<i64>,
 }
 
-impl rt::operation::Operation for DeleteAlertContactGroupRequest {
+impl crate::operation::Operation for DeleteAlertContactGroupRequest {
     type Response = DeleteAlertContactGroupResponse;
     type Error = DeleteAlertContactGroupError;
+}
+
+impl rt::operation::OperationSpec for DeleteAlertContactGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("contact_group_ids", &self.contact_group_ids)?;
         Ok(())
     }
@@ -84,8 +88,8 @@ impl DeleteAlertContactGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAlertContactGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteAlertContactGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -94,7 +98,7 @@ impl DeleteAlertContactGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAlertContactGroupResponse,
-        rt::error::Error<DeleteAlertContactGroupError>,
+        crate::error::Error<DeleteAlertContactGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -259,7 +263,7 @@ pub enum DeleteAlertContactGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -271,7 +275,7 @@ impl DeleteAlertContactGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -279,12 +283,12 @@ impl DeleteAlertContactGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAlertContactGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteAlertContactGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAlertContactGroupError::service_error(self)
     }
 }

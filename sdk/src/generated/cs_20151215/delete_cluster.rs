@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/clusters/{ClusterId}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DeleteClusterRequest {
     pub delete_options: ::std::vec::Vec<DeleteOptions>,
 }
 
-impl rt::operation::Operation for DeleteClusterRequest {
+impl crate::operation::Operation for DeleteClusterRequest {
     type Response = DeleteClusterResponse;
     type Error = DeleteClusterError;
+}
+
+impl rt::operation::OperationSpec for DeleteClusterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -144,8 +148,8 @@ impl DeleteClusterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteClusterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteClusterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -154,7 +158,7 @@ impl DeleteClusterBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteClusterResponse,
-        rt::error::Error<DeleteClusterError>,
+        crate::error::Error<DeleteClusterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -338,7 +342,7 @@ pub enum DeleteClusterError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -350,7 +354,7 @@ impl DeleteClusterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -358,12 +362,12 @@ impl DeleteClusterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteClusterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteClusterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteClusterError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/clusters/{ClusterId}/nodepools/{NodepoolId}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteClusterNodepoolRequest {
     pub force: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DeleteClusterNodepoolRequest {
+impl crate::operation::Operation for DeleteClusterNodepoolRequest {
     type Response = DeleteClusterNodepoolResponse;
     type Error = DeleteClusterNodepoolError;
+}
+
+impl rt::operation::OperationSpec for DeleteClusterNodepoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         rt::validate::required("NodepoolId", &self.nodepool_id)?;
         Ok(())
@@ -106,8 +110,8 @@ impl DeleteClusterNodepoolBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteClusterNodepoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteClusterNodepoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -116,7 +120,7 @@ impl DeleteClusterNodepoolBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteClusterNodepoolResponse,
-        rt::error::Error<DeleteClusterNodepoolError>,
+        crate::error::Error<DeleteClusterNodepoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -216,7 +220,7 @@ pub enum DeleteClusterNodepoolError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -228,7 +232,7 @@ impl DeleteClusterNodepoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -236,12 +240,12 @@ impl DeleteClusterNodepoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteClusterNodepoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteClusterNodepoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteClusterNodepoolError::service_error(self)
     }
 }

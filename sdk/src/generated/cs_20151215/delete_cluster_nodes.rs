@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "DELETE"],
     path: "/clusters/{ClusterId}/nodes",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct DeleteClusterNodesRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for DeleteClusterNodesRequest {
+impl crate::operation::Operation for DeleteClusterNodesRequest {
     type Response = DeleteClusterNodesResponse;
     type Error = DeleteClusterNodesError;
+}
+
+impl rt::operation::OperationSpec for DeleteClusterNodesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -88,8 +92,8 @@ impl DeleteClusterNodesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteClusterNodesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteClusterNodesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -98,7 +102,7 @@ impl DeleteClusterNodesBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteClusterNodesResponse,
-        rt::error::Error<DeleteClusterNodesError>,
+        crate::error::Error<DeleteClusterNodesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -291,7 +295,7 @@ pub enum DeleteClusterNodesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -303,7 +307,7 @@ impl DeleteClusterNodesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -311,12 +315,12 @@ impl DeleteClusterNodesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteClusterNodesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteClusterNodesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteClusterNodesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/triggers/revoke/{Id}",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -32,11 +33,14 @@ pub struct DeleteKubernetesTriggerRequest {
     pub id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteKubernetesTriggerRequest {
+impl crate::operation::Operation for DeleteKubernetesTriggerRequest {
     type Response = DeleteKubernetesTriggerResponse;
     type Error = DeleteKubernetesTriggerError;
+}
+
+impl rt::operation::OperationSpec for DeleteKubernetesTriggerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Id", &self.id)?;
         Ok(())
     }
@@ -79,8 +83,8 @@ impl DeleteKubernetesTriggerBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DeleteKubernetesTriggerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteKubernetesTriggerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DeleteKubernetesTriggerBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteKubernetesTriggerResponse,
-        rt::error::Error<DeleteKubernetesTriggerError>,
+        crate::error::Error<DeleteKubernetesTriggerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -142,7 +146,7 @@ pub enum DeleteKubernetesTriggerError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -154,7 +158,7 @@ impl DeleteKubernetesTriggerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -162,12 +166,12 @@ impl DeleteKubernetesTriggerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteKubernetesTriggerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteKubernetesTriggerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteKubernetesTriggerError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/clusters/{cluster_id}/policies/{policy_name}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeletePolicyInstanceRequest {
     pub instance_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeletePolicyInstanceRequest {
+impl crate::operation::Operation for DeletePolicyInstanceRequest {
     type Response = DeletePolicyInstanceResponse;
     type Error = DeletePolicyInstanceError;
+}
+
+impl rt::operation::OperationSpec for DeletePolicyInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("cluster_id", &self.cluster_id)?;
         rt::validate::required("policy_name", &self.policy_name)?;
         Ok(())
@@ -109,8 +113,8 @@ impl DeletePolicyInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeletePolicyInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeletePolicyInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl DeletePolicyInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         DeletePolicyInstanceResponse,
-        rt::error::Error<DeletePolicyInstanceError>,
+        crate::error::Error<DeletePolicyInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -196,7 +200,7 @@ pub enum DeletePolicyInstanceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -208,7 +212,7 @@ impl DeletePolicyInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -216,12 +220,12 @@ impl DeletePolicyInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeletePolicyInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeletePolicyInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeletePolicyInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/templates/{TemplateId}",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteTemplateRequest {
     pub template_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteTemplateRequest {
+impl crate::operation::Operation for DeleteTemplateRequest {
     type Response = DeleteTemplateResponse;
     type Error = DeleteTemplateError;
+}
+
+impl rt::operation::OperationSpec for DeleteTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateId", &self.template_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DeleteTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DeleteTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteTemplateResponse,
-        rt::error::Error<DeleteTemplateError>,
+        crate::error::Error<DeleteTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -140,7 +144,7 @@ pub enum DeleteTemplateError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -152,7 +156,7 @@ impl DeleteTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -160,12 +164,12 @@ impl DeleteTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteTemplateError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/clusters/{cluster_id}/triggers/{Id}",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteTriggerRequest {
     pub id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteTriggerRequest {
+impl crate::operation::Operation for DeleteTriggerRequest {
     type Response = DeleteTriggerResponse;
     type Error = DeleteTriggerError;
+}
+
+impl rt::operation::OperationSpec for DeleteTriggerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("cluster_id", &self.cluster_id)?;
         rt::validate::required("Id", &self.id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteTriggerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteTriggerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteTriggerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteTriggerBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteTriggerResponse,
-        rt::error::Error<DeleteTriggerError>,
+        crate::error::Error<DeleteTriggerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -156,7 +160,7 @@ pub enum DeleteTriggerError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -168,7 +172,7 @@ impl DeleteTriggerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -176,12 +180,12 @@ impl DeleteTriggerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteTriggerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteTriggerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteTriggerError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/clusters/{cluster_id}/policies/{policy_name}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct DeployPolicyInstanceRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for DeployPolicyInstanceRequest {
+impl crate::operation::Operation for DeployPolicyInstanceRequest {
     type Response = DeployPolicyInstanceResponse;
     type Error = DeployPolicyInstanceError;
+}
+
+impl rt::operation::OperationSpec for DeployPolicyInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("cluster_id", &self.cluster_id)?;
         rt::validate::required("policy_name", &self.policy_name)?;
         Ok(())
@@ -104,8 +108,8 @@ impl DeployPolicyInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeployPolicyInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeployPolicyInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl DeployPolicyInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         DeployPolicyInstanceResponse,
-        rt::error::Error<DeployPolicyInstanceError>,
+        crate::error::Error<DeployPolicyInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -263,7 +267,7 @@ pub enum DeployPolicyInstanceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -275,7 +279,7 @@ impl DeployPolicyInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -283,12 +287,12 @@ impl DeployPolicyInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeployPolicyInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeployPolicyInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeployPolicyInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/addons/{addon_name}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct DescribeAddonRequest {
     pub version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAddonRequest {
+impl crate::operation::Operation for DescribeAddonRequest {
     type Response = DescribeAddonResponse;
     type Error = DescribeAddonError;
+}
+
+impl rt::operation::OperationSpec for DescribeAddonRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -182,8 +186,8 @@ impl DescribeAddonBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeAddonRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeAddonRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -192,7 +196,7 @@ impl DescribeAddonBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAddonResponse,
-        rt::error::Error<DescribeAddonError>,
+        crate::error::Error<DescribeAddonError>,
     > {
         self.client.execute(self.request).await
     }
@@ -529,7 +533,7 @@ pub enum DescribeAddonError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -541,7 +545,7 @@ impl DescribeAddonError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -549,12 +553,12 @@ impl DescribeAddonError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAddonError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeAddonError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAddonError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/components/metadata",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -48,11 +49,14 @@ pub struct DescribeAddonsRequest {
     pub cluster_version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAddonsRequest {
+impl crate::operation::Operation for DescribeAddonsRequest {
     type Response = DescribeAddonsResponse;
     type Error = DescribeAddonsError;
+}
+
+impl rt::operation::OperationSpec for DescribeAddonsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("region", &self.region)?;
         Ok(())
     }
@@ -139,8 +143,8 @@ impl DescribeAddonsBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DescribeAddonsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeAddonsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -150,7 +154,7 @@ impl DescribeAddonsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAddonsResponse,
-        rt::error::Error<DescribeAddonsError>,
+        crate::error::Error<DescribeAddonsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -533,7 +537,7 @@ pub enum DescribeAddonsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -545,7 +549,7 @@ impl DescribeAddonsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -553,12 +557,12 @@ impl DescribeAddonsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAddonsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeAddonsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAddonsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{ClusterID}/components/{AddonName}/instance",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -36,11 +37,14 @@ pub struct DescribeClusterAddonInstanceRequest {
     pub addon_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeClusterAddonInstanceRequest {
+impl crate::operation::Operation for DescribeClusterAddonInstanceRequest {
     type Response = DescribeClusterAddonInstanceResponse;
     type Error = DescribeClusterAddonInstanceError;
+}
+
+impl rt::operation::OperationSpec for DescribeClusterAddonInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterID", &self.cluster_id)?;
         rt::validate::required("AddonName", &self.addon_name)?;
         Ok(())
@@ -97,8 +101,8 @@ impl DescribeClusterAddonInstanceBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeClusterAddonInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeClusterAddonInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl DescribeClusterAddonInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClusterAddonInstanceResponse,
-        rt::error::Error<DescribeClusterAddonInstanceError>,
+        crate::error::Error<DescribeClusterAddonInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -257,7 +261,7 @@ pub enum State {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -303,7 +307,7 @@ impl ::std::convert::From<&str> for State {
             "updating" => Self::Updating,
             "deleting" => Self::Deleting,
             "deleted" => Self::Deleted,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -335,7 +339,7 @@ impl ::std::convert::From<::std::string::String> for State {
             "updating" => Self::Updating,
             "deleting" => Self::Deleting,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -396,7 +400,7 @@ pub enum DescribeClusterAddonInstanceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -408,7 +412,7 @@ impl DescribeClusterAddonInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -416,12 +420,12 @@ impl DescribeClusterAddonInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClusterAddonInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClusterAddonInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClusterAddonInstanceError::service_error(self)
     }
 }

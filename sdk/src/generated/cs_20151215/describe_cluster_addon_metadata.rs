@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{cluster_id}/components/{component_id}/metadata",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -40,11 +41,14 @@ pub struct DescribeClusterAddonMetadataRequest {
     pub version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeClusterAddonMetadataRequest {
+impl crate::operation::Operation for DescribeClusterAddonMetadataRequest {
     type Response = DescribeClusterAddonMetadataResponse;
     type Error = DescribeClusterAddonMetadataError;
+}
+
+impl rt::operation::OperationSpec for DescribeClusterAddonMetadataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("cluster_id", &self.cluster_id)?;
         rt::validate::required("component_id", &self.component_id)?;
         Ok(())
@@ -112,8 +116,8 @@ impl DescribeClusterAddonMetadataBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeClusterAddonMetadataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeClusterAddonMetadataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +127,7 @@ impl DescribeClusterAddonMetadataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClusterAddonMetadataResponse,
-        rt::error::Error<DescribeClusterAddonMetadataError>,
+        crate::error::Error<DescribeClusterAddonMetadataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -244,7 +248,7 @@ pub enum DescribeClusterAddonMetadataError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -256,7 +260,7 @@ impl DescribeClusterAddonMetadataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -264,12 +268,12 @@ impl DescribeClusterAddonMetadataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClusterAddonMetadataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClusterAddonMetadataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClusterAddonMetadataError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{ClusterId}/components/{ComponentId}/upgradestatus",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -36,11 +37,14 @@ pub struct DescribeClusterAddonUpgradeStatusRequest {
     pub component_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeClusterAddonUpgradeStatusRequest {
+impl crate::operation::Operation for DescribeClusterAddonUpgradeStatusRequest {
     type Response = DescribeClusterAddonUpgradeStatusResponse;
     type Error = DescribeClusterAddonUpgradeStatusError;
+}
+
+impl rt::operation::OperationSpec for DescribeClusterAddonUpgradeStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         rt::validate::required("ComponentId", &self.component_id)?;
         Ok(())
@@ -97,8 +101,8 @@ impl DescribeClusterAddonUpgradeStatusBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeClusterAddonUpgradeStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeClusterAddonUpgradeStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl DescribeClusterAddonUpgradeStatusBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClusterAddonUpgradeStatusResponse,
-        rt::error::Error<DescribeClusterAddonUpgradeStatusError>,
+        crate::error::Error<DescribeClusterAddonUpgradeStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -469,7 +473,7 @@ pub enum DescribeClusterAddonUpgradeStatusError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -481,7 +485,7 @@ impl DescribeClusterAddonUpgradeStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -489,12 +493,12 @@ impl DescribeClusterAddonUpgradeStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClusterAddonUpgradeStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClusterAddonUpgradeStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClusterAddonUpgradeStatusError::service_error(self)
     }
 }

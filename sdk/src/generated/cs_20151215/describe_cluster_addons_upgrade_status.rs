@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{ClusterId}/components/upgradestatus",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -34,11 +35,14 @@ pub struct DescribeClusterAddonsUpgradeStatusRequest {
     pub component_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeClusterAddonsUpgradeStatusRequest {
+impl crate::operation::Operation for DescribeClusterAddonsUpgradeStatusRequest {
     type Response = DescribeClusterAddonsUpgradeStatusResponse;
     type Error = DescribeClusterAddonsUpgradeStatusError;
+}
+
+impl rt::operation::OperationSpec for DescribeClusterAddonsUpgradeStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         rt::validate::required("componentIds", &self.component_ids)?;
         Ok(())
@@ -99,8 +103,8 @@ impl DescribeClusterAddonsUpgradeStatusBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeClusterAddonsUpgradeStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeClusterAddonsUpgradeStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -110,7 +114,7 @@ impl DescribeClusterAddonsUpgradeStatusBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClusterAddonsUpgradeStatusResponse,
-        rt::error::Error<DescribeClusterAddonsUpgradeStatusError>,
+        crate::error::Error<DescribeClusterAddonsUpgradeStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -471,7 +475,7 @@ pub enum DescribeClusterAddonsUpgradeStatusError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -483,7 +487,7 @@ impl DescribeClusterAddonsUpgradeStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -491,12 +495,12 @@ impl DescribeClusterAddonsUpgradeStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClusterAddonsUpgradeStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClusterAddonsUpgradeStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClusterAddonsUpgradeStatusError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{ClusterId}/components/version",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -32,11 +33,14 @@ pub struct DescribeClusterAddonsVersionRequest {
     pub cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeClusterAddonsVersionRequest {
+impl crate::operation::Operation for DescribeClusterAddonsVersionRequest {
     type Response = DescribeClusterAddonsVersionResponse;
     type Error = DescribeClusterAddonsVersionError;
+}
+
+impl rt::operation::OperationSpec for DescribeClusterAddonsVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -81,8 +85,8 @@ impl DescribeClusterAddonsVersionBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeClusterAddonsVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeClusterAddonsVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -92,7 +96,7 @@ impl DescribeClusterAddonsVersionBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClusterAddonsVersionResponse,
-        rt::error::Error<DescribeClusterAddonsVersionError>,
+        crate::error::Error<DescribeClusterAddonsVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -419,7 +423,7 @@ pub enum DescribeClusterAddonsVersionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -431,7 +435,7 @@ impl DescribeClusterAddonsVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -439,12 +443,12 @@ impl DescribeClusterAddonsVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClusterAddonsVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClusterAddonsVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClusterAddonsVersionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/clusters/{ClusterId}/attachscript",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeClusterAttachScriptsRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for DescribeClusterAttachScriptsRequest {
+impl crate::operation::Operation for DescribeClusterAttachScriptsRequest {
     type Response = DescribeClusterAttachScriptsResponse;
     type Error = DescribeClusterAttachScriptsError;
+}
+
+impl rt::operation::OperationSpec for DescribeClusterAttachScriptsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -92,8 +96,8 @@ impl DescribeClusterAttachScriptsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeClusterAttachScriptsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeClusterAttachScriptsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -102,7 +106,7 @@ impl DescribeClusterAttachScriptsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClusterAttachScriptsResponse,
-        rt::error::Error<DescribeClusterAttachScriptsError>,
+        crate::error::Error<DescribeClusterAttachScriptsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -325,7 +329,7 @@ pub enum DescribeClusterAttachScriptsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -337,7 +341,7 @@ impl DescribeClusterAttachScriptsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -345,12 +349,12 @@ impl DescribeClusterAttachScriptsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClusterAttachScriptsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClusterAttachScriptsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClusterAttachScriptsError::service_error(self)
     }
 }

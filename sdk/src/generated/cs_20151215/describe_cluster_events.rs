@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{ClusterId}/events",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeClusterEventsRequest {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeClusterEventsRequest {
+impl crate::operation::Operation for DescribeClusterEventsRequest {
     type Response = DescribeClusterEventsResponse;
     type Error = DescribeClusterEventsError;
+}
+
+impl rt::operation::OperationSpec for DescribeClusterEventsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -117,8 +121,8 @@ impl DescribeClusterEventsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeClusterEventsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeClusterEventsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +131,7 @@ impl DescribeClusterEventsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClusterEventsResponse,
-        rt::error::Error<DescribeClusterEventsError>,
+        crate::error::Error<DescribeClusterEventsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -599,7 +603,7 @@ pub enum DescribeClusterEventsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -611,7 +615,7 @@ impl DescribeClusterEventsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -619,12 +623,12 @@ impl DescribeClusterEventsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClusterEventsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClusterEventsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClusterEventsError::service_error(self)
     }
 }

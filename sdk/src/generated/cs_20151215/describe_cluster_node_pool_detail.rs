@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{ClusterId}/nodepools/{NodepoolId}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeClusterNodePoolDetailRequest {
     pub nodepool_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeClusterNodePoolDetailRequest {
+impl crate::operation::Operation for DescribeClusterNodePoolDetailRequest {
     type Response = DescribeClusterNodePoolDetailResponse;
     type Error = DescribeClusterNodePoolDetailError;
+}
+
+impl rt::operation::OperationSpec for DescribeClusterNodePoolDetailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         rt::validate::required("NodepoolId", &self.nodepool_id)?;
         Ok(())
@@ -96,8 +100,8 @@ impl DescribeClusterNodePoolDetailBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeClusterNodePoolDetailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeClusterNodePoolDetailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl DescribeClusterNodePoolDetailBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClusterNodePoolDetailResponse,
-        rt::error::Error<DescribeClusterNodePoolDetailError>,
+        crate::error::Error<DescribeClusterNodePoolDetailError>,
     > {
         self.client.execute(self.request).await
     }
@@ -3788,7 +3792,7 @@ pub enum DescribeClusterNodePoolDetailError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -3800,7 +3804,7 @@ impl DescribeClusterNodePoolDetailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -3808,12 +3812,12 @@ impl DescribeClusterNodePoolDetailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClusterNodePoolDetailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClusterNodePoolDetailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClusterNodePoolDetailError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{ClusterId}/nodepools",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeClusterNodePoolsRequest {
     pub nodepool_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeClusterNodePoolsRequest {
+impl crate::operation::Operation for DescribeClusterNodePoolsRequest {
     type Response = DescribeClusterNodePoolsResponse;
     type Error = DescribeClusterNodePoolsError;
+}
+
+impl rt::operation::OperationSpec for DescribeClusterNodePoolsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -93,8 +97,10 @@ impl DescribeClusterNodePoolsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeClusterNodePoolsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeClusterNodePoolsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +109,7 @@ impl DescribeClusterNodePoolsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClusterNodePoolsResponse,
-        rt::error::Error<DescribeClusterNodePoolsError>,
+        crate::error::Error<DescribeClusterNodePoolsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -3627,7 +3633,7 @@ pub enum DescribeClusterNodePoolsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -3639,7 +3645,7 @@ impl DescribeClusterNodePoolsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -3647,12 +3653,12 @@ impl DescribeClusterNodePoolsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClusterNodePoolsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClusterNodePoolsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClusterNodePoolsError::service_error(self)
     }
 }

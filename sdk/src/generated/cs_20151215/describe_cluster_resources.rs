@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{ClusterId}/resources",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeClusterResourcesRequest {
     pub with_addon_resources: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeClusterResourcesRequest {
+impl crate::operation::Operation for DescribeClusterResourcesRequest {
     type Response = DescribeClusterResourcesResponse;
     type Error = DescribeClusterResourcesError;
+}
+
+impl rt::operation::OperationSpec for DescribeClusterResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -94,8 +98,10 @@ impl DescribeClusterResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeClusterResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeClusterResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +110,7 @@ impl DescribeClusterResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClusterResourcesResponse,
-        rt::error::Error<DescribeClusterResourcesError>,
+        crate::error::Error<DescribeClusterResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -722,7 +728,7 @@ pub enum CreatorType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -752,7 +758,7 @@ impl ::std::convert::From<&str> for CreatorType {
             "user" => Self::User,
             "system" => Self::System,
             "addon" => Self::Addon,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -780,7 +786,7 @@ impl ::std::convert::From<::std::string::String> for CreatorType {
             "user" => Self::User,
             "system" => Self::System,
             "addon" => Self::Addon,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -841,7 +847,7 @@ pub enum DescribeClusterResourcesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -853,7 +859,7 @@ impl DescribeClusterResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -861,12 +867,12 @@ impl DescribeClusterResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClusterResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClusterResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClusterResourcesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{cluster_id}/tasks",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeClusterTasksRequest {
     pub page_number: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeClusterTasksRequest {
+impl crate::operation::Operation for DescribeClusterTasksRequest {
     type Response = DescribeClusterTasksResponse;
     type Error = DescribeClusterTasksError;
+}
+
+impl rt::operation::OperationSpec for DescribeClusterTasksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -101,8 +105,8 @@ impl DescribeClusterTasksBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeClusterTasksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeClusterTasksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -111,7 +115,7 @@ impl DescribeClusterTasksBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClusterTasksResponse,
-        rt::error::Error<DescribeClusterTasksError>,
+        crate::error::Error<DescribeClusterTasksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -562,7 +566,7 @@ pub enum DescribeClusterTasksError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -574,7 +578,7 @@ impl DescribeClusterTasksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -582,12 +586,12 @@ impl DescribeClusterTasksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClusterTasksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClusterTasksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClusterTasksError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/k8s/{ClusterId}/user_config",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeClusterUserKubeconfigRequest {
     pub temporary_duration_minutes: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeClusterUserKubeconfigRequest {
+impl crate::operation::Operation for DescribeClusterUserKubeconfigRequest {
     type Response = DescribeClusterUserKubeconfigResponse;
     type Error = DescribeClusterUserKubeconfigError;
+}
+
+impl rt::operation::OperationSpec for DescribeClusterUserKubeconfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -112,8 +116,8 @@ impl DescribeClusterUserKubeconfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeClusterUserKubeconfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeClusterUserKubeconfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +126,7 @@ impl DescribeClusterUserKubeconfigBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClusterUserKubeconfigResponse,
-        rt::error::Error<DescribeClusterUserKubeconfigError>,
+        crate::error::Error<DescribeClusterUserKubeconfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -222,7 +226,7 @@ pub enum DescribeClusterUserKubeconfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -234,7 +238,7 @@ impl DescribeClusterUserKubeconfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -242,12 +246,12 @@ impl DescribeClusterUserKubeconfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClusterUserKubeconfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClusterUserKubeconfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClusterUserKubeconfigError::service_error(self)
     }
 }

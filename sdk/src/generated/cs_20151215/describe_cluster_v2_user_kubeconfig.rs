@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/api/v2/k8s/{ClusterId}/user_config",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -34,11 +35,14 @@ pub struct DescribeClusterV2UserKubeconfigRequest {
     pub temporary_duration_minutes: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeClusterV2UserKubeconfigRequest {
+impl crate::operation::Operation for DescribeClusterV2UserKubeconfigRequest {
     type Response = DescribeClusterV2UserKubeconfigResponse;
     type Error = DescribeClusterV2UserKubeconfigError;
+}
+
+impl rt::operation::OperationSpec for DescribeClusterV2UserKubeconfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -107,8 +111,8 @@ impl DescribeClusterV2UserKubeconfigBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeClusterV2UserKubeconfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeClusterV2UserKubeconfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl DescribeClusterV2UserKubeconfigBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClusterV2UserKubeconfigResponse,
-        rt::error::Error<DescribeClusterV2UserKubeconfigError>,
+        crate::error::Error<DescribeClusterV2UserKubeconfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -195,7 +199,7 @@ pub enum DescribeClusterV2UserKubeconfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -207,7 +211,7 @@ impl DescribeClusterV2UserKubeconfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -215,12 +219,12 @@ impl DescribeClusterV2UserKubeconfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClusterV2UserKubeconfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClusterV2UserKubeconfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClusterV2UserKubeconfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/regions/{region_id}/clusters",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct DescribeClustersForRegionRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeClustersForRegionRequest {
+impl crate::operation::Operation for DescribeClustersForRegionRequest {
     type Response = DescribeClustersForRegionResponse;
     type Error = DescribeClustersForRegionError;
+}
+
+impl rt::operation::OperationSpec for DescribeClustersForRegionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("region_id", &self.region_id)?;
         Ok(())
     }
@@ -177,8 +181,10 @@ impl DescribeClustersForRegionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeClustersForRegionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeClustersForRegionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -187,7 +193,7 @@ impl DescribeClustersForRegionBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClustersForRegionResponse,
-        rt::error::Error<DescribeClustersForRegionError>,
+        crate::error::Error<DescribeClustersForRegionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -932,7 +938,7 @@ pub enum DescribeClustersForRegionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -944,7 +950,7 @@ impl DescribeClustersForRegionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -952,12 +958,12 @@ impl DescribeClustersForRegionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClustersForRegionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClustersForRegionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClustersForRegionError::service_error(self)
     }
 }

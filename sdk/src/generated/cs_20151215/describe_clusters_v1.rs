@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/api/v1/clusters",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct DescribeClustersV1Request {
     pub cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeClustersV1Request {
+impl crate::operation::Operation for DescribeClustersV1Request {
     type Response = DescribeClustersV1Response;
     type Error = DescribeClustersV1Error;
+}
+
+impl rt::operation::OperationSpec for DescribeClustersV1Request {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -176,8 +180,8 @@ impl DescribeClustersV1Builder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeClustersV1Request> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeClustersV1Request> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -186,7 +190,7 @@ impl DescribeClustersV1Builder {
         self,
     ) -> ::std::result::Result<
         DescribeClustersV1Response,
-        rt::error::Error<DescribeClustersV1Error>,
+        crate::error::Error<DescribeClustersV1Error>,
     > {
         self.client.execute(self.request).await
     }
@@ -1316,7 +1320,7 @@ pub enum DescribeClustersV1Error {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1328,7 +1332,7 @@ impl DescribeClustersV1Error {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1336,12 +1340,12 @@ impl DescribeClustersV1Error {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClustersV1Error {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClustersV1Error {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClustersV1Error::service_error(self)
     }
 }

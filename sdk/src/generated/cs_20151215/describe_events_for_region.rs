@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/regions/{region_id}/events",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeEventsForRegionRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeEventsForRegionRequest {
+impl crate::operation::Operation for DescribeEventsForRegionRequest {
     type Response = DescribeEventsForRegionResponse;
     type Error = DescribeEventsForRegionError;
+}
+
+impl rt::operation::OperationSpec for DescribeEventsForRegionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("region_id", &self.region_id)?;
         Ok(())
     }
@@ -117,8 +121,8 @@ impl DescribeEventsForRegionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeEventsForRegionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeEventsForRegionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +131,7 @@ impl DescribeEventsForRegionBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeEventsForRegionResponse,
-        rt::error::Error<DescribeEventsForRegionError>,
+        crate::error::Error<DescribeEventsForRegionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -599,7 +603,7 @@ pub enum DescribeEventsForRegionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -611,7 +615,7 @@ impl DescribeEventsForRegionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -619,12 +623,12 @@ impl DescribeEventsForRegionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeEventsForRegionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeEventsForRegionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeEventsForRegionError::service_error(self)
     }
 }

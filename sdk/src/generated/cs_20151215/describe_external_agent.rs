@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/k8s/{ClusterId}/external/agent/deployment",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -40,11 +41,14 @@ pub struct DescribeExternalAgentRequest {
     pub agent_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeExternalAgentRequest {
+impl crate::operation::Operation for DescribeExternalAgentRequest {
     type Response = DescribeExternalAgentResponse;
     type Error = DescribeExternalAgentError;
+}
+
+impl rt::operation::OperationSpec for DescribeExternalAgentRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -113,8 +117,8 @@ impl DescribeExternalAgentBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DescribeExternalAgentRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeExternalAgentRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +128,7 @@ impl DescribeExternalAgentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeExternalAgentResponse,
-        rt::error::Error<DescribeExternalAgentError>,
+        crate::error::Error<DescribeExternalAgentError>,
     > {
         self.client.execute(self.request).await
     }
@@ -203,7 +207,7 @@ pub enum DescribeExternalAgentError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -215,7 +219,7 @@ impl DescribeExternalAgentError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -223,12 +227,12 @@ impl DescribeExternalAgentError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeExternalAgentError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeExternalAgentError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeExternalAgentError::service_error(self)
     }
 }

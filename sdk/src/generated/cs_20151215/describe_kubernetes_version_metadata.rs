@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/api/v1/metadata/versions",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeKubernetesVersionMetadataRequest {
     pub query_upgradable_version: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeKubernetesVersionMetadataRequest {
+impl crate::operation::Operation for DescribeKubernetesVersionMetadataRequest {
     type Response = DescribeKubernetesVersionMetadataResponse;
     type Error = DescribeKubernetesVersionMetadataError;
+}
+
+impl rt::operation::OperationSpec for DescribeKubernetesVersionMetadataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Region", &self.region)?;
         rt::validate::required("ClusterType", &self.cluster_type)?;
         Ok(())
@@ -176,8 +180,8 @@ impl DescribeKubernetesVersionMetadataBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeKubernetesVersionMetadataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeKubernetesVersionMetadataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -186,7 +190,7 @@ impl DescribeKubernetesVersionMetadataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeKubernetesVersionMetadataResponse,
-        rt::error::Error<DescribeKubernetesVersionMetadataError>,
+        crate::error::Error<DescribeKubernetesVersionMetadataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -667,7 +671,7 @@ pub enum DescribeKubernetesVersionMetadataError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -679,7 +683,7 @@ impl DescribeKubernetesVersionMetadataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -687,12 +691,12 @@ impl DescribeKubernetesVersionMetadataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeKubernetesVersionMetadataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeKubernetesVersionMetadataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeKubernetesVersionMetadataError::service_error(self)
     }
 }

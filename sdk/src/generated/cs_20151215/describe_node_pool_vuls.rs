@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{cluster_id}/nodepools/{nodepool_id}/vuls",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeNodePoolVulsRequest {
     pub necessity: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeNodePoolVulsRequest {
+impl crate::operation::Operation for DescribeNodePoolVulsRequest {
     type Response = DescribeNodePoolVulsResponse;
     type Error = DescribeNodePoolVulsError;
+}
+
+impl rt::operation::OperationSpec for DescribeNodePoolVulsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("cluster_id", &self.cluster_id)?;
         rt::validate::required("nodepool_id", &self.nodepool_id)?;
         Ok(())
@@ -109,8 +113,8 @@ impl DescribeNodePoolVulsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeNodePoolVulsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeNodePoolVulsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl DescribeNodePoolVulsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeNodePoolVulsResponse,
-        rt::error::Error<DescribeNodePoolVulsError>,
+        crate::error::Error<DescribeNodePoolVulsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -537,7 +541,7 @@ pub enum DescribeNodePoolVulsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -549,7 +553,7 @@ impl DescribeNodePoolVulsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -557,12 +561,12 @@ impl DescribeNodePoolVulsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeNodePoolVulsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeNodePoolVulsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeNodePoolVulsError::service_error(self)
     }
 }

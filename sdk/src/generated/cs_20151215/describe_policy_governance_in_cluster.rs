@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{cluster_id}/policygovernance",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribePolicyGovernanceInClusterRequest {
     pub cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePolicyGovernanceInClusterRequest {
+impl crate::operation::Operation for DescribePolicyGovernanceInClusterRequest {
     type Response = DescribePolicyGovernanceInClusterResponse;
     type Error = DescribePolicyGovernanceInClusterError;
+}
+
+impl rt::operation::OperationSpec for DescribePolicyGovernanceInClusterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("cluster_id", &self.cluster_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribePolicyGovernanceInClusterBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribePolicyGovernanceInClusterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribePolicyGovernanceInClusterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribePolicyGovernanceInClusterBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePolicyGovernanceInClusterResponse,
-        rt::error::Error<DescribePolicyGovernanceInClusterError>,
+        crate::error::Error<DescribePolicyGovernanceInClusterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1380,7 +1384,7 @@ pub enum DescribePolicyGovernanceInClusterError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1392,7 +1396,7 @@ impl DescribePolicyGovernanceInClusterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1400,12 +1404,12 @@ impl DescribePolicyGovernanceInClusterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePolicyGovernanceInClusterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePolicyGovernanceInClusterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePolicyGovernanceInClusterError::service_error(self)
     }
 }

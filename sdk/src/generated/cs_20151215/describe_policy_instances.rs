@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{cluster_id}/policies",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribePolicyInstancesRequest {
     pub instance_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePolicyInstancesRequest {
+impl crate::operation::Operation for DescribePolicyInstancesRequest {
     type Response = DescribePolicyInstancesResponse;
     type Error = DescribePolicyInstancesError;
+}
+
+impl rt::operation::OperationSpec for DescribePolicyInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("cluster_id", &self.cluster_id)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl DescribePolicyInstancesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePolicyInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribePolicyInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl DescribePolicyInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePolicyInstancesResponse,
-        rt::error::Error<DescribePolicyInstancesError>,
+        crate::error::Error<DescribePolicyInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -534,7 +538,7 @@ pub enum DescribePolicyInstancesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -546,7 +550,7 @@ impl DescribePolicyInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -554,12 +558,12 @@ impl DescribePolicyInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePolicyInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePolicyInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePolicyInstancesError::service_error(self)
     }
 }

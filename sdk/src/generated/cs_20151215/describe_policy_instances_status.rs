@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{cluster_id}/policies/status",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribePolicyInstancesStatusRequest {
     pub cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePolicyInstancesStatusRequest {
+impl crate::operation::Operation for DescribePolicyInstancesStatusRequest {
     type Response = DescribePolicyInstancesStatusResponse;
     type Error = DescribePolicyInstancesStatusError;
+}
+
+impl rt::operation::OperationSpec for DescribePolicyInstancesStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("cluster_id", &self.cluster_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribePolicyInstancesStatusBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribePolicyInstancesStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribePolicyInstancesStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribePolicyInstancesStatusBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePolicyInstancesStatusResponse,
-        rt::error::Error<DescribePolicyInstancesStatusError>,
+        crate::error::Error<DescribePolicyInstancesStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -333,7 +337,7 @@ pub enum DescribePolicyInstancesStatusError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -345,7 +349,7 @@ impl DescribePolicyInstancesStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -353,12 +357,12 @@ impl DescribePolicyInstancesStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePolicyInstancesStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePolicyInstancesStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePolicyInstancesStatusError::service_error(self)
     }
 }

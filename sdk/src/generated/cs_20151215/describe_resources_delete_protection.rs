@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{ClusterId}/resources/{ResourceType}/protection",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeResourcesDeleteProtectionRequest {
     pub resources: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeResourcesDeleteProtectionRequest {
+impl crate::operation::Operation for DescribeResourcesDeleteProtectionRequest {
     type Response = DescribeResourcesDeleteProtectionResponse;
     type Error = DescribeResourcesDeleteProtectionError;
+}
+
+impl rt::operation::OperationSpec for DescribeResourcesDeleteProtectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::one_of(
@@ -131,8 +135,8 @@ impl DescribeResourcesDeleteProtectionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeResourcesDeleteProtectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeResourcesDeleteProtectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +145,7 @@ impl DescribeResourcesDeleteProtectionBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeResourcesDeleteProtectionResponse,
-        rt::error::Error<DescribeResourcesDeleteProtectionError>,
+        crate::error::Error<DescribeResourcesDeleteProtectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -327,7 +331,7 @@ pub enum DescribeResourcesDeleteProtectionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -339,7 +343,7 @@ impl DescribeResourcesDeleteProtectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -347,12 +351,12 @@ impl DescribeResourcesDeleteProtectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeResourcesDeleteProtectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeResourcesDeleteProtectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeResourcesDeleteProtectionError::service_error(self)
     }
 }

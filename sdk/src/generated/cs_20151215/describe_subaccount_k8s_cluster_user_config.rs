@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/k8s/{ClusterId}/users/{Uid}/user_config",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeSubaccountK8sClusterUserConfigRequest {
     pub temporary_duration_minutes: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeSubaccountK8sClusterUserConfigRequest {
+impl crate::operation::Operation for DescribeSubaccountK8sClusterUserConfigRequest {
     type Response = DescribeSubaccountK8sClusterUserConfigResponse;
     type Error = DescribeSubaccountK8sClusterUserConfigError;
+}
+
+impl rt::operation::OperationSpec for DescribeSubaccountK8sClusterUserConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         rt::validate::required("Uid", &self.uid)?;
         Ok(())
@@ -128,8 +132,8 @@ impl DescribeSubaccountK8sClusterUserConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeSubaccountK8sClusterUserConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeSubaccountK8sClusterUserConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -138,7 +142,7 @@ impl DescribeSubaccountK8sClusterUserConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSubaccountK8sClusterUserConfigResponse,
-        rt::error::Error<DescribeSubaccountK8sClusterUserConfigError>,
+        crate::error::Error<DescribeSubaccountK8sClusterUserConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -238,7 +242,7 @@ pub enum DescribeSubaccountK8sClusterUserConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -250,7 +254,7 @@ impl DescribeSubaccountK8sClusterUserConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -258,12 +262,12 @@ impl DescribeSubaccountK8sClusterUserConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSubaccountK8sClusterUserConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeSubaccountK8sClusterUserConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSubaccountK8sClusterUserConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/templates/{TemplateId}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeTemplateAttributeRequest {
     pub template_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeTemplateAttributeRequest {
+impl crate::operation::Operation for DescribeTemplateAttributeRequest {
     type Response = DescribeTemplateAttributeResponse;
     type Error = DescribeTemplateAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeTemplateAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateId", &self.template_id)?;
         Ok(())
     }
@@ -93,8 +97,10 @@ impl DescribeTemplateAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeTemplateAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeTemplateAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +109,7 @@ impl DescribeTemplateAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeTemplateAttributeResponse,
-        rt::error::Error<DescribeTemplateAttributeError>,
+        crate::error::Error<DescribeTemplateAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -418,7 +424,7 @@ pub enum DescribeTemplateAttributeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -430,7 +436,7 @@ impl DescribeTemplateAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -438,12 +444,12 @@ impl DescribeTemplateAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeTemplateAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeTemplateAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeTemplateAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{cluster_id}/triggers",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeTriggerRequest {
     pub action: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeTriggerRequest {
+impl crate::operation::Operation for DescribeTriggerRequest {
     type Response = DescribeTriggerResponse;
     type Error = DescribeTriggerError;
+}
+
+impl rt::operation::OperationSpec for DescribeTriggerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("cluster_id", &self.cluster_id)?;
         rt::validate::required("Namespace", &self.namespace)?;
         rt::validate::required("Name", &self.name)?;
@@ -140,8 +144,8 @@ impl DescribeTriggerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeTriggerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeTriggerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -150,7 +154,7 @@ impl DescribeTriggerBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeTriggerResponse,
-        rt::error::Error<DescribeTriggerError>,
+        crate::error::Error<DescribeTriggerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -400,7 +404,7 @@ pub enum DescribeTriggerError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -412,7 +416,7 @@ impl DescribeTriggerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -420,12 +424,12 @@ impl DescribeTriggerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeTriggerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeTriggerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeTriggerError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/api/v2/k8s/{ClusterId}/namespaces",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeUserClusterNamespacesRequest {
     pub cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeUserClusterNamespacesRequest {
+impl crate::operation::Operation for DescribeUserClusterNamespacesRequest {
     type Response = DescribeUserClusterNamespacesResponse;
     type Error = DescribeUserClusterNamespacesError;
+}
+
+impl rt::operation::OperationSpec for DescribeUserClusterNamespacesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeUserClusterNamespacesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeUserClusterNamespacesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeUserClusterNamespacesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeUserClusterNamespacesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeUserClusterNamespacesResponse,
-        rt::error::Error<DescribeUserClusterNamespacesError>,
+        crate::error::Error<DescribeUserClusterNamespacesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -153,7 +157,7 @@ pub enum DescribeUserClusterNamespacesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -165,7 +169,7 @@ impl DescribeUserClusterNamespacesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -173,12 +177,12 @@ impl DescribeUserClusterNamespacesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeUserClusterNamespacesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeUserClusterNamespacesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeUserClusterNamespacesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/permissions/users/{uid}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeUserPermissionRequest {
     pub uid: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeUserPermissionRequest {
+impl crate::operation::Operation for DescribeUserPermissionRequest {
     type Response = DescribeUserPermissionResponse;
     type Error = DescribeUserPermissionError;
+}
+
+impl rt::operation::OperationSpec for DescribeUserPermissionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("uid", &self.uid)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeUserPermissionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeUserPermissionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeUserPermissionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeUserPermissionBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeUserPermissionResponse,
-        rt::error::Error<DescribeUserPermissionError>,
+        crate::error::Error<DescribeUserPermissionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -311,7 +315,7 @@ pub enum DescribeUserPermissionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -323,7 +327,7 @@ impl DescribeUserPermissionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -331,12 +335,12 @@ impl DescribeUserPermissionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeUserPermissionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeUserPermissionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeUserPermissionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/clusters/{cluster_id}/nodepools/{nodepool_id}/vuls/fix",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct FixNodePoolVulsRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for FixNodePoolVulsRequest {
+impl crate::operation::Operation for FixNodePoolVulsRequest {
     type Response = FixNodePoolVulsResponse;
     type Error = FixNodePoolVulsError;
+}
+
+impl rt::operation::OperationSpec for FixNodePoolVulsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("cluster_id", &self.cluster_id)?;
         rt::validate::required("nodepool_id", &self.nodepool_id)?;
         Ok(())
@@ -104,8 +108,8 @@ impl FixNodePoolVulsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<FixNodePoolVulsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<FixNodePoolVulsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl FixNodePoolVulsBuilder {
         self,
     ) -> ::std::result::Result<
         FixNodePoolVulsResponse,
-        rt::error::Error<FixNodePoolVulsError>,
+        crate::error::Error<FixNodePoolVulsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -319,7 +323,7 @@ pub enum FixNodePoolVulsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -331,7 +335,7 @@ impl FixNodePoolVulsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -339,12 +343,12 @@ impl FixNodePoolVulsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for FixNodePoolVulsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for FixNodePoolVulsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         FixNodePoolVulsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{clusterid}/audit",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetClusterAuditProjectRequest {
     pub clusterid: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetClusterAuditProjectRequest {
+impl crate::operation::Operation for GetClusterAuditProjectRequest {
     type Response = GetClusterAuditProjectResponse;
     type Error = GetClusterAuditProjectError;
+}
+
+impl rt::operation::OperationSpec for GetClusterAuditProjectRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("clusterid", &self.clusterid)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl GetClusterAuditProjectBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetClusterAuditProjectRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetClusterAuditProjectRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl GetClusterAuditProjectBuilder {
         self,
     ) -> ::std::result::Result<
         GetClusterAuditProjectResponse,
-        rt::error::Error<GetClusterAuditProjectError>,
+        crate::error::Error<GetClusterAuditProjectError>,
     > {
         self.client.execute(self.request).await
     }
@@ -187,7 +191,7 @@ pub enum GetClusterAuditProjectError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -199,7 +203,7 @@ impl GetClusterAuditProjectError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -207,12 +211,12 @@ impl GetClusterAuditProjectError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetClusterAuditProjectError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetClusterAuditProjectError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetClusterAuditProjectError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{cluster_id}/checks/{check_id}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetClusterCheckRequest {
     pub check_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetClusterCheckRequest {
+impl crate::operation::Operation for GetClusterCheckRequest {
     type Response = GetClusterCheckResponse;
     type Error = GetClusterCheckError;
+}
+
+impl rt::operation::OperationSpec for GetClusterCheckRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("cluster_id", &self.cluster_id)?;
         rt::validate::required("check_id", &self.check_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl GetClusterCheckBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetClusterCheckRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetClusterCheckRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl GetClusterCheckBuilder {
         self,
     ) -> ::std::result::Result<
         GetClusterCheckResponse,
-        rt::error::Error<GetClusterCheckError>,
+        crate::error::Error<GetClusterCheckError>,
     > {
         self.client.execute(self.request).await
     }
@@ -314,7 +318,7 @@ pub enum GetClusterCheckError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -326,7 +330,7 @@ impl GetClusterCheckError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -334,12 +338,12 @@ impl GetClusterCheckError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetClusterCheckError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetClusterCheckError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetClusterCheckError::service_error(self)
     }
 }

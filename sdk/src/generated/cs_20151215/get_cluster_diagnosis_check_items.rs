@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{cluster_id}/diagnosis/{diagnosis_id}/check_items",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct GetClusterDiagnosisCheckItemsRequest {
     pub language: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetClusterDiagnosisCheckItemsRequest {
+impl crate::operation::Operation for GetClusterDiagnosisCheckItemsRequest {
     type Response = GetClusterDiagnosisCheckItemsResponse;
     type Error = GetClusterDiagnosisCheckItemsError;
+}
+
+impl rt::operation::OperationSpec for GetClusterDiagnosisCheckItemsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -109,8 +113,8 @@ impl GetClusterDiagnosisCheckItemsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetClusterDiagnosisCheckItemsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetClusterDiagnosisCheckItemsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl GetClusterDiagnosisCheckItemsBuilder {
         self,
     ) -> ::std::result::Result<
         GetClusterDiagnosisCheckItemsResponse,
-        rt::error::Error<GetClusterDiagnosisCheckItemsError>,
+        crate::error::Error<GetClusterDiagnosisCheckItemsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -464,7 +468,7 @@ pub enum GetClusterDiagnosisCheckItemsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -476,7 +480,7 @@ impl GetClusterDiagnosisCheckItemsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -484,12 +488,12 @@ impl GetClusterDiagnosisCheckItemsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetClusterDiagnosisCheckItemsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetClusterDiagnosisCheckItemsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetClusterDiagnosisCheckItemsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{cluster_id}/diagnosis/{diagnosis_id}/result",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct GetClusterDiagnosisResultRequest {
     pub language: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetClusterDiagnosisResultRequest {
+impl crate::operation::Operation for GetClusterDiagnosisResultRequest {
     type Response = GetClusterDiagnosisResultResponse;
     type Error = GetClusterDiagnosisResultError;
+}
+
+impl rt::operation::OperationSpec for GetClusterDiagnosisResultRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -107,8 +111,10 @@ impl GetClusterDiagnosisResultBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetClusterDiagnosisResultRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GetClusterDiagnosisResultRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +123,7 @@ impl GetClusterDiagnosisResultBuilder {
         self,
     ) -> ::std::result::Result<
         GetClusterDiagnosisResultResponse,
-        rt::error::Error<GetClusterDiagnosisResultError>,
+        crate::error::Error<GetClusterDiagnosisResultError>,
     > {
         self.client.execute(self.request).await
     }
@@ -358,7 +364,7 @@ pub enum GetClusterDiagnosisResultError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -370,7 +376,7 @@ impl GetClusterDiagnosisResultError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -378,12 +384,12 @@ impl GetClusterDiagnosisResultError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetClusterDiagnosisResultError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetClusterDiagnosisResultError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetClusterDiagnosisResultError::service_error(self)
     }
 }

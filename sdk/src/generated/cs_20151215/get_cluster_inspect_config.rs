@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{clusterId}/inspectConfig",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetClusterInspectConfigRequest {
     pub cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetClusterInspectConfigRequest {
+impl crate::operation::Operation for GetClusterInspectConfigRequest {
     type Response = GetClusterInspectConfigResponse;
     type Error = GetClusterInspectConfigError;
+}
+
+impl rt::operation::OperationSpec for GetClusterInspectConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("clusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl GetClusterInspectConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetClusterInspectConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetClusterInspectConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl GetClusterInspectConfigBuilder {
         self,
     ) -> ::std::result::Result<
         GetClusterInspectConfigResponse,
-        rt::error::Error<GetClusterInspectConfigError>,
+        crate::error::Error<GetClusterInspectConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -225,7 +229,7 @@ pub enum GetClusterInspectConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -237,7 +241,7 @@ impl GetClusterInspectConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -245,12 +249,12 @@ impl GetClusterInspectConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetClusterInspectConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetClusterInspectConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetClusterInspectConfigError::service_error(self)
     }
 }

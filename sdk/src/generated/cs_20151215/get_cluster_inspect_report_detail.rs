@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{clusterId}/inspectReports/{reportId}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct GetClusterInspectReportDetailRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for GetClusterInspectReportDetailRequest {
+impl crate::operation::Operation for GetClusterInspectReportDetailRequest {
     type Response = GetClusterInspectReportDetailResponse;
     type Error = GetClusterInspectReportDetailError;
+}
+
+impl rt::operation::OperationSpec for GetClusterInspectReportDetailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("clusterId", &self.cluster_id)?;
         rt::validate::required("reportId", &self.report_id)?;
         Ok(())
@@ -195,8 +199,8 @@ impl GetClusterInspectReportDetailBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetClusterInspectReportDetailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetClusterInspectReportDetailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -205,7 +209,7 @@ impl GetClusterInspectReportDetailBuilder {
         self,
     ) -> ::std::result::Result<
         GetClusterInspectReportDetailResponse,
-        rt::error::Error<GetClusterInspectReportDetailError>,
+        crate::error::Error<GetClusterInspectReportDetailError>,
     > {
         self.client.execute(self.request).await
     }
@@ -778,7 +782,7 @@ pub enum GetClusterInspectReportDetailError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -790,7 +794,7 @@ impl GetClusterInspectReportDetailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -798,12 +802,12 @@ impl GetClusterInspectReportDetailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetClusterInspectReportDetailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetClusterInspectReportDetailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetClusterInspectReportDetailError::service_error(self)
     }
 }

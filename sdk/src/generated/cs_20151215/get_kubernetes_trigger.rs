@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/triggers/{ClusterId}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -48,11 +49,14 @@ pub struct GetKubernetesTriggerRequest {
     pub action: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetKubernetesTriggerRequest {
+impl crate::operation::Operation for GetKubernetesTriggerRequest {
     type Response = GetKubernetesTriggerResponse;
     type Error = GetKubernetesTriggerError;
+}
+
+impl rt::operation::OperationSpec for GetKubernetesTriggerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         rt::validate::required("Namespace", &self.namespace)?;
         rt::validate::required("Name", &self.name)?;
@@ -141,8 +145,8 @@ impl GetKubernetesTriggerBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<GetKubernetesTriggerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetKubernetesTriggerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +156,7 @@ impl GetKubernetesTriggerBuilder {
         self,
     ) -> ::std::result::Result<
         GetKubernetesTriggerResponse,
-        rt::error::Error<GetKubernetesTriggerError>,
+        crate::error::Error<GetKubernetesTriggerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -402,7 +406,7 @@ pub enum GetKubernetesTriggerError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -414,7 +418,7 @@ impl GetKubernetesTriggerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -422,12 +426,12 @@ impl GetKubernetesTriggerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetKubernetesTriggerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetKubernetesTriggerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetKubernetesTriggerError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/api/v2/clusters/{ClusterId}/upgrade/status",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -32,11 +33,14 @@ pub struct GetUpgradeStatusRequest {
     pub cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetUpgradeStatusRequest {
+impl crate::operation::Operation for GetUpgradeStatusRequest {
     type Response = GetUpgradeStatusResponse;
     type Error = GetUpgradeStatusError;
+}
+
+impl rt::operation::OperationSpec for GetUpgradeStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -79,8 +83,8 @@ impl GetUpgradeStatusBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<GetUpgradeStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetUpgradeStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl GetUpgradeStatusBuilder {
         self,
     ) -> ::std::result::Result<
         GetUpgradeStatusResponse,
-        rt::error::Error<GetUpgradeStatusError>,
+        crate::error::Error<GetUpgradeStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -332,7 +336,7 @@ pub enum GetUpgradeStatusError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -344,7 +348,7 @@ impl GetUpgradeStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -352,12 +356,12 @@ impl GetUpgradeStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetUpgradeStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetUpgradeStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetUpgradeStatusError::service_error(self)
     }
 }

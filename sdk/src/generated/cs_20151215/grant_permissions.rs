@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/permissions/users/{uid}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -31,21 +32,24 @@ pub struct GrantPermissionsRequest {
     /// Wire name `uid`; required.
     pub uid: ::std::option::Option<::std::string::String>,
     /// Wire name `body`.
-    pub bodies: ::std::vec::Vec<Body>,
+    pub body: ::std::vec::Vec<Body>,
 }
 
-impl rt::operation::Operation for GrantPermissionsRequest {
+impl crate::operation::Operation for GrantPermissionsRequest {
     type Response = GrantPermissionsResponse;
     type Error = GrantPermissionsError;
+}
+
+impl rt::operation::OperationSpec for GrantPermissionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("uid", &self.uid)?;
         Ok(())
     }
 
     fn write_params(&self, out: &mut rt::params::Params) {
         out.plain(rt::params::Location::Path, "uid", &self.uid);
-        out.json(rt::params::Location::Body, "body", &self.bodies);
+        out.json(rt::params::Location::Body, "body", &self.body);
     }
 }
 
@@ -74,17 +78,14 @@ impl GrantPermissionsBuilder {
         self
     }
 
-    /// Sets [`GrantPermissionsRequest::bodies`](GrantPermissionsRequest::bodies).
+    /// Sets [`GrantPermissionsRequest::body`](GrantPermissionsRequest::body).
     #[inline]
-    pub fn bodies<I, V>(mut self, values: I) -> Self
+    pub fn body<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
         V: ::std::convert::Into<Body>,
     {
-        self.request.bodies = values
-            .into_iter()
-            .map(::std::convert::Into::into)
-            .collect();
+        self.request.body = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
 
@@ -95,8 +96,8 @@ impl GrantPermissionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GrantPermissionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GrantPermissionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +106,7 @@ impl GrantPermissionsBuilder {
         self,
     ) -> ::std::result::Result<
         GrantPermissionsResponse,
-        rt::error::Error<GrantPermissionsError>,
+        crate::error::Error<GrantPermissionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -287,7 +288,7 @@ pub enum GrantPermissionsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -299,7 +300,7 @@ impl GrantPermissionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -307,12 +308,12 @@ impl GrantPermissionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GrantPermissionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GrantPermissionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GrantPermissionsError::service_error(self)
     }
 }

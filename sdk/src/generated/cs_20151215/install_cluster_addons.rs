@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/clusters/{ClusterId}/components/install",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -33,21 +34,24 @@ pub struct InstallClusterAddonsRequest {
     /// Example: `ags-metrics-collector`
     ///
     /// Wire name `body`.
-    pub bodies: ::std::vec::Vec<Body>,
+    pub body: ::std::vec::Vec<Body>,
 }
 
-impl rt::operation::Operation for InstallClusterAddonsRequest {
+impl crate::operation::Operation for InstallClusterAddonsRequest {
     type Response = InstallClusterAddonsResponse;
     type Error = InstallClusterAddonsError;
+}
+
+impl rt::operation::OperationSpec for InstallClusterAddonsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
 
     fn write_params(&self, out: &mut rt::params::Params) {
         out.plain(rt::params::Location::Path, "ClusterId", &self.cluster_id);
-        out.json(rt::params::Location::Body, "body", &self.bodies);
+        out.json(rt::params::Location::Body, "body", &self.body);
     }
 }
 
@@ -76,17 +80,14 @@ impl InstallClusterAddonsBuilder {
         self
     }
 
-    /// Sets [`InstallClusterAddonsRequest::bodies`](InstallClusterAddonsRequest::bodies).
+    /// Sets [`InstallClusterAddonsRequest::body`](InstallClusterAddonsRequest::body).
     #[inline]
-    pub fn bodies<I, V>(mut self, values: I) -> Self
+    pub fn body<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
         V: ::std::convert::Into<Body>,
     {
-        self.request.bodies = values
-            .into_iter()
-            .map(::std::convert::Into::into)
-            .collect();
+        self.request.body = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
 
@@ -97,8 +98,8 @@ impl InstallClusterAddonsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<InstallClusterAddonsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<InstallClusterAddonsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -107,7 +108,7 @@ impl InstallClusterAddonsBuilder {
         self,
     ) -> ::std::result::Result<
         InstallClusterAddonsResponse,
-        rt::error::Error<InstallClusterAddonsError>,
+        crate::error::Error<InstallClusterAddonsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -301,7 +302,7 @@ pub enum InstallClusterAddonsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -313,7 +314,7 @@ impl InstallClusterAddonsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -321,12 +322,12 @@ impl InstallClusterAddonsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for InstallClusterAddonsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for InstallClusterAddonsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         InstallClusterAddonsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/addons",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct ListAddonsRequest {
     pub cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListAddonsRequest {
+impl crate::operation::Operation for ListAddonsRequest {
     type Response = ListAddonsResponse;
     type Error = ListAddonsError;
+}
+
+impl rt::operation::OperationSpec for ListAddonsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -152,15 +156,18 @@ impl ListAddonsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAddonsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAddonsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ListAddonsResponse, rt::error::Error<ListAddonsError>> {
+    ) -> ::std::result::Result<
+        ListAddonsResponse,
+        crate::error::Error<ListAddonsError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -434,7 +441,7 @@ pub enum ListAddonsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -446,7 +453,7 @@ impl ListAddonsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -454,12 +461,12 @@ impl ListAddonsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAddonsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListAddonsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAddonsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{clusterId}/inspectReports",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListClusterInspectReportsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListClusterInspectReportsRequest {
+impl crate::operation::Operation for ListClusterInspectReportsRequest {
     type Response = ListClusterInspectReportsResponse;
     type Error = ListClusterInspectReportsError;
+}
+
+impl rt::operation::OperationSpec for ListClusterInspectReportsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("clusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -105,8 +109,10 @@ impl ListClusterInspectReportsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListClusterInspectReportsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListClusterInspectReportsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +121,7 @@ impl ListClusterInspectReportsBuilder {
         self,
     ) -> ::std::result::Result<
         ListClusterInspectReportsResponse,
-        rt::error::Error<ListClusterInspectReportsError>,
+        crate::error::Error<ListClusterInspectReportsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -507,7 +513,7 @@ pub enum ListClusterInspectReportsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -519,7 +525,7 @@ impl ListClusterInspectReportsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -527,12 +533,12 @@ impl ListClusterInspectReportsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListClusterInspectReportsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListClusterInspectReportsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListClusterInspectReportsError::service_error(self)
     }
 }

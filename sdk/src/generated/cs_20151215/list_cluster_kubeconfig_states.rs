@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/clusters/{ClusterId}/kubeconfig/states",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListClusterKubeconfigStatesRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListClusterKubeconfigStatesRequest {
+impl crate::operation::Operation for ListClusterKubeconfigStatesRequest {
     type Response = ListClusterKubeconfigStatesResponse;
     type Error = ListClusterKubeconfigStatesError;
+}
+
+impl rt::operation::OperationSpec for ListClusterKubeconfigStatesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -103,8 +107,8 @@ impl ListClusterKubeconfigStatesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListClusterKubeconfigStatesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListClusterKubeconfigStatesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -113,7 +117,7 @@ impl ListClusterKubeconfigStatesBuilder {
         self,
     ) -> ::std::result::Result<
         ListClusterKubeconfigStatesResponse,
-        rt::error::Error<ListClusterKubeconfigStatesError>,
+        crate::error::Error<ListClusterKubeconfigStatesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -509,7 +513,7 @@ pub enum ListClusterKubeconfigStatesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -521,7 +525,7 @@ impl ListClusterKubeconfigStatesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -529,12 +533,12 @@ impl ListClusterKubeconfigStatesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListClusterKubeconfigStatesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListClusterKubeconfigStatesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListClusterKubeconfigStatesError::service_error(self)
     }
 }

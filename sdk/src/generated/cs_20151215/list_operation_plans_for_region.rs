@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/regions/{region_id}/operation/plans",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ListOperationPlansForRegionRequest {
     pub state: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListOperationPlansForRegionRequest {
+impl crate::operation::Operation for ListOperationPlansForRegionRequest {
     type Response = ListOperationPlansForRegionResponse;
     type Error = ListOperationPlansForRegionError;
+}
+
+impl rt::operation::OperationSpec for ListOperationPlansForRegionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("region_id", &self.region_id)?;
         Ok(())
     }
@@ -125,8 +129,8 @@ impl ListOperationPlansForRegionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListOperationPlansForRegionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListOperationPlansForRegionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +139,7 @@ impl ListOperationPlansForRegionBuilder {
         self,
     ) -> ::std::result::Result<
         ListOperationPlansForRegionResponse,
-        rt::error::Error<ListOperationPlansForRegionError>,
+        crate::error::Error<ListOperationPlansForRegionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -556,7 +560,7 @@ pub enum ListOperationPlansForRegionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -568,7 +572,7 @@ impl ListOperationPlansForRegionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -576,12 +580,12 @@ impl ListOperationPlansForRegionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListOperationPlansForRegionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListOperationPlansForRegionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListOperationPlansForRegionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/tags",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ListTagResourcesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListTagResourcesRequest {
+impl crate::operation::Operation for ListTagResourcesRequest {
     type Response = ListTagResourcesResponse;
     type Error = ListTagResourcesError;
+}
+
+impl rt::operation::OperationSpec for ListTagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("resource_ids", &self.resource_ids)?;
         rt::validate::required("resource_type", &self.resource_type)?;
         rt::validate::required("region_id", &self.region_id)?;
@@ -145,8 +149,8 @@ impl ListTagResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListTagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListTagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +159,7 @@ impl ListTagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         ListTagResourcesResponse,
-        rt::error::Error<ListTagResourcesError>,
+        crate::error::Error<ListTagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -415,7 +419,7 @@ pub enum ListTagResourcesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -427,7 +431,7 @@ impl ListTagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -435,12 +439,12 @@ impl ListTagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListTagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTagResourcesError::service_error(self)
     }
 }

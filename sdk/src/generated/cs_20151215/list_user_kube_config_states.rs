@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/users/{Uid}/kubeconfig/states",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListUserKubeConfigStatesRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListUserKubeConfigStatesRequest {
+impl crate::operation::Operation for ListUserKubeConfigStatesRequest {
     type Response = ListUserKubeConfigStatesResponse;
     type Error = ListUserKubeConfigStatesError;
+}
+
+impl rt::operation::OperationSpec for ListUserKubeConfigStatesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -101,8 +105,10 @@ impl ListUserKubeConfigStatesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListUserKubeConfigStatesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListUserKubeConfigStatesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -111,7 +117,7 @@ impl ListUserKubeConfigStatesBuilder {
         self,
     ) -> ::std::result::Result<
         ListUserKubeConfigStatesResponse,
-        rt::error::Error<ListUserKubeConfigStatesError>,
+        crate::error::Error<ListUserKubeConfigStatesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -445,7 +451,7 @@ pub enum ListUserKubeConfigStatesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -457,7 +463,7 @@ impl ListUserKubeConfigStatesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -465,12 +471,12 @@ impl ListUserKubeConfigStatesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListUserKubeConfigStatesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListUserKubeConfigStatesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListUserKubeConfigStatesError::service_error(self)
     }
 }

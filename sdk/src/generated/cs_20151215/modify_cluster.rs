@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/api/v2/clusters/{ClusterId}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyClusterRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for ModifyClusterRequest {
+impl crate::operation::Operation for ModifyClusterRequest {
     type Response = ModifyClusterResponse;
     type Error = ModifyClusterError;
+}
+
+impl rt::operation::OperationSpec for ModifyClusterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -90,8 +94,8 @@ impl ModifyClusterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyClusterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyClusterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -100,7 +104,7 @@ impl ModifyClusterBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyClusterResponse,
-        rt::error::Error<ModifyClusterError>,
+        crate::error::Error<ModifyClusterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1300,7 +1304,7 @@ pub enum Action {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1328,7 +1332,7 @@ impl ::std::convert::From<&str> for Action {
         match value {
             "append" => Self::Append,
             "overwrite" => Self::Overwrite,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1355,7 +1359,7 @@ impl ::std::convert::From<::std::string::String> for Action {
         match value.as_str() {
             "append" => Self::Append,
             "overwrite" => Self::Overwrite,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1416,7 +1420,7 @@ pub enum ModifyClusterError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1428,7 +1432,7 @@ impl ModifyClusterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1436,12 +1440,12 @@ impl ModifyClusterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyClusterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyClusterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyClusterError::service_error(self)
     }
 }

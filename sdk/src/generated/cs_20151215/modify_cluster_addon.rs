@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/clusters/{cluster_id}/components/{component_id}/config",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct ModifyClusterAddonRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for ModifyClusterAddonRequest {
+impl crate::operation::Operation for ModifyClusterAddonRequest {
     type Response = ModifyClusterAddonResponse;
     type Error = ModifyClusterAddonError;
+}
+
+impl rt::operation::OperationSpec for ModifyClusterAddonRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("cluster_id", &self.cluster_id)?;
         rt::validate::required("component_id", &self.component_id)?;
         Ok(())
@@ -104,8 +108,8 @@ impl ModifyClusterAddonBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyClusterAddonRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyClusterAddonRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl ModifyClusterAddonBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyClusterAddonResponse,
-        rt::error::Error<ModifyClusterAddonError>,
+        crate::error::Error<ModifyClusterAddonError>,
     > {
         self.client.execute(self.request).await
     }
@@ -207,7 +211,7 @@ pub enum ModifyClusterAddonError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -219,7 +223,7 @@ impl ModifyClusterAddonError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -227,12 +231,12 @@ impl ModifyClusterAddonError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyClusterAddonError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyClusterAddonError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyClusterAddonError::service_error(self)
     }
 }

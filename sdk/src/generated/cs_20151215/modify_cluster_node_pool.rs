@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/clusters/{ClusterId}/nodepools/{NodepoolId}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct ModifyClusterNodePoolRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for ModifyClusterNodePoolRequest {
+impl crate::operation::Operation for ModifyClusterNodePoolRequest {
     type Response = ModifyClusterNodePoolResponse;
     type Error = ModifyClusterNodePoolError;
+}
+
+impl rt::operation::OperationSpec for ModifyClusterNodePoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         rt::validate::required("NodepoolId", &self.nodepool_id)?;
         Ok(())
@@ -104,8 +108,8 @@ impl ModifyClusterNodePoolBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyClusterNodePoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyClusterNodePoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl ModifyClusterNodePoolBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyClusterNodePoolResponse,
-        rt::error::Error<ModifyClusterNodePoolError>,
+        crate::error::Error<ModifyClusterNodePoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2323,7 +2327,7 @@ pub enum ModifyClusterNodePoolError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2335,7 +2339,7 @@ impl ModifyClusterNodePoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -2343,12 +2347,12 @@ impl ModifyClusterNodePoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyClusterNodePoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyClusterNodePoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyClusterNodePoolError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/clusters/{ClusterId}/tags",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -31,21 +32,24 @@ pub struct ModifyClusterTagsRequest {
     /// Wire name `ClusterId`; required.
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Wire name `body`.
-    pub bodies: ::std::vec::Vec<super::types::Tag>,
+    pub body: ::std::vec::Vec<super::types::Tag>,
 }
 
-impl rt::operation::Operation for ModifyClusterTagsRequest {
+impl crate::operation::Operation for ModifyClusterTagsRequest {
     type Response = ModifyClusterTagsResponse;
     type Error = ModifyClusterTagsError;
+}
+
+impl rt::operation::OperationSpec for ModifyClusterTagsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
 
     fn write_params(&self, out: &mut rt::params::Params) {
         out.plain(rt::params::Location::Path, "ClusterId", &self.cluster_id);
-        out.json(rt::params::Location::Body, "body", &self.bodies);
+        out.json(rt::params::Location::Body, "body", &self.body);
     }
 }
 
@@ -74,17 +78,14 @@ impl ModifyClusterTagsBuilder {
         self
     }
 
-    /// Sets [`ModifyClusterTagsRequest::bodies`](ModifyClusterTagsRequest::bodies).
+    /// Sets [`ModifyClusterTagsRequest::body`](ModifyClusterTagsRequest::body).
     #[inline]
-    pub fn bodies<I, V>(mut self, values: I) -> Self
+    pub fn body<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
         V: ::std::convert::Into<super::types::Tag>,
     {
-        self.request.bodies = values
-            .into_iter()
-            .map(::std::convert::Into::into)
-            .collect();
+        self.request.body = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
 
@@ -95,8 +96,8 @@ impl ModifyClusterTagsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyClusterTagsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyClusterTagsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +106,7 @@ impl ModifyClusterTagsBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyClusterTagsResponse,
-        rt::error::Error<ModifyClusterTagsError>,
+        crate::error::Error<ModifyClusterTagsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -157,7 +158,7 @@ pub enum ModifyClusterTagsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -169,7 +170,7 @@ impl ModifyClusterTagsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -177,12 +178,12 @@ impl ModifyClusterTagsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyClusterTagsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyClusterTagsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyClusterTagsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/clusters/{ClusterId}/nodepools/{NodepoolId}/node_config",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct ModifyNodePoolNodeConfigRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for ModifyNodePoolNodeConfigRequest {
+impl crate::operation::Operation for ModifyNodePoolNodeConfigRequest {
     type Response = ModifyNodePoolNodeConfigResponse;
     type Error = ModifyNodePoolNodeConfigError;
+}
+
+impl rt::operation::OperationSpec for ModifyNodePoolNodeConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         rt::validate::required("NodepoolId", &self.nodepool_id)?;
         Ok(())
@@ -104,8 +108,10 @@ impl ModifyNodePoolNodeConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyNodePoolNodeConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyNodePoolNodeConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +120,7 @@ impl ModifyNodePoolNodeConfigBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyNodePoolNodeConfigResponse,
-        rt::error::Error<ModifyNodePoolNodeConfigError>,
+        crate::error::Error<ModifyNodePoolNodeConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -414,7 +420,7 @@ pub enum ModifyNodePoolNodeConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -426,7 +432,7 @@ impl ModifyNodePoolNodeConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -434,12 +440,12 @@ impl ModifyNodePoolNodeConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyNodePoolNodeConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyNodePoolNodeConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyNodePoolNodeConfigError::service_error(self)
     }
 }

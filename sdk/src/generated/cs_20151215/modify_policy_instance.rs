@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/clusters/{cluster_id}/policies/{policy_name}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct ModifyPolicyInstanceRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for ModifyPolicyInstanceRequest {
+impl crate::operation::Operation for ModifyPolicyInstanceRequest {
     type Response = ModifyPolicyInstanceResponse;
     type Error = ModifyPolicyInstanceError;
+}
+
+impl rt::operation::OperationSpec for ModifyPolicyInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("cluster_id", &self.cluster_id)?;
         rt::validate::required("policy_name", &self.policy_name)?;
         Ok(())
@@ -104,8 +108,8 @@ impl ModifyPolicyInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyPolicyInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyPolicyInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl ModifyPolicyInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyPolicyInstanceResponse,
-        rt::error::Error<ModifyPolicyInstanceError>,
+        crate::error::Error<ModifyPolicyInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -282,7 +286,7 @@ pub enum ModifyPolicyInstanceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -294,7 +298,7 @@ impl ModifyPolicyInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -302,12 +306,12 @@ impl ModifyPolicyInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyPolicyInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyPolicyInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyPolicyInstanceError::service_error(self)
     }
 }

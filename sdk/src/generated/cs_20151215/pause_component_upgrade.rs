@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/clusters/{clusterid}/components/{componentid}/pause",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -36,11 +37,14 @@ pub struct PauseComponentUpgradeRequest {
     pub componentid: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for PauseComponentUpgradeRequest {
+impl crate::operation::Operation for PauseComponentUpgradeRequest {
     type Response = PauseComponentUpgradeResponse;
     type Error = PauseComponentUpgradeError;
+}
+
+impl rt::operation::OperationSpec for PauseComponentUpgradeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("clusterid", &self.clusterid)?;
         rt::validate::required("componentid", &self.componentid)?;
         Ok(())
@@ -95,8 +99,8 @@ impl PauseComponentUpgradeBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<PauseComponentUpgradeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PauseComponentUpgradeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl PauseComponentUpgradeBuilder {
         self,
     ) -> ::std::result::Result<
         PauseComponentUpgradeResponse,
-        rt::error::Error<PauseComponentUpgradeError>,
+        crate::error::Error<PauseComponentUpgradeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -158,7 +162,7 @@ pub enum PauseComponentUpgradeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -170,7 +174,7 @@ impl PauseComponentUpgradeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -178,12 +182,12 @@ impl PauseComponentUpgradeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PauseComponentUpgradeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for PauseComponentUpgradeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PauseComponentUpgradeError::service_error(self)
     }
 }

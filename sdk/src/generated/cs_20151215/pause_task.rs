@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/tasks/{task_id}/pause",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct PauseTaskRequest {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for PauseTaskRequest {
+impl crate::operation::Operation for PauseTaskRequest {
     type Response = PauseTaskResponse;
     type Error = PauseTaskError;
+}
+
+impl rt::operation::OperationSpec for PauseTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("task_id", &self.task_id)?;
         Ok(())
     }
@@ -78,15 +82,15 @@ impl PauseTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PauseTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PauseTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<PauseTaskResponse, rt::error::Error<PauseTaskError>> {
+    ) -> ::std::result::Result<PauseTaskResponse, crate::error::Error<PauseTaskError>> {
         self.client.execute(self.request).await
     }
 }
@@ -137,7 +141,7 @@ pub enum PauseTaskError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -149,7 +153,7 @@ impl PauseTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -157,12 +161,12 @@ impl PauseTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PauseTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for PauseTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PauseTaskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/clusters/{ClusterId}/nodepools/{NodepoolId}/nodes",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct RemoveNodePoolNodesRequest {
     pub concurrency: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for RemoveNodePoolNodesRequest {
+impl crate::operation::Operation for RemoveNodePoolNodesRequest {
     type Response = RemoveNodePoolNodesResponse;
     type Error = RemoveNodePoolNodesError;
+}
+
+impl rt::operation::OperationSpec for RemoveNodePoolNodesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         rt::validate::required("NodepoolId", &self.nodepool_id)?;
         Ok(())
@@ -164,8 +168,8 @@ impl RemoveNodePoolNodesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RemoveNodePoolNodesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RemoveNodePoolNodesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -174,7 +178,7 @@ impl RemoveNodePoolNodesBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveNodePoolNodesResponse,
-        rt::error::Error<RemoveNodePoolNodesError>,
+        crate::error::Error<RemoveNodePoolNodesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -274,7 +278,7 @@ pub enum RemoveNodePoolNodesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -286,7 +290,7 @@ impl RemoveNodePoolNodesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -294,12 +298,12 @@ impl RemoveNodePoolNodesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveNodePoolNodesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RemoveNodePoolNodesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveNodePoolNodesError::service_error(self)
     }
 }

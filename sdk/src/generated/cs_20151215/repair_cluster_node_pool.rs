@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/clusters/{cluster_id}/nodepools/{nodepool_id}/repair",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct RepairClusterNodePoolRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for RepairClusterNodePoolRequest {
+impl crate::operation::Operation for RepairClusterNodePoolRequest {
     type Response = RepairClusterNodePoolResponse;
     type Error = RepairClusterNodePoolError;
+}
+
+impl rt::operation::OperationSpec for RepairClusterNodePoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("cluster_id", &self.cluster_id)?;
         rt::validate::required("nodepool_id", &self.nodepool_id)?;
         Ok(())
@@ -104,8 +108,8 @@ impl RepairClusterNodePoolBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RepairClusterNodePoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RepairClusterNodePoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl RepairClusterNodePoolBuilder {
         self,
     ) -> ::std::result::Result<
         RepairClusterNodePoolResponse,
-        rt::error::Error<RepairClusterNodePoolError>,
+        crate::error::Error<RepairClusterNodePoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -344,7 +348,7 @@ pub enum RepairClusterNodePoolError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -356,7 +360,7 @@ impl RepairClusterNodePoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -364,12 +368,12 @@ impl RepairClusterNodePoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RepairClusterNodePoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RepairClusterNodePoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RepairClusterNodePoolError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/k8s/{ClusterId}/certs",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct RevokeK8sClusterKubeConfigRequest {
     pub cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RevokeK8sClusterKubeConfigRequest {
+impl crate::operation::Operation for RevokeK8sClusterKubeConfigRequest {
     type Response = RevokeK8sClusterKubeConfigResponse;
     type Error = RevokeK8sClusterKubeConfigError;
+}
+
+impl rt::operation::OperationSpec for RevokeK8sClusterKubeConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -78,8 +82,10 @@ impl RevokeK8sClusterKubeConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RevokeK8sClusterKubeConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<RevokeK8sClusterKubeConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +94,7 @@ impl RevokeK8sClusterKubeConfigBuilder {
         self,
     ) -> ::std::result::Result<
         RevokeK8sClusterKubeConfigResponse,
-        rt::error::Error<RevokeK8sClusterKubeConfigError>,
+        crate::error::Error<RevokeK8sClusterKubeConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -140,7 +146,7 @@ pub enum RevokeK8sClusterKubeConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -152,7 +158,7 @@ impl RevokeK8sClusterKubeConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -160,12 +166,12 @@ impl RevokeK8sClusterKubeConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RevokeK8sClusterKubeConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RevokeK8sClusterKubeConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RevokeK8sClusterKubeConfigError::service_error(self)
     }
 }

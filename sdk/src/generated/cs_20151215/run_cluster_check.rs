@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/clusters/{cluster_id}/checks",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct RunClusterCheckRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for RunClusterCheckRequest {
+impl crate::operation::Operation for RunClusterCheckRequest {
     type Response = RunClusterCheckResponse;
     type Error = RunClusterCheckError;
+}
+
+impl rt::operation::OperationSpec for RunClusterCheckRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -87,8 +91,8 @@ impl RunClusterCheckBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RunClusterCheckRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RunClusterCheckRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -97,7 +101,7 @@ impl RunClusterCheckBuilder {
         self,
     ) -> ::std::result::Result<
         RunClusterCheckResponse,
-        rt::error::Error<RunClusterCheckError>,
+        crate::error::Error<RunClusterCheckError>,
     > {
         self.client.execute(self.request).await
     }
@@ -273,7 +277,7 @@ pub enum RunClusterCheckError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -285,7 +289,7 @@ impl RunClusterCheckError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -293,12 +297,12 @@ impl RunClusterCheckError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RunClusterCheckError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RunClusterCheckError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RunClusterCheckError::service_error(self)
     }
 }

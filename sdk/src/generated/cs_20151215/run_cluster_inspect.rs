@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/clusters/{clusterId}/inspectReports",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct RunClusterInspectRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for RunClusterInspectRequest {
+impl crate::operation::Operation for RunClusterInspectRequest {
     type Response = RunClusterInspectResponse;
     type Error = RunClusterInspectError;
+}
+
+impl rt::operation::OperationSpec for RunClusterInspectRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("clusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -88,8 +92,8 @@ impl RunClusterInspectBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RunClusterInspectRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RunClusterInspectRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -98,7 +102,7 @@ impl RunClusterInspectBuilder {
         self,
     ) -> ::std::result::Result<
         RunClusterInspectResponse,
-        rt::error::Error<RunClusterInspectError>,
+        crate::error::Error<RunClusterInspectError>,
     > {
         self.client.execute(self.request).await
     }
@@ -263,7 +267,7 @@ pub enum RunClusterInspectError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -275,7 +279,7 @@ impl RunClusterInspectError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -283,12 +287,12 @@ impl RunClusterInspectError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RunClusterInspectError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RunClusterInspectError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RunClusterInspectError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/clusters/{ClusterId}/nodepools/{NodepoolId}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct ScaleClusterNodePoolRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for ScaleClusterNodePoolRequest {
+impl crate::operation::Operation for ScaleClusterNodePoolRequest {
     type Response = ScaleClusterNodePoolResponse;
     type Error = ScaleClusterNodePoolError;
+}
+
+impl rt::operation::OperationSpec for ScaleClusterNodePoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         rt::validate::required("NodepoolId", &self.nodepool_id)?;
         Ok(())
@@ -104,8 +108,8 @@ impl ScaleClusterNodePoolBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ScaleClusterNodePoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ScaleClusterNodePoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl ScaleClusterNodePoolBuilder {
         self,
     ) -> ::std::result::Result<
         ScaleClusterNodePoolResponse,
-        rt::error::Error<ScaleClusterNodePoolError>,
+        crate::error::Error<ScaleClusterNodePoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -231,7 +235,7 @@ pub enum ScaleClusterNodePoolError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -243,7 +247,7 @@ impl ScaleClusterNodePoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -251,12 +255,12 @@ impl ScaleClusterNodePoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ScaleClusterNodePoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ScaleClusterNodePoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ScaleClusterNodePoolError::service_error(self)
     }
 }

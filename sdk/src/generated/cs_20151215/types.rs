@@ -5777,7 +5777,7 @@ pub enum InstanceMetadataOptionsHttpTokens {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -5805,7 +5805,7 @@ impl ::std::convert::From<&str> for InstanceMetadataOptionsHttpTokens {
         match value {
             "optional" => Self::Optional,
             "required" => Self::Required,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -5832,7 +5832,7 @@ impl ::std::convert::From<::std::string::String> for InstanceMetadataOptionsHttp
         match value.as_str() {
             "optional" => Self::Optional,
             "required" => Self::Required,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -5893,7 +5893,7 @@ pub enum IpStack {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -5921,7 +5921,7 @@ impl ::std::convert::From<&str> for IpStack {
         match value {
             "ipv4" => Self::Ipv4,
             "dual" => Self::Dual,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -5948,7 +5948,7 @@ impl ::std::convert::From<::std::string::String> for IpStack {
         match value.as_str() {
             "ipv4" => Self::Ipv4,
             "dual" => Self::Dual,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -6009,7 +6009,7 @@ pub enum ResourceType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -6037,7 +6037,7 @@ impl ::std::convert::From<&str> for ResourceType {
         match value {
             "namespaces" => Self::Namespaces,
             "services" => Self::Services,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -6064,7 +6064,7 @@ impl ::std::convert::From<::std::string::String> for ResourceType {
         match value.as_str() {
             "namespaces" => Self::Namespaces,
             "services" => Self::Services,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -6127,7 +6127,7 @@ pub enum Strategy {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -6157,7 +6157,7 @@ impl ::std::convert::From<&str> for Strategy {
             "PrivatePoolOnly" => Self::PrivatePoolOnly,
             "PrivatePoolFirst" => Self::PrivatePoolFirst,
             "None" => Self::None,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -6185,7 +6185,7 @@ impl ::std::convert::From<::std::string::String> for Strategy {
             "PrivatePoolOnly" => Self::PrivatePoolOnly,
             "PrivatePoolFirst" => Self::PrivatePoolFirst,
             "None" => Self::None,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }

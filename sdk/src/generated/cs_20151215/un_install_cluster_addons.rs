@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/clusters/{ClusterId}/components/uninstall",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct UnInstallClusterAddonsRequest {
     pub addons: ::std::vec::Vec<Addons>,
 }
 
-impl rt::operation::Operation for UnInstallClusterAddonsRequest {
+impl crate::operation::Operation for UnInstallClusterAddonsRequest {
     type Response = UnInstallClusterAddonsResponse;
     type Error = UnInstallClusterAddonsError;
+}
+
+impl rt::operation::OperationSpec for UnInstallClusterAddonsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl UnInstallClusterAddonsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UnInstallClusterAddonsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UnInstallClusterAddonsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl UnInstallClusterAddonsBuilder {
         self,
     ) -> ::std::result::Result<
         UnInstallClusterAddonsResponse,
-        rt::error::Error<UnInstallClusterAddonsError>,
+        crate::error::Error<UnInstallClusterAddonsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -288,7 +292,7 @@ pub enum UnInstallClusterAddonsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -300,7 +304,7 @@ impl UnInstallClusterAddonsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -308,12 +312,12 @@ impl UnInstallClusterAddonsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UnInstallClusterAddonsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UnInstallClusterAddonsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UnInstallClusterAddonsError::service_error(self)
     }
 }

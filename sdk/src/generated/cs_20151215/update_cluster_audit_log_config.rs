@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/clusters/{clusterid}/audit_log",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct UpdateClusterAuditLogConfigRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateClusterAuditLogConfigRequest {
+impl crate::operation::Operation for UpdateClusterAuditLogConfigRequest {
     type Response = UpdateClusterAuditLogConfigResponse;
     type Error = UpdateClusterAuditLogConfigError;
+}
+
+impl rt::operation::OperationSpec for UpdateClusterAuditLogConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -89,8 +93,8 @@ impl UpdateClusterAuditLogConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateClusterAuditLogConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateClusterAuditLogConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -99,7 +103,7 @@ impl UpdateClusterAuditLogConfigBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateClusterAuditLogConfigResponse,
-        rt::error::Error<UpdateClusterAuditLogConfigError>,
+        crate::error::Error<UpdateClusterAuditLogConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -277,7 +281,7 @@ pub enum UpdateClusterAuditLogConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -289,7 +293,7 @@ impl UpdateClusterAuditLogConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -297,12 +301,12 @@ impl UpdateClusterAuditLogConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateClusterAuditLogConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateClusterAuditLogConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateClusterAuditLogConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/alert/{ClusterId}/alert_rule/contact_groups",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct UpdateContactGroupForAlertRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateContactGroupForAlertRequest {
+impl crate::operation::Operation for UpdateContactGroupForAlertRequest {
     type Response = UpdateContactGroupForAlertResponse;
     type Error = UpdateContactGroupForAlertError;
+}
+
+impl rt::operation::OperationSpec for UpdateContactGroupForAlertRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -87,8 +91,10 @@ impl UpdateContactGroupForAlertBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateContactGroupForAlertRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateContactGroupForAlertRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -97,7 +103,7 @@ impl UpdateContactGroupForAlertBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateContactGroupForAlertResponse,
-        rt::error::Error<UpdateContactGroupForAlertError>,
+        crate::error::Error<UpdateContactGroupForAlertError>,
     > {
         self.client.execute(self.request).await
     }
@@ -301,7 +307,7 @@ pub enum UpdateContactGroupForAlertError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -313,7 +319,7 @@ impl UpdateContactGroupForAlertError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -321,12 +327,12 @@ impl UpdateContactGroupForAlertError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateContactGroupForAlertError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateContactGroupForAlertError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateContactGroupForAlertError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/k8s/{ClusterId}/user_config/expire",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct UpdateK8sClusterUserConfigExpireRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateK8sClusterUserConfigExpireRequest {
+impl crate::operation::Operation for UpdateK8sClusterUserConfigExpireRequest {
     type Response = UpdateK8sClusterUserConfigExpireResponse;
     type Error = UpdateK8sClusterUserConfigExpireError;
+}
+
+impl rt::operation::OperationSpec for UpdateK8sClusterUserConfigExpireRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -90,8 +94,8 @@ impl UpdateK8sClusterUserConfigExpireBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateK8sClusterUserConfigExpireRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateK8sClusterUserConfigExpireRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -100,7 +104,7 @@ impl UpdateK8sClusterUserConfigExpireBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateK8sClusterUserConfigExpireResponse,
-        rt::error::Error<UpdateK8sClusterUserConfigExpireError>,
+        crate::error::Error<UpdateK8sClusterUserConfigExpireError>,
     > {
         self.client.execute(self.request).await
     }
@@ -209,7 +213,7 @@ pub enum UpdateK8sClusterUserConfigExpireError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -221,7 +225,7 @@ impl UpdateK8sClusterUserConfigExpireError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -229,12 +233,12 @@ impl UpdateK8sClusterUserConfigExpireError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateK8sClusterUserConfigExpireError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateK8sClusterUserConfigExpireError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateK8sClusterUserConfigExpireError::service_error(self)
     }
 }

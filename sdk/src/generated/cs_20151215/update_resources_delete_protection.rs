@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/clusters/{ClusterId}/resources/protection",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct UpdateResourcesDeleteProtectionRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateResourcesDeleteProtectionRequest {
+impl crate::operation::Operation for UpdateResourcesDeleteProtectionRequest {
     type Response = UpdateResourcesDeleteProtectionResponse;
     type Error = UpdateResourcesDeleteProtectionError;
+}
+
+impl rt::operation::OperationSpec for UpdateResourcesDeleteProtectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -90,8 +94,8 @@ impl UpdateResourcesDeleteProtectionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateResourcesDeleteProtectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateResourcesDeleteProtectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -100,7 +104,7 @@ impl UpdateResourcesDeleteProtectionBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateResourcesDeleteProtectionResponse,
-        rt::error::Error<UpdateResourcesDeleteProtectionError>,
+        crate::error::Error<UpdateResourcesDeleteProtectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -354,7 +358,7 @@ pub enum UpdateResourcesDeleteProtectionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -366,7 +370,7 @@ impl UpdateResourcesDeleteProtectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -374,12 +378,12 @@ impl UpdateResourcesDeleteProtectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateResourcesDeleteProtectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateResourcesDeleteProtectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateResourcesDeleteProtectionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/permissions/users/{uid}/update",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -31,25 +32,28 @@ pub struct UpdateUserPermissionsRequest {
     /// Wire name `uid`.
     pub uid: ::std::option::Option<::std::string::String>,
     /// Wire name `body`.
-    pub bodies: ::std::vec::Vec<Body>,
+    pub body: ::std::vec::Vec<Body>,
     /// Example: `apply`
     ///
     /// Wire name `mode`; one of `delete`, `patch`, `apply`.
     pub mode: ::std::option::Option<Mode>,
 }
 
-impl rt::operation::Operation for UpdateUserPermissionsRequest {
+impl crate::operation::Operation for UpdateUserPermissionsRequest {
     type Response = UpdateUserPermissionsResponse;
     type Error = UpdateUserPermissionsError;
+}
+
+impl rt::operation::OperationSpec for UpdateUserPermissionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of("mode", &self.mode, &["delete", "patch", "apply"])?;
         Ok(())
     }
 
     fn write_params(&self, out: &mut rt::params::Params) {
         out.plain(rt::params::Location::Path, "uid", &self.uid);
-        out.json(rt::params::Location::Body, "body", &self.bodies);
+        out.json(rt::params::Location::Body, "body", &self.body);
         out.plain(rt::params::Location::Query, "mode", &self.mode);
     }
 }
@@ -79,17 +83,14 @@ impl UpdateUserPermissionsBuilder {
         self
     }
 
-    /// Sets [`UpdateUserPermissionsRequest::bodies`](UpdateUserPermissionsRequest::bodies).
+    /// Sets [`UpdateUserPermissionsRequest::body`](UpdateUserPermissionsRequest::body).
     #[inline]
-    pub fn bodies<I, V>(mut self, values: I) -> Self
+    pub fn body<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
         V: ::std::convert::Into<Body>,
     {
-        self.request.bodies = values
-            .into_iter()
-            .map(::std::convert::Into::into)
-            .collect();
+        self.request.body = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
 
@@ -107,8 +108,8 @@ impl UpdateUserPermissionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateUserPermissionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateUserPermissionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +118,7 @@ impl UpdateUserPermissionsBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateUserPermissionsResponse,
-        rt::error::Error<UpdateUserPermissionsError>,
+        crate::error::Error<UpdateUserPermissionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -301,7 +302,7 @@ pub enum Mode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -331,7 +332,7 @@ impl ::std::convert::From<&str> for Mode {
             "delete" => Self::Delete,
             "patch" => Self::Patch,
             "apply" => Self::Apply,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -359,7 +360,7 @@ impl ::std::convert::From<::std::string::String> for Mode {
             "delete" => Self::Delete,
             "patch" => Self::Patch,
             "apply" => Self::Apply,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -420,7 +421,7 @@ pub enum UpdateUserPermissionsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -432,7 +433,7 @@ impl UpdateUserPermissionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -440,12 +441,12 @@ impl UpdateUserPermissionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateUserPermissionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateUserPermissionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateUserPermissionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/api/v2/clusters/{ClusterId}/upgrade",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct UpgradeClusterRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpgradeClusterRequest {
+impl crate::operation::Operation for UpgradeClusterRequest {
     type Response = UpgradeClusterResponse;
     type Error = UpgradeClusterError;
+}
+
+impl rt::operation::OperationSpec for UpgradeClusterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -90,8 +94,8 @@ impl UpgradeClusterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpgradeClusterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpgradeClusterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -100,7 +104,7 @@ impl UpgradeClusterBuilder {
         self,
     ) -> ::std::result::Result<
         UpgradeClusterResponse,
-        rt::error::Error<UpgradeClusterError>,
+        crate::error::Error<UpgradeClusterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -371,7 +375,7 @@ pub enum UpgradeClusterError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -383,7 +387,7 @@ impl UpgradeClusterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -391,12 +395,12 @@ impl UpgradeClusterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpgradeClusterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpgradeClusterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpgradeClusterError::service_error(self)
     }
 }

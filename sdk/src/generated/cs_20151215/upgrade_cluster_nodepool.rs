@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/clusters/{ClusterId}/nodepools/{NodepoolId}/upgrade",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpgradeClusterNodepoolRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpgradeClusterNodepoolRequest {
+impl crate::operation::Operation for UpgradeClusterNodepoolRequest {
     type Response = UpgradeClusterNodepoolResponse;
     type Error = UpgradeClusterNodepoolError;
+}
+
+impl rt::operation::OperationSpec for UpgradeClusterNodepoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClusterId", &self.cluster_id)?;
         rt::validate::required("NodepoolId", &self.nodepool_id)?;
         Ok(())
@@ -104,8 +108,8 @@ impl UpgradeClusterNodepoolBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpgradeClusterNodepoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpgradeClusterNodepoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl UpgradeClusterNodepoolBuilder {
         self,
     ) -> ::std::result::Result<
         UpgradeClusterNodepoolResponse,
-        rt::error::Error<UpgradeClusterNodepoolError>,
+        crate::error::Error<UpgradeClusterNodepoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -440,7 +444,7 @@ pub enum PausePolicy {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -470,7 +474,7 @@ impl ::std::convert::From<&str> for PausePolicy {
             "FirstBatch" => Self::FirstBatch,
             "EveryBatch" => Self::EveryBatch,
             "NotPause" => Self::NotPause,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -498,7 +502,7 @@ impl ::std::convert::From<::std::string::String> for PausePolicy {
             "FirstBatch" => Self::FirstBatch,
             "EveryBatch" => Self::EveryBatch,
             "NotPause" => Self::NotPause,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -559,7 +563,7 @@ pub enum UpgradeClusterNodepoolError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -571,7 +575,7 @@ impl UpgradeClusterNodepoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -579,12 +583,12 @@ impl UpgradeClusterNodepoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpgradeClusterNodepoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpgradeClusterNodepoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpgradeClusterNodepoolError::service_error(self)
     }
 }

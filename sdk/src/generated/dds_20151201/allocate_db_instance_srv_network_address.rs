@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct AllocateDbInstanceSrvNetworkAddressRequest {
     pub srv_connection_type: ::std::option::Option<SrvConnectionType>,
 }
 
-impl rt::operation::Operation for AllocateDbInstanceSrvNetworkAddressRequest {
+impl crate::operation::Operation for AllocateDbInstanceSrvNetworkAddressRequest {
     type Response = AllocateDbInstanceSrvNetworkAddressResponse;
     type Error = AllocateDbInstanceSrvNetworkAddressError;
+}
+
+impl rt::operation::OperationSpec for AllocateDbInstanceSrvNetworkAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::one_of(
             "SrvConnectionType",
@@ -119,8 +123,8 @@ impl AllocateDbInstanceSrvNetworkAddressBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AllocateDbInstanceSrvNetworkAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AllocateDbInstanceSrvNetworkAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +133,7 @@ impl AllocateDbInstanceSrvNetworkAddressBuilder {
         self,
     ) -> ::std::result::Result<
         AllocateDbInstanceSrvNetworkAddressResponse,
-        rt::error::Error<AllocateDbInstanceSrvNetworkAddressError>,
+        crate::error::Error<AllocateDbInstanceSrvNetworkAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -208,7 +212,7 @@ pub enum SrvConnectionType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -236,7 +240,7 @@ impl ::std::convert::From<&str> for SrvConnectionType {
         match value {
             "vpc" => Self::Vpc,
             "public" => Self::Public,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -263,7 +267,7 @@ impl ::std::convert::From<::std::string::String> for SrvConnectionType {
         match value.as_str() {
             "vpc" => Self::Vpc,
             "public" => Self::Public,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -321,12 +325,12 @@ impl ::serde::Serialize for SrvConnectionType {
 #[non_exhaustive]
 pub enum AllocateDbInstanceSrvNetworkAddressError {
     /// `InvalidAccountName.Forbid` (HTTP 400).
-    InvalidAccountNameForbid(rt::error::ServiceError),
+    InvalidAccountNameForbid(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -338,7 +342,7 @@ impl AllocateDbInstanceSrvNetworkAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccountNameForbid(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -353,15 +357,15 @@ impl AllocateDbInstanceSrvNetworkAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AllocateDbInstanceSrvNetworkAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AllocateDbInstanceSrvNetworkAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccountName.Forbid" => Self::InvalidAccountNameForbid(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AllocateDbInstanceSrvNetworkAddressError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct AllocateNodePrivateNetworkAddressRequest {
     pub account_password: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AllocateNodePrivateNetworkAddressRequest {
+impl crate::operation::Operation for AllocateNodePrivateNetworkAddressRequest {
     type Response = AllocateNodePrivateNetworkAddressResponse;
     type Error = AllocateNodePrivateNetworkAddressError;
+}
+
+impl rt::operation::OperationSpec for AllocateNodePrivateNetworkAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("NodeId", &self.node_id)?;
         Ok(())
@@ -145,8 +149,8 @@ impl AllocateNodePrivateNetworkAddressBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AllocateNodePrivateNetworkAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AllocateNodePrivateNetworkAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +159,7 @@ impl AllocateNodePrivateNetworkAddressBuilder {
         self,
     ) -> ::std::result::Result<
         AllocateNodePrivateNetworkAddressResponse,
-        rt::error::Error<AllocateNodePrivateNetworkAddressError>,
+        crate::error::Error<AllocateNodePrivateNetworkAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -231,12 +235,12 @@ impl ::serde::Serialize for AllocateNodePrivateNetworkAddressResponse {
 #[non_exhaustive]
 pub enum AllocateNodePrivateNetworkAddressError {
     /// `InvalidAccountName.Forbid` (HTTP 400).
-    InvalidAccountNameForbid(rt::error::ServiceError),
+    InvalidAccountNameForbid(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -248,7 +252,7 @@ impl AllocateNodePrivateNetworkAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccountNameForbid(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -263,15 +267,15 @@ impl AllocateNodePrivateNetworkAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AllocateNodePrivateNetworkAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AllocateNodePrivateNetworkAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccountName.Forbid" => Self::InvalidAccountNameForbid(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AllocateNodePrivateNetworkAddressError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct AllocatePublicNetworkAddressRequest {
     pub node_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AllocatePublicNetworkAddressRequest {
+impl crate::operation::Operation for AllocatePublicNetworkAddressRequest {
     type Response = AllocatePublicNetworkAddressResponse;
     type Error = AllocatePublicNetworkAddressError;
+}
+
+impl rt::operation::OperationSpec for AllocatePublicNetworkAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl AllocatePublicNetworkAddressBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AllocatePublicNetworkAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AllocatePublicNetworkAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl AllocatePublicNetworkAddressBuilder {
         self,
     ) -> ::std::result::Result<
         AllocatePublicNetworkAddressResponse,
-        rt::error::Error<AllocatePublicNetworkAddressError>,
+        crate::error::Error<AllocatePublicNetworkAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -184,7 +188,7 @@ pub enum AllocatePublicNetworkAddressError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -196,7 +200,7 @@ impl AllocatePublicNetworkAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -204,12 +208,12 @@ impl AllocatePublicNetworkAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AllocatePublicNetworkAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AllocatePublicNetworkAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AllocatePublicNetworkAddressError::service_error(self)
     }
 }

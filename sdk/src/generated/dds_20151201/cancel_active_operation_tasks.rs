@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CancelActiveOperationTasksRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CancelActiveOperationTasksRequest {
+impl crate::operation::Operation for CancelActiveOperationTasksRequest {
     type Response = CancelActiveOperationTasksResponse;
     type Error = CancelActiveOperationTasksError;
+}
+
+impl rt::operation::OperationSpec for CancelActiveOperationTasksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Ids", &self.ids)?;
         Ok(())
     }
@@ -97,8 +101,10 @@ impl CancelActiveOperationTasksBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CancelActiveOperationTasksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CancelActiveOperationTasksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -107,7 +113,7 @@ impl CancelActiveOperationTasksBuilder {
         self,
     ) -> ::std::result::Result<
         CancelActiveOperationTasksResponse,
-        rt::error::Error<CancelActiveOperationTasksError>,
+        crate::error::Error<CancelActiveOperationTasksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -207,7 +213,7 @@ pub enum CancelActiveOperationTasksError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -219,7 +225,7 @@ impl CancelActiveOperationTasksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -227,12 +233,12 @@ impl CancelActiveOperationTasksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CancelActiveOperationTasksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CancelActiveOperationTasksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CancelActiveOperationTasksError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct CheckRecoveryConditionRequest {
     pub engine_version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CheckRecoveryConditionRequest {
+impl crate::operation::Operation for CheckRecoveryConditionRequest {
     type Response = CheckRecoveryConditionResponse;
     type Error = CheckRecoveryConditionError;
+}
+
+impl rt::operation::OperationSpec for CheckRecoveryConditionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SourceDBInstance", &self.source_db_instance)?;
         Ok(())
     }
@@ -221,8 +225,8 @@ impl CheckRecoveryConditionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CheckRecoveryConditionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CheckRecoveryConditionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -231,7 +235,7 @@ impl CheckRecoveryConditionBuilder {
         self,
     ) -> ::std::result::Result<
         CheckRecoveryConditionResponse,
-        rt::error::Error<CheckRecoveryConditionError>,
+        crate::error::Error<CheckRecoveryConditionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -348,32 +352,32 @@ impl ::serde::Serialize for CheckRecoveryConditionResponse {
 #[non_exhaustive]
 pub enum CheckRecoveryConditionError {
     /// `IncorrectBackupSetState` (HTTP 403).
-    IncorrectBackupSetState(rt::error::ServiceError),
+    IncorrectBackupSetState(crate::error::ServiceError),
     /// `IncorrectDBInstanceType` (HTTP 403).
-    IncorrectDbInstanceType(rt::error::ServiceError),
+    IncorrectDbInstanceType(crate::error::ServiceError),
     /// `IncorrectEngineVersion` (HTTP 403).
-    IncorrectEngineVersion(rt::error::ServiceError),
+    IncorrectEngineVersion(crate::error::ServiceError),
     /// `InvalidBackupLogStatus` (HTTP 403).
-    InvalidBackupLogStatus(rt::error::ServiceError),
+    InvalidBackupLogStatus(crate::error::ServiceError),
     /// `InvalidBackup.NotFound` (HTTP 404).
-    InvalidBackupNotFound(rt::error::ServiceError),
+    InvalidBackupNotFound(crate::error::ServiceError),
     /// `InvalidBackupSetID.NotFound` (HTTP 404).
-    InvalidBackupSetIdNotFound(rt::error::ServiceError),
+    InvalidBackupSetIdNotFound(crate::error::ServiceError),
     /// `InvalidDBName` (HTTP 403).
-    InvalidDbName(rt::error::ServiceError),
+    InvalidDbName(crate::error::ServiceError),
     /// `InvalidMeta.TooLarge` (HTTP 403).
-    InvalidMetaTooLarge(rt::error::ServiceError),
+    InvalidMetaTooLarge(crate::error::ServiceError),
     /// `InvalidMeta.WrongFormat` (HTTP 400).
-    InvalidMetaWrongFormat(rt::error::ServiceError),
+    InvalidMetaWrongFormat(crate::error::ServiceError),
     /// `InvalidRestoreTime.Format` (HTTP 400).
-    InvalidRestoreTimeFormat(rt::error::ServiceError),
+    InvalidRestoreTimeFormat(crate::error::ServiceError),
     /// `SingleDBRestore.BackupSetNotSupport` (HTTP 403).
-    SingleDbRestoreBackupSetNotSupport(rt::error::ServiceError),
+    SingleDbRestoreBackupSetNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -385,7 +389,7 @@ impl CheckRecoveryConditionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectBackupSetState(error)
             | Self::IncorrectDbInstanceType(error)
@@ -470,8 +474,8 @@ impl CheckRecoveryConditionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CheckRecoveryConditionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CheckRecoveryConditionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectBackupSetState" => Self::IncorrectBackupSetState(error),
             "IncorrectDBInstanceType" => Self::IncorrectDbInstanceType(error),
@@ -486,11 +490,11 @@ impl rt::error::OperationError for CheckRecoveryConditionError {
             "SingleDBRestore.BackupSetNotSupport" => {
                 Self::SingleDbRestoreBackupSetNotSupport(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CheckRecoveryConditionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct CreateAccountRequest {
     pub character_type: ::std::option::Option<CharacterType>,
 }
 
-impl rt::operation::Operation for CreateAccountRequest {
+impl crate::operation::Operation for CreateAccountRequest {
     type Response = CreateAccountResponse;
     type Error = CreateAccountError;
+}
+
+impl rt::operation::OperationSpec for CreateAccountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         rt::validate::required("AccountPassword", &self.account_password)?;
@@ -134,8 +138,8 @@ impl CreateAccountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateAccountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateAccountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -144,7 +148,7 @@ impl CreateAccountBuilder {
         self,
     ) -> ::std::result::Result<
         CreateAccountResponse,
-        rt::error::Error<CreateAccountError>,
+        crate::error::Error<CreateAccountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -222,18 +226,18 @@ pub use super::types::CharacterType;
 #[non_exhaustive]
 pub enum CreateAccountError {
     /// `AccountLimitExceeded` (HTTP 404).
-    AccountLimitExceeded(rt::error::ServiceError),
+    AccountLimitExceeded(crate::error::ServiceError),
     /// `InvalidAccountDescription.Malformed` (HTTP 400).
-    InvalidAccountDescriptionMalformed(rt::error::ServiceError),
+    InvalidAccountDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidAccountName.Malformed` (HTTP 400).
-    InvalidAccountNameMalformed(rt::error::ServiceError),
+    InvalidAccountNameMalformed(crate::error::ServiceError),
     /// `InvalidAccountPassword.Malformed` (HTTP 400).
-    InvalidAccountPasswordMalformed(rt::error::ServiceError),
+    InvalidAccountPasswordMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -245,7 +249,7 @@ impl CreateAccountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountLimitExceeded(error)
             | Self::InvalidAccountDescriptionMalformed(error)
@@ -281,8 +285,8 @@ impl CreateAccountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateAccountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateAccountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountLimitExceeded" => Self::AccountLimitExceeded(error),
             "InvalidAccountDescription.Malformed" => {
@@ -292,11 +296,11 @@ impl rt::error::OperationError for CreateAccountError {
             "InvalidAccountPassword.Malformed" => {
                 Self::InvalidAccountPasswordMalformed(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateAccountError::service_error(self)
     }
 }

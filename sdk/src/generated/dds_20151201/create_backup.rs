@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct CreateBackupRequest {
     pub backup_retention_period: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for CreateBackupRequest {
+impl crate::operation::Operation for CreateBackupRequest {
     type Response = CreateBackupResponse;
     type Error = CreateBackupError;
+}
+
+impl rt::operation::OperationSpec for CreateBackupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -107,8 +111,8 @@ impl CreateBackupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateBackupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateBackupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +121,7 @@ impl CreateBackupBuilder {
         self,
     ) -> ::std::result::Result<
         CreateBackupResponse,
-        rt::error::Error<CreateBackupError>,
+        crate::error::Error<CreateBackupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -235,16 +239,16 @@ impl ::serde::Serialize for CreateBackupResponse {
 #[non_exhaustive]
 pub enum CreateBackupError {
     /// `InvalidBackupMethod.ValueNotSupport` (HTTP 400).
-    InvalidBackupMethodValueNotSupport(rt::error::ServiceError),
+    InvalidBackupMethodValueNotSupport(crate::error::ServiceError),
     /// `OperationDenied.BackupJobExists` (HTTP 403).
-    OperationDeniedBackupJobExists(rt::error::ServiceError),
+    OperationDeniedBackupJobExists(crate::error::ServiceError),
     /// `OperationDenied.NoDatabase` (HTTP 403).
-    OperationDeniedNoDatabase(rt::error::ServiceError),
+    OperationDeniedNoDatabase(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -256,7 +260,7 @@ impl CreateBackupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidBackupMethodValueNotSupport(error)
             | Self::OperationDeniedBackupJobExists(error)
@@ -285,8 +289,8 @@ impl CreateBackupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateBackupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateBackupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidBackupMethod.ValueNotSupport" => {
                 Self::InvalidBackupMethodValueNotSupport(error)
@@ -295,11 +299,11 @@ impl rt::error::OperationError for CreateBackupError {
                 Self::OperationDeniedBackupJobExists(error)
             }
             "OperationDenied.NoDatabase" => Self::OperationDeniedNoDatabase(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateBackupError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -168,15 +172,14 @@ pub struct CreateDbInstanceRequest {
     pub src_region: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateDbInstanceRequest {
+impl crate::operation::Operation for CreateDbInstanceRequest {
     type Response = CreateDbInstanceResponse;
     type Error = CreateDbInstanceError;
+}
+
+impl rt::operation::OperationSpec for CreateDbInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("EngineVersion", &self.engine_version)?;
         rt::validate::one_of(
@@ -631,8 +634,8 @@ impl CreateDbInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateDbInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateDbInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -641,7 +644,7 @@ impl CreateDbInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         CreateDbInstanceResponse,
-        rt::error::Error<CreateDbInstanceError>,
+        crate::error::Error<CreateDbInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -827,7 +830,7 @@ pub enum EngineVersion {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -863,7 +866,7 @@ impl ::std::convert::From<&str> for EngineVersion {
             "5.0" => Self::N50,
             "6.0" => Self::N60,
             "7.0" => Self::N70,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -894,7 +897,7 @@ impl ::std::convert::From<::std::string::String> for EngineVersion {
             "5.0" => Self::N50,
             "6.0" => Self::N60,
             "7.0" => Self::N70,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -955,7 +958,7 @@ pub enum ChargeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -983,7 +986,7 @@ impl ::std::convert::From<&str> for ChargeType {
         match value {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1010,7 +1013,7 @@ impl ::std::convert::From<::std::string::String> for ChargeType {
         match value.as_str() {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1069,7 +1072,7 @@ pub enum NetworkType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1095,7 +1098,7 @@ impl ::std::convert::From<&str> for NetworkType {
     fn from(value: &str) -> Self {
         match value {
             "VPC" => Self::Vpc,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1121,7 +1124,7 @@ impl ::std::convert::From<::std::string::String> for NetworkType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "VPC" => Self::Vpc,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1180,7 +1183,7 @@ pub enum StorageEngine {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1206,7 +1209,7 @@ impl ::std::convert::From<&str> for StorageEngine {
     fn from(value: &str) -> Self {
         match value {
             "WiredTiger" => Self::WiredTiger,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1232,7 +1235,7 @@ impl ::std::convert::From<::std::string::String> for StorageEngine {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "WiredTiger" => Self::WiredTiger,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1293,72 +1296,72 @@ pub use super::types::RestoreType;
 #[non_exhaustive]
 pub enum CreateDbInstanceError {
     /// `IdempotentParameterMismatch` (HTTP 400).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// `IncorrectBackupSetState` (HTTP 403).
-    IncorrectBackupSetState(rt::error::ServiceError),
+    IncorrectBackupSetState(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 400).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InvalidAccountPassword.Malformed` (HTTP 400).
-    InvalidAccountPasswordMalformed(rt::error::ServiceError),
+    InvalidAccountPasswordMalformed(crate::error::ServiceError),
     /// `InvalidBackupLogStatus` (HTTP 403).
-    InvalidBackupLogStatus(rt::error::ServiceError),
+    InvalidBackupLogStatus(crate::error::ServiceError),
     /// `InvalidBackup.NotFound` (HTTP 404).
-    InvalidBackupNotFound(rt::error::ServiceError),
+    InvalidBackupNotFound(crate::error::ServiceError),
     /// `InvalidCapacity.NotFound` (HTTP 400).
-    InvalidCapacityNotFound(rt::error::ServiceError),
+    InvalidCapacityNotFound(crate::error::ServiceError),
     /// `InvalidClientToken.Malformed` (HTTP 400).
-    InvalidClientTokenMalformed(rt::error::ServiceError),
+    InvalidClientTokenMalformed(crate::error::ServiceError),
     /// `InvalidDBInstanceDescription.Malformed` (HTTP 400).
-    InvalidDbInstanceDescriptionMalformed(rt::error::ServiceError),
+    InvalidDbInstanceDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidDBInstanceStorage.ValueNotSupported` (HTTP 400).
-    InvalidDbInstanceStorageValueNotSupported(rt::error::ServiceError),
+    InvalidDbInstanceStorageValueNotSupported(crate::error::ServiceError),
     /// `InvalidEcsImage.NotFound` (HTTP 400).
-    InvalidEcsImageNotFound(rt::error::ServiceError),
+    InvalidEcsImageNotFound(crate::error::ServiceError),
     /// `InvalidEngineVersionInRegion.NotAvailable` (HTTP 403).
-    InvalidEngineVersionInRegionNotAvailable(rt::error::ServiceError),
+    InvalidEngineVersionInRegionNotAvailable(crate::error::ServiceError),
     /// `InvalidSecurityIPList.Duplicate` (HTTP 400).
-    InvalidSecurityIpListDuplicate(rt::error::ServiceError),
+    InvalidSecurityIpListDuplicate(crate::error::ServiceError),
     /// `InvalidSecurityIPListLength.Malformed` (HTTP 400).
-    InvalidSecurityIpListLengthMalformed(rt::error::ServiceError),
+    InvalidSecurityIpListLengthMalformed(crate::error::ServiceError),
     /// `InvalidSecurityIPList.Malformed` (HTTP 400).
-    InvalidSecurityIpListMalformed(rt::error::ServiceError),
+    InvalidSecurityIpListMalformed(crate::error::ServiceError),
     /// `InvalidZoneld` (HTTP 400).
-    InvalidZoneld(rt::error::ServiceError),
+    InvalidZoneld(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NO_AVAILABLE_PAYMENT_METHOD` (HTTP 400).
-    NoAvailablePaymentMethod(rt::error::ServiceError),
+    NoAvailablePaymentMethod(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `ORDER.ACCOUNT_INFORMATION_INCOMPLETE` (HTTP 400).
-    OrderAccountInformationIncomplete(rt::error::ServiceError),
+    OrderAccountInformationIncomplete(crate::error::ServiceError),
     /// `PRICE.ORIGIN_PRICE_ERROR` (HTTP 400).
-    PriceOriginPriceError(rt::error::ServiceError),
+    PriceOriginPriceError(crate::error::ServiceError),
     /// `QuotaExceed.AfterpayInstance` (HTTP 400).
-    QuotaExceedAfterpayInstance(rt::error::ServiceError),
+    QuotaExceedAfterpayInstance(crate::error::ServiceError),
     /// `RealNameAuthenticationError` (HTTP 403).
-    RealNameAuthenticationError(rt::error::ServiceError),
+    RealNameAuthenticationError(crate::error::ServiceError),
     /// `RegionUnauthorized` (HTTP 403).
-    RegionUnauthorized(rt::error::ServiceError),
+    RegionUnauthorized(crate::error::ServiceError),
     /// `ResourceNotAvailable` (HTTP 400).
-    ResourceNotAvailable(rt::error::ServiceError),
+    ResourceNotAvailable(crate::error::ServiceError),
     /// `SaleValidateNoSpecificCodeFailed` (HTTP 400).
-    SaleValidateNoSpecificCodeFailed(rt::error::ServiceError),
+    SaleValidateNoSpecificCodeFailed(crate::error::ServiceError),
     /// `SameZoneId` (HTTP 400).
-    SameZoneId(rt::error::ServiceError),
+    SameZoneId(crate::error::ServiceError),
     /// `SecurityRisk.AuthVerification` (HTTP 400).
-    SecurityRiskAuthVerification(rt::error::ServiceError),
+    SecurityRiskAuthVerification(crate::error::ServiceError),
     /// `TokenServiceError` (HTTP 400).
-    TokenServiceError(rt::error::ServiceError),
+    TokenServiceError(crate::error::ServiceError),
     /// `Trade_Not_Support_Async_Pay` (HTTP 400).
-    TradeNotSupportAsyncPay(rt::error::ServiceError),
+    TradeNotSupportAsyncPay(crate::error::ServiceError),
     /// `Zone.Closed` (HTTP 400).
-    ZoneClosed(rt::error::ServiceError),
+    ZoneClosed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1370,7 +1373,7 @@ impl CreateDbInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IdempotentParameterMismatch(error)
             | Self::IncorrectBackupSetState(error)
@@ -1595,8 +1598,8 @@ impl CreateDbInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDbInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDbInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IdempotentParameterMismatch" => Self::IdempotentParameterMismatch(error),
             "IncorrectBackupSetState" => Self::IncorrectBackupSetState(error),
@@ -1647,11 +1650,11 @@ impl rt::error::OperationError for CreateDbInstanceError {
             "TokenServiceError" => Self::TokenServiceError(error),
             "Trade_Not_Support_Async_Pay" => Self::TradeNotSupportAsyncPay(error),
             "Zone.Closed" => Self::ZoneClosed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDbInstanceError::service_error(self)
     }
 }

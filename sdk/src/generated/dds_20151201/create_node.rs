@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,7 +58,7 @@ pub struct CreateNodeRequest {
     pub auto_pay: ::std::option::Option<bool>,
     /// Example: `5`
     ///
-    /// Wire name `ReadonlyReplicas`.
+    /// Wire name `ReadonlyReplicas`; at least 0; at most 5.
     pub readonly_replicas: ::std::option::Option<i32>,
     /// Example: `{“ActivityId":"000000000"}`
     ///
@@ -78,19 +82,20 @@ pub struct CreateNodeRequest {
     pub account_password: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateNodeRequest {
+impl crate::operation::Operation for CreateNodeRequest {
     type Response = CreateNodeResponse;
     type Error = CreateNodeError;
+}
+
+impl rt::operation::OperationSpec for CreateNodeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("NodeClass", &self.node_class)?;
         rt::validate::required("NodeType", &self.node_type)?;
         rt::validate::one_of("NodeType", &self.node_type, &["mongos", "shard"])?;
+        rt::validate::minimum("ReadonlyReplicas", &self.readonly_replicas, 0.0, false)?;
+        rt::validate::maximum("ReadonlyReplicas", &self.readonly_replicas, 5.0, false)?;
         Ok(())
     }
 
@@ -245,15 +250,18 @@ impl CreateNodeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateNodeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateNodeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CreateNodeResponse, rt::error::Error<CreateNodeError>> {
+    ) -> ::std::result::Result<
+        CreateNodeResponse,
+        crate::error::Error<CreateNodeError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -373,7 +381,7 @@ pub enum NodeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -401,7 +409,7 @@ impl ::std::convert::From<&str> for NodeType {
         match value {
             "mongos" => Self::Mongos,
             "shard" => Self::Shard,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -428,7 +436,7 @@ impl ::std::convert::From<::std::string::String> for NodeType {
         match value.as_str() {
             "mongos" => Self::Mongos,
             "shard" => Self::Shard,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -486,14 +494,14 @@ impl ::serde::Serialize for NodeType {
 #[non_exhaustive]
 pub enum CreateNodeError {
     /// `ErrorInsufficientResource` (HTTP 400).
-    ErrorInsufficientResource(rt::error::ServiceError),
+    ErrorInsufficientResource(crate::error::ServiceError),
     /// `SSLNotSupportAddNode` (HTTP 400).
-    SslNotSupportAddNode(rt::error::ServiceError),
+    SslNotSupportAddNode(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -505,7 +513,7 @@ impl CreateNodeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ErrorInsufficientResource(error)
             | Self::SslNotSupportAddNode(error) => error,
@@ -527,16 +535,16 @@ impl CreateNodeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateNodeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateNodeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ErrorInsufficientResource" => Self::ErrorInsufficientResource(error),
             "SSLNotSupportAddNode" => Self::SslNotSupportAddNode(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateNodeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -70,15 +74,14 @@ pub struct CreateNodeBatchRequest {
     pub account_password: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateNodeBatchRequest {
+impl crate::operation::Operation for CreateNodeBatchRequest {
     type Response = CreateNodeBatchResponse;
     type Error = CreateNodeBatchError;
+}
+
+impl rt::operation::OperationSpec for CreateNodeBatchRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("NodesInfo", &self.nodes_info)?;
         Ok(())
@@ -218,8 +221,8 @@ impl CreateNodeBatchBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateNodeBatchRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateNodeBatchRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -228,7 +231,7 @@ impl CreateNodeBatchBuilder {
         self,
     ) -> ::std::result::Result<
         CreateNodeBatchResponse,
-        rt::error::Error<CreateNodeBatchError>,
+        crate::error::Error<CreateNodeBatchError>,
     > {
         self.client.execute(self.request).await
     }
@@ -346,14 +349,14 @@ impl ::serde::Serialize for CreateNodeBatchResponse {
 #[non_exhaustive]
 pub enum CreateNodeBatchError {
     /// `ErrorInsufficientResource` (HTTP 400).
-    ErrorInsufficientResource(rt::error::ServiceError),
+    ErrorInsufficientResource(crate::error::ServiceError),
     /// `SSLNotSupportAddNode` (HTTP 400).
-    SslNotSupportAddNode(rt::error::ServiceError),
+    SslNotSupportAddNode(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -365,7 +368,7 @@ impl CreateNodeBatchError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ErrorInsufficientResource(error)
             | Self::SslNotSupportAddNode(error) => error,
@@ -387,16 +390,16 @@ impl CreateNodeBatchError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateNodeBatchError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateNodeBatchError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ErrorInsufficientResource" => Self::ErrorInsufficientResource(error),
             "SSLNotSupportAddNode" => Self::SslNotSupportAddNode(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateNodeBatchError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CreateNodeRoleTagRequest {
     pub shard_list: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateNodeRoleTagRequest {
+impl crate::operation::Operation for CreateNodeRoleTagRequest {
     type Response = CreateNodeRoleTagResponse;
     type Error = CreateNodeRoleTagError;
+}
+
+impl rt::operation::OperationSpec for CreateNodeRoleTagRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl CreateNodeRoleTagBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateNodeRoleTagRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateNodeRoleTagRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl CreateNodeRoleTagBuilder {
         self,
     ) -> ::std::result::Result<
         CreateNodeRoleTagResponse,
-        rt::error::Error<CreateNodeRoleTagError>,
+        crate::error::Error<CreateNodeRoleTagError>,
     > {
         self.client.execute(self.request).await
     }
@@ -179,14 +183,14 @@ impl ::serde::Serialize for CreateNodeRoleTagResponse {
 #[non_exhaustive]
 pub enum CreateNodeRoleTagError {
     /// `InvalidFilterParam` (HTTP 400).
-    InvalidFilterParam(rt::error::ServiceError),
+    InvalidFilterParam(crate::error::ServiceError),
     /// `InvalidParameters.Format` (HTTP 400).
-    InvalidParametersFormat(rt::error::ServiceError),
+    InvalidParametersFormat(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -198,7 +202,7 @@ impl CreateNodeRoleTagError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidFilterParam(error) | Self::InvalidParametersFormat(error) => {
                 error
@@ -221,16 +225,16 @@ impl CreateNodeRoleTagError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateNodeRoleTagError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateNodeRoleTagError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidFilterParam" => Self::InvalidFilterParam(error),
             "InvalidParameters.Format" => Self::InvalidParametersFormat(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateNodeRoleTagError::service_error(self)
     }
 }

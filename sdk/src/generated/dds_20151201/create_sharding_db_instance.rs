@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -154,15 +158,14 @@ pub struct CreateShardingDbInstanceRequest {
     pub dest_region: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateShardingDbInstanceRequest {
+impl crate::operation::Operation for CreateShardingDbInstanceRequest {
     type Response = CreateShardingDbInstanceResponse;
     type Error = CreateShardingDbInstanceError;
+}
+
+impl rt::operation::OperationSpec for CreateShardingDbInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Engine", &self.engine)?;
         rt::validate::one_of("Engine", &self.engine, &["MongoDB"])?;
@@ -608,8 +611,10 @@ impl CreateShardingDbInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateShardingDbInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateShardingDbInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -618,7 +623,7 @@ impl CreateShardingDbInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         CreateShardingDbInstanceResponse,
-        rt::error::Error<CreateShardingDbInstanceError>,
+        crate::error::Error<CreateShardingDbInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -980,7 +985,7 @@ pub enum EngineVersion {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1022,7 +1027,7 @@ impl ::std::convert::From<&str> for EngineVersion {
             "5.0" => Self::N50,
             "6.0" => Self::N60,
             "7.0" => Self::N70,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1056,7 +1061,7 @@ impl ::std::convert::From<::std::string::String> for EngineVersion {
             "5.0" => Self::N50,
             "6.0" => Self::N60,
             "7.0" => Self::N70,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1117,7 +1122,7 @@ pub enum ChargeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1145,7 +1150,7 @@ impl ::std::convert::From<&str> for ChargeType {
         match value {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1172,7 +1177,7 @@ impl ::std::convert::From<::std::string::String> for ChargeType {
         match value.as_str() {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1233,7 +1238,7 @@ pub enum NetworkType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1261,7 +1266,7 @@ impl ::std::convert::From<&str> for NetworkType {
         match value {
             "VPC" => Self::Vpc,
             "Classic" => Self::Classic,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1288,7 +1293,7 @@ impl ::std::convert::From<::std::string::String> for NetworkType {
         match value.as_str() {
             "VPC" => Self::Vpc,
             "Classic" => Self::Classic,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1349,7 +1354,7 @@ pub enum StorageEngine {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1377,7 +1382,7 @@ impl ::std::convert::From<&str> for StorageEngine {
         match value {
             "WiredTiger" => Self::WiredTiger,
             "RocksDB" => Self::RocksDb,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1404,7 +1409,7 @@ impl ::std::convert::From<::std::string::String> for StorageEngine {
         match value.as_str() {
             "WiredTiger" => Self::WiredTiger,
             "RocksDB" => Self::RocksDb,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1465,7 +1470,7 @@ pub enum ProtocolType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1493,7 +1498,7 @@ impl ::std::convert::From<&str> for ProtocolType {
         match value {
             "mongodb" => Self::Mongodb,
             "dynamodb" => Self::Dynamodb,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1520,7 +1525,7 @@ impl ::std::convert::From<::std::string::String> for ProtocolType {
         match value.as_str() {
             "mongodb" => Self::Mongodb,
             "dynamodb" => Self::Dynamodb,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1581,36 +1586,36 @@ pub use super::types::RestoreType;
 #[non_exhaustive]
 pub enum CreateShardingDbInstanceError {
     /// `InvaliadParameter.ShardsCount.LessThanSrc` (HTTP 400).
-    InvaliadParameterShardsCountLessThanSrc(rt::error::ServiceError),
+    InvaliadParameterShardsCountLessThanSrc(crate::error::ServiceError),
     /// `InvalidBackupLogStatus` (HTTP 403).
-    InvalidBackupLogStatus(rt::error::ServiceError),
+    InvalidBackupLogStatus(crate::error::ServiceError),
     /// `InvalidEngineVersion.Malformed` (HTTP 400).
-    InvalidEngineVersionMalformed(rt::error::ServiceError),
+    InvalidEngineVersionMalformed(crate::error::ServiceError),
     /// `InvalidParam` (HTTP 400).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `InvalidParameters.Format` (HTTP 400).
-    InvalidParametersFormat(rt::error::ServiceError),
+    InvalidParametersFormat(crate::error::ServiceError),
     /// `InvalidRegion.Format` (HTTP 400).
-    InvalidRegionFormat(rt::error::ServiceError),
+    InvalidRegionFormat(crate::error::ServiceError),
     /// `ORDER.ACCOUNT_INFORMATION_INCOMPLETE` (HTTP 400).
-    OrderAccountInformationIncomplete(rt::error::ServiceError),
+    OrderAccountInformationIncomplete(crate::error::ServiceError),
     /// `ReduceDiskNotSupport` (HTTP 403).
-    ReduceDiskNotSupport(rt::error::ServiceError),
+    ReduceDiskNotSupport(crate::error::ServiceError),
     /// `RestoreTypeNotSupported` (HTTP 400).
-    RestoreTypeNotSupported(rt::error::ServiceError),
+    RestoreTypeNotSupported(crate::error::ServiceError),
     /// `SecurityRisk.AuthVerification` (HTTP 400).
-    SecurityRiskAuthVerification(rt::error::ServiceError),
+    SecurityRiskAuthVerification(crate::error::ServiceError),
     /// `TokenServiceError` (HTTP 400).
-    TokenServiceError(rt::error::ServiceError),
+    TokenServiceError(crate::error::ServiceError),
     /// `VpcServiceError` (HTTP 500).
-    VpcServiceError(rt::error::ServiceError),
+    VpcServiceError(crate::error::ServiceError),
     /// `Zone.Closed` (HTTP 400).
-    ZoneClosed(rt::error::ServiceError),
+    ZoneClosed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1622,7 +1627,7 @@ impl CreateShardingDbInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvaliadParameterShardsCountLessThanSrc(error)
             | Self::InvalidBackupLogStatus(error)
@@ -1721,8 +1726,8 @@ impl CreateShardingDbInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateShardingDbInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateShardingDbInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvaliadParameter.ShardsCount.LessThanSrc" => {
                 Self::InvaliadParameterShardsCountLessThanSrc(error)
@@ -1743,11 +1748,11 @@ impl rt::error::OperationError for CreateShardingDbInstanceError {
             "TokenServiceError" => Self::TokenServiceError(error),
             "VpcServiceError" => Self::VpcServiceError(error),
             "Zone.Closed" => Self::ZoneClosed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateShardingDbInstanceError::service_error(self)
     }
 }

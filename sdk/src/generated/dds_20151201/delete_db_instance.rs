@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,15 +42,14 @@ pub struct DeleteDbInstanceRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteDbInstanceRequest {
+impl crate::operation::Operation for DeleteDbInstanceRequest {
     type Response = DeleteDbInstanceResponse;
     type Error = DeleteDbInstanceError;
+}
+
+impl rt::operation::OperationSpec for DeleteDbInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -99,8 +102,8 @@ impl DeleteDbInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDbInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteDbInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +112,7 @@ impl DeleteDbInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDbInstanceResponse,
-        rt::error::Error<DeleteDbInstanceError>,
+        crate::error::Error<DeleteDbInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -185,16 +188,16 @@ impl ::serde::Serialize for DeleteDbInstanceResponse {
 #[non_exhaustive]
 pub enum DeleteDbInstanceError {
     /// `ChargeTypeViolation` (HTTP 400).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `GadInstanceNotSupport` (HTTP 400).
-    GadInstanceNotSupport(rt::error::ServiceError),
+    GadInstanceNotSupport(crate::error::ServiceError),
     /// `InstanceReleaseProtection` (HTTP 403).
-    InstanceReleaseProtection(rt::error::ServiceError),
+    InstanceReleaseProtection(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -206,7 +209,7 @@ impl DeleteDbInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeViolation(error)
             | Self::GadInstanceNotSupport(error)
@@ -235,17 +238,17 @@ impl DeleteDbInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDbInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteDbInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
             "GadInstanceNotSupport" => Self::GadInstanceNotSupport(error),
             "InstanceReleaseProtection" => Self::InstanceReleaseProtection(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDbInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeAccountsRequest {
     pub account_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAccountsRequest {
+impl crate::operation::Operation for DescribeAccountsRequest {
     type Response = DescribeAccountsResponse;
     type Error = DescribeAccountsError;
+}
+
+impl rt::operation::OperationSpec for DescribeAccountsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl DescribeAccountsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeAccountsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeAccountsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl DescribeAccountsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAccountsResponse,
-        rt::error::Error<DescribeAccountsError>,
+        crate::error::Error<DescribeAccountsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -362,12 +366,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeAccountsError {
     /// `ResponseEmptyError` (HTTP 403).
-    ResponseEmptyError(rt::error::ServiceError),
+    ResponseEmptyError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -379,7 +383,7 @@ impl DescribeAccountsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ResponseEmptyError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -394,15 +398,15 @@ impl DescribeAccountsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAccountsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAccountsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ResponseEmptyError" => Self::ResponseEmptyError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAccountsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeActiveOperationMaintenanceConfigRequest {}
-impl rt::operation::Operation for DescribeActiveOperationMaintenanceConfigRequest {
+impl crate::operation::Operation for DescribeActiveOperationMaintenanceConfigRequest {
     type Response = DescribeActiveOperationMaintenanceConfigResponse;
     type Error = DescribeActiveOperationMaintenanceConfigError;
+}
+
+impl rt::operation::OperationSpec for DescribeActiveOperationMaintenanceConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -61,8 +65,8 @@ impl DescribeActiveOperationMaintenanceConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeActiveOperationMaintenanceConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeActiveOperationMaintenanceConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -71,7 +75,7 @@ impl DescribeActiveOperationMaintenanceConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeActiveOperationMaintenanceConfigResponse,
-        rt::error::Error<DescribeActiveOperationMaintenanceConfigError>,
+        crate::error::Error<DescribeActiveOperationMaintenanceConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -373,7 +377,7 @@ pub enum DescribeActiveOperationMaintenanceConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -385,7 +389,7 @@ impl DescribeActiveOperationMaintenanceConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -393,12 +397,12 @@ impl DescribeActiveOperationMaintenanceConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeActiveOperationMaintenanceConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeActiveOperationMaintenanceConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeActiveOperationMaintenanceConfigError::service_error(self)
     }
 }

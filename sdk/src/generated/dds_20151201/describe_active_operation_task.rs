@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,11 @@ pub struct DescribeActiveOperationTaskRequest {
     pub is_history: ::std::option::Option<i32>,
     /// Example: `30`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 10; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 2147483647.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `MongoDB`
     ///
@@ -52,13 +53,20 @@ pub struct DescribeActiveOperationTaskRequest {
     pub product_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeActiveOperationTaskRequest {
+impl crate::operation::Operation for DescribeActiveOperationTaskRequest {
     type Response = DescribeActiveOperationTaskResponse;
     type Error = DescribeActiveOperationTaskError;
+}
+
+impl rt::operation::OperationSpec for DescribeActiveOperationTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Region", &self.region)?;
         rt::validate::required("TaskType", &self.task_type)?;
+        rt::validate::minimum("PageSize", &self.page_size, 10.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 2147483647.0, false)?;
         Ok(())
     }
 
@@ -147,8 +155,8 @@ impl DescribeActiveOperationTaskBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeActiveOperationTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeActiveOperationTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +165,7 @@ impl DescribeActiveOperationTaskBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeActiveOperationTaskResponse,
-        rt::error::Error<DescribeActiveOperationTaskError>,
+        crate::error::Error<DescribeActiveOperationTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -636,12 +644,12 @@ impl ::serde::Serialize for Items {
 #[non_exhaustive]
 pub enum DescribeActiveOperationTaskError {
     /// `RequiredParam.NotFound` (HTTP 400).
-    RequiredParamNotFound(rt::error::ServiceError),
+    RequiredParamNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -653,7 +661,7 @@ impl DescribeActiveOperationTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::RequiredParamNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -668,15 +676,15 @@ impl DescribeActiveOperationTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeActiveOperationTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeActiveOperationTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "RequiredParam.NotFound" => Self::RequiredParamNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeActiveOperationTaskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeActiveOperationTaskRegionRequest {
     pub is_history: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeActiveOperationTaskRegionRequest {
+impl crate::operation::Operation for DescribeActiveOperationTaskRegionRequest {
     type Response = DescribeActiveOperationTaskRegionResponse;
     type Error = DescribeActiveOperationTaskRegionError;
+}
+
+impl rt::operation::OperationSpec for DescribeActiveOperationTaskRegionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TaskType", &self.task_type)?;
         Ok(())
     }
@@ -92,8 +96,8 @@ impl DescribeActiveOperationTaskRegionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeActiveOperationTaskRegionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeActiveOperationTaskRegionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -102,7 +106,7 @@ impl DescribeActiveOperationTaskRegionBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeActiveOperationTaskRegionResponse,
-        rt::error::Error<DescribeActiveOperationTaskRegionError>,
+        crate::error::Error<DescribeActiveOperationTaskRegionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -276,12 +280,12 @@ impl ::serde::Serialize for RegionList {
 #[non_exhaustive]
 pub enum DescribeActiveOperationTaskRegionError {
     /// `RequiredParam.NotFound` (HTTP 400).
-    RequiredParamNotFound(rt::error::ServiceError),
+    RequiredParamNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -293,7 +297,7 @@ impl DescribeActiveOperationTaskRegionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::RequiredParamNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -308,15 +312,15 @@ impl DescribeActiveOperationTaskRegionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeActiveOperationTaskRegionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeActiveOperationTaskRegionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "RequiredParam.NotFound" => Self::RequiredParamNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeActiveOperationTaskRegionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeActiveOperationTaskTypeRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeActiveOperationTaskTypeRequest {
+impl crate::operation::Operation for DescribeActiveOperationTaskTypeRequest {
     type Response = DescribeActiveOperationTaskTypeResponse;
     type Error = DescribeActiveOperationTaskTypeError;
+}
+
+impl rt::operation::OperationSpec for DescribeActiveOperationTaskTypeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -95,8 +99,8 @@ impl DescribeActiveOperationTaskTypeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeActiveOperationTaskTypeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeActiveOperationTaskTypeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl DescribeActiveOperationTaskTypeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeActiveOperationTaskTypeResponse,
-        rt::error::Error<DescribeActiveOperationTaskTypeError>,
+        crate::error::Error<DescribeActiveOperationTaskTypeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -325,12 +329,12 @@ impl ::serde::Serialize for TypeList {
 #[non_exhaustive]
 pub enum DescribeActiveOperationTaskTypeError {
     /// `RequiredParam.NotFound` (HTTP 400).
-    RequiredParamNotFound(rt::error::ServiceError),
+    RequiredParamNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -342,7 +346,7 @@ impl DescribeActiveOperationTaskTypeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::RequiredParamNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -357,15 +361,15 @@ impl DescribeActiveOperationTaskTypeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeActiveOperationTaskTypeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeActiveOperationTaskTypeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "RequiredParam.NotFound" => Self::RequiredParamNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeActiveOperationTaskTypeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeAuditLogFilterRequest {
     pub role_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAuditLogFilterRequest {
+impl crate::operation::Operation for DescribeAuditLogFilterRequest {
     type Response = DescribeAuditLogFilterResponse;
     type Error = DescribeAuditLogFilterError;
+}
+
+impl rt::operation::OperationSpec for DescribeAuditLogFilterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl DescribeAuditLogFilterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeAuditLogFilterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeAuditLogFilterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl DescribeAuditLogFilterBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAuditLogFilterResponse,
-        rt::error::Error<DescribeAuditLogFilterError>,
+        crate::error::Error<DescribeAuditLogFilterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -224,7 +228,7 @@ pub enum DescribeAuditLogFilterError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -236,7 +240,7 @@ impl DescribeAuditLogFilterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -244,12 +248,12 @@ impl DescribeAuditLogFilterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAuditLogFilterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeAuditLogFilterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAuditLogFilterError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeAuditPolicyRequest {
     pub db_instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAuditPolicyRequest {
+impl crate::operation::Operation for DescribeAuditPolicyRequest {
     type Response = DescribeAuditPolicyResponse;
     type Error = DescribeAuditPolicyError;
+}
+
+impl rt::operation::OperationSpec for DescribeAuditPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeAuditPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeAuditPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeAuditPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeAuditPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAuditPolicyResponse,
-        rt::error::Error<DescribeAuditPolicyError>,
+        crate::error::Error<DescribeAuditPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -187,12 +191,12 @@ impl ::serde::Serialize for DescribeAuditPolicyResponse {
 #[non_exhaustive]
 pub enum DescribeAuditPolicyError {
     /// `InvalidDBInstance.Malformed` (HTTP 400).
-    InvalidDbInstanceMalformed(rt::error::ServiceError),
+    InvalidDbInstanceMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -204,7 +208,7 @@ impl DescribeAuditPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbInstanceMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -219,15 +223,15 @@ impl DescribeAuditPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAuditPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAuditPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBInstance.Malformed" => Self::InvalidDbInstanceMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAuditPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -76,11 +77,14 @@ pub struct DescribeAuditRecordsRequest {
     pub order_type: ::std::option::Option<OrderType>,
 }
 
-impl rt::operation::Operation for DescribeAuditRecordsRequest {
+impl crate::operation::Operation for DescribeAuditRecordsRequest {
     type Response = DescribeAuditRecordsResponse;
     type Error = DescribeAuditRecordsError;
+}
+
+impl rt::operation::OperationSpec for DescribeAuditRecordsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
@@ -240,8 +244,8 @@ impl DescribeAuditRecordsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeAuditRecordsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeAuditRecordsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -250,7 +254,7 @@ impl DescribeAuditRecordsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAuditRecordsResponse,
-        rt::error::Error<DescribeAuditRecordsError>,
+        crate::error::Error<DescribeAuditRecordsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -630,7 +634,7 @@ pub enum Form {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -658,7 +662,7 @@ impl ::std::convert::From<&str> for Form {
         match value {
             "File" => Self::File,
             "Stream" => Self::Stream,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -685,7 +689,7 @@ impl ::std::convert::From<::std::string::String> for Form {
         match value.as_str() {
             "File" => Self::File,
             "Stream" => Self::Stream,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -746,7 +750,7 @@ pub enum OrderType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -774,7 +778,7 @@ impl ::std::convert::From<&str> for OrderType {
         match value {
             "desc" => Self::Desc,
             "asc" => Self::Asc,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -801,7 +805,7 @@ impl ::std::convert::From<::std::string::String> for OrderType {
         match value.as_str() {
             "desc" => Self::Desc,
             "asc" => Self::Asc,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -873,30 +877,30 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeAuditRecordsError {
     /// `ConcurrentTaskExceeded` (HTTP 403).
-    ConcurrentTaskExceeded(rt::error::ServiceError),
+    ConcurrentTaskExceeded(crate::error::ServiceError),
     /// `IncorrectSQLLogActiveStatus` (HTTP 403).
-    IncorrectSqlLogActiveStatus(rt::error::ServiceError),
+    IncorrectSqlLogActiveStatus(crate::error::ServiceError),
     /// `InvalidDatabase.Format` (HTTP 400).
-    InvalidDatabaseFormat(rt::error::ServiceError),
+    InvalidDatabaseFormat(crate::error::ServiceError),
     /// `InvalidEndTime.Format` (HTTP 400).
-    InvalidEndTimeFormat(rt::error::ServiceError),
+    InvalidEndTimeFormat(crate::error::ServiceError),
     /// `InvalidEndTime.Invalid` (HTTP 400).
-    InvalidEndTimeInvalid(rt::error::ServiceError),
+    InvalidEndTimeInvalid(crate::error::ServiceError),
     /// `InvalidParameterCombination` (HTTP 400).
-    InvalidParameterCombination(rt::error::ServiceError),
+    InvalidParameterCombination(crate::error::ServiceError),
     /// `InvalidQueryKeyword.Format` (HTTP 400).
-    InvalidQueryKeywordFormat(rt::error::ServiceError),
+    InvalidQueryKeywordFormat(crate::error::ServiceError),
     /// `InvalidQueryTime.Format` (HTTP 400).
-    InvalidQueryTimeFormat(rt::error::ServiceError),
+    InvalidQueryTimeFormat(crate::error::ServiceError),
     /// `InvalidStartTime.Format` (HTTP 400).
-    InvalidStartTimeFormat(rt::error::ServiceError),
+    InvalidStartTimeFormat(crate::error::ServiceError),
     /// `LogApiFrequencyExceeded` (HTTP 403).
-    LogApiFrequencyExceeded(rt::error::ServiceError),
+    LogApiFrequencyExceeded(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -908,7 +912,7 @@ impl DescribeAuditRecordsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConcurrentTaskExceeded(error)
             | Self::IncorrectSqlLogActiveStatus(error)
@@ -986,8 +990,8 @@ impl DescribeAuditRecordsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAuditRecordsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAuditRecordsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ConcurrentTaskExceeded" => Self::ConcurrentTaskExceeded(error),
             "IncorrectSQLLogActiveStatus" => Self::IncorrectSqlLogActiveStatus(error),
@@ -999,11 +1003,11 @@ impl rt::error::OperationError for DescribeAuditRecordsError {
             "InvalidQueryTime.Format" => Self::InvalidQueryTimeFormat(error),
             "InvalidStartTime.Format" => Self::InvalidStartTimeFormat(error),
             "LogApiFrequencyExceeded" => Self::LogApiFrequencyExceeded(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAuditRecordsError::service_error(self)
     }
 }

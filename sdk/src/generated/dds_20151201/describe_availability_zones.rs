@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -88,11 +89,14 @@ pub struct DescribeAvailabilityZonesRequest {
     pub instance_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAvailabilityZonesRequest {
+impl crate::operation::Operation for DescribeAvailabilityZonesRequest {
     type Response = DescribeAvailabilityZonesResponse;
     type Error = DescribeAvailabilityZonesError;
+}
+
+impl rt::operation::OperationSpec for DescribeAvailabilityZonesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::one_of(
             "InstanceChargeType",
@@ -313,8 +317,10 @@ impl DescribeAvailabilityZonesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeAvailabilityZonesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeAvailabilityZonesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -323,7 +329,7 @@ impl DescribeAvailabilityZonesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAvailabilityZonesResponse,
-        rt::error::Error<DescribeAvailabilityZonesError>,
+        crate::error::Error<DescribeAvailabilityZonesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -527,7 +533,7 @@ pub enum DescribeAvailabilityZonesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -539,7 +545,7 @@ impl DescribeAvailabilityZonesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -547,12 +553,12 @@ impl DescribeAvailabilityZonesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAvailabilityZonesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeAvailabilityZonesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAvailabilityZonesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,7 +29,7 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct DescribeBackupDBsRequest {
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `30`
     ///
@@ -52,11 +53,15 @@ pub struct DescribeBackupDBsRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeBackupDBsRequest {
+impl crate::operation::Operation for DescribeBackupDBsRequest {
     type Response = DescribeBackupDBsResponse;
     type Error = DescribeBackupDBsError;
+}
+
+impl rt::operation::OperationSpec for DescribeBackupDBsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
         rt::validate::one_of_number(
             "PageSize",
             &self.page_size,
@@ -184,14 +189,14 @@ impl DescribeBackupDBsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeBackupDBsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeBackupDBsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeBackupDBsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeBackupDBsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -200,7 +205,7 @@ impl DescribeBackupDBsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeBackupDBsResponse,
-        rt::error::Error<DescribeBackupDBsError>,
+        crate::error::Error<DescribeBackupDBsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -427,32 +432,32 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeBackupDBsError {
     /// `IncorrectBackupSetState` (HTTP 403).
-    IncorrectBackupSetState(rt::error::ServiceError),
+    IncorrectBackupSetState(crate::error::ServiceError),
     /// `IncorrectDBInstanceType` (HTTP 403).
-    IncorrectDbInstanceType(rt::error::ServiceError),
+    IncorrectDbInstanceType(crate::error::ServiceError),
     /// `IncorrectEngineVersion` (HTTP 403).
-    IncorrectEngineVersion(rt::error::ServiceError),
+    IncorrectEngineVersion(crate::error::ServiceError),
     /// `InvalidBackupLogStatus` (HTTP 403).
-    InvalidBackupLogStatus(rt::error::ServiceError),
+    InvalidBackupLogStatus(crate::error::ServiceError),
     /// `InvalidBackup.NotFound` (HTTP 404).
-    InvalidBackupNotFound(rt::error::ServiceError),
+    InvalidBackupNotFound(crate::error::ServiceError),
     /// `InvalidBackupSetID.NotFound` (HTTP 404).
-    InvalidBackupSetIdNotFound(rt::error::ServiceError),
+    InvalidBackupSetIdNotFound(crate::error::ServiceError),
     /// `InvalidDBName` (HTTP 403).
-    InvalidDbName(rt::error::ServiceError),
+    InvalidDbName(crate::error::ServiceError),
     /// `InvalidMeta.TooLarge` (HTTP 403).
-    InvalidMetaTooLarge(rt::error::ServiceError),
+    InvalidMetaTooLarge(crate::error::ServiceError),
     /// `InvalidMeta.WrongFormat` (HTTP 400).
-    InvalidMetaWrongFormat(rt::error::ServiceError),
+    InvalidMetaWrongFormat(crate::error::ServiceError),
     /// `InvalidRestoreTime.Format` (HTTP 400).
-    InvalidRestoreTimeFormat(rt::error::ServiceError),
+    InvalidRestoreTimeFormat(crate::error::ServiceError),
     /// `SingleDBRestore.BackupSetNotSupport` (HTTP 403).
-    SingleDbRestoreBackupSetNotSupport(rt::error::ServiceError),
+    SingleDbRestoreBackupSetNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -464,7 +469,7 @@ impl DescribeBackupDBsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectBackupSetState(error)
             | Self::IncorrectDbInstanceType(error)
@@ -549,8 +554,8 @@ impl DescribeBackupDBsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeBackupDBsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeBackupDBsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectBackupSetState" => Self::IncorrectBackupSetState(error),
             "IncorrectDBInstanceType" => Self::IncorrectDbInstanceType(error),
@@ -565,11 +570,11 @@ impl rt::error::OperationError for DescribeBackupDBsError {
             "SingleDBRestore.BackupSetNotSupport" => {
                 Self::SingleDbRestoreBackupSetNotSupport(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeBackupDBsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeBackupStorageRequest {
     pub node_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeBackupStorageRequest {
+impl crate::operation::Operation for DescribeBackupStorageRequest {
     type Response = DescribeBackupStorageResponse;
     type Error = DescribeBackupStorageError;
+}
+
+impl rt::operation::OperationSpec for DescribeBackupStorageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl DescribeBackupStorageBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeBackupStorageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeBackupStorageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl DescribeBackupStorageBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeBackupStorageResponse,
-        rt::error::Error<DescribeBackupStorageError>,
+        crate::error::Error<DescribeBackupStorageError>,
     > {
         self.client.execute(self.request).await
     }
@@ -248,12 +252,12 @@ impl ::serde::Serialize for DescribeBackupStorageResponse {
 #[non_exhaustive]
 pub enum DescribeBackupStorageError {
     /// `InvalidDBInstance.Malformed` (HTTP 400).
-    InvalidDbInstanceMalformed(rt::error::ServiceError),
+    InvalidDbInstanceMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -265,7 +269,7 @@ impl DescribeBackupStorageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbInstanceMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -280,15 +284,15 @@ impl DescribeBackupStorageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeBackupStorageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeBackupStorageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBInstance.Malformed" => Self::InvalidDbInstanceMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeBackupStorageError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeBackupTasksRequest {
     pub backup_job_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeBackupTasksRequest {
+impl crate::operation::Operation for DescribeBackupTasksRequest {
     type Response = DescribeBackupTasksResponse;
     type Error = DescribeBackupTasksError;
+}
+
+impl rt::operation::OperationSpec for DescribeBackupTasksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl DescribeBackupTasksBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeBackupTasksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeBackupTasksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl DescribeBackupTasksBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeBackupTasksResponse,
-        rt::error::Error<DescribeBackupTasksError>,
+        crate::error::Error<DescribeBackupTasksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -350,7 +354,7 @@ pub enum DescribeBackupTasksError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -362,7 +366,7 @@ impl DescribeBackupTasksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -370,12 +374,12 @@ impl DescribeBackupTasksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeBackupTasksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeBackupTasksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeBackupTasksError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct DescribeClusterBackupsRequest {
     pub backup_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNo`.
+    /// Wire name `PageNo`; at least 1.
     pub page_no: ::std::option::Option<i32>,
     /// Example: `30`
     ///
@@ -72,12 +73,16 @@ pub struct DescribeClusterBackupsRequest {
     pub backup_job_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeClusterBackupsRequest {
+impl crate::operation::Operation for DescribeClusterBackupsRequest {
     type Response = DescribeClusterBackupsResponse;
     type Error = DescribeClusterBackupsError;
+}
+
+impl rt::operation::OperationSpec for DescribeClusterBackupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
+        rt::validate::minimum("PageNo", &self.page_no, 1.0, false)?;
         rt::validate::one_of_number(
             "PageSize",
             &self.page_size,
@@ -232,8 +237,8 @@ impl DescribeClusterBackupsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeClusterBackupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeClusterBackupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -242,7 +247,7 @@ impl DescribeClusterBackupsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClusterBackupsResponse,
-        rt::error::Error<DescribeClusterBackupsError>,
+        crate::error::Error<DescribeClusterBackupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1171,18 +1176,18 @@ impl ::serde::Serialize for BackupsExtraInfo {
 #[non_exhaustive]
 pub enum DescribeClusterBackupsError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidPageSize.Malformed` (HTTP 400).
-    InvalidPageSizeMalformed(rt::error::ServiceError),
+    InvalidPageSizeMalformed(crate::error::ServiceError),
     /// `InvalidStartTimeAndEndTime.Malformed` (HTTP 400).
-    InvalidStartTimeAndEndTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeAndEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1194,7 +1199,7 @@ impl DescribeClusterBackupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidPageSizeMalformed(error)
@@ -1230,8 +1235,8 @@ impl DescribeClusterBackupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClusterBackupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeClusterBackupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidPageSize.Malformed" => Self::InvalidPageSizeMalformed(error),
@@ -1239,11 +1244,11 @@ impl rt::error::OperationError for DescribeClusterBackupsError {
                 Self::InvalidStartTimeAndEndTimeMalformed(error)
             }
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClusterBackupsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeClusterRecoverTimeRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeClusterRecoverTimeRequest {
+impl crate::operation::Operation for DescribeClusterRecoverTimeRequest {
     type Response = DescribeClusterRecoverTimeResponse;
     type Error = DescribeClusterRecoverTimeError;
+}
+
+impl rt::operation::OperationSpec for DescribeClusterRecoverTimeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -123,8 +127,10 @@ impl DescribeClusterRecoverTimeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeClusterRecoverTimeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeClusterRecoverTimeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -133,7 +139,7 @@ impl DescribeClusterRecoverTimeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClusterRecoverTimeResponse,
-        rt::error::Error<DescribeClusterRecoverTimeError>,
+        crate::error::Error<DescribeClusterRecoverTimeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -338,7 +344,7 @@ pub enum DescribeClusterRecoverTimeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -350,7 +356,7 @@ impl DescribeClusterRecoverTimeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -358,12 +364,12 @@ impl DescribeClusterRecoverTimeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClusterRecoverTimeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClusterRecoverTimeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClusterRecoverTimeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeDbInstanceAttributeRequest {
     pub is_delete: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeDbInstanceAttributeRequest {
+impl crate::operation::Operation for DescribeDbInstanceAttributeRequest {
     type Response = DescribeDbInstanceAttributeResponse;
     type Error = DescribeDbInstanceAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbInstanceAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of("Engine", &self.engine, &["MongoDB"])?;
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
@@ -124,8 +128,8 @@ impl DescribeDbInstanceAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDbInstanceAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDbInstanceAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl DescribeDbInstanceAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbInstanceAttributeResponse,
-        rt::error::Error<DescribeDbInstanceAttributeError>,
+        crate::error::Error<DescribeDbInstanceAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2665,12 +2669,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDbInstanceAttributeError {
     /// `VpcCloudInstanceIdNumError` (HTTP 400).
-    VpcCloudInstanceIdNumError(rt::error::ServiceError),
+    VpcCloudInstanceIdNumError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2682,7 +2686,7 @@ impl DescribeDbInstanceAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::VpcCloudInstanceIdNumError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -2697,15 +2701,15 @@ impl DescribeDbInstanceAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbInstanceAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbInstanceAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "VpcCloudInstanceIdNumError" => Self::VpcCloudInstanceIdNumError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbInstanceAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeDbInstanceEncryptionKeyRequest {
     pub encryption_key: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbInstanceEncryptionKeyRequest {
+impl crate::operation::Operation for DescribeDbInstanceEncryptionKeyRequest {
     type Response = DescribeDbInstanceEncryptionKeyResponse;
     type Error = DescribeDbInstanceEncryptionKeyError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbInstanceEncryptionKeyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl DescribeDbInstanceEncryptionKeyBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDbInstanceEncryptionKeyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDbInstanceEncryptionKeyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl DescribeDbInstanceEncryptionKeyBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbInstanceEncryptionKeyResponse,
-        rt::error::Error<DescribeDbInstanceEncryptionKeyError>,
+        crate::error::Error<DescribeDbInstanceEncryptionKeyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -353,14 +357,14 @@ impl ::serde::Serialize for DescribeDbInstanceEncryptionKeyResponse {
 #[non_exhaustive]
 pub enum DescribeDbInstanceEncryptionKeyError {
     /// `INVALID_INSNAME_REGIONID_EMPTY` (HTTP 403).
-    InvalidInsnameRegionidEmpty(rt::error::ServiceError),
+    InvalidInsnameRegionidEmpty(crate::error::ServiceError),
     /// `NO_ACTIVE_BYOK` (HTTP 403).
-    NoActiveByok(rt::error::ServiceError),
+    NoActiveByok(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -372,7 +376,7 @@ impl DescribeDbInstanceEncryptionKeyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidInsnameRegionidEmpty(error) | Self::NoActiveByok(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -393,16 +397,16 @@ impl DescribeDbInstanceEncryptionKeyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbInstanceEncryptionKeyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbInstanceEncryptionKeyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "INVALID_INSNAME_REGIONID_EMPTY" => Self::InvalidInsnameRegionidEmpty(error),
             "NO_ACTIVE_BYOK" => Self::NoActiveByok(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbInstanceEncryptionKeyError::service_error(self)
     }
 }

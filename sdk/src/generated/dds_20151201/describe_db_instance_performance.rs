@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,11 +63,14 @@ pub struct DescribeDbInstancePerformanceRequest {
     pub search_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbInstancePerformanceRequest {
+impl crate::operation::Operation for DescribeDbInstancePerformanceRequest {
     type Response = DescribeDbInstancePerformanceResponse;
     type Error = DescribeDbInstancePerformanceError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbInstancePerformanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("Key", &self.key)?;
         rt::validate::required("StartTime", &self.start_time)?;
@@ -206,8 +210,8 @@ impl DescribeDbInstancePerformanceBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDbInstancePerformanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDbInstancePerformanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -216,7 +220,7 @@ impl DescribeDbInstancePerformanceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbInstancePerformanceResponse,
-        rt::error::Error<DescribeDbInstancePerformanceError>,
+        crate::error::Error<DescribeDbInstancePerformanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -572,7 +576,7 @@ pub enum ReplicaSetRole {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -602,7 +606,7 @@ impl ::std::convert::From<&str> for ReplicaSetRole {
             "Primary" => Self::Primary,
             "Secondary" => Self::Secondary,
             "Readonly" => Self::Readonly,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -630,7 +634,7 @@ impl ::std::convert::From<::std::string::String> for ReplicaSetRole {
             "Primary" => Self::Primary,
             "Secondary" => Self::Secondary,
             "Readonly" => Self::Readonly,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -707,18 +711,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDbInstancePerformanceError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidPerformanceKey.Malformed` (HTTP 400).
-    InvalidPerformanceKeyMalformed(rt::error::ServiceError),
+    InvalidPerformanceKeyMalformed(crate::error::ServiceError),
     /// `InvalidStartTimeAndEndTime.Malformed` (HTTP 400).
-    InvalidStartTimeAndEndTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeAndEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -730,7 +734,7 @@ impl DescribeDbInstancePerformanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidPerformanceKeyMalformed(error)
@@ -766,8 +770,8 @@ impl DescribeDbInstancePerformanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbInstancePerformanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbInstancePerformanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidPerformanceKey.Malformed" => {
@@ -777,11 +781,11 @@ impl rt::error::OperationError for DescribeDbInstancePerformanceError {
                 Self::InvalidStartTimeAndEndTimeMalformed(error)
             }
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbInstancePerformanceError::service_error(self)
     }
 }

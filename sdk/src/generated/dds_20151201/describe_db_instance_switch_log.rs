@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeDbInstanceSwitchLogRequest {
     pub db_instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbInstanceSwitchLogRequest {
+impl crate::operation::Operation for DescribeDbInstanceSwitchLogRequest {
     type Response = DescribeDbInstanceSwitchLogResponse;
     type Error = DescribeDbInstanceSwitchLogError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbInstanceSwitchLogRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of_number(
             "PageSize",
             &self.page_size,
@@ -160,7 +164,7 @@ impl DescribeDbInstanceSwitchLogBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeDbInstanceSwitchLogRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeDbInstanceSwitchLogRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -168,8 +172,8 @@ impl DescribeDbInstanceSwitchLogBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDbInstanceSwitchLogRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDbInstanceSwitchLogRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -178,7 +182,7 @@ impl DescribeDbInstanceSwitchLogBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbInstanceSwitchLogResponse,
-        rt::error::Error<DescribeDbInstanceSwitchLogError>,
+        crate::error::Error<DescribeDbInstanceSwitchLogError>,
     > {
         self.client.execute(self.request).await
     }
@@ -472,12 +476,12 @@ impl ::serde::Serialize for LogItems {
 #[non_exhaustive]
 pub enum DescribeDbInstanceSwitchLogError {
     /// `InvalidParameterCombination` (HTTP 400).
-    InvalidParameterCombination(rt::error::ServiceError),
+    InvalidParameterCombination(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -489,7 +493,7 @@ impl DescribeDbInstanceSwitchLogError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterCombination(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -504,15 +508,15 @@ impl DescribeDbInstanceSwitchLogError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbInstanceSwitchLogError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbInstanceSwitchLogError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterCombination" => Self::InvalidParameterCombination(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbInstanceSwitchLogError::service_error(self)
     }
 }

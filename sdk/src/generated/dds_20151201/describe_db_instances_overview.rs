@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -80,11 +81,14 @@ pub struct DescribeDbInstancesOverviewRequest {
     pub show_tags: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeDbInstancesOverviewRequest {
+impl crate::operation::Operation for DescribeDbInstancesOverviewRequest {
     type Response = DescribeDbInstancesOverviewResponse;
     type Error = DescribeDbInstancesOverviewError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbInstancesOverviewRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -261,8 +265,8 @@ impl DescribeDbInstancesOverviewBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDbInstancesOverviewRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDbInstancesOverviewRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -271,7 +275,7 @@ impl DescribeDbInstancesOverviewBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbInstancesOverviewResponse,
-        rt::error::Error<DescribeDbInstancesOverviewError>,
+        crate::error::Error<DescribeDbInstancesOverviewError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1288,7 +1292,7 @@ pub enum DescribeDbInstancesOverviewError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1300,7 +1304,7 @@ impl DescribeDbInstancesOverviewError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1308,12 +1312,12 @@ impl DescribeDbInstancesOverviewError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbInstancesOverviewError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDbInstancesOverviewError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbInstancesOverviewError::service_error(self)
     }
 }

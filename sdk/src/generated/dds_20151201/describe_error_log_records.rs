@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,11 @@ pub struct DescribeErrorLogRecordsRequest {
     pub db_name: ::std::option::Option<::std::string::String>,
     /// Example: `30`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 30; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 2147483647.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `rg-acfmyiu4ekp****`
     ///
@@ -72,15 +73,22 @@ pub struct DescribeErrorLogRecordsRequest {
     pub logical_operator: ::std::option::Option<LogicalOperator>,
 }
 
-impl rt::operation::Operation for DescribeErrorLogRecordsRequest {
+impl crate::operation::Operation for DescribeErrorLogRecordsRequest {
     type Response = DescribeErrorLogRecordsResponse;
     type Error = DescribeErrorLogRecordsError;
+}
+
+impl rt::operation::OperationSpec for DescribeErrorLogRecordsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::one_of("RoleType", &self.role_type, &["primary", "secondary"])?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
+        rt::validate::minimum("PageSize", &self.page_size, 30.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 2147483647.0, false)?;
         rt::validate::one_of("LogicalOperator", &self.logical_operator, &["and", "or"])?;
         Ok(())
     }
@@ -231,8 +239,8 @@ impl DescribeErrorLogRecordsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeErrorLogRecordsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeErrorLogRecordsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -241,7 +249,7 @@ impl DescribeErrorLogRecordsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeErrorLogRecordsResponse,
-        rt::error::Error<DescribeErrorLogRecordsError>,
+        crate::error::Error<DescribeErrorLogRecordsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -573,18 +581,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeErrorLogRecordsError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidParameterCombination` (HTTP 400).
-    InvalidParameterCombination(rt::error::ServiceError),
+    InvalidParameterCombination(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `LogApiFrequencyExceeded` (HTTP 403).
-    LogApiFrequencyExceeded(rt::error::ServiceError),
+    LogApiFrequencyExceeded(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -596,7 +604,7 @@ impl DescribeErrorLogRecordsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidParameterCombination(error)
@@ -632,18 +640,18 @@ impl DescribeErrorLogRecordsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeErrorLogRecordsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeErrorLogRecordsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidParameterCombination" => Self::InvalidParameterCombination(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
             "LogApiFrequencyExceeded" => Self::LogApiFrequencyExceeded(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeErrorLogRecordsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeGlobalSecurityIpGroupRequest {
     pub global_security_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeGlobalSecurityIpGroupRequest {
+impl crate::operation::Operation for DescribeGlobalSecurityIpGroupRequest {
     type Response = DescribeGlobalSecurityIpGroupResponse;
     type Error = DescribeGlobalSecurityIpGroupError;
+}
+
+impl rt::operation::OperationSpec for DescribeGlobalSecurityIpGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -101,8 +105,8 @@ impl DescribeGlobalSecurityIpGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeGlobalSecurityIpGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeGlobalSecurityIpGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -111,7 +115,7 @@ impl DescribeGlobalSecurityIpGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGlobalSecurityIpGroupResponse,
-        rt::error::Error<DescribeGlobalSecurityIpGroupError>,
+        crate::error::Error<DescribeGlobalSecurityIpGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -351,16 +355,16 @@ impl ::serde::Serialize for GlobalSecurityIpGroup {
 #[non_exhaustive]
 pub enum DescribeGlobalSecurityIpGroupError {
     /// `InvalidAction` (HTTP 400).
-    InvalidAction(rt::error::ServiceError),
+    InvalidAction(crate::error::ServiceError),
     /// `InvalidUser.NotFound` (HTTP 404).
-    InvalidUserNotFound(rt::error::ServiceError),
+    InvalidUserNotFound(crate::error::ServiceError),
     /// `RequiredParam.NotFound` (HTTP 400).
-    RequiredParamNotFound(rt::error::ServiceError),
+    RequiredParamNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -372,7 +376,7 @@ impl DescribeGlobalSecurityIpGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAction(error)
             | Self::InvalidUserNotFound(error)
@@ -401,17 +405,17 @@ impl DescribeGlobalSecurityIpGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeGlobalSecurityIpGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeGlobalSecurityIpGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAction" => Self::InvalidAction(error),
             "InvalidUser.NotFound" => Self::InvalidUserNotFound(error),
             "RequiredParam.NotFound" => Self::RequiredParamNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeGlobalSecurityIpGroupError::service_error(self)
     }
 }

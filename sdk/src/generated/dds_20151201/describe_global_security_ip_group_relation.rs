@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeGlobalSecurityIpGroupRelationRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeGlobalSecurityIpGroupRelationRequest {
+impl crate::operation::Operation for DescribeGlobalSecurityIpGroupRelationRequest {
     type Response = DescribeGlobalSecurityIpGroupRelationResponse;
     type Error = DescribeGlobalSecurityIpGroupRelationError;
+}
+
+impl rt::operation::OperationSpec for DescribeGlobalSecurityIpGroupRelationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
@@ -96,8 +100,8 @@ impl DescribeGlobalSecurityIpGroupRelationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeGlobalSecurityIpGroupRelationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeGlobalSecurityIpGroupRelationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl DescribeGlobalSecurityIpGroupRelationBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGlobalSecurityIpGroupRelationResponse,
-        rt::error::Error<DescribeGlobalSecurityIpGroupRelationError>,
+        crate::error::Error<DescribeGlobalSecurityIpGroupRelationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -350,12 +354,12 @@ impl ::serde::Serialize for GlobalSecurityIpGroupRel {
 #[non_exhaustive]
 pub enum DescribeGlobalSecurityIpGroupRelationError {
     /// `RequiredParam.NotFound` (HTTP 400).
-    RequiredParamNotFound(rt::error::ServiceError),
+    RequiredParamNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -367,7 +371,7 @@ impl DescribeGlobalSecurityIpGroupRelationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::RequiredParamNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -382,15 +386,15 @@ impl DescribeGlobalSecurityIpGroupRelationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeGlobalSecurityIpGroupRelationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeGlobalSecurityIpGroupRelationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "RequiredParam.NotFound" => Self::RequiredParamNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeGlobalSecurityIpGroupRelationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,21 +45,26 @@ pub struct DescribeInstanceAutoRenewalAttributeRequest {
     pub page_size: ::std::option::Option<i64>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 2147483647.
     pub page_number: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeInstanceAutoRenewalAttributeRequest {
+impl crate::operation::Operation for DescribeInstanceAutoRenewalAttributeRequest {
     type Response = DescribeInstanceAutoRenewalAttributeResponse;
     type Error = DescribeInstanceAutoRenewalAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstanceAutoRenewalAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::one_of_number(
             "PageSize",
             &self.page_size,
             &[30i64, 50i64, 100i64],
         )?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 2147483647.0, false)?;
         Ok(())
     }
 
@@ -139,8 +145,8 @@ impl DescribeInstanceAutoRenewalAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeInstanceAutoRenewalAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeInstanceAutoRenewalAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -149,7 +155,7 @@ impl DescribeInstanceAutoRenewalAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceAutoRenewalAttributeResponse,
-        rt::error::Error<DescribeInstanceAutoRenewalAttributeError>,
+        crate::error::Error<DescribeInstanceAutoRenewalAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -462,12 +468,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeInstanceAutoRenewalAttributeError {
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -479,7 +485,7 @@ impl DescribeInstanceAutoRenewalAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -494,15 +500,15 @@ impl DescribeInstanceAutoRenewalAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstanceAutoRenewalAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstanceAutoRenewalAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceAutoRenewalAttributeError::service_error(self)
     }
 }

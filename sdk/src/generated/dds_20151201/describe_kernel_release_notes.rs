@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeKernelReleaseNotesRequest {
     pub kernel_version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeKernelReleaseNotesRequest {
+impl crate::operation::Operation for DescribeKernelReleaseNotesRequest {
     type Response = DescribeKernelReleaseNotesResponse;
     type Error = DescribeKernelReleaseNotesError;
+}
+
+impl rt::operation::OperationSpec for DescribeKernelReleaseNotesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -77,8 +81,10 @@ impl DescribeKernelReleaseNotesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeKernelReleaseNotesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeKernelReleaseNotesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +93,7 @@ impl DescribeKernelReleaseNotesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeKernelReleaseNotesResponse,
-        rt::error::Error<DescribeKernelReleaseNotesError>,
+        crate::error::Error<DescribeKernelReleaseNotesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -281,12 +287,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeKernelReleaseNotesError {
     /// `InvalidKernelReleaseNotes` (HTTP 400).
-    InvalidKernelReleaseNotes(rt::error::ServiceError),
+    InvalidKernelReleaseNotes(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -298,7 +304,7 @@ impl DescribeKernelReleaseNotesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidKernelReleaseNotes(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -313,15 +319,15 @@ impl DescribeKernelReleaseNotesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeKernelReleaseNotesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeKernelReleaseNotesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidKernelReleaseNotes" => Self::InvalidKernelReleaseNotes(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeKernelReleaseNotesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeKmsKeysRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeKmsKeysRequest {
+impl crate::operation::Operation for DescribeKmsKeysRequest {
     type Response = DescribeKmsKeysResponse;
     type Error = DescribeKmsKeysError;
+}
+
+impl rt::operation::OperationSpec for DescribeKmsKeysRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -77,8 +81,8 @@ impl DescribeKmsKeysBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeKmsKeysRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeKmsKeysRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +91,7 @@ impl DescribeKmsKeysBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeKmsKeysResponse,
-        rt::error::Error<DescribeKmsKeysError>,
+        crate::error::Error<DescribeKmsKeysError>,
     > {
         self.client.execute(self.request).await
     }
@@ -264,18 +268,18 @@ impl ::serde::Serialize for KmsKeys {
 #[non_exhaustive]
 pub enum DescribeKmsKeysError {
     /// `EntityAlreadyExistsRole` (HTTP 409).
-    EntityAlreadyExistsRole(rt::error::ServiceError),
+    EntityAlreadyExistsRole(crate::error::ServiceError),
     /// `EntityNotExistService` (HTTP 404).
-    EntityNotExistService(rt::error::ServiceError),
+    EntityNotExistService(crate::error::ServiceError),
     /// `EntityNotExistUser` (HTTP 404).
-    EntityNotExistUser(rt::error::ServiceError),
+    EntityNotExistUser(crate::error::ServiceError),
     /// `NoPermissionService` (HTTP 404).
-    NoPermissionService(rt::error::ServiceError),
+    NoPermissionService(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -287,7 +291,7 @@ impl DescribeKmsKeysError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityAlreadyExistsRole(error)
             | Self::EntityNotExistService(error)
@@ -323,18 +327,18 @@ impl DescribeKmsKeysError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeKmsKeysError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeKmsKeysError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityAlreadyExistsRole" => Self::EntityAlreadyExistsRole(error),
             "EntityNotExistService" => Self::EntityNotExistService(error),
             "EntityNotExistUser" => Self::EntityNotExistUser(error),
             "NoPermissionService" => Self::NoPermissionService(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeKmsKeysError::service_error(self)
     }
 }

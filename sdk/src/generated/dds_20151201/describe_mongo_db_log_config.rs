@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeMongoDbLogConfigRequest {
     pub db_instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeMongoDbLogConfigRequest {
+impl crate::operation::Operation for DescribeMongoDbLogConfigRequest {
     type Response = DescribeMongoDbLogConfigResponse;
     type Error = DescribeMongoDbLogConfigError;
+}
+
+impl rt::operation::OperationSpec for DescribeMongoDbLogConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -78,8 +82,10 @@ impl DescribeMongoDbLogConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeMongoDbLogConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeMongoDbLogConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +94,7 @@ impl DescribeMongoDbLogConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeMongoDbLogConfigResponse,
-        rt::error::Error<DescribeMongoDbLogConfigError>,
+        crate::error::Error<DescribeMongoDbLogConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -389,7 +395,7 @@ pub enum DescribeMongoDbLogConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -401,7 +407,7 @@ impl DescribeMongoDbLogConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -409,12 +415,12 @@ impl DescribeMongoDbLogConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeMongoDbLogConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeMongoDbLogConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeMongoDbLogConfigError::service_error(self)
     }
 }

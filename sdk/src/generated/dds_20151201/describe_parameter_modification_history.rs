@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeParameterModificationHistoryRequest {
     pub character_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeParameterModificationHistoryRequest {
+impl crate::operation::Operation for DescribeParameterModificationHistoryRequest {
     type Response = DescribeParameterModificationHistoryResponse;
     type Error = DescribeParameterModificationHistoryError;
+}
+
+impl rt::operation::OperationSpec for DescribeParameterModificationHistoryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
@@ -142,8 +146,8 @@ impl DescribeParameterModificationHistoryBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeParameterModificationHistoryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeParameterModificationHistoryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +156,7 @@ impl DescribeParameterModificationHistoryBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeParameterModificationHistoryResponse,
-        rt::error::Error<DescribeParameterModificationHistoryError>,
+        crate::error::Error<DescribeParameterModificationHistoryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -392,14 +396,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeParameterModificationHistoryError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -411,7 +415,7 @@ impl DescribeParameterModificationHistoryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidStartTimeMalformed(error) => error,
@@ -433,16 +437,16 @@ impl DescribeParameterModificationHistoryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeParameterModificationHistoryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeParameterModificationHistoryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeParameterModificationHistoryError::service_error(self)
     }
 }

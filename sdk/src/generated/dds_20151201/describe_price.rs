@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct DescribePriceRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePriceRequest {
+impl crate::operation::Operation for DescribePriceRequest {
     type Response = DescribePriceResponse;
     type Error = DescribePriceError;
+}
+
+impl rt::operation::OperationSpec for DescribePriceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("OrderType", &self.order_type)?;
         rt::validate::one_of(
             "OrderType",
@@ -210,8 +214,8 @@ impl DescribePriceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePriceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribePriceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -220,7 +224,7 @@ impl DescribePriceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePriceResponse,
-        rt::error::Error<DescribePriceError>,
+        crate::error::Error<DescribePriceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -3628,7 +3632,7 @@ pub enum OrderType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -3660,7 +3664,7 @@ impl ::std::convert::From<&str> for OrderType {
             "UPGRADE" => Self::Upgrade,
             "RENEW" => Self::Renew,
             "DOWNGRADE" => Self::Downgrade,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -3689,7 +3693,7 @@ impl ::std::convert::From<::std::string::String> for OrderType {
             "UPGRADE" => Self::Upgrade,
             "RENEW" => Self::Renew,
             "DOWNGRADE" => Self::Downgrade,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -3750,7 +3754,7 @@ pub enum OrderParamOut {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -3778,7 +3782,7 @@ impl ::std::convert::From<&str> for OrderParamOut {
         match value {
             "false" => Self::False,
             "true" => Self::True,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -3805,7 +3809,7 @@ impl ::std::convert::From<::std::string::String> for OrderParamOut {
         match value.as_str() {
             "false" => Self::False,
             "true" => Self::True,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -3952,16 +3956,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribePriceError {
     /// `InvalidParam` (HTTP 400).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OriginPriceError` (HTTP 400).
-    OriginPriceError(rt::error::ServiceError),
+    OriginPriceError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -3973,7 +3977,7 @@ impl DescribePriceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParam(error)
             | Self::MissingParameter(error)
@@ -4002,17 +4006,17 @@ impl DescribePriceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePriceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribePriceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParam" => Self::InvalidParam(error),
             "MissingParameter" => Self::MissingParameter(error),
             "OriginPriceError" => Self::OriginPriceError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePriceError::service_error(self)
     }
 }

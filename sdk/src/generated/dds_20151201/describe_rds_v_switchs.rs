@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeRdsVSwitchsRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeRdsVSwitchsRequest {
+impl crate::operation::Operation for DescribeRdsVSwitchsRequest {
     type Response = DescribeRdsVSwitchsResponse;
     type Error = DescribeRdsVSwitchsError;
+}
+
+impl rt::operation::OperationSpec for DescribeRdsVSwitchsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -111,8 +115,8 @@ impl DescribeRdsVSwitchsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeRdsVSwitchsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeRdsVSwitchsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +125,7 @@ impl DescribeRdsVSwitchsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRdsVSwitchsResponse,
-        rt::error::Error<DescribeRdsVSwitchsError>,
+        crate::error::Error<DescribeRdsVSwitchsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -504,7 +508,7 @@ pub enum DescribeRdsVSwitchsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -516,7 +520,7 @@ impl DescribeRdsVSwitchsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -524,12 +528,12 @@ impl DescribeRdsVSwitchsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRdsVSwitchsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeRdsVSwitchsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRdsVSwitchsError::service_error(self)
     }
 }

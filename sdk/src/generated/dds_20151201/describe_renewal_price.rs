@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeRenewalPriceRequest {
     pub db_instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeRenewalPriceRequest {
+impl crate::operation::Operation for DescribeRenewalPriceRequest {
     type Response = DescribeRenewalPriceResponse;
     type Error = DescribeRenewalPriceError;
+}
+
+impl rt::operation::OperationSpec for DescribeRenewalPriceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl DescribeRenewalPriceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeRenewalPriceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeRenewalPriceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl DescribeRenewalPriceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRenewalPriceResponse,
-        rt::error::Error<DescribeRenewalPriceError>,
+        crate::error::Error<DescribeRenewalPriceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -817,12 +821,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeRenewalPriceError {
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -834,7 +838,7 @@ impl DescribeRenewalPriceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::MissingParameter(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -849,15 +853,15 @@ impl DescribeRenewalPriceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRenewalPriceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRenewalPriceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRenewalPriceError::service_error(self)
     }
 }

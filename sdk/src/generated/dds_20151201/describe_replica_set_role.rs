@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeReplicaSetRoleRequest {
     pub db_instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeReplicaSetRoleRequest {
+impl crate::operation::Operation for DescribeReplicaSetRoleRequest {
     type Response = DescribeReplicaSetRoleResponse;
     type Error = DescribeReplicaSetRoleError;
+}
+
+impl rt::operation::OperationSpec for DescribeReplicaSetRoleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeReplicaSetRoleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeReplicaSetRoleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeReplicaSetRoleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeReplicaSetRoleBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeReplicaSetRoleResponse,
-        rt::error::Error<DescribeReplicaSetRoleError>,
+        crate::error::Error<DescribeReplicaSetRoleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -412,12 +416,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeReplicaSetRoleError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -429,7 +433,7 @@ impl DescribeReplicaSetRoleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -444,15 +448,15 @@ impl DescribeReplicaSetRoleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeReplicaSetRoleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeReplicaSetRoleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeReplicaSetRoleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,7 +29,7 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct DescribeRestoreDbInstanceListRequest {
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `30`
     ///
@@ -44,11 +45,15 @@ pub struct DescribeRestoreDbInstanceListRequest {
     pub creation_time_after: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeRestoreDbInstanceListRequest {
+impl crate::operation::Operation for DescribeRestoreDbInstanceListRequest {
     type Response = DescribeRestoreDbInstanceListResponse;
     type Error = DescribeRestoreDbInstanceListError;
+}
+
+impl rt::operation::OperationSpec for DescribeRestoreDbInstanceListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
         rt::validate::one_of_number(
             "PageSize",
             &self.page_size,
@@ -151,7 +156,7 @@ impl DescribeRestoreDbInstanceListBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeRestoreDbInstanceListRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeRestoreDbInstanceListRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -159,8 +164,8 @@ impl DescribeRestoreDbInstanceListBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeRestoreDbInstanceListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeRestoreDbInstanceListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -169,7 +174,7 @@ impl DescribeRestoreDbInstanceListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRestoreDbInstanceListResponse,
-        rt::error::Error<DescribeRestoreDbInstanceListError>,
+        crate::error::Error<DescribeRestoreDbInstanceListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -588,14 +593,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeRestoreDbInstanceListError {
     /// `InvalidDBInstanceId.NotFound` (HTTP 400).
-    InvalidDbInstanceIdNotFound(rt::error::ServiceError),
+    InvalidDbInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -607,7 +612,7 @@ impl DescribeRestoreDbInstanceListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbInstanceIdNotFound(error) | Self::InvalidParameter(error) => {
                 error
@@ -630,16 +635,16 @@ impl DescribeRestoreDbInstanceListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRestoreDbInstanceListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRestoreDbInstanceListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBInstanceId.NotFound" => Self::InvalidDbInstanceIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRestoreDbInstanceListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,11 @@ pub struct DescribeRunningLogRecordsRequest {
     pub role_type: ::std::option::Option<RoleType>,
     /// Example: `30`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 30; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 2147483647.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `asc`
     ///
@@ -80,15 +81,22 @@ pub struct DescribeRunningLogRecordsRequest {
     pub logical_operator: ::std::option::Option<LogicalOperator>,
 }
 
-impl rt::operation::Operation for DescribeRunningLogRecordsRequest {
+impl crate::operation::Operation for DescribeRunningLogRecordsRequest {
     type Response = DescribeRunningLogRecordsResponse;
     type Error = DescribeRunningLogRecordsError;
+}
+
+impl rt::operation::OperationSpec for DescribeRunningLogRecordsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
         rt::validate::one_of("RoleType", &self.role_type, &["primary", "secondary"])?;
+        rt::validate::minimum("PageSize", &self.page_size, 30.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 2147483647.0, false)?;
         rt::validate::one_of("OrderType", &self.order_type, &["desc", "asc"])?;
         rt::validate::one_of("LogicalOperator", &self.logical_operator, &["and", "or"])?;
         Ok(())
@@ -259,8 +267,10 @@ impl DescribeRunningLogRecordsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeRunningLogRecordsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeRunningLogRecordsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -269,7 +279,7 @@ impl DescribeRunningLogRecordsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRunningLogRecordsResponse,
-        rt::error::Error<DescribeRunningLogRecordsError>,
+        crate::error::Error<DescribeRunningLogRecordsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -571,7 +581,7 @@ pub enum OrderType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -599,7 +609,7 @@ impl ::std::convert::From<&str> for OrderType {
         match value {
             "desc" => Self::Desc,
             "asc" => Self::Asc,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -626,7 +636,7 @@ impl ::std::convert::From<::std::string::String> for OrderType {
         match value.as_str() {
             "desc" => Self::Desc,
             "asc" => Self::Asc,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -699,18 +709,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeRunningLogRecordsError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidParameterCombination` (HTTP 400).
-    InvalidParameterCombination(rt::error::ServiceError),
+    InvalidParameterCombination(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `LogApiFrequencyExceeded` (HTTP 403).
-    LogApiFrequencyExceeded(rt::error::ServiceError),
+    LogApiFrequencyExceeded(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -722,7 +732,7 @@ impl DescribeRunningLogRecordsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidParameterCombination(error)
@@ -758,18 +768,18 @@ impl DescribeRunningLogRecordsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRunningLogRecordsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRunningLogRecordsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidParameterCombination" => Self::InvalidParameterCombination(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
             "LogApiFrequencyExceeded" => Self::LogApiFrequencyExceeded(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRunningLogRecordsError::service_error(self)
     }
 }

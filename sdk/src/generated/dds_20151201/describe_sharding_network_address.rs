@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeShardingNetworkAddressRequest {
     pub node_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeShardingNetworkAddressRequest {
+impl crate::operation::Operation for DescribeShardingNetworkAddressRequest {
     type Response = DescribeShardingNetworkAddressResponse;
     type Error = DescribeShardingNetworkAddressError;
+}
+
+impl rt::operation::OperationSpec for DescribeShardingNetworkAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl DescribeShardingNetworkAddressBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeShardingNetworkAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeShardingNetworkAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl DescribeShardingNetworkAddressBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeShardingNetworkAddressResponse,
-        rt::error::Error<DescribeShardingNetworkAddressError>,
+        crate::error::Error<DescribeShardingNetworkAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -730,7 +734,7 @@ pub enum DescribeShardingNetworkAddressError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -742,7 +746,7 @@ impl DescribeShardingNetworkAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -750,12 +754,12 @@ impl DescribeShardingNetworkAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeShardingNetworkAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeShardingNetworkAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeShardingNetworkAddressError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,11 @@ pub struct DescribeSlowLogRecordsRequest {
     pub logical_operator: ::std::option::Option<LogicalOperator>,
     /// Example: `30`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 30; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 2147483647.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `asc`
     ///
@@ -72,15 +73,22 @@ pub struct DescribeSlowLogRecordsRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeSlowLogRecordsRequest {
+impl crate::operation::Operation for DescribeSlowLogRecordsRequest {
     type Response = DescribeSlowLogRecordsResponse;
     type Error = DescribeSlowLogRecordsError;
+}
+
+impl rt::operation::OperationSpec for DescribeSlowLogRecordsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
         rt::validate::one_of("LogicalOperator", &self.logical_operator, &["and", "or"])?;
+        rt::validate::minimum("PageSize", &self.page_size, 30.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 2147483647.0, false)?;
         rt::validate::one_of("OrderType", &self.order_type, &["desc", "asc"])?;
         Ok(())
     }
@@ -231,8 +239,8 @@ impl DescribeSlowLogRecordsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSlowLogRecordsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeSlowLogRecordsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -241,7 +249,7 @@ impl DescribeSlowLogRecordsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSlowLogRecordsResponse,
-        rt::error::Error<DescribeSlowLogRecordsError>,
+        crate::error::Error<DescribeSlowLogRecordsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -662,7 +670,7 @@ pub enum OrderType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -690,7 +698,7 @@ impl ::std::convert::From<&str> for OrderType {
         match value {
             "desc" => Self::Desc,
             "asc" => Self::Asc,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -717,7 +725,7 @@ impl ::std::convert::From<::std::string::String> for OrderType {
         match value.as_str() {
             "desc" => Self::Desc,
             "asc" => Self::Asc,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -789,20 +797,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSlowLogRecordsError {
     /// `IncorrectCharacterType` (HTTP 400).
-    IncorrectCharacterType(rt::error::ServiceError),
+    IncorrectCharacterType(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidParameterCombination` (HTTP 400).
-    InvalidParameterCombination(rt::error::ServiceError),
+    InvalidParameterCombination(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `LogApiFrequencyExceeded` (HTTP 403).
-    LogApiFrequencyExceeded(rt::error::ServiceError),
+    LogApiFrequencyExceeded(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -814,7 +822,7 @@ impl DescribeSlowLogRecordsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectCharacterType(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -857,19 +865,19 @@ impl DescribeSlowLogRecordsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSlowLogRecordsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSlowLogRecordsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectCharacterType" => Self::IncorrectCharacterType(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidParameterCombination" => Self::InvalidParameterCombination(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
             "LogApiFrequencyExceeded" => Self::LogApiFrequencyExceeded(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSlowLogRecordsError::service_error(self)
     }
 }

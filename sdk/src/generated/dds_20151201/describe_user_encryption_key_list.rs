@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct DescribeUserEncryptionKeyListRequest {
     pub role_arn: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeUserEncryptionKeyListRequest {
+impl crate::operation::Operation for DescribeUserEncryptionKeyListRequest {
     type Response = DescribeUserEncryptionKeyListResponse;
     type Error = DescribeUserEncryptionKeyListError;
+}
+
+impl rt::operation::OperationSpec for DescribeUserEncryptionKeyListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl DescribeUserEncryptionKeyListBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeUserEncryptionKeyListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeUserEncryptionKeyListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl DescribeUserEncryptionKeyListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeUserEncryptionKeyListResponse,
-        rt::error::Error<DescribeUserEncryptionKeyListError>,
+        crate::error::Error<DescribeUserEncryptionKeyListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -230,12 +234,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeUserEncryptionKeyListError {
     /// `INVALID_INSNAME_REGIONID_EMPTY` (HTTP 403).
-    InvalidInsnameRegionidEmpty(rt::error::ServiceError),
+    InvalidInsnameRegionidEmpty(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -247,7 +251,7 @@ impl DescribeUserEncryptionKeyListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidInsnameRegionidEmpty(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -262,15 +266,15 @@ impl DescribeUserEncryptionKeyListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeUserEncryptionKeyListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeUserEncryptionKeyListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "INVALID_INSNAME_REGIONID_EMPTY" => Self::InvalidInsnameRegionidEmpty(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeUserEncryptionKeyListError::service_error(self)
     }
 }

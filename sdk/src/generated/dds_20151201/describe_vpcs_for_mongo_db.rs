@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct DescribeVpcsForMongoDbRequest {
     pub zone_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
@@ -48,11 +49,15 @@ pub struct DescribeVpcsForMongoDbRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeVpcsForMongoDbRequest {
+impl crate::operation::Operation for DescribeVpcsForMongoDbRequest {
     type Response = DescribeVpcsForMongoDbResponse;
     type Error = DescribeVpcsForMongoDbError;
+}
+
+impl rt::operation::OperationSpec for DescribeVpcsForMongoDbRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
         rt::validate::one_of_number("PageSize", &self.page_size, &[30i64, 50i64])?;
         Ok(())
     }
@@ -160,14 +165,14 @@ impl DescribeVpcsForMongoDbBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeVpcsForMongoDbRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeVpcsForMongoDbRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVpcsForMongoDbRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeVpcsForMongoDbRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -176,7 +181,7 @@ impl DescribeVpcsForMongoDbBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVpcsForMongoDbResponse,
-        rt::error::Error<DescribeVpcsForMongoDbError>,
+        crate::error::Error<DescribeVpcsForMongoDbError>,
     > {
         self.client.execute(self.request).await
     }
@@ -799,7 +804,7 @@ pub enum DescribeVpcsForMongoDbError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -811,7 +816,7 @@ impl DescribeVpcsForMongoDbError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -819,12 +824,12 @@ impl DescribeVpcsForMongoDbError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVpcsForMongoDbError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeVpcsForMongoDbError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVpcsForMongoDbError::service_error(self)
     }
 }

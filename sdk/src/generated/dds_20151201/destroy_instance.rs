@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DestroyInstanceRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DestroyInstanceRequest {
+impl crate::operation::Operation for DestroyInstanceRequest {
     type Response = DestroyInstanceResponse;
     type Error = DestroyInstanceError;
+}
+
+impl rt::operation::OperationSpec for DestroyInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -132,8 +135,8 @@ impl DestroyInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DestroyInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DestroyInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +145,7 @@ impl DestroyInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         DestroyInstanceResponse,
-        rt::error::Error<DestroyInstanceError>,
+        crate::error::Error<DestroyInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -218,14 +221,14 @@ impl ::serde::Serialize for DestroyInstanceResponse {
 #[non_exhaustive]
 pub enum DestroyInstanceError {
     /// `ChargeTypeViolation` (HTTP 400).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `MissingDBInstanceId` (HTTP 400).
-    MissingDbInstanceId(rt::error::ServiceError),
+    MissingDbInstanceId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -237,7 +240,7 @@ impl DestroyInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeViolation(error) | Self::MissingDbInstanceId(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -258,16 +261,16 @@ impl DestroyInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DestroyInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DestroyInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
             "MissingDBInstanceId" => Self::MissingDbInstanceId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DestroyInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct EvaluateResourceRequest {
     pub storage: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EvaluateResourceRequest {
+impl crate::operation::Operation for EvaluateResourceRequest {
     type Response = EvaluateResourceResponse;
     type Error = EvaluateResourceError;
+}
+
+impl rt::operation::OperationSpec for EvaluateResourceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ZoneId", &self.zone_id)?;
         rt::validate::one_of("Engine", &self.engine, &["MongoDB"])?;
@@ -240,8 +244,8 @@ impl EvaluateResourceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EvaluateResourceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EvaluateResourceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -250,7 +254,7 @@ impl EvaluateResourceBuilder {
         self,
     ) -> ::std::result::Result<
         EvaluateResourceResponse,
-        rt::error::Error<EvaluateResourceError>,
+        crate::error::Error<EvaluateResourceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -402,7 +406,7 @@ pub enum EngineVersion {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -438,7 +442,7 @@ impl ::std::convert::From<&str> for EngineVersion {
             "4.4" => Self::N44,
             "5.0" => Self::N50,
             "6.0" => Self::N60,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -469,7 +473,7 @@ impl ::std::convert::From<::std::string::String> for EngineVersion {
             "4.4" => Self::N44,
             "5.0" => Self::N50,
             "6.0" => Self::N60,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -536,7 +540,7 @@ pub enum ReadonlyReplicas {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -570,7 +574,7 @@ impl ::std::convert::From<&str> for ReadonlyReplicas {
             "3" => Self::N3,
             "4" => Self::N4,
             "5" => Self::N5,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -600,7 +604,7 @@ impl ::std::convert::From<::std::string::String> for ReadonlyReplicas {
             "3" => Self::N3,
             "4" => Self::N4,
             "5" => Self::N5,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -664,7 +668,7 @@ pub enum EvaluateResourceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -676,7 +680,7 @@ impl EvaluateResourceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -684,12 +688,12 @@ impl EvaluateResourceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EvaluateResourceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for EvaluateResourceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EvaluateResourceError::service_error(self)
     }
 }

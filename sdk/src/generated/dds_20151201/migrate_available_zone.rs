@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct MigrateAvailableZoneRequest {
     pub hidden_zone_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for MigrateAvailableZoneRequest {
+impl crate::operation::Operation for MigrateAvailableZoneRequest {
     type Response = MigrateAvailableZoneResponse;
     type Error = MigrateAvailableZoneError;
+}
+
+impl rt::operation::OperationSpec for MigrateAvailableZoneRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("ZoneId", &self.zone_id)?;
         rt::validate::one_of(
@@ -163,8 +167,8 @@ impl MigrateAvailableZoneBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<MigrateAvailableZoneRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<MigrateAvailableZoneRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -173,7 +177,7 @@ impl MigrateAvailableZoneBuilder {
         self,
     ) -> ::std::result::Result<
         MigrateAvailableZoneResponse,
-        rt::error::Error<MigrateAvailableZoneError>,
+        crate::error::Error<MigrateAvailableZoneError>,
     > {
         self.client.execute(self.request).await
     }
@@ -256,7 +260,7 @@ pub enum EffectiveTime {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -288,7 +292,7 @@ impl ::std::convert::From<&str> for EffectiveTime {
             "MaintainTime" => Self::MaintainTime,
             "0" => Self::N0,
             "1" => Self::N1,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -317,7 +321,7 @@ impl ::std::convert::From<::std::string::String> for EffectiveTime {
             "MaintainTime" => Self::MaintainTime,
             "0" => Self::N0,
             "1" => Self::N1,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -375,42 +379,42 @@ impl ::serde::Serialize for EffectiveTime {
 #[non_exhaustive]
 pub enum MigrateAvailableZoneError {
     /// `DbInsertError` (HTTP 400).
-    DbInsertError(rt::error::ServiceError),
+    DbInsertError(crate::error::ServiceError),
     /// `IncorrectMasterDBInstanceState` (HTTP 400).
-    IncorrectMasterDbInstanceState(rt::error::ServiceError),
+    IncorrectMasterDbInstanceState(crate::error::ServiceError),
     /// `IncorrectVswitchId` (HTTP 400).
-    IncorrectVswitchId(rt::error::ServiceError),
+    IncorrectVswitchId(crate::error::ServiceError),
     /// `InsType.NotSupport` (HTTP 400).
-    InsTypeNotSupport(rt::error::ServiceError),
+    InsTypeNotSupport(crate::error::ServiceError),
     /// `InvalidDbInstanceId.NotFound` (HTTP 404).
-    InvalidDbInstanceIdNotFound(rt::error::ServiceError),
+    InvalidDbInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidEffectiveTime.Malformed` (HTTP 400).
-    InvalidEffectiveTimeMalformed(rt::error::ServiceError),
+    InvalidEffectiveTimeMalformed(crate::error::ServiceError),
     /// `InvalidIzNo.NotSupported` (HTTP 400).
-    InvalidIzNoNotSupported(rt::error::ServiceError),
+    InvalidIzNoNotSupported(crate::error::ServiceError),
     /// `InvalidRegion_Zone_NotFound` (HTTP 400).
-    InvalidRegionZoneNotFound(rt::error::ServiceError),
+    InvalidRegionZoneNotFound(crate::error::ServiceError),
     /// `InvalidZoneParam` (HTTP 400).
-    InvalidZoneParam(rt::error::ServiceError),
+    InvalidZoneParam(crate::error::ServiceError),
     /// `MigrateDBInstanceError` (HTTP 400).
-    MigrateDbInstanceError(rt::error::ServiceError),
+    MigrateDbInstanceError(crate::error::ServiceError),
     /// `MinorVersionNotSupport` (HTTP 400).
-    MinorVersionNotSupport(rt::error::ServiceError),
+    MinorVersionNotSupport(crate::error::ServiceError),
     /// `NetworkTypeNotSupport` (HTTP 400).
-    NetworkTypeNotSupport(rt::error::ServiceError),
+    NetworkTypeNotSupport(crate::error::ServiceError),
     /// `OperationDenied.LockMode` (HTTP 400).
-    OperationDeniedLockMode(rt::error::ServiceError),
+    OperationDeniedLockMode(crate::error::ServiceError),
     /// `ProxyError` (HTTP 400).
-    ProxyError(rt::error::ServiceError),
+    ProxyError(crate::error::ServiceError),
     /// `UnsupportedDBTdeStatus` (HTTP 400).
-    UnsupportedDbTdeStatus(rt::error::ServiceError),
+    UnsupportedDbTdeStatus(crate::error::ServiceError),
     /// `VPCERROR.ALLOCATE_ERROR` (HTTP 400).
-    VpcerrorAllocateError(rt::error::ServiceError),
+    VpcerrorAllocateError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -422,7 +426,7 @@ impl MigrateAvailableZoneError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DbInsertError(error)
             | Self::IncorrectMasterDbInstanceState(error)
@@ -542,8 +546,8 @@ impl MigrateAvailableZoneError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for MigrateAvailableZoneError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for MigrateAvailableZoneError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DbInsertError" => Self::DbInsertError(error),
             "IncorrectMasterDBInstanceState" => {
@@ -565,11 +569,11 @@ impl rt::error::OperationError for MigrateAvailableZoneError {
             "ProxyError" => Self::ProxyError(error),
             "UnsupportedDBTdeStatus" => Self::UnsupportedDbTdeStatus(error),
             "VPCERROR.ALLOCATE_ERROR" => Self::VpcerrorAllocateError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         MigrateAvailableZoneError::service_error(self)
     }
 }

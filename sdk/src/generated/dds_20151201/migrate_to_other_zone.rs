@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct MigrateToOtherZoneRequest {
     pub v_switch_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for MigrateToOtherZoneRequest {
+impl crate::operation::Operation for MigrateToOtherZoneRequest {
     type Response = MigrateToOtherZoneResponse;
     type Error = MigrateToOtherZoneError;
+}
+
+impl rt::operation::OperationSpec for MigrateToOtherZoneRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("ZoneId", &self.zone_id)?;
         rt::validate::one_of(
@@ -129,8 +133,8 @@ impl MigrateToOtherZoneBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<MigrateToOtherZoneRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<MigrateToOtherZoneRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -139,7 +143,7 @@ impl MigrateToOtherZoneBuilder {
         self,
     ) -> ::std::result::Result<
         MigrateToOtherZoneResponse,
-        rt::error::Error<MigrateToOtherZoneError>,
+        crate::error::Error<MigrateToOtherZoneError>,
     > {
         self.client.execute(self.request).await
     }
@@ -222,7 +226,7 @@ pub enum EffectiveTime {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -254,7 +258,7 @@ impl ::std::convert::From<&str> for EffectiveTime {
             "MaintainTime" => Self::MaintainTime,
             "0" => Self::N0,
             "1" => Self::N1,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -283,7 +287,7 @@ impl ::std::convert::From<::std::string::String> for EffectiveTime {
             "MaintainTime" => Self::MaintainTime,
             "0" => Self::N0,
             "1" => Self::N1,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -341,14 +345,14 @@ impl ::serde::Serialize for EffectiveTime {
 #[non_exhaustive]
 pub enum MigrateToOtherZoneError {
     /// `InvalidEffectiveTime.Malformed` (HTTP 400).
-    InvalidEffectiveTimeMalformed(rt::error::ServiceError),
+    InvalidEffectiveTimeMalformed(crate::error::ServiceError),
     /// `MigrateDBInstanceError` (HTTP 400).
-    MigrateDbInstanceError(rt::error::ServiceError),
+    MigrateDbInstanceError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -360,7 +364,7 @@ impl MigrateToOtherZoneError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEffectiveTimeMalformed(error)
             | Self::MigrateDbInstanceError(error) => error,
@@ -382,18 +386,18 @@ impl MigrateToOtherZoneError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for MigrateToOtherZoneError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for MigrateToOtherZoneError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEffectiveTime.Malformed" => {
                 Self::InvalidEffectiveTimeMalformed(error)
             }
             "MigrateDBInstanceError" => Self::MigrateDbInstanceError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         MigrateToOtherZoneError::service_error(self)
     }
 }

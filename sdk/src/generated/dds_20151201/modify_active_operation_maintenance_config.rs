@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ModifyActiveOperationMaintenanceConfigRequest {
     pub status: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ModifyActiveOperationMaintenanceConfigRequest {
+impl crate::operation::Operation for ModifyActiveOperationMaintenanceConfigRequest {
     type Response = ModifyActiveOperationMaintenanceConfigResponse;
     type Error = ModifyActiveOperationMaintenanceConfigError;
+}
+
+impl rt::operation::OperationSpec for ModifyActiveOperationMaintenanceConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of_number("Status", &self.status, &[1i64, 2i64])?;
         Ok(())
     }
@@ -145,8 +149,8 @@ impl ModifyActiveOperationMaintenanceConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyActiveOperationMaintenanceConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyActiveOperationMaintenanceConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +159,7 @@ impl ModifyActiveOperationMaintenanceConfigBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyActiveOperationMaintenanceConfigResponse,
-        rt::error::Error<ModifyActiveOperationMaintenanceConfigError>,
+        crate::error::Error<ModifyActiveOperationMaintenanceConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -234,7 +238,7 @@ pub enum ModifyActiveOperationMaintenanceConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -246,7 +250,7 @@ impl ModifyActiveOperationMaintenanceConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -254,12 +258,12 @@ impl ModifyActiveOperationMaintenanceConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyActiveOperationMaintenanceConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyActiveOperationMaintenanceConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyActiveOperationMaintenanceConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyActiveOperationTasksRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyActiveOperationTasksRequest {
+impl crate::operation::Operation for ModifyActiveOperationTasksRequest {
     type Response = ModifyActiveOperationTasksResponse;
     type Error = ModifyActiveOperationTasksError;
+}
+
+impl rt::operation::OperationSpec for ModifyActiveOperationTasksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Ids", &self.ids)?;
         rt::validate::required("SwitchTime", &self.switch_time)?;
         Ok(())
@@ -125,8 +129,10 @@ impl ModifyActiveOperationTasksBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyActiveOperationTasksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyActiveOperationTasksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +141,7 @@ impl ModifyActiveOperationTasksBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyActiveOperationTasksResponse,
-        rt::error::Error<ModifyActiveOperationTasksError>,
+        crate::error::Error<ModifyActiveOperationTasksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -235,7 +241,7 @@ pub enum ModifyActiveOperationTasksError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -247,7 +253,7 @@ impl ModifyActiveOperationTasksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -255,12 +261,12 @@ impl ModifyActiveOperationTasksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyActiveOperationTasksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyActiveOperationTasksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyActiveOperationTasksError::service_error(self)
     }
 }

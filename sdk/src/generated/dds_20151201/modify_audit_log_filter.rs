@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyAuditLogFilterRequest {
     pub role_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyAuditLogFilterRequest {
+impl crate::operation::Operation for ModifyAuditLogFilterRequest {
     type Response = ModifyAuditLogFilterResponse;
     type Error = ModifyAuditLogFilterError;
+}
+
+impl rt::operation::OperationSpec for ModifyAuditLogFilterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("Filter", &self.filter)?;
         Ok(())
@@ -109,8 +113,8 @@ impl ModifyAuditLogFilterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyAuditLogFilterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyAuditLogFilterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl ModifyAuditLogFilterBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyAuditLogFilterResponse,
-        rt::error::Error<ModifyAuditLogFilterError>,
+        crate::error::Error<ModifyAuditLogFilterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -195,14 +199,14 @@ impl ::serde::Serialize for ModifyAuditLogFilterResponse {
 #[non_exhaustive]
 pub enum ModifyAuditLogFilterError {
     /// `InvalidFilterParam` (HTTP 400).
-    InvalidFilterParam(rt::error::ServiceError),
+    InvalidFilterParam(crate::error::ServiceError),
     /// `InvalidParameters.Format` (HTTP 400).
-    InvalidParametersFormat(rt::error::ServiceError),
+    InvalidParametersFormat(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -214,7 +218,7 @@ impl ModifyAuditLogFilterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidFilterParam(error) | Self::InvalidParametersFormat(error) => {
                 error
@@ -237,16 +241,16 @@ impl ModifyAuditLogFilterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyAuditLogFilterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyAuditLogFilterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidFilterParam" => Self::InvalidFilterParam(error),
             "InvalidParameters.Format" => Self::InvalidParametersFormat(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyAuditLogFilterError::service_error(self)
     }
 }

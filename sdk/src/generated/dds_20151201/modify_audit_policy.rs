@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct ModifyAuditPolicyRequest {
     pub audit_status: ::std::option::Option<AuditStatus>,
     /// Example: `30`
     ///
-    /// Wire name `StoragePeriod`.
+    /// Wire name `StoragePeriod`; at least 1; at most 365.
     pub storage_period: ::std::option::Option<i32>,
     /// Example: `Console`
     ///
@@ -48,11 +49,14 @@ pub struct ModifyAuditPolicyRequest {
     pub service_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyAuditPolicyRequest {
+impl crate::operation::Operation for ModifyAuditPolicyRequest {
     type Response = ModifyAuditPolicyResponse;
     type Error = ModifyAuditPolicyError;
+}
+
+impl rt::operation::OperationSpec for ModifyAuditPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("AuditStatus", &self.audit_status)?;
         rt::validate::one_of(
@@ -60,6 +64,8 @@ impl rt::operation::Operation for ModifyAuditPolicyRequest {
             &self.audit_status,
             &["enable", "disabled", "Enable", "Disabled"],
         )?;
+        rt::validate::minimum("StoragePeriod", &self.storage_period, 1.0, false)?;
+        rt::validate::maximum("StoragePeriod", &self.storage_period, 365.0, false)?;
         Ok(())
     }
 
@@ -145,8 +151,8 @@ impl ModifyAuditPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyAuditPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyAuditPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +161,7 @@ impl ModifyAuditPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyAuditPolicyResponse,
-        rt::error::Error<ModifyAuditPolicyError>,
+        crate::error::Error<ModifyAuditPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -238,7 +244,7 @@ pub enum AuditStatus {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -270,7 +276,7 @@ impl ::std::convert::From<&str> for AuditStatus {
             "disabled" => Self::Disabled2,
             "Enable" => Self::Enable,
             "Disabled" => Self::Disabled,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -299,7 +305,7 @@ impl ::std::convert::From<::std::string::String> for AuditStatus {
             "disabled" => Self::Disabled2,
             "Enable" => Self::Enable,
             "Disabled" => Self::Disabled,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -357,18 +363,18 @@ impl ::serde::Serialize for AuditStatus {
 #[non_exhaustive]
 pub enum ModifyAuditPolicyError {
     /// `EntityAlreadyExistsRole` (HTTP 409).
-    EntityAlreadyExistsRole(rt::error::ServiceError),
+    EntityAlreadyExistsRole(crate::error::ServiceError),
     /// `EntityNotExistService` (HTTP 404).
-    EntityNotExistService(rt::error::ServiceError),
+    EntityNotExistService(crate::error::ServiceError),
     /// `EntityNotExistUser` (HTTP 404).
-    EntityNotExistUser(rt::error::ServiceError),
+    EntityNotExistUser(crate::error::ServiceError),
     /// `NoPermissionService` (HTTP 404).
-    NoPermissionService(rt::error::ServiceError),
+    NoPermissionService(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -380,7 +386,7 @@ impl ModifyAuditPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityAlreadyExistsRole(error)
             | Self::EntityNotExistService(error)
@@ -416,18 +422,18 @@ impl ModifyAuditPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyAuditPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyAuditPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityAlreadyExistsRole" => Self::EntityAlreadyExistsRole(error),
             "EntityNotExistService" => Self::EntityNotExistService(error),
             "EntityNotExistUser" => Self::EntityNotExistUser(error),
             "NoPermissionService" => Self::NoPermissionService(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyAuditPolicyError::service_error(self)
     }
 }

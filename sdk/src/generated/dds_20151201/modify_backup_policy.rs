@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -110,11 +111,14 @@ pub struct ModifyBackupPolicyRequest {
     pub preserve_one_each_hour: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyBackupPolicyRequest {
+impl crate::operation::Operation for ModifyBackupPolicyRequest {
     type Response = ModifyBackupPolicyResponse;
     type Error = ModifyBackupPolicyError;
+}
+
+impl rt::operation::OperationSpec for ModifyBackupPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::one_of_number(
             "BackupRetentionPolicyOnClusterDeletion",
@@ -444,8 +448,8 @@ impl ModifyBackupPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyBackupPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyBackupPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -454,7 +458,7 @@ impl ModifyBackupPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyBackupPolicyResponse,
-        rt::error::Error<ModifyBackupPolicyError>,
+        crate::error::Error<ModifyBackupPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -533,7 +537,7 @@ pub enum CrossBackupType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -561,7 +565,7 @@ impl ::std::convert::From<&str> for CrossBackupType {
         match value {
             "update" => Self::Update,
             "delete" => Self::Delete,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -588,7 +592,7 @@ impl ::std::convert::From<::std::string::String> for CrossBackupType {
         match value.as_str() {
             "update" => Self::Update,
             "delete" => Self::Delete,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -649,7 +653,7 @@ pub enum CrossRetentionType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -677,7 +681,7 @@ impl ::std::convert::From<&str> for CrossRetentionType {
         match value {
             "delay" => Self::Delay,
             "never" => Self::Never,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -704,7 +708,7 @@ impl ::std::convert::From<::std::string::String> for CrossRetentionType {
         match value.as_str() {
             "delay" => Self::Delay,
             "never" => Self::Never,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -765,7 +769,7 @@ pub enum CrossLogRetentionType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -793,7 +797,7 @@ impl ::std::convert::From<&str> for CrossLogRetentionType {
         match value {
             "never" => Self::Never,
             "delay" => Self::Delay,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -820,7 +824,7 @@ impl ::std::convert::From<::std::string::String> for CrossLogRetentionType {
         match value.as_str() {
             "never" => Self::Never,
             "delay" => Self::Delay,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -880,14 +884,14 @@ pub use super::types::InstanceType;
 #[non_exhaustive]
 pub enum ModifyBackupPolicyError {
     /// `InvalidPreferredBackupPeriod.Malformed` (HTTP 400).
-    InvalidPreferredBackupPeriodMalformed(rt::error::ServiceError),
+    InvalidPreferredBackupPeriodMalformed(crate::error::ServiceError),
     /// `InvalidPreferredBackupTime.Malformed` (HTTP 400).
-    InvalidPreferredBackupTimeMalformed(rt::error::ServiceError),
+    InvalidPreferredBackupTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -899,7 +903,7 @@ impl ModifyBackupPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidPreferredBackupPeriodMalformed(error)
             | Self::InvalidPreferredBackupTimeMalformed(error) => error,
@@ -921,8 +925,8 @@ impl ModifyBackupPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyBackupPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyBackupPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidPreferredBackupPeriod.Malformed" => {
                 Self::InvalidPreferredBackupPeriodMalformed(error)
@@ -930,11 +934,11 @@ impl rt::error::OperationError for ModifyBackupPolicyError {
             "InvalidPreferredBackupTime.Malformed" => {
                 Self::InvalidPreferredBackupTimeMalformed(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyBackupPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyDbInstanceAttributeRequest {
     pub db_instance_release_protection: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyDbInstanceAttributeRequest {
+impl crate::operation::Operation for ModifyDbInstanceAttributeRequest {
     type Response = ModifyDbInstanceAttributeResponse;
     type Error = ModifyDbInstanceAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbInstanceAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -94,8 +98,10 @@ impl ModifyDbInstanceAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbInstanceAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyDbInstanceAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +110,7 @@ impl ModifyDbInstanceAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbInstanceAttributeResponse,
-        rt::error::Error<ModifyDbInstanceAttributeError>,
+        crate::error::Error<ModifyDbInstanceAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -183,7 +189,7 @@ pub enum ModifyDbInstanceAttributeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -195,7 +201,7 @@ impl ModifyDbInstanceAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -203,12 +209,12 @@ impl ModifyDbInstanceAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbInstanceAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyDbInstanceAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbInstanceAttributeError::service_error(self)
     }
 }

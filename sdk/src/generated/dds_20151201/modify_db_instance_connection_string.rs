@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ModifyDbInstanceConnectionStringRequest {
     pub new_port: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ModifyDbInstanceConnectionStringRequest {
+impl crate::operation::Operation for ModifyDbInstanceConnectionStringRequest {
     type Response = ModifyDbInstanceConnectionStringResponse;
     type Error = ModifyDbInstanceConnectionStringError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbInstanceConnectionStringRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required(
             "CurrentConnectionString",
@@ -152,8 +156,8 @@ impl ModifyDbInstanceConnectionStringBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbInstanceConnectionStringRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbInstanceConnectionStringRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -162,7 +166,7 @@ impl ModifyDbInstanceConnectionStringBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbInstanceConnectionStringResponse,
-        rt::error::Error<ModifyDbInstanceConnectionStringError>,
+        crate::error::Error<ModifyDbInstanceConnectionStringError>,
     > {
         self.client.execute(self.request).await
     }
@@ -238,16 +242,16 @@ impl ::serde::Serialize for ModifyDbInstanceConnectionStringResponse {
 #[non_exhaustive]
 pub enum ModifyDbInstanceConnectionStringError {
     /// `InvalidConnectionStringOrPort.Duplicate` (HTTP 400).
-    InvalidConnectionStringOrPortDuplicate(rt::error::ServiceError),
+    InvalidConnectionStringOrPortDuplicate(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NewConnectionString.NotSupport` (HTTP 400).
-    NewConnectionStringNotSupport(rt::error::ServiceError),
+    NewConnectionStringNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -259,7 +263,7 @@ impl ModifyDbInstanceConnectionStringError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidConnectionStringOrPortDuplicate(error)
             | Self::MissingParameter(error)
@@ -288,8 +292,8 @@ impl ModifyDbInstanceConnectionStringError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbInstanceConnectionStringError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbInstanceConnectionStringError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidConnectionStringOrPort.Duplicate" => {
                 Self::InvalidConnectionStringOrPortDuplicate(error)
@@ -298,11 +302,11 @@ impl rt::error::OperationError for ModifyDbInstanceConnectionStringError {
             "NewConnectionString.NotSupport" => {
                 Self::NewConnectionStringNotSupport(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbInstanceConnectionStringError::service_error(self)
     }
 }

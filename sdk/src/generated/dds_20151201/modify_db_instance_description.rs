@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyDbInstanceDescriptionRequest {
     pub db_instance_description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbInstanceDescriptionRequest {
+impl crate::operation::Operation for ModifyDbInstanceDescriptionRequest {
     type Response = ModifyDbInstanceDescriptionResponse;
     type Error = ModifyDbInstanceDescriptionError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbInstanceDescriptionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("DBInstanceDescription", &self.db_instance_description)?;
         Ok(())
@@ -115,8 +119,8 @@ impl ModifyDbInstanceDescriptionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbInstanceDescriptionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbInstanceDescriptionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +129,7 @@ impl ModifyDbInstanceDescriptionBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbInstanceDescriptionResponse,
-        rt::error::Error<ModifyDbInstanceDescriptionError>,
+        crate::error::Error<ModifyDbInstanceDescriptionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,12 +205,12 @@ impl ::serde::Serialize for ModifyDbInstanceDescriptionResponse {
 #[non_exhaustive]
 pub enum ModifyDbInstanceDescriptionError {
     /// `InvalidDBInstanceDescription.Malformed` (HTTP 400).
-    InvalidDbInstanceDescriptionMalformed(rt::error::ServiceError),
+    InvalidDbInstanceDescriptionMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -218,7 +222,7 @@ impl ModifyDbInstanceDescriptionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbInstanceDescriptionMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -233,17 +237,17 @@ impl ModifyDbInstanceDescriptionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbInstanceDescriptionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbInstanceDescriptionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBInstanceDescription.Malformed" => {
                 Self::InvalidDbInstanceDescriptionMalformed(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbInstanceDescriptionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,7 +33,7 @@ pub struct ModifyDbInstanceDiskTypeRequest {
     pub db_instance_storage_type: ::std::option::Option<::std::string::String>,
     /// Example: `1960`
     ///
-    /// Wire name `ProvisionedIops`.
+    /// Wire name `ProvisionedIops`; at least 0; at most 50000.
     pub provisioned_iops: ::std::option::Option<i64>,
     /// Example: `dds-bp1fa5efaa93****`
     ///
@@ -64,11 +65,21 @@ pub struct ModifyDbInstanceDiskTypeRequest {
     pub order_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbInstanceDiskTypeRequest {
+impl crate::operation::Operation for ModifyDbInstanceDiskTypeRequest {
     type Response = ModifyDbInstanceDiskTypeResponse;
     type Error = ModifyDbInstanceDiskTypeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbInstanceDiskTypeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("ProvisionedIops", &self.provisioned_iops, 0.0, false)?;
+        rt::validate::maximum(
+            "ProvisionedIops",
+            &self.provisioned_iops,
+            50000.0,
+            false,
+        )?;
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -202,8 +213,10 @@ impl ModifyDbInstanceDiskTypeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbInstanceDiskTypeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyDbInstanceDiskTypeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -212,7 +225,7 @@ impl ModifyDbInstanceDiskTypeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbInstanceDiskTypeResponse,
-        rt::error::Error<ModifyDbInstanceDiskTypeError>,
+        crate::error::Error<ModifyDbInstanceDiskTypeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -312,7 +325,7 @@ pub enum ModifyDbInstanceDiskTypeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -324,7 +337,7 @@ impl ModifyDbInstanceDiskTypeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -332,12 +345,12 @@ impl ModifyDbInstanceDiskTypeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbInstanceDiskTypeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyDbInstanceDiskTypeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbInstanceDiskTypeError::service_error(self)
     }
 }

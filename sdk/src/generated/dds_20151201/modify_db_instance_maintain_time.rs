@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyDbInstanceMaintainTimeRequest {
     pub maintain_end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbInstanceMaintainTimeRequest {
+impl crate::operation::Operation for ModifyDbInstanceMaintainTimeRequest {
     type Response = ModifyDbInstanceMaintainTimeResponse;
     type Error = ModifyDbInstanceMaintainTimeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbInstanceMaintainTimeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("MaintainStartTime", &self.maintain_start_time)?;
         rt::validate::required("MaintainEndTime", &self.maintain_end_time)?;
@@ -120,8 +124,8 @@ impl ModifyDbInstanceMaintainTimeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbInstanceMaintainTimeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbInstanceMaintainTimeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -130,7 +134,7 @@ impl ModifyDbInstanceMaintainTimeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbInstanceMaintainTimeResponse,
-        rt::error::Error<ModifyDbInstanceMaintainTimeError>,
+        crate::error::Error<ModifyDbInstanceMaintainTimeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -209,7 +213,7 @@ pub enum ModifyDbInstanceMaintainTimeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -221,7 +225,7 @@ impl ModifyDbInstanceMaintainTimeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -229,12 +233,12 @@ impl ModifyDbInstanceMaintainTimeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbInstanceMaintainTimeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyDbInstanceMaintainTimeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbInstanceMaintainTimeError::service_error(self)
     }
 }

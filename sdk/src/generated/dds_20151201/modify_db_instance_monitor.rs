@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyDbInstanceMonitorRequest {
     pub granularity: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbInstanceMonitorRequest {
+impl crate::operation::Operation for ModifyDbInstanceMonitorRequest {
     type Response = ModifyDbInstanceMonitorResponse;
     type Error = ModifyDbInstanceMonitorError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbInstanceMonitorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("Granularity", &self.granularity)?;
         Ok(())
@@ -94,8 +98,8 @@ impl ModifyDbInstanceMonitorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbInstanceMonitorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbInstanceMonitorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl ModifyDbInstanceMonitorBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbInstanceMonitorResponse,
-        rt::error::Error<ModifyDbInstanceMonitorError>,
+        crate::error::Error<ModifyDbInstanceMonitorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -183,7 +187,7 @@ pub enum ModifyDbInstanceMonitorError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -195,7 +199,7 @@ impl ModifyDbInstanceMonitorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -203,12 +207,12 @@ impl ModifyDbInstanceMonitorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbInstanceMonitorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyDbInstanceMonitorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbInstanceMonitorError::service_error(self)
     }
 }

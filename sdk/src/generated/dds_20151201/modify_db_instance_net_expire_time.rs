@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyDbInstanceNetExpireTimeRequest {
     pub classic_expend_expired_days: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ModifyDbInstanceNetExpireTimeRequest {
+impl crate::operation::Operation for ModifyDbInstanceNetExpireTimeRequest {
     type Response = ModifyDbInstanceNetExpireTimeResponse;
     type Error = ModifyDbInstanceNetExpireTimeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbInstanceNetExpireTimeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required(
             "ClassicExpendExpiredDays",
@@ -119,8 +123,8 @@ impl ModifyDbInstanceNetExpireTimeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbInstanceNetExpireTimeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbInstanceNetExpireTimeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +133,7 @@ impl ModifyDbInstanceNetExpireTimeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbInstanceNetExpireTimeResponse,
-        rt::error::Error<ModifyDbInstanceNetExpireTimeError>,
+        crate::error::Error<ModifyDbInstanceNetExpireTimeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -205,12 +209,12 @@ impl ::serde::Serialize for ModifyDbInstanceNetExpireTimeResponse {
 #[non_exhaustive]
 pub enum ModifyDbInstanceNetExpireTimeError {
     /// `InvalidConnectionString.NotFound` (HTTP 400).
-    InvalidConnectionStringNotFound(rt::error::ServiceError),
+    InvalidConnectionStringNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -222,7 +226,7 @@ impl ModifyDbInstanceNetExpireTimeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidConnectionStringNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -237,17 +241,17 @@ impl ModifyDbInstanceNetExpireTimeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbInstanceNetExpireTimeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbInstanceNetExpireTimeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidConnectionString.NotFound" => {
                 Self::InvalidConnectionStringNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbInstanceNetExpireTimeError::service_error(self)
     }
 }

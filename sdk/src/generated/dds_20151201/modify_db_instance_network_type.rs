@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct ModifyDbInstanceNetworkTypeRequest {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbInstanceNetworkTypeRequest {
+impl crate::operation::Operation for ModifyDbInstanceNetworkTypeRequest {
     type Response = ModifyDbInstanceNetworkTypeResponse;
     type Error = ModifyDbInstanceNetworkTypeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbInstanceNetworkTypeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("NetworkType", &self.network_type)?;
         rt::validate::required("ZoneId", &self.zone_id)?;
@@ -173,8 +177,8 @@ impl ModifyDbInstanceNetworkTypeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbInstanceNetworkTypeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbInstanceNetworkTypeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -183,7 +187,7 @@ impl ModifyDbInstanceNetworkTypeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbInstanceNetworkTypeResponse,
-        rt::error::Error<ModifyDbInstanceNetworkTypeError>,
+        crate::error::Error<ModifyDbInstanceNetworkTypeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -259,12 +263,12 @@ impl ::serde::Serialize for ModifyDbInstanceNetworkTypeResponse {
 #[non_exhaustive]
 pub enum ModifyDbInstanceNetworkTypeError {
     /// `InstanceVpcAuthMode.NotSupported` (HTTP 500).
-    InstanceVpcAuthModeNotSupported(rt::error::ServiceError),
+    InstanceVpcAuthModeNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -276,7 +280,7 @@ impl ModifyDbInstanceNetworkTypeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceVpcAuthModeNotSupported(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -291,17 +295,17 @@ impl ModifyDbInstanceNetworkTypeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbInstanceNetworkTypeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbInstanceNetworkTypeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceVpcAuthMode.NotSupported" => {
                 Self::InstanceVpcAuthModeNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbInstanceNetworkTypeError::service_error(self)
     }
 }

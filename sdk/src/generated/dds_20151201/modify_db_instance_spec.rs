@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -88,15 +89,18 @@ pub struct ModifyDbInstanceSpecRequest {
     pub search_node_storage: ::std::option::Option<i64>,
     /// Example: `2`
     ///
-    /// Wire name `SearchNodeCount`.
+    /// Wire name `SearchNodeCount`; at least 2; at most 16.
     pub search_node_count: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for ModifyDbInstanceSpecRequest {
+impl crate::operation::Operation for ModifyDbInstanceSpecRequest {
     type Response = ModifyDbInstanceSpecResponse;
     type Error = ModifyDbInstanceSpecError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbInstanceSpecRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::one_of("OrderType", &self.order_type, &["UPGRADE", "DOWNGRADE"])?;
         rt::validate::one_of(
@@ -109,6 +113,8 @@ impl rt::operation::Operation for ModifyDbInstanceSpecRequest {
             &self.effective_time,
             &["Immediately", "MaintainTime", "0", "1"],
         )?;
+        rt::validate::minimum("SearchNodeCount", &self.search_node_count, 2.0, false)?;
+        rt::validate::maximum("SearchNodeCount", &self.search_node_count, 16.0, false)?;
         Ok(())
     }
 
@@ -366,8 +372,8 @@ impl ModifyDbInstanceSpecBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbInstanceSpecRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbInstanceSpecRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -376,7 +382,7 @@ impl ModifyDbInstanceSpecBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbInstanceSpecResponse,
-        rt::error::Error<ModifyDbInstanceSpecError>,
+        crate::error::Error<ModifyDbInstanceSpecError>,
     > {
         self.client.execute(self.request).await
     }
@@ -476,7 +482,7 @@ pub enum OrderType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -504,7 +510,7 @@ impl ::std::convert::From<&str> for OrderType {
         match value {
             "UPGRADE" => Self::Upgrade,
             "DOWNGRADE" => Self::Downgrade,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -531,7 +537,7 @@ impl ::std::convert::From<::std::string::String> for OrderType {
         match value.as_str() {
             "UPGRADE" => Self::Upgrade,
             "DOWNGRADE" => Self::Downgrade,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -596,7 +602,7 @@ pub enum EffectiveTime {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -628,7 +634,7 @@ impl ::std::convert::From<&str> for EffectiveTime {
             "MaintainTime" => Self::MaintainTime,
             "0" => Self::N0,
             "1" => Self::N1,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -657,7 +663,7 @@ impl ::std::convert::From<::std::string::String> for EffectiveTime {
             "MaintainTime" => Self::MaintainTime,
             "0" => Self::N0,
             "1" => Self::N1,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -717,30 +723,30 @@ pub use super::types::ReplicationFactor;
 #[non_exhaustive]
 pub enum ModifyDbInstanceSpecError {
     /// `ErrorInsufficientResource` (HTTP 400).
-    ErrorInsufficientResource(rt::error::ServiceError),
+    ErrorInsufficientResource(crate::error::ServiceError),
     /// `InvaildDBInstanceClassInRegion.NotAvailable` (HTTP 403).
-    InvaildDbInstanceClassInRegionNotAvailable(rt::error::ServiceError),
+    InvaildDbInstanceClassInRegionNotAvailable(crate::error::ServiceError),
     /// `InvalidDBInstanceClass.ValueNotSupported` (HTTP 400).
-    InvalidDbInstanceClassValueNotSupported(rt::error::ServiceError),
+    InvalidDbInstanceClassValueNotSupported(crate::error::ServiceError),
     /// `InvalidDBInstanceId.NotFound` (HTTP 404).
-    InvalidDbInstanceIdNotFound(rt::error::ServiceError),
+    InvalidDbInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidDBInstanceStorage.ValueNotSupported` (HTTP 400).
-    InvalidDbInstanceStorageValueNotSupported(rt::error::ServiceError),
+    InvalidDbInstanceStorageValueNotSupported(crate::error::ServiceError),
     /// `LX_REQUEST_TOKEN_CONFLICT` (HTTP 400).
-    LxRequestTokenConflict(rt::error::ServiceError),
+    LxRequestTokenConflict(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `PRICE.ORIGIN_PRICE_ERROR` (HTTP 400).
-    PriceOriginPriceError(rt::error::ServiceError),
+    PriceOriginPriceError(crate::error::ServiceError),
     /// `TradeConfirmPayError` (HTTP 400).
-    TradeConfirmPayError(rt::error::ServiceError),
+    TradeConfirmPayError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -752,7 +758,7 @@ impl ModifyDbInstanceSpecError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ErrorInsufficientResource(error)
             | Self::InvaildDbInstanceClassInRegionNotAvailable(error)
@@ -830,8 +836,8 @@ impl ModifyDbInstanceSpecError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbInstanceSpecError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbInstanceSpecError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ErrorInsufficientResource" => Self::ErrorInsufficientResource(error),
             "InvaildDBInstanceClassInRegion.NotAvailable" => {
@@ -849,11 +855,11 @@ impl rt::error::OperationError for ModifyDbInstanceSpecError {
             "OperationDenied" => Self::OperationDenied(error),
             "PRICE.ORIGIN_PRICE_ERROR" => Self::PriceOriginPriceError(error),
             "TradeConfirmPayError" => Self::TradeConfirmPayError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbInstanceSpecError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyDbInstanceSslRequest {
     pub force_encryption: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbInstanceSslRequest {
+impl crate::operation::Operation for ModifyDbInstanceSslRequest {
     type Response = ModifyDbInstanceSslResponse;
     type Error = ModifyDbInstanceSslError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbInstanceSslRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("SSLAction", &self.ssl_action)?;
         rt::validate::one_of(
@@ -124,8 +128,8 @@ impl ModifyDbInstanceSslBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbInstanceSslRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbInstanceSslRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl ModifyDbInstanceSslBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbInstanceSslResponse,
-        rt::error::Error<ModifyDbInstanceSslError>,
+        crate::error::Error<ModifyDbInstanceSslError>,
     > {
         self.client.execute(self.request).await
     }
@@ -215,7 +219,7 @@ pub enum SslAction {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -245,7 +249,7 @@ impl ::std::convert::From<&str> for SslAction {
             "Open" => Self::Open,
             "Close" => Self::Close,
             "Update" => Self::Update,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -273,7 +277,7 @@ impl ::std::convert::From<::std::string::String> for SslAction {
             "Open" => Self::Open,
             "Close" => Self::Close,
             "Update" => Self::Update,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -333,28 +337,28 @@ pub use super::types::SwitchMode;
 #[non_exhaustive]
 pub enum ModifyDbInstanceSslError {
     /// `EnabledSSLNotSupport` (HTTP 404).
-    EnabledSslNotSupport(rt::error::ServiceError),
+    EnabledSslNotSupport(crate::error::ServiceError),
     /// `IncorrectCharacterType` (HTTP 403).
-    IncorrectCharacterType(rt::error::ServiceError),
+    IncorrectCharacterType(crate::error::ServiceError),
     /// `IncorrectDBInstanceLockMode` (HTTP 403).
-    IncorrectDbInstanceLockMode(rt::error::ServiceError),
+    IncorrectDbInstanceLockMode(crate::error::ServiceError),
     /// `IncorrectDBInstanceState` (HTTP 403).
-    IncorrectDbInstanceState(rt::error::ServiceError),
+    IncorrectDbInstanceState(crate::error::ServiceError),
     /// `IncorrectEngineVersion` (HTTP 403).
-    IncorrectEngineVersion(rt::error::ServiceError),
+    IncorrectEngineVersion(crate::error::ServiceError),
     /// `InvalidParam` (HTTP 400).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `SSLAlreadyDisabled` (HTTP 400).
-    SslAlreadyDisabled(rt::error::ServiceError),
+    SslAlreadyDisabled(crate::error::ServiceError),
     /// `SSLAlreadyEnabled` (HTTP 400).
-    SslAlreadyEnabled(rt::error::ServiceError),
+    SslAlreadyEnabled(crate::error::ServiceError),
     /// `SSLNotEnabled` (HTTP 403).
-    SslNotEnabled(rt::error::ServiceError),
+    SslNotEnabled(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -366,7 +370,7 @@ impl ModifyDbInstanceSslError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EnabledSslNotSupport(error)
             | Self::IncorrectCharacterType(error)
@@ -437,8 +441,8 @@ impl ModifyDbInstanceSslError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbInstanceSslError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbInstanceSslError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EnabledSSLNotSupport" => Self::EnabledSslNotSupport(error),
             "IncorrectCharacterType" => Self::IncorrectCharacterType(error),
@@ -449,11 +453,11 @@ impl rt::error::OperationError for ModifyDbInstanceSslError {
             "SSLAlreadyDisabled" => Self::SslAlreadyDisabled(error),
             "SSLAlreadyEnabled" => Self::SslAlreadyEnabled(error),
             "SSLNotEnabled" => Self::SslNotEnabled(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbInstanceSslError::service_error(self)
     }
 }

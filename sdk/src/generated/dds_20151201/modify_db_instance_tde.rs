@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct ModifyDbInstanceTdeRequest {
     pub switch_mode: ::std::option::Option<SwitchMode>,
 }
 
-impl rt::operation::Operation for ModifyDbInstanceTdeRequest {
+impl crate::operation::Operation for ModifyDbInstanceTdeRequest {
     type Response = ModifyDbInstanceTdeResponse;
     type Error = ModifyDbInstanceTdeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbInstanceTdeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("TDEStatus", &self.tde_status)?;
         rt::validate::one_of("SwitchMode", &self.switch_mode, &["0", "1"])?;
@@ -150,8 +154,8 @@ impl ModifyDbInstanceTdeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbInstanceTdeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbInstanceTdeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +164,7 @@ impl ModifyDbInstanceTdeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbInstanceTdeResponse,
-        rt::error::Error<ModifyDbInstanceTdeError>,
+        crate::error::Error<ModifyDbInstanceTdeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -238,26 +242,26 @@ pub use super::types::SwitchMode;
 #[non_exhaustive]
 pub enum ModifyDbInstanceTdeError {
     /// `IncorrectCharacterType` (HTTP 403).
-    IncorrectCharacterType(rt::error::ServiceError),
+    IncorrectCharacterType(crate::error::ServiceError),
     /// `IncorrectDBInstanceLockMode` (HTTP 403).
-    IncorrectDbInstanceLockMode(rt::error::ServiceError),
+    IncorrectDbInstanceLockMode(crate::error::ServiceError),
     /// `IncorrectDBInstanceState` (HTTP 403).
-    IncorrectDbInstanceState(rt::error::ServiceError),
+    IncorrectDbInstanceState(crate::error::ServiceError),
     /// `IncorrectEngineVersion` (HTTP 403).
-    IncorrectEngineVersion(rt::error::ServiceError),
+    IncorrectEngineVersion(crate::error::ServiceError),
     /// `InvalidClusterKms` (HTTP 404).
-    InvalidClusterKms(rt::error::ServiceError),
+    InvalidClusterKms(crate::error::ServiceError),
     /// `InvalidParam` (HTTP 404).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `UnsupportedDBTdeStatus` (HTTP 400).
-    UnsupportedDbTdeStatus(rt::error::ServiceError),
+    UnsupportedDbTdeStatus(crate::error::ServiceError),
     /// `UnsupportedEngine` (HTTP 403).
-    UnsupportedEngine(rt::error::ServiceError),
+    UnsupportedEngine(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -269,7 +273,7 @@ impl ModifyDbInstanceTdeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectCharacterType(error)
             | Self::IncorrectDbInstanceLockMode(error)
@@ -333,8 +337,8 @@ impl ModifyDbInstanceTdeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbInstanceTdeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbInstanceTdeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectCharacterType" => Self::IncorrectCharacterType(error),
             "IncorrectDBInstanceLockMode" => Self::IncorrectDbInstanceLockMode(error),
@@ -344,11 +348,11 @@ impl rt::error::OperationError for ModifyDbInstanceTdeError {
             "InvalidParam" => Self::InvalidParam(error),
             "UnsupportedDBTdeStatus" => Self::UnsupportedDbTdeStatus(error),
             "UnsupportedEngine" => Self::UnsupportedEngine(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbInstanceTdeError::service_error(self)
     }
 }

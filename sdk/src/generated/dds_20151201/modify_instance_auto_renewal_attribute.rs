@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyInstanceAutoRenewalAttributeRequest {
     pub auto_renew: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyInstanceAutoRenewalAttributeRequest {
+impl crate::operation::Operation for ModifyInstanceAutoRenewalAttributeRequest {
     type Response = ModifyInstanceAutoRenewalAttributeResponse;
     type Error = ModifyInstanceAutoRenewalAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceAutoRenewalAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("AutoRenew", &self.auto_renew)?;
@@ -127,8 +131,8 @@ impl ModifyInstanceAutoRenewalAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyInstanceAutoRenewalAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyInstanceAutoRenewalAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +141,7 @@ impl ModifyInstanceAutoRenewalAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceAutoRenewalAttributeResponse,
-        rt::error::Error<ModifyInstanceAutoRenewalAttributeError>,
+        crate::error::Error<ModifyInstanceAutoRenewalAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,22 +217,22 @@ impl ::serde::Serialize for ModifyInstanceAutoRenewalAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceAutoRenewalAttributeError {
     /// `ClassicNetworkNotSupport` (HTTP 403).
-    ClassicNetworkNotSupport(rt::error::ServiceError),
+    ClassicNetworkNotSupport(crate::error::ServiceError),
     /// `InstanceAutoRenewInvalid` (HTTP 400).
-    InstanceAutoRenewInvalid(rt::error::ServiceError),
+    InstanceAutoRenewInvalid(crate::error::ServiceError),
     /// `InstanceChargeTypeInvalid` (HTTP 400).
-    InstanceChargeTypeInvalid(rt::error::ServiceError),
+    InstanceChargeTypeInvalid(crate::error::ServiceError),
     /// `InvalidDbInstanceIdInvalid` (HTTP 400).
-    InvalidDbInstanceIdInvalid(rt::error::ServiceError),
+    InvalidDbInstanceIdInvalid(crate::error::ServiceError),
     /// `InvalidDbInstanceId.NotFound` (HTTP 400).
-    InvalidDbInstanceIdNotFound(rt::error::ServiceError),
+    InvalidDbInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidDuration.Invalid` (HTTP 400).
-    InvalidDurationInvalid(rt::error::ServiceError),
+    InvalidDurationInvalid(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -240,7 +244,7 @@ impl ModifyInstanceAutoRenewalAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ClassicNetworkNotSupport(error)
             | Self::InstanceAutoRenewInvalid(error)
@@ -290,8 +294,8 @@ impl ModifyInstanceAutoRenewalAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceAutoRenewalAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceAutoRenewalAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ClassicNetworkNotSupport" => Self::ClassicNetworkNotSupport(error),
             "InstanceAutoRenewInvalid" => Self::InstanceAutoRenewInvalid(error),
@@ -299,11 +303,11 @@ impl rt::error::OperationError for ModifyInstanceAutoRenewalAttributeError {
             "InvalidDbInstanceIdInvalid" => Self::InvalidDbInstanceIdInvalid(error),
             "InvalidDbInstanceId.NotFound" => Self::InvalidDbInstanceIdNotFound(error),
             "InvalidDuration.Invalid" => Self::InvalidDurationInvalid(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceAutoRenewalAttributeError::service_error(self)
     }
 }

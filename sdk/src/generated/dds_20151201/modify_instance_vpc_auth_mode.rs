@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyInstanceVpcAuthModeRequest {
     pub vpc_auth_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyInstanceVpcAuthModeRequest {
+impl crate::operation::Operation for ModifyInstanceVpcAuthModeRequest {
     type Response = ModifyInstanceVpcAuthModeResponse;
     type Error = ModifyInstanceVpcAuthModeError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceVpcAuthModeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -108,8 +112,10 @@ impl ModifyInstanceVpcAuthModeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceVpcAuthModeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyInstanceVpcAuthModeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +124,7 @@ impl ModifyInstanceVpcAuthModeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceVpcAuthModeResponse,
-        rt::error::Error<ModifyInstanceVpcAuthModeError>,
+        crate::error::Error<ModifyInstanceVpcAuthModeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -194,14 +200,14 @@ impl ::serde::Serialize for ModifyInstanceVpcAuthModeResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceVpcAuthModeError {
     /// `ClassicNotSupport` (HTTP 400).
-    ClassicNotSupport(rt::error::ServiceError),
+    ClassicNotSupport(crate::error::ServiceError),
     /// `InstanceCurrentKernelVersionNotSupport` (HTTP 403).
-    InstanceCurrentKernelVersionNotSupport(rt::error::ServiceError),
+    InstanceCurrentKernelVersionNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -213,7 +219,7 @@ impl ModifyInstanceVpcAuthModeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ClassicNotSupport(error)
             | Self::InstanceCurrentKernelVersionNotSupport(error) => error,
@@ -235,18 +241,18 @@ impl ModifyInstanceVpcAuthModeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceVpcAuthModeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceVpcAuthModeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ClassicNotSupport" => Self::ClassicNotSupport(error),
             "InstanceCurrentKernelVersionNotSupport" => {
                 Self::InstanceCurrentKernelVersionNotSupport(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceVpcAuthModeError::service_error(self)
     }
 }

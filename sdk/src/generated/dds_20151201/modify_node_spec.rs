@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -70,7 +74,7 @@ pub struct ModifyNodeSpecRequest {
     pub order_type: ::std::option::Option<OrderType>,
     /// Example: `5`
     ///
-    /// Wire name `ReadonlyReplicas`.
+    /// Wire name `ReadonlyReplicas`; at least 0; at most 5.
     pub readonly_replicas: ::std::option::Option<i32>,
     /// Example: `{“ActivityId":"000000000"}`
     ///
@@ -90,15 +94,14 @@ pub struct ModifyNodeSpecRequest {
     pub target_vswitch_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyNodeSpecRequest {
+impl crate::operation::Operation for ModifyNodeSpecRequest {
     type Response = ModifyNodeSpecResponse;
     type Error = ModifyNodeSpecError;
+}
+
+impl rt::operation::OperationSpec for ModifyNodeSpecRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("NodeId", &self.node_id)?;
         rt::validate::one_of(
@@ -107,6 +110,8 @@ impl rt::operation::Operation for ModifyNodeSpecRequest {
             &["Immediately", "MaintainTime", "0", "1", "TimePoint", "2"],
         )?;
         rt::validate::one_of("OrderType", &self.order_type, &["UPGRADE", "DOWNGRADE"])?;
+        rt::validate::minimum("ReadonlyReplicas", &self.readonly_replicas, 0.0, false)?;
+        rt::validate::maximum("ReadonlyReplicas", &self.readonly_replicas, 5.0, false)?;
         Ok(())
     }
 
@@ -329,8 +334,8 @@ impl ModifyNodeSpecBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyNodeSpecRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyNodeSpecRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -339,7 +344,7 @@ impl ModifyNodeSpecBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyNodeSpecResponse,
-        rt::error::Error<ModifyNodeSpecError>,
+        crate::error::Error<ModifyNodeSpecError>,
     > {
         self.client.execute(self.request).await
     }
@@ -447,7 +452,7 @@ pub enum EffectiveTime {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -483,7 +488,7 @@ impl ::std::convert::From<&str> for EffectiveTime {
             "1" => Self::N1,
             "TimePoint" => Self::TimePoint,
             "2" => Self::N2,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -514,7 +519,7 @@ impl ::std::convert::From<::std::string::String> for EffectiveTime {
             "1" => Self::N1,
             "TimePoint" => Self::TimePoint,
             "2" => Self::N2,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -575,7 +580,7 @@ pub enum OrderType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -603,7 +608,7 @@ impl ::std::convert::From<&str> for OrderType {
         match value {
             "UPGRADE" => Self::Upgrade,
             "DOWNGRADE" => Self::Downgrade,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -630,7 +635,7 @@ impl ::std::convert::From<::std::string::String> for OrderType {
         match value.as_str() {
             "UPGRADE" => Self::Upgrade,
             "DOWNGRADE" => Self::Downgrade,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -688,12 +693,12 @@ impl ::serde::Serialize for OrderType {
 #[non_exhaustive]
 pub enum ModifyNodeSpecError {
     /// `GadInstanceNotSupport` (HTTP 400).
-    GadInstanceNotSupport(rt::error::ServiceError),
+    GadInstanceNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -705,7 +710,7 @@ impl ModifyNodeSpecError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::GadInstanceNotSupport(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -720,15 +725,15 @@ impl ModifyNodeSpecError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyNodeSpecError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyNodeSpecError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "GadInstanceNotSupport" => Self::GadInstanceNotSupport(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyNodeSpecError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,15 +78,14 @@ pub struct ModifyNodeSpecBatchRequest {
     pub target_secondary_zone_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyNodeSpecBatchRequest {
+impl crate::operation::Operation for ModifyNodeSpecBatchRequest {
     type Response = ModifyNodeSpecBatchResponse;
     type Error = ModifyNodeSpecBatchError;
+}
+
+impl rt::operation::OperationSpec for ModifyNodeSpecBatchRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("NodesInfo", &self.nodes_info)?;
         rt::validate::one_of("OrderType", &self.order_type, &["UPGRADE", "DOWNGRADE"])?;
@@ -266,8 +269,8 @@ impl ModifyNodeSpecBatchBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyNodeSpecBatchRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyNodeSpecBatchRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -276,7 +279,7 @@ impl ModifyNodeSpecBatchBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyNodeSpecBatchResponse,
-        rt::error::Error<ModifyNodeSpecBatchError>,
+        crate::error::Error<ModifyNodeSpecBatchError>,
     > {
         self.client.execute(self.request).await
     }
@@ -376,7 +379,7 @@ pub enum OrderType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -404,7 +407,7 @@ impl ::std::convert::From<&str> for OrderType {
         match value {
             "UPGRADE" => Self::Upgrade,
             "DOWNGRADE" => Self::Downgrade,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -431,7 +434,7 @@ impl ::std::convert::From<::std::string::String> for OrderType {
         match value.as_str() {
             "UPGRADE" => Self::Upgrade,
             "DOWNGRADE" => Self::Downgrade,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -489,12 +492,12 @@ impl ::serde::Serialize for OrderType {
 #[non_exhaustive]
 pub enum ModifyNodeSpecBatchError {
     /// `GadInstanceNotSupport` (HTTP 400).
-    GadInstanceNotSupport(rt::error::ServiceError),
+    GadInstanceNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -506,7 +509,7 @@ impl ModifyNodeSpecBatchError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::GadInstanceNotSupport(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -521,15 +524,15 @@ impl ModifyNodeSpecBatchError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyNodeSpecBatchError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyNodeSpecBatchError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "GadInstanceNotSupport" => Self::GadInstanceNotSupport(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyNodeSpecBatchError::service_error(self)
     }
 }

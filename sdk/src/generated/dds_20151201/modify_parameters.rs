@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct ModifyParametersRequest {
     pub switch_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyParametersRequest {
+impl crate::operation::Operation for ModifyParametersRequest {
     type Response = ModifyParametersResponse;
     type Error = ModifyParametersError;
+}
+
+impl rt::operation::OperationSpec for ModifyParametersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("Parameters", &self.parameters)?;
         Ok(())
@@ -152,8 +156,8 @@ impl ModifyParametersBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyParametersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyParametersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -162,7 +166,7 @@ impl ModifyParametersBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyParametersResponse,
-        rt::error::Error<ModifyParametersError>,
+        crate::error::Error<ModifyParametersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -238,18 +242,18 @@ impl ::serde::Serialize for ModifyParametersResponse {
 #[non_exhaustive]
 pub enum ModifyParametersError {
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameterForInstanceVersion` (HTTP 400).
-    InvalidParameterForInstanceVersion(rt::error::ServiceError),
+    InvalidParameterForInstanceVersion(crate::error::ServiceError),
     /// `InvalidParameters.Format` (HTTP 400).
-    InvalidParametersFormat(rt::error::ServiceError),
+    InvalidParametersFormat(crate::error::ServiceError),
     /// `OplogSizeLowerThanInstanceStorage` (HTTP 400).
-    OplogSizeLowerThanInstanceStorage(rt::error::ServiceError),
+    OplogSizeLowerThanInstanceStorage(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -261,7 +265,7 @@ impl ModifyParametersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameter(error)
             | Self::InvalidParameterForInstanceVersion(error)
@@ -297,8 +301,8 @@ impl ModifyParametersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyParametersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyParametersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter" => Self::InvalidParameter(error),
             "InvalidParameterForInstanceVersion" => {
@@ -308,11 +312,11 @@ impl rt::error::OperationError for ModifyParametersError {
             "OplogSizeLowerThanInstanceStorage" => {
                 Self::OplogSizeLowerThanInstanceStorage(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyParametersError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyResourceGroupRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyResourceGroupRequest {
+impl crate::operation::Operation for ModifyResourceGroupRequest {
     type Response = ModifyResourceGroupResponse;
     type Error = ModifyResourceGroupError;
+}
+
+impl rt::operation::OperationSpec for ModifyResourceGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("ResourceGroupId", &self.resource_group_id)?;
         Ok(())
@@ -113,8 +117,8 @@ impl ModifyResourceGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyResourceGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyResourceGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +127,7 @@ impl ModifyResourceGroupBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyResourceGroupResponse,
-        rt::error::Error<ModifyResourceGroupError>,
+        crate::error::Error<ModifyResourceGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -199,16 +203,16 @@ impl ::serde::Serialize for ModifyResourceGroupResponse {
 #[non_exhaustive]
 pub enum ModifyResourceGroupError {
     /// `InvalidDbInstanceId.NotFound` (HTTP 404).
-    InvalidDbInstanceIdNotFound(rt::error::ServiceError),
+    InvalidDbInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus.NotFound` (HTTP 404).
-    InvalidStatusNotFound(rt::error::ServiceError),
+    InvalidStatusNotFound(crate::error::ServiceError),
     /// `ResourceGroupId.InValid` (HTTP 400).
-    ResourceGroupIdInValid(rt::error::ServiceError),
+    ResourceGroupIdInValid(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -220,7 +224,7 @@ impl ModifyResourceGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbInstanceIdNotFound(error)
             | Self::InvalidStatusNotFound(error)
@@ -249,17 +253,17 @@ impl ModifyResourceGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyResourceGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyResourceGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDbInstanceId.NotFound" => Self::InvalidDbInstanceIdNotFound(error),
             "InvalidStatus.NotFound" => Self::InvalidStatusNotFound(error),
             "ResourceGroupId.InValid" => Self::ResourceGroupIdInValid(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyResourceGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifySecurityGroupConfigurationRequest {
     pub security_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifySecurityGroupConfigurationRequest {
+impl crate::operation::Operation for ModifySecurityGroupConfigurationRequest {
     type Response = ModifySecurityGroupConfigurationResponse;
     type Error = ModifySecurityGroupConfigurationError;
+}
+
+impl rt::operation::OperationSpec for ModifySecurityGroupConfigurationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("SecurityGroupId", &self.security_group_id)?;
         Ok(())
@@ -100,8 +104,8 @@ impl ModifySecurityGroupConfigurationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifySecurityGroupConfigurationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifySecurityGroupConfigurationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -110,7 +114,7 @@ impl ModifySecurityGroupConfigurationBuilder {
         self,
     ) -> ::std::result::Result<
         ModifySecurityGroupConfigurationResponse,
-        rt::error::Error<ModifySecurityGroupConfigurationError>,
+        crate::error::Error<ModifySecurityGroupConfigurationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -186,26 +190,26 @@ impl ::serde::Serialize for ModifySecurityGroupConfigurationResponse {
 #[non_exhaustive]
 pub enum ModifySecurityGroupConfigurationError {
     /// `AssociatedEcsSecurityGroupId.QuotaExceed` (HTTP 403).
-    AssociatedEcsSecurityGroupIdQuotaExceed(rt::error::ServiceError),
+    AssociatedEcsSecurityGroupIdQuotaExceed(crate::error::ServiceError),
     /// `InstanceStatusInvalid` (HTTP 400).
-    InstanceStatusInvalid(rt::error::ServiceError),
+    InstanceStatusInvalid(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidIzNo.NotSupported` (HTTP 400).
-    InvalidIzNoNotSupported(rt::error::ServiceError),
+    InvalidIzNoNotSupported(crate::error::ServiceError),
     /// `InvalidParam` (HTTP 400).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `InvalidRegionZoneNotFound` or `InvalidRegion_Zone_NotFound` (HTTP 400, 404).
-    InvalidRegionZoneNotFound(rt::error::ServiceError),
+    InvalidRegionZoneNotFound(crate::error::ServiceError),
     /// `InvalidVpc.NotSupported` (HTTP 400).
-    InvalidVpcNotSupported(rt::error::ServiceError),
+    InvalidVpcNotSupported(crate::error::ServiceError),
     /// `MissingInstanceId` (HTTP 400).
-    MissingInstanceId(rt::error::ServiceError),
+    MissingInstanceId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -217,7 +221,7 @@ impl ModifySecurityGroupConfigurationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AssociatedEcsSecurityGroupIdQuotaExceed(error)
             | Self::InstanceStatusInvalid(error)
@@ -281,8 +285,8 @@ impl ModifySecurityGroupConfigurationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifySecurityGroupConfigurationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifySecurityGroupConfigurationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AssociatedEcsSecurityGroupId.QuotaExceed" => {
                 Self::AssociatedEcsSecurityGroupIdQuotaExceed(error)
@@ -296,11 +300,11 @@ impl rt::error::OperationError for ModifySecurityGroupConfigurationError {
             }
             "InvalidVpc.NotSupported" => Self::InvalidVpcNotSupported(error),
             "MissingInstanceId" => Self::MissingInstanceId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifySecurityGroupConfigurationError::service_error(self)
     }
 }

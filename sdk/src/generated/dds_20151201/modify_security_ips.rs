@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ModifySecurityIpsRequest {
     pub security_ip_group_attribute: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifySecurityIpsRequest {
+impl crate::operation::Operation for ModifySecurityIpsRequest {
     type Response = ModifySecurityIpsResponse;
     type Error = ModifySecurityIpsError;
+}
+
+impl rt::operation::OperationSpec for ModifySecurityIpsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("SecurityIps", &self.security_ips)?;
         rt::validate::one_of(
@@ -151,8 +155,8 @@ impl ModifySecurityIpsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifySecurityIpsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifySecurityIpsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +165,7 @@ impl ModifySecurityIpsBuilder {
         self,
     ) -> ::std::result::Result<
         ModifySecurityIpsResponse,
-        rt::error::Error<ModifySecurityIpsError>,
+        crate::error::Error<ModifySecurityIpsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -244,7 +248,7 @@ pub enum ModifyMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -276,7 +280,7 @@ impl ::std::convert::From<&str> for ModifyMode {
             "Append" => Self::Append,
             "Delete" => Self::Delete,
             "Extend" => Self::Extend,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -305,7 +309,7 @@ impl ::std::convert::From<::std::string::String> for ModifyMode {
             "Append" => Self::Append,
             "Delete" => Self::Delete,
             "Extend" => Self::Extend,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -363,20 +367,20 @@ impl ::serde::Serialize for ModifyMode {
 #[non_exhaustive]
 pub enum ModifySecurityIpsError {
     /// `InvalidGroupName.Format` (HTTP 400).
-    InvalidGroupNameFormat(rt::error::ServiceError),
+    InvalidGroupNameFormat(crate::error::ServiceError),
     /// `InvalidInstanceIp.Duplicate` (HTTP 400).
-    InvalidInstanceIpDuplicate(rt::error::ServiceError),
-    /// `InvalidSecurityIPs.NotFound` (HTTP 404).
-    InvalidSecurityIPsNotFound(rt::error::ServiceError),
+    InvalidInstanceIpDuplicate(crate::error::ServiceError),
     /// `InvalidSecurityIPListLength.Malformed` (HTTP 400).
-    InvalidSecurityIpListLengthMalformed(rt::error::ServiceError),
+    InvalidSecurityIpListLengthMalformed(crate::error::ServiceError),
     /// `InvalidSecurityIps.MalFormed` (HTTP 400).
-    InvalidSecurityIpsMalFormed(rt::error::ServiceError),
+    InvalidSecurityIpsMalFormed(crate::error::ServiceError),
+    /// `InvalidSecurityIPs.NotFound` (HTTP 404).
+    InvalidSecurityIpsNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -388,13 +392,13 @@ impl ModifySecurityIpsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidGroupNameFormat(error)
             | Self::InvalidInstanceIpDuplicate(error)
-            | Self::InvalidSecurityIPsNotFound(error)
             | Self::InvalidSecurityIpListLengthMalformed(error)
-            | Self::InvalidSecurityIpsMalFormed(error) => error,
+            | Self::InvalidSecurityIpsMalFormed(error)
+            | Self::InvalidSecurityIpsNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
     }
@@ -411,12 +415,6 @@ impl ModifySecurityIpsError {
         matches!(self, Self::InvalidInstanceIpDuplicate(_))
     }
 
-    /// Whether this is [`InvalidSecurityIPsNotFound`](Self::InvalidSecurityIPsNotFound).
-    #[inline]
-    pub fn is_invalid_security_i_ps_not_found(&self) -> bool {
-        matches!(self, Self::InvalidSecurityIPsNotFound(_))
-    }
-
     /// Whether this is [`InvalidSecurityIpListLengthMalformed`](Self::InvalidSecurityIpListLengthMalformed).
     #[inline]
     pub fn is_invalid_security_ip_list_length_malformed(&self) -> bool {
@@ -428,24 +426,30 @@ impl ModifySecurityIpsError {
     pub fn is_invalid_security_ips_mal_formed(&self) -> bool {
         matches!(self, Self::InvalidSecurityIpsMalFormed(_))
     }
+
+    /// Whether this is [`InvalidSecurityIpsNotFound`](Self::InvalidSecurityIpsNotFound).
+    #[inline]
+    pub fn is_invalid_security_ips_not_found(&self) -> bool {
+        matches!(self, Self::InvalidSecurityIpsNotFound(_))
+    }
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifySecurityIpsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifySecurityIpsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidGroupName.Format" => Self::InvalidGroupNameFormat(error),
             "InvalidInstanceIp.Duplicate" => Self::InvalidInstanceIpDuplicate(error),
-            "InvalidSecurityIPs.NotFound" => Self::InvalidSecurityIPsNotFound(error),
             "InvalidSecurityIPListLength.Malformed" => {
                 Self::InvalidSecurityIpListLengthMalformed(error)
             }
             "InvalidSecurityIps.MalFormed" => Self::InvalidSecurityIpsMalFormed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            "InvalidSecurityIPs.NotFound" => Self::InvalidSecurityIpsNotFound(error),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifySecurityIpsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifySrvNetworkAddressRequest {
     pub connection_type: ::std::option::Option<ConnectionType>,
 }
 
-impl rt::operation::Operation for ModifySrvNetworkAddressRequest {
+impl crate::operation::Operation for ModifySrvNetworkAddressRequest {
     type Response = ModifySrvNetworkAddressResponse;
     type Error = ModifySrvNetworkAddressError;
+}
+
+impl rt::operation::OperationSpec for ModifySrvNetworkAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("NewConnectionString", &self.new_connection_string)?;
         rt::validate::required("ConnectionType", &self.connection_type)?;
@@ -119,8 +123,8 @@ impl ModifySrvNetworkAddressBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifySrvNetworkAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifySrvNetworkAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +133,7 @@ impl ModifySrvNetworkAddressBuilder {
         self,
     ) -> ::std::result::Result<
         ModifySrvNetworkAddressResponse,
-        rt::error::Error<ModifySrvNetworkAddressError>,
+        crate::error::Error<ModifySrvNetworkAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -208,7 +212,7 @@ pub enum ConnectionType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -236,7 +240,7 @@ impl ::std::convert::From<&str> for ConnectionType {
         match value {
             "VPC" => Self::Vpc,
             "Public" => Self::Public,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -263,7 +267,7 @@ impl ::std::convert::From<::std::string::String> for ConnectionType {
         match value.as_str() {
             "VPC" => Self::Vpc,
             "Public" => Self::Public,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -321,16 +325,16 @@ impl ::serde::Serialize for ConnectionType {
 #[non_exhaustive]
 pub enum ModifySrvNetworkAddressError {
     /// `InvalidConnectionStringOrPort.Duplicate` (HTTP 400).
-    InvalidConnectionStringOrPortDuplicate(rt::error::ServiceError),
+    InvalidConnectionStringOrPortDuplicate(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NewConnectionString.NotSupport` (HTTP 400).
-    NewConnectionStringNotSupport(rt::error::ServiceError),
+    NewConnectionStringNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -342,7 +346,7 @@ impl ModifySrvNetworkAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidConnectionStringOrPortDuplicate(error)
             | Self::MissingParameter(error)
@@ -371,8 +375,8 @@ impl ModifySrvNetworkAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifySrvNetworkAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifySrvNetworkAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidConnectionStringOrPort.Duplicate" => {
                 Self::InvalidConnectionStringOrPortDuplicate(error)
@@ -381,11 +385,11 @@ impl rt::error::OperationError for ModifySrvNetworkAddressError {
             "NewConnectionString.NotSupport" => {
                 Self::NewConnectionStringNotSupport(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifySrvNetworkAddressError::service_error(self)
     }
 }

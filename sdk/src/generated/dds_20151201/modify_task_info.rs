@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ModifyTaskInfoRequest {
     pub action_params: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyTaskInfoRequest {
+impl crate::operation::Operation for ModifyTaskInfoRequest {
     type Response = ModifyTaskInfoResponse;
     type Error = ModifyTaskInfoError;
+}
+
+impl rt::operation::OperationSpec for ModifyTaskInfoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("TaskId", &self.task_id)?;
         rt::validate::required("StepName", &self.step_name)?;
@@ -141,8 +145,8 @@ impl ModifyTaskInfoBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyTaskInfoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyTaskInfoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -151,7 +155,7 @@ impl ModifyTaskInfoBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyTaskInfoResponse,
-        rt::error::Error<ModifyTaskInfoError>,
+        crate::error::Error<ModifyTaskInfoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -293,7 +297,7 @@ pub enum ModifyTaskInfoError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -305,7 +309,7 @@ impl ModifyTaskInfoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -313,12 +317,12 @@ impl ModifyTaskInfoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyTaskInfoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyTaskInfoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyTaskInfoError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ReleaseNodePrivateNetworkAddressRequest {
     pub connection_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ReleaseNodePrivateNetworkAddressRequest {
+impl crate::operation::Operation for ReleaseNodePrivateNetworkAddressRequest {
     type Response = ReleaseNodePrivateNetworkAddressResponse;
     type Error = ReleaseNodePrivateNetworkAddressError;
+}
+
+impl rt::operation::OperationSpec for ReleaseNodePrivateNetworkAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -125,8 +129,8 @@ impl ReleaseNodePrivateNetworkAddressBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ReleaseNodePrivateNetworkAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ReleaseNodePrivateNetworkAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +139,7 @@ impl ReleaseNodePrivateNetworkAddressBuilder {
         self,
     ) -> ::std::result::Result<
         ReleaseNodePrivateNetworkAddressResponse,
-        rt::error::Error<ReleaseNodePrivateNetworkAddressError>,
+        crate::error::Error<ReleaseNodePrivateNetworkAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -211,12 +215,12 @@ impl ::serde::Serialize for ReleaseNodePrivateNetworkAddressResponse {
 #[non_exhaustive]
 pub enum ReleaseNodePrivateNetworkAddressError {
     /// `GadInstanceNotSupport` (HTTP 400).
-    GadInstanceNotSupport(rt::error::ServiceError),
+    GadInstanceNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -228,7 +232,7 @@ impl ReleaseNodePrivateNetworkAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::GadInstanceNotSupport(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -243,15 +247,15 @@ impl ReleaseNodePrivateNetworkAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReleaseNodePrivateNetworkAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ReleaseNodePrivateNetworkAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "GadInstanceNotSupport" => Self::GadInstanceNotSupport(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReleaseNodePrivateNetworkAddressError::service_error(self)
     }
 }

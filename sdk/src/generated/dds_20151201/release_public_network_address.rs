@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ReleasePublicNetworkAddressRequest {
     pub connection_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ReleasePublicNetworkAddressRequest {
+impl crate::operation::Operation for ReleasePublicNetworkAddressRequest {
     type Response = ReleasePublicNetworkAddressResponse;
     type Error = ReleasePublicNetworkAddressError;
+}
+
+impl rt::operation::OperationSpec for ReleasePublicNetworkAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -110,8 +114,8 @@ impl ReleasePublicNetworkAddressBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ReleasePublicNetworkAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ReleasePublicNetworkAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl ReleasePublicNetworkAddressBuilder {
         self,
     ) -> ::std::result::Result<
         ReleasePublicNetworkAddressResponse,
-        rt::error::Error<ReleasePublicNetworkAddressError>,
+        crate::error::Error<ReleasePublicNetworkAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -199,7 +203,7 @@ pub enum ReleasePublicNetworkAddressError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -211,7 +215,7 @@ impl ReleasePublicNetworkAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -219,12 +223,12 @@ impl ReleasePublicNetworkAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReleasePublicNetworkAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ReleasePublicNetworkAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReleasePublicNetworkAddressError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct RenewDbInstanceRequest {
     pub auto_renew: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for RenewDbInstanceRequest {
+impl crate::operation::Operation for RenewDbInstanceRequest {
     type Response = RenewDbInstanceResponse;
     type Error = RenewDbInstanceError;
+}
+
+impl rt::operation::OperationSpec for RenewDbInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("Period", &self.period)?;
         Ok(())
@@ -166,8 +169,8 @@ impl RenewDbInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RenewDbInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RenewDbInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -176,7 +179,7 @@ impl RenewDbInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         RenewDbInstanceResponse,
-        rt::error::Error<RenewDbInstanceError>,
+        crate::error::Error<RenewDbInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -273,14 +276,14 @@ impl ::serde::Serialize for RenewDbInstanceResponse {
 #[non_exhaustive]
 pub enum RenewDbInstanceError {
     /// `ClassicNetworkNotSupport` (HTTP 403).
-    ClassicNetworkNotSupport(rt::error::ServiceError),
+    ClassicNetworkNotSupport(crate::error::ServiceError),
     /// `TokenServiceError` (HTTP 400).
-    TokenServiceError(rt::error::ServiceError),
+    TokenServiceError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -292,7 +295,7 @@ impl RenewDbInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ClassicNetworkNotSupport(error) | Self::TokenServiceError(error) => {
                 error
@@ -315,16 +318,16 @@ impl RenewDbInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RenewDbInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RenewDbInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ClassicNetworkNotSupport" => Self::ClassicNetworkNotSupport(error),
             "TokenServiceError" => Self::TokenServiceError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RenewDbInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ResetAccountPasswordRequest {
     pub character_type: ::std::option::Option<CharacterType>,
 }
 
-impl rt::operation::Operation for ResetAccountPasswordRequest {
+impl crate::operation::Operation for ResetAccountPasswordRequest {
     type Response = ResetAccountPasswordResponse;
     type Error = ResetAccountPasswordError;
+}
+
+impl rt::operation::OperationSpec for ResetAccountPasswordRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         rt::validate::required("AccountPassword", &self.account_password)?;
@@ -134,8 +138,8 @@ impl ResetAccountPasswordBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ResetAccountPasswordRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ResetAccountPasswordRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -144,7 +148,7 @@ impl ResetAccountPasswordBuilder {
         self,
     ) -> ::std::result::Result<
         ResetAccountPasswordResponse,
-        rt::error::Error<ResetAccountPasswordError>,
+        crate::error::Error<ResetAccountPasswordError>,
     > {
         self.client.execute(self.request).await
     }
@@ -222,20 +226,20 @@ pub use super::types::CharacterType;
 #[non_exhaustive]
 pub enum ResetAccountPasswordError {
     /// `InvalidAccountName.Malformed` (HTTP 400).
-    InvalidAccountNameMalformed(rt::error::ServiceError),
+    InvalidAccountNameMalformed(crate::error::ServiceError),
     /// `InvalidAccountName.NotFound` (HTTP 400).
-    InvalidAccountNameNotFound(rt::error::ServiceError),
+    InvalidAccountNameNotFound(crate::error::ServiceError),
     /// `InvalidAccountPassword.Malformed` (HTTP 400).
-    InvalidAccountPasswordMalformed(rt::error::ServiceError),
+    InvalidAccountPasswordMalformed(crate::error::ServiceError),
     /// `OperationDenied.AccountStatus` (HTTP 403).
-    OperationDeniedAccountStatus(rt::error::ServiceError),
+    OperationDeniedAccountStatus(crate::error::ServiceError),
     /// `OperationDenied.AccountType` (HTTP 403).
-    OperationDeniedAccountType(rt::error::ServiceError),
+    OperationDeniedAccountType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -247,7 +251,7 @@ impl ResetAccountPasswordError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccountNameMalformed(error)
             | Self::InvalidAccountNameNotFound(error)
@@ -290,8 +294,8 @@ impl ResetAccountPasswordError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ResetAccountPasswordError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ResetAccountPasswordError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccountName.Malformed" => Self::InvalidAccountNameMalformed(error),
             "InvalidAccountName.NotFound" => Self::InvalidAccountNameNotFound(error),
@@ -300,11 +304,11 @@ impl rt::error::OperationError for ResetAccountPasswordError {
             }
             "OperationDenied.AccountStatus" => Self::OperationDeniedAccountStatus(error),
             "OperationDenied.AccountType" => Self::OperationDeniedAccountType(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ResetAccountPasswordError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct RestartDbInstanceRequest {
     pub switch_mode: ::std::option::Option<SwitchMode>,
 }
 
-impl rt::operation::Operation for RestartDbInstanceRequest {
+impl crate::operation::Operation for RestartDbInstanceRequest {
     type Response = RestartDbInstanceResponse;
     type Error = RestartDbInstanceError;
+}
+
+impl rt::operation::OperationSpec for RestartDbInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::one_of("SwitchMode", &self.switch_mode, &["0", "1"])?;
         Ok(())
@@ -104,8 +108,8 @@ impl RestartDbInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RestartDbInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RestartDbInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl RestartDbInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         RestartDbInstanceResponse,
-        rt::error::Error<RestartDbInstanceError>,
+        crate::error::Error<RestartDbInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -195,7 +199,7 @@ pub enum RestartDbInstanceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -207,7 +211,7 @@ impl RestartDbInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -215,12 +219,12 @@ impl RestartDbInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RestartDbInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RestartDbInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RestartDbInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct RestartNodeRequest {
     pub switch_mode: ::std::option::Option<SwitchMode>,
 }
 
-impl rt::operation::Operation for RestartNodeRequest {
+impl crate::operation::Operation for RestartNodeRequest {
     type Response = RestartNodeResponse;
     type Error = RestartNodeError;
+}
+
+impl rt::operation::OperationSpec for RestartNodeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("RoleId", &self.role_id)?;
         rt::validate::one_of("SwitchMode", &self.switch_mode, &["0", "1"])?;
@@ -120,15 +124,18 @@ impl RestartNodeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RestartNodeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RestartNodeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<RestartNodeResponse, rt::error::Error<RestartNodeError>> {
+    ) -> ::std::result::Result<
+        RestartNodeResponse,
+        crate::error::Error<RestartNodeError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -208,7 +215,7 @@ pub enum RestartNodeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -220,7 +227,7 @@ impl RestartNodeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -228,12 +235,12 @@ impl RestartNodeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RestartNodeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RestartNodeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RestartNodeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,17 +41,22 @@ pub struct SwitchDbInstanceHaRequest {
     pub role_ids: ::std::option::Option<::std::string::String>,
     /// Example: `0`
     ///
-    /// Wire name `SwitchMode`; one of `0`, `1`.
+    /// Wire name `SwitchMode`; one of `0`, `1`; at least 0; at most 1.
     pub switch_mode: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for SwitchDbInstanceHaRequest {
+impl crate::operation::Operation for SwitchDbInstanceHaRequest {
     type Response = SwitchDbInstanceHaResponse;
     type Error = SwitchDbInstanceHaError;
+}
+
+impl rt::operation::OperationSpec for SwitchDbInstanceHaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::one_of_number("SwitchMode", &self.switch_mode, &[0i64, 1i64])?;
+        rt::validate::minimum("SwitchMode", &self.switch_mode, 0.0, false)?;
+        rt::validate::maximum("SwitchMode", &self.switch_mode, 1.0, false)?;
         Ok(())
     }
 
@@ -121,8 +127,8 @@ impl SwitchDbInstanceHaBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SwitchDbInstanceHaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SwitchDbInstanceHaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +137,7 @@ impl SwitchDbInstanceHaBuilder {
         self,
     ) -> ::std::result::Result<
         SwitchDbInstanceHaResponse,
-        rt::error::Error<SwitchDbInstanceHaError>,
+        crate::error::Error<SwitchDbInstanceHaError>,
     > {
         self.client.execute(self.request).await
     }
@@ -207,16 +213,16 @@ impl ::serde::Serialize for SwitchDbInstanceHaResponse {
 #[non_exhaustive]
 pub enum SwitchDbInstanceHaError {
     /// `HaStatusNotSupport` (HTTP 400).
-    HaStatusNotSupport(rt::error::ServiceError),
+    HaStatusNotSupport(crate::error::ServiceError),
     /// `InvalidInstanceId` (HTTP 400).
-    InvalidInstanceId(rt::error::ServiceError),
+    InvalidInstanceId(crate::error::ServiceError),
     /// `InvalidSwitchType` (HTTP 400).
-    InvalidSwitchType(rt::error::ServiceError),
+    InvalidSwitchType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -228,7 +234,7 @@ impl SwitchDbInstanceHaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::HaStatusNotSupport(error)
             | Self::InvalidInstanceId(error)
@@ -257,17 +263,17 @@ impl SwitchDbInstanceHaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SwitchDbInstanceHaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SwitchDbInstanceHaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "HaStatusNotSupport" => Self::HaStatusNotSupport(error),
             "InvalidInstanceId" => Self::InvalidInstanceId(error),
             "InvalidSwitchType" => Self::InvalidSwitchType(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SwitchDbInstanceHaError::service_error(self)
     }
 }

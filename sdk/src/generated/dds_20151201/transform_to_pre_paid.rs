@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct TransformToPrePaidRequest {
     pub coupon_no: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for TransformToPrePaidRequest {
+impl crate::operation::Operation for TransformToPrePaidRequest {
     type Response = TransformToPrePaidResponse;
     type Error = TransformToPrePaidError;
+}
+
+impl rt::operation::OperationSpec for TransformToPrePaidRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("Period", &self.period)?;
         Ok(())
@@ -148,8 +152,8 @@ impl TransformToPrePaidBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<TransformToPrePaidRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<TransformToPrePaidRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -158,7 +162,7 @@ impl TransformToPrePaidBuilder {
         self,
     ) -> ::std::result::Result<
         TransformToPrePaidResponse,
-        rt::error::Error<TransformToPrePaidError>,
+        crate::error::Error<TransformToPrePaidError>,
     > {
         self.client.execute(self.request).await
     }
@@ -255,22 +259,22 @@ impl ::serde::Serialize for TransformToPrePaidResponse {
 #[non_exhaustive]
 pub enum TransformToPrePaidError {
     /// `AlreadyPrePaid` (HTTP 403).
-    AlreadyPrePaid(rt::error::ServiceError),
+    AlreadyPrePaid(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 400).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InvalidParam` (HTTP 400).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `RealNameAuthenticationError` (HTTP 403).
-    RealNameAuthenticationError(rt::error::ServiceError),
+    RealNameAuthenticationError(crate::error::ServiceError),
     /// `ResourceNotAvailable` (HTTP 400).
-    ResourceNotAvailable(rt::error::ServiceError),
+    ResourceNotAvailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -282,7 +286,7 @@ impl TransformToPrePaidError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AlreadyPrePaid(error)
             | Self::InsufficientBalance(error)
@@ -332,8 +336,8 @@ impl TransformToPrePaidError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TransformToPrePaidError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for TransformToPrePaidError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AlreadyPrePaid" => Self::AlreadyPrePaid(error),
             "InsufficientBalance" => Self::InsufficientBalance(error),
@@ -341,11 +345,11 @@ impl rt::error::OperationError for TransformToPrePaidError {
             "MissingParameter" => Self::MissingParameter(error),
             "RealNameAuthenticationError" => Self::RealNameAuthenticationError(error),
             "ResourceNotAvailable" => Self::ResourceNotAvailable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TransformToPrePaidError::service_error(self)
     }
 }

@@ -18,7 +18,7 @@ pub enum CharacterType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -48,7 +48,7 @@ impl ::std::convert::From<&str> for CharacterType {
             "db" => Self::Db,
             "cs" => Self::Cs,
             "normal" => Self::Normal,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -76,7 +76,7 @@ impl ::std::convert::From<::std::string::String> for CharacterType {
             "db" => Self::Db,
             "cs" => Self::Cs,
             "normal" => Self::Normal,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -137,7 +137,7 @@ pub enum DbType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -165,7 +165,7 @@ impl ::std::convert::From<&str> for DbType {
         match value {
             "normal" => Self::Normal,
             "sharding" => Self::Sharding,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -192,7 +192,7 @@ impl ::std::convert::From<::std::string::String> for DbType {
         match value.as_str() {
             "normal" => Self::Normal,
             "sharding" => Self::Sharding,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -251,7 +251,7 @@ pub enum Engine {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -277,7 +277,7 @@ impl ::std::convert::From<&str> for Engine {
     fn from(value: &str) -> Self {
         match value {
             "MongoDB" => Self::MongoDb,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -303,7 +303,7 @@ impl ::std::convert::From<::std::string::String> for Engine {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "MongoDB" => Self::MongoDb,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -364,7 +364,7 @@ pub enum InstanceChargeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -392,7 +392,7 @@ impl ::std::convert::From<&str> for InstanceChargeType {
         match value {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -419,7 +419,7 @@ impl ::std::convert::From<::std::string::String> for InstanceChargeType {
         match value.as_str() {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -480,7 +480,7 @@ pub enum InstanceType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -508,7 +508,7 @@ impl ::std::convert::From<&str> for InstanceType {
         match value {
             "replicate" => Self::Replicate,
             "sharding" => Self::Sharding,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -535,7 +535,7 @@ impl ::std::convert::From<::std::string::String> for InstanceType {
         match value.as_str() {
             "replicate" => Self::Replicate,
             "sharding" => Self::Sharding,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -596,7 +596,7 @@ pub enum LogicalOperator {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -624,7 +624,7 @@ impl ::std::convert::From<&str> for LogicalOperator {
         match value {
             "and" => Self::And,
             "or" => Self::Or,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -651,7 +651,7 @@ impl ::std::convert::From<::std::string::String> for LogicalOperator {
         match value.as_str() {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -718,7 +718,7 @@ pub enum ReplicationFactor {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -752,7 +752,7 @@ impl ::std::convert::From<&str> for ReplicationFactor {
             "5" => Self::N5,
             "7" => Self::N7,
             "2" => Self::N2,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -782,7 +782,7 @@ impl ::std::convert::From<::std::string::String> for ReplicationFactor {
             "5" => Self::N5,
             "7" => Self::N7,
             "2" => Self::N2,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -847,7 +847,7 @@ pub enum RestoreType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -879,7 +879,7 @@ impl ::std::convert::From<&str> for RestoreType {
             "1" => Self::N1,
             "2" => Self::N2,
             "3" => Self::N3,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -908,7 +908,7 @@ impl ::std::convert::From<::std::string::String> for RestoreType {
             "1" => Self::N1,
             "2" => Self::N2,
             "3" => Self::N3,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -969,7 +969,7 @@ pub enum RoleType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -997,7 +997,7 @@ impl ::std::convert::From<&str> for RoleType {
         match value {
             "primary" => Self::Primary,
             "secondary" => Self::Secondary,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1024,7 +1024,7 @@ impl ::std::convert::From<::std::string::String> for RoleType {
         match value.as_str() {
             "primary" => Self::Primary,
             "secondary" => Self::Secondary,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1085,7 +1085,7 @@ pub enum SwitchMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1113,7 +1113,7 @@ impl ::std::convert::From<&str> for SwitchMode {
         match value {
             "0" => Self::N0,
             "1" => Self::N1,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1140,7 +1140,7 @@ impl ::std::convert::From<::std::string::String> for SwitchMode {
         match value.as_str() {
             "0" => Self::N0,
             "1" => Self::N1,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }

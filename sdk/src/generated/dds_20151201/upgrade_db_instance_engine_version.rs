@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,15 +37,18 @@ pub struct UpgradeDbInstanceEngineVersionRequest {
     pub engine_version: ::std::option::Option<EngineVersion>,
     /// Example: `1`
     ///
-    /// Wire name `SwitchMode`; one of `0`, `1`.
+    /// Wire name `SwitchMode`; one of `0`, `1`; at least 0; at most 1.
     pub switch_mode: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for UpgradeDbInstanceEngineVersionRequest {
+impl crate::operation::Operation for UpgradeDbInstanceEngineVersionRequest {
     type Response = UpgradeDbInstanceEngineVersionResponse;
     type Error = UpgradeDbInstanceEngineVersionError;
+}
+
+impl rt::operation::OperationSpec for UpgradeDbInstanceEngineVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("EngineVersion", &self.engine_version)?;
         rt::validate::one_of(
@@ -53,6 +57,8 @@ impl rt::operation::Operation for UpgradeDbInstanceEngineVersionRequest {
             &["3.4", "4.0", "4.2", "4.4", "5.0", "6.0", "7.0"],
         )?;
         rt::validate::one_of_number("SwitchMode", &self.switch_mode, &[0i64, 1i64])?;
+        rt::validate::minimum("SwitchMode", &self.switch_mode, 0.0, false)?;
+        rt::validate::maximum("SwitchMode", &self.switch_mode, 1.0, false)?;
         Ok(())
     }
 
@@ -114,8 +120,8 @@ impl UpgradeDbInstanceEngineVersionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpgradeDbInstanceEngineVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpgradeDbInstanceEngineVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +130,7 @@ impl UpgradeDbInstanceEngineVersionBuilder {
         self,
     ) -> ::std::result::Result<
         UpgradeDbInstanceEngineVersionResponse,
-        rt::error::Error<UpgradeDbInstanceEngineVersionError>,
+        crate::error::Error<UpgradeDbInstanceEngineVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,7 +219,7 @@ pub enum EngineVersion {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -251,7 +257,7 @@ impl ::std::convert::From<&str> for EngineVersion {
             "5.0" => Self::N50,
             "6.0" => Self::N60,
             "7.0" => Self::N70,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -283,7 +289,7 @@ impl ::std::convert::From<::std::string::String> for EngineVersion {
             "5.0" => Self::N50,
             "6.0" => Self::N60,
             "7.0" => Self::N70,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -341,12 +347,12 @@ impl ::serde::Serialize for EngineVersion {
 #[non_exhaustive]
 pub enum UpgradeDbInstanceEngineVersionError {
     /// `EngineVersion.ERROR` (HTTP 400).
-    EngineVersionError(rt::error::ServiceError),
+    EngineVersionError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -358,7 +364,7 @@ impl UpgradeDbInstanceEngineVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EngineVersionError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -373,15 +379,15 @@ impl UpgradeDbInstanceEngineVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpgradeDbInstanceEngineVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpgradeDbInstanceEngineVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EngineVersion.ERROR" => Self::EngineVersionError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpgradeDbInstanceEngineVersionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct UpgradeDbInstanceKernelVersionRequest {
     pub switch_mode: ::std::option::Option<SwitchMode>,
 }
 
-impl rt::operation::Operation for UpgradeDbInstanceKernelVersionRequest {
+impl crate::operation::Operation for UpgradeDbInstanceKernelVersionRequest {
     type Response = UpgradeDbInstanceKernelVersionResponse;
     type Error = UpgradeDbInstanceKernelVersionError;
+}
+
+impl rt::operation::OperationSpec for UpgradeDbInstanceKernelVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::max_length("SwitchMode", &self.switch_mode, 1usize)?;
         rt::validate::one_of("SwitchMode", &self.switch_mode, &["0", "1"])?;
@@ -94,8 +98,8 @@ impl UpgradeDbInstanceKernelVersionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpgradeDbInstanceKernelVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpgradeDbInstanceKernelVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl UpgradeDbInstanceKernelVersionBuilder {
         self,
     ) -> ::std::result::Result<
         UpgradeDbInstanceKernelVersionResponse,
-        rt::error::Error<UpgradeDbInstanceKernelVersionError>,
+        crate::error::Error<UpgradeDbInstanceKernelVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -185,7 +189,7 @@ pub enum UpgradeDbInstanceKernelVersionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -197,7 +201,7 @@ impl UpgradeDbInstanceKernelVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -205,12 +209,12 @@ impl UpgradeDbInstanceKernelVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpgradeDbInstanceKernelVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpgradeDbInstanceKernelVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpgradeDbInstanceKernelVersionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct AddShortUrlRequest {
     pub effective_days: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddShortUrlRequest {
+impl crate::operation::Operation for AddShortUrlRequest {
     type Response = AddShortUrlResponse;
     type Error = AddShortUrlError;
+}
+
+impl rt::operation::OperationSpec for AddShortUrlRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SourceUrl", &self.source_url)?;
         rt::validate::required("ShortUrlName", &self.short_url_name)?;
         rt::validate::required("EffectiveDays", &self.effective_days)?;
@@ -110,15 +114,18 @@ impl AddShortUrlBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddShortUrlRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddShortUrlRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<AddShortUrlResponse, rt::error::Error<AddShortUrlError>> {
+    ) -> ::std::result::Result<
+        AddShortUrlResponse,
+        crate::error::Error<AddShortUrlError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -354,12 +361,12 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum AddShortUrlError {
     /// `ForbiddenAction` (HTTP 400).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -371,7 +378,7 @@ impl AddShortUrlError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAction(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -386,15 +393,15 @@ impl AddShortUrlError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddShortUrlError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddShortUrlError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ForbiddenAction" => Self::ForbiddenAction(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddShortUrlError::service_error(self)
     }
 }

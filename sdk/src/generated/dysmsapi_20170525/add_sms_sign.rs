@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct AddSmsSignRequest {
     pub sign_type: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for AddSmsSignRequest {
+impl crate::operation::Operation for AddSmsSignRequest {
     type Response = AddSmsSignResponse;
     type Error = AddSmsSignError;
+}
+
+impl rt::operation::OperationSpec for AddSmsSignRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SignName", &self.sign_name)?;
         rt::validate::required("SignSource", &self.sign_source)?;
         rt::validate::required("Remark", &self.remark)?;
@@ -138,15 +142,18 @@ impl AddSmsSignBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddSmsSignRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddSmsSignRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<AddSmsSignResponse, rt::error::Error<AddSmsSignError>> {
+    ) -> ::std::result::Result<
+        AddSmsSignResponse,
+        crate::error::Error<AddSmsSignError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -350,7 +357,7 @@ pub enum AddSmsSignError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -362,7 +369,7 @@ impl AddSmsSignError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -370,12 +377,12 @@ impl AddSmsSignError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddSmsSignError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AddSmsSignError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddSmsSignError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -44,11 +45,14 @@ pub struct AddSmsTemplateRequest {
     pub remark: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddSmsTemplateRequest {
+impl crate::operation::Operation for AddSmsTemplateRequest {
     type Response = AddSmsTemplateResponse;
     type Error = AddSmsTemplateError;
+}
+
+impl rt::operation::OperationSpec for AddSmsTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateType", &self.template_type)?;
         rt::validate::required("TemplateName", &self.template_name)?;
         rt::validate::required("TemplateContent", &self.template_content)?;
@@ -128,8 +132,8 @@ impl AddSmsTemplateBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<AddSmsTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddSmsTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -139,7 +143,7 @@ impl AddSmsTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         AddSmsTemplateResponse,
-        rt::error::Error<AddSmsTemplateError>,
+        crate::error::Error<AddSmsTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -278,12 +282,12 @@ impl ::serde::Serialize for AddSmsTemplateResponse {
 #[non_exhaustive]
 pub enum AddSmsTemplateError {
     /// `TemplateParameterCountIllegal` (HTTP 400).
-    TemplateParameterCountIllegal(rt::error::ServiceError),
+    TemplateParameterCountIllegal(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -295,7 +299,7 @@ impl AddSmsTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::TemplateParameterCountIllegal(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -310,15 +314,15 @@ impl AddSmsTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddSmsTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddSmsTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "TemplateParameterCountIllegal" => Self::TemplateParameterCountIllegal(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddSmsTemplateError::service_error(self)
     }
 }

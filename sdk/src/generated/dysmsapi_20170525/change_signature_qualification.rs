@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ChangeSignatureQualificationRequest {
     pub authorization_letter_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for ChangeSignatureQualificationRequest {
+impl crate::operation::Operation for ChangeSignatureQualificationRequest {
     type Response = ChangeSignatureQualificationResponse;
     type Error = ChangeSignatureQualificationError;
+}
+
+impl rt::operation::OperationSpec for ChangeSignatureQualificationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SignatureName", &self.signature_name)?;
         rt::validate::required("QualificationId", &self.qualification_id)?;
         Ok(())
@@ -113,8 +117,8 @@ impl ChangeSignatureQualificationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ChangeSignatureQualificationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ChangeSignatureQualificationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +127,7 @@ impl ChangeSignatureQualificationBuilder {
         self,
     ) -> ::std::result::Result<
         ChangeSignatureQualificationResponse,
-        rt::error::Error<ChangeSignatureQualificationError>,
+        crate::error::Error<ChangeSignatureQualificationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -412,28 +416,28 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum ChangeSignatureQualificationError {
     /// `QualificationNotComplete` (HTTP 400).
-    QualificationNotComplete(rt::error::ServiceError),
+    QualificationNotComplete(crate::error::ServiceError),
     /// `QualificationNotExist` (HTTP 400).
-    QualificationNotExist(rt::error::ServiceError),
+    QualificationNotExist(crate::error::ServiceError),
     /// `SmsAuthorizationLetterNotExist` (HTTP 400).
-    SmsAuthorizationLetterNotExist(rt::error::ServiceError),
+    SmsAuthorizationLetterNotExist(crate::error::ServiceError),
     /// `SmsPassedAuthorizationLetterNotMatch` (HTTP 400).
-    SmsPassedAuthorizationLetterNotMatch(rt::error::ServiceError),
+    SmsPassedAuthorizationLetterNotMatch(crate::error::ServiceError),
     /// `SmsQualificationNotPassed` (HTTP 400).
-    SmsQualificationNotPassed(rt::error::ServiceError),
+    SmsQualificationNotPassed(crate::error::ServiceError),
     /// `SmsQualificationRegisterFailed` (HTTP 400).
-    SmsQualificationRegisterFailed(rt::error::ServiceError),
+    SmsQualificationRegisterFailed(crate::error::ServiceError),
     /// `SmsSignNotAuthorized` (HTTP 400).
-    SmsSignNotAuthorized(rt::error::ServiceError),
+    SmsSignNotAuthorized(crate::error::ServiceError),
     /// `SmsSignatureNotExist` (HTTP 400).
-    SmsSignatureNotExist(rt::error::ServiceError),
+    SmsSignatureNotExist(crate::error::ServiceError),
     /// `SMS_STATUS_ILLEGAL` (HTTP 400).
-    SmsStatusIllegal(rt::error::ServiceError),
+    SmsStatusIllegal(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -445,7 +449,7 @@ impl ChangeSignatureQualificationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::QualificationNotComplete(error)
             | Self::QualificationNotExist(error)
@@ -516,8 +520,8 @@ impl ChangeSignatureQualificationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ChangeSignatureQualificationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ChangeSignatureQualificationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "QualificationNotComplete" => Self::QualificationNotComplete(error),
             "QualificationNotExist" => Self::QualificationNotExist(error),
@@ -534,11 +538,11 @@ impl rt::error::OperationError for ChangeSignatureQualificationError {
             "SmsSignNotAuthorized" => Self::SmsSignNotAuthorized(error),
             "SmsSignatureNotExist" => Self::SmsSignatureNotExist(error),
             "SMS_STATUS_ILLEGAL" => Self::SmsStatusIllegal(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ChangeSignatureQualificationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct CheckMobilesCardSupportRequest {
     pub mobiles: ::std::vec::Vec<::serde_json::Value>,
 }
 
-impl rt::operation::Operation for CheckMobilesCardSupportRequest {
+impl crate::operation::Operation for CheckMobilesCardSupportRequest {
     type Response = CheckMobilesCardSupportResponse;
     type Error = CheckMobilesCardSupportError;
+}
+
+impl rt::operation::OperationSpec for CheckMobilesCardSupportRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateCode", &self.template_code)?;
         rt::validate::required("Mobiles", &self.mobiles)?;
         Ok(())
@@ -96,8 +100,8 @@ impl CheckMobilesCardSupportBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CheckMobilesCardSupportRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CheckMobilesCardSupportRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl CheckMobilesCardSupportBuilder {
         self,
     ) -> ::std::result::Result<
         CheckMobilesCardSupportResponse,
-        rt::error::Error<CheckMobilesCardSupportError>,
+        crate::error::Error<CheckMobilesCardSupportError>,
     > {
         self.client.execute(self.request).await
     }
@@ -336,12 +340,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum CheckMobilesCardSupportError {
     /// `ForbiddenAction` (HTTP 200).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -353,7 +357,7 @@ impl CheckMobilesCardSupportError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAction(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -368,15 +372,15 @@ impl CheckMobilesCardSupportError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CheckMobilesCardSupportError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CheckMobilesCardSupportError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ForbiddenAction" => Self::ForbiddenAction(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CheckMobilesCardSupportError::service_error(self)
     }
 }

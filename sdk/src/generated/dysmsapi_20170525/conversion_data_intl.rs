@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ConversionDataIntlRequest {
     pub conversion_rate: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ConversionDataIntlRequest {
+impl crate::operation::Operation for ConversionDataIntlRequest {
     type Response = ConversionDataIntlResponse;
     type Error = ConversionDataIntlError;
+}
+
+impl rt::operation::OperationSpec for ConversionDataIntlRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ConversionRate", &self.conversion_rate)?;
         Ok(())
     }
@@ -90,8 +94,8 @@ impl ConversionDataIntlBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ConversionDataIntlRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ConversionDataIntlRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -100,7 +104,7 @@ impl ConversionDataIntlBuilder {
         self,
     ) -> ::std::result::Result<
         ConversionDataIntlResponse,
-        rt::error::Error<ConversionDataIntlError>,
+        crate::error::Error<ConversionDataIntlError>,
     > {
         self.client.execute(self.request).await
     }
@@ -221,7 +225,7 @@ pub enum ConversionDataIntlError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -233,7 +237,7 @@ impl ConversionDataIntlError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -241,12 +245,12 @@ impl ConversionDataIntlError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ConversionDataIntlError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ConversionDataIntlError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ConversionDataIntlError::service_error(self)
     }
 }

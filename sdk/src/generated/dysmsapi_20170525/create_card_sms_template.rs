@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct CreateCardSmsTemplateRequest {
     pub factorys: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateCardSmsTemplateRequest {
+impl crate::operation::Operation for CreateCardSmsTemplateRequest {
     type Response = CreateCardSmsTemplateResponse;
     type Error = CreateCardSmsTemplateError;
+}
+
+impl rt::operation::OperationSpec for CreateCardSmsTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateName", &self.template_name)?;
         rt::validate::required("Template", &self.template)?;
         Ok(())
@@ -119,8 +123,8 @@ impl CreateCardSmsTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateCardSmsTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateCardSmsTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +133,7 @@ impl CreateCardSmsTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCardSmsTemplateResponse,
-        rt::error::Error<CreateCardSmsTemplateError>,
+        crate::error::Error<CreateCardSmsTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -321,12 +325,12 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum CreateCardSmsTemplateError {
     /// `ForbiddenAction` (HTTP 200).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -338,7 +342,7 @@ impl CreateCardSmsTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAction(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -353,15 +357,15 @@ impl CreateCardSmsTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateCardSmsTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateCardSmsTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ForbiddenAction" => Self::ForbiddenAction(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateCardSmsTemplateError::service_error(self)
     }
 }

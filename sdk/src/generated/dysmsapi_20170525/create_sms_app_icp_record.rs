@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct CreateSmsAppIcpRecordRequest {
     pub domain: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateSmsAppIcpRecordRequest {
+impl crate::operation::Operation for CreateSmsAppIcpRecordRequest {
     type Response = CreateSmsAppIcpRecordResponse;
     type Error = CreateSmsAppIcpRecordError;
+}
+
+impl rt::operation::OperationSpec for CreateSmsAppIcpRecordRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AppIcpRecordPic", &self.app_icp_record_pic)?;
         rt::validate::required("AppServiceName", &self.app_service_name)?;
         rt::validate::required("AppPrincipalUnitName", &self.app_principal_unit_name)?;
@@ -174,8 +178,8 @@ impl CreateSmsAppIcpRecordBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateSmsAppIcpRecordRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateSmsAppIcpRecordRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -184,7 +188,7 @@ impl CreateSmsAppIcpRecordBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSmsAppIcpRecordResponse,
-        rt::error::Error<CreateSmsAppIcpRecordError>,
+        crate::error::Error<CreateSmsAppIcpRecordError>,
     > {
         self.client.execute(self.request).await
     }
@@ -362,30 +366,30 @@ impl ::serde::Serialize for CreateSmsAppIcpRecordResponse {
 #[non_exhaustive]
 pub enum CreateSmsAppIcpRecordError {
     /// `AppApprovalDateNotValid` (HTTP 400).
-    AppApprovalDateNotValid(rt::error::ServiceError),
+    AppApprovalDateNotValid(crate::error::ServiceError),
     /// `AppDomainNotMatchRegex` (HTTP 400).
-    AppDomainNotMatchRegex(rt::error::ServiceError),
+    AppDomainNotMatchRegex(crate::error::ServiceError),
     /// `AppDomainOverLimit` (HTTP 400).
-    AppDomainOverLimit(rt::error::ServiceError),
+    AppDomainOverLimit(crate::error::ServiceError),
     /// `AppIcpLicenseNumberNotMatchRegex` (HTTP 400).
-    AppIcpLicenseNumberNotMatchRegex(rt::error::ServiceError),
+    AppIcpLicenseNumberNotMatchRegex(crate::error::ServiceError),
     /// `AppIcpLicenseNumberOverLimit` (HTTP 400).
-    AppIcpLicenseNumberOverLimit(rt::error::ServiceError),
+    AppIcpLicenseNumberOverLimit(crate::error::ServiceError),
     /// `AppIcpRecordDateNotMatchRegex` (HTTP 400).
-    AppIcpRecordDateNotMatchRegex(rt::error::ServiceError),
+    AppIcpRecordDateNotMatchRegex(crate::error::ServiceError),
     /// `AppIcpRecordOssFileNotUploadError` (HTTP 400).
-    AppIcpRecordOssFileNotUploadError(rt::error::ServiceError),
+    AppIcpRecordOssFileNotUploadError(crate::error::ServiceError),
     /// `AppIcpRecordPicsFileError` (HTTP 400).
-    AppIcpRecordPicsFileError(rt::error::ServiceError),
+    AppIcpRecordPicsFileError(crate::error::ServiceError),
     /// `AppPrincipalUnitNameNotMatchRegex` (HTTP 400).
-    AppPrincipalUnitNameNotMatchRegex(rt::error::ServiceError),
+    AppPrincipalUnitNameNotMatchRegex(crate::error::ServiceError),
     /// `AppPrincipalUnitNameOverLimit` (HTTP 400).
-    AppPrincipalUnitNameOverLimit(rt::error::ServiceError),
+    AppPrincipalUnitNameOverLimit(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -397,7 +401,7 @@ impl CreateSmsAppIcpRecordError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AppApprovalDateNotValid(error)
             | Self::AppDomainNotMatchRegex(error)
@@ -475,8 +479,8 @@ impl CreateSmsAppIcpRecordError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSmsAppIcpRecordError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateSmsAppIcpRecordError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AppApprovalDateNotValid" => Self::AppApprovalDateNotValid(error),
             "AppDomainNotMatchRegex" => Self::AppDomainNotMatchRegex(error),
@@ -494,11 +498,11 @@ impl rt::error::OperationError for CreateSmsAppIcpRecordError {
                 Self::AppPrincipalUnitNameNotMatchRegex(error)
             }
             "AppPrincipalUnitNameOverLimit" => Self::AppPrincipalUnitNameOverLimit(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSmsAppIcpRecordError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,11 +55,14 @@ pub struct CreateSmsAuthorizationLetterRequest {
     pub authorization_letter_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateSmsAuthorizationLetterRequest {
+impl crate::operation::Operation for CreateSmsAuthorizationLetterRequest {
     type Response = CreateSmsAuthorizationLetterResponse;
     type Error = CreateSmsAuthorizationLetterError;
+}
+
+impl rt::operation::OperationSpec for CreateSmsAuthorizationLetterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "AuthorizationLetterPic",
             &self.authorization_letter_pic,
@@ -213,8 +217,8 @@ impl CreateSmsAuthorizationLetterBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateSmsAuthorizationLetterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateSmsAuthorizationLetterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -223,7 +227,7 @@ impl CreateSmsAuthorizationLetterBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSmsAuthorizationLetterResponse,
-        rt::error::Error<CreateSmsAuthorizationLetterError>,
+        crate::error::Error<CreateSmsAuthorizationLetterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -401,36 +405,36 @@ impl ::serde::Serialize for CreateSmsAuthorizationLetterResponse {
 #[non_exhaustive]
 pub enum CreateSmsAuthorizationLetterError {
     /// `AuthorizationLetterDateNotMatchRegex` (HTTP 400).
-    AuthorizationLetterDateNotMatchRegex(rt::error::ServiceError),
+    AuthorizationLetterDateNotMatchRegex(crate::error::ServiceError),
     /// `AuthorizationLetterDateNotValid` (HTTP 400).
-    AuthorizationLetterDateNotValid(rt::error::ServiceError),
+    AuthorizationLetterDateNotValid(crate::error::ServiceError),
     /// `AuthorizationLetterNameNotMatchRegex` (HTTP 400).
-    AuthorizationLetterNameNotMatchRegex(rt::error::ServiceError),
+    AuthorizationLetterNameNotMatchRegex(crate::error::ServiceError),
     /// `AuthorizationLetterNameOverLimit` (HTTP 400).
-    AuthorizationLetterNameOverLimit(rt::error::ServiceError),
+    AuthorizationLetterNameOverLimit(crate::error::ServiceError),
     /// `AuthorizationLetterNameRepeat` (HTTP 400).
-    AuthorizationLetterNameRepeat(rt::error::ServiceError),
+    AuthorizationLetterNameRepeat(crate::error::ServiceError),
     /// `AuthorizationNotMatchRegex` (HTTP 400).
-    AuthorizationNotMatchRegex(rt::error::ServiceError),
+    AuthorizationNotMatchRegex(crate::error::ServiceError),
     /// `AuthorizationOssFileNotUploadError` (HTTP 400).
-    AuthorizationOssFileNotUploadError(rt::error::ServiceError),
+    AuthorizationOssFileNotUploadError(crate::error::ServiceError),
     /// `AuthorizationOverLimit` (HTTP 400).
-    AuthorizationOverLimit(rt::error::ServiceError),
+    AuthorizationOverLimit(crate::error::ServiceError),
     /// `OrganizationCodeOverLimit` (HTTP 400).
-    OrganizationCodeOverLimit(rt::error::ServiceError),
+    OrganizationCodeOverLimit(crate::error::ServiceError),
     /// `ProxyAuthorizationNotMatchRegex` (HTTP 400).
-    ProxyAuthorizationNotMatchRegex(rt::error::ServiceError),
+    ProxyAuthorizationNotMatchRegex(crate::error::ServiceError),
     /// `ProxyAuthorizationOverLimit` (HTTP 400).
-    ProxyAuthorizationOverLimit(rt::error::ServiceError),
+    ProxyAuthorizationOverLimit(crate::error::ServiceError),
     /// `SignNotMatchRegex` (HTTP 400).
-    SignNotMatchRegex(rt::error::ServiceError),
+    SignNotMatchRegex(crate::error::ServiceError),
     /// `SignNumOverLimit` (HTTP 400).
-    SignNumOverLimit(rt::error::ServiceError),
+    SignNumOverLimit(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -442,7 +446,7 @@ impl CreateSmsAuthorizationLetterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AuthorizationLetterDateNotMatchRegex(error)
             | Self::AuthorizationLetterDateNotValid(error)
@@ -541,8 +545,8 @@ impl CreateSmsAuthorizationLetterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSmsAuthorizationLetterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateSmsAuthorizationLetterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AuthorizationLetterDateNotMatchRegex" => {
                 Self::AuthorizationLetterDateNotMatchRegex(error)
@@ -569,11 +573,11 @@ impl rt::error::OperationError for CreateSmsAuthorizationLetterError {
             "ProxyAuthorizationOverLimit" => Self::ProxyAuthorizationOverLimit(error),
             "SignNotMatchRegex" => Self::SignNotMatchRegex(error),
             "SignNumOverLimit" => Self::SignNumOverLimit(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSmsAuthorizationLetterError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct CreateSmsSignRequest {
     pub app_icp_record_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for CreateSmsSignRequest {
+impl crate::operation::Operation for CreateSmsSignRequest {
     type Response = CreateSmsSignResponse;
     type Error = CreateSmsSignError;
+}
+
+impl rt::operation::OperationSpec for CreateSmsSignRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SignName", &self.sign_name)?;
         rt::validate::max_length("Remark", &self.remark, 500usize)?;
         rt::validate::required("QualificationId", &self.qualification_id)?;
@@ -227,8 +231,8 @@ impl CreateSmsSignBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateSmsSignRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateSmsSignRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -237,7 +241,7 @@ impl CreateSmsSignBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSmsSignResponse,
-        rt::error::Error<CreateSmsSignError>,
+        crate::error::Error<CreateSmsSignError>,
     > {
         self.client.execute(self.request).await
     }
@@ -397,38 +401,38 @@ impl ::serde::Serialize for CreateSmsSignResponse {
 #[non_exhaustive]
 pub enum CreateSmsSignError {
     /// `AppIcpRecordNotExist` (HTTP 400).
-    AppIcpRecordNotExist(rt::error::ServiceError),
+    AppIcpRecordNotExist(crate::error::ServiceError),
     /// `ForbiddenAction` (HTTP 400).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// `InvalidApplySceneContent` (HTTP 400).
-    InvalidApplySceneContent(rt::error::ServiceError),
+    InvalidApplySceneContent(crate::error::ServiceError),
     /// `InvalidQualification` (HTTP 400).
-    InvalidQualification(rt::error::ServiceError),
+    InvalidQualification(crate::error::ServiceError),
     /// `InvalidSignName` (HTTP 400).
-    InvalidSignName(rt::error::ServiceError),
+    InvalidSignName(crate::error::ServiceError),
     /// `MissApplySceneContent` (HTTP 400).
-    MissApplySceneContent(rt::error::ServiceError),
+    MissApplySceneContent(crate::error::ServiceError),
     /// `MissingSignName` (HTTP 400).
-    MissingSignName(rt::error::ServiceError),
+    MissingSignName(crate::error::ServiceError),
     /// `ParameterMismatch.ThirdParty` (HTTP 400).
-    ParameterMismatchThirdParty(rt::error::ServiceError),
+    ParameterMismatchThirdParty(crate::error::ServiceError),
     /// `QualificationNotFound` (HTTP 404).
-    QualificationNotFound(rt::error::ServiceError),
+    QualificationNotFound(crate::error::ServiceError),
     /// `SignName.Exists` (HTTP 400).
-    SignNameExists(rt::error::ServiceError),
+    SignNameExists(crate::error::ServiceError),
     /// `SmsAuthorizationLetterNotExist` (HTTP 400).
-    SmsAuthorizationLetterNotExist(rt::error::ServiceError),
+    SmsAuthorizationLetterNotExist(crate::error::ServiceError),
     /// `SmsAuthorizationLetterNotMatch` (HTTP 400).
-    SmsAuthorizationLetterNotMatch(rt::error::ServiceError),
+    SmsAuthorizationLetterNotMatch(crate::error::ServiceError),
     /// `SmsSignNotAuthorized` (HTTP 400).
-    SmsSignNotAuthorized(rt::error::ServiceError),
+    SmsSignNotAuthorized(crate::error::ServiceError),
     /// `TrademarkNotExist` (HTTP 400).
-    TrademarkNotExist(rt::error::ServiceError),
+    TrademarkNotExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -440,7 +444,7 @@ impl CreateSmsSignError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AppIcpRecordNotExist(error)
             | Self::ForbiddenAction(error)
@@ -546,8 +550,8 @@ impl CreateSmsSignError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSmsSignError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateSmsSignError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AppIcpRecordNotExist" => Self::AppIcpRecordNotExist(error),
             "ForbiddenAction" => Self::ForbiddenAction(error),
@@ -567,11 +571,11 @@ impl rt::error::OperationError for CreateSmsSignError {
             }
             "SmsSignNotAuthorized" => Self::SmsSignNotAuthorized(error),
             "TrademarkNotExist" => Self::TrademarkNotExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSmsSignError::service_error(self)
     }
 }

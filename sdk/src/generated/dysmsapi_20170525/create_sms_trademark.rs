@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct CreateSmsTrademarkRequest {
     pub trademark_eff_exp_date: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateSmsTrademarkRequest {
+impl crate::operation::Operation for CreateSmsTrademarkRequest {
     type Response = CreateSmsTrademarkResponse;
     type Error = CreateSmsTrademarkError;
+}
+
+impl rt::operation::OperationSpec for CreateSmsTrademarkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TrademarkPic", &self.trademark_pic)?;
         rt::validate::required(
             "TrademarkRegistrationNumber",
@@ -164,8 +168,8 @@ impl CreateSmsTrademarkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateSmsTrademarkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateSmsTrademarkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -174,7 +178,7 @@ impl CreateSmsTrademarkBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSmsTrademarkResponse,
-        rt::error::Error<CreateSmsTrademarkError>,
+        crate::error::Error<CreateSmsTrademarkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -352,30 +356,30 @@ impl ::serde::Serialize for CreateSmsTrademarkResponse {
 #[non_exhaustive]
 pub enum CreateSmsTrademarkError {
     /// `TrademarkApplicantNameNotMatchRegex` (HTTP 400).
-    TrademarkApplicantNameNotMatchRegex(rt::error::ServiceError),
+    TrademarkApplicantNameNotMatchRegex(crate::error::ServiceError),
     /// `TrademarkApplicantNameOverLimit` (HTTP 400).
-    TrademarkApplicantNameOverLimit(rt::error::ServiceError),
+    TrademarkApplicantNameOverLimit(crate::error::ServiceError),
     /// `TrademarkDateNotValid` (HTTP 400).
-    TrademarkDateNotValid(rt::error::ServiceError),
+    TrademarkDateNotValid(crate::error::ServiceError),
     /// `TrademarkLetterDateNotMatchRegex` (HTTP 400).
-    TrademarkLetterDateNotMatchRegex(rt::error::ServiceError),
+    TrademarkLetterDateNotMatchRegex(crate::error::ServiceError),
     /// `TrademarkNameNotMatchRegex` (HTTP 400).
-    TrademarkNameNotMatchRegex(rt::error::ServiceError),
+    TrademarkNameNotMatchRegex(crate::error::ServiceError),
     /// `TrademarkNameOverLimit` (HTTP 400).
-    TrademarkNameOverLimit(rt::error::ServiceError),
+    TrademarkNameOverLimit(crate::error::ServiceError),
     /// `TrademarkOssFileNotUploadError` (HTTP 400).
-    TrademarkOssFileNotUploadError(rt::error::ServiceError),
+    TrademarkOssFileNotUploadError(crate::error::ServiceError),
     /// `TrademarkPicsFileError` (HTTP 400).
-    TrademarkPicsFileError(rt::error::ServiceError),
+    TrademarkPicsFileError(crate::error::ServiceError),
     /// `TrademarkRegistrationNumberNotMatchRegex` (HTTP 400).
-    TrademarkRegistrationNumberNotMatchRegex(rt::error::ServiceError),
+    TrademarkRegistrationNumberNotMatchRegex(crate::error::ServiceError),
     /// `TrademarkRegistrationNumberOverLimit` (HTTP 400).
-    TrademarkRegistrationNumberOverLimit(rt::error::ServiceError),
+    TrademarkRegistrationNumberOverLimit(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -387,7 +391,7 @@ impl CreateSmsTrademarkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::TrademarkApplicantNameNotMatchRegex(error)
             | Self::TrademarkApplicantNameOverLimit(error)
@@ -465,8 +469,8 @@ impl CreateSmsTrademarkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSmsTrademarkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateSmsTrademarkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "TrademarkApplicantNameNotMatchRegex" => {
                 Self::TrademarkApplicantNameNotMatchRegex(error)
@@ -490,11 +494,11 @@ impl rt::error::OperationError for CreateSmsTrademarkError {
             "TrademarkRegistrationNumberOverLimit" => {
                 Self::TrademarkRegistrationNumberOverLimit(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSmsTrademarkError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET", "DELETE"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteShortUrlRequest {
     pub source_url: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteShortUrlRequest {
+impl crate::operation::Operation for DeleteShortUrlRequest {
     type Response = DeleteShortUrlResponse;
     type Error = DeleteShortUrlError;
+}
+
+impl rt::operation::OperationSpec for DeleteShortUrlRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SourceUrl", &self.source_url)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DeleteShortUrlBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteShortUrlRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteShortUrlRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DeleteShortUrlBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteShortUrlResponse,
-        rt::error::Error<DeleteShortUrlError>,
+        crate::error::Error<DeleteShortUrlError>,
     > {
         self.client.execute(self.request).await
     }
@@ -206,12 +210,12 @@ impl ::serde::Serialize for DeleteShortUrlResponse {
 #[non_exhaustive]
 pub enum DeleteShortUrlError {
     /// `ForbiddenAction` (HTTP 400).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -223,7 +227,7 @@ impl DeleteShortUrlError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAction(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -238,15 +242,15 @@ impl DeleteShortUrlError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteShortUrlError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteShortUrlError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ForbiddenAction" => Self::ForbiddenAction(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteShortUrlError::service_error(self)
     }
 }

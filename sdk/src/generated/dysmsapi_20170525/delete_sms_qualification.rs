@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteSmsQualificationRequest {
     pub order_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DeleteSmsQualificationRequest {
+impl crate::operation::Operation for DeleteSmsQualificationRequest {
     type Response = DeleteSmsQualificationResponse;
     type Error = DeleteSmsQualificationError;
+}
+
+impl rt::operation::OperationSpec for DeleteSmsQualificationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("QualificationGroupId", &self.qualification_group_id)?;
         rt::validate::required("OrderId", &self.order_id)?;
         Ok(())
@@ -92,8 +96,8 @@ impl DeleteSmsQualificationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteSmsQualificationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteSmsQualificationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -102,7 +106,7 @@ impl DeleteSmsQualificationBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteSmsQualificationResponse,
-        rt::error::Error<DeleteSmsQualificationError>,
+        crate::error::Error<DeleteSmsQualificationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -277,14 +281,14 @@ impl ::serde::Serialize for DeleteSmsQualificationResponse {
 #[non_exhaustive]
 pub enum DeleteSmsQualificationError {
     /// `BindSignDeleteFailed` (HTTP 400).
-    BindSignDeleteFailed(rt::error::ServiceError),
+    BindSignDeleteFailed(crate::error::ServiceError),
     /// `QualificationNotExist` (HTTP 400).
-    QualificationNotExist(rt::error::ServiceError),
+    QualificationNotExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -296,7 +300,7 @@ impl DeleteSmsQualificationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BindSignDeleteFailed(error) | Self::QualificationNotExist(error) => {
                 error
@@ -319,16 +323,16 @@ impl DeleteSmsQualificationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteSmsQualificationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteSmsQualificationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BindSignDeleteFailed" => Self::BindSignDeleteFailed(error),
             "QualificationNotExist" => Self::QualificationNotExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteSmsQualificationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteSmsTemplateRequest {
     pub template_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteSmsTemplateRequest {
+impl crate::operation::Operation for DeleteSmsTemplateRequest {
     type Response = DeleteSmsTemplateResponse;
     type Error = DeleteSmsTemplateError;
+}
+
+impl rt::operation::OperationSpec for DeleteSmsTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateCode", &self.template_code)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DeleteSmsTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteSmsTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteSmsTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DeleteSmsTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteSmsTemplateResponse,
-        rt::error::Error<DeleteSmsTemplateError>,
+        crate::error::Error<DeleteSmsTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -230,7 +234,7 @@ pub enum DeleteSmsTemplateError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -242,7 +246,7 @@ impl DeleteSmsTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -250,12 +254,12 @@ impl DeleteSmsTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteSmsTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteSmsTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteSmsTemplateError::service_error(self)
     }
 }

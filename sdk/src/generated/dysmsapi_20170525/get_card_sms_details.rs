@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct GetCardSmsDetailsRequest {
     pub biz_digit_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetCardSmsDetailsRequest {
+impl crate::operation::Operation for GetCardSmsDetailsRequest {
     type Response = GetCardSmsDetailsResponse;
     type Error = GetCardSmsDetailsError;
+}
+
+impl rt::operation::OperationSpec for GetCardSmsDetailsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SendDate", &self.send_date)?;
         rt::validate::required("PhoneNumber", &self.phone_number)?;
         Ok(())
@@ -163,8 +167,8 @@ impl GetCardSmsDetailsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetCardSmsDetailsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetCardSmsDetailsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -173,7 +177,7 @@ impl GetCardSmsDetailsBuilder {
         self,
     ) -> ::std::result::Result<
         GetCardSmsDetailsResponse,
-        rt::error::Error<GetCardSmsDetailsError>,
+        crate::error::Error<GetCardSmsDetailsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -705,18 +709,18 @@ impl ::serde::Serialize for Records {
 #[non_exhaustive]
 pub enum GetCardSmsDetailsError {
     /// `InvalidParam.PageSize` (HTTP 400).
-    InvalidParamPageSize(rt::error::ServiceError),
+    InvalidParamPageSize(crate::error::ServiceError),
     /// `InvalidParam.PhoneNumber` (HTTP 400).
-    InvalidParamPhoneNumber(rt::error::ServiceError),
+    InvalidParamPhoneNumber(crate::error::ServiceError),
     /// `InvalidParam.SendDate` (HTTP 400).
-    InvalidParamSendDate(rt::error::ServiceError),
+    InvalidParamSendDate(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -728,7 +732,7 @@ impl GetCardSmsDetailsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParamPageSize(error)
             | Self::InvalidParamPhoneNumber(error)
@@ -764,18 +768,18 @@ impl GetCardSmsDetailsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetCardSmsDetailsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetCardSmsDetailsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParam.PageSize" => Self::InvalidParamPageSize(error),
             "InvalidParam.PhoneNumber" => Self::InvalidParamPhoneNumber(error),
             "InvalidParam.SendDate" => Self::InvalidParamSendDate(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetCardSmsDetailsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,11 +63,14 @@ pub struct GetCardSmsLinkRequest {
     pub custom_short_code_json: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetCardSmsLinkRequest {
+impl crate::operation::Operation for GetCardSmsLinkRequest {
     type Response = GetCardSmsLinkResponse;
     type Error = GetCardSmsLinkError;
+}
+
+impl rt::operation::OperationSpec for GetCardSmsLinkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CardTemplateCode", &self.card_template_code)?;
         rt::validate::required("SignNameJson", &self.sign_name_json)?;
         Ok(())
@@ -209,8 +213,8 @@ impl GetCardSmsLinkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetCardSmsLinkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetCardSmsLinkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -219,7 +223,7 @@ impl GetCardSmsLinkBuilder {
         self,
     ) -> ::std::result::Result<
         GetCardSmsLinkResponse,
-        rt::error::Error<GetCardSmsLinkError>,
+        crate::error::Error<GetCardSmsLinkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -496,12 +500,12 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum GetCardSmsLinkError {
     /// `ForbiddenAction` (HTTP 200).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -513,7 +517,7 @@ impl GetCardSmsLinkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAction(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -528,15 +532,15 @@ impl GetCardSmsLinkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetCardSmsLinkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetCardSmsLinkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ForbiddenAction" => Self::ForbiddenAction(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetCardSmsLinkError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,7 +29,7 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct GetMediaResourceIdRequest {
     /// Example: `1`
     ///
-    /// Wire name `ResourceType`; required.
+    /// Wire name `ResourceType`; required; at least 0; at most 10000.
     pub resource_type: ::std::option::Option<i32>,
     /// Example: `oss://alicom-fc-media/1947741454322274/alicom-fc-media/pic/202205191526575398603697152.png`
     ///
@@ -36,7 +37,7 @@ pub struct GetMediaResourceIdRequest {
     pub oss_key: ::std::option::Option<::std::string::String>,
     /// Example: `12`
     ///
-    /// Wire name `FileSize`; required.
+    /// Wire name `FileSize`; required; at least 0; at most 9223372036854775807.
     pub file_size: ::std::option::Option<i64>,
     /// Example: `{\"img_rate\":\"oneToOne\"}`
     ///
@@ -48,14 +49,26 @@ pub struct GetMediaResourceIdRequest {
     pub memo: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetMediaResourceIdRequest {
+impl crate::operation::Operation for GetMediaResourceIdRequest {
     type Response = GetMediaResourceIdResponse;
     type Error = GetMediaResourceIdError;
+}
+
+impl rt::operation::OperationSpec for GetMediaResourceIdRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceType", &self.resource_type)?;
+        rt::validate::minimum("ResourceType", &self.resource_type, 0.0, false)?;
+        rt::validate::maximum("ResourceType", &self.resource_type, 10000.0, false)?;
         rt::validate::required("OssKey", &self.oss_key)?;
         rt::validate::required("FileSize", &self.file_size)?;
+        rt::validate::minimum("FileSize", &self.file_size, 0.0, false)?;
+        rt::validate::maximum(
+            "FileSize",
+            &self.file_size,
+            9223372036854776000.0,
+            false,
+        )?;
         Ok(())
     }
 
@@ -134,8 +147,8 @@ impl GetMediaResourceIdBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetMediaResourceIdRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetMediaResourceIdRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -144,7 +157,7 @@ impl GetMediaResourceIdBuilder {
         self,
     ) -> ::std::result::Result<
         GetMediaResourceIdResponse,
-        rt::error::Error<GetMediaResourceIdError>,
+        crate::error::Error<GetMediaResourceIdError>,
     > {
         self.client.execute(self.request).await
     }
@@ -356,12 +369,12 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum GetMediaResourceIdError {
     /// `ForbiddenAction` (HTTP 200).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -373,7 +386,7 @@ impl GetMediaResourceIdError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAction(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -388,15 +401,15 @@ impl GetMediaResourceIdError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetMediaResourceIdError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetMediaResourceIdError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ForbiddenAction" => Self::ForbiddenAction(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetMediaResourceIdError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOssInfoForCardTemplateRequest {}
-impl rt::operation::Operation for GetOssInfoForCardTemplateRequest {
+impl crate::operation::Operation for GetOssInfoForCardTemplateRequest {
     type Response = GetOssInfoForCardTemplateResponse;
     type Error = GetOssInfoForCardTemplateError;
+}
+
+impl rt::operation::OperationSpec for GetOssInfoForCardTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,10 @@ impl GetOssInfoForCardTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetOssInfoForCardTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GetOssInfoForCardTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +75,7 @@ impl GetOssInfoForCardTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         GetOssInfoForCardTemplateResponse,
-        rt::error::Error<GetOssInfoForCardTemplateError>,
+        crate::error::Error<GetOssInfoForCardTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -408,12 +414,12 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum GetOssInfoForCardTemplateError {
     /// `ForbiddenAction` (HTTP 200).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -425,7 +431,7 @@ impl GetOssInfoForCardTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAction(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -440,15 +446,15 @@ impl GetOssInfoForCardTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetOssInfoForCardTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetOssInfoForCardTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ForbiddenAction" => Self::ForbiddenAction(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetOssInfoForCardTemplateError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetQualificationOssInfoRequest {
     pub biz_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetQualificationOssInfoRequest {
+impl crate::operation::Operation for GetQualificationOssInfoRequest {
     type Response = GetQualificationOssInfoResponse;
     type Error = GetQualificationOssInfoError;
+}
+
+impl rt::operation::OperationSpec for GetQualificationOssInfoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("BizType", &self.biz_type)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl GetQualificationOssInfoBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetQualificationOssInfoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetQualificationOssInfoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl GetQualificationOssInfoBuilder {
         self,
     ) -> ::std::result::Result<
         GetQualificationOssInfoResponse,
-        rt::error::Error<GetQualificationOssInfoError>,
+        crate::error::Error<GetQualificationOssInfoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -424,12 +428,12 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum GetQualificationOssInfoError {
     /// `OssBiztypeNotSupportError` (HTTP 400).
-    OssBiztypeNotSupportError(rt::error::ServiceError),
+    OssBiztypeNotSupportError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -441,7 +445,7 @@ impl GetQualificationOssInfoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OssBiztypeNotSupportError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -456,15 +460,15 @@ impl GetQualificationOssInfoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetQualificationOssInfoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetQualificationOssInfoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "OssBiztypeNotSupportError" => Self::OssBiztypeNotSupportError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetQualificationOssInfoError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetSmsSignRequest {
     pub sign_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetSmsSignRequest {
+impl crate::operation::Operation for GetSmsSignRequest {
     type Response = GetSmsSignResponse;
     type Error = GetSmsSignError;
+}
+
+impl rt::operation::OperationSpec for GetSmsSignRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SignName", &self.sign_name)?;
         Ok(())
     }
@@ -78,15 +82,18 @@ impl GetSmsSignBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetSmsSignRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetSmsSignRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<GetSmsSignResponse, rt::error::Error<GetSmsSignError>> {
+    ) -> ::std::result::Result<
+        GetSmsSignResponse,
+        crate::error::Error<GetSmsSignError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -845,14 +852,14 @@ impl ::serde::Serialize for RegisterStatusReasons {
 #[non_exhaustive]
 pub enum GetSmsSignError {
     /// `ForbiddenAction` (HTTP 400).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// `SignatureNotFound` (HTTP 404).
-    SignatureNotFound(rt::error::ServiceError),
+    SignatureNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -864,7 +871,7 @@ impl GetSmsSignError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAction(error) | Self::SignatureNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -885,16 +892,16 @@ impl GetSmsSignError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetSmsSignError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetSmsSignError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ForbiddenAction" => Self::ForbiddenAction(error),
             "SignatureNotFound" => Self::SignatureNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetSmsSignError::service_error(self)
     }
 }

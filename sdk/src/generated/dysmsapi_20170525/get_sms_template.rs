@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetSmsTemplateRequest {
     pub template_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetSmsTemplateRequest {
+impl crate::operation::Operation for GetSmsTemplateRequest {
     type Response = GetSmsTemplateResponse;
     type Error = GetSmsTemplateError;
+}
+
+impl rt::operation::OperationSpec for GetSmsTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateCode", &self.template_code)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl GetSmsTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetSmsTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetSmsTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl GetSmsTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         GetSmsTemplateResponse,
-        rt::error::Error<GetSmsTemplateError>,
+        crate::error::Error<GetSmsTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -660,14 +664,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum GetSmsTemplateError {
     /// `ForbiddenAction` (HTTP 400).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// `TemplateNotFound` (HTTP 404).
-    TemplateNotFound(rt::error::ServiceError),
+    TemplateNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -679,7 +683,7 @@ impl GetSmsTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAction(error) | Self::TemplateNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -700,16 +704,16 @@ impl GetSmsTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetSmsTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetSmsTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ForbiddenAction" => Self::ForbiddenAction(error),
             "TemplateNotFound" => Self::TemplateNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetSmsTemplateError::service_error(self)
     }
 }

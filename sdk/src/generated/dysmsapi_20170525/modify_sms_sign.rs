@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct ModifySmsSignRequest {
     pub sign_type: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ModifySmsSignRequest {
+impl crate::operation::Operation for ModifySmsSignRequest {
     type Response = ModifySmsSignResponse;
     type Error = ModifySmsSignError;
+}
+
+impl rt::operation::OperationSpec for ModifySmsSignRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SignName", &self.sign_name)?;
         rt::validate::required("SignSource", &self.sign_source)?;
         rt::validate::required("Remark", &self.remark)?;
@@ -138,8 +142,8 @@ impl ModifySmsSignBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifySmsSignRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifySmsSignRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -148,7 +152,7 @@ impl ModifySmsSignBuilder {
         self,
     ) -> ::std::result::Result<
         ModifySmsSignResponse,
-        rt::error::Error<ModifySmsSignError>,
+        crate::error::Error<ModifySmsSignError>,
     > {
         self.client.execute(self.request).await
     }
@@ -353,7 +357,7 @@ pub enum ModifySmsSignError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -365,7 +369,7 @@ impl ModifySmsSignError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -373,12 +377,12 @@ impl ModifySmsSignError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifySmsSignError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifySmsSignError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifySmsSignError::service_error(self)
     }
 }

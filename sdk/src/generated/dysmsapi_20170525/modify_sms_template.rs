@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -48,11 +49,14 @@ pub struct ModifySmsTemplateRequest {
     pub remark: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifySmsTemplateRequest {
+impl crate::operation::Operation for ModifySmsTemplateRequest {
     type Response = ModifySmsTemplateResponse;
     type Error = ModifySmsTemplateError;
+}
+
+impl rt::operation::OperationSpec for ModifySmsTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateType", &self.template_type)?;
         rt::validate::required("TemplateName", &self.template_name)?;
         rt::validate::required("TemplateCode", &self.template_code)?;
@@ -144,8 +148,8 @@ impl ModifySmsTemplateBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<ModifySmsTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifySmsTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +159,7 @@ impl ModifySmsTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         ModifySmsTemplateResponse,
-        rt::error::Error<ModifySmsTemplateError>,
+        crate::error::Error<ModifySmsTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -294,12 +298,12 @@ impl ::serde::Serialize for ModifySmsTemplateResponse {
 #[non_exhaustive]
 pub enum ModifySmsTemplateError {
     /// `TemplateParameterCountIllegal` (HTTP 400).
-    TemplateParameterCountIllegal(rt::error::ServiceError),
+    TemplateParameterCountIllegal(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -311,7 +315,7 @@ impl ModifySmsTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::TemplateParameterCountIllegal(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -326,15 +330,15 @@ impl ModifySmsTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifySmsTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifySmsTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "TemplateParameterCountIllegal" => Self::TemplateParameterCountIllegal(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifySmsTemplateError::service_error(self)
     }
 }

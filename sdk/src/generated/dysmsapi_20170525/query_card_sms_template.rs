@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct QueryCardSmsTemplateRequest {
     pub template_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QueryCardSmsTemplateRequest {
+impl crate::operation::Operation for QueryCardSmsTemplateRequest {
     type Response = QueryCardSmsTemplateResponse;
     type Error = QueryCardSmsTemplateError;
+}
+
+impl rt::operation::OperationSpec for QueryCardSmsTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateCode", &self.template_code)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl QueryCardSmsTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryCardSmsTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QueryCardSmsTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl QueryCardSmsTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         QueryCardSmsTemplateResponse,
-        rt::error::Error<QueryCardSmsTemplateError>,
+        crate::error::Error<QueryCardSmsTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -239,12 +243,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum QueryCardSmsTemplateError {
     /// `ForbiddenAction` (HTTP 200).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -256,7 +260,7 @@ impl QueryCardSmsTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAction(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -271,15 +275,15 @@ impl QueryCardSmsTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryCardSmsTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for QueryCardSmsTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ForbiddenAction" => Self::ForbiddenAction(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryCardSmsTemplateError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct QueryCardSmsTemplateReportRequest {
     pub end_date: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QueryCardSmsTemplateReportRequest {
+impl crate::operation::Operation for QueryCardSmsTemplateReportRequest {
     type Response = QueryCardSmsTemplateReportResponse;
     type Error = QueryCardSmsTemplateReportError;
+}
+
+impl rt::operation::OperationSpec for QueryCardSmsTemplateReportRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateCodes", &self.template_codes)?;
         rt::validate::required("StartDate", &self.start_date)?;
         rt::validate::required("EndDate", &self.end_date)?;
@@ -112,8 +116,10 @@ impl QueryCardSmsTemplateReportBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryCardSmsTemplateReportRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<QueryCardSmsTemplateReportRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +128,7 @@ impl QueryCardSmsTemplateReportBuilder {
         self,
     ) -> ::std::result::Result<
         QueryCardSmsTemplateReportResponse,
-        rt::error::Error<QueryCardSmsTemplateReportError>,
+        crate::error::Error<QueryCardSmsTemplateReportError>,
     > {
         self.client.execute(self.request).await
     }
@@ -273,12 +279,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum QueryCardSmsTemplateReportError {
     /// `ForbiddenAction` (HTTP 200).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -290,7 +296,7 @@ impl QueryCardSmsTemplateReportError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAction(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -305,15 +311,15 @@ impl QueryCardSmsTemplateReportError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryCardSmsTemplateReportError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for QueryCardSmsTemplateReportError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ForbiddenAction" => Self::ForbiddenAction(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryCardSmsTemplateReportError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct QueryMobilesCardSupportRequest {
     pub encrypt_type: ::std::option::Option<EncryptType>,
 }
 
-impl rt::operation::Operation for QueryMobilesCardSupportRequest {
+impl crate::operation::Operation for QueryMobilesCardSupportRequest {
     type Response = QueryMobilesCardSupportResponse;
     type Error = QueryMobilesCardSupportError;
+}
+
+impl rt::operation::OperationSpec for QueryMobilesCardSupportRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateCode", &self.template_code)?;
         rt::validate::required("Mobiles", &self.mobiles)?;
         rt::validate::max_length("EncryptType", &self.encrypt_type, 100usize)?;
@@ -113,8 +117,8 @@ impl QueryMobilesCardSupportBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryMobilesCardSupportRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QueryMobilesCardSupportRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +127,7 @@ impl QueryMobilesCardSupportBuilder {
         self,
     ) -> ::std::result::Result<
         QueryMobilesCardSupportResponse,
-        rt::error::Error<QueryMobilesCardSupportError>,
+        crate::error::Error<QueryMobilesCardSupportError>,
     > {
         self.client.execute(self.request).await
     }
@@ -344,7 +348,7 @@ pub enum EncryptType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -372,7 +376,7 @@ impl ::std::convert::From<&str> for EncryptType {
         match value {
             "SHA1" => Self::Sha1,
             "NORMAL" => Self::Normal,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -399,7 +403,7 @@ impl ::std::convert::From<::std::string::String> for EncryptType {
         match value.as_str() {
             "SHA1" => Self::Sha1,
             "NORMAL" => Self::Normal,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -469,12 +473,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum QueryMobilesCardSupportError {
     /// `ForbiddenAction` (HTTP 200).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -486,7 +490,7 @@ impl QueryMobilesCardSupportError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAction(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -501,15 +505,15 @@ impl QueryMobilesCardSupportError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryMobilesCardSupportError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for QueryMobilesCardSupportError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ForbiddenAction" => Self::ForbiddenAction(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryMobilesCardSupportError::service_error(self)
     }
 }

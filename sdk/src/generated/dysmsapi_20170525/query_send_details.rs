@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct QuerySendDetailsRequest {
     pub current_page: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for QuerySendDetailsRequest {
+impl crate::operation::Operation for QuerySendDetailsRequest {
     type Response = QuerySendDetailsResponse;
     type Error = QuerySendDetailsError;
+}
+
+impl rt::operation::OperationSpec for QuerySendDetailsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PhoneNumber", &self.phone_number)?;
         rt::validate::required("SendDate", &self.send_date)?;
         rt::validate::required("PageSize", &self.page_size)?;
@@ -135,8 +139,8 @@ impl QuerySendDetailsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QuerySendDetailsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QuerySendDetailsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +149,7 @@ impl QuerySendDetailsBuilder {
         self,
     ) -> ::std::result::Result<
         QuerySendDetailsResponse,
-        rt::error::Error<QuerySendDetailsError>,
+        crate::error::Error<QuerySendDetailsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -528,7 +532,7 @@ pub enum QuerySendDetailsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -540,7 +544,7 @@ impl QuerySendDetailsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -548,12 +552,12 @@ impl QuerySendDetailsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QuerySendDetailsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QuerySendDetailsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QuerySendDetailsError::service_error(self)
     }
 }

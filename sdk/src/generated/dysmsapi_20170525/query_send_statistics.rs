@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,7 +29,7 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct QuerySendStatisticsRequest {
     /// Example: `1`
     ///
-    /// Wire name `IsGlobe`; required; at most 2 characters.
+    /// Wire name `IsGlobe`; required; at most 2 characters; at least 1; at most 2.
     pub is_globe: ::std::option::Option<i32>,
     /// Example: `20201002`
     ///
@@ -40,11 +41,11 @@ pub struct QuerySendStatisticsRequest {
     pub end_date: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageIndex`; required.
+    /// Wire name `PageIndex`; required; at least 1.
     pub page_index: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`; required; at most 50 characters.
+    /// Wire name `PageSize`; required; at most 50 characters; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `0`
     ///
@@ -56,18 +57,26 @@ pub struct QuerySendStatisticsRequest {
     pub sign_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QuerySendStatisticsRequest {
+impl crate::operation::Operation for QuerySendStatisticsRequest {
     type Response = QuerySendStatisticsResponse;
     type Error = QuerySendStatisticsError;
+}
+
+impl rt::operation::OperationSpec for QuerySendStatisticsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("IsGlobe", &self.is_globe)?;
         rt::validate::max_length("IsGlobe", &self.is_globe, 2usize)?;
+        rt::validate::minimum("IsGlobe", &self.is_globe, 1.0, false)?;
+        rt::validate::maximum("IsGlobe", &self.is_globe, 2.0, false)?;
         rt::validate::required("StartDate", &self.start_date)?;
         rt::validate::required("EndDate", &self.end_date)?;
         rt::validate::required("PageIndex", &self.page_index)?;
+        rt::validate::minimum("PageIndex", &self.page_index, 1.0, false)?;
         rt::validate::required("PageSize", &self.page_size)?;
         rt::validate::max_length("PageSize", &self.page_size, 50usize)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         Ok(())
     }
 
@@ -162,8 +171,8 @@ impl QuerySendStatisticsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QuerySendStatisticsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QuerySendStatisticsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -172,7 +181,7 @@ impl QuerySendStatisticsBuilder {
         self,
     ) -> ::std::result::Result<
         QuerySendStatisticsResponse,
-        rt::error::Error<QuerySendStatisticsError>,
+        crate::error::Error<QuerySendStatisticsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -521,7 +530,7 @@ pub enum QuerySendStatisticsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -533,7 +542,7 @@ impl QuerySendStatisticsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -541,12 +550,12 @@ impl QuerySendStatisticsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QuerySendStatisticsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QuerySendStatisticsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QuerySendStatisticsError::service_error(self)
     }
 }

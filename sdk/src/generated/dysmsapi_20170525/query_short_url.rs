@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct QueryShortUrlRequest {
     pub short_url: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QueryShortUrlRequest {
+impl crate::operation::Operation for QueryShortUrlRequest {
     type Response = QueryShortUrlResponse;
     type Error = QueryShortUrlError;
+}
+
+impl rt::operation::OperationSpec for QueryShortUrlRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ShortUrl", &self.short_url)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl QueryShortUrlBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QueryShortUrlRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QueryShortUrlRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl QueryShortUrlBuilder {
         self,
     ) -> ::std::result::Result<
         QueryShortUrlResponse,
-        rt::error::Error<QueryShortUrlError>,
+        crate::error::Error<QueryShortUrlError>,
     > {
         self.client.execute(self.request).await
     }
@@ -434,12 +438,12 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum QueryShortUrlError {
     /// `ForbiddenAction` (HTTP 400).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -451,7 +455,7 @@ impl QueryShortUrlError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAction(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -466,15 +470,15 @@ impl QueryShortUrlError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QueryShortUrlError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for QueryShortUrlError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ForbiddenAction" => Self::ForbiddenAction(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QueryShortUrlError::service_error(self)
     }
 }

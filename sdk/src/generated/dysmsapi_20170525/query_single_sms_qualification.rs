@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct QuerySingleSmsQualificationRequest {
     pub order_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for QuerySingleSmsQualificationRequest {
+impl crate::operation::Operation for QuerySingleSmsQualificationRequest {
     type Response = QuerySingleSmsQualificationResponse;
     type Error = QuerySingleSmsQualificationError;
+}
+
+impl rt::operation::OperationSpec for QuerySingleSmsQualificationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("QualificationGroupId", &self.qualification_group_id)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl QuerySingleSmsQualificationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<QuerySingleSmsQualificationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<QuerySingleSmsQualificationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl QuerySingleSmsQualificationBuilder {
         self,
     ) -> ::std::result::Result<
         QuerySingleSmsQualificationResponse,
-        rt::error::Error<QuerySingleSmsQualificationError>,
+        crate::error::Error<QuerySingleSmsQualificationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1037,7 +1041,7 @@ pub enum QuerySingleSmsQualificationError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1049,7 +1053,7 @@ impl QuerySingleSmsQualificationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1057,12 +1061,12 @@ impl QuerySingleSmsQualificationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QuerySingleSmsQualificationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QuerySingleSmsQualificationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QuerySingleSmsQualificationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct QuerySmsAppIcpRecordRequest {
     pub app_icp_record_id_list: ::std::vec::Vec<i64>,
 }
 
-impl rt::operation::Operation for QuerySmsAppIcpRecordRequest {
+impl crate::operation::Operation for QuerySmsAppIcpRecordRequest {
     type Response = QuerySmsAppIcpRecordResponse;
     type Error = QuerySmsAppIcpRecordError;
+}
+
+impl rt::operation::OperationSpec for QuerySmsAppIcpRecordRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AppIcpRecordIdList", &self.app_icp_record_id_list)?;
         Ok(())
     }
@@ -84,8 +88,8 @@ impl QuerySmsAppIcpRecordBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QuerySmsAppIcpRecordRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QuerySmsAppIcpRecordRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -94,7 +98,7 @@ impl QuerySmsAppIcpRecordBuilder {
         self,
     ) -> ::std::result::Result<
         QuerySmsAppIcpRecordResponse,
-        rt::error::Error<QuerySmsAppIcpRecordError>,
+        crate::error::Error<QuerySmsAppIcpRecordError>,
     > {
         self.client.execute(self.request).await
     }
@@ -490,7 +494,7 @@ pub enum QuerySmsAppIcpRecordError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -502,7 +506,7 @@ impl QuerySmsAppIcpRecordError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -510,12 +514,12 @@ impl QuerySmsAppIcpRecordError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QuerySmsAppIcpRecordError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QuerySmsAppIcpRecordError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QuerySmsAppIcpRecordError::service_error(self)
     }
 }

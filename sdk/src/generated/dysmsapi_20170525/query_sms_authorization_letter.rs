@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct QuerySmsAuthorizationLetterRequest {
     pub status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QuerySmsAuthorizationLetterRequest {
+impl crate::operation::Operation for QuerySmsAuthorizationLetterRequest {
     type Response = QuerySmsAuthorizationLetterResponse;
     type Error = QuerySmsAuthorizationLetterError;
+}
+
+impl rt::operation::OperationSpec for QuerySmsAuthorizationLetterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -149,8 +153,8 @@ impl QuerySmsAuthorizationLetterBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<QuerySmsAuthorizationLetterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<QuerySmsAuthorizationLetterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -159,7 +163,7 @@ impl QuerySmsAuthorizationLetterBuilder {
         self,
     ) -> ::std::result::Result<
         QuerySmsAuthorizationLetterResponse,
-        rt::error::Error<QuerySmsAuthorizationLetterError>,
+        crate::error::Error<QuerySmsAuthorizationLetterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -601,7 +605,7 @@ pub enum QuerySmsAuthorizationLetterError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -613,7 +617,7 @@ impl QuerySmsAuthorizationLetterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -621,12 +625,12 @@ impl QuerySmsAuthorizationLetterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QuerySmsAuthorizationLetterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QuerySmsAuthorizationLetterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QuerySmsAuthorizationLetterError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct QuerySmsQualificationRecordRequest {
     pub page_size: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for QuerySmsQualificationRecordRequest {
+impl crate::operation::Operation for QuerySmsQualificationRecordRequest {
     type Response = QuerySmsQualificationRecordResponse;
     type Error = QuerySmsQualificationRecordError;
+}
+
+impl rt::operation::OperationSpec for QuerySmsQualificationRecordRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -182,8 +186,8 @@ impl QuerySmsQualificationRecordBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<QuerySmsQualificationRecordRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<QuerySmsQualificationRecordRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -192,7 +196,7 @@ impl QuerySmsQualificationRecordBuilder {
         self,
     ) -> ::std::result::Result<
         QuerySmsQualificationRecordResponse,
-        rt::error::Error<QuerySmsQualificationRecordError>,
+        crate::error::Error<QuerySmsQualificationRecordError>,
     > {
         self.client.execute(self.request).await
     }
@@ -729,7 +733,7 @@ pub enum QuerySmsQualificationRecordError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -741,7 +745,7 @@ impl QuerySmsQualificationRecordError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -749,12 +753,12 @@ impl QuerySmsQualificationRecordError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QuerySmsQualificationRecordError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QuerySmsQualificationRecordError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QuerySmsQualificationRecordError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct QuerySmsSignRequest {
     pub sign_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QuerySmsSignRequest {
+impl crate::operation::Operation for QuerySmsSignRequest {
     type Response = QuerySmsSignResponse;
     type Error = QuerySmsSignError;
+}
+
+impl rt::operation::OperationSpec for QuerySmsSignRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SignName", &self.sign_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl QuerySmsSignBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QuerySmsSignRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QuerySmsSignRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl QuerySmsSignBuilder {
         self,
     ) -> ::std::result::Result<
         QuerySmsSignResponse,
-        rt::error::Error<QuerySmsSignError>,
+        crate::error::Error<QuerySmsSignError>,
     > {
         self.client.execute(self.request).await
     }
@@ -290,7 +294,7 @@ pub enum QuerySmsSignError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -302,7 +306,7 @@ impl QuerySmsSignError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -310,12 +314,12 @@ impl QuerySmsSignError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QuerySmsSignError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QuerySmsSignError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QuerySmsSignError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -32,11 +33,14 @@ pub struct QuerySmsTemplateRequest {
     pub template_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for QuerySmsTemplateRequest {
+impl crate::operation::Operation for QuerySmsTemplateRequest {
     type Response = QuerySmsTemplateResponse;
     type Error = QuerySmsTemplateError;
+}
+
+impl rt::operation::OperationSpec for QuerySmsTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateCode", &self.template_code)?;
         Ok(())
     }
@@ -79,8 +83,8 @@ impl QuerySmsTemplateBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<QuerySmsTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QuerySmsTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl QuerySmsTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         QuerySmsTemplateResponse,
-        rt::error::Error<QuerySmsTemplateError>,
+        crate::error::Error<QuerySmsTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -354,7 +358,7 @@ pub enum QuerySmsTemplateError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -366,7 +370,7 @@ impl QuerySmsTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -374,12 +378,12 @@ impl QuerySmsTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QuerySmsTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QuerySmsTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QuerySmsTemplateError::service_error(self)
     }
 }

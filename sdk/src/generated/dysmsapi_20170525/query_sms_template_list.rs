@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,19 +29,25 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct QuerySmsTemplateListRequest {
     /// Example: `1`
     ///
-    /// Wire name `PageIndex`.
+    /// Wire name `PageIndex`; at least 1.
     pub page_index: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for QuerySmsTemplateListRequest {
+impl crate::operation::Operation for QuerySmsTemplateListRequest {
     type Response = QuerySmsTemplateListResponse;
     type Error = QuerySmsTemplateListError;
+}
+
+impl rt::operation::OperationSpec for QuerySmsTemplateListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageIndex", &self.page_index, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         Ok(())
     }
 
@@ -86,8 +93,8 @@ impl QuerySmsTemplateListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QuerySmsTemplateListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QuerySmsTemplateListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -96,7 +103,7 @@ impl QuerySmsTemplateListBuilder {
         self,
     ) -> ::std::result::Result<
         QuerySmsTemplateListResponse,
-        rt::error::Error<QuerySmsTemplateListError>,
+        crate::error::Error<QuerySmsTemplateListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -651,7 +658,7 @@ pub enum QuerySmsTemplateListError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -663,7 +670,7 @@ impl QuerySmsTemplateListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -671,12 +678,12 @@ impl QuerySmsTemplateListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QuerySmsTemplateListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QuerySmsTemplateListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QuerySmsTemplateListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct QuerySmsTrademarkRequest {
     pub trademark_id_list: ::std::vec::Vec<i64>,
 }
 
-impl rt::operation::Operation for QuerySmsTrademarkRequest {
+impl crate::operation::Operation for QuerySmsTrademarkRequest {
     type Response = QuerySmsTrademarkResponse;
     type Error = QuerySmsTrademarkError;
+}
+
+impl rt::operation::OperationSpec for QuerySmsTrademarkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TrademarkIdList", &self.trademark_id_list)?;
         Ok(())
     }
@@ -84,8 +88,8 @@ impl QuerySmsTrademarkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<QuerySmsTrademarkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<QuerySmsTrademarkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -94,7 +98,7 @@ impl QuerySmsTrademarkBuilder {
         self,
     ) -> ::std::result::Result<
         QuerySmsTrademarkResponse,
-        rt::error::Error<QuerySmsTrademarkError>,
+        crate::error::Error<QuerySmsTrademarkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -467,7 +471,7 @@ pub enum QuerySmsTrademarkError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -479,7 +483,7 @@ impl QuerySmsTrademarkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -487,12 +491,12 @@ impl QuerySmsTrademarkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for QuerySmsTrademarkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for QuerySmsTrademarkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         QuerySmsTrademarkError::service_error(self)
     }
 }

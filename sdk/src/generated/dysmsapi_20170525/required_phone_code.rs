@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct RequiredPhoneCodeRequest {
     pub phone_no: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RequiredPhoneCodeRequest {
+impl crate::operation::Operation for RequiredPhoneCodeRequest {
     type Response = RequiredPhoneCodeResponse;
     type Error = RequiredPhoneCodeError;
+}
+
+impl rt::operation::OperationSpec for RequiredPhoneCodeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PhoneNo", &self.phone_no)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl RequiredPhoneCodeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RequiredPhoneCodeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RequiredPhoneCodeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl RequiredPhoneCodeBuilder {
         self,
     ) -> ::std::result::Result<
         RequiredPhoneCodeResponse,
-        rt::error::Error<RequiredPhoneCodeError>,
+        crate::error::Error<RequiredPhoneCodeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -269,7 +273,7 @@ pub enum RequiredPhoneCodeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -281,7 +285,7 @@ impl RequiredPhoneCodeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -289,12 +293,12 @@ impl RequiredPhoneCodeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RequiredPhoneCodeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RequiredPhoneCodeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RequiredPhoneCodeError::service_error(self)
     }
 }

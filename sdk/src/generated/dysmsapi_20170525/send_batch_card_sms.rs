@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -80,11 +81,14 @@ pub struct SendBatchCardSmsRequest {
     pub template_param_json: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SendBatchCardSmsRequest {
+impl crate::operation::Operation for SendBatchCardSmsRequest {
     type Response = SendBatchCardSmsResponse;
     type Error = SendBatchCardSmsError;
+}
+
+impl rt::operation::OperationSpec for SendBatchCardSmsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CardTemplateCode", &self.card_template_code)?;
         rt::validate::required("FallbackType", &self.fallback_type)?;
         rt::validate::required("PhoneNumberJson", &self.phone_number_json)?;
@@ -301,8 +305,8 @@ impl SendBatchCardSmsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SendBatchCardSmsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SendBatchCardSmsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -311,7 +315,7 @@ impl SendBatchCardSmsBuilder {
         self,
     ) -> ::std::result::Result<
         SendBatchCardSmsResponse,
-        rt::error::Error<SendBatchCardSmsError>,
+        crate::error::Error<SendBatchCardSmsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -607,12 +611,12 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum SendBatchCardSmsError {
     /// `ForbiddenAction` (HTTP 200).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -624,7 +628,7 @@ impl SendBatchCardSmsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAction(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -639,15 +643,15 @@ impl SendBatchCardSmsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SendBatchCardSmsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SendBatchCardSmsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ForbiddenAction" => Self::ForbiddenAction(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SendBatchCardSmsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct SendBatchSmsRequest {
     pub out_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SendBatchSmsRequest {
+impl crate::operation::Operation for SendBatchSmsRequest {
     type Response = SendBatchSmsResponse;
     type Error = SendBatchSmsError;
+}
+
+impl rt::operation::OperationSpec for SendBatchSmsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PhoneNumberJson", &self.phone_number_json)?;
         rt::validate::required("SignNameJson", &self.sign_name_json)?;
         rt::validate::required("TemplateCode", &self.template_code)?;
@@ -167,8 +171,8 @@ impl SendBatchSmsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SendBatchSmsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SendBatchSmsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -177,7 +181,7 @@ impl SendBatchSmsBuilder {
         self,
     ) -> ::std::result::Result<
         SendBatchSmsResponse,
-        rt::error::Error<SendBatchSmsError>,
+        crate::error::Error<SendBatchSmsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -319,7 +323,7 @@ pub enum SendBatchSmsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -331,7 +335,7 @@ impl SendBatchSmsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -339,12 +343,12 @@ impl SendBatchSmsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SendBatchSmsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SendBatchSmsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SendBatchSmsError::service_error(self)
     }
 }

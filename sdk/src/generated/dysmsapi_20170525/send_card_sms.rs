@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -72,11 +73,14 @@ pub struct SendCardSmsRequest {
     pub template_param: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SendCardSmsRequest {
+impl crate::operation::Operation for SendCardSmsRequest {
     type Response = SendCardSmsResponse;
     type Error = SendCardSmsError;
+}
+
+impl rt::operation::OperationSpec for SendCardSmsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CardObjects", &self.card_objects)?;
         rt::validate::required("SignName", &self.sign_name)?;
         rt::validate::required("CardTemplateCode", &self.card_template_code)?;
@@ -270,15 +274,18 @@ impl SendCardSmsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SendCardSmsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SendCardSmsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<SendCardSmsResponse, rt::error::Error<SendCardSmsError>> {
+    ) -> ::std::result::Result<
+        SendCardSmsResponse,
+        crate::error::Error<SendCardSmsError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -652,12 +659,12 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum SendCardSmsError {
     /// `ForbiddenAction` (HTTP 200).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -669,7 +676,7 @@ impl SendCardSmsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAction(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -684,15 +691,15 @@ impl SendCardSmsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SendCardSmsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SendCardSmsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ForbiddenAction" => Self::ForbiddenAction(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SendCardSmsError::service_error(self)
     }
 }

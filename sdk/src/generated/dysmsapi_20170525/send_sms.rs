@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct SendSmsRequest {
     pub out_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SendSmsRequest {
+impl crate::operation::Operation for SendSmsRequest {
     type Response = SendSmsResponse;
     type Error = SendSmsError;
+}
+
+impl rt::operation::OperationSpec for SendSmsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PhoneNumbers", &self.phone_numbers)?;
         rt::validate::required("SignName", &self.sign_name)?;
         rt::validate::required("TemplateCode", &self.template_code)?;
@@ -159,15 +163,15 @@ impl SendSmsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SendSmsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SendSmsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<SendSmsResponse, rt::error::Error<SendSmsError>> {
+    ) -> ::std::result::Result<SendSmsResponse, crate::error::Error<SendSmsError>> {
         self.client.execute(self.request).await
     }
 }
@@ -308,7 +312,7 @@ pub enum SendSmsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -320,7 +324,7 @@ impl SendSmsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -328,12 +332,12 @@ impl SendSmsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SendSmsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SendSmsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SendSmsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SmsConversionIntlRequest {
     pub conversion_time: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for SmsConversionIntlRequest {
+impl crate::operation::Operation for SmsConversionIntlRequest {
     type Response = SmsConversionIntlResponse;
     type Error = SmsConversionIntlError;
+}
+
+impl rt::operation::OperationSpec for SmsConversionIntlRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("MessageId", &self.message_id)?;
         rt::validate::required("Delivered", &self.delivered)?;
         Ok(())
@@ -103,8 +107,8 @@ impl SmsConversionIntlBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SmsConversionIntlRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SmsConversionIntlRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -113,7 +117,7 @@ impl SmsConversionIntlBuilder {
         self,
     ) -> ::std::result::Result<
         SmsConversionIntlResponse,
-        rt::error::Error<SmsConversionIntlError>,
+        crate::error::Error<SmsConversionIntlError>,
     > {
         self.client.execute(self.request).await
     }
@@ -234,7 +238,7 @@ pub enum SmsConversionIntlError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -246,7 +250,7 @@ impl SmsConversionIntlError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -254,12 +258,12 @@ impl SmsConversionIntlError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SmsConversionIntlError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SmsConversionIntlError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SmsConversionIntlError::service_error(self)
     }
 }

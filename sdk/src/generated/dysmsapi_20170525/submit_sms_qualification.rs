@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -120,11 +121,14 @@ pub struct SubmitSmsQualificationRequest {
     pub remark: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SubmitSmsQualificationRequest {
+impl crate::operation::Operation for SubmitSmsQualificationRequest {
     type Response = SubmitSmsQualificationResponse;
     type Error = SubmitSmsQualificationError;
+}
+
+impl rt::operation::OperationSpec for SubmitSmsQualificationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("QualificationName", &self.qualification_name)?;
         rt::validate::required("UseBySelf", &self.use_by_self)?;
         rt::validate::required("CompanyType", &self.company_type)?;
@@ -516,8 +520,8 @@ impl SubmitSmsQualificationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SubmitSmsQualificationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SubmitSmsQualificationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -526,7 +530,7 @@ impl SubmitSmsQualificationBuilder {
         self,
     ) -> ::std::result::Result<
         SubmitSmsQualificationResponse,
-        rt::error::Error<SubmitSmsQualificationError>,
+        crate::error::Error<SubmitSmsQualificationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -808,98 +812,98 @@ impl ::serde::Serialize for SubmitSmsQualificationResponse {
 #[non_exhaustive]
 pub enum SubmitSmsQualificationError {
     /// `AdminBackOssFileNotUploadError` (HTTP 400).
-    AdminBackOssFileNotUploadError(rt::error::ServiceError),
+    AdminBackOssFileNotUploadError(crate::error::ServiceError),
     /// `AdminDateNotValid` (HTTP 400).
-    AdminDateNotValid(rt::error::ServiceError),
+    AdminDateNotValid(crate::error::ServiceError),
     /// `AdminFrontOssFileNotUploadError` (HTTP 400).
-    AdminFrontOssFileNotUploadError(rt::error::ServiceError),
+    AdminFrontOssFileNotUploadError(crate::error::ServiceError),
     /// `AdminIdcardExpdateNotMatchRegexError` (HTTP 400).
-    AdminIdcardExpdateNotMatchRegexError(rt::error::ServiceError),
+    AdminIdcardExpdateNotMatchRegexError(crate::error::ServiceError),
     /// `AdminIdcardFrontFaceFileError` (HTTP 400).
-    AdminIdcardFrontFaceFileError(rt::error::ServiceError),
+    AdminIdcardFrontFaceFileError(crate::error::ServiceError),
     /// `AdminIdcardFrontFaceNullError` (HTTP 400).
-    AdminIdcardFrontFaceNullError(rt::error::ServiceError),
+    AdminIdcardFrontFaceNullError(crate::error::ServiceError),
     /// `AdminIdcardNoNullError` (HTTP 400).
-    AdminIdcardNoNullError(rt::error::ServiceError),
+    AdminIdcardNoNullError(crate::error::ServiceError),
     /// `AdminIdcardNotMatchRegex` (HTTP 400).
-    AdminIdcardNotMatchRegex(rt::error::ServiceError),
+    AdminIdcardNotMatchRegex(crate::error::ServiceError),
     /// `AdminIdcardPicsFileError` (HTTP 400).
-    AdminIdcardPicsFileError(rt::error::ServiceError),
+    AdminIdcardPicsFileError(crate::error::ServiceError),
     /// `AdminIdcardPicsNullError` (HTTP 400).
-    AdminIdcardPicsNullError(rt::error::ServiceError),
+    AdminIdcardPicsNullError(crate::error::ServiceError),
     /// `AdminIdcardTypeError` (HTTP 400).
-    AdminIdcardTypeError(rt::error::ServiceError),
+    AdminIdcardTypeError(crate::error::ServiceError),
     /// `AdminNameNullError` (HTTP 400).
-    AdminNameNullError(rt::error::ServiceError),
+    AdminNameNullError(crate::error::ServiceError),
     /// `BusinessLicenseDateNotMatchRegexError` (HTTP 400).
-    BusinessLicenseDateNotMatchRegexError(rt::error::ServiceError),
+    BusinessLicenseDateNotMatchRegexError(crate::error::ServiceError),
     /// `BusinessLicenseDateNotValid` (HTTP 400).
-    BusinessLicenseDateNotValid(rt::error::ServiceError),
+    BusinessLicenseDateNotValid(crate::error::ServiceError),
     /// `BusinessLicenseOssFileNotUploadError` (HTTP 400).
-    BusinessLicenseOssFileNotUploadError(rt::error::ServiceError),
+    BusinessLicenseOssFileNotUploadError(crate::error::ServiceError),
     /// `BusinessLicensePicsFileError` (HTTP 400).
-    BusinessLicensePicsFileError(rt::error::ServiceError),
+    BusinessLicensePicsFileError(crate::error::ServiceError),
     /// `BusinessLicensePicsNullError` (HTTP 400).
-    BusinessLicensePicsNullError(rt::error::ServiceError),
+    BusinessLicensePicsNullError(crate::error::ServiceError),
     /// `BusinessLicenseTypeError` (HTTP 400).
-    BusinessLicenseTypeError(rt::error::ServiceError),
+    BusinessLicenseTypeError(crate::error::ServiceError),
     /// `CertifyCodeError` (HTTP 400).
-    CertifyCodeError(rt::error::ServiceError),
+    CertifyCodeError(crate::error::ServiceError),
     /// `CompanyNameNullError` (HTTP 400).
-    CompanyNameNullError(rt::error::ServiceError),
+    CompanyNameNullError(crate::error::ServiceError),
     /// `CompanyTypeError` (HTTP 400).
-    CompanyTypeError(rt::error::ServiceError),
+    CompanyTypeError(crate::error::ServiceError),
     /// `CompanyVerificationFailedCompanyStateInvalid` (HTTP 400).
-    CompanyVerificationFailedCompanyStateInvalid(rt::error::ServiceError),
+    CompanyVerificationFailedCompanyStateInvalid(crate::error::ServiceError),
     /// `CompanyVerificationFailedFourElementsError` (HTTP 400).
-    CompanyVerificationFailedFourElementsError(rt::error::ServiceError),
+    CompanyVerificationFailedFourElementsError(crate::error::ServiceError),
     /// `CompanyVerificationFailedMismatch` (HTTP 400).
-    CompanyVerificationFailedMismatch(rt::error::ServiceError),
+    CompanyVerificationFailedMismatch(crate::error::ServiceError),
     /// `CompanyVerificationFailedNoCompany` (HTTP 400).
-    CompanyVerificationFailedNoCompany(rt::error::ServiceError),
+    CompanyVerificationFailedNoCompany(crate::error::ServiceError),
     /// `CompanyVerificationFailedNoLegalPerson` (HTTP 400).
-    CompanyVerificationFailedNoLegalPerson(rt::error::ServiceError),
+    CompanyVerificationFailedNoLegalPerson(crate::error::ServiceError),
     /// `CustNotExistError` (HTTP 400).
-    CustNotExistError(rt::error::ServiceError),
+    CustNotExistError(crate::error::ServiceError),
     /// `GrayCustAccessError` (HTTP 400).
-    GrayCustAccessError(rt::error::ServiceError),
+    GrayCustAccessError(crate::error::ServiceError),
     /// `LegalBackOssFileNotUploadError` (HTTP 400).
-    LegalBackOssFileNotUploadError(rt::error::ServiceError),
+    LegalBackOssFileNotUploadError(crate::error::ServiceError),
     /// `LegalDateNotValid` (HTTP 400).
-    LegalDateNotValid(rt::error::ServiceError),
+    LegalDateNotValid(crate::error::ServiceError),
     /// `LegalFrontOssFileNotUploadError` (HTTP 400).
-    LegalFrontOssFileNotUploadError(rt::error::ServiceError),
+    LegalFrontOssFileNotUploadError(crate::error::ServiceError),
     /// `LegalIdCardNoNullError` (HTTP 400).
-    LegalIdCardNoNullError(rt::error::ServiceError),
+    LegalIdCardNoNullError(crate::error::ServiceError),
     /// `LegalIdCardNotMatchRegex` (HTTP 400).
-    LegalIdCardNotMatchRegex(rt::error::ServiceError),
+    LegalIdCardNotMatchRegex(crate::error::ServiceError),
     /// `LegalPersonIdcardEfftimeNotMatchRegexError` (HTTP 400).
-    LegalPersonIdcardEfftimeNotMatchRegexError(rt::error::ServiceError),
+    LegalPersonIdcardEfftimeNotMatchRegexError(crate::error::ServiceError),
     /// `LegalPersonIdcardTypeError` (HTTP 400).
-    LegalPersonIdcardTypeError(rt::error::ServiceError),
+    LegalPersonIdcardTypeError(crate::error::ServiceError),
     /// `LegalPersonNameNullError` (HTTP 400).
-    LegalPersonNameNullError(rt::error::ServiceError),
+    LegalPersonNameNullError(crate::error::ServiceError),
     /// `NotEnterpriseCertifyCustCheckError` (HTTP 400).
-    NotEnterpriseCertifyCustCheckError(rt::error::ServiceError),
+    NotEnterpriseCertifyCustCheckError(crate::error::ServiceError),
     /// `OrganizationCodeNullError` (HTTP 400).
-    OrganizationCodeNullError(rt::error::ServiceError),
+    OrganizationCodeNullError(crate::error::ServiceError),
     /// `OtherFileTypeError` (HTTP 400).
-    OtherFileTypeError(rt::error::ServiceError),
+    OtherFileTypeError(crate::error::ServiceError),
     /// `OtherOssFileNotUploadError` (HTTP 400).
-    OtherOssFileNotUploadError(rt::error::ServiceError),
+    OtherOssFileNotUploadError(crate::error::ServiceError),
     /// `PhoneNoCertifyCodeNullError` (HTTP 400).
-    PhoneNoCertifyCodeNullError(rt::error::ServiceError),
+    PhoneNoCertifyCodeNullError(crate::error::ServiceError),
     /// `QualificationNameAlreadyExist` (HTTP 400).
-    QualificationNameAlreadyExist(rt::error::ServiceError),
+    QualificationNameAlreadyExist(crate::error::ServiceError),
     /// `QualificationNameNotMatchRegex` (HTTP 400).
-    QualificationNameNotMatchRegex(rt::error::ServiceError),
+    QualificationNameNotMatchRegex(crate::error::ServiceError),
     /// `QualificationNameNullError` (HTTP 400).
-    QualificationNameNullError(rt::error::ServiceError),
+    QualificationNameNullError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -911,7 +915,7 @@ impl SubmitSmsQualificationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AdminBackOssFileNotUploadError(error)
             | Self::AdminDateNotValid(error)
@@ -1227,8 +1231,8 @@ impl SubmitSmsQualificationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SubmitSmsQualificationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SubmitSmsQualificationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AdminBackOssFileNotUploadError" => {
                 Self::AdminBackOssFileNotUploadError(error)
@@ -1304,11 +1308,11 @@ impl rt::error::OperationError for SubmitSmsQualificationError {
                 Self::QualificationNameNotMatchRegex(error)
             }
             "QualificationNameNullError" => Self::QualificationNameNullError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SubmitSmsQualificationError::service_error(self)
     }
 }

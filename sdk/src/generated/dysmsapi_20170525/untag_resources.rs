@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct UntagResourcesRequest {
     pub resource_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for UntagResourcesRequest {
+impl crate::operation::Operation for UntagResourcesRequest {
     type Response = UntagResourcesResponse;
     type Error = UntagResourcesError;
+}
+
+impl rt::operation::OperationSpec for UntagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("TagKey", &self.tag_keys, 21usize)?;
@@ -161,8 +165,8 @@ impl UntagResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UntagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UntagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -171,7 +175,7 @@ impl UntagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         UntagResourcesResponse,
-        rt::error::Error<UntagResourcesError>,
+        crate::error::Error<UntagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -289,12 +293,12 @@ impl ::serde::Serialize for UntagResourcesResponse {
 #[non_exhaustive]
 pub enum UntagResourcesError {
     /// `ForbiddenAction` (HTTP 200).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -306,7 +310,7 @@ impl UntagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAction(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -321,15 +325,15 @@ impl UntagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UntagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UntagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ForbiddenAction" => Self::ForbiddenAction(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UntagResourcesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct UpdateSmsTemplateRequest {
     pub traffic_driving: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateSmsTemplateRequest {
+impl crate::operation::Operation for UpdateSmsTemplateRequest {
     type Response = UpdateSmsTemplateResponse;
     type Error = UpdateSmsTemplateError;
+}
+
+impl rt::operation::OperationSpec for UpdateSmsTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TemplateName", &self.template_name)?;
         rt::validate::max_length("TemplateName", &self.template_name, 30usize)?;
         rt::validate::required("TemplateCode", &self.template_code)?;
@@ -245,8 +249,8 @@ impl UpdateSmsTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateSmsTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateSmsTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -255,7 +259,7 @@ impl UpdateSmsTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateSmsTemplateResponse,
-        rt::error::Error<UpdateSmsTemplateError>,
+        crate::error::Error<UpdateSmsTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -436,30 +440,30 @@ impl ::serde::Serialize for UpdateSmsTemplateResponse {
 #[non_exhaustive]
 pub enum UpdateSmsTemplateError {
     /// `AssocSignUnapproved` (HTTP 400).
-    AssocSignUnapproved(rt::error::ServiceError),
+    AssocSignUnapproved(crate::error::ServiceError),
     /// `ForbiddenAction` (HTTP 400).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// `InvalidMoreData` (HTTP 400).
-    InvalidMoreData(rt::error::ServiceError),
+    InvalidMoreData(crate::error::ServiceError),
     /// `InvalidTemplateContent.Format` (HTTP 400).
-    InvalidTemplateContentFormat(rt::error::ServiceError),
+    InvalidTemplateContentFormat(crate::error::ServiceError),
     /// `InvalidTemplateRule` (HTTP 400).
-    InvalidTemplateRule(rt::error::ServiceError),
+    InvalidTemplateRule(crate::error::ServiceError),
     /// `InvalidTemplateRule.Format` (HTTP 400).
-    InvalidTemplateRuleFormat(rt::error::ServiceError),
+    InvalidTemplateRuleFormat(crate::error::ServiceError),
     /// `MissingTemplateName` (HTTP 404).
-    MissingTemplateName(rt::error::ServiceError),
+    MissingTemplateName(crate::error::ServiceError),
     /// `ServiceNotOpened` (HTTP 400).
-    ServiceNotOpened(rt::error::ServiceError),
+    ServiceNotOpened(crate::error::ServiceError),
     /// `SmsSignatureNotFound` (HTTP 404).
-    SmsSignatureNotFound(rt::error::ServiceError),
+    SmsSignatureNotFound(crate::error::ServiceError),
     /// `TemplateVarLimitExceeded` (HTTP 400).
-    TemplateVarLimitExceeded(rt::error::ServiceError),
+    TemplateVarLimitExceeded(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -471,7 +475,7 @@ impl UpdateSmsTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AssocSignUnapproved(error)
             | Self::ForbiddenAction(error)
@@ -549,8 +553,8 @@ impl UpdateSmsTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateSmsTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateSmsTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AssocSignUnapproved" => Self::AssocSignUnapproved(error),
             "ForbiddenAction" => Self::ForbiddenAction(error),
@@ -562,11 +566,11 @@ impl rt::error::OperationError for UpdateSmsTemplateError {
             "ServiceNotOpened" => Self::ServiceNotOpened(error),
             "SmsSignatureNotFound" => Self::SmsSignatureNotFound(error),
             "TemplateVarLimitExceeded" => Self::TemplateVarLimitExceeded(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateSmsTemplateError::service_error(self)
     }
 }

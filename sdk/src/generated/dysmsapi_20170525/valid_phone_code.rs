@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ValidPhoneCodeRequest {
     pub certify_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ValidPhoneCodeRequest {
+impl crate::operation::Operation for ValidPhoneCodeRequest {
     type Response = ValidPhoneCodeResponse;
     type Error = ValidPhoneCodeError;
+}
+
+impl rt::operation::OperationSpec for ValidPhoneCodeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PhoneNo", &self.phone_no)?;
         rt::validate::required("CertifyCode", &self.certify_code)?;
         Ok(())
@@ -94,8 +98,8 @@ impl ValidPhoneCodeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ValidPhoneCodeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ValidPhoneCodeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl ValidPhoneCodeBuilder {
         self,
     ) -> ::std::result::Result<
         ValidPhoneCodeResponse,
-        rt::error::Error<ValidPhoneCodeError>,
+        crate::error::Error<ValidPhoneCodeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -282,7 +286,7 @@ pub enum ValidPhoneCodeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -294,7 +298,7 @@ impl ValidPhoneCodeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -302,12 +306,12 @@ impl ValidPhoneCodeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ValidPhoneCodeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ValidPhoneCodeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ValidPhoneCodeError::service_error(self)
     }
 }

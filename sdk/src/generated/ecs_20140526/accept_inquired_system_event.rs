@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct AcceptInquiredSystemEventRequest {
     pub choice: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AcceptInquiredSystemEventRequest {
+impl crate::operation::Operation for AcceptInquiredSystemEventRequest {
     type Response = AcceptInquiredSystemEventResponse;
     type Error = AcceptInquiredSystemEventError;
+}
+
+impl rt::operation::OperationSpec for AcceptInquiredSystemEventRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("EventId", &self.event_id)?;
         Ok(())
@@ -109,8 +113,10 @@ impl AcceptInquiredSystemEventBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AcceptInquiredSystemEventRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<AcceptInquiredSystemEventRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +125,7 @@ impl AcceptInquiredSystemEventBuilder {
         self,
     ) -> ::std::result::Result<
         AcceptInquiredSystemEventResponse,
-        rt::error::Error<AcceptInquiredSystemEventError>,
+        crate::error::Error<AcceptInquiredSystemEventError>,
     > {
         self.client.execute(self.request).await
     }
@@ -195,36 +201,36 @@ impl ::serde::Serialize for AcceptInquiredSystemEventResponse {
 #[non_exhaustive]
 pub enum AcceptInquiredSystemEventError {
     /// `Forbidden.RAM` (HTTP 403).
-    ForbiddenRam(rt::error::ServiceError),
+    ForbiddenRam(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InvalidEventId.NoInquiringEventFound` (HTTP 404).
-    InvalidEventIdNoInquiringEventFound(rt::error::ServiceError),
+    InvalidEventIdNoInquiringEventFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationConflict` (HTTP 403).
-    OperationConflict(rt::error::ServiceError),
+    OperationConflict(crate::error::ServiceError),
     /// `OperationDenied.AcceptNotSupported` (HTTP 403).
-    OperationDeniedAcceptNotSupported(rt::error::ServiceError),
+    OperationDeniedAcceptNotSupported(crate::error::ServiceError),
     /// `OperationFail.AcceptRecoverFail` (HTTP 403).
-    OperationFailAcceptRecoverFail(rt::error::ServiceError),
+    OperationFailAcceptRecoverFail(crate::error::ServiceError),
     /// `OperationFail.DiskCategoryNotSupported` (HTTP 403).
-    OperationFailDiskCategoryNotSupported(rt::error::ServiceError),
+    OperationFailDiskCategoryNotSupported(crate::error::ServiceError),
     /// `OperationFail.DiskStatusNotSupported` (HTTP 403).
-    OperationFailDiskStatusNotSupported(rt::error::ServiceError),
+    OperationFailDiskStatusNotSupported(crate::error::ServiceError),
     /// `OperationFail.InstanceStatusNotSupported` (HTTP 403).
-    OperationFailInstanceStatusNotSupported(rt::error::ServiceError),
+    OperationFailInstanceStatusNotSupported(crate::error::ServiceError),
     /// `SwitchToOffline.OnlineIsolateFail` (HTTP 403).
-    SwitchToOfflineOnlineIsolateFail(rt::error::ServiceError),
+    SwitchToOfflineOnlineIsolateFail(crate::error::ServiceError),
     /// `SwitchToOffline.OnlineReinitFail` (HTTP 403).
-    SwitchToOfflineOnlineReinitFail(rt::error::ServiceError),
+    SwitchToOfflineOnlineReinitFail(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -236,7 +242,7 @@ impl AcceptInquiredSystemEventError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenRam(error)
             | Self::IncorrectInstanceStatus(error)
@@ -335,8 +341,8 @@ impl AcceptInquiredSystemEventError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AcceptInquiredSystemEventError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AcceptInquiredSystemEventError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.RAM" => Self::ForbiddenRam(error),
             "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus(error),
@@ -367,11 +373,11 @@ impl rt::error::OperationError for AcceptInquiredSystemEventError {
             "SwitchToOffline.OnlineReinitFail" => {
                 Self::SwitchToOfflineOnlineReinitFail(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AcceptInquiredSystemEventError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -38,15 +42,14 @@ pub struct AddBandwidthPackageIpsRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddBandwidthPackageIpsRequest {
+impl crate::operation::Operation for AddBandwidthPackageIpsRequest {
     type Response = AddBandwidthPackageIpsResponse;
     type Error = AddBandwidthPackageIpsError;
+}
+
+impl rt::operation::OperationSpec for AddBandwidthPackageIpsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("BandwidthPackageId", &self.bandwidth_package_id)?;
         rt::validate::required("IpCount", &self.ip_count)?;
@@ -128,8 +131,8 @@ impl AddBandwidthPackageIpsBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<AddBandwidthPackageIpsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddBandwidthPackageIpsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -139,7 +142,7 @@ impl AddBandwidthPackageIpsBuilder {
         self,
     ) -> ::std::result::Result<
         AddBandwidthPackageIpsResponse,
-        rt::error::Error<AddBandwidthPackageIpsError>,
+        crate::error::Error<AddBandwidthPackageIpsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,20 +216,20 @@ impl ::serde::Serialize for AddBandwidthPackageIpsResponse {
 #[non_exhaustive]
 pub enum AddBandwidthPackageIpsError {
     /// `AllocateIpFailed` (HTTP 400).
-    AllocateIpFailed(rt::error::ServiceError),
+    AllocateIpFailed(crate::error::ServiceError),
     /// `InvalidBandwidthPackageId.NotFound` (HTTP 404).
-    InvalidBandwidthPackageIdNotFound(rt::error::ServiceError),
+    InvalidBandwidthPackageIdNotFound(crate::error::ServiceError),
     /// `InvalidIpCount.ValueNotSupported` (HTTP 400).
-    InvalidIpCountValueNotSupported(rt::error::ServiceError),
+    InvalidIpCountValueNotSupported(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `QuotaExceeded.BandwidthPackageIps` (HTTP 400).
-    QuotaExceededBandwidthPackageIps(rt::error::ServiceError),
+    QuotaExceededBandwidthPackageIps(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -238,7 +241,7 @@ impl AddBandwidthPackageIpsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AllocateIpFailed(error)
             | Self::InvalidBandwidthPackageIdNotFound(error)
@@ -281,8 +284,8 @@ impl AddBandwidthPackageIpsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddBandwidthPackageIpsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddBandwidthPackageIpsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AllocateIpFailed" => Self::AllocateIpFailed(error),
             "InvalidBandwidthPackageId.NotFound" => {
@@ -295,11 +298,11 @@ impl rt::error::OperationError for AddBandwidthPackageIpsError {
             "QuotaExceeded.BandwidthPackageIps" => {
                 Self::QuotaExceededBandwidthPackageIps(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddBandwidthPackageIpsError::service_error(self)
     }
 }

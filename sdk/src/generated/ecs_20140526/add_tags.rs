@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -42,11 +43,14 @@ pub struct AddTagsRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for AddTagsRequest {
+impl crate::operation::Operation for AddTagsRequest {
     type Response = AddTagsResponse;
     type Error = AddTagsError;
+}
+
+impl rt::operation::OperationSpec for AddTagsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("ResourceId", &self.resource_id)?;
@@ -127,8 +131,8 @@ impl AddTagsBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<AddTagsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddTagsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +140,7 @@ impl AddTagsBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub async fn send(
         self,
-    ) -> ::std::result::Result<AddTagsResponse, rt::error::Error<AddTagsError>> {
+    ) -> ::std::result::Result<AddTagsResponse, crate::error::Error<AddTagsError>> {
         self.client.execute(self.request).await
     }
 }
@@ -300,34 +304,34 @@ impl ::serde::Serialize for AddTagsResponse {
 #[non_exhaustive]
 pub enum AddTagsError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceId.NotFound` (HTTP 404).
-    InvalidResourceIdNotFound(rt::error::ServiceError),
+    InvalidResourceIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceId.NotSupported` (HTTP 403).
-    InvalidResourceIdNotSupported(rt::error::ServiceError),
+    InvalidResourceIdNotSupported(crate::error::ServiceError),
     /// `InvalidResourceType.NotFound` (HTTP 404).
-    InvalidResourceTypeNotFound(rt::error::ServiceError),
+    InvalidResourceTypeNotFound(crate::error::ServiceError),
     /// `InvalidTagCount` (HTTP 400).
-    InvalidTagCount(rt::error::ServiceError),
+    InvalidTagCount(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTag.Mismatch` (HTTP 400).
-    InvalidTagMismatch(rt::error::ServiceError),
+    InvalidTagMismatch(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `OperationDenied.QuotaExceed` (HTTP 400).
-    OperationDeniedQuotaExceed(rt::error::ServiceError),
+    OperationDeniedQuotaExceed(crate::error::ServiceError),
     /// `QuotaExceed.Tags` (HTTP 403).
-    QuotaExceedTags(rt::error::ServiceError),
+    QuotaExceedTags(crate::error::ServiceError),
     /// `TagKey.Duplication` (HTTP 403).
-    TagKeyDuplication(rt::error::ServiceError),
+    TagKeyDuplication(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -339,7 +343,7 @@ impl AddTagsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InvalidRegionIdNotFound(error)
@@ -431,8 +435,8 @@ impl AddTagsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddTagsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddTagsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
@@ -448,11 +452,11 @@ impl rt::error::OperationError for AddTagsError {
             "OperationDenied.QuotaExceed" => Self::OperationDeniedQuotaExceed(error),
             "QuotaExceed.Tags" => Self::QuotaExceedTags(error),
             "TagKey.Duplication" => Self::TagKeyDuplication(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddTagsError::service_error(self)
     }
 }

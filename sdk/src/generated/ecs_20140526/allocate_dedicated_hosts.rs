@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -116,15 +120,14 @@ pub struct AllocateDedicatedHostsRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AllocateDedicatedHostsRequest {
+impl crate::operation::Operation for AllocateDedicatedHostsRequest {
     type Response = AllocateDedicatedHostsResponse;
     type Error = AllocateDedicatedHostsError;
+}
+
+impl rt::operation::OperationSpec for AllocateDedicatedHostsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::required("DedicatedHostType", &self.dedicated_host_type)?;
@@ -420,8 +423,8 @@ impl AllocateDedicatedHostsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AllocateDedicatedHostsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AllocateDedicatedHostsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -430,7 +433,7 @@ impl AllocateDedicatedHostsBuilder {
         self,
     ) -> ::std::result::Result<
         AllocateDedicatedHostsResponse,
-        rt::error::Error<AllocateDedicatedHostsError>,
+        crate::error::Error<AllocateDedicatedHostsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -620,84 +623,84 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum AllocateDedicatedHostsError {
     /// `Account.Arrearage` (HTTP 403).
-    AccountArrearage(rt::error::ServiceError),
+    AccountArrearage(crate::error::ServiceError),
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAutoRenewPeriod.ValueNotSupported` (HTTP 400).
-    InvalidAutoRenewPeriodValueNotSupported(rt::error::ServiceError),
+    InvalidAutoRenewPeriodValueNotSupported(crate::error::ServiceError),
     /// `InvalidChargeType.ValueNotSupported` (HTTP 400).
-    InvalidChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidCpuOverCommitRatio.ValueNotSupported` (HTTP 400).
-    InvalidCpuOverCommitRatioValueNotSupported(rt::error::ServiceError),
+    InvalidCpuOverCommitRatioValueNotSupported(crate::error::ServiceError),
     /// `InvalidDedicatedHostClusterId.ExceedMaxSize` (HTTP 404).
-    InvalidDedicatedHostClusterIdExceedMaxSize(rt::error::ServiceError),
+    InvalidDedicatedHostClusterIdExceedMaxSize(crate::error::ServiceError),
     /// `InvalidDedicatedHostClusterId.NotFound` (HTTP 404).
-    InvalidDedicatedHostClusterIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHostName.Malformed` (HTTP 404).
-    InvalidDedicatedHostNameMalformed(rt::error::ServiceError),
+    InvalidDedicatedHostNameMalformed(crate::error::ServiceError),
     /// `InvalidDedicatedHostPrice.NotFound` (HTTP 400).
-    InvalidDedicatedHostPriceNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostPriceNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHostType.CpuOverCommitRatioNotSupported` (HTTP 400).
-    InvalidDedicatedHostTypeCpuOverCommitRatioNotSupported(rt::error::ServiceError),
+    InvalidDedicatedHostTypeCpuOverCommitRatioNotSupported(crate::error::ServiceError),
     /// `InvalidDedicatedHostType.ValueNotSupported` (HTTP 400, 403).
-    InvalidDedicatedHostTypeValueNotSupported(rt::error::ServiceError),
+    InvalidDedicatedHostTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidDedicatedHostType.ZoneNotSupported` (HTTP 403).
-    InvalidDedicatedHostTypeZoneNotSupported(rt::error::ServiceError),
+    InvalidDedicatedHostTypeZoneNotSupported(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueUnauthorized` (HTTP 400).
-    InvalidInstanceTypeValueUnauthorized(rt::error::ServiceError),
+    InvalidInstanceTypeValueUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.ActionOnMaintenance` (HTTP 404).
-    InvalidParameterActionOnMaintenance(rt::error::ServiceError),
+    InvalidParameterActionOnMaintenance(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParameter.NotMatch` (HTTP 403).
-    InvalidParameterNotMatch(rt::error::ServiceError),
+    InvalidParameterNotMatch(crate::error::ServiceError),
     /// `InvalidParameter.Quantity` (HTTP 400).
-    InvalidParameterQuantity(rt::error::ServiceError),
+    InvalidParameterQuantity(crate::error::ServiceError),
     /// `InvalidParameter.ResourceOwnerAccount` (HTTP 403).
-    InvalidParameterResourceOwnerAccount(rt::error::ServiceError),
+    InvalidParameterResourceOwnerAccount(crate::error::ServiceError),
     /// `InvalidParameter.SlbUdpTimeout` (HTTP 400).
-    InvalidParameterSlbUdpTimeout(rt::error::ServiceError),
+    InvalidParameterSlbUdpTimeout(crate::error::ServiceError),
     /// `InvalidParameter.UdpTimeout` (HTTP 400).
-    InvalidParameterUdpTimeout(rt::error::ServiceError),
+    InvalidParameterUdpTimeout(crate::error::ServiceError),
     /// `InvalidPeriodUnit.ValueNotSupported` (HTTP 400).
-    InvalidPeriodUnitValueNotSupported(rt::error::ServiceError),
+    InvalidPeriodUnitValueNotSupported(crate::error::ServiceError),
     /// `InvalidResourceType.NotSupported` (HTTP 403).
-    InvalidResourceTypeNotSupported(rt::error::ServiceError),
+    InvalidResourceTypeNotSupported(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidUserData.Base64FormatInvalid` (HTTP 403).
-    InvalidUserDataBase64FormatInvalid(rt::error::ServiceError),
+    InvalidUserDataBase64FormatInvalid(crate::error::ServiceError),
     /// `InvalidUserData.Forbidden` (HTTP 403).
-    InvalidUserDataForbidden(rt::error::ServiceError),
+    InvalidUserDataForbidden(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 404).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// `NodeControllerUnavailable` (HTTP 403).
-    NodeControllerUnavailable(rt::error::ServiceError),
+    NodeControllerUnavailable(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400, 403, 404).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.NoStock` (HTTP 403, 404).
-    OperationDeniedNoStock(rt::error::ServiceError),
+    OperationDeniedNoStock(crate::error::ServiceError),
     /// `PaymentMethodNotFound` (HTTP 404).
-    PaymentMethodNotFound(rt::error::ServiceError),
+    PaymentMethodNotFound(crate::error::ServiceError),
     /// `QuotaExceed.AfterpayDedicatedHost` (HTTP 400).
-    QuotaExceedAfterpayDedicatedHost(rt::error::ServiceError),
+    QuotaExceedAfterpayDedicatedHost(crate::error::ServiceError),
     /// `RegionUnauthorized` (HTTP 400).
-    RegionUnauthorized(rt::error::ServiceError),
+    RegionUnauthorized(crate::error::ServiceError),
     /// `Zone.NotOnSale` (HTTP 400, 403).
-    ZoneNotOnSale(rt::error::ServiceError),
+    ZoneNotOnSale(crate::error::ServiceError),
     /// `Zone.NotOpen` (HTTP 403).
-    ZoneNotOpen(rt::error::ServiceError),
+    ZoneNotOpen(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -709,7 +712,7 @@ impl AllocateDedicatedHostsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountArrearage(error)
             | Self::DuplicateTagKey(error)
@@ -978,8 +981,8 @@ impl AllocateDedicatedHostsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AllocateDedicatedHostsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AllocateDedicatedHostsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.Arrearage" => Self::AccountArrearage(error),
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
@@ -1054,11 +1057,11 @@ impl rt::error::OperationError for AllocateDedicatedHostsError {
             "RegionUnauthorized" => Self::RegionUnauthorized(error),
             "Zone.NotOnSale" => Self::ZoneNotOnSale(error),
             "Zone.NotOpen" => Self::ZoneNotOpen(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AllocateDedicatedHostsError::service_error(self)
     }
 }

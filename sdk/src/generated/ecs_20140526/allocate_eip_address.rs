@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -42,15 +46,14 @@ pub struct AllocateEipAddressRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AllocateEipAddressRequest {
+impl crate::operation::Operation for AllocateEipAddressRequest {
     type Response = AllocateEipAddressResponse;
     type Error = AllocateEipAddressError;
+}
+
+impl rt::operation::OperationSpec for AllocateEipAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -149,8 +152,8 @@ impl AllocateEipAddressBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<AllocateEipAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AllocateEipAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +163,7 @@ impl AllocateEipAddressBuilder {
         self,
     ) -> ::std::result::Result<
         AllocateEipAddressResponse,
-        rt::error::Error<AllocateEipAddressError>,
+        crate::error::Error<AllocateEipAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -272,84 +275,84 @@ impl ::serde::Serialize for AllocateEipAddressResponse {
 #[non_exhaustive]
 pub enum AllocateEipAddressError {
     /// `COMMODITY.INVALID_COMPONENT` (HTTP 400).
-    CommodityInvalidComponent(rt::error::ServiceError),
+    CommodityInvalidComponent(crate::error::ServiceError),
     /// `COMMODITY_NO_EXIST` (HTTP 400).
-    CommodityNoExist(rt::error::ServiceError),
+    CommodityNoExist(crate::error::ServiceError),
     /// `Forbbiden` (HTTP 403).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `FrequentPurchase.EIP` (HTTP 400).
-    FrequentPurchaseEip(rt::error::ServiceError),
+    FrequentPurchaseEip(crate::error::ServiceError),
     /// `IellgalParameter.OwnerAccount` (HTTP 400).
-    IellgalParameterOwnerAccount(rt::error::ServiceError),
+    IellgalParameterOwnerAccount(crate::error::ServiceError),
     /// `IllegalParam.OrderParamComponent` (HTTP 400).
-    IllegalParamOrderParamComponent(rt::error::ServiceError),
+    IllegalParamOrderParamComponent(crate::error::ServiceError),
     /// `INSTANCE_TYPE_NOT_SUPPORT` (HTTP 400).
-    InstanceTypeNotSupport(rt::error::ServiceError),
+    InstanceTypeNotSupport(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 400).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InsufficientEipCapacity` (HTTP 500).
-    InsufficientEipCapacity(rt::error::ServiceError),
+    InsufficientEipCapacity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidBandwidth.Malformed` (HTTP 400).
-    InvalidBandwidthMalformed(rt::error::ServiceError),
+    InvalidBandwidthMalformed(crate::error::ServiceError),
     /// `InvalidComponent.EipBandwidthMax` (HTTP 400).
-    InvalidComponentEipBandwidthMax(rt::error::ServiceError),
+    InvalidComponentEipBandwidthMax(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegion.NotSupport` (HTTP 400).
-    InvalidRegionNotSupport(rt::error::ServiceError),
+    InvalidRegionNotSupport(crate::error::ServiceError),
     /// `OperationConflict` (HTTP 409).
-    OperationConflict(rt::error::ServiceError),
+    OperationConflict(crate::error::ServiceError),
     /// `OperationFailed.AccountMoneyInvalid` (HTTP 400).
-    OperationFailedAccountMoneyInvalid(rt::error::ServiceError),
+    OperationFailedAccountMoneyInvalid(crate::error::ServiceError),
     /// `OperationFailed.CompleteUserInfo` (HTTP 400).
-    OperationFailedCompleteUserInfo(rt::error::ServiceError),
+    OperationFailedCompleteUserInfo(crate::error::ServiceError),
     /// `OperationFailed.InvokeInnerApi` (HTTP 400).
-    OperationFailedInvokeInnerApi(rt::error::ServiceError),
+    OperationFailedInvokeInnerApi(crate::error::ServiceError),
     /// `OperationFailed.QueryCredtiInfo` (HTTP 400).
-    OperationFailedQueryCredtiInfo(rt::error::ServiceError),
+    OperationFailedQueryCredtiInfo(crate::error::ServiceError),
     /// `OperationFailed.QueryPrice` (HTTP 400).
-    OperationFailedQueryPrice(rt::error::ServiceError),
+    OperationFailedQueryPrice(crate::error::ServiceError),
     /// `OperationFailed.QueryUserLabel` (HTTP 400).
-    OperationFailedQueryUserLabel(rt::error::ServiceError),
+    OperationFailedQueryUserLabel(crate::error::ServiceError),
     /// `OperationFailed.RiskControl` (HTTP 400).
-    OperationFailedRiskControl(rt::error::ServiceError),
+    OperationFailedRiskControl(crate::error::ServiceError),
     /// `OperationFailed.SaleExpression` (HTTP 400).
-    OperationFailedSaleExpression(rt::error::ServiceError),
+    OperationFailedSaleExpression(crate::error::ServiceError),
     /// `OperationFailed.SaleValidate` (HTTP 400).
-    OperationFailedSaleValidate(rt::error::ServiceError),
+    OperationFailedSaleValidate(crate::error::ServiceError),
     /// `OperationFailed.SyncOrderToSub` (HTTP 400).
-    OperationFailedSyncOrderToSub(rt::error::ServiceError),
+    OperationFailedSyncOrderToSub(crate::error::ServiceError),
     /// `OrderError.EIP` (HTTP 400, 500).
-    OrderErrorEip(rt::error::ServiceError),
+    OrderErrorEip(crate::error::ServiceError),
     /// `OrderFailed` (HTTP 400).
-    OrderFailed(rt::error::ServiceError),
+    OrderFailed(crate::error::ServiceError),
     /// `ORDER.QUANTITY_INVALID` (HTTP 400).
-    OrderQuantityInvalid(rt::error::ServiceError),
+    OrderQuantityInvalid(crate::error::ServiceError),
     /// `PAY.INSUFFICIENT_BALANCE` (HTTP 400).
-    PayInsufficientBalance(rt::error::ServiceError),
+    PayInsufficientBalance(crate::error::ServiceError),
     /// `PAY.MAYI_WITHHOLDING_AGREEMENT_ILLEGAL` (HTTP 400).
-    PayMayiWithholdingAgreementIllegal(rt::error::ServiceError),
+    PayMayiWithholdingAgreementIllegal(crate::error::ServiceError),
     /// `PAYFOR.CREDIT_PAY_INSUFFICIENT_BALANCE` (HTTP 400).
-    PayforCreditPayInsufficientBalance(rt::error::ServiceError),
+    PayforCreditPayInsufficientBalance(crate::error::ServiceError),
     /// `QueryParameter.Illegal` (HTTP 400).
-    QueryParameterIllegal(rt::error::ServiceError),
+    QueryParameterIllegal(crate::error::ServiceError),
     /// `QuotaExceeded.Eip` (HTTP 400).
-    QuotaExceededEip(rt::error::ServiceError),
+    QuotaExceededEip(crate::error::ServiceError),
     /// `QuotaExceeded.LargeSpecEip` (HTTP 400).
-    QuotaExceededLargeSpecEip(rt::error::ServiceError),
+    QuotaExceededLargeSpecEip(crate::error::ServiceError),
     /// `ReserveIpFail` (HTTP 400).
-    ReserveIpFail(rt::error::ServiceError),
+    ReserveIpFail(crate::error::ServiceError),
     /// `SYSTEM.SALE_VALIDATE_UNEXPECTED_ERROR` (HTTP 400).
-    SystemSaleValidateUnexpectedError(rt::error::ServiceError),
+    SystemSaleValidateUnexpectedError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -361,7 +364,7 @@ impl AllocateEipAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CommodityInvalidComponent(error)
             | Self::CommodityNoExist(error)
@@ -628,8 +631,8 @@ impl AllocateEipAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AllocateEipAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AllocateEipAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "COMMODITY.INVALID_COMPONENT" => Self::CommodityInvalidComponent(error),
             "COMMODITY_NO_EXIST" => Self::CommodityNoExist(error),
@@ -692,11 +695,11 @@ impl rt::error::OperationError for AllocateEipAddressError {
             "SYSTEM.SALE_VALIDATE_UNEXPECTED_ERROR" => {
                 Self::SystemSaleValidateUnexpectedError(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AllocateEipAddressError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct AllocatePublicIpAddressRequest {
     pub vlan_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AllocatePublicIpAddressRequest {
+impl crate::operation::Operation for AllocatePublicIpAddressRequest {
     type Response = AllocatePublicIpAddressResponse;
     type Error = AllocatePublicIpAddressError;
+}
+
+impl rt::operation::OperationSpec for AllocatePublicIpAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl AllocatePublicIpAddressBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AllocatePublicIpAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AllocatePublicIpAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl AllocatePublicIpAddressBuilder {
         self,
     ) -> ::std::result::Result<
         AllocatePublicIpAddressResponse,
-        rt::error::Error<AllocatePublicIpAddressError>,
+        crate::error::Error<AllocatePublicIpAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -215,50 +219,50 @@ impl ::serde::Serialize for AllocatePublicIpAddressResponse {
 #[non_exhaustive]
 pub enum AllocatePublicIpAddressError {
     /// `AllocateIp.Fail` (HTTP 403).
-    AllocateIpFail(rt::error::ServiceError),
+    AllocateIpFail(crate::error::ServiceError),
     /// `AllocateIpInvalidInstanceBandwidth` (HTTP 400).
-    AllocateIpInvalidInstanceBandwidth(rt::error::ServiceError),
+    AllocateIpInvalidInstanceBandwidth(crate::error::ServiceError),
     /// `AllocatedAlready` (HTTP 403).
-    AllocatedAlready(rt::error::ServiceError),
+    AllocatedAlready(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceExpiredOrInArrears` (HTTP 403).
-    InstanceExpiredOrInArrears(rt::error::ServiceError),
+    InstanceExpiredOrInArrears(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InsufficientPublicIp` (HTTP 400).
-    InsufficientPublicIp(rt::error::ServiceError),
+    InsufficientPublicIp(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidIpAddress.Malformed` (HTTP 400).
-    InvalidIpAddressMalformed(rt::error::ServiceError),
+    InvalidIpAddressMalformed(crate::error::ServiceError),
     /// `InvalidIpAddress.NotFound` (HTTP 404).
-    InvalidIpAddressNotFound(rt::error::ServiceError),
+    InvalidIpAddressNotFound(crate::error::ServiceError),
     /// `InvalidIpAddress.NotPublic` (HTTP 403).
-    InvalidIpAddressNotPublic(rt::error::ServiceError),
+    InvalidIpAddressNotPublic(crate::error::ServiceError),
     /// `InvalidOperation.AllocateFailed` (HTTP 400).
-    InvalidOperationAllocateFailed(rt::error::ServiceError),
+    InvalidOperationAllocateFailed(crate::error::ServiceError),
     /// `InvalidVlanId.NotFound` (HTTP 404).
-    InvalidVlanIdNotFound(rt::error::ServiceError),
+    InvalidVlanIdNotFound(crate::error::ServiceError),
     /// `IpInUse` (HTTP 403).
-    IpInUse(rt::error::ServiceError),
+    IpInUse(crate::error::ServiceError),
     /// `NAT_PUBLIC_IP_ALLOCATE_FAILED` (HTTP 403).
-    NatPublicIpAllocateFailed(rt::error::ServiceError),
+    NatPublicIpAllocateFailed(crate::error::ServiceError),
     /// `NAT_PUBLIC_IP_BINDING_FAILED` (HTTP 403).
-    NatPublicIpBindingFailed(rt::error::ServiceError),
+    NatPublicIpBindingFailed(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.CloudboxNotSupport` (HTTP 400).
-    OperationDeniedCloudboxNotSupport(rt::error::ServiceError),
+    OperationDeniedCloudboxNotSupport(crate::error::ServiceError),
     /// `OperationDenied.DedicatedRegionNotSupported` (HTTP 400).
-    OperationDeniedDedicatedRegionNotSupported(rt::error::ServiceError),
+    OperationDeniedDedicatedRegionNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -270,7 +274,7 @@ impl AllocatePublicIpAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AllocateIpFail(error)
             | Self::AllocateIpInvalidInstanceBandwidth(error)
@@ -418,8 +422,8 @@ impl AllocatePublicIpAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AllocatePublicIpAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AllocatePublicIpAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AllocateIp.Fail" => Self::AllocateIpFail(error),
             "AllocateIpInvalidInstanceBandwidth" => {
@@ -449,11 +453,11 @@ impl rt::error::OperationError for AllocatePublicIpAddressError {
             "OperationDenied.DedicatedRegionNotSupported" => {
                 Self::OperationDeniedDedicatedRegionNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AllocatePublicIpAddressError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ApplyAutoSnapshotPolicyRequest {
     pub disk_ids: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ApplyAutoSnapshotPolicyRequest {
+impl crate::operation::Operation for ApplyAutoSnapshotPolicyRequest {
     type Response = ApplyAutoSnapshotPolicyResponse;
     type Error = ApplyAutoSnapshotPolicyError;
+}
+
+impl rt::operation::OperationSpec for ApplyAutoSnapshotPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("regionId", &self.region_id)?;
         rt::validate::required("autoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
         rt::validate::required("diskIds", &self.disk_ids)?;
@@ -114,8 +118,8 @@ impl ApplyAutoSnapshotPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ApplyAutoSnapshotPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ApplyAutoSnapshotPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +128,7 @@ impl ApplyAutoSnapshotPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         ApplyAutoSnapshotPolicyResponse,
-        rt::error::Error<ApplyAutoSnapshotPolicyError>,
+        crate::error::Error<ApplyAutoSnapshotPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -200,30 +204,30 @@ impl ::serde::Serialize for ApplyAutoSnapshotPolicyResponse {
 #[non_exhaustive]
 pub enum ApplyAutoSnapshotPolicyError {
     /// `DiskCategory.OperationNotSupported` (HTTP 400).
-    DiskCategoryOperationNotSupported(rt::error::ServiceError),
+    DiskCategoryOperationNotSupported(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
-    InvalidAccountStatusNotEnoughBalance(rt::error::ServiceError),
+    InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
     /// `InvalidAccountStatus.SnapshotServiceUnavailable` (HTTP 403).
-    InvalidAccountStatusSnapshotServiceUnavailable(rt::error::ServiceError),
+    InvalidAccountStatusSnapshotServiceUnavailable(crate::error::ServiceError),
     /// `InvalidAutoSnapshotPolicyId.NotFound` (HTTP 400).
-    InvalidAutoSnapshotPolicyIdNotFound(rt::error::ServiceError),
+    InvalidAutoSnapshotPolicyIdNotFound(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 404).
-    InvalidDiskIdNotFound(rt::error::ServiceError),
+    InvalidDiskIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.AutoSnapshotPolicyConflict` (HTTP 403).
-    InvalidOperationAutoSnapshotPolicyConflict(rt::error::ServiceError),
+    InvalidOperationAutoSnapshotPolicyConflict(crate::error::ServiceError),
     /// `InvalidOperation.SnapshotAlreadyCreatedUnsupported` (HTTP 403).
-    InvalidOperationSnapshotAlreadyCreatedUnsupported(rt::error::ServiceError),
+    InvalidOperationSnapshotAlreadyCreatedUnsupported(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 403, 404).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `PartofDiskCategory.OperationNotSupported` (HTTP 400).
-    PartofDiskCategoryOperationNotSupported(rt::error::ServiceError),
+    PartofDiskCategoryOperationNotSupported(crate::error::ServiceError),
     /// `QuotaExceed.AppliedAutoSnapshotPolicyQuota` (HTTP 403).
-    QuotaExceedAppliedAutoSnapshotPolicyQuota(rt::error::ServiceError),
+    QuotaExceedAppliedAutoSnapshotPolicyQuota(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -235,7 +239,7 @@ impl ApplyAutoSnapshotPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DiskCategoryOperationNotSupported(error)
             | Self::InvalidAccountStatusNotEnoughBalance(error)
@@ -313,8 +317,8 @@ impl ApplyAutoSnapshotPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ApplyAutoSnapshotPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ApplyAutoSnapshotPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DiskCategory.OperationNotSupported" => {
                 Self::DiskCategoryOperationNotSupported(error)
@@ -342,11 +346,11 @@ impl rt::error::OperationError for ApplyAutoSnapshotPolicyError {
             "QuotaExceed.AppliedAutoSnapshotPolicyQuota" => {
                 Self::QuotaExceedAppliedAutoSnapshotPolicyQuota(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ApplyAutoSnapshotPolicyError::service_error(self)
     }
 }

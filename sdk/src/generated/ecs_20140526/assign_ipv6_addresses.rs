@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,7 +52,7 @@ pub struct AssignIpv6AddressesRequest {
     pub ipv6_prefixs: ::std::vec::Vec<::std::string::String>,
     /// Example: `hide`
     ///
-    /// Wire name `Ipv6PrefixCount`.
+    /// Wire name `Ipv6PrefixCount`; at least 1; at most 10.
     pub ipv6_prefix_count: ::std::option::Option<i32>,
     /// Example: `123e4567-e89b-12d3-a456-426655440000`
     ///
@@ -56,19 +60,20 @@ pub struct AssignIpv6AddressesRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AssignIpv6AddressesRequest {
+impl crate::operation::Operation for AssignIpv6AddressesRequest {
     type Response = AssignIpv6AddressesResponse;
     type Error = AssignIpv6AddressesError;
+}
+
+impl rt::operation::OperationSpec for AssignIpv6AddressesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NetworkInterfaceId", &self.network_interface_id)?;
         rt::validate::max_items("Ipv6Address", &self.ipv6_address, 20usize)?;
         rt::validate::max_items("Ipv6Prefix", &self.ipv6_prefixs, 10usize)?;
+        rt::validate::minimum("Ipv6PrefixCount", &self.ipv6_prefix_count, 1.0, false)?;
+        rt::validate::maximum("Ipv6PrefixCount", &self.ipv6_prefix_count, 10.0, false)?;
         Ok(())
     }
 
@@ -189,8 +194,8 @@ impl AssignIpv6AddressesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AssignIpv6AddressesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AssignIpv6AddressesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -199,7 +204,7 @@ impl AssignIpv6AddressesBuilder {
         self,
     ) -> ::std::result::Result<
         AssignIpv6AddressesResponse,
-        rt::error::Error<AssignIpv6AddressesError>,
+        crate::error::Error<AssignIpv6AddressesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -365,108 +370,108 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum AssignIpv6AddressesError {
     /// `Abs.InvalidAccount.NotFound` (HTTP 403).
-    AbsInvalidAccountNotFound(rt::error::ServiceError),
+    AbsInvalidAccountNotFound(crate::error::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbedden.NotSupportRAM` (HTTP 403).
-    ForbeddenNotSupportRam(rt::error::ServiceError),
+    ForbeddenNotSupportRam(crate::error::ServiceError),
     /// `Forbidden.RegionId` (HTTP 403).
-    ForbiddenRegionId(rt::error::ServiceError),
+    ForbiddenRegionId(crate::error::ServiceError),
     /// `InValidParameter` (HTTP 400).
-    InValidParameter(rt::error::ServiceError),
+    InValidParameter(crate::error::ServiceError),
     /// `IncorrectVSwitchStatus` (HTTP 400).
-    IncorrectVSwitchStatus(rt::error::ServiceError),
+    IncorrectVSwitchStatus(crate::error::ServiceError),
     /// `InvalidEniId.NotFound` (HTTP 404).
-    InvalidEniIdNotFound(rt::error::ServiceError),
+    InvalidEniIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceID.Malformed` (HTTP 400).
-    InvalidInstanceIdMalformed(rt::error::ServiceError),
+    InvalidInstanceIdMalformed(crate::error::ServiceError),
     /// `InvalidIp.Address` (HTTP 403).
-    InvalidIpAddress(rt::error::ServiceError),
+    InvalidIpAddress(crate::error::ServiceError),
     /// `InvalidIp.IpAssigned` (HTTP 403, 404).
-    InvalidIpIpAssigned(rt::error::ServiceError),
+    InvalidIpIpAssigned(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixIllegal` (HTTP 403).
-    InvalidIpIpPrefixIllegal(rt::error::ServiceError),
+    InvalidIpIpPrefixIllegal(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixMaskIllegal` (HTTP 403).
-    InvalidIpIpPrefixMaskIllegal(rt::error::ServiceError),
+    InvalidIpIpPrefixMaskIllegal(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixMaskInvalid` (HTTP 403).
-    InvalidIpIpPrefixMaskInvalid(rt::error::ServiceError),
+    InvalidIpIpPrefixMaskInvalid(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixMaskNotSame` (HTTP 403).
-    InvalidIpIpPrefixMaskNotSame(rt::error::ServiceError),
+    InvalidIpIpPrefixMaskNotSame(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixMustInReserveSegment` (HTTP 403).
-    InvalidIpIpPrefixMustInReserveSegment(rt::error::ServiceError),
+    InvalidIpIpPrefixMustInReserveSegment(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixNotAvailable` (HTTP 403).
-    InvalidIpIpPrefixNotAvailable(rt::error::ServiceError),
+    InvalidIpIpPrefixNotAvailable(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixNotStrict` (HTTP 403).
-    InvalidIpIpPrefixNotStrict(rt::error::ServiceError),
+    InvalidIpIpPrefixNotStrict(crate::error::ServiceError),
     /// `InvalidIp.IpRepeated` (HTTP 403).
-    InvalidIpIpRepeated(rt::error::ServiceError),
+    InvalidIpIpRepeated(crate::error::ServiceError),
     /// `InvalidIp.IpUnassigned` (HTTP 403).
-    InvalidIpIpUnassigned(rt::error::ServiceError),
+    InvalidIpIpUnassigned(crate::error::ServiceError),
     /// `InvalidOperation.EnableIpv6Failed` (HTTP 404).
-    InvalidOperationEnableIpv6Failed(rt::error::ServiceError),
+    InvalidOperationEnableIpv6Failed(crate::error::ServiceError),
     /// `InvalidOperation.EniCountExceeded` (HTTP 403).
-    InvalidOperationEniCountExceeded(rt::error::ServiceError),
+    InvalidOperationEniCountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.EniOperationConflict` (HTTP 400).
-    InvalidOperationEniOperationConflict(rt::error::ServiceError),
+    InvalidOperationEniOperationConflict(crate::error::ServiceError),
     /// `InvalidOperation.EniServiceManaged` (HTTP 403).
-    InvalidOperationEniServiceManaged(rt::error::ServiceError),
+    InvalidOperationEniServiceManaged(crate::error::ServiceError),
     /// `InvalidOperation.EniTypeNotSupport` (HTTP 403).
-    InvalidOperationEniTypeNotSupport(rt::error::ServiceError),
+    InvalidOperationEniTypeNotSupport(crate::error::ServiceError),
     /// `InvalidOperation.HasIpv6RouteEntry` (HTTP 404).
-    InvalidOperationHasIpv6RouteEntry(rt::error::ServiceError),
+    InvalidOperationHasIpv6RouteEntry(crate::error::ServiceError),
     /// `InvalidOperation.HighPerformanceTrafficModeEniNotSupport` (HTTP 403).
-    InvalidOperationHighPerformanceTrafficModeEniNotSupport(rt::error::ServiceError),
+    InvalidOperationHighPerformanceTrafficModeEniNotSupport(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEcsState` (HTTP 400).
-    InvalidOperationInvalidEcsState(rt::error::ServiceError),
+    InvalidOperationInvalidEcsState(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniState` (HTTP 400).
-    InvalidOperationInvalidEniState(rt::error::ServiceError),
+    InvalidOperationInvalidEniState(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniType` (HTTP 403).
-    InvalidOperationInvalidEniType(rt::error::ServiceError),
+    InvalidOperationInvalidEniType(crate::error::ServiceError),
     /// `InvalidOperation.Ipv4CountExceeded` (HTTP 403).
-    InvalidOperationIpv4CountExceeded(rt::error::ServiceError),
+    InvalidOperationIpv4CountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.Ipv4NotSupport` (HTTP 403).
-    InvalidOperationIpv4NotSupport(rt::error::ServiceError),
+    InvalidOperationIpv4NotSupport(crate::error::ServiceError),
     /// `InvalidOperation.Ipv6CountExceeded` (HTTP 403).
-    InvalidOperationIpv6CountExceeded(rt::error::ServiceError),
+    InvalidOperationIpv6CountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.Ipv6NotSupport` (HTTP 403).
-    InvalidOperationIpv6NotSupport(rt::error::ServiceError),
+    InvalidOperationIpv6NotSupport(crate::error::ServiceError),
     /// `InvalidOperation.RegionNotSupportIpPrefix` (HTTP 500).
-    InvalidOperationRegionNotSupportIpPrefix(rt::error::ServiceError),
+    InvalidOperationRegionNotSupportIpPrefix(crate::error::ServiceError),
     /// `InvalidOperation.VSwitchCidrReservationNotExist` (HTTP 404).
-    InvalidOperationVSwitchCidrReservationNotExist(rt::error::ServiceError),
+    InvalidOperationVSwitchCidrReservationNotExist(crate::error::ServiceError),
     /// `InvalidOperation.VSwitchIpv6Disabled` (HTTP 404).
-    InvalidOperationVSwitchIpv6Disabled(rt::error::ServiceError),
+    InvalidOperationVSwitchIpv6Disabled(crate::error::ServiceError),
     /// `InvalidParam.IpAssign` (HTTP 403).
-    InvalidParamIpAssign(rt::error::ServiceError),
+    InvalidParamIpAssign(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParams.EniId` (HTTP 400).
-    InvalidParamsEniId(rt::error::ServiceError),
+    InvalidParamsEniId(crate::error::ServiceError),
     /// `InvalidPrivateIpAddress.Duplicated` (HTTP 400).
-    InvalidPrivateIpAddressDuplicated(rt::error::ServiceError),
+    InvalidPrivateIpAddressDuplicated(crate::error::ServiceError),
     /// `InvalidUserType.NotSupported` (HTTP 403).
-    InvalidUserTypeNotSupported(rt::error::ServiceError),
+    InvalidUserTypeNotSupported(crate::error::ServiceError),
     /// `InvalidVSwitchId.IpInvalid` (HTTP 403, 404).
-    InvalidVSwitchIdIpInvalid(rt::error::ServiceError),
+    InvalidVSwitchIdIpInvalid(crate::error::ServiceError),
     /// `InvalidVSwitchId.IpPrefixNotEnough` (HTTP 403).
-    InvalidVSwitchIdIpPrefixNotEnough(rt::error::ServiceError),
+    InvalidVSwitchIdIpPrefixNotEnough(crate::error::ServiceError),
     /// `InvalidVSwitch.Ipv6NotTurnOn` (HTTP 403).
-    InvalidVSwitchIpv6NotTurnOn(rt::error::ServiceError),
+    InvalidVSwitchIpv6NotTurnOn(crate::error::ServiceError),
     /// `MaxEniIpv6IpsCountExceeded` (HTTP 403, 404).
-    MaxEniIpv6IpsCountExceeded(rt::error::ServiceError),
+    MaxEniIpv6IpsCountExceeded(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400, 403).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `SecurityGroupInstanceLimitExceed` (HTTP 403).
-    SecurityGroupInstanceLimitExceed(rt::error::ServiceError),
+    SecurityGroupInstanceLimitExceed(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
-    UnsupportedParameter(rt::error::ServiceError),
+    UnsupportedParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -478,7 +483,7 @@ impl AssignIpv6AddressesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidAccountNotFound(error)
             | Self::ForbbidenSubUser(error)
@@ -831,8 +836,8 @@ impl AssignIpv6AddressesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AssignIpv6AddressesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AssignIpv6AddressesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidAccount.NotFound" => Self::AbsInvalidAccountNotFound(error),
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
@@ -927,11 +932,11 @@ impl rt::error::OperationError for AssignIpv6AddressesError {
                 Self::SecurityGroupInstanceLimitExceed(error)
             }
             "UnsupportedParameter" => Self::UnsupportedParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssignIpv6AddressesError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,7 +42,7 @@ pub struct AssignPrivateIpAddressesRequest {
     pub network_interface_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `SecondaryPrivateIpAddressCount`.
+    /// Wire name `SecondaryPrivateIpAddressCount`; at least 1.
     pub secondary_private_ip_address_count: ::std::option::Option<i32>,
     /// Example: `123e4567-e89b-12d3-a456-426655440000`
     ///
@@ -52,23 +56,30 @@ pub struct AssignPrivateIpAddressesRequest {
     pub ipv4_prefixs: ::std::vec::Vec<::std::string::String>,
     /// Example: `hide`
     ///
-    /// Wire name `Ipv4PrefixCount`.
+    /// Wire name `Ipv4PrefixCount`; at least 1; at most 10.
     pub ipv4_prefix_count: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for AssignPrivateIpAddressesRequest {
+impl crate::operation::Operation for AssignPrivateIpAddressesRequest {
     type Response = AssignPrivateIpAddressesResponse;
     type Error = AssignPrivateIpAddressesError;
+}
+
+impl rt::operation::OperationSpec for AssignPrivateIpAddressesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NetworkInterfaceId", &self.network_interface_id)?;
+        rt::validate::minimum(
+            "SecondaryPrivateIpAddressCount",
+            &self.secondary_private_ip_address_count,
+            1.0,
+            false,
+        )?;
         rt::validate::max_items("PrivateIpAddress", &self.private_ip_address, 32usize)?;
         rt::validate::max_items("Ipv4Prefix", &self.ipv4_prefixs, 10usize)?;
+        rt::validate::minimum("Ipv4PrefixCount", &self.ipv4_prefix_count, 1.0, false)?;
+        rt::validate::maximum("Ipv4PrefixCount", &self.ipv4_prefix_count, 10.0, false)?;
         Ok(())
     }
 
@@ -195,8 +206,10 @@ impl AssignPrivateIpAddressesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AssignPrivateIpAddressesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<AssignPrivateIpAddressesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -205,7 +218,7 @@ impl AssignPrivateIpAddressesBuilder {
         self,
     ) -> ::std::result::Result<
         AssignPrivateIpAddressesResponse,
-        rt::error::Error<AssignPrivateIpAddressesError>,
+        crate::error::Error<AssignPrivateIpAddressesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -439,122 +452,122 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum AssignPrivateIpAddressesError {
     /// `Abs.InvalidAccount.NotFound` (HTTP 403).
-    AbsInvalidAccountNotFound(rt::error::ServiceError),
+    AbsInvalidAccountNotFound(crate::error::ServiceError),
     /// `EniPerInstanceLimitExceeded` (HTTP 403).
-    EniPerInstanceLimitExceeded(rt::error::ServiceError),
+    EniPerInstanceLimitExceeded(crate::error::ServiceError),
     /// `Forbidden.NotSupportRAM` (HTTP 403).
-    ForbiddenNotSupportRam(rt::error::ServiceError),
+    ForbiddenNotSupportRam(crate::error::ServiceError),
     /// `Forbidden.RegionId` (HTTP 400).
-    ForbiddenRegionId(rt::error::ServiceError),
+    ForbiddenRegionId(crate::error::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403).
-    ForbiddenSubUser(rt::error::ServiceError),
+    ForbiddenSubUser(crate::error::ServiceError),
     /// `IncorrectVSwitchStatus` (HTTP 400).
-    IncorrectVSwitchStatus(rt::error::ServiceError),
+    IncorrectVSwitchStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAction` (HTTP 400).
-    InvalidAction(rt::error::ServiceError),
+    InvalidAction(crate::error::ServiceError),
     /// `InvalidEcsId.NotFound` (HTTP 404).
-    InvalidEcsIdNotFound(rt::error::ServiceError),
+    InvalidEcsIdNotFound(crate::error::ServiceError),
     /// `InvalidEniId.Malformed` (HTTP 400).
-    InvalidEniIdMalformed(rt::error::ServiceError),
+    InvalidEniIdMalformed(crate::error::ServiceError),
     /// `InvalidEniId.NotFound` (HTTP 404).
-    InvalidEniIdNotFound(rt::error::ServiceError),
+    InvalidEniIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceID.Malformed` (HTTP 400).
-    InvalidInstanceIdMalformed(rt::error::ServiceError),
+    InvalidInstanceIdMalformed(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidIp.IpAssigned` (HTTP 403).
-    InvalidIpIpAssigned(rt::error::ServiceError),
+    InvalidIpIpAssigned(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixIllegal` (HTTP 403).
-    InvalidIpIpPrefixIllegal(rt::error::ServiceError),
+    InvalidIpIpPrefixIllegal(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixMaskIllegal` (HTTP 403).
-    InvalidIpIpPrefixMaskIllegal(rt::error::ServiceError),
+    InvalidIpIpPrefixMaskIllegal(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixMaskInvalid` (HTTP 403).
-    InvalidIpIpPrefixMaskInvalid(rt::error::ServiceError),
+    InvalidIpIpPrefixMaskInvalid(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixMaskNotSame` (HTTP 403).
-    InvalidIpIpPrefixMaskNotSame(rt::error::ServiceError),
+    InvalidIpIpPrefixMaskNotSame(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixMustInReserveSegment` (HTTP 403).
-    InvalidIpIpPrefixMustInReserveSegment(rt::error::ServiceError),
+    InvalidIpIpPrefixMustInReserveSegment(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixNotAvailable` (HTTP 403).
-    InvalidIpIpPrefixNotAvailable(rt::error::ServiceError),
+    InvalidIpIpPrefixNotAvailable(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixNotStrict` (HTTP 403).
-    InvalidIpIpPrefixNotStrict(rt::error::ServiceError),
+    InvalidIpIpPrefixNotStrict(crate::error::ServiceError),
     /// `InvalidIp.IpRepeated` (HTTP 403).
-    InvalidIpIpRepeated(rt::error::ServiceError),
+    InvalidIpIpRepeated(crate::error::ServiceError),
     /// `InvalidOperation.AvailabilityZoneMismatch` (HTTP 403).
-    InvalidOperationAvailabilityZoneMismatch(rt::error::ServiceError),
+    InvalidOperationAvailabilityZoneMismatch(crate::error::ServiceError),
     /// `InvalidOperation.DetachPrimaryEniNotAllowed` (HTTP 400).
-    InvalidOperationDetachPrimaryEniNotAllowed(rt::error::ServiceError),
+    InvalidOperationDetachPrimaryEniNotAllowed(crate::error::ServiceError),
     /// `InvalidOperation.EniServiceManaged` (HTTP 403).
-    InvalidOperationEniServiceManaged(rt::error::ServiceError),
+    InvalidOperationEniServiceManaged(crate::error::ServiceError),
     /// `InvalidOperation.InstanceNotSupportMulitipleIp` (HTTP 400).
-    InvalidOperationInstanceNotSupportMulitipleIp(rt::error::ServiceError),
+    InvalidOperationInstanceNotSupportMulitipleIp(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEcsState` (HTTP 400).
-    InvalidOperationInvalidEcsState(rt::error::ServiceError),
+    InvalidOperationInvalidEcsState(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniState` (HTTP 400).
-    InvalidOperationInvalidEniState(rt::error::ServiceError),
+    InvalidOperationInvalidEniState(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniType` (HTTP 403).
-    InvalidOperationInvalidEniType(rt::error::ServiceError),
+    InvalidOperationInvalidEniType(crate::error::ServiceError),
     /// `InvalidOperation.Ipv4CountExceeded` (HTTP 403).
-    InvalidOperationIpv4CountExceeded(rt::error::ServiceError),
+    InvalidOperationIpv4CountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.RegionNotSupportIpPrefix` (HTTP 500).
-    InvalidOperationRegionNotSupportIpPrefix(rt::error::ServiceError),
+    InvalidOperationRegionNotSupportIpPrefix(crate::error::ServiceError),
     /// `InvalidOperation.Unsupported` (HTTP 400).
-    InvalidOperationUnsupported(rt::error::ServiceError),
+    InvalidOperationUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.VSwitchCidrReservationNotExist` (HTTP 404).
-    InvalidOperationVSwitchCidrReservationNotExist(rt::error::ServiceError),
+    InvalidOperationVSwitchCidrReservationNotExist(crate::error::ServiceError),
     /// `InvalidOperation.VpcMismatch` (HTTP 403).
-    InvalidOperationVpcMismatch(rt::error::ServiceError),
+    InvalidOperationVpcMismatch(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidPrivateIpAddress.Duplicated` (HTTP 400).
-    InvalidPrivateIpAddressDuplicated(rt::error::ServiceError),
+    InvalidPrivateIpAddressDuplicated(crate::error::ServiceError),
     /// `InvalidPrivateIpAddress.Malformed` (HTTP 400).
-    InvalidPrivateIpAddressMalformed(rt::error::ServiceError),
+    InvalidPrivateIpAddressMalformed(crate::error::ServiceError),
     /// `InvalidSecondaryPrivateIpAddressCount.Malformed` (HTTP 400).
-    InvalidSecondaryPrivateIpAddressCountMalformed(rt::error::ServiceError),
+    InvalidSecondaryPrivateIpAddressCountMalformed(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotVpc` (HTTP 403).
-    InvalidSecurityGroupIdNotVpc(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotVpc(crate::error::ServiceError),
     /// `InvalidStatus.InstanceIsMigrating` (HTTP 400).
-    InvalidStatusInstanceIsMigrating(rt::error::ServiceError),
+    InvalidStatusInstanceIsMigrating(crate::error::ServiceError),
     /// `InvalidUserType.NotSupported` (HTTP 403).
-    InvalidUserTypeNotSupported(rt::error::ServiceError),
+    InvalidUserTypeNotSupported(crate::error::ServiceError),
     /// `InvalidVSwitchId.IpInvalid` (HTTP 403).
-    InvalidVSwitchIdIpInvalid(rt::error::ServiceError),
+    InvalidVSwitchIdIpInvalid(crate::error::ServiceError),
     /// `InvalidVSwitchId.IpNotEnough` (HTTP 403).
-    InvalidVSwitchIdIpNotEnough(rt::error::ServiceError),
+    InvalidVSwitchIdIpNotEnough(crate::error::ServiceError),
     /// `InvalidVSwitchId.IpPrefixNotEnough` (HTTP 403).
-    InvalidVSwitchIdIpPrefixNotEnough(rt::error::ServiceError),
+    InvalidVSwitchIdIpPrefixNotEnough(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `InvalidVSwitch.IllegalStatus` (HTTP 400).
-    InvalidVSwitchIllegalStatus(rt::error::ServiceError),
+    InvalidVSwitchIllegalStatus(crate::error::ServiceError),
     /// `MaxEniCountExceeded` (HTTP 403).
-    MaxEniCountExceeded(rt::error::ServiceError),
+    MaxEniCountExceeded(crate::error::ServiceError),
     /// `MaxEniPrivateIpsCountExceeded` (HTTP 403).
-    MaxEniPrivateIpsCountExceeded(rt::error::ServiceError),
+    MaxEniPrivateIpsCountExceeded(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400, 403).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `Operation.Conflict` (HTTP 403).
-    OperationConflict(rt::error::ServiceError),
+    OperationConflict(crate::error::ServiceError),
     /// `QuotaExceeded.PrivateIpAddress` (HTTP 400).
-    QuotaExceededPrivateIpAddress(rt::error::ServiceError),
+    QuotaExceededPrivateIpAddress(crate::error::ServiceError),
     /// `SecurityGroupInstanceLimitExceed` (HTTP 403).
-    SecurityGroupInstanceLimitExceed(rt::error::ServiceError),
+    SecurityGroupInstanceLimitExceed(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
-    UnsupportedParameter(rt::error::ServiceError),
+    UnsupportedParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -566,7 +579,7 @@ impl AssignPrivateIpAddressesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidAccountNotFound(error)
             | Self::EniPerInstanceLimitExceeded(error)
@@ -966,8 +979,8 @@ impl AssignPrivateIpAddressesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AssignPrivateIpAddressesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AssignPrivateIpAddressesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidAccount.NotFound" => Self::AbsInvalidAccountNotFound(error),
             "EniPerInstanceLimitExceeded" => Self::EniPerInstanceLimitExceeded(error),
@@ -1065,11 +1078,11 @@ impl rt::error::OperationError for AssignPrivateIpAddressesError {
             }
             "Throttling" => Self::Throttling(error),
             "UnsupportedParameter" => Self::UnsupportedParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssignPrivateIpAddressesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -36,11 +37,14 @@ pub struct AssociateEipAddressRequest {
     pub instance_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AssociateEipAddressRequest {
+impl crate::operation::Operation for AssociateEipAddressRequest {
     type Response = AssociateEipAddressResponse;
     type Error = AssociateEipAddressError;
+}
+
+impl rt::operation::OperationSpec for AssociateEipAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AllocationId", &self.allocation_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -117,8 +121,8 @@ impl AssociateEipAddressBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<AssociateEipAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AssociateEipAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +132,7 @@ impl AssociateEipAddressBuilder {
         self,
     ) -> ::std::result::Result<
         AssociateEipAddressResponse,
-        rt::error::Error<AssociateEipAddressError>,
+        crate::error::Error<AssociateEipAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -202,118 +206,118 @@ impl ::serde::Serialize for AssociateEipAddressResponse {
 #[non_exhaustive]
 pub enum AssociateEipAddressError {
     /// `BIND_INSTANCE_HAVE_PORTMAP_OR_BIND_EIP` (HTTP 400).
-    BindInstanceHavePortmapOrBindEip(rt::error::ServiceError),
+    BindInstanceHavePortmapOrBindEip(crate::error::ServiceError),
     /// `BindInstance.NotSupported` (HTTP 400).
-    BindInstanceNotSupported(rt::error::ServiceError),
+    BindInstanceNotSupported(crate::error::ServiceError),
     /// `BIND_INSTANCE_OWENER_ERROR` (HTTP 400).
-    BindInstanceOwenerError(rt::error::ServiceError),
+    BindInstanceOwenerError(crate::error::ServiceError),
     /// `EIP_CAN_NOT_ASSOCIATE_WITH_PUBLIC_IP` (HTTP 400).
-    EipCanNotAssociateWithPublicIp(rt::error::ServiceError),
+    EipCanNotAssociateWithPublicIp(crate::error::ServiceError),
     /// `Eni.Attached` (HTTP 400).
-    EniAttached(rt::error::ServiceError),
+    EniAttached(crate::error::ServiceError),
     /// `Forbbiden` (HTTP 400).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `Forbidden.EipCanNotBindGatgw` (HTTP 400).
-    ForbiddenEipCanNotBindGatgw(rt::error::ServiceError),
+    ForbiddenEipCanNotBindGatgw(crate::error::ServiceError),
     /// `Forbidden.InstanceBandwidthNotZero` (HTTP 400).
-    ForbiddenInstanceBandwidthNotZero(rt::error::ServiceError),
+    ForbiddenInstanceBandwidthNotZero(crate::error::ServiceError),
     /// `Forbidden.RegionNotFound` (HTTP 404).
-    ForbiddenRegionNotFound(rt::error::ServiceError),
+    ForbiddenRegionNotFound(crate::error::ServiceError),
     /// `IncorrectEipStatus` (HTTP 400).
-    IncorrectEipStatus(rt::error::ServiceError),
+    IncorrectEipStatus(crate::error::ServiceError),
     /// `IncorrectHaVipStatus` (HTTP 400).
-    IncorrectHaVipStatus(rt::error::ServiceError),
+    IncorrectHaVipStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `IncorrectStatus.NatGateway` (HTTP 400).
-    IncorrectStatusNatGateway(rt::error::ServiceError),
+    IncorrectStatusNatGateway(crate::error::ServiceError),
     /// `INSTANCE_TYPE_NOT_SUPPORT` or `InstanceType.NotSupport` (HTTP 400).
-    InstanceTypeNotSupport(rt::error::ServiceError),
+    InstanceTypeNotSupport(crate::error::ServiceError),
     /// `InvalidAction.Denied` (HTTP 400).
-    InvalidActionDenied(rt::error::ServiceError),
+    InvalidActionDenied(crate::error::ServiceError),
     /// `InvalidAllocationId.NotFound` (HTTP 404).
-    InvalidAllocationIdNotFound(rt::error::ServiceError),
+    InvalidAllocationIdNotFound(crate::error::ServiceError),
     /// `InvalidAssociation.Duplicated` (HTTP 400).
-    InvalidAssociationDuplicated(rt::error::ServiceError),
+    InvalidAssociationDuplicated(crate::error::ServiceError),
     /// `InvalidBindingStatus` (HTTP 400).
-    InvalidBindingStatus(rt::error::ServiceError),
+    InvalidBindingStatus(crate::error::ServiceError),
     /// `Invalid.DirectEip.BindType` (HTTP 400).
-    InvalidDirectEipBindType(rt::error::ServiceError),
+    InvalidDirectEipBindType(crate::error::ServiceError),
     /// `InvalidEipBandwidth.OutOfMaxValue` (HTTP 400).
-    InvalidEipBandwidthOutOfMaxValue(rt::error::ServiceError),
+    InvalidEipBandwidthOutOfMaxValue(crate::error::ServiceError),
     /// `InvalidEip.EipQuotaExceeded` (HTTP 400).
-    InvalidEipEipQuotaExceeded(rt::error::ServiceError),
+    InvalidEipEipQuotaExceeded(crate::error::ServiceError),
     /// `InvalidEIPStatus.BizDisabled` (HTTP 400).
-    InvalidEipStatusBizDisabled(rt::error::ServiceError),
+    InvalidEipStatusBizDisabled(crate::error::ServiceError),
     /// `InvalidHaVip.NotFound` (HTTP 404).
-    InvalidHaVipNotFound(rt::error::ServiceError),
+    InvalidHaVipNotFound(crate::error::ServiceError),
     /// `InvalidInstanId.NotFound` (HTTP 404).
-    InvalidInstanIdNotFound(rt::error::ServiceError),
+    InvalidInstanIdNotFound(crate::error::ServiceError),
     /// `InvalidInstance.NotExist` (HTTP 404).
-    InvalidInstanceNotExist(rt::error::ServiceError),
+    InvalidInstanceNotExist(crate::error::ServiceError),
     /// `InvalidInstance.NotVpc` (HTTP 400).
-    InvalidInstanceNotVpc(rt::error::ServiceError),
+    InvalidInstanceNotVpc(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidNexthop.DirectEni` (HTTP 400).
-    InvalidNexthopDirectEni(rt::error::ServiceError),
+    InvalidNexthopDirectEni(crate::error::ServiceError),
     /// `InvalidNicOrVm.NotFound` (HTTP 400).
-    InvalidNicOrVmNotFound(rt::error::ServiceError),
+    InvalidNicOrVmNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.BindingInstanceRegion` (HTTP 400).
-    InvalidParameterBindingInstanceRegion(rt::error::ServiceError),
+    InvalidParameterBindingInstanceRegion(crate::error::ServiceError),
     /// `InvalidParameter.EniInstanceId` (HTTP 400).
-    InvalidParameterEniInstanceId(rt::error::ServiceError),
+    InvalidParameterEniInstanceId(crate::error::ServiceError),
     /// `InvalidParameter.InstanceTypeNotSupport` (HTTP 400).
-    InvalidParameterInstanceTypeNotSupport(rt::error::ServiceError),
+    InvalidParameterInstanceTypeNotSupport(crate::error::ServiceError),
     /// `InvalidParameter.Mismatch` (HTTP 400).
-    InvalidParameterMismatch(rt::error::ServiceError),
+    InvalidParameterMismatch(crate::error::ServiceError),
     /// `InvalidParams.NotFound` (HTTP 400).
-    InvalidParamsNotFound(rt::error::ServiceError),
+    InvalidParamsNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus.EcsStatusNotSupport` (HTTP 400).
-    InvalidStatusEcsStatusNotSupport(rt::error::ServiceError),
+    InvalidStatusEcsStatusNotSupport(crate::error::ServiceError),
     /// `InvalidStatus.EniStatusNotSupport` (HTTP 400).
-    InvalidStatusEniStatusNotSupport(rt::error::ServiceError),
+    InvalidStatusEniStatusNotSupport(crate::error::ServiceError),
     /// `InvalidStatus.InstanceHasBandWidth` (HTTP 400).
-    InvalidStatusInstanceHasBandWidth(rt::error::ServiceError),
+    InvalidStatusInstanceHasBandWidth(crate::error::ServiceError),
     /// `InvalidStatus.NotAllow` (HTTP 400).
-    InvalidStatusNotAllow(rt::error::ServiceError),
+    InvalidStatusNotAllow(crate::error::ServiceError),
     /// `NATGATEWAY_FINANCIALLOCKED` (HTTP 400).
-    NatgatewayFinanciallocked(rt::error::ServiceError),
+    NatgatewayFinanciallocked(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.CloudBoxResourceExist` (HTTP 400).
-    OperationDeniedCloudBoxResourceExist(rt::error::ServiceError),
+    OperationDeniedCloudBoxResourceExist(crate::error::ServiceError),
     /// `OperationFailed.EniSubIp` (HTTP 400).
-    OperationFailedEniSubIp(rt::error::ServiceError),
+    OperationFailedEniSubIp(crate::error::ServiceError),
     /// `OperationFailed.HavipBoundPortmap` (HTTP 400).
-    OperationFailedHavipBoundPortmap(rt::error::ServiceError),
+    OperationFailedHavipBoundPortmap(crate::error::ServiceError),
     /// `OperationFailed.QueryCommodityInfo` (HTTP 400).
-    OperationFailedQueryCommodityInfo(rt::error::ServiceError),
+    OperationFailedQueryCommodityInfo(crate::error::ServiceError),
     /// `OperationUnsupported.EipBindModel` (HTTP 400).
-    OperationUnsupportedEipBindModel(rt::error::ServiceError),
+    OperationUnsupportedEipBindModel(crate::error::ServiceError),
     /// `OperationUnsupported.MultiIp` (HTTP 400).
-    OperationUnsupportedMultiIp(rt::error::ServiceError),
+    OperationUnsupportedMultiIp(crate::error::ServiceError),
     /// `QuotaExceeded.NumberOfEip` (HTTP 400).
-    QuotaExceededNumberOfEip(rt::error::ServiceError),
+    QuotaExceededNumberOfEip(crate::error::ServiceError),
     /// `QuotaExceeded.NumberOfTrafficEip` (HTTP 400).
-    QuotaExceededNumberOfTrafficEip(rt::error::ServiceError),
+    QuotaExceededNumberOfTrafficEip(crate::error::ServiceError),
     /// `ReserveIpFail` (HTTP 400).
-    ReserveIpFail(rt::error::ServiceError),
+    ReserveIpFail(crate::error::ServiceError),
     /// `ServerRegion.Invalid` (HTTP 400).
-    ServerRegionInvalid(rt::error::ServiceError),
+    ServerRegionInvalid(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 503).
-    ServiceUnavailable(rt::error::ServiceError),
+    ServiceUnavailable(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -325,7 +329,7 @@ impl AssociateEipAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BindInstanceHavePortmapOrBindEip(error)
             | Self::BindInstanceNotSupported(error)
@@ -711,8 +715,8 @@ impl AssociateEipAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AssociateEipAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AssociateEipAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BIND_INSTANCE_HAVE_PORTMAP_OR_BIND_EIP" => {
                 Self::BindInstanceHavePortmapOrBindEip(error)
@@ -802,11 +806,11 @@ impl rt::error::OperationError for AssociateEipAddressError {
             "ServerRegion.Invalid" => Self::ServerRegionInvalid(error),
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
             "TaskConflict" => Self::TaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssociateEipAddressError::service_error(self)
     }
 }

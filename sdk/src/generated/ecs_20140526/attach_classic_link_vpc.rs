@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct AttachClassicLinkVpcRequest {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AttachClassicLinkVpcRequest {
+impl crate::operation::Operation for AttachClassicLinkVpcRequest {
     type Response = AttachClassicLinkVpcResponse;
     type Error = AttachClassicLinkVpcError;
+}
+
+impl rt::operation::OperationSpec for AttachClassicLinkVpcRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
@@ -110,8 +114,8 @@ impl AttachClassicLinkVpcBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AttachClassicLinkVpcRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AttachClassicLinkVpcRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl AttachClassicLinkVpcBuilder {
         self,
     ) -> ::std::result::Result<
         AttachClassicLinkVpcResponse,
-        rt::error::Error<AttachClassicLinkVpcError>,
+        crate::error::Error<AttachClassicLinkVpcError>,
     > {
         self.client.execute(self.request).await
     }
@@ -196,36 +200,36 @@ impl ::serde::Serialize for AttachClassicLinkVpcResponse {
 #[non_exhaustive]
 pub enum AttachClassicLinkVpcError {
     /// `Forbidden.SubUser` (HTTP 403).
-    ForbiddenSubUser(rt::error::ServiceError),
+    ForbiddenSubUser(crate::error::ServiceError),
     /// `InvalidInstanceId.LimitedRegion` (HTTP 403).
-    InvalidInstanceIdLimitedRegion(rt::error::ServiceError),
+    InvalidInstanceIdLimitedRegion(crate::error::ServiceError),
     /// `InvalidInstanceId.MalFormed` (HTTP 403).
-    InvalidInstanceIdMalFormed(rt::error::ServiceError),
+    InvalidInstanceIdMalFormed(crate::error::ServiceError),
     /// `InvalidInstanceId.NotBelong` (HTTP 403).
-    InvalidInstanceIdNotBelong(rt::error::ServiceError),
+    InvalidInstanceIdNotBelong(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 403).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.InvalidInstanceIdAndVpcId` (HTTP 403).
-    InvalidParameterInvalidInstanceIdAndVpcId(rt::error::ServiceError),
+    InvalidParameterInvalidInstanceIdAndVpcId(crate::error::ServiceError),
     /// `InvalidRegionId.Malformed` (HTTP 403).
-    InvalidRegionIdMalformed(rt::error::ServiceError),
+    InvalidRegionIdMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 403).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus.InstanceLocked` (HTTP 403).
-    InvalidStatusInstanceLocked(rt::error::ServiceError),
+    InvalidStatusInstanceLocked(crate::error::ServiceError),
     /// `InvalidStatus.InstanceStatus` (HTTP 403).
-    InvalidStatusInstanceStatus(rt::error::ServiceError),
+    InvalidStatusInstanceStatus(crate::error::ServiceError),
     /// `InvalidVpcId.Malformed` (HTTP 403).
-    InvalidVpcIdMalformed(rt::error::ServiceError),
+    InvalidVpcIdMalformed(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `QuotaExceeded` (HTTP 403).
-    QuotaExceeded(rt::error::ServiceError),
+    QuotaExceeded(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -237,7 +241,7 @@ impl AttachClassicLinkVpcError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenSubUser(error)
             | Self::InvalidInstanceIdLimitedRegion(error)
@@ -336,8 +340,8 @@ impl AttachClassicLinkVpcError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AttachClassicLinkVpcError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AttachClassicLinkVpcError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.SubUser" => Self::ForbiddenSubUser(error),
             "InvalidInstanceId.LimitedRegion" => {
@@ -356,11 +360,11 @@ impl rt::error::OperationError for AttachClassicLinkVpcError {
             "InvalidVpcId.Malformed" => Self::InvalidVpcIdMalformed(error),
             "OperationDenied" => Self::OperationDenied(error),
             "QuotaExceeded" => Self::QuotaExceeded(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AttachClassicLinkVpcError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct AttachDiskRequest {
     pub force: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for AttachDiskRequest {
+impl crate::operation::Operation for AttachDiskRequest {
     type Response = AttachDiskResponse;
     type Error = AttachDiskError;
+}
+
+impl rt::operation::OperationSpec for AttachDiskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("DiskId", &self.disk_id)?;
         Ok(())
@@ -179,15 +183,18 @@ impl AttachDiskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AttachDiskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AttachDiskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<AttachDiskResponse, rt::error::Error<AttachDiskError>> {
+    ) -> ::std::result::Result<
+        AttachDiskResponse,
+        crate::error::Error<AttachDiskError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -262,108 +269,108 @@ impl ::serde::Serialize for AttachDiskResponse {
 #[non_exhaustive]
 pub enum AttachDiskError {
     /// `DeleteWithInstance.Conflict` (HTTP 403).
-    DeleteWithInstanceConflict(rt::error::ServiceError),
+    DeleteWithInstanceConflict(crate::error::ServiceError),
     /// `DependencyViolation.WindowsInstance` (HTTP 403).
-    DependencyViolationWindowsInstance(rt::error::ServiceError),
+    DependencyViolationWindowsInstance(crate::error::ServiceError),
     /// `DiskAttachedNumberExceeded` (HTTP 403, 404).
-    DiskAttachedNumberExceeded(rt::error::ServiceError),
+    DiskAttachedNumberExceeded(crate::error::ServiceError),
     /// `DiskCategory.OperationNotSupported` (HTTP 400).
-    DiskCategoryOperationNotSupported(rt::error::ServiceError),
+    DiskCategoryOperationNotSupported(crate::error::ServiceError),
     /// `DiskError` (HTTP 403).
-    DiskError(rt::error::ServiceError),
+    DiskError(crate::error::ServiceError),
     /// `DiskId.StatusNotSupported` (HTTP 403).
-    DiskIdStatusNotSupported(rt::error::ServiceError),
+    DiskIdStatusNotSupported(crate::error::ServiceError),
     /// `DiskId.ValueNotSupported` (HTTP 403).
-    DiskIdValueNotSupported(rt::error::ServiceError),
+    DiskIdValueNotSupported(crate::error::ServiceError),
     /// `DiskInArrears` (HTTP 403).
-    DiskInArrears(rt::error::ServiceError),
+    DiskInArrears(crate::error::ServiceError),
     /// `DiskNotPortable` (HTTP 403).
-    DiskNotPortable(rt::error::ServiceError),
+    DiskNotPortable(crate::error::ServiceError),
     /// `IncorrectDiskStatus` (HTTP 403).
-    IncorrectDiskStatus(rt::error::ServiceError),
+    IncorrectDiskStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus.NotSupportESSD` (HTTP 403).
-    IncorrectInstanceStatusNotSupportEssd(rt::error::ServiceError),
+    IncorrectInstanceStatusNotSupportEssd(crate::error::ServiceError),
     /// `InstanceDiskLimitExceeded` (HTTP 403).
-    InstanceDiskLimitExceeded(rt::error::ServiceError),
+    InstanceDiskLimitExceeded(crate::error::ServiceError),
     /// `InstanceExpiredOrInArrears` (HTTP 403).
-    InstanceExpiredOrInArrears(rt::error::ServiceError),
+    InstanceExpiredOrInArrears(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDevice.InUse` (HTTP 403).
-    InvalidDeviceInUse(rt::error::ServiceError),
+    InvalidDeviceInUse(crate::error::ServiceError),
     /// `InvalidDevice.Malformed` (HTTP 400).
-    InvalidDeviceMalformed(rt::error::ServiceError),
+    InvalidDeviceMalformed(crate::error::ServiceError),
     /// `InvalidDisk.DiskNotBootable` (HTTP 400).
-    InvalidDiskDiskNotBootable(rt::error::ServiceError),
+    InvalidDiskDiskNotBootable(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 404).
-    InvalidDiskIdNotFound(rt::error::ServiceError),
+    InvalidDiskIdNotFound(crate::error::ServiceError),
     /// `InvalidDisk.InUse` (HTTP 404).
-    InvalidDiskInUse(rt::error::ServiceError),
+    InvalidDiskInUse(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstance.NotOriginInstance` (HTTP 400).
-    InvalidInstanceNotOriginInstance(rt::error::ServiceError),
+    InvalidInstanceNotOriginInstance(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupportDiskCategory` (HTTP 403).
-    InvalidInstanceTypeNotSupportDiskCategory(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportDiskCategory(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupportMultiAttachDisk` (HTTP 403).
-    InvalidInstanceTypeNotSupportMultiAttachDisk(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportMultiAttachDisk(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupportPL0` (HTTP 403).
-    InvalidInstanceTypeNotSupportPl0(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportPl0(crate::error::ServiceError),
     /// `InvalidInstanceType.NvmeRequired` (HTTP 403).
-    InvalidInstanceTypeNvmeRequired(rt::error::ServiceError),
+    InvalidInstanceTypeNvmeRequired(crate::error::ServiceError),
     /// `InvalidInstanceType.NvmeUnsupported` (HTTP 403).
-    InvalidInstanceTypeNvmeUnsupported(rt::error::ServiceError),
+    InvalidInstanceTypeNvmeUnsupported(crate::error::ServiceError),
     /// `InvalidInstance.ZoneConflict` (HTTP 403).
-    InvalidInstanceZoneConflict(rt::error::ServiceError),
+    InvalidInstanceZoneConflict(crate::error::ServiceError),
     /// `InvalidKMSKeyId.NotFound` (HTTP 404).
-    InvalidKmsKeyIdNotFound(rt::error::ServiceError),
+    InvalidKmsKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.CanNotAttachMultiAttachDiskAsSystemDisk` (HTTP 403).
-    InvalidOperationCanNotAttachMultiAttachDiskAsSystemDisk(rt::error::ServiceError),
+    InvalidOperationCanNotAttachMultiAttachDiskAsSystemDisk(crate::error::ServiceError),
     /// `InvalidOperation.DiskAttachModeUnsupported` (HTTP 403).
-    InvalidOperationDiskAttachModeUnsupported(rt::error::ServiceError),
+    InvalidOperationDiskAttachModeUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.DiskQueueNumberNotEnough` (HTTP 403).
-    InvalidOperationDiskQueueNumberNotEnough(rt::error::ServiceError),
+    InvalidOperationDiskQueueNumberNotEnough(crate::error::ServiceError),
     /// `InvalidOperation.InstanceTypeNotSupport` (HTTP 400).
-    InvalidOperationInstanceTypeNotSupport(rt::error::ServiceError),
+    InvalidOperationInstanceTypeNotSupport(crate::error::ServiceError),
     /// `InvalidOperation.OtherInstanceUnsupported` (HTTP 403).
-    InvalidOperationOtherInstanceUnsupported(rt::error::ServiceError),
+    InvalidOperationOtherInstanceUnsupported(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.AllEmpty` (HTTP 403).
-    InvalidParameterAllEmpty(rt::error::ServiceError),
+    InvalidParameterAllEmpty(crate::error::ServiceError),
     /// `InvalidParameter.DeleteWithInstance` (HTTP 403).
-    InvalidParameterDeleteWithInstance(rt::error::ServiceError),
+    InvalidParameterDeleteWithInstance(crate::error::ServiceError),
     /// `InvalidParameterForce.DiskCategoryNotSupported` (HTTP 400).
-    InvalidParameterForceDiskCategoryNotSupported(rt::error::ServiceError),
+    InvalidParameterForceDiskCategoryNotSupported(crate::error::ServiceError),
     /// `InvalidParameterForce.MultiAttachDiskNotSupported` (HTTP 400).
-    InvalidParameterForceMultiAttachDiskNotSupported(rt::error::ServiceError),
+    InvalidParameterForceMultiAttachDiskNotSupported(crate::error::ServiceError),
     /// `InvalidParameterForce.PrepaidDiskNotSupported` (HTTP 400).
-    InvalidParameterForcePrepaidDiskNotSupported(rt::error::ServiceError),
+    InvalidParameterForcePrepaidDiskNotSupported(crate::error::ServiceError),
     /// `InvalidParameterForce.RegionNotSupported` (HTTP 400).
-    InvalidParameterForceRegionNotSupported(rt::error::ServiceError),
+    InvalidParameterForceRegionNotSupported(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidRegionId.MalFormed` (HTTP 400).
-    InvalidRegionIdMalFormed(rt::error::ServiceError),
+    InvalidRegionIdMalFormed(crate::error::ServiceError),
     /// `OperationConflict.DisksAttachingParallellyExceed` (HTTP 400).
-    OperationConflictDisksAttachingParallellyExceed(rt::error::ServiceError),
+    OperationConflictDisksAttachingParallellyExceed(crate::error::ServiceError),
     /// `ResourcesNotInSameZone` (HTTP 403).
-    ResourcesNotInSameZone(rt::error::ServiceError),
+    ResourcesNotInSameZone(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -375,7 +382,7 @@ impl AttachDiskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DeleteWithInstanceConflict(error)
             | Self::DependencyViolationWindowsInstance(error)
@@ -728,8 +735,8 @@ impl AttachDiskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AttachDiskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AttachDiskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DeleteWithInstance.Conflict" => Self::DeleteWithInstanceConflict(error),
             "DependencyViolation.WindowsInstance" => {
@@ -826,11 +833,11 @@ impl rt::error::OperationError for AttachDiskError {
             }
             "ResourcesNotInSameZone" => Self::ResourcesNotInSameZone(error),
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AttachDiskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct AttachInstanceRamRoleRequest {
     pub policy: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AttachInstanceRamRoleRequest {
+impl crate::operation::Operation for AttachInstanceRamRoleRequest {
     type Response = AttachInstanceRamRoleResponse;
     type Error = AttachInstanceRamRoleError;
+}
+
+impl rt::operation::OperationSpec for AttachInstanceRamRoleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RamRoleName", &self.ram_role_name)?;
         rt::validate::required("InstanceIds", &self.instance_ids)?;
@@ -125,8 +129,8 @@ impl AttachInstanceRamRoleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AttachInstanceRamRoleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AttachInstanceRamRoleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +139,7 @@ impl AttachInstanceRamRoleBuilder {
         self,
     ) -> ::std::result::Result<
         AttachInstanceRamRoleResponse,
-        rt::error::Error<AttachInstanceRamRoleError>,
+        crate::error::Error<AttachInstanceRamRoleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -433,22 +437,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum AttachInstanceRamRoleError {
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceIds.Malformed` (HTTP 400).
-    InvalidInstanceIdsMalformed(rt::error::ServiceError),
+    InvalidInstanceIdsMalformed(crate::error::ServiceError),
     /// `InvalidNetworkType.MismatchRamRole` (HTTP 403).
-    InvalidNetworkTypeMismatchRamRole(rt::error::ServiceError),
+    InvalidNetworkTypeMismatchRamRole(crate::error::ServiceError),
     /// `InvalidRamRole.NotEcsRole` (HTTP 404).
-    InvalidRamRoleNotEcsRole(rt::error::ServiceError),
+    InvalidRamRoleNotEcsRole(crate::error::ServiceError),
     /// `InvalidRamRole.NotFound` (HTTP 404).
-    InvalidRamRoleNotFound(rt::error::ServiceError),
+    InvalidRamRoleNotFound(crate::error::ServiceError),
     /// `InvalidUser.PassRoleForbidden` (HTTP 403).
-    InvalidUserPassRoleForbidden(rt::error::ServiceError),
+    InvalidUserPassRoleForbidden(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -460,7 +464,7 @@ impl AttachInstanceRamRoleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidInstanceIdNotFound(error)
             | Self::InvalidInstanceIdsMalformed(error)
@@ -510,8 +514,8 @@ impl AttachInstanceRamRoleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AttachInstanceRamRoleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AttachInstanceRamRoleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
             "InvalidInstanceIds.Malformed" => Self::InvalidInstanceIdsMalformed(error),
@@ -521,11 +525,11 @@ impl rt::error::OperationError for AttachInstanceRamRoleError {
             "InvalidRamRole.NotEcsRole" => Self::InvalidRamRoleNotEcsRole(error),
             "InvalidRamRole.NotFound" => Self::InvalidRamRoleNotFound(error),
             "InvalidUser.PassRoleForbidden" => Self::InvalidUserPassRoleForbidden(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AttachInstanceRamRoleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct AttachKeyPairRequest {
     pub instance_ids: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AttachKeyPairRequest {
+impl crate::operation::Operation for AttachKeyPairRequest {
     type Response = AttachKeyPairResponse;
     type Error = AttachKeyPairError;
+}
+
+impl rt::operation::OperationSpec for AttachKeyPairRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("KeyPairName", &self.key_pair_name)?;
         rt::validate::required("InstanceIds", &self.instance_ids)?;
@@ -110,8 +114,8 @@ impl AttachKeyPairBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AttachKeyPairRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AttachKeyPairRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl AttachKeyPairBuilder {
         self,
     ) -> ::std::result::Result<
         AttachKeyPairResponse,
-        rt::error::Error<AttachKeyPairError>,
+        crate::error::Error<AttachKeyPairError>,
     > {
         self.client.execute(self.request).await
     }
@@ -419,20 +423,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum AttachKeyPairError {
     /// `DependencyViolation.IoOptimize` (HTTP 400).
-    DependencyViolationIoOptimize(rt::error::ServiceError),
+    DependencyViolationIoOptimize(crate::error::ServiceError),
     /// `DependencyViolation.WindowsInstance` (HTTP 403).
-    DependencyViolationWindowsInstance(rt::error::ServiceError),
+    DependencyViolationWindowsInstance(crate::error::ServiceError),
     /// `InstanceKeyPairLimitExceeded` (HTTP 403).
-    InstanceKeyPairLimitExceeded(rt::error::ServiceError),
+    InstanceKeyPairLimitExceeded(crate::error::ServiceError),
     /// `InvalidInstanceIds.ValueNotSupported` (HTTP 400).
-    InvalidInstanceIdsValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceIdsValueNotSupported(crate::error::ServiceError),
     /// `InvalidKeyPairName.NotFound` (HTTP 400).
-    InvalidKeyPairNameNotFound(rt::error::ServiceError),
+    InvalidKeyPairNameNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -444,7 +448,7 @@ impl AttachKeyPairError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationIoOptimize(error)
             | Self::DependencyViolationWindowsInstance(error)
@@ -487,8 +491,8 @@ impl AttachKeyPairError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AttachKeyPairError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AttachKeyPairError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.IoOptimize" => {
                 Self::DependencyViolationIoOptimize(error)
@@ -501,11 +505,11 @@ impl rt::error::OperationError for AttachKeyPairError {
                 Self::InvalidInstanceIdsValueNotSupported(error)
             }
             "InvalidKeyPairName.NotFound" => Self::InvalidKeyPairNameNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AttachKeyPairError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct AttachNetworkInterfaceRequest {
     pub network_card_index: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for AttachNetworkInterfaceRequest {
+impl crate::operation::Operation for AttachNetworkInterfaceRequest {
     type Response = AttachNetworkInterfaceResponse;
     type Error = AttachNetworkInterfaceError;
+}
+
+impl rt::operation::OperationSpec for AttachNetworkInterfaceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NetworkInterfaceId", &self.network_interface_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
@@ -169,8 +173,8 @@ impl AttachNetworkInterfaceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AttachNetworkInterfaceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AttachNetworkInterfaceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -179,7 +183,7 @@ impl AttachNetworkInterfaceBuilder {
         self,
     ) -> ::std::result::Result<
         AttachNetworkInterfaceResponse,
-        rt::error::Error<AttachNetworkInterfaceError>,
+        crate::error::Error<AttachNetworkInterfaceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -255,142 +259,146 @@ impl ::serde::Serialize for AttachNetworkInterfaceResponse {
 #[non_exhaustive]
 pub enum AttachNetworkInterfaceError {
     /// `Abs.InvalidAccount.NotFound` (HTTP 403).
-    AbsInvalidAccountNotFound(rt::error::ServiceError),
+    AbsInvalidAccountNotFound(crate::error::ServiceError),
     /// `EniPerInstanceLimitExceeded` (HTTP 403).
-    EniPerInstanceLimitExceeded(rt::error::ServiceError),
+    EniPerInstanceLimitExceeded(crate::error::ServiceError),
     /// `Forbidden.NotSupportRAM` (HTTP 403).
-    ForbiddenNotSupportRam(rt::error::ServiceError),
+    ForbiddenNotSupportRam(crate::error::ServiceError),
     /// `Forbidden.RegionId` (HTTP 400).
-    ForbiddenRegionId(rt::error::ServiceError),
+    ForbiddenRegionId(crate::error::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403).
-    ForbiddenSubUser(rt::error::ServiceError),
+    ForbiddenSubUser(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidEcsId.NotFound` (HTTP 404).
-    InvalidEcsIdNotFound(rt::error::ServiceError),
+    InvalidEcsIdNotFound(crate::error::ServiceError),
     /// `InvalidEniId.NotFound` (HTTP 404).
-    InvalidEniIdNotFound(rt::error::ServiceError),
+    InvalidEniIdNotFound(crate::error::ServiceError),
     /// `InvalidEni.NotSameVpc` (HTTP 403).
-    InvalidEniNotSameVpc(rt::error::ServiceError),
+    InvalidEniNotSameVpc(crate::error::ServiceError),
     /// `InvalidInstanceID.Malformed` (HTTP 400).
-    InvalidInstanceIdMalformed(rt::error::ServiceError),
+    InvalidInstanceIdMalformed(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 403).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstance.NetworkType` (HTTP 403).
-    InvalidInstanceNetworkType(rt::error::ServiceError),
+    InvalidInstanceNetworkType(crate::error::ServiceError),
     /// `InvalidOperation.AvailabilityZoneMismatch` (HTTP 403).
-    InvalidOperationAvailabilityZoneMismatch(rt::error::ServiceError),
+    InvalidOperationAvailabilityZoneMismatch(crate::error::ServiceError),
     /// `InvalidOperation.ConnectionTrackingConfigNotSupportMemberEni` (HTTP 400).
-    InvalidOperationConnectionTrackingConfigNotSupportMemberEni(rt::error::ServiceError),
+    InvalidOperationConnectionTrackingConfigNotSupportMemberEni(
+        crate::error::ServiceError,
+    ),
     /// `InvalidOperation.DetachPrimaryEniNotAllowed` (HTTP 400).
-    InvalidOperationDetachPrimaryEniNotAllowed(rt::error::ServiceError),
+    InvalidOperationDetachPrimaryEniNotAllowed(crate::error::ServiceError),
     /// `InvalidOperation.EipBindModel` (HTTP 403).
-    InvalidOperationEipBindModel(rt::error::ServiceError),
+    InvalidOperationEipBindModel(crate::error::ServiceError),
     /// `InvalidOperation.EniCountExceeded` (HTTP 403).
-    InvalidOperationEniCountExceeded(rt::error::ServiceError),
+    InvalidOperationEniCountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.EniQueuePairNumberOverflow` (HTTP 403).
-    InvalidOperationEniQueuePairNumberOverflow(rt::error::ServiceError),
+    InvalidOperationEniQueuePairNumberOverflow(crate::error::ServiceError),
     /// `InvalidOperation.EniServiceManaged` (HTTP 403).
-    InvalidOperationEniServiceManaged(rt::error::ServiceError),
+    InvalidOperationEniServiceManaged(crate::error::ServiceError),
     /// `InvalidOperation.EniTrafficModeNotSupportIpv6` (HTTP 403).
-    InvalidOperationEniTrafficModeNotSupportIpv6(rt::error::ServiceError),
+    InvalidOperationEniTrafficModeNotSupportIpv6(crate::error::ServiceError),
     /// `InvalidOperation.EniTrunkDeviceFull` (HTTP 403).
-    InvalidOperationEniTrunkDeviceFull(rt::error::ServiceError),
+    InvalidOperationEniTrunkDeviceFull(crate::error::ServiceError),
     /// `InvalidOperation.EniTypeNotSupportAttachToTrunk` (HTTP 403).
-    InvalidOperationEniTypeNotSupportAttachToTrunk(rt::error::ServiceError),
+    InvalidOperationEniTypeNotSupportAttachToTrunk(crate::error::ServiceError),
     /// `InvalidOperation.EniTypeNotSupportTrunking` (HTTP 403).
-    InvalidOperationEniTypeNotSupportTrunking(rt::error::ServiceError),
+    InvalidOperationEniTypeNotSupportTrunking(crate::error::ServiceError),
     /// `InvalidOperation.ExceedInstanceTypeQueueNumber` (HTTP 403).
-    InvalidOperationExceedInstanceTypeQueueNumber(rt::error::ServiceError),
+    InvalidOperationExceedInstanceTypeQueueNumber(crate::error::ServiceError),
     /// `InvalidOperation.HighPerformanceEniPerInstanceLimitExceeded` (HTTP 403).
-    InvalidOperationHighPerformanceEniPerInstanceLimitExceeded(rt::error::ServiceError),
+    InvalidOperationHighPerformanceEniPerInstanceLimitExceeded(
+        crate::error::ServiceError,
+    ),
     /// `InvalidOperation.HighPerformanceTrafficModeNotSupportMemberEni` (HTTP 403).
     InvalidOperationHighPerformanceTrafficModeNotSupportMemberEni(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidOperation.HighPerformanceTrafficModeNotSupportTrunkEni` (HTTP 403).
     InvalidOperationHighPerformanceTrafficModeNotSupportTrunkEni(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidOperation.HotPlugNotSupport` (HTTP 403).
-    InvalidOperationHotPlugNotSupport(rt::error::ServiceError),
+    InvalidOperationHotPlugNotSupport(crate::error::ServiceError),
     /// `InvalidOperation.InstanceTypeNotSupportEniTrunking` (HTTP 403).
-    InvalidOperationInstanceTypeNotSupportEniTrunking(rt::error::ServiceError),
+    InvalidOperationInstanceTypeNotSupportEniTrunking(crate::error::ServiceError),
     /// `InvalidOperation.InstanceTypeNotSupportHighPerformanceTrafficMode` (HTTP 403).
     InvalidOperationInstanceTypeNotSupportHighPerformanceTrafficMode(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidOperation.InstanceTypeNotSupportRss` (HTTP 400).
-    InvalidOperationInstanceTypeNotSupportRss(rt::error::ServiceError),
+    InvalidOperationInstanceTypeNotSupportRss(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEcsState` (HTTP 400).
-    InvalidOperationInvalidEcsState(rt::error::ServiceError),
+    InvalidOperationInvalidEcsState(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniState` (HTTP 400).
-    InvalidOperationInvalidEniState(rt::error::ServiceError),
+    InvalidOperationInvalidEniState(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniType` (HTTP 403).
-    InvalidOperationInvalidEniType(rt::error::ServiceError),
+    InvalidOperationInvalidEniType(crate::error::ServiceError),
     /// `InvalidOperation.InvalidGeneration` (HTTP 400).
-    InvalidOperationInvalidGeneration(rt::error::ServiceError),
+    InvalidOperationInvalidGeneration(crate::error::ServiceError),
     /// `InvalidOperation.InvalidRegion` (HTTP 400).
-    InvalidOperationInvalidRegion(rt::error::ServiceError),
+    InvalidOperationInvalidRegion(crate::error::ServiceError),
     /// `InvalidOperation.InvalidTrunkEniStatus` (HTTP 403).
-    InvalidOperationInvalidTrunkEniStatus(rt::error::ServiceError),
+    InvalidOperationInvalidTrunkEniStatus(crate::error::ServiceError),
     /// `InvalidOperation.Ipv4CountExceeded` (HTTP 403).
-    InvalidOperationIpv4CountExceeded(rt::error::ServiceError),
+    InvalidOperationIpv4CountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.Ipv6CountExceeded` (HTTP 403).
-    InvalidOperationIpv6CountExceeded(rt::error::ServiceError),
+    InvalidOperationIpv6CountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.Ipv6NotSupport` (HTTP 403).
-    InvalidOperationIpv6NotSupport(rt::error::ServiceError),
+    InvalidOperationIpv6NotSupport(crate::error::ServiceError),
     /// `InvalidOperation.MaxEniQueueNumberExceeded` (HTTP 403).
-    InvalidOperationMaxEniQueueNumberExceeded(rt::error::ServiceError),
+    InvalidOperationMaxEniQueueNumberExceeded(crate::error::ServiceError),
     /// `InvalidOperation.MaxEniQueuePairNumberExceed` (HTTP 403).
-    InvalidOperationMaxEniQueuePairNumberExceed(rt::error::ServiceError),
+    InvalidOperationMaxEniQueuePairNumberExceed(crate::error::ServiceError),
     /// `InvalidOperation.MultiGroupType` (HTTP 403).
-    InvalidOperationMultiGroupType(rt::error::ServiceError),
+    InvalidOperationMultiGroupType(crate::error::ServiceError),
     /// `InvalidOperation.NotSupportEnterpriseGroup` (HTTP 403).
-    InvalidOperationNotSupportEnterpriseGroup(rt::error::ServiceError),
+    InvalidOperationNotSupportEnterpriseGroup(crate::error::ServiceError),
     /// `InvalidOperation.TrunkingIsNotAllowed` (HTTP 403).
-    InvalidOperationTrunkingIsNotAllowed(rt::error::ServiceError),
+    InvalidOperationTrunkingIsNotAllowed(crate::error::ServiceError),
     /// `InvalidOperation.UserNotSupportNetworkCard` (HTTP 400).
-    InvalidOperationUserNotSupportNetworkCard(rt::error::ServiceError),
+    InvalidOperationUserNotSupportNetworkCard(crate::error::ServiceError),
     /// `InvalidOperation.VpcMismatch` (HTTP 403).
-    InvalidOperationVpcMismatch(rt::error::ServiceError),
+    InvalidOperationVpcMismatch(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.EniNotBelongEcs` (HTTP 403).
-    InvalidParameterEniNotBelongEcs(rt::error::ServiceError),
+    InvalidParameterEniNotBelongEcs(crate::error::ServiceError),
     /// `InvalidParameter.EniNotBelongTrunk` (HTTP 403).
-    InvalidParameterEniNotBelongTrunk(rt::error::ServiceError),
+    InvalidParameterEniNotBelongTrunk(crate::error::ServiceError),
     /// `InvalidParameter.InvalidEniQueueNumber` (HTTP 403).
-    InvalidParameterInvalidEniQueueNumber(rt::error::ServiceError),
+    InvalidParameterInvalidEniQueueNumber(crate::error::ServiceError),
     /// `InvalidParameter.InvalidQueuePairNumber` (HTTP 403).
-    InvalidParameterInvalidQueuePairNumber(rt::error::ServiceError),
+    InvalidParameterInvalidQueuePairNumber(crate::error::ServiceError),
     /// `InvalidParameter.NetworkCardIndexInvalid` (HTTP 400).
-    InvalidParameterNetworkCardIndexInvalid(rt::error::ServiceError),
+    InvalidParameterNetworkCardIndexInvalid(crate::error::ServiceError),
     /// `InvalidParams.EniId` (HTTP 400).
-    InvalidParamsEniId(rt::error::ServiceError),
+    InvalidParamsEniId(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotVpc` (HTTP 403).
-    InvalidSecurityGroupIdNotVpc(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotVpc(crate::error::ServiceError),
     /// `InvalidUserType.NotSupported` (HTTP 403).
-    InvalidUserTypeNotSupported(rt::error::ServiceError),
+    InvalidUserTypeNotSupported(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `MaxEniCountExceeded` (HTTP 403).
-    MaxEniCountExceeded(rt::error::ServiceError),
+    MaxEniCountExceeded(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied.NoEniStock` (HTTP 400).
-    OperationDeniedNoEniStock(rt::error::ServiceError),
+    OperationDeniedNoEniStock(crate::error::ServiceError),
     /// `SecurityGroupInstanceLimitExceed` (HTTP 403).
-    SecurityGroupInstanceLimitExceed(rt::error::ServiceError),
+    SecurityGroupInstanceLimitExceed(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
-    UnsupportedParameter(rt::error::ServiceError),
+    UnsupportedParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -402,7 +410,7 @@ impl AttachNetworkInterfaceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidAccountNotFound(error)
             | Self::EniPerInstanceLimitExceeded(error)
@@ -874,8 +882,8 @@ impl AttachNetworkInterfaceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AttachNetworkInterfaceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AttachNetworkInterfaceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidAccount.NotFound" => Self::AbsInvalidAccountNotFound(error),
             "EniPerInstanceLimitExceeded" => Self::EniPerInstanceLimitExceeded(error),
@@ -1024,11 +1032,11 @@ impl rt::error::OperationError for AttachNetworkInterfaceError {
                 Self::SecurityGroupInstanceLimitExceed(error)
             }
             "UnsupportedParameter" => Self::UnsupportedParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AttachNetworkInterfaceError::service_error(self)
     }
 }

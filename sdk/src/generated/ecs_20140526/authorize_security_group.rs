@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -104,15 +108,14 @@ pub struct AuthorizeSecurityGroupRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AuthorizeSecurityGroupRequest {
+impl crate::operation::Operation for AuthorizeSecurityGroupRequest {
     type Response = AuthorizeSecurityGroupResponse;
     type Error = AuthorizeSecurityGroupError;
+}
+
+impl rt::operation::OperationSpec for AuthorizeSecurityGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SecurityGroupId", &self.security_group_id)?;
         rt::validate::max_items("Permissions", &self.permissions, 100usize)?;
@@ -385,8 +388,8 @@ impl AuthorizeSecurityGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AuthorizeSecurityGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AuthorizeSecurityGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -395,7 +398,7 @@ impl AuthorizeSecurityGroupBuilder {
         self,
     ) -> ::std::result::Result<
         AuthorizeSecurityGroupResponse,
-        rt::error::Error<AuthorizeSecurityGroupError>,
+        crate::error::Error<AuthorizeSecurityGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -813,110 +816,110 @@ impl ::serde::Serialize for AuthorizeSecurityGroupResponse {
 #[non_exhaustive]
 pub enum AuthorizeSecurityGroupError {
     /// `AuthorizationLimitExceed` (HTTP 403).
-    AuthorizationLimitExceed(rt::error::ServiceError),
+    AuthorizationLimitExceed(crate::error::ServiceError),
     /// `AuthorizedGroupRule.LimitExceed` (HTTP 400).
-    AuthorizedGroupRuleLimitExceed(rt::error::ServiceError),
+    AuthorizedGroupRuleLimitExceed(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDestCidrIp.Malformed` (HTTP 400).
-    InvalidDestCidrIpMalformed(rt::error::ServiceError),
+    InvalidDestCidrIpMalformed(crate::error::ServiceError),
     /// `InvalidGroupAuthParameter.OperationDenied` (HTTP 400).
-    InvalidGroupAuthParameterOperationDenied(rt::error::ServiceError),
+    InvalidGroupAuthParameterOperationDenied(crate::error::ServiceError),
     /// `InvalidGroupParameter.OperationDenied` (HTTP 400).
-    InvalidGroupParameterOperationDenied(rt::error::ServiceError),
+    InvalidGroupParameterOperationDenied(crate::error::ServiceError),
     /// `InvalidIpProtocol.Malformed` (HTTP 400).
-    InvalidIpProtocolMalformed(rt::error::ServiceError),
+    InvalidIpProtocolMalformed(crate::error::ServiceError),
     /// `InvalidIpProtocol.ValueNotSupported` (HTTP 400).
-    InvalidIpProtocolValueNotSupported(rt::error::ServiceError),
+    InvalidIpProtocolValueNotSupported(crate::error::ServiceError),
     /// `InvalidNetworkType.Conflict` (HTTP 403).
-    InvalidNetworkTypeConflict(rt::error::ServiceError),
+    InvalidNetworkTypeConflict(crate::error::ServiceError),
     /// `InvalidNetworkType.Mismatch` (HTTP 403).
-    InvalidNetworkTypeMismatch(rt::error::ServiceError),
+    InvalidNetworkTypeMismatch(crate::error::ServiceError),
     /// `InvalidNicType.Mismatch` (HTTP 400).
-    InvalidNicTypeMismatch(rt::error::ServiceError),
+    InvalidNicTypeMismatch(crate::error::ServiceError),
     /// `InvalidNicType.ValueNotSupported` (HTTP 400).
-    InvalidNicTypeValueNotSupported(rt::error::ServiceError),
+    InvalidNicTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidOperation.SecurityGroupNotAuthorized` (HTTP 401).
-    InvalidOperationSecurityGroupNotAuthorized(rt::error::ServiceError),
+    InvalidOperationSecurityGroupNotAuthorized(crate::error::ServiceError),
     /// `InvalidParam.DestCidrIp` (HTTP 400).
-    InvalidParamDestCidrIp(rt::error::ServiceError),
+    InvalidParamDestCidrIp(crate::error::ServiceError),
     /// `InvalidParam.DestIp` (HTTP 400).
-    InvalidParamDestIp(rt::error::ServiceError),
+    InvalidParamDestIp(crate::error::ServiceError),
     /// `InvalidParam.DuplicatePermissions` (HTTP 400).
-    InvalidParamDuplicatePermissions(rt::error::ServiceError),
+    InvalidParamDuplicatePermissions(crate::error::ServiceError),
     /// `InvalidParam.Ipv4ProtocolConflictWithIpv6Address` (HTTP 400).
-    InvalidParamIpv4ProtocolConflictWithIpv6Address(rt::error::ServiceError),
+    InvalidParamIpv4ProtocolConflictWithIpv6Address(crate::error::ServiceError),
     /// `InvalidParam.Ipv6DestCidrIp` (HTTP 400).
-    InvalidParamIpv6DestCidrIp(rt::error::ServiceError),
+    InvalidParamIpv6DestCidrIp(crate::error::ServiceError),
     /// `InvalidParam.Ipv6ProtocolConflictWithIpv4Address` (HTTP 400).
-    InvalidParamIpv6ProtocolConflictWithIpv4Address(rt::error::ServiceError),
+    InvalidParamIpv6ProtocolConflictWithIpv4Address(crate::error::ServiceError),
     /// `InvalidParam.Ipv6SourceCidrIp` (HTTP 400).
-    InvalidParamIpv6SourceCidrIp(rt::error::ServiceError),
+    InvalidParamIpv6SourceCidrIp(crate::error::ServiceError),
     /// `InvalidParam.Permissions` (HTTP 400).
-    InvalidParamPermissions(rt::error::ServiceError),
+    InvalidParamPermissions(crate::error::ServiceError),
     /// `InvalidParam.PortRange` (HTTP 400).
-    InvalidParamPortRange(rt::error::ServiceError),
+    InvalidParamPortRange(crate::error::ServiceError),
     /// `InvalidParam.PrefixListAddressFamilyMismatch` (HTTP 400).
-    InvalidParamPrefixListAddressFamilyMismatch(rt::error::ServiceError),
+    InvalidParamPrefixListAddressFamilyMismatch(crate::error::ServiceError),
     /// `InvalidParam.ProtocolNotSupportPortRangeList` (HTTP 400).
-    InvalidParamProtocolNotSupportPortRangeList(rt::error::ServiceError),
+    InvalidParamProtocolNotSupportPortRangeList(crate::error::ServiceError),
     /// `InvalidParam.SourceCidrIp` (HTTP 400).
-    InvalidParamSourceCidrIp(rt::error::ServiceError),
+    InvalidParamSourceCidrIp(crate::error::ServiceError),
     /// `InvalidParam.SourceIp` (HTTP 400).
-    InvalidParamSourceIp(rt::error::ServiceError),
+    InvalidParamSourceIp(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParameter.Ipv6CidrIp` (HTTP 400).
-    InvalidParameterIpv6CidrIp(rt::error::ServiceError),
+    InvalidParameterIpv6CidrIp(crate::error::ServiceError),
     /// `InvalidParamter.Conflict` (HTTP 400, 403).
-    InvalidParamterConflict(rt::error::ServiceError),
+    InvalidParamterConflict(crate::error::ServiceError),
     /// `InvalidPolicy.Malformed` (HTTP 400).
-    InvalidPolicyMalformed(rt::error::ServiceError),
+    InvalidPolicyMalformed(crate::error::ServiceError),
     /// `InvalidPortRangeListId.NotFound` (HTTP 400).
-    InvalidPortRangeListIdNotFound(rt::error::ServiceError),
+    InvalidPortRangeListIdNotFound(crate::error::ServiceError),
     /// `InvalidPortRange.Malformed` (HTTP 400).
-    InvalidPortRangeMalformed(rt::error::ServiceError),
+    InvalidPortRangeMalformed(crate::error::ServiceError),
     /// `InvalidPrefixListId.NotFound` (HTTP 404).
-    InvalidPrefixListIdNotFound(rt::error::ServiceError),
+    InvalidPrefixListIdNotFound(crate::error::ServiceError),
     /// `InvalidPriority.Malformed` (HTTP 400).
-    InvalidPriorityMalformed(rt::error::ServiceError),
+    InvalidPriorityMalformed(crate::error::ServiceError),
     /// `InvalidPriority.ValueNotSupported` (HTTP 400).
-    InvalidPriorityValueNotSupported(rt::error::ServiceError),
+    InvalidPriorityValueNotSupported(crate::error::ServiceError),
     /// `InvalidSecurityGroupDiscription.Malformed` (HTTP 400).
-    InvalidSecurityGroupDiscriptionMalformed(rt::error::ServiceError),
+    InvalidSecurityGroupDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.Malformed` (HTTP 400).
-    InvalidSecurityGroupIdMalformed(rt::error::ServiceError),
+    InvalidSecurityGroupIdMalformed(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroup.InvalidNetworkType` (HTTP 400).
-    InvalidSecurityGroupInvalidNetworkType(rt::error::ServiceError),
+    InvalidSecurityGroupInvalidNetworkType(crate::error::ServiceError),
     /// `InvalidSourceCidrIp.Malformed` (HTTP 400).
-    InvalidSourceCidrIpMalformed(rt::error::ServiceError),
+    InvalidSourceCidrIpMalformed(crate::error::ServiceError),
     /// `InvalidSourceGroupId.Mismatch` (HTTP 400, 403).
-    InvalidSourceGroupIdMismatch(rt::error::ServiceError),
+    InvalidSourceGroupIdMismatch(crate::error::ServiceError),
     /// `InvalidSourceGroupId.NotFound` (HTTP 404).
-    InvalidSourceGroupIdNotFound(rt::error::ServiceError),
+    InvalidSourceGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidSourceGroup.NotFound` (HTTP 400).
-    InvalidSourceGroupNotFound(rt::error::ServiceError),
+    InvalidSourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidSourcePortRange.Malformed` (HTTP 400).
-    InvalidSourcePortRangeMalformed(rt::error::ServiceError),
+    InvalidSourcePortRangeMalformed(crate::error::ServiceError),
     /// `LimitExceed.PrefixListAssociationResource` (HTTP 403).
-    LimitExceedPrefixListAssociationResource(rt::error::ServiceError),
+    LimitExceedPrefixListAssociationResource(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400, 403).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `MissingParameter.Source` (HTTP 400).
-    MissingParameterSource(rt::error::ServiceError),
+    MissingParameterSource(crate::error::ServiceError),
     /// `NotSupported.ClassicNetworkPrefixList` (HTTP 400).
-    NotSupportedClassicNetworkPrefixList(rt::error::ServiceError),
+    NotSupportedClassicNetworkPrefixList(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -928,7 +931,7 @@ impl AuthorizeSecurityGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AuthorizationLimitExceed(error)
             | Self::AuthorizedGroupRuleLimitExceed(error)
@@ -1286,8 +1289,8 @@ impl AuthorizeSecurityGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AuthorizeSecurityGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AuthorizeSecurityGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AuthorizationLimitExceed" => Self::AuthorizationLimitExceed(error),
             "AuthorizedGroupRule.LimitExceed" => {
@@ -1381,11 +1384,11 @@ impl rt::error::OperationError for AuthorizeSecurityGroupError {
                 Self::NotSupportedClassicNetworkPrefixList(error)
             }
             "OperationDenied" => Self::OperationDenied(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AuthorizeSecurityGroupError::service_error(self)
     }
 }

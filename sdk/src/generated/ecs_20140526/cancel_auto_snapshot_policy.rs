@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct CancelAutoSnapshotPolicyRequest {
     pub auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CancelAutoSnapshotPolicyRequest {
+impl crate::operation::Operation for CancelAutoSnapshotPolicyRequest {
     type Response = CancelAutoSnapshotPolicyResponse;
     type Error = CancelAutoSnapshotPolicyError;
+}
+
+impl rt::operation::OperationSpec for CancelAutoSnapshotPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("regionId", &self.region_id)?;
         rt::validate::required("diskIds", &self.disk_ids)?;
         Ok(())
@@ -111,8 +115,10 @@ impl CancelAutoSnapshotPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CancelAutoSnapshotPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CancelAutoSnapshotPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +127,7 @@ impl CancelAutoSnapshotPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         CancelAutoSnapshotPolicyResponse,
-        rt::error::Error<CancelAutoSnapshotPolicyError>,
+        crate::error::Error<CancelAutoSnapshotPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -197,18 +203,18 @@ impl ::serde::Serialize for CancelAutoSnapshotPolicyResponse {
 #[non_exhaustive]
 pub enum CancelAutoSnapshotPolicyError {
     /// `InvalidDiskId.NotFound` (HTTP 404).
-    InvalidDiskIdNotFound(rt::error::ServiceError),
+    InvalidDiskIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.SnapshotPolicyHasDeleted` (HTTP 403).
-    InvalidOperationSnapshotPolicyHasDeleted(rt::error::ServiceError),
+    InvalidOperationSnapshotPolicyHasDeleted(crate::error::ServiceError),
     /// `OperationDenied.TooManyAutoSnapshotPolicies` (HTTP 403).
-    OperationDeniedTooManyAutoSnapshotPolicies(rt::error::ServiceError),
+    OperationDeniedTooManyAutoSnapshotPolicies(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 403).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -220,7 +226,7 @@ impl CancelAutoSnapshotPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDiskIdNotFound(error)
             | Self::InvalidOperationSnapshotPolicyHasDeleted(error)
@@ -256,8 +262,8 @@ impl CancelAutoSnapshotPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CancelAutoSnapshotPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CancelAutoSnapshotPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDiskId.NotFound" => Self::InvalidDiskIdNotFound(error),
             "InvalidOperation.SnapshotPolicyHasDeleted" => {
@@ -267,11 +273,11 @@ impl rt::error::OperationError for CancelAutoSnapshotPolicyError {
                 Self::OperationDeniedTooManyAutoSnapshotPolicies(error)
             }
             "ParameterInvalid" => Self::ParameterInvalid(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CancelAutoSnapshotPolicyError::service_error(self)
     }
 }

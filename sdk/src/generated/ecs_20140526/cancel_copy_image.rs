@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CancelCopyImageRequest {
     pub image_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CancelCopyImageRequest {
+impl crate::operation::Operation for CancelCopyImageRequest {
     type Response = CancelCopyImageResponse;
     type Error = CancelCopyImageError;
+}
+
+impl rt::operation::OperationSpec for CancelCopyImageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ImageId", &self.image_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl CancelCopyImageBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CancelCopyImageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CancelCopyImageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl CancelCopyImageBuilder {
         self,
     ) -> ::std::result::Result<
         CancelCopyImageResponse,
-        rt::error::Error<CancelCopyImageError>,
+        crate::error::Error<CancelCopyImageError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,24 +184,24 @@ impl ::serde::Serialize for CancelCopyImageResponse {
 #[non_exhaustive]
 pub enum CancelCopyImageError {
     /// `CancelNotSupported` (HTTP 400).
-    CancelNotSupported(rt::error::ServiceError),
+    CancelNotSupported(crate::error::ServiceError),
     /// `ImageCreatedNotFromCopy` (HTTP 400).
-    ImageCreatedNotFromCopy(rt::error::ServiceError),
+    ImageCreatedNotFromCopy(crate::error::ServiceError),
     /// `IncorrectImageStatus` (HTTP 400).
-    IncorrectImageStatus(rt::error::ServiceError),
+    IncorrectImageStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidImageId.NotFound` (HTTP 404).
-    InvalidImageIdNotFound(rt::error::ServiceError),
+    InvalidImageIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -209,7 +213,7 @@ impl CancelCopyImageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CancelNotSupported(error)
             | Self::ImageCreatedNotFromCopy(error)
@@ -266,8 +270,8 @@ impl CancelCopyImageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CancelCopyImageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CancelCopyImageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CancelNotSupported" => Self::CancelNotSupported(error),
             "ImageCreatedNotFromCopy" => Self::ImageCreatedNotFromCopy(error),
@@ -276,11 +280,11 @@ impl rt::error::OperationError for CancelCopyImageError {
             "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed(error),
             "InvalidImageId.NotFound" => Self::InvalidImageIdNotFound(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CancelCopyImageError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct CancelImagePipelineExecutionRequest {
     pub execution_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CancelImagePipelineExecutionRequest {
+impl crate::operation::Operation for CancelImagePipelineExecutionRequest {
     type Response = CancelImagePipelineExecutionResponse;
     type Error = CancelImagePipelineExecutionError;
+}
+
+impl rt::operation::OperationSpec for CancelImagePipelineExecutionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("TemplateTag", &self.template_tags, 20usize)?;
         rt::validate::required("ExecutionId", &self.execution_id)?;
@@ -114,8 +118,8 @@ impl CancelImagePipelineExecutionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CancelImagePipelineExecutionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CancelImagePipelineExecutionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +128,7 @@ impl CancelImagePipelineExecutionBuilder {
         self,
     ) -> ::std::result::Result<
         CancelImagePipelineExecutionResponse,
-        rt::error::Error<CancelImagePipelineExecutionError>,
+        crate::error::Error<CancelImagePipelineExecutionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -257,18 +261,18 @@ impl ::serde::Serialize for CancelImagePipelineExecutionResponse {
 #[non_exhaustive]
 pub enum CancelImagePipelineExecutionError {
     /// `InvalidImagePipelineExecutionId.NotFound` (HTTP 404).
-    InvalidImagePipelineExecutionIdNotFound(rt::error::ServiceError),
+    InvalidImagePipelineExecutionIdNotFound(crate::error::ServiceError),
     /// `InvalidImagePipelineExecution.NotFound` (HTTP 404).
-    InvalidImagePipelineExecutionNotFound(rt::error::ServiceError),
+    InvalidImagePipelineExecutionNotFound(crate::error::ServiceError),
     /// `InvalidStatus.CancelFailed` (HTTP 400).
-    InvalidStatusCancelFailed(rt::error::ServiceError),
+    InvalidStatusCancelFailed(crate::error::ServiceError),
     /// `InvalidStatus.ImagePipelineExecution` (HTTP 403).
-    InvalidStatusImagePipelineExecution(rt::error::ServiceError),
+    InvalidStatusImagePipelineExecution(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -280,7 +284,7 @@ impl CancelImagePipelineExecutionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidImagePipelineExecutionIdNotFound(error)
             | Self::InvalidImagePipelineExecutionNotFound(error)
@@ -316,8 +320,8 @@ impl CancelImagePipelineExecutionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CancelImagePipelineExecutionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CancelImagePipelineExecutionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidImagePipelineExecutionId.NotFound" => {
                 Self::InvalidImagePipelineExecutionIdNotFound(error)
@@ -329,11 +333,11 @@ impl rt::error::OperationError for CancelImagePipelineExecutionError {
             "InvalidStatus.ImagePipelineExecution" => {
                 Self::InvalidStatusImagePipelineExecution(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CancelImagePipelineExecutionError::service_error(self)
     }
 }

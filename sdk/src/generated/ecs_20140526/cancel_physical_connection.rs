@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -38,15 +42,14 @@ pub struct CancelPhysicalConnectionRequest {
     pub user_cidr: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CancelPhysicalConnectionRequest {
+impl crate::operation::Operation for CancelPhysicalConnectionRequest {
     type Response = CancelPhysicalConnectionResponse;
     type Error = CancelPhysicalConnectionError;
+}
+
+impl rt::operation::OperationSpec for CancelPhysicalConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PhysicalConnectionId", &self.physical_connection_id)?;
         Ok(())
@@ -127,8 +130,10 @@ impl CancelPhysicalConnectionBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<CancelPhysicalConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CancelPhysicalConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -138,7 +143,7 @@ impl CancelPhysicalConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         CancelPhysicalConnectionResponse,
-        rt::error::Error<CancelPhysicalConnectionError>,
+        crate::error::Error<CancelPhysicalConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -212,16 +217,16 @@ impl ::serde::Serialize for CancelPhysicalConnectionResponse {
 #[non_exhaustive]
 pub enum CancelPhysicalConnectionError {
     /// `Forbidden.NotAllowedInState` (HTTP 400).
-    ForbiddenNotAllowedInState(rt::error::ServiceError),
+    ForbiddenNotAllowedInState(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotFound` (HTTP 404).
-    InvalidPhysicalConnectionIdNotFound(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -233,7 +238,7 @@ impl CancelPhysicalConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNotAllowedInState(error)
             | Self::InvalidPhysicalConnectionIdNotFound(error)
@@ -262,19 +267,19 @@ impl CancelPhysicalConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CancelPhysicalConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CancelPhysicalConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NotAllowedInState" => Self::ForbiddenNotAllowedInState(error),
             "InvalidPhysicalConnectionId.NotFound" => {
                 Self::InvalidPhysicalConnectionIdNotFound(error)
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CancelPhysicalConnectionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CancelSimulatedSystemEventsRequest {
     pub event_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for CancelSimulatedSystemEventsRequest {
+impl crate::operation::Operation for CancelSimulatedSystemEventsRequest {
     type Response = CancelSimulatedSystemEventsResponse;
     type Error = CancelSimulatedSystemEventsError;
+}
+
+impl rt::operation::OperationSpec for CancelSimulatedSystemEventsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("EventId", &self.event_ids)?;
         rt::validate::max_items("EventId", &self.event_ids, 100usize)?;
@@ -101,8 +105,8 @@ impl CancelSimulatedSystemEventsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CancelSimulatedSystemEventsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CancelSimulatedSystemEventsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -111,7 +115,7 @@ impl CancelSimulatedSystemEventsBuilder {
         self,
     ) -> ::std::result::Result<
         CancelSimulatedSystemEventsResponse,
-        rt::error::Error<CancelSimulatedSystemEventsError>,
+        crate::error::Error<CancelSimulatedSystemEventsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -187,20 +191,20 @@ impl ::serde::Serialize for CancelSimulatedSystemEventsResponse {
 #[non_exhaustive]
 pub enum CancelSimulatedSystemEventsError {
     /// `CannotCancelSystemEvent.NotSimulated` (HTTP 403).
-    CannotCancelSystemEventNotSimulated(rt::error::ServiceError),
+    CannotCancelSystemEventNotSimulated(crate::error::ServiceError),
     /// `EventIdLimitExceeded` (HTTP 400).
-    EventIdLimitExceeded(rt::error::ServiceError),
+    EventIdLimitExceeded(crate::error::ServiceError),
     /// `InvalidEventId.NotFound` (HTTP 403).
-    InvalidEventIdNotFound(rt::error::ServiceError),
+    InvalidEventIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 403).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 404).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -212,7 +216,7 @@ impl CancelSimulatedSystemEventsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CannotCancelSystemEventNotSimulated(error)
             | Self::EventIdLimitExceeded(error)
@@ -255,8 +259,8 @@ impl CancelSimulatedSystemEventsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CancelSimulatedSystemEventsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CancelSimulatedSystemEventsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CannotCancelSystemEvent.NotSimulated" => {
                 Self::CannotCancelSystemEventNotSimulated(error)
@@ -265,11 +269,11 @@ impl rt::error::OperationError for CancelSimulatedSystemEventsError {
             "InvalidEventId.NotFound" => Self::InvalidEventIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CancelSimulatedSystemEventsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CancelTaskRequest {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CancelTaskRequest {
+impl crate::operation::Operation for CancelTaskRequest {
     type Response = CancelTaskResponse;
     type Error = CancelTaskError;
+}
+
+impl rt::operation::OperationSpec for CancelTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("TaskId", &self.task_id)?;
         Ok(())
@@ -94,15 +98,18 @@ impl CancelTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CancelTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CancelTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CancelTaskResponse, rt::error::Error<CancelTaskError>> {
+    ) -> ::std::result::Result<
+        CancelTaskResponse,
+        crate::error::Error<CancelTaskError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -177,22 +184,22 @@ impl ::serde::Serialize for CancelTaskResponse {
 #[non_exhaustive]
 pub enum CancelTaskError {
     /// `CancelTaskFailed` (HTTP 403).
-    CancelTaskFailed(rt::error::ServiceError),
+    CancelTaskFailed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidTaskId.IncorrectTaskStatus` (HTTP 403).
-    InvalidTaskIdIncorrectTaskStatus(rt::error::ServiceError),
+    InvalidTaskIdIncorrectTaskStatus(crate::error::ServiceError),
     /// `InvalidTaskId.NotFound` (HTTP 400, 403).
-    InvalidTaskIdNotFound(rt::error::ServiceError),
+    InvalidTaskIdNotFound(crate::error::ServiceError),
     /// `InvalidTaskId.TaskActionNotSupport` (HTTP 403).
-    InvalidTaskIdTaskActionNotSupport(rt::error::ServiceError),
+    InvalidTaskIdTaskActionNotSupport(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -204,7 +211,7 @@ impl CancelTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CancelTaskFailed(error)
             | Self::InvalidRegionIdNotFound(error)
@@ -254,8 +261,8 @@ impl CancelTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CancelTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CancelTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CancelTaskFailed" => Self::CancelTaskFailed(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
@@ -267,11 +274,11 @@ impl rt::error::OperationError for CancelTaskError {
                 Self::InvalidTaskIdTaskActionNotSupport(error)
             }
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CancelTaskError::service_error(self)
     }
 }

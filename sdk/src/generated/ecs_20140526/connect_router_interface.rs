@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -32,11 +33,14 @@ pub struct ConnectRouterInterfaceRequest {
     pub router_interface_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ConnectRouterInterfaceRequest {
+impl crate::operation::Operation for ConnectRouterInterfaceRequest {
     type Response = ConnectRouterInterfaceResponse;
     type Error = ConnectRouterInterfaceError;
+}
+
+impl rt::operation::OperationSpec for ConnectRouterInterfaceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RouterInterfaceId", &self.router_interface_id)?;
         Ok(())
@@ -95,8 +99,8 @@ impl ConnectRouterInterfaceBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<ConnectRouterInterfaceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ConnectRouterInterfaceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl ConnectRouterInterfaceBuilder {
         self,
     ) -> ::std::result::Result<
         ConnectRouterInterfaceResponse,
-        rt::error::Error<ConnectRouterInterfaceError>,
+        crate::error::Error<ConnectRouterInterfaceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,54 +184,54 @@ impl ::serde::Serialize for ConnectRouterInterfaceResponse {
 #[non_exhaustive]
 pub enum ConnectRouterInterfaceError {
     /// `AttrMismatching.AcceptingSideAliUid` (HTTP 400).
-    AttrMismatchingAcceptingSideAliUid(rt::error::ServiceError),
+    AttrMismatchingAcceptingSideAliUid(crate::error::ServiceError),
     /// `AttrMismatching.AcceptingSideInstanceId` (HTTP 400).
-    AttrMismatchingAcceptingSideInstanceId(rt::error::ServiceError),
+    AttrMismatchingAcceptingSideInstanceId(crate::error::ServiceError),
     /// `AttrMismatching.AcceptingSideOppositeInterfaceId` (HTTP 400).
-    AttrMismatchingAcceptingSideOppositeInterfaceId(rt::error::ServiceError),
+    AttrMismatchingAcceptingSideOppositeInterfaceId(crate::error::ServiceError),
     /// `AttrMismatching.AcceptingSideOppositeInterfaceOwnerId` (HTTP 400).
-    AttrMismatchingAcceptingSideOppositeInterfaceOwnerId(rt::error::ServiceError),
+    AttrMismatchingAcceptingSideOppositeInterfaceOwnerId(crate::error::ServiceError),
     /// `AttrMismatching.AcceptingSideOppositeRegionNo` (HTTP 400).
-    AttrMismatchingAcceptingSideOppositeRegionNo(rt::error::ServiceError),
+    AttrMismatchingAcceptingSideOppositeRegionNo(crate::error::ServiceError),
     /// `AttrMismatching.AcceptingSideOppositeRouterId` (HTTP 400).
-    AttrMismatchingAcceptingSideOppositeRouterId(rt::error::ServiceError),
+    AttrMismatchingAcceptingSideOppositeRouterId(crate::error::ServiceError),
     /// `AttrMismatching.AcceptingSideOppositeRouterType` (HTTP 400).
-    AttrMismatchingAcceptingSideOppositeRouterType(rt::error::ServiceError),
+    AttrMismatchingAcceptingSideOppositeRouterType(crate::error::ServiceError),
     /// `AttrMismatching.AcceptingSideRegionNo` (HTTP 400).
-    AttrMismatchingAcceptingSideRegionNo(rt::error::ServiceError),
+    AttrMismatchingAcceptingSideRegionNo(crate::error::ServiceError),
     /// `AttrMismatching.AcceptingSideRole` (HTTP 400).
-    AttrMismatchingAcceptingSideRole(rt::error::ServiceError),
+    AttrMismatchingAcceptingSideRole(crate::error::ServiceError),
     /// `AttrMismatching.AcceptingSideRouterId` (HTTP 400).
-    AttrMismatchingAcceptingSideRouterId(rt::error::ServiceError),
+    AttrMismatchingAcceptingSideRouterId(crate::error::ServiceError),
     /// `AttrMismatching.AcceptingSideRouterType` (HTTP 400).
-    AttrMismatchingAcceptingSideRouterType(rt::error::ServiceError),
+    AttrMismatchingAcceptingSideRouterType(crate::error::ServiceError),
     /// `ErrCode.Invalid` (HTTP 400).
-    ErrCodeInvalid(rt::error::ServiceError),
+    ErrCodeInvalid(crate::error::ServiceError),
     /// `Forbidden.BillsOutstanding` (HTTP 400).
-    ForbiddenBillsOutstanding(rt::error::ServiceError),
+    ForbiddenBillsOutstanding(crate::error::ServiceError),
     /// `Forbidden.OnlyOneConnection` (HTTP 400).
-    ForbiddenOnlyOneConnection(rt::error::ServiceError),
+    ForbiddenOnlyOneConnection(crate::error::ServiceError),
     /// `IllegalParam.InstanceOwner` (HTTP 400).
-    IllegalParamInstanceOwner(rt::error::ServiceError),
+    IllegalParamInstanceOwner(crate::error::ServiceError),
     /// `IncorrectOppositeInterfaceInfo` (HTTP 400).
-    IncorrectOppositeInterfaceInfo(rt::error::ServiceError),
+    IncorrectOppositeInterfaceInfo(crate::error::ServiceError),
     /// `IncorrectOppositeInterfaceInfo.NotSet` (HTTP 400).
-    IncorrectOppositeInterfaceInfoNotSet(rt::error::ServiceError),
+    IncorrectOppositeInterfaceInfoNotSet(crate::error::ServiceError),
     /// `IncorrectRole.NotInitiatingSide` (HTTP 400).
-    IncorrectRoleNotInitiatingSide(rt::error::ServiceError),
+    IncorrectRoleNotInitiatingSide(crate::error::ServiceError),
     /// `IncorrectStatus` (HTTP 400).
-    IncorrectStatus(rt::error::ServiceError),
+    IncorrectStatus(crate::error::ServiceError),
     /// `InvalidAccount.NotFound` (HTTP 400).
-    InvalidAccountNotFound(rt::error::ServiceError),
+    InvalidAccountNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRouterInterfaceId.NotFound` (HTTP 404).
-    InvalidRouterInterfaceIdNotFound(rt::error::ServiceError),
+    InvalidRouterInterfaceIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -239,7 +243,7 @@ impl ConnectRouterInterfaceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AttrMismatchingAcceptingSideAliUid(error)
             | Self::AttrMismatchingAcceptingSideInstanceId(error)
@@ -403,8 +407,8 @@ impl ConnectRouterInterfaceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ConnectRouterInterfaceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ConnectRouterInterfaceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AttrMismatching.AcceptingSideAliUid" => {
                 Self::AttrMismatchingAcceptingSideAliUid(error)
@@ -458,11 +462,11 @@ impl rt::error::OperationError for ConnectRouterInterfaceError {
             "InvalidRouterInterfaceId.NotFound" => {
                 Self::InvalidRouterInterfaceIdNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ConnectRouterInterfaceError::service_error(self)
     }
 }

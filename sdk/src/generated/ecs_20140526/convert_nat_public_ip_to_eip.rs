@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ConvertNatPublicIpToEipRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ConvertNatPublicIpToEipRequest {
+impl crate::operation::Operation for ConvertNatPublicIpToEipRequest {
     type Response = ConvertNatPublicIpToEipResponse;
     type Error = ConvertNatPublicIpToEipError;
+}
+
+impl rt::operation::OperationSpec for ConvertNatPublicIpToEipRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl ConvertNatPublicIpToEipBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ConvertNatPublicIpToEipRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ConvertNatPublicIpToEipRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl ConvertNatPublicIpToEipBuilder {
         self,
     ) -> ::std::result::Result<
         ConvertNatPublicIpToEipResponse,
-        rt::error::Error<ConvertNatPublicIpToEipError>,
+        crate::error::Error<ConvertNatPublicIpToEipError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,48 +184,48 @@ impl ::serde::Serialize for ConvertNatPublicIpToEipResponse {
 #[non_exhaustive]
 pub enum ConvertNatPublicIpToEipError {
     /// `EIPMaxBandwidthExceeded` (HTTP 403).
-    EipMaxBandwidthExceeded(rt::error::ServiceError),
+    EipMaxBandwidthExceeded(crate::error::ServiceError),
     /// `Forbidden.InvalidPublicBandwidth` (HTTP 403).
-    ForbiddenInvalidPublicBandwidth(rt::error::ServiceError),
+    ForbiddenInvalidPublicBandwidth(crate::error::ServiceError),
     /// `Forbidden.RiskControl` (HTTP 403).
-    ForbiddenRiskControl(rt::error::ServiceError),
+    ForbiddenRiskControl(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
-    InvalidAccountStatusNotEnoughBalance(rt::error::ServiceError),
+    InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
     /// `InvalidEndTime.OperateNotSupport` (HTTP 403).
-    InvalidEndTimeOperateNotSupport(rt::error::ServiceError),
+    InvalidEndTimeOperateNotSupport(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 403, 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.PlanedChange` (HTTP 403).
-    InvalidInstanceIdPlanedChange(rt::error::ServiceError),
+    InvalidInstanceIdPlanedChange(crate::error::ServiceError),
     /// `InvalidInstance.IpAddressMissing` (HTTP 404).
-    InvalidInstanceIpAddressMissing(rt::error::ServiceError),
+    InvalidInstanceIpAddressMissing(crate::error::ServiceError),
     /// `InvalidInstance.OverduePayment` (HTTP 403).
-    InvalidInstanceOverduePayment(rt::error::ServiceError),
+    InvalidInstanceOverduePayment(crate::error::ServiceError),
     /// `InvalidInstanceStatus.Released` (HTTP 403).
-    InvalidInstanceStatusReleased(rt::error::ServiceError),
+    InvalidInstanceStatusReleased(crate::error::ServiceError),
     /// `InvalidInstance.ZeroBandwidth` (HTTP 403).
-    InvalidInstanceZeroBandwidth(rt::error::ServiceError),
+    InvalidInstanceZeroBandwidth(crate::error::ServiceError),
     /// `InvalidInternetChargeType.ValueNotSupported` (HTTP 403).
-    InvalidInternetChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInternetChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidParameter.CloudboxNotSupported` (HTTP 400).
-    InvalidParameterCloudboxNotSupported(rt::error::ServiceError),
+    InvalidParameterCloudboxNotSupported(crate::error::ServiceError),
     /// `MaxEIPQuotaExceeded` (HTTP 403).
-    MaxEipQuotaExceeded(rt::error::ServiceError),
+    MaxEipQuotaExceeded(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.CloudboxNotSupport` (HTTP 400).
-    OperationDeniedCloudboxNotSupport(rt::error::ServiceError),
+    OperationDeniedCloudboxNotSupport(crate::error::ServiceError),
     /// `OperationDenied.DedicatedRegionNotSupported` (HTTP 400).
-    OperationDeniedDedicatedRegionNotSupported(rt::error::ServiceError),
+    OperationDeniedDedicatedRegionNotSupported(crate::error::ServiceError),
     /// `UnsupportedPublicIpWithIsp` (HTTP 403).
-    UnsupportedPublicIpWithIsp(rt::error::ServiceError),
+    UnsupportedPublicIpWithIsp(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -233,7 +237,7 @@ impl ConvertNatPublicIpToEipError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EipMaxBandwidthExceeded(error)
             | Self::ForbiddenInvalidPublicBandwidth(error)
@@ -374,8 +378,8 @@ impl ConvertNatPublicIpToEipError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ConvertNatPublicIpToEipError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ConvertNatPublicIpToEipError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EIPMaxBandwidthExceeded" => Self::EipMaxBandwidthExceeded(error),
             "Forbidden.InvalidPublicBandwidth" => {
@@ -418,11 +422,11 @@ impl rt::error::OperationError for ConvertNatPublicIpToEipError {
                 Self::OperationDeniedDedicatedRegionNotSupported(error)
             }
             "UnsupportedPublicIpWithIsp" => Self::UnsupportedPublicIpWithIsp(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ConvertNatPublicIpToEipError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -76,15 +80,14 @@ pub struct CopyImageRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CopyImageRequest {
+impl crate::operation::Operation for CopyImageRequest {
     type Response = CopyImageResponse;
     type Error = CopyImageError;
+}
+
+impl rt::operation::OperationSpec for CopyImageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ImageId", &self.image_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_length("KMSKeyId", &self.kms_key_id, 64usize)?;
@@ -265,15 +268,15 @@ impl CopyImageBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CopyImageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CopyImageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CopyImageResponse, rt::error::Error<CopyImageError>> {
+    ) -> ::std::result::Result<CopyImageResponse, crate::error::Error<CopyImageError>> {
         self.client.execute(self.request).await
     }
 }
@@ -426,108 +429,108 @@ impl ::serde::Serialize for CopyImageResponse {
 #[non_exhaustive]
 pub enum CopyImageError {
     /// `Account.Arrearage` (HTTP 400).
-    AccountArrearage(rt::error::ServiceError),
+    AccountArrearage(crate::error::ServiceError),
     /// `DestinationRegion.NotFound` (HTTP 400).
-    DestinationRegionNotFound(rt::error::ServiceError),
+    DestinationRegionNotFound(crate::error::ServiceError),
     /// `Forbbiden` (HTTP 403).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `IncorrectDestinationRegion` (HTTP 403).
-    IncorrectDestinationRegion(rt::error::ServiceError),
+    IncorrectDestinationRegion(crate::error::ServiceError),
     /// `IncorrectImageStatus` (HTTP 400).
-    IncorrectImageStatus(rt::error::ServiceError),
+    IncorrectImageStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAliUid.IsNull` (HTTP 401).
-    InvalidAliUidIsNull(rt::error::ServiceError),
+    InvalidAliUidIsNull(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidEncryptAlgorithm` (HTTP 400).
-    InvalidEncryptAlgorithm(rt::error::ServiceError),
+    InvalidEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchDiskDefaultEncryption` (HTTP 403).
-    InvalidEncryptedNotMatchDiskDefaultEncryption(rt::error::ServiceError),
+    InvalidEncryptedNotMatchDiskDefaultEncryption(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchEncryptAlgorithm` (HTTP 400).
-    InvalidEncryptedNotMatchEncryptAlgorithm(rt::error::ServiceError),
+    InvalidEncryptedNotMatchEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchKmsKeyId` (HTTP 400).
-    InvalidEncryptedNotMatchKmsKeyId(rt::error::ServiceError),
+    InvalidEncryptedNotMatchKmsKeyId(crate::error::ServiceError),
     /// `InvalidImageId.NotFound` (HTTP 404).
-    InvalidImageIdNotFound(rt::error::ServiceError),
+    InvalidImageIdNotFound(crate::error::ServiceError),
     /// `InvalidImageName.Duplicated` (HTTP 400).
-    InvalidImageNameDuplicated(rt::error::ServiceError),
+    InvalidImageNameDuplicated(crate::error::ServiceError),
     /// `InvalidImageName.Malformed` (HTTP 400).
-    InvalidImageNameMalformed(rt::error::ServiceError),
+    InvalidImageNameMalformed(crate::error::ServiceError),
     /// `InvalidOperation.CloudBoxImageCopyUnsupported` (HTTP 403).
-    InvalidOperationCloudBoxImageCopyUnsupported(rt::error::ServiceError),
+    InvalidOperationCloudBoxImageCopyUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.Conflict` (HTTP 409).
-    InvalidOperationConflict(rt::error::ServiceError),
+    InvalidOperationConflict(crate::error::ServiceError),
     /// `InvalidOperation.CopyingDataFromThisRegionUnsupported` (HTTP 403).
-    InvalidOperationCopyingDataFromThisRegionUnsupported(rt::error::ServiceError),
+    InvalidOperationCopyingDataFromThisRegionUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.CopyingDataToThisRegionUnsupported` (HTTP 403).
-    InvalidOperationCopyingDataToThisRegionUnsupported(rt::error::ServiceError),
+    InvalidOperationCopyingDataToThisRegionUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.VhdImageUnsupported` (HTTP 403).
-    InvalidOperationVhdImageUnsupported(rt::error::ServiceError),
+    InvalidOperationVhdImageUnsupported(crate::error::ServiceError),
     /// `InvalidParameter.DataEncryptedKeyCreateFailed` (HTTP 403).
-    InvalidParameterDataEncryptedKeyCreateFailed(rt::error::ServiceError),
+    InvalidParameterDataEncryptedKeyCreateFailed(crate::error::ServiceError),
     /// `InvalidParameter.EncryptedIllegal` (HTTP 400).
-    InvalidParameterEncryptedIllegal(rt::error::ServiceError),
+    InvalidParameterEncryptedIllegal(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.NotFound` (HTTP 404).
-    InvalidParameterKmsKeyIdNotFound(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.KmsNotEnabled` (HTTP 400).
-    InvalidParameterKmsNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsNotEnabled(crate::error::ServiceError),
     /// `InvalidRegionId.NotSupportEncryptAlgorithm` (HTTP 403).
-    InvalidRegionIdNotSupportEncryptAlgorithm(rt::error::ServiceError),
+    InvalidRegionIdNotSupportEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidRegion.NotSupport` (HTTP 403).
-    InvalidRegionNotSupport(rt::error::ServiceError),
+    InvalidRegionNotSupport(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotFound` (HTTP 400).
-    InvalidSnapshotIdNotFound(rt::error::ServiceError),
+    InvalidSnapshotIdNotFound(crate::error::ServiceError),
     /// `InvalidSnapshot.TooOld` (HTTP 403).
-    InvalidSnapshotTooOld(rt::error::ServiceError),
+    InvalidSnapshotTooOld(crate::error::ServiceError),
     /// `OperationDeined.EncryptedSnapshot` (HTTP 403).
-    OperationDeinedEncryptedSnapshot(rt::error::ServiceError),
+    OperationDeinedEncryptedSnapshot(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.CommunityImage` (HTTP 400).
-    OperationDeniedCommunityImage(rt::error::ServiceError),
+    OperationDeniedCommunityImage(crate::error::ServiceError),
     /// `OperationDenied.EncryptSnapshotAcrossRegion` (HTTP 403).
-    OperationDeniedEncryptSnapshotAcrossRegion(rt::error::ServiceError),
+    OperationDeniedEncryptSnapshotAcrossRegion(crate::error::ServiceError),
     /// `OperationDenied.ImageCopyConflict` (HTTP 400).
-    OperationDeniedImageCopyConflict(rt::error::ServiceError),
+    OperationDeniedImageCopyConflict(crate::error::ServiceError),
     /// `OperationDenied.ImageCopying` (HTTP 403).
-    OperationDeniedImageCopying(rt::error::ServiceError),
+    OperationDeniedImageCopying(crate::error::ServiceError),
     /// `OperationDenied.KmsServiceUnauthorized` (HTTP 403).
-    OperationDeniedKmsServiceUnauthorized(rt::error::ServiceError),
+    OperationDeniedKmsServiceUnauthorized(crate::error::ServiceError),
     /// `OperationDenied.NonCompliantDestinationRegion` (HTTP 403).
-    OperationDeniedNonCompliantDestinationRegion(rt::error::ServiceError),
+    OperationDeniedNonCompliantDestinationRegion(crate::error::ServiceError),
     /// `OperationDenied.NotAuthorized` (HTTP 403).
-    OperationDeniedNotAuthorized(rt::error::ServiceError),
+    OperationDeniedNotAuthorized(crate::error::ServiceError),
     /// `OperationDenied.NotPublished` (HTTP 403).
-    OperationDeniedNotPublished(rt::error::ServiceError),
+    OperationDeniedNotPublished(crate::error::ServiceError),
     /// `OperationDenied.SameRegionOnly` (HTTP 403).
-    OperationDeniedSameRegionOnly(rt::error::ServiceError),
+    OperationDeniedSameRegionOnly(crate::error::ServiceError),
     /// `QuotaExceed.Image` (HTTP 403).
-    QuotaExceedImage(rt::error::ServiceError),
+    QuotaExceedImage(crate::error::ServiceError),
     /// `QuotaExceed.Snapshot` (HTTP 403).
-    QuotaExceedSnapshot(rt::error::ServiceError),
+    QuotaExceedSnapshot(crate::error::ServiceError),
     /// `RegionNotSupportCopy` (HTTP 403).
-    RegionNotSupportCopy(rt::error::ServiceError),
+    RegionNotSupportCopy(crate::error::ServiceError),
     /// `SizeExceed.Image` (HTTP 403).
-    SizeExceedImage(rt::error::ServiceError),
+    SizeExceedImage(crate::error::ServiceError),
     /// `SourceRegion.NotFound` (HTTP 400).
-    SourceRegionNotFound(rt::error::ServiceError),
+    SourceRegionNotFound(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -539,7 +542,7 @@ impl CopyImageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountArrearage(error)
             | Self::DestinationRegionNotFound(error)
@@ -892,8 +895,8 @@ impl CopyImageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CopyImageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CopyImageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.Arrearage" => Self::AccountArrearage(error),
             "DestinationRegion.NotFound" => Self::DestinationRegionNotFound(error),
@@ -988,11 +991,11 @@ impl rt::error::OperationError for CopyImageError {
             "SizeExceed.Image" => Self::SizeExceedImage(error),
             "SourceRegion.NotFound" => Self::SourceRegionNotFound(error),
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CopyImageError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -78,15 +82,14 @@ pub struct CopySnapshotRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CopySnapshotRequest {
+impl crate::operation::Operation for CopySnapshotRequest {
     type Response = CopySnapshotResponse;
     type Error = CopySnapshotError;
+}
+
+impl rt::operation::OperationSpec for CopySnapshotRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DestinationRegionId", &self.destination_region_id)?;
@@ -295,8 +298,8 @@ impl CopySnapshotBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CopySnapshotRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CopySnapshotRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -305,7 +308,7 @@ impl CopySnapshotBuilder {
         self,
     ) -> ::std::result::Result<
         CopySnapshotResponse,
-        rt::error::Error<CopySnapshotError>,
+        crate::error::Error<CopySnapshotError>,
     > {
         self.client.execute(self.request).await
     }
@@ -532,102 +535,106 @@ impl ::serde::Serialize for CopySnapshotResponse {
 #[non_exhaustive]
 pub enum CopySnapshotError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
-    InvalidAccountStatusNotEnoughBalance(rt::error::ServiceError),
+    InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
     /// `InvalidAccountStatus.SnapshotServiceUnavailable` (HTTP 403).
-    InvalidAccountStatusSnapshotServiceUnavailable(rt::error::ServiceError),
+    InvalidAccountStatusSnapshotServiceUnavailable(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 403).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidEncryptAlgorithm` (HTTP 403).
-    InvalidEncryptAlgorithm(rt::error::ServiceError),
+    InvalidEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchEncryptAlgorithm` (HTTP 403).
-    InvalidEncryptedNotMatchEncryptAlgorithm(rt::error::ServiceError),
+    InvalidEncryptedNotMatchEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchKmsKeyId` (HTTP 403).
-    InvalidEncryptedNotMatchKmsKeyId(rt::error::ServiceError),
+    InvalidEncryptedNotMatchKmsKeyId(crate::error::ServiceError),
     /// `InvalidEncrypted.NotSupportDecrypt` (HTTP 403).
-    InvalidEncryptedNotSupportDecrypt(rt::error::ServiceError),
+    InvalidEncryptedNotSupportDecrypt(crate::error::ServiceError),
     /// `InvalidKMSKeyId.NotSymmetric` (HTTP 403).
-    InvalidKmsKeyIdNotSymmetric(rt::error::ServiceError),
+    InvalidKmsKeyIdNotSymmetric(crate::error::ServiceError),
     /// `InvalidOperation.Conflict` (HTTP 409).
-    InvalidOperationConflict(rt::error::ServiceError),
+    InvalidOperationConflict(crate::error::ServiceError),
     /// `InvalidOperation.NotSupportCopyInSameRegion` (HTTP 403).
-    InvalidOperationNotSupportCopyInSameRegion(rt::error::ServiceError),
+    InvalidOperationNotSupportCopyInSameRegion(crate::error::ServiceError),
     /// `InvalidOperation.Unauthorized` (HTTP 403).
-    InvalidOperationUnauthorized(rt::error::ServiceError),
+    InvalidOperationUnauthorized(crate::error::ServiceError),
     /// `InvalidOperation.UnfinishedCrossRegionCopy` (HTTP 403).
-    InvalidOperationUnfinishedCrossRegionCopy(rt::error::ServiceError),
+    InvalidOperationUnfinishedCrossRegionCopy(crate::error::ServiceError),
     /// `InvalidOperation.UnfinishedEncryptedSnapshotCopy` (HTTP 403).
-    InvalidOperationUnfinishedEncryptedSnapshotCopy(rt::error::ServiceError),
+    InvalidOperationUnfinishedEncryptedSnapshotCopy(crate::error::ServiceError),
     /// `InvalidParameter.Arns` (HTTP 400).
-    InvalidParameterArns(rt::error::ServiceError),
+    InvalidParameterArns(crate::error::ServiceError),
     /// `InvalidParameter.DataEncryptedKeyCreateFailed` (HTTP 403).
-    InvalidParameterDataEncryptedKeyCreateFailed(rt::error::ServiceError),
+    InvalidParameterDataEncryptedKeyCreateFailed(crate::error::ServiceError),
     /// `InvalidParameterDestinationStorageLocationArn.Malformed` (HTTP 403).
-    InvalidParameterDestinationStorageLocationArnMalformed(rt::error::ServiceError),
+    InvalidParameterDestinationStorageLocationArnMalformed(crate::error::ServiceError),
     /// `InvalidParameterDestinationStorageLocationArn.RegionNotMatch` (HTTP 403).
-    InvalidParameterDestinationStorageLocationArnRegionNotMatch(rt::error::ServiceError),
+    InvalidParameterDestinationStorageLocationArnRegionNotMatch(
+        crate::error::ServiceError,
+    ),
     /// `InvalidParameterDestinationStorageLocationArn.Unauthorized` (HTTP 403).
-    InvalidParameterDestinationStorageLocationArnUnauthorized(rt::error::ServiceError),
+    InvalidParameterDestinationStorageLocationArnUnauthorized(
+        crate::error::ServiceError,
+    ),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.NotFound` (HTTP 403).
-    InvalidParameterKmsKeyIdNotFound(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.KmsNotEnabled` (HTTP 403).
-    InvalidParameterKmsNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsNotEnabled(crate::error::ServiceError),
     /// `InvalidRegionId.MalFormed` (HTTP 400).
-    InvalidRegionIdMalFormed(rt::error::ServiceError),
+    InvalidRegionIdMalFormed(crate::error::ServiceError),
     /// `InvalidRegionId.NotExists` (HTTP 403).
-    InvalidRegionIdNotExists(rt::error::ServiceError),
+    InvalidRegionIdNotExists(crate::error::ServiceError),
     /// `InvalidRegionId.NotSupportEncryptAlgorithm` (HTTP 403).
-    InvalidRegionIdNotSupportEncryptAlgorithm(rt::error::ServiceError),
+    InvalidRegionIdNotSupportEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidRegionId.NotSupportedEncryptedSnapshotCopy` (HTTP 403).
-    InvalidRegionIdNotSupportedEncryptedSnapshotCopy(rt::error::ServiceError),
+    InvalidRegionIdNotSupportedEncryptedSnapshotCopy(crate::error::ServiceError),
     /// `InvalidRegion.NotSupport` (HTTP 403).
-    InvalidRegionNotSupport(rt::error::ServiceError),
+    InvalidRegionNotSupport(crate::error::ServiceError),
     /// `InvalidRetentionDays.Malformed` (HTTP 403).
-    InvalidRetentionDaysMalformed(rt::error::ServiceError),
+    InvalidRetentionDaysMalformed(crate::error::ServiceError),
     /// `InvalidSnapshotCategory.NotSupportCopy` (HTTP 403).
-    InvalidSnapshotCategoryNotSupportCopy(rt::error::ServiceError),
+    InvalidSnapshotCategoryNotSupportCopy(crate::error::ServiceError),
     /// `InvalidSnapshotCategory.NotSupportCrossRegionCopy` (HTTP 403).
-    InvalidSnapshotCategoryNotSupportCrossRegionCopy(rt::error::ServiceError),
+    InvalidSnapshotCategoryNotSupportCrossRegionCopy(crate::error::ServiceError),
     /// `InvalidSnapshotCategory.NotSupportEncryptedCopy` (HTTP 403).
-    InvalidSnapshotCategoryNotSupportEncryptedCopy(rt::error::ServiceError),
+    InvalidSnapshotCategoryNotSupportEncryptedCopy(crate::error::ServiceError),
     /// `InvalidSnapshot.EncryptedNotSupported` (HTTP 403).
-    InvalidSnapshotEncryptedNotSupported(rt::error::ServiceError),
+    InvalidSnapshotEncryptedNotSupported(crate::error::ServiceError),
     /// `InvalidSnapshotId.EncryptedNotSupport` (HTTP 403).
-    InvalidSnapshotIdEncryptedNotSupport(rt::error::ServiceError),
+    InvalidSnapshotIdEncryptedNotSupport(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotFound` (HTTP 403).
-    InvalidSnapshotIdNotFound(rt::error::ServiceError),
+    InvalidSnapshotIdNotFound(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotReady` (HTTP 403).
-    InvalidSnapshotIdNotReady(rt::error::ServiceError),
+    InvalidSnapshotIdNotReady(crate::error::ServiceError),
     /// `InvalidSnapshotName.Malformed` (HTTP 403).
-    InvalidSnapshotNameMalformed(rt::error::ServiceError),
+    InvalidSnapshotNameMalformed(crate::error::ServiceError),
     /// `InvalidSnapshot.StorageLocationNotSupported` (HTTP 403).
-    InvalidSnapshotStorageLocationNotSupported(rt::error::ServiceError),
+    InvalidSnapshotStorageLocationNotSupported(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidUser.NotInWhiteList` (HTTP 403).
-    InvalidUserNotInWhiteList(rt::error::ServiceError),
+    InvalidUserNotInWhiteList(crate::error::ServiceError),
     /// `OperationDenied.NonCompliantDestinationRegion` (HTTP 403).
-    OperationDeniedNonCompliantDestinationRegion(rt::error::ServiceError),
+    OperationDeniedNonCompliantDestinationRegion(crate::error::ServiceError),
     /// `OperationDenied.SnapshotCategoryNotSupportCopy` (HTTP 403).
-    OperationDeniedSnapshotCategoryNotSupportCopy(rt::error::ServiceError),
+    OperationDeniedSnapshotCategoryNotSupportCopy(crate::error::ServiceError),
     /// `QuotaExceed.SnapshotQuota` (HTTP 403).
-    QuotaExceedSnapshotQuota(rt::error::ServiceError),
+    QuotaExceedSnapshotQuota(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -639,7 +646,7 @@ impl CopySnapshotError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InternalError(error)
@@ -979,8 +986,8 @@ impl CopySnapshotError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CopySnapshotError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CopySnapshotError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "InternalError" => Self::InternalError(error),
@@ -1084,11 +1091,11 @@ impl rt::error::OperationError for CopySnapshotError {
                 Self::OperationDeniedSnapshotCategoryNotSupportCopy(error)
             }
             "QuotaExceed.SnapshotQuota" => Self::QuotaExceedSnapshotQuota(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CopySnapshotError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,11 +59,14 @@ pub struct CreateActivationRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateActivationRequest {
+impl crate::operation::Operation for CreateActivationRequest {
     type Response = CreateActivationResponse;
     type Error = CreateActivationError;
+}
+
+impl rt::operation::OperationSpec for CreateActivationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
         Ok(())
@@ -185,8 +189,8 @@ impl CreateActivationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateActivationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateActivationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -195,7 +199,7 @@ impl CreateActivationBuilder {
         self,
     ) -> ::std::result::Result<
         CreateActivationResponse,
-        rt::error::Error<CreateActivationError>,
+        crate::error::Error<CreateActivationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -370,50 +374,50 @@ impl ::serde::Serialize for CreateActivationResponse {
 #[non_exhaustive]
 pub enum CreateActivationError {
     /// `ActivationCount.ExceedLimit` (HTTP 400).
-    ActivationCountExceedLimit(rt::error::ServiceError),
+    ActivationCountExceedLimit(crate::error::ServiceError),
     /// `ActivationDesc.ExceedLimit` (HTTP 400).
-    ActivationDescExceedLimit(rt::error::ServiceError),
+    ActivationDescExceedLimit(crate::error::ServiceError),
     /// `ActivationLimitation.Invalid` (HTTP 400).
-    ActivationLimitationInvalid(rt::error::ServiceError),
+    ActivationLimitationInvalid(crate::error::ServiceError),
     /// `ActivationTTL.ExceedLimit` (HTTP 400).
-    ActivationTtlExceedLimit(rt::error::ServiceError),
+    ActivationTtlExceedLimit(crate::error::ServiceError),
     /// `AddressRange.InvalidPattern` (HTTP 400).
-    AddressRangeInvalidPattern(rt::error::ServiceError),
+    AddressRangeInvalidPattern(crate::error::ServiceError),
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InstanceName.ExceedLimit` (HTTP 400).
-    InstanceNameExceedLimit(rt::error::ServiceError),
+    InstanceNameExceedLimit(crate::error::ServiceError),
     /// `InstanceName.InvalidPattern` (HTTP 400).
-    InstanceNameInvalidPattern(rt::error::ServiceError),
+    InstanceNameInvalidPattern(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
-    InternalErrorDispatch(rt::error::ServiceError),
+    InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidStatus.ResourceGroup` (HTTP 403).
-    InvalidStatusResourceGroup(rt::error::ServiceError),
+    InvalidStatusResourceGroup(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `ManagedInstanceCountExceedLimit` (HTTP 403).
-    ManagedInstanceCountExceedLimit(rt::error::ServiceError),
+    ManagedInstanceCountExceedLimit(crate::error::ServiceError),
     /// `MissingParameter.TagKey` (HTTP 400).
-    MissingParameterTagKey(rt::error::ServiceError),
+    MissingParameterTagKey(crate::error::ServiceError),
     /// `NumberExceed.Tags` (HTTP 400).
-    NumberExceedTags(rt::error::ServiceError),
+    NumberExceedTags(crate::error::ServiceError),
     /// `Operation.Forbidden` (HTTP 403).
-    OperationForbidden(rt::error::ServiceError),
+    OperationForbidden(crate::error::ServiceError),
     /// `RealNameAuthenticationError` (HTTP 403).
-    RealNameAuthenticationError(rt::error::ServiceError),
+    RealNameAuthenticationError(crate::error::ServiceError),
     /// `RegionId.ApiNotSupported` (HTTP 400).
-    RegionIdApiNotSupported(rt::error::ServiceError),
+    RegionIdApiNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -425,7 +429,7 @@ impl CreateActivationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ActivationCountExceedLimit(error)
             | Self::ActivationDescExceedLimit(error)
@@ -573,8 +577,8 @@ impl CreateActivationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateActivationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateActivationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ActivationCount.ExceedLimit" => Self::ActivationCountExceedLimit(error),
             "ActivationDesc.ExceedLimit" => Self::ActivationDescExceedLimit(error),
@@ -598,11 +602,11 @@ impl rt::error::OperationError for CreateActivationError {
             "Operation.Forbidden" => Self::OperationForbidden(error),
             "RealNameAuthenticationError" => Self::RealNameAuthenticationError(error),
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateActivationError::service_error(self)
     }
 }

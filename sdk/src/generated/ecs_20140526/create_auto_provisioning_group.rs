@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -282,15 +286,14 @@ pub struct CreateAutoProvisioningGroupRequest {
     pub pre_paid_options: ::std::option::Option<PrePaidOptions>,
 }
 
-impl rt::operation::Operation for CreateAutoProvisioningGroupRequest {
+impl crate::operation::Operation for CreateAutoProvisioningGroupRequest {
     type Response = CreateAutoProvisioningGroupResponse;
     type Error = CreateAutoProvisioningGroupError;
+}
+
+impl rt::operation::OperationSpec for CreateAutoProvisioningGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("TotalTargetCapacity", &self.total_target_capacity)?;
         rt::validate::max_items(
@@ -1323,8 +1326,8 @@ impl CreateAutoProvisioningGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateAutoProvisioningGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateAutoProvisioningGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -1333,7 +1336,7 @@ impl CreateAutoProvisioningGroupBuilder {
         self,
     ) -> ::std::result::Result<
         CreateAutoProvisioningGroupResponse,
-        rt::error::Error<CreateAutoProvisioningGroupError>,
+        crate::error::Error<CreateAutoProvisioningGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -3190,108 +3193,108 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum CreateAutoProvisioningGroupError {
     /// `Duplicate.DiskCategory` (HTTP 400).
-    DuplicateDiskCategory(rt::error::ServiceError),
+    DuplicateDiskCategory(crate::error::ServiceError),
     /// `InternalError` (HTTP 400, 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAutoProvisioningGroupName.Malformed` (HTTP 400).
-    InvalidAutoProvisioningGroupNameMalformed(rt::error::ServiceError),
+    InvalidAutoProvisioningGroupNameMalformed(crate::error::ServiceError),
     /// `InvalidAutoProvisioningGroupType.ValueNotSupported` (HTTP 400).
-    InvalidAutoProvisioningGroupTypeValueNotSupported(rt::error::ServiceError),
+    InvalidAutoProvisioningGroupTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidAutoReleaseTime.Malformed` (HTTP 400).
-    InvalidAutoReleaseTimeMalformed(rt::error::ServiceError),
+    InvalidAutoReleaseTimeMalformed(crate::error::ServiceError),
     /// `InvalidCapacity.ValueNotSupported` (HTTP 400).
-    InvalidCapacityValueNotSupported(rt::error::ServiceError),
+    InvalidCapacityValueNotSupported(crate::error::ServiceError),
     /// `InvalidDefaultTargetCapacityType.ValueNotSupported` (HTTP 400).
-    InvalidDefaultTargetCapacityTypeValueNotSupported(rt::error::ServiceError),
+    InvalidDefaultTargetCapacityTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidDescription.ValueNotSupported` (HTTP 400).
-    InvalidDescriptionValueNotSupported(rt::error::ServiceError),
+    InvalidDescriptionValueNotSupported(crate::error::ServiceError),
     /// `InvalidFleetExcessCapacityTerminationPolicy.ValueNotSupported` (HTTP 400).
     InvalidFleetExcessCapacityTerminationPolicyValueNotSupported(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidImageFamily.Confict` (HTTP 400).
-    InvalidImageFamilyConfict(rt::error::ServiceError),
+    InvalidImageFamilyConfict(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidLaunchTemplateConfigs.SizeExceed` (HTTP 400).
-    InvalidLaunchTemplateConfigsSizeExceed(rt::error::ServiceError),
+    InvalidLaunchTemplateConfigsSizeExceed(crate::error::ServiceError),
     /// `InvalidLaunchTemplate.ValueNotSupported` (HTTP 400).
-    InvalidLaunchTemplateValueNotSupported(rt::error::ServiceError),
+    InvalidLaunchTemplateValueNotSupported(crate::error::ServiceError),
     /// `InvalidLaunchTemplateVersion.ValueNotSupported` (HTTP 400).
-    InvalidLaunchTemplateVersionValueNotSupported(rt::error::ServiceError),
+    InvalidLaunchTemplateVersionValueNotSupported(crate::error::ServiceError),
     /// `InvalidMinTargetCapacity.NotSatisfied` (HTTP 400).
-    InvalidMinTargetCapacityNotSatisfied(rt::error::ServiceError),
+    InvalidMinTargetCapacityNotSatisfied(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.MaxPrice` (HTTP 400).
-    InvalidParameterMaxPrice(rt::error::ServiceError),
+    InvalidParameterMaxPrice(crate::error::ServiceError),
     /// `InvalidParameterRange.MinTargetCapacity` (HTTP 400).
-    InvalidParameterRangeMinTargetCapacity(rt::error::ServiceError),
+    InvalidParameterRangeMinTargetCapacity(crate::error::ServiceError),
     /// `InvalidParameter.ResourceGroupId` (HTTP 400).
-    InvalidParameterResourceGroupId(rt::error::ServiceError),
+    InvalidParameterResourceGroupId(crate::error::ServiceError),
     /// `InvalidParameter.SecurityGroupIdRepeated` (HTTP 400).
-    InvalidParameterSecurityGroupIdRepeated(rt::error::ServiceError),
+    InvalidParameterSecurityGroupIdRepeated(crate::error::ServiceError),
     /// `InvalidParameter.SpotInstancePoolsToUseCount` (HTTP 400).
-    InvalidParameterSpotInstancePoolsToUseCount(rt::error::ServiceError),
+    InvalidParameterSpotInstancePoolsToUseCount(crate::error::ServiceError),
     /// `InvalidParameter.TargetCapacity` (HTTP 400).
-    InvalidParameterTargetCapacity(rt::error::ServiceError),
+    InvalidParameterTargetCapacity(crate::error::ServiceError),
     /// `InvalidParameter.WeightedCapacityBeyondRange` (HTTP 400).
-    InvalidParameterWeightedCapacityBeyondRange(rt::error::ServiceError),
+    InvalidParameterWeightedCapacityBeyondRange(crate::error::ServiceError),
     /// `InvalidPayAsYouGoAllocationStrategy.ValueNotSupported` (HTTP 400).
-    InvalidPayAsYouGoAllocationStrategyValueNotSupported(rt::error::ServiceError),
+    InvalidPayAsYouGoAllocationStrategyValueNotSupported(crate::error::ServiceError),
     /// `InvalidRegion.ValueNotSupported` (HTTP 400).
-    InvalidRegionValueNotSupported(rt::error::ServiceError),
+    InvalidRegionValueNotSupported(crate::error::ServiceError),
     /// `Invalid.ResourcePoolOptions.PrivatePoolIds` (HTTP 400).
-    InvalidResourcePoolOptionsPrivatePoolIds(rt::error::ServiceError),
+    InvalidResourcePoolOptionsPrivatePoolIds(crate::error::ServiceError),
     /// `InvalidResourcePoolOptionsPrivatePoolIds.NotFound` (HTTP 404).
-    InvalidResourcePoolOptionsPrivatePoolIdsNotFound(rt::error::ServiceError),
+    InvalidResourcePoolOptionsPrivatePoolIdsNotFound(crate::error::ServiceError),
     /// `Invalid.ResourcePoolOptionsPrivatePoolIds.SizeExceed` (HTTP 400).
-    InvalidResourcePoolOptionsPrivatePoolIdsSizeExceed(rt::error::ServiceError),
+    InvalidResourcePoolOptionsPrivatePoolIdsSizeExceed(crate::error::ServiceError),
     /// `Invalid.ResourcePoolOptions.Strategy` (HTTP 400).
-    InvalidResourcePoolOptionsStrategy(rt::error::ServiceError),
+    InvalidResourcePoolOptionsStrategy(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidSpotAllocationStrategy.ValueNotSupported` (HTTP 400).
-    InvalidSpotAllocationStrategyValueNotSupported(rt::error::ServiceError),
+    InvalidSpotAllocationStrategyValueNotSupported(crate::error::ServiceError),
     /// `InvalidSpotDuration` (HTTP 400).
-    InvalidSpotDuration(rt::error::ServiceError),
+    InvalidSpotDuration(crate::error::ServiceError),
     /// `InvalidSpotInstanceInterruptionBehavior.ValueNotSupported` (HTTP 400).
-    InvalidSpotInstanceInterruptionBehaviorValueNotSupported(rt::error::ServiceError),
+    InvalidSpotInstanceInterruptionBehaviorValueNotSupported(crate::error::ServiceError),
     /// `InvalidSpotInterruptionBehavior` (HTTP 400).
-    InvalidSpotInterruptionBehavior(rt::error::ServiceError),
+    InvalidSpotInterruptionBehavior(crate::error::ServiceError),
     /// `InvalidUserData.Base64FormatInvalid` (HTTP 400).
-    InvalidUserDataBase64FormatInvalid(rt::error::ServiceError),
+    InvalidUserDataBase64FormatInvalid(crate::error::ServiceError),
     /// `InvalidUserData.SizeExceeded` (HTTP 400).
-    InvalidUserDataSizeExceeded(rt::error::ServiceError),
+    InvalidUserDataSizeExceeded(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `InvalidValidTime.MalFormed` (HTTP 400).
-    InvalidValidTimeMalFormed(rt::error::ServiceError),
+    InvalidValidTimeMalFormed(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `MissingParameter.LaunchTemplateConfigs` (HTTP 400).
-    MissingParameterLaunchTemplateConfigs(rt::error::ServiceError),
+    MissingParameterLaunchTemplateConfigs(crate::error::ServiceError),
     /// `MissingParameter.ResourcePoolOptions.PrivatePoolIds` (HTTP 400).
-    MissingParameterResourcePoolOptionsPrivatePoolIds(rt::error::ServiceError),
+    MissingParameterResourcePoolOptionsPrivatePoolIds(crate::error::ServiceError),
     /// `MissingParameter.SpotAllocationStrategy` (HTTP 400).
-    MissingParameterSpotAllocationStrategy(rt::error::ServiceError),
+    MissingParameterSpotAllocationStrategy(crate::error::ServiceError),
     /// `MissingParameter.WeightedCapacity` (HTTP 400).
-    MissingParameterWeightedCapacity(rt::error::ServiceError),
+    MissingParameterWeightedCapacity(crate::error::ServiceError),
     /// `NoPermission` (HTTP 400).
-    NoPermission(rt::error::ServiceError),
+    NoPermission(crate::error::ServiceError),
     /// `PayAsYouGoTargetCapacityLimitExceed` (HTTP 403).
-    PayAsYouGoTargetCapacityLimitExceed(rt::error::ServiceError),
+    PayAsYouGoTargetCapacityLimitExceed(crate::error::ServiceError),
     /// `SpotTargetCapacityLimitExceed` (HTTP 403).
-    SpotTargetCapacityLimitExceed(rt::error::ServiceError),
+    SpotTargetCapacityLimitExceed(crate::error::ServiceError),
     /// `TotalTargetCapacityLimitExceed` (HTTP 403).
-    TotalTargetCapacityLimitExceed(rt::error::ServiceError),
+    TotalTargetCapacityLimitExceed(crate::error::ServiceError),
     /// `VpcMismatch.SecurityGroupAndVSwitch` (HTTP 400).
-    VpcMismatchSecurityGroupAndVSwitch(rt::error::ServiceError),
+    VpcMismatchSecurityGroupAndVSwitch(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -3303,7 +3306,7 @@ impl CreateAutoProvisioningGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateDiskCategory(error)
             | Self::InternalError(error)
@@ -3655,8 +3658,8 @@ impl CreateAutoProvisioningGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateAutoProvisioningGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateAutoProvisioningGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.DiskCategory" => Self::DuplicateDiskCategory(error),
             "InternalError" => Self::InternalError(error),
@@ -3778,11 +3781,11 @@ impl rt::error::OperationError for CreateAutoProvisioningGroupError {
             "VpcMismatch.SecurityGroupAndVSwitch" => {
                 Self::VpcMismatchSecurityGroupAndVSwitch(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateAutoProvisioningGroupError::service_error(self)
     }
 }

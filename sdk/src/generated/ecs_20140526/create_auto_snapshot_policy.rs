@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,11 +75,14 @@ pub struct CreateAutoSnapshotPolicyRequest {
     >,
 }
 
-impl rt::operation::Operation for CreateAutoSnapshotPolicyRequest {
+impl crate::operation::Operation for CreateAutoSnapshotPolicyRequest {
     type Response = CreateAutoSnapshotPolicyResponse;
     type Error = CreateAutoSnapshotPolicyError;
+}
+
+impl rt::operation::OperationSpec for CreateAutoSnapshotPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("regionId", &self.region_id)?;
         rt::validate::required("timePoints", &self.time_points)?;
         rt::validate::required("repeatWeekdays", &self.repeat_weekdays)?;
@@ -269,8 +273,10 @@ impl CreateAutoSnapshotPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateAutoSnapshotPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateAutoSnapshotPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -279,7 +285,7 @@ impl CreateAutoSnapshotPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         CreateAutoSnapshotPolicyResponse,
-        rt::error::Error<CreateAutoSnapshotPolicyError>,
+        crate::error::Error<CreateAutoSnapshotPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -580,52 +586,52 @@ impl ::serde::Serialize for CreateAutoSnapshotPolicyResponse {
 #[non_exhaustive]
 pub enum CreateAutoSnapshotPolicyError {
     /// `Abs.InvalidAction.RegionNotSupport` (HTTP 403).
-    AbsInvalidActionRegionNotSupport(rt::error::ServiceError),
+    AbsInvalidActionRegionNotSupport(crate::error::ServiceError),
     /// `AutoSnapshotPolicy.QuotaExceed` (HTTP 403).
-    AutoSnapshotPolicyQuotaExceed(rt::error::ServiceError),
+    AutoSnapshotPolicyQuotaExceed(crate::error::ServiceError),
     /// `DiskCategory.OperationNotSupported` (HTTP 400).
-    DiskCategoryOperationNotSupported(rt::error::ServiceError),
+    DiskCategoryOperationNotSupported(crate::error::ServiceError),
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
-    InvalidAccountStatusNotEnoughBalance(rt::error::ServiceError),
+    InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
     /// `InvalidAccountStatus.SnapshotServiceUnavailable` (HTTP 403).
-    InvalidAccountStatusSnapshotServiceUnavailable(rt::error::ServiceError),
+    InvalidAccountStatusSnapshotServiceUnavailable(crate::error::ServiceError),
     /// `InvalidOperation.KMSKeyIdNotFound` (HTTP 403).
-    InvalidOperationKmsKeyIdNotFound(rt::error::ServiceError),
+    InvalidOperationKmsKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParam.EncryptedMismatch` (HTTP 400).
-    InvalidParamEncryptedMismatch(rt::error::ServiceError),
+    InvalidParamEncryptedMismatch(crate::error::ServiceError),
     /// `InvalidParameter.CopiedSnapshotsRetentionDays` (HTTP 403).
-    InvalidParameterCopiedSnapshotsRetentionDays(rt::error::ServiceError),
+    InvalidParameterCopiedSnapshotsRetentionDays(crate::error::ServiceError),
     /// `InvalidParameter.EncryptedIllegal` (HTTP 400).
-    InvalidParameterEncryptedIllegal(rt::error::ServiceError),
+    InvalidParameterEncryptedIllegal(crate::error::ServiceError),
     /// `InvalidParameter.Encrypted.KmsNotEnable` (HTTP 400).
-    InvalidParameterEncryptedKmsNotEnable(rt::error::ServiceError),
+    InvalidParameterEncryptedKmsNotEnable(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KmsNotEnabled` (HTTP 400).
-    InvalidParameterKmsNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.TargetCopyRegions` (HTTP 403).
-    InvalidParameterTargetCopyRegions(rt::error::ServiceError),
+    InvalidParameterTargetCopyRegions(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidSnapshotPolicyName.Malformed` (HTTP 400).
-    InvalidSnapshotPolicyNameMalformed(rt::error::ServiceError),
+    InvalidSnapshotPolicyNameMalformed(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 403).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -637,7 +643,7 @@ impl CreateAutoSnapshotPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidActionRegionNotSupport(error)
             | Self::AutoSnapshotPolicyQuotaExceed(error)
@@ -792,8 +798,8 @@ impl CreateAutoSnapshotPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateAutoSnapshotPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateAutoSnapshotPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidAction.RegionNotSupport" => {
                 Self::AbsInvalidActionRegionNotSupport(error)
@@ -848,11 +854,11 @@ impl rt::error::OperationError for CreateAutoSnapshotPolicyError {
             "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed(error),
             "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateAutoSnapshotPolicyError::service_error(self)
     }
 }

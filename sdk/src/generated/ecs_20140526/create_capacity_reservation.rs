@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,7 +62,7 @@ pub struct CreateCapacityReservationRequest {
     >,
     /// Example: `2`
     ///
-    /// Wire name `InstanceAmount`; required.
+    /// Wire name `InstanceAmount`; required; at least 1.
     pub instance_amount: ::std::option::Option<i32>,
     /// Example: `ecs.g6.xlarge`
     ///
@@ -86,18 +90,18 @@ pub struct CreateCapacityReservationRequest {
     pub zone_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateCapacityReservationRequest {
+impl crate::operation::Operation for CreateCapacityReservationRequest {
     type Response = CreateCapacityReservationResponse;
     type Error = CreateCapacityReservationError;
+}
+
+impl rt::operation::OperationSpec for CreateCapacityReservationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::required("InstanceAmount", &self.instance_amount)?;
+        rt::validate::minimum("InstanceAmount", &self.instance_amount, 1.0, false)?;
         rt::validate::required("InstanceType", &self.instance_type)?;
         rt::validate::required("ZoneId", &self.zone_ids)?;
         rt::validate::max_items("ZoneId", &self.zone_ids, 100usize)?;
@@ -302,8 +306,10 @@ impl CreateCapacityReservationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateCapacityReservationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateCapacityReservationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -312,7 +318,7 @@ impl CreateCapacityReservationBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCapacityReservationResponse,
-        rt::error::Error<CreateCapacityReservationError>,
+        crate::error::Error<CreateCapacityReservationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -468,112 +474,112 @@ impl ::serde::Serialize for CreateCapacityReservationResponse {
 #[non_exhaustive]
 pub enum CreateCapacityReservationError {
     /// `AccountForbidden.ProductCreationLimited` (HTTP 400).
-    AccountForbiddenProductCreationLimited(rt::error::ServiceError),
+    AccountForbiddenProductCreationLimited(crate::error::ServiceError),
     /// `ClassicNetworkNotSupported` (HTTP 400).
-    ClassicNetworkNotSupported(rt::error::ServiceError),
+    ClassicNetworkNotSupported(crate::error::ServiceError),
     /// `DedicatedHostNotSupported` (HTTP 400).
-    DedicatedHostNotSupported(rt::error::ServiceError),
+    DedicatedHostNotSupported(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAliUid` (HTTP 400).
-    InvalidAliUid(rt::error::ServiceError),
+    InvalidAliUid(crate::error::ServiceError),
     /// `Invalid.AssuranceTimes.NotSupported` (HTTP 400).
-    InvalidAssuranceTimesNotSupported(rt::error::ServiceError),
+    InvalidAssuranceTimesNotSupported(crate::error::ServiceError),
     /// `Invalid.EndTime` (HTTP 400).
-    InvalidEndTime(rt::error::ServiceError),
+    InvalidEndTime(crate::error::ServiceError),
     /// `Invalid.InstanceChargeType` (HTTP 400).
-    InvalidInstanceChargeType(rt::error::ServiceError),
+    InvalidInstanceChargeType(crate::error::ServiceError),
     /// `Invalid.InstanceCpuCoreCountOrInstanceAmount` (HTTP 400).
-    InvalidInstanceCpuCoreCountOrInstanceAmount(rt::error::ServiceError),
+    InvalidInstanceCpuCoreCountOrInstanceAmount(crate::error::ServiceError),
     /// `Invalid.InstanceId` (HTTP 400).
-    InvalidInstanceId(rt::error::ServiceError),
+    InvalidInstanceId(crate::error::ServiceError),
     /// `Invalid.InstanceType` (HTTP 400).
-    InvalidInstanceType(rt::error::ServiceError),
+    InvalidInstanceType(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupported` (HTTP 403).
-    InvalidInstanceTypeNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupported(crate::error::ServiceError),
     /// `Invalid.PackageType` (HTTP 400).
-    InvalidPackageType(rt::error::ServiceError),
+    InvalidPackageType(crate::error::ServiceError),
     /// `InvalidParameter.RegionId` (HTTP 400).
-    InvalidParameterRegionId(rt::error::ServiceError),
+    InvalidParameterRegionId(crate::error::ServiceError),
     /// `InvalidPlatform.ValueNotSupported` (HTTP 400).
-    InvalidPlatformValueNotSupported(rt::error::ServiceError),
+    InvalidPlatformValueNotSupported(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.Id` (HTTP 400).
-    InvalidPrivatePoolOptionsId(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsId(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.Ids` (HTTP 400).
-    InvalidPrivatePoolOptionsIds(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsIds(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.MatchCriteria` (HTTP 400).
-    InvalidPrivatePoolOptionsMatchCriteria(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsMatchCriteria(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptionsName.MalFormed` (HTTP 400).
-    InvalidPrivatePoolOptionsNameMalFormed(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsNameMalFormed(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.status` (HTTP 400).
-    InvalidPrivatePoolOptionsStatus(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsStatus(crate::error::ServiceError),
     /// `Invalid.PrivatePool.Purchase` (HTTP 400).
-    InvalidPrivatePoolPurchase(rt::error::ServiceError),
+    InvalidPrivatePoolPurchase(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidResourceType.NotSupported` (HTTP 403).
-    InvalidResourceTypeNotSupported(rt::error::ServiceError),
+    InvalidResourceTypeNotSupported(crate::error::ServiceError),
     /// `InvalidStartTime.MalFormed` (HTTP 400).
-    InvalidStartTimeMalFormed(rt::error::ServiceError),
+    InvalidStartTimeMalFormed(crate::error::ServiceError),
     /// `InvalidStartTime.NotSupported` (HTTP 400).
-    InvalidStartTimeNotSupported(rt::error::ServiceError),
+    InvalidStartTimeNotSupported(crate::error::ServiceError),
     /// `Invalid.TimeSlot` (HTTP 400).
-    InvalidTimeSlot(rt::error::ServiceError),
+    InvalidTimeSlot(crate::error::ServiceError),
     /// `Invalid.TooManyInstanceTypes` (HTTP 400).
-    InvalidTooManyInstanceTypes(rt::error::ServiceError),
+    InvalidTooManyInstanceTypes(crate::error::ServiceError),
     /// `Invalid.TooManyPrivatePoolOptions.Ids` (HTTP 400).
-    InvalidTooManyPrivatePoolOptionsIds(rt::error::ServiceError),
+    InvalidTooManyPrivatePoolOptionsIds(crate::error::ServiceError),
     /// `Invalid.TooManyUnpaidPrivatePool` (HTTP 400).
-    InvalidTooManyUnpaidPrivatePool(rt::error::ServiceError),
+    InvalidTooManyUnpaidPrivatePool(crate::error::ServiceError),
     /// `Invalid.TooManyZoneIds` (HTTP 400).
-    InvalidTooManyZoneIds(rt::error::ServiceError),
+    InvalidTooManyZoneIds(crate::error::ServiceError),
     /// `Invalid.ZoneId` (HTTP 400).
-    InvalidZoneId(rt::error::ServiceError),
+    InvalidZoneId(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 404).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// `Invalid.ZoneIds` (HTTP 403).
-    InvalidZoneIds(rt::error::ServiceError),
+    InvalidZoneIds(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `MissingParameter.InstanceAmount` (HTTP 400).
-    MissingParameterInstanceAmount(rt::error::ServiceError),
+    MissingParameterInstanceAmount(crate::error::ServiceError),
     /// `MissingParameter.InstanceCpuCoreCount` (HTTP 400).
-    MissingParameterInstanceCpuCoreCount(rt::error::ServiceError),
+    MissingParameterInstanceCpuCoreCount(crate::error::ServiceError),
     /// `MissingParameter.InstanceCpuCoreCountOrInstanceAmount` (HTTP 400).
-    MissingParameterInstanceCpuCoreCountOrInstanceAmount(rt::error::ServiceError),
+    MissingParameterInstanceCpuCoreCountOrInstanceAmount(crate::error::ServiceError),
     /// `MissingParameter.PackageType` (HTTP 400).
-    MissingParameterPackageType(rt::error::ServiceError),
+    MissingParameterPackageType(crate::error::ServiceError),
     /// `MissingParameter.PrivatePoolOptions.Id` (HTTP 400).
-    MissingParameterPrivatePoolOptionsId(rt::error::ServiceError),
+    MissingParameterPrivatePoolOptionsId(crate::error::ServiceError),
     /// `MissingParameter.PrivatePoolOptions.Ids` (HTTP 400).
-    MissingParameterPrivatePoolOptionsIds(rt::error::ServiceError),
+    MissingParameterPrivatePoolOptionsIds(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 400).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// `NoStock` (HTTP 400).
-    NoStock(rt::error::ServiceError),
+    NoStock(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.NoStock` (HTTP 403).
-    OperationDeniedNoStock(rt::error::ServiceError),
+    OperationDeniedNoStock(crate::error::ServiceError),
     /// `PriceNotFound` (HTTP 400).
-    PriceNotFound(rt::error::ServiceError),
+    PriceNotFound(crate::error::ServiceError),
     /// `RegionUnauthorized` (HTTP 400).
-    RegionUnauthorized(rt::error::ServiceError),
+    RegionUnauthorized(crate::error::ServiceError),
     /// `RepeatStartPrivatePool` (HTTP 400).
-    RepeatStartPrivatePool(rt::error::ServiceError),
+    RepeatStartPrivatePool(crate::error::ServiceError),
     /// `SpotNotSupported` (HTTP 400).
-    SpotNotSupported(rt::error::ServiceError),
+    SpotNotSupported(crate::error::ServiceError),
     /// `StartTime.NotNeed` (HTTP 400).
-    StartTimeNotNeed(rt::error::ServiceError),
+    StartTimeNotNeed(crate::error::ServiceError),
     /// `Zone.NotOnSale` (HTTP 403).
-    ZoneNotOnSale(rt::error::ServiceError),
+    ZoneNotOnSale(crate::error::ServiceError),
     /// `Zone.NotOpen` (HTTP 403).
-    ZoneNotOpen(rt::error::ServiceError),
+    ZoneNotOpen(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -585,7 +591,7 @@ impl CreateCapacityReservationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountForbiddenProductCreationLimited(error)
             | Self::ClassicNetworkNotSupported(error)
@@ -952,8 +958,8 @@ impl CreateCapacityReservationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateCapacityReservationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateCapacityReservationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountForbidden.ProductCreationLimited" => {
                 Self::AccountForbiddenProductCreationLimited(error)
@@ -1038,11 +1044,11 @@ impl rt::error::OperationError for CreateCapacityReservationError {
             "StartTime.NotNeed" => Self::StartTimeNotNeed(error),
             "Zone.NotOnSale" => Self::ZoneNotOnSale(error),
             "Zone.NotOpen" => Self::ZoneNotOpen(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateCapacityReservationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,11 +75,14 @@ pub struct CreateCommandRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateCommandRequest {
+impl crate::operation::Operation for CreateCommandRequest {
     type Response = CreateCommandResponse;
     type Error = CreateCommandError;
+}
+
+impl rt::operation::OperationSpec for CreateCommandRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Name", &self.name)?;
         rt::validate::required("Type", &self.r#type)?;
@@ -252,8 +256,8 @@ impl CreateCommandBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateCommandRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateCommandRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -262,7 +266,7 @@ impl CreateCommandBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCommandResponse,
-        rt::error::Error<CreateCommandError>,
+        crate::error::Error<CreateCommandError>,
     > {
         self.client.execute(self.request).await
     }
@@ -416,54 +420,54 @@ impl ::serde::Serialize for CreateCommandResponse {
 #[non_exhaustive]
 pub enum CreateCommandError {
     /// `CmdContent.DecodeError` (HTTP 400).
-    CmdContentDecodeError(rt::error::ServiceError),
+    CmdContentDecodeError(crate::error::ServiceError),
     /// `CmdContent.ExceedLimit` (HTTP 403).
-    CmdContentExceedLimit(rt::error::ServiceError),
+    CmdContentExceedLimit(crate::error::ServiceError),
     /// `CmdCount.ExceedQuota` (HTTP 403).
-    CmdCountExceedQuota(rt::error::ServiceError),
+    CmdCountExceedQuota(crate::error::ServiceError),
     /// `CmdDesc.ExceedLimit` (HTTP 403).
-    CmdDescExceedLimit(rt::error::ServiceError),
+    CmdDescExceedLimit(crate::error::ServiceError),
     /// `CmdName.ExceedLimit` (HTTP 403).
-    CmdNameExceedLimit(rt::error::ServiceError),
+    CmdNameExceedLimit(crate::error::ServiceError),
     /// `CmdParamCount.ExceedLimit` (HTTP 403).
-    CmdParamCountExceedLimit(rt::error::ServiceError),
+    CmdParamCountExceedLimit(crate::error::ServiceError),
     /// `CmdParam.EmptyKey` (HTTP 400).
-    CmdParamEmptyKey(rt::error::ServiceError),
+    CmdParamEmptyKey(crate::error::ServiceError),
     /// `CmdParam.InvalidParamName` (HTTP 400).
-    CmdParamInvalidParamName(rt::error::ServiceError),
+    CmdParamInvalidParamName(crate::error::ServiceError),
     /// `CmdParamName.ExceedLimit` (HTTP 403).
-    CmdParamNameExceedLimit(rt::error::ServiceError),
+    CmdParamNameExceedLimit(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
-    InternalErrorDispatch(rt::error::ServiceError),
+    InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidCmdType.NotFound` (HTTP 404).
-    InvalidCmdTypeNotFound(rt::error::ServiceError),
+    InvalidCmdTypeNotFound(crate::error::ServiceError),
     /// `InvalidLauncher.LengthLimitExceeded` (HTTP 403).
-    InvalidLauncherLengthLimitExceeded(rt::error::ServiceError),
+    InvalidLauncherLengthLimitExceeded(crate::error::ServiceError),
     /// `InvalidParameterCharacter.CommandDescription` (HTTP 403).
-    InvalidParameterCharacterCommandDescription(rt::error::ServiceError),
+    InvalidParameterCharacterCommandDescription(crate::error::ServiceError),
     /// `InvalidParameterCharacter.CommandName` (HTTP 403).
-    InvalidParameterCharacterCommandName(rt::error::ServiceError),
+    InvalidParameterCharacterCommandName(crate::error::ServiceError),
     /// `InvalidParameterCharacter.CommandWorkingDir` (HTTP 403).
-    InvalidParameterCharacterCommandWorkingDir(rt::error::ServiceError),
+    InvalidParameterCharacterCommandWorkingDir(crate::error::ServiceError),
     /// `InvalidParameter.WorkingDir` (HTTP 400).
-    InvalidParameterWorkingDir(rt::error::ServiceError),
+    InvalidParameterWorkingDir(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidStatus.ResourceGroup` (HTTP 403).
-    InvalidStatusResourceGroup(rt::error::ServiceError),
+    InvalidStatusResourceGroup(crate::error::ServiceError),
     /// `InvalidTimeout.ExceedLimit` (HTTP 403).
-    InvalidTimeoutExceedLimit(rt::error::ServiceError),
+    InvalidTimeoutExceedLimit(crate::error::ServiceError),
     /// `Operation.Forbidden` (HTTP 403).
-    OperationForbidden(rt::error::ServiceError),
+    OperationForbidden(crate::error::ServiceError),
     /// `RegionId.ApiNotSupported` (HTTP 400).
-    RegionIdApiNotSupported(rt::error::ServiceError),
+    RegionIdApiNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -475,7 +479,7 @@ impl CreateCommandError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CmdContentDecodeError(error)
             | Self::CmdContentExceedLimit(error)
@@ -637,8 +641,8 @@ impl CreateCommandError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateCommandError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateCommandError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CmdContent.DecodeError" => Self::CmdContentDecodeError(error),
             "CmdContent.ExceedLimit" => Self::CmdContentExceedLimit(error),
@@ -670,11 +674,11 @@ impl rt::error::OperationError for CreateCommandError {
             "InvalidTimeout.ExceedLimit" => Self::InvalidTimeoutExceedLimit(error),
             "Operation.Forbidden" => Self::OperationForbidden(error),
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateCommandError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,11 +55,14 @@ pub struct CreateDedicatedHostClusterRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateDedicatedHostClusterRequest {
+impl crate::operation::Operation for CreateDedicatedHostClusterRequest {
     type Response = CreateDedicatedHostClusterResponse;
     type Error = CreateDedicatedHostClusterError;
+}
+
+impl rt::operation::OperationSpec for CreateDedicatedHostClusterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::required("ZoneId", &self.zone_id)?;
@@ -176,8 +180,10 @@ impl CreateDedicatedHostClusterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateDedicatedHostClusterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateDedicatedHostClusterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -186,7 +192,7 @@ impl CreateDedicatedHostClusterBuilder {
         self,
     ) -> ::std::result::Result<
         CreateDedicatedHostClusterResponse,
-        rt::error::Error<CreateDedicatedHostClusterError>,
+        crate::error::Error<CreateDedicatedHostClusterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -344,28 +350,28 @@ impl ::serde::Serialize for CreateDedicatedHostClusterResponse {
 #[non_exhaustive]
 pub enum CreateDedicatedHostClusterError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InvalidParam.Zone` (HTTP 404).
-    InvalidParamZone(rt::error::ServiceError),
+    InvalidParamZone(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidZone.NotFound` (HTTP 404).
-    InvalidZoneNotFound(rt::error::ServiceError),
+    InvalidZoneNotFound(crate::error::ServiceError),
     /// `QuotaExceed.Region` (HTTP 404).
-    QuotaExceedRegion(rt::error::ServiceError),
+    QuotaExceedRegion(crate::error::ServiceError),
     /// `QuotaExceed.Zone` (HTTP 404).
-    QuotaExceedZone(rt::error::ServiceError),
+    QuotaExceedZone(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -377,7 +383,7 @@ impl CreateDedicatedHostClusterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InvalidParamZone(error)
@@ -448,8 +454,8 @@ impl CreateDedicatedHostClusterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDedicatedHostClusterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDedicatedHostClusterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "InvalidParam.Zone" => Self::InvalidParamZone(error),
@@ -460,11 +466,11 @@ impl rt::error::OperationError for CreateDedicatedHostClusterError {
             "InvalidZone.NotFound" => Self::InvalidZoneNotFound(error),
             "QuotaExceed.Region" => Self::QuotaExceedRegion(error),
             "QuotaExceed.Zone" => Self::QuotaExceedZone(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDedicatedHostClusterError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,15 +72,14 @@ pub struct CreateDeploymentSetRequest {
     pub group_count: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for CreateDeploymentSetRequest {
+impl crate::operation::Operation for CreateDeploymentSetRequest {
     type Response = CreateDeploymentSetResponse;
     type Error = CreateDeploymentSetError;
+}
+
+impl rt::operation::OperationSpec for CreateDeploymentSetRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -213,8 +216,8 @@ impl CreateDeploymentSetBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateDeploymentSetRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateDeploymentSetRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -223,7 +226,7 @@ impl CreateDeploymentSetBuilder {
         self,
     ) -> ::std::result::Result<
         CreateDeploymentSetResponse,
-        rt::error::Error<CreateDeploymentSetError>,
+        crate::error::Error<CreateDeploymentSetError>,
     > {
         self.client.execute(self.request).await
     }
@@ -322,34 +325,34 @@ impl ::serde::Serialize for CreateDeploymentSetResponse {
 #[non_exhaustive]
 pub enum CreateDeploymentSetError {
     /// `DependencyViolation.domain.granularity` (HTTP 400).
-    DependencyViolationDomainGranularity(rt::error::ServiceError),
+    DependencyViolationDomainGranularity(crate::error::ServiceError),
     /// `DependencyViolation.strategy.granularity` (HTTP 400).
-    DependencyViolationStrategyGranularity(rt::error::ServiceError),
+    DependencyViolationStrategyGranularity(crate::error::ServiceError),
     /// `DeploymentSet.GroupQuotaFull` (HTTP 400).
-    DeploymentSetGroupQuotaFull(rt::error::ServiceError),
+    DeploymentSetGroupQuotaFull(crate::error::ServiceError),
     /// `InvalidDeploymentSetName.Malformed` (HTTP 400).
-    InvalidDeploymentSetNameMalformed(rt::error::ServiceError),
+    InvalidDeploymentSetNameMalformed(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidParameter.Domain` (HTTP 400).
-    InvalidParameterDomain(rt::error::ServiceError),
+    InvalidParameterDomain(crate::error::ServiceError),
     /// `InvalidParameter.granularity` (HTTP 400).
-    InvalidParameterGranularity(rt::error::ServiceError),
+    InvalidParameterGranularity(crate::error::ServiceError),
     /// `InvalidParameter.GroupCount` (HTTP 400).
-    InvalidParameterGroupCount(rt::error::ServiceError),
+    InvalidParameterGroupCount(crate::error::ServiceError),
     /// `InvalidParameter.Strategy` (HTTP 400).
-    InvalidParameterStrategy(rt::error::ServiceError),
+    InvalidParameterStrategy(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 400).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `QuotaExceed.DeploymentSet` (HTTP 400).
-    QuotaExceedDeploymentSet(rt::error::ServiceError),
+    QuotaExceedDeploymentSet(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -361,7 +364,7 @@ impl CreateDeploymentSetError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationDomainGranularity(error)
             | Self::DependencyViolationStrategyGranularity(error)
@@ -453,8 +456,8 @@ impl CreateDeploymentSetError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDeploymentSetError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDeploymentSetError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.domain.granularity" => {
                 Self::DependencyViolationDomainGranularity(error)
@@ -474,11 +477,11 @@ impl rt::error::OperationError for CreateDeploymentSetError {
             "InvalidZoneId.NotFound" => Self::InvalidZoneIdNotFound(error),
             "MissingParameter" => Self::MissingParameter(error),
             "QuotaExceed.DeploymentSet" => Self::QuotaExceedDeploymentSet(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDeploymentSetError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct CreateDiagnosticMetricSetRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateDiagnosticMetricSetRequest {
+impl crate::operation::Operation for CreateDiagnosticMetricSetRequest {
     type Response = CreateDiagnosticMetricSetResponse;
     type Error = CreateDiagnosticMetricSetError;
+}
+
+impl rt::operation::OperationSpec for CreateDiagnosticMetricSetRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::one_of(
@@ -150,8 +154,10 @@ impl CreateDiagnosticMetricSetBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateDiagnosticMetricSetRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateDiagnosticMetricSetRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +166,7 @@ impl CreateDiagnosticMetricSetBuilder {
         self,
     ) -> ::std::result::Result<
         CreateDiagnosticMetricSetResponse,
-        rt::error::Error<CreateDiagnosticMetricSetError>,
+        crate::error::Error<CreateDiagnosticMetricSetError>,
     > {
         self.client.execute(self.request).await
     }
@@ -260,7 +266,7 @@ pub enum ResourceType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -288,7 +294,7 @@ impl ::std::convert::From<&str> for ResourceType {
         match value {
             "instance" => Self::Instance,
             "account" => Self::Account,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -315,7 +321,7 @@ impl ::std::convert::From<::std::string::String> for ResourceType {
         match value.as_str() {
             "instance" => Self::Instance,
             "account" => Self::Account,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -373,12 +379,12 @@ impl ::serde::Serialize for ResourceType {
 #[non_exhaustive]
 pub enum CreateDiagnosticMetricSetError {
     /// `InvalidParameter.MetricId` (HTTP 400).
-    InvalidParameterMetricId(rt::error::ServiceError),
+    InvalidParameterMetricId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -390,7 +396,7 @@ impl CreateDiagnosticMetricSetError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterMetricId(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -405,15 +411,15 @@ impl CreateDiagnosticMetricSetError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDiagnosticMetricSetError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDiagnosticMetricSetError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter.MetricId" => Self::InvalidParameterMetricId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDiagnosticMetricSetError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct CreateDiagnosticReportRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateDiagnosticReportRequest {
+impl crate::operation::Operation for CreateDiagnosticReportRequest {
     type Response = CreateDiagnosticReportResponse;
     type Error = CreateDiagnosticReportError;
+}
+
+impl rt::operation::OperationSpec for CreateDiagnosticReportRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceId", &self.resource_id)?;
         Ok(())
@@ -139,8 +143,8 @@ impl CreateDiagnosticReportBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateDiagnosticReportRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateDiagnosticReportRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -149,7 +153,7 @@ impl CreateDiagnosticReportBuilder {
         self,
     ) -> ::std::result::Result<
         CreateDiagnosticReportResponse,
-        rt::error::Error<CreateDiagnosticReportError>,
+        crate::error::Error<CreateDiagnosticReportError>,
     > {
         self.client.execute(self.request).await
     }
@@ -246,20 +250,20 @@ impl ::serde::Serialize for CreateDiagnosticReportResponse {
 #[non_exhaustive]
 pub enum CreateDiagnosticReportError {
     /// `Forbidden.CreateSLR` (HTTP 403).
-    ForbiddenCreateSlr(rt::error::ServiceError),
+    ForbiddenCreateSlr(crate::error::ServiceError),
     /// `InvalidAxt.ServiceNotReady` (HTTP 403).
-    InvalidAxtServiceNotReady(rt::error::ServiceError),
+    InvalidAxtServiceNotReady(crate::error::ServiceError),
     /// `InvalidOperation.CloudAssistantNotReady` (HTTP 400).
-    InvalidOperationCloudAssistantNotReady(rt::error::ServiceError),
+    InvalidOperationCloudAssistantNotReady(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidResource.NotExists` (HTTP 400).
-    InvalidResourceNotExists(rt::error::ServiceError),
+    InvalidResourceNotExists(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -271,7 +275,7 @@ impl CreateDiagnosticReportError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenCreateSlr(error)
             | Self::InvalidAxtServiceNotReady(error)
@@ -314,8 +318,8 @@ impl CreateDiagnosticReportError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDiagnosticReportError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDiagnosticReportError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.CreateSLR" => Self::ForbiddenCreateSlr(error),
             "InvalidAxt.ServiceNotReady" => Self::InvalidAxtServiceNotReady(error),
@@ -324,11 +328,11 @@ impl rt::error::OperationError for CreateDiagnosticReportError {
             }
             "InvalidParameter" => Self::InvalidParameter(error),
             "InvalidResource.NotExists" => Self::InvalidResourceNotExists(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDiagnosticReportError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,7 +50,7 @@ pub struct CreateDiskRequest {
     pub disk_name: ::std::option::Option<::std::string::String>,
     /// Example: `2000`
     ///
-    /// Wire name `Size`.
+    /// Wire name `Size`; at least 1; at most 131072.
     pub size: ::std::option::Option<i32>,
     /// Example: `cloud_ssd`
     ///
@@ -94,7 +98,7 @@ pub struct CreateDiskRequest {
     pub encrypt_algorithm: ::std::option::Option<::std::string::String>,
     /// Example: `3`
     ///
-    /// Wire name `StorageSetPartitionNumber`.
+    /// Wire name `StorageSetPartitionNumber`; at least 1.
     pub storage_set_partition_number: ::std::option::Option<i32>,
     /// Example: `dbsc-j5e1sf2vaf5he8m2****`
     ///
@@ -110,7 +114,7 @@ pub struct CreateDiskRequest {
     pub arns: ::std::vec::Vec<Arn>,
     /// Example: `40000`
     ///
-    /// Wire name `ProvisionedIops`.
+    /// Wire name `ProvisionedIops`; at least 0.
     pub provisioned_iops: ::std::option::Option<i64>,
     /// Example: `false`
     ///
@@ -118,19 +122,27 @@ pub struct CreateDiskRequest {
     pub bursting_enabled: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateDiskRequest {
+impl crate::operation::Operation for CreateDiskRequest {
     type Response = CreateDiskResponse;
     type Error = CreateDiskError;
+}
+
+impl rt::operation::OperationSpec for CreateDiskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("Size", &self.size, 1.0, false)?;
+        rt::validate::maximum("Size", &self.size, 131072.0, false)?;
         rt::validate::max_length("KMSKeyId", &self.kms_key_id, 64usize)?;
+        rt::validate::minimum(
+            "StorageSetPartitionNumber",
+            &self.storage_set_partition_number,
+            1.0,
+            false,
+        )?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::max_items("Arn", &self.arns, 10usize)?;
+        rt::validate::minimum("ProvisionedIops", &self.provisioned_iops, 0.0, false)?;
         Ok(())
     }
 
@@ -432,15 +444,18 @@ impl CreateDiskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateDiskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateDiskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CreateDiskResponse, rt::error::Error<CreateDiskError>> {
+    ) -> ::std::result::Result<
+        CreateDiskResponse,
+        crate::error::Error<CreateDiskError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -719,242 +734,242 @@ impl ::serde::Serialize for CreateDiskResponse {
 #[non_exhaustive]
 pub enum CreateDiskError {
     /// `Account.Arrearage` (HTTP 400).
-    AccountArrearage(rt::error::ServiceError),
+    AccountArrearage(crate::error::ServiceError),
     /// `BurstingEnabledForDiskCategoryUnsupported` (HTTP 400).
-    BurstingEnabledForDiskCategoryUnsupported(rt::error::ServiceError),
+    BurstingEnabledForDiskCategoryUnsupported(crate::error::ServiceError),
     /// `BurstingEnabledForMultiAttachDiskUnsupported` (HTTP 400).
-    BurstingEnabledForMultiAttachDiskUnsupported(rt::error::ServiceError),
+    BurstingEnabledForMultiAttachDiskUnsupported(crate::error::ServiceError),
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `EncryptedOption.Conflict` (HTTP 400).
-    EncryptedOptionConflict(rt::error::ServiceError),
+    EncryptedOptionConflict(crate::error::ServiceError),
     /// `InstanceDiskCategoryLimitExceed` (HTTP 403).
-    InstanceDiskCategoryLimitExceed(rt::error::ServiceError),
+    InstanceDiskCategoryLimitExceed(crate::error::ServiceError),
     /// `InsufficientBalance.AgentAccount` (HTTP 400).
-    InsufficientBalanceAgentAccount(rt::error::ServiceError),
+    InsufficientBalanceAgentAccount(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.CouponAmountNotEnough` (HTTP 403).
-    InvalidAccountStatusCouponAmountNotEnough(rt::error::ServiceError),
+    InvalidAccountStatusCouponAmountNotEnough(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 400, 403).
-    InvalidAccountStatusNotEnoughBalance(rt::error::ServiceError),
+    InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
     /// `InvalidAccountStatus.SnapshotServiceUnavailable` (HTTP 403).
-    InvalidAccountStatusSnapshotServiceUnavailable(rt::error::ServiceError),
+    InvalidAccountStatusSnapshotServiceUnavailable(crate::error::ServiceError),
     /// `InvalidBurstingEnabled.DiskSizeTooSmall` (HTTP 400).
-    InvalidBurstingEnabledDiskSizeTooSmall(rt::error::ServiceError),
+    InvalidBurstingEnabledDiskSizeTooSmall(crate::error::ServiceError),
     /// `InvalidCloudBoxZone.EncryptedNotSupported` (HTTP 400).
-    InvalidCloudBoxZoneEncryptedNotSupported(rt::error::ServiceError),
+    InvalidCloudBoxZoneEncryptedNotSupported(crate::error::ServiceError),
     /// `InvalidDataDiskCategory.NotSupported` (HTTP 400, 403).
-    InvalidDataDiskCategoryNotSupported(rt::error::ServiceError),
+    InvalidDataDiskCategoryNotSupported(crate::error::ServiceError),
     /// `InvalidDataDiskCategory.ValueNotSupported` (HTTP 403).
-    InvalidDataDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidDataDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidDataDiskSize.ValueNotSupported` (HTTP 403).
-    InvalidDataDiskSizeValueNotSupported(rt::error::ServiceError),
+    InvalidDataDiskSizeValueNotSupported(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400, 403).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidDiskCategory.ConflictSnapshotCategory` (HTTP 400).
-    InvalidDiskCategoryConflictSnapshotCategory(rt::error::ServiceError),
+    InvalidDiskCategoryConflictSnapshotCategory(crate::error::ServiceError),
     /// `InvalidDiskCategory.NotSupported` (HTTP 400, 403).
-    InvalidDiskCategoryNotSupported(rt::error::ServiceError),
+    InvalidDiskCategoryNotSupported(crate::error::ServiceError),
     /// `InvalidDiskCategory.ValueNotSupported` (HTTP 400).
-    InvalidDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidDiskCategory.ValueUnauthorized` (HTTP 403).
-    InvalidDiskCategoryValueUnauthorized(rt::error::ServiceError),
+    InvalidDiskCategoryValueUnauthorized(crate::error::ServiceError),
     /// `InvalidDiskName.Malformed` (HTTP 400).
-    InvalidDiskNameMalformed(rt::error::ServiceError),
+    InvalidDiskNameMalformed(crate::error::ServiceError),
     /// `InvalidDiskSize.ExceedsMultiAttachLimit` (HTTP 400).
-    InvalidDiskSizeExceedsMultiAttachLimit(rt::error::ServiceError),
+    InvalidDiskSizeExceedsMultiAttachLimit(crate::error::ServiceError),
     /// `InvalidDiskSize.NotSupported` (HTTP 400, 403).
-    InvalidDiskSizeNotSupported(rt::error::ServiceError),
+    InvalidDiskSizeNotSupported(crate::error::ServiceError),
     /// `InvalidDiskSizeOrCategory` (HTTP 400).
-    InvalidDiskSizeOrCategory(rt::error::ServiceError),
+    InvalidDiskSizeOrCategory(crate::error::ServiceError),
     /// `InvalidDiskSize.TooSmall` (HTTP 403).
-    InvalidDiskSizeTooSmall(rt::error::ServiceError),
+    InvalidDiskSizeTooSmall(crate::error::ServiceError),
     /// `InvalidEncryptAlgorithm` (HTTP 400).
-    InvalidEncryptAlgorithm(rt::error::ServiceError),
+    InvalidEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidEncryptAlgorithm.NotMatchSnapshot` (HTTP 400).
-    InvalidEncryptAlgorithmNotMatchSnapshot(rt::error::ServiceError),
+    InvalidEncryptAlgorithmNotMatchSnapshot(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchDiskDefaultEncryption` (HTTP 403).
-    InvalidEncryptedNotMatchDiskDefaultEncryption(rt::error::ServiceError),
+    InvalidEncryptedNotMatchDiskDefaultEncryption(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchEncryptAlgorithm` (HTTP 400).
-    InvalidEncryptedNotMatchEncryptAlgorithm(rt::error::ServiceError),
+    InvalidEncryptedNotMatchEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchKmsKeyId` (HTTP 400).
-    InvalidEncryptedNotMatchKmsKeyId(rt::error::ServiceError),
+    InvalidEncryptedNotMatchKmsKeyId(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchSnapshot` (HTTP 403).
-    InvalidEncryptedNotMatchSnapshot(rt::error::ServiceError),
+    InvalidEncryptedNotMatchSnapshot(crate::error::ServiceError),
     /// `InvalidInstanceChargeType.ValueNotSupported` (HTTP 403).
-    InvalidInstanceChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstance.NotFoundSystemDisk` (HTTP 400).
-    InvalidInstanceNotFoundSystemDisk(rt::error::ServiceError),
+    InvalidInstanceNotFoundSystemDisk(crate::error::ServiceError),
     /// `InvalidKmsKeyId.NotMatchSnapshot` (HTTP 400).
-    InvalidKmsKeyIdNotMatchSnapshot(rt::error::ServiceError),
+    InvalidKmsKeyIdNotMatchSnapshot(crate::error::ServiceError),
     /// `InvalidKMSKeyId.NotSymmetric` (HTTP 400).
-    InvalidKmsKeyIdNotSymmetric(rt::error::ServiceError),
+    InvalidKmsKeyIdNotSymmetric(crate::error::ServiceError),
     /// `InvalidMaxPartitionNumber.Malformed` (HTTP 403).
-    InvalidMaxPartitionNumberMalformed(rt::error::ServiceError),
+    InvalidMaxPartitionNumberMalformed(crate::error::ServiceError),
     /// `InvalidOperation.CreateFromSnapshotUnsupported` (HTTP 403).
-    InvalidOperationCreateFromSnapshotUnsupported(rt::error::ServiceError),
+    InvalidOperationCreateFromSnapshotUnsupported(crate::error::ServiceError),
     /// `InvalidParam.EncryptedMismatch` (HTTP 400).
-    InvalidParamEncryptedMismatch(rt::error::ServiceError),
+    InvalidParamEncryptedMismatch(crate::error::ServiceError),
     /// `InvalidParam.ZoneIdAndInstanceId.Conflict` (HTTP 403).
-    InvalidParamZoneIdAndInstanceIdConflict(rt::error::ServiceError),
+    InvalidParamZoneIdAndInstanceIdConflict(crate::error::ServiceError),
     /// `InvalidParameter.AdvancedFeatures` (HTTP 403).
-    InvalidParameterAdvancedFeatures(rt::error::ServiceError),
+    InvalidParameterAdvancedFeatures(crate::error::ServiceError),
     /// `InvalidParameter.Arns` (HTTP 400).
-    InvalidParameterArns(rt::error::ServiceError),
+    InvalidParameterArns(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParameter.DataEncryptedKeyCreateFailed` (HTTP 403).
-    InvalidParameterDataEncryptedKeyCreateFailed(rt::error::ServiceError),
+    InvalidParameterDataEncryptedKeyCreateFailed(crate::error::ServiceError),
     /// `InvalidParameter.DiskCategoryAndMultiAttachConflict` (HTTP 403).
-    InvalidParameterDiskCategoryAndMultiAttachConflict(rt::error::ServiceError),
+    InvalidParameterDiskCategoryAndMultiAttachConflict(crate::error::ServiceError),
     /// `InvalidParameter.DiskCategoryAndMultiAttachNotMatch` (HTTP 403).
-    InvalidParameterDiskCategoryAndMultiAttachNotMatch(rt::error::ServiceError),
+    InvalidParameterDiskCategoryAndMultiAttachNotMatch(crate::error::ServiceError),
     /// `InvalidParameter.Encrypted` (HTTP 400).
-    InvalidParameterEncrypted(rt::error::ServiceError),
+    InvalidParameterEncrypted(crate::error::ServiceError),
     /// `InvalidParameter.EncryptedIllegal` (HTTP 400).
-    InvalidParameterEncryptedIllegal(rt::error::ServiceError),
+    InvalidParameterEncryptedIllegal(crate::error::ServiceError),
     /// `InvalidParameter.Encrypted.KmsNotEnable` (HTTP 400).
-    InvalidParameterEncryptedKmsNotEnable(rt::error::ServiceError),
+    InvalidParameterEncryptedKmsNotEnable(crate::error::ServiceError),
     /// `InvalidParameter.EncryptedNotSupported` (HTTP 403).
-    InvalidParameterEncryptedNotSupported(rt::error::ServiceError),
+    InvalidParameterEncryptedNotSupported(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.NotFound` (HTTP 404).
-    InvalidParameterKmsKeyIdNotFound(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.KmsNotEnabled` (HTTP 400).
-    InvalidParameterKmsNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.MultiAttach` (HTTP 403).
-    InvalidParameterMultiAttach(rt::error::ServiceError),
+    InvalidParameterMultiAttach(crate::error::ServiceError),
     /// `InvalidParameter.MultiAttachAndInstanceIdConflict` (HTTP 403).
-    InvalidParameterMultiAttachAndInstanceIdConflict(rt::error::ServiceError),
+    InvalidParameterMultiAttachAndInstanceIdConflict(crate::error::ServiceError),
     /// `InvalidParameter.StorageSetId` (HTTP 403).
-    InvalidParameterStorageSetId(rt::error::ServiceError),
+    InvalidParameterStorageSetId(crate::error::ServiceError),
     /// `InvalidParameter.StorageSetPartitionNumber` (HTTP 403).
-    InvalidParameterStorageSetPartitionNumber(rt::error::ServiceError),
+    InvalidParameterStorageSetPartitionNumber(crate::error::ServiceError),
     /// `InvalidParameter.StorageSetZoneId` (HTTP 403).
-    InvalidParameterStorageSetZoneId(rt::error::ServiceError),
+    InvalidParameterStorageSetZoneId(crate::error::ServiceError),
     /// `InvalidPayMethod` (HTTP 403).
-    InvalidPayMethod(rt::error::ServiceError),
+    InvalidPayMethod(crate::error::ServiceError),
     /// `InvalidPerformanceLevel.Malformed` (HTTP 400).
-    InvalidPerformanceLevelMalformed(rt::error::ServiceError),
+    InvalidPerformanceLevelMalformed(crate::error::ServiceError),
     /// `InvalidPerformanceLevel.ValueNotSupported` (HTTP 400).
-    InvalidPerformanceLevelValueNotSupported(rt::error::ServiceError),
+    InvalidPerformanceLevelValueNotSupported(crate::error::ServiceError),
     /// `InvalidProvisionedIops.LimitExceed` (HTTP 400).
-    InvalidProvisionedIopsLimitExceed(rt::error::ServiceError),
+    InvalidProvisionedIopsLimitExceed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotSupportEncryptAlgorithm` (HTTP 403).
-    InvalidRegionIdNotSupportEncryptAlgorithm(rt::error::ServiceError),
+    InvalidRegionIdNotSupportEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidRegion.NotSupport` (HTTP 403).
-    InvalidRegionNotSupport(rt::error::ServiceError),
+    InvalidRegionNotSupport(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidSize.ValueNotSupported` (HTTP 400).
-    InvalidSizeValueNotSupported(rt::error::ServiceError),
+    InvalidSizeValueNotSupported(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotDataDiskSnapshot` (HTTP 403).
-    InvalidSnapshotIdNotDataDiskSnapshot(rt::error::ServiceError),
+    InvalidSnapshotIdNotDataDiskSnapshot(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotFound` (HTTP 404).
-    InvalidSnapshotIdNotFound(rt::error::ServiceError),
+    InvalidSnapshotIdNotFound(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotReady` (HTTP 403).
-    InvalidSnapshotIdNotReady(rt::error::ServiceError),
+    InvalidSnapshotIdNotReady(crate::error::ServiceError),
     /// `InvalidSnapshot.NotReady` (HTTP 403).
-    InvalidSnapshotNotReady(rt::error::ServiceError),
+    InvalidSnapshotNotReady(crate::error::ServiceError),
     /// `InvalidSnapshot.TooLarge` (HTTP 403).
-    InvalidSnapshotTooLarge(rt::error::ServiceError),
+    InvalidSnapshotTooLarge(crate::error::ServiceError),
     /// `InvalidSnapshot.TooOld` (HTTP 403).
-    InvalidSnapshotTooOld(rt::error::ServiceError),
+    InvalidSnapshotTooOld(crate::error::ServiceError),
     /// `InvalidStatus.Upgrading` (HTTP 403).
-    InvalidStatusUpgrading(rt::error::ServiceError),
+    InvalidStatusUpgrading(crate::error::ServiceError),
     /// `InvalidStatus.ValueNotSupported` (HTTP 400).
-    InvalidStatusValueNotSupported(rt::error::ServiceError),
+    InvalidStatusValueNotSupported(crate::error::ServiceError),
     /// `InvalidStorageClusterId.CapacityNotEnough` (HTTP 400).
-    InvalidStorageClusterIdCapacityNotEnough(rt::error::ServiceError),
+    InvalidStorageClusterIdCapacityNotEnough(crate::error::ServiceError),
     /// `InvalidStorageClusterId.CategoryNotMatch` (HTTP 400).
-    InvalidStorageClusterIdCategoryNotMatch(rt::error::ServiceError),
+    InvalidStorageClusterIdCategoryNotMatch(crate::error::ServiceError),
     /// `InvalidStorageClusterId.ConflictWithInstanceId` (HTTP 400).
-    InvalidStorageClusterIdConflictWithInstanceId(rt::error::ServiceError),
+    InvalidStorageClusterIdConflictWithInstanceId(crate::error::ServiceError),
     /// `InvalidStorageClusterId.ConflictWithStorageSetId` (HTTP 400).
-    InvalidStorageClusterIdConflictWithStorageSetId(rt::error::ServiceError),
+    InvalidStorageClusterIdConflictWithStorageSetId(crate::error::ServiceError),
     /// `InvalidStorageClusterId.DiskCategoryUnsupported` (HTTP 400).
-    InvalidStorageClusterIdDiskCategoryUnsupported(rt::error::ServiceError),
+    InvalidStorageClusterIdDiskCategoryUnsupported(crate::error::ServiceError),
     /// `InvalidStorageClusterId.NotExist` (HTTP 404).
-    InvalidStorageClusterIdNotExist(rt::error::ServiceError),
+    InvalidStorageClusterIdNotExist(crate::error::ServiceError),
     /// `InvalidStorageClusterId.PerformanceLevelNotMatch` (HTTP 400).
-    InvalidStorageClusterIdPerformanceLevelNotMatch(rt::error::ServiceError),
+    InvalidStorageClusterIdPerformanceLevelNotMatch(crate::error::ServiceError),
     /// `InvalidStorageClusterId.StatusNotSupport` (HTTP 400).
-    InvalidStorageClusterIdStatusNotSupport(rt::error::ServiceError),
+    InvalidStorageClusterIdStatusNotSupport(crate::error::ServiceError),
     /// `InvalidStorageSetId.DiskCategoryUnsupported` (HTTP 400).
-    InvalidStorageSetIdDiskCategoryUnsupported(rt::error::ServiceError),
+    InvalidStorageSetIdDiskCategoryUnsupported(crate::error::ServiceError),
     /// `InvalidStorageSetId.NotFound` (HTTP 400).
-    InvalidStorageSetIdNotFound(rt::error::ServiceError),
+    InvalidStorageSetIdNotFound(crate::error::ServiceError),
     /// `InvalidStorageSetName.Malformed` (HTTP 403).
-    InvalidStorageSetNameMalformed(rt::error::ServiceError),
+    InvalidStorageSetNameMalformed(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidZoneId.DiskCategoryUnsupported` (HTTP 400).
-    InvalidZoneIdDiskCategoryUnsupported(rt::error::ServiceError),
+    InvalidZoneIdDiskCategoryUnsupported(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 404).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// `LastTokenProcessing` (HTTP 403).
-    LastTokenProcessing(rt::error::ServiceError),
+    LastTokenProcessing(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NotSupport.SnapshotEncryptedAlgorithmConflict` (HTTP 400).
-    NotSupportSnapshotEncryptedAlgorithmConflict(rt::error::ServiceError),
+    NotSupportSnapshotEncryptedAlgorithmConflict(crate::error::ServiceError),
     /// `NotSupportSnapshotEncrypted.DiskCategory` (HTTP 403).
-    NotSupportSnapshotEncryptedDiskCategory(rt::error::ServiceError),
+    NotSupportSnapshotEncryptedDiskCategory(crate::error::ServiceError),
     /// `NotSupportSnapshotEncrypted.RegionId` (HTTP 400).
-    NotSupportSnapshotEncryptedRegionId(rt::error::ServiceError),
+    NotSupportSnapshotEncryptedRegionId(crate::error::ServiceError),
     /// `NotSupportSnapshotEncrypted.ShareImage` (HTTP 400).
-    NotSupportSnapshotEncryptedShareImage(rt::error::ServiceError),
+    NotSupportSnapshotEncryptedShareImage(crate::error::ServiceError),
     /// `NotSupportSnapshotEncrypted.ZoneId` (HTTP 400).
-    NotSupportSnapshotEncryptedZoneId(rt::error::ServiceError),
+    NotSupportSnapshotEncryptedZoneId(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400, 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.PerformanceLevelNotMatch` (HTTP 403).
-    OperationDeniedPerformanceLevelNotMatch(rt::error::ServiceError),
+    OperationDeniedPerformanceLevelNotMatch(crate::error::ServiceError),
     /// `OperationDenied.RiskIssue` (HTTP 400).
-    OperationDeniedRiskIssue(rt::error::ServiceError),
+    OperationDeniedRiskIssue(crate::error::ServiceError),
     /// `OperationDenied.SnapshotNotAllowed` (HTTP 403).
-    OperationDeniedSnapshotNotAllowed(rt::error::ServiceError),
+    OperationDeniedSnapshotNotAllowed(crate::error::ServiceError),
     /// `OperationDenied.ZoneNotSupportMultiAttachDisk` (HTTP 403).
-    OperationDeniedZoneNotSupportMultiAttachDisk(rt::error::ServiceError),
+    OperationDeniedZoneNotSupportMultiAttachDisk(crate::error::ServiceError),
     /// `ProvisionedIopsForDiskCategoryRequired` (HTTP 400).
-    ProvisionedIopsForDiskCategoryRequired(rt::error::ServiceError),
+    ProvisionedIopsForDiskCategoryRequired(crate::error::ServiceError),
     /// `ProvisionedIopsForDiskCategoryUnsupported` (HTTP 400).
-    ProvisionedIopsForDiskCategoryUnsupported(rt::error::ServiceError),
+    ProvisionedIopsForDiskCategoryUnsupported(crate::error::ServiceError),
     /// `QuotaExceed.DiskCapacity` (HTTP 400).
-    QuotaExceedDiskCapacity(rt::error::ServiceError),
+    QuotaExceedDiskCapacity(crate::error::ServiceError),
     /// `QuotaExceed.PortableCloudDisk` (HTTP 403).
-    QuotaExceedPortableCloudDisk(rt::error::ServiceError),
+    QuotaExceedPortableCloudDisk(crate::error::ServiceError),
     /// `QuotaExceed.PostPaidDisk` (HTTP 403).
-    QuotaExceedPostPaidDisk(rt::error::ServiceError),
+    QuotaExceedPostPaidDisk(crate::error::ServiceError),
     /// `QuotaExceed.Tags` (HTTP 403).
-    QuotaExceedTags(rt::error::ServiceError),
+    QuotaExceedTags(crate::error::ServiceError),
     /// `QuotaExceeded.PostpaidDataDiskCapacity` (HTTP 403).
-    QuotaExceededPostpaidDataDiskCapacity(rt::error::ServiceError),
+    QuotaExceededPostpaidDataDiskCapacity(crate::error::ServiceError),
     /// `RegionUnauthorized` (HTTP 403).
-    RegionUnauthorized(rt::error::ServiceError),
+    RegionUnauthorized(crate::error::ServiceError),
     /// `SecurityRisk.3DVerification` (HTTP 403).
-    SecurityRisk3dVerification(rt::error::ServiceError),
+    SecurityRisk3dVerification(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// `Zone.NotOnSale` (HTTP 403).
-    ZoneNotOnSale(rt::error::ServiceError),
+    ZoneNotOnSale(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -966,7 +981,7 @@ impl CreateDiskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountArrearage(error)
             | Self::BurstingEnabledForDiskCategoryUnsupported(error)
@@ -1786,8 +1801,8 @@ impl CreateDiskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDiskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDiskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.Arrearage" => Self::AccountArrearage(error),
             "BurstingEnabledForDiskCategoryUnsupported" => {
@@ -2049,11 +2064,11 @@ impl rt::error::OperationError for CreateDiskError {
             "SecurityRisk.3DVerification" => Self::SecurityRisk3dVerification(error),
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList(error),
             "Zone.NotOnSale" => Self::ZoneNotOnSale(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDiskError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -70,11 +74,11 @@ pub struct CreateElasticityAssuranceRequest {
     pub assurance_times: ::std::option::Option<::std::string::String>,
     /// Example: `2`
     ///
-    /// Wire name `InstanceAmount`.
+    /// Wire name `InstanceAmount`; at least 1.
     pub instance_amount: ::std::option::Option<i32>,
     /// Example: `null`
     ///
-    /// Wire name `InstanceCpuCoreCount`.
+    /// Wire name `InstanceCpuCoreCount`; at least 1.
     pub instance_cpu_core_count: ::std::option::Option<i32>,
     /// Example: `2020-10-30T06:32:00Z`
     ///
@@ -100,17 +104,23 @@ pub struct CreateElasticityAssuranceRequest {
     pub auto_renew_period: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for CreateElasticityAssuranceRequest {
+impl crate::operation::Operation for CreateElasticityAssuranceRequest {
     type Response = CreateElasticityAssuranceResponse;
     type Error = CreateElasticityAssuranceError;
+}
+
+impl rt::operation::OperationSpec for CreateElasticityAssuranceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
+        rt::validate::minimum("InstanceAmount", &self.instance_amount, 1.0, false)?;
+        rt::validate::minimum(
+            "InstanceCpuCoreCount",
+            &self.instance_cpu_core_count,
+            1.0,
+            false,
+        )?;
         rt::validate::required("ZoneId", &self.zone_ids)?;
         rt::validate::max_items("ZoneId", &self.zone_ids, 100usize)?;
         rt::validate::required("InstanceType", &self.instance_types)?;
@@ -365,8 +375,10 @@ impl CreateElasticityAssuranceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateElasticityAssuranceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateElasticityAssuranceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -375,7 +387,7 @@ impl CreateElasticityAssuranceBuilder {
         self,
     ) -> ::std::result::Result<
         CreateElasticityAssuranceResponse,
-        rt::error::Error<CreateElasticityAssuranceError>,
+        crate::error::Error<CreateElasticityAssuranceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -644,128 +656,128 @@ impl ::serde::Serialize for CreateElasticityAssuranceResponse {
 #[non_exhaustive]
 pub enum CreateElasticityAssuranceError {
     /// `AccountForbidden.ProductCreationLimited` (HTTP 400).
-    AccountForbiddenProductCreationLimited(rt::error::ServiceError),
+    AccountForbiddenProductCreationLimited(crate::error::ServiceError),
     /// `ClassicNetworkNotSupported` (HTTP 400).
-    ClassicNetworkNotSupported(rt::error::ServiceError),
+    ClassicNetworkNotSupported(crate::error::ServiceError),
     /// `DedicatedHostNotSupported` (HTTP 400).
-    DedicatedHostNotSupported(rt::error::ServiceError),
+    DedicatedHostNotSupported(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAccount.NotSupportEA` (HTTP 403).
-    InvalidAccountNotSupportEa(rt::error::ServiceError),
+    InvalidAccountNotSupportEa(crate::error::ServiceError),
     /// `InvalidAliUid` (HTTP 400).
-    InvalidAliUid(rt::error::ServiceError),
+    InvalidAliUid(crate::error::ServiceError),
     /// `Invalid.AssuranceTimes.NotSupported` (HTTP 400).
-    InvalidAssuranceTimesNotSupported(rt::error::ServiceError),
+    InvalidAssuranceTimesNotSupported(crate::error::ServiceError),
     /// `InvalidAutoRenewPeriod.ValueNotSupported` (HTTP 400).
-    InvalidAutoRenewPeriodValueNotSupported(rt::error::ServiceError),
+    InvalidAutoRenewPeriodValueNotSupported(crate::error::ServiceError),
     /// `Invalid.InstanceChargeType` (HTTP 400).
-    InvalidInstanceChargeType(rt::error::ServiceError),
+    InvalidInstanceChargeType(crate::error::ServiceError),
     /// `Invalid.InstanceCpuCoreCountOrInstanceAmount` (HTTP 400).
-    InvalidInstanceCpuCoreCountOrInstanceAmount(rt::error::ServiceError),
+    InvalidInstanceCpuCoreCountOrInstanceAmount(crate::error::ServiceError),
     /// `Invalid.InstanceId` (HTTP 400).
-    InvalidInstanceId(rt::error::ServiceError),
+    InvalidInstanceId(crate::error::ServiceError),
     /// `Invalid.InstanceType` (HTTP 400).
-    InvalidInstanceType(rt::error::ServiceError),
+    InvalidInstanceType(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupported` (HTTP 403).
-    InvalidInstanceTypeNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.ElasticityAssuranceActiveTimeTooShort` (HTTP 400).
-    InvalidOperationElasticityAssuranceActiveTimeTooShort(rt::error::ServiceError),
+    InvalidOperationElasticityAssuranceActiveTimeTooShort(crate::error::ServiceError),
     /// `InvalidOperation.PeriodUnitUnsupported` (HTTP 400).
-    InvalidOperationPeriodUnitUnsupported(rt::error::ServiceError),
+    InvalidOperationPeriodUnitUnsupported(crate::error::ServiceError),
     /// `Invalid.PackageType` (HTTP 400).
-    InvalidPackageType(rt::error::ServiceError),
+    InvalidPackageType(crate::error::ServiceError),
     /// `InvalidParameter.RecurrenceRulesRecurrenceType` (HTTP 400).
-    InvalidParameterRecurrenceRulesRecurrenceType(rt::error::ServiceError),
+    InvalidParameterRecurrenceRulesRecurrenceType(crate::error::ServiceError),
     /// `InvalidParameter.RecurrenceRulesRecurrenceValueDaily` (HTTP 400).
-    InvalidParameterRecurrenceRulesRecurrenceValueDaily(rt::error::ServiceError),
+    InvalidParameterRecurrenceRulesRecurrenceValueDaily(crate::error::ServiceError),
     /// `InvalidParameter.RecurrenceRulesRecurrenceValueMonthly` (HTTP 400).
-    InvalidParameterRecurrenceRulesRecurrenceValueMonthly(rt::error::ServiceError),
+    InvalidParameterRecurrenceRulesRecurrenceValueMonthly(crate::error::ServiceError),
     /// `InvalidParameter.RecurrenceRulesRecurrenceValueWeekly` (HTTP 400).
-    InvalidParameterRecurrenceRulesRecurrenceValueWeekly(rt::error::ServiceError),
+    InvalidParameterRecurrenceRulesRecurrenceValueWeekly(crate::error::ServiceError),
     /// `InvalidParameter.RecurrenceRulesStartHourEndHour` (HTTP 400).
-    InvalidParameterRecurrenceRulesStartHourEndHour(rt::error::ServiceError),
+    InvalidParameterRecurrenceRulesStartHourEndHour(crate::error::ServiceError),
     /// `InvalidParameter.RegionId` (HTTP 400).
-    InvalidParameterRegionId(rt::error::ServiceError),
+    InvalidParameterRegionId(crate::error::ServiceError),
     /// `Invalid.PeriodUnit` (HTTP 400).
-    InvalidPeriodUnit(rt::error::ServiceError),
+    InvalidPeriodUnit(crate::error::ServiceError),
     /// `InvalidPlatform.ValueNotSupported` (HTTP 400).
-    InvalidPlatformValueNotSupported(rt::error::ServiceError),
+    InvalidPlatformValueNotSupported(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.Id` (HTTP 400).
-    InvalidPrivatePoolOptionsId(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsId(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.Ids` (HTTP 400).
-    InvalidPrivatePoolOptionsIds(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsIds(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.MatchCriteria` (HTTP 400).
-    InvalidPrivatePoolOptionsMatchCriteria(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsMatchCriteria(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptionsName.MalFormed` (HTTP 400).
-    InvalidPrivatePoolOptionsNameMalFormed(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsNameMalFormed(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.status` (HTTP 400).
-    InvalidPrivatePoolOptionsStatus(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsStatus(crate::error::ServiceError),
     /// `Invalid.PrivatePool.Purchase` (HTTP 400).
-    InvalidPrivatePoolPurchase(rt::error::ServiceError),
+    InvalidPrivatePoolPurchase(crate::error::ServiceError),
     /// `InvalidRecurrenceRules.CountLimitExceeded` (HTTP 400).
-    InvalidRecurrenceRulesCountLimitExceeded(rt::error::ServiceError),
+    InvalidRecurrenceRulesCountLimitExceeded(crate::error::ServiceError),
     /// `InvalidRecurrenceRulesStartHourEndHour.TooShort` (HTTP 400).
-    InvalidRecurrenceRulesStartHourEndHourTooShort(rt::error::ServiceError),
+    InvalidRecurrenceRulesStartHourEndHourTooShort(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidResourceType.NotSupported` (HTTP 403).
-    InvalidResourceTypeNotSupported(rt::error::ServiceError),
+    InvalidResourceTypeNotSupported(crate::error::ServiceError),
     /// `InvalidStartTime.MalFormed` (HTTP 400).
-    InvalidStartTimeMalFormed(rt::error::ServiceError),
+    InvalidStartTimeMalFormed(crate::error::ServiceError),
     /// `InvalidStartTime.NotSupported` (HTTP 400).
-    InvalidStartTimeNotSupported(rt::error::ServiceError),
+    InvalidStartTimeNotSupported(crate::error::ServiceError),
     /// `Invalid.TooManyInstanceTypes` (HTTP 400).
-    InvalidTooManyInstanceTypes(rt::error::ServiceError),
+    InvalidTooManyInstanceTypes(crate::error::ServiceError),
     /// `Invalid.TooManyPrivatePoolOptions.Ids` (HTTP 400).
-    InvalidTooManyPrivatePoolOptionsIds(rt::error::ServiceError),
+    InvalidTooManyPrivatePoolOptionsIds(crate::error::ServiceError),
     /// `Invalid.TooManyUnpaidPrivatePool` (HTTP 400).
-    InvalidTooManyUnpaidPrivatePool(rt::error::ServiceError),
+    InvalidTooManyUnpaidPrivatePool(crate::error::ServiceError),
     /// `Invalid.TooManyZoneIds` (HTTP 400).
-    InvalidTooManyZoneIds(rt::error::ServiceError),
+    InvalidTooManyZoneIds(crate::error::ServiceError),
     /// `Invalid.ZoneId` (HTTP 400).
-    InvalidZoneId(rt::error::ServiceError),
+    InvalidZoneId(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 404).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// `Invalid.ZoneIds` (HTTP 403).
-    InvalidZoneIds(rt::error::ServiceError),
+    InvalidZoneIds(crate::error::ServiceError),
     /// `MissingParameter.InstanceAmount` (HTTP 400).
-    MissingParameterInstanceAmount(rt::error::ServiceError),
+    MissingParameterInstanceAmount(crate::error::ServiceError),
     /// `MissingParameter.InstanceCpuCoreCount` (HTTP 400).
-    MissingParameterInstanceCpuCoreCount(rt::error::ServiceError),
+    MissingParameterInstanceCpuCoreCount(crate::error::ServiceError),
     /// `MissingParameter.InstanceCpuCoreCountOrInstanceAmount` (HTTP 400).
-    MissingParameterInstanceCpuCoreCountOrInstanceAmount(rt::error::ServiceError),
+    MissingParameterInstanceCpuCoreCountOrInstanceAmount(crate::error::ServiceError),
     /// `MissingParameter.PackageType` (HTTP 400).
-    MissingParameterPackageType(rt::error::ServiceError),
+    MissingParameterPackageType(crate::error::ServiceError),
     /// `MissingParameter.PrivatePoolOptions.Id` (HTTP 400).
-    MissingParameterPrivatePoolOptionsId(rt::error::ServiceError),
+    MissingParameterPrivatePoolOptionsId(crate::error::ServiceError),
     /// `MissingParameter.PrivatePoolOptions.Ids` (HTTP 400).
-    MissingParameterPrivatePoolOptionsIds(rt::error::ServiceError),
+    MissingParameterPrivatePoolOptionsIds(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 400).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.NoStock` (HTTP 403).
-    OperationDeniedNoStock(rt::error::ServiceError),
+    OperationDeniedNoStock(crate::error::ServiceError),
     /// `PriceNotFound` (HTTP 400).
-    PriceNotFound(rt::error::ServiceError),
+    PriceNotFound(crate::error::ServiceError),
     /// `QuotaExceed.ElasticityAssuranceCapacity` (HTTP 403).
-    QuotaExceedElasticityAssuranceCapacity(rt::error::ServiceError),
+    QuotaExceedElasticityAssuranceCapacity(crate::error::ServiceError),
     /// `RegionUnauthorized` (HTTP 400).
-    RegionUnauthorized(rt::error::ServiceError),
+    RegionUnauthorized(crate::error::ServiceError),
     /// `RepeatStartPrivatePool` (HTTP 400).
-    RepeatStartPrivatePool(rt::error::ServiceError),
+    RepeatStartPrivatePool(crate::error::ServiceError),
     /// `SpotNotSupported` (HTTP 400).
-    SpotNotSupported(rt::error::ServiceError),
+    SpotNotSupported(crate::error::ServiceError),
     /// `Zone.NotOnSale` (HTTP 403).
-    ZoneNotOnSale(rt::error::ServiceError),
+    ZoneNotOnSale(crate::error::ServiceError),
     /// `Zone.NotOpen` (HTTP 403).
-    ZoneNotOpen(rt::error::ServiceError),
+    ZoneNotOpen(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -777,7 +789,7 @@ impl CreateElasticityAssuranceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountForbiddenProductCreationLimited(error)
             | Self::ClassicNetworkNotSupported(error)
@@ -1204,8 +1216,8 @@ impl CreateElasticityAssuranceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateElasticityAssuranceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateElasticityAssuranceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountForbidden.ProductCreationLimited" => {
                 Self::AccountForbiddenProductCreationLimited(error)
@@ -1320,11 +1332,11 @@ impl rt::error::OperationError for CreateElasticityAssuranceError {
             "SpotNotSupported" => Self::SpotNotSupported(error),
             "Zone.NotOnSale" => Self::ZoneNotOnSale(error),
             "Zone.NotOpen" => Self::ZoneNotOpen(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateElasticityAssuranceError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -40,15 +44,14 @@ pub struct CreateHaVipRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateHaVipRequest {
+impl crate::operation::Operation for CreateHaVipRequest {
     type Response = CreateHaVipResponse;
     type Error = CreateHaVipError;
+}
+
+impl rt::operation::OperationSpec for CreateHaVipRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VSwitchId", &self.v_switch_id)?;
         Ok(())
@@ -136,8 +139,8 @@ impl CreateHaVipBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<CreateHaVipRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateHaVipRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +148,10 @@ impl CreateHaVipBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CreateHaVipResponse, rt::error::Error<CreateHaVipError>> {
+    ) -> ::std::result::Result<
+        CreateHaVipResponse,
+        crate::error::Error<CreateHaVipError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -237,34 +243,34 @@ impl ::serde::Serialize for CreateHaVipResponse {
 #[non_exhaustive]
 pub enum CreateHaVipError {
     /// `CountLimitExceed.HaVipInVpc` (HTTP 403).
-    CountLimitExceedHaVipInVpc(rt::error::ServiceError),
+    CountLimitExceedHaVipInVpc(crate::error::ServiceError),
     /// `Forbidden.HaVip` (HTTP 400).
-    ForbiddenHaVip(rt::error::ServiceError),
+    ForbiddenHaVip(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidIPAddress.AlreadyUsed` (HTTP 400).
-    InvalidIpAddressAlreadyUsed(rt::error::ServiceError),
+    InvalidIpAddressAlreadyUsed(crate::error::ServiceError),
     /// `InvalidIPAddress.Malformed` (HTTP 400).
-    InvalidIpAddressMalformed(rt::error::ServiceError),
+    InvalidIpAddressMalformed(crate::error::ServiceError),
     /// `InvalidIPAddress.NotAvailable` (HTTP 400).
-    InvalidIpAddressNotAvailable(rt::error::ServiceError),
+    InvalidIpAddressNotAvailable(crate::error::ServiceError),
     /// `InvalidIPAddress.OutOfRange` (HTTP 400).
-    InvalidIpAddressOutOfRange(rt::error::ServiceError),
+    InvalidIpAddressOutOfRange(crate::error::ServiceError),
     /// `InvalidPrivateIp.NotFound` (HTTP 400).
-    InvalidPrivateIpNotFound(rt::error::ServiceError),
+    InvalidPrivateIpNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `InvalidVSwitch.NotFound` (HTTP 400).
-    InvalidVSwitchNotFound(rt::error::ServiceError),
+    InvalidVSwitchNotFound(crate::error::ServiceError),
     /// `QuotaExceeded.HaVip` (HTTP 403).
-    QuotaExceededHaVip(rt::error::ServiceError),
+    QuotaExceededHaVip(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -276,7 +282,7 @@ impl CreateHaVipError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CountLimitExceedHaVipInVpc(error)
             | Self::ForbiddenHaVip(error)
@@ -368,8 +374,8 @@ impl CreateHaVipError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateHaVipError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateHaVipError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CountLimitExceed.HaVipInVpc" => Self::CountLimitExceedHaVipInVpc(error),
             "Forbidden.HaVip" => Self::ForbiddenHaVip(error),
@@ -383,11 +389,11 @@ impl rt::error::OperationError for CreateHaVipError {
             "InvalidVSwitchId.NotFound" => Self::InvalidVSwitchIdNotFound(error),
             "InvalidVSwitch.NotFound" => Self::InvalidVSwitchNotFound(error),
             "QuotaExceeded.HaVip" => Self::QuotaExceededHaVip(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateHaVipError::service_error(self)
     }
 }

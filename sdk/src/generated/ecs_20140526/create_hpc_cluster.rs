@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct CreateHpcClusterRequest {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateHpcClusterRequest {
+impl crate::operation::Operation for CreateHpcClusterRequest {
     type Response = CreateHpcClusterResponse;
     type Error = CreateHpcClusterError;
+}
+
+impl rt::operation::OperationSpec for CreateHpcClusterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Name", &self.name)?;
         Ok(())
@@ -130,8 +133,8 @@ impl CreateHpcClusterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateHpcClusterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateHpcClusterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +143,7 @@ impl CreateHpcClusterBuilder {
         self,
     ) -> ::std::result::Result<
         CreateHpcClusterResponse,
-        rt::error::Error<CreateHpcClusterError>,
+        crate::error::Error<CreateHpcClusterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -237,22 +240,22 @@ impl ::serde::Serialize for CreateHpcClusterResponse {
 #[non_exhaustive]
 pub enum CreateHpcClusterError {
     /// `InternalError` (HTTP 404).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidHpcClusterDescription.Malformed` (HTTP 400).
-    InvalidHpcClusterDescriptionMalformed(rt::error::ServiceError),
+    InvalidHpcClusterDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidHpcClusterName.Malformed` (HTTP 400).
-    InvalidHpcClusterNameMalformed(rt::error::ServiceError),
+    InvalidHpcClusterNameMalformed(crate::error::ServiceError),
     /// `Invalid.Parameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400, 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -264,7 +267,7 @@ impl CreateHpcClusterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidHpcClusterDescriptionMalformed(error)
@@ -314,8 +317,8 @@ impl CreateHpcClusterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateHpcClusterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateHpcClusterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidHpcClusterDescription.Malformed" => {
@@ -327,11 +330,11 @@ impl rt::error::OperationError for CreateHpcClusterError {
             "Invalid.Parameter" => Self::InvalidParameter(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateHpcClusterError::service_error(self)
     }
 }

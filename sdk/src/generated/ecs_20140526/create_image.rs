@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -90,15 +94,14 @@ pub struct CreateImageRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateImageRequest {
+impl crate::operation::Operation for CreateImageRequest {
     type Response = CreateImageResponse;
     type Error = CreateImageError;
+}
+
+impl rt::operation::OperationSpec for CreateImageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items(
             "DiskDeviceMapping",
@@ -333,15 +336,18 @@ impl CreateImageBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateImageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateImageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CreateImageResponse, rt::error::Error<CreateImageError>> {
+    ) -> ::std::result::Result<
+        CreateImageResponse,
+        crate::error::Error<CreateImageError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -659,134 +665,134 @@ impl ::serde::Serialize for CreateImageResponse {
 #[non_exhaustive]
 pub enum CreateImageError {
     /// `AccountEnterpriseStatusInvalid` (HTTP 403).
-    AccountEnterpriseStatusInvalid(rt::error::ServiceError),
+    AccountEnterpriseStatusInvalid(crate::error::ServiceError),
     /// `AccountForbidden.CreateOrder` (HTTP 400).
-    AccountForbiddenCreateOrder(rt::error::ServiceError),
+    AccountForbiddenCreateOrder(crate::error::ServiceError),
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `HibernationConfigured.InstanceOperationForbidden` (HTTP 403).
-    HibernationConfiguredInstanceOperationForbidden(rt::error::ServiceError),
+    HibernationConfiguredInstanceOperationForbidden(crate::error::ServiceError),
     /// `IdempotenceParamNotMatch` (HTTP 400).
-    IdempotenceParamNotMatch(rt::error::ServiceError),
+    IdempotenceParamNotMatch(crate::error::ServiceError),
     /// `ImageFamilyQuotaExceed` (HTTP 400).
-    ImageFamilyQuotaExceed(rt::error::ServiceError),
+    ImageFamilyQuotaExceed(crate::error::ServiceError),
     /// `ImageQuotaExceed.ImageFamily` (HTTP 400).
-    ImageQuotaExceedImageFamily(rt::error::ServiceError),
+    ImageQuotaExceedImageFamily(crate::error::ServiceError),
     /// `IncorrectDiskStatus` (HTTP 403).
-    IncorrectDiskStatus(rt::error::ServiceError),
+    IncorrectDiskStatus(crate::error::ServiceError),
     /// `IncorrectDiskStatus.CreatingSnapshot` (HTTP 403).
-    IncorrectDiskStatusCreatingSnapshot(rt::error::ServiceError),
+    IncorrectDiskStatusCreatingSnapshot(crate::error::ServiceError),
     /// `IncorrectDiskStatus.Invalid` (HTTP 403).
-    IncorrectDiskStatusInvalid(rt::error::ServiceError),
+    IncorrectDiskStatusInvalid(crate::error::ServiceError),
     /// `IncorrectDiskStatus.NeverAttached` (HTTP 403).
-    IncorrectDiskStatusNeverAttached(rt::error::ServiceError),
+    IncorrectDiskStatusNeverAttached(crate::error::ServiceError),
     /// `IncorrectDiskStatus.Transferring` (HTTP 403).
-    IncorrectDiskStatusTransferring(rt::error::ServiceError),
+    IncorrectDiskStatusTransferring(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus.NeedRestart` (HTTP 403).
-    IncorrectInstanceStatusNeedRestart(rt::error::ServiceError),
+    IncorrectInstanceStatusNeedRestart(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 400).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
-    InvalidAccountStatusNotEnoughBalance(rt::error::ServiceError),
+    InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
     /// `InvalidAccountStatus.SnapshotServiceUnavailable` (HTTP 403).
-    InvalidAccountStatusSnapshotServiceUnavailable(rt::error::ServiceError),
+    InvalidAccountStatusSnapshotServiceUnavailable(crate::error::ServiceError),
     /// `InvalidArchitecture.Malformed` (HTTP 400).
-    InvalidArchitectureMalformed(rt::error::ServiceError),
+    InvalidArchitectureMalformed(crate::error::ServiceError),
     /// `InvalidBootMode.Malformed` (HTTP 400).
-    InvalidBootModeMalformed(rt::error::ServiceError),
+    InvalidBootModeMalformed(crate::error::ServiceError),
     /// `InvalidBootMode.NotSupport` (HTTP 400).
-    InvalidBootModeNotSupport(rt::error::ServiceError),
+    InvalidBootModeNotSupport(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidDetectionStrategy.Malformed` (HTTP 400).
-    InvalidDetectionStrategyMalformed(rt::error::ServiceError),
+    InvalidDetectionStrategyMalformed(crate::error::ServiceError),
     /// `InvalidDevice.InUse` (HTTP 400).
-    InvalidDeviceInUse(rt::error::ServiceError),
+    InvalidDeviceInUse(crate::error::ServiceError),
     /// `InvalidDevice.Malformed` (HTTP 400).
-    InvalidDeviceMalformed(rt::error::ServiceError),
+    InvalidDeviceMalformed(crate::error::ServiceError),
     /// `InvalidDiskCategory.CreateImage` (HTTP 400).
-    InvalidDiskCategoryCreateImage(rt::error::ServiceError),
+    InvalidDiskCategoryCreateImage(crate::error::ServiceError),
     /// `InvalidDiskType.ValueNotSupported` (HTTP 400).
-    InvalidDiskTypeValueNotSupported(rt::error::ServiceError),
+    InvalidDiskTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidImageFamily.Malformed` (HTTP 400).
-    InvalidImageFamilyMalformed(rt::error::ServiceError),
+    InvalidImageFamilyMalformed(crate::error::ServiceError),
     /// `InvalidImageName.Duplicated` (HTTP 400).
-    InvalidImageNameDuplicated(rt::error::ServiceError),
+    InvalidImageNameDuplicated(crate::error::ServiceError),
     /// `InvalidImageName.Malformed` (HTTP 400).
-    InvalidImageNameMalformed(rt::error::ServiceError),
+    InvalidImageNameMalformed(crate::error::ServiceError),
     /// `InvalidImageVersion.Malformed` (HTTP 400).
-    InvalidImageVersionMalformed(rt::error::ServiceError),
+    InvalidImageVersionMalformed(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstance.NotFoundSystemDisk` (HTTP 400).
-    InvalidInstanceNotFoundSystemDisk(rt::error::ServiceError),
+    InvalidInstanceNotFoundSystemDisk(crate::error::ServiceError),
     /// `InvalidOperation.DiskCategoryUnsupported` (HTTP 400).
-    InvalidOperationDiskCategoryUnsupported(rt::error::ServiceError),
+    InvalidOperationDiskCategoryUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.SnapshotStorageLocationUnsupported` (HTTP 403).
-    InvalidOperationSnapshotStorageLocationUnsupported(rt::error::ServiceError),
+    InvalidOperationSnapshotStorageLocationUnsupported(crate::error::ServiceError),
     /// `InvalidParameter.AllEmpty` (HTTP 400).
-    InvalidParameterAllEmpty(rt::error::ServiceError),
+    InvalidParameterAllEmpty(crate::error::ServiceError),
     /// `InvalidParameter.DiskType` (HTTP 400).
-    InvalidParameterDiskType(rt::error::ServiceError),
+    InvalidParameterDiskType(crate::error::ServiceError),
     /// `InvalidParameter.FeaturesImdsSupport` (HTTP 400).
-    InvalidParameterFeaturesImdsSupport(rt::error::ServiceError),
+    InvalidParameterFeaturesImdsSupport(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidParamter.Conflict` (HTTP 403).
-    InvalidParamterConflict(rt::error::ServiceError),
+    InvalidParamterConflict(crate::error::ServiceError),
     /// `InvalidPlatform.Malformed` (HTTP 400).
-    InvalidPlatformMalformed(rt::error::ServiceError),
+    InvalidPlatformMalformed(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidSize.ValueNotSupported` (HTTP 400).
-    InvalidSizeValueNotSupported(rt::error::ServiceError),
+    InvalidSizeValueNotSupported(crate::error::ServiceError),
     /// `InvalidSnapshotCategory.NotSupportImageCreation` (HTTP 403).
-    InvalidSnapshotCategoryNotSupportImageCreation(rt::error::ServiceError),
+    InvalidSnapshotCategoryNotSupportImageCreation(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotFound` (HTTP 404).
-    InvalidSnapshotIdNotFound(rt::error::ServiceError),
+    InvalidSnapshotIdNotFound(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotReady` (HTTP 403).
-    InvalidSnapshotIdNotReady(rt::error::ServiceError),
+    InvalidSnapshotIdNotReady(crate::error::ServiceError),
     /// `InvalidSnapshot.TooOld` (HTTP 403).
-    InvalidSnapshotTooOld(rt::error::ServiceError),
+    InvalidSnapshotTooOld(crate::error::ServiceError),
     /// `InvalidSystemSnapshot.Missing` (HTTP 403).
-    InvalidSystemSnapshotMissing(rt::error::ServiceError),
+    InvalidSystemSnapshotMissing(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400, 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.InvalidSnapshotCategory` (HTTP 403).
-    OperationDeniedInvalidSnapshotCategory(rt::error::ServiceError),
+    OperationDeniedInvalidSnapshotCategory(crate::error::ServiceError),
     /// `QuotaExceed.ConcurrentSnapshotQuota` (HTTP 403).
-    QuotaExceedConcurrentSnapshotQuota(rt::error::ServiceError),
+    QuotaExceedConcurrentSnapshotQuota(crate::error::ServiceError),
     /// `QuotaExceed.Image` (HTTP 403).
-    QuotaExceedImage(rt::error::ServiceError),
+    QuotaExceedImage(crate::error::ServiceError),
     /// `QuotaExceed.Snapshot` (HTTP 403).
-    QuotaExceedSnapshot(rt::error::ServiceError),
+    QuotaExceedSnapshot(crate::error::ServiceError),
     /// `QuotaExceed.Tags` (HTTP 403).
-    QuotaExceedTags(rt::error::ServiceError),
+    QuotaExceedTags(crate::error::ServiceError),
     /// `SnapshotNotReady` (HTTP 403).
-    SnapshotNotReady(rt::error::ServiceError),
+    SnapshotNotReady(crate::error::ServiceError),
     /// `TooManySnapshot.Unfinished` (HTTP 403).
-    TooManySnapshotUnfinished(rt::error::ServiceError),
+    TooManySnapshotUnfinished(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -798,7 +804,7 @@ impl CreateImageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountEnterpriseStatusInvalid(error)
             | Self::AccountForbiddenCreateOrder(error)
@@ -1240,8 +1246,8 @@ impl CreateImageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateImageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateImageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountEnterpriseStatusInvalid" => {
                 Self::AccountEnterpriseStatusInvalid(error)
@@ -1347,11 +1353,11 @@ impl rt::error::OperationError for CreateImageError {
             "SnapshotNotReady" => Self::SnapshotNotReady(error),
             "TooManySnapshot.Unfinished" => Self::TooManySnapshotUnfinished(error),
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateImageError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,15 +72,14 @@ pub struct CreateImageComponentRequest {
     pub component_version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateImageComponentRequest {
+impl crate::operation::Operation for CreateImageComponentRequest {
     type Response = CreateImageComponentResponse;
     type Error = CreateImageComponentError;
+}
+
+impl rt::operation::OperationSpec for CreateImageComponentRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
@@ -227,8 +230,8 @@ impl CreateImageComponentBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateImageComponentRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateImageComponentRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -237,7 +240,7 @@ impl CreateImageComponentBuilder {
         self,
     ) -> ::std::result::Result<
         CreateImageComponentResponse,
-        rt::error::Error<CreateImageComponentError>,
+        crate::error::Error<CreateImageComponentError>,
     > {
         self.client.execute(self.request).await
     }
@@ -393,76 +396,76 @@ impl ::serde::Serialize for CreateImageComponentResponse {
 #[non_exhaustive]
 pub enum CreateImageComponentError {
     /// `EmptyCommandContent.CMD` (HTTP 400).
-    EmptyCommandContentCmd(rt::error::ServiceError),
+    EmptyCommandContentCmd(crate::error::ServiceError),
     /// `EmptyCommandContent.COPY` (HTTP 400).
-    EmptyCommandContentCopy(rt::error::ServiceError),
+    EmptyCommandContentCopy(crate::error::ServiceError),
     /// `EmptyCommandContent.ENTRYPOINT` (HTTP 400).
-    EmptyCommandContentEntrypoint(rt::error::ServiceError),
+    EmptyCommandContentEntrypoint(crate::error::ServiceError),
     /// `EmptyCommandContent.ENV` (HTTP 400).
-    EmptyCommandContentEnv(rt::error::ServiceError),
+    EmptyCommandContentEnv(crate::error::ServiceError),
     /// `EmptyCommandContent.LABEL` (HTTP 400).
-    EmptyCommandContentLabel(rt::error::ServiceError),
+    EmptyCommandContentLabel(crate::error::ServiceError),
     /// `EmptyCommandContent.RUN` (HTTP 400).
-    EmptyCommandContentRun(rt::error::ServiceError),
+    EmptyCommandContentRun(crate::error::ServiceError),
     /// `EmptyCommandContent.USER` (HTTP 400).
-    EmptyCommandContentUser(rt::error::ServiceError),
+    EmptyCommandContentUser(crate::error::ServiceError),
     /// `EmptyCommandContent.WORKDIR` (HTTP 400).
-    EmptyCommandContentWorkdir(rt::error::ServiceError),
+    EmptyCommandContentWorkdir(crate::error::ServiceError),
     /// `InvalidCommand.Component` (HTTP 400).
-    InvalidCommandComponent(rt::error::ServiceError),
+    InvalidCommandComponent(crate::error::ServiceError),
     /// `InvalidCommandContent.CMD` (HTTP 400).
-    InvalidCommandContentCmd(rt::error::ServiceError),
+    InvalidCommandContentCmd(crate::error::ServiceError),
     /// `InvalidCommandContent.COPY` (HTTP 400).
-    InvalidCommandContentCopy(rt::error::ServiceError),
+    InvalidCommandContentCopy(crate::error::ServiceError),
     /// `InvalidCommandContent.ENTRYPOINT` (HTTP 400).
-    InvalidCommandContentEntrypoint(rt::error::ServiceError),
+    InvalidCommandContentEntrypoint(crate::error::ServiceError),
     /// `InvalidCommandContent.ENV` (HTTP 400).
-    InvalidCommandContentEnv(rt::error::ServiceError),
+    InvalidCommandContentEnv(crate::error::ServiceError),
     /// `InvalidCommandContent.RUN` (HTTP 400).
-    InvalidCommandContentRun(rt::error::ServiceError),
+    InvalidCommandContentRun(crate::error::ServiceError),
     /// `InvalidCommandContent.USER` (HTTP 400).
-    InvalidCommandContentUser(rt::error::ServiceError),
+    InvalidCommandContentUser(crate::error::ServiceError),
     /// `InvalidCommandContent.WORKDIR` (HTTP 400).
-    InvalidCommandContentWorkdir(rt::error::ServiceError),
+    InvalidCommandContentWorkdir(crate::error::ServiceError),
     /// `InvalidComponentType.NotSupportedValue` (HTTP 400).
-    InvalidComponentTypeNotSupportedValue(rt::error::ServiceError),
+    InvalidComponentTypeNotSupportedValue(crate::error::ServiceError),
     /// `InvalidComponentVersion.Exist` (HTTP 403).
-    InvalidComponentVersionExist(rt::error::ServiceError),
+    InvalidComponentVersionExist(crate::error::ServiceError),
     /// `InvalidContent.LengthExceeded` (HTTP 400).
-    InvalidContentLengthExceeded(rt::error::ServiceError),
+    InvalidContentLengthExceeded(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidImage.OsTypeUnsupported` (HTTP 400).
-    InvalidImageOsTypeUnsupported(rt::error::ServiceError),
+    InvalidImageOsTypeUnsupported(crate::error::ServiceError),
     /// `InvalidImageTemplateCommand.NotSupported` (HTTP 400).
-    InvalidImageTemplateCommandNotSupported(rt::error::ServiceError),
+    InvalidImageTemplateCommandNotSupported(crate::error::ServiceError),
     /// `InvalidImageTemplateCommandSize.ExceededMaxNumber` (HTTP 400).
-    InvalidImageTemplateCommandSizeExceededMaxNumber(rt::error::ServiceError),
+    InvalidImageTemplateCommandSizeExceededMaxNumber(crate::error::ServiceError),
     /// `InvalidName.Malformed` (HTTP 400).
-    InvalidNameMalformed(rt::error::ServiceError),
+    InvalidNameMalformed(crate::error::ServiceError),
     /// `InvalidOperation.NoPermissionCreateServiceLinkedRole` (HTTP 403).
-    InvalidOperationNoPermissionCreateServiceLinkedRole(rt::error::ServiceError),
+    InvalidOperationNoPermissionCreateServiceLinkedRole(crate::error::ServiceError),
     /// `InvalidParameter.ComponentVersion` (HTTP 400).
-    InvalidParameterComponentVersion(rt::error::ServiceError),
+    InvalidParameterComponentVersion(crate::error::ServiceError),
     /// `InvalidParameter.Content` (HTTP 400).
-    InvalidParameterContent(rt::error::ServiceError),
+    InvalidParameterContent(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidSystemType.NotSupportedValue` (HTTP 400).
-    InvalidSystemTypeNotSupportedValue(rt::error::ServiceError),
+    InvalidSystemTypeNotSupportedValue(crate::error::ServiceError),
     /// `MissingParameter.Content` (HTTP 400).
-    MissingParameterContent(rt::error::ServiceError),
+    MissingParameterContent(crate::error::ServiceError),
     /// `NotEmptyCommandContent.RESTART` (HTTP 400).
-    NotEmptyCommandContentRestart(rt::error::ServiceError),
+    NotEmptyCommandContentRestart(crate::error::ServiceError),
     /// `NotSupportedCommand.FROM` (HTTP 404).
-    NotSupportedCommandFrom(rt::error::ServiceError),
+    NotSupportedCommandFrom(crate::error::ServiceError),
     /// `QuotaExceed.ImageComponent` (HTTP 400).
-    QuotaExceedImageComponent(rt::error::ServiceError),
+    QuotaExceedImageComponent(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -474,7 +477,7 @@ impl CreateImageComponentError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EmptyCommandContentCmd(error)
             | Self::EmptyCommandContentCopy(error)
@@ -713,8 +716,8 @@ impl CreateImageComponentError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateImageComponentError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateImageComponentError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EmptyCommandContent.CMD" => Self::EmptyCommandContentCmd(error),
             "EmptyCommandContent.COPY" => Self::EmptyCommandContentCopy(error),
@@ -769,11 +772,11 @@ impl rt::error::OperationError for CreateImageComponentError {
             }
             "NotSupportedCommand.FROM" => Self::NotSupportedCommandFrom(error),
             "QuotaExceed.ImageComponent" => Self::QuotaExceedImageComponent(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateImageComponentError::service_error(self)
     }
 }

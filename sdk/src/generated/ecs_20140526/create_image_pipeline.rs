@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -118,15 +122,14 @@ pub struct CreateImagePipelineRequest {
     pub image_options: ::std::option::Option<ImageOptions>,
 }
 
-impl rt::operation::Operation for CreateImagePipelineRequest {
+impl crate::operation::Operation for CreateImagePipelineRequest {
     type Response = CreateImagePipelineResponse;
     type Error = CreateImagePipelineError;
+}
+
+impl rt::operation::OperationSpec for CreateImagePipelineRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("AddAccount", &self.add_accounts, 21usize)?;
@@ -432,8 +435,8 @@ impl CreateImagePipelineBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateImagePipelineRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateImagePipelineRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -442,7 +445,7 @@ impl CreateImagePipelineBuilder {
         self,
     ) -> ::std::result::Result<
         CreateImagePipelineResponse,
-        rt::error::Error<CreateImagePipelineError>,
+        crate::error::Error<CreateImagePipelineError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1338,178 +1341,180 @@ impl ::serde::Serialize for CreateImagePipelineResponse {
 #[non_exhaustive]
 pub enum CreateImagePipelineError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `DuplicatedCommand.FROM` (HTTP 400).
-    DuplicatedCommandFrom(rt::error::ServiceError),
+    DuplicatedCommandFrom(crate::error::ServiceError),
     /// `EmptyCommandContent.CMD` (HTTP 400).
-    EmptyCommandContentCmd(rt::error::ServiceError),
+    EmptyCommandContentCmd(crate::error::ServiceError),
     /// `EmptyCommandContent.COPY` (HTTP 400).
-    EmptyCommandContentCopy(rt::error::ServiceError),
+    EmptyCommandContentCopy(crate::error::ServiceError),
     /// `EmptyCommandContent.ENTRYPOINT` (HTTP 400).
-    EmptyCommandContentEntrypoint(rt::error::ServiceError),
+    EmptyCommandContentEntrypoint(crate::error::ServiceError),
     /// `EmptyCommandContent.ENV` (HTTP 400).
-    EmptyCommandContentEnv(rt::error::ServiceError),
+    EmptyCommandContentEnv(crate::error::ServiceError),
     /// `EmptyCommandContent.LABEL` (HTTP 400).
-    EmptyCommandContentLabel(rt::error::ServiceError),
+    EmptyCommandContentLabel(crate::error::ServiceError),
     /// `EmptyCommandContent.RUN` (HTTP 400).
-    EmptyCommandContentRun(rt::error::ServiceError),
+    EmptyCommandContentRun(crate::error::ServiceError),
     /// `EmptyCommandContent.USER` (HTTP 400).
-    EmptyCommandContentUser(rt::error::ServiceError),
+    EmptyCommandContentUser(crate::error::ServiceError),
     /// `EmptyCommandContent.WORKDIR` (HTTP 400).
-    EmptyCommandContentWorkdir(rt::error::ServiceError),
+    EmptyCommandContentWorkdir(crate::error::ServiceError),
     /// `ImageComponent.NotFound` (HTTP 404).
-    ImageComponentNotFound(rt::error::ServiceError),
+    ImageComponentNotFound(crate::error::ServiceError),
     /// `ImagePipeline.NotSupportWindowsInstance` (HTTP 403).
-    ImagePipelineNotSupportWindowsInstance(rt::error::ServiceError),
+    ImagePipelineNotSupportWindowsInstance(crate::error::ServiceError),
     /// `InvalidAddAccountSize.ExceededMaxNumber` (HTTP 400).
-    InvalidAddAccountSizeExceededMaxNumber(rt::error::ServiceError),
+    InvalidAddAccountSizeExceededMaxNumber(crate::error::ServiceError),
     /// `InvalidAdvancedOptions.ImageNameSuffix` (HTTP 400).
-    InvalidAdvancedOptionsImageNameSuffix(rt::error::ServiceError),
+    InvalidAdvancedOptionsImageNameSuffix(crate::error::ServiceError),
     /// `InvalidBaseImageType.NotSupportedValue` (HTTP 400).
-    InvalidBaseImageTypeNotSupportedValue(rt::error::ServiceError),
+    InvalidBaseImageTypeNotSupportedValue(crate::error::ServiceError),
     /// `InvalidBuildContent.LengthExceeded` (HTTP 400).
-    InvalidBuildContentLengthExceeded(rt::error::ServiceError),
+    InvalidBuildContentLengthExceeded(crate::error::ServiceError),
     /// `InvalidCommandContent.CMD` (HTTP 400).
-    InvalidCommandContentCmd(rt::error::ServiceError),
+    InvalidCommandContentCmd(crate::error::ServiceError),
     /// `InvalidCommandContent.COPY` (HTTP 400).
-    InvalidCommandContentCopy(rt::error::ServiceError),
+    InvalidCommandContentCopy(crate::error::ServiceError),
     /// `InvalidCommandContent.ENTRYPOINT` (HTTP 400).
-    InvalidCommandContentEntrypoint(rt::error::ServiceError),
+    InvalidCommandContentEntrypoint(crate::error::ServiceError),
     /// `InvalidCommandContent.ENV` (HTTP 400).
-    InvalidCommandContentEnv(rt::error::ServiceError),
+    InvalidCommandContentEnv(crate::error::ServiceError),
     /// `InvalidCommandContent.FROM` (HTTP 400).
-    InvalidCommandContentFrom(rt::error::ServiceError),
+    InvalidCommandContentFrom(crate::error::ServiceError),
     /// `InvalidCommandContent.RUN` (HTTP 400).
-    InvalidCommandContentRun(rt::error::ServiceError),
+    InvalidCommandContentRun(crate::error::ServiceError),
     /// `InvalidCommandContent.USER` (HTTP 400).
-    InvalidCommandContentUser(rt::error::ServiceError),
+    InvalidCommandContentUser(crate::error::ServiceError),
     /// `InvalidCommandContent.WORKDIR` (HTTP 400).
-    InvalidCommandContentWorkdir(rt::error::ServiceError),
+    InvalidCommandContentWorkdir(crate::error::ServiceError),
     /// `InvalidCommandOrder.FROM` (HTTP 400).
-    InvalidCommandOrderFrom(rt::error::ServiceError),
+    InvalidCommandOrderFrom(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidImageComponent.NotSupported` (HTTP 400).
-    InvalidImageComponentNotSupported(rt::error::ServiceError),
+    InvalidImageComponentNotSupported(crate::error::ServiceError),
     /// `InvalidImageFamily.Malformed` (HTTP 400).
-    InvalidImageFamilyMalformed(rt::error::ServiceError),
+    InvalidImageFamilyMalformed(crate::error::ServiceError),
     /// `InvalidImage.ImageOwnerAliasUnsupported` (HTTP 400).
-    InvalidImageImageOwnerAliasUnsupported(rt::error::ServiceError),
+    InvalidImageImageOwnerAliasUnsupported(crate::error::ServiceError),
     /// `InvalidImageName.Duplicated` (HTTP 400).
-    InvalidImageNameDuplicated(rt::error::ServiceError),
+    InvalidImageNameDuplicated(crate::error::ServiceError),
     /// `InvalidImageName.Malformed` (HTTP 400).
-    InvalidImageNameMalformed(rt::error::ServiceError),
+    InvalidImageNameMalformed(crate::error::ServiceError),
     /// `InvalidImage.NotFound` (HTTP 404).
-    InvalidImageNotFound(rt::error::ServiceError),
+    InvalidImageNotFound(crate::error::ServiceError),
     /// `InvalidImage.NotSupportRepair` (HTTP 400).
-    InvalidImageNotSupportRepair(rt::error::ServiceError),
+    InvalidImageNotSupportRepair(crate::error::ServiceError),
     /// `InvalidImageOptions.Description` (HTTP 400).
-    InvalidImageOptionsDescription(rt::error::ServiceError),
+    InvalidImageOptionsDescription(crate::error::ServiceError),
     /// `InvalidImage.OsTypeUnsupported` (HTTP 400).
-    InvalidImageOsTypeUnsupported(rt::error::ServiceError),
+    InvalidImageOsTypeUnsupported(crate::error::ServiceError),
     /// `InvalidImageTemplateCommand.NotSupported` (HTTP 400).
-    InvalidImageTemplateCommandNotSupported(rt::error::ServiceError),
+    InvalidImageTemplateCommandNotSupported(crate::error::ServiceError),
     /// `InvalidImageTemplateCommandSize.ExceededMaxNumber` (HTTP 400).
-    InvalidImageTemplateCommandSizeExceededMaxNumber(rt::error::ServiceError),
+    InvalidImageTemplateCommandSizeExceededMaxNumber(crate::error::ServiceError),
     /// `InvalidImportImageOptionsDiskDeviceMappings.LengthLimitExceeded` (HTTP 400).
     InvalidImportImageOptionsDiskDeviceMappingsLengthLimitExceeded(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidImportImageOptionsDiskDeviceMappingsOSSObject.NotFound` (HTTP 404).
     InvalidImportImageOptionsDiskDeviceMappingsOssObjectNotFound(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidInstanceType.NotFound` (HTTP 404).
-    InvalidInstanceTypeNotFound(rt::error::ServiceError),
+    InvalidInstanceTypeNotFound(crate::error::ServiceError),
     /// `InvalidInternetMaxBandwidthOut.NotSupportedValue` (HTTP 400).
-    InvalidInternetMaxBandwidthOutNotSupportedValue(rt::error::ServiceError),
+    InvalidInternetMaxBandwidthOutNotSupportedValue(crate::error::ServiceError),
     /// `InvalidName.Malformed` (HTTP 400).
-    InvalidNameMalformed(rt::error::ServiceError),
+    InvalidNameMalformed(crate::error::ServiceError),
     /// `InvalidOperation.DiskImageSizeExceeded` (HTTP 400).
-    InvalidOperationDiskImageSizeExceeded(rt::error::ServiceError),
+    InvalidOperationDiskImageSizeExceeded(crate::error::ServiceError),
     /// `InvalidOperation.NoPermissionCreateServiceLinkedRole` (HTTP 403).
-    InvalidOperationNoPermissionCreateServiceLinkedRole(rt::error::ServiceError),
+    InvalidOperationNoPermissionCreateServiceLinkedRole(crate::error::ServiceError),
     /// `InvalidOperation.NoRightAccessOSS` (HTTP 403).
-    InvalidOperationNoRightAccessOss(rt::error::ServiceError),
+    InvalidOperationNoRightAccessOss(crate::error::ServiceError),
     /// `InvalidOperation.OSSObjectIsImporting` (HTTP 403).
-    InvalidOperationOssObjectIsImporting(rt::error::ServiceError),
+    InvalidOperationOssObjectIsImporting(crate::error::ServiceError),
     /// `InvalidOSSObject.NeedRestore` (HTTP 403).
-    InvalidOssObjectNeedRestore(rt::error::ServiceError),
+    InvalidOssObjectNeedRestore(crate::error::ServiceError),
     /// `InvalidOSSObject.NotAuthorized` (HTTP 403).
-    InvalidOssObjectNotAuthorized(rt::error::ServiceError),
+    InvalidOssObjectNotAuthorized(crate::error::ServiceError),
     /// `InvalidParameter.BuildContent` (HTTP 400).
-    InvalidParameterBuildContent(rt::error::ServiceError),
+    InvalidParameterBuildContent(crate::error::ServiceError),
     /// `InvalidParameterCombination` (HTTP 400).
-    InvalidParameterCombination(rt::error::ServiceError),
+    InvalidParameterCombination(crate::error::ServiceError),
     /// `InvalidParameter.ImportImageOptionsArchitecture` (HTTP 400).
-    InvalidParameterImportImageOptionsArchitecture(rt::error::ServiceError),
+    InvalidParameterImportImageOptionsArchitecture(crate::error::ServiceError),
     /// `InvalidParameter.ImportImageOptionsBootMode` (HTTP 400).
-    InvalidParameterImportImageOptionsBootMode(rt::error::ServiceError),
+    InvalidParameterImportImageOptionsBootMode(crate::error::ServiceError),
     /// `InvalidParameter.ImportImageOptionsDiskDeviceMappingsFormat` (HTTP 400).
-    InvalidParameterImportImageOptionsDiskDeviceMappingsFormat(rt::error::ServiceError),
+    InvalidParameterImportImageOptionsDiskDeviceMappingsFormat(
+        crate::error::ServiceError,
+    ),
     /// `InvalidParameter.ImportImageOptionsDiskDeviceMappingsOSSBucket` (HTTP 400).
     InvalidParameterImportImageOptionsDiskDeviceMappingsOssBucket(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidParameter.ImportImageOptionsDiskDeviceMappingsOSSObject` (HTTP 400).
     InvalidParameterImportImageOptionsDiskDeviceMappingsOssObject(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidParameter.ImportImageOptionsFeaturesNvmeSupport` (HTTP 400).
-    InvalidParameterImportImageOptionsFeaturesNvmeSupport(rt::error::ServiceError),
+    InvalidParameterImportImageOptionsFeaturesNvmeSupport(crate::error::ServiceError),
     /// `InvalidParameter.ImportImageOptionsLicenseType` (HTTP 400).
-    InvalidParameterImportImageOptionsLicenseType(rt::error::ServiceError),
+    InvalidParameterImportImageOptionsLicenseType(crate::error::ServiceError),
     /// `InvalidParameter.ImportImageOptionsOSType` (HTTP 400).
-    InvalidParameterImportImageOptionsOsType(rt::error::ServiceError),
+    InvalidParameterImportImageOptionsOsType(crate::error::ServiceError),
     /// `InvalidParameter.ImportImageOptionsPlatform` (HTTP 400).
-    InvalidParameterImportImageOptionsPlatform(rt::error::ServiceError),
+    InvalidParameterImportImageOptionsPlatform(crate::error::ServiceError),
     /// `InvalidParameter.NvmeSupport` (HTTP 400).
-    InvalidParameterNvmeSupport(rt::error::ServiceError),
+    InvalidParameterNvmeSupport(crate::error::ServiceError),
     /// `InvalidParameter.RepairMode` (HTTP 400).
-    InvalidParameterRepairMode(rt::error::ServiceError),
+    InvalidParameterRepairMode(crate::error::ServiceError),
     /// `InvalidParameter.TestContent` (HTTP 400).
-    InvalidParameterTestContent(rt::error::ServiceError),
+    InvalidParameterTestContent(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidSourceInstance.NotFound` (HTTP 400).
-    InvalidSourceInstanceNotFound(rt::error::ServiceError),
+    InvalidSourceInstanceNotFound(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.NotSupportedValue` (HTTP 400).
-    InvalidSystemDiskSizeNotSupportedValue(rt::error::ServiceError),
+    InvalidSystemDiskSizeNotSupportedValue(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidToRegionIdSize.ExceededMaxNumber` (HTTP 400).
-    InvalidToRegionIdSizeExceededMaxNumber(rt::error::ServiceError),
+    InvalidToRegionIdSizeExceededMaxNumber(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `MissingParameter.ImageOptionsDiskDeviceMappings` (HTTP 404).
-    MissingParameterImageOptionsDiskDeviceMappings(rt::error::ServiceError),
+    MissingParameterImageOptionsDiskDeviceMappings(crate::error::ServiceError),
     /// `MissingParameter.ImportImageOptions` (HTTP 404).
-    MissingParameterImportImageOptions(rt::error::ServiceError),
+    MissingParameterImportImageOptions(crate::error::ServiceError),
     /// `MissingParameter.ImportImageOptionsDiskDeviceMappingsOSSBucket` (HTTP 404).
     MissingParameterImportImageOptionsDiskDeviceMappingsOssBucket(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `MissingParameter.ImportImageOptionsDiskDeviceMappingsOSSObject` (HTTP 404).
     MissingParameterImportImageOptionsDiskDeviceMappingsOssObject(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `MissingParameter.RepairMode` (HTTP 404).
-    MissingParameterRepairMode(rt::error::ServiceError),
+    MissingParameterRepairMode(crate::error::ServiceError),
     /// `NoPermission` (HTTP 400).
-    NoPermission(rt::error::ServiceError),
+    NoPermission(crate::error::ServiceError),
     /// `NotEmptyCommandContent.RESTART` (HTTP 400).
-    NotEmptyCommandContentRestart(rt::error::ServiceError),
+    NotEmptyCommandContentRestart(crate::error::ServiceError),
     /// `QuotaExceed.ImagePipeline` (HTTP 400).
-    QuotaExceedImagePipeline(rt::error::ServiceError),
+    QuotaExceedImagePipeline(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1521,7 +1526,7 @@ impl CreateImagePipelineError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::DuplicatedCommandFrom(error)
@@ -2105,8 +2110,8 @@ impl CreateImagePipelineError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateImagePipelineError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateImagePipelineError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "DuplicatedCommand.FROM" => Self::DuplicatedCommandFrom(error),
@@ -2272,11 +2277,11 @@ impl rt::error::OperationError for CreateImagePipelineError {
                 Self::NotEmptyCommandContentRestart(error)
             }
             "QuotaExceed.ImagePipeline" => Self::QuotaExceedImagePipeline(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateImagePipelineError::service_error(self)
     }
 }

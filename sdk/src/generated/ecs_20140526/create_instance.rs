@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK", "APP"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,7 +70,7 @@ pub struct CreateInstanceRequest {
     pub auto_renew_period: ::std::option::Option<i32>,
     /// Example: `50`
     ///
-    /// Wire name `InternetMaxBandwidthIn`.
+    /// Wire name `InternetMaxBandwidthIn`; at least 1; at most 200.
     pub internet_max_bandwidth_in: ::std::option::Option<i32>,
     /// Example: `5`
     ///
@@ -186,7 +190,7 @@ pub struct CreateInstanceRequest {
     pub spot_price_limit: ::std::option::Option<f64>,
     /// Example: `1`
     ///
-    /// Wire name `SpotDuration`.
+    /// Wire name `SpotDuration`; at least 0; at most 6.
     pub spot_duration: ::std::option::Option<i32>,
     /// Example: `Terminate`
     ///
@@ -242,7 +246,7 @@ pub struct CreateInstanceRequest {
     pub storage_set_id: ::std::option::Option<::std::string::String>,
     /// Example: `2`
     ///
-    /// Wire name `StorageSetPartitionNumber`.
+    /// Wire name `StorageSetPartitionNumber`; at least 1.
     pub storage_set_partition_number: ::std::option::Option<i32>,
     /// Example: `enabled`
     ///
@@ -276,17 +280,36 @@ pub struct CreateInstanceRequest {
     pub system_disk: ::std::option::Option<SystemDisk>,
 }
 
-impl rt::operation::Operation for CreateInstanceRequest {
+impl crate::operation::Operation for CreateInstanceRequest {
     type Response = CreateInstanceResponse;
     type Error = CreateInstanceError;
+}
+
+impl rt::operation::OperationSpec for CreateInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceType", &self.instance_type)?;
+        rt::validate::minimum(
+            "InternetMaxBandwidthIn",
+            &self.internet_max_bandwidth_in,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "InternetMaxBandwidthIn",
+            &self.internet_max_bandwidth_in,
+            200.0,
+            false,
+        )?;
+        rt::validate::minimum("SpotDuration", &self.spot_duration, 0.0, false)?;
+        rt::validate::maximum("SpotDuration", &self.spot_duration, 6.0, false)?;
+        rt::validate::minimum(
+            "StorageSetPartitionNumber",
+            &self.storage_set_partition_number,
+            1.0,
+            false,
+        )?;
         rt::validate::max_items("DataDisk", &self.data_disks, 16usize)?;
         rt::validate::max_items("Arn", &self.arns, 10usize)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
@@ -1087,8 +1110,8 @@ impl CreateInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -1097,7 +1120,7 @@ impl CreateInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         CreateInstanceResponse,
-        rt::error::Error<CreateInstanceError>,
+        crate::error::Error<CreateInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1693,572 +1716,572 @@ impl ::serde::Serialize for CreateInstanceResponse {
 #[non_exhaustive]
 pub enum CreateInstanceError {
     /// `Account.Arrearage` (HTTP 400).
-    AccountArrearage(rt::error::ServiceError),
+    AccountArrearage(crate::error::ServiceError),
     /// `AccountForbidden.ProductCreationLimited` (HTTP 400).
-    AccountForbiddenProductCreationLimited(rt::error::ServiceError),
+    AccountForbiddenProductCreationLimited(crate::error::ServiceError),
     /// `CategoryNotSupported` (HTTP 403).
-    CategoryNotSupported(rt::error::ServiceError),
+    CategoryNotSupported(crate::error::ServiceError),
     /// `CategoryViolation` (HTTP 403).
-    CategoryViolation(rt::error::ServiceError),
+    CategoryViolation(crate::error::ServiceError),
     /// `ChargeTypeViolation.PostPaidDedicatedHost` (HTTP 400).
-    ChargeTypeViolationPostPaidDedicatedHost(rt::error::ServiceError),
+    ChargeTypeViolationPostPaidDedicatedHost(crate::error::ServiceError),
     /// `ClassicNetworkNotSupported` (HTTP 400).
-    ClassicNetworkNotSupported(rt::error::ServiceError),
+    ClassicNetworkNotSupported(crate::error::ServiceError),
     /// `DedicatedHostNotSupported` (HTTP 400).
-    DedicatedHostNotSupported(rt::error::ServiceError),
+    DedicatedHostNotSupported(crate::error::ServiceError),
     /// `DedicatedHostType.Unmatched` (HTTP 400).
-    DedicatedHostTypeUnmatched(rt::error::ServiceError),
+    DedicatedHostTypeUnmatched(crate::error::ServiceError),
     /// `DefaultVswitch.Existed` (HTTP 403).
-    DefaultVswitchExisted(rt::error::ServiceError),
+    DefaultVswitchExisted(crate::error::ServiceError),
     /// `DeleteWithInstance.Conflict` (HTTP 403).
-    DeleteWithInstanceConflict(rt::error::ServiceError),
+    DeleteWithInstanceConflict(crate::error::ServiceError),
     /// `DependencyViolation.IoOptimized` (HTTP 404).
-    DependencyViolationIoOptimized(rt::error::ServiceError),
+    DependencyViolationIoOptimized(crate::error::ServiceError),
     /// `DependencyViolation.WindowsInstance` (HTTP 403).
-    DependencyViolationWindowsInstance(rt::error::ServiceError),
+    DependencyViolationWindowsInstance(crate::error::ServiceError),
     /// `DeploymentSet.NotFound` (HTTP 404).
-    DeploymentSetNotFound(rt::error::ServiceError),
+    DeploymentSetNotFound(crate::error::ServiceError),
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `EncryptedOption.Conflict` (HTTP 400).
-    EncryptedOptionConflict(rt::error::ServiceError),
+    EncryptedOptionConflict(crate::error::ServiceError),
     /// `EnterpriseGroupLimited.InstanceType` (HTTP 403).
-    EnterpriseGroupLimitedInstanceType(rt::error::ServiceError),
+    EnterpriseGroupLimitedInstanceType(crate::error::ServiceError),
     /// `EnterpriseGroupLimited.MutliGroupType` (HTTP 403).
-    EnterpriseGroupLimitedMutliGroupType(rt::error::ServiceError),
+    EnterpriseGroupLimitedMutliGroupType(crate::error::ServiceError),
     /// `Forbidden.OnlySupportEnterpriseGroup` (HTTP 403).
-    ForbiddenOnlySupportEnterpriseGroup(rt::error::ServiceError),
+    ForbiddenOnlySupportEnterpriseGroup(crate::error::ServiceError),
     /// `HibernationConfigured.ImageNotEncrypted` (HTTP 400).
-    HibernationConfiguredImageNotEncrypted(rt::error::ServiceError),
+    HibernationConfiguredImageNotEncrypted(crate::error::ServiceError),
     /// `HibernationConfigured.InstanceOperationForbidden` (HTTP 403).
-    HibernationConfiguredInstanceOperationForbidden(rt::error::ServiceError),
+    HibernationConfiguredInstanceOperationForbidden(crate::error::ServiceError),
     /// `HibernationConfigured.InstanceTypeNotSupport` (HTTP 400).
-    HibernationConfiguredInstanceTypeNotSupport(rt::error::ServiceError),
+    HibernationConfiguredInstanceTypeNotSupport(crate::error::ServiceError),
     /// `HibernationConfigured.MemorySizeTooBig` (HTTP 400).
-    HibernationConfiguredMemorySizeTooBig(rt::error::ServiceError),
+    HibernationConfiguredMemorySizeTooBig(crate::error::ServiceError),
     /// `HOSTNAME_ILLEGAL` (HTTP 404).
-    HostnameIllegal(rt::error::ServiceError),
+    HostnameIllegal(crate::error::ServiceError),
     /// `ImageNotSubscribed` (HTTP 403).
-    ImageNotSubscribed(rt::error::ServiceError),
+    ImageNotSubscribed(crate::error::ServiceError),
     /// `ImageNotSupportCloudInit` (HTTP 400).
-    ImageNotSupportCloudInit(rt::error::ServiceError),
+    ImageNotSupportCloudInit(crate::error::ServiceError),
     /// `ImageNotSupportInstanceType` (HTTP 403).
-    ImageNotSupportInstanceType(rt::error::ServiceError),
+    ImageNotSupportInstanceType(crate::error::ServiceError),
     /// `ImageRemovedInMarket` (HTTP 403).
-    ImageRemovedInMarket(rt::error::ServiceError),
+    ImageRemovedInMarket(crate::error::ServiceError),
     /// `IncorrectDedicatedHostStatus` (HTTP 400).
-    IncorrectDedicatedHostStatus(rt::error::ServiceError),
+    IncorrectDedicatedHostStatus(crate::error::ServiceError),
     /// `IncorrectDefaultVpcStatus` (HTTP 400).
-    IncorrectDefaultVpcStatus(rt::error::ServiceError),
+    IncorrectDefaultVpcStatus(crate::error::ServiceError),
     /// `IncorrectImageStatus` (HTTP 400).
-    IncorrectImageStatus(rt::error::ServiceError),
+    IncorrectImageStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `IncorrectVSwitchStatus` (HTTP 400).
-    IncorrectVSwitchStatus(rt::error::ServiceError),
+    IncorrectVSwitchStatus(crate::error::ServiceError),
     /// `IncorrectVpcStatus` (HTTP 403).
-    IncorrectVpcStatus(rt::error::ServiceError),
+    IncorrectVpcStatus(crate::error::ServiceError),
     /// `InstanceDiskCategoryLimitExceed` (HTTP 400, 403).
-    InstanceDiskCategoryLimitExceed(rt::error::ServiceError),
+    InstanceDiskCategoryLimitExceed(crate::error::ServiceError),
     /// `InstanceDiskLimitExceeded` (HTTP 403).
-    InstanceDiskLimitExceeded(rt::error::ServiceError),
+    InstanceDiskLimitExceeded(crate::error::ServiceError),
     /// `InstanceDiskNumLimitExceed` (HTTP 403).
-    InstanceDiskNumLimitExceed(rt::error::ServiceError),
+    InstanceDiskNumLimitExceed(crate::error::ServiceError),
     /// `InstanceDiskNumber.LimitExceed` (HTTP 400).
-    InstanceDiskNumberLimitExceed(rt::error::ServiceError),
+    InstanceDiskNumberLimitExceed(crate::error::ServiceError),
     /// `InstanceType.Offline` (HTTP 403).
-    InstanceTypeOffline(rt::error::ServiceError),
+    InstanceTypeOffline(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 403).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InternalError.AllocateUnderlayIp` (HTTP 403).
-    InternalErrorAllocateUnderlayIp(rt::error::ServiceError),
+    InternalErrorAllocateUnderlayIp(crate::error::ServiceError),
     /// `InvalidAccountStatus` (HTTP 403).
-    InvalidAccountStatus(rt::error::ServiceError),
+    InvalidAccountStatus(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
-    InvalidAccountStatusNotEnoughBalance(rt::error::ServiceError),
+    InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
     /// `InvalidAccountStatus.PayAmountLimitExceeded` (HTTP 400).
-    InvalidAccountStatusPayAmountLimitExceeded(rt::error::ServiceError),
+    InvalidAccountStatusPayAmountLimitExceeded(crate::error::ServiceError),
     /// `InvalidAliUid` (HTTP 400).
-    InvalidAliUid(rt::error::ServiceError),
+    InvalidAliUid(crate::error::ServiceError),
     /// `InvalidAutoRenewPeriod.ValueNotSupported` (HTTP 400).
-    InvalidAutoRenewPeriodValueNotSupported(rt::error::ServiceError),
+    InvalidAutoRenewPeriodValueNotSupported(crate::error::ServiceError),
     /// `InvalidCapacityReservationId.NotFound` (HTTP 400).
-    InvalidCapacityReservationIdNotFound(rt::error::ServiceError),
+    InvalidCapacityReservationIdNotFound(crate::error::ServiceError),
     /// `InvalidChargeType.CapacityReservationNotSupported` (HTTP 400).
-    InvalidChargeTypeCapacityReservationNotSupported(rt::error::ServiceError),
+    InvalidChargeTypeCapacityReservationNotSupported(crate::error::ServiceError),
     /// `InvalidChargeType.ValueNotSupported` (HTTP 403).
-    InvalidChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidClientToken.ValueNotSupported` (HTTP 400).
-    InvalidClientTokenValueNotSupported(rt::error::ServiceError),
+    InvalidClientTokenValueNotSupported(crate::error::ServiceError),
     /// `InvalidCloudBoxZone.OperationNotSupported` (HTTP 400).
-    InvalidCloudBoxZoneOperationNotSupported(rt::error::ServiceError),
+    InvalidCloudBoxZoneOperationNotSupported(crate::error::ServiceError),
     /// `InvalidClusterId.NotFound` (HTTP 403, 404).
-    InvalidClusterIdNotFound(rt::error::ServiceError),
+    InvalidClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidCustomInstanceType.NotSupported` (HTTP 400).
-    InvalidCustomInstanceTypeNotSupported(rt::error::ServiceError),
+    InvalidCustomInstanceTypeNotSupported(crate::error::ServiceError),
     /// `InvalidDataDevice.Malformed` (HTTP 400).
-    InvalidDataDeviceMalformed(rt::error::ServiceError),
+    InvalidDataDeviceMalformed(crate::error::ServiceError),
     /// `InvalidDataDiskCategory.ValueNotSupported` (HTTP 400).
-    InvalidDataDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidDataDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidDataDiskSize.ValueNotSupported` (HTTP 400).
-    InvalidDataDiskSizeValueNotSupported(rt::error::ServiceError),
+    InvalidDataDiskSizeValueNotSupported(crate::error::ServiceError),
     /// `InvalidDataDiskSnapshotId.NotFound` (HTTP 404).
-    InvalidDataDiskSnapshotIdNotFound(rt::error::ServiceError),
+    InvalidDataDiskSnapshotIdNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHostClusterId.InValid` (HTTP 400).
-    InvalidDedicatedHostClusterIdInValid(rt::error::ServiceError),
+    InvalidDedicatedHostClusterIdInValid(crate::error::ServiceError),
     /// `InvalidDedicatedHostClusterId.NotFound` (HTTP 400).
-    InvalidDedicatedHostClusterIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHostId.NotFound` (HTTP 400).
-    InvalidDedicatedHostIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostIdNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHostStatus.NotSupport` (HTTP 400).
-    InvalidDedicatedHostStatusNotSupport(rt::error::ServiceError),
+    InvalidDedicatedHostStatusNotSupport(crate::error::ServiceError),
     /// `InvalidDeploymentOnHost` (HTTP 400).
-    InvalidDeploymentOnHost(rt::error::ServiceError),
+    InvalidDeploymentOnHost(crate::error::ServiceError),
     /// `InvalidDeploymentSetId.NotFound` (HTTP 400).
-    InvalidDeploymentSetIdNotFound(rt::error::ServiceError),
+    InvalidDeploymentSetIdNotFound(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400, 403).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidDestinationZone.DeploymentSetMismatch` (HTTP 400).
-    InvalidDestinationZoneDeploymentSetMismatch(rt::error::ServiceError),
+    InvalidDestinationZoneDeploymentSetMismatch(crate::error::ServiceError),
     /// `InvalidDevice.InUse` (HTTP 403).
-    InvalidDeviceInUse(rt::error::ServiceError),
+    InvalidDeviceInUse(crate::error::ServiceError),
     /// `InvalidDiskCategory.Mismatch` (HTTP 400, 403).
-    InvalidDiskCategoryMismatch(rt::error::ServiceError),
+    InvalidDiskCategoryMismatch(crate::error::ServiceError),
     /// `InvalidDiskCategory.NotSupported` (HTTP 400, 403).
-    InvalidDiskCategoryNotSupported(rt::error::ServiceError),
+    InvalidDiskCategoryNotSupported(crate::error::ServiceError),
     /// `InvalidDiskCategory.ValueNotSupported` (HTTP 400).
-    InvalidDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidDiskDescription.Malformed` (HTTP 400).
-    InvalidDiskDescriptionMalformed(rt::error::ServiceError),
+    InvalidDiskDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidDiskIds.NotPortable` (HTTP 404).
-    InvalidDiskIdsNotPortable(rt::error::ServiceError),
+    InvalidDiskIdsNotPortable(crate::error::ServiceError),
     /// `InvalidDiskName.Malformed` (HTTP 400).
-    InvalidDiskNameMalformed(rt::error::ServiceError),
+    InvalidDiskNameMalformed(crate::error::ServiceError),
     /// `InvalidDiskSize.TooSmall` (HTTP 403).
-    InvalidDiskSizeTooSmall(rt::error::ServiceError),
+    InvalidDiskSizeTooSmall(crate::error::ServiceError),
     /// `InvalidDisk.SystemDiskSize` (HTTP 403).
-    InvalidDiskSystemDiskSize(rt::error::ServiceError),
+    InvalidDiskSystemDiskSize(crate::error::ServiceError),
     /// `InvalidEncryptAlgorithm` (HTTP 400).
-    InvalidEncryptAlgorithm(rt::error::ServiceError),
+    InvalidEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidEncryptAlgorithm.NotMatchSnapshot` (HTTP 400).
-    InvalidEncryptAlgorithmNotMatchSnapshot(rt::error::ServiceError),
+    InvalidEncryptAlgorithmNotMatchSnapshot(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchDiskDefaultEncryption` (HTTP 403).
-    InvalidEncryptedNotMatchDiskDefaultEncryption(rt::error::ServiceError),
+    InvalidEncryptedNotMatchDiskDefaultEncryption(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchEncryptAlgorithm` (HTTP 400).
-    InvalidEncryptedNotMatchEncryptAlgorithm(rt::error::ServiceError),
+    InvalidEncryptedNotMatchEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchKmsKeyId` (HTTP 400).
-    InvalidEncryptedNotMatchKmsKeyId(rt::error::ServiceError),
+    InvalidEncryptedNotMatchKmsKeyId(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchSnapshot` (HTTP 403).
-    InvalidEncryptedNotMatchSnapshot(rt::error::ServiceError),
+    InvalidEncryptedNotMatchSnapshot(crate::error::ServiceError),
     /// `InvalidHostName.Malformed` (HTTP 400).
-    InvalidHostNameMalformed(rt::error::ServiceError),
+    InvalidHostNameMalformed(crate::error::ServiceError),
     /// `InvalidHpcClusterId.Creating` (HTTP 400).
-    InvalidHpcClusterIdCreating(rt::error::ServiceError),
+    InvalidHpcClusterIdCreating(crate::error::ServiceError),
     /// `InvalidHpcClusterId.Necessary` (HTTP 400).
-    InvalidHpcClusterIdNecessary(rt::error::ServiceError),
+    InvalidHpcClusterIdNecessary(crate::error::ServiceError),
     /// `InvalidHpcClusterId.NotFound` (HTTP 400).
-    InvalidHpcClusterIdNotFound(rt::error::ServiceError),
+    InvalidHpcClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidHpcClusterId.Unnecessary` (HTTP 400).
-    InvalidHpcClusterIdUnnecessary(rt::error::ServiceError),
+    InvalidHpcClusterIdUnnecessary(crate::error::ServiceError),
     /// `InvalidHttpEndpoint.NotSupported` (HTTP 400).
-    InvalidHttpEndpointNotSupported(rt::error::ServiceError),
+    InvalidHttpEndpointNotSupported(crate::error::ServiceError),
     /// `InvalidHttpPutResponseHopLimit.NotSupported` (HTTP 400).
-    InvalidHttpPutResponseHopLimitNotSupported(rt::error::ServiceError),
+    InvalidHttpPutResponseHopLimitNotSupported(crate::error::ServiceError),
     /// `InvalidHttpTokens.NotSupported` (HTTP 400).
-    InvalidHttpTokensNotSupported(rt::error::ServiceError),
+    InvalidHttpTokensNotSupported(crate::error::ServiceError),
     /// `InvalidImageFamily.MissingAvailableImage` (HTTP 403).
-    InvalidImageFamilyMissingAvailableImage(rt::error::ServiceError),
+    InvalidImageFamilyMissingAvailableImage(crate::error::ServiceError),
     /// `InvalidImageId.NotFound` (HTTP 404).
-    InvalidImageIdNotFound(rt::error::ServiceError),
+    InvalidImageIdNotFound(crate::error::ServiceError),
     /// `InvalidImage.NotSupported` (HTTP 403).
-    InvalidImageNotSupported(rt::error::ServiceError),
+    InvalidImageNotSupported(crate::error::ServiceError),
     /// `InvalidImage.OSType` (HTTP 500).
-    InvalidImageOsType(rt::error::ServiceError),
+    InvalidImageOsType(crate::error::ServiceError),
     /// `InvalidInnerIpAddress.Malformed` (HTTP 400).
-    InvalidInnerIpAddressMalformed(rt::error::ServiceError),
+    InvalidInnerIpAddressMalformed(crate::error::ServiceError),
     /// `InvalidInnerIpAddress.Unusable` (HTTP 400).
-    InvalidInnerIpAddressUnusable(rt::error::ServiceError),
+    InvalidInnerIpAddressUnusable(crate::error::ServiceError),
     /// `Invalid.InstanceChargeType` (HTTP 400).
-    InvalidInstanceChargeType(rt::error::ServiceError),
+    InvalidInstanceChargeType(crate::error::ServiceError),
     /// `InvalidInstanceChargeType.NotFound` (HTTP 404).
-    InvalidInstanceChargeTypeNotFound(rt::error::ServiceError),
+    InvalidInstanceChargeTypeNotFound(crate::error::ServiceError),
     /// `InvalidInstanceChargeType.NotSupport` (HTTP 400).
-    InvalidInstanceChargeTypeNotSupport(rt::error::ServiceError),
+    InvalidInstanceChargeTypeNotSupport(crate::error::ServiceError),
     /// `Invalid.InstanceId` (HTTP 400).
-    InvalidInstanceId(rt::error::ServiceError),
+    InvalidInstanceId(crate::error::ServiceError),
     /// `InvalidInstanceName.Malformed` (HTTP 400).
-    InvalidInstanceNameMalformed(rt::error::ServiceError),
+    InvalidInstanceNameMalformed(crate::error::ServiceError),
     /// `Invalid.InstanceType` (HTTP 400).
-    InvalidInstanceType(rt::error::ServiceError),
+    InvalidInstanceType(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupportDiskCategory` (HTTP 403).
-    InvalidInstanceTypeNotSupportDiskCategory(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportDiskCategory(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupported` (HTTP 400).
-    InvalidInstanceTypeNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400, 403, 404).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueUnauthorized` (HTTP 400).
-    InvalidInstanceTypeValueUnauthorized(rt::error::ServiceError),
+    InvalidInstanceTypeValueUnauthorized(crate::error::ServiceError),
     /// `InvalidInstanceType.ZoneNotSupported` (HTTP 403).
-    InvalidInstanceTypeZoneNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeZoneNotSupported(crate::error::ServiceError),
     /// `InvalidInternetChargeType.ValueNotSupported` (HTTP 400).
-    InvalidInternetChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInternetChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInternetMaxBandwidthIn.Malformed` (HTTP 400).
-    InvalidInternetMaxBandwidthInMalformed(rt::error::ServiceError),
+    InvalidInternetMaxBandwidthInMalformed(crate::error::ServiceError),
     /// `InvalidInternetMaxBandwidthOut.Malformed` (HTTP 400).
-    InvalidInternetMaxBandwidthOutMalformed(rt::error::ServiceError),
+    InvalidInternetMaxBandwidthOutMalformed(crate::error::ServiceError),
     /// `InvalidIoOptimizedValue.ValueNotSupported` (HTTP 400).
-    InvalidIoOptimizedValueValueNotSupported(rt::error::ServiceError),
+    InvalidIoOptimizedValueValueNotSupported(crate::error::ServiceError),
     /// `InvalidIPAddress.AlreadyUsed` (HTTP 400).
-    InvalidIpAddressAlreadyUsed(rt::error::ServiceError),
+    InvalidIpAddressAlreadyUsed(crate::error::ServiceError),
     /// `InvalidKeyPairName.NotFound` (HTTP 404).
-    InvalidKeyPairNameNotFound(rt::error::ServiceError),
+    InvalidKeyPairNameNotFound(crate::error::ServiceError),
     /// `InvalidKmsKeyId.NotMatchSnapshot` (HTTP 400).
-    InvalidKmsKeyIdNotMatchSnapshot(rt::error::ServiceError),
+    InvalidKmsKeyIdNotMatchSnapshot(crate::error::ServiceError),
     /// `InvalidKMSKeyId.NotSymmetric` (HTTP 400).
-    InvalidKmsKeyIdNotSymmetric(rt::error::ServiceError),
+    InvalidKmsKeyIdNotSymmetric(crate::error::ServiceError),
     /// `InvalidMarketImageChargeType.NotSupport` (HTTP 400).
-    InvalidMarketImageChargeTypeNotSupport(rt::error::ServiceError),
+    InvalidMarketImageChargeTypeNotSupport(crate::error::ServiceError),
     /// `InvalidMarketImage.NotFound` (HTTP 404).
-    InvalidMarketImageNotFound(rt::error::ServiceError),
+    InvalidMarketImageNotFound(crate::error::ServiceError),
     /// `InvalidMaxPartitionNumber.Malformed` (HTTP 403).
-    InvalidMaxPartitionNumberMalformed(rt::error::ServiceError),
+    InvalidMaxPartitionNumberMalformed(crate::error::ServiceError),
     /// `InvalidNetworkType` (HTTP 403).
-    InvalidNetworkType(rt::error::ServiceError),
+    InvalidNetworkType(crate::error::ServiceError),
     /// `InvalidNetworkType.Mismatch` (HTTP 400).
-    InvalidNetworkTypeMismatch(rt::error::ServiceError),
+    InvalidNetworkTypeMismatch(crate::error::ServiceError),
     /// `InvalidNetworkType.MismatchRamRole` (HTTP 403).
-    InvalidNetworkTypeMismatchRamRole(rt::error::ServiceError),
+    InvalidNetworkTypeMismatchRamRole(crate::error::ServiceError),
     /// `InvalidNetworkType.NotSupported` (HTTP 400).
-    InvalidNetworkTypeNotSupported(rt::error::ServiceError),
+    InvalidNetworkTypeNotSupported(crate::error::ServiceError),
     /// `InvalidNodeControllerId.Malformed` (HTTP 400).
-    InvalidNodeControllerIdMalformed(rt::error::ServiceError),
+    InvalidNodeControllerIdMalformed(crate::error::ServiceError),
     /// `InvalidOperation.EniCountExceeded` (HTTP 400).
-    InvalidOperationEniCountExceeded(rt::error::ServiceError),
+    InvalidOperationEniCountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.MultiGroupType` (HTTP 400).
-    InvalidOperationMultiGroupType(rt::error::ServiceError),
+    InvalidOperationMultiGroupType(crate::error::ServiceError),
     /// `InvalidOperation.NotSupportEnterpriseGroup` (HTTP 400).
-    InvalidOperationNotSupportEnterpriseGroup(rt::error::ServiceError),
+    InvalidOperationNotSupportEnterpriseGroup(crate::error::ServiceError),
     /// `InvalidOperation.PublicIpAddressNoStock` (HTTP 403).
-    InvalidOperationPublicIpAddressNoStock(rt::error::ServiceError),
+    InvalidOperationPublicIpAddressNoStock(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidOperation.UserNotSupported` (HTTP 400).
-    InvalidOperationUserNotSupported(rt::error::ServiceError),
+    InvalidOperationUserNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.VpcHasEnabledAdvancedNetworkFeature` (HTTP 400).
-    InvalidOperationVpcHasEnabledAdvancedNetworkFeature(rt::error::ServiceError),
+    InvalidOperationVpcHasEnabledAdvancedNetworkFeature(crate::error::ServiceError),
     /// `InvalidParam.EncryptedMismatch` (HTTP 400).
-    InvalidParamEncryptedMismatch(rt::error::ServiceError),
+    InvalidParamEncryptedMismatch(crate::error::ServiceError),
     /// `InvalidParam.Tenancy` (HTTP 400).
-    InvalidParamTenancy(rt::error::ServiceError),
+    InvalidParamTenancy(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400, 404).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.Affinity` (HTTP 400).
-    InvalidParameterAffinity(rt::error::ServiceError),
+    InvalidParameterAffinity(crate::error::ServiceError),
     /// `InvalidParameter.Arns` (HTTP 400).
-    InvalidParameterArns(rt::error::ServiceError),
+    InvalidParameterArns(crate::error::ServiceError),
     /// `InvalidParameter.Bandwidth` (HTTP 400).
-    InvalidParameterBandwidth(rt::error::ServiceError),
+    InvalidParameterBandwidth(crate::error::ServiceError),
     /// `InvalidParameter.CloudboxNotSupported` (HTTP 400).
-    InvalidParameterCloudboxNotSupported(rt::error::ServiceError),
+    InvalidParameterCloudboxNotSupported(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParameter.CreditSpecification` (HTTP 400).
-    InvalidParameterCreditSpecification(rt::error::ServiceError),
+    InvalidParameterCreditSpecification(crate::error::ServiceError),
     /// `InvalidParameter.DataEncryptedKeyCreateFailed` (HTTP 400).
-    InvalidParameterDataEncryptedKeyCreateFailed(rt::error::ServiceError),
+    InvalidParameterDataEncryptedKeyCreateFailed(crate::error::ServiceError),
     /// `InvalidParameter.DedicatedRegionNotSupported` (HTTP 400).
-    InvalidParameterDedicatedRegionNotSupported(rt::error::ServiceError),
+    InvalidParameterDedicatedRegionNotSupported(crate::error::ServiceError),
     /// `InvalidParameter.Encrypted` (HTTP 400).
-    InvalidParameterEncrypted(rt::error::ServiceError),
+    InvalidParameterEncrypted(crate::error::ServiceError),
     /// `InvalidParameter.EncryptedIllegal` (HTTP 400).
-    InvalidParameterEncryptedIllegal(rt::error::ServiceError),
+    InvalidParameterEncryptedIllegal(crate::error::ServiceError),
     /// `InvalidParameter.Encrypted.KmsNotEnable` (HTTP 400).
-    InvalidParameterEncryptedKmsNotEnable(rt::error::ServiceError),
+    InvalidParameterEncryptedKmsNotEnable(crate::error::ServiceError),
     /// `InvalidParameter.EncryptedNotSupported` (HTTP 400).
-    InvalidParameterEncryptedNotSupported(rt::error::ServiceError),
+    InvalidParameterEncryptedNotSupported(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.NotFound` (HTTP 404).
-    InvalidParameterKmsKeyIdNotFound(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.KmsNotEnabled` (HTTP 400).
-    InvalidParameterKmsNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.Mismatch` (HTTP 400).
-    InvalidParameterMismatch(rt::error::ServiceError),
+    InvalidParameterMismatch(crate::error::ServiceError),
     /// `InvalidParameter.NotMatch` (HTTP 403).
-    InvalidParameterNotMatch(rt::error::ServiceError),
+    InvalidParameterNotMatch(crate::error::ServiceError),
     /// `InvalidParameter.ResourceOwnerAccount` (HTTP 403).
-    InvalidParameterResourceOwnerAccount(rt::error::ServiceError),
+    InvalidParameterResourceOwnerAccount(crate::error::ServiceError),
     /// `InvalidParameter.StorageSetId` (HTTP 403).
-    InvalidParameterStorageSetId(rt::error::ServiceError),
+    InvalidParameterStorageSetId(crate::error::ServiceError),
     /// `InvalidParameter.StorageSetPartitionNumber` (HTTP 403).
-    InvalidParameterStorageSetPartitionNumber(rt::error::ServiceError),
+    InvalidParameterStorageSetPartitionNumber(crate::error::ServiceError),
     /// `InvalidParameter.StorageSetZoneId` (HTTP 403).
-    InvalidParameterStorageSetZoneId(rt::error::ServiceError),
+    InvalidParameterStorageSetZoneId(crate::error::ServiceError),
     /// `InvalidParameter.Tenancy` (HTTP 400).
-    InvalidParameterTenancy(rt::error::ServiceError),
+    InvalidParameterTenancy(crate::error::ServiceError),
     /// `InvalidPassword.Malformed` (HTTP 400).
-    InvalidPasswordMalformed(rt::error::ServiceError),
+    InvalidPasswordMalformed(crate::error::ServiceError),
     /// `InvalidPasswordParam.Mismatch` (HTTP 400).
-    InvalidPasswordParamMismatch(rt::error::ServiceError),
+    InvalidPasswordParamMismatch(crate::error::ServiceError),
     /// `InvalidPayMethod` (HTTP 403).
-    InvalidPayMethod(rt::error::ServiceError),
+    InvalidPayMethod(crate::error::ServiceError),
     /// `InvalidPerformanceLevel.Malformed` (HTTP 400).
-    InvalidPerformanceLevelMalformed(rt::error::ServiceError),
+    InvalidPerformanceLevelMalformed(crate::error::ServiceError),
     /// `InvalidPerformanceLevel.ValueNotSupported` (HTTP 400).
-    InvalidPerformanceLevelValueNotSupported(rt::error::ServiceError),
+    InvalidPerformanceLevelValueNotSupported(crate::error::ServiceError),
     /// `InvalidPeriod` (HTTP 400).
-    InvalidPeriod(rt::error::ServiceError),
+    InvalidPeriod(crate::error::ServiceError),
     /// `InvalidPeriod.ExceededDedicatedHost` (HTTP 400).
-    InvalidPeriodExceededDedicatedHost(rt::error::ServiceError),
+    InvalidPeriodExceededDedicatedHost(crate::error::ServiceError),
     /// `InvalidPeriodUnit.ValueNotSupported` (HTTP 400).
-    InvalidPeriodUnitValueNotSupported(rt::error::ServiceError),
+    InvalidPeriodUnitValueNotSupported(crate::error::ServiceError),
     /// `InvalidPlatform.ValueNotSupported` (HTTP 400).
-    InvalidPlatformValueNotSupported(rt::error::ServiceError),
+    InvalidPlatformValueNotSupported(crate::error::ServiceError),
     /// `InvalidPrivateIpAddress` (HTTP 400).
-    InvalidPrivateIpAddress(rt::error::ServiceError),
+    InvalidPrivateIpAddress(crate::error::ServiceError),
     /// `InvalidPrivateIpAddress.Duplicated` (HTTP 400).
-    InvalidPrivateIpAddressDuplicated(rt::error::ServiceError),
+    InvalidPrivateIpAddressDuplicated(crate::error::ServiceError),
     /// `InvalidPrivateIpAddress.Malformed` (HTTP 400).
-    InvalidPrivateIpAddressMalformed(rt::error::ServiceError),
+    InvalidPrivateIpAddressMalformed(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.Id` or `Invalid.PrivatePoolOptionsId` (HTTP 400).
-    InvalidPrivatePoolOptionsId(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsId(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.MatchCriteria` (HTTP 400).
-    InvalidPrivatePoolOptionsMatchCriteria(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsMatchCriteria(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.NoStock` (HTTP 400).
-    InvalidPrivatePoolOptionsNoStock(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsNoStock(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.status` (HTTP 400).
-    InvalidPrivatePoolOptionsStatus(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsStatus(crate::error::ServiceError),
     /// `InvalidRamRole.NotEcsRole` (HTTP 401).
-    InvalidRamRoleNotEcsRole(rt::error::ServiceError),
+    InvalidRamRoleNotEcsRole(crate::error::ServiceError),
     /// `InvalidRamRole.NotFound` (HTTP 404).
-    InvalidRamRoleNotFound(rt::error::ServiceError),
+    InvalidRamRoleNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotSupportEncryptAlgorithm` (HTTP 403).
-    InvalidRegionIdNotSupportEncryptAlgorithm(rt::error::ServiceError),
+    InvalidRegionIdNotSupportEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidRegion.NotSupport` (HTTP 403).
-    InvalidRegionNotSupport(rt::error::ServiceError),
+    InvalidRegionNotSupport(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidResourceType.NotSupported` (HTTP 403).
-    InvalidResourceTypeNotSupported(rt::error::ServiceError),
+    InvalidResourceTypeNotSupported(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroup.NetworkType` (HTTP 400).
-    InvalidSecurityGroupNetworkType(rt::error::ServiceError),
+    InvalidSecurityGroupNetworkType(crate::error::ServiceError),
     /// `InvalidSecurityGroup.NotInDefaultVpc` (HTTP 400).
-    InvalidSecurityGroupNotInDefaultVpc(rt::error::ServiceError),
+    InvalidSecurityGroupNotInDefaultVpc(crate::error::ServiceError),
     /// `InvalidSnapshotId.BasedSnapshotTooOld` (HTTP 400).
-    InvalidSnapshotIdBasedSnapshotTooOld(rt::error::ServiceError),
+    InvalidSnapshotIdBasedSnapshotTooOld(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotDataDiskSnapshot` (HTTP 403).
-    InvalidSnapshotIdNotDataDiskSnapshot(rt::error::ServiceError),
+    InvalidSnapshotIdNotDataDiskSnapshot(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotReady` (HTTP 403).
-    InvalidSnapshotIdNotReady(rt::error::ServiceError),
+    InvalidSnapshotIdNotReady(crate::error::ServiceError),
     /// `InvalidSpotAliUid` (HTTP 400).
-    InvalidSpotAliUid(rt::error::ServiceError),
+    InvalidSpotAliUid(crate::error::ServiceError),
     /// `InvalidSpotAuthorized` (HTTP 400).
-    InvalidSpotAuthorized(rt::error::ServiceError),
+    InvalidSpotAuthorized(crate::error::ServiceError),
     /// `InvalidSpotDuration` (HTTP 400).
-    InvalidSpotDuration(rt::error::ServiceError),
+    InvalidSpotDuration(crate::error::ServiceError),
     /// `InvalidSpotInterruptionBehavior` (HTTP 400).
-    InvalidSpotInterruptionBehavior(rt::error::ServiceError),
+    InvalidSpotInterruptionBehavior(crate::error::ServiceError),
     /// `InvalidSpotInterruptionBehavior.ClassicNetworkNotSupport` (HTTP 403).
-    InvalidSpotInterruptionBehaviorClassicNetworkNotSupport(rt::error::ServiceError),
+    InvalidSpotInterruptionBehaviorClassicNetworkNotSupport(crate::error::ServiceError),
     /// `InvalidSpotInterruptionBehavior.LocalDiskNotSupport` (HTTP 403).
-    InvalidSpotInterruptionBehaviorLocalDiskNotSupport(rt::error::ServiceError),
+    InvalidSpotInterruptionBehaviorLocalDiskNotSupport(crate::error::ServiceError),
     /// `InvalidSpotParam.EmptyZoneID` (HTTP 400).
-    InvalidSpotParamEmptyZoneId(rt::error::ServiceError),
+    InvalidSpotParamEmptyZoneId(crate::error::ServiceError),
     /// `InvalidSpotPrepaid` (HTTP 400).
-    InvalidSpotPrepaid(rt::error::ServiceError),
+    InvalidSpotPrepaid(crate::error::ServiceError),
     /// `InvalidSpotPriceLimit` (HTTP 400).
-    InvalidSpotPriceLimit(rt::error::ServiceError),
+    InvalidSpotPriceLimit(crate::error::ServiceError),
     /// `InvalidSpotPriceLimit.LowerThanPublicPrice` (HTTP 400).
-    InvalidSpotPriceLimitLowerThanPublicPrice(rt::error::ServiceError),
+    InvalidSpotPriceLimitLowerThanPublicPrice(crate::error::ServiceError),
     /// `InvalidSpotStrategy` (HTTP 400).
-    InvalidSpotStrategy(rt::error::ServiceError),
+    InvalidSpotStrategy(crate::error::ServiceError),
     /// `InvalidStorageClusterId.CapacityNotEnough` (HTTP 400).
-    InvalidStorageClusterIdCapacityNotEnough(rt::error::ServiceError),
+    InvalidStorageClusterIdCapacityNotEnough(crate::error::ServiceError),
     /// `InvalidStorageClusterId.CategoryNotMatch` (HTTP 400).
-    InvalidStorageClusterIdCategoryNotMatch(rt::error::ServiceError),
+    InvalidStorageClusterIdCategoryNotMatch(crate::error::ServiceError),
     /// `InvalidStorageClusterId.DiskSizeEmpty` (HTTP 400).
-    InvalidStorageClusterIdDiskSizeEmpty(rt::error::ServiceError),
+    InvalidStorageClusterIdDiskSizeEmpty(crate::error::ServiceError),
     /// `InvalidStorageClusterId.NotExist` (HTTP 404).
-    InvalidStorageClusterIdNotExist(rt::error::ServiceError),
+    InvalidStorageClusterIdNotExist(crate::error::ServiceError),
     /// `InvalidStorageClusterId.PerformanceLevelNotMatch` (HTTP 400).
-    InvalidStorageClusterIdPerformanceLevelNotMatch(rt::error::ServiceError),
+    InvalidStorageClusterIdPerformanceLevelNotMatch(crate::error::ServiceError),
     /// `InvalidStorageClusterId.StatusNotSupport` (HTTP 400).
-    InvalidStorageClusterIdStatusNotSupport(rt::error::ServiceError),
+    InvalidStorageClusterIdStatusNotSupport(crate::error::ServiceError),
     /// `InvalidStorageClusterId.ZoneIdEmpty` (HTTP 400).
-    InvalidStorageClusterIdZoneIdEmpty(rt::error::ServiceError),
+    InvalidStorageClusterIdZoneIdEmpty(crate::error::ServiceError),
     /// `InvalidStorageSetName.Malformed` (HTTP 403).
-    InvalidStorageSetNameMalformed(rt::error::ServiceError),
+    InvalidStorageSetNameMalformed(crate::error::ServiceError),
     /// `InvalidSystemDiskCategory.ValueNotSupported` (HTTP 400).
-    InvalidSystemDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidSystemDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidSystemDiskCategory.ValueUnauthorized` (HTTP 403).
-    InvalidSystemDiskCategoryValueUnauthorized(rt::error::ServiceError),
+    InvalidSystemDiskCategoryValueUnauthorized(crate::error::ServiceError),
     /// `InvalidSystemDiskSize` (HTTP 404).
-    InvalidSystemDiskSize(rt::error::ServiceError),
+    InvalidSystemDiskSize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.LessThanImageSize` (HTTP 404).
-    InvalidSystemDiskSizeLessThanImageSize(rt::error::ServiceError),
+    InvalidSystemDiskSizeLessThanImageSize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.LessThanMemSize` (HTTP 400).
-    InvalidSystemDiskSizeLessThanMemSize(rt::error::ServiceError),
+    InvalidSystemDiskSizeLessThanMemSize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.LessThanMinSize` (HTTP 404).
-    InvalidSystemDiskSizeLessThanMinSize(rt::error::ServiceError),
+    InvalidSystemDiskSizeLessThanMinSize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.MoreThanMaxSize` (HTTP 404).
-    InvalidSystemDiskSizeMoreThanMaxSize(rt::error::ServiceError),
+    InvalidSystemDiskSizeMoreThanMaxSize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.ValueNotSupported` (HTTP 400).
-    InvalidSystemDiskSizeValueNotSupported(rt::error::ServiceError),
+    InvalidSystemDiskSizeValueNotSupported(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidUserData.Base64FormatInvalid` (HTTP 403).
-    InvalidUserDataBase64FormatInvalid(rt::error::ServiceError),
+    InvalidUserDataBase64FormatInvalid(crate::error::ServiceError),
     /// `InvalidUserData.Forbidden` (HTTP 403).
-    InvalidUserDataForbidden(rt::error::ServiceError),
+    InvalidUserDataForbidden(crate::error::ServiceError),
     /// `InvalidUserData.NotSupported` (HTTP 400).
-    InvalidUserDataNotSupported(rt::error::ServiceError),
+    InvalidUserDataNotSupported(crate::error::ServiceError),
     /// `InvalidUserData.SizeExceeded` (HTTP 400).
-    InvalidUserDataSizeExceeded(rt::error::ServiceError),
+    InvalidUserDataSizeExceeded(crate::error::ServiceError),
     /// `InvalidUser.PassRoleForbidden` (HTTP 403).
-    InvalidUserPassRoleForbidden(rt::error::ServiceError),
+    InvalidUserPassRoleForbidden(crate::error::ServiceError),
     /// `InvalidVSwitch.DefaultVSwitchNotSupport` (HTTP 403).
-    InvalidVSwitchDefaultVSwitchNotSupport(rt::error::ServiceError),
+    InvalidVSwitchDefaultVSwitchNotSupport(crate::error::ServiceError),
     /// `InvalidVSwitchId.IpInvalid` (HTTP 403).
-    InvalidVSwitchIdIpInvalid(rt::error::ServiceError),
+    InvalidVSwitchIdIpInvalid(crate::error::ServiceError),
     /// `InvalidVSwitchId.Necessary` (HTTP 400).
-    InvalidVSwitchIdNecessary(rt::error::ServiceError),
+    InvalidVSwitchIdNecessary(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 400, 403, 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `InvalidVPCStatus.NotWorking` (HTTP 403).
-    InvalidVpcStatusNotWorking(rt::error::ServiceError),
+    InvalidVpcStatusNotWorking(crate::error::ServiceError),
     /// `InvalidVpcZone.NotSupported` (HTTP 400).
-    InvalidVpcZoneNotSupported(rt::error::ServiceError),
+    InvalidVpcZoneNotSupported(crate::error::ServiceError),
     /// `Invalid.ZoneId` (HTTP 400).
-    InvalidZoneId(rt::error::ServiceError),
+    InvalidZoneId(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 404).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// `IoOptimized.NotSupported` (HTTP 400, 403, 404).
-    IoOptimizedNotSupported(rt::error::ServiceError),
+    IoOptimizedNotSupported(crate::error::ServiceError),
     /// `LackResource` (HTTP 400).
-    LackResource(rt::error::ServiceError),
+    LackResource(crate::error::ServiceError),
     /// `Mayi.InternalError` (HTTP 403).
-    MayiInternalError(rt::error::ServiceError),
+    MayiInternalError(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `MissingParameter.PrivatePoolOptions.Id` or `MissingParameter.PrivatePoolOptionsId` (HTTP 400).
-    MissingParameterPrivatePoolOptionsId(rt::error::ServiceError),
+    MissingParameterPrivatePoolOptionsId(crate::error::ServiceError),
     /// `MissingParamter` (HTTP 400).
-    MissingParamter(rt::error::ServiceError),
+    MissingParamter(crate::error::ServiceError),
     /// `NoAvaliableDedicatedHost` (HTTP 400).
-    NoAvaliableDedicatedHost(rt::error::ServiceError),
+    NoAvaliableDedicatedHost(crate::error::ServiceError),
     /// `NoPermission.Price` (HTTP 400).
-    NoPermissionPrice(rt::error::ServiceError),
+    NoPermissionPrice(crate::error::ServiceError),
     /// `NodeControllerUnavailable` (HTTP 403).
-    NodeControllerUnavailable(rt::error::ServiceError),
+    NodeControllerUnavailable(crate::error::ServiceError),
     /// `NotSupportSnapshotEncrypted.DiskCategory` (HTTP 403).
-    NotSupportSnapshotEncryptedDiskCategory(rt::error::ServiceError),
+    NotSupportSnapshotEncryptedDiskCategory(crate::error::ServiceError),
     /// `NotSupportSnapshotEncrypted.ShareImage` (HTTP 400).
-    NotSupportSnapshotEncryptedShareImage(rt::error::ServiceError),
+    NotSupportSnapshotEncryptedShareImage(crate::error::ServiceError),
     /// `OperationConflict` (HTTP 409).
-    OperationConflict(rt::error::ServiceError),
+    OperationConflict(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400, 403, 404).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.BidOwnResource` (HTTP 403).
-    OperationDeniedBidOwnResource(rt::error::ServiceError),
+    OperationDeniedBidOwnResource(crate::error::ServiceError),
     /// `OperationDenied.CloudSSDNotSupported` (HTTP 403).
-    OperationDeniedCloudSsdNotSupported(rt::error::ServiceError),
+    OperationDeniedCloudSsdNotSupported(crate::error::ServiceError),
     /// `OperationDenied.FlavorNotSupported` (HTTP 403).
-    OperationDeniedFlavorNotSupported(rt::error::ServiceError),
+    OperationDeniedFlavorNotSupported(crate::error::ServiceError),
     /// `OperationDenied.IllegalPaymentPolicy` (HTTP 400).
-    OperationDeniedIllegalPaymentPolicy(rt::error::ServiceError),
+    OperationDeniedIllegalPaymentPolicy(crate::error::ServiceError),
     /// `OperationDenied.ImageNotValid` (HTTP 403).
-    OperationDeniedImageNotValid(rt::error::ServiceError),
+    OperationDeniedImageNotValid(crate::error::ServiceError),
     /// `OperationDenied.InconsistentNetwork` (HTTP 403).
-    OperationDeniedInconsistentNetwork(rt::error::ServiceError),
+    OperationDeniedInconsistentNetwork(crate::error::ServiceError),
     /// `OperationDenied.InvalidNetworkType` (HTTP 403).
-    OperationDeniedInvalidNetworkType(rt::error::ServiceError),
+    OperationDeniedInvalidNetworkType(crate::error::ServiceError),
     /// `OperationDenied.LocalDiskUnsupported` (HTTP 403).
-    OperationDeniedLocalDiskUnsupported(rt::error::ServiceError),
+    OperationDeniedLocalDiskUnsupported(crate::error::ServiceError),
     /// `OperationDenied.NoStock` (HTTP 403).
-    OperationDeniedNoStock(rt::error::ServiceError),
+    OperationDeniedNoStock(crate::error::ServiceError),
     /// `OperationDenied.PaygNotAvailable` (HTTP 403).
-    OperationDeniedPaygNotAvailable(rt::error::ServiceError),
+    OperationDeniedPaygNotAvailable(crate::error::ServiceError),
     /// `OperationDenied.PerformanceLevelNotMatch` (HTTP 403).
-    OperationDeniedPerformanceLevelNotMatch(rt::error::ServiceError),
+    OperationDeniedPerformanceLevelNotMatch(crate::error::ServiceError),
     /// `OperationDenied.PrepayNotAvailable` (HTTP 403).
-    OperationDeniedPrepayNotAvailable(rt::error::ServiceError),
+    OperationDeniedPrepayNotAvailable(crate::error::ServiceError),
     /// `OperationDenied.RegionIdNotSupported` (HTTP 403).
-    OperationDeniedRegionIdNotSupported(rt::error::ServiceError),
+    OperationDeniedRegionIdNotSupported(crate::error::ServiceError),
     /// `OperationDenied.TestAccountRetricted` (HTTP 400).
-    OperationDeniedTestAccountRetricted(rt::error::ServiceError),
+    OperationDeniedTestAccountRetricted(crate::error::ServiceError),
     /// `OperationDenied.TimestampNotSupported` (HTTP 403).
-    OperationDeniedTimestampNotSupported(rt::error::ServiceError),
+    OperationDeniedTimestampNotSupported(crate::error::ServiceError),
     /// `PaymentMethodNotFound` (HTTP 404).
-    PaymentMethodNotFound(rt::error::ServiceError),
+    PaymentMethodNotFound(crate::error::ServiceError),
     /// `QuotaExceed.AfterpayInstance` (HTTP 400).
-    QuotaExceedAfterpayInstance(rt::error::ServiceError),
+    QuotaExceedAfterpayInstance(crate::error::ServiceError),
     /// `QuotaExceed.BuyImage` (HTTP 403).
-    QuotaExceedBuyImage(rt::error::ServiceError),
+    QuotaExceedBuyImage(crate::error::ServiceError),
     /// `QuotaExceed.DeploymentSetInstanceQuotaFull` (HTTP 403).
-    QuotaExceedDeploymentSetInstanceQuotaFull(rt::error::ServiceError),
+    QuotaExceedDeploymentSetInstanceQuotaFull(crate::error::ServiceError),
     /// `QuotaExceed.DiskCapacity` (HTTP 400).
-    QuotaExceedDiskCapacity(rt::error::ServiceError),
+    QuotaExceedDiskCapacity(crate::error::ServiceError),
     /// `QuotaExceed.ElasticQuota` (HTTP 403).
-    QuotaExceedElasticQuota(rt::error::ServiceError),
+    QuotaExceedElasticQuota(crate::error::ServiceError),
     /// `QuotaExceed.PortableCloudDisk` (HTTP 403).
-    QuotaExceedPortableCloudDisk(rt::error::ServiceError),
+    QuotaExceedPortableCloudDisk(crate::error::ServiceError),
     /// `QuotaExceed.PostPaidDisk` (HTTP 403).
-    QuotaExceedPostPaidDisk(rt::error::ServiceError),
+    QuotaExceedPostPaidDisk(crate::error::ServiceError),
     /// `QuotaExceed.Tags` (HTTP 403).
-    QuotaExceedTags(rt::error::ServiceError),
+    QuotaExceedTags(crate::error::ServiceError),
     /// `QuotaExceeded` (HTTP 400).
-    QuotaExceeded(rt::error::ServiceError),
+    QuotaExceeded(crate::error::ServiceError),
     /// `QuotaExceeded.InternetBandwidth` (HTTP 400).
-    QuotaExceededInternetBandwidth(rt::error::ServiceError),
+    QuotaExceededInternetBandwidth(crate::error::ServiceError),
     /// `QuotaExceeded.PostpaidDataDiskCapacity` (HTTP 403).
-    QuotaExceededPostpaidDataDiskCapacity(rt::error::ServiceError),
+    QuotaExceededPostpaidDataDiskCapacity(crate::error::ServiceError),
     /// `QuotaExceeded.PrepayDataDiskCapacity` (HTTP 400).
-    QuotaExceededPrepayDataDiskCapacity(rt::error::ServiceError),
+    QuotaExceededPrepayDataDiskCapacity(crate::error::ServiceError),
     /// `QuotaExceeded.PrivateIpAddress` (HTTP 400, 403).
-    QuotaExceededPrivateIpAddress(rt::error::ServiceError),
+    QuotaExceededPrivateIpAddress(crate::error::ServiceError),
     /// `RealNameAuthenticationError` (HTTP 403).
-    RealNameAuthenticationError(rt::error::ServiceError),
+    RealNameAuthenticationError(crate::error::ServiceError),
     /// `RegionUnauthorized` (HTTP 400, 403).
-    RegionUnauthorized(rt::error::ServiceError),
+    RegionUnauthorized(crate::error::ServiceError),
     /// `ResourceNotAvailable` (HTTP 400).
-    ResourceNotAvailable(rt::error::ServiceError),
+    ResourceNotAvailable(crate::error::ServiceError),
     /// `ResourcesNotInSameZone` (HTTP 403).
-    ResourcesNotInSameZone(rt::error::ServiceError),
+    ResourcesNotInSameZone(crate::error::ServiceError),
     /// `SecurityGroupInstanceLimitExceed` (HTTP 403).
-    SecurityGroupInstanceLimitExceed(rt::error::ServiceError),
+    SecurityGroupInstanceLimitExceed(crate::error::ServiceError),
     /// `SecurityRisk.3DVerification` (HTTP 403).
-    SecurityRisk3dVerification(rt::error::ServiceError),
+    SecurityRisk3dVerification(crate::error::ServiceError),
     /// `SpotNotSupported` (HTTP 400).
-    SpotNotSupported(rt::error::ServiceError),
+    SpotNotSupported(crate::error::ServiceError),
     /// `Throttling.Resource` (HTTP 429).
-    ThrottlingResource(rt::error::ServiceError),
+    ThrottlingResource(crate::error::ServiceError),
     /// `UnexpectedImageFamily.ImageIdSupplied` (HTTP 400).
-    UnexpectedImageFamilyImageIdSupplied(rt::error::ServiceError),
+    UnexpectedImageFamilyImageIdSupplied(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// `VpcNotFound` (HTTP 400).
-    VpcNotFound(rt::error::ServiceError),
+    VpcNotFound(crate::error::ServiceError),
     /// `Zone.NotOnSale` (HTTP 400, 403).
-    ZoneNotOnSale(rt::error::ServiceError),
+    ZoneNotOnSale(crate::error::ServiceError),
     /// `Zone.NotOpen` (HTTP 403).
-    ZoneNotOpen(rt::error::ServiceError),
+    ZoneNotOpen(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2270,7 +2293,7 @@ impl CreateInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountArrearage(error)
             | Self::AccountForbiddenProductCreationLimited(error)
@@ -4247,8 +4270,8 @@ impl CreateInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.Arrearage" => Self::AccountArrearage(error),
             "AccountForbidden.ProductCreationLimited" => {
@@ -4830,11 +4853,11 @@ impl rt::error::OperationError for CreateInstanceError {
             "VpcNotFound" => Self::VpcNotFound(error),
             "Zone.NotOnSale" => Self::ZoneNotOnSale(error),
             "Zone.NotOpen" => Self::ZoneNotOpen(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateInstanceError::service_error(self)
     }
 }

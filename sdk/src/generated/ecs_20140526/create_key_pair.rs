@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct CreateKeyPairRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateKeyPairRequest {
+impl crate::operation::Operation for CreateKeyPairRequest {
     type Response = CreateKeyPairResponse;
     type Error = CreateKeyPairError;
+}
+
+impl rt::operation::OperationSpec for CreateKeyPairRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("KeyPairName", &self.key_pair_name)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
@@ -128,8 +132,8 @@ impl CreateKeyPairBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateKeyPairRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateKeyPairRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -138,7 +142,7 @@ impl CreateKeyPairBuilder {
         self,
     ) -> ::std::result::Result<
         CreateKeyPairResponse,
-        rt::error::Error<CreateKeyPairError>,
+        crate::error::Error<CreateKeyPairError>,
     > {
         self.client.execute(self.request).await
     }
@@ -359,28 +363,28 @@ impl ::serde::Serialize for CreateKeyPairResponse {
 #[non_exhaustive]
 pub enum CreateKeyPairError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InvalidKeyPairName.Malformed` (HTTP 400).
-    InvalidKeyPairNameMalformed(rt::error::ServiceError),
+    InvalidKeyPairNameMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `KeyPair.AlreadyExist` (HTTP 400).
-    KeyPairAlreadyExist(rt::error::ServiceError),
+    KeyPairAlreadyExist(crate::error::ServiceError),
     /// `QuotaExceed.KeyPair` (HTTP 403).
-    QuotaExceedKeyPair(rt::error::ServiceError),
+    QuotaExceedKeyPair(crate::error::ServiceError),
     /// `QuotaExceed.Tags` (HTTP 403).
-    QuotaExceedTags(rt::error::ServiceError),
+    QuotaExceedTags(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -392,7 +396,7 @@ impl CreateKeyPairError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InvalidKeyPairNameMalformed(error)
@@ -463,8 +467,8 @@ impl CreateKeyPairError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateKeyPairError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateKeyPairError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "InvalidKeyPairName.Malformed" => Self::InvalidKeyPairNameMalformed(error),
@@ -475,11 +479,11 @@ impl rt::error::OperationError for CreateKeyPairError {
             "KeyPair.AlreadyExist" => Self::KeyPairAlreadyExist(error),
             "QuotaExceed.KeyPair" => Self::QuotaExceedKeyPair(error),
             "QuotaExceed.Tags" => Self::QuotaExceedTags(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateKeyPairError::service_error(self)
     }
 }

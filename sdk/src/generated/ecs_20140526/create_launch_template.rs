@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -180,7 +181,7 @@ pub struct CreateLaunchTemplateRequest {
     pub spot_strategy: ::std::option::Option<::std::string::String>,
     /// Example: `0.97`
     ///
-    /// Wire name `SpotPriceLimit`.
+    /// Wire name `SpotPriceLimit`; at least 0; at most 999999.
     pub spot_price_limit: ::std::option::Option<f64>,
     /// Example: `1`
     ///
@@ -266,14 +267,24 @@ pub struct CreateLaunchTemplateRequest {
     pub security_options: ::std::option::Option<SecurityOptions>,
 }
 
-impl rt::operation::Operation for CreateLaunchTemplateRequest {
+impl crate::operation::Operation for CreateLaunchTemplateRequest {
     type Response = CreateLaunchTemplateResponse;
     type Error = CreateLaunchTemplateError;
+}
+
+impl rt::operation::OperationSpec for CreateLaunchTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("TemplateTag", &self.template_tags, 20usize)?;
         rt::validate::required("LaunchTemplateName", &self.launch_template_name)?;
+        rt::validate::minimum("SpotPriceLimit", &self.spot_price_limit, 0.0, false)?;
+        rt::validate::maximum(
+            "SpotPriceLimit",
+            &self.spot_price_limit,
+            999999.0,
+            false,
+        )?;
         rt::validate::max_items("DataDisk", &self.data_disks, 16usize)?;
         rt::validate::max_items("NetworkInterface", &self.network_interfaces, 8usize)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
@@ -1099,8 +1110,8 @@ impl CreateLaunchTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateLaunchTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateLaunchTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -1109,7 +1120,7 @@ impl CreateLaunchTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         CreateLaunchTemplateResponse,
-        rt::error::Error<CreateLaunchTemplateError>,
+        crate::error::Error<CreateLaunchTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1906,44 +1917,44 @@ impl ::serde::Serialize for CreateLaunchTemplateResponse {
 #[non_exhaustive]
 pub enum CreateLaunchTemplateError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidHostName.Malformed` (HTTP 400).
-    InvalidHostNameMalformed(rt::error::ServiceError),
+    InvalidHostNameMalformed(crate::error::ServiceError),
     /// `InvalidLaunchTemplateName.Malformed` (HTTP 400).
-    InvalidLaunchTemplateNameMalformed(rt::error::ServiceError),
+    InvalidLaunchTemplateNameMalformed(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParams.CreateEniParams` (HTTP 400).
-    InvalidParamsCreateEniParams(rt::error::ServiceError),
+    InvalidParamsCreateEniParams(crate::error::ServiceError),
     /// `InvalidRegion.NotExist` (HTTP 400).
-    InvalidRegionNotExist(rt::error::ServiceError),
+    InvalidRegionNotExist(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidUserData.Base64FormatInvalid` (HTTP 400).
-    InvalidUserDataBase64FormatInvalid(rt::error::ServiceError),
+    InvalidUserDataBase64FormatInvalid(crate::error::ServiceError),
     /// `InvalidUserData.SizeExceeded` (HTTP 400).
-    InvalidUserDataSizeExceeded(rt::error::ServiceError),
+    InvalidUserDataSizeExceeded(crate::error::ServiceError),
     /// `LaunchTemplateLimitExceed` (HTTP 403).
-    LaunchTemplateLimitExceed(rt::error::ServiceError),
+    LaunchTemplateLimitExceed(crate::error::ServiceError),
     /// `LaunchTemplateName.Duplicated` (HTTP 403).
-    LaunchTemplateNameDuplicated(rt::error::ServiceError),
+    LaunchTemplateNameDuplicated(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `QuotaExceed.Tags` (HTTP 403).
-    QuotaExceedTags(rt::error::ServiceError),
+    QuotaExceedTags(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1955,7 +1966,7 @@ impl CreateLaunchTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InternalError(error)
@@ -2082,8 +2093,8 @@ impl CreateLaunchTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateLaunchTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateLaunchTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "InternalError" => Self::InternalError(error),
@@ -2106,11 +2117,11 @@ impl rt::error::OperationError for CreateLaunchTemplateError {
             "LaunchTemplateName.Duplicated" => Self::LaunchTemplateNameDuplicated(error),
             "MissingParameter" => Self::MissingParameter(error),
             "QuotaExceed.Tags" => Self::QuotaExceedTags(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateLaunchTemplateError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -182,7 +183,7 @@ pub struct CreateLaunchTemplateVersionRequest {
     pub spot_strategy: ::std::option::Option<::std::string::String>,
     /// Example: `0.97`
     ///
-    /// Wire name `SpotPriceLimit`.
+    /// Wire name `SpotPriceLimit`; at least 0; at most 999999.
     pub spot_price_limit: ::std::option::Option<f64>,
     /// Example: `1`
     ///
@@ -264,12 +265,22 @@ pub struct CreateLaunchTemplateVersionRequest {
     pub security_options: ::std::option::Option<SecurityOptions>,
 }
 
-impl rt::operation::Operation for CreateLaunchTemplateVersionRequest {
+impl crate::operation::Operation for CreateLaunchTemplateVersionRequest {
     type Response = CreateLaunchTemplateVersionResponse;
     type Error = CreateLaunchTemplateVersionError;
+}
+
+impl rt::operation::OperationSpec for CreateLaunchTemplateVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("SpotPriceLimit", &self.spot_price_limit, 0.0, false)?;
+        rt::validate::maximum(
+            "SpotPriceLimit",
+            &self.spot_price_limit,
+            999999.0,
+            false,
+        )?;
         rt::validate::max_items("DataDisk", &self.data_disks, 16usize)?;
         rt::validate::max_items("NetworkInterface", &self.network_interfaces, 8usize)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
@@ -1080,8 +1091,8 @@ impl CreateLaunchTemplateVersionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateLaunchTemplateVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateLaunchTemplateVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -1090,7 +1101,7 @@ impl CreateLaunchTemplateVersionBuilder {
         self,
     ) -> ::std::result::Result<
         CreateLaunchTemplateVersionResponse,
-        rt::error::Error<CreateLaunchTemplateVersionError>,
+        crate::error::Error<CreateLaunchTemplateVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1830,36 +1841,36 @@ impl ::serde::Serialize for CreateLaunchTemplateVersionResponse {
 #[non_exhaustive]
 pub enum CreateLaunchTemplateVersionError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidHostName.Malformed` (HTTP 400).
-    InvalidHostNameMalformed(rt::error::ServiceError),
+    InvalidHostNameMalformed(crate::error::ServiceError),
     /// `InvalidLaunchTemplate.NotFound` (HTTP 404).
-    InvalidLaunchTemplateNotFound(rt::error::ServiceError),
+    InvalidLaunchTemplateNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParams.CreateEniParams` (HTTP 400).
-    InvalidParamsCreateEniParams(rt::error::ServiceError),
+    InvalidParamsCreateEniParams(crate::error::ServiceError),
     /// `InvalidRegion.NotExist` (HTTP 400).
-    InvalidRegionNotExist(rt::error::ServiceError),
+    InvalidRegionNotExist(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidUserData.Base64FormatInvalid` (HTTP 400).
-    InvalidUserDataBase64FormatInvalid(rt::error::ServiceError),
+    InvalidUserDataBase64FormatInvalid(crate::error::ServiceError),
     /// `InvalidUserData.SizeExceeded` (HTTP 400).
-    InvalidUserDataSizeExceeded(rt::error::ServiceError),
+    InvalidUserDataSizeExceeded(crate::error::ServiceError),
     /// `LaunchTemplateVersionLimitExceed` (HTTP 403).
-    LaunchTemplateVersionLimitExceed(rt::error::ServiceError),
+    LaunchTemplateVersionLimitExceed(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1871,7 +1882,7 @@ impl CreateLaunchTemplateVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InternalError(error)
@@ -1970,8 +1981,8 @@ impl CreateLaunchTemplateVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateLaunchTemplateVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateLaunchTemplateVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "InternalError" => Self::InternalError(error),
@@ -1992,11 +2003,11 @@ impl rt::error::OperationError for CreateLaunchTemplateVersionError {
                 Self::LaunchTemplateVersionLimitExceed(error)
             }
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateLaunchTemplateVersionError::service_error(self)
     }
 }

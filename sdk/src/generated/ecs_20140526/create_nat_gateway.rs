@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -42,15 +46,14 @@ pub struct CreateNatGatewayRequest {
     pub bandwidth_packages: ::std::vec::Vec<BandwidthPackage>,
 }
 
-impl rt::operation::Operation for CreateNatGatewayRequest {
+impl crate::operation::Operation for CreateNatGatewayRequest {
     type Response = CreateNatGatewayResponse;
     type Error = CreateNatGatewayError;
+}
+
+impl rt::operation::OperationSpec for CreateNatGatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
         rt::validate::required("BandwidthPackage", &self.bandwidth_packages)?;
@@ -159,8 +162,8 @@ impl CreateNatGatewayBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<CreateNatGatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateNatGatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -170,7 +173,7 @@ impl CreateNatGatewayBuilder {
         self,
     ) -> ::std::result::Result<
         CreateNatGatewayResponse,
-        rt::error::Error<CreateNatGatewayError>,
+        crate::error::Error<CreateNatGatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -394,68 +397,68 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum CreateNatGatewayError {
     /// `AllocateIpFailed` (HTTP 400).
-    AllocateIpFailed(rt::error::ServiceError),
+    AllocateIpFailed(crate::error::ServiceError),
     /// `COMMODITY.INVALID_COMPONENT` (HTTP 400).
-    CommodityInvalidComponent(rt::error::ServiceError),
+    CommodityInvalidComponent(crate::error::ServiceError),
     /// `Forbidden.CheckEntryRuleQuota` (HTTP 400).
-    ForbiddenCheckEntryRuleQuota(rt::error::ServiceError),
+    ForbiddenCheckEntryRuleQuota(crate::error::ServiceError),
     /// `IllegalParam.Name` (HTTP 400).
-    IllegalParamName(rt::error::ServiceError),
+    IllegalParamName(crate::error::ServiceError),
     /// `IncorrectStatus.RouteEntry` (HTTP 400).
-    IncorrectStatusRouteEntry(rt::error::ServiceError),
+    IncorrectStatusRouteEntry(crate::error::ServiceError),
     /// `IncorrectStatus.RouteTableStatus` (HTTP 400).
-    IncorrectStatusRouteTableStatus(rt::error::ServiceError),
+    IncorrectStatusRouteTableStatus(crate::error::ServiceError),
     /// `InvalidNatGatewayDescription.MalFormed` (HTTP 400).
-    InvalidNatGatewayDescriptionMalFormed(rt::error::ServiceError),
+    InvalidNatGatewayDescriptionMalFormed(crate::error::ServiceError),
     /// `InvalidNatGatewayId.NotFound` (HTTP 400).
-    InvalidNatGatewayIdNotFound(rt::error::ServiceError),
+    InvalidNatGatewayIdNotFound(crate::error::ServiceError),
     /// `InvalidNatGatewayName.MalFormed` (HTTP 400).
-    InvalidNatGatewayNameMalFormed(rt::error::ServiceError),
+    InvalidNatGatewayNameMalFormed(crate::error::ServiceError),
     /// `InvalidParameter.Spec.ValueNotSupported` (HTTP 400).
-    InvalidParameterSpecValueNotSupported(rt::error::ServiceError),
+    InvalidParameterSpecValueNotSupported(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 404).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `InvalidVPCStatus` (HTTP 400).
-    InvalidVpcStatus(rt::error::ServiceError),
+    InvalidVpcStatus(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 404).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `MissingParameter.BandwidthPackage` (HTTP 400).
-    MissingParameterBandwidthPackage(rt::error::ServiceError),
+    MissingParameterBandwidthPackage(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationFailed.CrateEntryTimeOut` (HTTP 404).
-    OperationFailedCrateEntryTimeOut(rt::error::ServiceError),
+    OperationFailedCrateEntryTimeOut(crate::error::ServiceError),
     /// `OperationFailed.TokenVerfiy` (HTTP 400).
-    OperationFailedTokenVerfiy(rt::error::ServiceError),
+    OperationFailedTokenVerfiy(crate::error::ServiceError),
     /// `OperationFailed.UnpaidBillsExist` (HTTP 400).
-    OperationFailedUnpaidBillsExist(rt::error::ServiceError),
+    OperationFailedUnpaidBillsExist(crate::error::ServiceError),
     /// `OperationUnsupported.MultiNatGateway` (HTTP 400).
-    OperationUnsupportedMultiNatGateway(rt::error::ServiceError),
+    OperationUnsupportedMultiNatGateway(crate::error::ServiceError),
     /// `OrderError.NatGateway` (HTTP 500).
-    OrderErrorNatGateway(rt::error::ServiceError),
+    OrderErrorNatGateway(crate::error::ServiceError),
     /// `ParameterIllegal` (HTTP 400).
-    ParameterIllegal(rt::error::ServiceError),
+    ParameterIllegal(crate::error::ServiceError),
     /// `QuotaExceeded.BandwidthPackageIps` (HTTP 400).
-    QuotaExceededBandwidthPackageIps(rt::error::ServiceError),
+    QuotaExceededBandwidthPackageIps(crate::error::ServiceError),
     /// `RouterEntryConflict.Duplicated` (HTTP 400).
-    RouterEntryConflictDuplicated(rt::error::ServiceError),
+    RouterEntryConflictDuplicated(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `VPC_ONLY_CAN_CREATE_ONE_NAT_GATEWAY` (HTTP 404).
-    VpcOnlyCanCreateOneNatGateway(rt::error::ServiceError),
+    VpcOnlyCanCreateOneNatGateway(crate::error::ServiceError),
     /// `VswitchStatusError` (HTTP 400).
-    VswitchStatusError(rt::error::ServiceError),
+    VswitchStatusError(crate::error::ServiceError),
     /// `ZONE_NO_AVAILABLE_IP` (HTTP 400).
-    ZoneNoAvailableIp(rt::error::ServiceError),
+    ZoneNoAvailableIp(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -467,7 +470,7 @@ impl CreateNatGatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AllocateIpFailed(error)
             | Self::CommodityInvalidComponent(error)
@@ -678,8 +681,8 @@ impl CreateNatGatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateNatGatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateNatGatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AllocateIpFailed" => Self::AllocateIpFailed(error),
             "COMMODITY.INVALID_COMPONENT" => Self::CommodityInvalidComponent(error),
@@ -732,11 +735,11 @@ impl rt::error::OperationError for CreateNatGatewayError {
             }
             "VswitchStatusError" => Self::VswitchStatusError(error),
             "ZONE_NO_AVAILABLE_IP" => Self::ZoneNoAvailableIp(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateNatGatewayError::service_error(self)
     }
 }

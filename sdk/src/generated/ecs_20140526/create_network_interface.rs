@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -72,11 +76,11 @@ pub struct CreateNetworkInterfaceRequest {
     pub business_type: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `SecondaryPrivateIpAddressCount`.
+    /// Wire name `SecondaryPrivateIpAddressCount`; at least 1.
     pub secondary_private_ip_address_count: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `QueueNumber`.
+    /// Wire name `QueueNumber`; at least 1.
     pub queue_number: ::std::option::Option<i32>,
     /// Example: `123e4567-e89b-12d3-a456-426655440000`
     ///
@@ -104,19 +108,19 @@ pub struct CreateNetworkInterfaceRequest {
     pub ipv6_address: ::std::vec::Vec<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `Ipv6AddressCount`.
+    /// Wire name `Ipv6AddressCount`; at least 1.
     pub ipv6_address_count: ::std::option::Option<i32>,
     /// Wire name `Ipv4Prefix`; at most 10 items.
     pub ipv4_prefixs: ::std::vec::Vec<::std::string::String>,
     /// Example: `hide`
     ///
-    /// Wire name `Ipv4PrefixCount`.
+    /// Wire name `Ipv4PrefixCount`; at least 1; at most 10.
     pub ipv4_prefix_count: ::std::option::Option<i32>,
     /// Wire name `Ipv6Prefix`; at most 10 items.
     pub ipv6_prefixs: ::std::vec::Vec<::std::string::String>,
     /// Example: `hide`
     ///
-    /// Wire name `Ipv6PrefixCount`.
+    /// Wire name `Ipv6PrefixCount`; at least 1; at most 10.
     pub ipv6_prefix_count: ::std::option::Option<i32>,
     /// Example: `true`
     ///
@@ -146,23 +150,34 @@ pub struct CreateNetworkInterfaceRequest {
     pub source_dest_check: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateNetworkInterfaceRequest {
+impl crate::operation::Operation for CreateNetworkInterfaceRequest {
     type Response = CreateNetworkInterfaceResponse;
     type Error = CreateNetworkInterfaceError;
+}
+
+impl rt::operation::OperationSpec for CreateNetworkInterfaceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::required("VSwitchId", &self.v_switch_id)?;
+        rt::validate::minimum(
+            "SecondaryPrivateIpAddressCount",
+            &self.secondary_private_ip_address_count,
+            1.0,
+            false,
+        )?;
+        rt::validate::minimum("QueueNumber", &self.queue_number, 1.0, false)?;
         rt::validate::max_items("SecurityGroupIds", &self.security_group_ids, 51usize)?;
         rt::validate::max_items("PrivateIpAddress", &self.private_ip_address, 10usize)?;
         rt::validate::max_items("Ipv6Address", &self.ipv6_address, 20usize)?;
+        rt::validate::minimum("Ipv6AddressCount", &self.ipv6_address_count, 1.0, false)?;
         rt::validate::max_items("Ipv4Prefix", &self.ipv4_prefixs, 10usize)?;
+        rt::validate::minimum("Ipv4PrefixCount", &self.ipv4_prefix_count, 1.0, false)?;
+        rt::validate::maximum("Ipv4PrefixCount", &self.ipv4_prefix_count, 10.0, false)?;
         rt::validate::max_items("Ipv6Prefix", &self.ipv6_prefixs, 10usize)?;
+        rt::validate::minimum("Ipv6PrefixCount", &self.ipv6_prefix_count, 1.0, false)?;
+        rt::validate::maximum("Ipv6PrefixCount", &self.ipv6_prefix_count, 10.0, false)?;
         Ok(())
     }
 
@@ -590,8 +605,8 @@ impl CreateNetworkInterfaceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateNetworkInterfaceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateNetworkInterfaceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -600,7 +615,7 @@ impl CreateNetworkInterfaceBuilder {
         self,
     ) -> ::std::result::Result<
         CreateNetworkInterfaceResponse,
-        rt::error::Error<CreateNetworkInterfaceError>,
+        crate::error::Error<CreateNetworkInterfaceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1875,182 +1890,182 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum CreateNetworkInterfaceError {
     /// `Abs.InvalidAccount.NotFound` (HTTP 403).
-    AbsInvalidAccountNotFound(rt::error::ServiceError),
+    AbsInvalidAccountNotFound(crate::error::ServiceError),
     /// `AclLimitExceed` (HTTP 403).
-    AclLimitExceed(rt::error::ServiceError),
+    AclLimitExceed(crate::error::ServiceError),
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `EniPerInstanceLimitExceeded` (HTTP 403).
-    EniPerInstanceLimitExceeded(rt::error::ServiceError),
+    EniPerInstanceLimitExceeded(crate::error::ServiceError),
     /// `EnterpriseGroupLimited.MutliGroupType` (HTTP 403).
-    EnterpriseGroupLimitedMutliGroupType(rt::error::ServiceError),
+    EnterpriseGroupLimitedMutliGroupType(crate::error::ServiceError),
     /// `Forbidden.NotSupportRAM` (HTTP 403).
-    ForbiddenNotSupportRam(rt::error::ServiceError),
+    ForbiddenNotSupportRam(crate::error::ServiceError),
     /// `Forbidden.RegionId` (HTTP 400).
-    ForbiddenRegionId(rt::error::ServiceError),
+    ForbiddenRegionId(crate::error::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403).
-    ForbiddenSubUser(rt::error::ServiceError),
+    ForbiddenSubUser(crate::error::ServiceError),
     /// `InValidParameter` (HTTP 403).
-    InValidParameter(rt::error::ServiceError),
+    InValidParameter(crate::error::ServiceError),
     /// `IncorrectVSwitchStatus` (HTTP 400).
-    IncorrectVSwitchStatus(rt::error::ServiceError),
+    IncorrectVSwitchStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidConnectionTrackingConfiguration.RegionOrUserNotSupported` (HTTP 400).
     InvalidConnectionTrackingConfigurationRegionOrUserNotSupported(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidEcsId.NotFound` (HTTP 404).
-    InvalidEcsIdNotFound(rt::error::ServiceError),
+    InvalidEcsIdNotFound(crate::error::ServiceError),
     /// `InvalidEniId.NotFound` (HTTP 404).
-    InvalidEniIdNotFound(rt::error::ServiceError),
+    InvalidEniIdNotFound(crate::error::ServiceError),
     /// `InvalidEniQueueSize.RegionOrUserNotSupported` (HTTP 400).
-    InvalidEniQueueSizeRegionOrUserNotSupported(rt::error::ServiceError),
+    InvalidEniQueueSizeRegionOrUserNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceID.Malformed` (HTTP 400).
-    InvalidInstanceIdMalformed(rt::error::ServiceError),
+    InvalidInstanceIdMalformed(crate::error::ServiceError),
     /// `InvalidIp.Address` (HTTP 403).
-    InvalidIpAddress(rt::error::ServiceError),
+    InvalidIpAddress(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixIllegal` (HTTP 403).
-    InvalidIpIpPrefixIllegal(rt::error::ServiceError),
+    InvalidIpIpPrefixIllegal(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixMaskIllegal` (HTTP 403).
-    InvalidIpIpPrefixMaskIllegal(rt::error::ServiceError),
+    InvalidIpIpPrefixMaskIllegal(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixMaskInvalid` (HTTP 403).
-    InvalidIpIpPrefixMaskInvalid(rt::error::ServiceError),
+    InvalidIpIpPrefixMaskInvalid(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixMaskNotSame` (HTTP 403).
-    InvalidIpIpPrefixMaskNotSame(rt::error::ServiceError),
+    InvalidIpIpPrefixMaskNotSame(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixMustInReserveSegment` (HTTP 403).
-    InvalidIpIpPrefixMustInReserveSegment(rt::error::ServiceError),
+    InvalidIpIpPrefixMustInReserveSegment(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixNotAvailable` (HTTP 403).
-    InvalidIpIpPrefixNotAvailable(rt::error::ServiceError),
+    InvalidIpIpPrefixNotAvailable(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixNotStrict` (HTTP 403).
-    InvalidIpIpPrefixNotStrict(rt::error::ServiceError),
+    InvalidIpIpPrefixNotStrict(crate::error::ServiceError),
     /// `InvalidIp.IpRepeated` (HTTP 403).
-    InvalidIpIpRepeated(rt::error::ServiceError),
+    InvalidIpIpRepeated(crate::error::ServiceError),
     /// `InvalidOperation.AddressAlreadyAllocated` (HTTP 404).
-    InvalidOperationAddressAlreadyAllocated(rt::error::ServiceError),
+    InvalidOperationAddressAlreadyAllocated(crate::error::ServiceError),
     /// `InvalidOperation.AddressNotInVSwitchCidr` (HTTP 404).
-    InvalidOperationAddressNotInVSwitchCidr(rt::error::ServiceError),
+    InvalidOperationAddressNotInVSwitchCidr(crate::error::ServiceError),
     /// `InvalidOperation.AvailabilityZoneMismatch` (HTTP 403).
-    InvalidOperationAvailabilityZoneMismatch(rt::error::ServiceError),
+    InvalidOperationAvailabilityZoneMismatch(crate::error::ServiceError),
     /// `InvalidOperation.BoundingEniSlaveQuotaExceed` (HTTP 403).
-    InvalidOperationBoundingEniSlaveQuotaExceed(rt::error::ServiceError),
+    InvalidOperationBoundingEniSlaveQuotaExceed(crate::error::ServiceError),
     /// `InvalidOperation.DetachPrimaryEniNotAllowed` (HTTP 400).
-    InvalidOperationDetachPrimaryEniNotAllowed(rt::error::ServiceError),
+    InvalidOperationDetachPrimaryEniNotAllowed(crate::error::ServiceError),
     /// `InvalidOperation.EnableIpv6Failed` (HTTP 404).
-    InvalidOperationEnableIpv6Failed(rt::error::ServiceError),
+    InvalidOperationEnableIpv6Failed(crate::error::ServiceError),
     /// `InvalidOperation.EniCountExceeded` (HTTP 400).
-    InvalidOperationEniCountExceeded(rt::error::ServiceError),
+    InvalidOperationEniCountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.EniTrafficModeNotSupportIpv6` (HTTP 404).
-    InvalidOperationEniTrafficModeNotSupportIpv6(rt::error::ServiceError),
+    InvalidOperationEniTrafficModeNotSupportIpv6(crate::error::ServiceError),
     /// `InvalidOperation.ExceedInstanceTypeQueueNumber` (HTTP 403).
-    InvalidOperationExceedInstanceTypeQueueNumber(rt::error::ServiceError),
+    InvalidOperationExceedInstanceTypeQueueNumber(crate::error::ServiceError),
     /// `InvalidOperation.HighPerformanceTrafficModeEniUnsupported` (HTTP 403).
-    InvalidOperationHighPerformanceTrafficModeEniUnsupported(rt::error::ServiceError),
+    InvalidOperationHighPerformanceTrafficModeEniUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.HighPerformanceTrafficModeIsNotAllowed` (HTTP 403).
-    InvalidOperationHighPerformanceTrafficModeIsNotAllowed(rt::error::ServiceError),
+    InvalidOperationHighPerformanceTrafficModeIsNotAllowed(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEcsState` (HTTP 400).
-    InvalidOperationInvalidEcsState(rt::error::ServiceError),
+    InvalidOperationInvalidEcsState(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniState` (HTTP 400).
-    InvalidOperationInvalidEniState(rt::error::ServiceError),
+    InvalidOperationInvalidEniState(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniType` (HTTP 403).
-    InvalidOperationInvalidEniType(rt::error::ServiceError),
+    InvalidOperationInvalidEniType(crate::error::ServiceError),
     /// `InvalidOperation.Ipv4CountExceeded` (HTTP 403).
-    InvalidOperationIpv4CountExceeded(rt::error::ServiceError),
+    InvalidOperationIpv4CountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.Ipv6CountExceeded` (HTTP 403).
-    InvalidOperationIpv6CountExceeded(rt::error::ServiceError),
+    InvalidOperationIpv6CountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.MaxEniIpv6IpsCountExceeded` (HTTP 404).
-    InvalidOperationMaxEniIpv6IpsCountExceeded(rt::error::ServiceError),
+    InvalidOperationMaxEniIpv6IpsCountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.MaxEniQueueNumberExceeded` (HTTP 403).
-    InvalidOperationMaxEniQueueNumberExceeded(rt::error::ServiceError),
+    InvalidOperationMaxEniQueueNumberExceeded(crate::error::ServiceError),
     /// `InvalidOperation.NotSupport` (HTTP 403).
-    InvalidOperationNotSupport(rt::error::ServiceError),
+    InvalidOperationNotSupport(crate::error::ServiceError),
     /// `InvalidOperation.RegionNotSupportIpPrefix` (HTTP 500).
-    InvalidOperationRegionNotSupportIpPrefix(rt::error::ServiceError),
+    InvalidOperationRegionNotSupportIpPrefix(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidOperation.SecurityGroupNotAuthorized` (HTTP 401).
-    InvalidOperationSecurityGroupNotAuthorized(rt::error::ServiceError),
+    InvalidOperationSecurityGroupNotAuthorized(crate::error::ServiceError),
     /// `InvalidOperation.SlaveEniMustHaveBondingEni` (HTTP 404).
-    InvalidOperationSlaveEniMustHaveBondingEni(rt::error::ServiceError),
+    InvalidOperationSlaveEniMustHaveBondingEni(crate::error::ServiceError),
     /// `InvalidOperation.TrunkingIsNotAllowed` (HTTP 403).
-    InvalidOperationTrunkingIsNotAllowed(rt::error::ServiceError),
+    InvalidOperationTrunkingIsNotAllowed(crate::error::ServiceError),
     /// `InvalidOperation.VSwitchCidrReservationNotExist` (HTTP 404).
-    InvalidOperationVSwitchCidrReservationNotExist(rt::error::ServiceError),
+    InvalidOperationVSwitchCidrReservationNotExist(crate::error::ServiceError),
     /// `InvalidOperation.VSwitchIpv6Disabled` (HTTP 404).
-    InvalidOperationVSwitchIpv6Disabled(rt::error::ServiceError),
+    InvalidOperationVSwitchIpv6Disabled(crate::error::ServiceError),
     /// `InvalidOperation.VpcMismatch` (HTTP 403).
-    InvalidOperationVpcMismatch(rt::error::ServiceError),
+    InvalidOperationVpcMismatch(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParameter.EniConnectionTrackingConfiguration` (HTTP 400).
-    InvalidParameterEniConnectionTrackingConfiguration(rt::error::ServiceError),
+    InvalidParameterEniConnectionTrackingConfiguration(crate::error::ServiceError),
     /// `InvalidParameter.EniEnhancedNetwork` (HTTP 400).
-    InvalidParameterEniEnhancedNetwork(rt::error::ServiceError),
+    InvalidParameterEniEnhancedNetwork(crate::error::ServiceError),
     /// `InvalidParameter.EniQueueSize` (HTTP 400).
-    InvalidParameterEniQueueSize(rt::error::ServiceError),
+    InvalidParameterEniQueueSize(crate::error::ServiceError),
     /// `InvalidParameter.EniTrafficMode` (HTTP 403).
-    InvalidParameterEniTrafficMode(rt::error::ServiceError),
+    InvalidParameterEniTrafficMode(crate::error::ServiceError),
     /// `InvalidParameter.InvalidEniQueueNumber` (HTTP 403).
-    InvalidParameterInvalidEniQueueNumber(rt::error::ServiceError),
+    InvalidParameterInvalidEniQueueNumber(crate::error::ServiceError),
     /// `InvalidParameter.InvalidQueuePairNumber` (HTTP 403).
-    InvalidParameterInvalidQueuePairNumber(rt::error::ServiceError),
+    InvalidParameterInvalidQueuePairNumber(crate::error::ServiceError),
     /// `InvalidParameter.QueuePairNumberMustEmpty` (HTTP 403).
-    InvalidParameterQueuePairNumberMustEmpty(rt::error::ServiceError),
+    InvalidParameterQueuePairNumberMustEmpty(crate::error::ServiceError),
     /// `InvalidParameter.SecurityGroupIdRepeated` (HTTP 400).
-    InvalidParameterSecurityGroupIdRepeated(rt::error::ServiceError),
+    InvalidParameterSecurityGroupIdRepeated(crate::error::ServiceError),
     /// `InvalidParams.NetworkInterfaceName` (HTTP 403).
-    InvalidParamsNetworkInterfaceName(rt::error::ServiceError),
+    InvalidParamsNetworkInterfaceName(crate::error::ServiceError),
     /// `InvalidPrivateIpAddress.Duplicated` (HTTP 400).
-    InvalidPrivateIpAddressDuplicated(rt::error::ServiceError),
+    InvalidPrivateIpAddressDuplicated(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotVpc` (HTTP 403).
-    InvalidSecurityGroupIdNotVpc(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotVpc(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.SingleIdAndMultiIdConflict` (HTTP 400).
-    InvalidSecurityGroupIdSingleIdAndMultiIdConflict(rt::error::ServiceError),
+    InvalidSecurityGroupIdSingleIdAndMultiIdConflict(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidUserType.NotSupported` (HTTP 403).
-    InvalidUserTypeNotSupported(rt::error::ServiceError),
+    InvalidUserTypeNotSupported(crate::error::ServiceError),
     /// `InvalidVSwitchId.IpInvalid` (HTTP 403).
-    InvalidVSwitchIdIpInvalid(rt::error::ServiceError),
+    InvalidVSwitchIdIpInvalid(crate::error::ServiceError),
     /// `InvalidVSwitchId.IpNotEnough` (HTTP 403).
-    InvalidVSwitchIdIpNotEnough(rt::error::ServiceError),
+    InvalidVSwitchIdIpNotEnough(crate::error::ServiceError),
     /// `InvalidVSwitchId.IpPrefixNotEnough` (HTTP 403).
-    InvalidVSwitchIdIpPrefixNotEnough(rt::error::ServiceError),
+    InvalidVSwitchIdIpPrefixNotEnough(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `InvalidVSwitch.IllegalStatus` (HTTP 400).
-    InvalidVSwitchIllegalStatus(rt::error::ServiceError),
+    InvalidVSwitchIllegalStatus(crate::error::ServiceError),
     /// `JoinedGroupLimitExceed` (HTTP 400).
-    JoinedGroupLimitExceed(rt::error::ServiceError),
+    JoinedGroupLimitExceed(crate::error::ServiceError),
     /// `MaxEniCountExceeded` (HTTP 403).
-    MaxEniCountExceeded(rt::error::ServiceError),
+    MaxEniCountExceeded(crate::error::ServiceError),
     /// `MaxEniPrivateIpsCountExceeded` (HTTP 403).
-    MaxEniPrivateIpsCountExceeded(rt::error::ServiceError),
+    MaxEniPrivateIpsCountExceeded(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `QuotaExceed.Tags` (HTTP 403).
-    QuotaExceedTags(rt::error::ServiceError),
+    QuotaExceedTags(crate::error::ServiceError),
     /// `QuotaExceeded.PrivateIpAddress` (HTTP 400).
-    QuotaExceededPrivateIpAddress(rt::error::ServiceError),
+    QuotaExceededPrivateIpAddress(crate::error::ServiceError),
     /// `SecurityGroupInstanceLimitExceed` (HTTP 403).
-    SecurityGroupInstanceLimitExceed(rt::error::ServiceError),
+    SecurityGroupInstanceLimitExceed(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
-    UnsupportedParameter(rt::error::ServiceError),
+    UnsupportedParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2062,7 +2077,7 @@ impl CreateNetworkInterfaceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidAccountNotFound(error)
             | Self::AclLimitExceed(error)
@@ -2673,8 +2688,8 @@ impl CreateNetworkInterfaceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateNetworkInterfaceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateNetworkInterfaceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidAccount.NotFound" => Self::AbsInvalidAccountNotFound(error),
             "AclLimitExceed" => Self::AclLimitExceed(error),
@@ -2851,11 +2866,11 @@ impl rt::error::OperationError for CreateNetworkInterfaceError {
             }
             "Throttling" => Self::Throttling(error),
             "UnsupportedParameter" => Self::UnsupportedParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateNetworkInterfaceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct CreateNetworkInterfacePermissionRequest {
     pub permission: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateNetworkInterfacePermissionRequest {
+impl crate::operation::Operation for CreateNetworkInterfacePermissionRequest {
     type Response = CreateNetworkInterfacePermissionResponse;
     type Error = CreateNetworkInterfacePermissionError;
+}
+
+impl rt::operation::OperationSpec for CreateNetworkInterfacePermissionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("AccountId", &self.account_id)?;
         rt::validate::required("NetworkInterfaceId", &self.network_interface_id)?;
@@ -129,8 +133,8 @@ impl CreateNetworkInterfacePermissionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateNetworkInterfacePermissionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateNetworkInterfacePermissionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -139,7 +143,7 @@ impl CreateNetworkInterfacePermissionBuilder {
         self,
     ) -> ::std::result::Result<
         CreateNetworkInterfacePermissionResponse,
-        rt::error::Error<CreateNetworkInterfacePermissionError>,
+        crate::error::Error<CreateNetworkInterfacePermissionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -412,36 +416,36 @@ impl ::serde::Serialize for NetworkInterfacePermission {
 #[non_exhaustive]
 pub enum CreateNetworkInterfacePermissionError {
     /// `Abs.InvalidAccount.NotFound` (HTTP 403).
-    AbsInvalidAccountNotFound(rt::error::ServiceError),
+    AbsInvalidAccountNotFound(crate::error::ServiceError),
     /// `Forbidden.NotSupportRAM` (HTTP 403).
-    ForbiddenNotSupportRam(rt::error::ServiceError),
+    ForbiddenNotSupportRam(crate::error::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403).
-    ForbiddenSubUser(rt::error::ServiceError),
+    ForbiddenSubUser(crate::error::ServiceError),
     /// `InvalidEniId.NotFound` (HTTP 404).
-    InvalidEniIdNotFound(rt::error::ServiceError),
+    InvalidEniIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceID.Malformed` (HTTP 400).
-    InvalidInstanceIdMalformed(rt::error::ServiceError),
+    InvalidInstanceIdMalformed(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniState` (HTTP 400).
-    InvalidOperationInvalidEniState(rt::error::ServiceError),
+    InvalidOperationInvalidEniState(crate::error::ServiceError),
     /// `InvalidOperation.PermissionExisted` (HTTP 400).
-    InvalidOperationPermissionExisted(rt::error::ServiceError),
+    InvalidOperationPermissionExisted(crate::error::ServiceError),
     /// `InvalidOperation.PermissionNotExisted` (HTTP 404).
-    InvalidOperationPermissionNotExisted(rt::error::ServiceError),
+    InvalidOperationPermissionNotExisted(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidUserType.NotSupported` (HTTP 403).
-    InvalidUserTypeNotSupported(rt::error::ServiceError),
+    InvalidUserTypeNotSupported(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NotBelongUser` (HTTP 400).
-    NotBelongUser(rt::error::ServiceError),
+    NotBelongUser(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
-    UnsupportedParameter(rt::error::ServiceError),
+    UnsupportedParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -453,7 +457,7 @@ impl CreateNetworkInterfacePermissionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidAccountNotFound(error)
             | Self::ForbiddenNotSupportRam(error)
@@ -552,8 +556,8 @@ impl CreateNetworkInterfacePermissionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateNetworkInterfacePermissionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateNetworkInterfacePermissionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidAccount.NotFound" => Self::AbsInvalidAccountNotFound(error),
             "Forbidden.NotSupportRAM" => Self::ForbiddenNotSupportRam(error),
@@ -574,11 +578,11 @@ impl rt::error::OperationError for CreateNetworkInterfacePermissionError {
             "MissingParameter" => Self::MissingParameter(error),
             "NotBelongUser" => Self::NotBelongUser(error),
             "UnsupportedParameter" => Self::UnsupportedParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateNetworkInterfacePermissionError::service_error(self)
     }
 }

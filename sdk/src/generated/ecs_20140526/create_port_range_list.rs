@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,7 +42,7 @@ pub struct CreatePortRangeListRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxEntries`; required.
+    /// Wire name `MaxEntries`; required; at least 1; at most 2000.
     pub max_entries: ::std::option::Option<i32>,
     /// Example: `PortRangeListNameSample`
     ///
@@ -58,17 +62,18 @@ pub struct CreatePortRangeListRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreatePortRangeListRequest {
+impl crate::operation::Operation for CreatePortRangeListRequest {
     type Response = CreatePortRangeListResponse;
     type Error = CreatePortRangeListError;
+}
+
+impl rt::operation::OperationSpec for CreatePortRangeListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("MaxEntries", &self.max_entries)?;
+        rt::validate::minimum("MaxEntries", &self.max_entries, 1.0, false)?;
+        rt::validate::maximum("MaxEntries", &self.max_entries, 2000.0, false)?;
         rt::validate::required("PortRangeListName", &self.port_range_list_name)?;
         rt::validate::max_items("Entry", &self.entries, 100usize)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
@@ -199,8 +204,8 @@ impl CreatePortRangeListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreatePortRangeListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreatePortRangeListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -209,7 +214,7 @@ impl CreatePortRangeListBuilder {
         self,
     ) -> ::std::result::Result<
         CreatePortRangeListResponse,
-        rt::error::Error<CreatePortRangeListError>,
+        crate::error::Error<CreatePortRangeListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -428,32 +433,32 @@ impl ::serde::Serialize for CreatePortRangeListResponse {
 #[non_exhaustive]
 pub enum CreatePortRangeListError {
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidOperation.EntryCountExceedMaxEntries` (HTTP 400).
-    InvalidOperationEntryCountExceedMaxEntries(rt::error::ServiceError),
+    InvalidOperationEntryCountExceedMaxEntries(crate::error::ServiceError),
     /// `InvalidOperation.MaxCountExceed` (HTTP 400).
-    InvalidOperationMaxCountExceed(rt::error::ServiceError),
+    InvalidOperationMaxCountExceed(crate::error::ServiceError),
     /// `InvalidOperation.MaxEntriesCountExceed` (HTTP 400).
-    InvalidOperationMaxEntriesCountExceed(rt::error::ServiceError),
+    InvalidOperationMaxEntriesCountExceed(crate::error::ServiceError),
     /// `InvalidParam.Entry` (HTTP 400).
-    InvalidParamEntry(rt::error::ServiceError),
+    InvalidParamEntry(crate::error::ServiceError),
     /// `InvalidParameter.PortRange` (HTTP 400).
-    InvalidParameterPortRange(rt::error::ServiceError),
+    InvalidParameterPortRange(crate::error::ServiceError),
     /// `InvalidParameter.PortRangeDuplicated` (HTTP 400).
-    InvalidParameterPortRangeDuplicated(rt::error::ServiceError),
+    InvalidParameterPortRangeDuplicated(crate::error::ServiceError),
     /// `InvalidParameter.PortRangeListName` (HTTP 400).
-    InvalidParameterPortRangeListName(rt::error::ServiceError),
+    InvalidParameterPortRangeListName(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `LimitExceed.Entry` (HTTP 400).
-    LimitExceedEntry(rt::error::ServiceError),
+    LimitExceedEntry(crate::error::ServiceError),
     /// `LimitExceed.MaxEntries` (HTTP 400).
-    LimitExceedMaxEntries(rt::error::ServiceError),
+    LimitExceedMaxEntries(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -465,7 +470,7 @@ impl CreatePortRangeListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDescriptionMalformed(error)
             | Self::InvalidOperationEntryCountExceedMaxEntries(error)
@@ -550,8 +555,8 @@ impl CreatePortRangeListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreatePortRangeListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreatePortRangeListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed(error),
             "InvalidOperation.EntryCountExceedMaxEntries" => {
@@ -574,11 +579,11 @@ impl rt::error::OperationError for CreatePortRangeListError {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "LimitExceed.Entry" => Self::LimitExceedEntry(error),
             "LimitExceed.MaxEntries" => Self::LimitExceedMaxEntries(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreatePortRangeListError::service_error(self)
     }
 }

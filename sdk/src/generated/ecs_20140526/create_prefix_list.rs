@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,7 +38,7 @@ pub struct CreatePrefixListRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxEntries`; required.
+    /// Wire name `MaxEntries`; required; at least 1; at most 200.
     pub max_entries: ::std::option::Option<i32>,
     /// Example: `IPv4`
     ///
@@ -62,17 +66,18 @@ pub struct CreatePrefixListRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreatePrefixListRequest {
+impl crate::operation::Operation for CreatePrefixListRequest {
     type Response = CreatePrefixListResponse;
     type Error = CreatePrefixListError;
+}
+
+impl rt::operation::OperationSpec for CreatePrefixListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("MaxEntries", &self.max_entries)?;
+        rt::validate::minimum("MaxEntries", &self.max_entries, 1.0, false)?;
+        rt::validate::maximum("MaxEntries", &self.max_entries, 200.0, false)?;
         rt::validate::required("AddressFamily", &self.address_family)?;
         rt::validate::required("PrefixListName", &self.prefix_list_name)?;
         rt::validate::max_items("Entry", &self.entries, 201usize)?;
@@ -211,8 +216,8 @@ impl CreatePrefixListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreatePrefixListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreatePrefixListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -221,7 +226,7 @@ impl CreatePrefixListBuilder {
         self,
     ) -> ::std::result::Result<
         CreatePrefixListResponse,
-        rt::error::Error<CreatePrefixListError>,
+        crate::error::Error<CreatePrefixListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -435,36 +440,36 @@ impl ::serde::Serialize for CreatePrefixListResponse {
 #[non_exhaustive]
 pub enum CreatePrefixListError {
     /// `InvalidClientToken.ValueNotSupported` (HTTP 400).
-    InvalidClientTokenValueNotSupported(rt::error::ServiceError),
+    InvalidClientTokenValueNotSupported(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.AddressFamily` (HTTP 400).
-    InvalidParameterAddressFamily(rt::error::ServiceError),
+    InvalidParameterAddressFamily(crate::error::ServiceError),
     /// `InvalidParameter.CidrDuplicated` (HTTP 400).
-    InvalidParameterCidrDuplicated(rt::error::ServiceError),
+    InvalidParameterCidrDuplicated(crate::error::ServiceError),
     /// `InvalidParameter.CidrMalformed` (HTTP 400).
-    InvalidParameterCidrMalformed(rt::error::ServiceError),
+    InvalidParameterCidrMalformed(crate::error::ServiceError),
     /// `InvalidParameter.PrefixListName` (HTTP 400).
-    InvalidParameterPrefixListName(rt::error::ServiceError),
+    InvalidParameterPrefixListName(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `LimitExceed.Entry` (HTTP 400).
-    LimitExceedEntry(rt::error::ServiceError),
+    LimitExceedEntry(crate::error::ServiceError),
     /// `LimitExceed.MaxEntries` (HTTP 400).
-    LimitExceedMaxEntries(rt::error::ServiceError),
+    LimitExceedMaxEntries(crate::error::ServiceError),
     /// `LimitExceed.PrefixListPerRegion` (HTTP 404).
-    LimitExceedPrefixListPerRegion(rt::error::ServiceError),
+    LimitExceedPrefixListPerRegion(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -476,7 +481,7 @@ impl CreatePrefixListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidClientTokenValueNotSupported(error)
             | Self::InvalidDescriptionMalformed(error)
@@ -575,8 +580,8 @@ impl CreatePrefixListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreatePrefixListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreatePrefixListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidClientToken.ValueNotSupported" => {
                 Self::InvalidClientTokenValueNotSupported(error)
@@ -603,11 +608,11 @@ impl rt::error::OperationError for CreatePrefixListError {
                 Self::LimitExceedPrefixListPerRegion(error)
             }
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreatePrefixListError::service_error(self)
     }
 }

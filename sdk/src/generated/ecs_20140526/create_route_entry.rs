@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -44,15 +48,14 @@ pub struct CreateRouteEntryRequest {
     pub next_hop_list: ::std::vec::Vec<NextHopList>,
 }
 
-impl rt::operation::Operation for CreateRouteEntryRequest {
+impl crate::operation::Operation for CreateRouteEntryRequest {
     type Response = CreateRouteEntryResponse;
     type Error = CreateRouteEntryError;
+}
+
+impl rt::operation::OperationSpec for CreateRouteEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RouteTableId", &self.route_table_id)?;
         rt::validate::required("DestinationCidrBlock", &self.destination_cidr_block)?;
         rt::validate::max_items("NextHopList", &self.next_hop_list, 4usize)?;
@@ -171,8 +174,8 @@ impl CreateRouteEntryBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<CreateRouteEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateRouteEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -182,7 +185,7 @@ impl CreateRouteEntryBuilder {
         self,
     ) -> ::std::result::Result<
         CreateRouteEntryResponse,
-        rt::error::Error<CreateRouteEntryError>,
+        crate::error::Error<CreateRouteEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -315,158 +318,158 @@ impl ::serde::Serialize for CreateRouteEntryResponse {
 #[non_exhaustive]
 pub enum CreateRouteEntryError {
     /// `CountLimitExceed.HaVipRouteEntry` (HTTP 400).
-    CountLimitExceedHaVipRouteEntry(rt::error::ServiceError),
+    CountLimitExceedHaVipRouteEntry(crate::error::ServiceError),
     /// `Duplicated.VpcNextHop` (HTTP 400).
-    DuplicatedVpcNextHop(rt::error::ServiceError),
+    DuplicatedVpcNextHop(crate::error::ServiceError),
     /// `Forbidden.CheckEntryRuleQuota` (HTTP 400).
-    ForbiddenCheckEntryRuleQuota(rt::error::ServiceError),
+    ForbiddenCheckEntryRuleQuota(crate::error::ServiceError),
     /// `Forbidden.PrivateIpNotFound` (HTTP 400).
-    ForbiddenPrivateIpNotFound(rt::error::ServiceError),
+    ForbiddenPrivateIpNotFound(crate::error::ServiceError),
     /// `FORBIDDEN_USE_VPC_AS_INTERNET_GATEWAY` (HTTP 400).
-    ForbiddenUseVpcAsInternetGateway(rt::error::ServiceError),
+    ForbiddenUseVpcAsInternetGateway(crate::error::ServiceError),
     /// `IllegalParam.NextHopId` (HTTP 400).
-    IllegalParamNextHopId(rt::error::ServiceError),
+    IllegalParamNextHopId(crate::error::ServiceError),
     /// `IncorrectHaVipStatus` (HTTP 400).
-    IncorrectHaVipStatus(rt::error::ServiceError),
+    IncorrectHaVipStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `IncorrectRouteEntryStatus` (HTTP 400).
-    IncorrectRouteEntryStatus(rt::error::ServiceError),
+    IncorrectRouteEntryStatus(crate::error::ServiceError),
     /// `IncorrectStatus.MultiScopeRiRouteEntry` (HTTP 400).
-    IncorrectStatusMultiScopeRiRouteEntry(rt::error::ServiceError),
+    IncorrectStatusMultiScopeRiRouteEntry(crate::error::ServiceError),
     /// `IncorrectStatus.RouteTableStatus` (HTTP 400).
-    IncorrectStatusRouteTableStatus(rt::error::ServiceError),
+    IncorrectStatusRouteTableStatus(crate::error::ServiceError),
     /// `IncorrectVpcStatus` (HTTP 400).
-    IncorrectVpcStatus(rt::error::ServiceError),
+    IncorrectVpcStatus(crate::error::ServiceError),
     /// `InvalidCidrBlock` (HTTP 400).
-    InvalidCidrBlock(rt::error::ServiceError),
+    InvalidCidrBlock(crate::error::ServiceError),
     /// `InvalidCIDRBlock.Duplicate` (HTTP 400).
-    InvalidCidrBlockDuplicate(rt::error::ServiceError),
+    InvalidCidrBlockDuplicate(crate::error::ServiceError),
     /// `InvalidCidrBlock.Malformed` (HTTP 400).
-    InvalidCidrBlockMalformed(rt::error::ServiceError),
+    InvalidCidrBlockMalformed(crate::error::ServiceError),
     /// `InvalidDestinationCidrBlock` (HTTP 400).
-    InvalidDestinationCidrBlock(rt::error::ServiceError),
+    InvalidDestinationCidrBlock(crate::error::ServiceError),
     /// `InvalidEntryRuleQuota.NotFound` (HTTP 400).
-    InvalidEntryRuleQuotaNotFound(rt::error::ServiceError),
+    InvalidEntryRuleQuotaNotFound(crate::error::ServiceError),
     /// `InvalidHaVipId.NotFound` (HTTP 404).
-    InvalidHaVipIdNotFound(rt::error::ServiceError),
+    InvalidHaVipIdNotFound(crate::error::ServiceError),
     /// `InvalidHaVip.NotFound` (HTTP 400).
-    InvalidHaVipNotFound(rt::error::ServiceError),
+    InvalidHaVipNotFound(crate::error::ServiceError),
     /// `InvalidInstanId.NotFound` (HTTP 404).
-    InvalidInstanIdNotFound(rt::error::ServiceError),
+    InvalidInstanIdNotFound(crate::error::ServiceError),
     /// `InvalidIpv6Gateway.NotFound` (HTTP 404).
-    InvalidIpv6GatewayNotFound(rt::error::ServiceError),
+    InvalidIpv6GatewayNotFound(crate::error::ServiceError),
     /// `InvalidNatGatewayId.NotFound` (HTTP 404).
-    InvalidNatGatewayIdNotFound(rt::error::ServiceError),
+    InvalidNatGatewayIdNotFound(crate::error::ServiceError),
     /// `InvalidNatGateway.NotFound` (HTTP 400).
-    InvalidNatGatewayNotFound(rt::error::ServiceError),
+    InvalidNatGatewayNotFound(crate::error::ServiceError),
     /// `InvalidNetworkInterface.NotFound` (HTTP 404).
-    InvalidNetworkInterfaceNotFound(rt::error::ServiceError),
+    InvalidNetworkInterfaceNotFound(crate::error::ServiceError),
     /// `InvalidNextHopId.NotFound` (HTTP 404).
-    InvalidNextHopIdNotFound(rt::error::ServiceError),
+    InvalidNextHopIdNotFound(crate::error::ServiceError),
     /// `InvalidNextHop.NotFound` (HTTP 400).
-    InvalidNextHopNotFound(rt::error::ServiceError),
+    InvalidNextHopNotFound(crate::error::ServiceError),
     /// `InvalidNextHopType` (HTTP 400).
-    InvalidNextHopType(rt::error::ServiceError),
+    InvalidNextHopType(crate::error::ServiceError),
     /// `InvalidNexthop` (HTTP 400).
-    InvalidNexthop(rt::error::ServiceError),
+    InvalidNexthop(crate::error::ServiceError),
     /// `InvalidNexthop.DirectEni` (HTTP 400).
-    InvalidNexthopDirectEni(rt::error::ServiceError),
+    InvalidNexthopDirectEni(crate::error::ServiceError),
     /// `InvalidNexthopListSize` (HTTP 400).
-    InvalidNexthopListSize(rt::error::ServiceError),
+    InvalidNexthopListSize(crate::error::ServiceError),
     /// `InvalidNexthop.NotFound` (HTTP 400).
-    InvalidNexthopNotFound(rt::error::ServiceError),
+    InvalidNexthopNotFound(crate::error::ServiceError),
     /// `InvalidNexthopTypeAndList.BothNotNull` (HTTP 400).
-    InvalidNexthopTypeAndListBothNotNull(rt::error::ServiceError),
+    InvalidNexthopTypeAndListBothNotNull(crate::error::ServiceError),
     /// `InvalidNexthopTypeAndList.BothNull` (HTTP 400).
-    InvalidNexthopTypeAndListBothNull(rt::error::ServiceError),
+    InvalidNexthopTypeAndListBothNull(crate::error::ServiceError),
     /// `InvalidOppositeRouterType` (HTTP 400).
-    InvalidOppositeRouterType(rt::error::ServiceError),
+    InvalidOppositeRouterType(crate::error::ServiceError),
     /// `InvalidParam` (HTTP 400).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionBusinessStatus` (HTTP 400).
-    InvalidPhysicalConnectionBusinessStatus(rt::error::ServiceError),
+    InvalidPhysicalConnectionBusinessStatus(crate::error::ServiceError),
     /// `InvalidRouteEntry` (HTTP 400).
-    InvalidRouteEntry(rt::error::ServiceError),
+    InvalidRouteEntry(crate::error::ServiceError),
     /// `InvalidRouteEntry.Duplicate` (HTTP 400).
-    InvalidRouteEntryDuplicate(rt::error::ServiceError),
+    InvalidRouteEntryDuplicate(crate::error::ServiceError),
     /// `InvalidRouteEntrySize` (HTTP 400).
-    InvalidRouteEntrySize(rt::error::ServiceError),
+    InvalidRouteEntrySize(crate::error::ServiceError),
     /// `InvalidRouteTableId.NotFound` (HTTP 404).
-    InvalidRouteTableIdNotFound(rt::error::ServiceError),
+    InvalidRouteTableIdNotFound(crate::error::ServiceError),
     /// `InvalidRouterInterface` (HTTP 400).
-    InvalidRouterInterface(rt::error::ServiceError),
+    InvalidRouterInterface(crate::error::ServiceError),
     /// `InvalidRouterType` (HTTP 400).
-    InvalidRouterType(rt::error::ServiceError),
+    InvalidRouterType(crate::error::ServiceError),
     /// `InvalidVRouter.NotFound` (HTTP 400).
-    InvalidVRouterNotFound(rt::error::ServiceError),
+    InvalidVRouterNotFound(crate::error::ServiceError),
     /// `InvalidVBRStatus` (HTTP 400).
-    InvalidVbrStatus(rt::error::ServiceError),
+    InvalidVbrStatus(crate::error::ServiceError),
     /// `INVALID_VPC_ID` (HTTP 400).
-    InvalidVpcId(rt::error::ServiceError),
+    InvalidVpcId(crate::error::ServiceError),
     /// `InvalidVPC.NotFound` or `InvalidVpc.NotFound` (HTTP 400, 404).
-    InvalidVpcNotFound(rt::error::ServiceError),
+    InvalidVpcNotFound(crate::error::ServiceError),
     /// `InvalidVpnInstanceId.NotFound` (HTTP 400).
-    InvalidVpnInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnInstanceIdNotFound(crate::error::ServiceError),
     /// `INVALID_WEIGHT_PARAM` (HTTP 400).
-    InvalidWeightParam(rt::error::ServiceError),
+    InvalidWeightParam(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationFailed.CxpRouteExist` (HTTP 400).
-    OperationFailedCxpRouteExist(rt::error::ServiceError),
+    OperationFailedCxpRouteExist(crate::error::ServiceError),
     /// `OperationFailed.DistibuteLock` (HTTP 400).
-    OperationFailedDistibuteLock(rt::error::ServiceError),
+    OperationFailedDistibuteLock(crate::error::ServiceError),
     /// `OperationFailed.EcmpInvalidRouterInterfaceOppositeType` (HTTP 400).
-    OperationFailedEcmpInvalidRouterInterfaceOppositeType(rt::error::ServiceError),
+    OperationFailedEcmpInvalidRouterInterfaceOppositeType(crate::error::ServiceError),
     /// `OperationFailed.GetEniInfo` (HTTP 400).
-    OperationFailedGetEniInfo(rt::error::ServiceError),
+    OperationFailedGetEniInfo(crate::error::ServiceError),
     /// `OperationFailed.InstanceDismatchCurrentVpc` (HTTP 404).
-    OperationFailedInstanceDismatchCurrentVpc(rt::error::ServiceError),
+    OperationFailedInstanceDismatchCurrentVpc(crate::error::ServiceError),
     /// `OperationFailed.InvalidNextHopType` (HTTP 400).
-    OperationFailedInvalidNextHopType(rt::error::ServiceError),
+    OperationFailedInvalidNextHopType(crate::error::ServiceError),
     /// `OperationFailed.InvalidNexthop` (HTTP 400).
-    OperationFailedInvalidNexthop(rt::error::ServiceError),
+    OperationFailedInvalidNexthop(crate::error::ServiceError),
     /// `OperationFailed.MultiScopeType` (HTTP 400).
-    OperationFailedMultiScopeType(rt::error::ServiceError),
+    OperationFailedMultiScopeType(crate::error::ServiceError),
     /// `OperationFailed.NotifyCenCreate` (HTTP 400).
-    OperationFailedNotifyCenCreate(rt::error::ServiceError),
+    OperationFailedNotifyCenCreate(crate::error::ServiceError),
     /// `OperationFailed.NotifyCenDelete` (HTTP 400).
-    OperationFailedNotifyCenDelete(rt::error::ServiceError),
+    OperationFailedNotifyCenDelete(crate::error::ServiceError),
     /// `OperationFailed.ScopeActiveRouteEntryQuota` (HTTP 400).
-    OperationFailedScopeActiveRouteEntryQuota(rt::error::ServiceError),
+    OperationFailedScopeActiveRouteEntryQuota(crate::error::ServiceError),
     /// `OperationFailed.ScopeActiveRouteEntryType` (HTTP 400).
-    OperationFailedScopeActiveRouteEntryType(rt::error::ServiceError),
+    OperationFailedScopeActiveRouteEntryType(crate::error::ServiceError),
     /// `OperationFailed.ScopeStandbyRouteEntryQuota` (HTTP 400).
-    OperationFailedScopeStandbyRouteEntryQuota(rt::error::ServiceError),
+    OperationFailedScopeStandbyRouteEntryQuota(crate::error::ServiceError),
     /// `OperationUnsupported.EcmpRiTypeOrNumber` (HTTP 400).
-    OperationUnsupportedEcmpRiTypeOrNumber(rt::error::ServiceError),
+    OperationUnsupportedEcmpRiTypeOrNumber(crate::error::ServiceError),
     /// `OperationUnsupported.InactiveMode` (HTTP 400).
-    OperationUnsupportedInactiveMode(rt::error::ServiceError),
+    OperationUnsupportedInactiveMode(crate::error::ServiceError),
     /// `OperationUnsupported.InvalidRouterInterfaceType` (HTTP 400).
-    OperationUnsupportedInvalidRouterInterfaceType(rt::error::ServiceError),
+    OperationUnsupportedInvalidRouterInterfaceType(crate::error::ServiceError),
     /// `OperationUnsupported.MoreThanOneVpnOrHavip` (HTTP 400).
-    OperationUnsupportedMoreThanOneVpnOrHavip(rt::error::ServiceError),
+    OperationUnsupportedMoreThanOneVpnOrHavip(crate::error::ServiceError),
     /// `OperationUnsupported.ScopeInvalidRouteType` (HTTP 400).
-    OperationUnsupportedScopeInvalidRouteType(rt::error::ServiceError),
+    OperationUnsupportedScopeInvalidRouteType(crate::error::ServiceError),
     /// `OperationUnsupported.SubRouteTableECMP` (HTTP 400).
-    OperationUnsupportedSubRouteTableEcmp(rt::error::ServiceError),
+    OperationUnsupportedSubRouteTableEcmp(crate::error::ServiceError),
     /// `QuotaExceeded` (HTTP 400).
-    QuotaExceeded(rt::error::ServiceError),
+    QuotaExceeded(crate::error::ServiceError),
     /// `QuotaExceeded.EcmpRouteEntryNextHopCount` (HTTP 400).
-    QuotaExceededEcmpRouteEntryNextHopCount(rt::error::ServiceError),
+    QuotaExceededEcmpRouteEntryNextHopCount(crate::error::ServiceError),
     /// `QuotaExceeded.HaVipRouteEntry` (HTTP 400).
-    QuotaExceededHaVipRouteEntry(rt::error::ServiceError),
+    QuotaExceededHaVipRouteEntry(crate::error::ServiceError),
     /// `RouteConflict.AlreadyExist` (HTTP 400).
-    RouteConflictAlreadyExist(rt::error::ServiceError),
+    RouteConflictAlreadyExist(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `VswitchStatusError` (HTTP 400).
-    VswitchStatusError(rt::error::ServiceError),
+    VswitchStatusError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -478,7 +481,7 @@ impl CreateRouteEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CountLimitExceedHaVipRouteEntry(error)
             | Self::DuplicatedVpcNextHop(error)
@@ -1006,8 +1009,8 @@ impl CreateRouteEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateRouteEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateRouteEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CountLimitExceed.HaVipRouteEntry" => {
                 Self::CountLimitExceedHaVipRouteEntry(error)
@@ -1137,11 +1140,11 @@ impl rt::error::OperationError for CreateRouteEntryError {
             "RouteConflict.AlreadyExist" => Self::RouteConflictAlreadyExist(error),
             "TaskConflict" => Self::TaskConflict(error),
             "VswitchStatusError" => Self::VswitchStatusError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateRouteEntryError::service_error(self)
     }
 }

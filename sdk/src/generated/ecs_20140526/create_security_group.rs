@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,15 +68,14 @@ pub struct CreateSecurityGroupRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateSecurityGroupRequest {
+impl crate::operation::Operation for CreateSecurityGroupRequest {
     type Response = CreateSecurityGroupResponse;
     type Error = CreateSecurityGroupError;
+}
+
+impl rt::operation::OperationSpec for CreateSecurityGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
@@ -213,8 +216,8 @@ impl CreateSecurityGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateSecurityGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateSecurityGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -223,7 +226,7 @@ impl CreateSecurityGroupBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSecurityGroupResponse,
-        rt::error::Error<CreateSecurityGroupError>,
+        crate::error::Error<CreateSecurityGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -411,44 +414,44 @@ impl ::serde::Serialize for CreateSecurityGroupResponse {
 #[non_exhaustive]
 pub enum CreateSecurityGroupError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `IdempotentProcessing` (HTTP 403).
-    IdempotentProcessing(rt::error::ServiceError),
+    IdempotentProcessing(crate::error::ServiceError),
     /// `IncorrectVpcStatus` (HTTP 400, 403).
-    IncorrectVpcStatus(rt::error::ServiceError),
+    IncorrectVpcStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidParams.GroupType` (HTTP 400).
-    InvalidParamsGroupType(rt::error::ServiceError),
+    InvalidParamsGroupType(crate::error::ServiceError),
     /// `InvalidParams.VpcIdGroupType` (HTTP 400).
-    InvalidParamsVpcIdGroupType(rt::error::ServiceError),
+    InvalidParamsVpcIdGroupType(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroupDiscription.Malformed` (HTTP 400).
-    InvalidSecurityGroupDiscriptionMalformed(rt::error::ServiceError),
+    InvalidSecurityGroupDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidSecurityGroupName.Malformed` (HTTP 400).
-    InvalidSecurityGroupNameMalformed(rt::error::ServiceError),
+    InvalidSecurityGroupNameMalformed(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 403, 404).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `QuotaExceed.SecurityGroup` (HTTP 403).
-    QuotaExceedSecurityGroup(rt::error::ServiceError),
+    QuotaExceedSecurityGroup(crate::error::ServiceError),
     /// `QuotaExceed.Tags` (HTTP 403).
-    QuotaExceedTags(rt::error::ServiceError),
+    QuotaExceedTags(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -460,7 +463,7 @@ impl CreateSecurityGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::IdempotentProcessing(error)
@@ -587,8 +590,8 @@ impl CreateSecurityGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSecurityGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateSecurityGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "IdempotentProcessing" => Self::IdempotentProcessing(error),
@@ -613,11 +616,11 @@ impl rt::error::OperationError for CreateSecurityGroupError {
             "InvalidVpcId.NotFound" => Self::InvalidVpcIdNotFound(error),
             "QuotaExceed.SecurityGroup" => Self::QuotaExceedSecurityGroup(error),
             "QuotaExceed.Tags" => Self::QuotaExceedTags(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSecurityGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct CreateSimulatedSystemEventsRequest {
     pub instance_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateSimulatedSystemEventsRequest {
+impl crate::operation::Operation for CreateSimulatedSystemEventsRequest {
     type Response = CreateSimulatedSystemEventsResponse;
     type Error = CreateSimulatedSystemEventsError;
+}
+
+impl rt::operation::OperationSpec for CreateSimulatedSystemEventsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("EventType", &self.event_type)?;
         rt::validate::required("NotBefore", &self.not_before)?;
@@ -133,8 +137,8 @@ impl CreateSimulatedSystemEventsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateSimulatedSystemEventsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateSimulatedSystemEventsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -143,7 +147,7 @@ impl CreateSimulatedSystemEventsBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSimulatedSystemEventsResponse,
-        rt::error::Error<CreateSimulatedSystemEventsError>,
+        crate::error::Error<CreateSimulatedSystemEventsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -255,22 +259,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum CreateSimulatedSystemEventsError {
     /// `InstanceIdLimitExceeded` (HTTP 403).
-    InstanceIdLimitExceeded(rt::error::ServiceError),
+    InstanceIdLimitExceeded(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidNotBefore.Passed` (HTTP 403).
-    InvalidNotBeforePassed(rt::error::ServiceError),
+    InvalidNotBeforePassed(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 403).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 404).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `SimulatedEventLimitExceeded` (HTTP 403).
-    SimulatedEventLimitExceeded(rt::error::ServiceError),
+    SimulatedEventLimitExceeded(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -282,7 +286,7 @@ impl CreateSimulatedSystemEventsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceIdLimitExceeded(error)
             | Self::InvalidInstanceIdNotFound(error)
@@ -332,8 +336,8 @@ impl CreateSimulatedSystemEventsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSimulatedSystemEventsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateSimulatedSystemEventsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceIdLimitExceeded" => Self::InstanceIdLimitExceeded(error),
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
@@ -341,11 +345,11 @@ impl rt::error::OperationError for CreateSimulatedSystemEventsError {
             "InvalidParameter" => Self::InvalidParameter(error),
             "MissingParameter" => Self::MissingParameter(error),
             "SimulatedEventLimitExceeded" => Self::SimulatedEventLimitExceeded(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSimulatedSystemEventsError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -72,15 +76,14 @@ pub struct CreateSnapshotRequest {
     pub storage_location_arn: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateSnapshotRequest {
+impl crate::operation::Operation for CreateSnapshotRequest {
     type Response = CreateSnapshotResponse;
     type Error = CreateSnapshotError;
+}
+
+impl rt::operation::OperationSpec for CreateSnapshotRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DiskId", &self.disk_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
@@ -237,8 +240,8 @@ impl CreateSnapshotBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateSnapshotRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateSnapshotRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -247,7 +250,7 @@ impl CreateSnapshotBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSnapshotResponse,
-        rt::error::Error<CreateSnapshotError>,
+        crate::error::Error<CreateSnapshotError>,
     > {
         self.client.execute(self.request).await
     }
@@ -433,106 +436,106 @@ impl ::serde::Serialize for CreateSnapshotResponse {
 #[non_exhaustive]
 pub enum CreateSnapshotError {
     /// `CloudBoxNotSupportSnapshotWithInstantAccess` (HTTP 403).
-    CloudBoxNotSupportSnapshotWithInstantAccess(rt::error::ServiceError),
+    CloudBoxNotSupportSnapshotWithInstantAccess(crate::error::ServiceError),
     /// `CreateSnapshot.Failed` (HTTP 400, 403).
-    CreateSnapshotFailed(rt::error::ServiceError),
+    CreateSnapshotFailed(crate::error::ServiceError),
     /// `DiskCategory.OperationNotSupported` (HTTP 400).
-    DiskCategoryOperationNotSupported(rt::error::ServiceError),
+    DiskCategoryOperationNotSupported(crate::error::ServiceError),
     /// `DISK_HAS_CREATING_SNAPSHOT` (HTTP 403).
-    DiskHasCreatingSnapshot(rt::error::ServiceError),
+    DiskHasCreatingSnapshot(crate::error::ServiceError),
     /// `DiskId.ValueNotSupported` (HTTP 403).
-    DiskIdValueNotSupported(rt::error::ServiceError),
+    DiskIdValueNotSupported(crate::error::ServiceError),
     /// `DiskInArrears` (HTTP 403).
-    DiskInArrears(rt::error::ServiceError),
+    DiskInArrears(crate::error::ServiceError),
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `HibernationConfigured.InstanceOperationForbidden` (HTTP 403).
-    HibernationConfiguredInstanceOperationForbidden(rt::error::ServiceError),
+    HibernationConfiguredInstanceOperationForbidden(crate::error::ServiceError),
     /// `IdempotentParameterMismatch` (HTTP 403).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// `IdempotentProcessing` (HTTP 403).
-    IdempotentProcessing(rt::error::ServiceError),
+    IdempotentProcessing(crate::error::ServiceError),
     /// `IncorrectDiskStatus` (HTTP 403).
-    IncorrectDiskStatus(rt::error::ServiceError),
+    IncorrectDiskStatus(crate::error::ServiceError),
     /// `IncorrectDiskStatus.CreatingSnapshot` (HTTP 403).
-    IncorrectDiskStatusCreatingSnapshot(rt::error::ServiceError),
+    IncorrectDiskStatusCreatingSnapshot(crate::error::ServiceError),
     /// `IncorrectDiskStatus.Invalid` (HTTP 403).
-    IncorrectDiskStatusInvalid(rt::error::ServiceError),
+    IncorrectDiskStatusInvalid(crate::error::ServiceError),
     /// `IncorrectDiskStatus.NeverAttached` (HTTP 403).
-    IncorrectDiskStatusNeverAttached(rt::error::ServiceError),
+    IncorrectDiskStatusNeverAttached(crate::error::ServiceError),
     /// `IncorrectDiskStatus.NeverUsed` (HTTP 403).
-    IncorrectDiskStatusNeverUsed(rt::error::ServiceError),
+    IncorrectDiskStatusNeverUsed(crate::error::ServiceError),
     /// `IncorrectDiskStatus.Transferring` (HTTP 403).
-    IncorrectDiskStatusTransferring(rt::error::ServiceError),
+    IncorrectDiskStatusTransferring(crate::error::ServiceError),
     /// `IncorrectDiskType.NotSupport` (HTTP 403).
-    IncorrectDiskTypeNotSupport(rt::error::ServiceError),
+    IncorrectDiskTypeNotSupport(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400, 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `IncorrectVolumeStatus` (HTTP 403).
-    IncorrectVolumeStatus(rt::error::ServiceError),
+    IncorrectVolumeStatus(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
-    InvalidAccountStatusNotEnoughBalance(rt::error::ServiceError),
+    InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
     /// `InvalidAccountStatus.SnapshotServiceUnavailable` (HTTP 403).
-    InvalidAccountStatusSnapshotServiceUnavailable(rt::error::ServiceError),
+    InvalidAccountStatusSnapshotServiceUnavailable(crate::error::ServiceError),
     /// `InvalidAction.Unauthorized` (HTTP 403).
-    InvalidActionUnauthorized(rt::error::ServiceError),
+    InvalidActionUnauthorized(crate::error::ServiceError),
     /// `InvalidCategoryAndInstantAccess.Malformed` (HTTP 403).
-    InvalidCategoryAndInstantAccessMalformed(rt::error::ServiceError),
+    InvalidCategoryAndInstantAccessMalformed(crate::error::ServiceError),
     /// `InvalidClientToken.Malformed` (HTTP 403).
-    InvalidClientTokenMalformed(rt::error::ServiceError),
+    InvalidClientTokenMalformed(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 404).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 404).
-    InvalidDiskIdNotFound(rt::error::ServiceError),
+    InvalidDiskIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstantAccessRetentionDays.Malformed` (HTTP 403).
-    InvalidInstantAccessRetentionDaysMalformed(rt::error::ServiceError),
+    InvalidInstantAccessRetentionDaysMalformed(crate::error::ServiceError),
     /// `InvalidOperation.UnfinishedEncryptedSnapshotCopy` (HTTP 403).
-    InvalidOperationUnfinishedEncryptedSnapshotCopy(rt::error::ServiceError),
+    InvalidOperationUnfinishedEncryptedSnapshotCopy(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.NotFound` (HTTP 400).
-    InvalidParameterKmsKeyIdNotFound(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.UnauthorizedStorageLocationArn` (HTTP 403).
-    InvalidParameterUnauthorizedStorageLocationArn(rt::error::ServiceError),
+    InvalidParameterUnauthorizedStorageLocationArn(crate::error::ServiceError),
     /// `InvalidRegion.NotSupportSnapshotInstantAccessRegion` (HTTP 403).
-    InvalidRegionNotSupportSnapshotInstantAccessRegion(rt::error::ServiceError),
+    InvalidRegionNotSupportSnapshotInstantAccessRegion(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidRetentionDays.Malformed` (HTTP 400).
-    InvalidRetentionDaysMalformed(rt::error::ServiceError),
+    InvalidRetentionDaysMalformed(crate::error::ServiceError),
     /// `InvalidSnapshotCategory.Malformed` (HTTP 403).
-    InvalidSnapshotCategoryMalformed(rt::error::ServiceError),
+    InvalidSnapshotCategoryMalformed(crate::error::ServiceError),
     /// `InvalidSnapshotName.Malformed` (HTTP 400).
-    InvalidSnapshotNameMalformed(rt::error::ServiceError),
+    InvalidSnapshotNameMalformed(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidVolumeId.NotFound` (HTTP 404).
-    InvalidVolumeIdNotFound(rt::error::ServiceError),
+    InvalidVolumeIdNotFound(crate::error::ServiceError),
     /// `QuotaExceed.ConcurrentSnapshotQuota` (HTTP 403).
-    QuotaExceedConcurrentSnapshotQuota(rt::error::ServiceError),
+    QuotaExceedConcurrentSnapshotQuota(crate::error::ServiceError),
     /// `QuotaExceed.Snapshot` (HTTP 403).
-    QuotaExceedSnapshot(rt::error::ServiceError),
+    QuotaExceedSnapshot(crate::error::ServiceError),
     /// `QuotaExceed.SnapshotQuota` (HTTP 403).
-    QuotaExceedSnapshotQuota(rt::error::ServiceError),
+    QuotaExceedSnapshotQuota(crate::error::ServiceError),
     /// `Throttling` (HTTP 403).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -544,7 +547,7 @@ impl CreateSnapshotError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CloudBoxNotSupportSnapshotWithInstantAccess(error)
             | Self::CreateSnapshotFailed(error)
@@ -888,8 +891,8 @@ impl CreateSnapshotError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSnapshotError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateSnapshotError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CloudBoxNotSupportSnapshotWithInstantAccess" => {
                 Self::CloudBoxNotSupportSnapshotWithInstantAccess(error)
@@ -979,11 +982,11 @@ impl rt::error::OperationError for CreateSnapshotError {
             "QuotaExceed.Snapshot" => Self::QuotaExceedSnapshot(error),
             "QuotaExceed.SnapshotQuota" => Self::QuotaExceedSnapshotQuota(error),
             "Throttling" => Self::Throttling(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSnapshotError::service_error(self)
     }
 }

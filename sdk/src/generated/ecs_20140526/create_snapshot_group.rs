@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,15 +78,14 @@ pub struct CreateSnapshotGroupRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateSnapshotGroupRequest {
+impl crate::operation::Operation for CreateSnapshotGroupRequest {
     type Response = CreateSnapshotGroupResponse;
     type Error = CreateSnapshotGroupError;
+}
+
+impl rt::operation::OperationSpec for CreateSnapshotGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("ExcludeDiskId", &self.exclude_disk_ids, 128usize)?;
         rt::validate::max_items("DiskId", &self.disk_ids, 128usize)?;
@@ -263,8 +266,8 @@ impl CreateSnapshotGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateSnapshotGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateSnapshotGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -273,7 +276,7 @@ impl CreateSnapshotGroupBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSnapshotGroupResponse,
-        rt::error::Error<CreateSnapshotGroupError>,
+        crate::error::Error<CreateSnapshotGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -429,120 +432,120 @@ impl ::serde::Serialize for CreateSnapshotGroupResponse {
 #[non_exhaustive]
 pub enum CreateSnapshotGroupError {
     /// `CapacityExceed.TooManyDisks` (HTTP 403).
-    CapacityExceedTooManyDisks(rt::error::ServiceError),
+    CapacityExceedTooManyDisks(crate::error::ServiceError),
     /// `CreateSnapshot.Failed` (HTTP 403).
-    CreateSnapshotFailed(rt::error::ServiceError),
+    CreateSnapshotFailed(crate::error::ServiceError),
     /// `DiskCategory.OperationNotSupported` (HTTP 400).
-    DiskCategoryOperationNotSupported(rt::error::ServiceError),
+    DiskCategoryOperationNotSupported(crate::error::ServiceError),
     /// `DiskId.ValueNotSupported` (HTTP 403).
-    DiskIdValueNotSupported(rt::error::ServiceError),
+    DiskIdValueNotSupported(crate::error::ServiceError),
     /// `DiskInArrears` (HTTP 403).
-    DiskInArrears(rt::error::ServiceError),
+    DiskInArrears(crate::error::ServiceError),
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `IdempotentParameterMismatch` (HTTP 403).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// `IdempotentProcessing` (HTTP 403).
-    IdempotentProcessing(rt::error::ServiceError),
+    IdempotentProcessing(crate::error::ServiceError),
     /// `IncorrectDiskStatus` (HTTP 403).
-    IncorrectDiskStatus(rt::error::ServiceError),
+    IncorrectDiskStatus(crate::error::ServiceError),
     /// `IncorrectDiskStatus.CreatingSnapshot` (HTTP 403).
-    IncorrectDiskStatusCreatingSnapshot(rt::error::ServiceError),
+    IncorrectDiskStatusCreatingSnapshot(crate::error::ServiceError),
     /// `IncorrectDiskStatus.Invalid` (HTTP 403).
-    IncorrectDiskStatusInvalid(rt::error::ServiceError),
+    IncorrectDiskStatusInvalid(crate::error::ServiceError),
     /// `IncorrectDiskStatus.NeverAttached` (HTTP 403).
-    IncorrectDiskStatusNeverAttached(rt::error::ServiceError),
+    IncorrectDiskStatusNeverAttached(crate::error::ServiceError),
     /// `IncorrectDiskStatus.NeverUsed` (HTTP 403).
-    IncorrectDiskStatusNeverUsed(rt::error::ServiceError),
+    IncorrectDiskStatusNeverUsed(crate::error::ServiceError),
     /// `IncorrectDiskStatus.TooManyCreatingSnapshots` (HTTP 403).
-    IncorrectDiskStatusTooManyCreatingSnapshots(rt::error::ServiceError),
+    IncorrectDiskStatusTooManyCreatingSnapshots(crate::error::ServiceError),
     /// `IncorrectDiskStatus.Transferring` (HTTP 403).
-    IncorrectDiskStatusTransferring(rt::error::ServiceError),
+    IncorrectDiskStatusTransferring(crate::error::ServiceError),
     /// `IncorrectDiskType.NotSupport` (HTTP 403).
-    IncorrectDiskTypeNotSupport(rt::error::ServiceError),
+    IncorrectDiskTypeNotSupport(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400, 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `IncorrectVolumeStatus` (HTTP 403).
-    IncorrectVolumeStatus(rt::error::ServiceError),
+    IncorrectVolumeStatus(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
-    InvalidAccountStatusNotEnoughBalance(rt::error::ServiceError),
+    InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
     /// `InvalidAccountStatus.SnapshotServiceUnavailable` (HTTP 403).
-    InvalidAccountStatusSnapshotServiceUnavailable(rt::error::ServiceError),
+    InvalidAccountStatusSnapshotServiceUnavailable(crate::error::ServiceError),
     /// `InvalidCategoryAndInstantAccess.Malformed` (HTTP 403).
-    InvalidCategoryAndInstantAccessMalformed(rt::error::ServiceError),
+    InvalidCategoryAndInstantAccessMalformed(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 404).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidDisk.DiskCategoryInconsistent` (HTTP 403).
-    InvalidDiskDiskCategoryInconsistent(rt::error::ServiceError),
+    InvalidDiskDiskCategoryInconsistent(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 404).
-    InvalidDiskIdNotFound(rt::error::ServiceError),
+    InvalidDiskIdNotFound(crate::error::ServiceError),
     /// `InvalidDiskIds.NotInSameZone` (HTTP 400).
-    InvalidDiskIdsNotInSameZone(rt::error::ServiceError),
+    InvalidDiskIdsNotInSameZone(crate::error::ServiceError),
     /// `InvalidDisk.ShareVolume` (HTTP 403).
-    InvalidDiskShareVolume(rt::error::ServiceError),
+    InvalidDiskShareVolume(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstance.NoDisk` (HTTP 403).
-    InvalidInstanceNoDisk(rt::error::ServiceError),
+    InvalidInstanceNoDisk(crate::error::ServiceError),
     /// `InvalidKMSKeyId.NotFound` (HTTP 404).
-    InvalidKmsKeyIdNotFound(rt::error::ServiceError),
+    InvalidKmsKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.MultiAttachDisk` (HTTP 403).
-    InvalidOperationMultiAttachDisk(rt::error::ServiceError),
+    InvalidOperationMultiAttachDisk(crate::error::ServiceError),
     /// `InvalidOperation.Unauthorized` (HTTP 403).
-    InvalidOperationUnauthorized(rt::error::ServiceError),
+    InvalidOperationUnauthorized(crate::error::ServiceError),
     /// `InvalidParam.ExcludeDiskIdsAndDiskIds.Conflict` (HTTP 400).
-    InvalidParamExcludeDiskIdsAndDiskIdsConflict(rt::error::ServiceError),
+    InvalidParamExcludeDiskIdsAndDiskIdsConflict(crate::error::ServiceError),
     /// `InvalidParameter.Description` (HTTP 400).
-    InvalidParameterDescription(rt::error::ServiceError),
+    InvalidParameterDescription(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.Name` (HTTP 400).
-    InvalidParameterName(rt::error::ServiceError),
+    InvalidParameterName(crate::error::ServiceError),
     /// `InvalidParameter.UnauthorizedStorageLocationArn` (HTTP 403).
-    InvalidParameterUnauthorizedStorageLocationArn(rt::error::ServiceError),
+    InvalidParameterUnauthorizedStorageLocationArn(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegion.NotSupport` (HTTP 403).
-    InvalidRegionNotSupport(rt::error::ServiceError),
+    InvalidRegionNotSupport(crate::error::ServiceError),
     /// `InvalidRegion.NotSupportSnapshotInstantAccessRegion` (HTTP 403).
-    InvalidRegionNotSupportSnapshotInstantAccessRegion(rt::error::ServiceError),
+    InvalidRegionNotSupportSnapshotInstantAccessRegion(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidRetentionDays.Malformed` (HTTP 400).
-    InvalidRetentionDaysMalformed(rt::error::ServiceError),
+    InvalidRetentionDaysMalformed(crate::error::ServiceError),
     /// `InvalidSnapshotCategory.Malformed` (HTTP 403).
-    InvalidSnapshotCategoryMalformed(rt::error::ServiceError),
+    InvalidSnapshotCategoryMalformed(crate::error::ServiceError),
     /// `InvalidSnapshotName.Malformed` (HTTP 400).
-    InvalidSnapshotNameMalformed(rt::error::ServiceError),
+    InvalidSnapshotNameMalformed(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidVolumeId.NotFound` (HTTP 404).
-    InvalidVolumeIdNotFound(rt::error::ServiceError),
+    InvalidVolumeIdNotFound(crate::error::ServiceError),
     /// `MissingParamter.InstanceId` (HTTP 400).
-    MissingParamterInstanceId(rt::error::ServiceError),
+    MissingParamterInstanceId(crate::error::ServiceError),
     /// `NumberExceed.TooManyDisks` (HTTP 403).
-    NumberExceedTooManyDisks(rt::error::ServiceError),
+    NumberExceedTooManyDisks(crate::error::ServiceError),
     /// `QuotaExceed.ConcurrentSnapshotQuota` (HTTP 403).
-    QuotaExceedConcurrentSnapshotQuota(rt::error::ServiceError),
+    QuotaExceedConcurrentSnapshotQuota(crate::error::ServiceError),
     /// `QuotaExceed.Snapshot` (HTTP 403).
-    QuotaExceedSnapshot(rt::error::ServiceError),
+    QuotaExceedSnapshot(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -554,7 +557,7 @@ impl CreateSnapshotGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CapacityExceedTooManyDisks(error)
             | Self::CreateSnapshotFailed(error)
@@ -947,8 +950,8 @@ impl CreateSnapshotGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSnapshotGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateSnapshotGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CapacityExceed.TooManyDisks" => Self::CapacityExceedTooManyDisks(error),
             "CreateSnapshot.Failed" => Self::CreateSnapshotFailed(error),
@@ -1043,11 +1046,11 @@ impl rt::error::OperationError for CreateSnapshotGroupError {
             }
             "QuotaExceed.Snapshot" => Self::QuotaExceedSnapshot(error),
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSnapshotGroupError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -54,15 +58,14 @@ pub struct CreateVirtualBorderRouterRequest {
     pub user_cidr: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateVirtualBorderRouterRequest {
+impl crate::operation::Operation for CreateVirtualBorderRouterRequest {
     type Response = CreateVirtualBorderRouterResponse;
     type Error = CreateVirtualBorderRouterError;
+}
+
+impl rt::operation::OperationSpec for CreateVirtualBorderRouterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PhysicalConnectionId", &self.physical_connection_id)?;
         rt::validate::required("VlanId", &self.vlan_id)?;
@@ -231,8 +234,10 @@ impl CreateVirtualBorderRouterBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<CreateVirtualBorderRouterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateVirtualBorderRouterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -242,7 +247,7 @@ impl CreateVirtualBorderRouterBuilder {
         self,
     ) -> ::std::result::Result<
         CreateVirtualBorderRouterResponse,
-        rt::error::Error<CreateVirtualBorderRouterError>,
+        crate::error::Error<CreateVirtualBorderRouterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -335,58 +340,58 @@ impl ::serde::Serialize for CreateVirtualBorderRouterResponse {
 #[non_exhaustive]
 pub enum CreateVirtualBorderRouterError {
     /// `Forbidden.DescriptionNotAllowedByCaller` (HTTP 403).
-    ForbiddenDescriptionNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenDescriptionNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.LocalGatewayIpNotAllowedByCaller` (HTTP 403).
-    ForbiddenLocalGatewayIpNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenLocalGatewayIpNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.NameNotAllowedByCaller` (HTTP 403).
-    ForbiddenNameNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenNameNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.PeerGatewayIpNotAllowedByCaller` (HTTP 403).
-    ForbiddenPeerGatewayIpNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenPeerGatewayIpNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.PeeringSubnetMaskNotAllowedByCaller` (HTTP 403).
-    ForbiddenPeeringSubnetMaskNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenPeeringSubnetMaskNotAllowedByCaller(crate::error::ServiceError),
     /// `InvalidCircuitCode.Malformed` (HTTP 400).
-    InvalidCircuitCodeMalformed(rt::error::ServiceError),
+    InvalidCircuitCodeMalformed(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidIp.NotSameSubnet` (HTTP 400).
-    InvalidIpNotSameSubnet(rt::error::ServiceError),
+    InvalidIpNotSameSubnet(crate::error::ServiceError),
     /// `InvalidLocalGatewayIp.Malformed` (HTTP 400).
-    InvalidLocalGatewayIpMalformed(rt::error::ServiceError),
+    InvalidLocalGatewayIpMalformed(crate::error::ServiceError),
     /// `InvalidName.Malformed` (HTTP 400).
-    InvalidNameMalformed(rt::error::ServiceError),
+    InvalidNameMalformed(crate::error::ServiceError),
     /// `InvalidPeeringSubnetMask.Malformed` (HTTP 400).
-    InvalidPeeringSubnetMaskMalformed(rt::error::ServiceError),
+    InvalidPeeringSubnetMaskMalformed(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotEnabled` (HTTP 400).
-    InvalidPhysicalConnectionIdNotEnabled(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotEnabled(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotFound` (HTTP 400).
-    InvalidPhysicalConnectionIdNotFound(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVbrOwnerId.NotFound` (HTTP 404).
-    InvalidVbrOwnerIdNotFound(rt::error::ServiceError),
+    InvalidVbrOwnerIdNotFound(crate::error::ServiceError),
     /// `InvalidVlanId.Malformed` (HTTP 400).
-    InvalidVlanIdMalformed(rt::error::ServiceError),
+    InvalidVlanIdMalformed(crate::error::ServiceError),
     /// `InvalidVlanId.Used` (HTTP 400).
-    InvalidVlanIdUsed(rt::error::ServiceError),
+    InvalidVlanIdUsed(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationFailed.AccessDeviceDisabled` (HTTP 404).
-    OperationFailedAccessDeviceDisabled(rt::error::ServiceError),
+    OperationFailedAccessDeviceDisabled(crate::error::ServiceError),
     /// `OperationFailed.VlanIdInUse` (HTTP 400).
-    OperationFailedVlanIdInUse(rt::error::ServiceError),
+    OperationFailedVlanIdInUse(crate::error::ServiceError),
     /// `QuotaExceeded.CrossUserVBRPerUser` (HTTP 400).
-    QuotaExceededCrossUserVbrPerUser(rt::error::ServiceError),
+    QuotaExceededCrossUserVbrPerUser(crate::error::ServiceError),
     /// `QuotaExceeded.freevbr` (HTTP 400).
-    QuotaExceededFreevbr(rt::error::ServiceError),
+    QuotaExceededFreevbr(crate::error::ServiceError),
     /// `QuotaExceeded.vbrPerpConn` (HTTP 400).
-    QuotaExceededVbrPerpConn(rt::error::ServiceError),
+    QuotaExceededVbrPerpConn(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -398,7 +403,7 @@ impl CreateVirtualBorderRouterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenDescriptionNotAllowedByCaller(error)
             | Self::ForbiddenLocalGatewayIpNotAllowedByCaller(error)
@@ -574,8 +579,8 @@ impl CreateVirtualBorderRouterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVirtualBorderRouterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateVirtualBorderRouterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.DescriptionNotAllowedByCaller" => {
                 Self::ForbiddenDescriptionNotAllowedByCaller(error)
@@ -623,11 +628,11 @@ impl rt::error::OperationError for CreateVirtualBorderRouterError {
             "QuotaExceeded.freevbr" => Self::QuotaExceededFreevbr(error),
             "QuotaExceeded.vbrPerpConn" => Self::QuotaExceededVbrPerpConn(error),
             "TaskConflict" => Self::TaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVirtualBorderRouterError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -42,15 +46,14 @@ pub struct CreateVpcRequest {
     pub user_cidr: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateVpcRequest {
+impl crate::operation::Operation for CreateVpcRequest {
     type Response = CreateVpcResponse;
     type Error = CreateVpcError;
+}
+
+impl rt::operation::OperationSpec for CreateVpcRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -148,8 +151,8 @@ impl CreateVpcBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<CreateVpcRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateVpcRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +160,7 @@ impl CreateVpcBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CreateVpcResponse, rt::error::Error<CreateVpcError>> {
+    ) -> ::std::result::Result<CreateVpcResponse, crate::error::Error<CreateVpcError>> {
         self.client.execute(self.request).await
     }
 }
@@ -287,44 +290,44 @@ impl ::serde::Serialize for CreateVpcResponse {
 #[non_exhaustive]
 pub enum CreateVpcError {
     /// `Forbbiden` (HTTP 403).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `IllegalParam.EnableIpv6` (HTTP 400).
-    IllegalParamEnableIpv6(rt::error::ServiceError),
+    IllegalParamEnableIpv6(crate::error::ServiceError),
     /// `IllegalParam.UserCidr` (HTTP 400).
-    IllegalParamUserCidr(rt::error::ServiceError),
+    IllegalParamUserCidr(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidUserCidr.Malformed` (HTTP 400).
-    InvalidUserCidrMalformed(rt::error::ServiceError),
+    InvalidUserCidrMalformed(crate::error::ServiceError),
     /// `InvalidUserCidr.Quota` (HTTP 400).
-    InvalidUserCidrQuota(rt::error::ServiceError),
+    InvalidUserCidrQuota(crate::error::ServiceError),
     /// `InvalidVpcDiscription.Malformed` (HTTP 400).
-    InvalidVpcDiscriptionMalformed(rt::error::ServiceError),
+    InvalidVpcDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidVpcName.Malformed` (HTTP 400).
-    InvalidVpcNameMalformed(rt::error::ServiceError),
+    InvalidVpcNameMalformed(crate::error::ServiceError),
     /// `InvokeError` (HTTP 400).
-    InvokeError(rt::error::ServiceError),
+    InvokeError(crate::error::ServiceError),
     /// `OperationUnsupported.ResourceGroupId` (HTTP 400).
-    OperationUnsupportedResourceGroupId(rt::error::ServiceError),
+    OperationUnsupportedResourceGroupId(crate::error::ServiceError),
     /// `QuotaExceeded.Vpc` (HTTP 400).
-    QuotaExceededVpc(rt::error::ServiceError),
+    QuotaExceededVpc(crate::error::ServiceError),
     /// `ResourceNotAvailable` (HTTP 400).
-    ResourceNotAvailable(rt::error::ServiceError),
+    ResourceNotAvailable(crate::error::ServiceError),
     /// `ResourceNotAvailable.Vpc` (HTTP 400).
-    ResourceNotAvailableVpc(rt::error::ServiceError),
+    ResourceNotAvailableVpc(crate::error::ServiceError),
     /// `System.ServiceBusy` (HTTP 400).
-    SystemServiceBusy(rt::error::ServiceError),
+    SystemServiceBusy(crate::error::ServiceError),
     /// `TOKEN_PROCESSING` (HTTP 400).
-    TokenProcessing(rt::error::ServiceError),
+    TokenProcessing(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -336,7 +339,7 @@ impl CreateVpcError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbbiden(error)
             | Self::IllegalParamEnableIpv6(error)
@@ -463,8 +466,8 @@ impl CreateVpcError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVpcError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateVpcError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden" => Self::Forbbiden(error),
             "IllegalParam.EnableIpv6" => Self::IllegalParamEnableIpv6(error),
@@ -487,11 +490,11 @@ impl rt::error::OperationError for CreateVpcError {
             "ResourceNotAvailable.Vpc" => Self::ResourceNotAvailableVpc(error),
             "System.ServiceBusy" => Self::SystemServiceBusy(error),
             "TOKEN_PROCESSING" => Self::TokenProcessing(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVpcError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -32,11 +33,14 @@ pub struct DeactivateRouterInterfaceRequest {
     pub router_interface_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeactivateRouterInterfaceRequest {
+impl crate::operation::Operation for DeactivateRouterInterfaceRequest {
     type Response = DeactivateRouterInterfaceResponse;
     type Error = DeactivateRouterInterfaceError;
+}
+
+impl rt::operation::OperationSpec for DeactivateRouterInterfaceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RouterInterfaceId", &self.router_interface_id)?;
         Ok(())
@@ -95,8 +99,10 @@ impl DeactivateRouterInterfaceBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DeactivateRouterInterfaceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeactivateRouterInterfaceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +112,7 @@ impl DeactivateRouterInterfaceBuilder {
         self,
     ) -> ::std::result::Result<
         DeactivateRouterInterfaceResponse,
-        rt::error::Error<DeactivateRouterInterfaceError>,
+        crate::error::Error<DeactivateRouterInterfaceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,20 +186,20 @@ impl ::serde::Serialize for DeactivateRouterInterfaceResponse {
 #[non_exhaustive]
 pub enum DeactivateRouterInterfaceError {
     /// `Forbbiden.InvaildOwner` (HTTP 400).
-    ForbbidenInvaildOwner(rt::error::ServiceError),
+    ForbbidenInvaildOwner(crate::error::ServiceError),
     /// `Forbidden.FinancialLocked` (HTTP 400).
-    ForbiddenFinancialLocked(rt::error::ServiceError),
+    ForbiddenFinancialLocked(crate::error::ServiceError),
     /// `IncorrectStatus` (HTTP 400).
-    IncorrectStatus(rt::error::ServiceError),
+    IncorrectStatus(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRouterInterfaceId.NotFound` (HTTP 404).
-    InvalidRouterInterfaceIdNotFound(rt::error::ServiceError),
+    InvalidRouterInterfaceIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -205,7 +211,7 @@ impl DeactivateRouterInterfaceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenInvaildOwner(error)
             | Self::ForbiddenFinancialLocked(error)
@@ -248,8 +254,8 @@ impl DeactivateRouterInterfaceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeactivateRouterInterfaceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeactivateRouterInterfaceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.InvaildOwner" => Self::ForbbidenInvaildOwner(error),
             "Forbidden.FinancialLocked" => Self::ForbiddenFinancialLocked(error),
@@ -258,11 +264,11 @@ impl rt::error::OperationError for DeactivateRouterInterfaceError {
             "InvalidRouterInterfaceId.NotFound" => {
                 Self::InvalidRouterInterfaceIdNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeactivateRouterInterfaceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteAutoProvisioningGroupRequest {
     pub terminate_instances: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DeleteAutoProvisioningGroupRequest {
+impl crate::operation::Operation for DeleteAutoProvisioningGroupRequest {
     type Response = DeleteAutoProvisioningGroupResponse;
     type Error = DeleteAutoProvisioningGroupError;
+}
+
+impl rt::operation::OperationSpec for DeleteAutoProvisioningGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required(
             "AutoProvisioningGroupId",
@@ -121,8 +125,8 @@ impl DeleteAutoProvisioningGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteAutoProvisioningGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteAutoProvisioningGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +135,7 @@ impl DeleteAutoProvisioningGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAutoProvisioningGroupResponse,
-        rt::error::Error<DeleteAutoProvisioningGroupError>,
+        crate::error::Error<DeleteAutoProvisioningGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -207,24 +211,24 @@ impl ::serde::Serialize for DeleteAutoProvisioningGroupResponse {
 #[non_exhaustive]
 pub enum DeleteAutoProvisioningGroupError {
     /// `AutoProvisioningGroup.IncorrectStatus` (HTTP 403).
-    AutoProvisioningGroupIncorrectStatus(rt::error::ServiceError),
+    AutoProvisioningGroupIncorrectStatus(crate::error::ServiceError),
     /// `AutoProvisioningGroup.Unauthorized` (HTTP 403).
-    AutoProvisioningGroupUnauthorized(rt::error::ServiceError),
+    AutoProvisioningGroupUnauthorized(crate::error::ServiceError),
     /// `Forbidden.RAM` (HTTP 403).
-    ForbiddenRam(rt::error::ServiceError),
+    ForbiddenRam(crate::error::ServiceError),
     /// `InvalidAutoProvisioningGroupId.NotFound` (HTTP 404).
-    InvalidAutoProvisioningGroupIdNotFound(rt::error::ServiceError),
+    InvalidAutoProvisioningGroupIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `MissingParameter.InstanceType` (HTTP 400).
-    MissingParameterInstanceType(rt::error::ServiceError),
+    MissingParameterInstanceType(crate::error::ServiceError),
     /// `NoPermission` (HTTP 400).
-    NoPermission(rt::error::ServiceError),
+    NoPermission(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -236,7 +240,7 @@ impl DeleteAutoProvisioningGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AutoProvisioningGroupIncorrectStatus(error)
             | Self::AutoProvisioningGroupUnauthorized(error)
@@ -293,8 +297,8 @@ impl DeleteAutoProvisioningGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAutoProvisioningGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteAutoProvisioningGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AutoProvisioningGroup.IncorrectStatus" => {
                 Self::AutoProvisioningGroupIncorrectStatus(error)
@@ -309,11 +313,11 @@ impl rt::error::OperationError for DeleteAutoProvisioningGroupError {
             "MissingParameter" => Self::MissingParameter(error),
             "MissingParameter.InstanceType" => Self::MissingParameterInstanceType(error),
             "NoPermission" => Self::NoPermission(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAutoProvisioningGroupError::service_error(self)
     }
 }

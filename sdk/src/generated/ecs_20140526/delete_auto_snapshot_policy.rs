@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteAutoSnapshotPolicyRequest {
     pub auto_snapshot_policy_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAutoSnapshotPolicyRequest {
+impl crate::operation::Operation for DeleteAutoSnapshotPolicyRequest {
     type Response = DeleteAutoSnapshotPolicyResponse;
     type Error = DeleteAutoSnapshotPolicyError;
+}
+
+impl rt::operation::OperationSpec for DeleteAutoSnapshotPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("regionId", &self.region_id)?;
         rt::validate::required("autoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
         Ok(())
@@ -98,8 +102,10 @@ impl DeleteAutoSnapshotPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAutoSnapshotPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteAutoSnapshotPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +114,7 @@ impl DeleteAutoSnapshotPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAutoSnapshotPolicyResponse,
-        rt::error::Error<DeleteAutoSnapshotPolicyError>,
+        crate::error::Error<DeleteAutoSnapshotPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -184,12 +190,12 @@ impl ::serde::Serialize for DeleteAutoSnapshotPolicyResponse {
 #[non_exhaustive]
 pub enum DeleteAutoSnapshotPolicyError {
     /// `ParameterInvalid` (HTTP 404).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -201,7 +207,7 @@ impl DeleteAutoSnapshotPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ParameterInvalid(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -216,15 +222,15 @@ impl DeleteAutoSnapshotPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAutoSnapshotPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteAutoSnapshotPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ParameterInvalid" => Self::ParameterInvalid(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAutoSnapshotPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -32,11 +33,14 @@ pub struct DeleteBandwidthPackageRequest {
     pub bandwidth_package_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteBandwidthPackageRequest {
+impl crate::operation::Operation for DeleteBandwidthPackageRequest {
     type Response = DeleteBandwidthPackageResponse;
     type Error = DeleteBandwidthPackageError;
+}
+
+impl rt::operation::OperationSpec for DeleteBandwidthPackageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("BandwidthPackageId", &self.bandwidth_package_id)?;
         Ok(())
@@ -95,8 +99,8 @@ impl DeleteBandwidthPackageBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DeleteBandwidthPackageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteBandwidthPackageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl DeleteBandwidthPackageBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteBandwidthPackageResponse,
-        rt::error::Error<DeleteBandwidthPackageError>,
+        crate::error::Error<DeleteBandwidthPackageError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,22 +184,22 @@ impl ::serde::Serialize for DeleteBandwidthPackageResponse {
 #[non_exhaustive]
 pub enum DeleteBandwidthPackageError {
     /// `DependencyViolation.ForwardEntry` (HTTP 400).
-    DependencyViolationForwardEntry(rt::error::ServiceError),
+    DependencyViolationForwardEntry(crate::error::ServiceError),
     /// `DependencyViolation.SnatEntry` (HTTP 400).
-    DependencyViolationSnatEntry(rt::error::ServiceError),
+    DependencyViolationSnatEntry(crate::error::ServiceError),
     /// `InvalidBandwidth.NotExist` (HTTP 404).
-    InvalidBandwidthNotExist(rt::error::ServiceError),
+    InvalidBandwidthNotExist(crate::error::ServiceError),
     /// `InvalidBandwidthPackageId.NotFound` (HTTP 404).
-    InvalidBandwidthPackageIdNotFound(rt::error::ServiceError),
+    InvalidBandwidthPackageIdNotFound(crate::error::ServiceError),
     /// `InvalidNatGateway.NotFound` (HTTP 404).
-    InvalidNatGatewayNotFound(rt::error::ServiceError),
+    InvalidNatGatewayNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -207,7 +211,7 @@ impl DeleteBandwidthPackageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationForwardEntry(error)
             | Self::DependencyViolationSnatEntry(error)
@@ -257,8 +261,8 @@ impl DeleteBandwidthPackageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteBandwidthPackageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteBandwidthPackageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.ForwardEntry" => {
                 Self::DependencyViolationForwardEntry(error)
@@ -270,11 +274,11 @@ impl rt::error::OperationError for DeleteBandwidthPackageError {
             }
             "InvalidNatGateway.NotFound" => Self::InvalidNatGatewayNotFound(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteBandwidthPackageError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteCommandRequest {
     pub command_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteCommandRequest {
+impl crate::operation::Operation for DeleteCommandRequest {
     type Response = DeleteCommandResponse;
     type Error = DeleteCommandError;
+}
+
+impl rt::operation::OperationSpec for DeleteCommandRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("CommandId", &self.command_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteCommandBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteCommandRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteCommandRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteCommandBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteCommandResponse,
-        rt::error::Error<DeleteCommandError>,
+        crate::error::Error<DeleteCommandError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,22 +184,22 @@ impl ::serde::Serialize for DeleteCommandResponse {
 #[non_exhaustive]
 pub enum DeleteCommandError {
     /// `InternalError.Dispatch` (HTTP 500).
-    InternalErrorDispatch(rt::error::ServiceError),
+    InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidCmdId.NotFound` (HTTP 404).
-    InvalidCmdIdNotFound(rt::error::ServiceError),
+    InvalidCmdIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus.CmdIdInUse` (HTTP 403).
-    InvalidStatusCmdIdInUse(rt::error::ServiceError),
+    InvalidStatusCmdIdInUse(crate::error::ServiceError),
     /// `Operation.Forbidden` (HTTP 403).
-    OperationForbidden(rt::error::ServiceError),
+    OperationForbidden(crate::error::ServiceError),
     /// `RegionId.ApiNotSupported` (HTTP 400).
-    RegionIdApiNotSupported(rt::error::ServiceError),
+    RegionIdApiNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -207,7 +211,7 @@ impl DeleteCommandError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalErrorDispatch(error)
             | Self::InvalidCmdIdNotFound(error)
@@ -257,8 +261,8 @@ impl DeleteCommandError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteCommandError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteCommandError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError.Dispatch" => Self::InternalErrorDispatch(error),
             "InvalidCmdId.NotFound" => Self::InvalidCmdIdNotFound(error),
@@ -266,11 +270,11 @@ impl rt::error::OperationError for DeleteCommandError {
             "InvalidStatus.CmdIdInUse" => Self::InvalidStatusCmdIdInUse(error),
             "Operation.Forbidden" => Self::OperationForbidden(error),
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteCommandError::service_error(self)
     }
 }

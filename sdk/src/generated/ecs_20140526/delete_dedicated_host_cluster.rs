@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteDedicatedHostClusterRequest {
     pub dedicated_host_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteDedicatedHostClusterRequest {
+impl crate::operation::Operation for DeleteDedicatedHostClusterRequest {
     type Response = DeleteDedicatedHostClusterResponse;
     type Error = DeleteDedicatedHostClusterError;
+}
+
+impl rt::operation::OperationSpec for DeleteDedicatedHostClusterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required(
             "DedicatedHostClusterId",
@@ -103,8 +107,10 @@ impl DeleteDedicatedHostClusterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDedicatedHostClusterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteDedicatedHostClusterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -113,7 +119,7 @@ impl DeleteDedicatedHostClusterBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDedicatedHostClusterResponse,
-        rt::error::Error<DeleteDedicatedHostClusterError>,
+        crate::error::Error<DeleteDedicatedHostClusterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -189,14 +195,14 @@ impl ::serde::Serialize for DeleteDedicatedHostClusterResponse {
 #[non_exhaustive]
 pub enum DeleteDedicatedHostClusterError {
     /// `DedicatedHostExists` (HTTP 400).
-    DedicatedHostExists(rt::error::ServiceError),
+    DedicatedHostExists(crate::error::ServiceError),
     /// `IncompleteParamter` (HTTP 400).
-    IncompleteParamter(rt::error::ServiceError),
+    IncompleteParamter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -208,7 +214,7 @@ impl DeleteDedicatedHostClusterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DedicatedHostExists(error) | Self::IncompleteParamter(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -229,16 +235,16 @@ impl DeleteDedicatedHostClusterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDedicatedHostClusterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteDedicatedHostClusterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DedicatedHostExists" => Self::DedicatedHostExists(error),
             "IncompleteParamter" => Self::IncompleteParamter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDedicatedHostClusterError::service_error(self)
     }
 }

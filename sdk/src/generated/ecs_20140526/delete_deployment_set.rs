@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteDeploymentSetRequest {
     pub deployment_set_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteDeploymentSetRequest {
+impl crate::operation::Operation for DeleteDeploymentSetRequest {
     type Response = DeleteDeploymentSetResponse;
     type Error = DeleteDeploymentSetError;
+}
+
+impl rt::operation::OperationSpec for DeleteDeploymentSetRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DeploymentSetId", &self.deployment_set_id)?;
         Ok(())
@@ -98,8 +102,8 @@ impl DeleteDeploymentSetBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDeploymentSetRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteDeploymentSetRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl DeleteDeploymentSetBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDeploymentSetResponse,
-        rt::error::Error<DeleteDeploymentSetError>,
+        crate::error::Error<DeleteDeploymentSetError>,
     > {
         self.client.execute(self.request).await
     }
@@ -184,16 +188,16 @@ impl ::serde::Serialize for DeleteDeploymentSetResponse {
 #[non_exhaustive]
 pub enum DeleteDeploymentSetError {
     /// `DependencyViolation.NotEmpty` (HTTP 403).
-    DependencyViolationNotEmpty(rt::error::ServiceError),
+    DependencyViolationNotEmpty(crate::error::ServiceError),
     /// `DependencyViolation.ReferByHPC` (HTTP 403).
-    DependencyViolationReferByHpc(rt::error::ServiceError),
+    DependencyViolationReferByHpc(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -205,7 +209,7 @@ impl DeleteDeploymentSetError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationNotEmpty(error)
             | Self::DependencyViolationReferByHpc(error)
@@ -234,19 +238,19 @@ impl DeleteDeploymentSetError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDeploymentSetError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteDeploymentSetError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.NotEmpty" => Self::DependencyViolationNotEmpty(error),
             "DependencyViolation.ReferByHPC" => {
                 Self::DependencyViolationReferByHpc(error)
             }
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDeploymentSetError::service_error(self)
     }
 }

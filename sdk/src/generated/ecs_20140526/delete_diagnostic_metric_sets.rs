@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct DeleteDiagnosticMetricSetsRequest {
     pub metric_set_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteDiagnosticMetricSetsRequest {
+impl crate::operation::Operation for DeleteDiagnosticMetricSetsRequest {
     type Response = DeleteDiagnosticMetricSetsResponse;
     type Error = DeleteDiagnosticMetricSetsError;
+}
+
+impl rt::operation::OperationSpec for DeleteDiagnosticMetricSetsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("MetricSetIds", &self.metric_set_ids)?;
         rt::validate::max_items("MetricSetIds", &self.metric_set_ids, 10usize)?;
@@ -97,8 +101,10 @@ impl DeleteDiagnosticMetricSetsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDiagnosticMetricSetsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteDiagnosticMetricSetsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -107,7 +113,7 @@ impl DeleteDiagnosticMetricSetsBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDiagnosticMetricSetsResponse,
-        rt::error::Error<DeleteDiagnosticMetricSetsError>,
+        crate::error::Error<DeleteDiagnosticMetricSetsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -183,12 +189,12 @@ impl ::serde::Serialize for DeleteDiagnosticMetricSetsResponse {
 #[non_exhaustive]
 pub enum DeleteDiagnosticMetricSetsError {
     /// `InvalidMetricSetId.NotExist` (HTTP 404).
-    InvalidMetricSetIdNotExist(rt::error::ServiceError),
+    InvalidMetricSetIdNotExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -200,7 +206,7 @@ impl DeleteDiagnosticMetricSetsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidMetricSetIdNotExist(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -215,15 +221,15 @@ impl DeleteDiagnosticMetricSetsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDiagnosticMetricSetsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteDiagnosticMetricSetsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidMetricSetId.NotExist" => Self::InvalidMetricSetIdNotExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDiagnosticMetricSetsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct DeleteDiagnosticReportsRequest {
     pub report_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteDiagnosticReportsRequest {
+impl crate::operation::Operation for DeleteDiagnosticReportsRequest {
     type Response = DeleteDiagnosticReportsResponse;
     type Error = DeleteDiagnosticReportsError;
+}
+
+impl rt::operation::OperationSpec for DeleteDiagnosticReportsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ReportIds", &self.report_ids)?;
         rt::validate::max_items("ReportIds", &self.report_ids, 100usize)?;
@@ -97,8 +101,8 @@ impl DeleteDiagnosticReportsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDiagnosticReportsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteDiagnosticReportsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -107,7 +111,7 @@ impl DeleteDiagnosticReportsBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDiagnosticReportsResponse,
-        rt::error::Error<DeleteDiagnosticReportsError>,
+        crate::error::Error<DeleteDiagnosticReportsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -183,14 +187,14 @@ impl ::serde::Serialize for DeleteDiagnosticReportsResponse {
 #[non_exhaustive]
 pub enum DeleteDiagnosticReportsError {
     /// `InvalidResource.NotFound` (HTTP 404).
-    InvalidResourceNotFound(rt::error::ServiceError),
+    InvalidResourceNotFound(crate::error::ServiceError),
     /// `InvalidStatus.InProgress` (HTTP 403).
-    InvalidStatusInProgress(rt::error::ServiceError),
+    InvalidStatusInProgress(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -202,7 +206,7 @@ impl DeleteDiagnosticReportsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidResourceNotFound(error)
             | Self::InvalidStatusInProgress(error) => error,
@@ -224,16 +228,16 @@ impl DeleteDiagnosticReportsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDiagnosticReportsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteDiagnosticReportsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidResource.NotFound" => Self::InvalidResourceNotFound(error),
             "InvalidStatus.InProgress" => Self::InvalidStatusInProgress(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDiagnosticReportsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteDiskRequest {
     pub disk_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteDiskRequest {
+impl crate::operation::Operation for DeleteDiskRequest {
     type Response = DeleteDiskResponse;
     type Error = DeleteDiskError;
+}
+
+impl rt::operation::OperationSpec for DeleteDiskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DiskId", &self.disk_id)?;
         Ok(())
     }
@@ -78,15 +82,18 @@ impl DeleteDiskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDiskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteDiskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DeleteDiskResponse, rt::error::Error<DeleteDiskError>> {
+    ) -> ::std::result::Result<
+        DeleteDiskResponse,
+        crate::error::Error<DeleteDiskError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -161,32 +168,32 @@ impl ::serde::Serialize for DeleteDiskResponse {
 #[non_exhaustive]
 pub enum DeleteDiskError {
     /// `DiskCreatingSnapshot` (HTTP 403).
-    DiskCreatingSnapshot(rt::error::ServiceError),
+    DiskCreatingSnapshot(crate::error::ServiceError),
     /// `DiskNotPortable` (HTTP 403).
-    DiskNotPortable(rt::error::ServiceError),
+    DiskNotPortable(crate::error::ServiceError),
     /// `DiskStillAttached` (HTTP 403).
-    DiskStillAttached(rt::error::ServiceError),
+    DiskStillAttached(crate::error::ServiceError),
     /// `DiskTypeViolation` (HTTP 403).
-    DiskTypeViolation(rt::error::ServiceError),
+    DiskTypeViolation(crate::error::ServiceError),
     /// `IncorrectDiskStatus` (HTTP 403).
-    IncorrectDiskStatus(rt::error::ServiceError),
+    IncorrectDiskStatus(crate::error::ServiceError),
     /// `IncorrectDiskStatus.Initializing` (HTTP 403).
-    IncorrectDiskStatusInitializing(rt::error::ServiceError),
+    IncorrectDiskStatusInitializing(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 404).
-    InvalidDiskIdNotFound(rt::error::ServiceError),
+    InvalidDiskIdNotFound(crate::error::ServiceError),
     /// `InvalidDiskStatus.DeleteProtection` (HTTP 403).
-    InvalidDiskStatusDeleteProtection(rt::error::ServiceError),
+    InvalidDiskStatusDeleteProtection(crate::error::ServiceError),
     /// `InvalidRegionId.MalFormed` (HTTP 400).
-    InvalidRegionIdMalFormed(rt::error::ServiceError),
+    InvalidRegionIdMalFormed(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -198,7 +205,7 @@ impl DeleteDiskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DiskCreatingSnapshot(error)
             | Self::DiskNotPortable(error)
@@ -283,8 +290,8 @@ impl DeleteDiskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDiskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteDiskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DiskCreatingSnapshot" => Self::DiskCreatingSnapshot(error),
             "DiskNotPortable" => Self::DiskNotPortable(error),
@@ -301,11 +308,11 @@ impl rt::error::OperationError for DeleteDiskError {
             }
             "InvalidRegionId.MalFormed" => Self::InvalidRegionIdMalFormed(error),
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDiskError::service_error(self)
     }
 }

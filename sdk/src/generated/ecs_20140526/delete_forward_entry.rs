@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -34,11 +35,14 @@ pub struct DeleteForwardEntryRequest {
     pub forward_entry_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteForwardEntryRequest {
+impl crate::operation::Operation for DeleteForwardEntryRequest {
     type Response = DeleteForwardEntryResponse;
     type Error = DeleteForwardEntryError;
+}
+
+impl rt::operation::OperationSpec for DeleteForwardEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ForwardTableId", &self.forward_table_id)?;
         rt::validate::required("ForwardEntryId", &self.forward_entry_id)?;
@@ -105,8 +109,8 @@ impl DeleteForwardEntryBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DeleteForwardEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteForwardEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -116,7 +120,7 @@ impl DeleteForwardEntryBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteForwardEntryResponse,
-        rt::error::Error<DeleteForwardEntryError>,
+        crate::error::Error<DeleteForwardEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -190,18 +194,18 @@ impl ::serde::Serialize for DeleteForwardEntryResponse {
 #[non_exhaustive]
 pub enum DeleteForwardEntryError {
     /// `IncorretForwardEntryStatus` (HTTP 400).
-    IncorretForwardEntryStatus(rt::error::ServiceError),
+    IncorretForwardEntryStatus(crate::error::ServiceError),
     /// `InvalidForwardEntryId.NotFound` (HTTP 404).
-    InvalidForwardEntryIdNotFound(rt::error::ServiceError),
+    InvalidForwardEntryIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -213,7 +217,7 @@ impl DeleteForwardEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorretForwardEntryStatus(error)
             | Self::InvalidForwardEntryIdNotFound(error)
@@ -249,8 +253,8 @@ impl DeleteForwardEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteForwardEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteForwardEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorretForwardEntryStatus" => Self::IncorretForwardEntryStatus(error),
             "InvalidForwardEntryId.NotFound" => {
@@ -258,11 +262,11 @@ impl rt::error::OperationError for DeleteForwardEntryError {
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteForwardEntryError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -36,15 +40,14 @@ pub struct DeleteHaVipRequest {
     pub ha_vip_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteHaVipRequest {
+impl crate::operation::Operation for DeleteHaVipRequest {
     type Response = DeleteHaVipResponse;
     type Error = DeleteHaVipError;
+}
+
+impl rt::operation::OperationSpec for DeleteHaVipRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("HaVipId", &self.ha_vip_id)?;
         Ok(())
@@ -110,8 +113,8 @@ impl DeleteHaVipBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DeleteHaVipRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteHaVipRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +122,10 @@ impl DeleteHaVipBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DeleteHaVipResponse, rt::error::Error<DeleteHaVipError>> {
+    ) -> ::std::result::Result<
+        DeleteHaVipResponse,
+        crate::error::Error<DeleteHaVipError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -192,24 +198,24 @@ impl ::serde::Serialize for DeleteHaVipResponse {
 #[non_exhaustive]
 pub enum DeleteHaVipError {
     /// `DependencyViolation.HaVipAssociatedWithEIP` (HTTP 400).
-    DependencyViolationHaVipAssociatedWithEip(rt::error::ServiceError),
+    DependencyViolationHaVipAssociatedWithEip(crate::error::ServiceError),
     /// `DependencyViolation.HaVipReferedByRouteEntry` (HTTP 400).
-    DependencyViolationHaVipReferedByRouteEntry(rt::error::ServiceError),
+    DependencyViolationHaVipReferedByRouteEntry(crate::error::ServiceError),
     /// `Forbidden.HaVip` (HTTP 400).
-    ForbiddenHaVip(rt::error::ServiceError),
+    ForbiddenHaVip(crate::error::ServiceError),
     /// `IncorrectHaVipStatus` (HTTP 400).
-    IncorrectHaVipStatus(rt::error::ServiceError),
+    IncorrectHaVipStatus(crate::error::ServiceError),
     /// `IncorrectStatus` (HTTP 400).
-    IncorrectStatus(rt::error::ServiceError),
+    IncorrectStatus(crate::error::ServiceError),
     /// `InvalidHaVipId.NotFound` (HTTP 404).
-    InvalidHaVipIdNotFound(rt::error::ServiceError),
+    InvalidHaVipIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -221,7 +227,7 @@ impl DeleteHaVipError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationHaVipAssociatedWithEip(error)
             | Self::DependencyViolationHaVipReferedByRouteEntry(error)
@@ -278,8 +284,8 @@ impl DeleteHaVipError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteHaVipError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteHaVipError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.HaVipAssociatedWithEIP" => {
                 Self::DependencyViolationHaVipAssociatedWithEip(error)
@@ -292,11 +298,11 @@ impl rt::error::OperationError for DeleteHaVipError {
             "IncorrectStatus" => Self::IncorrectStatus(error),
             "InvalidHaVipId.NotFound" => Self::InvalidHaVipIdNotFound(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteHaVipError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteHpcClusterRequest {
     pub hpc_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteHpcClusterRequest {
+impl crate::operation::Operation for DeleteHpcClusterRequest {
     type Response = DeleteHpcClusterResponse;
     type Error = DeleteHpcClusterError;
+}
+
+impl rt::operation::OperationSpec for DeleteHpcClusterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("HpcClusterId", &self.hpc_cluster_id)?;
         Ok(())
@@ -115,8 +118,8 @@ impl DeleteHpcClusterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteHpcClusterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteHpcClusterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +128,7 @@ impl DeleteHpcClusterBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteHpcClusterResponse,
-        rt::error::Error<DeleteHpcClusterError>,
+        crate::error::Error<DeleteHpcClusterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,22 +204,22 @@ impl ::serde::Serialize for DeleteHpcClusterResponse {
 #[non_exhaustive]
 pub enum DeleteHpcClusterError {
     /// `Invalid.Parameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400, 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParameter.HpcClusterId` (HTTP 400).
-    MissingParameterHpcClusterId(rt::error::ServiceError),
+    MissingParameterHpcClusterId(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 400).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// `NotEmpty.HpcCluster` (HTTP 400).
-    NotEmptyHpcCluster(rt::error::ServiceError),
+    NotEmptyHpcCluster(crate::error::ServiceError),
     /// `NotExists.HpcCluster` (HTTP 400).
-    NotExistsHpcCluster(rt::error::ServiceError),
+    NotExistsHpcCluster(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -228,7 +231,7 @@ impl DeleteHpcClusterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameter(error)
             | Self::InvalidRegionIdNotFound(error)
@@ -278,8 +281,8 @@ impl DeleteHpcClusterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteHpcClusterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteHpcClusterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Invalid.Parameter" => Self::InvalidParameter(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
@@ -287,11 +290,11 @@ impl rt::error::OperationError for DeleteHpcClusterError {
             "MissingParameter.RegionId" => Self::MissingParameterRegionId(error),
             "NotEmpty.HpcCluster" => Self::NotEmptyHpcCluster(error),
             "NotExists.HpcCluster" => Self::NotExistsHpcCluster(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteHpcClusterError::service_error(self)
     }
 }

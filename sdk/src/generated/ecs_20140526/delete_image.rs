@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct DeleteImageRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DeleteImageRequest {
+impl crate::operation::Operation for DeleteImageRequest {
     type Response = DeleteImageResponse;
     type Error = DeleteImageError;
+}
+
+impl rt::operation::OperationSpec for DeleteImageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ImageId", &self.image_id)?;
         Ok(())
@@ -116,15 +120,18 @@ impl DeleteImageBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteImageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteImageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DeleteImageResponse, rt::error::Error<DeleteImageError>> {
+    ) -> ::std::result::Result<
+        DeleteImageResponse,
+        crate::error::Error<DeleteImageError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -199,24 +206,24 @@ impl ::serde::Serialize for DeleteImageResponse {
 #[non_exhaustive]
 pub enum DeleteImageError {
     /// `ImageIsExporting` (HTTP 403).
-    ImageIsExporting(rt::error::ServiceError),
+    ImageIsExporting(crate::error::ServiceError),
     /// `ImageIsImporting` (HTTP 403).
-    ImageIsImporting(rt::error::ServiceError),
+    ImageIsImporting(crate::error::ServiceError),
     /// `ImageIsPublic` (HTTP 403).
-    ImageIsPublic(rt::error::ServiceError),
+    ImageIsPublic(crate::error::ServiceError),
     /// `ImageUseShared` (HTTP 403).
-    ImageUseShared(rt::error::ServiceError),
+    ImageUseShared(crate::error::ServiceError),
     /// `ImageUsingByInstance` (HTTP 403).
-    ImageUsingByInstance(rt::error::ServiceError),
+    ImageUsingByInstance(crate::error::ServiceError),
     /// `InvalidImageId.NotFound` (HTTP 404).
-    InvalidImageIdNotFound(rt::error::ServiceError),
+    InvalidImageIdNotFound(crate::error::ServiceError),
     /// `OperationDenied.ImageCopying` (HTTP 403).
-    OperationDeniedImageCopying(rt::error::ServiceError),
+    OperationDeniedImageCopying(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -228,7 +235,7 @@ impl DeleteImageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ImageIsExporting(error)
             | Self::ImageIsImporting(error)
@@ -285,8 +292,8 @@ impl DeleteImageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteImageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteImageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ImageIsExporting" => Self::ImageIsExporting(error),
             "ImageIsImporting" => Self::ImageIsImporting(error),
@@ -295,11 +302,11 @@ impl rt::error::OperationError for DeleteImageError {
             "ImageUsingByInstance" => Self::ImageUsingByInstance(error),
             "InvalidImageId.NotFound" => Self::InvalidImageIdNotFound(error),
             "OperationDenied.ImageCopying" => Self::OperationDeniedImageCopying(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteImageError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteImageComponentRequest {
     pub image_component_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteImageComponentRequest {
+impl crate::operation::Operation for DeleteImageComponentRequest {
     type Response = DeleteImageComponentResponse;
     type Error = DeleteImageComponentError;
+}
+
+impl rt::operation::OperationSpec for DeleteImageComponentRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ImageComponentId", &self.image_component_id)?;
         Ok(())
@@ -98,8 +102,8 @@ impl DeleteImageComponentBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteImageComponentRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteImageComponentRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl DeleteImageComponentBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteImageComponentResponse,
-        rt::error::Error<DeleteImageComponentError>,
+        crate::error::Error<DeleteImageComponentError>,
     > {
         self.client.execute(self.request).await
     }
@@ -184,14 +188,14 @@ impl ::serde::Serialize for DeleteImageComponentResponse {
 #[non_exhaustive]
 pub enum DeleteImageComponentError {
     /// `InvalidImageComponent.InUse` (HTTP 403).
-    InvalidImageComponentInUse(rt::error::ServiceError),
+    InvalidImageComponentInUse(crate::error::ServiceError),
     /// `InvalidImageComponent.NotFound` (HTTP 404).
-    InvalidImageComponentNotFound(rt::error::ServiceError),
+    InvalidImageComponentNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -203,7 +207,7 @@ impl DeleteImageComponentError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidImageComponentInUse(error)
             | Self::InvalidImageComponentNotFound(error) => error,
@@ -225,18 +229,18 @@ impl DeleteImageComponentError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteImageComponentError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteImageComponentError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidImageComponent.InUse" => Self::InvalidImageComponentInUse(error),
             "InvalidImageComponent.NotFound" => {
                 Self::InvalidImageComponentNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteImageComponentError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteImagePipelineRequest {
     pub image_pipeline_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteImagePipelineRequest {
+impl crate::operation::Operation for DeleteImagePipelineRequest {
     type Response = DeleteImagePipelineResponse;
     type Error = DeleteImagePipelineError;
+}
+
+impl rt::operation::OperationSpec for DeleteImagePipelineRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ImagePipelineId", &self.image_pipeline_id)?;
         Ok(())
@@ -98,8 +102,8 @@ impl DeleteImagePipelineBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteImagePipelineRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteImagePipelineRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl DeleteImagePipelineBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteImagePipelineResponse,
-        rt::error::Error<DeleteImagePipelineError>,
+        crate::error::Error<DeleteImagePipelineError>,
     > {
         self.client.execute(self.request).await
     }
@@ -184,14 +188,14 @@ impl ::serde::Serialize for DeleteImagePipelineResponse {
 #[non_exhaustive]
 pub enum DeleteImagePipelineError {
     /// `InvalidImagePipeline.HasRunningExecution` (HTTP 403).
-    InvalidImagePipelineHasRunningExecution(rt::error::ServiceError),
+    InvalidImagePipelineHasRunningExecution(crate::error::ServiceError),
     /// `InvalidImagePipeline.NotFound` (HTTP 404).
-    InvalidImagePipelineNotFound(rt::error::ServiceError),
+    InvalidImagePipelineNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -203,7 +207,7 @@ impl DeleteImagePipelineError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidImagePipelineHasRunningExecution(error)
             | Self::InvalidImagePipelineNotFound(error) => error,
@@ -225,18 +229,18 @@ impl DeleteImagePipelineError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteImagePipelineError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteImagePipelineError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidImagePipeline.HasRunningExecution" => {
                 Self::InvalidImagePipelineHasRunningExecution(error)
             }
             "InvalidImagePipeline.NotFound" => Self::InvalidImagePipelineNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteImagePipelineError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DeleteInstanceRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DeleteInstanceRequest {
+impl crate::operation::Operation for DeleteInstanceRequest {
     type Response = DeleteInstanceResponse;
     type Error = DeleteInstanceError;
+}
+
+impl rt::operation::OperationSpec for DeleteInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -130,8 +134,8 @@ impl DeleteInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +144,7 @@ impl DeleteInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteInstanceResponse,
-        rt::error::Error<DeleteInstanceError>,
+        crate::error::Error<DeleteInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -216,34 +220,34 @@ impl ::serde::Serialize for DeleteInstanceResponse {
 #[non_exhaustive]
 pub enum DeleteInstanceError {
     /// `ChargeTypeViolation` (HTTP 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `DependencyViolation.RouteEntry` (HTTP 400).
-    DependencyViolationRouteEntry(rt::error::ServiceError),
+    DependencyViolationRouteEntry(crate::error::ServiceError),
     /// `DependencyViolation.SLBConfiguring` (HTTP 400).
-    DependencyViolationSlbConfiguring(rt::error::ServiceError),
+    DependencyViolationSlbConfiguring(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus.Initializing` (HTTP 403).
-    IncorrectInstanceStatusInitializing(rt::error::ServiceError),
+    IncorrectInstanceStatusInitializing(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.DeletionProtection` (HTTP 403).
-    InvalidOperationDeletionProtection(rt::error::ServiceError),
+    InvalidOperationDeletionProtection(crate::error::ServiceError),
     /// `InvalidOperation.EniLinked` (HTTP 403).
-    InvalidOperationEniLinked(rt::error::ServiceError),
+    InvalidOperationEniLinked(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `OperationDenied.SystemInstanceNotSupport` (HTTP 403).
-    OperationDeniedSystemInstanceNotSupport(rt::error::ServiceError),
+    OperationDeniedSystemInstanceNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -255,7 +259,7 @@ impl DeleteInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeViolation(error)
             | Self::DependencyViolationRouteEntry(error)
@@ -347,8 +351,8 @@ impl DeleteInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
             "DependencyViolation.RouteEntry" => {
@@ -372,11 +376,11 @@ impl rt::error::OperationError for DeleteInstanceError {
             "OperationDenied.SystemInstanceNotSupport" => {
                 Self::OperationDeniedSystemInstanceNotSupport(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteInstanceError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct DeleteInstancesRequest {
     pub instance_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteInstancesRequest {
+impl crate::operation::Operation for DeleteInstancesRequest {
     type Response = DeleteInstancesResponse;
     type Error = DeleteInstancesError;
+}
+
+impl rt::operation::OperationSpec for DeleteInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_ids)?;
         rt::validate::max_items("InstanceId", &self.instance_ids, 100usize)?;
@@ -172,8 +175,8 @@ impl DeleteInstancesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -182,7 +185,7 @@ impl DeleteInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteInstancesResponse,
-        rt::error::Error<DeleteInstancesError>,
+        crate::error::Error<DeleteInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -258,44 +261,44 @@ impl ::serde::Serialize for DeleteInstancesResponse {
 #[non_exhaustive]
 pub enum DeleteInstancesError {
     /// `ChargeTypeViolation` (HTTP 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `DependencyViolation.RouteEntry` (HTTP 400).
-    DependencyViolationRouteEntry(rt::error::ServiceError),
+    DependencyViolationRouteEntry(crate::error::ServiceError),
     /// `DependencyViolation.SLBConfiguring` (HTTP 400).
-    DependencyViolationSlbConfiguring(rt::error::ServiceError),
+    DependencyViolationSlbConfiguring(crate::error::ServiceError),
     /// `DRYRUN.SUCCESS` (HTTP 400).
-    DryrunSuccess(rt::error::ServiceError),
+    DryrunSuccess(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus.Initializing` (HTTP 403).
-    IncorrectInstanceStatusInitializing(rt::error::ServiceError),
+    IncorrectInstanceStatusInitializing(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceIds.NotFound` (HTTP 404).
-    InvalidInstanceIdsNotFound(rt::error::ServiceError),
+    InvalidInstanceIdsNotFound(crate::error::ServiceError),
     /// `InvalidInstanceIds.ValueNotSupported` (HTTP 403).
-    InvalidInstanceIdsValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceIdsValueNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.DeletionProtection` (HTTP 403).
-    InvalidOperationDeletionProtection(rt::error::ServiceError),
+    InvalidOperationDeletionProtection(crate::error::ServiceError),
     /// `InvalidOperation.EniLinked` (HTTP 403).
-    InvalidOperationEniLinked(rt::error::ServiceError),
+    InvalidOperationEniLinked(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 500).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.CrossRegionNotSupport` (HTTP 400).
-    InvalidParameterCrossRegionNotSupport(rt::error::ServiceError),
+    InvalidParameterCrossRegionNotSupport(crate::error::ServiceError),
     /// `InvalidParameter.TooManyInstanceIds` (HTTP 403).
-    InvalidParameterTooManyInstanceIds(rt::error::ServiceError),
+    InvalidParameterTooManyInstanceIds(crate::error::ServiceError),
     /// `OperationDenied.SystemInstanceNotSupport` (HTTP 403).
-    OperationDeniedSystemInstanceNotSupport(rt::error::ServiceError),
+    OperationDeniedSystemInstanceNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -307,7 +310,7 @@ impl DeleteInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeViolation(error)
             | Self::DependencyViolationRouteEntry(error)
@@ -434,8 +437,8 @@ impl DeleteInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
             "DependencyViolation.RouteEntry" => {
@@ -470,11 +473,11 @@ impl rt::error::OperationError for DeleteInstancesError {
             "OperationDenied.SystemInstanceNotSupport" => {
                 Self::OperationDeniedSystemInstanceNotSupport(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteKeyPairsRequest {
     pub key_pair_names: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteKeyPairsRequest {
+impl crate::operation::Operation for DeleteKeyPairsRequest {
     type Response = DeleteKeyPairsResponse;
     type Error = DeleteKeyPairsError;
+}
+
+impl rt::operation::OperationSpec for DeleteKeyPairsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("KeyPairNames", &self.key_pair_names)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteKeyPairsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteKeyPairsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteKeyPairsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteKeyPairsBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteKeyPairsResponse,
-        rt::error::Error<DeleteKeyPairsError>,
+        crate::error::Error<DeleteKeyPairsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,18 +184,18 @@ impl ::serde::Serialize for DeleteKeyPairsResponse {
 #[non_exhaustive]
 pub enum DeleteKeyPairsError {
     /// `InstanceKeyPairLimitExceeded` (HTTP 403).
-    InstanceKeyPairLimitExceeded(rt::error::ServiceError),
+    InstanceKeyPairLimitExceeded(crate::error::ServiceError),
     /// `InvalidKeyPairNames.ValueNotSupported` (HTTP 400).
-    InvalidKeyPairNamesValueNotSupported(rt::error::ServiceError),
+    InvalidKeyPairNamesValueNotSupported(crate::error::ServiceError),
     /// `InvalidParameter.KeypairAlreadyAttachedInstance` (HTTP 400).
-    InvalidParameterKeypairAlreadyAttachedInstance(rt::error::ServiceError),
+    InvalidParameterKeypairAlreadyAttachedInstance(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -203,7 +207,7 @@ impl DeleteKeyPairsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceKeyPairLimitExceeded(error)
             | Self::InvalidKeyPairNamesValueNotSupported(error)
@@ -239,8 +243,8 @@ impl DeleteKeyPairsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteKeyPairsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteKeyPairsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceKeyPairLimitExceeded" => Self::InstanceKeyPairLimitExceeded(error),
             "InvalidKeyPairNames.ValueNotSupported" => {
@@ -250,11 +254,11 @@ impl rt::error::OperationError for DeleteKeyPairsError {
                 Self::InvalidParameterKeypairAlreadyAttachedInstance(error)
             }
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteKeyPairsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteLaunchTemplateRequest {
     pub launch_template_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteLaunchTemplateRequest {
+impl crate::operation::Operation for DeleteLaunchTemplateRequest {
     type Response = DeleteLaunchTemplateResponse;
     type Error = DeleteLaunchTemplateError;
+}
+
+impl rt::operation::OperationSpec for DeleteLaunchTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -116,8 +120,8 @@ impl DeleteLaunchTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteLaunchTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteLaunchTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +130,7 @@ impl DeleteLaunchTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteLaunchTemplateResponse,
-        rt::error::Error<DeleteLaunchTemplateError>,
+        crate::error::Error<DeleteLaunchTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -266,18 +270,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DeleteLaunchTemplateError {
     /// `InnerServiceFailed` (HTTP 403).
-    InnerServiceFailed(rt::error::ServiceError),
+    InnerServiceFailed(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegion.NotExist` (HTTP 400).
-    InvalidRegionNotExist(rt::error::ServiceError),
+    InvalidRegionNotExist(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -289,7 +293,7 @@ impl DeleteLaunchTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InnerServiceFailed(error)
             | Self::InvalidParameter(error)
@@ -325,18 +329,18 @@ impl DeleteLaunchTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteLaunchTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteLaunchTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InnerServiceFailed" => Self::InnerServiceFailed(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "InvalidRegion.NotExist" => Self::InvalidRegionNotExist(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteLaunchTemplateError::service_error(self)
     }
 }

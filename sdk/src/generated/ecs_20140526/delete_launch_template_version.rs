@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DeleteLaunchTemplateVersionRequest {
     pub launch_template_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteLaunchTemplateVersionRequest {
+impl crate::operation::Operation for DeleteLaunchTemplateVersionRequest {
     type Response = DeleteLaunchTemplateVersionResponse;
     type Error = DeleteLaunchTemplateVersionError;
+}
+
+impl rt::operation::OperationSpec for DeleteLaunchTemplateVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DeleteVersion", &self.delete_versions)?;
         rt::validate::max_items("DeleteVersion", &self.delete_versions, 1000usize)?;
@@ -139,8 +143,8 @@ impl DeleteLaunchTemplateVersionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteLaunchTemplateVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteLaunchTemplateVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -149,7 +153,7 @@ impl DeleteLaunchTemplateVersionBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteLaunchTemplateVersionResponse,
-        rt::error::Error<DeleteLaunchTemplateVersionError>,
+        crate::error::Error<DeleteLaunchTemplateVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -346,20 +350,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DeleteLaunchTemplateVersionError {
     /// `InnerServiceFailed` (HTTP 403).
-    InnerServiceFailed(rt::error::ServiceError),
+    InnerServiceFailed(crate::error::ServiceError),
     /// `InvalidOperation.DeleteDefaultVersion` (HTTP 403).
-    InvalidOperationDeleteDefaultVersion(rt::error::ServiceError),
+    InvalidOperationDeleteDefaultVersion(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegion.NotExist` (HTTP 400).
-    InvalidRegionNotExist(rt::error::ServiceError),
+    InvalidRegionNotExist(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -371,7 +375,7 @@ impl DeleteLaunchTemplateVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InnerServiceFailed(error)
             | Self::InvalidOperationDeleteDefaultVersion(error)
@@ -414,8 +418,8 @@ impl DeleteLaunchTemplateVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteLaunchTemplateVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteLaunchTemplateVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InnerServiceFailed" => Self::InnerServiceFailed(error),
             "InvalidOperation.DeleteDefaultVersion" => {
@@ -424,11 +428,11 @@ impl rt::error::OperationError for DeleteLaunchTemplateVersionError {
             "InvalidParameter" => Self::InvalidParameter(error),
             "InvalidRegion.NotExist" => Self::InvalidRegionNotExist(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteLaunchTemplateVersionError::service_error(self)
     }
 }

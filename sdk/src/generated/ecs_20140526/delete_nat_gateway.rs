@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -32,11 +33,14 @@ pub struct DeleteNatGatewayRequest {
     pub nat_gateway_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteNatGatewayRequest {
+impl crate::operation::Operation for DeleteNatGatewayRequest {
     type Response = DeleteNatGatewayResponse;
     type Error = DeleteNatGatewayError;
+}
+
+impl rt::operation::OperationSpec for DeleteNatGatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NatGatewayId", &self.nat_gateway_id)?;
         Ok(())
@@ -91,8 +95,8 @@ impl DeleteNatGatewayBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DeleteNatGatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteNatGatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -102,7 +106,7 @@ impl DeleteNatGatewayBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteNatGatewayResponse,
-        rt::error::Error<DeleteNatGatewayError>,
+        crate::error::Error<DeleteNatGatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -176,26 +180,26 @@ impl ::serde::Serialize for DeleteNatGatewayResponse {
 #[non_exhaustive]
 pub enum DeleteNatGatewayError {
     /// `DependencyViolation.BandwidthPackages` (HTTP 400).
-    DependencyViolationBandwidthPackages(rt::error::ServiceError),
+    DependencyViolationBandwidthPackages(crate::error::ServiceError),
     /// `DependencyViolation.EIPS` (HTTP 400).
-    DependencyViolationEips(rt::error::ServiceError),
+    DependencyViolationEips(crate::error::ServiceError),
     /// `Forbidden.PrePaidNatGateway` (HTTP 400).
-    ForbiddenPrePaidNatGateway(rt::error::ServiceError),
+    ForbiddenPrePaidNatGateway(crate::error::ServiceError),
     /// `IncorrectStatus.natgw` (HTTP 404).
-    IncorrectStatusNatgw(rt::error::ServiceError),
+    IncorrectStatusNatgw(crate::error::ServiceError),
     /// `INSTANCE_NOT_EXISTS` (HTTP 404).
-    InstanceNotExists(rt::error::ServiceError),
+    InstanceNotExists(crate::error::ServiceError),
     /// `InvalidNatGatewayId.NotFound` (HTTP 404).
-    InvalidNatGatewayIdNotFound(rt::error::ServiceError),
+    InvalidNatGatewayIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -207,7 +211,7 @@ impl DeleteNatGatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationBandwidthPackages(error)
             | Self::DependencyViolationEips(error)
@@ -271,8 +275,8 @@ impl DeleteNatGatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteNatGatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteNatGatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.BandwidthPackages" => {
                 Self::DependencyViolationBandwidthPackages(error)
@@ -284,11 +288,11 @@ impl rt::error::OperationError for DeleteNatGatewayError {
             "InvalidNatGatewayId.NotFound" => Self::InvalidNatGatewayIdNotFound(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "TaskConflict" => Self::TaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteNatGatewayError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -36,15 +40,14 @@ pub struct DeletePhysicalConnectionRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeletePhysicalConnectionRequest {
+impl crate::operation::Operation for DeletePhysicalConnectionRequest {
     type Response = DeletePhysicalConnectionResponse;
     type Error = DeletePhysicalConnectionError;
+}
+
+impl rt::operation::OperationSpec for DeletePhysicalConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PhysicalConnectionId", &self.physical_connection_id)?;
         Ok(())
@@ -114,8 +117,10 @@ impl DeletePhysicalConnectionBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DeletePhysicalConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeletePhysicalConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +130,7 @@ impl DeletePhysicalConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         DeletePhysicalConnectionResponse,
-        rt::error::Error<DeletePhysicalConnectionError>,
+        crate::error::Error<DeletePhysicalConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -199,22 +204,22 @@ impl ::serde::Serialize for DeletePhysicalConnectionResponse {
 #[non_exhaustive]
 pub enum DeletePhysicalConnectionError {
     /// `Forbidden.AssociateToVBR` (HTTP 400).
-    ForbiddenAssociateToVbr(rt::error::ServiceError),
+    ForbiddenAssociateToVbr(crate::error::ServiceError),
     /// `Forbidden.NotAllowedInState` (HTTP 400).
-    ForbiddenNotAllowedInState(rt::error::ServiceError),
+    ForbiddenNotAllowedInState(crate::error::ServiceError),
     /// `Forbidden.VBRExists` (HTTP 400).
-    ForbiddenVbrExists(rt::error::ServiceError),
+    ForbiddenVbrExists(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotFound` (HTTP 404).
-    InvalidPhysicalConnectionIdNotFound(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotFound(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotMatched` (HTTP 400).
-    InvalidPhysicalConnectionIdNotMatched(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotMatched(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -226,7 +231,7 @@ impl DeletePhysicalConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAssociateToVbr(error)
             | Self::ForbiddenNotAllowedInState(error)
@@ -276,8 +281,8 @@ impl DeletePhysicalConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeletePhysicalConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeletePhysicalConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.AssociateToVBR" => Self::ForbiddenAssociateToVbr(error),
             "Forbidden.NotAllowedInState" => Self::ForbiddenNotAllowedInState(error),
@@ -289,11 +294,11 @@ impl rt::error::OperationError for DeletePhysicalConnectionError {
                 Self::InvalidPhysicalConnectionIdNotMatched(error)
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeletePhysicalConnectionError::service_error(self)
     }
 }

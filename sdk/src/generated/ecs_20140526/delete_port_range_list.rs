@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeletePortRangeListRequest {
     pub port_range_list_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeletePortRangeListRequest {
+impl crate::operation::Operation for DeletePortRangeListRequest {
     type Response = DeletePortRangeListResponse;
     type Error = DeletePortRangeListError;
+}
+
+impl rt::operation::OperationSpec for DeletePortRangeListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PortRangeListId", &self.port_range_list_id)?;
         Ok(())
@@ -98,8 +102,8 @@ impl DeletePortRangeListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeletePortRangeListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeletePortRangeListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl DeletePortRangeListBuilder {
         self,
     ) -> ::std::result::Result<
         DeletePortRangeListResponse,
-        rt::error::Error<DeletePortRangeListError>,
+        crate::error::Error<DeletePortRangeListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -184,18 +188,18 @@ impl ::serde::Serialize for DeletePortRangeListResponse {
 #[non_exhaustive]
 pub enum DeletePortRangeListError {
     /// `InvalidOperation.Conflict` (HTTP 400).
-    InvalidOperationConflict(rt::error::ServiceError),
+    InvalidOperationConflict(crate::error::ServiceError),
     /// `InvalidPortRangeListId.AssociationExist` (HTTP 400).
-    InvalidPortRangeListIdAssociationExist(rt::error::ServiceError),
+    InvalidPortRangeListIdAssociationExist(crate::error::ServiceError),
     /// `InvalidPortRangeListId.NotFound` (HTTP 400).
-    InvalidPortRangeListIdNotFound(rt::error::ServiceError),
+    InvalidPortRangeListIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -207,7 +211,7 @@ impl DeletePortRangeListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidOperationConflict(error)
             | Self::InvalidPortRangeListIdAssociationExist(error)
@@ -243,8 +247,8 @@ impl DeletePortRangeListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeletePortRangeListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeletePortRangeListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidOperation.Conflict" => Self::InvalidOperationConflict(error),
             "InvalidPortRangeListId.AssociationExist" => {
@@ -254,11 +258,11 @@ impl rt::error::OperationError for DeletePortRangeListError {
                 Self::InvalidPortRangeListIdNotFound(error)
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeletePortRangeListError::service_error(self)
     }
 }

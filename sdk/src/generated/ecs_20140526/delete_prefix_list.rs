@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeletePrefixListRequest {
     pub prefix_list_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeletePrefixListRequest {
+impl crate::operation::Operation for DeletePrefixListRequest {
     type Response = DeletePrefixListResponse;
     type Error = DeletePrefixListError;
+}
+
+impl rt::operation::OperationSpec for DeletePrefixListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PrefixListId", &self.prefix_list_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeletePrefixListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeletePrefixListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeletePrefixListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeletePrefixListBuilder {
         self,
     ) -> ::std::result::Result<
         DeletePrefixListResponse,
-        rt::error::Error<DeletePrefixListError>,
+        crate::error::Error<DeletePrefixListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,16 +184,16 @@ impl ::serde::Serialize for DeletePrefixListResponse {
 #[non_exhaustive]
 pub enum DeletePrefixListError {
     /// `InvalidPrefixListId.NotFound` (HTTP 404).
-    InvalidPrefixListIdNotFound(rt::error::ServiceError),
+    InvalidPrefixListIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `NotAllowed.AssociationExist` (HTTP 400).
-    NotAllowedAssociationExist(rt::error::ServiceError),
+    NotAllowedAssociationExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -201,7 +205,7 @@ impl DeletePrefixListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidPrefixListIdNotFound(error)
             | Self::InvalidRegionIdNotFound(error)
@@ -230,17 +234,17 @@ impl DeletePrefixListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeletePrefixListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeletePrefixListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidPrefixListId.NotFound" => Self::InvalidPrefixListIdNotFound(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "NotAllowed.AssociationExist" => Self::NotAllowedAssociationExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeletePrefixListError::service_error(self)
     }
 }

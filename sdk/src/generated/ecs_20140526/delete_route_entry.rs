@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -38,11 +39,14 @@ pub struct DeleteRouteEntryRequest {
     pub next_hop_list: ::std::vec::Vec<NextHopList>,
 }
 
-impl rt::operation::Operation for DeleteRouteEntryRequest {
+impl crate::operation::Operation for DeleteRouteEntryRequest {
     type Response = DeleteRouteEntryResponse;
     type Error = DeleteRouteEntryError;
+}
+
+impl rt::operation::OperationSpec for DeleteRouteEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RouteTableId", &self.route_table_id)?;
         rt::validate::required("DestinationCidrBlock", &self.destination_cidr_block)?;
         rt::validate::max_items("NextHopList", &self.next_hop_list, 4usize)?;
@@ -139,8 +143,8 @@ impl DeleteRouteEntryBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DeleteRouteEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteRouteEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -150,7 +154,7 @@ impl DeleteRouteEntryBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteRouteEntryResponse,
-        rt::error::Error<DeleteRouteEntryError>,
+        crate::error::Error<DeleteRouteEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -283,52 +287,52 @@ impl ::serde::Serialize for DeleteRouteEntryResponse {
 #[non_exhaustive]
 pub enum DeleteRouteEntryError {
     /// `Forbbiden` (HTTP 400).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `Forbidden.VRouterNotFound` (HTTP 400).
-    ForbiddenVRouterNotFound(rt::error::ServiceError),
+    ForbiddenVRouterNotFound(crate::error::ServiceError),
     /// `IncorrcetRouteEntryStatus` (HTTP 400).
-    IncorrcetRouteEntryStatus(rt::error::ServiceError),
+    IncorrcetRouteEntryStatus(crate::error::ServiceError),
     /// `IncorrectRouteEntryStatus` (HTTP 400).
-    IncorrectRouteEntryStatus(rt::error::ServiceError),
+    IncorrectRouteEntryStatus(crate::error::ServiceError),
     /// `IncorrectVpcStatus` (HTTP 400).
-    IncorrectVpcStatus(rt::error::ServiceError),
+    IncorrectVpcStatus(crate::error::ServiceError),
     /// `InvalidCidrBlock.Malformed` (HTTP 400).
-    InvalidCidrBlockMalformed(rt::error::ServiceError),
+    InvalidCidrBlockMalformed(crate::error::ServiceError),
     /// `InvalidNextHop` (HTTP 400).
-    InvalidNextHop(rt::error::ServiceError),
+    InvalidNextHop(crate::error::ServiceError),
     /// `InvalidNextHopList.Size` (HTTP 400).
-    InvalidNextHopListSize(rt::error::ServiceError),
+    InvalidNextHopListSize(crate::error::ServiceError),
     /// `InvalidRouteEntry` (HTTP 400).
-    InvalidRouteEntry(rt::error::ServiceError),
+    InvalidRouteEntry(crate::error::ServiceError),
     /// `InvalidRouteEntry.NotFound` (HTTP 400).
-    InvalidRouteEntryNotFound(rt::error::ServiceError),
+    InvalidRouteEntryNotFound(crate::error::ServiceError),
     /// `InvalidRouteTableId.NotFound` (HTTP 404).
-    InvalidRouteTableIdNotFound(rt::error::ServiceError),
+    InvalidRouteTableIdNotFound(crate::error::ServiceError),
     /// `InvalidVRouter.NotFound` (HTTP 400).
-    InvalidVRouterNotFound(rt::error::ServiceError),
+    InvalidVRouterNotFound(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 404).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `InvalidVpnInstanceId.NotFound` (HTTP 400).
-    InvalidVpnInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnInstanceIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationFailed.DeleteMultiScopeEntry` (HTTP 400).
-    OperationFailedDeleteMultiScopeEntry(rt::error::ServiceError),
+    OperationFailedDeleteMultiScopeEntry(crate::error::ServiceError),
     /// `OperationFailed.DistibuteLock` (HTTP 400).
-    OperationFailedDistibuteLock(rt::error::ServiceError),
+    OperationFailedDistibuteLock(crate::error::ServiceError),
     /// `ParamExclusive.NextHopIdAndList` (HTTP 400).
-    ParamExclusiveNextHopIdAndList(rt::error::ServiceError),
+    ParamExclusiveNextHopIdAndList(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `Vpc.Error` (HTTP 500).
-    VpcError(rt::error::ServiceError),
+    VpcError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -340,7 +344,7 @@ impl DeleteRouteEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbbiden(error)
             | Self::ForbiddenVRouterNotFound(error)
@@ -495,8 +499,8 @@ impl DeleteRouteEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteRouteEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteRouteEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden" => Self::Forbbiden(error),
             "Forbidden.VRouterNotFound" => Self::ForbiddenVRouterNotFound(error),
@@ -523,11 +527,11 @@ impl rt::error::OperationError for DeleteRouteEntryError {
             }
             "TaskConflict" => Self::TaskConflict(error),
             "Vpc.Error" => Self::VpcError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteRouteEntryError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -38,15 +42,14 @@ pub struct DeleteRouterInterfaceRequest {
     pub user_cidr: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteRouterInterfaceRequest {
+impl crate::operation::Operation for DeleteRouterInterfaceRequest {
     type Response = DeleteRouterInterfaceResponse;
     type Error = DeleteRouterInterfaceError;
+}
+
+impl rt::operation::OperationSpec for DeleteRouterInterfaceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RouterInterfaceId", &self.router_interface_id)?;
         Ok(())
@@ -127,8 +130,8 @@ impl DeleteRouterInterfaceBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DeleteRouterInterfaceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteRouterInterfaceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -138,7 +141,7 @@ impl DeleteRouterInterfaceBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteRouterInterfaceResponse,
-        rt::error::Error<DeleteRouterInterfaceError>,
+        crate::error::Error<DeleteRouterInterfaceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -212,22 +215,22 @@ impl ::serde::Serialize for DeleteRouterInterfaceResponse {
 #[non_exhaustive]
 pub enum DeleteRouterInterfaceError {
     /// `DependencyViolation.RouterInterfaceReferedByRouteEntry` (HTTP 400).
-    DependencyViolationRouterInterfaceReferedByRouteEntry(rt::error::ServiceError),
+    DependencyViolationRouterInterfaceReferedByRouteEntry(crate::error::ServiceError),
     /// `IllegalParam.InstanceOwner` (HTTP 400).
-    IllegalParamInstanceOwner(rt::error::ServiceError),
+    IllegalParamInstanceOwner(crate::error::ServiceError),
     /// `IncorrectStatus` (HTTP 400).
-    IncorrectStatus(rt::error::ServiceError),
+    IncorrectStatus(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRouterInterfaceChargeType.Malformed` (HTTP 500).
-    InvalidRouterInterfaceChargeTypeMalformed(rt::error::ServiceError),
+    InvalidRouterInterfaceChargeTypeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -239,7 +242,7 @@ impl DeleteRouterInterfaceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationRouterInterfaceReferedByRouteEntry(error)
             | Self::IllegalParamInstanceOwner(error)
@@ -291,8 +294,8 @@ impl DeleteRouterInterfaceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteRouterInterfaceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteRouterInterfaceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.RouterInterfaceReferedByRouteEntry" => {
                 Self::DependencyViolationRouterInterfaceReferedByRouteEntry(error)
@@ -304,11 +307,11 @@ impl rt::error::OperationError for DeleteRouterInterfaceError {
             "InvalidRouterInterfaceChargeType.Malformed" => {
                 Self::InvalidRouterInterfaceChargeTypeMalformed(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteRouterInterfaceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteSecurityGroupRequest {
     pub security_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteSecurityGroupRequest {
+impl crate::operation::Operation for DeleteSecurityGroupRequest {
     type Response = DeleteSecurityGroupResponse;
     type Error = DeleteSecurityGroupError;
+}
+
+impl rt::operation::OperationSpec for DeleteSecurityGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SecurityGroupId", &self.security_group_id)?;
         Ok(())
@@ -98,8 +102,8 @@ impl DeleteSecurityGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteSecurityGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteSecurityGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl DeleteSecurityGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteSecurityGroupResponse,
-        rt::error::Error<DeleteSecurityGroupError>,
+        crate::error::Error<DeleteSecurityGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -184,22 +188,22 @@ impl ::serde::Serialize for DeleteSecurityGroupResponse {
 #[non_exhaustive]
 pub enum DeleteSecurityGroupError {
     /// `DependencyViolation` (HTTP 403).
-    DependencyViolation(rt::error::ServiceError),
+    DependencyViolation(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidOperation.SecurityGroupNotAuthorized` (HTTP 401).
-    InvalidOperationSecurityGroupNotAuthorized(rt::error::ServiceError),
+    InvalidOperationSecurityGroupNotAuthorized(crate::error::ServiceError),
     /// `InvalidSecurityGroup.NotFound` (HTTP 404).
-    InvalidSecurityGroupNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupNotFound(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 400).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -211,7 +215,7 @@ impl DeleteSecurityGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolation(error)
             | Self::InternalError(error)
@@ -261,8 +265,8 @@ impl DeleteSecurityGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteSecurityGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteSecurityGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation" => Self::DependencyViolation(error),
             "InternalError" => Self::InternalError(error),
@@ -274,11 +278,11 @@ impl rt::error::OperationError for DeleteSecurityGroupError {
             }
             "InvalidSecurityGroup.NotFound" => Self::InvalidSecurityGroupNotFound(error),
             "MissingParameter.RegionId" => Self::MissingParameterRegionId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteSecurityGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteSnapshotRequest {
     pub force: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DeleteSnapshotRequest {
+impl crate::operation::Operation for DeleteSnapshotRequest {
     type Response = DeleteSnapshotResponse;
     type Error = DeleteSnapshotError;
+}
+
+impl rt::operation::OperationSpec for DeleteSnapshotRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SnapshotId", &self.snapshot_id)?;
         Ok(())
     }
@@ -90,8 +94,8 @@ impl DeleteSnapshotBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteSnapshotRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteSnapshotRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -100,7 +104,7 @@ impl DeleteSnapshotBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteSnapshotResponse,
-        rt::error::Error<DeleteSnapshotError>,
+        crate::error::Error<DeleteSnapshotError>,
     > {
         self.client.execute(self.request).await
     }
@@ -176,30 +180,30 @@ impl ::serde::Serialize for DeleteSnapshotResponse {
 #[non_exhaustive]
 pub enum DeleteSnapshotError {
     /// `IncorrectDiskStatus.CreatingSnapshot` (HTTP 400).
-    IncorrectDiskStatusCreatingSnapshot(rt::error::ServiceError),
+    IncorrectDiskStatusCreatingSnapshot(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidOperation.DeleteSharedSnapshotUnsupported` (HTTP 403).
-    InvalidOperationDeleteSharedSnapshotUnsupported(rt::error::ServiceError),
+    InvalidOperationDeleteSharedSnapshotUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.RelatedSnapshotNotFinished` (HTTP 403).
-    InvalidOperationRelatedSnapshotNotFinished(rt::error::ServiceError),
+    InvalidOperationRelatedSnapshotNotFinished(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotFound` (HTTP 404).
-    InvalidSnapshotIdNotFound(rt::error::ServiceError),
+    InvalidSnapshotIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `Operation.Conflict` (HTTP 403).
-    OperationConflict(rt::error::ServiceError),
+    OperationConflict(crate::error::ServiceError),
     /// `SnapshotCreatedDisk` (HTTP 403).
-    SnapshotCreatedDisk(rt::error::ServiceError),
+    SnapshotCreatedDisk(crate::error::ServiceError),
     /// `SnapshotCreatedImage` (HTTP 403).
-    SnapshotCreatedImage(rt::error::ServiceError),
+    SnapshotCreatedImage(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -211,7 +215,7 @@ impl DeleteSnapshotError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectDiskStatusCreatingSnapshot(error)
             | Self::InternalError(error)
@@ -289,8 +293,8 @@ impl DeleteSnapshotError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteSnapshotError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteSnapshotError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectDiskStatus.CreatingSnapshot" => {
                 Self::IncorrectDiskStatusCreatingSnapshot(error)
@@ -310,11 +314,11 @@ impl rt::error::OperationError for DeleteSnapshotError {
             "Operation.Conflict" => Self::OperationConflict(error),
             "SnapshotCreatedDisk" => Self::SnapshotCreatedDisk(error),
             "SnapshotCreatedImage" => Self::SnapshotCreatedImage(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteSnapshotError::service_error(self)
     }
 }

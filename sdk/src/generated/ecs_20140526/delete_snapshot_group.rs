@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteSnapshotGroupRequest {
     pub snapshot_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteSnapshotGroupRequest {
+impl crate::operation::Operation for DeleteSnapshotGroupRequest {
     type Response = DeleteSnapshotGroupResponse;
     type Error = DeleteSnapshotGroupError;
+}
+
+impl rt::operation::OperationSpec for DeleteSnapshotGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SnapshotGroupId", &self.snapshot_group_id)?;
         Ok(())
@@ -98,8 +102,8 @@ impl DeleteSnapshotGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteSnapshotGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteSnapshotGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl DeleteSnapshotGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteSnapshotGroupResponse,
-        rt::error::Error<DeleteSnapshotGroupError>,
+        crate::error::Error<DeleteSnapshotGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -438,24 +442,24 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DeleteSnapshotGroupError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidSnapshotGroup.NotFound` (HTTP 404).
-    InvalidSnapshotGroupNotFound(rt::error::ServiceError),
+    InvalidSnapshotGroupNotFound(crate::error::ServiceError),
     /// `Operation.Forbidden` (HTTP 403).
-    OperationForbidden(rt::error::ServiceError),
+    OperationForbidden(crate::error::ServiceError),
     /// `SnapshotCreatedDisk` (HTTP 403).
-    SnapshotCreatedDisk(rt::error::ServiceError),
+    SnapshotCreatedDisk(crate::error::ServiceError),
     /// `SnapshotCreatedImage` (HTTP 403).
-    SnapshotCreatedImage(rt::error::ServiceError),
+    SnapshotCreatedImage(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -467,7 +471,7 @@ impl DeleteSnapshotGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidOperationResourceManagedByCloudProduct(error)
@@ -524,8 +528,8 @@ impl DeleteSnapshotGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteSnapshotGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteSnapshotGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidOperation.ResourceManagedByCloudProduct" => {
@@ -536,11 +540,11 @@ impl rt::error::OperationError for DeleteSnapshotGroupError {
             "Operation.Forbidden" => Self::OperationForbidden(error),
             "SnapshotCreatedDisk" => Self::SnapshotCreatedDisk(error),
             "SnapshotCreatedImage" => Self::SnapshotCreatedImage(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteSnapshotGroupError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -38,15 +42,14 @@ pub struct DeleteVirtualBorderRouterRequest {
     pub user_cidr: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteVirtualBorderRouterRequest {
+impl crate::operation::Operation for DeleteVirtualBorderRouterRequest {
     type Response = DeleteVirtualBorderRouterResponse;
     type Error = DeleteVirtualBorderRouterError;
+}
+
+impl rt::operation::OperationSpec for DeleteVirtualBorderRouterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VbrId", &self.vbr_id)?;
         Ok(())
@@ -123,8 +126,10 @@ impl DeleteVirtualBorderRouterBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DeleteVirtualBorderRouterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteVirtualBorderRouterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +139,7 @@ impl DeleteVirtualBorderRouterBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteVirtualBorderRouterResponse,
-        rt::error::Error<DeleteVirtualBorderRouterError>,
+        crate::error::Error<DeleteVirtualBorderRouterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -208,34 +213,34 @@ impl ::serde::Serialize for DeleteVirtualBorderRouterResponse {
 #[non_exhaustive]
 pub enum DeleteVirtualBorderRouterError {
     /// `DependencyViolation.BgpGroup` (HTTP 400).
-    DependencyViolationBgpGroup(rt::error::ServiceError),
+    DependencyViolationBgpGroup(crate::error::ServiceError),
     /// `DependencyViolation.BgpNetwork` (HTTP 400).
-    DependencyViolationBgpNetwork(rt::error::ServiceError),
+    DependencyViolationBgpNetwork(crate::error::ServiceError),
     /// `DependencyViolation.Nqa` (HTTP 400).
-    DependencyViolationNqa(rt::error::ServiceError),
+    DependencyViolationNqa(crate::error::ServiceError),
     /// `DependencyViolation.RouterInterfaceReferedByRouteEntry` (HTTP 400).
-    DependencyViolationRouterInterfaceReferedByRouteEntry(rt::error::ServiceError),
+    DependencyViolationRouterInterfaceReferedByRouteEntry(crate::error::ServiceError),
     /// `Forbidden.MultiVlanRi` (HTTP 403).
-    ForbiddenMultiVlanRi(rt::error::ServiceError),
+    ForbiddenMultiVlanRi(crate::error::ServiceError),
     /// `Forbidden.NoRiFound` (HTTP 403).
-    ForbiddenNoRiFound(rt::error::ServiceError),
+    ForbiddenNoRiFound(crate::error::ServiceError),
     /// `Forbidden.OperationNotAllowedByUser` (HTTP 403).
-    ForbiddenOperationNotAllowedByUser(rt::error::ServiceError),
+    ForbiddenOperationNotAllowedByUser(crate::error::ServiceError),
     /// `InvalidOperation.OperationNotAllowedInState` (HTTP 400).
-    InvalidOperationOperationNotAllowedInState(rt::error::ServiceError),
+    InvalidOperationOperationNotAllowedInState(crate::error::ServiceError),
     /// `InvalidOperation.RouterInterfaceNotDeleted` (HTTP 400).
-    InvalidOperationRouterInterfaceNotDeleted(rt::error::ServiceError),
+    InvalidOperationRouterInterfaceNotDeleted(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus.NotAllowed` (HTTP 400).
-    InvalidStatusNotAllowed(rt::error::ServiceError),
+    InvalidStatusNotAllowed(crate::error::ServiceError),
     /// `InvalidVbrId.NotFound` (HTTP 404).
-    InvalidVbrIdNotFound(rt::error::ServiceError),
+    InvalidVbrIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -247,7 +252,7 @@ impl DeleteVirtualBorderRouterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationBgpGroup(error)
             | Self::DependencyViolationBgpNetwork(error)
@@ -341,8 +346,8 @@ impl DeleteVirtualBorderRouterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteVirtualBorderRouterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteVirtualBorderRouterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.BgpGroup" => Self::DependencyViolationBgpGroup(error),
             "DependencyViolation.BgpNetwork" => {
@@ -366,11 +371,11 @@ impl rt::error::OperationError for DeleteVirtualBorderRouterError {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "InvalidStatus.NotAllowed" => Self::InvalidStatusNotAllowed(error),
             "InvalidVbrId.NotFound" => Self::InvalidVbrIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteVirtualBorderRouterError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -30,20 +31,26 @@ pub struct DescribeAccessPointsRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `Type`.
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `Filter`; at most 5 items.
     pub filters: ::std::vec::Vec<Filter>,
 }
 
-impl rt::operation::Operation for DescribeAccessPointsRequest {
+impl crate::operation::Operation for DescribeAccessPointsRequest {
     type Response = DescribeAccessPointsResponse;
     type Error = DescribeAccessPointsError;
+}
+
+impl rt::operation::OperationSpec for DescribeAccessPointsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         rt::validate::max_items("Filter", &self.filters, 5usize)?;
         Ok(())
     }
@@ -151,15 +158,15 @@ impl DescribeAccessPointsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeAccessPointsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeAccessPointsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DescribeAccessPointsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeAccessPointsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -169,7 +176,7 @@ impl DescribeAccessPointsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAccessPointsResponse,
-        rt::error::Error<DescribeAccessPointsError>,
+        crate::error::Error<DescribeAccessPointsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -575,16 +582,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeAccessPointsError {
     /// `InvalidAccessPointType.NotSupport` (HTTP 400).
-    InvalidAccessPointTypeNotSupport(rt::error::ServiceError),
+    InvalidAccessPointTypeNotSupport(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotSupport` (HTTP 404).
-    InvalidRegionIdNotSupport(rt::error::ServiceError),
+    InvalidRegionIdNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -596,7 +603,7 @@ impl DescribeAccessPointsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccessPointTypeNotSupport(error)
             | Self::InvalidRegionIdNotFound(error)
@@ -625,19 +632,19 @@ impl DescribeAccessPointsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAccessPointsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAccessPointsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccessPointType.NotSupport" => {
                 Self::InvalidAccessPointTypeNotSupport(error)
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "InvalidRegionId.NotSupport" => Self::InvalidRegionIdNotSupport(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAccessPointsError::service_error(self)
     }
 }

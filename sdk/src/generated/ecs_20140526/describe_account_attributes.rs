@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeAccountAttributesRequest {
     pub attribute_names: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAccountAttributesRequest {
+impl crate::operation::Operation for DescribeAccountAttributesRequest {
     type Response = DescribeAccountAttributesResponse;
     type Error = DescribeAccountAttributesError;
+}
+
+impl rt::operation::OperationSpec for DescribeAccountAttributesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("AttributeName", &self.attribute_names, 30usize)?;
         Ok(())
@@ -113,8 +117,10 @@ impl DescribeAccountAttributesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeAccountAttributesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeAccountAttributesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +129,7 @@ impl DescribeAccountAttributesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAccountAttributesResponse,
-        rt::error::Error<DescribeAccountAttributesError>,
+        crate::error::Error<DescribeAccountAttributesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -513,16 +519,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeAccountAttributesError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `Invalid.Parameter` (HTTP 403).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 500).
-    ServiceUnavailable(rt::error::ServiceError),
+    ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -534,7 +540,7 @@ impl DescribeAccountAttributesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidParameter(error)
@@ -563,17 +569,17 @@ impl DescribeAccountAttributesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAccountAttributesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAccountAttributesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "Invalid.Parameter" => Self::InvalidParameter(error),
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAccountAttributesError::service_error(self)
     }
 }

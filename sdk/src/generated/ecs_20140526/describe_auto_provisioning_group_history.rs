@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,11 @@ pub struct DescribeAutoProvisioningGroupHistoryRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `5`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `apg-bp67acfmxazb4p****`
     ///
@@ -52,12 +53,18 @@ pub struct DescribeAutoProvisioningGroupHistoryRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAutoProvisioningGroupHistoryRequest {
+impl crate::operation::Operation for DescribeAutoProvisioningGroupHistoryRequest {
     type Response = DescribeAutoProvisioningGroupHistoryResponse;
     type Error = DescribeAutoProvisioningGroupHistoryError;
+}
+
+impl rt::operation::OperationSpec for DescribeAutoProvisioningGroupHistoryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         rt::validate::required(
             "AutoProvisioningGroupId",
             &self.auto_provisioning_group_id,
@@ -183,7 +190,7 @@ impl DescribeAutoProvisioningGroupHistoryBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeAutoProvisioningGroupHistoryRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeAutoProvisioningGroupHistoryRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -191,8 +198,8 @@ impl DescribeAutoProvisioningGroupHistoryBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeAutoProvisioningGroupHistoryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeAutoProvisioningGroupHistoryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -201,7 +208,7 @@ impl DescribeAutoProvisioningGroupHistoryBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAutoProvisioningGroupHistoryResponse,
-        rt::error::Error<DescribeAutoProvisioningGroupHistoryError>,
+        crate::error::Error<DescribeAutoProvisioningGroupHistoryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -612,20 +619,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeAutoProvisioningGroupHistoryError {
     /// `Forbidden.RAM` (HTTP 403).
-    ForbiddenRam(rt::error::ServiceError),
+    ForbiddenRam(crate::error::ServiceError),
     /// `InvalidAutoProvisioningGroupId.NotFound` (HTTP 404).
-    InvalidAutoProvisioningGroupIdNotFound(rt::error::ServiceError),
+    InvalidAutoProvisioningGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.periodTime` (HTTP 400).
-    InvalidParameterPeriodTime(rt::error::ServiceError),
+    InvalidParameterPeriodTime(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `MissingParamter.RegionId` (HTTP 400).
-    MissingParamterRegionId(rt::error::ServiceError),
+    MissingParamterRegionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -637,7 +644,7 @@ impl DescribeAutoProvisioningGroupHistoryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenRam(error)
             | Self::InvalidAutoProvisioningGroupIdNotFound(error)
@@ -680,8 +687,8 @@ impl DescribeAutoProvisioningGroupHistoryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAutoProvisioningGroupHistoryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAutoProvisioningGroupHistoryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.RAM" => Self::ForbiddenRam(error),
             "InvalidAutoProvisioningGroupId.NotFound" => {
@@ -690,11 +697,11 @@ impl rt::error::OperationError for DescribeAutoProvisioningGroupHistoryError {
             "InvalidParameter.periodTime" => Self::InvalidParameterPeriodTime(error),
             "MissingParameter" => Self::MissingParameter(error),
             "MissingParamter.RegionId" => Self::MissingParamterRegionId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAutoProvisioningGroupHistoryError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,11 @@ pub struct DescribeAutoProvisioningGroupInstancesRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `apg-uf6jel2bbl62wh13****`
     ///
@@ -44,12 +45,18 @@ pub struct DescribeAutoProvisioningGroupInstancesRequest {
     pub auto_provisioning_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAutoProvisioningGroupInstancesRequest {
+impl crate::operation::Operation for DescribeAutoProvisioningGroupInstancesRequest {
     type Response = DescribeAutoProvisioningGroupInstancesResponse;
     type Error = DescribeAutoProvisioningGroupInstancesError;
+}
+
+impl rt::operation::OperationSpec for DescribeAutoProvisioningGroupInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         rt::validate::required(
             "AutoProvisioningGroupId",
             &self.auto_provisioning_group_id,
@@ -151,7 +158,9 @@ impl DescribeAutoProvisioningGroupInstancesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeAutoProvisioningGroupInstancesRequest> {
+    ) -> crate::paginate::PaginationStream<
+        DescribeAutoProvisioningGroupInstancesRequest,
+    > {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -159,8 +168,8 @@ impl DescribeAutoProvisioningGroupInstancesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeAutoProvisioningGroupInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeAutoProvisioningGroupInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -169,7 +178,7 @@ impl DescribeAutoProvisioningGroupInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAutoProvisioningGroupInstancesResponse,
-        rt::error::Error<DescribeAutoProvisioningGroupInstancesError>,
+        crate::error::Error<DescribeAutoProvisioningGroupInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -615,18 +624,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeAutoProvisioningGroupInstancesError {
     /// `Forbidden.RAM` (HTTP 403).
-    ForbiddenRam(rt::error::ServiceError),
+    ForbiddenRam(crate::error::ServiceError),
     /// `InvalidAutoProvisioningGroupId.NotFound` (HTTP 404).
-    InvalidAutoProvisioningGroupIdNotFound(rt::error::ServiceError),
+    InvalidAutoProvisioningGroupIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `MissingParamter.RegionId` (HTTP 400).
-    MissingParamterRegionId(rt::error::ServiceError),
+    MissingParamterRegionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -638,7 +647,7 @@ impl DescribeAutoProvisioningGroupInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenRam(error)
             | Self::InvalidAutoProvisioningGroupIdNotFound(error)
@@ -674,8 +683,8 @@ impl DescribeAutoProvisioningGroupInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAutoProvisioningGroupInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAutoProvisioningGroupInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.RAM" => Self::ForbiddenRam(error),
             "InvalidAutoProvisioningGroupId.NotFound" => {
@@ -683,11 +692,11 @@ impl rt::error::OperationError for DescribeAutoProvisioningGroupInstancesError {
             }
             "MissingParameter" => Self::MissingParameter(error),
             "MissingParamter.RegionId" => Self::MissingParamterRegionId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAutoProvisioningGroupInstancesError::service_error(self)
     }
 }

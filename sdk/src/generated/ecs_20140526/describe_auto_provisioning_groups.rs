@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,11 @@ pub struct DescribeAutoProvisioningGroupsRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `2`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `testAutoProvisioningGroupName`
     ///
@@ -58,12 +59,18 @@ pub struct DescribeAutoProvisioningGroupsRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for DescribeAutoProvisioningGroupsRequest {
+impl crate::operation::Operation for DescribeAutoProvisioningGroupsRequest {
     type Response = DescribeAutoProvisioningGroupsResponse;
     type Error = DescribeAutoProvisioningGroupsError;
+}
+
+impl rt::operation::OperationSpec for DescribeAutoProvisioningGroupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         rt::validate::max_items(
             "AutoProvisioningGroupId",
             &self.auto_provisioning_group_ids,
@@ -237,7 +244,7 @@ impl DescribeAutoProvisioningGroupsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeAutoProvisioningGroupsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeAutoProvisioningGroupsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -245,8 +252,8 @@ impl DescribeAutoProvisioningGroupsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeAutoProvisioningGroupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeAutoProvisioningGroupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -255,7 +262,7 @@ impl DescribeAutoProvisioningGroupsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAutoProvisioningGroupsResponse,
-        rt::error::Error<DescribeAutoProvisioningGroupsError>,
+        crate::error::Error<DescribeAutoProvisioningGroupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1508,14 +1515,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeAutoProvisioningGroupsError {
     /// `InvalidName.Malformed` (HTTP 400).
-    InvalidNameMalformed(rt::error::ServiceError),
+    InvalidNameMalformed(crate::error::ServiceError),
     /// `MissingParamter.RegionId` (HTTP 400).
-    MissingParamterRegionId(rt::error::ServiceError),
+    MissingParamterRegionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1527,7 +1534,7 @@ impl DescribeAutoProvisioningGroupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidNameMalformed(error) | Self::MissingParamterRegionId(error) => {
                 error
@@ -1550,16 +1557,16 @@ impl DescribeAutoProvisioningGroupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAutoProvisioningGroupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAutoProvisioningGroupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidName.Malformed" => Self::InvalidNameMalformed(error),
             "MissingParamter.RegionId" => Self::MissingParamterRegionId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAutoProvisioningGroupsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,16 +45,20 @@ pub struct DescribeAutoSnapshotPolicyAssociationsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1.
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeAutoSnapshotPolicyAssociationsRequest {
+impl crate::operation::Operation for DescribeAutoSnapshotPolicyAssociationsRequest {
     type Response = DescribeAutoSnapshotPolicyAssociationsResponse;
     type Error = DescribeAutoSnapshotPolicyAssociationsError;
+}
+
+impl rt::operation::OperationSpec for DescribeAutoSnapshotPolicyAssociationsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
         Ok(())
     }
 
@@ -160,7 +165,9 @@ impl DescribeAutoSnapshotPolicyAssociationsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeAutoSnapshotPolicyAssociationsRequest> {
+    ) -> crate::paginate::PaginationStream<
+        DescribeAutoSnapshotPolicyAssociationsRequest,
+    > {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -168,8 +175,8 @@ impl DescribeAutoSnapshotPolicyAssociationsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeAutoSnapshotPolicyAssociationsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeAutoSnapshotPolicyAssociationsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -178,7 +185,7 @@ impl DescribeAutoSnapshotPolicyAssociationsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAutoSnapshotPolicyAssociationsResponse,
-        rt::error::Error<DescribeAutoSnapshotPolicyAssociationsError>,
+        crate::error::Error<DescribeAutoSnapshotPolicyAssociationsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -403,20 +410,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeAutoSnapshotPolicyAssociationsError {
     /// `InvalidAutoSnapshotPolicyId.NotFound` (HTTP 404).
-    InvalidAutoSnapshotPolicyIdNotFound(rt::error::ServiceError),
+    InvalidAutoSnapshotPolicyIdNotFound(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 404).
-    InvalidDiskIdNotFound(rt::error::ServiceError),
+    InvalidDiskIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParameter.AutoSnapshotPolicyIdOrDiskId` (HTTP 403).
-    MissingParameterAutoSnapshotPolicyIdOrDiskId(rt::error::ServiceError),
+    MissingParameterAutoSnapshotPolicyIdOrDiskId(crate::error::ServiceError),
     /// `ParameterConflict.AutoSnapshotPolicyIdAndDiskId` (HTTP 403).
-    ParameterConflictAutoSnapshotPolicyIdAndDiskId(rt::error::ServiceError),
+    ParameterConflictAutoSnapshotPolicyIdAndDiskId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -428,7 +435,7 @@ impl DescribeAutoSnapshotPolicyAssociationsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAutoSnapshotPolicyIdNotFound(error)
             | Self::InvalidDiskIdNotFound(error)
@@ -471,8 +478,8 @@ impl DescribeAutoSnapshotPolicyAssociationsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAutoSnapshotPolicyAssociationsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAutoSnapshotPolicyAssociationsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAutoSnapshotPolicyId.NotFound" => {
                 Self::InvalidAutoSnapshotPolicyIdNotFound(error)
@@ -485,11 +492,11 @@ impl rt::error::OperationError for DescribeAutoSnapshotPolicyAssociationsError {
             "ParameterConflict.AutoSnapshotPolicyIdAndDiskId" => {
                 Self::ParameterConflictAutoSnapshotPolicyIdAndDiskId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAutoSnapshotPolicyAssociationsError::service_error(self)
     }
 }

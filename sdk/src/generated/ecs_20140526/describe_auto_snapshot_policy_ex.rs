@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,11 @@ pub struct DescribeAutoSnapshotPolicyExRequest {
     pub auto_snapshot_policy_name: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `Tag`; at most 20 items.
     pub tags: ::std::vec::Vec<Tag>,
@@ -54,12 +55,18 @@ pub struct DescribeAutoSnapshotPolicyExRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAutoSnapshotPolicyExRequest {
+impl crate::operation::Operation for DescribeAutoSnapshotPolicyExRequest {
     type Response = DescribeAutoSnapshotPolicyExResponse;
     type Error = DescribeAutoSnapshotPolicyExError;
+}
+
+impl rt::operation::OperationSpec for DescribeAutoSnapshotPolicyExRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
     }
@@ -200,7 +207,7 @@ impl DescribeAutoSnapshotPolicyExBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeAutoSnapshotPolicyExRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeAutoSnapshotPolicyExRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -208,8 +215,8 @@ impl DescribeAutoSnapshotPolicyExBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeAutoSnapshotPolicyExRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeAutoSnapshotPolicyExRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -218,7 +225,7 @@ impl DescribeAutoSnapshotPolicyExBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAutoSnapshotPolicyExResponse,
-        rt::error::Error<DescribeAutoSnapshotPolicyExError>,
+        crate::error::Error<DescribeAutoSnapshotPolicyExError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1015,16 +1022,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeAutoSnapshotPolicyExError {
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidTagCount` (HTTP 400).
-    InvalidTagCount(rt::error::ServiceError),
+    InvalidTagCount(crate::error::ServiceError),
     /// `InvalidTag.Mismatch` (HTTP 400).
-    InvalidTagMismatch(rt::error::ServiceError),
+    InvalidTagMismatch(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1036,7 +1043,7 @@ impl DescribeAutoSnapshotPolicyExError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidRegionIdNotFound(error)
             | Self::InvalidTagCount(error)
@@ -1065,17 +1072,17 @@ impl DescribeAutoSnapshotPolicyExError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAutoSnapshotPolicyExError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAutoSnapshotPolicyExError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "InvalidTagCount" => Self::InvalidTagCount(error),
             "InvalidTag.Mismatch" => Self::InvalidTagMismatch(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAutoSnapshotPolicyExError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,7 +41,7 @@ pub struct DescribeAvailableResourceRequest {
     pub spot_strategy: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `SpotDuration`.
+    /// Wire name `SpotDuration`; at least 0; at most 6.
     pub spot_duration: ::std::option::Option<i32>,
     /// Example: `InstanceType`
     ///
@@ -92,12 +93,17 @@ pub struct DescribeAvailableResourceRequest {
     pub scope: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAvailableResourceRequest {
+impl crate::operation::Operation for DescribeAvailableResourceRequest {
     type Response = DescribeAvailableResourceResponse;
     type Error = DescribeAvailableResourceError;
+}
+
+impl rt::operation::OperationSpec for DescribeAvailableResourceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("SpotDuration", &self.spot_duration, 0.0, false)?;
+        rt::validate::maximum("SpotDuration", &self.spot_duration, 6.0, false)?;
         rt::validate::required("DestinationResource", &self.destination_resource)?;
         Ok(())
     }
@@ -319,8 +325,10 @@ impl DescribeAvailableResourceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeAvailableResourceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeAvailableResourceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -329,7 +337,7 @@ impl DescribeAvailableResourceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAvailableResourceResponse,
-        rt::error::Error<DescribeAvailableResourceError>,
+        crate::error::Error<DescribeAvailableResourceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -848,54 +856,54 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeAvailableResourceError {
     /// `InvalidDedicatedHostId.NotFound` (HTTP 403, 404).
-    InvalidDedicatedHostIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostIdNotFound(crate::error::ServiceError),
     /// `Invalid.DestinationResource` (HTTP 404).
-    InvalidDestinationResource(rt::error::ServiceError),
+    InvalidDestinationResource(crate::error::ServiceError),
     /// `Invalid.InstanceChargeType` (HTTP 400).
-    InvalidInstanceChargeType(rt::error::ServiceError),
+    InvalidInstanceChargeType(crate::error::ServiceError),
     /// `Invalid.IoOptimized` (HTTP 404).
-    InvalidIoOptimized(rt::error::ServiceError),
+    InvalidIoOptimized(crate::error::ServiceError),
     /// `Invalid.NetworkCategory` (HTTP 404).
-    InvalidNetworkCategory(rt::error::ServiceError),
+    InvalidNetworkCategory(crate::error::ServiceError),
     /// `Invalid.NetworkType` (HTTP 404).
-    InvalidNetworkType(rt::error::ServiceError),
+    InvalidNetworkType(crate::error::ServiceError),
     /// `Invalid.Param` (HTTP 400).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `InvalidParam.Cores` (HTTP 403).
-    InvalidParamCores(rt::error::ServiceError),
+    InvalidParamCores(crate::error::ServiceError),
     /// `InvalidParam.Memory` (HTTP 403).
-    InvalidParamMemory(rt::error::ServiceError),
+    InvalidParamMemory(crate::error::ServiceError),
     /// `InvalidParam.TypeAndCpuMem.Conflict` (HTTP 403).
-    InvalidParamTypeAndCpuMemConflict(rt::error::ServiceError),
+    InvalidParamTypeAndCpuMemConflict(crate::error::ServiceError),
     /// `InvalidParameter.ResourceOwnerId` (HTTP 403).
-    InvalidParameterResourceOwnerId(rt::error::ServiceError),
+    InvalidParameterResourceOwnerId(crate::error::ServiceError),
     /// `InvalidParameter.Scope` (HTTP 403).
-    InvalidParameterScope(rt::error::ServiceError),
+    InvalidParameterScope(crate::error::ServiceError),
     /// `Invalid.RegionId` (HTTP 404).
-    InvalidRegionId(rt::error::ServiceError),
+    InvalidRegionId(crate::error::ServiceError),
     /// `InvalidRegionId.MalFormed` (HTTP 400).
-    InvalidRegionIdMalFormed(rt::error::ServiceError),
+    InvalidRegionIdMalFormed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceId.NotFound` (HTTP 404).
-    InvalidResourceIdNotFound(rt::error::ServiceError),
+    InvalidResourceIdNotFound(crate::error::ServiceError),
     /// `Invalid.ResourceType` (HTTP 404).
-    InvalidResourceType(rt::error::ServiceError),
+    InvalidResourceType(crate::error::ServiceError),
     /// `Invalid.SpotStrategy` (HTTP 404).
-    InvalidSpotStrategy(rt::error::ServiceError),
+    InvalidSpotStrategy(crate::error::ServiceError),
     /// `OperationDenied.FlavorNotSupported` (HTTP 403).
-    OperationDeniedFlavorNotSupported(rt::error::ServiceError),
+    OperationDeniedFlavorNotSupported(crate::error::ServiceError),
     /// `OperationDenied.RegionIdNotSupported` (HTTP 403).
-    OperationDeniedRegionIdNotSupported(rt::error::ServiceError),
+    OperationDeniedRegionIdNotSupported(crate::error::ServiceError),
     /// `OperationDenied.TimestampNotSupported` (HTTP 403).
-    OperationDeniedTimestampNotSupported(rt::error::ServiceError),
+    OperationDeniedTimestampNotSupported(crate::error::ServiceError),
     /// `Unavailable.Regions` (HTTP 404).
-    UnavailableRegions(rt::error::ServiceError),
+    UnavailableRegions(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -907,7 +915,7 @@ impl DescribeAvailableResourceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDedicatedHostIdNotFound(error)
             | Self::InvalidDestinationResource(error)
@@ -1069,8 +1077,8 @@ impl DescribeAvailableResourceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAvailableResourceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAvailableResourceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDedicatedHostId.NotFound" => {
                 Self::InvalidDedicatedHostIdNotFound(error)
@@ -1106,11 +1114,11 @@ impl rt::error::OperationError for DescribeAvailableResourceError {
                 Self::OperationDeniedTimestampNotSupported(error)
             }
             "Unavailable.Regions" => Self::UnavailableRegions(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAvailableResourceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct DescribeBandwidthLimitationRequest {
     pub operation_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeBandwidthLimitationRequest {
+impl crate::operation::Operation for DescribeBandwidthLimitationRequest {
     type Response = DescribeBandwidthLimitationResponse;
     type Error = DescribeBandwidthLimitationError;
+}
+
+impl rt::operation::OperationSpec for DescribeBandwidthLimitationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceType", &self.instance_type)?;
         Ok(())
@@ -160,8 +164,8 @@ impl DescribeBandwidthLimitationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeBandwidthLimitationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeBandwidthLimitationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -170,7 +174,7 @@ impl DescribeBandwidthLimitationBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeBandwidthLimitationResponse,
-        rt::error::Error<DescribeBandwidthLimitationError>,
+        crate::error::Error<DescribeBandwidthLimitationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -402,32 +406,32 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeBandwidthLimitationError {
     /// `Invalid.InstanceChargeType` (HTTP 400).
-    InvalidInstanceChargeType(rt::error::ServiceError),
+    InvalidInstanceChargeType(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `Invalid.InstancePayType` (HTTP 404).
-    InvalidInstancePayType(rt::error::ServiceError),
+    InvalidInstancePayType(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `Invalid.IoOptimized` (HTTP 404).
-    InvalidIoOptimized(rt::error::ServiceError),
+    InvalidIoOptimized(crate::error::ServiceError),
     /// `Invalid.NetworkCategory` (HTTP 404).
-    InvalidNetworkCategory(rt::error::ServiceError),
+    InvalidNetworkCategory(crate::error::ServiceError),
     /// `Invalid.OperationType` (HTTP 404).
-    InvalidOperationType(rt::error::ServiceError),
+    InvalidOperationType(crate::error::ServiceError),
     /// `InvalidParam` (HTTP 400).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `Invalid.ResourceId` (HTTP 404).
-    InvalidResourceId(rt::error::ServiceError),
+    InvalidResourceId(crate::error::ServiceError),
     /// `Invalid.ResourceType.NotFound` (HTTP 404).
-    InvalidResourceTypeNotFound(rt::error::ServiceError),
+    InvalidResourceTypeNotFound(crate::error::ServiceError),
     /// `Invalid.SpotStrategy` (HTTP 404).
-    InvalidSpotStrategy(rt::error::ServiceError),
+    InvalidSpotStrategy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -439,7 +443,7 @@ impl DescribeBandwidthLimitationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidInstanceChargeType(error)
             | Self::InvalidInstanceIdNotFound(error)
@@ -524,8 +528,8 @@ impl DescribeBandwidthLimitationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeBandwidthLimitationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeBandwidthLimitationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Invalid.InstanceChargeType" => Self::InvalidInstanceChargeType(error),
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
@@ -540,11 +544,11 @@ impl rt::error::OperationError for DescribeBandwidthLimitationError {
             "Invalid.ResourceId" => Self::InvalidResourceId(error),
             "Invalid.ResourceType.NotFound" => Self::InvalidResourceTypeNotFound(error),
             "Invalid.SpotStrategy" => Self::InvalidSpotStrategy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeBandwidthLimitationError::service_error(self)
     }
 }

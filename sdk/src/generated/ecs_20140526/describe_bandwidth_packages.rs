@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -32,18 +33,24 @@ pub struct DescribeBandwidthPackagesRequest {
     pub bandwidth_package_id: ::std::option::Option<::std::string::String>,
     /// Wire name `NatGatewayId`.
     pub nat_gateway_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeBandwidthPackagesRequest {
+impl crate::operation::Operation for DescribeBandwidthPackagesRequest {
     type Response = DescribeBandwidthPackagesResponse;
     type Error = DescribeBandwidthPackagesError;
+}
+
+impl rt::operation::OperationSpec for DescribeBandwidthPackagesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         Ok(())
     }
 
@@ -150,15 +157,17 @@ impl DescribeBandwidthPackagesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeBandwidthPackagesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeBandwidthPackagesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DescribeBandwidthPackagesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeBandwidthPackagesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -168,7 +177,7 @@ impl DescribeBandwidthPackagesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeBandwidthPackagesResponse,
-        rt::error::Error<DescribeBandwidthPackagesError>,
+        crate::error::Error<DescribeBandwidthPackagesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -747,14 +756,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeBandwidthPackagesError {
     /// `InvalidAliuid` (HTTP 400).
-    InvalidAliuid(rt::error::ServiceError),
+    InvalidAliuid(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -766,7 +775,7 @@ impl DescribeBandwidthPackagesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAliuid(error) | Self::InvalidRegionIdNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -787,16 +796,16 @@ impl DescribeBandwidthPackagesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeBandwidthPackagesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeBandwidthPackagesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAliuid" => Self::InvalidAliuid(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeBandwidthPackagesError::service_error(self)
     }
 }

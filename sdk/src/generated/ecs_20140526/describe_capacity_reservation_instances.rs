@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,7 +33,7 @@ pub struct DescribeCapacityReservationInstancesRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`
     ///
@@ -44,12 +45,17 @@ pub struct DescribeCapacityReservationInstancesRequest {
     pub private_pool_options_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCapacityReservationInstancesRequest {
+impl crate::operation::Operation for DescribeCapacityReservationInstancesRequest {
     type Response = DescribeCapacityReservationInstancesResponse;
     type Error = DescribeCapacityReservationInstancesError;
+}
+
+impl rt::operation::OperationSpec for DescribeCapacityReservationInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::required("PrivatePoolOptions.Id", &self.private_pool_options_id)?;
         Ok(())
     }
@@ -146,7 +152,7 @@ impl DescribeCapacityReservationInstancesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeCapacityReservationInstancesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeCapacityReservationInstancesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -154,8 +160,8 @@ impl DescribeCapacityReservationInstancesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCapacityReservationInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCapacityReservationInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -164,7 +170,7 @@ impl DescribeCapacityReservationInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCapacityReservationInstancesResponse,
-        rt::error::Error<DescribeCapacityReservationInstancesError>,
+        crate::error::Error<DescribeCapacityReservationInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -396,72 +402,72 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCapacityReservationInstancesError {
     /// `ClassicNetworkNotSupported` (HTTP 400).
-    ClassicNetworkNotSupported(rt::error::ServiceError),
+    ClassicNetworkNotSupported(crate::error::ServiceError),
     /// `DedicatedHostNotSupported` (HTTP 400).
-    DedicatedHostNotSupported(rt::error::ServiceError),
+    DedicatedHostNotSupported(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAliUid` (HTTP 400).
-    InvalidAliUid(rt::error::ServiceError),
+    InvalidAliUid(crate::error::ServiceError),
     /// `Invalid.AssuranceTimes.NotSupported` (HTTP 400).
-    InvalidAssuranceTimesNotSupported(rt::error::ServiceError),
+    InvalidAssuranceTimesNotSupported(crate::error::ServiceError),
     /// `Invalid.InstanceChargeType` (HTTP 400).
-    InvalidInstanceChargeType(rt::error::ServiceError),
+    InvalidInstanceChargeType(crate::error::ServiceError),
     /// `Invalid.InstanceCpuCoreCountOrInstanceAmount` (HTTP 400).
-    InvalidInstanceCpuCoreCountOrInstanceAmount(rt::error::ServiceError),
+    InvalidInstanceCpuCoreCountOrInstanceAmount(crate::error::ServiceError),
     /// `Invalid.InstanceId` (HTTP 400).
-    InvalidInstanceId(rt::error::ServiceError),
+    InvalidInstanceId(crate::error::ServiceError),
     /// `Invalid.InstanceType` (HTTP 400).
-    InvalidInstanceType(rt::error::ServiceError),
+    InvalidInstanceType(crate::error::ServiceError),
     /// `Invalid.PackageType` (HTTP 400).
-    InvalidPackageType(rt::error::ServiceError),
+    InvalidPackageType(crate::error::ServiceError),
     /// `InvalidParameter.PrivatePoolOptions.Id` (HTTP 400).
-    InvalidParameterPrivatePoolOptionsId(rt::error::ServiceError),
+    InvalidParameterPrivatePoolOptionsId(crate::error::ServiceError),
     /// `InvalidPlatform.ValueNotSupported` (HTTP 400).
-    InvalidPlatformValueNotSupported(rt::error::ServiceError),
+    InvalidPlatformValueNotSupported(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.Id` (HTTP 400).
-    InvalidPrivatePoolOptionsId(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsId(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.Ids` (HTTP 400).
-    InvalidPrivatePoolOptionsIds(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsIds(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.MatchCriteria` (HTTP 400).
-    InvalidPrivatePoolOptionsMatchCriteria(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsMatchCriteria(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.status` (HTTP 400).
-    InvalidPrivatePoolOptionsStatus(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsStatus(crate::error::ServiceError),
     /// `Invalid.PrivatePool.Purchase` (HTTP 400).
-    InvalidPrivatePoolPurchase(rt::error::ServiceError),
+    InvalidPrivatePoolPurchase(crate::error::ServiceError),
     /// `Invalid.TooManyInstanceTypes` (HTTP 400).
-    InvalidTooManyInstanceTypes(rt::error::ServiceError),
+    InvalidTooManyInstanceTypes(crate::error::ServiceError),
     /// `Invalid.TooManyPrivatePoolOptions.Ids` (HTTP 400).
-    InvalidTooManyPrivatePoolOptionsIds(rt::error::ServiceError),
+    InvalidTooManyPrivatePoolOptionsIds(crate::error::ServiceError),
     /// `Invalid.TooManyUnpaidPrivatePool` (HTTP 400).
-    InvalidTooManyUnpaidPrivatePool(rt::error::ServiceError),
+    InvalidTooManyUnpaidPrivatePool(crate::error::ServiceError),
     /// `Invalid.TooManyZoneIds` (HTTP 400).
-    InvalidTooManyZoneIds(rt::error::ServiceError),
+    InvalidTooManyZoneIds(crate::error::ServiceError),
     /// `Invalid.ZoneId` (HTTP 400).
-    InvalidZoneId(rt::error::ServiceError),
+    InvalidZoneId(crate::error::ServiceError),
     /// `MissingParameter.InstanceAmount` (HTTP 400).
-    MissingParameterInstanceAmount(rt::error::ServiceError),
+    MissingParameterInstanceAmount(crate::error::ServiceError),
     /// `MissingParameter.InstanceCpuCoreCount` (HTTP 400).
-    MissingParameterInstanceCpuCoreCount(rt::error::ServiceError),
+    MissingParameterInstanceCpuCoreCount(crate::error::ServiceError),
     /// `MissingParameter.InstanceCpuCoreCountOrInstanceAmount` (HTTP 400).
-    MissingParameterInstanceCpuCoreCountOrInstanceAmount(rt::error::ServiceError),
+    MissingParameterInstanceCpuCoreCountOrInstanceAmount(crate::error::ServiceError),
     /// `MissingParameter.PackageType` (HTTP 400).
-    MissingParameterPackageType(rt::error::ServiceError),
+    MissingParameterPackageType(crate::error::ServiceError),
     /// `MissingParameter.PrivatePoolOptions.Id` (HTTP 400).
-    MissingParameterPrivatePoolOptionsId(rt::error::ServiceError),
+    MissingParameterPrivatePoolOptionsId(crate::error::ServiceError),
     /// `MissingParameter.PrivatePoolOptions.Ids` (HTTP 400).
-    MissingParameterPrivatePoolOptionsIds(rt::error::ServiceError),
+    MissingParameterPrivatePoolOptionsIds(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 400).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// `RepeatStartPrivatePool` (HTTP 400).
-    RepeatStartPrivatePool(rt::error::ServiceError),
+    RepeatStartPrivatePool(crate::error::ServiceError),
     /// `SpotNotSupported` (HTTP 400).
-    SpotNotSupported(rt::error::ServiceError),
+    SpotNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -473,7 +479,7 @@ impl DescribeCapacityReservationInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ClassicNetworkNotSupported(error)
             | Self::DedicatedHostNotSupported(error)
@@ -700,8 +706,8 @@ impl DescribeCapacityReservationInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCapacityReservationInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCapacityReservationInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ClassicNetworkNotSupported" => Self::ClassicNetworkNotSupported(error),
             "DedicatedHostNotSupported" => Self::DedicatedHostNotSupported(error),
@@ -760,11 +766,11 @@ impl rt::error::OperationError for DescribeCapacityReservationInstancesError {
             "MissingParameter.RegionId" => Self::MissingParameterRegionId(error),
             "RepeatStartPrivatePool" => Self::RepeatStartPrivatePool(error),
             "SpotNotSupported" => Self::SpotNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCapacityReservationInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeClassicLinkInstancesRequest {
     pub page_size: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeClassicLinkInstancesRequest {
+impl crate::operation::Operation for DescribeClassicLinkInstancesRequest {
     type Response = DescribeClassicLinkInstancesResponse;
     type Error = DescribeClassicLinkInstancesError;
+}
+
+impl rt::operation::OperationSpec for DescribeClassicLinkInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -140,8 +144,8 @@ impl DescribeClassicLinkInstancesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeClassicLinkInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeClassicLinkInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -150,7 +154,7 @@ impl DescribeClassicLinkInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClassicLinkInstancesResponse,
-        rt::error::Error<DescribeClassicLinkInstancesError>,
+        crate::error::Error<DescribeClassicLinkInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -398,26 +402,26 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeClassicLinkInstancesError {
     /// `InvalidInstanceId.NotBelong` (HTTP 403).
-    InvalidInstanceIdNotBelong(rt::error::ServiceError),
+    InvalidInstanceIdNotBelong(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 403).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.InvalidInstanceIdAndVpcId` (HTTP 403).
-    InvalidParameterInvalidInstanceIdAndVpcId(rt::error::ServiceError),
+    InvalidParameterInvalidInstanceIdAndVpcId(crate::error::ServiceError),
     /// `InvalidParameter.PageNumber` (HTTP 403).
-    InvalidParameterPageNumber(rt::error::ServiceError),
+    InvalidParameterPageNumber(crate::error::ServiceError),
     /// `InvalidParameter.PageSize` (HTTP 403).
-    InvalidParameterPageSize(rt::error::ServiceError),
+    InvalidParameterPageSize(crate::error::ServiceError),
     /// `InvalidParameter.ToManyInstanceIds` (HTTP 403).
-    InvalidParameterToManyInstanceIds(rt::error::ServiceError),
+    InvalidParameterToManyInstanceIds(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVpc.NotBelong` (HTTP 403).
-    InvalidVpcNotBelong(rt::error::ServiceError),
+    InvalidVpcNotBelong(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -429,7 +433,7 @@ impl DescribeClassicLinkInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidInstanceIdNotBelong(error)
             | Self::InvalidInstanceIdNotFound(error)
@@ -493,8 +497,8 @@ impl DescribeClassicLinkInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClassicLinkInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeClassicLinkInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceId.NotBelong" => Self::InvalidInstanceIdNotBelong(error),
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
@@ -508,11 +512,11 @@ impl rt::error::OperationError for DescribeClassicLinkInstancesError {
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "InvalidVpc.NotBelong" => Self::InvalidVpcNotBelong(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClassicLinkInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct DescribeCloudAssistantSettingsRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCloudAssistantSettingsRequest {
+impl crate::operation::Operation for DescribeCloudAssistantSettingsRequest {
     type Response = DescribeCloudAssistantSettingsResponse;
     type Error = DescribeCloudAssistantSettingsError;
+}
+
+impl rt::operation::OperationSpec for DescribeCloudAssistantSettingsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SettingType", &self.setting_types)?;
         rt::validate::max_items("SettingType", &self.setting_types, 100usize)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -99,8 +103,8 @@ impl DescribeCloudAssistantSettingsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCloudAssistantSettingsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCloudAssistantSettingsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +113,7 @@ impl DescribeCloudAssistantSettingsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCloudAssistantSettingsResponse,
-        rt::error::Error<DescribeCloudAssistantSettingsError>,
+        crate::error::Error<DescribeCloudAssistantSettingsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -765,16 +769,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCloudAssistantSettingsError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidParameter.SettingType` (HTTP 400).
-    InvalidParameterSettingType(rt::error::ServiceError),
+    InvalidParameterSettingType(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -786,7 +790,7 @@ impl DescribeCloudAssistantSettingsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidParameterSettingType(error)
@@ -815,17 +819,17 @@ impl DescribeCloudAssistantSettingsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCloudAssistantSettingsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCloudAssistantSettingsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidParameter.SettingType" => Self::InvalidParameterSettingType(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCloudAssistantSettingsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeCloudAssistantStatusRequest {
     pub instance_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCloudAssistantStatusRequest {
+impl crate::operation::Operation for DescribeCloudAssistantStatusRequest {
     type Response = DescribeCloudAssistantStatusResponse;
     type Error = DescribeCloudAssistantStatusError;
+}
+
+impl rt::operation::OperationSpec for DescribeCloudAssistantStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("InstanceId", &self.instance_ids, 100usize)?;
         Ok(())
@@ -190,7 +194,7 @@ impl DescribeCloudAssistantStatusBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeCloudAssistantStatusRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeCloudAssistantStatusRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -198,8 +202,8 @@ impl DescribeCloudAssistantStatusBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCloudAssistantStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCloudAssistantStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -208,7 +212,7 @@ impl DescribeCloudAssistantStatusBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCloudAssistantStatusResponse,
-        rt::error::Error<DescribeCloudAssistantStatusError>,
+        crate::error::Error<DescribeCloudAssistantStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -635,34 +639,34 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCloudAssistantStatusError {
     /// `InstanceIds.ExceedLimit` (HTTP 403).
-    InstanceIdsExceedLimit(rt::error::ServiceError),
+    InstanceIdsExceedLimit(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
-    InternalErrorDispatch(rt::error::ServiceError),
+    InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidInstance.NotFound` (HTTP 404).
-    InvalidInstanceNotFound(rt::error::ServiceError),
+    InvalidInstanceNotFound(crate::error::ServiceError),
     /// `InvalidParam.PageNumber` (HTTP 400).
-    InvalidParamPageNumber(rt::error::ServiceError),
+    InvalidParamPageNumber(crate::error::ServiceError),
     /// `InvalidParam.PageSize` (HTTP 400).
-    InvalidParamPageSize(rt::error::ServiceError),
+    InvalidParamPageSize(crate::error::ServiceError),
     /// `InvalidParameter.MaxResults` (HTTP 400).
-    InvalidParameterMaxResults(rt::error::ServiceError),
+    InvalidParameterMaxResults(crate::error::ServiceError),
     /// `InvalidParameter.NextToken` (HTTP 400).
-    InvalidParameterNextToken(rt::error::ServiceError),
+    InvalidParameterNextToken(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParam.InstanceId` (HTTP 400).
-    MissingParamInstanceId(rt::error::ServiceError),
+    MissingParamInstanceId(crate::error::ServiceError),
     /// `Operation.Forbidden` (HTTP 403).
-    OperationForbidden(rt::error::ServiceError),
+    OperationForbidden(crate::error::ServiceError),
     /// `RegionId.ApiNotSupported` (HTTP 400).
-    RegionIdApiNotSupported(rt::error::ServiceError),
+    RegionIdApiNotSupported(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 500).
-    ServiceUnavailable(rt::error::ServiceError),
+    ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -674,7 +678,7 @@ impl DescribeCloudAssistantStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceIdsExceedLimit(error)
             | Self::InternalErrorDispatch(error)
@@ -766,8 +770,8 @@ impl DescribeCloudAssistantStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCloudAssistantStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCloudAssistantStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceIds.ExceedLimit" => Self::InstanceIdsExceedLimit(error),
             "InternalError.Dispatch" => Self::InternalErrorDispatch(error),
@@ -781,11 +785,11 @@ impl rt::error::OperationError for DescribeCloudAssistantStatusError {
             "Operation.Forbidden" => Self::OperationForbidden(error),
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported(error),
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCloudAssistantStatusError::service_error(self)
     }
 }

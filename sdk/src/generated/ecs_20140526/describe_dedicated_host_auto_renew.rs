@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeDedicatedHostAutoRenewRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDedicatedHostAutoRenewRequest {
+impl crate::operation::Operation for DescribeDedicatedHostAutoRenewRequest {
     type Response = DescribeDedicatedHostAutoRenewResponse;
     type Error = DescribeDedicatedHostAutoRenewError;
+}
+
+impl rt::operation::OperationSpec for DescribeDedicatedHostAutoRenewRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DedicatedHostIds", &self.dedicated_host_ids)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -100,8 +104,8 @@ impl DescribeDedicatedHostAutoRenewBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDedicatedHostAutoRenewRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDedicatedHostAutoRenewRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -110,7 +114,7 @@ impl DescribeDedicatedHostAutoRenewBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDedicatedHostAutoRenewResponse,
-        rt::error::Error<DescribeDedicatedHostAutoRenewError>,
+        crate::error::Error<DescribeDedicatedHostAutoRenewError>,
     > {
         self.client.execute(self.request).await
     }
@@ -394,22 +398,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDedicatedHostAutoRenewError {
     /// `ChargeTypeViolation` (HTTP 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `IncorrectDedicatedHostStatus` (HTTP 403).
-    IncorrectDedicatedHostStatus(rt::error::ServiceError),
+    IncorrectDedicatedHostStatus(crate::error::ServiceError),
     /// `InvalidParameter.InvalidDedicatedHostId` (HTTP 403).
-    InvalidParameterInvalidDedicatedHostId(rt::error::ServiceError),
+    InvalidParameterInvalidDedicatedHostId(crate::error::ServiceError),
     /// `InvalidParameter.ToManyDedicatedHostIds` (HTTP 403).
-    InvalidParameterToManyDedicatedHostIds(rt::error::ServiceError),
+    InvalidParameterToManyDedicatedHostIds(crate::error::ServiceError),
     /// `MissingParameter.DedicatedHostId` (HTTP 403).
-    MissingParameterDedicatedHostId(rt::error::ServiceError),
+    MissingParameterDedicatedHostId(crate::error::ServiceError),
     /// `MissingParamter.InstanceId` (HTTP 403).
-    MissingParamterInstanceId(rt::error::ServiceError),
+    MissingParamterInstanceId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -421,7 +425,7 @@ impl DescribeDedicatedHostAutoRenewError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeViolation(error)
             | Self::IncorrectDedicatedHostStatus(error)
@@ -471,8 +475,8 @@ impl DescribeDedicatedHostAutoRenewError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDedicatedHostAutoRenewError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDedicatedHostAutoRenewError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
             "IncorrectDedicatedHostStatus" => Self::IncorrectDedicatedHostStatus(error),
@@ -486,11 +490,11 @@ impl rt::error::OperationError for DescribeDedicatedHostAutoRenewError {
                 Self::MissingParameterDedicatedHostId(error)
             }
             "MissingParamter.InstanceId" => Self::MissingParamterInstanceId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDedicatedHostAutoRenewError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,21 +59,27 @@ pub struct DescribeDedicatedHostClustersRequest {
     pub dedicated_host_cluster_name: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `5`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeDedicatedHostClustersRequest {
+impl crate::operation::Operation for DescribeDedicatedHostClustersRequest {
     type Response = DescribeDedicatedHostClustersResponse;
     type Error = DescribeDedicatedHostClustersError;
+}
+
+impl rt::operation::OperationSpec for DescribeDedicatedHostClustersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -247,7 +254,7 @@ impl DescribeDedicatedHostClustersBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeDedicatedHostClustersRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeDedicatedHostClustersRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -255,8 +262,8 @@ impl DescribeDedicatedHostClustersBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDedicatedHostClustersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDedicatedHostClustersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -265,7 +272,7 @@ impl DescribeDedicatedHostClustersBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDedicatedHostClustersResponse,
-        rt::error::Error<DescribeDedicatedHostClustersError>,
+        crate::error::Error<DescribeDedicatedHostClustersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1190,20 +1197,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDedicatedHostClustersError {
     /// `InvalidDedicatedHostIds.Malformed` (HTTP 403).
-    InvalidDedicatedHostIdsMalformed(rt::error::ServiceError),
+    InvalidDedicatedHostIdsMalformed(crate::error::ServiceError),
     /// `InvalidParameter.DedicatedHostClusterIds` (HTTP 400).
-    InvalidParameterDedicatedHostClusterIds(rt::error::ServiceError),
+    InvalidParameterDedicatedHostClusterIds(crate::error::ServiceError),
     /// `InvalidRegion.NotFound` (HTTP 400).
-    InvalidRegionNotFound(rt::error::ServiceError),
+    InvalidRegionNotFound(crate::error::ServiceError),
     /// `InvalidZone.NotFound` (HTTP 400).
-    InvalidZoneNotFound(rt::error::ServiceError),
+    InvalidZoneNotFound(crate::error::ServiceError),
     /// `MissingParamter.RegionId` (HTTP 400).
-    MissingParamterRegionId(rt::error::ServiceError),
+    MissingParamterRegionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1215,7 +1222,7 @@ impl DescribeDedicatedHostClustersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDedicatedHostIdsMalformed(error)
             | Self::InvalidParameterDedicatedHostClusterIds(error)
@@ -1258,8 +1265,8 @@ impl DescribeDedicatedHostClustersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDedicatedHostClustersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDedicatedHostClustersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDedicatedHostIds.Malformed" => {
                 Self::InvalidDedicatedHostIdsMalformed(error)
@@ -1270,11 +1277,11 @@ impl rt::error::OperationError for DescribeDedicatedHostClustersError {
             "InvalidRegion.NotFound" => Self::InvalidRegionNotFound(error),
             "InvalidZone.NotFound" => Self::InvalidZoneNotFound(error),
             "MissingParamter.RegionId" => Self::MissingParamterRegionId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDedicatedHostClustersError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeDedicatedHostTypesRequest {
     pub supported_instance_type_family: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDedicatedHostTypesRequest {
+impl crate::operation::Operation for DescribeDedicatedHostTypesRequest {
     type Response = DescribeDedicatedHostTypesResponse;
     type Error = DescribeDedicatedHostTypesError;
+}
+
+impl rt::operation::OperationSpec for DescribeDedicatedHostTypesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -118,8 +122,10 @@ impl DescribeDedicatedHostTypesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDedicatedHostTypesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDedicatedHostTypesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +134,7 @@ impl DescribeDedicatedHostTypesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDedicatedHostTypesResponse,
-        rt::error::Error<DescribeDedicatedHostTypesError>,
+        crate::error::Error<DescribeDedicatedHostTypesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -616,7 +622,7 @@ pub enum DescribeDedicatedHostTypesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -628,7 +634,7 @@ impl DescribeDedicatedHostTypesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -636,12 +642,12 @@ impl DescribeDedicatedHostTypesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDedicatedHostTypesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDedicatedHostTypesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDedicatedHostTypesError::service_error(self)
     }
 }

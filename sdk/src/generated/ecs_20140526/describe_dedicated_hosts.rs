@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,11 @@ pub struct DescribeDedicatedHostsRequest {
     pub lock_reason: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `rg-aek3b6jzp66****`
     ///
@@ -82,19 +83,27 @@ pub struct DescribeDedicatedHostsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `QueryInventory`.
     pub query_inventory: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeDedicatedHostsRequest {
+impl crate::operation::Operation for DescribeDedicatedHostsRequest {
     type Response = DescribeDedicatedHostsResponse;
     type Error = DescribeDedicatedHostsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDedicatedHostsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         Ok(())
     }
 
@@ -335,14 +344,14 @@ impl DescribeDedicatedHostsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeDedicatedHostsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeDedicatedHostsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDedicatedHostsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDedicatedHostsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -351,7 +360,7 @@ impl DescribeDedicatedHostsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDedicatedHostsResponse,
-        rt::error::Error<DescribeDedicatedHostsError>,
+        crate::error::Error<DescribeDedicatedHostsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2287,24 +2296,24 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDedicatedHostsError {
     /// `InvalidDedicatedHostIds.Malformed` (HTTP 403).
-    InvalidDedicatedHostIdsMalformed(rt::error::ServiceError),
+    InvalidDedicatedHostIdsMalformed(crate::error::ServiceError),
     /// `InvalidLockReason.NotFound` (HTTP 404).
-    InvalidLockReasonNotFound(rt::error::ServiceError),
+    InvalidLockReasonNotFound(crate::error::ServiceError),
     /// `InvalidParameter.DedicatedHostIds` (HTTP 400).
-    InvalidParameterDedicatedHostIds(rt::error::ServiceError),
+    InvalidParameterDedicatedHostIds(crate::error::ServiceError),
     /// `InvalidRegion.NotFound` (HTTP 400).
-    InvalidRegionNotFound(rt::error::ServiceError),
+    InvalidRegionNotFound(crate::error::ServiceError),
     /// `InvalidStatus.ValueNotSupported` (HTTP 400).
-    InvalidStatusValueNotSupported(rt::error::ServiceError),
+    InvalidStatusValueNotSupported(crate::error::ServiceError),
     /// `InvalidZone.NotFound` (HTTP 400).
-    InvalidZoneNotFound(rt::error::ServiceError),
+    InvalidZoneNotFound(crate::error::ServiceError),
     /// `MissingParamter.RegionId` (HTTP 400).
-    MissingParamterRegionId(rt::error::ServiceError),
+    MissingParamterRegionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2316,7 +2325,7 @@ impl DescribeDedicatedHostsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDedicatedHostIdsMalformed(error)
             | Self::InvalidLockReasonNotFound(error)
@@ -2373,8 +2382,8 @@ impl DescribeDedicatedHostsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDedicatedHostsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDedicatedHostsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDedicatedHostIds.Malformed" => {
                 Self::InvalidDedicatedHostIdsMalformed(error)
@@ -2389,11 +2398,11 @@ impl rt::error::OperationError for DescribeDedicatedHostsError {
             }
             "InvalidZone.NotFound" => Self::InvalidZoneNotFound(error),
             "MissingParamter.RegionId" => Self::MissingParamterRegionId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDedicatedHostsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,12 +37,16 @@ pub struct DescribeDeploymentSetSupportedInstanceTypeFamilyRequest {
     pub strategy: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation
+impl crate::operation::Operation
 for DescribeDeploymentSetSupportedInstanceTypeFamilyRequest {
     type Response = DescribeDeploymentSetSupportedInstanceTypeFamilyResponse;
     type Error = DescribeDeploymentSetSupportedInstanceTypeFamilyError;
+}
+
+impl rt::operation::OperationSpec
+for DescribeDeploymentSetSupportedInstanceTypeFamilyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -96,10 +101,10 @@ impl DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<
+    ) -> crate::options::Customize<
         DescribeDeploymentSetSupportedInstanceTypeFamilyRequest,
     > {
-        rt::options::Customize::new(self.client, self.request)
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +113,7 @@ impl DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDeploymentSetSupportedInstanceTypeFamilyResponse,
-        rt::error::Error<DescribeDeploymentSetSupportedInstanceTypeFamilyError>,
+        crate::error::Error<DescribeDeploymentSetSupportedInstanceTypeFamilyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -211,7 +216,7 @@ pub enum DescribeDeploymentSetSupportedInstanceTypeFamilyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -223,7 +228,7 @@ impl DescribeDeploymentSetSupportedInstanceTypeFamilyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -231,13 +236,13 @@ impl DescribeDeploymentSetSupportedInstanceTypeFamilyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError
+impl crate::error::OperationError
 for DescribeDeploymentSetSupportedInstanceTypeFamilyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDeploymentSetSupportedInstanceTypeFamilyError::service_error(self)
     }
 }

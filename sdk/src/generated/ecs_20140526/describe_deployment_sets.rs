@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,11 @@ pub struct DescribeDeploymentSetsRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `["ds-bp67acfmxazb4ph****", "ds-bp67acfmxazb4pi****", … "ds-bp67acfmxazb4pj****"]`
     ///
@@ -64,12 +65,18 @@ pub struct DescribeDeploymentSetsRequest {
     pub domain: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDeploymentSetsRequest {
+impl crate::operation::Operation for DescribeDeploymentSetsRequest {
     type Response = DescribeDeploymentSetsResponse;
     type Error = DescribeDeploymentSetsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDeploymentSetsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         Ok(())
     }
 
@@ -224,14 +231,14 @@ impl DescribeDeploymentSetsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeDeploymentSetsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeDeploymentSetsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDeploymentSetsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDeploymentSetsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -240,7 +247,7 @@ impl DescribeDeploymentSetsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDeploymentSetsResponse,
-        rt::error::Error<DescribeDeploymentSetsError>,
+        crate::error::Error<DescribeDeploymentSetsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -856,12 +863,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDeploymentSetsError {
     /// `InvalidDeploymentSetIds.TooManyInput` (HTTP 403).
-    InvalidDeploymentSetIdsTooManyInput(rt::error::ServiceError),
+    InvalidDeploymentSetIdsTooManyInput(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -873,7 +880,7 @@ impl DescribeDeploymentSetsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDeploymentSetIdsTooManyInput(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -888,17 +895,17 @@ impl DescribeDeploymentSetsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDeploymentSetsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDeploymentSetsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDeploymentSetIds.TooManyInput" => {
                 Self::InvalidDeploymentSetIdsTooManyInput(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDeploymentSetsError::service_error(self)
     }
 }

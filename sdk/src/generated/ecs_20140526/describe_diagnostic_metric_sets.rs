@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,19 +47,24 @@ pub struct DescribeDiagnosticMetricSetsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeDiagnosticMetricSetsRequest {
+impl crate::operation::Operation for DescribeDiagnosticMetricSetsRequest {
     type Response = DescribeDiagnosticMetricSetsResponse;
     type Error = DescribeDiagnosticMetricSetsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDiagnosticMetricSetsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("MetricSetIds", &self.metric_set_ids, 100usize)?;
         rt::validate::one_of("Type", &self.r#type, &["User", "Common"])?;
         rt::validate::one_of("ResourceType", &self.resource_type, &["instance"])?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         Ok(())
     }
 
@@ -173,7 +179,7 @@ impl DescribeDiagnosticMetricSetsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeDiagnosticMetricSetsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeDiagnosticMetricSetsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -181,8 +187,8 @@ impl DescribeDiagnosticMetricSetsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDiagnosticMetricSetsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDiagnosticMetricSetsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -191,7 +197,7 @@ impl DescribeDiagnosticMetricSetsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDiagnosticMetricSetsResponse,
-        rt::error::Error<DescribeDiagnosticMetricSetsError>,
+        crate::error::Error<DescribeDiagnosticMetricSetsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -474,7 +480,7 @@ pub enum Type {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -502,7 +508,7 @@ impl ::std::convert::From<&str> for Type {
         match value {
             "User" => Self::User,
             "Common" => Self::Common,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -529,7 +535,7 @@ impl ::std::convert::From<::std::string::String> for Type {
         match value.as_str() {
             "User" => Self::User,
             "Common" => Self::Common,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -588,7 +594,7 @@ pub enum ResourceType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -614,7 +620,7 @@ impl ::std::convert::From<&str> for ResourceType {
     fn from(value: &str) -> Self {
         match value {
             "instance" => Self::Instance,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -640,7 +646,7 @@ impl ::std::convert::From<::std::string::String> for ResourceType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "instance" => Self::Instance,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -698,12 +704,12 @@ impl ::serde::Serialize for ResourceType {
 #[non_exhaustive]
 pub enum DescribeDiagnosticMetricSetsError {
     /// `InvalidMetricSetId.NotExist` (HTTP 404).
-    InvalidMetricSetIdNotExist(rt::error::ServiceError),
+    InvalidMetricSetIdNotExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -715,7 +721,7 @@ impl DescribeDiagnosticMetricSetsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidMetricSetIdNotExist(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -730,15 +736,15 @@ impl DescribeDiagnosticMetricSetsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDiagnosticMetricSetsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDiagnosticMetricSetsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidMetricSetId.NotExist" => Self::InvalidMetricSetIdNotExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDiagnosticMetricSetsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,18 +43,23 @@ pub struct DescribeDiagnosticMetricsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeDiagnosticMetricsRequest {
+impl crate::operation::Operation for DescribeDiagnosticMetricsRequest {
     type Response = DescribeDiagnosticMetricsResponse;
     type Error = DescribeDiagnosticMetricsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDiagnosticMetricsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("MetricIds", &self.metric_ids, 100usize)?;
         rt::validate::one_of("ResourceType", &self.resource_type, &["instance"])?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         Ok(())
     }
 
@@ -160,14 +166,16 @@ impl DescribeDiagnosticMetricsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeDiagnosticMetricsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeDiagnosticMetricsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDiagnosticMetricsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDiagnosticMetricsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -176,7 +184,7 @@ impl DescribeDiagnosticMetricsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDiagnosticMetricsResponse,
-        rt::error::Error<DescribeDiagnosticMetricsError>,
+        crate::error::Error<DescribeDiagnosticMetricsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -481,7 +489,7 @@ pub enum ResourceType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -507,7 +515,7 @@ impl ::std::convert::From<&str> for ResourceType {
     fn from(value: &str) -> Self {
         match value {
             "instance" => Self::Instance,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -533,7 +541,7 @@ impl ::std::convert::From<::std::string::String> for ResourceType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "instance" => Self::Instance,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -594,7 +602,7 @@ pub enum DescribeDiagnosticMetricsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -606,7 +614,7 @@ impl DescribeDiagnosticMetricsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -614,12 +622,12 @@ impl DescribeDiagnosticMetricsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDiagnosticMetricsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDiagnosticMetricsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDiagnosticMetricsError::service_error(self)
     }
 }

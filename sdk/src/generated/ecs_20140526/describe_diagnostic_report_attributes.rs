@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeDiagnosticReportAttributesRequest {
     pub report_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDiagnosticReportAttributesRequest {
+impl crate::operation::Operation for DescribeDiagnosticReportAttributesRequest {
     type Response = DescribeDiagnosticReportAttributesResponse;
     type Error = DescribeDiagnosticReportAttributesError;
+}
+
+impl rt::operation::OperationSpec for DescribeDiagnosticReportAttributesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ReportId", &self.report_id)?;
         Ok(())
@@ -96,8 +100,8 @@ impl DescribeDiagnosticReportAttributesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDiagnosticReportAttributesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDiagnosticReportAttributesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl DescribeDiagnosticReportAttributesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDiagnosticReportAttributesResponse,
-        rt::error::Error<DescribeDiagnosticReportAttributesError>,
+        crate::error::Error<DescribeDiagnosticReportAttributesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -724,12 +728,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDiagnosticReportAttributesError {
     /// `InvalidParameter.ReportNotExist` (HTTP 403).
-    InvalidParameterReportNotExist(rt::error::ServiceError),
+    InvalidParameterReportNotExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -741,7 +745,7 @@ impl DescribeDiagnosticReportAttributesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterReportNotExist(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -756,17 +760,17 @@ impl DescribeDiagnosticReportAttributesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDiagnosticReportAttributesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDiagnosticReportAttributesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter.ReportNotExist" => {
                 Self::InvalidParameterReportNotExist(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDiagnosticReportAttributesError::service_error(self)
     }
 }

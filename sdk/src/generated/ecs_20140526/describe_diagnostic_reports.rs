@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +49,18 @@ pub struct DescribeDiagnosticReportsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeDiagnosticReportsRequest {
+impl crate::operation::Operation for DescribeDiagnosticReportsRequest {
     type Response = DescribeDiagnosticReportsResponse;
     type Error = DescribeDiagnosticReportsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDiagnosticReportsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("ReportIds", &self.report_ids, 100usize)?;
         rt::validate::max_items("ResourceIds", &self.resource_ids, 100usize)?;
@@ -81,6 +85,8 @@ impl rt::operation::Operation for DescribeDiagnosticReportsRequest {
                 "Unknown",
             ],
         )?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         Ok(())
     }
 
@@ -207,14 +213,16 @@ impl DescribeDiagnosticReportsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeDiagnosticReportsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeDiagnosticReportsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDiagnosticReportsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDiagnosticReportsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -223,7 +231,7 @@ impl DescribeDiagnosticReportsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDiagnosticReportsResponse,
-        rt::error::Error<DescribeDiagnosticReportsError>,
+        crate::error::Error<DescribeDiagnosticReportsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -753,7 +761,7 @@ pub enum Status {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -789,7 +797,7 @@ impl ::std::convert::From<&str> for Status {
             "inprogress" => Self::Inprogress,
             "finished" => Self::Finished2,
             "failed" => Self::Failed2,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -820,7 +828,7 @@ impl ::std::convert::From<::std::string::String> for Status {
             "inprogress" => Self::Inprogress,
             "finished" => Self::Finished2,
             "failed" => Self::Failed2,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -897,7 +905,7 @@ pub enum Severity {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -952,7 +960,7 @@ impl ::std::convert::From<&str> for Severity {
             "Critical" => Self::Critical,
             "unknown" => Self::Unknown3,
             "Unknown" => Self::Unknown2,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -987,7 +995,7 @@ impl ::std::convert::From<::std::string::String> for Severity {
             "Critical" => Self::Critical,
             "unknown" => Self::Unknown3,
             "Unknown" => Self::Unknown2,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1067,7 +1075,7 @@ pub enum DescribeDiagnosticReportsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1079,7 +1087,7 @@ impl DescribeDiagnosticReportsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1087,12 +1095,12 @@ impl DescribeDiagnosticReportsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDiagnosticReportsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDiagnosticReportsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDiagnosticReportsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeDiskDefaultKmsKeyIdRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDiskDefaultKmsKeyIdRequest {
+impl crate::operation::Operation for DescribeDiskDefaultKmsKeyIdRequest {
     type Response = DescribeDiskDefaultKmsKeyIdResponse;
     type Error = DescribeDiskDefaultKmsKeyIdError;
+}
+
+impl rt::operation::OperationSpec for DescribeDiskDefaultKmsKeyIdRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeDiskDefaultKmsKeyIdBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDiskDefaultKmsKeyIdRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDiskDefaultKmsKeyIdRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeDiskDefaultKmsKeyIdBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDiskDefaultKmsKeyIdResponse,
-        rt::error::Error<DescribeDiskDefaultKmsKeyIdError>,
+        crate::error::Error<DescribeDiskDefaultKmsKeyIdError>,
     > {
         self.client.execute(self.request).await
     }
@@ -187,12 +191,12 @@ impl ::serde::Serialize for DescribeDiskDefaultKmsKeyIdResponse {
 #[non_exhaustive]
 pub enum DescribeDiskDefaultKmsKeyIdError {
     /// `InvalidParameter.RegionIdNotExists` (HTTP 403).
-    InvalidParameterRegionIdNotExists(rt::error::ServiceError),
+    InvalidParameterRegionIdNotExists(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -204,7 +208,7 @@ impl DescribeDiskDefaultKmsKeyIdError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterRegionIdNotExists(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -219,17 +223,17 @@ impl DescribeDiskDefaultKmsKeyIdError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDiskDefaultKmsKeyIdError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDiskDefaultKmsKeyIdError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter.RegionIdNotExists" => {
                 Self::InvalidParameterRegionIdNotExists(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDiskDefaultKmsKeyIdError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeDiskMonitorDataRequest {
     pub period: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeDiskMonitorDataRequest {
+impl crate::operation::Operation for DescribeDiskMonitorDataRequest {
     type Response = DescribeDiskMonitorDataResponse;
     type Error = DescribeDiskMonitorDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeDiskMonitorDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DiskId", &self.disk_id)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
@@ -123,8 +127,8 @@ impl DescribeDiskMonitorDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDiskMonitorDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDiskMonitorDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -133,7 +137,7 @@ impl DescribeDiskMonitorDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDiskMonitorDataResponse,
-        rt::error::Error<DescribeDiskMonitorDataError>,
+        crate::error::Error<DescribeDiskMonitorDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -489,30 +493,30 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDiskMonitorDataError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 404).
-    InvalidDiskIdNotFound(rt::error::ServiceError),
+    InvalidDiskIdNotFound(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupportCredit` (HTTP 400).
-    InvalidInstanceTypeNotSupportCredit(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportCredit(crate::error::ServiceError),
     /// `InvalidParameter.EndTime` (HTTP 400).
-    InvalidParameterEndTime(rt::error::ServiceError),
+    InvalidParameterEndTime(crate::error::ServiceError),
     /// `InvalidParameter.TooManyDataQueried` (HTTP 400).
-    InvalidParameterTooManyDataQueried(rt::error::ServiceError),
+    InvalidParameterTooManyDataQueried(crate::error::ServiceError),
     /// `InvalidPeriod.ValueNotSupported` (HTTP 400).
-    InvalidPeriodValueNotSupported(rt::error::ServiceError),
+    InvalidPeriodValueNotSupported(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.TooEarly` (HTTP 400).
-    InvalidStartTimeTooEarly(rt::error::ServiceError),
+    InvalidStartTimeTooEarly(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -524,7 +528,7 @@ impl DescribeDiskMonitorDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidDiskIdNotFound(error)
@@ -602,8 +606,8 @@ impl DescribeDiskMonitorDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDiskMonitorDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDiskMonitorDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidDiskId.NotFound" => Self::InvalidDiskIdNotFound(error),
@@ -621,11 +625,11 @@ impl rt::error::OperationError for DescribeDiskMonitorDataError {
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
             "InvalidStartTime.TooEarly" => Self::InvalidStartTimeTooEarly(error),
             "Throttling" => Self::Throttling(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDiskMonitorDataError::service_error(self)
     }
 }

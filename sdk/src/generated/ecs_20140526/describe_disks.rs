@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -72,11 +73,11 @@ pub struct DescribeDisksRequest {
     pub delete_auto_snapshot: ::std::option::Option<bool>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `AAAAAdDWBF2****`
     ///
@@ -84,7 +85,7 @@ pub struct DescribeDisksRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `50`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 500.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `testDiskName`
     ///
@@ -158,12 +159,20 @@ pub struct DescribeDisksRequest {
     pub additional_attributes: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDisksRequest {
+impl crate::operation::Operation for DescribeDisksRequest {
     type Response = DescribeDisksResponse;
     type Error = DescribeDisksError;
+}
+
+impl rt::operation::OperationSpec for DescribeDisksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 500.0, false)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::max_items(
             "AdditionalAttributes",
@@ -586,14 +595,16 @@ impl DescribeDisksBuilder {
 
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
-    pub fn into_paginator(self) -> rt::paginate::PaginationStream<DescribeDisksRequest> {
+    pub fn into_paginator(
+        self,
+    ) -> crate::paginate::PaginationStream<DescribeDisksRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDisksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDisksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -602,7 +613,7 @@ impl DescribeDisksBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDisksResponse,
-        rt::error::Error<DescribeDisksError>,
+        crate::error::Error<DescribeDisksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2362,54 +2373,54 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDisksError {
     /// `IncompleteParamter` (HTTP 400).
-    IncompleteParamter(rt::error::ServiceError),
+    IncompleteParamter(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidCategory.ValueNotSupported` (HTTP 400, 403).
-    InvalidCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidDiskChargeType.NotFound` (HTTP 404).
-    InvalidDiskChargeTypeNotFound(rt::error::ServiceError),
+    InvalidDiskChargeTypeNotFound(crate::error::ServiceError),
     /// `InvalidDiskIds.Malformed` (HTTP 403).
-    InvalidDiskIdsMalformed(rt::error::ServiceError),
+    InvalidDiskIdsMalformed(crate::error::ServiceError),
     /// `InvalidDiskIds.ValueNotSupported` (HTTP 404).
-    InvalidDiskIdsValueNotSupported(rt::error::ServiceError),
+    InvalidDiskIdsValueNotSupported(crate::error::ServiceError),
     /// `InvalidDiskType.ValueNotSupported` (HTTP 400).
-    InvalidDiskTypeValueNotSupported(rt::error::ServiceError),
+    InvalidDiskTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidFilterKey.NotFound` (HTTP 404).
-    InvalidFilterKeyNotFound(rt::error::ServiceError),
+    InvalidFilterKeyNotFound(crate::error::ServiceError),
     /// `InvalidFilterValue` (HTTP 404).
-    InvalidFilterValue(rt::error::ServiceError),
+    InvalidFilterValue(crate::error::ServiceError),
     /// `InvalidLockReason.NotFound` (HTTP 404).
-    InvalidLockReasonNotFound(rt::error::ServiceError),
+    InvalidLockReasonNotFound(crate::error::ServiceError),
     /// `InvalidParameter.DiskIds` (HTTP 400).
-    InvalidParameterDiskIds(rt::error::ServiceError),
+    InvalidParameterDiskIds(crate::error::ServiceError),
     /// `InvalidParameter.MultiAttach` (HTTP 403).
-    InvalidParameterMultiAttach(rt::error::ServiceError),
+    InvalidParameterMultiAttach(crate::error::ServiceError),
     /// `InvalidParameter.MultiAttachAndEnableSharedNotMatch` (HTTP 403).
-    InvalidParameterMultiAttachAndEnableSharedNotMatch(rt::error::ServiceError),
+    InvalidParameterMultiAttachAndEnableSharedNotMatch(crate::error::ServiceError),
     /// `InvalidParamter` (HTTP 400).
-    InvalidParamter(rt::error::ServiceError),
+    InvalidParamter(crate::error::ServiceError),
     /// `InvalidRegion.NotFound` (HTTP 400).
-    InvalidRegionNotFound(rt::error::ServiceError),
+    InvalidRegionNotFound(crate::error::ServiceError),
     /// `InvalidSnapshot.NotFound` (HTTP 400).
-    InvalidSnapshotNotFound(rt::error::ServiceError),
+    InvalidSnapshotNotFound(crate::error::ServiceError),
     /// `InvalidStatus.ValueNotSupported` (HTTP 400).
-    InvalidStatusValueNotSupported(rt::error::ServiceError),
+    InvalidStatusValueNotSupported(crate::error::ServiceError),
     /// `InvalidTagCount` (HTTP 400).
-    InvalidTagCount(rt::error::ServiceError),
+    InvalidTagCount(crate::error::ServiceError),
     /// `InvalidTag.Mismatch` (HTTP 400).
-    InvalidTagMismatch(rt::error::ServiceError),
+    InvalidTagMismatch(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 400).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// `MissingParamter.RegionId` (HTTP 400).
-    MissingParamterRegionId(rt::error::ServiceError),
+    MissingParamterRegionId(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2421,7 +2432,7 @@ impl DescribeDisksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncompleteParamter(error)
             | Self::InternalError(error)
@@ -2583,8 +2594,8 @@ impl DescribeDisksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDisksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDisksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncompleteParamter" => Self::IncompleteParamter(error),
             "InternalError" => Self::InternalError(error),
@@ -2620,11 +2631,11 @@ impl rt::error::OperationError for DescribeDisksError {
             "InvalidZoneId.NotFound" => Self::InvalidZoneIdNotFound(error),
             "MissingParamter.RegionId" => Self::MissingParamterRegionId(error),
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDisksError::service_error(self)
     }
 }

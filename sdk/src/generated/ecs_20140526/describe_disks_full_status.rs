@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,11 +75,14 @@ pub struct DescribeDisksFullStatusRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for DescribeDisksFullStatusRequest {
+impl crate::operation::Operation for DescribeDisksFullStatusRequest {
     type Response = DescribeDisksFullStatusResponse;
     type Error = DescribeDisksFullStatusError;
+}
+
+impl rt::operation::OperationSpec for DescribeDisksFullStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("DiskId", &self.disk_ids, 100usize)?;
         rt::validate::max_items("EventId", &self.event_ids, 100usize)?;
@@ -279,14 +283,14 @@ impl DescribeDisksFullStatusBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeDisksFullStatusRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeDisksFullStatusRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDisksFullStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDisksFullStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -295,7 +299,7 @@ impl DescribeDisksFullStatusBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDisksFullStatusResponse,
-        rt::error::Error<DescribeDisksFullStatusError>,
+        crate::error::Error<DescribeDisksFullStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1061,24 +1065,24 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDisksFullStatusError {
     /// `DiskIdLimitExceeded` (HTTP 403).
-    DiskIdLimitExceeded(rt::error::ServiceError),
+    DiskIdLimitExceeded(crate::error::ServiceError),
     /// `EventIdLimitExceeded` (HTTP 403).
-    EventIdLimitExceeded(rt::error::ServiceError),
+    EventIdLimitExceeded(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 403).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.TimeEndBeforeStart` (HTTP 403).
-    InvalidParameterTimeEndBeforeStart(rt::error::ServiceError),
+    InvalidParameterTimeEndBeforeStart(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 404).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied.NotInWhiteList` (HTTP 403).
-    OperationDeniedNotInWhiteList(rt::error::ServiceError),
+    OperationDeniedNotInWhiteList(crate::error::ServiceError),
     /// `TooManyDiskEvent.DiskIdRequired` (HTTP 403).
-    TooManyDiskEventDiskIdRequired(rt::error::ServiceError),
+    TooManyDiskEventDiskIdRequired(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1090,7 +1094,7 @@ impl DescribeDisksFullStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DiskIdLimitExceeded(error)
             | Self::EventIdLimitExceeded(error)
@@ -1147,8 +1151,8 @@ impl DescribeDisksFullStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDisksFullStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDisksFullStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DiskIdLimitExceeded" => Self::DiskIdLimitExceeded(error),
             "EventIdLimitExceeded" => Self::EventIdLimitExceeded(error),
@@ -1163,11 +1167,11 @@ impl rt::error::OperationError for DescribeDisksFullStatusError {
             "TooManyDiskEvent.DiskIdRequired" => {
                 Self::TooManyDiskEventDiskIdRequired(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDisksFullStatusError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,16 @@ pub struct DescribeElasticityAssuranceAutoRenewAttributeRequest {
     pub private_pool_options_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeElasticityAssuranceAutoRenewAttributeRequest {
+impl crate::operation::Operation
+for DescribeElasticityAssuranceAutoRenewAttributeRequest {
     type Response = DescribeElasticityAssuranceAutoRenewAttributeResponse;
     type Error = DescribeElasticityAssuranceAutoRenewAttributeError;
+}
+
+impl rt::operation::OperationSpec
+for DescribeElasticityAssuranceAutoRenewAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items(
             "PrivatePoolOptions.Id",
@@ -106,8 +112,10 @@ impl DescribeElasticityAssuranceAutoRenewAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeElasticityAssuranceAutoRenewAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<
+        DescribeElasticityAssuranceAutoRenewAttributeRequest,
+    > {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -116,7 +124,7 @@ impl DescribeElasticityAssuranceAutoRenewAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeElasticityAssuranceAutoRenewAttributeResponse,
-        rt::error::Error<DescribeElasticityAssuranceAutoRenewAttributeError>,
+        crate::error::Error<DescribeElasticityAssuranceAutoRenewAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -362,16 +370,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeElasticityAssuranceAutoRenewAttributeError {
     /// `Invalid.PrivatePoolOptionsId` (HTTP 400).
-    InvalidPrivatePoolOptionsId(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsId(crate::error::ServiceError),
     /// `Invalid.TooManyPrivatePoolOptions.Ids` (HTTP 400).
-    InvalidTooManyPrivatePoolOptionsIds(rt::error::ServiceError),
+    InvalidTooManyPrivatePoolOptionsIds(crate::error::ServiceError),
     /// `MissingParameter.PrivatePoolOptionsId` (HTTP 400).
-    MissingParameterPrivatePoolOptionsId(rt::error::ServiceError),
+    MissingParameterPrivatePoolOptionsId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -383,7 +391,7 @@ impl DescribeElasticityAssuranceAutoRenewAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidPrivatePoolOptionsId(error)
             | Self::InvalidTooManyPrivatePoolOptionsIds(error)
@@ -412,8 +420,9 @@ impl DescribeElasticityAssuranceAutoRenewAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeElasticityAssuranceAutoRenewAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError
+for DescribeElasticityAssuranceAutoRenewAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Invalid.PrivatePoolOptionsId" => Self::InvalidPrivatePoolOptionsId(error),
             "Invalid.TooManyPrivatePoolOptions.Ids" => {
@@ -422,11 +431,11 @@ impl rt::error::OperationError for DescribeElasticityAssuranceAutoRenewAttribute
             "MissingParameter.PrivatePoolOptionsId" => {
                 Self::MissingParameterPrivatePoolOptionsId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeElasticityAssuranceAutoRenewAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct DescribeEniMonitorDataRequest {
     pub period: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeEniMonitorDataRequest {
+impl crate::operation::Operation for DescribeEniMonitorDataRequest {
     type Response = DescribeEniMonitorDataResponse;
     type Error = DescribeEniMonitorDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeEniMonitorDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("StartTime", &self.start_time)?;
@@ -154,8 +158,8 @@ impl DescribeEniMonitorDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeEniMonitorDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeEniMonitorDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -164,7 +168,7 @@ impl DescribeEniMonitorDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeEniMonitorDataResponse,
-        rt::error::Error<DescribeEniMonitorDataError>,
+        crate::error::Error<DescribeEniMonitorDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -502,32 +506,32 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeEniMonitorDataError {
     /// `InvalidDiskId.NotFound` (HTTP 404).
-    InvalidDiskIdNotFound(rt::error::ServiceError),
+    InvalidDiskIdNotFound(crate::error::ServiceError),
     /// `InvalidEcsId.NotFound` (HTTP 404).
-    InvalidEcsIdNotFound(rt::error::ServiceError),
+    InvalidEcsIdNotFound(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 403).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEniId.NotFound` (HTTP 400).
-    InvalidEniIdNotFound(rt::error::ServiceError),
+    InvalidEniIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupportCredit` (HTTP 403).
-    InvalidInstanceTypeNotSupportCredit(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportCredit(crate::error::ServiceError),
     /// `InvalidParameter.EndTime` (HTTP 403).
-    InvalidParameterEndTime(rt::error::ServiceError),
+    InvalidParameterEndTime(crate::error::ServiceError),
     /// `InvalidParameter.TooManyDataQueried` (HTTP 403).
-    InvalidParameterTooManyDataQueried(rt::error::ServiceError),
+    InvalidParameterTooManyDataQueried(crate::error::ServiceError),
     /// `InvalidPeriod.ValueNotSupported` (HTTP 403).
-    InvalidPeriodValueNotSupported(rt::error::ServiceError),
+    InvalidPeriodValueNotSupported(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 403).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.TooEarly` (HTTP 403).
-    InvalidStartTimeTooEarly(rt::error::ServiceError),
+    InvalidStartTimeTooEarly(crate::error::ServiceError),
     /// `Throttling` (HTTP 403).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -539,7 +543,7 @@ impl DescribeEniMonitorDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDiskIdNotFound(error)
             | Self::InvalidEcsIdNotFound(error)
@@ -624,8 +628,8 @@ impl DescribeEniMonitorDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeEniMonitorDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeEniMonitorDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDiskId.NotFound" => Self::InvalidDiskIdNotFound(error),
             "InvalidEcsId.NotFound" => Self::InvalidEcsIdNotFound(error),
@@ -644,11 +648,11 @@ impl rt::error::OperationError for DescribeEniMonitorDataError {
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
             "InvalidStartTime.TooEarly" => Self::InvalidStartTimeTooEarly(error),
             "Throttling" => Self::Throttling(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeEniMonitorDataError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -28,20 +29,26 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct DescribeHaVipsRequest {
     /// Wire name `RegionId`; required.
     pub region_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `Filter`; required; at most 6 items.
     pub filters: ::std::vec::Vec<Filter>,
 }
 
-impl rt::operation::Operation for DescribeHaVipsRequest {
+impl crate::operation::Operation for DescribeHaVipsRequest {
     type Response = DescribeHaVipsResponse;
     type Error = DescribeHaVipsError;
+}
+
+impl rt::operation::OperationSpec for DescribeHaVipsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         rt::validate::required("Filter", &self.filters)?;
         rt::validate::max_items("Filter", &self.filters, 6usize)?;
         Ok(())
@@ -139,15 +146,15 @@ impl DescribeHaVipsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeHaVipsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeHaVipsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DescribeHaVipsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeHaVipsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +164,7 @@ impl DescribeHaVipsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeHaVipsResponse,
-        rt::error::Error<DescribeHaVipsError>,
+        crate::error::Error<DescribeHaVipsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -644,16 +651,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeHaVipsError {
     /// `Forbidden.HaVip` (HTTP 400).
-    ForbiddenHaVip(rt::error::ServiceError),
+    ForbiddenHaVip(crate::error::ServiceError),
     /// `InvalidFilterKey.ValueNotSupported` (HTTP 404).
-    InvalidFilterKeyValueNotSupported(rt::error::ServiceError),
+    InvalidFilterKeyValueNotSupported(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -665,7 +672,7 @@ impl DescribeHaVipsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenHaVip(error)
             | Self::InvalidFilterKeyValueNotSupported(error)
@@ -694,19 +701,19 @@ impl DescribeHaVipsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeHaVipsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeHaVipsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.HaVip" => Self::ForbiddenHaVip(error),
             "InvalidFilterKey.ValueNotSupported" => {
                 Self::InvalidFilterKeyValueNotSupported(error)
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeHaVipsError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,24 +46,26 @@ pub struct DescribeHpcClustersRequest {
     pub hpc_cluster_ids: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeHpcClustersRequest {
+impl crate::operation::Operation for DescribeHpcClustersRequest {
     type Response = DescribeHpcClustersResponse;
     type Error = DescribeHpcClustersError;
+}
+
+impl rt::operation::OperationSpec for DescribeHpcClustersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -162,14 +168,14 @@ impl DescribeHpcClustersBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeHpcClustersRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeHpcClustersRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeHpcClustersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeHpcClustersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -178,7 +184,7 @@ impl DescribeHpcClustersBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeHpcClustersResponse,
-        rt::error::Error<DescribeHpcClustersError>,
+        crate::error::Error<DescribeHpcClustersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -447,20 +453,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeHpcClustersError {
     /// `InvalidHpcClusterIds.ExceedLimit` (HTTP 400).
-    InvalidHpcClusterIdsExceedLimit(rt::error::ServiceError),
+    InvalidHpcClusterIdsExceedLimit(crate::error::ServiceError),
     /// `InvalidHpcClusterIds.Malformed` (HTTP 400).
-    InvalidHpcClusterIdsMalformed(rt::error::ServiceError),
+    InvalidHpcClusterIdsMalformed(crate::error::ServiceError),
     /// `Invalid.Parameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParameter.HpcClusterId` (HTTP 400).
-    MissingParameterHpcClusterId(rt::error::ServiceError),
+    MissingParameterHpcClusterId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -472,7 +478,7 @@ impl DescribeHpcClustersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidHpcClusterIdsExceedLimit(error)
             | Self::InvalidHpcClusterIdsMalformed(error)
@@ -515,8 +521,8 @@ impl DescribeHpcClustersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeHpcClustersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeHpcClustersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidHpcClusterIds.ExceedLimit" => {
                 Self::InvalidHpcClusterIdsExceedLimit(error)
@@ -527,11 +533,11 @@ impl rt::error::OperationError for DescribeHpcClustersError {
             "Invalid.Parameter" => Self::InvalidParameter(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "MissingParameter.HpcClusterId" => Self::MissingParameterHpcClusterId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeHpcClustersError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,7 +47,7 @@ pub struct DescribeImageComponentsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `50`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 500.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `SELF`
     ///
@@ -70,13 +71,18 @@ pub struct DescribeImageComponentsRequest {
     pub component_version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeImageComponentsRequest {
+impl crate::operation::Operation for DescribeImageComponentsRequest {
     type Response = DescribeImageComponentsResponse;
     type Error = DescribeImageComponentsError;
+}
+
+impl rt::operation::OperationSpec for DescribeImageComponentsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 500.0, false)?;
         rt::validate::max_items("ImageComponentId", &self.image_component_ids, 21usize)?;
         Ok(())
     }
@@ -263,14 +269,14 @@ impl DescribeImageComponentsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeImageComponentsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeImageComponentsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeImageComponentsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeImageComponentsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -279,7 +285,7 @@ impl DescribeImageComponentsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeImageComponentsResponse,
-        rt::error::Error<DescribeImageComponentsError>,
+        crate::error::Error<DescribeImageComponentsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1008,22 +1014,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeImageComponentsError {
     /// `InvalidComponentType.NotSupportedValue` (HTTP 400).
-    InvalidComponentTypeNotSupportedValue(rt::error::ServiceError),
+    InvalidComponentTypeNotSupportedValue(crate::error::ServiceError),
     /// `InvalidImageComponentIdSize.ExceededMaxNumber` (HTTP 400).
-    InvalidImageComponentIdSizeExceededMaxNumber(rt::error::ServiceError),
+    InvalidImageComponentIdSizeExceededMaxNumber(crate::error::ServiceError),
     /// `Invalid.NextToken` (HTTP 403).
-    InvalidNextToken(rt::error::ServiceError),
+    InvalidNextToken(crate::error::ServiceError),
     /// `InvalidParameter.ComponentVersion` (HTTP 400).
-    InvalidParameterComponentVersion(rt::error::ServiceError),
+    InvalidParameterComponentVersion(crate::error::ServiceError),
     /// `InvalidParameter.Owner` (HTTP 400).
-    InvalidParameterOwner(rt::error::ServiceError),
+    InvalidParameterOwner(crate::error::ServiceError),
     /// `InvalidSystemType.NotSupportedValue` (HTTP 400).
-    InvalidSystemTypeNotSupportedValue(rt::error::ServiceError),
+    InvalidSystemTypeNotSupportedValue(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1035,7 +1041,7 @@ impl DescribeImageComponentsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidComponentTypeNotSupportedValue(error)
             | Self::InvalidImageComponentIdSizeExceededMaxNumber(error)
@@ -1085,8 +1091,8 @@ impl DescribeImageComponentsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeImageComponentsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeImageComponentsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidComponentType.NotSupportedValue" => {
                 Self::InvalidComponentTypeNotSupportedValue(error)
@@ -1102,11 +1108,11 @@ impl rt::error::OperationError for DescribeImageComponentsError {
             "InvalidSystemType.NotSupportedValue" => {
                 Self::InvalidSystemTypeNotSupportedValue(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeImageComponentsError::service_error(self)
     }
 }

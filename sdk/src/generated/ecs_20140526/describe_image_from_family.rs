@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeImageFromFamilyRequest {
     pub image_family: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeImageFromFamilyRequest {
+impl crate::operation::Operation for DescribeImageFromFamilyRequest {
     type Response = DescribeImageFromFamilyResponse;
     type Error = DescribeImageFromFamilyError;
+}
+
+impl rt::operation::OperationSpec for DescribeImageFromFamilyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ImageFamily", &self.image_family)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DescribeImageFromFamilyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeImageFromFamilyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeImageFromFamilyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DescribeImageFromFamilyBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeImageFromFamilyResponse,
-        rt::error::Error<DescribeImageFromFamilyError>,
+        crate::error::Error<DescribeImageFromFamilyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1006,14 +1010,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeImageFromFamilyError {
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidUser.Unauthorized` (HTTP 403).
-    InvalidUserUnauthorized(rt::error::ServiceError),
+    InvalidUserUnauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1025,7 +1029,7 @@ impl DescribeImageFromFamilyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidRegionIdNotFound(error)
             | Self::InvalidUserUnauthorized(error) => error,
@@ -1047,16 +1051,16 @@ impl DescribeImageFromFamilyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeImageFromFamilyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeImageFromFamilyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "InvalidUser.Unauthorized" => Self::InvalidUserUnauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeImageFromFamilyError::service_error(self)
     }
 }

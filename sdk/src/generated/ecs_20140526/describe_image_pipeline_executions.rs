@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,17 +51,22 @@ pub struct DescribeImagePipelineExecutionsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `50`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 500.
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeImagePipelineExecutionsRequest {
+impl crate::operation::Operation for DescribeImagePipelineExecutionsRequest {
     type Response = DescribeImagePipelineExecutionsResponse;
     type Error = DescribeImagePipelineExecutionsError;
+}
+
+impl rt::operation::OperationSpec for DescribeImagePipelineExecutionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 500.0, false)?;
         Ok(())
     }
 
@@ -190,7 +196,7 @@ impl DescribeImagePipelineExecutionsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeImagePipelineExecutionsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeImagePipelineExecutionsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -198,8 +204,8 @@ impl DescribeImagePipelineExecutionsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeImagePipelineExecutionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeImagePipelineExecutionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -208,7 +214,7 @@ impl DescribeImagePipelineExecutionsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeImagePipelineExecutionsResponse,
-        rt::error::Error<DescribeImagePipelineExecutionsError>,
+        crate::error::Error<DescribeImagePipelineExecutionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -762,20 +768,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeImagePipelineExecutionsError {
     /// `InvalidExecutionId.SizeExceeded` (HTTP 400).
-    InvalidExecutionIdSizeExceeded(rt::error::ServiceError),
+    InvalidExecutionIdSizeExceeded(crate::error::ServiceError),
     /// `InvalidImagePipeline.NotFound` (HTTP 404).
-    InvalidImagePipelineNotFound(rt::error::ServiceError),
+    InvalidImagePipelineNotFound(crate::error::ServiceError),
     /// `Invalid.NextToken` (HTTP 403).
-    InvalidNextToken(rt::error::ServiceError),
+    InvalidNextToken(crate::error::ServiceError),
     /// `InvalidParameter.Status` (HTTP 400).
-    InvalidParameterStatus(rt::error::ServiceError),
+    InvalidParameterStatus(crate::error::ServiceError),
     /// `MissingParameter.ImagePipelineId` (HTTP 400).
-    MissingParameterImagePipelineId(rt::error::ServiceError),
+    MissingParameterImagePipelineId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -787,7 +793,7 @@ impl DescribeImagePipelineExecutionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidExecutionIdSizeExceeded(error)
             | Self::InvalidImagePipelineNotFound(error)
@@ -830,8 +836,8 @@ impl DescribeImagePipelineExecutionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeImagePipelineExecutionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeImagePipelineExecutionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidExecutionId.SizeExceeded" => {
                 Self::InvalidExecutionIdSizeExceeded(error)
@@ -842,11 +848,11 @@ impl rt::error::OperationError for DescribeImagePipelineExecutionsError {
             "MissingParameter.ImagePipelineId" => {
                 Self::MissingParameterImagePipelineId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeImagePipelineExecutionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,7 +47,7 @@ pub struct DescribeImagePipelinesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `50`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 500.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `ip-2ze5tsl5bp6nf2b3****`
     ///
@@ -54,13 +55,18 @@ pub struct DescribeImagePipelinesRequest {
     pub image_pipeline_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeImagePipelinesRequest {
+impl crate::operation::Operation for DescribeImagePipelinesRequest {
     type Response = DescribeImagePipelinesResponse;
     type Error = DescribeImagePipelinesError;
+}
+
+impl rt::operation::OperationSpec for DescribeImagePipelinesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 500.0, false)?;
         rt::validate::max_items("ImagePipelineId", &self.image_pipeline_ids, 21usize)?;
         Ok(())
     }
@@ -199,14 +205,14 @@ impl DescribeImagePipelinesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeImagePipelinesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeImagePipelinesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeImagePipelinesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeImagePipelinesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -215,7 +221,7 @@ impl DescribeImagePipelinesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeImagePipelinesResponse,
-        rt::error::Error<DescribeImagePipelinesError>,
+        crate::error::Error<DescribeImagePipelinesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2057,16 +2063,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeImagePipelinesError {
     /// `InvalidImagePipelineIdSize.ExceededMaxNumber` (HTTP 400).
-    InvalidImagePipelineIdSizeExceededMaxNumber(rt::error::ServiceError),
+    InvalidImagePipelineIdSizeExceededMaxNumber(crate::error::ServiceError),
     /// `InvalidName.Malformed` (HTTP 400).
-    InvalidNameMalformed(rt::error::ServiceError),
+    InvalidNameMalformed(crate::error::ServiceError),
     /// `Invalid.NextToken` (HTTP 403).
-    InvalidNextToken(rt::error::ServiceError),
+    InvalidNextToken(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2078,7 +2084,7 @@ impl DescribeImagePipelinesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidImagePipelineIdSizeExceededMaxNumber(error)
             | Self::InvalidNameMalformed(error)
@@ -2107,19 +2113,19 @@ impl DescribeImagePipelinesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeImagePipelinesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeImagePipelinesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidImagePipelineIdSize.ExceededMaxNumber" => {
                 Self::InvalidImagePipelineIdSizeExceededMaxNumber(error)
             }
             "InvalidName.Malformed" => Self::InvalidNameMalformed(error),
             "Invalid.NextToken" => Self::InvalidNextToken(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeImagePipelinesError::service_error(self)
     }
 }

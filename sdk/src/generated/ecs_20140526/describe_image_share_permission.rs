@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,21 +37,27 @@ pub struct DescribeImageSharePermissionRequest {
     pub image_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeImageSharePermissionRequest {
+impl crate::operation::Operation for DescribeImageSharePermissionRequest {
     type Response = DescribeImageSharePermissionResponse;
     type Error = DescribeImageSharePermissionError;
+}
+
+impl rt::operation::OperationSpec for DescribeImageSharePermissionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ImageId", &self.image_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -135,7 +142,7 @@ impl DescribeImageSharePermissionBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeImageSharePermissionRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeImageSharePermissionRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -143,8 +150,8 @@ impl DescribeImageSharePermissionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeImageSharePermissionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeImageSharePermissionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -153,7 +160,7 @@ impl DescribeImageSharePermissionBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeImageSharePermissionResponse,
-        rt::error::Error<DescribeImageSharePermissionError>,
+        crate::error::Error<DescribeImageSharePermissionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -535,14 +542,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeImageSharePermissionError {
     /// `InvalidImageId.NotFound` (HTTP 404).
-    InvalidImageIdNotFound(rt::error::ServiceError),
+    InvalidImageIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -554,7 +561,7 @@ impl DescribeImageSharePermissionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidImageIdNotFound(error) | Self::MissingParameter(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -575,16 +582,16 @@ impl DescribeImageSharePermissionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeImageSharePermissionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeImageSharePermissionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidImageId.NotFound" => Self::InvalidImageIdNotFound(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeImageSharePermissionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct DescribeImageSupportInstanceTypesRequest {
     pub filters: ::std::vec::Vec<Filter>,
 }
 
-impl rt::operation::Operation for DescribeImageSupportInstanceTypesRequest {
+impl crate::operation::Operation for DescribeImageSupportInstanceTypesRequest {
     type Response = DescribeImageSupportInstanceTypesResponse;
     type Error = DescribeImageSupportInstanceTypesError;
+}
+
+impl rt::operation::OperationSpec for DescribeImageSupportInstanceTypesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Filter", &self.filters, 10usize)?;
         Ok(())
@@ -128,8 +132,8 @@ impl DescribeImageSupportInstanceTypesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeImageSupportInstanceTypesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeImageSupportInstanceTypesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -138,7 +142,7 @@ impl DescribeImageSupportInstanceTypesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeImageSupportInstanceTypesResponse,
-        rt::error::Error<DescribeImageSupportInstanceTypesError>,
+        crate::error::Error<DescribeImageSupportInstanceTypesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -471,18 +475,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeImageSupportInstanceTypesError {
     /// `InvalidImageId.NotFound` (HTTP 404).
-    InvalidImageIdNotFound(rt::error::ServiceError),
+    InvalidImageIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidParamter` (HTTP 400).
-    InvalidParamter(rt::error::ServiceError),
+    InvalidParamter(crate::error::ServiceError),
     /// `InvalidUsage` (HTTP 404).
-    InvalidUsage(rt::error::ServiceError),
+    InvalidUsage(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -494,7 +498,7 @@ impl DescribeImageSupportInstanceTypesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidImageIdNotFound(error)
             | Self::InvalidInstanceTypeValueNotSupported(error)
@@ -530,8 +534,8 @@ impl DescribeImageSupportInstanceTypesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeImageSupportInstanceTypesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeImageSupportInstanceTypesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidImageId.NotFound" => Self::InvalidImageIdNotFound(error),
             "InvalidInstanceType.ValueNotSupported" => {
@@ -539,11 +543,11 @@ impl rt::error::OperationError for DescribeImageSupportInstanceTypesError {
             }
             "InvalidParamter" => Self::InvalidParamter(error),
             "InvalidUsage" => Self::InvalidUsage(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeImageSupportInstanceTypesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -80,11 +81,11 @@ pub struct DescribeImagesRequest {
     pub architecture: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `instance`
     ///
@@ -116,12 +117,18 @@ pub struct DescribeImagesRequest {
     pub image_owner_id: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeImagesRequest {
+impl crate::operation::Operation for DescribeImagesRequest {
     type Response = DescribeImagesResponse;
     type Error = DescribeImagesError;
+}
+
+impl rt::operation::OperationSpec for DescribeImagesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::max_items("Filter", &self.filters, 10usize)?;
         Ok(())
@@ -427,14 +434,14 @@ impl DescribeImagesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeImagesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeImagesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeImagesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeImagesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -443,7 +450,7 @@ impl DescribeImagesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeImagesResponse,
-        rt::error::Error<DescribeImagesError>,
+        crate::error::Error<DescribeImagesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2223,40 +2230,40 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeImagesError {
     /// `CurrentAccount.NotSupportPublicImage` (HTTP 403).
-    CurrentAccountNotSupportPublicImage(rt::error::ServiceError),
+    CurrentAccountNotSupportPublicImage(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidArchitecture` (HTTP 404).
-    InvalidArchitecture(rt::error::ServiceError),
+    InvalidArchitecture(crate::error::ServiceError),
     /// `InvalidFilterKey.NotFound` (HTTP 404).
-    InvalidFilterKeyNotFound(rt::error::ServiceError),
+    InvalidFilterKeyNotFound(crate::error::ServiceError),
     /// `InvalidFilterValue` (HTTP 404).
-    InvalidFilterValue(rt::error::ServiceError),
+    InvalidFilterValue(crate::error::ServiceError),
     /// `InvalidFilterValue.NetworkType` (HTTP 400).
-    InvalidFilterValueNetworkType(rt::error::ServiceError),
+    InvalidFilterValueNetworkType(crate::error::ServiceError),
     /// `InvalidImageOwnerAlias.PublicImageUnsupported` (HTTP 400).
-    InvalidImageOwnerAliasPublicImageUnsupported(rt::error::ServiceError),
+    InvalidImageOwnerAliasPublicImageUnsupported(crate::error::ServiceError),
     /// `InvalidImageOwnerAlias.ValueNotSupported` (HTTP 400).
-    InvalidImageOwnerAliasValueNotSupported(rt::error::ServiceError),
+    InvalidImageOwnerAliasValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.ImageOwnerIdUnsupported` (HTTP 400).
-    InvalidOperationImageOwnerIdUnsupported(rt::error::ServiceError),
+    InvalidOperationImageOwnerIdUnsupported(crate::error::ServiceError),
     /// `InvalidOSType` (HTTP 404).
-    InvalidOsType(rt::error::ServiceError),
+    InvalidOsType(crate::error::ServiceError),
     /// `InvalidParamter` (HTTP 400).
-    InvalidParamter(rt::error::ServiceError),
+    InvalidParamter(crate::error::ServiceError),
     /// `InvalidTagCount` (HTTP 400).
-    InvalidTagCount(rt::error::ServiceError),
+    InvalidTagCount(crate::error::ServiceError),
     /// `InvalidTag.Mismatch` (HTTP 400).
-    InvalidTagMismatch(rt::error::ServiceError),
+    InvalidTagMismatch(crate::error::ServiceError),
     /// `InvalidUsage` (HTTP 404).
-    InvalidUsage(rt::error::ServiceError),
+    InvalidUsage(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2268,7 +2275,7 @@ impl DescribeImagesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CurrentAccountNotSupportPublicImage(error)
             | Self::InternalError(error)
@@ -2381,8 +2388,8 @@ impl DescribeImagesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeImagesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeImagesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CurrentAccount.NotSupportPublicImage" => {
                 Self::CurrentAccountNotSupportPublicImage(error)
@@ -2411,11 +2418,11 @@ impl rt::error::OperationError for DescribeImagesError {
             "InvalidTagCount" => Self::InvalidTagCount(error),
             "InvalidTag.Mismatch" => Self::InvalidTagMismatch(error),
             "InvalidUsage" => Self::InvalidUsage(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeImagesError::service_error(self)
     }
 }

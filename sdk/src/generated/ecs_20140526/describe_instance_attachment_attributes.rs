@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,21 +37,27 @@ pub struct DescribeInstanceAttachmentAttributesRequest {
     pub instance_ids: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeInstanceAttachmentAttributesRequest {
+impl crate::operation::Operation for DescribeInstanceAttachmentAttributesRequest {
     type Response = DescribeInstanceAttachmentAttributesResponse;
     type Error = DescribeInstanceAttachmentAttributesError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstanceAttachmentAttributesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceIds", &self.instance_ids)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -142,7 +149,7 @@ impl DescribeInstanceAttachmentAttributesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeInstanceAttachmentAttributesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeInstanceAttachmentAttributesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -150,8 +157,8 @@ impl DescribeInstanceAttachmentAttributesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeInstanceAttachmentAttributesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeInstanceAttachmentAttributesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +167,7 @@ impl DescribeInstanceAttachmentAttributesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceAttachmentAttributesResponse,
-        rt::error::Error<DescribeInstanceAttachmentAttributesError>,
+        crate::error::Error<DescribeInstanceAttachmentAttributesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -438,78 +445,78 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeInstanceAttachmentAttributesError {
     /// `Abs.InvalidInstanceIds.MalFormed` (HTTP 403).
-    AbsInvalidInstanceIdsMalFormed(rt::error::ServiceError),
+    AbsInvalidInstanceIdsMalFormed(crate::error::ServiceError),
     /// `ClassicNetworkNotSupported` (HTTP 400).
-    ClassicNetworkNotSupported(rt::error::ServiceError),
+    ClassicNetworkNotSupported(crate::error::ServiceError),
     /// `DedicatedHostNotSupported` (HTTP 400).
-    DedicatedHostNotSupported(rt::error::ServiceError),
+    DedicatedHostNotSupported(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAliUid` (HTTP 400).
-    InvalidAliUid(rt::error::ServiceError),
+    InvalidAliUid(crate::error::ServiceError),
     /// `Invalid.AssuranceTimes.NotSupported` (HTTP 400).
-    InvalidAssuranceTimesNotSupported(rt::error::ServiceError),
+    InvalidAssuranceTimesNotSupported(crate::error::ServiceError),
     /// `Invalid.InstanceChargeType` (HTTP 400).
-    InvalidInstanceChargeType(rt::error::ServiceError),
+    InvalidInstanceChargeType(crate::error::ServiceError),
     /// `Invalid.InstanceCpuCoreCountOrInstanceAmount` (HTTP 400).
-    InvalidInstanceCpuCoreCountOrInstanceAmount(rt::error::ServiceError),
+    InvalidInstanceCpuCoreCountOrInstanceAmount(crate::error::ServiceError),
     /// `Invalid.InstanceId` (HTTP 400).
-    InvalidInstanceId(rt::error::ServiceError),
+    InvalidInstanceId(crate::error::ServiceError),
     /// `InvalidInstanceIds.NotFound` (HTTP 404).
-    InvalidInstanceIdsNotFound(rt::error::ServiceError),
+    InvalidInstanceIdsNotFound(crate::error::ServiceError),
     /// `Invalid.InstanceType` (HTTP 400).
-    InvalidInstanceType(rt::error::ServiceError),
+    InvalidInstanceType(crate::error::ServiceError),
     /// `Invalid.PackageType` (HTTP 400).
-    InvalidPackageType(rt::error::ServiceError),
+    InvalidPackageType(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 500).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.TooManyInstanceIds` (HTTP 403).
-    InvalidParameterTooManyInstanceIds(rt::error::ServiceError),
+    InvalidParameterTooManyInstanceIds(crate::error::ServiceError),
     /// `InvalidPlatform.ValueNotSupported` (HTTP 400).
-    InvalidPlatformValueNotSupported(rt::error::ServiceError),
+    InvalidPlatformValueNotSupported(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.Id` (HTTP 400).
-    InvalidPrivatePoolOptionsId(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsId(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.Ids` (HTTP 400).
-    InvalidPrivatePoolOptionsIds(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsIds(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.MatchCriteria` (HTTP 400).
-    InvalidPrivatePoolOptionsMatchCriteria(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsMatchCriteria(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.status` (HTTP 400).
-    InvalidPrivatePoolOptionsStatus(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsStatus(crate::error::ServiceError),
     /// `Invalid.PrivatePool.Purchase` (HTTP 400).
-    InvalidPrivatePoolPurchase(rt::error::ServiceError),
+    InvalidPrivatePoolPurchase(crate::error::ServiceError),
     /// `Invalid.TooManyInstanceTypes` (HTTP 400).
-    InvalidTooManyInstanceTypes(rt::error::ServiceError),
+    InvalidTooManyInstanceTypes(crate::error::ServiceError),
     /// `Invalid.TooManyPrivatePoolOptions.Ids` (HTTP 400).
-    InvalidTooManyPrivatePoolOptionsIds(rt::error::ServiceError),
+    InvalidTooManyPrivatePoolOptionsIds(crate::error::ServiceError),
     /// `Invalid.TooManyUnpaidPrivatePool` (HTTP 400).
-    InvalidTooManyUnpaidPrivatePool(rt::error::ServiceError),
+    InvalidTooManyUnpaidPrivatePool(crate::error::ServiceError),
     /// `Invalid.TooManyZoneIds` (HTTP 400).
-    InvalidTooManyZoneIds(rt::error::ServiceError),
+    InvalidTooManyZoneIds(crate::error::ServiceError),
     /// `Invalid.ZoneId` (HTTP 400).
-    InvalidZoneId(rt::error::ServiceError),
+    InvalidZoneId(crate::error::ServiceError),
     /// `MissingParameter.InstanceAmount` (HTTP 400).
-    MissingParameterInstanceAmount(rt::error::ServiceError),
+    MissingParameterInstanceAmount(crate::error::ServiceError),
     /// `MissingParameter.InstanceCpuCoreCount` (HTTP 400).
-    MissingParameterInstanceCpuCoreCount(rt::error::ServiceError),
+    MissingParameterInstanceCpuCoreCount(crate::error::ServiceError),
     /// `MissingParameter.InstanceCpuCoreCountOrInstanceAmount` (HTTP 400).
-    MissingParameterInstanceCpuCoreCountOrInstanceAmount(rt::error::ServiceError),
+    MissingParameterInstanceCpuCoreCountOrInstanceAmount(crate::error::ServiceError),
     /// `MissingParameter.PackageType` (HTTP 400).
-    MissingParameterPackageType(rt::error::ServiceError),
+    MissingParameterPackageType(crate::error::ServiceError),
     /// `MissingParameter.PrivatePoolOptions.Id` (HTTP 400).
-    MissingParameterPrivatePoolOptionsId(rt::error::ServiceError),
+    MissingParameterPrivatePoolOptionsId(crate::error::ServiceError),
     /// `MissingParameter.PrivatePoolOptions.Ids` (HTTP 400).
-    MissingParameterPrivatePoolOptionsIds(rt::error::ServiceError),
+    MissingParameterPrivatePoolOptionsIds(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 400).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// `RepeatStartPrivatePool` (HTTP 400).
-    RepeatStartPrivatePool(rt::error::ServiceError),
+    RepeatStartPrivatePool(crate::error::ServiceError),
     /// `SpotNotSupported` (HTTP 400).
-    SpotNotSupported(rt::error::ServiceError),
+    SpotNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -521,7 +528,7 @@ impl DescribeInstanceAttachmentAttributesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidInstanceIdsMalFormed(error)
             | Self::ClassicNetworkNotSupported(error)
@@ -769,8 +776,8 @@ impl DescribeInstanceAttachmentAttributesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstanceAttachmentAttributesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstanceAttachmentAttributesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidInstanceIds.MalFormed" => {
                 Self::AbsInvalidInstanceIdsMalFormed(error)
@@ -834,11 +841,11 @@ impl rt::error::OperationError for DescribeInstanceAttachmentAttributesError {
             "MissingParameter.RegionId" => Self::MissingParameterRegionId(error),
             "RepeatStartPrivatePool" => Self::RepeatStartPrivatePool(error),
             "SpotNotSupported" => Self::SpotNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceAttachmentAttributesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,20 +41,25 @@ pub struct DescribeInstanceAutoRenewAttributeRequest {
     pub renewal_status: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; matches `^\d+$`.
     pub page_size: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; matches `^\d+$`.
     pub page_number: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeInstanceAutoRenewAttributeRequest {
+impl crate::operation::Operation for DescribeInstanceAutoRenewAttributeRequest {
     type Response = DescribeInstanceAutoRenewAttributeResponse;
     type Error = DescribeInstanceAutoRenewAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstanceAutoRenewAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::pattern("PageSize", &self.page_size, "^\\d+$")?;
+        rt::validate::pattern("PageNumber", &self.page_number, "^\\d+$")?;
         Ok(())
     }
 
@@ -140,8 +146,8 @@ impl DescribeInstanceAutoRenewAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeInstanceAutoRenewAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeInstanceAutoRenewAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -150,7 +156,7 @@ impl DescribeInstanceAutoRenewAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceAutoRenewAttributeResponse,
-        rt::error::Error<DescribeInstanceAutoRenewAttributeError>,
+        crate::error::Error<DescribeInstanceAutoRenewAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -460,30 +466,30 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeInstanceAutoRenewAttributeError {
     /// `ChargeTypeViolation` (HTTP 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InvalidParameter.InvalidInstanceId` (HTTP 403).
-    InvalidParameterInvalidInstanceId(rt::error::ServiceError),
+    InvalidParameterInvalidInstanceId(crate::error::ServiceError),
     /// `InvalidParameter.PageNumber` (HTTP 403).
-    InvalidParameterPageNumber(rt::error::ServiceError),
+    InvalidParameterPageNumber(crate::error::ServiceError),
     /// `InvalidParameter.PageSize` (HTTP 403).
-    InvalidParameterPageSize(rt::error::ServiceError),
+    InvalidParameterPageSize(crate::error::ServiceError),
     /// `InvalidParameter.RenewalStatus` (HTTP 403).
-    InvalidParameterRenewalStatus(rt::error::ServiceError),
+    InvalidParameterRenewalStatus(crate::error::ServiceError),
     /// `InvalidParameter.RenewalStatusInstanceId` (HTTP 403).
-    InvalidParameterRenewalStatusInstanceId(rt::error::ServiceError),
+    InvalidParameterRenewalStatusInstanceId(crate::error::ServiceError),
     /// `InvalidParameter.ToManyInstanceIds` (HTTP 403).
-    InvalidParameterToManyInstanceIds(rt::error::ServiceError),
+    InvalidParameterToManyInstanceIds(crate::error::ServiceError),
     /// `MissingParameter.InstanceId` (HTTP 403).
-    MissingParameterInstanceId(rt::error::ServiceError),
+    MissingParameterInstanceId(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -495,7 +501,7 @@ impl DescribeInstanceAutoRenewAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeViolation(error)
             | Self::IncorrectInstanceStatus(error)
@@ -573,8 +579,8 @@ impl DescribeInstanceAutoRenewAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstanceAutoRenewAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstanceAutoRenewAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
             "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus(error),
@@ -594,11 +600,11 @@ impl rt::error::OperationError for DescribeInstanceAutoRenewAttributeError {
             }
             "MissingParameter.InstanceId" => Self::MissingParameterInstanceId(error),
             "Throttling" => Self::Throttling(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceAutoRenewAttributeError::service_error(self)
     }
 }

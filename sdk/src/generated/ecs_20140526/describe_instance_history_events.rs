@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -106,11 +107,14 @@ pub struct DescribeInstanceHistoryEventsRequest {
     pub max_results: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeInstanceHistoryEventsRequest {
+impl crate::operation::Operation for DescribeInstanceHistoryEventsRequest {
     type Response = DescribeInstanceHistoryEventsResponse;
     type Error = DescribeInstanceHistoryEventsError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstanceHistoryEventsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("EventId", &self.event_ids, 100usize)?;
         rt::validate::max_items(
@@ -436,7 +440,7 @@ impl DescribeInstanceHistoryEventsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeInstanceHistoryEventsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeInstanceHistoryEventsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -444,8 +448,8 @@ impl DescribeInstanceHistoryEventsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeInstanceHistoryEventsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeInstanceHistoryEventsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -454,7 +458,7 @@ impl DescribeInstanceHistoryEventsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceHistoryEventsResponse,
-        rt::error::Error<DescribeInstanceHistoryEventsError>,
+        crate::error::Error<DescribeInstanceHistoryEventsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1681,20 +1685,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeInstanceHistoryEventsError {
     /// `EventIdLimitExceeded` (HTTP 403).
-    EventIdLimitExceeded(rt::error::ServiceError),
+    EventIdLimitExceeded(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 403).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.TimeEndBeforeStart` (HTTP 403).
-    InvalidParameterTimeEndBeforeStart(rt::error::ServiceError),
+    InvalidParameterTimeEndBeforeStart(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 404).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied.NotInWhiteList` (HTTP 403).
-    OperationDeniedNotInWhiteList(rt::error::ServiceError),
+    OperationDeniedNotInWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1706,7 +1710,7 @@ impl DescribeInstanceHistoryEventsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EventIdLimitExceeded(error)
             | Self::InvalidParameter(error)
@@ -1749,8 +1753,8 @@ impl DescribeInstanceHistoryEventsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstanceHistoryEventsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstanceHistoryEventsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EventIdLimitExceeded" => Self::EventIdLimitExceeded(error),
             "InvalidParameter" => Self::InvalidParameter(error),
@@ -1761,11 +1765,11 @@ impl rt::error::OperationError for DescribeInstanceHistoryEventsError {
             "OperationDenied.NotInWhiteList" => {
                 Self::OperationDeniedNotInWhiteList(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceHistoryEventsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeInstanceMaintenanceAttributesRequest {
     pub instance_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeInstanceMaintenanceAttributesRequest {
+impl crate::operation::Operation for DescribeInstanceMaintenanceAttributesRequest {
     type Response = DescribeInstanceMaintenanceAttributesResponse;
     type Error = DescribeInstanceMaintenanceAttributesError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstanceMaintenanceAttributesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("InstanceId", &self.instance_ids, 100usize)?;
         Ok(())
@@ -146,7 +150,9 @@ impl DescribeInstanceMaintenanceAttributesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeInstanceMaintenanceAttributesRequest> {
+    ) -> crate::paginate::PaginationStream<
+        DescribeInstanceMaintenanceAttributesRequest,
+    > {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -154,8 +160,8 @@ impl DescribeInstanceMaintenanceAttributesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeInstanceMaintenanceAttributesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeInstanceMaintenanceAttributesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -164,7 +170,7 @@ impl DescribeInstanceMaintenanceAttributesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceMaintenanceAttributesResponse,
-        rt::error::Error<DescribeInstanceMaintenanceAttributesError>,
+        crate::error::Error<DescribeInstanceMaintenanceAttributesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -651,20 +657,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeInstanceMaintenanceAttributesError {
     /// `InstanceIdLimitExceeded` (HTTP 403).
-    InstanceIdLimitExceeded(rt::error::ServiceError),
+    InstanceIdLimitExceeded(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 403).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied.NotInWhiteList` (HTTP 403).
-    OperationDeniedNotInWhiteList(rt::error::ServiceError),
+    OperationDeniedNotInWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -676,7 +682,7 @@ impl DescribeInstanceMaintenanceAttributesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceIdLimitExceeded(error)
             | Self::InvalidInstanceIdNotFound(error)
@@ -719,8 +725,8 @@ impl DescribeInstanceMaintenanceAttributesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstanceMaintenanceAttributesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstanceMaintenanceAttributesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceIdLimitExceeded" => Self::InstanceIdLimitExceeded(error),
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
@@ -729,11 +735,11 @@ impl rt::error::OperationError for DescribeInstanceMaintenanceAttributesError {
             "OperationDenied.NotInWhiteList" => {
                 Self::OperationDeniedNotInWhiteList(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceMaintenanceAttributesError::service_error(self)
     }
 }

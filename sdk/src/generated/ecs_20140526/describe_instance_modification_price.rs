@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct DescribeInstanceModificationPriceRequest {
     pub data_disks: ::std::vec::Vec<DataDisk>,
 }
 
-impl rt::operation::Operation for DescribeInstanceModificationPriceRequest {
+impl crate::operation::Operation for DescribeInstanceModificationPriceRequest {
     type Response = DescribeInstanceModificationPriceResponse;
     type Error = DescribeInstanceModificationPriceError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstanceModificationPriceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::max_items("DataDisk", &self.data_disks, 16usize)?;
@@ -148,8 +152,8 @@ impl DescribeInstanceModificationPriceBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeInstanceModificationPriceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeInstanceModificationPriceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -158,7 +162,7 @@ impl DescribeInstanceModificationPriceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceModificationPriceResponse,
-        rt::error::Error<DescribeInstanceModificationPriceError>,
+        crate::error::Error<DescribeInstanceModificationPriceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -863,58 +867,58 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeInstanceModificationPriceError {
     /// `ChargeTypeViolation` (HTTP 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `InstanceExpired` (HTTP 403).
-    InstanceExpired(rt::error::ServiceError),
+    InstanceExpired(crate::error::ServiceError),
     /// `InstanceType.Offline` (HTTP 403).
-    InstanceTypeOffline(rt::error::ServiceError),
+    InstanceTypeOffline(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAction.WithActiveElasticUpgrade` (HTTP 400).
-    InvalidActionWithActiveElasticUpgrade(rt::error::ServiceError),
+    InvalidActionWithActiveElasticUpgrade(crate::error::ServiceError),
     /// `InvalidDataDiskCategory.ValueNotSupported` (HTTP 400).
-    InvalidDataDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidDataDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidDataDiskSize.ValueNotSupported` (HTTP 400).
-    InvalidDataDiskSizeValueNotSupported(rt::error::ServiceError),
+    InvalidDataDiskSizeValueNotSupported(crate::error::ServiceError),
     /// `InvalidDiskCategory.Missing` (HTTP 400).
-    InvalidDiskCategoryMissing(rt::error::ServiceError),
+    InvalidDiskCategoryMissing(crate::error::ServiceError),
     /// `InvalidDiskCategory.ValueNotSupported` (HTTP 400).
-    InvalidDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidDiskSize.TooSmall` (HTTP 400).
-    InvalidDiskSizeTooSmall(rt::error::ServiceError),
+    InvalidDiskSizeTooSmall(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupportUpgrade` (HTTP 403).
-    InvalidInstanceTypeNotSupportUpgrade(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportUpgrade(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidParameter.ResourceOwnerAccount` (HTTP 403).
-    InvalidParameterResourceOwnerAccount(rt::error::ServiceError),
+    InvalidParameterResourceOwnerAccount(crate::error::ServiceError),
     /// `InvalidPerformanceLevel.Malformed` (HTTP 400).
-    InvalidPerformanceLevelMalformed(rt::error::ServiceError),
+    InvalidPerformanceLevelMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidSystemDiskCategory.ValueNotSupported` (HTTP 400).
-    InvalidSystemDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidSystemDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `MissingParameter.InstanceTypeOrDataDisk` (HTTP 400).
-    MissingParameterInstanceTypeOrDataDisk(rt::error::ServiceError),
+    MissingParameterInstanceTypeOrDataDisk(crate::error::ServiceError),
     /// `OperationDenied.PerformanceLevelNotMatch` (HTTP 400).
-    OperationDeniedPerformanceLevelNotMatch(rt::error::ServiceError),
+    OperationDeniedPerformanceLevelNotMatch(crate::error::ServiceError),
     /// `PriceNotFound` (HTTP 400).
-    PriceNotFound(rt::error::ServiceError),
+    PriceNotFound(crate::error::ServiceError),
     /// `RegionUnauthorized` (HTTP 403).
-    RegionUnauthorized(rt::error::ServiceError),
+    RegionUnauthorized(crate::error::ServiceError),
     /// `Throttling` (HTTP 403).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// `Throttling.User` (HTTP 403).
-    ThrottlingUser(rt::error::ServiceError),
+    ThrottlingUser(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -926,7 +930,7 @@ impl DescribeInstanceModificationPriceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeViolation(error)
             | Self::InstanceExpired(error)
@@ -1102,8 +1106,8 @@ impl DescribeInstanceModificationPriceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstanceModificationPriceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstanceModificationPriceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
             "InstanceExpired" => Self::InstanceExpired(error),
@@ -1151,11 +1155,11 @@ impl rt::error::OperationError for DescribeInstanceModificationPriceError {
             "RegionUnauthorized" => Self::RegionUnauthorized(error),
             "Throttling" => Self::Throttling(error),
             "Throttling.User" => Self::ThrottlingUser(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceModificationPriceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeInstanceMonitorDataRequest {
     pub period: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeInstanceMonitorDataRequest {
+impl crate::operation::Operation for DescribeInstanceMonitorDataRequest {
     type Response = DescribeInstanceMonitorDataResponse;
     type Error = DescribeInstanceMonitorDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstanceMonitorDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
@@ -125,8 +129,8 @@ impl DescribeInstanceMonitorDataBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeInstanceMonitorDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeInstanceMonitorDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +139,7 @@ impl DescribeInstanceMonitorDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceMonitorDataResponse,
-        rt::error::Error<DescribeInstanceMonitorDataError>,
+        crate::error::Error<DescribeInstanceMonitorDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -610,28 +614,28 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeInstanceMonitorDataError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.TooManyDataQueried` (HTTP 400).
-    InvalidParameterTooManyDataQueried(rt::error::ServiceError),
+    InvalidParameterTooManyDataQueried(crate::error::ServiceError),
     /// `InvalidPeriod.ValueNotSupported` (HTTP 400).
-    InvalidPeriodValueNotSupported(rt::error::ServiceError),
+    InvalidPeriodValueNotSupported(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.TooEarly` (HTTP 400).
-    InvalidStartTimeTooEarly(rt::error::ServiceError),
+    InvalidStartTimeTooEarly(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -643,7 +647,7 @@ impl DescribeInstanceMonitorDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -714,8 +718,8 @@ impl DescribeInstanceMonitorDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstanceMonitorDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstanceMonitorDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
@@ -732,11 +736,11 @@ impl rt::error::OperationError for DescribeInstanceMonitorDataError {
                 Self::InvalidStartTimeValueNotSupported(error)
             }
             "Throttling" => Self::Throttling(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceMonitorDataError::service_error(self)
     }
 }

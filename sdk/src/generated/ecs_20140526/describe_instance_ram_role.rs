@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,11 +29,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct DescribeInstanceRamRoleRequest {
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `cn-hangzhou`
     ///
@@ -48,11 +49,17 @@ pub struct DescribeInstanceRamRoleRequest {
     pub ram_role_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeInstanceRamRoleRequest {
+impl crate::operation::Operation for DescribeInstanceRamRoleRequest {
     type Response = DescribeInstanceRamRoleResponse;
     type Error = DescribeInstanceRamRoleError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstanceRamRoleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -156,14 +163,14 @@ impl DescribeInstanceRamRoleBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeInstanceRamRoleRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeInstanceRamRoleRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeInstanceRamRoleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeInstanceRamRoleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -172,7 +179,7 @@ impl DescribeInstanceRamRoleBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceRamRoleResponse,
-        rt::error::Error<DescribeInstanceRamRoleError>,
+        crate::error::Error<DescribeInstanceRamRoleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -405,20 +412,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeInstanceRamRoleError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceIds.Malformed` (HTTP 400).
-    InvalidInstanceIdsMalformed(rt::error::ServiceError),
+    InvalidInstanceIdsMalformed(crate::error::ServiceError),
     /// `InvalidNetworkType.MismatchRamRole` (HTTP 403).
-    InvalidNetworkTypeMismatchRamRole(rt::error::ServiceError),
+    InvalidNetworkTypeMismatchRamRole(crate::error::ServiceError),
     /// `InvalidParameter.AllEmpty` (HTTP 403).
-    InvalidParameterAllEmpty(rt::error::ServiceError),
+    InvalidParameterAllEmpty(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -430,7 +437,7 @@ impl DescribeInstanceRamRoleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidInstanceIdNotFound(error)
@@ -473,8 +480,8 @@ impl DescribeInstanceRamRoleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstanceRamRoleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstanceRamRoleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
@@ -483,11 +490,11 @@ impl rt::error::OperationError for DescribeInstanceRamRoleError {
                 Self::InvalidNetworkTypeMismatchRamRole(error)
             }
             "InvalidParameter.AllEmpty" => Self::InvalidParameterAllEmpty(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceRamRoleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,11 @@ pub struct DescribeInstanceStatusRequest {
     pub cluster_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `i-bp1j4i2jdf3owlhe****`
     ///
@@ -52,12 +53,18 @@ pub struct DescribeInstanceStatusRequest {
     pub instance_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeInstanceStatusRequest {
+impl crate::operation::Operation for DescribeInstanceStatusRequest {
     type Response = DescribeInstanceStatusResponse;
     type Error = DescribeInstanceStatusError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstanceStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         rt::validate::max_items("InstanceId", &self.instance_ids, 100usize)?;
         Ok(())
     }
@@ -176,14 +183,14 @@ impl DescribeInstanceStatusBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeInstanceStatusRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeInstanceStatusRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeInstanceStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeInstanceStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -192,7 +199,7 @@ impl DescribeInstanceStatusBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceStatusResponse,
-        rt::error::Error<DescribeInstanceStatusError>,
+        crate::error::Error<DescribeInstanceStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -440,16 +447,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeInstanceStatusError {
     /// `Abs.InvalidInstanceIds.MalFormed` (HTTP 403).
-    AbsInvalidInstanceIdsMalFormed(rt::error::ServiceError),
+    AbsInvalidInstanceIdsMalFormed(crate::error::ServiceError),
     /// `InvalidParameter.TooManyInstanceIds` (HTTP 403).
-    InvalidParameterTooManyInstanceIds(rt::error::ServiceError),
+    InvalidParameterTooManyInstanceIds(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 404).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -461,7 +468,7 @@ impl DescribeInstanceStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidInstanceIdsMalFormed(error)
             | Self::InvalidParameterTooManyInstanceIds(error)
@@ -490,8 +497,8 @@ impl DescribeInstanceStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstanceStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstanceStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidInstanceIds.MalFormed" => {
                 Self::AbsInvalidInstanceIdsMalFormed(error)
@@ -500,11 +507,11 @@ impl rt::error::OperationError for DescribeInstanceStatusError {
                 Self::InvalidParameterTooManyInstanceIds(error)
             }
             "InvalidZoneId.NotFound" => Self::InvalidZoneIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceStatusError::service_error(self)
     }
 }

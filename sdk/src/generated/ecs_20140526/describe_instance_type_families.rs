@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeInstanceTypeFamiliesRequest {
     pub generation: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeInstanceTypeFamiliesRequest {
+impl crate::operation::Operation for DescribeInstanceTypeFamiliesRequest {
     type Response = DescribeInstanceTypeFamiliesResponse;
     type Error = DescribeInstanceTypeFamiliesError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstanceTypeFamiliesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl DescribeInstanceTypeFamiliesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeInstanceTypeFamiliesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeInstanceTypeFamiliesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl DescribeInstanceTypeFamiliesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceTypeFamiliesResponse,
-        rt::error::Error<DescribeInstanceTypeFamiliesError>,
+        crate::error::Error<DescribeInstanceTypeFamiliesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -301,12 +305,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeInstanceTypeFamiliesError {
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -318,7 +322,7 @@ impl DescribeInstanceTypeFamiliesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidRegionIdNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -333,15 +337,15 @@ impl DescribeInstanceTypeFamiliesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstanceTypeFamiliesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstanceTypeFamiliesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceTypeFamiliesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -180,7 +181,7 @@ pub struct DescribeInstanceTypesRequest {
     pub local_storage_categories: ::std::vec::Vec<LocalStorageCategories>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 1600.
     pub max_results: ::std::option::Option<i64>,
     /// Example: `e71d8a535bd9cc11`
     ///
@@ -190,11 +191,14 @@ pub struct DescribeInstanceTypesRequest {
     pub additional_attributes: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeInstanceTypesRequest {
+impl crate::operation::Operation for DescribeInstanceTypesRequest {
     type Response = DescribeInstanceTypesResponse;
     type Error = DescribeInstanceTypesError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstanceTypesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("InstanceTypes", &self.instance_types, 10usize)?;
         rt::validate::one_of(
             "InstanceCategory",
@@ -260,6 +264,8 @@ impl rt::operation::Operation for DescribeInstanceTypesRequest {
             &self.local_storage_categories,
             10usize,
         )?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 1600.0, false)?;
         rt::validate::max_length("NextToken", &self.next_token, 50usize)?;
         rt::validate::max_items(
             "AdditionalAttributes",
@@ -913,14 +919,14 @@ impl DescribeInstanceTypesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeInstanceTypesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeInstanceTypesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeInstanceTypesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeInstanceTypesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -929,7 +935,7 @@ impl DescribeInstanceTypesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceTypesResponse,
-        rt::error::Error<DescribeInstanceTypesError>,
+        crate::error::Error<DescribeInstanceTypesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2686,7 +2692,7 @@ pub enum InstanceCategory {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -2759,7 +2765,7 @@ impl ::std::convert::From<&str> for InstanceCategory {
             "ECS Bare Metal" => Self::EcsBareMetal,
             "Super Computing Cluster" => Self::SuperComputingCluster,
             "High Performance Compute" => Self::HighPerformanceCompute,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -2800,7 +2806,7 @@ impl ::std::convert::From<::std::string::String> for InstanceCategory {
             "ECS Bare Metal" => Self::EcsBareMetal,
             "Super Computing Cluster" => Self::SuperComputingCluster,
             "High Performance Compute" => Self::HighPerformanceCompute,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -2861,7 +2867,7 @@ pub enum CpuArchitecture {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -2889,7 +2895,7 @@ impl ::std::convert::From<&str> for CpuArchitecture {
         match value {
             "X86" => Self::X86,
             "ARM" => Self::Arm,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -2916,7 +2922,7 @@ impl ::std::convert::From<::std::string::String> for CpuArchitecture {
         match value.as_str() {
             "X86" => Self::X86,
             "ARM" => Self::Arm,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -2979,7 +2985,7 @@ pub enum InstanceFamilyLevel {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -3009,7 +3015,7 @@ impl ::std::convert::From<&str> for InstanceFamilyLevel {
             "EntryLevel" => Self::EntryLevel,
             "EnterpriseLevel" => Self::EnterpriseLevel,
             "CreditEntryLevel" => Self::CreditEntryLevel,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -3037,7 +3043,7 @@ impl ::std::convert::From<::std::string::String> for InstanceFamilyLevel {
             "EntryLevel" => Self::EntryLevel,
             "EnterpriseLevel" => Self::EnterpriseLevel,
             "CreditEntryLevel" => Self::CreditEntryLevel,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -3098,7 +3104,7 @@ pub enum LocalStorageCategory {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -3126,7 +3132,7 @@ impl ::std::convert::From<&str> for LocalStorageCategory {
         match value {
             "local_hdd_pro" => Self::LocalHddPro,
             "local_ssd_pro" => Self::LocalSsdPro,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -3153,7 +3159,7 @@ impl ::std::convert::From<::std::string::String> for LocalStorageCategory {
         match value.as_str() {
             "local_hdd_pro" => Self::LocalHddPro,
             "local_ssd_pro" => Self::LocalSsdPro,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -3214,7 +3220,7 @@ pub enum NvmeSupport {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -3242,7 +3248,7 @@ impl ::std::convert::From<&str> for NvmeSupport {
         match value {
             "required" => Self::Required,
             "unsupported" => Self::Unsupported,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -3269,7 +3275,7 @@ impl ::std::convert::From<::std::string::String> for NvmeSupport {
         match value.as_str() {
             "required" => Self::Required,
             "unsupported" => Self::Unsupported,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -3358,7 +3364,7 @@ pub enum InstanceCategories {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -3431,7 +3437,7 @@ impl ::std::convert::From<&str> for InstanceCategories {
             "ECS Bare Metal" => Self::EcsBareMetal,
             "Super Computing Cluster" => Self::SuperComputingCluster,
             "High Performance Compute" => Self::HighPerformanceCompute,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -3472,7 +3478,7 @@ impl ::std::convert::From<::std::string::String> for InstanceCategories {
             "ECS Bare Metal" => Self::EcsBareMetal,
             "Super Computing Cluster" => Self::SuperComputingCluster,
             "High Performance Compute" => Self::HighPerformanceCompute,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -3533,7 +3539,7 @@ pub enum CpuArchitectures {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -3561,7 +3567,7 @@ impl ::std::convert::From<&str> for CpuArchitectures {
         match value {
             "X86" => Self::X86,
             "ARM" => Self::Arm,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -3588,7 +3594,7 @@ impl ::std::convert::From<::std::string::String> for CpuArchitectures {
         match value.as_str() {
             "X86" => Self::X86,
             "ARM" => Self::Arm,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -3649,7 +3655,7 @@ pub enum LocalStorageCategories {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -3677,7 +3683,7 @@ impl ::std::convert::From<&str> for LocalStorageCategories {
         match value {
             "local_hdd_pro" => Self::LocalHddPro,
             "local_ssd_pro" => Self::LocalSsdPro,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -3704,7 +3710,7 @@ impl ::std::convert::From<::std::string::String> for LocalStorageCategories {
         match value.as_str() {
             "local_hdd_pro" => Self::LocalHddPro,
             "local_ssd_pro" => Self::LocalSsdPro,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -3812,7 +3818,7 @@ pub enum DescribeInstanceTypesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -3824,7 +3830,7 @@ impl DescribeInstanceTypesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -3832,12 +3838,12 @@ impl DescribeInstanceTypesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstanceTypesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeInstanceTypesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceTypesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeInstanceVncUrlRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeInstanceVncUrlRequest {
+impl crate::operation::Operation for DescribeInstanceVncUrlRequest {
     type Response = DescribeInstanceVncUrlResponse;
     type Error = DescribeInstanceVncUrlError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstanceVncUrlRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DescribeInstanceVncUrlBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeInstanceVncUrlRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeInstanceVncUrlRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DescribeInstanceVncUrlBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceVncUrlResponse,
-        rt::error::Error<DescribeInstanceVncUrlError>,
+        crate::error::Error<DescribeInstanceVncUrlError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,22 +205,22 @@ impl ::serde::Serialize for DescribeInstanceVncUrlResponse {
 #[non_exhaustive]
 pub enum DescribeInstanceVncUrlError {
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceNotReady` (HTTP 403).
-    InstanceNotReady(rt::error::ServiceError),
+    InstanceNotReady(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionInstance` (HTTP 400).
-    InvalidRegionInstance(rt::error::ServiceError),
+    InvalidRegionInstance(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -228,7 +232,7 @@ impl DescribeInstanceVncUrlError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectInstanceStatus(error)
             | Self::InstanceNotReady(error)
@@ -278,8 +282,8 @@ impl DescribeInstanceVncUrlError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstanceVncUrlError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstanceVncUrlError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus(error),
             "InstanceNotReady" => Self::InstanceNotReady(error),
@@ -287,11 +291,11 @@ impl rt::error::OperationError for DescribeInstanceVncUrlError {
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "InvalidRegionInstance" => Self::InvalidRegionInstance(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceVncUrlError::service_error(self)
     }
 }

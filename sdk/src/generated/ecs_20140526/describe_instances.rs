@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,11 @@ pub struct DescribeInstancesRequest {
     pub instance_ids: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`
     ///
@@ -68,7 +69,7 @@ pub struct DescribeInstancesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `["10.1.1.1", "10.1.2.1", … "10.1.10.1"]`
     ///
@@ -204,12 +205,20 @@ pub struct DescribeInstancesRequest {
     pub additional_attributes: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeInstancesRequest {
+impl crate::operation::Operation for DescribeInstancesRequest {
     type Response = DescribeInstancesResponse;
     type Error = DescribeInstancesError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::max_items("Ipv6Address", &self.ipv6_address, 100usize)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::max_items(
@@ -802,14 +811,14 @@ impl DescribeInstancesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeInstancesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeInstancesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -818,7 +827,7 @@ impl DescribeInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstancesResponse,
-        rt::error::Error<DescribeInstancesError>,
+        crate::error::Error<DescribeInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -4496,34 +4505,34 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeInstancesError {
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidFilterKey.NotFound` (HTTP 404).
-    InvalidFilterKeyNotFound(rt::error::ServiceError),
+    InvalidFilterKeyNotFound(crate::error::ServiceError),
     /// `InvalidFilterValue` (HTTP 404).
-    InvalidFilterValue(rt::error::ServiceError),
+    InvalidFilterValue(crate::error::ServiceError),
     /// `InvalidHpcClusterId.Creating` (HTTP 400).
-    InvalidHpcClusterIdCreating(rt::error::ServiceError),
+    InvalidHpcClusterIdCreating(crate::error::ServiceError),
     /// `InvalidHpcClusterId.NotFound` (HTTP 400).
-    InvalidHpcClusterIdNotFound(rt::error::ServiceError),
+    InvalidHpcClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceChargeType.NotFound` (HTTP 404).
-    InvalidInstanceChargeTypeNotFound(rt::error::ServiceError),
+    InvalidInstanceChargeTypeNotFound(crate::error::ServiceError),
     /// `InvalidInternetChargeType.ValueNotSupported` (HTTP 404).
-    InvalidInternetChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInternetChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidLockReason.NotFound` (HTTP 404).
-    InvalidLockReasonNotFound(rt::error::ServiceError),
+    InvalidLockReasonNotFound(crate::error::ServiceError),
     /// `InvalidNetworkType.NotFound` (HTTP 404).
-    InvalidNetworkTypeNotFound(rt::error::ServiceError),
+    InvalidNetworkTypeNotFound(crate::error::ServiceError),
     /// `InvalidStatus.NotFound` (HTTP 404).
-    InvalidStatusNotFound(rt::error::ServiceError),
+    InvalidStatusNotFound(crate::error::ServiceError),
     /// `InvalidTagCount` (HTTP 400).
-    InvalidTagCount(rt::error::ServiceError),
+    InvalidTagCount(crate::error::ServiceError),
     /// `InvalidTag.Mismatch` (HTTP 400).
-    InvalidTagMismatch(rt::error::ServiceError),
+    InvalidTagMismatch(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -4535,7 +4544,7 @@ impl DescribeInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidFilterKeyNotFound(error)
@@ -4627,8 +4636,8 @@ impl DescribeInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidFilterKey.NotFound" => Self::InvalidFilterKeyNotFound(error),
@@ -4646,11 +4655,11 @@ impl rt::error::OperationError for DescribeInstancesError {
             "InvalidStatus.NotFound" => Self::InvalidStatusNotFound(error),
             "InvalidTagCount" => Self::InvalidTagCount(error),
             "InvalidTag.Mismatch" => Self::InvalidTagMismatch(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstancesError::service_error(self)
     }
 }

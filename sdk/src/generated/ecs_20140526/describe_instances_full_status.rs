@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -80,11 +81,14 @@ pub struct DescribeInstancesFullStatusRequest {
     pub instance_event_types: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeInstancesFullStatusRequest {
+impl crate::operation::Operation for DescribeInstancesFullStatusRequest {
     type Response = DescribeInstancesFullStatusResponse;
     type Error = DescribeInstancesFullStatusError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstancesFullStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("InstanceId", &self.instance_ids, 100usize)?;
         rt::validate::max_items("EventId", &self.event_ids, 100usize)?;
@@ -313,7 +317,7 @@ impl DescribeInstancesFullStatusBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeInstancesFullStatusRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeInstancesFullStatusRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -321,8 +325,8 @@ impl DescribeInstancesFullStatusBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeInstancesFullStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeInstancesFullStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -331,7 +335,7 @@ impl DescribeInstancesFullStatusBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstancesFullStatusResponse,
-        rt::error::Error<DescribeInstancesFullStatusError>,
+        crate::error::Error<DescribeInstancesFullStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1398,22 +1402,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeInstancesFullStatusError {
     /// `EventIdLimitExceeded` (HTTP 403).
-    EventIdLimitExceeded(rt::error::ServiceError),
+    EventIdLimitExceeded(crate::error::ServiceError),
     /// `InstanceIdLimitExceeded` (HTTP 403).
-    InstanceIdLimitExceeded(rt::error::ServiceError),
+    InstanceIdLimitExceeded(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 403).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.TimeEndBeforeStart` (HTTP 403).
-    InvalidParameterTimeEndBeforeStart(rt::error::ServiceError),
+    InvalidParameterTimeEndBeforeStart(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 404).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied.NotInWhiteList` (HTTP 403).
-    OperationDeniedNotInWhiteList(rt::error::ServiceError),
+    OperationDeniedNotInWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1425,7 +1429,7 @@ impl DescribeInstancesFullStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EventIdLimitExceeded(error)
             | Self::InstanceIdLimitExceeded(error)
@@ -1475,8 +1479,8 @@ impl DescribeInstancesFullStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstancesFullStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstancesFullStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EventIdLimitExceeded" => Self::EventIdLimitExceeded(error),
             "InstanceIdLimitExceeded" => Self::InstanceIdLimitExceeded(error),
@@ -1488,11 +1492,11 @@ impl rt::error::OperationError for DescribeInstancesFullStatusError {
             "OperationDenied.NotInWhiteList" => {
                 Self::OperationDeniedNotInWhiteList(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstancesFullStatusError::service_error(self)
     }
 }

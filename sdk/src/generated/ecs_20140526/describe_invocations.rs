@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -94,11 +95,14 @@ pub struct DescribeInvocationsRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for DescribeInvocationsRequest {
+impl crate::operation::Operation for DescribeInvocationsRequest {
     type Response = DescribeInvocationsResponse;
     type Error = DescribeInvocationsError;
+}
+
+impl rt::operation::OperationSpec for DescribeInvocationsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
         Ok(())
@@ -335,14 +339,14 @@ impl DescribeInvocationsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeInvocationsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeInvocationsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeInvocationsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeInvocationsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -351,7 +355,7 @@ impl DescribeInvocationsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInvocationsResponse,
-        rt::error::Error<DescribeInvocationsError>,
+        crate::error::Error<DescribeInvocationsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1613,36 +1617,36 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeInvocationsError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
-    InternalErrorDispatch(rt::error::ServiceError),
+    InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidParam.PageNumber` (HTTP 400).
-    InvalidParamPageNumber(rt::error::ServiceError),
+    InvalidParamPageNumber(crate::error::ServiceError),
     /// `InvalidParam.PageSize` (HTTP 400).
-    InvalidParamPageSize(rt::error::ServiceError),
+    InvalidParamPageSize(crate::error::ServiceError),
     /// `InvalidParameter.MaxResults` (HTTP 400).
-    InvalidParameterMaxResults(rt::error::ServiceError),
+    InvalidParameterMaxResults(crate::error::ServiceError),
     /// `InvalidParameter.NextToken` (HTTP 400).
-    InvalidParameterNextToken(rt::error::ServiceError),
+    InvalidParameterNextToken(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `MissingParameter.TagKey` (HTTP 400).
-    MissingParameterTagKey(rt::error::ServiceError),
+    MissingParameterTagKey(crate::error::ServiceError),
     /// `NumberExceed.Tags` (HTTP 400).
-    NumberExceedTags(rt::error::ServiceError),
+    NumberExceedTags(crate::error::ServiceError),
     /// `Operation.Forbidden` (HTTP 403).
-    OperationForbidden(rt::error::ServiceError),
+    OperationForbidden(crate::error::ServiceError),
     /// `RegionId.ApiNotSupported` (HTTP 400).
-    RegionIdApiNotSupported(rt::error::ServiceError),
+    RegionIdApiNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1654,7 +1658,7 @@ impl DescribeInvocationsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InternalErrorDispatch(error)
@@ -1753,8 +1757,8 @@ impl DescribeInvocationsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInvocationsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInvocationsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "InternalError.Dispatch" => Self::InternalErrorDispatch(error),
@@ -1769,11 +1773,11 @@ impl rt::error::OperationError for DescribeInvocationsError {
             "NumberExceed.Tags" => Self::NumberExceedTags(error),
             "Operation.Forbidden" => Self::OperationForbidden(error),
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInvocationsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct DescribeLaunchTemplateVersionsRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeLaunchTemplateVersionsRequest {
+impl crate::operation::Operation for DescribeLaunchTemplateVersionsRequest {
     type Response = DescribeLaunchTemplateVersionsResponse;
     type Error = DescribeLaunchTemplateVersionsError;
+}
+
+impl rt::operation::OperationSpec for DescribeLaunchTemplateVersionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items(
             "LaunchTemplateVersion",
@@ -240,7 +244,7 @@ impl DescribeLaunchTemplateVersionsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeLaunchTemplateVersionsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeLaunchTemplateVersionsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -248,8 +252,8 @@ impl DescribeLaunchTemplateVersionsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeLaunchTemplateVersionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeLaunchTemplateVersionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -258,7 +262,7 @@ impl DescribeLaunchTemplateVersionsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeLaunchTemplateVersionsResponse,
-        rt::error::Error<DescribeLaunchTemplateVersionsError>,
+        crate::error::Error<DescribeLaunchTemplateVersionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2684,22 +2688,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeLaunchTemplateVersionsError {
     /// `InnerServiceFailed` (HTTP 403).
-    InnerServiceFailed(rt::error::ServiceError),
+    InnerServiceFailed(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidLaunchTemplate.NotFound` (HTTP 404).
-    InvalidLaunchTemplateNotFound(rt::error::ServiceError),
+    InvalidLaunchTemplateNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegion.NotExist` (HTTP 400).
-    InvalidRegionNotExist(rt::error::ServiceError),
+    InvalidRegionNotExist(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2711,7 +2715,7 @@ impl DescribeLaunchTemplateVersionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InnerServiceFailed(error)
             | Self::InternalError(error)
@@ -2761,8 +2765,8 @@ impl DescribeLaunchTemplateVersionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeLaunchTemplateVersionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeLaunchTemplateVersionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InnerServiceFailed" => Self::InnerServiceFailed(error),
             "InternalError" => Self::InternalError(error),
@@ -2772,11 +2776,11 @@ impl rt::error::OperationError for DescribeLaunchTemplateVersionsError {
             "InvalidParameter" => Self::InvalidParameter(error),
             "InvalidRegion.NotExist" => Self::InvalidRegionNotExist(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeLaunchTemplateVersionsError::service_error(self)
     }
 }

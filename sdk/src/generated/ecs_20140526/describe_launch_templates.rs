@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,11 +55,14 @@ pub struct DescribeLaunchTemplatesRequest {
     pub launch_template_names: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeLaunchTemplatesRequest {
+impl crate::operation::Operation for DescribeLaunchTemplatesRequest {
     type Response = DescribeLaunchTemplatesResponse;
     type Error = DescribeLaunchTemplatesError;
+}
+
+impl rt::operation::OperationSpec for DescribeLaunchTemplatesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("TemplateTag", &self.template_tags, 20usize)?;
         rt::validate::max_items(
@@ -221,14 +225,14 @@ impl DescribeLaunchTemplatesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeLaunchTemplatesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeLaunchTemplatesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeLaunchTemplatesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeLaunchTemplatesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -237,7 +241,7 @@ impl DescribeLaunchTemplatesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeLaunchTemplatesResponse,
-        rt::error::Error<DescribeLaunchTemplatesError>,
+        crate::error::Error<DescribeLaunchTemplatesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -781,22 +785,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeLaunchTemplatesError {
     /// `InnerServiceFailed` (HTTP 403).
-    InnerServiceFailed(rt::error::ServiceError),
+    InnerServiceFailed(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegion.NotExist` (HTTP 400).
-    InvalidRegionNotExist(rt::error::ServiceError),
+    InvalidRegionNotExist(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 503).
-    ServiceUnavailable(rt::error::ServiceError),
+    ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -808,7 +812,7 @@ impl DescribeLaunchTemplatesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InnerServiceFailed(error)
             | Self::InternalError(error)
@@ -858,8 +862,8 @@ impl DescribeLaunchTemplatesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeLaunchTemplatesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeLaunchTemplatesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InnerServiceFailed" => Self::InnerServiceFailed(error),
             "InternalError" => Self::InternalError(error),
@@ -867,11 +871,11 @@ impl rt::error::OperationError for DescribeLaunchTemplatesError {
             "InvalidRegion.NotExist" => Self::InvalidRegionNotExist(error),
             "MissingParameter" => Self::MissingParameter(error),
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeLaunchTemplatesError::service_error(self)
     }
 }

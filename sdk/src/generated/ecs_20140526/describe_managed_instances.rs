@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -78,11 +79,14 @@ pub struct DescribeManagedInstancesRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeManagedInstancesRequest {
+impl crate::operation::Operation for DescribeManagedInstancesRequest {
     type Response = DescribeManagedInstancesResponse;
     type Error = DescribeManagedInstancesError;
+}
+
+impl rt::operation::OperationSpec for DescribeManagedInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("InstanceId", &self.instance_ids, 50usize)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
@@ -282,14 +286,16 @@ impl DescribeManagedInstancesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeManagedInstancesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeManagedInstancesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeManagedInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeManagedInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -298,7 +304,7 @@ impl DescribeManagedInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeManagedInstancesResponse,
-        rt::error::Error<DescribeManagedInstancesError>,
+        crate::error::Error<DescribeManagedInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -981,36 +987,36 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum DescribeManagedInstancesError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
-    InternalErrorDispatch(rt::error::ServiceError),
+    InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidParam.PageNumber` (HTTP 400).
-    InvalidParamPageNumber(rt::error::ServiceError),
+    InvalidParamPageNumber(crate::error::ServiceError),
     /// `InvalidParam.PageSize` (HTTP 400).
-    InvalidParamPageSize(rt::error::ServiceError),
+    InvalidParamPageSize(crate::error::ServiceError),
     /// `InvalidParameter.MaxResults` (HTTP 400).
-    InvalidParameterMaxResults(rt::error::ServiceError),
+    InvalidParameterMaxResults(crate::error::ServiceError),
     /// `InvalidParameter.NextToken` (HTTP 400).
-    InvalidParameterNextToken(rt::error::ServiceError),
+    InvalidParameterNextToken(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `MissingParameter.TagKey` (HTTP 400).
-    MissingParameterTagKey(rt::error::ServiceError),
+    MissingParameterTagKey(crate::error::ServiceError),
     /// `NumberExceed.Tags` (HTTP 400).
-    NumberExceedTags(rt::error::ServiceError),
+    NumberExceedTags(crate::error::ServiceError),
     /// `Operation.Forbidden` (HTTP 403).
-    OperationForbidden(rt::error::ServiceError),
+    OperationForbidden(crate::error::ServiceError),
     /// `RegionId.ApiNotSupported` (HTTP 400).
-    RegionIdApiNotSupported(rt::error::ServiceError),
+    RegionIdApiNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1022,7 +1028,7 @@ impl DescribeManagedInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InternalErrorDispatch(error)
@@ -1121,8 +1127,8 @@ impl DescribeManagedInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeManagedInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeManagedInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "InternalError.Dispatch" => Self::InternalErrorDispatch(error),
@@ -1137,11 +1143,11 @@ impl rt::error::OperationError for DescribeManagedInstancesError {
             "NumberExceed.Tags" => Self::NumberExceedTags(error),
             "Operation.Forbidden" => Self::OperationForbidden(error),
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeManagedInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -32,18 +33,24 @@ pub struct DescribeNatGatewaysRequest {
     pub nat_gateway_id: ::std::option::Option<::std::string::String>,
     /// Wire name `VpcId`.
     pub vpc_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeNatGatewaysRequest {
+impl crate::operation::Operation for DescribeNatGatewaysRequest {
     type Response = DescribeNatGatewaysResponse;
     type Error = DescribeNatGatewaysError;
+}
+
+impl rt::operation::OperationSpec for DescribeNatGatewaysRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         Ok(())
     }
 
@@ -146,15 +153,15 @@ impl DescribeNatGatewaysBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeNatGatewaysRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeNatGatewaysRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DescribeNatGatewaysRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeNatGatewaysRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -164,7 +171,7 @@ impl DescribeNatGatewaysBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeNatGatewaysResponse,
-        rt::error::Error<DescribeNatGatewaysError>,
+        crate::error::Error<DescribeNatGatewaysError>,
     > {
         self.client.execute(self.request).await
     }
@@ -616,14 +623,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeNatGatewaysError {
     /// `InvalidAliuid` (HTTP 400).
-    InvalidAliuid(rt::error::ServiceError),
+    InvalidAliuid(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -635,7 +642,7 @@ impl DescribeNatGatewaysError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAliuid(error) | Self::InvalidRegionIdNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -656,16 +663,16 @@ impl DescribeNatGatewaysError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeNatGatewaysError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeNatGatewaysError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAliuid" => Self::InvalidAliuid(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeNatGatewaysError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct DescribeNetworkInterfaceAttributeRequest {
     pub attribute: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeNetworkInterfaceAttributeRequest {
+impl crate::operation::Operation for DescribeNetworkInterfaceAttributeRequest {
     type Response = DescribeNetworkInterfaceAttributeResponse;
     type Error = DescribeNetworkInterfaceAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeNetworkInterfaceAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::required("NetworkInterfaceId", &self.network_interface_id)?;
@@ -130,8 +134,8 @@ impl DescribeNetworkInterfaceAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeNetworkInterfaceAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeNetworkInterfaceAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +144,7 @@ impl DescribeNetworkInterfaceAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeNetworkInterfaceAttributeResponse,
-        rt::error::Error<DescribeNetworkInterfaceAttributeError>,
+        crate::error::Error<DescribeNetworkInterfaceAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -247,7 +251,7 @@ pub struct DescribeNetworkInterfaceAttributeResponse {
     >,
     source_dest_check: rt::de::Scalar<bool>,
     enhanced_network: ::std::option::Option<EnhancedNetwork>,
-    qo_s_config: ::std::option::Option<QoSConfig>,
+    qos_config: ::std::option::Option<QosConfig>,
 }
 
 impl DescribeNetworkInterfaceAttributeResponse {
@@ -535,8 +539,8 @@ impl DescribeNetworkInterfaceAttributeResponse {
 
     /// Wire name `QoSConfig`.
     #[inline]
-    pub fn qo_s_config(&self) -> ::std::option::Option<&QoSConfig> {
-        self.qo_s_config.as_ref()
+    pub fn qos_config(&self) -> ::std::option::Option<&QosConfig> {
+        self.qos_config.as_ref()
     }
 
     /// Sets [`creation_time`](Self::creation_time).
@@ -902,10 +906,10 @@ impl DescribeNetworkInterfaceAttributeResponse {
         self
     }
 
-    /// Sets [`qo_s_config`](Self::qo_s_config).
+    /// Sets [`qos_config`](Self::qos_config).
     #[inline]
-    pub fn with_qo_s_config(mut self, value: QoSConfig) -> Self {
-        self.qo_s_config = ::std::option::Option::Some(value);
+    pub fn with_qos_config(mut self, value: QosConfig) -> Self {
+        self.qos_config = ::std::option::Option::Some(value);
         self
     }
 }
@@ -973,7 +977,7 @@ impl rt::de::Object for DescribeNetworkInterfaceAttributeResponse {
             }
             "SourceDestCheck" => self.source_dest_check = map.next_value()?,
             "EnhancedNetwork" => self.enhanced_network = map.next_value()?,
-            "QoSConfig" => self.qo_s_config = map.next_value()?,
+            "QoSConfig" => self.qos_config = map.next_value()?,
             _ => rt::de::skip_value(map)?,
         }
         ::std::result::Result::Ok(())
@@ -1029,7 +1033,7 @@ impl ::serde::Serialize for DescribeNetworkInterfaceAttributeResponse {
         )?;
         out.field("SourceDestCheck", &self.source_dest_check)?;
         out.field("EnhancedNetwork", &self.enhanced_network)?;
-        out.field("QoSConfig", &self.qo_s_config)?;
+        out.field("QoSConfig", &self.qos_config)?;
         out.end()
     }
 }
@@ -2355,43 +2359,43 @@ impl ::serde::Serialize for EnhancedNetwork {
     }
 }
 
-/// The `QoSConfig` object.
+/// The `QosConfig` object.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct QoSConfig {
-    enable_qo_s: rt::de::Scalar<bool>,
-    qo_s: ::std::option::Option<QoS>,
+pub struct QosConfig {
+    enable_qos: rt::de::Scalar<bool>,
+    qos: ::std::option::Option<Qos>,
 }
 
-impl QoSConfig {
+impl QosConfig {
     /// Wire name `EnableQoS`.
     #[inline]
-    pub fn enable_qo_s(&self) -> ::std::option::Option<bool> {
-        self.enable_qo_s.0
+    pub fn enable_qos(&self) -> ::std::option::Option<bool> {
+        self.enable_qos.0
     }
 
     /// Wire name `QoS`.
     #[inline]
-    pub fn qo_s(&self) -> ::std::option::Option<&QoS> {
-        self.qo_s.as_ref()
+    pub fn qos(&self) -> ::std::option::Option<&Qos> {
+        self.qos.as_ref()
     }
 
-    /// Sets [`enable_qo_s`](Self::enable_qo_s).
+    /// Sets [`enable_qos`](Self::enable_qos).
     #[inline]
-    pub fn with_enable_qo_s(mut self, value: bool) -> Self {
-        self.enable_qo_s = rt::de::Scalar(::std::option::Option::Some(value));
+    pub fn with_enable_qos(mut self, value: bool) -> Self {
+        self.enable_qos = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
-    /// Sets [`qo_s`](Self::qo_s).
+    /// Sets [`qos`](Self::qos).
     #[inline]
-    pub fn with_qo_s(mut self, value: QoS) -> Self {
-        self.qo_s = ::std::option::Option::Some(value);
+    pub fn with_qos(mut self, value: Qos) -> Self {
+        self.qos = ::std::option::Option::Some(value);
         self
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for QoSConfig {
+impl<'de> ::serde::Deserialize<'de> for QosConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -2399,15 +2403,15 @@ impl<'de> ::serde::Deserialize<'de> for QoSConfig {
     }
 }
 
-impl rt::de::Object for QoSConfig {
+impl rt::de::Object for QosConfig {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "EnableQoS" => self.enable_qo_s = map.next_value()?,
-            "QoS" => self.qo_s = map.next_value()?,
+            "EnableQoS" => self.enable_qos = map.next_value()?,
+            "QoS" => self.qos = map.next_value()?,
             _ => rt::de::skip_value(map)?,
         }
         ::std::result::Result::Ok(())
@@ -2415,22 +2419,22 @@ impl rt::de::Object for QoSConfig {
 }
 
 #[cfg(feature = "serialize")]
-impl ::serde::Serialize for QoSConfig {
+impl ::serde::Serialize for QosConfig {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut out = rt::de::ObjectWriter::new(serializer)?;
-        out.field("EnableQoS", &self.enable_qo_s)?;
-        out.field("QoS", &self.qo_s)?;
+        out.field("EnableQoS", &self.enable_qos)?;
+        out.field("QoS", &self.qos)?;
         out.end()
     }
 }
 
-/// The `QoS` object.
+/// The `Qos` object.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct QoS {
+pub struct Qos {
     bandwidth_tx: rt::de::Scalar<i64>,
     bandwidth_rx: rt::de::Scalar<i64>,
     pps_tx: rt::de::Scalar<i64>,
@@ -2438,7 +2442,7 @@ pub struct QoS {
     concurrent_connections: rt::de::Scalar<i64>,
 }
 
-impl QoS {
+impl Qos {
     /// Example: `50000`
     ///
     /// Wire name `BandwidthTx`.
@@ -2515,7 +2519,7 @@ impl QoS {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for QoS {
+impl<'de> ::serde::Deserialize<'de> for Qos {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -2523,7 +2527,7 @@ impl<'de> ::serde::Deserialize<'de> for QoS {
     }
 }
 
-impl rt::de::Object for QoS {
+impl rt::de::Object for Qos {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -2542,7 +2546,7 @@ impl rt::de::Object for QoS {
 }
 
 #[cfg(feature = "serialize")]
-impl ::serde::Serialize for QoS {
+impl ::serde::Serialize for Qos {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2627,32 +2631,32 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeNetworkInterfaceAttributeError {
     /// `Abs.InvalidAccount.NotFound` (HTTP 403).
-    AbsInvalidAccountNotFound(rt::error::ServiceError),
+    AbsInvalidAccountNotFound(crate::error::ServiceError),
     /// `Forbidden.NotSupportRAM` (HTTP 403).
-    ForbiddenNotSupportRam(rt::error::ServiceError),
+    ForbiddenNotSupportRam(crate::error::ServiceError),
     /// `Forbidden.RegionId` (HTTP 400).
-    ForbiddenRegionId(rt::error::ServiceError),
+    ForbiddenRegionId(crate::error::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403).
-    ForbiddenSubUser(rt::error::ServiceError),
+    ForbiddenSubUser(crate::error::ServiceError),
     /// `InvalidEniId.NotFound` (HTTP 404).
-    InvalidEniIdNotFound(rt::error::ServiceError),
+    InvalidEniIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceID.Malformed` (HTTP 400).
-    InvalidInstanceIdMalformed(rt::error::ServiceError),
+    InvalidInstanceIdMalformed(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400, 403).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.MalFormed` (HTTP 400).
-    InvalidRegionIdMalFormed(rt::error::ServiceError),
+    InvalidRegionIdMalFormed(crate::error::ServiceError),
     /// `InvalidUserType.NotSupported` (HTTP 403).
-    InvalidUserTypeNotSupported(rt::error::ServiceError),
+    InvalidUserTypeNotSupported(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
-    UnsupportedParameter(rt::error::ServiceError),
+    UnsupportedParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2664,7 +2668,7 @@ impl DescribeNetworkInterfaceAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidAccountNotFound(error)
             | Self::ForbiddenNotSupportRam(error)
@@ -2749,8 +2753,8 @@ impl DescribeNetworkInterfaceAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeNetworkInterfaceAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeNetworkInterfaceAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidAccount.NotFound" => Self::AbsInvalidAccountNotFound(error),
             "Forbidden.NotSupportRAM" => Self::ForbiddenNotSupportRam(error),
@@ -2763,11 +2767,11 @@ impl rt::error::OperationError for DescribeNetworkInterfaceAttributeError {
             "InvalidUserType.NotSupported" => Self::InvalidUserTypeNotSupported(error),
             "MissingParameter" => Self::MissingParameter(error),
             "UnsupportedParameter" => Self::UnsupportedParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeNetworkInterfaceAttributeError::service_error(self)
     }
 }

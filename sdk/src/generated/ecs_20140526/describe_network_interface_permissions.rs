@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeNetworkInterfacePermissionsRequest {
     pub network_interface_permission_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeNetworkInterfacePermissionsRequest {
+impl crate::operation::Operation for DescribeNetworkInterfacePermissionsRequest {
     type Response = DescribeNetworkInterfacePermissionsResponse;
     type Error = DescribeNetworkInterfacePermissionsError;
+}
+
+impl rt::operation::OperationSpec for DescribeNetworkInterfacePermissionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items(
             "NetworkInterfacePermissionId",
@@ -173,7 +177,7 @@ impl DescribeNetworkInterfacePermissionsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeNetworkInterfacePermissionsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeNetworkInterfacePermissionsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -181,8 +185,8 @@ impl DescribeNetworkInterfacePermissionsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeNetworkInterfacePermissionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeNetworkInterfacePermissionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -191,7 +195,7 @@ impl DescribeNetworkInterfacePermissionsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeNetworkInterfacePermissionsResponse,
-        rt::error::Error<DescribeNetworkInterfacePermissionsError>,
+        crate::error::Error<DescribeNetworkInterfacePermissionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -536,36 +540,36 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeNetworkInterfacePermissionsError {
     /// `Abs.InvalidAccount.NotFound` (HTTP 403).
-    AbsInvalidAccountNotFound(rt::error::ServiceError),
+    AbsInvalidAccountNotFound(crate::error::ServiceError),
     /// `Forbidden.NotSupportRAM` (HTTP 403).
-    ForbiddenNotSupportRam(rt::error::ServiceError),
+    ForbiddenNotSupportRam(crate::error::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403).
-    ForbiddenSubUser(rt::error::ServiceError),
+    ForbiddenSubUser(crate::error::ServiceError),
     /// `InvalidEniId.NotFound` (HTTP 404).
-    InvalidEniIdNotFound(rt::error::ServiceError),
+    InvalidEniIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceID.Malformed` (HTTP 400).
-    InvalidInstanceIdMalformed(rt::error::ServiceError),
+    InvalidInstanceIdMalformed(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniState` (HTTP 400).
-    InvalidOperationInvalidEniState(rt::error::ServiceError),
+    InvalidOperationInvalidEniState(crate::error::ServiceError),
     /// `InvalidOperation.PermissionExisted` (HTTP 400).
-    InvalidOperationPermissionExisted(rt::error::ServiceError),
+    InvalidOperationPermissionExisted(crate::error::ServiceError),
     /// `InvalidOperation.PermissionNotExisted` (HTTP 404).
-    InvalidOperationPermissionNotExisted(rt::error::ServiceError),
+    InvalidOperationPermissionNotExisted(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidUserType.NotSupported` (HTTP 403).
-    InvalidUserTypeNotSupported(rt::error::ServiceError),
+    InvalidUserTypeNotSupported(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NotBelongUser` (HTTP 400).
-    NotBelongUser(rt::error::ServiceError),
+    NotBelongUser(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
-    UnsupportedParameter(rt::error::ServiceError),
+    UnsupportedParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -577,7 +581,7 @@ impl DescribeNetworkInterfacePermissionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidAccountNotFound(error)
             | Self::ForbiddenNotSupportRam(error)
@@ -676,8 +680,8 @@ impl DescribeNetworkInterfacePermissionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeNetworkInterfacePermissionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeNetworkInterfacePermissionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidAccount.NotFound" => Self::AbsInvalidAccountNotFound(error),
             "Forbidden.NotSupportRAM" => Self::ForbiddenNotSupportRam(error),
@@ -698,11 +702,11 @@ impl rt::error::OperationError for DescribeNetworkInterfacePermissionsError {
             "MissingParameter" => Self::MissingParameter(error),
             "NotBelongUser" => Self::NotBelongUser(error),
             "UnsupportedParameter" => Self::UnsupportedParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeNetworkInterfacePermissionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -102,11 +103,14 @@ pub struct DescribeNetworkInterfacesRequest {
     pub ipv6_address: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeNetworkInterfacesRequest {
+impl crate::operation::Operation for DescribeNetworkInterfacesRequest {
     type Response = DescribeNetworkInterfacesResponse;
     type Error = DescribeNetworkInterfacesError;
+}
+
+impl rt::operation::OperationSpec for DescribeNetworkInterfacesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::max_items("PrivateIpAddress", &self.private_ip_address, 100usize)?;
@@ -403,14 +407,16 @@ impl DescribeNetworkInterfacesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeNetworkInterfacesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeNetworkInterfacesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeNetworkInterfacesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeNetworkInterfacesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -419,7 +425,7 @@ impl DescribeNetworkInterfacesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeNetworkInterfacesResponse,
-        rt::error::Error<DescribeNetworkInterfacesError>,
+        crate::error::Error<DescribeNetworkInterfacesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2041,64 +2047,64 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeNetworkInterfacesError {
     /// `Abs.InvalidAccount.NotFound` (HTTP 403).
-    AbsInvalidAccountNotFound(rt::error::ServiceError),
+    AbsInvalidAccountNotFound(crate::error::ServiceError),
     /// `EniPerInstanceLimitExceeded` (HTTP 403).
-    EniPerInstanceLimitExceeded(rt::error::ServiceError),
+    EniPerInstanceLimitExceeded(crate::error::ServiceError),
     /// `Forbidden.NotSupportRAM` (HTTP 403).
-    ForbiddenNotSupportRam(rt::error::ServiceError),
+    ForbiddenNotSupportRam(crate::error::ServiceError),
     /// `Forbidden.RegionId` (HTTP 400, 403).
-    ForbiddenRegionId(rt::error::ServiceError),
+    ForbiddenRegionId(crate::error::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403).
-    ForbiddenSubUser(rt::error::ServiceError),
+    ForbiddenSubUser(crate::error::ServiceError),
     /// `InvalidEcsId.NotFound` (HTTP 404).
-    InvalidEcsIdNotFound(rt::error::ServiceError),
+    InvalidEcsIdNotFound(crate::error::ServiceError),
     /// `InvalidEniId.NotFound` (HTTP 404).
-    InvalidEniIdNotFound(rt::error::ServiceError),
+    InvalidEniIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceID.Malformed` (HTTP 400).
-    InvalidInstanceIdMalformed(rt::error::ServiceError),
+    InvalidInstanceIdMalformed(crate::error::ServiceError),
     /// `InvalidOperation.AvailabilityZoneMismatch` (HTTP 403).
-    InvalidOperationAvailabilityZoneMismatch(rt::error::ServiceError),
+    InvalidOperationAvailabilityZoneMismatch(crate::error::ServiceError),
     /// `InvalidOperation.DetachPrimaryEniNotAllowed` (HTTP 400).
-    InvalidOperationDetachPrimaryEniNotAllowed(rt::error::ServiceError),
+    InvalidOperationDetachPrimaryEniNotAllowed(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEcsState` (HTTP 400).
-    InvalidOperationInvalidEcsState(rt::error::ServiceError),
+    InvalidOperationInvalidEcsState(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniPageNumber` (HTTP 403).
-    InvalidOperationInvalidEniPageNumber(rt::error::ServiceError),
+    InvalidOperationInvalidEniPageNumber(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniState` (HTTP 400).
-    InvalidOperationInvalidEniState(rt::error::ServiceError),
+    InvalidOperationInvalidEniState(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniType` (HTTP 403).
-    InvalidOperationInvalidEniType(rt::error::ServiceError),
+    InvalidOperationInvalidEniType(crate::error::ServiceError),
     /// `InvalidOperation.VpcMismatch` (HTTP 403).
-    InvalidOperationVpcMismatch(rt::error::ServiceError),
+    InvalidOperationVpcMismatch(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400, 403).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.MalFormed` (HTTP 400).
-    InvalidRegionIdMalFormed(rt::error::ServiceError),
+    InvalidRegionIdMalFormed(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotVpc` (HTTP 403).
-    InvalidSecurityGroupIdNotVpc(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotVpc(crate::error::ServiceError),
     /// `InvalidUserType.NotSupported` (HTTP 403).
-    InvalidUserTypeNotSupported(rt::error::ServiceError),
+    InvalidUserTypeNotSupported(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `InvalidVpc.Empty` (HTTP 403).
-    InvalidVpcEmpty(rt::error::ServiceError),
+    InvalidVpcEmpty(crate::error::ServiceError),
     /// `InvalidVpc.Indeterminacy` (HTTP 403).
-    InvalidVpcIndeterminacy(rt::error::ServiceError),
+    InvalidVpcIndeterminacy(crate::error::ServiceError),
     /// `MaxEniCountExceeded` (HTTP 403).
-    MaxEniCountExceeded(rt::error::ServiceError),
+    MaxEniCountExceeded(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `SecurityGroupInstanceLimitExceed` (HTTP 403).
-    SecurityGroupInstanceLimitExceed(rt::error::ServiceError),
+    SecurityGroupInstanceLimitExceed(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
-    UnsupportedParameter(rt::error::ServiceError),
+    UnsupportedParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2110,7 +2116,7 @@ impl DescribeNetworkInterfacesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidAccountNotFound(error)
             | Self::EniPerInstanceLimitExceeded(error)
@@ -2307,8 +2313,8 @@ impl DescribeNetworkInterfacesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeNetworkInterfacesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeNetworkInterfacesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidAccount.NotFound" => Self::AbsInvalidAccountNotFound(error),
             "EniPerInstanceLimitExceeded" => Self::EniPerInstanceLimitExceeded(error),
@@ -2353,11 +2359,11 @@ impl rt::error::OperationError for DescribeNetworkInterfacesError {
                 Self::SecurityGroupInstanceLimitExceed(error)
             }
             "UnsupportedParameter" => Self::UnsupportedParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeNetworkInterfacesError::service_error(self)
     }
 }

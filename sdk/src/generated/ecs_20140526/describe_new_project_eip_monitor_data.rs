@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -38,11 +39,14 @@ pub struct DescribeNewProjectEipMonitorDataRequest {
     pub period: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeNewProjectEipMonitorDataRequest {
+impl crate::operation::Operation for DescribeNewProjectEipMonitorDataRequest {
     type Response = DescribeNewProjectEipMonitorDataResponse;
     type Error = DescribeNewProjectEipMonitorDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeNewProjectEipMonitorDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AllocationId", &self.allocation_id)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
@@ -130,8 +134,8 @@ impl DescribeNewProjectEipMonitorDataBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeNewProjectEipMonitorDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeNewProjectEipMonitorDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +145,7 @@ impl DescribeNewProjectEipMonitorDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeNewProjectEipMonitorDataResponse,
-        rt::error::Error<DescribeNewProjectEipMonitorDataError>,
+        crate::error::Error<DescribeNewProjectEipMonitorDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -390,26 +394,26 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeNewProjectEipMonitorDataError {
     /// `InvalidAllocationId.NotFound` (HTTP 400, 404).
-    InvalidAllocationIdNotFound(rt::error::ServiceError),
+    InvalidAllocationIdNotFound(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidPeriod.ValueNotSupported` (HTTP 400).
-    InvalidPeriodValueNotSupported(rt::error::ServiceError),
+    InvalidPeriodValueNotSupported(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.TooEarly` (HTTP 400).
-    InvalidStartTimeTooEarly(rt::error::ServiceError),
+    InvalidStartTimeTooEarly(crate::error::ServiceError),
     /// `OperationDenied.TooManyDataQueried` (HTTP 400).
-    OperationDeniedTooManyDataQueried(rt::error::ServiceError),
+    OperationDeniedTooManyDataQueried(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -421,7 +425,7 @@ impl DescribeNewProjectEipMonitorDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAllocationIdNotFound(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -485,8 +489,8 @@ impl DescribeNewProjectEipMonitorDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeNewProjectEipMonitorDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeNewProjectEipMonitorDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAllocationId.NotFound" => Self::InvalidAllocationIdNotFound(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
@@ -500,11 +504,11 @@ impl rt::error::OperationError for DescribeNewProjectEipMonitorDataError {
             "OperationDenied.TooManyDataQueried" => {
                 Self::OperationDeniedTooManyDataQueried(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeNewProjectEipMonitorDataError::service_error(self)
     }
 }

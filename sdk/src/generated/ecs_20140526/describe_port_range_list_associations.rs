@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribePortRangeListAssociationsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribePortRangeListAssociationsRequest {
+impl crate::operation::Operation for DescribePortRangeListAssociationsRequest {
     type Response = DescribePortRangeListAssociationsResponse;
     type Error = DescribePortRangeListAssociationsError;
+}
+
+impl rt::operation::OperationSpec for DescribePortRangeListAssociationsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PortRangeListId", &self.port_range_list_id)?;
         Ok(())
@@ -146,7 +150,7 @@ impl DescribePortRangeListAssociationsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribePortRangeListAssociationsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribePortRangeListAssociationsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -154,8 +158,8 @@ impl DescribePortRangeListAssociationsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribePortRangeListAssociationsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribePortRangeListAssociationsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -164,7 +168,7 @@ impl DescribePortRangeListAssociationsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePortRangeListAssociationsResponse,
-        rt::error::Error<DescribePortRangeListAssociationsError>,
+        crate::error::Error<DescribePortRangeListAssociationsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -364,16 +368,16 @@ impl ::serde::Serialize for PortRangeListAssociations {
 #[non_exhaustive]
 pub enum DescribePortRangeListAssociationsError {
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidPortRangeListId.NotFound` (HTTP 400).
-    InvalidPortRangeListIdNotFound(rt::error::ServiceError),
+    InvalidPortRangeListIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -385,7 +389,7 @@ impl DescribePortRangeListAssociationsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameter(error)
             | Self::InvalidPortRangeListIdNotFound(error)
@@ -414,19 +418,19 @@ impl DescribePortRangeListAssociationsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePortRangeListAssociationsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribePortRangeListAssociationsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter" => Self::InvalidParameter(error),
             "InvalidPortRangeListId.NotFound" => {
                 Self::InvalidPortRangeListIdNotFound(error)
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePortRangeListAssociationsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribePortRangeListEntriesRequest {
     pub port_range_list_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePortRangeListEntriesRequest {
+impl crate::operation::Operation for DescribePortRangeListEntriesRequest {
     type Response = DescribePortRangeListEntriesResponse;
     type Error = DescribePortRangeListEntriesError;
+}
+
+impl rt::operation::OperationSpec for DescribePortRangeListEntriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PortRangeListId", &self.port_range_list_id)?;
         Ok(())
@@ -100,8 +104,8 @@ impl DescribePortRangeListEntriesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribePortRangeListEntriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribePortRangeListEntriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -110,7 +114,7 @@ impl DescribePortRangeListEntriesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePortRangeListEntriesResponse,
-        rt::error::Error<DescribePortRangeListEntriesError>,
+        crate::error::Error<DescribePortRangeListEntriesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -287,14 +291,14 @@ impl ::serde::Serialize for Entries {
 #[non_exhaustive]
 pub enum DescribePortRangeListEntriesError {
     /// `InvalidPortRangeListId.NotFound` (HTTP 400).
-    InvalidPortRangeListIdNotFound(rt::error::ServiceError),
+    InvalidPortRangeListIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -306,7 +310,7 @@ impl DescribePortRangeListEntriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidPortRangeListIdNotFound(error)
             | Self::InvalidRegionIdNotFound(error) => error,
@@ -328,18 +332,18 @@ impl DescribePortRangeListEntriesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePortRangeListEntriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribePortRangeListEntriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidPortRangeListId.NotFound" => {
                 Self::InvalidPortRangeListIdNotFound(error)
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePortRangeListEntriesError::service_error(self)
     }
 }

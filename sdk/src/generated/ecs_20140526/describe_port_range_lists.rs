@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct DescribePortRangeListsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `PortRangeListNameSample`
     ///
@@ -52,12 +53,17 @@ pub struct DescribePortRangeListsRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for DescribePortRangeListsRequest {
+impl crate::operation::Operation for DescribePortRangeListsRequest {
     type Response = DescribePortRangeListsResponse;
     type Error = DescribePortRangeListsError;
+}
+
+impl rt::operation::OperationSpec for DescribePortRangeListsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::max_items("PortRangeListId", &self.port_range_list_ids, 100usize)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
@@ -201,14 +207,14 @@ impl DescribePortRangeListsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribePortRangeListsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribePortRangeListsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePortRangeListsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribePortRangeListsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -217,7 +223,7 @@ impl DescribePortRangeListsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePortRangeListsResponse,
-        rt::error::Error<DescribePortRangeListsError>,
+        crate::error::Error<DescribePortRangeListsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -678,16 +684,16 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum DescribePortRangeListsError {
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `LimitExceed.PortRangeListId` (HTTP 400).
-    LimitExceedPortRangeListId(rt::error::ServiceError),
+    LimitExceedPortRangeListId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -699,7 +705,7 @@ impl DescribePortRangeListsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameter(error)
             | Self::InvalidRegionIdNotFound(error)
@@ -728,17 +734,17 @@ impl DescribePortRangeListsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePortRangeListsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribePortRangeListsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter" => Self::InvalidParameter(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "LimitExceed.PortRangeListId" => Self::LimitExceedPortRangeListId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePortRangeListsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,17 +41,22 @@ pub struct DescribePrefixListAssociationsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribePrefixListAssociationsRequest {
+impl crate::operation::Operation for DescribePrefixListAssociationsRequest {
     type Response = DescribePrefixListAssociationsResponse;
     type Error = DescribePrefixListAssociationsError;
+}
+
+impl rt::operation::OperationSpec for DescribePrefixListAssociationsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PrefixListId", &self.prefix_list_id)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         Ok(())
     }
 
@@ -142,7 +148,7 @@ impl DescribePrefixListAssociationsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribePrefixListAssociationsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribePrefixListAssociationsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -150,8 +156,8 @@ impl DescribePrefixListAssociationsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribePrefixListAssociationsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribePrefixListAssociationsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +166,7 @@ impl DescribePrefixListAssociationsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePrefixListAssociationsResponse,
-        rt::error::Error<DescribePrefixListAssociationsError>,
+        crate::error::Error<DescribePrefixListAssociationsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -375,18 +381,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribePrefixListAssociationsError {
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidPrefixListId.NotFound` (HTTP 404).
-    InvalidPrefixListIdNotFound(rt::error::ServiceError),
+    InvalidPrefixListIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `NotSupported.ResourceType` (HTTP 400).
-    NotSupportedResourceType(rt::error::ServiceError),
+    NotSupportedResourceType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -398,7 +404,7 @@ impl DescribePrefixListAssociationsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameter(error)
             | Self::InvalidPrefixListIdNotFound(error)
@@ -434,18 +440,18 @@ impl DescribePrefixListAssociationsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePrefixListAssociationsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribePrefixListAssociationsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter" => Self::InvalidParameter(error),
             "InvalidPrefixListId.NotFound" => Self::InvalidPrefixListIdNotFound(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "NotSupported.ResourceType" => Self::NotSupportedResourceType(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePrefixListAssociationsError::service_error(self)
     }
 }

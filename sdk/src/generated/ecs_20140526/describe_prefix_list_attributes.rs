@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribePrefixListAttributesRequest {
     pub prefix_list_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePrefixListAttributesRequest {
+impl crate::operation::Operation for DescribePrefixListAttributesRequest {
     type Response = DescribePrefixListAttributesResponse;
     type Error = DescribePrefixListAttributesError;
+}
+
+impl rt::operation::OperationSpec for DescribePrefixListAttributesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PrefixListId", &self.prefix_list_id)?;
         Ok(())
@@ -96,8 +100,8 @@ impl DescribePrefixListAttributesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribePrefixListAttributesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribePrefixListAttributesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl DescribePrefixListAttributesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePrefixListAttributesResponse,
-        rt::error::Error<DescribePrefixListAttributesError>,
+        crate::error::Error<DescribePrefixListAttributesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -425,14 +429,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribePrefixListAttributesError {
     /// `InvalidPrefixListId.NotFound` (HTTP 404).
-    InvalidPrefixListIdNotFound(rt::error::ServiceError),
+    InvalidPrefixListIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -444,7 +448,7 @@ impl DescribePrefixListAttributesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidPrefixListIdNotFound(error)
             | Self::InvalidRegionIdNotFound(error) => error,
@@ -466,16 +470,16 @@ impl DescribePrefixListAttributesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePrefixListAttributesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribePrefixListAttributesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidPrefixListId.NotFound" => Self::InvalidPrefixListIdNotFound(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePrefixListAttributesError::service_error(self)
     }
 }

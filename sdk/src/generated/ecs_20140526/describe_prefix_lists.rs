@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,7 +41,7 @@ pub struct DescribePrefixListsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `IPv4`
     ///
@@ -58,12 +59,17 @@ pub struct DescribePrefixListsRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for DescribePrefixListsRequest {
+impl crate::operation::Operation for DescribePrefixListsRequest {
     type Response = DescribePrefixListsResponse;
     type Error = DescribePrefixListsError;
+}
+
+impl rt::operation::OperationSpec for DescribePrefixListsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::max_items("PrefixListId", &self.prefix_list_ids, 101usize)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
@@ -210,14 +216,14 @@ impl DescribePrefixListsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribePrefixListsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribePrefixListsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePrefixListsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribePrefixListsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -226,7 +232,7 @@ impl DescribePrefixListsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePrefixListsResponse,
-        rt::error::Error<DescribePrefixListsError>,
+        crate::error::Error<DescribePrefixListsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -735,16 +741,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribePrefixListsError {
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `LimitExceed.PrefixListId` (HTTP 400).
-    LimitExceedPrefixListId(rt::error::ServiceError),
+    LimitExceedPrefixListId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -756,7 +762,7 @@ impl DescribePrefixListsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameter(error)
             | Self::InvalidRegionIdNotFound(error)
@@ -785,17 +791,17 @@ impl DescribePrefixListsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePrefixListsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribePrefixListsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter" => Self::InvalidParameter(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "LimitExceed.PrefixListId" => Self::LimitExceedPrefixListId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePrefixListsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -202,11 +203,14 @@ pub struct DescribePriceRequest {
     >,
 }
 
-impl rt::operation::Operation for DescribePriceRequest {
+impl crate::operation::Operation for DescribePriceRequest {
     type Response = DescribePriceResponse;
     type Error = DescribePriceError;
+}
+
+impl rt::operation::OperationSpec for DescribePriceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("InstanceTypeList", &self.instance_type_list, 100usize)?;
         rt::validate::one_of(
@@ -811,8 +815,8 @@ impl DescribePriceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePriceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribePriceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -821,7 +825,7 @@ impl DescribePriceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePriceResponse,
-        rt::error::Error<DescribePriceError>,
+        crate::error::Error<DescribePriceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1819,7 +1823,7 @@ pub enum SpotStrategy {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1849,7 +1853,7 @@ impl ::std::convert::From<&str> for SpotStrategy {
             "NoSpot" => Self::NoSpot,
             "SpotWithPriceLimit" => Self::SpotWithPriceLimit,
             "SpotAsPriceGo" => Self::SpotAsPriceGo,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1877,7 +1881,7 @@ impl ::std::convert::From<::std::string::String> for SpotStrategy {
             "NoSpot" => Self::NoSpot,
             "SpotWithPriceLimit" => Self::SpotWithPriceLimit,
             "SpotAsPriceGo" => Self::SpotAsPriceGo,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1954,208 +1958,208 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribePriceError {
     /// `AccountForbidden.ProductCreationLimited` (HTTP 400).
-    AccountForbiddenProductCreationLimited(rt::error::ServiceError),
+    AccountForbiddenProductCreationLimited(crate::error::ServiceError),
     /// `DependencyViolation.IoOptimized` (HTTP 404).
-    DependencyViolationIoOptimized(rt::error::ServiceError),
+    DependencyViolationIoOptimized(crate::error::ServiceError),
     /// `EncryptedOption.Conflict` (HTTP 400).
-    EncryptedOptionConflict(rt::error::ServiceError),
+    EncryptedOptionConflict(crate::error::ServiceError),
     /// `Forbbiden` (HTTP 403).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `ImageNotSubscribed` (HTTP 403).
-    ImageNotSubscribed(rt::error::ServiceError),
+    ImageNotSubscribed(crate::error::ServiceError),
     /// `ImageNotSupportInstanceType` (HTTP 403).
-    ImageNotSupportInstanceType(rt::error::ServiceError),
+    ImageNotSupportInstanceType(crate::error::ServiceError),
     /// `ImageRemovedInMarket` (HTTP 403).
-    ImageRemovedInMarket(rt::error::ServiceError),
+    ImageRemovedInMarket(crate::error::ServiceError),
     /// `IncorrectImageStatus` (HTTP 400).
-    IncorrectImageStatus(rt::error::ServiceError),
+    IncorrectImageStatus(crate::error::ServiceError),
     /// `InstanceDiskCategoryLimitExceed` (HTTP 400, 403).
-    InstanceDiskCategoryLimitExceed(rt::error::ServiceError),
+    InstanceDiskCategoryLimitExceed(crate::error::ServiceError),
     /// `InstanceDiskNumLimitExceed` (HTTP 403).
-    InstanceDiskNumLimitExceed(rt::error::ServiceError),
+    InstanceDiskNumLimitExceed(crate::error::ServiceError),
     /// `InstanceDiskNumber.LimitExceed` (HTTP 400).
-    InstanceDiskNumberLimitExceed(rt::error::ServiceError),
+    InstanceDiskNumberLimitExceed(crate::error::ServiceError),
     /// `InstanceType.Offline` (HTTP 403).
-    InstanceTypeOffline(rt::error::ServiceError),
+    InstanceTypeOffline(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAction.Unauthorized` (HTTP 403).
-    InvalidActionUnauthorized(rt::error::ServiceError),
+    InvalidActionUnauthorized(crate::error::ServiceError),
     /// `InvalidActivity.NotSupported` (HTTP 400).
-    InvalidActivityNotSupported(rt::error::ServiceError),
+    InvalidActivityNotSupported(crate::error::ServiceError),
     /// `InvalidAmount.Malformed` (HTTP 403).
-    InvalidAmountMalformed(rt::error::ServiceError),
+    InvalidAmountMalformed(crate::error::ServiceError),
     /// `InvalidAssuranceTimes.NotSupported` (HTTP 400).
-    InvalidAssuranceTimesNotSupported(rt::error::ServiceError),
+    InvalidAssuranceTimesNotSupported(crate::error::ServiceError),
     /// `InvalidCapacity.ValueNotSupported` (HTTP 400).
-    InvalidCapacityValueNotSupported(rt::error::ServiceError),
+    InvalidCapacityValueNotSupported(crate::error::ServiceError),
     /// `InvalidChargeType.MarketImage` (HTTP 403).
-    InvalidChargeTypeMarketImage(rt::error::ServiceError),
+    InvalidChargeTypeMarketImage(crate::error::ServiceError),
     /// `InvalidDataDiskCategory.ValueNotSupported` (HTTP 400, 403).
-    InvalidDataDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidDataDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidDataDiskSize.ValueNotSupported` (HTTP 400).
-    InvalidDataDiskSizeValueNotSupported(rt::error::ServiceError),
+    InvalidDataDiskSizeValueNotSupported(crate::error::ServiceError),
     /// `InvalidDedicatedHostId.NotFound` (HTTP 404).
-    InvalidDedicatedHostIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostIdNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHostType.Missing` (HTTP 404).
-    InvalidDedicatedHostTypeMissing(rt::error::ServiceError),
+    InvalidDedicatedHostTypeMissing(crate::error::ServiceError),
     /// `InvalidDiskCategory.Mismatch` (HTTP 400, 403).
-    InvalidDiskCategoryMismatch(rt::error::ServiceError),
+    InvalidDiskCategoryMismatch(crate::error::ServiceError),
     /// `InvalidDiskCategory.Missing` (HTTP 404).
-    InvalidDiskCategoryMissing(rt::error::ServiceError),
+    InvalidDiskCategoryMissing(crate::error::ServiceError),
     /// `InvalidDiskCategory.NotSupported` (HTTP 403).
-    InvalidDiskCategoryNotSupported(rt::error::ServiceError),
+    InvalidDiskCategoryNotSupported(crate::error::ServiceError),
     /// `InvalidDiskCategory.ValueNotSupported` (HTTP 400).
-    InvalidDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidDiskIds.NotFound` (HTTP 403).
-    InvalidDiskIdsNotFound(rt::error::ServiceError),
+    InvalidDiskIdsNotFound(crate::error::ServiceError),
     /// `InvalidDiskIds.NotPortable` (HTTP 404).
-    InvalidDiskIdsNotPortable(rt::error::ServiceError),
+    InvalidDiskIdsNotPortable(crate::error::ServiceError),
     /// `InvalidDiskSize.TooSmall` (HTTP 403).
-    InvalidDiskSizeTooSmall(rt::error::ServiceError),
+    InvalidDiskSizeTooSmall(crate::error::ServiceError),
     /// `InvalidEncryptAlgorithm` (HTTP 400).
-    InvalidEncryptAlgorithm(rt::error::ServiceError),
+    InvalidEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidEncryptAlgorithm.NotMatchSnapshot` (HTTP 400).
-    InvalidEncryptAlgorithmNotMatchSnapshot(rt::error::ServiceError),
+    InvalidEncryptAlgorithmNotMatchSnapshot(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchEncryptAlgorithm` (HTTP 400).
-    InvalidEncryptedNotMatchEncryptAlgorithm(rt::error::ServiceError),
+    InvalidEncryptedNotMatchEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchKmsKeyId` (HTTP 400).
-    InvalidEncryptedNotMatchKmsKeyId(rt::error::ServiceError),
+    InvalidEncryptedNotMatchKmsKeyId(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchSnapshot` (HTTP 400).
-    InvalidEncryptedNotMatchSnapshot(rt::error::ServiceError),
+    InvalidEncryptedNotMatchSnapshot(crate::error::ServiceError),
     /// `InvalidImageId.NotFound` (HTTP 404).
-    InvalidImageIdNotFound(rt::error::ServiceError),
+    InvalidImageIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceChargeType.NotFound` (HTTP 404).
-    InvalidInstanceChargeTypeNotFound(rt::error::ServiceError),
+    InvalidInstanceChargeTypeNotFound(crate::error::ServiceError),
     /// `Invalid.InstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.Missing` (HTTP 404).
-    InvalidInstanceTypeMissing(rt::error::ServiceError),
+    InvalidInstanceTypeMissing(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupportDiskCategory` (HTTP 403).
-    InvalidInstanceTypeNotSupportDiskCategory(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportDiskCategory(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupported` (HTTP 400).
-    InvalidInstanceTypeNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400, 403, 404).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueUnauthorized` (HTTP 400).
-    InvalidInstanceTypeValueUnauthorized(rt::error::ServiceError),
+    InvalidInstanceTypeValueUnauthorized(crate::error::ServiceError),
     /// `InvalidInternetChargeType.ValueNotSupported` (HTTP 400).
-    InvalidInternetChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInternetChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInternetMaxBandwidthOut.ValueNotSupported` (HTTP 400, 404).
-    InvalidInternetMaxBandwidthOutValueNotSupported(rt::error::ServiceError),
+    InvalidInternetMaxBandwidthOutValueNotSupported(crate::error::ServiceError),
     /// `InvalidIoOptimizedValue.ValueNotSupported` (HTTP 400).
-    InvalidIoOptimizedValueValueNotSupported(rt::error::ServiceError),
+    InvalidIoOptimizedValueValueNotSupported(crate::error::ServiceError),
     /// `InvalidIspBandwidthOut` (HTTP 403).
-    InvalidIspBandwidthOut(rt::error::ServiceError),
+    InvalidIspBandwidthOut(crate::error::ServiceError),
     /// `InvalidIspType.ValueNotSupported` (HTTP 403).
-    InvalidIspTypeValueNotSupported(rt::error::ServiceError),
+    InvalidIspTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidIspUID` (HTTP 403).
-    InvalidIspUid(rt::error::ServiceError),
+    InvalidIspUid(crate::error::ServiceError),
     /// `InvalidKmsKeyId.NotMatchSnapshot` (HTTP 400).
-    InvalidKmsKeyIdNotMatchSnapshot(rt::error::ServiceError),
+    InvalidKmsKeyIdNotMatchSnapshot(crate::error::ServiceError),
     /// `InvalidMarketImage.NotAuthorized` (HTTP 400).
-    InvalidMarketImageNotAuthorized(rt::error::ServiceError),
+    InvalidMarketImageNotAuthorized(crate::error::ServiceError),
     /// `InvalidMarketImage.NotFound` (HTTP 404).
-    InvalidMarketImageNotFound(rt::error::ServiceError),
+    InvalidMarketImageNotFound(crate::error::ServiceError),
     /// `InvalidNetworkType.Mismatch` (HTTP 400).
-    InvalidNetworkTypeMismatch(rt::error::ServiceError),
+    InvalidNetworkTypeMismatch(crate::error::ServiceError),
     /// `InvalidNetworkType.ValueNotSupported` (HTTP 404).
-    InvalidNetworkTypeValueNotSupported(rt::error::ServiceError),
+    InvalidNetworkTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.InstanceRenewWithDowngradeInPlan` (HTTP 400).
-    InvalidOperationInstanceRenewWithDowngradeInPlan(rt::error::ServiceError),
+    InvalidOperationInstanceRenewWithDowngradeInPlan(crate::error::ServiceError),
     /// `InvalidOperation.PublicIpAddressNoStock` (HTTP 403).
-    InvalidOperationPublicIpAddressNoStock(rt::error::ServiceError),
+    InvalidOperationPublicIpAddressNoStock(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParameter.Platform` (HTTP 400).
-    InvalidParameterPlatform(rt::error::ServiceError),
+    InvalidParameterPlatform(crate::error::ServiceError),
     /// `InvalidParameter.RecurrenceRules` (HTTP 400).
-    InvalidParameterRecurrenceRules(rt::error::ServiceError),
+    InvalidParameterRecurrenceRules(crate::error::ServiceError),
     /// `InvalidParameter.RecurrenceRulesRecurrenceType` (HTTP 400).
-    InvalidParameterRecurrenceRulesRecurrenceType(rt::error::ServiceError),
+    InvalidParameterRecurrenceRulesRecurrenceType(crate::error::ServiceError),
     /// `InvalidParameter.RecurrenceRulesRecurrenceValueDaily` (HTTP 400).
-    InvalidParameterRecurrenceRulesRecurrenceValueDaily(rt::error::ServiceError),
+    InvalidParameterRecurrenceRulesRecurrenceValueDaily(crate::error::ServiceError),
     /// `InvalidParameter.RecurrenceRulesRecurrenceValueMonthly` (HTTP 400).
-    InvalidParameterRecurrenceRulesRecurrenceValueMonthly(rt::error::ServiceError),
+    InvalidParameterRecurrenceRulesRecurrenceValueMonthly(crate::error::ServiceError),
     /// `InvalidParameter.RecurrenceRulesRecurrenceValueWeekly` (HTTP 400).
-    InvalidParameterRecurrenceRulesRecurrenceValueWeekly(rt::error::ServiceError),
+    InvalidParameterRecurrenceRulesRecurrenceValueWeekly(crate::error::ServiceError),
     /// `InvalidParameter.RecurrenceRulesStartHourEndHour` (HTTP 400).
-    InvalidParameterRecurrenceRulesStartHourEndHour(rt::error::ServiceError),
+    InvalidParameterRecurrenceRulesStartHourEndHour(crate::error::ServiceError),
     /// `InvalidParameter.ResourceOwnerAccount` (HTTP 403).
-    InvalidParameterResourceOwnerAccount(rt::error::ServiceError),
+    InvalidParameterResourceOwnerAccount(crate::error::ServiceError),
     /// `InvalidPerformanceLevel.Malformed` (HTTP 400).
-    InvalidPerformanceLevelMalformed(rt::error::ServiceError),
+    InvalidPerformanceLevelMalformed(crate::error::ServiceError),
     /// `InvalidPeriod` (HTTP 400).
-    InvalidPeriod(rt::error::ServiceError),
+    InvalidPeriod(crate::error::ServiceError),
     /// `InvalidPriceUnit.ValueNotSupported` (HTTP 400).
-    InvalidPriceUnitValueNotSupported(rt::error::ServiceError),
+    InvalidPriceUnitValueNotSupported(crate::error::ServiceError),
     /// `InvalidRecurrenceRules.CountLimitExceeded` (HTTP 400).
-    InvalidRecurrenceRulesCountLimitExceeded(rt::error::ServiceError),
+    InvalidRecurrenceRulesCountLimitExceeded(crate::error::ServiceError),
     /// `InvalidRecurrenceRulesStartHourEndHour.TooShort` (HTTP 400).
-    InvalidRecurrenceRulesStartHourEndHourTooShort(rt::error::ServiceError),
+    InvalidRecurrenceRulesStartHourEndHourTooShort(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotSupportEncryptAlgorithm` (HTTP 403).
-    InvalidRegionIdNotSupportEncryptAlgorithm(rt::error::ServiceError),
+    InvalidRegionIdNotSupportEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidResourceType.ValueNotSupported` (HTTP 400).
-    InvalidResourceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidResourceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidSpotAuthorized` (HTTP 400).
-    InvalidSpotAuthorized(rt::error::ServiceError),
+    InvalidSpotAuthorized(crate::error::ServiceError),
     /// `InvalidStartTime.NotSupported` (HTTP 400).
-    InvalidStartTimeNotSupported(rt::error::ServiceError),
+    InvalidStartTimeNotSupported(crate::error::ServiceError),
     /// `InvalidSystemDiskCategory.ValueNotSupported` (HTTP 400, 403).
-    InvalidSystemDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidSystemDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidSystemDiskCategory.ValueUnauthorized` (HTTP 403).
-    InvalidSystemDiskCategoryValueUnauthorized(rt::error::ServiceError),
+    InvalidSystemDiskCategoryValueUnauthorized(crate::error::ServiceError),
     /// `InvalidSystemDisk.NotFound` (HTTP 404).
-    InvalidSystemDiskNotFound(rt::error::ServiceError),
+    InvalidSystemDiskNotFound(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.LessThanImageSize` (HTTP 400, 404).
-    InvalidSystemDiskSizeLessThanImageSize(rt::error::ServiceError),
+    InvalidSystemDiskSizeLessThanImageSize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.LessThanMinSize` (HTTP 404).
-    InvalidSystemDiskSizeLessThanMinSize(rt::error::ServiceError),
+    InvalidSystemDiskSizeLessThanMinSize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.MoreThanMaxSize` (HTTP 404).
-    InvalidSystemDiskSizeMoreThanMaxSize(rt::error::ServiceError),
+    InvalidSystemDiskSizeMoreThanMaxSize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.ValueNotSupported` (HTTP 400, 404).
-    InvalidSystemDiskSizeValueNotSupported(rt::error::ServiceError),
+    InvalidSystemDiskSizeValueNotSupported(crate::error::ServiceError),
     /// `Invalid.ZoneId` (HTTP 400).
-    InvalidZoneId(rt::error::ServiceError),
+    InvalidZoneId(crate::error::ServiceError),
     /// `IoOptimized.NotSupported` (HTTP 403, 404).
-    IoOptimizedNotSupported(rt::error::ServiceError),
+    IoOptimizedNotSupported(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400, 403, 404).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.PerformanceLevelNotMatch` (HTTP 403).
-    OperationDeniedPerformanceLevelNotMatch(rt::error::ServiceError),
+    OperationDeniedPerformanceLevelNotMatch(crate::error::ServiceError),
     /// `OperationDenied.TestAccountRetricted` (HTTP 400).
-    OperationDeniedTestAccountRetricted(rt::error::ServiceError),
+    OperationDeniedTestAccountRetricted(crate::error::ServiceError),
     /// `PrePaidInstance.Expired` (HTTP 403).
-    PrePaidInstanceExpired(rt::error::ServiceError),
+    PrePaidInstanceExpired(crate::error::ServiceError),
     /// `PriceNotFound` (HTTP 400).
-    PriceNotFound(rt::error::ServiceError),
+    PriceNotFound(crate::error::ServiceError),
     /// `QuotaExceed.BuyImage` (HTTP 403).
-    QuotaExceedBuyImage(rt::error::ServiceError),
+    QuotaExceedBuyImage(crate::error::ServiceError),
     /// `QuotaExceed.PortableCloudDisk` (HTTP 403).
-    QuotaExceedPortableCloudDisk(rt::error::ServiceError),
+    QuotaExceedPortableCloudDisk(crate::error::ServiceError),
     /// `RegionUnauthorized` (HTTP 403).
-    RegionUnauthorized(rt::error::ServiceError),
+    RegionUnauthorized(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// `Throttling.User` (HTTP 400).
-    ThrottlingUser(rt::error::ServiceError),
+    ThrottlingUser(crate::error::ServiceError),
     /// `UnsupportedIspChargeType` (HTTP 400).
-    UnsupportedIspChargeType(rt::error::ServiceError),
+    UnsupportedIspChargeType(crate::error::ServiceError),
     /// `UnsupportedIspClassicNetwork` (HTTP 403).
-    UnsupportedIspClassicNetwork(rt::error::ServiceError),
+    UnsupportedIspClassicNetwork(crate::error::ServiceError),
     /// `UnsupportedIspNetworkChargeType` (HTTP 400).
-    UnsupportedIspNetworkChargeType(rt::error::ServiceError),
+    UnsupportedIspNetworkChargeType(crate::error::ServiceError),
     /// `UnsupportedIspRegion` (HTTP 403).
-    UnsupportedIspRegion(rt::error::ServiceError),
+    UnsupportedIspRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2167,7 +2171,7 @@ impl DescribePriceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountForbiddenProductCreationLimited(error)
             | Self::DependencyViolationIoOptimized(error)
@@ -2870,8 +2874,8 @@ impl DescribePriceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePriceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribePriceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountForbidden.ProductCreationLimited" => {
                 Self::AccountForbiddenProductCreationLimited(error)
@@ -3076,11 +3080,11 @@ impl rt::error::OperationError for DescribePriceError {
                 Self::UnsupportedIspNetworkChargeType(error)
             }
             "UnsupportedIspRegion" => Self::UnsupportedIspRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePriceError::service_error(self)
     }
 }

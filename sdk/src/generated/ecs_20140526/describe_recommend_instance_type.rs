@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -92,11 +93,14 @@ pub struct DescribeRecommendInstanceTypeRequest {
     pub instance_type_families: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeRecommendInstanceTypeRequest {
+impl crate::operation::Operation for DescribeRecommendInstanceTypeRequest {
     type Response = DescribeRecommendInstanceTypeResponse;
     type Error = DescribeRecommendInstanceTypeError;
+}
+
+impl rt::operation::OperationSpec for DescribeRecommendInstanceTypeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("NetworkType", &self.network_type)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items(
@@ -326,8 +330,8 @@ impl DescribeRecommendInstanceTypeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeRecommendInstanceTypeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeRecommendInstanceTypeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -336,7 +340,7 @@ impl DescribeRecommendInstanceTypeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRecommendInstanceTypeResponse,
-        rt::error::Error<DescribeRecommendInstanceTypeError>,
+        crate::error::Error<DescribeRecommendInstanceTypeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -958,68 +962,68 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeRecommendInstanceTypeError {
     /// `InvalidCoreAndMemory.ValueNotSupported` (HTTP 400).
-    InvalidCoreAndMemoryValueNotSupported(rt::error::ServiceError),
+    InvalidCoreAndMemoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidDiskCategory.NotFound` (HTTP 400).
-    InvalidDiskCategoryNotFound(rt::error::ServiceError),
+    InvalidDiskCategoryNotFound(crate::error::ServiceError),
     /// `InvalidInstanceChargeType.NotFound` (HTTP 400).
-    InvalidInstanceChargeTypeNotFound(rt::error::ServiceError),
+    InvalidInstanceChargeTypeNotFound(crate::error::ServiceError),
     /// `InvalidInstanceFamilyLevel.NotSupported` (HTTP 400).
-    InvalidInstanceFamilyLevelNotSupported(rt::error::ServiceError),
+    InvalidInstanceFamilyLevelNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceTypeFamily.NotFound` (HTTP 400).
-    InvalidInstanceTypeFamilyNotFound(rt::error::ServiceError),
+    InvalidInstanceTypeFamilyNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupported` (HTTP 400).
-    InvalidInstanceTypeNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupported(crate::error::ServiceError),
     /// `InvalidIoOptimized.NotFound` (HTTP 400).
-    InvalidIoOptimizedNotFound(rt::error::ServiceError),
+    InvalidIoOptimizedNotFound(crate::error::ServiceError),
     /// `InvalidMaxPrice.NotSupported` (HTTP 400).
-    InvalidMaxPriceNotSupported(rt::error::ServiceError),
+    InvalidMaxPriceNotSupported(crate::error::ServiceError),
     /// `InvalidNetworkType.ValueNotSupported` (HTTP 400).
-    InvalidNetworkTypeValueNotSupported(rt::error::ServiceError),
+    InvalidNetworkTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidParam.TypeAndCpuMem.Conflict` (HTTP 400).
-    InvalidParamTypeAndCpuMemConflict(rt::error::ServiceError),
+    InvalidParamTypeAndCpuMemConflict(crate::error::ServiceError),
     /// `InvalidPriorityStrategy.ValueNotSupported` (HTTP 400).
-    InvalidPriorityStrategyValueNotSupported(rt::error::ServiceError),
+    InvalidPriorityStrategyValueNotSupported(crate::error::ServiceError),
     /// `InvalidRegionId.MalFormed` (HTTP 400).
-    InvalidRegionIdMalFormed(rt::error::ServiceError),
+    InvalidRegionIdMalFormed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidScene.ValueNotSupported` (HTTP 400).
-    InvalidSceneValueNotSupported(rt::error::ServiceError),
+    InvalidSceneValueNotSupported(crate::error::ServiceError),
     /// `InvalidSpotStrategy.ValueNotSupported` (HTTP 400).
-    InvalidSpotStrategyValueNotSupported(rt::error::ServiceError),
+    InvalidSpotStrategyValueNotSupported(crate::error::ServiceError),
     /// `InvalidZoneId.MalFormed` (HTTP 400).
-    InvalidZoneIdMalFormed(rt::error::ServiceError),
+    InvalidZoneIdMalFormed(crate::error::ServiceError),
     /// `InvalidZoneId.ValueNotSupported` (HTTP 400).
-    InvalidZoneIdValueNotSupported(rt::error::ServiceError),
+    InvalidZoneIdValueNotSupported(crate::error::ServiceError),
     /// `QuotaExceed.AfterpayInstance` (HTTP 400).
-    QuotaExceedAfterpayInstance(rt::error::ServiceError),
+    QuotaExceedAfterpayInstance(crate::error::ServiceError),
     /// `RecommendEmpty.DiskCategoryNotRecommended` (HTTP 400).
-    RecommendEmptyDiskCategoryNotRecommended(rt::error::ServiceError),
+    RecommendEmptyDiskCategoryNotRecommended(crate::error::ServiceError),
     /// `RecommendEmpty.GenerationNotMatch` (HTTP 400).
-    RecommendEmptyGenerationNotMatch(rt::error::ServiceError),
+    RecommendEmptyGenerationNotMatch(crate::error::ServiceError),
     /// `RecommendEmpty.InstanceTypeFamilyNotMatched` (HTTP 400).
-    RecommendEmptyInstanceTypeFamilyNotMatched(rt::error::ServiceError),
+    RecommendEmptyInstanceTypeFamilyNotMatched(crate::error::ServiceError),
     /// `RecommendEmpty.InstanceTypeNotAuthorized` (HTTP 400).
-    RecommendEmptyInstanceTypeNotAuthorized(rt::error::ServiceError),
+    RecommendEmptyInstanceTypeNotAuthorized(crate::error::ServiceError),
     /// `RecommendEmpty.InstanceTypeNotMatched` (HTTP 400).
-    RecommendEmptyInstanceTypeNotMatched(rt::error::ServiceError),
+    RecommendEmptyInstanceTypeNotMatched(crate::error::ServiceError),
     /// `RecommendEmpty.InstanceTypeSoldOut` (HTTP 400).
-    RecommendEmptyInstanceTypeSoldOut(rt::error::ServiceError),
+    RecommendEmptyInstanceTypeSoldOut(crate::error::ServiceError),
     /// `RecommendEmpty.IzNotMatched` (HTTP 400).
-    RecommendEmptyIzNotMatched(rt::error::ServiceError),
+    RecommendEmptyIzNotMatched(crate::error::ServiceError),
     /// `RecommendEmpty.NetworkTypeNotSupported` (HTTP 400).
-    RecommendEmptyNetworkTypeNotSupported(rt::error::ServiceError),
+    RecommendEmptyNetworkTypeNotSupported(crate::error::ServiceError),
     /// `RecommendEmpty.PerformanceNotSatisfied` (HTTP 400).
-    RecommendEmptyPerformanceNotSatisfied(rt::error::ServiceError),
+    RecommendEmptyPerformanceNotSatisfied(crate::error::ServiceError),
     /// `RecommendEmpty.PriceNotSatisfied` (HTTP 400).
-    RecommendEmptyPriceNotSatisfied(rt::error::ServiceError),
+    RecommendEmptyPriceNotSatisfied(crate::error::ServiceError),
     /// `RecommendEmpty.QuotaNotSatisfied` (HTTP 400).
-    RecommendEmptyQuotaNotSatisfied(rt::error::ServiceError),
+    RecommendEmptyQuotaNotSatisfied(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1031,7 +1035,7 @@ impl DescribeRecommendInstanceTypeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidCoreAndMemoryValueNotSupported(error)
             | Self::InvalidDiskCategoryNotFound(error)
@@ -1242,8 +1246,8 @@ impl DescribeRecommendInstanceTypeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRecommendInstanceTypeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRecommendInstanceTypeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidCoreAndMemory.ValueNotSupported" => {
                 Self::InvalidCoreAndMemoryValueNotSupported(error)
@@ -1316,11 +1320,11 @@ impl rt::error::OperationError for DescribeRecommendInstanceTypeError {
             "RecommendEmpty.QuotaNotSatisfied" => {
                 Self::RecommendEmptyQuotaNotSatisfied(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRecommendInstanceTypeError::service_error(self)
     }
 }

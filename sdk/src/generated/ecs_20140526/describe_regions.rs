@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeRegionsRequest {
     pub accept_language: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeRegionsRequest {
+impl crate::operation::Operation for DescribeRegionsRequest {
     type Response = DescribeRegionsResponse;
     type Error = DescribeRegionsError;
+}
+
+impl rt::operation::OperationSpec for DescribeRegionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -111,8 +115,8 @@ impl DescribeRegionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeRegionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeRegionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +125,7 @@ impl DescribeRegionsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRegionsResponse,
-        rt::error::Error<DescribeRegionsError>,
+        crate::error::Error<DescribeRegionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -357,18 +361,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeRegionsError {
     /// `InvalidAcceptLanguage.NotFound` (HTTP 404).
-    InvalidAcceptLanguageNotFound(rt::error::ServiceError),
+    InvalidAcceptLanguageNotFound(crate::error::ServiceError),
     /// `Invalid.InstanceChargeType` (HTTP 403).
-    InvalidInstanceChargeType(rt::error::ServiceError),
+    InvalidInstanceChargeType(crate::error::ServiceError),
     /// `InvalidResourceType.NotFound` (HTTP 404).
-    InvalidResourceTypeNotFound(rt::error::ServiceError),
+    InvalidResourceTypeNotFound(crate::error::ServiceError),
     /// `Unauthorized.EmptyRegion` (HTTP 403).
-    UnauthorizedEmptyRegion(rt::error::ServiceError),
+    UnauthorizedEmptyRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -380,7 +384,7 @@ impl DescribeRegionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAcceptLanguageNotFound(error)
             | Self::InvalidInstanceChargeType(error)
@@ -416,8 +420,8 @@ impl DescribeRegionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRegionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRegionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAcceptLanguage.NotFound" => {
                 Self::InvalidAcceptLanguageNotFound(error)
@@ -425,11 +429,11 @@ impl rt::error::OperationError for DescribeRegionsError {
             "Invalid.InstanceChargeType" => Self::InvalidInstanceChargeType(error),
             "InvalidResourceType.NotFound" => Self::InvalidResourceTypeNotFound(error),
             "Unauthorized.EmptyRegion" => Self::UnauthorizedEmptyRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRegionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct DescribeRenewalPriceRequest {
     pub expected_renew_day: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeRenewalPriceRequest {
+impl crate::operation::Operation for DescribeRenewalPriceRequest {
     type Response = DescribeRenewalPriceResponse;
     type Error = DescribeRenewalPriceError;
+}
+
+impl rt::operation::OperationSpec for DescribeRenewalPriceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceId", &self.resource_id)?;
         Ok(())
@@ -152,8 +156,8 @@ impl DescribeRenewalPriceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeRenewalPriceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeRenewalPriceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -162,7 +166,7 @@ impl DescribeRenewalPriceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRenewalPriceResponse,
-        rt::error::Error<DescribeRenewalPriceError>,
+        crate::error::Error<DescribeRenewalPriceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -777,38 +781,38 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeRenewalPriceError {
     /// `ChargeTypeViolation` (HTTP 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `InternalError` (HTTP 400, 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAction.Unauthorized` (HTTP 403).
-    InvalidActionUnauthorized(rt::error::ServiceError),
+    InvalidActionUnauthorized(crate::error::ServiceError),
     /// `InvalidExpectedRenewDay.Conflict` (HTTP 400).
-    InvalidExpectedRenewDayConflict(rt::error::ServiceError),
+    InvalidExpectedRenewDayConflict(crate::error::ServiceError),
     /// `InvalidExpectedRenewDay.ValueNotSupported` (HTTP 400).
-    InvalidExpectedRenewDayValueNotSupported(rt::error::ServiceError),
+    InvalidExpectedRenewDayValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidPeriod` (HTTP 400).
-    InvalidPeriod(rt::error::ServiceError),
+    InvalidPeriod(crate::error::ServiceError),
     /// `InvalidPeriod.ExceededDedicatedHost` (HTTP 400).
-    InvalidPeriodExceededDedicatedHost(rt::error::ServiceError),
+    InvalidPeriodExceededDedicatedHost(crate::error::ServiceError),
     /// `InvalidPeriod.ExceededMaximumExpirationDate` (HTTP 400).
-    InvalidPeriodExceededMaximumExpirationDate(rt::error::ServiceError),
+    InvalidPeriodExceededMaximumExpirationDate(crate::error::ServiceError),
     /// `InvalidPriceUnit.ValueNotSupported` (HTTP 400).
-    InvalidPriceUnitValueNotSupported(rt::error::ServiceError),
+    InvalidPriceUnitValueNotSupported(crate::error::ServiceError),
     /// `InvalidResourceType.ValueNotSupported` (HTTP 400).
-    InvalidResourceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidResourceTypeValueNotSupported(crate::error::ServiceError),
     /// `OperationRestricted.Renewal` (HTTP 400).
-    OperationRestrictedRenewal(rt::error::ServiceError),
+    OperationRestrictedRenewal(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// `Throttling.User` (HTTP 400).
-    ThrottlingUser(rt::error::ServiceError),
+    ThrottlingUser(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -820,7 +824,7 @@ impl DescribeRenewalPriceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeViolation(error)
             | Self::InternalError(error)
@@ -926,8 +930,8 @@ impl DescribeRenewalPriceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRenewalPriceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRenewalPriceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
             "InternalError" => Self::InternalError(error),
@@ -955,11 +959,11 @@ impl rt::error::OperationError for DescribeRenewalPriceError {
             "OperationRestricted.Renewal" => Self::OperationRestrictedRenewal(error),
             "Throttling" => Self::Throttling(error),
             "Throttling.User" => Self::ThrottlingUser(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRenewalPriceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct DescribeReservedInstanceAutoRenewAttributeRequest {
     pub reserved_instance_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeReservedInstanceAutoRenewAttributeRequest {
+impl crate::operation::Operation for DescribeReservedInstanceAutoRenewAttributeRequest {
     type Response = DescribeReservedInstanceAutoRenewAttributeResponse;
     type Error = DescribeReservedInstanceAutoRenewAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeReservedInstanceAutoRenewAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items(
             "ReservedInstanceId",
@@ -106,8 +110,8 @@ impl DescribeReservedInstanceAutoRenewAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeReservedInstanceAutoRenewAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeReservedInstanceAutoRenewAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -116,7 +120,7 @@ impl DescribeReservedInstanceAutoRenewAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeReservedInstanceAutoRenewAttributeResponse,
-        rt::error::Error<DescribeReservedInstanceAutoRenewAttributeError>,
+        crate::error::Error<DescribeReservedInstanceAutoRenewAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -362,20 +366,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeReservedInstanceAutoRenewAttributeError {
     /// `ChargeTypeViolation` (HTTP 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `InValidParameter` (HTTP 403).
-    InValidParameter(rt::error::ServiceError),
+    InValidParameter(crate::error::ServiceError),
     /// `InvalidParameter.ToManyInstanceIds` (HTTP 403).
-    InvalidParameterToManyInstanceIds(rt::error::ServiceError),
+    InvalidParameterToManyInstanceIds(crate::error::ServiceError),
     /// `MissingParamter.InstanceId` (HTTP 403).
-    MissingParamterInstanceId(rt::error::ServiceError),
+    MissingParamterInstanceId(crate::error::ServiceError),
     /// `ResourceStatusViolation` (HTTP 403).
-    ResourceStatusViolation(rt::error::ServiceError),
+    ResourceStatusViolation(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -387,7 +391,7 @@ impl DescribeReservedInstanceAutoRenewAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeViolation(error)
             | Self::InValidParameter(error)
@@ -430,8 +434,8 @@ impl DescribeReservedInstanceAutoRenewAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeReservedInstanceAutoRenewAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeReservedInstanceAutoRenewAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
             "InValidParameter" => Self::InValidParameter(error),
@@ -440,11 +444,11 @@ impl rt::error::OperationError for DescribeReservedInstanceAutoRenewAttributeErr
             }
             "MissingParamter.InstanceId" => Self::MissingParamterInstanceId(error),
             "ResourceStatusViolation" => Self::ResourceStatusViolation(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeReservedInstanceAutoRenewAttributeError::service_error(self)
     }
 }

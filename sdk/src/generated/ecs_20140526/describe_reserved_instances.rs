@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,11 @@ pub struct DescribeReservedInstancesRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `50`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `Tag`; at most 20 items.
     pub tags: ::std::vec::Vec<Tag>,
@@ -82,12 +83,18 @@ pub struct DescribeReservedInstancesRequest {
     pub status: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeReservedInstancesRequest {
+impl crate::operation::Operation for DescribeReservedInstancesRequest {
     type Response = DescribeReservedInstancesResponse;
     type Error = DescribeReservedInstancesError;
+}
+
+impl rt::operation::OperationSpec for DescribeReservedInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::max_items(
             "ReservedInstanceId",
@@ -317,14 +324,16 @@ impl DescribeReservedInstancesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeReservedInstancesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeReservedInstancesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeReservedInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeReservedInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -333,7 +342,7 @@ impl DescribeReservedInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeReservedInstancesResponse,
-        rt::error::Error<DescribeReservedInstancesError>,
+        crate::error::Error<DescribeReservedInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1142,34 +1151,34 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeReservedInstancesError {
     /// `InvalidAllocationType.ValueNotSupported` (HTTP 400).
-    InvalidAllocationTypeValueNotSupported(rt::error::ServiceError),
+    InvalidAllocationTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidEndTime.ValueNotSupported` (HTTP 400).
-    InvalidEndTimeValueNotSupported(rt::error::ServiceError),
+    InvalidEndTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegion.NotFound` (HTTP 400).
-    InvalidRegionNotFound(rt::error::ServiceError),
+    InvalidRegionNotFound(crate::error::ServiceError),
     /// `InvalidReservedInstanceLockReason.ValueNotSupported` (HTTP 400).
-    InvalidReservedInstanceLockReasonValueNotSupported(rt::error::ServiceError),
+    InvalidReservedInstanceLockReasonValueNotSupported(crate::error::ServiceError),
     /// `InvalidReservedInstanceOfferingClass.ValueNotSupported` (HTTP 400).
-    InvalidReservedInstanceOfferingClassValueNotSupported(rt::error::ServiceError),
+    InvalidReservedInstanceOfferingClassValueNotSupported(crate::error::ServiceError),
     /// `InvalidReservedInstanceOfferingType.ValueNotSupported` (HTTP 400).
-    InvalidReservedInstanceOfferingTypeValueNotSupported(rt::error::ServiceError),
+    InvalidReservedInstanceOfferingTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidReservedInstanceStatus.ValueNotSupported` (HTTP 400).
-    InvalidReservedInstanceStatusValueNotSupported(rt::error::ServiceError),
+    InvalidReservedInstanceStatusValueNotSupported(crate::error::ServiceError),
     /// `InvalidZone.NotFound` (HTTP 400).
-    InvalidZoneNotFound(rt::error::ServiceError),
+    InvalidZoneNotFound(crate::error::ServiceError),
     /// `MissingParamter.RegionId` (HTTP 400).
-    MissingParamterRegionId(rt::error::ServiceError),
+    MissingParamterRegionId(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `RAM.ApiNotSupported` (HTTP 403).
-    RamApiNotSupported(rt::error::ServiceError),
+    RamApiNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1181,7 +1190,7 @@ impl DescribeReservedInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAllocationTypeValueNotSupported(error)
             | Self::InvalidEndTimeValueNotSupported(error)
@@ -1277,8 +1286,8 @@ impl DescribeReservedInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeReservedInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeReservedInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAllocationType.ValueNotSupported" => {
                 Self::InvalidAllocationTypeValueNotSupported(error)
@@ -1304,11 +1313,11 @@ impl rt::error::OperationError for DescribeReservedInstancesError {
             "MissingParamter.RegionId" => Self::MissingParamterRegionId(error),
             "OperationDenied" => Self::OperationDenied(error),
             "RAM.ApiNotSupported" => Self::RamApiNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeReservedInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,11 +67,14 @@ pub struct DescribeResourcesModificationRequest {
     pub conditions: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeResourcesModificationRequest {
+impl crate::operation::Operation for DescribeResourcesModificationRequest {
     type Response = DescribeResourcesModificationResponse;
     type Error = DescribeResourcesModificationError;
+}
+
+impl rt::operation::OperationSpec for DescribeResourcesModificationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceId", &self.resource_id)?;
         rt::validate::required("DestinationResource", &self.destination_resource)?;
@@ -219,8 +223,8 @@ impl DescribeResourcesModificationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeResourcesModificationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeResourcesModificationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -229,7 +233,7 @@ impl DescribeResourcesModificationBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeResourcesModificationResponse,
-        rt::error::Error<DescribeResourcesModificationError>,
+        crate::error::Error<DescribeResourcesModificationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1036,54 +1040,54 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeResourcesModificationError {
     /// `InvalidCondition.Malformed` (HTTP 400).
-    InvalidConditionMalformed(rt::error::ServiceError),
+    InvalidConditionMalformed(crate::error::ServiceError),
     /// `InvalidDedicatedHostId.NotFound` (HTTP 403).
-    InvalidDedicatedHostIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostIdNotFound(crate::error::ServiceError),
     /// `Invalid.DestinationResource` (HTTP 404).
-    InvalidDestinationResource(rt::error::ServiceError),
+    InvalidDestinationResource(crate::error::ServiceError),
     /// `Invalid.InstanceChargeType` (HTTP 400).
-    InvalidInstanceChargeType(rt::error::ServiceError),
+    InvalidInstanceChargeType(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `Invalid.InstancePayType` (HTTP 404).
-    InvalidInstancePayType(rt::error::ServiceError),
+    InvalidInstancePayType(crate::error::ServiceError),
     /// `Invalid.IoOptimized` (HTTP 404).
-    InvalidIoOptimized(rt::error::ServiceError),
+    InvalidIoOptimized(crate::error::ServiceError),
     /// `Invalid.NetworkCategory` (HTTP 404).
-    InvalidNetworkCategory(rt::error::ServiceError),
+    InvalidNetworkCategory(crate::error::ServiceError),
     /// `Invalid.OperationType` (HTTP 400, 404).
-    InvalidOperationType(rt::error::ServiceError),
+    InvalidOperationType(crate::error::ServiceError),
     /// `Invalid.Param` (HTTP 400).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `InvalidParam.Cores` (HTTP 403).
-    InvalidParamCores(rt::error::ServiceError),
+    InvalidParamCores(crate::error::ServiceError),
     /// `InvalidParam.Memory` (HTTP 403).
-    InvalidParamMemory(rt::error::ServiceError),
+    InvalidParamMemory(crate::error::ServiceError),
     /// `InvalidParam.TypeAndCpuMem.Conflict` (HTTP 403).
-    InvalidParamTypeAndCpuMemConflict(rt::error::ServiceError),
+    InvalidParamTypeAndCpuMemConflict(crate::error::ServiceError),
     /// `InvalidParameter.ResourceOwnerId` (HTTP 403).
-    InvalidParameterResourceOwnerId(rt::error::ServiceError),
+    InvalidParameterResourceOwnerId(crate::error::ServiceError),
     /// `Invalid.RegionId` (HTTP 404).
-    InvalidRegionId(rt::error::ServiceError),
+    InvalidRegionId(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `Invalid.ResourceId` (HTTP 404).
-    InvalidResourceId(rt::error::ServiceError),
+    InvalidResourceId(crate::error::ServiceError),
     /// `InvalidResourceId.NotFound` (HTTP 404).
-    InvalidResourceIdNotFound(rt::error::ServiceError),
+    InvalidResourceIdNotFound(crate::error::ServiceError),
     /// `Invalid.ResourceType` (HTTP 404).
-    InvalidResourceType(rt::error::ServiceError),
+    InvalidResourceType(crate::error::ServiceError),
     /// `Invalid.SpotStrategy` (HTTP 404).
-    InvalidSpotStrategy(rt::error::ServiceError),
+    InvalidSpotStrategy(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 404).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `Unavailable.Regions` (HTTP 404).
-    UnavailableRegions(rt::error::ServiceError),
+    UnavailableRegions(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1095,7 +1099,7 @@ impl DescribeResourcesModificationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidConditionMalformed(error)
             | Self::InvalidDedicatedHostIdNotFound(error)
@@ -1257,8 +1261,8 @@ impl DescribeResourcesModificationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeResourcesModificationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeResourcesModificationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidCondition.Malformed" => Self::InvalidConditionMalformed(error),
             "InvalidDedicatedHostId.NotFound" => {
@@ -1288,11 +1292,11 @@ impl rt::error::OperationError for DescribeResourcesModificationError {
             "Invalid.SpotStrategy" => Self::InvalidSpotStrategy(error),
             "OperationDenied" => Self::OperationDenied(error),
             "Unavailable.Regions" => Self::UnavailableRegions(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeResourcesModificationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -38,17 +39,23 @@ pub struct DescribeRouteTablesRequest {
     pub router_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RouteTableName`.
     pub route_table_name: ::std::option::Option<::std::string::String>,
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeRouteTablesRequest {
+impl crate::operation::Operation for DescribeRouteTablesRequest {
     type Response = DescribeRouteTablesResponse;
     type Error = DescribeRouteTablesError;
+}
+
+impl rt::operation::OperationSpec for DescribeRouteTablesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         Ok(())
     }
 
@@ -184,15 +191,15 @@ impl DescribeRouteTablesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeRouteTablesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeRouteTablesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DescribeRouteTablesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeRouteTablesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -202,7 +209,7 @@ impl DescribeRouteTablesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRouteTablesResponse,
-        rt::error::Error<DescribeRouteTablesError>,
+        crate::error::Error<DescribeRouteTablesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -830,7 +837,7 @@ pub enum DescribeRouteTablesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -842,7 +849,7 @@ impl DescribeRouteTablesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -850,12 +857,12 @@ impl DescribeRouteTablesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRouteTablesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeRouteTablesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRouteTablesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,7 +49,7 @@ pub struct DescribeSecurityGroupAttributeRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `500`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 10; at most 1000.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `snapshotPolicyIds`
     ///
@@ -56,13 +57,18 @@ pub struct DescribeSecurityGroupAttributeRequest {
     pub attribute: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeSecurityGroupAttributeRequest {
+impl crate::operation::Operation for DescribeSecurityGroupAttributeRequest {
     type Response = DescribeSecurityGroupAttributeResponse;
     type Error = DescribeSecurityGroupAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeSecurityGroupAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecurityGroupId", &self.security_group_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 10.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 1000.0, false)?;
         Ok(())
     }
 
@@ -191,7 +197,7 @@ impl DescribeSecurityGroupAttributeBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeSecurityGroupAttributeRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeSecurityGroupAttributeRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -199,8 +205,8 @@ impl DescribeSecurityGroupAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeSecurityGroupAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeSecurityGroupAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -209,7 +215,7 @@ impl DescribeSecurityGroupAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSecurityGroupAttributeResponse,
-        rt::error::Error<DescribeSecurityGroupAttributeError>,
+        crate::error::Error<DescribeSecurityGroupAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1119,26 +1125,26 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSecurityGroupAttributeError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidNicType.ValueNotSupported` (HTTP 400).
-    InvalidNicTypeValueNotSupported(rt::error::ServiceError),
+    InvalidNicTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidParameter.AttributeNotSupported` (HTTP 400).
-    InvalidParameterAttributeNotSupported(rt::error::ServiceError),
+    InvalidParameterAttributeNotSupported(crate::error::ServiceError),
     /// `InvalidParamter` (HTTP 400).
-    InvalidParamter(rt::error::ServiceError),
+    InvalidParamter(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.Malformed` (HTTP 400).
-    InvalidSecurityGroupIdMalformed(rt::error::ServiceError),
+    InvalidSecurityGroupIdMalformed(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 400).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1150,7 +1156,7 @@ impl DescribeSecurityGroupAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidNicTypeValueNotSupported(error)
@@ -1214,8 +1220,8 @@ impl DescribeSecurityGroupAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSecurityGroupAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSecurityGroupAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidNicType.ValueNotSupported" => {
@@ -1233,11 +1239,11 @@ impl rt::error::OperationError for DescribeSecurityGroupAttributeError {
                 Self::InvalidSecurityGroupIdNotFound(error)
             }
             "MissingParameter.RegionId" => Self::MissingParameterRegionId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSecurityGroupAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeSecurityGroupReferencesRequest {
     pub security_group_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeSecurityGroupReferencesRequest {
+impl crate::operation::Operation for DescribeSecurityGroupReferencesRequest {
     type Response = DescribeSecurityGroupReferencesResponse;
     type Error = DescribeSecurityGroupReferencesError;
+}
+
+impl rt::operation::OperationSpec for DescribeSecurityGroupReferencesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SecurityGroupId", &self.security_group_ids)?;
         rt::validate::max_items("SecurityGroupId", &self.security_group_ids, 10usize)?;
@@ -105,8 +109,8 @@ impl DescribeSecurityGroupReferencesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeSecurityGroupReferencesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeSecurityGroupReferencesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +119,7 @@ impl DescribeSecurityGroupReferencesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSecurityGroupReferencesResponse,
-        rt::error::Error<DescribeSecurityGroupReferencesError>,
+        crate::error::Error<DescribeSecurityGroupReferencesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -415,16 +419,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSecurityGroupReferencesError {
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.Malformed` (HTTP 400).
-    InvalidSecurityGroupIdMalformed(rt::error::ServiceError),
+    InvalidSecurityGroupIdMalformed(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -436,7 +440,7 @@ impl DescribeSecurityGroupReferencesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidRegionIdNotFound(error)
             | Self::InvalidSecurityGroupIdMalformed(error)
@@ -465,8 +469,8 @@ impl DescribeSecurityGroupReferencesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSecurityGroupReferencesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSecurityGroupReferencesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "InvalidSecurityGroupId.Malformed" => {
@@ -475,11 +479,11 @@ impl rt::error::OperationError for DescribeSecurityGroupReferencesError {
             "InvalidSecurityGroupId.NotFound" => {
                 Self::InvalidSecurityGroupIdNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSecurityGroupReferencesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,7 +49,7 @@ pub struct DescribeSecurityGroupsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `vpc`
     ///
@@ -82,11 +83,11 @@ pub struct DescribeSecurityGroupsRequest {
     pub fuzzy_query: ::std::option::Option<bool>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `false`
     ///
@@ -94,13 +95,21 @@ pub struct DescribeSecurityGroupsRequest {
     pub service_managed: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeSecurityGroupsRequest {
+impl crate::operation::Operation for DescribeSecurityGroupsRequest {
     type Response = DescribeSecurityGroupsResponse;
     type Error = DescribeSecurityGroupsError;
+}
+
+impl rt::operation::OperationSpec for DescribeSecurityGroupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -345,14 +354,14 @@ impl DescribeSecurityGroupsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeSecurityGroupsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeSecurityGroupsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSecurityGroupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeSecurityGroupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -361,7 +370,7 @@ impl DescribeSecurityGroupsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSecurityGroupsResponse,
-        rt::error::Error<DescribeSecurityGroupsError>,
+        crate::error::Error<DescribeSecurityGroupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1080,24 +1089,24 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSecurityGroupsError {
     /// `InValidParameter.NextToken` (HTTP 400).
-    InValidParameterNextToken(rt::error::ServiceError),
+    InValidParameterNextToken(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidParameter.SecurityGroupType` (HTTP 400).
-    InvalidParameterSecurityGroupType(rt::error::ServiceError),
+    InvalidParameterSecurityGroupType(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.Malformed` (HTTP 400).
-    InvalidSecurityGroupIdMalformed(rt::error::ServiceError),
+    InvalidSecurityGroupIdMalformed(crate::error::ServiceError),
     /// `InvalidSecurityGroupName.Malformed` (HTTP 400).
-    InvalidSecurityGroupNameMalformed(rt::error::ServiceError),
+    InvalidSecurityGroupNameMalformed(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 400).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// `NotSupported.PageNumberAndPageSize` (HTTP 400).
-    NotSupportedPageNumberAndPageSize(rt::error::ServiceError),
+    NotSupportedPageNumberAndPageSize(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1109,7 +1118,7 @@ impl DescribeSecurityGroupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InValidParameterNextToken(error)
             | Self::InternalError(error)
@@ -1166,8 +1175,8 @@ impl DescribeSecurityGroupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSecurityGroupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSecurityGroupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InValidParameter.NextToken" => Self::InValidParameterNextToken(error),
             "InternalError" => Self::InternalError(error),
@@ -1184,11 +1193,11 @@ impl rt::error::OperationError for DescribeSecurityGroupsError {
             "NotSupported.PageNumberAndPageSize" => {
                 Self::NotSupportedPageNumberAndPageSize(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSecurityGroupsError::service_error(self)
     }
 }

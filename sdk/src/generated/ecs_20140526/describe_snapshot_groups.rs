@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,7 +45,7 @@ pub struct DescribeSnapshotGroupsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 500.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `ssg-j6ciyh3k52qp7ovm****`
     ///
@@ -66,12 +67,17 @@ pub struct DescribeSnapshotGroupsRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeSnapshotGroupsRequest {
+impl crate::operation::Operation for DescribeSnapshotGroupsRequest {
     type Response = DescribeSnapshotGroupsResponse;
     type Error = DescribeSnapshotGroupsError;
+}
+
+impl rt::operation::OperationSpec for DescribeSnapshotGroupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 500.0, false)?;
         rt::validate::max_items("SnapshotGroupId", &self.snapshot_group_ids, 10usize)?;
         rt::validate::max_items("Status", &self.status, 10usize)?;
         rt::validate::max_items(
@@ -262,14 +268,14 @@ impl DescribeSnapshotGroupsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeSnapshotGroupsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeSnapshotGroupsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSnapshotGroupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeSnapshotGroupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -278,7 +284,7 @@ impl DescribeSnapshotGroupsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSnapshotGroupsResponse,
-        rt::error::Error<DescribeSnapshotGroupsError>,
+        crate::error::Error<DescribeSnapshotGroupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1114,20 +1120,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSnapshotGroupsError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidSnapshotGroupId.MustBeOne` (HTTP 403).
-    InvalidSnapshotGroupIdMustBeOne(rt::error::ServiceError),
+    InvalidSnapshotGroupIdMustBeOne(crate::error::ServiceError),
     /// `InvalidStatus.ValueNotSupported` (HTTP 403).
-    InvalidStatusValueNotSupported(rt::error::ServiceError),
+    InvalidStatusValueNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1139,7 +1145,7 @@ impl DescribeSnapshotGroupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InvalidInstanceIdNotFound(error)
@@ -1182,8 +1188,8 @@ impl DescribeSnapshotGroupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSnapshotGroupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSnapshotGroupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
@@ -1194,11 +1200,11 @@ impl rt::error::OperationError for DescribeSnapshotGroupsError {
             "InvalidStatus.ValueNotSupported" => {
                 Self::InvalidStatusValueNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSnapshotGroupsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,11 @@ pub struct DescribeSnapshotLinksRequest {
     pub snapshot_link_ids: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `50`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `caeba0bbb2be03f84eb48b699f0a****`
     ///
@@ -56,16 +57,23 @@ pub struct DescribeSnapshotLinksRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 0.
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeSnapshotLinksRequest {
+impl crate::operation::Operation for DescribeSnapshotLinksRequest {
     type Response = DescribeSnapshotLinksResponse;
     type Error = DescribeSnapshotLinksError;
+}
+
+impl rt::operation::OperationSpec for DescribeSnapshotLinksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 0.0, false)?;
         Ok(())
     }
 
@@ -202,14 +210,14 @@ impl DescribeSnapshotLinksBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeSnapshotLinksRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeSnapshotLinksRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSnapshotLinksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeSnapshotLinksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -218,7 +226,7 @@ impl DescribeSnapshotLinksBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSnapshotLinksResponse,
-        rt::error::Error<DescribeSnapshotLinksError>,
+        crate::error::Error<DescribeSnapshotLinksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -691,20 +699,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSnapshotLinksError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDiskIds` (HTTP 400).
-    InvalidDiskIds(rt::error::ServiceError),
+    InvalidDiskIds(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId` (HTTP 400).
-    InvalidRegionId(rt::error::ServiceError),
+    InvalidRegionId(crate::error::ServiceError),
     /// `InvalidSnapshotLinkIds` (HTTP 400).
-    InvalidSnapshotLinkIds(rt::error::ServiceError),
+    InvalidSnapshotLinkIds(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -716,7 +724,7 @@ impl DescribeSnapshotLinksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidDiskIds(error)
@@ -759,19 +767,19 @@ impl DescribeSnapshotLinksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSnapshotLinksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSnapshotLinksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidDiskIds" => Self::InvalidDiskIds(error),
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
             "InvalidRegionId" => Self::InvalidRegionId(error),
             "InvalidSnapshotLinkIds" => Self::InvalidSnapshotLinkIds(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSnapshotLinksError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeSnapshotMonitorDataRequest {
     pub category: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeSnapshotMonitorDataRequest {
+impl crate::operation::Operation for DescribeSnapshotMonitorDataRequest {
     type Response = DescribeSnapshotMonitorDataResponse;
     type Error = DescribeSnapshotMonitorDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeSnapshotMonitorDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
@@ -140,8 +144,8 @@ impl DescribeSnapshotMonitorDataBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeSnapshotMonitorDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeSnapshotMonitorDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -150,7 +154,7 @@ impl DescribeSnapshotMonitorDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSnapshotMonitorDataResponse,
-        rt::error::Error<DescribeSnapshotMonitorDataError>,
+        crate::error::Error<DescribeSnapshotMonitorDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -341,22 +345,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSnapshotMonitorDataError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidParameter.TooManyDataQueried` (HTTP 400).
-    InvalidParameterTooManyDataQueried(rt::error::ServiceError),
+    InvalidParameterTooManyDataQueried(crate::error::ServiceError),
     /// `InvalidPeriod.ValueNotSupported` (HTTP 400).
-    InvalidPeriodValueNotSupported(rt::error::ServiceError),
+    InvalidPeriodValueNotSupported(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.TooEarly` (HTTP 400).
-    InvalidStartTimeTooEarly(rt::error::ServiceError),
+    InvalidStartTimeTooEarly(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -368,7 +372,7 @@ impl DescribeSnapshotMonitorDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidParameterTooManyDataQueried(error)
@@ -418,8 +422,8 @@ impl DescribeSnapshotMonitorDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSnapshotMonitorDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSnapshotMonitorDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidParameter.TooManyDataQueried" => {
@@ -431,11 +435,11 @@ impl rt::error::OperationError for DescribeSnapshotMonitorDataError {
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
             "InvalidStartTime.TooEarly" => Self::InvalidStartTimeTooEarly(error),
             "Throttling" => Self::Throttling(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSnapshotMonitorDataError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,11 @@ pub struct DescribeSnapshotsRequest {
     pub snapshot_ids: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `caeba0bbb2be03f84eb48b699f0a4883`
     ///
@@ -60,7 +61,7 @@ pub struct DescribeSnapshotsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `testSnapshotName`
     ///
@@ -122,12 +123,20 @@ pub struct DescribeSnapshotsRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for DescribeSnapshotsRequest {
+impl crate::operation::Operation for DescribeSnapshotsRequest {
     type Response = DescribeSnapshotsResponse;
     type Error = DescribeSnapshotsError;
+}
+
+impl rt::operation::OperationSpec for DescribeSnapshotsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
     }
@@ -436,14 +445,14 @@ impl DescribeSnapshotsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeSnapshotsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeSnapshotsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSnapshotsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeSnapshotsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -452,7 +461,7 @@ impl DescribeSnapshotsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSnapshotsResponse,
-        rt::error::Error<DescribeSnapshotsError>,
+        crate::error::Error<DescribeSnapshotsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1471,34 +1480,34 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSnapshotsError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidFilterKey.NotFound` (HTTP 404).
-    InvalidFilterKeyNotFound(rt::error::ServiceError),
+    InvalidFilterKeyNotFound(crate::error::ServiceError),
     /// `InvalidFilterValue` (HTTP 404).
-    InvalidFilterValue(rt::error::ServiceError),
+    InvalidFilterValue(crate::error::ServiceError),
     /// `InvalidSnapshotCategory.Malformed` (HTTP 403).
-    InvalidSnapshotCategoryMalformed(rt::error::ServiceError),
+    InvalidSnapshotCategoryMalformed(crate::error::ServiceError),
     /// `InvalidSnapshotIds.Malformed` (HTTP 403).
-    InvalidSnapshotIdsMalformed(rt::error::ServiceError),
+    InvalidSnapshotIdsMalformed(crate::error::ServiceError),
     /// `InvalidSnapshotLinkId.NotFound` (HTTP 404).
-    InvalidSnapshotLinkIdNotFound(rt::error::ServiceError),
+    InvalidSnapshotLinkIdNotFound(crate::error::ServiceError),
     /// `InvalidSnapshotType.NotFound` (HTTP 404).
-    InvalidSnapshotTypeNotFound(rt::error::ServiceError),
+    InvalidSnapshotTypeNotFound(crate::error::ServiceError),
     /// `InvalidSourceDiskType` (HTTP 404).
-    InvalidSourceDiskType(rt::error::ServiceError),
+    InvalidSourceDiskType(crate::error::ServiceError),
     /// `InvalidStatus.NotFound` (HTTP 404).
-    InvalidStatusNotFound(rt::error::ServiceError),
+    InvalidStatusNotFound(crate::error::ServiceError),
     /// `InvalidTagCount` (HTTP 400).
-    InvalidTagCount(rt::error::ServiceError),
+    InvalidTagCount(crate::error::ServiceError),
     /// `InvalidTag.Mismatch` (HTTP 400).
-    InvalidTagMismatch(rt::error::ServiceError),
+    InvalidTagMismatch(crate::error::ServiceError),
     /// `InvalidUsage` (HTTP 404).
-    InvalidUsage(rt::error::ServiceError),
+    InvalidUsage(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1510,7 +1519,7 @@ impl DescribeSnapshotsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidFilterKeyNotFound(error)
@@ -1602,8 +1611,8 @@ impl DescribeSnapshotsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSnapshotsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSnapshotsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidFilterKey.NotFound" => Self::InvalidFilterKeyNotFound(error),
@@ -1621,11 +1630,11 @@ impl rt::error::OperationError for DescribeSnapshotsError {
             "InvalidTagCount" => Self::InvalidTagCount(error),
             "InvalidTag.Mismatch" => Self::InvalidTagMismatch(error),
             "InvalidUsage" => Self::InvalidUsage(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSnapshotsError::service_error(self)
     }
 }

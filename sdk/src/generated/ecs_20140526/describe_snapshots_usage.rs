@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeSnapshotsUsageRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeSnapshotsUsageRequest {
+impl crate::operation::Operation for DescribeSnapshotsUsageRequest {
     type Response = DescribeSnapshotsUsageResponse;
     type Error = DescribeSnapshotsUsageError;
+}
+
+impl rt::operation::OperationSpec for DescribeSnapshotsUsageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeSnapshotsUsageBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSnapshotsUsageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeSnapshotsUsageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeSnapshotsUsageBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSnapshotsUsageResponse,
-        rt::error::Error<DescribeSnapshotsUsageError>,
+        crate::error::Error<DescribeSnapshotsUsageError>,
     > {
         self.client.execute(self.request).await
     }
@@ -200,12 +204,12 @@ impl ::serde::Serialize for DescribeSnapshotsUsageResponse {
 #[non_exhaustive]
 pub enum DescribeSnapshotsUsageError {
     /// `InvalidParam.RegionId` (HTTP 403).
-    InvalidParamRegionId(rt::error::ServiceError),
+    InvalidParamRegionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -217,7 +221,7 @@ impl DescribeSnapshotsUsageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParamRegionId(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -232,15 +236,15 @@ impl DescribeSnapshotsUsageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSnapshotsUsageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSnapshotsUsageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParam.RegionId" => Self::InvalidParamRegionId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSnapshotsUsageError::service_error(self)
     }
 }

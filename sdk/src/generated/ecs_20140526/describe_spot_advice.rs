@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -72,11 +73,14 @@ pub struct DescribeSpotAdviceRequest {
     pub instance_types: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeSpotAdviceRequest {
+impl crate::operation::Operation for DescribeSpotAdviceRequest {
     type Response = DescribeSpotAdviceResponse;
     type Error = DescribeSpotAdviceError;
+}
+
+impl rt::operation::OperationSpec for DescribeSpotAdviceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("InstanceTypes", &self.instance_types, 10usize)?;
         Ok(())
@@ -226,8 +230,8 @@ impl DescribeSpotAdviceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSpotAdviceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeSpotAdviceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -236,7 +240,7 @@ impl DescribeSpotAdviceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSpotAdviceResponse,
-        rt::error::Error<DescribeSpotAdviceError>,
+        crate::error::Error<DescribeSpotAdviceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -581,42 +585,42 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSpotAdviceError {
     /// `InvalidDedicatedHostId.NotFound` (HTTP 403).
-    InvalidDedicatedHostIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostIdNotFound(crate::error::ServiceError),
     /// `Invalid.DestinationResource` (HTTP 404).
-    InvalidDestinationResource(rt::error::ServiceError),
+    InvalidDestinationResource(crate::error::ServiceError),
     /// `Invalid.IoOptimized` (HTTP 404).
-    InvalidIoOptimized(rt::error::ServiceError),
+    InvalidIoOptimized(crate::error::ServiceError),
     /// `Invalid.NetworkType` (HTTP 404).
-    InvalidNetworkType(rt::error::ServiceError),
+    InvalidNetworkType(crate::error::ServiceError),
     /// `Invalid.Param` (HTTP 400).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `InvalidParam.Cores` (HTTP 403).
-    InvalidParamCores(rt::error::ServiceError),
+    InvalidParamCores(crate::error::ServiceError),
     /// `InvalidParam.Memory` (HTTP 403).
-    InvalidParamMemory(rt::error::ServiceError),
+    InvalidParamMemory(crate::error::ServiceError),
     /// `InvalidParam.TypeAndCpuMem.Conflict` (HTTP 403).
-    InvalidParamTypeAndCpuMemConflict(rt::error::ServiceError),
+    InvalidParamTypeAndCpuMemConflict(crate::error::ServiceError),
     /// `Invalid.RegionId` (HTTP 404).
-    InvalidRegionId(rt::error::ServiceError),
+    InvalidRegionId(crate::error::ServiceError),
     /// `InvalidRegionId.MalFormed` (HTTP 400).
-    InvalidRegionIdMalFormed(rt::error::ServiceError),
+    InvalidRegionIdMalFormed(crate::error::ServiceError),
     /// `Invalid.ResourceType` (HTTP 404).
-    InvalidResourceType(rt::error::ServiceError),
+    InvalidResourceType(crate::error::ServiceError),
     /// `Invalid.SaleStrategy` (HTTP 400).
-    InvalidSaleStrategy(rt::error::ServiceError),
+    InvalidSaleStrategy(crate::error::ServiceError),
     /// `OperationDenied.FlavorNotSupported` (HTTP 403).
-    OperationDeniedFlavorNotSupported(rt::error::ServiceError),
+    OperationDeniedFlavorNotSupported(crate::error::ServiceError),
     /// `OperationDenied.RegionIdNotSupported` (HTTP 403).
-    OperationDeniedRegionIdNotSupported(rt::error::ServiceError),
+    OperationDeniedRegionIdNotSupported(crate::error::ServiceError),
     /// `OperationDenied.TimestampNotSupported` (HTTP 403).
-    OperationDeniedTimestampNotSupported(rt::error::ServiceError),
+    OperationDeniedTimestampNotSupported(crate::error::ServiceError),
     /// `Unavailable.Regions` (HTTP 404).
-    UnavailableRegions(rt::error::ServiceError),
+    UnavailableRegions(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -628,7 +632,7 @@ impl DescribeSpotAdviceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDedicatedHostIdNotFound(error)
             | Self::InvalidDestinationResource(error)
@@ -748,8 +752,8 @@ impl DescribeSpotAdviceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSpotAdviceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSpotAdviceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDedicatedHostId.NotFound" => {
                 Self::InvalidDedicatedHostIdNotFound(error)
@@ -777,11 +781,11 @@ impl rt::error::OperationError for DescribeSpotAdviceError {
                 Self::OperationDeniedTimestampNotSupported(error)
             }
             "Unavailable.Regions" => Self::UnavailableRegions(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSpotAdviceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct DescribeSpotPriceHistoryRequest {
     pub offset: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeSpotPriceHistoryRequest {
+impl crate::operation::Operation for DescribeSpotPriceHistoryRequest {
     type Response = DescribeSpotPriceHistoryResponse;
     type Error = DescribeSpotPriceHistoryError;
+}
+
+impl rt::operation::OperationSpec for DescribeSpotPriceHistoryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NetworkType", &self.network_type)?;
         rt::validate::required("InstanceType", &self.instance_type)?;
@@ -209,8 +213,10 @@ impl DescribeSpotPriceHistoryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSpotPriceHistoryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeSpotPriceHistoryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -219,7 +225,7 @@ impl DescribeSpotPriceHistoryBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSpotPriceHistoryResponse,
-        rt::error::Error<DescribeSpotPriceHistoryError>,
+        crate::error::Error<DescribeSpotPriceHistoryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -551,66 +557,66 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSpotPriceHistoryError {
     /// `Abs.Abs.InvalidSpotInstanceUID` (HTTP 400).
-    AbsAbsInvalidSpotInstanceUid(rt::error::ServiceError),
+    AbsAbsInvalidSpotInstanceUid(crate::error::ServiceError),
     /// `Abs.InvalidAccount.NotFound` (HTTP 403).
-    AbsInvalidAccountNotFound(rt::error::ServiceError),
+    AbsInvalidAccountNotFound(crate::error::ServiceError),
     /// `Abs.IoOptimized.ValueNotSupported` (HTTP 400).
-    AbsIoOptimizedValueNotSupported(rt::error::ServiceError),
+    AbsIoOptimizedValueNotSupported(crate::error::ServiceError),
     /// `DependencyViolation.IoOptimized` (HTTP 400).
-    DependencyViolationIoOptimized(rt::error::ServiceError),
+    DependencyViolationIoOptimized(crate::error::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbedden.NotSupportRAM` (HTTP 403).
-    ForbeddenNotSupportRam(rt::error::ServiceError),
+    ForbeddenNotSupportRam(crate::error::ServiceError),
     /// `InvalidInstanceID.Malformed` (HTTP 400).
-    InvalidInstanceIdMalformed(rt::error::ServiceError),
+    InvalidInstanceIdMalformed(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParams.EndTime` (HTTP 400).
-    InvalidParamsEndTime(rt::error::ServiceError),
+    InvalidParamsEndTime(crate::error::ServiceError),
     /// `InvalidParams.InstanceType` (HTTP 400).
-    InvalidParamsInstanceType(rt::error::ServiceError),
+    InvalidParamsInstanceType(crate::error::ServiceError),
     /// `InvalidParams.IoOptimized` (HTTP 400).
-    InvalidParamsIoOptimized(rt::error::ServiceError),
+    InvalidParamsIoOptimized(crate::error::ServiceError),
     /// `InvalidParams.NetworkType` (HTTP 400).
-    InvalidParamsNetworkType(rt::error::ServiceError),
+    InvalidParamsNetworkType(crate::error::ServiceError),
     /// `InvalidParams.Offset` (HTTP 400).
-    InvalidParamsOffset(rt::error::ServiceError),
+    InvalidParamsOffset(crate::error::ServiceError),
     /// `InvalidParams.OSType` (HTTP 400).
-    InvalidParamsOsType(rt::error::ServiceError),
+    InvalidParamsOsType(crate::error::ServiceError),
     /// `InvalidParams.PageSize` (HTTP 400).
-    InvalidParamsPageSize(rt::error::ServiceError),
+    InvalidParamsPageSize(crate::error::ServiceError),
     /// `InvalidParams.RegionId` (HTTP 400).
-    InvalidParamsRegionId(rt::error::ServiceError),
+    InvalidParamsRegionId(crate::error::ServiceError),
     /// `InvalidParams.StartTime` (HTTP 400).
-    InvalidParamsStartTime(rt::error::ServiceError),
+    InvalidParamsStartTime(crate::error::ServiceError),
     /// `InvalidParams.ZoneId` (HTTP 400).
-    InvalidParamsZoneId(rt::error::ServiceError),
+    InvalidParamsZoneId(crate::error::ServiceError),
     /// `InvalidSpotDuration` (HTTP 400).
-    InvalidSpotDuration(rt::error::ServiceError),
+    InvalidSpotDuration(crate::error::ServiceError),
     /// `InvalidUserType.NotSupported` (HTTP 403).
-    InvalidUserTypeNotSupported(rt::error::ServiceError),
+    InvalidUserTypeNotSupported(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 400).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied.FlavorNotSupported` (HTTP 403).
-    OperationDeniedFlavorNotSupported(rt::error::ServiceError),
+    OperationDeniedFlavorNotSupported(crate::error::ServiceError),
     /// `OperationDenied.QueryFail` (HTTP 400).
-    OperationDeniedQueryFail(rt::error::ServiceError),
+    OperationDeniedQueryFail(crate::error::ServiceError),
     /// `OperationDenied.RegionIdNotSupported` (HTTP 403).
-    OperationDeniedRegionIdNotSupported(rt::error::ServiceError),
+    OperationDeniedRegionIdNotSupported(crate::error::ServiceError),
     /// `OperationDenied.TimestampNotSupported` (HTTP 403).
-    OperationDeniedTimestampNotSupported(rt::error::ServiceError),
+    OperationDeniedTimestampNotSupported(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
-    UnsupportedParameter(rt::error::ServiceError),
+    UnsupportedParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -622,7 +628,7 @@ impl DescribeSpotPriceHistoryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsAbsInvalidSpotInstanceUid(error)
             | Self::AbsInvalidAccountNotFound(error)
@@ -826,8 +832,8 @@ impl DescribeSpotPriceHistoryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSpotPriceHistoryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSpotPriceHistoryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.Abs.InvalidSpotInstanceUID" => Self::AbsAbsInvalidSpotInstanceUid(error),
             "Abs.InvalidAccount.NotFound" => Self::AbsInvalidAccountNotFound(error),
@@ -869,11 +875,11 @@ impl rt::error::OperationError for DescribeSpotPriceHistoryError {
                 Self::OperationDeniedTimestampNotSupported(error)
             }
             "UnsupportedParameter" => Self::UnsupportedParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSpotPriceHistoryError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,11 @@ pub struct DescribeStorageCapacityUnitsRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `testScuName`
     ///
@@ -62,12 +63,18 @@ pub struct DescribeStorageCapacityUnitsRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for DescribeStorageCapacityUnitsRequest {
+impl crate::operation::Operation for DescribeStorageCapacityUnitsRequest {
     type Response = DescribeStorageCapacityUnitsResponse;
     type Error = DescribeStorageCapacityUnitsError;
+}
+
+impl rt::operation::OperationSpec for DescribeStorageCapacityUnitsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         rt::validate::max_items(
             "StorageCapacityUnitId",
             &self.storage_capacity_unit_ids,
@@ -231,7 +238,7 @@ impl DescribeStorageCapacityUnitsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeStorageCapacityUnitsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeStorageCapacityUnitsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -239,8 +246,8 @@ impl DescribeStorageCapacityUnitsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeStorageCapacityUnitsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeStorageCapacityUnitsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -249,7 +256,7 @@ impl DescribeStorageCapacityUnitsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeStorageCapacityUnitsResponse,
-        rt::error::Error<DescribeStorageCapacityUnitsError>,
+        crate::error::Error<DescribeStorageCapacityUnitsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -836,18 +843,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeStorageCapacityUnitsError {
     /// `InvalidAllocationType.ValueNotSupported` (HTTP 400).
-    InvalidAllocationTypeValueNotSupported(rt::error::ServiceError),
+    InvalidAllocationTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidParameter.CapacityExceed` (HTTP 400).
-    InvalidParameterCapacityExceed(rt::error::ServiceError),
+    InvalidParameterCapacityExceed(crate::error::ServiceError),
     /// `InvalidParameter.Name` (HTTP 400).
-    InvalidParameterName(rt::error::ServiceError),
+    InvalidParameterName(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 400).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -859,7 +866,7 @@ impl DescribeStorageCapacityUnitsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAllocationTypeValueNotSupported(error)
             | Self::InvalidParameterCapacityExceed(error)
@@ -895,8 +902,8 @@ impl DescribeStorageCapacityUnitsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeStorageCapacityUnitsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeStorageCapacityUnitsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAllocationType.ValueNotSupported" => {
                 Self::InvalidAllocationTypeValueNotSupported(error)
@@ -906,11 +913,11 @@ impl rt::error::OperationError for DescribeStorageCapacityUnitsError {
             }
             "InvalidParameter.Name" => Self::InvalidParameterName(error),
             "MissingParameter.RegionId" => Self::MissingParameterRegionId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeStorageCapacityUnitsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeTerminalSessionsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeTerminalSessionsRequest {
+impl crate::operation::Operation for DescribeTerminalSessionsRequest {
     type Response = DescribeTerminalSessionsResponse;
     type Error = DescribeTerminalSessionsError;
+}
+
+impl rt::operation::OperationSpec for DescribeTerminalSessionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -156,14 +160,16 @@ impl DescribeTerminalSessionsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeTerminalSessionsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeTerminalSessionsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeTerminalSessionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeTerminalSessionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -172,7 +178,7 @@ impl DescribeTerminalSessionsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeTerminalSessionsResponse,
-        rt::error::Error<DescribeTerminalSessionsError>,
+        crate::error::Error<DescribeTerminalSessionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -707,18 +713,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeTerminalSessionsError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidParameter.MaxResults` (HTTP 400).
-    InvalidParameterMaxResults(rt::error::ServiceError),
+    InvalidParameterMaxResults(crate::error::ServiceError),
     /// `InvalidParameter.NextToken` (HTTP 400).
-    InvalidParameterNextToken(rt::error::ServiceError),
+    InvalidParameterNextToken(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -730,7 +736,7 @@ impl DescribeTerminalSessionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidParameterMaxResults(error)
@@ -766,18 +772,18 @@ impl DescribeTerminalSessionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeTerminalSessionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeTerminalSessionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidParameter.MaxResults" => Self::InvalidParameterMaxResults(error),
             "InvalidParameter.NextToken" => Self::InvalidParameterNextToken(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeTerminalSessionsError::service_error(self)
     }
 }

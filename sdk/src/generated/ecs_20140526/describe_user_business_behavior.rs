@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -32,11 +33,14 @@ pub struct DescribeUserBusinessBehaviorRequest {
     pub status_key: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeUserBusinessBehaviorRequest {
+impl crate::operation::Operation for DescribeUserBusinessBehaviorRequest {
     type Response = DescribeUserBusinessBehaviorResponse;
     type Error = DescribeUserBusinessBehaviorError;
+}
+
+impl rt::operation::OperationSpec for DescribeUserBusinessBehaviorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("statusKey", &self.status_key)?;
         Ok(())
     }
@@ -92,8 +96,8 @@ impl DescribeUserBusinessBehaviorBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeUserBusinessBehaviorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeUserBusinessBehaviorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl DescribeUserBusinessBehaviorBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeUserBusinessBehaviorResponse,
-        rt::error::Error<DescribeUserBusinessBehaviorError>,
+        crate::error::Error<DescribeUserBusinessBehaviorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -196,12 +200,12 @@ impl ::serde::Serialize for DescribeUserBusinessBehaviorResponse {
 #[non_exhaustive]
 pub enum DescribeUserBusinessBehaviorError {
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -213,7 +217,7 @@ impl DescribeUserBusinessBehaviorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameter(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -228,15 +232,15 @@ impl DescribeUserBusinessBehaviorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeUserBusinessBehaviorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeUserBusinessBehaviorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeUserBusinessBehaviorError::service_error(self)
     }
 }

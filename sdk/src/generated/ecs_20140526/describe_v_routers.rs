@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -30,18 +31,24 @@ pub struct DescribeVRoutersRequest {
     pub v_router_id: ::std::option::Option<::std::string::String>,
     /// Wire name `RegionId`; required.
     pub region_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeVRoutersRequest {
+impl crate::operation::Operation for DescribeVRoutersRequest {
     type Response = DescribeVRoutersResponse;
     type Error = DescribeVRoutersError;
+}
+
+impl rt::operation::OperationSpec for DescribeVRoutersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         Ok(())
     }
 
@@ -133,15 +140,15 @@ impl DescribeVRoutersBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeVRoutersRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeVRoutersRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DescribeVRoutersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeVRoutersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -151,7 +158,7 @@ impl DescribeVRoutersBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVRoutersResponse,
-        rt::error::Error<DescribeVRoutersError>,
+        crate::error::Error<DescribeVRoutersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -497,7 +504,7 @@ pub enum DescribeVRoutersError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -509,7 +516,7 @@ impl DescribeVRoutersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -517,12 +524,12 @@ impl DescribeVRoutersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVRoutersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeVRoutersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVRoutersError::service_error(self)
     }
 }

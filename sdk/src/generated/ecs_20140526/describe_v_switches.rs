@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -36,17 +37,23 @@ pub struct DescribeVSwitchesRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Wire name `IsDefault`.
     pub is_default: ::std::option::Option<bool>,
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeVSwitchesRequest {
+impl crate::operation::Operation for DescribeVSwitchesRequest {
     type Response = DescribeVSwitchesResponse;
     type Error = DescribeVSwitchesError;
+}
+
+impl rt::operation::OperationSpec for DescribeVSwitchesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         Ok(())
     }
 
@@ -168,15 +175,15 @@ impl DescribeVSwitchesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeVSwitchesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeVSwitchesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DescribeVSwitchesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeVSwitchesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -186,7 +193,7 @@ impl DescribeVSwitchesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVSwitchesResponse,
-        rt::error::Error<DescribeVSwitchesError>,
+        crate::error::Error<DescribeVSwitchesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -593,24 +600,24 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeVSwitchesError {
     /// `Forbidden.VpcNotFound` (HTTP 400).
-    ForbiddenVpcNotFound(rt::error::ServiceError),
+    ForbiddenVpcNotFound(crate::error::ServiceError),
     /// `IellgalParameter.OwnerAccount` (HTTP 400).
-    IellgalParameterOwnerAccount(rt::error::ServiceError),
+    IellgalParameterOwnerAccount(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `InvalidVSwitchIdNumber.NotSupported` (HTTP 404).
-    InvalidVSwitchIdNumberNotSupported(rt::error::ServiceError),
+    InvalidVSwitchIdNumberNotSupported(crate::error::ServiceError),
     /// `InvalidVpcIdNumber.NotSupported` (HTTP 404).
-    InvalidVpcIdNumberNotSupported(rt::error::ServiceError),
+    InvalidVpcIdNumberNotSupported(crate::error::ServiceError),
     /// `Mismatch.InstanceIdAndRegionId` (HTTP 400).
-    MismatchInstanceIdAndRegionId(rt::error::ServiceError),
+    MismatchInstanceIdAndRegionId(crate::error::ServiceError),
     /// `OperationFailed.Endpoint` (HTTP 400).
-    OperationFailedEndpoint(rt::error::ServiceError),
+    OperationFailedEndpoint(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -622,7 +629,7 @@ impl DescribeVSwitchesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenVpcNotFound(error)
             | Self::IellgalParameterOwnerAccount(error)
@@ -679,8 +686,8 @@ impl DescribeVSwitchesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVSwitchesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVSwitchesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.VpcNotFound" => Self::ForbiddenVpcNotFound(error),
             "IellgalParameter.OwnerAccount" => Self::IellgalParameterOwnerAccount(error),
@@ -695,11 +702,11 @@ impl rt::error::OperationError for DescribeVSwitchesError {
                 Self::MismatchInstanceIdAndRegionId(error)
             }
             "OperationFailed.Endpoint" => Self::OperationFailedEndpoint(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVSwitchesError::service_error(self)
     }
 }

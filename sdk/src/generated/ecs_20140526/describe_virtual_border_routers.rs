@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -28,20 +29,26 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct DescribeVirtualBorderRoutersRequest {
     /// Wire name `RegionId`; required.
     pub region_id: ::std::option::Option<::std::string::String>,
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `Filter`; at most 5 items.
     pub filters: ::std::vec::Vec<Filter>,
 }
 
-impl rt::operation::Operation for DescribeVirtualBorderRoutersRequest {
+impl crate::operation::Operation for DescribeVirtualBorderRoutersRequest {
     type Response = DescribeVirtualBorderRoutersResponse;
     type Error = DescribeVirtualBorderRoutersError;
+}
+
+impl rt::operation::OperationSpec for DescribeVirtualBorderRoutersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         rt::validate::max_items("Filter", &self.filters, 5usize)?;
         Ok(())
     }
@@ -138,7 +145,7 @@ impl DescribeVirtualBorderRoutersBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeVirtualBorderRoutersRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeVirtualBorderRoutersRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -147,8 +154,8 @@ impl DescribeVirtualBorderRoutersBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeVirtualBorderRoutersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeVirtualBorderRoutersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -158,7 +165,7 @@ impl DescribeVirtualBorderRoutersBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVirtualBorderRoutersResponse,
-        rt::error::Error<DescribeVirtualBorderRoutersError>,
+        crate::error::Error<DescribeVirtualBorderRoutersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -817,14 +824,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeVirtualBorderRoutersError {
     /// `InvalidFilterKey.ValueNotSupported` (HTTP 404).
-    InvalidFilterKeyValueNotSupported(rt::error::ServiceError),
+    InvalidFilterKeyValueNotSupported(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -836,7 +843,7 @@ impl DescribeVirtualBorderRoutersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidFilterKeyValueNotSupported(error)
             | Self::InvalidRegionIdNotFound(error) => error,
@@ -858,18 +865,18 @@ impl DescribeVirtualBorderRoutersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVirtualBorderRoutersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVirtualBorderRoutersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidFilterKey.ValueNotSupported" => {
                 Self::InvalidFilterKeyValueNotSupported(error)
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVirtualBorderRoutersError::service_error(self)
     }
 }

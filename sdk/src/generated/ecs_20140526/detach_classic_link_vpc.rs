@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DetachClassicLinkVpcRequest {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DetachClassicLinkVpcRequest {
+impl crate::operation::Operation for DetachClassicLinkVpcRequest {
     type Response = DetachClassicLinkVpcResponse;
     type Error = DetachClassicLinkVpcError;
+}
+
+impl rt::operation::OperationSpec for DetachClassicLinkVpcRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
@@ -110,8 +114,8 @@ impl DetachClassicLinkVpcBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DetachClassicLinkVpcRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DetachClassicLinkVpcRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl DetachClassicLinkVpcBuilder {
         self,
     ) -> ::std::result::Result<
         DetachClassicLinkVpcResponse,
-        rt::error::Error<DetachClassicLinkVpcError>,
+        crate::error::Error<DetachClassicLinkVpcError>,
     > {
         self.client.execute(self.request).await
     }
@@ -196,34 +200,34 @@ impl ::serde::Serialize for DetachClassicLinkVpcResponse {
 #[non_exhaustive]
 pub enum DetachClassicLinkVpcError {
     /// `Forbidden.SubUser` (HTTP 403).
-    ForbiddenSubUser(rt::error::ServiceError),
+    ForbiddenSubUser(crate::error::ServiceError),
     /// `InvalidInstanceId.MalFormed` (HTTP 403).
-    InvalidInstanceIdMalFormed(rt::error::ServiceError),
+    InvalidInstanceIdMalFormed(crate::error::ServiceError),
     /// `InvalidInstanceId.NotBelong` (HTTP 403).
-    InvalidInstanceIdNotBelong(rt::error::ServiceError),
+    InvalidInstanceIdNotBelong(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 403).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.InvalidVpc` (HTTP 403).
-    InvalidOperationInvalidVpc(rt::error::ServiceError),
+    InvalidOperationInvalidVpc(crate::error::ServiceError),
     /// `InvalidParameter.InvalidInstanceIdAndVpcId` (HTTP 403).
-    InvalidParameterInvalidInstanceIdAndVpcId(rt::error::ServiceError),
+    InvalidParameterInvalidInstanceIdAndVpcId(crate::error::ServiceError),
     /// `InvalidParameter.RegionIdAndInstanceId` (HTTP 403).
-    InvalidParameterRegionIdAndInstanceId(rt::error::ServiceError),
+    InvalidParameterRegionIdAndInstanceId(crate::error::ServiceError),
     /// `InvalidRegionId.Malformed` (HTTP 403).
-    InvalidRegionIdMalformed(rt::error::ServiceError),
+    InvalidRegionIdMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 403).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus.InstanceStatus` (HTTP 403).
-    InvalidStatusInstanceStatus(rt::error::ServiceError),
+    InvalidStatusInstanceStatus(crate::error::ServiceError),
     /// `InvalidVpcId.Malformed` (HTTP 403).
-    InvalidVpcIdMalformed(rt::error::ServiceError),
+    InvalidVpcIdMalformed(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -235,7 +239,7 @@ impl DetachClassicLinkVpcError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenSubUser(error)
             | Self::InvalidInstanceIdMalFormed(error)
@@ -327,8 +331,8 @@ impl DetachClassicLinkVpcError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DetachClassicLinkVpcError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DetachClassicLinkVpcError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.SubUser" => Self::ForbiddenSubUser(error),
             "InvalidInstanceId.MalFormed" => Self::InvalidInstanceIdMalFormed(error),
@@ -346,11 +350,11 @@ impl rt::error::OperationError for DetachClassicLinkVpcError {
             "InvalidStatus.InstanceStatus" => Self::InvalidStatusInstanceStatus(error),
             "InvalidVpcId.Malformed" => Self::InvalidVpcIdMalformed(error),
             "OperationDenied" => Self::OperationDenied(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DetachClassicLinkVpcError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DetachDiskRequest {
     pub delete_with_instance: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DetachDiskRequest {
+impl crate::operation::Operation for DetachDiskRequest {
     type Response = DetachDiskResponse;
     type Error = DetachDiskError;
+}
+
+impl rt::operation::OperationSpec for DetachDiskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("DiskId", &self.disk_id)?;
         Ok(())
@@ -110,15 +114,18 @@ impl DetachDiskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DetachDiskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DetachDiskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DetachDiskResponse, rt::error::Error<DetachDiskError>> {
+    ) -> ::std::result::Result<
+        DetachDiskResponse,
+        crate::error::Error<DetachDiskError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -193,54 +200,54 @@ impl ::serde::Serialize for DetachDiskResponse {
 #[non_exhaustive]
 pub enum DetachDiskError {
     /// `DeleteWithInstance.Conflict` (HTTP 403).
-    DeleteWithInstanceConflict(rt::error::ServiceError),
+    DeleteWithInstanceConflict(crate::error::ServiceError),
     /// `DependencyViolation` (HTTP 403).
-    DependencyViolation(rt::error::ServiceError),
+    DependencyViolation(crate::error::ServiceError),
     /// `DiskNotPortable` (HTTP 403).
-    DiskNotPortable(rt::error::ServiceError),
+    DiskNotPortable(crate::error::ServiceError),
     /// `DiskTypeViolation` (HTTP 403).
-    DiskTypeViolation(rt::error::ServiceError),
+    DiskTypeViolation(crate::error::ServiceError),
     /// `DisksDetachingOnEcsExceeded` (HTTP 400).
-    DisksDetachingOnEcsExceeded(rt::error::ServiceError),
+    DisksDetachingOnEcsExceeded(crate::error::ServiceError),
     /// `IncorrectDiskStatus` (HTTP 403).
-    IncorrectDiskStatus(rt::error::ServiceError),
+    IncorrectDiskStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDisk.AlreadyDetached` (HTTP 404).
-    InvalidDiskAlreadyDetached(rt::error::ServiceError),
+    InvalidDiskAlreadyDetached(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 404).
-    InvalidDiskIdNotFound(rt::error::ServiceError),
+    InvalidDiskIdNotFound(crate::error::ServiceError),
     /// `InvalidDiskId.OperationNotSupported` (HTTP 404).
-    InvalidDiskIdOperationNotSupported(rt::error::ServiceError),
+    InvalidDiskIdOperationNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceId.Malformed` (HTTP 400).
-    InvalidInstanceIdMalformed(rt::error::ServiceError),
+    InvalidInstanceIdMalformed(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstance.ImageCategory` (HTTP 403).
-    InvalidInstanceImageCategory(rt::error::ServiceError),
+    InvalidInstanceImageCategory(crate::error::ServiceError),
     /// `InvalidOperation.DiskCategoryUnsupported` (HTTP 403).
-    InvalidOperationDiskCategoryUnsupported(rt::error::ServiceError),
+    InvalidOperationDiskCategoryUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.DiskDetachingFromThisEcs` (HTTP 403).
-    InvalidOperationDiskDetachingFromThisEcs(rt::error::ServiceError),
+    InvalidOperationDiskDetachingFromThisEcs(crate::error::ServiceError),
     /// `InvalidOperation.InstanceTypeNotSupport` (HTTP 400).
-    InvalidOperationInstanceTypeNotSupport(rt::error::ServiceError),
+    InvalidOperationInstanceTypeNotSupport(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.DeleteWithInstance` (HTTP 403).
-    InvalidParameterDeleteWithInstance(rt::error::ServiceError),
+    InvalidParameterDeleteWithInstance(crate::error::ServiceError),
     /// `InvalidRegionId.MalFormed` (HTTP 400).
-    InvalidRegionIdMalFormed(rt::error::ServiceError),
+    InvalidRegionIdMalFormed(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -252,7 +259,7 @@ impl DetachDiskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DeleteWithInstanceConflict(error)
             | Self::DependencyViolation(error)
@@ -414,8 +421,8 @@ impl DetachDiskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DetachDiskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DetachDiskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DeleteWithInstance.Conflict" => Self::DeleteWithInstanceConflict(error),
             "DependencyViolation" => Self::DependencyViolation(error),
@@ -449,11 +456,11 @@ impl rt::error::OperationError for DetachDiskError {
             }
             "InvalidRegionId.MalFormed" => Self::InvalidRegionIdMalFormed(error),
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DetachDiskError::service_error(self)
     }
 }

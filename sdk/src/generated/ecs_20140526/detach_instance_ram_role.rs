@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DetachInstanceRamRoleRequest {
     pub instance_ids: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DetachInstanceRamRoleRequest {
+impl crate::operation::Operation for DetachInstanceRamRoleRequest {
     type Response = DetachInstanceRamRoleResponse;
     type Error = DetachInstanceRamRoleError;
+}
+
+impl rt::operation::OperationSpec for DetachInstanceRamRoleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceIds", &self.instance_ids)?;
         Ok(())
@@ -109,8 +113,8 @@ impl DetachInstanceRamRoleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DetachInstanceRamRoleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DetachInstanceRamRoleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl DetachInstanceRamRoleBuilder {
         self,
     ) -> ::std::result::Result<
         DetachInstanceRamRoleResponse,
-        rt::error::Error<DetachInstanceRamRoleError>,
+        crate::error::Error<DetachInstanceRamRoleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -530,18 +534,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DetachInstanceRamRoleError {
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceIds.Malformed` (HTTP 400).
-    InvalidInstanceIdsMalformed(rt::error::ServiceError),
+    InvalidInstanceIdsMalformed(crate::error::ServiceError),
     /// `InvalidNetworkType.MismatchRamRole` (HTTP 403).
-    InvalidNetworkTypeMismatchRamRole(rt::error::ServiceError),
+    InvalidNetworkTypeMismatchRamRole(crate::error::ServiceError),
     /// `InvalidUser.PassRoleForbidden` (HTTP 403).
-    InvalidUserPassRoleForbidden(rt::error::ServiceError),
+    InvalidUserPassRoleForbidden(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -553,7 +557,7 @@ impl DetachInstanceRamRoleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidInstanceIdNotFound(error)
             | Self::InvalidInstanceIdsMalformed(error)
@@ -589,8 +593,8 @@ impl DetachInstanceRamRoleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DetachInstanceRamRoleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DetachInstanceRamRoleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
             "InvalidInstanceIds.Malformed" => Self::InvalidInstanceIdsMalformed(error),
@@ -598,11 +602,11 @@ impl rt::error::OperationError for DetachInstanceRamRoleError {
                 Self::InvalidNetworkTypeMismatchRamRole(error)
             }
             "InvalidUser.PassRoleForbidden" => Self::InvalidUserPassRoleForbidden(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DetachInstanceRamRoleError::service_error(self)
     }
 }

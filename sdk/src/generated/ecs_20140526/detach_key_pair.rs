@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DetachKeyPairRequest {
     pub instance_ids: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DetachKeyPairRequest {
+impl crate::operation::Operation for DetachKeyPairRequest {
     type Response = DetachKeyPairResponse;
     type Error = DetachKeyPairError;
+}
+
+impl rt::operation::OperationSpec for DetachKeyPairRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("KeyPairName", &self.key_pair_name)?;
         rt::validate::required("InstanceIds", &self.instance_ids)?;
@@ -110,8 +114,8 @@ impl DetachKeyPairBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DetachKeyPairRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DetachKeyPairRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl DetachKeyPairBuilder {
         self,
     ) -> ::std::result::Result<
         DetachKeyPairResponse,
-        rt::error::Error<DetachKeyPairError>,
+        crate::error::Error<DetachKeyPairError>,
     > {
         self.client.execute(self.request).await
     }
@@ -419,18 +423,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DetachKeyPairError {
     /// `DependencyViolation.WindowsInstance` (HTTP 403).
-    DependencyViolationWindowsInstance(rt::error::ServiceError),
+    DependencyViolationWindowsInstance(crate::error::ServiceError),
     /// `InstanceKeyPairLimitExceeded` (HTTP 403).
-    InstanceKeyPairLimitExceeded(rt::error::ServiceError),
+    InstanceKeyPairLimitExceeded(crate::error::ServiceError),
     /// `InvalidInstanceIds.ValueNotSupported` (HTTP 400).
-    InvalidInstanceIdsValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceIdsValueNotSupported(crate::error::ServiceError),
     /// `InvalidKeyPairName.NotFound` (HTTP 400).
-    InvalidKeyPairNameNotFound(rt::error::ServiceError),
+    InvalidKeyPairNameNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -442,7 +446,7 @@ impl DetachKeyPairError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationWindowsInstance(error)
             | Self::InstanceKeyPairLimitExceeded(error)
@@ -478,8 +482,8 @@ impl DetachKeyPairError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DetachKeyPairError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DetachKeyPairError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.WindowsInstance" => {
                 Self::DependencyViolationWindowsInstance(error)
@@ -489,11 +493,11 @@ impl rt::error::OperationError for DetachKeyPairError {
                 Self::InvalidInstanceIdsValueNotSupported(error)
             }
             "InvalidKeyPairName.NotFound" => Self::InvalidKeyPairNameNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DetachKeyPairError::service_error(self)
     }
 }

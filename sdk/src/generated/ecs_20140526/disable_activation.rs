@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DisableActivationRequest {
     pub activation_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DisableActivationRequest {
+impl crate::operation::Operation for DisableActivationRequest {
     type Response = DisableActivationResponse;
     type Error = DisableActivationError;
+}
+
+impl rt::operation::OperationSpec for DisableActivationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ActivationId", &self.activation_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DisableActivationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DisableActivationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DisableActivationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DisableActivationBuilder {
         self,
     ) -> ::std::result::Result<
         DisableActivationResponse,
-        rt::error::Error<DisableActivationError>,
+        crate::error::Error<DisableActivationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -433,20 +437,20 @@ impl ::serde::Serialize for Activation {
 #[non_exhaustive]
 pub enum DisableActivationError {
     /// `ActivationId.NotFound` (HTTP 404).
-    ActivationIdNotFound(rt::error::ServiceError),
+    ActivationIdNotFound(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
-    InternalErrorDispatch(rt::error::ServiceError),
+    InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `Operation.Forbidden` (HTTP 403).
-    OperationForbidden(rt::error::ServiceError),
+    OperationForbidden(crate::error::ServiceError),
     /// `RegionId.ApiNotSupported` (HTTP 400).
-    RegionIdApiNotSupported(rt::error::ServiceError),
+    RegionIdApiNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -458,7 +462,7 @@ impl DisableActivationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ActivationIdNotFound(error)
             | Self::InternalErrorDispatch(error)
@@ -501,19 +505,19 @@ impl DisableActivationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisableActivationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DisableActivationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ActivationId.NotFound" => Self::ActivationIdNotFound(error),
             "InternalError.Dispatch" => Self::InternalErrorDispatch(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "Operation.Forbidden" => Self::OperationForbidden(error),
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisableActivationError::service_error(self)
     }
 }

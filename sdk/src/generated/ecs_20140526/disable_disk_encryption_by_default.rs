@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DisableDiskEncryptionByDefaultRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DisableDiskEncryptionByDefaultRequest {
+impl crate::operation::Operation for DisableDiskEncryptionByDefaultRequest {
     type Response = DisableDiskEncryptionByDefaultResponse;
     type Error = DisableDiskEncryptionByDefaultError;
+}
+
+impl rt::operation::OperationSpec for DisableDiskEncryptionByDefaultRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DisableDiskEncryptionByDefaultBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DisableDiskEncryptionByDefaultRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DisableDiskEncryptionByDefaultRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DisableDiskEncryptionByDefaultBuilder {
         self,
     ) -> ::std::result::Result<
         DisableDiskEncryptionByDefaultResponse,
-        rt::error::Error<DisableDiskEncryptionByDefaultError>,
+        crate::error::Error<DisableDiskEncryptionByDefaultError>,
     > {
         self.client.execute(self.request).await
     }
@@ -166,18 +170,18 @@ impl ::serde::Serialize for DisableDiskEncryptionByDefaultResponse {
 #[non_exhaustive]
 pub enum DisableDiskEncryptionByDefaultError {
     /// `Abs.InvalidAction.RegionNotSupport` (HTTP 403).
-    AbsInvalidActionRegionNotSupport(rt::error::ServiceError),
+    AbsInvalidActionRegionNotSupport(crate::error::ServiceError),
     /// `InvalidDefaultEncryption.NotFound` (HTTP 403).
-    InvalidDefaultEncryptionNotFound(rt::error::ServiceError),
+    InvalidDefaultEncryptionNotFound(crate::error::ServiceError),
     /// `InvalidParameter.RegionIdNotExists` (HTTP 403).
-    InvalidParameterRegionIdNotExists(rt::error::ServiceError),
+    InvalidParameterRegionIdNotExists(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -189,7 +193,7 @@ impl DisableDiskEncryptionByDefaultError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidActionRegionNotSupport(error)
             | Self::InvalidDefaultEncryptionNotFound(error)
@@ -225,8 +229,8 @@ impl DisableDiskEncryptionByDefaultError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisableDiskEncryptionByDefaultError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DisableDiskEncryptionByDefaultError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidAction.RegionNotSupport" => {
                 Self::AbsInvalidActionRegionNotSupport(error)
@@ -238,11 +242,11 @@ impl rt::error::OperationError for DisableDiskEncryptionByDefaultError {
                 Self::InvalidParameterRegionIdNotExists(error)
             }
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisableDiskEncryptionByDefaultError::service_error(self)
     }
 }

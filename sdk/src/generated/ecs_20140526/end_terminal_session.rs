@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct EndTerminalSessionRequest {
     pub session_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EndTerminalSessionRequest {
+impl crate::operation::Operation for EndTerminalSessionRequest {
     type Response = EndTerminalSessionResponse;
     type Error = EndTerminalSessionError;
+}
+
+impl rt::operation::OperationSpec for EndTerminalSessionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SessionId", &self.session_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl EndTerminalSessionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EndTerminalSessionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EndTerminalSessionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl EndTerminalSessionBuilder {
         self,
     ) -> ::std::result::Result<
         EndTerminalSessionResponse,
-        rt::error::Error<EndTerminalSessionError>,
+        crate::error::Error<EndTerminalSessionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,14 +184,14 @@ impl ::serde::Serialize for EndTerminalSessionResponse {
 #[non_exhaustive]
 pub enum EndTerminalSessionError {
     /// `InvalidSessionId.NotFound` (HTTP 404).
-    InvalidSessionIdNotFound(rt::error::ServiceError),
+    InvalidSessionIdNotFound(crate::error::ServiceError),
     /// `RegionId.ApiNotSupported` (HTTP 400).
-    RegionIdApiNotSupported(rt::error::ServiceError),
+    RegionIdApiNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -199,7 +203,7 @@ impl EndTerminalSessionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidSessionIdNotFound(error)
             | Self::RegionIdApiNotSupported(error) => error,
@@ -221,16 +225,16 @@ impl EndTerminalSessionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EndTerminalSessionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EndTerminalSessionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidSessionId.NotFound" => Self::InvalidSessionIdNotFound(error),
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EndTerminalSessionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,11 +55,14 @@ pub struct ExportImageRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ExportImageRequest {
+impl crate::operation::Operation for ExportImageRequest {
     type Response = ExportImageResponse;
     type Error = ExportImageError;
+}
+
+impl rt::operation::OperationSpec for ExportImageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ImageId", &self.image_id)?;
         rt::validate::required("OSSBucket", &self.oss_bucket)?;
@@ -165,15 +169,18 @@ impl ExportImageBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ExportImageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ExportImageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ExportImageResponse, rt::error::Error<ExportImageError>> {
+    ) -> ::std::result::Result<
+        ExportImageResponse,
+        crate::error::Error<ExportImageError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -290,62 +297,62 @@ impl ::serde::Serialize for ExportImageResponse {
 #[non_exhaustive]
 pub enum ExportImageError {
     /// `ConcurrentQuotaExceed.ExportImage` (HTTP 403).
-    ConcurrentQuotaExceedExportImage(rt::error::ServiceError),
+    ConcurrentQuotaExceedExportImage(crate::error::ServiceError),
     /// `ExportImageFailed` (HTTP 403).
-    ExportImageFailed(rt::error::ServiceError),
+    ExportImageFailed(crate::error::ServiceError),
     /// `ImageIsExporting` (HTTP 403).
-    ImageIsExporting(rt::error::ServiceError),
+    ImageIsExporting(crate::error::ServiceError),
     /// `ImageNotSupported` (HTTP 400, 403).
-    ImageNotSupported(rt::error::ServiceError),
+    ImageNotSupported(crate::error::ServiceError),
     /// `IncorrectImageStatus` (HTTP 400).
-    IncorrectImageStatus(rt::error::ServiceError),
+    IncorrectImageStatus(crate::error::ServiceError),
     /// `InvalidImageCategory.NotSupported` (HTTP 403).
-    InvalidImageCategoryNotSupported(rt::error::ServiceError),
+    InvalidImageCategoryNotSupported(crate::error::ServiceError),
     /// `InvalidImage.DiskAmountOrSize` (HTTP 400).
-    InvalidImageDiskAmountOrSize(rt::error::ServiceError),
+    InvalidImageDiskAmountOrSize(crate::error::ServiceError),
     /// `InvalidImageFormat.Malformed` (HTTP 400).
-    InvalidImageFormatMalformed(rt::error::ServiceError),
+    InvalidImageFormatMalformed(crate::error::ServiceError),
     /// `InvalidImageFormat.RegionNotSupported` (HTTP 400).
-    InvalidImageFormatRegionNotSupported(rt::error::ServiceError),
+    InvalidImageFormatRegionNotSupported(crate::error::ServiceError),
     /// `InvalidImageId.NotFound` (HTTP 404).
-    InvalidImageIdNotFound(rt::error::ServiceError),
+    InvalidImageIdNotFound(crate::error::ServiceError),
     /// `InvalidImageLicense.NotSupported` (HTTP 403).
-    InvalidImageLicenseNotSupported(rt::error::ServiceError),
+    InvalidImageLicenseNotSupported(crate::error::ServiceError),
     /// `InvalidImageName.Malformed` (HTTP 400).
-    InvalidImageNameMalformed(rt::error::ServiceError),
+    InvalidImageNameMalformed(crate::error::ServiceError),
     /// `InvalidOSSBucket.ArchiveOssBucketNotSupported` (HTTP 400).
-    InvalidOssBucketArchiveOssBucketNotSupported(rt::error::ServiceError),
+    InvalidOssBucketArchiveOssBucketNotSupported(crate::error::ServiceError),
     /// `InvalidOSSBucket.EncryptUnsupported` (HTTP 403).
-    InvalidOssBucketEncryptUnsupported(rt::error::ServiceError),
+    InvalidOssBucketEncryptUnsupported(crate::error::ServiceError),
     /// `InvalidOSSBucket.NotFound` (HTTP 400).
-    InvalidOssBucketNotFound(rt::error::ServiceError),
+    InvalidOssBucketNotFound(crate::error::ServiceError),
     /// `InvalidOSSBucket.NotMatched` (HTTP 400).
-    InvalidOssBucketNotMatched(rt::error::ServiceError),
+    InvalidOssBucketNotMatched(crate::error::ServiceError),
     /// `InvalidOSS.NotAuthorized` (HTTP 403).
-    InvalidOssNotAuthorized(rt::error::ServiceError),
+    InvalidOssNotAuthorized(crate::error::ServiceError),
     /// `InvalidOSSObject.NeedRestore` (HTTP 400).
-    InvalidOssObjectNeedRestore(rt::error::ServiceError),
+    InvalidOssObjectNeedRestore(crate::error::ServiceError),
     /// `InvalidOSSPrefix.Malformed` (HTTP 400).
-    InvalidOssPrefixMalformed(rt::error::ServiceError),
+    InvalidOssPrefixMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegion.NotSupport` (HTTP 400).
-    InvalidRegionNotSupport(rt::error::ServiceError),
+    InvalidRegionNotSupport(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NoSetRoletoECSServiceAcount` (HTTP 403).
-    NoSetRoletoEcsServiceAcount(rt::error::ServiceError),
+    NoSetRoletoEcsServiceAcount(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// `WeeklyQuotaExceed.ExportImage` (HTTP 403).
-    WeeklyQuotaExceedExportImage(rt::error::ServiceError),
+    WeeklyQuotaExceedExportImage(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -357,7 +364,7 @@ impl ExportImageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConcurrentQuotaExceedExportImage(error)
             | Self::ExportImageFailed(error)
@@ -547,8 +554,8 @@ impl ExportImageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ExportImageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ExportImageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ConcurrentQuotaExceed.ExportImage" => {
                 Self::ConcurrentQuotaExceedExportImage(error)
@@ -588,11 +595,11 @@ impl rt::error::OperationError for ExportImageError {
             "OperationDenied" => Self::OperationDenied(error),
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList(error),
             "WeeklyQuotaExceed.ExportImage" => Self::WeeklyQuotaExceedExportImage(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ExportImageError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -36,11 +37,14 @@ pub struct ExportSnapshotRequest {
     pub role_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ExportSnapshotRequest {
+impl crate::operation::Operation for ExportSnapshotRequest {
     type Response = ExportSnapshotResponse;
     type Error = ExportSnapshotError;
+}
+
+impl rt::operation::OperationSpec for ExportSnapshotRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SnapshotId", &self.snapshot_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("OssBucket", &self.oss_bucket)?;
@@ -118,8 +122,8 @@ impl ExportSnapshotBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<ExportSnapshotRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ExportSnapshotRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +133,7 @@ impl ExportSnapshotBuilder {
         self,
     ) -> ::std::result::Result<
         ExportSnapshotResponse,
-        rt::error::Error<ExportSnapshotError>,
+        crate::error::Error<ExportSnapshotError>,
     > {
         self.client.execute(self.request).await
     }
@@ -222,26 +226,26 @@ impl ::serde::Serialize for ExportSnapshotResponse {
 #[non_exhaustive]
 pub enum ExportSnapshotError {
     /// `ExportSnapshotFailed` (HTTP 403).
-    ExportSnapshotFailed(rt::error::ServiceError),
+    ExportSnapshotFailed(crate::error::ServiceError),
     /// `InvalidOSSBucket.InOtherRegion` (HTTP 403).
-    InvalidOssBucketInOtherRegion(rt::error::ServiceError),
+    InvalidOssBucketInOtherRegion(crate::error::ServiceError),
     /// `InvalidOSSBucket.NotFound` (HTTP 403).
-    InvalidOssBucketNotFound(rt::error::ServiceError),
+    InvalidOssBucketNotFound(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotFound` (HTTP 403).
-    InvalidSnapshotIdNotFound(rt::error::ServiceError),
+    InvalidSnapshotIdNotFound(crate::error::ServiceError),
     /// `InvalidUser.NotInWhiteList` (HTTP 403).
-    InvalidUserNotInWhiteList(rt::error::ServiceError),
+    InvalidUserNotInWhiteList(crate::error::ServiceError),
     /// `OSS_AUTHORIZED_FAILED` (HTTP 403).
-    OssAuthorizedFailed(rt::error::ServiceError),
+    OssAuthorizedFailed(crate::error::ServiceError),
     /// `SNAPSHOT_CREATE_NOT_FINISHED` (HTTP 403).
-    SnapshotCreateNotFinished(rt::error::ServiceError),
+    SnapshotCreateNotFinished(crate::error::ServiceError),
     /// `SNAPSHOT_IS_EXPORTING` (HTTP 403).
-    SnapshotIsExporting(rt::error::ServiceError),
+    SnapshotIsExporting(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -253,7 +257,7 @@ impl ExportSnapshotError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ExportSnapshotFailed(error)
             | Self::InvalidOssBucketInOtherRegion(error)
@@ -317,8 +321,8 @@ impl ExportSnapshotError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ExportSnapshotError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ExportSnapshotError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ExportSnapshotFailed" => Self::ExportSnapshotFailed(error),
             "InvalidOSSBucket.InOtherRegion" => {
@@ -330,11 +334,11 @@ impl rt::error::OperationError for ExportSnapshotError {
             "OSS_AUTHORIZED_FAILED" => Self::OssAuthorizedFailed(error),
             "SNAPSHOT_CREATE_NOT_FINISHED" => Self::SnapshotCreateNotFinished(error),
             "SNAPSHOT_IS_EXPORTING" => Self::SnapshotIsExporting(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ExportSnapshotError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct GetInstanceConsoleOutputRequest {
     pub remove_symbols: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for GetInstanceConsoleOutputRequest {
+impl crate::operation::Operation for GetInstanceConsoleOutputRequest {
     type Response = GetInstanceConsoleOutputResponse;
     type Error = GetInstanceConsoleOutputError;
+}
+
+impl rt::operation::OperationSpec for GetInstanceConsoleOutputRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -106,8 +110,10 @@ impl GetInstanceConsoleOutputBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetInstanceConsoleOutputRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GetInstanceConsoleOutputRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -116,7 +122,7 @@ impl GetInstanceConsoleOutputBuilder {
         self,
     ) -> ::std::result::Result<
         GetInstanceConsoleOutputResponse,
-        rt::error::Error<GetInstanceConsoleOutputError>,
+        crate::error::Error<GetInstanceConsoleOutputError>,
     > {
         self.client.execute(self.request).await
     }
@@ -257,20 +263,20 @@ impl ::serde::Serialize for GetInstanceConsoleOutputResponse {
 #[non_exhaustive]
 pub enum GetInstanceConsoleOutputError {
     /// `IncorrectInstanceStatus` (HTTP 405).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 404).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NotSupported` (HTTP 405).
-    NotSupported(rt::error::ServiceError),
+    NotSupported(crate::error::ServiceError),
     /// `Throttling` (HTTP 429).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -282,7 +288,7 @@ impl GetInstanceConsoleOutputError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectInstanceStatus(error)
             | Self::InvalidParameter(error)
@@ -325,19 +331,19 @@ impl GetInstanceConsoleOutputError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetInstanceConsoleOutputError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetInstanceConsoleOutputError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "MissingParameter" => Self::MissingParameter(error),
             "NotSupported" => Self::NotSupported(error),
             "Throttling" => Self::Throttling(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetInstanceConsoleOutputError::service_error(self)
     }
 }

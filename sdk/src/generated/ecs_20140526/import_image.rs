@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -92,15 +96,14 @@ pub struct ImportImageRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ImportImageRequest {
+impl crate::operation::Operation for ImportImageRequest {
     type Response = ImportImageResponse;
     type Error = ImportImageError;
+}
+
+impl rt::operation::OperationSpec for ImportImageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items(
             "DiskDeviceMapping",
@@ -339,15 +342,18 @@ impl ImportImageBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ImportImageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ImportImageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ImportImageResponse, rt::error::Error<ImportImageError>> {
+    ) -> ::std::result::Result<
+        ImportImageResponse,
+        crate::error::Error<ImportImageError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -732,110 +738,110 @@ impl ::serde::Serialize for ImportImageResponse {
 #[non_exhaustive]
 pub enum ImportImageError {
     /// `Account.Arrearage` (HTTP 400).
-    AccountArrearage(rt::error::ServiceError),
+    AccountArrearage(crate::error::ServiceError),
     /// `DRYRUN.SUCCESS` (HTTP 400).
-    DryrunSuccess(rt::error::ServiceError),
+    DryrunSuccess(crate::error::ServiceError),
     /// `ImageCheckUnsupported.WindowsImage` (HTTP 403).
-    ImageCheckUnsupportedWindowsImage(rt::error::ServiceError),
+    ImageCheckUnsupportedWindowsImage(crate::error::ServiceError),
     /// `ImageIsImporting` (HTTP 403).
-    ImageIsImporting(rt::error::ServiceError),
+    ImageIsImporting(crate::error::ServiceError),
     /// `ImportImageFailed` (HTTP 403).
-    ImportImageFailed(rt::error::ServiceError),
+    ImportImageFailed(crate::error::ServiceError),
     /// `InvalidAccountStatus.OSSDisabled` (HTTP 403).
-    InvalidAccountStatusOssDisabled(rt::error::ServiceError),
+    InvalidAccountStatusOssDisabled(crate::error::ServiceError),
     /// `InvalidArchitecture.Malformed` (HTTP 400).
-    InvalidArchitectureMalformed(rt::error::ServiceError),
+    InvalidArchitectureMalformed(crate::error::ServiceError),
     /// `InvalidArchitecture.PlatformUnsupported` (HTTP 403).
-    InvalidArchitecturePlatformUnsupported(rt::error::ServiceError),
+    InvalidArchitecturePlatformUnsupported(crate::error::ServiceError),
     /// `InvalidBlockSize.NotSupport` (HTTP 403).
-    InvalidBlockSizeNotSupport(rt::error::ServiceError),
+    InvalidBlockSizeNotSupport(crate::error::ServiceError),
     /// `InvalidBootMode.Malformed` (HTTP 400).
-    InvalidBootModeMalformed(rt::error::ServiceError),
+    InvalidBootModeMalformed(crate::error::ServiceError),
     /// `InvalidBootMode.NotSupport` (HTTP 400).
-    InvalidBootModeNotSupport(rt::error::ServiceError),
+    InvalidBootModeNotSupport(crate::error::ServiceError),
     /// `InvalidClientToken.Malformed` (HTTP 400).
-    InvalidClientTokenMalformed(rt::error::ServiceError),
+    InvalidClientTokenMalformed(crate::error::ServiceError),
     /// `InvalidDataDiskSize` (HTTP 400).
-    InvalidDataDiskSize(rt::error::ServiceError),
+    InvalidDataDiskSize(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidImageFormat.Malformed` (HTTP 400, 403).
-    InvalidImageFormatMalformed(rt::error::ServiceError),
+    InvalidImageFormatMalformed(crate::error::ServiceError),
     /// `InvalidImageFormat.RegionNotSupported` (HTTP 400).
-    InvalidImageFormatRegionNotSupported(rt::error::ServiceError),
+    InvalidImageFormatRegionNotSupported(crate::error::ServiceError),
     /// `InvalidImageName.Duplicated` (HTTP 400).
-    InvalidImageNameDuplicated(rt::error::ServiceError),
+    InvalidImageNameDuplicated(crate::error::ServiceError),
     /// `InvalidImageName.Malformed` (HTTP 400).
-    InvalidImageNameMalformed(rt::error::ServiceError),
+    InvalidImageNameMalformed(crate::error::ServiceError),
     /// `InvalidImageSize` (HTTP 400).
-    InvalidImageSize(rt::error::ServiceError),
+    InvalidImageSize(crate::error::ServiceError),
     /// `InvalidLicenseType.BYOLOnly` (HTTP 400).
-    InvalidLicenseTypeByolOnly(rt::error::ServiceError),
+    InvalidLicenseTypeByolOnly(crate::error::ServiceError),
     /// `InvalidLicenseType.NotSupported` (HTTP 400).
-    InvalidLicenseTypeNotSupported(rt::error::ServiceError),
+    InvalidLicenseTypeNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.CloudBoxImageImportRoleRequired` (HTTP 403).
-    InvalidOperationCloudBoxImageImportRoleRequired(rt::error::ServiceError),
+    InvalidOperationCloudBoxImageImportRoleRequired(crate::error::ServiceError),
     /// `InvalidOperation.CloudBoxImageImportUnsupported` (HTTP 403).
-    InvalidOperationCloudBoxImageImportUnsupported(rt::error::ServiceError),
+    InvalidOperationCloudBoxImageImportUnsupported(crate::error::ServiceError),
     /// `InvalidOSType.Malformed` (HTTP 400).
-    InvalidOsTypeMalformed(rt::error::ServiceError),
+    InvalidOsTypeMalformed(crate::error::ServiceError),
     /// `InvalidOSSBucket.EncryptUnsupported` (HTTP 403).
-    InvalidOssBucketEncryptUnsupported(rt::error::ServiceError),
+    InvalidOssBucketEncryptUnsupported(crate::error::ServiceError),
     /// `InvalidOSSBucket.FlowLimit` (HTTP 400).
-    InvalidOssBucketFlowLimit(rt::error::ServiceError),
+    InvalidOssBucketFlowLimit(crate::error::ServiceError),
     /// `InvalidOSSBucket.Malformed` (HTTP 400).
-    InvalidOssBucketMalformed(rt::error::ServiceError),
+    InvalidOssBucketMalformed(crate::error::ServiceError),
     /// `InvalidOSSBucket.NotFound` (HTTP 400).
-    InvalidOssBucketNotFound(rt::error::ServiceError),
+    InvalidOssBucketNotFound(crate::error::ServiceError),
     /// `InvalidOSSBucket.NotMatched` (HTTP 400).
-    InvalidOssBucketNotMatched(rt::error::ServiceError),
+    InvalidOssBucketNotMatched(crate::error::ServiceError),
     /// `InvalidOSS.NotAuthorized` (HTTP 403).
-    InvalidOssNotAuthorized(rt::error::ServiceError),
+    InvalidOssNotAuthorized(crate::error::ServiceError),
     /// `InvalidOSSObject.Malformed` (HTTP 400).
-    InvalidOssObjectMalformed(rt::error::ServiceError),
+    InvalidOssObjectMalformed(crate::error::ServiceError),
     /// `InvalidOSSObject.NeedRestore` (HTTP 400).
-    InvalidOssObjectNeedRestore(rt::error::ServiceError),
+    InvalidOssObjectNeedRestore(crate::error::ServiceError),
     /// `InvalidOSSObject.NotFound` (HTTP 400).
-    InvalidOssObjectNotFound(rt::error::ServiceError),
+    InvalidOssObjectNotFound(crate::error::ServiceError),
     /// `InvalidOSSObject.Size` (HTTP 400).
-    InvalidOssObjectSize(rt::error::ServiceError),
+    InvalidOssObjectSize(crate::error::ServiceError),
     /// `InvalidParameter.DetectionStrategy` (HTTP 400).
-    InvalidParameterDetectionStrategy(rt::error::ServiceError),
+    InvalidParameterDetectionStrategy(crate::error::ServiceError),
     /// `InvalidParameter.FeaturesImdsSupport` (HTTP 400).
-    InvalidParameterFeaturesImdsSupport(rt::error::ServiceError),
+    InvalidParameterFeaturesImdsSupport(crate::error::ServiceError),
     /// `InvalidParameter.Malformed` (HTTP 403).
-    InvalidParameterMalformed(rt::error::ServiceError),
+    InvalidParameterMalformed(crate::error::ServiceError),
     /// `InvalidPlatform.Malformed` (HTTP 400).
-    InvalidPlatformMalformed(rt::error::ServiceError),
+    InvalidPlatformMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegion.NotSupport` (HTTP 400).
-    InvalidRegionNotSupport(rt::error::ServiceError),
+    InvalidRegionNotSupport(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidStorageLocation.NotFound` (HTTP 403).
-    InvalidStorageLocationNotFound(rt::error::ServiceError),
+    InvalidStorageLocationNotFound(crate::error::ServiceError),
     /// `InvalidVHDImage.IncorrectSize` (HTTP 403).
-    InvalidVhdImageIncorrectSize(rt::error::ServiceError),
+    InvalidVhdImageIncorrectSize(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `MissingParameter.DiskDeviceMapping` (HTTP 403).
-    MissingParameterDiskDeviceMapping(rt::error::ServiceError),
+    MissingParameterDiskDeviceMapping(crate::error::ServiceError),
     /// `NoSetRoletoECSServiceAcount` (HTTP 403).
-    NoSetRoletoEcsServiceAcount(rt::error::ServiceError),
+    NoSetRoletoEcsServiceAcount(crate::error::ServiceError),
     /// `QuotaExceed.Image` (HTTP 403).
-    QuotaExceedImage(rt::error::ServiceError),
+    QuotaExceedImage(crate::error::ServiceError),
     /// `TagKey.Duplication` (HTTP 403).
-    TagKeyDuplication(rt::error::ServiceError),
+    TagKeyDuplication(crate::error::ServiceError),
     /// `UnsupportedSuffix.OSSObject` (HTTP 400).
-    UnsupportedSuffixOssObject(rt::error::ServiceError),
+    UnsupportedSuffixOssObject(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -847,7 +853,7 @@ impl ImportImageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountArrearage(error)
             | Self::DryrunSuccess(error)
@@ -1205,8 +1211,8 @@ impl ImportImageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ImportImageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ImportImageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.Arrearage" => Self::AccountArrearage(error),
             "DRYRUN.SUCCESS" => Self::DryrunSuccess(error),
@@ -1282,11 +1288,11 @@ impl rt::error::OperationError for ImportImageError {
             "TagKey.Duplication" => Self::TagKeyDuplication(error),
             "UnsupportedSuffix.OSSObject" => Self::UnsupportedSuffixOssObject(error),
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ImportImageError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct ImportKeyPairRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for ImportKeyPairRequest {
+impl crate::operation::Operation for ImportKeyPairRequest {
     type Response = ImportKeyPairResponse;
     type Error = ImportKeyPairError;
+}
+
+impl rt::operation::OperationSpec for ImportKeyPairRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("KeyPairName", &self.key_pair_name)?;
         rt::validate::required("PublicKeyBody", &self.public_key_body)?;
@@ -144,8 +148,8 @@ impl ImportKeyPairBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ImportKeyPairRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ImportKeyPairRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -154,7 +158,7 @@ impl ImportKeyPairBuilder {
         self,
     ) -> ::std::result::Result<
         ImportKeyPairResponse,
-        rt::error::Error<ImportKeyPairError>,
+        crate::error::Error<ImportKeyPairError>,
     > {
         self.client.execute(self.request).await
     }
@@ -331,24 +335,24 @@ impl ::serde::Serialize for ImportKeyPairResponse {
 #[non_exhaustive]
 pub enum ImportKeyPairError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidKeyPairName.Malformed` (HTTP 400).
-    InvalidKeyPairNameMalformed(rt::error::ServiceError),
+    InvalidKeyPairNameMalformed(crate::error::ServiceError),
     /// `InvalidPublicKeyBody.Malformed` (HTTP 400).
-    InvalidPublicKeyBodyMalformed(rt::error::ServiceError),
+    InvalidPublicKeyBodyMalformed(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `KeyPair.AlreadyExist` (HTTP 400).
-    KeyPairAlreadyExist(rt::error::ServiceError),
+    KeyPairAlreadyExist(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `QuotaExceed.KeyPair` (HTTP 403).
-    QuotaExceedKeyPair(rt::error::ServiceError),
+    QuotaExceedKeyPair(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -360,7 +364,7 @@ impl ImportKeyPairError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidKeyPairNameMalformed(error)
@@ -417,8 +421,8 @@ impl ImportKeyPairError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ImportKeyPairError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ImportKeyPairError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidKeyPairName.Malformed" => Self::InvalidKeyPairNameMalformed(error),
@@ -429,11 +433,11 @@ impl rt::error::OperationError for ImportKeyPairError {
             "KeyPair.AlreadyExist" => Self::KeyPairAlreadyExist(error),
             "MissingParameter" => Self::MissingParameter(error),
             "QuotaExceed.KeyPair" => Self::QuotaExceedKeyPair(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ImportKeyPairError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct InstallCloudAssistantRequest {
     pub instance_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for InstallCloudAssistantRequest {
+impl crate::operation::Operation for InstallCloudAssistantRequest {
     type Response = InstallCloudAssistantResponse;
     type Error = InstallCloudAssistantError;
+}
+
+impl rt::operation::OperationSpec for InstallCloudAssistantRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_ids)?;
         rt::validate::max_items("InstanceId", &self.instance_ids, 100usize)?;
@@ -99,8 +103,8 @@ impl InstallCloudAssistantBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<InstallCloudAssistantRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<InstallCloudAssistantRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +113,7 @@ impl InstallCloudAssistantBuilder {
         self,
     ) -> ::std::result::Result<
         InstallCloudAssistantResponse,
-        rt::error::Error<InstallCloudAssistantError>,
+        crate::error::Error<InstallCloudAssistantError>,
     > {
         self.client.execute(self.request).await
     }
@@ -185,26 +189,26 @@ impl ::serde::Serialize for InstallCloudAssistantResponse {
 #[non_exhaustive]
 pub enum InstallCloudAssistantError {
     /// `InstanceIds.ExceedLimit` (HTTP 403).
-    InstanceIdsExceedLimit(rt::error::ServiceError),
+    InstanceIdsExceedLimit(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
-    InternalErrorDispatch(rt::error::ServiceError),
+    InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidInstanceId.OSTypeUnsupported` (HTTP 403).
-    InvalidInstanceIdOsTypeUnsupported(rt::error::ServiceError),
+    InvalidInstanceIdOsTypeUnsupported(crate::error::ServiceError),
     /// `InvalidInstance.NotFound` (HTTP 404).
-    InvalidInstanceNotFound(rt::error::ServiceError),
+    InvalidInstanceNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParam.InstanceId` (HTTP 400).
-    MissingParamInstanceId(rt::error::ServiceError),
+    MissingParamInstanceId(crate::error::ServiceError),
     /// `Operation.Forbidden` (HTTP 403).
-    OperationForbidden(rt::error::ServiceError),
+    OperationForbidden(crate::error::ServiceError),
     /// `RegionId.ApiNotSupported` (HTTP 400).
-    RegionIdApiNotSupported(rt::error::ServiceError),
+    RegionIdApiNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -216,7 +220,7 @@ impl InstallCloudAssistantError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceIdsExceedLimit(error)
             | Self::InternalErrorDispatch(error)
@@ -280,8 +284,8 @@ impl InstallCloudAssistantError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for InstallCloudAssistantError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for InstallCloudAssistantError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceIds.ExceedLimit" => Self::InstanceIdsExceedLimit(error),
             "InternalError.Dispatch" => Self::InternalErrorDispatch(error),
@@ -293,11 +297,11 @@ impl rt::error::OperationError for InstallCloudAssistantError {
             "MissingParam.InstanceId" => Self::MissingParamInstanceId(error),
             "Operation.Forbidden" => Self::OperationForbidden(error),
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         InstallCloudAssistantError::service_error(self)
     }
 }

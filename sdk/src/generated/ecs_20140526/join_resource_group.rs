@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct JoinResourceGroupRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for JoinResourceGroupRequest {
+impl crate::operation::Operation for JoinResourceGroupRequest {
     type Response = JoinResourceGroupResponse;
     type Error = JoinResourceGroupError;
+}
+
+impl rt::operation::OperationSpec for JoinResourceGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -126,8 +130,8 @@ impl JoinResourceGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<JoinResourceGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<JoinResourceGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +140,7 @@ impl JoinResourceGroupBuilder {
         self,
     ) -> ::std::result::Result<
         JoinResourceGroupResponse,
-        rt::error::Error<JoinResourceGroupError>,
+        crate::error::Error<JoinResourceGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -212,26 +216,26 @@ impl ::serde::Serialize for JoinResourceGroupResponse {
 #[non_exhaustive]
 pub enum JoinResourceGroupError {
     /// `EntityExists.AssociatedTransferTasks` (HTTP 400).
-    EntityExistsAssociatedTransferTasks(rt::error::ServiceError),
+    EntityExistsAssociatedTransferTasks(crate::error::ServiceError),
     /// `InvalidRegionId.ResourceGroup` (HTTP 403).
-    InvalidRegionIdResourceGroup(rt::error::ServiceError),
+    InvalidRegionIdResourceGroup(crate::error::ServiceError),
     /// `InvalidResourceGroup.Duplicate` (HTTP 403).
-    InvalidResourceGroupDuplicate(rt::error::ServiceError),
+    InvalidResourceGroupDuplicate(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidResourceId.NotFound` (HTTP 404).
-    InvalidResourceIdNotFound(rt::error::ServiceError),
+    InvalidResourceIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceType.NotFound` (HTTP 404).
-    InvalidResourceTypeNotFound(rt::error::ServiceError),
+    InvalidResourceTypeNotFound(crate::error::ServiceError),
     /// `InvalidStatus.ResourceGroup` (HTTP 403).
-    InvalidStatusResourceGroup(rt::error::ServiceError),
+    InvalidStatusResourceGroup(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 403).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -243,7 +247,7 @@ impl JoinResourceGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityExistsAssociatedTransferTasks(error)
             | Self::InvalidRegionIdResourceGroup(error)
@@ -307,8 +311,8 @@ impl JoinResourceGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for JoinResourceGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for JoinResourceGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityExists.AssociatedTransferTasks" => {
                 Self::EntityExistsAssociatedTransferTasks(error)
@@ -322,11 +326,11 @@ impl rt::error::OperationError for JoinResourceGroupError {
             "InvalidResourceType.NotFound" => Self::InvalidResourceTypeNotFound(error),
             "InvalidStatus.ResourceGroup" => Self::InvalidStatusResourceGroup(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         JoinResourceGroupError::service_error(self)
     }
 }

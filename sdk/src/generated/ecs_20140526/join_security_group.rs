@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct JoinSecurityGroupRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for JoinSecurityGroupRequest {
+impl crate::operation::Operation for JoinSecurityGroupRequest {
     type Response = JoinSecurityGroupResponse;
     type Error = JoinSecurityGroupError;
+}
+
+impl rt::operation::OperationSpec for JoinSecurityGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecurityGroupId", &self.security_group_id)?;
         Ok(())
     }
@@ -131,8 +135,8 @@ impl JoinSecurityGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<JoinSecurityGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<JoinSecurityGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +145,7 @@ impl JoinSecurityGroupBuilder {
         self,
     ) -> ::std::result::Result<
         JoinSecurityGroupResponse,
-        rt::error::Error<JoinSecurityGroupError>,
+        crate::error::Error<JoinSecurityGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -217,64 +221,64 @@ impl ::serde::Serialize for JoinSecurityGroupResponse {
 #[non_exhaustive]
 pub enum JoinSecurityGroupError {
     /// `AclLimitExceed` (HTTP 403).
-    AclLimitExceed(rt::error::ServiceError),
+    AclLimitExceed(crate::error::ServiceError),
     /// `Forbidden.InstanceIsBeingCreated` (HTTP 403).
-    ForbiddenInstanceIsBeingCreated(rt::error::ServiceError),
+    ForbiddenInstanceIsBeingCreated(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InstanceSecurityGroupLimitExceeded` (HTTP 400, 403).
-    InstanceSecurityGroupLimitExceeded(rt::error::ServiceError),
+    InstanceSecurityGroupLimitExceeded(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidEniId.NotFound` (HTTP 404).
-    InvalidEniIdNotFound(rt::error::ServiceError),
+    InvalidEniIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.AlreadyExists` (HTTP 403).
-    InvalidInstanceIdAlreadyExists(rt::error::ServiceError),
+    InvalidInstanceIdAlreadyExists(crate::error::ServiceError),
     /// `InvalidInstanceId.Malformed` (HTTP 400).
-    InvalidInstanceIdMalformed(rt::error::ServiceError),
+    InvalidInstanceIdMalformed(crate::error::ServiceError),
     /// `InvalidInstanceId.Mismatch` (HTTP 400).
-    InvalidInstanceIdMismatch(rt::error::ServiceError),
+    InvalidInstanceIdMismatch(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.EniAndGroupNotBelongSameUser` (HTTP 400).
-    InvalidOperationEniAndGroupNotBelongSameUser(rt::error::ServiceError),
+    InvalidOperationEniAndGroupNotBelongSameUser(crate::error::ServiceError),
     /// `InvalidOperation.EniServiceManaged` (HTTP 403).
-    InvalidOperationEniServiceManaged(rt::error::ServiceError),
+    InvalidOperationEniServiceManaged(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniState` (HTTP 400).
-    InvalidOperationInvalidEniState(rt::error::ServiceError),
+    InvalidOperationInvalidEniState(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniType` (HTTP 403).
-    InvalidOperationInvalidEniType(rt::error::ServiceError),
+    InvalidOperationInvalidEniType(crate::error::ServiceError),
     /// `InvalidOperation.MultiGroupType` (HTTP 400).
-    InvalidOperationMultiGroupType(rt::error::ServiceError),
+    InvalidOperationMultiGroupType(crate::error::ServiceError),
     /// `InvalidOperation.NetworkInterfaceCountExceeded` (HTTP 403).
-    InvalidOperationNetworkInterfaceCountExceeded(rt::error::ServiceError),
+    InvalidOperationNetworkInterfaceCountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.NotSupportEnterpriseGroup` (HTTP 400).
-    InvalidOperationNotSupportEnterpriseGroup(rt::error::ServiceError),
+    InvalidOperationNotSupportEnterpriseGroup(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidOperation.VpcMismatch` (HTTP 403).
-    InvalidOperationVpcMismatch(rt::error::ServiceError),
+    InvalidOperationVpcMismatch(crate::error::ServiceError),
     /// `InvalidParam.EniIdAndInstanceId.Conflict` (HTTP 403).
-    InvalidParamEniIdAndInstanceIdConflict(rt::error::ServiceError),
+    InvalidParamEniIdAndInstanceIdConflict(crate::error::ServiceError),
     /// `InvalidParam.Malformed` (HTTP 403).
-    InvalidParamMalformed(rt::error::ServiceError),
+    InvalidParamMalformed(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus.EniOrInstanceIsBeingCreated` (HTTP 400).
-    InvalidStatusEniOrInstanceIsBeingCreated(rt::error::ServiceError),
+    InvalidStatusEniOrInstanceIsBeingCreated(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 400).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// `NotBelongUser` (HTTP 400).
-    NotBelongUser(rt::error::ServiceError),
+    NotBelongUser(crate::error::ServiceError),
     /// `SecurityGroupInstanceLimitExceeded` (HTTP 403).
-    SecurityGroupInstanceLimitExceeded(rt::error::ServiceError),
+    SecurityGroupInstanceLimitExceeded(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -286,7 +290,7 @@ impl JoinSecurityGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AclLimitExceed(error)
             | Self::ForbiddenInstanceIsBeingCreated(error)
@@ -483,8 +487,8 @@ impl JoinSecurityGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for JoinSecurityGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for JoinSecurityGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AclLimitExceed" => Self::AclLimitExceed(error),
             "Forbidden.InstanceIsBeingCreated" => {
@@ -543,11 +547,11 @@ impl rt::error::OperationError for JoinSecurityGroupError {
             "SecurityGroupInstanceLimitExceeded" => {
                 Self::SecurityGroupInstanceLimitExceeded(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         JoinSecurityGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct LeaveSecurityGroupRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for LeaveSecurityGroupRequest {
+impl crate::operation::Operation for LeaveSecurityGroupRequest {
     type Response = LeaveSecurityGroupResponse;
     type Error = LeaveSecurityGroupError;
+}
+
+impl rt::operation::OperationSpec for LeaveSecurityGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecurityGroupId", &self.security_group_id)?;
         Ok(())
     }
@@ -131,8 +135,8 @@ impl LeaveSecurityGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<LeaveSecurityGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<LeaveSecurityGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +145,7 @@ impl LeaveSecurityGroupBuilder {
         self,
     ) -> ::std::result::Result<
         LeaveSecurityGroupResponse,
-        rt::error::Error<LeaveSecurityGroupError>,
+        crate::error::Error<LeaveSecurityGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -217,46 +221,46 @@ impl ::serde::Serialize for LeaveSecurityGroupResponse {
 #[non_exhaustive]
 pub enum LeaveSecurityGroupError {
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceLastSecurityGroup` (HTTP 403).
-    InstanceLastSecurityGroup(rt::error::ServiceError),
+    InstanceLastSecurityGroup(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InstanceNotInSecurityGroup` (HTTP 403).
-    InstanceNotInSecurityGroup(rt::error::ServiceError),
+    InstanceNotInSecurityGroup(crate::error::ServiceError),
     /// `InvalidEniId.NotFound` (HTTP 404).
-    InvalidEniIdNotFound(rt::error::ServiceError),
+    InvalidEniIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.Malformed` (HTTP 400).
-    InvalidInstanceIdMalformed(rt::error::ServiceError),
+    InvalidInstanceIdMalformed(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.AtLeastInOneGroup` (HTTP 403).
-    InvalidOperationAtLeastInOneGroup(rt::error::ServiceError),
+    InvalidOperationAtLeastInOneGroup(crate::error::ServiceError),
     /// `InvalidOperation.EniServiceManaged` (HTTP 403).
-    InvalidOperationEniServiceManaged(rt::error::ServiceError),
+    InvalidOperationEniServiceManaged(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniState` (HTTP 400).
-    InvalidOperationInvalidEniState(rt::error::ServiceError),
+    InvalidOperationInvalidEniState(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniType` (HTTP 403).
-    InvalidOperationInvalidEniType(rt::error::ServiceError),
+    InvalidOperationInvalidEniType(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidParam.EniIdAndInstanceId.Conflict` (HTTP 403).
-    InvalidParamEniIdAndInstanceIdConflict(rt::error::ServiceError),
+    InvalidParamEniIdAndInstanceIdConflict(crate::error::ServiceError),
     /// `InvalidParam.Malformed` (HTTP 403).
-    InvalidParamMalformed(rt::error::ServiceError),
+    InvalidParamMalformed(crate::error::ServiceError),
     /// `InvalidSecurityGroupAssociation.NotFound` (HTTP 400).
-    InvalidSecurityGroupAssociationNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupAssociationNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 400).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// `RequestTimeout` (HTTP 504).
-    RequestTimeout(rt::error::ServiceError),
+    RequestTimeout(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -268,7 +272,7 @@ impl LeaveSecurityGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectInstanceStatus(error)
             | Self::InstanceLastSecurityGroup(error)
@@ -402,8 +406,8 @@ impl LeaveSecurityGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for LeaveSecurityGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for LeaveSecurityGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus(error),
             "InstanceLastSecurityGroup" => Self::InstanceLastSecurityGroup(error),
@@ -439,11 +443,11 @@ impl rt::error::OperationError for LeaveSecurityGroupError {
             }
             "MissingParameter.RegionId" => Self::MissingParameterRegionId(error),
             "RequestTimeout" => Self::RequestTimeout(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         LeaveSecurityGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,11 +55,14 @@ pub struct ListPluginStatusRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListPluginStatusRequest {
+impl crate::operation::Operation for ListPluginStatusRequest {
     type Response = ListPluginStatusResponse;
     type Error = ListPluginStatusError;
+}
+
+impl rt::operation::OperationSpec for ListPluginStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("InstanceId", &self.instance_ids, 51usize)?;
         Ok(())
@@ -186,14 +190,14 @@ impl ListPluginStatusBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListPluginStatusRequest> {
+    ) -> crate::paginate::PaginationStream<ListPluginStatusRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListPluginStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListPluginStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -202,7 +206,7 @@ impl ListPluginStatusBuilder {
         self,
     ) -> ::std::result::Result<
         ListPluginStatusResponse,
-        rt::error::Error<ListPluginStatusError>,
+        crate::error::Error<ListPluginStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -635,30 +639,30 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListPluginStatusError {
     /// `InstanceIds.ExceedLimit` (HTTP 400).
-    InstanceIdsExceedLimit(rt::error::ServiceError),
+    InstanceIdsExceedLimit(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
-    InternalErrorDispatch(rt::error::ServiceError),
+    InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidInstance.NotFound` (HTTP 404).
-    InvalidInstanceNotFound(rt::error::ServiceError),
+    InvalidInstanceNotFound(crate::error::ServiceError),
     /// `InvalidParam.PageNumber` (HTTP 400).
-    InvalidParamPageNumber(rt::error::ServiceError),
+    InvalidParamPageNumber(crate::error::ServiceError),
     /// `InvalidParam.PageSize` (HTTP 400).
-    InvalidParamPageSize(rt::error::ServiceError),
+    InvalidParamPageSize(crate::error::ServiceError),
     /// `InvalidParameter.MaxResults` (HTTP 400).
-    InvalidParameterMaxResults(rt::error::ServiceError),
+    InvalidParameterMaxResults(crate::error::ServiceError),
     /// `InvalidParameter.NextToken` (HTTP 400).
-    InvalidParameterNextToken(rt::error::ServiceError),
+    InvalidParameterNextToken(crate::error::ServiceError),
     /// `InvalidPluginName.NotFound` (HTTP 404).
-    InvalidPluginNameNotFound(rt::error::ServiceError),
+    InvalidPluginNameNotFound(crate::error::ServiceError),
     /// `PluginName.MissingValue` (HTTP 400).
-    PluginNameMissingValue(rt::error::ServiceError),
+    PluginNameMissingValue(crate::error::ServiceError),
     /// `RegionId.ApiNotSupported` (HTTP 400).
-    RegionIdApiNotSupported(rt::error::ServiceError),
+    RegionIdApiNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -670,7 +674,7 @@ impl ListPluginStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceIdsExceedLimit(error)
             | Self::InternalErrorDispatch(error)
@@ -748,8 +752,8 @@ impl ListPluginStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListPluginStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListPluginStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceIds.ExceedLimit" => Self::InstanceIdsExceedLimit(error),
             "InternalError.Dispatch" => Self::InternalErrorDispatch(error),
@@ -761,11 +765,11 @@ impl rt::error::OperationError for ListPluginStatusError {
             "InvalidPluginName.NotFound" => Self::InvalidPluginNameNotFound(error),
             "PluginName.MissingValue" => Self::PluginNameMissingValue(error),
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListPluginStatusError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ListTagResourcesRequest {
     pub tag_filters: ::std::vec::Vec<TagFilter>,
 }
 
-impl rt::operation::Operation for ListTagResourcesRequest {
+impl crate::operation::Operation for ListTagResourcesRequest {
     type Response = ListTagResourcesResponse;
     type Error = ListTagResourcesError;
+}
+
+impl rt::operation::OperationSpec for ListTagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::max_items("ResourceId", &self.resource_ids, 51usize)?;
@@ -183,14 +187,14 @@ impl ListTagResourcesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListTagResourcesRequest> {
+    ) -> crate::paginate::PaginationStream<ListTagResourcesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListTagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListTagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -199,7 +203,7 @@ impl ListTagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         ListTagResourcesResponse,
-        rt::error::Error<ListTagResourcesError>,
+        crate::error::Error<ListTagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -571,78 +575,78 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListTagResourcesError {
     /// `BothEmpty.TagsAndResources` (HTTP 403).
-    BothEmptyTagsAndResources(rt::error::ServiceError),
+    BothEmptyTagsAndResources(crate::error::ServiceError),
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDefaultResourceGroup.NotSupported` (HTTP 400).
-    InvalidDefaultResourceGroupNotSupported(rt::error::ServiceError),
+    InvalidDefaultResourceGroupNotSupported(crate::error::ServiceError),
     /// `InvalidFilter.Malformed` (HTTP 403).
-    InvalidFilterMalformed(rt::error::ServiceError),
+    InvalidFilterMalformed(crate::error::ServiceError),
     /// `Invalid.NextToken` (HTTP 403).
-    InvalidNextToken(rt::error::ServiceError),
+    InvalidNextToken(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceId.NotFound` (HTTP 404).
-    InvalidResourceIdNotFound(rt::error::ServiceError),
+    InvalidResourceIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceId.NotSupported` (HTTP 403).
-    InvalidResourceIdNotSupported(rt::error::ServiceError),
+    InvalidResourceIdNotSupported(crate::error::ServiceError),
     /// `InvalidResourceType.NotFound` (HTTP 404).
-    InvalidResourceTypeNotFound(rt::error::ServiceError),
+    InvalidResourceTypeNotFound(crate::error::ServiceError),
     /// `Invalid.Scope` (HTTP 400).
-    InvalidScope(rt::error::ServiceError),
+    InvalidScope(crate::error::ServiceError),
     /// `InvalidTagCount` (HTTP 400).
-    InvalidTagCount(rt::error::ServiceError),
+    InvalidTagCount(crate::error::ServiceError),
     /// `InvalidTagFilter.Malformed` (HTTP 403).
-    InvalidTagFilterMalformed(rt::error::ServiceError),
+    InvalidTagFilterMalformed(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTag.Mismatch` (HTTP 400).
-    InvalidTagMismatch(rt::error::ServiceError),
+    InvalidTagMismatch(crate::error::ServiceError),
     /// `InvalidTag.NotSupported` (HTTP 400).
-    InvalidTagNotSupported(rt::error::ServiceError),
+    InvalidTagNotSupported(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidTags.MalFormed` (HTTP 400).
-    InvalidTagsMalFormed(rt::error::ServiceError),
+    InvalidTagsMalFormed(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 404).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// `MissingParameter.ResourceIds` (HTTP 404).
-    MissingParameterResourceIds(rt::error::ServiceError),
+    MissingParameterResourceIds(crate::error::ServiceError),
     /// `MissingParameter.ResourceType` (HTTP 404).
-    MissingParameterResourceType(rt::error::ServiceError),
+    MissingParameterResourceType(crate::error::ServiceError),
     /// `MissingParameter.TagOwnerBid` (HTTP 404).
-    MissingParameterTagOwnerBid(rt::error::ServiceError),
+    MissingParameterTagOwnerBid(crate::error::ServiceError),
     /// `MissingParameter.TagOwnerUid` (HTTP 404).
-    MissingParameterTagOwnerUid(rt::error::ServiceError),
+    MissingParameterTagOwnerUid(crate::error::ServiceError),
     /// `MissingParameter.Tags` (HTTP 404).
-    MissingParameterTags(rt::error::ServiceError),
+    MissingParameterTags(crate::error::ServiceError),
     /// `NoPermission.Tag` (HTTP 403).
-    NoPermissionTag(rt::error::ServiceError),
+    NoPermissionTag(crate::error::ServiceError),
     /// `NumberExceed.ResourceIds` (HTTP 400).
-    NumberExceedResourceIds(rt::error::ServiceError),
+    NumberExceedResourceIds(crate::error::ServiceError),
     /// `NumberExceed.TagValues` (HTTP 403).
-    NumberExceedTagValues(rt::error::ServiceError),
+    NumberExceedTagValues(crate::error::ServiceError),
     /// `NumberExceed.Tags` (HTTP 400).
-    NumberExceedTags(rt::error::ServiceError),
+    NumberExceedTags(crate::error::ServiceError),
     /// `OperationDenied.QuotaExceed` (HTTP 400).
-    OperationDeniedQuotaExceed(rt::error::ServiceError),
+    OperationDeniedQuotaExceed(crate::error::ServiceError),
     /// `PermissionDenied.Scope` (HTTP 403).
-    PermissionDeniedScope(rt::error::ServiceError),
+    PermissionDeniedScope(crate::error::ServiceError),
     /// `PermissionDenied.TagOwnerBid` (HTTP 403).
-    PermissionDeniedTagOwnerBid(rt::error::ServiceError),
+    PermissionDeniedTagOwnerBid(crate::error::ServiceError),
     /// `PermissionDenied.TagOwnerUid` (HTTP 403).
-    PermissionDeniedTagOwnerUid(rt::error::ServiceError),
+    PermissionDeniedTagOwnerUid(crate::error::ServiceError),
     /// `PermissionDenied.TagsFuzzyQuery` (HTTP 403).
-    PermissionDeniedTagsFuzzyQuery(rt::error::ServiceError),
+    PermissionDeniedTagsFuzzyQuery(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 500).
-    ServiceUnavailable(rt::error::ServiceError),
+    ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -654,7 +658,7 @@ impl ListTagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BothEmptyTagsAndResources(error)
             | Self::DuplicateTagKey(error)
@@ -900,8 +904,8 @@ impl ListTagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListTagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BothEmpty.TagsAndResources" => Self::BothEmptyTagsAndResources(error),
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
@@ -943,11 +947,11 @@ impl rt::error::OperationError for ListTagResourcesError {
                 Self::PermissionDeniedTagsFuzzyQuery(error)
             }
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTagResourcesError::service_error(self)
     }
 }

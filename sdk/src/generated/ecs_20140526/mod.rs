@@ -247,9 +247,9 @@ pub mod detach_key_pair;
 pub mod detach_network_interface;
 pub mod disable_activation;
 pub mod disable_disk_encryption_by_default;
-pub mod disable_network_interface_qo_s;
+pub mod disable_network_interface_qos;
 pub mod enable_disk_encryption_by_default;
-pub mod enable_network_interface_qo_s;
+pub mod enable_network_interface_qos;
 pub mod enable_physical_connection;
 pub mod end_terminal_session;
 pub mod export_image;
@@ -1505,9 +1505,9 @@ pub use disable_disk_encryption_by_default::{
     DisableDiskEncryptionByDefaultRequest, DisableDiskEncryptionByDefaultResponse,
 };
 
-pub use disable_network_interface_qo_s::{
-    DisableNetworkInterfaceQoSBuilder, DisableNetworkInterfaceQoSError,
-    DisableNetworkInterfaceQoSRequest, DisableNetworkInterfaceQoSResponse,
+pub use disable_network_interface_qos::{
+    DisableNetworkInterfaceQosBuilder, DisableNetworkInterfaceQosError,
+    DisableNetworkInterfaceQosRequest, DisableNetworkInterfaceQosResponse,
 };
 
 pub use enable_disk_encryption_by_default::{
@@ -1515,9 +1515,9 @@ pub use enable_disk_encryption_by_default::{
     EnableDiskEncryptionByDefaultRequest, EnableDiskEncryptionByDefaultResponse,
 };
 
-pub use enable_network_interface_qo_s::{
-    EnableNetworkInterfaceQoSBuilder, EnableNetworkInterfaceQoSError,
-    EnableNetworkInterfaceQoSRequest, EnableNetworkInterfaceQoSResponse,
+pub use enable_network_interface_qos::{
+    EnableNetworkInterfaceQosBuilder, EnableNetworkInterfaceQosError,
+    EnableNetworkInterfaceQosRequest, EnableNetworkInterfaceQosResponse,
 };
 
 pub use enable_physical_connection::{
@@ -2210,20 +2210,20 @@ pub struct Client {
 impl Client {
     /// A client with the given configuration. Clients made from clones
     /// of one `Config` share its connections and credentials cache.
-    pub fn new(config: rt::config::Config) -> Self {
+    pub fn new(config: crate::config::Config) -> Self {
         Self {
             inner: rt::client::Client::new(config),
         }
     }
 
     /// Region and credentials from the environment and Alibaba's
-    /// configuration files (see [`Config::from_env`](rt::config::Config::from_env)).
-    pub fn from_env() -> ::std::result::Result<Self, rt::error::ConfigError> {
-        Ok(Self::new(rt::config::Config::from_env()?))
+    /// configuration files (see [`Config::from_env`](crate::config::Config::from_env)).
+    pub fn from_env() -> ::std::result::Result<Self, crate::error::ConfigError> {
+        Ok(Self::new(crate::config::Config::from_env()?))
     }
 
     /// The configuration.
-    pub fn config(&self) -> &rt::config::Config {
+    pub fn config(&self) -> &crate::config::Config {
         self.inner.config()
     }
 
@@ -3960,10 +3960,10 @@ impl Client {
     }
 
     /// `DisableNetworkInterfaceQoS`.
-    pub fn disable_network_interface_qo_s(
+    pub fn disable_network_interface_qos(
         &self,
-    ) -> disable_network_interface_qo_s::DisableNetworkInterfaceQoSBuilder {
-        disable_network_interface_qo_s::DisableNetworkInterfaceQoSBuilder::new(
+    ) -> disable_network_interface_qos::DisableNetworkInterfaceQosBuilder {
+        disable_network_interface_qos::DisableNetworkInterfaceQosBuilder::new(
             self.inner.clone(),
         )
     }
@@ -3978,10 +3978,10 @@ impl Client {
     }
 
     /// `EnableNetworkInterfaceQoS`.
-    pub fn enable_network_interface_qo_s(
+    pub fn enable_network_interface_qos(
         &self,
-    ) -> enable_network_interface_qo_s::EnableNetworkInterfaceQoSBuilder {
-        enable_network_interface_qo_s::EnableNetworkInterfaceQoSBuilder::new(
+    ) -> enable_network_interface_qos::EnableNetworkInterfaceQosBuilder {
+        enable_network_interface_qos::EnableNetworkInterfaceQosBuilder::new(
             self.inner.clone(),
         )
     }

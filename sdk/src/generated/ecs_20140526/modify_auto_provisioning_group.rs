@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -70,11 +71,14 @@ pub struct ModifyAutoProvisioningGroupRequest {
     pub launch_template_configs: ::std::vec::Vec<LaunchTemplateConfig>,
 }
 
-impl rt::operation::Operation for ModifyAutoProvisioningGroupRequest {
+impl crate::operation::Operation for ModifyAutoProvisioningGroupRequest {
     type Response = ModifyAutoProvisioningGroupResponse;
     type Error = ModifyAutoProvisioningGroupError;
+}
+
+impl rt::operation::OperationSpec for ModifyAutoProvisioningGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items(
             "LaunchTemplateConfig",
@@ -279,8 +283,8 @@ impl ModifyAutoProvisioningGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyAutoProvisioningGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyAutoProvisioningGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -289,7 +293,7 @@ impl ModifyAutoProvisioningGroupBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyAutoProvisioningGroupResponse,
-        rt::error::Error<ModifyAutoProvisioningGroupError>,
+        crate::error::Error<ModifyAutoProvisioningGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -475,38 +479,38 @@ impl ::serde::Serialize for ModifyAutoProvisioningGroupResponse {
 #[non_exhaustive]
 pub enum ModifyAutoProvisioningGroupError {
     /// `AutoProvisioningGroup.IncorrectStatus` (HTTP 403).
-    AutoProvisioningGroupIncorrectStatus(rt::error::ServiceError),
+    AutoProvisioningGroupIncorrectStatus(crate::error::ServiceError),
     /// `AutoProvisioningGroup.Unauthorized` (HTTP 403).
-    AutoProvisioningGroupUnauthorized(rt::error::ServiceError),
+    AutoProvisioningGroupUnauthorized(crate::error::ServiceError),
     /// `Forbidden.RAM` (HTTP 403).
-    ForbiddenRam(rt::error::ServiceError),
+    ForbiddenRam(crate::error::ServiceError),
     /// `InvalidAutoProvisioningGroupId.NotFound` (HTTP 404).
-    InvalidAutoProvisioningGroupIdNotFound(rt::error::ServiceError),
+    InvalidAutoProvisioningGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidLaunchTemplateConfigs.SizeExceed` (HTTP 400).
-    InvalidLaunchTemplateConfigsSizeExceed(rt::error::ServiceError),
+    InvalidLaunchTemplateConfigsSizeExceed(crate::error::ServiceError),
     /// `InvalidName.Malformed` (HTTP 403).
-    InvalidNameMalformed(rt::error::ServiceError),
+    InvalidNameMalformed(crate::error::ServiceError),
     /// `InvalidParameter.MaxPrice` (HTTP 404).
-    InvalidParameterMaxPrice(rt::error::ServiceError),
+    InvalidParameterMaxPrice(crate::error::ServiceError),
     /// `InvalidParameter.TargetCapacity` (HTTP 403).
-    InvalidParameterTargetCapacity(rt::error::ServiceError),
+    InvalidParameterTargetCapacity(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NoPermission` (HTTP 400).
-    NoPermission(rt::error::ServiceError),
+    NoPermission(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `QuotaExceed.LaunchTemplateConfigs` (HTTP 400).
-    QuotaExceedLaunchTemplateConfigs(rt::error::ServiceError),
+    QuotaExceedLaunchTemplateConfigs(crate::error::ServiceError),
     /// `VpcMismatch.SecurityGroupAndVSwitch` (HTTP 400).
-    VpcMismatchSecurityGroupAndVSwitch(rt::error::ServiceError),
+    VpcMismatchSecurityGroupAndVSwitch(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -518,7 +522,7 @@ impl ModifyAutoProvisioningGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AutoProvisioningGroupIncorrectStatus(error)
             | Self::AutoProvisioningGroupUnauthorized(error)
@@ -624,8 +628,8 @@ impl ModifyAutoProvisioningGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyAutoProvisioningGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyAutoProvisioningGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AutoProvisioningGroup.IncorrectStatus" => {
                 Self::AutoProvisioningGroupIncorrectStatus(error)
@@ -655,11 +659,11 @@ impl rt::error::OperationError for ModifyAutoProvisioningGroupError {
             "VpcMismatch.SecurityGroupAndVSwitch" => {
                 Self::VpcMismatchSecurityGroupAndVSwitch(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyAutoProvisioningGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct ModifyAutoSnapshotPolicyExRequest {
     >,
 }
 
-impl rt::operation::Operation for ModifyAutoSnapshotPolicyExRequest {
+impl crate::operation::Operation for ModifyAutoSnapshotPolicyExRequest {
     type Response = ModifyAutoSnapshotPolicyExResponse;
     type Error = ModifyAutoSnapshotPolicyExError;
+}
+
+impl rt::operation::OperationSpec for ModifyAutoSnapshotPolicyExRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("regionId", &self.region_id)?;
         rt::validate::required("autoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
         Ok(())
@@ -233,8 +237,10 @@ impl ModifyAutoSnapshotPolicyExBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyAutoSnapshotPolicyExRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyAutoSnapshotPolicyExRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -243,7 +249,7 @@ impl ModifyAutoSnapshotPolicyExBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyAutoSnapshotPolicyExResponse,
-        rt::error::Error<ModifyAutoSnapshotPolicyExError>,
+        crate::error::Error<ModifyAutoSnapshotPolicyExError>,
     > {
         self.client.execute(self.request).await
     }
@@ -464,36 +470,36 @@ impl ::serde::Serialize for ModifyAutoSnapshotPolicyExResponse {
 #[non_exhaustive]
 pub enum ModifyAutoSnapshotPolicyExError {
     /// `Abs.InvalidAction.RegionNotSupport` (HTTP 403).
-    AbsInvalidActionRegionNotSupport(rt::error::ServiceError),
+    AbsInvalidActionRegionNotSupport(crate::error::ServiceError),
     /// `InvalidOperation.PolicyTypeUnsupported` (HTTP 403).
-    InvalidOperationPolicyTypeUnsupported(rt::error::ServiceError),
+    InvalidOperationPolicyTypeUnsupported(crate::error::ServiceError),
     /// `InvalidParam.EncryptedMismatch` (HTTP 400).
-    InvalidParamEncryptedMismatch(rt::error::ServiceError),
+    InvalidParamEncryptedMismatch(crate::error::ServiceError),
     /// `InvalidParameter.CopiedSnapshotsRetentionDays` (HTTP 403).
-    InvalidParameterCopiedSnapshotsRetentionDays(rt::error::ServiceError),
+    InvalidParameterCopiedSnapshotsRetentionDays(crate::error::ServiceError),
     /// `InvalidParameter.EncryptedIllegal` (HTTP 400).
-    InvalidParameterEncryptedIllegal(rt::error::ServiceError),
+    InvalidParameterEncryptedIllegal(crate::error::ServiceError),
     /// `InvalidParameter.Encrypted.KmsNotEnable` (HTTP 400).
-    InvalidParameterEncryptedKmsNotEnable(rt::error::ServiceError),
+    InvalidParameterEncryptedKmsNotEnable(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.NotFound` (HTTP 404).
-    InvalidParameterKmsKeyIdNotFound(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.KmsNotEnabled` (HTTP 400).
-    InvalidParameterKmsNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.TargetCopyRegions` (HTTP 403).
-    InvalidParameterTargetCopyRegions(rt::error::ServiceError),
+    InvalidParameterTargetCopyRegions(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 403, 404).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -505,7 +511,7 @@ impl ModifyAutoSnapshotPolicyExError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidActionRegionNotSupport(error)
             | Self::InvalidOperationPolicyTypeUnsupported(error)
@@ -604,8 +610,8 @@ impl ModifyAutoSnapshotPolicyExError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyAutoSnapshotPolicyExError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyAutoSnapshotPolicyExError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidAction.RegionNotSupport" => {
                 Self::AbsInvalidActionRegionNotSupport(error)
@@ -644,11 +650,11 @@ impl rt::error::OperationError for ModifyAutoSnapshotPolicyExError {
                 Self::InvalidParameterTargetCopyRegions(error)
             }
             "ParameterInvalid" => Self::ParameterInvalid(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyAutoSnapshotPolicyExError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -34,11 +35,14 @@ pub struct ModifyBandwidthPackageSpecRequest {
     pub bandwidth: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyBandwidthPackageSpecRequest {
+impl crate::operation::Operation for ModifyBandwidthPackageSpecRequest {
     type Response = ModifyBandwidthPackageSpecResponse;
     type Error = ModifyBandwidthPackageSpecError;
+}
+
+impl rt::operation::OperationSpec for ModifyBandwidthPackageSpecRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("BandwidthPackageId", &self.bandwidth_package_id)?;
         rt::validate::required("Bandwidth", &self.bandwidth)?;
@@ -109,8 +113,10 @@ impl ModifyBandwidthPackageSpecBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<ModifyBandwidthPackageSpecRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyBandwidthPackageSpecRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +126,7 @@ impl ModifyBandwidthPackageSpecBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyBandwidthPackageSpecResponse,
-        rt::error::Error<ModifyBandwidthPackageSpecError>,
+        crate::error::Error<ModifyBandwidthPackageSpecError>,
     > {
         self.client.execute(self.request).await
     }
@@ -194,24 +200,24 @@ impl ::serde::Serialize for ModifyBandwidthPackageSpecResponse {
 #[non_exhaustive]
 pub enum ModifyBandwidthPackageSpecError {
     /// `BandwidthPackage.FinancialLocked` (HTTP 404).
-    BandwidthPackageFinancialLocked(rt::error::ServiceError),
+    BandwidthPackageFinancialLocked(crate::error::ServiceError),
     /// `Forbidden.ChargeTypeIsPrepaid` (HTTP 400).
-    ForbiddenChargeTypeIsPrepaid(rt::error::ServiceError),
+    ForbiddenChargeTypeIsPrepaid(crate::error::ServiceError),
     /// `IllegalParam.Bandwidth` (HTTP 400).
-    IllegalParamBandwidth(rt::error::ServiceError),
+    IllegalParamBandwidth(crate::error::ServiceError),
     /// `InvalidBandwidthPackageId.NotFound` (HTTP 404).
-    InvalidBandwidthPackageIdNotFound(rt::error::ServiceError),
+    InvalidBandwidthPackageIdNotFound(crate::error::ServiceError),
     /// `InvalidBandwidth.ValueNotSupported` (HTTP 404).
-    InvalidBandwidthValueNotSupported(rt::error::ServiceError),
+    InvalidBandwidthValueNotSupported(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParam.Bandwidth` (HTTP 400).
-    MissingParamBandwidth(rt::error::ServiceError),
+    MissingParamBandwidth(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -223,7 +229,7 @@ impl ModifyBandwidthPackageSpecError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BandwidthPackageFinancialLocked(error)
             | Self::ForbiddenChargeTypeIsPrepaid(error)
@@ -280,8 +286,8 @@ impl ModifyBandwidthPackageSpecError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyBandwidthPackageSpecError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyBandwidthPackageSpecError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BandwidthPackage.FinancialLocked" => {
                 Self::BandwidthPackageFinancialLocked(error)
@@ -296,11 +302,11 @@ impl rt::error::OperationError for ModifyBandwidthPackageSpecError {
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "MissingParam.Bandwidth" => Self::MissingParamBandwidth(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyBandwidthPackageSpecError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct ModifyCapacityReservationRequest {
     pub instance_amount: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ModifyCapacityReservationRequest {
+impl crate::operation::Operation for ModifyCapacityReservationRequest {
     type Response = ModifyCapacityReservationResponse;
     type Error = ModifyCapacityReservationError;
+}
+
+impl rt::operation::OperationSpec for ModifyCapacityReservationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PrivatePoolOptions.Id", &self.private_pool_options_id)?;
         Ok(())
@@ -206,8 +210,10 @@ impl ModifyCapacityReservationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyCapacityReservationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyCapacityReservationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -216,7 +222,7 @@ impl ModifyCapacityReservationBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyCapacityReservationResponse,
-        rt::error::Error<ModifyCapacityReservationError>,
+        crate::error::Error<ModifyCapacityReservationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -292,44 +298,44 @@ impl ::serde::Serialize for ModifyCapacityReservationResponse {
 #[non_exhaustive]
 pub enum ModifyCapacityReservationError {
     /// `IncorrectPrivatePoolStatus` (HTTP 403).
-    IncorrectPrivatePoolStatus(rt::error::ServiceError),
+    IncorrectPrivatePoolStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDescription.ValueNotSupported` (HTTP 400).
-    InvalidDescriptionValueNotSupported(rt::error::ServiceError),
+    InvalidDescriptionValueNotSupported(crate::error::ServiceError),
     /// `InvalidEndTime.ValueNotSupported` (HTTP 400).
-    InvalidEndTimeValueNotSupported(rt::error::ServiceError),
+    InvalidEndTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceAmount.ValueNotSupported` (HTTP 400, 403).
-    InvalidInstanceAmountValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceAmountValueNotSupported(crate::error::ServiceError),
     /// `InvalidPlatform.ValueNotSupported` (HTTP 403).
-    InvalidPlatformValueNotSupported(rt::error::ServiceError),
+    InvalidPlatformValueNotSupported(crate::error::ServiceError),
     /// `InvalidPrivatePoolId.NotFound` (HTTP 404).
-    InvalidPrivatePoolIdNotFound(rt::error::ServiceError),
+    InvalidPrivatePoolIdNotFound(crate::error::ServiceError),
     /// `InvalidPrivatePoolOptions.Id` (HTTP 403).
-    InvalidPrivatePoolOptionsId(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsId(crate::error::ServiceError),
     /// `InvalidPrivatePoolOptionsName.ValueNotSupported` (HTTP 403).
-    InvalidPrivatePoolOptionsNameValueNotSupported(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsNameValueNotSupported(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidUser.Unauthorized` (HTTP 401).
-    InvalidUserUnauthorized(rt::error::ServiceError),
+    InvalidUserUnauthorized(crate::error::ServiceError),
     /// `OperationDenied.EndTimeTypeNotSupported` (HTTP 403).
-    OperationDeniedEndTimeTypeNotSupported(rt::error::ServiceError),
+    OperationDeniedEndTimeTypeNotSupported(crate::error::ServiceError),
     /// `OperationDenied.InstanceAmountNotSupported` (HTTP 403).
-    OperationDeniedInstanceAmountNotSupported(rt::error::ServiceError),
+    OperationDeniedInstanceAmountNotSupported(crate::error::ServiceError),
     /// `OperationDenied.InstanceTypeNotAuthorized` (HTTP 403).
-    OperationDeniedInstanceTypeNotAuthorized(rt::error::ServiceError),
+    OperationDeniedInstanceTypeNotAuthorized(crate::error::ServiceError),
     /// `OperationDenied.NoStock` (HTTP 403).
-    OperationDeniedNoStock(rt::error::ServiceError),
+    OperationDeniedNoStock(crate::error::ServiceError),
     /// `OperationDenied.PlatformNotSupported` (HTTP 403).
-    OperationDeniedPlatformNotSupported(rt::error::ServiceError),
+    OperationDeniedPlatformNotSupported(crate::error::ServiceError),
     /// `OperationDenied.StartTimeNotSupported` (HTTP 403).
-    OperationDeniedStartTimeNotSupported(rt::error::ServiceError),
+    OperationDeniedStartTimeNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -341,7 +347,7 @@ impl ModifyCapacityReservationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectPrivatePoolStatus(error)
             | Self::InternalError(error)
@@ -468,8 +474,8 @@ impl ModifyCapacityReservationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyCapacityReservationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyCapacityReservationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectPrivatePoolStatus" => Self::IncorrectPrivatePoolStatus(error),
             "InternalError" => Self::InternalError(error),
@@ -510,11 +516,11 @@ impl rt::error::OperationError for ModifyCapacityReservationError {
             "OperationDenied.StartTimeNotSupported" => {
                 Self::OperationDeniedStartTimeNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyCapacityReservationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyCloudAssistantSettingsRequest {
     pub session_manager_config: ::std::option::Option<SessionManagerConfig>,
 }
 
-impl rt::operation::Operation for ModifyCloudAssistantSettingsRequest {
+impl crate::operation::Operation for ModifyCloudAssistantSettingsRequest {
     type Response = ModifyCloudAssistantSettingsResponse;
     type Error = ModifyCloudAssistantSettingsError;
+}
+
+impl rt::operation::OperationSpec for ModifyCloudAssistantSettingsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SettingType", &self.setting_type)?;
         Ok(())
@@ -152,8 +156,8 @@ impl ModifyCloudAssistantSettingsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyCloudAssistantSettingsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyCloudAssistantSettingsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -162,7 +166,7 @@ impl ModifyCloudAssistantSettingsBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyCloudAssistantSettingsResponse,
-        rt::error::Error<ModifyCloudAssistantSettingsError>,
+        crate::error::Error<ModifyCloudAssistantSettingsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -575,54 +579,54 @@ impl ::serde::Serialize for ModifyCloudAssistantSettingsResponse {
 #[non_exhaustive]
 pub enum ModifyCloudAssistantSettingsError {
     /// `CreateServiceLinkedRole.NoPermission` (HTTP 403).
-    CreateServiceLinkedRoleNoPermission(rt::error::ServiceError),
+    CreateServiceLinkedRoleNoPermission(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAllowedUpgradeWindow.CountLimitExceeded` (HTTP 403).
-    InvalidAllowedUpgradeWindowCountLimitExceeded(rt::error::ServiceError),
+    InvalidAllowedUpgradeWindowCountLimitExceeded(crate::error::ServiceError),
     /// `InvalidAllowedUpgradeWindow.DurationTooShort` (HTTP 400).
-    InvalidAllowedUpgradeWindowDurationTooShort(rt::error::ServiceError),
+    InvalidAllowedUpgradeWindowDurationTooShort(crate::error::ServiceError),
     /// `InvalidAllowedUpgradeWindow.Required` (HTTP 400).
-    InvalidAllowedUpgradeWindowRequired(rt::error::ServiceError),
+    InvalidAllowedUpgradeWindowRequired(crate::error::ServiceError),
     /// `InvalidOperation.OssEncryptionUnsupported` (HTTP 403).
-    InvalidOperationOssEncryptionUnsupported(rt::error::ServiceError),
+    InvalidOperationOssEncryptionUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.SessionManagerDeliveryUnsupported` (HTTP 403).
-    InvalidOperationSessionManagerDeliveryUnsupported(rt::error::ServiceError),
+    InvalidOperationSessionManagerDeliveryUnsupported(crate::error::ServiceError),
     /// `InvalidOssBucketName.InOtherRegion` (HTTP 400).
-    InvalidOssBucketNameInOtherRegion(rt::error::ServiceError),
+    InvalidOssBucketNameInOtherRegion(crate::error::ServiceError),
     /// `InvalidOssBucketName.NotFound` (HTTP 404).
-    InvalidOssBucketNameNotFound(rt::error::ServiceError),
+    InvalidOssBucketNameNotFound(crate::error::ServiceError),
     /// `InvalidParameter.AllowedUpgradeWindow` (HTTP 400).
-    InvalidParameterAllowedUpgradeWindow(rt::error::ServiceError),
+    InvalidParameterAllowedUpgradeWindow(crate::error::ServiceError),
     /// `InvalidParameter.OssBucketName` (HTTP 400).
-    InvalidParameterOssBucketName(rt::error::ServiceError),
+    InvalidParameterOssBucketName(crate::error::ServiceError),
     /// `InvalidParameter.OssEncryptionAlgorithm` (HTTP 400).
-    InvalidParameterOssEncryptionAlgorithm(rt::error::ServiceError),
+    InvalidParameterOssEncryptionAlgorithm(crate::error::ServiceError),
     /// `InvalidParameter.OssEncryptionKeyId` (HTTP 400).
-    InvalidParameterOssEncryptionKeyId(rt::error::ServiceError),
+    InvalidParameterOssEncryptionKeyId(crate::error::ServiceError),
     /// `InvalidParameter.OssEncryptionType` (HTTP 400).
-    InvalidParameterOssEncryptionType(rt::error::ServiceError),
+    InvalidParameterOssEncryptionType(crate::error::ServiceError),
     /// `InvalidParameter.OssPrefix` (HTTP 400).
-    InvalidParameterOssPrefix(rt::error::ServiceError),
+    InvalidParameterOssPrefix(crate::error::ServiceError),
     /// `InvalidParameter.SettingType` (HTTP 400).
-    InvalidParameterSettingType(rt::error::ServiceError),
+    InvalidParameterSettingType(crate::error::ServiceError),
     /// `InvalidParameter.SlsLogstoreName` (HTTP 400).
-    InvalidParameterSlsLogstoreName(rt::error::ServiceError),
+    InvalidParameterSlsLogstoreName(crate::error::ServiceError),
     /// `InvalidParameter.SlsProjectName` (HTTP 400).
-    InvalidParameterSlsProjectName(rt::error::ServiceError),
+    InvalidParameterSlsProjectName(crate::error::ServiceError),
     /// `InvalidParameter.TimeZone` (HTTP 400).
-    InvalidParameterTimeZone(rt::error::ServiceError),
+    InvalidParameterTimeZone(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidSlsLogstoreName.NotFound` (HTTP 404).
-    InvalidSlsLogstoreNameNotFound(rt::error::ServiceError),
+    InvalidSlsLogstoreNameNotFound(crate::error::ServiceError),
     /// `InvalidSlsProjectName.NotFound` (HTTP 404).
-    InvalidSlsProjectNameNotFound(rt::error::ServiceError),
+    InvalidSlsProjectNameNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -634,7 +638,7 @@ impl ModifyCloudAssistantSettingsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CreateServiceLinkedRoleNoPermission(error)
             | Self::InternalError(error)
@@ -796,8 +800,8 @@ impl ModifyCloudAssistantSettingsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyCloudAssistantSettingsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyCloudAssistantSettingsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CreateServiceLinkedRole.NoPermission" => {
                 Self::CreateServiceLinkedRoleNoPermission(error)
@@ -853,11 +857,11 @@ impl rt::error::OperationError for ModifyCloudAssistantSettingsError {
             "InvalidSlsProjectName.NotFound" => {
                 Self::InvalidSlsProjectNameNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyCloudAssistantSettingsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct ModifyCommandRequest {
     pub launcher: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyCommandRequest {
+impl crate::operation::Operation for ModifyCommandRequest {
     type Response = ModifyCommandResponse;
     type Error = ModifyCommandError;
+}
+
+impl rt::operation::OperationSpec for ModifyCommandRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("CommandId", &self.command_id)?;
         Ok(())
@@ -181,8 +185,8 @@ impl ModifyCommandBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyCommandRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyCommandRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -191,7 +195,7 @@ impl ModifyCommandBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyCommandResponse,
-        rt::error::Error<ModifyCommandError>,
+        crate::error::Error<ModifyCommandError>,
     > {
         self.client.execute(self.request).await
     }
@@ -267,40 +271,40 @@ impl ::serde::Serialize for ModifyCommandResponse {
 #[non_exhaustive]
 pub enum ModifyCommandError {
     /// `CmdContent.ExceedLimit` (HTTP 403).
-    CmdContentExceedLimit(rt::error::ServiceError),
+    CmdContentExceedLimit(crate::error::ServiceError),
     /// `CmdDesc.ExceedLimit` (HTTP 403).
-    CmdDescExceedLimit(rt::error::ServiceError),
+    CmdDescExceedLimit(crate::error::ServiceError),
     /// `CmdName.ExceedLimit` (HTTP 403).
-    CmdNameExceedLimit(rt::error::ServiceError),
+    CmdNameExceedLimit(crate::error::ServiceError),
     /// `CmdName.Readonly` (HTTP 403).
-    CmdNameReadonly(rt::error::ServiceError),
+    CmdNameReadonly(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
-    InternalErrorDispatch(rt::error::ServiceError),
+    InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidCmdId.NotFound` (HTTP 404).
-    InvalidCmdIdNotFound(rt::error::ServiceError),
+    InvalidCmdIdNotFound(crate::error::ServiceError),
     /// `InvalidLauncher.LengthLimitExceeded` (HTTP 403).
-    InvalidLauncherLengthLimitExceeded(rt::error::ServiceError),
+    InvalidLauncherLengthLimitExceeded(crate::error::ServiceError),
     /// `InvalidParameterCharacter.CommandDescription` (HTTP 403).
-    InvalidParameterCharacterCommandDescription(rt::error::ServiceError),
+    InvalidParameterCharacterCommandDescription(crate::error::ServiceError),
     /// `InvalidParameterCharacter.CommandName` (HTTP 403).
-    InvalidParameterCharacterCommandName(rt::error::ServiceError),
+    InvalidParameterCharacterCommandName(crate::error::ServiceError),
     /// `InvalidParameterCharacter.CommandWorkingDir` (HTTP 403).
-    InvalidParameterCharacterCommandWorkingDir(rt::error::ServiceError),
+    InvalidParameterCharacterCommandWorkingDir(crate::error::ServiceError),
     /// `InvalidParameter.WorkingDir` (HTTP 400).
-    InvalidParameterWorkingDir(rt::error::ServiceError),
+    InvalidParameterWorkingDir(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidTimeout.ExceedLimit` (HTTP 403).
-    InvalidTimeoutExceedLimit(rt::error::ServiceError),
+    InvalidTimeoutExceedLimit(crate::error::ServiceError),
     /// `Operation.Forbidden` (HTTP 403).
-    OperationForbidden(rt::error::ServiceError),
+    OperationForbidden(crate::error::ServiceError),
     /// `RegionId.ApiNotSupported` (HTTP 400).
-    RegionIdApiNotSupported(rt::error::ServiceError),
+    RegionIdApiNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -312,7 +316,7 @@ impl ModifyCommandError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CmdContentExceedLimit(error)
             | Self::CmdDescExceedLimit(error)
@@ -425,8 +429,8 @@ impl ModifyCommandError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyCommandError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyCommandError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CmdContent.ExceedLimit" => Self::CmdContentExceedLimit(error),
             "CmdDesc.ExceedLimit" => Self::CmdDescExceedLimit(error),
@@ -451,11 +455,11 @@ impl rt::error::OperationError for ModifyCommandError {
             "InvalidTimeout.ExceedLimit" => Self::InvalidTimeoutExceedLimit(error),
             "Operation.Forbidden" => Self::OperationForbidden(error),
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyCommandError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct ModifyDedicatedHostAttributeRequest {
     pub cpu_over_commit_ratio: ::std::option::Option<f64>,
 }
 
-impl rt::operation::Operation for ModifyDedicatedHostAttributeRequest {
+impl crate::operation::Operation for ModifyDedicatedHostAttributeRequest {
     type Response = ModifyDedicatedHostAttributeResponse;
     type Error = ModifyDedicatedHostAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDedicatedHostAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DedicatedHostId", &self.dedicated_host_id)?;
         Ok(())
@@ -239,8 +243,8 @@ impl ModifyDedicatedHostAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDedicatedHostAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDedicatedHostAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -249,7 +253,7 @@ impl ModifyDedicatedHostAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDedicatedHostAttributeResponse,
-        rt::error::Error<ModifyDedicatedHostAttributeError>,
+        crate::error::Error<ModifyDedicatedHostAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -325,34 +329,34 @@ impl ::serde::Serialize for ModifyDedicatedHostAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyDedicatedHostAttributeError {
     /// `InvalidCpuOverCommitRatio.ValueNotSupported` (HTTP 400).
-    InvalidCpuOverCommitRatioValueNotSupported(rt::error::ServiceError),
+    InvalidCpuOverCommitRatioValueNotSupported(crate::error::ServiceError),
     /// `InvalidDedicatedHostClusterId.ExceedMaxSize` (HTTP 404).
-    InvalidDedicatedHostClusterIdExceedMaxSize(rt::error::ServiceError),
+    InvalidDedicatedHostClusterIdExceedMaxSize(crate::error::ServiceError),
     /// `InvalidDedicatedHostClusterId.NotFound` (HTTP 404).
-    InvalidDedicatedHostClusterIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHostClusterId.NotMatch` (HTTP 404).
-    InvalidDedicatedHostClusterIdNotMatch(rt::error::ServiceError),
+    InvalidDedicatedHostClusterIdNotMatch(crate::error::ServiceError),
     /// `InvalidDedicatedHostId.NotFound` (HTTP 404).
-    InvalidDedicatedHostIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostIdNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHostName.Malformed` (HTTP 400).
-    InvalidDedicatedHostNameMalformed(rt::error::ServiceError),
+    InvalidDedicatedHostNameMalformed(crate::error::ServiceError),
     /// `InvalidDedicatedHostType.CpuOverCommitRatioNotSupported` (HTTP 400).
-    InvalidDedicatedHostTypeCpuOverCommitRatioNotSupported(rt::error::ServiceError),
+    InvalidDedicatedHostTypeCpuOverCommitRatioNotSupported(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidParameter.ActionOnMaintenance` (HTTP 404).
-    InvalidParameterActionOnMaintenance(rt::error::ServiceError),
+    InvalidParameterActionOnMaintenance(crate::error::ServiceError),
     /// `InvalidParameter.SlbUdpTimeout` (HTTP 400).
-    InvalidParameterSlbUdpTimeout(rt::error::ServiceError),
+    InvalidParameterSlbUdpTimeout(crate::error::ServiceError),
     /// `InvalidParameter.UdpTimeout` (HTTP 400).
-    InvalidParameterUdpTimeout(rt::error::ServiceError),
+    InvalidParameterUdpTimeout(crate::error::ServiceError),
     /// `InvalidUser.Unauthorized` (HTTP 403).
-    InvalidUserUnauthorized(rt::error::ServiceError),
+    InvalidUserUnauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -364,7 +368,7 @@ impl ModifyDedicatedHostAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidCpuOverCommitRatioValueNotSupported(error)
             | Self::InvalidDedicatedHostClusterIdExceedMaxSize(error)
@@ -458,8 +462,8 @@ impl ModifyDedicatedHostAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDedicatedHostAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDedicatedHostAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidCpuOverCommitRatio.ValueNotSupported" => {
                 Self::InvalidCpuOverCommitRatioValueNotSupported(error)
@@ -491,11 +495,11 @@ impl rt::error::OperationError for ModifyDedicatedHostAttributeError {
             }
             "InvalidParameter.UdpTimeout" => Self::InvalidParameterUdpTimeout(error),
             "InvalidUser.Unauthorized" => Self::InvalidUserUnauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDedicatedHostAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyDedicatedHostAutoReleaseTimeRequest {
     pub auto_release_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDedicatedHostAutoReleaseTimeRequest {
+impl crate::operation::Operation for ModifyDedicatedHostAutoReleaseTimeRequest {
     type Response = ModifyDedicatedHostAutoReleaseTimeResponse;
     type Error = ModifyDedicatedHostAutoReleaseTimeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDedicatedHostAutoReleaseTimeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DedicatedHostId", &self.dedicated_host_id)?;
         Ok(())
@@ -119,8 +123,8 @@ impl ModifyDedicatedHostAutoReleaseTimeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDedicatedHostAutoReleaseTimeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDedicatedHostAutoReleaseTimeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +133,7 @@ impl ModifyDedicatedHostAutoReleaseTimeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDedicatedHostAutoReleaseTimeResponse,
-        rt::error::Error<ModifyDedicatedHostAutoReleaseTimeError>,
+        crate::error::Error<ModifyDedicatedHostAutoReleaseTimeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -205,22 +209,22 @@ impl ::serde::Serialize for ModifyDedicatedHostAutoReleaseTimeResponse {
 #[non_exhaustive]
 pub enum ModifyDedicatedHostAutoReleaseTimeError {
     /// `ChargeTypeViolation` (HTTP 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAutoReleaseTime.Malformed` (HTTP 400).
-    InvalidAutoReleaseTimeMalformed(rt::error::ServiceError),
+    InvalidAutoReleaseTimeMalformed(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NoSuchResource` (HTTP 404).
-    NoSuchResource(rt::error::ServiceError),
+    NoSuchResource(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
-    UnsupportedParameter(rt::error::ServiceError),
+    UnsupportedParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -232,7 +236,7 @@ impl ModifyDedicatedHostAutoReleaseTimeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeViolation(error)
             | Self::InternalError(error)
@@ -282,8 +286,8 @@ impl ModifyDedicatedHostAutoReleaseTimeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDedicatedHostAutoReleaseTimeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDedicatedHostAutoReleaseTimeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
             "InternalError" => Self::InternalError(error),
@@ -293,11 +297,11 @@ impl rt::error::OperationError for ModifyDedicatedHostAutoReleaseTimeError {
             "MissingParameter" => Self::MissingParameter(error),
             "NoSuchResource" => Self::NoSuchResource(error),
             "UnsupportedParameter" => Self::UnsupportedParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDedicatedHostAutoReleaseTimeError::service_error(self)
     }
 }

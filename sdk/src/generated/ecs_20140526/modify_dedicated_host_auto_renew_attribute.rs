@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct ModifyDedicatedHostAutoRenewAttributeRequest {
     pub auto_renew_with_ecs: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDedicatedHostAutoRenewAttributeRequest {
+impl crate::operation::Operation for ModifyDedicatedHostAutoRenewAttributeRequest {
     type Response = ModifyDedicatedHostAutoRenewAttributeResponse;
     type Error = ModifyDedicatedHostAutoRenewAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDedicatedHostAutoRenewAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DedicatedHostIds", &self.dedicated_host_ids)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -173,8 +177,8 @@ impl ModifyDedicatedHostAutoRenewAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDedicatedHostAutoRenewAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDedicatedHostAutoRenewAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -183,7 +187,7 @@ impl ModifyDedicatedHostAutoRenewAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDedicatedHostAutoRenewAttributeResponse,
-        rt::error::Error<ModifyDedicatedHostAutoRenewAttributeError>,
+        crate::error::Error<ModifyDedicatedHostAutoRenewAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -259,28 +263,28 @@ impl ::serde::Serialize for ModifyDedicatedHostAutoRenewAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyDedicatedHostAutoRenewAttributeError {
     /// `ChargeTypeViolation` (HTTP 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `IncorrectHostStatus` (HTTP 403).
-    IncorrectHostStatus(rt::error::ServiceError),
+    IncorrectHostStatus(crate::error::ServiceError),
     /// `InvalidParameter.AutoRenewWithEcs` (HTTP 403).
-    InvalidParameterAutoRenewWithEcs(rt::error::ServiceError),
+    InvalidParameterAutoRenewWithEcs(crate::error::ServiceError),
     /// `InvalidParameter.Duration` (HTTP 403).
-    InvalidParameterDuration(rt::error::ServiceError),
+    InvalidParameterDuration(crate::error::ServiceError),
     /// `InvalidParameter.InvalidDedicatedHostId` (HTTP 403).
-    InvalidParameterInvalidDedicatedHostId(rt::error::ServiceError),
+    InvalidParameterInvalidDedicatedHostId(crate::error::ServiceError),
     /// `InvalidParameter.RenewalStatus` (HTTP 403).
-    InvalidParameterRenewalStatus(rt::error::ServiceError),
+    InvalidParameterRenewalStatus(crate::error::ServiceError),
     /// `InvalidParameter.ToManyDedicatedHostIds` (HTTP 403).
-    InvalidParameterToManyDedicatedHostIds(rt::error::ServiceError),
+    InvalidParameterToManyDedicatedHostIds(crate::error::ServiceError),
     /// `InvalidPeriodUnit.ValueNotSupported` (HTTP 403).
-    InvalidPeriodUnitValueNotSupported(rt::error::ServiceError),
+    InvalidPeriodUnitValueNotSupported(crate::error::ServiceError),
     /// `MissingParameter.DedicatedHostId` (HTTP 403).
-    MissingParameterDedicatedHostId(rt::error::ServiceError),
+    MissingParameterDedicatedHostId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -292,7 +296,7 @@ impl ModifyDedicatedHostAutoRenewAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeViolation(error)
             | Self::IncorrectHostStatus(error)
@@ -363,8 +367,8 @@ impl ModifyDedicatedHostAutoRenewAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDedicatedHostAutoRenewAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDedicatedHostAutoRenewAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
             "IncorrectHostStatus" => Self::IncorrectHostStatus(error),
@@ -387,11 +391,11 @@ impl rt::error::OperationError for ModifyDedicatedHostAutoRenewAttributeError {
             "MissingParameter.DedicatedHostId" => {
                 Self::MissingParameterDedicatedHostId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDedicatedHostAutoRenewAttributeError::service_error(self)
     }
 }

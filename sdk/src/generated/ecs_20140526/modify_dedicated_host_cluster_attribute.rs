@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyDedicatedHostClusterAttributeRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDedicatedHostClusterAttributeRequest {
+impl crate::operation::Operation for ModifyDedicatedHostClusterAttributeRequest {
     type Response = ModifyDedicatedHostClusterAttributeResponse;
     type Error = ModifyDedicatedHostClusterAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDedicatedHostClusterAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required(
             "DedicatedHostClusterId",
@@ -141,8 +145,8 @@ impl ModifyDedicatedHostClusterAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDedicatedHostClusterAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDedicatedHostClusterAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -151,7 +155,7 @@ impl ModifyDedicatedHostClusterAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDedicatedHostClusterAttributeResponse,
-        rt::error::Error<ModifyDedicatedHostClusterAttributeError>,
+        crate::error::Error<ModifyDedicatedHostClusterAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -227,18 +231,18 @@ impl ::serde::Serialize for ModifyDedicatedHostClusterAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyDedicatedHostClusterAttributeError {
     /// `InvalidDedicatedHostId.NotFound` (HTTP 404).
-    InvalidDedicatedHostIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostIdNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHostName.Malformed` (HTTP 400).
-    InvalidDedicatedHostNameMalformed(rt::error::ServiceError),
+    InvalidDedicatedHostNameMalformed(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidUser.Unauthorized` (HTTP 403).
-    InvalidUserUnauthorized(rt::error::ServiceError),
+    InvalidUserUnauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -250,7 +254,7 @@ impl ModifyDedicatedHostClusterAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDedicatedHostIdNotFound(error)
             | Self::InvalidDedicatedHostNameMalformed(error)
@@ -286,8 +290,8 @@ impl ModifyDedicatedHostClusterAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDedicatedHostClusterAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDedicatedHostClusterAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDedicatedHostId.NotFound" => {
                 Self::InvalidDedicatedHostIdNotFound(error)
@@ -297,11 +301,11 @@ impl rt::error::OperationError for ModifyDedicatedHostClusterAttributeError {
             }
             "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed(error),
             "InvalidUser.Unauthorized" => Self::InvalidUserUnauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDedicatedHostClusterAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,15 +70,14 @@ pub struct ModifyDedicatedHostsChargeTypeRequest {
     pub detail_fee: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyDedicatedHostsChargeTypeRequest {
+impl crate::operation::Operation for ModifyDedicatedHostsChargeTypeRequest {
     type Response = ModifyDedicatedHostsChargeTypeResponse;
     type Error = ModifyDedicatedHostsChargeTypeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDedicatedHostsChargeTypeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DedicatedHostIds", &self.dedicated_host_ids)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -205,8 +208,8 @@ impl ModifyDedicatedHostsChargeTypeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDedicatedHostsChargeTypeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDedicatedHostsChargeTypeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -215,7 +218,7 @@ impl ModifyDedicatedHostsChargeTypeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDedicatedHostsChargeTypeResponse,
-        rt::error::Error<ModifyDedicatedHostsChargeTypeError>,
+        crate::error::Error<ModifyDedicatedHostsChargeTypeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -451,74 +454,74 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ModifyDedicatedHostsChargeTypeError {
     /// `Account.Arrearage` (HTTP 403).
-    AccountArrearage(rt::error::ServiceError),
+    AccountArrearage(crate::error::ServiceError),
     /// `ExpiredInstance` (HTTP 400).
-    ExpiredInstance(rt::error::ServiceError),
+    ExpiredInstance(crate::error::ServiceError),
     /// `ImageNotSupportInstanceType` (HTTP 403).
-    ImageNotSupportInstanceType(rt::error::ServiceError),
+    ImageNotSupportInstanceType(crate::error::ServiceError),
     /// `InstanceType.Offline` (HTTP 403).
-    InstanceTypeOffline(rt::error::ServiceError),
+    InstanceTypeOffline(crate::error::ServiceError),
     /// `InstancesIdQuotaExceed` (HTTP 400).
-    InstancesIdQuotaExceed(rt::error::ServiceError),
+    InstancesIdQuotaExceed(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
-    InvalidAccountStatusNotEnoughBalance(rt::error::ServiceError),
+    InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
     /// `InvalidAccountStatus.PayAmountLimitExceeded` (HTTP 400).
-    InvalidAccountStatusPayAmountLimitExceeded(rt::error::ServiceError),
+    InvalidAccountStatusPayAmountLimitExceeded(crate::error::ServiceError),
     /// `InvalidAction` (HTTP 403).
-    InvalidAction(rt::error::ServiceError),
+    InvalidAction(crate::error::ServiceError),
     /// `InvalidClientToken.ValueNotSupported` (HTTP 400).
-    InvalidClientTokenValueNotSupported(rt::error::ServiceError),
+    InvalidClientTokenValueNotSupported(crate::error::ServiceError),
     /// `InvalidDedicatedHostId.NotFound` (HTTP 404).
-    InvalidDedicatedHostIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostIdNotFound(crate::error::ServiceError),
     /// `InvalidImageType.NotSupported` (HTTP 400).
-    InvalidImageTypeNotSupported(rt::error::ServiceError),
+    InvalidImageTypeNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceChargeType.ValueNotSupported` (HTTP 400).
-    InvalidInstanceChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.PhasedOut` (HTTP 403).
-    InvalidInstanceTypePhasedOut(rt::error::ServiceError),
+    InvalidInstanceTypePhasedOut(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 403).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstance.UnpaidOrder` (HTTP 400).
-    InvalidInstanceUnpaidOrder(rt::error::ServiceError),
+    InvalidInstanceUnpaidOrder(crate::error::ServiceError),
     /// `InvalidOperation.NotSupport` (HTTP 403).
-    InvalidOperationNotSupport(rt::error::ServiceError),
+    InvalidOperationNotSupport(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.InstanceIds` (HTTP 400).
-    InvalidParameterInstanceIds(rt::error::ServiceError),
+    InvalidParameterInstanceIds(crate::error::ServiceError),
     /// `InvalidParameter.NotMatch` (HTTP 403).
-    InvalidParameterNotMatch(rt::error::ServiceError),
+    InvalidParameterNotMatch(crate::error::ServiceError),
     /// `InvalidPeriod.ExceededDedicatedHost` (HTTP 400, 403).
-    InvalidPeriodExceededDedicatedHost(rt::error::ServiceError),
+    InvalidPeriodExceededDedicatedHost(crate::error::ServiceError),
     /// `InvalidPeriod.UnitMismatch` (HTTP 400).
-    InvalidPeriodUnitMismatch(rt::error::ServiceError),
+    InvalidPeriodUnitMismatch(crate::error::ServiceError),
     /// `InvalidSpotStrategy` (HTTP 400).
-    InvalidSpotStrategy(rt::error::ServiceError),
+    InvalidSpotStrategy(crate::error::ServiceError),
     /// `InvalidStatus.ValueNotSupported` (HTTP 400).
-    InvalidStatusValueNotSupported(rt::error::ServiceError),
+    InvalidStatusValueNotSupported(crate::error::ServiceError),
     /// `InvalidSystemDiskCategory.ValueNotSupported` (HTTP 400).
-    InvalidSystemDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidSystemDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `QuotaExceed.AfterpayInstance` (HTTP 400).
-    QuotaExceedAfterpayInstance(rt::error::ServiceError),
+    QuotaExceedAfterpayInstance(crate::error::ServiceError),
     /// `QuotaExceed.PostPaidDisk` (HTTP 403).
-    QuotaExceedPostPaidDisk(rt::error::ServiceError),
+    QuotaExceedPostPaidDisk(crate::error::ServiceError),
     /// `QuotaExceed.RufundVcpu` (HTTP 400).
-    QuotaExceedRufundVcpu(rt::error::ServiceError),
+    QuotaExceedRufundVcpu(crate::error::ServiceError),
     /// `RealNameAuthenticationError` (HTTP 403).
-    RealNameAuthenticationError(rt::error::ServiceError),
+    RealNameAuthenticationError(crate::error::ServiceError),
     /// `ReleaseTimeHaveBeenSet` (HTTP 400).
-    ReleaseTimeHaveBeenSet(rt::error::ServiceError),
+    ReleaseTimeHaveBeenSet(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -530,7 +533,7 @@ impl ModifyDedicatedHostsChargeTypeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountArrearage(error)
             | Self::ExpiredInstance(error)
@@ -762,8 +765,8 @@ impl ModifyDedicatedHostsChargeTypeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDedicatedHostsChargeTypeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDedicatedHostsChargeTypeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.Arrearage" => Self::AccountArrearage(error),
             "ExpiredInstance" => Self::ExpiredInstance(error),
@@ -815,11 +818,11 @@ impl rt::error::OperationError for ModifyDedicatedHostsChargeTypeError {
             "RealNameAuthenticationError" => Self::RealNameAuthenticationError(error),
             "ReleaseTimeHaveBeenSet" => Self::ReleaseTimeHaveBeenSet(error),
             "Throttling" => Self::Throttling(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDedicatedHostsChargeTypeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyDeploymentSetAttributeRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDeploymentSetAttributeRequest {
+impl crate::operation::Operation for ModifyDeploymentSetAttributeRequest {
     type Response = ModifyDeploymentSetAttributeResponse;
     type Error = ModifyDeploymentSetAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDeploymentSetAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DeploymentSetId", &self.deployment_set_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -134,8 +138,8 @@ impl ModifyDeploymentSetAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDeploymentSetAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDeploymentSetAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -144,7 +148,7 @@ impl ModifyDeploymentSetAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDeploymentSetAttributeResponse,
-        rt::error::Error<ModifyDeploymentSetAttributeError>,
+        crate::error::Error<ModifyDeploymentSetAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -220,18 +224,18 @@ impl ::serde::Serialize for ModifyDeploymentSetAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyDeploymentSetAttributeError {
     /// `InvalidDeploymentSetId.NotFound` (HTTP 400).
-    InvalidDeploymentSetIdNotFound(rt::error::ServiceError),
+    InvalidDeploymentSetIdNotFound(crate::error::ServiceError),
     /// `InvalidDeploymentSetName.Malformed` (HTTP 400).
-    InvalidDeploymentSetNameMalformed(rt::error::ServiceError),
+    InvalidDeploymentSetNameMalformed(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -243,7 +247,7 @@ impl ModifyDeploymentSetAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDeploymentSetIdNotFound(error)
             | Self::InvalidDeploymentSetNameMalformed(error)
@@ -279,8 +283,8 @@ impl ModifyDeploymentSetAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDeploymentSetAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDeploymentSetAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDeploymentSetId.NotFound" => {
                 Self::InvalidDeploymentSetIdNotFound(error)
@@ -290,11 +294,11 @@ impl rt::error::OperationError for ModifyDeploymentSetAttributeError {
             }
             "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDeploymentSetAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct ModifyDiagnosticMetricSetRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDiagnosticMetricSetRequest {
+impl crate::operation::Operation for ModifyDiagnosticMetricSetRequest {
     type Response = ModifyDiagnosticMetricSetResponse;
     type Error = ModifyDiagnosticMetricSetError;
+}
+
+impl rt::operation::OperationSpec for ModifyDiagnosticMetricSetRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("MetricSetId", &self.metric_set_id)?;
         rt::validate::max_items("MetricIds", &self.metric_ids, 100usize)?;
@@ -160,8 +164,10 @@ impl ModifyDiagnosticMetricSetBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDiagnosticMetricSetRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyDiagnosticMetricSetRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -170,7 +176,7 @@ impl ModifyDiagnosticMetricSetBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDiagnosticMetricSetResponse,
-        rt::error::Error<ModifyDiagnosticMetricSetError>,
+        crate::error::Error<ModifyDiagnosticMetricSetError>,
     > {
         self.client.execute(self.request).await
     }
@@ -247,7 +253,7 @@ pub enum ResourceType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -273,7 +279,7 @@ impl ::std::convert::From<&str> for ResourceType {
     fn from(value: &str) -> Self {
         match value {
             "instance" => Self::Instance,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -299,7 +305,7 @@ impl ::std::convert::From<::std::string::String> for ResourceType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "instance" => Self::Instance,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -357,14 +363,14 @@ impl ::serde::Serialize for ResourceType {
 #[non_exhaustive]
 pub enum ModifyDiagnosticMetricSetError {
     /// `InvalidParameter.MetricIds` (HTTP 400).
-    InvalidParameterMetricIds(rt::error::ServiceError),
+    InvalidParameterMetricIds(crate::error::ServiceError),
     /// `InvalidParameter.MetricSetId` (HTTP 400).
-    InvalidParameterMetricSetId(rt::error::ServiceError),
+    InvalidParameterMetricSetId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -376,7 +382,7 @@ impl ModifyDiagnosticMetricSetError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterMetricIds(error)
             | Self::InvalidParameterMetricSetId(error) => error,
@@ -398,16 +404,16 @@ impl ModifyDiagnosticMetricSetError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDiagnosticMetricSetError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDiagnosticMetricSetError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter.MetricIds" => Self::InvalidParameterMetricIds(error),
             "InvalidParameter.MetricSetId" => Self::InvalidParameterMetricSetId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDiagnosticMetricSetError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct ModifyDiskAttributeRequest {
     pub bursting_enabled: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyDiskAttributeRequest {
+impl crate::operation::Operation for ModifyDiskAttributeRequest {
     type Response = ModifyDiskAttributeResponse;
     type Error = ModifyDiskAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDiskAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("DiskIds", &self.disk_ids, 100usize)?;
         Ok(())
     }
@@ -206,8 +210,8 @@ impl ModifyDiskAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDiskAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDiskAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -216,7 +220,7 @@ impl ModifyDiskAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDiskAttributeResponse,
-        rt::error::Error<ModifyDiskAttributeError>,
+        crate::error::Error<ModifyDiskAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -292,46 +296,46 @@ impl ::serde::Serialize for ModifyDiskAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyDiskAttributeError {
     /// `BurstingEnabledForDiskCategoryUnsupported` (HTTP 400).
-    BurstingEnabledForDiskCategoryUnsupported(rt::error::ServiceError),
+    BurstingEnabledForDiskCategoryUnsupported(crate::error::ServiceError),
     /// `BurstingEnabledForModifyingDiskUnsupported` (HTTP 400).
-    BurstingEnabledForModifyingDiskUnsupported(rt::error::ServiceError),
+    BurstingEnabledForModifyingDiskUnsupported(crate::error::ServiceError),
     /// `BurstingEnabledForMultiAttachDiskUnsupported` (HTTP 400).
-    BurstingEnabledForMultiAttachDiskUnsupported(rt::error::ServiceError),
+    BurstingEnabledForMultiAttachDiskUnsupported(crate::error::ServiceError),
     /// `DeleteWithInstance.Conflict` (HTTP 403).
-    DeleteWithInstanceConflict(rt::error::ServiceError),
+    DeleteWithInstanceConflict(crate::error::ServiceError),
     /// `DiskNotPortable` (HTTP 403).
-    DiskNotPortable(rt::error::ServiceError),
+    DiskNotPortable(crate::error::ServiceError),
     /// `IncompleteParamter` (HTTP 400).
-    IncompleteParamter(rt::error::ServiceError),
+    IncompleteParamter(crate::error::ServiceError),
     /// `IncorrectDiskStatus` (HTTP 403).
-    IncorrectDiskStatus(rt::error::ServiceError),
+    IncorrectDiskStatus(crate::error::ServiceError),
     /// `InvalidBurstingEnabled.DiskSizeTooSmall` (HTTP 400).
-    InvalidBurstingEnabledDiskSizeTooSmall(rt::error::ServiceError),
+    InvalidBurstingEnabledDiskSizeTooSmall(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 404).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 404).
-    InvalidDiskIdNotFound(rt::error::ServiceError),
+    InvalidDiskIdNotFound(crate::error::ServiceError),
     /// `InvalidDiskName.Malformed` (HTTP 400).
-    InvalidDiskNameMalformed(rt::error::ServiceError),
+    InvalidDiskNameMalformed(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.MalFormed` (HTTP 400).
-    InvalidRegionIdMalFormed(rt::error::ServiceError),
+    InvalidRegionIdMalFormed(crate::error::ServiceError),
     /// `MissingParameter.DiskIdOrDiskIds` (HTTP 400).
-    MissingParameterDiskIdOrDiskIds(rt::error::ServiceError),
+    MissingParameterDiskIdOrDiskIds(crate::error::ServiceError),
     /// `NoAttributeToModify` (HTTP 400).
-    NoAttributeToModify(rt::error::ServiceError),
+    NoAttributeToModify(crate::error::ServiceError),
     /// `ParameterConflict.DiskIdAndDiskIds` (HTTP 400).
-    ParameterConflictDiskIdAndDiskIds(rt::error::ServiceError),
+    ParameterConflictDiskIdAndDiskIds(crate::error::ServiceError),
     /// `QuotaExceed.Snapshot` (HTTP 403).
-    QuotaExceedSnapshot(rt::error::ServiceError),
+    QuotaExceedSnapshot(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -343,7 +347,7 @@ impl ModifyDiskAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BurstingEnabledForDiskCategoryUnsupported(error)
             | Self::BurstingEnabledForModifyingDiskUnsupported(error)
@@ -477,8 +481,8 @@ impl ModifyDiskAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDiskAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDiskAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BurstingEnabledForDiskCategoryUnsupported" => {
                 Self::BurstingEnabledForDiskCategoryUnsupported(error)
@@ -510,11 +514,11 @@ impl rt::error::OperationError for ModifyDiskAttributeError {
             }
             "QuotaExceed.Snapshot" => Self::QuotaExceedSnapshot(error),
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDiskAttributeError::service_error(self)
     }
 }

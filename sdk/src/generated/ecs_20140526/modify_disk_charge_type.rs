@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct ModifyDiskChargeTypeRequest {
     pub disk_charge_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDiskChargeTypeRequest {
+impl crate::operation::Operation for ModifyDiskChargeTypeRequest {
     type Response = ModifyDiskChargeTypeResponse;
     type Error = ModifyDiskChargeTypeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDiskChargeTypeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DiskIds", &self.disk_ids)?;
@@ -158,8 +161,8 @@ impl ModifyDiskChargeTypeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDiskChargeTypeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDiskChargeTypeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -168,7 +171,7 @@ impl ModifyDiskChargeTypeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDiskChargeTypeResponse,
-        rt::error::Error<ModifyDiskChargeTypeError>,
+        crate::error::Error<ModifyDiskChargeTypeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -265,88 +268,88 @@ impl ::serde::Serialize for ModifyDiskChargeTypeResponse {
 #[non_exhaustive]
 pub enum ModifyDiskChargeTypeError {
     /// `Account.Arrearage` (HTTP 400).
-    AccountArrearage(rt::error::ServiceError),
+    AccountArrearage(crate::error::ServiceError),
     /// `ChargeTypeViolation` (HTTP 400).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `DISK_IN_DEDICATED_BLOCK_STORAGE_CLUSTER` (HTTP 400).
-    DiskInDedicatedBlockStorageCluster(rt::error::ServiceError),
+    DiskInDedicatedBlockStorageCluster(crate::error::ServiceError),
     /// `Idempotence.SignatureMismatch` (HTTP 400).
-    IdempotenceSignatureMismatch(rt::error::ServiceError),
+    IdempotenceSignatureMismatch(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceDowngrade.QuotaExceed` (HTTP 400).
-    InstanceDowngradeQuotaExceed(rt::error::ServiceError),
+    InstanceDowngradeQuotaExceed(crate::error::ServiceError),
     /// `InstanceExpiredOrInArrears` (HTTP 400).
-    InstanceExpiredOrInArrears(rt::error::ServiceError),
+    InstanceExpiredOrInArrears(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
-    InvalidAccountStatusNotEnoughBalance(rt::error::ServiceError),
+    InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
     /// `InvalidAction.NotSupported` (HTTP 404).
-    InvalidActionNotSupported(rt::error::ServiceError),
+    InvalidActionNotSupported(crate::error::ServiceError),
     /// `InvalidAction.WithActiveElasticUpgrade` (HTTP 400).
-    InvalidActionWithActiveElasticUpgrade(rt::error::ServiceError),
+    InvalidActionWithActiveElasticUpgrade(crate::error::ServiceError),
     /// `InvalidClientToken.ValueNotSupported` (HTTP 400).
-    InvalidClientTokenValueNotSupported(rt::error::ServiceError),
+    InvalidClientTokenValueNotSupported(crate::error::ServiceError),
     /// `InvalidDataDiskSize.ValueNotSupported` (HTTP 404).
-    InvalidDataDiskSizeValueNotSupported(rt::error::ServiceError),
+    InvalidDataDiskSizeValueNotSupported(crate::error::ServiceError),
     /// `InvalidDisk.DetachedSystemDisk` (HTTP 400).
-    InvalidDiskDetachedSystemDisk(rt::error::ServiceError),
+    InvalidDiskDetachedSystemDisk(crate::error::ServiceError),
     /// `InvalidDiskIds.NotFound` (HTTP 404).
-    InvalidDiskIdsNotFound(rt::error::ServiceError),
+    InvalidDiskIdsNotFound(crate::error::ServiceError),
     /// `InvalidDiskIds.NotPortable` (HTTP 404).
-    InvalidDiskIdsNotPortable(rt::error::ServiceError),
+    InvalidDiskIdsNotPortable(crate::error::ServiceError),
     /// `InvalidInstanceChargeType.NotFound` (HTTP 403).
-    InvalidInstanceChargeTypeNotFound(rt::error::ServiceError),
+    InvalidInstanceChargeTypeNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.NOT_FOUND` or `InvalidInstanceId.NotFound` (HTTP 400, 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.Released` (HTTP 400).
-    InvalidInstanceIdReleased(rt::error::ServiceError),
+    InvalidInstanceIdReleased(crate::error::ServiceError),
     /// `InvalidInstance.PurchaseNotFound` (HTTP 400).
-    InvalidInstancePurchaseNotFound(rt::error::ServiceError),
+    InvalidInstancePurchaseNotFound(crate::error::ServiceError),
     /// `InvalidInstanceStatus.NotSupported` (HTTP 404).
-    InvalidInstanceStatusNotSupported(rt::error::ServiceError),
+    InvalidInstanceStatusNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400, 403).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueUnauthorized` (HTTP 400).
-    InvalidInstanceTypeValueUnauthorized(rt::error::ServiceError),
+    InvalidInstanceTypeValueUnauthorized(crate::error::ServiceError),
     /// `InvalidInstance.UnPaidOrder` (HTTP 400).
-    InvalidInstanceUnPaidOrder(rt::error::ServiceError),
+    InvalidInstanceUnPaidOrder(crate::error::ServiceError),
     /// `InvalidOperation.DiskMustAttachedToInstance` (HTTP 400).
-    InvalidOperationDiskMustAttachedToInstance(rt::error::ServiceError),
+    InvalidOperationDiskMustAttachedToInstance(crate::error::ServiceError),
     /// `InvalidOperation.MultiAttachDisk` (HTTP 403).
-    InvalidOperationMultiAttachDisk(rt::error::ServiceError),
+    InvalidOperationMultiAttachDisk(crate::error::ServiceError),
     /// `InvalidOperation.UnpaidOrder` (HTTP 403).
-    InvalidOperationUnpaidOrder(rt::error::ServiceError),
+    InvalidOperationUnpaidOrder(crate::error::ServiceError),
     /// `InvalidOrder.Overdue` (HTTP 400).
-    InvalidOrderOverdue(rt::error::ServiceError),
+    InvalidOrderOverdue(crate::error::ServiceError),
     /// `InvalidRamRole.NotFound` (HTTP 404).
-    InvalidRamRoleNotFound(rt::error::ServiceError),
+    InvalidRamRoleNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 404).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// `LastOrderProcessing` (HTTP 400).
-    LastOrderProcessing(rt::error::ServiceError),
+    LastOrderProcessing(crate::error::ServiceError),
     /// `MissingParameter.InstanceIdNotSupported` (HTTP 400).
-    MissingParameterInstanceIdNotSupported(rt::error::ServiceError),
+    MissingParameterInstanceIdNotSupported(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 400).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// `NoPermission.Price` (HTTP 400).
-    NoPermissionPrice(rt::error::ServiceError),
+    NoPermissionPrice(crate::error::ServiceError),
     /// `NoPermission.Refund` (HTTP 400).
-    NoPermissionRefund(rt::error::ServiceError),
+    NoPermissionRefund(crate::error::ServiceError),
     /// `OrderCreationFailed` (HTTP 400).
-    OrderCreationFailed(rt::error::ServiceError),
+    OrderCreationFailed(crate::error::ServiceError),
     /// `PaymentMethodNotFound` (HTTP 404).
-    PaymentMethodNotFound(rt::error::ServiceError),
+    PaymentMethodNotFound(crate::error::ServiceError),
     /// `Throttling` (HTTP 400, 403).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -358,7 +361,7 @@ impl ModifyDiskChargeTypeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountArrearage(error)
             | Self::ChargeTypeViolation(error)
@@ -639,8 +642,8 @@ impl ModifyDiskChargeTypeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDiskChargeTypeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDiskChargeTypeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.Arrearage" => Self::AccountArrearage(error),
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
@@ -711,11 +714,11 @@ impl rt::error::OperationError for ModifyDiskChargeTypeError {
             "OrderCreationFailed" => Self::OrderCreationFailed(error),
             "PaymentMethodNotFound" => Self::PaymentMethodNotFound(error),
             "Throttling" => Self::Throttling(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDiskChargeTypeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ModifyDiskDeploymentRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyDiskDeploymentRequest {
+impl crate::operation::Operation for ModifyDiskDeploymentRequest {
     type Response = ModifyDiskDeploymentResponse;
     type Error = ModifyDiskDeploymentError;
+}
+
+impl rt::operation::OperationSpec for ModifyDiskDeploymentRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DiskId", &self.disk_id)?;
         Ok(())
     }
@@ -143,8 +147,8 @@ impl ModifyDiskDeploymentBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDiskDeploymentRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDiskDeploymentRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -153,7 +157,7 @@ impl ModifyDiskDeploymentBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDiskDeploymentResponse,
-        rt::error::Error<ModifyDiskDeploymentError>,
+        crate::error::Error<ModifyDiskDeploymentError>,
     > {
         self.client.execute(self.request).await
     }
@@ -250,46 +254,46 @@ impl ::serde::Serialize for ModifyDiskDeploymentResponse {
 #[non_exhaustive]
 pub enum ModifyDiskDeploymentError {
     /// `AccountInArrears` (HTTP 400).
-    AccountInArrears(rt::error::ServiceError),
+    AccountInArrears(crate::error::ServiceError),
     /// `DiskCreatingSnapshot` (HTTP 403).
-    DiskCreatingSnapshot(rt::error::ServiceError),
+    DiskCreatingSnapshot(crate::error::ServiceError),
     /// `DiskLimitExceeded` (HTTP 403).
-    DiskLimitExceeded(rt::error::ServiceError),
+    DiskLimitExceeded(crate::error::ServiceError),
     /// `IncorrectDiskStatus` (HTTP 403).
-    IncorrectDiskStatus(rt::error::ServiceError),
+    IncorrectDiskStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDisk.DetachedSystemDisk` (HTTP 403).
-    InvalidDiskDetachedSystemDisk(rt::error::ServiceError),
+    InvalidDiskDetachedSystemDisk(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 404).
-    InvalidDiskIdNotFound(rt::error::ServiceError),
+    InvalidDiskIdNotFound(crate::error::ServiceError),
     /// `InvalidDiskSpec.Malformed` (HTTP 400).
-    InvalidDiskSpecMalformed(rt::error::ServiceError),
+    InvalidDiskSpecMalformed(crate::error::ServiceError),
     /// `InvalidOperation.AcrossRegionsOrZonesUnsupported` (HTTP 403).
-    InvalidOperationAcrossRegionsOrZonesUnsupported(rt::error::ServiceError),
+    InvalidOperationAcrossRegionsOrZonesUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.ChargeTypeUnsupported` (HTTP 403).
-    InvalidOperationChargeTypeUnsupported(rt::error::ServiceError),
+    InvalidOperationChargeTypeUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.DiskTypeUnsupported` (HTTP 403).
-    InvalidOperationDiskTypeUnsupported(rt::error::ServiceError),
+    InvalidOperationDiskTypeUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.LimitQosUnsupported` (HTTP 403).
-    InvalidOperationLimitQosUnsupported(rt::error::ServiceError),
+    InvalidOperationLimitQosUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.MultiAttachDisk` (HTTP 403).
-    InvalidOperationMultiAttachDisk(rt::error::ServiceError),
+    InvalidOperationMultiAttachDisk(crate::error::ServiceError),
     /// `InvalidOperation.NoPermission` (HTTP 403).
-    InvalidOperationNoPermission(rt::error::ServiceError),
+    InvalidOperationNoPermission(crate::error::ServiceError),
     /// `InvalidPerformanceLevel.DiskSizeUnsupported` (HTTP 403).
-    InvalidPerformanceLevelDiskSizeUnsupported(rt::error::ServiceError),
+    InvalidPerformanceLevelDiskSizeUnsupported(crate::error::ServiceError),
     /// `InvalidStorageClusterId.DiskAlreadyInDestination` (HTTP 400).
-    InvalidStorageClusterIdDiskAlreadyInDestination(rt::error::ServiceError),
+    InvalidStorageClusterIdDiskAlreadyInDestination(crate::error::ServiceError),
     /// `InvalidStorageClusterId.NotFound` (HTTP 404).
-    InvalidStorageClusterIdNotFound(rt::error::ServiceError),
+    InvalidStorageClusterIdNotFound(crate::error::ServiceError),
     /// `OperationDenied.NoStock` (HTTP 403).
-    OperationDeniedNoStock(rt::error::ServiceError),
+    OperationDeniedNoStock(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -301,7 +305,7 @@ impl ModifyDiskDeploymentError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountInArrears(error)
             | Self::DiskCreatingSnapshot(error)
@@ -435,8 +439,8 @@ impl ModifyDiskDeploymentError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDiskDeploymentError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDiskDeploymentError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountInArrears" => Self::AccountInArrears(error),
             "DiskCreatingSnapshot" => Self::DiskCreatingSnapshot(error),
@@ -474,11 +478,11 @@ impl rt::error::OperationError for ModifyDiskDeploymentError {
                 Self::InvalidStorageClusterIdNotFound(error)
             }
             "OperationDenied.NoStock" => Self::OperationDeniedNoStock(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDiskDeploymentError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,7 +45,7 @@ pub struct ModifyDiskSpecRequest {
     pub dry_run: ::std::option::Option<bool>,
     /// Example: `50000`
     ///
-    /// Wire name `ProvisionedIops`.
+    /// Wire name `ProvisionedIops`; at least 0.
     pub provisioned_iops: ::std::option::Option<i64>,
     /// Wire name `PerformanceControlOptions`.
     pub performance_control_options: ::std::option::Option<PerformanceControlOptions>,
@@ -54,12 +55,16 @@ pub struct ModifyDiskSpecRequest {
     pub destination_zone_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDiskSpecRequest {
+impl crate::operation::Operation for ModifyDiskSpecRequest {
     type Response = ModifyDiskSpecResponse;
     type Error = ModifyDiskSpecError;
+}
+
+impl rt::operation::OperationSpec for ModifyDiskSpecRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DiskId", &self.disk_id)?;
+        rt::validate::minimum("ProvisionedIops", &self.provisioned_iops, 0.0, false)?;
         Ok(())
     }
 
@@ -176,8 +181,8 @@ impl ModifyDiskSpecBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDiskSpecRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDiskSpecRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -186,7 +191,7 @@ impl ModifyDiskSpecBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDiskSpecResponse,
-        rt::error::Error<ModifyDiskSpecError>,
+        crate::error::Error<ModifyDiskSpecError>,
     > {
         self.client.execute(self.request).await
     }
@@ -372,7 +377,7 @@ pub enum Recover {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -398,7 +403,7 @@ impl ::std::convert::From<&str> for Recover {
     fn from(value: &str) -> Self {
         match value {
             "All" => Self::All,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -424,7 +429,7 @@ impl ::std::convert::From<::std::string::String> for Recover {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "All" => Self::All,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -482,114 +487,118 @@ impl ::serde::Serialize for Recover {
 #[non_exhaustive]
 pub enum ModifyDiskSpecError {
     /// `DiskCreatingSnapshot` (HTTP 403).
-    DiskCreatingSnapshot(rt::error::ServiceError),
+    DiskCreatingSnapshot(crate::error::ServiceError),
     /// `DiskHasFlashSnapshot` (HTTP 403).
-    DiskHasFlashSnapshot(rt::error::ServiceError),
+    DiskHasFlashSnapshot(crate::error::ServiceError),
     /// `DiskInArrears` (HTTP 403).
-    DiskInArrears(rt::error::ServiceError),
+    DiskInArrears(crate::error::ServiceError),
     /// `DiskInCoolingPeriod` (HTTP 403).
-    DiskInCoolingPeriod(rt::error::ServiceError),
+    DiskInCoolingPeriod(crate::error::ServiceError),
     /// `Downgrade.NotSupported` (HTTP 403).
-    DowngradeNotSupported(rt::error::ServiceError),
+    DowngradeNotSupported(crate::error::ServiceError),
     /// `IncorrectDiskStatus` (HTTP 403).
-    IncorrectDiskStatus(rt::error::ServiceError),
+    IncorrectDiskStatus(crate::error::ServiceError),
     /// `IncorrectDiskStatus.InReplication` (HTTP 400).
-    IncorrectDiskStatusInReplication(rt::error::ServiceError),
+    IncorrectDiskStatusInReplication(crate::error::ServiceError),
     /// `IncorrectDiskStatus.ReplicationStatusNotFound` (HTTP 400).
-    IncorrectDiskStatusReplicationStatusNotFound(rt::error::ServiceError),
+    IncorrectDiskStatusReplicationStatusNotFound(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceExpiredOrInArrears` (HTTP 403).
-    InstanceExpiredOrInArrears(rt::error::ServiceError),
+    InstanceExpiredOrInArrears(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 404, 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDestinationZoneId.DiskCategoryUnsupported` (HTTP 400).
-    InvalidDestinationZoneIdDiskCategoryUnsupported(rt::error::ServiceError),
+    InvalidDestinationZoneIdDiskCategoryUnsupported(crate::error::ServiceError),
     /// `InvalidDestinationZoneId.Mismatch` (HTTP 400).
-    InvalidDestinationZoneIdMismatch(rt::error::ServiceError),
+    InvalidDestinationZoneIdMismatch(crate::error::ServiceError),
     /// `InvalidDiskCategory.InstanceTypeUnsupported` (HTTP 403).
-    InvalidDiskCategoryInstanceTypeUnsupported(rt::error::ServiceError),
+    InvalidDiskCategoryInstanceTypeUnsupported(crate::error::ServiceError),
     /// `InvalidDiskCategory.NotSupported` (HTTP 403).
-    InvalidDiskCategoryNotSupported(rt::error::ServiceError),
+    InvalidDiskCategoryNotSupported(crate::error::ServiceError),
     /// `InvalidDiskCategory.ValueNotSupported` (HTTP 400, 403).
-    InvalidDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidDiskCategory.ValueUnauthorized` (HTTP 404).
-    InvalidDiskCategoryValueUnauthorized(rt::error::ServiceError),
+    InvalidDiskCategoryValueUnauthorized(crate::error::ServiceError),
     /// `InvalidDisk.DetachedSystemDisk` (HTTP 403).
-    InvalidDiskDetachedSystemDisk(rt::error::ServiceError),
+    InvalidDiskDetachedSystemDisk(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 404).
-    InvalidDiskIdNotFound(rt::error::ServiceError),
+    InvalidDiskIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupportDiskCategory` (HTTP 403).
-    InvalidInstanceTypeNotSupportDiskCategory(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportDiskCategory(crate::error::ServiceError),
     /// `InvalidOperation.CMKNotEnabled` (HTTP 403).
-    InvalidOperationCmkNotEnabled(rt::error::ServiceError),
+    InvalidOperationCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidOperation.CMKUnauthorized` (HTTP 403).
-    InvalidOperationCmkUnauthorized(rt::error::ServiceError),
+    InvalidOperationCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidOperation.DiskInReplicaPairsUnsupported` (HTTP 403).
-    InvalidOperationDiskInReplicaPairsUnsupported(rt::error::ServiceError),
+    InvalidOperationDiskInReplicaPairsUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.InstanceRenewWithDowngradeInPlan` (HTTP 400).
-    InvalidOperationInstanceRenewWithDowngradeInPlan(rt::error::ServiceError),
+    InvalidOperationInstanceRenewWithDowngradeInPlan(crate::error::ServiceError),
     /// `InvalidOperation.InstanceStatusUnsupported` (HTTP 400).
-    InvalidOperationInstanceStatusUnsupported(rt::error::ServiceError),
+    InvalidOperationInstanceStatusUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.MultiAttachDisk` (HTTP 403).
-    InvalidOperationMultiAttachDisk(rt::error::ServiceError),
+    InvalidOperationMultiAttachDisk(crate::error::ServiceError),
     /// `InvalidOperation.MultiAttachRegionalDiskUnsupported` (HTTP 400).
-    InvalidOperationMultiAttachRegionalDiskUnsupported(rt::error::ServiceError),
+    InvalidOperationMultiAttachRegionalDiskUnsupported(crate::error::ServiceError),
     /// `InvalidPerformanceControlOptions.ModifyOperationUnsupported` (HTTP 400).
-    InvalidPerformanceControlOptionsModifyOperationUnsupported(rt::error::ServiceError),
+    InvalidPerformanceControlOptionsModifyOperationUnsupported(
+        crate::error::ServiceError,
+    ),
     /// `InvalidPerformanceLevel.Malformed` (HTTP 400).
-    InvalidPerformanceLevelMalformed(rt::error::ServiceError),
+    InvalidPerformanceLevelMalformed(crate::error::ServiceError),
     /// `InvalidPerformanceLevelParam.Mismatch` (HTTP 400).
-    InvalidPerformanceLevelParamMismatch(rt::error::ServiceError),
+    InvalidPerformanceLevelParamMismatch(crate::error::ServiceError),
     /// `InvalidPerformanceLevel.TooLow` (HTTP 403).
-    InvalidPerformanceLevelTooLow(rt::error::ServiceError),
+    InvalidPerformanceLevelTooLow(crate::error::ServiceError),
     /// `InvalidPerformanceParameter.DiskNotInDedicatedStorageCluster` (HTTP 403).
-    InvalidPerformanceParameterDiskNotInDedicatedStorageCluster(rt::error::ServiceError),
+    InvalidPerformanceParameterDiskNotInDedicatedStorageCluster(
+        crate::error::ServiceError,
+    ),
     /// `InvalidProvisionedIops.LimitExceed` (HTTP 400).
-    InvalidProvisionedIopsLimitExceed(rt::error::ServiceError),
+    InvalidProvisionedIopsLimitExceed(crate::error::ServiceError),
     /// `InvalidRegion.NotSupport` (HTTP 403).
-    InvalidRegionNotSupport(rt::error::ServiceError),
+    InvalidRegionNotSupport(crate::error::ServiceError),
     /// `InvalidStatus.DiskNotReady` (HTTP 403).
-    InvalidStatusDiskNotReady(rt::error::ServiceError),
+    InvalidStatusDiskNotReady(crate::error::ServiceError),
     /// `InvalidStatus.DiskUnderPerformanceControl` (HTTP 403).
-    InvalidStatusDiskUnderPerformanceControl(rt::error::ServiceError),
+    InvalidStatusDiskUnderPerformanceControl(crate::error::ServiceError),
     /// `MalformedParameter.PerformanceControlOptions` (HTTP 400).
-    MalformedParameterPerformanceControlOptions(rt::error::ServiceError),
+    MalformedParameterPerformanceControlOptions(crate::error::ServiceError),
     /// `MissingParameter.DestinationZoneId` (HTTP 400).
-    MissingParameterDestinationZoneId(rt::error::ServiceError),
+    MissingParameterDestinationZoneId(crate::error::ServiceError),
     /// `ModifyingDiskCategoryLimitExceed` (HTTP 403).
-    ModifyingDiskCategoryLimitExceed(rt::error::ServiceError),
+    ModifyingDiskCategoryLimitExceed(crate::error::ServiceError),
     /// `NoChangeInDiskCategoryAndPerformanceLevel` (HTTP 403).
-    NoChangeInDiskCategoryAndPerformanceLevel(rt::error::ServiceError),
+    NoChangeInDiskCategoryAndPerformanceLevel(crate::error::ServiceError),
     /// `NoPermission.Price` (HTTP 400).
-    NoPermissionPrice(rt::error::ServiceError),
+    NoPermissionPrice(crate::error::ServiceError),
     /// `NoPermission.Refund` (HTTP 400).
-    NoPermissionRefund(rt::error::ServiceError),
+    NoPermissionRefund(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.DiskExpansionUnfinished` (HTTP 403).
-    OperationDeniedDiskExpansionUnfinished(rt::error::ServiceError),
+    OperationDeniedDiskExpansionUnfinished(crate::error::ServiceError),
     /// `OperationDenied.DiskInDedicatedBlockStorageCluster` (HTTP 400).
-    OperationDeniedDiskInDedicatedBlockStorageCluster(rt::error::ServiceError),
+    OperationDeniedDiskInDedicatedBlockStorageCluster(crate::error::ServiceError),
     /// `OperationDenied.NoStock` (HTTP 403).
-    OperationDeniedNoStock(rt::error::ServiceError),
+    OperationDeniedNoStock(crate::error::ServiceError),
     /// `OperationDenied.PerformanceLevelNotMatch` (HTTP 403).
-    OperationDeniedPerformanceLevelNotMatch(rt::error::ServiceError),
+    OperationDeniedPerformanceLevelNotMatch(crate::error::ServiceError),
     /// `ProvisionedIopsForDiskCategoryUnsupported` (HTTP 400).
-    ProvisionedIopsForDiskCategoryUnsupported(rt::error::ServiceError),
+    ProvisionedIopsForDiskCategoryUnsupported(crate::error::ServiceError),
     /// `QuotaExceed.DiskCapacity` (HTTP 400).
-    QuotaExceedDiskCapacity(rt::error::ServiceError),
+    QuotaExceedDiskCapacity(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -601,7 +610,7 @@ impl ModifyDiskSpecError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DiskCreatingSnapshot(error)
             | Self::DiskHasFlashSnapshot(error)
@@ -981,8 +990,8 @@ impl ModifyDiskSpecError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDiskSpecError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDiskSpecError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DiskCreatingSnapshot" => Self::DiskCreatingSnapshot(error),
             "DiskHasFlashSnapshot" => Self::DiskHasFlashSnapshot(error),
@@ -1100,11 +1109,11 @@ impl rt::error::OperationError for ModifyDiskSpecError {
             }
             "QuotaExceed.DiskCapacity" => Self::QuotaExceedDiskCapacity(error),
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDiskSpecError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -34,11 +35,14 @@ pub struct ModifyEipAddressAttributeRequest {
     pub bandwidth: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyEipAddressAttributeRequest {
+impl crate::operation::Operation for ModifyEipAddressAttributeRequest {
     type Response = ModifyEipAddressAttributeResponse;
     type Error = ModifyEipAddressAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyEipAddressAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AllocationId", &self.allocation_id)?;
         rt::validate::required("Bandwidth", &self.bandwidth)?;
         Ok(())
@@ -104,8 +108,10 @@ impl ModifyEipAddressAttributeBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<ModifyEipAddressAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyEipAddressAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +121,7 @@ impl ModifyEipAddressAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyEipAddressAttributeResponse,
-        rt::error::Error<ModifyEipAddressAttributeError>,
+        crate::error::Error<ModifyEipAddressAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -189,52 +195,52 @@ impl ::serde::Serialize for ModifyEipAddressAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyEipAddressAttributeError {
     /// `COMMODITY.INVALID_COMPONENT` (HTTP 400).
-    CommodityInvalidComponent(rt::error::ServiceError),
+    CommodityInvalidComponent(crate::error::ServiceError),
     /// `Forbidden.ChargeTypeIsPrepaid` (HTTP 400).
-    ForbiddenChargeTypeIsPrepaid(rt::error::ServiceError),
+    ForbiddenChargeTypeIsPrepaid(crate::error::ServiceError),
     /// `Forbidden.InCommonBandwidthPackage` (HTTP 404).
-    ForbiddenInCommonBandwidthPackage(rt::error::ServiceError),
+    ForbiddenInCommonBandwidthPackage(crate::error::ServiceError),
     /// `IncorrectEipStatus` (HTTP 400).
-    IncorrectEipStatus(rt::error::ServiceError),
+    IncorrectEipStatus(crate::error::ServiceError),
     /// `IncorrectStatus.ResourceStatus` (HTTP 400).
-    IncorrectStatusResourceStatus(rt::error::ServiceError),
+    IncorrectStatusResourceStatus(crate::error::ServiceError),
     /// `InsufficientBalance.Eip` (HTTP 400).
-    InsufficientBalanceEip(rt::error::ServiceError),
+    InsufficientBalanceEip(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAllocationId.NotFound` (HTTP 404).
-    InvalidAllocationIdNotFound(rt::error::ServiceError),
+    InvalidAllocationIdNotFound(crate::error::ServiceError),
     /// `InvalidBandwidth.OutOfMaxTrafficBindedOnNatgw` (HTTP 400).
-    InvalidBandwidthOutOfMaxTrafficBindedOnNatgw(rt::error::ServiceError),
+    InvalidBandwidthOutOfMaxTrafficBindedOnNatgw(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidEipAddressName.Malformed` (HTTP 400).
-    InvalidEipAddressNameMalformed(rt::error::ServiceError),
+    InvalidEipAddressNameMalformed(crate::error::ServiceError),
     /// `InvalidEIPStatus.BizDisabled` (HTTP 400).
-    InvalidEipStatusBizDisabled(rt::error::ServiceError),
+    InvalidEipStatusBizDisabled(crate::error::ServiceError),
     /// `InvalidParam` (HTTP 400).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `OperationFailed.CompleteUserInfo` (HTTP 400).
-    OperationFailedCompleteUserInfo(rt::error::ServiceError),
+    OperationFailedCompleteUserInfo(crate::error::ServiceError),
     /// `OperationFailed.ConcurrentRequest` (HTTP 400).
-    OperationFailedConcurrentRequest(rt::error::ServiceError),
+    OperationFailedConcurrentRequest(crate::error::ServiceError),
     /// `OperationFailed.SaleValidate` (HTTP 400).
-    OperationFailedSaleValidate(rt::error::ServiceError),
+    OperationFailedSaleValidate(crate::error::ServiceError),
     /// `OperationFailed.SyncOrderToSub` (HTTP 400).
-    OperationFailedSyncOrderToSub(rt::error::ServiceError),
+    OperationFailedSyncOrderToSub(crate::error::ServiceError),
     /// `QuotaExceeded.LargeSpecEip` (HTTP 400).
-    QuotaExceededLargeSpecEip(rt::error::ServiceError),
+    QuotaExceededLargeSpecEip(crate::error::ServiceError),
     /// `ResourceQueryError` (HTTP 400).
-    ResourceQueryError(rt::error::ServiceError),
+    ResourceQueryError(crate::error::ServiceError),
     /// `SYSTEM.UNKNOWN.ERROR` (HTTP 500).
-    SystemUnknownError(rt::error::ServiceError),
+    SystemUnknownError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -246,7 +252,7 @@ impl ModifyEipAddressAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CommodityInvalidComponent(error)
             | Self::ForbiddenChargeTypeIsPrepaid(error)
@@ -401,8 +407,8 @@ impl ModifyEipAddressAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyEipAddressAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyEipAddressAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "COMMODITY.INVALID_COMPONENT" => Self::CommodityInvalidComponent(error),
             "Forbidden.ChargeTypeIsPrepaid" => Self::ForbiddenChargeTypeIsPrepaid(error),
@@ -439,11 +445,11 @@ impl rt::error::OperationError for ModifyEipAddressAttributeError {
             "QuotaExceeded.LargeSpecEip" => Self::QuotaExceededLargeSpecEip(error),
             "ResourceQueryError" => Self::ResourceQueryError(error),
             "SYSTEM.UNKNOWN.ERROR" => Self::SystemUnknownError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyEipAddressAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,15 +60,14 @@ pub struct ModifyElasticityAssuranceRequest {
     pub recurrence_rules: ::std::vec::Vec<RecurrenceRules>,
 }
 
-impl rt::operation::Operation for ModifyElasticityAssuranceRequest {
+impl crate::operation::Operation for ModifyElasticityAssuranceRequest {
     type Response = ModifyElasticityAssuranceResponse;
     type Error = ModifyElasticityAssuranceError;
+}
+
+impl rt::operation::OperationSpec for ModifyElasticityAssuranceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PrivatePoolOptions.Id", &self.private_pool_options_id)?;
         rt::validate::max_items("RecurrenceRules", &self.recurrence_rules, 20usize)?;
@@ -185,8 +188,10 @@ impl ModifyElasticityAssuranceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyElasticityAssuranceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyElasticityAssuranceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -195,7 +200,7 @@ impl ModifyElasticityAssuranceBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyElasticityAssuranceResponse,
-        rt::error::Error<ModifyElasticityAssuranceError>,
+        crate::error::Error<ModifyElasticityAssuranceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -363,72 +368,74 @@ impl ::serde::Serialize for ModifyElasticityAssuranceResponse {
 #[non_exhaustive]
 pub enum ModifyElasticityAssuranceError {
     /// `IncorrectPrivatePoolStatus` (HTTP 403).
-    IncorrectPrivatePoolStatus(rt::error::ServiceError),
+    IncorrectPrivatePoolStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDescription.ValueNotSupported` (HTTP 400).
-    InvalidDescriptionValueNotSupported(rt::error::ServiceError),
+    InvalidDescriptionValueNotSupported(crate::error::ServiceError),
     /// `InvalidEndTime.ValueNotSupported` (HTTP 400).
-    InvalidEndTimeValueNotSupported(rt::error::ServiceError),
+    InvalidEndTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceAmount.LessThanUsedAmount` (HTTP 403).
-    InvalidInstanceAmountLessThanUsedAmount(rt::error::ServiceError),
+    InvalidInstanceAmountLessThanUsedAmount(crate::error::ServiceError),
     /// `InvalidInstanceAmount.ValueNotSupported` (HTTP 400, 403).
-    InvalidInstanceAmountValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceAmountValueNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.InstanceAmountAndOtherAttributesUnsupported` (HTTP 403).
-    InvalidOperationInstanceAmountAndOtherAttributesUnsupported(rt::error::ServiceError),
+    InvalidOperationInstanceAmountAndOtherAttributesUnsupported(
+        crate::error::ServiceError,
+    ),
     /// `InvalidOperation.ModifyTotalActiveTimeUnsupported` (HTTP 403).
-    InvalidOperationModifyTotalActiveTimeUnsupported(rt::error::ServiceError),
+    InvalidOperationModifyTotalActiveTimeUnsupported(crate::error::ServiceError),
     /// `InvalidParameter.ClientToken` (HTTP 400).
-    InvalidParameterClientToken(rt::error::ServiceError),
+    InvalidParameterClientToken(crate::error::ServiceError),
     /// `InvalidParameter.Description` (HTTP 400).
-    InvalidParameterDescription(rt::error::ServiceError),
+    InvalidParameterDescription(crate::error::ServiceError),
     /// `InvalidParameter.PrivatePoolOptions.Name` (HTTP 400).
-    InvalidParameterPrivatePoolOptionsName(rt::error::ServiceError),
+    InvalidParameterPrivatePoolOptionsName(crate::error::ServiceError),
     /// `InvalidParameter.RecurrenceRulesRecurrenceType` (HTTP 400).
-    InvalidParameterRecurrenceRulesRecurrenceType(rt::error::ServiceError),
+    InvalidParameterRecurrenceRulesRecurrenceType(crate::error::ServiceError),
     /// `InvalidParameter.RecurrenceRulesRecurrenceValueDaily` (HTTP 400).
-    InvalidParameterRecurrenceRulesRecurrenceValueDaily(rt::error::ServiceError),
+    InvalidParameterRecurrenceRulesRecurrenceValueDaily(crate::error::ServiceError),
     /// `InvalidParameter.RecurrenceRulesRecurrenceValueMonthly` (HTTP 400).
-    InvalidParameterRecurrenceRulesRecurrenceValueMonthly(rt::error::ServiceError),
+    InvalidParameterRecurrenceRulesRecurrenceValueMonthly(crate::error::ServiceError),
     /// `InvalidParameter.RecurrenceRulesRecurrenceValueWeekly` (HTTP 400).
-    InvalidParameterRecurrenceRulesRecurrenceValueWeekly(rt::error::ServiceError),
+    InvalidParameterRecurrenceRulesRecurrenceValueWeekly(crate::error::ServiceError),
     /// `InvalidParameter.RecurrenceRulesStartHourEndHour` (HTTP 400).
-    InvalidParameterRecurrenceRulesStartHourEndHour(rt::error::ServiceError),
+    InvalidParameterRecurrenceRulesStartHourEndHour(crate::error::ServiceError),
     /// `InvalidPlatform.ValueNotSupported` (HTTP 403).
-    InvalidPlatformValueNotSupported(rt::error::ServiceError),
+    InvalidPlatformValueNotSupported(crate::error::ServiceError),
     /// `InvalidPrivatePoolId.NotFound` (HTTP 404).
-    InvalidPrivatePoolIdNotFound(rt::error::ServiceError),
+    InvalidPrivatePoolIdNotFound(crate::error::ServiceError),
     /// `InvalidPrivatePoolOptions.Id` (HTTP 403).
-    InvalidPrivatePoolOptionsId(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsId(crate::error::ServiceError),
     /// `InvalidPrivatePoolOptionsName.ValueNotSupported` (HTTP 403).
-    InvalidPrivatePoolOptionsNameValueNotSupported(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsNameValueNotSupported(crate::error::ServiceError),
     /// `InvalidRecurrenceRules.CountLimitExceeded` (HTTP 400).
-    InvalidRecurrenceRulesCountLimitExceeded(rt::error::ServiceError),
+    InvalidRecurrenceRulesCountLimitExceeded(crate::error::ServiceError),
     /// `InvalidRecurrenceRulesStartHourEndHour.TooShort` (HTTP 400).
-    InvalidRecurrenceRulesStartHourEndHourTooShort(rt::error::ServiceError),
+    InvalidRecurrenceRulesStartHourEndHourTooShort(crate::error::ServiceError),
     /// `InvalidRecurrenceRules.Unsupported` (HTTP 400).
-    InvalidRecurrenceRulesUnsupported(rt::error::ServiceError),
+    InvalidRecurrenceRulesUnsupported(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidUser.Unauthorized` (HTTP 401).
-    InvalidUserUnauthorized(rt::error::ServiceError),
+    InvalidUserUnauthorized(crate::error::ServiceError),
     /// `OperationDenied.EndTimeTypeNotSupported` (HTTP 403).
-    OperationDeniedEndTimeTypeNotSupported(rt::error::ServiceError),
+    OperationDeniedEndTimeTypeNotSupported(crate::error::ServiceError),
     /// `OperationDenied.InstanceAmountNotSupported` (HTTP 403).
-    OperationDeniedInstanceAmountNotSupported(rt::error::ServiceError),
+    OperationDeniedInstanceAmountNotSupported(crate::error::ServiceError),
     /// `OperationDenied.NoStock` (HTTP 403).
-    OperationDeniedNoStock(rt::error::ServiceError),
+    OperationDeniedNoStock(crate::error::ServiceError),
     /// `OperationDenied.PlatformNotSupported` (HTTP 403).
-    OperationDeniedPlatformNotSupported(rt::error::ServiceError),
+    OperationDeniedPlatformNotSupported(crate::error::ServiceError),
     /// `OperationDenied.StartTimeNotSupported` (HTTP 403).
-    OperationDeniedStartTimeNotSupported(rt::error::ServiceError),
+    OperationDeniedStartTimeNotSupported(crate::error::ServiceError),
     /// `QuotaExceed.ElasticityAssuranceCapacity` (HTTP 403).
-    QuotaExceedElasticityAssuranceCapacity(rt::error::ServiceError),
+    QuotaExceedElasticityAssuranceCapacity(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -440,7 +447,7 @@ impl ModifyElasticityAssuranceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectPrivatePoolStatus(error)
             | Self::InternalError(error)
@@ -671,8 +678,8 @@ impl ModifyElasticityAssuranceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyElasticityAssuranceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyElasticityAssuranceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectPrivatePoolStatus" => Self::IncorrectPrivatePoolStatus(error),
             "InternalError" => Self::InternalError(error),
@@ -751,11 +758,11 @@ impl rt::error::OperationError for ModifyElasticityAssuranceError {
             "QuotaExceed.ElasticityAssuranceCapacity" => {
                 Self::QuotaExceedElasticityAssuranceCapacity(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyElasticityAssuranceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,15 @@ pub struct ModifyElasticityAssuranceAutoRenewAttributeRequest {
     pub private_pool_options_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyElasticityAssuranceAutoRenewAttributeRequest {
+impl crate::operation::Operation for ModifyElasticityAssuranceAutoRenewAttributeRequest {
     type Response = ModifyElasticityAssuranceAutoRenewAttributeResponse;
     type Error = ModifyElasticityAssuranceAutoRenewAttributeError;
+}
+
+impl rt::operation::OperationSpec
+for ModifyElasticityAssuranceAutoRenewAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items(
             "PrivatePoolOptions.Id",
@@ -148,8 +153,8 @@ impl ModifyElasticityAssuranceAutoRenewAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyElasticityAssuranceAutoRenewAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyElasticityAssuranceAutoRenewAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -158,7 +163,7 @@ impl ModifyElasticityAssuranceAutoRenewAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyElasticityAssuranceAutoRenewAttributeResponse,
-        rt::error::Error<ModifyElasticityAssuranceAutoRenewAttributeError>,
+        crate::error::Error<ModifyElasticityAssuranceAutoRenewAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -235,22 +240,22 @@ impl ::serde::Serialize for ModifyElasticityAssuranceAutoRenewAttributeResponse 
 #[non_exhaustive]
 pub enum ModifyElasticityAssuranceAutoRenewAttributeError {
     /// `InvalidParameter.Period` (HTTP 400).
-    InvalidParameterPeriod(rt::error::ServiceError),
+    InvalidParameterPeriod(crate::error::ServiceError),
     /// `InvalidParameter.PeriodUnit` (HTTP 400).
-    InvalidParameterPeriodUnit(rt::error::ServiceError),
+    InvalidParameterPeriodUnit(crate::error::ServiceError),
     /// `InvalidParameter.RenewalStatus` (HTTP 403).
-    InvalidParameterRenewalStatus(rt::error::ServiceError),
+    InvalidParameterRenewalStatus(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptionsId` (HTTP 400).
-    InvalidPrivatePoolOptionsId(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsId(crate::error::ServiceError),
     /// `Invalid.TooManyPrivatePoolOptions.Ids` (HTTP 400).
-    InvalidTooManyPrivatePoolOptionsIds(rt::error::ServiceError),
+    InvalidTooManyPrivatePoolOptionsIds(crate::error::ServiceError),
     /// `MissingParameter.PrivatePoolOptionsId` (HTTP 400).
-    MissingParameterPrivatePoolOptionsId(rt::error::ServiceError),
+    MissingParameterPrivatePoolOptionsId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -262,7 +267,7 @@ impl ModifyElasticityAssuranceAutoRenewAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterPeriod(error)
             | Self::InvalidParameterPeriodUnit(error)
@@ -312,8 +317,8 @@ impl ModifyElasticityAssuranceAutoRenewAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyElasticityAssuranceAutoRenewAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyElasticityAssuranceAutoRenewAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter.Period" => Self::InvalidParameterPeriod(error),
             "InvalidParameter.PeriodUnit" => Self::InvalidParameterPeriodUnit(error),
@@ -327,11 +332,11 @@ impl rt::error::OperationError for ModifyElasticityAssuranceAutoRenewAttributeEr
             "MissingParameter.PrivatePoolOptionsId" => {
                 Self::MissingParameterPrivatePoolOptionsId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyElasticityAssuranceAutoRenewAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -44,11 +45,14 @@ pub struct ModifyForwardEntryRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyForwardEntryRequest {
+impl crate::operation::Operation for ModifyForwardEntryRequest {
     type Response = ModifyForwardEntryResponse;
     type Error = ModifyForwardEntryError;
+}
+
+impl rt::operation::OperationSpec for ModifyForwardEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ForwardTableId", &self.forward_table_id)?;
         rt::validate::required("ForwardEntryId", &self.forward_entry_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -170,8 +174,8 @@ impl ModifyForwardEntryBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<ModifyForwardEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyForwardEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -181,7 +185,7 @@ impl ModifyForwardEntryBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyForwardEntryResponse,
-        rt::error::Error<ModifyForwardEntryError>,
+        crate::error::Error<ModifyForwardEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -255,42 +259,42 @@ impl ::serde::Serialize for ModifyForwardEntryResponse {
 #[non_exhaustive]
 pub enum ModifyForwardEntryError {
     /// `Forbidden.DestnationIpOutOfVpcCIDR` (HTTP 400).
-    ForbiddenDestnationIpOutOfVpcCidr(rt::error::ServiceError),
+    ForbiddenDestnationIpOutOfVpcCidr(crate::error::ServiceError),
     /// `ForwardEntry.Duplicated` (HTTP 400).
-    ForwardEntryDuplicated(rt::error::ServiceError),
+    ForwardEntryDuplicated(crate::error::ServiceError),
     /// `IllegalParam.AnyPortNotZero` (HTTP 400).
-    IllegalParamAnyPortNotZero(rt::error::ServiceError),
+    IllegalParamAnyPortNotZero(crate::error::ServiceError),
     /// `IncorretForwardEntryStatus` (HTTP 400).
-    IncorretForwardEntryStatus(rt::error::ServiceError),
+    IncorretForwardEntryStatus(crate::error::ServiceError),
     /// `IncorretStatus.ForwardEntry` (HTTP 400).
-    IncorretStatusForwardEntry(rt::error::ServiceError),
+    IncorretStatusForwardEntry(crate::error::ServiceError),
     /// `InvalidExternalIp.Malformed` (HTTP 400).
-    InvalidExternalIpMalformed(rt::error::ServiceError),
+    InvalidExternalIpMalformed(crate::error::ServiceError),
     /// `InvalidExternalIp.NotFound` (HTTP 404).
-    InvalidExternalIpNotFound(rt::error::ServiceError),
+    InvalidExternalIpNotFound(crate::error::ServiceError),
     /// `InvalidExternalPort.Malformed` (HTTP 400).
-    InvalidExternalPortMalformed(rt::error::ServiceError),
+    InvalidExternalPortMalformed(crate::error::ServiceError),
     /// `InvalidForwardEntryId.NotFound` (HTTP 404).
-    InvalidForwardEntryIdNotFound(rt::error::ServiceError),
+    InvalidForwardEntryIdNotFound(crate::error::ServiceError),
     /// `InvalidForwardTableId.NotFound` (HTTP 404).
-    InvalidForwardTableIdNotFound(rt::error::ServiceError),
+    InvalidForwardTableIdNotFound(crate::error::ServiceError),
     /// `InvalidInternalIp.Malformed` (HTTP 400).
-    InvalidInternalIpMalformed(rt::error::ServiceError),
+    InvalidInternalIpMalformed(crate::error::ServiceError),
     /// `InvalidInternalPort.Malformed` (HTTP 400).
-    InvalidInternalPortMalformed(rt::error::ServiceError),
+    InvalidInternalPortMalformed(crate::error::ServiceError),
     /// `InvalidIp.NotFound` (HTTP 400).
-    InvalidIpNotFound(rt::error::ServiceError),
+    InvalidIpNotFound(crate::error::ServiceError),
     /// `InvalidProtocal.ValueNotSupported` (HTTP 400).
-    InvalidProtocalValueNotSupported(rt::error::ServiceError),
+    InvalidProtocalValueNotSupported(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `QuotaExceeded` (HTTP 400).
-    QuotaExceeded(rt::error::ServiceError),
+    QuotaExceeded(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -302,7 +306,7 @@ impl ModifyForwardEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenDestnationIpOutOfVpcCidr(error)
             | Self::ForwardEntryDuplicated(error)
@@ -422,8 +426,8 @@ impl ModifyForwardEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyForwardEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyForwardEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.DestnationIpOutOfVpcCIDR" => {
                 Self::ForbiddenDestnationIpOutOfVpcCidr(error)
@@ -449,11 +453,11 @@ impl rt::error::OperationError for ModifyForwardEntryError {
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "QuotaExceeded" => Self::QuotaExceeded(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyForwardEntryError::service_error(self)
     }
 }

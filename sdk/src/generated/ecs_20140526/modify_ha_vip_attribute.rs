@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -38,15 +42,14 @@ pub struct ModifyHaVipAttributeRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyHaVipAttributeRequest {
+impl crate::operation::Operation for ModifyHaVipAttributeRequest {
     type Response = ModifyHaVipAttributeResponse;
     type Error = ModifyHaVipAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyHaVipAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("HaVipId", &self.ha_vip_id)?;
         Ok(())
@@ -123,8 +126,8 @@ impl ModifyHaVipAttributeBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<ModifyHaVipAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyHaVipAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +137,7 @@ impl ModifyHaVipAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyHaVipAttributeResponse,
-        rt::error::Error<ModifyHaVipAttributeError>,
+        crate::error::Error<ModifyHaVipAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -208,18 +211,18 @@ impl ::serde::Serialize for ModifyHaVipAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyHaVipAttributeError {
     /// `IncorrectStatus` (HTTP 400).
-    IncorrectStatus(rt::error::ServiceError),
+    IncorrectStatus(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidHaVipId.NotFound` (HTTP 404).
-    InvalidHaVipIdNotFound(rt::error::ServiceError),
+    InvalidHaVipIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -231,7 +234,7 @@ impl ModifyHaVipAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatus(error)
             | Self::InvalidDescriptionMalformed(error)
@@ -267,18 +270,18 @@ impl ModifyHaVipAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyHaVipAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyHaVipAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus" => Self::IncorrectStatus(error),
             "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed(error),
             "InvalidHaVipId.NotFound" => Self::InvalidHaVipIdNotFound(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyHaVipAttributeError::service_error(self)
     }
 }

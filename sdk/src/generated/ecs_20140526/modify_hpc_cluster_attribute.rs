@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct ModifyHpcClusterAttributeRequest {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyHpcClusterAttributeRequest {
+impl crate::operation::Operation for ModifyHpcClusterAttributeRequest {
     type Response = ModifyHpcClusterAttributeResponse;
     type Error = ModifyHpcClusterAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyHpcClusterAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("HpcClusterId", &self.hpc_cluster_id)?;
         Ok(())
@@ -145,8 +148,10 @@ impl ModifyHpcClusterAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyHpcClusterAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyHpcClusterAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +160,7 @@ impl ModifyHpcClusterAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyHpcClusterAttributeResponse,
-        rt::error::Error<ModifyHpcClusterAttributeError>,
+        crate::error::Error<ModifyHpcClusterAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -231,26 +236,26 @@ impl ::serde::Serialize for ModifyHpcClusterAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyHpcClusterAttributeError {
     /// `HPC_CLUSTER_MODIFY_FAILED` (HTTP 400).
-    HpcClusterModifyFailed(rt::error::ServiceError),
+    HpcClusterModifyFailed(crate::error::ServiceError),
     /// `HpcClusterNotExists` (HTTP 400).
-    HpcClusterNotExists(rt::error::ServiceError),
+    HpcClusterNotExists(crate::error::ServiceError),
     /// `InvalidHpcClusterDescription.Malformed` (HTTP 400).
-    InvalidHpcClusterDescriptionMalformed(rt::error::ServiceError),
+    InvalidHpcClusterDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidHpcClusterName.Malformed` (HTTP 400).
-    InvalidHpcClusterNameMalformed(rt::error::ServiceError),
+    InvalidHpcClusterNameMalformed(crate::error::ServiceError),
     /// `InvalidModifyInfo` (HTTP 400).
-    InvalidModifyInfo(rt::error::ServiceError),
+    InvalidModifyInfo(crate::error::ServiceError),
     /// `Invalid.Parameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -262,7 +267,7 @@ impl ModifyHpcClusterAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::HpcClusterModifyFailed(error)
             | Self::HpcClusterNotExists(error)
@@ -326,8 +331,8 @@ impl ModifyHpcClusterAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyHpcClusterAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyHpcClusterAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "HPC_CLUSTER_MODIFY_FAILED" => Self::HpcClusterModifyFailed(error),
             "HpcClusterNotExists" => Self::HpcClusterNotExists(error),
@@ -341,11 +346,11 @@ impl rt::error::OperationError for ModifyHpcClusterAttributeError {
             "Invalid.Parameter" => Self::InvalidParameter(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyHpcClusterAttributeError::service_error(self)
     }
 }

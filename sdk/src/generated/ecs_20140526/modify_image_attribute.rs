@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct ModifyImageAttributeRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyImageAttributeRequest {
+impl crate::operation::Operation for ModifyImageAttributeRequest {
     type Response = ModifyImageAttributeResponse;
     type Error = ModifyImageAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyImageAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ImageId", &self.image_id)?;
         Ok(())
@@ -204,8 +208,8 @@ impl ModifyImageAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyImageAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyImageAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -214,7 +218,7 @@ impl ModifyImageAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyImageAttributeResponse,
-        rt::error::Error<ModifyImageAttributeError>,
+        crate::error::Error<ModifyImageAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -353,46 +357,46 @@ impl ::serde::Serialize for ModifyImageAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyImageAttributeError {
     /// `ImageFamilyQuotaFull` (HTTP 400).
-    ImageFamilyQuotaFull(rt::error::ServiceError),
+    ImageFamilyQuotaFull(crate::error::ServiceError),
     /// `ImageQuotaFull.ImageFamily` (HTTP 400).
-    ImageQuotaFullImageFamily(rt::error::ServiceError),
+    ImageQuotaFullImageFamily(crate::error::ServiceError),
     /// `ImageStatus.NotAvailable` (HTTP 403).
-    ImageStatusNotAvailable(rt::error::ServiceError),
+    ImageStatusNotAvailable(crate::error::ServiceError),
     /// `ImageStatus.NotDeprecated` (HTTP 403).
-    ImageStatusNotDeprecated(rt::error::ServiceError),
+    ImageStatusNotDeprecated(crate::error::ServiceError),
     /// `ImageUseShared` (HTTP 403).
-    ImageUseShared(rt::error::ServiceError),
+    ImageUseShared(crate::error::ServiceError),
     /// `InvalidBootMode.NotSupport` (HTTP 400).
-    InvalidBootModeNotSupport(rt::error::ServiceError),
+    InvalidBootModeNotSupport(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidImageFamily.Malformed` (HTTP 400).
-    InvalidImageFamilyMalformed(rt::error::ServiceError),
+    InvalidImageFamilyMalformed(crate::error::ServiceError),
     /// `InvalidImageId.NotFound` (HTTP 404).
-    InvalidImageIdNotFound(rt::error::ServiceError),
+    InvalidImageIdNotFound(crate::error::ServiceError),
     /// `InvalidImageName.Duplicated` (HTTP 400).
-    InvalidImageNameDuplicated(rt::error::ServiceError),
+    InvalidImageNameDuplicated(crate::error::ServiceError),
     /// `InvalidImageName.Malformed` (HTTP 400).
-    InvalidImageNameMalformed(rt::error::ServiceError),
+    InvalidImageNameMalformed(crate::error::ServiceError),
     /// `InvalidLicenseType.NotSupported` (HTTP 400).
-    InvalidLicenseTypeNotSupported(rt::error::ServiceError),
+    InvalidLicenseTypeNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.FeaturesImdsSupportNotMatch` (HTTP 403).
-    InvalidOperationFeaturesImdsSupportNotMatch(rt::error::ServiceError),
+    InvalidOperationFeaturesImdsSupportNotMatch(crate::error::ServiceError),
     /// `InvalidOperation.PublicImageUnsupported` (HTTP 403).
-    InvalidOperationPublicImageUnsupported(rt::error::ServiceError),
+    InvalidOperationPublicImageUnsupported(crate::error::ServiceError),
     /// `InvalidParameter.FeaturesImdsSupport` (HTTP 400).
-    InvalidParameterFeaturesImdsSupport(rt::error::ServiceError),
+    InvalidParameterFeaturesImdsSupport(crate::error::ServiceError),
     /// `InvalidStatus.ImageIsCreating` (HTTP 403).
-    InvalidStatusImageIsCreating(rt::error::ServiceError),
+    InvalidStatusImageIsCreating(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDeined.ImageUsingByInstance` (HTTP 403).
-    OperationDeinedImageUsingByInstance(rt::error::ServiceError),
+    OperationDeinedImageUsingByInstance(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -404,7 +408,7 @@ impl ModifyImageAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ImageFamilyQuotaFull(error)
             | Self::ImageQuotaFullImageFamily(error)
@@ -538,8 +542,8 @@ impl ModifyImageAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyImageAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyImageAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ImageFamilyQuotaFull" => Self::ImageFamilyQuotaFull(error),
             "ImageQuotaFull.ImageFamily" => Self::ImageQuotaFullImageFamily(error),
@@ -569,11 +573,11 @@ impl rt::error::OperationError for ModifyImageAttributeError {
             "OperationDeined.ImageUsingByInstance" => {
                 Self::OperationDeinedImageUsingByInstance(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyImageAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -36,11 +37,14 @@ pub struct ModifyImageShareGroupPermissionRequest {
     pub remove_group_1: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyImageShareGroupPermissionRequest {
+impl crate::operation::Operation for ModifyImageShareGroupPermissionRequest {
     type Response = ModifyImageShareGroupPermissionResponse;
     type Error = ModifyImageShareGroupPermissionError;
+}
+
+impl rt::operation::OperationSpec for ModifyImageShareGroupPermissionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ImageId", &self.image_id)?;
         Ok(())
@@ -119,8 +123,8 @@ impl ModifyImageShareGroupPermissionBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyImageShareGroupPermissionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyImageShareGroupPermissionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -130,7 +134,7 @@ impl ModifyImageShareGroupPermissionBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyImageShareGroupPermissionResponse,
-        rt::error::Error<ModifyImageShareGroupPermissionError>,
+        crate::error::Error<ModifyImageShareGroupPermissionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -204,18 +208,18 @@ impl ::serde::Serialize for ModifyImageShareGroupPermissionResponse {
 #[non_exhaustive]
 pub enum ModifyImageShareGroupPermissionError {
     /// `Forbbiden` (HTTP 400).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `InvalidGroup.Malformed` (HTTP 404).
-    InvalidGroupMalformed(rt::error::ServiceError),
+    InvalidGroupMalformed(crate::error::ServiceError),
     /// `InvalidImageId.NotFound` (HTTP 404).
-    InvalidImageIdNotFound(rt::error::ServiceError),
+    InvalidImageIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -227,7 +231,7 @@ impl ModifyImageShareGroupPermissionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbbiden(error)
             | Self::InvalidGroupMalformed(error)
@@ -263,18 +267,18 @@ impl ModifyImageShareGroupPermissionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyImageShareGroupPermissionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyImageShareGroupPermissionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden" => Self::Forbbiden(error),
             "InvalidGroup.Malformed" => Self::InvalidGroupMalformed(error),
             "InvalidImageId.NotFound" => Self::InvalidImageIdNotFound(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyImageShareGroupPermissionError::service_error(self)
     }
 }

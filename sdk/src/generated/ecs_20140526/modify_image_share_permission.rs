@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,11 +55,14 @@ pub struct ModifyImageSharePermissionRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyImageSharePermissionRequest {
+impl crate::operation::Operation for ModifyImageSharePermissionRequest {
     type Response = ModifyImageSharePermissionResponse;
     type Error = ModifyImageSharePermissionError;
+}
+
+impl rt::operation::OperationSpec for ModifyImageSharePermissionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ImageId", &self.image_id)?;
         rt::validate::max_items("AddAccount", &self.add_accounts, 10usize)?;
@@ -175,8 +179,10 @@ impl ModifyImageSharePermissionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyImageSharePermissionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyImageSharePermissionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -185,7 +191,7 @@ impl ModifyImageSharePermissionBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyImageSharePermissionResponse,
-        rt::error::Error<ModifyImageSharePermissionError>,
+        crate::error::Error<ModifyImageSharePermissionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -261,60 +267,60 @@ impl ::serde::Serialize for ModifyImageSharePermissionResponse {
 #[non_exhaustive]
 pub enum ModifyImageSharePermissionError {
     /// `AssumeRoleError` (HTTP 403).
-    AssumeRoleError(rt::error::ServiceError),
+    AssumeRoleError(crate::error::ServiceError),
     /// `CurrentRegion.NotSupportPublicImage` (HTTP 403).
-    CurrentRegionNotSupportPublicImage(rt::error::ServiceError),
+    CurrentRegionNotSupportPublicImage(crate::error::ServiceError),
     /// `ForbiddenParameter.LaunchPermission` (HTTP 400).
-    ForbiddenParameterLaunchPermission(rt::error::ServiceError),
+    ForbiddenParameterLaunchPermission(crate::error::ServiceError),
     /// `ImageDescription.ContainsSensitiveWords` (HTTP 403).
-    ImageDescriptionContainsSensitiveWords(rt::error::ServiceError),
+    ImageDescriptionContainsSensitiveWords(crate::error::ServiceError),
     /// `ImageName.ContainsSensitiveWords` (HTTP 403).
-    ImageNameContainsSensitiveWords(rt::error::ServiceError),
+    ImageNameContainsSensitiveWords(crate::error::ServiceError),
     /// `Image.NotPublic` (HTTP 403).
-    ImageNotPublic(rt::error::ServiceError),
+    ImageNotPublic(crate::error::ServiceError),
     /// `Image.Public` (HTTP 403).
-    ImagePublic(rt::error::ServiceError),
+    ImagePublic(crate::error::ServiceError),
     /// `InvalidAccount.Forbbiden` (HTTP 404).
-    InvalidAccountForbbiden(rt::error::ServiceError),
+    InvalidAccountForbbiden(crate::error::ServiceError),
     /// `InvalidAccount.NotFound` (HTTP 404).
-    InvalidAccountNotFound(rt::error::ServiceError),
+    InvalidAccountNotFound(crate::error::ServiceError),
     /// `InvalidGroup.Malformed` (HTTP 400).
-    InvalidGroupMalformed(rt::error::ServiceError),
+    InvalidGroupMalformed(crate::error::ServiceError),
     /// `InvalidImageId.BidMismatch` (HTTP 403).
-    InvalidImageIdBidMismatch(rt::error::ServiceError),
+    InvalidImageIdBidMismatch(crate::error::ServiceError),
     /// `InvalidImageId.NotFound` (HTTP 404).
-    InvalidImageIdNotFound(rt::error::ServiceError),
+    InvalidImageIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.ServiceKeyEncryptedImageUnsupported` (HTTP 403).
-    InvalidOperationServiceKeyEncryptedImageUnsupported(rt::error::ServiceError),
+    InvalidOperationServiceKeyEncryptedImageUnsupported(crate::error::ServiceError),
     /// `InvalidParameter.IsPublic` (HTTP 403).
-    InvalidParameterIsPublic(rt::error::ServiceError),
+    InvalidParameterIsPublic(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.LaunchPermission` (HTTP 400).
-    InvalidParameterLaunchPermission(rt::error::ServiceError),
+    InvalidParameterLaunchPermission(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDeined.EncryptedSnapshot` (HTTP 403).
-    OperationDeinedEncryptedSnapshot(rt::error::ServiceError),
+    OperationDeinedEncryptedSnapshot(crate::error::ServiceError),
     /// `OperationDeined.FullImage` (HTTP 403).
-    OperationDeinedFullImage(rt::error::ServiceError),
+    OperationDeinedFullImage(crate::error::ServiceError),
     /// `OperationDenied.InvalidImageStatus` (HTTP 403).
-    OperationDeniedInvalidImageStatus(rt::error::ServiceError),
+    OperationDeniedInvalidImageStatus(crate::error::ServiceError),
     /// `PublicImageAgreement.NotSigned` (HTTP 403).
-    PublicImageAgreementNotSigned(rt::error::ServiceError),
+    PublicImageAgreementNotSigned(crate::error::ServiceError),
     /// `QuotaExceed.ShareImage` (HTTP 403).
-    QuotaExceedShareImage(rt::error::ServiceError),
+    QuotaExceedShareImage(crate::error::ServiceError),
     /// `QuotaExceed.ShareImageUser` (HTTP 403).
-    QuotaExceedShareImageUser(rt::error::ServiceError),
+    QuotaExceedShareImageUser(crate::error::ServiceError),
     /// `UnnecessaryParameter.LaunchPermission` (HTTP 400).
-    UnnecessaryParameterLaunchPermission(rt::error::ServiceError),
+    UnnecessaryParameterLaunchPermission(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -326,7 +332,7 @@ impl ModifyImageSharePermissionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AssumeRoleError(error)
             | Self::CurrentRegionNotSupportPublicImage(error)
@@ -509,8 +515,8 @@ impl ModifyImageSharePermissionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyImageSharePermissionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyImageSharePermissionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AssumeRoleError" => Self::AssumeRoleError(error),
             "CurrentRegion.NotSupportPublicImage" => {
@@ -561,11 +567,11 @@ impl rt::error::OperationError for ModifyImageSharePermissionError {
             "UnnecessaryParameter.LaunchPermission" => {
                 Self::UnnecessaryParameterLaunchPermission(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyImageSharePermissionError::service_error(self)
     }
 }

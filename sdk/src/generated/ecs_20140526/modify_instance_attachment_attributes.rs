@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct ModifyInstanceAttachmentAttributesRequest {
     pub private_pool_options_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyInstanceAttachmentAttributesRequest {
+impl crate::operation::Operation for ModifyInstanceAttachmentAttributesRequest {
     type Response = ModifyInstanceAttachmentAttributesResponse;
     type Error = ModifyInstanceAttachmentAttributesError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceAttachmentAttributesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required(
@@ -142,8 +146,8 @@ impl ModifyInstanceAttachmentAttributesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyInstanceAttachmentAttributesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyInstanceAttachmentAttributesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +156,7 @@ impl ModifyInstanceAttachmentAttributesBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceAttachmentAttributesResponse,
-        rt::error::Error<ModifyInstanceAttachmentAttributesError>,
+        crate::error::Error<ModifyInstanceAttachmentAttributesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -228,82 +232,82 @@ impl ::serde::Serialize for ModifyInstanceAttachmentAttributesResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceAttachmentAttributesError {
     /// `ClassicNetworkNotSupported` (HTTP 400).
-    ClassicNetworkNotSupported(rt::error::ServiceError),
+    ClassicNetworkNotSupported(crate::error::ServiceError),
     /// `DedicatedHostNotSupported` (HTTP 400).
-    DedicatedHostNotSupported(rt::error::ServiceError),
+    DedicatedHostNotSupported(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAliUid` (HTTP 400).
-    InvalidAliUid(rt::error::ServiceError),
+    InvalidAliUid(crate::error::ServiceError),
     /// `Invalid.AssuranceTimes.NotSupported` (HTTP 400).
-    InvalidAssuranceTimesNotSupported(rt::error::ServiceError),
+    InvalidAssuranceTimesNotSupported(crate::error::ServiceError),
     /// `Invalid.InstanceChargeType` (HTTP 400).
-    InvalidInstanceChargeType(rt::error::ServiceError),
+    InvalidInstanceChargeType(crate::error::ServiceError),
     /// `Invalid.InstanceCpuCoreCountOrInstanceAmount` (HTTP 400).
-    InvalidInstanceCpuCoreCountOrInstanceAmount(rt::error::ServiceError),
+    InvalidInstanceCpuCoreCountOrInstanceAmount(crate::error::ServiceError),
     /// `Invalid.InstanceId` (HTTP 400).
-    InvalidInstanceId(rt::error::ServiceError),
+    InvalidInstanceId(crate::error::ServiceError),
     /// `InvalidInstanceId.MalFormed` (HTTP 400).
-    InvalidInstanceIdMalFormed(rt::error::ServiceError),
+    InvalidInstanceIdMalFormed(crate::error::ServiceError),
     /// `Invalid.InstanceType` (HTTP 400).
-    InvalidInstanceType(rt::error::ServiceError),
+    InvalidInstanceType(crate::error::ServiceError),
     /// `InvalidOperation.PrePaidInstanceUnsupported` (HTTP 403).
-    InvalidOperationPrePaidInstanceUnsupported(rt::error::ServiceError),
+    InvalidOperationPrePaidInstanceUnsupported(crate::error::ServiceError),
     /// `Invalid.PackageType` (HTTP 400).
-    InvalidPackageType(rt::error::ServiceError),
+    InvalidPackageType(crate::error::ServiceError),
     /// `InvalidPlatform.ValueNotSupported` (HTTP 400).
-    InvalidPlatformValueNotSupported(rt::error::ServiceError),
+    InvalidPlatformValueNotSupported(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.Id` (HTTP 400).
-    InvalidPrivatePoolOptionsId(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsId(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.Ids` (HTTP 400).
-    InvalidPrivatePoolOptionsIds(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsIds(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.MatchCriteria` (HTTP 400).
-    InvalidPrivatePoolOptionsMatchCriteria(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsMatchCriteria(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.NoStock` (HTTP 400).
-    InvalidPrivatePoolOptionsNoStock(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsNoStock(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.status` (HTTP 400).
-    InvalidPrivatePoolOptionsStatus(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsStatus(crate::error::ServiceError),
     /// `Invalid.PrivatePool.Purchase` (HTTP 400).
-    InvalidPrivatePoolPurchase(rt::error::ServiceError),
+    InvalidPrivatePoolPurchase(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 500).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourcePackage.BizStatus` (HTTP 400).
-    InvalidResourcePackageBizStatus(rt::error::ServiceError),
+    InvalidResourcePackageBizStatus(crate::error::ServiceError),
     /// `Invalid.TooManyInstanceTypes` (HTTP 400).
-    InvalidTooManyInstanceTypes(rt::error::ServiceError),
+    InvalidTooManyInstanceTypes(crate::error::ServiceError),
     /// `Invalid.TooManyPrivatePoolOptions.Ids` (HTTP 400).
-    InvalidTooManyPrivatePoolOptionsIds(rt::error::ServiceError),
+    InvalidTooManyPrivatePoolOptionsIds(crate::error::ServiceError),
     /// `Invalid.TooManyUnpaidPrivatePool` (HTTP 400).
-    InvalidTooManyUnpaidPrivatePool(rt::error::ServiceError),
+    InvalidTooManyUnpaidPrivatePool(crate::error::ServiceError),
     /// `Invalid.TooManyZoneIds` (HTTP 400).
-    InvalidTooManyZoneIds(rt::error::ServiceError),
+    InvalidTooManyZoneIds(crate::error::ServiceError),
     /// `Invalid.ZoneId` (HTTP 400).
-    InvalidZoneId(rt::error::ServiceError),
+    InvalidZoneId(crate::error::ServiceError),
     /// `MissingParameter.InstanceAmount` (HTTP 400).
-    MissingParameterInstanceAmount(rt::error::ServiceError),
+    MissingParameterInstanceAmount(crate::error::ServiceError),
     /// `MissingParameter.InstanceCpuCoreCount` (HTTP 400).
-    MissingParameterInstanceCpuCoreCount(rt::error::ServiceError),
+    MissingParameterInstanceCpuCoreCount(crate::error::ServiceError),
     /// `MissingParameter.InstanceCpuCoreCountOrInstanceAmount` (HTTP 400).
-    MissingParameterInstanceCpuCoreCountOrInstanceAmount(rt::error::ServiceError),
+    MissingParameterInstanceCpuCoreCountOrInstanceAmount(crate::error::ServiceError),
     /// `MissingParameter.InstanceId` (HTTP 400).
-    MissingParameterInstanceId(rt::error::ServiceError),
+    MissingParameterInstanceId(crate::error::ServiceError),
     /// `MissingParameter.PackageType` (HTTP 400).
-    MissingParameterPackageType(rt::error::ServiceError),
+    MissingParameterPackageType(crate::error::ServiceError),
     /// `MissingParameter.PrivatePoolOptions.Id` (HTTP 400).
-    MissingParameterPrivatePoolOptionsId(rt::error::ServiceError),
+    MissingParameterPrivatePoolOptionsId(crate::error::ServiceError),
     /// `MissingParameter.PrivatePoolOptions.Ids` (HTTP 400).
-    MissingParameterPrivatePoolOptionsIds(rt::error::ServiceError),
+    MissingParameterPrivatePoolOptionsIds(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 400).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// `RepeatStartPrivatePool` (HTTP 400).
-    RepeatStartPrivatePool(rt::error::ServiceError),
+    RepeatStartPrivatePool(crate::error::ServiceError),
     /// `SpotNotSupported` (HTTP 400).
-    SpotNotSupported(rt::error::ServiceError),
+    SpotNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -315,7 +319,7 @@ impl ModifyInstanceAttachmentAttributesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ClassicNetworkNotSupported(error)
             | Self::DedicatedHostNotSupported(error)
@@ -577,8 +581,8 @@ impl ModifyInstanceAttachmentAttributesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceAttachmentAttributesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceAttachmentAttributesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ClassicNetworkNotSupported" => Self::ClassicNetworkNotSupported(error),
             "DedicatedHostNotSupported" => Self::DedicatedHostNotSupported(error),
@@ -646,11 +650,11 @@ impl rt::error::OperationError for ModifyInstanceAttachmentAttributesError {
             "MissingParameter.RegionId" => Self::MissingParameterRegionId(error),
             "RepeatStartPrivatePool" => Self::RepeatStartPrivatePool(error),
             "SpotNotSupported" => Self::SpotNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceAttachmentAttributesError::service_error(self)
     }
 }

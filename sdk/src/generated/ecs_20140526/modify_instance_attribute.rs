@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,7 +65,7 @@ pub struct ModifyInstanceAttributeRequest {
     pub deletion_protection: ::std::option::Option<bool>,
     /// Example: `8`
     ///
-    /// Wire name `NetworkInterfaceQueueNumber`.
+    /// Wire name `NetworkInterfaceQueueNumber`; at least -1.
     pub network_interface_queue_number: ::std::option::Option<i32>,
     /// Example: `sg-bp15ed6xe1yxeycg7o****`
     ///
@@ -94,12 +95,21 @@ pub struct ModifyInstanceAttributeRequest {
     pub enable_network_encryption: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyInstanceAttributeRequest {
+impl crate::operation::Operation for ModifyInstanceAttributeRequest {
     type Response = ModifyInstanceAttributeResponse;
     type Error = ModifyInstanceAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::minimum(
+            "NetworkInterfaceQueueNumber",
+            &self.network_interface_queue_number,
+            -1.0,
+            false,
+        )?;
         rt::validate::max_items("SecurityGroupIds", &self.security_group_ids, 51usize)?;
         Ok(())
     }
@@ -351,8 +361,8 @@ impl ModifyInstanceAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyInstanceAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -361,7 +371,7 @@ impl ModifyInstanceAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceAttributeResponse,
-        rt::error::Error<ModifyInstanceAttributeError>,
+        crate::error::Error<ModifyInstanceAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -622,156 +632,158 @@ impl ::serde::Serialize for ModifyInstanceAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceAttributeError {
     /// `AclLimitExceed` (HTTP 403).
-    AclLimitExceed(rt::error::ServiceError),
+    AclLimitExceed(crate::error::ServiceError),
     /// `ChargeTypeViolation` (HTTP 400).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `Credit.NotFound` (HTTP 404).
-    CreditNotFound(rt::error::ServiceError),
+    CreditNotFound(crate::error::ServiceError),
     /// `EnterpriseGroupLimited.MutliGroupType` (HTTP 403).
-    EnterpriseGroupLimitedMutliGroupType(rt::error::ServiceError),
+    EnterpriseGroupLimitedMutliGroupType(crate::error::ServiceError),
     /// `ImageNotSupportCloudInit` (HTTP 400).
-    ImageNotSupportCloudInit(rt::error::ServiceError),
+    ImageNotSupportCloudInit(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InstanceNotInSecurityGroup` (HTTP 403).
-    InstanceNotInSecurityGroup(rt::error::ServiceError),
+    InstanceNotInSecurityGroup(crate::error::ServiceError),
     /// `InstanceType.ValueNotSupported` (HTTP 400).
-    InstanceTypeValueNotSupported(rt::error::ServiceError),
+    InstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAdditionalInfoPvdConfig.SizeExceeded` (HTTP 400).
-    InvalidAdditionalInfoPvdConfigSizeExceeded(rt::error::ServiceError),
+    InvalidAdditionalInfoPvdConfigSizeExceeded(crate::error::ServiceError),
     /// `InvalidChargeType.ValueNotSupported` (HTTP 403).
-    InvalidChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidHostName.Malformed` (HTTP 400).
-    InvalidHostNameMalformed(rt::error::ServiceError),
+    InvalidHostNameMalformed(crate::error::ServiceError),
     /// `InvalidHostPassword.Malformed` (HTTP 400).
-    InvalidHostPasswordMalformed(rt::error::ServiceError),
+    InvalidHostPasswordMalformed(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceName.Malformed` (HTTP 400).
-    InvalidInstanceNameMalformed(rt::error::ServiceError),
+    InvalidInstanceNameMalformed(crate::error::ServiceError),
     /// `InvalidInstanceStatus.CreditSpecRestricted` (HTTP 400).
-    InvalidInstanceStatusCreditSpecRestricted(rt::error::ServiceError),
+    InvalidInstanceStatusCreditSpecRestricted(crate::error::ServiceError),
     /// `InvalidInstanceStatus.NeedRestart` (HTTP 404).
-    InvalidInstanceStatusNeedRestart(rt::error::ServiceError),
+    InvalidInstanceStatusNeedRestart(crate::error::ServiceError),
     /// `InvalidInstanceStatus.NotRunning` (HTTP 400).
-    InvalidInstanceStatusNotRunning(rt::error::ServiceError),
+    InvalidInstanceStatusNotRunning(crate::error::ServiceError),
     /// `InvalidInstanceType.CpuOptionsThreadsPerCoreUnsupported` (HTTP 403).
-    InvalidInstanceTypeCpuOptionsThreadsPerCoreUnsupported(rt::error::ServiceError),
+    InvalidInstanceTypeCpuOptionsThreadsPerCoreUnsupported(crate::error::ServiceError),
     /// `InvalidInstanceType.EnableNVSUnsupported` (HTTP 400).
-    InvalidInstanceTypeEnableNvsUnsupported(rt::error::ServiceError),
+    InvalidInstanceTypeEnableNvsUnsupported(crate::error::ServiceError),
     /// `InvalidInstanceType.EnableVISSTUnsupported` (HTTP 400).
-    InvalidInstanceTypeEnableVisstUnsupported(rt::error::ServiceError),
+    InvalidInstanceTypeEnableVisstUnsupported(crate::error::ServiceError),
     /// `InvalidInstanceType.EnableVRDTUnsupported` (HTTP 400).
-    InvalidInstanceTypeEnableVrdtUnsupported(rt::error::ServiceError),
+    InvalidInstanceTypeEnableVrdtUnsupported(crate::error::ServiceError),
     /// `InvalidInstanceType.GpuOptionsConfidentialComputingUnsupported` (HTTP 400).
     InvalidInstanceTypeGpuOptionsConfidentialComputingUnsupported(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidInstanceType.NotSupportCpuOptionsTopologyType` (HTTP 400).
-    InvalidInstanceTypeNotSupportCpuOptionsTopologyType(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportCpuOptionsTopologyType(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupportHighDensityMode` (HTTP 400).
-    InvalidInstanceTypeNotSupportHighDensityMode(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportHighDensityMode(crate::error::ServiceError),
     /// `InvalidInstanceType.SingleCoreMaxModeUnsupported` (HTTP 400).
-    InvalidInstanceTypeSingleCoreMaxModeUnsupported(rt::error::ServiceError),
+    InvalidInstanceTypeSingleCoreMaxModeUnsupported(crate::error::ServiceError),
     /// `InvalidNetworkType.NotSupported` (HTTP 400).
-    InvalidNetworkTypeNotSupported(rt::error::ServiceError),
+    InvalidNetworkTypeNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.EniCountExceeded` (HTTP 400).
-    InvalidOperationEniCountExceeded(rt::error::ServiceError),
+    InvalidOperationEniCountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.EniQueuePairNumberOverflow` (HTTP 403).
-    InvalidOperationEniQueuePairNumberOverflow(rt::error::ServiceError),
+    InvalidOperationEniQueuePairNumberOverflow(crate::error::ServiceError),
     /// `InvalidOperation.ExceedInstanceTypeQueueNumber` (HTTP 403).
-    InvalidOperationExceedInstanceTypeQueueNumber(rt::error::ServiceError),
+    InvalidOperationExceedInstanceTypeQueueNumber(crate::error::ServiceError),
     /// `InvalidOperation.InstanceStatusNotSupport` (HTTP 400).
-    InvalidOperationInstanceStatusNotSupport(rt::error::ServiceError),
+    InvalidOperationInstanceStatusNotSupport(crate::error::ServiceError),
     /// `InvalidOperation.InstanceStatusUnsupported` (HTTP 400).
-    InvalidOperationInstanceStatusUnsupported(rt::error::ServiceError),
+    InvalidOperationInstanceStatusUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.InstanceTypeNotSupportHighPerformanceTrafficMode` (HTTP 403).
     InvalidOperationInstanceTypeNotSupportHighPerformanceTrafficMode(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidOperation.InstanceTypeNotSupportNetworkEncryption` (HTTP 403).
-    InvalidOperationInstanceTypeNotSupportNetworkEncryption(rt::error::ServiceError),
+    InvalidOperationInstanceTypeNotSupportNetworkEncryption(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEcsState` (HTTP 400).
-    InvalidOperationInvalidEcsState(rt::error::ServiceError),
+    InvalidOperationInvalidEcsState(crate::error::ServiceError),
     /// `InvalidOperation.InvalidRegion` (HTTP 403).
-    InvalidOperationInvalidRegion(rt::error::ServiceError),
+    InvalidOperationInvalidRegion(crate::error::ServiceError),
     /// `InvalidOperation.MaxEniQueueNumberExceeded` (HTTP 403).
-    InvalidOperationMaxEniQueueNumberExceeded(rt::error::ServiceError),
+    InvalidOperationMaxEniQueueNumberExceeded(crate::error::ServiceError),
     /// `InvalidOperation.MaxEniQueuePairNumberExceed` (HTTP 403).
-    InvalidOperationMaxEniQueuePairNumberExceed(rt::error::ServiceError),
+    InvalidOperationMaxEniQueuePairNumberExceed(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidOperation.UserNotSupportNetworkEncryption` (HTTP 403).
-    InvalidOperationUserNotSupportNetworkEncryption(rt::error::ServiceError),
+    InvalidOperationUserNotSupportNetworkEncryption(crate::error::ServiceError),
     /// `InvalidParam.NotSupportJumboFrame` (HTTP 400).
-    InvalidParamNotSupportJumboFrame(rt::error::ServiceError),
+    InvalidParamNotSupportJumboFrame(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameterAuthorized.GpuOptionsConfidentialComputing` (HTTP 400).
-    InvalidParameterAuthorizedGpuOptionsConfidentialComputing(rt::error::ServiceError),
+    InvalidParameterAuthorizedGpuOptionsConfidentialComputing(
+        crate::error::ServiceError,
+    ),
     /// `InvalidParameter.CpuOptionsCore` (HTTP 403).
-    InvalidParameterCpuOptionsCore(rt::error::ServiceError),
+    InvalidParameterCpuOptionsCore(crate::error::ServiceError),
     /// `InvalidParameter.CpuOptionsThreadsPerCore` (HTTP 403).
-    InvalidParameterCpuOptionsThreadsPerCore(rt::error::ServiceError),
+    InvalidParameterCpuOptionsThreadsPerCore(crate::error::ServiceError),
     /// `InvalidParameter.CpuOptionsTopologyType` (HTTP 400).
-    InvalidParameterCpuOptionsTopologyType(rt::error::ServiceError),
+    InvalidParameterCpuOptionsTopologyType(crate::error::ServiceError),
     /// `InvalidParameter.CpuOptionsTurboMode` (HTTP 400).
-    InvalidParameterCpuOptionsTurboMode(rt::error::ServiceError),
+    InvalidParameterCpuOptionsTurboMode(crate::error::ServiceError),
     /// `InvalidParameter.CreditSpecification` (HTTP 400).
-    InvalidParameterCreditSpecification(rt::error::ServiceError),
+    InvalidParameterCreditSpecification(crate::error::ServiceError),
     /// `InvalidParameter.GpuOptionsConfidentialComputing` (HTTP 400).
-    InvalidParameterGpuOptionsConfidentialComputing(rt::error::ServiceError),
+    InvalidParameterGpuOptionsConfidentialComputing(crate::error::ServiceError),
     /// `InvalidParameter.InvalidEniQueueNumber` (HTTP 403).
-    InvalidParameterInvalidEniQueueNumber(rt::error::ServiceError),
+    InvalidParameterInvalidEniQueueNumber(crate::error::ServiceError),
     /// `InvalidParameter.InvalidQueuePairNumber` (HTTP 403).
-    InvalidParameterInvalidQueuePairNumber(rt::error::ServiceError),
+    InvalidParameterInvalidQueuePairNumber(crate::error::ServiceError),
     /// `InvalidParameter.RecycleBin` (HTTP 400).
-    InvalidParameterRecycleBin(rt::error::ServiceError),
+    InvalidParameterRecycleBin(crate::error::ServiceError),
     /// `InvalidParameter.SecurityGroupIdRepeated` (HTTP 404).
-    InvalidParameterSecurityGroupIdRepeated(rt::error::ServiceError),
+    InvalidParameterSecurityGroupIdRepeated(crate::error::ServiceError),
     /// `InvalidPassword.Malformed` (HTTP 400).
-    InvalidPasswordMalformed(rt::error::ServiceError),
+    InvalidPasswordMalformed(crate::error::ServiceError),
     /// `InvalidRemoteConnectionOptions.Password` (HTTP 400).
-    InvalidRemoteConnectionOptionsPassword(rt::error::ServiceError),
+    InvalidRemoteConnectionOptionsPassword(crate::error::ServiceError),
     /// `InvalidRemoteConnectionOptions.Type` (HTTP 400).
-    InvalidRemoteConnectionOptionsType(rt::error::ServiceError),
+    InvalidRemoteConnectionOptionsType(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroupType.NotSupportClassic` (HTTP 404).
-    InvalidSecurityGroupTypeNotSupportClassic(rt::error::ServiceError),
+    InvalidSecurityGroupTypeNotSupportClassic(crate::error::ServiceError),
     /// `InvalidSecurityGroupVpc.NotBelongToOneVpc` (HTTP 404).
-    InvalidSecurityGroupVpcNotBelongToOneVpc(rt::error::ServiceError),
+    InvalidSecurityGroupVpcNotBelongToOneVpc(crate::error::ServiceError),
     /// `InvalidStatus.StoppedRequired` (HTTP 400).
-    InvalidStatusStoppedRequired(rt::error::ServiceError),
+    InvalidStatusStoppedRequired(crate::error::ServiceError),
     /// `InvalidUserData.Base64FormatInvalid` (HTTP 403).
-    InvalidUserDataBase64FormatInvalid(rt::error::ServiceError),
+    InvalidUserDataBase64FormatInvalid(crate::error::ServiceError),
     /// `InvalidUserData.Forbidden` (HTTP 403).
-    InvalidUserDataForbidden(rt::error::ServiceError),
+    InvalidUserDataForbidden(crate::error::ServiceError),
     /// `InvalidUserData.NotSupported` (HTTP 400).
-    InvalidUserDataNotSupported(rt::error::ServiceError),
+    InvalidUserDataNotSupported(crate::error::ServiceError),
     /// `InvalidUserData.SizeExceeded` (HTTP 400).
-    InvalidUserDataSizeExceeded(rt::error::ServiceError),
+    InvalidUserDataSizeExceeded(crate::error::ServiceError),
     /// `InvalidUser.Unauthorized` (HTTP 403).
-    InvalidUserUnauthorized(rt::error::ServiceError),
+    InvalidUserUnauthorized(crate::error::ServiceError),
     /// `JoinedGroupLimitExceed` (HTTP 400).
-    JoinedGroupLimitExceed(rt::error::ServiceError),
+    JoinedGroupLimitExceed(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OSType.ValueNotSupported` (HTTP 400).
-    OsTypeValueNotSupported(rt::error::ServiceError),
+    OsTypeValueNotSupported(crate::error::ServiceError),
     /// `SecurityGroupInstanceLimitExceed` (HTTP 403).
-    SecurityGroupInstanceLimitExceed(rt::error::ServiceError),
+    SecurityGroupInstanceLimitExceed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -783,7 +795,7 @@ impl ModifyInstanceAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AclLimitExceed(error)
             | Self::ChargeTypeViolation(error)
@@ -1309,8 +1321,8 @@ impl ModifyInstanceAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AclLimitExceed" => Self::AclLimitExceed(error),
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
@@ -1481,11 +1493,11 @@ impl rt::error::OperationError for ModifyInstanceAttributeError {
             "SecurityGroupInstanceLimitExceed" => {
                 Self::SecurityGroupInstanceLimitExceed(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyInstanceAutoReleaseTimeRequest {
     pub auto_release_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyInstanceAutoReleaseTimeRequest {
+impl crate::operation::Operation for ModifyInstanceAutoReleaseTimeRequest {
     type Response = ModifyInstanceAutoReleaseTimeResponse;
     type Error = ModifyInstanceAutoReleaseTimeError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceAutoReleaseTimeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -114,8 +118,8 @@ impl ModifyInstanceAutoReleaseTimeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyInstanceAutoReleaseTimeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyInstanceAutoReleaseTimeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +128,7 @@ impl ModifyInstanceAutoReleaseTimeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceAutoReleaseTimeResponse,
-        rt::error::Error<ModifyInstanceAutoReleaseTimeError>,
+        crate::error::Error<ModifyInstanceAutoReleaseTimeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -200,22 +204,22 @@ impl ::serde::Serialize for ModifyInstanceAutoReleaseTimeResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceAutoReleaseTimeError {
     /// `ChargeTypeViolation` (HTTP 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAutoReleaseTime.Malformed` (HTTP 400).
-    InvalidAutoReleaseTimeMalformed(rt::error::ServiceError),
+    InvalidAutoReleaseTimeMalformed(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `NoSuchResource` (HTTP 404).
-    NoSuchResource(rt::error::ServiceError),
+    NoSuchResource(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
-    UnsupportedParameter(rt::error::ServiceError),
+    UnsupportedParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -227,7 +231,7 @@ impl ModifyInstanceAutoReleaseTimeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeViolation(error)
             | Self::InternalError(error)
@@ -277,8 +281,8 @@ impl ModifyInstanceAutoReleaseTimeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceAutoReleaseTimeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceAutoReleaseTimeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
             "InternalError" => Self::InternalError(error),
@@ -288,11 +292,11 @@ impl rt::error::OperationError for ModifyInstanceAutoReleaseTimeError {
             "MissingParameter" => Self::MissingParameter(error),
             "NoSuchResource" => Self::NoSuchResource(error),
             "UnsupportedParameter" => Self::UnsupportedParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceAutoReleaseTimeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct ModifyInstanceAutoRenewAttributeRequest {
     pub period_unit: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyInstanceAutoRenewAttributeRequest {
+impl crate::operation::Operation for ModifyInstanceAutoRenewAttributeRequest {
     type Response = ModifyInstanceAutoRenewAttributeResponse;
     type Error = ModifyInstanceAutoRenewAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceAutoRenewAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -150,8 +154,8 @@ impl ModifyInstanceAutoRenewAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyInstanceAutoRenewAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyInstanceAutoRenewAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +164,7 @@ impl ModifyInstanceAutoRenewAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceAutoRenewAttributeResponse,
-        rt::error::Error<ModifyInstanceAutoRenewAttributeError>,
+        crate::error::Error<ModifyInstanceAutoRenewAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -236,32 +240,32 @@ impl ::serde::Serialize for ModifyInstanceAutoRenewAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceAutoRenewAttributeError {
     /// `ChargeTypeViolation` (HTTP 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidParameter.Duration` (HTTP 403).
-    InvalidParameterDuration(rt::error::ServiceError),
+    InvalidParameterDuration(crate::error::ServiceError),
     /// `InvalidParameter.InvalidInstanceId` (HTTP 403).
-    InvalidParameterInvalidInstanceId(rt::error::ServiceError),
+    InvalidParameterInvalidInstanceId(crate::error::ServiceError),
     /// `InvalidParameter.RenewalStatus` (HTTP 403).
-    InvalidParameterRenewalStatus(rt::error::ServiceError),
+    InvalidParameterRenewalStatus(crate::error::ServiceError),
     /// `InvalidParameter.ToManyInstanceIds` (HTTP 403).
-    InvalidParameterToManyInstanceIds(rt::error::ServiceError),
+    InvalidParameterToManyInstanceIds(crate::error::ServiceError),
     /// `InvalidPeriod.StarterPackage` (HTTP 403).
-    InvalidPeriodStarterPackage(rt::error::ServiceError),
+    InvalidPeriodStarterPackage(crate::error::ServiceError),
     /// `InvalidPeriodUnit.ValueNotSupported` (HTTP 403).
-    InvalidPeriodUnitValueNotSupported(rt::error::ServiceError),
+    InvalidPeriodUnitValueNotSupported(crate::error::ServiceError),
     /// `MissingParameter.InstanceId` (HTTP 403).
-    MissingParameterInstanceId(rt::error::ServiceError),
+    MissingParameterInstanceId(crate::error::ServiceError),
     /// `OperationDenied.StarterPackage` (HTTP 400).
-    OperationDeniedStarterPackage(rt::error::ServiceError),
+    OperationDeniedStarterPackage(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -273,7 +277,7 @@ impl ModifyInstanceAutoRenewAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeViolation(error)
             | Self::IncorrectInstanceStatus(error)
@@ -358,8 +362,8 @@ impl ModifyInstanceAutoRenewAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceAutoRenewAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceAutoRenewAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
             "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus(error),
@@ -382,11 +386,11 @@ impl rt::error::OperationError for ModifyInstanceAutoRenewAttributeError {
             "OperationDenied.StarterPackage" => {
                 Self::OperationDeniedStarterPackage(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceAutoRenewAttributeError::service_error(self)
     }
 }

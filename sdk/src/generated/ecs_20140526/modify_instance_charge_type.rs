@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -70,15 +74,14 @@ pub struct ModifyInstanceChargeTypeRequest {
     pub is_detail_fee: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyInstanceChargeTypeRequest {
+impl crate::operation::Operation for ModifyInstanceChargeTypeRequest {
     type Response = ModifyInstanceChargeTypeResponse;
     type Error = ModifyInstanceChargeTypeError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceChargeTypeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceIds", &self.instance_ids)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -213,8 +216,10 @@ impl ModifyInstanceChargeTypeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceChargeTypeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyInstanceChargeTypeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -223,7 +228,7 @@ impl ModifyInstanceChargeTypeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceChargeTypeResponse,
-        rt::error::Error<ModifyInstanceChargeTypeError>,
+        crate::error::Error<ModifyInstanceChargeTypeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -459,108 +464,108 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ModifyInstanceChargeTypeError {
     /// `Account.Arrearage` (HTTP 403).
-    AccountArrearage(rt::error::ServiceError),
+    AccountArrearage(crate::error::ServiceError),
     /// `AccountForbidden.ProductCreationLimited` (HTTP 400).
-    AccountForbiddenProductCreationLimited(rt::error::ServiceError),
+    AccountForbiddenProductCreationLimited(crate::error::ServiceError),
     /// `DISK_IN_DEDICATED_BLOCK_STORAGE_CLUSTER` (HTTP 400).
-    DiskInDedicatedBlockStorageCluster(rt::error::ServiceError),
+    DiskInDedicatedBlockStorageCluster(crate::error::ServiceError),
     /// `ExpiredInstance` (HTTP 400).
-    ExpiredInstance(rt::error::ServiceError),
+    ExpiredInstance(crate::error::ServiceError),
     /// `ImageNotSupportInstanceType` (HTTP 403).
-    ImageNotSupportInstanceType(rt::error::ServiceError),
+    ImageNotSupportInstanceType(crate::error::ServiceError),
     /// `InstanceHasProcessingConvertOrder` (HTTP 400).
-    InstanceHasProcessingConvertOrder(rt::error::ServiceError),
+    InstanceHasProcessingConvertOrder(crate::error::ServiceError),
     /// `InstanceType.Offline` (HTTP 403).
-    InstanceTypeOffline(rt::error::ServiceError),
+    InstanceTypeOffline(crate::error::ServiceError),
     /// `InstancesIdQuotaExceed` (HTTP 400).
-    InstancesIdQuotaExceed(rt::error::ServiceError),
+    InstancesIdQuotaExceed(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
-    InvalidAccountStatusNotEnoughBalance(rt::error::ServiceError),
+    InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
     /// `InvalidAccountStatus.PayAmountLimitExceeded` (HTTP 400).
-    InvalidAccountStatusPayAmountLimitExceeded(rt::error::ServiceError),
+    InvalidAccountStatusPayAmountLimitExceeded(crate::error::ServiceError),
     /// `InvalidAction` (HTTP 403).
-    InvalidAction(rt::error::ServiceError),
+    InvalidAction(crate::error::ServiceError),
     /// `InvalidClientToken.ValueNotSupported` (HTTP 400).
-    InvalidClientTokenValueNotSupported(rt::error::ServiceError),
+    InvalidClientTokenValueNotSupported(crate::error::ServiceError),
     /// `InvalidImageType.NotSupported` (HTTP 400).
-    InvalidImageTypeNotSupported(rt::error::ServiceError),
+    InvalidImageTypeNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceChargeType.ValueNotSupported` (HTTP 400).
-    InvalidInstanceChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstance.NotFoundSystemDisk` (HTTP 400).
-    InvalidInstanceNotFoundSystemDisk(rt::error::ServiceError),
+    InvalidInstanceNotFoundSystemDisk(crate::error::ServiceError),
     /// `InvalidInstance.TempBandwidthUpgrade` (HTTP 403).
-    InvalidInstanceTempBandwidthUpgrade(rt::error::ServiceError),
+    InvalidInstanceTempBandwidthUpgrade(crate::error::ServiceError),
     /// `InvalidInstanceType.PhasedOut` (HTTP 403).
-    InvalidInstanceTypePhasedOut(rt::error::ServiceError),
+    InvalidInstanceTypePhasedOut(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 403).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueUnauthorized` (HTTP 500).
-    InvalidInstanceTypeValueUnauthorized(rt::error::ServiceError),
+    InvalidInstanceTypeValueUnauthorized(crate::error::ServiceError),
     /// `InvalidInstance.UnpaidOrder` (HTTP 400).
-    InvalidInstanceUnpaidOrder(rt::error::ServiceError),
+    InvalidInstanceUnpaidOrder(crate::error::ServiceError),
     /// `InvalidInternetChargeType.ValueNotSupported` (HTTP 400).
-    InvalidInternetChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInternetChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidMarketImageChargeType.NotSupport` (HTTP 400).
-    InvalidMarketImageChargeTypeNotSupport(rt::error::ServiceError),
+    InvalidMarketImageChargeTypeNotSupport(crate::error::ServiceError),
     /// `InvalidOperation.NotSupport` (HTTP 403).
-    InvalidOperationNotSupport(rt::error::ServiceError),
+    InvalidOperationNotSupport(crate::error::ServiceError),
     /// `InvalidOperation.StoppedModeUnsupported` (HTTP 403).
-    InvalidOperationStoppedModeUnsupported(rt::error::ServiceError),
+    InvalidOperationStoppedModeUnsupported(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.Bandwidth` (HTTP 400).
-    InvalidParameterBandwidth(rt::error::ServiceError),
+    InvalidParameterBandwidth(crate::error::ServiceError),
     /// `InvalidParameter.InstanceIds` (HTTP 400).
-    InvalidParameterInstanceIds(rt::error::ServiceError),
+    InvalidParameterInstanceIds(crate::error::ServiceError),
     /// `InvalidParameter.NotMatch` (HTTP 403).
-    InvalidParameterNotMatch(rt::error::ServiceError),
+    InvalidParameterNotMatch(crate::error::ServiceError),
     /// `InvalidPeriod` (HTTP 400).
-    InvalidPeriod(rt::error::ServiceError),
+    InvalidPeriod(crate::error::ServiceError),
     /// `InvalidPeriod.ExceededDedicatedHost` (HTTP 400, 403).
-    InvalidPeriodExceededDedicatedHost(rt::error::ServiceError),
+    InvalidPeriodExceededDedicatedHost(crate::error::ServiceError),
     /// `InvalidPeriod.UnitMismatch` (HTTP 400).
-    InvalidPeriodUnitMismatch(rt::error::ServiceError),
+    InvalidPeriodUnitMismatch(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.MatchCriteria` (HTTP 400).
-    InvalidPrivatePoolOptionsMatchCriteria(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsMatchCriteria(crate::error::ServiceError),
     /// `InvalidSpotStrategy` (HTTP 400).
-    InvalidSpotStrategy(rt::error::ServiceError),
+    InvalidSpotStrategy(crate::error::ServiceError),
     /// `InvalidStatus.ValueNotSupported` (HTTP 400).
-    InvalidStatusValueNotSupported(rt::error::ServiceError),
+    InvalidStatusValueNotSupported(crate::error::ServiceError),
     /// `InvalidSystemDiskCategory.ValueNotSupported` (HTTP 400).
-    InvalidSystemDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidSystemDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `NoPermission.Price` (HTTP 400).
-    NoPermissionPrice(rt::error::ServiceError),
+    NoPermissionPrice(crate::error::ServiceError),
     /// `NoPermission.Refund` (HTTP 400).
-    NoPermissionRefund(rt::error::ServiceError),
+    NoPermissionRefund(crate::error::ServiceError),
     /// `PeriodNotSupported.InstanceOnManagedPrivateSpace` (HTTP 403).
-    PeriodNotSupportedInstanceOnManagedPrivateSpace(rt::error::ServiceError),
+    PeriodNotSupportedInstanceOnManagedPrivateSpace(crate::error::ServiceError),
     /// `QuotaExceed.AfterpayInstance` (HTTP 400).
-    QuotaExceedAfterpayInstance(rt::error::ServiceError),
+    QuotaExceedAfterpayInstance(crate::error::ServiceError),
     /// `QuotaExceed.ElasticQuota` (HTTP 403).
-    QuotaExceedElasticQuota(rt::error::ServiceError),
+    QuotaExceedElasticQuota(crate::error::ServiceError),
     /// `QuotaExceed.PostPaidDisk` (HTTP 403).
-    QuotaExceedPostPaidDisk(rt::error::ServiceError),
+    QuotaExceedPostPaidDisk(crate::error::ServiceError),
     /// `QuotaExceed.RufundVcpu` (HTTP 400).
-    QuotaExceedRufundVcpu(rt::error::ServiceError),
+    QuotaExceedRufundVcpu(crate::error::ServiceError),
     /// `QuotaExceeded.InternetBandwidth` (HTTP 400).
-    QuotaExceededInternetBandwidth(rt::error::ServiceError),
+    QuotaExceededInternetBandwidth(crate::error::ServiceError),
     /// `RealNameAuthenticationError` (HTTP 403).
-    RealNameAuthenticationError(rt::error::ServiceError),
+    RealNameAuthenticationError(crate::error::ServiceError),
     /// `ReleaseTimeHaveBeenSet` (HTTP 400).
-    ReleaseTimeHaveBeenSet(rt::error::ServiceError),
+    ReleaseTimeHaveBeenSet(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// `UnsupportedIspChargeType` (HTTP 403).
-    UnsupportedIspChargeType(rt::error::ServiceError),
+    UnsupportedIspChargeType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -572,7 +577,7 @@ impl ModifyInstanceChargeTypeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountArrearage(error)
             | Self::AccountForbiddenProductCreationLimited(error)
@@ -923,8 +928,8 @@ impl ModifyInstanceChargeTypeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceChargeTypeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceChargeTypeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.Arrearage" => Self::AccountArrearage(error),
             "AccountForbidden.ProductCreationLimited" => {
@@ -1015,11 +1020,11 @@ impl rt::error::OperationError for ModifyInstanceChargeTypeError {
             "ReleaseTimeHaveBeenSet" => Self::ReleaseTimeHaveBeenSet(error),
             "Throttling" => Self::Throttling(error),
             "UnsupportedIspChargeType" => Self::UnsupportedIspChargeType(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceChargeTypeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct ModifyInstanceClockOptionsRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyInstanceClockOptionsRequest {
+impl crate::operation::Operation for ModifyInstanceClockOptionsRequest {
     type Response = ModifyInstanceClockOptionsResponse;
     type Error = ModifyInstanceClockOptionsError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceClockOptionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -142,8 +145,10 @@ impl ModifyInstanceClockOptionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceClockOptionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyInstanceClockOptionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +157,7 @@ impl ModifyInstanceClockOptionsBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceClockOptionsResponse,
-        rt::error::Error<ModifyInstanceClockOptionsError>,
+        crate::error::Error<ModifyInstanceClockOptionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -249,28 +254,28 @@ impl ::serde::Serialize for ModifyInstanceClockOptionsResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceClockOptionsError {
     /// `Abs.InvalidRegionId.MalFormed` (HTTP 403).
-    AbsInvalidRegionIdMalFormed(rt::error::ServiceError),
+    AbsInvalidRegionIdMalFormed(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupportEnablePtp` (HTTP 400).
-    InvalidInstanceTypeNotSupportEnablePtp(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportEnablePtp(crate::error::ServiceError),
     /// `InvalidOperation.PtpStatusAlreadyDisabled` (HTTP 403).
-    InvalidOperationPtpStatusAlreadyDisabled(rt::error::ServiceError),
+    InvalidOperationPtpStatusAlreadyDisabled(crate::error::ServiceError),
     /// `InvalidOperation.PtpStatusAlreadyEnabled` (HTTP 403).
-    InvalidOperationPtpStatusAlreadyEnabled(rt::error::ServiceError),
+    InvalidOperationPtpStatusAlreadyEnabled(crate::error::ServiceError),
     /// `InvalidParameter.ClientToken` (HTTP 400).
-    InvalidParameterClientToken(rt::error::ServiceError),
+    InvalidParameterClientToken(crate::error::ServiceError),
     /// `InvalidParameter.PtpStatus` (HTTP 400).
-    InvalidParameterPtpStatus(rt::error::ServiceError),
+    InvalidParameterPtpStatus(crate::error::ServiceError),
     /// `OperationDenied.ClockPtpNoStock` (HTTP 403).
-    OperationDeniedClockPtpNoStock(rt::error::ServiceError),
+    OperationDeniedClockPtpNoStock(crate::error::ServiceError),
     /// `OperationDenied.HardwareNotSupportEnablePtp` (HTTP 403).
-    OperationDeniedHardwareNotSupportEnablePtp(rt::error::ServiceError),
+    OperationDeniedHardwareNotSupportEnablePtp(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -282,7 +287,7 @@ impl ModifyInstanceClockOptionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidRegionIdMalFormed(error)
             | Self::InvalidInstanceIdNotFound(error)
@@ -353,8 +358,8 @@ impl ModifyInstanceClockOptionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceClockOptionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceClockOptionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidRegionId.MalFormed" => Self::AbsInvalidRegionIdMalFormed(error),
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
@@ -375,11 +380,11 @@ impl rt::error::OperationError for ModifyInstanceClockOptionsError {
             "OperationDenied.HardwareNotSupportEnablePtp" => {
                 Self::OperationDeniedHardwareNotSupportEnablePtp(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceClockOptionsError::service_error(self)
     }
 }

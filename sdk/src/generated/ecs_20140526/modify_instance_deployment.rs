@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -76,11 +77,14 @@ pub struct ModifyInstanceDeploymentRequest {
     pub remove_from_deployment_set: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyInstanceDeploymentRequest {
+impl crate::operation::Operation for ModifyInstanceDeploymentRequest {
     type Response = ModifyInstanceDeploymentResponse;
     type Error = ModifyInstanceDeploymentError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceDeploymentRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -257,8 +261,10 @@ impl ModifyInstanceDeploymentBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceDeploymentRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyInstanceDeploymentRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -267,7 +273,7 @@ impl ModifyInstanceDeploymentBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceDeploymentResponse,
-        rt::error::Error<ModifyInstanceDeploymentError>,
+        crate::error::Error<ModifyInstanceDeploymentError>,
     > {
         self.client.execute(self.request).await
     }
@@ -343,78 +349,78 @@ impl ::serde::Serialize for ModifyInstanceDeploymentResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceDeploymentError {
     /// `ChargeTypeViolation.PostPaidDedicatedHost` (HTTP 400).
-    ChargeTypeViolationPostPaidDedicatedHost(rt::error::ServiceError),
+    ChargeTypeViolationPostPaidDedicatedHost(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InvalidDedicatedHostClusterId.Invalid` (HTTP 400).
-    InvalidDedicatedHostClusterIdInvalid(rt::error::ServiceError),
+    InvalidDedicatedHostClusterIdInvalid(crate::error::ServiceError),
     /// `InvalidDedicatedHostClusterId.NotFound` (HTTP 400).
-    InvalidDedicatedHostClusterIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHostId.NotFound` (HTTP 400, 404).
-    InvalidDedicatedHostIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostIdNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHostId.NotSupport` (HTTP 404).
-    InvalidDedicatedHostIdNotSupport(rt::error::ServiceError),
+    InvalidDedicatedHostIdNotSupport(crate::error::ServiceError),
     /// `InvalidDedicatedHost.NotEnoughResource` (HTTP 400).
-    InvalidDedicatedHostNotEnoughResource(rt::error::ServiceError),
+    InvalidDedicatedHostNotEnoughResource(crate::error::ServiceError),
     /// `InvalidDedicatedHost.NotFound` (HTTP 404).
-    InvalidDedicatedHostNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHostStatus.NotSupport` (HTTP 400).
-    InvalidDedicatedHostStatusNotSupport(rt::error::ServiceError),
+    InvalidDedicatedHostStatusNotSupport(crate::error::ServiceError),
     /// `InvalidDedicatedHost.ZoneNotMatch` (HTTP 404).
-    InvalidDedicatedHostZoneNotMatch(rt::error::ServiceError),
+    InvalidDedicatedHostZoneNotMatch(crate::error::ServiceError),
     /// `InvalidDeploymentSetId.NoAvailableResources` (HTTP 403).
-    InvalidDeploymentSetIdNoAvailableResources(rt::error::ServiceError),
+    InvalidDeploymentSetIdNoAvailableResources(crate::error::ServiceError),
     /// `InvalidDeploymentSetId.NotFound` (HTTP 404).
-    InvalidDeploymentSetIdNotFound(rt::error::ServiceError),
+    InvalidDeploymentSetIdNotFound(crate::error::ServiceError),
     /// `InvalidDestinationZone.DeploymentSetMismatch` (HTTP 400).
-    InvalidDestinationZoneDeploymentSetMismatch(rt::error::ServiceError),
+    InvalidDestinationZoneDeploymentSetMismatch(crate::error::ServiceError),
     /// `InvalidInstanceChargeType.NotSupport` (HTTP 404).
-    InvalidInstanceChargeTypeNotSupport(rt::error::ServiceError),
+    InvalidInstanceChargeTypeNotSupport(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceNetworkType.NotSupport` (HTTP 404).
-    InvalidInstanceNetworkTypeNotSupport(rt::error::ServiceError),
+    InvalidInstanceNetworkTypeNotSupport(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupport` (HTTP 400, 404).
-    InvalidInstanceTypeNotSupport(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupport(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.NotSupport` (HTTP 404).
-    InvalidOperationNotSupport(rt::error::ServiceError),
+    InvalidOperationNotSupport(crate::error::ServiceError),
     /// `InvalidParam.DedicatedHostId` (HTTP 400, 404).
-    InvalidParamDedicatedHostId(rt::error::ServiceError),
+    InvalidParamDedicatedHostId(crate::error::ServiceError),
     /// `InvalidParam.InstanceId` (HTTP 400).
-    InvalidParamInstanceId(rt::error::ServiceError),
+    InvalidParamInstanceId(crate::error::ServiceError),
     /// `InvalidParam.Tenancy` (HTTP 400).
-    InvalidParamTenancy(rt::error::ServiceError),
+    InvalidParamTenancy(crate::error::ServiceError),
     /// `InvalidParameter.Affinity` (HTTP 400).
-    InvalidParameterAffinity(rt::error::ServiceError),
+    InvalidParameterAffinity(crate::error::ServiceError),
     /// `InvalidParameter.DeploymentSetGroupNo` (HTTP 404).
-    InvalidParameterDeploymentSetGroupNo(rt::error::ServiceError),
+    InvalidParameterDeploymentSetGroupNo(crate::error::ServiceError),
     /// `InvalidParameter.Param` (HTTP 400).
-    InvalidParameterParam(rt::error::ServiceError),
+    InvalidParameterParam(crate::error::ServiceError),
     /// `InvalidParameter.Tenancy` (HTTP 400).
-    InvalidParameterTenancy(rt::error::ServiceError),
+    InvalidParameterTenancy(crate::error::ServiceError),
     /// `InvalidPeriod.ExceededDedicatedHost` (HTTP 400).
-    InvalidPeriodExceededDedicatedHost(rt::error::ServiceError),
+    InvalidPeriodExceededDedicatedHost(crate::error::ServiceError),
     /// `NoAvaliableDedicatedHost` (HTTP 400).
-    NoAvaliableDedicatedHost(rt::error::ServiceError),
+    NoAvaliableDedicatedHost(crate::error::ServiceError),
     /// `OperationDenied.CannotPerform` (HTTP 400).
-    OperationDeniedCannotPerform(rt::error::ServiceError),
+    OperationDeniedCannotPerform(crate::error::ServiceError),
     /// `OperationDenied.InvalidInstance` (HTTP 400).
-    OperationDeniedInvalidInstance(rt::error::ServiceError),
+    OperationDeniedInvalidInstance(crate::error::ServiceError),
     /// `OperationDenied.LocalDiskInstance` (HTTP 400).
-    OperationDeniedLocalDiskInstance(rt::error::ServiceError),
+    OperationDeniedLocalDiskInstance(crate::error::ServiceError),
     /// `OperationDenied.NoStock` (HTTP 403).
-    OperationDeniedNoStock(rt::error::ServiceError),
+    OperationDeniedNoStock(crate::error::ServiceError),
     /// `OperationDenied.NotSupport` (HTTP 400).
-    OperationDeniedNotSupport(rt::error::ServiceError),
+    OperationDeniedNotSupport(crate::error::ServiceError),
     /// `OperationDenied.UnstoppedInstance` (HTTP 400, 404).
-    OperationDeniedUnstoppedInstance(rt::error::ServiceError),
+    OperationDeniedUnstoppedInstance(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -426,7 +432,7 @@ impl ModifyInstanceDeploymentError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeViolationPostPaidDedicatedHost(error)
             | Self::IncorrectInstanceStatus(error)
@@ -672,8 +678,8 @@ impl ModifyInstanceDeploymentError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceDeploymentError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceDeploymentError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeTypeViolation.PostPaidDedicatedHost" => {
                 Self::ChargeTypeViolationPostPaidDedicatedHost(error)
@@ -749,11 +755,11 @@ impl rt::error::OperationError for ModifyInstanceDeploymentError {
             "OperationDenied.UnstoppedInstance" => {
                 Self::OperationDeniedUnstoppedInstance(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceDeploymentError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct ModifyInstanceMaintenanceAttributesRequest {
     pub maintenance_windows: ::std::vec::Vec<MaintenanceWindow>,
 }
 
-impl rt::operation::Operation for ModifyInstanceMaintenanceAttributesRequest {
+impl crate::operation::Operation for ModifyInstanceMaintenanceAttributesRequest {
     type Response = ModifyInstanceMaintenanceAttributesResponse;
     type Error = ModifyInstanceMaintenanceAttributesError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceMaintenanceAttributesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("InstanceId", &self.instance_ids, 100usize)?;
         rt::validate::max_items("MaintenanceWindow", &self.maintenance_windows, 1usize)?;
@@ -157,8 +161,8 @@ impl ModifyInstanceMaintenanceAttributesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyInstanceMaintenanceAttributesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyInstanceMaintenanceAttributesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -167,7 +171,7 @@ impl ModifyInstanceMaintenanceAttributesBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceMaintenanceAttributesResponse,
-        rt::error::Error<ModifyInstanceMaintenanceAttributesError>,
+        crate::error::Error<ModifyInstanceMaintenanceAttributesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -303,16 +307,16 @@ impl ::serde::Serialize for ModifyInstanceMaintenanceAttributesResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceMaintenanceAttributesError {
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 403).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `OperationDenied.NotInWhiteList` (HTTP 403).
-    OperationDeniedNotInWhiteList(rt::error::ServiceError),
+    OperationDeniedNotInWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -324,7 +328,7 @@ impl ModifyInstanceMaintenanceAttributesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidInstanceIdNotFound(error)
             | Self::InvalidParameter(error)
@@ -353,19 +357,19 @@ impl ModifyInstanceMaintenanceAttributesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceMaintenanceAttributesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceMaintenanceAttributesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "OperationDenied.NotInWhiteList" => {
                 Self::OperationDeniedNotInWhiteList(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceMaintenanceAttributesError::service_error(self)
     }
 }

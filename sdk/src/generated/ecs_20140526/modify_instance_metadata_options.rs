@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct ModifyInstanceMetadataOptionsRequest {
     pub instance_metadata_tags: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyInstanceMetadataOptionsRequest {
+impl crate::operation::Operation for ModifyInstanceMetadataOptionsRequest {
     type Response = ModifyInstanceMetadataOptionsResponse;
     type Error = ModifyInstanceMetadataOptionsError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceMetadataOptionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("HttpEndpoint", &self.http_endpoint)?;
         Ok(())
@@ -161,8 +165,8 @@ impl ModifyInstanceMetadataOptionsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyInstanceMetadataOptionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyInstanceMetadataOptionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -171,7 +175,7 @@ impl ModifyInstanceMetadataOptionsBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceMetadataOptionsResponse,
-        rt::error::Error<ModifyInstanceMetadataOptionsError>,
+        crate::error::Error<ModifyInstanceMetadataOptionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -247,22 +251,22 @@ impl ::serde::Serialize for ModifyInstanceMetadataOptionsResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceMetadataOptionsError {
     /// `InvalidHttpEndpoint.NotSupported` (HTTP 400).
-    InvalidHttpEndpointNotSupported(rt::error::ServiceError),
+    InvalidHttpEndpointNotSupported(crate::error::ServiceError),
     /// `InvalidHttpPutResponseHopLimit.NotSupported` (HTTP 400).
-    InvalidHttpPutResponseHopLimitNotSupported(rt::error::ServiceError),
+    InvalidHttpPutResponseHopLimitNotSupported(crate::error::ServiceError),
     /// `InvalidHttpTokens.NotSupported` (HTTP 400).
-    InvalidHttpTokensNotSupported(rt::error::ServiceError),
+    InvalidHttpTokensNotSupported(crate::error::ServiceError),
     /// `InvalidImdsAccessPolicyId.NotFound` (HTTP 400).
-    InvalidImdsAccessPolicyIdNotFound(rt::error::ServiceError),
+    InvalidImdsAccessPolicyIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceMetadataTags.NotSupported` (HTTP 400).
-    InvalidInstanceMetadataTagsNotSupported(rt::error::ServiceError),
+    InvalidInstanceMetadataTagsNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -274,7 +278,7 @@ impl ModifyInstanceMetadataOptionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidHttpEndpointNotSupported(error)
             | Self::InvalidHttpPutResponseHopLimitNotSupported(error)
@@ -324,8 +328,8 @@ impl ModifyInstanceMetadataOptionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceMetadataOptionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceMetadataOptionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidHttpEndpoint.NotSupported" => {
                 Self::InvalidHttpEndpointNotSupported(error)
@@ -343,11 +347,11 @@ impl rt::error::OperationError for ModifyInstanceMetadataOptionsError {
             "InvalidInstanceMetadataTags.NotSupported" => {
                 Self::InvalidInstanceMetadataTagsNotSupported(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceMetadataOptionsError::service_error(self)
     }
 }

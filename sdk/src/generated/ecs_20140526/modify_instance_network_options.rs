@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyInstanceNetworkOptionsRequest {
     pub bandwidth_weighting: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyInstanceNetworkOptionsRequest {
+impl crate::operation::Operation for ModifyInstanceNetworkOptionsRequest {
     type Response = ModifyInstanceNetworkOptionsResponse;
     type Error = ModifyInstanceNetworkOptionsError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceNetworkOptionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -98,8 +102,8 @@ impl ModifyInstanceNetworkOptionsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyInstanceNetworkOptionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyInstanceNetworkOptionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl ModifyInstanceNetworkOptionsBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceNetworkOptionsResponse,
-        rt::error::Error<ModifyInstanceNetworkOptionsError>,
+        crate::error::Error<ModifyInstanceNetworkOptionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -205,22 +209,22 @@ impl ::serde::Serialize for ModifyInstanceNetworkOptionsResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceNetworkOptionsError {
     /// `IdempotentParameterMismatch` (HTTP 400).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.NetworkOptionsBandwidthWeightingUnsupported` (HTTP 400).
     InvalidInstanceTypeNetworkOptionsBandwidthWeightingUnsupported(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidParameter.NetworkOptionsBandwidthWeighting` (HTTP 400).
-    InvalidParameterNetworkOptionsBandwidthWeighting(rt::error::ServiceError),
+    InvalidParameterNetworkOptionsBandwidthWeighting(crate::error::ServiceError),
     /// `LimitedOperation.ServiceUnavailable` (HTTP 503).
-    LimitedOperationServiceUnavailable(rt::error::ServiceError),
+    LimitedOperationServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -232,7 +236,7 @@ impl ModifyInstanceNetworkOptionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IdempotentParameterMismatch(error)
             | Self::InvalidInstanceIdNotFound(error)
@@ -279,8 +283,8 @@ impl ModifyInstanceNetworkOptionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceNetworkOptionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceNetworkOptionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IdempotentParameterMismatch" => Self::IdempotentParameterMismatch(error),
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
@@ -295,11 +299,11 @@ impl rt::error::OperationError for ModifyInstanceNetworkOptionsError {
             "LimitedOperation.ServiceUnavailable" => {
                 Self::LimitedOperationServiceUnavailable(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceNetworkOptionsError::service_error(self)
     }
 }

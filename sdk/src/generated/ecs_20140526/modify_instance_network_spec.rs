@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,7 +42,7 @@ pub struct ModifyInstanceNetworkSpecRequest {
     pub internet_max_bandwidth_out: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `InternetMaxBandwidthIn`.
+    /// Wire name `InternetMaxBandwidthIn`; at least 1; at most 200.
     pub internet_max_bandwidth_in: ::std::option::Option<i32>,
     /// Example: `null`
     ///
@@ -70,16 +74,27 @@ pub struct ModifyInstanceNetworkSpecRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyInstanceNetworkSpecRequest {
+impl crate::operation::Operation for ModifyInstanceNetworkSpecRequest {
     type Response = ModifyInstanceNetworkSpecResponse;
     type Error = ModifyInstanceNetworkSpecError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceNetworkSpecRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::minimum(
+            "InternetMaxBandwidthIn",
+            &self.internet_max_bandwidth_in,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "InternetMaxBandwidthIn",
+            &self.internet_max_bandwidth_in,
+            200.0,
+            false,
+        )?;
         Ok(())
     }
 
@@ -223,8 +238,10 @@ impl ModifyInstanceNetworkSpecBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceNetworkSpecRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyInstanceNetworkSpecRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -233,7 +250,7 @@ impl ModifyInstanceNetworkSpecBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceNetworkSpecResponse,
-        rt::error::Error<ModifyInstanceNetworkSpecError>,
+        crate::error::Error<ModifyInstanceNetworkSpecError>,
     > {
         self.client.execute(self.request).await
     }
@@ -330,142 +347,142 @@ impl ::serde::Serialize for ModifyInstanceNetworkSpecResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceNetworkSpecError {
     /// `Account.Arrearage` (HTTP 400).
-    AccountArrearage(rt::error::ServiceError),
+    AccountArrearage(crate::error::ServiceError),
     /// `BandIncreaseNotSupportIsp` (HTTP 403).
-    BandIncreaseNotSupportIsp(rt::error::ServiceError),
+    BandIncreaseNotSupportIsp(crate::error::ServiceError),
     /// `BandwidthUpgradeDenied.EipBoundInstance` (HTTP 400).
-    BandwidthUpgradeDeniedEipBoundInstance(rt::error::ServiceError),
+    BandwidthUpgradeDeniedEipBoundInstance(crate::error::ServiceError),
     /// `ChargeTypeViolation` (HTTP 400, 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `DecreasedBandwidthNotAllowed` (HTTP 400).
-    DecreasedBandwidthNotAllowed(rt::error::ServiceError),
+    DecreasedBandwidthNotAllowed(crate::error::ServiceError),
     /// `Image.OrderFailed` (HTTP 500).
-    ImageOrderFailed(rt::error::ServiceError),
+    ImageOrderFailed(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400, 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceDowngrade.QuotaExceed` (HTTP 400, 403).
-    InstanceDowngradeQuotaExceed(rt::error::ServiceError),
+    InstanceDowngradeQuotaExceed(crate::error::ServiceError),
     /// `InstanceExpiredOrInArrears` (HTTP 403).
-    InstanceExpiredOrInArrears(rt::error::ServiceError),
+    InstanceExpiredOrInArrears(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
-    InvalidAccountStatusNotEnoughBalance(rt::error::ServiceError),
+    InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
     /// `InvalidAction` (HTTP 400).
-    InvalidAction(rt::error::ServiceError),
+    InvalidAction(crate::error::ServiceError),
     /// `InvalidAction.WithActiveElasticUpgrade` (HTTP 400).
-    InvalidActionWithActiveElasticUpgrade(rt::error::ServiceError),
+    InvalidActionWithActiveElasticUpgrade(crate::error::ServiceError),
     /// `InvalidBandwidthOut.LessThanZero` (HTTP 400).
-    InvalidBandwidthOutLessThanZero(rt::error::ServiceError),
+    InvalidBandwidthOutLessThanZero(crate::error::ServiceError),
     /// `InvalidBandwidth.ValueNotSupported` (HTTP 400).
-    InvalidBandwidthValueNotSupported(rt::error::ServiceError),
+    InvalidBandwidthValueNotSupported(crate::error::ServiceError),
     /// `InvalidClientToken.ValueNotSupported` (HTTP 400).
-    InvalidClientTokenValueNotSupported(rt::error::ServiceError),
+    InvalidClientTokenValueNotSupported(crate::error::ServiceError),
     /// `InvalidEndTime.BeyondLifeCycle` (HTTP 400).
-    InvalidEndTimeBeyondLifeCycle(rt::error::ServiceError),
+    InvalidEndTimeBeyondLifeCycle(crate::error::ServiceError),
     /// `InvalidEndTime.ValueNotSupported` (HTTP 400).
-    InvalidEndTimeValueNotSupported(rt::error::ServiceError),
+    InvalidEndTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceChargeType.ValueNotSupported` (HTTP 403).
-    InvalidInstanceChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstance.EipNotSupport` (HTTP 403).
-    InvalidInstanceEipNotSupport(rt::error::ServiceError),
+    InvalidInstanceEipNotSupport(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstance.InstanceNotSupported` (HTTP 403).
-    InvalidInstanceInstanceNotSupported(rt::error::ServiceError),
+    InvalidInstanceInstanceNotSupported(crate::error::ServiceError),
     /// `InvalidInstance.NatPortMapNotSupport` (HTTP 403).
-    InvalidInstanceNatPortMapNotSupport(rt::error::ServiceError),
+    InvalidInstanceNatPortMapNotSupport(crate::error::ServiceError),
     /// `InvalidInstanceStatus` (HTTP 400, 403).
-    InvalidInstanceStatus(rt::error::ServiceError),
+    InvalidInstanceStatus(crate::error::ServiceError),
     /// `InvalidInstanceStatus.NotStopped` (HTTP 400).
-    InvalidInstanceStatusNotStopped(rt::error::ServiceError),
+    InvalidInstanceStatusNotStopped(crate::error::ServiceError),
     /// `InvalidInstance.UnPaidOrder` (HTTP 400, 403).
-    InvalidInstanceUnPaidOrder(rt::error::ServiceError),
+    InvalidInstanceUnPaidOrder(crate::error::ServiceError),
     /// `InvalidInternetChargeType.ValueNotSupported` (HTTP 400).
-    InvalidInternetChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInternetChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInternetMaxBandwidthIn.ValueNotSupported` (HTTP 400).
-    InvalidInternetMaxBandwidthInValueNotSupported(rt::error::ServiceError),
+    InvalidInternetMaxBandwidthInValueNotSupported(crate::error::ServiceError),
     /// `InvalidInternetMaxBandwidthOut.ValueNotSupported` (HTTP 400).
-    InvalidInternetMaxBandwidthOutValueNotSupported(rt::error::ServiceError),
+    InvalidInternetMaxBandwidthOutValueNotSupported(crate::error::ServiceError),
     /// `InvalidIspBandwidthOut` (HTTP 403).
-    InvalidIspBandwidthOut(rt::error::ServiceError),
+    InvalidIspBandwidthOut(crate::error::ServiceError),
     /// `InvalidIspType.ValueNotSupported` (HTTP 403).
-    InvalidIspTypeValueNotSupported(rt::error::ServiceError),
+    InvalidIspTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidIspUID` (HTTP 403).
-    InvalidIspUid(rt::error::ServiceError),
+    InvalidIspUid(crate::error::ServiceError),
     /// `InvalidNetworkType.ValueNotSupported` (HTTP 403).
-    InvalidNetworkTypeValueNotSupported(rt::error::ServiceError),
+    InvalidNetworkTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.InstanceStatusUnsupported` (HTTP 400).
-    InvalidOperationInstanceStatusUnsupported(rt::error::ServiceError),
+    InvalidOperationInstanceStatusUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.InternetMaxBandwidthOutUnsupported` (HTTP 400).
-    InvalidOperationInternetMaxBandwidthOutUnsupported(rt::error::ServiceError),
+    InvalidOperationInternetMaxBandwidthOutUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.PublicIpAddressNoStock` (HTTP 403).
-    InvalidOperationPublicIpAddressNoStock(rt::error::ServiceError),
+    InvalidOperationPublicIpAddressNoStock(crate::error::ServiceError),
     /// `InvalidOperation.StarterPackage` (HTTP 403).
-    InvalidOperationStarterPackage(rt::error::ServiceError),
+    InvalidOperationStarterPackage(crate::error::ServiceError),
     /// `InvalidParam.AllocatePublicIp` (HTTP 400).
-    InvalidParamAllocatePublicIp(rt::error::ServiceError),
+    InvalidParamAllocatePublicIp(crate::error::ServiceError),
     /// `InvalidParameter.Bandwidth` (HTTP 400).
-    InvalidParameterBandwidth(rt::error::ServiceError),
+    InvalidParameterBandwidth(crate::error::ServiceError),
     /// `InvalidParameter.BandwidthBiggerThanBaseBandwidth` (HTTP 400).
-    InvalidParameterBandwidthBiggerThanBaseBandwidth(rt::error::ServiceError),
+    InvalidParameterBandwidthBiggerThanBaseBandwidth(crate::error::ServiceError),
     /// `InvalidParameter.CloudboxNotSupported` (HTTP 400).
-    InvalidParameterCloudboxNotSupported(rt::error::ServiceError),
+    InvalidParameterCloudboxNotSupported(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParameter.DedicatedRegionNotSupported` (HTTP 400).
-    InvalidParameterDedicatedRegionNotSupported(rt::error::ServiceError),
+    InvalidParameterDedicatedRegionNotSupported(crate::error::ServiceError),
     /// `InvalidPayMethod.SyncPaymentNotSupport` (HTTP 400).
-    InvalidPayMethodSyncPaymentNotSupport(rt::error::ServiceError),
+    InvalidPayMethodSyncPaymentNotSupport(crate::error::ServiceError),
     /// `InvalidStartTime.BeyondLifeCycle` (HTTP 400).
-    InvalidStartTimeBeyondLifeCycle(rt::error::ServiceError),
+    InvalidStartTimeBeyondLifeCycle(crate::error::ServiceError),
     /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-    InvalidStartTimeValueNotSupported(rt::error::ServiceError),
+    InvalidStartTimeValueNotSupported(crate::error::ServiceError),
     /// `IpAllocationError` (HTTP 400).
-    IpAllocationError(rt::error::ServiceError),
+    IpAllocationError(crate::error::ServiceError),
     /// `LastOrderProcessing` (HTTP 400).
-    LastOrderProcessing(rt::error::ServiceError),
+    LastOrderProcessing(crate::error::ServiceError),
     /// `LastRequestProcessing` (HTTP 400).
-    LastRequestProcessing(rt::error::ServiceError),
+    LastRequestProcessing(crate::error::ServiceError),
     /// `Mayi.InternalError` (HTTP 403).
-    MayiInternalError(rt::error::ServiceError),
+    MayiInternalError(crate::error::ServiceError),
     /// `NAT_PUBLIC_IP_BINDING_FAILED` (HTTP 403).
-    NatPublicIpBindingFailed(rt::error::ServiceError),
+    NatPublicIpBindingFailed(crate::error::ServiceError),
     /// `NoPermission.Price` (HTTP 400).
-    NoPermissionPrice(rt::error::ServiceError),
+    NoPermissionPrice(crate::error::ServiceError),
     /// `NoPermission.Refund` (HTTP 400).
-    NoPermissionRefund(rt::error::ServiceError),
+    NoPermissionRefund(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400, 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.ImageNotValid` (HTTP 403).
-    OperationDeniedImageNotValid(rt::error::ServiceError),
+    OperationDeniedImageNotValid(crate::error::ServiceError),
     /// `OperationDenied.UnpaidOrder` (HTTP 403).
-    OperationDeniedUnpaidOrder(rt::error::ServiceError),
+    OperationDeniedUnpaidOrder(crate::error::ServiceError),
     /// `QuotaExceeded.InternetBandwidth` (HTTP 400).
-    QuotaExceededInternetBandwidth(rt::error::ServiceError),
+    QuotaExceededInternetBandwidth(crate::error::ServiceError),
     /// `SecurityRisk.3DVerification` (HTTP 403).
-    SecurityRisk3dVerification(rt::error::ServiceError),
+    SecurityRisk3dVerification(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `Throttling` (HTTP 400, 403).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// `UnsupportedChangeIsp` (HTTP 403).
-    UnsupportedChangeIsp(rt::error::ServiceError),
+    UnsupportedChangeIsp(crate::error::ServiceError),
     /// `UnsupportedIspChargeType` (HTTP 403).
-    UnsupportedIspChargeType(rt::error::ServiceError),
+    UnsupportedIspChargeType(crate::error::ServiceError),
     /// `UnsupportedIspClassicNetwork` (HTTP 403).
-    UnsupportedIspClassicNetwork(rt::error::ServiceError),
+    UnsupportedIspClassicNetwork(crate::error::ServiceError),
     /// `UnsupportedIspNetworkChargeType` (HTTP 400).
-    UnsupportedIspNetworkChargeType(rt::error::ServiceError),
+    UnsupportedIspNetworkChargeType(crate::error::ServiceError),
     /// `UnsupportedIspRegion` (HTTP 403).
-    UnsupportedIspRegion(rt::error::ServiceError),
+    UnsupportedIspRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -477,7 +494,7 @@ impl ModifyInstanceNetworkSpecError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountArrearage(error)
             | Self::BandIncreaseNotSupportIsp(error)
@@ -947,8 +964,8 @@ impl ModifyInstanceNetworkSpecError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceNetworkSpecError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceNetworkSpecError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.Arrearage" => Self::AccountArrearage(error),
             "BandIncreaseNotSupportIsp" => Self::BandIncreaseNotSupportIsp(error),
@@ -1074,11 +1091,11 @@ impl rt::error::OperationError for ModifyInstanceNetworkSpecError {
                 Self::UnsupportedIspNetworkChargeType(error)
             }
             "UnsupportedIspRegion" => Self::UnsupportedIspRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceNetworkSpecError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,7 +46,7 @@ pub struct ModifyInstanceSpecRequest {
     pub internet_max_bandwidth_out: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `InternetMaxBandwidthIn`.
+    /// Wire name `InternetMaxBandwidthIn`; at least 1; at most 200.
     pub internet_max_bandwidth_in: ::std::option::Option<i32>,
     /// Example: `hide`
     ///
@@ -54,7 +58,7 @@ pub struct ModifyInstanceSpecRequest {
     pub temporary_end_time: ::std::option::Option<::std::string::String>,
     /// Example: `0`
     ///
-    /// Wire name `Temporary.InternetMaxBandwidthOut`.
+    /// Wire name `Temporary.InternetMaxBandwidthOut`; at least 1; at most 100.
     pub temporary_internet_max_bandwidth_out: ::std::option::Option<i32>,
     /// Example: `false`
     ///
@@ -84,16 +88,39 @@ pub struct ModifyInstanceSpecRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyInstanceSpecRequest {
+impl crate::operation::Operation for ModifyInstanceSpecRequest {
     type Response = ModifyInstanceSpecResponse;
     type Error = ModifyInstanceSpecError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceSpecRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::minimum(
+            "InternetMaxBandwidthIn",
+            &self.internet_max_bandwidth_in,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "InternetMaxBandwidthIn",
+            &self.internet_max_bandwidth_in,
+            200.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "Temporary.InternetMaxBandwidthOut",
+            &self.temporary_internet_max_bandwidth_out,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "Temporary.InternetMaxBandwidthOut",
+            &self.temporary_internet_max_bandwidth_out,
+            100.0,
+            false,
+        )?;
         rt::validate::one_of("ModifyMode", &self.modify_mode, &["Online", "Offline"])?;
         rt::validate::max_items("Disk", &self.disks, 128usize)?;
         Ok(())
@@ -292,8 +319,8 @@ impl ModifyInstanceSpecBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceSpecRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyInstanceSpecRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -302,7 +329,7 @@ impl ModifyInstanceSpecBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceSpecResponse,
-        rt::error::Error<ModifyInstanceSpecError>,
+        crate::error::Error<ModifyInstanceSpecError>,
     > {
         self.client.execute(self.request).await
     }
@@ -461,190 +488,192 @@ pub use super::types::ModifyMode;
 #[non_exhaustive]
 pub enum ModifyInstanceSpecError {
     /// `Account.Arrearage` (HTTP 400).
-    AccountArrearage(rt::error::ServiceError),
+    AccountArrearage(crate::error::ServiceError),
     /// `BandwidthUpgradeDenied.EipBoundInstance` (HTTP 400).
-    BandwidthUpgradeDeniedEipBoundInstance(rt::error::ServiceError),
+    BandwidthUpgradeDeniedEipBoundInstance(crate::error::ServiceError),
     /// `CategoryViolation` (HTTP 403).
-    CategoryViolation(rt::error::ServiceError),
+    CategoryViolation(crate::error::ServiceError),
     /// `ChargeTypeViolation` (HTTP 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `DependencyViolation.InstanceType` (HTTP 400).
-    DependencyViolationInstanceType(rt::error::ServiceError),
+    DependencyViolationInstanceType(crate::error::ServiceError),
     /// `Downgrade.NotSupported` (HTTP 400).
-    DowngradeNotSupported(rt::error::ServiceError),
+    DowngradeNotSupported(crate::error::ServiceError),
     /// `HibernationConfigured.InstanceOperationForbidden` (HTTP 403).
-    HibernationConfiguredInstanceOperationForbidden(rt::error::ServiceError),
+    HibernationConfiguredInstanceOperationForbidden(crate::error::ServiceError),
     /// `IdempotenceParamNotMatch` (HTTP 400).
-    IdempotenceParamNotMatch(rt::error::ServiceError),
+    IdempotenceParamNotMatch(crate::error::ServiceError),
     /// `ImageNotSupportInstanceType` (HTTP 403).
-    ImageNotSupportInstanceType(rt::error::ServiceError),
+    ImageNotSupportInstanceType(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InstanceSpecModification.NotEffective` (HTTP 403).
-    InstanceSpecModificationNotEffective(rt::error::ServiceError),
+    InstanceSpecModificationNotEffective(crate::error::ServiceError),
     /// `InstanceTypeNotSupported.TooManyDisksAttached` (HTTP 400).
-    InstanceTypeNotSupportedTooManyDisksAttached(rt::error::ServiceError),
+    InstanceTypeNotSupportedTooManyDisksAttached(crate::error::ServiceError),
     /// `InstanceType.Offline` (HTTP 403).
-    InstanceTypeOffline(rt::error::ServiceError),
+    InstanceTypeOffline(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
-    InvalidAccountStatusNotEnoughBalance(rt::error::ServiceError),
+    InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
     /// `InvalidAction` (HTTP 400).
-    InvalidAction(rt::error::ServiceError),
+    InvalidAction(crate::error::ServiceError),
     /// `InvalidAction.NotSupport` (HTTP 400).
-    InvalidActionNotSupport(rt::error::ServiceError),
+    InvalidActionNotSupport(crate::error::ServiceError),
     /// `InvalidClientToken.ValueNotSupported` (HTTP 400).
-    InvalidClientTokenValueNotSupported(rt::error::ServiceError),
+    InvalidClientTokenValueNotSupported(crate::error::ServiceError),
     /// `InvalidDataDiskCategory.ValueNotSupported` (HTTP 403).
-    InvalidDataDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidDataDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidDiskCategory.NotSupported` (HTTP 400, 403).
-    InvalidDiskCategoryNotSupported(rt::error::ServiceError),
+    InvalidDiskCategoryNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceChargeType.NotFound` (HTTP 404).
-    InvalidInstanceChargeTypeNotFound(rt::error::ServiceError),
+    InvalidInstanceChargeTypeNotFound(crate::error::ServiceError),
     /// `InvalidInstance.EipNotSupport` (HTTP 403).
-    InvalidInstanceEipNotSupport(rt::error::ServiceError),
+    InvalidInstanceEipNotSupport(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstance.NatPortMapNotSupport` (HTTP 403).
-    InvalidInstanceNatPortMapNotSupport(rt::error::ServiceError),
+    InvalidInstanceNatPortMapNotSupport(crate::error::ServiceError),
     /// `InvalidInstance.NotFoundSystemDisk` (HTTP 403).
-    InvalidInstanceNotFoundSystemDisk(rt::error::ServiceError),
+    InvalidInstanceNotFoundSystemDisk(crate::error::ServiceError),
     /// `InvalidInstanceStatus.NotStopped` (HTTP 400).
-    InvalidInstanceStatusNotStopped(rt::error::ServiceError),
+    InvalidInstanceStatusNotStopped(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupportDiskCategory` (HTTP 403).
-    InvalidInstanceTypeNotSupportDiskCategory(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportDiskCategory(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400, 403).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueUnauthorized` (HTTP 400).
-    InvalidInstanceTypeValueUnauthorized(rt::error::ServiceError),
+    InvalidInstanceTypeValueUnauthorized(crate::error::ServiceError),
     /// `InvalidInstance.UnpaidOrder` (HTTP 403).
-    InvalidInstanceUnpaidOrder(rt::error::ServiceError),
+    InvalidInstanceUnpaidOrder(crate::error::ServiceError),
     /// `InvalidInternetChargeType.ValueNotSupported` (HTTP 400).
-    InvalidInternetChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInternetChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidMarketImageStatus.NotSupported` (HTTP 400).
-    InvalidMarketImageStatusNotSupported(rt::error::ServiceError),
+    InvalidMarketImageStatusNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.EipNotSupport` (HTTP 403).
-    InvalidOperationEipNotSupport(rt::error::ServiceError),
+    InvalidOperationEipNotSupport(crate::error::ServiceError),
     /// `InvalidOperation.EniCountExceeded` (HTTP 403).
-    InvalidOperationEniCountExceeded(rt::error::ServiceError),
+    InvalidOperationEniCountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.EniQueuePairNumberOverflow` (HTTP 403).
-    InvalidOperationEniQueuePairNumberOverflow(rt::error::ServiceError),
+    InvalidOperationEniQueuePairNumberOverflow(crate::error::ServiceError),
     /// `InvalidOperation.ExceedInstanceTypeQueueNumber` (HTTP 403).
-    InvalidOperationExceedInstanceTypeQueueNumber(rt::error::ServiceError),
+    InvalidOperationExceedInstanceTypeQueueNumber(crate::error::ServiceError),
     /// `InvalidOperation.HighPerformanceEniPerInstanceLimitExceeded` (HTTP 403).
-    InvalidOperationHighPerformanceEniPerInstanceLimitExceeded(rt::error::ServiceError),
+    InvalidOperationHighPerformanceEniPerInstanceLimitExceeded(
+        crate::error::ServiceError,
+    ),
     /// `InvalidOperation.InstanceTypeNotSupportEniTrunking` (HTTP 403).
-    InvalidOperationInstanceTypeNotSupportEniTrunking(rt::error::ServiceError),
+    InvalidOperationInstanceTypeNotSupportEniTrunking(crate::error::ServiceError),
     /// `InvalidOperation.InstanceTypeNotSupportHighPerformanceTrafficMode` (HTTP 403).
     InvalidOperationInstanceTypeNotSupportHighPerformanceTrafficMode(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidOperation.InstanceTypeNotSupportRss` (HTTP 400).
-    InvalidOperationInstanceTypeNotSupportRss(rt::error::ServiceError),
+    InvalidOperationInstanceTypeNotSupportRss(crate::error::ServiceError),
     /// `InvalidOperation.InstanceWithEipNotSupport` (HTTP 403).
-    InvalidOperationInstanceWithEipNotSupport(rt::error::ServiceError),
+    InvalidOperationInstanceWithEipNotSupport(crate::error::ServiceError),
     /// `InvalidOperation.Ipv4CountExceeded` (HTTP 403).
-    InvalidOperationIpv4CountExceeded(rt::error::ServiceError),
+    InvalidOperationIpv4CountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.Ipv4NotSupport` (HTTP 403).
-    InvalidOperationIpv4NotSupport(rt::error::ServiceError),
+    InvalidOperationIpv4NotSupport(crate::error::ServiceError),
     /// `InvalidOperation.Ipv6CountExceeded` (HTTP 403).
-    InvalidOperationIpv6CountExceeded(rt::error::ServiceError),
+    InvalidOperationIpv6CountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.Ipv6NotSupport` (HTTP 403).
-    InvalidOperationIpv6NotSupport(rt::error::ServiceError),
+    InvalidOperationIpv6NotSupport(crate::error::ServiceError),
     /// `InvalidOperation.MaxEniQueueNumberExceeded` (HTTP 403).
-    InvalidOperationMaxEniQueueNumberExceeded(rt::error::ServiceError),
+    InvalidOperationMaxEniQueueNumberExceeded(crate::error::ServiceError),
     /// `InvalidOperation.MaxEniQueuePairNumberExceed` (HTTP 403).
-    InvalidOperationMaxEniQueuePairNumberExceed(rt::error::ServiceError),
+    InvalidOperationMaxEniQueuePairNumberExceed(crate::error::ServiceError),
     /// `InvalidOperation.MaxModifyOnlineNumberExceeded` (HTTP 403).
-    InvalidOperationMaxModifyOnlineNumberExceeded(rt::error::ServiceError),
+    InvalidOperationMaxModifyOnlineNumberExceeded(crate::error::ServiceError),
     /// `InvalidOperation.NotAllowed` (HTTP 403).
-    InvalidOperationNotAllowed(rt::error::ServiceError),
+    InvalidOperationNotAllowed(crate::error::ServiceError),
     /// `InvalidOperation.OnlineModificationUnsupported` (HTTP 400).
-    InvalidOperationOnlineModificationUnsupported(rt::error::ServiceError),
+    InvalidOperationOnlineModificationUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.OSTypeNotSupported` (HTTP 403).
-    InvalidOperationOsTypeNotSupported(rt::error::ServiceError),
+    InvalidOperationOsTypeNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.RebootingRequired` (HTTP 403).
-    InvalidOperationRebootingRequired(rt::error::ServiceError),
+    InvalidOperationRebootingRequired(crate::error::ServiceError),
     /// `InvalidOperation.StarterPackage` (HTTP 403).
-    InvalidOperationStarterPackage(rt::error::ServiceError),
+    InvalidOperationStarterPackage(crate::error::ServiceError),
     /// `InvalidOperation.VpcHasEnabledAdvancedNetworkFeature` (HTTP 400).
-    InvalidOperationVpcHasEnabledAdvancedNetworkFeature(rt::error::ServiceError),
+    InvalidOperationVpcHasEnabledAdvancedNetworkFeature(crate::error::ServiceError),
     /// `InvalidParam.Async` (HTTP 400).
-    InvalidParamAsync(rt::error::ServiceError),
+    InvalidParamAsync(crate::error::ServiceError),
     /// `InvalidParam.SystemDiskCategory` (HTTP 400).
-    InvalidParamSystemDiskCategory(rt::error::ServiceError),
+    InvalidParamSystemDiskCategory(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.AllowMigrateAcrossZone` (HTTP 400).
-    InvalidParameterAllowMigrateAcrossZone(rt::error::ServiceError),
+    InvalidParameterAllowMigrateAcrossZone(crate::error::ServiceError),
     /// `InvalidParameter.Bandwidth` (HTTP 400).
-    InvalidParameterBandwidth(rt::error::ServiceError),
+    InvalidParameterBandwidth(crate::error::ServiceError),
     /// `InvalidParameter.CloudboxNotSupported` (HTTP 400).
-    InvalidParameterCloudboxNotSupported(rt::error::ServiceError),
+    InvalidParameterCloudboxNotSupported(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParameter.DedicatedRegionNotSupported` (HTTP 400).
-    InvalidParameterDedicatedRegionNotSupported(rt::error::ServiceError),
+    InvalidParameterDedicatedRegionNotSupported(crate::error::ServiceError),
     /// `InvalidParameter.DiskCategory` (HTTP 400).
-    InvalidParameterDiskCategory(rt::error::ServiceError),
+    InvalidParameterDiskCategory(crate::error::ServiceError),
     /// `InvalidParameter.InternetMaxBandwidthOut` (HTTP 403).
-    InvalidParameterInternetMaxBandwidthOut(rt::error::ServiceError),
+    InvalidParameterInternetMaxBandwidthOut(crate::error::ServiceError),
     /// `InvalidParameter.InvalidEniQueueNumber` (HTTP 403).
-    InvalidParameterInvalidEniQueueNumber(rt::error::ServiceError),
+    InvalidParameterInvalidEniQueueNumber(crate::error::ServiceError),
     /// `InvalidParameter.Mismatch` (HTTP 400).
-    InvalidParameterMismatch(rt::error::ServiceError),
+    InvalidParameterMismatch(crate::error::ServiceError),
     /// `InvalidParameter.NotMatch` (HTTP 403).
-    InvalidParameterNotMatch(rt::error::ServiceError),
+    InvalidParameterNotMatch(crate::error::ServiceError),
     /// `InvalidPerformanceLevel.Malformed` (HTTP 400).
-    InvalidPerformanceLevelMalformed(rt::error::ServiceError),
+    InvalidPerformanceLevelMalformed(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.MatchCriteria` (HTTP 400).
-    InvalidPrivatePoolOptionsMatchCriteria(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsMatchCriteria(crate::error::ServiceError),
     /// `InvalidResourceType.NotSupported` (HTTP 403).
-    InvalidResourceTypeNotSupported(rt::error::ServiceError),
+    InvalidResourceTypeNotSupported(crate::error::ServiceError),
     /// `InvalidStatus.ValueNotSupported` (HTTP 403).
-    InvalidStatusValueNotSupported(rt::error::ServiceError),
+    InvalidStatusValueNotSupported(crate::error::ServiceError),
     /// `InvalidSystemDiskCategory.ValueNotSupported` (HTTP 403).
-    InvalidSystemDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidSystemDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidTemporary.EndTime` (HTTP 400).
-    InvalidTemporaryEndTime(rt::error::ServiceError),
+    InvalidTemporaryEndTime(crate::error::ServiceError),
     /// `InvalidTemporary.StartTime` (HTTP 400).
-    InvalidTemporaryStartTime(rt::error::ServiceError),
+    InvalidTemporaryStartTime(crate::error::ServiceError),
     /// `LastTokenProcessing` (HTTP 403).
-    LastTokenProcessing(rt::error::ServiceError),
+    LastTokenProcessing(crate::error::ServiceError),
     /// `LimitedOperation.ServiceUnavailable` (HTTP 503).
-    LimitedOperationServiceUnavailable(rt::error::ServiceError),
+    LimitedOperationServiceUnavailable(crate::error::ServiceError),
     /// `MissingParameter.DiskCategory` (HTTP 400).
-    MissingParameterDiskCategory(rt::error::ServiceError),
+    MissingParameterDiskCategory(crate::error::ServiceError),
     /// `MissingTemporary.EndTime` (HTTP 404).
-    MissingTemporaryEndTime(rt::error::ServiceError),
+    MissingTemporaryEndTime(crate::error::ServiceError),
     /// `MissingTemporary.StartTime` (HTTP 404).
-    MissingTemporaryStartTime(rt::error::ServiceError),
+    MissingTemporaryStartTime(crate::error::ServiceError),
     /// `NoPermission.Price` (HTTP 400).
-    NoPermissionPrice(rt::error::ServiceError),
+    NoPermissionPrice(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.NoStock` (HTTP 403).
-    OperationDeniedNoStock(rt::error::ServiceError),
+    OperationDeniedNoStock(crate::error::ServiceError),
     /// `OperationDenied.UnpaidOrder` (HTTP 403).
-    OperationDeniedUnpaidOrder(rt::error::ServiceError),
+    OperationDeniedUnpaidOrder(crate::error::ServiceError),
     /// `Price.PricePlanResultNotFound` (HTTP 400).
-    PricePricePlanResultNotFound(rt::error::ServiceError),
+    PricePricePlanResultNotFound(crate::error::ServiceError),
     /// `QuotaExceed.DiskCapacity` (HTTP 400).
-    QuotaExceedDiskCapacity(rt::error::ServiceError),
+    QuotaExceedDiskCapacity(crate::error::ServiceError),
     /// `QuotaExceed.ElasticQuota` (HTTP 403).
-    QuotaExceedElasticQuota(rt::error::ServiceError),
+    QuotaExceedElasticQuota(crate::error::ServiceError),
     /// `QuotaExceeded.InternetBandwidth` (HTTP 400).
-    QuotaExceededInternetBandwidth(rt::error::ServiceError),
+    QuotaExceededInternetBandwidth(crate::error::ServiceError),
     /// `SecurityRisk.3DVerification` (HTTP 403).
-    SecurityRisk3dVerification(rt::error::ServiceError),
+    SecurityRisk3dVerification(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -656,7 +685,7 @@ impl ModifyInstanceSpecError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountArrearage(error)
             | Self::BandwidthUpgradeDeniedEipBoundInstance(error)
@@ -1298,8 +1327,8 @@ impl ModifyInstanceSpecError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceSpecError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceSpecError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.Arrearage" => Self::AccountArrearage(error),
             "BandwidthUpgradeDenied.EipBoundInstance" => {
@@ -1496,11 +1525,11 @@ impl rt::error::OperationError for ModifyInstanceSpecError {
             }
             "SecurityRisk.3DVerification" => Self::SecurityRisk3dVerification(error),
             "Throttling" => Self::Throttling(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceSpecError::service_error(self)
     }
 }

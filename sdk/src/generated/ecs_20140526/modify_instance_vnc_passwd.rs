@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyInstanceVncPasswdRequest {
     pub vnc_password: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyInstanceVncPasswdRequest {
+impl crate::operation::Operation for ModifyInstanceVncPasswdRequest {
     type Response = ModifyInstanceVncPasswdResponse;
     type Error = ModifyInstanceVncPasswdError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceVncPasswdRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VncPassword", &self.vnc_password)?;
@@ -110,8 +114,8 @@ impl ModifyInstanceVncPasswdBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceVncPasswdRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyInstanceVncPasswdRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl ModifyInstanceVncPasswdBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceVncPasswdResponse,
-        rt::error::Error<ModifyInstanceVncPasswdError>,
+        crate::error::Error<ModifyInstanceVncPasswdError>,
     > {
         self.client.execute(self.request).await
     }
@@ -196,22 +200,22 @@ impl ::serde::Serialize for ModifyInstanceVncPasswdResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceVncPasswdError {
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `IncorrectVncPassword.Malformed` (HTTP 400).
-    IncorrectVncPasswordMalformed(rt::error::ServiceError),
+    IncorrectVncPasswordMalformed(crate::error::ServiceError),
     /// `InstanceNotReady` (HTTP 403).
-    InstanceNotReady(rt::error::ServiceError),
+    InstanceNotReady(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `NoSuchResource` (HTTP 404).
-    NoSuchResource(rt::error::ServiceError),
+    NoSuchResource(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -223,7 +227,7 @@ impl ModifyInstanceVncPasswdError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectInstanceStatus(error)
             | Self::IncorrectVncPasswordMalformed(error)
@@ -273,8 +277,8 @@ impl ModifyInstanceVncPasswdError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceVncPasswdError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceVncPasswdError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus(error),
             "IncorrectVncPassword.Malformed" => {
@@ -284,11 +288,11 @@ impl rt::error::OperationError for ModifyInstanceVncPasswdError {
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "NoSuchResource" => Self::NoSuchResource(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceVncPasswdError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ModifyInstanceVpcAttributeRequest {
     pub security_group_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyInstanceVpcAttributeRequest {
+impl crate::operation::Operation for ModifyInstanceVpcAttributeRequest {
     type Response = ModifyInstanceVpcAttributeResponse;
     type Error = ModifyInstanceVpcAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceVpcAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("VSwitchId", &self.v_switch_id)?;
         rt::validate::max_items("SecurityGroupId", &self.security_group_ids, 51usize)?;
@@ -152,8 +156,10 @@ impl ModifyInstanceVpcAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceVpcAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyInstanceVpcAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -162,7 +168,7 @@ impl ModifyInstanceVpcAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceVpcAttributeResponse,
-        rt::error::Error<ModifyInstanceVpcAttributeError>,
+        crate::error::Error<ModifyInstanceVpcAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -238,118 +244,118 @@ impl ::serde::Serialize for ModifyInstanceVpcAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceVpcAttributeError {
     /// `AclLimitExceed` (HTTP 403).
-    AclLimitExceed(rt::error::ServiceError),
+    AclLimitExceed(crate::error::ServiceError),
     /// `EnterpriseGroupLimited.MutliGroupType` (HTTP 404).
-    EnterpriseGroupLimitedMutliGroupType(rt::error::ServiceError),
+    EnterpriseGroupLimitedMutliGroupType(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `IncorrectVSwitchStatus` (HTTP 400).
-    IncorrectVSwitchStatus(rt::error::ServiceError),
+    IncorrectVSwitchStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDependence.BeenUsedAsAppServer` (HTTP 404).
-    InvalidDependenceBeenUsedAsAppServer(rt::error::ServiceError),
+    InvalidDependenceBeenUsedAsAppServer(crate::error::ServiceError),
     /// `InvalidDependence.BindGA` (HTTP 404).
-    InvalidDependenceBindGa(rt::error::ServiceError),
+    InvalidDependenceBindGa(crate::error::ServiceError),
     /// `InvalidDependence.GrantAccess` (HTTP 404).
-    InvalidDependenceGrantAccess(rt::error::ServiceError),
+    InvalidDependenceGrantAccess(crate::error::ServiceError),
     /// `InvalidDependence.HaVip` (HTTP 404).
-    InvalidDependenceHaVip(rt::error::ServiceError),
+    InvalidDependenceHaVip(crate::error::ServiceError),
     /// `InvalidDependence.MutliDirectlyEip` (HTTP 404).
-    InvalidDependenceMutliDirectlyEip(rt::error::ServiceError),
+    InvalidDependenceMutliDirectlyEip(crate::error::ServiceError),
     /// `InvalidDependence.NextHopOfCustomRouter` (HTTP 404).
-    InvalidDependenceNextHopOfCustomRouter(rt::error::ServiceError),
+    InvalidDependenceNextHopOfCustomRouter(crate::error::ServiceError),
     /// `InvalidDependence.SLB` (HTTP 404).
-    InvalidDependenceSlb(rt::error::ServiceError),
+    InvalidDependenceSlb(crate::error::ServiceError),
     /// `InvalidInstance.AttachedEni` (HTTP 404).
-    InvalidInstanceAttachedEni(rt::error::ServiceError),
+    InvalidInstanceAttachedEni(crate::error::ServiceError),
     /// `InvalidInstance.HasTransitionRecord` (HTTP 403).
-    InvalidInstanceHasTransitionRecord(rt::error::ServiceError),
+    InvalidInstanceHasTransitionRecord(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceStatus.NotNormal` (HTTP 403).
-    InvalidInstanceStatusNotNormal(rt::error::ServiceError),
+    InvalidInstanceStatusNotNormal(crate::error::ServiceError),
     /// `InvalidIp.Ipv6` (HTTP 404).
-    InvalidIpIpv6(rt::error::ServiceError),
+    InvalidIpIpv6(crate::error::ServiceError),
     /// `InvalidIp.Ipv6Assigned` (HTTP 403).
-    InvalidIpIpv6Assigned(rt::error::ServiceError),
+    InvalidIpIpv6Assigned(crate::error::ServiceError),
     /// `InvalidIp.MultiPrimaryIp` (HTTP 404).
-    InvalidIpMultiPrimaryIp(rt::error::ServiceError),
+    InvalidIpMultiPrimaryIp(crate::error::ServiceError),
     /// `InvalidOperation.CloudBoxEcsNotSupport` (HTTP 403).
-    InvalidOperationCloudBoxEcsNotSupport(rt::error::ServiceError),
+    InvalidOperationCloudBoxEcsNotSupport(crate::error::ServiceError),
     /// `InvalidOperation.EniCountExceeded` (HTTP 400).
-    InvalidOperationEniCountExceeded(rt::error::ServiceError),
+    InvalidOperationEniCountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.NotAllowed` (HTTP 403).
-    InvalidOperationNotAllowed(rt::error::ServiceError),
+    InvalidOperationNotAllowed(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidOperation.SecurityGroupNotAuthorized` (HTTP 401).
-    InvalidOperationSecurityGroupNotAuthorized(rt::error::ServiceError),
+    InvalidOperationSecurityGroupNotAuthorized(crate::error::ServiceError),
     /// `InvalidOperation.VswAndEcsAvailabilityZoneMismatch` (HTTP 403).
-    InvalidOperationVswAndEcsAvailabilityZoneMismatch(rt::error::ServiceError),
+    InvalidOperationVswAndEcsAvailabilityZoneMismatch(crate::error::ServiceError),
     /// `InvalidParameter.AlreadyInTargetVpc` (HTTP 404).
-    InvalidParameterAlreadyInTargetVpc(rt::error::ServiceError),
+    InvalidParameterAlreadyInTargetVpc(crate::error::ServiceError),
     /// `InvalidParameter.EniNo` (HTTP 404).
-    InvalidParameterEniNo(rt::error::ServiceError),
+    InvalidParameterEniNo(crate::error::ServiceError),
     /// `InvalidParameter.InvalidInstanceId` (HTTP 404).
-    InvalidParameterInvalidInstanceId(rt::error::ServiceError),
+    InvalidParameterInvalidInstanceId(crate::error::ServiceError),
     /// `InvalidParameter.MustBeEmpty` (HTTP 404).
-    InvalidParameterMustBeEmpty(rt::error::ServiceError),
+    InvalidParameterMustBeEmpty(crate::error::ServiceError),
     /// `InvalidParameter.NotEnoughIpInVSwitch` (HTTP 404).
-    InvalidParameterNotEnoughIpInVSwitch(rt::error::ServiceError),
+    InvalidParameterNotEnoughIpInVSwitch(crate::error::ServiceError),
     /// `InvalidParameter.SecurityGroupId` (HTTP 400, 404).
-    InvalidParameterSecurityGroupId(rt::error::ServiceError),
+    InvalidParameterSecurityGroupId(crate::error::ServiceError),
     /// `InvalidParameter.SecurityGroupIdRepeated` (HTTP 404).
-    InvalidParameterSecurityGroupIdRepeated(rt::error::ServiceError),
+    InvalidParameterSecurityGroupIdRepeated(crate::error::ServiceError),
     /// `InvalidParameter.ToSecurityGroupId` (HTTP 403).
-    InvalidParameterToSecurityGroupId(rt::error::ServiceError),
+    InvalidParameterToSecurityGroupId(crate::error::ServiceError),
     /// `InvalidParameter.VSwitchId` (HTTP 404).
-    InvalidParameterVSwitchId(rt::error::ServiceError),
+    InvalidParameterVSwitchId(crate::error::ServiceError),
     /// `InvalidPrivateIpAddress.Duplicated` (HTTP 400).
-    InvalidPrivateIpAddressDuplicated(rt::error::ServiceError),
+    InvalidPrivateIpAddressDuplicated(crate::error::ServiceError),
     /// `InvalidPrivateIpAddress.Malformed` (HTTP 400).
-    InvalidPrivateIpAddressMalformed(rt::error::ServiceError),
+    InvalidPrivateIpAddressMalformed(crate::error::ServiceError),
     /// `InvalidPrivateIpAddress.Mismatch` (HTTP 400).
-    InvalidPrivateIpAddressMismatch(rt::error::ServiceError),
+    InvalidPrivateIpAddressMismatch(crate::error::ServiceError),
     /// `InvalidPrivateIp.Changing` (HTTP 400).
-    InvalidPrivateIpChanging(rt::error::ServiceError),
+    InvalidPrivateIpChanging(crate::error::ServiceError),
     /// `InvalidRegion.ValueNotSupported` (HTTP 404).
-    InvalidRegionValueNotSupported(rt::error::ServiceError),
+    InvalidRegionValueNotSupported(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroupType.NotSupportClassic` (HTTP 404).
-    InvalidSecurityGroupTypeNotSupportClassic(rt::error::ServiceError),
+    InvalidSecurityGroupTypeNotSupportClassic(crate::error::ServiceError),
     /// `InvalidSecurityGroupVpc.NotBelongToOneVpc` (HTTP 404).
-    InvalidSecurityGroupVpcNotBelongToOneVpc(rt::error::ServiceError),
+    InvalidSecurityGroupVpcNotBelongToOneVpc(crate::error::ServiceError),
     /// `InvalidSource.TrafficMirrorSession` (HTTP 400).
-    InvalidSourceTrafficMirrorSession(rt::error::ServiceError),
+    InvalidSourceTrafficMirrorSession(crate::error::ServiceError),
     /// `InvalidTarget.TrafficMirrorSession` (HTTP 400).
-    InvalidTargetTrafficMirrorSession(rt::error::ServiceError),
+    InvalidTargetTrafficMirrorSession(crate::error::ServiceError),
     /// `InvalidVSwitchId.Mismatch` (HTTP 400).
-    InvalidVSwitchIdMismatch(rt::error::ServiceError),
+    InvalidVSwitchIdMismatch(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `InvalidVSwitch.NotBelongToVpc` (HTTP 404).
-    InvalidVSwitchNotBelongToVpc(rt::error::ServiceError),
+    InvalidVSwitchNotBelongToVpc(crate::error::ServiceError),
     /// `InvalidVpcId.SharedVpc` (HTTP 403).
-    InvalidVpcIdSharedVpc(rt::error::ServiceError),
+    InvalidVpcIdSharedVpc(crate::error::ServiceError),
     /// `JoinedGroupLimitExceed` (HTTP 404).
-    JoinedGroupLimitExceed(rt::error::ServiceError),
+    JoinedGroupLimitExceed(crate::error::ServiceError),
     /// `NoSuchResource` (HTTP 404).
-    NoSuchResource(rt::error::ServiceError),
+    NoSuchResource(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400, 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `PrimaryEniHasSubIp` (HTTP 400).
-    PrimaryEniHasSubIp(rt::error::ServiceError),
+    PrimaryEniHasSubIp(crate::error::ServiceError),
     /// `SecurityGroupInstanceLimitExceed` (HTTP 403).
-    SecurityGroupInstanceLimitExceed(rt::error::ServiceError),
+    SecurityGroupInstanceLimitExceed(crate::error::ServiceError),
     /// `VSwitchIdNotMatch` (HTTP 400).
-    VSwitchIdNotMatch(rt::error::ServiceError),
+    VSwitchIdNotMatch(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -361,7 +367,7 @@ impl ModifyInstanceVpcAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AclLimitExceed(error)
             | Self::EnterpriseGroupLimitedMutliGroupType(error)
@@ -747,8 +753,8 @@ impl ModifyInstanceVpcAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceVpcAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceVpcAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AclLimitExceed" => Self::AclLimitExceed(error),
             "EnterpriseGroupLimited.MutliGroupType" => {
@@ -858,11 +864,11 @@ impl rt::error::OperationError for ModifyInstanceVpcAttributeError {
                 Self::SecurityGroupInstanceLimitExceed(error)
             }
             "VSwitchIdNotMatch" => Self::VSwitchIdNotMatch(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceVpcAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,11 +59,14 @@ pub struct ModifyInvocationAttributeRequest {
     pub content_encoding: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyInvocationAttributeRequest {
+impl crate::operation::Operation for ModifyInvocationAttributeRequest {
     type Response = ModifyInvocationAttributeResponse;
     type Error = ModifyInvocationAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyInvocationAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("InstanceId", &self.instance_ids, 201usize)?;
         rt::validate::required("InvokeId", &self.invoke_id)?;
@@ -189,8 +193,10 @@ impl ModifyInvocationAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInvocationAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyInvocationAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -199,7 +205,7 @@ impl ModifyInvocationAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInvocationAttributeResponse,
-        rt::error::Error<ModifyInvocationAttributeError>,
+        crate::error::Error<ModifyInvocationAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -296,54 +302,54 @@ impl ::serde::Serialize for ModifyInvocationAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyInvocationAttributeError {
     /// `CommandLimitExceeded` (HTTP 403).
-    CommandLimitExceeded(rt::error::ServiceError),
+    CommandLimitExceeded(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidCommandContent.DecodeError` (HTTP 400).
-    InvalidCommandContentDecodeError(rt::error::ServiceError),
+    InvalidCommandContentDecodeError(crate::error::ServiceError),
     /// `InvalidCommandContent.LengthLimitExceeded` (HTTP 403).
-    InvalidCommandContentLengthLimitExceeded(rt::error::ServiceError),
+    InvalidCommandContentLengthLimitExceeded(crate::error::ServiceError),
     /// `InvalidCommandId.NotFound` (HTTP 404).
-    InvalidCommandIdNotFound(rt::error::ServiceError),
+    InvalidCommandIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.CountLimitExceeded` (HTTP 403).
-    InvalidInstanceIdCountLimitExceeded(rt::error::ServiceError),
+    InvalidInstanceIdCountLimitExceeded(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.OSTypeUnsupported` (HTTP 403).
-    InvalidInstanceIdOsTypeUnsupported(rt::error::ServiceError),
+    InvalidInstanceIdOsTypeUnsupported(crate::error::ServiceError),
     /// `InvalidInvokeId.NotFound` (HTTP 404).
-    InvalidInvokeIdNotFound(rt::error::ServiceError),
+    InvalidInvokeIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.CloudAssistantVersionUnsupported` (HTTP 403).
-    InvalidOperationCloudAssistantVersionUnsupported(rt::error::ServiceError),
+    InvalidOperationCloudAssistantVersionUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.InvokeAlreadyFinished` (HTTP 403).
-    InvalidOperationInvokeAlreadyFinished(rt::error::ServiceError),
+    InvalidOperationInvokeAlreadyFinished(crate::error::ServiceError),
     /// `InvalidOperation.ModifyPublicCommandUnsupported` (HTTP 403).
-    InvalidOperationModifyPublicCommandUnsupported(rt::error::ServiceError),
+    InvalidOperationModifyPublicCommandUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.RepeatModeUnsupported` (HTTP 403).
-    InvalidOperationRepeatModeUnsupported(rt::error::ServiceError),
+    InvalidOperationRepeatModeUnsupported(crate::error::ServiceError),
     /// `InvalidParameter.Frequency` (HTTP 400).
-    InvalidParameterFrequency(rt::error::ServiceError),
+    InvalidParameterFrequency(crate::error::ServiceError),
     /// `InvalidParameters.CountLimitExceeded` (HTTP 403).
-    InvalidParametersCountLimitExceeded(rt::error::ServiceError),
+    InvalidParametersCountLimitExceeded(crate::error::ServiceError),
     /// `InvalidParameters.KeyDuplicate` (HTTP 400).
-    InvalidParametersKeyDuplicate(rt::error::ServiceError),
+    InvalidParametersKeyDuplicate(crate::error::ServiceError),
     /// `InvalidParameters.KeyEmpty` (HTTP 400).
-    InvalidParametersKeyEmpty(rt::error::ServiceError),
+    InvalidParametersKeyEmpty(crate::error::ServiceError),
     /// `InvalidParameters.KeyLengthLimitExceeded` (HTTP 403).
-    InvalidParametersKeyLengthLimitExceeded(rt::error::ServiceError),
+    InvalidParametersKeyLengthLimitExceeded(crate::error::ServiceError),
     /// `InvalidParameters.KeyMalformed` (HTTP 400).
-    InvalidParametersKeyMalformed(rt::error::ServiceError),
+    InvalidParametersKeyMalformed(crate::error::ServiceError),
     /// `InvalidParameters.KeyNotMatch` (HTTP 400).
-    InvalidParametersKeyNotMatch(rt::error::ServiceError),
+    InvalidParametersKeyNotMatch(crate::error::ServiceError),
     /// `InvalidParameters.ValueTypeUnsupported` (HTTP 403).
-    InvalidParametersValueTypeUnsupported(rt::error::ServiceError),
+    InvalidParametersValueTypeUnsupported(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -355,7 +361,7 @@ impl ModifyInvocationAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CommandLimitExceeded(error)
             | Self::InternalError(error)
@@ -517,8 +523,8 @@ impl ModifyInvocationAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInvocationAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInvocationAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CommandLimitExceeded" => Self::CommandLimitExceeded(error),
             "InternalError" => Self::InternalError(error),
@@ -568,11 +574,11 @@ impl rt::error::OperationError for ModifyInvocationAttributeError {
                 Self::InvalidParametersValueTypeUnsupported(error)
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInvocationAttributeError::service_error(self)
     }
 }

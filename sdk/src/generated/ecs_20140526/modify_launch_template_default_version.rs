@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyLaunchTemplateDefaultVersionRequest {
     pub default_version_number: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for ModifyLaunchTemplateDefaultVersionRequest {
+impl crate::operation::Operation for ModifyLaunchTemplateDefaultVersionRequest {
     type Response = ModifyLaunchTemplateDefaultVersionResponse;
     type Error = ModifyLaunchTemplateDefaultVersionError;
+}
+
+impl rt::operation::OperationSpec for ModifyLaunchTemplateDefaultVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DefaultVersionNumber", &self.default_version_number)?;
         Ok(())
@@ -135,8 +139,8 @@ impl ModifyLaunchTemplateDefaultVersionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyLaunchTemplateDefaultVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyLaunchTemplateDefaultVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +149,7 @@ impl ModifyLaunchTemplateDefaultVersionBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyLaunchTemplateDefaultVersionResponse,
-        rt::error::Error<ModifyLaunchTemplateDefaultVersionError>,
+        crate::error::Error<ModifyLaunchTemplateDefaultVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -244,22 +248,22 @@ impl ::serde::Serialize for ModifyLaunchTemplateDefaultVersionResponse {
 #[non_exhaustive]
 pub enum ModifyLaunchTemplateDefaultVersionError {
     /// `InnerServiceFailed` (HTTP 403).
-    InnerServiceFailed(rt::error::ServiceError),
+    InnerServiceFailed(crate::error::ServiceError),
     /// `InvalidLaunchTemplate.NotFound` (HTTP 404).
-    InvalidLaunchTemplateNotFound(rt::error::ServiceError),
+    InvalidLaunchTemplateNotFound(crate::error::ServiceError),
     /// `InvalidLaunchTemplateVersion.NotFound` (HTTP 404).
-    InvalidLaunchTemplateVersionNotFound(rt::error::ServiceError),
+    InvalidLaunchTemplateVersionNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegion.NotExist` (HTTP 400).
-    InvalidRegionNotExist(rt::error::ServiceError),
+    InvalidRegionNotExist(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -271,7 +275,7 @@ impl ModifyLaunchTemplateDefaultVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InnerServiceFailed(error)
             | Self::InvalidLaunchTemplateNotFound(error)
@@ -321,8 +325,8 @@ impl ModifyLaunchTemplateDefaultVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyLaunchTemplateDefaultVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyLaunchTemplateDefaultVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InnerServiceFailed" => Self::InnerServiceFailed(error),
             "InvalidLaunchTemplate.NotFound" => {
@@ -334,11 +338,11 @@ impl rt::error::OperationError for ModifyLaunchTemplateDefaultVersionError {
             "InvalidParameter" => Self::InvalidParameter(error),
             "InvalidRegion.NotExist" => Self::InvalidRegionNotExist(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyLaunchTemplateDefaultVersionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyManagedInstanceRequest {
     pub instance_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyManagedInstanceRequest {
+impl crate::operation::Operation for ModifyManagedInstanceRequest {
     type Response = ModifyManagedInstanceResponse;
     type Error = ModifyManagedInstanceError;
+}
+
+impl rt::operation::OperationSpec for ModifyManagedInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("InstanceName", &self.instance_name)?;
@@ -110,8 +114,8 @@ impl ModifyManagedInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyManagedInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyManagedInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl ModifyManagedInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyManagedInstanceResponse,
-        rt::error::Error<ModifyManagedInstanceError>,
+        crate::error::Error<ModifyManagedInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -294,24 +298,24 @@ impl ::serde::Serialize for Instance {
 #[non_exhaustive]
 pub enum ModifyManagedInstanceError {
     /// `InstanceName.ExceedLimit` (HTTP 400).
-    InstanceNameExceedLimit(rt::error::ServiceError),
+    InstanceNameExceedLimit(crate::error::ServiceError),
     /// `InstanceName.InvalidPattern` (HTTP 400).
-    InstanceNameInvalidPattern(rt::error::ServiceError),
+    InstanceNameInvalidPattern(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
-    InternalErrorDispatch(rt::error::ServiceError),
+    InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidInstance.NotFound` (HTTP 404).
-    InvalidInstanceNotFound(rt::error::ServiceError),
+    InvalidInstanceNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `Operation.Forbidden` (HTTP 403).
-    OperationForbidden(rt::error::ServiceError),
+    OperationForbidden(crate::error::ServiceError),
     /// `RegionId.ApiNotSupported` (HTTP 400).
-    RegionIdApiNotSupported(rt::error::ServiceError),
+    RegionIdApiNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -323,7 +327,7 @@ impl ModifyManagedInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceNameExceedLimit(error)
             | Self::InstanceNameInvalidPattern(error)
@@ -380,8 +384,8 @@ impl ModifyManagedInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyManagedInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyManagedInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceName.ExceedLimit" => Self::InstanceNameExceedLimit(error),
             "InstanceName.InvalidPattern" => Self::InstanceNameInvalidPattern(error),
@@ -390,11 +394,11 @@ impl rt::error::OperationError for ModifyManagedInstanceError {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "Operation.Forbidden" => Self::OperationForbidden(error),
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyManagedInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,7 +41,7 @@ pub struct ModifyNetworkInterfaceAttributeRequest {
     pub network_interface_id: ::std::option::Option<::std::string::String>,
     /// Example: `8`
     ///
-    /// Wire name `QueueNumber`.
+    /// Wire name `QueueNumber`; at least -1.
     pub queue_number: ::std::option::Option<i32>,
     /// Example: `testDescription`
     ///
@@ -76,13 +77,17 @@ pub struct ModifyNetworkInterfaceAttributeRequest {
     pub source_dest_check: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyNetworkInterfaceAttributeRequest {
+impl crate::operation::Operation for ModifyNetworkInterfaceAttributeRequest {
     type Response = ModifyNetworkInterfaceAttributeResponse;
     type Error = ModifyNetworkInterfaceAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyNetworkInterfaceAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NetworkInterfaceId", &self.network_interface_id)?;
+        rt::validate::minimum("QueueNumber", &self.queue_number, -1.0, false)?;
         rt::validate::max_items("SecurityGroupId", &self.security_group_ids, 51usize)?;
         Ok(())
     }
@@ -276,8 +281,8 @@ impl ModifyNetworkInterfaceAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyNetworkInterfaceAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyNetworkInterfaceAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -286,7 +291,7 @@ impl ModifyNetworkInterfaceAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyNetworkInterfaceAttributeResponse,
-        rt::error::Error<ModifyNetworkInterfaceAttributeError>,
+        crate::error::Error<ModifyNetworkInterfaceAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -653,124 +658,128 @@ impl ::serde::Serialize for ModifyNetworkInterfaceAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyNetworkInterfaceAttributeError {
     /// `Abs.InvalidAccount.NotFound` (HTTP 403).
-    AbsInvalidAccountNotFound(rt::error::ServiceError),
+    AbsInvalidAccountNotFound(crate::error::ServiceError),
     /// `AclLimitExceed` (HTTP 403).
-    AclLimitExceed(rt::error::ServiceError),
+    AclLimitExceed(crate::error::ServiceError),
     /// `EniPerInstanceLimitExceeded` (HTTP 403).
-    EniPerInstanceLimitExceeded(rt::error::ServiceError),
+    EniPerInstanceLimitExceeded(crate::error::ServiceError),
     /// `Forbidden.NotSupportRAM` (HTTP 403).
-    ForbiddenNotSupportRam(rt::error::ServiceError),
+    ForbiddenNotSupportRam(crate::error::ServiceError),
     /// `Forbidden.RegionId` (HTTP 400).
-    ForbiddenRegionId(rt::error::ServiceError),
+    ForbiddenRegionId(crate::error::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403).
-    ForbiddenSubUser(rt::error::ServiceError),
+    ForbiddenSubUser(crate::error::ServiceError),
     /// `InvalidConnectionTrackingConfiguration.RegionOrUserNotSupported` (HTTP 400).
     InvalidConnectionTrackingConfigurationRegionOrUserNotSupported(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidEcsId.NotFound` (HTTP 404).
-    InvalidEcsIdNotFound(rt::error::ServiceError),
+    InvalidEcsIdNotFound(crate::error::ServiceError),
     /// `InvalidEniId.NotFound` (HTTP 404).
-    InvalidEniIdNotFound(rt::error::ServiceError),
+    InvalidEniIdNotFound(crate::error::ServiceError),
     /// `InvalidEniQueueSize.RegionOrUserNotSupported` (HTTP 400).
-    InvalidEniQueueSizeRegionOrUserNotSupported(rt::error::ServiceError),
+    InvalidEniQueueSizeRegionOrUserNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceID.Malformed` (HTTP 400).
-    InvalidInstanceIdMalformed(rt::error::ServiceError),
+    InvalidInstanceIdMalformed(crate::error::ServiceError),
     /// `InvalidOperation.AvailabilityZoneMismatch` (HTTP 403).
-    InvalidOperationAvailabilityZoneMismatch(rt::error::ServiceError),
+    InvalidOperationAvailabilityZoneMismatch(crate::error::ServiceError),
     /// `InvalidOperation.DetachPrimaryEniNotAllowed` (HTTP 400).
-    InvalidOperationDetachPrimaryEniNotAllowed(rt::error::ServiceError),
+    InvalidOperationDetachPrimaryEniNotAllowed(crate::error::ServiceError),
     /// `InvalidOperation.EniCountExceeded` (HTTP 403).
-    InvalidOperationEniCountExceeded(rt::error::ServiceError),
+    InvalidOperationEniCountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.EniQueuePairNumberOverflow` (HTTP 400).
-    InvalidOperationEniQueuePairNumberOverflow(rt::error::ServiceError),
+    InvalidOperationEniQueuePairNumberOverflow(crate::error::ServiceError),
     /// `InvalidOperation.EniServiceManaged` (HTTP 403).
-    InvalidOperationEniServiceManaged(rt::error::ServiceError),
+    InvalidOperationEniServiceManaged(crate::error::ServiceError),
     /// `InvalidOperation.EniTrafficModeNotSupportIPv6` (HTTP 400).
-    InvalidOperationEniTrafficModeNotSupportIPv6(rt::error::ServiceError),
+    InvalidOperationEniTrafficModeNotSupportIpv6(crate::error::ServiceError),
     /// `InvalidOperation.ExceedInstanceTypeQueueNumber` (HTTP 403).
-    InvalidOperationExceedInstanceTypeQueueNumber(rt::error::ServiceError),
+    InvalidOperationExceedInstanceTypeQueueNumber(crate::error::ServiceError),
     /// `InvalidOperation.HighPerformanceEniPerInstanceLimitExceeded` (HTTP 400).
-    InvalidOperationHighPerformanceEniPerInstanceLimitExceeded(rt::error::ServiceError),
+    InvalidOperationHighPerformanceEniPerInstanceLimitExceeded(
+        crate::error::ServiceError,
+    ),
     /// `InvalidOperation.InstanceTypeNotSupportHighPerformance` (HTTP 400).
-    InvalidOperationInstanceTypeNotSupportHighPerformance(rt::error::ServiceError),
+    InvalidOperationInstanceTypeNotSupportHighPerformance(crate::error::ServiceError),
     /// `InvalidOperation.InstanceTypeNotSupportRss` (HTTP 400).
-    InvalidOperationInstanceTypeNotSupportRss(rt::error::ServiceError),
+    InvalidOperationInstanceTypeNotSupportRss(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEcsState` (HTTP 400).
-    InvalidOperationInvalidEcsState(rt::error::ServiceError),
+    InvalidOperationInvalidEcsState(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniState` (HTTP 400, 403).
-    InvalidOperationInvalidEniState(rt::error::ServiceError),
+    InvalidOperationInvalidEniState(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniType` (HTTP 403).
-    InvalidOperationInvalidEniType(rt::error::ServiceError),
+    InvalidOperationInvalidEniType(crate::error::ServiceError),
     /// `InvalidOperation.MaxEniQueueNumberExceeded` (HTTP 403).
-    InvalidOperationMaxEniQueueNumberExceeded(rt::error::ServiceError),
+    InvalidOperationMaxEniQueueNumberExceeded(crate::error::ServiceError),
     /// `InvalidOperation.MaxEniQueuePairNumberExceed` (HTTP 400).
-    InvalidOperationMaxEniQueuePairNumberExceed(rt::error::ServiceError),
+    InvalidOperationMaxEniQueuePairNumberExceed(crate::error::ServiceError),
     /// `InvalidOperation.ModifyPrimaryEniQueueNumber` (HTTP 403).
-    InvalidOperationModifyPrimaryEniQueueNumber(rt::error::ServiceError),
+    InvalidOperationModifyPrimaryEniQueueNumber(crate::error::ServiceError),
     /// `InvalidOperation.MultiGroupType` (HTTP 403).
-    InvalidOperationMultiGroupType(rt::error::ServiceError),
+    InvalidOperationMultiGroupType(crate::error::ServiceError),
     /// `InvalidOperation.NotSupportModifyQueueNumber` (HTTP 400).
-    InvalidOperationNotSupportModifyQueueNumber(rt::error::ServiceError),
+    InvalidOperationNotSupportModifyQueueNumber(crate::error::ServiceError),
     /// `InvalidOperation.NotSupportModifyVFQueueNumberAndVFQuantity` (HTTP 400).
-    InvalidOperationNotSupportModifyVfQueueNumberAndVfQuantity(rt::error::ServiceError),
+    InvalidOperationNotSupportModifyVfQueueNumberAndVfQuantity(
+        crate::error::ServiceError,
+    ),
     /// `InvalidOperation.PrimaryEniOnlySupportModifyNameAndDesc` (HTTP 404).
-    InvalidOperationPrimaryEniOnlySupportModifyNameAndDesc(rt::error::ServiceError),
+    InvalidOperationPrimaryEniOnlySupportModifyNameAndDesc(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidOperation.TrunkAttachmentMustEmpty` (HTTP 400).
-    InvalidOperationTrunkAttachmentMustEmpty(rt::error::ServiceError),
+    InvalidOperationTrunkAttachmentMustEmpty(crate::error::ServiceError),
     /// `InvalidOperation.VpcMismatch` (HTTP 403).
-    InvalidOperationVpcMismatch(rt::error::ServiceError),
+    InvalidOperationVpcMismatch(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParameter.EniConnectionTrackingConfiguration` (HTTP 400).
-    InvalidParameterEniConnectionTrackingConfiguration(rt::error::ServiceError),
+    InvalidParameterEniConnectionTrackingConfiguration(crate::error::ServiceError),
     /// `InvalidParameter.EniEnhancedNetwork` (HTTP 400).
-    InvalidParameterEniEnhancedNetwork(rt::error::ServiceError),
+    InvalidParameterEniEnhancedNetwork(crate::error::ServiceError),
     /// `InvalidParameter.EniQueueSize` (HTTP 400).
-    InvalidParameterEniQueueSize(rt::error::ServiceError),
+    InvalidParameterEniQueueSize(crate::error::ServiceError),
     /// `InvalidParameter.EniTrafficMode` (HTTP 400).
-    InvalidParameterEniTrafficMode(rt::error::ServiceError),
+    InvalidParameterEniTrafficMode(crate::error::ServiceError),
     /// `InvalidParameter.InvalidEniQueueNumber` (HTTP 403).
-    InvalidParameterInvalidEniQueueNumber(rt::error::ServiceError),
+    InvalidParameterInvalidEniQueueNumber(crate::error::ServiceError),
     /// `InvalidParameter.InvalidQueuePairNumber` (HTTP 400).
-    InvalidParameterInvalidQueuePairNumber(rt::error::ServiceError),
+    InvalidParameterInvalidQueuePairNumber(crate::error::ServiceError),
     /// `InvalidParameter.QueuePairNumberMustEmpty` (HTTP 400).
-    InvalidParameterQueuePairNumberMustEmpty(rt::error::ServiceError),
+    InvalidParameterQueuePairNumberMustEmpty(crate::error::ServiceError),
     /// `InvalidParameter.SecurityGroupIdRepeated` (HTTP 404).
-    InvalidParameterSecurityGroupIdRepeated(rt::error::ServiceError),
+    InvalidParameterSecurityGroupIdRepeated(crate::error::ServiceError),
     /// `InvalidParams.EniId` (HTTP 400).
-    InvalidParamsEniId(rt::error::ServiceError),
+    InvalidParamsEniId(crate::error::ServiceError),
     /// `InvalidParams.NetworkInterfaceName` (HTTP 403).
-    InvalidParamsNetworkInterfaceName(rt::error::ServiceError),
+    InvalidParamsNetworkInterfaceName(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotVpc` (HTTP 403).
-    InvalidSecurityGroupIdNotVpc(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotVpc(crate::error::ServiceError),
     /// `InvalidTrafficMode.ModifyToStandardNotSupported` (HTTP 400).
-    InvalidTrafficModeModifyToStandardNotSupported(rt::error::ServiceError),
+    InvalidTrafficModeModifyToStandardNotSupported(crate::error::ServiceError),
     /// `InvalidUserType.NotSupported` (HTTP 403).
-    InvalidUserTypeNotSupported(rt::error::ServiceError),
+    InvalidUserTypeNotSupported(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `JoinedGroupLimitExceed` (HTTP 400).
-    JoinedGroupLimitExceed(rt::error::ServiceError),
+    JoinedGroupLimitExceed(crate::error::ServiceError),
     /// `MaxEniCountExceeded` (HTTP 403).
-    MaxEniCountExceeded(rt::error::ServiceError),
+    MaxEniCountExceeded(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `SecurityGroupInstanceLimitExceed` (HTTP 403).
-    SecurityGroupInstanceLimitExceed(rt::error::ServiceError),
+    SecurityGroupInstanceLimitExceed(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
-    UnsupportedParameter(rt::error::ServiceError),
+    UnsupportedParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -782,7 +791,7 @@ impl ModifyNetworkInterfaceAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidAccountNotFound(error)
             | Self::AclLimitExceed(error)
@@ -800,7 +809,7 @@ impl ModifyNetworkInterfaceAttributeError {
             | Self::InvalidOperationEniCountExceeded(error)
             | Self::InvalidOperationEniQueuePairNumberOverflow(error)
             | Self::InvalidOperationEniServiceManaged(error)
-            | Self::InvalidOperationEniTrafficModeNotSupportIPv6(error)
+            | Self::InvalidOperationEniTrafficModeNotSupportIpv6(error)
             | Self::InvalidOperationExceedInstanceTypeQueueNumber(error)
             | Self::InvalidOperationHighPerformanceEniPerInstanceLimitExceeded(error)
             | Self::InvalidOperationInstanceTypeNotSupportHighPerformance(error)
@@ -944,10 +953,10 @@ impl ModifyNetworkInterfaceAttributeError {
         matches!(self, Self::InvalidOperationEniServiceManaged(_))
     }
 
-    /// Whether this is [`InvalidOperationEniTrafficModeNotSupportIPv6`](Self::InvalidOperationEniTrafficModeNotSupportIPv6).
+    /// Whether this is [`InvalidOperationEniTrafficModeNotSupportIpv6`](Self::InvalidOperationEniTrafficModeNotSupportIpv6).
     #[inline]
-    pub fn is_invalid_operation_eni_traffic_mode_not_support_i_pv6(&self) -> bool {
-        matches!(self, Self::InvalidOperationEniTrafficModeNotSupportIPv6(_))
+    pub fn is_invalid_operation_eni_traffic_mode_not_support_ipv6(&self) -> bool {
+        matches!(self, Self::InvalidOperationEniTrafficModeNotSupportIpv6(_))
     }
 
     /// Whether this is [`InvalidOperationExceedInstanceTypeQueueNumber`](Self::InvalidOperationExceedInstanceTypeQueueNumber).
@@ -1198,8 +1207,8 @@ impl ModifyNetworkInterfaceAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyNetworkInterfaceAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyNetworkInterfaceAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidAccount.NotFound" => Self::AbsInvalidAccountNotFound(error),
             "AclLimitExceed" => Self::AclLimitExceed(error),
@@ -1234,7 +1243,7 @@ impl rt::error::OperationError for ModifyNetworkInterfaceAttributeError {
                 Self::InvalidOperationEniServiceManaged(error)
             }
             "InvalidOperation.EniTrafficModeNotSupportIPv6" => {
-                Self::InvalidOperationEniTrafficModeNotSupportIPv6(error)
+                Self::InvalidOperationEniTrafficModeNotSupportIpv6(error)
             }
             "InvalidOperation.ExceedInstanceTypeQueueNumber" => {
                 Self::InvalidOperationExceedInstanceTypeQueueNumber(error)
@@ -1329,11 +1338,11 @@ impl rt::error::OperationError for ModifyNetworkInterfaceAttributeError {
                 Self::SecurityGroupInstanceLimitExceed(error)
             }
             "UnsupportedParameter" => Self::UnsupportedParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyNetworkInterfaceAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct ModifyPortRangeListRequest {
     pub remove_entries: ::std::vec::Vec<RemoveEntry>,
 }
 
-impl rt::operation::Operation for ModifyPortRangeListRequest {
+impl crate::operation::Operation for ModifyPortRangeListRequest {
     type Response = ModifyPortRangeListResponse;
     type Error = ModifyPortRangeListError;
+}
+
+impl rt::operation::OperationSpec for ModifyPortRangeListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PortRangeListId", &self.port_range_list_id)?;
         rt::validate::max_items("AddEntry", &self.add_entries, 100usize)?;
@@ -189,8 +192,8 @@ impl ModifyPortRangeListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyPortRangeListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyPortRangeListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -199,7 +202,7 @@ impl ModifyPortRangeListBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyPortRangeListResponse,
-        rt::error::Error<ModifyPortRangeListError>,
+        crate::error::Error<ModifyPortRangeListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -382,38 +385,38 @@ impl ::serde::Serialize for ModifyPortRangeListResponse {
 #[non_exhaustive]
 pub enum ModifyPortRangeListError {
     /// `AuthorizationLimitExceed` (HTTP 403).
-    AuthorizationLimitExceed(rt::error::ServiceError),
+    AuthorizationLimitExceed(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidMaxEntries.LessThanCurrentEntries` (HTTP 400).
-    InvalidMaxEntriesLessThanCurrentEntries(rt::error::ServiceError),
+    InvalidMaxEntriesLessThanCurrentEntries(crate::error::ServiceError),
     /// `InvalidOperation.Conflict` (HTTP 400).
-    InvalidOperationConflict(rt::error::ServiceError),
+    InvalidOperationConflict(crate::error::ServiceError),
     /// `InvalidOperation.EntryCountExceedMaxEntries` (HTTP 400).
-    InvalidOperationEntryCountExceedMaxEntries(rt::error::ServiceError),
+    InvalidOperationEntryCountExceedMaxEntries(crate::error::ServiceError),
     /// `InvalidOperation.MaxEntriesCountExceed` (HTTP 400).
-    InvalidOperationMaxEntriesCountExceed(rt::error::ServiceError),
+    InvalidOperationMaxEntriesCountExceed(crate::error::ServiceError),
     /// `InvalidParameter.PortRange` (HTTP 400).
-    InvalidParameterPortRange(rt::error::ServiceError),
+    InvalidParameterPortRange(crate::error::ServiceError),
     /// `InvalidParameter.PortRangeDuplicated` (HTTP 400).
-    InvalidParameterPortRangeDuplicated(rt::error::ServiceError),
+    InvalidParameterPortRangeDuplicated(crate::error::ServiceError),
     /// `InvalidParameter.PortRangeListName` (HTTP 400).
-    InvalidParameterPortRangeListName(rt::error::ServiceError),
+    InvalidParameterPortRangeListName(crate::error::ServiceError),
     /// `InvalidPortRangeListId.NotFound` (HTTP 400).
-    InvalidPortRangeListIdNotFound(rt::error::ServiceError),
+    InvalidPortRangeListIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `LimitExceed.Entry` (HTTP 400).
-    LimitExceedEntry(rt::error::ServiceError),
+    LimitExceedEntry(crate::error::ServiceError),
     /// `LimitExceed.MaxEntries` (HTTP 400).
-    LimitExceedMaxEntries(rt::error::ServiceError),
+    LimitExceedMaxEntries(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -425,7 +428,7 @@ impl ModifyPortRangeListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AuthorizationLimitExceed(error)
             | Self::InvalidDescriptionMalformed(error)
@@ -531,8 +534,8 @@ impl ModifyPortRangeListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyPortRangeListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyPortRangeListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AuthorizationLimitExceed" => Self::AuthorizationLimitExceed(error),
             "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed(error),
@@ -560,11 +563,11 @@ impl rt::error::OperationError for ModifyPortRangeListError {
             "LimitExceed.Entry" => Self::LimitExceedEntry(error),
             "LimitExceed.MaxEntries" => Self::LimitExceedMaxEntries(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyPortRangeListError::service_error(self)
     }
 }

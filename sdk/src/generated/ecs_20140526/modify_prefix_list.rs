@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ModifyPrefixListRequest {
     pub remove_entries: ::std::vec::Vec<RemoveEntry>,
 }
 
-impl rt::operation::Operation for ModifyPrefixListRequest {
+impl crate::operation::Operation for ModifyPrefixListRequest {
     type Response = ModifyPrefixListResponse;
     type Error = ModifyPrefixListError;
+}
+
+impl rt::operation::OperationSpec for ModifyPrefixListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PrefixListId", &self.prefix_list_id)?;
         rt::validate::max_items("AddEntry", &self.add_entries, 201usize)?;
@@ -160,8 +164,8 @@ impl ModifyPrefixListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyPrefixListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyPrefixListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -170,7 +174,7 @@ impl ModifyPrefixListBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyPrefixListResponse,
-        rt::error::Error<ModifyPrefixListError>,
+        crate::error::Error<ModifyPrefixListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -347,28 +351,28 @@ impl ::serde::Serialize for ModifyPrefixListResponse {
 #[non_exhaustive]
 pub enum ModifyPrefixListError {
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidParameter.CidrDuplicated` (HTTP 400).
-    InvalidParameterCidrDuplicated(rt::error::ServiceError),
+    InvalidParameterCidrDuplicated(crate::error::ServiceError),
     /// `InvalidParameter.CidrMalformed` (HTTP 400).
-    InvalidParameterCidrMalformed(rt::error::ServiceError),
+    InvalidParameterCidrMalformed(crate::error::ServiceError),
     /// `InvalidParameter.PrefixListName` (HTTP 400).
-    InvalidParameterPrefixListName(rt::error::ServiceError),
+    InvalidParameterPrefixListName(crate::error::ServiceError),
     /// `InvalidPrefixListId.NotFound` (HTTP 404).
-    InvalidPrefixListIdNotFound(rt::error::ServiceError),
+    InvalidPrefixListIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `LimitExceed.Entry` (HTTP 400).
-    LimitExceedEntry(rt::error::ServiceError),
+    LimitExceedEntry(crate::error::ServiceError),
     /// `LimitExceed.MaxEntries` (HTTP 400).
-    LimitExceedMaxEntries(rt::error::ServiceError),
+    LimitExceedMaxEntries(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -380,7 +384,7 @@ impl ModifyPrefixListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDescriptionMalformed(error)
             | Self::InvalidParameterCidrDuplicated(error)
@@ -451,8 +455,8 @@ impl ModifyPrefixListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyPrefixListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyPrefixListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed(error),
             "InvalidParameter.CidrDuplicated" => {
@@ -469,11 +473,11 @@ impl rt::error::OperationError for ModifyPrefixListError {
             "LimitExceed.Entry" => Self::LimitExceedEntry(error),
             "LimitExceed.MaxEntries" => Self::LimitExceedMaxEntries(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyPrefixListError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -80,15 +84,14 @@ pub struct ModifyPrepayInstanceSpecRequest {
     pub disks: ::std::vec::Vec<Disk>,
 }
 
-impl rt::operation::Operation for ModifyPrepayInstanceSpecRequest {
+impl crate::operation::Operation for ModifyPrepayInstanceSpecRequest {
     type Response = ModifyPrepayInstanceSpecResponse;
     type Error = ModifyPrepayInstanceSpecError;
+}
+
+impl rt::operation::OperationSpec for ModifyPrepayInstanceSpecRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceType", &self.instance_type)?;
@@ -270,8 +273,10 @@ impl ModifyPrepayInstanceSpecBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyPrepayInstanceSpecRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyPrepayInstanceSpecRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -280,7 +285,7 @@ impl ModifyPrepayInstanceSpecBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyPrepayInstanceSpecResponse,
-        rt::error::Error<ModifyPrepayInstanceSpecError>,
+        crate::error::Error<ModifyPrepayInstanceSpecError>,
     > {
         self.client.execute(self.request).await
     }
@@ -460,150 +465,150 @@ pub use super::types::ModifyMode;
 #[non_exhaustive]
 pub enum ModifyPrepayInstanceSpecError {
     /// `Account.Arrearage` (HTTP 400).
-    AccountArrearage(rt::error::ServiceError),
+    AccountArrearage(crate::error::ServiceError),
     /// `BillingMethodNotFound` (HTTP 404).
-    BillingMethodNotFound(rt::error::ServiceError),
+    BillingMethodNotFound(crate::error::ServiceError),
     /// `HibernationConfigured.InstanceOperationForbidden` (HTTP 403).
-    HibernationConfiguredInstanceOperationForbidden(rt::error::ServiceError),
+    HibernationConfiguredInstanceOperationForbidden(crate::error::ServiceError),
     /// `IdempotenceParamNotMatch` (HTTP 400).
-    IdempotenceParamNotMatch(rt::error::ServiceError),
+    IdempotenceParamNotMatch(crate::error::ServiceError),
     /// `ImageNotSupportInstanceType` (HTTP 403).
-    ImageNotSupportInstanceType(rt::error::ServiceError),
+    ImageNotSupportInstanceType(crate::error::ServiceError),
     /// `ImageOrderFailed` (HTTP 500).
-    ImageOrderFailed(rt::error::ServiceError),
+    ImageOrderFailed(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceDowngrade.QuotaExceed` (HTTP 400).
-    InstanceDowngradeQuotaExceed(rt::error::ServiceError),
+    InstanceDowngradeQuotaExceed(crate::error::ServiceError),
     /// `InstanceTypeNotSupported.TooManyDisksAttached` (HTTP 400).
-    InstanceTypeNotSupportedTooManyDisksAttached(rt::error::ServiceError),
+    InstanceTypeNotSupportedTooManyDisksAttached(crate::error::ServiceError),
     /// `InstanceType.Offline` (HTTP 403).
-    InstanceTypeOffline(rt::error::ServiceError),
+    InstanceTypeOffline(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAction` (HTTP 400).
-    InvalidAction(rt::error::ServiceError),
+    InvalidAction(crate::error::ServiceError),
     /// `InvalidAction.WithActiveElasticUpgrade` (HTTP 400).
-    InvalidActionWithActiveElasticUpgrade(rt::error::ServiceError),
+    InvalidActionWithActiveElasticUpgrade(crate::error::ServiceError),
     /// `InvalidBillingMethod.ValueNotSupported` (HTTP 400).
-    InvalidBillingMethodValueNotSupported(rt::error::ServiceError),
+    InvalidBillingMethodValueNotSupported(crate::error::ServiceError),
     /// `InvalidDataDiskCategory.ValueNotSupported` (HTTP 403).
-    InvalidDataDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidDataDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidDiskCategory.NotSupported` (HTTP 403).
-    InvalidDiskCategoryNotSupported(rt::error::ServiceError),
+    InvalidDiskCategoryNotSupported(crate::error::ServiceError),
     /// `InvalidDisk.DetachedSystemDisk` (HTTP 403).
-    InvalidDiskDetachedSystemDisk(rt::error::ServiceError),
+    InvalidDiskDetachedSystemDisk(crate::error::ServiceError),
     /// `InvalidInstanceChargeType.ValueNotSupported` (HTTP 400).
-    InvalidInstanceChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstance.EipNotSupport` (HTTP 403).
-    InvalidInstanceEipNotSupport(rt::error::ServiceError),
+    InvalidInstanceEipNotSupport(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400, 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstance.NotFoundSystemDisk` (HTTP 403).
-    InvalidInstanceNotFoundSystemDisk(rt::error::ServiceError),
+    InvalidInstanceNotFoundSystemDisk(crate::error::ServiceError),
     /// `InvalidInstance.PreInstanceExpired` (HTTP 403).
-    InvalidInstancePreInstanceExpired(rt::error::ServiceError),
+    InvalidInstancePreInstanceExpired(crate::error::ServiceError),
     /// `InvalidInstance.PurchaseNotFound` (HTTP 400).
-    InvalidInstancePurchaseNotFound(rt::error::ServiceError),
+    InvalidInstancePurchaseNotFound(crate::error::ServiceError),
     /// `InvalidInstanceStatus` (HTTP 400, 403).
-    InvalidInstanceStatus(rt::error::ServiceError),
+    InvalidInstanceStatus(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupportDiskCategory` (HTTP 403).
-    InvalidInstanceTypeNotSupportDiskCategory(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportDiskCategory(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupported` (HTTP 400).
-    InvalidInstanceTypeNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400, 403).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueUnauthorized` (HTTP 400).
-    InvalidInstanceTypeValueUnauthorized(rt::error::ServiceError),
+    InvalidInstanceTypeValueUnauthorized(crate::error::ServiceError),
     /// `InvalidInstance.UnpaidOrder` (HTTP 400).
-    InvalidInstanceUnpaidOrder(rt::error::ServiceError),
+    InvalidInstanceUnpaidOrder(crate::error::ServiceError),
     /// `InvalidOperation.EniCountExceeded` (HTTP 403).
-    InvalidOperationEniCountExceeded(rt::error::ServiceError),
+    InvalidOperationEniCountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.ExceedInstanceTypeQueueNumber` (HTTP 403).
-    InvalidOperationExceedInstanceTypeQueueNumber(rt::error::ServiceError),
+    InvalidOperationExceedInstanceTypeQueueNumber(crate::error::ServiceError),
     /// `InvalidOperation.InstanceRenewWithDowngradeInPlan` (HTTP 400).
-    InvalidOperationInstanceRenewWithDowngradeInPlan(rt::error::ServiceError),
+    InvalidOperationInstanceRenewWithDowngradeInPlan(crate::error::ServiceError),
     /// `InvalidOperation.Ipv4CountExceeded` (HTTP 403).
-    InvalidOperationIpv4CountExceeded(rt::error::ServiceError),
+    InvalidOperationIpv4CountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.Ipv4NotSupport` (HTTP 403).
-    InvalidOperationIpv4NotSupport(rt::error::ServiceError),
+    InvalidOperationIpv4NotSupport(crate::error::ServiceError),
     /// `InvalidOperation.Ipv6CountExceeded` (HTTP 403).
-    InvalidOperationIpv6CountExceeded(rt::error::ServiceError),
+    InvalidOperationIpv6CountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.Ipv6NotSupport` (HTTP 403).
-    InvalidOperationIpv6NotSupport(rt::error::ServiceError),
+    InvalidOperationIpv6NotSupport(crate::error::ServiceError),
     /// `InvalidOperation.MaxEniQueueNumberExceeded` (HTTP 403).
-    InvalidOperationMaxEniQueueNumberExceeded(rt::error::ServiceError),
+    InvalidOperationMaxEniQueueNumberExceeded(crate::error::ServiceError),
     /// `InvalidOperation.MaxModifyOnlineNumberExceeded` (HTTP 403).
-    InvalidOperationMaxModifyOnlineNumberExceeded(rt::error::ServiceError),
+    InvalidOperationMaxModifyOnlineNumberExceeded(crate::error::ServiceError),
     /// `InvalidOperation.OnlineModificationUnsupported` (HTTP 400).
-    InvalidOperationOnlineModificationUnsupported(rt::error::ServiceError),
+    InvalidOperationOnlineModificationUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.OSTypeNotSupported` (HTTP 403).
-    InvalidOperationOsTypeNotSupported(rt::error::ServiceError),
+    InvalidOperationOsTypeNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.RebootingRequired` (HTTP 403).
-    InvalidOperationRebootingRequired(rt::error::ServiceError),
+    InvalidOperationRebootingRequired(crate::error::ServiceError),
     /// `InvalidOperation.StarterPackage` (HTTP 403).
-    InvalidOperationStarterPackage(rt::error::ServiceError),
+    InvalidOperationStarterPackage(crate::error::ServiceError),
     /// `InvalidOperation.VpcHasEnabledAdvancedNetworkFeature` (HTTP 400).
-    InvalidOperationVpcHasEnabledAdvancedNetworkFeature(rt::error::ServiceError),
+    InvalidOperationVpcHasEnabledAdvancedNetworkFeature(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.DiskCategory` (HTTP 400).
-    InvalidParameterDiskCategory(rt::error::ServiceError),
+    InvalidParameterDiskCategory(crate::error::ServiceError),
     /// `InvalidParameter.InstanceId` (HTTP 403).
-    InvalidParameterInstanceId(rt::error::ServiceError),
+    InvalidParameterInstanceId(crate::error::ServiceError),
     /// `InvalidParameter.InvalidEniQueueNumber` (HTTP 403).
-    InvalidParameterInvalidEniQueueNumber(rt::error::ServiceError),
+    InvalidParameterInvalidEniQueueNumber(crate::error::ServiceError),
     /// `InvalidPerformanceLevel.Malformed` (HTTP 400).
-    InvalidPerformanceLevelMalformed(rt::error::ServiceError),
+    InvalidPerformanceLevelMalformed(crate::error::ServiceError),
     /// `InvalidRebootTime.MalFormed` (HTTP 400).
-    InvalidRebootTimeMalFormed(rt::error::ServiceError),
+    InvalidRebootTimeMalFormed(crate::error::ServiceError),
     /// `InvalidRebootTime.ValueNotSupported` (HTTP 400).
-    InvalidRebootTimeValueNotSupported(rt::error::ServiceError),
+    InvalidRebootTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceType.NotSupported` (HTTP 403).
-    InvalidResourceTypeNotSupported(rt::error::ServiceError),
+    InvalidResourceTypeNotSupported(crate::error::ServiceError),
     /// `InvalidStatus.NotStopped` (HTTP 400).
-    InvalidStatusNotStopped(rt::error::ServiceError),
+    InvalidStatusNotStopped(crate::error::ServiceError),
     /// `InvalidSystemDiskCategory.NotMatchInstanceType` (HTTP 400).
-    InvalidSystemDiskCategoryNotMatchInstanceType(rt::error::ServiceError),
+    InvalidSystemDiskCategoryNotMatchInstanceType(crate::error::ServiceError),
     /// `InvalidUser.PassRoleForbidden` (HTTP 403).
-    InvalidUserPassRoleForbidden(rt::error::ServiceError),
+    InvalidUserPassRoleForbidden(crate::error::ServiceError),
     /// `LastOrderProcessing` (HTTP 400).
-    LastOrderProcessing(rt::error::ServiceError),
+    LastOrderProcessing(crate::error::ServiceError),
     /// `LimitedOperation.ServiceUnavailable` (HTTP 503).
-    LimitedOperationServiceUnavailable(rt::error::ServiceError),
+    LimitedOperationServiceUnavailable(crate::error::ServiceError),
     /// `MissingParameter.DiskCategory` (HTTP 400).
-    MissingParameterDiskCategory(rt::error::ServiceError),
+    MissingParameterDiskCategory(crate::error::ServiceError),
     /// `NoPermission.Price` (HTTP 400).
-    NoPermissionPrice(rt::error::ServiceError),
+    NoPermissionPrice(crate::error::ServiceError),
     /// `NoPermission.Refund` (HTTP 400).
-    NoPermissionRefund(rt::error::ServiceError),
+    NoPermissionRefund(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400, 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.ImageNotValid` (HTTP 403).
-    OperationDeniedImageNotValid(rt::error::ServiceError),
+    OperationDeniedImageNotValid(crate::error::ServiceError),
     /// `OperationDenied.LocalDiskUnsupported` (HTTP 403).
-    OperationDeniedLocalDiskUnsupported(rt::error::ServiceError),
+    OperationDeniedLocalDiskUnsupported(crate::error::ServiceError),
     /// `OperationDenied.NoStock` (HTTP 403).
-    OperationDeniedNoStock(rt::error::ServiceError),
+    OperationDeniedNoStock(crate::error::ServiceError),
     /// `OperationDenied.UnpaidOrder` (HTTP 403).
-    OperationDeniedUnpaidOrder(rt::error::ServiceError),
+    OperationDeniedUnpaidOrder(crate::error::ServiceError),
     /// `OrderCreationFailed` (HTTP 400).
-    OrderCreationFailed(rt::error::ServiceError),
+    OrderCreationFailed(crate::error::ServiceError),
     /// `QuotaExceed.DiskCapacity` (HTTP 400).
-    QuotaExceedDiskCapacity(rt::error::ServiceError),
+    QuotaExceedDiskCapacity(crate::error::ServiceError),
     /// `QuotaExceed.ElasticQuota` (HTTP 403).
-    QuotaExceedElasticQuota(rt::error::ServiceError),
+    QuotaExceedElasticQuota(crate::error::ServiceError),
     /// `QuotaExceed.RufundVcpu` (HTTP 400).
-    QuotaExceedRufundVcpu(rt::error::ServiceError),
+    QuotaExceedRufundVcpu(crate::error::ServiceError),
     /// `Throttling` (HTTP 400, 403).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -615,7 +620,7 @@ impl ModifyPrepayInstanceSpecError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountArrearage(error)
             | Self::BillingMethodNotFound(error)
@@ -1113,8 +1118,8 @@ impl ModifyPrepayInstanceSpecError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyPrepayInstanceSpecError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyPrepayInstanceSpecError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.Arrearage" => Self::AccountArrearage(error),
             "BillingMethodNotFound" => Self::BillingMethodNotFound(error),
@@ -1258,11 +1263,11 @@ impl rt::error::OperationError for ModifyPrepayInstanceSpecError {
             "QuotaExceed.ElasticQuota" => Self::QuotaExceedElasticQuota(error),
             "QuotaExceed.RufundVcpu" => Self::QuotaExceedRufundVcpu(error),
             "Throttling" => Self::Throttling(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyPrepayInstanceSpecError::service_error(self)
     }
 }

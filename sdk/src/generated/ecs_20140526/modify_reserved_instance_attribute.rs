@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyReservedInstanceAttributeRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyReservedInstanceAttributeRequest {
+impl crate::operation::Operation for ModifyReservedInstanceAttributeRequest {
     type Response = ModifyReservedInstanceAttributeResponse;
     type Error = ModifyReservedInstanceAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyReservedInstanceAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ReservedInstanceId", &self.reserved_instance_id)?;
         Ok(())
@@ -134,8 +138,8 @@ impl ModifyReservedInstanceAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyReservedInstanceAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyReservedInstanceAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -144,7 +148,7 @@ impl ModifyReservedInstanceAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyReservedInstanceAttributeResponse,
-        rt::error::Error<ModifyReservedInstanceAttributeError>,
+        crate::error::Error<ModifyReservedInstanceAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -280,18 +284,18 @@ impl ::serde::Serialize for ModifyReservedInstanceAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyReservedInstanceAttributeError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidParameter.ReservedInstanceName` (HTTP 403).
-    InvalidParameterReservedInstanceName(rt::error::ServiceError),
+    InvalidParameterReservedInstanceName(crate::error::ServiceError),
     /// `InvalidReservedInstanceId.NotFound` (HTTP 404).
-    InvalidReservedInstanceIdNotFound(rt::error::ServiceError),
+    InvalidReservedInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 404).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -303,7 +307,7 @@ impl ModifyReservedInstanceAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidParameterReservedInstanceName(error)
@@ -339,8 +343,8 @@ impl ModifyReservedInstanceAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyReservedInstanceAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyReservedInstanceAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidParameter.ReservedInstanceName" => {
@@ -350,11 +354,11 @@ impl rt::error::OperationError for ModifyReservedInstanceAttributeError {
                 Self::InvalidReservedInstanceIdNotFound(error)
             }
             "InvalidZoneId.NotFound" => Self::InvalidZoneIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyReservedInstanceAttributeError::service_error(self)
     }
 }

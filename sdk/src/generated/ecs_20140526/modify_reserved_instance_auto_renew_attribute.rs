@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct ModifyReservedInstanceAutoRenewAttributeRequest {
     pub reserved_instance_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyReservedInstanceAutoRenewAttributeRequest {
+impl crate::operation::Operation for ModifyReservedInstanceAutoRenewAttributeRequest {
     type Response = ModifyReservedInstanceAutoRenewAttributeResponse;
     type Error = ModifyReservedInstanceAutoRenewAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyReservedInstanceAutoRenewAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items(
             "ReservedInstanceId",
@@ -148,8 +152,8 @@ impl ModifyReservedInstanceAutoRenewAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyReservedInstanceAutoRenewAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyReservedInstanceAutoRenewAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -158,7 +162,7 @@ impl ModifyReservedInstanceAutoRenewAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyReservedInstanceAutoRenewAttributeResponse,
-        rt::error::Error<ModifyReservedInstanceAutoRenewAttributeError>,
+        crate::error::Error<ModifyReservedInstanceAutoRenewAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -235,24 +239,24 @@ impl ::serde::Serialize for ModifyReservedInstanceAutoRenewAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyReservedInstanceAutoRenewAttributeError {
     /// `Abs.MissingParamter.InstanceId` (HTTP 403).
-    AbsMissingParamterInstanceId(rt::error::ServiceError),
+    AbsMissingParamterInstanceId(crate::error::ServiceError),
     /// `InValidParameter` (HTTP 403).
-    InValidParameter(rt::error::ServiceError),
+    InValidParameter(crate::error::ServiceError),
     /// `InvalidParameter.Duration` (HTTP 400).
-    InvalidParameterDuration(rt::error::ServiceError),
+    InvalidParameterDuration(crate::error::ServiceError),
     /// `InvalidParameter.Period` (HTTP 403).
-    InvalidParameterPeriod(rt::error::ServiceError),
+    InvalidParameterPeriod(crate::error::ServiceError),
     /// `InvalidParameter.PeriodUnit` (HTTP 403).
-    InvalidParameterPeriodUnit(rt::error::ServiceError),
+    InvalidParameterPeriodUnit(crate::error::ServiceError),
     /// `InvalidParameter.RenewalStatus` (HTTP 403).
-    InvalidParameterRenewalStatus(rt::error::ServiceError),
+    InvalidParameterRenewalStatus(crate::error::ServiceError),
     /// `InvalidParameter.ToManyInstanceIds` (HTTP 403).
-    InvalidParameterToManyInstanceIds(rt::error::ServiceError),
+    InvalidParameterToManyInstanceIds(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -264,7 +268,7 @@ impl ModifyReservedInstanceAutoRenewAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsMissingParamterInstanceId(error)
             | Self::InValidParameter(error)
@@ -321,8 +325,8 @@ impl ModifyReservedInstanceAutoRenewAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyReservedInstanceAutoRenewAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyReservedInstanceAutoRenewAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.MissingParamter.InstanceId" => Self::AbsMissingParamterInstanceId(error),
             "InValidParameter" => Self::InValidParameter(error),
@@ -335,11 +339,11 @@ impl rt::error::OperationError for ModifyReservedInstanceAutoRenewAttributeError
             "InvalidParameter.ToManyInstanceIds" => {
                 Self::InvalidParameterToManyInstanceIds(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyReservedInstanceAutoRenewAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -48,11 +49,14 @@ pub struct ModifyRouterInterfaceAttributeRequest {
     pub health_check_target_ip: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyRouterInterfaceAttributeRequest {
+impl crate::operation::Operation for ModifyRouterInterfaceAttributeRequest {
     type Response = ModifyRouterInterfaceAttributeResponse;
     type Error = ModifyRouterInterfaceAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyRouterInterfaceAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RouterInterfaceId", &self.router_interface_id)?;
         Ok(())
@@ -222,8 +226,8 @@ impl ModifyRouterInterfaceAttributeBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyRouterInterfaceAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyRouterInterfaceAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -233,7 +237,7 @@ impl ModifyRouterInterfaceAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyRouterInterfaceAttributeResponse,
-        rt::error::Error<ModifyRouterInterfaceAttributeError>,
+        crate::error::Error<ModifyRouterInterfaceAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -307,32 +311,32 @@ impl ::serde::Serialize for ModifyRouterInterfaceAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyRouterInterfaceAttributeError {
     /// `Forbbiden` (HTTP 400).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `Forbbiden.ModifyIdAndType` (HTTP 400).
-    ForbbidenModifyIdAndType(rt::error::ServiceError),
+    ForbbidenModifyIdAndType(crate::error::ServiceError),
     /// `Forbidden.FinancialLocked` (HTTP 400).
-    ForbiddenFinancialLocked(rt::error::ServiceError),
+    ForbiddenFinancialLocked(crate::error::ServiceError),
     /// `IncorrectStatus` (HTTP 400).
-    IncorrectStatus(rt::error::ServiceError),
+    IncorrectStatus(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidName.Malformd` (HTTP 400).
-    InvalidNameMalformd(rt::error::ServiceError),
+    InvalidNameMalformd(crate::error::ServiceError),
     /// `InvalidOppositeRouterType.ValueNotSupported` (HTTP 400).
-    InvalidOppositeRouterTypeValueNotSupported(rt::error::ServiceError),
+    InvalidOppositeRouterTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidParam.ModifyRouterInterface` (HTTP 400).
-    InvalidParamModifyRouterInterface(rt::error::ServiceError),
+    InvalidParamModifyRouterInterface(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRouterInterfaceId.NotFound` (HTTP 404).
-    InvalidRouterInterfaceIdNotFound(rt::error::ServiceError),
+    InvalidRouterInterfaceIdNotFound(crate::error::ServiceError),
     /// `LinkRole.NotSupport` (HTTP 400).
-    LinkRoleNotSupport(rt::error::ServiceError),
+    LinkRoleNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -344,7 +348,7 @@ impl ModifyRouterInterfaceAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbbiden(error)
             | Self::ForbbidenModifyIdAndType(error)
@@ -429,8 +433,8 @@ impl ModifyRouterInterfaceAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyRouterInterfaceAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyRouterInterfaceAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden" => Self::Forbbiden(error),
             "Forbbiden.ModifyIdAndType" => Self::ForbbidenModifyIdAndType(error),
@@ -449,11 +453,11 @@ impl rt::error::OperationError for ModifyRouterInterfaceAttributeError {
                 Self::InvalidRouterInterfaceIdNotFound(error)
             }
             "LinkRole.NotSupport" => Self::LinkRoleNotSupport(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyRouterInterfaceAttributeError::service_error(self)
     }
 }

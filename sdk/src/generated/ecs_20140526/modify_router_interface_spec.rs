@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -40,15 +44,14 @@ pub struct ModifyRouterInterfaceSpecRequest {
     pub user_cidr: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyRouterInterfaceSpecRequest {
+impl crate::operation::Operation for ModifyRouterInterfaceSpecRequest {
     type Response = ModifyRouterInterfaceSpecResponse;
     type Error = ModifyRouterInterfaceSpecError;
+}
+
+impl rt::operation::OperationSpec for ModifyRouterInterfaceSpecRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RouterInterfaceId", &self.router_interface_id)?;
         rt::validate::required("Spec", &self.spec)?;
@@ -141,8 +144,10 @@ impl ModifyRouterInterfaceSpecBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<ModifyRouterInterfaceSpecRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyRouterInterfaceSpecRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +157,7 @@ impl ModifyRouterInterfaceSpecBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyRouterInterfaceSpecResponse,
-        rt::error::Error<ModifyRouterInterfaceSpecError>,
+        crate::error::Error<ModifyRouterInterfaceSpecError>,
     > {
         self.client.execute(self.request).await
     }
@@ -245,30 +250,30 @@ impl ::serde::Serialize for ModifyRouterInterfaceSpecResponse {
 #[non_exhaustive]
 pub enum ModifyRouterInterfaceSpecError {
     /// `Forbidden.FinancialLocked` (HTTP 400).
-    ForbiddenFinancialLocked(rt::error::ServiceError),
+    ForbiddenFinancialLocked(crate::error::ServiceError),
     /// `IllegalParam.chargeType` (HTTP 400).
-    IllegalParamChargeType(rt::error::ServiceError),
+    IllegalParamChargeType(crate::error::ServiceError),
     /// `InvalidInstanceOwner.Error` (HTTP 400).
-    InvalidInstanceOwnerError(rt::error::ServiceError),
+    InvalidInstanceOwnerError(crate::error::ServiceError),
     /// `InvalidInstance.StatusError` (HTTP 400).
-    InvalidInstanceStatusError(rt::error::ServiceError),
+    InvalidInstanceStatusError(crate::error::ServiceError),
     /// `InvalidOpposite.NotFound` (HTTP 400).
-    InvalidOppositeNotFound(rt::error::ServiceError),
+    InvalidOppositeNotFound(crate::error::ServiceError),
     /// `InvalidOppositeRegionId.NotFound` (HTTP 400).
-    InvalidOppositeRegionIdNotFound(rt::error::ServiceError),
+    InvalidOppositeRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidParam.NotFound` (HTTP 400).
-    InvalidParamNotFound(rt::error::ServiceError),
+    InvalidParamNotFound(crate::error::ServiceError),
     /// `InvalidRouterInterfaceId.NotFound` (HTTP 404).
-    InvalidRouterInterfaceIdNotFound(rt::error::ServiceError),
+    InvalidRouterInterfaceIdNotFound(crate::error::ServiceError),
     /// `InvalidRouterInterfaceSpec.Malformed` (HTTP 400).
-    InvalidRouterInterfaceSpecMalformed(rt::error::ServiceError),
+    InvalidRouterInterfaceSpecMalformed(crate::error::ServiceError),
     /// `InvalidSpec.ValudNotSupported` (HTTP 400).
-    InvalidSpecValudNotSupported(rt::error::ServiceError),
+    InvalidSpecValudNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -280,7 +285,7 @@ impl ModifyRouterInterfaceSpecError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenFinancialLocked(error)
             | Self::IllegalParamChargeType(error)
@@ -358,8 +363,8 @@ impl ModifyRouterInterfaceSpecError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyRouterInterfaceSpecError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyRouterInterfaceSpecError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.FinancialLocked" => Self::ForbiddenFinancialLocked(error),
             "IllegalParam.chargeType" => Self::IllegalParamChargeType(error),
@@ -377,11 +382,11 @@ impl rt::error::OperationError for ModifyRouterInterfaceSpecError {
                 Self::InvalidRouterInterfaceSpecMalformed(error)
             }
             "InvalidSpec.ValudNotSupported" => Self::InvalidSpecValudNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyRouterInterfaceSpecError::service_error(self)
     }
 }

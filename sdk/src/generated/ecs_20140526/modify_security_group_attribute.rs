@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifySecurityGroupAttributeRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifySecurityGroupAttributeRequest {
+impl crate::operation::Operation for ModifySecurityGroupAttributeRequest {
     type Response = ModifySecurityGroupAttributeResponse;
     type Error = ModifySecurityGroupAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifySecurityGroupAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecurityGroupId", &self.security_group_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -134,8 +138,8 @@ impl ModifySecurityGroupAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifySecurityGroupAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifySecurityGroupAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -144,7 +148,7 @@ impl ModifySecurityGroupAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifySecurityGroupAttributeResponse,
-        rt::error::Error<ModifySecurityGroupAttributeError>,
+        crate::error::Error<ModifySecurityGroupAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -220,20 +224,20 @@ impl ::serde::Serialize for ModifySecurityGroupAttributeResponse {
 #[non_exhaustive]
 pub enum ModifySecurityGroupAttributeError {
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidSecurityGroupDiscription.Malformed` (HTTP 400).
-    InvalidSecurityGroupDiscriptionMalformed(rt::error::ServiceError),
+    InvalidSecurityGroupDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroupName.Malformed` (HTTP 400).
-    InvalidSecurityGroupNameMalformed(rt::error::ServiceError),
+    InvalidSecurityGroupNameMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -245,7 +249,7 @@ impl ModifySecurityGroupAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidOperationResourceManagedByCloudProduct(error)
             | Self::InvalidParameter(error)
@@ -288,8 +292,8 @@ impl ModifySecurityGroupAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifySecurityGroupAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifySecurityGroupAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidOperation.ResourceManagedByCloudProduct" => {
                 Self::InvalidOperationResourceManagedByCloudProduct(error)
@@ -304,11 +308,11 @@ impl rt::error::OperationError for ModifySecurityGroupAttributeError {
             "InvalidSecurityGroupName.Malformed" => {
                 Self::InvalidSecurityGroupNameMalformed(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifySecurityGroupAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,7 +54,7 @@ pub struct ModifySecurityGroupEgressRuleRequest {
     pub policy: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `Priority`.
+    /// Wire name `Priority`; matches `^\d+$`.
     pub priority: ::std::option::Option<::std::string::String>,
     /// Example: `tcp`
     ///
@@ -110,17 +114,17 @@ pub struct ModifySecurityGroupEgressRuleRequest {
     pub port_range_list_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifySecurityGroupEgressRuleRequest {
+impl crate::operation::Operation for ModifySecurityGroupEgressRuleRequest {
     type Response = ModifySecurityGroupEgressRuleResponse;
     type Error = ModifySecurityGroupEgressRuleError;
+}
+
+impl rt::operation::OperationSpec for ModifySecurityGroupEgressRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SecurityGroupId", &self.security_group_id)?;
+        rt::validate::pattern("Priority", &self.priority, "^\\d+$")?;
         Ok(())
     }
 
@@ -407,8 +411,8 @@ impl ModifySecurityGroupEgressRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifySecurityGroupEgressRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifySecurityGroupEgressRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -417,7 +421,7 @@ impl ModifySecurityGroupEgressRuleBuilder {
         self,
     ) -> ::std::result::Result<
         ModifySecurityGroupEgressRuleResponse,
-        rt::error::Error<ModifySecurityGroupEgressRuleError>,
+        crate::error::Error<ModifySecurityGroupEgressRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -493,110 +497,110 @@ impl ::serde::Serialize for ModifySecurityGroupEgressRuleResponse {
 #[non_exhaustive]
 pub enum ModifySecurityGroupEgressRuleError {
     /// `AuthorizationLimitExceed` (HTTP 400, 403).
-    AuthorizationLimitExceed(rt::error::ServiceError),
+    AuthorizationLimitExceed(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDestCidrIp.Malformed` (HTTP 400).
-    InvalidDestCidrIpMalformed(rt::error::ServiceError),
+    InvalidDestCidrIpMalformed(crate::error::ServiceError),
     /// `InvalidDestGroupId.Mismatch` (HTTP 400, 403).
-    InvalidDestGroupIdMismatch(rt::error::ServiceError),
+    InvalidDestGroupIdMismatch(crate::error::ServiceError),
     /// `InvalidDestGroupId.NotFound` (HTTP 404).
-    InvalidDestGroupIdNotFound(rt::error::ServiceError),
+    InvalidDestGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidDestGroup.NotFound` (HTTP 400).
-    InvalidDestGroupNotFound(rt::error::ServiceError),
+    InvalidDestGroupNotFound(crate::error::ServiceError),
     /// `InvalidIpProtocol.Malformed` (HTTP 400).
-    InvalidIpProtocolMalformed(rt::error::ServiceError),
+    InvalidIpProtocolMalformed(crate::error::ServiceError),
     /// `InvalidIpProtocol.ValueNotSupported` (HTTP 400).
-    InvalidIpProtocolValueNotSupported(rt::error::ServiceError),
+    InvalidIpProtocolValueNotSupported(crate::error::ServiceError),
     /// `InvalidNetworkType.Conflict` (HTTP 403).
-    InvalidNetworkTypeConflict(rt::error::ServiceError),
+    InvalidNetworkTypeConflict(crate::error::ServiceError),
     /// `InvalidNicType.Mismatch` (HTTP 400).
-    InvalidNicTypeMismatch(rt::error::ServiceError),
+    InvalidNicTypeMismatch(crate::error::ServiceError),
     /// `InvalidNicType.ValueNotSupported` (HTTP 400).
-    InvalidNicTypeValueNotSupported(rt::error::ServiceError),
+    InvalidNicTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.ModifyNicType` (HTTP 400).
-    InvalidOperationModifyNicType(rt::error::ServiceError),
+    InvalidOperationModifyNicType(crate::error::ServiceError),
     /// `InvalidOperation.ModifyPortRangeType` (HTTP 400).
-    InvalidOperationModifyPortRangeType(rt::error::ServiceError),
+    InvalidOperationModifyPortRangeType(crate::error::ServiceError),
     /// `InvalidOperation.ModifySgRuleEntityType` (HTTP 400).
-    InvalidOperationModifySgRuleEntityType(rt::error::ServiceError),
+    InvalidOperationModifySgRuleEntityType(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidOperation.RuleDuplicate` (HTTP 400).
-    InvalidOperationRuleDuplicate(rt::error::ServiceError),
+    InvalidOperationRuleDuplicate(crate::error::ServiceError),
     /// `InvalidParam.DestCidrIp` (HTTP 400).
-    InvalidParamDestCidrIp(rt::error::ServiceError),
+    InvalidParamDestCidrIp(crate::error::ServiceError),
     /// `InvalidParam.DestIp` (HTTP 400).
-    InvalidParamDestIp(rt::error::ServiceError),
+    InvalidParamDestIp(crate::error::ServiceError),
     /// `InvalidParam.InvalidModifyRuleRequest` (HTTP 400).
-    InvalidParamInvalidModifyRuleRequest(rt::error::ServiceError),
+    InvalidParamInvalidModifyRuleRequest(crate::error::ServiceError),
     /// `InvalidParam.Ipv4ProtocolConflictWithIpv6Address` (HTTP 400).
-    InvalidParamIpv4ProtocolConflictWithIpv6Address(rt::error::ServiceError),
+    InvalidParamIpv4ProtocolConflictWithIpv6Address(crate::error::ServiceError),
     /// `InvalidParam.Ipv6DestCidrIp` (HTTP 400).
-    InvalidParamIpv6DestCidrIp(rt::error::ServiceError),
+    InvalidParamIpv6DestCidrIp(crate::error::ServiceError),
     /// `InvalidParam.Ipv6ProtocolConflictWithIpv4Address` (HTTP 400).
-    InvalidParamIpv6ProtocolConflictWithIpv4Address(rt::error::ServiceError),
+    InvalidParamIpv6ProtocolConflictWithIpv4Address(crate::error::ServiceError),
     /// `InvalidParam.Ipv6SourceCidrIp` (HTTP 400).
-    InvalidParamIpv6SourceCidrIp(rt::error::ServiceError),
+    InvalidParamIpv6SourceCidrIp(crate::error::ServiceError),
     /// `InvalidParam.PortRange` (HTTP 400).
-    InvalidParamPortRange(rt::error::ServiceError),
+    InvalidParamPortRange(crate::error::ServiceError),
     /// `InvalidParam.PrefixListAddressFamilyMismatch` (HTTP 400).
-    InvalidParamPrefixListAddressFamilyMismatch(rt::error::ServiceError),
+    InvalidParamPrefixListAddressFamilyMismatch(crate::error::ServiceError),
     /// `InvalidParam.ProtocolAndAddressFamilyMismatch` (HTTP 400).
-    InvalidParamProtocolAndAddressFamilyMismatch(rt::error::ServiceError),
+    InvalidParamProtocolAndAddressFamilyMismatch(crate::error::ServiceError),
     /// `InvalidParam.ProtocolAndPortRangeMismatch` (HTTP 400).
-    InvalidParamProtocolAndPortRangeMismatch(rt::error::ServiceError),
+    InvalidParamProtocolAndPortRangeMismatch(crate::error::ServiceError),
     /// `InvalidParam.ProtocolNotSupportPortRangeList` (HTTP 400).
-    InvalidParamProtocolNotSupportPortRangeList(rt::error::ServiceError),
+    InvalidParamProtocolNotSupportPortRangeList(crate::error::ServiceError),
     /// `InvalidParam.SecurityGroupRuleId` (HTTP 400).
-    InvalidParamSecurityGroupRuleId(rt::error::ServiceError),
+    InvalidParamSecurityGroupRuleId(crate::error::ServiceError),
     /// `InvalidParam.SourceCidrIp` (HTTP 400).
-    InvalidParamSourceCidrIp(rt::error::ServiceError),
+    InvalidParamSourceCidrIp(crate::error::ServiceError),
     /// `InvalidParam.SourceIp` (HTTP 400).
-    InvalidParamSourceIp(rt::error::ServiceError),
+    InvalidParamSourceIp(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParameter.Ipv6CidrIp` (HTTP 400).
-    InvalidParameterIpv6CidrIp(rt::error::ServiceError),
+    InvalidParameterIpv6CidrIp(crate::error::ServiceError),
     /// `InvalidParamter.Conflict` (HTTP 400, 403).
-    InvalidParamterConflict(rt::error::ServiceError),
+    InvalidParamterConflict(crate::error::ServiceError),
     /// `InvalidPolicy.Malformed` (HTTP 400).
-    InvalidPolicyMalformed(rt::error::ServiceError),
+    InvalidPolicyMalformed(crate::error::ServiceError),
     /// `InvalidPortRangeListId.NotFound` (HTTP 400).
-    InvalidPortRangeListIdNotFound(rt::error::ServiceError),
+    InvalidPortRangeListIdNotFound(crate::error::ServiceError),
     /// `InvalidPrefixListId.NotFound` (HTTP 400, 404).
-    InvalidPrefixListIdNotFound(rt::error::ServiceError),
+    InvalidPrefixListIdNotFound(crate::error::ServiceError),
     /// `InvalidPriority.Malformed` (HTTP 400).
-    InvalidPriorityMalformed(rt::error::ServiceError),
+    InvalidPriorityMalformed(crate::error::ServiceError),
     /// `InvalidPriority.ValueNotSupported` (HTTP 400).
-    InvalidPriorityValueNotSupported(rt::error::ServiceError),
+    InvalidPriorityValueNotSupported(crate::error::ServiceError),
     /// `InvalidSecurityGroupDiscription.Malformed` (HTTP 400).
-    InvalidSecurityGroupDiscriptionMalformed(rt::error::ServiceError),
+    InvalidSecurityGroupDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroup.InvalidNetworkType` (HTTP 400).
-    InvalidSecurityGroupInvalidNetworkType(rt::error::ServiceError),
+    InvalidSecurityGroupInvalidNetworkType(crate::error::ServiceError),
     /// `InvalidSecurityGroup.IsSame` (HTTP 403).
-    InvalidSecurityGroupIsSame(rt::error::ServiceError),
+    InvalidSecurityGroupIsSame(crate::error::ServiceError),
     /// `InvalidSecurityGroupRuleId.NotFound` (HTTP 404).
-    InvalidSecurityGroupRuleIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupRuleIdNotFound(crate::error::ServiceError),
     /// `InvalidSourceOrDestGroupId.DirectionMissmatch` (HTTP 400).
-    InvalidSourceOrDestGroupIdDirectionMissmatch(rt::error::ServiceError),
+    InvalidSourceOrDestGroupIdDirectionMissmatch(crate::error::ServiceError),
     /// `InvalidSourcePortRange.Malformed` (HTTP 400).
-    InvalidSourcePortRangeMalformed(rt::error::ServiceError),
+    InvalidSourcePortRangeMalformed(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 403).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `MissingParameter.Dest` (HTTP 400).
-    MissingParameterDest(rt::error::ServiceError),
+    MissingParameterDest(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `SecurityGroupRule.NotFound` (HTTP 404).
-    SecurityGroupRuleNotFound(rt::error::ServiceError),
+    SecurityGroupRuleNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -608,7 +612,7 @@ impl ModifySecurityGroupEgressRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AuthorizationLimitExceed(error)
             | Self::InternalError(error)
@@ -966,8 +970,8 @@ impl ModifySecurityGroupEgressRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifySecurityGroupEgressRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifySecurityGroupEgressRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AuthorizationLimitExceed" => Self::AuthorizationLimitExceed(error),
             "InternalError" => Self::InternalError(error),
@@ -1065,11 +1069,11 @@ impl rt::error::OperationError for ModifySecurityGroupEgressRuleError {
             "MissingParameter.Dest" => Self::MissingParameterDest(error),
             "OperationDenied" => Self::OperationDenied(error),
             "SecurityGroupRule.NotFound" => Self::SecurityGroupRuleNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifySecurityGroupEgressRuleError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct ModifySecurityGroupPolicyRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifySecurityGroupPolicyRequest {
+impl crate::operation::Operation for ModifySecurityGroupPolicyRequest {
     type Response = ModifySecurityGroupPolicyResponse;
     type Error = ModifySecurityGroupPolicyError;
+}
+
+impl rt::operation::OperationSpec for ModifySecurityGroupPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecurityGroupId", &self.security_group_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InnerAccessPolicy", &self.inner_access_policy)?;
@@ -139,8 +142,10 @@ impl ModifySecurityGroupPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifySecurityGroupPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifySecurityGroupPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -149,7 +154,7 @@ impl ModifySecurityGroupPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         ModifySecurityGroupPolicyResponse,
-        rt::error::Error<ModifySecurityGroupPolicyError>,
+        crate::error::Error<ModifySecurityGroupPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -225,22 +230,22 @@ impl ::serde::Serialize for ModifySecurityGroupPolicyResponse {
 #[non_exhaustive]
 pub enum ModifySecurityGroupPolicyError {
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidParameter.InnerAccessPolicy` (HTTP 404).
-    InvalidParameterInnerAccessPolicy(rt::error::ServiceError),
+    InvalidParameterInnerAccessPolicy(crate::error::ServiceError),
     /// `InvalidPolicy.Malformed` (HTTP 400).
-    InvalidPolicyMalformed(rt::error::ServiceError),
+    InvalidPolicyMalformed(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.Malformed` (HTTP 400).
-    InvalidSecurityGroupIdMalformed(rt::error::ServiceError),
+    InvalidSecurityGroupIdMalformed(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `MissingParamter.RegionId` (HTTP 400).
-    MissingParamterRegionId(rt::error::ServiceError),
+    MissingParamterRegionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -252,7 +257,7 @@ impl ModifySecurityGroupPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidOperationResourceManagedByCloudProduct(error)
             | Self::InvalidParameterInnerAccessPolicy(error)
@@ -302,8 +307,8 @@ impl ModifySecurityGroupPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifySecurityGroupPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifySecurityGroupPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidOperation.ResourceManagedByCloudProduct" => {
                 Self::InvalidOperationResourceManagedByCloudProduct(error)
@@ -319,11 +324,11 @@ impl rt::error::OperationError for ModifySecurityGroupPolicyError {
                 Self::InvalidSecurityGroupIdNotFound(error)
             }
             "MissingParamter.RegionId" => Self::MissingParamterRegionId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifySecurityGroupPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ModifySnapshotAttributeRequest {
     pub retention_days: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ModifySnapshotAttributeRequest {
+impl crate::operation::Operation for ModifySnapshotAttributeRequest {
     type Response = ModifySnapshotAttributeResponse;
     type Error = ModifySnapshotAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifySnapshotAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SnapshotId", &self.snapshot_id)?;
         Ok(())
     }
@@ -136,8 +140,8 @@ impl ModifySnapshotAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifySnapshotAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifySnapshotAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -146,7 +150,7 @@ impl ModifySnapshotAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifySnapshotAttributeResponse,
-        rt::error::Error<ModifySnapshotAttributeError>,
+        crate::error::Error<ModifySnapshotAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -222,30 +226,30 @@ impl ::serde::Serialize for ModifySnapshotAttributeResponse {
 #[non_exhaustive]
 pub enum ModifySnapshotAttributeError {
     /// `IncorrectDiskStatus.CreatingSnapshot` (HTTP 400).
-    IncorrectDiskStatusCreatingSnapshot(rt::error::ServiceError),
+    IncorrectDiskStatusCreatingSnapshot(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 404).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidOperation.DecreaseRetentionDaysUnsupported` (HTTP 400).
-    InvalidOperationDecreaseRetentionDaysUnsupported(rt::error::ServiceError),
+    InvalidOperationDecreaseRetentionDaysUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidRetentionDays.Malformed` (HTTP 400).
-    InvalidRetentionDaysMalformed(rt::error::ServiceError),
+    InvalidRetentionDaysMalformed(crate::error::ServiceError),
     /// `InvalidSnapshotDisableInstantAccess.Malformed` (HTTP 404).
-    InvalidSnapshotDisableInstantAccessMalformed(rt::error::ServiceError),
+    InvalidSnapshotDisableInstantAccessMalformed(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotFound` (HTTP 404).
-    InvalidSnapshotIdNotFound(rt::error::ServiceError),
+    InvalidSnapshotIdNotFound(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotReady` (HTTP 400).
-    InvalidSnapshotIdNotReady(rt::error::ServiceError),
+    InvalidSnapshotIdNotReady(crate::error::ServiceError),
     /// `InvalidSnapshotName.Malformed` (HTTP 400).
-    InvalidSnapshotNameMalformed(rt::error::ServiceError),
+    InvalidSnapshotNameMalformed(crate::error::ServiceError),
     /// `NoAttributeToModify` (HTTP 400).
-    NoAttributeToModify(rt::error::ServiceError),
+    NoAttributeToModify(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -257,7 +261,7 @@ impl ModifySnapshotAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectDiskStatusCreatingSnapshot(error)
             | Self::InvalidDescriptionMalformed(error)
@@ -335,8 +339,8 @@ impl ModifySnapshotAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifySnapshotAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifySnapshotAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectDiskStatus.CreatingSnapshot" => {
                 Self::IncorrectDiskStatusCreatingSnapshot(error)
@@ -358,11 +362,11 @@ impl rt::error::OperationError for ModifySnapshotAttributeError {
             "InvalidSnapshotId.NotReady" => Self::InvalidSnapshotIdNotReady(error),
             "InvalidSnapshotName.Malformed" => Self::InvalidSnapshotNameMalformed(error),
             "NoAttributeToModify" => Self::NoAttributeToModify(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifySnapshotAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,17 +37,22 @@ pub struct ModifySnapshotCategoryRequest {
     pub category: ::std::option::Option<Category>,
     /// Example: `60`
     ///
-    /// Wire name `RetentionDays`.
+    /// Wire name `RetentionDays`; at least 61; at most 65536.
     pub retention_days: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ModifySnapshotCategoryRequest {
+impl crate::operation::Operation for ModifySnapshotCategoryRequest {
     type Response = ModifySnapshotCategoryResponse;
     type Error = ModifySnapshotCategoryError;
+}
+
+impl rt::operation::OperationSpec for ModifySnapshotCategoryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SnapshotId", &self.snapshot_id)?;
         rt::validate::one_of("Category", &self.category, &["Archive"])?;
+        rt::validate::minimum("RetentionDays", &self.retention_days, 61.0, false)?;
+        rt::validate::maximum("RetentionDays", &self.retention_days, 65536.0, false)?;
         Ok(())
     }
 
@@ -103,8 +109,8 @@ impl ModifySnapshotCategoryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifySnapshotCategoryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifySnapshotCategoryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -113,7 +119,7 @@ impl ModifySnapshotCategoryBuilder {
         self,
     ) -> ::std::result::Result<
         ModifySnapshotCategoryResponse,
-        rt::error::Error<ModifySnapshotCategoryError>,
+        crate::error::Error<ModifySnapshotCategoryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -211,7 +217,7 @@ pub enum Category {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -237,7 +243,7 @@ impl ::std::convert::From<&str> for Category {
     fn from(value: &str) -> Self {
         match value {
             "Archive" => Self::Archive,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -263,7 +269,7 @@ impl ::std::convert::From<::std::string::String> for Category {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Archive" => Self::Archive,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -321,38 +327,38 @@ impl ::serde::Serialize for Category {
 #[non_exhaustive]
 pub enum ModifySnapshotCategoryError {
     /// `InvalidOperation.ArchiveCloudBoxSnapshotUnsupported` (HTTP 400).
-    InvalidOperationArchiveCloudBoxSnapshotUnsupported(rt::error::ServiceError),
+    InvalidOperationArchiveCloudBoxSnapshotUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.ArchiveSharedSnapshotUnsupported` (HTTP 400).
-    InvalidOperationArchiveSharedSnapshotUnsupported(rt::error::ServiceError),
+    InvalidOperationArchiveSharedSnapshotUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.DecreaseRetentionDaysUnsupported` (HTTP 400).
-    InvalidOperationDecreaseRetentionDaysUnsupported(rt::error::ServiceError),
+    InvalidOperationDecreaseRetentionDaysUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.EncryptedSnapshotUnsupport` (HTTP 403).
-    InvalidOperationEncryptedSnapshotUnsupport(rt::error::ServiceError),
+    InvalidOperationEncryptedSnapshotUnsupport(crate::error::ServiceError),
     /// `InvalidOperation.InstantAccessEnabledUnsupport` (HTTP 403).
-    InvalidOperationInstantAccessEnabledUnsupport(rt::error::ServiceError),
+    InvalidOperationInstantAccessEnabledUnsupport(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidParameter.SnapshotCategory` (HTTP 400).
-    InvalidParameterSnapshotCategory(rt::error::ServiceError),
+    InvalidParameterSnapshotCategory(crate::error::ServiceError),
     /// `InvalidRetentionDays.Malformed` (HTTP 400).
-    InvalidRetentionDaysMalformed(rt::error::ServiceError),
+    InvalidRetentionDaysMalformed(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotFound` (HTTP 404).
-    InvalidSnapshotIdNotFound(rt::error::ServiceError),
+    InvalidSnapshotIdNotFound(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotReady` (HTTP 400).
-    InvalidSnapshotIdNotReady(rt::error::ServiceError),
+    InvalidSnapshotIdNotReady(crate::error::ServiceError),
     /// `InvalidStatus.SnapshotAgeLimit` (HTTP 400).
-    InvalidStatusSnapshotAgeLimit(rt::error::ServiceError),
+    InvalidStatusSnapshotAgeLimit(crate::error::ServiceError),
     /// `InvalidStatus.SnapshotInArchive` (HTTP 400).
-    InvalidStatusSnapshotInArchive(rt::error::ServiceError),
+    InvalidStatusSnapshotInArchive(crate::error::ServiceError),
     /// `InvalidStatus.SnapshotUnfinished` (HTTP 400).
-    InvalidStatusSnapshotUnfinished(rt::error::ServiceError),
+    InvalidStatusSnapshotUnfinished(crate::error::ServiceError),
     /// `QuotaExceed.ConcurrentArchiveSnapshotQuota` (HTTP 403).
-    QuotaExceedConcurrentArchiveSnapshotQuota(rt::error::ServiceError),
+    QuotaExceedConcurrentArchiveSnapshotQuota(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -364,7 +370,7 @@ impl ModifySnapshotCategoryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidOperationArchiveCloudBoxSnapshotUnsupported(error)
             | Self::InvalidOperationArchiveSharedSnapshotUnsupported(error)
@@ -470,8 +476,8 @@ impl ModifySnapshotCategoryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifySnapshotCategoryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifySnapshotCategoryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidOperation.ArchiveCloudBoxSnapshotUnsupported" => {
                 Self::InvalidOperationArchiveCloudBoxSnapshotUnsupported(error)
@@ -511,11 +517,11 @@ impl rt::error::OperationError for ModifySnapshotCategoryError {
             "QuotaExceed.ConcurrentArchiveSnapshotQuota" => {
                 Self::QuotaExceedConcurrentArchiveSnapshotQuota(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifySnapshotCategoryError::service_error(self)
     }
 }

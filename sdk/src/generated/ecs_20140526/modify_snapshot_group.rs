@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifySnapshotGroupRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifySnapshotGroupRequest {
+impl crate::operation::Operation for ModifySnapshotGroupRequest {
     type Response = ModifySnapshotGroupResponse;
     type Error = ModifySnapshotGroupError;
+}
+
+impl rt::operation::OperationSpec for ModifySnapshotGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SnapshotGroupId", &self.snapshot_group_id)?;
         Ok(())
@@ -128,8 +132,8 @@ impl ModifySnapshotGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifySnapshotGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifySnapshotGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -138,7 +142,7 @@ impl ModifySnapshotGroupBuilder {
         self,
     ) -> ::std::result::Result<
         ModifySnapshotGroupResponse,
-        rt::error::Error<ModifySnapshotGroupError>,
+        crate::error::Error<ModifySnapshotGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -214,18 +218,18 @@ impl ::serde::Serialize for ModifySnapshotGroupResponse {
 #[non_exhaustive]
 pub enum ModifySnapshotGroupError {
     /// `InvalidParameter.Description` (HTTP 400).
-    InvalidParameterDescription(rt::error::ServiceError),
+    InvalidParameterDescription(crate::error::ServiceError),
     /// `InvalidParameter.Name` (HTTP 400).
-    InvalidParameterName(rt::error::ServiceError),
+    InvalidParameterName(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidSnapshotGroup.NotFound` (HTTP 404).
-    InvalidSnapshotGroupNotFound(rt::error::ServiceError),
+    InvalidSnapshotGroupNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -237,7 +241,7 @@ impl ModifySnapshotGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterDescription(error)
             | Self::InvalidParameterName(error)
@@ -273,18 +277,18 @@ impl ModifySnapshotGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifySnapshotGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifySnapshotGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter.Description" => Self::InvalidParameterDescription(error),
             "InvalidParameter.Name" => Self::InvalidParameterName(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "InvalidSnapshotGroup.NotFound" => Self::InvalidSnapshotGroupNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifySnapshotGroupError::service_error(self)
     }
 }

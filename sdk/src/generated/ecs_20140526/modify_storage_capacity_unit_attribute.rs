@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyStorageCapacityUnitAttributeRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyStorageCapacityUnitAttributeRequest {
+impl crate::operation::Operation for ModifyStorageCapacityUnitAttributeRequest {
     type Response = ModifyStorageCapacityUnitAttributeResponse;
     type Error = ModifyStorageCapacityUnitAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyStorageCapacityUnitAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("StorageCapacityUnitId", &self.storage_capacity_unit_id)?;
         Ok(())
@@ -132,8 +136,8 @@ impl ModifyStorageCapacityUnitAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyStorageCapacityUnitAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyStorageCapacityUnitAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +146,7 @@ impl ModifyStorageCapacityUnitAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyStorageCapacityUnitAttributeResponse,
-        rt::error::Error<ModifyStorageCapacityUnitAttributeError>,
+        crate::error::Error<ModifyStorageCapacityUnitAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -218,20 +222,20 @@ impl ::serde::Serialize for ModifyStorageCapacityUnitAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyStorageCapacityUnitAttributeError {
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidParameter.Name` (HTTP 400).
-    InvalidParameterName(rt::error::ServiceError),
+    InvalidParameterName(crate::error::ServiceError),
     /// `InvalidStorageCapacityUnitId.NotFound` (HTTP 404).
-    InvalidStorageCapacityUnitIdNotFound(rt::error::ServiceError),
+    InvalidStorageCapacityUnitIdNotFound(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 400).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// `MissingParameter.StorageCapacityUnitId` (HTTP 400).
-    MissingParameterStorageCapacityUnitId(rt::error::ServiceError),
+    MissingParameterStorageCapacityUnitId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -243,7 +247,7 @@ impl ModifyStorageCapacityUnitAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDescriptionMalformed(error)
             | Self::InvalidParameterName(error)
@@ -286,8 +290,8 @@ impl ModifyStorageCapacityUnitAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyStorageCapacityUnitAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyStorageCapacityUnitAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed(error),
             "InvalidParameter.Name" => Self::InvalidParameterName(error),
@@ -298,11 +302,11 @@ impl rt::error::OperationError for ModifyStorageCapacityUnitAttributeError {
             "MissingParameter.StorageCapacityUnitId" => {
                 Self::MissingParameterStorageCapacityUnitId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyStorageCapacityUnitAttributeError::service_error(self)
     }
 }

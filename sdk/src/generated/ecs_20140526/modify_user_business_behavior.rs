@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -34,11 +35,14 @@ pub struct ModifyUserBusinessBehaviorRequest {
     pub status_value: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyUserBusinessBehaviorRequest {
+impl crate::operation::Operation for ModifyUserBusinessBehaviorRequest {
     type Response = ModifyUserBusinessBehaviorResponse;
     type Error = ModifyUserBusinessBehaviorError;
+}
+
+impl rt::operation::OperationSpec for ModifyUserBusinessBehaviorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("statusKey", &self.status_key)?;
         rt::validate::required("statusValue", &self.status_value)?;
         Ok(())
@@ -104,8 +108,10 @@ impl ModifyUserBusinessBehaviorBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<ModifyUserBusinessBehaviorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyUserBusinessBehaviorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +121,7 @@ impl ModifyUserBusinessBehaviorBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyUserBusinessBehaviorResponse,
-        rt::error::Error<ModifyUserBusinessBehaviorError>,
+        crate::error::Error<ModifyUserBusinessBehaviorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -189,14 +195,14 @@ impl ::serde::Serialize for ModifyUserBusinessBehaviorResponse {
 #[non_exhaustive]
 pub enum ModifyUserBusinessBehaviorError {
     /// `InvalidAction.UserForbidden` (HTTP 403).
-    InvalidActionUserForbidden(rt::error::ServiceError),
+    InvalidActionUserForbidden(crate::error::ServiceError),
     /// `InvalidParams` (HTTP 403).
-    InvalidParams(rt::error::ServiceError),
+    InvalidParams(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -208,7 +214,7 @@ impl ModifyUserBusinessBehaviorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidActionUserForbidden(error) | Self::InvalidParams(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -229,16 +235,16 @@ impl ModifyUserBusinessBehaviorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyUserBusinessBehaviorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyUserBusinessBehaviorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAction.UserForbidden" => Self::InvalidActionUserForbidden(error),
             "InvalidParams" => Self::InvalidParams(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyUserBusinessBehaviorError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -36,11 +37,14 @@ pub struct ModifyVRouterAttributeRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyVRouterAttributeRequest {
+impl crate::operation::Operation for ModifyVRouterAttributeRequest {
     type Response = ModifyVRouterAttributeResponse;
     type Error = ModifyVRouterAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyVRouterAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VRouterId", &self.v_router_id)?;
         Ok(())
     }
@@ -116,8 +120,8 @@ impl ModifyVRouterAttributeBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<ModifyVRouterAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyVRouterAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +131,7 @@ impl ModifyVRouterAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyVRouterAttributeResponse,
-        rt::error::Error<ModifyVRouterAttributeError>,
+        crate::error::Error<ModifyVRouterAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,22 +205,22 @@ impl ::serde::Serialize for ModifyVRouterAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyVRouterAttributeError {
     /// `Forbidden.VRouterNotFound` (HTTP 400).
-    ForbiddenVRouterNotFound(rt::error::ServiceError),
+    ForbiddenVRouterNotFound(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidVRouterDiscription.Malformed` (HTTP 400).
-    InvalidVRouterDiscriptionMalformed(rt::error::ServiceError),
+    InvalidVRouterDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidVRouterId.NotFound` (HTTP 404).
-    InvalidVRouterIdNotFound(rt::error::ServiceError),
+    InvalidVRouterIdNotFound(crate::error::ServiceError),
     /// `InvalidVRouterName.Malformed` (HTTP 400).
-    InvalidVRouterNameMalformed(rt::error::ServiceError),
+    InvalidVRouterNameMalformed(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -228,7 +232,7 @@ impl ModifyVRouterAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenVRouterNotFound(error)
             | Self::InvalidDescriptionMalformed(error)
@@ -278,8 +282,8 @@ impl ModifyVRouterAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyVRouterAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyVRouterAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.VRouterNotFound" => Self::ForbiddenVRouterNotFound(error),
             "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed(error),
@@ -289,11 +293,11 @@ impl rt::error::OperationError for ModifyVRouterAttributeError {
             "InvalidVRouterId.NotFound" => Self::InvalidVRouterIdNotFound(error),
             "InvalidVRouterName.Malformed" => Self::InvalidVRouterNameMalformed(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyVRouterAttributeError::service_error(self)
     }
 }

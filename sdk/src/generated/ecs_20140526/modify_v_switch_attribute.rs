@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -36,11 +37,14 @@ pub struct ModifyVSwitchAttributeRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyVSwitchAttributeRequest {
+impl crate::operation::Operation for ModifyVSwitchAttributeRequest {
     type Response = ModifyVSwitchAttributeResponse;
     type Error = ModifyVSwitchAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyVSwitchAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VSwitchId", &self.v_switch_id)?;
         Ok(())
     }
@@ -116,8 +120,8 @@ impl ModifyVSwitchAttributeBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<ModifyVSwitchAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyVSwitchAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +131,7 @@ impl ModifyVSwitchAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyVSwitchAttributeResponse,
-        rt::error::Error<ModifyVSwitchAttributeError>,
+        crate::error::Error<ModifyVSwitchAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,20 +205,20 @@ impl ::serde::Serialize for ModifyVSwitchAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyVSwitchAttributeError {
     /// `Forbidden.VRouterNotFound` (HTTP 400).
-    ForbiddenVRouterNotFound(rt::error::ServiceError),
+    ForbiddenVRouterNotFound(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidVSwitchDiscription.Malformed` (HTTP 400).
-    InvalidVSwitchDiscriptionMalformed(rt::error::ServiceError),
+    InvalidVSwitchDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `InvalidVSwitchName.Malformed` (HTTP 400).
-    InvalidVSwitchNameMalformed(rt::error::ServiceError),
+    InvalidVSwitchNameMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -226,7 +230,7 @@ impl ModifyVSwitchAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenVRouterNotFound(error)
             | Self::InvalidDescriptionMalformed(error)
@@ -269,8 +273,8 @@ impl ModifyVSwitchAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyVSwitchAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyVSwitchAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.VRouterNotFound" => Self::ForbiddenVRouterNotFound(error),
             "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed(error),
@@ -279,11 +283,11 @@ impl rt::error::OperationError for ModifyVSwitchAttributeError {
             }
             "InvalidVSwitchId.NotFound" => Self::InvalidVSwitchIdNotFound(error),
             "InvalidVSwitchName.Malformed" => Self::InvalidVSwitchNameMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyVSwitchAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -52,15 +56,14 @@ pub struct ModifyVirtualBorderRouterAttributeRequest {
     pub user_cidr: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyVirtualBorderRouterAttributeRequest {
+impl crate::operation::Operation for ModifyVirtualBorderRouterAttributeRequest {
     type Response = ModifyVirtualBorderRouterAttributeResponse;
     type Error = ModifyVirtualBorderRouterAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyVirtualBorderRouterAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VbrId", &self.vbr_id)?;
         Ok(())
@@ -217,8 +220,8 @@ impl ModifyVirtualBorderRouterAttributeBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyVirtualBorderRouterAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyVirtualBorderRouterAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -228,7 +231,7 @@ impl ModifyVirtualBorderRouterAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyVirtualBorderRouterAttributeResponse,
-        rt::error::Error<ModifyVirtualBorderRouterAttributeError>,
+        crate::error::Error<ModifyVirtualBorderRouterAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -302,50 +305,50 @@ impl ::serde::Serialize for ModifyVirtualBorderRouterAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyVirtualBorderRouterAttributeError {
     /// `Forbidden.CircuitCodeNotAllowedByCaller` (HTTP 403).
-    ForbiddenCircuitCodeNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenCircuitCodeNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.DescriptionNotAllowedByCaller` (HTTP 403).
-    ForbiddenDescriptionNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenDescriptionNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.LocalGatewayIpNotAllowedByCaller` (HTTP 403).
-    ForbiddenLocalGatewayIpNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenLocalGatewayIpNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.NameNotAllowedByCaller` (HTTP 403).
-    ForbiddenNameNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenNameNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.PeerGatewayIpNotAllowedByCaller` (HTTP 403).
-    ForbiddenPeerGatewayIpNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenPeerGatewayIpNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.PeeringSubnetMaskNotAllowedByCaller` (HTTP 403).
-    ForbiddenPeeringSubnetMaskNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenPeeringSubnetMaskNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.VlanIdNotAllowedByCaller` (HTTP 403).
-    ForbiddenVlanIdNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenVlanIdNotAllowedByCaller(crate::error::ServiceError),
     /// `InvalidCircuitCode.Malformed` (HTTP 400).
-    InvalidCircuitCodeMalformed(rt::error::ServiceError),
+    InvalidCircuitCodeMalformed(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidIp.Malformed` (HTTP 400).
-    InvalidIpMalformed(rt::error::ServiceError),
+    InvalidIpMalformed(crate::error::ServiceError),
     /// `InvalidIp.NotSameSubnet` (HTTP 400).
-    InvalidIpNotSameSubnet(rt::error::ServiceError),
+    InvalidIpNotSameSubnet(crate::error::ServiceError),
     /// `InvalidName.Malformed` (HTTP 400).
-    InvalidNameMalformed(rt::error::ServiceError),
+    InvalidNameMalformed(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidPeeringSubnetMask.Malformed` (HTTP 400).
-    InvalidPeeringSubnetMaskMalformed(rt::error::ServiceError),
+    InvalidPeeringSubnetMaskMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVbrId.NotFound` (HTTP 400).
-    InvalidVbrIdNotFound(rt::error::ServiceError),
+    InvalidVbrIdNotFound(crate::error::ServiceError),
     /// `InvalidVlanId.Malformed` (HTTP 400).
-    InvalidVlanIdMalformed(rt::error::ServiceError),
+    InvalidVlanIdMalformed(crate::error::ServiceError),
     /// `InvalidVlanId.Used` (HTTP 400).
-    InvalidVlanIdUsed(rt::error::ServiceError),
+    InvalidVlanIdUsed(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationFailed.VlanIdInUse` (HTTP 400).
-    OperationFailedVlanIdInUse(rt::error::ServiceError),
+    OperationFailedVlanIdInUse(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -357,7 +360,7 @@ impl ModifyVirtualBorderRouterAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenCircuitCodeNotAllowedByCaller(error)
             | Self::ForbiddenDescriptionNotAllowedByCaller(error)
@@ -505,8 +508,8 @@ impl ModifyVirtualBorderRouterAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyVirtualBorderRouterAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyVirtualBorderRouterAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.CircuitCodeNotAllowedByCaller" => {
                 Self::ForbiddenCircuitCodeNotAllowedByCaller(error)
@@ -544,11 +547,11 @@ impl rt::error::OperationError for ModifyVirtualBorderRouterAttributeError {
             "InvalidVlanId.Used" => Self::InvalidVlanIdUsed(error),
             "MissingParameter" => Self::MissingParameter(error),
             "OperationFailed.VlanIdInUse" => Self::OperationFailedVlanIdInUse(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyVirtualBorderRouterAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -40,11 +41,14 @@ pub struct ModifyVpcAttributeRequest {
     pub user_cidr: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyVpcAttributeRequest {
+impl crate::operation::Operation for ModifyVpcAttributeRequest {
     type Response = ModifyVpcAttributeResponse;
     type Error = ModifyVpcAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyVpcAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -142,8 +146,8 @@ impl ModifyVpcAttributeBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<ModifyVpcAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyVpcAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -153,7 +157,7 @@ impl ModifyVpcAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyVpcAttributeResponse,
-        rt::error::Error<ModifyVpcAttributeError>,
+        crate::error::Error<ModifyVpcAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -227,34 +231,34 @@ impl ::serde::Serialize for ModifyVpcAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyVpcAttributeError {
     /// `IllegalCidrBlock` (HTTP 400).
-    IllegalCidrBlock(rt::error::ServiceError),
+    IllegalCidrBlock(crate::error::ServiceError),
     /// `InvalidCidrBlock.Malformed` (HTTP 400).
-    InvalidCidrBlockMalformed(rt::error::ServiceError),
+    InvalidCidrBlockMalformed(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegion.Malformed` (HTTP 400).
-    InvalidRegionMalformed(rt::error::ServiceError),
+    InvalidRegionMalformed(crate::error::ServiceError),
     /// `InvalidUserCidr.Malformed` (HTTP 400).
-    InvalidUserCidrMalformed(rt::error::ServiceError),
+    InvalidUserCidrMalformed(crate::error::ServiceError),
     /// `InvalidUserCidr.Quota` (HTTP 400).
-    InvalidUserCidrQuota(rt::error::ServiceError),
+    InvalidUserCidrQuota(crate::error::ServiceError),
     /// `InvalidVpcDiscription.Malformed` (HTTP 400).
-    InvalidVpcDiscriptionMalformed(rt::error::ServiceError),
+    InvalidVpcDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 400, 404).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `InvalidVpcName.Malformed` (HTTP 400).
-    InvalidVpcNameMalformed(rt::error::ServiceError),
+    InvalidVpcNameMalformed(crate::error::ServiceError),
     /// `OperationFailed.ClassicLinkEnabled` (HTTP 400).
-    OperationFailedClassicLinkEnabled(rt::error::ServiceError),
+    OperationFailedClassicLinkEnabled(crate::error::ServiceError),
     /// `ParamExclusive.EnableIpv6AndCidrBlock` (HTTP 400).
-    ParamExclusiveEnableIpv6AndCidrBlock(rt::error::ServiceError),
+    ParamExclusiveEnableIpv6AndCidrBlock(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -266,7 +270,7 @@ impl ModifyVpcAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalCidrBlock(error)
             | Self::InvalidCidrBlockMalformed(error)
@@ -358,8 +362,8 @@ impl ModifyVpcAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyVpcAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyVpcAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalCidrBlock" => Self::IllegalCidrBlock(error),
             "InvalidCidrBlock.Malformed" => Self::InvalidCidrBlockMalformed(error),
@@ -379,11 +383,11 @@ impl rt::error::OperationError for ModifyVpcAttributeError {
             "ParamExclusive.EnableIpv6AndCidrBlock" => {
                 Self::ParamExclusiveEnableIpv6AndCidrBlock(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyVpcAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,15 +64,14 @@ pub struct PurchaseElasticityAssuranceRequest {
     pub start_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for PurchaseElasticityAssuranceRequest {
+impl crate::operation::Operation for PurchaseElasticityAssuranceRequest {
     type Response = PurchaseElasticityAssuranceResponse;
     type Error = PurchaseElasticityAssuranceError;
+}
+
+impl rt::operation::OperationSpec for PurchaseElasticityAssuranceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PrivatePoolOptions.Id", &self.private_pool_options_id)?;
         Ok(())
@@ -186,8 +189,8 @@ impl PurchaseElasticityAssuranceBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<PurchaseElasticityAssuranceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<PurchaseElasticityAssuranceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -196,7 +199,7 @@ impl PurchaseElasticityAssuranceBuilder {
         self,
     ) -> ::std::result::Result<
         PurchaseElasticityAssuranceResponse,
-        rt::error::Error<PurchaseElasticityAssuranceError>,
+        crate::error::Error<PurchaseElasticityAssuranceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -272,22 +275,22 @@ impl ::serde::Serialize for PurchaseElasticityAssuranceResponse {
 #[non_exhaustive]
 pub enum PurchaseElasticityAssuranceError {
     /// `IncorrectPrivatePoolStatus` (HTTP 403).
-    IncorrectPrivatePoolStatus(rt::error::ServiceError),
+    IncorrectPrivatePoolStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidParameter.PeriodUnit` (HTTP 400).
-    InvalidParameterPeriodUnit(rt::error::ServiceError),
+    InvalidParameterPeriodUnit(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.Id` (HTTP 400).
-    InvalidPrivatePoolOptionsId(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsId(crate::error::ServiceError),
     /// `InvalidStartTime.MalFormed` (HTTP 400).
-    InvalidStartTimeMalFormed(rt::error::ServiceError),
+    InvalidStartTimeMalFormed(crate::error::ServiceError),
     /// `InvalidUser.Unauthorized` (HTTP 401).
-    InvalidUserUnauthorized(rt::error::ServiceError),
+    InvalidUserUnauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -299,7 +302,7 @@ impl PurchaseElasticityAssuranceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectPrivatePoolStatus(error)
             | Self::InternalError(error)
@@ -349,8 +352,8 @@ impl PurchaseElasticityAssuranceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PurchaseElasticityAssuranceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PurchaseElasticityAssuranceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectPrivatePoolStatus" => Self::IncorrectPrivatePoolStatus(error),
             "InternalError" => Self::InternalError(error),
@@ -358,11 +361,11 @@ impl rt::error::OperationError for PurchaseElasticityAssuranceError {
             "Invalid.PrivatePoolOptions.Id" => Self::InvalidPrivatePoolOptionsId(error),
             "InvalidStartTime.MalFormed" => Self::InvalidStartTimeMalFormed(error),
             "InvalidUser.Unauthorized" => Self::InvalidUserUnauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PurchaseElasticityAssuranceError::service_error(self)
     }
 }

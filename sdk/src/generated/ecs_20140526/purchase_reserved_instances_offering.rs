@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,7 +60,7 @@ pub struct PurchaseReservedInstancesOfferingRequest {
     pub scope: ::std::option::Option<::std::string::String>,
     /// Example: `3`
     ///
-    /// Wire name `InstanceAmount`.
+    /// Wire name `InstanceAmount`; at least 1; at most 100.
     pub instance_amount: ::std::option::Option<i32>,
     /// Example: `All Upfront`
     ///
@@ -96,18 +100,19 @@ pub struct PurchaseReservedInstancesOfferingRequest {
     pub start_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for PurchaseReservedInstancesOfferingRequest {
+impl crate::operation::Operation for PurchaseReservedInstancesOfferingRequest {
     type Response = PurchaseReservedInstancesOfferingResponse;
     type Error = PurchaseReservedInstancesOfferingError;
+}
+
+impl rt::operation::OperationSpec for PurchaseReservedInstancesOfferingRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::required("InstanceType", &self.instance_type)?;
+        rt::validate::minimum("InstanceAmount", &self.instance_amount, 1.0, false)?;
+        rt::validate::maximum("InstanceAmount", &self.instance_amount, 100.0, false)?;
         Ok(())
     }
 
@@ -327,8 +332,8 @@ impl PurchaseReservedInstancesOfferingBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<PurchaseReservedInstancesOfferingRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<PurchaseReservedInstancesOfferingRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -337,7 +342,7 @@ impl PurchaseReservedInstancesOfferingBuilder {
         self,
     ) -> ::std::result::Result<
         PurchaseReservedInstancesOfferingResponse,
-        rt::error::Error<PurchaseReservedInstancesOfferingError>,
+        crate::error::Error<PurchaseReservedInstancesOfferingError>,
     > {
         self.client.execute(self.request).await
     }
@@ -532,80 +537,80 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum PurchaseReservedInstancesOfferingError {
     /// `Account.Arrearage` (HTTP 403).
-    AccountArrearage(rt::error::ServiceError),
+    AccountArrearage(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidChargeType.ValueNotSupported` (HTTP 400).
-    InvalidChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueUnauthorized` (HTTP 400).
-    InvalidInstanceTypeValueUnauthorized(rt::error::ServiceError),
+    InvalidInstanceTypeValueUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParameter.ReservedInstanceName` (HTTP 400).
-    InvalidParameterReservedInstanceName(rt::error::ServiceError),
+    InvalidParameterReservedInstanceName(crate::error::ServiceError),
     /// `InvalidParameter.ResourceOwnerAccount` (HTTP 403).
-    InvalidParameterResourceOwnerAccount(rt::error::ServiceError),
+    InvalidParameterResourceOwnerAccount(crate::error::ServiceError),
     /// `InvalidParameter.Scope` (HTTP 400).
-    InvalidParameterScope(rt::error::ServiceError),
+    InvalidParameterScope(crate::error::ServiceError),
     /// `InvalidParameter.SplitOrMerge` (HTTP 400).
-    InvalidParameterSplitOrMerge(rt::error::ServiceError),
+    InvalidParameterSplitOrMerge(crate::error::ServiceError),
     /// `InvalidPeriodUnit.ValueNotSupported` (HTTP 400).
-    InvalidPeriodUnitValueNotSupported(rt::error::ServiceError),
+    InvalidPeriodUnitValueNotSupported(crate::error::ServiceError),
     /// `InvalidReservedInstanceOfferingClass.ValueNotSupported` (HTTP 400).
-    InvalidReservedInstanceOfferingClassValueNotSupported(rt::error::ServiceError),
+    InvalidReservedInstanceOfferingClassValueNotSupported(crate::error::ServiceError),
     /// `InvalidReservedInstanceOfferingType.ValueNotSupported` (HTTP 400).
-    InvalidReservedInstanceOfferingTypeValueNotSupported(rt::error::ServiceError),
+    InvalidReservedInstanceOfferingTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidReservedInstancePlatform.ValueNotSupported` (HTTP 400).
-    InvalidReservedInstancePlatformValueNotSupported(rt::error::ServiceError),
+    InvalidReservedInstancePlatformValueNotSupported(crate::error::ServiceError),
     /// `InvalidReservedInstanceStatus.ValueNotSupported` (HTTP 400).
-    InvalidReservedInstanceStatusValueNotSupported(rt::error::ServiceError),
+    InvalidReservedInstanceStatusValueNotSupported(crate::error::ServiceError),
     /// `InvalidReservedInstanceZone.ValueNotSupported` (HTTP 400).
-    InvalidReservedInstanceZoneValueNotSupported(rt::error::ServiceError),
+    InvalidReservedInstanceZoneValueNotSupported(crate::error::ServiceError),
     /// `InvalidStartTime.MalFormed` (HTTP 403).
-    InvalidStartTimeMalFormed(rt::error::ServiceError),
+    InvalidStartTimeMalFormed(crate::error::ServiceError),
     /// `InvalidStartTime.NotSupported` (HTTP 403).
-    InvalidStartTimeNotSupported(rt::error::ServiceError),
+    InvalidStartTimeNotSupported(crate::error::ServiceError),
     /// `InvalidStartTime.ScopeNotMatch` (HTTP 400).
-    InvalidStartTimeScopeNotMatch(rt::error::ServiceError),
+    InvalidStartTimeScopeNotMatch(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 404).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// `MissingParameter.InstanceType` (HTTP 400).
-    MissingParameterInstanceType(rt::error::ServiceError),
+    MissingParameterInstanceType(crate::error::ServiceError),
     /// `MissingParameter.InstanceTypeAndAmountBothEmpty` (HTTP 400).
-    MissingParameterInstanceTypeAndAmountBothEmpty(rt::error::ServiceError),
+    MissingParameterInstanceTypeAndAmountBothEmpty(crate::error::ServiceError),
     /// `MissingParameter.ReservedInstanceConfiguration` (HTTP 400).
-    MissingParameterReservedInstanceConfiguration(rt::error::ServiceError),
+    MissingParameterReservedInstanceConfiguration(crate::error::ServiceError),
     /// `MissingParameter.ReservedInstanceId` (HTTP 400).
-    MissingParameterReservedInstanceId(rt::error::ServiceError),
+    MissingParameterReservedInstanceId(crate::error::ServiceError),
     /// `MissingParameter.ZoneId` (HTTP 400).
-    MissingParameterZoneId(rt::error::ServiceError),
+    MissingParameterZoneId(crate::error::ServiceError),
     /// `NodeControllerUnavailable` (HTTP 403).
-    NodeControllerUnavailable(rt::error::ServiceError),
+    NodeControllerUnavailable(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400, 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.NoStock` (HTTP 403).
-    OperationDeniedNoStock(rt::error::ServiceError),
+    OperationDeniedNoStock(crate::error::ServiceError),
     /// `PaymentMethodNotFound` (HTTP 404).
-    PaymentMethodNotFound(rt::error::ServiceError),
+    PaymentMethodNotFound(crate::error::ServiceError),
     /// `RegionUnauthorized` (HTTP 403).
-    RegionUnauthorized(rt::error::ServiceError),
+    RegionUnauthorized(crate::error::ServiceError),
     /// `Zone.NotOnSale` (HTTP 403).
-    ZoneNotOnSale(rt::error::ServiceError),
+    ZoneNotOnSale(crate::error::ServiceError),
     /// `Zone.NotOpen` (HTTP 403).
-    ZoneNotOpen(rt::error::ServiceError),
+    ZoneNotOpen(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -617,7 +622,7 @@ impl PurchaseReservedInstancesOfferingError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountArrearage(error)
             | Self::InternalError(error)
@@ -874,8 +879,8 @@ impl PurchaseReservedInstancesOfferingError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PurchaseReservedInstancesOfferingError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PurchaseReservedInstancesOfferingError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.Arrearage" => Self::AccountArrearage(error),
             "InternalError" => Self::InternalError(error),
@@ -942,11 +947,11 @@ impl rt::error::OperationError for PurchaseReservedInstancesOfferingError {
             "RegionUnauthorized" => Self::RegionUnauthorized(error),
             "Zone.NotOnSale" => Self::ZoneNotOnSale(error),
             "Zone.NotOpen" => Self::ZoneNotOpen(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PurchaseReservedInstancesOfferingError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,7 +70,7 @@ pub struct PurchaseStorageCapacityUnitRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `Amount`.
+    /// Wire name `Amount`; at least 1; at most 20.
     pub amount: ::std::option::Option<i32>,
     /// Wire name `Tag`; at most 20 items.
     pub tags: ::std::vec::Vec<Tag>,
@@ -76,17 +80,18 @@ pub struct PurchaseStorageCapacityUnitRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for PurchaseStorageCapacityUnitRequest {
+impl crate::operation::Operation for PurchaseStorageCapacityUnitRequest {
     type Response = PurchaseStorageCapacityUnitResponse;
     type Error = PurchaseStorageCapacityUnitError;
+}
+
+impl rt::operation::OperationSpec for PurchaseStorageCapacityUnitRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Capacity", &self.capacity)?;
+        rt::validate::minimum("Amount", &self.amount, 1.0, false)?;
+        rt::validate::maximum("Amount", &self.amount, 20.0, false)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
     }
@@ -247,8 +252,8 @@ impl PurchaseStorageCapacityUnitBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<PurchaseStorageCapacityUnitRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<PurchaseStorageCapacityUnitRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -257,7 +262,7 @@ impl PurchaseStorageCapacityUnitBuilder {
         self,
     ) -> ::std::result::Result<
         PurchaseStorageCapacityUnitResponse,
-        rt::error::Error<PurchaseStorageCapacityUnitError>,
+        crate::error::Error<PurchaseStorageCapacityUnitError>,
     > {
         self.client.execute(self.request).await
     }
@@ -452,32 +457,32 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum PurchaseStorageCapacityUnitError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidParameter.Capacity` (HTTP 400).
-    InvalidParameterCapacity(rt::error::ServiceError),
+    InvalidParameterCapacity(crate::error::ServiceError),
     /// `InvalidParameter.CapacityExceed` (HTTP 400).
-    InvalidParameterCapacityExceed(rt::error::ServiceError),
+    InvalidParameterCapacityExceed(crate::error::ServiceError),
     /// `InvalidParameter.Name` (HTTP 400).
-    InvalidParameterName(rt::error::ServiceError),
+    InvalidParameterName(crate::error::ServiceError),
     /// `InvalidParameter.Period` (HTTP 400).
-    InvalidParameterPeriod(rt::error::ServiceError),
+    InvalidParameterPeriod(crate::error::ServiceError),
     /// `InvalidParameter.PeriodUnit` (HTTP 400).
-    InvalidParameterPeriodUnit(rt::error::ServiceError),
+    InvalidParameterPeriodUnit(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidStartTime.MalFormed` (HTTP 400).
-    InvalidStartTimeMalFormed(rt::error::ServiceError),
+    InvalidStartTimeMalFormed(crate::error::ServiceError),
     /// `InvalidStartTime.NotSupported` (HTTP 400).
-    InvalidStartTimeNotSupported(rt::error::ServiceError),
+    InvalidStartTimeNotSupported(crate::error::ServiceError),
     /// `MissingParameter.Capacity` (HTTP 400).
-    MissingParameterCapacity(rt::error::ServiceError),
+    MissingParameterCapacity(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 400).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -489,7 +494,7 @@ impl PurchaseStorageCapacityUnitError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidParameterCapacity(error)
@@ -574,8 +579,8 @@ impl PurchaseStorageCapacityUnitError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PurchaseStorageCapacityUnitError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PurchaseStorageCapacityUnitError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidParameter.Capacity" => Self::InvalidParameterCapacity(error),
@@ -590,11 +595,11 @@ impl rt::error::OperationError for PurchaseStorageCapacityUnitError {
             "InvalidStartTime.NotSupported" => Self::InvalidStartTimeNotSupported(error),
             "MissingParameter.Capacity" => Self::MissingParameterCapacity(error),
             "MissingParameter.RegionId" => Self::MissingParameterRegionId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PurchaseStorageCapacityUnitError::service_error(self)
     }
 }

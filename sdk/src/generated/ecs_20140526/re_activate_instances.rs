@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ReActivateInstancesRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ReActivateInstancesRequest {
+impl crate::operation::Operation for ReActivateInstancesRequest {
     type Response = ReActivateInstancesResponse;
     type Error = ReActivateInstancesError;
+}
+
+impl rt::operation::OperationSpec for ReActivateInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl ReActivateInstancesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ReActivateInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ReActivateInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl ReActivateInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         ReActivateInstancesResponse,
-        rt::error::Error<ReActivateInstancesError>,
+        crate::error::Error<ReActivateInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -179,28 +183,28 @@ impl ::serde::Serialize for ReActivateInstancesResponse {
 #[non_exhaustive]
 pub enum ReActivateInstancesError {
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 403).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidPayType.NotSupport` (HTTP 404).
-    InvalidPayTypeNotSupport(rt::error::ServiceError),
+    InvalidPayTypeNotSupport(crate::error::ServiceError),
     /// `ReopenInstance.ImageNotEnoughBalance` (HTTP 400).
-    ReopenInstanceImageNotEnoughBalance(rt::error::ServiceError),
+    ReopenInstanceImageNotEnoughBalance(crate::error::ServiceError),
     /// `ReopenInstance.InstanceNotEnoughBalance` (HTTP 400).
-    ReopenInstanceInstanceNotEnoughBalance(rt::error::ServiceError),
+    ReopenInstanceInstanceNotEnoughBalance(crate::error::ServiceError),
     /// `ReopenInstance.InstanceStatusNotValid` (HTTP 400).
-    ReopenInstanceInstanceStatusNotValid(rt::error::ServiceError),
+    ReopenInstanceInstanceStatusNotValid(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -212,7 +216,7 @@ impl ReActivateInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectInstanceStatus(error)
             | Self::InstanceLockedForSecurity(error)
@@ -283,8 +287,8 @@ impl ReActivateInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReActivateInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ReActivateInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus(error),
             "InstanceLockedForSecurity" => Self::InstanceLockedForSecurity(error),
@@ -301,11 +305,11 @@ impl rt::error::OperationError for ReActivateInstancesError {
             "ReopenInstance.InstanceStatusNotValid" => {
                 Self::ReopenInstanceInstanceStatusNotValid(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReActivateInstancesError::service_error(self)
     }
 }

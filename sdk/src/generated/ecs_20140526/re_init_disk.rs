@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ReInitDiskRequest {
     pub security_enhancement_strategy: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ReInitDiskRequest {
+impl crate::operation::Operation for ReInitDiskRequest {
     type Response = ReInitDiskResponse;
     type Error = ReInitDiskError;
+}
+
+impl rt::operation::OperationSpec for ReInitDiskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DiskId", &self.disk_id)?;
         Ok(())
     }
@@ -145,15 +149,18 @@ impl ReInitDiskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ReInitDiskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ReInitDiskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ReInitDiskResponse, rt::error::Error<ReInitDiskError>> {
+    ) -> ::std::result::Result<
+        ReInitDiskResponse,
+        crate::error::Error<ReInitDiskError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -228,68 +235,68 @@ impl ::serde::Serialize for ReInitDiskResponse {
 #[non_exhaustive]
 pub enum ReInitDiskError {
     /// `DependencyViolation.IoOptimize` (HTTP 400).
-    DependencyViolationIoOptimize(rt::error::ServiceError),
+    DependencyViolationIoOptimize(crate::error::ServiceError),
     /// `DependencyViolation.WindowsInstance` (HTTP 403).
-    DependencyViolationWindowsInstance(rt::error::ServiceError),
+    DependencyViolationWindowsInstance(crate::error::ServiceError),
     /// `DiskCategory.OperationNotSupported` (HTTP 400).
-    DiskCategoryOperationNotSupported(rt::error::ServiceError),
+    DiskCategoryOperationNotSupported(crate::error::ServiceError),
     /// `DiskCreatingSnapshot` (HTTP 403).
-    DiskCreatingSnapshot(rt::error::ServiceError),
+    DiskCreatingSnapshot(crate::error::ServiceError),
     /// `DiskHasSnapshotsWithInstantAccessEnabled.OperationNotSupported` (HTTP 400).
     DiskHasSnapshotsWithInstantAccessEnabledOperationNotSupported(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `HibernationConfigured.InstanceOperationForbidden` (HTTP 403).
-    HibernationConfiguredInstanceOperationForbidden(rt::error::ServiceError),
+    HibernationConfiguredInstanceOperationForbidden(crate::error::ServiceError),
     /// `IncorrectDiskStatus` (HTTP 403).
-    IncorrectDiskStatus(rt::error::ServiceError),
+    IncorrectDiskStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceExpiredOrInArrears` (HTTP 403).
-    InstanceExpiredOrInArrears(rt::error::ServiceError),
+    InstanceExpiredOrInArrears(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 404).
-    InvalidDiskIdNotFound(rt::error::ServiceError),
+    InvalidDiskIdNotFound(crate::error::ServiceError),
     /// `InvalidDiskId.OperationNotSupported` (HTTP 404).
-    InvalidDiskIdOperationNotSupported(rt::error::ServiceError),
+    InvalidDiskIdOperationNotSupported(crate::error::ServiceError),
     /// `InvalidImageId.NotFound` (HTTP 404).
-    InvalidImageIdNotFound(rt::error::ServiceError),
+    InvalidImageIdNotFound(crate::error::ServiceError),
     /// `InvalidKeyPairName.NotFound` (HTTP 400).
-    InvalidKeyPairNameNotFound(rt::error::ServiceError),
+    InvalidKeyPairNameNotFound(crate::error::ServiceError),
     /// `InvalidOperation.MultiAttachDisk` (HTTP 403).
-    InvalidOperationMultiAttachDisk(rt::error::ServiceError),
+    InvalidOperationMultiAttachDisk(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidPassword.Malformed` (HTTP 400).
-    InvalidPasswordMalformed(rt::error::ServiceError),
+    InvalidPasswordMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.MalFormed` (HTTP 400).
-    InvalidRegionIdMalFormed(rt::error::ServiceError),
+    InvalidRegionIdMalFormed(crate::error::ServiceError),
     /// `InvalidSnapshot.TooOld` (HTTP 403).
-    InvalidSnapshotTooOld(rt::error::ServiceError),
+    InvalidSnapshotTooOld(crate::error::ServiceError),
     /// `InvalidSourceSnapshot` (HTTP 403).
-    InvalidSourceSnapshot(rt::error::ServiceError),
+    InvalidSourceSnapshot(crate::error::ServiceError),
     /// `LoginAsNonRoot.ImageNotSupport` (HTTP 400).
-    LoginAsNonRootImageNotSupport(rt::error::ServiceError),
+    LoginAsNonRootImageNotSupport(crate::error::ServiceError),
     /// `LoginAsNonRoot.RegionNotSupport` (HTTP 403).
-    LoginAsNonRootRegionNotSupport(rt::error::ServiceError),
+    LoginAsNonRootRegionNotSupport(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `SharedImageDeleted` (HTTP 403).
-    SharedImageDeleted(rt::error::ServiceError),
+    SharedImageDeleted(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -301,7 +308,7 @@ impl ReInitDiskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationIoOptimize(error)
             | Self::DependencyViolationWindowsInstance(error)
@@ -509,8 +516,8 @@ impl ReInitDiskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReInitDiskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ReInitDiskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.IoOptimize" => {
                 Self::DependencyViolationIoOptimize(error)
@@ -566,11 +573,11 @@ impl rt::error::OperationError for ReInitDiskError {
             "OperationDenied" => Self::OperationDenied(error),
             "SharedImageDeleted" => Self::SharedImageDeleted(error),
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReInitDiskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct RebootInstanceRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for RebootInstanceRequest {
+impl crate::operation::Operation for RebootInstanceRequest {
     type Response = RebootInstanceResponse;
     type Error = RebootInstanceError;
+}
+
+impl rt::operation::OperationSpec for RebootInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -102,8 +106,8 @@ impl RebootInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RebootInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RebootInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -112,7 +116,7 @@ impl RebootInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         RebootInstanceResponse,
-        rt::error::Error<RebootInstanceError>,
+        crate::error::Error<RebootInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -188,32 +192,32 @@ impl ::serde::Serialize for RebootInstanceResponse {
 #[non_exhaustive]
 pub enum RebootInstanceError {
     /// `DiskError` (HTTP 403).
-    DiskError(rt::error::ServiceError),
+    DiskError(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceExpiredOrInArrears` (HTTP 403).
-    InstanceExpiredOrInArrears(rt::error::ServiceError),
+    InstanceExpiredOrInArrears(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.NotFound` (HTTP 404).
-    InvalidParameterKmsKeyIdNotFound(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdNotFound(crate::error::ServiceError),
     /// `LimitedOperation.ServiceUnavailable` (HTTP 503).
-    LimitedOperationServiceUnavailable(rt::error::ServiceError),
+    LimitedOperationServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -225,7 +229,7 @@ impl RebootInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DiskError(error)
             | Self::IncorrectInstanceStatus(error)
@@ -310,8 +314,8 @@ impl RebootInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RebootInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RebootInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DiskError" => Self::DiskError(error),
             "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus(error),
@@ -334,11 +338,11 @@ impl rt::error::OperationError for RebootInstanceError {
             "LimitedOperation.ServiceUnavailable" => {
                 Self::LimitedOperationServiceUnavailable(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RebootInstanceError::service_error(self)
     }
 }

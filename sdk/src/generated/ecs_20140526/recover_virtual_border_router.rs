@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -38,15 +42,14 @@ pub struct RecoverVirtualBorderRouterRequest {
     pub user_cidr: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RecoverVirtualBorderRouterRequest {
+impl crate::operation::Operation for RecoverVirtualBorderRouterRequest {
     type Response = RecoverVirtualBorderRouterResponse;
     type Error = RecoverVirtualBorderRouterError;
+}
+
+impl rt::operation::OperationSpec for RecoverVirtualBorderRouterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VbrId", &self.vbr_id)?;
         Ok(())
@@ -123,8 +126,10 @@ impl RecoverVirtualBorderRouterBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<RecoverVirtualBorderRouterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<RecoverVirtualBorderRouterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +139,7 @@ impl RecoverVirtualBorderRouterBuilder {
         self,
     ) -> ::std::result::Result<
         RecoverVirtualBorderRouterResponse,
-        rt::error::Error<RecoverVirtualBorderRouterError>,
+        crate::error::Error<RecoverVirtualBorderRouterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -208,20 +213,20 @@ impl ::serde::Serialize for RecoverVirtualBorderRouterResponse {
 #[non_exhaustive]
 pub enum RecoverVirtualBorderRouterError {
     /// `Forbidden.OperationNotAllowedByUser` (HTTP 403).
-    ForbiddenOperationNotAllowedByUser(rt::error::ServiceError),
+    ForbiddenOperationNotAllowedByUser(crate::error::ServiceError),
     /// `InvalidOperation.OperationNotAllowedInState` (HTTP 400).
-    InvalidOperationOperationNotAllowedInState(rt::error::ServiceError),
+    InvalidOperationOperationNotAllowedInState(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVbrId.NotFound` (HTTP 404).
-    InvalidVbrIdNotFound(rt::error::ServiceError),
+    InvalidVbrIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.VlanIdAlreadyInUse` (HTTP 400).
-    OperationFailedVlanIdAlreadyInUse(rt::error::ServiceError),
+    OperationFailedVlanIdAlreadyInUse(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -233,7 +238,7 @@ impl RecoverVirtualBorderRouterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenOperationNotAllowedByUser(error)
             | Self::InvalidOperationOperationNotAllowedInState(error)
@@ -276,8 +281,8 @@ impl RecoverVirtualBorderRouterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RecoverVirtualBorderRouterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RecoverVirtualBorderRouterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.OperationNotAllowedByUser" => {
                 Self::ForbiddenOperationNotAllowedByUser(error)
@@ -290,11 +295,11 @@ impl rt::error::OperationError for RecoverVirtualBorderRouterError {
             "OperationFailed.VlanIdAlreadyInUse" => {
                 Self::OperationFailedVlanIdAlreadyInUse(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RecoverVirtualBorderRouterError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct RedeployDedicatedHostRequest {
     pub migration_type: ::std::option::Option<MigrationType>,
 }
 
-impl rt::operation::Operation for RedeployDedicatedHostRequest {
+impl crate::operation::Operation for RedeployDedicatedHostRequest {
     type Response = RedeployDedicatedHostResponse;
     type Error = RedeployDedicatedHostError;
+}
+
+impl rt::operation::OperationSpec for RedeployDedicatedHostRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DedicatedHostId", &self.dedicated_host_id)?;
         rt::validate::one_of(
@@ -118,8 +122,8 @@ impl RedeployDedicatedHostBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RedeployDedicatedHostRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RedeployDedicatedHostRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +132,7 @@ impl RedeployDedicatedHostBuilder {
         self,
     ) -> ::std::result::Result<
         RedeployDedicatedHostResponse,
-        rt::error::Error<RedeployDedicatedHostError>,
+        crate::error::Error<RedeployDedicatedHostError>,
     > {
         self.client.execute(self.request).await
     }
@@ -207,7 +211,7 @@ pub enum MigrationType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -235,7 +239,7 @@ impl ::std::convert::From<&str> for MigrationType {
         match value {
             "Reboot" => Self::Reboot,
             "LiveMigrationFirst" => Self::LiveMigrationFirst,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -262,7 +266,7 @@ impl ::std::convert::From<::std::string::String> for MigrationType {
         match value.as_str() {
             "Reboot" => Self::Reboot,
             "LiveMigrationFirst" => Self::LiveMigrationFirst,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -320,18 +324,18 @@ impl ::serde::Serialize for MigrationType {
 #[non_exhaustive]
 pub enum RedeployDedicatedHostError {
     /// `InvalidDedicatedHostId.NotFound` (HTTP 404).
-    InvalidDedicatedHostIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostIdNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHostStatus.Malformed` (HTTP 400).
-    InvalidDedicatedHostStatusMalformed(rt::error::ServiceError),
+    InvalidDedicatedHostStatusMalformed(crate::error::ServiceError),
     /// `InvalidInstanceStatus.Unstopped` (HTTP 400).
-    InvalidInstanceStatusUnstopped(rt::error::ServiceError),
+    InvalidInstanceStatusUnstopped(crate::error::ServiceError),
     /// `InvalidUser.Unauthorized` (HTTP 403).
-    InvalidUserUnauthorized(rt::error::ServiceError),
+    InvalidUserUnauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -343,7 +347,7 @@ impl RedeployDedicatedHostError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDedicatedHostIdNotFound(error)
             | Self::InvalidDedicatedHostStatusMalformed(error)
@@ -379,8 +383,8 @@ impl RedeployDedicatedHostError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RedeployDedicatedHostError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RedeployDedicatedHostError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDedicatedHostId.NotFound" => {
                 Self::InvalidDedicatedHostIdNotFound(error)
@@ -392,11 +396,11 @@ impl rt::error::OperationError for RedeployDedicatedHostError {
                 Self::InvalidInstanceStatusUnstopped(error)
             }
             "InvalidUser.Unauthorized" => Self::InvalidUserUnauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RedeployDedicatedHostError::service_error(self)
     }
 }

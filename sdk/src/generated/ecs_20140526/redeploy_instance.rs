@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct RedeployInstanceRequest {
     pub force_stop: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for RedeployInstanceRequest {
+impl crate::operation::Operation for RedeployInstanceRequest {
     type Response = RedeployInstanceResponse;
     type Error = RedeployInstanceError;
+}
+
+impl rt::operation::OperationSpec for RedeployInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -90,8 +94,8 @@ impl RedeployInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RedeployInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RedeployInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -100,7 +104,7 @@ impl RedeployInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         RedeployInstanceResponse,
-        rt::error::Error<RedeployInstanceError>,
+        crate::error::Error<RedeployInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -197,24 +201,24 @@ impl ::serde::Serialize for RedeployInstanceResponse {
 #[non_exhaustive]
 pub enum RedeployInstanceError {
     /// `DiskError` (HTTP 403).
-    DiskError(rt::error::ServiceError),
+    DiskError(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceExpiredOrInArrears` (HTTP 403).
-    InstanceExpiredOrInArrears(rt::error::ServiceError),
+    InstanceExpiredOrInArrears(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.RedeployInstance` (HTTP 403).
-    InvalidOperationRedeployInstance(rt::error::ServiceError),
+    InvalidOperationRedeployInstance(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -226,7 +230,7 @@ impl RedeployInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DiskError(error)
             | Self::IncorrectInstanceStatus(error)
@@ -283,8 +287,8 @@ impl RedeployInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RedeployInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RedeployInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DiskError" => Self::DiskError(error),
             "IncorrectInstanceStatus" => Self::IncorrectInstanceStatus(error),
@@ -295,11 +299,11 @@ impl rt::error::OperationError for RedeployInstanceError {
             "InvalidOperation.RedeployInstance" => {
                 Self::InvalidOperationRedeployInstance(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RedeployInstanceError::service_error(self)
     }
 }

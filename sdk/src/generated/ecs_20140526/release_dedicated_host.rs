@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ReleaseDedicatedHostRequest {
     pub terminate_subscription: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ReleaseDedicatedHostRequest {
+impl crate::operation::Operation for ReleaseDedicatedHostRequest {
     type Response = ReleaseDedicatedHostResponse;
     type Error = ReleaseDedicatedHostError;
+}
+
+impl rt::operation::OperationSpec for ReleaseDedicatedHostRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DedicatedHostId", &self.dedicated_host_id)?;
         Ok(())
@@ -114,8 +118,8 @@ impl ReleaseDedicatedHostBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ReleaseDedicatedHostRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ReleaseDedicatedHostRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +128,7 @@ impl ReleaseDedicatedHostBuilder {
         self,
     ) -> ::std::result::Result<
         ReleaseDedicatedHostResponse,
-        rt::error::Error<ReleaseDedicatedHostError>,
+        crate::error::Error<ReleaseDedicatedHostError>,
     > {
         self.client.execute(self.request).await
     }
@@ -200,22 +204,22 @@ impl ::serde::Serialize for ReleaseDedicatedHostResponse {
 #[non_exhaustive]
 pub enum ReleaseDedicatedHostError {
     /// `ChargeTypeViolation` (HTTP 400).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `IncorrectHostStatus.Initializing` (HTTP 400).
-    IncorrectHostStatusInitializing(rt::error::ServiceError),
+    IncorrectHostStatusInitializing(crate::error::ServiceError),
     /// `InstanceExist` (HTTP 403).
-    InstanceExist(rt::error::ServiceError),
+    InstanceExist(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDedicatedHostId.NotFound` (HTTP 404).
-    InvalidDedicatedHostIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostIdNotFound(crate::error::ServiceError),
     /// `OperationDenied.DedicatedHostShared` (HTTP 403).
-    OperationDeniedDedicatedHostShared(rt::error::ServiceError),
+    OperationDeniedDedicatedHostShared(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -227,7 +231,7 @@ impl ReleaseDedicatedHostError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeViolation(error)
             | Self::IncorrectHostStatusInitializing(error)
@@ -277,8 +281,8 @@ impl ReleaseDedicatedHostError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReleaseDedicatedHostError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ReleaseDedicatedHostError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
             "IncorrectHostStatus.Initializing" => {
@@ -292,11 +296,11 @@ impl rt::error::OperationError for ReleaseDedicatedHostError {
             "OperationDenied.DedicatedHostShared" => {
                 Self::OperationDeniedDedicatedHostShared(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReleaseDedicatedHostError::service_error(self)
     }
 }

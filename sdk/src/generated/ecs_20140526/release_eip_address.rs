@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -32,11 +33,14 @@ pub struct ReleaseEipAddressRequest {
     pub allocation_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ReleaseEipAddressRequest {
+impl crate::operation::Operation for ReleaseEipAddressRequest {
     type Response = ReleaseEipAddressResponse;
     type Error = ReleaseEipAddressError;
+}
+
+impl rt::operation::OperationSpec for ReleaseEipAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AllocationId", &self.allocation_id)?;
         Ok(())
     }
@@ -90,8 +94,8 @@ impl ReleaseEipAddressBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<ReleaseEipAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ReleaseEipAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -101,7 +105,7 @@ impl ReleaseEipAddressBuilder {
         self,
     ) -> ::std::result::Result<
         ReleaseEipAddressResponse,
-        rt::error::Error<ReleaseEipAddressError>,
+        crate::error::Error<ReleaseEipAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -175,28 +179,28 @@ impl ::serde::Serialize for ReleaseEipAddressResponse {
 #[non_exhaustive]
 pub enum ReleaseEipAddressError {
     /// `Forbbiden` (HTTP 400).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `Forbidden.ChargeTypeIsPrepaid` (HTTP 400).
-    ForbiddenChargeTypeIsPrepaid(rt::error::ServiceError),
+    ForbiddenChargeTypeIsPrepaid(crate::error::ServiceError),
     /// `Forbidden.RegionNotFound` (HTTP 404).
-    ForbiddenRegionNotFound(rt::error::ServiceError),
+    ForbiddenRegionNotFound(crate::error::ServiceError),
     /// `IncorrectEipStatus` (HTTP 400).
-    IncorrectEipStatus(rt::error::ServiceError),
+    IncorrectEipStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAllocationId.NotFound` (HTTP 404).
-    InvalidAllocationIdNotFound(rt::error::ServiceError),
+    InvalidAllocationIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.DeletionProtection` (HTTP 400).
-    InvalidOperationDeletionProtection(rt::error::ServiceError),
+    InvalidOperationDeletionProtection(crate::error::ServiceError),
     /// `OperationUnsupported.ServiceManaged` (HTTP 400).
-    OperationUnsupportedServiceManaged(rt::error::ServiceError),
+    OperationUnsupportedServiceManaged(crate::error::ServiceError),
     /// `TaskConflict.AssociateGlobalAccelerationInstance` (HTTP 400).
-    TaskConflictAssociateGlobalAccelerationInstance(rt::error::ServiceError),
+    TaskConflictAssociateGlobalAccelerationInstance(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -208,7 +212,7 @@ impl ReleaseEipAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbbiden(error)
             | Self::ForbiddenChargeTypeIsPrepaid(error)
@@ -279,8 +283,8 @@ impl ReleaseEipAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReleaseEipAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ReleaseEipAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden" => Self::Forbbiden(error),
             "Forbidden.ChargeTypeIsPrepaid" => Self::ForbiddenChargeTypeIsPrepaid(error),
@@ -297,11 +301,11 @@ impl rt::error::OperationError for ReleaseEipAddressError {
             "TaskConflict.AssociateGlobalAccelerationInstance" => {
                 Self::TaskConflictAssociateGlobalAccelerationInstance(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReleaseEipAddressError::service_error(self)
     }
 }

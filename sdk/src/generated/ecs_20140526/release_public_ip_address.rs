@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -44,11 +45,14 @@ pub struct ReleasePublicIpAddressRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ReleasePublicIpAddressRequest {
+impl crate::operation::Operation for ReleasePublicIpAddressRequest {
     type Response = ReleasePublicIpAddressResponse;
     type Error = ReleasePublicIpAddressError;
+}
+
+impl rt::operation::OperationSpec for ReleasePublicIpAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PublicIpAddress", &self.public_ip_address)?;
         Ok(())
     }
@@ -125,8 +129,8 @@ impl ReleasePublicIpAddressBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<ReleasePublicIpAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ReleasePublicIpAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +140,7 @@ impl ReleasePublicIpAddressBuilder {
         self,
     ) -> ::std::result::Result<
         ReleasePublicIpAddressResponse,
-        rt::error::Error<ReleasePublicIpAddressError>,
+        crate::error::Error<ReleasePublicIpAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -233,28 +237,28 @@ impl ::serde::Serialize for ReleasePublicIpAddressResponse {
 #[non_exhaustive]
 pub enum ReleasePublicIpAddressError {
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `Forbidden.ExceedDuration` (HTTP 403).
-    ForbiddenExceedDuration(rt::error::ServiceError),
+    ForbiddenExceedDuration(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidIpAddress.NeedInstanceId` (HTTP 403).
-    InvalidIpAddressNeedInstanceId(rt::error::ServiceError),
+    InvalidIpAddressNeedInstanceId(crate::error::ServiceError),
     /// `InvalidIpAddress.NotFound` (HTTP 400).
-    InvalidIpAddressNotFound(rt::error::ServiceError),
+    InvalidIpAddressNotFound(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationTimesOverLimit` (HTTP 403).
-    OperationTimesOverLimit(rt::error::ServiceError),
+    OperationTimesOverLimit(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -266,7 +270,7 @@ impl ReleasePublicIpAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DryRunOperation(error)
             | Self::ForbiddenExceedDuration(error)
@@ -337,8 +341,8 @@ impl ReleasePublicIpAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReleasePublicIpAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ReleasePublicIpAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DryRunOperation" => Self::DryRunOperation(error),
             "Forbidden.ExceedDuration" => Self::ForbiddenExceedDuration(error),
@@ -351,11 +355,11 @@ impl rt::error::OperationError for ReleasePublicIpAddressError {
             "InvalidIpAddress.NotFound" => Self::InvalidIpAddressNotFound(error),
             "OperationDenied" => Self::OperationDenied(error),
             "OperationTimesOverLimit" => Self::OperationTimesOverLimit(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReleasePublicIpAddressError::service_error(self)
     }
 }

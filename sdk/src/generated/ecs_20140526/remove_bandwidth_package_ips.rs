@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -38,15 +42,14 @@ pub struct RemoveBandwidthPackageIpsRequest {
     pub removed_ip_addresses: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for RemoveBandwidthPackageIpsRequest {
+impl crate::operation::Operation for RemoveBandwidthPackageIpsRequest {
     type Response = RemoveBandwidthPackageIpsResponse;
     type Error = RemoveBandwidthPackageIpsError;
+}
+
+impl rt::operation::OperationSpec for RemoveBandwidthPackageIpsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("BandwidthPackageId", &self.bandwidth_package_id)?;
         rt::validate::required("RemovedIpAddresses", &self.removed_ip_addresses)?;
@@ -141,8 +144,10 @@ impl RemoveBandwidthPackageIpsBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<RemoveBandwidthPackageIpsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<RemoveBandwidthPackageIpsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +157,7 @@ impl RemoveBandwidthPackageIpsBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveBandwidthPackageIpsResponse,
-        rt::error::Error<RemoveBandwidthPackageIpsError>,
+        crate::error::Error<RemoveBandwidthPackageIpsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -226,20 +231,20 @@ impl ::serde::Serialize for RemoveBandwidthPackageIpsResponse {
 #[non_exhaustive]
 pub enum RemoveBandwidthPackageIpsError {
     /// `DependencyViolation.ForwardEntry` (HTTP 400).
-    DependencyViolationForwardEntry(rt::error::ServiceError),
+    DependencyViolationForwardEntry(crate::error::ServiceError),
     /// `InvalidBandwidthPackageId.NotFound` (HTTP 404).
-    InvalidBandwidthPackageIdNotFound(rt::error::ServiceError),
+    InvalidBandwidthPackageIdNotFound(crate::error::ServiceError),
     /// `InvalidIpCount.ValueNotSupported` (HTTP 400).
-    InvalidIpCountValueNotSupported(rt::error::ServiceError),
+    InvalidIpCountValueNotSupported(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRemovedIpAddresses.NotFound` or `invalidRemovedIpAddresses.NotFound` (HTTP 400, 404).
-    InvalidRemovedIpAddressesNotFound(rt::error::ServiceError),
+    InvalidRemovedIpAddressesNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -251,7 +256,7 @@ impl RemoveBandwidthPackageIpsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationForwardEntry(error)
             | Self::InvalidBandwidthPackageIdNotFound(error)
@@ -294,8 +299,8 @@ impl RemoveBandwidthPackageIpsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveBandwidthPackageIpsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RemoveBandwidthPackageIpsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.ForwardEntry" => {
                 Self::DependencyViolationForwardEntry(error)
@@ -311,11 +316,11 @@ impl rt::error::OperationError for RemoveBandwidthPackageIpsError {
             | "invalidRemovedIpAddresses.NotFound" => {
                 Self::InvalidRemovedIpAddressesNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveBandwidthPackageIpsError::service_error(self)
     }
 }

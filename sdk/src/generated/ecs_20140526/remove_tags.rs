@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -42,11 +43,14 @@ pub struct RemoveTagsRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for RemoveTagsRequest {
+impl crate::operation::Operation for RemoveTagsRequest {
     type Response = RemoveTagsResponse;
     type Error = RemoveTagsError;
+}
+
+impl rt::operation::OperationSpec for RemoveTagsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("ResourceId", &self.resource_id)?;
@@ -126,8 +130,8 @@ impl RemoveTagsBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<RemoveTagsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RemoveTagsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +139,10 @@ impl RemoveTagsBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub async fn send(
         self,
-    ) -> ::std::result::Result<RemoveTagsResponse, rt::error::Error<RemoveTagsError>> {
+    ) -> ::std::result::Result<
+        RemoveTagsResponse,
+        crate::error::Error<RemoveTagsError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -299,22 +306,22 @@ impl ::serde::Serialize for RemoveTagsResponse {
 #[non_exhaustive]
 pub enum RemoveTagsError {
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceId.NotFound` (HTTP 404).
-    InvalidResourceIdNotFound(rt::error::ServiceError),
+    InvalidResourceIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceId.NotSupported` (HTTP 403).
-    InvalidResourceIdNotSupported(rt::error::ServiceError),
+    InvalidResourceIdNotSupported(crate::error::ServiceError),
     /// `InvalidResourceType.NotFound` (HTTP 400, 404).
-    InvalidResourceTypeNotFound(rt::error::ServiceError),
+    InvalidResourceTypeNotFound(crate::error::ServiceError),
     /// `InvalidTagCount` (HTTP 400).
-    InvalidTagCount(rt::error::ServiceError),
+    InvalidTagCount(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -326,7 +333,7 @@ impl RemoveTagsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidRegionIdNotFound(error)
             | Self::InvalidResourceIdNotFound(error)
@@ -376,8 +383,8 @@ impl RemoveTagsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveTagsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RemoveTagsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "InvalidResourceId.NotFound" => Self::InvalidResourceIdNotFound(error),
@@ -387,11 +394,11 @@ impl rt::error::OperationError for RemoveTagsError {
             "InvalidResourceType.NotFound" => Self::InvalidResourceTypeNotFound(error),
             "InvalidTagCount" => Self::InvalidTagCount(error),
             "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveTagsError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct RenewDedicatedHostsRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RenewDedicatedHostsRequest {
+impl crate::operation::Operation for RenewDedicatedHostsRequest {
     type Response = RenewDedicatedHostsResponse;
     type Error = RenewDedicatedHostsError;
+}
+
+impl rt::operation::OperationSpec for RenewDedicatedHostsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DedicatedHostIds", &self.dedicated_host_ids)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Period", &self.period)?;
@@ -147,8 +150,8 @@ impl RenewDedicatedHostsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RenewDedicatedHostsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RenewDedicatedHostsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +160,7 @@ impl RenewDedicatedHostsBuilder {
         self,
     ) -> ::std::result::Result<
         RenewDedicatedHostsResponse,
-        rt::error::Error<RenewDedicatedHostsError>,
+        crate::error::Error<RenewDedicatedHostsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -254,32 +257,32 @@ impl ::serde::Serialize for RenewDedicatedHostsResponse {
 #[non_exhaustive]
 pub enum RenewDedicatedHostsError {
     /// `ChargeTypeViolation` (HTTP 400, 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `IdempotenceParamNotMatch` (HTTP 400).
-    IdempotenceParamNotMatch(rt::error::ServiceError),
+    IdempotenceParamNotMatch(crate::error::ServiceError),
     /// `IncorrectHostStatus` (HTTP 403).
-    IncorrectHostStatus(rt::error::ServiceError),
+    IncorrectHostStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidClientToken.ValueNotSupported` (HTTP 400).
-    InvalidClientTokenValueNotSupported(rt::error::ServiceError),
+    InvalidClientTokenValueNotSupported(crate::error::ServiceError),
     /// `InvalidDedicatedHostId.NotFound` (HTTP 400).
-    InvalidDedicatedHostIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostIdNotFound(crate::error::ServiceError),
     /// `InvalidPeriod` (HTTP 400).
-    InvalidPeriod(rt::error::ServiceError),
+    InvalidPeriod(crate::error::ServiceError),
     /// `InvalidPeriodUnit.ValueNotSupported` (HTTP 400).
-    InvalidPeriodUnitValueNotSupported(rt::error::ServiceError),
+    InvalidPeriodUnitValueNotSupported(crate::error::ServiceError),
     /// `InvalidStatus.Upgrading` (HTTP 400).
-    InvalidStatusUpgrading(rt::error::ServiceError),
+    InvalidStatusUpgrading(crate::error::ServiceError),
     /// `LastOrderProcessing` (HTTP 400).
-    LastOrderProcessing(rt::error::ServiceError),
+    LastOrderProcessing(crate::error::ServiceError),
     /// `LastTokenProcessing` (HTTP 403).
-    LastTokenProcessing(rt::error::ServiceError),
+    LastTokenProcessing(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -291,7 +294,7 @@ impl RenewDedicatedHostsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeViolation(error)
             | Self::IdempotenceParamNotMatch(error)
@@ -376,8 +379,8 @@ impl RenewDedicatedHostsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RenewDedicatedHostsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RenewDedicatedHostsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
             "IdempotenceParamNotMatch" => Self::IdempotenceParamNotMatch(error),
@@ -396,11 +399,11 @@ impl rt::error::OperationError for RenewDedicatedHostsError {
             "InvalidStatus.Upgrading" => Self::InvalidStatusUpgrading(error),
             "LastOrderProcessing" => Self::LastOrderProcessing(error),
             "LastTokenProcessing" => Self::LastTokenProcessing(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RenewDedicatedHostsError::service_error(self)
     }
 }

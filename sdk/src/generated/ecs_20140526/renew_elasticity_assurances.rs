@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,15 +64,14 @@ pub struct RenewElasticityAssurancesRequest {
     pub auto_renew_period: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for RenewElasticityAssurancesRequest {
+impl crate::operation::Operation for RenewElasticityAssurancesRequest {
     type Response = RenewElasticityAssurancesResponse;
     type Error = RenewElasticityAssurancesError;
+}
+
+impl rt::operation::OperationSpec for RenewElasticityAssurancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items(
             "PrivatePoolOptions.Id",
             &self.private_pool_options_ids,
@@ -191,8 +194,10 @@ impl RenewElasticityAssurancesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RenewElasticityAssurancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<RenewElasticityAssurancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -201,7 +206,7 @@ impl RenewElasticityAssurancesBuilder {
         self,
     ) -> ::std::result::Result<
         RenewElasticityAssurancesResponse,
-        rt::error::Error<RenewElasticityAssurancesError>,
+        crate::error::Error<RenewElasticityAssurancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -339,38 +344,38 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum RenewElasticityAssurancesError {
     /// `Account.Arrearage` (HTTP 403).
-    AccountArrearage(rt::error::ServiceError),
+    AccountArrearage(crate::error::ServiceError),
     /// `ChargeTypeViolation` (HTTP 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `IncorrectPrivatePoolStatus` (HTTP 500).
-    IncorrectPrivatePoolStatus(rt::error::ServiceError),
+    IncorrectPrivatePoolStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAutoRenewPeriod.ValueNotSupported` (HTTP 400).
-    InvalidAutoRenewPeriodValueNotSupported(rt::error::ServiceError),
+    InvalidAutoRenewPeriodValueNotSupported(crate::error::ServiceError),
     /// `InvalidChargeType.ValueNotSupported` (HTTP 400).
-    InvalidChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.PackageTypeUnsupported` (HTTP 403).
-    InvalidOperationPackageTypeUnsupported(rt::error::ServiceError),
+    InvalidOperationPackageTypeUnsupported(crate::error::ServiceError),
     /// `InvalidParameter.Period` (HTTP 400).
-    InvalidParameterPeriod(rt::error::ServiceError),
+    InvalidParameterPeriod(crate::error::ServiceError),
     /// `InvalidParameter.PeriodUnit` (HTTP 400).
-    InvalidParameterPeriodUnit(rt::error::ServiceError),
+    InvalidParameterPeriodUnit(crate::error::ServiceError),
     /// `InvalidParameter.PrivatePoolOptionsId` (HTTP 400).
-    InvalidParameterPrivatePoolOptionsId(rt::error::ServiceError),
+    InvalidParameterPrivatePoolOptionsId(crate::error::ServiceError),
     /// `InvalidParameter.ResourceOwnerAccount` (HTTP 403).
-    InvalidParameterResourceOwnerAccount(rt::error::ServiceError),
+    InvalidParameterResourceOwnerAccount(crate::error::ServiceError),
     /// `InvalidPeriodUnit.ValueNotSupported` (HTTP 400).
-    InvalidPeriodUnitValueNotSupported(rt::error::ServiceError),
+    InvalidPeriodUnitValueNotSupported(crate::error::ServiceError),
     /// `InvalidPrivatePoolId.NotFound` (HTTP 500).
-    InvalidPrivatePoolIdNotFound(rt::error::ServiceError),
+    InvalidPrivatePoolIdNotFound(crate::error::ServiceError),
     /// `MissingParameter.PrivatePoolOptions.Id` (HTTP 400).
-    MissingParameterPrivatePoolOptionsId(rt::error::ServiceError),
+    MissingParameterPrivatePoolOptionsId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -382,7 +387,7 @@ impl RenewElasticityAssurancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountArrearage(error)
             | Self::ChargeTypeViolation(error)
@@ -488,8 +493,8 @@ impl RenewElasticityAssurancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RenewElasticityAssurancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RenewElasticityAssurancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.Arrearage" => Self::AccountArrearage(error),
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
@@ -519,11 +524,11 @@ impl rt::error::OperationError for RenewElasticityAssurancesError {
             "MissingParameter.PrivatePoolOptions.Id" => {
                 Self::MissingParameterPrivatePoolOptionsId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RenewElasticityAssurancesError::service_error(self)
     }
 }

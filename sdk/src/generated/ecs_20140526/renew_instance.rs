@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct RenewInstanceRequest {
     pub expected_renew_day: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for RenewInstanceRequest {
+impl crate::operation::Operation for RenewInstanceRequest {
     type Response = RenewInstanceResponse;
     type Error = RenewInstanceError;
+}
+
+impl rt::operation::OperationSpec for RenewInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -142,8 +145,8 @@ impl RenewInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RenewInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RenewInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +155,7 @@ impl RenewInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         RenewInstanceResponse,
-        rt::error::Error<RenewInstanceError>,
+        crate::error::Error<RenewInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -249,120 +252,120 @@ impl ::serde::Serialize for RenewInstanceResponse {
 #[non_exhaustive]
 pub enum RenewInstanceError {
     /// `ChargeTypeViolation` (HTTP 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `DependencyViolation.InstanceType` (HTTP 400).
-    DependencyViolationInstanceType(rt::error::ServiceError),
+    DependencyViolationInstanceType(crate::error::ServiceError),
     /// `Diskcategory.Mismatch` (HTTP 403).
-    DiskcategoryMismatch(rt::error::ServiceError),
+    DiskcategoryMismatch(crate::error::ServiceError),
     /// `IdempotenceParamNotMatch` (HTTP 400).
-    IdempotenceParamNotMatch(rt::error::ServiceError),
+    IdempotenceParamNotMatch(crate::error::ServiceError),
     /// `Idempotence.Processing` (HTTP 400).
-    IdempotenceProcessing(rt::error::ServiceError),
+    IdempotenceProcessing(crate::error::ServiceError),
     /// `IncorrectDedicatedHostStatus` (HTTP 400).
-    IncorrectDedicatedHostStatus(rt::error::ServiceError),
+    IncorrectDedicatedHostStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InstanceSpecModification.NotEffective` (HTTP 403).
-    InstanceSpecModificationNotEffective(rt::error::ServiceError),
+    InstanceSpecModificationNotEffective(crate::error::ServiceError),
     /// `InstanceTypeNotSupported` (HTTP 403).
-    InstanceTypeNotSupported(rt::error::ServiceError),
+    InstanceTypeNotSupported(crate::error::ServiceError),
     /// `Instance.UnPaidOrder` (HTTP 403).
-    InstanceUnPaidOrder(rt::error::ServiceError),
+    InstanceUnPaidOrder(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidChargeType.NotSupported` (HTTP 403).
-    InvalidChargeTypeNotSupported(rt::error::ServiceError),
+    InvalidChargeTypeNotSupported(crate::error::ServiceError),
     /// `InvalidClientToken.ValueNotSupported` (HTTP 400).
-    InvalidClientTokenValueNotSupported(rt::error::ServiceError),
+    InvalidClientTokenValueNotSupported(crate::error::ServiceError),
     /// `InvalidDedicatedHostId.NotFound` (HTTP 400).
-    InvalidDedicatedHostIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostIdNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHostStatus.NotSupport` (HTTP 400).
-    InvalidDedicatedHostStatusNotSupport(rt::error::ServiceError),
+    InvalidDedicatedHostStatusNotSupport(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 404).
-    InvalidDiskIdNotFound(rt::error::ServiceError),
+    InvalidDiskIdNotFound(crate::error::ServiceError),
     /// `InvalidDisk.NotAllowed` (HTTP 403).
-    InvalidDiskNotAllowed(rt::error::ServiceError),
+    InvalidDiskNotAllowed(crate::error::ServiceError),
     /// `InvalidExpectedRenewDay.Conflict` (HTTP 400).
-    InvalidExpectedRenewDayConflict(rt::error::ServiceError),
+    InvalidExpectedRenewDayConflict(crate::error::ServiceError),
     /// `InvalidExpectedRenewDay.StarterPackageNotSupported` (HTTP 400).
-    InvalidExpectedRenewDayStarterPackageNotSupported(rt::error::ServiceError),
+    InvalidExpectedRenewDayStarterPackageNotSupported(crate::error::ServiceError),
     /// `InvalidExpectedRenewDay.ValueNotSupported` (HTTP 400).
-    InvalidExpectedRenewDayValueNotSupported(rt::error::ServiceError),
+    InvalidExpectedRenewDayValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceChargeType.NotFound` (HTTP 400).
-    InvalidInstanceChargeTypeNotFound(rt::error::ServiceError),
+    InvalidInstanceChargeTypeNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.codeUnauthorized` (HTTP 400).
-    InvalidInstanceTypeCodeUnauthorized(rt::error::ServiceError),
+    InvalidInstanceTypeCodeUnauthorized(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupported` (HTTP 400).
-    InvalidInstanceTypeNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueUnauthorized` (HTTP 400).
-    InvalidInstanceTypeValueUnauthorized(rt::error::ServiceError),
+    InvalidInstanceTypeValueUnauthorized(crate::error::ServiceError),
     /// `InvalidInternetChargeType.InstanceNotSupported` (HTTP 400).
-    InvalidInternetChargeTypeInstanceNotSupported(rt::error::ServiceError),
+    InvalidInternetChargeTypeInstanceNotSupported(crate::error::ServiceError),
     /// `InvalidInternetChargeType.ValueNotSupported` (HTTP 400).
-    InvalidInternetChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInternetChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidLoanOrderStatus.Uncompleted` (HTTP 400).
-    InvalidLoanOrderStatusUncompleted(rt::error::ServiceError),
+    InvalidLoanOrderStatusUncompleted(crate::error::ServiceError),
     /// `InvalidOperation.ClassicNetworkTypeNotSupported` (HTTP 400).
-    InvalidOperationClassicNetworkTypeNotSupported(rt::error::ServiceError),
+    InvalidOperationClassicNetworkTypeNotSupported(crate::error::ServiceError),
     /// `InvalidParam.ExpectedRenewDay` (HTTP 400).
-    InvalidParamExpectedRenewDay(rt::error::ServiceError),
+    InvalidParamExpectedRenewDay(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidPeriod` (HTTP 400).
-    InvalidPeriod(rt::error::ServiceError),
+    InvalidPeriod(crate::error::ServiceError),
     /// `InvalidPeriod.ExceededDedicatedHost` (HTTP 400).
-    InvalidPeriodExceededDedicatedHost(rt::error::ServiceError),
+    InvalidPeriodExceededDedicatedHost(crate::error::ServiceError),
     /// `InvalidPeriod.ExceededMaximumExpirationDate` (HTTP 400).
-    InvalidPeriodExceededMaximumExpirationDate(rt::error::ServiceError),
+    InvalidPeriodExceededMaximumExpirationDate(crate::error::ServiceError),
     /// `InvalidPeriod.NotFound` (HTTP 400).
-    InvalidPeriodNotFound(rt::error::ServiceError),
+    InvalidPeriodNotFound(crate::error::ServiceError),
     /// `InvalidPeriod.StarterPackage` (HTTP 403).
-    InvalidPeriodStarterPackage(rt::error::ServiceError),
+    InvalidPeriodStarterPackage(crate::error::ServiceError),
     /// `InvalidPeriodUnit.ValueNotSupported` (HTTP 400).
-    InvalidPeriodUnitValueNotSupported(rt::error::ServiceError),
+    InvalidPeriodUnitValueNotSupported(crate::error::ServiceError),
     /// `InvalidRebootTime.Malformed` (HTTP 400).
-    InvalidRebootTimeMalformed(rt::error::ServiceError),
+    InvalidRebootTimeMalformed(crate::error::ServiceError),
     /// `InvalidRebootTime.ValueNotSupported` (HTTP 400).
-    InvalidRebootTimeValueNotSupported(rt::error::ServiceError),
+    InvalidRebootTimeValueNotSupported(crate::error::ServiceError),
     /// `InvalidStatus.Upgrading` (HTTP 400).
-    InvalidStatusUpgrading(rt::error::ServiceError),
+    InvalidStatusUpgrading(crate::error::ServiceError),
     /// `LastOrderProcessing` (HTTP 400).
-    LastOrderProcessing(rt::error::ServiceError),
+    LastOrderProcessing(crate::error::ServiceError),
     /// `LastTokenProcessing` (HTTP 403).
-    LastTokenProcessing(rt::error::ServiceError),
+    LastTokenProcessing(crate::error::ServiceError),
     /// `MissingParamter` (HTTP 400).
-    MissingParamter(rt::error::ServiceError),
+    MissingParamter(crate::error::ServiceError),
     /// `NoPermission.Price` (HTTP 400).
-    NoPermissionPrice(rt::error::ServiceError),
+    NoPermissionPrice(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.AbnormalInstanceInfo` (HTTP 400).
-    OperationDeniedAbnormalInstanceInfo(rt::error::ServiceError),
+    OperationDeniedAbnormalInstanceInfo(crate::error::ServiceError),
     /// `OperationDenied.ImageNotValid` (HTTP 403).
-    OperationDeniedImageNotValid(rt::error::ServiceError),
+    OperationDeniedImageNotValid(crate::error::ServiceError),
     /// `OperationDenied.NoStock` (HTTP 403).
-    OperationDeniedNoStock(rt::error::ServiceError),
+    OperationDeniedNoStock(crate::error::ServiceError),
     /// `OperationDenied.UnfinishedOrder` (HTTP 400).
-    OperationDeniedUnfinishedOrder(rt::error::ServiceError),
+    OperationDeniedUnfinishedOrder(crate::error::ServiceError),
     /// `PrePaidInstance.Expired` (HTTP 403).
-    PrePaidInstanceExpired(rt::error::ServiceError),
+    PrePaidInstanceExpired(crate::error::ServiceError),
     /// `QuotaExceed.AlignInstance` (HTTP 400).
-    QuotaExceedAlignInstance(rt::error::ServiceError),
+    QuotaExceedAlignInstance(crate::error::ServiceError),
     /// `RenewDateNotSupported.StarterPackage` (HTTP 403).
-    RenewDateNotSupportedStarterPackage(rt::error::ServiceError),
+    RenewDateNotSupportedStarterPackage(crate::error::ServiceError),
     /// `Upgrade.NotSupported` (HTTP 400).
-    UpgradeNotSupported(rt::error::ServiceError),
+    UpgradeNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -374,7 +377,7 @@ impl RenewInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeViolation(error)
             | Self::DependencyViolationInstanceType(error)
@@ -767,8 +770,8 @@ impl RenewInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RenewInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RenewInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
             "DependencyViolation.InstanceType" => {
@@ -875,11 +878,11 @@ impl rt::error::OperationError for RenewInstanceError {
                 Self::RenewDateNotSupportedStarterPackage(error)
             }
             "Upgrade.NotSupported" => Self::UpgradeNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RenewInstanceError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,15 +60,14 @@ pub struct RenewReservedInstancesRequest {
     pub auto_renew_period: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for RenewReservedInstancesRequest {
+impl crate::operation::Operation for RenewReservedInstancesRequest {
     type Response = RenewReservedInstancesResponse;
     type Error = RenewReservedInstancesError;
+}
+
+impl rt::operation::OperationSpec for RenewReservedInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items(
             "ReservedInstanceId",
             &self.reserved_instance_ids,
@@ -179,8 +182,8 @@ impl RenewReservedInstancesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RenewReservedInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RenewReservedInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -189,7 +192,7 @@ impl RenewReservedInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         RenewReservedInstancesResponse,
-        rt::error::Error<RenewReservedInstancesError>,
+        crate::error::Error<RenewReservedInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -327,102 +330,102 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum RenewReservedInstancesError {
     /// `Account.Arrearage` (HTTP 403).
-    AccountArrearage(rt::error::ServiceError),
+    AccountArrearage(crate::error::ServiceError),
     /// `ChargeTypeViolation` (HTTP 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidChargeType.ValueNotSupported` (HTTP 400).
-    InvalidChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidConfiguration.ValueNotSupported` (HTTP 403).
-    InvalidConfigurationValueNotSupported(rt::error::ServiceError),
+    InvalidConfigurationValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceAmount.ValueNotSupported` (HTTP 403).
-    InvalidInstanceAmountValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceAmountValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueUnauthorized` (HTTP 400).
-    InvalidInstanceTypeValueUnauthorized(rt::error::ServiceError),
+    InvalidInstanceTypeValueUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 403).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParameter.Period` (HTTP 400).
-    InvalidParameterPeriod(rt::error::ServiceError),
+    InvalidParameterPeriod(crate::error::ServiceError),
     /// `InvalidParameter.PeriodUnit` (HTTP 400).
-    InvalidParameterPeriodUnit(rt::error::ServiceError),
+    InvalidParameterPeriodUnit(crate::error::ServiceError),
     /// `InvalidParameter.ReservedInstanceIds` (HTTP 400).
-    InvalidParameterReservedInstanceIds(rt::error::ServiceError),
+    InvalidParameterReservedInstanceIds(crate::error::ServiceError),
     /// `InvalidParameter.ReservedInstanceName` (HTTP 403).
-    InvalidParameterReservedInstanceName(rt::error::ServiceError),
+    InvalidParameterReservedInstanceName(crate::error::ServiceError),
     /// `InvalidParameter.ResourceOwnerAccount` (HTTP 403).
-    InvalidParameterResourceOwnerAccount(rt::error::ServiceError),
+    InvalidParameterResourceOwnerAccount(crate::error::ServiceError),
     /// `InvalidParameter.Scope` (HTTP 403).
-    InvalidParameterScope(rt::error::ServiceError),
+    InvalidParameterScope(crate::error::ServiceError),
     /// `InvalidParameter.SplitOrMerge` (HTTP 403).
-    InvalidParameterSplitOrMerge(rt::error::ServiceError),
+    InvalidParameterSplitOrMerge(crate::error::ServiceError),
     /// `InvalidParameter.ValueNotSupported` (HTTP 403).
-    InvalidParameterValueNotSupported(rt::error::ServiceError),
+    InvalidParameterValueNotSupported(crate::error::ServiceError),
     /// `InvalidPeriod` (HTTP 400).
-    InvalidPeriod(rt::error::ServiceError),
+    InvalidPeriod(crate::error::ServiceError),
     /// `InvalidPeriod.ExceededMaximumExpiration` (HTTP 400).
-    InvalidPeriodExceededMaximumExpiration(rt::error::ServiceError),
+    InvalidPeriodExceededMaximumExpiration(crate::error::ServiceError),
     /// `InvalidPeriodUnit.ValueNotSupported` (HTTP 400).
-    InvalidPeriodUnitValueNotSupported(rt::error::ServiceError),
+    InvalidPeriodUnitValueNotSupported(crate::error::ServiceError),
     /// `InvalidPlatform.ValueNotSupported` (HTTP 403).
-    InvalidPlatformValueNotSupported(rt::error::ServiceError),
+    InvalidPlatformValueNotSupported(crate::error::ServiceError),
     /// `InvalidReservedInstanceId.NotFound` (HTTP 403).
-    InvalidReservedInstanceIdNotFound(rt::error::ServiceError),
+    InvalidReservedInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidReservedInstanceName.Malformed` (HTTP 403).
-    InvalidReservedInstanceNameMalformed(rt::error::ServiceError),
+    InvalidReservedInstanceNameMalformed(crate::error::ServiceError),
     /// `InvalidReservedInstanceOfferingClass.ValueNotSupported` (HTTP 403).
-    InvalidReservedInstanceOfferingClassValueNotSupported(rt::error::ServiceError),
+    InvalidReservedInstanceOfferingClassValueNotSupported(crate::error::ServiceError),
     /// `InvalidReservedInstanceOfferingType.ValueNotSupported` (HTTP 403).
-    InvalidReservedInstanceOfferingTypeValueNotSupported(rt::error::ServiceError),
+    InvalidReservedInstanceOfferingTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidReservedInstancePlatform.ValueNotSupported` (HTTP 403).
-    InvalidReservedInstancePlatformValueNotSupported(rt::error::ServiceError),
+    InvalidReservedInstancePlatformValueNotSupported(crate::error::ServiceError),
     /// `InvalidReservedInstanceStatus.ValueNotSupported` (HTTP 403).
-    InvalidReservedInstanceStatusValueNotSupported(rt::error::ServiceError),
+    InvalidReservedInstanceStatusValueNotSupported(crate::error::ServiceError),
     /// `InvalidReservedInstanceZone.ValueNotSupported` (HTTP 403).
-    InvalidReservedInstanceZoneValueNotSupported(rt::error::ServiceError),
+    InvalidReservedInstanceZoneValueNotSupported(crate::error::ServiceError),
     /// `InvalidScope.ValueNotSupported` (HTTP 403).
-    InvalidScopeValueNotSupported(rt::error::ServiceError),
+    InvalidScopeValueNotSupported(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 404).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// `InvalidZoneId.ValueNotSupported` (HTTP 403).
-    InvalidZoneIdValueNotSupported(rt::error::ServiceError),
+    InvalidZoneIdValueNotSupported(crate::error::ServiceError),
     /// `MissingParameter.InstanceType` (HTTP 403).
-    MissingParameterInstanceType(rt::error::ServiceError),
+    MissingParameterInstanceType(crate::error::ServiceError),
     /// `MissingParameter.InstanceTypeAndAmountBothEmpty` (HTTP 403).
-    MissingParameterInstanceTypeAndAmountBothEmpty(rt::error::ServiceError),
+    MissingParameterInstanceTypeAndAmountBothEmpty(crate::error::ServiceError),
     /// `MissingParameter.ReservedInstanceConfiguration` (HTTP 403).
-    MissingParameterReservedInstanceConfiguration(rt::error::ServiceError),
+    MissingParameterReservedInstanceConfiguration(crate::error::ServiceError),
     /// `MissingParameter.ReservedInstanceId` (HTTP 403).
-    MissingParameterReservedInstanceId(rt::error::ServiceError),
+    MissingParameterReservedInstanceId(crate::error::ServiceError),
     /// `MissingParameter.ReservedInstanceIds` (HTTP 400).
-    MissingParameterReservedInstanceIds(rt::error::ServiceError),
+    MissingParameterReservedInstanceIds(crate::error::ServiceError),
     /// `MissingParameter.ZoneId` (HTTP 403).
-    MissingParameterZoneId(rt::error::ServiceError),
+    MissingParameterZoneId(crate::error::ServiceError),
     /// `NodeControllerUnavailable` (HTTP 403).
-    NodeControllerUnavailable(rt::error::ServiceError),
+    NodeControllerUnavailable(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400, 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.NoStock` (HTTP 403).
-    OperationDeniedNoStock(rt::error::ServiceError),
+    OperationDeniedNoStock(crate::error::ServiceError),
     /// `OperationDenied.OnlyModifyName` (HTTP 403).
-    OperationDeniedOnlyModifyName(rt::error::ServiceError),
+    OperationDeniedOnlyModifyName(crate::error::ServiceError),
     /// `Zone.NotOnSale` (HTTP 403).
-    ZoneNotOnSale(rt::error::ServiceError),
+    ZoneNotOnSale(crate::error::ServiceError),
     /// `Zone.NotOpen` (HTTP 403).
-    ZoneNotOpen(rt::error::ServiceError),
+    ZoneNotOpen(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -434,7 +437,7 @@ impl RenewReservedInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountArrearage(error)
             | Self::ChargeTypeViolation(error)
@@ -768,8 +771,8 @@ impl RenewReservedInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RenewReservedInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RenewReservedInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.Arrearage" => Self::AccountArrearage(error),
             "ChargeTypeViolation" => Self::ChargeTypeViolation(error),
@@ -867,11 +870,11 @@ impl rt::error::OperationError for RenewReservedInstancesError {
             }
             "Zone.NotOnSale" => Self::ZoneNotOnSale(error),
             "Zone.NotOpen" => Self::ZoneNotOpen(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RenewReservedInstancesError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -92,15 +96,14 @@ pub struct ReplaceSystemDiskRequest {
     pub arns: ::std::vec::Vec<Arn>,
 }
 
-impl rt::operation::Operation for ReplaceSystemDiskRequest {
+impl crate::operation::Operation for ReplaceSystemDiskRequest {
     type Response = ReplaceSystemDiskResponse;
     type Error = ReplaceSystemDiskError;
+}
+
+impl rt::operation::OperationSpec for ReplaceSystemDiskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::max_length("KMSKeyId", &self.kms_key_id, 64usize)?;
         rt::validate::max_items("Arn", &self.arns, 10usize)?;
@@ -320,8 +323,8 @@ impl ReplaceSystemDiskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ReplaceSystemDiskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ReplaceSystemDiskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -330,7 +333,7 @@ impl ReplaceSystemDiskBuilder {
         self,
     ) -> ::std::result::Result<
         ReplaceSystemDiskResponse,
-        rt::error::Error<ReplaceSystemDiskError>,
+        crate::error::Error<ReplaceSystemDiskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -500,170 +503,170 @@ impl ::serde::Serialize for ReplaceSystemDiskResponse {
 #[non_exhaustive]
 pub enum ReplaceSystemDiskError {
     /// `AccountForbidden.ProductCreationLimited` (HTTP 400).
-    AccountForbiddenProductCreationLimited(rt::error::ServiceError),
+    AccountForbiddenProductCreationLimited(crate::error::ServiceError),
     /// `ChargeTypeViolation` (HTTP 403).
-    ChargeTypeViolation(rt::error::ServiceError),
+    ChargeTypeViolation(crate::error::ServiceError),
     /// `DependencyViolation.IoOptimize` (HTTP 400).
-    DependencyViolationIoOptimize(rt::error::ServiceError),
+    DependencyViolationIoOptimize(crate::error::ServiceError),
     /// `DependencyViolation.WindowsInstance` (HTTP 403).
-    DependencyViolationWindowsInstance(rt::error::ServiceError),
+    DependencyViolationWindowsInstance(crate::error::ServiceError),
     /// `DiskCreatingSnapshot` (HTTP 403).
-    DiskCreatingSnapshot(rt::error::ServiceError),
+    DiskCreatingSnapshot(crate::error::ServiceError),
     /// `DISK_IN_DEDICATED_BLOCK_STORAGE_CLUSTER` (HTTP 400).
-    DiskInDedicatedBlockStorageCluster(rt::error::ServiceError),
+    DiskInDedicatedBlockStorageCluster(crate::error::ServiceError),
     /// `HibernationConfigured.InstanceOperationForbidden` (HTTP 403).
-    HibernationConfiguredInstanceOperationForbidden(rt::error::ServiceError),
+    HibernationConfiguredInstanceOperationForbidden(crate::error::ServiceError),
     /// `ImageNotSubscribed` (HTTP 403).
-    ImageNotSubscribed(rt::error::ServiceError),
+    ImageNotSubscribed(crate::error::ServiceError),
     /// `ImageNotSupportInstanceType` (HTTP 403).
-    ImageNotSupportInstanceType(rt::error::ServiceError),
+    ImageNotSupportInstanceType(crate::error::ServiceError),
     /// `ImageRemovedInMarket` (HTTP 403).
-    ImageRemovedInMarket(rt::error::ServiceError),
+    ImageRemovedInMarket(crate::error::ServiceError),
     /// `IncorrectDiskStatus` (HTTP 403).
-    IncorrectDiskStatus(rt::error::ServiceError),
+    IncorrectDiskStatus(crate::error::ServiceError),
     /// `IncorrectDiskStatus.InReplication` (HTTP 400).
-    IncorrectDiskStatusInReplication(rt::error::ServiceError),
+    IncorrectDiskStatusInReplication(crate::error::ServiceError),
     /// `IncorrectDiskStatus.ReplicationStatusNotFound` (HTTP 400).
-    IncorrectDiskStatusReplicationStatusNotFound(rt::error::ServiceError),
+    IncorrectDiskStatusReplicationStatusNotFound(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `INST_HAS_UNPAID_ORDER` (HTTP 403).
-    InstHasUnpaidOrder(rt::error::ServiceError),
+    InstHasUnpaidOrder(crate::error::ServiceError),
     /// `InstanceExpiredOrInArrears` (HTTP 403).
-    InstanceExpiredOrInArrears(rt::error::ServiceError),
+    InstanceExpiredOrInArrears(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InternalError` (HTTP 400, 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidArchitecture.Malformed` (HTTP 400).
-    InvalidArchitectureMalformed(rt::error::ServiceError),
+    InvalidArchitectureMalformed(crate::error::ServiceError),
     /// `InvalidDatadisk.ChargeTypeViolation` (HTTP 400).
-    InvalidDatadiskChargeTypeViolation(rt::error::ServiceError),
+    InvalidDatadiskChargeTypeViolation(crate::error::ServiceError),
     /// `InvalidDatadisk.DiskCategoryViolation` (HTTP 400).
-    InvalidDatadiskDiskCategoryViolation(rt::error::ServiceError),
+    InvalidDatadiskDiskCategoryViolation(crate::error::ServiceError),
     /// `InvalidDatadisk.DiskStatusViolation` (HTTP 400).
-    InvalidDatadiskDiskStatusViolation(rt::error::ServiceError),
+    InvalidDatadiskDiskStatusViolation(crate::error::ServiceError),
     /// `InvalidDiskCategory.ValueNotSupported` (HTTP 400).
-    InvalidDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 400).
-    InvalidDiskIdNotFound(rt::error::ServiceError),
+    InvalidDiskIdNotFound(crate::error::ServiceError),
     /// `InvalidDiskId.NotSupportReplaceEncryptedSystemDisk` (HTTP 403).
-    InvalidDiskIdNotSupportReplaceEncryptedSystemDisk(rt::error::ServiceError),
+    InvalidDiskIdNotSupportReplaceEncryptedSystemDisk(crate::error::ServiceError),
     /// `InvalidDiskName.Malformed` (HTTP 400).
-    InvalidDiskNameMalformed(rt::error::ServiceError),
+    InvalidDiskNameMalformed(crate::error::ServiceError),
     /// `InvalidEncryptAlgorithm` (HTTP 403).
-    InvalidEncryptAlgorithm(rt::error::ServiceError),
+    InvalidEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchDiskDefaultEncryption` (HTTP 403).
-    InvalidEncryptedNotMatchDiskDefaultEncryption(rt::error::ServiceError),
+    InvalidEncryptedNotMatchDiskDefaultEncryption(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchEncryptAlgorithm` (HTTP 403).
-    InvalidEncryptedNotMatchEncryptAlgorithm(rt::error::ServiceError),
+    InvalidEncryptedNotMatchEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchKmsKeyId` (HTTP 403).
-    InvalidEncryptedNotMatchKmsKeyId(rt::error::ServiceError),
+    InvalidEncryptedNotMatchKmsKeyId(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchSnapshot` (HTTP 403).
-    InvalidEncryptedNotMatchSnapshot(rt::error::ServiceError),
+    InvalidEncryptedNotMatchSnapshot(crate::error::ServiceError),
     /// `InvalidHostname.MismatchImage` (HTTP 403).
-    InvalidHostnameMismatchImage(rt::error::ServiceError),
+    InvalidHostnameMismatchImage(crate::error::ServiceError),
     /// `InvalidImageId.NotFound` (HTTP 404).
-    InvalidImageIdNotFound(rt::error::ServiceError),
+    InvalidImageIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstance.NotFoundSystemDisk` (HTTP 400).
-    InvalidInstanceNotFoundSystemDisk(rt::error::ServiceError),
+    InvalidInstanceNotFoundSystemDisk(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupported` (HTTP 400).
-    InvalidInstanceTypeNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupported(crate::error::ServiceError),
     /// `InvalidKeyPairName.NotFound` (HTTP 400).
-    InvalidKeyPairNameNotFound(rt::error::ServiceError),
+    InvalidKeyPairNameNotFound(crate::error::ServiceError),
     /// `InvalidKMSKeyId.NotSymmetric` (HTTP 403).
-    InvalidKmsKeyIdNotSymmetric(rt::error::ServiceError),
+    InvalidKmsKeyIdNotSymmetric(crate::error::ServiceError),
     /// `InvalidOperation.MultiAttachDisk` (HTTP 403).
-    InvalidOperationMultiAttachDisk(rt::error::ServiceError),
+    InvalidOperationMultiAttachDisk(crate::error::ServiceError),
     /// `InvalidParameter.AllEmpty` (HTTP 403).
-    InvalidParameterAllEmpty(rt::error::ServiceError),
+    InvalidParameterAllEmpty(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400, 403).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParameter.DataEncryptedKeyCreateFailed` (HTTP 403).
-    InvalidParameterDataEncryptedKeyCreateFailed(rt::error::ServiceError),
+    InvalidParameterDataEncryptedKeyCreateFailed(crate::error::ServiceError),
     /// `InvalidParameter.DiskType` (HTTP 400).
-    InvalidParameterDiskType(rt::error::ServiceError),
+    InvalidParameterDiskType(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.NotFound` (HTTP 403).
-    InvalidParameterKmsKeyIdNotFound(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.KmsNotEnabled` (HTTP 403).
-    InvalidParameterKmsNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.NotMatch` (HTTP 403).
-    InvalidParameterNotMatch(rt::error::ServiceError),
+    InvalidParameterNotMatch(crate::error::ServiceError),
     /// `InvalidPassword.Malformed` (HTTP 400).
-    InvalidPasswordMalformed(rt::error::ServiceError),
+    InvalidPasswordMalformed(crate::error::ServiceError),
     /// `InvalidPasswordParam.Mismatch` (HTTP 400).
-    InvalidPasswordParamMismatch(rt::error::ServiceError),
+    InvalidPasswordParamMismatch(crate::error::ServiceError),
     /// `InvalidPayMethod.SyncPaymentNotSupport` (HTTP 403).
-    InvalidPayMethodSyncPaymentNotSupport(rt::error::ServiceError),
+    InvalidPayMethodSyncPaymentNotSupport(crate::error::ServiceError),
     /// `InvalidPlatform.Malformed` (HTTP 400).
-    InvalidPlatformMalformed(rt::error::ServiceError),
+    InvalidPlatformMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.NotExists` (HTTP 403).
-    InvalidRegionIdNotExists(rt::error::ServiceError),
+    InvalidRegionIdNotExists(crate::error::ServiceError),
     /// `InvalidRegionId.NotSupportEncryptAlgorithm` (HTTP 403).
-    InvalidRegionIdNotSupportEncryptAlgorithm(rt::error::ServiceError),
+    InvalidRegionIdNotSupportEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidRegionId.NotSupportReplaceEncryptedSystemDisk` (HTTP 400).
-    InvalidRegionIdNotSupportReplaceEncryptedSystemDisk(rt::error::ServiceError),
+    InvalidRegionIdNotSupportReplaceEncryptedSystemDisk(crate::error::ServiceError),
     /// `InvalidStorageClusterId.CapacityNotEnough` (HTTP 400).
-    InvalidStorageClusterIdCapacityNotEnough(rt::error::ServiceError),
+    InvalidStorageClusterIdCapacityNotEnough(crate::error::ServiceError),
     /// `InvalidSystemDiskSize` (HTTP 400).
-    InvalidSystemDiskSize(rt::error::ServiceError),
+    InvalidSystemDiskSize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.ImageNotSupportResize` (HTTP 400).
-    InvalidSystemDiskSizeImageNotSupportResize(rt::error::ServiceError),
+    InvalidSystemDiskSizeImageNotSupportResize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.LessThanImageSize` (HTTP 404).
-    InvalidSystemDiskSizeLessThanImageSize(rt::error::ServiceError),
+    InvalidSystemDiskSizeLessThanImageSize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.LessThanMinSize` (HTTP 404).
-    InvalidSystemDiskSizeLessThanMinSize(rt::error::ServiceError),
+    InvalidSystemDiskSizeLessThanMinSize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.MoreThanMaxSize` (HTTP 404).
-    InvalidSystemDiskSizeMoreThanMaxSize(rt::error::ServiceError),
+    InvalidSystemDiskSizeMoreThanMaxSize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.ValueNotSupported` (HTTP 400).
-    InvalidSystemDiskSizeValueNotSupported(rt::error::ServiceError),
+    InvalidSystemDiskSizeValueNotSupported(crate::error::ServiceError),
     /// `InvalidSystemDiskStatus.IsTransfering` (HTTP 403).
-    InvalidSystemDiskStatusIsTransfering(rt::error::ServiceError),
+    InvalidSystemDiskStatusIsTransfering(crate::error::ServiceError),
     /// `IoOptimized.NotSupported` (HTTP 403).
-    IoOptimizedNotSupported(rt::error::ServiceError),
+    IoOptimizedNotSupported(crate::error::ServiceError),
     /// `LoginAsNonRoot.ImageNotSupport` (HTTP 400).
-    LoginAsNonRootImageNotSupport(rt::error::ServiceError),
+    LoginAsNonRootImageNotSupport(crate::error::ServiceError),
     /// `LoginAsNonRoot.RegionNotSupport` (HTTP 403).
-    LoginAsNonRootRegionNotSupport(rt::error::ServiceError),
+    LoginAsNonRootRegionNotSupport(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `MissingParameter.Architecture` (HTTP 400).
-    MissingParameterArchitecture(rt::error::ServiceError),
+    MissingParameterArchitecture(crate::error::ServiceError),
     /// `MissingParameter.Platform` (HTTP 400).
-    MissingParameterPlatform(rt::error::ServiceError),
+    MissingParameterPlatform(crate::error::ServiceError),
     /// `NoSuchResource` (HTTP 404).
-    NoSuchResource(rt::error::ServiceError),
+    NoSuchResource(crate::error::ServiceError),
     /// `NotSupportSnapshotEncrypted.DiskCategory` (HTTP 403).
-    NotSupportSnapshotEncryptedDiskCategory(rt::error::ServiceError),
+    NotSupportSnapshotEncryptedDiskCategory(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400, 403, 500).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.DiskNoStock` (HTTP 403).
-    OperationDeniedDiskNoStock(rt::error::ServiceError),
+    OperationDeniedDiskNoStock(crate::error::ServiceError),
     /// `OperationDenied.ImageNotValid` (HTTP 403).
-    OperationDeniedImageNotValid(rt::error::ServiceError),
+    OperationDeniedImageNotValid(crate::error::ServiceError),
     /// `OperationDenied.InstanceCreating` (HTTP 403).
-    OperationDeniedInstanceCreating(rt::error::ServiceError),
+    OperationDeniedInstanceCreating(crate::error::ServiceError),
     /// `OperationDenied.UnpaidOrder` (HTTP 403).
-    OperationDeniedUnpaidOrder(rt::error::ServiceError),
+    OperationDeniedUnpaidOrder(crate::error::ServiceError),
     /// `QuotaExceed.BuyImage` (HTTP 403).
-    QuotaExceedBuyImage(rt::error::ServiceError),
+    QuotaExceedBuyImage(crate::error::ServiceError),
     /// `QuotaExceed.DiskCapacity` (HTTP 400).
-    QuotaExceedDiskCapacity(rt::error::ServiceError),
+    QuotaExceedDiskCapacity(crate::error::ServiceError),
     /// `ResourcesNotInSameZone` (HTTP 403).
-    ResourcesNotInSameZone(rt::error::ServiceError),
+    ResourcesNotInSameZone(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -675,7 +678,7 @@ impl ReplaceSystemDiskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountForbiddenProductCreationLimited(error)
             | Self::ChargeTypeViolation(error)
@@ -1245,8 +1248,8 @@ impl ReplaceSystemDiskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReplaceSystemDiskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ReplaceSystemDiskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountForbidden.ProductCreationLimited" => {
                 Self::AccountForbiddenProductCreationLimited(error)
@@ -1406,11 +1409,11 @@ impl rt::error::OperationError for ReplaceSystemDiskError {
             "QuotaExceed.BuyImage" => Self::QuotaExceedBuyImage(error),
             "QuotaExceed.DiskCapacity" => Self::QuotaExceedDiskCapacity(error),
             "ResourcesNotInSameZone" => Self::ResourcesNotInSameZone(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReplaceSystemDiskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct ReportInstancesStatusRequest {
     pub devices: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for ReportInstancesStatusRequest {
+impl crate::operation::Operation for ReportInstancesStatusRequest {
     type Response = ReportInstancesStatusResponse;
     type Error = ReportInstancesStatusError;
+}
+
+impl rt::operation::OperationSpec for ReportInstancesStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Description", &self.description)?;
         rt::validate::required("InstanceId", &self.instance_ids)?;
@@ -215,8 +219,8 @@ impl ReportInstancesStatusBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ReportInstancesStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ReportInstancesStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -225,7 +229,7 @@ impl ReportInstancesStatusBuilder {
         self,
     ) -> ::std::result::Result<
         ReportInstancesStatusResponse,
-        rt::error::Error<ReportInstancesStatusError>,
+        crate::error::Error<ReportInstancesStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -301,20 +305,20 @@ impl ::serde::Serialize for ReportInstancesStatusResponse {
 #[non_exhaustive]
 pub enum ReportInstancesStatusError {
     /// `DiskIdLimitExceeded` (HTTP 403).
-    DiskIdLimitExceeded(rt::error::ServiceError),
+    DiskIdLimitExceeded(crate::error::ServiceError),
     /// `InstanceIdLimitExceeded` (HTTP 403).
-    InstanceIdLimitExceeded(rt::error::ServiceError),
+    InstanceIdLimitExceeded(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 403).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 403).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 404).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -326,7 +330,7 @@ impl ReportInstancesStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DiskIdLimitExceeded(error)
             | Self::InstanceIdLimitExceeded(error)
@@ -369,19 +373,19 @@ impl ReportInstancesStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReportInstancesStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ReportInstancesStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DiskIdLimitExceeded" => Self::DiskIdLimitExceeded(error),
             "InstanceIdLimitExceeded" => Self::InstanceIdLimitExceeded(error),
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReportInstancesStatusError::service_error(self)
     }
 }

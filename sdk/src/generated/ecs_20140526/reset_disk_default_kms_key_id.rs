@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct ResetDiskDefaultKmsKeyIdRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ResetDiskDefaultKmsKeyIdRequest {
+impl crate::operation::Operation for ResetDiskDefaultKmsKeyIdRequest {
     type Response = ResetDiskDefaultKmsKeyIdResponse;
     type Error = ResetDiskDefaultKmsKeyIdError;
+}
+
+impl rt::operation::OperationSpec for ResetDiskDefaultKmsKeyIdRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -78,8 +82,10 @@ impl ResetDiskDefaultKmsKeyIdBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ResetDiskDefaultKmsKeyIdRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ResetDiskDefaultKmsKeyIdRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +94,7 @@ impl ResetDiskDefaultKmsKeyIdBuilder {
         self,
     ) -> ::std::result::Result<
         ResetDiskDefaultKmsKeyIdResponse,
-        rt::error::Error<ResetDiskDefaultKmsKeyIdError>,
+        crate::error::Error<ResetDiskDefaultKmsKeyIdError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,30 +170,30 @@ impl ::serde::Serialize for ResetDiskDefaultKmsKeyIdResponse {
 #[non_exhaustive]
 pub enum ResetDiskDefaultKmsKeyIdError {
     /// `Abs.InvalidAction.RegionNotSupport` (HTTP 403).
-    AbsInvalidActionRegionNotSupport(rt::error::ServiceError),
+    AbsInvalidActionRegionNotSupport(crate::error::ServiceError),
     /// `InvalidDefaultEncryption.NotFound` (HTTP 403).
-    InvalidDefaultEncryptionNotFound(rt::error::ServiceError),
+    InvalidDefaultEncryptionNotFound(crate::error::ServiceError),
     /// `InvalidOperation.KMSKeyIdNotFound` (HTTP 403).
-    InvalidOperationKmsKeyIdNotFound(rt::error::ServiceError),
+    InvalidOperationKmsKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.KMSServiceNotOpen` (HTTP 403).
-    InvalidOperationKmsServiceNotOpen(rt::error::ServiceError),
+    InvalidOperationKmsServiceNotOpen(crate::error::ServiceError),
     /// `InvalidParameter.Encrypted.KmsNotEnabled` (HTTP 400).
-    InvalidParameterEncryptedKmsNotEnabled(rt::error::ServiceError),
+    InvalidParameterEncryptedKmsNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 400).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KmsNotEnabled` (HTTP 400).
-    InvalidParameterKmsNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.RegionIdNotExists` (HTTP 403).
-    InvalidParameterRegionIdNotExists(rt::error::ServiceError),
+    InvalidParameterRegionIdNotExists(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -199,7 +205,7 @@ impl ResetDiskDefaultKmsKeyIdError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidActionRegionNotSupport(error)
             | Self::InvalidDefaultEncryptionNotFound(error)
@@ -277,8 +283,8 @@ impl ResetDiskDefaultKmsKeyIdError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ResetDiskDefaultKmsKeyIdError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ResetDiskDefaultKmsKeyIdError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidAction.RegionNotSupport" => {
                 Self::AbsInvalidActionRegionNotSupport(error)
@@ -308,11 +314,11 @@ impl rt::error::OperationError for ResetDiskDefaultKmsKeyIdError {
                 Self::InvalidParameterRegionIdNotExists(error)
             }
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ResetDiskDefaultKmsKeyIdError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,7 +42,7 @@ pub struct ResizeDiskRequest {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Example: `1900`
     ///
-    /// Wire name `NewSize`; required.
+    /// Wire name `NewSize`; required; at least 1; at most 131072.
     pub new_size: ::std::option::Option<i32>,
     /// Example: `123e4567-e89b-12d3-a456-426655440000`
     ///
@@ -46,17 +50,18 @@ pub struct ResizeDiskRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ResizeDiskRequest {
+impl crate::operation::Operation for ResizeDiskRequest {
     type Response = ResizeDiskResponse;
     type Error = ResizeDiskError;
+}
+
+impl rt::operation::OperationSpec for ResizeDiskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DiskId", &self.disk_id)?;
         rt::validate::required("NewSize", &self.new_size)?;
+        rt::validate::minimum("NewSize", &self.new_size, 1.0, false)?;
+        rt::validate::maximum("NewSize", &self.new_size, 131072.0, false)?;
         Ok(())
     }
 
@@ -127,15 +132,18 @@ impl ResizeDiskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ResizeDiskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ResizeDiskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ResizeDiskResponse, rt::error::Error<ResizeDiskError>> {
+    ) -> ::std::result::Result<
+        ResizeDiskResponse,
+        crate::error::Error<ResizeDiskError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -231,106 +239,106 @@ impl ::serde::Serialize for ResizeDiskResponse {
 #[non_exhaustive]
 pub enum ResizeDiskError {
     /// `AccountForbidden.CreateOrder` (HTTP 400).
-    AccountForbiddenCreateOrder(rt::error::ServiceError),
+    AccountForbiddenCreateOrder(crate::error::ServiceError),
     /// `DiskCreatingSnapshot` (HTTP 403).
-    DiskCreatingSnapshot(rt::error::ServiceError),
+    DiskCreatingSnapshot(crate::error::ServiceError),
     /// `DiskError` (HTTP 403).
-    DiskError(rt::error::ServiceError),
+    DiskError(crate::error::ServiceError),
     /// `DiskInArrears` (HTTP 403).
-    DiskInArrears(rt::error::ServiceError),
+    DiskInArrears(crate::error::ServiceError),
     /// `IncompleteParamter` (HTTP 400).
-    IncompleteParamter(rt::error::ServiceError),
+    IncompleteParamter(crate::error::ServiceError),
     /// `IncorrectDiskStatus` (HTTP 403).
-    IncorrectDiskStatus(rt::error::ServiceError),
+    IncorrectDiskStatus(crate::error::ServiceError),
     /// `IncorrectDiskStatus.InReplication` (HTTP 400).
-    IncorrectDiskStatusInReplication(rt::error::ServiceError),
+    IncorrectDiskStatusInReplication(crate::error::ServiceError),
     /// `IncorrectDiskStatus.ReplicationStatusNotFound` (HTTP 400).
-    IncorrectDiskStatusReplicationStatusNotFound(rt::error::ServiceError),
+    IncorrectDiskStatusReplicationStatusNotFound(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceExpiredOrInArrears` (HTTP 403).
-    InstanceExpiredOrInArrears(rt::error::ServiceError),
+    InstanceExpiredOrInArrears(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InstanceSpecModification.NotEffective` (HTTP 403).
-    InstanceSpecModificationNotEffective(rt::error::ServiceError),
+    InstanceSpecModificationNotEffective(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDataDiskCategory.ValueNotSupported` (HTTP 403).
-    InvalidDataDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidDataDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidDataDiskSize.ValueNotSupported` (HTTP 400, 403).
-    InvalidDataDiskSizeValueNotSupported(rt::error::ServiceError),
+    InvalidDataDiskSizeValueNotSupported(crate::error::ServiceError),
     /// `InvalidDiskCategory.NotSupported` (HTTP 403).
-    InvalidDiskCategoryNotSupported(rt::error::ServiceError),
+    InvalidDiskCategoryNotSupported(crate::error::ServiceError),
     /// `InvalidDisk.DetachedSystemDisk` (HTTP 400).
-    InvalidDiskDetachedSystemDisk(rt::error::ServiceError),
+    InvalidDiskDetachedSystemDisk(crate::error::ServiceError),
     /// `InvalidDiskId.NotFound` (HTTP 404).
-    InvalidDiskIdNotFound(rt::error::ServiceError),
+    InvalidDiskIdNotFound(crate::error::ServiceError),
     /// `InvalidDiskSize` (HTTP 403).
-    InvalidDiskSize(rt::error::ServiceError),
+    InvalidDiskSize(crate::error::ServiceError),
     /// `InvalidDiskSize.NotSupportResizeOnline` (HTTP 403).
-    InvalidDiskSizeNotSupportResizeOnline(rt::error::ServiceError),
+    InvalidDiskSizeNotSupportResizeOnline(crate::error::ServiceError),
     /// `InvalidDiskSize.TooLarge` (HTTP 403).
-    InvalidDiskSizeTooLarge(rt::error::ServiceError),
+    InvalidDiskSizeTooLarge(crate::error::ServiceError),
     /// `InvalidDiskSize.TooSmall` (HTTP 403).
-    InvalidDiskSizeTooSmall(rt::error::ServiceError),
+    InvalidDiskSizeTooSmall(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceStatus.NotRunning` (HTTP 403).
-    InvalidInstanceStatusNotRunning(rt::error::ServiceError),
+    InvalidInstanceStatusNotRunning(crate::error::ServiceError),
     /// `InvalidOperation.InstanceRenewWithDowngradeInPlan` (HTTP 400).
-    InvalidOperationInstanceRenewWithDowngradeInPlan(rt::error::ServiceError),
+    InvalidOperationInstanceRenewWithDowngradeInPlan(crate::error::ServiceError),
     /// `InvalidOperation.InstanceTypeNotSupportOnlineResize` (HTTP 403).
-    InvalidOperationInstanceTypeNotSupportOnlineResize(rt::error::ServiceError),
+    InvalidOperationInstanceTypeNotSupportOnlineResize(crate::error::ServiceError),
     /// `InvalidOperation.MultiAttachDiskNotSupportResizeOnline` (HTTP 403).
-    InvalidOperationMultiAttachDiskNotSupportResizeOnline(rt::error::ServiceError),
+    InvalidOperationMultiAttachDiskNotSupportResizeOnline(crate::error::ServiceError),
     /// `InvalidParam.Type` (HTTP 400).
-    InvalidParamType(rt::error::ServiceError),
+    InvalidParamType(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidRegionId.MalFormed` (HTTP 400).
-    InvalidRegionIdMalFormed(rt::error::ServiceError),
+    InvalidRegionIdMalFormed(crate::error::ServiceError),
     /// `InvalidRegion.NotSupport` (HTTP 403).
-    InvalidRegionNotSupport(rt::error::ServiceError),
+    InvalidRegionNotSupport(crate::error::ServiceError),
     /// `InvalidStatus.Upgrading` (HTTP 400).
-    InvalidStatusUpgrading(rt::error::ServiceError),
+    InvalidStatusUpgrading(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.ImageNotSupportResize` (HTTP 400).
-    InvalidSystemDiskSizeImageNotSupportResize(rt::error::ServiceError),
+    InvalidSystemDiskSizeImageNotSupportResize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.ValueNotSupported` (HTTP 400).
-    InvalidSystemDiskSizeValueNotSupported(rt::error::ServiceError),
+    InvalidSystemDiskSizeValueNotSupported(crate::error::ServiceError),
     /// `LastOrderProcessing` (HTTP 400).
-    LastOrderProcessing(rt::error::ServiceError),
+    LastOrderProcessing(crate::error::ServiceError),
     /// `NoPermission.Price` (HTTP 400).
-    NoPermissionPrice(rt::error::ServiceError),
+    NoPermissionPrice(crate::error::ServiceError),
     /// `NoPermission.Refund` (HTTP 400).
-    NoPermissionRefund(rt::error::ServiceError),
+    NoPermissionRefund(crate::error::ServiceError),
     /// `Operation.Conflict` (HTTP 403).
-    OperationConflict(rt::error::ServiceError),
+    OperationConflict(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.NotEnoughCapacity` (HTTP 400).
-    OperationDeniedNotEnoughCapacity(rt::error::ServiceError),
+    OperationDeniedNotEnoughCapacity(crate::error::ServiceError),
     /// `OperationDenied.UnfinishedOrder` (HTTP 400).
-    OperationDeniedUnfinishedOrder(rt::error::ServiceError),
+    OperationDeniedUnfinishedOrder(crate::error::ServiceError),
     /// `QuotaExceed.DiskCapacity` (HTTP 400).
-    QuotaExceedDiskCapacity(rt::error::ServiceError),
+    QuotaExceedDiskCapacity(crate::error::ServiceError),
     /// `QuotaExceeded.PostpaidDataDiskCapacity` (HTTP 403).
-    QuotaExceededPostpaidDataDiskCapacity(rt::error::ServiceError),
+    QuotaExceededPostpaidDataDiskCapacity(crate::error::ServiceError),
     /// `SecurityRisk.3DVerification` (HTTP 403).
-    SecurityRisk3dVerification(rt::error::ServiceError),
+    SecurityRisk3dVerification(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -342,7 +350,7 @@ impl ResizeDiskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountForbiddenCreateOrder(error)
             | Self::DiskCreatingSnapshot(error)
@@ -688,8 +696,8 @@ impl ResizeDiskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ResizeDiskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ResizeDiskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountForbidden.CreateOrder" => Self::AccountForbiddenCreateOrder(error),
             "DiskCreatingSnapshot" => Self::DiskCreatingSnapshot(error),
@@ -779,11 +787,11 @@ impl rt::error::OperationError for ResizeDiskError {
             }
             "SecurityRisk.3DVerification" => Self::SecurityRisk3dVerification(error),
             "UserNotInTheWhiteList" => Self::UserNotInTheWhiteList(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ResizeDiskError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -106,15 +110,14 @@ pub struct RevokeSecurityGroupRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RevokeSecurityGroupRequest {
+impl crate::operation::Operation for RevokeSecurityGroupRequest {
     type Response = RevokeSecurityGroupResponse;
     type Error = RevokeSecurityGroupError;
+}
+
+impl rt::operation::OperationSpec for RevokeSecurityGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SecurityGroupId", &self.security_group_id)?;
         rt::validate::max_items(
@@ -411,8 +414,8 @@ impl RevokeSecurityGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RevokeSecurityGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RevokeSecurityGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -421,7 +424,7 @@ impl RevokeSecurityGroupBuilder {
         self,
     ) -> ::std::result::Result<
         RevokeSecurityGroupResponse,
-        rt::error::Error<RevokeSecurityGroupError>,
+        crate::error::Error<RevokeSecurityGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -839,100 +842,100 @@ impl ::serde::Serialize for RevokeSecurityGroupResponse {
 #[non_exhaustive]
 pub enum RevokeSecurityGroupError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDestCidrIp.Malformed` (HTTP 400).
-    InvalidDestCidrIpMalformed(rt::error::ServiceError),
+    InvalidDestCidrIpMalformed(crate::error::ServiceError),
     /// `InvalidGroupAuthItem.NotFound` (HTTP 403).
-    InvalidGroupAuthItemNotFound(rt::error::ServiceError),
+    InvalidGroupAuthItemNotFound(crate::error::ServiceError),
     /// `InvalidGroupAuthParameter.OperationDenied` (HTTP 400).
-    InvalidGroupAuthParameterOperationDenied(rt::error::ServiceError),
+    InvalidGroupAuthParameterOperationDenied(crate::error::ServiceError),
     /// `InvalidGroupParameter.OperationDenied` (HTTP 400).
-    InvalidGroupParameterOperationDenied(rt::error::ServiceError),
+    InvalidGroupParameterOperationDenied(crate::error::ServiceError),
     /// `InvalidIpPortRange.Malformed` (HTTP 400).
-    InvalidIpPortRangeMalformed(rt::error::ServiceError),
+    InvalidIpPortRangeMalformed(crate::error::ServiceError),
     /// `InvalidIpProtocol.ValueNotSupported` (HTTP 400).
-    InvalidIpProtocolValueNotSupported(rt::error::ServiceError),
+    InvalidIpProtocolValueNotSupported(crate::error::ServiceError),
     /// `InvalidNicType.Mismatch` (HTTP 403).
-    InvalidNicTypeMismatch(rt::error::ServiceError),
+    InvalidNicTypeMismatch(crate::error::ServiceError),
     /// `InvalidNicType.ValueNotSupported` (HTTP 400).
-    InvalidNicTypeValueNotSupported(rt::error::ServiceError),
+    InvalidNicTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidOperation.SecurityGroupNotAuthorized` (HTTP 401).
-    InvalidOperationSecurityGroupNotAuthorized(rt::error::ServiceError),
+    InvalidOperationSecurityGroupNotAuthorized(crate::error::ServiceError),
     /// `InvalidParam.DestCidrIp` (HTTP 400).
-    InvalidParamDestCidrIp(rt::error::ServiceError),
+    InvalidParamDestCidrIp(crate::error::ServiceError),
     /// `InvalidParam.DestIp` (HTTP 400).
-    InvalidParamDestIp(rt::error::ServiceError),
+    InvalidParamDestIp(crate::error::ServiceError),
     /// `InvalidParam.DuplicatePermissions` (HTTP 400).
-    InvalidParamDuplicatePermissions(rt::error::ServiceError),
+    InvalidParamDuplicatePermissions(crate::error::ServiceError),
     /// `InvalidParam.Ipv4ProtocolConflictWithIpv6Address` (HTTP 400).
-    InvalidParamIpv4ProtocolConflictWithIpv6Address(rt::error::ServiceError),
+    InvalidParamIpv4ProtocolConflictWithIpv6Address(crate::error::ServiceError),
     /// `InvalidParam.Ipv6DestCidrIp` (HTTP 400).
-    InvalidParamIpv6DestCidrIp(rt::error::ServiceError),
+    InvalidParamIpv6DestCidrIp(crate::error::ServiceError),
     /// `InvalidParam.Ipv6ProtocolConflictWithIpv4Address` (HTTP 400).
-    InvalidParamIpv6ProtocolConflictWithIpv4Address(rt::error::ServiceError),
+    InvalidParamIpv6ProtocolConflictWithIpv4Address(crate::error::ServiceError),
     /// `InvalidParam.Ipv6SourceCidrIp` (HTTP 400).
-    InvalidParamIpv6SourceCidrIp(rt::error::ServiceError),
+    InvalidParamIpv6SourceCidrIp(crate::error::ServiceError),
     /// `InvalidParam.Permissions` (HTTP 400).
-    InvalidParamPermissions(rt::error::ServiceError),
+    InvalidParamPermissions(crate::error::ServiceError),
     /// `InvalidParam.PortRange` (HTTP 400).
-    InvalidParamPortRange(rt::error::ServiceError),
+    InvalidParamPortRange(crate::error::ServiceError),
     /// `InvalidParam.ProtocolNotSupportPortRangeList` (HTTP 400).
-    InvalidParamProtocolNotSupportPortRangeList(rt::error::ServiceError),
+    InvalidParamProtocolNotSupportPortRangeList(crate::error::ServiceError),
     /// `InvalidParam.SecurityGroupRuleId` (HTTP 400).
-    InvalidParamSecurityGroupRuleId(rt::error::ServiceError),
+    InvalidParamSecurityGroupRuleId(crate::error::ServiceError),
     /// `InvalidParam.SecurityGroupRuleIdRepeated` (HTTP 400).
-    InvalidParamSecurityGroupRuleIdRepeated(rt::error::ServiceError),
+    InvalidParamSecurityGroupRuleIdRepeated(crate::error::ServiceError),
     /// `InvalidParam.SourceCidrIp` (HTTP 400).
-    InvalidParamSourceCidrIp(rt::error::ServiceError),
+    InvalidParamSourceCidrIp(crate::error::ServiceError),
     /// `InvalidParam.SourceIp` (HTTP 400).
-    InvalidParamSourceIp(rt::error::ServiceError),
+    InvalidParamSourceIp(crate::error::ServiceError),
     /// `InvalidParameter.Ipv6CidrIp` (HTTP 400).
-    InvalidParameterIpv6CidrIp(rt::error::ServiceError),
+    InvalidParameterIpv6CidrIp(crate::error::ServiceError),
     /// `InvalidParamter.Conflict` (HTTP 400).
-    InvalidParamterConflict(rt::error::ServiceError),
+    InvalidParamterConflict(crate::error::ServiceError),
     /// `InvalidPolicy.Malformed` (HTTP 400).
-    InvalidPolicyMalformed(rt::error::ServiceError),
+    InvalidPolicyMalformed(crate::error::ServiceError),
     /// `InvalidPortRangeListId.NotFound` (HTTP 400).
-    InvalidPortRangeListIdNotFound(rt::error::ServiceError),
+    InvalidPortRangeListIdNotFound(crate::error::ServiceError),
     /// `InvalidPortRange.Malformed` (HTTP 400).
-    InvalidPortRangeMalformed(rt::error::ServiceError),
+    InvalidPortRangeMalformed(crate::error::ServiceError),
     /// `InvalidPrefixListId.NotFound` (HTTP 404).
-    InvalidPrefixListIdNotFound(rt::error::ServiceError),
+    InvalidPrefixListIdNotFound(crate::error::ServiceError),
     /// `InvalidPriority.Malformed` (HTTP 400).
-    InvalidPriorityMalformed(rt::error::ServiceError),
+    InvalidPriorityMalformed(crate::error::ServiceError),
     /// `InvalidPriority.ValueNotSupported` (HTTP 400).
-    InvalidPriorityValueNotSupported(rt::error::ServiceError),
+    InvalidPriorityValueNotSupported(crate::error::ServiceError),
     /// `InvalidSecurityGroupDiscription.Malformed` (HTTP 400).
-    InvalidSecurityGroupDiscriptionMalformed(rt::error::ServiceError),
+    InvalidSecurityGroupDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.Malformed` (HTTP 400).
-    InvalidSecurityGroupIdMalformed(rt::error::ServiceError),
+    InvalidSecurityGroupIdMalformed(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 400, 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroupRuleId.NotFound` (HTTP 404).
-    InvalidSecurityGroupRuleIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupRuleIdNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroupRule.RuleNotExist` (HTTP 400).
-    InvalidSecurityGroupRuleRuleNotExist(rt::error::ServiceError),
+    InvalidSecurityGroupRuleRuleNotExist(crate::error::ServiceError),
     /// `InvalidSourceCidrIp.Malformed` (HTTP 400).
-    InvalidSourceCidrIpMalformed(rt::error::ServiceError),
+    InvalidSourceCidrIpMalformed(crate::error::ServiceError),
     /// `InvalidSourceGroupId.Mismatch` (HTTP 400).
-    InvalidSourceGroupIdMismatch(rt::error::ServiceError),
+    InvalidSourceGroupIdMismatch(crate::error::ServiceError),
     /// `InvalidSourceGroupId.NotFound` (HTTP 404).
-    InvalidSourceGroupIdNotFound(rt::error::ServiceError),
+    InvalidSourceGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidSourcePortRange.Malformed` (HTTP 400).
-    InvalidSourcePortRangeMalformed(rt::error::ServiceError),
+    InvalidSourcePortRangeMalformed(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `MissingParameter.Source` (HTTP 400).
-    MissingParameterSource(rt::error::ServiceError),
+    MissingParameterSource(crate::error::ServiceError),
     /// `NotSupported.ClassicNetworkPrefixList` (HTTP 400).
-    NotSupportedClassicNetworkPrefixList(rt::error::ServiceError),
+    NotSupportedClassicNetworkPrefixList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -944,7 +947,7 @@ impl RevokeSecurityGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidDestCidrIpMalformed(error)
@@ -1267,8 +1270,8 @@ impl RevokeSecurityGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RevokeSecurityGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RevokeSecurityGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidDestCidrIp.Malformed" => Self::InvalidDestCidrIpMalformed(error),
@@ -1357,11 +1360,11 @@ impl rt::error::OperationError for RevokeSecurityGroupError {
             "NotSupported.ClassicNetworkPrefixList" => {
                 Self::NotSupportedClassicNetworkPrefixList(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RevokeSecurityGroupError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -128,15 +132,14 @@ pub struct RunCommandRequest {
     pub launcher: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RunCommandRequest {
+impl crate::operation::Operation for RunCommandRequest {
     type Response = RunCommandResponse;
     type Error = RunCommandError;
+}
+
+impl rt::operation::OperationSpec for RunCommandRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Type", &self.r#type)?;
         rt::validate::required("CommandContent", &self.command_content)?;
@@ -476,15 +479,18 @@ impl RunCommandBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RunCommandRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RunCommandRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<RunCommandResponse, rt::error::Error<RunCommandError>> {
+    ) -> ::std::result::Result<
+        RunCommandResponse,
+        crate::error::Error<RunCommandError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -715,148 +721,148 @@ impl ::serde::Serialize for RunCommandResponse {
 #[non_exhaustive]
 pub enum RunCommandError {
     /// `CmdContent.DecodeError` (HTTP 400).
-    CmdContentDecodeError(rt::error::ServiceError),
+    CmdContentDecodeError(crate::error::ServiceError),
     /// `CmdContent.ExceedLimit` (HTTP 403).
-    CmdContentExceedLimit(rt::error::ServiceError),
+    CmdContentExceedLimit(crate::error::ServiceError),
     /// `CmdCount.ExceedQuota` (HTTP 403).
-    CmdCountExceedQuota(rt::error::ServiceError),
+    CmdCountExceedQuota(crate::error::ServiceError),
     /// `CmdDesc.ExceedLimit` (HTTP 403).
-    CmdDescExceedLimit(rt::error::ServiceError),
+    CmdDescExceedLimit(crate::error::ServiceError),
     /// `CmdName.ExceedLimit` (HTTP 403).
-    CmdNameExceedLimit(rt::error::ServiceError),
+    CmdNameExceedLimit(crate::error::ServiceError),
     /// `CmdParamCount.ExceedLimit` (HTTP 403).
-    CmdParamCountExceedLimit(rt::error::ServiceError),
+    CmdParamCountExceedLimit(crate::error::ServiceError),
     /// `CmdParam.EmptyKey` (HTTP 400).
-    CmdParamEmptyKey(rt::error::ServiceError),
+    CmdParamEmptyKey(crate::error::ServiceError),
     /// `CmdParam.InvalidParamName` (HTTP 400).
-    CmdParamInvalidParamName(rt::error::ServiceError),
+    CmdParamInvalidParamName(crate::error::ServiceError),
     /// `CmdParamName.ExceedLimit` (HTTP 403).
-    CmdParamNameExceedLimit(rt::error::ServiceError),
+    CmdParamNameExceedLimit(crate::error::ServiceError),
     /// `CreateServiceLinkedRole.NoPermission` (HTTP 403).
-    CreateServiceLinkedRoleNoPermission(rt::error::ServiceError),
+    CreateServiceLinkedRoleNoPermission(crate::error::ServiceError),
     /// `Duplicate.ResourceTagKey` (HTTP 400).
-    DuplicateResourceTagKey(rt::error::ServiceError),
+    DuplicateResourceTagKey(crate::error::ServiceError),
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `IdempotentParameterMismatch` (HTTP 403).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// `IdempotentProcessing` (HTTP 403).
-    IdempotentProcessing(rt::error::ServiceError),
+    IdempotentProcessing(crate::error::ServiceError),
     /// `InstanceIds.ExceedLimit` (HTTP 403).
-    InstanceIdsExceedLimit(rt::error::ServiceError),
+    InstanceIdsExceedLimit(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
-    InternalErrorDispatch(rt::error::ServiceError),
+    InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidClientToken.Malformed` (HTTP 400).
-    InvalidClientTokenMalformed(rt::error::ServiceError),
+    InvalidClientTokenMalformed(crate::error::ServiceError),
     /// `InvalidCmdId.NotFound` (HTTP 404).
-    InvalidCmdIdNotFound(rt::error::ServiceError),
+    InvalidCmdIdNotFound(crate::error::ServiceError),
     /// `InvalidCmdType.NotFound` (HTTP 404).
-    InvalidCmdTypeNotFound(rt::error::ServiceError),
+    InvalidCmdTypeNotFound(crate::error::ServiceError),
     /// `InvalidContainerId.Malformed` (HTTP 400).
-    InvalidContainerIdMalformed(rt::error::ServiceError),
+    InvalidContainerIdMalformed(crate::error::ServiceError),
     /// `InvalidContainerName.Malformed` (HTTP 400).
-    InvalidContainerNameMalformed(rt::error::ServiceError),
+    InvalidContainerNameMalformed(crate::error::ServiceError),
     /// `InvalidInstance.NotFound` (HTTP 404).
-    InvalidInstanceNotFound(rt::error::ServiceError),
+    InvalidInstanceNotFound(crate::error::ServiceError),
     /// `InvalidInstance.NotMatch` (HTTP 400).
-    InvalidInstanceNotMatch(rt::error::ServiceError),
+    InvalidInstanceNotMatch(crate::error::ServiceError),
     /// `InvalidLauncher.LengthLimitExceeded` (HTTP 403).
-    InvalidLauncherLengthLimitExceeded(rt::error::ServiceError),
+    InvalidLauncherLengthLimitExceeded(crate::error::ServiceError),
     /// `InvalidOssOutputDelivery.BucketInOtherRegion` (HTTP 400).
-    InvalidOssOutputDeliveryBucketInOtherRegion(rt::error::ServiceError),
+    InvalidOssOutputDeliveryBucketInOtherRegion(crate::error::ServiceError),
     /// `InvalidOssOutputDelivery.BucketNotFound` (HTTP 404).
-    InvalidOssOutputDeliveryBucketNotFound(rt::error::ServiceError),
+    InvalidOssOutputDeliveryBucketNotFound(crate::error::ServiceError),
     /// `InvalidOssOutputDelivery.KeyPrefixMalformed` (HTTP 400).
-    InvalidOssOutputDeliveryKeyPrefixMalformed(rt::error::ServiceError),
+    InvalidOssOutputDeliveryKeyPrefixMalformed(crate::error::ServiceError),
     /// `InvalidParam.Frequency` (HTTP 400).
-    InvalidParamFrequency(rt::error::ServiceError),
+    InvalidParamFrequency(crate::error::ServiceError),
     /// `InvalidParameterCharacter.CommandDescription` (HTTP 403).
-    InvalidParameterCharacterCommandDescription(rt::error::ServiceError),
+    InvalidParameterCharacterCommandDescription(crate::error::ServiceError),
     /// `InvalidParameterCharacter.CommandName` (HTTP 403).
-    InvalidParameterCharacterCommandName(rt::error::ServiceError),
+    InvalidParameterCharacterCommandName(crate::error::ServiceError),
     /// `InvalidParameterCharacter.CommandWorkingDir` (HTTP 403).
-    InvalidParameterCharacterCommandWorkingDir(rt::error::ServiceError),
+    InvalidParameterCharacterCommandWorkingDir(crate::error::ServiceError),
     /// `InvalidParameterCharset.Parameters` (HTTP 403).
-    InvalidParameterCharsetParameters(rt::error::ServiceError),
+    InvalidParameterCharsetParameters(crate::error::ServiceError),
     /// `InvalidParameter.OssOutputDelivery` (HTTP 400).
-    InvalidParameterOssOutputDelivery(rt::error::ServiceError),
+    InvalidParameterOssOutputDelivery(crate::error::ServiceError),
     /// `InvalidParameter.WorkingDir` (HTTP 400).
-    InvalidParameterWorkingDir(rt::error::ServiceError),
+    InvalidParameterWorkingDir(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRepeatMode.NotFound` (HTTP 404).
-    InvalidRepeatModeNotFound(rt::error::ServiceError),
+    InvalidRepeatModeNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidResourceTag.ConflictWithInstanceIds` (HTTP 400).
-    InvalidResourceTagConflictWithInstanceIds(rt::error::ServiceError),
+    InvalidResourceTagConflictWithInstanceIds(crate::error::ServiceError),
     /// `InvalidResourceTag.InstanceNotFound` (HTTP 400).
-    InvalidResourceTagInstanceNotFound(rt::error::ServiceError),
+    InvalidResourceTagInstanceNotFound(crate::error::ServiceError),
     /// `InvalidResourceTagKey.Malformed` (HTTP 400).
-    InvalidResourceTagKeyMalformed(rt::error::ServiceError),
+    InvalidResourceTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidResourceTagValue.Malformed` (HTTP 400).
-    InvalidResourceTagValueMalformed(rt::error::ServiceError),
+    InvalidResourceTagValueMalformed(crate::error::ServiceError),
     /// `InvalidStatus.ResourceGroup` (HTTP 403).
-    InvalidStatusResourceGroup(rt::error::ServiceError),
+    InvalidStatusResourceGroup(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidTerminationMode.NotFound` (HTTP 404).
-    InvalidTerminationModeNotFound(rt::error::ServiceError),
+    InvalidTerminationModeNotFound(crate::error::ServiceError),
     /// `InvalidTimeout.ExceedLimit` (HTTP 403).
-    InvalidTimeoutExceedLimit(rt::error::ServiceError),
+    InvalidTimeoutExceedLimit(crate::error::ServiceError),
     /// `Invocation.ExceedQuota` (HTTP 403).
-    InvocationExceedQuota(rt::error::ServiceError),
+    InvocationExceedQuota(crate::error::ServiceError),
     /// `MissingParam.Frequency` (HTTP 400).
-    MissingParamFrequency(rt::error::ServiceError),
+    MissingParamFrequency(crate::error::ServiceError),
     /// `MissingParam.InstanceId` (HTTP 400).
-    MissingParamInstanceId(rt::error::ServiceError),
+    MissingParamInstanceId(crate::error::ServiceError),
     /// `MissingParameter.ResourceTagKey` (HTTP 400).
-    MissingParameterResourceTagKey(rt::error::ServiceError),
+    MissingParameterResourceTagKey(crate::error::ServiceError),
     /// `MissingParameter.TagKey` (HTTP 400).
-    MissingParameterTagKey(rt::error::ServiceError),
+    MissingParameterTagKey(crate::error::ServiceError),
     /// `NumberExceed.ResourceTags` (HTTP 400).
-    NumberExceedResourceTags(rt::error::ServiceError),
+    NumberExceedResourceTags(crate::error::ServiceError),
     /// `NumberExceed.Tags` (HTTP 400).
-    NumberExceedTags(rt::error::ServiceError),
+    NumberExceedTags(crate::error::ServiceError),
     /// `OperationDenied.BidOwnResource` (HTTP 403).
-    OperationDeniedBidOwnResource(rt::error::ServiceError),
+    OperationDeniedBidOwnResource(crate::error::ServiceError),
     /// `Operation.Forbidden` (HTTP 403).
-    OperationForbidden(rt::error::ServiceError),
+    OperationForbidden(crate::error::ServiceError),
     /// `ParameterCount.ExceedLimit` (HTTP 403).
-    ParameterCountExceedLimit(rt::error::ServiceError),
+    ParameterCountExceedLimit(crate::error::ServiceError),
     /// `Parameter.Disabled` (HTTP 400).
-    ParameterDisabled(rt::error::ServiceError),
+    ParameterDisabled(crate::error::ServiceError),
     /// `ParameterKey.Duplicate` (HTTP 400).
-    ParameterKeyDuplicate(rt::error::ServiceError),
+    ParameterKeyDuplicate(crate::error::ServiceError),
     /// `ParameterKey.ExceedLimit` (HTTP 403).
-    ParameterKeyExceedLimit(rt::error::ServiceError),
+    ParameterKeyExceedLimit(crate::error::ServiceError),
     /// `Parameter.NotMatched` (HTTP 400).
-    ParameterNotMatched(rt::error::ServiceError),
+    ParameterNotMatched(crate::error::ServiceError),
     /// `ParameterStore.InvalidParameters` (HTTP 403).
-    ParameterStoreInvalidParameters(rt::error::ServiceError),
+    ParameterStoreInvalidParameters(crate::error::ServiceError),
     /// `ParameterStore.NoPermission` (HTTP 403).
-    ParameterStoreNoPermission(rt::error::ServiceError),
+    ParameterStoreNoPermission(crate::error::ServiceError),
     /// `ParameterStore.NotSupported` (HTTP 403).
-    ParameterStoreNotSupported(rt::error::ServiceError),
+    ParameterStoreNotSupported(crate::error::ServiceError),
     /// `ParameterType.NotSupported` (HTTP 403).
-    ParameterTypeNotSupported(rt::error::ServiceError),
+    ParameterTypeNotSupported(crate::error::ServiceError),
     /// `RegionId.ApiNotSupported` (HTTP 400).
-    RegionIdApiNotSupported(rt::error::ServiceError),
+    RegionIdApiNotSupported(crate::error::ServiceError),
     /// `TemporaryAccessKey.Error` (HTTP 403).
-    TemporaryAccessKeyError(rt::error::ServiceError),
+    TemporaryAccessKeyError(crate::error::ServiceError),
     /// `Username.ExceedLimit` (HTTP 403).
-    UsernameExceedLimit(rt::error::ServiceError),
+    UsernameExceedLimit(crate::error::ServiceError),
     /// `WindowsPasswordName.ExceedLimit` (HTTP 403).
-    WindowsPasswordNameExceedLimit(rt::error::ServiceError),
+    WindowsPasswordNameExceedLimit(crate::error::ServiceError),
     /// `WindowsPasswordName.Missed` (HTTP 400).
-    WindowsPasswordNameMissed(rt::error::ServiceError),
+    WindowsPasswordNameMissed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -868,7 +874,7 @@ impl RunCommandError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CmdContentDecodeError(error)
             | Self::CmdContentExceedLimit(error)
@@ -1359,8 +1365,8 @@ impl RunCommandError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RunCommandError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RunCommandError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CmdContent.DecodeError" => Self::CmdContentDecodeError(error),
             "CmdContent.ExceedLimit" => Self::CmdContentExceedLimit(error),
@@ -1471,11 +1477,11 @@ impl rt::error::OperationError for RunCommandError {
                 Self::WindowsPasswordNameExceedLimit(error)
             }
             "WindowsPasswordName.Missed" => Self::WindowsPasswordNameMissed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RunCommandError::service_error(self)
     }
 }

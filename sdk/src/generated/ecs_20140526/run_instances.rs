@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -136,11 +140,11 @@ pub struct RunInstancesRequest {
     pub ram_role_name: ::std::option::Option<::std::string::String>,
     /// Example: `3`
     ///
-    /// Wire name `Amount`.
+    /// Wire name `Amount`; at least 1; at most 1000.
     pub amount: ::std::option::Option<i32>,
     /// Example: `2`
     ///
-    /// Wire name `MinAmount`.
+    /// Wire name `MinAmount`; at least 1; at most 100.
     pub min_amount: ::std::option::Option<i32>,
     /// Example: `2018-01-01T12:05:00Z`
     ///
@@ -152,11 +156,11 @@ pub struct RunInstancesRequest {
     pub spot_strategy: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `SpotDuration`.
+    /// Wire name `SpotDuration`; at least 0; at most 720.
     pub spot_duration: ::std::option::Option<i32>,
     /// Example: `0.97`
     ///
-    /// Wire name `SpotPriceLimit`.
+    /// Wire name `SpotPriceLimit`; at least 0; at most 999999.
     pub spot_price_limit: ::std::option::Option<f64>,
     /// Example: `Terminate`
     ///
@@ -240,7 +244,7 @@ pub struct RunInstancesRequest {
     pub ipv6_address_count: ::std::option::Option<i32>,
     /// Example: `8`
     ///
-    /// Wire name `NetworkInterfaceQueueNumber`.
+    /// Wire name `NetworkInterfaceQueueNumber`; at least 1.
     pub network_interface_queue_number: ::std::option::Option<i32>,
     /// Example: `false`
     ///
@@ -264,7 +268,7 @@ pub struct RunInstancesRequest {
     pub storage_set_id: ::std::option::Option<::std::string::String>,
     /// Example: `2`
     ///
-    /// Wire name `StorageSetPartitionNumber`.
+    /// Wire name `StorageSetPartitionNumber`; at least 1.
     pub storage_set_partition_number: ::std::option::Option<i32>,
     /// Example: `2`
     ///
@@ -362,16 +366,40 @@ pub struct RunInstancesRequest {
     pub clock_options: ::std::option::Option<ClockOptions>,
 }
 
-impl rt::operation::Operation for RunInstancesRequest {
+impl crate::operation::Operation for RunInstancesRequest {
     type Response = RunInstancesResponse;
     type Error = RunInstancesError;
+}
+
+impl rt::operation::OperationSpec for RunInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("Amount", &self.amount, 1.0, false)?;
+        rt::validate::maximum("Amount", &self.amount, 1000.0, false)?;
+        rt::validate::minimum("MinAmount", &self.min_amount, 1.0, false)?;
+        rt::validate::maximum("MinAmount", &self.min_amount, 100.0, false)?;
+        rt::validate::minimum("SpotDuration", &self.spot_duration, 0.0, false)?;
+        rt::validate::maximum("SpotDuration", &self.spot_duration, 720.0, false)?;
+        rt::validate::minimum("SpotPriceLimit", &self.spot_price_limit, 0.0, false)?;
+        rt::validate::maximum(
+            "SpotPriceLimit",
+            &self.spot_price_limit,
+            999999.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "NetworkInterfaceQueueNumber",
+            &self.network_interface_queue_number,
+            1.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "StorageSetPartitionNumber",
+            &self.storage_set_partition_number,
+            1.0,
+            false,
+        )?;
         rt::validate::max_items("SecurityGroupIds", &self.security_group_ids, 51usize)?;
         rt::validate::max_items("HostNames", &self.host_names, 1000usize)?;
         rt::validate::max_items("DataDisk", &self.data_disks, 16usize)?;
@@ -1471,8 +1499,8 @@ impl RunInstancesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RunInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RunInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -1481,7 +1509,7 @@ impl RunInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         RunInstancesResponse,
-        rt::error::Error<RunInstancesError>,
+        crate::error::Error<RunInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2883,852 +2911,854 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum RunInstancesError {
     /// `Account.Arrearage` (HTTP 400, 403).
-    AccountArrearage(rt::error::ServiceError),
+    AccountArrearage(crate::error::ServiceError),
     /// `AccountForbidden.AssociatedWithResellerPartner` (HTTP 400).
-    AccountForbiddenAssociatedWithResellerPartner(rt::error::ServiceError),
+    AccountForbiddenAssociatedWithResellerPartner(crate::error::ServiceError),
     /// `AccountForbidden.ProductCreationLimited` (HTTP 400).
-    AccountForbiddenProductCreationLimited(rt::error::ServiceError),
+    AccountForbiddenProductCreationLimited(crate::error::ServiceError),
     /// `AclLimitExceed` (HTTP 403).
-    AclLimitExceed(rt::error::ServiceError),
+    AclLimitExceed(crate::error::ServiceError),
     /// `BurstingEnabledForDiskCategoryUnsupported` (HTTP 400).
-    BurstingEnabledForDiskCategoryUnsupported(rt::error::ServiceError),
+    BurstingEnabledForDiskCategoryUnsupported(crate::error::ServiceError),
     /// `BurstingEnabledForMultiAttachDiskUnsupported` (HTTP 400).
-    BurstingEnabledForMultiAttachDiskUnsupported(rt::error::ServiceError),
+    BurstingEnabledForMultiAttachDiskUnsupported(crate::error::ServiceError),
     /// `CategoryNotSupported` (HTTP 403).
-    CategoryNotSupported(rt::error::ServiceError),
+    CategoryNotSupported(crate::error::ServiceError),
     /// `CategoryViolation` (HTTP 403).
-    CategoryViolation(rt::error::ServiceError),
+    CategoryViolation(crate::error::ServiceError),
     /// `ChargeTypeViolation.PostPaidDedicatedHost` (HTTP 400).
-    ChargeTypeViolationPostPaidDedicatedHost(rt::error::ServiceError),
+    ChargeTypeViolationPostPaidDedicatedHost(crate::error::ServiceError),
     /// `ClassicNetworkNotSupported` (HTTP 400).
-    ClassicNetworkNotSupported(rt::error::ServiceError),
+    ClassicNetworkNotSupported(crate::error::ServiceError),
     /// `DedicatedHostNotSupported` (HTTP 400).
-    DedicatedHostNotSupported(rt::error::ServiceError),
+    DedicatedHostNotSupported(crate::error::ServiceError),
     /// `DedicatedHostType.Unmatched` (HTTP 400).
-    DedicatedHostTypeUnmatched(rt::error::ServiceError),
+    DedicatedHostTypeUnmatched(crate::error::ServiceError),
     /// `DefaultVswitch.Existed` (HTTP 403).
-    DefaultVswitchExisted(rt::error::ServiceError),
+    DefaultVswitchExisted(crate::error::ServiceError),
     /// `DeleteWithInstance.Conflict` (HTTP 403).
-    DeleteWithInstanceConflict(rt::error::ServiceError),
+    DeleteWithInstanceConflict(crate::error::ServiceError),
     /// `DependencyViolation.IoOptimized` (HTTP 404).
-    DependencyViolationIoOptimized(rt::error::ServiceError),
+    DependencyViolationIoOptimized(crate::error::ServiceError),
     /// `DependencyViolation.WindowsInstance` (HTTP 403).
-    DependencyViolationWindowsInstance(rt::error::ServiceError),
+    DependencyViolationWindowsInstance(crate::error::ServiceError),
     /// `DeploymentSet.NotFound` (HTTP 404).
-    DeploymentSetNotFound(rt::error::ServiceError),
+    DeploymentSetNotFound(crate::error::ServiceError),
     /// `DryRun.InvalidAmount` (HTTP 403).
-    DryRunInvalidAmount(rt::error::ServiceError),
+    DryRunInvalidAmount(crate::error::ServiceError),
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `EnterpriseGroupLimited.InstanceType` (HTTP 403).
-    EnterpriseGroupLimitedInstanceType(rt::error::ServiceError),
+    EnterpriseGroupLimitedInstanceType(crate::error::ServiceError),
     /// `EnterpriseGroupLimited.MutliGroupType` (HTTP 403).
-    EnterpriseGroupLimitedMutliGroupType(rt::error::ServiceError),
+    EnterpriseGroupLimitedMutliGroupType(crate::error::ServiceError),
     /// `Forbbiden` (HTTP 403).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `Forbidden.OnlySupportEnterpriseGroup` (HTTP 403).
-    ForbiddenOnlySupportEnterpriseGroup(rt::error::ServiceError),
+    ForbiddenOnlySupportEnterpriseGroup(crate::error::ServiceError),
     /// `Forbidden.RegionId` (HTTP 403).
-    ForbiddenRegionId(rt::error::ServiceError),
+    ForbiddenRegionId(crate::error::ServiceError),
     /// `Forbidden.RiskControl` (HTTP 403).
-    ForbiddenRiskControl(rt::error::ServiceError),
+    ForbiddenRiskControl(crate::error::ServiceError),
     /// `HibernationConfigured.ImageNotEncrypted` (HTTP 400).
-    HibernationConfiguredImageNotEncrypted(rt::error::ServiceError),
+    HibernationConfiguredImageNotEncrypted(crate::error::ServiceError),
     /// `HibernationConfigured.InstanceOperationForbidden` (HTTP 403).
-    HibernationConfiguredInstanceOperationForbidden(rt::error::ServiceError),
+    HibernationConfiguredInstanceOperationForbidden(crate::error::ServiceError),
     /// `HibernationConfigured.InstanceTypeNotSupport` (HTTP 400).
-    HibernationConfiguredInstanceTypeNotSupport(rt::error::ServiceError),
+    HibernationConfiguredInstanceTypeNotSupport(crate::error::ServiceError),
     /// `HibernationConfigured.MemorySizeTooBig` (HTTP 400).
-    HibernationConfiguredMemorySizeTooBig(rt::error::ServiceError),
+    HibernationConfiguredMemorySizeTooBig(crate::error::ServiceError),
     /// `HOSTNAME_ILLEGAL` (HTTP 404).
-    HostnameIllegal(rt::error::ServiceError),
+    HostnameIllegal(crate::error::ServiceError),
     /// `ImageNotSubscribed` (HTTP 403).
-    ImageNotSubscribed(rt::error::ServiceError),
+    ImageNotSubscribed(crate::error::ServiceError),
     /// `ImageNotSupportCloudInit` (HTTP 400).
-    ImageNotSupportCloudInit(rt::error::ServiceError),
+    ImageNotSupportCloudInit(crate::error::ServiceError),
     /// `ImageNotSupportInstanceType` (HTTP 403).
-    ImageNotSupportInstanceType(rt::error::ServiceError),
+    ImageNotSupportInstanceType(crate::error::ServiceError),
     /// `ImageRemovedInMarket` (HTTP 403).
-    ImageRemovedInMarket(rt::error::ServiceError),
+    ImageRemovedInMarket(crate::error::ServiceError),
     /// `IncorrectDedicatedHostStatus` (HTTP 400).
-    IncorrectDedicatedHostStatus(rt::error::ServiceError),
+    IncorrectDedicatedHostStatus(crate::error::ServiceError),
     /// `IncorrectDefaultVpcStatus` (HTTP 400).
-    IncorrectDefaultVpcStatus(rt::error::ServiceError),
+    IncorrectDefaultVpcStatus(crate::error::ServiceError),
     /// `IncorrectImageStatus` (HTTP 400).
-    IncorrectImageStatus(rt::error::ServiceError),
+    IncorrectImageStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `IncorrectRecycleBinStatus` (HTTP 400).
-    IncorrectRecycleBinStatus(rt::error::ServiceError),
+    IncorrectRecycleBinStatus(crate::error::ServiceError),
     /// `IncorrectVSwitchStatus` (HTTP 400).
-    IncorrectVSwitchStatus(rt::error::ServiceError),
+    IncorrectVSwitchStatus(crate::error::ServiceError),
     /// `IncorrectVpcStatus` (HTTP 400).
-    IncorrectVpcStatus(rt::error::ServiceError),
+    IncorrectVpcStatus(crate::error::ServiceError),
     /// `InstanceDiskCategoryLimitExceed` (HTTP 400, 403).
-    InstanceDiskCategoryLimitExceed(rt::error::ServiceError),
+    InstanceDiskCategoryLimitExceed(crate::error::ServiceError),
     /// `InstanceDiskLimitExceeded` (HTTP 403).
-    InstanceDiskLimitExceeded(rt::error::ServiceError),
+    InstanceDiskLimitExceeded(crate::error::ServiceError),
     /// `InstanceDiskNumLimitExceed` (HTTP 403).
-    InstanceDiskNumLimitExceed(rt::error::ServiceError),
+    InstanceDiskNumLimitExceed(crate::error::ServiceError),
     /// `InstanceDiskNumber.LimitExceed` (HTTP 400).
-    InstanceDiskNumberLimitExceed(rt::error::ServiceError),
+    InstanceDiskNumberLimitExceed(crate::error::ServiceError),
     /// `InstanceType.Offline` (HTTP 403).
-    InstanceTypeOffline(rt::error::ServiceError),
+    InstanceTypeOffline(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 403).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InsufficientBalance.AgentCredit` (HTTP 400).
-    InsufficientBalanceAgentCredit(rt::error::ServiceError),
+    InsufficientBalanceAgentCredit(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAccount.NotSupportSpot` (HTTP 400).
-    InvalidAccountNotSupportSpot(rt::error::ServiceError),
+    InvalidAccountNotSupportSpot(crate::error::ServiceError),
     /// `InvalidAccountStatus` (HTTP 403).
-    InvalidAccountStatus(rt::error::ServiceError),
+    InvalidAccountStatus(crate::error::ServiceError),
     /// `InvalidAccountStatus.NotEnoughBalance` (HTTP 403).
-    InvalidAccountStatusNotEnoughBalance(rt::error::ServiceError),
+    InvalidAccountStatusNotEnoughBalance(crate::error::ServiceError),
     /// `InvalidAccountStatus.PayAmountLimitExceeded` (HTTP 400).
-    InvalidAccountStatusPayAmountLimitExceeded(rt::error::ServiceError),
+    InvalidAccountStatusPayAmountLimitExceeded(crate::error::ServiceError),
     /// `InvalidAdditionalInfoPvdConfig.SizeExceeded` (HTTP 400).
-    InvalidAdditionalInfoPvdConfigSizeExceeded(rt::error::ServiceError),
+    InvalidAdditionalInfoPvdConfigSizeExceeded(crate::error::ServiceError),
     /// `InvalidAliUid` (HTTP 400).
-    InvalidAliUid(rt::error::ServiceError),
+    InvalidAliUid(crate::error::ServiceError),
     /// `InvalidAutoPay.PostPaidUnsupported` (HTTP 400).
-    InvalidAutoPayPostPaidUnsupported(rt::error::ServiceError),
+    InvalidAutoPayPostPaidUnsupported(crate::error::ServiceError),
     /// `InvalidAutoReleaseTime.Malformed` (HTTP 400).
-    InvalidAutoReleaseTimeMalformed(rt::error::ServiceError),
+    InvalidAutoReleaseTimeMalformed(crate::error::ServiceError),
     /// `InvalidAutoRenewPeriod.ValueNotSupported` (HTTP 400).
-    InvalidAutoRenewPeriodValueNotSupported(rt::error::ServiceError),
+    InvalidAutoRenewPeriodValueNotSupported(crate::error::ServiceError),
     /// `InvalidAutoSnapshotPolicyId.NotFound` (HTTP 404).
-    InvalidAutoSnapshotPolicyIdNotFound(rt::error::ServiceError),
+    InvalidAutoSnapshotPolicyIdNotFound(crate::error::ServiceError),
     /// `InvalidBandwidthOut.LessThanZero` (HTTP 400).
-    InvalidBandwidthOutLessThanZero(rt::error::ServiceError),
+    InvalidBandwidthOutLessThanZero(crate::error::ServiceError),
     /// `InvalidBurstingEnabled.DiskSizeTooSmall` (HTTP 400).
-    InvalidBurstingEnabledDiskSizeTooSmall(rt::error::ServiceError),
+    InvalidBurstingEnabledDiskSizeTooSmall(crate::error::ServiceError),
     /// `InvalidCapacityReservationId.NotFound` (HTTP 400).
-    InvalidCapacityReservationIdNotFound(rt::error::ServiceError),
+    InvalidCapacityReservationIdNotFound(crate::error::ServiceError),
     /// `InvalidChargeType.CapacityReservationNotSupported` (HTTP 400).
-    InvalidChargeTypeCapacityReservationNotSupported(rt::error::ServiceError),
+    InvalidChargeTypeCapacityReservationNotSupported(crate::error::ServiceError),
     /// `InvalidChargeType.ValueNotSupported` (HTTP 403).
-    InvalidChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidClientToken.ValueNotSupported` (HTTP 400).
-    InvalidClientTokenValueNotSupported(rt::error::ServiceError),
+    InvalidClientTokenValueNotSupported(crate::error::ServiceError),
     /// `InvalidCloudBoxZone.OperationNotSupported` (HTTP 400).
-    InvalidCloudBoxZoneOperationNotSupported(rt::error::ServiceError),
+    InvalidCloudBoxZoneOperationNotSupported(crate::error::ServiceError),
     /// `InvalidClusterId.NotFound` (HTTP 403, 404).
-    InvalidClusterIdNotFound(rt::error::ServiceError),
+    InvalidClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidCustomInstanceType.NotSupported` (HTTP 400).
-    InvalidCustomInstanceTypeNotSupported(rt::error::ServiceError),
+    InvalidCustomInstanceTypeNotSupported(crate::error::ServiceError),
     /// `InvalidDataDevice.Malformed` (HTTP 400).
-    InvalidDataDeviceMalformed(rt::error::ServiceError),
+    InvalidDataDeviceMalformed(crate::error::ServiceError),
     /// `InvalidDataDiskCategory.ValueNotSupported` (HTTP 400).
-    InvalidDataDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidDataDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidDataDiskSize.ValueNotSupported` (HTTP 400).
-    InvalidDataDiskSizeValueNotSupported(rt::error::ServiceError),
+    InvalidDataDiskSizeValueNotSupported(crate::error::ServiceError),
     /// `InvalidDataDiskSnapshotId.NotFound` (HTTP 404).
-    InvalidDataDiskSnapshotIdNotFound(rt::error::ServiceError),
+    InvalidDataDiskSnapshotIdNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHostClusterId.InValid` (HTTP 400).
-    InvalidDedicatedHostClusterIdInValid(rt::error::ServiceError),
+    InvalidDedicatedHostClusterIdInValid(crate::error::ServiceError),
     /// `InvalidDedicatedHostClusterId.NotFound` (HTTP 400).
-    InvalidDedicatedHostClusterIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHostId.NotFound` (HTTP 400).
-    InvalidDedicatedHostIdNotFound(rt::error::ServiceError),
+    InvalidDedicatedHostIdNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHostStatus.NotSupport` (HTTP 400).
-    InvalidDedicatedHostStatusNotSupport(rt::error::ServiceError),
+    InvalidDedicatedHostStatusNotSupport(crate::error::ServiceError),
     /// `InvalidDeploymentOnHost` (HTTP 400).
-    InvalidDeploymentOnHost(rt::error::ServiceError),
+    InvalidDeploymentOnHost(crate::error::ServiceError),
     /// `InvalidDeploymentSetId.NotFound` (HTTP 400).
-    InvalidDeploymentSetIdNotFound(rt::error::ServiceError),
+    InvalidDeploymentSetIdNotFound(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400, 403).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidDestinationZone.DeploymentSetMismatch` (HTTP 400).
-    InvalidDestinationZoneDeploymentSetMismatch(rt::error::ServiceError),
+    InvalidDestinationZoneDeploymentSetMismatch(crate::error::ServiceError),
     /// `InvalidDevice.InUse` (HTTP 403).
-    InvalidDeviceInUse(rt::error::ServiceError),
+    InvalidDeviceInUse(crate::error::ServiceError),
     /// `InvalidDiskCategory.ConflictSnapshotCategory` (HTTP 400).
-    InvalidDiskCategoryConflictSnapshotCategory(rt::error::ServiceError),
+    InvalidDiskCategoryConflictSnapshotCategory(crate::error::ServiceError),
     /// `InvalidDiskCategory.Mismatch` (HTTP 400, 403).
-    InvalidDiskCategoryMismatch(rt::error::ServiceError),
+    InvalidDiskCategoryMismatch(crate::error::ServiceError),
     /// `InvalidDiskCategory.NotSupported` (HTTP 400, 403).
-    InvalidDiskCategoryNotSupported(rt::error::ServiceError),
+    InvalidDiskCategoryNotSupported(crate::error::ServiceError),
     /// `InvalidDiskCategory.ValueNotSupported` (HTTP 400).
-    InvalidDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidDiskDescription.Malformed` (HTTP 400).
-    InvalidDiskDescriptionMalformed(rt::error::ServiceError),
+    InvalidDiskDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidDiskIds.NotPortable` (HTTP 404).
-    InvalidDiskIdsNotPortable(rt::error::ServiceError),
+    InvalidDiskIdsNotPortable(crate::error::ServiceError),
     /// `InvalidDiskName.Malformed` (HTTP 400).
-    InvalidDiskNameMalformed(rt::error::ServiceError),
+    InvalidDiskNameMalformed(crate::error::ServiceError),
     /// `InvalidDiskSize.TooSmall` (HTTP 403).
-    InvalidDiskSizeTooSmall(rt::error::ServiceError),
+    InvalidDiskSizeTooSmall(crate::error::ServiceError),
     /// `InvalidDisk.SystemDiskSize` (HTTP 403).
-    InvalidDiskSystemDiskSize(rt::error::ServiceError),
+    InvalidDiskSystemDiskSize(crate::error::ServiceError),
     /// `InvalidEncryptAlgorithm` (HTTP 400).
-    InvalidEncryptAlgorithm(rt::error::ServiceError),
+    InvalidEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidEncryptAlgorithm.NotMatchSnapshot` (HTTP 400).
-    InvalidEncryptAlgorithmNotMatchSnapshot(rt::error::ServiceError),
+    InvalidEncryptAlgorithmNotMatchSnapshot(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchDiskDefaultEncryption` (HTTP 403).
-    InvalidEncryptedNotMatchDiskDefaultEncryption(rt::error::ServiceError),
+    InvalidEncryptedNotMatchDiskDefaultEncryption(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchEncryptAlgorithm` (HTTP 400).
-    InvalidEncryptedNotMatchEncryptAlgorithm(rt::error::ServiceError),
+    InvalidEncryptedNotMatchEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchKmsKeyId` (HTTP 400).
-    InvalidEncryptedNotMatchKmsKeyId(rt::error::ServiceError),
+    InvalidEncryptedNotMatchKmsKeyId(crate::error::ServiceError),
     /// `InvalidEncrypted.NotMatchSnapshot` (HTTP 403).
-    InvalidEncryptedNotMatchSnapshot(rt::error::ServiceError),
+    InvalidEncryptedNotMatchSnapshot(crate::error::ServiceError),
     /// `InvalidEniId.NotFound` (HTTP 403).
-    InvalidEniIdNotFound(rt::error::ServiceError),
+    InvalidEniIdNotFound(crate::error::ServiceError),
     /// `InvalidEniQueueSize.RegionOrUserNotSupported` (HTTP 400).
-    InvalidEniQueueSizeRegionOrUserNotSupported(rt::error::ServiceError),
+    InvalidEniQueueSizeRegionOrUserNotSupported(crate::error::ServiceError),
     /// `InvalidHostName.Malformed` (HTTP 400).
-    InvalidHostNameMalformed(rt::error::ServiceError),
+    InvalidHostNameMalformed(crate::error::ServiceError),
     /// `InvalidHostname.SingleAndMultiConflict` (HTTP 403).
-    InvalidHostnameSingleAndMultiConflict(rt::error::ServiceError),
+    InvalidHostnameSingleAndMultiConflict(crate::error::ServiceError),
     /// `InvalidHostname.SizeInvalid` (HTTP 403).
-    InvalidHostnameSizeInvalid(rt::error::ServiceError),
+    InvalidHostnameSizeInvalid(crate::error::ServiceError),
     /// `InvalidHpcClusterId.Creating` (HTTP 400).
-    InvalidHpcClusterIdCreating(rt::error::ServiceError),
+    InvalidHpcClusterIdCreating(crate::error::ServiceError),
     /// `InvalidHpcClusterId.Necessary` (HTTP 400).
-    InvalidHpcClusterIdNecessary(rt::error::ServiceError),
+    InvalidHpcClusterIdNecessary(crate::error::ServiceError),
     /// `InvalidHpcClusterId.NotFound` (HTTP 400).
-    InvalidHpcClusterIdNotFound(rt::error::ServiceError),
+    InvalidHpcClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidHpcClusterId.Unnecessary` (HTTP 400).
-    InvalidHpcClusterIdUnnecessary(rt::error::ServiceError),
+    InvalidHpcClusterIdUnnecessary(crate::error::ServiceError),
     /// `InvalidHttpEndpoint.NotSupported` (HTTP 400).
-    InvalidHttpEndpointNotSupported(rt::error::ServiceError),
+    InvalidHttpEndpointNotSupported(crate::error::ServiceError),
     /// `InvalidHttpPutResponseHopLimit.NotSupported` (HTTP 400).
-    InvalidHttpPutResponseHopLimitNotSupported(rt::error::ServiceError),
+    InvalidHttpPutResponseHopLimitNotSupported(crate::error::ServiceError),
     /// `InvalidHttpTokens.NotSupported` (HTTP 400).
-    InvalidHttpTokensNotSupported(rt::error::ServiceError),
+    InvalidHttpTokensNotSupported(crate::error::ServiceError),
     /// `InvalidImageFamily.MissingAvailableImage` (HTTP 403).
-    InvalidImageFamilyMissingAvailableImage(rt::error::ServiceError),
+    InvalidImageFamilyMissingAvailableImage(crate::error::ServiceError),
     /// `InvalidImageId.NotFound` (HTTP 404).
-    InvalidImageIdNotFound(rt::error::ServiceError),
+    InvalidImageIdNotFound(crate::error::ServiceError),
     /// `InvalidImage.NotSupported` (HTTP 403).
-    InvalidImageNotSupported(rt::error::ServiceError),
+    InvalidImageNotSupported(crate::error::ServiceError),
     /// `InvalidImage.WindowsUnsupported` (HTTP 400).
-    InvalidImageWindowsUnsupported(rt::error::ServiceError),
+    InvalidImageWindowsUnsupported(crate::error::ServiceError),
     /// `InvalidInnerIpAddress.Malformed` (HTTP 400).
-    InvalidInnerIpAddressMalformed(rt::error::ServiceError),
+    InvalidInnerIpAddressMalformed(crate::error::ServiceError),
     /// `InvalidInnerIpAddress.Unusable` (HTTP 400).
-    InvalidInnerIpAddressUnusable(rt::error::ServiceError),
+    InvalidInnerIpAddressUnusable(crate::error::ServiceError),
     /// `Invalid.InstanceChargeType` (HTTP 400).
-    InvalidInstanceChargeType(rt::error::ServiceError),
+    InvalidInstanceChargeType(crate::error::ServiceError),
     /// `InvalidInstanceChargeType.NotFound` (HTTP 404).
-    InvalidInstanceChargeTypeNotFound(rt::error::ServiceError),
+    InvalidInstanceChargeTypeNotFound(crate::error::ServiceError),
     /// `InvalidInstanceChargeType.NotSupport` (HTTP 400).
-    InvalidInstanceChargeTypeNotSupport(rt::error::ServiceError),
+    InvalidInstanceChargeTypeNotSupport(crate::error::ServiceError),
     /// `Invalid.InstanceId` (HTTP 400).
-    InvalidInstanceId(rt::error::ServiceError),
+    InvalidInstanceId(crate::error::ServiceError),
     /// `InvalidInstanceName.CustomMalformed` (HTTP 400).
-    InvalidInstanceNameCustomMalformed(rt::error::ServiceError),
+    InvalidInstanceNameCustomMalformed(crate::error::ServiceError),
     /// `InvalidInstanceName.Malformed` (HTTP 400).
-    InvalidInstanceNameMalformed(rt::error::ServiceError),
+    InvalidInstanceNameMalformed(crate::error::ServiceError),
     /// `Invalid.InstanceType` (HTTP 400).
-    InvalidInstanceType(rt::error::ServiceError),
+    InvalidInstanceType(crate::error::ServiceError),
     /// `InvalidInstanceType.CpuOptionsThreadsPerCoreUnsupported` (HTTP 403).
-    InvalidInstanceTypeCpuOptionsThreadsPerCoreUnsupported(rt::error::ServiceError),
+    InvalidInstanceTypeCpuOptionsThreadsPerCoreUnsupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ElasticNetworkInterfaceNotSupported` (HTTP 400).
-    InvalidInstanceTypeElasticNetworkInterfaceNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeElasticNetworkInterfaceNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.EnableNVSUnsupported` (HTTP 400).
-    InvalidInstanceTypeEnableNvsUnsupported(rt::error::ServiceError),
+    InvalidInstanceTypeEnableNvsUnsupported(crate::error::ServiceError),
     /// `InvalidInstanceType.EnableVISSTUnsupported` (HTTP 400).
-    InvalidInstanceTypeEnableVisstUnsupported(rt::error::ServiceError),
+    InvalidInstanceTypeEnableVisstUnsupported(crate::error::ServiceError),
     /// `InvalidInstanceType.EnableVRDTUnsupported` (HTTP 400).
-    InvalidInstanceTypeEnableVrdtUnsupported(rt::error::ServiceError),
+    InvalidInstanceTypeEnableVrdtUnsupported(crate::error::ServiceError),
     /// `InvalidInstanceType.NetworkOptionsBandwidthWeightingUnsupported` (HTTP 400).
     InvalidInstanceTypeNetworkOptionsBandwidthWeightingUnsupported(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidInstanceType.NotSupportCpuOptionsAccelerators` (HTTP 400).
-    InvalidInstanceTypeNotSupportCpuOptionsAccelerators(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportCpuOptionsAccelerators(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupportCpuOptionsTopologyType` (HTTP 400).
-    InvalidInstanceTypeNotSupportCpuOptionsTopologyType(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportCpuOptionsTopologyType(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupportDiskCategory` (HTTP 403).
-    InvalidInstanceTypeNotSupportDiskCategory(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportDiskCategory(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupportEnablePtp` (HTTP 400).
-    InvalidInstanceTypeNotSupportEnablePtp(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportEnablePtp(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupportHighDensityMode` (HTTP 400).
-    InvalidInstanceTypeNotSupportHighDensityMode(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupportHighDensityMode(crate::error::ServiceError),
     /// `InvalidInstanceType.NotSupported` (HTTP 400, 403).
-    InvalidInstanceTypeNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.SingleCoreMaxModeUnsupported` (HTTP 400).
-    InvalidInstanceTypeSingleCoreMaxModeUnsupported(rt::error::ServiceError),
+    InvalidInstanceTypeSingleCoreMaxModeUnsupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400, 403).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueUnauthorized` (HTTP 400).
-    InvalidInstanceTypeValueUnauthorized(rt::error::ServiceError),
+    InvalidInstanceTypeValueUnauthorized(crate::error::ServiceError),
     /// `InvalidInstanceType.ZoneNotSupported` (HTTP 403).
-    InvalidInstanceTypeZoneNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeZoneNotSupported(crate::error::ServiceError),
     /// `InvalidInstance.UnPaidOrder` (HTTP 403).
-    InvalidInstanceUnPaidOrder(rt::error::ServiceError),
+    InvalidInstanceUnPaidOrder(crate::error::ServiceError),
     /// `InvalidInternetChargeType.ValueNotSupported` (HTTP 400).
-    InvalidInternetChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInternetChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidInternetMaxBandwidthIn.Malformed` (HTTP 400).
-    InvalidInternetMaxBandwidthInMalformed(rt::error::ServiceError),
+    InvalidInternetMaxBandwidthInMalformed(crate::error::ServiceError),
     /// `InvalidInternetMaxBandwidthOut.Malformed` (HTTP 400).
-    InvalidInternetMaxBandwidthOutMalformed(rt::error::ServiceError),
+    InvalidInternetMaxBandwidthOutMalformed(crate::error::ServiceError),
     /// `InvalidIoOptimize.ValueNotSupported` (HTTP 400).
-    InvalidIoOptimizeValueNotSupported(rt::error::ServiceError),
+    InvalidIoOptimizeValueNotSupported(crate::error::ServiceError),
     /// `InvalidIp.Address` (HTTP 403).
-    InvalidIpAddress(rt::error::ServiceError),
+    InvalidIpAddress(crate::error::ServiceError),
     /// `InvalidIp.IpAssigned` (HTTP 403).
-    InvalidIpIpAssigned(rt::error::ServiceError),
+    InvalidIpIpAssigned(crate::error::ServiceError),
     /// `InvalidIp.IpRepeated` (HTTP 403).
-    InvalidIpIpRepeated(rt::error::ServiceError),
+    InvalidIpIpRepeated(crate::error::ServiceError),
     /// `InvalidIspBandwidthOut` (HTTP 403).
-    InvalidIspBandwidthOut(rt::error::ServiceError),
+    InvalidIspBandwidthOut(crate::error::ServiceError),
     /// `InvalidIspType.ValueNotSupported` (HTTP 403).
-    InvalidIspTypeValueNotSupported(rt::error::ServiceError),
+    InvalidIspTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidIspUID` (HTTP 403).
-    InvalidIspUid(rt::error::ServiceError),
+    InvalidIspUid(crate::error::ServiceError),
     /// `InvalidKeyPairName.NotFound` (HTTP 404).
-    InvalidKeyPairNameNotFound(rt::error::ServiceError),
+    InvalidKeyPairNameNotFound(crate::error::ServiceError),
     /// `InvalidKmsKeyId.NotMatchSnapshot` (HTTP 400).
-    InvalidKmsKeyIdNotMatchSnapshot(rt::error::ServiceError),
+    InvalidKmsKeyIdNotMatchSnapshot(crate::error::ServiceError),
     /// `InvalidKMSKeyId.NotSymmetric` (HTTP 400).
-    InvalidKmsKeyIdNotSymmetric(rt::error::ServiceError),
+    InvalidKmsKeyIdNotSymmetric(crate::error::ServiceError),
     /// `InvalidLaunchTemplate.NotFound` (HTTP 404).
-    InvalidLaunchTemplateNotFound(rt::error::ServiceError),
+    InvalidLaunchTemplateNotFound(crate::error::ServiceError),
     /// `InvalidLaunchTemplateVersion.NotFound` (HTTP 404).
-    InvalidLaunchTemplateVersionNotFound(rt::error::ServiceError),
+    InvalidLaunchTemplateVersionNotFound(crate::error::ServiceError),
     /// `InvalidManagedPrivateSpaceId.DedicatedHostIdConflict` (HTTP 403).
-    InvalidManagedPrivateSpaceIdDedicatedHostIdConflict(rt::error::ServiceError),
+    InvalidManagedPrivateSpaceIdDedicatedHostIdConflict(crate::error::ServiceError),
     /// `InvalidManagedPrivateSpaceId.NotFound` (HTTP 400).
-    InvalidManagedPrivateSpaceIdNotFound(rt::error::ServiceError),
+    InvalidManagedPrivateSpaceIdNotFound(crate::error::ServiceError),
     /// `InvalidManagedPrivateSpaceId.TenancyConflict` (HTTP 403).
-    InvalidManagedPrivateSpaceIdTenancyConflict(rt::error::ServiceError),
+    InvalidManagedPrivateSpaceIdTenancyConflict(crate::error::ServiceError),
     /// `InvalidMarketImageChargeType.NotSupport` (HTTP 400).
-    InvalidMarketImageChargeTypeNotSupport(rt::error::ServiceError),
+    InvalidMarketImageChargeTypeNotSupport(crate::error::ServiceError),
     /// `InvalidMarketImage.NotAuthorized` (HTTP 400).
-    InvalidMarketImageNotAuthorized(rt::error::ServiceError),
+    InvalidMarketImageNotAuthorized(crate::error::ServiceError),
     /// `InvalidMarketImage.NotFound` (HTTP 404).
-    InvalidMarketImageNotFound(rt::error::ServiceError),
+    InvalidMarketImageNotFound(crate::error::ServiceError),
     /// `InvalidMaxAmount.Malformed` (HTTP 400).
-    InvalidMaxAmountMalformed(rt::error::ServiceError),
+    InvalidMaxAmountMalformed(crate::error::ServiceError),
     /// `InvalidMaxPartitionNumber.Malformed` (HTTP 403).
-    InvalidMaxPartitionNumberMalformed(rt::error::ServiceError),
+    InvalidMaxPartitionNumberMalformed(crate::error::ServiceError),
     /// `InvalidMinAmount.Malformed` (HTTP 400).
-    InvalidMinAmountMalformed(rt::error::ServiceError),
+    InvalidMinAmountMalformed(crate::error::ServiceError),
     /// `InvalidNetworkType` (HTTP 403).
-    InvalidNetworkType(rt::error::ServiceError),
+    InvalidNetworkType(crate::error::ServiceError),
     /// `InvalidNetworkType.Mismatch` (HTTP 400).
-    InvalidNetworkTypeMismatch(rt::error::ServiceError),
+    InvalidNetworkTypeMismatch(crate::error::ServiceError),
     /// `InvalidNetworkType.MismatchRamRole` (HTTP 403).
-    InvalidNetworkTypeMismatchRamRole(rt::error::ServiceError),
+    InvalidNetworkTypeMismatchRamRole(crate::error::ServiceError),
     /// `InvalidNetworkType.NotSupported` (HTTP 400).
-    InvalidNetworkTypeNotSupported(rt::error::ServiceError),
+    InvalidNetworkTypeNotSupported(crate::error::ServiceError),
     /// `InvalidNodeControllerId.Malformed` (HTTP 400).
-    InvalidNodeControllerIdMalformed(rt::error::ServiceError),
+    InvalidNodeControllerIdMalformed(crate::error::ServiceError),
     /// `InvalidOperation.ConfidentialComputingModeInInviteOnlyTesting` (HTTP 403).
     InvalidOperationConfidentialComputingModeInInviteOnlyTesting(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidOperation.EniCountExceeded` (HTTP 400, 403).
-    InvalidOperationEniCountExceeded(rt::error::ServiceError),
+    InvalidOperationEniCountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.ExceedInstanceTypeQueueNumber` (HTTP 403).
-    InvalidOperationExceedInstanceTypeQueueNumber(rt::error::ServiceError),
+    InvalidOperationExceedInstanceTypeQueueNumber(crate::error::ServiceError),
     /// `InvalidOperation.HighPerformanceEniPerInstanceLimitExceeded` (HTTP 403).
-    InvalidOperationHighPerformanceEniPerInstanceLimitExceeded(rt::error::ServiceError),
+    InvalidOperationHighPerformanceEniPerInstanceLimitExceeded(
+        crate::error::ServiceError,
+    ),
     /// `InvalidOperation.HighPerformanceTrafficModeIsNotAllowed` (HTTP 403).
-    InvalidOperationHighPerformanceTrafficModeIsNotAllowed(rt::error::ServiceError),
+    InvalidOperationHighPerformanceTrafficModeIsNotAllowed(crate::error::ServiceError),
     /// `InvalidOperation.InstanceTypeNotSupportEniTrunking` (HTTP 403).
-    InvalidOperationInstanceTypeNotSupportEniTrunking(rt::error::ServiceError),
+    InvalidOperationInstanceTypeNotSupportEniTrunking(crate::error::ServiceError),
     /// `InvalidOperation.InstanceTypeNotSupportHighPerformanceTrafficMode` (HTTP 403).
     InvalidOperationInstanceTypeNotSupportHighPerformanceTrafficMode(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidOperation.InstanceTypeNotSupportNetworkEncryption` (HTTP 403).
-    InvalidOperationInstanceTypeNotSupportNetworkEncryption(rt::error::ServiceError),
+    InvalidOperationInstanceTypeNotSupportNetworkEncryption(crate::error::ServiceError),
     /// `InvalidOperation.InvalidNetworkInterfaceId` (HTTP 403).
-    InvalidOperationInvalidNetworkInterfaceId(rt::error::ServiceError),
+    InvalidOperationInvalidNetworkInterfaceId(crate::error::ServiceError),
     /// `InvalidOperation.Ipv4CountExceeded` (HTTP 403).
-    InvalidOperationIpv4CountExceeded(rt::error::ServiceError),
+    InvalidOperationIpv4CountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.Ipv4NotSupport` (HTTP 403).
-    InvalidOperationIpv4NotSupport(rt::error::ServiceError),
+    InvalidOperationIpv4NotSupport(crate::error::ServiceError),
     /// `InvalidOperation.Ipv6CountExceeded` (HTTP 403).
-    InvalidOperationIpv6CountExceeded(rt::error::ServiceError),
+    InvalidOperationIpv6CountExceeded(crate::error::ServiceError),
     /// `InvalidOperation.Ipv6NotSupport` (HTTP 403).
-    InvalidOperationIpv6NotSupport(rt::error::ServiceError),
+    InvalidOperationIpv6NotSupport(crate::error::ServiceError),
     /// `InvalidOperation.MaxEniQueueNumberExceeded` (HTTP 403).
-    InvalidOperationMaxEniQueueNumberExceeded(rt::error::ServiceError),
+    InvalidOperationMaxEniQueueNumberExceeded(crate::error::ServiceError),
     /// `InvalidOperation.NetworkInterface` (HTTP 403).
-    InvalidOperationNetworkInterface(rt::error::ServiceError),
+    InvalidOperationNetworkInterface(crate::error::ServiceError),
     /// `InvalidOperation.PublicIpAddressNoStock` (HTTP 403).
-    InvalidOperationPublicIpAddressNoStock(rt::error::ServiceError),
+    InvalidOperationPublicIpAddressNoStock(crate::error::ServiceError),
     /// `InvalidOperation.RegionNotSupportNetworkInterfaceId` (HTTP 403).
-    InvalidOperationRegionNotSupportNetworkInterfaceId(rt::error::ServiceError),
+    InvalidOperationRegionNotSupportNetworkInterfaceId(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidOperation.UserNotSupportNetworkCard` (HTTP 400).
-    InvalidOperationUserNotSupportNetworkCard(rt::error::ServiceError),
+    InvalidOperationUserNotSupportNetworkCard(crate::error::ServiceError),
     /// `InvalidOperation.UserNotSupportNetworkEncryption` (HTTP 403).
-    InvalidOperationUserNotSupportNetworkEncryption(rt::error::ServiceError),
+    InvalidOperationUserNotSupportNetworkEncryption(crate::error::ServiceError),
     /// `InvalidOperation.UserNotSupported` (HTTP 400).
-    InvalidOperationUserNotSupported(rt::error::ServiceError),
+    InvalidOperationUserNotSupported(crate::error::ServiceError),
     /// `InvalidOperation.VpcHasEnabledAdvancedNetworkFeature` (HTTP 400).
-    InvalidOperationVpcHasEnabledAdvancedNetworkFeature(rt::error::ServiceError),
+    InvalidOperationVpcHasEnabledAdvancedNetworkFeature(crate::error::ServiceError),
     /// `InvalidParam.Amount` (HTTP 403).
-    InvalidParamAmount(rt::error::ServiceError),
+    InvalidParamAmount(crate::error::ServiceError),
     /// `InvalidParam.ConfidentialComputingMode` (HTTP 403).
-    InvalidParamConfidentialComputingMode(rt::error::ServiceError),
+    InvalidParamConfidentialComputingMode(crate::error::ServiceError),
     /// `InvalidParam.CpuOptionsCore` (HTTP 403).
-    InvalidParamCpuOptionsCore(rt::error::ServiceError),
+    InvalidParamCpuOptionsCore(crate::error::ServiceError),
     /// `InvalidParam.CpuOptionsNuma` (HTTP 403).
-    InvalidParamCpuOptionsNuma(rt::error::ServiceError),
+    InvalidParamCpuOptionsNuma(crate::error::ServiceError),
     /// `InvalidParam.EncryptedMismatch` (HTTP 400).
-    InvalidParamEncryptedMismatch(rt::error::ServiceError),
+    InvalidParamEncryptedMismatch(crate::error::ServiceError),
     /// `InvalidParam.IpAssign` (HTTP 403).
-    InvalidParamIpAssign(rt::error::ServiceError),
+    InvalidParamIpAssign(crate::error::ServiceError),
     /// `InvalidParam.IpCount` (HTTP 403).
-    InvalidParamIpCount(rt::error::ServiceError),
+    InvalidParamIpCount(crate::error::ServiceError),
     /// `InvalidParam.NetworkInterface` (HTTP 400).
-    InvalidParamNetworkInterface(rt::error::ServiceError),
+    InvalidParamNetworkInterface(crate::error::ServiceError),
     /// `InvalidParam.NotSupportJumboFrame` (HTTP 400).
-    InvalidParamNotSupportJumboFrame(rt::error::ServiceError),
+    InvalidParamNotSupportJumboFrame(crate::error::ServiceError),
     /// `InvalidParam.SecondaryIp` (HTTP 403).
-    InvalidParamSecondaryIp(rt::error::ServiceError),
+    InvalidParamSecondaryIp(crate::error::ServiceError),
     /// `InvalidParam.SecondaryNetworkInterface` (HTTP 400).
-    InvalidParamSecondaryNetworkInterface(rt::error::ServiceError),
+    InvalidParamSecondaryNetworkInterface(crate::error::ServiceError),
     /// `InvalidParam.Tenancy` (HTTP 400).
-    InvalidParamTenancy(rt::error::ServiceError),
+    InvalidParamTenancy(crate::error::ServiceError),
     /// `InvalidParam.TrustedSystemMode` (HTTP 403).
-    InvalidParamTrustedSystemMode(rt::error::ServiceError),
+    InvalidParamTrustedSystemMode(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.Affinity` (HTTP 400).
-    InvalidParameterAffinity(rt::error::ServiceError),
+    InvalidParameterAffinity(crate::error::ServiceError),
     /// `InvalidParameter.Arns` (HTTP 400).
-    InvalidParameterArns(rt::error::ServiceError),
+    InvalidParameterArns(crate::error::ServiceError),
     /// `InvalidParameter.Bandwidth` (HTTP 400).
-    InvalidParameterBandwidth(rt::error::ServiceError),
+    InvalidParameterBandwidth(crate::error::ServiceError),
     /// `InvalidParameter.CloudboxNotSupported` (HTTP 400).
-    InvalidParameterCloudboxNotSupported(rt::error::ServiceError),
+    InvalidParameterCloudboxNotSupported(crate::error::ServiceError),
     /// `InvalidParameter.Combination` (HTTP 403).
-    InvalidParameterCombination(rt::error::ServiceError),
+    InvalidParameterCombination(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParameter.CpuOptionsAccelerators` (HTTP 400).
-    InvalidParameterCpuOptionsAccelerators(rt::error::ServiceError),
+    InvalidParameterCpuOptionsAccelerators(crate::error::ServiceError),
     /// `InvalidParameter.CpuOptionsCore` (HTTP 403).
-    InvalidParameterCpuOptionsCore(rt::error::ServiceError),
+    InvalidParameterCpuOptionsCore(crate::error::ServiceError),
     /// `InvalidParameter.CpuOptionsNuma` (HTTP 403).
-    InvalidParameterCpuOptionsNuma(rt::error::ServiceError),
+    InvalidParameterCpuOptionsNuma(crate::error::ServiceError),
     /// `InvalidParameter.CpuOptionsThreadsPerCore` (HTTP 403).
-    InvalidParameterCpuOptionsThreadsPerCore(rt::error::ServiceError),
+    InvalidParameterCpuOptionsThreadsPerCore(crate::error::ServiceError),
     /// `InvalidParameter.CpuOptionsTopologyType` (HTTP 400).
-    InvalidParameterCpuOptionsTopologyType(rt::error::ServiceError),
+    InvalidParameterCpuOptionsTopologyType(crate::error::ServiceError),
     /// `InvalidParameter.CpuOptionsTurboMode` (HTTP 400).
-    InvalidParameterCpuOptionsTurboMode(rt::error::ServiceError),
+    InvalidParameterCpuOptionsTurboMode(crate::error::ServiceError),
     /// `InvalidParameter.CreditSpecification` (HTTP 400).
-    InvalidParameterCreditSpecification(rt::error::ServiceError),
+    InvalidParameterCreditSpecification(crate::error::ServiceError),
     /// `InvalidParameter.DataEncryptedKeyCreateFailed` (HTTP 403).
-    InvalidParameterDataEncryptedKeyCreateFailed(rt::error::ServiceError),
+    InvalidParameterDataEncryptedKeyCreateFailed(crate::error::ServiceError),
     /// `InvalidParameter.DedicatedRegionNotSupported` (HTTP 400).
-    InvalidParameterDedicatedRegionNotSupported(rt::error::ServiceError),
+    InvalidParameterDedicatedRegionNotSupported(crate::error::ServiceError),
     /// `InvalidParameter.DeploymentSetGroupNo` (HTTP 404).
-    InvalidParameterDeploymentSetGroupNo(rt::error::ServiceError),
+    InvalidParameterDeploymentSetGroupNo(crate::error::ServiceError),
     /// `InvalidParameter.Encrypted` (HTTP 400).
-    InvalidParameterEncrypted(rt::error::ServiceError),
+    InvalidParameterEncrypted(crate::error::ServiceError),
     /// `InvalidParameter.EncryptedIllegal` (HTTP 400).
-    InvalidParameterEncryptedIllegal(rt::error::ServiceError),
+    InvalidParameterEncryptedIllegal(crate::error::ServiceError),
     /// `InvalidParameter.Encrypted.KmsNotEnable` (HTTP 400).
-    InvalidParameterEncryptedKmsNotEnable(rt::error::ServiceError),
+    InvalidParameterEncryptedKmsNotEnable(crate::error::ServiceError),
     /// `InvalidParameter.EncryptedNotSupported` (HTTP 400).
-    InvalidParameterEncryptedNotSupported(rt::error::ServiceError),
+    InvalidParameterEncryptedNotSupported(crate::error::ServiceError),
     /// `InvalidParameter.EniNumExceededWithLaunchEcs` (HTTP 403).
-    InvalidParameterEniNumExceededWithLaunchEcs(rt::error::ServiceError),
+    InvalidParameterEniNumExceededWithLaunchEcs(crate::error::ServiceError),
     /// `InvalidParameter.EniQueueSize` (HTTP 400).
-    InvalidParameterEniQueueSize(rt::error::ServiceError),
+    InvalidParameterEniQueueSize(crate::error::ServiceError),
     /// `InvalidParameter.EniTrafficMode` (HTTP 403).
-    InvalidParameterEniTrafficMode(rt::error::ServiceError),
+    InvalidParameterEniTrafficMode(crate::error::ServiceError),
     /// `InvalidParameter.EniType` (HTTP 403).
-    InvalidParameterEniType(rt::error::ServiceError),
+    InvalidParameterEniType(crate::error::ServiceError),
     /// `InvalidParameter.InvalidEniQueueNumber` (HTTP 403).
-    InvalidParameterInvalidEniQueueNumber(rt::error::ServiceError),
+    InvalidParameterInvalidEniQueueNumber(crate::error::ServiceError),
     /// `InvalidParameter.InvalidQueuePairNumber` (HTTP 403).
-    InvalidParameterInvalidQueuePairNumber(rt::error::ServiceError),
+    InvalidParameterInvalidQueuePairNumber(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.NotFound` (HTTP 404).
-    InvalidParameterKmsKeyIdNotFound(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.KmsNotEnabled` (HTTP 400).
-    InvalidParameterKmsNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.Mismatch` (HTTP 400).
-    InvalidParameterMismatch(rt::error::ServiceError),
+    InvalidParameterMismatch(crate::error::ServiceError),
     /// `InvalidParameter.NetworkCardIndexInvalid` (HTTP 400).
-    InvalidParameterNetworkCardIndexInvalid(rt::error::ServiceError),
+    InvalidParameterNetworkCardIndexInvalid(crate::error::ServiceError),
     /// `InvalidParameter.NetworkInterface` (HTTP 403).
-    InvalidParameterNetworkInterface(rt::error::ServiceError),
+    InvalidParameterNetworkInterface(crate::error::ServiceError),
     /// `InvalidParameter.NetworkOptionsBandwidthWeighting` (HTTP 400).
-    InvalidParameterNetworkOptionsBandwidthWeighting(rt::error::ServiceError),
+    InvalidParameterNetworkOptionsBandwidthWeighting(crate::error::ServiceError),
     /// `InvalidParameter.NotMatch` (HTTP 403).
-    InvalidParameterNotMatch(rt::error::ServiceError),
+    InvalidParameterNotMatch(crate::error::ServiceError),
     /// `InvalidParameter.PrivateIpAddressRepeated` (HTTP 403).
-    InvalidParameterPrivateIpAddressRepeated(rt::error::ServiceError),
+    InvalidParameterPrivateIpAddressRepeated(crate::error::ServiceError),
     /// `InvalidParameter.PtpStatus` (HTTP 400).
-    InvalidParameterPtpStatus(rt::error::ServiceError),
+    InvalidParameterPtpStatus(crate::error::ServiceError),
     /// `InvalidParameter.QueuePairNumberMustEmpty` (HTTP 403).
-    InvalidParameterQueuePairNumberMustEmpty(rt::error::ServiceError),
+    InvalidParameterQueuePairNumberMustEmpty(crate::error::ServiceError),
     /// `InvalidParameter.SecurityGroupIdRepeated` (HTTP 400).
-    InvalidParameterSecurityGroupIdRepeated(rt::error::ServiceError),
+    InvalidParameterSecurityGroupIdRepeated(crate::error::ServiceError),
     /// `InvalidParameter.StorageSetId` (HTTP 403).
-    InvalidParameterStorageSetId(rt::error::ServiceError),
+    InvalidParameterStorageSetId(crate::error::ServiceError),
     /// `InvalidParameter.StorageSetPartitionNumber` (HTTP 403).
-    InvalidParameterStorageSetPartitionNumber(rt::error::ServiceError),
+    InvalidParameterStorageSetPartitionNumber(crate::error::ServiceError),
     /// `InvalidParameter.StorageSetZoneId` (HTTP 403).
-    InvalidParameterStorageSetZoneId(rt::error::ServiceError),
+    InvalidParameterStorageSetZoneId(crate::error::ServiceError),
     /// `InvalidParameter.VSwitchId` (HTTP 400).
-    InvalidParameterVSwitchId(rt::error::ServiceError),
+    InvalidParameterVSwitchId(crate::error::ServiceError),
     /// `InvalidParams.CreateEniParams` (HTTP 400).
-    InvalidParamsCreateEniParams(rt::error::ServiceError),
+    InvalidParamsCreateEniParams(crate::error::ServiceError),
     /// `InvalidParams.HostnameExceed` (HTTP 403).
-    InvalidParamsHostnameExceed(rt::error::ServiceError),
+    InvalidParamsHostnameExceed(crate::error::ServiceError),
     /// `InvalidParams.InstanceNameExceed` (HTTP 403).
-    InvalidParamsInstanceNameExceed(rt::error::ServiceError),
+    InvalidParamsInstanceNameExceed(crate::error::ServiceError),
     /// `InvalidPassword.Malformed` (HTTP 400).
-    InvalidPasswordMalformed(rt::error::ServiceError),
+    InvalidPasswordMalformed(crate::error::ServiceError),
     /// `InvalidPasswordParam.Mismatch` (HTTP 400).
-    InvalidPasswordParamMismatch(rt::error::ServiceError),
+    InvalidPasswordParamMismatch(crate::error::ServiceError),
     /// `InvalidPayMethod` (HTTP 403).
-    InvalidPayMethod(rt::error::ServiceError),
+    InvalidPayMethod(crate::error::ServiceError),
     /// `InvalidPerformanceLevel.Malformed` (HTTP 400).
-    InvalidPerformanceLevelMalformed(rt::error::ServiceError),
+    InvalidPerformanceLevelMalformed(crate::error::ServiceError),
     /// `InvalidPerformanceLevel.ValueNotSupported` (HTTP 400).
-    InvalidPerformanceLevelValueNotSupported(rt::error::ServiceError),
+    InvalidPerformanceLevelValueNotSupported(crate::error::ServiceError),
     /// `InvalidPeriod` (HTTP 400).
-    InvalidPeriod(rt::error::ServiceError),
+    InvalidPeriod(crate::error::ServiceError),
     /// `InvalidPeriod.ExceededDedicatedHost` (HTTP 400).
-    InvalidPeriodExceededDedicatedHost(rt::error::ServiceError),
+    InvalidPeriodExceededDedicatedHost(crate::error::ServiceError),
     /// `InvalidPeriodType.ValueNotSupported` (HTTP 400).
-    InvalidPeriodTypeValueNotSupported(rt::error::ServiceError),
+    InvalidPeriodTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidPlatform.ValueNotSupported` (HTTP 400).
-    InvalidPlatformValueNotSupported(rt::error::ServiceError),
+    InvalidPlatformValueNotSupported(crate::error::ServiceError),
     /// `InvalidPrimaryIpAddress.SizeInvalid` (HTTP 400).
-    InvalidPrimaryIpAddressSizeInvalid(rt::error::ServiceError),
+    InvalidPrimaryIpAddressSizeInvalid(crate::error::ServiceError),
     /// `InvalidPrivateIpAddress` (HTTP 400).
-    InvalidPrivateIpAddress(rt::error::ServiceError),
+    InvalidPrivateIpAddress(crate::error::ServiceError),
     /// `InvalidPrivateIpAddress.Duplicated` (HTTP 400).
-    InvalidPrivateIpAddressDuplicated(rt::error::ServiceError),
+    InvalidPrivateIpAddressDuplicated(crate::error::ServiceError),
     /// `InvalidPrivateIpAddress.Malformed` (HTTP 400).
-    InvalidPrivateIpAddressMalformed(rt::error::ServiceError),
+    InvalidPrivateIpAddressMalformed(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.Id` or `Invalid.PrivatePoolOptionsId` (HTTP 400).
-    InvalidPrivatePoolOptionsId(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsId(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.MatchCriteria` (HTTP 400).
-    InvalidPrivatePoolOptionsMatchCriteria(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsMatchCriteria(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.NoStock` (HTTP 400).
-    InvalidPrivatePoolOptionsNoStock(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsNoStock(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.status` (HTTP 400).
-    InvalidPrivatePoolOptionsStatus(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsStatus(crate::error::ServiceError),
     /// `InvalidProvisionedIops.LimitExceed` (HTTP 400).
-    InvalidProvisionedIopsLimitExceed(rt::error::ServiceError),
+    InvalidProvisionedIopsLimitExceed(crate::error::ServiceError),
     /// `InvalidRamRole.NotEcsRole` (HTTP 401).
-    InvalidRamRoleNotEcsRole(rt::error::ServiceError),
+    InvalidRamRoleNotEcsRole(crate::error::ServiceError),
     /// `InvalidRamRole.NotFound` (HTTP 404).
-    InvalidRamRoleNotFound(rt::error::ServiceError),
+    InvalidRamRoleNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotSupportEncryptAlgorithm` (HTTP 403).
-    InvalidRegionIdNotSupportEncryptAlgorithm(rt::error::ServiceError),
+    InvalidRegionIdNotSupportEncryptAlgorithm(crate::error::ServiceError),
     /// `InvalidRegion.NotSupport` (HTTP 403).
-    InvalidRegionNotSupport(rt::error::ServiceError),
+    InvalidRegionNotSupport(crate::error::ServiceError),
     /// `InvalidRelationResource.NotFound` (HTTP 400).
-    InvalidRelationResourceNotFound(rt::error::ServiceError),
+    InvalidRelationResourceNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidResourceId.NotSupported` (HTTP 403).
-    InvalidResourceIdNotSupported(rt::error::ServiceError),
+    InvalidResourceIdNotSupported(crate::error::ServiceError),
     /// `InvalidResourceType.NotSupported` (HTTP 403).
-    InvalidResourceTypeNotSupported(rt::error::ServiceError),
+    InvalidResourceTypeNotSupported(crate::error::ServiceError),
     /// `InvalidSchedulerOptions` (HTTP 400).
-    InvalidSchedulerOptions(rt::error::ServiceError),
+    InvalidSchedulerOptions(crate::error::ServiceError),
     /// `InvalidSecurityGroupId` (HTTP 404).
-    InvalidSecurityGroupId(rt::error::ServiceError),
+    InvalidSecurityGroupId(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.MultiGroupIdNetworkTypeConflict` (HTTP 400).
-    InvalidSecurityGroupIdMultiGroupIdNetworkTypeConflict(rt::error::ServiceError),
+    InvalidSecurityGroupIdMultiGroupIdNetworkTypeConflict(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 400, 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.SingleIdAndMultiIdConflict` (HTTP 400).
-    InvalidSecurityGroupIdSingleIdAndMultiIdConflict(rt::error::ServiceError),
+    InvalidSecurityGroupIdSingleIdAndMultiIdConflict(crate::error::ServiceError),
     /// `InvalidSecurityGroup.NetworkType` (HTTP 400).
-    InvalidSecurityGroupNetworkType(rt::error::ServiceError),
+    InvalidSecurityGroupNetworkType(crate::error::ServiceError),
     /// `InvalidSecurityGroup.NotInDefaultVpc` (HTTP 400).
-    InvalidSecurityGroupNotInDefaultVpc(rt::error::ServiceError),
+    InvalidSecurityGroupNotInDefaultVpc(crate::error::ServiceError),
     /// `InvalidSecurityGroup.VpcMismatch` (HTTP 400).
-    InvalidSecurityGroupVpcMismatch(rt::error::ServiceError),
+    InvalidSecurityGroupVpcMismatch(crate::error::ServiceError),
     /// `InvalidSecurityOptions.NotSupported` (HTTP 403).
-    InvalidSecurityOptionsNotSupported(rt::error::ServiceError),
+    InvalidSecurityOptionsNotSupported(crate::error::ServiceError),
     /// `InvalidSnapshotId.BasedSnapshotTooOld` (HTTP 400).
-    InvalidSnapshotIdBasedSnapshotTooOld(rt::error::ServiceError),
+    InvalidSnapshotIdBasedSnapshotTooOld(crate::error::ServiceError),
     /// `InvalidSnapshotId.Malformed` (HTTP 400).
-    InvalidSnapshotIdMalformed(rt::error::ServiceError),
+    InvalidSnapshotIdMalformed(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotDataDiskSnapshot` (HTTP 403).
-    InvalidSnapshotIdNotDataDiskSnapshot(rt::error::ServiceError),
+    InvalidSnapshotIdNotDataDiskSnapshot(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotFound` (HTTP 400).
-    InvalidSnapshotIdNotFound(rt::error::ServiceError),
+    InvalidSnapshotIdNotFound(crate::error::ServiceError),
     /// `InvalidSnapshotId.NotReady` (HTTP 403).
-    InvalidSnapshotIdNotReady(rt::error::ServiceError),
+    InvalidSnapshotIdNotReady(crate::error::ServiceError),
     /// `InvalidSpotAliUid` (HTTP 400).
-    InvalidSpotAliUid(rt::error::ServiceError),
+    InvalidSpotAliUid(crate::error::ServiceError),
     /// `InvalidSpotAuthorized` (HTTP 400).
-    InvalidSpotAuthorized(rt::error::ServiceError),
+    InvalidSpotAuthorized(crate::error::ServiceError),
     /// `InvalidSpotDuration` (HTTP 400).
-    InvalidSpotDuration(rt::error::ServiceError),
+    InvalidSpotDuration(crate::error::ServiceError),
     /// `InvalidSpotInterruptionBehavior` (HTTP 400).
-    InvalidSpotInterruptionBehavior(rt::error::ServiceError),
+    InvalidSpotInterruptionBehavior(crate::error::ServiceError),
     /// `InvalidSpotInterruptionBehavior.ClassicNetworkNotSupport` (HTTP 403).
-    InvalidSpotInterruptionBehaviorClassicNetworkNotSupport(rt::error::ServiceError),
+    InvalidSpotInterruptionBehaviorClassicNetworkNotSupport(crate::error::ServiceError),
     /// `InvalidSpotInterruptionBehavior.LocalDiskNotSupport` (HTTP 403).
-    InvalidSpotInterruptionBehaviorLocalDiskNotSupport(rt::error::ServiceError),
+    InvalidSpotInterruptionBehaviorLocalDiskNotSupport(crate::error::ServiceError),
     /// `InvalidSpotParam.EmptyZoneID` (HTTP 400).
-    InvalidSpotParamEmptyZoneId(rt::error::ServiceError),
+    InvalidSpotParamEmptyZoneId(crate::error::ServiceError),
     /// `InvalidSpotPrepaid` (HTTP 400).
-    InvalidSpotPrepaid(rt::error::ServiceError),
+    InvalidSpotPrepaid(crate::error::ServiceError),
     /// `InvalidSpotPriceLimit` (HTTP 400).
-    InvalidSpotPriceLimit(rt::error::ServiceError),
+    InvalidSpotPriceLimit(crate::error::ServiceError),
     /// `InvalidSpotPriceLimit.LowerThanPublicPrice` (HTTP 400).
-    InvalidSpotPriceLimitLowerThanPublicPrice(rt::error::ServiceError),
+    InvalidSpotPriceLimitLowerThanPublicPrice(crate::error::ServiceError),
     /// `InvalidSpotStrategy` (HTTP 400).
-    InvalidSpotStrategy(rt::error::ServiceError),
+    InvalidSpotStrategy(crate::error::ServiceError),
     /// `InvalidStorageClusterId.CapacityNotEnough` (HTTP 400).
-    InvalidStorageClusterIdCapacityNotEnough(rt::error::ServiceError),
+    InvalidStorageClusterIdCapacityNotEnough(crate::error::ServiceError),
     /// `InvalidStorageClusterId.CategoryNotMatch` (HTTP 400).
-    InvalidStorageClusterIdCategoryNotMatch(rt::error::ServiceError),
+    InvalidStorageClusterIdCategoryNotMatch(crate::error::ServiceError),
     /// `InvalidStorageClusterId.DiskSizeEmpty` (HTTP 400).
-    InvalidStorageClusterIdDiskSizeEmpty(rt::error::ServiceError),
+    InvalidStorageClusterIdDiskSizeEmpty(crate::error::ServiceError),
     /// `InvalidStorageClusterId.NotExist` (HTTP 404).
-    InvalidStorageClusterIdNotExist(rt::error::ServiceError),
+    InvalidStorageClusterIdNotExist(crate::error::ServiceError),
     /// `InvalidStorageClusterId.PerformanceLevelNotMatch` (HTTP 400).
-    InvalidStorageClusterIdPerformanceLevelNotMatch(rt::error::ServiceError),
+    InvalidStorageClusterIdPerformanceLevelNotMatch(crate::error::ServiceError),
     /// `InvalidStorageClusterId.StatusNotSupport` (HTTP 400).
-    InvalidStorageClusterIdStatusNotSupport(rt::error::ServiceError),
+    InvalidStorageClusterIdStatusNotSupport(crate::error::ServiceError),
     /// `InvalidStorageClusterId.ZoneIdEmpty` (HTTP 400).
-    InvalidStorageClusterIdZoneIdEmpty(rt::error::ServiceError),
+    InvalidStorageClusterIdZoneIdEmpty(crate::error::ServiceError),
     /// `InvalidStorageSetName.Malformed` (HTTP 403).
-    InvalidStorageSetNameMalformed(rt::error::ServiceError),
+    InvalidStorageSetNameMalformed(crate::error::ServiceError),
     /// `InvalidSystemDiskCategory.ValueNotSupported` (HTTP 400).
-    InvalidSystemDiskCategoryValueNotSupported(rt::error::ServiceError),
+    InvalidSystemDiskCategoryValueNotSupported(crate::error::ServiceError),
     /// `InvalidSystemDiskCategory.ValueUnauthorized` (HTTP 403).
-    InvalidSystemDiskCategoryValueUnauthorized(rt::error::ServiceError),
+    InvalidSystemDiskCategoryValueUnauthorized(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.ImageNotSupportResize` (HTTP 400).
-    InvalidSystemDiskSizeImageNotSupportResize(rt::error::ServiceError),
+    InvalidSystemDiskSizeImageNotSupportResize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.LessThanImageSize` (HTTP 404).
-    InvalidSystemDiskSizeLessThanImageSize(rt::error::ServiceError),
+    InvalidSystemDiskSizeLessThanImageSize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.LessThanMemSize` (HTTP 400).
-    InvalidSystemDiskSizeLessThanMemSize(rt::error::ServiceError),
+    InvalidSystemDiskSizeLessThanMemSize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.LessThanMinSize` (HTTP 404).
-    InvalidSystemDiskSizeLessThanMinSize(rt::error::ServiceError),
+    InvalidSystemDiskSizeLessThanMinSize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.MoreThanMaxSize` (HTTP 404).
-    InvalidSystemDiskSizeMoreThanMaxSize(rt::error::ServiceError),
+    InvalidSystemDiskSizeMoreThanMaxSize(crate::error::ServiceError),
     /// `InvalidSystemDiskSize.ValueNotSupported` (HTTP 400).
-    InvalidSystemDiskSizeValueNotSupported(rt::error::ServiceError),
+    InvalidSystemDiskSizeValueNotSupported(crate::error::ServiceError),
     /// `InvalidTagCount` (HTTP 400).
-    InvalidTagCount(rt::error::ServiceError),
+    InvalidTagCount(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTag.Mismatch` (HTTP 400).
-    InvalidTagMismatch(rt::error::ServiceError),
+    InvalidTagMismatch(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidUserData.Base64FormatInvalid` (HTTP 400).
-    InvalidUserDataBase64FormatInvalid(rt::error::ServiceError),
+    InvalidUserDataBase64FormatInvalid(crate::error::ServiceError),
     /// `InvalidUserData.Forbidden` (HTTP 403).
-    InvalidUserDataForbidden(rt::error::ServiceError),
+    InvalidUserDataForbidden(crate::error::ServiceError),
     /// `InvalidUserData.NotSupported` (HTTP 400).
-    InvalidUserDataNotSupported(rt::error::ServiceError),
+    InvalidUserDataNotSupported(crate::error::ServiceError),
     /// `InvalidUserData.SizeExceeded` (HTTP 400).
-    InvalidUserDataSizeExceeded(rt::error::ServiceError),
+    InvalidUserDataSizeExceeded(crate::error::ServiceError),
     /// `InvalidUser.PassRoleForbidden` (HTTP 403).
-    InvalidUserPassRoleForbidden(rt::error::ServiceError),
+    InvalidUserPassRoleForbidden(crate::error::ServiceError),
     /// `InvalidVSwitch.DefaultVSwitchNotSupport` (HTTP 403).
-    InvalidVSwitchDefaultVSwitchNotSupport(rt::error::ServiceError),
+    InvalidVSwitchDefaultVSwitchNotSupport(crate::error::ServiceError),
     /// `InvalidVSwitchId.IpInvalid` (HTTP 403).
-    InvalidVSwitchIdIpInvalid(rt::error::ServiceError),
+    InvalidVSwitchIdIpInvalid(crate::error::ServiceError),
     /// `InvalidVSwitchId.Necessary` (HTTP 400).
-    InvalidVSwitchIdNecessary(rt::error::ServiceError),
+    InvalidVSwitchIdNecessary(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotExist` (HTTP 404).
-    InvalidVSwitchIdNotExist(rt::error::ServiceError),
+    InvalidVSwitchIdNotExist(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `InvalidVSwitch.Ipv6NotTurnOn` (HTTP 403).
-    InvalidVSwitchIpv6NotTurnOn(rt::error::ServiceError),
+    InvalidVSwitchIpv6NotTurnOn(crate::error::ServiceError),
     /// `InvalidVpcZone.NotSupported` (HTTP 400).
-    InvalidVpcZoneNotSupported(rt::error::ServiceError),
+    InvalidVpcZoneNotSupported(crate::error::ServiceError),
     /// `Invalid.ZoneId` (HTTP 400).
-    InvalidZoneId(rt::error::ServiceError),
+    InvalidZoneId(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 404).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// `InvalidZoneId.NotSupportCreateWithShareEncryptedImage` (HTTP 400).
-    InvalidZoneIdNotSupportCreateWithShareEncryptedImage(rt::error::ServiceError),
+    InvalidZoneIdNotSupportCreateWithShareEncryptedImage(crate::error::ServiceError),
     /// `InvalidZoneId.NotSupportShareEncryptedImage` (HTTP 400).
-    InvalidZoneIdNotSupportShareEncryptedImage(rt::error::ServiceError),
+    InvalidZoneIdNotSupportShareEncryptedImage(crate::error::ServiceError),
     /// `IoOptimized.NotSupported` (HTTP 400, 403, 404).
-    IoOptimizedNotSupported(rt::error::ServiceError),
+    IoOptimizedNotSupported(crate::error::ServiceError),
     /// `JoinedGroupLimitExceed` (HTTP 400).
-    JoinedGroupLimitExceed(rt::error::ServiceError),
+    JoinedGroupLimitExceed(crate::error::ServiceError),
     /// `LackResource` (HTTP 400).
-    LackResource(rt::error::ServiceError),
+    LackResource(crate::error::ServiceError),
     /// `LoginAsNonRoot.ImageNotSupport` (HTTP 400).
-    LoginAsNonRootImageNotSupport(rt::error::ServiceError),
+    LoginAsNonRootImageNotSupport(crate::error::ServiceError),
     /// `MaxEniIpv6IpsCountExceeded` (HTTP 403).
-    MaxEniIpv6IpsCountExceeded(rt::error::ServiceError),
+    MaxEniIpv6IpsCountExceeded(crate::error::ServiceError),
     /// `Mayi.InternalError` (HTTP 403).
-    MayiInternalError(rt::error::ServiceError),
+    MayiInternalError(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `MissingParameter.PrivatePoolOptions.Id` or `MissingParameter.PrivatePoolOptionsId` (HTTP 400).
-    MissingParameterPrivatePoolOptionsId(rt::error::ServiceError),
+    MissingParameterPrivatePoolOptionsId(crate::error::ServiceError),
     /// `MissingParamter` (HTTP 400).
-    MissingParamter(rt::error::ServiceError),
+    MissingParamter(crate::error::ServiceError),
     /// `NoAvaliableDedicatedHost` (HTTP 400).
-    NoAvaliableDedicatedHost(rt::error::ServiceError),
+    NoAvaliableDedicatedHost(crate::error::ServiceError),
     /// `NoPermission.Price` (HTTP 400).
-    NoPermissionPrice(rt::error::ServiceError),
+    NoPermissionPrice(crate::error::ServiceError),
     /// `NoPermission.SystemTag` (HTTP 400).
-    NoPermissionSystemTag(rt::error::ServiceError),
+    NoPermissionSystemTag(crate::error::ServiceError),
     /// `NodeControllerUnavailable` (HTTP 403).
-    NodeControllerUnavailable(rt::error::ServiceError),
+    NodeControllerUnavailable(crate::error::ServiceError),
     /// `NotSupport.SnapshotEncryptedAlgorithmConflict` (HTTP 400).
-    NotSupportSnapshotEncryptedAlgorithmConflict(rt::error::ServiceError),
+    NotSupportSnapshotEncryptedAlgorithmConflict(crate::error::ServiceError),
     /// `NotSupportSnapshotEncrypted.DiskCategory` (HTTP 400, 403).
-    NotSupportSnapshotEncryptedDiskCategory(rt::error::ServiceError),
+    NotSupportSnapshotEncryptedDiskCategory(crate::error::ServiceError),
     /// `NotSupportSnapshotEncrypted.ImageOwnerAlias` (HTTP 400).
-    NotSupportSnapshotEncryptedImageOwnerAlias(rt::error::ServiceError),
+    NotSupportSnapshotEncryptedImageOwnerAlias(crate::error::ServiceError),
     /// `NotSupportSnapshotEncrypted.InstanceType` (HTTP 400).
-    NotSupportSnapshotEncryptedInstanceType(rt::error::ServiceError),
+    NotSupportSnapshotEncryptedInstanceType(crate::error::ServiceError),
     /// `NotSupportSnapshotEncrypted.RegionId` (HTTP 400).
-    NotSupportSnapshotEncryptedRegionId(rt::error::ServiceError),
+    NotSupportSnapshotEncryptedRegionId(crate::error::ServiceError),
     /// `NotSupportSnapshotEncrypted.ShareImage` (HTTP 400).
-    NotSupportSnapshotEncryptedShareImage(rt::error::ServiceError),
+    NotSupportSnapshotEncryptedShareImage(crate::error::ServiceError),
     /// `NotSupportSnapshotEncrypted.ZoneId` (HTTP 400).
-    NotSupportSnapshotEncryptedZoneId(rt::error::ServiceError),
+    NotSupportSnapshotEncryptedZoneId(crate::error::ServiceError),
     /// `NumberExceed.Tags` (HTTP 400).
-    NumberExceedTags(rt::error::ServiceError),
+    NumberExceedTags(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400, 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.BidOwnResource` (HTTP 403).
-    OperationDeniedBidOwnResource(rt::error::ServiceError),
+    OperationDeniedBidOwnResource(crate::error::ServiceError),
     /// `OperationDenied.CashCouponsInsufficientOrExpired` (HTTP 403).
-    OperationDeniedCashCouponsInsufficientOrExpired(rt::error::ServiceError),
+    OperationDeniedCashCouponsInsufficientOrExpired(crate::error::ServiceError),
     /// `OperationDenied.CloudSSDNotSupported` (HTTP 403).
-    OperationDeniedCloudSsdNotSupported(rt::error::ServiceError),
+    OperationDeniedCloudSsdNotSupported(crate::error::ServiceError),
     /// `OperationDenied.CreatingConflict` (HTTP 404).
-    OperationDeniedCreatingConflict(rt::error::ServiceError),
+    OperationDeniedCreatingConflict(crate::error::ServiceError),
     /// `OperationDenied.DiskTypeNotSupport` (HTTP 403).
-    OperationDeniedDiskTypeNotSupport(rt::error::ServiceError),
+    OperationDeniedDiskTypeNotSupport(crate::error::ServiceError),
     /// `OperationDenied.FlavorNotSupported` (HTTP 403).
-    OperationDeniedFlavorNotSupported(rt::error::ServiceError),
+    OperationDeniedFlavorNotSupported(crate::error::ServiceError),
     /// `OperationDenied.ImageNotValid` (HTTP 403, 404).
-    OperationDeniedImageNotValid(rt::error::ServiceError),
+    OperationDeniedImageNotValid(crate::error::ServiceError),
     /// `OperationDenied.InconsistentNetwork` (HTTP 403).
-    OperationDeniedInconsistentNetwork(rt::error::ServiceError),
+    OperationDeniedInconsistentNetwork(crate::error::ServiceError),
     /// `OperationDenied.InvalidNetworkType` (HTTP 403).
-    OperationDeniedInvalidNetworkType(rt::error::ServiceError),
+    OperationDeniedInvalidNetworkType(crate::error::ServiceError),
     /// `OperationDenied.LocalDiskUnsupported` (HTTP 403).
-    OperationDeniedLocalDiskUnsupported(rt::error::ServiceError),
+    OperationDeniedLocalDiskUnsupported(crate::error::ServiceError),
     /// `OperationDenied.NoStock` (HTTP 403).
-    OperationDeniedNoStock(rt::error::ServiceError),
+    OperationDeniedNoStock(crate::error::ServiceError),
     /// `OperationDenied.NoVlan` (HTTP 400).
-    OperationDeniedNoVlan(rt::error::ServiceError),
+    OperationDeniedNoVlan(crate::error::ServiceError),
     /// `OperationDenied.PaygNotAvailable` (HTTP 403).
-    OperationDeniedPaygNotAvailable(rt::error::ServiceError),
+    OperationDeniedPaygNotAvailable(crate::error::ServiceError),
     /// `OperationDenied.PerformanceLevelNotMatch` (HTTP 403).
-    OperationDeniedPerformanceLevelNotMatch(rt::error::ServiceError),
+    OperationDeniedPerformanceLevelNotMatch(crate::error::ServiceError),
     /// `OperationDenied.PrepayNotAvailable` (HTTP 403).
-    OperationDeniedPrepayNotAvailable(rt::error::ServiceError),
+    OperationDeniedPrepayNotAvailable(crate::error::ServiceError),
     /// `OperationDenied.QuotaExceed` (HTTP 400).
-    OperationDeniedQuotaExceed(rt::error::ServiceError),
+    OperationDeniedQuotaExceed(crate::error::ServiceError),
     /// `OperationDenied.RegionIdNotSupported` (HTTP 403).
-    OperationDeniedRegionIdNotSupported(rt::error::ServiceError),
+    OperationDeniedRegionIdNotSupported(crate::error::ServiceError),
     /// `OperationDenied.ResourceControl` (HTTP 403).
-    OperationDeniedResourceControl(rt::error::ServiceError),
+    OperationDeniedResourceControl(crate::error::ServiceError),
     /// `OperationDenied.SnapshotNotAllowed` (HTTP 403).
-    OperationDeniedSnapshotNotAllowed(rt::error::ServiceError),
+    OperationDeniedSnapshotNotAllowed(crate::error::ServiceError),
     /// `OperationDenied.SnapshotNotValid` (HTTP 403).
-    OperationDeniedSnapshotNotValid(rt::error::ServiceError),
+    OperationDeniedSnapshotNotValid(crate::error::ServiceError),
     /// `OperationDenied.SnapshotParamsNotValid` (HTTP 403).
-    OperationDeniedSnapshotParamsNotValid(rt::error::ServiceError),
+    OperationDeniedSnapshotParamsNotValid(crate::error::ServiceError),
     /// `OperationDenied.TestAccountRetricted` (HTTP 400).
-    OperationDeniedTestAccountRetricted(rt::error::ServiceError),
+    OperationDeniedTestAccountRetricted(crate::error::ServiceError),
     /// `OperationDenied.TimestampNotSupported` (HTTP 403).
-    OperationDeniedTimestampNotSupported(rt::error::ServiceError),
+    OperationDeniedTimestampNotSupported(crate::error::ServiceError),
     /// `OperationDenied.ZoneNotAllowed` (HTTP 403).
-    OperationDeniedZoneNotAllowed(rt::error::ServiceError),
+    OperationDeniedZoneNotAllowed(crate::error::ServiceError),
     /// `OperationDenied.ZoneSystemCategoryNotMatch` (HTTP 403).
-    OperationDeniedZoneSystemCategoryNotMatch(rt::error::ServiceError),
+    OperationDeniedZoneSystemCategoryNotMatch(crate::error::ServiceError),
     /// `PaymentMethodNotFound` (HTTP 404).
-    PaymentMethodNotFound(rt::error::ServiceError),
+    PaymentMethodNotFound(crate::error::ServiceError),
     /// `ProvisionedIopsForDiskCategoryRequired` (HTTP 400).
-    ProvisionedIopsForDiskCategoryRequired(rt::error::ServiceError),
+    ProvisionedIopsForDiskCategoryRequired(crate::error::ServiceError),
     /// `ProvisionedIopsForDiskCategoryUnsupported` (HTTP 400).
-    ProvisionedIopsForDiskCategoryUnsupported(rt::error::ServiceError),
+    ProvisionedIopsForDiskCategoryUnsupported(crate::error::ServiceError),
     /// `QuotaExceed.AfterpayInstance` (HTTP 400).
-    QuotaExceedAfterpayInstance(rt::error::ServiceError),
+    QuotaExceedAfterpayInstance(crate::error::ServiceError),
     /// `QuotaExceed.BuyImage` (HTTP 403).
-    QuotaExceedBuyImage(rt::error::ServiceError),
+    QuotaExceedBuyImage(crate::error::ServiceError),
     /// `QuotaExceed.DeploymentSetInstanceQuotaFull` (HTTP 403).
-    QuotaExceedDeploymentSetInstanceQuotaFull(rt::error::ServiceError),
+    QuotaExceedDeploymentSetInstanceQuotaFull(crate::error::ServiceError),
     /// `QuotaExceed.DiskCapacity` (HTTP 400).
-    QuotaExceedDiskCapacity(rt::error::ServiceError),
+    QuotaExceedDiskCapacity(crate::error::ServiceError),
     /// `QuotaExceed.ElasticQuota` (HTTP 403).
-    QuotaExceedElasticQuota(rt::error::ServiceError),
+    QuotaExceedElasticQuota(crate::error::ServiceError),
     /// `QuotaExceed.PortableCloudDisk` (HTTP 403).
-    QuotaExceedPortableCloudDisk(rt::error::ServiceError),
+    QuotaExceedPortableCloudDisk(crate::error::ServiceError),
     /// `QuotaExceed.PostPaidDisk` (HTTP 403).
-    QuotaExceedPostPaidDisk(rt::error::ServiceError),
+    QuotaExceedPostPaidDisk(crate::error::ServiceError),
     /// `QuotaExceed.Tags` (HTTP 403).
-    QuotaExceedTags(rt::error::ServiceError),
+    QuotaExceedTags(crate::error::ServiceError),
     /// `QuotaExceeded` (HTTP 400).
-    QuotaExceeded(rt::error::ServiceError),
+    QuotaExceeded(crate::error::ServiceError),
     /// `QuotaExceeded.InternetBandwidth` (HTTP 400).
-    QuotaExceededInternetBandwidth(rt::error::ServiceError),
+    QuotaExceededInternetBandwidth(crate::error::ServiceError),
     /// `QuotaExceeded.PostpaidDataDiskCapacity` (HTTP 403).
-    QuotaExceededPostpaidDataDiskCapacity(rt::error::ServiceError),
+    QuotaExceededPostpaidDataDiskCapacity(crate::error::ServiceError),
     /// `QuotaExceeded.PrepayDataDiskCapacity` (HTTP 400).
-    QuotaExceededPrepayDataDiskCapacity(rt::error::ServiceError),
+    QuotaExceededPrepayDataDiskCapacity(crate::error::ServiceError),
     /// `QuotaExceeded.PrivateIpAddress` (HTTP 400, 403).
-    QuotaExceededPrivateIpAddress(rt::error::ServiceError),
+    QuotaExceededPrivateIpAddress(crate::error::ServiceError),
     /// `RealNameAuthenticationError` (HTTP 403).
-    RealNameAuthenticationError(rt::error::ServiceError),
+    RealNameAuthenticationError(crate::error::ServiceError),
     /// `RegionUnauthorized` (HTTP 400, 403).
-    RegionUnauthorized(rt::error::ServiceError),
+    RegionUnauthorized(crate::error::ServiceError),
     /// `ResourceNotAvailable` (HTTP 400).
-    ResourceNotAvailable(rt::error::ServiceError),
+    ResourceNotAvailable(crate::error::ServiceError),
     /// `ResourcesNotInSameZone` (HTTP 403).
-    ResourcesNotInSameZone(rt::error::ServiceError),
+    ResourcesNotInSameZone(crate::error::ServiceError),
     /// `SecurityGroupInstanceLimitExceed` (HTTP 403).
-    SecurityGroupInstanceLimitExceed(rt::error::ServiceError),
+    SecurityGroupInstanceLimitExceed(crate::error::ServiceError),
     /// `SecurityRisk.3DVerification` (HTTP 403).
-    SecurityRisk3dVerification(rt::error::ServiceError),
+    SecurityRisk3dVerification(crate::error::ServiceError),
     /// `SpotNotSupported` (HTTP 400).
-    SpotNotSupported(rt::error::ServiceError),
+    SpotNotSupported(crate::error::ServiceError),
     /// `Throttling.Resource` (HTTP 429).
-    ThrottlingResource(rt::error::ServiceError),
+    ThrottlingResource(crate::error::ServiceError),
     /// `UnexpectedImageFamily.ImageIdSupplied` (HTTP 400).
-    UnexpectedImageFamilyImageIdSupplied(rt::error::ServiceError),
+    UnexpectedImageFamilyImageIdSupplied(crate::error::ServiceError),
     /// `UnsupportedIspChargeType` (HTTP 403).
-    UnsupportedIspChargeType(rt::error::ServiceError),
+    UnsupportedIspChargeType(crate::error::ServiceError),
     /// `UnsupportedIspClassicNetwork` (HTTP 403).
-    UnsupportedIspClassicNetwork(rt::error::ServiceError),
+    UnsupportedIspClassicNetwork(crate::error::ServiceError),
     /// `UnsupportedIspNetworkChargeType` (HTTP 403).
-    UnsupportedIspNetworkChargeType(rt::error::ServiceError),
+    UnsupportedIspNetworkChargeType(crate::error::ServiceError),
     /// `UnsupportedIspRegion` (HTTP 403).
-    UnsupportedIspRegion(rt::error::ServiceError),
+    UnsupportedIspRegion(crate::error::ServiceError),
     /// `UserNotInTheWhiteList` (HTTP 403).
-    UserNotInTheWhiteList(rt::error::ServiceError),
+    UserNotInTheWhiteList(crate::error::ServiceError),
     /// `VpcNotFound` (HTTP 400).
-    VpcNotFound(rt::error::ServiceError),
+    VpcNotFound(crate::error::ServiceError),
     /// `Zone.NotOnSale` (HTTP 400, 403).
-    ZoneNotOnSale(rt::error::ServiceError),
+    ZoneNotOnSale(crate::error::ServiceError),
     /// `Zone.NotOpen` (HTTP 403).
-    ZoneNotOpen(rt::error::ServiceError),
+    ZoneNotOpen(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -3740,7 +3770,7 @@ impl RunInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountArrearage(error)
             | Self::AccountForbiddenAssociatedWithResellerPartner(error)
@@ -6711,8 +6741,8 @@ impl RunInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RunInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RunInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.Arrearage" => Self::AccountArrearage(error),
             "AccountForbidden.AssociatedWithResellerPartner" => {
@@ -7627,11 +7657,11 @@ impl rt::error::OperationError for RunInstancesError {
             "VpcNotFound" => Self::VpcNotFound(error),
             "Zone.NotOnSale" => Self::ZoneNotOnSale(error),
             "Zone.NotOpen" => Self::ZoneNotOpen(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RunInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -82,11 +83,14 @@ pub struct SendFileRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for SendFileRequest {
+impl crate::operation::Operation for SendFileRequest {
     type Response = SendFileResponse;
     type Error = SendFileError;
+}
+
+impl rt::operation::OperationSpec for SendFileRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Name", &self.name)?;
         rt::validate::required("TargetDir", &self.target_dir)?;
@@ -280,15 +284,15 @@ impl SendFileBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SendFileRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SendFileRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<SendFileResponse, rt::error::Error<SendFileError>> {
+    ) -> ::std::result::Result<SendFileResponse, crate::error::Error<SendFileError>> {
         self.client.execute(self.request).await
     }
 }
@@ -441,56 +445,56 @@ impl ::serde::Serialize for SendFileResponse {
 #[non_exhaustive]
 pub enum SendFileError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `FileContent.DecodeError` (HTTP 400).
-    FileContentDecodeError(rt::error::ServiceError),
+    FileContentDecodeError(crate::error::ServiceError),
     /// `FileContentType.Invalid` (HTTP 400).
-    FileContentTypeInvalid(rt::error::ServiceError),
+    FileContentTypeInvalid(crate::error::ServiceError),
     /// `FileDesc.ExceedLimit` (HTTP 403).
-    FileDescExceedLimit(rt::error::ServiceError),
+    FileDescExceedLimit(crate::error::ServiceError),
     /// `FileMode.Invalid` (HTTP 400).
-    FileModeInvalid(rt::error::ServiceError),
+    FileModeInvalid(crate::error::ServiceError),
     /// `FileName.ExceedLimit` (HTTP 403).
-    FileNameExceedLimit(rt::error::ServiceError),
+    FileNameExceedLimit(crate::error::ServiceError),
     /// `FileSize.ExceedLimit` (HTTP 403).
-    FileSizeExceedLimit(rt::error::ServiceError),
+    FileSizeExceedLimit(crate::error::ServiceError),
     /// `FileTargetDir.Invalid` (HTTP 400).
-    FileTargetDirInvalid(rt::error::ServiceError),
+    FileTargetDirInvalid(crate::error::ServiceError),
     /// `InstanceIds.ExceedLimit` (HTTP 403).
-    InstanceIdsExceedLimit(rt::error::ServiceError),
+    InstanceIdsExceedLimit(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
-    InternalErrorDispatch(rt::error::ServiceError),
+    InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidInstance.NotFound` (HTTP 404).
-    InvalidInstanceNotFound(rt::error::ServiceError),
+    InvalidInstanceNotFound(crate::error::ServiceError),
     /// `InvalidParameter.FileGroup` (HTTP 400).
-    InvalidParameterFileGroup(rt::error::ServiceError),
+    InvalidParameterFileGroup(crate::error::ServiceError),
     /// `InvalidParameter.FileOwner` (HTTP 400).
-    InvalidParameterFileOwner(rt::error::ServiceError),
+    InvalidParameterFileOwner(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroup.NotFound` (HTTP 404).
-    InvalidResourceGroupNotFound(rt::error::ServiceError),
+    InvalidResourceGroupNotFound(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidTimeout.ExceedLimit` (HTTP 403).
-    InvalidTimeoutExceedLimit(rt::error::ServiceError),
+    InvalidTimeoutExceedLimit(crate::error::ServiceError),
     /// `MissingParam.InstanceId` (HTTP 400).
-    MissingParamInstanceId(rt::error::ServiceError),
+    MissingParamInstanceId(crate::error::ServiceError),
     /// `MissingParameter.TagKey` (HTTP 400).
-    MissingParameterTagKey(rt::error::ServiceError),
+    MissingParameterTagKey(crate::error::ServiceError),
     /// `NumberExceed.Tags` (HTTP 400).
-    NumberExceedTags(rt::error::ServiceError),
+    NumberExceedTags(crate::error::ServiceError),
     /// `Operation.Forbidden` (HTTP 403).
-    OperationForbidden(rt::error::ServiceError),
+    OperationForbidden(crate::error::ServiceError),
     /// `RegionId.ApiNotSupported` (HTTP 400).
-    RegionIdApiNotSupported(rt::error::ServiceError),
+    RegionIdApiNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -502,7 +506,7 @@ impl SendFileError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::FileContentDecodeError(error)
@@ -671,8 +675,8 @@ impl SendFileError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SendFileError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SendFileError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "FileContent.DecodeError" => Self::FileContentDecodeError(error),
@@ -697,11 +701,11 @@ impl rt::error::OperationError for SendFileError {
             "NumberExceed.Tags" => Self::NumberExceedTags(error),
             "Operation.Forbidden" => Self::OperationForbidden(error),
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SendFileError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct StartImagePipelineExecutionRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for StartImagePipelineExecutionRequest {
+impl crate::operation::Operation for StartImagePipelineExecutionRequest {
     type Response = StartImagePipelineExecutionResponse;
     type Error = StartImagePipelineExecutionError;
+}
+
+impl rt::operation::OperationSpec for StartImagePipelineExecutionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("TemplateTag", &self.template_tags, 20usize)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
@@ -154,8 +157,8 @@ impl StartImagePipelineExecutionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<StartImagePipelineExecutionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<StartImagePipelineExecutionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -164,7 +167,7 @@ impl StartImagePipelineExecutionBuilder {
         self,
     ) -> ::std::result::Result<
         StartImagePipelineExecutionResponse,
-        rt::error::Error<StartImagePipelineExecutionError>,
+        crate::error::Error<StartImagePipelineExecutionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -375,50 +378,50 @@ impl ::serde::Serialize for StartImagePipelineExecutionResponse {
 #[non_exhaustive]
 pub enum StartImagePipelineExecutionError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `ImageComponent.NotFound` (HTTP 404).
-    ImageComponentNotFound(rt::error::ServiceError),
+    ImageComponentNotFound(crate::error::ServiceError),
     /// `InvalidImageComponent.NotSupported` (HTTP 400).
-    InvalidImageComponentNotSupported(rt::error::ServiceError),
+    InvalidImageComponentNotSupported(crate::error::ServiceError),
     /// `InvalidImage.NotFound` (HTTP 404).
-    InvalidImageNotFound(rt::error::ServiceError),
+    InvalidImageNotFound(crate::error::ServiceError),
     /// `InvalidImage.OsTypeUnsupported` (HTTP 400).
-    InvalidImageOsTypeUnsupported(rt::error::ServiceError),
+    InvalidImageOsTypeUnsupported(crate::error::ServiceError),
     /// `InvalidImagePipeline.BaseImageNotFound` (HTTP 404).
-    InvalidImagePipelineBaseImageNotFound(rt::error::ServiceError),
+    InvalidImagePipelineBaseImageNotFound(crate::error::ServiceError),
     /// `InvalidImagePipeline.HasRunningExecution` (HTTP 403).
-    InvalidImagePipelineHasRunningExecution(rt::error::ServiceError),
+    InvalidImagePipelineHasRunningExecution(crate::error::ServiceError),
     /// `InvalidImagePipeline.NotFound` (HTTP 404).
-    InvalidImagePipelineNotFound(rt::error::ServiceError),
+    InvalidImagePipelineNotFound(crate::error::ServiceError),
     /// `InvalidImagePipeline.OSSObjectNeedRestore` (HTTP 403).
-    InvalidImagePipelineOssObjectNeedRestore(rt::error::ServiceError),
+    InvalidImagePipelineOssObjectNeedRestore(crate::error::ServiceError),
     /// `InvalidImagePipeline.OSSObjectNotAuthorized` (HTTP 403).
-    InvalidImagePipelineOssObjectNotAuthorized(rt::error::ServiceError),
+    InvalidImagePipelineOssObjectNotAuthorized(crate::error::ServiceError),
     /// `InvalidImagePipeline.OSSObjectNotFound` (HTTP 404).
-    InvalidImagePipelineOssObjectNotFound(rt::error::ServiceError),
+    InvalidImagePipelineOssObjectNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.NotFound` (HTTP 404).
-    InvalidInstanceTypeNotFound(rt::error::ServiceError),
+    InvalidInstanceTypeNotFound(crate::error::ServiceError),
     /// `InvalidOperation.NoRightAccessOSS` (HTTP 403).
-    InvalidOperationNoRightAccessOss(rt::error::ServiceError),
+    InvalidOperationNoRightAccessOss(crate::error::ServiceError),
     /// `InvalidParameter.BuildContent` (HTTP 400).
-    InvalidParameterBuildContent(rt::error::ServiceError),
+    InvalidParameterBuildContent(crate::error::ServiceError),
     /// `InvalidParameter.TestContent` (HTTP 400).
-    InvalidParameterTestContent(rt::error::ServiceError),
+    InvalidParameterTestContent(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `StartImagePipelineExecution.Failed` (HTTP 500).
-    StartImagePipelineExecutionFailed(rt::error::ServiceError),
+    StartImagePipelineExecutionFailed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -430,7 +433,7 @@ impl StartImagePipelineExecutionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::ImageComponentNotFound(error)
@@ -578,8 +581,8 @@ impl StartImagePipelineExecutionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for StartImagePipelineExecutionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for StartImagePipelineExecutionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "ImageComponent.NotFound" => Self::ImageComponentNotFound(error),
@@ -619,11 +622,11 @@ impl rt::error::OperationError for StartImagePipelineExecutionError {
             "StartImagePipelineExecution.Failed" => {
                 Self::StartImagePipelineExecutionFailed(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         StartImagePipelineExecutionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct StartInstanceRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for StartInstanceRequest {
+impl crate::operation::Operation for StartInstanceRequest {
     type Response = StartInstanceResponse;
     type Error = StartInstanceError;
+}
+
+impl rt::operation::OperationSpec for StartInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -102,8 +106,8 @@ impl StartInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<StartInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<StartInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -112,7 +116,7 @@ impl StartInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         StartInstanceResponse,
-        rt::error::Error<StartInstanceError>,
+        crate::error::Error<StartInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -188,58 +192,58 @@ impl ::serde::Serialize for StartInstanceResponse {
 #[non_exhaustive]
 pub enum StartInstanceError {
     /// `DiskError` (HTTP 403).
-    DiskError(rt::error::ServiceError),
+    DiskError(crate::error::ServiceError),
     /// `DiskInArrears` (HTTP 403).
-    DiskInArrears(rt::error::ServiceError),
+    DiskInArrears(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceExpired` (HTTP 403).
-    InstanceExpired(rt::error::ServiceError),
+    InstanceExpired(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InstanceNotReady` (HTTP 403, 500).
-    InstanceNotReady(rt::error::ServiceError),
+    InstanceNotReady(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 403).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidCapacityReservationId.NotFound` (HTTP 404).
-    InvalidCapacityReservationIdNotFound(rt::error::ServiceError),
+    InvalidCapacityReservationIdNotFound(crate::error::ServiceError),
     /// `InvalidDedicatedHost.NotEnoughResource` (HTTP 400).
-    InvalidDedicatedHostNotEnoughResource(rt::error::ServiceError),
+    InvalidDedicatedHostNotEnoughResource(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstance.NotFoundSystemDisk` (HTTP 400).
-    InvalidInstanceNotFoundSystemDisk(rt::error::ServiceError),
+    InvalidInstanceNotFoundSystemDisk(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.NotFound` (HTTP 403).
-    InvalidParameterKmsKeyIdNotFound(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdNotFound(crate::error::ServiceError),
     /// `Invalid.PrivatePoolOptions.NoStock` (HTTP 400).
-    InvalidPrivatePoolOptionsNoStock(rt::error::ServiceError),
+    InvalidPrivatePoolOptionsNoStock(crate::error::ServiceError),
     /// `LackResource` (HTTP 400).
-    LackResource(rt::error::ServiceError),
+    LackResource(crate::error::ServiceError),
     /// `LimitedOperation.ServiceUnavailable` (HTTP 503).
-    LimitedOperationServiceUnavailable(rt::error::ServiceError),
+    LimitedOperationServiceUnavailable(crate::error::ServiceError),
     /// `OperationDenied.HostRepairing` (HTTP 403).
-    OperationDeniedHostRepairing(rt::error::ServiceError),
+    OperationDeniedHostRepairing(crate::error::ServiceError),
     /// `OperationDenied.NoStock` (HTTP 403).
-    OperationDeniedNoStock(rt::error::ServiceError),
+    OperationDeniedNoStock(crate::error::ServiceError),
     /// `OperationDenied.SpotPriceLowerThanPublicPrice` (HTTP 403).
-    OperationDeniedSpotPriceLowerThanPublicPrice(rt::error::ServiceError),
+    OperationDeniedSpotPriceLowerThanPublicPrice(crate::error::ServiceError),
     /// `QuotaExceed.ElasticQuota` (HTTP 403).
-    QuotaExceedElasticQuota(rt::error::ServiceError),
+    QuotaExceedElasticQuota(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 503).
-    ServiceUnavailable(rt::error::ServiceError),
+    ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -251,7 +255,7 @@ impl StartInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DiskError(error)
             | Self::DiskInArrears(error)
@@ -427,8 +431,8 @@ impl StartInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for StartInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for StartInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DiskError" => Self::DiskError(error),
             "DiskInArrears" => Self::DiskInArrears(error),
@@ -474,11 +478,11 @@ impl rt::error::OperationError for StartInstanceError {
             }
             "QuotaExceed.ElasticQuota" => Self::QuotaExceedElasticQuota(error),
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         StartInstanceError::service_error(self)
     }
 }

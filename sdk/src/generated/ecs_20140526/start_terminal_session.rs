@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,11 +59,14 @@ pub struct StartTerminalSessionRequest {
     pub encryption_options: ::std::option::Option<EncryptionOptions>,
 }
 
-impl rt::operation::Operation for StartTerminalSessionRequest {
+impl crate::operation::Operation for StartTerminalSessionRequest {
     type Response = StartTerminalSessionResponse;
     type Error = StartTerminalSessionError;
+}
+
+impl rt::operation::OperationSpec for StartTerminalSessionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_ids)?;
         rt::validate::max_items("InstanceId", &self.instance_ids, 100usize)?;
@@ -196,8 +200,8 @@ impl StartTerminalSessionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<StartTerminalSessionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<StartTerminalSessionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -206,7 +210,7 @@ impl StartTerminalSessionBuilder {
         self,
     ) -> ::std::result::Result<
         StartTerminalSessionResponse,
-        rt::error::Error<StartTerminalSessionError>,
+        crate::error::Error<StartTerminalSessionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -409,62 +413,62 @@ impl ::serde::Serialize for StartTerminalSessionResponse {
 #[non_exhaustive]
 pub enum StartTerminalSessionError {
     /// `InstanceIds.ExceedLimit` (HTTP 403).
-    InstanceIdsExceedLimit(rt::error::ServiceError),
+    InstanceIdsExceedLimit(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
-    InternalErrorDispatch(rt::error::ServiceError),
+    InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidCommandLine.Conflict` (HTTP 403).
-    InvalidCommandLineConflict(rt::error::ServiceError),
+    InvalidCommandLineConflict(crate::error::ServiceError),
     /// `InvalidCommandLine.LengthLimitExceeded` (HTTP 403).
-    InvalidCommandLineLengthLimitExceeded(rt::error::ServiceError),
+    InvalidCommandLineLengthLimitExceeded(crate::error::ServiceError),
     /// `InvalidEncryptionOptions.Conflict` (HTTP 403).
-    InvalidEncryptionOptionsConflict(rt::error::ServiceError),
+    InvalidEncryptionOptionsConflict(crate::error::ServiceError),
     /// `InvalidEncryptionOptionsMode.EncryptionDisabled` (HTTP 403).
-    InvalidEncryptionOptionsModeEncryptionDisabled(rt::error::ServiceError),
+    InvalidEncryptionOptionsModeEncryptionDisabled(crate::error::ServiceError),
     /// `InvalidInstanceIds.CountLimitExceeded` (HTTP 403).
-    InvalidInstanceIdsCountLimitExceeded(rt::error::ServiceError),
+    InvalidInstanceIdsCountLimitExceeded(crate::error::ServiceError),
     /// `InvalidInstance.NotFound` (HTTP 404).
-    InvalidInstanceNotFound(rt::error::ServiceError),
+    InvalidInstanceNotFound(crate::error::ServiceError),
     /// `InvalidOperation.ConnectionTypeUnsupported` (HTTP 403).
-    InvalidOperationConnectionTypeUnsupported(rt::error::ServiceError),
+    InvalidOperationConnectionTypeUnsupported(crate::error::ServiceError),
     /// `InvalidOperation.SecurityGroupRuleDenied` (HTTP 403).
-    InvalidOperationSecurityGroupRuleDenied(rt::error::ServiceError),
+    InvalidOperationSecurityGroupRuleDenied(crate::error::ServiceError),
     /// `InvalidParameter.ConnectionType` (HTTP 400).
-    InvalidParameterConnectionType(rt::error::ServiceError),
+    InvalidParameterConnectionType(crate::error::ServiceError),
     /// `InvalidParameter.EncryptionOptionsKMSKeyId` (HTTP 403).
-    InvalidParameterEncryptionOptionsKmsKeyId(rt::error::ServiceError),
+    InvalidParameterEncryptionOptionsKmsKeyId(crate::error::ServiceError),
     /// `InvalidParameter.EncryptionOptionsMode` (HTTP 403).
-    InvalidParameterEncryptionOptionsMode(rt::error::ServiceError),
+    InvalidParameterEncryptionOptionsMode(crate::error::ServiceError),
     /// `InvalidPasswordName.LengthLimitExceeded` (HTTP 403).
-    InvalidPasswordNameLengthLimitExceeded(rt::error::ServiceError),
+    InvalidPasswordNameLengthLimitExceeded(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidTargetServer.LengthLimitExceeded` (HTTP 403).
-    InvalidTargetServerLengthLimitExceeded(rt::error::ServiceError),
+    InvalidTargetServerLengthLimitExceeded(crate::error::ServiceError),
     /// `InvalidTargetServer.MissingPortNumber` (HTTP 403).
-    InvalidTargetServerMissingPortNumber(rt::error::ServiceError),
+    InvalidTargetServerMissingPortNumber(crate::error::ServiceError),
     /// `MissingParameter.EncryptionOptionsKMSKeyId` (HTTP 403).
-    MissingParameterEncryptionOptionsKmsKeyId(rt::error::ServiceError),
+    MissingParameterEncryptionOptionsKmsKeyId(crate::error::ServiceError),
     /// `Operation.Forbidden` (HTTP 403).
-    OperationForbidden(rt::error::ServiceError),
+    OperationForbidden(crate::error::ServiceError),
     /// `PortForwarding.NotSupported` (HTTP 403).
-    PortForwardingNotSupported(rt::error::ServiceError),
+    PortForwardingNotSupported(crate::error::ServiceError),
     /// `PortNumber.Invalid` (HTTP 400).
-    PortNumberInvalid(rt::error::ServiceError),
+    PortNumberInvalid(crate::error::ServiceError),
     /// `RegionId.ApiNotSupported` (HTTP 400).
-    RegionIdApiNotSupported(rt::error::ServiceError),
+    RegionIdApiNotSupported(crate::error::ServiceError),
     /// `SessionCount.ExceedLimit` (HTTP 403).
-    SessionCountExceedLimit(rt::error::ServiceError),
+    SessionCountExceedLimit(crate::error::ServiceError),
     /// `UnsupportedAgentVersion.Encryption` (HTTP 403).
-    UnsupportedAgentVersionEncryption(rt::error::ServiceError),
+    UnsupportedAgentVersionEncryption(crate::error::ServiceError),
     /// `UserBehavior.SessionManagerDisabled` (HTTP 403).
-    UserBehaviorSessionManagerDisabled(rt::error::ServiceError),
+    UserBehaviorSessionManagerDisabled(crate::error::ServiceError),
     /// `Username.ExceedLimit` (HTTP 403).
-    UsernameExceedLimit(rt::error::ServiceError),
+    UsernameExceedLimit(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -476,7 +480,7 @@ impl StartTerminalSessionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceIdsExceedLimit(error)
             | Self::InternalErrorDispatch(error)
@@ -666,8 +670,8 @@ impl StartTerminalSessionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for StartTerminalSessionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for StartTerminalSessionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceIds.ExceedLimit" => Self::InstanceIdsExceedLimit(error),
             "InternalError.Dispatch" => Self::InternalErrorDispatch(error),
@@ -725,11 +729,11 @@ impl rt::error::OperationError for StartTerminalSessionError {
                 Self::UserBehaviorSessionManagerDisabled(error)
             }
             "Username.ExceedLimit" => Self::UsernameExceedLimit(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         StartTerminalSessionError::service_error(self)
     }
 }

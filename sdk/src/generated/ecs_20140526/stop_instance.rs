@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct StopInstanceRequest {
     pub hibernate: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for StopInstanceRequest {
+impl crate::operation::Operation for StopInstanceRequest {
     type Response = StopInstanceResponse;
     type Error = StopInstanceError;
+}
+
+impl rt::operation::OperationSpec for StopInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -141,8 +145,8 @@ impl StopInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<StopInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<StopInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -151,7 +155,7 @@ impl StopInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         StopInstanceResponse,
-        rt::error::Error<StopInstanceError>,
+        crate::error::Error<StopInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -227,46 +231,46 @@ impl ::serde::Serialize for StopInstanceResponse {
 #[non_exhaustive]
 pub enum StopInstanceError {
     /// `DiskError` (HTTP 400).
-    DiskError(rt::error::ServiceError),
+    DiskError(crate::error::ServiceError),
     /// `HibernationConfigured.InstanceOperationForbidden` (HTTP 403).
-    HibernationConfiguredInstanceOperationForbidden(rt::error::ServiceError),
+    HibernationConfiguredInstanceOperationForbidden(crate::error::ServiceError),
     /// `HibernationConfigured.NotEnabled` (HTTP 403).
-    HibernationConfiguredNotEnabled(rt::error::ServiceError),
+    HibernationConfiguredNotEnabled(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceExpiredOrInArrears` (HTTP 403).
-    InstanceExpiredOrInArrears(rt::error::ServiceError),
+    InstanceExpiredOrInArrears(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InstanceType.ParameterMismatch` (HTTP 403).
-    InstanceTypeParameterMismatch(rt::error::ServiceError),
+    InstanceTypeParameterMismatch(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.NotSupport` (HTTP 403).
-    InvalidInstanceIdNotSupport(rt::error::ServiceError),
+    InvalidInstanceIdNotSupport(crate::error::ServiceError),
     /// `InvalidOperation.KMSKeyIdNotFound` (HTTP 403).
-    InvalidOperationKmsKeyIdNotFound(rt::error::ServiceError),
+    InvalidOperationKmsKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.KMSServiceNotOpen` (HTTP 403).
-    InvalidOperationKmsServiceNotOpen(rt::error::ServiceError),
+    InvalidOperationKmsServiceNotOpen(crate::error::ServiceError),
     /// `InvalidParameter.Encrypted.KmsNotEnable` (HTTP 400).
-    InvalidParameterEncryptedKmsNotEnable(rt::error::ServiceError),
+    InvalidParameterEncryptedKmsNotEnable(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdCmkUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 403).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `LimitedOperation.ServiceUnavailable` (HTTP 503).
-    LimitedOperationServiceUnavailable(rt::error::ServiceError),
+    LimitedOperationServiceUnavailable(crate::error::ServiceError),
     /// `OperationDenied.SystemInstanceNotSupport` (HTTP 403).
-    OperationDeniedSystemInstanceNotSupport(rt::error::ServiceError),
+    OperationDeniedSystemInstanceNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -278,7 +282,7 @@ impl StopInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DiskError(error)
             | Self::HibernationConfiguredInstanceOperationForbidden(error)
@@ -412,8 +416,8 @@ impl StopInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for StopInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for StopInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DiskError" => Self::DiskError(error),
             "HibernationConfigured.InstanceOperationForbidden" => {
@@ -455,11 +459,11 @@ impl rt::error::OperationError for StopInstanceError {
             "OperationDenied.SystemInstanceNotSupport" => {
                 Self::OperationDeniedSystemInstanceNotSupport(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         StopInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct StopInstancesRequest {
     pub instance_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for StopInstancesRequest {
+impl crate::operation::Operation for StopInstancesRequest {
     type Response = StopInstancesResponse;
     type Error = StopInstancesError;
+}
+
+impl rt::operation::OperationSpec for StopInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_ids)?;
         rt::validate::max_items("InstanceId", &self.instance_ids, 100usize)?;
@@ -157,8 +161,8 @@ impl StopInstancesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<StopInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<StopInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -167,7 +171,7 @@ impl StopInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         StopInstancesResponse,
-        rt::error::Error<StopInstancesError>,
+        crate::error::Error<StopInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -424,50 +428,50 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum StopInstancesError {
     /// `Abs.InvalidInstanceIds.MalFormed` (HTTP 403).
-    AbsInvalidInstanceIdsMalFormed(rt::error::ServiceError),
+    AbsInvalidInstanceIdsMalFormed(crate::error::ServiceError),
     /// `DRYRUN.SUCCESS` (HTTP 400).
-    DryrunSuccess(rt::error::ServiceError),
+    DryrunSuccess(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InstanceExpiredOrInArrears` (HTTP 403).
-    InstanceExpiredOrInArrears(rt::error::ServiceError),
+    InstanceExpiredOrInArrears(crate::error::ServiceError),
     /// `InstanceLockedForSecurity` (HTTP 403).
-    InstanceLockedForSecurity(rt::error::ServiceError),
+    InstanceLockedForSecurity(crate::error::ServiceError),
     /// `InstanceNotReady` (HTTP 403).
-    InstanceNotReady(rt::error::ServiceError),
+    InstanceNotReady(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 403).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 403, 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.NotSupport` (HTTP 403).
-    InvalidInstanceIdNotSupport(rt::error::ServiceError),
+    InvalidInstanceIdNotSupport(crate::error::ServiceError),
     /// `InvalidInstanceIds.NotFound` (HTTP 404).
-    InvalidInstanceIdsNotFound(rt::error::ServiceError),
+    InvalidInstanceIdsNotFound(crate::error::ServiceError),
     /// `InvalidOperation.Conflict` (HTTP 409).
-    InvalidOperationConflict(rt::error::ServiceError),
+    InvalidOperationConflict(crate::error::ServiceError),
     /// `InvalidOperation.KMSKeyIdNotFound` (HTTP 403).
-    InvalidOperationKmsKeyIdNotFound(rt::error::ServiceError),
+    InvalidOperationKmsKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.KMSServiceNotOpen` (HTTP 403).
-    InvalidOperationKmsServiceNotOpen(rt::error::ServiceError),
+    InvalidOperationKmsServiceNotOpen(crate::error::ServiceError),
     /// `InvalidParameter.Encrypted.KmsNotEnable` (HTTP 400).
-    InvalidParameterEncryptedKmsNotEnable(rt::error::ServiceError),
+    InvalidParameterEncryptedKmsNotEnable(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.CMKNotEnabled` (HTTP 400).
-    InvalidParameterKmsKeyIdCmkNotEnabled(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdCmkNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.KMSKeyId.KMSUnauthorized` (HTTP 400).
-    InvalidParameterKmsKeyIdKmsUnauthorized(rt::error::ServiceError),
+    InvalidParameterKmsKeyIdKmsUnauthorized(crate::error::ServiceError),
     /// `InvalidParameter.TooManyInstanceIds` (HTTP 403).
-    InvalidParameterTooManyInstanceIds(rt::error::ServiceError),
+    InvalidParameterTooManyInstanceIds(crate::error::ServiceError),
     /// `LimitedOperation.ServiceUnavailable` (HTTP 503).
-    LimitedOperationServiceUnavailable(rt::error::ServiceError),
+    LimitedOperationServiceUnavailable(crate::error::ServiceError),
     /// `OperationDenied.SystemInstanceNotSupport` (HTTP 403).
-    OperationDeniedSystemInstanceNotSupport(rt::error::ServiceError),
+    OperationDeniedSystemInstanceNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -479,7 +483,7 @@ impl StopInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidInstanceIdsMalFormed(error)
             | Self::DryrunSuccess(error)
@@ -627,8 +631,8 @@ impl StopInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for StopInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for StopInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidInstanceIds.MalFormed" => {
                 Self::AbsInvalidInstanceIdsMalFormed(error)
@@ -668,11 +672,11 @@ impl rt::error::OperationError for StopInstancesError {
             "OperationDenied.SystemInstanceNotSupport" => {
                 Self::OperationDeniedSystemInstanceNotSupport(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         StopInstancesError::service_error(self)
     }
 }

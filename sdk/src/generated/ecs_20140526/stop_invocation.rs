@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct StopInvocationRequest {
     pub instance_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for StopInvocationRequest {
+impl crate::operation::Operation for StopInvocationRequest {
     type Response = StopInvocationResponse;
     type Error = StopInvocationError;
+}
+
+impl rt::operation::OperationSpec for StopInvocationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InvokeId", &self.invoke_id)?;
         rt::validate::max_items("InstanceId", &self.instance_ids, 100usize)?;
@@ -114,8 +118,8 @@ impl StopInvocationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<StopInvocationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<StopInvocationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +128,7 @@ impl StopInvocationBuilder {
         self,
     ) -> ::std::result::Result<
         StopInvocationResponse,
-        rt::error::Error<StopInvocationError>,
+        crate::error::Error<StopInvocationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -200,24 +204,24 @@ impl ::serde::Serialize for StopInvocationResponse {
 #[non_exhaustive]
 pub enum StopInvocationError {
     /// `InstanceIds.ExceedLimit` (HTTP 403).
-    InstanceIdsExceedLimit(rt::error::ServiceError),
+    InstanceIdsExceedLimit(crate::error::ServiceError),
     /// `InternalError.Dispatch` (HTTP 500).
-    InternalErrorDispatch(rt::error::ServiceError),
+    InternalErrorDispatch(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInvokeId.NotFound` (HTTP 404).
-    InvalidInvokeIdNotFound(rt::error::ServiceError),
+    InvalidInvokeIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `Operation.Forbidden` (HTTP 403).
-    OperationForbidden(rt::error::ServiceError),
+    OperationForbidden(crate::error::ServiceError),
     /// `RegionId.ApiNotSupported` (HTTP 400).
-    RegionIdApiNotSupported(rt::error::ServiceError),
+    RegionIdApiNotSupported(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -229,7 +233,7 @@ impl StopInvocationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceIdsExceedLimit(error)
             | Self::InternalErrorDispatch(error)
@@ -286,8 +290,8 @@ impl StopInvocationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for StopInvocationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for StopInvocationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceIds.ExceedLimit" => Self::InstanceIdsExceedLimit(error),
             "InternalError.Dispatch" => Self::InternalErrorDispatch(error),
@@ -296,11 +300,11 @@ impl rt::error::OperationError for StopInvocationError {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "Operation.Forbidden" => Self::OperationForbidden(error),
             "RegionId.ApiNotSupported" => Self::RegionIdApiNotSupported(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         StopInvocationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct TagResourcesRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for TagResourcesRequest {
+impl crate::operation::Operation for TagResourcesRequest {
     type Response = TagResourcesResponse;
     type Error = TagResourcesError;
+}
+
+impl rt::operation::OperationSpec for TagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("ResourceId", &self.resource_ids)?;
@@ -131,8 +135,8 @@ impl TagResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<TagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<TagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +145,7 @@ impl TagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         TagResourcesResponse,
-        rt::error::Error<TagResourcesError>,
+        crate::error::Error<TagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -274,64 +278,64 @@ impl ::serde::Serialize for TagResourcesResponse {
 #[non_exhaustive]
 pub enum TagResourcesError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceId.NotFound` (HTTP 404).
-    InvalidResourceIdNotFound(rt::error::ServiceError),
+    InvalidResourceIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceId.NotSupported` (HTTP 403).
-    InvalidResourceIdNotSupported(rt::error::ServiceError),
+    InvalidResourceIdNotSupported(crate::error::ServiceError),
     /// `InvalidResourceType.NotFound` (HTTP 404).
-    InvalidResourceTypeNotFound(rt::error::ServiceError),
+    InvalidResourceTypeNotFound(crate::error::ServiceError),
     /// `Invalid.Scope` (HTTP 400).
-    InvalidScope(rt::error::ServiceError),
+    InvalidScope(crate::error::ServiceError),
     /// `InvalidTagCount` (HTTP 400).
-    InvalidTagCount(rt::error::ServiceError),
+    InvalidTagCount(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTag.Mismatch` (HTTP 400).
-    InvalidTagMismatch(rt::error::ServiceError),
+    InvalidTagMismatch(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 404).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// `MissingParameter.ResourceIds` (HTTP 404).
-    MissingParameterResourceIds(rt::error::ServiceError),
+    MissingParameterResourceIds(crate::error::ServiceError),
     /// `MissingParameter.ResourceType` (HTTP 404).
-    MissingParameterResourceType(rt::error::ServiceError),
+    MissingParameterResourceType(crate::error::ServiceError),
     /// `MissingParameter.TagOwnerBid` (HTTP 404).
-    MissingParameterTagOwnerBid(rt::error::ServiceError),
+    MissingParameterTagOwnerBid(crate::error::ServiceError),
     /// `MissingParameter.TagOwnerUid` (HTTP 404).
-    MissingParameterTagOwnerUid(rt::error::ServiceError),
+    MissingParameterTagOwnerUid(crate::error::ServiceError),
     /// `MissingParameter.Tags` (HTTP 404).
-    MissingParameterTags(rt::error::ServiceError),
+    MissingParameterTags(crate::error::ServiceError),
     /// `NoPermissionKey.Scope` (HTTP 403).
-    NoPermissionKeyScope(rt::error::ServiceError),
+    NoPermissionKeyScope(crate::error::ServiceError),
     /// `NoPermission.Tag` (HTTP 403).
-    NoPermissionTag(rt::error::ServiceError),
+    NoPermissionTag(crate::error::ServiceError),
     /// `NumberExceed.ResourceIds` (HTTP 400).
-    NumberExceedResourceIds(rt::error::ServiceError),
+    NumberExceedResourceIds(crate::error::ServiceError),
     /// `NumberExceed.Tags` (HTTP 400).
-    NumberExceedTags(rt::error::ServiceError),
+    NumberExceedTags(crate::error::ServiceError),
     /// `OperationDenied.QuotaExceed` (HTTP 400).
-    OperationDeniedQuotaExceed(rt::error::ServiceError),
+    OperationDeniedQuotaExceed(crate::error::ServiceError),
     /// `PermissionDenied.Scope` (HTTP 403).
-    PermissionDeniedScope(rt::error::ServiceError),
+    PermissionDeniedScope(crate::error::ServiceError),
     /// `PermissionDenied.TagOwnerBid` (HTTP 403).
-    PermissionDeniedTagOwnerBid(rt::error::ServiceError),
+    PermissionDeniedTagOwnerBid(crate::error::ServiceError),
     /// `PermissionDenied.TagOwnerUid` (HTTP 403).
-    PermissionDeniedTagOwnerUid(rt::error::ServiceError),
+    PermissionDeniedTagOwnerUid(crate::error::ServiceError),
     /// `QuotaExceed.Tags` (HTTP 403).
-    QuotaExceedTags(rt::error::ServiceError),
+    QuotaExceedTags(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 500).
-    ServiceUnavailable(rt::error::ServiceError),
+    ServiceUnavailable(crate::error::ServiceError),
     /// `TagKey.Duplication` (HTTP 403).
-    TagKeyDuplication(rt::error::ServiceError),
+    TagKeyDuplication(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -343,7 +347,7 @@ impl TagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InvalidRegionIdNotFound(error)
@@ -540,8 +544,8 @@ impl TagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for TagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
@@ -572,11 +576,11 @@ impl rt::error::OperationError for TagResourcesError {
             "QuotaExceed.Tags" => Self::QuotaExceedTags(error),
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
             "TagKey.Duplication" => Self::TagKeyDuplication(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TagResourcesError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -38,15 +42,14 @@ pub struct TerminateVirtualBorderRouterRequest {
     pub user_cidr: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for TerminateVirtualBorderRouterRequest {
+impl crate::operation::Operation for TerminateVirtualBorderRouterRequest {
     type Response = TerminateVirtualBorderRouterResponse;
     type Error = TerminateVirtualBorderRouterError;
+}
+
+impl rt::operation::OperationSpec for TerminateVirtualBorderRouterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VbrId", &self.vbr_id)?;
         Ok(())
@@ -125,8 +128,8 @@ impl TerminateVirtualBorderRouterBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn customize(
         self,
-    ) -> rt::options::Customize<TerminateVirtualBorderRouterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<TerminateVirtualBorderRouterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +139,7 @@ impl TerminateVirtualBorderRouterBuilder {
         self,
     ) -> ::std::result::Result<
         TerminateVirtualBorderRouterResponse,
-        rt::error::Error<TerminateVirtualBorderRouterError>,
+        crate::error::Error<TerminateVirtualBorderRouterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -210,18 +213,18 @@ impl ::serde::Serialize for TerminateVirtualBorderRouterResponse {
 #[non_exhaustive]
 pub enum TerminateVirtualBorderRouterError {
     /// `Forbidden.OperationNotAllowedByUser` (HTTP 403).
-    ForbiddenOperationNotAllowedByUser(rt::error::ServiceError),
+    ForbiddenOperationNotAllowedByUser(crate::error::ServiceError),
     /// `InvalidOperation.OperationNotAllowedInState` (HTTP 400).
-    InvalidOperationOperationNotAllowedInState(rt::error::ServiceError),
+    InvalidOperationOperationNotAllowedInState(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVbrId.NotFound` (HTTP 404).
-    InvalidVbrIdNotFound(rt::error::ServiceError),
+    InvalidVbrIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -233,7 +236,7 @@ impl TerminateVirtualBorderRouterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenOperationNotAllowedByUser(error)
             | Self::InvalidOperationOperationNotAllowedInState(error)
@@ -269,8 +272,8 @@ impl TerminateVirtualBorderRouterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TerminateVirtualBorderRouterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for TerminateVirtualBorderRouterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.OperationNotAllowedByUser" => {
                 Self::ForbiddenOperationNotAllowedByUser(error)
@@ -280,11 +283,11 @@ impl rt::error::OperationError for TerminateVirtualBorderRouterError {
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "InvalidVbrId.NotFound" => Self::InvalidVbrIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TerminateVirtualBorderRouterError::service_error(self)
     }
 }

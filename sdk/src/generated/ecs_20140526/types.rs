@@ -16,7 +16,7 @@ pub enum ModifyMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -44,7 +44,7 @@ impl ::std::convert::From<&str> for ModifyMode {
         match value {
             "Online" => Self::Online,
             "Offline" => Self::Offline,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -71,7 +71,7 @@ impl ::std::convert::From<::std::string::String> for ModifyMode {
         match value.as_str() {
             "Online" => Self::Online,
             "Offline" => Self::Offline,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct UnassignIpv6AddressesRequest {
     pub ipv6_prefixs: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for UnassignIpv6AddressesRequest {
+impl crate::operation::Operation for UnassignIpv6AddressesRequest {
     type Response = UnassignIpv6AddressesResponse;
     type Error = UnassignIpv6AddressesError;
+}
+
+impl rt::operation::OperationSpec for UnassignIpv6AddressesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NetworkInterfaceId", &self.network_interface_id)?;
         rt::validate::max_items("Ipv6Address", &self.ipv6_address, 10usize)?;
@@ -136,8 +140,8 @@ impl UnassignIpv6AddressesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UnassignIpv6AddressesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UnassignIpv6AddressesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -146,7 +150,7 @@ impl UnassignIpv6AddressesBuilder {
         self,
     ) -> ::std::result::Result<
         UnassignIpv6AddressesResponse,
-        rt::error::Error<UnassignIpv6AddressesError>,
+        crate::error::Error<UnassignIpv6AddressesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -222,58 +226,58 @@ impl ::serde::Serialize for UnassignIpv6AddressesResponse {
 #[non_exhaustive]
 pub enum UnassignIpv6AddressesError {
     /// `Abs.InvalidAccount.NotFound` (HTTP 403).
-    AbsInvalidAccountNotFound(rt::error::ServiceError),
+    AbsInvalidAccountNotFound(crate::error::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbedden.NotSupportRAM` (HTTP 403).
-    ForbeddenNotSupportRam(rt::error::ServiceError),
+    ForbeddenNotSupportRam(crate::error::ServiceError),
     /// `Forbidden.RegionId` (HTTP 403).
-    ForbiddenRegionId(rt::error::ServiceError),
+    ForbiddenRegionId(crate::error::ServiceError),
     /// `InvalidEniId.Malformed` (HTTP 400).
-    InvalidEniIdMalformed(rt::error::ServiceError),
+    InvalidEniIdMalformed(crate::error::ServiceError),
     /// `InvalidEniId.NotFound` (HTTP 404).
-    InvalidEniIdNotFound(rt::error::ServiceError),
+    InvalidEniIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceID.Malformed` (HTTP 400).
-    InvalidInstanceIdMalformed(rt::error::ServiceError),
+    InvalidInstanceIdMalformed(crate::error::ServiceError),
     /// `InvalidIp.Address` (HTTP 403).
-    InvalidIpAddress(rt::error::ServiceError),
+    InvalidIpAddress(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixIllegal` (HTTP 403).
-    InvalidIpIpPrefixIllegal(rt::error::ServiceError),
+    InvalidIpIpPrefixIllegal(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixMaskInvalid` (HTTP 403).
-    InvalidIpIpPrefixMaskInvalid(rt::error::ServiceError),
+    InvalidIpIpPrefixMaskInvalid(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixMaskNotSame` (HTTP 403).
-    InvalidIpIpPrefixMaskNotSame(rt::error::ServiceError),
+    InvalidIpIpPrefixMaskNotSame(crate::error::ServiceError),
     /// `InvalidIp.IpPrefixNotStrict` (HTTP 403).
-    InvalidIpIpPrefixNotStrict(rt::error::ServiceError),
+    InvalidIpIpPrefixNotStrict(crate::error::ServiceError),
     /// `InvalidIp.IpRepeated` (HTTP 403).
-    InvalidIpIpRepeated(rt::error::ServiceError),
+    InvalidIpIpRepeated(crate::error::ServiceError),
     /// `InvalidIp.IpUnassigned` (HTTP 403).
-    InvalidIpIpUnassigned(rt::error::ServiceError),
+    InvalidIpIpUnassigned(crate::error::ServiceError),
     /// `InvalidOperation.EniServiceManaged` (HTTP 403).
-    InvalidOperationEniServiceManaged(rt::error::ServiceError),
+    InvalidOperationEniServiceManaged(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEcsState` (HTTP 400).
-    InvalidOperationInvalidEcsState(rt::error::ServiceError),
+    InvalidOperationInvalidEcsState(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniState` (HTTP 400).
-    InvalidOperationInvalidEniState(rt::error::ServiceError),
+    InvalidOperationInvalidEniState(crate::error::ServiceError),
     /// `InvalidOperation.InvalidEniType` (HTTP 403).
-    InvalidOperationInvalidEniType(rt::error::ServiceError),
+    InvalidOperationInvalidEniType(crate::error::ServiceError),
     /// `InvalidOperation.RegionNotSupportIpPrefix` (HTTP 500).
-    InvalidOperationRegionNotSupportIpPrefix(rt::error::ServiceError),
+    InvalidOperationRegionNotSupportIpPrefix(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidUserType.NotSupported` (HTTP 403).
-    InvalidUserTypeNotSupported(rt::error::ServiceError),
+    InvalidUserTypeNotSupported(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400, 403).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
-    UnsupportedParameter(rt::error::ServiceError),
+    UnsupportedParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -285,7 +289,7 @@ impl UnassignIpv6AddressesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidAccountNotFound(error)
             | Self::ForbbidenSubUser(error)
@@ -461,8 +465,8 @@ impl UnassignIpv6AddressesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UnassignIpv6AddressesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UnassignIpv6AddressesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidAccount.NotFound" => Self::AbsInvalidAccountNotFound(error),
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
@@ -498,11 +502,11 @@ impl rt::error::OperationError for UnassignIpv6AddressesError {
             "InvalidUserType.NotSupported" => Self::InvalidUserTypeNotSupported(error),
             "MissingParameter" => Self::MissingParameter(error),
             "UnsupportedParameter" => Self::UnsupportedParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UnassignIpv6AddressesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -36,11 +37,14 @@ pub struct UnassociateEipAddressRequest {
     pub instance_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UnassociateEipAddressRequest {
+impl crate::operation::Operation for UnassociateEipAddressRequest {
     type Response = UnassociateEipAddressResponse;
     type Error = UnassociateEipAddressError;
+}
+
+impl rt::operation::OperationSpec for UnassociateEipAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AllocationId", &self.allocation_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -117,8 +121,8 @@ impl UnassociateEipAddressBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<UnassociateEipAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UnassociateEipAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +132,7 @@ impl UnassociateEipAddressBuilder {
         self,
     ) -> ::std::result::Result<
         UnassociateEipAddressResponse,
-        rt::error::Error<UnassociateEipAddressError>,
+        crate::error::Error<UnassociateEipAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -202,58 +206,58 @@ impl ::serde::Serialize for UnassociateEipAddressResponse {
 #[non_exhaustive]
 pub enum UnassociateEipAddressError {
     /// `DependencyViolation.SnatEntry` (HTTP 400).
-    DependencyViolationSnatEntry(rt::error::ServiceError),
+    DependencyViolationSnatEntry(crate::error::ServiceError),
     /// `Forbbiden` (HTTP 400).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `Forbidden.FinancialLocked` (HTTP 400).
-    ForbiddenFinancialLocked(rt::error::ServiceError),
+    ForbiddenFinancialLocked(crate::error::ServiceError),
     /// `Forbidden.RegionNotFound` (HTTP 404).
-    ForbiddenRegionNotFound(rt::error::ServiceError),
+    ForbiddenRegionNotFound(crate::error::ServiceError),
     /// `IncorrectEipStatus` (HTTP 400).
-    IncorrectEipStatus(rt::error::ServiceError),
+    IncorrectEipStatus(crate::error::ServiceError),
     /// `IncorrectHaVipStatus` (HTTP 400).
-    IncorrectHaVipStatus(rt::error::ServiceError),
+    IncorrectHaVipStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InvalidAllocationId.NotFound` (HTTP 404).
-    InvalidAllocationIdNotFound(rt::error::ServiceError),
+    InvalidAllocationIdNotFound(crate::error::ServiceError),
     /// `InvalidBindingStatus` (HTTP 400).
-    InvalidBindingStatus(rt::error::ServiceError),
+    InvalidBindingStatus(crate::error::ServiceError),
     /// `InvalidEIPStatus.BizDisabled` (HTTP 400).
-    InvalidEipStatusBizDisabled(rt::error::ServiceError),
+    InvalidEipStatusBizDisabled(crate::error::ServiceError),
     /// `InvalidHaVip.NotFound` (HTTP 404).
-    InvalidHaVipNotFound(rt::error::ServiceError),
+    InvalidHaVipNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstance.NotVpc` (HTTP 400).
-    InvalidInstanceNotVpc(rt::error::ServiceError),
+    InvalidInstanceNotVpc(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidIpStatus.HasBeenUsedByForwardEntry` (HTTP 400).
-    InvalidIpStatusHasBeenUsedByForwardEntry(rt::error::ServiceError),
+    InvalidIpStatusHasBeenUsedByForwardEntry(crate::error::ServiceError),
     /// `InvalidIpStatus.HasBeenUsedBySnatTable` (HTTP 400).
-    InvalidIpStatusHasBeenUsedBySnatTable(rt::error::ServiceError),
+    InvalidIpStatusHasBeenUsedBySnatTable(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidStatus.EcsStatusNotSupport` (HTTP 400).
-    InvalidStatusEcsStatusNotSupport(rt::error::ServiceError),
+    InvalidStatusEcsStatusNotSupport(crate::error::ServiceError),
     /// `InvalidStatus.EniStatusNotSupport` (HTTP 400).
-    InvalidStatusEniStatusNotSupport(rt::error::ServiceError),
+    InvalidStatusEniStatusNotSupport(crate::error::ServiceError),
     /// `InvalidStatus.NotAllow` (HTTP 400).
-    InvalidStatusNotAllow(rt::error::ServiceError),
+    InvalidStatusNotAllow(crate::error::ServiceError),
     /// `InvalidStatus.SnatOrDnat` (HTTP 400).
-    InvalidStatusSnatOrDnat(rt::error::ServiceError),
+    InvalidStatusSnatOrDnat(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationUnsupported.ServiceManaged` (HTTP 404).
-    OperationUnsupportedServiceManaged(rt::error::ServiceError),
+    OperationUnsupportedServiceManaged(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -265,7 +269,7 @@ impl UnassociateEipAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationSnatEntry(error)
             | Self::Forbbiden(error)
@@ -441,8 +445,8 @@ impl UnassociateEipAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UnassociateEipAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UnassociateEipAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.SnatEntry" => Self::DependencyViolationSnatEntry(error),
             "Forbbiden" => Self::Forbbiden(error),
@@ -480,11 +484,11 @@ impl rt::error::OperationError for UnassociateEipAddressError {
                 Self::OperationUnsupportedServiceManaged(error)
             }
             "TaskConflict" => Self::TaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UnassociateEipAddressError::service_error(self)
     }
 }

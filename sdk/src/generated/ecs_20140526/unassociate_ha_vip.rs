@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -40,15 +44,14 @@ pub struct UnassociateHaVipRequest {
     pub force: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UnassociateHaVipRequest {
+impl crate::operation::Operation for UnassociateHaVipRequest {
     type Response = UnassociateHaVipResponse;
     type Error = UnassociateHaVipError;
+}
+
+impl rt::operation::OperationSpec for UnassociateHaVipRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("HaVipId", &self.ha_vip_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
@@ -137,8 +140,8 @@ impl UnassociateHaVipBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<UnassociateHaVipRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UnassociateHaVipRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -148,7 +151,7 @@ impl UnassociateHaVipBuilder {
         self,
     ) -> ::std::result::Result<
         UnassociateHaVipResponse,
-        rt::error::Error<UnassociateHaVipError>,
+        crate::error::Error<UnassociateHaVipError>,
     > {
         self.client.execute(self.request).await
     }
@@ -222,28 +225,28 @@ impl ::serde::Serialize for UnassociateHaVipResponse {
 #[non_exhaustive]
 pub enum UnassociateHaVipError {
     /// `Forbidden.HaVip` (HTTP 400).
-    ForbiddenHaVip(rt::error::ServiceError),
+    ForbiddenHaVip(crate::error::ServiceError),
     /// `Forbidden.UnassociateMaster` (HTTP 400).
-    ForbiddenUnassociateMaster(rt::error::ServiceError),
+    ForbiddenUnassociateMaster(crate::error::ServiceError),
     /// `IncorrectHaVipStatus` (HTTP 400).
-    IncorrectHaVipStatus(rt::error::ServiceError),
+    IncorrectHaVipStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InvalidHaVipId.NotFound` (HTTP 404).
-    InvalidHaVipIdNotFound(rt::error::ServiceError),
+    InvalidHaVipIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.DistibuteLock` (HTTP 400).
-    OperationFailedDistibuteLock(rt::error::ServiceError),
+    OperationFailedDistibuteLock(crate::error::ServiceError),
     /// `ResourceNotAssociated` (HTTP 400).
-    ResourceNotAssociated(rt::error::ServiceError),
+    ResourceNotAssociated(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -255,7 +258,7 @@ impl UnassociateHaVipError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenHaVip(error)
             | Self::ForbiddenUnassociateMaster(error)
@@ -326,8 +329,8 @@ impl UnassociateHaVipError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UnassociateHaVipError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UnassociateHaVipError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.HaVip" => Self::ForbiddenHaVip(error),
             "Forbidden.UnassociateMaster" => Self::ForbiddenUnassociateMaster(error),
@@ -338,11 +341,11 @@ impl rt::error::OperationError for UnassociateHaVipError {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "OperationFailed.DistibuteLock" => Self::OperationFailedDistibuteLock(error),
             "ResourceNotAssociated" => Self::ResourceNotAssociated(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UnassociateHaVipError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/assist/actions/capacity-plan",
     auth: &["Anonymous"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct CapacityPlanRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for CapacityPlanRequest {
+impl crate::operation::Operation for CapacityPlanRequest {
     type Response = CapacityPlanResponse;
     type Error = CapacityPlanError;
+}
+
+impl rt::operation::OperationSpec for CapacityPlanRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -72,8 +76,8 @@ impl CapacityPlanBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CapacityPlanRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CapacityPlanRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -82,7 +86,7 @@ impl CapacityPlanBuilder {
         self,
     ) -> ::std::result::Result<
         CapacityPlanResponse,
-        rt::error::Error<CapacityPlanError>,
+        crate::error::Error<CapacityPlanError>,
     > {
         self.client.execute(self.request).await
     }
@@ -881,7 +885,7 @@ pub enum CapacityPlanError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -893,7 +897,7 @@ impl CapacityPlanError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -901,12 +905,12 @@ impl CapacityPlanError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CapacityPlanError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CapacityPlanError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CapacityPlanError::service_error(self)
     }
 }

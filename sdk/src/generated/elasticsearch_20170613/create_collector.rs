@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/collectors",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CreateCollectorRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for CreateCollectorRequest {
+impl crate::operation::Operation for CreateCollectorRequest {
     type Response = CreateCollectorResponse;
     type Error = CreateCollectorError;
+}
+
+impl rt::operation::OperationSpec for CreateCollectorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -89,8 +93,8 @@ impl CreateCollectorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateCollectorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateCollectorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -99,7 +103,7 @@ impl CreateCollectorBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCollectorResponse,
-        rt::error::Error<CreateCollectorError>,
+        crate::error::Error<CreateCollectorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -466,7 +470,7 @@ pub enum ResType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -498,7 +502,7 @@ impl ::std::convert::From<&str> for ResType {
             "metricBeat" => Self::MetricBeat,
             "heartBeat" => Self::HeartBeat,
             "auditBeat" => Self::AuditBeat,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -527,7 +531,7 @@ impl ::std::convert::From<::std::string::String> for ResType {
             "metricBeat" => Self::MetricBeat,
             "heartBeat" => Self::HeartBeat,
             "auditBeat" => Self::AuditBeat,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -588,7 +592,7 @@ pub enum ResVersion {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -616,7 +620,7 @@ impl ::std::convert::From<&str> for ResVersion {
         match value {
             "6.8.13_with_community" => Self::N6813WithCommunity,
             "6.8.5_with_community" => Self::N685WithCommunity,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -643,7 +647,7 @@ impl ::std::convert::From<::std::string::String> for ResVersion {
         match value.as_str() {
             "6.8.13_with_community" => Self::N6813WithCommunity,
             "6.8.5_with_community" => Self::N685WithCommunity,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -704,7 +708,7 @@ pub enum CreateCollectorError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -716,7 +720,7 @@ impl CreateCollectorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -724,12 +728,12 @@ impl CreateCollectorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateCollectorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateCollectorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateCollectorError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/logstashes/{InstanceId}/pipelines",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -41,18 +45,17 @@ pub struct CreatePipelinesRequest {
     /// Wire name `ClientToken`.
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Wire name `body`.
-    pub bodies: ::std::vec::Vec<Body>,
+    pub body: ::std::vec::Vec<Body>,
 }
 
-impl rt::operation::Operation for CreatePipelinesRequest {
+impl crate::operation::Operation for CreatePipelinesRequest {
     type Response = CreatePipelinesResponse;
     type Error = CreatePipelinesError;
+}
+
+impl rt::operation::OperationSpec for CreatePipelinesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -61,7 +64,7 @@ impl rt::operation::Operation for CreatePipelinesRequest {
         out.plain(rt::params::Location::Path, "InstanceId", &self.instance_id);
         out.plain(rt::params::Location::Query, "trigger", &self.trigger);
         out.plain(rt::params::Location::Query, "ClientToken", &self.client_token);
-        out.json(rt::params::Location::Body, "body", &self.bodies);
+        out.json(rt::params::Location::Body, "body", &self.body);
     }
 }
 
@@ -107,17 +110,14 @@ impl CreatePipelinesBuilder {
         self
     }
 
-    /// Sets [`CreatePipelinesRequest::bodies`](CreatePipelinesRequest::bodies).
+    /// Sets [`CreatePipelinesRequest::body`](CreatePipelinesRequest::body).
     #[inline]
-    pub fn bodies<I, V>(mut self, values: I) -> Self
+    pub fn body<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
         V: ::std::convert::Into<Body>,
     {
-        self.request.bodies = values
-            .into_iter()
-            .map(::std::convert::Into::into)
-            .collect();
+        self.request.body = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
 
@@ -128,8 +128,8 @@ impl CreatePipelinesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreatePipelinesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreatePipelinesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -138,7 +138,7 @@ impl CreatePipelinesBuilder {
         self,
     ) -> ::std::result::Result<
         CreatePipelinesResponse,
-        rt::error::Error<CreatePipelinesError>,
+        crate::error::Error<CreatePipelinesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -412,7 +412,7 @@ pub enum QueueType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -440,7 +440,7 @@ impl ::std::convert::From<&str> for QueueType {
         match value {
             "MEMORY" => Self::Memory,
             "PERSISTED" => Self::Persisted,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -467,7 +467,7 @@ impl ::std::convert::From<::std::string::String> for QueueType {
         match value.as_str() {
             "MEMORY" => Self::Memory,
             "PERSISTED" => Self::Persisted,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -528,7 +528,7 @@ pub enum CreatePipelinesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -540,7 +540,7 @@ impl CreatePipelinesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -548,12 +548,12 @@ impl CreatePipelinesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreatePipelinesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreatePipelinesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreatePipelinesError::service_error(self)
     }
 }

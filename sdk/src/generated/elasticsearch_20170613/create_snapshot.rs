@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/instances/{InstanceId}/snapshots",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,15 +44,14 @@ pub struct CreateSnapshotRequest {
     pub body: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateSnapshotRequest {
+impl crate::operation::Operation for CreateSnapshotRequest {
     type Response = CreateSnapshotResponse;
     type Error = CreateSnapshotError;
+}
+
+impl rt::operation::OperationSpec for CreateSnapshotRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClientToken", &self.client_token)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -113,8 +116,8 @@ impl CreateSnapshotBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateSnapshotRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateSnapshotRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +126,7 @@ impl CreateSnapshotBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSnapshotResponse,
-        rt::error::Error<CreateSnapshotError>,
+        crate::error::Error<CreateSnapshotError>,
     > {
         self.client.execute(self.request).await
     }
@@ -220,7 +223,7 @@ pub enum CreateSnapshotError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -232,7 +235,7 @@ impl CreateSnapshotError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -240,12 +243,12 @@ impl CreateSnapshotError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSnapshotError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateSnapshotError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSnapshotError::service_error(self)
     }
 }

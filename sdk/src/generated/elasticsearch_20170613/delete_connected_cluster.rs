@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/openapi/instances/{InstanceId}/connected-clusters",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteConnectedClusterRequest {
     pub connected_instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteConnectedClusterRequest {
+impl crate::operation::Operation for DeleteConnectedClusterRequest {
     type Response = DeleteConnectedClusterResponse;
     type Error = DeleteConnectedClusterError;
+}
+
+impl rt::operation::OperationSpec for DeleteConnectedClusterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("connectedInstanceId", &self.connected_instance_id)?;
         Ok(())
@@ -113,8 +117,8 @@ impl DeleteConnectedClusterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteConnectedClusterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteConnectedClusterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +127,7 @@ impl DeleteConnectedClusterBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteConnectedClusterResponse,
-        rt::error::Error<DeleteConnectedClusterError>,
+        crate::error::Error<DeleteConnectedClusterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -220,7 +224,7 @@ pub enum DeleteConnectedClusterError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -232,7 +236,7 @@ impl DeleteConnectedClusterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -240,12 +244,12 @@ impl DeleteConnectedClusterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteConnectedClusterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteConnectedClusterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteConnectedClusterError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/openapi/instances/{InstanceId}/deprecated-templates/{name}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteDeprecatedTemplateRequest {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteDeprecatedTemplateRequest {
+impl crate::operation::Operation for DeleteDeprecatedTemplateRequest {
     type Response = DeleteDeprecatedTemplateResponse;
     type Error = DeleteDeprecatedTemplateError;
+}
+
+impl rt::operation::OperationSpec for DeleteDeprecatedTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("name", &self.name)?;
         Ok(())
@@ -94,8 +98,10 @@ impl DeleteDeprecatedTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDeprecatedTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteDeprecatedTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +110,7 @@ impl DeleteDeprecatedTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDeprecatedTemplateResponse,
-        rt::error::Error<DeleteDeprecatedTemplateError>,
+        crate::error::Error<DeleteDeprecatedTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,7 +207,7 @@ pub enum DeleteDeprecatedTemplateError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -213,7 +219,7 @@ impl DeleteDeprecatedTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -221,12 +227,12 @@ impl DeleteDeprecatedTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDeprecatedTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteDeprecatedTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDeprecatedTemplateError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/openapi/instances/{InstanceId}/index-templates/{IndexTemplate}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteIndexTemplateRequest {
     pub index_template: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteIndexTemplateRequest {
+impl crate::operation::Operation for DeleteIndexTemplateRequest {
     type Response = DeleteIndexTemplateResponse;
     type Error = DeleteIndexTemplateError;
+}
+
+impl rt::operation::OperationSpec for DeleteIndexTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("IndexTemplate", &self.index_template)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteIndexTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteIndexTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteIndexTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteIndexTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteIndexTemplateResponse,
-        rt::error::Error<DeleteIndexTemplateError>,
+        crate::error::Error<DeleteIndexTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,7 +205,7 @@ pub enum DeleteIndexTemplateError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -213,7 +217,7 @@ impl DeleteIndexTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -221,12 +225,12 @@ impl DeleteIndexTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteIndexTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteIndexTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteIndexTemplateError::service_error(self)
     }
 }

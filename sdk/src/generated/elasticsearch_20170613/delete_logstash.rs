@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/openapi/logstashes/{InstanceId}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteLogstashRequest {
     pub delete_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteLogstashRequest {
+impl crate::operation::Operation for DeleteLogstashRequest {
     type Response = DeleteLogstashResponse;
     type Error = DeleteLogstashError;
+}
+
+impl rt::operation::OperationSpec for DeleteLogstashRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl DeleteLogstashBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteLogstashRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteLogstashRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl DeleteLogstashBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteLogstashResponse,
-        rt::error::Error<DeleteLogstashError>,
+        crate::error::Error<DeleteLogstashError>,
     > {
         self.client.execute(self.request).await
     }
@@ -197,7 +201,7 @@ pub enum DeleteLogstashError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -209,7 +213,7 @@ impl DeleteLogstashError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -217,12 +221,12 @@ impl DeleteLogstashError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteLogstashError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteLogstashError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteLogstashError::service_error(self)
     }
 }

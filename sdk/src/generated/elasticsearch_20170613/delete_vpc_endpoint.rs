@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/openapi/instances/{InstanceId}/vpc-endpoints/{EndpointId}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteVpcEndpointRequest {
     pub endpoint_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteVpcEndpointRequest {
+impl crate::operation::Operation for DeleteVpcEndpointRequest {
     type Response = DeleteVpcEndpointResponse;
     type Error = DeleteVpcEndpointError;
+}
+
+impl rt::operation::OperationSpec for DeleteVpcEndpointRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("EndpointId", &self.endpoint_id)?;
         Ok(())
@@ -115,8 +118,8 @@ impl DeleteVpcEndpointBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteVpcEndpointRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteVpcEndpointRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +128,7 @@ impl DeleteVpcEndpointBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteVpcEndpointResponse,
-        rt::error::Error<DeleteVpcEndpointError>,
+        crate::error::Error<DeleteVpcEndpointError>,
     > {
         self.client.execute(self.request).await
     }
@@ -222,7 +225,7 @@ pub enum DeleteVpcEndpointError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -234,7 +237,7 @@ impl DeleteVpcEndpointError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -242,12 +245,12 @@ impl DeleteVpcEndpointError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteVpcEndpointError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteVpcEndpointError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteVpcEndpointError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/diagnosis/instances/{InstanceId}/settings",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeDiagnosisSettingsRequest {
     pub lang: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDiagnosisSettingsRequest {
+impl crate::operation::Operation for DescribeDiagnosisSettingsRequest {
     type Response = DescribeDiagnosisSettingsResponse;
     type Error = DescribeDiagnosisSettingsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDiagnosisSettingsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -93,8 +97,10 @@ impl DescribeDiagnosisSettingsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDiagnosisSettingsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDiagnosisSettingsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +109,7 @@ impl DescribeDiagnosisSettingsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDiagnosisSettingsResponse,
-        rt::error::Error<DescribeDiagnosisSettingsError>,
+        crate::error::Error<DescribeDiagnosisSettingsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -274,20 +280,20 @@ impl ::serde::Serialize for Result {
 #[non_exhaustive]
 pub enum DescribeDiagnosisSettingsError {
     /// `ComponentCodeValueError` (HTTP 400).
-    ComponentCodeValueError(rt::error::ServiceError),
+    ComponentCodeValueError(crate::error::ServiceError),
     /// `StsRoleAccountNoPermission` (HTTP 401).
-    StsRoleAccountNoPermission(rt::error::ServiceError),
+    StsRoleAccountNoPermission(crate::error::ServiceError),
     /// `SubAccountNoPermission` (HTTP 401).
-    SubAccountNoPermission(rt::error::ServiceError),
+    SubAccountNoPermission(crate::error::ServiceError),
     /// `UserNotOpen` (HTTP 401).
-    UserNotOpen(rt::error::ServiceError),
+    UserNotOpen(crate::error::ServiceError),
     /// `UserUnauthorized` (HTTP 401).
-    UserUnauthorized(rt::error::ServiceError),
+    UserUnauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -299,7 +305,7 @@ impl DescribeDiagnosisSettingsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ComponentCodeValueError(error)
             | Self::StsRoleAccountNoPermission(error)
@@ -342,19 +348,19 @@ impl DescribeDiagnosisSettingsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDiagnosisSettingsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDiagnosisSettingsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ComponentCodeValueError" => Self::ComponentCodeValueError(error),
             "StsRoleAccountNoPermission" => Self::StsRoleAccountNoPermission(error),
             "SubAccountNoPermission" => Self::SubAccountNoPermission(error),
             "UserNotOpen" => Self::UserNotOpen(error),
             "UserUnauthorized" => Self::UserUnauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDiagnosisSettingsError::service_error(self)
     }
 }

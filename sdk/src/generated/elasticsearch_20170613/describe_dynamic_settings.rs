@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/dynamic-settings",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct DescribeDynamicSettingsRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDynamicSettingsRequest {
+impl crate::operation::Operation for DescribeDynamicSettingsRequest {
     type Response = DescribeDynamicSettingsResponse;
     type Error = DescribeDynamicSettingsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDynamicSettingsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -75,8 +79,8 @@ impl DescribeDynamicSettingsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDynamicSettingsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDynamicSettingsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -85,7 +89,7 @@ impl DescribeDynamicSettingsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDynamicSettingsResponse,
-        rt::error::Error<DescribeDynamicSettingsError>,
+        crate::error::Error<DescribeDynamicSettingsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -181,7 +185,7 @@ pub enum DescribeDynamicSettingsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -193,7 +197,7 @@ impl DescribeDynamicSettingsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -201,12 +205,12 @@ impl DescribeDynamicSettingsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDynamicSettingsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDynamicSettingsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDynamicSettingsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/elasticsearch-health",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeElasticsearchHealthRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeElasticsearchHealthRequest {
+impl crate::operation::Operation for DescribeElasticsearchHealthRequest {
     type Response = DescribeElasticsearchHealthResponse;
     type Error = DescribeElasticsearchHealthError;
+}
+
+impl rt::operation::OperationSpec for DescribeElasticsearchHealthRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeElasticsearchHealthBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeElasticsearchHealthRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeElasticsearchHealthRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeElasticsearchHealthBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeElasticsearchHealthResponse,
-        rt::error::Error<DescribeElasticsearchHealthError>,
+        crate::error::Error<DescribeElasticsearchHealthError>,
     > {
         self.client.execute(self.request).await
     }
@@ -232,7 +236,7 @@ pub enum DescribeElasticsearchHealthError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -244,7 +248,7 @@ impl DescribeElasticsearchHealthError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -252,12 +256,12 @@ impl DescribeElasticsearchHealthError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeElasticsearchHealthError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeElasticsearchHealthError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeElasticsearchHealthError::service_error(self)
     }
 }

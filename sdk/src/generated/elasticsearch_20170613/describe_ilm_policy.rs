@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/ilm-policies/{PolicyName}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeIlmPolicyRequest {
     pub policy_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeIlmPolicyRequest {
+impl crate::operation::Operation for DescribeIlmPolicyRequest {
     type Response = DescribeIlmPolicyResponse;
     type Error = DescribeIlmPolicyError;
+}
+
+impl rt::operation::OperationSpec for DescribeIlmPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("PolicyName", &self.policy_name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DescribeIlmPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeIlmPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeIlmPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DescribeIlmPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeIlmPolicyResponse,
-        rt::error::Error<DescribeIlmPolicyError>,
+        crate::error::Error<DescribeIlmPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -278,7 +282,7 @@ pub enum DescribeIlmPolicyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -290,7 +294,7 @@ impl DescribeIlmPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -298,12 +302,12 @@ impl DescribeIlmPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeIlmPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeIlmPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeIlmPolicyError::service_error(self)
     }
 }

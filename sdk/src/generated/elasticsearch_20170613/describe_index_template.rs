@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/index-templates/{IndexTemplate}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeIndexTemplateRequest {
     pub index_template: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeIndexTemplateRequest {
+impl crate::operation::Operation for DescribeIndexTemplateRequest {
     type Response = DescribeIndexTemplateResponse;
     type Error = DescribeIndexTemplateError;
+}
+
+impl rt::operation::OperationSpec for DescribeIndexTemplateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("IndexTemplate", &self.index_template)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DescribeIndexTemplateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeIndexTemplateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeIndexTemplateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DescribeIndexTemplateBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeIndexTemplateResponse,
-        rt::error::Error<DescribeIndexTemplateError>,
+        crate::error::Error<DescribeIndexTemplateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -455,7 +459,7 @@ pub enum DescribeIndexTemplateError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -467,7 +471,7 @@ impl DescribeIndexTemplateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -475,12 +479,12 @@ impl DescribeIndexTemplateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeIndexTemplateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeIndexTemplateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeIndexTemplateError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/logstashes/{InstanceId}/pipeline-management-config",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribePipelineManagementConfigRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePipelineManagementConfigRequest {
+impl crate::operation::Operation for DescribePipelineManagementConfigRequest {
     type Response = DescribePipelineManagementConfigResponse;
     type Error = DescribePipelineManagementConfigError;
+}
+
+impl rt::operation::OperationSpec for DescribePipelineManagementConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl DescribePipelineManagementConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribePipelineManagementConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribePipelineManagementConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl DescribePipelineManagementConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePipelineManagementConfigResponse,
-        rt::error::Error<DescribePipelineManagementConfigError>,
+        crate::error::Error<DescribePipelineManagementConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -345,7 +349,7 @@ pub enum DescribePipelineManagementConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -357,7 +361,7 @@ impl DescribePipelineManagementConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -365,12 +369,12 @@ impl DescribePipelineManagementConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePipelineManagementConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePipelineManagementConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePipelineManagementConfigError::service_error(self)
     }
 }

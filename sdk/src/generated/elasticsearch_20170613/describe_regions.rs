@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/regions",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRegionsRequest {}
-impl rt::operation::Operation for DescribeRegionsRequest {
+impl crate::operation::Operation for DescribeRegionsRequest {
     type Response = DescribeRegionsResponse;
     type Error = DescribeRegionsError;
+}
+
+impl rt::operation::OperationSpec for DescribeRegionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,8 @@ impl DescribeRegionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeRegionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeRegionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +73,7 @@ impl DescribeRegionsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRegionsResponse,
-        rt::error::Error<DescribeRegionsError>,
+        crate::error::Error<DescribeRegionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -314,7 +318,7 @@ pub enum DescribeRegionsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -326,7 +330,7 @@ impl DescribeRegionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -334,12 +338,12 @@ impl DescribeRegionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRegionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeRegionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRegionsError::service_error(self)
     }
 }

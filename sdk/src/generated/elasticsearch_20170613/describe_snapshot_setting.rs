@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/snapshot-setting",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeSnapshotSettingRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeSnapshotSettingRequest {
+impl crate::operation::Operation for DescribeSnapshotSettingRequest {
     type Response = DescribeSnapshotSettingResponse;
     type Error = DescribeSnapshotSettingError;
+}
+
+impl rt::operation::OperationSpec for DescribeSnapshotSettingRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeSnapshotSettingBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSnapshotSettingRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeSnapshotSettingRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeSnapshotSettingBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSnapshotSettingResponse,
-        rt::error::Error<DescribeSnapshotSettingError>,
+        crate::error::Error<DescribeSnapshotSettingError>,
     > {
         self.client.execute(self.request).await
     }
@@ -259,12 +263,12 @@ impl ::serde::Serialize for Result {
 #[non_exhaustive]
 pub enum DescribeSnapshotSettingError {
     /// `InstanceNotFound` (HTTP 404).
-    InstanceNotFound(rt::error::ServiceError),
+    InstanceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -276,7 +280,7 @@ impl DescribeSnapshotSettingError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -291,15 +295,15 @@ impl DescribeSnapshotSettingError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSnapshotSettingError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSnapshotSettingError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceNotFound" => Self::InstanceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSnapshotSettingError::service_error(self)
     }
 }

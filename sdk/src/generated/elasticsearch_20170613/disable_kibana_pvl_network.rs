@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/instances/{InstanceId}/actions/disable-kibana-private",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DisableKibanaPvlNetworkRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DisableKibanaPvlNetworkRequest {
+impl crate::operation::Operation for DisableKibanaPvlNetworkRequest {
     type Response = DisableKibanaPvlNetworkResponse;
     type Error = DisableKibanaPvlNetworkError;
+}
+
+impl rt::operation::OperationSpec for DisableKibanaPvlNetworkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DisableKibanaPvlNetworkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DisableKibanaPvlNetworkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DisableKibanaPvlNetworkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DisableKibanaPvlNetworkBuilder {
         self,
     ) -> ::std::result::Result<
         DisableKibanaPvlNetworkResponse,
-        rt::error::Error<DisableKibanaPvlNetworkError>,
+        crate::error::Error<DisableKibanaPvlNetworkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -185,7 +189,7 @@ pub enum DisableKibanaPvlNetworkError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -197,7 +201,7 @@ impl DisableKibanaPvlNetworkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -205,12 +209,12 @@ impl DisableKibanaPvlNetworkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisableKibanaPvlNetworkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DisableKibanaPvlNetworkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisableKibanaPvlNetworkError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/instances/{InstanceId}/actions/enable-kibana-private",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct EnableKibanaPvlNetworkRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for EnableKibanaPvlNetworkRequest {
+impl crate::operation::Operation for EnableKibanaPvlNetworkRequest {
     type Response = EnableKibanaPvlNetworkResponse;
     type Error = EnableKibanaPvlNetworkError;
+}
+
+impl rt::operation::OperationSpec for EnableKibanaPvlNetworkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -103,8 +107,8 @@ impl EnableKibanaPvlNetworkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableKibanaPvlNetworkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EnableKibanaPvlNetworkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -113,7 +117,7 @@ impl EnableKibanaPvlNetworkBuilder {
         self,
     ) -> ::std::result::Result<
         EnableKibanaPvlNetworkResponse,
-        rt::error::Error<EnableKibanaPvlNetworkError>,
+        crate::error::Error<EnableKibanaPvlNetworkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -366,7 +370,7 @@ pub enum EnableKibanaPvlNetworkError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -378,7 +382,7 @@ impl EnableKibanaPvlNetworkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -386,12 +390,12 @@ impl EnableKibanaPvlNetworkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableKibanaPvlNetworkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for EnableKibanaPvlNetworkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableKibanaPvlNetworkError::service_error(self)
     }
 }

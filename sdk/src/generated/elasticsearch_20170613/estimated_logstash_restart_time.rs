@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/logstashes/{InstanceId}/estimated-time/restart-time",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct EstimatedLogstashRestartTimeRequest {
     pub body: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EstimatedLogstashRestartTimeRequest {
+impl crate::operation::Operation for EstimatedLogstashRestartTimeRequest {
     type Response = EstimatedLogstashRestartTimeResponse;
     type Error = EstimatedLogstashRestartTimeError;
+}
+
+impl rt::operation::OperationSpec for EstimatedLogstashRestartTimeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -105,8 +109,8 @@ impl EstimatedLogstashRestartTimeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<EstimatedLogstashRestartTimeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<EstimatedLogstashRestartTimeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +119,7 @@ impl EstimatedLogstashRestartTimeBuilder {
         self,
     ) -> ::std::result::Result<
         EstimatedLogstashRestartTimeResponse,
-        rt::error::Error<EstimatedLogstashRestartTimeError>,
+        crate::error::Error<EstimatedLogstashRestartTimeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -286,12 +290,12 @@ impl ::serde::Serialize for Result {
 #[non_exhaustive]
 pub enum EstimatedLogstashRestartTimeError {
     /// `InstanceActivating` (HTTP 400).
-    InstanceActivating(rt::error::ServiceError),
+    InstanceActivating(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -303,7 +307,7 @@ impl EstimatedLogstashRestartTimeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceActivating(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -318,15 +322,15 @@ impl EstimatedLogstashRestartTimeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EstimatedLogstashRestartTimeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EstimatedLogstashRestartTimeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceActivating" => Self::InstanceActivating(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EstimatedLogstashRestartTimeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/instances/{InstanceId}/estimated-time/restart-time",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct EstimatedRestartTimeRequest {
     pub body: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EstimatedRestartTimeRequest {
+impl crate::operation::Operation for EstimatedRestartTimeRequest {
     type Response = EstimatedRestartTimeResponse;
     type Error = EstimatedRestartTimeError;
+}
+
+impl rt::operation::OperationSpec for EstimatedRestartTimeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -103,8 +107,8 @@ impl EstimatedRestartTimeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EstimatedRestartTimeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EstimatedRestartTimeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -113,7 +117,7 @@ impl EstimatedRestartTimeBuilder {
         self,
     ) -> ::std::result::Result<
         EstimatedRestartTimeResponse,
-        rt::error::Error<EstimatedRestartTimeError>,
+        crate::error::Error<EstimatedRestartTimeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -284,12 +288,12 @@ impl ::serde::Serialize for Result {
 #[non_exhaustive]
 pub enum EstimatedRestartTimeError {
     /// `InstanceActivating` (HTTP 400).
-    InstanceActivating(rt::error::ServiceError),
+    InstanceActivating(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -301,7 +305,7 @@ impl EstimatedRestartTimeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceActivating(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -316,15 +320,15 @@ impl EstimatedRestartTimeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EstimatedRestartTimeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EstimatedRestartTimeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceActivating" => Self::InstanceActivating(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EstimatedRestartTimeError::service_error(self)
     }
 }

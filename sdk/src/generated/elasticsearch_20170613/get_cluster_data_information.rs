@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/cluster/data-information",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct GetClusterDataInformationRequest {
     pub body: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetClusterDataInformationRequest {
+impl crate::operation::Operation for GetClusterDataInformationRequest {
     type Response = GetClusterDataInformationResponse;
     type Error = GetClusterDataInformationError;
+}
+
+impl rt::operation::OperationSpec for GetClusterDataInformationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -75,8 +79,10 @@ impl GetClusterDataInformationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetClusterDataInformationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GetClusterDataInformationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -85,7 +91,7 @@ impl GetClusterDataInformationBuilder {
         self,
     ) -> ::std::result::Result<
         GetClusterDataInformationResponse,
-        rt::error::Error<GetClusterDataInformationError>,
+        crate::error::Error<GetClusterDataInformationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -393,7 +399,7 @@ pub enum GetClusterDataInformationError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -405,7 +411,7 @@ impl GetClusterDataInformationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -413,12 +419,12 @@ impl GetClusterDataInformationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetClusterDataInformationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetClusterDataInformationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetClusterDataInformationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/emon/projects/{ProjectId}/grafana/proxy/api/search",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct GetEmonGrafanaDashboardsRequest {
     pub body: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetEmonGrafanaDashboardsRequest {
+impl crate::operation::Operation for GetEmonGrafanaDashboardsRequest {
     type Response = GetEmonGrafanaDashboardsResponse;
     type Error = GetEmonGrafanaDashboardsError;
+}
+
+impl rt::operation::OperationSpec for GetEmonGrafanaDashboardsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ProjectId", &self.project_id)?;
         Ok(())
     }
@@ -91,8 +95,10 @@ impl GetEmonGrafanaDashboardsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetEmonGrafanaDashboardsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GetEmonGrafanaDashboardsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -101,7 +107,7 @@ impl GetEmonGrafanaDashboardsBuilder {
         self,
     ) -> ::std::result::Result<
         GetEmonGrafanaDashboardsResponse,
-        rt::error::Error<GetEmonGrafanaDashboardsError>,
+        crate::error::Error<GetEmonGrafanaDashboardsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -240,7 +246,7 @@ pub enum GetEmonGrafanaDashboardsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -252,7 +258,7 @@ impl GetEmonGrafanaDashboardsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -260,12 +266,12 @@ impl GetEmonGrafanaDashboardsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetEmonGrafanaDashboardsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetEmonGrafanaDashboardsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetEmonGrafanaDashboardsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/emon/projects/{ProjectId}/metrics/query",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct GetEmonMonitorDataRequest {
     pub body: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetEmonMonitorDataRequest {
+impl crate::operation::Operation for GetEmonMonitorDataRequest {
     type Response = GetEmonMonitorDataResponse;
     type Error = GetEmonMonitorDataError;
+}
+
+impl rt::operation::OperationSpec for GetEmonMonitorDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ProjectId", &self.project_id)?;
         Ok(())
     }
@@ -91,8 +95,8 @@ impl GetEmonMonitorDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetEmonMonitorDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetEmonMonitorDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -101,7 +105,7 @@ impl GetEmonMonitorDataBuilder {
         self,
     ) -> ::std::result::Result<
         GetEmonMonitorDataResponse,
-        rt::error::Error<GetEmonMonitorDataError>,
+        crate::error::Error<GetEmonMonitorDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -407,14 +411,14 @@ impl ::serde::Serialize for Result {
 #[non_exhaustive]
 pub enum GetEmonMonitorDataError {
     /// `InstanceActivating` (HTTP 400).
-    InstanceActivating(rt::error::ServiceError),
+    InstanceActivating(crate::error::ServiceError),
     /// `InstanceNotFound` (HTTP 400).
-    InstanceNotFound(rt::error::ServiceError),
+    InstanceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -426,7 +430,7 @@ impl GetEmonMonitorDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceActivating(error) | Self::InstanceNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -447,16 +451,16 @@ impl GetEmonMonitorDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetEmonMonitorDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetEmonMonitorDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceActivating" => Self::InstanceActivating(error),
             "InstanceNotFound" => Self::InstanceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetEmonMonitorDataError::service_error(self)
     }
 }

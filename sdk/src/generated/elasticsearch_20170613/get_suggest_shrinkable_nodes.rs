@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/suggest-shrinkable-nodes",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct GetSuggestShrinkableNodesRequest {
     pub ignore_status: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for GetSuggestShrinkableNodesRequest {
+impl crate::operation::Operation for GetSuggestShrinkableNodesRequest {
     type Response = GetSuggestShrinkableNodesResponse;
     type Error = GetSuggestShrinkableNodesError;
+}
+
+impl rt::operation::OperationSpec for GetSuggestShrinkableNodesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("nodeType", &self.node_type)?;
         rt::validate::required("count", &self.count)?;
@@ -119,8 +123,10 @@ impl GetSuggestShrinkableNodesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetSuggestShrinkableNodesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GetSuggestShrinkableNodesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +135,7 @@ impl GetSuggestShrinkableNodesBuilder {
         self,
     ) -> ::std::result::Result<
         GetSuggestShrinkableNodesResponse,
-        rt::error::Error<GetSuggestShrinkableNodesError>,
+        crate::error::Error<GetSuggestShrinkableNodesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -306,7 +312,7 @@ pub enum GetSuggestShrinkableNodesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -318,7 +324,7 @@ impl GetSuggestShrinkableNodesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -326,12 +332,12 @@ impl GetSuggestShrinkableNodesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetSuggestShrinkableNodesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetSuggestShrinkableNodesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetSuggestShrinkableNodesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/transferable-nodes",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct GetTransferableNodesRequest {
     pub count: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for GetTransferableNodesRequest {
+impl crate::operation::Operation for GetTransferableNodesRequest {
     type Response = GetTransferableNodesResponse;
     type Error = GetTransferableNodesError;
+}
+
+impl rt::operation::OperationSpec for GetTransferableNodesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("nodeType", &self.node_type)?;
         rt::validate::required("count", &self.count)?;
@@ -107,8 +111,8 @@ impl GetTransferableNodesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetTransferableNodesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetTransferableNodesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +121,7 @@ impl GetTransferableNodesBuilder {
         self,
     ) -> ::std::result::Result<
         GetTransferableNodesResponse,
-        rt::error::Error<GetTransferableNodesError>,
+        crate::error::Error<GetTransferableNodesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -294,7 +298,7 @@ pub enum GetTransferableNodesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -306,7 +310,7 @@ impl GetTransferableNodesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -314,12 +318,12 @@ impl GetTransferableNodesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetTransferableNodesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetTransferableNodesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetTransferableNodesError::service_error(self)
     }
 }

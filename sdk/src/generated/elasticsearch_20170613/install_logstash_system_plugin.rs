@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/logstashes/{InstanceId}/plugins/system/actions/install",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct InstallLogstashSystemPluginRequest {
     pub body: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for InstallLogstashSystemPluginRequest {
+impl crate::operation::Operation for InstallLogstashSystemPluginRequest {
     type Response = InstallLogstashSystemPluginResponse;
     type Error = InstallLogstashSystemPluginError;
+}
+
+impl rt::operation::OperationSpec for InstallLogstashSystemPluginRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl InstallLogstashSystemPluginBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<InstallLogstashSystemPluginRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<InstallLogstashSystemPluginRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl InstallLogstashSystemPluginBuilder {
         self,
     ) -> ::std::result::Result<
         InstallLogstashSystemPluginResponse,
-        rt::error::Error<InstallLogstashSystemPluginError>,
+        crate::error::Error<InstallLogstashSystemPluginError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,14 +217,14 @@ impl ::serde::Serialize for InstallLogstashSystemPluginResponse {
 #[non_exhaustive]
 pub enum InstallLogstashSystemPluginError {
     /// `InstanceActivating` (HTTP 400).
-    InstanceActivating(rt::error::ServiceError),
+    InstanceActivating(crate::error::ServiceError),
     /// `InstanceNotFound` (HTTP 400).
-    InstanceNotFound(rt::error::ServiceError),
+    InstanceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -232,7 +236,7 @@ impl InstallLogstashSystemPluginError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceActivating(error) | Self::InstanceNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -253,16 +257,16 @@ impl InstallLogstashSystemPluginError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for InstallLogstashSystemPluginError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for InstallLogstashSystemPluginError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceActivating" => Self::InstanceActivating(error),
             "InstanceNotFound" => Self::InstanceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         InstallLogstashSystemPluginError::service_error(self)
     }
 }

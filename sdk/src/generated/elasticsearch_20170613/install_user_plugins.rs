@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/instances/{InstanceId}/plugins/user/actions/install",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct InstallUserPluginsRequest {
     pub body: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for InstallUserPluginsRequest {
+impl crate::operation::Operation for InstallUserPluginsRequest {
     type Response = InstallUserPluginsResponse;
     type Error = InstallUserPluginsError;
+}
+
+impl rt::operation::OperationSpec for InstallUserPluginsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -101,8 +105,8 @@ impl InstallUserPluginsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<InstallUserPluginsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<InstallUserPluginsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -111,7 +115,7 @@ impl InstallUserPluginsBuilder {
         self,
     ) -> ::std::result::Result<
         InstallUserPluginsResponse,
-        rt::error::Error<InstallUserPluginsError>,
+        crate::error::Error<InstallUserPluginsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -206,14 +210,14 @@ impl ::serde::Serialize for InstallUserPluginsResponse {
 #[non_exhaustive]
 pub enum InstallUserPluginsError {
     /// `InstanceActivating` (HTTP 400).
-    InstanceActivating(rt::error::ServiceError),
+    InstanceActivating(crate::error::ServiceError),
     /// `InstanceNotFound` (HTTP 400).
-    InstanceNotFound(rt::error::ServiceError),
+    InstanceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -225,7 +229,7 @@ impl InstallUserPluginsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceActivating(error) | Self::InstanceNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -246,16 +250,16 @@ impl InstallUserPluginsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for InstallUserPluginsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for InstallUserPluginsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceActivating" => Self::InstanceActivating(error),
             "InstanceNotFound" => Self::InstanceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         InstallUserPluginsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/ack-clusters",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,11 +29,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct ListAckClustersRequest {
     /// Example: `3`
     ///
-    /// Wire name `page`.
+    /// Wire name `page`; at least 1; at most 50.
     pub page: ::std::option::Option<i32>,
     /// Example: `20`
     ///
-    /// Wire name `size`.
+    /// Wire name `size`; at least 1; at most 50.
     pub size: ::std::option::Option<i32>,
     /// Example: `vpc-bp12nu14urf0upaf4****`
     ///
@@ -40,11 +41,18 @@ pub struct ListAckClustersRequest {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListAckClustersRequest {
+impl crate::operation::Operation for ListAckClustersRequest {
     type Response = ListAckClustersResponse;
     type Error = ListAckClustersError;
+}
+
+impl rt::operation::OperationSpec for ListAckClustersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("page", &self.page, 1.0, false)?;
+        rt::validate::maximum("page", &self.page, 50.0, false)?;
+        rt::validate::minimum("size", &self.size, 1.0, false)?;
+        rt::validate::maximum("size", &self.size, 50.0, false)?;
         Ok(())
     }
 
@@ -101,8 +109,8 @@ impl ListAckClustersBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAckClustersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAckClustersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -111,7 +119,7 @@ impl ListAckClustersBuilder {
         self,
     ) -> ::std::result::Result<
         ListAckClustersResponse,
-        rt::error::Error<ListAckClustersError>,
+        crate::error::Error<ListAckClustersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -333,7 +341,7 @@ pub enum ListAckClustersError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -345,7 +353,7 @@ impl ListAckClustersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -353,12 +361,12 @@ impl ListAckClustersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAckClustersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListAckClustersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAckClustersError::service_error(self)
     }
 }

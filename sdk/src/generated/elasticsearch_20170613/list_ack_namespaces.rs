@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/ack-clusters/{ClusterId}/namespaces",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,11 +29,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct ListAckNamespacesRequest {
     /// Example: `1`
     ///
-    /// Wire name `page`.
+    /// Wire name `page`; at least 1; at most 200.
     pub page: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `size`.
+    /// Wire name `size`; at least 1; at most 500.
     pub size: ::std::option::Option<i32>,
     /// Example: `c79acd3fbf462423fb6450e513bb6****`
     ///
@@ -40,11 +41,18 @@ pub struct ListAckNamespacesRequest {
     pub cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListAckNamespacesRequest {
+impl crate::operation::Operation for ListAckNamespacesRequest {
     type Response = ListAckNamespacesResponse;
     type Error = ListAckNamespacesError;
+}
+
+impl rt::operation::OperationSpec for ListAckNamespacesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("page", &self.page, 1.0, false)?;
+        rt::validate::maximum("page", &self.page, 200.0, false)?;
+        rt::validate::minimum("size", &self.size, 1.0, false)?;
+        rt::validate::maximum("size", &self.size, 500.0, false)?;
         rt::validate::required("ClusterId", &self.cluster_id)?;
         Ok(())
     }
@@ -102,8 +110,8 @@ impl ListAckNamespacesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAckNamespacesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAckNamespacesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -112,7 +120,7 @@ impl ListAckNamespacesBuilder {
         self,
     ) -> ::std::result::Result<
         ListAckNamespacesResponse,
-        rt::error::Error<ListAckNamespacesError>,
+        crate::error::Error<ListAckNamespacesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -292,7 +300,7 @@ pub enum ListAckNamespacesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -304,7 +312,7 @@ impl ListAckNamespacesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -312,12 +320,12 @@ impl ListAckNamespacesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAckNamespacesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListAckNamespacesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAckNamespacesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/alternative-snapshot-repos",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ListAlternativeSnapshotReposRequest {
     pub already_set_items: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ListAlternativeSnapshotReposRequest {
+impl crate::operation::Operation for ListAlternativeSnapshotReposRequest {
     type Response = ListAlternativeSnapshotReposResponse;
     type Error = ListAlternativeSnapshotReposError;
+}
+
+impl rt::operation::OperationSpec for ListAlternativeSnapshotReposRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -96,8 +100,8 @@ impl ListAlternativeSnapshotReposBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListAlternativeSnapshotReposRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListAlternativeSnapshotReposRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl ListAlternativeSnapshotReposBuilder {
         self,
     ) -> ::std::result::Result<
         ListAlternativeSnapshotReposResponse,
-        rt::error::Error<ListAlternativeSnapshotReposError>,
+        crate::error::Error<ListAlternativeSnapshotReposError>,
     > {
         self.client.execute(self.request).await
     }
@@ -286,7 +290,7 @@ pub enum ListAlternativeSnapshotReposError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -298,7 +302,7 @@ impl ListAlternativeSnapshotReposError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -306,12 +310,12 @@ impl ListAlternativeSnapshotReposError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAlternativeSnapshotReposError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListAlternativeSnapshotReposError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAlternativeSnapshotReposError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/component-index",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,20 +37,27 @@ pub struct ListComponentIndicesRequest {
     pub name: ::std::option::Option<::std::string::String>,
     /// Example: `5`
     ///
-    /// Wire name `page`.
+    /// Wire name `page`; at least 1; at most 1000.
     pub page: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `size`.
+    /// Wire name `size`; at least 1; at most 1000.
     pub size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListComponentIndicesRequest {
+impl crate::operation::Operation for ListComponentIndicesRequest {
     type Response = ListComponentIndicesResponse;
     type Error = ListComponentIndicesError;
+}
+
+impl rt::operation::OperationSpec for ListComponentIndicesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::minimum("page", &self.page, 1.0, false)?;
+        rt::validate::maximum("page", &self.page, 1000.0, false)?;
+        rt::validate::minimum("size", &self.size, 1.0, false)?;
+        rt::validate::maximum("size", &self.size, 1000.0, false)?;
         Ok(())
     }
 
@@ -117,8 +125,8 @@ impl ListComponentIndicesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListComponentIndicesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListComponentIndicesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +135,7 @@ impl ListComponentIndicesBuilder {
         self,
     ) -> ::std::result::Result<
         ListComponentIndicesResponse,
-        rt::error::Error<ListComponentIndicesError>,
+        crate::error::Error<ListComponentIndicesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -737,7 +745,7 @@ pub enum ListComponentIndicesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -749,7 +757,7 @@ impl ListComponentIndicesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -757,12 +765,12 @@ impl ListComponentIndicesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListComponentIndicesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListComponentIndicesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListComponentIndicesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/data-task",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct ListDataTasksRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListDataTasksRequest {
+impl crate::operation::Operation for ListDataTasksRequest {
     type Response = ListDataTasksResponse;
     type Error = ListDataTasksError;
+}
+
+impl rt::operation::OperationSpec for ListDataTasksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl ListDataTasksBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListDataTasksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListDataTasksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl ListDataTasksBuilder {
         self,
     ) -> ::std::result::Result<
         ListDataTasksResponse,
-        rt::error::Error<ListDataTasksError>,
+        crate::error::Error<ListDataTasksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -677,20 +681,20 @@ impl ::serde::Serialize for SourceCluster {
 #[non_exhaustive]
 pub enum ListDataTasksError {
     /// `ComponentCodeValueError` (HTTP 400).
-    ComponentCodeValueError(rt::error::ServiceError),
+    ComponentCodeValueError(crate::error::ServiceError),
     /// `StsRoleAccountNoPermission` (HTTP 401).
-    StsRoleAccountNoPermission(rt::error::ServiceError),
+    StsRoleAccountNoPermission(crate::error::ServiceError),
     /// `SubAccountNoPermission` (HTTP 401).
-    SubAccountNoPermission(rt::error::ServiceError),
+    SubAccountNoPermission(crate::error::ServiceError),
     /// `UserNotOpen` (HTTP 401).
-    UserNotOpen(rt::error::ServiceError),
+    UserNotOpen(crate::error::ServiceError),
     /// `UserUnauthorized` (HTTP 401).
-    UserUnauthorized(rt::error::ServiceError),
+    UserUnauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -702,7 +706,7 @@ impl ListDataTasksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ComponentCodeValueError(error)
             | Self::StsRoleAccountNoPermission(error)
@@ -745,19 +749,19 @@ impl ListDataTasksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListDataTasksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListDataTasksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ComponentCodeValueError" => Self::ComponentCodeValueError(error),
             "StsRoleAccountNoPermission" => Self::StsRoleAccountNoPermission(error),
             "SubAccountNoPermission" => Self::SubAccountNoPermission(error),
             "UserNotOpen" => Self::UserNotOpen(error),
             "UserUnauthorized" => Self::UserUnauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListDataTasksError::service_error(self)
     }
 }

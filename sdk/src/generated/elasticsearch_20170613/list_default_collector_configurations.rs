@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/beats/default-configurations",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListDefaultCollectorConfigurationsRequest {
     pub source_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListDefaultCollectorConfigurationsRequest {
+impl crate::operation::Operation for ListDefaultCollectorConfigurationsRequest {
     type Response = ListDefaultCollectorConfigurationsResponse;
     type Error = ListDefaultCollectorConfigurationsError;
+}
+
+impl rt::operation::OperationSpec for ListDefaultCollectorConfigurationsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("resType", &self.res_type)?;
         rt::validate::required("resVersion", &self.res_version)?;
         Ok(())
@@ -111,8 +115,8 @@ impl ListDefaultCollectorConfigurationsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListDefaultCollectorConfigurationsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListDefaultCollectorConfigurationsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +125,7 @@ impl ListDefaultCollectorConfigurationsBuilder {
         self,
     ) -> ::std::result::Result<
         ListDefaultCollectorConfigurationsResponse,
-        rt::error::Error<ListDefaultCollectorConfigurationsError>,
+        crate::error::Error<ListDefaultCollectorConfigurationsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -298,20 +302,20 @@ impl ::serde::Serialize for Result {
 #[non_exhaustive]
 pub enum ListDefaultCollectorConfigurationsError {
     /// `ComponentCodeValueError` (HTTP 400).
-    ComponentCodeValueError(rt::error::ServiceError),
+    ComponentCodeValueError(crate::error::ServiceError),
     /// `StsRoleAccountNoPermission` (HTTP 401).
-    StsRoleAccountNoPermission(rt::error::ServiceError),
+    StsRoleAccountNoPermission(crate::error::ServiceError),
     /// `SubAccountNoPermission` (HTTP 401).
-    SubAccountNoPermission(rt::error::ServiceError),
+    SubAccountNoPermission(crate::error::ServiceError),
     /// `UserNotOpen` (HTTP 401).
-    UserNotOpen(rt::error::ServiceError),
+    UserNotOpen(crate::error::ServiceError),
     /// `UserUnauthorized` (HTTP 401).
-    UserUnauthorized(rt::error::ServiceError),
+    UserUnauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -323,7 +327,7 @@ impl ListDefaultCollectorConfigurationsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ComponentCodeValueError(error)
             | Self::StsRoleAccountNoPermission(error)
@@ -366,19 +370,19 @@ impl ListDefaultCollectorConfigurationsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListDefaultCollectorConfigurationsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListDefaultCollectorConfigurationsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ComponentCodeValueError" => Self::ComponentCodeValueError(error),
             "StsRoleAccountNoPermission" => Self::StsRoleAccountNoPermission(error),
             "SubAccountNoPermission" => Self::SubAccountNoPermission(error),
             "UserNotOpen" => Self::UserNotOpen(error),
             "UserUnauthorized" => Self::UserUnauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListDefaultCollectorConfigurationsError::service_error(self)
     }
 }

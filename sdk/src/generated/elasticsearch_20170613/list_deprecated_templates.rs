@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/deprecated-templates",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,16 +41,21 @@ pub struct ListDeprecatedTemplatesRequest {
     pub page: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `size`.
+    /// Wire name `size`; at least 1; at most 100.
     pub size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListDeprecatedTemplatesRequest {
+impl crate::operation::Operation for ListDeprecatedTemplatesRequest {
     type Response = ListDeprecatedTemplatesResponse;
     type Error = ListDeprecatedTemplatesError;
+}
+
+impl rt::operation::OperationSpec for ListDeprecatedTemplatesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::minimum("size", &self.size, 1.0, false)?;
+        rt::validate::maximum("size", &self.size, 100.0, false)?;
         Ok(())
     }
 
@@ -117,8 +123,8 @@ impl ListDeprecatedTemplatesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListDeprecatedTemplatesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListDeprecatedTemplatesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +133,7 @@ impl ListDeprecatedTemplatesBuilder {
         self,
     ) -> ::std::result::Result<
         ListDeprecatedTemplatesResponse,
-        rt::error::Error<ListDeprecatedTemplatesError>,
+        crate::error::Error<ListDeprecatedTemplatesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -555,7 +561,7 @@ pub enum ListDeprecatedTemplatesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -567,7 +573,7 @@ impl ListDeprecatedTemplatesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -575,12 +581,12 @@ impl ListDeprecatedTemplatesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListDeprecatedTemplatesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListDeprecatedTemplatesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListDeprecatedTemplatesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/diagnosis/instances/{InstanceId}/reports",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,19 +37,19 @@ pub struct ListDiagnoseReportRequest {
     pub lang: ::std::option::Option<::std::string::String>,
     /// Example: `1594569600000`
     ///
-    /// Wire name `startTime`; required.
+    /// Wire name `startTime`; required; at least 1000000000000; at most 2000000000000.
     pub start_time: ::std::option::Option<i64>,
     /// Example: `1595174399999`
     ///
-    /// Wire name `endTime`; required.
+    /// Wire name `endTime`; required; at least 1000000000000; at most 2000000000000.
     pub end_time: ::std::option::Option<i64>,
     /// Example: `1`
     ///
-    /// Wire name `page`.
+    /// Wire name `page`; at least 1; at most 200.
     pub page: ::std::option::Option<i32>,
     /// Example: `20`
     ///
-    /// Wire name `size`.
+    /// Wire name `size`; at least 1; at most 500.
     pub size: ::std::option::Option<i32>,
     /// Example: `true`
     ///
@@ -60,14 +61,25 @@ pub struct ListDiagnoseReportRequest {
     pub trigger: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListDiagnoseReportRequest {
+impl crate::operation::Operation for ListDiagnoseReportRequest {
     type Response = ListDiagnoseReportResponse;
     type Error = ListDiagnoseReportError;
+}
+
+impl rt::operation::OperationSpec for ListDiagnoseReportRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("startTime", &self.start_time)?;
+        rt::validate::minimum("startTime", &self.start_time, 1000000000000.0, false)?;
+        rt::validate::maximum("startTime", &self.start_time, 2000000000000.0, false)?;
         rt::validate::required("endTime", &self.end_time)?;
+        rt::validate::minimum("endTime", &self.end_time, 1000000000000.0, false)?;
+        rt::validate::maximum("endTime", &self.end_time, 2000000000000.0, false)?;
+        rt::validate::minimum("page", &self.page, 1.0, false)?;
+        rt::validate::maximum("page", &self.page, 200.0, false)?;
+        rt::validate::minimum("size", &self.size, 1.0, false)?;
+        rt::validate::maximum("size", &self.size, 500.0, false)?;
         Ok(())
     }
 
@@ -170,8 +182,8 @@ impl ListDiagnoseReportBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListDiagnoseReportRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListDiagnoseReportRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -180,7 +192,7 @@ impl ListDiagnoseReportBuilder {
         self,
     ) -> ::std::result::Result<
         ListDiagnoseReportResponse,
-        rt::error::Error<ListDiagnoseReportError>,
+        crate::error::Error<ListDiagnoseReportError>,
     > {
         self.client.execute(self.request).await
     }
@@ -777,7 +789,7 @@ pub enum ListDiagnoseReportError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -789,7 +801,7 @@ impl ListDiagnoseReportError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -797,12 +809,12 @@ impl ListDiagnoseReportError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListDiagnoseReportError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListDiagnoseReportError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListDiagnoseReportError::service_error(self)
     }
 }

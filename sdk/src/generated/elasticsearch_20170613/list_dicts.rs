@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/dicts",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListDictsRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListDictsRequest {
+impl crate::operation::Operation for ListDictsRequest {
     type Response = ListDictsResponse;
     type Error = ListDictsError;
+}
+
+impl rt::operation::OperationSpec for ListDictsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("analyzerType", &self.analyzer_type)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -109,15 +113,15 @@ impl ListDictsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListDictsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListDictsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ListDictsResponse, rt::error::Error<ListDictsError>> {
+    ) -> ::std::result::Result<ListDictsResponse, crate::error::Error<ListDictsError>> {
         self.client.execute(self.request).await
     }
 }
@@ -427,20 +431,20 @@ impl ::serde::Serialize for Result {
 #[non_exhaustive]
 pub enum ListDictsError {
     /// `ComponentCodeValueError` (HTTP 400).
-    ComponentCodeValueError(rt::error::ServiceError),
+    ComponentCodeValueError(crate::error::ServiceError),
     /// `StsRoleAccountNoPermission` (HTTP 401).
-    StsRoleAccountNoPermission(rt::error::ServiceError),
+    StsRoleAccountNoPermission(crate::error::ServiceError),
     /// `SubAccountNoPermission` (HTTP 401).
-    SubAccountNoPermission(rt::error::ServiceError),
+    SubAccountNoPermission(crate::error::ServiceError),
     /// `UserNotOpen` (HTTP 401).
-    UserNotOpen(rt::error::ServiceError),
+    UserNotOpen(crate::error::ServiceError),
     /// `UserUnauthorized` (HTTP 401).
-    UserUnauthorized(rt::error::ServiceError),
+    UserUnauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -452,7 +456,7 @@ impl ListDictsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ComponentCodeValueError(error)
             | Self::StsRoleAccountNoPermission(error)
@@ -495,19 +499,19 @@ impl ListDictsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListDictsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListDictsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ComponentCodeValueError" => Self::ComponentCodeValueError(error),
             "StsRoleAccountNoPermission" => Self::StsRoleAccountNoPermission(error),
             "SubAccountNoPermission" => Self::SubAccountNoPermission(error),
             "UserNotOpen" => Self::UserNotOpen(error),
             "UserUnauthorized" => Self::UserUnauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListDictsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/ecs",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,11 +29,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct ListEcsInstancesRequest {
     /// Example: `1`
     ///
-    /// Wire name `page`.
+    /// Wire name `page`; at least 1; at most 200.
     pub page: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `size`.
+    /// Wire name `size`; at least 1; at most 500.
     pub size: ::std::option::Option<i32>,
     /// Example: `["i-bp13y63575oypr9d****","i-bp1gyhphjaj73jsr****"]`
     ///
@@ -52,11 +53,18 @@ pub struct ListEcsInstancesRequest {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListEcsInstancesRequest {
+impl crate::operation::Operation for ListEcsInstancesRequest {
     type Response = ListEcsInstancesResponse;
     type Error = ListEcsInstancesError;
+}
+
+impl rt::operation::OperationSpec for ListEcsInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("page", &self.page, 1.0, false)?;
+        rt::validate::maximum("page", &self.page, 200.0, false)?;
+        rt::validate::minimum("size", &self.size, 1.0, false)?;
+        rt::validate::maximum("size", &self.size, 500.0, false)?;
         Ok(())
     }
 
@@ -150,8 +158,8 @@ impl ListEcsInstancesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListEcsInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListEcsInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +168,7 @@ impl ListEcsInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         ListEcsInstancesResponse,
-        rt::error::Error<ListEcsInstancesError>,
+        crate::error::Error<ListEcsInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1332,20 +1340,20 @@ impl ::serde::Serialize for IpAddress {
 #[non_exhaustive]
 pub enum ListEcsInstancesError {
     /// `ComponentCodeValueError` (HTTP 400).
-    ComponentCodeValueError(rt::error::ServiceError),
+    ComponentCodeValueError(crate::error::ServiceError),
     /// `StsRoleAccountNoPermission` (HTTP 401).
-    StsRoleAccountNoPermission(rt::error::ServiceError),
+    StsRoleAccountNoPermission(crate::error::ServiceError),
     /// `SubAccountNoPermission` (HTTP 401).
-    SubAccountNoPermission(rt::error::ServiceError),
+    SubAccountNoPermission(crate::error::ServiceError),
     /// `UserNotOpen` (HTTP 401).
-    UserNotOpen(rt::error::ServiceError),
+    UserNotOpen(crate::error::ServiceError),
     /// `UserUnauthorized` (HTTP 401).
-    UserUnauthorized(rt::error::ServiceError),
+    UserUnauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1357,7 +1365,7 @@ impl ListEcsInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ComponentCodeValueError(error)
             | Self::StsRoleAccountNoPermission(error)
@@ -1400,19 +1408,19 @@ impl ListEcsInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListEcsInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListEcsInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ComponentCodeValueError" => Self::ComponentCodeValueError(error),
             "StsRoleAccountNoPermission" => Self::StsRoleAccountNoPermission(error),
             "SubAccountNoPermission" => Self::SubAccountNoPermission(error),
             "UserNotOpen" => Self::UserNotOpen(error),
             "UserUnauthorized" => Self::UserUnauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListEcsInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/index-templates",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ListIndexTemplatesRequest {
     pub size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListIndexTemplatesRequest {
+impl crate::operation::Operation for ListIndexTemplatesRequest {
     type Response = ListIndexTemplatesResponse;
     type Error = ListIndexTemplatesError;
+}
+
+impl rt::operation::OperationSpec for ListIndexTemplatesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -117,8 +121,8 @@ impl ListIndexTemplatesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListIndexTemplatesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListIndexTemplatesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +131,7 @@ impl ListIndexTemplatesBuilder {
         self,
     ) -> ::std::result::Result<
         ListIndexTemplatesResponse,
-        rt::error::Error<ListIndexTemplatesError>,
+        crate::error::Error<ListIndexTemplatesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -481,7 +485,7 @@ pub enum ListIndexTemplatesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -493,7 +497,7 @@ impl ListIndexTemplatesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -501,12 +505,12 @@ impl ListIndexTemplatesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListIndexTemplatesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListIndexTemplatesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListIndexTemplatesError::service_error(self)
     }
 }

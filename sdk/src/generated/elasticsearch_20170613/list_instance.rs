@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,11 +75,14 @@ pub struct ListInstanceRequest {
     pub status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListInstanceRequest {
+impl crate::operation::Operation for ListInstanceRequest {
     type Response = ListInstanceResponse;
     type Error = ListInstanceError;
+}
+
+impl rt::operation::OperationSpec for ListInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -242,8 +246,8 @@ impl ListInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -252,7 +256,7 @@ impl ListInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         ListInstanceResponse,
-        rt::error::Error<ListInstanceError>,
+        crate::error::Error<ListInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2151,7 +2155,7 @@ pub enum WhiteIpType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -2183,7 +2187,7 @@ impl ::std::convert::From<&str> for WhiteIpType {
             "PUBLIC_KIBANA" => Self::PublicKibana,
             "PUBLIC_ES" => Self::PublicEs,
             "PRIVATE_KIBANA" => Self::PrivateKibana,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -2212,7 +2216,7 @@ impl ::std::convert::From<::std::string::String> for WhiteIpType {
             "PUBLIC_KIBANA" => Self::PublicKibana,
             "PUBLIC_ES" => Self::PublicEs,
             "PRIVATE_KIBANA" => Self::PrivateKibana,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -2273,7 +2277,7 @@ pub enum ListInstanceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2285,7 +2289,7 @@ impl ListInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -2293,12 +2297,12 @@ impl ListInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/events",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -73,14 +74,17 @@ pub struct ListInstanceHistoryEventsRequest {
     /// Wire name `eventCycleStatus`.
     pub event_cycle_status: ::std::vec::Vec<::std::string::String>,
     /// Wire name `body`.
-    pub bodies: ::std::vec::Vec<Body>,
+    pub body: ::std::vec::Vec<Body>,
 }
 
-impl rt::operation::Operation for ListInstanceHistoryEventsRequest {
+impl crate::operation::Operation for ListInstanceHistoryEventsRequest {
     type Response = ListInstanceHistoryEventsResponse;
     type Error = ListInstanceHistoryEventsError;
+}
+
+impl rt::operation::OperationSpec for ListInstanceHistoryEventsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -126,7 +130,7 @@ impl rt::operation::Operation for ListInstanceHistoryEventsRequest {
             "eventCycleStatus",
             &self.event_cycle_status,
         );
-        out.json(rt::params::Location::Body, "body", &self.bodies);
+        out.json(rt::params::Location::Body, "body", &self.body);
     }
 }
 
@@ -283,17 +287,14 @@ impl ListInstanceHistoryEventsBuilder {
         self
     }
 
-    /// Sets [`ListInstanceHistoryEventsRequest::bodies`](ListInstanceHistoryEventsRequest::bodies).
+    /// Sets [`ListInstanceHistoryEventsRequest::body`](ListInstanceHistoryEventsRequest::body).
     #[inline]
-    pub fn bodies<I, V>(mut self, values: I) -> Self
+    pub fn body<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
         V: ::std::convert::Into<Body>,
     {
-        self.request.bodies = values
-            .into_iter()
-            .map(::std::convert::Into::into)
-            .collect();
+        self.request.body = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
 
@@ -304,8 +305,10 @@ impl ListInstanceHistoryEventsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListInstanceHistoryEventsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListInstanceHistoryEventsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -314,7 +317,7 @@ impl ListInstanceHistoryEventsBuilder {
         self,
     ) -> ::std::result::Result<
         ListInstanceHistoryEventsResponse,
-        rt::error::Error<ListInstanceHistoryEventsError>,
+        crate::error::Error<ListInstanceHistoryEventsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -836,7 +839,7 @@ pub enum SortField {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -866,7 +869,7 @@ impl ::std::convert::From<&str> for SortField {
             "eventCreateTime" => Self::EventCreateTime,
             "eventExecuteTime" => Self::EventExecuteTime,
             "eventFinishTime" => Self::EventFinishTime,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -894,7 +897,7 @@ impl ::std::convert::From<::std::string::String> for SortField {
             "eventCreateTime" => Self::EventCreateTime,
             "eventExecuteTime" => Self::EventExecuteTime,
             "eventFinishTime" => Self::EventFinishTime,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -955,7 +958,7 @@ pub enum ListInstanceHistoryEventsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -967,7 +970,7 @@ impl ListInstanceHistoryEventsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -975,12 +978,12 @@ impl ListInstanceHistoryEventsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListInstanceHistoryEventsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListInstanceHistoryEventsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListInstanceHistoryEventsError::service_error(self)
     }
 }

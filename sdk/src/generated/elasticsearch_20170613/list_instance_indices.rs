@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/indices",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct ListInstanceIndicesRequest {
     pub size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListInstanceIndicesRequest {
+impl crate::operation::Operation for ListInstanceIndicesRequest {
     type Response = ListInstanceIndicesResponse;
     type Error = ListInstanceIndicesError;
+}
+
+impl rt::operation::OperationSpec for ListInstanceIndicesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -153,8 +157,8 @@ impl ListInstanceIndicesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListInstanceIndicesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListInstanceIndicesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -163,7 +167,7 @@ impl ListInstanceIndicesBuilder {
         self,
     ) -> ::std::result::Result<
         ListInstanceIndicesResponse,
-        rt::error::Error<ListInstanceIndicesError>,
+        crate::error::Error<ListInstanceIndicesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -594,7 +598,7 @@ pub enum ListInstanceIndicesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -606,7 +610,7 @@ impl ListInstanceIndicesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -614,12 +618,12 @@ impl ListInstanceIndicesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListInstanceIndicesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListInstanceIndicesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListInstanceIndicesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/kibana-plugins",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListKibanaPluginsRequest {
     pub size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListKibanaPluginsRequest {
+impl crate::operation::Operation for ListKibanaPluginsRequest {
     type Response = ListKibanaPluginsResponse;
     type Error = ListKibanaPluginsError;
+}
+
+impl rt::operation::OperationSpec for ListKibanaPluginsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -105,8 +109,8 @@ impl ListKibanaPluginsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListKibanaPluginsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListKibanaPluginsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +119,7 @@ impl ListKibanaPluginsBuilder {
         self,
     ) -> ::std::result::Result<
         ListKibanaPluginsResponse,
-        rt::error::Error<ListKibanaPluginsError>,
+        crate::error::Error<ListKibanaPluginsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -434,7 +438,7 @@ pub enum ListKibanaPluginsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -446,7 +450,7 @@ impl ListKibanaPluginsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -454,12 +458,12 @@ impl ListKibanaPluginsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListKibanaPluginsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListKibanaPluginsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListKibanaPluginsError::service_error(self)
     }
 }

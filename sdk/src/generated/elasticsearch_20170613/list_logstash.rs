@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/logstashes",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct ListLogstashRequest {
     pub tags: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListLogstashRequest {
+impl crate::operation::Operation for ListLogstashRequest {
     type Response = ListLogstashResponse;
     type Error = ListLogstashError;
+}
+
+impl rt::operation::OperationSpec for ListLogstashRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -165,8 +169,8 @@ impl ListLogstashBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListLogstashRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListLogstashRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -175,7 +179,7 @@ impl ListLogstashBuilder {
         self,
     ) -> ::std::result::Result<
         ListLogstashResponse,
-        rt::error::Error<ListLogstashError>,
+        crate::error::Error<ListLogstashError>,
     > {
         self.client.execute(self.request).await
     }
@@ -948,7 +952,7 @@ pub enum ListLogstashError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -960,7 +964,7 @@ impl ListLogstashError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -968,12 +972,12 @@ impl ListLogstashError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListLogstashError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListLogstashError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListLogstashError::service_error(self)
     }
 }

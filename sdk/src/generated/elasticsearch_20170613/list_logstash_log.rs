@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/logstashes/{InstanceId}/search-log",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct ListLogstashLogRequest {
     pub size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListLogstashLogRequest {
+impl crate::operation::Operation for ListLogstashLogRequest {
     type Response = ListLogstashLogResponse;
     type Error = ListLogstashLogError;
+}
+
+impl rt::operation::OperationSpec for ListLogstashLogRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("type", &self.r#type)?;
         rt::validate::required("query", &self.query)?;
@@ -158,8 +162,8 @@ impl ListLogstashLogBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListLogstashLogRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListLogstashLogRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -168,7 +172,7 @@ impl ListLogstashLogBuilder {
         self,
     ) -> ::std::result::Result<
         ListLogstashLogResponse,
-        rt::error::Error<ListLogstashLogError>,
+        crate::error::Error<ListLogstashLogError>,
     > {
         self.client.execute(self.request).await
     }
@@ -408,7 +412,7 @@ pub enum ListLogstashLogError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -420,7 +424,7 @@ impl ListLogstashLogError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -428,12 +432,12 @@ impl ListLogstashLogError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListLogstashLogError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListLogstashLogError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListLogstashLogError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/logstashes/{InstanceId}/plugins",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,11 @@ pub struct ListLogstashPluginsRequest {
     pub name: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `page`.
+    /// Wire name `page`; at least 1; at most 200.
     pub page: ::std::option::Option<i32>,
     /// Example: `3`
     ///
-    /// Wire name `size`.
+    /// Wire name `size`; at least 1; at most 200.
     pub size: ::std::option::Option<i32>,
     /// Example: `USER`
     ///
@@ -48,12 +49,19 @@ pub struct ListLogstashPluginsRequest {
     pub source: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListLogstashPluginsRequest {
+impl crate::operation::Operation for ListLogstashPluginsRequest {
     type Response = ListLogstashPluginsResponse;
     type Error = ListLogstashPluginsError;
+}
+
+impl rt::operation::OperationSpec for ListLogstashPluginsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::minimum("page", &self.page, 1.0, false)?;
+        rt::validate::maximum("page", &self.page, 200.0, false)?;
+        rt::validate::minimum("size", &self.size, 1.0, false)?;
+        rt::validate::maximum("size", &self.size, 200.0, false)?;
         Ok(())
     }
 
@@ -132,8 +140,8 @@ impl ListLogstashPluginsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListLogstashPluginsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListLogstashPluginsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +150,7 @@ impl ListLogstashPluginsBuilder {
         self,
     ) -> ::std::result::Result<
         ListLogstashPluginsResponse,
-        rt::error::Error<ListLogstashPluginsError>,
+        crate::error::Error<ListLogstashPluginsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -387,7 +395,7 @@ pub enum ListLogstashPluginsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -399,7 +407,7 @@ impl ListLogstashPluginsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -407,12 +415,12 @@ impl ListLogstashPluginsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListLogstashPluginsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListLogstashPluginsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListLogstashPluginsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/logstashes/{InstanceId}/pipelines",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,20 +37,27 @@ pub struct ListPipelineRequest {
     pub pipeline_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `page`.
+    /// Wire name `page`; at least 1; at most 200.
     pub page: ::std::option::Option<i32>,
     /// Example: `15`
     ///
-    /// Wire name `size`.
+    /// Wire name `size`; at least 1; at most 200.
     pub size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListPipelineRequest {
+impl crate::operation::Operation for ListPipelineRequest {
     type Response = ListPipelineResponse;
     type Error = ListPipelineError;
+}
+
+impl rt::operation::OperationSpec for ListPipelineRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::minimum("page", &self.page, 1.0, false)?;
+        rt::validate::maximum("page", &self.page, 200.0, false)?;
+        rt::validate::minimum("size", &self.size, 1.0, false)?;
+        rt::validate::maximum("size", &self.size, 200.0, false)?;
         Ok(())
     }
 
@@ -117,8 +125,8 @@ impl ListPipelineBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListPipelineRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListPipelineRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +135,7 @@ impl ListPipelineBuilder {
         self,
     ) -> ::std::result::Result<
         ListPipelineResponse,
-        rt::error::Error<ListPipelineError>,
+        crate::error::Error<ListPipelineError>,
     > {
         self.client.execute(self.request).await
     }
@@ -422,20 +430,20 @@ impl ::serde::Serialize for Result {
 #[non_exhaustive]
 pub enum ListPipelineError {
     /// `ComponentCodeValueError` (HTTP 400).
-    ComponentCodeValueError(rt::error::ServiceError),
+    ComponentCodeValueError(crate::error::ServiceError),
     /// `StsRoleAccountNoPermission` (HTTP 401).
-    StsRoleAccountNoPermission(rt::error::ServiceError),
+    StsRoleAccountNoPermission(crate::error::ServiceError),
     /// `SubAccountNoPermission` (HTTP 401).
-    SubAccountNoPermission(rt::error::ServiceError),
+    SubAccountNoPermission(crate::error::ServiceError),
     /// `UserNotOpen` (HTTP 401).
-    UserNotOpen(rt::error::ServiceError),
+    UserNotOpen(crate::error::ServiceError),
     /// `UserUnauthorized` (HTTP 401).
-    UserUnauthorized(rt::error::ServiceError),
+    UserUnauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -447,7 +455,7 @@ impl ListPipelineError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ComponentCodeValueError(error)
             | Self::StsRoleAccountNoPermission(error)
@@ -490,19 +498,19 @@ impl ListPipelineError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListPipelineError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListPipelineError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ComponentCodeValueError" => Self::ComponentCodeValueError(error),
             "StsRoleAccountNoPermission" => Self::StsRoleAccountNoPermission(error),
             "SubAccountNoPermission" => Self::SubAccountNoPermission(error),
             "UserNotOpen" => Self::UserNotOpen(error),
             "UserUnauthorized" => Self::UserUnauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListPipelineError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/search-log",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,18 +53,23 @@ pub struct ListSearchLogRequest {
     pub page: ::std::option::Option<i32>,
     /// Example: `20`
     ///
-    /// Wire name `size`.
+    /// Wire name `size`; at least 1; at most 50.
     pub size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListSearchLogRequest {
+impl crate::operation::Operation for ListSearchLogRequest {
     type Response = ListSearchLogResponse;
     type Error = ListSearchLogError;
+}
+
+impl rt::operation::OperationSpec for ListSearchLogRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("type", &self.r#type)?;
         rt::validate::required("query", &self.query)?;
+        rt::validate::minimum("size", &self.size, 1.0, false)?;
+        rt::validate::maximum("size", &self.size, 50.0, false)?;
         Ok(())
     }
 
@@ -158,8 +164,8 @@ impl ListSearchLogBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListSearchLogRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListSearchLogRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -168,7 +174,7 @@ impl ListSearchLogBuilder {
         self,
     ) -> ::std::result::Result<
         ListSearchLogResponse,
-        rt::error::Error<ListSearchLogError>,
+        crate::error::Error<ListSearchLogError>,
     > {
         self.client.execute(self.request).await
     }
@@ -500,7 +506,7 @@ pub enum ListSearchLogError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -512,7 +518,7 @@ impl ListSearchLogError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -520,12 +526,12 @@ impl ListSearchLogError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListSearchLogError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListSearchLogError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListSearchLogError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/cat-recovery",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ListShardRecoveriesRequest {
     pub active_only: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ListShardRecoveriesRequest {
+impl crate::operation::Operation for ListShardRecoveriesRequest {
     type Response = ListShardRecoveriesResponse;
     type Error = ListShardRecoveriesError;
+}
+
+impl rt::operation::OperationSpec for ListShardRecoveriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -90,8 +94,8 @@ impl ListShardRecoveriesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListShardRecoveriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListShardRecoveriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -100,7 +104,7 @@ impl ListShardRecoveriesBuilder {
         self,
     ) -> ::std::result::Result<
         ListShardRecoveriesResponse,
-        rt::error::Error<ListShardRecoveriesError>,
+        crate::error::Error<ListShardRecoveriesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -483,7 +487,7 @@ pub enum ListShardRecoveriesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -495,7 +499,7 @@ impl ListShardRecoveriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -503,12 +507,12 @@ impl ListShardRecoveriesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListShardRecoveriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListShardRecoveriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListShardRecoveriesError::service_error(self)
     }
 }

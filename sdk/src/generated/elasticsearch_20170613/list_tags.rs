@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/tags/all-tags",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,7 +29,7 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct ListTagsRequest {
     /// Example: `20`
     ///
-    /// Wire name `pageSize`.
+    /// Wire name `pageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `INSTANCE`
     ///
@@ -36,11 +37,16 @@ pub struct ListTagsRequest {
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListTagsRequest {
+impl crate::operation::Operation for ListTagsRequest {
     type Response = ListTagsResponse;
     type Error = ListTagsError;
+}
+
+impl rt::operation::OperationSpec for ListTagsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("pageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("pageSize", &self.page_size, 50.0, false)?;
         Ok(())
     }
 
@@ -89,15 +95,15 @@ impl ListTagsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListTagsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListTagsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ListTagsResponse, rt::error::Error<ListTagsError>> {
+    ) -> ::std::result::Result<ListTagsResponse, crate::error::Error<ListTagsError>> {
         self.client.execute(self.request).await
     }
 }
@@ -276,7 +282,7 @@ pub enum ListTagsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -288,7 +294,7 @@ impl ListTagsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -296,12 +302,12 @@ impl ListTagsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTagsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListTagsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTagsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/instances/{InstanceId}/actions/migrate-zones",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct MigrateToOtherZoneRequest {
     pub body: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for MigrateToOtherZoneRequest {
+impl crate::operation::Operation for MigrateToOtherZoneRequest {
     type Response = MigrateToOtherZoneResponse;
     type Error = MigrateToOtherZoneError;
+}
+
+impl rt::operation::OperationSpec for MigrateToOtherZoneRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("dryRun", &self.dry_run)?;
         Ok(())
@@ -104,8 +108,8 @@ impl MigrateToOtherZoneBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<MigrateToOtherZoneRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<MigrateToOtherZoneRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl MigrateToOtherZoneBuilder {
         self,
     ) -> ::std::result::Result<
         MigrateToOtherZoneResponse,
-        rt::error::Error<MigrateToOtherZoneError>,
+        crate::error::Error<MigrateToOtherZoneError>,
     > {
         self.client.execute(self.request).await
     }
@@ -211,7 +215,7 @@ pub enum MigrateToOtherZoneError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -223,7 +227,7 @@ impl MigrateToOtherZoneError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -231,12 +235,12 @@ impl MigrateToOtherZoneError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for MigrateToOtherZoneError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for MigrateToOtherZoneError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         MigrateToOtherZoneError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PATCH", "POST"],
     path: "/openapi/instances/{InstanceId}/actions/modify-white-ips",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct ModifyWhiteIpsRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for ModifyWhiteIpsRequest {
+impl crate::operation::Operation for ModifyWhiteIpsRequest {
     type Response = ModifyWhiteIpsResponse;
     type Error = ModifyWhiteIpsError;
+}
+
+impl rt::operation::OperationSpec for ModifyWhiteIpsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -103,8 +107,8 @@ impl ModifyWhiteIpsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyWhiteIpsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyWhiteIpsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -113,7 +117,7 @@ impl ModifyWhiteIpsBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyWhiteIpsResponse,
-        rt::error::Error<ModifyWhiteIpsError>,
+        crate::error::Error<ModifyWhiteIpsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -399,7 +403,7 @@ pub enum ModifyWhiteIpsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -411,7 +415,7 @@ impl ModifyWhiteIpsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -419,12 +423,12 @@ impl ModifyWhiteIpsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyWhiteIpsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyWhiteIpsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyWhiteIpsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/emon/projects/{ProjectId}/alarm-groups/{AlarmGroupId}/alarm-rules/_test",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct PostEmonTryAlarmRuleRequest {
     pub body: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for PostEmonTryAlarmRuleRequest {
+impl crate::operation::Operation for PostEmonTryAlarmRuleRequest {
     type Response = PostEmonTryAlarmRuleResponse;
     type Error = PostEmonTryAlarmRuleError;
+}
+
+impl rt::operation::OperationSpec for PostEmonTryAlarmRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ProjectId", &self.project_id)?;
         rt::validate::required("AlarmGroupId", &self.alarm_group_id)?;
         Ok(())
@@ -107,8 +111,8 @@ impl PostEmonTryAlarmRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PostEmonTryAlarmRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PostEmonTryAlarmRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +121,7 @@ impl PostEmonTryAlarmRuleBuilder {
         self,
     ) -> ::std::result::Result<
         PostEmonTryAlarmRuleResponse,
-        rt::error::Error<PostEmonTryAlarmRuleError>,
+        crate::error::Error<PostEmonTryAlarmRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -256,7 +260,7 @@ pub enum PostEmonTryAlarmRuleError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -268,7 +272,7 @@ impl PostEmonTryAlarmRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -276,12 +280,12 @@ impl PostEmonTryAlarmRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PostEmonTryAlarmRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for PostEmonTryAlarmRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PostEmonTryAlarmRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/openapi/instances/{InstanceId}/recommended-templates",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct RecommendTemplatesRequest {
     pub usage_scenario: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RecommendTemplatesRequest {
+impl crate::operation::Operation for RecommendTemplatesRequest {
     type Response = RecommendTemplatesResponse;
     type Error = RecommendTemplatesError;
+}
+
+impl rt::operation::OperationSpec for RecommendTemplatesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("usageScenario", &self.usage_scenario)?;
         Ok(())
@@ -94,8 +98,8 @@ impl RecommendTemplatesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RecommendTemplatesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RecommendTemplatesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl RecommendTemplatesBuilder {
         self,
     ) -> ::std::result::Result<
         RecommendTemplatesResponse,
-        rt::error::Error<RecommendTemplatesError>,
+        crate::error::Error<RecommendTemplatesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -284,7 +288,7 @@ pub enum RecommendTemplatesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -296,7 +300,7 @@ impl RecommendTemplatesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -304,12 +308,12 @@ impl RecommendTemplatesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RecommendTemplatesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RecommendTemplatesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RecommendTemplatesError::service_error(self)
     }
 }

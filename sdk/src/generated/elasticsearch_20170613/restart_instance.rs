@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/instances/{InstanceId}/actions/restart",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct RestartInstanceRequest {
     pub body: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RestartInstanceRequest {
+impl crate::operation::Operation for RestartInstanceRequest {
     type Response = RestartInstanceResponse;
     type Error = RestartInstanceError;
+}
+
+impl rt::operation::OperationSpec for RestartInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -118,8 +122,8 @@ impl RestartInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RestartInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RestartInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +132,7 @@ impl RestartInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         RestartInstanceResponse,
-        rt::error::Error<RestartInstanceError>,
+        crate::error::Error<RestartInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1328,14 +1332,14 @@ impl ::serde::Serialize for NodeSpec {
 #[non_exhaustive]
 pub enum RestartInstanceError {
     /// `InstanceActivating` (HTTP 400).
-    InstanceActivating(rt::error::ServiceError),
+    InstanceActivating(crate::error::ServiceError),
     /// `InstanceNotFound` (HTTP 400).
-    InstanceNotFound(rt::error::ServiceError),
+    InstanceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1347,7 +1351,7 @@ impl RestartInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceActivating(error) | Self::InstanceNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1368,16 +1372,16 @@ impl RestartInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RestartInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RestartInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceActivating" => Self::InstanceActivating(error),
             "InstanceNotFound" => Self::InstanceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RestartInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/logstashes/{InstanceId}/actions/restart",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct RestartLogstashRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for RestartLogstashRequest {
+impl crate::operation::Operation for RestartLogstashRequest {
     type Response = RestartLogstashResponse;
     type Error = RestartLogstashError;
+}
+
+impl rt::operation::OperationSpec for RestartLogstashRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -115,8 +119,8 @@ impl RestartLogstashBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RestartLogstashRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RestartLogstashRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +129,7 @@ impl RestartLogstashBuilder {
         self,
     ) -> ::std::result::Result<
         RestartLogstashResponse,
-        rt::error::Error<RestartLogstashError>,
+        crate::error::Error<RestartLogstashError>,
     > {
         self.client.execute(self.request).await
     }
@@ -324,7 +328,7 @@ pub enum RestartType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -350,7 +354,7 @@ impl ::std::convert::From<&str> for RestartType {
     fn from(value: &str) -> Self {
         match value {
             "" => Self::Value,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -376,7 +380,7 @@ impl ::std::convert::From<::std::string::String> for RestartType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "" => Self::Value,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -437,7 +441,7 @@ pub enum RestartLogstashError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -449,7 +453,7 @@ impl RestartLogstashError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -457,12 +461,12 @@ impl RestartLogstashError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RestartLogstashError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RestartLogstashError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RestartLogstashError::service_error(self)
     }
 }

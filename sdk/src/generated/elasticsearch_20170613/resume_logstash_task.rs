@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/logstashes/{InstanceId}/actions/resume",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ResumeLogstashTaskRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ResumeLogstashTaskRequest {
+impl crate::operation::Operation for ResumeLogstashTaskRequest {
     type Response = ResumeLogstashTaskResponse;
     type Error = ResumeLogstashTaskError;
+}
+
+impl rt::operation::OperationSpec for ResumeLogstashTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl ResumeLogstashTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ResumeLogstashTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ResumeLogstashTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl ResumeLogstashTaskBuilder {
         self,
     ) -> ::std::result::Result<
         ResumeLogstashTaskResponse,
-        rt::error::Error<ResumeLogstashTaskError>,
+        crate::error::Error<ResumeLogstashTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -239,14 +243,14 @@ impl ::serde::Serialize for ResumeLogstashTaskResponse {
 #[non_exhaustive]
 pub enum ResumeLogstashTaskError {
     /// `InstanceActivating` (HTTP 400).
-    InstanceActivating(rt::error::ServiceError),
+    InstanceActivating(crate::error::ServiceError),
     /// `InstanceNotFound` (HTTP 400).
-    InstanceNotFound(rt::error::ServiceError),
+    InstanceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -258,7 +262,7 @@ impl ResumeLogstashTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceActivating(error) | Self::InstanceNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -279,16 +283,16 @@ impl ResumeLogstashTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ResumeLogstashTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ResumeLogstashTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceActivating" => Self::InstanceActivating(error),
             "InstanceNotFound" => Self::InstanceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ResumeLogstashTaskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/instances/{InstanceId}/actions/shrink",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -47,14 +48,17 @@ pub struct ShrinkNodeRequest {
     /// Wire name `count`.
     pub count: ::std::option::Option<i32>,
     /// Wire name `body`.
-    pub bodies: ::std::vec::Vec<Body>,
+    pub body: ::std::vec::Vec<Body>,
 }
 
-impl rt::operation::Operation for ShrinkNodeRequest {
+impl crate::operation::Operation for ShrinkNodeRequest {
     type Response = ShrinkNodeResponse;
     type Error = ShrinkNodeError;
+}
+
+impl rt::operation::OperationSpec for ShrinkNodeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("nodeType", &self.node_type)?;
         Ok(())
@@ -66,7 +70,7 @@ impl rt::operation::Operation for ShrinkNodeRequest {
         out.plain(rt::params::Location::Query, "clientToken", &self.client_token);
         out.plain(rt::params::Location::Query, "ignoreStatus", &self.ignore_status);
         out.plain(rt::params::Location::Query, "count", &self.count);
-        out.json(rt::params::Location::Body, "body", &self.bodies);
+        out.json(rt::params::Location::Body, "body", &self.body);
     }
 }
 
@@ -129,17 +133,14 @@ impl ShrinkNodeBuilder {
         self
     }
 
-    /// Sets [`ShrinkNodeRequest::bodies`](ShrinkNodeRequest::bodies).
+    /// Sets [`ShrinkNodeRequest::body`](ShrinkNodeRequest::body).
     #[inline]
-    pub fn bodies<I, V>(mut self, values: I) -> Self
+    pub fn body<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
         V: ::std::convert::Into<Body>,
     {
-        self.request.bodies = values
-            .into_iter()
-            .map(::std::convert::Into::into)
-            .collect();
+        self.request.body = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
 
@@ -150,15 +151,18 @@ impl ShrinkNodeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ShrinkNodeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ShrinkNodeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ShrinkNodeResponse, rt::error::Error<ShrinkNodeError>> {
+    ) -> ::std::result::Result<
+        ShrinkNodeResponse,
+        crate::error::Error<ShrinkNodeError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -356,7 +360,7 @@ pub enum ShrinkNodeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -368,7 +372,7 @@ impl ShrinkNodeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -376,12 +380,12 @@ impl ShrinkNodeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ShrinkNodeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ShrinkNodeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ShrinkNodeError::service_error(self)
     }
 }

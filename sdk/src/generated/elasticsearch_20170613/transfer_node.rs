@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/instances/{InstanceId}/actions/transfer",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -39,14 +40,17 @@ pub struct TransferNodeRequest {
     /// Wire name `clientToken`.
     pub client_token: ::std::option::Option<::std::string::String>,
     /// Wire name `body`.
-    pub bodies: ::std::vec::Vec<Body>,
+    pub body: ::std::vec::Vec<Body>,
 }
 
-impl rt::operation::Operation for TransferNodeRequest {
+impl crate::operation::Operation for TransferNodeRequest {
     type Response = TransferNodeResponse;
     type Error = TransferNodeError;
+}
+
+impl rt::operation::OperationSpec for TransferNodeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("nodeType", &self.node_type)?;
         Ok(())
@@ -56,7 +60,7 @@ impl rt::operation::Operation for TransferNodeRequest {
         out.plain(rt::params::Location::Path, "InstanceId", &self.instance_id);
         out.plain(rt::params::Location::Query, "nodeType", &self.node_type);
         out.plain(rt::params::Location::Query, "clientToken", &self.client_token);
-        out.json(rt::params::Location::Body, "body", &self.bodies);
+        out.json(rt::params::Location::Body, "body", &self.body);
     }
 }
 
@@ -105,17 +109,14 @@ impl TransferNodeBuilder {
         self
     }
 
-    /// Sets [`TransferNodeRequest::bodies`](TransferNodeRequest::bodies).
+    /// Sets [`TransferNodeRequest::body`](TransferNodeRequest::body).
     #[inline]
-    pub fn bodies<I, V>(mut self, values: I) -> Self
+    pub fn body<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
         V: ::std::convert::Into<Body>,
     {
-        self.request.bodies = values
-            .into_iter()
-            .map(::std::convert::Into::into)
-            .collect();
+        self.request.body = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
 
@@ -126,8 +127,8 @@ impl TransferNodeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<TransferNodeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<TransferNodeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +137,7 @@ impl TransferNodeBuilder {
         self,
     ) -> ::std::result::Result<
         TransferNodeResponse,
-        rt::error::Error<TransferNodeError>,
+        crate::error::Error<TransferNodeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -303,7 +304,7 @@ pub enum TransferNodeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -315,7 +316,7 @@ impl TransferNodeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -323,12 +324,12 @@ impl TransferNodeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TransferNodeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for TransferNodeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TransferNodeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/instances/{instanceId}/actions/turnOff-zone",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct TurnOffZoneRequest {
     pub zone: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for TurnOffZoneRequest {
+impl crate::operation::Operation for TurnOffZoneRequest {
     type Response = TurnOffZoneResponse;
     type Error = TurnOffZoneError;
+}
+
+impl rt::operation::OperationSpec for TurnOffZoneRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -92,15 +96,18 @@ impl TurnOffZoneBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<TurnOffZoneRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<TurnOffZoneRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<TurnOffZoneResponse, rt::error::Error<TurnOffZoneError>> {
+    ) -> ::std::result::Result<
+        TurnOffZoneResponse,
+        crate::error::Error<TurnOffZoneError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -178,7 +185,7 @@ pub enum TurnOffZoneError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -190,7 +197,7 @@ impl TurnOffZoneError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -198,12 +205,12 @@ impl TurnOffZoneError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TurnOffZoneError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for TurnOffZoneError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TurnOffZoneError::service_error(self)
     }
 }

@@ -2362,7 +2362,7 @@ pub enum NodeSpecDiskType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -2392,7 +2392,7 @@ impl ::std::convert::From<&str> for NodeSpecDiskType {
             "cloud_essd" => Self::CloudEssd,
             "cloud_efficiency" => Self::CloudEfficiency,
             "cloud_ssd" => Self::CloudSsd,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -2420,7 +2420,7 @@ impl ::std::convert::From<::std::string::String> for NodeSpecDiskType {
             "cloud_essd" => Self::CloudEssd,
             "cloud_efficiency" => Self::CloudEfficiency,
             "cloud_ssd" => Self::CloudSsd,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -2557,7 +2557,7 @@ pub enum NodeSpecSpec {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -2702,7 +2702,7 @@ impl ::std::convert::From<&str> for NodeSpecSpec {
             "elasticsearch.d1.4xlarge" => Self::ElasticsearchD14xlarge,
             "elasticsearch.n4.small" => Self::ElasticsearchN4Small,
             "elasticsearch.ic5.large" => Self::ElasticsearchIc5Large,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -2767,7 +2767,7 @@ impl ::std::convert::From<::std::string::String> for NodeSpecSpec {
             "elasticsearch.d1.4xlarge" => Self::ElasticsearchD14xlarge,
             "elasticsearch.n4.small" => Self::ElasticsearchN4Small,
             "elasticsearch.ic5.large" => Self::ElasticsearchIc5Large,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -2832,7 +2832,7 @@ pub enum NodeSpecPerformanceLevel {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -2864,7 +2864,7 @@ impl ::std::convert::From<&str> for NodeSpecPerformanceLevel {
             "PL1" => Self::Pl1,
             "PL2" => Self::Pl2,
             "PL3" => Self::Pl3,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -2893,7 +2893,7 @@ impl ::std::convert::From<::std::string::String> for NodeSpecPerformanceLevel {
             "PL1" => Self::Pl1,
             "PL2" => Self::Pl2,
             "PL3" => Self::Pl3,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -2990,7 +2990,7 @@ pub enum MasterNodeConfigurationSpec {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -3075,7 +3075,7 @@ impl ::std::convert::From<&str> for MasterNodeConfigurationSpec {
             "elasticsearch.sn2ne.2xlarge" => Self::ElasticsearchSn2ne2xlarge,
             "elasticsearch.r5.2xlarge" => Self::ElasticsearchR52xlarge,
             "elasticsearch.ic5.3xlarge" => Self::ElasticsearchIc53xlarge,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -3120,7 +3120,7 @@ impl ::std::convert::From<::std::string::String> for MasterNodeConfigurationSpec
             "elasticsearch.sn2ne.2xlarge" => Self::ElasticsearchSn2ne2xlarge,
             "elasticsearch.r5.2xlarge" => Self::ElasticsearchR52xlarge,
             "elasticsearch.ic5.3xlarge" => Self::ElasticsearchIc53xlarge,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -3181,7 +3181,7 @@ pub enum MasterNodeConfigurationDiskType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -3209,7 +3209,7 @@ impl ::std::convert::From<&str> for MasterNodeConfigurationDiskType {
         match value {
             "cloud_essd" => Self::CloudEssd,
             "cloud_ssd" => Self::CloudSsd,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -3236,7 +3236,7 @@ impl ::std::convert::From<::std::string::String> for MasterNodeConfigurationDisk
         match value.as_str() {
             "cloud_essd" => Self::CloudEssd,
             "cloud_ssd" => Self::CloudSsd,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -3295,7 +3295,7 @@ pub enum ClientNodeConfigurationDiskType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -3321,7 +3321,7 @@ impl ::std::convert::From<&str> for ClientNodeConfigurationDiskType {
     fn from(value: &str) -> Self {
         match value {
             "cloud_efficiency" => Self::CloudEfficiency,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -3347,7 +3347,7 @@ impl ::std::convert::From<::std::string::String> for ClientNodeConfigurationDisk
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "cloud_efficiency" => Self::CloudEfficiency,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -3456,7 +3456,7 @@ pub enum ClientNodeConfigurationSpec {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -3559,7 +3559,7 @@ impl ::std::convert::From<&str> for ClientNodeConfigurationSpec {
             "elasticsearch.sn1ne.4xlarge" => Self::ElasticsearchSn1ne4xlarge,
             "elasticsearch.sn2ne.4xlarge" => Self::ElasticsearchSn2ne4xlarge,
             "elasticsearch.sn1ne.8xlarge" => Self::ElasticsearchSn1ne8xlarge,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -3610,7 +3610,7 @@ impl ::std::convert::From<::std::string::String> for ClientNodeConfigurationSpec
             "elasticsearch.sn1ne.4xlarge" => Self::ElasticsearchSn1ne4xlarge,
             "elasticsearch.sn2ne.4xlarge" => Self::ElasticsearchSn2ne4xlarge,
             "elasticsearch.sn1ne.8xlarge" => Self::ElasticsearchSn1ne8xlarge,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -3755,7 +3755,7 @@ pub enum WarmNodeConfigurationSpec {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -3912,7 +3912,7 @@ impl ::std::convert::From<&str> for WarmNodeConfigurationSpec {
             "elasticsearch.d1.2xlarge" => Self::ElasticsearchD12xlarge,
             "elasticsearch.d1.4xlarge" => Self::ElasticsearchD14xlarge,
             "elasticsearch.d2s.5xlarge" => Self::ElasticsearchD2s5xlarge,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -3981,7 +3981,7 @@ impl ::std::convert::From<::std::string::String> for WarmNodeConfigurationSpec {
             "elasticsearch.d1.2xlarge" => Self::ElasticsearchD12xlarge,
             "elasticsearch.d1.4xlarge" => Self::ElasticsearchD14xlarge,
             "elasticsearch.d2s.5xlarge" => Self::ElasticsearchD2s5xlarge,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -4056,7 +4056,7 @@ pub enum KibanaNodeConfigurationSpec {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -4108,7 +4108,7 @@ impl ::std::convert::From<&str> for KibanaNodeConfigurationSpec {
             "elasticsearch.sn2ne.large" => Self::ElasticsearchSn2neLarge,
             "elasticsearch.sn2ne.xlarge" => Self::ElasticsearchSn2neXlarge,
             "elasticsearch.sn2ne.2xlarge" => Self::ElasticsearchSn2ne2xlarge,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -4142,7 +4142,7 @@ impl ::std::convert::From<::std::string::String> for KibanaNodeConfigurationSpec
             "elasticsearch.sn2ne.large" => Self::ElasticsearchSn2neLarge,
             "elasticsearch.sn2ne.xlarge" => Self::ElasticsearchSn2neXlarge,
             "elasticsearch.sn2ne.2xlarge" => Self::ElasticsearchSn2ne2xlarge,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/logstashes/{InstanceId}/plugins/actions/uninstall",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -37,14 +38,17 @@ pub struct UninstallLogstashPluginRequest {
     /// Example: `["logstash-input-datahub", "logstash-input-maxcompute" ]`
     ///
     /// Wire name `body`.
-    pub bodies: ::std::vec::Vec<::std::string::String>,
+    pub body: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for UninstallLogstashPluginRequest {
+impl crate::operation::Operation for UninstallLogstashPluginRequest {
     type Response = UninstallLogstashPluginResponse;
     type Error = UninstallLogstashPluginError;
+}
+
+impl rt::operation::OperationSpec for UninstallLogstashPluginRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -52,7 +56,7 @@ impl rt::operation::Operation for UninstallLogstashPluginRequest {
     fn write_params(&self, out: &mut rt::params::Params) {
         out.plain(rt::params::Location::Path, "InstanceId", &self.instance_id);
         out.plain(rt::params::Location::Query, "clientToken", &self.client_token);
-        out.json(rt::params::Location::Body, "body", &self.bodies);
+        out.json(rt::params::Location::Body, "body", &self.body);
     }
 }
 
@@ -91,17 +95,14 @@ impl UninstallLogstashPluginBuilder {
         self
     }
 
-    /// Sets [`UninstallLogstashPluginRequest::bodies`](UninstallLogstashPluginRequest::bodies).
+    /// Sets [`UninstallLogstashPluginRequest::body`](UninstallLogstashPluginRequest::body).
     #[inline]
-    pub fn bodies<I, V>(mut self, values: I) -> Self
+    pub fn body<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
         V: ::std::convert::Into<::std::string::String>,
     {
-        self.request.bodies = values
-            .into_iter()
-            .map(::std::convert::Into::into)
-            .collect();
+        self.request.body = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
 
@@ -112,8 +113,8 @@ impl UninstallLogstashPluginBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UninstallLogstashPluginRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UninstallLogstashPluginRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +123,7 @@ impl UninstallLogstashPluginBuilder {
         self,
     ) -> ::std::result::Result<
         UninstallLogstashPluginResponse,
-        rt::error::Error<UninstallLogstashPluginError>,
+        crate::error::Error<UninstallLogstashPluginError>,
     > {
         self.client.execute(self.request).await
     }
@@ -236,7 +237,7 @@ pub enum UninstallLogstashPluginError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -248,7 +249,7 @@ impl UninstallLogstashPluginError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -256,12 +257,12 @@ impl UninstallLogstashPluginError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UninstallLogstashPluginError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UninstallLogstashPluginError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UninstallLogstashPluginError::service_error(self)
     }
 }

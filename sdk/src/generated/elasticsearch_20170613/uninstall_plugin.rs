@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/instances/{InstanceId}/plugins/actions/uninstall",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct UninstallPluginRequest {
     pub force: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for UninstallPluginRequest {
+impl crate::operation::Operation for UninstallPluginRequest {
     type Response = UninstallPluginResponse;
     type Error = UninstallPluginError;
+}
+
+impl rt::operation::OperationSpec for UninstallPluginRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -116,8 +120,8 @@ impl UninstallPluginBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UninstallPluginRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UninstallPluginRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +130,7 @@ impl UninstallPluginBuilder {
         self,
     ) -> ::std::result::Result<
         UninstallPluginResponse,
-        rt::error::Error<UninstallPluginError>,
+        crate::error::Error<UninstallPluginError>,
     > {
         self.client.execute(self.request).await
     }
@@ -224,7 +228,7 @@ pub enum UninstallPluginError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -236,7 +240,7 @@ impl UninstallPluginError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -244,12 +248,12 @@ impl UninstallPluginError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UninstallPluginError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UninstallPluginError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UninstallPluginError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/openapi/instances/{InstanceId}/component-index/{name}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateComponentIndexRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateComponentIndexRequest {
+impl crate::operation::Operation for UpdateComponentIndexRequest {
     type Response = UpdateComponentIndexResponse;
     type Error = UpdateComponentIndexError;
+}
+
+impl rt::operation::OperationSpec for UpdateComponentIndexRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("name", &self.name)?;
         Ok(())
@@ -104,8 +108,8 @@ impl UpdateComponentIndexBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateComponentIndexRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateComponentIndexRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl UpdateComponentIndexBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateComponentIndexResponse,
-        rt::error::Error<UpdateComponentIndexError>,
+        crate::error::Error<UpdateComponentIndexError>,
     > {
         self.client.execute(self.request).await
     }
@@ -306,7 +310,7 @@ pub enum UpdateComponentIndexError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -318,7 +322,7 @@ impl UpdateComponentIndexError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -326,12 +330,12 @@ impl UpdateComponentIndexError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateComponentIndexError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateComponentIndexError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateComponentIndexError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/openapi/instances/{InstanceId}/dynamic-settings",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,15 +44,14 @@ pub struct UpdateDynamicSettingsRequest {
     pub mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateDynamicSettingsRequest {
+impl crate::operation::Operation for UpdateDynamicSettingsRequest {
     type Response = UpdateDynamicSettingsResponse;
     type Error = UpdateDynamicSettingsError;
+}
+
+impl rt::operation::OperationSpec for UpdateDynamicSettingsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -133,8 +136,8 @@ impl UpdateDynamicSettingsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateDynamicSettingsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateDynamicSettingsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -143,7 +146,7 @@ impl UpdateDynamicSettingsBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateDynamicSettingsResponse,
-        rt::error::Error<UpdateDynamicSettingsError>,
+        crate::error::Error<UpdateDynamicSettingsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -236,7 +239,7 @@ pub enum UpdateDynamicSettingsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -248,7 +251,7 @@ impl UpdateDynamicSettingsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -256,12 +259,12 @@ impl UpdateDynamicSettingsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateDynamicSettingsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateDynamicSettingsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateDynamicSettingsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/instances/{InstanceId}/actions/convert-pay-type",
     auth: &["AK", "BearerToken"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateInstanceChargeTypeRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateInstanceChargeTypeRequest {
+impl crate::operation::Operation for UpdateInstanceChargeTypeRequest {
     type Response = UpdateInstanceChargeTypeResponse;
     type Error = UpdateInstanceChargeTypeError;
+}
+
+impl rt::operation::OperationSpec for UpdateInstanceChargeTypeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -103,8 +107,10 @@ impl UpdateInstanceChargeTypeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateInstanceChargeTypeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateInstanceChargeTypeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -113,7 +119,7 @@ impl UpdateInstanceChargeTypeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateInstanceChargeTypeResponse,
-        rt::error::Error<UpdateInstanceChargeTypeError>,
+        crate::error::Error<UpdateInstanceChargeTypeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -325,7 +331,7 @@ pub enum UpdateInstanceChargeTypeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -337,7 +343,7 @@ impl UpdateInstanceChargeTypeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -345,12 +351,12 @@ impl UpdateInstanceChargeTypeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateInstanceChargeTypeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateInstanceChargeTypeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateInstanceChargeTypeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PATCH", "POST"],
     path: "/openapi/instances/{InstanceId}/instance-settings",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct UpdateInstanceSettingsRequest {
     pub force: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for UpdateInstanceSettingsRequest {
+impl crate::operation::Operation for UpdateInstanceSettingsRequest {
     type Response = UpdateInstanceSettingsResponse;
     type Error = UpdateInstanceSettingsError;
+}
+
+impl rt::operation::OperationSpec for UpdateInstanceSettingsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -126,8 +130,8 @@ impl UpdateInstanceSettingsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateInstanceSettingsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateInstanceSettingsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +140,7 @@ impl UpdateInstanceSettingsBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateInstanceSettingsResponse,
-        rt::error::Error<UpdateInstanceSettingsError>,
+        crate::error::Error<UpdateInstanceSettingsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -262,7 +266,7 @@ pub enum UpdateInstanceSettingsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -274,7 +278,7 @@ impl UpdateInstanceSettingsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -282,12 +286,12 @@ impl UpdateInstanceSettingsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateInstanceSettingsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateInstanceSettingsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateInstanceSettingsError::service_error(self)
     }
 }

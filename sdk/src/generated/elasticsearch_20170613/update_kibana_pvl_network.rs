@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/instances/{InstanceId}/actions/update-kibana-private",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct UpdateKibanaPvlNetworkRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateKibanaPvlNetworkRequest {
+impl crate::operation::Operation for UpdateKibanaPvlNetworkRequest {
     type Response = UpdateKibanaPvlNetworkResponse;
     type Error = UpdateKibanaPvlNetworkError;
+}
+
+impl rt::operation::OperationSpec for UpdateKibanaPvlNetworkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -118,8 +122,8 @@ impl UpdateKibanaPvlNetworkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateKibanaPvlNetworkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateKibanaPvlNetworkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +132,7 @@ impl UpdateKibanaPvlNetworkBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateKibanaPvlNetworkResponse,
-        rt::error::Error<UpdateKibanaPvlNetworkError>,
+        crate::error::Error<UpdateKibanaPvlNetworkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -287,7 +291,7 @@ pub enum UpdateKibanaPvlNetworkError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -299,7 +303,7 @@ impl UpdateKibanaPvlNetworkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -307,12 +311,12 @@ impl UpdateKibanaPvlNetworkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateKibanaPvlNetworkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateKibanaPvlNetworkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateKibanaPvlNetworkError::service_error(self)
     }
 }

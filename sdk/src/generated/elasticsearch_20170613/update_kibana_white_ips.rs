@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PATCH", "POST"],
     path: "/openapi/instances/{InstanceId}/kibana-white-ips",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct UpdateKibanaWhiteIpsRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateKibanaWhiteIpsRequest {
+impl crate::operation::Operation for UpdateKibanaWhiteIpsRequest {
     type Response = UpdateKibanaWhiteIpsResponse;
     type Error = UpdateKibanaWhiteIpsError;
+}
+
+impl rt::operation::OperationSpec for UpdateKibanaWhiteIpsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::one_of(
             "modifyMode",
@@ -120,8 +124,8 @@ impl UpdateKibanaWhiteIpsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateKibanaWhiteIpsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateKibanaWhiteIpsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -130,7 +134,7 @@ impl UpdateKibanaWhiteIpsBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateKibanaWhiteIpsResponse,
-        rt::error::Error<UpdateKibanaWhiteIpsError>,
+        crate::error::Error<UpdateKibanaWhiteIpsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -707,7 +711,7 @@ pub enum ModifyMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -737,7 +741,7 @@ impl ::std::convert::From<&str> for ModifyMode {
             "Cover" => Self::Cover,
             "Append" => Self::Append,
             "Delete" => Self::Delete,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -765,7 +769,7 @@ impl ::std::convert::From<::std::string::String> for ModifyMode {
             "Cover" => Self::Cover,
             "Append" => Self::Append,
             "Delete" => Self::Delete,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -826,7 +830,7 @@ pub enum UpdateKibanaWhiteIpsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -838,7 +842,7 @@ impl UpdateKibanaWhiteIpsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -846,12 +850,12 @@ impl UpdateKibanaWhiteIpsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateKibanaWhiteIpsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateKibanaWhiteIpsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateKibanaWhiteIpsError::service_error(self)
     }
 }

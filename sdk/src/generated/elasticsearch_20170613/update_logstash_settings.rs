@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PATCH", "POST"],
     path: "/openapi/logstashes/{InstanceId}/instance-settings",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateLogstashSettingsRequest {
     pub body: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateLogstashSettingsRequest {
+impl crate::operation::Operation for UpdateLogstashSettingsRequest {
     type Response = UpdateLogstashSettingsResponse;
     type Error = UpdateLogstashSettingsError;
+}
+
+impl rt::operation::OperationSpec for UpdateLogstashSettingsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -106,8 +110,8 @@ impl UpdateLogstashSettingsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateLogstashSettingsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateLogstashSettingsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -116,7 +120,7 @@ impl UpdateLogstashSettingsBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateLogstashSettingsResponse,
-        rt::error::Error<UpdateLogstashSettingsError>,
+        crate::error::Error<UpdateLogstashSettingsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -195,7 +199,7 @@ pub enum UpdateLogstashSettingsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -207,7 +211,7 @@ impl UpdateLogstashSettingsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -215,12 +219,12 @@ impl UpdateLogstashSettingsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateLogstashSettingsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateLogstashSettingsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateLogstashSettingsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/logstashes/{InstanceId}/pipeline-management-config",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct UpdatePipelineManagementConfigRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdatePipelineManagementConfigRequest {
+impl crate::operation::Operation for UpdatePipelineManagementConfigRequest {
     type Response = UpdatePipelineManagementConfigResponse;
     type Error = UpdatePipelineManagementConfigError;
+}
+
+impl rt::operation::OperationSpec for UpdatePipelineManagementConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -107,8 +111,8 @@ impl UpdatePipelineManagementConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdatePipelineManagementConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdatePipelineManagementConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +121,7 @@ impl UpdatePipelineManagementConfigBuilder {
         self,
     ) -> ::std::result::Result<
         UpdatePipelineManagementConfigResponse,
-        rt::error::Error<UpdatePipelineManagementConfigError>,
+        crate::error::Error<UpdatePipelineManagementConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -340,7 +344,7 @@ pub enum PipelineManagementType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -366,7 +370,7 @@ impl ::std::convert::From<&str> for PipelineManagementType {
     fn from(value: &str) -> Self {
         match value {
             "" => Self::Value,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -392,7 +396,7 @@ impl ::std::convert::From<::std::string::String> for PipelineManagementType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "" => Self::Value,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -453,7 +457,7 @@ pub enum UpdatePipelineManagementConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -465,7 +469,7 @@ impl UpdatePipelineManagementConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -473,12 +477,12 @@ impl UpdatePipelineManagementConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdatePipelineManagementConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdatePipelineManagementConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdatePipelineManagementConfigError::service_error(self)
     }
 }

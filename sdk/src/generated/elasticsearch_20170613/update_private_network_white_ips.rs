@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/instances/{InstanceId}/private-network-white-ips",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct UpdatePrivateNetworkWhiteIpsRequest {
     pub body: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdatePrivateNetworkWhiteIpsRequest {
+impl crate::operation::Operation for UpdatePrivateNetworkWhiteIpsRequest {
     type Response = UpdatePrivateNetworkWhiteIpsResponse;
     type Error = UpdatePrivateNetworkWhiteIpsError;
+}
+
+impl rt::operation::OperationSpec for UpdatePrivateNetworkWhiteIpsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -123,8 +127,8 @@ impl UpdatePrivateNetworkWhiteIpsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdatePrivateNetworkWhiteIpsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdatePrivateNetworkWhiteIpsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -133,7 +137,7 @@ impl UpdatePrivateNetworkWhiteIpsBuilder {
         self,
     ) -> ::std::result::Result<
         UpdatePrivateNetworkWhiteIpsResponse,
-        rt::error::Error<UpdatePrivateNetworkWhiteIpsError>,
+        crate::error::Error<UpdatePrivateNetworkWhiteIpsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -248,7 +252,7 @@ pub enum UpdatePrivateNetworkWhiteIpsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -260,7 +264,7 @@ impl UpdatePrivateNetworkWhiteIpsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -268,12 +272,12 @@ impl UpdatePrivateNetworkWhiteIpsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdatePrivateNetworkWhiteIpsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdatePrivateNetworkWhiteIpsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdatePrivateNetworkWhiteIpsError::service_error(self)
     }
 }

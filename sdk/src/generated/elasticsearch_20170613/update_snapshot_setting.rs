@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "PUT"],
     path: "/openapi/instances/{InstanceId}/snapshot-setting",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct UpdateSnapshotSettingRequest {
     pub body: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateSnapshotSettingRequest {
+impl crate::operation::Operation for UpdateSnapshotSettingRequest {
     type Response = UpdateSnapshotSettingResponse;
     type Error = UpdateSnapshotSettingError;
+}
+
+impl rt::operation::OperationSpec for UpdateSnapshotSettingRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -91,8 +95,8 @@ impl UpdateSnapshotSettingBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateSnapshotSettingRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateSnapshotSettingRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -101,7 +105,7 @@ impl UpdateSnapshotSettingBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateSnapshotSettingResponse,
-        rt::error::Error<UpdateSnapshotSettingError>,
+        crate::error::Error<UpdateSnapshotSettingError>,
     > {
         self.client.execute(self.request).await
     }
@@ -275,7 +279,7 @@ pub enum UpdateSnapshotSettingError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -287,7 +291,7 @@ impl UpdateSnapshotSettingError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -295,12 +299,12 @@ impl UpdateSnapshotSettingError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateSnapshotSettingError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateSnapshotSettingError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateSnapshotSettingError::service_error(self)
     }
 }

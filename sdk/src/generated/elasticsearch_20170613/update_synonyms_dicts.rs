@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/openapi/instances/{InstanceId}/synonymsDict",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateSynonymsDictsRequest {
     pub body: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateSynonymsDictsRequest {
+impl crate::operation::Operation for UpdateSynonymsDictsRequest {
     type Response = UpdateSynonymsDictsResponse;
     type Error = UpdateSynonymsDictsError;
+}
+
+impl rt::operation::OperationSpec for UpdateSynonymsDictsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -106,8 +110,8 @@ impl UpdateSynonymsDictsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateSynonymsDictsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateSynonymsDictsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -116,7 +120,7 @@ impl UpdateSynonymsDictsBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateSynonymsDictsResponse,
-        rt::error::Error<UpdateSynonymsDictsError>,
+        crate::error::Error<UpdateSynonymsDictsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -335,7 +339,7 @@ pub enum UpdateSynonymsDictsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -347,7 +351,7 @@ impl UpdateSynonymsDictsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -355,12 +359,12 @@ impl UpdateSynonymsDictsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateSynonymsDictsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateSynonymsDictsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateSynonymsDictsError::service_error(self)
     }
 }

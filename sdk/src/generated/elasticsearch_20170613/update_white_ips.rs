@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PATCH", "POST"],
     path: "/openapi/instances/{InstanceId}/white-ips",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct UpdateWhiteIpsRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateWhiteIpsRequest {
+impl crate::operation::Operation for UpdateWhiteIpsRequest {
     type Response = UpdateWhiteIpsResponse;
     type Error = UpdateWhiteIpsError;
+}
+
+impl rt::operation::OperationSpec for UpdateWhiteIpsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -118,8 +122,8 @@ impl UpdateWhiteIpsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateWhiteIpsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateWhiteIpsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +132,7 @@ impl UpdateWhiteIpsBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateWhiteIpsResponse,
-        rt::error::Error<UpdateWhiteIpsError>,
+        crate::error::Error<UpdateWhiteIpsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -554,7 +558,7 @@ pub enum UpdateWhiteIpsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -566,7 +570,7 @@ impl UpdateWhiteIpsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -574,12 +578,12 @@ impl UpdateWhiteIpsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateWhiteIpsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateWhiteIpsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateWhiteIpsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/instances/{InstanceId}/actions/upgrade-version",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct UpgradeEngineVersionRequest {
     pub update_strategy: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpgradeEngineVersionRequest {
+impl crate::operation::Operation for UpgradeEngineVersionRequest {
     type Response = UpgradeEngineVersionResponse;
     type Error = UpgradeEngineVersionError;
+}
+
+impl rt::operation::OperationSpec for UpgradeEngineVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -128,8 +132,8 @@ impl UpgradeEngineVersionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpgradeEngineVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpgradeEngineVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -138,7 +142,7 @@ impl UpgradeEngineVersionBuilder {
         self,
     ) -> ::std::result::Result<
         UpgradeEngineVersionResponse,
-        rt::error::Error<UpgradeEngineVersionError>,
+        crate::error::Error<UpgradeEngineVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -593,7 +597,7 @@ pub enum Type {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -621,7 +625,7 @@ impl ::std::convert::From<&str> for Type {
         match value {
             "engineVersion" => Self::EngineVersion,
             "aliVersion" => Self::AliVersion,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -648,7 +652,7 @@ impl ::std::convert::From<::std::string::String> for Type {
         match value.as_str() {
             "engineVersion" => Self::EngineVersion,
             "aliVersion" => Self::AliVersion,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -709,7 +713,7 @@ pub enum UpgradeEngineVersionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -721,7 +725,7 @@ impl UpgradeEngineVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -729,12 +733,12 @@ impl UpgradeEngineVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpgradeEngineVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpgradeEngineVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpgradeEngineVersionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/instances/{InstanceId}/validate-shrink-nodes",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -43,14 +44,17 @@ pub struct ValidateShrinkNodesRequest {
     /// Wire name `count`.
     pub count: ::std::option::Option<i32>,
     /// Wire name `body`.
-    pub bodies: ::std::vec::Vec<Body>,
+    pub body: ::std::vec::Vec<Body>,
 }
 
-impl rt::operation::Operation for ValidateShrinkNodesRequest {
+impl crate::operation::Operation for ValidateShrinkNodesRequest {
     type Response = ValidateShrinkNodesResponse;
     type Error = ValidateShrinkNodesError;
+}
+
+impl rt::operation::OperationSpec for ValidateShrinkNodesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("nodeType", &self.node_type)?;
         Ok(())
@@ -61,7 +65,7 @@ impl rt::operation::Operation for ValidateShrinkNodesRequest {
         out.plain(rt::params::Location::Query, "nodeType", &self.node_type);
         out.plain(rt::params::Location::Query, "ignoreStatus", &self.ignore_status);
         out.plain(rt::params::Location::Query, "count", &self.count);
-        out.json(rt::params::Location::Body, "body", &self.bodies);
+        out.json(rt::params::Location::Body, "body", &self.body);
     }
 }
 
@@ -114,17 +118,14 @@ impl ValidateShrinkNodesBuilder {
         self
     }
 
-    /// Sets [`ValidateShrinkNodesRequest::bodies`](ValidateShrinkNodesRequest::bodies).
+    /// Sets [`ValidateShrinkNodesRequest::body`](ValidateShrinkNodesRequest::body).
     #[inline]
-    pub fn bodies<I, V>(mut self, values: I) -> Self
+    pub fn body<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
         V: ::std::convert::Into<Body>,
     {
-        self.request.bodies = values
-            .into_iter()
-            .map(::std::convert::Into::into)
-            .collect();
+        self.request.body = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
 
@@ -135,8 +136,8 @@ impl ValidateShrinkNodesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ValidateShrinkNodesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ValidateShrinkNodesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +146,7 @@ impl ValidateShrinkNodesBuilder {
         self,
     ) -> ::std::result::Result<
         ValidateShrinkNodesResponse,
-        rt::error::Error<ValidateShrinkNodesError>,
+        crate::error::Error<ValidateShrinkNodesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -344,7 +345,7 @@ pub enum ValidateShrinkNodesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -356,7 +357,7 @@ impl ValidateShrinkNodesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -364,12 +365,12 @@ impl ValidateShrinkNodesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ValidateShrinkNodesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ValidateShrinkNodesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ValidateShrinkNodesError::service_error(self)
     }
 }

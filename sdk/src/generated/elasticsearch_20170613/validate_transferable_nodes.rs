@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/openapi/instances/{InstanceId}/validate-transfer-nodes",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -35,14 +36,17 @@ pub struct ValidateTransferableNodesRequest {
     /// Wire name `nodeType`; required.
     pub node_type: ::std::option::Option<::std::string::String>,
     /// Wire name `body`.
-    pub bodies: ::std::vec::Vec<Body>,
+    pub body: ::std::vec::Vec<Body>,
 }
 
-impl rt::operation::Operation for ValidateTransferableNodesRequest {
+impl crate::operation::Operation for ValidateTransferableNodesRequest {
     type Response = ValidateTransferableNodesResponse;
     type Error = ValidateTransferableNodesError;
+}
+
+impl rt::operation::OperationSpec for ValidateTransferableNodesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("nodeType", &self.node_type)?;
         Ok(())
@@ -51,7 +55,7 @@ impl rt::operation::Operation for ValidateTransferableNodesRequest {
     fn write_params(&self, out: &mut rt::params::Params) {
         out.plain(rt::params::Location::Path, "InstanceId", &self.instance_id);
         out.plain(rt::params::Location::Query, "nodeType", &self.node_type);
-        out.json(rt::params::Location::Body, "body", &self.bodies);
+        out.json(rt::params::Location::Body, "body", &self.body);
     }
 }
 
@@ -90,17 +94,14 @@ impl ValidateTransferableNodesBuilder {
         self
     }
 
-    /// Sets [`ValidateTransferableNodesRequest::bodies`](ValidateTransferableNodesRequest::bodies).
+    /// Sets [`ValidateTransferableNodesRequest::body`](ValidateTransferableNodesRequest::body).
     #[inline]
-    pub fn bodies<I, V>(mut self, values: I) -> Self
+    pub fn body<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
         V: ::std::convert::Into<Body>,
     {
-        self.request.bodies = values
-            .into_iter()
-            .map(::std::convert::Into::into)
-            .collect();
+        self.request.body = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
 
@@ -111,8 +112,10 @@ impl ValidateTransferableNodesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ValidateTransferableNodesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ValidateTransferableNodesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +124,7 @@ impl ValidateTransferableNodesBuilder {
         self,
     ) -> ::std::result::Result<
         ValidateTransferableNodesResponse,
-        rt::error::Error<ValidateTransferableNodesError>,
+        crate::error::Error<ValidateTransferableNodesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -288,7 +291,7 @@ pub enum ValidateTransferableNodesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -300,7 +303,7 @@ impl ValidateTransferableNodesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -308,12 +311,12 @@ impl ValidateTransferableNodesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ValidateTransferableNodesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ValidateTransferableNodesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ValidateTransferableNodesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct ApplyEciScalingConfigurationRequest {
     pub scaling_configuration_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ApplyEciScalingConfigurationRequest {
+impl crate::operation::Operation for ApplyEciScalingConfigurationRequest {
     type Response = ApplyEciScalingConfigurationResponse;
     type Error = ApplyEciScalingConfigurationError;
+}
+
+impl rt::operation::OperationSpec for ApplyEciScalingConfigurationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Content", &self.content)?;
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         Ok(())
@@ -130,8 +134,8 @@ impl ApplyEciScalingConfigurationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ApplyEciScalingConfigurationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ApplyEciScalingConfigurationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +144,7 @@ impl ApplyEciScalingConfigurationBuilder {
         self,
     ) -> ::std::result::Result<
         ApplyEciScalingConfigurationResponse,
-        rt::error::Error<ApplyEciScalingConfigurationError>,
+        crate::error::Error<ApplyEciScalingConfigurationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -242,7 +246,7 @@ pub enum ApplyEciScalingConfigurationError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -254,7 +258,7 @@ impl ApplyEciScalingConfigurationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -262,12 +266,12 @@ impl ApplyEciScalingConfigurationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ApplyEciScalingConfigurationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ApplyEciScalingConfigurationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ApplyEciScalingConfigurationError::service_error(self)
     }
 }

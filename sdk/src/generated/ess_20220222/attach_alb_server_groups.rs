@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,14 @@ pub struct AttachAlbServerGroupsRequest {
     pub alb_server_groups: ::std::vec::Vec<AlbServerGroups>,
 }
 
-impl rt::operation::Operation for AttachAlbServerGroupsRequest {
+impl crate::operation::Operation for AttachAlbServerGroupsRequest {
     type Response = AttachAlbServerGroupsResponse;
     type Error = AttachAlbServerGroupsError;
+}
+
+impl rt::operation::OperationSpec for AttachAlbServerGroupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         rt::validate::required("AlbServerGroups", &self.alb_server_groups)?;
@@ -150,8 +153,8 @@ impl AttachAlbServerGroupsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AttachAlbServerGroupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AttachAlbServerGroupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +163,7 @@ impl AttachAlbServerGroupsBuilder {
         self,
     ) -> ::std::result::Result<
         AttachAlbServerGroupsResponse,
-        rt::error::Error<AttachAlbServerGroupsError>,
+        crate::error::Error<AttachAlbServerGroupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -337,7 +340,7 @@ pub enum AttachAlbServerGroupsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -349,7 +352,7 @@ impl AttachAlbServerGroupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -357,12 +360,12 @@ impl AttachAlbServerGroupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AttachAlbServerGroupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AttachAlbServerGroupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AttachAlbServerGroupsError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct AttachLoadBalancersRequest {
     pub load_balancer_configs: ::std::vec::Vec<LoadBalancerConfigs>,
 }
 
-impl rt::operation::Operation for AttachLoadBalancersRequest {
+impl crate::operation::Operation for AttachLoadBalancersRequest {
     type Response = AttachLoadBalancersResponse;
     type Error = AttachLoadBalancersError;
+}
+
+impl rt::operation::OperationSpec for AttachLoadBalancersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         rt::validate::max_items("LoadBalancers", &self.load_balancers, 5usize)?;
         rt::validate::max_items(
@@ -167,8 +170,8 @@ impl AttachLoadBalancersBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AttachLoadBalancersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AttachLoadBalancersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -177,7 +180,7 @@ impl AttachLoadBalancersBuilder {
         self,
     ) -> ::std::result::Result<
         AttachLoadBalancersResponse,
-        rt::error::Error<AttachLoadBalancersError>,
+        crate::error::Error<AttachLoadBalancersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -336,7 +339,7 @@ pub enum AttachLoadBalancersError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -348,7 +351,7 @@ impl AttachLoadBalancersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -356,12 +359,12 @@ impl AttachLoadBalancersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AttachLoadBalancersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AttachLoadBalancersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AttachLoadBalancersError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct CompleteLifecycleActionRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CompleteLifecycleActionRequest {
+impl crate::operation::Operation for CompleteLifecycleActionRequest {
     type Response = CompleteLifecycleActionResponse;
     type Error = CompleteLifecycleActionError;
+}
+
+impl rt::operation::OperationSpec for CompleteLifecycleActionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LifecycleHookId", &self.lifecycle_hook_id)?;
         rt::validate::required("LifecycleActionToken", &self.lifecycle_action_token)?;
         Ok(())
@@ -157,8 +160,8 @@ impl CompleteLifecycleActionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CompleteLifecycleActionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CompleteLifecycleActionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -167,7 +170,7 @@ impl CompleteLifecycleActionBuilder {
         self,
     ) -> ::std::result::Result<
         CompleteLifecycleActionResponse,
-        rt::error::Error<CompleteLifecycleActionError>,
+        crate::error::Error<CompleteLifecycleActionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -246,7 +249,7 @@ pub enum CompleteLifecycleActionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -258,7 +261,7 @@ impl CompleteLifecycleActionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -266,12 +269,12 @@ impl CompleteLifecycleActionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CompleteLifecycleActionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CompleteLifecycleActionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CompleteLifecycleActionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -108,7 +109,7 @@ pub struct CreateEciScalingConfigurationRequest {
     pub auto_create_eip: ::std::option::Option<bool>,
     /// Example: `5`
     ///
-    /// Wire name `EipBandwidth`.
+    /// Wire name `EipBandwidth`; at least 0; at most 1000000.
     pub eip_bandwidth: ::std::option::Option<i32>,
     /// Example: `test`
     ///
@@ -116,15 +117,15 @@ pub struct CreateEciScalingConfigurationRequest {
     pub host_name: ::std::option::Option<::std::string::String>,
     /// Example: `1024000`
     ///
-    /// Wire name `IngressBandwidth`.
+    /// Wire name `IngressBandwidth`; at least 0; at most 9223372036854775807.
     pub ingress_bandwidth: ::std::option::Option<i64>,
     /// Example: `1024000`
     ///
-    /// Wire name `EgressBandwidth`.
+    /// Wire name `EgressBandwidth`; at least 0; at most 9223372036854775807.
     pub egress_bandwidth: ::std::option::Option<i64>,
     /// Example: `2`
     ///
-    /// Wire name `CpuOptionsCore`.
+    /// Wire name `CpuOptionsCore`; at least 0; at most 1000.
     pub cpu_options_core: ::std::option::Option<i32>,
     /// Example: `2`
     ///
@@ -132,7 +133,7 @@ pub struct CreateEciScalingConfigurationRequest {
     pub cpu_options_threads_per_core: ::std::option::Option<i32>,
     /// Example: `20`
     ///
-    /// Wire name `EphemeralStorage`.
+    /// Wire name `EphemeralStorage`; at least 0; at most 5000.
     pub ephemeral_storage: ::std::option::Option<i32>,
     /// Example: `50`
     ///
@@ -194,12 +195,40 @@ pub struct CreateEciScalingConfigurationRequest {
     pub gpu_driver_version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateEciScalingConfigurationRequest {
+impl crate::operation::Operation for CreateEciScalingConfigurationRequest {
     type Response = CreateEciScalingConfigurationResponse;
     type Error = CreateEciScalingConfigurationError;
+}
+
+impl rt::operation::OperationSpec for CreateEciScalingConfigurationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
+        rt::validate::minimum("EipBandwidth", &self.eip_bandwidth, 0.0, false)?;
+        rt::validate::maximum("EipBandwidth", &self.eip_bandwidth, 1000000.0, false)?;
+        rt::validate::minimum("IngressBandwidth", &self.ingress_bandwidth, 0.0, false)?;
+        rt::validate::maximum(
+            "IngressBandwidth",
+            &self.ingress_bandwidth,
+            9223372036854776000.0,
+            false,
+        )?;
+        rt::validate::minimum("EgressBandwidth", &self.egress_bandwidth, 0.0, false)?;
+        rt::validate::maximum(
+            "EgressBandwidth",
+            &self.egress_bandwidth,
+            9223372036854776000.0,
+            false,
+        )?;
+        rt::validate::minimum("CpuOptionsCore", &self.cpu_options_core, 0.0, false)?;
+        rt::validate::maximum("CpuOptionsCore", &self.cpu_options_core, 1000.0, false)?;
+        rt::validate::minimum("EphemeralStorage", &self.ephemeral_storage, 0.0, false)?;
+        rt::validate::maximum(
+            "EphemeralStorage",
+            &self.ephemeral_storage,
+            5000.0,
+            false,
+        )?;
         rt::validate::max_items("Tags", &self.tags, 21usize)?;
         rt::validate::max_items(
             "ImageRegistryCredentials",
@@ -884,8 +913,8 @@ impl CreateEciScalingConfigurationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateEciScalingConfigurationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateEciScalingConfigurationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -894,7 +923,7 @@ impl CreateEciScalingConfigurationBuilder {
         self,
     ) -> ::std::result::Result<
         CreateEciScalingConfigurationResponse,
-        rt::error::Error<CreateEciScalingConfigurationError>,
+        crate::error::Error<CreateEciScalingConfigurationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -3806,12 +3835,12 @@ impl ::serde::Serialize for CreateEciScalingConfigurationResponse {
 #[non_exhaustive]
 pub enum CreateEciScalingConfigurationError {
     /// `Forbidden.RiskControl` (HTTP 403).
-    ForbiddenRiskControl(rt::error::ServiceError),
+    ForbiddenRiskControl(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -3823,7 +3852,7 @@ impl CreateEciScalingConfigurationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenRiskControl(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -3838,15 +3867,15 @@ impl CreateEciScalingConfigurationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateEciScalingConfigurationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateEciScalingConfigurationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.RiskControl" => Self::ForbiddenRiskControl(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateEciScalingConfigurationError::service_error(self)
     }
 }

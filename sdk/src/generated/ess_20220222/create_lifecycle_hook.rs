@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct CreateLifecycleHookRequest {
     pub notification_arn: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateLifecycleHookRequest {
+impl crate::operation::Operation for CreateLifecycleHookRequest {
     type Response = CreateLifecycleHookResponse;
     type Error = CreateLifecycleHookError;
+}
+
+impl rt::operation::OperationSpec for CreateLifecycleHookRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         rt::validate::required("LifecycleTransition", &self.lifecycle_transition)?;
         Ok(())
@@ -186,8 +190,8 @@ impl CreateLifecycleHookBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateLifecycleHookRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateLifecycleHookRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -196,7 +200,7 @@ impl CreateLifecycleHookBuilder {
         self,
     ) -> ::std::result::Result<
         CreateLifecycleHookResponse,
-        rt::error::Error<CreateLifecycleHookError>,
+        crate::error::Error<CreateLifecycleHookError>,
     > {
         self.client.execute(self.request).await
     }
@@ -298,7 +302,7 @@ pub enum CreateLifecycleHookError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -310,7 +314,7 @@ impl CreateLifecycleHookError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -318,12 +322,12 @@ impl CreateLifecycleHookError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateLifecycleHookError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateLifecycleHookError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateLifecycleHookError::service_error(self)
     }
 }

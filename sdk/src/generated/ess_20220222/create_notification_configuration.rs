@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct CreateNotificationConfigurationRequest {
     pub message_encoding: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateNotificationConfigurationRequest {
+impl crate::operation::Operation for CreateNotificationConfigurationRequest {
     type Response = CreateNotificationConfigurationResponse;
     type Error = CreateNotificationConfigurationError;
+}
+
+impl rt::operation::OperationSpec for CreateNotificationConfigurationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         rt::validate::required("NotificationArn", &self.notification_arn)?;
         rt::validate::required("NotificationTypes", &self.notification_types)?;
@@ -172,8 +176,8 @@ impl CreateNotificationConfigurationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateNotificationConfigurationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateNotificationConfigurationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -182,7 +186,7 @@ impl CreateNotificationConfigurationBuilder {
         self,
     ) -> ::std::result::Result<
         CreateNotificationConfigurationResponse,
-        rt::error::Error<CreateNotificationConfigurationError>,
+        crate::error::Error<CreateNotificationConfigurationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -261,7 +265,7 @@ pub enum CreateNotificationConfigurationError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -273,7 +277,7 @@ impl CreateNotificationConfigurationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -281,12 +285,12 @@ impl CreateNotificationConfigurationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateNotificationConfigurationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateNotificationConfigurationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateNotificationConfigurationError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -288,15 +292,14 @@ pub struct CreateScalingConfigurationRequest {
     pub resource_pool_options: ::std::option::Option<ResourcePoolOptions>,
 }
 
-impl rt::operation::Operation for CreateScalingConfigurationRequest {
+impl crate::operation::Operation for CreateScalingConfigurationRequest {
     type Response = CreateScalingConfigurationResponse;
     type Error = CreateScalingConfigurationError;
+}
+
+impl rt::operation::OperationSpec for CreateScalingConfigurationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         rt::validate::max_items("InstanceTypes", &self.instance_types, 20usize)?;
         rt::validate::max_items(
@@ -1271,8 +1274,10 @@ impl CreateScalingConfigurationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateScalingConfigurationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateScalingConfigurationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -1281,7 +1286,7 @@ impl CreateScalingConfigurationBuilder {
         self,
     ) -> ::std::result::Result<
         CreateScalingConfigurationResponse,
-        rt::error::Error<CreateScalingConfigurationError>,
+        crate::error::Error<CreateScalingConfigurationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2568,7 +2573,7 @@ pub enum CreateScalingConfigurationError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2580,7 +2585,7 @@ impl CreateScalingConfigurationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -2588,12 +2593,12 @@ impl CreateScalingConfigurationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateScalingConfigurationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateScalingConfigurationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateScalingConfigurationError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -190,15 +194,14 @@ pub struct CreateScalingGroupRequest {
     pub auto_rebalance: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateScalingGroupRequest {
+impl crate::operation::Operation for CreateScalingGroupRequest {
     type Response = CreateScalingGroupResponse;
     type Error = CreateScalingGroupError;
+}
+
+impl rt::operation::OperationSpec for CreateScalingGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("MinSize", &self.min_size)?;
         rt::validate::required("MaxSize", &self.max_size)?;
@@ -853,8 +856,8 @@ impl CreateScalingGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateScalingGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateScalingGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -863,7 +866,7 @@ impl CreateScalingGroupBuilder {
         self,
     ) -> ::std::result::Result<
         CreateScalingGroupResponse,
-        rt::error::Error<CreateScalingGroupError>,
+        crate::error::Error<CreateScalingGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1844,12 +1847,12 @@ impl ::serde::Serialize for CreateScalingGroupResponse {
 #[non_exhaustive]
 pub enum CreateScalingGroupError {
     /// `ResourceNotAvailable.VPCNetwork` (HTTP 404).
-    ResourceNotAvailableVpcNetwork(rt::error::ServiceError),
+    ResourceNotAvailableVpcNetwork(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1861,7 +1864,7 @@ impl CreateScalingGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ResourceNotAvailableVpcNetwork(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1876,17 +1879,17 @@ impl CreateScalingGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateScalingGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateScalingGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ResourceNotAvailable.VPCNetwork" => {
                 Self::ResourceNotAvailableVpcNetwork(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateScalingGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -120,11 +121,14 @@ pub struct CreateScalingRuleRequest {
     pub alarm_options: ::std::option::Option<AlarmOptions>,
 }
 
-impl rt::operation::Operation for CreateScalingRuleRequest {
+impl crate::operation::Operation for CreateScalingRuleRequest {
     type Response = CreateScalingRuleResponse;
     type Error = CreateScalingRuleError;
+}
+
+impl rt::operation::OperationSpec for CreateScalingRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         rt::validate::max_items("StepAdjustments", &self.step_adjustments, 20usize)?;
         rt::validate::max_items("AlarmDimensions", &self.alarm_dimensions, 5usize)?;
@@ -461,8 +465,8 @@ impl CreateScalingRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateScalingRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateScalingRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -471,7 +475,7 @@ impl CreateScalingRuleBuilder {
         self,
     ) -> ::std::result::Result<
         CreateScalingRuleResponse,
-        rt::error::Error<CreateScalingRuleError>,
+        crate::error::Error<CreateScalingRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -959,7 +963,7 @@ pub enum CreateScalingRuleError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -971,7 +975,7 @@ impl CreateScalingRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -979,12 +983,12 @@ impl CreateScalingRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateScalingRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateScalingRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateScalingRuleError::service_error(self)
     }
 }

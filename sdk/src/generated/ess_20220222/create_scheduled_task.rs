@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,7 +65,7 @@ pub struct CreateScheduledTaskRequest {
     pub task_enabled: ::std::option::Option<bool>,
     /// Example: `600`
     ///
-    /// Wire name `LaunchExpirationTime`.
+    /// Wire name `LaunchExpirationTime`; at least 0; at most 86400.
     pub launch_expiration_time: ::std::option::Option<i32>,
     /// Example: `0`
     ///
@@ -84,12 +85,27 @@ pub struct CreateScheduledTaskRequest {
     pub scaling_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateScheduledTaskRequest {
+impl crate::operation::Operation for CreateScheduledTaskRequest {
     type Response = CreateScheduledTaskResponse;
     type Error = CreateScheduledTaskError;
+}
+
+impl rt::operation::OperationSpec for CreateScheduledTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum(
+            "LaunchExpirationTime",
+            &self.launch_expiration_time,
+            0.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "LaunchExpirationTime",
+            &self.launch_expiration_time,
+            86400.0,
+            false,
+        )?;
         Ok(())
     }
 
@@ -282,8 +298,8 @@ impl CreateScheduledTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateScheduledTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateScheduledTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -292,7 +308,7 @@ impl CreateScheduledTaskBuilder {
         self,
     ) -> ::std::result::Result<
         CreateScheduledTaskResponse,
-        rt::error::Error<CreateScheduledTaskError>,
+        crate::error::Error<CreateScheduledTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -394,7 +410,7 @@ pub enum CreateScheduledTaskError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -406,7 +422,7 @@ impl CreateScheduledTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -414,12 +430,12 @@ impl CreateScheduledTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateScheduledTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateScheduledTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateScheduledTaskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteAlarmRequest {
     pub alarm_task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAlarmRequest {
+impl crate::operation::Operation for DeleteAlarmRequest {
     type Response = DeleteAlarmResponse;
     type Error = DeleteAlarmError;
+}
+
+impl rt::operation::OperationSpec for DeleteAlarmRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("AlarmTaskId", &self.alarm_task_id)?;
         Ok(())
@@ -94,15 +98,18 @@ impl DeleteAlarmBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAlarmRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteAlarmRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DeleteAlarmResponse, rt::error::Error<DeleteAlarmError>> {
+    ) -> ::std::result::Result<
+        DeleteAlarmResponse,
+        crate::error::Error<DeleteAlarmError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -201,7 +208,7 @@ pub enum DeleteAlarmError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -213,7 +220,7 @@ impl DeleteAlarmError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -221,12 +228,12 @@ impl DeleteAlarmError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAlarmError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteAlarmError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAlarmError::service_error(self)
     }
 }

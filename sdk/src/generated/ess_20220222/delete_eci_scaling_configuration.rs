@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteEciScalingConfigurationRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteEciScalingConfigurationRequest {
+impl crate::operation::Operation for DeleteEciScalingConfigurationRequest {
     type Response = DeleteEciScalingConfigurationResponse;
     type Error = DeleteEciScalingConfigurationError;
+}
+
+impl rt::operation::OperationSpec for DeleteEciScalingConfigurationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "ScalingConfigurationId",
             &self.scaling_configuration_id,
@@ -104,8 +108,8 @@ impl DeleteEciScalingConfigurationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteEciScalingConfigurationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteEciScalingConfigurationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl DeleteEciScalingConfigurationBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteEciScalingConfigurationResponse,
-        rt::error::Error<DeleteEciScalingConfigurationError>,
+        crate::error::Error<DeleteEciScalingConfigurationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -190,12 +194,12 @@ impl ::serde::Serialize for DeleteEciScalingConfigurationResponse {
 #[non_exhaustive]
 pub enum DeleteEciScalingConfigurationError {
     /// `Forbidden.RiskControl` (HTTP 403).
-    ForbiddenRiskControl(rt::error::ServiceError),
+    ForbiddenRiskControl(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -207,7 +211,7 @@ impl DeleteEciScalingConfigurationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenRiskControl(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -222,15 +226,15 @@ impl DeleteEciScalingConfigurationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteEciScalingConfigurationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteEciScalingConfigurationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.RiskControl" => Self::ForbiddenRiskControl(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteEciScalingConfigurationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteScalingConfigurationRequest {
     pub scaling_configuration_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteScalingConfigurationRequest {
+impl crate::operation::Operation for DeleteScalingConfigurationRequest {
     type Response = DeleteScalingConfigurationResponse;
     type Error = DeleteScalingConfigurationError;
+}
+
+impl rt::operation::OperationSpec for DeleteScalingConfigurationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "ScalingConfigurationId",
             &self.scaling_configuration_id,
@@ -87,8 +91,10 @@ impl DeleteScalingConfigurationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteScalingConfigurationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteScalingConfigurationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -97,7 +103,7 @@ impl DeleteScalingConfigurationBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteScalingConfigurationResponse,
-        rt::error::Error<DeleteScalingConfigurationError>,
+        crate::error::Error<DeleteScalingConfigurationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -176,7 +182,7 @@ pub enum DeleteScalingConfigurationError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -188,7 +194,7 @@ impl DeleteScalingConfigurationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -196,12 +202,12 @@ impl DeleteScalingConfigurationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteScalingConfigurationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteScalingConfigurationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteScalingConfigurationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteScheduledTaskRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteScheduledTaskRequest {
+impl crate::operation::Operation for DeleteScheduledTaskRequest {
     type Response = DeleteScheduledTaskResponse;
     type Error = DeleteScheduledTaskError;
+}
+
+impl rt::operation::OperationSpec for DeleteScheduledTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScheduledTaskId", &self.scheduled_task_id)?;
         Ok(())
     }
@@ -97,8 +101,8 @@ impl DeleteScheduledTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteScheduledTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteScheduledTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -107,7 +111,7 @@ impl DeleteScheduledTaskBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteScheduledTaskResponse,
-        rt::error::Error<DeleteScheduledTaskError>,
+        crate::error::Error<DeleteScheduledTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -186,7 +190,7 @@ pub enum DeleteScheduledTaskError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -198,7 +202,7 @@ impl DeleteScheduledTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -206,12 +210,12 @@ impl DeleteScheduledTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteScheduledTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteScheduledTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteScheduledTaskError::service_error(self)
     }
 }

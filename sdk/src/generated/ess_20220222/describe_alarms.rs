@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,7 +57,7 @@ pub struct DescribeAlarmsRequest {
     pub metric_name: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1`
     ///
@@ -64,12 +65,16 @@ pub struct DescribeAlarmsRequest {
     pub page_number: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeAlarmsRequest {
+impl crate::operation::Operation for DescribeAlarmsRequest {
     type Response = DescribeAlarmsResponse;
     type Error = DescribeAlarmsError;
+}
+
+impl rt::operation::OperationSpec for DescribeAlarmsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         Ok(())
     }
 
@@ -213,14 +218,14 @@ impl DescribeAlarmsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeAlarmsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeAlarmsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeAlarmsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeAlarmsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -229,7 +234,7 @@ impl DescribeAlarmsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAlarmsResponse,
-        rt::error::Error<DescribeAlarmsError>,
+        crate::error::Error<DescribeAlarmsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1300,7 +1305,7 @@ pub enum DescribeAlarmsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1312,7 +1317,7 @@ impl DescribeAlarmsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1320,12 +1325,12 @@ impl DescribeAlarmsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAlarmsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeAlarmsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAlarmsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct DescribeDiagnoseReportsRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeDiagnoseReportsRequest {
+impl crate::operation::Operation for DescribeDiagnoseReportsRequest {
     type Response = DescribeDiagnoseReportsResponse;
     type Error = DescribeDiagnoseReportsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDiagnoseReportsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         rt::validate::max_items("ReportIds", &self.report_ids, 20usize)?;
@@ -160,14 +164,14 @@ impl DescribeDiagnoseReportsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeDiagnoseReportsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeDiagnoseReportsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDiagnoseReportsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDiagnoseReportsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -176,7 +180,7 @@ impl DescribeDiagnoseReportsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDiagnoseReportsResponse,
-        rt::error::Error<DescribeDiagnoseReportsError>,
+        crate::error::Error<DescribeDiagnoseReportsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -660,7 +664,7 @@ pub enum DescribeDiagnoseReportsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -672,7 +676,7 @@ impl DescribeDiagnoseReportsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -680,12 +684,12 @@ impl DescribeDiagnoseReportsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDiagnoseReportsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDiagnoseReportsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDiagnoseReportsError::service_error(self)
     }
 }

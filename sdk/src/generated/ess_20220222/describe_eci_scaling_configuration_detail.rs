@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeEciScalingConfigurationDetailRequest {
     pub output_format: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeEciScalingConfigurationDetailRequest {
+impl crate::operation::Operation for DescribeEciScalingConfigurationDetailRequest {
     type Response = DescribeEciScalingConfigurationDetailResponse;
     type Error = DescribeEciScalingConfigurationDetailError;
+}
+
+impl rt::operation::OperationSpec for DescribeEciScalingConfigurationDetailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required(
             "ScalingConfigurationId",
@@ -135,8 +139,8 @@ impl DescribeEciScalingConfigurationDetailBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeEciScalingConfigurationDetailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeEciScalingConfigurationDetailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +149,7 @@ impl DescribeEciScalingConfigurationDetailBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeEciScalingConfigurationDetailResponse,
-        rt::error::Error<DescribeEciScalingConfigurationDetailError>,
+        crate::error::Error<DescribeEciScalingConfigurationDetailError>,
     > {
         self.client.execute(self.request).await
     }
@@ -4799,12 +4803,12 @@ impl ::serde::Serialize for AcrRegistryInfos {
 #[non_exhaustive]
 pub enum DescribeEciScalingConfigurationDetailError {
     /// `Forbidden.RiskControl` (HTTP 403).
-    ForbiddenRiskControl(rt::error::ServiceError),
+    ForbiddenRiskControl(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -4816,7 +4820,7 @@ impl DescribeEciScalingConfigurationDetailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenRiskControl(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -4831,15 +4835,15 @@ impl DescribeEciScalingConfigurationDetailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeEciScalingConfigurationDetailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeEciScalingConfigurationDetailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.RiskControl" => Self::ForbiddenRiskControl(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeEciScalingConfigurationDetailError::service_error(self)
     }
 }

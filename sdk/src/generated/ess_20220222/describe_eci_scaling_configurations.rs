@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct DescribeEciScalingConfigurationsRequest {
     pub page_number: ::std::option::Option<i32>,
     /// Example: `50`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `asg-bp17pelvl720x3v7****`
     ///
@@ -48,12 +49,16 @@ pub struct DescribeEciScalingConfigurationsRequest {
     pub scaling_configuration_names: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeEciScalingConfigurationsRequest {
+impl crate::operation::Operation for DescribeEciScalingConfigurationsRequest {
     type Response = DescribeEciScalingConfigurationsResponse;
     type Error = DescribeEciScalingConfigurationsError;
+}
+
+impl rt::operation::OperationSpec for DescribeEciScalingConfigurationsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         rt::validate::max_items(
             "ScalingConfigurationIds",
             &self.scaling_configuration_ids,
@@ -193,7 +198,7 @@ impl DescribeEciScalingConfigurationsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeEciScalingConfigurationsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeEciScalingConfigurationsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -201,8 +206,8 @@ impl DescribeEciScalingConfigurationsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeEciScalingConfigurationsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeEciScalingConfigurationsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -211,7 +216,7 @@ impl DescribeEciScalingConfigurationsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeEciScalingConfigurationsResponse,
-        rt::error::Error<DescribeEciScalingConfigurationsError>,
+        crate::error::Error<DescribeEciScalingConfigurationsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -4838,12 +4843,12 @@ impl ::serde::Serialize for AcrRegistryInfos {
 #[non_exhaustive]
 pub enum DescribeEciScalingConfigurationsError {
     /// `Forbidden.RiskControl` (HTTP 403).
-    ForbiddenRiskControl(rt::error::ServiceError),
+    ForbiddenRiskControl(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -4855,7 +4860,7 @@ impl DescribeEciScalingConfigurationsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenRiskControl(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -4870,15 +4875,15 @@ impl DescribeEciScalingConfigurationsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeEciScalingConfigurationsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeEciScalingConfigurationsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.RiskControl" => Self::ForbiddenRiskControl(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeEciScalingConfigurationsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -70,11 +71,14 @@ pub struct DescribeElasticStrengthRequest {
     pub ipv6_address_count: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeElasticStrengthRequest {
+impl crate::operation::Operation for DescribeElasticStrengthRequest {
     type Response = DescribeElasticStrengthResponse;
     type Error = DescribeElasticStrengthError;
+}
+
+impl rt::operation::OperationSpec for DescribeElasticStrengthRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("InstanceTypes", &self.instance_types, 50usize)?;
         rt::validate::max_items(
@@ -298,8 +302,8 @@ impl DescribeElasticStrengthBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeElasticStrengthRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeElasticStrengthRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -308,7 +312,7 @@ impl DescribeElasticStrengthBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeElasticStrengthResponse,
-        rt::error::Error<DescribeElasticStrengthError>,
+        crate::error::Error<DescribeElasticStrengthError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1219,7 +1223,7 @@ pub enum DescribeElasticStrengthError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1231,7 +1235,7 @@ impl DescribeElasticStrengthError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1239,12 +1243,12 @@ impl DescribeElasticStrengthError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeElasticStrengthError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeElasticStrengthError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeElasticStrengthError::service_error(self)
     }
 }

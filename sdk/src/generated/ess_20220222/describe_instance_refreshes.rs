@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct DescribeInstanceRefreshesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at most 50.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `asg-bp1ffogfdauy0jw0****`
     ///
@@ -46,12 +47,16 @@ pub struct DescribeInstanceRefreshesRequest {
     pub instance_refresh_task_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeInstanceRefreshesRequest {
+impl crate::operation::Operation for DescribeInstanceRefreshesRequest {
     type Response = DescribeInstanceRefreshesResponse;
     type Error = DescribeInstanceRefreshesError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstanceRefreshesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 50.0, false)?;
         rt::validate::max_items(
             "InstanceRefreshTaskIds",
             &self.instance_refresh_task_ids,
@@ -167,14 +172,16 @@ impl DescribeInstanceRefreshesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeInstanceRefreshesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeInstanceRefreshesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeInstanceRefreshesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeInstanceRefreshesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -183,7 +190,7 @@ impl DescribeInstanceRefreshesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceRefreshesResponse,
-        rt::error::Error<DescribeInstanceRefreshesError>,
+        crate::error::Error<DescribeInstanceRefreshesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1211,7 +1218,7 @@ pub enum DescribeInstanceRefreshesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1223,7 +1230,7 @@ impl DescribeInstanceRefreshesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1231,12 +1238,12 @@ impl DescribeInstanceRefreshesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstanceRefreshesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeInstanceRefreshesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceRefreshesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeLifecycleActionsRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeLifecycleActionsRequest {
+impl crate::operation::Operation for DescribeLifecycleActionsRequest {
     type Response = DescribeLifecycleActionsResponse;
     type Error = DescribeLifecycleActionsError;
+}
+
+impl rt::operation::OperationSpec for DescribeLifecycleActionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingActivityId", &self.scaling_activity_id)?;
         Ok(())
     }
@@ -164,14 +168,16 @@ impl DescribeLifecycleActionsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeLifecycleActionsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeLifecycleActionsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeLifecycleActionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeLifecycleActionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -180,7 +186,7 @@ impl DescribeLifecycleActionsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeLifecycleActionsResponse,
-        rt::error::Error<DescribeLifecycleActionsError>,
+        crate::error::Error<DescribeLifecycleActionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -486,7 +492,7 @@ pub enum DescribeLifecycleActionsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -498,7 +504,7 @@ impl DescribeLifecycleActionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -506,12 +512,12 @@ impl DescribeLifecycleActionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeLifecycleActionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeLifecycleActionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeLifecycleActionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct DescribeLifecycleHooksRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeLifecycleHooksRequest {
+impl crate::operation::Operation for DescribeLifecycleHooksRequest {
     type Response = DescribeLifecycleHooksResponse;
     type Error = DescribeLifecycleHooksError;
+}
+
+impl rt::operation::OperationSpec for DescribeLifecycleHooksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("LifecycleHookIds", &self.lifecycle_hook_ids, 100usize)?;
         Ok(())
     }
@@ -181,14 +185,14 @@ impl DescribeLifecycleHooksBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeLifecycleHooksRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeLifecycleHooksRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeLifecycleHooksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeLifecycleHooksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -197,7 +201,7 @@ impl DescribeLifecycleHooksBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeLifecycleHooksResponse,
-        rt::error::Error<DescribeLifecycleHooksError>,
+        crate::error::Error<DescribeLifecycleHooksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -589,7 +593,7 @@ pub enum DescribeLifecycleHooksError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -601,7 +605,7 @@ impl DescribeLifecycleHooksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -609,12 +613,12 @@ impl DescribeLifecycleHooksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeLifecycleHooksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeLifecycleHooksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeLifecycleHooksError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeNotificationConfigurationsRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeNotificationConfigurationsRequest {
+impl crate::operation::Operation for DescribeNotificationConfigurationsRequest {
     type Response = DescribeNotificationConfigurationsResponse;
     type Error = DescribeNotificationConfigurationsError;
+}
+
+impl rt::operation::OperationSpec for DescribeNotificationConfigurationsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl DescribeNotificationConfigurationsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeNotificationConfigurationsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeNotificationConfigurationsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl DescribeNotificationConfigurationsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeNotificationConfigurationsResponse,
-        rt::error::Error<DescribeNotificationConfigurationsError>,
+        crate::error::Error<DescribeNotificationConfigurationsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -361,7 +365,7 @@ pub enum DescribeNotificationConfigurationsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -373,7 +377,7 @@ impl DescribeNotificationConfigurationsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -381,12 +385,12 @@ impl DescribeNotificationConfigurationsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeNotificationConfigurationsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeNotificationConfigurationsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeNotificationConfigurationsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -126,11 +127,14 @@ pub struct DescribePatternTypesRequest {
     pub maximum_gpu_amount: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribePatternTypesRequest {
+impl crate::operation::Operation for DescribePatternTypesRequest {
     type Response = DescribePatternTypesResponse;
     type Error = DescribePatternTypesError;
+}
+
+impl rt::operation::OperationSpec for DescribePatternTypesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("VSwitchId", &self.v_switch_ids, 100usize)?;
         rt::validate::max_items("ZoneId", &self.zone_ids, 100usize)?;
@@ -593,8 +597,8 @@ impl DescribePatternTypesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePatternTypesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribePatternTypesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -603,7 +607,7 @@ impl DescribePatternTypesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePatternTypesResponse,
-        rt::error::Error<DescribePatternTypesError>,
+        crate::error::Error<DescribePatternTypesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -844,7 +848,7 @@ pub enum DescribePatternTypesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -856,7 +860,7 @@ impl DescribePatternTypesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -864,12 +868,12 @@ impl DescribePatternTypesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePatternTypesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePatternTypesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePatternTypesError::service_error(self)
     }
 }

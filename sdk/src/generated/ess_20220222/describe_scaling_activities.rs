@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct DescribeScalingActivitiesRequest {
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `asg-bp18p2yfxow2dloq****`
     ///
@@ -54,12 +55,16 @@ pub struct DescribeScalingActivitiesRequest {
     pub instance_refresh_task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeScalingActivitiesRequest {
+impl crate::operation::Operation for DescribeScalingActivitiesRequest {
     type Response = DescribeScalingActivitiesResponse;
     type Error = DescribeScalingActivitiesError;
+}
+
+impl rt::operation::OperationSpec for DescribeScalingActivitiesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         rt::validate::max_items(
             "ScalingActivityIds",
             &self.scaling_activity_ids,
@@ -203,14 +208,16 @@ impl DescribeScalingActivitiesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeScalingActivitiesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeScalingActivitiesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeScalingActivitiesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeScalingActivitiesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -219,7 +226,7 @@ impl DescribeScalingActivitiesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeScalingActivitiesResponse,
-        rt::error::Error<DescribeScalingActivitiesError>,
+        crate::error::Error<DescribeScalingActivitiesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1229,7 +1236,7 @@ pub enum DescribeScalingActivitiesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1241,7 +1248,7 @@ impl DescribeScalingActivitiesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1249,12 +1256,12 @@ impl DescribeScalingActivitiesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeScalingActivitiesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeScalingActivitiesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeScalingActivitiesError::service_error(self)
     }
 }

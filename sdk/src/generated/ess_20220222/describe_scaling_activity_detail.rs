@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeScalingActivityDetailRequest {
     pub scaling_activity_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeScalingActivityDetailRequest {
+impl crate::operation::Operation for DescribeScalingActivityDetailRequest {
     type Response = DescribeScalingActivityDetailResponse;
     type Error = DescribeScalingActivityDetailError;
+}
+
+impl rt::operation::OperationSpec for DescribeScalingActivityDetailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingActivityId", &self.scaling_activity_id)?;
         Ok(())
     }
@@ -84,8 +88,8 @@ impl DescribeScalingActivityDetailBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeScalingActivityDetailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeScalingActivityDetailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -94,7 +98,7 @@ impl DescribeScalingActivityDetailBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeScalingActivityDetailResponse,
-        rt::error::Error<DescribeScalingActivityDetailError>,
+        crate::error::Error<DescribeScalingActivityDetailError>,
     > {
         self.client.execute(self.request).await
     }
@@ -217,7 +221,7 @@ pub enum DescribeScalingActivityDetailError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -229,7 +233,7 @@ impl DescribeScalingActivityDetailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -237,12 +241,12 @@ impl DescribeScalingActivityDetailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeScalingActivityDetailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeScalingActivityDetailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeScalingActivityDetailError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct DescribeScalingConfigurationsRequest {
     pub page_number: ::std::option::Option<i32>,
     /// Example: `50`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `asg-bp17pelvl720x3v7****`
     ///
@@ -48,12 +49,16 @@ pub struct DescribeScalingConfigurationsRequest {
     pub scaling_configuration_names: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeScalingConfigurationsRequest {
+impl crate::operation::Operation for DescribeScalingConfigurationsRequest {
     type Response = DescribeScalingConfigurationsResponse;
     type Error = DescribeScalingConfigurationsError;
+}
+
+impl rt::operation::OperationSpec for DescribeScalingConfigurationsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         rt::validate::max_items(
             "ScalingConfigurationIds",
             &self.scaling_configuration_ids,
@@ -193,7 +198,7 @@ impl DescribeScalingConfigurationsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeScalingConfigurationsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeScalingConfigurationsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -201,8 +206,8 @@ impl DescribeScalingConfigurationsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeScalingConfigurationsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeScalingConfigurationsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -211,7 +216,7 @@ impl DescribeScalingConfigurationsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeScalingConfigurationsResponse,
-        rt::error::Error<DescribeScalingConfigurationsError>,
+        crate::error::Error<DescribeScalingConfigurationsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -3334,7 +3339,7 @@ pub enum DescribeScalingConfigurationsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -3346,7 +3351,7 @@ impl DescribeScalingConfigurationsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -3354,12 +3359,12 @@ impl DescribeScalingConfigurationsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeScalingConfigurationsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeScalingConfigurationsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeScalingConfigurationsError::service_error(self)
     }
 }

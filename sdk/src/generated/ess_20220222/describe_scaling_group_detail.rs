@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeScalingGroupDetailRequest {
     pub output_format: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeScalingGroupDetailRequest {
+impl crate::operation::Operation for DescribeScalingGroupDetailRequest {
     type Response = DescribeScalingGroupDetailResponse;
     type Error = DescribeScalingGroupDetailError;
+}
+
+impl rt::operation::OperationSpec for DescribeScalingGroupDetailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         Ok(())
@@ -109,8 +113,10 @@ impl DescribeScalingGroupDetailBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeScalingGroupDetailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeScalingGroupDetailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +125,7 @@ impl DescribeScalingGroupDetailBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeScalingGroupDetailResponse,
-        rt::error::Error<DescribeScalingGroupDetailError>,
+        crate::error::Error<DescribeScalingGroupDetailError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2146,7 +2152,7 @@ pub enum DescribeScalingGroupDetailError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2158,7 +2164,7 @@ impl DescribeScalingGroupDetailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -2166,12 +2172,12 @@ impl DescribeScalingGroupDetailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeScalingGroupDetailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeScalingGroupDetailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeScalingGroupDetailError::service_error(self)
     }
 }

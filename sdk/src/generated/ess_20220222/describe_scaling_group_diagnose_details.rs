@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeScalingGroupDiagnoseDetailsRequest {
     pub scaling_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeScalingGroupDiagnoseDetailsRequest {
+impl crate::operation::Operation for DescribeScalingGroupDiagnoseDetailsRequest {
     type Response = DescribeScalingGroupDiagnoseDetailsResponse;
     type Error = DescribeScalingGroupDiagnoseDetailsError;
+}
+
+impl rt::operation::OperationSpec for DescribeScalingGroupDiagnoseDetailsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         Ok(())
@@ -96,8 +100,8 @@ impl DescribeScalingGroupDiagnoseDetailsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeScalingGroupDiagnoseDetailsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeScalingGroupDiagnoseDetailsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl DescribeScalingGroupDiagnoseDetailsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeScalingGroupDiagnoseDetailsResponse,
-        rt::error::Error<DescribeScalingGroupDiagnoseDetailsError>,
+        crate::error::Error<DescribeScalingGroupDiagnoseDetailsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -328,7 +332,7 @@ pub enum DescribeScalingGroupDiagnoseDetailsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -340,7 +344,7 @@ impl DescribeScalingGroupDiagnoseDetailsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -348,12 +352,12 @@ impl DescribeScalingGroupDiagnoseDetailsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeScalingGroupDiagnoseDetailsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeScalingGroupDiagnoseDetailsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeScalingGroupDiagnoseDetailsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,7 +57,7 @@ pub struct DescribeScalingInstancesRequest {
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `asa-bp1c9djwrgxjyk31****`
     ///
@@ -70,12 +71,16 @@ pub struct DescribeScalingInstancesRequest {
     pub lifecycle_states: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeScalingInstancesRequest {
+impl crate::operation::Operation for DescribeScalingInstancesRequest {
     type Response = DescribeScalingInstancesResponse;
     type Error = DescribeScalingInstancesError;
+}
+
+impl rt::operation::OperationSpec for DescribeScalingInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         rt::validate::max_items("InstanceIds", &self.instance_ids, 200usize)?;
         rt::validate::max_items("CreationTypes", &self.creation_types, 10usize)?;
         rt::validate::max_items("LifecycleStates", &self.lifecycle_states, 10usize)?;
@@ -280,14 +285,16 @@ impl DescribeScalingInstancesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeScalingInstancesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeScalingInstancesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeScalingInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeScalingInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -296,7 +303,7 @@ impl DescribeScalingInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeScalingInstancesResponse,
-        rt::error::Error<DescribeScalingInstancesError>,
+        crate::error::Error<DescribeScalingInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -910,7 +917,7 @@ pub enum DescribeScalingInstancesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -922,7 +929,7 @@ impl DescribeScalingInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -930,12 +937,12 @@ impl DescribeScalingInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeScalingInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeScalingInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeScalingInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct DescribeScalingRulesRequest {
     pub page_number: ::std::option::Option<i32>,
     /// Example: `50`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `asg-bp1ffogfdauy0jw0****`
     ///
@@ -58,12 +59,16 @@ pub struct DescribeScalingRulesRequest {
     pub scaling_rule_aris: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeScalingRulesRequest {
+impl crate::operation::Operation for DescribeScalingRulesRequest {
     type Response = DescribeScalingRulesResponse;
     type Error = DescribeScalingRulesError;
+}
+
+impl rt::operation::OperationSpec for DescribeScalingRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         rt::validate::max_items("ScalingRuleIds", &self.scaling_rule_ids, 10usize)?;
         rt::validate::max_items("ScalingRuleNames", &self.scaling_rule_names, 10usize)?;
         rt::validate::max_items("ScalingRuleAris", &self.scaling_rule_aris, 10usize)?;
@@ -234,14 +239,14 @@ impl DescribeScalingRulesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeScalingRulesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeScalingRulesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeScalingRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeScalingRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -250,7 +255,7 @@ impl DescribeScalingRulesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeScalingRulesResponse,
-        rt::error::Error<DescribeScalingRulesError>,
+        crate::error::Error<DescribeScalingRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1751,7 +1756,7 @@ pub enum DescribeScalingRulesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1763,7 +1768,7 @@ impl DescribeScalingRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1771,12 +1776,12 @@ impl DescribeScalingRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeScalingRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeScalingRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeScalingRulesError::service_error(self)
     }
 }

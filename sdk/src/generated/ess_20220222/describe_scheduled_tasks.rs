@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct DescribeScheduledTasksRequest {
     pub page_number: ::std::option::Option<i32>,
     /// Example: `50`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `asg-bp1bo5tca4m56nap****`
     ///
@@ -66,12 +67,16 @@ pub struct DescribeScheduledTasksRequest {
     pub task_enabled: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeScheduledTasksRequest {
+impl crate::operation::Operation for DescribeScheduledTasksRequest {
     type Response = DescribeScheduledTasksResponse;
     type Error = DescribeScheduledTasksError;
+}
+
+impl rt::operation::OperationSpec for DescribeScheduledTasksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         rt::validate::max_items("ScheduledActions", &self.scheduled_actions, 20usize)?;
         rt::validate::max_items("ScheduledTaskIds", &self.scheduled_task_ids, 20usize)?;
         rt::validate::max_items(
@@ -272,14 +277,14 @@ impl DescribeScheduledTasksBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeScheduledTasksRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeScheduledTasksRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeScheduledTasksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeScheduledTasksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -288,7 +293,7 @@ impl DescribeScheduledTasksBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeScheduledTasksResponse,
-        rt::error::Error<DescribeScheduledTasksError>,
+        crate::error::Error<DescribeScheduledTasksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -771,7 +776,7 @@ pub enum DescribeScheduledTasksError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -783,7 +788,7 @@ impl DescribeScheduledTasksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -791,12 +796,12 @@ impl DescribeScheduledTasksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeScheduledTasksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeScheduledTasksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeScheduledTasksError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,15 +56,14 @@ pub struct DetachLoadBalancersRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DetachLoadBalancersRequest {
+impl crate::operation::Operation for DetachLoadBalancersRequest {
     type Response = DetachLoadBalancersResponse;
     type Error = DetachLoadBalancersError;
+}
+
+impl rt::operation::OperationSpec for DetachLoadBalancersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         rt::validate::required("LoadBalancers", &self.load_balancers)?;
         rt::validate::max_items("LoadBalancers", &self.load_balancers, 5usize)?;
@@ -157,8 +160,8 @@ impl DetachLoadBalancersBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DetachLoadBalancersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DetachLoadBalancersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -167,7 +170,7 @@ impl DetachLoadBalancersBuilder {
         self,
     ) -> ::std::result::Result<
         DetachLoadBalancersResponse,
-        rt::error::Error<DetachLoadBalancersError>,
+        crate::error::Error<DetachLoadBalancersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -269,7 +272,7 @@ pub enum DetachLoadBalancersError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -281,7 +284,7 @@ impl DetachLoadBalancersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -289,12 +292,12 @@ impl DetachLoadBalancersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DetachLoadBalancersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DetachLoadBalancersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DetachLoadBalancersError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DisableAlarmRequest {
     pub alarm_task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DisableAlarmRequest {
+impl crate::operation::Operation for DisableAlarmRequest {
     type Response = DisableAlarmResponse;
     type Error = DisableAlarmError;
+}
+
+impl rt::operation::OperationSpec for DisableAlarmRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("AlarmTaskId", &self.alarm_task_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DisableAlarmBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DisableAlarmRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DisableAlarmRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DisableAlarmBuilder {
         self,
     ) -> ::std::result::Result<
         DisableAlarmResponse,
-        rt::error::Error<DisableAlarmError>,
+        crate::error::Error<DisableAlarmError>,
     > {
         self.client.execute(self.request).await
     }
@@ -183,7 +187,7 @@ pub enum DisableAlarmError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -195,7 +199,7 @@ impl DisableAlarmError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -203,12 +207,12 @@ impl DisableAlarmError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisableAlarmError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DisableAlarmError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisableAlarmError::service_error(self)
     }
 }

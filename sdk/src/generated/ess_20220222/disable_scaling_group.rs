@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DisableScalingGroupRequest {
     pub scaling_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DisableScalingGroupRequest {
+impl crate::operation::Operation for DisableScalingGroupRequest {
     type Response = DisableScalingGroupResponse;
     type Error = DisableScalingGroupError;
+}
+
+impl rt::operation::OperationSpec for DisableScalingGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DisableScalingGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DisableScalingGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DisableScalingGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DisableScalingGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DisableScalingGroupResponse,
-        rt::error::Error<DisableScalingGroupError>,
+        crate::error::Error<DisableScalingGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -167,7 +171,7 @@ pub enum DisableScalingGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -179,7 +183,7 @@ impl DisableScalingGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -187,12 +191,12 @@ impl DisableScalingGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisableScalingGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DisableScalingGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisableScalingGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct EnableAlarmRequest {
     pub alarm_task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EnableAlarmRequest {
+impl crate::operation::Operation for EnableAlarmRequest {
     type Response = EnableAlarmResponse;
     type Error = EnableAlarmError;
+}
+
+impl rt::operation::OperationSpec for EnableAlarmRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("AlarmTaskId", &self.alarm_task_id)?;
         Ok(())
@@ -94,15 +98,18 @@ impl EnableAlarmBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableAlarmRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EnableAlarmRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<EnableAlarmResponse, rt::error::Error<EnableAlarmError>> {
+    ) -> ::std::result::Result<
+        EnableAlarmResponse,
+        crate::error::Error<EnableAlarmError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -180,7 +187,7 @@ pub enum EnableAlarmError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -192,7 +199,7 @@ impl EnableAlarmError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -200,12 +207,12 @@ impl EnableAlarmError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableAlarmError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for EnableAlarmError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableAlarmError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ListTagValuesRequest {
     pub key: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListTagValuesRequest {
+impl crate::operation::Operation for ListTagValuesRequest {
     type Response = ListTagValuesResponse;
     type Error = ListTagValuesError;
+}
+
+impl rt::operation::OperationSpec for ListTagValuesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("Key", &self.key)?;
@@ -156,14 +160,16 @@ impl ListTagValuesBuilder {
 
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
-    pub fn into_paginator(self) -> rt::paginate::PaginationStream<ListTagValuesRequest> {
+    pub fn into_paginator(
+        self,
+    ) -> crate::paginate::PaginationStream<ListTagValuesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListTagValuesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListTagValuesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -172,7 +178,7 @@ impl ListTagValuesBuilder {
         self,
     ) -> ::std::result::Result<
         ListTagValuesResponse,
-        rt::error::Error<ListTagValuesError>,
+        crate::error::Error<ListTagValuesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -309,7 +315,7 @@ pub enum ListTagValuesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -321,7 +327,7 @@ impl ListTagValuesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -329,12 +335,12 @@ impl ListTagValuesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTagValuesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListTagValuesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTagValuesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -90,11 +91,14 @@ pub struct ModifyAlarmRequest {
     pub expressions_logic_operator: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyAlarmRequest {
+impl crate::operation::Operation for ModifyAlarmRequest {
     type Response = ModifyAlarmResponse;
     type Error = ModifyAlarmError;
+}
+
+impl rt::operation::OperationSpec for ModifyAlarmRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("AlarmTaskId", &self.alarm_task_id)?;
         rt::validate::max_items("AlarmActions", &self.alarm_actions, 5usize)?;
@@ -330,15 +334,18 @@ impl ModifyAlarmBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyAlarmRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyAlarmRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ModifyAlarmResponse, rt::error::Error<ModifyAlarmError>> {
+    ) -> ::std::result::Result<
+        ModifyAlarmResponse,
+        crate::error::Error<ModifyAlarmError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -616,7 +623,7 @@ pub enum ModifyAlarmError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -628,7 +635,7 @@ impl ModifyAlarmError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -636,12 +643,12 @@ impl ModifyAlarmError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyAlarmError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyAlarmError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyAlarmError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct ModifyAlertConfigurationRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyAlertConfigurationRequest {
+impl crate::operation::Operation for ModifyAlertConfigurationRequest {
     type Response = ModifyAlertConfigurationResponse;
     type Error = ModifyAlertConfigurationError;
+}
+
+impl rt::operation::OperationSpec for ModifyAlertConfigurationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         rt::validate::max_items("ScaleStatuses", &self.scale_statuses, 10usize)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -112,8 +116,10 @@ impl ModifyAlertConfigurationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyAlertConfigurationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyAlertConfigurationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +128,7 @@ impl ModifyAlertConfigurationBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyAlertConfigurationResponse,
-        rt::error::Error<ModifyAlertConfigurationError>,
+        crate::error::Error<ModifyAlertConfigurationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,7 +207,7 @@ pub enum ModifyAlertConfigurationError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -213,7 +219,7 @@ impl ModifyAlertConfigurationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -221,12 +227,12 @@ impl ModifyAlertConfigurationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyAlertConfigurationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyAlertConfigurationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyAlertConfigurationError::service_error(self)
     }
 }

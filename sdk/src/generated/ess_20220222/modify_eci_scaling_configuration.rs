@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -108,7 +109,7 @@ pub struct ModifyEciScalingConfigurationRequest {
     pub auto_create_eip: ::std::option::Option<bool>,
     /// Example: `5`
     ///
-    /// Wire name `EipBandwidth`.
+    /// Wire name `EipBandwidth`; at least 0; at most 1000000.
     pub eip_bandwidth: ::std::option::Option<i32>,
     /// Example: `test`
     ///
@@ -116,15 +117,15 @@ pub struct ModifyEciScalingConfigurationRequest {
     pub host_name: ::std::option::Option<::std::string::String>,
     /// Example: `1024000`
     ///
-    /// Wire name `IngressBandwidth`.
+    /// Wire name `IngressBandwidth`; at least 0; at most 9223372036854775807.
     pub ingress_bandwidth: ::std::option::Option<i64>,
     /// Example: `1024000`
     ///
-    /// Wire name `EgressBandwidth`.
+    /// Wire name `EgressBandwidth`; at least 0; at most 9223372036854775807.
     pub egress_bandwidth: ::std::option::Option<i64>,
     /// Example: `2`
     ///
-    /// Wire name `CpuOptionsCore`.
+    /// Wire name `CpuOptionsCore`; at least 0; at most 1000.
     pub cpu_options_core: ::std::option::Option<i32>,
     /// Example: `2`
     ///
@@ -132,7 +133,7 @@ pub struct ModifyEciScalingConfigurationRequest {
     pub cpu_options_threads_per_core: ::std::option::Option<i32>,
     /// Example: `20`
     ///
-    /// Wire name `EphemeralStorage`.
+    /// Wire name `EphemeralStorage`; at least 0; at most 5000.
     pub ephemeral_storage: ::std::option::Option<i32>,
     /// Example: `50`
     ///
@@ -202,14 +203,42 @@ pub struct ModifyEciScalingConfigurationRequest {
     pub r#override: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyEciScalingConfigurationRequest {
+impl crate::operation::Operation for ModifyEciScalingConfigurationRequest {
     type Response = ModifyEciScalingConfigurationResponse;
     type Error = ModifyEciScalingConfigurationError;
+}
+
+impl rt::operation::OperationSpec for ModifyEciScalingConfigurationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "ScalingConfigurationId",
             &self.scaling_configuration_id,
+        )?;
+        rt::validate::minimum("EipBandwidth", &self.eip_bandwidth, 0.0, false)?;
+        rt::validate::maximum("EipBandwidth", &self.eip_bandwidth, 1000000.0, false)?;
+        rt::validate::minimum("IngressBandwidth", &self.ingress_bandwidth, 0.0, false)?;
+        rt::validate::maximum(
+            "IngressBandwidth",
+            &self.ingress_bandwidth,
+            9223372036854776000.0,
+            false,
+        )?;
+        rt::validate::minimum("EgressBandwidth", &self.egress_bandwidth, 0.0, false)?;
+        rt::validate::maximum(
+            "EgressBandwidth",
+            &self.egress_bandwidth,
+            9223372036854776000.0,
+            false,
+        )?;
+        rt::validate::minimum("CpuOptionsCore", &self.cpu_options_core, 0.0, false)?;
+        rt::validate::maximum("CpuOptionsCore", &self.cpu_options_core, 1000.0, false)?;
+        rt::validate::minimum("EphemeralStorage", &self.ephemeral_storage, 0.0, false)?;
+        rt::validate::maximum(
+            "EphemeralStorage",
+            &self.ephemeral_storage,
+            5000.0,
+            false,
         )?;
         rt::validate::max_items("Tags", &self.tags, 21usize)?;
         rt::validate::max_items(
@@ -924,8 +953,8 @@ impl ModifyEciScalingConfigurationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyEciScalingConfigurationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyEciScalingConfigurationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -934,7 +963,7 @@ impl ModifyEciScalingConfigurationBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyEciScalingConfigurationResponse,
-        rt::error::Error<ModifyEciScalingConfigurationError>,
+        crate::error::Error<ModifyEciScalingConfigurationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -3823,12 +3852,12 @@ impl ::serde::Serialize for ModifyEciScalingConfigurationResponse {
 #[non_exhaustive]
 pub enum ModifyEciScalingConfigurationError {
     /// `Forbidden.RiskControl` (HTTP 403).
-    ForbiddenRiskControl(rt::error::ServiceError),
+    ForbiddenRiskControl(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -3840,7 +3869,7 @@ impl ModifyEciScalingConfigurationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenRiskControl(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -3855,15 +3884,15 @@ impl ModifyEciScalingConfigurationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyEciScalingConfigurationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyEciScalingConfigurationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.RiskControl" => Self::ForbiddenRiskControl(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyEciScalingConfigurationError::service_error(self)
     }
 }

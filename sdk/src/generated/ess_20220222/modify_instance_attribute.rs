@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct ModifyInstanceAttributeRequest {
     pub instance_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyInstanceAttributeRequest {
+impl crate::operation::Operation for ModifyInstanceAttributeRequest {
     type Response = ModifyInstanceAttributeResponse;
     type Error = ModifyInstanceAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("InstanceIds", &self.instance_ids, 20usize)?;
@@ -139,8 +143,8 @@ impl ModifyInstanceAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyInstanceAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -149,7 +153,7 @@ impl ModifyInstanceAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceAttributeResponse,
-        rt::error::Error<ModifyInstanceAttributeError>,
+        crate::error::Error<ModifyInstanceAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -228,7 +232,7 @@ pub enum ModifyInstanceAttributeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -240,7 +244,7 @@ impl ModifyInstanceAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -248,12 +252,12 @@ impl ModifyInstanceAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyInstanceAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct ModifyLifecycleHookRequest {
     pub lifecycle_hook_status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyLifecycleHookRequest {
+impl crate::operation::Operation for ModifyLifecycleHookRequest {
     type Response = ModifyLifecycleHookResponse;
     type Error = ModifyLifecycleHookError;
+}
+
+impl rt::operation::OperationSpec for ModifyLifecycleHookRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -237,8 +241,8 @@ impl ModifyLifecycleHookBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyLifecycleHookRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyLifecycleHookRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -247,7 +251,7 @@ impl ModifyLifecycleHookBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyLifecycleHookResponse,
-        rt::error::Error<ModifyLifecycleHookError>,
+        crate::error::Error<ModifyLifecycleHookError>,
     > {
         self.client.execute(self.request).await
     }
@@ -326,7 +330,7 @@ pub enum ModifyLifecycleHookError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -338,7 +342,7 @@ impl ModifyLifecycleHookError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -346,12 +350,12 @@ impl ModifyLifecycleHookError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyLifecycleHookError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyLifecycleHookError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyLifecycleHookError::service_error(self)
     }
 }

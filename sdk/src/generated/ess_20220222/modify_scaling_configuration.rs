@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -278,11 +279,14 @@ pub struct ModifyScalingConfigurationRequest {
     pub resource_pool_options: ::std::option::Option<ResourcePoolOptions>,
 }
 
-impl rt::operation::Operation for ModifyScalingConfigurationRequest {
+impl crate::operation::Operation for ModifyScalingConfigurationRequest {
     type Response = ModifyScalingConfigurationResponse;
     type Error = ModifyScalingConfigurationError;
+}
+
+impl rt::operation::OperationSpec for ModifyScalingConfigurationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "ScalingConfigurationId",
             &self.scaling_configuration_id,
@@ -1235,8 +1239,10 @@ impl ModifyScalingConfigurationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyScalingConfigurationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyScalingConfigurationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -1245,7 +1251,7 @@ impl ModifyScalingConfigurationBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyScalingConfigurationResponse,
-        rt::error::Error<ModifyScalingConfigurationError>,
+        crate::error::Error<ModifyScalingConfigurationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2509,7 +2515,7 @@ pub enum ModifyScalingConfigurationError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2521,7 +2527,7 @@ impl ModifyScalingConfigurationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -2529,12 +2535,12 @@ impl ModifyScalingConfigurationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyScalingConfigurationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyScalingConfigurationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyScalingConfigurationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,7 +45,7 @@ pub struct ModifyScalingGroupRequest {
     pub max_size: ::std::option::Option<i32>,
     /// Example: `600`
     ///
-    /// Wire name `DefaultCooldown`.
+    /// Wire name `DefaultCooldown`; at least 0; at most 86400.
     pub default_cooldown: ::std::option::Option<i32>,
     /// Wire name `RemovalPolicies`; at most 2 items.
     pub removal_policies: ::std::vec::Vec<::std::string::String>,
@@ -146,12 +147,22 @@ pub struct ModifyScalingGroupRequest {
     pub auto_rebalance: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyScalingGroupRequest {
+impl crate::operation::Operation for ModifyScalingGroupRequest {
     type Response = ModifyScalingGroupResponse;
     type Error = ModifyScalingGroupError;
+}
+
+impl rt::operation::OperationSpec for ModifyScalingGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
+        rt::validate::minimum("DefaultCooldown", &self.default_cooldown, 0.0, false)?;
+        rt::validate::maximum(
+            "DefaultCooldown",
+            &self.default_cooldown,
+            86400.0,
+            false,
+        )?;
         rt::validate::max_items("RemovalPolicies", &self.removal_policies, 2usize)?;
         rt::validate::max_items("VSwitchIds", &self.v_switch_ids, 8usize)?;
         rt::validate::max_items(
@@ -599,8 +610,8 @@ impl ModifyScalingGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyScalingGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyScalingGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -609,7 +620,7 @@ impl ModifyScalingGroupBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyScalingGroupResponse,
-        rt::error::Error<ModifyScalingGroupError>,
+        crate::error::Error<ModifyScalingGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -904,7 +915,7 @@ pub enum ModifyScalingGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -916,7 +927,7 @@ impl ModifyScalingGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -924,12 +935,12 @@ impl ModifyScalingGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyScalingGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyScalingGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyScalingGroupError::service_error(self)
     }
 }

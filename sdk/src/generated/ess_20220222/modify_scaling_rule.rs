@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -112,11 +113,14 @@ pub struct ModifyScalingRuleRequest {
     pub alarm_options: ::std::option::Option<AlarmOptions>,
 }
 
-impl rt::operation::Operation for ModifyScalingRuleRequest {
+impl crate::operation::Operation for ModifyScalingRuleRequest {
     type Response = ModifyScalingRuleResponse;
     type Error = ModifyScalingRuleError;
+}
+
+impl rt::operation::OperationSpec for ModifyScalingRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingRuleId", &self.scaling_rule_id)?;
         rt::validate::max_items("StepAdjustments", &self.step_adjustments, 20usize)?;
         rt::validate::max_items("AlarmDimensions", &self.alarm_dimensions, 5usize)?;
@@ -427,8 +431,8 @@ impl ModifyScalingRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyScalingRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyScalingRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -437,7 +441,7 @@ impl ModifyScalingRuleBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyScalingRuleResponse,
-        rt::error::Error<ModifyScalingRuleError>,
+        crate::error::Error<ModifyScalingRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -881,7 +885,7 @@ pub enum ModifyScalingRuleError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -893,7 +897,7 @@ impl ModifyScalingRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -901,12 +905,12 @@ impl ModifyScalingRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyScalingRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyScalingRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyScalingRuleError::service_error(self)
     }
 }

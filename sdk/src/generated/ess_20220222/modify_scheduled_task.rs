@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,7 +65,7 @@ pub struct ModifyScheduledTaskRequest {
     pub task_enabled: ::std::option::Option<bool>,
     /// Example: `600`
     ///
-    /// Wire name `LaunchExpirationTime`.
+    /// Wire name `LaunchExpirationTime`; at least 0; at most 86400.
     pub launch_expiration_time: ::std::option::Option<i32>,
     /// Example: `0`
     ///
@@ -88,12 +89,27 @@ pub struct ModifyScheduledTaskRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyScheduledTaskRequest {
+impl crate::operation::Operation for ModifyScheduledTaskRequest {
     type Response = ModifyScheduledTaskResponse;
     type Error = ModifyScheduledTaskError;
+}
+
+impl rt::operation::OperationSpec for ModifyScheduledTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScheduledTaskId", &self.scheduled_task_id)?;
+        rt::validate::minimum(
+            "LaunchExpirationTime",
+            &self.launch_expiration_time,
+            0.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "LaunchExpirationTime",
+            &self.launch_expiration_time,
+            86400.0,
+            false,
+        )?;
         Ok(())
     }
 
@@ -301,8 +317,8 @@ impl ModifyScheduledTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyScheduledTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyScheduledTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -311,7 +327,7 @@ impl ModifyScheduledTaskBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyScheduledTaskResponse,
-        rt::error::Error<ModifyScheduledTaskError>,
+        crate::error::Error<ModifyScheduledTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -387,12 +403,12 @@ impl ::serde::Serialize for ModifyScheduledTaskResponse {
 #[non_exhaustive]
 pub enum ModifyScheduledTaskError {
     /// `Throttling` (HTTP 400).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -404,7 +420,7 @@ impl ModifyScheduledTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Throttling(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -419,15 +435,15 @@ impl ModifyScheduledTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyScheduledTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyScheduledTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Throttling" => Self::Throttling(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyScheduledTaskError::service_error(self)
     }
 }

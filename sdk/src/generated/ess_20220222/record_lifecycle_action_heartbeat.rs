@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct RecordLifecycleActionHeartbeatRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RecordLifecycleActionHeartbeatRequest {
+impl crate::operation::Operation for RecordLifecycleActionHeartbeatRequest {
     type Response = RecordLifecycleActionHeartbeatResponse;
     type Error = RecordLifecycleActionHeartbeatError;
+}
+
+impl rt::operation::OperationSpec for RecordLifecycleActionHeartbeatRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("lifecycleHookId", &self.lifecycle_hook_id)?;
         rt::validate::required("lifecycleActionToken", &self.lifecycle_action_token)?;
         Ok(())
@@ -135,8 +139,8 @@ impl RecordLifecycleActionHeartbeatBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<RecordLifecycleActionHeartbeatRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<RecordLifecycleActionHeartbeatRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +149,7 @@ impl RecordLifecycleActionHeartbeatBuilder {
         self,
     ) -> ::std::result::Result<
         RecordLifecycleActionHeartbeatResponse,
-        rt::error::Error<RecordLifecycleActionHeartbeatError>,
+        crate::error::Error<RecordLifecycleActionHeartbeatError>,
     > {
         self.client.execute(self.request).await
     }
@@ -224,7 +228,7 @@ pub enum RecordLifecycleActionHeartbeatError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -236,7 +240,7 @@ impl RecordLifecycleActionHeartbeatError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -244,12 +248,12 @@ impl RecordLifecycleActionHeartbeatError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RecordLifecycleActionHeartbeatError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RecordLifecycleActionHeartbeatError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RecordLifecycleActionHeartbeatError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,15 +66,14 @@ pub struct RemoveInstancesRequest {
     pub lifecycle_hook_context: ::std::option::Option<LifecycleHookContext>,
 }
 
-impl rt::operation::Operation for RemoveInstancesRequest {
+impl crate::operation::Operation for RemoveInstancesRequest {
     type Response = RemoveInstancesResponse;
     type Error = RemoveInstancesError;
+}
+
+impl rt::operation::OperationSpec for RemoveInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         rt::validate::required("InstanceIds", &self.instance_ids)?;
         rt::validate::max_items("InstanceIds", &self.instance_ids, 1000usize)?;
@@ -210,8 +213,8 @@ impl RemoveInstancesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RemoveInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RemoveInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -220,7 +223,7 @@ impl RemoveInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveInstancesResponse,
-        rt::error::Error<RemoveInstancesError>,
+        crate::error::Error<RemoveInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -529,12 +532,12 @@ impl ::serde::Serialize for IgnoredInstances {
 #[non_exhaustive]
 pub enum RemoveInstancesError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -546,7 +549,7 @@ impl RemoveInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -561,15 +564,15 @@ impl RemoveInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RemoveInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveInstancesError::service_error(self)
     }
 }

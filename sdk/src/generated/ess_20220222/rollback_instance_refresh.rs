@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct RollbackInstanceRefreshRequest {
     pub instance_refresh_task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RollbackInstanceRefreshRequest {
+impl crate::operation::Operation for RollbackInstanceRefreshRequest {
     type Response = RollbackInstanceRefreshResponse;
     type Error = RollbackInstanceRefreshError;
+}
+
+impl rt::operation::OperationSpec for RollbackInstanceRefreshRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceRefreshTaskId", &self.instance_refresh_task_id)?;
@@ -116,8 +120,8 @@ impl RollbackInstanceRefreshBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RollbackInstanceRefreshRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RollbackInstanceRefreshRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +130,7 @@ impl RollbackInstanceRefreshBuilder {
         self,
     ) -> ::std::result::Result<
         RollbackInstanceRefreshResponse,
-        rt::error::Error<RollbackInstanceRefreshError>,
+        crate::error::Error<RollbackInstanceRefreshError>,
     > {
         self.client.execute(self.request).await
     }
@@ -205,7 +209,7 @@ pub enum RollbackInstanceRefreshError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -217,7 +221,7 @@ impl RollbackInstanceRefreshError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -225,12 +229,12 @@ impl RollbackInstanceRefreshError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RollbackInstanceRefreshError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RollbackInstanceRefreshError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RollbackInstanceRefreshError::service_error(self)
     }
 }

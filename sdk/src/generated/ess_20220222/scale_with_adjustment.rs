@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,7 +42,7 @@ pub struct ScaleWithAdjustmentRequest {
     pub adjustment_type: ::std::option::Option<::std::string::String>,
     /// Example: `100`
     ///
-    /// Wire name `AdjustmentValue`; required.
+    /// Wire name `AdjustmentValue`; required; at least -2147483648; at most 2147483647.
     pub adjustment_value: ::std::option::Option<i32>,
     /// Example: `1`
     ///
@@ -70,18 +74,29 @@ pub struct ScaleWithAdjustmentRequest {
     pub execution_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ScaleWithAdjustmentRequest {
+impl crate::operation::Operation for ScaleWithAdjustmentRequest {
     type Response = ScaleWithAdjustmentResponse;
     type Error = ScaleWithAdjustmentError;
+}
+
+impl rt::operation::OperationSpec for ScaleWithAdjustmentRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         rt::validate::required("AdjustmentType", &self.adjustment_type)?;
         rt::validate::required("AdjustmentValue", &self.adjustment_value)?;
+        rt::validate::minimum(
+            "AdjustmentValue",
+            &self.adjustment_value,
+            -2147483648.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "AdjustmentValue",
+            &self.adjustment_value,
+            2147483647.0,
+            false,
+        )?;
         Ok(())
     }
 
@@ -230,8 +245,8 @@ impl ScaleWithAdjustmentBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ScaleWithAdjustmentRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ScaleWithAdjustmentRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -240,7 +255,7 @@ impl ScaleWithAdjustmentBuilder {
         self,
     ) -> ::std::result::Result<
         ScaleWithAdjustmentResponse,
-        rt::error::Error<ScaleWithAdjustmentError>,
+        crate::error::Error<ScaleWithAdjustmentError>,
     > {
         self.client.execute(self.request).await
     }
@@ -899,7 +914,7 @@ pub enum ScaleWithAdjustmentError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -911,7 +926,7 @@ impl ScaleWithAdjustmentError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -919,12 +934,12 @@ impl ScaleWithAdjustmentError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ScaleWithAdjustmentError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ScaleWithAdjustmentError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ScaleWithAdjustmentError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SetGroupDeletionProtectionRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetGroupDeletionProtectionRequest {
+impl crate::operation::Operation for SetGroupDeletionProtectionRequest {
     type Response = SetGroupDeletionProtectionResponse;
     type Error = SetGroupDeletionProtectionError;
+}
+
+impl rt::operation::OperationSpec for SetGroupDeletionProtectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "GroupDeletionProtection",
             &self.group_deletion_protection,
@@ -113,8 +117,10 @@ impl SetGroupDeletionProtectionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetGroupDeletionProtectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<SetGroupDeletionProtectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +129,7 @@ impl SetGroupDeletionProtectionBuilder {
         self,
     ) -> ::std::result::Result<
         SetGroupDeletionProtectionResponse,
-        rt::error::Error<SetGroupDeletionProtectionError>,
+        crate::error::Error<SetGroupDeletionProtectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -202,7 +208,7 @@ pub enum SetGroupDeletionProtectionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -214,7 +220,7 @@ impl SetGroupDeletionProtectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -222,12 +228,12 @@ impl SetGroupDeletionProtectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetGroupDeletionProtectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SetGroupDeletionProtectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetGroupDeletionProtectionError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,15 +66,14 @@ pub struct StartInstanceRefreshRequest {
     pub checkpoint_pause_time: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for StartInstanceRefreshRequest {
+impl crate::operation::Operation for StartInstanceRefreshRequest {
     type Response = StartInstanceRefreshResponse;
     type Error = StartInstanceRefreshError;
+}
+
+impl rt::operation::OperationSpec for StartInstanceRefreshRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ScalingGroupId", &self.scaling_group_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Checkpoints", &self.checkpoints, 100usize)?;
@@ -207,8 +210,8 @@ impl StartInstanceRefreshBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<StartInstanceRefreshRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<StartInstanceRefreshRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -217,7 +220,7 @@ impl StartInstanceRefreshBuilder {
         self,
     ) -> ::std::result::Result<
         StartInstanceRefreshResponse,
-        rt::error::Error<StartInstanceRefreshError>,
+        crate::error::Error<StartInstanceRefreshError>,
     > {
         self.client.execute(self.request).await
     }
@@ -744,7 +747,7 @@ pub enum StartInstanceRefreshError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -756,7 +759,7 @@ impl StartInstanceRefreshError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -764,12 +767,12 @@ impl StartInstanceRefreshError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for StartInstanceRefreshError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for StartInstanceRefreshError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         StartInstanceRefreshError::service_error(self)
     }
 }

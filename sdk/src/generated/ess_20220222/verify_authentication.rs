@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct VerifyAuthenticationRequest {
     pub only_check: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for VerifyAuthenticationRequest {
+impl crate::operation::Operation for VerifyAuthenticationRequest {
     type Response = VerifyAuthenticationResponse;
     type Error = VerifyAuthenticationError;
+}
+
+impl rt::operation::OperationSpec for VerifyAuthenticationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -86,8 +90,8 @@ impl VerifyAuthenticationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<VerifyAuthenticationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<VerifyAuthenticationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -96,7 +100,7 @@ impl VerifyAuthenticationBuilder {
         self,
     ) -> ::std::result::Result<
         VerifyAuthenticationResponse,
-        rt::error::Error<VerifyAuthenticationError>,
+        crate::error::Error<VerifyAuthenticationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -172,12 +176,12 @@ impl ::serde::Serialize for VerifyAuthenticationResponse {
 #[non_exhaustive]
 pub enum VerifyAuthenticationError {
     /// `UserNotAuthorizeEss` (HTTP 403).
-    UserNotAuthorizeEss(rt::error::ServiceError),
+    UserNotAuthorizeEss(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -189,7 +193,7 @@ impl VerifyAuthenticationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::UserNotAuthorizeEss(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -204,15 +208,15 @@ impl VerifyAuthenticationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for VerifyAuthenticationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for VerifyAuthenticationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "UserNotAuthorizeEss" => Self::UserNotAuthorizeEss(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         VerifyAuthenticationError::service_error(self)
     }
 }

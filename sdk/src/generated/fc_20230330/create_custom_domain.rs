@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/2023-03-30/custom-domains",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct CreateCustomDomainRequest {
     pub body: ::std::option::Option<super::types::CreateCustomDomainInput>,
 }
 
-impl rt::operation::Operation for CreateCustomDomainRequest {
+impl crate::operation::Operation for CreateCustomDomainRequest {
     type Response = CreateCustomDomainResponse;
     type Error = CreateCustomDomainError;
+}
+
+impl rt::operation::OperationSpec for CreateCustomDomainRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -72,8 +76,8 @@ impl CreateCustomDomainBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateCustomDomainRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateCustomDomainRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -82,7 +86,7 @@ impl CreateCustomDomainBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCustomDomainResponse,
-        rt::error::Error<CreateCustomDomainError>,
+        crate::error::Error<CreateCustomDomainError>,
     > {
         self.client.execute(self.request).await
     }
@@ -389,7 +393,7 @@ pub enum CreateCustomDomainError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -401,7 +405,7 @@ impl CreateCustomDomainError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -409,12 +413,12 @@ impl CreateCustomDomainError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateCustomDomainError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateCustomDomainError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateCustomDomainError::service_error(self)
     }
 }

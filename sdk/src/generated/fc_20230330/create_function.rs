@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/2023-03-30/functions",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct CreateFunctionRequest {
     pub body: ::std::option::Option<super::types::CreateFunctionInput>,
 }
 
-impl rt::operation::Operation for CreateFunctionRequest {
+impl crate::operation::Operation for CreateFunctionRequest {
     type Response = CreateFunctionResponse;
     type Error = CreateFunctionError;
+}
+
+impl rt::operation::OperationSpec for CreateFunctionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -72,8 +76,8 @@ impl CreateFunctionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateFunctionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateFunctionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -82,7 +86,7 @@ impl CreateFunctionBuilder {
         self,
     ) -> ::std::result::Result<
         CreateFunctionResponse,
-        rt::error::Error<CreateFunctionError>,
+        crate::error::Error<CreateFunctionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -908,7 +912,7 @@ pub enum CreateFunctionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -920,7 +924,7 @@ impl CreateFunctionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -928,12 +932,12 @@ impl CreateFunctionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateFunctionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateFunctionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateFunctionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/2023-03-30/layers/{layerName}/versions",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct CreateLayerVersionRequest {
     pub body: ::std::option::Option<super::types::CreateLayerVersionInput>,
 }
 
-impl rt::operation::Operation for CreateLayerVersionRequest {
+impl crate::operation::Operation for CreateLayerVersionRequest {
     type Response = CreateLayerVersionResponse;
     type Error = CreateLayerVersionError;
+}
+
+impl rt::operation::OperationSpec for CreateLayerVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("layerName", &self.layer_name)?;
         Ok(())
     }
@@ -88,8 +92,8 @@ impl CreateLayerVersionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateLayerVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateLayerVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -98,7 +102,7 @@ impl CreateLayerVersionBuilder {
         self,
     ) -> ::std::result::Result<
         CreateLayerVersionResponse,
-        rt::error::Error<CreateLayerVersionError>,
+        crate::error::Error<CreateLayerVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -376,7 +380,7 @@ pub enum CreateLayerVersionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -388,7 +392,7 @@ impl CreateLayerVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -396,12 +400,12 @@ impl CreateLayerVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateLayerVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateLayerVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateLayerVersionError::service_error(self)
     }
 }

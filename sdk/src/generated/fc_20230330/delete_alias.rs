@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/2023-03-30/functions/{functionName}/aliases/{aliasName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteAliasRequest {
     pub alias_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAliasRequest {
+impl crate::operation::Operation for DeleteAliasRequest {
     type Response = DeleteAliasResponse;
     type Error = DeleteAliasError;
+}
+
+impl rt::operation::OperationSpec for DeleteAliasRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("functionName", &self.function_name)?;
         rt::validate::required("aliasName", &self.alias_name)?;
         Ok(())
@@ -94,15 +98,18 @@ impl DeleteAliasBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAliasRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteAliasRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DeleteAliasResponse, rt::error::Error<DeleteAliasError>> {
+    ) -> ::std::result::Result<
+        DeleteAliasResponse,
+        crate::error::Error<DeleteAliasError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -153,7 +160,7 @@ pub enum DeleteAliasError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -165,7 +172,7 @@ impl DeleteAliasError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -173,12 +180,12 @@ impl DeleteAliasError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAliasError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteAliasError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAliasError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/2023-03-30/functions/{functionName}/async-invoke-config",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteAsyncInvokeConfigRequest {
     pub qualifier: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAsyncInvokeConfigRequest {
+impl crate::operation::Operation for DeleteAsyncInvokeConfigRequest {
     type Response = DeleteAsyncInvokeConfigResponse;
     type Error = DeleteAsyncInvokeConfigError;
+}
+
+impl rt::operation::OperationSpec for DeleteAsyncInvokeConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("functionName", &self.function_name)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl DeleteAsyncInvokeConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAsyncInvokeConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteAsyncInvokeConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl DeleteAsyncInvokeConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAsyncInvokeConfigResponse,
-        rt::error::Error<DeleteAsyncInvokeConfigError>,
+        crate::error::Error<DeleteAsyncInvokeConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -155,7 +159,7 @@ pub enum DeleteAsyncInvokeConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -167,7 +171,7 @@ impl DeleteAsyncInvokeConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -175,12 +179,12 @@ impl DeleteAsyncInvokeConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAsyncInvokeConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteAsyncInvokeConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAsyncInvokeConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/2023-03-30/functions/{functionName}/concurrency",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteConcurrencyConfigRequest {
     pub function_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteConcurrencyConfigRequest {
+impl crate::operation::Operation for DeleteConcurrencyConfigRequest {
     type Response = DeleteConcurrencyConfigResponse;
     type Error = DeleteConcurrencyConfigError;
+}
+
+impl rt::operation::OperationSpec for DeleteConcurrencyConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("functionName", &self.function_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DeleteConcurrencyConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteConcurrencyConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteConcurrencyConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DeleteConcurrencyConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteConcurrencyConfigResponse,
-        rt::error::Error<DeleteConcurrencyConfigError>,
+        crate::error::Error<DeleteConcurrencyConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -140,7 +144,7 @@ pub enum DeleteConcurrencyConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -152,7 +156,7 @@ impl DeleteConcurrencyConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -160,12 +164,12 @@ impl DeleteConcurrencyConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteConcurrencyConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteConcurrencyConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteConcurrencyConfigError::service_error(self)
     }
 }

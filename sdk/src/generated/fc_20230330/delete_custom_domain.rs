@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/2023-03-30/custom-domains/{domainName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteCustomDomainRequest {
     pub domain_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteCustomDomainRequest {
+impl crate::operation::Operation for DeleteCustomDomainRequest {
     type Response = DeleteCustomDomainResponse;
     type Error = DeleteCustomDomainError;
+}
+
+impl rt::operation::OperationSpec for DeleteCustomDomainRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("domainName", &self.domain_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DeleteCustomDomainBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteCustomDomainRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteCustomDomainRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DeleteCustomDomainBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteCustomDomainResponse,
-        rt::error::Error<DeleteCustomDomainError>,
+        crate::error::Error<DeleteCustomDomainError>,
     > {
         self.client.execute(self.request).await
     }
@@ -140,7 +144,7 @@ pub enum DeleteCustomDomainError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -152,7 +156,7 @@ impl DeleteCustomDomainError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -160,12 +164,12 @@ impl DeleteCustomDomainError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteCustomDomainError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteCustomDomainError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteCustomDomainError::service_error(self)
     }
 }

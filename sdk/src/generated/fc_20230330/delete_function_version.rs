@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/2023-03-30/functions/{functionName}/versions/{versionId}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteFunctionVersionRequest {
     pub version_id: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DeleteFunctionVersionRequest {
+impl crate::operation::Operation for DeleteFunctionVersionRequest {
     type Response = DeleteFunctionVersionResponse;
     type Error = DeleteFunctionVersionError;
+}
+
+impl rt::operation::OperationSpec for DeleteFunctionVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("functionName", &self.function_name)?;
         rt::validate::required("versionId", &self.version_id)?;
         Ok(())
@@ -91,8 +95,8 @@ impl DeleteFunctionVersionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteFunctionVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteFunctionVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -101,7 +105,7 @@ impl DeleteFunctionVersionBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteFunctionVersionResponse,
-        rt::error::Error<DeleteFunctionVersionError>,
+        crate::error::Error<DeleteFunctionVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -153,7 +157,7 @@ pub enum DeleteFunctionVersionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -165,7 +169,7 @@ impl DeleteFunctionVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -173,12 +177,12 @@ impl DeleteFunctionVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteFunctionVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteFunctionVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteFunctionVersionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/2023-03-30/layers/{layerName}/versions/{version}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteLayerVersionRequest {
     pub version: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DeleteLayerVersionRequest {
+impl crate::operation::Operation for DeleteLayerVersionRequest {
     type Response = DeleteLayerVersionResponse;
     type Error = DeleteLayerVersionError;
+}
+
+impl rt::operation::OperationSpec for DeleteLayerVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("layerName", &self.layer_name)?;
         rt::validate::required("version", &self.version)?;
         Ok(())
@@ -91,8 +95,8 @@ impl DeleteLayerVersionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteLayerVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteLayerVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -101,7 +105,7 @@ impl DeleteLayerVersionBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteLayerVersionResponse,
-        rt::error::Error<DeleteLayerVersionError>,
+        crate::error::Error<DeleteLayerVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -153,7 +157,7 @@ pub enum DeleteLayerVersionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -165,7 +169,7 @@ impl DeleteLayerVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -173,12 +177,12 @@ impl DeleteLayerVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteLayerVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteLayerVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteLayerVersionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/2023-03-30/functions/{functionName}/scaling-config",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteScalingConfigRequest {
     pub qualifier: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteScalingConfigRequest {
+impl crate::operation::Operation for DeleteScalingConfigRequest {
     type Response = DeleteScalingConfigResponse;
     type Error = DeleteScalingConfigError;
+}
+
+impl rt::operation::OperationSpec for DeleteScalingConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -92,8 +96,8 @@ impl DeleteScalingConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteScalingConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteScalingConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -102,7 +106,7 @@ impl DeleteScalingConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteScalingConfigResponse,
-        rt::error::Error<DeleteScalingConfigError>,
+        crate::error::Error<DeleteScalingConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -154,7 +158,7 @@ pub enum DeleteScalingConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -166,7 +170,7 @@ impl DeleteScalingConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -174,12 +178,12 @@ impl DeleteScalingConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteScalingConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteScalingConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteScalingConfigError::service_error(self)
     }
 }

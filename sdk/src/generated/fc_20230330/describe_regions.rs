@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/2023-03-30/regions",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeRegionsRequest {
     pub accept_language: ::std::option::Option<AcceptLanguage>,
 }
 
-impl rt::operation::Operation for DescribeRegionsRequest {
+impl crate::operation::Operation for DescribeRegionsRequest {
     type Response = DescribeRegionsResponse;
     type Error = DescribeRegionsError;
+}
+
+impl rt::operation::OperationSpec for DescribeRegionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of(
             "AcceptLanguage",
             &self.accept_language,
@@ -82,8 +86,8 @@ impl DescribeRegionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeRegionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeRegionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -92,7 +96,7 @@ impl DescribeRegionsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRegionsResponse,
-        rt::error::Error<DescribeRegionsError>,
+        crate::error::Error<DescribeRegionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -256,7 +260,7 @@ pub enum AcceptLanguage {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -286,7 +290,7 @@ impl ::std::convert::From<&str> for AcceptLanguage {
             "zh-CN" => Self::ZhCn,
             "en-US" => Self::EnUs,
             "ja" => Self::Ja,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -314,7 +318,7 @@ impl ::std::convert::From<::std::string::String> for AcceptLanguage {
             "zh-CN" => Self::ZhCn,
             "en-US" => Self::EnUs,
             "ja" => Self::Ja,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -384,12 +388,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeRegionsError {
     /// `IdempotentParameterMismatch` (HTTP 400).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -401,7 +405,7 @@ impl DescribeRegionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IdempotentParameterMismatch(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -416,15 +420,15 @@ impl DescribeRegionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRegionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRegionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IdempotentParameterMismatch" => Self::IdempotentParameterMismatch(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRegionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/2023-03-30/functions/{functionName}/invoke/disable",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct DisableFunctionInvocationRequest {
     pub function_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DisableFunctionInvocationRequest {
+impl crate::operation::Operation for DisableFunctionInvocationRequest {
     type Response = DisableFunctionInvocationResponse;
     type Error = DisableFunctionInvocationError;
+}
+
+impl rt::operation::OperationSpec for DisableFunctionInvocationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -87,8 +91,10 @@ impl DisableFunctionInvocationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DisableFunctionInvocationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DisableFunctionInvocationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -97,7 +103,7 @@ impl DisableFunctionInvocationBuilder {
         self,
     ) -> ::std::result::Result<
         DisableFunctionInvocationResponse,
-        rt::error::Error<DisableFunctionInvocationError>,
+        crate::error::Error<DisableFunctionInvocationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -233,7 +239,7 @@ pub enum DisableFunctionInvocationError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -245,7 +251,7 @@ impl DisableFunctionInvocationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -253,12 +259,12 @@ impl DisableFunctionInvocationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisableFunctionInvocationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DisableFunctionInvocationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisableFunctionInvocationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/2023-03-30/functions/{functionName}/invoke/enable",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct EnableFunctionInvocationRequest {
     pub function_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EnableFunctionInvocationRequest {
+impl crate::operation::Operation for EnableFunctionInvocationRequest {
     type Response = EnableFunctionInvocationResponse;
     type Error = EnableFunctionInvocationError;
+}
+
+impl rt::operation::OperationSpec for EnableFunctionInvocationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -77,8 +81,10 @@ impl EnableFunctionInvocationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableFunctionInvocationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<EnableFunctionInvocationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +93,7 @@ impl EnableFunctionInvocationBuilder {
         self,
     ) -> ::std::result::Result<
         EnableFunctionInvocationResponse,
-        rt::error::Error<EnableFunctionInvocationError>,
+        crate::error::Error<EnableFunctionInvocationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -160,12 +166,12 @@ impl ::serde::Serialize for EnableFunctionInvocationResponse {
 #[non_exhaustive]
 pub enum EnableFunctionInvocationError {
     /// `IdempotentParameterMismatch` (HTTP 400).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -177,7 +183,7 @@ impl EnableFunctionInvocationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IdempotentParameterMismatch(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -192,15 +198,15 @@ impl EnableFunctionInvocationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableFunctionInvocationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableFunctionInvocationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IdempotentParameterMismatch" => Self::IdempotentParameterMismatch(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableFunctionInvocationError::service_error(self)
     }
 }

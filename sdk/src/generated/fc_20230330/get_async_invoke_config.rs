@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/2023-03-30/functions/{functionName}/async-invoke-config",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetAsyncInvokeConfigRequest {
     pub qualifier: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetAsyncInvokeConfigRequest {
+impl crate::operation::Operation for GetAsyncInvokeConfigRequest {
     type Response = GetAsyncInvokeConfigResponse;
     type Error = GetAsyncInvokeConfigError;
+}
+
+impl rt::operation::OperationSpec for GetAsyncInvokeConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("functionName", &self.function_name)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl GetAsyncInvokeConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetAsyncInvokeConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetAsyncInvokeConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl GetAsyncInvokeConfigBuilder {
         self,
     ) -> ::std::result::Result<
         GetAsyncInvokeConfigResponse,
-        rt::error::Error<GetAsyncInvokeConfigError>,
+        crate::error::Error<GetAsyncInvokeConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -307,7 +311,7 @@ pub enum GetAsyncInvokeConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -319,7 +323,7 @@ impl GetAsyncInvokeConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -327,12 +331,12 @@ impl GetAsyncInvokeConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetAsyncInvokeConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetAsyncInvokeConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetAsyncInvokeConfigError::service_error(self)
     }
 }

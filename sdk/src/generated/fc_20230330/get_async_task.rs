@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/2023-03-30/functions/{functionName}/async-tasks/{taskId}",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct GetAsyncTaskRequest {
     pub qualifier: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetAsyncTaskRequest {
+impl crate::operation::Operation for GetAsyncTaskRequest {
     type Response = GetAsyncTaskResponse;
     type Error = GetAsyncTaskError;
+}
+
+impl rt::operation::OperationSpec for GetAsyncTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("functionName", &self.function_name)?;
         rt::validate::required("taskId", &self.task_id)?;
         Ok(())
@@ -109,8 +113,8 @@ impl GetAsyncTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetAsyncTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetAsyncTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl GetAsyncTaskBuilder {
         self,
     ) -> ::std::result::Result<
         GetAsyncTaskResponse,
-        rt::error::Error<GetAsyncTaskError>,
+        crate::error::Error<GetAsyncTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -482,7 +486,7 @@ pub enum GetAsyncTaskError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -494,7 +498,7 @@ impl GetAsyncTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -502,12 +506,12 @@ impl GetAsyncTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetAsyncTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetAsyncTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetAsyncTaskError::service_error(self)
     }
 }

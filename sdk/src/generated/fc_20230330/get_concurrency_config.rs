@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/2023-03-30/functions/{functionName}/concurrency",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetConcurrencyConfigRequest {
     pub function_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetConcurrencyConfigRequest {
+impl crate::operation::Operation for GetConcurrencyConfigRequest {
     type Response = GetConcurrencyConfigResponse;
     type Error = GetConcurrencyConfigError;
+}
+
+impl rt::operation::OperationSpec for GetConcurrencyConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("functionName", &self.function_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl GetConcurrencyConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetConcurrencyConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetConcurrencyConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl GetConcurrencyConfigBuilder {
         self,
     ) -> ::std::result::Result<
         GetConcurrencyConfigResponse,
-        rt::error::Error<GetConcurrencyConfigError>,
+        crate::error::Error<GetConcurrencyConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -185,7 +189,7 @@ pub enum GetConcurrencyConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -197,7 +201,7 @@ impl GetConcurrencyConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -205,12 +209,12 @@ impl GetConcurrencyConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetConcurrencyConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetConcurrencyConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetConcurrencyConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/2023-03-30/functions/{functionName}/code",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetFunctionCodeRequest {
     pub qualifier: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetFunctionCodeRequest {
+impl crate::operation::Operation for GetFunctionCodeRequest {
     type Response = GetFunctionCodeResponse;
     type Error = GetFunctionCodeError;
+}
+
+impl rt::operation::OperationSpec for GetFunctionCodeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("functionName", &self.function_name)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl GetFunctionCodeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetFunctionCodeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetFunctionCodeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl GetFunctionCodeBuilder {
         self,
     ) -> ::std::result::Result<
         GetFunctionCodeResponse,
-        rt::error::Error<GetFunctionCodeError>,
+        crate::error::Error<GetFunctionCodeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -203,7 +207,7 @@ pub enum GetFunctionCodeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -215,7 +219,7 @@ impl GetFunctionCodeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -223,12 +227,12 @@ impl GetFunctionCodeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetFunctionCodeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetFunctionCodeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetFunctionCodeError::service_error(self)
     }
 }

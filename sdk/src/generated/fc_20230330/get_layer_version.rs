@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/2023-03-30/layers/{layerName}/versions/{version}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetLayerVersionRequest {
     pub version: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for GetLayerVersionRequest {
+impl crate::operation::Operation for GetLayerVersionRequest {
     type Response = GetLayerVersionResponse;
     type Error = GetLayerVersionError;
+}
+
+impl rt::operation::OperationSpec for GetLayerVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("layerName", &self.layer_name)?;
         rt::validate::required("version", &self.version)?;
         Ok(())
@@ -91,8 +95,8 @@ impl GetLayerVersionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetLayerVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetLayerVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -101,7 +105,7 @@ impl GetLayerVersionBuilder {
         self,
     ) -> ::std::result::Result<
         GetLayerVersionResponse,
-        rt::error::Error<GetLayerVersionError>,
+        crate::error::Error<GetLayerVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -379,7 +383,7 @@ pub enum GetLayerVersionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -391,7 +395,7 @@ impl GetLayerVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -399,12 +403,12 @@ impl GetLayerVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetLayerVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetLayerVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetLayerVersionError::service_error(self)
     }
 }

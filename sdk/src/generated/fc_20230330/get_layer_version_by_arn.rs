@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/2023-03-30/layerarn/{arn}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetLayerVersionByArnRequest {
     pub arn: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetLayerVersionByArnRequest {
+impl crate::operation::Operation for GetLayerVersionByArnRequest {
     type Response = GetLayerVersionByArnResponse;
     type Error = GetLayerVersionByArnError;
+}
+
+impl rt::operation::OperationSpec for GetLayerVersionByArnRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("arn", &self.arn)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl GetLayerVersionByArnBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetLayerVersionByArnRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetLayerVersionByArnRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl GetLayerVersionByArnBuilder {
         self,
     ) -> ::std::result::Result<
         GetLayerVersionByArnResponse,
-        rt::error::Error<GetLayerVersionByArnError>,
+        crate::error::Error<GetLayerVersionByArnError>,
     > {
         self.client.execute(self.request).await
     }
@@ -366,7 +370,7 @@ pub enum GetLayerVersionByArnError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -378,7 +382,7 @@ impl GetLayerVersionByArnError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -386,12 +390,12 @@ impl GetLayerVersionByArnError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetLayerVersionByArnError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetLayerVersionByArnError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetLayerVersionByArnError::service_error(self)
     }
 }

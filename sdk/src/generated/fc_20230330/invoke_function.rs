@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/2023-03-30/functions/{functionName}/invocations",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct InvokeFunctionRequest {
     pub x_fc_async_task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for InvokeFunctionRequest {
+impl crate::operation::Operation for InvokeFunctionRequest {
     type Response = InvokeFunctionResponse;
     type Error = InvokeFunctionError;
+}
+
+impl rt::operation::OperationSpec for InvokeFunctionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("functionName", &self.function_name)?;
         Ok(())
     }
@@ -161,8 +165,8 @@ impl InvokeFunctionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<InvokeFunctionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<InvokeFunctionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -171,7 +175,7 @@ impl InvokeFunctionBuilder {
         self,
     ) -> ::std::result::Result<
         InvokeFunctionResponse,
-        rt::error::Error<InvokeFunctionError>,
+        crate::error::Error<InvokeFunctionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -236,7 +240,7 @@ pub enum InvokeFunctionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -248,7 +252,7 @@ impl InvokeFunctionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -256,12 +260,12 @@ impl InvokeFunctionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for InvokeFunctionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for InvokeFunctionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         InvokeFunctionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/2023-03-30/async-invoke-configs",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListAsyncInvokeConfigsRequest {
     pub limit: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListAsyncInvokeConfigsRequest {
+impl crate::operation::Operation for ListAsyncInvokeConfigsRequest {
     type Response = ListAsyncInvokeConfigsResponse;
     type Error = ListAsyncInvokeConfigsError;
+}
+
+impl rt::operation::OperationSpec for ListAsyncInvokeConfigsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -104,8 +108,8 @@ impl ListAsyncInvokeConfigsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAsyncInvokeConfigsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAsyncInvokeConfigsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl ListAsyncInvokeConfigsBuilder {
         self,
     ) -> ::std::result::Result<
         ListAsyncInvokeConfigsResponse,
-        rt::error::Error<ListAsyncInvokeConfigsError>,
+        crate::error::Error<ListAsyncInvokeConfigsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -212,7 +216,7 @@ pub enum ListAsyncInvokeConfigsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -224,7 +228,7 @@ impl ListAsyncInvokeConfigsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -232,12 +236,12 @@ impl ListAsyncInvokeConfigsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAsyncInvokeConfigsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListAsyncInvokeConfigsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAsyncInvokeConfigsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/2023-03-30/functions/{functionName}/async-tasks",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct ListAsyncTasksRequest {
     pub include_payload: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ListAsyncTasksRequest {
+impl crate::operation::Operation for ListAsyncTasksRequest {
     type Response = ListAsyncTasksResponse;
     type Error = ListAsyncTasksError;
+}
+
+impl rt::operation::OperationSpec for ListAsyncTasksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("functionName", &self.function_name)?;
         Ok(())
     }
@@ -209,8 +213,8 @@ impl ListAsyncTasksBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAsyncTasksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAsyncTasksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -219,7 +223,7 @@ impl ListAsyncTasksBuilder {
         self,
     ) -> ::std::result::Result<
         ListAsyncTasksResponse,
-        rt::error::Error<ListAsyncTasksError>,
+        crate::error::Error<ListAsyncTasksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -317,7 +321,7 @@ pub enum ListAsyncTasksError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -329,7 +333,7 @@ impl ListAsyncTasksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -337,12 +341,12 @@ impl ListAsyncTasksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAsyncTasksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListAsyncTasksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAsyncTasksError::service_error(self)
     }
 }

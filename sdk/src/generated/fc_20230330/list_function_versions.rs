@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/2023-03-30/functions/{functionName}/versions",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ListFunctionVersionsRequest {
     pub limit: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListFunctionVersionsRequest {
+impl crate::operation::Operation for ListFunctionVersionsRequest {
     type Response = ListFunctionVersionsResponse;
     type Error = ListFunctionVersionsError;
+}
+
+impl rt::operation::OperationSpec for ListFunctionVersionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("functionName", &self.function_name)?;
         Ok(())
     }
@@ -120,8 +124,8 @@ impl ListFunctionVersionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListFunctionVersionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListFunctionVersionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -130,7 +134,7 @@ impl ListFunctionVersionsBuilder {
         self,
     ) -> ::std::result::Result<
         ListFunctionVersionsResponse,
-        rt::error::Error<ListFunctionVersionsError>,
+        crate::error::Error<ListFunctionVersionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -249,7 +253,7 @@ pub enum ListFunctionVersionsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -261,7 +265,7 @@ impl ListFunctionVersionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -269,12 +273,12 @@ impl ListFunctionVersionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListFunctionVersionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListFunctionVersionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListFunctionVersionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/2023-03-30/functions",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,11 +63,14 @@ pub struct ListFunctionsRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListFunctionsRequest {
+impl crate::operation::Operation for ListFunctionsRequest {
     type Response = ListFunctionsResponse;
     type Error = ListFunctionsError;
+}
+
+impl rt::operation::OperationSpec for ListFunctionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of("fcVersion", &self.fc_version, &["v3", "v2"])?;
         Ok(())
     }
@@ -206,8 +210,8 @@ impl ListFunctionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListFunctionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListFunctionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -216,7 +220,7 @@ impl ListFunctionsBuilder {
         self,
     ) -> ::std::result::Result<
         ListFunctionsResponse,
-        rt::error::Error<ListFunctionsError>,
+        crate::error::Error<ListFunctionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -314,7 +318,7 @@ pub enum FcVersion {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -342,7 +346,7 @@ impl ::std::convert::From<&str> for FcVersion {
         match value {
             "v3" => Self::V3,
             "v2" => Self::V2,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -369,7 +373,7 @@ impl ::std::convert::From<::std::string::String> for FcVersion {
         match value.as_str() {
             "v3" => Self::V3,
             "v2" => Self::V2,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -430,7 +434,7 @@ pub enum ListFunctionsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -442,7 +446,7 @@ impl ListFunctionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -450,12 +454,12 @@ impl ListFunctionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListFunctionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListFunctionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListFunctionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/2023-03-30/functions/{functionName}/instances",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct ListInstancesRequest {
     pub instance_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListInstancesRequest {
+impl crate::operation::Operation for ListInstancesRequest {
     type Response = ListInstancesResponse;
     type Error = ListInstancesError;
+}
+
+impl rt::operation::OperationSpec for ListInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("functionName", &self.function_name)?;
         Ok(())
     }
@@ -185,8 +189,8 @@ impl ListInstancesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -195,7 +199,7 @@ impl ListInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         ListInstancesResponse,
-        rt::error::Error<ListInstancesError>,
+        crate::error::Error<ListInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -293,7 +297,7 @@ pub enum InstanceStatus {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -323,7 +327,7 @@ impl ::std::convert::From<&str> for InstanceStatus {
             "Running" => Self::Running,
             "Terminating" => Self::Terminating,
             "Destroyed" => Self::Destroyed,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -351,7 +355,7 @@ impl ::std::convert::From<::std::string::String> for InstanceStatus {
             "Running" => Self::Running,
             "Terminating" => Self::Terminating,
             "Destroyed" => Self::Destroyed,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -412,7 +416,7 @@ pub enum ListInstancesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -424,7 +428,7 @@ impl ListInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -432,12 +436,12 @@ impl ListInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/2023-03-30/layers/{layerName}/versions",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListLayerVersionsRequest {
     pub limit: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListLayerVersionsRequest {
+impl crate::operation::Operation for ListLayerVersionsRequest {
     type Response = ListLayerVersionsResponse;
     type Error = ListLayerVersionsError;
+}
+
+impl rt::operation::OperationSpec for ListLayerVersionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("layerName", &self.layer_name)?;
         Ok(())
     }
@@ -105,8 +109,8 @@ impl ListLayerVersionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListLayerVersionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListLayerVersionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +119,7 @@ impl ListLayerVersionsBuilder {
         self,
     ) -> ::std::result::Result<
         ListLayerVersionsResponse,
-        rt::error::Error<ListLayerVersionsError>,
+        crate::error::Error<ListLayerVersionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -210,7 +214,7 @@ pub enum ListLayerVersionsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -222,7 +226,7 @@ impl ListLayerVersionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -230,12 +234,12 @@ impl ListLayerVersionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListLayerVersionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListLayerVersionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListLayerVersionsError::service_error(self)
     }
 }

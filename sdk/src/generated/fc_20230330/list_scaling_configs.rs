@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/2023-03-30/scaling-configs",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListScalingConfigsRequest {
     pub limit: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListScalingConfigsRequest {
+impl crate::operation::Operation for ListScalingConfigsRequest {
     type Response = ListScalingConfigsResponse;
     type Error = ListScalingConfigsError;
+}
+
+impl rt::operation::OperationSpec for ListScalingConfigsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -104,8 +108,8 @@ impl ListScalingConfigsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListScalingConfigsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListScalingConfigsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl ListScalingConfigsBuilder {
         self,
     ) -> ::std::result::Result<
         ListScalingConfigsResponse,
-        rt::error::Error<ListScalingConfigsError>,
+        crate::error::Error<ListScalingConfigsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -174,7 +178,7 @@ pub enum ListScalingConfigsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -186,7 +190,7 @@ impl ListScalingConfigsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -194,12 +198,12 @@ impl ListScalingConfigsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListScalingConfigsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListScalingConfigsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListScalingConfigsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/2023-03-30/functions/{functionName}/sessions",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct ListSessionsRequest {
     pub qualifier: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `limit`.
+    /// Wire name `limit`; at least 1; at most 100.
     pub limit: ::std::option::Option<i32>,
     /// Example: `MTIzNCNhYmM=`
     ///
@@ -52,11 +53,16 @@ pub struct ListSessionsRequest {
     pub session_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListSessionsRequest {
+impl crate::operation::Operation for ListSessionsRequest {
     type Response = ListSessionsResponse;
     type Error = ListSessionsError;
+}
+
+impl rt::operation::OperationSpec for ListSessionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("limit", &self.limit, 1.0, false)?;
+        rt::validate::maximum("limit", &self.limit, 100.0, false)?;
         Ok(())
     }
 
@@ -149,8 +155,8 @@ impl ListSessionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListSessionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListSessionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -159,7 +165,7 @@ impl ListSessionsBuilder {
         self,
     ) -> ::std::result::Result<
         ListSessionsResponse,
-        rt::error::Error<ListSessionsError>,
+        crate::error::Error<ListSessionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -257,7 +263,7 @@ pub enum ListSessionsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -269,7 +275,7 @@ impl ListSessionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -277,12 +283,12 @@ impl ListSessionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListSessionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListSessionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListSessionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/2023-03-30/functions/{functionName}/async-invoke-config",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct PutAsyncInvokeConfigRequest {
     pub qualifier: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for PutAsyncInvokeConfigRequest {
+impl crate::operation::Operation for PutAsyncInvokeConfigRequest {
     type Response = PutAsyncInvokeConfigResponse;
     type Error = PutAsyncInvokeConfigError;
+}
+
+impl rt::operation::OperationSpec for PutAsyncInvokeConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("functionName", &self.function_name)?;
         Ok(())
     }
@@ -103,8 +107,8 @@ impl PutAsyncInvokeConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutAsyncInvokeConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutAsyncInvokeConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -113,7 +117,7 @@ impl PutAsyncInvokeConfigBuilder {
         self,
     ) -> ::std::result::Result<
         PutAsyncInvokeConfigResponse,
-        rt::error::Error<PutAsyncInvokeConfigError>,
+        crate::error::Error<PutAsyncInvokeConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -317,7 +321,7 @@ pub enum PutAsyncInvokeConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -329,7 +333,7 @@ impl PutAsyncInvokeConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -337,12 +341,12 @@ impl PutAsyncInvokeConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutAsyncInvokeConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for PutAsyncInvokeConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutAsyncInvokeConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/2023-03-30/functions/{functionName}/concurrency",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct PutConcurrencyConfigRequest {
     pub body: ::std::option::Option<super::types::PutConcurrencyInput>,
 }
 
-impl rt::operation::Operation for PutConcurrencyConfigRequest {
+impl crate::operation::Operation for PutConcurrencyConfigRequest {
     type Response = PutConcurrencyConfigResponse;
     type Error = PutConcurrencyConfigError;
+}
+
+impl rt::operation::OperationSpec for PutConcurrencyConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("functionName", &self.function_name)?;
         Ok(())
     }
@@ -88,8 +92,8 @@ impl PutConcurrencyConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutConcurrencyConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutConcurrencyConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -98,7 +102,7 @@ impl PutConcurrencyConfigBuilder {
         self,
     ) -> ::std::result::Result<
         PutConcurrencyConfigResponse,
-        rt::error::Error<PutConcurrencyConfigError>,
+        crate::error::Error<PutConcurrencyConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -195,7 +199,7 @@ pub enum PutConcurrencyConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -207,7 +211,7 @@ impl PutConcurrencyConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -215,12 +219,12 @@ impl PutConcurrencyConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutConcurrencyConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for PutConcurrencyConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutConcurrencyConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/2023-03-30/layers/{layerName}/acl",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct PutLayerAclRequest {
     pub acl: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for PutLayerAclRequest {
+impl crate::operation::Operation for PutLayerAclRequest {
     type Response = PutLayerAclResponse;
     type Error = PutLayerAclError;
+}
+
+impl rt::operation::OperationSpec for PutLayerAclRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("layerName", &self.layer_name)?;
         Ok(())
     }
@@ -108,15 +112,18 @@ impl PutLayerAclBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutLayerAclRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutLayerAclRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<PutLayerAclResponse, rt::error::Error<PutLayerAclError>> {
+    ) -> ::std::result::Result<
+        PutLayerAclResponse,
+        crate::error::Error<PutLayerAclError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -167,7 +174,7 @@ pub enum PutLayerAclError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -179,7 +186,7 @@ impl PutLayerAclError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -187,12 +194,12 @@ impl PutLayerAclError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutLayerAclError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for PutLayerAclError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutLayerAclError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/2023-03-30/functions/{functionName}/provision-config",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct PutProvisionConfigRequest {
     pub body: ::std::option::Option<super::types::PutProvisionConfigInput>,
 }
 
-impl rt::operation::Operation for PutProvisionConfigRequest {
+impl crate::operation::Operation for PutProvisionConfigRequest {
     type Response = PutProvisionConfigResponse;
     type Error = PutProvisionConfigError;
+}
+
+impl rt::operation::OperationSpec for PutProvisionConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("functionName", &self.function_name)?;
         Ok(())
     }
@@ -103,8 +107,8 @@ impl PutProvisionConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutProvisionConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutProvisionConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -113,7 +117,7 @@ impl PutProvisionConfigBuilder {
         self,
     ) -> ::std::result::Result<
         PutProvisionConfigResponse,
-        rt::error::Error<PutProvisionConfigError>,
+        crate::error::Error<PutProvisionConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -341,7 +345,7 @@ pub enum PutProvisionConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -353,7 +357,7 @@ impl PutProvisionConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -361,12 +365,12 @@ impl PutProvisionConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutProvisionConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for PutProvisionConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutProvisionConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/2023-03-30/functions/{functionName}/scaling-config",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct PutScalingConfigRequest {
     pub body: ::std::option::Option<::serde_json::Value>,
 }
 
-impl rt::operation::Operation for PutScalingConfigRequest {
+impl crate::operation::Operation for PutScalingConfigRequest {
     type Response = PutScalingConfigResponse;
     type Error = PutScalingConfigError;
+}
+
+impl rt::operation::OperationSpec for PutScalingConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -102,8 +106,8 @@ impl PutScalingConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutScalingConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutScalingConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -112,7 +116,7 @@ impl PutScalingConfigBuilder {
         self,
     ) -> ::std::result::Result<
         PutScalingConfigResponse,
-        rt::error::Error<PutScalingConfigError>,
+        crate::error::Error<PutScalingConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -172,7 +176,7 @@ pub enum PutScalingConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -184,7 +188,7 @@ impl PutScalingConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -192,12 +196,12 @@ impl PutScalingConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutScalingConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for PutScalingConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutScalingConfigError::service_error(self)
     }
 }

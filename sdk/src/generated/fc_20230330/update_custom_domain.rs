@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/2023-03-30/custom-domains/{domainName}",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct UpdateCustomDomainRequest {
     pub body: ::std::option::Option<super::types::UpdateCustomDomainInput>,
 }
 
-impl rt::operation::Operation for UpdateCustomDomainRequest {
+impl crate::operation::Operation for UpdateCustomDomainRequest {
     type Response = UpdateCustomDomainResponse;
     type Error = UpdateCustomDomainError;
+}
+
+impl rt::operation::OperationSpec for UpdateCustomDomainRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("domainName", &self.domain_name)?;
         Ok(())
     }
@@ -88,8 +92,8 @@ impl UpdateCustomDomainBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateCustomDomainRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateCustomDomainRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -98,7 +102,7 @@ impl UpdateCustomDomainBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCustomDomainResponse,
-        rt::error::Error<UpdateCustomDomainError>,
+        crate::error::Error<UpdateCustomDomainError>,
     > {
         self.client.execute(self.request).await
     }
@@ -405,7 +409,7 @@ pub enum UpdateCustomDomainError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -417,7 +421,7 @@ impl UpdateCustomDomainError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -425,12 +429,12 @@ impl UpdateCustomDomainError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCustomDomainError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateCustomDomainError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCustomDomainError::service_error(self)
     }
 }

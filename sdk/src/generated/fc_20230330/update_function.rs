@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/2023-03-30/functions/{functionName}",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct UpdateFunctionRequest {
     pub body: ::std::option::Option<super::types::UpdateFunctionInput>,
 }
 
-impl rt::operation::Operation for UpdateFunctionRequest {
+impl crate::operation::Operation for UpdateFunctionRequest {
     type Response = UpdateFunctionResponse;
     type Error = UpdateFunctionError;
+}
+
+impl rt::operation::OperationSpec for UpdateFunctionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("functionName", &self.function_name)?;
         Ok(())
     }
@@ -88,8 +92,8 @@ impl UpdateFunctionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateFunctionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateFunctionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -98,7 +102,7 @@ impl UpdateFunctionBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateFunctionResponse,
-        rt::error::Error<UpdateFunctionError>,
+        crate::error::Error<UpdateFunctionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -924,7 +928,7 @@ pub enum UpdateFunctionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -936,7 +940,7 @@ impl UpdateFunctionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -944,12 +948,12 @@ impl UpdateFunctionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateFunctionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateFunctionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateFunctionError::service_error(self)
     }
 }

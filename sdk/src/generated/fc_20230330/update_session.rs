@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/2023-03-30/functions/{functionName}/sessions/{sessionId}",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct UpdateSessionRequest {
     pub body: ::std::option::Option<super::types::UpdateSessionInput>,
 }
 
-impl rt::operation::Operation for UpdateSessionRequest {
+impl crate::operation::Operation for UpdateSessionRequest {
     type Response = UpdateSessionResponse;
     type Error = UpdateSessionError;
+}
+
+impl rt::operation::OperationSpec for UpdateSessionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -117,8 +121,8 @@ impl UpdateSessionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateSessionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateSessionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +131,7 @@ impl UpdateSessionBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateSessionResponse,
-        rt::error::Error<UpdateSessionError>,
+        crate::error::Error<UpdateSessionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -413,7 +417,7 @@ pub enum UpdateSessionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -425,7 +429,7 @@ impl UpdateSessionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -433,12 +437,12 @@ impl UpdateSessionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateSessionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateSessionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateSessionError::service_error(self)
     }
 }

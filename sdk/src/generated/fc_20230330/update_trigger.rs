@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/2023-03-30/functions/{functionName}/triggers/{triggerName}",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateTriggerRequest {
     pub body: ::std::option::Option<super::types::UpdateTriggerInput>,
 }
 
-impl rt::operation::Operation for UpdateTriggerRequest {
+impl crate::operation::Operation for UpdateTriggerRequest {
     type Response = UpdateTriggerResponse;
     type Error = UpdateTriggerError;
+}
+
+impl rt::operation::OperationSpec for UpdateTriggerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("functionName", &self.function_name)?;
         rt::validate::required("triggerName", &self.trigger_name)?;
         Ok(())
@@ -104,8 +108,8 @@ impl UpdateTriggerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateTriggerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateTriggerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl UpdateTriggerBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateTriggerResponse,
-        rt::error::Error<UpdateTriggerError>,
+        crate::error::Error<UpdateTriggerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -440,7 +444,7 @@ pub enum UpdateTriggerError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -452,7 +456,7 @@ impl UpdateTriggerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -460,12 +464,12 @@ impl UpdateTriggerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateTriggerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateTriggerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateTriggerError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct AsymmetricEncryptRequest {
     pub dry_run: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AsymmetricEncryptRequest {
+impl crate::operation::Operation for AsymmetricEncryptRequest {
     type Response = AsymmetricEncryptResponse;
     type Error = AsymmetricEncryptError;
+}
+
+impl rt::operation::OperationSpec for AsymmetricEncryptRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Plaintext", &self.plaintext)?;
         rt::validate::required("KeyId", &self.key_id)?;
         rt::validate::required("KeyVersionId", &self.key_version_id)?;
@@ -139,8 +143,8 @@ impl AsymmetricEncryptBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AsymmetricEncryptRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AsymmetricEncryptRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -149,7 +153,7 @@ impl AsymmetricEncryptBuilder {
         self,
     ) -> ::std::result::Result<
         AsymmetricEncryptResponse,
-        rt::error::Error<AsymmetricEncryptError>,
+        crate::error::Error<AsymmetricEncryptError>,
     > {
         self.client.execute(self.request).await
     }
@@ -288,16 +292,16 @@ impl ::serde::Serialize for AsymmetricEncryptResponse {
 #[non_exhaustive]
 pub enum AsymmetricEncryptError {
     /// `Forbidden.AliasNotFound` (HTTP 404).
-    ForbiddenAliasNotFound(rt::error::ServiceError),
+    ForbiddenAliasNotFound(crate::error::ServiceError),
     /// `Forbidden.KeyNotFound` (HTTP 404).
-    ForbiddenKeyNotFound(rt::error::ServiceError),
+    ForbiddenKeyNotFound(crate::error::ServiceError),
     /// `Rejected.UnsupportedOperation` (HTTP 400).
-    RejectedUnsupportedOperation(rt::error::ServiceError),
+    RejectedUnsupportedOperation(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -309,7 +313,7 @@ impl AsymmetricEncryptError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAliasNotFound(error)
             | Self::ForbiddenKeyNotFound(error)
@@ -338,17 +342,17 @@ impl AsymmetricEncryptError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AsymmetricEncryptError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AsymmetricEncryptError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.AliasNotFound" => Self::ForbiddenAliasNotFound(error),
             "Forbidden.KeyNotFound" => Self::ForbiddenKeyNotFound(error),
             "Rejected.UnsupportedOperation" => Self::RejectedUnsupportedOperation(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AsymmetricEncryptError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct CertificatePublicKeyEncryptRequest {
     pub plaintext: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CertificatePublicKeyEncryptRequest {
+impl crate::operation::Operation for CertificatePublicKeyEncryptRequest {
     type Response = CertificatePublicKeyEncryptResponse;
     type Error = CertificatePublicKeyEncryptError;
+}
+
+impl rt::operation::OperationSpec for CertificatePublicKeyEncryptRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CertificateId", &self.certificate_id)?;
         rt::validate::required("Algorithm", &self.algorithm)?;
         rt::validate::required("Plaintext", &self.plaintext)?;
@@ -112,8 +116,8 @@ impl CertificatePublicKeyEncryptBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CertificatePublicKeyEncryptRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CertificatePublicKeyEncryptRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +126,7 @@ impl CertificatePublicKeyEncryptBuilder {
         self,
     ) -> ::std::result::Result<
         CertificatePublicKeyEncryptResponse,
-        rt::error::Error<CertificatePublicKeyEncryptError>,
+        crate::error::Error<CertificatePublicKeyEncryptError>,
     > {
         self.client.execute(self.request).await
     }
@@ -240,16 +244,16 @@ impl ::serde::Serialize for CertificatePublicKeyEncryptResponse {
 #[non_exhaustive]
 pub enum CertificatePublicKeyEncryptError {
     /// `Certificate.NotFound` (HTTP 404).
-    CertificateNotFound(rt::error::ServiceError),
+    CertificateNotFound(crate::error::ServiceError),
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -261,7 +265,7 @@ impl CertificatePublicKeyEncryptError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CertificateNotFound(error)
             | Self::InvalidAccessKeyIdNotFound(error)
@@ -290,17 +294,17 @@ impl CertificatePublicKeyEncryptError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CertificatePublicKeyEncryptError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CertificatePublicKeyEncryptError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Certificate.NotFound" => Self::CertificateNotFound(error),
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CertificatePublicKeyEncryptError::service_error(self)
     }
 }

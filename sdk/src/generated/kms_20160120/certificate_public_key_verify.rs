@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct CertificatePublicKeyVerifyRequest {
     pub signature_value: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CertificatePublicKeyVerifyRequest {
+impl crate::operation::Operation for CertificatePublicKeyVerifyRequest {
     type Response = CertificatePublicKeyVerifyResponse;
     type Error = CertificatePublicKeyVerifyError;
+}
+
+impl rt::operation::OperationSpec for CertificatePublicKeyVerifyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CertificateId", &self.certificate_id)?;
         rt::validate::required("Algorithm", &self.algorithm)?;
         rt::validate::required("Message", &self.message)?;
@@ -142,8 +146,10 @@ impl CertificatePublicKeyVerifyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CertificatePublicKeyVerifyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CertificatePublicKeyVerifyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +158,7 @@ impl CertificatePublicKeyVerifyBuilder {
         self,
     ) -> ::std::result::Result<
         CertificatePublicKeyVerifyResponse,
-        rt::error::Error<CertificatePublicKeyVerifyError>,
+        crate::error::Error<CertificatePublicKeyVerifyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -267,14 +273,14 @@ impl ::serde::Serialize for CertificatePublicKeyVerifyResponse {
 #[non_exhaustive]
 pub enum CertificatePublicKeyVerifyError {
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -286,7 +292,7 @@ impl CertificatePublicKeyVerifyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccessKeyIdNotFound(error) | Self::InvalidParameter(error) => {
                 error
@@ -309,16 +315,16 @@ impl CertificatePublicKeyVerifyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CertificatePublicKeyVerifyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CertificatePublicKeyVerifyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CertificatePublicKeyVerifyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ConnectKmsInstanceRequest {
     pub km_provider: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ConnectKmsInstanceRequest {
+impl crate::operation::Operation for ConnectKmsInstanceRequest {
     type Response = ConnectKmsInstanceResponse;
     type Error = ConnectKmsInstanceError;
+}
+
+impl rt::operation::OperationSpec for ConnectKmsInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("KmsInstanceId", &self.kms_instance_id)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
         rt::validate::required("ZoneIds", &self.zone_ids)?;
@@ -142,8 +146,8 @@ impl ConnectKmsInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ConnectKmsInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ConnectKmsInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +156,7 @@ impl ConnectKmsInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         ConnectKmsInstanceResponse,
-        rt::error::Error<ConnectKmsInstanceError>,
+        crate::error::Error<ConnectKmsInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -231,7 +235,7 @@ pub enum ConnectKmsInstanceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -243,7 +247,7 @@ impl ConnectKmsInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -251,12 +255,12 @@ impl ConnectKmsInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ConnectKmsInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ConnectKmsInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ConnectKmsInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CreateAliasRequest {
     pub alias_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateAliasRequest {
+impl crate::operation::Operation for CreateAliasRequest {
     type Response = CreateAliasResponse;
     type Error = CreateAliasError;
+}
+
+impl rt::operation::OperationSpec for CreateAliasRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("KeyId", &self.key_id)?;
         rt::validate::required("AliasName", &self.alias_name)?;
         Ok(())
@@ -94,15 +98,18 @@ impl CreateAliasBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateAliasRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateAliasRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CreateAliasResponse, rt::error::Error<CreateAliasError>> {
+    ) -> ::std::result::Result<
+        CreateAliasResponse,
+        crate::error::Error<CreateAliasError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -177,16 +184,16 @@ impl ::serde::Serialize for CreateAliasResponse {
 #[non_exhaustive]
 pub enum CreateAliasError {
     /// `Forbidden.KeyNotFound` (HTTP 404).
-    ForbiddenKeyNotFound(rt::error::ServiceError),
+    ForbiddenKeyNotFound(crate::error::ServiceError),
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -198,7 +205,7 @@ impl CreateAliasError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenKeyNotFound(error)
             | Self::InvalidAccessKeyIdNotFound(error)
@@ -227,17 +234,17 @@ impl CreateAliasError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateAliasError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateAliasError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.KeyNotFound" => Self::ForbiddenKeyNotFound(error),
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateAliasError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct CreateApplicationAccessPointRequest {
     pub policies: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateApplicationAccessPointRequest {
+impl crate::operation::Operation for CreateApplicationAccessPointRequest {
     type Response = CreateApplicationAccessPointResponse;
     type Error = CreateApplicationAccessPointError;
+}
+
+impl rt::operation::OperationSpec for CreateApplicationAccessPointRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Name", &self.name)?;
         rt::validate::required("Policies", &self.policies)?;
         Ok(())
@@ -130,8 +134,8 @@ impl CreateApplicationAccessPointBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateApplicationAccessPointRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateApplicationAccessPointRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +144,7 @@ impl CreateApplicationAccessPointBuilder {
         self,
     ) -> ::std::result::Result<
         CreateApplicationAccessPointResponse,
-        rt::error::Error<CreateApplicationAccessPointError>,
+        crate::error::Error<CreateApplicationAccessPointError>,
     > {
         self.client.execute(self.request).await
     }
@@ -323,12 +327,12 @@ impl ::serde::Serialize for CreateApplicationAccessPointResponse {
 #[non_exhaustive]
 pub enum CreateApplicationAccessPointError {
     /// `Rejected.ResourceExist` (HTTP 409).
-    RejectedResourceExist(rt::error::ServiceError),
+    RejectedResourceExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -340,7 +344,7 @@ impl CreateApplicationAccessPointError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::RejectedResourceExist(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -355,15 +359,15 @@ impl CreateApplicationAccessPointError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateApplicationAccessPointError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateApplicationAccessPointError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Rejected.ResourceExist" => Self::RejectedResourceExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateApplicationAccessPointError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct CreateClientKeyRequest {
     pub not_before: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateClientKeyRequest {
+impl crate::operation::Operation for CreateClientKeyRequest {
     type Response = CreateClientKeyResponse;
     type Error = CreateClientKeyError;
+}
+
+impl rt::operation::OperationSpec for CreateClientKeyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AapName", &self.aap_name)?;
         rt::validate::required("Password", &self.password)?;
         Ok(())
@@ -124,8 +128,8 @@ impl CreateClientKeyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateClientKeyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateClientKeyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl CreateClientKeyBuilder {
         self,
     ) -> ::std::result::Result<
         CreateClientKeyResponse,
-        rt::error::Error<CreateClientKeyError>,
+        crate::error::Error<CreateClientKeyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -320,7 +324,7 @@ pub enum CreateClientKeyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -332,7 +336,7 @@ impl CreateClientKeyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -340,12 +344,12 @@ impl CreateClientKeyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateClientKeyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateClientKeyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateClientKeyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct CreateKeyRequest {
     pub key_storage_mechanism: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateKeyRequest {
+impl crate::operation::Operation for CreateKeyRequest {
     type Response = CreateKeyResponse;
     type Error = CreateKeyError;
+}
+
+impl rt::operation::OperationSpec for CreateKeyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -236,15 +240,15 @@ impl CreateKeyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateKeyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateKeyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CreateKeyResponse, rt::error::Error<CreateKeyError>> {
+    ) -> ::std::result::Result<CreateKeyResponse, crate::error::Error<CreateKeyError>> {
         self.client.execute(self.request).await
     }
 }
@@ -769,26 +773,26 @@ impl ::serde::Serialize for KeyMetadata {
 #[non_exhaustive]
 pub enum CreateKeyError {
     /// `Forbidden.DKMSInstanceNotFound` (HTTP 403).
-    ForbiddenDkmsInstanceNotFound(rt::error::ServiceError),
+    ForbiddenDkmsInstanceNotFound(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 400).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `InternalFailure` (HTTP 500).
-    InternalFailure(rt::error::ServiceError),
+    InternalFailure(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `Rejected.LimitExceeded` (HTTP 400).
-    RejectedLimitExceeded(rt::error::ServiceError),
+    RejectedLimitExceeded(crate::error::ServiceError),
     /// `Rejected.ShareQuotaExceedLimit` (HTTP 400).
-    RejectedShareQuotaExceedLimit(rt::error::ServiceError),
+    RejectedShareQuotaExceedLimit(crate::error::ServiceError),
     /// `SerivceUnvailableTemporary` (HTTP 503).
-    SerivceUnvailableTemporary(rt::error::ServiceError),
+    SerivceUnvailableTemporary(crate::error::ServiceError),
     /// `UnsupportedOperation` (HTTP 400).
-    UnsupportedOperation(rt::error::ServiceError),
+    UnsupportedOperation(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -800,7 +804,7 @@ impl CreateKeyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenDkmsInstanceNotFound(error)
             | Self::ForbiddenNoPermission(error)
@@ -864,8 +868,8 @@ impl CreateKeyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateKeyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateKeyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.DKMSInstanceNotFound" => {
                 Self::ForbiddenDkmsInstanceNotFound(error)
@@ -879,11 +883,11 @@ impl rt::error::OperationError for CreateKeyError {
             }
             "SerivceUnvailableTemporary" => Self::SerivceUnvailableTemporary(error),
             "UnsupportedOperation" => Self::UnsupportedOperation(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateKeyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct CreateKeyVersionRequest {
     pub key_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateKeyVersionRequest {
+impl crate::operation::Operation for CreateKeyVersionRequest {
     type Response = CreateKeyVersionResponse;
     type Error = CreateKeyVersionError;
+}
+
+impl rt::operation::OperationSpec for CreateKeyVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("KeyId", &self.key_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl CreateKeyVersionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateKeyVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateKeyVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl CreateKeyVersionBuilder {
         self,
     ) -> ::std::result::Result<
         CreateKeyVersionResponse,
-        rt::error::Error<CreateKeyVersionError>,
+        crate::error::Error<CreateKeyVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -283,22 +287,22 @@ impl ::serde::Serialize for KeyVersion {
 #[non_exhaustive]
 pub enum CreateKeyVersionError {
     /// `Forbidden.AliasNotFound` (HTTP 404).
-    ForbiddenAliasNotFound(rt::error::ServiceError),
+    ForbiddenAliasNotFound(crate::error::ServiceError),
     /// `Forbidden.KeyNotFound` (HTTP 404).
-    ForbiddenKeyNotFound(rt::error::ServiceError),
+    ForbiddenKeyNotFound(crate::error::ServiceError),
     /// `Rejected.Disabled` (HTTP 409).
-    RejectedDisabled(rt::error::ServiceError),
+    RejectedDisabled(crate::error::ServiceError),
     /// `Rejected.PendingDeletion` (HTTP 409).
-    RejectedPendingDeletion(rt::error::ServiceError),
+    RejectedPendingDeletion(crate::error::ServiceError),
     /// `Rejected.Unavailable` (HTTP 409).
-    RejectedUnavailable(rt::error::ServiceError),
+    RejectedUnavailable(crate::error::ServiceError),
     /// `Rejected.UnsupportedOperation` (HTTP 400).
-    RejectedUnsupportedOperation(rt::error::ServiceError),
+    RejectedUnsupportedOperation(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -310,7 +314,7 @@ impl CreateKeyVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAliasNotFound(error)
             | Self::ForbiddenKeyNotFound(error)
@@ -360,8 +364,8 @@ impl CreateKeyVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateKeyVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateKeyVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.AliasNotFound" => Self::ForbiddenAliasNotFound(error),
             "Forbidden.KeyNotFound" => Self::ForbiddenKeyNotFound(error),
@@ -369,11 +373,11 @@ impl rt::error::OperationError for CreateKeyVersionError {
             "Rejected.PendingDeletion" => Self::RejectedPendingDeletion(error),
             "Rejected.Unavailable" => Self::RejectedUnavailable(error),
             "Rejected.UnsupportedOperation" => Self::RejectedUnsupportedOperation(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateKeyVersionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct CreatePolicyRequest {
     pub access_control_rules: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreatePolicyRequest {
+impl crate::operation::Operation for CreatePolicyRequest {
     type Response = CreatePolicyResponse;
     type Error = CreatePolicyError;
+}
+
+impl rt::operation::OperationSpec for CreatePolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Name", &self.name)?;
         rt::validate::required("Permissions", &self.permissions)?;
         rt::validate::required("Resources", &self.resources)?;
@@ -159,8 +163,8 @@ impl CreatePolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreatePolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreatePolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -169,7 +173,7 @@ impl CreatePolicyBuilder {
         self,
     ) -> ::std::result::Result<
         CreatePolicyResponse,
-        rt::error::Error<CreatePolicyError>,
+        crate::error::Error<CreatePolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -394,14 +398,14 @@ impl ::serde::Serialize for CreatePolicyResponse {
 #[non_exhaustive]
 pub enum CreatePolicyError {
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -413,7 +417,7 @@ impl CreatePolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccessKeyIdNotFound(error) | Self::InvalidParameter(error) => {
                 error
@@ -436,16 +440,16 @@ impl CreatePolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreatePolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreatePolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreatePolicyError::service_error(self)
     }
 }

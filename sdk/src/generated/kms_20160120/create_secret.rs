@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -78,11 +79,14 @@ pub struct CreateSecretRequest {
     pub policy: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateSecretRequest {
+impl crate::operation::Operation for CreateSecretRequest {
     type Response = CreateSecretResponse;
     type Error = CreateSecretError;
+}
+
+impl rt::operation::OperationSpec for CreateSecretRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecretName", &self.secret_name)?;
         rt::validate::required("VersionId", &self.version_id)?;
         rt::validate::required("SecretData", &self.secret_data)?;
@@ -269,8 +273,8 @@ impl CreateSecretBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateSecretRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateSecretRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -279,7 +283,7 @@ impl CreateSecretBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSecretResponse,
-        rt::error::Error<CreateSecretError>,
+        crate::error::Error<CreateSecretError>,
     > {
         self.client.execute(self.request).await
     }
@@ -554,28 +558,28 @@ pub use super::types::SecretDataType;
 #[non_exhaustive]
 pub enum CreateSecretError {
     /// `Forbidden.DKMSInstanceNotFound` (HTTP 403).
-    ForbiddenDkmsInstanceNotFound(rt::error::ServiceError),
+    ForbiddenDkmsInstanceNotFound(crate::error::ServiceError),
     /// `Forbidden.ResourceNotFound` (HTTP 404).
-    ForbiddenResourceNotFound(rt::error::ServiceError),
+    ForbiddenResourceNotFound(crate::error::ServiceError),
     /// `InternalFailure` (HTTP 500).
-    InternalFailure(rt::error::ServiceError),
+    InternalFailure(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `Rejected.LimitExceeded` (HTTP 400).
-    RejectedLimitExceeded(rt::error::ServiceError),
+    RejectedLimitExceeded(crate::error::ServiceError),
     /// `Rejected.ResourceExist` (HTTP 409).
-    RejectedResourceExist(rt::error::ServiceError),
+    RejectedResourceExist(crate::error::ServiceError),
     /// `Rejected.ResourceInDeleteWindow` (HTTP 409).
-    RejectedResourceInDeleteWindow(rt::error::ServiceError),
+    RejectedResourceInDeleteWindow(crate::error::ServiceError),
     /// `Rejected.ShareQuotaExceedLimit` (HTTP 400).
-    RejectedShareQuotaExceedLimit(rt::error::ServiceError),
+    RejectedShareQuotaExceedLimit(crate::error::ServiceError),
     /// `UnsupportedOperation` (HTTP 400).
-    UnsupportedOperation(rt::error::ServiceError),
+    UnsupportedOperation(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -587,7 +591,7 @@ impl CreateSecretError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenDkmsInstanceNotFound(error)
             | Self::ForbiddenResourceNotFound(error)
@@ -658,8 +662,8 @@ impl CreateSecretError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSecretError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateSecretError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.DKMSInstanceNotFound" => {
                 Self::ForbiddenDkmsInstanceNotFound(error)
@@ -676,11 +680,11 @@ impl rt::error::OperationError for CreateSecretError {
                 Self::RejectedShareQuotaExceedLimit(error)
             }
             "UnsupportedOperation" => Self::UnsupportedOperation(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSecretError::service_error(self)
     }
 }

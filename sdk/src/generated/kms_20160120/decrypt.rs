@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct DecryptRequest {
     pub dry_run: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DecryptRequest {
+impl crate::operation::Operation for DecryptRequest {
     type Response = DecryptResponse;
     type Error = DecryptError;
+}
+
+impl rt::operation::OperationSpec for DecryptRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CiphertextBlob", &self.ciphertext_blob)?;
         Ok(())
     }
@@ -107,15 +111,15 @@ impl DecryptBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DecryptRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DecryptRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DecryptResponse, rt::error::Error<DecryptError>> {
+    ) -> ::std::result::Result<DecryptResponse, crate::error::Error<DecryptError>> {
         self.client.execute(self.request).await
     }
 }
@@ -253,22 +257,22 @@ impl ::serde::Serialize for DecryptResponse {
 #[non_exhaustive]
 pub enum DecryptError {
     /// `Forbidden.AliasNotFound` (HTTP 404).
-    ForbiddenAliasNotFound(rt::error::ServiceError),
+    ForbiddenAliasNotFound(crate::error::ServiceError),
     /// `Forbidden.KeyNotFound` (HTTP 404).
-    ForbiddenKeyNotFound(rt::error::ServiceError),
+    ForbiddenKeyNotFound(crate::error::ServiceError),
     /// `Rejected.Disabled` (HTTP 409).
-    RejectedDisabled(rt::error::ServiceError),
+    RejectedDisabled(crate::error::ServiceError),
     /// `Rejected.PendingDeletion` (HTTP 409).
-    RejectedPendingDeletion(rt::error::ServiceError),
+    RejectedPendingDeletion(crate::error::ServiceError),
     /// `Rejected.Unavailable` (HTTP 409).
-    RejectedUnavailable(rt::error::ServiceError),
+    RejectedUnavailable(crate::error::ServiceError),
     /// `UnsupportedOperation` (HTTP 400).
-    UnsupportedOperation(rt::error::ServiceError),
+    UnsupportedOperation(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -280,7 +284,7 @@ impl DecryptError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAliasNotFound(error)
             | Self::ForbiddenKeyNotFound(error)
@@ -330,8 +334,8 @@ impl DecryptError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DecryptError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DecryptError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.AliasNotFound" => Self::ForbiddenAliasNotFound(error),
             "Forbidden.KeyNotFound" => Self::ForbiddenKeyNotFound(error),
@@ -339,11 +343,11 @@ impl rt::error::OperationError for DecryptError {
             "Rejected.PendingDeletion" => Self::RejectedPendingDeletion(error),
             "Rejected.Unavailable" => Self::RejectedUnavailable(error),
             "UnsupportedOperation" => Self::UnsupportedOperation(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DecryptError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteCertificateRequest {
     pub certificate_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteCertificateRequest {
+impl crate::operation::Operation for DeleteCertificateRequest {
     type Response = DeleteCertificateResponse;
     type Error = DeleteCertificateError;
+}
+
+impl rt::operation::OperationSpec for DeleteCertificateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CertificateId", &self.certificate_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DeleteCertificateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteCertificateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteCertificateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DeleteCertificateBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteCertificateResponse,
-        rt::error::Error<DeleteCertificateError>,
+        crate::error::Error<DeleteCertificateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,16 +168,16 @@ impl ::serde::Serialize for DeleteCertificateResponse {
 #[non_exhaustive]
 pub enum DeleteCertificateError {
     /// `Certificate.NotFound` (HTTP 404).
-    CertificateNotFound(rt::error::ServiceError),
+    CertificateNotFound(crate::error::ServiceError),
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -185,7 +189,7 @@ impl DeleteCertificateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CertificateNotFound(error)
             | Self::InvalidAccessKeyIdNotFound(error)
@@ -214,17 +218,17 @@ impl DeleteCertificateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteCertificateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteCertificateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Certificate.NotFound" => Self::CertificateNotFound(error),
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteCertificateError::service_error(self)
     }
 }

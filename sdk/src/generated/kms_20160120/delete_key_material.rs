@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteKeyMaterialRequest {
     pub key_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteKeyMaterialRequest {
+impl crate::operation::Operation for DeleteKeyMaterialRequest {
     type Response = DeleteKeyMaterialResponse;
     type Error = DeleteKeyMaterialError;
+}
+
+impl rt::operation::OperationSpec for DeleteKeyMaterialRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("KeyId", &self.key_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DeleteKeyMaterialBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteKeyMaterialRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteKeyMaterialRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DeleteKeyMaterialBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteKeyMaterialResponse,
-        rt::error::Error<DeleteKeyMaterialError>,
+        crate::error::Error<DeleteKeyMaterialError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,14 +168,14 @@ impl ::serde::Serialize for DeleteKeyMaterialResponse {
 #[non_exhaustive]
 pub enum DeleteKeyMaterialError {
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -183,7 +187,7 @@ impl DeleteKeyMaterialError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccessKeyIdNotFound(error) | Self::InvalidParameter(error) => {
                 error
@@ -206,16 +210,16 @@ impl DeleteKeyMaterialError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteKeyMaterialError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteKeyMaterialError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteKeyMaterialError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteSecretRequest {
     pub recovery_window_in_days: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteSecretRequest {
+impl crate::operation::Operation for DeleteSecretRequest {
     type Response = DeleteSecretResponse;
     type Error = DeleteSecretError;
+}
+
+impl rt::operation::OperationSpec for DeleteSecretRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecretName", &self.secret_name)?;
         rt::validate::one_of(
             "ForceDeleteWithoutRecovery",
@@ -123,8 +127,8 @@ impl DeleteSecretBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteSecretRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteSecretRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -133,7 +137,7 @@ impl DeleteSecretBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteSecretResponse,
-        rt::error::Error<DeleteSecretError>,
+        crate::error::Error<DeleteSecretError>,
     > {
         self.client.execute(self.request).await
     }
@@ -256,7 +260,7 @@ pub enum ForceDeleteWithoutRecovery {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -284,7 +288,7 @@ impl ::std::convert::From<&str> for ForceDeleteWithoutRecovery {
         match value {
             "false" => Self::False,
             "true" => Self::True,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -311,7 +315,7 @@ impl ::std::convert::From<::std::string::String> for ForceDeleteWithoutRecovery 
         match value.as_str() {
             "false" => Self::False,
             "true" => Self::True,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -369,20 +373,20 @@ impl ::serde::Serialize for ForceDeleteWithoutRecovery {
 #[non_exhaustive]
 pub enum DeleteSecretError {
     /// `Forbidden.ResourceNotFound` (HTTP 404).
-    ForbiddenResourceNotFound(rt::error::ServiceError),
+    ForbiddenResourceNotFound(crate::error::ServiceError),
     /// `InternalFailure` (HTTP 500).
-    InternalFailure(rt::error::ServiceError),
+    InternalFailure(crate::error::ServiceError),
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `Rejected.ResourceInDeleteWindow` (HTTP 409).
-    RejectedResourceInDeleteWindow(rt::error::ServiceError),
+    RejectedResourceInDeleteWindow(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -394,7 +398,7 @@ impl DeleteSecretError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenResourceNotFound(error)
             | Self::InternalFailure(error)
@@ -437,8 +441,8 @@ impl DeleteSecretError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteSecretError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteSecretError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.ResourceNotFound" => Self::ForbiddenResourceNotFound(error),
             "InternalFailure" => Self::InternalFailure(error),
@@ -447,11 +451,11 @@ impl rt::error::OperationError for DeleteSecretError {
             "Rejected.ResourceInDeleteWindow" => {
                 Self::RejectedResourceInDeleteWindow(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteSecretError::service_error(self)
     }
 }

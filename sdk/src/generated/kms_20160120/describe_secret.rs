@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeSecretRequest {
     pub fetch_tags: ::std::option::Option<FetchTags>,
 }
 
-impl rt::operation::Operation for DescribeSecretRequest {
+impl crate::operation::Operation for DescribeSecretRequest {
     type Response = DescribeSecretResponse;
     type Error = DescribeSecretError;
+}
+
+impl rt::operation::OperationSpec for DescribeSecretRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecretName", &self.secret_name)?;
         rt::validate::one_of("FetchTags", &self.fetch_tags, &["false", "true"])?;
         Ok(())
@@ -91,8 +95,8 @@ impl DescribeSecretBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSecretRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeSecretRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -101,7 +105,7 @@ impl DescribeSecretBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSecretResponse,
-        rt::error::Error<DescribeSecretError>,
+        crate::error::Error<DescribeSecretError>,
     > {
         self.client.execute(self.request).await
     }
@@ -613,7 +617,7 @@ pub enum FetchTags {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -641,7 +645,7 @@ impl ::std::convert::From<&str> for FetchTags {
         match value {
             "false" => Self::False,
             "true" => Self::True,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -668,7 +672,7 @@ impl ::std::convert::From<::std::string::String> for FetchTags {
         match value.as_str() {
             "false" => Self::False,
             "true" => Self::True,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -738,20 +742,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSecretError {
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `Forbidden.ResourceNotFound` (HTTP 404).
-    ForbiddenResourceNotFound(rt::error::ServiceError),
+    ForbiddenResourceNotFound(crate::error::ServiceError),
     /// `IllegalTimestamp` (HTTP 400).
-    IllegalTimestamp(rt::error::ServiceError),
+    IllegalTimestamp(crate::error::ServiceError),
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -763,7 +767,7 @@ impl DescribeSecretError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNoPermission(error)
             | Self::ForbiddenResourceNotFound(error)
@@ -806,19 +810,19 @@ impl DescribeSecretError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSecretError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSecretError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "Forbidden.ResourceNotFound" => Self::ForbiddenResourceNotFound(error),
             "IllegalTimestamp" => Self::IllegalTimestamp(error),
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSecretError::service_error(self)
     }
 }

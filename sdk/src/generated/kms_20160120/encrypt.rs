@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct EncryptRequest {
     pub dry_run: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EncryptRequest {
+impl crate::operation::Operation for EncryptRequest {
     type Response = EncryptResponse;
     type Error = EncryptError;
+}
+
+impl rt::operation::OperationSpec for EncryptRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("KeyId", &self.key_id)?;
         rt::validate::required("Plaintext", &self.plaintext)?;
         Ok(())
@@ -123,15 +127,15 @@ impl EncryptBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EncryptRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EncryptRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<EncryptResponse, rt::error::Error<EncryptError>> {
+    ) -> ::std::result::Result<EncryptResponse, crate::error::Error<EncryptError>> {
         self.client.execute(self.request).await
     }
 }
@@ -269,18 +273,18 @@ impl ::serde::Serialize for EncryptResponse {
 #[non_exhaustive]
 pub enum EncryptError {
     /// `Forbidden.AliasNotFound` (HTTP 404).
-    ForbiddenAliasNotFound(rt::error::ServiceError),
+    ForbiddenAliasNotFound(crate::error::ServiceError),
     /// `Forbidden.KeyNotFound` (HTTP 404).
-    ForbiddenKeyNotFound(rt::error::ServiceError),
+    ForbiddenKeyNotFound(crate::error::ServiceError),
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -292,7 +296,7 @@ impl EncryptError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAliasNotFound(error)
             | Self::ForbiddenKeyNotFound(error)
@@ -328,18 +332,18 @@ impl EncryptError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EncryptError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EncryptError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.AliasNotFound" => Self::ForbiddenAliasNotFound(error),
             "Forbidden.KeyNotFound" => Self::ForbiddenKeyNotFound(error),
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EncryptError::service_error(self)
     }
 }

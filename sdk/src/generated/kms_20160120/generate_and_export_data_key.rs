@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct GenerateAndExportDataKeyRequest {
     pub key_spec: ::std::option::Option<KeySpec>,
     /// Example: `32`
     ///
-    /// Wire name `NumberOfBytes`.
+    /// Wire name `NumberOfBytes`; at least 0; at most 1024.
     pub number_of_bytes: ::std::option::Option<i32>,
     /// Example: `{"Example":"Example"}`
     ///
@@ -58,13 +59,18 @@ pub struct GenerateAndExportDataKeyRequest {
     pub dry_run: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GenerateAndExportDataKeyRequest {
+impl crate::operation::Operation for GenerateAndExportDataKeyRequest {
     type Response = GenerateAndExportDataKeyResponse;
     type Error = GenerateAndExportDataKeyError;
+}
+
+impl rt::operation::OperationSpec for GenerateAndExportDataKeyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("KeyId", &self.key_id)?;
         rt::validate::one_of("KeySpec", &self.key_spec, &["AES_256", " AES_128"])?;
+        rt::validate::minimum("NumberOfBytes", &self.number_of_bytes, 0.0, false)?;
+        rt::validate::maximum("NumberOfBytes", &self.number_of_bytes, 1024.0, false)?;
         rt::validate::required("PublicKeyBlob", &self.public_key_blob)?;
         rt::validate::required("WrappingKeySpec", &self.wrapping_key_spec)?;
         rt::validate::required("WrappingAlgorithm", &self.wrapping_algorithm)?;
@@ -188,8 +194,10 @@ impl GenerateAndExportDataKeyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GenerateAndExportDataKeyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GenerateAndExportDataKeyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -198,7 +206,7 @@ impl GenerateAndExportDataKeyBuilder {
         self,
     ) -> ::std::result::Result<
         GenerateAndExportDataKeyResponse,
-        rt::error::Error<GenerateAndExportDataKeyError>,
+        crate::error::Error<GenerateAndExportDataKeyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -362,18 +370,18 @@ pub use super::types::KeySpec;
 #[non_exhaustive]
 pub enum GenerateAndExportDataKeyError {
     /// `Forbidden.KeyNotFound` (HTTP 404).
-    ForbiddenKeyNotFound(rt::error::ServiceError),
+    ForbiddenKeyNotFound(crate::error::ServiceError),
     /// `InternalFailure` (HTTP 500).
-    InternalFailure(rt::error::ServiceError),
+    InternalFailure(crate::error::ServiceError),
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -385,7 +393,7 @@ impl GenerateAndExportDataKeyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenKeyNotFound(error)
             | Self::InternalFailure(error)
@@ -421,18 +429,18 @@ impl GenerateAndExportDataKeyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GenerateAndExportDataKeyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GenerateAndExportDataKeyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.KeyNotFound" => Self::ForbiddenKeyNotFound(error),
             "InternalFailure" => Self::InternalFailure(error),
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GenerateAndExportDataKeyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct GenerateDataKeyRequest {
     pub key_spec: ::std::option::Option<KeySpec>,
     /// Example: `256`
     ///
-    /// Wire name `NumberOfBytes`.
+    /// Wire name `NumberOfBytes`; at least 0; at most 1024.
     pub number_of_bytes: ::std::option::Option<i32>,
     /// Example: `{"Example":"Example"}`
     ///
@@ -46,13 +47,18 @@ pub struct GenerateDataKeyRequest {
     pub dry_run: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GenerateDataKeyRequest {
+impl crate::operation::Operation for GenerateDataKeyRequest {
     type Response = GenerateDataKeyResponse;
     type Error = GenerateDataKeyError;
+}
+
+impl rt::operation::OperationSpec for GenerateDataKeyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("KeyId", &self.key_id)?;
         rt::validate::one_of("KeySpec", &self.key_spec, &["AES_256", " AES_128"])?;
+        rt::validate::minimum("NumberOfBytes", &self.number_of_bytes, 0.0, false)?;
+        rt::validate::maximum("NumberOfBytes", &self.number_of_bytes, 1024.0, false)?;
         Ok(())
     }
 
@@ -132,8 +138,8 @@ impl GenerateDataKeyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GenerateDataKeyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GenerateDataKeyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +148,7 @@ impl GenerateDataKeyBuilder {
         self,
     ) -> ::std::result::Result<
         GenerateDataKeyResponse,
-        rt::error::Error<GenerateDataKeyError>,
+        crate::error::Error<GenerateDataKeyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -304,22 +310,22 @@ pub use super::types::KeySpec;
 #[non_exhaustive]
 pub enum GenerateDataKeyError {
     /// `Forbidden.AliasNotFound` (HTTP 404).
-    ForbiddenAliasNotFound(rt::error::ServiceError),
+    ForbiddenAliasNotFound(crate::error::ServiceError),
     /// `Forbidden.KeyNotFound` (HTTP 404).
-    ForbiddenKeyNotFound(rt::error::ServiceError),
+    ForbiddenKeyNotFound(crate::error::ServiceError),
     /// `Rejected.Disabled` (HTTP 409).
-    RejectedDisabled(rt::error::ServiceError),
+    RejectedDisabled(crate::error::ServiceError),
     /// `Rejected.PendingDeletion` (HTTP 409).
-    RejectedPendingDeletion(rt::error::ServiceError),
+    RejectedPendingDeletion(crate::error::ServiceError),
     /// `Rejected.Unavailable` (HTTP 409).
-    RejectedUnavailable(rt::error::ServiceError),
+    RejectedUnavailable(crate::error::ServiceError),
     /// `UnsupportedOperation` (HTTP 400).
-    UnsupportedOperation(rt::error::ServiceError),
+    UnsupportedOperation(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -331,7 +337,7 @@ impl GenerateDataKeyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAliasNotFound(error)
             | Self::ForbiddenKeyNotFound(error)
@@ -381,8 +387,8 @@ impl GenerateDataKeyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GenerateDataKeyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GenerateDataKeyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.AliasNotFound" => Self::ForbiddenAliasNotFound(error),
             "Forbidden.KeyNotFound" => Self::ForbiddenKeyNotFound(error),
@@ -390,11 +396,11 @@ impl rt::error::OperationError for GenerateDataKeyError {
             "Rejected.PendingDeletion" => Self::RejectedPendingDeletion(error),
             "Rejected.Unavailable" => Self::RejectedUnavailable(error),
             "UnsupportedOperation" => Self::UnsupportedOperation(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GenerateDataKeyError::service_error(self)
     }
 }

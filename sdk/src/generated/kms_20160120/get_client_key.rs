@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetClientKeyRequest {
     pub client_key_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetClientKeyRequest {
+impl crate::operation::Operation for GetClientKeyRequest {
     type Response = GetClientKeyResponse;
     type Error = GetClientKeyError;
+}
+
+impl rt::operation::OperationSpec for GetClientKeyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ClientKeyId", &self.client_key_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl GetClientKeyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetClientKeyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetClientKeyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl GetClientKeyBuilder {
         self,
     ) -> ::std::result::Result<
         GetClientKeyResponse,
-        rt::error::Error<GetClientKeyError>,
+        crate::error::Error<GetClientKeyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -335,7 +339,7 @@ pub enum GetClientKeyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -347,7 +351,7 @@ impl GetClientKeyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -355,12 +359,12 @@ impl GetClientKeyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetClientKeyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetClientKeyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetClientKeyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetKmsInstanceRequest {
     pub kms_instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetKmsInstanceRequest {
+impl crate::operation::Operation for GetKmsInstanceRequest {
     type Response = GetKmsInstanceResponse;
     type Error = GetKmsInstanceError;
+}
+
+impl rt::operation::OperationSpec for GetKmsInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("KmsInstanceId", &self.kms_instance_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl GetKmsInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetKmsInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetKmsInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl GetKmsInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         GetKmsInstanceResponse,
-        rt::error::Error<GetKmsInstanceError>,
+        crate::error::Error<GetKmsInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -775,12 +779,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum GetKmsInstanceError {
     /// `IllegalTimestamp` (HTTP 400).
-    IllegalTimestamp(rt::error::ServiceError),
+    IllegalTimestamp(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -792,7 +796,7 @@ impl GetKmsInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalTimestamp(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -807,15 +811,15 @@ impl GetKmsInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetKmsInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetKmsInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalTimestamp" => Self::IllegalTimestamp(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetKmsInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetKmsInstanceQuotaInfosRequest {
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetKmsInstanceQuotaInfosRequest {
+impl crate::operation::Operation for GetKmsInstanceQuotaInfosRequest {
     type Response = GetKmsInstanceQuotaInfosResponse;
     type Error = GetKmsInstanceQuotaInfosError;
+}
+
+impl rt::operation::OperationSpec for GetKmsInstanceQuotaInfosRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -92,8 +96,10 @@ impl GetKmsInstanceQuotaInfosBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetKmsInstanceQuotaInfosRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GetKmsInstanceQuotaInfosRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -102,7 +108,7 @@ impl GetKmsInstanceQuotaInfosBuilder {
         self,
     ) -> ::std::result::Result<
         GetKmsInstanceQuotaInfosResponse,
-        rt::error::Error<GetKmsInstanceQuotaInfosError>,
+        crate::error::Error<GetKmsInstanceQuotaInfosError>,
     > {
         self.client.execute(self.request).await
     }
@@ -315,16 +321,16 @@ impl ::serde::Serialize for KmsInstanceQuotaInfos {
 #[non_exhaustive]
 pub enum GetKmsInstanceQuotaInfosError {
     /// `Forbidden.DKMSInstanceNotFound` (HTTP 403).
-    ForbiddenDkmsInstanceNotFound(rt::error::ServiceError),
+    ForbiddenDkmsInstanceNotFound(crate::error::ServiceError),
     /// `Forbidden.DKMSInstanceStateInvalid` (HTTP 403).
-    ForbiddenDkmsInstanceStateInvalid(rt::error::ServiceError),
+    ForbiddenDkmsInstanceStateInvalid(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -336,7 +342,7 @@ impl GetKmsInstanceQuotaInfosError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenDkmsInstanceNotFound(error)
             | Self::ForbiddenDkmsInstanceStateInvalid(error)
@@ -365,8 +371,8 @@ impl GetKmsInstanceQuotaInfosError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetKmsInstanceQuotaInfosError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetKmsInstanceQuotaInfosError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.DKMSInstanceNotFound" => {
                 Self::ForbiddenDkmsInstanceNotFound(error)
@@ -375,11 +381,11 @@ impl rt::error::OperationError for GetKmsInstanceQuotaInfosError {
                 Self::ForbiddenDkmsInstanceStateInvalid(error)
             }
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetKmsInstanceQuotaInfosError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct GetParametersForImportRequest {
     pub wrapping_key_spec: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetParametersForImportRequest {
+impl crate::operation::Operation for GetParametersForImportRequest {
     type Response = GetParametersForImportResponse;
     type Error = GetParametersForImportError;
+}
+
+impl rt::operation::OperationSpec for GetParametersForImportRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("KeyId", &self.key_id)?;
         rt::validate::required("WrappingAlgorithm", &self.wrapping_algorithm)?;
         rt::validate::required("WrappingKeySpec", &self.wrapping_key_spec)?;
@@ -118,8 +122,8 @@ impl GetParametersForImportBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetParametersForImportRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetParametersForImportRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +132,7 @@ impl GetParametersForImportBuilder {
         self,
     ) -> ::std::result::Result<
         GetParametersForImportResponse,
-        rt::error::Error<GetParametersForImportError>,
+        crate::error::Error<GetParametersForImportError>,
     > {
         self.client.execute(self.request).await
     }
@@ -290,16 +294,16 @@ impl ::serde::Serialize for GetParametersForImportResponse {
 #[non_exhaustive]
 pub enum GetParametersForImportError {
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `Unsupported.Origin` (HTTP 400).
-    UnsupportedOrigin(rt::error::ServiceError),
+    UnsupportedOrigin(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -311,7 +315,7 @@ impl GetParametersForImportError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccessKeyIdNotFound(error)
             | Self::InvalidParameter(error)
@@ -340,17 +344,17 @@ impl GetParametersForImportError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetParametersForImportError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetParametersForImportError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "Unsupported.Origin" => Self::UnsupportedOrigin(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetParametersForImportError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct GetPublicKeyRequest {
     pub dry_run: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetPublicKeyRequest {
+impl crate::operation::Operation for GetPublicKeyRequest {
     type Response = GetPublicKeyResponse;
     type Error = GetPublicKeyError;
+}
+
+impl rt::operation::OperationSpec for GetPublicKeyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("KeyId", &self.key_id)?;
         rt::validate::required("KeyVersionId", &self.key_version_id)?;
         Ok(())
@@ -107,8 +111,8 @@ impl GetPublicKeyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetPublicKeyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetPublicKeyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +121,7 @@ impl GetPublicKeyBuilder {
         self,
     ) -> ::std::result::Result<
         GetPublicKeyResponse,
-        rt::error::Error<GetPublicKeyError>,
+        crate::error::Error<GetPublicKeyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -256,16 +260,16 @@ impl ::serde::Serialize for GetPublicKeyResponse {
 #[non_exhaustive]
 pub enum GetPublicKeyError {
     /// `Forbidden.KeyNotFound` (HTTP 404).
-    ForbiddenKeyNotFound(rt::error::ServiceError),
+    ForbiddenKeyNotFound(crate::error::ServiceError),
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -277,7 +281,7 @@ impl GetPublicKeyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenKeyNotFound(error)
             | Self::InvalidAccessKeyIdNotFound(error)
@@ -306,17 +310,17 @@ impl GetPublicKeyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetPublicKeyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetPublicKeyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.KeyNotFound" => Self::ForbiddenKeyNotFound(error),
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetPublicKeyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct GetRandomPasswordRequest {
     pub require_each_included_type: ::std::option::Option<RequireEachIncludedType>,
 }
 
-impl rt::operation::Operation for GetRandomPasswordRequest {
+impl crate::operation::Operation for GetRandomPasswordRequest {
     type Response = GetRandomPasswordResponse;
     type Error = GetRandomPasswordError;
+}
+
+impl rt::operation::OperationSpec for GetRandomPasswordRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of(
             "ExcludeLowercase",
             &self.exclude_lowercase,
@@ -214,8 +218,8 @@ impl GetRandomPasswordBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetRandomPasswordRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetRandomPasswordRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -224,7 +228,7 @@ impl GetRandomPasswordBuilder {
         self,
     ) -> ::std::result::Result<
         GetRandomPasswordResponse,
-        rt::error::Error<GetRandomPasswordError>,
+        crate::error::Error<GetRandomPasswordError>,
     > {
         self.client.execute(self.request).await
     }
@@ -324,7 +328,7 @@ pub enum ExcludeLowercase {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -352,7 +356,7 @@ impl ::std::convert::From<&str> for ExcludeLowercase {
         match value {
             "false" => Self::False,
             "true" => Self::True,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -379,7 +383,7 @@ impl ::std::convert::From<::std::string::String> for ExcludeLowercase {
         match value.as_str() {
             "false" => Self::False,
             "true" => Self::True,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -440,7 +444,7 @@ pub enum ExcludeUppercase {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -468,7 +472,7 @@ impl ::std::convert::From<&str> for ExcludeUppercase {
         match value {
             "false" => Self::False,
             "true" => Self::True,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -495,7 +499,7 @@ impl ::std::convert::From<::std::string::String> for ExcludeUppercase {
         match value.as_str() {
             "false" => Self::False,
             "true" => Self::True,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -556,7 +560,7 @@ pub enum ExcludeNumbers {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -584,7 +588,7 @@ impl ::std::convert::From<&str> for ExcludeNumbers {
         match value {
             "false" => Self::False,
             "true" => Self::True,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -611,7 +615,7 @@ impl ::std::convert::From<::std::string::String> for ExcludeNumbers {
         match value.as_str() {
             "false" => Self::False,
             "true" => Self::True,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -672,7 +676,7 @@ pub enum ExcludePunctuation {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -700,7 +704,7 @@ impl ::std::convert::From<&str> for ExcludePunctuation {
         match value {
             "false" => Self::False,
             "true" => Self::True,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -727,7 +731,7 @@ impl ::std::convert::From<::std::string::String> for ExcludePunctuation {
         match value.as_str() {
             "false" => Self::False,
             "true" => Self::True,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -788,7 +792,7 @@ pub enum RequireEachIncludedType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -816,7 +820,7 @@ impl ::std::convert::From<&str> for RequireEachIncludedType {
         match value {
             "false" => Self::False,
             "true" => Self::True,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -843,7 +847,7 @@ impl ::std::convert::From<::std::string::String> for RequireEachIncludedType {
         match value.as_str() {
             "false" => Self::False,
             "true" => Self::True,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -901,14 +905,14 @@ impl ::serde::Serialize for RequireEachIncludedType {
 #[non_exhaustive]
 pub enum GetRandomPasswordError {
     /// `InternalFailure` (HTTP 500).
-    InternalFailure(rt::error::ServiceError),
+    InternalFailure(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -920,7 +924,7 @@ impl GetRandomPasswordError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalFailure(error) | Self::InvalidParameter(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -941,16 +945,16 @@ impl GetRandomPasswordError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetRandomPasswordError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetRandomPasswordError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalFailure" => Self::InternalFailure(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetRandomPasswordError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetSecretPolicyRequest {
     pub policy_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetSecretPolicyRequest {
+impl crate::operation::Operation for GetSecretPolicyRequest {
     type Response = GetSecretPolicyResponse;
     type Error = GetSecretPolicyError;
+}
+
+impl rt::operation::OperationSpec for GetSecretPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecretName", &self.secret_name)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl GetSecretPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetSecretPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetSecretPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl GetSecretPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         GetSecretPolicyResponse,
-        rt::error::Error<GetSecretPolicyError>,
+        crate::error::Error<GetSecretPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -200,26 +204,26 @@ impl ::serde::Serialize for GetSecretPolicyResponse {
 #[non_exhaustive]
 pub enum GetSecretPolicyError {
     /// `Forbidden.DKMSInstanceStateInvalid` (HTTP 403).
-    ForbiddenDkmsInstanceStateInvalid(rt::error::ServiceError),
+    ForbiddenDkmsInstanceStateInvalid(crate::error::ServiceError),
     /// `Forbidden.KeyNotFound` (HTTP 404).
-    ForbiddenKeyNotFound(rt::error::ServiceError),
+    ForbiddenKeyNotFound(crate::error::ServiceError),
     /// `Forbidden.KeyPolicyUnSupported` (HTTP 400).
-    ForbiddenKeyPolicyUnSupported(rt::error::ServiceError),
+    ForbiddenKeyPolicyUnSupported(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 400).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `Forbidden.ResourceNotFound` (HTTP 404).
-    ForbiddenResourceNotFound(rt::error::ServiceError),
+    ForbiddenResourceNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `SerivceUnvailableTemporary` (HTTP 503).
-    SerivceUnvailableTemporary(rt::error::ServiceError),
+    SerivceUnvailableTemporary(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -231,7 +235,7 @@ impl GetSecretPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenDkmsInstanceStateInvalid(error)
             | Self::ForbiddenKeyNotFound(error)
@@ -295,8 +299,8 @@ impl GetSecretPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetSecretPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetSecretPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.DKMSInstanceStateInvalid" => {
                 Self::ForbiddenDkmsInstanceStateInvalid(error)
@@ -310,11 +314,11 @@ impl rt::error::OperationError for GetSecretPolicyError {
             "InvalidParameter" => Self::InvalidParameter(error),
             "MissingParameter" => Self::MissingParameter(error),
             "SerivceUnvailableTemporary" => Self::SerivceUnvailableTemporary(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetSecretPolicyError::service_error(self)
     }
 }

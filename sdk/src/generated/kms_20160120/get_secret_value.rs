@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct GetSecretValueRequest {
     pub dry_run: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetSecretValueRequest {
+impl crate::operation::Operation for GetSecretValueRequest {
     type Response = GetSecretValueResponse;
     type Error = GetSecretValueError;
+}
+
+impl rt::operation::OperationSpec for GetSecretValueRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecretName", &self.secret_name)?;
         Ok(())
     }
@@ -137,8 +141,8 @@ impl GetSecretValueBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetSecretValueRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetSecretValueRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -147,7 +151,7 @@ impl GetSecretValueBuilder {
         self,
     ) -> ::std::result::Result<
         GetSecretValueResponse,
-        rt::error::Error<GetSecretValueError>,
+        crate::error::Error<GetSecretValueError>,
     > {
         self.client.execute(self.request).await
     }
@@ -500,18 +504,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum GetSecretValueError {
     /// `Forbidden.DKMSInstanceNotFound` (HTTP 403).
-    ForbiddenDkmsInstanceNotFound(rt::error::ServiceError),
+    ForbiddenDkmsInstanceNotFound(crate::error::ServiceError),
     /// `Forbidden.DKMSInstanceStateInvalid` (HTTP 403).
-    ForbiddenDkmsInstanceStateInvalid(rt::error::ServiceError),
+    ForbiddenDkmsInstanceStateInvalid(crate::error::ServiceError),
     /// `Forbidden.KeyNotFound` (HTTP 404).
-    ForbiddenKeyNotFound(rt::error::ServiceError),
+    ForbiddenKeyNotFound(crate::error::ServiceError),
     /// `Forbidden.ResourceNotFound` (HTTP 404).
-    ForbiddenResourceNotFound(rt::error::ServiceError),
+    ForbiddenResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -523,7 +527,7 @@ impl GetSecretValueError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenDkmsInstanceNotFound(error)
             | Self::ForbiddenDkmsInstanceStateInvalid(error)
@@ -559,8 +563,8 @@ impl GetSecretValueError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetSecretValueError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetSecretValueError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.DKMSInstanceNotFound" => {
                 Self::ForbiddenDkmsInstanceNotFound(error)
@@ -570,11 +574,11 @@ impl rt::error::OperationError for GetSecretValueError {
             }
             "Forbidden.KeyNotFound" => Self::ForbiddenKeyNotFound(error),
             "Forbidden.ResourceNotFound" => Self::ForbiddenResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetSecretValueError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ImportKeyMaterialRequest {
     pub key_material_expire_unix: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for ImportKeyMaterialRequest {
+impl crate::operation::Operation for ImportKeyMaterialRequest {
     type Response = ImportKeyMaterialResponse;
     type Error = ImportKeyMaterialError;
+}
+
+impl rt::operation::OperationSpec for ImportKeyMaterialRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("KeyId", &self.key_id)?;
         rt::validate::required("EncryptedKeyMaterial", &self.encrypted_key_material)?;
         rt::validate::required("ImportToken", &self.import_token)?;
@@ -131,8 +135,8 @@ impl ImportKeyMaterialBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ImportKeyMaterialRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ImportKeyMaterialRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +145,7 @@ impl ImportKeyMaterialBuilder {
         self,
     ) -> ::std::result::Result<
         ImportKeyMaterialResponse,
-        rt::error::Error<ImportKeyMaterialError>,
+        crate::error::Error<ImportKeyMaterialError>,
     > {
         self.client.execute(self.request).await
     }
@@ -217,22 +221,22 @@ impl ::serde::Serialize for ImportKeyMaterialResponse {
 #[non_exhaustive]
 pub enum ImportKeyMaterialError {
     /// `ExpiredImportToken` (HTTP 400).
-    ExpiredImportToken(rt::error::ServiceError),
+    ExpiredImportToken(crate::error::ServiceError),
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidImportToken` (HTTP 400).
-    InvalidImportToken(rt::error::ServiceError),
+    InvalidImportToken(crate::error::ServiceError),
     /// `InvalidKeyMaterial` (HTTP 400).
-    InvalidKeyMaterial(rt::error::ServiceError),
+    InvalidKeyMaterial(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `Unsupported.Origin` (HTTP 400).
-    UnsupportedOrigin(rt::error::ServiceError),
+    UnsupportedOrigin(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -244,7 +248,7 @@ impl ImportKeyMaterialError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ExpiredImportToken(error)
             | Self::InvalidAccessKeyIdNotFound(error)
@@ -294,8 +298,8 @@ impl ImportKeyMaterialError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ImportKeyMaterialError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ImportKeyMaterialError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ExpiredImportToken" => Self::ExpiredImportToken(error),
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
@@ -303,11 +307,11 @@ impl rt::error::OperationError for ImportKeyMaterialError {
             "InvalidKeyMaterial" => Self::InvalidKeyMaterial(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "Unsupported.Origin" => Self::UnsupportedOrigin(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ImportKeyMaterialError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ListApplicationAccessPointsRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListApplicationAccessPointsRequest {
+impl crate::operation::Operation for ListApplicationAccessPointsRequest {
     type Response = ListApplicationAccessPointsResponse;
     type Error = ListApplicationAccessPointsError;
+}
+
+impl rt::operation::OperationSpec for ListApplicationAccessPointsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -110,7 +114,7 @@ impl ListApplicationAccessPointsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListApplicationAccessPointsRequest> {
+    ) -> crate::paginate::PaginationStream<ListApplicationAccessPointsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -118,8 +122,8 @@ impl ListApplicationAccessPointsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListApplicationAccessPointsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListApplicationAccessPointsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +132,7 @@ impl ListApplicationAccessPointsBuilder {
         self,
     ) -> ::std::result::Result<
         ListApplicationAccessPointsResponse,
-        rt::error::Error<ListApplicationAccessPointsError>,
+        crate::error::Error<ListApplicationAccessPointsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -383,14 +387,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListApplicationAccessPointsError {
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -402,7 +406,7 @@ impl ListApplicationAccessPointsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccessKeyIdNotFound(error) | Self::InvalidParameter(error) => {
                 error
@@ -425,16 +429,16 @@ impl ListApplicationAccessPointsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListApplicationAccessPointsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListApplicationAccessPointsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListApplicationAccessPointsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListKeyVersionsRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListKeyVersionsRequest {
+impl crate::operation::Operation for ListKeyVersionsRequest {
     type Response = ListKeyVersionsResponse;
     type Error = ListKeyVersionsError;
+}
+
+impl rt::operation::OperationSpec for ListKeyVersionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("KeyId", &self.key_id)?;
         Ok(())
     }
@@ -126,14 +130,14 @@ impl ListKeyVersionsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListKeyVersionsRequest> {
+    ) -> crate::paginate::PaginationStream<ListKeyVersionsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListKeyVersionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListKeyVersionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +146,7 @@ impl ListKeyVersionsBuilder {
         self,
     ) -> ::std::result::Result<
         ListKeyVersionsResponse,
-        rt::error::Error<ListKeyVersionsError>,
+        crate::error::Error<ListKeyVersionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -411,16 +415,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListKeyVersionsError {
     /// `Forbidden.KeyNotFound` (HTTP 404).
-    ForbiddenKeyNotFound(rt::error::ServiceError),
+    ForbiddenKeyNotFound(crate::error::ServiceError),
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -432,7 +436,7 @@ impl ListKeyVersionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenKeyNotFound(error)
             | Self::InvalidAccessKeyIdNotFound(error)
@@ -461,17 +465,17 @@ impl ListKeyVersionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListKeyVersionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListKeyVersionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.KeyNotFound" => Self::ForbiddenKeyNotFound(error),
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListKeyVersionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct ListKmsInstancesRequest {
     pub filters: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListKmsInstancesRequest {
+impl crate::operation::Operation for ListKmsInstancesRequest {
     type Response = ListKmsInstancesResponse;
     type Error = ListKmsInstancesError;
+}
+
+impl rt::operation::OperationSpec for ListKmsInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -123,14 +127,14 @@ impl ListKmsInstancesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListKmsInstancesRequest> {
+    ) -> crate::paginate::PaginationStream<ListKmsInstancesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListKmsInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListKmsInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -139,7 +143,7 @@ impl ListKmsInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         ListKmsInstancesResponse,
-        rt::error::Error<ListKmsInstancesError>,
+        crate::error::Error<ListKmsInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -389,12 +393,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListKmsInstancesError {
     /// `IllegalTimestamp` (HTTP 400).
-    IllegalTimestamp(rt::error::ServiceError),
+    IllegalTimestamp(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -406,7 +410,7 @@ impl ListKmsInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalTimestamp(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -421,15 +425,15 @@ impl ListKmsInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListKmsInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListKmsInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalTimestamp" => Self::IllegalTimestamp(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListKmsInstancesError::service_error(self)
     }
 }

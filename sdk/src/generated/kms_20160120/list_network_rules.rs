@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ListNetworkRulesRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListNetworkRulesRequest {
+impl crate::operation::Operation for ListNetworkRulesRequest {
     type Response = ListNetworkRulesResponse;
     type Error = ListNetworkRulesError;
+}
+
+impl rt::operation::OperationSpec for ListNetworkRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -110,14 +114,14 @@ impl ListNetworkRulesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListNetworkRulesRequest> {
+    ) -> crate::paginate::PaginationStream<ListNetworkRulesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListNetworkRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListNetworkRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +130,7 @@ impl ListNetworkRulesBuilder {
         self,
     ) -> ::std::result::Result<
         ListNetworkRulesResponse,
-        rt::error::Error<ListNetworkRulesError>,
+        crate::error::Error<ListNetworkRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -374,14 +378,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListNetworkRulesError {
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -393,7 +397,7 @@ impl ListNetworkRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccessKeyIdNotFound(error) | Self::InvalidParameter(error) => {
                 error
@@ -416,16 +420,16 @@ impl ListNetworkRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListNetworkRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListNetworkRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListNetworkRulesError::service_error(self)
     }
 }

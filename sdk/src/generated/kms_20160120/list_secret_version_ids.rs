@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ListSecretVersionIdsRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListSecretVersionIdsRequest {
+impl crate::operation::Operation for ListSecretVersionIdsRequest {
     type Response = ListSecretVersionIdsResponse;
     type Error = ListSecretVersionIdsError;
+}
+
+impl rt::operation::OperationSpec for ListSecretVersionIdsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecretName", &self.secret_name)?;
         Ok(())
     }
@@ -145,14 +149,14 @@ impl ListSecretVersionIdsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListSecretVersionIdsRequest> {
+    ) -> crate::paginate::PaginationStream<ListSecretVersionIdsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListSecretVersionIdsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListSecretVersionIdsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +165,7 @@ impl ListSecretVersionIdsBuilder {
         self,
     ) -> ::std::result::Result<
         ListSecretVersionIdsResponse,
-        rt::error::Error<ListSecretVersionIdsError>,
+        crate::error::Error<ListSecretVersionIdsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -461,18 +465,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListSecretVersionIdsError {
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `Forbidden.ResourceNotFound` (HTTP 404).
-    ForbiddenResourceNotFound(rt::error::ServiceError),
+    ForbiddenResourceNotFound(crate::error::ServiceError),
     /// `InternalFailure` (HTTP 500).
-    InternalFailure(rt::error::ServiceError),
+    InternalFailure(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -484,7 +488,7 @@ impl ListSecretVersionIdsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNoPermission(error)
             | Self::ForbiddenResourceNotFound(error)
@@ -520,18 +524,18 @@ impl ListSecretVersionIdsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListSecretVersionIdsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListSecretVersionIdsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "Forbidden.ResourceNotFound" => Self::ForbiddenResourceNotFound(error),
             "InternalFailure" => Self::InternalFailure(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListSecretVersionIdsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenKmsServiceRequest {}
-impl rt::operation::Operation for OpenKmsServiceRequest {
+impl crate::operation::Operation for OpenKmsServiceRequest {
     type Response = OpenKmsServiceResponse;
     type Error = OpenKmsServiceError;
+}
+
+impl rt::operation::OperationSpec for OpenKmsServiceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,8 @@ impl OpenKmsServiceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<OpenKmsServiceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<OpenKmsServiceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +73,7 @@ impl OpenKmsServiceBuilder {
         self,
     ) -> ::std::result::Result<
         OpenKmsServiceResponse,
-        rt::error::Error<OpenKmsServiceError>,
+        crate::error::Error<OpenKmsServiceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -145,16 +149,16 @@ impl ::serde::Serialize for OpenKmsServiceResponse {
 #[non_exhaustive]
 pub enum OpenKmsServiceError {
     /// `CreateLXOrderFailed` (HTTP 400).
-    CreateLxOrderFailed(rt::error::ServiceError),
+    CreateLxOrderFailed(crate::error::ServiceError),
     /// `Forbidden.NoRealNameAuthentication` (HTTP 400).
-    ForbiddenNoRealNameAuthentication(rt::error::ServiceError),
+    ForbiddenNoRealNameAuthentication(crate::error::ServiceError),
     /// `Forbidden.Opened` (HTTP 400).
-    ForbiddenOpened(rt::error::ServiceError),
+    ForbiddenOpened(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -166,7 +170,7 @@ impl OpenKmsServiceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CreateLxOrderFailed(error)
             | Self::ForbiddenNoRealNameAuthentication(error)
@@ -195,19 +199,19 @@ impl OpenKmsServiceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for OpenKmsServiceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for OpenKmsServiceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CreateLXOrderFailed" => Self::CreateLxOrderFailed(error),
             "Forbidden.NoRealNameAuthentication" => {
                 Self::ForbiddenNoRealNameAuthentication(error)
             }
             "Forbidden.Opened" => Self::ForbiddenOpened(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         OpenKmsServiceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct PutSecretValueRequest {
     pub version_stages: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for PutSecretValueRequest {
+impl crate::operation::Operation for PutSecretValueRequest {
     type Response = PutSecretValueResponse;
     type Error = PutSecretValueError;
+}
+
+impl rt::operation::OperationSpec for PutSecretValueRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VersionId", &self.version_id)?;
         rt::validate::required("SecretName", &self.secret_name)?;
         rt::validate::required("SecretData", &self.secret_data)?;
@@ -145,8 +149,8 @@ impl PutSecretValueBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutSecretValueRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutSecretValueRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +159,7 @@ impl PutSecretValueBuilder {
         self,
     ) -> ::std::result::Result<
         PutSecretValueResponse,
-        rt::error::Error<PutSecretValueError>,
+        crate::error::Error<PutSecretValueError>,
     > {
         self.client.execute(self.request).await
     }
@@ -311,22 +315,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum PutSecretValueError {
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `Forbidden.ResourceNotFound` (HTTP 404).
-    ForbiddenResourceNotFound(rt::error::ServiceError),
+    ForbiddenResourceNotFound(crate::error::ServiceError),
     /// `InternalFailure` (HTTP 500).
-    InternalFailure(rt::error::ServiceError),
+    InternalFailure(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `Rejected.LimitExceeded` (HTTP 400).
-    RejectedLimitExceeded(rt::error::ServiceError),
+    RejectedLimitExceeded(crate::error::ServiceError),
     /// `Rejected.ResourceExist` (HTTP 409).
-    RejectedResourceExist(rt::error::ServiceError),
+    RejectedResourceExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -338,7 +342,7 @@ impl PutSecretValueError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNoPermission(error)
             | Self::ForbiddenResourceNotFound(error)
@@ -388,8 +392,8 @@ impl PutSecretValueError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutSecretValueError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PutSecretValueError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "Forbidden.ResourceNotFound" => Self::ForbiddenResourceNotFound(error),
@@ -397,11 +401,11 @@ impl rt::error::OperationError for PutSecretValueError {
             "InvalidParameter" => Self::InvalidParameter(error),
             "Rejected.LimitExceeded" => Self::RejectedLimitExceeded(error),
             "Rejected.ResourceExist" => Self::RejectedResourceExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutSecretValueError::service_error(self)
     }
 }

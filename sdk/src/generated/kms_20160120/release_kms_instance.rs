@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ReleaseKmsInstanceRequest {
     pub force_delete_without_backup: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ReleaseKmsInstanceRequest {
+impl crate::operation::Operation for ReleaseKmsInstanceRequest {
     type Response = ReleaseKmsInstanceResponse;
     type Error = ReleaseKmsInstanceError;
+}
+
+impl rt::operation::OperationSpec for ReleaseKmsInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("KmsInstanceId", &self.kms_instance_id)?;
         Ok(())
     }
@@ -99,8 +103,8 @@ impl ReleaseKmsInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ReleaseKmsInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ReleaseKmsInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +113,7 @@ impl ReleaseKmsInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         ReleaseKmsInstanceResponse,
-        rt::error::Error<ReleaseKmsInstanceError>,
+        crate::error::Error<ReleaseKmsInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -185,20 +189,20 @@ impl ::serde::Serialize for ReleaseKmsInstanceResponse {
 #[non_exhaustive]
 pub enum ReleaseKmsInstanceError {
     /// `Forbidden.DKMSInstanceNotFound` (HTTP 403).
-    ForbiddenDkmsInstanceNotFound(rt::error::ServiceError),
+    ForbiddenDkmsInstanceNotFound(crate::error::ServiceError),
     /// `Forbidden.NoBackup` (HTTP 403).
-    ForbiddenNoBackup(rt::error::ServiceError),
+    ForbiddenNoBackup(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `Rejected.UnsupportedOperation` (HTTP 400).
-    RejectedUnsupportedOperation(rt::error::ServiceError),
+    RejectedUnsupportedOperation(crate::error::ServiceError),
     /// `SerivceUnvailableTemporary` (HTTP 503).
-    SerivceUnvailableTemporary(rt::error::ServiceError),
+    SerivceUnvailableTemporary(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -210,7 +214,7 @@ impl ReleaseKmsInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenDkmsInstanceNotFound(error)
             | Self::ForbiddenNoBackup(error)
@@ -253,8 +257,8 @@ impl ReleaseKmsInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReleaseKmsInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ReleaseKmsInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.DKMSInstanceNotFound" => {
                 Self::ForbiddenDkmsInstanceNotFound(error)
@@ -263,11 +267,11 @@ impl rt::error::OperationError for ReleaseKmsInstanceError {
             "InvalidParameter" => Self::InvalidParameter(error),
             "Rejected.UnsupportedOperation" => Self::RejectedUnsupportedOperation(error),
             "SerivceUnvailableTemporary" => Self::SerivceUnvailableTemporary(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReleaseKmsInstanceError::service_error(self)
     }
 }

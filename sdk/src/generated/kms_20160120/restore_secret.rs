@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct RestoreSecretRequest {
     pub secret_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RestoreSecretRequest {
+impl crate::operation::Operation for RestoreSecretRequest {
     type Response = RestoreSecretResponse;
     type Error = RestoreSecretError;
+}
+
+impl rt::operation::OperationSpec for RestoreSecretRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecretName", &self.secret_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl RestoreSecretBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RestoreSecretRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RestoreSecretRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl RestoreSecretBuilder {
         self,
     ) -> ::std::result::Result<
         RestoreSecretResponse,
-        rt::error::Error<RestoreSecretError>,
+        crate::error::Error<RestoreSecretError>,
     > {
         self.client.execute(self.request).await
     }
@@ -185,20 +189,20 @@ impl ::serde::Serialize for RestoreSecretResponse {
 #[non_exhaustive]
 pub enum RestoreSecretError {
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `Forbidden.ResourceNotFound` (HTTP 404).
-    ForbiddenResourceNotFound(rt::error::ServiceError),
+    ForbiddenResourceNotFound(crate::error::ServiceError),
     /// `InternalFailure` (HTTP 500).
-    InternalFailure(rt::error::ServiceError),
+    InternalFailure(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `Rejected.ResourceInUse` (HTTP 409).
-    RejectedResourceInUse(rt::error::ServiceError),
+    RejectedResourceInUse(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -210,7 +214,7 @@ impl RestoreSecretError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNoPermission(error)
             | Self::ForbiddenResourceNotFound(error)
@@ -253,19 +257,19 @@ impl RestoreSecretError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RestoreSecretError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RestoreSecretError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "Forbidden.ResourceNotFound" => Self::ForbiddenResourceNotFound(error),
             "InternalFailure" => Self::InternalFailure(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "Rejected.ResourceInUse" => Self::RejectedResourceInUse(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RestoreSecretError::service_error(self)
     }
 }

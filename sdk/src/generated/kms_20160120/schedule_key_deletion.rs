@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,17 +33,32 @@ pub struct ScheduleKeyDeletionRequest {
     pub key_id: ::std::option::Option<::std::string::String>,
     /// Example: `7`
     ///
-    /// Wire name `PendingWindowInDays`; required.
+    /// Wire name `PendingWindowInDays`; required; at least 7; at most 366.
     pub pending_window_in_days: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ScheduleKeyDeletionRequest {
+impl crate::operation::Operation for ScheduleKeyDeletionRequest {
     type Response = ScheduleKeyDeletionResponse;
     type Error = ScheduleKeyDeletionError;
+}
+
+impl rt::operation::OperationSpec for ScheduleKeyDeletionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("KeyId", &self.key_id)?;
         rt::validate::required("PendingWindowInDays", &self.pending_window_in_days)?;
+        rt::validate::minimum(
+            "PendingWindowInDays",
+            &self.pending_window_in_days,
+            7.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "PendingWindowInDays",
+            &self.pending_window_in_days,
+            366.0,
+            false,
+        )?;
         Ok(())
     }
 
@@ -95,8 +111,8 @@ impl ScheduleKeyDeletionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ScheduleKeyDeletionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ScheduleKeyDeletionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +121,7 @@ impl ScheduleKeyDeletionBuilder {
         self,
     ) -> ::std::result::Result<
         ScheduleKeyDeletionResponse,
-        rt::error::Error<ScheduleKeyDeletionError>,
+        crate::error::Error<ScheduleKeyDeletionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -181,14 +197,14 @@ impl ::serde::Serialize for ScheduleKeyDeletionResponse {
 #[non_exhaustive]
 pub enum ScheduleKeyDeletionError {
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -200,7 +216,7 @@ impl ScheduleKeyDeletionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccessKeyIdNotFound(error) | Self::InvalidParameter(error) => {
                 error
@@ -223,16 +239,16 @@ impl ScheduleKeyDeletionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ScheduleKeyDeletionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ScheduleKeyDeletionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ScheduleKeyDeletionError::service_error(self)
     }
 }

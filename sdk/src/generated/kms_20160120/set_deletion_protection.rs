@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct SetDeletionProtectionRequest {
     pub key_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetDeletionProtectionRequest {
+impl crate::operation::Operation for SetDeletionProtectionRequest {
     type Response = SetDeletionProtectionResponse;
     type Error = SetDeletionProtectionError;
+}
+
+impl rt::operation::OperationSpec for SetDeletionProtectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "EnableDeletionProtection",
             &self.enable_deletion_protection,
@@ -135,8 +139,8 @@ impl SetDeletionProtectionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetDeletionProtectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetDeletionProtectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +149,7 @@ impl SetDeletionProtectionBuilder {
         self,
     ) -> ::std::result::Result<
         SetDeletionProtectionResponse,
-        rt::error::Error<SetDeletionProtectionError>,
+        crate::error::Error<SetDeletionProtectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -224,7 +228,7 @@ pub enum SetDeletionProtectionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -236,7 +240,7 @@ impl SetDeletionProtectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -244,12 +248,12 @@ impl SetDeletionProtectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetDeletionProtectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SetDeletionProtectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetDeletionProtectionError::service_error(self)
     }
 }

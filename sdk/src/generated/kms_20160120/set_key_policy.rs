@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SetKeyPolicyRequest {
     pub policy: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetKeyPolicyRequest {
+impl crate::operation::Operation for SetKeyPolicyRequest {
     type Response = SetKeyPolicyResponse;
     type Error = SetKeyPolicyError;
+}
+
+impl rt::operation::OperationSpec for SetKeyPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("KeyId", &self.key_id)?;
         rt::validate::required("Policy", &self.policy)?;
         Ok(())
@@ -109,8 +113,8 @@ impl SetKeyPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetKeyPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetKeyPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl SetKeyPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         SetKeyPolicyResponse,
-        rt::error::Error<SetKeyPolicyError>,
+        crate::error::Error<SetKeyPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -195,28 +199,28 @@ impl ::serde::Serialize for SetKeyPolicyResponse {
 #[non_exhaustive]
 pub enum SetKeyPolicyError {
     /// `Forbidden.DKMSInstanceStateInvalid` (HTTP 403).
-    ForbiddenDkmsInstanceStateInvalid(rt::error::ServiceError),
+    ForbiddenDkmsInstanceStateInvalid(crate::error::ServiceError),
     /// `Forbidden.KeyNotFound` (HTTP 404).
-    ForbiddenKeyNotFound(rt::error::ServiceError),
+    ForbiddenKeyNotFound(crate::error::ServiceError),
     /// `Forbidden.KeyPolicyUnSupported` (HTTP 400).
-    ForbiddenKeyPolicyUnSupported(rt::error::ServiceError),
+    ForbiddenKeyPolicyUnSupported(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 400).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `Forbidden.ResourceNotFound` (HTTP 404).
-    ForbiddenResourceNotFound(rt::error::ServiceError),
+    ForbiddenResourceNotFound(crate::error::ServiceError),
     /// `InternalFailure` (HTTP 500).
-    InternalFailure(rt::error::ServiceError),
+    InternalFailure(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `Rejected.ShareQuotaExceedLimit` (HTTP 400).
-    RejectedShareQuotaExceedLimit(rt::error::ServiceError),
+    RejectedShareQuotaExceedLimit(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -228,7 +232,7 @@ impl SetKeyPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenDkmsInstanceStateInvalid(error)
             | Self::ForbiddenKeyNotFound(error)
@@ -299,8 +303,8 @@ impl SetKeyPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetKeyPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetKeyPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.DKMSInstanceStateInvalid" => {
                 Self::ForbiddenDkmsInstanceStateInvalid(error)
@@ -317,11 +321,11 @@ impl rt::error::OperationError for SetKeyPolicyError {
             "Rejected.ShareQuotaExceedLimit" => {
                 Self::RejectedShareQuotaExceedLimit(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetKeyPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct TagResourceRequest {
     pub certificate_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for TagResourceRequest {
+impl crate::operation::Operation for TagResourceRequest {
     type Response = TagResourceResponse;
     type Error = TagResourceError;
+}
+
+impl rt::operation::OperationSpec for TagResourceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Tags", &self.tags)?;
         Ok(())
     }
@@ -123,15 +127,18 @@ impl TagResourceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<TagResourceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<TagResourceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<TagResourceResponse, rt::error::Error<TagResourceError>> {
+    ) -> ::std::result::Result<
+        TagResourceResponse,
+        crate::error::Error<TagResourceError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -206,14 +213,14 @@ impl ::serde::Serialize for TagResourceResponse {
 #[non_exhaustive]
 pub enum TagResourceError {
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -225,7 +232,7 @@ impl TagResourceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccessKeyIdNotFound(error) | Self::InvalidParameter(error) => {
                 error
@@ -248,16 +255,16 @@ impl TagResourceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TagResourceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for TagResourceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TagResourceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct TagResourcesRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for TagResourcesRequest {
+impl crate::operation::Operation for TagResourcesRequest {
     type Response = TagResourcesResponse;
     type Error = TagResourcesError;
+}
+
+impl rt::operation::OperationSpec for TagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("ResourceId", &self.resource_ids)?;
@@ -129,8 +133,8 @@ impl TagResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<TagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<TagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -139,7 +143,7 @@ impl TagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         TagResourcesResponse,
-        rt::error::Error<TagResourcesError>,
+        crate::error::Error<TagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -272,20 +276,20 @@ impl ::serde::Serialize for TagResourcesResponse {
 #[non_exhaustive]
 pub enum TagResourcesError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.TagKey` (HTTP 400).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// `InvalidParameter.TagValue` (HTTP 400).
-    InvalidParameterTagValue(rt::error::ServiceError),
+    InvalidParameterTagValue(crate::error::ServiceError),
     /// `InvalidResourceId.NotFound` (HTTP 404).
-    InvalidResourceIdNotFound(rt::error::ServiceError),
+    InvalidResourceIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -297,7 +301,7 @@ impl TagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InvalidAccessKeyIdNotFound(error)
@@ -340,19 +344,19 @@ impl TagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for TagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter.TagKey" => Self::InvalidParameterTagKey(error),
             "InvalidParameter.TagValue" => Self::InvalidParameterTagValue(error),
             "InvalidResourceId.NotFound" => Self::InvalidResourceIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TagResourcesError::service_error(self)
     }
 }

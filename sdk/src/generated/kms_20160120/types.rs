@@ -16,7 +16,7 @@ pub enum KeySpec {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -44,7 +44,7 @@ impl ::std::convert::From<&str> for KeySpec {
         match value {
             "AES_256" => Self::Aes256,
             " AES_128" => Self::Aes128,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -71,7 +71,7 @@ impl ::std::convert::From<::std::string::String> for KeySpec {
         match value.as_str() {
             "AES_256" => Self::Aes256,
             " AES_128" => Self::Aes128,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -132,7 +132,7 @@ pub enum SecretDataType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -160,7 +160,7 @@ impl ::std::convert::From<&str> for SecretDataType {
         match value {
             "text" => Self::Text,
             "binary" => Self::Binary,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -187,7 +187,7 @@ impl ::std::convert::From<::std::string::String> for SecretDataType {
         match value.as_str() {
             "text" => Self::Text,
             "binary" => Self::Binary,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct UpdateApplicationAccessPointRequest {
     pub policies: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateApplicationAccessPointRequest {
+impl crate::operation::Operation for UpdateApplicationAccessPointRequest {
     type Response = UpdateApplicationAccessPointResponse;
     type Error = UpdateApplicationAccessPointError;
+}
+
+impl rt::operation::OperationSpec for UpdateApplicationAccessPointRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Name", &self.name)?;
         Ok(())
     }
@@ -110,8 +114,8 @@ impl UpdateApplicationAccessPointBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateApplicationAccessPointRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateApplicationAccessPointRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl UpdateApplicationAccessPointBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateApplicationAccessPointResponse,
-        rt::error::Error<UpdateApplicationAccessPointError>,
+        crate::error::Error<UpdateApplicationAccessPointError>,
     > {
         self.client.execute(self.request).await
     }
@@ -196,12 +200,12 @@ impl ::serde::Serialize for UpdateApplicationAccessPointResponse {
 #[non_exhaustive]
 pub enum UpdateApplicationAccessPointError {
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -213,7 +217,7 @@ impl UpdateApplicationAccessPointError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameter(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -228,15 +232,15 @@ impl UpdateApplicationAccessPointError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateApplicationAccessPointError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateApplicationAccessPointError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateApplicationAccessPointError::service_error(self)
     }
 }

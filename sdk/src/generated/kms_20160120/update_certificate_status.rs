@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct UpdateCertificateStatusRequest {
     pub status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateCertificateStatusRequest {
+impl crate::operation::Operation for UpdateCertificateStatusRequest {
     type Response = UpdateCertificateStatusResponse;
     type Error = UpdateCertificateStatusError;
+}
+
+impl rt::operation::OperationSpec for UpdateCertificateStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CertificateId", &self.certificate_id)?;
         rt::validate::required("Status", &self.status)?;
         Ok(())
@@ -94,8 +98,8 @@ impl UpdateCertificateStatusBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateCertificateStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateCertificateStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl UpdateCertificateStatusBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateCertificateStatusResponse,
-        rt::error::Error<UpdateCertificateStatusError>,
+        crate::error::Error<UpdateCertificateStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,16 +184,16 @@ impl ::serde::Serialize for UpdateCertificateStatusResponse {
 #[non_exhaustive]
 pub enum UpdateCertificateStatusError {
     /// `Certificate.NotFound` (HTTP 404).
-    CertificateNotFound(rt::error::ServiceError),
+    CertificateNotFound(crate::error::ServiceError),
     /// `InvalidAccessKeyId.NotFound` (HTTP 404).
-    InvalidAccessKeyIdNotFound(rt::error::ServiceError),
+    InvalidAccessKeyIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -201,7 +205,7 @@ impl UpdateCertificateStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CertificateNotFound(error)
             | Self::InvalidAccessKeyIdNotFound(error)
@@ -230,17 +234,17 @@ impl UpdateCertificateStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateCertificateStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateCertificateStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Certificate.NotFound" => Self::CertificateNotFound(error),
             "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateCertificateStatusError::service_error(self)
     }
 }

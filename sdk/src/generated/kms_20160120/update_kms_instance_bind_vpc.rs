@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct UpdateKmsInstanceBindVpcRequest {
     pub bind_vpcs: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateKmsInstanceBindVpcRequest {
+impl crate::operation::Operation for UpdateKmsInstanceBindVpcRequest {
     type Response = UpdateKmsInstanceBindVpcResponse;
     type Error = UpdateKmsInstanceBindVpcError;
+}
+
+impl rt::operation::OperationSpec for UpdateKmsInstanceBindVpcRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("KmsInstanceId", &self.kms_instance_id)?;
         rt::validate::required("BindVpcs", &self.bind_vpcs)?;
         Ok(())
@@ -94,8 +98,10 @@ impl UpdateKmsInstanceBindVpcBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateKmsInstanceBindVpcRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateKmsInstanceBindVpcRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +110,7 @@ impl UpdateKmsInstanceBindVpcBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateKmsInstanceBindVpcResponse,
-        rt::error::Error<UpdateKmsInstanceBindVpcError>,
+        crate::error::Error<UpdateKmsInstanceBindVpcError>,
     > {
         self.client.execute(self.request).await
     }
@@ -183,7 +189,7 @@ pub enum UpdateKmsInstanceBindVpcError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -195,7 +201,7 @@ impl UpdateKmsInstanceBindVpcError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -203,12 +209,12 @@ impl UpdateKmsInstanceBindVpcError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateKmsInstanceBindVpcError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateKmsInstanceBindVpcError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateKmsInstanceBindVpcError::service_error(self)
     }
 }

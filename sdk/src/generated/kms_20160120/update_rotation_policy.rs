@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct UpdateRotationPolicyRequest {
     pub rotation_interval: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateRotationPolicyRequest {
+impl crate::operation::Operation for UpdateRotationPolicyRequest {
     type Response = UpdateRotationPolicyResponse;
     type Error = UpdateRotationPolicyError;
+}
+
+impl rt::operation::OperationSpec for UpdateRotationPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("KeyId", &self.key_id)?;
         rt::validate::required(
             "EnableAutomaticRotation",
@@ -117,8 +121,8 @@ impl UpdateRotationPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateRotationPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateRotationPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +131,7 @@ impl UpdateRotationPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateRotationPolicyResponse,
-        rt::error::Error<UpdateRotationPolicyError>,
+        crate::error::Error<UpdateRotationPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -203,16 +207,16 @@ impl ::serde::Serialize for UpdateRotationPolicyResponse {
 #[non_exhaustive]
 pub enum UpdateRotationPolicyError {
     /// `Forbidden.KeyNotFound` (HTTP 404).
-    ForbiddenKeyNotFound(rt::error::ServiceError),
+    ForbiddenKeyNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `Rejected.UnsupportedOperation` (HTTP 400).
-    RejectedUnsupportedOperation(rt::error::ServiceError),
+    RejectedUnsupportedOperation(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -224,7 +228,7 @@ impl UpdateRotationPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenKeyNotFound(error)
             | Self::InvalidParameter(error)
@@ -253,17 +257,17 @@ impl UpdateRotationPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateRotationPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateRotationPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.KeyNotFound" => Self::ForbiddenKeyNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "Rejected.UnsupportedOperation" => Self::RejectedUnsupportedOperation(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateRotationPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct UpdateSecretRequest {
     pub extended_config_custom_data: ::std::option::Option<::serde_json::Value>,
 }
 
-impl rt::operation::Operation for UpdateSecretRequest {
+impl crate::operation::Operation for UpdateSecretRequest {
     type Response = UpdateSecretResponse;
     type Error = UpdateSecretError;
+}
+
+impl rt::operation::OperationSpec for UpdateSecretRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecretName", &self.secret_name)?;
         Ok(())
     }
@@ -109,8 +113,8 @@ impl UpdateSecretBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateSecretRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateSecretRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl UpdateSecretBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateSecretResponse,
-        rt::error::Error<UpdateSecretError>,
+        crate::error::Error<UpdateSecretError>,
     > {
         self.client.execute(self.request).await
     }
@@ -216,22 +220,22 @@ impl ::serde::Serialize for UpdateSecretResponse {
 #[non_exhaustive]
 pub enum UpdateSecretError {
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `Forbidden.ResourceNotFound` (HTTP 404).
-    ForbiddenResourceNotFound(rt::error::ServiceError),
+    ForbiddenResourceNotFound(crate::error::ServiceError),
     /// `InternalFailure` (HTTP 500).
-    InternalFailure(rt::error::ServiceError),
+    InternalFailure(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `Rejected.ResourceExist` (HTTP 409).
-    RejectedResourceExist(rt::error::ServiceError),
+    RejectedResourceExist(crate::error::ServiceError),
     /// `Rejected.ResourceInDeleteWindow` (HTTP 409).
-    RejectedResourceInDeleteWindow(rt::error::ServiceError),
+    RejectedResourceInDeleteWindow(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -243,7 +247,7 @@ impl UpdateSecretError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNoPermission(error)
             | Self::ForbiddenResourceNotFound(error)
@@ -293,8 +297,8 @@ impl UpdateSecretError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateSecretError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateSecretError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "Forbidden.ResourceNotFound" => Self::ForbiddenResourceNotFound(error),
@@ -304,11 +308,11 @@ impl rt::error::OperationError for UpdateSecretError {
             "Rejected.ResourceInDeleteWindow" => {
                 Self::RejectedResourceInDeleteWindow(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateSecretError::service_error(self)
     }
 }

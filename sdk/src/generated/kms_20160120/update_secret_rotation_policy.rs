@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct UpdateSecretRotationPolicyRequest {
     pub rotation_interval: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateSecretRotationPolicyRequest {
+impl crate::operation::Operation for UpdateSecretRotationPolicyRequest {
     type Response = UpdateSecretRotationPolicyResponse;
     type Error = UpdateSecretRotationPolicyError;
+}
+
+impl rt::operation::OperationSpec for UpdateSecretRotationPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecretName", &self.secret_name)?;
         rt::validate::required(
             "EnableAutomaticRotation",
@@ -117,8 +121,10 @@ impl UpdateSecretRotationPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateSecretRotationPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateSecretRotationPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +133,7 @@ impl UpdateSecretRotationPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateSecretRotationPolicyResponse,
-        rt::error::Error<UpdateSecretRotationPolicyError>,
+        crate::error::Error<UpdateSecretRotationPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -227,7 +233,7 @@ pub enum UpdateSecretRotationPolicyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -239,7 +245,7 @@ impl UpdateSecretRotationPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -247,12 +253,12 @@ impl UpdateSecretRotationPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateSecretRotationPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateSecretRotationPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateSecretRotationPolicyError::service_error(self)
     }
 }

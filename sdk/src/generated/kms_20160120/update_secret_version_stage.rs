@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct UpdateSecretVersionStageRequest {
     pub move_to_version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateSecretVersionStageRequest {
+impl crate::operation::Operation for UpdateSecretVersionStageRequest {
     type Response = UpdateSecretVersionStageResponse;
     type Error = UpdateSecretVersionStageError;
+}
+
+impl rt::operation::OperationSpec for UpdateSecretVersionStageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecretName", &self.secret_name)?;
         rt::validate::required("VersionStage", &self.version_stage)?;
         Ok(())
@@ -128,8 +132,10 @@ impl UpdateSecretVersionStageBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateSecretVersionStageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateSecretVersionStageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -138,7 +144,7 @@ impl UpdateSecretVersionStageBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateSecretVersionStageResponse,
-        rt::error::Error<UpdateSecretVersionStageError>,
+        crate::error::Error<UpdateSecretVersionStageError>,
     > {
         self.client.execute(self.request).await
     }
@@ -235,26 +241,26 @@ impl ::serde::Serialize for UpdateSecretVersionStageResponse {
 #[non_exhaustive]
 pub enum UpdateSecretVersionStageError {
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `Forbidden.ResourceNotFound` (HTTP 404).
-    ForbiddenResourceNotFound(rt::error::ServiceError),
+    ForbiddenResourceNotFound(crate::error::ServiceError),
     /// `InternalFailure` (HTTP 500).
-    InternalFailure(rt::error::ServiceError),
+    InternalFailure(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `Rejected.InvalidRequest` (HTTP 400).
-    RejectedInvalidRequest(rt::error::ServiceError),
+    RejectedInvalidRequest(crate::error::ServiceError),
     /// `Rejected.LimitExceeded` (HTTP 400).
-    RejectedLimitExceeded(rt::error::ServiceError),
+    RejectedLimitExceeded(crate::error::ServiceError),
     /// `Rejected.ResourceInDeleteWindow` (HTTP 409).
-    RejectedResourceInDeleteWindow(rt::error::ServiceError),
+    RejectedResourceInDeleteWindow(crate::error::ServiceError),
     /// `Rejected.UnsupportedOperation` (HTTP 400).
-    RejectedUnsupportedOperation(rt::error::ServiceError),
+    RejectedUnsupportedOperation(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -266,7 +272,7 @@ impl UpdateSecretVersionStageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNoPermission(error)
             | Self::ForbiddenResourceNotFound(error)
@@ -330,8 +336,8 @@ impl UpdateSecretVersionStageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateSecretVersionStageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateSecretVersionStageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "Forbidden.ResourceNotFound" => Self::ForbiddenResourceNotFound(error),
@@ -343,11 +349,11 @@ impl rt::error::OperationError for UpdateSecretVersionStageError {
                 Self::RejectedResourceInDeleteWindow(error)
             }
             "Rejected.UnsupportedOperation" => Self::RejectedUnsupportedOperation(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateSecretVersionStageError::service_error(self)
     }
 }

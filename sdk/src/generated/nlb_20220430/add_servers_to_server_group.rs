@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,14 @@ pub struct AddServersToServerGroupRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddServersToServerGroupRequest {
+impl crate::operation::Operation for AddServersToServerGroupRequest {
     type Response = AddServersToServerGroupResponse;
     type Error = AddServersToServerGroupError;
+}
+
+impl rt::operation::OperationSpec for AddServersToServerGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ServerGroupId", &self.server_group_id)?;
         rt::validate::required("Servers", &self.servers)?;
         rt::validate::max_items("Servers", &self.servers, 200usize)?;
@@ -145,8 +148,8 @@ impl AddServersToServerGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddServersToServerGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddServersToServerGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +158,7 @@ impl AddServersToServerGroupBuilder {
         self,
     ) -> ::std::result::Result<
         AddServersToServerGroupResponse,
-        rt::error::Error<AddServersToServerGroupError>,
+        crate::error::Error<AddServersToServerGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -394,58 +397,58 @@ impl ::serde::Serialize for AddServersToServerGroupResponse {
 #[non_exhaustive]
 pub enum AddServersToServerGroupError {
     /// `Conflict.Lock` (HTTP 400).
-    ConflictLock(rt::error::ServiceError),
+    ConflictLock(crate::error::ServiceError),
     /// `DuplicatedParam.Server` (HTTP 400).
-    DuplicatedParamServer(rt::error::ServiceError),
+    DuplicatedParamServer(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IdempotenceSignatureMismatch` (HTTP 400).
-    IdempotenceSignatureMismatch(rt::error::ServiceError),
+    IdempotenceSignatureMismatch(crate::error::ServiceError),
     /// `IllegalParam` (HTTP 400).
-    IllegalParam(rt::error::ServiceError),
+    IllegalParam(crate::error::ServiceError),
     /// `IllegalParam.description` (HTTP 400).
-    IllegalParamDescription(rt::error::ServiceError),
+    IllegalParamDescription(crate::error::ServiceError),
     /// `IllegalParam.IP` (HTTP 400).
-    IllegalParamIp(rt::error::ServiceError),
+    IllegalParamIp(crate::error::ServiceError),
     /// `IllegalParam.RSPortConflictWithServerGroup` (HTTP 400).
-    IllegalParamRsPortConflictWithServerGroup(rt::error::ServiceError),
+    IllegalParamRsPortConflictWithServerGroup(crate::error::ServiceError),
     /// `IncorrectStatus.Eni` (HTTP 400).
-    IncorrectStatusEni(rt::error::ServiceError),
+    IncorrectStatusEni(crate::error::ServiceError),
     /// `IncorrectStatus.serverGroup` (HTTP 400).
-    IncorrectStatusServerGroup(rt::error::ServiceError),
+    IncorrectStatusServerGroup(crate::error::ServiceError),
     /// `Mismatch.ServerType` (HTTP 400).
-    MismatchServerType(rt::error::ServiceError),
+    MismatchServerType(crate::error::ServiceError),
     /// `Mismatch.VpcId` (HTTP 400).
-    MismatchVpcId(rt::error::ServiceError),
+    MismatchVpcId(crate::error::ServiceError),
     /// `MissingParam.IP` (HTTP 400).
-    MissingParamIp(rt::error::ServiceError),
+    MissingParamIp(crate::error::ServiceError),
     /// `MissingParam.%s` (HTTP 400).
-    MissingParamS(rt::error::ServiceError),
+    MissingParamS(crate::error::ServiceError),
     /// `OperationDenied.ServerGroupNotSupportIpv6` (HTTP 400).
-    OperationDeniedServerGroupNotSupportIpv6(rt::error::ServiceError),
+    OperationDeniedServerGroupNotSupportIpv6(crate::error::ServiceError),
     /// `QuotaExceeded.QuotaInsufficient` (HTTP 400).
-    QuotaExceededQuotaInsufficient(rt::error::ServiceError),
+    QuotaExceededQuotaInsufficient(crate::error::ServiceError),
     /// `ResourceInUse.IP` (HTTP 400).
-    ResourceInUseIp(rt::error::ServiceError),
+    ResourceInUseIp(crate::error::ServiceError),
     /// `ResourceNotFound.Eci` (HTTP 404).
-    ResourceNotFoundEci(rt::error::ServiceError),
+    ResourceNotFoundEci(crate::error::ServiceError),
     /// `ResourceNotFound.Ecs` (HTTP 404).
-    ResourceNotFoundEcs(rt::error::ServiceError),
+    ResourceNotFoundEcs(crate::error::ServiceError),
     /// `ResourceNotFound.Eni` (HTTP 404).
-    ResourceNotFoundEni(rt::error::ServiceError),
+    ResourceNotFoundEni(crate::error::ServiceError),
     /// `ResourceNotFound.serverGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// `TagInvokeError` (HTTP 400).
-    TagInvokeError(rt::error::ServiceError),
+    TagInvokeError(crate::error::ServiceError),
     /// `Throttling.User` (HTTP 400).
-    ThrottlingUser(rt::error::ServiceError),
+    ThrottlingUser(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -457,7 +460,7 @@ impl AddServersToServerGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictLock(error)
             | Self::DuplicatedParamServer(error)
@@ -633,8 +636,8 @@ impl AddServersToServerGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddServersToServerGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddServersToServerGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.Lock" => Self::ConflictLock(error),
             "DuplicatedParam.Server" => Self::DuplicatedParamServer(error),
@@ -666,11 +669,11 @@ impl rt::error::OperationError for AddServersToServerGroupError {
             "SystemBusy" => Self::SystemBusy(error),
             "TagInvokeError" => Self::TagInvokeError(error),
             "Throttling.User" => Self::ThrottlingUser(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddServersToServerGroupError::service_error(self)
     }
 }

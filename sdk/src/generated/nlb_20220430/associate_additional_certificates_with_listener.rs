@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,15 @@ pub struct AssociateAdditionalCertificatesWithListenerRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AssociateAdditionalCertificatesWithListenerRequest {
+impl crate::operation::Operation for AssociateAdditionalCertificatesWithListenerRequest {
     type Response = AssociateAdditionalCertificatesWithListenerResponse;
     type Error = AssociateAdditionalCertificatesWithListenerError;
+}
+
+impl rt::operation::OperationSpec
+for AssociateAdditionalCertificatesWithListenerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "AdditionalCertificateIds",
             &self.additional_certificate_ids,
@@ -158,8 +162,8 @@ impl AssociateAdditionalCertificatesWithListenerBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AssociateAdditionalCertificatesWithListenerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AssociateAdditionalCertificatesWithListenerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -168,7 +172,7 @@ impl AssociateAdditionalCertificatesWithListenerBuilder {
         self,
     ) -> ::std::result::Result<
         AssociateAdditionalCertificatesWithListenerResponse,
-        rt::error::Error<AssociateAdditionalCertificatesWithListenerError>,
+        crate::error::Error<AssociateAdditionalCertificatesWithListenerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -266,36 +270,36 @@ impl ::serde::Serialize for AssociateAdditionalCertificatesWithListenerResponse 
 #[non_exhaustive]
 pub enum AssociateAdditionalCertificatesWithListenerError {
     /// `Conflict.Lock` (HTTP 400).
-    ConflictLock(rt::error::ServiceError),
+    ConflictLock(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IncorrectStatus.listener` (HTTP 400).
-    IncorrectStatusListener(rt::error::ServiceError),
+    IncorrectStatusListener(crate::error::ServiceError),
     /// `IncorrectStatus.%s` (HTTP 400).
-    IncorrectStatusS(rt::error::ServiceError),
+    IncorrectStatusS(crate::error::ServiceError),
     /// `OperationDenied.Protocol` (HTTP 400).
-    OperationDeniedProtocol(rt::error::ServiceError),
+    OperationDeniedProtocol(crate::error::ServiceError),
     /// `OperationDenied.%s` (HTTP 400).
-    OperationDeniedS(rt::error::ServiceError),
+    OperationDeniedS(crate::error::ServiceError),
     /// `OperationFailed.%s` (HTTP 400).
-    OperationFailedS(rt::error::ServiceError),
+    OperationFailedS(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.Certificate` (HTTP 400).
-    ResourceAlreadyAssociatedCertificate(rt::error::ServiceError),
+    ResourceAlreadyAssociatedCertificate(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.%s` (HTTP 400).
-    ResourceAlreadyAssociatedS(rt::error::ServiceError),
+    ResourceAlreadyAssociatedS(crate::error::ServiceError),
     /// `ResourceNotFound.Certificate` (HTTP 400).
-    ResourceNotFoundCertificate(rt::error::ServiceError),
+    ResourceNotFoundCertificate(crate::error::ServiceError),
     /// `ResourceNotFound.listener` (HTTP 404).
-    ResourceNotFoundListener(rt::error::ServiceError),
+    ResourceNotFoundListener(crate::error::ServiceError),
     /// `ResourceNotFound.%s` (HTTP 404).
-    ResourceNotFoundS(rt::error::ServiceError),
+    ResourceNotFoundS(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -307,7 +311,7 @@ impl AssociateAdditionalCertificatesWithListenerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictLock(error)
             | Self::ForbiddenNoPermission(error)
@@ -406,8 +410,8 @@ impl AssociateAdditionalCertificatesWithListenerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AssociateAdditionalCertificatesWithListenerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AssociateAdditionalCertificatesWithListenerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.Lock" => Self::ConflictLock(error),
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
@@ -424,11 +428,11 @@ impl rt::error::OperationError for AssociateAdditionalCertificatesWithListenerEr
             "ResourceNotFound.listener" => Self::ResourceNotFoundListener(error),
             "ResourceNotFound.%s" => Self::ResourceNotFoundS(error),
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssociateAdditionalCertificatesWithListenerError::service_error(self)
     }
 }

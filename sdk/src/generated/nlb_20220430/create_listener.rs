@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,7 +38,7 @@ pub struct CreateListenerRequest {
     pub listener_protocol: ::std::option::Option<::std::string::String>,
     /// Example: `80`
     ///
-    /// Wire name `ListenerPort`; required.
+    /// Wire name `ListenerPort`; required; at least 0; at most 65535.
     pub listener_port: ::std::option::Option<i32>,
     /// Example: `tcp_80`
     ///
@@ -50,7 +54,7 @@ pub struct CreateListenerRequest {
     pub server_group_id: ::std::option::Option<::std::string::String>,
     /// Example: `900`
     ///
-    /// Wire name `IdleTimeout`.
+    /// Wire name `IdleTimeout`; at least 10; at most 3600.
     pub idle_timeout: ::std::option::Option<i32>,
     /// Example: `tls_cipher_policy_1_0`
     ///
@@ -114,19 +118,22 @@ pub struct CreateListenerRequest {
     pub proxy_protocol_v2_config: ::std::option::Option<ProxyProtocolV2Config>,
 }
 
-impl rt::operation::Operation for CreateListenerRequest {
+impl crate::operation::Operation for CreateListenerRequest {
     type Response = CreateListenerResponse;
     type Error = CreateListenerError;
+}
+
+impl rt::operation::OperationSpec for CreateListenerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ListenerProtocol", &self.listener_protocol)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
+        rt::validate::minimum("ListenerPort", &self.listener_port, 0.0, false)?;
+        rt::validate::maximum("ListenerPort", &self.listener_port, 65535.0, false)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ServerGroupId", &self.server_group_id)?;
+        rt::validate::minimum("IdleTimeout", &self.idle_timeout, 10.0, false)?;
+        rt::validate::maximum("IdleTimeout", &self.idle_timeout, 3600.0, false)?;
         rt::validate::max_items("CertificateIds", &self.certificate_ids, 10usize)?;
         rt::validate::max_items("CaCertificateIds", &self.ca_certificate_ids, 10usize)?;
         rt::validate::one_of(
@@ -415,8 +422,8 @@ impl CreateListenerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateListenerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateListenerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -425,7 +432,7 @@ impl CreateListenerBuilder {
         self,
     ) -> ::std::result::Result<
         CreateListenerResponse,
-        rt::error::Error<CreateListenerError>,
+        crate::error::Error<CreateListenerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -690,80 +697,80 @@ pub use super::types::AlpnPolicy;
 #[non_exhaustive]
 pub enum CreateListenerError {
     /// `Conflict.Lock` (HTTP 400).
-    ConflictLock(rt::error::ServiceError),
+    ConflictLock(crate::error::ServiceError),
     /// `Conflict.Port` (HTTP 400).
-    ConflictPort(rt::error::ServiceError),
+    ConflictPort(crate::error::ServiceError),
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `DuplicatedParam.listener` (HTTP 400).
-    DuplicatedParamListener(rt::error::ServiceError),
+    DuplicatedParamListener(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IllegalParam` (HTTP 400).
-    IllegalParam(rt::error::ServiceError),
+    IllegalParam(crate::error::ServiceError),
     /// `IllegalParam.AnyPortListenerConflictWithNonAnyPortServerGroup` (HTTP 400).
     IllegalParamAnyPortListenerConflictWithNonAnyPortServerGroup(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `IllegalParam.IdleTimeout` (HTTP 400).
-    IllegalParamIdleTimeout(rt::error::ServiceError),
+    IllegalParamIdleTimeout(crate::error::ServiceError),
     /// `IllegalParam.ListenerDescription` (HTTP 400).
-    IllegalParamListenerDescription(rt::error::ServiceError),
+    IllegalParamListenerDescription(crate::error::ServiceError),
     /// `IllegalParam.MssConflictWithUdpAndGeneve` (HTTP 400).
-    IllegalParamMssConflictWithUdpAndGeneve(rt::error::ServiceError),
+    IllegalParamMssConflictWithUdpAndGeneve(crate::error::ServiceError),
     /// `IllegalParam.NonAnyPortListenerConflictWithAnyPortServerGroup` (HTTP 400).
     IllegalParamNonAnyPortListenerConflictWithAnyPortServerGroup(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `IllegalParam.Port` (HTTP 400).
-    IllegalParamPort(rt::error::ServiceError),
+    IllegalParamPort(crate::error::ServiceError),
     /// `IllegalParam.PreserveClientIpSwitch` (HTTP 400).
-    IllegalParamPreserveClientIpSwitch(rt::error::ServiceError),
+    IllegalParamPreserveClientIpSwitch(crate::error::ServiceError),
     /// `IllegalParam.ServerGroupId` (HTTP 400).
-    IllegalParamServerGroupId(rt::error::ServiceError),
+    IllegalParamServerGroupId(crate::error::ServiceError),
     /// `IllegalParamSize.certificateIds` (HTTP 400).
-    IllegalParamSizeCertificateIds(rt::error::ServiceError),
+    IllegalParamSizeCertificateIds(crate::error::ServiceError),
     /// `IncorrectStatus.loadbalancer` (HTTP 400).
-    IncorrectStatusLoadbalancer(rt::error::ServiceError),
+    IncorrectStatusLoadbalancer(crate::error::ServiceError),
     /// `Mismatch.Protocol` (HTTP 400).
-    MismatchProtocol(rt::error::ServiceError),
+    MismatchProtocol(crate::error::ServiceError),
     /// `Mismatch.VpcId` (HTTP 400).
-    MismatchVpcId(rt::error::ServiceError),
+    MismatchVpcId(crate::error::ServiceError),
     /// `MissingParam.Certificate` (HTTP 400).
-    MissingParamCertificate(rt::error::ServiceError),
+    MissingParamCertificate(crate::error::ServiceError),
     /// `MissingParam.%s` (HTTP 400).
-    MissingParamS(rt::error::ServiceError),
+    MissingParamS(crate::error::ServiceError),
     /// `MissingParam.ServerGroupId` (HTTP 400).
-    MissingParamServerGroupId(rt::error::ServiceError),
+    MissingParamServerGroupId(crate::error::ServiceError),
     /// `OperationDenied.RegionNotSupportHDMonitor` (HTTP 400).
-    OperationDeniedRegionNotSupportHdMonitor(rt::error::ServiceError),
+    OperationDeniedRegionNotSupportHdMonitor(crate::error::ServiceError),
     /// `QuotaExceeded.QuotaInsufficient` (HTTP 400).
-    QuotaExceededQuotaInsufficient(rt::error::ServiceError),
+    QuotaExceededQuotaInsufficient(crate::error::ServiceError),
     /// `QuotaExceeded.%s` (HTTP 400).
-    QuotaExceededS(rt::error::ServiceError),
+    QuotaExceededS(crate::error::ServiceError),
     /// `ResourceNotEnough.CaCertificateApiCount` (HTTP 400).
-    ResourceNotEnoughCaCertificateApiCount(rt::error::ServiceError),
+    ResourceNotEnoughCaCertificateApiCount(crate::error::ServiceError),
     /// `ResourceNotEnough.%s` (HTTP 400).
-    ResourceNotEnoughS(rt::error::ServiceError),
+    ResourceNotEnoughS(crate::error::ServiceError),
     /// `ResourceNotFound.CaCertificate` (HTTP 404).
-    ResourceNotFoundCaCertificate(rt::error::ServiceError),
+    ResourceNotFoundCaCertificate(crate::error::ServiceError),
     /// `ResourceNotFound.Certificate` (HTTP 400).
-    ResourceNotFoundCertificate(rt::error::ServiceError),
+    ResourceNotFoundCertificate(crate::error::ServiceError),
     /// `ResourceNotFound.HdMonitorConfigNotExist` (HTTP 404).
-    ResourceNotFoundHdMonitorConfigNotExist(rt::error::ServiceError),
+    ResourceNotFoundHdMonitorConfigNotExist(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.serverGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// `ResourceNotFound.VSwitch` (HTTP 404).
-    ResourceNotFoundVSwitch(rt::error::ServiceError),
+    ResourceNotFoundVSwitch(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -775,7 +782,7 @@ impl CreateListenerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictLock(error)
             | Self::ConflictPort(error)
@@ -1022,8 +1029,8 @@ impl CreateListenerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateListenerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateListenerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.Lock" => Self::ConflictLock(error),
             "Conflict.Port" => Self::ConflictPort(error),
@@ -1080,11 +1087,11 @@ impl rt::error::OperationError for CreateListenerError {
             "ResourceNotFound.serverGroup" => Self::ResourceNotFoundServerGroup(error),
             "ResourceNotFound.VSwitch" => Self::ResourceNotFoundVSwitch(error),
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateListenerError::service_error(self)
     }
 }

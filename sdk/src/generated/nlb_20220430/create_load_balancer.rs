@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -82,15 +86,14 @@ pub struct CreateLoadBalancerRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateLoadBalancerRequest {
+impl crate::operation::Operation for CreateLoadBalancerRequest {
     type Response = CreateLoadBalancerResponse;
     type Error = CreateLoadBalancerError;
+}
+
+impl rt::operation::OperationSpec for CreateLoadBalancerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AddressType", &self.address_type)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
         rt::validate::required("ZoneMappings", &self.zone_mappings)?;
@@ -324,8 +327,8 @@ impl CreateLoadBalancerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateLoadBalancerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateLoadBalancerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -334,7 +337,7 @@ impl CreateLoadBalancerBuilder {
         self,
     ) -> ::std::result::Result<
         CreateLoadBalancerResponse,
-        rt::error::Error<CreateLoadBalancerError>,
+        crate::error::Error<CreateLoadBalancerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -364,7 +367,7 @@ pub struct ZoneMappings {
         rename = "PrivateIPv4Address",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub private_i_pv4_address: ::std::option::Option<::std::string::String>,
+    pub private_ipv4_address: ::std::option::Option<::std::string::String>,
     /// Example: `eip-bp1aedxso6u80u0qf****`
     ///
     /// Wire name `AllocationId`.
@@ -410,13 +413,13 @@ impl ZoneMappings {
         self
     }
 
-    /// Sets [`ZoneMappings::private_i_pv4_address`](ZoneMappings::private_i_pv4_address).
+    /// Sets [`ZoneMappings::private_ipv4_address`](ZoneMappings::private_ipv4_address).
     #[inline]
-    pub fn private_i_pv4_address(
+    pub fn private_ipv4_address(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_i_pv4_address = ::std::option::Option::Some(value.into());
+        self.private_ipv4_address = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -488,7 +491,7 @@ impl rt::params::FlatParam for ZoneMappings {
         rt::params::flat_member(
             prefix,
             "PrivateIPv4Address",
-            &self.private_i_pv4_address,
+            &self.private_ipv4_address,
             out,
         );
         rt::params::flat_member(prefix, "AllocationId", &self.allocation_id, out);
@@ -826,72 +829,72 @@ impl ::serde::Serialize for CreateLoadBalancerResponse {
 #[non_exhaustive]
 pub enum CreateLoadBalancerError {
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `DuplicatedParam.AllocationId` (HTTP 400).
-    DuplicatedParamAllocationId(rt::error::ServiceError),
+    DuplicatedParamAllocationId(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IllegalParam` (HTTP 400).
-    IllegalParam(rt::error::ServiceError),
+    IllegalParam(crate::error::ServiceError),
     /// `IllegalParam.DeletionProtectionConfig` (HTTP 400).
-    IllegalParamDeletionProtectionConfig(rt::error::ServiceError),
+    IllegalParamDeletionProtectionConfig(crate::error::ServiceError),
     /// `IllegalParam.loadBalancerName` (HTTP 400).
-    IllegalParamLoadBalancerName(rt::error::ServiceError),
+    IllegalParamLoadBalancerName(crate::error::ServiceError),
     /// `IllegalParam.ModificationProtectionConfig` (HTTP 400).
-    IllegalParamModificationProtectionConfig(rt::error::ServiceError),
+    IllegalParamModificationProtectionConfig(crate::error::ServiceError),
     /// `InvalidZones` (HTTP 400).
-    InvalidZones(rt::error::ServiceError),
+    InvalidZones(crate::error::ServiceError),
     /// `Mismatch.ZoneIdAndVswitchId` (HTTP 400).
-    MismatchZoneIdAndVswitchId(rt::error::ServiceError),
+    MismatchZoneIdAndVswitchId(crate::error::ServiceError),
     /// `MissingParam.%s` (HTTP 400).
-    MissingParamS(rt::error::ServiceError),
+    MissingParamS(crate::error::ServiceError),
     /// `OperationDenied.OnlyPayByTrafficSupported` (HTTP 400).
-    OperationDeniedOnlyPayByTrafficSupported(rt::error::ServiceError),
+    OperationDeniedOnlyPayByTrafficSupported(crate::error::ServiceError),
     /// `OperationDenied.OnlyPostPaidSupported` (HTTP 400).
-    OperationDeniedOnlyPostPaidSupported(rt::error::ServiceError),
+    OperationDeniedOnlyPostPaidSupported(crate::error::ServiceError),
     /// `OperationDenied.ServiceLinkedRoleNotExist` (HTTP 400).
-    OperationDeniedServiceLinkedRoleNotExist(rt::error::ServiceError),
+    OperationDeniedServiceLinkedRoleNotExist(crate::error::ServiceError),
     /// `OperationFailed.CreateOrderError` (HTTP 400).
-    OperationFailedCreateOrderError(rt::error::ServiceError),
+    OperationFailedCreateOrderError(crate::error::ServiceError),
     /// `OperationFailed.DuplicateZones.` (HTTP 400).
-    OperationFailedDuplicateZones(rt::error::ServiceError),
+    OperationFailedDuplicateZones(crate::error::ServiceError),
     /// `OperationFailed.NotExist.ResourceGroup` (HTTP 400).
-    OperationFailedNotExistResourceGroup(rt::error::ServiceError),
+    OperationFailedNotExistResourceGroup(crate::error::ServiceError),
     /// `OperationFailed.%s` (HTTP 400).
-    OperationFailedS(rt::error::ServiceError),
+    OperationFailedS(crate::error::ServiceError),
     /// `OperationFailed.UnpaidBill` (HTTP 400).
-    OperationFailedUnpaidBill(rt::error::ServiceError),
+    OperationFailedUnpaidBill(crate::error::ServiceError),
     /// `OperationFailed.vSwitchNotSupportIpv6` (HTTP 400).
-    OperationFailedVSwitchNotSupportIpv6(rt::error::ServiceError),
+    OperationFailedVSwitchNotSupportIpv6(crate::error::ServiceError),
     /// `QuotaExceeded.QuotaInsufficient` (HTTP 400).
-    QuotaExceededQuotaInsufficient(rt::error::ServiceError),
+    QuotaExceededQuotaInsufficient(crate::error::ServiceError),
     /// `QuotaExceeded.%s` (HTTP 400).
-    QuotaExceededS(rt::error::ServiceError),
+    QuotaExceededS(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.AllocationId` (HTTP 400).
-    ResourceAlreadyAssociatedAllocationId(rt::error::ServiceError),
+    ResourceAlreadyAssociatedAllocationId(crate::error::ServiceError),
     /// `ResourceInConfiguring.VswitchId` (HTTP 400).
-    ResourceInConfiguringVswitchId(rt::error::ServiceError),
+    ResourceInConfiguringVswitchId(crate::error::ServiceError),
     /// `ResourceInUse.IP` (HTTP 400).
-    ResourceInUseIp(rt::error::ServiceError),
+    ResourceInUseIp(crate::error::ServiceError),
     /// `ResourceNotEnough.VSwitchIp` (HTTP 400).
-    ResourceNotEnoughVSwitchIp(rt::error::ServiceError),
+    ResourceNotEnoughVSwitchIp(crate::error::ServiceError),
     /// `ResourceNotFound.VSwitch` (HTTP 404).
-    ResourceNotFoundVSwitch(rt::error::ServiceError),
+    ResourceNotFoundVSwitch(crate::error::ServiceError),
     /// `ResourceNotFound.Vpc` (HTTP 404).
-    ResourceNotFoundVpc(rt::error::ServiceError),
+    ResourceNotFoundVpc(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// `Throttling.User` (HTTP 400).
-    ThrottlingUser(rt::error::ServiceError),
+    ThrottlingUser(crate::error::ServiceError),
     /// `UnauthorizedRegion` (HTTP 403).
-    UnauthorizedRegion(rt::error::ServiceError),
+    UnauthorizedRegion(crate::error::ServiceError),
     /// `UnauthorizedZone` (HTTP 403).
-    UnauthorizedZone(rt::error::ServiceError),
+    UnauthorizedZone(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -903,7 +906,7 @@ impl CreateLoadBalancerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DryRunOperation(error)
             | Self::DuplicatedParamAllocationId(error)
@@ -1128,8 +1131,8 @@ impl CreateLoadBalancerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateLoadBalancerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateLoadBalancerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DryRunOperation" => Self::DryRunOperation(error),
             "DuplicatedParam.AllocationId" => Self::DuplicatedParamAllocationId(error),
@@ -1186,11 +1189,11 @@ impl rt::error::OperationError for CreateLoadBalancerError {
             "Throttling.User" => Self::ThrottlingUser(error),
             "UnauthorizedRegion" => Self::UnauthorizedRegion(error),
             "UnauthorizedZone" => Self::UnauthorizedZone(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateLoadBalancerError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,15 +60,14 @@ pub struct CreateSecurityPolicyRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateSecurityPolicyRequest {
+impl crate::operation::Operation for CreateSecurityPolicyRequest {
     type Response = CreateSecurityPolicyResponse;
     type Error = CreateSecurityPolicyError;
+}
+
+impl rt::operation::OperationSpec for CreateSecurityPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TlsVersions", &self.tls_versions)?;
         rt::validate::max_items("TlsVersions", &self.tls_versions, 4usize)?;
         rt::validate::required("Ciphers", &self.ciphers)?;
@@ -201,8 +204,8 @@ impl CreateSecurityPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateSecurityPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateSecurityPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -211,7 +214,7 @@ impl CreateSecurityPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSecurityPolicyResponse,
-        rt::error::Error<CreateSecurityPolicyError>,
+        crate::error::Error<CreateSecurityPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -388,14 +391,14 @@ impl ::serde::Serialize for CreateSecurityPolicyResponse {
 #[non_exhaustive]
 pub enum CreateSecurityPolicyError {
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IllegalParam` (HTTP 400).
-    IllegalParam(rt::error::ServiceError),
+    IllegalParam(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -407,7 +410,7 @@ impl CreateSecurityPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNoPermission(error) | Self::IllegalParam(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -428,16 +431,16 @@ impl CreateSecurityPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSecurityPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateSecurityPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "IllegalParam" => Self::IllegalParam(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSecurityPolicyError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,7 +62,7 @@ pub struct CreateServerGroupRequest {
     pub connection_drain_enabled: ::std::option::Option<bool>,
     /// Example: `10`
     ///
-    /// Wire name `ConnectionDrainTimeout`.
+    /// Wire name `ConnectionDrainTimeout`; at least 0; at most 3600.
     pub connection_drain_timeout: ::std::option::Option<i32>,
     /// Example: `Wrr`
     ///
@@ -90,17 +94,28 @@ pub struct CreateServerGroupRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateServerGroupRequest {
+impl crate::operation::Operation for CreateServerGroupRequest {
     type Response = CreateServerGroupResponse;
     type Error = CreateServerGroupError;
+}
+
+impl rt::operation::OperationSpec for CreateServerGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ServerGroupName", &self.server_group_name)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
+        rt::validate::minimum(
+            "ConnectionDrainTimeout",
+            &self.connection_drain_timeout,
+            0.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "ConnectionDrainTimeout",
+            &self.connection_drain_timeout,
+            3600.0,
+            false,
+        )?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
     }
@@ -322,8 +337,8 @@ impl CreateServerGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateServerGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateServerGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -332,7 +347,7 @@ impl CreateServerGroupBuilder {
         self,
     ) -> ::std::result::Result<
         CreateServerGroupResponse,
-        rt::error::Error<CreateServerGroupError>,
+        crate::error::Error<CreateServerGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -829,44 +844,46 @@ pub use super::types::HealthCheckHttpVersion;
 #[non_exhaustive]
 pub enum CreateServerGroupError {
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IlleagalParam.healthCheckUrl` (HTTP 400).
-    IlleagalParamHealthCheckUrl(rt::error::ServiceError),
+    IlleagalParamHealthCheckUrl(crate::error::ServiceError),
     /// `IllegalParam` (HTTP 400).
-    IllegalParam(rt::error::ServiceError),
+    IllegalParam(crate::error::ServiceError),
     /// `IllegalParam.AnyPortServerGroupConflictWithHealthCheckConfig` (HTTP 400).
-    IllegalParamAnyPortServerGroupConflictWithHealthCheckConfig(rt::error::ServiceError),
+    IllegalParamAnyPortServerGroupConflictWithHealthCheckConfig(
+        crate::error::ServiceError,
+    ),
     /// `IllegalParam.ConnectionDrainTimeout` (HTTP 400).
-    IllegalParamConnectionDrainTimeout(rt::error::ServiceError),
+    IllegalParamConnectionDrainTimeout(crate::error::ServiceError),
     /// `IllegalParamFormat.ParseCreateRsPoolRequestFailed` (HTTP 400).
-    IllegalParamFormatParseCreateRsPoolRequestFailed(rt::error::ServiceError),
+    IllegalParamFormatParseCreateRsPoolRequestFailed(crate::error::ServiceError),
     /// `IllegalParam.healthCheckDomain` (HTTP 400).
-    IllegalParamHealthCheckDomain(rt::error::ServiceError),
+    IllegalParamHealthCheckDomain(crate::error::ServiceError),
     /// `IllegalParam.PreserveClientIpSwitch` (HTTP 400).
-    IllegalParamPreserveClientIpSwitch(rt::error::ServiceError),
+    IllegalParamPreserveClientIpSwitch(crate::error::ServiceError),
     /// `IllegalParam.ServerGroupName` (HTTP 400).
-    IllegalParamServerGroupName(rt::error::ServiceError),
+    IllegalParamServerGroupName(crate::error::ServiceError),
     /// `MissingParam.%s` (HTTP 400).
-    MissingParamS(rt::error::ServiceError),
+    MissingParamS(crate::error::ServiceError),
     /// `OperationDenied.UidNotAllowQuic29` (HTTP 400).
-    OperationDeniedUidNotAllowQuic29(rt::error::ServiceError),
+    OperationDeniedUidNotAllowQuic29(crate::error::ServiceError),
     /// `OperationDenied.VpcNotSupportIpv6` (HTTP 400).
-    OperationDeniedVpcNotSupportIpv6(rt::error::ServiceError),
+    OperationDeniedVpcNotSupportIpv6(crate::error::ServiceError),
     /// `QuotaExceeded.QuotaInsufficient` (HTTP 400).
-    QuotaExceededQuotaInsufficient(rt::error::ServiceError),
+    QuotaExceededQuotaInsufficient(crate::error::ServiceError),
     /// `ResourceNotFound.ResourceGroup` (HTTP 404).
-    ResourceNotFoundResourceGroup(rt::error::ServiceError),
+    ResourceNotFoundResourceGroup(crate::error::ServiceError),
     /// `ResourceNotFound.Vpc` (HTTP 404).
-    ResourceNotFoundVpc(rt::error::ServiceError),
+    ResourceNotFoundVpc(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -878,7 +895,7 @@ impl CreateServerGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DryRunOperation(error)
             | Self::ForbiddenNoPermission(error)
@@ -1009,8 +1026,8 @@ impl CreateServerGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateServerGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateServerGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DryRunOperation" => Self::DryRunOperation(error),
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
@@ -1047,11 +1064,11 @@ impl rt::error::OperationError for CreateServerGroupError {
             }
             "ResourceNotFound.Vpc" => Self::ResourceNotFoundVpc(error),
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateServerGroupError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DeleteListenerRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteListenerRequest {
+impl crate::operation::Operation for DeleteListenerRequest {
     type Response = DeleteListenerResponse;
     type Error = DeleteListenerError;
+}
+
+impl rt::operation::OperationSpec for DeleteListenerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ListenerId", &self.listener_id)?;
         Ok(())
     }
@@ -126,8 +129,8 @@ impl DeleteListenerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteListenerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteListenerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +139,7 @@ impl DeleteListenerBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteListenerResponse,
-        rt::error::Error<DeleteListenerError>,
+        crate::error::Error<DeleteListenerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -233,26 +236,26 @@ impl ::serde::Serialize for DeleteListenerResponse {
 #[non_exhaustive]
 pub enum DeleteListenerError {
     /// `Conflict.Lock` (HTTP 400).
-    ConflictLock(rt::error::ServiceError),
+    ConflictLock(crate::error::ServiceError),
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IncorrectStatus.listener` (HTTP 400).
-    IncorrectStatusListener(rt::error::ServiceError),
+    IncorrectStatusListener(crate::error::ServiceError),
     /// `IncorrectStatus.loadbalancer` (HTTP 400).
-    IncorrectStatusLoadbalancer(rt::error::ServiceError),
+    IncorrectStatusLoadbalancer(crate::error::ServiceError),
     /// `ResourceNotFound.listener` (HTTP 404).
-    ResourceNotFoundListener(rt::error::ServiceError),
+    ResourceNotFoundListener(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -264,7 +267,7 @@ impl DeleteListenerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictLock(error)
             | Self::DryRunOperation(error)
@@ -328,8 +331,8 @@ impl DeleteListenerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteListenerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteListenerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.Lock" => Self::ConflictLock(error),
             "DryRunOperation" => Self::DryRunOperation(error),
@@ -339,11 +342,11 @@ impl rt::error::OperationError for DeleteListenerError {
             "ResourceNotFound.listener" => Self::ResourceNotFoundListener(error),
             "ResourceNotFound.loadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteListenerError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DeleteLoadBalancerRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteLoadBalancerRequest {
+impl crate::operation::Operation for DeleteLoadBalancerRequest {
     type Response = DeleteLoadBalancerResponse;
     type Error = DeleteLoadBalancerError;
+}
+
+impl rt::operation::OperationSpec for DeleteLoadBalancerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         Ok(())
     }
@@ -126,8 +129,8 @@ impl DeleteLoadBalancerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteLoadBalancerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteLoadBalancerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +139,7 @@ impl DeleteLoadBalancerBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteLoadBalancerResponse,
-        rt::error::Error<DeleteLoadBalancerError>,
+        crate::error::Error<DeleteLoadBalancerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -233,28 +236,28 @@ impl ::serde::Serialize for DeleteLoadBalancerResponse {
 #[non_exhaustive]
 pub enum DeleteLoadBalancerError {
     /// `Conflict.Lock` (HTTP 400).
-    ConflictLock(rt::error::ServiceError),
+    ConflictLock(crate::error::ServiceError),
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IncorrectStatus.loadbalancer` (HTTP 400).
-    IncorrectStatusLoadbalancer(rt::error::ServiceError),
+    IncorrectStatusLoadbalancer(crate::error::ServiceError),
     /// `OperationDenied.DeletionProtectionEnabled` (HTTP 400).
-    OperationDeniedDeletionProtectionEnabled(rt::error::ServiceError),
+    OperationDeniedDeletionProtectionEnabled(crate::error::ServiceError),
     /// `OperationDenied.%s` (HTTP 400).
-    OperationDeniedS(rt::error::ServiceError),
+    OperationDeniedS(crate::error::ServiceError),
     /// `ResourceInConfiguring.loadbalancer` (HTTP 400).
-    ResourceInConfiguringLoadbalancer(rt::error::ServiceError),
+    ResourceInConfiguringLoadbalancer(crate::error::ServiceError),
     /// `ResourceInCreating.loadbalancer` (HTTP 400).
-    ResourceInCreatingLoadbalancer(rt::error::ServiceError),
+    ResourceInCreatingLoadbalancer(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -266,7 +269,7 @@ impl DeleteLoadBalancerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictLock(error)
             | Self::DryRunOperation(error)
@@ -337,8 +340,8 @@ impl DeleteLoadBalancerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteLoadBalancerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteLoadBalancerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.Lock" => Self::ConflictLock(error),
             "DryRunOperation" => Self::DryRunOperation(error),
@@ -355,11 +358,11 @@ impl rt::error::OperationError for DeleteLoadBalancerError {
                 Self::ResourceInCreatingLoadbalancer(error)
             }
             "ResourceNotFound.loadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteLoadBalancerError::service_error(self)
     }
 }

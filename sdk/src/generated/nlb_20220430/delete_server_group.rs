@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DeleteServerGroupRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteServerGroupRequest {
+impl crate::operation::Operation for DeleteServerGroupRequest {
     type Response = DeleteServerGroupResponse;
     type Error = DeleteServerGroupError;
+}
+
+impl rt::operation::OperationSpec for DeleteServerGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ServerGroupId", &self.server_group_id)?;
         Ok(())
     }
@@ -126,8 +129,8 @@ impl DeleteServerGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteServerGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteServerGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +139,7 @@ impl DeleteServerGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteServerGroupResponse,
-        rt::error::Error<DeleteServerGroupError>,
+        crate::error::Error<DeleteServerGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -233,24 +236,24 @@ impl ::serde::Serialize for DeleteServerGroupResponse {
 #[non_exhaustive]
 pub enum DeleteServerGroupError {
     /// `Conflict.Lock` (HTTP 400).
-    ConflictLock(rt::error::ServiceError),
+    ConflictLock(crate::error::ServiceError),
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IncorrectStatus.serverGroup` (HTTP 400).
-    IncorrectStatusServerGroup(rt::error::ServiceError),
+    IncorrectStatusServerGroup(crate::error::ServiceError),
     /// `ResourceInUse.ServerGroup` (HTTP 400).
-    ResourceInUseServerGroup(rt::error::ServiceError),
+    ResourceInUseServerGroup(crate::error::ServiceError),
     /// `ResourceNotFound.serverGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -262,7 +265,7 @@ impl DeleteServerGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictLock(error)
             | Self::DryRunOperation(error)
@@ -319,8 +322,8 @@ impl DeleteServerGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteServerGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteServerGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.Lock" => Self::ConflictLock(error),
             "DryRunOperation" => Self::DryRunOperation(error),
@@ -329,11 +332,11 @@ impl rt::error::OperationError for DeleteServerGroupError {
             "ResourceInUse.ServerGroup" => Self::ResourceInUseServerGroup(error),
             "ResourceNotFound.serverGroup" => Self::ResourceNotFoundServerGroup(error),
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteServerGroupError::service_error(self)
     }
 }

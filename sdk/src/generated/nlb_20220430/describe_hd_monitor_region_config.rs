@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeHdMonitorRegionConfigRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeHdMonitorRegionConfigRequest {
+impl crate::operation::Operation for DescribeHdMonitorRegionConfigRequest {
     type Response = DescribeHdMonitorRegionConfigResponse;
     type Error = DescribeHdMonitorRegionConfigError;
+}
+
+impl rt::operation::OperationSpec for DescribeHdMonitorRegionConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -79,8 +83,8 @@ impl DescribeHdMonitorRegionConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeHdMonitorRegionConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeHdMonitorRegionConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -89,7 +93,7 @@ impl DescribeHdMonitorRegionConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeHdMonitorRegionConfigResponse,
-        rt::error::Error<DescribeHdMonitorRegionConfigError>,
+        crate::error::Error<DescribeHdMonitorRegionConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -228,14 +232,14 @@ impl ::serde::Serialize for DescribeHdMonitorRegionConfigResponse {
 #[non_exhaustive]
 pub enum DescribeHdMonitorRegionConfigError {
     /// `DescribeHDMonitor.Fail` (HTTP 404).
-    DescribeHdMonitorFail(rt::error::ServiceError),
+    DescribeHdMonitorFail(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -247,7 +251,7 @@ impl DescribeHdMonitorRegionConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DescribeHdMonitorFail(error) | Self::ForbiddenNoPermission(error) => {
                 error
@@ -270,16 +274,16 @@ impl DescribeHdMonitorRegionConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeHdMonitorRegionConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeHdMonitorRegionConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DescribeHDMonitor.Fail" => Self::DescribeHdMonitorFail(error),
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeHdMonitorRegionConfigError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,16 @@ pub struct DetachCommonBandwidthPackageFromLoadBalancerRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DetachCommonBandwidthPackageFromLoadBalancerRequest {
+impl crate::operation::Operation
+for DetachCommonBandwidthPackageFromLoadBalancerRequest {
     type Response = DetachCommonBandwidthPackageFromLoadBalancerResponse;
     type Error = DetachCommonBandwidthPackageFromLoadBalancerError;
+}
+
+impl rt::operation::OperationSpec
+for DetachCommonBandwidthPackageFromLoadBalancerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("BandwidthPackageId", &self.bandwidth_package_id)?;
         Ok(())
@@ -148,8 +153,8 @@ impl DetachCommonBandwidthPackageFromLoadBalancerBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DetachCommonBandwidthPackageFromLoadBalancerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DetachCommonBandwidthPackageFromLoadBalancerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -158,7 +163,7 @@ impl DetachCommonBandwidthPackageFromLoadBalancerBuilder {
         self,
     ) -> ::std::result::Result<
         DetachCommonBandwidthPackageFromLoadBalancerResponse,
-        rt::error::Error<DetachCommonBandwidthPackageFromLoadBalancerError>,
+        crate::error::Error<DetachCommonBandwidthPackageFromLoadBalancerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -256,16 +261,16 @@ impl ::serde::Serialize for DetachCommonBandwidthPackageFromLoadBalancerResponse
 #[non_exhaustive]
 pub enum DetachCommonBandwidthPackageFromLoadBalancerError {
     /// `OperationDenied.%s` (HTTP 400).
-    OperationDeniedS(rt::error::ServiceError),
+    OperationDeniedS(crate::error::ServiceError),
     /// `ResourceNotAssociated.loadbalancer` (HTTP 400).
-    ResourceNotAssociatedLoadbalancer(rt::error::ServiceError),
+    ResourceNotAssociatedLoadbalancer(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -277,7 +282,7 @@ impl DetachCommonBandwidthPackageFromLoadBalancerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OperationDeniedS(error)
             | Self::ResourceNotAssociatedLoadbalancer(error)
@@ -306,19 +311,19 @@ impl DetachCommonBandwidthPackageFromLoadBalancerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DetachCommonBandwidthPackageFromLoadBalancerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DetachCommonBandwidthPackageFromLoadBalancerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "OperationDenied.%s" => Self::OperationDeniedS(error),
             "ResourceNotAssociated.loadbalancer" => {
                 Self::ResourceNotAssociatedLoadbalancer(error)
             }
             "ResourceNotFound.loadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DetachCommonBandwidthPackageFromLoadBalancerError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DisableLoadBalancerIpv6InternetRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DisableLoadBalancerIpv6InternetRequest {
+impl crate::operation::Operation for DisableLoadBalancerIpv6InternetRequest {
     type Response = DisableLoadBalancerIpv6InternetResponse;
     type Error = DisableLoadBalancerIpv6InternetError;
+}
+
+impl rt::operation::OperationSpec for DisableLoadBalancerIpv6InternetRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         Ok(())
     }
@@ -128,8 +131,8 @@ impl DisableLoadBalancerIpv6InternetBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DisableLoadBalancerIpv6InternetRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DisableLoadBalancerIpv6InternetRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -138,7 +141,7 @@ impl DisableLoadBalancerIpv6InternetBuilder {
         self,
     ) -> ::std::result::Result<
         DisableLoadBalancerIpv6InternetResponse,
-        rt::error::Error<DisableLoadBalancerIpv6InternetError>,
+        crate::error::Error<DisableLoadBalancerIpv6InternetError>,
     > {
         self.client.execute(self.request).await
     }
@@ -214,18 +217,18 @@ impl ::serde::Serialize for DisableLoadBalancerIpv6InternetResponse {
 #[non_exhaustive]
 pub enum DisableLoadBalancerIpv6InternetError {
     /// `OperationDenied.Ipv6IntranetInstance` (HTTP 400).
-    OperationDeniedIpv6IntranetInstance(rt::error::ServiceError),
+    OperationDeniedIpv6IntranetInstance(crate::error::ServiceError),
     /// `OperationDenied.NonDualStackInstance` (HTTP 400).
-    OperationDeniedNonDualStackInstance(rt::error::ServiceError),
+    OperationDeniedNonDualStackInstance(crate::error::ServiceError),
     /// `ResourceInConfiguring.loadbalancer` (HTTP 400).
-    ResourceInConfiguringLoadbalancer(rt::error::ServiceError),
+    ResourceInConfiguringLoadbalancer(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -237,7 +240,7 @@ impl DisableLoadBalancerIpv6InternetError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OperationDeniedIpv6IntranetInstance(error)
             | Self::OperationDeniedNonDualStackInstance(error)
@@ -273,8 +276,8 @@ impl DisableLoadBalancerIpv6InternetError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisableLoadBalancerIpv6InternetError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DisableLoadBalancerIpv6InternetError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "OperationDenied.Ipv6IntranetInstance" => {
                 Self::OperationDeniedIpv6IntranetInstance(error)
@@ -286,11 +289,11 @@ impl rt::error::OperationError for DisableLoadBalancerIpv6InternetError {
                 Self::ResourceInConfiguringLoadbalancer(error)
             }
             "ResourceNotFound.loadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisableLoadBalancerIpv6InternetError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,16 @@ pub struct DisassociateAdditionalCertificatesWithListenerRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DisassociateAdditionalCertificatesWithListenerRequest {
+impl crate::operation::Operation
+for DisassociateAdditionalCertificatesWithListenerRequest {
     type Response = DisassociateAdditionalCertificatesWithListenerResponse;
     type Error = DisassociateAdditionalCertificatesWithListenerError;
+}
+
+impl rt::operation::OperationSpec
+for DisassociateAdditionalCertificatesWithListenerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "AdditionalCertificateIds",
             &self.additional_certificate_ids,
@@ -158,8 +163,10 @@ impl DisassociateAdditionalCertificatesWithListenerBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DisassociateAdditionalCertificatesWithListenerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<
+        DisassociateAdditionalCertificatesWithListenerRequest,
+    > {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -168,7 +175,7 @@ impl DisassociateAdditionalCertificatesWithListenerBuilder {
         self,
     ) -> ::std::result::Result<
         DisassociateAdditionalCertificatesWithListenerResponse,
-        rt::error::Error<DisassociateAdditionalCertificatesWithListenerError>,
+        crate::error::Error<DisassociateAdditionalCertificatesWithListenerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -266,30 +273,30 @@ impl ::serde::Serialize for DisassociateAdditionalCertificatesWithListenerRespon
 #[non_exhaustive]
 pub enum DisassociateAdditionalCertificatesWithListenerError {
     /// `Conflict.Lock` (HTTP 400).
-    ConflictLock(rt::error::ServiceError),
+    ConflictLock(crate::error::ServiceError),
     /// `IncorrectStatus.certificate` (HTTP 400).
-    IncorrectStatusCertificate(rt::error::ServiceError),
+    IncorrectStatusCertificate(crate::error::ServiceError),
     /// `IncorrectStatus.listener` (HTTP 400).
-    IncorrectStatusListener(rt::error::ServiceError),
+    IncorrectStatusListener(crate::error::ServiceError),
     /// `IncorrectStatus.loadbalancer` (HTTP 400).
-    IncorrectStatusLoadbalancer(rt::error::ServiceError),
+    IncorrectStatusLoadbalancer(crate::error::ServiceError),
     /// `OperationDenied.CaCertificateUsed` (HTTP 400).
-    OperationDeniedCaCertificateUsed(rt::error::ServiceError),
+    OperationDeniedCaCertificateUsed(crate::error::ServiceError),
     /// `OperationDenied.DefaultCertificateUsed` (HTTP 400).
-    OperationDeniedDefaultCertificateUsed(rt::error::ServiceError),
+    OperationDeniedDefaultCertificateUsed(crate::error::ServiceError),
     /// `OperationDenied.Protocol` (HTTP 400).
-    OperationDeniedProtocol(rt::error::ServiceError),
+    OperationDeniedProtocol(crate::error::ServiceError),
     /// `ResourceNotAssociated.Certificate` (HTTP 400).
-    ResourceNotAssociatedCertificate(rt::error::ServiceError),
+    ResourceNotAssociatedCertificate(crate::error::ServiceError),
     /// `ResourceNotFound.listener` (HTTP 404).
-    ResourceNotFoundListener(rt::error::ServiceError),
+    ResourceNotFoundListener(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -301,7 +308,7 @@ impl DisassociateAdditionalCertificatesWithListenerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictLock(error)
             | Self::IncorrectStatusCertificate(error)
@@ -379,8 +386,9 @@ impl DisassociateAdditionalCertificatesWithListenerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisassociateAdditionalCertificatesWithListenerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError
+for DisassociateAdditionalCertificatesWithListenerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.Lock" => Self::ConflictLock(error),
             "IncorrectStatus.certificate" => Self::IncorrectStatusCertificate(error),
@@ -398,11 +406,11 @@ impl rt::error::OperationError for DisassociateAdditionalCertificatesWithListene
             }
             "ResourceNotFound.listener" => Self::ResourceNotFoundListener(error),
             "ResourceNotFound.loadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisassociateAdditionalCertificatesWithListenerError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct EnableLoadBalancerIpv6InternetRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EnableLoadBalancerIpv6InternetRequest {
+impl crate::operation::Operation for EnableLoadBalancerIpv6InternetRequest {
     type Response = EnableLoadBalancerIpv6InternetResponse;
     type Error = EnableLoadBalancerIpv6InternetError;
+}
+
+impl rt::operation::OperationSpec for EnableLoadBalancerIpv6InternetRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         Ok(())
     }
@@ -128,8 +131,8 @@ impl EnableLoadBalancerIpv6InternetBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<EnableLoadBalancerIpv6InternetRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<EnableLoadBalancerIpv6InternetRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -138,7 +141,7 @@ impl EnableLoadBalancerIpv6InternetBuilder {
         self,
     ) -> ::std::result::Result<
         EnableLoadBalancerIpv6InternetResponse,
-        rt::error::Error<EnableLoadBalancerIpv6InternetError>,
+        crate::error::Error<EnableLoadBalancerIpv6InternetError>,
     > {
         self.client.execute(self.request).await
     }
@@ -214,22 +217,22 @@ impl ::serde::Serialize for EnableLoadBalancerIpv6InternetResponse {
 #[non_exhaustive]
 pub enum EnableLoadBalancerIpv6InternetError {
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `OperationDenied.NonDualStackInstance` (HTTP 400).
-    OperationDeniedNonDualStackInstance(rt::error::ServiceError),
+    OperationDeniedNonDualStackInstance(crate::error::ServiceError),
     /// `ResourceInCreating.loadbalancer` (HTTP 400).
-    ResourceInCreatingLoadbalancer(rt::error::ServiceError),
+    ResourceInCreatingLoadbalancer(crate::error::ServiceError),
     /// `ResourceInCreating.%s` (HTTP 400).
-    ResourceInCreatingS(rt::error::ServiceError),
+    ResourceInCreatingS(crate::error::ServiceError),
     /// `ResourceNotFound.Ipv6Gateway` (HTTP 404).
-    ResourceNotFoundIpv6Gateway(rt::error::ServiceError),
+    ResourceNotFoundIpv6Gateway(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -241,7 +244,7 @@ impl EnableLoadBalancerIpv6InternetError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNoPermission(error)
             | Self::OperationDeniedNonDualStackInstance(error)
@@ -291,8 +294,8 @@ impl EnableLoadBalancerIpv6InternetError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableLoadBalancerIpv6InternetError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableLoadBalancerIpv6InternetError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "OperationDenied.NonDualStackInstance" => {
@@ -304,11 +307,11 @@ impl rt::error::OperationError for EnableLoadBalancerIpv6InternetError {
             "ResourceInCreating.%s" => Self::ResourceInCreatingS(error),
             "ResourceNotFound.Ipv6Gateway" => Self::ResourceNotFoundIpv6Gateway(error),
             "ResourceNotFound.loadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableLoadBalancerIpv6InternetError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,15 +42,14 @@ pub struct GetJobStatusRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetJobStatusRequest {
+impl crate::operation::Operation for GetJobStatusRequest {
     type Response = GetJobStatusResponse;
     type Error = GetJobStatusError;
+}
+
+impl rt::operation::OperationSpec for GetJobStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("JobId", &self.job_id)?;
         Ok(())
     }
@@ -99,8 +102,8 @@ impl GetJobStatusBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetJobStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetJobStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +112,7 @@ impl GetJobStatusBuilder {
         self,
     ) -> ::std::result::Result<
         GetJobStatusResponse,
-        rt::error::Error<GetJobStatusError>,
+        crate::error::Error<GetJobStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -206,16 +209,16 @@ impl ::serde::Serialize for GetJobStatusResponse {
 #[non_exhaustive]
 pub enum GetJobStatusError {
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `ResourceNotFound.JobId` (HTTP 404).
-    ResourceNotFoundJobId(rt::error::ServiceError),
+    ResourceNotFoundJobId(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -227,7 +230,7 @@ impl GetJobStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNoPermission(error)
             | Self::ResourceNotFoundJobId(error)
@@ -256,17 +259,17 @@ impl GetJobStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetJobStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetJobStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "ResourceNotFound.JobId" => Self::ResourceNotFoundJobId(error),
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetJobStatusError::service_error(self)
     }
 }

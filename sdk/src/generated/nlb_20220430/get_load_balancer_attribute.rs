@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct GetLoadBalancerAttributeRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetLoadBalancerAttributeRequest {
+impl crate::operation::Operation for GetLoadBalancerAttributeRequest {
     type Response = GetLoadBalancerAttributeResponse;
     type Error = GetLoadBalancerAttributeError;
+}
+
+impl rt::operation::OperationSpec for GetLoadBalancerAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         Ok(())
     }
@@ -126,8 +129,10 @@ impl GetLoadBalancerAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetLoadBalancerAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GetLoadBalancerAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +141,7 @@ impl GetLoadBalancerAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         GetLoadBalancerAttributeResponse,
-        rt::error::Error<GetLoadBalancerAttributeError>,
+        crate::error::Error<GetLoadBalancerAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -907,12 +912,12 @@ impl ::serde::Serialize for ZoneMappings {
 #[non_exhaustive]
 pub struct LoadBalancerAddresses {
     eni_id: rt::de::Scalar<::std::string::String>,
-    private_i_pv4_address: rt::de::Scalar<::std::string::String>,
+    private_ipv4_address: rt::de::Scalar<::std::string::String>,
     allocation_id: rt::de::Scalar<::std::string::String>,
-    public_i_pv4_address: rt::de::Scalar<::std::string::String>,
+    public_ipv4_address: rt::de::Scalar<::std::string::String>,
     ipv6_address: rt::de::Scalar<::std::string::String>,
-    private_i_pv4_hc_status: rt::de::Scalar<::std::string::String>,
-    private_i_pv6_hc_status: rt::de::Scalar<::std::string::String>,
+    private_ipv4_hc_status: rt::de::Scalar<::std::string::String>,
+    private_ipv6_hc_status: rt::de::Scalar<::std::string::String>,
     ipv4_local_addresses: rt::de::List<::std::string::String>,
     ipv6_local_addresses: rt::de::List<::std::string::String>,
 }
@@ -930,8 +935,8 @@ impl LoadBalancerAddresses {
     ///
     /// Wire name `PrivateIPv4Address`.
     #[inline]
-    pub fn private_i_pv4_address(&self) -> ::std::option::Option<&str> {
-        self.private_i_pv4_address.0.as_deref()
+    pub fn private_ipv4_address(&self) -> ::std::option::Option<&str> {
+        self.private_ipv4_address.0.as_deref()
     }
 
     /// Example: `eip-bp1aedxso6u80u0qf****`
@@ -946,8 +951,8 @@ impl LoadBalancerAddresses {
     ///
     /// Wire name `PublicIPv4Address`.
     #[inline]
-    pub fn public_i_pv4_address(&self) -> ::std::option::Option<&str> {
-        self.public_i_pv4_address.0.as_deref()
+    pub fn public_ipv4_address(&self) -> ::std::option::Option<&str> {
+        self.public_ipv4_address.0.as_deref()
     }
 
     /// Example: `2001:db8:1:1:1:1:1:1`
@@ -962,16 +967,16 @@ impl LoadBalancerAddresses {
     ///
     /// Wire name `PrivateIPv4HcStatus`.
     #[inline]
-    pub fn private_i_pv4_hc_status(&self) -> ::std::option::Option<&str> {
-        self.private_i_pv4_hc_status.0.as_deref()
+    pub fn private_ipv4_hc_status(&self) -> ::std::option::Option<&str> {
+        self.private_ipv4_hc_status.0.as_deref()
     }
 
     /// Example: `Healthy`
     ///
     /// Wire name `PrivateIPv6HcStatus`.
     #[inline]
-    pub fn private_i_pv6_hc_status(&self) -> ::std::option::Option<&str> {
-        self.private_i_pv6_hc_status.0.as_deref()
+    pub fn private_ipv6_hc_status(&self) -> ::std::option::Option<&str> {
+        self.private_ipv6_hc_status.0.as_deref()
     }
 
     /// Wire name `Ipv4LocalAddresses`.
@@ -996,13 +1001,13 @@ impl LoadBalancerAddresses {
         self
     }
 
-    /// Sets [`private_i_pv4_address`](Self::private_i_pv4_address).
+    /// Sets [`private_ipv4_address`](Self::private_ipv4_address).
     #[inline]
-    pub fn with_private_i_pv4_address(
+    pub fn with_private_ipv4_address(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_i_pv4_address = rt::de::Scalar(
+        self.private_ipv4_address = rt::de::Scalar(
             ::std::option::Option::Some(value.into()),
         );
         self
@@ -1018,13 +1023,13 @@ impl LoadBalancerAddresses {
         self
     }
 
-    /// Sets [`public_i_pv4_address`](Self::public_i_pv4_address).
+    /// Sets [`public_ipv4_address`](Self::public_ipv4_address).
     #[inline]
-    pub fn with_public_i_pv4_address(
+    pub fn with_public_ipv4_address(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.public_i_pv4_address = rt::de::Scalar(
+        self.public_ipv4_address = rt::de::Scalar(
             ::std::option::Option::Some(value.into()),
         );
         self
@@ -1040,25 +1045,25 @@ impl LoadBalancerAddresses {
         self
     }
 
-    /// Sets [`private_i_pv4_hc_status`](Self::private_i_pv4_hc_status).
+    /// Sets [`private_ipv4_hc_status`](Self::private_ipv4_hc_status).
     #[inline]
-    pub fn with_private_i_pv4_hc_status(
+    pub fn with_private_ipv4_hc_status(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_i_pv4_hc_status = rt::de::Scalar(
+        self.private_ipv4_hc_status = rt::de::Scalar(
             ::std::option::Option::Some(value.into()),
         );
         self
     }
 
-    /// Sets [`private_i_pv6_hc_status`](Self::private_i_pv6_hc_status).
+    /// Sets [`private_ipv6_hc_status`](Self::private_ipv6_hc_status).
     #[inline]
-    pub fn with_private_i_pv6_hc_status(
+    pub fn with_private_ipv6_hc_status(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_i_pv6_hc_status = rt::de::Scalar(
+        self.private_ipv6_hc_status = rt::de::Scalar(
             ::std::option::Option::Some(value.into()),
         );
         self
@@ -1101,12 +1106,12 @@ impl rt::de::Object for LoadBalancerAddresses {
     ) -> ::std::result::Result<(), A::Error> {
         match key {
             "EniId" => self.eni_id = map.next_value()?,
-            "PrivateIPv4Address" => self.private_i_pv4_address = map.next_value()?,
+            "PrivateIPv4Address" => self.private_ipv4_address = map.next_value()?,
             "AllocationId" => self.allocation_id = map.next_value()?,
-            "PublicIPv4Address" => self.public_i_pv4_address = map.next_value()?,
+            "PublicIPv4Address" => self.public_ipv4_address = map.next_value()?,
             "Ipv6Address" => self.ipv6_address = map.next_value()?,
-            "PrivateIPv4HcStatus" => self.private_i_pv4_hc_status = map.next_value()?,
-            "PrivateIPv6HcStatus" => self.private_i_pv6_hc_status = map.next_value()?,
+            "PrivateIPv4HcStatus" => self.private_ipv4_hc_status = map.next_value()?,
+            "PrivateIPv6HcStatus" => self.private_ipv6_hc_status = map.next_value()?,
             "Ipv4LocalAddresses" => self.ipv4_local_addresses = map.next_value()?,
             "Ipv6LocalAddresses" => self.ipv6_local_addresses = map.next_value()?,
             _ => rt::de::skip_value(map)?,
@@ -1123,12 +1128,12 @@ impl ::serde::Serialize for LoadBalancerAddresses {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut out = rt::de::ObjectWriter::new(serializer)?;
         out.field("EniId", &self.eni_id)?;
-        out.field("PrivateIPv4Address", &self.private_i_pv4_address)?;
+        out.field("PrivateIPv4Address", &self.private_ipv4_address)?;
         out.field("AllocationId", &self.allocation_id)?;
-        out.field("PublicIPv4Address", &self.public_i_pv4_address)?;
+        out.field("PublicIPv4Address", &self.public_ipv4_address)?;
         out.field("Ipv6Address", &self.ipv6_address)?;
-        out.field("PrivateIPv4HcStatus", &self.private_i_pv4_hc_status)?;
-        out.field("PrivateIPv6HcStatus", &self.private_i_pv6_hc_status)?;
+        out.field("PrivateIPv4HcStatus", &self.private_ipv4_hc_status)?;
+        out.field("PrivateIPv6HcStatus", &self.private_ipv6_hc_status)?;
         out.field("Ipv4LocalAddresses", &self.ipv4_local_addresses)?;
         out.field("Ipv6LocalAddresses", &self.ipv6_local_addresses)?;
         out.end()
@@ -1490,18 +1495,18 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum GetLoadBalancerAttributeError {
     /// `DuplicatedParam.%s` (HTTP 400).
-    DuplicatedParamS(rt::error::ServiceError),
+    DuplicatedParamS(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `OperationFailed.GetXipFailed` (HTTP 400).
-    OperationFailedGetXipFailed(rt::error::ServiceError),
+    OperationFailedGetXipFailed(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1513,7 +1518,7 @@ impl GetLoadBalancerAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedParamS(error)
             | Self::ForbiddenNoPermission(error)
@@ -1549,18 +1554,18 @@ impl GetLoadBalancerAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetLoadBalancerAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetLoadBalancerAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DuplicatedParam.%s" => Self::DuplicatedParamS(error),
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "OperationFailed.GetXipFailed" => Self::OperationFailedGetXipFailed(error),
             "ResourceNotFound.loadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetLoadBalancerAttributeError::service_error(self)
     }
 }

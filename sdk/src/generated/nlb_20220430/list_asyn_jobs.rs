@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct ListAsynJobsRequest {
     pub job_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListAsynJobsRequest {
+impl crate::operation::Operation for ListAsynJobsRequest {
     type Response = ListAsynJobsResponse;
     type Error = ListAsynJobsError;
+}
+
+impl rt::operation::OperationSpec for ListAsynJobsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -79,8 +83,8 @@ impl ListAsynJobsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAsynJobsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAsynJobsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -89,7 +93,7 @@ impl ListAsynJobsBuilder {
         self,
     ) -> ::std::result::Result<
         ListAsynJobsResponse,
-        rt::error::Error<ListAsynJobsError>,
+        crate::error::Error<ListAsynJobsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -287,16 +291,16 @@ impl ::serde::Serialize for Jobs {
 #[non_exhaustive]
 pub enum ListAsynJobsError {
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `ResourceNotFound.JobId` (HTTP 404).
-    ResourceNotFoundJobId(rt::error::ServiceError),
+    ResourceNotFoundJobId(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -308,7 +312,7 @@ impl ListAsynJobsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNoPermission(error)
             | Self::ResourceNotFoundJobId(error)
@@ -337,17 +341,17 @@ impl ListAsynJobsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAsynJobsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListAsynJobsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "ResourceNotFound.JobId" => Self::ResourceNotFoundJobId(error),
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAsynJobsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,7 +41,7 @@ pub struct ListListenerCertificatesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `20`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 50.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `cn-hangzhou`
     ///
@@ -50,12 +51,17 @@ pub struct ListListenerCertificatesRequest {
     pub certificate_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListListenerCertificatesRequest {
+impl crate::operation::Operation for ListListenerCertificatesRequest {
     type Response = ListListenerCertificatesResponse;
     type Error = ListListenerCertificatesError;
+}
+
+impl rt::operation::OperationSpec for ListListenerCertificatesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ListenerId", &self.listener_id)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 50.0, false)?;
         rt::validate::max_items("CertificateIds", &self.certificate_ids, 100usize)?;
         Ok(())
     }
@@ -174,14 +180,16 @@ impl ListListenerCertificatesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListListenerCertificatesRequest> {
+    ) -> crate::paginate::PaginationStream<ListListenerCertificatesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListListenerCertificatesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListListenerCertificatesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -190,7 +198,7 @@ impl ListListenerCertificatesBuilder {
         self,
     ) -> ::std::result::Result<
         ListListenerCertificatesResponse,
-        rt::error::Error<ListListenerCertificatesError>,
+        crate::error::Error<ListListenerCertificatesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -484,18 +492,18 @@ impl ::serde::Serialize for Certificates {
 #[non_exhaustive]
 pub enum ListListenerCertificatesError {
     /// `IllegalParam.%s` (HTTP 400).
-    IllegalParamS(rt::error::ServiceError),
+    IllegalParamS(crate::error::ServiceError),
     /// `OperationDenied.Protocol` (HTTP 400).
-    OperationDeniedProtocol(rt::error::ServiceError),
+    OperationDeniedProtocol(crate::error::ServiceError),
     /// `ResourceNotFound.listener` (HTTP 404).
-    ResourceNotFoundListener(rt::error::ServiceError),
+    ResourceNotFoundListener(crate::error::ServiceError),
     /// `ResourceNotFound.loadbalancer` (HTTP 404).
-    ResourceNotFoundLoadbalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadbalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -507,7 +515,7 @@ impl ListListenerCertificatesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamS(error)
             | Self::OperationDeniedProtocol(error)
@@ -543,18 +551,18 @@ impl ListListenerCertificatesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListListenerCertificatesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListListenerCertificatesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.%s" => Self::IllegalParamS(error),
             "OperationDenied.Protocol" => Self::OperationDeniedProtocol(error),
             "ResourceNotFound.listener" => Self::ResourceNotFoundListener(error),
             "ResourceNotFound.loadbalancer" => Self::ResourceNotFoundLoadbalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListListenerCertificatesError::service_error(self)
     }
 }

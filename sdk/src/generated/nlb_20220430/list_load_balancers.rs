@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -84,11 +85,14 @@ pub struct ListLoadBalancersRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListLoadBalancersRequest {
+impl crate::operation::Operation for ListLoadBalancersRequest {
     type Response = ListLoadBalancersResponse;
     type Error = ListLoadBalancersError;
+}
+
+impl rt::operation::OperationSpec for ListLoadBalancersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("VpcIds", &self.vpc_ids, 10usize)?;
         rt::validate::max_items(
             "LoadBalancerNames",
@@ -367,14 +371,14 @@ impl ListLoadBalancersBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListLoadBalancersRequest> {
+    ) -> crate::paginate::PaginationStream<ListLoadBalancersRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListLoadBalancersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListLoadBalancersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -383,7 +387,7 @@ impl ListLoadBalancersBuilder {
         self,
     ) -> ::std::result::Result<
         ListLoadBalancersResponse,
-        rt::error::Error<ListLoadBalancersError>,
+        crate::error::Error<ListLoadBalancersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1309,12 +1313,12 @@ impl ::serde::Serialize for ZoneMappings {
 #[non_exhaustive]
 pub struct LoadBalancerAddresses {
     eni_id: rt::de::Scalar<::std::string::String>,
-    private_i_pv4_address: rt::de::Scalar<::std::string::String>,
+    private_ipv4_address: rt::de::Scalar<::std::string::String>,
     allocation_id: rt::de::Scalar<::std::string::String>,
-    public_i_pv4_address: rt::de::Scalar<::std::string::String>,
+    public_ipv4_address: rt::de::Scalar<::std::string::String>,
     ipv6_address: rt::de::Scalar<::std::string::String>,
-    private_i_pv4_hc_status: rt::de::Scalar<::std::string::String>,
-    private_i_pv6_hc_status: rt::de::Scalar<::std::string::String>,
+    private_ipv4_hc_status: rt::de::Scalar<::std::string::String>,
+    private_ipv6_hc_status: rt::de::Scalar<::std::string::String>,
 }
 
 impl LoadBalancerAddresses {
@@ -1330,8 +1334,8 @@ impl LoadBalancerAddresses {
     ///
     /// Wire name `PrivateIPv4Address`.
     #[inline]
-    pub fn private_i_pv4_address(&self) -> ::std::option::Option<&str> {
-        self.private_i_pv4_address.0.as_deref()
+    pub fn private_ipv4_address(&self) -> ::std::option::Option<&str> {
+        self.private_ipv4_address.0.as_deref()
     }
 
     /// Example: `eip-bp1aedxso6u80u0qf****`
@@ -1346,8 +1350,8 @@ impl LoadBalancerAddresses {
     ///
     /// Wire name `PublicIPv4Address`.
     #[inline]
-    pub fn public_i_pv4_address(&self) -> ::std::option::Option<&str> {
-        self.public_i_pv4_address.0.as_deref()
+    pub fn public_ipv4_address(&self) -> ::std::option::Option<&str> {
+        self.public_ipv4_address.0.as_deref()
     }
 
     /// Example: `2001:db8:1:1:1:1:1:1`
@@ -1362,16 +1366,16 @@ impl LoadBalancerAddresses {
     ///
     /// Wire name `PrivateIPv4HcStatus`.
     #[inline]
-    pub fn private_i_pv4_hc_status(&self) -> ::std::option::Option<&str> {
-        self.private_i_pv4_hc_status.0.as_deref()
+    pub fn private_ipv4_hc_status(&self) -> ::std::option::Option<&str> {
+        self.private_ipv4_hc_status.0.as_deref()
     }
 
     /// Example: `Healthy`
     ///
     /// Wire name `PrivateIPv6HcStatus`.
     #[inline]
-    pub fn private_i_pv6_hc_status(&self) -> ::std::option::Option<&str> {
-        self.private_i_pv6_hc_status.0.as_deref()
+    pub fn private_ipv6_hc_status(&self) -> ::std::option::Option<&str> {
+        self.private_ipv6_hc_status.0.as_deref()
     }
 
     /// Sets [`eni_id`](Self::eni_id).
@@ -1384,13 +1388,13 @@ impl LoadBalancerAddresses {
         self
     }
 
-    /// Sets [`private_i_pv4_address`](Self::private_i_pv4_address).
+    /// Sets [`private_ipv4_address`](Self::private_ipv4_address).
     #[inline]
-    pub fn with_private_i_pv4_address(
+    pub fn with_private_ipv4_address(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_i_pv4_address = rt::de::Scalar(
+        self.private_ipv4_address = rt::de::Scalar(
             ::std::option::Option::Some(value.into()),
         );
         self
@@ -1406,13 +1410,13 @@ impl LoadBalancerAddresses {
         self
     }
 
-    /// Sets [`public_i_pv4_address`](Self::public_i_pv4_address).
+    /// Sets [`public_ipv4_address`](Self::public_ipv4_address).
     #[inline]
-    pub fn with_public_i_pv4_address(
+    pub fn with_public_ipv4_address(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.public_i_pv4_address = rt::de::Scalar(
+        self.public_ipv4_address = rt::de::Scalar(
             ::std::option::Option::Some(value.into()),
         );
         self
@@ -1428,25 +1432,25 @@ impl LoadBalancerAddresses {
         self
     }
 
-    /// Sets [`private_i_pv4_hc_status`](Self::private_i_pv4_hc_status).
+    /// Sets [`private_ipv4_hc_status`](Self::private_ipv4_hc_status).
     #[inline]
-    pub fn with_private_i_pv4_hc_status(
+    pub fn with_private_ipv4_hc_status(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_i_pv4_hc_status = rt::de::Scalar(
+        self.private_ipv4_hc_status = rt::de::Scalar(
             ::std::option::Option::Some(value.into()),
         );
         self
     }
 
-    /// Sets [`private_i_pv6_hc_status`](Self::private_i_pv6_hc_status).
+    /// Sets [`private_ipv6_hc_status`](Self::private_ipv6_hc_status).
     #[inline]
-    pub fn with_private_i_pv6_hc_status(
+    pub fn with_private_ipv6_hc_status(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_i_pv6_hc_status = rt::de::Scalar(
+        self.private_ipv6_hc_status = rt::de::Scalar(
             ::std::option::Option::Some(value.into()),
         );
         self
@@ -1469,12 +1473,12 @@ impl rt::de::Object for LoadBalancerAddresses {
     ) -> ::std::result::Result<(), A::Error> {
         match key {
             "EniId" => self.eni_id = map.next_value()?,
-            "PrivateIPv4Address" => self.private_i_pv4_address = map.next_value()?,
+            "PrivateIPv4Address" => self.private_ipv4_address = map.next_value()?,
             "AllocationId" => self.allocation_id = map.next_value()?,
-            "PublicIPv4Address" => self.public_i_pv4_address = map.next_value()?,
+            "PublicIPv4Address" => self.public_ipv4_address = map.next_value()?,
             "Ipv6Address" => self.ipv6_address = map.next_value()?,
-            "PrivateIPv4HcStatus" => self.private_i_pv4_hc_status = map.next_value()?,
-            "PrivateIPv6HcStatus" => self.private_i_pv6_hc_status = map.next_value()?,
+            "PrivateIPv4HcStatus" => self.private_ipv4_hc_status = map.next_value()?,
+            "PrivateIPv6HcStatus" => self.private_ipv6_hc_status = map.next_value()?,
             _ => rt::de::skip_value(map)?,
         }
         ::std::result::Result::Ok(())
@@ -1489,12 +1493,12 @@ impl ::serde::Serialize for LoadBalancerAddresses {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut out = rt::de::ObjectWriter::new(serializer)?;
         out.field("EniId", &self.eni_id)?;
-        out.field("PrivateIPv4Address", &self.private_i_pv4_address)?;
+        out.field("PrivateIPv4Address", &self.private_ipv4_address)?;
         out.field("AllocationId", &self.allocation_id)?;
-        out.field("PublicIPv4Address", &self.public_i_pv4_address)?;
+        out.field("PublicIPv4Address", &self.public_ipv4_address)?;
         out.field("Ipv6Address", &self.ipv6_address)?;
-        out.field("PrivateIPv4HcStatus", &self.private_i_pv4_hc_status)?;
-        out.field("PrivateIPv6HcStatus", &self.private_i_pv6_hc_status)?;
+        out.field("PrivateIPv4HcStatus", &self.private_ipv4_hc_status)?;
+        out.field("PrivateIPv6HcStatus", &self.private_ipv6_hc_status)?;
         out.end()
     }
 }
@@ -1854,20 +1858,20 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum ListLoadBalancersError {
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IllegalParam.loadBalancerName` (HTTP 400).
-    IllegalParamLoadBalancerName(rt::error::ServiceError),
+    IllegalParamLoadBalancerName(crate::error::ServiceError),
     /// `IllegalParam.LoadBalancerType` (HTTP 400).
-    IllegalParamLoadBalancerType(rt::error::ServiceError),
+    IllegalParamLoadBalancerType(crate::error::ServiceError),
     /// `IllegalParam.%s` (HTTP 400).
-    IllegalParamS(rt::error::ServiceError),
+    IllegalParamS(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1879,7 +1883,7 @@ impl ListLoadBalancersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNoPermission(error)
             | Self::IllegalParamLoadBalancerName(error)
@@ -1922,19 +1926,19 @@ impl ListLoadBalancersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListLoadBalancersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListLoadBalancersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "IllegalParam.loadBalancerName" => Self::IllegalParamLoadBalancerName(error),
             "IllegalParam.LoadBalancerType" => Self::IllegalParamLoadBalancerType(error),
             "IllegalParam.%s" => Self::IllegalParamS(error),
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListLoadBalancersError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct ListSecurityPolicyRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListSecurityPolicyRequest {
+impl crate::operation::Operation for ListSecurityPolicyRequest {
     type Response = ListSecurityPolicyResponse;
     type Error = ListSecurityPolicyError;
+}
+
+impl rt::operation::OperationSpec for ListSecurityPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items(
             "SecurityPolicyIds",
             &self.security_policy_ids,
@@ -210,14 +214,14 @@ impl ListSecurityPolicyBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListSecurityPolicyRequest> {
+    ) -> crate::paginate::PaginationStream<ListSecurityPolicyRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListSecurityPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListSecurityPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -226,7 +230,7 @@ impl ListSecurityPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         ListSecurityPolicyResponse,
-        rt::error::Error<ListSecurityPolicyError>,
+        crate::error::Error<ListSecurityPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -875,14 +879,14 @@ impl ::serde::Serialize for RelatedListeners {
 #[non_exhaustive]
 pub enum ListSecurityPolicyError {
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -894,7 +898,7 @@ impl ListSecurityPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNoPermission(error) | Self::SystemBusy(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -915,16 +919,16 @@ impl ListSecurityPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListSecurityPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListSecurityPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListSecurityPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,11 +59,14 @@ pub struct ListServerGroupsRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListServerGroupsRequest {
+impl crate::operation::Operation for ListServerGroupsRequest {
     type Response = ListServerGroupsResponse;
     type Error = ListServerGroupsError;
+}
+
+impl rt::operation::OperationSpec for ListServerGroupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("ServerGroupIds", &self.server_group_ids, 20usize)?;
         rt::validate::max_items("ServerGroupNames", &self.server_group_names, 20usize)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
@@ -233,14 +237,14 @@ impl ListServerGroupsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListServerGroupsRequest> {
+    ) -> crate::paginate::PaginationStream<ListServerGroupsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListServerGroupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListServerGroupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -249,7 +253,7 @@ impl ListServerGroupsBuilder {
         self,
     ) -> ::std::result::Result<
         ListServerGroupsResponse,
-        rt::error::Error<ListServerGroupsError>,
+        crate::error::Error<ListServerGroupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1310,16 +1314,16 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum ListServerGroupsError {
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `Forbidden.%s` (HTTP 403).
-    ForbiddenS(rt::error::ServiceError),
+    ForbiddenS(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1331,7 +1335,7 @@ impl ListServerGroupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNoPermission(error)
             | Self::ForbiddenS(error)
@@ -1360,17 +1364,17 @@ impl ListServerGroupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListServerGroupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListServerGroupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "Forbidden.%s" => Self::ForbiddenS(error),
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListServerGroupsError::service_error(self)
     }
 }

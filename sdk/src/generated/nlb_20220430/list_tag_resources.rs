@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ListTagResourcesRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListTagResourcesRequest {
+impl crate::operation::Operation for ListTagResourcesRequest {
     type Response = ListTagResourcesResponse;
     type Error = ListTagResourcesError;
+}
+
+impl rt::operation::OperationSpec for ListTagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::max_items("ResourceId", &self.resource_ids, 50usize)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
@@ -174,14 +178,14 @@ impl ListTagResourcesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListTagResourcesRequest> {
+    ) -> crate::paginate::PaginationStream<ListTagResourcesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListTagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListTagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -190,7 +194,7 @@ impl ListTagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         ListTagResourcesResponse,
-        rt::error::Error<ListTagResourcesError>,
+        crate::error::Error<ListTagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -604,26 +608,26 @@ impl ::serde::Serialize for TagResources {
 #[non_exhaustive]
 pub enum ListTagResourcesError {
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IllegalParam.resourceType` (HTTP 400).
-    IllegalParamResourceType(rt::error::ServiceError),
+    IllegalParamResourceType(crate::error::ServiceError),
     /// `MissingParam.%s` (HTTP 400).
-    MissingParamS(rt::error::ServiceError),
+    MissingParamS(crate::error::ServiceError),
     /// `ResourceNotFound.listener` (HTTP 404).
-    ResourceNotFoundListener(rt::error::ServiceError),
+    ResourceNotFoundListener(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.securitypolicy` (HTTP 404).
-    ResourceNotFoundSecuritypolicy(rt::error::ServiceError),
+    ResourceNotFoundSecuritypolicy(crate::error::ServiceError),
     /// `ResourceNotFound.serverGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -635,7 +639,7 @@ impl ListTagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNoPermission(error)
             | Self::IllegalParamResourceType(error)
@@ -699,8 +703,8 @@ impl ListTagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListTagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "IllegalParam.resourceType" => Self::IllegalParamResourceType(error),
@@ -712,11 +716,11 @@ impl rt::error::OperationError for ListTagResourcesError {
             }
             "ResourceNotFound.serverGroup" => Self::ResourceNotFoundServerGroup(error),
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTagResourcesError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,14 @@ pub struct LoadBalancerJoinSecurityGroupRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for LoadBalancerJoinSecurityGroupRequest {
+impl crate::operation::Operation for LoadBalancerJoinSecurityGroupRequest {
     type Response = LoadBalancerJoinSecurityGroupResponse;
     type Error = LoadBalancerJoinSecurityGroupError;
+}
+
+impl rt::operation::OperationSpec for LoadBalancerJoinSecurityGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecurityGroupIds", &self.security_group_ids)?;
         rt::validate::max_items("SecurityGroupIds", &self.security_group_ids, 10usize)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
@@ -151,8 +154,8 @@ impl LoadBalancerJoinSecurityGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<LoadBalancerJoinSecurityGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<LoadBalancerJoinSecurityGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +164,7 @@ impl LoadBalancerJoinSecurityGroupBuilder {
         self,
     ) -> ::std::result::Result<
         LoadBalancerJoinSecurityGroupResponse,
-        rt::error::Error<LoadBalancerJoinSecurityGroupError>,
+        crate::error::Error<LoadBalancerJoinSecurityGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -258,40 +261,40 @@ impl ::serde::Serialize for LoadBalancerJoinSecurityGroupResponse {
 #[non_exhaustive]
 pub enum LoadBalancerJoinSecurityGroupError {
     /// `Conflict.Lock` (HTTP 400).
-    ConflictLock(rt::error::ServiceError),
+    ConflictLock(crate::error::ServiceError),
     /// `Conflict.SecurityGroup` (HTTP 400).
-    ConflictSecurityGroup(rt::error::ServiceError),
+    ConflictSecurityGroup(crate::error::ServiceError),
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `Forbidden.SecurityGroup` (HTTP 403).
-    ForbiddenSecurityGroup(rt::error::ServiceError),
+    ForbiddenSecurityGroup(crate::error::ServiceError),
     /// `Mismatch.%s` (HTTP 400).
-    MismatchS(rt::error::ServiceError),
+    MismatchS(crate::error::ServiceError),
     /// `Mismatch.vpc` (HTTP 400).
-    MismatchVpc(rt::error::ServiceError),
+    MismatchVpc(crate::error::ServiceError),
     /// `OperationDenied.%s` (HTTP 400).
-    OperationDeniedS(rt::error::ServiceError),
+    OperationDeniedS(crate::error::ServiceError),
     /// `QuotaExceeded.QuotaInsufficient` (HTTP 400).
-    QuotaExceededQuotaInsufficient(rt::error::ServiceError),
+    QuotaExceededQuotaInsufficient(crate::error::ServiceError),
     /// `ResourceInConfiguring.loadbalancer` (HTTP 400).
-    ResourceInConfiguringLoadbalancer(rt::error::ServiceError),
+    ResourceInConfiguringLoadbalancer(crate::error::ServiceError),
     /// `ResourceInCreating.loadbalancer` (HTTP 400).
-    ResourceInCreatingLoadbalancer(rt::error::ServiceError),
+    ResourceInCreatingLoadbalancer(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.SecurityGroup` (HTTP 404).
-    ResourceNotFoundSecurityGroup(rt::error::ServiceError),
+    ResourceNotFoundSecurityGroup(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// `TagInvokeError` (HTTP 400).
-    TagInvokeError(rt::error::ServiceError),
+    TagInvokeError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -303,7 +306,7 @@ impl LoadBalancerJoinSecurityGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictLock(error)
             | Self::ConflictSecurityGroup(error)
@@ -416,8 +419,8 @@ impl LoadBalancerJoinSecurityGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for LoadBalancerJoinSecurityGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for LoadBalancerJoinSecurityGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.Lock" => Self::ConflictLock(error),
             "Conflict.SecurityGroup" => Self::ConflictSecurityGroup(error),
@@ -442,11 +445,11 @@ impl rt::error::OperationError for LoadBalancerJoinSecurityGroupError {
             }
             "SystemBusy" => Self::SystemBusy(error),
             "TagInvokeError" => Self::TagInvokeError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         LoadBalancerJoinSecurityGroupError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,14 @@ pub struct LoadBalancerLeaveSecurityGroupRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for LoadBalancerLeaveSecurityGroupRequest {
+impl crate::operation::Operation for LoadBalancerLeaveSecurityGroupRequest {
     type Response = LoadBalancerLeaveSecurityGroupResponse;
     type Error = LoadBalancerLeaveSecurityGroupError;
+}
+
+impl rt::operation::OperationSpec for LoadBalancerLeaveSecurityGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecurityGroupIds", &self.security_group_ids)?;
         rt::validate::max_items("SecurityGroupIds", &self.security_group_ids, 10usize)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
@@ -151,8 +154,8 @@ impl LoadBalancerLeaveSecurityGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<LoadBalancerLeaveSecurityGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<LoadBalancerLeaveSecurityGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +164,7 @@ impl LoadBalancerLeaveSecurityGroupBuilder {
         self,
     ) -> ::std::result::Result<
         LoadBalancerLeaveSecurityGroupResponse,
-        rt::error::Error<LoadBalancerLeaveSecurityGroupError>,
+        crate::error::Error<LoadBalancerLeaveSecurityGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -258,20 +261,20 @@ impl ::serde::Serialize for LoadBalancerLeaveSecurityGroupResponse {
 #[non_exhaustive]
 pub enum LoadBalancerLeaveSecurityGroupError {
     /// `Forbidden.SecurityGroup` (HTTP 403).
-    ForbiddenSecurityGroup(rt::error::ServiceError),
+    ForbiddenSecurityGroup(crate::error::ServiceError),
     /// `ResourceInConfiguring.loadbalancer` (HTTP 400).
-    ResourceInConfiguringLoadbalancer(rt::error::ServiceError),
+    ResourceInConfiguringLoadbalancer(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.%s` (HTTP 404).
-    ResourceNotFoundS(rt::error::ServiceError),
+    ResourceNotFoundS(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -283,7 +286,7 @@ impl LoadBalancerLeaveSecurityGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenSecurityGroup(error)
             | Self::ResourceInConfiguringLoadbalancer(error)
@@ -326,8 +329,8 @@ impl LoadBalancerLeaveSecurityGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for LoadBalancerLeaveSecurityGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for LoadBalancerLeaveSecurityGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.SecurityGroup" => Self::ForbiddenSecurityGroup(error),
             "ResourceInConfiguring.loadbalancer" => {
@@ -336,11 +339,11 @@ impl rt::error::OperationError for LoadBalancerLeaveSecurityGroupError {
             "ResourceNotFound.loadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
             "ResourceNotFound.%s" => Self::ResourceNotFoundS(error),
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         LoadBalancerLeaveSecurityGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct MoveResourceGroupRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for MoveResourceGroupRequest {
+impl crate::operation::Operation for MoveResourceGroupRequest {
     type Response = MoveResourceGroupResponse;
     type Error = MoveResourceGroupError;
+}
+
+impl rt::operation::OperationSpec for MoveResourceGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("NewResourceGroupId", &self.new_resource_group_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("ResourceId", &self.resource_id)?;
@@ -130,8 +134,8 @@ impl MoveResourceGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<MoveResourceGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<MoveResourceGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +144,7 @@ impl MoveResourceGroupBuilder {
         self,
     ) -> ::std::result::Result<
         MoveResourceGroupResponse,
-        rt::error::Error<MoveResourceGroupError>,
+        crate::error::Error<MoveResourceGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -329,20 +333,20 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum MoveResourceGroupError {
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IllegalParam.resourceType` (HTTP 400).
-    IllegalParamResourceType(rt::error::ServiceError),
+    IllegalParamResourceType(crate::error::ServiceError),
     /// `OperationFailed.StatusCheckFail.ResourceGroup` (HTTP 400).
-    OperationFailedStatusCheckFailResourceGroup(rt::error::ServiceError),
+    OperationFailedStatusCheckFailResourceGroup(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.ResourceGroup` (HTTP 404).
-    ResourceNotFoundResourceGroup(rt::error::ServiceError),
+    ResourceNotFoundResourceGroup(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -354,7 +358,7 @@ impl MoveResourceGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNoPermission(error)
             | Self::IllegalParamResourceType(error)
@@ -397,8 +401,8 @@ impl MoveResourceGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for MoveResourceGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for MoveResourceGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "IllegalParam.resourceType" => Self::IllegalParamResourceType(error),
@@ -409,11 +413,11 @@ impl rt::error::OperationError for MoveResourceGroupError {
             "ResourceNotFound.ResourceGroup" => {
                 Self::ResourceNotFoundResourceGroup(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         MoveResourceGroupError::service_error(self)
     }
 }

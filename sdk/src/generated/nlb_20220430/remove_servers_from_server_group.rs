@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,14 @@ pub struct RemoveServersFromServerGroupRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RemoveServersFromServerGroupRequest {
+impl crate::operation::Operation for RemoveServersFromServerGroupRequest {
     type Response = RemoveServersFromServerGroupResponse;
     type Error = RemoveServersFromServerGroupError;
+}
+
+impl rt::operation::OperationSpec for RemoveServersFromServerGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ServerGroupId", &self.server_group_id)?;
         rt::validate::required("Servers", &self.servers)?;
         rt::validate::max_items("Servers", &self.servers, 200usize)?;
@@ -147,8 +150,8 @@ impl RemoveServersFromServerGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<RemoveServersFromServerGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<RemoveServersFromServerGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +160,7 @@ impl RemoveServersFromServerGroupBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveServersFromServerGroupResponse,
-        rt::error::Error<RemoveServersFromServerGroupError>,
+        crate::error::Error<RemoveServersFromServerGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -364,26 +367,26 @@ impl ::serde::Serialize for RemoveServersFromServerGroupResponse {
 #[non_exhaustive]
 pub enum RemoveServersFromServerGroupError {
     /// `Conflict.Lock` (HTTP 400).
-    ConflictLock(rt::error::ServiceError),
+    ConflictLock(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IdempotenceSignatureMismatch` (HTTP 400).
-    IdempotenceSignatureMismatch(rt::error::ServiceError),
+    IdempotenceSignatureMismatch(crate::error::ServiceError),
     /// `IllegalParam.%s` (HTTP 400).
-    IllegalParamS(rt::error::ServiceError),
+    IllegalParamS(crate::error::ServiceError),
     /// `IncorrectStatus.serverGroup` (HTTP 400).
-    IncorrectStatusServerGroup(rt::error::ServiceError),
+    IncorrectStatusServerGroup(crate::error::ServiceError),
     /// `ResourceNotFound.BackendServer` (HTTP 404).
-    ResourceNotFoundBackendServer(rt::error::ServiceError),
+    ResourceNotFoundBackendServer(crate::error::ServiceError),
     /// `ResourceNotFound.serverGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -395,7 +398,7 @@ impl RemoveServersFromServerGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictLock(error)
             | Self::ForbiddenNoPermission(error)
@@ -459,8 +462,8 @@ impl RemoveServersFromServerGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveServersFromServerGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RemoveServersFromServerGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.Lock" => Self::ConflictLock(error),
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
@@ -472,11 +475,11 @@ impl rt::error::OperationError for RemoveServersFromServerGroupError {
             }
             "ResourceNotFound.serverGroup" => Self::ResourceNotFoundServerGroup(error),
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveServersFromServerGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SetHdMonitorRegionConfigRequest {
     pub metric_store: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetHdMonitorRegionConfigRequest {
+impl crate::operation::Operation for SetHdMonitorRegionConfigRequest {
     type Response = SetHdMonitorRegionConfigResponse;
     type Error = SetHdMonitorRegionConfigError;
+}
+
+impl rt::operation::OperationSpec for SetHdMonitorRegionConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LogProject", &self.log_project)?;
         rt::validate::required("MetricStore", &self.metric_store)?;
         Ok(())
@@ -109,8 +113,10 @@ impl SetHdMonitorRegionConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetHdMonitorRegionConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<SetHdMonitorRegionConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +125,7 @@ impl SetHdMonitorRegionConfigBuilder {
         self,
     ) -> ::std::result::Result<
         SetHdMonitorRegionConfigResponse,
-        rt::error::Error<SetHdMonitorRegionConfigError>,
+        crate::error::Error<SetHdMonitorRegionConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -258,14 +264,14 @@ impl ::serde::Serialize for SetHdMonitorRegionConfigResponse {
 #[non_exhaustive]
 pub enum SetHdMonitorRegionConfigError {
     /// `EnableHDMonitor.Fail` (HTTP 404).
-    EnableHdMonitorFail(rt::error::ServiceError),
+    EnableHdMonitorFail(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -277,7 +283,7 @@ impl SetHdMonitorRegionConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EnableHdMonitorFail(error) | Self::ForbiddenNoPermission(error) => {
                 error
@@ -300,16 +306,16 @@ impl SetHdMonitorRegionConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetHdMonitorRegionConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetHdMonitorRegionConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EnableHDMonitor.Fail" => Self::EnableHdMonitorFail(error),
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetHdMonitorRegionConfigError::service_error(self)
     }
 }

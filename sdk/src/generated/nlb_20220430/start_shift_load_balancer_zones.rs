@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,14 @@ pub struct StartShiftLoadBalancerZonesRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for StartShiftLoadBalancerZonesRequest {
+impl crate::operation::Operation for StartShiftLoadBalancerZonesRequest {
     type Response = StartShiftLoadBalancerZonesResponse;
     type Error = StartShiftLoadBalancerZonesError;
+}
+
+impl rt::operation::OperationSpec for StartShiftLoadBalancerZonesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ZoneMappings", &self.zone_mappings)?;
         rt::validate::max_items("ZoneMappings", &self.zone_mappings, 1usize)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
@@ -147,8 +150,8 @@ impl StartShiftLoadBalancerZonesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<StartShiftLoadBalancerZonesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<StartShiftLoadBalancerZonesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +160,7 @@ impl StartShiftLoadBalancerZonesBuilder {
         self,
     ) -> ::std::result::Result<
         StartShiftLoadBalancerZonesResponse,
-        rt::error::Error<StartShiftLoadBalancerZonesError>,
+        crate::error::Error<StartShiftLoadBalancerZonesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -293,18 +296,18 @@ impl ::serde::Serialize for StartShiftLoadBalancerZonesResponse {
 #[non_exhaustive]
 pub enum StartShiftLoadBalancerZonesError {
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `Forbidden.%s` (HTTP 403).
-    ForbiddenS(rt::error::ServiceError),
+    ForbiddenS(crate::error::ServiceError),
     /// `ResourceInConfiguring.loadbalancer` (HTTP 400).
-    ResourceInConfiguringLoadbalancer(rt::error::ServiceError),
+    ResourceInConfiguringLoadbalancer(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -316,7 +319,7 @@ impl StartShiftLoadBalancerZonesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNoPermission(error)
             | Self::ForbiddenS(error)
@@ -352,8 +355,8 @@ impl StartShiftLoadBalancerZonesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for StartShiftLoadBalancerZonesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for StartShiftLoadBalancerZonesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "Forbidden.%s" => Self::ForbiddenS(error),
@@ -361,11 +364,11 @@ impl rt::error::OperationError for StartShiftLoadBalancerZonesError {
                 Self::ResourceInConfiguringLoadbalancer(error)
             }
             "ResourceNotFound.loadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         StartShiftLoadBalancerZonesError::service_error(self)
     }
 }

@@ -20,7 +20,7 @@ pub enum AlpnPolicy {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -52,7 +52,7 @@ impl ::std::convert::From<&str> for AlpnPolicy {
             "HTTP2Only" => Self::Http2Only,
             "HTTP2Preferred" => Self::Http2Preferred,
             "HTTP2Optional" => Self::Http2Optional,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -81,7 +81,7 @@ impl ::std::convert::From<::std::string::String> for AlpnPolicy {
             "HTTP2Only" => Self::Http2Only,
             "HTTP2Preferred" => Self::Http2Preferred,
             "HTTP2Optional" => Self::Http2Optional,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -142,7 +142,7 @@ pub enum HealthCheckHttpVersion {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -170,7 +170,7 @@ impl ::std::convert::From<&str> for HealthCheckHttpVersion {
         match value {
             "HTTP1.0" => Self::Http10,
             "HTTP1.1" => Self::Http11,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -197,7 +197,7 @@ impl ::std::convert::From<::std::string::String> for HealthCheckHttpVersion {
         match value.as_str() {
             "HTTP1.0" => Self::Http10,
             "HTTP1.1" => Self::Http11,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }

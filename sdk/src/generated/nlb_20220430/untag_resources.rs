@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct UntagResourcesRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UntagResourcesRequest {
+impl crate::operation::Operation for UntagResourcesRequest {
     type Response = UntagResourcesResponse;
     type Error = UntagResourcesError;
+}
+
+impl rt::operation::OperationSpec for UntagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceId", &self.resource_ids)?;
         rt::validate::max_items("ResourceId", &self.resource_ids, 50usize)?;
         rt::validate::max_items("TagKey", &self.tag_keys, 20usize)?;
@@ -175,8 +178,8 @@ impl UntagResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UntagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UntagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -185,7 +188,7 @@ impl UntagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         UntagResourcesResponse,
-        rt::error::Error<UntagResourcesError>,
+        crate::error::Error<UntagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -261,16 +264,16 @@ impl ::serde::Serialize for UntagResourcesResponse {
 #[non_exhaustive]
 pub enum UntagResourcesError {
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IllegalParam` (HTTP 400).
-    IllegalParam(rt::error::ServiceError),
+    IllegalParam(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -282,7 +285,7 @@ impl UntagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNoPermission(error)
             | Self::IllegalParam(error)
@@ -311,17 +314,17 @@ impl UntagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UntagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UntagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
             "IllegalParam" => Self::IllegalParam(error),
             "ResourceNotFound.loadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UntagResourcesError::service_error(self)
     }
 }

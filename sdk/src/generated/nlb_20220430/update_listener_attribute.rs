@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,7 +58,7 @@ pub struct UpdateListenerAttributeRequest {
     pub ca_enabled: ::std::option::Option<bool>,
     /// Example: `900`
     ///
-    /// Wire name `IdleTimeout`.
+    /// Wire name `IdleTimeout`; at least 10; at most 3600.
     pub idle_timeout: ::std::option::Option<i32>,
     /// Example: `false`
     ///
@@ -96,18 +100,19 @@ pub struct UpdateListenerAttributeRequest {
     pub proxy_protocol_v2_config: ::std::option::Option<ProxyProtocolV2Config>,
 }
 
-impl rt::operation::Operation for UpdateListenerAttributeRequest {
+impl crate::operation::Operation for UpdateListenerAttributeRequest {
     type Response = UpdateListenerAttributeResponse;
     type Error = UpdateListenerAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateListenerAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ListenerId", &self.listener_id)?;
         rt::validate::max_items("CertificateIds", &self.certificate_ids, 10usize)?;
         rt::validate::max_items("CaCertificateIds", &self.ca_certificate_ids, 10usize)?;
+        rt::validate::minimum("IdleTimeout", &self.idle_timeout, 10.0, false)?;
+        rt::validate::maximum("IdleTimeout", &self.idle_timeout, 3600.0, false)?;
         rt::validate::one_of(
             "AlpnPolicy",
             &self.alpn_policy,
@@ -342,8 +347,8 @@ impl UpdateListenerAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateListenerAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateListenerAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -352,7 +357,7 @@ impl UpdateListenerAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateListenerAttributeResponse,
-        rt::error::Error<UpdateListenerAttributeError>,
+        crate::error::Error<UpdateListenerAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -539,46 +544,46 @@ pub use super::types::AlpnPolicy;
 #[non_exhaustive]
 pub enum UpdateListenerAttributeError {
     /// `Conflict.Port` (HTTP 400).
-    ConflictPort(rt::error::ServiceError),
+    ConflictPort(crate::error::ServiceError),
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IdempotenceSignatureMismatch` (HTTP 400).
-    IdempotenceSignatureMismatch(rt::error::ServiceError),
+    IdempotenceSignatureMismatch(crate::error::ServiceError),
     /// `IllegalParam` (HTTP 400).
-    IllegalParam(rt::error::ServiceError),
+    IllegalParam(crate::error::ServiceError),
     /// `IllegalParam.IdleTimeout` (HTTP 400).
-    IllegalParamIdleTimeout(rt::error::ServiceError),
+    IllegalParamIdleTimeout(crate::error::ServiceError),
     /// `IllegalParamSize.certificateIds` (HTTP 400).
-    IllegalParamSizeCertificateIds(rt::error::ServiceError),
+    IllegalParamSizeCertificateIds(crate::error::ServiceError),
     /// `IncorrectStatus.listener` (HTTP 400).
-    IncorrectStatusListener(rt::error::ServiceError),
+    IncorrectStatusListener(crate::error::ServiceError),
     /// `Mismatch.VpcId` (HTTP 400).
-    MismatchVpcId(rt::error::ServiceError),
+    MismatchVpcId(crate::error::ServiceError),
     /// `OperationDenied.RegionNotSupportHDMonitor` (HTTP 400).
-    OperationDeniedRegionNotSupportHdMonitor(rt::error::ServiceError),
+    OperationDeniedRegionNotSupportHdMonitor(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.Certificate` (HTTP 400).
-    ResourceAlreadyAssociatedCertificate(rt::error::ServiceError),
+    ResourceAlreadyAssociatedCertificate(crate::error::ServiceError),
     /// `ResourceNotEnough.CaCertificateApiCount` (HTTP 400).
-    ResourceNotEnoughCaCertificateApiCount(rt::error::ServiceError),
+    ResourceNotEnoughCaCertificateApiCount(crate::error::ServiceError),
     /// `ResourceNotFound.CaCertificate` (HTTP 404).
-    ResourceNotFoundCaCertificate(rt::error::ServiceError),
+    ResourceNotFoundCaCertificate(crate::error::ServiceError),
     /// `ResourceNotFound.Certificate` (HTTP 400).
-    ResourceNotFoundCertificate(rt::error::ServiceError),
+    ResourceNotFoundCertificate(crate::error::ServiceError),
     /// `ResourceNotFound.HdMonitorConfigNotExist` (HTTP 404).
-    ResourceNotFoundHdMonitorConfigNotExist(rt::error::ServiceError),
+    ResourceNotFoundHdMonitorConfigNotExist(crate::error::ServiceError),
     /// `ResourceNotFound.listener` (HTTP 404).
-    ResourceNotFoundListener(rt::error::ServiceError),
+    ResourceNotFoundListener(crate::error::ServiceError),
     /// `ResourceNotFound.securitypolicy` (HTTP 404).
-    ResourceNotFoundSecuritypolicy(rt::error::ServiceError),
+    ResourceNotFoundSecuritypolicy(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -590,7 +595,7 @@ impl UpdateListenerAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictPort(error)
             | Self::DryRunOperation(error)
@@ -724,8 +729,8 @@ impl UpdateListenerAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateListenerAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateListenerAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.Port" => Self::ConflictPort(error),
             "DryRunOperation" => Self::DryRunOperation(error),
@@ -759,11 +764,11 @@ impl rt::error::OperationError for UpdateListenerAttributeError {
                 Self::ResourceNotFoundSecuritypolicy(error)
             }
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateListenerAttributeError::service_error(self)
     }
 }

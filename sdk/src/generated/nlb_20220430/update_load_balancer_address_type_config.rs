@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,15 +56,14 @@ pub struct UpdateLoadBalancerAddressTypeConfigRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateLoadBalancerAddressTypeConfigRequest {
+impl crate::operation::Operation for UpdateLoadBalancerAddressTypeConfigRequest {
     type Response = UpdateLoadBalancerAddressTypeConfigResponse;
     type Error = UpdateLoadBalancerAddressTypeConfigError;
+}
+
+impl rt::operation::OperationSpec for UpdateLoadBalancerAddressTypeConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("AddressType", &self.address_type)?;
         rt::validate::max_items("ZoneMappings", &self.zone_mappings, 10usize)?;
@@ -162,8 +165,8 @@ impl UpdateLoadBalancerAddressTypeConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateLoadBalancerAddressTypeConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateLoadBalancerAddressTypeConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -172,7 +175,7 @@ impl UpdateLoadBalancerAddressTypeConfigBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateLoadBalancerAddressTypeConfigResponse,
-        rt::error::Error<UpdateLoadBalancerAddressTypeConfigError>,
+        crate::error::Error<UpdateLoadBalancerAddressTypeConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -364,36 +367,36 @@ impl ::serde::Serialize for UpdateLoadBalancerAddressTypeConfigResponse {
 #[non_exhaustive]
 pub enum UpdateLoadBalancerAddressTypeConfigError {
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `DuplicatedParam.AllocationId` (HTTP 400).
-    DuplicatedParamAllocationId(rt::error::ServiceError),
+    DuplicatedParamAllocationId(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IllegalParam` (HTTP 400).
-    IllegalParam(rt::error::ServiceError),
+    IllegalParam(crate::error::ServiceError),
     /// `Mismatch.ZoneIdAndVswitchId` (HTTP 400).
-    MismatchZoneIdAndVswitchId(rt::error::ServiceError),
+    MismatchZoneIdAndVswitchId(crate::error::ServiceError),
     /// `OperationDenied.AddressTypeNotChanged` (HTTP 400).
-    OperationDeniedAddressTypeNotChanged(rt::error::ServiceError),
+    OperationDeniedAddressTypeNotChanged(crate::error::ServiceError),
     /// `OperationDenied.EipAlreadyInBandwidthPackage` (HTTP 400).
-    OperationDeniedEipAlreadyInBandwidthPackage(rt::error::ServiceError),
+    OperationDeniedEipAlreadyInBandwidthPackage(crate::error::ServiceError),
     /// `ResourceInConfiguring.loadbalancer` (HTTP 400).
-    ResourceInConfiguringLoadbalancer(rt::error::ServiceError),
+    ResourceInConfiguringLoadbalancer(crate::error::ServiceError),
     /// `ResourceInConfiguring.%s` (HTTP 400).
-    ResourceInConfiguringS(rt::error::ServiceError),
+    ResourceInConfiguringS(crate::error::ServiceError),
     /// `ResourceNotFound.AnycastInstance` (HTTP 404).
-    ResourceNotFoundAnycastInstance(rt::error::ServiceError),
+    ResourceNotFoundAnycastInstance(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// `TagInvokeError` (HTTP 400).
-    TagInvokeError(rt::error::ServiceError),
+    TagInvokeError(crate::error::ServiceError),
     /// `Throttling.User` (HTTP 400).
-    ThrottlingUser(rt::error::ServiceError),
+    ThrottlingUser(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -405,7 +408,7 @@ impl UpdateLoadBalancerAddressTypeConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DryRunOperation(error)
             | Self::DuplicatedParamAllocationId(error)
@@ -504,8 +507,8 @@ impl UpdateLoadBalancerAddressTypeConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateLoadBalancerAddressTypeConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateLoadBalancerAddressTypeConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DryRunOperation" => Self::DryRunOperation(error),
             "DuplicatedParam.AllocationId" => Self::DuplicatedParamAllocationId(error),
@@ -528,11 +531,11 @@ impl rt::error::OperationError for UpdateLoadBalancerAddressTypeConfigError {
             "ResourceNotFound.loadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
             "TagInvokeError" => Self::TagInvokeError(error),
             "Throttling.User" => Self::ThrottlingUser(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateLoadBalancerAddressTypeConfigError::service_error(self)
     }
 }

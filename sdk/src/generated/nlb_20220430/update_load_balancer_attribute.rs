@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct UpdateLoadBalancerAttributeRequest {
     pub cps: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for UpdateLoadBalancerAttributeRequest {
+impl crate::operation::Operation for UpdateLoadBalancerAttributeRequest {
     type Response = UpdateLoadBalancerAttributeResponse;
     type Error = UpdateLoadBalancerAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateLoadBalancerAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         Ok(())
     }
@@ -175,8 +178,8 @@ impl UpdateLoadBalancerAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateLoadBalancerAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateLoadBalancerAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -185,7 +188,7 @@ impl UpdateLoadBalancerAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateLoadBalancerAttributeResponse,
-        rt::error::Error<UpdateLoadBalancerAttributeError>,
+        crate::error::Error<UpdateLoadBalancerAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -282,22 +285,22 @@ impl ::serde::Serialize for UpdateLoadBalancerAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateLoadBalancerAttributeError {
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IllegalParam.loadBalancerName` (HTTP 400).
-    IllegalParamLoadBalancerName(rt::error::ServiceError),
+    IllegalParamLoadBalancerName(crate::error::ServiceError),
     /// `ResourceInConfiguring.loadbalancer` (HTTP 400).
-    ResourceInConfiguringLoadbalancer(rt::error::ServiceError),
+    ResourceInConfiguringLoadbalancer(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -309,7 +312,7 @@ impl UpdateLoadBalancerAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DryRunOperation(error)
             | Self::ForbiddenNoPermission(error)
@@ -359,8 +362,8 @@ impl UpdateLoadBalancerAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateLoadBalancerAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateLoadBalancerAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DryRunOperation" => Self::DryRunOperation(error),
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
@@ -370,11 +373,11 @@ impl rt::error::OperationError for UpdateLoadBalancerAttributeError {
             }
             "ResourceNotFound.loadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateLoadBalancerAttributeError::service_error(self)
     }
 }

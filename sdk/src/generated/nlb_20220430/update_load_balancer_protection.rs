@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,15 +66,14 @@ pub struct UpdateLoadBalancerProtectionRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateLoadBalancerProtectionRequest {
+impl crate::operation::Operation for UpdateLoadBalancerProtectionRequest {
     type Response = UpdateLoadBalancerProtectionResponse;
     type Error = UpdateLoadBalancerProtectionError;
+}
+
+impl rt::operation::OperationSpec for UpdateLoadBalancerProtectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         Ok(())
     }
@@ -207,8 +210,8 @@ impl UpdateLoadBalancerProtectionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateLoadBalancerProtectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateLoadBalancerProtectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -217,7 +220,7 @@ impl UpdateLoadBalancerProtectionBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateLoadBalancerProtectionResponse,
-        rt::error::Error<UpdateLoadBalancerProtectionError>,
+        crate::error::Error<UpdateLoadBalancerProtectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -293,32 +296,32 @@ impl ::serde::Serialize for UpdateLoadBalancerProtectionResponse {
 #[non_exhaustive]
 pub enum UpdateLoadBalancerProtectionError {
     /// `Conflict.Lock` (HTTP 400).
-    ConflictLock(rt::error::ServiceError),
+    ConflictLock(crate::error::ServiceError),
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IdempotenceSignatureMismatch` (HTTP 400).
-    IdempotenceSignatureMismatch(rt::error::ServiceError),
+    IdempotenceSignatureMismatch(crate::error::ServiceError),
     /// `IllegalParam` (HTTP 400).
-    IllegalParam(rt::error::ServiceError),
+    IllegalParam(crate::error::ServiceError),
     /// `IllegalParam.deletionProtectionReason` (HTTP 400).
-    IllegalParamDeletionProtectionReason(rt::error::ServiceError),
+    IllegalParamDeletionProtectionReason(crate::error::ServiceError),
     /// `IllegalParam.modificationProtectionReason` (HTTP 400).
-    IllegalParamModificationProtectionReason(rt::error::ServiceError),
+    IllegalParamModificationProtectionReason(crate::error::ServiceError),
     /// `ResourceInConfiguring.loadbalancer` (HTTP 400).
-    ResourceInConfiguringLoadbalancer(rt::error::ServiceError),
+    ResourceInConfiguringLoadbalancer(crate::error::ServiceError),
     /// `ResourceInConfiguring.%s` (HTTP 400).
-    ResourceInConfiguringS(rt::error::ServiceError),
+    ResourceInConfiguringS(crate::error::ServiceError),
     /// `ResourceInCreating.loadbalancer` (HTTP 400).
-    ResourceInCreatingLoadbalancer(rt::error::ServiceError),
+    ResourceInCreatingLoadbalancer(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -330,7 +333,7 @@ impl UpdateLoadBalancerProtectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictLock(error)
             | Self::DryRunOperation(error)
@@ -415,8 +418,8 @@ impl UpdateLoadBalancerProtectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateLoadBalancerProtectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateLoadBalancerProtectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.Lock" => Self::ConflictLock(error),
             "DryRunOperation" => Self::DryRunOperation(error),
@@ -437,11 +440,11 @@ impl rt::error::OperationError for UpdateLoadBalancerProtectionError {
                 Self::ResourceInCreatingLoadbalancer(error)
             }
             "ResourceNotFound.loadBalancer" => Self::ResourceNotFoundLoadBalancer(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateLoadBalancerProtectionError::service_error(self)
     }
 }

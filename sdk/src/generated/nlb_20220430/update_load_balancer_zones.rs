@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,14 @@ pub struct UpdateLoadBalancerZonesRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateLoadBalancerZonesRequest {
+impl crate::operation::Operation for UpdateLoadBalancerZonesRequest {
     type Response = UpdateLoadBalancerZonesResponse;
     type Error = UpdateLoadBalancerZonesError;
+}
+
+impl rt::operation::OperationSpec for UpdateLoadBalancerZonesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ZoneMappings", &self.zone_mappings)?;
         rt::validate::max_items("ZoneMappings", &self.zone_mappings, 10usize)?;
@@ -145,8 +148,8 @@ impl UpdateLoadBalancerZonesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateLoadBalancerZonesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateLoadBalancerZonesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +158,7 @@ impl UpdateLoadBalancerZonesBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateLoadBalancerZonesResponse,
-        rt::error::Error<UpdateLoadBalancerZonesError>,
+        crate::error::Error<UpdateLoadBalancerZonesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -185,7 +188,7 @@ pub struct ZoneMappings {
         rename = "PrivateIPv4Address",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub private_i_pv4_address: ::std::option::Option<::std::string::String>,
+    pub private_ipv4_address: ::std::option::Option<::std::string::String>,
     /// Example: `eip-bp1aedxso6u80u0qf****`
     ///
     /// Wire name `AllocationId`.
@@ -222,13 +225,13 @@ impl ZoneMappings {
         self
     }
 
-    /// Sets [`ZoneMappings::private_i_pv4_address`](ZoneMappings::private_i_pv4_address).
+    /// Sets [`ZoneMappings::private_ipv4_address`](ZoneMappings::private_ipv4_address).
     #[inline]
-    pub fn private_i_pv4_address(
+    pub fn private_ipv4_address(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.private_i_pv4_address = ::std::option::Option::Some(value.into());
+        self.private_ipv4_address = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -272,7 +275,7 @@ impl rt::params::FlatParam for ZoneMappings {
         rt::params::flat_member(
             prefix,
             "PrivateIPv4Address",
-            &self.private_i_pv4_address,
+            &self.private_ipv4_address,
             out,
         );
         rt::params::flat_member(prefix, "AllocationId", &self.allocation_id, out);
@@ -371,34 +374,34 @@ impl ::serde::Serialize for UpdateLoadBalancerZonesResponse {
 #[non_exhaustive]
 pub enum UpdateLoadBalancerZonesError {
     /// `InvalidZones` (HTTP 400).
-    InvalidZones(rt::error::ServiceError),
+    InvalidZones(crate::error::ServiceError),
     /// `OperationDenied.ProtectedPrivateIPv4AddressChanged` (HTTP 400).
-    OperationDeniedProtectedPrivateIPv4AddressChanged(rt::error::ServiceError),
+    OperationDeniedProtectedPrivateIpv4AddressChanged(crate::error::ServiceError),
     /// `OperationDenied.%s` (HTTP 400).
-    OperationDeniedS(rt::error::ServiceError),
+    OperationDeniedS(crate::error::ServiceError),
     /// `OperationDenied.ZoneVSwitchChanged` (HTTP 400).
-    OperationDeniedZoneVSwitchChanged(rt::error::ServiceError),
+    OperationDeniedZoneVSwitchChanged(crate::error::ServiceError),
     /// `OperationFailed.vSwitchNotSupportIpv6` (HTTP 400).
-    OperationFailedVSwitchNotSupportIpv6(rt::error::ServiceError),
+    OperationFailedVSwitchNotSupportIpv6(crate::error::ServiceError),
     /// `ResourceInConfiguring.loadbalancer` (HTTP 400).
-    ResourceInConfiguringLoadbalancer(rt::error::ServiceError),
+    ResourceInConfiguringLoadbalancer(crate::error::ServiceError),
     /// `ResourceInCreating.loadbalancer` (HTTP 400).
-    ResourceInCreatingLoadbalancer(rt::error::ServiceError),
+    ResourceInCreatingLoadbalancer(crate::error::ServiceError),
     /// `ResourceNotEnough.VSwitchIp` (HTTP 400).
-    ResourceNotEnoughVSwitchIp(rt::error::ServiceError),
+    ResourceNotEnoughVSwitchIp(crate::error::ServiceError),
     /// `ResourceNotFound.loadBalancer` (HTTP 404).
-    ResourceNotFoundLoadBalancer(rt::error::ServiceError),
+    ResourceNotFoundLoadBalancer(crate::error::ServiceError),
     /// `ResourceNotFound.VSwitch` (HTTP 404).
-    ResourceNotFoundVSwitch(rt::error::ServiceError),
+    ResourceNotFoundVSwitch(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// `UnauthorizedZone` (HTTP 403).
-    UnauthorizedZone(rt::error::ServiceError),
+    UnauthorizedZone(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -410,10 +413,10 @@ impl UpdateLoadBalancerZonesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidZones(error)
-            | Self::OperationDeniedProtectedPrivateIPv4AddressChanged(error)
+            | Self::OperationDeniedProtectedPrivateIpv4AddressChanged(error)
             | Self::OperationDeniedS(error)
             | Self::OperationDeniedZoneVSwitchChanged(error)
             | Self::OperationFailedVSwitchNotSupportIpv6(error)
@@ -434,10 +437,10 @@ impl UpdateLoadBalancerZonesError {
         matches!(self, Self::InvalidZones(_))
     }
 
-    /// Whether this is [`OperationDeniedProtectedPrivateIPv4AddressChanged`](Self::OperationDeniedProtectedPrivateIPv4AddressChanged).
+    /// Whether this is [`OperationDeniedProtectedPrivateIpv4AddressChanged`](Self::OperationDeniedProtectedPrivateIpv4AddressChanged).
     #[inline]
-    pub fn is_operation_denied_protected_private_i_pv4_address_changed(&self) -> bool {
-        matches!(self, Self::OperationDeniedProtectedPrivateIPv4AddressChanged(_))
+    pub fn is_operation_denied_protected_private_ipv4_address_changed(&self) -> bool {
+        matches!(self, Self::OperationDeniedProtectedPrivateIpv4AddressChanged(_))
     }
 
     /// Whether this is [`OperationDeniedS`](Self::OperationDeniedS).
@@ -502,12 +505,12 @@ impl UpdateLoadBalancerZonesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateLoadBalancerZonesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateLoadBalancerZonesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidZones" => Self::InvalidZones(error),
             "OperationDenied.ProtectedPrivateIPv4AddressChanged" => {
-                Self::OperationDeniedProtectedPrivateIPv4AddressChanged(error)
+                Self::OperationDeniedProtectedPrivateIpv4AddressChanged(error)
             }
             "OperationDenied.%s" => Self::OperationDeniedS(error),
             "OperationDenied.ZoneVSwitchChanged" => {
@@ -527,11 +530,11 @@ impl rt::error::OperationError for UpdateLoadBalancerZonesError {
             "ResourceNotFound.VSwitch" => Self::ResourceNotFoundVSwitch(error),
             "SystemBusy" => Self::SystemBusy(error),
             "UnauthorizedZone" => Self::UnauthorizedZone(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateLoadBalancerZonesError::service_error(self)
     }
 }

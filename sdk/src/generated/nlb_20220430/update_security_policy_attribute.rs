@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct UpdateSecurityPolicyAttributeRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateSecurityPolicyAttributeRequest {
+impl crate::operation::Operation for UpdateSecurityPolicyAttributeRequest {
     type Response = UpdateSecurityPolicyAttributeResponse;
     type Error = UpdateSecurityPolicyAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateSecurityPolicyAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("TlsVersions", &self.tls_versions, 4usize)?;
         rt::validate::required("SecurityPolicyId", &self.security_policy_id)?;
         rt::validate::max_items("Ciphers", &self.ciphers, 32usize)?;
@@ -187,8 +190,8 @@ impl UpdateSecurityPolicyAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateSecurityPolicyAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateSecurityPolicyAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -197,7 +200,7 @@ impl UpdateSecurityPolicyAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateSecurityPolicyAttributeResponse,
-        rt::error::Error<UpdateSecurityPolicyAttributeError>,
+        crate::error::Error<UpdateSecurityPolicyAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -317,18 +320,18 @@ impl ::serde::Serialize for UpdateSecurityPolicyAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateSecurityPolicyAttributeError {
     /// `IllegalParam.PreserveClientIpSwitch` (HTTP 400).
-    IllegalParamPreserveClientIpSwitch(rt::error::ServiceError),
+    IllegalParamPreserveClientIpSwitch(crate::error::ServiceError),
     /// `ResourceNotFound.securitypolicy` (HTTP 404).
-    ResourceNotFoundSecuritypolicy(rt::error::ServiceError),
+    ResourceNotFoundSecuritypolicy(crate::error::ServiceError),
     /// `ResourceNotFound.serverGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// `UpdateSecurityPolicyFailed` (HTTP 400).
-    UpdateSecurityPolicyFailed(rt::error::ServiceError),
+    UpdateSecurityPolicyFailed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -340,7 +343,7 @@ impl UpdateSecurityPolicyAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamPreserveClientIpSwitch(error)
             | Self::ResourceNotFoundSecuritypolicy(error)
@@ -376,8 +379,8 @@ impl UpdateSecurityPolicyAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateSecurityPolicyAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateSecurityPolicyAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.PreserveClientIpSwitch" => {
                 Self::IllegalParamPreserveClientIpSwitch(error)
@@ -387,11 +390,11 @@ impl rt::error::OperationError for UpdateSecurityPolicyAttributeError {
             }
             "ResourceNotFound.serverGroup" => Self::ResourceNotFoundServerGroup(error),
             "UpdateSecurityPolicyFailed" => Self::UpdateSecurityPolicyFailed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateSecurityPolicyAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,15 +72,14 @@ pub struct UpdateServerGroupAttributeRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateServerGroupAttributeRequest {
+impl crate::operation::Operation for UpdateServerGroupAttributeRequest {
     type Response = UpdateServerGroupAttributeResponse;
     type Error = UpdateServerGroupAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateServerGroupAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Form,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ServerGroupId", &self.server_group_id)?;
         rt::validate::one_of(
             "Scheduler",
@@ -224,8 +227,10 @@ impl UpdateServerGroupAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateServerGroupAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateServerGroupAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -234,7 +239,7 @@ impl UpdateServerGroupAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateServerGroupAttributeResponse,
-        rt::error::Error<UpdateServerGroupAttributeError>,
+        crate::error::Error<UpdateServerGroupAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -689,7 +694,7 @@ pub enum Scheduler {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -731,7 +736,7 @@ impl ::std::convert::From<&str> for Scheduler {
             "RR" => Self::Rr,
             "WLC" => Self::Wlc,
             "WRR" => Self::Wrr,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -765,7 +770,7 @@ impl ::std::convert::From<::std::string::String> for Scheduler {
             "RR" => Self::Rr,
             "WLC" => Self::Wlc,
             "WRR" => Self::Wrr,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -825,32 +830,32 @@ pub use super::types::HealthCheckHttpVersion;
 #[non_exhaustive]
 pub enum UpdateServerGroupAttributeError {
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `Forbidden.NoPermission` (HTTP 403).
-    ForbiddenNoPermission(rt::error::ServiceError),
+    ForbiddenNoPermission(crate::error::ServiceError),
     /// `IlleagalParam.healthCheckUrl` (HTTP 400).
-    IlleagalParamHealthCheckUrl(rt::error::ServiceError),
+    IlleagalParamHealthCheckUrl(crate::error::ServiceError),
     /// `IllegalParam` (HTTP 400).
-    IllegalParam(rt::error::ServiceError),
+    IllegalParam(crate::error::ServiceError),
     /// `IllegalParam.healthCheckDomain` (HTTP 400).
-    IllegalParamHealthCheckDomain(rt::error::ServiceError),
+    IllegalParamHealthCheckDomain(crate::error::ServiceError),
     /// `IllegalParam.PreserveClientIpSwitch` (HTTP 400).
-    IllegalParamPreserveClientIpSwitch(rt::error::ServiceError),
+    IllegalParamPreserveClientIpSwitch(crate::error::ServiceError),
     /// `IllegalParam.%s` (HTTP 400).
-    IllegalParamS(rt::error::ServiceError),
+    IllegalParamS(crate::error::ServiceError),
     /// `IllegalParam.ServerGroupName` (HTTP 400).
-    IllegalParamServerGroupName(rt::error::ServiceError),
+    IllegalParamServerGroupName(crate::error::ServiceError),
     /// `OperationDenied.UidNotAllowQuic29` (HTTP 400).
-    OperationDeniedUidNotAllowQuic29(rt::error::ServiceError),
+    OperationDeniedUidNotAllowQuic29(crate::error::ServiceError),
     /// `ResourceNotFound.serverGroup` (HTTP 404).
-    ResourceNotFoundServerGroup(rt::error::ServiceError),
+    ResourceNotFoundServerGroup(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -862,7 +867,7 @@ impl UpdateServerGroupAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DryRunOperation(error)
             | Self::ForbiddenNoPermission(error)
@@ -947,8 +952,8 @@ impl UpdateServerGroupAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateServerGroupAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateServerGroupAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DryRunOperation" => Self::DryRunOperation(error),
             "Forbidden.NoPermission" => Self::ForbiddenNoPermission(error),
@@ -967,11 +972,11 @@ impl rt::error::OperationError for UpdateServerGroupAttributeError {
             }
             "ResourceNotFound.serverGroup" => Self::ResourceNotFoundServerGroup(error),
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateServerGroupAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct AbortDbClusterMigrationRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AbortDbClusterMigrationRequest {
+impl crate::operation::Operation for AbortDbClusterMigrationRequest {
     type Response = AbortDbClusterMigrationResponse;
     type Error = AbortDbClusterMigrationError;
+}
+
+impl rt::operation::OperationSpec for AbortDbClusterMigrationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -97,8 +101,8 @@ impl AbortDbClusterMigrationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AbortDbClusterMigrationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AbortDbClusterMigrationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -107,7 +111,7 @@ impl AbortDbClusterMigrationBuilder {
         self,
     ) -> ::std::result::Result<
         AbortDbClusterMigrationResponse,
-        rt::error::Error<AbortDbClusterMigrationError>,
+        crate::error::Error<AbortDbClusterMigrationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -183,12 +187,12 @@ impl ::serde::Serialize for AbortDbClusterMigrationResponse {
 #[non_exhaustive]
 pub enum AbortDbClusterMigrationError {
     /// `EngineMigrationStatus.NotSurpport` (HTTP 400).
-    EngineMigrationStatusNotSurpport(rt::error::ServiceError),
+    EngineMigrationStatusNotSurpport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -200,7 +204,7 @@ impl AbortDbClusterMigrationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EngineMigrationStatusNotSurpport(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -215,17 +219,17 @@ impl AbortDbClusterMigrationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AbortDbClusterMigrationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AbortDbClusterMigrationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EngineMigrationStatus.NotSurpport" => {
                 Self::EngineMigrationStatusNotSurpport(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AbortDbClusterMigrationError::service_error(self)
     }
 }

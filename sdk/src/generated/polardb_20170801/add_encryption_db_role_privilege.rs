@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct AddEncryptionDbRolePrivilegeRequest {
     pub role_privilege_config: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddEncryptionDbRolePrivilegeRequest {
+impl crate::operation::Operation for AddEncryptionDbRolePrivilegeRequest {
     type Response = AddEncryptionDbRolePrivilegeResponse;
     type Error = AddEncryptionDbRolePrivilegeError;
+}
+
+impl rt::operation::OperationSpec for AddEncryptionDbRolePrivilegeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -118,8 +122,8 @@ impl AddEncryptionDbRolePrivilegeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AddEncryptionDbRolePrivilegeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AddEncryptionDbRolePrivilegeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +132,7 @@ impl AddEncryptionDbRolePrivilegeBuilder {
         self,
     ) -> ::std::result::Result<
         AddEncryptionDbRolePrivilegeResponse,
-        rt::error::Error<AddEncryptionDbRolePrivilegeError>,
+        crate::error::Error<AddEncryptionDbRolePrivilegeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -228,7 +232,7 @@ pub enum AddEncryptionDbRolePrivilegeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -240,7 +244,7 @@ impl AddEncryptionDbRolePrivilegeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -248,12 +252,12 @@ impl AddEncryptionDbRolePrivilegeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddEncryptionDbRolePrivilegeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AddEncryptionDbRolePrivilegeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddEncryptionDbRolePrivilegeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct AddPolarFsQuotaRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddPolarFsQuotaRequest {
+impl crate::operation::Operation for AddPolarFsQuotaRequest {
     type Response = AddPolarFsQuotaResponse;
     type Error = AddPolarFsQuotaError;
+}
+
+impl rt::operation::OperationSpec for AddPolarFsQuotaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolarFsInstanceId", &self.polar_fs_instance_id)?;
         rt::validate::required("Quotas", &self.quotas)?;
         rt::validate::max_items("Quotas", &self.quotas, 11usize)?;
@@ -116,8 +120,8 @@ impl AddPolarFsQuotaBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddPolarFsQuotaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddPolarFsQuotaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +130,7 @@ impl AddPolarFsQuotaBuilder {
         self,
     ) -> ::std::result::Result<
         AddPolarFsQuotaResponse,
-        rt::error::Error<AddPolarFsQuotaError>,
+        crate::error::Error<AddPolarFsQuotaError>,
     > {
         self.client.execute(self.request).await
     }
@@ -410,7 +414,7 @@ pub enum AddPolarFsQuotaError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -422,7 +426,7 @@ impl AddPolarFsQuotaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -430,12 +434,12 @@ impl AddPolarFsQuotaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddPolarFsQuotaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AddPolarFsQuotaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddPolarFsQuotaError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct AttachApplicationPolarFsRequest {
     pub polar_fs_access_key_secret: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AttachApplicationPolarFsRequest {
+impl crate::operation::Operation for AttachApplicationPolarFsRequest {
     type Response = AttachApplicationPolarFsResponse;
     type Error = AttachApplicationPolarFsError;
+}
+
+impl rt::operation::OperationSpec for AttachApplicationPolarFsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ApplicationId", &self.application_id)?;
         rt::validate::required("PolarFSInstanceId", &self.polar_fs_instance_id)?;
         Ok(())
@@ -138,8 +142,10 @@ impl AttachApplicationPolarFsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AttachApplicationPolarFsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<AttachApplicationPolarFsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -148,7 +154,7 @@ impl AttachApplicationPolarFsBuilder {
         self,
     ) -> ::std::result::Result<
         AttachApplicationPolarFsResponse,
-        rt::error::Error<AttachApplicationPolarFsError>,
+        crate::error::Error<AttachApplicationPolarFsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -271,7 +277,7 @@ pub enum AttachApplicationPolarFsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -283,7 +289,7 @@ impl AttachApplicationPolarFsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -291,12 +297,12 @@ impl AttachApplicationPolarFsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AttachApplicationPolarFsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AttachApplicationPolarFsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AttachApplicationPolarFsError::service_error(self)
     }
 }

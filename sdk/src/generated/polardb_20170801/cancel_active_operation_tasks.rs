@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CancelActiveOperationTasksRequest {
     pub task_ids: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CancelActiveOperationTasksRequest {
+impl crate::operation::Operation for CancelActiveOperationTasksRequest {
     type Response = CancelActiveOperationTasksResponse;
     type Error = CancelActiveOperationTasksError;
+}
+
+impl rt::operation::OperationSpec for CancelActiveOperationTasksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("TaskIds", &self.task_ids)?;
         Ok(())
@@ -94,8 +98,10 @@ impl CancelActiveOperationTasksBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CancelActiveOperationTasksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CancelActiveOperationTasksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +110,7 @@ impl CancelActiveOperationTasksBuilder {
         self,
     ) -> ::std::result::Result<
         CancelActiveOperationTasksResponse,
-        rt::error::Error<CancelActiveOperationTasksError>,
+        crate::error::Error<CancelActiveOperationTasksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,16 +207,16 @@ impl ::serde::Serialize for CancelActiveOperationTasksResponse {
 #[non_exhaustive]
 pub enum CancelActiveOperationTasksError {
     /// `IncorrectTaskType` (HTTP 400).
-    IncorrectTaskType(rt::error::ServiceError),
+    IncorrectTaskType(crate::error::ServiceError),
     /// `RequiredParam.NotFound` (HTTP 400).
-    RequiredParamNotFound(rt::error::ServiceError),
+    RequiredParamNotFound(crate::error::ServiceError),
     /// `StartTimeBeforeNow` (HTTP 400).
-    StartTimeBeforeNow(rt::error::ServiceError),
+    StartTimeBeforeNow(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -222,7 +228,7 @@ impl CancelActiveOperationTasksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectTaskType(error)
             | Self::RequiredParamNotFound(error)
@@ -251,17 +257,17 @@ impl CancelActiveOperationTasksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CancelActiveOperationTasksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CancelActiveOperationTasksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectTaskType" => Self::IncorrectTaskType(error),
             "RequiredParam.NotFound" => Self::RequiredParamNotFound(error),
             "StartTimeBeforeNow" => Self::StartTimeBeforeNow(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CancelActiveOperationTasksError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct CancelCronJobPolicyServerlessRequest {
     pub job_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CancelCronJobPolicyServerlessRequest {
+impl crate::operation::Operation for CancelCronJobPolicyServerlessRequest {
     type Response = CancelCronJobPolicyServerlessResponse;
     type Error = CancelCronJobPolicyServerlessError;
+}
+
+impl rt::operation::OperationSpec for CancelCronJobPolicyServerlessRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -109,8 +113,8 @@ impl CancelCronJobPolicyServerlessBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CancelCronJobPolicyServerlessRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CancelCronJobPolicyServerlessRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl CancelCronJobPolicyServerlessBuilder {
         self,
     ) -> ::std::result::Result<
         CancelCronJobPolicyServerlessResponse,
-        rt::error::Error<CancelCronJobPolicyServerlessError>,
+        crate::error::Error<CancelCronJobPolicyServerlessError>,
     > {
         self.client.execute(self.request).await
     }
@@ -195,20 +199,20 @@ impl ::serde::Serialize for CancelCronJobPolicyServerlessResponse {
 #[non_exhaustive]
 pub enum CancelCronJobPolicyServerlessError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidJobId.NotFound` (HTTP 404).
-    InvalidJobIdNotFound(rt::error::ServiceError),
+    InvalidJobIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.Malformed` (HTTP 400).
-    InvalidRegionIdMalformed(rt::error::ServiceError),
+    InvalidRegionIdMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -220,7 +224,7 @@ impl CancelCronJobPolicyServerlessError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -263,19 +267,19 @@ impl CancelCronJobPolicyServerlessError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CancelCronJobPolicyServerlessError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CancelCronJobPolicyServerlessError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidJobId.NotFound" => Self::InvalidJobIdNotFound(error),
             "InvalidRegionId.Malformed" => Self::InvalidRegionIdMalformed(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CancelCronJobPolicyServerlessError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct CancelPolarFsFileQuotaRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CancelPolarFsFileQuotaRequest {
+impl crate::operation::Operation for CancelPolarFsFileQuotaRequest {
     type Response = CancelPolarFsFileQuotaResponse;
     type Error = CancelPolarFsFileQuotaError;
+}
+
+impl rt::operation::OperationSpec for CancelPolarFsFileQuotaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolarFsInstanceId", &self.polar_fs_instance_id)?;
         rt::validate::required("FilePathIds", &self.file_path_ids)?;
         Ok(())
@@ -113,8 +117,8 @@ impl CancelPolarFsFileQuotaBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CancelPolarFsFileQuotaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CancelPolarFsFileQuotaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +127,7 @@ impl CancelPolarFsFileQuotaBuilder {
         self,
     ) -> ::std::result::Result<
         CancelPolarFsFileQuotaResponse,
-        rt::error::Error<CancelPolarFsFileQuotaError>,
+        crate::error::Error<CancelPolarFsFileQuotaError>,
     > {
         self.client.execute(self.request).await
     }
@@ -246,7 +250,7 @@ pub enum CancelPolarFsFileQuotaError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -258,7 +262,7 @@ impl CancelPolarFsFileQuotaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -266,12 +270,12 @@ impl CancelPolarFsFileQuotaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CancelPolarFsFileQuotaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CancelPolarFsFileQuotaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CancelPolarFsFileQuotaError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct CancelScheduleTasksRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CancelScheduleTasksRequest {
+impl crate::operation::Operation for CancelScheduleTasksRequest {
     type Response = CancelScheduleTasksResponse;
     type Error = CancelScheduleTasksError;
+}
+
+impl rt::operation::OperationSpec for CancelScheduleTasksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("TaskId", &self.task_id)?;
         Ok(())
@@ -113,8 +117,8 @@ impl CancelScheduleTasksBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CancelScheduleTasksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CancelScheduleTasksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +127,7 @@ impl CancelScheduleTasksBuilder {
         self,
     ) -> ::std::result::Result<
         CancelScheduleTasksResponse,
-        rt::error::Error<CancelScheduleTasksError>,
+        crate::error::Error<CancelScheduleTasksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -217,12 +221,12 @@ impl ::serde::Serialize for CancelScheduleTasksResponse {
 #[non_exhaustive]
 pub enum CancelScheduleTasksError {
     /// `InvalidDBNodeId.Malformed` (HTTP 400).
-    InvalidDbNodeIdMalformed(rt::error::ServiceError),
+    InvalidDbNodeIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -234,7 +238,7 @@ impl CancelScheduleTasksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbNodeIdMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -249,15 +253,15 @@ impl CancelScheduleTasksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CancelScheduleTasksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CancelScheduleTasksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBNodeId.Malformed" => Self::InvalidDbNodeIdMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CancelScheduleTasksError::service_error(self)
     }
 }

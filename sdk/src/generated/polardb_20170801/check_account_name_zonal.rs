@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CheckAccountNameZonalRequest {
     pub account_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CheckAccountNameZonalRequest {
+impl crate::operation::Operation for CheckAccountNameZonalRequest {
     type Response = CheckAccountNameZonalResponse;
     type Error = CheckAccountNameZonalError;
+}
+
+impl rt::operation::OperationSpec for CheckAccountNameZonalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl CheckAccountNameZonalBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CheckAccountNameZonalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CheckAccountNameZonalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl CheckAccountNameZonalBuilder {
         self,
     ) -> ::std::result::Result<
         CheckAccountNameZonalResponse,
-        rt::error::Error<CheckAccountNameZonalError>,
+        crate::error::Error<CheckAccountNameZonalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,18 +184,18 @@ impl ::serde::Serialize for CheckAccountNameZonalResponse {
 #[non_exhaustive]
 pub enum CheckAccountNameZonalError {
     /// `InvalidAccountName.Duplicate` (HTTP 400).
-    InvalidAccountNameDuplicate(rt::error::ServiceError),
+    InvalidAccountNameDuplicate(crate::error::ServiceError),
     /// `InvalidAccountName.Malformed` (HTTP 400).
-    InvalidAccountNameMalformed(rt::error::ServiceError),
+    InvalidAccountNameMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -203,7 +207,7 @@ impl CheckAccountNameZonalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccountNameDuplicate(error)
             | Self::InvalidAccountNameMalformed(error)
@@ -239,18 +243,18 @@ impl CheckAccountNameZonalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CheckAccountNameZonalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CheckAccountNameZonalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccountName.Duplicate" => Self::InvalidAccountNameDuplicate(error),
             "InvalidAccountName.Malformed" => Self::InvalidAccountNameMalformed(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CheckAccountNameZonalError::service_error(self)
     }
 }

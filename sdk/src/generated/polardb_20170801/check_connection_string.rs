@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CheckConnectionStringRequest {
     pub connection_string_prefix: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CheckConnectionStringRequest {
+impl crate::operation::Operation for CheckConnectionStringRequest {
     type Response = CheckConnectionStringResponse;
     type Error = CheckConnectionStringError;
+}
+
+impl rt::operation::OperationSpec for CheckConnectionStringRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required(
             "ConnectionStringPrefix",
@@ -103,8 +107,8 @@ impl CheckConnectionStringBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CheckConnectionStringRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CheckConnectionStringRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -113,7 +117,7 @@ impl CheckConnectionStringBuilder {
         self,
     ) -> ::std::result::Result<
         CheckConnectionStringResponse,
-        rt::error::Error<CheckConnectionStringError>,
+        crate::error::Error<CheckConnectionStringError>,
     > {
         self.client.execute(self.request).await
     }
@@ -189,12 +193,12 @@ impl ::serde::Serialize for CheckConnectionStringResponse {
 #[non_exhaustive]
 pub enum CheckConnectionStringError {
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -206,7 +210,7 @@ impl CheckConnectionStringError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -221,15 +225,15 @@ impl CheckConnectionStringError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CheckConnectionStringError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CheckConnectionStringError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CheckConnectionStringError::service_error(self)
     }
 }

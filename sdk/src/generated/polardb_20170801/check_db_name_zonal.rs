@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CheckDbNameZonalRequest {
     pub db_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CheckDbNameZonalRequest {
+impl crate::operation::Operation for CheckDbNameZonalRequest {
     type Response = CheckDbNameZonalResponse;
     type Error = CheckDbNameZonalError;
+}
+
+impl rt::operation::OperationSpec for CheckDbNameZonalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBName", &self.db_name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl CheckDbNameZonalBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CheckDbNameZonalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CheckDbNameZonalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl CheckDbNameZonalBuilder {
         self,
     ) -> ::std::result::Result<
         CheckDbNameZonalResponse,
-        rt::error::Error<CheckDbNameZonalError>,
+        crate::error::Error<CheckDbNameZonalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,18 +205,18 @@ impl ::serde::Serialize for CheckDbNameZonalResponse {
 #[non_exhaustive]
 pub enum CheckDbNameZonalError {
     /// `InvalidAccountName.Malformed` (HTTP 400).
-    InvalidAccountNameMalformed(rt::error::ServiceError),
+    InvalidAccountNameMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBName.Duplicate` (HTTP 400).
-    InvalidDbNameDuplicate(rt::error::ServiceError),
+    InvalidDbNameDuplicate(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -224,7 +228,7 @@ impl CheckDbNameZonalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccountNameMalformed(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -260,18 +264,18 @@ impl CheckDbNameZonalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CheckDbNameZonalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CheckDbNameZonalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccountName.Malformed" => Self::InvalidAccountNameMalformed(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBName.Duplicate" => Self::InvalidDbNameDuplicate(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CheckDbNameZonalError::service_error(self)
     }
 }

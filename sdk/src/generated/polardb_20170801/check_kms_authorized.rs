@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct CheckKmsAuthorizedRequest {
     pub tde_region: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CheckKmsAuthorizedRequest {
+impl crate::operation::Operation for CheckKmsAuthorizedRequest {
     type Response = CheckKmsAuthorizedResponse;
     type Error = CheckKmsAuthorizedError;
+}
+
+impl rt::operation::OperationSpec for CheckKmsAuthorizedRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl CheckKmsAuthorizedBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CheckKmsAuthorizedRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CheckKmsAuthorizedRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl CheckKmsAuthorizedBuilder {
         self,
     ) -> ::std::result::Result<
         CheckKmsAuthorizedResponse,
-        rt::error::Error<CheckKmsAuthorizedError>,
+        crate::error::Error<CheckKmsAuthorizedError>,
     > {
         self.client.execute(self.request).await
     }
@@ -254,16 +258,16 @@ impl ::serde::Serialize for CheckKmsAuthorizedResponse {
 #[non_exhaustive]
 pub enum CheckKmsAuthorizedError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `UnsupportedKmsService.NotEnabled` (HTTP 403).
-    UnsupportedKmsServiceNotEnabled(rt::error::ServiceError),
+    UnsupportedKmsServiceNotEnabled(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -275,7 +279,7 @@ impl CheckKmsAuthorizedError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterNotFound(error)
@@ -304,19 +308,19 @@ impl CheckKmsAuthorizedError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CheckKmsAuthorizedError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CheckKmsAuthorizedError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "UnsupportedKmsService.NotEnabled" => {
                 Self::UnsupportedKmsServiceNotEnabled(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CheckKmsAuthorizedError::service_error(self)
     }
 }

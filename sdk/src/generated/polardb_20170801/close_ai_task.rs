@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CloseAiTaskRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CloseAiTaskRequest {
+impl crate::operation::Operation for CloseAiTaskRequest {
     type Response = CloseAiTaskResponse;
     type Error = CloseAiTaskError;
+}
+
+impl rt::operation::OperationSpec for CloseAiTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
@@ -94,15 +98,18 @@ impl CloseAiTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CloseAiTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CloseAiTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CloseAiTaskResponse, rt::error::Error<CloseAiTaskError>> {
+    ) -> ::std::result::Result<
+        CloseAiTaskResponse,
+        crate::error::Error<CloseAiTaskError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -198,18 +205,18 @@ impl ::serde::Serialize for CloseAiTaskResponse {
 #[non_exhaustive]
 pub enum CloseAiTaskError {
     /// `CallDB4AI.Error` (HTTP 400).
-    CallDb4aiError(rt::error::ServiceError),
+    CallDb4aiError(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `OperationDenied.ClusterCategory` (HTTP 403).
-    OperationDeniedClusterCategory(rt::error::ServiceError),
+    OperationDeniedClusterCategory(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -221,7 +228,7 @@ impl CloseAiTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CallDb4aiError(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -257,8 +264,8 @@ impl CloseAiTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CloseAiTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CloseAiTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CallDB4AI.Error" => Self::CallDb4aiError(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
@@ -266,11 +273,11 @@ impl rt::error::OperationError for CloseAiTaskError {
             "OperationDenied.ClusterCategory" => {
                 Self::OperationDeniedClusterCategory(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CloseAiTaskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CloseDbClusterMigrationRequest {
     pub continue_enable_binlog: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CloseDbClusterMigrationRequest {
+impl crate::operation::Operation for CloseDbClusterMigrationRequest {
     type Response = CloseDbClusterMigrationResponse;
     type Error = CloseDbClusterMigrationError;
+}
+
+impl rt::operation::OperationSpec for CloseDbClusterMigrationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -94,8 +98,8 @@ impl CloseDbClusterMigrationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CloseDbClusterMigrationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CloseDbClusterMigrationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl CloseDbClusterMigrationBuilder {
         self,
     ) -> ::std::result::Result<
         CloseDbClusterMigrationResponse,
-        rt::error::Error<CloseDbClusterMigrationError>,
+        crate::error::Error<CloseDbClusterMigrationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,16 +184,16 @@ impl ::serde::Serialize for CloseDbClusterMigrationResponse {
 #[non_exhaustive]
 pub enum CloseDbClusterMigrationError {
     /// `EngineMigration.NotExist` (HTTP 400).
-    EngineMigrationNotExist(rt::error::ServiceError),
+    EngineMigrationNotExist(crate::error::ServiceError),
     /// `EngineMigrationStatus.NotSurpport` (HTTP 400).
-    EngineMigrationStatusNotSurpport(rt::error::ServiceError),
+    EngineMigrationStatusNotSurpport(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -201,7 +205,7 @@ impl CloseDbClusterMigrationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EngineMigrationNotExist(error)
             | Self::EngineMigrationStatusNotSurpport(error)
@@ -230,19 +234,19 @@ impl CloseDbClusterMigrationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CloseDbClusterMigrationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CloseDbClusterMigrationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EngineMigration.NotExist" => Self::EngineMigrationNotExist(error),
             "EngineMigrationStatus.NotSurpport" => {
                 Self::EngineMigrationStatusNotSurpport(error)
             }
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CloseDbClusterMigrationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ContinueDbClusterMigrationRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ContinueDbClusterMigrationRequest {
+impl crate::operation::Operation for ContinueDbClusterMigrationRequest {
     type Response = ContinueDbClusterMigrationResponse;
     type Error = ContinueDbClusterMigrationError;
+}
+
+impl rt::operation::OperationSpec for ContinueDbClusterMigrationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -127,8 +131,10 @@ impl ContinueDbClusterMigrationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ContinueDbClusterMigrationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ContinueDbClusterMigrationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +143,7 @@ impl ContinueDbClusterMigrationBuilder {
         self,
     ) -> ::std::result::Result<
         ContinueDbClusterMigrationResponse,
-        rt::error::Error<ContinueDbClusterMigrationError>,
+        crate::error::Error<ContinueDbClusterMigrationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,12 +219,12 @@ impl ::serde::Serialize for ContinueDbClusterMigrationResponse {
 #[non_exhaustive]
 pub enum ContinueDbClusterMigrationError {
     /// `EngineMigrationStatus.NotSurpport` (HTTP 400).
-    EngineMigrationStatusNotSurpport(rt::error::ServiceError),
+    EngineMigrationStatusNotSurpport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -230,7 +236,7 @@ impl ContinueDbClusterMigrationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EngineMigrationStatusNotSurpport(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -245,17 +251,17 @@ impl ContinueDbClusterMigrationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ContinueDbClusterMigrationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ContinueDbClusterMigrationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EngineMigrationStatus.NotSurpport" => {
                 Self::EngineMigrationStatusNotSurpport(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ContinueDbClusterMigrationError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,15 +70,14 @@ pub struct CreateAccountRequest {
     pub node_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateAccountRequest {
+impl crate::operation::Operation for CreateAccountRequest {
     type Response = CreateAccountResponse;
     type Error = CreateAccountError;
+}
+
+impl rt::operation::OperationSpec for CreateAccountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         rt::validate::required("AccountPassword", &self.account_password)?;
@@ -231,8 +234,8 @@ impl CreateAccountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateAccountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateAccountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -241,7 +244,7 @@ impl CreateAccountBuilder {
         self,
     ) -> ::std::result::Result<
         CreateAccountResponse,
-        rt::error::Error<CreateAccountError>,
+        crate::error::Error<CreateAccountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -317,28 +320,28 @@ impl ::serde::Serialize for CreateAccountResponse {
 #[non_exhaustive]
 pub enum CreateAccountError {
     /// `EngineMigration.ActionDisabled` (HTTP 400).
-    EngineMigrationActionDisabled(rt::error::ServiceError),
+    EngineMigrationActionDisabled(crate::error::ServiceError),
     /// `InvalidAccountDescription.Malformed` (HTTP 400).
-    InvalidAccountDescriptionMalformed(rt::error::ServiceError),
+    InvalidAccountDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidAccountName.Malformed` (HTTP 400).
-    InvalidAccountNameMalformed(rt::error::ServiceError),
+    InvalidAccountNameMalformed(crate::error::ServiceError),
     /// `InvalidAccountPassword.Malformed` (HTTP 400).
-    InvalidAccountPasswordMalformed(rt::error::ServiceError),
+    InvalidAccountPasswordMalformed(crate::error::ServiceError),
     /// `InvalidAccountPrivilege.Malformed` (HTTP 400).
-    InvalidAccountPrivilegeMalformed(rt::error::ServiceError),
+    InvalidAccountPrivilegeMalformed(crate::error::ServiceError),
     /// `InvalidAccountType.Malformed` (HTTP 400).
-    InvalidAccountTypeMalformed(rt::error::ServiceError),
+    InvalidAccountTypeMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `LockTimeout` (HTTP 400).
-    LockTimeout(rt::error::ServiceError),
+    LockTimeout(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -350,7 +353,7 @@ impl CreateAccountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EngineMigrationActionDisabled(error)
             | Self::InvalidAccountDescriptionMalformed(error)
@@ -421,8 +424,8 @@ impl CreateAccountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateAccountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateAccountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EngineMigration.ActionDisabled" => {
                 Self::EngineMigrationActionDisabled(error)
@@ -441,11 +444,11 @@ impl rt::error::OperationError for CreateAccountError {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "LockTimeout" => Self::LockTimeout(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateAccountError::service_error(self)
     }
 }

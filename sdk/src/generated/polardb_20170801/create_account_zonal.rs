@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -70,15 +74,14 @@ pub struct CreateAccountZonalRequest {
     pub node_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateAccountZonalRequest {
+impl crate::operation::Operation for CreateAccountZonalRequest {
     type Response = CreateAccountZonalResponse;
     type Error = CreateAccountZonalError;
+}
+
+impl rt::operation::OperationSpec for CreateAccountZonalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         rt::validate::required("AccountPassword", &self.account_password)?;
@@ -233,8 +236,8 @@ impl CreateAccountZonalBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateAccountZonalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateAccountZonalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -243,7 +246,7 @@ impl CreateAccountZonalBuilder {
         self,
     ) -> ::std::result::Result<
         CreateAccountZonalResponse,
-        rt::error::Error<CreateAccountZonalError>,
+        crate::error::Error<CreateAccountZonalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -319,28 +322,28 @@ impl ::serde::Serialize for CreateAccountZonalResponse {
 #[non_exhaustive]
 pub enum CreateAccountZonalError {
     /// `EngineMigration.ActionDisabled` (HTTP 400).
-    EngineMigrationActionDisabled(rt::error::ServiceError),
+    EngineMigrationActionDisabled(crate::error::ServiceError),
     /// `InvalidAccountDescription.Malformed` (HTTP 400).
-    InvalidAccountDescriptionMalformed(rt::error::ServiceError),
+    InvalidAccountDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidAccountName.Malformed` (HTTP 400).
-    InvalidAccountNameMalformed(rt::error::ServiceError),
+    InvalidAccountNameMalformed(crate::error::ServiceError),
     /// `InvalidAccountPassword.Malformed` (HTTP 400).
-    InvalidAccountPasswordMalformed(rt::error::ServiceError),
+    InvalidAccountPasswordMalformed(crate::error::ServiceError),
     /// `InvalidAccountPrivilege.Malformed` (HTTP 400).
-    InvalidAccountPrivilegeMalformed(rt::error::ServiceError),
+    InvalidAccountPrivilegeMalformed(crate::error::ServiceError),
     /// `InvalidAccountType.Malformed` (HTTP 400).
-    InvalidAccountTypeMalformed(rt::error::ServiceError),
+    InvalidAccountTypeMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `LockTimeout` (HTTP 400).
-    LockTimeout(rt::error::ServiceError),
+    LockTimeout(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -352,7 +355,7 @@ impl CreateAccountZonalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EngineMigrationActionDisabled(error)
             | Self::InvalidAccountDescriptionMalformed(error)
@@ -423,8 +426,8 @@ impl CreateAccountZonalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateAccountZonalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateAccountZonalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EngineMigration.ActionDisabled" => {
                 Self::EngineMigrationActionDisabled(error)
@@ -443,11 +446,11 @@ impl rt::error::OperationError for CreateAccountZonalError {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "LockTimeout" => Self::LockTimeout(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateAccountZonalError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct CreateActivationCodeRequest {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateActivationCodeRequest {
+impl crate::operation::Operation for CreateActivationCodeRequest {
     type Response = CreateActivationCodeResponse;
     type Error = CreateActivationCodeError;
+}
+
+impl rt::operation::OperationSpec for CreateActivationCodeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AliyunOrderId", &self.aliyun_order_id)?;
         rt::validate::required("MacAddress", &self.mac_address)?;
         rt::validate::required("Name", &self.name)?;
@@ -144,8 +148,8 @@ impl CreateActivationCodeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateActivationCodeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateActivationCodeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -154,7 +158,7 @@ impl CreateActivationCodeBuilder {
         self,
     ) -> ::std::result::Result<
         CreateActivationCodeResponse,
-        rt::error::Error<CreateActivationCodeError>,
+        crate::error::Error<CreateActivationCodeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -444,7 +448,7 @@ pub enum CreateActivationCodeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -456,7 +460,7 @@ impl CreateActivationCodeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -464,12 +468,12 @@ impl CreateActivationCodeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateActivationCodeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateActivationCodeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateActivationCodeError::service_error(self)
     }
 }

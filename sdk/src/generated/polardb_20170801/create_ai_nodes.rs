@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct CreateAiNodesRequest {
     pub db_nodes: ::std::vec::Vec<DbNodes>,
 }
 
-impl rt::operation::Operation for CreateAiNodesRequest {
+impl crate::operation::Operation for CreateAiNodesRequest {
     type Response = CreateAiNodesResponse;
     type Error = CreateAiNodesError;
+}
+
+impl rt::operation::OperationSpec for CreateAiNodesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("DBNodes", &self.db_nodes, 100usize)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl CreateAiNodesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateAiNodesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateAiNodesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl CreateAiNodesBuilder {
         self,
     ) -> ::std::result::Result<
         CreateAiNodesResponse,
-        rt::error::Error<CreateAiNodesError>,
+        crate::error::Error<CreateAiNodesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -289,7 +293,7 @@ pub enum CreateAiNodesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -301,7 +305,7 @@ impl CreateAiNodesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -309,12 +313,12 @@ impl CreateAiNodesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateAiNodesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateAiNodesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateAiNodesError::service_error(self)
     }
 }

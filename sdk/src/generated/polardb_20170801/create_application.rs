@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -96,11 +97,14 @@ pub struct CreateApplicationRequest {
     pub promotion_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateApplicationRequest {
+impl crate::operation::Operation for CreateApplicationRequest {
     type Response = CreateApplicationResponse;
     type Error = CreateApplicationError;
+}
+
+impl rt::operation::OperationSpec for CreateApplicationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ApplicationType", &self.application_type)?;
         rt::validate::required("Architecture", &self.architecture)?;
         Ok(())
@@ -352,8 +356,8 @@ impl CreateApplicationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateApplicationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateApplicationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -362,7 +366,7 @@ impl CreateApplicationBuilder {
         self,
     ) -> ::std::result::Result<
         CreateApplicationResponse,
-        rt::error::Error<CreateApplicationError>,
+        crate::error::Error<CreateApplicationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -902,7 +906,7 @@ pub enum CreateApplicationError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -914,7 +918,7 @@ impl CreateApplicationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -922,12 +926,12 @@ impl CreateApplicationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateApplicationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateApplicationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateApplicationError::service_error(self)
     }
 }

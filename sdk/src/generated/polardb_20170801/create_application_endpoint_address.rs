@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct CreateApplicationEndpointAddressRequest {
     pub net_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateApplicationEndpointAddressRequest {
+impl crate::operation::Operation for CreateApplicationEndpointAddressRequest {
     type Response = CreateApplicationEndpointAddressResponse;
     type Error = CreateApplicationEndpointAddressError;
+}
+
+impl rt::operation::OperationSpec for CreateApplicationEndpointAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ApplicationId", &self.application_id)?;
         rt::validate::required("EndpointId", &self.endpoint_id)?;
         rt::validate::required("NetType", &self.net_type)?;
@@ -112,8 +116,8 @@ impl CreateApplicationEndpointAddressBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateApplicationEndpointAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateApplicationEndpointAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +126,7 @@ impl CreateApplicationEndpointAddressBuilder {
         self,
     ) -> ::std::result::Result<
         CreateApplicationEndpointAddressResponse,
-        rt::error::Error<CreateApplicationEndpointAddressError>,
+        crate::error::Error<CreateApplicationEndpointAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -243,7 +247,7 @@ pub enum CreateApplicationEndpointAddressError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -255,7 +259,7 @@ impl CreateApplicationEndpointAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -263,12 +267,12 @@ impl CreateApplicationEndpointAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateApplicationEndpointAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateApplicationEndpointAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateApplicationEndpointAddressError::service_error(self)
     }
 }

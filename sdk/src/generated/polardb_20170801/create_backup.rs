@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,15 +42,14 @@ pub struct CreateBackupRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateBackupRequest {
+impl crate::operation::Operation for CreateBackupRequest {
     type Response = CreateBackupResponse;
     type Error = CreateBackupError;
+}
+
+impl rt::operation::OperationSpec for CreateBackupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -99,8 +102,8 @@ impl CreateBackupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateBackupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateBackupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +112,7 @@ impl CreateBackupBuilder {
         self,
     ) -> ::std::result::Result<
         CreateBackupResponse,
-        rt::error::Error<CreateBackupError>,
+        crate::error::Error<CreateBackupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -206,20 +209,20 @@ impl ::serde::Serialize for CreateBackupResponse {
 #[non_exhaustive]
 pub enum CreateBackupError {
     /// `BackupTimesExceeded` (HTTP 403).
-    BackupTimesExceeded(rt::error::ServiceError),
+    BackupTimesExceeded(crate::error::ServiceError),
     /// `InvalidBackupMethod.Malformed` (HTTP 400).
-    InvalidBackupMethodMalformed(rt::error::ServiceError),
+    InvalidBackupMethodMalformed(crate::error::ServiceError),
     /// `InvalidBackupType.Malformed` (HTTP 400).
-    InvalidBackupTypeMalformed(rt::error::ServiceError),
+    InvalidBackupTypeMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -231,7 +234,7 @@ impl CreateBackupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BackupTimesExceeded(error)
             | Self::InvalidBackupMethodMalformed(error)
@@ -274,19 +277,19 @@ impl CreateBackupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateBackupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateBackupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BackupTimesExceeded" => Self::BackupTimesExceeded(error),
             "InvalidBackupMethod.Malformed" => Self::InvalidBackupMethodMalformed(error),
             "InvalidBackupType.Malformed" => Self::InvalidBackupTypeMalformed(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateBackupError::service_error(self)
     }
 }

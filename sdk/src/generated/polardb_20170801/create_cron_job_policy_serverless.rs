@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -96,11 +97,14 @@ pub struct CreateCronJobPolicyServerlessRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateCronJobPolicyServerlessRequest {
+impl crate::operation::Operation for CreateCronJobPolicyServerlessRequest {
     type Response = CreateCronJobPolicyServerlessResponse;
     type Error = CreateCronJobPolicyServerlessError;
+}
+
+impl rt::operation::OperationSpec for CreateCronJobPolicyServerlessRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("CronExpression", &self.cron_expression)?;
@@ -342,8 +346,8 @@ impl CreateCronJobPolicyServerlessBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateCronJobPolicyServerlessRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateCronJobPolicyServerlessRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -352,7 +356,7 @@ impl CreateCronJobPolicyServerlessBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCronJobPolicyServerlessResponse,
-        rt::error::Error<CreateCronJobPolicyServerlessError>,
+        crate::error::Error<CreateCronJobPolicyServerlessError>,
     > {
         self.client.execute(self.request).await
     }
@@ -596,26 +600,26 @@ impl ::serde::Serialize for CreateCronJobPolicyServerlessResponse {
 #[non_exhaustive]
 pub enum CreateCronJobPolicyServerlessError {
     /// `InvalidCronJob.DuplicateJob` (HTTP 409).
-    InvalidCronJobDuplicateJob(rt::error::ServiceError),
+    InvalidCronJobDuplicateJob(crate::error::ServiceError),
     /// `InvalidCronJobParam.CronExpression` (HTTP 400).
-    InvalidCronJobParamCronExpression(rt::error::ServiceError),
+    InvalidCronJobParamCronExpression(crate::error::ServiceError),
     /// `InvalidCronJobParam.InstanceId` (HTTP 400).
-    InvalidCronJobParamInstanceId(rt::error::ServiceError),
+    InvalidCronJobParamInstanceId(crate::error::ServiceError),
     /// `InvalidCronJobParam.Type` (HTTP 400).
-    InvalidCronJobParamType(rt::error::ServiceError),
+    InvalidCronJobParamType(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.Malformed` (HTTP 400).
-    InvalidRegionIdMalformed(rt::error::ServiceError),
+    InvalidRegionIdMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -627,7 +631,7 @@ impl CreateCronJobPolicyServerlessError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidCronJobDuplicateJob(error)
             | Self::InvalidCronJobParamCronExpression(error)
@@ -691,8 +695,8 @@ impl CreateCronJobPolicyServerlessError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateCronJobPolicyServerlessError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateCronJobPolicyServerlessError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidCronJob.DuplicateJob" => Self::InvalidCronJobDuplicateJob(error),
             "InvalidCronJobParam.CronExpression" => {
@@ -706,11 +710,11 @@ impl rt::error::OperationError for CreateCronJobPolicyServerlessError {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidRegionId.Malformed" => Self::InvalidRegionIdMalformed(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateCronJobPolicyServerlessError::service_error(self)
     }
 }

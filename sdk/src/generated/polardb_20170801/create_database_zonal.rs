@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,15 +70,14 @@ pub struct CreateDatabaseZonalRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateDatabaseZonalRequest {
+impl crate::operation::Operation for CreateDatabaseZonalRequest {
     type Response = CreateDatabaseZonalResponse;
     type Error = CreateDatabaseZonalError;
+}
+
+impl rt::operation::OperationSpec for CreateDatabaseZonalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBName", &self.db_name)?;
         rt::validate::required("CharacterSetName", &self.character_set_name)?;
@@ -214,8 +217,8 @@ impl CreateDatabaseZonalBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateDatabaseZonalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateDatabaseZonalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -224,7 +227,7 @@ impl CreateDatabaseZonalBuilder {
         self,
     ) -> ::std::result::Result<
         CreateDatabaseZonalResponse,
-        rt::error::Error<CreateDatabaseZonalError>,
+        crate::error::Error<CreateDatabaseZonalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -300,26 +303,26 @@ impl ::serde::Serialize for CreateDatabaseZonalResponse {
 #[non_exhaustive]
 pub enum CreateDatabaseZonalError {
     /// `Database.AddError` (HTTP 400).
-    DatabaseAddError(rt::error::ServiceError),
+    DatabaseAddError(crate::error::ServiceError),
     /// `InvalidAccountName.Malformed` (HTTP 400).
-    InvalidAccountNameMalformed(rt::error::ServiceError),
+    InvalidAccountNameMalformed(crate::error::ServiceError),
     /// `InvalidAccountPrivilege.Malformed` (HTTP 400).
-    InvalidAccountPrivilegeMalformed(rt::error::ServiceError),
+    InvalidAccountPrivilegeMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBDescription.Malformed` (HTTP 400).
-    InvalidDbDescriptionMalformed(rt::error::ServiceError),
+    InvalidDbDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidDBName.Malformed` (HTTP 400).
-    InvalidDbNameMalformed(rt::error::ServiceError),
+    InvalidDbNameMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -331,7 +334,7 @@ impl CreateDatabaseZonalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DatabaseAddError(error)
             | Self::InvalidAccountNameMalformed(error)
@@ -395,8 +398,8 @@ impl CreateDatabaseZonalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDatabaseZonalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDatabaseZonalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Database.AddError" => Self::DatabaseAddError(error),
             "InvalidAccountName.Malformed" => Self::InvalidAccountNameMalformed(error),
@@ -410,11 +413,11 @@ impl rt::error::OperationError for CreateDatabaseZonalError {
                 Self::InvalidDbDescriptionMalformed(error)
             }
             "InvalidDBName.Malformed" => Self::InvalidDbNameMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDatabaseZonalError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -136,7 +140,7 @@ pub struct CreateDbClusterRequest {
     >,
     /// Example: `50`
     ///
-    /// Wire name `StorageSpace`.
+    /// Wire name `StorageSpace`; at least 10; at most 100000.
     pub storage_space: ::std::option::Option<i64>,
     /// Example: `8.0.1`
     ///
@@ -222,7 +226,7 @@ pub struct CreateDbClusterRequest {
     pub storage_auto_scale: ::std::option::Option<StorageAutoScale>,
     /// Example: `800`
     ///
-    /// Wire name `StorageUpperBound`.
+    /// Wire name `StorageUpperBound`; at least 20; at most 64000.
     pub storage_upper_bound: ::std::option::Option<i64>,
     /// Example: `1000`
     ///
@@ -258,20 +262,21 @@ pub struct CreateDbClusterRequest {
     pub promotion_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateDbClusterRequest {
+impl crate::operation::Operation for CreateDbClusterRequest {
     type Response = CreateDbClusterResponse;
     type Error = CreateDbClusterError;
+}
+
+impl rt::operation::OperationSpec for CreateDbClusterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::one_of("Architecture", &self.architecture, &["X86", "ARM"])?;
         rt::validate::required("DBType", &self.db_type)?;
         rt::validate::required("DBVersion", &self.db_version)?;
         rt::validate::required("PayType", &self.pay_type)?;
+        rt::validate::minimum("StorageSpace", &self.storage_space, 10.0, false)?;
+        rt::validate::maximum("StorageSpace", &self.storage_space, 100000.0, false)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
         rt::validate::one_of(
             "AllowShutDown",
@@ -303,6 +308,18 @@ impl rt::operation::Operation for CreateDbClusterRequest {
             "StorageAutoScale",
             &self.storage_auto_scale,
             &["Enable", "Disable"],
+        )?;
+        rt::validate::minimum(
+            "StorageUpperBound",
+            &self.storage_upper_bound,
+            20.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "StorageUpperBound",
+            &self.storage_upper_bound,
+            64000.0,
+            false,
         )?;
         rt::validate::one_of(
             "BurstingEnabled",
@@ -1045,8 +1062,8 @@ impl CreateDbClusterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateDbClusterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateDbClusterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -1055,7 +1072,7 @@ impl CreateDbClusterBuilder {
         self,
     ) -> ::std::result::Result<
         CreateDbClusterResponse,
-        rt::error::Error<CreateDbClusterError>,
+        crate::error::Error<CreateDbClusterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1256,7 +1273,7 @@ pub enum Architecture {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1284,7 +1301,7 @@ impl ::std::convert::From<&str> for Architecture {
         match value {
             "X86" => Self::X86,
             "ARM" => Self::Arm,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1311,7 +1328,7 @@ impl ::std::convert::From<::std::string::String> for Architecture {
         match value.as_str() {
             "X86" => Self::X86,
             "ARM" => Self::Arm,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1372,7 +1389,7 @@ pub enum AllowShutDown {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1400,7 +1417,7 @@ impl ::std::convert::From<&str> for AllowShutDown {
         match value {
             "true" => Self::True,
             "false" => Self::False,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1427,7 +1444,7 @@ impl ::std::convert::From<::std::string::String> for AllowShutDown {
         match value.as_str() {
             "true" => Self::True,
             "false" => Self::False,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1494,7 +1511,7 @@ pub enum HotStandbyCluster {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1528,7 +1545,7 @@ impl ::std::convert::From<&str> for HotStandbyCluster {
             "STANDBY" => Self::Standby,
             "3AZ" => Self::N3az,
             "EQUAL" => Self::Equal,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1558,7 +1575,7 @@ impl ::std::convert::From<::std::string::String> for HotStandbyCluster {
             "STANDBY" => Self::Standby,
             "3AZ" => Self::N3az,
             "EQUAL" => Self::Equal,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1619,7 +1636,7 @@ pub enum StrictConsistency {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1647,7 +1664,7 @@ impl ::std::convert::From<&str> for StrictConsistency {
         match value {
             "ON" => Self::On,
             "OFF" => Self::Off,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1674,7 +1691,7 @@ impl ::std::convert::From<::std::string::String> for StrictConsistency {
         match value.as_str() {
             "ON" => Self::On,
             "OFF" => Self::Off,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1735,7 +1752,7 @@ pub enum LoosePolarLogBin {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1763,7 +1780,7 @@ impl ::std::convert::From<&str> for LoosePolarLogBin {
         match value {
             "ON" => Self::On,
             "OFF" => Self::Off,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1790,7 +1807,7 @@ impl ::std::convert::From<::std::string::String> for LoosePolarLogBin {
         match value.as_str() {
             "ON" => Self::On,
             "OFF" => Self::Off,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1851,7 +1868,7 @@ pub enum LooseXEngine {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1879,7 +1896,7 @@ impl ::std::convert::From<&str> for LooseXEngine {
         match value {
             "ON" => Self::On,
             "OFF" => Self::Off,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1906,7 +1923,7 @@ impl ::std::convert::From<::std::string::String> for LooseXEngine {
         match value.as_str() {
             "ON" => Self::On,
             "OFF" => Self::Off,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1967,7 +1984,7 @@ pub enum StoragePayType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1995,7 +2012,7 @@ impl ::std::convert::From<&str> for StoragePayType {
         match value {
             "Postpaid" => Self::Postpaid,
             "Prepaid" => Self::Prepaid,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -2022,7 +2039,7 @@ impl ::std::convert::From<::std::string::String> for StoragePayType {
         match value.as_str() {
             "Postpaid" => Self::Postpaid,
             "Prepaid" => Self::Prepaid,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -2083,22 +2100,22 @@ pub use super::types::StorageAutoScale;
 #[non_exhaustive]
 pub enum CreateDbClusterError {
     /// `EntityNotExist.ResourceGroup` (HTTP 400).
-    EntityNotExistResourceGroup(rt::error::ServiceError),
+    EntityNotExistResourceGroup(crate::error::ServiceError),
     /// `InvalidBackupRetentionPolicyOnClusterDeletion.Malformed` (HTTP 400).
-    InvalidBackupRetentionPolicyOnClusterDeletionMalformed(rt::error::ServiceError),
+    InvalidBackupRetentionPolicyOnClusterDeletionMalformed(crate::error::ServiceError),
     /// `InvalidDefaultTimeZone.Malformed` (HTTP 400).
-    InvalidDefaultTimeZoneMalformed(rt::error::ServiceError),
+    InvalidDefaultTimeZoneMalformed(crate::error::ServiceError),
     /// `InvalidLowerCaseTableNames.Malformed` (HTTP 400).
-    InvalidLowerCaseTableNamesMalformed(rt::error::ServiceError),
+    InvalidLowerCaseTableNamesMalformed(crate::error::ServiceError),
     /// `Location.FailedGetSubDomain` (HTTP 400).
-    LocationFailedGetSubDomain(rt::error::ServiceError),
+    LocationFailedGetSubDomain(crate::error::ServiceError),
     /// `MissParameter.GDNId` (HTTP 400).
-    MissParameterGdnId(rt::error::ServiceError),
+    MissParameterGdnId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2110,7 +2127,7 @@ impl CreateDbClusterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistResourceGroup(error)
             | Self::InvalidBackupRetentionPolicyOnClusterDeletionMalformed(error)
@@ -2162,8 +2179,8 @@ impl CreateDbClusterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDbClusterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDbClusterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExist.ResourceGroup" => Self::EntityNotExistResourceGroup(error),
             "InvalidBackupRetentionPolicyOnClusterDeletion.Malformed" => {
@@ -2177,11 +2194,11 @@ impl rt::error::OperationError for CreateDbClusterError {
             }
             "Location.FailedGetSubDomain" => Self::LocationFailedGetSubDomain(error),
             "MissParameter.GDNId" => Self::MissParameterGdnId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDbClusterError::service_error(self)
     }
 }

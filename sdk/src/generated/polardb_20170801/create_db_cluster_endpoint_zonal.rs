@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,15 +78,14 @@ pub struct CreateDbClusterEndpointZonalRequest {
     pub polar_scc_timeout_action: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateDbClusterEndpointZonalRequest {
+impl crate::operation::Operation for CreateDbClusterEndpointZonalRequest {
     type Response = CreateDbClusterEndpointZonalResponse;
     type Error = CreateDbClusterEndpointZonalError;
+}
+
+impl rt::operation::OperationSpec for CreateDbClusterEndpointZonalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("EndpointType", &self.endpoint_type)?;
         rt::validate::one_of(
@@ -258,8 +261,8 @@ impl CreateDbClusterEndpointZonalBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateDbClusterEndpointZonalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateDbClusterEndpointZonalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -268,7 +271,7 @@ impl CreateDbClusterEndpointZonalBuilder {
         self,
     ) -> ::std::result::Result<
         CreateDbClusterEndpointZonalResponse,
-        rt::error::Error<CreateDbClusterEndpointZonalError>,
+        crate::error::Error<CreateDbClusterEndpointZonalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -347,7 +350,7 @@ pub enum SccMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -375,7 +378,7 @@ impl ::std::convert::From<&str> for SccMode {
         match value {
             "on" => Self::On,
             "off" => Self::Off,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -402,7 +405,7 @@ impl ::std::convert::From<::std::string::String> for SccMode {
         match value.as_str() {
             "on" => Self::On,
             "off" => Self::Off,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -462,24 +465,24 @@ pub use super::types::AutoAddNewNodes;
 #[non_exhaustive]
 pub enum CreateDbClusterEndpointZonalError {
     /// `ClusterEndpoint.StatusNotValid` (HTTP 400).
-    ClusterEndpointStatusNotValid(rt::error::ServiceError),
+    ClusterEndpointStatusNotValid(crate::error::ServiceError),
     /// `EndpointConfig.Conflict` (HTTP 404).
-    EndpointConfigConflict(rt::error::ServiceError),
+    EndpointConfigConflict(crate::error::ServiceError),
     /// `EndpointConfig.Invalid` (HTTP 404).
-    EndpointConfigInvalid(rt::error::ServiceError),
+    EndpointConfigInvalid(crate::error::ServiceError),
     /// `EndpointNum.Error` (HTTP 400).
-    EndpointNumError(rt::error::ServiceError),
+    EndpointNumError(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `LockTimeout` (HTTP 400).
-    LockTimeout(rt::error::ServiceError),
+    LockTimeout(crate::error::ServiceError),
     /// `OperationDenied.InstanceType` (HTTP 403).
-    OperationDeniedInstanceType(rt::error::ServiceError),
+    OperationDeniedInstanceType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -491,7 +494,7 @@ impl CreateDbClusterEndpointZonalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ClusterEndpointStatusNotValid(error)
             | Self::EndpointConfigConflict(error)
@@ -548,8 +551,8 @@ impl CreateDbClusterEndpointZonalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDbClusterEndpointZonalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDbClusterEndpointZonalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ClusterEndpoint.StatusNotValid" => {
                 Self::ClusterEndpointStatusNotValid(error)
@@ -560,11 +563,11 @@ impl rt::error::OperationError for CreateDbClusterEndpointZonalError {
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "LockTimeout" => Self::LockTimeout(error),
             "OperationDenied.InstanceType" => Self::OperationDeniedInstanceType(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDbClusterEndpointZonalError::service_error(self)
     }
 }

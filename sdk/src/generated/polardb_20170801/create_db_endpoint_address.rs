@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,11 +55,14 @@ pub struct CreateDbEndpointAddressRequest {
     pub zone_infos: ::std::vec::Vec<ZoneInfo>,
 }
 
-impl rt::operation::Operation for CreateDbEndpointAddressRequest {
+impl crate::operation::Operation for CreateDbEndpointAddressRequest {
     type Response = CreateDbEndpointAddressResponse;
     type Error = CreateDbEndpointAddressError;
+}
+
+impl rt::operation::OperationSpec for CreateDbEndpointAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBEndpointId", &self.db_endpoint_id)?;
         rt::validate::required("NetType", &self.net_type)?;
@@ -183,8 +187,8 @@ impl CreateDbEndpointAddressBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateDbEndpointAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateDbEndpointAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -193,7 +197,7 @@ impl CreateDbEndpointAddressBuilder {
         self,
     ) -> ::std::result::Result<
         CreateDbEndpointAddressResponse,
-        rt::error::Error<CreateDbEndpointAddressError>,
+        crate::error::Error<CreateDbEndpointAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -329,26 +333,26 @@ impl ::serde::Serialize for CreateDbEndpointAddressResponse {
 #[non_exhaustive]
 pub enum CreateDbEndpointAddressError {
     /// `EndpointStatus.NotSupport` (HTTP 400).
-    EndpointStatusNotSupport(rt::error::ServiceError),
+    EndpointStatusNotSupport(crate::error::ServiceError),
     /// `InvalidConnectionStringPrefix.Malformed` (HTTP 400).
-    InvalidConnectionStringPrefixMalformed(rt::error::ServiceError),
+    InvalidConnectionStringPrefixMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBEndpointId.Malformed` (HTTP 400).
-    InvalidDbEndpointIdMalformed(rt::error::ServiceError),
+    InvalidDbEndpointIdMalformed(crate::error::ServiceError),
     /// `InvalidNetType.Malformed` (HTTP 400).
-    InvalidNetTypeMalformed(rt::error::ServiceError),
+    InvalidNetTypeMalformed(crate::error::ServiceError),
     /// `MissParameter.NetType` (HTTP 400).
-    MissParameterNetType(rt::error::ServiceError),
+    MissParameterNetType(crate::error::ServiceError),
     /// `NetTypeExists` (HTTP 400).
-    NetTypeExists(rt::error::ServiceError),
+    NetTypeExists(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -360,7 +364,7 @@ impl CreateDbEndpointAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EndpointStatusNotSupport(error)
             | Self::InvalidConnectionStringPrefixMalformed(error)
@@ -424,8 +428,8 @@ impl CreateDbEndpointAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDbEndpointAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDbEndpointAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EndpointStatus.NotSupport" => Self::EndpointStatusNotSupport(error),
             "InvalidConnectionStringPrefix.Malformed" => {
@@ -437,11 +441,11 @@ impl rt::error::OperationError for CreateDbEndpointAddressError {
             "InvalidNetType.Malformed" => Self::InvalidNetTypeMalformed(error),
             "MissParameter.NetType" => Self::MissParameterNetType(error),
             "NetTypeExists" => Self::NetTypeExists(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDbEndpointAddressError::service_error(self)
     }
 }

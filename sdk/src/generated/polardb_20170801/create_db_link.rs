@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -82,15 +86,14 @@ pub struct CreateDbLinkRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateDbLinkRequest {
+impl crate::operation::Operation for CreateDbLinkRequest {
     type Response = CreateDbLinkResponse;
     type Error = CreateDbLinkError;
+}
+
+impl rt::operation::OperationSpec for CreateDbLinkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBLinkName", &self.db_link_name)?;
         rt::validate::required("TargetDBAccount", &self.target_db_account)?;
@@ -281,8 +284,8 @@ impl CreateDbLinkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateDbLinkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateDbLinkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -291,7 +294,7 @@ impl CreateDbLinkBuilder {
         self,
     ) -> ::std::result::Result<
         CreateDbLinkResponse,
-        rt::error::Error<CreateDbLinkError>,
+        crate::error::Error<CreateDbLinkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -367,16 +370,16 @@ impl ::serde::Serialize for CreateDbLinkResponse {
 #[non_exhaustive]
 pub enum CreateDbLinkError {
     /// `DBLinkSourceDBNotFound` (HTTP 404).
-    DbLinkSourceDbNotFound(rt::error::ServiceError),
+    DbLinkSourceDbNotFound(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBLinkName.Malformed` (HTTP 400).
-    InvalidDbLinkNameMalformed(rt::error::ServiceError),
+    InvalidDbLinkNameMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -388,7 +391,7 @@ impl CreateDbLinkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DbLinkSourceDbNotFound(error)
             | Self::InvalidDbClusterIdNotFound(error)
@@ -417,17 +420,17 @@ impl CreateDbLinkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDbLinkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDbLinkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DBLinkSourceDBNotFound" => Self::DbLinkSourceDbNotFound(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBLinkName.Malformed" => Self::InvalidDbLinkNameMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDbLinkError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,15 +78,14 @@ pub struct CreateDbNodesRequest {
     pub promotion_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateDbNodesRequest {
+impl crate::operation::Operation for CreateDbNodesRequest {
     type Response = CreateDbNodesResponse;
     type Error = CreateDbNodesError;
+}
+
+impl rt::operation::OperationSpec for CreateDbNodesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBNode", &self.db_nodes)?;
         rt::validate::max_items("DBNode", &self.db_nodes, 15usize)?;
@@ -260,8 +263,8 @@ impl CreateDbNodesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateDbNodesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateDbNodesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -270,7 +273,7 @@ impl CreateDbNodesBuilder {
         self,
     ) -> ::std::result::Result<
         CreateDbNodesResponse,
-        rt::error::Error<CreateDbNodesError>,
+        crate::error::Error<CreateDbNodesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -484,28 +487,28 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum CreateDbNodesError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBNode.Malformed` (HTTP 400).
-    InvalidDbNodeMalformed(rt::error::ServiceError),
+    InvalidDbNodeMalformed(crate::error::ServiceError),
     /// `InvalidDBNodeNum.Malformed` (HTTP 400).
-    InvalidDbNodeNumMalformed(rt::error::ServiceError),
+    InvalidDbNodeNumMalformed(crate::error::ServiceError),
     /// `InvalidZoneId.Malformed` (HTTP 400).
-    InvalidZoneIdMalformed(rt::error::ServiceError),
+    InvalidZoneIdMalformed(crate::error::ServiceError),
     /// `OperationDenied.ClusterCategory` (HTTP 403).
-    OperationDeniedClusterCategory(rt::error::ServiceError),
+    OperationDeniedClusterCategory(crate::error::ServiceError),
     /// `OperationDenied.CreateDBNodesWithStrictConsistencyOn` (HTTP 400).
-    OperationDeniedCreateDbNodesWithStrictConsistencyOn(rt::error::ServiceError),
+    OperationDeniedCreateDbNodesWithStrictConsistencyOn(crate::error::ServiceError),
     /// `OperationDenied.DbVersion` (HTTP 403).
-    OperationDeniedDbVersion(rt::error::ServiceError),
+    OperationDeniedDbVersion(crate::error::ServiceError),
     /// `ORDER.ARREARAGE` (HTTP 400).
-    OrderArrearage(rt::error::ServiceError),
+    OrderArrearage(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -517,7 +520,7 @@ impl CreateDbNodesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterIdNotFound(error)
@@ -590,8 +593,8 @@ impl CreateDbNodesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDbNodesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDbNodesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
@@ -606,11 +609,11 @@ impl rt::error::OperationError for CreateDbNodesError {
             }
             "OperationDenied.DbVersion" => Self::OperationDeniedDbVersion(error),
             "ORDER.ARREARAGE" => Self::OrderArrearage(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDbNodesError::service_error(self)
     }
 }

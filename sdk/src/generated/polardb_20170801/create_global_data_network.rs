@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct CreateGlobalDataNetworkRequest {
     pub freeze_source_during_sync: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateGlobalDataNetworkRequest {
+impl crate::operation::Operation for CreateGlobalDataNetworkRequest {
     type Response = CreateGlobalDataNetworkResponse;
     type Error = CreateGlobalDataNetworkError;
+}
+
+impl rt::operation::OperationSpec for CreateGlobalDataNetworkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -236,8 +240,8 @@ impl CreateGlobalDataNetworkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateGlobalDataNetworkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateGlobalDataNetworkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -246,7 +250,7 @@ impl CreateGlobalDataNetworkBuilder {
         self,
     ) -> ::std::result::Result<
         CreateGlobalDataNetworkResponse,
-        rt::error::Error<CreateGlobalDataNetworkError>,
+        crate::error::Error<CreateGlobalDataNetworkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -367,7 +371,7 @@ pub enum CreateGlobalDataNetworkError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -379,7 +383,7 @@ impl CreateGlobalDataNetworkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -387,12 +391,12 @@ impl CreateGlobalDataNetworkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateGlobalDataNetworkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateGlobalDataNetworkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateGlobalDataNetworkError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct CreateGlobalDatabaseNetworkRequest {
     pub enable_global_domain_name: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateGlobalDatabaseNetworkRequest {
+impl crate::operation::Operation for CreateGlobalDatabaseNetworkRequest {
     type Response = CreateGlobalDatabaseNetworkResponse;
     type Error = CreateGlobalDatabaseNetworkError;
+}
+
+impl rt::operation::OperationSpec for CreateGlobalDatabaseNetworkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -143,8 +147,8 @@ impl CreateGlobalDatabaseNetworkBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateGlobalDatabaseNetworkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateGlobalDatabaseNetworkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -153,7 +157,7 @@ impl CreateGlobalDatabaseNetworkBuilder {
         self,
     ) -> ::std::result::Result<
         CreateGlobalDatabaseNetworkResponse,
-        rt::error::Error<CreateGlobalDatabaseNetworkError>,
+        crate::error::Error<CreateGlobalDatabaseNetworkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -250,18 +254,18 @@ impl ::serde::Serialize for CreateGlobalDatabaseNetworkResponse {
 #[non_exhaustive]
 pub enum CreateGlobalDatabaseNetworkError {
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidEngineVersion.Unsupported` (HTTP 400).
-    InvalidEngineVersionUnsupported(rt::error::ServiceError),
+    InvalidEngineVersionUnsupported(crate::error::ServiceError),
     /// `MemberIns.Exist` (HTTP 400).
-    MemberInsExist(rt::error::ServiceError),
+    MemberInsExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -273,7 +277,7 @@ impl CreateGlobalDatabaseNetworkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdNotFound(error)
             | Self::InvalidDbClusterNotFound(error)
@@ -309,8 +313,8 @@ impl CreateGlobalDatabaseNetworkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateGlobalDatabaseNetworkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateGlobalDatabaseNetworkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
@@ -318,11 +322,11 @@ impl rt::error::OperationError for CreateGlobalDatabaseNetworkError {
                 Self::InvalidEngineVersionUnsupported(error)
             }
             "MemberIns.Exist" => Self::MemberInsExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateGlobalDatabaseNetworkError::service_error(self)
     }
 }

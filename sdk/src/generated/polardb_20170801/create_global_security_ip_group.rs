@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct CreateGlobalSecurityIpGroupRequest {
     pub g_ip_list: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateGlobalSecurityIpGroupRequest {
+impl crate::operation::Operation for CreateGlobalSecurityIpGroupRequest {
     type Response = CreateGlobalSecurityIpGroupResponse;
     type Error = CreateGlobalSecurityIpGroupError;
+}
+
+impl rt::operation::OperationSpec for CreateGlobalSecurityIpGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("GlobalIgName", &self.global_ig_name)?;
         rt::validate::max_length("GlobalIgName", &self.global_ig_name, 120usize)?;
@@ -132,8 +136,8 @@ impl CreateGlobalSecurityIpGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateGlobalSecurityIpGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateGlobalSecurityIpGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +146,7 @@ impl CreateGlobalSecurityIpGroupBuilder {
         self,
     ) -> ::std::result::Result<
         CreateGlobalSecurityIpGroupResponse,
-        rt::error::Error<CreateGlobalSecurityIpGroupError>,
+        crate::error::Error<CreateGlobalSecurityIpGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -363,20 +367,20 @@ impl ::serde::Serialize for GlobalSecurityIpGroup {
 #[non_exhaustive]
 pub enum CreateGlobalSecurityIpGroupError {
     /// `InvalidSecurityIPList.Duplicate` (HTTP 400).
-    InvalidSecurityIpListDuplicate(rt::error::ServiceError),
+    InvalidSecurityIpListDuplicate(crate::error::ServiceError),
     /// `InvalidSecurityIPList.Format` (HTTP 400).
-    InvalidSecurityIpListFormat(rt::error::ServiceError),
+    InvalidSecurityIpListFormat(crate::error::ServiceError),
     /// `InvalidSecurityIPList.QuotaExceeded` (HTTP 400).
-    InvalidSecurityIpListQuotaExceeded(rt::error::ServiceError),
+    InvalidSecurityIpListQuotaExceeded(crate::error::ServiceError),
     /// `InvalidUser.NotFound` (HTTP 404).
-    InvalidUserNotFound(rt::error::ServiceError),
+    InvalidUserNotFound(crate::error::ServiceError),
     /// `RequiredParam.NotFound` (HTTP 400).
-    RequiredParamNotFound(rt::error::ServiceError),
+    RequiredParamNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -388,7 +392,7 @@ impl CreateGlobalSecurityIpGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidSecurityIpListDuplicate(error)
             | Self::InvalidSecurityIpListFormat(error)
@@ -431,8 +435,8 @@ impl CreateGlobalSecurityIpGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateGlobalSecurityIpGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateGlobalSecurityIpGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidSecurityIPList.Duplicate" => {
                 Self::InvalidSecurityIpListDuplicate(error)
@@ -443,11 +447,11 @@ impl rt::error::OperationError for CreateGlobalSecurityIpGroupError {
             }
             "InvalidUser.NotFound" => Self::InvalidUserNotFound(error),
             "RequiredParam.NotFound" => Self::RequiredParamNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateGlobalSecurityIpGroupError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -70,15 +74,14 @@ pub struct CreateNetworkChannelRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateNetworkChannelRequest {
+impl crate::operation::Operation for CreateNetworkChannelRequest {
     type Response = CreateNetworkChannelResponse;
     type Error = CreateNetworkChannelError;
+}
+
+impl rt::operation::OperationSpec for CreateNetworkChannelRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("ChannelName", &self.channel_name)?;
         Ok(())
@@ -228,8 +231,8 @@ impl CreateNetworkChannelBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateNetworkChannelRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateNetworkChannelRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -238,7 +241,7 @@ impl CreateNetworkChannelBuilder {
         self,
     ) -> ::std::result::Result<
         CreateNetworkChannelResponse,
-        rt::error::Error<CreateNetworkChannelError>,
+        crate::error::Error<CreateNetworkChannelError>,
     > {
         self.client.execute(self.request).await
     }
@@ -314,12 +317,12 @@ impl ::serde::Serialize for CreateNetworkChannelResponse {
 #[non_exhaustive]
 pub enum CreateNetworkChannelError {
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -331,7 +334,7 @@ impl CreateNetworkChannelError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -346,15 +349,15 @@ impl CreateNetworkChannelError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateNetworkChannelError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateNetworkChannelError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateNetworkChannelError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct CreateOrGetVirtualLicenseOrderRequest {
     pub engine: ::std::option::Option<Engine>,
 }
 
-impl rt::operation::Operation for CreateOrGetVirtualLicenseOrderRequest {
+impl crate::operation::Operation for CreateOrGetVirtualLicenseOrderRequest {
     type Response = CreateOrGetVirtualLicenseOrderResponse;
     type Error = CreateOrGetVirtualLicenseOrderError;
+}
+
+impl rt::operation::OperationSpec for CreateOrGetVirtualLicenseOrderRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Engine", &self.engine)?;
         rt::validate::one_of("Engine", &self.engine, &["PG", "Oracle", "MySQL"])?;
         Ok(())
@@ -78,8 +82,8 @@ impl CreateOrGetVirtualLicenseOrderBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateOrGetVirtualLicenseOrderRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateOrGetVirtualLicenseOrderRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl CreateOrGetVirtualLicenseOrderBuilder {
         self,
     ) -> ::std::result::Result<
         CreateOrGetVirtualLicenseOrderResponse,
-        rt::error::Error<CreateOrGetVirtualLicenseOrderError>,
+        crate::error::Error<CreateOrGetVirtualLicenseOrderError>,
     > {
         self.client.execute(self.request).await
     }
@@ -418,7 +422,7 @@ pub enum Engine {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -448,7 +452,7 @@ impl ::std::convert::From<&str> for Engine {
             "PG" => Self::Pg,
             "Oracle" => Self::Oracle,
             "MySQL" => Self::MySql,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -476,7 +480,7 @@ impl ::std::convert::From<::std::string::String> for Engine {
             "PG" => Self::Pg,
             "Oracle" => Self::Oracle,
             "MySQL" => Self::MySql,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -537,7 +541,7 @@ pub enum CreateOrGetVirtualLicenseOrderError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -549,7 +553,7 @@ impl CreateOrGetVirtualLicenseOrderError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -557,12 +561,12 @@ impl CreateOrGetVirtualLicenseOrderError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateOrGetVirtualLicenseOrderError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateOrGetVirtualLicenseOrderError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateOrGetVirtualLicenseOrderError::service_error(self)
     }
 }

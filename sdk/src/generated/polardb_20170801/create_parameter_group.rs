@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct CreateParameterGroupRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateParameterGroupRequest {
+impl crate::operation::Operation for CreateParameterGroupRequest {
     type Response = CreateParameterGroupResponse;
     type Error = CreateParameterGroupError;
+}
+
+impl rt::operation::OperationSpec for CreateParameterGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DBType", &self.db_type)?;
         rt::validate::required("DBVersion", &self.db_version)?;
@@ -184,8 +188,8 @@ impl CreateParameterGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateParameterGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateParameterGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -194,7 +198,7 @@ impl CreateParameterGroupBuilder {
         self,
     ) -> ::std::result::Result<
         CreateParameterGroupResponse,
-        rt::error::Error<CreateParameterGroupError>,
+        crate::error::Error<CreateParameterGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -293,26 +297,26 @@ impl ::serde::Serialize for CreateParameterGroupResponse {
 #[non_exhaustive]
 pub enum CreateParameterGroupError {
     /// `InvalidDBType.NotFound` (HTTP 404).
-    InvalidDbTypeNotFound(rt::error::ServiceError),
+    InvalidDbTypeNotFound(crate::error::ServiceError),
     /// `InvalidDBVersion.Malformed` (HTTP 400).
-    InvalidDbVersionMalformed(rt::error::ServiceError),
+    InvalidDbVersionMalformed(crate::error::ServiceError),
     /// `InvalidEngine.Unsupported` (HTTP 400).
-    InvalidEngineUnsupported(rt::error::ServiceError),
+    InvalidEngineUnsupported(crate::error::ServiceError),
     /// `InvalidParameterGroupName.Malformed` (HTTP 400).
-    InvalidParameterGroupNameMalformed(rt::error::ServiceError),
+    InvalidParameterGroupNameMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.Malformed` (HTTP 400).
-    InvalidRegionIdMalformed(rt::error::ServiceError),
+    InvalidRegionIdMalformed(crate::error::ServiceError),
     /// `InvalidUser.NotFound` (HTTP 404).
-    InvalidUserNotFound(rt::error::ServiceError),
+    InvalidUserNotFound(crate::error::ServiceError),
     /// `NumberExceed.parameterGroupDesc` (HTTP 400).
-    NumberExceedParameterGroupDesc(rt::error::ServiceError),
+    NumberExceedParameterGroupDesc(crate::error::ServiceError),
     /// `ParamGroupsNameInvalid` (HTTP 400).
-    ParamGroupsNameInvalid(rt::error::ServiceError),
+    ParamGroupsNameInvalid(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -324,7 +328,7 @@ impl CreateParameterGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbTypeNotFound(error)
             | Self::InvalidDbVersionMalformed(error)
@@ -388,8 +392,8 @@ impl CreateParameterGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateParameterGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateParameterGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBType.NotFound" => Self::InvalidDbTypeNotFound(error),
             "InvalidDBVersion.Malformed" => Self::InvalidDbVersionMalformed(error),
@@ -403,11 +407,11 @@ impl rt::error::OperationError for CreateParameterGroupError {
                 Self::NumberExceedParameterGroupDesc(error)
             }
             "ParamGroupsNameInvalid" => Self::ParamGroupsNameInvalid(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateParameterGroupError::service_error(self)
     }
 }

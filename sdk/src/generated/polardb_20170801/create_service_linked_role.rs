@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateServiceLinkedRoleRequest {}
-impl rt::operation::Operation for CreateServiceLinkedRoleRequest {
+impl crate::operation::Operation for CreateServiceLinkedRoleRequest {
     type Response = CreateServiceLinkedRoleResponse;
     type Error = CreateServiceLinkedRoleError;
+}
+
+impl rt::operation::OperationSpec for CreateServiceLinkedRoleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,8 @@ impl CreateServiceLinkedRoleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateServiceLinkedRoleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateServiceLinkedRoleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +73,7 @@ impl CreateServiceLinkedRoleBuilder {
         self,
     ) -> ::std::result::Result<
         CreateServiceLinkedRoleResponse,
-        rt::error::Error<CreateServiceLinkedRoleError>,
+        crate::error::Error<CreateServiceLinkedRoleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -145,12 +149,12 @@ impl ::serde::Serialize for CreateServiceLinkedRoleResponse {
 #[non_exhaustive]
 pub enum CreateServiceLinkedRoleError {
     /// `Unknown.Exception` (HTTP 500).
-    UnknownException(rt::error::ServiceError),
+    UnknownException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -162,7 +166,7 @@ impl CreateServiceLinkedRoleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::UnknownException(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -177,15 +181,15 @@ impl CreateServiceLinkedRoleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateServiceLinkedRoleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateServiceLinkedRoleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Unknown.Exception" => Self::UnknownException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateServiceLinkedRoleError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,15 +60,14 @@ pub struct CreateStoragePlanRequest {
     pub promotion_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateStoragePlanRequest {
+impl crate::operation::Operation for CreateStoragePlanRequest {
     type Response = CreateStoragePlanResponse;
     type Error = CreateStoragePlanError;
+}
+
+impl rt::operation::OperationSpec for CreateStoragePlanRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Period", &self.period)?;
         rt::validate::required("UsedTime", &self.used_time)?;
         rt::validate::required("StorageClass", &self.storage_class)?;
@@ -172,8 +175,8 @@ impl CreateStoragePlanBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateStoragePlanRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateStoragePlanRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -182,7 +185,7 @@ impl CreateStoragePlanBuilder {
         self,
     ) -> ::std::result::Result<
         CreateStoragePlanResponse,
-        rt::error::Error<CreateStoragePlanError>,
+        crate::error::Error<CreateStoragePlanError>,
     > {
         self.client.execute(self.request).await
     }
@@ -300,22 +303,22 @@ impl ::serde::Serialize for CreateStoragePlanResponse {
 #[non_exhaustive]
 pub enum CreateStoragePlanError {
     /// `InvalidStorageClass.Malformed` (HTTP 400).
-    InvalidStorageClassMalformed(rt::error::ServiceError),
+    InvalidStorageClassMalformed(crate::error::ServiceError),
     /// `InvalidStorageUsedTime.Malformed` (HTTP 400).
-    InvalidStorageUsedTimeMalformed(rt::error::ServiceError),
+    InvalidStorageUsedTimeMalformed(crate::error::ServiceError),
     /// `MissParameter.StorageClass` (HTTP 400).
-    MissParameterStorageClass(rt::error::ServiceError),
+    MissParameterStorageClass(crate::error::ServiceError),
     /// `MissParameter.StoragePeriod` (HTTP 400).
-    MissParameterStoragePeriod(rt::error::ServiceError),
+    MissParameterStoragePeriod(crate::error::ServiceError),
     /// `MissParameter.StorageType` (HTTP 400).
-    MissParameterStorageType(rt::error::ServiceError),
+    MissParameterStorageType(crate::error::ServiceError),
     /// `MissParameter.StorageUsedTime` (HTTP 400).
-    MissParameterStorageUsedTime(rt::error::ServiceError),
+    MissParameterStorageUsedTime(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -327,7 +330,7 @@ impl CreateStoragePlanError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidStorageClassMalformed(error)
             | Self::InvalidStorageUsedTimeMalformed(error)
@@ -377,8 +380,8 @@ impl CreateStoragePlanError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateStoragePlanError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateStoragePlanError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidStorageClass.Malformed" => Self::InvalidStorageClassMalformed(error),
             "InvalidStorageUsedTime.Malformed" => {
@@ -388,11 +391,11 @@ impl rt::error::OperationError for CreateStoragePlanError {
             "MissParameter.StoragePeriod" => Self::MissParameterStoragePeriod(error),
             "MissParameter.StorageType" => Self::MissParameterStorageType(error),
             "MissParameter.StorageUsedTime" => Self::MissParameterStorageUsedTime(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateStoragePlanError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteAccountRequest {
     pub account_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAccountRequest {
+impl crate::operation::Operation for DeleteAccountRequest {
     type Response = DeleteAccountResponse;
     type Error = DeleteAccountError;
+}
+
+impl rt::operation::OperationSpec for DeleteAccountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteAccountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAccountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteAccountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteAccountBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAccountResponse,
-        rt::error::Error<DeleteAccountError>,
+        crate::error::Error<DeleteAccountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,26 +184,26 @@ impl ::serde::Serialize for DeleteAccountResponse {
 #[non_exhaustive]
 pub enum DeleteAccountError {
     /// `AccountActionForbidden` (HTTP 401).
-    AccountActionForbidden(rt::error::ServiceError),
+    AccountActionForbidden(crate::error::ServiceError),
     /// `Account.DelError` (HTTP 400).
-    AccountDelError(rt::error::ServiceError),
+    AccountDelError(crate::error::ServiceError),
     /// `ConcurrentTaskExceeded` (HTTP 400).
-    ConcurrentTaskExceeded(rt::error::ServiceError),
+    ConcurrentTaskExceeded(crate::error::ServiceError),
     /// `Connect.Timeout` (HTTP 400).
-    ConnectTimeout(rt::error::ServiceError),
+    ConnectTimeout(crate::error::ServiceError),
     /// `GdnRole.NotSupport` (HTTP 400).
-    GdnRoleNotSupport(rt::error::ServiceError),
+    GdnRoleNotSupport(crate::error::ServiceError),
     /// `InvalidAccountName.Malformed` (HTTP 400).
-    InvalidAccountNameMalformed(rt::error::ServiceError),
+    InvalidAccountNameMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -211,7 +215,7 @@ impl DeleteAccountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountActionForbidden(error)
             | Self::AccountDelError(error)
@@ -275,8 +279,8 @@ impl DeleteAccountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAccountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteAccountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountActionForbidden" => Self::AccountActionForbidden(error),
             "Account.DelError" => Self::AccountDelError(error),
@@ -286,11 +290,11 @@ impl rt::error::OperationError for DeleteAccountError {
             "InvalidAccountName.Malformed" => Self::InvalidAccountNameMalformed(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAccountError::service_error(self)
     }
 }

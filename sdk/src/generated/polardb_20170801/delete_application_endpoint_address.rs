@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteApplicationEndpointAddressRequest {
     pub net_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteApplicationEndpointAddressRequest {
+impl crate::operation::Operation for DeleteApplicationEndpointAddressRequest {
     type Response = DeleteApplicationEndpointAddressResponse;
     type Error = DeleteApplicationEndpointAddressError;
+}
+
+impl rt::operation::OperationSpec for DeleteApplicationEndpointAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ApplicationId", &self.application_id)?;
         rt::validate::required("EndpointId", &self.endpoint_id)?;
         rt::validate::required("NetType", &self.net_type)?;
@@ -112,8 +116,8 @@ impl DeleteApplicationEndpointAddressBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteApplicationEndpointAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteApplicationEndpointAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +126,7 @@ impl DeleteApplicationEndpointAddressBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteApplicationEndpointAddressResponse,
-        rt::error::Error<DeleteApplicationEndpointAddressError>,
+        crate::error::Error<DeleteApplicationEndpointAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -243,7 +247,7 @@ pub enum DeleteApplicationEndpointAddressError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -255,7 +259,7 @@ impl DeleteApplicationEndpointAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -263,12 +267,12 @@ impl DeleteApplicationEndpointAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteApplicationEndpointAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteApplicationEndpointAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteApplicationEndpointAddressError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteBackupRequest {
     pub backup_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteBackupRequest {
+impl crate::operation::Operation for DeleteBackupRequest {
     type Response = DeleteBackupResponse;
     type Error = DeleteBackupError;
+}
+
+impl rt::operation::OperationSpec for DeleteBackupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("BackupId", &self.backup_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteBackupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteBackupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteBackupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteBackupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteBackupResponse,
-        rt::error::Error<DeleteBackupError>,
+        crate::error::Error<DeleteBackupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,14 +184,14 @@ impl ::serde::Serialize for DeleteBackupResponse {
 #[non_exhaustive]
 pub enum DeleteBackupError {
     /// `InvalidBackupSetID.NotFound` (HTTP 400).
-    InvalidBackupSetIdNotFound(rt::error::ServiceError),
+    InvalidBackupSetIdNotFound(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -199,7 +203,7 @@ impl DeleteBackupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidBackupSetIdNotFound(error)
             | Self::InvalidDbClusterIdNotFound(error) => error,
@@ -221,16 +225,16 @@ impl DeleteBackupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteBackupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteBackupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidBackupSetID.NotFound" => Self::InvalidBackupSetIdNotFound(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteBackupError::service_error(self)
     }
 }

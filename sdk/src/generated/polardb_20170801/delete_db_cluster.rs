@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteDbClusterRequest {
     >,
 }
 
-impl rt::operation::Operation for DeleteDbClusterRequest {
+impl crate::operation::Operation for DeleteDbClusterRequest {
     type Response = DeleteDbClusterResponse;
     type Error = DeleteDbClusterError;
+}
+
+impl rt::operation::OperationSpec for DeleteDbClusterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::one_of(
             "BackupRetentionPolicyOnClusterDeletion",
@@ -119,8 +123,8 @@ impl DeleteDbClusterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDbClusterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteDbClusterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +133,7 @@ impl DeleteDbClusterBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDbClusterResponse,
-        rt::error::Error<DeleteDbClusterError>,
+        crate::error::Error<DeleteDbClusterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -210,7 +214,7 @@ pub enum BackupRetentionPolicyOnClusterDeletion {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -240,7 +244,7 @@ impl ::std::convert::From<&str> for BackupRetentionPolicyOnClusterDeletion {
             "ALL" => Self::All,
             "LATEST" => Self::Latest,
             "NONE" => Self::None,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -269,7 +273,7 @@ for BackupRetentionPolicyOnClusterDeletion {
             "ALL" => Self::All,
             "LATEST" => Self::Latest,
             "NONE" => Self::None,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -327,28 +331,30 @@ impl ::serde::Serialize for BackupRetentionPolicyOnClusterDeletion {
 #[non_exhaustive]
 pub enum DeleteDbClusterError {
     /// `EngineMigration.ActionDisabled` (HTTP 400).
-    EngineMigrationActionDisabled(rt::error::ServiceError),
+    EngineMigrationActionDisabled(crate::error::ServiceError),
     /// `InvalidBackupRetentionPolicyOnClusterDeletion.Malformed` (HTTP 400).
-    InvalidBackupRetentionPolicyOnClusterDeletionMalformed(rt::error::ServiceError),
+    InvalidBackupRetentionPolicyOnClusterDeletionMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidParamBackupRetentionPolicyOnClusterDeletion.Malformed` (HTTP 400).
-    InvalidParamBackupRetentionPolicyOnClusterDeletionMalformed(rt::error::ServiceError),
+    InvalidParamBackupRetentionPolicyOnClusterDeletionMalformed(
+        crate::error::ServiceError,
+    ),
     /// `OperationDenied.ClusterStatus` (HTTP 403).
-    OperationDeniedClusterStatus(rt::error::ServiceError),
+    OperationDeniedClusterStatus(crate::error::ServiceError),
     /// `OperationDenied.DBClusterDeletionLock` (HTTP 403).
-    OperationDeniedDbClusterDeletionLock(rt::error::ServiceError),
+    OperationDeniedDbClusterDeletionLock(crate::error::ServiceError),
     /// `OperationDenied.DBClusterPayType` (HTTP 403).
-    OperationDeniedDbClusterPayType(rt::error::ServiceError),
+    OperationDeniedDbClusterPayType(crate::error::ServiceError),
     /// `OperationDenied.OperateStatus` (HTTP 403).
-    OperationDeniedOperateStatus(rt::error::ServiceError),
+    OperationDeniedOperateStatus(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -360,7 +366,7 @@ impl DeleteDbClusterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EngineMigrationActionDisabled(error)
             | Self::InvalidBackupRetentionPolicyOnClusterDeletionMalformed(error)
@@ -437,8 +443,8 @@ impl DeleteDbClusterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDbClusterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteDbClusterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EngineMigration.ActionDisabled" => {
                 Self::EngineMigrationActionDisabled(error)
@@ -459,11 +465,11 @@ impl rt::error::OperationError for DeleteDbClusterError {
                 Self::OperationDeniedDbClusterPayType(error)
             }
             "OperationDenied.OperateStatus" => Self::OperationDeniedOperateStatus(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDbClusterError::service_error(self)
     }
 }

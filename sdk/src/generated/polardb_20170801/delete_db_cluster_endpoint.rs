@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteDbClusterEndpointRequest {
     pub polar_fs_instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteDbClusterEndpointRequest {
+impl crate::operation::Operation for DeleteDbClusterEndpointRequest {
     type Response = DeleteDbClusterEndpointResponse;
     type Error = DeleteDbClusterEndpointError;
+}
+
+impl rt::operation::OperationSpec for DeleteDbClusterEndpointRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBEndpointId", &self.db_endpoint_id)?;
         Ok(())
@@ -113,8 +117,8 @@ impl DeleteDbClusterEndpointBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDbClusterEndpointRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteDbClusterEndpointRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +127,7 @@ impl DeleteDbClusterEndpointBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDbClusterEndpointResponse,
-        rt::error::Error<DeleteDbClusterEndpointError>,
+        crate::error::Error<DeleteDbClusterEndpointError>,
     > {
         self.client.execute(self.request).await
     }
@@ -199,18 +203,18 @@ impl ::serde::Serialize for DeleteDbClusterEndpointResponse {
 #[non_exhaustive]
 pub enum DeleteDbClusterEndpointError {
     /// `ClusterEndpoint.StatusNotValid` (HTTP 400).
-    ClusterEndpointStatusNotValid(rt::error::ServiceError),
+    ClusterEndpointStatusNotValid(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBEndpointId.Malformed` (HTTP 400).
-    InvalidDbEndpointIdMalformed(rt::error::ServiceError),
+    InvalidDbEndpointIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -222,7 +226,7 @@ impl DeleteDbClusterEndpointError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ClusterEndpointStatusNotValid(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -258,8 +262,8 @@ impl DeleteDbClusterEndpointError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDbClusterEndpointError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteDbClusterEndpointError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ClusterEndpoint.StatusNotValid" => {
                 Self::ClusterEndpointStatusNotValid(error)
@@ -267,11 +271,11 @@ impl rt::error::OperationError for DeleteDbClusterEndpointError {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBEndpointId.Malformed" => Self::InvalidDbEndpointIdMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDbClusterEndpointError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteDbClusterEndpointZonalRequest {
     pub db_endpoint_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteDbClusterEndpointZonalRequest {
+impl crate::operation::Operation for DeleteDbClusterEndpointZonalRequest {
     type Response = DeleteDbClusterEndpointZonalResponse;
     type Error = DeleteDbClusterEndpointZonalError;
+}
+
+impl rt::operation::OperationSpec for DeleteDbClusterEndpointZonalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBEndpointId", &self.db_endpoint_id)?;
         Ok(())
@@ -96,8 +100,8 @@ impl DeleteDbClusterEndpointZonalBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteDbClusterEndpointZonalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteDbClusterEndpointZonalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl DeleteDbClusterEndpointZonalBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDbClusterEndpointZonalResponse,
-        rt::error::Error<DeleteDbClusterEndpointZonalError>,
+        crate::error::Error<DeleteDbClusterEndpointZonalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -182,18 +186,18 @@ impl ::serde::Serialize for DeleteDbClusterEndpointZonalResponse {
 #[non_exhaustive]
 pub enum DeleteDbClusterEndpointZonalError {
     /// `ClusterEndpoint.StatusNotValid` (HTTP 400).
-    ClusterEndpointStatusNotValid(rt::error::ServiceError),
+    ClusterEndpointStatusNotValid(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBEndpointId.Malformed` (HTTP 400).
-    InvalidDbEndpointIdMalformed(rt::error::ServiceError),
+    InvalidDbEndpointIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -205,7 +209,7 @@ impl DeleteDbClusterEndpointZonalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ClusterEndpointStatusNotValid(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -241,8 +245,8 @@ impl DeleteDbClusterEndpointZonalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDbClusterEndpointZonalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteDbClusterEndpointZonalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ClusterEndpoint.StatusNotValid" => {
                 Self::ClusterEndpointStatusNotValid(error)
@@ -250,11 +254,11 @@ impl rt::error::OperationError for DeleteDbClusterEndpointZonalError {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBEndpointId.Malformed" => Self::InvalidDbEndpointIdMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDbClusterEndpointZonalError::service_error(self)
     }
 }

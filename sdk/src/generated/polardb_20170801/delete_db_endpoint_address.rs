@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteDbEndpointAddressRequest {
     pub net_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteDbEndpointAddressRequest {
+impl crate::operation::Operation for DeleteDbEndpointAddressRequest {
     type Response = DeleteDbEndpointAddressResponse;
     type Error = DeleteDbEndpointAddressError;
+}
+
+impl rt::operation::OperationSpec for DeleteDbEndpointAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBEndpointId", &self.db_endpoint_id)?;
         rt::validate::required("NetType", &self.net_type)?;
@@ -110,8 +114,8 @@ impl DeleteDbEndpointAddressBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDbEndpointAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteDbEndpointAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl DeleteDbEndpointAddressBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDbEndpointAddressResponse,
-        rt::error::Error<DeleteDbEndpointAddressError>,
+        crate::error::Error<DeleteDbEndpointAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -196,24 +200,24 @@ impl ::serde::Serialize for DeleteDbEndpointAddressResponse {
 #[non_exhaustive]
 pub enum DeleteDbEndpointAddressError {
     /// `EndpointStatus.NotSupport` (HTTP 404).
-    EndpointStatusNotSupport(rt::error::ServiceError),
+    EndpointStatusNotSupport(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBEndpointId.Malformed` (HTTP 400).
-    InvalidDbEndpointIdMalformed(rt::error::ServiceError),
+    InvalidDbEndpointIdMalformed(crate::error::ServiceError),
     /// `InvalidNetType.Malformed` (HTTP 400).
-    InvalidNetTypeMalformed(rt::error::ServiceError),
+    InvalidNetTypeMalformed(crate::error::ServiceError),
     /// `NetTypeUsed.Gdn` (HTTP 400).
-    NetTypeUsedGdn(rt::error::ServiceError),
+    NetTypeUsedGdn(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -225,7 +229,7 @@ impl DeleteDbEndpointAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EndpointStatusNotSupport(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -282,8 +286,8 @@ impl DeleteDbEndpointAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDbEndpointAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteDbEndpointAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EndpointStatus.NotSupport" => Self::EndpointStatusNotSupport(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
@@ -292,11 +296,11 @@ impl rt::error::OperationError for DeleteDbEndpointAddressError {
             "InvalidDBEndpointId.Malformed" => Self::InvalidDbEndpointIdMalformed(error),
             "InvalidNetType.Malformed" => Self::InvalidNetTypeMalformed(error),
             "NetTypeUsed.Gdn" => Self::NetTypeUsedGdn(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDbEndpointAddressError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteDbLinkRequest {
     pub db_link_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteDbLinkRequest {
+impl crate::operation::Operation for DeleteDbLinkRequest {
     type Response = DeleteDbLinkResponse;
     type Error = DeleteDbLinkError;
+}
+
+impl rt::operation::OperationSpec for DeleteDbLinkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBLinkName", &self.db_link_name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteDbLinkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDbLinkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteDbLinkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteDbLinkBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDbLinkResponse,
-        rt::error::Error<DeleteDbLinkError>,
+        crate::error::Error<DeleteDbLinkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,16 +184,16 @@ impl ::serde::Serialize for DeleteDbLinkResponse {
 #[non_exhaustive]
 pub enum DeleteDbLinkError {
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `OperationDenied.DBClusterDeletionLock` (HTTP 403).
-    OperationDeniedDbClusterDeletionLock(rt::error::ServiceError),
+    OperationDeniedDbClusterDeletionLock(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -201,7 +205,7 @@ impl DeleteDbLinkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdNotFound(error)
             | Self::InvalidDbClusterNotFound(error)
@@ -230,19 +234,19 @@ impl DeleteDbLinkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDbLinkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteDbLinkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "OperationDenied.DBClusterDeletionLock" => {
                 Self::OperationDeniedDbClusterDeletionLock(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDbLinkError::service_error(self)
     }
 }

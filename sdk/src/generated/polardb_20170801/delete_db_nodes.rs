@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct DeleteDbNodesRequest {
     pub cloud_provider: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteDbNodesRequest {
+impl crate::operation::Operation for DeleteDbNodesRequest {
     type Response = DeleteDbNodesResponse;
     type Error = DeleteDbNodesError;
+}
+
+impl rt::operation::OperationSpec for DeleteDbNodesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBNodeId", &self.db_node_ids)?;
         rt::validate::max_items("DBNodeId", &self.db_node_ids, 15usize)?;
@@ -150,8 +153,8 @@ impl DeleteDbNodesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDbNodesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteDbNodesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +163,7 @@ impl DeleteDbNodesBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDbNodesResponse,
-        rt::error::Error<DeleteDbNodesError>,
+        crate::error::Error<DeleteDbNodesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -278,22 +281,22 @@ impl ::serde::Serialize for DeleteDbNodesResponse {
 #[non_exhaustive]
 pub enum DeleteDbNodesError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBNode.Malformed` (HTTP 400).
-    InvalidDbNodeMalformed(rt::error::ServiceError),
+    InvalidDbNodeMalformed(crate::error::ServiceError),
     /// `InvalidDBNodeNum.Malformed` (HTTP 400).
-    InvalidDbNodeNumMalformed(rt::error::ServiceError),
+    InvalidDbNodeNumMalformed(crate::error::ServiceError),
     /// `OperationDenied.DBNodeRole` (HTTP 403).
-    OperationDeniedDbNodeRole(rt::error::ServiceError),
+    OperationDeniedDbNodeRole(crate::error::ServiceError),
     /// `OperationDenied.DeleteDBNodesWithStrictConsistencyOn` (HTTP 400).
-    OperationDeniedDeleteDbNodesWithStrictConsistencyOn(rt::error::ServiceError),
+    OperationDeniedDeleteDbNodesWithStrictConsistencyOn(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -305,7 +308,7 @@ impl DeleteDbNodesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterIdNotFound(error)
@@ -357,8 +360,8 @@ impl DeleteDbNodesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDbNodesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteDbNodesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
@@ -368,11 +371,11 @@ impl rt::error::OperationError for DeleteDbNodesError {
             "OperationDenied.DeleteDBNodesWithStrictConsistencyOn" => {
                 Self::OperationDeniedDeleteDbNodesWithStrictConsistencyOn(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDbNodesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteFirewallRulesRequest {
     pub rule_name_list: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteFirewallRulesRequest {
+impl crate::operation::Operation for DeleteFirewallRulesRequest {
     type Response = DeleteFirewallRulesResponse;
     type Error = DeleteFirewallRulesError;
+}
+
+impl rt::operation::OperationSpec for DeleteFirewallRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("RuleNameList", &self.rule_name_list)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteFirewallRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteFirewallRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteFirewallRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteFirewallRulesBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteFirewallRulesResponse,
-        rt::error::Error<DeleteFirewallRulesError>,
+        crate::error::Error<DeleteFirewallRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -222,7 +226,7 @@ pub enum DeleteFirewallRulesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -234,7 +238,7 @@ impl DeleteFirewallRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -242,12 +246,12 @@ impl DeleteFirewallRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteFirewallRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteFirewallRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteFirewallRulesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteGlobalDataNetworkRequest {
     pub network_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteGlobalDataNetworkRequest {
+impl crate::operation::Operation for DeleteGlobalDataNetworkRequest {
     type Response = DeleteGlobalDataNetworkResponse;
     type Error = DeleteGlobalDataNetworkError;
+}
+
+impl rt::operation::OperationSpec for DeleteGlobalDataNetworkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -77,8 +81,8 @@ impl DeleteGlobalDataNetworkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteGlobalDataNetworkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteGlobalDataNetworkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +91,7 @@ impl DeleteGlobalDataNetworkBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteGlobalDataNetworkResponse,
-        rt::error::Error<DeleteGlobalDataNetworkError>,
+        crate::error::Error<DeleteGlobalDataNetworkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -166,7 +170,7 @@ pub enum DeleteGlobalDataNetworkError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -178,7 +182,7 @@ impl DeleteGlobalDataNetworkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -186,12 +190,12 @@ impl DeleteGlobalDataNetworkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteGlobalDataNetworkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteGlobalDataNetworkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteGlobalDataNetworkError::service_error(self)
     }
 }

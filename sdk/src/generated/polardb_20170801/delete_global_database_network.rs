@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteGlobalDatabaseNetworkRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteGlobalDatabaseNetworkRequest {
+impl crate::operation::Operation for DeleteGlobalDatabaseNetworkRequest {
     type Response = DeleteGlobalDatabaseNetworkResponse;
     type Error = DeleteGlobalDatabaseNetworkError;
+}
+
+impl rt::operation::OperationSpec for DeleteGlobalDatabaseNetworkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GDNId", &self.gdn_id)?;
         Ok(())
     }
@@ -99,8 +103,8 @@ impl DeleteGlobalDatabaseNetworkBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteGlobalDatabaseNetworkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteGlobalDatabaseNetworkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +113,7 @@ impl DeleteGlobalDatabaseNetworkBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteGlobalDatabaseNetworkResponse,
-        rt::error::Error<DeleteGlobalDatabaseNetworkError>,
+        crate::error::Error<DeleteGlobalDatabaseNetworkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -185,16 +189,16 @@ impl ::serde::Serialize for DeleteGlobalDatabaseNetworkResponse {
 #[non_exhaustive]
 pub enum DeleteGlobalDatabaseNetworkError {
     /// `GDN.NotFound` (HTTP 404).
-    GdnNotFound(rt::error::ServiceError),
+    GdnNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `MemberNumber.NotSupport` (HTTP 400).
-    MemberNumberNotSupport(rt::error::ServiceError),
+    MemberNumberNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -206,7 +210,7 @@ impl DeleteGlobalDatabaseNetworkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::GdnNotFound(error)
             | Self::InvalidDbClusterNotFound(error)
@@ -235,17 +239,17 @@ impl DeleteGlobalDatabaseNetworkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteGlobalDatabaseNetworkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteGlobalDatabaseNetworkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "GDN.NotFound" => Self::GdnNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "MemberNumber.NotSupport" => Self::MemberNumberNotSupport(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteGlobalDatabaseNetworkError::service_error(self)
     }
 }

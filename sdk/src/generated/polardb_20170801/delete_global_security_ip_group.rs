@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DeleteGlobalSecurityIpGroupRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteGlobalSecurityIpGroupRequest {
+impl crate::operation::Operation for DeleteGlobalSecurityIpGroupRequest {
     type Response = DeleteGlobalSecurityIpGroupResponse;
     type Error = DeleteGlobalSecurityIpGroupError;
+}
+
+impl rt::operation::OperationSpec for DeleteGlobalSecurityIpGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("GlobalSecurityGroupId", &self.global_security_group_id)?;
         Ok(())
@@ -136,8 +140,8 @@ impl DeleteGlobalSecurityIpGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteGlobalSecurityIpGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteGlobalSecurityIpGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -146,7 +150,7 @@ impl DeleteGlobalSecurityIpGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteGlobalSecurityIpGroupResponse,
-        rt::error::Error<DeleteGlobalSecurityIpGroupError>,
+        crate::error::Error<DeleteGlobalSecurityIpGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -386,12 +390,12 @@ impl ::serde::Serialize for GlobalSecurityIpGroup {
 #[non_exhaustive]
 pub enum DeleteGlobalSecurityIpGroupError {
     /// `RequiredParam.NotFound` (HTTP 400).
-    RequiredParamNotFound(rt::error::ServiceError),
+    RequiredParamNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -403,7 +407,7 @@ impl DeleteGlobalSecurityIpGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::RequiredParamNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -418,15 +422,15 @@ impl DeleteGlobalSecurityIpGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteGlobalSecurityIpGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteGlobalSecurityIpGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "RequiredParam.NotFound" => Self::RequiredParamNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteGlobalSecurityIpGroupError::service_error(self)
     }
 }

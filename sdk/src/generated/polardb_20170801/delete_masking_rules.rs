@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteMaskingRulesRequest {
     pub interface_version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteMaskingRulesRequest {
+impl crate::operation::Operation for DeleteMaskingRulesRequest {
     type Response = DeleteMaskingRulesResponse;
     type Error = DeleteMaskingRulesError;
+}
+
+impl rt::operation::OperationSpec for DeleteMaskingRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RuleNameList", &self.rule_name_list)?;
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
@@ -113,8 +117,8 @@ impl DeleteMaskingRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteMaskingRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteMaskingRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +127,7 @@ impl DeleteMaskingRulesBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteMaskingRulesResponse,
-        rt::error::Error<DeleteMaskingRulesError>,
+        crate::error::Error<DeleteMaskingRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -238,12 +242,12 @@ impl ::serde::Serialize for DeleteMaskingRulesResponse {
 #[non_exhaustive]
 pub enum DeleteMaskingRulesError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -255,7 +259,7 @@ impl DeleteMaskingRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -270,15 +274,15 @@ impl DeleteMaskingRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteMaskingRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteMaskingRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteMaskingRulesError::service_error(self)
     }
 }

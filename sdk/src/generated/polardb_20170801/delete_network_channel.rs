@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct DeleteNetworkChannelRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteNetworkChannelRequest {
+impl crate::operation::Operation for DeleteNetworkChannelRequest {
     type Response = DeleteNetworkChannelResponse;
     type Error = DeleteNetworkChannelError;
+}
+
+impl rt::operation::OperationSpec for DeleteNetworkChannelRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("ChannelName", &self.channel_name)?;
         Ok(())
@@ -164,8 +167,8 @@ impl DeleteNetworkChannelBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteNetworkChannelRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteNetworkChannelRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -174,7 +177,7 @@ impl DeleteNetworkChannelBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteNetworkChannelResponse,
-        rt::error::Error<DeleteNetworkChannelError>,
+        crate::error::Error<DeleteNetworkChannelError>,
     > {
         self.client.execute(self.request).await
     }
@@ -250,12 +253,12 @@ impl ::serde::Serialize for DeleteNetworkChannelResponse {
 #[non_exhaustive]
 pub enum DeleteNetworkChannelError {
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -267,7 +270,7 @@ impl DeleteNetworkChannelError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -282,15 +285,15 @@ impl DeleteNetworkChannelError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteNetworkChannelError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteNetworkChannelError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteNetworkChannelError::service_error(self)
     }
 }

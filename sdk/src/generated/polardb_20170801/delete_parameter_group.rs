@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteParameterGroupRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteParameterGroupRequest {
+impl crate::operation::Operation for DeleteParameterGroupRequest {
     type Response = DeleteParameterGroupResponse;
     type Error = DeleteParameterGroupError;
+}
+
+impl rt::operation::OperationSpec for DeleteParameterGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ParameterGroupId", &self.parameter_group_id)?;
         Ok(())
@@ -117,8 +121,8 @@ impl DeleteParameterGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteParameterGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteParameterGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +131,7 @@ impl DeleteParameterGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteParameterGroupResponse,
-        rt::error::Error<DeleteParameterGroupError>,
+        crate::error::Error<DeleteParameterGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -203,14 +207,14 @@ impl ::serde::Serialize for DeleteParameterGroupResponse {
 #[non_exhaustive]
 pub enum DeleteParameterGroupError {
     /// `InvalidParameterGroupId.Malformed` (HTTP 400).
-    InvalidParameterGroupIdMalformed(rt::error::ServiceError),
+    InvalidParameterGroupIdMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.Malformed` (HTTP 400).
-    InvalidRegionIdMalformed(rt::error::ServiceError),
+    InvalidRegionIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -222,7 +226,7 @@ impl DeleteParameterGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterGroupIdMalformed(error)
             | Self::InvalidRegionIdMalformed(error) => error,
@@ -244,18 +248,18 @@ impl DeleteParameterGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteParameterGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteParameterGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterGroupId.Malformed" => {
                 Self::InvalidParameterGroupIdMalformed(error)
             }
             "InvalidRegionId.Malformed" => Self::InvalidRegionIdMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteParameterGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct DeletePolarFsQuotaRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeletePolarFsQuotaRequest {
+impl crate::operation::Operation for DeletePolarFsQuotaRequest {
     type Response = DeletePolarFsQuotaResponse;
     type Error = DeletePolarFsQuotaError;
+}
+
+impl rt::operation::OperationSpec for DeletePolarFsQuotaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolarFsInstanceId", &self.polar_fs_instance_id)?;
         rt::validate::required("Quotas", &self.quotas)?;
         rt::validate::max_items("Quotas", &self.quotas, 21usize)?;
@@ -116,8 +120,8 @@ impl DeletePolarFsQuotaBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeletePolarFsQuotaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeletePolarFsQuotaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +130,7 @@ impl DeletePolarFsQuotaBuilder {
         self,
     ) -> ::std::result::Result<
         DeletePolarFsQuotaResponse,
-        rt::error::Error<DeletePolarFsQuotaError>,
+        crate::error::Error<DeletePolarFsQuotaError>,
     > {
         self.client.execute(self.request).await
     }
@@ -285,7 +289,7 @@ pub enum DeletePolarFsQuotaError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -297,7 +301,7 @@ impl DeletePolarFsQuotaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -305,12 +309,12 @@ impl DeletePolarFsQuotaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeletePolarFsQuotaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeletePolarFsQuotaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeletePolarFsQuotaError::service_error(self)
     }
 }

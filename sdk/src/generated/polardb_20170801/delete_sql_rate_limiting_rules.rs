@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteSqlRateLimitingRulesRequest {
     pub rule_name_list: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteSqlRateLimitingRulesRequest {
+impl crate::operation::Operation for DeleteSqlRateLimitingRulesRequest {
     type Response = DeleteSqlRateLimitingRulesResponse;
     type Error = DeleteSqlRateLimitingRulesError;
+}
+
+impl rt::operation::OperationSpec for DeleteSqlRateLimitingRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("RuleNameList", &self.rule_name_list)?;
         Ok(())
@@ -94,8 +98,10 @@ impl DeleteSqlRateLimitingRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteSqlRateLimitingRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteSqlRateLimitingRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +110,7 @@ impl DeleteSqlRateLimitingRulesBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteSqlRateLimitingRulesResponse,
-        rt::error::Error<DeleteSqlRateLimitingRulesError>,
+        crate::error::Error<DeleteSqlRateLimitingRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -222,7 +228,7 @@ pub enum DeleteSqlRateLimitingRulesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -234,7 +240,7 @@ impl DeleteSqlRateLimitingRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -242,12 +248,12 @@ impl DeleteSqlRateLimitingRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteSqlRateLimitingRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteSqlRateLimitingRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteSqlRateLimitingRulesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeAccountsZonalRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAccountsZonalRequest {
+impl crate::operation::Operation for DescribeAccountsZonalRequest {
     type Response = DescribeAccountsZonalResponse;
     type Error = DescribeAccountsZonalError;
+}
+
+impl rt::operation::OperationSpec for DescribeAccountsZonalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -180,14 +184,14 @@ impl DescribeAccountsZonalBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeAccountsZonalRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeAccountsZonalRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeAccountsZonalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeAccountsZonalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -196,7 +200,7 @@ impl DescribeAccountsZonalBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAccountsZonalResponse,
-        rt::error::Error<DescribeAccountsZonalError>,
+        crate::error::Error<DescribeAccountsZonalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -643,26 +647,26 @@ impl ::serde::Serialize for DatabasePrivileges {
 #[non_exhaustive]
 pub enum DescribeAccountsZonalError {
     /// `Account.QueryError` (HTTP 400).
-    AccountQueryError(rt::error::ServiceError),
+    AccountQueryError(crate::error::ServiceError),
     /// `Connect.Timeout` (HTTP 400).
-    ConnectTimeout(rt::error::ServiceError),
+    ConnectTimeout(crate::error::ServiceError),
     /// `Database.ConnectError` (HTTP 400).
-    DatabaseConnectError(rt::error::ServiceError),
+    DatabaseConnectError(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidPageNumber.Malformed` (HTTP 400).
-    InvalidPageNumberMalformed(rt::error::ServiceError),
+    InvalidPageNumberMalformed(crate::error::ServiceError),
     /// `InvalidPageSize.Malformed` (HTTP 400).
-    InvalidPageSizeMalformed(rt::error::ServiceError),
+    InvalidPageSizeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -674,7 +678,7 @@ impl DescribeAccountsZonalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountQueryError(error)
             | Self::ConnectTimeout(error)
@@ -738,8 +742,8 @@ impl DescribeAccountsZonalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAccountsZonalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAccountsZonalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.QueryError" => Self::AccountQueryError(error),
             "Connect.Timeout" => Self::ConnectTimeout(error),
@@ -749,11 +753,11 @@ impl rt::error::OperationError for DescribeAccountsZonalError {
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "InvalidPageNumber.Malformed" => Self::InvalidPageNumberMalformed(error),
             "InvalidPageSize.Malformed" => Self::InvalidPageSizeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAccountsZonalError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeActivationCodeDetailsRequest {
     pub activation_code_id: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeActivationCodeDetailsRequest {
+impl crate::operation::Operation for DescribeActivationCodeDetailsRequest {
     type Response = DescribeActivationCodeDetailsResponse;
     type Error = DescribeActivationCodeDetailsError;
+}
+
+impl rt::operation::OperationSpec for DescribeActivationCodeDetailsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AliyunOrderId", &self.aliyun_order_id)?;
         Ok(())
     }
@@ -96,8 +100,8 @@ impl DescribeActivationCodeDetailsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeActivationCodeDetailsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeActivationCodeDetailsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl DescribeActivationCodeDetailsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeActivationCodeDetailsResponse,
-        rt::error::Error<DescribeActivationCodeDetailsError>,
+        crate::error::Error<DescribeActivationCodeDetailsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -396,7 +400,7 @@ pub enum DescribeActivationCodeDetailsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -408,7 +412,7 @@ impl DescribeActivationCodeDetailsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -416,12 +420,12 @@ impl DescribeActivationCodeDetailsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeActivationCodeDetailsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeActivationCodeDetailsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeActivationCodeDetailsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,11 @@ pub struct DescribeActivationCodesRequest {
     pub aliyun_order_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `30`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `aa:bb:cc:dd:ee:ff`
     ///
@@ -48,12 +49,18 @@ pub struct DescribeActivationCodesRequest {
     pub system_identifier: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeActivationCodesRequest {
+impl crate::operation::Operation for DescribeActivationCodesRequest {
     type Response = DescribeActivationCodesResponse;
     type Error = DescribeActivationCodesError;
+}
+
+impl rt::operation::OperationSpec for DescribeActivationCodesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AliyunOrderId", &self.aliyun_order_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -136,8 +143,8 @@ impl DescribeActivationCodesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeActivationCodesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeActivationCodesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -146,7 +153,7 @@ impl DescribeActivationCodesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeActivationCodesResponse,
-        rt::error::Error<DescribeActivationCodesError>,
+        crate::error::Error<DescribeActivationCodesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -526,7 +533,7 @@ pub enum DescribeActivationCodesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -538,7 +545,7 @@ impl DescribeActivationCodesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -546,12 +553,12 @@ impl DescribeActivationCodesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeActivationCodesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeActivationCodesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeActivationCodesError::service_error(self)
     }
 }

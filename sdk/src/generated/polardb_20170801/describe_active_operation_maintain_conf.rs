@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeActiveOperationMaintainConfRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeActiveOperationMaintainConfRequest {
+impl crate::operation::Operation for DescribeActiveOperationMaintainConfRequest {
     type Response = DescribeActiveOperationMaintainConfResponse;
     type Error = DescribeActiveOperationMaintainConfError;
+}
+
+impl rt::operation::OperationSpec for DescribeActiveOperationMaintainConfRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -99,8 +103,8 @@ impl DescribeActiveOperationMaintainConfBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeActiveOperationMaintainConfRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeActiveOperationMaintainConfRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +113,7 @@ impl DescribeActiveOperationMaintainConfBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeActiveOperationMaintainConfResponse,
-        rt::error::Error<DescribeActiveOperationMaintainConfError>,
+        crate::error::Error<DescribeActiveOperationMaintainConfError>,
     > {
         self.client.execute(self.request).await
     }
@@ -404,12 +408,12 @@ impl ::serde::Serialize for Config {
 #[non_exhaustive]
 pub enum DescribeActiveOperationMaintainConfError {
     /// `RequiredParam.NotFound` (HTTP 400).
-    RequiredParamNotFound(rt::error::ServiceError),
+    RequiredParamNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -421,7 +425,7 @@ impl DescribeActiveOperationMaintainConfError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::RequiredParamNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -436,15 +440,15 @@ impl DescribeActiveOperationMaintainConfError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeActiveOperationMaintainConfError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeActiveOperationMaintainConfError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "RequiredParam.NotFound" => Self::RequiredParamNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeActiveOperationMaintainConfError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeAiTaskStatusRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAiTaskStatusRequest {
+impl crate::operation::Operation for DescribeAiTaskStatusRequest {
     type Response = DescribeAiTaskStatusResponse;
     type Error = DescribeAiTaskStatusError;
+}
+
+impl rt::operation::OperationSpec for DescribeAiTaskStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl DescribeAiTaskStatusBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeAiTaskStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeAiTaskStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl DescribeAiTaskStatusBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAiTaskStatusResponse,
-        rt::error::Error<DescribeAiTaskStatusError>,
+        crate::error::Error<DescribeAiTaskStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -263,16 +267,16 @@ impl ::serde::Serialize for DescribeAiTaskStatusResponse {
 #[non_exhaustive]
 pub enum DescribeAiTaskStatusError {
     /// `CallDB4AI.Error` (HTTP 400).
-    CallDb4aiError(rt::error::ServiceError),
+    CallDb4aiError(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBInstance.NotFound` (HTTP 404).
-    InvalidDbInstanceNotFound(rt::error::ServiceError),
+    InvalidDbInstanceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -284,7 +288,7 @@ impl DescribeAiTaskStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CallDb4aiError(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -313,17 +317,17 @@ impl DescribeAiTaskStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAiTaskStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAiTaskStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CallDB4AI.Error" => Self::CallDb4aiError(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBInstance.NotFound" => Self::InvalidDbInstanceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAiTaskStatusError::service_error(self)
     }
 }

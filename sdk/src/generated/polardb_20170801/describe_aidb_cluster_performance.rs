@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeAidbClusterPerformanceRequest {
     pub interval: ::std::option::Option<Interval>,
 }
 
-impl rt::operation::Operation for DescribeAidbClusterPerformanceRequest {
+impl crate::operation::Operation for DescribeAidbClusterPerformanceRequest {
     type Response = DescribeAidbClusterPerformanceResponse;
     type Error = DescribeAidbClusterPerformanceError;
+}
+
+impl rt::operation::OperationSpec for DescribeAidbClusterPerformanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("Key", &self.key)?;
         rt::validate::required("StartTime", &self.start_time)?;
@@ -145,8 +149,8 @@ impl DescribeAidbClusterPerformanceBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeAidbClusterPerformanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeAidbClusterPerformanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +159,7 @@ impl DescribeAidbClusterPerformanceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAidbClusterPerformanceResponse,
-        rt::error::Error<DescribeAidbClusterPerformanceError>,
+        crate::error::Error<DescribeAidbClusterPerformanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -605,7 +609,7 @@ pub enum Interval {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -637,7 +641,7 @@ impl ::std::convert::From<&str> for Interval {
             "3600" => Self::N3600,
             "Hour" => Self::Hour,
             "Minute" => Self::Minute,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -666,7 +670,7 @@ impl ::std::convert::From<::std::string::String> for Interval {
             "3600" => Self::N3600,
             "Hour" => Self::Hour,
             "Minute" => Self::Minute,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -724,12 +728,12 @@ impl ::serde::Serialize for Interval {
 #[non_exhaustive]
 pub enum DescribeAidbClusterPerformanceError {
     /// `InvalidDBNodeId.Malformed` (HTTP 400).
-    InvalidDbNodeIdMalformed(rt::error::ServiceError),
+    InvalidDbNodeIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -741,7 +745,7 @@ impl DescribeAidbClusterPerformanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbNodeIdMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -756,15 +760,15 @@ impl DescribeAidbClusterPerformanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAidbClusterPerformanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAidbClusterPerformanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBNodeId.Malformed" => Self::InvalidDbNodeIdMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAidbClusterPerformanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,11 +63,14 @@ pub struct DescribeAidbClustersRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for DescribeAidbClustersRequest {
+impl crate::operation::Operation for DescribeAidbClustersRequest {
     type Response = DescribeAidbClustersResponse;
     type Error = DescribeAidbClustersError;
+}
+
+impl rt::operation::OperationSpec for DescribeAidbClustersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
         Ok(())
@@ -200,8 +204,8 @@ impl DescribeAidbClustersBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeAidbClustersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeAidbClustersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -210,7 +214,7 @@ impl DescribeAidbClustersBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAidbClustersResponse,
-        rt::error::Error<DescribeAidbClustersError>,
+        crate::error::Error<DescribeAidbClustersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1018,7 +1022,7 @@ pub enum DescribeAidbClustersError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1030,7 +1034,7 @@ impl DescribeAidbClustersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1038,12 +1042,12 @@ impl DescribeAidbClustersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAidbClustersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeAidbClustersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAidbClustersError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeApplicationAttributeRequest {
     pub application_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeApplicationAttributeRequest {
+impl crate::operation::Operation for DescribeApplicationAttributeRequest {
     type Response = DescribeApplicationAttributeResponse;
     type Error = DescribeApplicationAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeApplicationAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ApplicationId", &self.application_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeApplicationAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeApplicationAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeApplicationAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeApplicationAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeApplicationAttributeResponse,
-        rt::error::Error<DescribeApplicationAttributeError>,
+        crate::error::Error<DescribeApplicationAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1786,7 +1790,7 @@ pub enum DescribeApplicationAttributeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1798,7 +1802,7 @@ impl DescribeApplicationAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1806,12 +1810,12 @@ impl DescribeApplicationAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeApplicationAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeApplicationAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeApplicationAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct DescribeApplicationParametersRequest {
     pub component_id_list: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeApplicationParametersRequest {
+impl crate::operation::Operation for DescribeApplicationParametersRequest {
     type Response = DescribeApplicationParametersResponse;
     type Error = DescribeApplicationParametersError;
+}
+
+impl rt::operation::OperationSpec for DescribeApplicationParametersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ApplicationId", &self.application_id)?;
         Ok(())
     }
@@ -101,8 +105,8 @@ impl DescribeApplicationParametersBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeApplicationParametersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeApplicationParametersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -111,7 +115,7 @@ impl DescribeApplicationParametersBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeApplicationParametersResponse,
-        rt::error::Error<DescribeApplicationParametersError>,
+        crate::error::Error<DescribeApplicationParametersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -868,7 +872,7 @@ pub enum DescribeApplicationParametersError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -880,7 +884,7 @@ impl DescribeApplicationParametersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -888,12 +892,12 @@ impl DescribeApplicationParametersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeApplicationParametersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeApplicationParametersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeApplicationParametersError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeApplicationServerlessConfRequest {
     pub application_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeApplicationServerlessConfRequest {
+impl crate::operation::Operation for DescribeApplicationServerlessConfRequest {
     type Response = DescribeApplicationServerlessConfResponse;
     type Error = DescribeApplicationServerlessConfError;
+}
+
+impl rt::operation::OperationSpec for DescribeApplicationServerlessConfRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ApplicationId", &self.application_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeApplicationServerlessConfBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeApplicationServerlessConfRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeApplicationServerlessConfRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeApplicationServerlessConfBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeApplicationServerlessConfResponse,
-        rt::error::Error<DescribeApplicationServerlessConfError>,
+        crate::error::Error<DescribeApplicationServerlessConfError>,
     > {
         self.client.execute(self.request).await
     }
@@ -312,7 +316,7 @@ pub enum DescribeApplicationServerlessConfError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -324,7 +328,7 @@ impl DescribeApplicationServerlessConfError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -332,12 +336,12 @@ impl DescribeApplicationServerlessConfError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeApplicationServerlessConfError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeApplicationServerlessConfError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeApplicationServerlessConfError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeAvailableCrossRegionsRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAvailableCrossRegionsRequest {
+impl crate::operation::Operation for DescribeAvailableCrossRegionsRequest {
     type Response = DescribeAvailableCrossRegionsResponse;
     type Error = DescribeAvailableCrossRegionsError;
+}
+
+impl rt::operation::OperationSpec for DescribeAvailableCrossRegionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeAvailableCrossRegionsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeAvailableCrossRegionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeAvailableCrossRegionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeAvailableCrossRegionsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAvailableCrossRegionsResponse,
-        rt::error::Error<DescribeAvailableCrossRegionsError>,
+        crate::error::Error<DescribeAvailableCrossRegionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -187,12 +191,12 @@ impl ::serde::Serialize for DescribeAvailableCrossRegionsResponse {
 #[non_exhaustive]
 pub enum DescribeAvailableCrossRegionsError {
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -204,7 +208,7 @@ impl DescribeAvailableCrossRegionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -219,15 +223,15 @@ impl DescribeAvailableCrossRegionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAvailableCrossRegionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAvailableCrossRegionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAvailableCrossRegionsError::service_error(self)
     }
 }

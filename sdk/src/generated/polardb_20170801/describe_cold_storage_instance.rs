@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -72,11 +73,14 @@ pub struct DescribeColdStorageInstanceRequest {
     pub object_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeColdStorageInstanceRequest {
+impl crate::operation::Operation for DescribeColdStorageInstanceRequest {
     type Response = DescribeColdStorageInstanceResponse;
     type Error = DescribeColdStorageInstanceError;
+}
+
+impl rt::operation::OperationSpec for DescribeColdStorageInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -235,7 +239,7 @@ impl DescribeColdStorageInstanceBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeColdStorageInstanceRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeColdStorageInstanceRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -243,8 +247,8 @@ impl DescribeColdStorageInstanceBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeColdStorageInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeColdStorageInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -253,7 +257,7 @@ impl DescribeColdStorageInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeColdStorageInstanceResponse,
-        rt::error::Error<DescribeColdStorageInstanceError>,
+        crate::error::Error<DescribeColdStorageInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1041,22 +1045,22 @@ impl ::serde::Serialize for OssClusterInfoList {
 #[non_exhaustive]
 pub enum DescribeColdStorageInstanceError {
     /// `Account.QueryError` (HTTP 400).
-    AccountQueryError(rt::error::ServiceError),
+    AccountQueryError(crate::error::ServiceError),
     /// `Database.ConnectError` (HTTP 400).
-    DatabaseConnectError(rt::error::ServiceError),
+    DatabaseConnectError(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidPageNumber.Malformed` (HTTP 400).
-    InvalidPageNumberMalformed(rt::error::ServiceError),
+    InvalidPageNumberMalformed(crate::error::ServiceError),
     /// `InvalidPageSize.Malformed` (HTTP 400).
-    InvalidPageSizeMalformed(rt::error::ServiceError),
+    InvalidPageSizeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1068,7 +1072,7 @@ impl DescribeColdStorageInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountQueryError(error)
             | Self::DatabaseConnectError(error)
@@ -1118,8 +1122,8 @@ impl DescribeColdStorageInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeColdStorageInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeColdStorageInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.QueryError" => Self::AccountQueryError(error),
             "Database.ConnectError" => Self::DatabaseConnectError(error),
@@ -1127,11 +1131,11 @@ impl rt::error::OperationError for DescribeColdStorageInstanceError {
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "InvalidPageNumber.Malformed" => Self::InvalidPageNumberMalformed(error),
             "InvalidPageSize.Malformed" => Self::InvalidPageSizeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeColdStorageInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeCronJobPolicyServerlessRequest {
     pub page_number: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeCronJobPolicyServerlessRequest {
+impl crate::operation::Operation for DescribeCronJobPolicyServerlessRequest {
     type Response = DescribeCronJobPolicyServerlessResponse;
     type Error = DescribeCronJobPolicyServerlessError;
+}
+
+impl rt::operation::OperationSpec for DescribeCronJobPolicyServerlessRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -135,8 +139,8 @@ impl DescribeCronJobPolicyServerlessBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCronJobPolicyServerlessRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCronJobPolicyServerlessRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +149,7 @@ impl DescribeCronJobPolicyServerlessBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCronJobPolicyServerlessResponse,
-        rt::error::Error<DescribeCronJobPolicyServerlessError>,
+        crate::error::Error<DescribeCronJobPolicyServerlessError>,
     > {
         self.client.execute(self.request).await
     }
@@ -780,22 +784,22 @@ impl ::serde::Serialize for Items {
 #[non_exhaustive]
 pub enum DescribeCronJobPolicyServerlessError {
     /// `InvalidCronJob.NotFound` (HTTP 404).
-    InvalidCronJobNotFound(rt::error::ServiceError),
+    InvalidCronJobNotFound(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidJobId.NotFound` (HTTP 404).
-    InvalidJobIdNotFound(rt::error::ServiceError),
+    InvalidJobIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.Malformed` (HTTP 400).
-    InvalidRegionIdMalformed(rt::error::ServiceError),
+    InvalidRegionIdMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -807,7 +811,7 @@ impl DescribeCronJobPolicyServerlessError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidCronJobNotFound(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -857,8 +861,8 @@ impl DescribeCronJobPolicyServerlessError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCronJobPolicyServerlessError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCronJobPolicyServerlessError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidCronJob.NotFound" => Self::InvalidCronJobNotFound(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
@@ -866,11 +870,11 @@ impl rt::error::OperationError for DescribeCronJobPolicyServerlessError {
             "InvalidJobId.NotFound" => Self::InvalidJobIdNotFound(error),
             "InvalidRegionId.Malformed" => Self::InvalidRegionIdMalformed(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCronJobPolicyServerlessError::service_error(self)
     }
 }

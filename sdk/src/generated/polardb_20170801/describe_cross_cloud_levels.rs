@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeCrossCloudLevelsRequest {
     pub storage_type: ::std::option::Option<StorageType>,
 }
 
-impl rt::operation::Operation for DescribeCrossCloudLevelsRequest {
+impl crate::operation::Operation for DescribeCrossCloudLevelsRequest {
     type Response = DescribeCrossCloudLevelsResponse;
     type Error = DescribeCrossCloudLevelsError;
+}
+
+impl rt::operation::OperationSpec for DescribeCrossCloudLevelsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ProjectId", &self.project_id)?;
         rt::validate::required("DBType", &self.db_type)?;
         rt::validate::required("StorageType", &self.storage_type)?;
@@ -130,8 +134,10 @@ impl DescribeCrossCloudLevelsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCrossCloudLevelsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeCrossCloudLevelsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +146,7 @@ impl DescribeCrossCloudLevelsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCrossCloudLevelsResponse,
-        rt::error::Error<DescribeCrossCloudLevelsError>,
+        crate::error::Error<DescribeCrossCloudLevelsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -339,7 +345,7 @@ pub enum StorageType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -367,7 +373,7 @@ impl ::std::convert::From<&str> for StorageType {
         match value {
             "LocalSsd" => Self::LocalSsd,
             "SharedStorage" => Self::SharedStorage,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -394,7 +400,7 @@ impl ::std::convert::From<::std::string::String> for StorageType {
         match value.as_str() {
             "LocalSsd" => Self::LocalSsd,
             "SharedStorage" => Self::SharedStorage,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -455,7 +461,7 @@ pub enum DescribeCrossCloudLevelsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -467,7 +473,7 @@ impl DescribeCrossCloudLevelsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -475,12 +481,12 @@ impl DescribeCrossCloudLevelsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCrossCloudLevelsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeCrossCloudLevelsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCrossCloudLevelsError::service_error(self)
     }
 }

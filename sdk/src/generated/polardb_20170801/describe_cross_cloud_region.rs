@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeCrossCloudRegionRequest {
     pub cross_cloud_region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCrossCloudRegionRequest {
+impl crate::operation::Operation for DescribeCrossCloudRegionRequest {
     type Response = DescribeCrossCloudRegionResponse;
     type Error = DescribeCrossCloudRegionError;
+}
+
+impl rt::operation::OperationSpec for DescribeCrossCloudRegionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -111,8 +115,10 @@ impl DescribeCrossCloudRegionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCrossCloudRegionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeCrossCloudRegionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +127,7 @@ impl DescribeCrossCloudRegionBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCrossCloudRegionResponse,
-        rt::error::Error<DescribeCrossCloudRegionError>,
+        crate::error::Error<DescribeCrossCloudRegionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -431,7 +437,7 @@ pub enum DescribeCrossCloudRegionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -443,7 +449,7 @@ impl DescribeCrossCloudRegionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -451,12 +457,12 @@ impl DescribeCrossCloudRegionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCrossCloudRegionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeCrossCloudRegionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCrossCloudRegionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeCrossCloudRegionMappingToAliyunRequest {
     pub cross_cloud_region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCrossCloudRegionMappingToAliyunRequest {
+impl crate::operation::Operation for DescribeCrossCloudRegionMappingToAliyunRequest {
     type Response = DescribeCrossCloudRegionMappingToAliyunResponse;
     type Error = DescribeCrossCloudRegionMappingToAliyunError;
+}
+
+impl rt::operation::OperationSpec for DescribeCrossCloudRegionMappingToAliyunRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -113,8 +117,8 @@ impl DescribeCrossCloudRegionMappingToAliyunBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCrossCloudRegionMappingToAliyunRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCrossCloudRegionMappingToAliyunRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +127,7 @@ impl DescribeCrossCloudRegionMappingToAliyunBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCrossCloudRegionMappingToAliyunResponse,
-        rt::error::Error<DescribeCrossCloudRegionMappingToAliyunError>,
+        crate::error::Error<DescribeCrossCloudRegionMappingToAliyunError>,
     > {
         self.client.execute(self.request).await
     }
@@ -332,7 +336,7 @@ pub enum DescribeCrossCloudRegionMappingToAliyunError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -344,7 +348,7 @@ impl DescribeCrossCloudRegionMappingToAliyunError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -352,12 +356,12 @@ impl DescribeCrossCloudRegionMappingToAliyunError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCrossCloudRegionMappingToAliyunError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeCrossCloudRegionMappingToAliyunError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCrossCloudRegionMappingToAliyunError::service_error(self)
     }
 }

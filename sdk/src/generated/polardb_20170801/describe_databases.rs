@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeDatabasesRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeDatabasesRequest {
+impl crate::operation::Operation for DescribeDatabasesRequest {
     type Response = DescribeDatabasesResponse;
     type Error = DescribeDatabasesError;
+}
+
+impl rt::operation::OperationSpec for DescribeDatabasesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -117,8 +121,8 @@ impl DescribeDatabasesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDatabasesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDatabasesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +131,7 @@ impl DescribeDatabasesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDatabasesResponse,
-        rt::error::Error<DescribeDatabasesError>,
+        crate::error::Error<DescribeDatabasesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -602,22 +606,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDatabasesError {
     /// `Database.ConnectError` (HTTP 400).
-    DatabaseConnectError(rt::error::ServiceError),
+    DatabaseConnectError(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 400).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidPageNumber.Malformed` (HTTP 400).
-    InvalidPageNumberMalformed(rt::error::ServiceError),
+    InvalidPageNumberMalformed(crate::error::ServiceError),
     /// `InvalidPageSize.Malformed` (HTTP 400).
-    InvalidPageSizeMalformed(rt::error::ServiceError),
+    InvalidPageSizeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -629,7 +633,7 @@ impl DescribeDatabasesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DatabaseConnectError(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -679,8 +683,8 @@ impl DescribeDatabasesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDatabasesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDatabasesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Database.ConnectError" => Self::DatabaseConnectError(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
@@ -688,11 +692,11 @@ impl rt::error::OperationError for DescribeDatabasesError {
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "InvalidPageNumber.Malformed" => Self::InvalidPageNumberMalformed(error),
             "InvalidPageSize.Malformed" => Self::InvalidPageSizeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDatabasesError::service_error(self)
     }
 }

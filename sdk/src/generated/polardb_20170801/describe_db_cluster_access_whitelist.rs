@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeDbClusterAccessWhitelistRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbClusterAccessWhitelistRequest {
+impl crate::operation::Operation for DescribeDbClusterAccessWhitelistRequest {
     type Response = DescribeDbClusterAccessWhitelistResponse;
     type Error = DescribeDbClusterAccessWhitelistError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbClusterAccessWhitelistRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeDbClusterAccessWhitelistBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDbClusterAccessWhitelistRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDbClusterAccessWhitelistRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeDbClusterAccessWhitelistBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbClusterAccessWhitelistResponse,
-        rt::error::Error<DescribeDbClusterAccessWhitelistError>,
+        crate::error::Error<DescribeDbClusterAccessWhitelistError>,
     > {
         self.client.execute(self.request).await
     }
@@ -433,16 +437,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDbClusterAccessWhitelistError {
     /// `Forbidden.RAM` (HTTP 403).
-    ForbiddenRam(rt::error::ServiceError),
+    ForbiddenRam(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -454,7 +458,7 @@ impl DescribeDbClusterAccessWhitelistError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenRam(error)
             | Self::InvalidDbClusterIdNotFound(error)
@@ -483,17 +487,17 @@ impl DescribeDbClusterAccessWhitelistError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbClusterAccessWhitelistError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbClusterAccessWhitelistError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.RAM" => Self::ForbiddenRam(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbClusterAccessWhitelistError::service_error(self)
     }
 }

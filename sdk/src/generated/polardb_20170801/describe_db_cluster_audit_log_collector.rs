@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeDbClusterAuditLogCollectorRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbClusterAuditLogCollectorRequest {
+impl crate::operation::Operation for DescribeDbClusterAuditLogCollectorRequest {
     type Response = DescribeDbClusterAuditLogCollectorResponse;
     type Error = DescribeDbClusterAuditLogCollectorError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbClusterAuditLogCollectorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeDbClusterAuditLogCollectorBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDbClusterAuditLogCollectorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDbClusterAuditLogCollectorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeDbClusterAuditLogCollectorBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbClusterAuditLogCollectorResponse,
-        rt::error::Error<DescribeDbClusterAuditLogCollectorError>,
+        crate::error::Error<DescribeDbClusterAuditLogCollectorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -189,12 +193,12 @@ impl ::serde::Serialize for DescribeDbClusterAuditLogCollectorResponse {
 #[non_exhaustive]
 pub enum DescribeDbClusterAuditLogCollectorError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -206,7 +210,7 @@ impl DescribeDbClusterAuditLogCollectorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -221,15 +225,15 @@ impl DescribeDbClusterAuditLogCollectorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbClusterAuditLogCollectorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbClusterAuditLogCollectorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbClusterAuditLogCollectorError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct DescribeDbClusterAvailableResourcesRequest {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbClusterAvailableResourcesRequest {
+impl crate::operation::Operation for DescribeDbClusterAvailableResourcesRequest {
     type Response = DescribeDbClusterAvailableResourcesResponse;
     type Error = DescribeDbClusterAvailableResourcesError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbClusterAvailableResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PayType", &self.pay_type)?;
         Ok(())
     }
@@ -155,8 +159,8 @@ impl DescribeDbClusterAvailableResourcesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDbClusterAvailableResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDbClusterAvailableResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -165,7 +169,7 @@ impl DescribeDbClusterAvailableResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbClusterAvailableResourcesResponse,
-        rt::error::Error<DescribeDbClusterAvailableResourcesError>,
+        crate::error::Error<DescribeDbClusterAvailableResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -523,12 +527,12 @@ impl ::serde::Serialize for AvailableResources {
 #[non_exhaustive]
 pub enum DescribeDbClusterAvailableResourcesError {
     /// `InvalidDBVersion.Malformed` (HTTP 400).
-    InvalidDbVersionMalformed(rt::error::ServiceError),
+    InvalidDbVersionMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -540,7 +544,7 @@ impl DescribeDbClusterAvailableResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbVersionMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -555,15 +559,15 @@ impl DescribeDbClusterAvailableResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbClusterAvailableResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbClusterAvailableResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBVersion.Malformed" => Self::InvalidDbVersionMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbClusterAvailableResourcesError::service_error(self)
     }
 }

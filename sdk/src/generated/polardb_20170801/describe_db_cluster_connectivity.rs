@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeDbClusterConnectivityRequest {
     pub source_ip_address: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbClusterConnectivityRequest {
+impl crate::operation::Operation for DescribeDbClusterConnectivityRequest {
     type Response = DescribeDbClusterConnectivityResponse;
     type Error = DescribeDbClusterConnectivityError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbClusterConnectivityRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("SourceIpAddress", &self.source_ip_address)?;
         Ok(())
@@ -119,8 +123,8 @@ impl DescribeDbClusterConnectivityBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDbClusterConnectivityRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDbClusterConnectivityRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +133,7 @@ impl DescribeDbClusterConnectivityBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbClusterConnectivityResponse,
-        rt::error::Error<DescribeDbClusterConnectivityError>,
+        crate::error::Error<DescribeDbClusterConnectivityError>,
     > {
         self.client.execute(self.request).await
     }
@@ -295,12 +299,12 @@ impl ::serde::Serialize for DescribeDbClusterConnectivityResponse {
 #[non_exhaustive]
 pub enum DescribeDbClusterConnectivityError {
     /// `InvalidAction` (HTTP 400).
-    InvalidAction(rt::error::ServiceError),
+    InvalidAction(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -312,7 +316,7 @@ impl DescribeDbClusterConnectivityError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAction(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -327,15 +331,15 @@ impl DescribeDbClusterConnectivityError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbClusterConnectivityError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbClusterConnectivityError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAction" => Self::InvalidAction(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbClusterConnectivityError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeDbClusterMigrationRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbClusterMigrationRequest {
+impl crate::operation::Operation for DescribeDbClusterMigrationRequest {
     type Response = DescribeDbClusterMigrationResponse;
     type Error = DescribeDbClusterMigrationError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbClusterMigrationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -78,8 +82,10 @@ impl DescribeDbClusterMigrationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDbClusterMigrationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDbClusterMigrationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +94,7 @@ impl DescribeDbClusterMigrationBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbClusterMigrationResponse,
-        rt::error::Error<DescribeDbClusterMigrationError>,
+        crate::error::Error<DescribeDbClusterMigrationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1060,12 +1066,12 @@ impl ::serde::Serialize for RdsEndpointListAddressItems {
 #[non_exhaustive]
 pub enum DescribeDbClusterMigrationError {
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1077,7 +1083,7 @@ impl DescribeDbClusterMigrationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1092,15 +1098,15 @@ impl DescribeDbClusterMigrationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbClusterMigrationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbClusterMigrationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbClusterMigrationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeDbClusterNetInfoRequest {
     pub connection_string_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbClusterNetInfoRequest {
+impl crate::operation::Operation for DescribeDbClusterNetInfoRequest {
     type Response = DescribeDbClusterNetInfoResponse;
     type Error = DescribeDbClusterNetInfoError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbClusterNetInfoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -97,8 +101,10 @@ impl DescribeDbClusterNetInfoBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDbClusterNetInfoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDbClusterNetInfoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -107,7 +113,7 @@ impl DescribeDbClusterNetInfoBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbClusterNetInfoResponse,
-        rt::error::Error<DescribeDbClusterNetInfoError>,
+        crate::error::Error<DescribeDbClusterNetInfoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -745,12 +751,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDbClusterNetInfoError {
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -762,7 +768,7 @@ impl DescribeDbClusterNetInfoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -777,15 +783,15 @@ impl DescribeDbClusterNetInfoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbClusterNetInfoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbClusterNetInfoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbClusterNetInfoError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,11 +55,14 @@ pub struct DescribeDbClusterPerformanceRequest {
     pub sub_group_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbClusterPerformanceRequest {
+impl crate::operation::Operation for DescribeDbClusterPerformanceRequest {
     type Response = DescribeDbClusterPerformanceResponse;
     type Error = DescribeDbClusterPerformanceError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbClusterPerformanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("Key", &self.key)?;
         rt::validate::required("StartTime", &self.start_time)?;
@@ -171,8 +175,8 @@ impl DescribeDbClusterPerformanceBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDbClusterPerformanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDbClusterPerformanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -181,7 +185,7 @@ impl DescribeDbClusterPerformanceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbClusterPerformanceResponse,
-        rt::error::Error<DescribeDbClusterPerformanceError>,
+        crate::error::Error<DescribeDbClusterPerformanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -611,24 +615,24 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDbClusterPerformanceError {
     /// `InvalidDateRange.Malformed` (HTTP 400).
-    InvalidDateRangeMalformed(rt::error::ServiceError),
+    InvalidDateRangeMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidKey.Malformed` (HTTP 400).
-    InvalidKeyMalformed(rt::error::ServiceError),
+    InvalidKeyMalformed(crate::error::ServiceError),
     /// `InvalidParameterCombination` (HTTP 400).
-    InvalidParameterCombination(rt::error::ServiceError),
+    InvalidParameterCombination(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -640,7 +644,7 @@ impl DescribeDbClusterPerformanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDateRangeMalformed(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -697,8 +701,8 @@ impl DescribeDbClusterPerformanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbClusterPerformanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbClusterPerformanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDateRange.Malformed" => Self::InvalidDateRangeMalformed(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
@@ -707,11 +711,11 @@ impl rt::error::OperationError for DescribeDbClusterPerformanceError {
             "InvalidKey.Malformed" => Self::InvalidKeyMalformed(error),
             "InvalidParameterCombination" => Self::InvalidParameterCombination(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbClusterPerformanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeDbClusterServerlessConfRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbClusterServerlessConfRequest {
+impl crate::operation::Operation for DescribeDbClusterServerlessConfRequest {
     type Response = DescribeDbClusterServerlessConfResponse;
     type Error = DescribeDbClusterServerlessConfError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbClusterServerlessConfRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeDbClusterServerlessConfBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDbClusterServerlessConfRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDbClusterServerlessConfRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeDbClusterServerlessConfBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbClusterServerlessConfResponse,
-        rt::error::Error<DescribeDbClusterServerlessConfError>,
+        crate::error::Error<DescribeDbClusterServerlessConfError>,
     > {
         self.client.execute(self.request).await
     }
@@ -510,18 +514,18 @@ impl ::serde::Serialize for DescribeDbClusterServerlessConfResponse {
 #[non_exhaustive]
 pub enum DescribeDbClusterServerlessConfError {
     /// `InvalidDBClusterId.Malformed` (HTTP 400).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidEngine.Unsupported` (HTTP 400).
-    InvalidEngineUnsupported(rt::error::ServiceError),
+    InvalidEngineUnsupported(crate::error::ServiceError),
     /// `OperationDenied.ClusterCategory` (HTTP 403).
-    OperationDeniedClusterCategory(rt::error::ServiceError),
+    OperationDeniedClusterCategory(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -533,7 +537,7 @@ impl DescribeDbClusterServerlessConfError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterNotFound(error)
@@ -569,8 +573,8 @@ impl DescribeDbClusterServerlessConfError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbClusterServerlessConfError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbClusterServerlessConfError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
@@ -578,11 +582,11 @@ impl rt::error::OperationError for DescribeDbClusterServerlessConfError {
             "OperationDenied.ClusterCategory" => {
                 Self::OperationDeniedClusterCategory(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbClusterServerlessConfError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeDbClusterVersionRequest {
     pub describe_type: ::std::option::Option<DescribeType>,
 }
 
-impl rt::operation::Operation for DescribeDbClusterVersionRequest {
+impl crate::operation::Operation for DescribeDbClusterVersionRequest {
     type Response = DescribeDbClusterVersionResponse;
     type Error = DescribeDbClusterVersionError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbClusterVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::one_of(
             "DescribeType",
@@ -98,8 +102,10 @@ impl DescribeDbClusterVersionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDbClusterVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDbClusterVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +114,7 @@ impl DescribeDbClusterVersionBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbClusterVersionResponse,
-        rt::error::Error<DescribeDbClusterVersionError>,
+        crate::error::Error<DescribeDbClusterVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -731,18 +737,18 @@ pub use super::types::DescribeType;
 #[non_exhaustive]
 pub enum DescribeDbClusterVersionError {
     /// `InvalidDBClusterId.Malformed` (HTTP 400).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBVersion.Malformed` (HTTP 400).
-    InvalidDbVersionMalformed(rt::error::ServiceError),
+    InvalidDbVersionMalformed(crate::error::ServiceError),
     /// `InvalidEngineVersion.Older` (HTTP 400).
-    InvalidEngineVersionOlder(rt::error::ServiceError),
+    InvalidEngineVersionOlder(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -754,7 +760,7 @@ impl DescribeDbClusterVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterIdNotFound(error)
@@ -790,18 +796,18 @@ impl DescribeDbClusterVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbClusterVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbClusterVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBVersion.Malformed" => Self::InvalidDbVersionMalformed(error),
             "InvalidEngineVersion.Older" => Self::InvalidEngineVersionOlder(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbClusterVersionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeDbClusterVersionZonalRequest {
     pub describe_type: ::std::option::Option<DescribeType>,
 }
 
-impl rt::operation::Operation for DescribeDbClusterVersionZonalRequest {
+impl crate::operation::Operation for DescribeDbClusterVersionZonalRequest {
     type Response = DescribeDbClusterVersionZonalResponse;
     type Error = DescribeDbClusterVersionZonalError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbClusterVersionZonalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::one_of(
             "DescribeType",
@@ -100,8 +104,8 @@ impl DescribeDbClusterVersionZonalBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDbClusterVersionZonalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDbClusterVersionZonalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -110,7 +114,7 @@ impl DescribeDbClusterVersionZonalBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbClusterVersionZonalResponse,
-        rt::error::Error<DescribeDbClusterVersionZonalError>,
+        crate::error::Error<DescribeDbClusterVersionZonalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -733,18 +737,18 @@ pub use super::types::DescribeType;
 #[non_exhaustive]
 pub enum DescribeDbClusterVersionZonalError {
     /// `InvalidDBClusterId.Malformed` (HTTP 400).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBVersion.Malformed` (HTTP 400).
-    InvalidDbVersionMalformed(rt::error::ServiceError),
+    InvalidDbVersionMalformed(crate::error::ServiceError),
     /// `InvalidEngineVersion.Older` (HTTP 400).
-    InvalidEngineVersionOlder(rt::error::ServiceError),
+    InvalidEngineVersionOlder(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -756,7 +760,7 @@ impl DescribeDbClusterVersionZonalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterIdNotFound(error)
@@ -792,18 +796,18 @@ impl DescribeDbClusterVersionZonalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbClusterVersionZonalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbClusterVersionZonalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBVersion.Malformed" => Self::InvalidDbVersionMalformed(error),
             "InvalidEngineVersion.Older" => Self::InvalidEngineVersionOlder(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbClusterVersionZonalError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -94,11 +95,14 @@ pub struct DescribeDbClustersRequest {
     pub db_node_ids: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbClustersRequest {
+impl crate::operation::Operation for DescribeDbClustersRequest {
     type Response = DescribeDbClustersResponse;
     type Error = DescribeDbClustersError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbClustersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
         Ok(())
@@ -327,8 +331,8 @@ impl DescribeDbClustersBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDbClustersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDbClustersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -337,7 +341,7 @@ impl DescribeDbClustersBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbClustersResponse,
-        rt::error::Error<DescribeDbClustersError>,
+        crate::error::Error<DescribeDbClustersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1641,7 +1645,7 @@ pub enum ImciSwitch {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1669,7 +1673,7 @@ impl ::std::convert::From<&str> for ImciSwitch {
         match value {
             "ON" => Self::On,
             "OFF" => Self::Off,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1696,7 +1700,7 @@ impl ::std::convert::From<::std::string::String> for ImciSwitch {
         match value.as_str() {
             "ON" => Self::On,
             "OFF" => Self::Off,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1780,28 +1784,28 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDbClustersError {
     /// `DBTypeOrDBVersion.Malformed` (HTTP 404).
-    DbTypeOrDbVersionMalformed(rt::error::ServiceError),
+    DbTypeOrDbVersionMalformed(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidPageNumber.Malformed` (HTTP 400).
-    InvalidPageNumberMalformed(rt::error::ServiceError),
+    InvalidPageNumberMalformed(crate::error::ServiceError),
     /// `InvalidPageSize.Malformed` (HTTP 400).
-    InvalidPageSizeMalformed(rt::error::ServiceError),
+    InvalidPageSizeMalformed(crate::error::ServiceError),
     /// `InvalidRecentCreationInterval.Malformed` (HTTP 400).
-    InvalidRecentCreationIntervalMalformed(rt::error::ServiceError),
+    InvalidRecentCreationIntervalMalformed(crate::error::ServiceError),
     /// `InvalidRecentExpirationInterval.Malformed` (HTTP 400).
-    InvalidRecentExpirationIntervalMalformed(rt::error::ServiceError),
+    InvalidRecentExpirationIntervalMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.Malformed` (HTTP 400).
-    InvalidRegionIdMalformed(rt::error::ServiceError),
+    InvalidRegionIdMalformed(crate::error::ServiceError),
     /// `NumberExceed.Tags` (HTTP 400).
-    NumberExceedTags(rt::error::ServiceError),
+    NumberExceedTags(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 503).
-    ServiceUnavailable(rt::error::ServiceError),
+    ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1813,7 +1817,7 @@ impl DescribeDbClustersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DbTypeOrDbVersionMalformed(error)
             | Self::InternalError(error)
@@ -1884,8 +1888,8 @@ impl DescribeDbClustersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbClustersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbClustersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DBTypeOrDBVersion.Malformed" => Self::DbTypeOrDbVersionMalformed(error),
             "InternalError" => Self::InternalError(error),
@@ -1900,11 +1904,11 @@ impl rt::error::OperationError for DescribeDbClustersError {
             "InvalidRegionId.Malformed" => Self::InvalidRegionIdMalformed(error),
             "NumberExceed.Tags" => Self::NumberExceedTags(error),
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbClustersError::service_error(self)
     }
 }

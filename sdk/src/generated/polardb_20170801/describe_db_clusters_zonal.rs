@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -106,11 +107,14 @@ pub struct DescribeDbClustersZonalRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbClustersZonalRequest {
+impl crate::operation::Operation for DescribeDbClustersZonalRequest {
     type Response = DescribeDbClustersZonalResponse;
     type Error = DescribeDbClustersZonalError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbClustersZonalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
         Ok(())
@@ -393,14 +397,14 @@ impl DescribeDbClustersZonalBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeDbClustersZonalRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeDbClustersZonalRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDbClustersZonalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDbClustersZonalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -409,7 +413,7 @@ impl DescribeDbClustersZonalBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbClustersZonalResponse,
-        rt::error::Error<DescribeDbClustersZonalError>,
+        crate::error::Error<DescribeDbClustersZonalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1366,7 +1370,7 @@ pub enum DescribeDbClustersZonalError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1378,7 +1382,7 @@ impl DescribeDbClustersZonalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1386,12 +1390,12 @@ impl DescribeDbClustersZonalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbClustersZonalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDbClustersZonalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbClustersZonalError::service_error(self)
     }
 }

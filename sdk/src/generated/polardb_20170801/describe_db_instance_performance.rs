@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeDbInstancePerformanceRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbInstancePerformanceRequest {
+impl crate::operation::Operation for DescribeDbInstancePerformanceRequest {
     type Response = DescribeDbInstancePerformanceResponse;
     type Error = DescribeDbInstancePerformanceError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbInstancePerformanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
@@ -127,8 +131,8 @@ impl DescribeDbInstancePerformanceBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDbInstancePerformanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDbInstancePerformanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +141,7 @@ impl DescribeDbInstancePerformanceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbInstancePerformanceResponse,
-        rt::error::Error<DescribeDbInstancePerformanceError>,
+        crate::error::Error<DescribeDbInstancePerformanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -567,20 +571,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDbInstancePerformanceError {
     /// `InvalidDBNodeId.NotFound` (HTTP 404).
-    InvalidDbNodeIdNotFound(rt::error::ServiceError),
+    InvalidDbNodeIdNotFound(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidKey.Malformed` (HTTP 400).
-    InvalidKeyMalformed(rt::error::ServiceError),
+    InvalidKeyMalformed(crate::error::ServiceError),
     /// `InvalidParameterCombination` (HTTP 400).
-    InvalidParameterCombination(rt::error::ServiceError),
+    InvalidParameterCombination(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -592,7 +596,7 @@ impl DescribeDbInstancePerformanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbNodeIdNotFound(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -635,19 +639,19 @@ impl DescribeDbInstancePerformanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbInstancePerformanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbInstancePerformanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBNodeId.NotFound" => Self::InvalidDbNodeIdNotFound(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidKey.Malformed" => Self::InvalidKeyMalformed(error),
             "InvalidParameterCombination" => Self::InvalidParameterCombination(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbInstancePerformanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct DescribeDbLogFilesRequest {
     pub simulate_mode_list: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbLogFilesRequest {
+impl crate::operation::Operation for DescribeDbLogFilesRequest {
     type Response = DescribeDbLogFilesResponse;
     type Error = DescribeDbLogFilesError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbLogFilesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("LogType", &self.log_type)?;
         rt::validate::one_of(
@@ -231,8 +235,8 @@ impl DescribeDbLogFilesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDbLogFilesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDbLogFilesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -241,7 +245,7 @@ impl DescribeDbLogFilesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbLogFilesResponse,
-        rt::error::Error<DescribeDbLogFilesError>,
+        crate::error::Error<DescribeDbLogFilesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1962,7 +1966,7 @@ pub enum LogType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1992,7 +1996,7 @@ impl ::std::convert::From<&str> for LogType {
             "HaSwitchLogList" => Self::HaSwitchLogList,
             "HaSwitchLogInfo" => Self::HaSwitchLogInfo,
             "SimulateSwitchLogs" => Self::SimulateSwitchLogs,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -2020,7 +2024,7 @@ impl ::std::convert::From<::std::string::String> for LogType {
             "HaSwitchLogList" => Self::HaSwitchLogList,
             "HaSwitchLogInfo" => Self::HaSwitchLogInfo,
             "SimulateSwitchLogs" => Self::SimulateSwitchLogs,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -2078,18 +2082,18 @@ impl ::serde::Serialize for LogType {
 #[non_exhaustive]
 pub enum DescribeDbLogFilesError {
     /// `InvalidDBClusterId.Malformed` (HTTP 400).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidPageNumber.Malformed` (HTTP 400).
-    InvalidPageNumberMalformed(rt::error::ServiceError),
+    InvalidPageNumberMalformed(crate::error::ServiceError),
     /// `InvalidPageSize.Malformed` (HTTP 400).
-    InvalidPageSizeMalformed(rt::error::ServiceError),
+    InvalidPageSizeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2101,7 +2105,7 @@ impl DescribeDbLogFilesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterNotFound(error)
@@ -2137,18 +2141,18 @@ impl DescribeDbLogFilesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbLogFilesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbLogFilesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "InvalidPageNumber.Malformed" => Self::InvalidPageNumberMalformed(error),
             "InvalidPageSize.Malformed" => Self::InvalidPageSizeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbLogFilesError::service_error(self)
     }
 }

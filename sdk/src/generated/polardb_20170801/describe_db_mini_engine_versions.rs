@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeDbMiniEngineVersionsRequest {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbMiniEngineVersionsRequest {
+impl crate::operation::Operation for DescribeDbMiniEngineVersionsRequest {
     type Response = DescribeDbMiniEngineVersionsResponse;
     type Error = DescribeDbMiniEngineVersionsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbMiniEngineVersionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBType", &self.db_type)?;
         rt::validate::required("DBVersion", &self.db_version)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -176,8 +180,8 @@ impl DescribeDbMiniEngineVersionsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDbMiniEngineVersionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDbMiniEngineVersionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -186,7 +190,7 @@ impl DescribeDbMiniEngineVersionsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbMiniEngineVersionsResponse,
-        rt::error::Error<DescribeDbMiniEngineVersionsError>,
+        crate::error::Error<DescribeDbMiniEngineVersionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -412,7 +416,7 @@ pub enum DescribeDbMiniEngineVersionsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -424,7 +428,7 @@ impl DescribeDbMiniEngineVersionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -432,12 +436,12 @@ impl DescribeDbMiniEngineVersionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbMiniEngineVersionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDbMiniEngineVersionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbMiniEngineVersionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeDbNodePerformanceRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbNodePerformanceRequest {
+impl crate::operation::Operation for DescribeDbNodePerformanceRequest {
     type Response = DescribeDbNodePerformanceResponse;
     type Error = DescribeDbNodePerformanceError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbNodePerformanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBNodeId", &self.db_node_id)?;
         rt::validate::required("Key", &self.key)?;
         rt::validate::required("StartTime", &self.start_time)?;
@@ -171,8 +175,10 @@ impl DescribeDbNodePerformanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDbNodePerformanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDbNodePerformanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -181,7 +187,7 @@ impl DescribeDbNodePerformanceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbNodePerformanceResponse,
-        rt::error::Error<DescribeDbNodePerformanceError>,
+        crate::error::Error<DescribeDbNodePerformanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -590,22 +596,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDbNodePerformanceError {
     /// `InvalidDateRange.Malformed` (HTTP 400).
-    InvalidDateRangeMalformed(rt::error::ServiceError),
+    InvalidDateRangeMalformed(crate::error::ServiceError),
     /// `InvalidDBNodeId.Malformed` (HTTP 400).
-    InvalidDbNodeIdMalformed(rt::error::ServiceError),
+    InvalidDbNodeIdMalformed(crate::error::ServiceError),
     /// `InvalidDBNodeId.NotFound` (HTTP 404).
-    InvalidDbNodeIdNotFound(rt::error::ServiceError),
+    InvalidDbNodeIdNotFound(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidKey.Malformed` (HTTP 400).
-    InvalidKeyMalformed(rt::error::ServiceError),
+    InvalidKeyMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -617,7 +623,7 @@ impl DescribeDbNodePerformanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDateRangeMalformed(error)
             | Self::InvalidDbNodeIdMalformed(error)
@@ -667,8 +673,8 @@ impl DescribeDbNodePerformanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbNodePerformanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbNodePerformanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDateRange.Malformed" => Self::InvalidDateRangeMalformed(error),
             "InvalidDBNodeId.Malformed" => Self::InvalidDbNodeIdMalformed(error),
@@ -676,11 +682,11 @@ impl rt::error::OperationError for DescribeDbNodePerformanceError {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidKey.Malformed" => Self::InvalidKeyMalformed(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbNodePerformanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeDbNodesParametersRequest {
     pub db_node_ids: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbNodesParametersRequest {
+impl crate::operation::Operation for DescribeDbNodesParametersRequest {
     type Response = DescribeDbNodesParametersResponse;
     type Error = DescribeDbNodesParametersError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbNodesParametersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBNodeIds", &self.db_node_ids)?;
         Ok(())
@@ -94,8 +98,10 @@ impl DescribeDbNodesParametersBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDbNodesParametersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDbNodesParametersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +110,7 @@ impl DescribeDbNodesParametersBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbNodesParametersResponse,
-        rt::error::Error<DescribeDbNodesParametersError>,
+        crate::error::Error<DescribeDbNodesParametersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -636,20 +642,20 @@ impl ::serde::Serialize for RunningParameters {
 #[non_exhaustive]
 pub enum DescribeDbNodesParametersError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBNodeId.Malformed` (HTTP 400).
-    InvalidDbNodeIdMalformed(rt::error::ServiceError),
+    InvalidDbNodeIdMalformed(crate::error::ServiceError),
     /// `InvalidDBType.Malformed` (HTTP 400).
-    InvalidDbTypeMalformed(rt::error::ServiceError),
+    InvalidDbTypeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -661,7 +667,7 @@ impl DescribeDbNodesParametersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterIdNotFound(error)
@@ -704,19 +710,19 @@ impl DescribeDbNodesParametersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbNodesParametersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbNodesParametersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "InvalidDBNodeId.Malformed" => Self::InvalidDbNodeIdMalformed(error),
             "InvalidDBType.Malformed" => Self::InvalidDbTypeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbNodesParametersError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct DescribeDbProxyPerformanceRequest {
     pub db_node_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbProxyPerformanceRequest {
+impl crate::operation::Operation for DescribeDbProxyPerformanceRequest {
     type Response = DescribeDbProxyPerformanceResponse;
     type Error = DescribeDbProxyPerformanceError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbProxyPerformanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("Key", &self.key)?;
         rt::validate::required("StartTime", &self.start_time)?;
@@ -186,8 +190,10 @@ impl DescribeDbProxyPerformanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDbProxyPerformanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDbProxyPerformanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -196,7 +202,7 @@ impl DescribeDbProxyPerformanceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbProxyPerformanceResponse,
-        rt::error::Error<DescribeDbProxyPerformanceError>,
+        crate::error::Error<DescribeDbProxyPerformanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -626,22 +632,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDbProxyPerformanceError {
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBEndpointId.NotFound` (HTTP 404).
-    InvalidDbEndpointIdNotFound(rt::error::ServiceError),
+    InvalidDbEndpointIdNotFound(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidKey.Malformed` (HTTP 400).
-    InvalidKeyMalformed(rt::error::ServiceError),
+    InvalidKeyMalformed(crate::error::ServiceError),
     /// `InvalidParameterCombination` (HTTP 400).
-    InvalidParameterCombination(rt::error::ServiceError),
+    InvalidParameterCombination(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -653,7 +659,7 @@ impl DescribeDbProxyPerformanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdNotFound(error)
             | Self::InvalidDbEndpointIdNotFound(error)
@@ -703,8 +709,8 @@ impl DescribeDbProxyPerformanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbProxyPerformanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDbProxyPerformanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBEndpointId.NotFound" => Self::InvalidDbEndpointIdNotFound(error),
@@ -712,11 +718,11 @@ impl rt::error::OperationError for DescribeDbProxyPerformanceError {
             "InvalidKey.Malformed" => Self::InvalidKeyMalformed(error),
             "InvalidParameterCombination" => Self::InvalidParameterCombination(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbProxyPerformanceError::service_error(self)
     }
 }

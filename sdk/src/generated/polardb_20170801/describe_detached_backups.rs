@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,22 +57,29 @@ pub struct DescribeDetachedBackupsRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// Example: `30`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 30; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 2147483647.
     pub page_number: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeDetachedBackupsRequest {
+impl crate::operation::Operation for DescribeDetachedBackupsRequest {
     type Response = DescribeDetachedBackupsResponse;
     type Error = DescribeDetachedBackupsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDetachedBackupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
+        rt::validate::minimum("PageSize", &self.page_size, 30.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 2147483647.0, false)?;
         Ok(())
     }
 
@@ -194,8 +202,8 @@ impl DescribeDetachedBackupsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDetachedBackupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeDetachedBackupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -204,7 +212,7 @@ impl DescribeDetachedBackupsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDetachedBackupsResponse,
-        rt::error::Error<DescribeDetachedBackupsError>,
+        crate::error::Error<DescribeDetachedBackupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -698,28 +706,28 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeDetachedBackupsError {
     /// `InvalidBackupMode.Malformed` (HTTP 400).
-    InvalidBackupModeMalformed(rt::error::ServiceError),
+    InvalidBackupModeMalformed(crate::error::ServiceError),
     /// `InvalidBackupStatus.Malformed` (HTTP 400).
-    InvalidBackupStatusMalformed(rt::error::ServiceError),
+    InvalidBackupStatusMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 400, 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidPageNumber.Malformed` (HTTP 400).
-    InvalidPageNumberMalformed(rt::error::ServiceError),
+    InvalidPageNumberMalformed(crate::error::ServiceError),
     /// `InvalidPageSize.Malformed` (HTTP 400).
-    InvalidPageSizeMalformed(rt::error::ServiceError),
+    InvalidPageSizeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -731,7 +739,7 @@ impl DescribeDetachedBackupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidBackupModeMalformed(error)
             | Self::InvalidBackupStatusMalformed(error)
@@ -802,8 +810,8 @@ impl DescribeDetachedBackupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDetachedBackupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDetachedBackupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidBackupMode.Malformed" => Self::InvalidBackupModeMalformed(error),
             "InvalidBackupStatus.Malformed" => Self::InvalidBackupStatusMalformed(error),
@@ -814,11 +822,11 @@ impl rt::error::OperationError for DescribeDetachedBackupsError {
             "InvalidPageNumber.Malformed" => Self::InvalidPageNumberMalformed(error),
             "InvalidPageSize.Malformed" => Self::InvalidPageSizeMalformed(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDetachedBackupsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeEncryptionDbRolePrivilegeRequest {
     pub role_privilege_name_list: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeEncryptionDbRolePrivilegeRequest {
+impl crate::operation::Operation for DescribeEncryptionDbRolePrivilegeRequest {
     type Response = DescribeEncryptionDbRolePrivilegeResponse;
     type Error = DescribeEncryptionDbRolePrivilegeError;
+}
+
+impl rt::operation::OperationSpec for DescribeEncryptionDbRolePrivilegeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -101,8 +105,8 @@ impl DescribeEncryptionDbRolePrivilegeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeEncryptionDbRolePrivilegeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeEncryptionDbRolePrivilegeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -111,7 +115,7 @@ impl DescribeEncryptionDbRolePrivilegeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeEncryptionDbRolePrivilegeResponse,
-        rt::error::Error<DescribeEncryptionDbRolePrivilegeError>,
+        crate::error::Error<DescribeEncryptionDbRolePrivilegeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -412,7 +416,7 @@ pub enum DescribeEncryptionDbRolePrivilegeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -424,7 +428,7 @@ impl DescribeEncryptionDbRolePrivilegeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -432,12 +436,12 @@ impl DescribeEncryptionDbRolePrivilegeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeEncryptionDbRolePrivilegeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeEncryptionDbRolePrivilegeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeEncryptionDbRolePrivilegeError::service_error(self)
     }
 }

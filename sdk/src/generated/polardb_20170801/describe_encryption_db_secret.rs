@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeEncryptionDbSecretRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeEncryptionDbSecretRequest {
+impl crate::operation::Operation for DescribeEncryptionDbSecretRequest {
     type Response = DescribeEncryptionDbSecretResponse;
     type Error = DescribeEncryptionDbSecretError;
+}
+
+impl rt::operation::OperationSpec for DescribeEncryptionDbSecretRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -77,8 +81,10 @@ impl DescribeEncryptionDbSecretBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeEncryptionDbSecretRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeEncryptionDbSecretRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +93,7 @@ impl DescribeEncryptionDbSecretBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeEncryptionDbSecretResponse,
-        rt::error::Error<DescribeEncryptionDbSecretError>,
+        crate::error::Error<DescribeEncryptionDbSecretError>,
     > {
         self.client.execute(self.request).await
     }
@@ -277,7 +283,7 @@ pub enum DescribeEncryptionDbSecretError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -289,7 +295,7 @@ impl DescribeEncryptionDbSecretError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -297,12 +303,12 @@ impl DescribeEncryptionDbSecretError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeEncryptionDbSecretError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeEncryptionDbSecretError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeEncryptionDbSecretError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct DescribeExtensionsRequest {
     pub extension_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeExtensionsRequest {
+impl crate::operation::Operation for DescribeExtensionsRequest {
     type Response = DescribeExtensionsResponse;
     type Error = DescribeExtensionsError;
+}
+
+impl rt::operation::OperationSpec for DescribeExtensionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBName", &self.db_name)?;
         Ok(())
@@ -107,8 +111,8 @@ impl DescribeExtensionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeExtensionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeExtensionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +121,7 @@ impl DescribeExtensionsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeExtensionsResponse,
-        rt::error::Error<DescribeExtensionsError>,
+        crate::error::Error<DescribeExtensionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -710,14 +714,14 @@ impl ::serde::Serialize for InstalledExtensions {
 #[non_exhaustive]
 pub enum DescribeExtensionsError {
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBInstance.NotFound` (HTTP 404).
-    InvalidDbInstanceNotFound(rt::error::ServiceError),
+    InvalidDbInstanceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -729,7 +733,7 @@ impl DescribeExtensionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdNotFound(error)
             | Self::InvalidDbInstanceNotFound(error) => error,
@@ -751,16 +755,16 @@ impl DescribeExtensionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeExtensionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeExtensionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBInstance.NotFound" => Self::InvalidDbInstanceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeExtensionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeFirewallRulesRequest {
     pub rule_name_list: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeFirewallRulesRequest {
+impl crate::operation::Operation for DescribeFirewallRulesRequest {
     type Response = DescribeFirewallRulesResponse;
     type Error = DescribeFirewallRulesError;
+}
+
+impl rt::operation::OperationSpec for DescribeFirewallRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl DescribeFirewallRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeFirewallRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeFirewallRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl DescribeFirewallRulesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeFirewallRulesResponse,
-        rt::error::Error<DescribeFirewallRulesError>,
+        crate::error::Error<DescribeFirewallRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -275,12 +279,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeFirewallRulesError {
     /// `InvalidDBClusterId.Malformed` (HTTP 400).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -292,7 +296,7 @@ impl DescribeFirewallRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -307,15 +311,15 @@ impl DescribeFirewallRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeFirewallRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeFirewallRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeFirewallRulesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeGlobalDataNetworkListRequest {
     pub page_size: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for DescribeGlobalDataNetworkListRequest {
+impl crate::operation::Operation for DescribeGlobalDataNetworkListRequest {
     type Response = DescribeGlobalDataNetworkListResponse;
     type Error = DescribeGlobalDataNetworkListError;
+}
+
+impl rt::operation::OperationSpec for DescribeGlobalDataNetworkListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -88,8 +92,8 @@ impl DescribeGlobalDataNetworkListBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeGlobalDataNetworkListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeGlobalDataNetworkListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -98,7 +102,7 @@ impl DescribeGlobalDataNetworkListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGlobalDataNetworkListResponse,
-        rt::error::Error<DescribeGlobalDataNetworkListError>,
+        crate::error::Error<DescribeGlobalDataNetworkListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -902,7 +906,7 @@ pub enum DescribeGlobalDataNetworkListError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -914,7 +918,7 @@ impl DescribeGlobalDataNetworkListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -922,12 +926,12 @@ impl DescribeGlobalDataNetworkListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeGlobalDataNetworkListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeGlobalDataNetworkListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeGlobalDataNetworkListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeGlobalDatabaseNetworksRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeGlobalDatabaseNetworksRequest {
+impl crate::operation::Operation for DescribeGlobalDatabaseNetworksRequest {
     type Response = DescribeGlobalDatabaseNetworksResponse;
     type Error = DescribeGlobalDatabaseNetworksError;
+}
+
+impl rt::operation::OperationSpec for DescribeGlobalDatabaseNetworksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -167,8 +171,8 @@ impl DescribeGlobalDatabaseNetworksBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeGlobalDatabaseNetworksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeGlobalDatabaseNetworksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -177,7 +181,7 @@ impl DescribeGlobalDatabaseNetworksBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGlobalDatabaseNetworksResponse,
-        rt::error::Error<DescribeGlobalDatabaseNetworksError>,
+        crate::error::Error<DescribeGlobalDatabaseNetworksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -689,16 +693,16 @@ impl ::serde::Serialize for Labels {
 #[non_exhaustive]
 pub enum DescribeGlobalDatabaseNetworksError {
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidPageNumber.Malformed` (HTTP 400).
-    InvalidPageNumberMalformed(rt::error::ServiceError),
+    InvalidPageNumberMalformed(crate::error::ServiceError),
     /// `InvalidPageSize.Malformed` (HTTP 400).
-    InvalidPageSizeMalformed(rt::error::ServiceError),
+    InvalidPageSizeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -710,7 +714,7 @@ impl DescribeGlobalDatabaseNetworksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterNotFound(error)
             | Self::InvalidPageNumberMalformed(error)
@@ -739,17 +743,17 @@ impl DescribeGlobalDatabaseNetworksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeGlobalDatabaseNetworksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeGlobalDatabaseNetworksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "InvalidPageNumber.Malformed" => Self::InvalidPageNumberMalformed(error),
             "InvalidPageSize.Malformed" => Self::InvalidPageSizeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeGlobalDatabaseNetworksError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeHaLogsRequest {
     pub log_type: ::std::option::Option<LogType>,
 }
 
-impl rt::operation::Operation for DescribeHaLogsRequest {
+impl crate::operation::Operation for DescribeHaLogsRequest {
     type Response = DescribeHaLogsResponse;
     type Error = DescribeHaLogsError;
+}
+
+impl rt::operation::OperationSpec for DescribeHaLogsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("LogType", &self.log_type)?;
         rt::validate::one_of("LogType", &self.log_type, &["HaSwitchLogList"])?;
@@ -161,8 +165,8 @@ impl DescribeHaLogsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeHaLogsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeHaLogsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -171,7 +175,7 @@ impl DescribeHaLogsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeHaLogsResponse,
-        rt::error::Error<DescribeHaLogsError>,
+        crate::error::Error<DescribeHaLogsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -556,7 +560,7 @@ pub enum LogType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -582,7 +586,7 @@ impl ::std::convert::From<&str> for LogType {
     fn from(value: &str) -> Self {
         match value {
             "HaSwitchLogList" => Self::HaSwitchLogList,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -608,7 +612,7 @@ impl ::std::convert::From<::std::string::String> for LogType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "HaSwitchLogList" => Self::HaSwitchLogList,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -666,18 +670,18 @@ impl ::serde::Serialize for LogType {
 #[non_exhaustive]
 pub enum DescribeHaLogsError {
     /// `InvalidDBClusterId.Malformed` (HTTP 400).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidPageNumber.Malformed` (HTTP 400).
-    InvalidPageNumberMalformed(rt::error::ServiceError),
+    InvalidPageNumberMalformed(crate::error::ServiceError),
     /// `InvalidPageSize.Malformed` (HTTP 400).
-    InvalidPageSizeMalformed(rt::error::ServiceError),
+    InvalidPageSizeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -689,7 +693,7 @@ impl DescribeHaLogsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterNotFound(error)
@@ -725,18 +729,18 @@ impl DescribeHaLogsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeHaLogsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeHaLogsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "InvalidPageNumber.Malformed" => Self::InvalidPageNumberMalformed(error),
             "InvalidPageSize.Malformed" => Self::InvalidPageSizeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeHaLogsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -80,11 +81,14 @@ pub struct DescribeHistoryTasksRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeHistoryTasksRequest {
+impl crate::operation::Operation for DescribeHistoryTasksRequest {
     type Response = DescribeHistoryTasksResponse;
     type Error = DescribeHistoryTasksError;
+}
+
+impl rt::operation::OperationSpec for DescribeHistoryTasksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("FromStartTime", &self.from_start_time)?;
         rt::validate::required("ToStartTime", &self.to_start_time)?;
         Ok(())
@@ -251,8 +255,8 @@ impl DescribeHistoryTasksBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeHistoryTasksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeHistoryTasksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -261,7 +265,7 @@ impl DescribeHistoryTasksBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeHistoryTasksResponse,
-        rt::error::Error<DescribeHistoryTasksError>,
+        crate::error::Error<DescribeHistoryTasksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -869,12 +873,12 @@ impl ::serde::Serialize for Items {
 #[non_exhaustive]
 pub enum DescribeHistoryTasksError {
     /// `Param.Invalid` (HTTP 400).
-    ParamInvalid(rt::error::ServiceError),
+    ParamInvalid(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -886,7 +890,7 @@ impl DescribeHistoryTasksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ParamInvalid(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -901,15 +905,15 @@ impl DescribeHistoryTasksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeHistoryTasksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeHistoryTasksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Param.Invalid" => Self::ParamInvalid(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeHistoryTasksError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct DescribeHistoryTasksStatRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeHistoryTasksStatRequest {
+impl crate::operation::Operation for DescribeHistoryTasksStatRequest {
     type Response = DescribeHistoryTasksStatResponse;
     type Error = DescribeHistoryTasksStatError;
+}
+
+impl rt::operation::OperationSpec for DescribeHistoryTasksStatRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("FromStartTime", &self.from_start_time)?;
         rt::validate::required("ToStartTime", &self.to_start_time)?;
@@ -213,8 +217,10 @@ impl DescribeHistoryTasksStatBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeHistoryTasksStatRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeHistoryTasksStatRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -223,7 +229,7 @@ impl DescribeHistoryTasksStatBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeHistoryTasksStatResponse,
-        rt::error::Error<DescribeHistoryTasksStatError>,
+        crate::error::Error<DescribeHistoryTasksStatError>,
     > {
         self.client.execute(self.request).await
     }
@@ -397,14 +403,14 @@ impl ::serde::Serialize for Items {
 #[non_exhaustive]
 pub enum DescribeHistoryTasksStatError {
     /// `Param.Invalid` (HTTP 400).
-    ParamInvalid(rt::error::ServiceError),
+    ParamInvalid(crate::error::ServiceError),
     /// `Param.Invalid.TimeEndBeforeStart` (HTTP 400).
-    ParamInvalidTimeEndBeforeStart(rt::error::ServiceError),
+    ParamInvalidTimeEndBeforeStart(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -416,7 +422,7 @@ impl DescribeHistoryTasksStatError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ParamInvalid(error) | Self::ParamInvalidTimeEndBeforeStart(error) => {
                 error
@@ -439,18 +445,18 @@ impl DescribeHistoryTasksStatError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeHistoryTasksStatError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeHistoryTasksStatError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Param.Invalid" => Self::ParamInvalid(error),
             "Param.Invalid.TimeEndBeforeStart" => {
                 Self::ParamInvalidTimeEndBeforeStart(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeHistoryTasksStatError::service_error(self)
     }
 }

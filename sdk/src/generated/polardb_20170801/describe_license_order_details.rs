@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeLicenseOrderDetailsRequest {
     pub aliyun_order_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeLicenseOrderDetailsRequest {
+impl crate::operation::Operation for DescribeLicenseOrderDetailsRequest {
     type Response = DescribeLicenseOrderDetailsResponse;
     type Error = DescribeLicenseOrderDetailsError;
+}
+
+impl rt::operation::OperationSpec for DescribeLicenseOrderDetailsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AliyunOrderId", &self.aliyun_order_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeLicenseOrderDetailsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeLicenseOrderDetailsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeLicenseOrderDetailsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeLicenseOrderDetailsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeLicenseOrderDetailsResponse,
-        rt::error::Error<DescribeLicenseOrderDetailsError>,
+        crate::error::Error<DescribeLicenseOrderDetailsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -439,7 +443,7 @@ pub enum DescribeLicenseOrderDetailsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -451,7 +455,7 @@ impl DescribeLicenseOrderDetailsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -459,12 +463,12 @@ impl DescribeLicenseOrderDetailsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeLicenseOrderDetailsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeLicenseOrderDetailsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeLicenseOrderDetailsError::service_error(self)
     }
 }

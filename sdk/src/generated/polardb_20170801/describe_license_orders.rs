@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -28,11 +29,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 pub struct DescribeLicenseOrdersRequest {
     /// Example: `30`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `239618016570503`
     ///
@@ -52,11 +53,17 @@ pub struct DescribeLicenseOrdersRequest {
     pub virtual_order: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeLicenseOrdersRequest {
+impl crate::operation::Operation for DescribeLicenseOrdersRequest {
     type Response = DescribeLicenseOrdersResponse;
     type Error = DescribeLicenseOrdersError;
+}
+
+impl rt::operation::OperationSpec for DescribeLicenseOrdersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
         rt::validate::one_of(
             "PurchaseChannel",
             &self.purchase_channel,
@@ -163,8 +170,8 @@ impl DescribeLicenseOrdersBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeLicenseOrdersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeLicenseOrdersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -173,7 +180,7 @@ impl DescribeLicenseOrdersBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeLicenseOrdersResponse,
-        rt::error::Error<DescribeLicenseOrdersError>,
+        crate::error::Error<DescribeLicenseOrdersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -635,7 +642,7 @@ pub enum PurchaseChannel {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -663,7 +670,7 @@ impl ::std::convert::From<&str> for PurchaseChannel {
         match value {
             "aliyun_market" => Self::AliyunMarket,
             "aliyun_public" => Self::AliyunPublic,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -690,7 +697,7 @@ impl ::std::convert::From<::std::string::String> for PurchaseChannel {
         match value.as_str() {
             "aliyun_market" => Self::AliyunMarket,
             "aliyun_public" => Self::AliyunPublic,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -757,7 +764,7 @@ pub enum PackageType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -797,7 +804,7 @@ impl ::std::convert::From<&str> for PackageType {
             "primary_backup_subscribe" => Self::PrimaryBackupSubscribe,
             "primary_backup_long_term" => Self::PrimaryBackupLongTerm,
             "pre_generation_long_term" => Self::PreGenerationLongTerm,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -827,7 +834,7 @@ impl ::std::convert::From<::std::string::String> for PackageType {
             "primary_backup_subscribe" => Self::PrimaryBackupSubscribe,
             "primary_backup_long_term" => Self::PrimaryBackupLongTerm,
             "pre_generation_long_term" => Self::PreGenerationLongTerm,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -888,7 +895,7 @@ pub enum DescribeLicenseOrdersError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -900,7 +907,7 @@ impl DescribeLicenseOrdersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -908,12 +915,12 @@ impl DescribeLicenseOrdersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeLicenseOrdersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeLicenseOrdersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeLicenseOrdersError::service_error(self)
     }
 }

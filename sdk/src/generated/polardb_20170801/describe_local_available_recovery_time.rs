@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeLocalAvailableRecoveryTimeRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeLocalAvailableRecoveryTimeRequest {
+impl crate::operation::Operation for DescribeLocalAvailableRecoveryTimeRequest {
     type Response = DescribeLocalAvailableRecoveryTimeResponse;
     type Error = DescribeLocalAvailableRecoveryTimeError;
+}
+
+impl rt::operation::OperationSpec for DescribeLocalAvailableRecoveryTimeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeLocalAvailableRecoveryTimeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeLocalAvailableRecoveryTimeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeLocalAvailableRecoveryTimeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeLocalAvailableRecoveryTimeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeLocalAvailableRecoveryTimeResponse,
-        rt::error::Error<DescribeLocalAvailableRecoveryTimeError>,
+        crate::error::Error<DescribeLocalAvailableRecoveryTimeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -233,16 +237,16 @@ impl ::serde::Serialize for DescribeLocalAvailableRecoveryTimeResponse {
 #[non_exhaustive]
 pub enum DescribeLocalAvailableRecoveryTimeError {
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `MissingUID` (HTTP 400).
-    MissingUid(rt::error::ServiceError),
+    MissingUid(crate::error::ServiceError),
     /// `MissingUserID` (HTTP 400).
-    MissingUserId(rt::error::ServiceError),
+    MissingUserId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -254,7 +258,7 @@ impl DescribeLocalAvailableRecoveryTimeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterNotFound(error)
             | Self::MissingUid(error)
@@ -283,17 +287,17 @@ impl DescribeLocalAvailableRecoveryTimeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeLocalAvailableRecoveryTimeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeLocalAvailableRecoveryTimeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "MissingUID" => Self::MissingUid(error),
             "MissingUserID" => Self::MissingUserId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeLocalAvailableRecoveryTimeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeLogBackupPolicyRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeLogBackupPolicyRequest {
+impl crate::operation::Operation for DescribeLogBackupPolicyRequest {
     type Response = DescribeLogBackupPolicyResponse;
     type Error = DescribeLogBackupPolicyError;
+}
+
+impl rt::operation::OperationSpec for DescribeLogBackupPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeLogBackupPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeLogBackupPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeLogBackupPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeLogBackupPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeLogBackupPolicyResponse,
-        rt::error::Error<DescribeLogBackupPolicyError>,
+        crate::error::Error<DescribeLogBackupPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -491,16 +495,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeLogBackupPolicyError {
     /// `InvalidDBClusterId.Malformed` (HTTP 400).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -512,7 +516,7 @@ impl DescribeLogBackupPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterIdNotFound(error)
@@ -541,17 +545,17 @@ impl DescribeLogBackupPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeLogBackupPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeLogBackupPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeLogBackupPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeMaskingRulesRequest {
     pub interface_version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeMaskingRulesRequest {
+impl crate::operation::Operation for DescribeMaskingRulesRequest {
     type Response = DescribeMaskingRulesResponse;
     type Error = DescribeMaskingRulesError;
+}
+
+impl rt::operation::OperationSpec for DescribeMaskingRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -112,8 +116,8 @@ impl DescribeMaskingRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeMaskingRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeMaskingRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +126,7 @@ impl DescribeMaskingRulesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeMaskingRulesResponse,
-        rt::error::Error<DescribeMaskingRulesError>,
+        crate::error::Error<DescribeMaskingRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -354,16 +358,16 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum DescribeMaskingRulesError {
     /// `Abs.InvalidAccount.NotFound` (HTTP 400).
-    AbsInvalidAccountNotFound(rt::error::ServiceError),
+    AbsInvalidAccountNotFound(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -375,7 +379,7 @@ impl DescribeMaskingRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidAccountNotFound(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -404,17 +408,17 @@ impl DescribeMaskingRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeMaskingRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeMaskingRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidAccount.NotFound" => Self::AbsInvalidAccountNotFound(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeMaskingRulesError::service_error(self)
     }
 }

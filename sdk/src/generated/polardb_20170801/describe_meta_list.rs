@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,11 @@ pub struct DescribeMetaListRequest {
     pub get_db_name: ::std::option::Option<::std::string::String>,
     /// Example: `30`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 500.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `cn-hangzhou`
     ///
@@ -56,12 +57,18 @@ pub struct DescribeMetaListRequest {
     pub region_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeMetaListRequest {
+impl crate::operation::Operation for DescribeMetaListRequest {
     type Response = DescribeMetaListResponse;
     type Error = DescribeMetaListError;
+}
+
+impl rt::operation::OperationSpec for DescribeMetaListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 500.0, false)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
         Ok(())
     }
 
@@ -162,8 +169,8 @@ impl DescribeMetaListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeMetaListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeMetaListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -172,7 +179,7 @@ impl DescribeMetaListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeMetaListResponse,
-        rt::error::Error<DescribeMetaListError>,
+        crate::error::Error<DescribeMetaListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -475,36 +482,36 @@ impl ::serde::Serialize for Items {
 #[non_exhaustive]
 pub enum DescribeMetaListError {
     /// `IncorrectBackupSetState` (HTTP 400).
-    IncorrectBackupSetState(rt::error::ServiceError),
+    IncorrectBackupSetState(crate::error::ServiceError),
     /// `InsufficientResourceCapacity` (HTTP 400).
-    InsufficientResourceCapacity(rt::error::ServiceError),
+    InsufficientResourceCapacity(crate::error::ServiceError),
     /// `InvalidBackup.NotFound` (HTTP 404).
-    InvalidBackupNotFound(rt::error::ServiceError),
+    InvalidBackupNotFound(crate::error::ServiceError),
     /// `InvalidBackupSetID.NotFound` (HTTP 400).
-    InvalidBackupSetIdNotFound(rt::error::ServiceError),
+    InvalidBackupSetIdNotFound(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBName.Duplicate` (HTTP 400).
-    InvalidDbNameDuplicate(rt::error::ServiceError),
+    InvalidDbNameDuplicate(crate::error::ServiceError),
     /// `InvalidParameters.Format` (HTTP 400).
-    InvalidParametersFormat(rt::error::ServiceError),
+    InvalidParametersFormat(crate::error::ServiceError),
     /// `InvalidRestoreTime.Format` (HTTP 400).
-    InvalidRestoreTimeFormat(rt::error::ServiceError),
+    InvalidRestoreTimeFormat(crate::error::ServiceError),
     /// `InvalidRestoreType.Format` (HTTP 400).
-    InvalidRestoreTypeFormat(rt::error::ServiceError),
+    InvalidRestoreTypeFormat(crate::error::ServiceError),
     /// `InvalidRestoreType.NotFound` (HTTP 400).
-    InvalidRestoreTypeNotFound(rt::error::ServiceError),
+    InvalidRestoreTypeNotFound(crate::error::ServiceError),
     /// `MissingUID` (HTTP 400).
-    MissingUid(rt::error::ServiceError),
+    MissingUid(crate::error::ServiceError),
     /// `MissingUserID` (HTTP 400).
-    MissingUserId(rt::error::ServiceError),
+    MissingUserId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -516,7 +523,7 @@ impl DescribeMetaListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectBackupSetState(error)
             | Self::InsufficientResourceCapacity(error)
@@ -615,8 +622,8 @@ impl DescribeMetaListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeMetaListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeMetaListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectBackupSetState" => Self::IncorrectBackupSetState(error),
             "InsufficientResourceCapacity" => Self::InsufficientResourceCapacity(error),
@@ -631,11 +638,11 @@ impl rt::error::OperationError for DescribeMetaListError {
             "InvalidRestoreType.NotFound" => Self::InvalidRestoreTypeNotFound(error),
             "MissingUID" => Self::MissingUid(error),
             "MissingUserID" => Self::MissingUserId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeMetaListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeModifyParameterLogRequest {
     pub start_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeModifyParameterLogRequest {
+impl crate::operation::Operation for DescribeModifyParameterLogRequest {
     type Response = DescribeModifyParameterLogResponse;
     type Error = DescribeModifyParameterLogError;
+}
+
+impl rt::operation::OperationSpec for DescribeModifyParameterLogRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("EndTime", &self.end_time)?;
         rt::validate::required("StartTime", &self.start_time)?;
@@ -110,8 +114,10 @@ impl DescribeModifyParameterLogBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeModifyParameterLogRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeModifyParameterLogRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +126,7 @@ impl DescribeModifyParameterLogBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeModifyParameterLogResponse,
-        rt::error::Error<DescribeModifyParameterLogError>,
+        crate::error::Error<DescribeModifyParameterLogError>,
     > {
         self.client.execute(self.request).await
     }
@@ -409,7 +415,7 @@ pub enum DescribeModifyParameterLogError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -421,7 +427,7 @@ impl DescribeModifyParameterLogError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -429,12 +435,12 @@ impl DescribeModifyParameterLogError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeModifyParameterLogError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeModifyParameterLogError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeModifyParameterLogError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeParameterGroupsRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeParameterGroupsRequest {
+impl crate::operation::Operation for DescribeParameterGroupsRequest {
     type Response = DescribeParameterGroupsResponse;
     type Error = DescribeParameterGroupsError;
+}
+
+impl rt::operation::OperationSpec for DescribeParameterGroupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -127,8 +131,8 @@ impl DescribeParameterGroupsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeParameterGroupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeParameterGroupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +141,7 @@ impl DescribeParameterGroupsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeParameterGroupsResponse,
-        rt::error::Error<DescribeParameterGroupsError>,
+        crate::error::Error<DescribeParameterGroupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -466,14 +470,14 @@ impl ::serde::Serialize for ParameterGroups {
 #[non_exhaustive]
 pub enum DescribeParameterGroupsError {
     /// `InvalidEngine.Unsupported` (HTTP 400).
-    InvalidEngineUnsupported(rt::error::ServiceError),
+    InvalidEngineUnsupported(crate::error::ServiceError),
     /// `InvalidRegionId.Malformed` (HTTP 400).
-    InvalidRegionIdMalformed(rt::error::ServiceError),
+    InvalidRegionIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -485,7 +489,7 @@ impl DescribeParameterGroupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEngineUnsupported(error)
             | Self::InvalidRegionIdMalformed(error) => error,
@@ -507,16 +511,16 @@ impl DescribeParameterGroupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeParameterGroupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeParameterGroupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEngine.Unsupported" => Self::InvalidEngineUnsupported(error),
             "InvalidRegionId.Malformed" => Self::InvalidRegionIdMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeParameterGroupsError::service_error(self)
     }
 }

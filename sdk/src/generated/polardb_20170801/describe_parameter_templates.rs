@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeParameterTemplatesRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeParameterTemplatesRequest {
+impl crate::operation::Operation for DescribeParameterTemplatesRequest {
     type Response = DescribeParameterTemplatesResponse;
     type Error = DescribeParameterTemplatesError;
+}
+
+impl rt::operation::OperationSpec for DescribeParameterTemplatesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBType", &self.db_type)?;
         rt::validate::required("DBVersion", &self.db_version)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -129,8 +133,10 @@ impl DescribeParameterTemplatesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeParameterTemplatesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeParameterTemplatesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -139,7 +145,7 @@ impl DescribeParameterTemplatesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeParameterTemplatesResponse,
-        rt::error::Error<DescribeParameterTemplatesError>,
+        crate::error::Error<DescribeParameterTemplatesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -547,14 +553,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeParameterTemplatesError {
     /// `InvalidDBType.NotFound` (HTTP 400).
-    InvalidDbTypeNotFound(rt::error::ServiceError),
+    InvalidDbTypeNotFound(crate::error::ServiceError),
     /// `InvalidDBVersion.Malformed` (HTTP 400).
-    InvalidDbVersionMalformed(rt::error::ServiceError),
+    InvalidDbVersionMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -566,7 +572,7 @@ impl DescribeParameterTemplatesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbTypeNotFound(error)
             | Self::InvalidDbVersionMalformed(error) => error,
@@ -588,16 +594,16 @@ impl DescribeParameterTemplatesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeParameterTemplatesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeParameterTemplatesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBType.NotFound" => Self::InvalidDbTypeNotFound(error),
             "InvalidDBVersion.Malformed" => Self::InvalidDbVersionMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeParameterTemplatesError::service_error(self)
     }
 }

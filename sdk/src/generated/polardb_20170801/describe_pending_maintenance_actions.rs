@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribePendingMaintenanceActionsRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePendingMaintenanceActionsRequest {
+impl crate::operation::Operation for DescribePendingMaintenanceActionsRequest {
     type Response = DescribePendingMaintenanceActionsResponse;
     type Error = DescribePendingMaintenanceActionsError;
+}
+
+impl rt::operation::OperationSpec for DescribePendingMaintenanceActionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -111,8 +115,8 @@ impl DescribePendingMaintenanceActionsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribePendingMaintenanceActionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribePendingMaintenanceActionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +125,7 @@ impl DescribePendingMaintenanceActionsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePendingMaintenanceActionsResponse,
-        rt::error::Error<DescribePendingMaintenanceActionsError>,
+        crate::error::Error<DescribePendingMaintenanceActionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -295,12 +299,12 @@ impl ::serde::Serialize for TypeList {
 #[non_exhaustive]
 pub enum DescribePendingMaintenanceActionsError {
     /// `RequiredParam.NotFound` (HTTP 400).
-    RequiredParamNotFound(rt::error::ServiceError),
+    RequiredParamNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -312,7 +316,7 @@ impl DescribePendingMaintenanceActionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::RequiredParamNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -327,15 +331,15 @@ impl DescribePendingMaintenanceActionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePendingMaintenanceActionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribePendingMaintenanceActionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "RequiredParam.NotFound" => Self::RequiredParamNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePendingMaintenanceActionsError::service_error(self)
     }
 }

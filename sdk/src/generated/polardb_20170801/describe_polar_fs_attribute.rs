@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribePolarFsAttributeRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePolarFsAttributeRequest {
+impl crate::operation::Operation for DescribePolarFsAttributeRequest {
     type Response = DescribePolarFsAttributeResponse;
     type Error = DescribePolarFsAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribePolarFsAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolarFsInstanceId", &self.polar_fs_instance_id)?;
         Ok(())
     }
@@ -109,8 +113,10 @@ impl DescribePolarFsAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePolarFsAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribePolarFsAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +125,7 @@ impl DescribePolarFsAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePolarFsAttributeResponse,
-        rt::error::Error<DescribePolarFsAttributeError>,
+        crate::error::Error<DescribePolarFsAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -988,7 +994,7 @@ pub enum DescribePolarFsAttributeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1000,7 +1006,7 @@ impl DescribePolarFsAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1008,12 +1014,12 @@ impl DescribePolarFsAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePolarFsAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePolarFsAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePolarFsAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribePolarFsQuotaRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePolarFsQuotaRequest {
+impl crate::operation::Operation for DescribePolarFsQuotaRequest {
     type Response = DescribePolarFsQuotaResponse;
     type Error = DescribePolarFsQuotaError;
+}
+
+impl rt::operation::OperationSpec for DescribePolarFsQuotaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolarFsInstanceId", &self.polar_fs_instance_id)?;
         Ok(())
     }
@@ -112,8 +116,8 @@ impl DescribePolarFsQuotaBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePolarFsQuotaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribePolarFsQuotaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +126,7 @@ impl DescribePolarFsQuotaBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePolarFsQuotaResponse,
-        rt::error::Error<DescribePolarFsQuotaError>,
+        crate::error::Error<DescribePolarFsQuotaError>,
     > {
         self.client.execute(self.request).await
     }
@@ -581,7 +585,7 @@ pub enum DescribePolarFsQuotaError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -593,7 +597,7 @@ impl DescribePolarFsQuotaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -601,12 +605,12 @@ impl DescribePolarFsQuotaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePolarFsQuotaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePolarFsQuotaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePolarFsQuotaError::service_error(self)
     }
 }

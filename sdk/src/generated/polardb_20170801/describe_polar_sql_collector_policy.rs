@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribePolarSqlCollectorPolicyRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePolarSqlCollectorPolicyRequest {
+impl crate::operation::Operation for DescribePolarSqlCollectorPolicyRequest {
     type Response = DescribePolarSqlCollectorPolicyResponse;
     type Error = DescribePolarSqlCollectorPolicyError;
+}
+
+impl rt::operation::OperationSpec for DescribePolarSqlCollectorPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribePolarSqlCollectorPolicyBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribePolarSqlCollectorPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribePolarSqlCollectorPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribePolarSqlCollectorPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePolarSqlCollectorPolicyResponse,
-        rt::error::Error<DescribePolarSqlCollectorPolicyError>,
+        crate::error::Error<DescribePolarSqlCollectorPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,7 +217,7 @@ pub enum DescribePolarSqlCollectorPolicyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -225,7 +229,7 @@ impl DescribePolarSqlCollectorPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -233,12 +237,12 @@ impl DescribePolarSqlCollectorPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePolarSqlCollectorPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribePolarSqlCollectorPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePolarSqlCollectorPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -72,11 +73,14 @@ pub struct DescribeScheduleTasksRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeScheduleTasksRequest {
+impl crate::operation::Operation for DescribeScheduleTasksRequest {
     type Response = DescribeScheduleTasksResponse;
     type Error = DescribeScheduleTasksError;
+}
+
+impl rt::operation::OperationSpec for DescribeScheduleTasksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -233,8 +237,8 @@ impl DescribeScheduleTasksBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeScheduleTasksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeScheduleTasksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -243,7 +247,7 @@ impl DescribeScheduleTasksBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeScheduleTasksResponse,
-        rt::error::Error<DescribeScheduleTasksError>,
+        crate::error::Error<DescribeScheduleTasksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -828,12 +832,12 @@ impl ::serde::Serialize for TimerInfos {
 #[non_exhaustive]
 pub enum DescribeScheduleTasksError {
     /// `InvalidOrderId.Malformed` (HTTP 400).
-    InvalidOrderIdMalformed(rt::error::ServiceError),
+    InvalidOrderIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -845,7 +849,7 @@ impl DescribeScheduleTasksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidOrderIdMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -860,15 +864,15 @@ impl DescribeScheduleTasksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeScheduleTasksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeScheduleTasksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidOrderId.Malformed" => Self::InvalidOrderIdMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeScheduleTasksError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,23 +49,30 @@ pub struct DescribeSlowLogsRequest {
     pub db_name: ::std::option::Option<::std::string::String>,
     /// Example: `30`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 30; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 2147483647.
     pub page_number: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeSlowLogsRequest {
+impl crate::operation::Operation for DescribeSlowLogsRequest {
     type Response = DescribeSlowLogsResponse;
     type Error = DescribeSlowLogsError;
+}
+
+impl rt::operation::OperationSpec for DescribeSlowLogsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
+        rt::validate::minimum("PageSize", &self.page_size, 30.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 2147483647.0, false)?;
         Ok(())
     }
 
@@ -165,8 +173,8 @@ impl DescribeSlowLogsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSlowLogsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeSlowLogsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -175,7 +183,7 @@ impl DescribeSlowLogsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSlowLogsResponse,
-        rt::error::Error<DescribeSlowLogsError>,
+        crate::error::Error<DescribeSlowLogsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -755,12 +763,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSlowLogsError {
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -772,7 +780,7 @@ impl DescribeSlowLogsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidStartTimeMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -787,15 +795,15 @@ impl DescribeSlowLogsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSlowLogsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSlowLogsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSlowLogsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeSqlRateLimitingRulesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeSqlRateLimitingRulesRequest {
+impl crate::operation::Operation for DescribeSqlRateLimitingRulesRequest {
     type Response = DescribeSqlRateLimitingRulesResponse;
     type Error = DescribeSqlRateLimitingRulesError;
+}
+
+impl rt::operation::OperationSpec for DescribeSqlRateLimitingRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -141,7 +145,7 @@ impl DescribeSqlRateLimitingRulesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeSqlRateLimitingRulesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeSqlRateLimitingRulesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -149,8 +153,8 @@ impl DescribeSqlRateLimitingRulesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeSqlRateLimitingRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeSqlRateLimitingRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -159,7 +163,7 @@ impl DescribeSqlRateLimitingRulesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSqlRateLimitingRulesResponse,
-        rt::error::Error<DescribeSqlRateLimitingRulesError>,
+        crate::error::Error<DescribeSqlRateLimitingRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -334,7 +338,7 @@ pub enum DescribeSqlRateLimitingRulesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -346,7 +350,7 @@ impl DescribeSqlRateLimitingRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -354,12 +358,12 @@ impl DescribeSqlRateLimitingRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSqlRateLimitingRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeSqlRateLimitingRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSqlRateLimitingRulesError::service_error(self)
     }
 }

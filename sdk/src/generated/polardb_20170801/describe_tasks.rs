@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeTasksRequest {
     pub page_number: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeTasksRequest {
+impl crate::operation::Operation for DescribeTasksRequest {
     type Response = DescribeTasksResponse;
     type Error = DescribeTasksError;
+}
+
+impl rt::operation::OperationSpec for DescribeTasksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
         Ok(())
@@ -163,8 +167,8 @@ impl DescribeTasksBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeTasksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeTasksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -173,7 +177,7 @@ impl DescribeTasksBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeTasksResponse,
-        rt::error::Error<DescribeTasksError>,
+        crate::error::Error<DescribeTasksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -738,22 +742,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeTasksError {
     /// `InvalidDBNodeId.Malformed` (HTTP 400).
-    InvalidDbNodeIdMalformed(rt::error::ServiceError),
+    InvalidDbNodeIdMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidPageNumber.Malformed` (HTTP 400).
-    InvalidPageNumberMalformed(rt::error::ServiceError),
+    InvalidPageNumberMalformed(crate::error::ServiceError),
     /// `InvalidPageSize.Malformed` (HTTP 400).
-    InvalidPageSizeMalformed(rt::error::ServiceError),
+    InvalidPageSizeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStatus.Malformed` (HTTP 400).
-    InvalidStatusMalformed(rt::error::ServiceError),
+    InvalidStatusMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -765,7 +769,7 @@ impl DescribeTasksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbNodeIdMalformed(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -815,8 +819,8 @@ impl DescribeTasksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeTasksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeTasksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBNodeId.Malformed" => Self::InvalidDbNodeIdMalformed(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
@@ -824,11 +828,11 @@ impl rt::error::OperationError for DescribeTasksError {
             "InvalidPageSize.Malformed" => Self::InvalidPageSizeMalformed(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
             "InvalidStatus.Malformed" => Self::InvalidStatusMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeTasksError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct DescribeUpgradeReportRequest {
     pub creation_category: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeUpgradeReportRequest {
+impl crate::operation::Operation for DescribeUpgradeReportRequest {
     type Response = DescribeUpgradeReportResponse;
     type Error = DescribeUpgradeReportError;
+}
+
+impl rt::operation::OperationSpec for DescribeUpgradeReportRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -214,8 +218,8 @@ impl DescribeUpgradeReportBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeUpgradeReportRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeUpgradeReportRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -224,7 +228,7 @@ impl DescribeUpgradeReportBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeUpgradeReportResponse,
-        rt::error::Error<DescribeUpgradeReportError>,
+        crate::error::Error<DescribeUpgradeReportError>,
     > {
         self.client.execute(self.request).await
     }
@@ -900,7 +904,7 @@ pub enum DescribeUpgradeReportError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -912,7 +916,7 @@ impl DescribeUpgradeReportError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -920,12 +924,12 @@ impl DescribeUpgradeReportError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeUpgradeReportError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeUpgradeReportError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeUpgradeReportError::service_error(self)
     }
 }

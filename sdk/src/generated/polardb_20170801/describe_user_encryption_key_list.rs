@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeUserEncryptionKeyListRequest {
     pub tde_region: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeUserEncryptionKeyListRequest {
+impl crate::operation::Operation for DescribeUserEncryptionKeyListRequest {
     type Response = DescribeUserEncryptionKeyListResponse;
     type Error = DescribeUserEncryptionKeyListError;
+}
+
+impl rt::operation::OperationSpec for DescribeUserEncryptionKeyListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -109,8 +113,8 @@ impl DescribeUserEncryptionKeyListBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeUserEncryptionKeyListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeUserEncryptionKeyListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl DescribeUserEncryptionKeyListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeUserEncryptionKeyListResponse,
-        rt::error::Error<DescribeUserEncryptionKeyListError>,
+        crate::error::Error<DescribeUserEncryptionKeyListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -235,22 +239,22 @@ impl ::serde::Serialize for DescribeUserEncryptionKeyListResponse {
 #[non_exhaustive]
 pub enum DescribeUserEncryptionKeyListError {
     /// `ByokNotAuthorizedToRds` (HTTP 401).
-    ByokNotAuthorizedToRds(rt::error::ServiceError),
+    ByokNotAuthorizedToRds(crate::error::ServiceError),
     /// `ByokRoleArnNotFound` (HTTP 400).
-    ByokRoleArnNotFound(rt::error::ServiceError),
+    ByokRoleArnNotFound(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `UnsupportedKmsService.NotEnabled` (HTTP 403).
-    UnsupportedKmsServiceNotEnabled(rt::error::ServiceError),
+    UnsupportedKmsServiceNotEnabled(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -262,7 +266,7 @@ impl DescribeUserEncryptionKeyListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ByokNotAuthorizedToRds(error)
             | Self::ByokRoleArnNotFound(error)
@@ -312,8 +316,8 @@ impl DescribeUserEncryptionKeyListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeUserEncryptionKeyListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeUserEncryptionKeyListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ByokNotAuthorizedToRds" => Self::ByokNotAuthorizedToRds(error),
             "ByokRoleArnNotFound" => Self::ByokRoleArnNotFound(error),
@@ -323,11 +327,11 @@ impl rt::error::OperationError for DescribeUserEncryptionKeyListError {
             "UnsupportedKmsService.NotEnabled" => {
                 Self::UnsupportedKmsServiceNotEnabled(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeUserEncryptionKeyListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct DescribeVSwitchListRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeVSwitchListRequest {
+impl crate::operation::Operation for DescribeVSwitchListRequest {
     type Response = DescribeVSwitchListResponse;
     type Error = DescribeVSwitchListError;
+}
+
+impl rt::operation::OperationSpec for DescribeVSwitchListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("VSwitchIds", &self.v_switch_ids, 50usize)?;
         Ok(())
@@ -174,14 +178,14 @@ impl DescribeVSwitchListBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeVSwitchListRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeVSwitchListRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVSwitchListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeVSwitchListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -190,7 +194,7 @@ impl DescribeVSwitchListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVSwitchListResponse,
-        rt::error::Error<DescribeVSwitchListError>,
+        crate::error::Error<DescribeVSwitchListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -631,18 +635,18 @@ impl ::serde::Serialize for VSwitchs {
 #[non_exhaustive]
 pub enum DescribeVSwitchListError {
     /// `IncorrecttVpcId` (HTTP 400).
-    IncorrecttVpcId(rt::error::ServiceError),
+    IncorrecttVpcId(crate::error::ServiceError),
     /// `InvalidIzNo.NotSupported` (HTTP 400).
-    InvalidIzNoNotSupported(rt::error::ServiceError),
+    InvalidIzNoNotSupported(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 400).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 400).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -654,7 +658,7 @@ impl DescribeVSwitchListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrecttVpcId(error)
             | Self::InvalidIzNoNotSupported(error)
@@ -690,18 +694,18 @@ impl DescribeVSwitchListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVSwitchListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVSwitchListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrecttVpcId" => Self::IncorrecttVpcId(error),
             "InvalidIzNo.NotSupported" => Self::InvalidIzNoNotSupported(error),
             "InvalidVSwitchId.NotFound" => Self::InvalidVSwitchIdNotFound(error),
             "MissingParameter.RegionId" => Self::MissingParameterRegionId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVSwitchListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeVSwitchesRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeVSwitchesRequest {
+impl crate::operation::Operation for DescribeVSwitchesRequest {
     type Response = DescribeVSwitchesResponse;
     type Error = DescribeVSwitchesError;
+}
+
+impl rt::operation::OperationSpec for DescribeVSwitchesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -193,14 +197,14 @@ impl DescribeVSwitchesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeVSwitchesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeVSwitchesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVSwitchesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeVSwitchesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -209,7 +213,7 @@ impl DescribeVSwitchesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVSwitchesResponse,
-        rt::error::Error<DescribeVSwitchesError>,
+        crate::error::Error<DescribeVSwitchesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -564,16 +568,16 @@ impl ::serde::Serialize for VSwitchs {
 #[non_exhaustive]
 pub enum DescribeVSwitchesError {
     /// `IncorrecttVpcId` (HTTP 400).
-    IncorrecttVpcId(rt::error::ServiceError),
+    IncorrecttVpcId(crate::error::ServiceError),
     /// `InvalidIzNo.NotSupported` (HTTP 400).
-    InvalidIzNoNotSupported(rt::error::ServiceError),
+    InvalidIzNoNotSupported(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 400).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -585,7 +589,7 @@ impl DescribeVSwitchesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrecttVpcId(error)
             | Self::InvalidIzNoNotSupported(error)
@@ -614,17 +618,17 @@ impl DescribeVSwitchesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVSwitchesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVSwitchesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrecttVpcId" => Self::IncorrecttVpcId(error),
             "InvalidIzNo.NotSupported" => Self::InvalidIzNoNotSupported(error),
             "InvalidVSwitchId.NotFound" => Self::InvalidVSwitchIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVSwitchesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct DescribeVpcsRequest {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeVpcsRequest {
+impl crate::operation::Operation for DescribeVpcsRequest {
     type Response = DescribeVpcsResponse;
     type Error = DescribeVpcsError;
+}
+
+impl rt::operation::OperationSpec for DescribeVpcsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -172,14 +176,16 @@ impl DescribeVpcsBuilder {
 
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
-    pub fn into_paginator(self) -> rt::paginate::PaginationStream<DescribeVpcsRequest> {
+    pub fn into_paginator(
+        self,
+    ) -> crate::paginate::PaginationStream<DescribeVpcsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVpcsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeVpcsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -188,7 +194,7 @@ impl DescribeVpcsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVpcsResponse,
-        rt::error::Error<DescribeVpcsError>,
+        crate::error::Error<DescribeVpcsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -808,12 +814,12 @@ impl ::serde::Serialize for VSwitchs {
 #[non_exhaustive]
 pub enum DescribeVpcsError {
     /// `PARAMETER_MUST_NOT_NULL` (HTTP 400).
-    ParameterMustNotNull(rt::error::ServiceError),
+    ParameterMustNotNull(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -825,7 +831,7 @@ impl DescribeVpcsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ParameterMustNotNull(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -840,15 +846,15 @@ impl DescribeVpcsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVpcsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVpcsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "PARAMETER_MUST_NOT_NULL" => Self::ParameterMustNotNull(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVpcsError::service_error(self)
     }
 }

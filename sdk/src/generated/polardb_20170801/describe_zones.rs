@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeZonesRequest {
     pub extra: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeZonesRequest {
+impl crate::operation::Operation for DescribeZonesRequest {
     type Response = DescribeZonesResponse;
     type Error = DescribeZonesError;
+}
+
+impl rt::operation::OperationSpec for DescribeZonesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of("Engine", &self.engine, &["mysql", "pgsql", "ppassql"])?;
         Ok(())
     }
@@ -105,8 +109,8 @@ impl DescribeZonesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeZonesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeZonesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +119,7 @@ impl DescribeZonesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeZonesResponse,
-        rt::error::Error<DescribeZonesError>,
+        crate::error::Error<DescribeZonesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -339,7 +343,7 @@ pub enum Engine {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -369,7 +373,7 @@ impl ::std::convert::From<&str> for Engine {
             "mysql" => Self::Mysql,
             "pgsql" => Self::Pgsql,
             "ppassql" => Self::Ppassql,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -397,7 +401,7 @@ impl ::std::convert::From<::std::string::String> for Engine {
             "mysql" => Self::Mysql,
             "pgsql" => Self::Pgsql,
             "ppassql" => Self::Ppassql,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -458,7 +462,7 @@ pub enum DescribeZonesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -470,7 +474,7 @@ impl DescribeZonesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -478,12 +482,12 @@ impl DescribeZonesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeZonesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeZonesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeZonesError::service_error(self)
     }
 }

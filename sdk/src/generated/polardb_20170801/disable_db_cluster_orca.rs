@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DisableDbClusterOrcaRequest {
     pub clean_data: ::std::option::Option<CleanData>,
 }
 
-impl rt::operation::Operation for DisableDbClusterOrcaRequest {
+impl crate::operation::Operation for DisableDbClusterOrcaRequest {
     type Response = DisableDbClusterOrcaResponse;
     type Error = DisableDbClusterOrcaError;
+}
+
+impl rt::operation::OperationSpec for DisableDbClusterOrcaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::one_of("CleanData", &self.clean_data, &["Enable", "Disable"])?;
         Ok(())
@@ -91,8 +95,8 @@ impl DisableDbClusterOrcaBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DisableDbClusterOrcaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DisableDbClusterOrcaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -101,7 +105,7 @@ impl DisableDbClusterOrcaBuilder {
         self,
     ) -> ::std::result::Result<
         DisableDbClusterOrcaResponse,
-        rt::error::Error<DisableDbClusterOrcaError>,
+        crate::error::Error<DisableDbClusterOrcaError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,7 +205,7 @@ pub enum CleanData {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -229,7 +233,7 @@ impl ::std::convert::From<&str> for CleanData {
         match value {
             "Enable" => Self::Enable,
             "Disable" => Self::Disable,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -256,7 +260,7 @@ impl ::std::convert::From<::std::string::String> for CleanData {
         match value.as_str() {
             "Enable" => Self::Enable,
             "Disable" => Self::Disable,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -314,12 +318,12 @@ impl ::serde::Serialize for CleanData {
 #[non_exhaustive]
 pub enum DisableDbClusterOrcaError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -331,7 +335,7 @@ impl DisableDbClusterOrcaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -346,15 +350,15 @@ impl DisableDbClusterOrcaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisableDbClusterOrcaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DisableDbClusterOrcaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisableDbClusterOrcaError::service_error(self)
     }
 }

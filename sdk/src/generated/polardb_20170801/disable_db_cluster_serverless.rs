@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DisableDbClusterServerlessRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DisableDbClusterServerlessRequest {
+impl crate::operation::Operation for DisableDbClusterServerlessRequest {
     type Response = DisableDbClusterServerlessResponse;
     type Error = DisableDbClusterServerlessError;
+}
+
+impl rt::operation::OperationSpec for DisableDbClusterServerlessRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -78,8 +82,10 @@ impl DisableDbClusterServerlessBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DisableDbClusterServerlessRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DisableDbClusterServerlessRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +94,7 @@ impl DisableDbClusterServerlessBuilder {
         self,
     ) -> ::std::result::Result<
         DisableDbClusterServerlessResponse,
-        rt::error::Error<DisableDbClusterServerlessError>,
+        crate::error::Error<DisableDbClusterServerlessError>,
     > {
         self.client.execute(self.request).await
     }
@@ -185,12 +191,12 @@ impl ::serde::Serialize for DisableDbClusterServerlessResponse {
 #[non_exhaustive]
 pub enum DisableDbClusterServerlessError {
     /// `InvalidDBInstanceClass.NotFound` (HTTP 404).
-    InvalidDbInstanceClassNotFound(rt::error::ServiceError),
+    InvalidDbInstanceClassNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -202,7 +208,7 @@ impl DisableDbClusterServerlessError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbInstanceClassNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -217,17 +223,17 @@ impl DisableDbClusterServerlessError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisableDbClusterServerlessError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DisableDbClusterServerlessError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBInstanceClass.NotFound" => {
                 Self::InvalidDbInstanceClassNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisableDbClusterServerlessError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct EnableDbClusterServerlessRequest {
     pub scale_ap_ro_num_max: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EnableDbClusterServerlessRequest {
+impl crate::operation::Operation for EnableDbClusterServerlessRequest {
     type Response = EnableDbClusterServerlessResponse;
     type Error = EnableDbClusterServerlessError;
+}
+
+impl rt::operation::OperationSpec for EnableDbClusterServerlessRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -176,8 +180,10 @@ impl EnableDbClusterServerlessBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableDbClusterServerlessRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<EnableDbClusterServerlessRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -186,7 +192,7 @@ impl EnableDbClusterServerlessBuilder {
         self,
     ) -> ::std::result::Result<
         EnableDbClusterServerlessResponse,
-        rt::error::Error<EnableDbClusterServerlessError>,
+        crate::error::Error<EnableDbClusterServerlessError>,
     > {
         self.client.execute(self.request).await
     }
@@ -283,12 +289,12 @@ impl ::serde::Serialize for EnableDbClusterServerlessResponse {
 #[non_exhaustive]
 pub enum EnableDbClusterServerlessError {
     /// `InvalidDBInstanceClass.NotFound` (HTTP 404).
-    InvalidDbInstanceClassNotFound(rt::error::ServiceError),
+    InvalidDbInstanceClassNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -300,7 +306,7 @@ impl EnableDbClusterServerlessError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbInstanceClassNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -315,17 +321,17 @@ impl EnableDbClusterServerlessError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableDbClusterServerlessError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableDbClusterServerlessError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBInstanceClass.NotFound" => {
                 Self::InvalidDbInstanceClassNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableDbClusterServerlessError::service_error(self)
     }
 }

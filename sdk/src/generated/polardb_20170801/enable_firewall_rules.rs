@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct EnableFirewallRulesRequest {
     pub enable: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for EnableFirewallRulesRequest {
+impl crate::operation::Operation for EnableFirewallRulesRequest {
     type Response = EnableFirewallRulesResponse;
     type Error = EnableFirewallRulesError;
+}
+
+impl rt::operation::OperationSpec for EnableFirewallRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("RuleNameList", &self.rule_name_list)?;
         Ok(())
@@ -106,8 +110,8 @@ impl EnableFirewallRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableFirewallRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EnableFirewallRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -116,7 +120,7 @@ impl EnableFirewallRulesBuilder {
         self,
     ) -> ::std::result::Result<
         EnableFirewallRulesResponse,
-        rt::error::Error<EnableFirewallRulesError>,
+        crate::error::Error<EnableFirewallRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -231,12 +235,12 @@ impl ::serde::Serialize for EnableFirewallRulesResponse {
 #[non_exhaustive]
 pub enum EnableFirewallRulesError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -248,7 +252,7 @@ impl EnableFirewallRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -263,15 +267,15 @@ impl EnableFirewallRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableFirewallRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableFirewallRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableFirewallRulesError::service_error(self)
     }
 }

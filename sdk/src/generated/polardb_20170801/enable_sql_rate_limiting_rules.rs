@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct EnableSqlRateLimitingRulesRequest {
     pub enable: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for EnableSqlRateLimitingRulesRequest {
+impl crate::operation::Operation for EnableSqlRateLimitingRulesRequest {
     type Response = EnableSqlRateLimitingRulesResponse;
     type Error = EnableSqlRateLimitingRulesError;
+}
+
+impl rt::operation::OperationSpec for EnableSqlRateLimitingRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("RuleNameList", &self.rule_name_list)?;
         rt::validate::required("Enable", &self.enable)?;
@@ -107,8 +111,10 @@ impl EnableSqlRateLimitingRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableSqlRateLimitingRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<EnableSqlRateLimitingRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +123,7 @@ impl EnableSqlRateLimitingRulesBuilder {
         self,
     ) -> ::std::result::Result<
         EnableSqlRateLimitingRulesResponse,
-        rt::error::Error<EnableSqlRateLimitingRulesError>,
+        crate::error::Error<EnableSqlRateLimitingRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -235,7 +241,7 @@ pub enum EnableSqlRateLimitingRulesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -247,7 +253,7 @@ impl EnableSqlRateLimitingRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -255,12 +261,12 @@ impl EnableSqlRateLimitingRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableSqlRateLimitingRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for EnableSqlRateLimitingRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableSqlRateLimitingRulesError::service_error(self)
     }
 }

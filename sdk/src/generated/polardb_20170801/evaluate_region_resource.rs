@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct EvaluateRegionResourceRequest {
     pub zone_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EvaluateRegionResourceRequest {
+impl crate::operation::Operation for EvaluateRegionResourceRequest {
     type Response = EvaluateRegionResourceResponse;
     type Error = EvaluateRegionResourceError;
+}
+
+impl rt::operation::OperationSpec for EvaluateRegionResourceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBType", &self.db_type)?;
         rt::validate::required("DBVersion", &self.db_version)?;
         rt::validate::required("DBNodeClass", &self.db_node_class)?;
@@ -240,8 +244,8 @@ impl EvaluateRegionResourceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EvaluateRegionResourceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EvaluateRegionResourceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -250,7 +254,7 @@ impl EvaluateRegionResourceBuilder {
         self,
     ) -> ::std::result::Result<
         EvaluateRegionResourceResponse,
-        rt::error::Error<EvaluateRegionResourceError>,
+        crate::error::Error<EvaluateRegionResourceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -396,7 +400,7 @@ pub enum DbInstanceConnType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -426,7 +430,7 @@ impl ::std::convert::From<&str> for DbInstanceConnType {
             "lvs" => Self::Lvs,
             "proxy" => Self::Proxy,
             "dns" => Self::Dns,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -454,7 +458,7 @@ impl ::std::convert::From<::std::string::String> for DbInstanceConnType {
             "lvs" => Self::Lvs,
             "proxy" => Self::Proxy,
             "dns" => Self::Dns,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -515,7 +519,7 @@ pub enum NeedMaxScaleLink {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -543,7 +547,7 @@ impl ::std::convert::From<&str> for NeedMaxScaleLink {
         match value {
             "true" => Self::True,
             "false" => Self::False,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -570,7 +574,7 @@ impl ::std::convert::From<::std::string::String> for NeedMaxScaleLink {
         match value.as_str() {
             "true" => Self::True,
             "false" => Self::False,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -628,20 +632,20 @@ impl ::serde::Serialize for NeedMaxScaleLink {
 #[non_exhaustive]
 pub enum EvaluateRegionResourceError {
     /// `InvalidDBNodeClass.Malformed` (HTTP 400).
-    InvalidDbNodeClassMalformed(rt::error::ServiceError),
+    InvalidDbNodeClassMalformed(crate::error::ServiceError),
     /// `InvalidDBType.Malformed` (HTTP 400).
-    InvalidDbTypeMalformed(rt::error::ServiceError),
+    InvalidDbTypeMalformed(crate::error::ServiceError),
     /// `InvalidDBVersion.Malformed` (HTTP 400).
-    InvalidDbVersionMalformed(rt::error::ServiceError),
+    InvalidDbVersionMalformed(crate::error::ServiceError),
     /// `NeedMaxScaleLink.Malformed` (HTTP 404).
-    NeedMaxScaleLinkMalformed(rt::error::ServiceError),
+    NeedMaxScaleLinkMalformed(crate::error::ServiceError),
     /// `SubDomain.Malformed` (HTTP 404).
-    SubDomainMalformed(rt::error::ServiceError),
+    SubDomainMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -653,7 +657,7 @@ impl EvaluateRegionResourceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbNodeClassMalformed(error)
             | Self::InvalidDbTypeMalformed(error)
@@ -696,19 +700,19 @@ impl EvaluateRegionResourceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EvaluateRegionResourceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EvaluateRegionResourceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBNodeClass.Malformed" => Self::InvalidDbNodeClassMalformed(error),
             "InvalidDBType.Malformed" => Self::InvalidDbTypeMalformed(error),
             "InvalidDBVersion.Malformed" => Self::InvalidDbVersionMalformed(error),
             "NeedMaxScaleLink.Malformed" => Self::NeedMaxScaleLinkMalformed(error),
             "SubDomain.Malformed" => Self::SubDomainMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EvaluateRegionResourceError::service_error(self)
     }
 }

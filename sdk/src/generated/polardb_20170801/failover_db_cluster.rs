@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct FailoverDbClusterRequest {
     pub target_zone_type: ::std::option::Option<TargetZoneType>,
 }
 
-impl rt::operation::Operation for FailoverDbClusterRequest {
+impl crate::operation::Operation for FailoverDbClusterRequest {
     type Response = FailoverDbClusterResponse;
     type Error = FailoverDbClusterError;
+}
+
+impl rt::operation::OperationSpec for FailoverDbClusterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::one_of(
             "TargetZoneType",
@@ -154,8 +157,8 @@ impl FailoverDbClusterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<FailoverDbClusterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<FailoverDbClusterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -164,7 +167,7 @@ impl FailoverDbClusterBuilder {
         self,
     ) -> ::std::result::Result<
         FailoverDbClusterResponse,
-        rt::error::Error<FailoverDbClusterError>,
+        crate::error::Error<FailoverDbClusterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -242,28 +245,28 @@ pub use super::types::TargetZoneType;
 #[non_exhaustive]
 pub enum FailoverDbClusterError {
     /// `HaStatusNotSupport` (HTTP 400).
-    HaStatusNotSupport(rt::error::ServiceError),
+    HaStatusNotSupport(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBNodeId.Malformed` (HTTP 400).
-    InvalidDbNodeIdMalformed(rt::error::ServiceError),
+    InvalidDbNodeIdMalformed(crate::error::ServiceError),
     /// `InvalidDBType.Malformed` (HTTP 400).
-    InvalidDbTypeMalformed(rt::error::ServiceError),
+    InvalidDbTypeMalformed(crate::error::ServiceError),
     /// `OperationDenied.ClusterCategory` (HTTP 403).
-    OperationDeniedClusterCategory(rt::error::ServiceError),
+    OperationDeniedClusterCategory(crate::error::ServiceError),
     /// `OperationDenied.DBNodeType` (HTTP 403).
-    OperationDeniedDbNodeType(rt::error::ServiceError),
+    OperationDeniedDbNodeType(crate::error::ServiceError),
     /// `UnsupportHighFrequenceSwitchOver` (HTTP 400).
-    UnsupportHighFrequenceSwitchOver(rt::error::ServiceError),
+    UnsupportHighFrequenceSwitchOver(crate::error::ServiceError),
     /// `UnsupportWitchUnhealthyReplication` (HTTP 400).
-    UnsupportWitchUnhealthyReplication(rt::error::ServiceError),
+    UnsupportWitchUnhealthyReplication(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -275,7 +278,7 @@ impl FailoverDbClusterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::HaStatusNotSupport(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -346,8 +349,8 @@ impl FailoverDbClusterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for FailoverDbClusterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for FailoverDbClusterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "HaStatusNotSupport" => Self::HaStatusNotSupport(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
@@ -364,11 +367,11 @@ impl rt::error::OperationError for FailoverDbClusterError {
             "UnsupportWitchUnhealthyReplication" => {
                 Self::UnsupportWitchUnhealthyReplication(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         FailoverDbClusterError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct GenerateUpgradeReportForSyncCloneRequest {
     pub reserve: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GenerateUpgradeReportForSyncCloneRequest {
+impl crate::operation::Operation for GenerateUpgradeReportForSyncCloneRequest {
     type Response = GenerateUpgradeReportForSyncCloneResponse;
     type Error = GenerateUpgradeReportForSyncCloneError;
+}
+
+impl rt::operation::OperationSpec for GenerateUpgradeReportForSyncCloneRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SourceDBClusterId", &self.source_db_cluster_id)?;
         rt::validate::required("DBVersion", &self.db_version)?;
         rt::validate::required("CreationOption", &self.creation_option)?;
@@ -201,8 +205,8 @@ impl GenerateUpgradeReportForSyncCloneBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GenerateUpgradeReportForSyncCloneRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GenerateUpgradeReportForSyncCloneRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -211,7 +215,7 @@ impl GenerateUpgradeReportForSyncCloneBuilder {
         self,
     ) -> ::std::result::Result<
         GenerateUpgradeReportForSyncCloneResponse,
-        rt::error::Error<GenerateUpgradeReportForSyncCloneError>,
+        crate::error::Error<GenerateUpgradeReportForSyncCloneError>,
     > {
         self.client.execute(self.request).await
     }
@@ -331,7 +335,7 @@ pub enum CreationOption {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -359,7 +363,7 @@ impl ::std::convert::From<&str> for CreationOption {
         match value {
             "MigrationFromRDS" => Self::MigrationFromRds,
             "UpgradeFromPolarDB" => Self::UpgradeFromPolarDb,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -386,7 +390,7 @@ impl ::std::convert::From<::std::string::String> for CreationOption {
         match value.as_str() {
             "MigrationFromRDS" => Self::MigrationFromRds,
             "UpgradeFromPolarDB" => Self::UpgradeFromPolarDb,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -447,7 +451,7 @@ pub enum GenerateUpgradeReportForSyncCloneError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -459,7 +463,7 @@ impl GenerateUpgradeReportForSyncCloneError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -467,12 +471,12 @@ impl GenerateUpgradeReportForSyncCloneError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GenerateUpgradeReportForSyncCloneError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GenerateUpgradeReportForSyncCloneError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GenerateUpgradeReportForSyncCloneError::service_error(self)
     }
 }

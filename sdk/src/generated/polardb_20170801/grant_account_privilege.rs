@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct GrantAccountPrivilegeRequest {
     pub account_privilege: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GrantAccountPrivilegeRequest {
+impl crate::operation::Operation for GrantAccountPrivilegeRequest {
     type Response = GrantAccountPrivilegeResponse;
     type Error = GrantAccountPrivilegeError;
+}
+
+impl rt::operation::OperationSpec for GrantAccountPrivilegeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         rt::validate::required("DBName", &self.db_name)?;
@@ -130,8 +134,8 @@ impl GrantAccountPrivilegeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GrantAccountPrivilegeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GrantAccountPrivilegeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +144,7 @@ impl GrantAccountPrivilegeBuilder {
         self,
     ) -> ::std::result::Result<
         GrantAccountPrivilegeResponse,
-        rt::error::Error<GrantAccountPrivilegeError>,
+        crate::error::Error<GrantAccountPrivilegeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -216,30 +220,30 @@ impl ::serde::Serialize for GrantAccountPrivilegeResponse {
 #[non_exhaustive]
 pub enum GrantAccountPrivilegeError {
     /// `Account.UpdateError` (HTTP 400).
-    AccountUpdateError(rt::error::ServiceError),
+    AccountUpdateError(crate::error::ServiceError),
     /// `EngineMigration.ActionDisabled` (HTTP 400).
-    EngineMigrationActionDisabled(rt::error::ServiceError),
+    EngineMigrationActionDisabled(crate::error::ServiceError),
     /// `IncorrectAccountPrivilegeType` (HTTP 403).
-    IncorrectAccountPrivilegeType(rt::error::ServiceError),
+    IncorrectAccountPrivilegeType(crate::error::ServiceError),
     /// `InvalidAccountName.Malformed` (HTTP 400).
-    InvalidAccountNameMalformed(rt::error::ServiceError),
+    InvalidAccountNameMalformed(crate::error::ServiceError),
     /// `InvalidAccountPrivilege.Malformed` (HTTP 400).
-    InvalidAccountPrivilegeMalformed(rt::error::ServiceError),
+    InvalidAccountPrivilegeMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBName.Malformed` (HTTP 400).
-    InvalidDbNameMalformed(rt::error::ServiceError),
+    InvalidDbNameMalformed(crate::error::ServiceError),
     /// `LockTimeout` (HTTP 400).
-    LockTimeout(rt::error::ServiceError),
+    LockTimeout(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -251,7 +255,7 @@ impl GrantAccountPrivilegeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountUpdateError(error)
             | Self::EngineMigrationActionDisabled(error)
@@ -329,8 +333,8 @@ impl GrantAccountPrivilegeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GrantAccountPrivilegeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GrantAccountPrivilegeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.UpdateError" => Self::AccountUpdateError(error),
             "EngineMigration.ActionDisabled" => {
@@ -346,11 +350,11 @@ impl rt::error::OperationError for GrantAccountPrivilegeError {
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "InvalidDBName.Malformed" => Self::InvalidDbNameMalformed(error),
             "LockTimeout" => Self::LockTimeout(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GrantAccountPrivilegeError::service_error(self)
     }
 }

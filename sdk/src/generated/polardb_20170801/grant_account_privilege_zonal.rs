@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct GrantAccountPrivilegeZonalRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GrantAccountPrivilegeZonalRequest {
+impl crate::operation::Operation for GrantAccountPrivilegeZonalRequest {
     type Response = GrantAccountPrivilegeZonalResponse;
     type Error = GrantAccountPrivilegeZonalError;
+}
+
+impl rt::operation::OperationSpec for GrantAccountPrivilegeZonalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         rt::validate::required("DBName", &self.db_name)?;
@@ -151,8 +154,10 @@ impl GrantAccountPrivilegeZonalBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GrantAccountPrivilegeZonalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GrantAccountPrivilegeZonalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +166,7 @@ impl GrantAccountPrivilegeZonalBuilder {
         self,
     ) -> ::std::result::Result<
         GrantAccountPrivilegeZonalResponse,
-        rt::error::Error<GrantAccountPrivilegeZonalError>,
+        crate::error::Error<GrantAccountPrivilegeZonalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -237,30 +242,30 @@ impl ::serde::Serialize for GrantAccountPrivilegeZonalResponse {
 #[non_exhaustive]
 pub enum GrantAccountPrivilegeZonalError {
     /// `Account.UpdateError` (HTTP 400).
-    AccountUpdateError(rt::error::ServiceError),
+    AccountUpdateError(crate::error::ServiceError),
     /// `EngineMigration.ActionDisabled` (HTTP 400).
-    EngineMigrationActionDisabled(rt::error::ServiceError),
+    EngineMigrationActionDisabled(crate::error::ServiceError),
     /// `IncorrectAccountPrivilegeType` (HTTP 403).
-    IncorrectAccountPrivilegeType(rt::error::ServiceError),
+    IncorrectAccountPrivilegeType(crate::error::ServiceError),
     /// `InvalidAccountName.Malformed` (HTTP 400).
-    InvalidAccountNameMalformed(rt::error::ServiceError),
+    InvalidAccountNameMalformed(crate::error::ServiceError),
     /// `InvalidAccountPrivilege.Malformed` (HTTP 400).
-    InvalidAccountPrivilegeMalformed(rt::error::ServiceError),
+    InvalidAccountPrivilegeMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBName.Malformed` (HTTP 400).
-    InvalidDbNameMalformed(rt::error::ServiceError),
+    InvalidDbNameMalformed(crate::error::ServiceError),
     /// `LockTimeout` (HTTP 400).
-    LockTimeout(rt::error::ServiceError),
+    LockTimeout(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -272,7 +277,7 @@ impl GrantAccountPrivilegeZonalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountUpdateError(error)
             | Self::EngineMigrationActionDisabled(error)
@@ -350,8 +355,8 @@ impl GrantAccountPrivilegeZonalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GrantAccountPrivilegeZonalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GrantAccountPrivilegeZonalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Account.UpdateError" => Self::AccountUpdateError(error),
             "EngineMigration.ActionDisabled" => {
@@ -367,11 +372,11 @@ impl rt::error::OperationError for GrantAccountPrivilegeZonalError {
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "InvalidDBName.Malformed" => Self::InvalidDbNameMalformed(error),
             "LockTimeout" => Self::LockTimeout(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GrantAccountPrivilegeZonalError::service_error(self)
     }
 }

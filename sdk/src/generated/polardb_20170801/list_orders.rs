@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct ListOrdersRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListOrdersRequest {
+impl crate::operation::Operation for ListOrdersRequest {
     type Response = ListOrdersResponse;
     type Error = ListOrdersError;
+}
+
+impl rt::operation::OperationSpec for ListOrdersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -229,21 +233,24 @@ impl ListOrdersBuilder {
 
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
-    pub fn into_paginator(self) -> rt::paginate::PaginationStream<ListOrdersRequest> {
+    pub fn into_paginator(self) -> crate::paginate::PaginationStream<ListOrdersRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListOrdersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListOrdersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ListOrdersResponse, rt::error::Error<ListOrdersError>> {
+    ) -> ::std::result::Result<
+        ListOrdersResponse,
+        crate::error::Error<ListOrdersError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -680,12 +687,12 @@ impl ::serde::Serialize for OrderList {
 #[non_exhaustive]
 pub enum ListOrdersError {
     /// `OperationDenied.Product` (HTTP 403).
-    OperationDeniedProduct(rt::error::ServiceError),
+    OperationDeniedProduct(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -697,7 +704,7 @@ impl ListOrdersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OperationDeniedProduct(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -712,15 +719,15 @@ impl ListOrdersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListOrdersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListOrdersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "OperationDenied.Product" => Self::OperationDeniedProduct(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListOrdersError::service_error(self)
     }
 }

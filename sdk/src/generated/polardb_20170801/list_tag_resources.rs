@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct ListTagResourcesRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for ListTagResourcesRequest {
+impl crate::operation::Operation for ListTagResourcesRequest {
     type Response = ListTagResourcesResponse;
     type Error = ListTagResourcesError;
+}
+
+impl rt::operation::OperationSpec for ListTagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::max_items("ResourceId", &self.resource_ids, 51usize)?;
@@ -165,14 +169,14 @@ impl ListTagResourcesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListTagResourcesRequest> {
+    ) -> crate::paginate::PaginationStream<ListTagResourcesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListTagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListTagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -181,7 +185,7 @@ impl ListTagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         ListTagResourcesResponse,
-        rt::error::Error<ListTagResourcesError>,
+        crate::error::Error<ListTagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -495,18 +499,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListTagResourcesError {
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `MissParameter.TagOrResourceId` (HTTP 400).
-    MissParameterTagOrResourceId(rt::error::ServiceError),
+    MissParameterTagOrResourceId(crate::error::ServiceError),
     /// `NumberExceed.ResourceIds` (HTTP 400).
-    NumberExceedResourceIds(rt::error::ServiceError),
+    NumberExceedResourceIds(crate::error::ServiceError),
     /// `NumberExceed.Tags` (HTTP 400).
-    NumberExceedTags(rt::error::ServiceError),
+    NumberExceedTags(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -518,7 +522,7 @@ impl ListTagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdNotFound(error)
             | Self::MissParameterTagOrResourceId(error)
@@ -554,18 +558,18 @@ impl ListTagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListTagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "MissParameter.TagOrResourceId" => Self::MissParameterTagOrResourceId(error),
             "NumberExceed.ResourceIds" => Self::NumberExceedResourceIds(error),
             "NumberExceed.Tags" => Self::NumberExceedTags(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTagResourcesError::service_error(self)
     }
 }

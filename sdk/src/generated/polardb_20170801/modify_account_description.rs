@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyAccountDescriptionRequest {
     pub account_description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyAccountDescriptionRequest {
+impl crate::operation::Operation for ModifyAccountDescriptionRequest {
     type Response = ModifyAccountDescriptionResponse;
     type Error = ModifyAccountDescriptionError;
+}
+
+impl rt::operation::OperationSpec for ModifyAccountDescriptionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         rt::validate::required("AccountDescription", &self.account_description)?;
@@ -114,8 +118,10 @@ impl ModifyAccountDescriptionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyAccountDescriptionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyAccountDescriptionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +130,7 @@ impl ModifyAccountDescriptionBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyAccountDescriptionResponse,
-        rt::error::Error<ModifyAccountDescriptionError>,
+        crate::error::Error<ModifyAccountDescriptionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -200,18 +206,18 @@ impl ::serde::Serialize for ModifyAccountDescriptionResponse {
 #[non_exhaustive]
 pub enum ModifyAccountDescriptionError {
     /// `InvalidAccountDescription.Malformed` (HTTP 400).
-    InvalidAccountDescriptionMalformed(rt::error::ServiceError),
+    InvalidAccountDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -223,7 +229,7 @@ impl ModifyAccountDescriptionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccountDescriptionMalformed(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -259,8 +265,8 @@ impl ModifyAccountDescriptionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyAccountDescriptionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyAccountDescriptionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccountDescription.Malformed" => {
                 Self::InvalidAccountDescriptionMalformed(error)
@@ -268,11 +274,11 @@ impl rt::error::OperationError for ModifyAccountDescriptionError {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyAccountDescriptionError::service_error(self)
     }
 }

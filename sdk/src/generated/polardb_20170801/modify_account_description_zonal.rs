@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct ModifyAccountDescriptionZonalRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyAccountDescriptionZonalRequest {
+impl crate::operation::Operation for ModifyAccountDescriptionZonalRequest {
     type Response = ModifyAccountDescriptionZonalResponse;
     type Error = ModifyAccountDescriptionZonalError;
+}
+
+impl rt::operation::OperationSpec for ModifyAccountDescriptionZonalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         rt::validate::required("AccountDescription", &self.account_description)?;
@@ -137,8 +140,8 @@ impl ModifyAccountDescriptionZonalBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyAccountDescriptionZonalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyAccountDescriptionZonalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -147,7 +150,7 @@ impl ModifyAccountDescriptionZonalBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyAccountDescriptionZonalResponse,
-        rt::error::Error<ModifyAccountDescriptionZonalError>,
+        crate::error::Error<ModifyAccountDescriptionZonalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -223,18 +226,18 @@ impl ::serde::Serialize for ModifyAccountDescriptionZonalResponse {
 #[non_exhaustive]
 pub enum ModifyAccountDescriptionZonalError {
     /// `InvalidAccountDescription.Malformed` (HTTP 400).
-    InvalidAccountDescriptionMalformed(rt::error::ServiceError),
+    InvalidAccountDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -246,7 +249,7 @@ impl ModifyAccountDescriptionZonalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccountDescriptionMalformed(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -282,8 +285,8 @@ impl ModifyAccountDescriptionZonalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyAccountDescriptionZonalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyAccountDescriptionZonalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccountDescription.Malformed" => {
                 Self::InvalidAccountDescriptionMalformed(error)
@@ -291,11 +294,11 @@ impl rt::error::OperationError for ModifyAccountDescriptionZonalError {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyAccountDescriptionZonalError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyAccountPasswordRequest {
     pub password_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyAccountPasswordRequest {
+impl crate::operation::Operation for ModifyAccountPasswordRequest {
     type Response = ModifyAccountPasswordResponse;
     type Error = ModifyAccountPasswordError;
+}
+
+impl rt::operation::OperationSpec for ModifyAccountPasswordRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         rt::validate::required("NewAccountPassword", &self.new_account_password)?;
@@ -129,8 +133,8 @@ impl ModifyAccountPasswordBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyAccountPasswordRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyAccountPasswordRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -139,7 +143,7 @@ impl ModifyAccountPasswordBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyAccountPasswordResponse,
-        rt::error::Error<ModifyAccountPasswordError>,
+        crate::error::Error<ModifyAccountPasswordError>,
     > {
         self.client.execute(self.request).await
     }
@@ -215,22 +219,22 @@ impl ::serde::Serialize for ModifyAccountPasswordResponse {
 #[non_exhaustive]
 pub enum ModifyAccountPasswordError {
     /// `EngineMigration.ActionDisabled` (HTTP 400).
-    EngineMigrationActionDisabled(rt::error::ServiceError),
+    EngineMigrationActionDisabled(crate::error::ServiceError),
     /// `InvalidAccountPassword.Malformed` (HTTP 400).
-    InvalidAccountPasswordMalformed(rt::error::ServiceError),
+    InvalidAccountPasswordMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `LockTimeout` (HTTP 400).
-    LockTimeout(rt::error::ServiceError),
+    LockTimeout(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -242,7 +246,7 @@ impl ModifyAccountPasswordError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EngineMigrationActionDisabled(error)
             | Self::InvalidAccountPasswordMalformed(error)
@@ -292,8 +296,8 @@ impl ModifyAccountPasswordError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyAccountPasswordError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyAccountPasswordError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EngineMigration.ActionDisabled" => {
                 Self::EngineMigrationActionDisabled(error)
@@ -305,11 +309,11 @@ impl rt::error::OperationError for ModifyAccountPasswordError {
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "LockTimeout" => Self::LockTimeout(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyAccountPasswordError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct ModifyActiveOperationMaintainConfRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyActiveOperationMaintainConfRequest {
+impl crate::operation::Operation for ModifyActiveOperationMaintainConfRequest {
     type Response = ModifyActiveOperationMaintainConfResponse;
     type Error = ModifyActiveOperationMaintainConfError;
+}
+
+impl rt::operation::OperationSpec for ModifyActiveOperationMaintainConfRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("CycleType", &self.cycle_type)?;
         rt::validate::required("CycleTime", &self.cycle_time)?;
@@ -199,8 +203,8 @@ impl ModifyActiveOperationMaintainConfBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyActiveOperationMaintainConfRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyActiveOperationMaintainConfRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -209,7 +213,7 @@ impl ModifyActiveOperationMaintainConfBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyActiveOperationMaintainConfResponse,
-        rt::error::Error<ModifyActiveOperationMaintainConfError>,
+        crate::error::Error<ModifyActiveOperationMaintainConfError>,
     > {
         self.client.execute(self.request).await
     }
@@ -285,14 +289,14 @@ impl ::serde::Serialize for ModifyActiveOperationMaintainConfResponse {
 #[non_exhaustive]
 pub enum ModifyActiveOperationMaintainConfError {
     /// `InvalidParam` (HTTP 400).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `RequiredParam.NotFound` (HTTP 400).
-    RequiredParamNotFound(rt::error::ServiceError),
+    RequiredParamNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -304,7 +308,7 @@ impl ModifyActiveOperationMaintainConfError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParam(error) | Self::RequiredParamNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -325,16 +329,16 @@ impl ModifyActiveOperationMaintainConfError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyActiveOperationMaintainConfError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyActiveOperationMaintainConfError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParam" => Self::InvalidParam(error),
             "RequiredParam.NotFound" => Self::RequiredParamNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyActiveOperationMaintainConfError::service_error(self)
     }
 }

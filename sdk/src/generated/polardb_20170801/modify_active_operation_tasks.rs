@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyActiveOperationTasksRequest {
     pub immediate_start: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ModifyActiveOperationTasksRequest {
+impl crate::operation::Operation for ModifyActiveOperationTasksRequest {
     type Response = ModifyActiveOperationTasksResponse;
     type Error = ModifyActiveOperationTasksError;
+}
+
+impl rt::operation::OperationSpec for ModifyActiveOperationTasksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("TaskIds", &self.task_ids)?;
         rt::validate::one_of_number(
@@ -126,8 +130,10 @@ impl ModifyActiveOperationTasksBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyActiveOperationTasksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyActiveOperationTasksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +142,7 @@ impl ModifyActiveOperationTasksBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyActiveOperationTasksResponse,
-        rt::error::Error<ModifyActiveOperationTasksError>,
+        crate::error::Error<ModifyActiveOperationTasksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -233,26 +239,26 @@ impl ::serde::Serialize for ModifyActiveOperationTasksResponse {
 #[non_exhaustive]
 pub enum ModifyActiveOperationTasksError {
     /// `IncorrectTaskStatus` (HTTP 400).
-    IncorrectTaskStatus(rt::error::ServiceError),
+    IncorrectTaskStatus(crate::error::ServiceError),
     /// `IncorrectTaskType` (HTTP 400).
-    IncorrectTaskType(rt::error::ServiceError),
+    IncorrectTaskType(crate::error::ServiceError),
     /// `InvalidTime.Format` (HTTP 400).
-    InvalidTimeFormat(rt::error::ServiceError),
+    InvalidTimeFormat(crate::error::ServiceError),
     /// `RequiredParam.NotFound` (HTTP 400).
-    RequiredParamNotFound(rt::error::ServiceError),
+    RequiredParamNotFound(crate::error::ServiceError),
     /// `StartTimeBeforeNow` (HTTP 400).
-    StartTimeBeforeNow(rt::error::ServiceError),
+    StartTimeBeforeNow(crate::error::ServiceError),
     /// `SwitchTimeAfterDeadline` (HTTP 400).
-    SwitchTimeAfterDeadline(rt::error::ServiceError),
+    SwitchTimeAfterDeadline(crate::error::ServiceError),
     /// `TaskHasStarted` (HTTP 400).
-    TaskHasStarted(rt::error::ServiceError),
+    TaskHasStarted(crate::error::ServiceError),
     /// `TaskModifyError` (HTTP 400).
-    TaskModifyError(rt::error::ServiceError),
+    TaskModifyError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -264,7 +270,7 @@ impl ModifyActiveOperationTasksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectTaskStatus(error)
             | Self::IncorrectTaskType(error)
@@ -328,8 +334,8 @@ impl ModifyActiveOperationTasksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyActiveOperationTasksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyActiveOperationTasksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectTaskStatus" => Self::IncorrectTaskStatus(error),
             "IncorrectTaskType" => Self::IncorrectTaskType(error),
@@ -339,11 +345,11 @@ impl rt::error::OperationError for ModifyActiveOperationTasksError {
             "SwitchTimeAfterDeadline" => Self::SwitchTimeAfterDeadline(error),
             "TaskHasStarted" => Self::TaskHasStarted(error),
             "TaskModifyError" => Self::TaskModifyError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyActiveOperationTasksError::service_error(self)
     }
 }

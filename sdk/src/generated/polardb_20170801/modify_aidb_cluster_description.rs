@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyAidbClusterDescriptionRequest {
     pub db_cluster_description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyAidbClusterDescriptionRequest {
+impl crate::operation::Operation for ModifyAidbClusterDescriptionRequest {
     type Response = ModifyAidbClusterDescriptionResponse;
     type Error = ModifyAidbClusterDescriptionError;
+}
+
+impl rt::operation::OperationSpec for ModifyAidbClusterDescriptionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBClusterDescription", &self.db_cluster_description)?;
         Ok(())
@@ -100,8 +104,8 @@ impl ModifyAidbClusterDescriptionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyAidbClusterDescriptionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyAidbClusterDescriptionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -110,7 +114,7 @@ impl ModifyAidbClusterDescriptionBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyAidbClusterDescriptionResponse,
-        rt::error::Error<ModifyAidbClusterDescriptionError>,
+        crate::error::Error<ModifyAidbClusterDescriptionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -189,7 +193,7 @@ pub enum ModifyAidbClusterDescriptionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -201,7 +205,7 @@ impl ModifyAidbClusterDescriptionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -209,12 +213,12 @@ impl ModifyAidbClusterDescriptionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyAidbClusterDescriptionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyAidbClusterDescriptionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyAidbClusterDescriptionError::service_error(self)
     }
 }

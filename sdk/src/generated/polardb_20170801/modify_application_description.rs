@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyApplicationDescriptionRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyApplicationDescriptionRequest {
+impl crate::operation::Operation for ModifyApplicationDescriptionRequest {
     type Response = ModifyApplicationDescriptionResponse;
     type Error = ModifyApplicationDescriptionError;
+}
+
+impl rt::operation::OperationSpec for ModifyApplicationDescriptionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ApplicationId", &self.application_id)?;
         rt::validate::required("Description", &self.description)?;
         Ok(())
@@ -96,8 +100,8 @@ impl ModifyApplicationDescriptionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyApplicationDescriptionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyApplicationDescriptionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl ModifyApplicationDescriptionBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyApplicationDescriptionResponse,
-        rt::error::Error<ModifyApplicationDescriptionError>,
+        crate::error::Error<ModifyApplicationDescriptionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -206,7 +210,7 @@ pub enum ModifyApplicationDescriptionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -218,7 +222,7 @@ impl ModifyApplicationDescriptionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -226,12 +230,12 @@ impl ModifyApplicationDescriptionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyApplicationDescriptionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyApplicationDescriptionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyApplicationDescriptionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct ModifyApplicationParameterRequest {
     pub parameters: ::std::vec::Vec<Parameters>,
 }
 
-impl rt::operation::Operation for ModifyApplicationParameterRequest {
+impl crate::operation::Operation for ModifyApplicationParameterRequest {
     type Response = ModifyApplicationParameterResponse;
     type Error = ModifyApplicationParameterError;
+}
+
+impl rt::operation::OperationSpec for ModifyApplicationParameterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ApplicationId", &self.application_id)?;
         Ok(())
     }
@@ -125,8 +129,10 @@ impl ModifyApplicationParameterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyApplicationParameterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyApplicationParameterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +141,7 @@ impl ModifyApplicationParameterBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyApplicationParameterResponse,
-        rt::error::Error<ModifyApplicationParameterError>,
+        crate::error::Error<ModifyApplicationParameterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -298,7 +304,7 @@ pub enum ModifyApplicationParameterError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -310,7 +316,7 @@ impl ModifyApplicationParameterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -318,12 +324,12 @@ impl ModifyApplicationParameterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyApplicationParameterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyApplicationParameterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyApplicationParameterError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct ModifyApplicationServerlessConfRequest {
     pub serverless_conf_list: ::std::vec::Vec<ServerlessConfList>,
 }
 
-impl rt::operation::Operation for ModifyApplicationServerlessConfRequest {
+impl crate::operation::Operation for ModifyApplicationServerlessConfRequest {
     type Response = ModifyApplicationServerlessConfResponse;
     type Error = ModifyApplicationServerlessConfError;
+}
+
+impl rt::operation::OperationSpec for ModifyApplicationServerlessConfRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ApplicationId", &self.application_id)?;
         rt::validate::required("ServerlessConfList", &self.serverless_conf_list)?;
         rt::validate::max_items(
@@ -107,8 +111,8 @@ impl ModifyApplicationServerlessConfBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyApplicationServerlessConfRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyApplicationServerlessConfRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +121,7 @@ impl ModifyApplicationServerlessConfBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyApplicationServerlessConfResponse,
-        rt::error::Error<ModifyApplicationServerlessConfError>,
+        crate::error::Error<ModifyApplicationServerlessConfError>,
     > {
         self.client.execute(self.request).await
     }
@@ -293,7 +297,7 @@ pub enum ModifyApplicationServerlessConfError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -305,7 +309,7 @@ impl ModifyApplicationServerlessConfError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -313,12 +317,12 @@ impl ModifyApplicationServerlessConfError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyApplicationServerlessConfError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyApplicationServerlessConfError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyApplicationServerlessConfError::service_error(self)
     }
 }

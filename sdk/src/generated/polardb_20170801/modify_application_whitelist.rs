@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct ModifyApplicationWhitelistRequest {
     pub modify_mode: ::std::option::Option<ModifyMode>,
 }
 
-impl rt::operation::Operation for ModifyApplicationWhitelistRequest {
+impl crate::operation::Operation for ModifyApplicationWhitelistRequest {
     type Response = ModifyApplicationWhitelistResponse;
     type Error = ModifyApplicationWhitelistError;
+}
+
+impl rt::operation::OperationSpec for ModifyApplicationWhitelistRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ApplicationId", &self.application_id)?;
         rt::validate::one_of(
             "ModifyMode",
@@ -159,8 +163,10 @@ impl ModifyApplicationWhitelistBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyApplicationWhitelistRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyApplicationWhitelistRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -169,7 +175,7 @@ impl ModifyApplicationWhitelistBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyApplicationWhitelistResponse,
-        rt::error::Error<ModifyApplicationWhitelistError>,
+        crate::error::Error<ModifyApplicationWhitelistError>,
     > {
         self.client.execute(self.request).await
     }
@@ -292,7 +298,7 @@ pub enum ModifyMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -322,7 +328,7 @@ impl ::std::convert::From<&str> for ModifyMode {
             "Cover" => Self::Cover,
             "Append" => Self::Append,
             "Delete" => Self::Delete,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -350,7 +356,7 @@ impl ::std::convert::From<::std::string::String> for ModifyMode {
             "Cover" => Self::Cover,
             "Append" => Self::Append,
             "Delete" => Self::Delete,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -411,7 +417,7 @@ pub enum ModifyApplicationWhitelistError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -423,7 +429,7 @@ impl ModifyApplicationWhitelistError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -431,12 +437,12 @@ impl ModifyApplicationWhitelistError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyApplicationWhitelistError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyApplicationWhitelistError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyApplicationWhitelistError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct ModifyAutoRenewAttributeRequest {
     pub cloud_provider: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyAutoRenewAttributeRequest {
+impl crate::operation::Operation for ModifyAutoRenewAttributeRequest {
     type Response = ModifyAutoRenewAttributeResponse;
     type Error = ModifyAutoRenewAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyAutoRenewAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterIds", &self.db_cluster_ids)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -173,8 +177,10 @@ impl ModifyAutoRenewAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyAutoRenewAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyAutoRenewAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -183,7 +189,7 @@ impl ModifyAutoRenewAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyAutoRenewAttributeResponse,
-        rt::error::Error<ModifyAutoRenewAttributeError>,
+        crate::error::Error<ModifyAutoRenewAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -259,22 +265,22 @@ impl ::serde::Serialize for ModifyAutoRenewAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyAutoRenewAttributeError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDuration.Malformed` (HTTP 400).
-    InvalidDurationMalformed(rt::error::ServiceError),
+    InvalidDurationMalformed(crate::error::ServiceError),
     /// `InvalidPeriodUnit.Malformed` (HTTP 400).
-    InvalidPeriodUnitMalformed(rt::error::ServiceError),
+    InvalidPeriodUnitMalformed(crate::error::ServiceError),
     /// `InvalidRenewalStatus.Malformed` (HTTP 400).
-    InvalidRenewalStatusMalformed(rt::error::ServiceError),
+    InvalidRenewalStatusMalformed(crate::error::ServiceError),
     /// `OperationDenied.DBClusterPayType` (HTTP 403).
-    OperationDeniedDbClusterPayType(rt::error::ServiceError),
+    OperationDeniedDbClusterPayType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -286,7 +292,7 @@ impl ModifyAutoRenewAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterNotFound(error)
@@ -336,8 +342,8 @@ impl ModifyAutoRenewAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyAutoRenewAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyAutoRenewAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
@@ -349,11 +355,11 @@ impl rt::error::OperationError for ModifyAutoRenewAttributeError {
             "OperationDenied.DBClusterPayType" => {
                 Self::OperationDeniedDbClusterPayType(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyAutoRenewAttributeError::service_error(self)
     }
 }

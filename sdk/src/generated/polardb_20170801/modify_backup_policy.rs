@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -94,11 +95,14 @@ pub struct ModifyBackupPolicyRequest {
     pub advanced_data_policies: ::std::vec::Vec<AdvancedDataPolicies>,
 }
 
-impl rt::operation::Operation for ModifyBackupPolicyRequest {
+impl crate::operation::Operation for ModifyBackupPolicyRequest {
     type Response = ModifyBackupPolicyResponse;
     type Error = ModifyBackupPolicyError;
+}
+
+impl rt::operation::OperationSpec for ModifyBackupPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -370,8 +374,8 @@ impl ModifyBackupPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyBackupPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyBackupPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -380,7 +384,7 @@ impl ModifyBackupPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyBackupPolicyResponse,
-        rt::error::Error<ModifyBackupPolicyError>,
+        crate::error::Error<ModifyBackupPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -742,46 +746,46 @@ impl ::serde::Serialize for ModifyBackupPolicyResponse {
 #[non_exhaustive]
 pub enum ModifyBackupPolicyError {
     /// `IncorrectBackupPolicy` (HTTP 403).
-    IncorrectBackupPolicy(rt::error::ServiceError),
+    IncorrectBackupPolicy(crate::error::ServiceError),
     /// `InvalidBackupFrequency.Malformed` (HTTP 400).
-    InvalidBackupFrequencyMalformed(rt::error::ServiceError),
+    InvalidBackupFrequencyMalformed(crate::error::ServiceError),
     /// `InvalidBackupRetentionPeriod.Malformed` (HTTP 400).
-    InvalidBackupRetentionPeriodMalformed(rt::error::ServiceError),
+    InvalidBackupRetentionPeriodMalformed(crate::error::ServiceError),
     /// `InvalidDataLevel1BackupFrequency.Malformed` (HTTP 400).
-    InvalidDataLevel1BackupFrequencyMalformed(rt::error::ServiceError),
+    InvalidDataLevel1BackupFrequencyMalformed(crate::error::ServiceError),
     /// `InvalidDataLevel1BackupPeriod.Malformed` (HTTP 400).
-    InvalidDataLevel1BackupPeriodMalformed(rt::error::ServiceError),
+    InvalidDataLevel1BackupPeriodMalformed(crate::error::ServiceError),
     /// `InvalidDataLevel1BackupRetentionPeriod.Malformed` (HTTP 400).
-    InvalidDataLevel1BackupRetentionPeriodMalformed(rt::error::ServiceError),
+    InvalidDataLevel1BackupRetentionPeriodMalformed(crate::error::ServiceError),
     /// `InvalidDataLevel1BackupTime.Malformed` (HTTP 400).
-    InvalidDataLevel1BackupTimeMalformed(rt::error::ServiceError),
+    InvalidDataLevel1BackupTimeMalformed(crate::error::ServiceError),
     /// `InvalidDataLevel2AnotherRegionBackupRetentionPeriod.Malformed` (HTTP 400).
     InvalidDataLevel2AnotherRegionBackupRetentionPeriodMalformed(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `InvalidDataLevel2AnotherRegionRegion.NotFound` (HTTP 400).
-    InvalidDataLevel2AnotherRegionRegionNotFound(rt::error::ServiceError),
+    InvalidDataLevel2AnotherRegionRegionNotFound(crate::error::ServiceError),
     /// `InvalidDataLevel2BackupPeriod.Malformed` (HTTP 400).
-    InvalidDataLevel2BackupPeriodMalformed(rt::error::ServiceError),
+    InvalidDataLevel2BackupPeriodMalformed(crate::error::ServiceError),
     /// `InvalidDataLevel2BackupRetentionPeriod.Malformed` (HTTP 400).
-    InvalidDataLevel2BackupRetentionPeriodMalformed(rt::error::ServiceError),
+    InvalidDataLevel2BackupRetentionPeriodMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidParam` (HTTP 404).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `InvalidPreferredBackupPeriod.Malformed` (HTTP 400).
-    InvalidPreferredBackupPeriodMalformed(rt::error::ServiceError),
+    InvalidPreferredBackupPeriodMalformed(crate::error::ServiceError),
     /// `InvalidPreferredBackupTime.Malformed` (HTTP 400).
-    InvalidPreferredBackupTimeMalformed(rt::error::ServiceError),
+    InvalidPreferredBackupTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -793,7 +797,7 @@ impl ModifyBackupPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectBackupPolicy(error)
             | Self::InvalidBackupFrequencyMalformed(error)
@@ -924,8 +928,8 @@ impl ModifyBackupPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyBackupPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyBackupPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectBackupPolicy" => Self::IncorrectBackupPolicy(error),
             "InvalidBackupFrequency.Malformed" => {
@@ -968,11 +972,11 @@ impl rt::error::OperationError for ModifyBackupPolicyError {
             "InvalidPreferredBackupTime.Malformed" => {
                 Self::InvalidPreferredBackupTimeMalformed(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyBackupPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -100,11 +101,14 @@ pub struct ModifyCronJobPolicyServerlessRequest {
     pub job_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyCronJobPolicyServerlessRequest {
+impl crate::operation::Operation for ModifyCronJobPolicyServerlessRequest {
     type Response = ModifyCronJobPolicyServerlessResponse;
     type Error = ModifyCronJobPolicyServerlessError;
+}
+
+impl rt::operation::OperationSpec for ModifyCronJobPolicyServerlessRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("CronExpression", &self.cron_expression)?;
@@ -357,8 +361,8 @@ impl ModifyCronJobPolicyServerlessBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyCronJobPolicyServerlessRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyCronJobPolicyServerlessRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -367,7 +371,7 @@ impl ModifyCronJobPolicyServerlessBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyCronJobPolicyServerlessResponse,
-        rt::error::Error<ModifyCronJobPolicyServerlessError>,
+        crate::error::Error<ModifyCronJobPolicyServerlessError>,
     > {
         self.client.execute(self.request).await
     }
@@ -441,26 +445,26 @@ impl ::serde::Serialize for ModifyCronJobPolicyServerlessResponse {
 #[non_exhaustive]
 pub enum ModifyCronJobPolicyServerlessError {
     /// `InvalidCronJob.DuplicateJob` (HTTP 409).
-    InvalidCronJobDuplicateJob(rt::error::ServiceError),
+    InvalidCronJobDuplicateJob(crate::error::ServiceError),
     /// `InvalidCronJobParam.CronExpression` (HTTP 400).
-    InvalidCronJobParamCronExpression(rt::error::ServiceError),
+    InvalidCronJobParamCronExpression(crate::error::ServiceError),
     /// `InvalidCronJobParam.EndTime` (HTTP 400).
-    InvalidCronJobParamEndTime(rt::error::ServiceError),
+    InvalidCronJobParamEndTime(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidJobId.NotFound` (HTTP 404).
-    InvalidJobIdNotFound(rt::error::ServiceError),
+    InvalidJobIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.Malformed` (HTTP 400).
-    InvalidRegionIdMalformed(rt::error::ServiceError),
+    InvalidRegionIdMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -472,7 +476,7 @@ impl ModifyCronJobPolicyServerlessError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidCronJobDuplicateJob(error)
             | Self::InvalidCronJobParamCronExpression(error)
@@ -536,8 +540,8 @@ impl ModifyCronJobPolicyServerlessError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyCronJobPolicyServerlessError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyCronJobPolicyServerlessError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidCronJob.DuplicateJob" => Self::InvalidCronJobDuplicateJob(error),
             "InvalidCronJobParam.CronExpression" => {
@@ -549,11 +553,11 @@ impl rt::error::OperationError for ModifyCronJobPolicyServerlessError {
             "InvalidJobId.NotFound" => Self::InvalidJobIdNotFound(error),
             "InvalidRegionId.Malformed" => Self::InvalidRegionIdMalformed(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyCronJobPolicyServerlessError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,7 +53,7 @@ pub struct ModifyDbClusterRequest {
     pub compress_storage: ::std::option::Option<::std::string::String>,
     /// Example: `800`
     ///
-    /// Wire name `StorageUpperBound`.
+    /// Wire name `StorageUpperBound`; at least 20; at most 64000.
     pub storage_upper_bound: ::std::option::Option<i64>,
     /// Example: `pi-rwxxx`
     ///
@@ -72,11 +73,14 @@ pub struct ModifyDbClusterRequest {
     pub modify_row_compression: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterRequest {
+impl crate::operation::Operation for ModifyDbClusterRequest {
     type Response = ModifyDbClusterResponse;
     type Error = ModifyDbClusterError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::one_of(
             "FaultSimulateMode",
@@ -93,6 +97,18 @@ impl rt::operation::Operation for ModifyDbClusterRequest {
             "StorageAutoScale",
             &self.storage_auto_scale,
             &["Enable", "Disable"],
+        )?;
+        rt::validate::minimum(
+            "StorageUpperBound",
+            &self.storage_upper_bound,
+            20.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "StorageUpperBound",
+            &self.storage_upper_bound,
+            64000.0,
+            false,
         )?;
         rt::validate::one_of(
             "FaultInjectionType",
@@ -285,8 +301,8 @@ impl ModifyDbClusterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbClusterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbClusterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -295,7 +311,7 @@ impl ModifyDbClusterBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterResponse,
-        rt::error::Error<ModifyDbClusterError>,
+        crate::error::Error<ModifyDbClusterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -422,7 +438,7 @@ pub enum FaultSimulateMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -456,7 +472,7 @@ impl ::std::convert::From<&str> for FaultSimulateMode {
             "FaultInjection" => Self::FaultInjection,
             "0" => Self::N0,
             "1" => Self::N1,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -486,7 +502,7 @@ impl ::std::convert::From<::std::string::String> for FaultSimulateMode {
             "FaultInjection" => Self::FaultInjection,
             "0" => Self::N0,
             "1" => Self::N1,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -547,7 +563,7 @@ pub enum FaultInjectionType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -575,7 +591,7 @@ impl ::std::convert::From<&str> for FaultInjectionType {
         match value {
             "CrashSQLInjection" => Self::CrashSqlInjection,
             "StopContainer" => Self::StopContainer,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -602,7 +618,7 @@ impl ::std::convert::From<::std::string::String> for FaultInjectionType {
         match value.as_str() {
             "CrashSQLInjection" => Self::CrashSqlInjection,
             "StopContainer" => Self::StopContainer,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -662,72 +678,72 @@ pub use super::types::StorageAutoScale;
 #[non_exhaustive]
 pub enum ModifyDbClusterError {
     /// `IncorrectDBInstance` (HTTP 403).
-    IncorrectDbInstance(rt::error::ServiceError),
+    IncorrectDbInstance(crate::error::ServiceError),
     /// `IncorrectDBInstanceType` (HTTP 403).
-    IncorrectDbInstanceType(rt::error::ServiceError),
+    IncorrectDbInstanceType(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDBNodeNum.Malformed` (HTTP 400).
-    InvalidDbNodeNumMalformed(rt::error::ServiceError),
+    InvalidDbNodeNumMalformed(crate::error::ServiceError),
     /// `InvalidDBProxyClusterClass.Malformed` (HTTP 400).
-    InvalidDbProxyClusterClassMalformed(rt::error::ServiceError),
+    InvalidDbProxyClusterClassMalformed(crate::error::ServiceError),
     /// `InvalidDowngradeDBNodeClass.Limit` (HTTP 400).
-    InvalidDowngradeDbNodeClassLimit(rt::error::ServiceError),
+    InvalidDowngradeDbNodeClassLimit(crate::error::ServiceError),
     /// `InvalidEditType` (HTTP 404).
-    InvalidEditType(rt::error::ServiceError),
+    InvalidEditType(crate::error::ServiceError),
     /// `InvalidEngine.Unsupported` (HTTP 400).
-    InvalidEngineUnsupported(rt::error::ServiceError),
+    InvalidEngineUnsupported(crate::error::ServiceError),
     /// `InvalidParam` (HTTP 404).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `InvalidParam.CRACParamNodeNum` (HTTP 403).
-    InvalidParamCracParamNodeNum(rt::error::ServiceError),
+    InvalidParamCracParamNodeNum(crate::error::ServiceError),
     /// `InvalidParam.DBNodeNum` (HTTP 403).
-    InvalidParamDbNodeNum(rt::error::ServiceError),
+    InvalidParamDbNodeNum(crate::error::ServiceError),
     /// `InvalidParam.ECSESSDSTANDARDParamNodeNum` (HTTP 403).
-    InvalidParamEcsessdstandardParamNodeNum(rt::error::ServiceError),
+    InvalidParamEcsessdstandardParamNodeNum(crate::error::ServiceError),
     /// `InvalidParam.NoChange` (HTTP 403).
-    InvalidParamNoChange(rt::error::ServiceError),
+    InvalidParamNoChange(crate::error::ServiceError),
     /// `InvalidParam.PgDBNodeSpec` (HTTP 403).
-    InvalidParamPgDbNodeSpec(rt::error::ServiceError),
+    InvalidParamPgDbNodeSpec(crate::error::ServiceError),
     /// `OperationDenied.ClusterCategory` (HTTP 403).
-    OperationDeniedClusterCategory(rt::error::ServiceError),
+    OperationDeniedClusterCategory(crate::error::ServiceError),
     /// `OperationDenied.clusterSingleNodeLimit` (HTTP 403).
-    OperationDeniedClusterSingleNodeLimit(rt::error::ServiceError),
+    OperationDeniedClusterSingleNodeLimit(crate::error::ServiceError),
     /// `OperationDenied.CreateDBNodesWithStrictConsistencyOn` (HTTP 400).
-    OperationDeniedCreateDbNodesWithStrictConsistencyOn(rt::error::ServiceError),
+    OperationDeniedCreateDbNodesWithStrictConsistencyOn(crate::error::ServiceError),
     /// `OperationDenied.DBClusterStatus` (HTTP 403).
-    OperationDeniedDbClusterStatus(rt::error::ServiceError),
+    OperationDeniedDbClusterStatus(crate::error::ServiceError),
     /// `OperationDenied.DBNodeClass` (HTTP 403).
-    OperationDeniedDbNodeClass(rt::error::ServiceError),
+    OperationDeniedDbNodeClass(crate::error::ServiceError),
     /// `OperationDenied.DBNodeRole` (HTTP 403).
-    OperationDeniedDbNodeRole(rt::error::ServiceError),
+    OperationDeniedDbNodeRole(crate::error::ServiceError),
     /// `OperationDenied.DbVersion` (HTTP 403).
-    OperationDeniedDbVersion(rt::error::ServiceError),
+    OperationDeniedDbVersion(crate::error::ServiceError),
     /// `OperationDenied.DeleteDBNodeNumber` (HTTP 403).
-    OperationDeniedDeleteDbNodeNumber(rt::error::ServiceError),
+    OperationDeniedDeleteDbNodeNumber(crate::error::ServiceError),
     /// `OperationDenied.DeleteNode` (HTTP 403).
-    OperationDeniedDeleteNode(rt::error::ServiceError),
+    OperationDeniedDeleteNode(crate::error::ServiceError),
     /// `OperationDenied.EndpointDBNodeNumber` (HTTP 403).
-    OperationDeniedEndpointDbNodeNumber(rt::error::ServiceError),
+    OperationDeniedEndpointDbNodeNumber(crate::error::ServiceError),
     /// `OperationDenied.LockMode` (HTTP 403).
-    OperationDeniedLockMode(rt::error::ServiceError),
+    OperationDeniedLockMode(crate::error::ServiceError),
     /// `OperationDenied.ModifyDBNodeClassWithStrictConsistencyOn` (HTTP 400).
-    OperationDeniedModifyDbNodeClassWithStrictConsistencyOn(rt::error::ServiceError),
+    OperationDeniedModifyDbNodeClassWithStrictConsistencyOn(crate::error::ServiceError),
     /// `OperationDenied.ModifyProxyWithStrictConsistencyOn` (HTTP 400).
-    OperationDeniedModifyProxyWithStrictConsistencyOn(rt::error::ServiceError),
+    OperationDeniedModifyProxyWithStrictConsistencyOn(crate::error::ServiceError),
     /// `OperationDenied.ReaderNum` (HTTP 403).
-    OperationDeniedReaderNum(rt::error::ServiceError),
+    OperationDeniedReaderNum(crate::error::ServiceError),
     /// `OperationDenied.StandbyEqualSpec` (HTTP 403).
-    OperationDeniedStandbyEqualSpec(rt::error::ServiceError),
+    OperationDeniedStandbyEqualSpec(crate::error::ServiceError),
     /// `OperationDenied.TempUpgradeDuring` (HTTP 403).
-    OperationDeniedTempUpgradeDuring(rt::error::ServiceError),
+    OperationDeniedTempUpgradeDuring(crate::error::ServiceError),
     /// `StandbyClusterTurnOn` (HTTP 400).
-    StandbyClusterTurnOn(rt::error::ServiceError),
+    StandbyClusterTurnOn(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -739,7 +755,7 @@ impl ModifyDbClusterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectDbInstance(error)
             | Self::IncorrectDbInstanceType(error)
@@ -968,8 +984,8 @@ impl ModifyDbClusterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectDBInstance" => Self::IncorrectDbInstance(error),
             "IncorrectDBInstanceType" => Self::IncorrectDbInstanceType(error),
@@ -1028,11 +1044,11 @@ impl rt::error::OperationError for ModifyDbClusterError {
                 Self::OperationDeniedTempUpgradeDuring(error)
             }
             "StandbyClusterTurnOn" => Self::StandbyClusterTurnOn(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterError::service_error(self)
     }
 }

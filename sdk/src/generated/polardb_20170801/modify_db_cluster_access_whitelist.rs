@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct ModifyDbClusterAccessWhitelistRequest {
     pub modify_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterAccessWhitelistRequest {
+impl crate::operation::Operation for ModifyDbClusterAccessWhitelistRequest {
     type Response = ModifyDbClusterAccessWhitelistResponse;
     type Error = ModifyDbClusterAccessWhitelistError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterAccessWhitelistRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -186,8 +190,8 @@ impl ModifyDbClusterAccessWhitelistBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbClusterAccessWhitelistRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbClusterAccessWhitelistRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -196,7 +200,7 @@ impl ModifyDbClusterAccessWhitelistBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterAccessWhitelistResponse,
-        rt::error::Error<ModifyDbClusterAccessWhitelistError>,
+        crate::error::Error<ModifyDbClusterAccessWhitelistError>,
     > {
         self.client.execute(self.request).await
     }
@@ -272,26 +276,26 @@ impl ::serde::Serialize for ModifyDbClusterAccessWhitelistResponse {
 #[non_exhaustive]
 pub enum ModifyDbClusterAccessWhitelistError {
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidSecurityIPList.Duplicate` (HTTP 400).
-    InvalidSecurityIpListDuplicate(rt::error::ServiceError),
+    InvalidSecurityIpListDuplicate(crate::error::ServiceError),
     /// `InvalidSecurityIPList.Format` (HTTP 400).
-    InvalidSecurityIpListFormat(rt::error::ServiceError),
+    InvalidSecurityIpListFormat(crate::error::ServiceError),
     /// `LockTimeout` (HTTP 400).
-    LockTimeout(rt::error::ServiceError),
+    LockTimeout(crate::error::ServiceError),
     /// `NumberExceed.securityGroupIds` (HTTP 400).
-    NumberExceedSecurityGroupIds(rt::error::ServiceError),
+    NumberExceedSecurityGroupIds(crate::error::ServiceError),
     /// `OperationDenied.LockMode` (HTTP 403).
-    OperationDeniedLockMode(rt::error::ServiceError),
+    OperationDeniedLockMode(crate::error::ServiceError),
     /// `SecurityIPList.Duplicate` (HTTP 403).
-    SecurityIpListDuplicate(rt::error::ServiceError),
+    SecurityIpListDuplicate(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -303,7 +307,7 @@ impl ModifyDbClusterAccessWhitelistError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdNotFound(error)
             | Self::InvalidDbClusterNotFound(error)
@@ -367,8 +371,8 @@ impl ModifyDbClusterAccessWhitelistError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterAccessWhitelistError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterAccessWhitelistError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
@@ -380,11 +384,11 @@ impl rt::error::OperationError for ModifyDbClusterAccessWhitelistError {
             "NumberExceed.securityGroupIds" => Self::NumberExceedSecurityGroupIds(error),
             "OperationDenied.LockMode" => Self::OperationDeniedLockMode(error),
             "SecurityIPList.Duplicate" => Self::SecurityIpListDuplicate(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterAccessWhitelistError::service_error(self)
     }
 }

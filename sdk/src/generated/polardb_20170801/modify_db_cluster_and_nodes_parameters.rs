@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,11 +63,14 @@ pub struct ModifyDbClusterAndNodesParametersRequest {
     >,
 }
 
-impl rt::operation::Operation for ModifyDbClusterAndNodesParametersRequest {
+impl crate::operation::Operation for ModifyDbClusterAndNodesParametersRequest {
     type Response = ModifyDbClusterAndNodesParametersResponse;
     type Error = ModifyDbClusterAndNodesParametersError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterAndNodesParametersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -202,8 +206,8 @@ impl ModifyDbClusterAndNodesParametersBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbClusterAndNodesParametersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbClusterAndNodesParametersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -212,7 +216,7 @@ impl ModifyDbClusterAndNodesParametersBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterAndNodesParametersResponse,
-        rt::error::Error<ModifyDbClusterAndNodesParametersError>,
+        crate::error::Error<ModifyDbClusterAndNodesParametersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -288,38 +292,38 @@ impl ::serde::Serialize for ModifyDbClusterAndNodesParametersResponse {
 #[non_exhaustive]
 pub enum ModifyDbClusterAndNodesParametersError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBNodeId.NotFound` (HTTP 404).
-    InvalidDbNodeIdNotFound(rt::error::ServiceError),
+    InvalidDbNodeIdNotFound(crate::error::ServiceError),
     /// `InvalidDBType.Malformed` (HTTP 400).
-    InvalidDbTypeMalformed(rt::error::ServiceError),
+    InvalidDbTypeMalformed(crate::error::ServiceError),
     /// `InvalidParameterGroupId.Malformed` (HTTP 400).
-    InvalidParameterGroupIdMalformed(rt::error::ServiceError),
+    InvalidParameterGroupIdMalformed(crate::error::ServiceError),
     /// `InvalidParameter.Malformed` (HTTP 400).
-    InvalidParameterMalformed(rt::error::ServiceError),
+    InvalidParameterMalformed(crate::error::ServiceError),
     /// `InvalidParameters.Format` (HTTP 400).
-    InvalidParametersFormat(rt::error::ServiceError),
+    InvalidParametersFormat(crate::error::ServiceError),
     /// `InvalidParameters.Malformed` (HTTP 400).
-    InvalidParametersMalformed(rt::error::ServiceError),
+    InvalidParametersMalformed(crate::error::ServiceError),
     /// `MinorVersionNotSupport` (HTTP 400).
-    MinorVersionNotSupport(rt::error::ServiceError),
+    MinorVersionNotSupport(crate::error::ServiceError),
     /// `ParamCollationServerNotValid` (HTTP 400).
-    ParamCollationServerNotValid(rt::error::ServiceError),
+    ParamCollationServerNotValid(crate::error::ServiceError),
     /// `ParamDynamicException` (HTTP 400).
-    ParamDynamicException(rt::error::ServiceError),
+    ParamDynamicException(crate::error::ServiceError),
     /// `ParamTypeException` (HTTP 400).
-    ParamTypeException(rt::error::ServiceError),
+    ParamTypeException(crate::error::ServiceError),
     /// `ScheduleTaskExist` (HTTP 400).
-    ScheduleTaskExist(rt::error::ServiceError),
+    ScheduleTaskExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -331,7 +335,7 @@ impl ModifyDbClusterAndNodesParametersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterIdNotFound(error)
@@ -437,8 +441,8 @@ impl ModifyDbClusterAndNodesParametersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterAndNodesParametersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterAndNodesParametersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
@@ -456,11 +460,11 @@ impl rt::error::OperationError for ModifyDbClusterAndNodesParametersError {
             "ParamDynamicException" => Self::ParamDynamicException(error),
             "ParamTypeException" => Self::ParamTypeException(error),
             "ScheduleTaskExist" => Self::ScheduleTaskExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterAndNodesParametersError::service_error(self)
     }
 }

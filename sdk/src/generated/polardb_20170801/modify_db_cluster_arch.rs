@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct ModifyDbClusterArchRequest {
     pub promotion_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterArchRequest {
+impl crate::operation::Operation for ModifyDbClusterArchRequest {
     type Response = ModifyDbClusterArchResponse;
     type Error = ModifyDbClusterArchError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterArchRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -151,8 +155,8 @@ impl ModifyDbClusterArchBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbClusterArchRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbClusterArchRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +165,7 @@ impl ModifyDbClusterArchBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterArchResponse,
-        rt::error::Error<ModifyDbClusterArchError>,
+        crate::error::Error<ModifyDbClusterArchError>,
     > {
         self.client.execute(self.request).await
     }
@@ -282,7 +286,7 @@ pub enum ModifyDbClusterArchError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -294,7 +298,7 @@ impl ModifyDbClusterArchError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -302,12 +306,12 @@ impl ModifyDbClusterArchError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterArchError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyDbClusterArchError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterArchError::service_error(self)
     }
 }

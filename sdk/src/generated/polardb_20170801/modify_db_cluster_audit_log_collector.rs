@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyDbClusterAuditLogCollectorRequest {
     pub collector_status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterAuditLogCollectorRequest {
+impl crate::operation::Operation for ModifyDbClusterAuditLogCollectorRequest {
     type Response = ModifyDbClusterAuditLogCollectorResponse;
     type Error = ModifyDbClusterAuditLogCollectorError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterAuditLogCollectorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("CollectorStatus", &self.collector_status)?;
         Ok(())
@@ -100,8 +104,8 @@ impl ModifyDbClusterAuditLogCollectorBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbClusterAuditLogCollectorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbClusterAuditLogCollectorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -110,7 +114,7 @@ impl ModifyDbClusterAuditLogCollectorBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterAuditLogCollectorResponse,
-        rt::error::Error<ModifyDbClusterAuditLogCollectorError>,
+        crate::error::Error<ModifyDbClusterAuditLogCollectorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -186,12 +190,12 @@ impl ::serde::Serialize for ModifyDbClusterAuditLogCollectorResponse {
 #[non_exhaustive]
 pub enum ModifyDbClusterAuditLogCollectorError {
     /// `OperationDenied.DBClusterStatus` (HTTP 403).
-    OperationDeniedDbClusterStatus(rt::error::ServiceError),
+    OperationDeniedDbClusterStatus(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -203,7 +207,7 @@ impl ModifyDbClusterAuditLogCollectorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OperationDeniedDbClusterStatus(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -218,17 +222,17 @@ impl ModifyDbClusterAuditLogCollectorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterAuditLogCollectorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterAuditLogCollectorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "OperationDenied.DBClusterStatus" => {
                 Self::OperationDeniedDbClusterStatus(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterAuditLogCollectorError::service_error(self)
     }
 }

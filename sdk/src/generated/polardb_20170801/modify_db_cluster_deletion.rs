@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyDbClusterDeletionRequest {
     pub protection: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterDeletionRequest {
+impl crate::operation::Operation for ModifyDbClusterDeletionRequest {
     type Response = ModifyDbClusterDeletionResponse;
     type Error = ModifyDbClusterDeletionError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterDeletionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -90,8 +94,8 @@ impl ModifyDbClusterDeletionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbClusterDeletionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbClusterDeletionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -100,7 +104,7 @@ impl ModifyDbClusterDeletionBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterDeletionResponse,
-        rt::error::Error<ModifyDbClusterDeletionError>,
+        crate::error::Error<ModifyDbClusterDeletionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -176,18 +180,18 @@ impl ::serde::Serialize for ModifyDbClusterDeletionResponse {
 #[non_exhaustive]
 pub enum ModifyDbClusterDeletionError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `OperationDenied.DBClusterPayType` (HTTP 403).
-    OperationDeniedDbClusterPayType(rt::error::ServiceError),
+    OperationDeniedDbClusterPayType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -199,7 +203,7 @@ impl ModifyDbClusterDeletionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterIdNotFound(error)
@@ -235,8 +239,8 @@ impl ModifyDbClusterDeletionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterDeletionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterDeletionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
@@ -244,11 +248,11 @@ impl rt::error::OperationError for ModifyDbClusterDeletionError {
             "OperationDenied.DBClusterPayType" => {
                 Self::OperationDeniedDbClusterPayType(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterDeletionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyDbClusterDescriptionRequest {
     pub db_cluster_description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterDescriptionRequest {
+impl crate::operation::Operation for ModifyDbClusterDescriptionRequest {
     type Response = ModifyDbClusterDescriptionResponse;
     type Error = ModifyDbClusterDescriptionError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterDescriptionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBClusterDescription", &self.db_cluster_description)?;
         Ok(())
@@ -98,8 +102,10 @@ impl ModifyDbClusterDescriptionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbClusterDescriptionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyDbClusterDescriptionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +114,7 @@ impl ModifyDbClusterDescriptionBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterDescriptionResponse,
-        rt::error::Error<ModifyDbClusterDescriptionError>,
+        crate::error::Error<ModifyDbClusterDescriptionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -184,16 +190,16 @@ impl ::serde::Serialize for ModifyDbClusterDescriptionResponse {
 #[non_exhaustive]
 pub enum ModifyDbClusterDescriptionError {
     /// `InvalidDBClusterDescription.Malformed` (HTTP 400).
-    InvalidDbClusterDescriptionMalformed(rt::error::ServiceError),
+    InvalidDbClusterDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -205,7 +211,7 @@ impl ModifyDbClusterDescriptionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterDescriptionMalformed(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -234,19 +240,19 @@ impl ModifyDbClusterDescriptionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterDescriptionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterDescriptionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterDescription.Malformed" => {
                 Self::InvalidDbClusterDescriptionMalformed(error)
             }
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterDescriptionError::service_error(self)
     }
 }

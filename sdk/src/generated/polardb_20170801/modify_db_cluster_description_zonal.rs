@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct ModifyDbClusterDescriptionZonalRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterDescriptionZonalRequest {
+impl crate::operation::Operation for ModifyDbClusterDescriptionZonalRequest {
     type Response = ModifyDbClusterDescriptionZonalResponse;
     type Error = ModifyDbClusterDescriptionZonalError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterDescriptionZonalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBClusterDescription", &self.db_cluster_description)?;
         Ok(())
@@ -121,8 +124,8 @@ impl ModifyDbClusterDescriptionZonalBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbClusterDescriptionZonalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbClusterDescriptionZonalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +134,7 @@ impl ModifyDbClusterDescriptionZonalBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterDescriptionZonalResponse,
-        rt::error::Error<ModifyDbClusterDescriptionZonalError>,
+        crate::error::Error<ModifyDbClusterDescriptionZonalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -207,16 +210,16 @@ impl ::serde::Serialize for ModifyDbClusterDescriptionZonalResponse {
 #[non_exhaustive]
 pub enum ModifyDbClusterDescriptionZonalError {
     /// `InvalidDBClusterDescription.Malformed` (HTTP 400).
-    InvalidDbClusterDescriptionMalformed(rt::error::ServiceError),
+    InvalidDbClusterDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -228,7 +231,7 @@ impl ModifyDbClusterDescriptionZonalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterDescriptionMalformed(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -257,19 +260,19 @@ impl ModifyDbClusterDescriptionZonalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterDescriptionZonalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterDescriptionZonalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterDescription.Malformed" => {
                 Self::InvalidDbClusterDescriptionMalformed(error)
             }
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterDescriptionZonalError::service_error(self)
     }
 }

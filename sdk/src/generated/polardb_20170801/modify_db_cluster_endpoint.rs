@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct ModifyDbClusterEndpointRequest {
     pub polar_scc_timeout_action: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterEndpointRequest {
+impl crate::operation::Operation for ModifyDbClusterEndpointRequest {
     type Response = ModifyDbClusterEndpointResponse;
     type Error = ModifyDbClusterEndpointError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterEndpointRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBEndpointId", &self.db_endpoint_id)?;
         rt::validate::one_of(
@@ -235,8 +239,8 @@ impl ModifyDbClusterEndpointBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbClusterEndpointRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbClusterEndpointRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -245,7 +249,7 @@ impl ModifyDbClusterEndpointBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterEndpointResponse,
-        rt::error::Error<ModifyDbClusterEndpointError>,
+        crate::error::Error<ModifyDbClusterEndpointError>,
     > {
         self.client.execute(self.request).await
     }
@@ -324,7 +328,7 @@ pub enum SccMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -352,7 +356,7 @@ impl ::std::convert::From<&str> for SccMode {
         match value {
             "on" => Self::On,
             "off" => Self::Off,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -379,7 +383,7 @@ impl ::std::convert::From<::std::string::String> for SccMode {
         match value.as_str() {
             "on" => Self::On,
             "off" => Self::Off,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -439,26 +443,26 @@ pub use super::types::AutoAddNewNodes;
 #[non_exhaustive]
 pub enum ModifyDbClusterEndpointError {
     /// `EndpointStatus.NotSupport` (HTTP 404).
-    EndpointStatusNotSupport(rt::error::ServiceError),
+    EndpointStatusNotSupport(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBEndpointId.Malformed` (HTTP 400).
-    InvalidDbEndpointIdMalformed(rt::error::ServiceError),
+    InvalidDbEndpointIdMalformed(crate::error::ServiceError),
     /// `InvalidEndpointConfig.Malformed` (HTTP 400).
-    InvalidEndpointConfigMalformed(rt::error::ServiceError),
+    InvalidEndpointConfigMalformed(crate::error::ServiceError),
     /// `InvalidNodes.Malformed` (HTTP 400).
-    InvalidNodesMalformed(rt::error::ServiceError),
+    InvalidNodesMalformed(crate::error::ServiceError),
     /// `OperationDenied.InstanceType` (HTTP 403).
-    OperationDeniedInstanceType(rt::error::ServiceError),
+    OperationDeniedInstanceType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -470,7 +474,7 @@ impl ModifyDbClusterEndpointError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EndpointStatusNotSupport(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -534,8 +538,8 @@ impl ModifyDbClusterEndpointError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterEndpointError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterEndpointError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EndpointStatus.NotSupport" => Self::EndpointStatusNotSupport(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
@@ -547,11 +551,11 @@ impl rt::error::OperationError for ModifyDbClusterEndpointError {
             }
             "InvalidNodes.Malformed" => Self::InvalidNodesMalformed(error),
             "OperationDenied.InstanceType" => Self::OperationDeniedInstanceType(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterEndpointError::service_error(self)
     }
 }

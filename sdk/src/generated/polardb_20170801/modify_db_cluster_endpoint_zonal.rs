@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,15 +78,14 @@ pub struct ModifyDbClusterEndpointZonalRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterEndpointZonalRequest {
+impl crate::operation::Operation for ModifyDbClusterEndpointZonalRequest {
     type Response = ModifyDbClusterEndpointZonalResponse;
     type Error = ModifyDbClusterEndpointZonalError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterEndpointZonalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBEndpointId", &self.db_endpoint_id)?;
         rt::validate::one_of(
@@ -258,8 +261,8 @@ impl ModifyDbClusterEndpointZonalBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbClusterEndpointZonalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbClusterEndpointZonalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -268,7 +271,7 @@ impl ModifyDbClusterEndpointZonalBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterEndpointZonalResponse,
-        rt::error::Error<ModifyDbClusterEndpointZonalError>,
+        crate::error::Error<ModifyDbClusterEndpointZonalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -347,7 +350,7 @@ pub enum SccMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -375,7 +378,7 @@ impl ::std::convert::From<&str> for SccMode {
         match value {
             "on" => Self::On,
             "off" => Self::Off,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -402,7 +405,7 @@ impl ::std::convert::From<::std::string::String> for SccMode {
         match value.as_str() {
             "on" => Self::On,
             "off" => Self::Off,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -462,26 +465,26 @@ pub use super::types::AutoAddNewNodes;
 #[non_exhaustive]
 pub enum ModifyDbClusterEndpointZonalError {
     /// `EndpointStatus.NotSupport` (HTTP 404).
-    EndpointStatusNotSupport(rt::error::ServiceError),
+    EndpointStatusNotSupport(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBEndpointId.Malformed` (HTTP 400).
-    InvalidDbEndpointIdMalformed(rt::error::ServiceError),
+    InvalidDbEndpointIdMalformed(crate::error::ServiceError),
     /// `InvalidEndpointConfig.Malformed` (HTTP 400).
-    InvalidEndpointConfigMalformed(rt::error::ServiceError),
+    InvalidEndpointConfigMalformed(crate::error::ServiceError),
     /// `InvalidNodes.Malformed` (HTTP 400).
-    InvalidNodesMalformed(rt::error::ServiceError),
+    InvalidNodesMalformed(crate::error::ServiceError),
     /// `OperationDenied.InstanceType` (HTTP 403).
-    OperationDeniedInstanceType(rt::error::ServiceError),
+    OperationDeniedInstanceType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -493,7 +496,7 @@ impl ModifyDbClusterEndpointZonalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EndpointStatusNotSupport(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -557,8 +560,8 @@ impl ModifyDbClusterEndpointZonalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterEndpointZonalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterEndpointZonalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EndpointStatus.NotSupport" => Self::EndpointStatusNotSupport(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
@@ -570,11 +573,11 @@ impl rt::error::OperationError for ModifyDbClusterEndpointZonalError {
             }
             "InvalidNodes.Malformed" => Self::InvalidNodesMalformed(error),
             "OperationDenied.InstanceType" => Self::OperationDeniedInstanceType(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterEndpointZonalError::service_error(self)
     }
 }

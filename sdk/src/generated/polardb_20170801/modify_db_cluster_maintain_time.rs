@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyDbClusterMaintainTimeRequest {
     pub maintain_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterMaintainTimeRequest {
+impl crate::operation::Operation for ModifyDbClusterMaintainTimeRequest {
     type Response = ModifyDbClusterMaintainTimeResponse;
     type Error = ModifyDbClusterMaintainTimeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterMaintainTimeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("MaintainTime", &self.maintain_time)?;
         Ok(())
@@ -96,8 +100,8 @@ impl ModifyDbClusterMaintainTimeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbClusterMaintainTimeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbClusterMaintainTimeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl ModifyDbClusterMaintainTimeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterMaintainTimeResponse,
-        rt::error::Error<ModifyDbClusterMaintainTimeError>,
+        crate::error::Error<ModifyDbClusterMaintainTimeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -182,16 +186,16 @@ impl ::serde::Serialize for ModifyDbClusterMaintainTimeResponse {
 #[non_exhaustive]
 pub enum ModifyDbClusterMaintainTimeError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidMaintainTime.Malformed` (HTTP 400).
-    InvalidMaintainTimeMalformed(rt::error::ServiceError),
+    InvalidMaintainTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -203,7 +207,7 @@ impl ModifyDbClusterMaintainTimeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterNotFound(error)
@@ -232,17 +236,17 @@ impl ModifyDbClusterMaintainTimeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterMaintainTimeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterMaintainTimeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "InvalidMaintainTime.Malformed" => Self::InvalidMaintainTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterMaintainTimeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ModifyDbClusterMigrationRequest {
     pub connection_strings: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterMigrationRequest {
+impl crate::operation::Operation for ModifyDbClusterMigrationRequest {
     type Response = ModifyDbClusterMigrationResponse;
     type Error = ModifyDbClusterMigrationError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterMigrationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("SourceRDSDBInstanceId", &self.source_rdsdb_instance_id)?;
         rt::validate::required("NewMasterInstanceId", &self.new_master_instance_id)?;
@@ -158,8 +162,10 @@ impl ModifyDbClusterMigrationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbClusterMigrationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyDbClusterMigrationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -168,7 +174,7 @@ impl ModifyDbClusterMigrationBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterMigrationResponse,
-        rt::error::Error<ModifyDbClusterMigrationError>,
+        crate::error::Error<ModifyDbClusterMigrationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -244,16 +250,16 @@ impl ::serde::Serialize for ModifyDbClusterMigrationResponse {
 #[non_exhaustive]
 pub enum ModifyDbClusterMigrationError {
     /// `InvalidConnectionString.Malformed` (HTTP 400).
-    InvalidConnectionStringMalformed(rt::error::ServiceError),
+    InvalidConnectionStringMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -265,7 +271,7 @@ impl ModifyDbClusterMigrationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidConnectionStringMalformed(error)
             | Self::InvalidDbClusterIdNotFound(error)
@@ -294,19 +300,19 @@ impl ModifyDbClusterMigrationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterMigrationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterMigrationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidConnectionString.Malformed" => {
                 Self::InvalidConnectionStringMalformed(error)
             }
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterMigrationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyDbClusterMigrationEndpointRequest {
     pub migration_config: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterMigrationEndpointRequest {
+impl crate::operation::Operation for ModifyDbClusterMigrationEndpointRequest {
     type Response = ModifyDbClusterMigrationEndpointResponse;
     type Error = ModifyDbClusterMigrationEndpointError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterMigrationEndpointRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("MigrationConfig", &self.migration_config)?;
         Ok(())
@@ -100,8 +104,8 @@ impl ModifyDbClusterMigrationEndpointBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbClusterMigrationEndpointRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbClusterMigrationEndpointRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -110,7 +114,7 @@ impl ModifyDbClusterMigrationEndpointBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterMigrationEndpointResponse,
-        rt::error::Error<ModifyDbClusterMigrationEndpointError>,
+        crate::error::Error<ModifyDbClusterMigrationEndpointError>,
     > {
         self.client.execute(self.request).await
     }
@@ -228,12 +232,12 @@ impl ::serde::Serialize for ModifyDbClusterMigrationEndpointResponse {
 #[non_exhaustive]
 pub enum ModifyDbClusterMigrationEndpointError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -245,7 +249,7 @@ impl ModifyDbClusterMigrationEndpointError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -260,15 +264,15 @@ impl ModifyDbClusterMigrationEndpointError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterMigrationEndpointError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterMigrationEndpointError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterMigrationEndpointError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyDbClusterMonitorRequest {
     pub period: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterMonitorRequest {
+impl crate::operation::Operation for ModifyDbClusterMonitorRequest {
     type Response = ModifyDbClusterMonitorResponse;
     type Error = ModifyDbClusterMonitorError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterMonitorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("Period", &self.period)?;
         Ok(())
@@ -94,8 +98,8 @@ impl ModifyDbClusterMonitorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbClusterMonitorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbClusterMonitorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl ModifyDbClusterMonitorBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterMonitorResponse,
-        rt::error::Error<ModifyDbClusterMonitorError>,
+        crate::error::Error<ModifyDbClusterMonitorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,14 +184,14 @@ impl ::serde::Serialize for ModifyDbClusterMonitorResponse {
 #[non_exhaustive]
 pub enum ModifyDbClusterMonitorError {
     /// `InvalidDBInstanceId.NotFound` (HTTP 404).
-    InvalidDbInstanceIdNotFound(rt::error::ServiceError),
+    InvalidDbInstanceIdNotFound(crate::error::ServiceError),
     /// `OperationDenied.DBInstanceMonitorPeriod` (HTTP 403).
-    OperationDeniedDbInstanceMonitorPeriod(rt::error::ServiceError),
+    OperationDeniedDbInstanceMonitorPeriod(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -199,7 +203,7 @@ impl ModifyDbClusterMonitorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbInstanceIdNotFound(error)
             | Self::OperationDeniedDbInstanceMonitorPeriod(error) => error,
@@ -221,18 +225,18 @@ impl ModifyDbClusterMonitorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterMonitorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterMonitorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBInstanceId.NotFound" => Self::InvalidDbInstanceIdNotFound(error),
             "OperationDenied.DBInstanceMonitorPeriod" => {
                 Self::OperationDeniedDbInstanceMonitorPeriod(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterMonitorError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct ModifyDbClusterParametersRequest {
     pub from_time_service: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterParametersRequest {
+impl crate::operation::Operation for ModifyDbClusterParametersRequest {
     type Response = ModifyDbClusterParametersResponse;
     type Error = ModifyDbClusterParametersError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterParametersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -162,8 +166,10 @@ impl ModifyDbClusterParametersBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbClusterParametersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyDbClusterParametersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -172,7 +178,7 @@ impl ModifyDbClusterParametersBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterParametersResponse,
-        rt::error::Error<ModifyDbClusterParametersError>,
+        crate::error::Error<ModifyDbClusterParametersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -248,24 +254,24 @@ impl ::serde::Serialize for ModifyDbClusterParametersResponse {
 #[non_exhaustive]
 pub enum ModifyDbClusterParametersError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.Malformed` (HTTP 400).
-    InvalidParameterMalformed(rt::error::ServiceError),
+    InvalidParameterMalformed(crate::error::ServiceError),
     /// `InvalidParameters.Format` (HTTP 400).
-    InvalidParametersFormat(rt::error::ServiceError),
+    InvalidParametersFormat(crate::error::ServiceError),
     /// `InvalidParameters.Malformed` (HTTP 400).
-    InvalidParametersMalformed(rt::error::ServiceError),
+    InvalidParametersMalformed(crate::error::ServiceError),
     /// `MinorVersionNotSupport` (HTTP 400).
-    MinorVersionNotSupport(rt::error::ServiceError),
+    MinorVersionNotSupport(crate::error::ServiceError),
     /// `ParamDynamicException` (HTTP 400).
-    ParamDynamicException(rt::error::ServiceError),
+    ParamDynamicException(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -277,7 +283,7 @@ impl ModifyDbClusterParametersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterIdNotFound(error)
@@ -334,8 +340,8 @@ impl ModifyDbClusterParametersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterParametersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterParametersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
@@ -344,11 +350,11 @@ impl rt::error::OperationError for ModifyDbClusterParametersError {
             "InvalidParameters.Malformed" => Self::InvalidParametersMalformed(error),
             "MinorVersionNotSupport" => Self::MinorVersionNotSupport(error),
             "ParamDynamicException" => Self::ParamDynamicException(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterParametersError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct ModifyDbClusterPrimaryZoneRequest {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterPrimaryZoneRequest {
+impl crate::operation::Operation for ModifyDbClusterPrimaryZoneRequest {
     type Response = ModifyDbClusterPrimaryZoneResponse;
     type Error = ModifyDbClusterPrimaryZoneError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterPrimaryZoneRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("ZoneId", &self.zone_id)?;
         rt::validate::one_of("ZoneType", &self.zone_type, &["Primary", "Standby"])?;
@@ -208,8 +212,10 @@ impl ModifyDbClusterPrimaryZoneBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbClusterPrimaryZoneRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyDbClusterPrimaryZoneRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -218,7 +224,7 @@ impl ModifyDbClusterPrimaryZoneBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterPrimaryZoneResponse,
-        rt::error::Error<ModifyDbClusterPrimaryZoneError>,
+        crate::error::Error<ModifyDbClusterPrimaryZoneError>,
     > {
         self.client.execute(self.request).await
     }
@@ -297,7 +303,7 @@ pub enum ZoneType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -325,7 +331,7 @@ impl ::std::convert::From<&str> for ZoneType {
         match value {
             "Primary" => Self::Primary,
             "Standby" => Self::Standby,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -352,7 +358,7 @@ impl ::std::convert::From<::std::string::String> for ZoneType {
         match value.as_str() {
             "Primary" => Self::Primary,
             "Standby" => Self::Standby,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -410,28 +416,28 @@ impl ::serde::Serialize for ZoneType {
 #[non_exhaustive]
 pub enum ModifyDbClusterPrimaryZoneError {
     /// `ActionUnauthorized` (HTTP 403).
-    ActionUnauthorized(rt::error::ServiceError),
+    ActionUnauthorized(crate::error::ServiceError),
     /// `InsufficientResource` (HTTP 404).
-    InsufficientResource(rt::error::ServiceError),
+    InsufficientResource(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidZoneId.Malformed` (HTTP 400).
-    InvalidZoneIdMalformed(rt::error::ServiceError),
+    InvalidZoneIdMalformed(crate::error::ServiceError),
     /// `InvalidZoneId.Same` (HTTP 400).
-    InvalidZoneIdSame(rt::error::ServiceError),
+    InvalidZoneIdSame(crate::error::ServiceError),
     /// `OperationDenied.MutexLock` (HTTP 403).
-    OperationDeniedMutexLock(rt::error::ServiceError),
+    OperationDeniedMutexLock(crate::error::ServiceError),
     /// `ScheduleTaskExist` (HTTP 400).
-    ScheduleTaskExist(rt::error::ServiceError),
+    ScheduleTaskExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -443,7 +449,7 @@ impl ModifyDbClusterPrimaryZoneError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ActionUnauthorized(error)
             | Self::InsufficientResource(error)
@@ -514,8 +520,8 @@ impl ModifyDbClusterPrimaryZoneError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterPrimaryZoneError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterPrimaryZoneError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ActionUnauthorized" => Self::ActionUnauthorized(error),
             "InsufficientResource" => Self::InsufficientResource(error),
@@ -526,11 +532,11 @@ impl rt::error::OperationError for ModifyDbClusterPrimaryZoneError {
             "InvalidZoneId.Same" => Self::InvalidZoneIdSame(error),
             "OperationDenied.MutexLock" => Self::OperationDeniedMutexLock(error),
             "ScheduleTaskExist" => Self::ScheduleTaskExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterPrimaryZoneError::service_error(self)
     }
 }

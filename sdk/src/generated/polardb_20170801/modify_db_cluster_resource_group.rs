@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyDbClusterResourceGroupRequest {
     pub new_resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterResourceGroupRequest {
+impl crate::operation::Operation for ModifyDbClusterResourceGroupRequest {
     type Response = ModifyDbClusterResourceGroupResponse;
     type Error = ModifyDbClusterResourceGroupError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterResourceGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("NewResourceGroupId", &self.new_resource_group_id)?;
         Ok(())
@@ -119,8 +123,8 @@ impl ModifyDbClusterResourceGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbClusterResourceGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbClusterResourceGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +133,7 @@ impl ModifyDbClusterResourceGroupBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterResourceGroupResponse,
-        rt::error::Error<ModifyDbClusterResourceGroupError>,
+        crate::error::Error<ModifyDbClusterResourceGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -205,16 +209,16 @@ impl ::serde::Serialize for ModifyDbClusterResourceGroupResponse {
 #[non_exhaustive]
 pub enum ModifyDbClusterResourceGroupError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidNewResourceGroupId.Malformed` (HTTP 400).
-    InvalidNewResourceGroupIdMalformed(rt::error::ServiceError),
+    InvalidNewResourceGroupIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -226,7 +230,7 @@ impl ModifyDbClusterResourceGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterNotFound(error)
@@ -255,19 +259,19 @@ impl ModifyDbClusterResourceGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterResourceGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterResourceGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "InvalidNewResourceGroupId.Malformed" => {
                 Self::InvalidNewResourceGroupIdMalformed(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterResourceGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -100,11 +101,14 @@ pub struct ModifyDbClusterServerlessConfRequest {
     pub crontab_job_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterServerlessConfRequest {
+impl crate::operation::Operation for ModifyDbClusterServerlessConfRequest {
     type Response = ModifyDbClusterServerlessConfResponse;
     type Error = ModifyDbClusterServerlessConfError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterServerlessConfRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::one_of(
             "ServerlessRuleMode",
@@ -364,8 +368,8 @@ impl ModifyDbClusterServerlessConfBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbClusterServerlessConfRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbClusterServerlessConfRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -374,7 +378,7 @@ impl ModifyDbClusterServerlessConfBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterServerlessConfResponse,
-        rt::error::Error<ModifyDbClusterServerlessConfError>,
+        crate::error::Error<ModifyDbClusterServerlessConfError>,
     > {
         self.client.execute(self.request).await
     }
@@ -474,7 +478,7 @@ pub enum ServerlessRuleMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -502,7 +506,7 @@ impl ::std::convert::From<&str> for ServerlessRuleMode {
         match value {
             "normal" => Self::Normal,
             "flexible" => Self::Flexible,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -529,7 +533,7 @@ impl ::std::convert::From<::std::string::String> for ServerlessRuleMode {
         match value.as_str() {
             "normal" => Self::Normal,
             "flexible" => Self::Flexible,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -587,14 +591,14 @@ impl ::serde::Serialize for ServerlessRuleMode {
 #[non_exhaustive]
 pub enum ModifyDbClusterServerlessConfError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBInstanceClass.NotFound` (HTTP 404).
-    InvalidDbInstanceClassNotFound(rt::error::ServiceError),
+    InvalidDbInstanceClassNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -606,7 +610,7 @@ impl ModifyDbClusterServerlessConfError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbInstanceClassNotFound(error) => error,
@@ -628,18 +632,18 @@ impl ModifyDbClusterServerlessConfError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterServerlessConfError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterServerlessConfError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBInstanceClass.NotFound" => {
                 Self::InvalidDbInstanceClassNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterServerlessConfError::service_error(self)
     }
 }

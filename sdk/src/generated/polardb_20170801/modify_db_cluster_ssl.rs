@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ModifyDbClusterSslRequest {
     pub ssl_auto_rotate: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterSslRequest {
+impl crate::operation::Operation for ModifyDbClusterSslRequest {
     type Response = ModifyDbClusterSslResponse;
     type Error = ModifyDbClusterSslError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterSslRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -138,8 +142,8 @@ impl ModifyDbClusterSslBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbClusterSslRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbClusterSslRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -148,7 +152,7 @@ impl ModifyDbClusterSslBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterSslResponse,
-        rt::error::Error<ModifyDbClusterSslError>,
+        crate::error::Error<ModifyDbClusterSslError>,
     > {
         self.client.execute(self.request).await
     }
@@ -224,24 +228,24 @@ impl ::serde::Serialize for ModifyDbClusterSslResponse {
 #[non_exhaustive]
 pub enum ModifyDbClusterSslError {
     /// `EngineMigration.ActionDisabled` (HTTP 400).
-    EngineMigrationActionDisabled(rt::error::ServiceError),
+    EngineMigrationActionDisabled(crate::error::ServiceError),
     /// `InvalidConnectionString.Malformed` (HTTP 400).
-    InvalidConnectionStringMalformed(rt::error::ServiceError),
+    InvalidConnectionStringMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBEndpointId.Malformed` (HTTP 400).
-    InvalidDbEndpointIdMalformed(rt::error::ServiceError),
+    InvalidDbEndpointIdMalformed(crate::error::ServiceError),
     /// `InvalidNetType.Malformed` (HTTP 400).
-    InvalidNetTypeMalformed(rt::error::ServiceError),
+    InvalidNetTypeMalformed(crate::error::ServiceError),
     /// `InvalidSSLAutoRotate.Malformed` (HTTP 400).
-    InvalidSslAutoRotateMalformed(rt::error::ServiceError),
+    InvalidSslAutoRotateMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -253,7 +257,7 @@ impl ModifyDbClusterSslError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EngineMigrationActionDisabled(error)
             | Self::InvalidConnectionStringMalformed(error)
@@ -310,8 +314,8 @@ impl ModifyDbClusterSslError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterSslError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterSslError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EngineMigration.ActionDisabled" => {
                 Self::EngineMigrationActionDisabled(error)
@@ -326,11 +330,11 @@ impl rt::error::OperationError for ModifyDbClusterSslError {
             "InvalidSSLAutoRotate.Malformed" => {
                 Self::InvalidSslAutoRotateMalformed(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterSslError::service_error(self)
     }
 }

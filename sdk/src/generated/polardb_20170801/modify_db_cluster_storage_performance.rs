@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,15 +64,14 @@ pub struct ModifyDbClusterStoragePerformanceRequest {
     pub promotion_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterStoragePerformanceRequest {
+impl crate::operation::Operation for ModifyDbClusterStoragePerformanceRequest {
     type Response = ModifyDbClusterStoragePerformanceResponse;
     type Error = ModifyDbClusterStoragePerformanceError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterStoragePerformanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::one_of(
             "BurstingEnabled",
@@ -196,8 +199,8 @@ impl ModifyDbClusterStoragePerformanceBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbClusterStoragePerformanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbClusterStoragePerformanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -206,7 +209,7 @@ impl ModifyDbClusterStoragePerformanceBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterStoragePerformanceResponse,
-        rt::error::Error<ModifyDbClusterStoragePerformanceError>,
+        crate::error::Error<ModifyDbClusterStoragePerformanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -326,16 +329,16 @@ pub use super::types::BurstingEnabled;
 #[non_exhaustive]
 pub enum ModifyDbClusterStoragePerformanceError {
     /// `InvalidParameterValue.Limit` (HTTP 404).
-    InvalidParameterValueLimit(rt::error::ServiceError),
+    InvalidParameterValueLimit(crate::error::ServiceError),
     /// `InvalidTaskOperation` (HTTP 400).
-    InvalidTaskOperation(rt::error::ServiceError),
+    InvalidTaskOperation(crate::error::ServiceError),
     /// `OperationDenied.ClusterCategory` (HTTP 403).
-    OperationDeniedClusterCategory(rt::error::ServiceError),
+    OperationDeniedClusterCategory(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -347,7 +350,7 @@ impl ModifyDbClusterStoragePerformanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterValueLimit(error)
             | Self::InvalidTaskOperation(error)
@@ -376,19 +379,19 @@ impl ModifyDbClusterStoragePerformanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterStoragePerformanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterStoragePerformanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameterValue.Limit" => Self::InvalidParameterValueLimit(error),
             "InvalidTaskOperation" => Self::InvalidTaskOperation(error),
             "OperationDenied.ClusterCategory" => {
                 Self::OperationDeniedClusterCategory(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterStoragePerformanceError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,15 +68,14 @@ pub struct ModifyDbClusterStorageSpaceRequest {
     pub promotion_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterStorageSpaceRequest {
+impl crate::operation::Operation for ModifyDbClusterStorageSpaceRequest {
     type Response = ModifyDbClusterStorageSpaceResponse;
     type Error = ModifyDbClusterStorageSpaceError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterStorageSpaceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("StorageSpace", &self.storage_space)?;
         Ok(())
@@ -203,8 +206,8 @@ impl ModifyDbClusterStorageSpaceBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbClusterStorageSpaceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbClusterStorageSpaceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -213,7 +216,7 @@ impl ModifyDbClusterStorageSpaceBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterStorageSpaceResponse,
-        rt::error::Error<ModifyDbClusterStorageSpaceError>,
+        crate::error::Error<ModifyDbClusterStorageSpaceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -331,14 +334,14 @@ impl ::serde::Serialize for ModifyDbClusterStorageSpaceResponse {
 #[non_exhaustive]
 pub enum ModifyDbClusterStorageSpaceError {
     /// `InvalidParameters.Malformed` (HTTP 400).
-    InvalidParametersMalformed(rt::error::ServiceError),
+    InvalidParametersMalformed(crate::error::ServiceError),
     /// `OperationDenied.ModifyStorageSpace` (HTTP 403).
-    OperationDeniedModifyStorageSpace(rt::error::ServiceError),
+    OperationDeniedModifyStorageSpace(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -350,7 +353,7 @@ impl ModifyDbClusterStorageSpaceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParametersMalformed(error)
             | Self::OperationDeniedModifyStorageSpace(error) => error,
@@ -372,18 +375,18 @@ impl ModifyDbClusterStorageSpaceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterStorageSpaceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterStorageSpaceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameters.Malformed" => Self::InvalidParametersMalformed(error),
             "OperationDenied.ModifyStorageSpace" => {
                 Self::OperationDeniedModifyStorageSpace(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterStorageSpaceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct ModifyDbClusterTdeRequest {
     pub enable_automatic_rotation: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterTdeRequest {
+impl crate::operation::Operation for ModifyDbClusterTdeRequest {
     type Response = ModifyDbClusterTdeResponse;
     type Error = ModifyDbClusterTdeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterTdeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("TDEStatus", &self.tde_status)?;
         Ok(())
@@ -164,8 +168,8 @@ impl ModifyDbClusterTdeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbClusterTdeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbClusterTdeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -174,7 +178,7 @@ impl ModifyDbClusterTdeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterTdeResponse,
-        rt::error::Error<ModifyDbClusterTdeError>,
+        crate::error::Error<ModifyDbClusterTdeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -250,28 +254,28 @@ impl ::serde::Serialize for ModifyDbClusterTdeResponse {
 #[non_exhaustive]
 pub enum ModifyDbClusterTdeError {
     /// `IncorrectGdnState` (HTTP 403).
-    IncorrectGdnState(rt::error::ServiceError),
+    IncorrectGdnState(crate::error::ServiceError),
     /// `InvalidAutoTableTransparentEncryption.Malformed` (HTTP 400).
-    InvalidAutoTableTransparentEncryptionMalformed(rt::error::ServiceError),
+    InvalidAutoTableTransparentEncryptionMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBType.Malformed` (HTTP 400).
-    InvalidDbTypeMalformed(rt::error::ServiceError),
+    InvalidDbTypeMalformed(crate::error::ServiceError),
     /// `InvalidTDEEnabledType.Malformed` (HTTP 400).
-    InvalidTdeEnabledTypeMalformed(rt::error::ServiceError),
+    InvalidTdeEnabledTypeMalformed(crate::error::ServiceError),
     /// `InvalidTDEStatus.AlreadyEnabled` (HTTP 400).
-    InvalidTdeStatusAlreadyEnabled(rt::error::ServiceError),
+    InvalidTdeStatusAlreadyEnabled(crate::error::ServiceError),
     /// `OperationDenied.DBNodeType` (HTTP 403).
-    OperationDeniedDbNodeType(rt::error::ServiceError),
+    OperationDeniedDbNodeType(crate::error::ServiceError),
     /// `UnsupportedKmsService.NotEnabled` (HTTP 403).
-    UnsupportedKmsServiceNotEnabled(rt::error::ServiceError),
+    UnsupportedKmsServiceNotEnabled(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -283,7 +287,7 @@ impl ModifyDbClusterTdeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectGdnState(error)
             | Self::InvalidAutoTableTransparentEncryptionMalformed(error)
@@ -354,8 +358,8 @@ impl ModifyDbClusterTdeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterTdeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterTdeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectGdnState" => Self::IncorrectGdnState(error),
             "InvalidAutoTableTransparentEncryption.Malformed" => {
@@ -374,11 +378,11 @@ impl rt::error::OperationError for ModifyDbClusterTdeError {
             "UnsupportedKmsService.NotEnabled" => {
                 Self::UnsupportedKmsServiceNotEnabled(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterTdeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyDbClusterVpcRequest {
     pub existed_endpoint_switch_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbClusterVpcRequest {
+impl crate::operation::Operation for ModifyDbClusterVpcRequest {
     type Response = ModifyDbClusterVpcResponse;
     type Error = ModifyDbClusterVpcError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbClusterVpcRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("VSwitchId", &self.v_switch_id)?;
         rt::validate::required(
@@ -134,8 +138,8 @@ impl ModifyDbClusterVpcBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbClusterVpcRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbClusterVpcRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -144,7 +148,7 @@ impl ModifyDbClusterVpcBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbClusterVpcResponse,
-        rt::error::Error<ModifyDbClusterVpcError>,
+        crate::error::Error<ModifyDbClusterVpcError>,
     > {
         self.client.execute(self.request).await
     }
@@ -220,16 +224,16 @@ impl ::serde::Serialize for ModifyDbClusterVpcResponse {
 #[non_exhaustive]
 pub enum ModifyDbClusterVpcError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidEndpointSwitchType.Malformed` (HTTP 400).
-    InvalidEndpointSwitchTypeMalformed(rt::error::ServiceError),
+    InvalidEndpointSwitchTypeMalformed(crate::error::ServiceError),
     /// `InvalidVSwitchID.Malformed` (HTTP 400).
-    InvalidVSwitchIdMalformed(rt::error::ServiceError),
+    InvalidVSwitchIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -241,7 +245,7 @@ impl ModifyDbClusterVpcError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidEndpointSwitchTypeMalformed(error)
@@ -270,19 +274,19 @@ impl ModifyDbClusterVpcError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbClusterVpcError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbClusterVpcError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidEndpointSwitchType.Malformed" => {
                 Self::InvalidEndpointSwitchTypeMalformed(error)
             }
             "InvalidVSwitchID.Malformed" => Self::InvalidVSwitchIdMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbClusterVpcError::service_error(self)
     }
 }

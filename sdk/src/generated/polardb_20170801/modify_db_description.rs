@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyDbDescriptionRequest {
     pub db_description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbDescriptionRequest {
+impl crate::operation::Operation for ModifyDbDescriptionRequest {
     type Response = ModifyDbDescriptionResponse;
     type Error = ModifyDbDescriptionError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbDescriptionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBName", &self.db_name)?;
         rt::validate::required("DBDescription", &self.db_description)?;
@@ -110,8 +114,8 @@ impl ModifyDbDescriptionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbDescriptionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbDescriptionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl ModifyDbDescriptionBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbDescriptionResponse,
-        rt::error::Error<ModifyDbDescriptionError>,
+        crate::error::Error<ModifyDbDescriptionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -196,20 +200,20 @@ impl ::serde::Serialize for ModifyDbDescriptionResponse {
 #[non_exhaustive]
 pub enum ModifyDbDescriptionError {
     /// `InvalidAccountName.Malformed` (HTTP 400).
-    InvalidAccountNameMalformed(rt::error::ServiceError),
+    InvalidAccountNameMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBDescription.Malformed` (HTTP 400).
-    InvalidDbDescriptionMalformed(rt::error::ServiceError),
+    InvalidDbDescriptionMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -221,7 +225,7 @@ impl ModifyDbDescriptionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccountNameMalformed(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -264,8 +268,8 @@ impl ModifyDbDescriptionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbDescriptionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbDescriptionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccountName.Malformed" => Self::InvalidAccountNameMalformed(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
@@ -274,11 +278,11 @@ impl rt::error::OperationError for ModifyDbDescriptionError {
             "InvalidDBDescription.Malformed" => {
                 Self::InvalidDbDescriptionMalformed(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbDescriptionError::service_error(self)
     }
 }

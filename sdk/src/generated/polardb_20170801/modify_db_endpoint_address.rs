@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct ModifyDbEndpointAddressRequest {
     pub port: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbEndpointAddressRequest {
+impl crate::operation::Operation for ModifyDbEndpointAddressRequest {
     type Response = ModifyDbEndpointAddressResponse;
     type Error = ModifyDbEndpointAddressError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbEndpointAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBEndpointId", &self.db_endpoint_id)?;
         rt::validate::required("NetType", &self.net_type)?;
@@ -186,8 +190,8 @@ impl ModifyDbEndpointAddressBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbEndpointAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbEndpointAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -196,7 +200,7 @@ impl ModifyDbEndpointAddressBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbEndpointAddressResponse,
-        rt::error::Error<ModifyDbEndpointAddressError>,
+        crate::error::Error<ModifyDbEndpointAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -272,14 +276,14 @@ impl ::serde::Serialize for ModifyDbEndpointAddressResponse {
 #[non_exhaustive]
 pub enum ModifyDbEndpointAddressError {
     /// `DnsConflict` (HTTP 400).
-    DnsConflict(rt::error::ServiceError),
+    DnsConflict(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -291,7 +295,7 @@ impl ModifyDbEndpointAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DnsConflict(error) | Self::InvalidDbClusterNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -312,16 +316,16 @@ impl ModifyDbEndpointAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbEndpointAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbEndpointAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DnsConflict" => Self::DnsConflict(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbEndpointAddressError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,15 +78,14 @@ pub struct ModifyDbNodeClassRequest {
     pub promotion_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbNodeClassRequest {
+impl crate::operation::Operation for ModifyDbNodeClassRequest {
     type Response = ModifyDbNodeClassResponse;
     type Error = ModifyDbNodeClassError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbNodeClassRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("ModifyType", &self.modify_type)?;
         rt::validate::required("DBNodeTargetClass", &self.db_node_target_class)?;
@@ -258,8 +261,8 @@ impl ModifyDbNodeClassBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbNodeClassRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbNodeClassRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -268,7 +271,7 @@ impl ModifyDbNodeClassBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbNodeClassResponse,
-        rt::error::Error<ModifyDbNodeClassError>,
+        crate::error::Error<ModifyDbNodeClassError>,
     > {
         self.client.execute(self.request).await
     }
@@ -386,20 +389,20 @@ impl ::serde::Serialize for ModifyDbNodeClassResponse {
 #[non_exhaustive]
 pub enum ModifyDbNodeClassError {
     /// `InsufficientResourceCapacity` (HTTP 400).
-    InsufficientResourceCapacity(rt::error::ServiceError),
+    InsufficientResourceCapacity(crate::error::ServiceError),
     /// `InvalidModifyType.Malformed` (HTTP 400).
-    InvalidModifyTypeMalformed(rt::error::ServiceError),
+    InvalidModifyTypeMalformed(crate::error::ServiceError),
     /// `OperationDenied.DBClusterStatus` (HTTP 403).
-    OperationDeniedDbClusterStatus(rt::error::ServiceError),
+    OperationDeniedDbClusterStatus(crate::error::ServiceError),
     /// `OperationDenied.RoEqualSpec` (HTTP 403).
-    OperationDeniedRoEqualSpec(rt::error::ServiceError),
+    OperationDeniedRoEqualSpec(crate::error::ServiceError),
     /// `ORDER.ARREARAGE` (HTTP 400).
-    OrderArrearage(rt::error::ServiceError),
+    OrderArrearage(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -411,7 +414,7 @@ impl ModifyDbNodeClassError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InsufficientResourceCapacity(error)
             | Self::InvalidModifyTypeMalformed(error)
@@ -454,8 +457,8 @@ impl ModifyDbNodeClassError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbNodeClassError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbNodeClassError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InsufficientResourceCapacity" => Self::InsufficientResourceCapacity(error),
             "InvalidModifyType.Malformed" => Self::InvalidModifyTypeMalformed(error),
@@ -464,11 +467,11 @@ impl rt::error::OperationError for ModifyDbNodeClassError {
             }
             "OperationDenied.RoEqualSpec" => Self::OperationDeniedRoEqualSpec(error),
             "ORDER.ARREARAGE" => Self::OrderArrearage(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbNodeClassError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyDbNodeConfigRequest {
     pub config_value: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbNodeConfigRequest {
+impl crate::operation::Operation for ModifyDbNodeConfigRequest {
     type Response = ModifyDbNodeConfigResponse;
     type Error = ModifyDbNodeConfigError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbNodeConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBNodeId", &self.db_node_id)?;
         rt::validate::required("ConfigName", &self.config_name)?;
@@ -124,8 +128,8 @@ impl ModifyDbNodeConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbNodeConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbNodeConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl ModifyDbNodeConfigBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbNodeConfigResponse,
-        rt::error::Error<ModifyDbNodeConfigError>,
+        crate::error::Error<ModifyDbNodeConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -211,7 +215,7 @@ pub enum ConfigName {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -237,7 +241,7 @@ impl ::std::convert::From<&str> for ConfigName {
     fn from(value: &str) -> Self {
         match value {
             "FailoverPriority" => Self::FailoverPriority,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -263,7 +267,7 @@ impl ::std::convert::From<::std::string::String> for ConfigName {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "FailoverPriority" => Self::FailoverPriority,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -321,12 +325,12 @@ impl ::serde::Serialize for ConfigName {
 #[non_exhaustive]
 pub enum ModifyDbNodeConfigError {
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -338,7 +342,7 @@ impl ModifyDbNodeConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -353,15 +357,15 @@ impl ModifyDbNodeConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbNodeConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbNodeConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbNodeConfigError::service_error(self)
     }
 }

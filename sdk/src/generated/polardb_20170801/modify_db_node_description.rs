@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyDbNodeDescriptionRequest {
     pub db_node_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbNodeDescriptionRequest {
+impl crate::operation::Operation for ModifyDbNodeDescriptionRequest {
     type Response = ModifyDbNodeDescriptionResponse;
     type Error = ModifyDbNodeDescriptionError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbNodeDescriptionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBNodeDescription", &self.db_node_description)?;
         rt::validate::required("DBNodeId", &self.db_node_id)?;
@@ -114,8 +118,8 @@ impl ModifyDbNodeDescriptionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbNodeDescriptionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbNodeDescriptionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +128,7 @@ impl ModifyDbNodeDescriptionBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbNodeDescriptionResponse,
-        rt::error::Error<ModifyDbNodeDescriptionError>,
+        crate::error::Error<ModifyDbNodeDescriptionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -203,7 +207,7 @@ pub enum ModifyDbNodeDescriptionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -215,7 +219,7 @@ impl ModifyDbNodeDescriptionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -223,12 +227,12 @@ impl ModifyDbNodeDescriptionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbNodeDescriptionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyDbNodeDescriptionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbNodeDescriptionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyDbNodeHotReplicaModeRequest {
     pub hot_replica_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbNodeHotReplicaModeRequest {
+impl crate::operation::Operation for ModifyDbNodeHotReplicaModeRequest {
     type Response = ModifyDbNodeHotReplicaModeResponse;
     type Error = ModifyDbNodeHotReplicaModeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbNodeHotReplicaModeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBNodeId", &self.db_node_id)?;
         rt::validate::required("HotReplicaMode", &self.hot_replica_mode)?;
@@ -110,8 +114,10 @@ impl ModifyDbNodeHotReplicaModeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbNodeHotReplicaModeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyDbNodeHotReplicaModeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +126,7 @@ impl ModifyDbNodeHotReplicaModeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbNodeHotReplicaModeResponse,
-        rt::error::Error<ModifyDbNodeHotReplicaModeError>,
+        crate::error::Error<ModifyDbNodeHotReplicaModeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -238,18 +244,18 @@ impl ::serde::Serialize for ModifyDbNodeHotReplicaModeResponse {
 #[non_exhaustive]
 pub enum ModifyDbNodeHotReplicaModeError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBInstanceClass.NotFound` (HTTP 404).
-    InvalidDbInstanceClassNotFound(rt::error::ServiceError),
+    InvalidDbInstanceClassNotFound(crate::error::ServiceError),
     /// `InvalidDBNodeId.Malformed` (HTTP 400).
-    InvalidDbNodeIdMalformed(rt::error::ServiceError),
+    InvalidDbNodeIdMalformed(crate::error::ServiceError),
     /// `InvalidDBNodeId.NotFound` (HTTP 404).
-    InvalidDbNodeIdNotFound(rt::error::ServiceError),
+    InvalidDbNodeIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -261,7 +267,7 @@ impl ModifyDbNodeHotReplicaModeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbInstanceClassNotFound(error)
@@ -297,8 +303,8 @@ impl ModifyDbNodeHotReplicaModeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbNodeHotReplicaModeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbNodeHotReplicaModeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBInstanceClass.NotFound" => {
@@ -306,11 +312,11 @@ impl rt::error::OperationError for ModifyDbNodeHotReplicaModeError {
             }
             "InvalidDBNodeId.Malformed" => Self::InvalidDbNodeIdMalformed(error),
             "InvalidDBNodeId.NotFound" => Self::InvalidDbNodeIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbNodeHotReplicaModeError::service_error(self)
     }
 }

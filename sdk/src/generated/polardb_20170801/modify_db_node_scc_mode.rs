@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyDbNodeSccModeRequest {
     pub scc_mode: ::std::option::Option<SccMode>,
 }
 
-impl rt::operation::Operation for ModifyDbNodeSccModeRequest {
+impl crate::operation::Operation for ModifyDbNodeSccModeRequest {
     type Response = ModifyDbNodeSccModeResponse;
     type Error = ModifyDbNodeSccModeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbNodeSccModeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBNodeId", &self.db_node_id)?;
         rt::validate::required("SccMode", &self.scc_mode)?;
@@ -108,8 +112,8 @@ impl ModifyDbNodeSccModeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbNodeSccModeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbNodeSccModeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl ModifyDbNodeSccModeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbNodeSccModeResponse,
-        rt::error::Error<ModifyDbNodeSccModeError>,
+        crate::error::Error<ModifyDbNodeSccModeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -197,7 +201,7 @@ pub enum SccMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -225,7 +229,7 @@ impl ::std::convert::From<&str> for SccMode {
         match value {
             "ON" => Self::On,
             "OFF" => Self::Off,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -252,7 +256,7 @@ impl ::std::convert::From<::std::string::String> for SccMode {
         match value.as_str() {
             "ON" => Self::On,
             "OFF" => Self::Off,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -310,28 +314,28 @@ impl ::serde::Serialize for SccMode {
 #[non_exhaustive]
 pub enum ModifyDbNodeSccModeError {
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBType.Malformed` (HTTP 400).
-    InvalidDbTypeMalformed(rt::error::ServiceError),
+    InvalidDbTypeMalformed(crate::error::ServiceError),
     /// `MinorVersionNotSupport.Scc` (HTTP 400).
-    MinorVersionNotSupportScc(rt::error::ServiceError),
+    MinorVersionNotSupportScc(crate::error::ServiceError),
     /// `SccAlreadyDisabled` (HTTP 400).
-    SccAlreadyDisabled(rt::error::ServiceError),
+    SccAlreadyDisabled(crate::error::ServiceError),
     /// `SccAlreadyEnabled` (HTTP 400).
-    SccAlreadyEnabled(rt::error::ServiceError),
+    SccAlreadyEnabled(crate::error::ServiceError),
     /// `SccNotSupport` (HTTP 400).
-    SccNotSupport(rt::error::ServiceError),
+    SccNotSupport(crate::error::ServiceError),
     /// `SccNotSupport.GDN` (HTTP 400).
-    SccNotSupportGdn(rt::error::ServiceError),
+    SccNotSupportGdn(crate::error::ServiceError),
     /// `SccNotSupport.IMCI` (HTTP 400).
-    SccNotSupportImci(rt::error::ServiceError),
+    SccNotSupportImci(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -343,7 +347,7 @@ impl ModifyDbNodeSccModeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdNotFound(error)
             | Self::InvalidDbClusterNotFound(error)
@@ -414,8 +418,8 @@ impl ModifyDbNodeSccModeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbNodeSccModeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbNodeSccModeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
@@ -426,11 +430,11 @@ impl rt::error::OperationError for ModifyDbNodeSccModeError {
             "SccNotSupport" => Self::SccNotSupport(error),
             "SccNotSupport.GDN" => Self::SccNotSupportGdn(error),
             "SccNotSupport.IMCI" => Self::SccNotSupportImci(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbNodeSccModeError::service_error(self)
     }
 }

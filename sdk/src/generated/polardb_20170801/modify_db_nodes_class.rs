@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,15 +72,14 @@ pub struct ModifyDbNodesClassRequest {
     pub promotion_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbNodesClassRequest {
+impl crate::operation::Operation for ModifyDbNodesClassRequest {
     type Response = ModifyDbNodesClassResponse;
     type Error = ModifyDbNodesClassError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbNodesClassRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("ModifyType", &self.modify_type)?;
         rt::validate::required("DBNode", &self.db_nodes)?;
@@ -242,8 +245,8 @@ impl ModifyDbNodesClassBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbNodesClassRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbNodesClassRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -252,7 +255,7 @@ impl ModifyDbNodesClassBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbNodesClassResponse,
-        rt::error::Error<ModifyDbNodesClassError>,
+        crate::error::Error<ModifyDbNodesClassError>,
     > {
         self.client.execute(self.request).await
     }
@@ -430,12 +433,12 @@ impl ::serde::Serialize for ModifyDbNodesClassResponse {
 #[non_exhaustive]
 pub enum ModifyDbNodesClassError {
     /// `InvalidModifyType.Malformed` (HTTP 400).
-    InvalidModifyTypeMalformed(rt::error::ServiceError),
+    InvalidModifyTypeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -447,7 +450,7 @@ impl ModifyDbNodesClassError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidModifyTypeMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -462,15 +465,15 @@ impl ModifyDbNodesClassError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbNodesClassError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbNodesClassError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidModifyType.Malformed" => Self::InvalidModifyTypeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbNodesClassError::service_error(self)
     }
 }

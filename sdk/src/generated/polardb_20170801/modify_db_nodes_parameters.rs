@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct ModifyDbNodesParametersRequest {
     pub from_time_service: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyDbNodesParametersRequest {
+impl crate::operation::Operation for ModifyDbNodesParametersRequest {
     type Response = ModifyDbNodesParametersResponse;
     type Error = ModifyDbNodesParametersError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbNodesParametersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("DBNodeIds", &self.db_node_ids)?;
         Ok(())
@@ -178,8 +182,8 @@ impl ModifyDbNodesParametersBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyDbNodesParametersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyDbNodesParametersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -188,7 +192,7 @@ impl ModifyDbNodesParametersBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbNodesParametersResponse,
-        rt::error::Error<ModifyDbNodesParametersError>,
+        crate::error::Error<ModifyDbNodesParametersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -264,26 +268,26 @@ impl ::serde::Serialize for ModifyDbNodesParametersResponse {
 #[non_exhaustive]
 pub enum ModifyDbNodesParametersError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBNodeId.Malformed` (HTTP 400).
-    InvalidDbNodeIdMalformed(rt::error::ServiceError),
+    InvalidDbNodeIdMalformed(crate::error::ServiceError),
     /// `InvalidDBType.Malformed` (HTTP 400).
-    InvalidDbTypeMalformed(rt::error::ServiceError),
+    InvalidDbTypeMalformed(crate::error::ServiceError),
     /// `InvalidParameterGroupId.Malformed` (HTTP 400).
-    InvalidParameterGroupIdMalformed(rt::error::ServiceError),
+    InvalidParameterGroupIdMalformed(crate::error::ServiceError),
     /// `InvalidParameter.Malformed` (HTTP 400).
-    InvalidParameterMalformed(rt::error::ServiceError),
+    InvalidParameterMalformed(crate::error::ServiceError),
     /// `InvalidParameters.Format` (HTTP 400).
-    InvalidParametersFormat(rt::error::ServiceError),
+    InvalidParametersFormat(crate::error::ServiceError),
     /// `InvalidParameters.Malformed` (HTTP 400).
-    InvalidParametersMalformed(rt::error::ServiceError),
+    InvalidParametersMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -295,7 +299,7 @@ impl ModifyDbNodesParametersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterNotFound(error)
@@ -359,8 +363,8 @@ impl ModifyDbNodesParametersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbNodesParametersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbNodesParametersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
@@ -372,11 +376,11 @@ impl rt::error::OperationError for ModifyDbNodesParametersError {
             "InvalidParameter.Malformed" => Self::InvalidParameterMalformed(error),
             "InvalidParameters.Format" => Self::InvalidParametersFormat(error),
             "InvalidParameters.Malformed" => Self::InvalidParametersMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbNodesParametersError::service_error(self)
     }
 }

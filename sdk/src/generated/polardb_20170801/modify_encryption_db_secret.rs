@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyEncryptionDbSecretRequest {
     pub role_arn: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyEncryptionDbSecretRequest {
+impl crate::operation::Operation for ModifyEncryptionDbSecretRequest {
     type Response = ModifyEncryptionDbSecretResponse;
     type Error = ModifyEncryptionDbSecretError;
+}
+
+impl rt::operation::OperationSpec for ModifyEncryptionDbSecretRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::one_of(
             "EncryptionDBStatus",
@@ -132,8 +136,10 @@ impl ModifyEncryptionDbSecretBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyEncryptionDbSecretRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyEncryptionDbSecretRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +148,7 @@ impl ModifyEncryptionDbSecretBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyEncryptionDbSecretResponse,
-        rt::error::Error<ModifyEncryptionDbSecretError>,
+        crate::error::Error<ModifyEncryptionDbSecretError>,
     > {
         self.client.execute(self.request).await
     }
@@ -281,7 +287,7 @@ pub enum EncryptionDbStatus {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -309,7 +315,7 @@ impl ::std::convert::From<&str> for EncryptionDbStatus {
         match value {
             "Enabled" => Self::Enabled,
             "Disabled" => Self::Disabled,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -336,7 +342,7 @@ impl ::std::convert::From<::std::string::String> for EncryptionDbStatus {
         match value.as_str() {
             "Enabled" => Self::Enabled,
             "Disabled" => Self::Disabled,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -397,7 +403,7 @@ pub enum ModifyEncryptionDbSecretError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -409,7 +415,7 @@ impl ModifyEncryptionDbSecretError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -417,12 +423,12 @@ impl ModifyEncryptionDbSecretError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyEncryptionDbSecretError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyEncryptionDbSecretError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyEncryptionDbSecretError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyFirewallRulesRequest {
     pub rule_config: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyFirewallRulesRequest {
+impl crate::operation::Operation for ModifyFirewallRulesRequest {
     type Response = ModifyFirewallRulesResponse;
     type Error = ModifyFirewallRulesError;
+}
+
+impl rt::operation::OperationSpec for ModifyFirewallRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("RuleName", &self.rule_name)?;
         rt::validate::required("RuleConfig", &self.rule_config)?;
@@ -110,8 +114,8 @@ impl ModifyFirewallRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyFirewallRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyFirewallRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl ModifyFirewallRulesBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyFirewallRulesResponse,
-        rt::error::Error<ModifyFirewallRulesError>,
+        crate::error::Error<ModifyFirewallRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -238,7 +242,7 @@ pub enum ModifyFirewallRulesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -250,7 +254,7 @@ impl ModifyFirewallRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -258,12 +262,12 @@ impl ModifyFirewallRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyFirewallRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyFirewallRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyFirewallRulesError::service_error(self)
     }
 }

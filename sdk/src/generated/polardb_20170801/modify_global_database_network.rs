@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyGlobalDatabaseNetworkRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyGlobalDatabaseNetworkRequest {
+impl crate::operation::Operation for ModifyGlobalDatabaseNetworkRequest {
     type Response = ModifyGlobalDatabaseNetworkResponse;
     type Error = ModifyGlobalDatabaseNetworkError;
+}
+
+impl rt::operation::OperationSpec for ModifyGlobalDatabaseNetworkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GDNId", &self.gdn_id)?;
         Ok(())
     }
@@ -130,8 +134,8 @@ impl ModifyGlobalDatabaseNetworkBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyGlobalDatabaseNetworkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyGlobalDatabaseNetworkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +144,7 @@ impl ModifyGlobalDatabaseNetworkBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyGlobalDatabaseNetworkResponse,
-        rt::error::Error<ModifyGlobalDatabaseNetworkError>,
+        crate::error::Error<ModifyGlobalDatabaseNetworkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -216,14 +220,14 @@ impl ::serde::Serialize for ModifyGlobalDatabaseNetworkResponse {
 #[non_exhaustive]
 pub enum ModifyGlobalDatabaseNetworkError {
     /// `GDN.NotFound` (HTTP 404).
-    GdnNotFound(rt::error::ServiceError),
+    GdnNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -235,7 +239,7 @@ impl ModifyGlobalDatabaseNetworkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::GdnNotFound(error) | Self::InvalidDbClusterNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -256,16 +260,16 @@ impl ModifyGlobalDatabaseNetworkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyGlobalDatabaseNetworkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyGlobalDatabaseNetworkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "GDN.NotFound" => Self::GdnNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyGlobalDatabaseNetworkError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ModifyGlobalSecurityIpGroupRequest {
     pub g_ip_list: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyGlobalSecurityIpGroupRequest {
+impl crate::operation::Operation for ModifyGlobalSecurityIpGroupRequest {
     type Response = ModifyGlobalSecurityIpGroupResponse;
     type Error = ModifyGlobalSecurityIpGroupError;
+}
+
+impl rt::operation::OperationSpec for ModifyGlobalSecurityIpGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("GlobalIgName", &self.global_ig_name)?;
         rt::validate::max_length("GlobalIgName", &self.global_ig_name, 120usize)?;
@@ -154,8 +158,8 @@ impl ModifyGlobalSecurityIpGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyGlobalSecurityIpGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyGlobalSecurityIpGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -164,7 +168,7 @@ impl ModifyGlobalSecurityIpGroupBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyGlobalSecurityIpGroupResponse,
-        rt::error::Error<ModifyGlobalSecurityIpGroupError>,
+        crate::error::Error<ModifyGlobalSecurityIpGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -404,18 +408,18 @@ impl ::serde::Serialize for GlobalSecurityIpGroup {
 #[non_exhaustive]
 pub enum ModifyGlobalSecurityIpGroupError {
     /// `InvalidSecurityIPList.Duplicate` (HTTP 400).
-    InvalidSecurityIpListDuplicate(rt::error::ServiceError),
+    InvalidSecurityIpListDuplicate(crate::error::ServiceError),
     /// `InvalidSecurityIPList.Format` (HTTP 400).
-    InvalidSecurityIpListFormat(rt::error::ServiceError),
+    InvalidSecurityIpListFormat(crate::error::ServiceError),
     /// `InvalidSecurityIPList.QuotaExceeded` (HTTP 400).
-    InvalidSecurityIpListQuotaExceeded(rt::error::ServiceError),
+    InvalidSecurityIpListQuotaExceeded(crate::error::ServiceError),
     /// `RequiredParam.NotFound` (HTTP 400).
-    RequiredParamNotFound(rt::error::ServiceError),
+    RequiredParamNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -427,7 +431,7 @@ impl ModifyGlobalSecurityIpGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidSecurityIpListDuplicate(error)
             | Self::InvalidSecurityIpListFormat(error)
@@ -463,8 +467,8 @@ impl ModifyGlobalSecurityIpGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyGlobalSecurityIpGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyGlobalSecurityIpGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidSecurityIPList.Duplicate" => {
                 Self::InvalidSecurityIpListDuplicate(error)
@@ -474,11 +478,11 @@ impl rt::error::OperationError for ModifyGlobalSecurityIpGroupError {
                 Self::InvalidSecurityIpListQuotaExceeded(error)
             }
             "RequiredParam.NotFound" => Self::RequiredParamNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyGlobalSecurityIpGroupError::service_error(self)
     }
 }

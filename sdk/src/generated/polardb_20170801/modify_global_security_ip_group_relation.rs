@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyGlobalSecurityIpGroupRelationRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyGlobalSecurityIpGroupRelationRequest {
+impl crate::operation::Operation for ModifyGlobalSecurityIpGroupRelationRequest {
     type Response = ModifyGlobalSecurityIpGroupRelationResponse;
     type Error = ModifyGlobalSecurityIpGroupRelationError;
+}
+
+impl rt::operation::OperationSpec for ModifyGlobalSecurityIpGroupRelationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("GlobalSecurityGroupId", &self.global_security_group_id)?;
@@ -137,8 +141,8 @@ impl ModifyGlobalSecurityIpGroupRelationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyGlobalSecurityIpGroupRelationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyGlobalSecurityIpGroupRelationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -147,7 +151,7 @@ impl ModifyGlobalSecurityIpGroupRelationBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyGlobalSecurityIpGroupRelationResponse,
-        rt::error::Error<ModifyGlobalSecurityIpGroupRelationError>,
+        crate::error::Error<ModifyGlobalSecurityIpGroupRelationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -391,14 +395,14 @@ impl ::serde::Serialize for GlobalSecurityIpGroupRel {
 #[non_exhaustive]
 pub enum ModifyGlobalSecurityIpGroupRelationError {
     /// `InvalidParameters.Format` (HTTP 400).
-    InvalidParametersFormat(rt::error::ServiceError),
+    InvalidParametersFormat(crate::error::ServiceError),
     /// `RequiredParam.NotFound` (HTTP 400).
-    RequiredParamNotFound(rt::error::ServiceError),
+    RequiredParamNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -410,7 +414,7 @@ impl ModifyGlobalSecurityIpGroupRelationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParametersFormat(error) | Self::RequiredParamNotFound(error) => {
                 error
@@ -433,16 +437,16 @@ impl ModifyGlobalSecurityIpGroupRelationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyGlobalSecurityIpGroupRelationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyGlobalSecurityIpGroupRelationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameters.Format" => Self::InvalidParametersFormat(error),
             "RequiredParam.NotFound" => Self::RequiredParamNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyGlobalSecurityIpGroupRelationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ModifyLogBackupPolicyRequest {
     pub advanced_log_policies: ::std::vec::Vec<AdvancedLogPolicies>,
 }
 
-impl rt::operation::Operation for ModifyLogBackupPolicyRequest {
+impl crate::operation::Operation for ModifyLogBackupPolicyRequest {
     type Response = ModifyLogBackupPolicyResponse;
     type Error = ModifyLogBackupPolicyError;
+}
+
+impl rt::operation::OperationSpec for ModifyLogBackupPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -164,8 +168,8 @@ impl ModifyLogBackupPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyLogBackupPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyLogBackupPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -174,7 +178,7 @@ impl ModifyLogBackupPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyLogBackupPolicyResponse,
-        rt::error::Error<ModifyLogBackupPolicyError>,
+        crate::error::Error<ModifyLogBackupPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -428,7 +432,7 @@ pub enum ActionType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -458,7 +462,7 @@ impl ::std::convert::From<&str> for ActionType {
             "CREATE" => Self::Create,
             "UPDATE" => Self::Update,
             "DELETE" => Self::Delete,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -486,7 +490,7 @@ impl ::std::convert::From<::std::string::String> for ActionType {
             "CREATE" => Self::Create,
             "UPDATE" => Self::Update,
             "DELETE" => Self::Delete,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -544,22 +548,22 @@ impl ::serde::Serialize for ActionType {
 #[non_exhaustive]
 pub enum ModifyLogBackupPolicyError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidLogBackupAnotherRegionRegion.NotFound` (HTTP 400).
-    InvalidLogBackupAnotherRegionRegionNotFound(rt::error::ServiceError),
+    InvalidLogBackupAnotherRegionRegionNotFound(crate::error::ServiceError),
     /// `InvalidLogBackupAnotherRegionRetentionPeriod.Malformed` (HTTP 400).
-    InvalidLogBackupAnotherRegionRetentionPeriodMalformed(rt::error::ServiceError),
+    InvalidLogBackupAnotherRegionRetentionPeriodMalformed(crate::error::ServiceError),
     /// `InvalidLogBackupRetentionPeriod.Malformed` (HTTP 400).
-    InvalidLogBackupRetentionPeriodMalformed(rt::error::ServiceError),
+    InvalidLogBackupRetentionPeriodMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -571,7 +575,7 @@ impl ModifyLogBackupPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterIdNotFound(error)
@@ -623,8 +627,8 @@ impl ModifyLogBackupPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyLogBackupPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyLogBackupPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
@@ -638,11 +642,11 @@ impl rt::error::OperationError for ModifyLogBackupPolicyError {
             "InvalidLogBackupRetentionPeriod.Malformed" => {
                 Self::InvalidLogBackupRetentionPeriodMalformed(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyLogBackupPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,11 +59,14 @@ pub struct ModifyMaskingRulesRequest {
     pub default_algo: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyMaskingRulesRequest {
+impl crate::operation::Operation for ModifyMaskingRulesRequest {
     type Response = ModifyMaskingRulesResponse;
     type Error = ModifyMaskingRulesError;
+}
+
+impl rt::operation::OperationSpec for ModifyMaskingRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::max_length("RuleName", &self.rule_name, 8192usize)?;
         rt::validate::max_length("RuleConfig", &self.rule_config, 8192usize)?;
@@ -198,8 +202,8 @@ impl ModifyMaskingRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyMaskingRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyMaskingRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -208,7 +212,7 @@ impl ModifyMaskingRulesBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyMaskingRulesResponse,
-        rt::error::Error<ModifyMaskingRulesError>,
+        crate::error::Error<ModifyMaskingRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -323,12 +327,12 @@ impl ::serde::Serialize for ModifyMaskingRulesResponse {
 #[non_exhaustive]
 pub enum ModifyMaskingRulesError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -340,7 +344,7 @@ impl ModifyMaskingRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -355,15 +359,15 @@ impl ModifyMaskingRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyMaskingRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyMaskingRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyMaskingRulesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ModifyScheduleTaskRequest {
     pub planned_end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyScheduleTaskRequest {
+impl crate::operation::Operation for ModifyScheduleTaskRequest {
     type Response = ModifyScheduleTaskResponse;
     type Error = ModifyScheduleTaskError;
+}
+
+impl rt::operation::OperationSpec for ModifyScheduleTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("TaskId", &self.task_id)?;
         rt::validate::required("PlannedStartTime", &self.planned_start_time)?;
@@ -149,8 +153,8 @@ impl ModifyScheduleTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyScheduleTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyScheduleTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -159,7 +163,7 @@ impl ModifyScheduleTaskBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyScheduleTaskResponse,
-        rt::error::Error<ModifyScheduleTaskError>,
+        crate::error::Error<ModifyScheduleTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -253,14 +257,14 @@ impl ::serde::Serialize for ModifyScheduleTaskResponse {
 #[non_exhaustive]
 pub enum ModifyScheduleTaskError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidTimerParam.StartTime` (HTTP 400).
-    InvalidTimerParamStartTime(rt::error::ServiceError),
+    InvalidTimerParamStartTime(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -272,7 +276,7 @@ impl ModifyScheduleTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidTimerParamStartTime(error) => error,
@@ -294,16 +298,16 @@ impl ModifyScheduleTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyScheduleTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyScheduleTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidTimerParam.StartTime" => Self::InvalidTimerParamStartTime(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyScheduleTaskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct OpenAiTaskRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for OpenAiTaskRequest {
+impl crate::operation::Operation for OpenAiTaskRequest {
     type Response = OpenAiTaskResponse;
     type Error = OpenAiTaskError;
+}
+
+impl rt::operation::OperationSpec for OpenAiTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -158,15 +162,18 @@ impl OpenAiTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<OpenAiTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<OpenAiTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<OpenAiTaskResponse, rt::error::Error<OpenAiTaskError>> {
+    ) -> ::std::result::Result<
+        OpenAiTaskResponse,
+        crate::error::Error<OpenAiTaskError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -262,24 +269,24 @@ impl ::serde::Serialize for OpenAiTaskResponse {
 #[non_exhaustive]
 pub enum OpenAiTaskError {
     /// `CallDB4AI.Error` (HTTP 400).
-    CallDb4aiError(rt::error::ServiceError),
+    CallDb4aiError(crate::error::ServiceError),
     /// `InvalidAccount.Malformed` (HTTP 500).
-    InvalidAccountMalformed(rt::error::ServiceError),
+    InvalidAccountMalformed(crate::error::ServiceError),
     /// `InvalidAINode.NotFound` (HTTP 500).
-    InvalidAiNodeNotFound(rt::error::ServiceError),
+    InvalidAiNodeNotFound(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidParameter.NodeType` (HTTP 400).
-    InvalidParameterNodeType(rt::error::ServiceError),
+    InvalidParameterNodeType(crate::error::ServiceError),
     /// `MissParameter.NodeType` (HTTP 400).
-    MissParameterNodeType(rt::error::ServiceError),
+    MissParameterNodeType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -291,7 +298,7 @@ impl OpenAiTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CallDb4aiError(error)
             | Self::InvalidAccountMalformed(error)
@@ -348,8 +355,8 @@ impl OpenAiTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for OpenAiTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for OpenAiTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CallDB4AI.Error" => Self::CallDb4aiError(error),
             "InvalidAccount.Malformed" => Self::InvalidAccountMalformed(error),
@@ -358,11 +365,11 @@ impl rt::error::OperationError for OpenAiTaskError {
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "InvalidParameter.NodeType" => Self::InvalidParameterNodeType(error),
             "MissParameter.NodeType" => Self::MissParameterNodeType(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         OpenAiTaskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct ReactivateDbClusterBackupRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ReactivateDbClusterBackupRequest {
+impl crate::operation::Operation for ReactivateDbClusterBackupRequest {
     type Response = ReactivateDbClusterBackupResponse;
     type Error = ReactivateDbClusterBackupError;
+}
+
+impl rt::operation::OperationSpec for ReactivateDbClusterBackupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -78,8 +82,10 @@ impl ReactivateDbClusterBackupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ReactivateDbClusterBackupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ReactivateDbClusterBackupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +94,7 @@ impl ReactivateDbClusterBackupBuilder {
         self,
     ) -> ::std::result::Result<
         ReactivateDbClusterBackupResponse,
-        rt::error::Error<ReactivateDbClusterBackupError>,
+        crate::error::Error<ReactivateDbClusterBackupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -209,7 +215,7 @@ pub enum ReactivateDbClusterBackupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -221,7 +227,7 @@ impl ReactivateDbClusterBackupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -229,12 +235,12 @@ impl ReactivateDbClusterBackupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReactivateDbClusterBackupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ReactivateDbClusterBackupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReactivateDbClusterBackupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct RefreshDbClusterStorageUsageRequest {
     pub sync_real_time: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for RefreshDbClusterStorageUsageRequest {
+impl crate::operation::Operation for RefreshDbClusterStorageUsageRequest {
     type Response = RefreshDbClusterStorageUsageResponse;
     type Error = RefreshDbClusterStorageUsageError;
+}
+
+impl rt::operation::OperationSpec for RefreshDbClusterStorageUsageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -76,8 +80,8 @@ impl RefreshDbClusterStorageUsageBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<RefreshDbClusterStorageUsageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<RefreshDbClusterStorageUsageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -86,7 +90,7 @@ impl RefreshDbClusterStorageUsageBuilder {
         self,
     ) -> ::std::result::Result<
         RefreshDbClusterStorageUsageResponse,
-        rt::error::Error<RefreshDbClusterStorageUsageError>,
+        crate::error::Error<RefreshDbClusterStorageUsageError>,
     > {
         self.client.execute(self.request).await
     }
@@ -162,12 +166,12 @@ impl ::serde::Serialize for RefreshDbClusterStorageUsageResponse {
 #[non_exhaustive]
 pub enum RefreshDbClusterStorageUsageError {
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -179,7 +183,7 @@ impl RefreshDbClusterStorageUsageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -194,15 +198,15 @@ impl RefreshDbClusterStorageUsageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RefreshDbClusterStorageUsageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RefreshDbClusterStorageUsageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RefreshDbClusterStorageUsageError::service_error(self)
     }
 }

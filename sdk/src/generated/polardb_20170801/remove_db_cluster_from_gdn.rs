@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct RemoveDbClusterFromGdnRequest {
     pub target_db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RemoveDbClusterFromGdnRequest {
+impl crate::operation::Operation for RemoveDbClusterFromGdnRequest {
     type Response = RemoveDbClusterFromGdnResponse;
     type Error = RemoveDbClusterFromGdnError;
+}
+
+impl rt::operation::OperationSpec for RemoveDbClusterFromGdnRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("GDNId", &self.gdn_id)?;
         Ok(())
@@ -121,8 +125,8 @@ impl RemoveDbClusterFromGdnBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RemoveDbClusterFromGdnRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RemoveDbClusterFromGdnRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +135,7 @@ impl RemoveDbClusterFromGdnBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveDbClusterFromGdnResponse,
-        rt::error::Error<RemoveDbClusterFromGdnError>,
+        crate::error::Error<RemoveDbClusterFromGdnError>,
     > {
         self.client.execute(self.request).await
     }
@@ -207,18 +211,18 @@ impl ::serde::Serialize for RemoveDbClusterFromGdnResponse {
 #[non_exhaustive]
 pub enum RemoveDbClusterFromGdnError {
     /// `GDN.NotFound` (HTTP 404).
-    GdnNotFound(rt::error::ServiceError),
+    GdnNotFound(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `MemberRole.NotSupport` (HTTP 400).
-    MemberRoleNotSupport(rt::error::ServiceError),
+    MemberRoleNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -230,7 +234,7 @@ impl RemoveDbClusterFromGdnError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::GdnNotFound(error)
             | Self::InvalidDbClusterIdNotFound(error)
@@ -266,18 +270,18 @@ impl RemoveDbClusterFromGdnError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveDbClusterFromGdnError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RemoveDbClusterFromGdnError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "GDN.NotFound" => Self::GdnNotFound(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "MemberRole.NotSupport" => Self::MemberRoleNotSupport(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveDbClusterFromGdnError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ResetAccountPasswordRequest {
     pub account_password: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ResetAccountPasswordRequest {
+impl crate::operation::Operation for ResetAccountPasswordRequest {
     type Response = ResetAccountPasswordResponse;
     type Error = ResetAccountPasswordError;
+}
+
+impl rt::operation::OperationSpec for ResetAccountPasswordRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         rt::validate::required("AccountPassword", &self.account_password)?;
@@ -114,8 +118,8 @@ impl ResetAccountPasswordBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ResetAccountPasswordRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ResetAccountPasswordRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +128,7 @@ impl ResetAccountPasswordBuilder {
         self,
     ) -> ::std::result::Result<
         ResetAccountPasswordResponse,
-        rt::error::Error<ResetAccountPasswordError>,
+        crate::error::Error<ResetAccountPasswordError>,
     > {
         self.client.execute(self.request).await
     }
@@ -200,12 +204,12 @@ impl ::serde::Serialize for ResetAccountPasswordResponse {
 #[non_exhaustive]
 pub enum ResetAccountPasswordError {
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -217,7 +221,7 @@ impl ResetAccountPasswordError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -232,15 +236,15 @@ impl ResetAccountPasswordError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ResetAccountPasswordError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ResetAccountPasswordError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ResetAccountPasswordError::service_error(self)
     }
 }

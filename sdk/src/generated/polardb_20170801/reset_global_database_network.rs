@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ResetGlobalDatabaseNetworkRequest {
     pub db_cluster_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ResetGlobalDatabaseNetworkRequest {
+impl crate::operation::Operation for ResetGlobalDatabaseNetworkRequest {
     type Response = ResetGlobalDatabaseNetworkResponse;
     type Error = ResetGlobalDatabaseNetworkError;
+}
+
+impl rt::operation::OperationSpec for ResetGlobalDatabaseNetworkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GDNId", &self.gdn_id)?;
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
@@ -109,8 +113,10 @@ impl ResetGlobalDatabaseNetworkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ResetGlobalDatabaseNetworkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ResetGlobalDatabaseNetworkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +125,7 @@ impl ResetGlobalDatabaseNetworkBuilder {
         self,
     ) -> ::std::result::Result<
         ResetGlobalDatabaseNetworkResponse,
-        rt::error::Error<ResetGlobalDatabaseNetworkError>,
+        crate::error::Error<ResetGlobalDatabaseNetworkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -195,16 +201,16 @@ impl ::serde::Serialize for ResetGlobalDatabaseNetworkResponse {
 #[non_exhaustive]
 pub enum ResetGlobalDatabaseNetworkError {
     /// `GDN.NotFound` (HTTP 404).
-    GdnNotFound(rt::error::ServiceError),
+    GdnNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `MemberRole.NotSupport` (HTTP 400).
-    MemberRoleNotSupport(rt::error::ServiceError),
+    MemberRoleNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -216,7 +222,7 @@ impl ResetGlobalDatabaseNetworkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::GdnNotFound(error)
             | Self::InvalidDbClusterNotFound(error)
@@ -245,17 +251,17 @@ impl ResetGlobalDatabaseNetworkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ResetGlobalDatabaseNetworkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ResetGlobalDatabaseNetworkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "GDN.NotFound" => Self::GdnNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "MemberRole.NotSupport" => Self::MemberRoleNotSupport(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ResetGlobalDatabaseNetworkError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct RestartDbNodeZonalRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RestartDbNodeZonalRequest {
+impl crate::operation::Operation for RestartDbNodeZonalRequest {
     type Response = RestartDbNodeZonalResponse;
     type Error = RestartDbNodeZonalError;
+}
+
+impl rt::operation::OperationSpec for RestartDbNodeZonalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBNodeId", &self.db_node_id)?;
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
@@ -115,8 +118,8 @@ impl RestartDbNodeZonalBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RestartDbNodeZonalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RestartDbNodeZonalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +128,7 @@ impl RestartDbNodeZonalBuilder {
         self,
     ) -> ::std::result::Result<
         RestartDbNodeZonalResponse,
-        rt::error::Error<RestartDbNodeZonalError>,
+        crate::error::Error<RestartDbNodeZonalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,12 +204,12 @@ impl ::serde::Serialize for RestartDbNodeZonalResponse {
 #[non_exhaustive]
 pub enum RestartDbNodeZonalError {
     /// `InvalidDBNodeId.Malformed` (HTTP 400).
-    InvalidDbNodeIdMalformed(rt::error::ServiceError),
+    InvalidDbNodeIdMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -218,7 +221,7 @@ impl RestartDbNodeZonalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbNodeIdMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -233,15 +236,15 @@ impl RestartDbNodeZonalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RestartDbNodeZonalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RestartDbNodeZonalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBNodeId.Malformed" => Self::InvalidDbNodeIdMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RestartDbNodeZonalError::service_error(self)
     }
 }

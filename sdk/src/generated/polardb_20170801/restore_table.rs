@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct RestoreTableRequest {
     pub restore_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RestoreTableRequest {
+impl crate::operation::Operation for RestoreTableRequest {
     type Response = RestoreTableResponse;
     type Error = RestoreTableError;
+}
+
+impl rt::operation::OperationSpec for RestoreTableRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("TableMeta", &self.table_meta)?;
         Ok(())
@@ -124,8 +128,8 @@ impl RestoreTableBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RestoreTableRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RestoreTableRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl RestoreTableBuilder {
         self,
     ) -> ::std::result::Result<
         RestoreTableResponse,
-        rt::error::Error<RestoreTableError>,
+        crate::error::Error<RestoreTableError>,
     > {
         self.client.execute(self.request).await
     }
@@ -210,38 +214,38 @@ impl ::serde::Serialize for RestoreTableResponse {
 #[non_exhaustive]
 pub enum RestoreTableError {
     /// `IncorrectBackupSetState` (HTTP 400).
-    IncorrectBackupSetState(rt::error::ServiceError),
+    IncorrectBackupSetState(crate::error::ServiceError),
     /// `InsufficientResourceCapacity` (HTTP 400).
-    InsufficientResourceCapacity(rt::error::ServiceError),
+    InsufficientResourceCapacity(crate::error::ServiceError),
     /// `InvalidBackup.NotFound` (HTTP 404).
-    InvalidBackupNotFound(rt::error::ServiceError),
+    InvalidBackupNotFound(crate::error::ServiceError),
     /// `InvalidBackupSetID.NotFound` (HTTP 400).
-    InvalidBackupSetIdNotFound(rt::error::ServiceError),
+    InvalidBackupSetIdNotFound(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBName.Duplicate` (HTTP 400).
-    InvalidDbNameDuplicate(rt::error::ServiceError),
+    InvalidDbNameDuplicate(crate::error::ServiceError),
     /// `InvalidParameters.Format` (HTTP 400).
-    InvalidParametersFormat(rt::error::ServiceError),
+    InvalidParametersFormat(crate::error::ServiceError),
     /// `InvalidRestoreTime.Format` (HTTP 400).
-    InvalidRestoreTimeFormat(rt::error::ServiceError),
+    InvalidRestoreTimeFormat(crate::error::ServiceError),
     /// `InvalidRestoreType.Format` (HTTP 400).
-    InvalidRestoreTypeFormat(rt::error::ServiceError),
+    InvalidRestoreTypeFormat(crate::error::ServiceError),
     /// `InvalidRestoreType.NotFound` (HTTP 400).
-    InvalidRestoreTypeNotFound(rt::error::ServiceError),
+    InvalidRestoreTypeNotFound(crate::error::ServiceError),
     /// `MissingUID` (HTTP 400).
-    MissingUid(rt::error::ServiceError),
+    MissingUid(crate::error::ServiceError),
     /// `MissingUserID` (HTTP 400).
-    MissingUserId(rt::error::ServiceError),
+    MissingUserId(crate::error::ServiceError),
     /// `OperationDenied.ArchiveRestore` (HTTP 403).
-    OperationDeniedArchiveRestore(rt::error::ServiceError),
+    OperationDeniedArchiveRestore(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -253,7 +257,7 @@ impl RestoreTableError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectBackupSetState(error)
             | Self::InsufficientResourceCapacity(error)
@@ -359,8 +363,8 @@ impl RestoreTableError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RestoreTableError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RestoreTableError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectBackupSetState" => Self::IncorrectBackupSetState(error),
             "InsufficientResourceCapacity" => Self::InsufficientResourceCapacity(error),
@@ -378,11 +382,11 @@ impl rt::error::OperationError for RestoreTableError {
             "OperationDenied.ArchiveRestore" => {
                 Self::OperationDeniedArchiveRestore(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RestoreTableError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct RevokeAccountPrivilegeRequest {
     pub db_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RevokeAccountPrivilegeRequest {
+impl crate::operation::Operation for RevokeAccountPrivilegeRequest {
     type Response = RevokeAccountPrivilegeResponse;
     type Error = RevokeAccountPrivilegeError;
+}
+
+impl rt::operation::OperationSpec for RevokeAccountPrivilegeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         rt::validate::required("DBName", &self.db_name)?;
@@ -110,8 +114,8 @@ impl RevokeAccountPrivilegeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RevokeAccountPrivilegeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RevokeAccountPrivilegeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl RevokeAccountPrivilegeBuilder {
         self,
     ) -> ::std::result::Result<
         RevokeAccountPrivilegeResponse,
-        rt::error::Error<RevokeAccountPrivilegeError>,
+        crate::error::Error<RevokeAccountPrivilegeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -196,20 +200,20 @@ impl ::serde::Serialize for RevokeAccountPrivilegeResponse {
 #[non_exhaustive]
 pub enum RevokeAccountPrivilegeError {
     /// `InvalidAccountName.Malformed` (HTTP 400).
-    InvalidAccountNameMalformed(rt::error::ServiceError),
+    InvalidAccountNameMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBName.Malformed` (HTTP 400).
-    InvalidDbNameMalformed(rt::error::ServiceError),
+    InvalidDbNameMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -221,7 +225,7 @@ impl RevokeAccountPrivilegeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccountNameMalformed(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -264,19 +268,19 @@ impl RevokeAccountPrivilegeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RevokeAccountPrivilegeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RevokeAccountPrivilegeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccountName.Malformed" => Self::InvalidAccountNameMalformed(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "InvalidDBName.Malformed" => Self::InvalidDbNameMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RevokeAccountPrivilegeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct RevokeAccountPrivilegeZonalRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RevokeAccountPrivilegeZonalRequest {
+impl crate::operation::Operation for RevokeAccountPrivilegeZonalRequest {
     type Response = RevokeAccountPrivilegeZonalResponse;
     type Error = RevokeAccountPrivilegeZonalError;
+}
+
+impl rt::operation::OperationSpec for RevokeAccountPrivilegeZonalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         rt::validate::required("DBName", &self.db_name)?;
@@ -133,8 +136,8 @@ impl RevokeAccountPrivilegeZonalBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<RevokeAccountPrivilegeZonalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<RevokeAccountPrivilegeZonalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -143,7 +146,7 @@ impl RevokeAccountPrivilegeZonalBuilder {
         self,
     ) -> ::std::result::Result<
         RevokeAccountPrivilegeZonalResponse,
-        rt::error::Error<RevokeAccountPrivilegeZonalError>,
+        crate::error::Error<RevokeAccountPrivilegeZonalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -219,20 +222,20 @@ impl ::serde::Serialize for RevokeAccountPrivilegeZonalResponse {
 #[non_exhaustive]
 pub enum RevokeAccountPrivilegeZonalError {
     /// `InvalidAccountName.Malformed` (HTTP 400).
-    InvalidAccountNameMalformed(rt::error::ServiceError),
+    InvalidAccountNameMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBName.Malformed` (HTTP 400).
-    InvalidDbNameMalformed(rt::error::ServiceError),
+    InvalidDbNameMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -244,7 +247,7 @@ impl RevokeAccountPrivilegeZonalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccountNameMalformed(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -287,19 +290,19 @@ impl RevokeAccountPrivilegeZonalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RevokeAccountPrivilegeZonalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RevokeAccountPrivilegeZonalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccountName.Malformed" => Self::InvalidAccountNameMalformed(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
             "InvalidDBName.Malformed" => Self::InvalidDbNameMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RevokeAccountPrivilegeZonalError::service_error(self)
     }
 }

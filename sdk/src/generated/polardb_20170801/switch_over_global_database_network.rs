@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct SwitchOverGlobalDatabaseNetworkRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SwitchOverGlobalDatabaseNetworkRequest {
+impl crate::operation::Operation for SwitchOverGlobalDatabaseNetworkRequest {
     type Response = SwitchOverGlobalDatabaseNetworkResponse;
     type Error = SwitchOverGlobalDatabaseNetworkError;
+}
+
+impl rt::operation::OperationSpec for SwitchOverGlobalDatabaseNetworkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("GDNId", &self.gdn_id)?;
         Ok(())
     }
@@ -141,8 +145,8 @@ impl SwitchOverGlobalDatabaseNetworkBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SwitchOverGlobalDatabaseNetworkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SwitchOverGlobalDatabaseNetworkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -151,7 +155,7 @@ impl SwitchOverGlobalDatabaseNetworkBuilder {
         self,
     ) -> ::std::result::Result<
         SwitchOverGlobalDatabaseNetworkResponse,
-        rt::error::Error<SwitchOverGlobalDatabaseNetworkError>,
+        crate::error::Error<SwitchOverGlobalDatabaseNetworkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -227,14 +231,14 @@ impl ::serde::Serialize for SwitchOverGlobalDatabaseNetworkResponse {
 #[non_exhaustive]
 pub enum SwitchOverGlobalDatabaseNetworkError {
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -246,7 +250,7 @@ impl SwitchOverGlobalDatabaseNetworkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdNotFound(error)
             | Self::InvalidDbClusterNotFound(error) => error,
@@ -268,16 +272,16 @@ impl SwitchOverGlobalDatabaseNetworkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SwitchOverGlobalDatabaseNetworkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SwitchOverGlobalDatabaseNetworkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SwitchOverGlobalDatabaseNetworkError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct TagResourcesRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for TagResourcesRequest {
+impl crate::operation::Operation for TagResourcesRequest {
     type Response = TagResourcesResponse;
     type Error = TagResourcesError;
+}
+
+impl rt::operation::OperationSpec for TagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("ResourceId", &self.resource_ids)?;
@@ -131,8 +135,8 @@ impl TagResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<TagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<TagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +145,7 @@ impl TagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         TagResourcesResponse,
-        rt::error::Error<TagResourcesError>,
+        crate::error::Error<TagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -274,24 +278,24 @@ impl ::serde::Serialize for TagResourcesResponse {
 #[non_exhaustive]
 pub enum TagResourcesError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InvalidDBClusterId.NotFound` (HTTP 404).
-    InvalidDbClusterIdNotFound(rt::error::ServiceError),
+    InvalidDbClusterIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.ResourceId` (HTTP 400).
-    InvalidParameterResourceId(rt::error::ServiceError),
+    InvalidParameterResourceId(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `NumberExceed.ResourceIds` (HTTP 400).
-    NumberExceedResourceIds(rt::error::ServiceError),
+    NumberExceedResourceIds(crate::error::ServiceError),
     /// `NumberExceed.Tags` (HTTP 400).
-    NumberExceedTags(rt::error::ServiceError),
+    NumberExceedTags(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -303,7 +307,7 @@ impl TagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InvalidDbClusterIdNotFound(error)
@@ -360,8 +364,8 @@ impl TagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for TagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "InvalidDBClusterId.NotFound" => Self::InvalidDbClusterIdNotFound(error),
@@ -370,11 +374,11 @@ impl rt::error::OperationError for TagResourcesError {
             "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed(error),
             "NumberExceed.ResourceIds" => Self::NumberExceedResourceIds(error),
             "NumberExceed.Tags" => Self::NumberExceedTags(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TagResourcesError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct TempModifyDbNodeRequest {
     pub promotion_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for TempModifyDbNodeRequest {
+impl crate::operation::Operation for TempModifyDbNodeRequest {
     type Response = TempModifyDbNodeResponse;
     type Error = TempModifyDbNodeError;
+}
+
+impl rt::operation::OperationSpec for TempModifyDbNodeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("OperationType", &self.operation_type)?;
         rt::validate::required("ModifyType", &self.modify_type)?;
@@ -191,8 +194,8 @@ impl TempModifyDbNodeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<TempModifyDbNodeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<TempModifyDbNodeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -201,7 +204,7 @@ impl TempModifyDbNodeBuilder {
         self,
     ) -> ::std::result::Result<
         TempModifyDbNodeResponse,
-        rt::error::Error<TempModifyDbNodeError>,
+        crate::error::Error<TempModifyDbNodeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -398,36 +401,36 @@ impl ::serde::Serialize for TempModifyDbNodeResponse {
 #[non_exhaustive]
 pub enum TempModifyDbNodeError {
     /// `InvalidCurrentTimeExceedsRestoreTime.Malformed` (HTTP 404).
-    InvalidCurrentTimeExceedsRestoreTimeMalformed(rt::error::ServiceError),
+    InvalidCurrentTimeExceedsRestoreTimeMalformed(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidDBNodeClass.Malformed` (HTTP 400).
-    InvalidDbNodeClassMalformed(rt::error::ServiceError),
+    InvalidDbNodeClassMalformed(crate::error::ServiceError),
     /// `InvalidDBNode.Malformed` (HTTP 400).
-    InvalidDbNodeMalformed(rt::error::ServiceError),
+    InvalidDbNodeMalformed(crate::error::ServiceError),
     /// `InvalidDBNodeNum.Malformed` (HTTP 400).
-    InvalidDbNodeNumMalformed(rt::error::ServiceError),
+    InvalidDbNodeNumMalformed(crate::error::ServiceError),
     /// `InvalidDBType.Malformed` (HTTP 400).
-    InvalidDbTypeMalformed(rt::error::ServiceError),
+    InvalidDbTypeMalformed(crate::error::ServiceError),
     /// `InvalidModifyType.Malformed` (HTTP 400).
-    InvalidModifyTypeMalformed(rt::error::ServiceError),
+    InvalidModifyTypeMalformed(crate::error::ServiceError),
     /// `InvalidOperationType.Malformed` (HTTP 404).
-    InvalidOperationTypeMalformed(rt::error::ServiceError),
+    InvalidOperationTypeMalformed(crate::error::ServiceError),
     /// `InvalidRestoreTimeExceedsExpirationTime.Malformed` (HTTP 404).
-    InvalidRestoreTimeExceedsExpirationTimeMalformed(rt::error::ServiceError),
+    InvalidRestoreTimeExceedsExpirationTimeMalformed(crate::error::ServiceError),
     /// `InvalidRestoreTime.Malformed` (HTTP 404).
-    InvalidRestoreTimeMalformed(rt::error::ServiceError),
+    InvalidRestoreTimeMalformed(crate::error::ServiceError),
     /// `InvalidZoneId.Malformed` (HTTP 400).
-    InvalidZoneIdMalformed(rt::error::ServiceError),
+    InvalidZoneIdMalformed(crate::error::ServiceError),
     /// `OperationDenied.TempAddNodeDuring` (HTTP 403).
-    OperationDeniedTempAddNodeDuring(rt::error::ServiceError),
+    OperationDeniedTempAddNodeDuring(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -439,7 +442,7 @@ impl TempModifyDbNodeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidCurrentTimeExceedsRestoreTimeMalformed(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -538,8 +541,8 @@ impl TempModifyDbNodeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TempModifyDbNodeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for TempModifyDbNodeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidCurrentTimeExceedsRestoreTime.Malformed" => {
                 Self::InvalidCurrentTimeExceedsRestoreTimeMalformed(error)
@@ -562,11 +565,11 @@ impl rt::error::OperationError for TempModifyDbNodeError {
             "OperationDenied.TempAddNodeDuring" => {
                 Self::OperationDeniedTempAddNodeDuring(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TempModifyDbNodeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,15 +68,14 @@ pub struct TransformDbClusterPayTypeRequest {
     pub promotion_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for TransformDbClusterPayTypeRequest {
+impl crate::operation::Operation for TransformDbClusterPayTypeRequest {
     type Response = TransformDbClusterPayTypeResponse;
     type Error = TransformDbClusterPayTypeError;
+}
+
+impl rt::operation::OperationSpec for TransformDbClusterPayTypeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("PayType", &self.pay_type)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -205,8 +208,10 @@ impl TransformDbClusterPayTypeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<TransformDbClusterPayTypeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<TransformDbClusterPayTypeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -215,7 +220,7 @@ impl TransformDbClusterPayTypeBuilder {
         self,
     ) -> ::std::result::Result<
         TransformDbClusterPayTypeResponse,
-        rt::error::Error<TransformDbClusterPayTypeError>,
+        crate::error::Error<TransformDbClusterPayTypeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -375,32 +380,32 @@ impl ::serde::Serialize for TransformDbClusterPayTypeResponse {
 #[non_exhaustive]
 pub enum TransformDbClusterPayTypeError {
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidOrderCharge.NotSupport` (HTTP 400).
-    InvalidOrderChargeNotSupport(rt::error::ServiceError),
+    InvalidOrderChargeNotSupport(crate::error::ServiceError),
     /// `InvalidOrderTask.NotSupport` (HTTP 400).
-    InvalidOrderTaskNotSupport(rt::error::ServiceError),
+    InvalidOrderTaskNotSupport(crate::error::ServiceError),
     /// `InvalidPayType.Malformed` (HTTP 400).
-    InvalidPayTypeMalformed(rt::error::ServiceError),
+    InvalidPayTypeMalformed(crate::error::ServiceError),
     /// `InvalidPaymentMethod.Incomplete` (HTTP 400).
-    InvalidPaymentMethodIncomplete(rt::error::ServiceError),
+    InvalidPaymentMethodIncomplete(crate::error::ServiceError),
     /// `InvalidPeriod.Malformed` (HTTP 400).
-    InvalidPeriodMalformed(rt::error::ServiceError),
+    InvalidPeriodMalformed(crate::error::ServiceError),
     /// `InvalidPeriodUnit.Malformed` (HTTP 400).
-    InvalidPeriodUnitMalformed(rt::error::ServiceError),
+    InvalidPeriodUnitMalformed(crate::error::ServiceError),
     /// `InvalidUsedTime.Malformed` (HTTP 400).
-    InvalidUsedTimeMalformed(rt::error::ServiceError),
+    InvalidUsedTimeMalformed(crate::error::ServiceError),
     /// `OperationDenied.DBClusterDeletionLock` (HTTP 403).
-    OperationDeniedDbClusterDeletionLock(rt::error::ServiceError),
+    OperationDeniedDbClusterDeletionLock(crate::error::ServiceError),
     /// `OperationDenied.LockMode` (HTTP 403).
-    OperationDeniedLockMode(rt::error::ServiceError),
+    OperationDeniedLockMode(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -412,7 +417,7 @@ impl TransformDbClusterPayTypeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbClusterIdMalformed(error)
             | Self::InvalidDbClusterNotFound(error)
@@ -497,8 +502,8 @@ impl TransformDbClusterPayTypeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TransformDbClusterPayTypeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for TransformDbClusterPayTypeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
             "InvalidDBCluster.NotFound" => Self::InvalidDbClusterNotFound(error),
@@ -515,11 +520,11 @@ impl rt::error::OperationError for TransformDbClusterPayTypeError {
                 Self::OperationDeniedDbClusterDeletionLock(error)
             }
             "OperationDenied.LockMode" => Self::OperationDeniedLockMode(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TransformDbClusterPayTypeError::service_error(self)
     }
 }

@@ -16,7 +16,7 @@ pub enum AutoAddNewNodes {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -44,7 +44,7 @@ impl ::std::convert::From<&str> for AutoAddNewNodes {
         match value {
             "Enable" => Self::Enable,
             "Disable" => Self::Disable,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -71,7 +71,7 @@ impl ::std::convert::From<::std::string::String> for AutoAddNewNodes {
         match value.as_str() {
             "Enable" => Self::Enable,
             "Disable" => Self::Disable,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -132,7 +132,7 @@ pub enum BurstingEnabled {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -160,7 +160,7 @@ impl ::std::convert::From<&str> for BurstingEnabled {
         match value {
             "true" => Self::True,
             "false" => Self::False,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -187,7 +187,7 @@ impl ::std::convert::From<::std::string::String> for BurstingEnabled {
         match value.as_str() {
             "true" => Self::True,
             "false" => Self::False,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -248,7 +248,7 @@ pub enum DescribeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -276,7 +276,7 @@ impl ::std::convert::From<&str> for DescribeType {
         match value {
             "AVAILABLE_VERSION" => Self::AvailableVersion,
             "LATEST_VERSION" => Self::LatestVersion,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -303,7 +303,7 @@ impl ::std::convert::From<::std::string::String> for DescribeType {
         match value.as_str() {
             "AVAILABLE_VERSION" => Self::AvailableVersion,
             "LATEST_VERSION" => Self::LatestVersion,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -364,7 +364,7 @@ pub enum StorageAutoScale {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -392,7 +392,7 @@ impl ::std::convert::From<&str> for StorageAutoScale {
         match value {
             "Enable" => Self::Enable,
             "Disable" => Self::Disable,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -419,7 +419,7 @@ impl ::std::convert::From<::std::string::String> for StorageAutoScale {
         match value.as_str() {
             "Enable" => Self::Enable,
             "Disable" => Self::Disable,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -480,7 +480,7 @@ pub enum TargetZoneType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -508,7 +508,7 @@ impl ::std::convert::From<&str> for TargetZoneType {
         match value {
             "Primary" => Self::Primary,
             "Standby" => Self::Standby,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -535,7 +535,7 @@ impl ::std::convert::From<::std::string::String> for TargetZoneType {
         match value.as_str() {
             "Primary" => Self::Primary,
             "Standby" => Self::Standby,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }

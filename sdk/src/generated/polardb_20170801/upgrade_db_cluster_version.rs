@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct UpgradeDbClusterVersionRequest {
     pub target_proxy_revision_version_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpgradeDbClusterVersionRequest {
+impl crate::operation::Operation for UpgradeDbClusterVersionRequest {
     type Response = UpgradeDbClusterVersionResponse;
     type Error = UpgradeDbClusterVersionError;
+}
+
+impl rt::operation::OperationSpec for UpgradeDbClusterVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -215,8 +219,8 @@ impl UpgradeDbClusterVersionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpgradeDbClusterVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpgradeDbClusterVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -225,7 +229,7 @@ impl UpgradeDbClusterVersionBuilder {
         self,
     ) -> ::std::result::Result<
         UpgradeDbClusterVersionResponse,
-        rt::error::Error<UpgradeDbClusterVersionError>,
+        crate::error::Error<UpgradeDbClusterVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -301,32 +305,32 @@ impl ::serde::Serialize for UpgradeDbClusterVersionResponse {
 #[non_exhaustive]
 pub enum UpgradeDbClusterVersionError {
     /// `IncorrectGdnStandbyDBVersion` (HTTP 403).
-    IncorrectGdnStandbyDbVersion(rt::error::ServiceError),
+    IncorrectGdnStandbyDbVersion(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidEngineMinorVersion.Malformed` (HTTP 400).
-    InvalidEngineMinorVersionMalformed(rt::error::ServiceError),
+    InvalidEngineMinorVersionMalformed(crate::error::ServiceError),
     /// `InvalidEngine.Unsupported` (HTTP 400).
-    InvalidEngineUnsupported(rt::error::ServiceError),
+    InvalidEngineUnsupported(crate::error::ServiceError),
     /// `InvalidEngineVersion.Unsupported` (HTTP 400).
-    InvalidEngineVersionUnsupported(rt::error::ServiceError),
+    InvalidEngineVersionUnsupported(crate::error::ServiceError),
     /// `InvalidSwitchTimeMode.Malformed` (HTTP 400).
-    InvalidSwitchTimeModeMalformed(rt::error::ServiceError),
+    InvalidSwitchTimeModeMalformed(crate::error::ServiceError),
     /// `InvalidUpgradeLabel.Malformed` (HTTP 400).
-    InvalidUpgradeLabelMalformed(rt::error::ServiceError),
+    InvalidUpgradeLabelMalformed(crate::error::ServiceError),
     /// `InvalidUpgradePolicy.Malformed` (HTTP 400).
-    InvalidUpgradePolicyMalformed(rt::error::ServiceError),
+    InvalidUpgradePolicyMalformed(crate::error::ServiceError),
     /// `OperationDenied.UpgradeType` (HTTP 403).
-    OperationDeniedUpgradeType(rt::error::ServiceError),
+    OperationDeniedUpgradeType(crate::error::ServiceError),
     /// `ScheduleTaskExist` (HTTP 400).
-    ScheduleTaskExist(rt::error::ServiceError),
+    ScheduleTaskExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -338,7 +342,7 @@ impl UpgradeDbClusterVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectGdnStandbyDbVersion(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -423,8 +427,8 @@ impl UpgradeDbClusterVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpgradeDbClusterVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpgradeDbClusterVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectGdnStandbyDBVersion" => Self::IncorrectGdnStandbyDbVersion(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
@@ -445,11 +449,11 @@ impl rt::error::OperationError for UpgradeDbClusterVersionError {
             }
             "OperationDenied.UpgradeType" => Self::OperationDeniedUpgradeType(error),
             "ScheduleTaskExist" => Self::ScheduleTaskExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpgradeDbClusterVersionError::service_error(self)
     }
 }

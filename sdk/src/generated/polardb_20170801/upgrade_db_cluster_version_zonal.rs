@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -70,15 +74,14 @@ pub struct UpgradeDbClusterVersionZonalRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpgradeDbClusterVersionZonalRequest {
+impl crate::operation::Operation for UpgradeDbClusterVersionZonalRequest {
     type Response = UpgradeDbClusterVersionZonalResponse;
     type Error = UpgradeDbClusterVersionZonalError;
+}
+
+impl rt::operation::OperationSpec for UpgradeDbClusterVersionZonalRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
     }
@@ -238,8 +241,8 @@ impl UpgradeDbClusterVersionZonalBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpgradeDbClusterVersionZonalRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpgradeDbClusterVersionZonalRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -248,7 +251,7 @@ impl UpgradeDbClusterVersionZonalBuilder {
         self,
     ) -> ::std::result::Result<
         UpgradeDbClusterVersionZonalResponse,
-        rt::error::Error<UpgradeDbClusterVersionZonalError>,
+        crate::error::Error<UpgradeDbClusterVersionZonalError>,
     > {
         self.client.execute(self.request).await
     }
@@ -324,32 +327,32 @@ impl ::serde::Serialize for UpgradeDbClusterVersionZonalResponse {
 #[non_exhaustive]
 pub enum UpgradeDbClusterVersionZonalError {
     /// `IncorrectGdnStandbyDBVersion` (HTTP 403).
-    IncorrectGdnStandbyDbVersion(rt::error::ServiceError),
+    IncorrectGdnStandbyDbVersion(crate::error::ServiceError),
     /// `InvalidDBClusterId.Malformed` (HTTP 404).
-    InvalidDbClusterIdMalformed(rt::error::ServiceError),
+    InvalidDbClusterIdMalformed(crate::error::ServiceError),
     /// `InvalidDBCluster.NotFound` (HTTP 404).
-    InvalidDbClusterNotFound(rt::error::ServiceError),
+    InvalidDbClusterNotFound(crate::error::ServiceError),
     /// `InvalidEngineMinorVersion.Malformed` (HTTP 400).
-    InvalidEngineMinorVersionMalformed(rt::error::ServiceError),
+    InvalidEngineMinorVersionMalformed(crate::error::ServiceError),
     /// `InvalidEngine.Unsupported` (HTTP 400).
-    InvalidEngineUnsupported(rt::error::ServiceError),
+    InvalidEngineUnsupported(crate::error::ServiceError),
     /// `InvalidEngineVersion.Unsupported` (HTTP 400).
-    InvalidEngineVersionUnsupported(rt::error::ServiceError),
+    InvalidEngineVersionUnsupported(crate::error::ServiceError),
     /// `InvalidSwitchTimeMode.Malformed` (HTTP 400).
-    InvalidSwitchTimeModeMalformed(rt::error::ServiceError),
+    InvalidSwitchTimeModeMalformed(crate::error::ServiceError),
     /// `InvalidUpgradeLabel.Malformed` (HTTP 400).
-    InvalidUpgradeLabelMalformed(rt::error::ServiceError),
+    InvalidUpgradeLabelMalformed(crate::error::ServiceError),
     /// `InvalidUpgradePolicy.Malformed` (HTTP 400).
-    InvalidUpgradePolicyMalformed(rt::error::ServiceError),
+    InvalidUpgradePolicyMalformed(crate::error::ServiceError),
     /// `OperationDenied.UpgradeType` (HTTP 403).
-    OperationDeniedUpgradeType(rt::error::ServiceError),
+    OperationDeniedUpgradeType(crate::error::ServiceError),
     /// `ScheduleTaskExist` (HTTP 400).
-    ScheduleTaskExist(rt::error::ServiceError),
+    ScheduleTaskExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -361,7 +364,7 @@ impl UpgradeDbClusterVersionZonalError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectGdnStandbyDbVersion(error)
             | Self::InvalidDbClusterIdMalformed(error)
@@ -446,8 +449,8 @@ impl UpgradeDbClusterVersionZonalError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpgradeDbClusterVersionZonalError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpgradeDbClusterVersionZonalError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectGdnStandbyDBVersion" => Self::IncorrectGdnStandbyDbVersion(error),
             "InvalidDBClusterId.Malformed" => Self::InvalidDbClusterIdMalformed(error),
@@ -468,11 +471,11 @@ impl rt::error::OperationError for UpgradeDbClusterVersionZonalError {
             }
             "OperationDenied.UpgradeType" => Self::OperationDeniedUpgradeType(error),
             "ScheduleTaskExist" => Self::ScheduleTaskExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpgradeDbClusterVersionZonalError::service_error(self)
     }
 }

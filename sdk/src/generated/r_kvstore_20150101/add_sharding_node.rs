@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,7 +33,7 @@ pub struct AddShardingNodeRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Example: `2`
     ///
-    /// Wire name `ShardCount`.
+    /// Wire name `ShardCount`; at least 1; at most 4096.
     pub shard_count: ::std::option::Option<i32>,
     /// Example: `false`
     ///
@@ -60,12 +61,17 @@ pub struct AddShardingNodeRequest {
     pub v_switch_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddShardingNodeRequest {
+impl crate::operation::Operation for AddShardingNodeRequest {
     type Response = AddShardingNodeResponse;
     type Error = AddShardingNodeError;
+}
+
+impl rt::operation::OperationSpec for AddShardingNodeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::minimum("ShardCount", &self.shard_count, 1.0, false)?;
+        rt::validate::maximum("ShardCount", &self.shard_count, 4096.0, false)?;
         Ok(())
     }
 
@@ -174,8 +180,8 @@ impl AddShardingNodeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddShardingNodeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddShardingNodeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -184,7 +190,7 @@ impl AddShardingNodeBuilder {
         self,
     ) -> ::std::result::Result<
         AddShardingNodeResponse,
-        rt::error::Error<AddShardingNodeError>,
+        crate::error::Error<AddShardingNodeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -300,7 +306,7 @@ pub enum AddShardingNodeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -312,7 +318,7 @@ impl AddShardingNodeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -320,12 +326,12 @@ impl AddShardingNodeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddShardingNodeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AddShardingNodeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddShardingNodeError::service_error(self)
     }
 }

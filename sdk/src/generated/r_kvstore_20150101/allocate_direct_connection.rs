@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct AllocateDirectConnectionRequest {
     pub port: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AllocateDirectConnectionRequest {
+impl crate::operation::Operation for AllocateDirectConnectionRequest {
     type Response = AllocateDirectConnectionResponse;
     type Error = AllocateDirectConnectionError;
+}
+
+impl rt::operation::OperationSpec for AllocateDirectConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -112,8 +116,10 @@ impl AllocateDirectConnectionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AllocateDirectConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<AllocateDirectConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +128,7 @@ impl AllocateDirectConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         AllocateDirectConnectionResponse,
-        rt::error::Error<AllocateDirectConnectionError>,
+        crate::error::Error<AllocateDirectConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -198,34 +204,34 @@ impl ::serde::Serialize for AllocateDirectConnectionResponse {
 #[non_exhaustive]
 pub enum AllocateDirectConnectionError {
     /// `ConnectionStringAlreadyExists` (HTTP 400).
-    ConnectionStringAlreadyExists(rt::error::ServiceError),
+    ConnectionStringAlreadyExists(crate::error::ServiceError),
     /// `DirectConnectionAlreadyExists` (HTTP 400).
-    DirectConnectionAlreadyExists(rt::error::ServiceError),
+    DirectConnectionAlreadyExists(crate::error::ServiceError),
     /// `IncorrectMinorVersion` (HTTP 403).
-    IncorrectMinorVersion(rt::error::ServiceError),
+    IncorrectMinorVersion(crate::error::ServiceError),
     /// `InstanceStatus.NotSupport` (HTTP 403).
-    InstanceStatusNotSupport(rt::error::ServiceError),
+    InstanceStatusNotSupport(crate::error::ServiceError),
     /// `InvalidConnType` (HTTP 400).
-    InvalidConnType(rt::error::ServiceError),
+    InvalidConnType(crate::error::ServiceError),
     /// `InvalidConnectionString` (HTTP 400).
-    InvalidConnectionString(rt::error::ServiceError),
+    InvalidConnectionString(crate::error::ServiceError),
     /// `InvalidConnectionString.Format` (HTTP 400).
-    InvalidConnectionStringFormat(rt::error::ServiceError),
+    InvalidConnectionStringFormat(crate::error::ServiceError),
     /// `InvalidDbInstanceId.NotFound` (HTTP 404).
-    InvalidDbInstanceIdNotFound(rt::error::ServiceError),
+    InvalidDbInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidVPCParamGroup` (HTTP 400).
-    InvalidVpcParamGroup(rt::error::ServiceError),
+    InvalidVpcParamGroup(crate::error::ServiceError),
     /// `NetTypeExists` (HTTP 400).
-    NetTypeExists(rt::error::ServiceError),
+    NetTypeExists(crate::error::ServiceError),
     /// `TaskHasExist` (HTTP 400).
-    TaskHasExist(rt::error::ServiceError),
+    TaskHasExist(crate::error::ServiceError),
     /// `UnsupportedEngineVersion` (HTTP 403).
-    UnsupportedEngineVersion(rt::error::ServiceError),
+    UnsupportedEngineVersion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -237,7 +243,7 @@ impl AllocateDirectConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConnectionStringAlreadyExists(error)
             | Self::DirectConnectionAlreadyExists(error)
@@ -329,8 +335,8 @@ impl AllocateDirectConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AllocateDirectConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AllocateDirectConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ConnectionStringAlreadyExists" => Self::ConnectionStringAlreadyExists(error),
             "DirectConnectionAlreadyExists" => Self::DirectConnectionAlreadyExists(error),
@@ -346,11 +352,11 @@ impl rt::error::OperationError for AllocateDirectConnectionError {
             "NetTypeExists" => Self::NetTypeExists(error),
             "TaskHasExist" => Self::TaskHasExist(error),
             "UnsupportedEngineVersion" => Self::UnsupportedEngineVersion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AllocateDirectConnectionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct AllocateInstancePublicConnectionRequest {
     pub port: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AllocateInstancePublicConnectionRequest {
+impl crate::operation::Operation for AllocateInstancePublicConnectionRequest {
     type Response = AllocateInstancePublicConnectionResponse;
     type Error = AllocateInstancePublicConnectionError;
+}
+
+impl rt::operation::OperationSpec for AllocateInstancePublicConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required(
             "ConnectionStringPrefix",
@@ -121,8 +125,8 @@ impl AllocateInstancePublicConnectionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AllocateInstancePublicConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AllocateInstancePublicConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +135,7 @@ impl AllocateInstancePublicConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         AllocateInstancePublicConnectionResponse,
-        rt::error::Error<AllocateInstancePublicConnectionError>,
+        crate::error::Error<AllocateInstancePublicConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -207,24 +211,24 @@ impl ::serde::Serialize for AllocateInstancePublicConnectionResponse {
 #[non_exhaustive]
 pub enum AllocateInstancePublicConnectionError {
     /// `InvalidConnectionString.Format` (HTTP 400).
-    InvalidConnectionStringFormat(rt::error::ServiceError),
+    InvalidConnectionStringFormat(crate::error::ServiceError),
     /// `MissingConnectionString` (HTTP 400).
-    MissingConnectionString(rt::error::ServiceError),
+    MissingConnectionString(crate::error::ServiceError),
     /// `MissingInstanceId` (HTTP 400).
-    MissingInstanceId(rt::error::ServiceError),
+    MissingInstanceId(crate::error::ServiceError),
     /// `MissingPort` (HTTP 400).
-    MissingPort(rt::error::ServiceError),
+    MissingPort(crate::error::ServiceError),
     /// `NetTypeExists` (HTTP 400).
-    NetTypeExists(rt::error::ServiceError),
+    NetTypeExists(crate::error::ServiceError),
     /// `NewSSLAlreadyEnabled` (HTTP 400).
-    NewSslAlreadyEnabled(rt::error::ServiceError),
+    NewSslAlreadyEnabled(crate::error::ServiceError),
     /// `SSLNotSupportNetType` (HTTP 403).
-    SslNotSupportNetType(rt::error::ServiceError),
+    SslNotSupportNetType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -236,7 +240,7 @@ impl AllocateInstancePublicConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidConnectionStringFormat(error)
             | Self::MissingConnectionString(error)
@@ -293,8 +297,8 @@ impl AllocateInstancePublicConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AllocateInstancePublicConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AllocateInstancePublicConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidConnectionString.Format" => {
                 Self::InvalidConnectionStringFormat(error)
@@ -305,11 +309,11 @@ impl rt::error::OperationError for AllocateInstancePublicConnectionError {
             "NetTypeExists" => Self::NetTypeExists(error),
             "NewSSLAlreadyEnabled" => Self::NewSslAlreadyEnabled(error),
             "SSLNotSupportNetType" => Self::SslNotSupportNetType(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AllocateInstancePublicConnectionError::service_error(self)
     }
 }

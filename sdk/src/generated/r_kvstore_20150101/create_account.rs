@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct CreateAccountRequest {
     pub source_biz: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateAccountRequest {
+impl crate::operation::Operation for CreateAccountRequest {
     type Response = CreateAccountResponse;
     type Error = CreateAccountError;
+}
+
+impl rt::operation::OperationSpec for CreateAccountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         rt::validate::required("AccountPassword", &self.account_password)?;
@@ -182,8 +186,8 @@ impl CreateAccountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateAccountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateAccountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -192,7 +196,7 @@ impl CreateAccountBuilder {
         self,
     ) -> ::std::result::Result<
         CreateAccountResponse,
-        rt::error::Error<CreateAccountError>,
+        crate::error::Error<CreateAccountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -329,28 +333,28 @@ impl ::serde::Serialize for CreateAccountResponse {
 #[non_exhaustive]
 pub enum CreateAccountError {
     /// `AccountLimitExceeded` (HTTP 403).
-    AccountLimitExceeded(rt::error::ServiceError),
+    AccountLimitExceeded(crate::error::ServiceError),
     /// `InvalidAccountDescription.Format` (HTTP 400).
-    InvalidAccountDescriptionFormat(rt::error::ServiceError),
+    InvalidAccountDescriptionFormat(crate::error::ServiceError),
     /// `InvalidAccountName.Duplicate` (HTTP 400).
-    InvalidAccountNameDuplicate(rt::error::ServiceError),
+    InvalidAccountNameDuplicate(crate::error::ServiceError),
     /// `InvalidAccountName.Forbid` (HTTP 400).
-    InvalidAccountNameForbid(rt::error::ServiceError),
+    InvalidAccountNameForbid(crate::error::ServiceError),
     /// `InvalidAccountName.Format` (HTTP 400).
-    InvalidAccountNameFormat(rt::error::ServiceError),
+    InvalidAccountNameFormat(crate::error::ServiceError),
     /// `InvalidAccountPassword.Format` (HTTP 400).
-    InvalidAccountPasswordFormat(rt::error::ServiceError),
+    InvalidAccountPasswordFormat(crate::error::ServiceError),
     /// `InvalidAccountPrivilege.Malformed` (HTTP 400).
-    InvalidAccountPrivilegeMalformed(rt::error::ServiceError),
+    InvalidAccountPrivilegeMalformed(crate::error::ServiceError),
     /// `InvalidDBInstanceAccountMode.Format` (HTTP 400).
-    InvalidDbInstanceAccountModeFormat(rt::error::ServiceError),
+    InvalidDbInstanceAccountModeFormat(crate::error::ServiceError),
     /// `InvalidEngineVersion.Format` (HTTP 400).
-    InvalidEngineVersionFormat(rt::error::ServiceError),
+    InvalidEngineVersionFormat(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -362,7 +366,7 @@ impl CreateAccountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountLimitExceeded(error)
             | Self::InvalidAccountDescriptionFormat(error)
@@ -433,8 +437,8 @@ impl CreateAccountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateAccountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateAccountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountLimitExceeded" => Self::AccountLimitExceeded(error),
             "InvalidAccountDescription.Format" => {
@@ -451,11 +455,11 @@ impl rt::error::OperationError for CreateAccountError {
                 Self::InvalidDbInstanceAccountModeFormat(error)
             }
             "InvalidEngineVersion.Format" => Self::InvalidEngineVersionFormat(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateAccountError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct CreateCacheAnalysisTaskRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateCacheAnalysisTaskRequest {
+impl crate::operation::Operation for CreateCacheAnalysisTaskRequest {
     type Response = CreateCacheAnalysisTaskResponse;
     type Error = CreateCacheAnalysisTaskError;
+}
+
+impl rt::operation::OperationSpec for CreateCacheAnalysisTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl CreateCacheAnalysisTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateCacheAnalysisTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateCacheAnalysisTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl CreateCacheAnalysisTaskBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCacheAnalysisTaskResponse,
-        rt::error::Error<CreateCacheAnalysisTaskError>,
+        crate::error::Error<CreateCacheAnalysisTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,12 +168,12 @@ impl ::serde::Serialize for CreateCacheAnalysisTaskResponse {
 #[non_exhaustive]
 pub enum CreateCacheAnalysisTaskError {
     /// `IncorrectEngineVersion` (HTTP 403).
-    IncorrectEngineVersion(rt::error::ServiceError),
+    IncorrectEngineVersion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -181,7 +185,7 @@ impl CreateCacheAnalysisTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectEngineVersion(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -196,15 +200,15 @@ impl CreateCacheAnalysisTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateCacheAnalysisTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateCacheAnalysisTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectEngineVersion" => Self::IncorrectEngineVersion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateCacheAnalysisTaskError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct CreateGlobalDistributeCacheRequest {
     pub effective_time: ::std::option::Option<EffectiveTime>,
 }
 
-impl rt::operation::Operation for CreateGlobalDistributeCacheRequest {
+impl crate::operation::Operation for CreateGlobalDistributeCacheRequest {
     type Response = CreateGlobalDistributeCacheResponse;
     type Error = CreateGlobalDistributeCacheError;
+}
+
+impl rt::operation::OperationSpec for CreateGlobalDistributeCacheRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SeedSubInstanceId", &self.seed_sub_instance_id)?;
         rt::validate::one_of(
             "EffectiveTime",
@@ -123,8 +127,8 @@ impl CreateGlobalDistributeCacheBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateGlobalDistributeCacheRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateGlobalDistributeCacheRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -133,7 +137,7 @@ impl CreateGlobalDistributeCacheBuilder {
         self,
     ) -> ::std::result::Result<
         CreateGlobalDistributeCacheResponse,
-        rt::error::Error<CreateGlobalDistributeCacheError>,
+        crate::error::Error<CreateGlobalDistributeCacheError>,
     > {
         self.client.execute(self.request).await
     }
@@ -252,7 +256,7 @@ pub enum EffectiveTime {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -280,7 +284,7 @@ impl ::std::convert::From<&str> for EffectiveTime {
         match value {
             "Immediately" => Self::Immediately,
             "MaintainTime" => Self::MaintainTime,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -307,7 +311,7 @@ impl ::std::convert::From<::std::string::String> for EffectiveTime {
         match value.as_str() {
             "Immediately" => Self::Immediately,
             "MaintainTime" => Self::MaintainTime,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -368,7 +372,7 @@ pub enum CreateGlobalDistributeCacheError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -380,7 +384,7 @@ impl CreateGlobalDistributeCacheError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -388,12 +392,12 @@ impl CreateGlobalDistributeCacheError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateGlobalDistributeCacheError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateGlobalDistributeCacheError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateGlobalDistributeCacheError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -80,7 +81,7 @@ pub struct CreateInstanceRequest {
     pub v_switch_id: ::std::option::Option<::std::string::String>,
     /// Example: `12`
     ///
-    /// Wire name `Period`.
+    /// Wire name `Period`; matches `^\d+$`.
     pub period: ::std::option::Option<::std::string::String>,
     /// Example: `000000000`
     ///
@@ -136,23 +137,23 @@ pub struct CreateInstanceRequest {
     pub dedicated_host_group_id: ::std::option::Option<::std::string::String>,
     /// Example: `4`
     ///
-    /// Wire name `ShardCount`.
+    /// Wire name `ShardCount`; at least 1; at most 128.
     pub shard_count: ::std::option::Option<i32>,
     /// Example: `2`
     ///
-    /// Wire name `ReplicaCount`.
+    /// Wire name `ReplicaCount`; at least 0.
     pub replica_count: ::std::option::Option<i32>,
     /// Example: `2`
     ///
-    /// Wire name `SlaveReplicaCount`.
+    /// Wire name `SlaveReplicaCount`; at least 0.
     pub slave_replica_count: ::std::option::Option<i32>,
     /// Example: `5`
     ///
-    /// Wire name `ReadOnlyCount`.
+    /// Wire name `ReadOnlyCount`; at least 0; at most 5.
     pub read_only_count: ::std::option::Option<i32>,
     /// Example: `2`
     ///
-    /// Wire name `SlaveReadOnlyCount`.
+    /// Wire name `SlaveReadOnlyCount`; at least 0.
     pub slave_read_only_count: ::std::option::Option<i32>,
     /// Example: `gr-bp14rkqrhac****`
     ///
@@ -164,7 +165,7 @@ pub struct CreateInstanceRequest {
     pub global_instance: ::std::option::Option<bool>,
     /// Example: `6379`
     ///
-    /// Wire name `Port`; at most 5 characters.
+    /// Wire name `Port`; at most 5 characters; matches `^\d+$`.
     pub port: ::std::option::Option<::std::string::String>,
     /// Example: `false`
     ///
@@ -198,11 +199,14 @@ pub struct CreateInstanceRequest {
     pub recover_config_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateInstanceRequest {
+impl crate::operation::Operation for CreateInstanceRequest {
     type Response = CreateInstanceResponse;
     type Error = CreateInstanceError;
+}
+
+impl rt::operation::OperationSpec for CreateInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::one_of("ChargeType", &self.charge_type, &["PrePaid", "PostPaid"])?;
         rt::validate::one_of(
@@ -211,6 +215,7 @@ impl rt::operation::Operation for CreateInstanceRequest {
             &["STAND_ALONE", "MASTER_SLAVE", "double", "single"],
         )?;
         rt::validate::one_of("NetworkType", &self.network_type, &["VPC"])?;
+        rt::validate::pattern("Period", &self.period, "^\\d+$")?;
         rt::validate::one_of(
             "InstanceType",
             &self.instance_type,
@@ -222,7 +227,25 @@ impl rt::operation::Operation for CreateInstanceRequest {
             &["2.8", "4.0", "5.0", "6.0", "7.0"],
         )?;
         rt::validate::one_of("AutoRenew", &self.auto_renew, &["true", "false"])?;
+        rt::validate::minimum("ShardCount", &self.shard_count, 1.0, false)?;
+        rt::validate::maximum("ShardCount", &self.shard_count, 128.0, false)?;
+        rt::validate::minimum("ReplicaCount", &self.replica_count, 0.0, false)?;
+        rt::validate::minimum(
+            "SlaveReplicaCount",
+            &self.slave_replica_count,
+            0.0,
+            false,
+        )?;
+        rt::validate::minimum("ReadOnlyCount", &self.read_only_count, 0.0, false)?;
+        rt::validate::maximum("ReadOnlyCount", &self.read_only_count, 5.0, false)?;
+        rt::validate::minimum(
+            "SlaveReadOnlyCount",
+            &self.slave_read_only_count,
+            0.0,
+            false,
+        )?;
         rt::validate::max_length("Port", &self.port, 5usize)?;
+        rt::validate::pattern("Port", &self.port, "^\\d+$")?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
         Ok(())
     }
@@ -750,8 +773,8 @@ impl CreateInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -760,7 +783,7 @@ impl CreateInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         CreateInstanceResponse,
-        rt::error::Error<CreateInstanceError>,
+        crate::error::Error<CreateInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1321,7 +1344,7 @@ pub enum ChargeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1349,7 +1372,7 @@ impl ::std::convert::From<&str> for ChargeType {
         match value {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1376,7 +1399,7 @@ impl ::std::convert::From<::std::string::String> for ChargeType {
         match value.as_str() {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1441,7 +1464,7 @@ pub enum NodeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1473,7 +1496,7 @@ impl ::std::convert::From<&str> for NodeType {
             "MASTER_SLAVE" => Self::MasterSlave,
             "double" => Self::Double,
             "single" => Self::Single,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1502,7 +1525,7 @@ impl ::std::convert::From<::std::string::String> for NodeType {
             "MASTER_SLAVE" => Self::MasterSlave,
             "double" => Self::Double,
             "single" => Self::Single,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1561,7 +1584,7 @@ pub enum NetworkType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1587,7 +1610,7 @@ impl ::std::convert::From<&str> for NetworkType {
     fn from(value: &str) -> Self {
         match value {
             "VPC" => Self::Vpc,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1613,7 +1636,7 @@ impl ::std::convert::From<::std::string::String> for NetworkType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "VPC" => Self::Vpc,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1674,7 +1697,7 @@ pub enum InstanceType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1702,7 +1725,7 @@ impl ::std::convert::From<&str> for InstanceType {
         match value {
             "Redis" => Self::Redis,
             "Memcache" => Self::Memcache,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1729,7 +1752,7 @@ impl ::std::convert::From<::std::string::String> for InstanceType {
         match value.as_str() {
             "Redis" => Self::Redis,
             "Memcache" => Self::Memcache,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1796,7 +1819,7 @@ pub enum EngineVersion {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1830,7 +1853,7 @@ impl ::std::convert::From<&str> for EngineVersion {
             "5.0" => Self::N50,
             "6.0" => Self::N60,
             "7.0" => Self::N70,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1860,7 +1883,7 @@ impl ::std::convert::From<::std::string::String> for EngineVersion {
             "5.0" => Self::N50,
             "6.0" => Self::N60,
             "7.0" => Self::N70,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1920,92 +1943,92 @@ pub use super::types::AutoRenew;
 #[non_exhaustive]
 pub enum CreateInstanceError {
     /// `AccountMoneyValidateError` (HTTP 400).
-    AccountMoneyValidateError(rt::error::ServiceError),
+    AccountMoneyValidateError(crate::error::ServiceError),
     /// `AuthorizationFailure` (HTTP 403).
-    AuthorizationFailure(rt::error::ServiceError),
+    AuthorizationFailure(crate::error::ServiceError),
     /// `CASH_BOOK_INSUFFICIENT` (HTTP 400).
-    CashBookInsufficient(rt::error::ServiceError),
+    CashBookInsufficient(crate::error::ServiceError),
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `IdempotentParameterMismatch` (HTTP 400).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// `IllegalParamError` (HTTP 400).
-    IllegalParamError(rt::error::ServiceError),
+    IllegalParamError(crate::error::ServiceError),
     /// `InstanceClass.NotMatch` (HTTP 400).
-    InstanceClassNotMatch(rt::error::ServiceError),
+    InstanceClassNotMatch(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 400).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InvalidAccountPassword.Format` (HTTP 400).
-    InvalidAccountPasswordFormat(rt::error::ServiceError),
+    InvalidAccountPasswordFormat(crate::error::ServiceError),
     /// `InvalidBackupLogStatus` (HTTP 400).
-    InvalidBackupLogStatus(rt::error::ServiceError),
+    InvalidBackupLogStatus(crate::error::ServiceError),
     /// `InvalidCapacity.NotFound` (HTTP 400, 404).
-    InvalidCapacityNotFound(rt::error::ServiceError),
+    InvalidCapacityNotFound(crate::error::ServiceError),
     /// `InvalidEngineVersion.Malformed` (HTTP 400).
-    InvalidEngineVersionMalformed(rt::error::ServiceError),
+    InvalidEngineVersionMalformed(crate::error::ServiceError),
     /// `InvalidInstanceName.Malformed` (HTTP 400).
-    InvalidInstanceNameMalformed(rt::error::ServiceError),
+    InvalidInstanceNameMalformed(crate::error::ServiceError),
     /// `InvalidInstancelevel` (HTTP 400).
-    InvalidInstancelevel(rt::error::ServiceError),
+    InvalidInstancelevel(crate::error::ServiceError),
     /// `InvalidIPNotInSubnet` (HTTP 400).
-    InvalidIpNotInSubnet(rt::error::ServiceError),
+    InvalidIpNotInSubnet(crate::error::ServiceError),
     /// `InvalidIzNo.NotSupported` (HTTP 400).
-    InvalidIzNoNotSupported(rt::error::ServiceError),
+    InvalidIzNoNotSupported(crate::error::ServiceError),
     /// `InvalidPassword.Malformed` (HTTP 400).
-    InvalidPasswordMalformed(rt::error::ServiceError),
+    InvalidPasswordMalformed(crate::error::ServiceError),
     /// `InvalidRegion.Format` (HTTP 400).
-    InvalidRegionFormat(rt::error::ServiceError),
+    InvalidRegionFormat(crate::error::ServiceError),
     /// `InvalidShardInfo.Format` (HTTP 400).
-    InvalidShardInfoFormat(rt::error::ServiceError),
+    InvalidShardInfoFormat(crate::error::ServiceError),
     /// `InvalidStatus` (HTTP 400).
-    InvalidStatus(rt::error::ServiceError),
+    InvalidStatus(crate::error::ServiceError),
     /// `InvalidToken.Malformed` (HTTP 400).
-    InvalidTokenMalformed(rt::error::ServiceError),
+    InvalidTokenMalformed(crate::error::ServiceError),
     /// `InvalidVPCId.NotFound` (HTTP 400).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `InvalidVpcIdOrVswitchId.NotSupported` (HTTP 404).
-    InvalidVpcIdOrVswitchIdNotSupported(rt::error::ServiceError),
+    InvalidVpcIdOrVswitchIdNotSupported(crate::error::ServiceError),
     /// `InvalidvSwitchId` (HTTP 400, 404).
-    InvalidvSwitchId(rt::error::ServiceError),
+    InvalidvSwitchId(crate::error::ServiceError),
     /// `IzNotSupportVpcError` (HTTP 400).
-    IzNotSupportVpcError(rt::error::ServiceError),
+    IzNotSupportVpcError(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `PayIllegalAgreement` (HTTP 400).
-    PayIllegalAgreement(rt::error::ServiceError),
+    PayIllegalAgreement(crate::error::ServiceError),
     /// `PaymentMethodNotFound` (HTTP 400).
-    PaymentMethodNotFound(rt::error::ServiceError),
+    PaymentMethodNotFound(crate::error::ServiceError),
     /// `QuotaExceed` (HTTP 400).
-    QuotaExceed(rt::error::ServiceError),
+    QuotaExceed(crate::error::ServiceError),
     /// `QuotaExceed.AfterpayInstance` (HTTP 400).
-    QuotaExceedAfterpayInstance(rt::error::ServiceError),
+    QuotaExceedAfterpayInstance(crate::error::ServiceError),
     /// `QuotaNotEnough` (HTTP 400).
-    QuotaNotEnough(rt::error::ServiceError),
+    QuotaNotEnough(crate::error::ServiceError),
     /// `RealNameAuthenticationError` (HTTP 403).
-    RealNameAuthenticationError(rt::error::ServiceError),
+    RealNameAuthenticationError(crate::error::ServiceError),
     /// `RequestTokenConflict` (HTTP 400).
-    RequestTokenConflict(rt::error::ServiceError),
+    RequestTokenConflict(crate::error::ServiceError),
     /// `ResourceGroupNotExist` (HTTP 400).
-    ResourceGroupNotExist(rt::error::ServiceError),
+    ResourceGroupNotExist(crate::error::ServiceError),
     /// `ResourceNotAvailable` (HTTP 400).
-    ResourceNotAvailable(rt::error::ServiceError),
+    ResourceNotAvailable(crate::error::ServiceError),
     /// `SecurityRisk.AuthVerification` (HTTP 400).
-    SecurityRiskAuthVerification(rt::error::ServiceError),
+    SecurityRiskAuthVerification(crate::error::ServiceError),
     /// `TokenServiceError` (HTTP 403).
-    TokenServiceError(rt::error::ServiceError),
+    TokenServiceError(crate::error::ServiceError),
     /// `VSwithNotBelongToNotVpcFault` (HTTP 400).
-    VSwithNotBelongToNotVpcFault(rt::error::ServiceError),
+    VSwithNotBelongToNotVpcFault(crate::error::ServiceError),
     /// `VpcServiceError` (HTTP 400).
-    VpcServiceError(rt::error::ServiceError),
+    VpcServiceError(crate::error::ServiceError),
     /// `Zone.Closed` (HTTP 400).
-    ZoneClosed(rt::error::ServiceError),
+    ZoneClosed(crate::error::ServiceError),
     /// `ZoneIdNotFound` (HTTP 400).
-    ZoneIdNotFound(rt::error::ServiceError),
+    ZoneIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2017,7 +2040,7 @@ impl CreateInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountMoneyValidateError(error)
             | Self::AuthorizationFailure(error)
@@ -2312,8 +2335,8 @@ impl CreateInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountMoneyValidateError" => Self::AccountMoneyValidateError(error),
             "AuthorizationFailure" => Self::AuthorizationFailure(error),
@@ -2360,11 +2383,11 @@ impl rt::error::OperationError for CreateInstanceError {
             "VpcServiceError" => Self::VpcServiceError(error),
             "Zone.Closed" => Self::ZoneClosed(error),
             "ZoneIdNotFound" => Self::ZoneIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct CreateInstancesRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateInstancesRequest {
+impl crate::operation::Operation for CreateInstancesRequest {
     type Response = CreateInstancesResponse;
     type Error = CreateInstancesError;
+}
+
+impl rt::operation::OperationSpec for CreateInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Instances", &self.instances)?;
         rt::validate::one_of(
             "EngineVersion",
@@ -205,8 +209,8 @@ impl CreateInstancesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -215,7 +219,7 @@ impl CreateInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         CreateInstancesResponse,
-        rt::error::Error<CreateInstancesError>,
+        crate::error::Error<CreateInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -341,7 +345,7 @@ pub enum EngineVersion {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -371,7 +375,7 @@ impl ::std::convert::From<&str> for EngineVersion {
             "2.8" => Self::N28,
             "4.0" => Self::N40,
             "5.0" => Self::N50,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -399,7 +403,7 @@ impl ::std::convert::From<::std::string::String> for EngineVersion {
             "2.8" => Self::N28,
             "4.0" => Self::N40,
             "5.0" => Self::N50,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -469,48 +473,48 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum CreateInstancesError {
     /// `IdempotentParameterMismatch` (HTTP 400).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 400).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InvalidCapacity.NotFound` (HTTP 400, 404).
-    InvalidCapacityNotFound(rt::error::ServiceError),
+    InvalidCapacityNotFound(crate::error::ServiceError),
     /// `InvalidInstanceName.Malformed` (HTTP 400).
-    InvalidInstanceNameMalformed(rt::error::ServiceError),
+    InvalidInstanceNameMalformed(crate::error::ServiceError),
     /// `InvalidInstances.Malformed` (HTTP 400).
-    InvalidInstancesMalformed(rt::error::ServiceError),
+    InvalidInstancesMalformed(crate::error::ServiceError),
     /// `InvalidPassword.Malformed` (HTTP 400).
-    InvalidPasswordMalformed(rt::error::ServiceError),
+    InvalidPasswordMalformed(crate::error::ServiceError),
     /// `InvalidToken.Malformed` (HTTP 400).
-    InvalidTokenMalformed(rt::error::ServiceError),
+    InvalidTokenMalformed(crate::error::ServiceError),
     /// `InvalidVpcIdRegion.NotSupported` (HTTP 400).
-    InvalidVpcIdRegionNotSupported(rt::error::ServiceError),
+    InvalidVpcIdRegionNotSupported(crate::error::ServiceError),
     /// `IzNotSupportVpcError` (HTTP 400).
-    IzNotSupportVpcError(rt::error::ServiceError),
+    IzNotSupportVpcError(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `PaymentMethodNotFound` (HTTP 400).
-    PaymentMethodNotFound(rt::error::ServiceError),
+    PaymentMethodNotFound(crate::error::ServiceError),
     /// `QuotaExceed` (HTTP 400).
-    QuotaExceed(rt::error::ServiceError),
+    QuotaExceed(crate::error::ServiceError),
     /// `QuotaExceed.AfterpayInstance` (HTTP 400).
-    QuotaExceedAfterpayInstance(rt::error::ServiceError),
+    QuotaExceedAfterpayInstance(crate::error::ServiceError),
     /// `QuotaNotEnough` (HTTP 400).
-    QuotaNotEnough(rt::error::ServiceError),
+    QuotaNotEnough(crate::error::ServiceError),
     /// `RealNameAuthenticationError` (HTTP 403).
-    RealNameAuthenticationError(rt::error::ServiceError),
+    RealNameAuthenticationError(crate::error::ServiceError),
     /// `ResourceGroupNotExist` (HTTP 400).
-    ResourceGroupNotExist(rt::error::ServiceError),
+    ResourceGroupNotExist(crate::error::ServiceError),
     /// `ResourceNotAvailable` (HTTP 400).
-    ResourceNotAvailable(rt::error::ServiceError),
+    ResourceNotAvailable(crate::error::ServiceError),
     /// `VpcServiceError` (HTTP 400).
-    VpcServiceError(rt::error::ServiceError),
+    VpcServiceError(crate::error::ServiceError),
     /// `Zone.Closed` (HTTP 400).
-    ZoneClosed(rt::error::ServiceError),
+    ZoneClosed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -522,7 +526,7 @@ impl CreateInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IdempotentParameterMismatch(error)
             | Self::InsufficientBalance(error)
@@ -663,8 +667,8 @@ impl CreateInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IdempotentParameterMismatch" => Self::IdempotentParameterMismatch(error),
             "InsufficientBalance" => Self::InsufficientBalance(error),
@@ -687,11 +691,11 @@ impl rt::error::OperationError for CreateInstancesError {
             "ResourceNotAvailable" => Self::ResourceNotAvailable(error),
             "VpcServiceError" => Self::VpcServiceError(error),
             "Zone.Closed" => Self::ZoneClosed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateInstancesError::service_error(self)
     }
 }

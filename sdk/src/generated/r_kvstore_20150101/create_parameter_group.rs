@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct CreateParameterGroupRequest {
     pub parameter_group_desc: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateParameterGroupRequest {
+impl crate::operation::Operation for CreateParameterGroupRequest {
     type Response = CreateParameterGroupResponse;
     type Error = CreateParameterGroupError;
+}
+
+impl rt::operation::OperationSpec for CreateParameterGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Category", &self.category)?;
         rt::validate::required("EngineType", &self.engine_type)?;
@@ -181,8 +185,8 @@ impl CreateParameterGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateParameterGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateParameterGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -191,7 +195,7 @@ impl CreateParameterGroupBuilder {
         self,
     ) -> ::std::result::Result<
         CreateParameterGroupResponse,
-        rt::error::Error<CreateParameterGroupError>,
+        crate::error::Error<CreateParameterGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -288,12 +292,12 @@ impl ::serde::Serialize for CreateParameterGroupResponse {
 #[non_exhaustive]
 pub enum CreateParameterGroupError {
     /// `InvalidParameters.Format` (HTTP 400).
-    InvalidParametersFormat(rt::error::ServiceError),
+    InvalidParametersFormat(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -305,7 +309,7 @@ impl CreateParameterGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParametersFormat(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -320,15 +324,15 @@ impl CreateParameterGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateParameterGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateParameterGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameters.Format" => Self::InvalidParametersFormat(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateParameterGroupError::service_error(self)
     }
 }

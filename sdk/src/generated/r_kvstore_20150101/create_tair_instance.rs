@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -134,19 +138,19 @@ pub struct CreateTairInstanceRequest {
     pub shard_type: ::std::option::Option<ShardType>,
     /// Example: `1`
     ///
-    /// Wire name `ShardCount`.
+    /// Wire name `ShardCount`; at least 1; at most 128.
     pub shard_count: ::std::option::Option<i32>,
     /// Example: `2`
     ///
-    /// Wire name `ReplicaCount`.
+    /// Wire name `ReplicaCount`; at least 0.
     pub replica_count: ::std::option::Option<i32>,
     /// Example: `2`
     ///
-    /// Wire name `SlaveReplicaCount`.
+    /// Wire name `SlaveReplicaCount`; at least 0.
     pub slave_replica_count: ::std::option::Option<i32>,
     /// Example: `5`
     ///
-    /// Wire name `ReadOnlyCount`.
+    /// Wire name `ReadOnlyCount`; at least 1; at most 5.
     pub read_only_count: ::std::option::Option<i32>,
     /// Example: `1`
     ///
@@ -172,7 +176,7 @@ pub struct CreateTairInstanceRequest {
     pub dry_run: ::std::option::Option<bool>,
     /// Example: `6379`
     ///
-    /// Wire name `Port`.
+    /// Wire name `Port`; at least 1024; at most 65535.
     pub port: ::std::option::Option<i32>,
     /// Example: `g-zsldxfiwjmti0kcm****`
     ///
@@ -192,15 +196,14 @@ pub struct CreateTairInstanceRequest {
     pub connection_string_prefix: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateTairInstanceRequest {
+impl crate::operation::Operation for CreateTairInstanceRequest {
     type Response = CreateTairInstanceResponse;
     type Error = CreateTairInstanceError;
+}
+
+impl rt::operation::OperationSpec for CreateTairInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceClass", &self.instance_class)?;
         rt::validate::one_of("ChargeType", &self.charge_type, &["PrePaid", "PostPaid"])?;
@@ -216,6 +219,17 @@ impl rt::operation::Operation for CreateTairInstanceRequest {
             &self.shard_type,
             &["STAND_ALONE", "MASTER_SLAVE"],
         )?;
+        rt::validate::minimum("ShardCount", &self.shard_count, 1.0, false)?;
+        rt::validate::maximum("ShardCount", &self.shard_count, 128.0, false)?;
+        rt::validate::minimum("ReplicaCount", &self.replica_count, 0.0, false)?;
+        rt::validate::minimum(
+            "SlaveReplicaCount",
+            &self.slave_replica_count,
+            0.0,
+            false,
+        )?;
+        rt::validate::minimum("ReadOnlyCount", &self.read_only_count, 1.0, false)?;
+        rt::validate::maximum("ReadOnlyCount", &self.read_only_count, 5.0, false)?;
         rt::validate::one_of(
             "EngineVersion",
             &self.engine_version,
@@ -228,6 +242,8 @@ impl rt::operation::Operation for CreateTairInstanceRequest {
             &["tair_scm", "tair_essd", "tair_rdb", "Redis", "tair_skv"],
         )?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
+        rt::validate::minimum("Port", &self.port, 1024.0, false)?;
+        rt::validate::maximum("Port", &self.port, 65535.0, false)?;
         Ok(())
     }
 
@@ -725,8 +741,8 @@ impl CreateTairInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateTairInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateTairInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -735,7 +751,7 @@ impl CreateTairInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         CreateTairInstanceResponse,
-        rt::error::Error<CreateTairInstanceError>,
+        crate::error::Error<CreateTairInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1152,7 +1168,7 @@ pub enum ChargeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1180,7 +1196,7 @@ impl ::std::convert::From<&str> for ChargeType {
         match value {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1207,7 +1223,7 @@ impl ::std::convert::From<::std::string::String> for ChargeType {
         match value.as_str() {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1272,7 +1288,7 @@ pub enum StorageType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1304,7 +1320,7 @@ impl ::std::convert::From<&str> for StorageType {
             "essd_pl1" => Self::EssdPl1,
             "essd_pl2" => Self::EssdPl2,
             "essd_pl3" => Self::EssdPl3,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1333,7 +1349,7 @@ impl ::std::convert::From<::std::string::String> for StorageType {
             "essd_pl1" => Self::EssdPl1,
             "essd_pl2" => Self::EssdPl2,
             "essd_pl3" => Self::EssdPl3,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1394,7 +1410,7 @@ pub enum ShardType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1422,7 +1438,7 @@ impl ::std::convert::From<&str> for ShardType {
         match value {
             "STAND_ALONE" => Self::StandAlone,
             "MASTER_SLAVE" => Self::MasterSlave,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1449,7 +1465,7 @@ impl ::std::convert::From<::std::string::String> for ShardType {
         match value.as_str() {
             "STAND_ALONE" => Self::StandAlone,
             "MASTER_SLAVE" => Self::MasterSlave,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1516,7 +1532,7 @@ pub enum EngineVersion {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1550,7 +1566,7 @@ impl ::std::convert::From<&str> for EngineVersion {
             "6.0" => Self::N60,
             "2.0" => Self::N20,
             "7.0" => Self::N70,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1580,7 +1596,7 @@ impl ::std::convert::From<::std::string::String> for EngineVersion {
             "6.0" => Self::N60,
             "2.0" => Self::N20,
             "7.0" => Self::N70,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1647,7 +1663,7 @@ pub enum InstanceType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1681,7 +1697,7 @@ impl ::std::convert::From<&str> for InstanceType {
             "tair_rdb" => Self::TairRdb,
             "Redis" => Self::Redis,
             "tair_skv" => Self::TairSkv,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1711,7 +1727,7 @@ impl ::std::convert::From<::std::string::String> for InstanceType {
             "tair_rdb" => Self::TairRdb,
             "Redis" => Self::Redis,
             "tair_skv" => Self::TairSkv,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1769,78 +1785,78 @@ impl ::serde::Serialize for InstanceType {
 #[non_exhaustive]
 pub enum CreateTairInstanceError {
     /// `AccountMoneyValidateError` (HTTP 400).
-    AccountMoneyValidateError(rt::error::ServiceError),
+    AccountMoneyValidateError(crate::error::ServiceError),
     /// `AuthorizationFailure` (HTTP 403).
-    AuthorizationFailure(rt::error::ServiceError),
+    AuthorizationFailure(crate::error::ServiceError),
     /// `CASH_BOOK_INSUFFICIENT` (HTTP 400).
-    CashBookInsufficient(rt::error::ServiceError),
+    CashBookInsufficient(crate::error::ServiceError),
     /// `IdempotentParameterMismatch` (HTTP 400).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// `IllegalParamError` (HTTP 400).
-    IllegalParamError(rt::error::ServiceError),
+    IllegalParamError(crate::error::ServiceError),
     /// `InstanceClass.NotMatch` (HTTP 400).
-    InstanceClassNotMatch(rt::error::ServiceError),
+    InstanceClassNotMatch(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 400).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InvalidAccountPassword.Format` (HTTP 400).
-    InvalidAccountPasswordFormat(rt::error::ServiceError),
+    InvalidAccountPasswordFormat(crate::error::ServiceError),
     /// `InvalidCapacity.NotFound` (HTTP 400, 404).
-    InvalidCapacityNotFound(rt::error::ServiceError),
+    InvalidCapacityNotFound(crate::error::ServiceError),
     /// `InvalidEngineVersion.Malformed` (HTTP 400).
-    InvalidEngineVersionMalformed(rt::error::ServiceError),
+    InvalidEngineVersionMalformed(crate::error::ServiceError),
     /// `InvalidInstanceName.Malformed` (HTTP 400).
-    InvalidInstanceNameMalformed(rt::error::ServiceError),
+    InvalidInstanceNameMalformed(crate::error::ServiceError),
     /// `InvalidIPNotInSubnet` (HTTP 400).
-    InvalidIpNotInSubnet(rt::error::ServiceError),
+    InvalidIpNotInSubnet(crate::error::ServiceError),
     /// `InvalidIzNo.NotSupported` (HTTP 400).
-    InvalidIzNoNotSupported(rt::error::ServiceError),
+    InvalidIzNoNotSupported(crate::error::ServiceError),
     /// `InvalidPassword.Malformed` (HTTP 400).
-    InvalidPasswordMalformed(rt::error::ServiceError),
+    InvalidPasswordMalformed(crate::error::ServiceError),
     /// `InvalidRegion.Format` (HTTP 400).
-    InvalidRegionFormat(rt::error::ServiceError),
+    InvalidRegionFormat(crate::error::ServiceError),
     /// `InvalidToken.Malformed` (HTTP 400).
-    InvalidTokenMalformed(rt::error::ServiceError),
+    InvalidTokenMalformed(crate::error::ServiceError),
     /// `InvalidVPCId.NotFound` (HTTP 400).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `InvalidVpcIdOrVswitchId.NotSupported` (HTTP 404).
-    InvalidVpcIdOrVswitchIdNotSupported(rt::error::ServiceError),
+    InvalidVpcIdOrVswitchIdNotSupported(crate::error::ServiceError),
     /// `InvalidvSwitchId` (HTTP 400, 404).
-    InvalidvSwitchId(rt::error::ServiceError),
+    InvalidvSwitchId(crate::error::ServiceError),
     /// `IzNotSupportVpcError` (HTTP 400).
-    IzNotSupportVpcError(rt::error::ServiceError),
+    IzNotSupportVpcError(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `PayIllegalAgreement` (HTTP 400).
-    PayIllegalAgreement(rt::error::ServiceError),
+    PayIllegalAgreement(crate::error::ServiceError),
     /// `PaymentMethodNotFound` (HTTP 400).
-    PaymentMethodNotFound(rt::error::ServiceError),
+    PaymentMethodNotFound(crate::error::ServiceError),
     /// `QuotaExceed` (HTTP 400).
-    QuotaExceed(rt::error::ServiceError),
+    QuotaExceed(crate::error::ServiceError),
     /// `QuotaExceed.AfterpayInstance` (HTTP 400).
-    QuotaExceedAfterpayInstance(rt::error::ServiceError),
+    QuotaExceedAfterpayInstance(crate::error::ServiceError),
     /// `QuotaNotEnough` (HTTP 400).
-    QuotaNotEnough(rt::error::ServiceError),
+    QuotaNotEnough(crate::error::ServiceError),
     /// `RealNameAuthenticationError` (HTTP 403).
-    RealNameAuthenticationError(rt::error::ServiceError),
+    RealNameAuthenticationError(crate::error::ServiceError),
     /// `RequestTokenConflict` (HTTP 400).
-    RequestTokenConflict(rt::error::ServiceError),
+    RequestTokenConflict(crate::error::ServiceError),
     /// `ResourceNotAvailable` (HTTP 400).
-    ResourceNotAvailable(rt::error::ServiceError),
+    ResourceNotAvailable(crate::error::ServiceError),
     /// `TokenServiceError` (HTTP 403).
-    TokenServiceError(rt::error::ServiceError),
+    TokenServiceError(crate::error::ServiceError),
     /// `UserCannotBuyNotInnerCommodity` (HTTP 403).
-    UserCannotBuyNotInnerCommodity(rt::error::ServiceError),
+    UserCannotBuyNotInnerCommodity(crate::error::ServiceError),
     /// `VSwithNotBelongToNotVpcFault` (HTTP 400).
-    VSwithNotBelongToNotVpcFault(rt::error::ServiceError),
+    VSwithNotBelongToNotVpcFault(crate::error::ServiceError),
     /// `VpcServiceError` (HTTP 400).
-    VpcServiceError(rt::error::ServiceError),
+    VpcServiceError(crate::error::ServiceError),
     /// `Zone.Closed` (HTTP 400).
-    ZoneClosed(rt::error::ServiceError),
+    ZoneClosed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1852,7 +1868,7 @@ impl CreateTairInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountMoneyValidateError(error)
             | Self::AuthorizationFailure(error)
@@ -2098,8 +2114,8 @@ impl CreateTairInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateTairInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateTairInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountMoneyValidateError" => Self::AccountMoneyValidateError(error),
             "AuthorizationFailure" => Self::AuthorizationFailure(error),
@@ -2141,11 +2157,11 @@ impl rt::error::OperationError for CreateTairInstanceError {
             "VSwithNotBelongToNotVpcFault" => Self::VSwithNotBelongToNotVpcFault(error),
             "VpcServiceError" => Self::VpcServiceError(error),
             "Zone.Closed" => Self::ZoneClosed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateTairInstanceError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,7 +50,7 @@ pub struct CreateTairKvCacheVNodeRequest {
     pub instance_class: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `ComputeUnitNum`; required.
+    /// Wire name `ComputeUnitNum`; required; at least 1; at most 1.
     pub compute_unit_num: ::std::option::Option<i32>,
     /// Example: `tk-2ze4bba3c8fe****`
     ///
@@ -108,19 +112,20 @@ pub struct CreateTairKvCacheVNodeRequest {
     pub elastic_time_range: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateTairKvCacheVNodeRequest {
+impl crate::operation::Operation for CreateTairKvCacheVNodeRequest {
     type Response = CreateTairKvCacheVNodeResponse;
     type Error = CreateTairKvCacheVNodeError;
+}
+
+impl rt::operation::OperationSpec for CreateTairKvCacheVNodeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ZoneId", &self.zone_id)?;
         rt::validate::required("InstanceClass", &self.instance_class)?;
         rt::validate::required("ComputeUnitNum", &self.compute_unit_num)?;
+        rt::validate::minimum("ComputeUnitNum", &self.compute_unit_num, 1.0, false)?;
+        rt::validate::maximum("ComputeUnitNum", &self.compute_unit_num, 1.0, false)?;
         rt::validate::required("VkName", &self.vk_name)?;
         rt::validate::required("VSwitchId", &self.v_switch_id)?;
         rt::validate::one_of("ChargeType", &self.charge_type, &["PrePaid", "PostPaid"])?;
@@ -375,8 +380,8 @@ impl CreateTairKvCacheVNodeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateTairKvCacheVNodeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateTairKvCacheVNodeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -385,7 +390,7 @@ impl CreateTairKvCacheVNodeBuilder {
         self,
     ) -> ::std::result::Result<
         CreateTairKvCacheVNodeResponse,
-        rt::error::Error<CreateTairKvCacheVNodeError>,
+        crate::error::Error<CreateTairKvCacheVNodeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -665,7 +670,7 @@ pub enum ChargeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -693,7 +698,7 @@ impl ::std::convert::From<&str> for ChargeType {
         match value {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -720,7 +725,7 @@ impl ::std::convert::From<::std::string::String> for ChargeType {
         match value.as_str() {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -781,7 +786,7 @@ pub enum VNodeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -809,7 +814,7 @@ impl ::std::convert::From<&str> for VNodeType {
         match value {
             "fixed" => Self::Fixed,
             "elastic" => Self::Elastic,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -836,7 +841,7 @@ impl ::std::convert::From<::std::string::String> for VNodeType {
         match value.as_str() {
             "fixed" => Self::Fixed,
             "elastic" => Self::Elastic,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -894,76 +899,76 @@ impl ::serde::Serialize for VNodeType {
 #[non_exhaustive]
 pub enum CreateTairKvCacheVNodeError {
     /// `AccountMoneyValidateError` (HTTP 400).
-    AccountMoneyValidateError(rt::error::ServiceError),
+    AccountMoneyValidateError(crate::error::ServiceError),
     /// `AuthorizationFailure` (HTTP 403).
-    AuthorizationFailure(rt::error::ServiceError),
+    AuthorizationFailure(crate::error::ServiceError),
     /// `IdempotentParameterMismatch` (HTTP 400).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// `IllegalParamError` (HTTP 400).
-    IllegalParamError(rt::error::ServiceError),
+    IllegalParamError(crate::error::ServiceError),
     /// `InstanceClass.NotMatch` (HTTP 400).
-    InstanceClassNotMatch(rt::error::ServiceError),
+    InstanceClassNotMatch(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 400).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InvalidAccountPassword.Format` (HTTP 400).
-    InvalidAccountPasswordFormat(rt::error::ServiceError),
+    InvalidAccountPasswordFormat(crate::error::ServiceError),
     /// `InvalidCapacity.NotFound` (HTTP 400, 404).
-    InvalidCapacityNotFound(rt::error::ServiceError),
+    InvalidCapacityNotFound(crate::error::ServiceError),
     /// `InvalidEngineVersion.Malformed` (HTTP 400).
-    InvalidEngineVersionMalformed(rt::error::ServiceError),
+    InvalidEngineVersionMalformed(crate::error::ServiceError),
     /// `InvalidInstanceName.Malformed` (HTTP 400).
-    InvalidInstanceNameMalformed(rt::error::ServiceError),
+    InvalidInstanceNameMalformed(crate::error::ServiceError),
     /// `InvalidIPNotInSubnet` (HTTP 400).
-    InvalidIpNotInSubnet(rt::error::ServiceError),
+    InvalidIpNotInSubnet(crate::error::ServiceError),
     /// `InvalidIzNo.NotSupported` (HTTP 400).
-    InvalidIzNoNotSupported(rt::error::ServiceError),
+    InvalidIzNoNotSupported(crate::error::ServiceError),
     /// `InvalidPassword.Malformed` (HTTP 400).
-    InvalidPasswordMalformed(rt::error::ServiceError),
+    InvalidPasswordMalformed(crate::error::ServiceError),
     /// `InvalidRegion.Format` (HTTP 400).
-    InvalidRegionFormat(rt::error::ServiceError),
+    InvalidRegionFormat(crate::error::ServiceError),
     /// `InvalidToken.Malformed` (HTTP 400).
-    InvalidTokenMalformed(rt::error::ServiceError),
+    InvalidTokenMalformed(crate::error::ServiceError),
     /// `InvalidVPCId.NotFound` (HTTP 400).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `InvalidVpcIdOrVswitchId.NotSupported` (HTTP 404).
-    InvalidVpcIdOrVswitchIdNotSupported(rt::error::ServiceError),
+    InvalidVpcIdOrVswitchIdNotSupported(crate::error::ServiceError),
     /// `InvalidvSwitchId` (HTTP 400, 404).
-    InvalidvSwitchId(rt::error::ServiceError),
+    InvalidvSwitchId(crate::error::ServiceError),
     /// `IzNotSupportVpcError` (HTTP 400).
-    IzNotSupportVpcError(rt::error::ServiceError),
+    IzNotSupportVpcError(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `PayIllegalAgreement` (HTTP 400).
-    PayIllegalAgreement(rt::error::ServiceError),
+    PayIllegalAgreement(crate::error::ServiceError),
     /// `PaymentMethodNotFound` (HTTP 400).
-    PaymentMethodNotFound(rt::error::ServiceError),
+    PaymentMethodNotFound(crate::error::ServiceError),
     /// `QuotaExceed` (HTTP 400).
-    QuotaExceed(rt::error::ServiceError),
+    QuotaExceed(crate::error::ServiceError),
     /// `QuotaExceed.AfterpayInstance` (HTTP 400).
-    QuotaExceedAfterpayInstance(rt::error::ServiceError),
+    QuotaExceedAfterpayInstance(crate::error::ServiceError),
     /// `QuotaNotEnough` (HTTP 400).
-    QuotaNotEnough(rt::error::ServiceError),
+    QuotaNotEnough(crate::error::ServiceError),
     /// `RealNameAuthenticationError` (HTTP 403).
-    RealNameAuthenticationError(rt::error::ServiceError),
+    RealNameAuthenticationError(crate::error::ServiceError),
     /// `RequestTokenConflict` (HTTP 400).
-    RequestTokenConflict(rt::error::ServiceError),
+    RequestTokenConflict(crate::error::ServiceError),
     /// `ResourceNotAvailable` (HTTP 400).
-    ResourceNotAvailable(rt::error::ServiceError),
+    ResourceNotAvailable(crate::error::ServiceError),
     /// `TokenServiceError` (HTTP 403).
-    TokenServiceError(rt::error::ServiceError),
+    TokenServiceError(crate::error::ServiceError),
     /// `UserCannotBuyNotInnerCommodity` (HTTP 403).
-    UserCannotBuyNotInnerCommodity(rt::error::ServiceError),
+    UserCannotBuyNotInnerCommodity(crate::error::ServiceError),
     /// `VSwithNotBelongToNotVpcFault` (HTTP 400).
-    VSwithNotBelongToNotVpcFault(rt::error::ServiceError),
+    VSwithNotBelongToNotVpcFault(crate::error::ServiceError),
     /// `VpcServiceError` (HTTP 400).
-    VpcServiceError(rt::error::ServiceError),
+    VpcServiceError(crate::error::ServiceError),
     /// `Zone.Closed` (HTTP 400).
-    ZoneClosed(rt::error::ServiceError),
+    ZoneClosed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -975,7 +980,7 @@ impl CreateTairKvCacheVNodeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountMoneyValidateError(error)
             | Self::AuthorizationFailure(error)
@@ -1214,8 +1219,8 @@ impl CreateTairKvCacheVNodeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateTairKvCacheVNodeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateTairKvCacheVNodeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountMoneyValidateError" => Self::AccountMoneyValidateError(error),
             "AuthorizationFailure" => Self::AuthorizationFailure(error),
@@ -1256,11 +1261,11 @@ impl rt::error::OperationError for CreateTairKvCacheVNodeError {
             "VSwithNotBelongToNotVpcFault" => Self::VSwithNotBelongToNotVpcFault(error),
             "VpcServiceError" => Self::VpcServiceError(error),
             "Zone.Closed" => Self::ZoneClosed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateTairKvCacheVNodeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteAccountRequest {
     pub source_biz: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAccountRequest {
+impl crate::operation::Operation for DeleteAccountRequest {
     type Response = DeleteAccountResponse;
     type Error = DeleteAccountError;
+}
+
+impl rt::operation::OperationSpec for DeleteAccountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         Ok(())
@@ -109,8 +113,8 @@ impl DeleteAccountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAccountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteAccountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl DeleteAccountBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAccountResponse,
-        rt::error::Error<DeleteAccountError>,
+        crate::error::Error<DeleteAccountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -195,18 +199,18 @@ impl ::serde::Serialize for DeleteAccountResponse {
 #[non_exhaustive]
 pub enum DeleteAccountError {
     /// `InvalidAccountName.Format` (HTTP 400).
-    InvalidAccountNameFormat(rt::error::ServiceError),
+    InvalidAccountNameFormat(crate::error::ServiceError),
     /// `InvalidAccountName.NotFound` (HTTP 404).
-    InvalidAccountNameNotFound(rt::error::ServiceError),
+    InvalidAccountNameNotFound(crate::error::ServiceError),
     /// `InvalidEngineVersion.Format` (HTTP 400).
-    InvalidEngineVersionFormat(rt::error::ServiceError),
+    InvalidEngineVersionFormat(crate::error::ServiceError),
     /// `OperationDenied.AccountStatus` (HTTP 403).
-    OperationDeniedAccountStatus(rt::error::ServiceError),
+    OperationDeniedAccountStatus(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -218,7 +222,7 @@ impl DeleteAccountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccountNameFormat(error)
             | Self::InvalidAccountNameNotFound(error)
@@ -254,18 +258,18 @@ impl DeleteAccountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAccountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteAccountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccountName.Format" => Self::InvalidAccountNameFormat(error),
             "InvalidAccountName.NotFound" => Self::InvalidAccountNameNotFound(error),
             "InvalidEngineVersion.Format" => Self::InvalidEngineVersionFormat(error),
             "OperationDenied.AccountStatus" => Self::OperationDeniedAccountStatus(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAccountError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteParameterGroupRequest {
     pub parameter_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteParameterGroupRequest {
+impl crate::operation::Operation for DeleteParameterGroupRequest {
     type Response = DeleteParameterGroupResponse;
     type Error = DeleteParameterGroupError;
+}
+
+impl rt::operation::OperationSpec for DeleteParameterGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ParameterGroupId", &self.parameter_group_id)?;
         Ok(())
     }
@@ -82,8 +86,8 @@ impl DeleteParameterGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteParameterGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteParameterGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -92,7 +96,7 @@ impl DeleteParameterGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteParameterGroupResponse,
-        rt::error::Error<DeleteParameterGroupError>,
+        crate::error::Error<DeleteParameterGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -192,7 +196,7 @@ pub enum DeleteParameterGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -204,7 +208,7 @@ impl DeleteParameterGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -212,12 +216,12 @@ impl DeleteParameterGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteParameterGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteParameterGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteParameterGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct DeleteShardingNodeRequest {
     pub node_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `ShardCount`.
+    /// Wire name `ShardCount`; at least 1; at most 4096.
     pub shard_count: ::std::option::Option<i32>,
     /// Example: `false`
     ///
@@ -48,12 +49,17 @@ pub struct DeleteShardingNodeRequest {
     pub effective_time: ::std::option::Option<EffectiveTime>,
 }
 
-impl rt::operation::Operation for DeleteShardingNodeRequest {
+impl crate::operation::Operation for DeleteShardingNodeRequest {
     type Response = DeleteShardingNodeResponse;
     type Error = DeleteShardingNodeError;
+}
+
+impl rt::operation::OperationSpec for DeleteShardingNodeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::minimum("ShardCount", &self.shard_count, 1.0, false)?;
+        rt::validate::maximum("ShardCount", &self.shard_count, 4096.0, false)?;
         rt::validate::one_of(
             "EffectiveTime",
             &self.effective_time,
@@ -137,8 +143,8 @@ impl DeleteShardingNodeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteShardingNodeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteShardingNodeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -147,7 +153,7 @@ impl DeleteShardingNodeBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteShardingNodeResponse,
-        rt::error::Error<DeleteShardingNodeError>,
+        crate::error::Error<DeleteShardingNodeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -251,7 +257,7 @@ pub enum EffectiveTime {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -283,7 +289,7 @@ impl ::std::convert::From<&str> for EffectiveTime {
             "1" => Self::N1,
             "Immediately" => Self::Immediately,
             "MaintainTime" => Self::MaintainTime,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -312,7 +318,7 @@ impl ::std::convert::From<::std::string::String> for EffectiveTime {
             "1" => Self::N1,
             "Immediately" => Self::Immediately,
             "MaintainTime" => Self::MaintainTime,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -373,7 +379,7 @@ pub enum DeleteShardingNodeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -385,7 +391,7 @@ impl DeleteShardingNodeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -393,12 +399,12 @@ impl DeleteShardingNodeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteShardingNodeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteShardingNodeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteShardingNodeError::service_error(self)
     }
 }

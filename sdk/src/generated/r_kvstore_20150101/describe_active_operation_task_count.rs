@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeActiveOperationTaskCountRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeActiveOperationTaskCountRequest {
+impl crate::operation::Operation for DescribeActiveOperationTaskCountRequest {
     type Response = DescribeActiveOperationTaskCountResponse;
     type Error = DescribeActiveOperationTaskCountError;
+}
+
+impl rt::operation::OperationSpec for DescribeActiveOperationTaskCountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -79,8 +83,8 @@ impl DescribeActiveOperationTaskCountBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeActiveOperationTaskCountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeActiveOperationTaskCountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -89,7 +93,7 @@ impl DescribeActiveOperationTaskCountBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeActiveOperationTaskCountResponse,
-        rt::error::Error<DescribeActiveOperationTaskCountError>,
+        crate::error::Error<DescribeActiveOperationTaskCountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,12 +205,12 @@ impl ::serde::Serialize for DescribeActiveOperationTaskCountResponse {
 #[non_exhaustive]
 pub enum DescribeActiveOperationTaskCountError {
     /// `RequiredParam.NotFound` (HTTP 400).
-    RequiredParamNotFound(rt::error::ServiceError),
+    RequiredParamNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -218,7 +222,7 @@ impl DescribeActiveOperationTaskCountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::RequiredParamNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -233,15 +237,15 @@ impl DescribeActiveOperationTaskCountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeActiveOperationTaskCountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeActiveOperationTaskCountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "RequiredParam.NotFound" => Self::RequiredParamNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeActiveOperationTaskCountError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct DescribeAuditRecordsRequest {
     pub end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAuditRecordsRequest {
+impl crate::operation::Operation for DescribeAuditRecordsRequest {
     type Response = DescribeAuditRecordsResponse;
     type Error = DescribeAuditRecordsError;
+}
+
+impl rt::operation::OperationSpec for DescribeAuditRecordsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::one_of_number(
             "PageSize",
@@ -214,8 +218,8 @@ impl DescribeAuditRecordsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeAuditRecordsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeAuditRecordsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -224,7 +228,7 @@ impl DescribeAuditRecordsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAuditRecordsResponse,
-        rt::error::Error<DescribeAuditRecordsError>,
+        crate::error::Error<DescribeAuditRecordsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -684,24 +688,24 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeAuditRecordsError {
     /// `IncorrectDBInstance.NotSupported` (HTTP 400).
-    IncorrectDbInstanceNotSupported(rt::error::ServiceError),
+    IncorrectDbInstanceNotSupported(crate::error::ServiceError),
     /// `InvalidEndTime.Invalid` (HTTP 400).
-    InvalidEndTimeInvalid(rt::error::ServiceError),
+    InvalidEndTimeInvalid(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidPageNumbers.Malformed` (HTTP 400).
-    InvalidPageNumbersMalformed(rt::error::ServiceError),
+    InvalidPageNumbersMalformed(crate::error::ServiceError),
     /// `InvalidPageSize.Malformed` (HTTP 400).
-    InvalidPageSizeMalformed(rt::error::ServiceError),
+    InvalidPageSizeMalformed(crate::error::ServiceError),
     /// `InvalidQueryTime.Format` (HTTP 400).
-    InvalidQueryTimeFormat(rt::error::ServiceError),
+    InvalidQueryTimeFormat(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -713,7 +717,7 @@ impl DescribeAuditRecordsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectDbInstanceNotSupported(error)
             | Self::InvalidEndTimeInvalid(error)
@@ -770,8 +774,8 @@ impl DescribeAuditRecordsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAuditRecordsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAuditRecordsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectDBInstance.NotSupported" => {
                 Self::IncorrectDbInstanceNotSupported(error)
@@ -782,11 +786,11 @@ impl rt::error::OperationError for DescribeAuditRecordsError {
             "InvalidPageSize.Malformed" => Self::InvalidPageSizeMalformed(error),
             "InvalidQueryTime.Format" => Self::InvalidQueryTimeFormat(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAuditRecordsError::service_error(self)
     }
 }

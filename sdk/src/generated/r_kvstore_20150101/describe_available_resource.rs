@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -72,11 +73,14 @@ pub struct DescribeAvailableResourceRequest {
     pub instance_scene: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAvailableResourceRequest {
+impl crate::operation::Operation for DescribeAvailableResourceRequest {
     type Response = DescribeAvailableResourceResponse;
     type Error = DescribeAvailableResourceError;
+}
+
+impl rt::operation::OperationSpec for DescribeAvailableResourceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::one_of(
             "InstanceChargeType",
@@ -245,8 +249,10 @@ impl DescribeAvailableResourceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeAvailableResourceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeAvailableResourceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -255,7 +261,7 @@ impl DescribeAvailableResourceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAvailableResourceResponse,
-        rt::error::Error<DescribeAvailableResourceError>,
+        crate::error::Error<DescribeAvailableResourceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1212,7 +1218,7 @@ pub enum InstanceChargeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1240,7 +1246,7 @@ impl ::std::convert::From<&str> for InstanceChargeType {
         match value {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1267,7 +1273,7 @@ impl ::std::convert::From<::std::string::String> for InstanceChargeType {
         match value.as_str() {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1330,7 +1336,7 @@ pub enum OrderType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1360,7 +1366,7 @@ impl ::std::convert::From<&str> for OrderType {
             "BUY" => Self::Buy,
             "UPGRADE" => Self::Upgrade,
             "DOWNGRADE" => Self::Downgrade,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1388,7 +1394,7 @@ impl ::std::convert::From<::std::string::String> for OrderType {
             "BUY" => Self::Buy,
             "UPGRADE" => Self::Upgrade,
             "DOWNGRADE" => Self::Downgrade,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1457,7 +1463,7 @@ pub enum Engine {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1493,7 +1499,7 @@ impl ::std::convert::From<&str> for Engine {
             "memcache" => Self::Memcache3,
             "REDIS" => Self::Redis,
             "MEMCACHE" => Self::Memcache,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1524,7 +1530,7 @@ impl ::std::convert::From<::std::string::String> for Engine {
             "memcache" => Self::Memcache3,
             "REDIS" => Self::Redis,
             "MEMCACHE" => Self::Memcache,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1653,7 +1659,7 @@ pub enum DescribeAvailableResourceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1665,7 +1671,7 @@ impl DescribeAvailableResourceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1673,12 +1679,12 @@ impl DescribeAvailableResourceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAvailableResourceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeAvailableResourceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAvailableResourceError::service_error(self)
     }
 }

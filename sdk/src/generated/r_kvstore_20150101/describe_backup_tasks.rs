@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,7 +33,7 @@ pub struct DescribeBackupTasksRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Example: `1162****`
     ///
-    /// Wire name `BackupJobId`.
+    /// Wire name `BackupJobId`; matches `^\d+$`.
     pub backup_job_id: ::std::option::Option<::std::string::String>,
     /// Example: `Manual`
     ///
@@ -40,12 +41,16 @@ pub struct DescribeBackupTasksRequest {
     pub job_mode: ::std::option::Option<JobMode>,
 }
 
-impl rt::operation::Operation for DescribeBackupTasksRequest {
+impl crate::operation::Operation for DescribeBackupTasksRequest {
     type Response = DescribeBackupTasksResponse;
     type Error = DescribeBackupTasksError;
+}
+
+impl rt::operation::OperationSpec for DescribeBackupTasksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::pattern("BackupJobId", &self.backup_job_id, "^\\d+$")?;
         rt::validate::one_of("JobMode", &self.job_mode, &["Manual", "Automated"])?;
         Ok(())
     }
@@ -106,8 +111,8 @@ impl DescribeBackupTasksBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeBackupTasksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeBackupTasksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -116,7 +121,7 @@ impl DescribeBackupTasksBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeBackupTasksResponse,
-        rt::error::Error<DescribeBackupTasksError>,
+        crate::error::Error<DescribeBackupTasksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -659,7 +664,7 @@ pub enum JobMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -687,7 +692,7 @@ impl ::std::convert::From<&str> for JobMode {
         match value {
             "Manual" => Self::Manual,
             "Automated" => Self::Automated,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -714,7 +719,7 @@ impl ::std::convert::From<::std::string::String> for JobMode {
         match value.as_str() {
             "Manual" => Self::Manual,
             "Automated" => Self::Automated,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -775,7 +780,7 @@ pub enum DescribeBackupTasksError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -787,7 +792,7 @@ impl DescribeBackupTasksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -795,12 +800,12 @@ impl DescribeBackupTasksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeBackupTasksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeBackupTasksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeBackupTasksError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct DescribeBackupsRequest {
     pub need_aof: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeBackupsRequest {
+impl crate::operation::Operation for DescribeBackupsRequest {
     type Response = DescribeBackupsResponse;
     type Error = DescribeBackupsError;
+}
+
+impl rt::operation::OperationSpec for DescribeBackupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::one_of_number(
             "PageSize",
@@ -202,14 +206,14 @@ impl DescribeBackupsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeBackupsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeBackupsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeBackupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeBackupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -218,7 +222,7 @@ impl DescribeBackupsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeBackupsResponse,
-        rt::error::Error<DescribeBackupsError>,
+        crate::error::Error<DescribeBackupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1034,20 +1038,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeBackupsError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidEngineVersion.Malformed` (HTTP 400).
-    InvalidEngineVersionMalformed(rt::error::ServiceError),
+    InvalidEngineVersionMalformed(crate::error::ServiceError),
     /// `InvalidPageSize.Malformed` (HTTP 400).
-    InvalidPageSizeMalformed(rt::error::ServiceError),
+    InvalidPageSizeMalformed(crate::error::ServiceError),
     /// `InvalidStartTimeAndEndTime.Malformed` (HTTP 400).
-    InvalidStartTimeAndEndTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeAndEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1059,7 +1063,7 @@ impl DescribeBackupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidEngineVersionMalformed(error)
@@ -1102,8 +1106,8 @@ impl DescribeBackupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeBackupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeBackupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidEngineVersion.Malformed" => {
@@ -1114,11 +1118,11 @@ impl rt::error::OperationError for DescribeBackupsError {
                 Self::InvalidStartTimeAndEndTimeMalformed(error)
             }
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeBackupsError::service_error(self)
     }
 }

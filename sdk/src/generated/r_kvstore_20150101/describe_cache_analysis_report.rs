@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,7 +45,7 @@ pub struct DescribeCacheAnalysisReportRequest {
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumbers`.
+    /// Wire name `PageNumbers`; at least 1; at most 2147483647.
     pub page_numbers: ::std::option::Option<i32>,
     /// Example: `-bp1zxszhcgatnx****-db-0`
     ///
@@ -52,11 +53,14 @@ pub struct DescribeCacheAnalysisReportRequest {
     pub node_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCacheAnalysisReportRequest {
+impl crate::operation::Operation for DescribeCacheAnalysisReportRequest {
     type Response = DescribeCacheAnalysisReportResponse;
     type Error = DescribeCacheAnalysisReportError;
+}
+
+impl rt::operation::OperationSpec for DescribeCacheAnalysisReportRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("Date", &self.date)?;
         rt::validate::required("AnalysisType", &self.analysis_type)?;
@@ -70,6 +74,8 @@ impl rt::operation::Operation for DescribeCacheAnalysisReportRequest {
             &self.page_size,
             &[30i64, 50i64, 100i64],
         )?;
+        rt::validate::minimum("PageNumbers", &self.page_numbers, 1.0, false)?;
+        rt::validate::maximum("PageNumbers", &self.page_numbers, 2147483647.0, false)?;
         Ok(())
     }
 
@@ -161,8 +167,8 @@ impl DescribeCacheAnalysisReportBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCacheAnalysisReportRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCacheAnalysisReportRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -171,7 +177,7 @@ impl DescribeCacheAnalysisReportBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCacheAnalysisReportResponse,
-        rt::error::Error<DescribeCacheAnalysisReportError>,
+        crate::error::Error<DescribeCacheAnalysisReportError>,
     > {
         self.client.execute(self.request).await
     }
@@ -360,7 +366,7 @@ pub enum AnalysisType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -388,7 +394,7 @@ impl ::std::convert::From<&str> for AnalysisType {
         match value {
             "HotKey" => Self::HotKey,
             "BigKey" => Self::BigKey,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -415,7 +421,7 @@ impl ::std::convert::From<::std::string::String> for AnalysisType {
         match value.as_str() {
             "HotKey" => Self::HotKey,
             "BigKey" => Self::BigKey,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -473,12 +479,12 @@ impl ::serde::Serialize for AnalysisType {
 #[non_exhaustive]
 pub enum DescribeCacheAnalysisReportError {
     /// `IncorrectEngineVersion` (HTTP 403).
-    IncorrectEngineVersion(rt::error::ServiceError),
+    IncorrectEngineVersion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -490,7 +496,7 @@ impl DescribeCacheAnalysisReportError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectEngineVersion(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -505,15 +511,15 @@ impl DescribeCacheAnalysisReportError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCacheAnalysisReportError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCacheAnalysisReportError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectEngineVersion" => Self::IncorrectEngineVersion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCacheAnalysisReportError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,7 +41,7 @@ pub struct DescribeCacheAnalysisReportListRequest {
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumbers`.
+    /// Wire name `PageNumbers`; at least 1; at most 2147483647.
     pub page_numbers: ::std::option::Option<i32>,
     /// Example: `r-bp1zxszhcgatnx****-db-0`
     ///
@@ -48,17 +49,22 @@ pub struct DescribeCacheAnalysisReportListRequest {
     pub node_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCacheAnalysisReportListRequest {
+impl crate::operation::Operation for DescribeCacheAnalysisReportListRequest {
     type Response = DescribeCacheAnalysisReportListResponse;
     type Error = DescribeCacheAnalysisReportListError;
+}
+
+impl rt::operation::OperationSpec for DescribeCacheAnalysisReportListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::one_of_number(
             "PageSize",
             &self.page_size,
             &[30i64, 50i64, 100i64],
         )?;
+        rt::validate::minimum("PageNumbers", &self.page_numbers, 1.0, false)?;
+        rt::validate::maximum("PageNumbers", &self.page_numbers, 2147483647.0, false)?;
         Ok(())
     }
 
@@ -136,8 +142,8 @@ impl DescribeCacheAnalysisReportListBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCacheAnalysisReportListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCacheAnalysisReportListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -146,7 +152,7 @@ impl DescribeCacheAnalysisReportListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCacheAnalysisReportListResponse,
-        rt::error::Error<DescribeCacheAnalysisReportListError>,
+        crate::error::Error<DescribeCacheAnalysisReportListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -495,12 +501,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCacheAnalysisReportListError {
     /// `IncorrectEngineVersion` (HTTP 403).
-    IncorrectEngineVersion(rt::error::ServiceError),
+    IncorrectEngineVersion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -512,7 +518,7 @@ impl DescribeCacheAnalysisReportListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectEngineVersion(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -527,15 +533,15 @@ impl DescribeCacheAnalysisReportListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCacheAnalysisReportListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCacheAnalysisReportListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectEngineVersion" => Self::IncorrectEngineVersion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCacheAnalysisReportListError::service_error(self)
     }
 }

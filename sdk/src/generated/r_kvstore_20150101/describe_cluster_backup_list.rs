@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct DescribeClusterBackupListRequest {
     pub no_shard_backup: ::std::option::Option<NoShardBackup>,
 }
 
-impl rt::operation::Operation for DescribeClusterBackupListRequest {
+impl crate::operation::Operation for DescribeClusterBackupListRequest {
     type Response = DescribeClusterBackupListResponse;
     type Error = DescribeClusterBackupListError;
+}
+
+impl rt::operation::OperationSpec for DescribeClusterBackupListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::one_of_number(
@@ -194,8 +198,10 @@ impl DescribeClusterBackupListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeClusterBackupListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeClusterBackupListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -204,7 +210,7 @@ impl DescribeClusterBackupListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClusterBackupListResponse,
-        rt::error::Error<DescribeClusterBackupListError>,
+        crate::error::Error<DescribeClusterBackupListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1068,7 +1074,7 @@ pub enum NoShardBackup {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1096,7 +1102,7 @@ impl ::std::convert::From<&str> for NoShardBackup {
         match value {
             "True" => Self::True,
             "False" => Self::False,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1123,7 +1129,7 @@ impl ::std::convert::From<::std::string::String> for NoShardBackup {
         match value.as_str() {
             "True" => Self::True,
             "False" => Self::False,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1184,7 +1190,7 @@ pub enum DescribeClusterBackupListError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1196,7 +1202,7 @@ impl DescribeClusterBackupListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1204,12 +1210,12 @@ impl DescribeClusterBackupListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClusterBackupListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClusterBackupListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClusterBackupListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,25 +33,32 @@ pub struct DescribeClusterMemberInfoRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 1000.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `30`
     ///
-    /// Wire name `PageSize`; one of `30`, `50`, `100`.
+    /// Wire name `PageSize`; one of `30`, `50`, `100`; at least 1; at most 1000.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeClusterMemberInfoRequest {
+impl crate::operation::Operation for DescribeClusterMemberInfoRequest {
     type Response = DescribeClusterMemberInfoResponse;
     type Error = DescribeClusterMemberInfoError;
+}
+
+impl rt::operation::OperationSpec for DescribeClusterMemberInfoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 1000.0, false)?;
         rt::validate::one_of_number(
             "PageSize",
             &self.page_size,
             &[30i64, 50i64, 100i64],
         )?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 1000.0, false)?;
         Ok(())
     }
 
@@ -107,8 +115,10 @@ impl DescribeClusterMemberInfoBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeClusterMemberInfoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeClusterMemberInfoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +127,7 @@ impl DescribeClusterMemberInfoBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeClusterMemberInfoResponse,
-        rt::error::Error<DescribeClusterMemberInfoError>,
+        crate::error::Error<DescribeClusterMemberInfoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -548,7 +558,7 @@ pub enum DescribeClusterMemberInfoError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -560,7 +570,7 @@ impl DescribeClusterMemberInfoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -568,12 +578,12 @@ impl DescribeClusterMemberInfoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeClusterMemberInfoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeClusterMemberInfoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeClusterMemberInfoError::service_error(self)
     }
 }

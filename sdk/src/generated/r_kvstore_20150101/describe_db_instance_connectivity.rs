@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeDbInstanceConnectivityRequest {
     pub src_ip: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbInstanceConnectivityRequest {
+impl crate::operation::Operation for DescribeDbInstanceConnectivityRequest {
     type Response = DescribeDbInstanceConnectivityResponse;
     type Error = DescribeDbInstanceConnectivityError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbInstanceConnectivityRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("SrcIp", &self.src_ip)?;
         Ok(())
@@ -96,8 +100,8 @@ impl DescribeDbInstanceConnectivityBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDbInstanceConnectivityRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDbInstanceConnectivityRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl DescribeDbInstanceConnectivityBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbInstanceConnectivityResponse,
-        rt::error::Error<DescribeDbInstanceConnectivityError>,
+        crate::error::Error<DescribeDbInstanceConnectivityError>,
     > {
         self.client.execute(self.request).await
     }
@@ -254,7 +258,7 @@ pub enum DescribeDbInstanceConnectivityError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -266,7 +270,7 @@ impl DescribeDbInstanceConnectivityError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -274,12 +278,12 @@ impl DescribeDbInstanceConnectivityError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbInstanceConnectivityError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDbInstanceConnectivityError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbInstanceConnectivityError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct DescribeDbInstanceNetInfoRequest {
     pub net_type: ::std::option::Option<NetType>,
 }
 
-impl rt::operation::Operation for DescribeDbInstanceNetInfoRequest {
+impl crate::operation::Operation for DescribeDbInstanceNetInfoRequest {
     type Response = DescribeDbInstanceNetInfoResponse;
     type Error = DescribeDbInstanceNetInfoError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbInstanceNetInfoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::one_of("NetType", &self.net_type, &["Private", "Public"])?;
         Ok(())
@@ -89,8 +93,10 @@ impl DescribeDbInstanceNetInfoBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDbInstanceNetInfoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDbInstanceNetInfoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -99,7 +105,7 @@ impl DescribeDbInstanceNetInfoBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbInstanceNetInfoResponse,
-        rt::error::Error<DescribeDbInstanceNetInfoError>,
+        crate::error::Error<DescribeDbInstanceNetInfoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -515,7 +521,7 @@ pub enum NetType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -543,7 +549,7 @@ impl ::std::convert::From<&str> for NetType {
         match value {
             "Private" => Self::Private,
             "Public" => Self::Public,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -570,7 +576,7 @@ impl ::std::convert::From<::std::string::String> for NetType {
         match value.as_str() {
             "Private" => Self::Private,
             "Public" => Self::Public,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -643,7 +649,7 @@ pub enum DescribeDbInstanceNetInfoError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -655,7 +661,7 @@ impl DescribeDbInstanceNetInfoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -663,12 +669,12 @@ impl DescribeDbInstanceNetInfoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbInstanceNetInfoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDbInstanceNetInfoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbInstanceNetInfoError::service_error(self)
     }
 }

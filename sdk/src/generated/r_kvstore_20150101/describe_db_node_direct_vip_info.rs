@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeDbNodeDirectVipInfoRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDbNodeDirectVipInfoRequest {
+impl crate::operation::Operation for DescribeDbNodeDirectVipInfoRequest {
     type Response = DescribeDbNodeDirectVipInfoResponse;
     type Error = DescribeDbNodeDirectVipInfoError;
+}
+
+impl rt::operation::OperationSpec for DescribeDbNodeDirectVipInfoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeDbNodeDirectVipInfoBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDbNodeDirectVipInfoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDbNodeDirectVipInfoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeDbNodeDirectVipInfoBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDbNodeDirectVipInfoResponse,
-        rt::error::Error<DescribeDbNodeDirectVipInfoError>,
+        crate::error::Error<DescribeDbNodeDirectVipInfoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -350,7 +354,7 @@ pub enum DescribeDbNodeDirectVipInfoError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -362,7 +366,7 @@ impl DescribeDbNodeDirectVipInfoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -370,12 +374,12 @@ impl DescribeDbNodeDirectVipInfoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDbNodeDirectVipInfoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDbNodeDirectVipInfoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDbNodeDirectVipInfoError::service_error(self)
     }
 }

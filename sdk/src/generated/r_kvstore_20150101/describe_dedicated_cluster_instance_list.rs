@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,7 +65,7 @@ pub struct DescribeDedicatedClusterInstanceListRequest {
     pub dedicated_host_name: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `30`
     ///
@@ -72,14 +73,18 @@ pub struct DescribeDedicatedClusterInstanceListRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeDedicatedClusterInstanceListRequest {
+impl crate::operation::Operation for DescribeDedicatedClusterInstanceListRequest {
     type Response = DescribeDedicatedClusterInstanceListResponse;
     type Error = DescribeDedicatedClusterInstanceListError;
+}
+
+impl rt::operation::OperationSpec for DescribeDedicatedClusterInstanceListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::one_of("Engine", &self.engine, &["Redis"])?;
         rt::validate::one_of("EngineVersion", &self.engine_version, &["5.0", "6.0"])?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
         rt::validate::one_of_number(
             "PageSize",
             &self.page_size,
@@ -255,7 +260,7 @@ impl DescribeDedicatedClusterInstanceListBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeDedicatedClusterInstanceListRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeDedicatedClusterInstanceListRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -263,8 +268,8 @@ impl DescribeDedicatedClusterInstanceListBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDedicatedClusterInstanceListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDedicatedClusterInstanceListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -273,7 +278,7 @@ impl DescribeDedicatedClusterInstanceListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDedicatedClusterInstanceListResponse,
-        rt::error::Error<DescribeDedicatedClusterInstanceListError>,
+        crate::error::Error<DescribeDedicatedClusterInstanceListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1163,7 +1168,7 @@ pub enum Engine {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1189,7 +1194,7 @@ impl ::std::convert::From<&str> for Engine {
     fn from(value: &str) -> Self {
         match value {
             "Redis" => Self::Redis,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1215,7 +1220,7 @@ impl ::std::convert::From<::std::string::String> for Engine {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Redis" => Self::Redis,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1276,7 +1281,7 @@ pub enum EngineVersion {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1304,7 +1309,7 @@ impl ::std::convert::From<&str> for EngineVersion {
         match value {
             "5.0" => Self::N50,
             "6.0" => Self::N60,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1331,7 +1336,7 @@ impl ::std::convert::From<::std::string::String> for EngineVersion {
         match value.as_str() {
             "5.0" => Self::N50,
             "6.0" => Self::N60,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1392,7 +1397,7 @@ pub enum DescribeDedicatedClusterInstanceListError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1404,7 +1409,7 @@ impl DescribeDedicatedClusterInstanceListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1412,12 +1417,12 @@ impl DescribeDedicatedClusterInstanceListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDedicatedClusterInstanceListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDedicatedClusterInstanceListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDedicatedClusterInstanceListError::service_error(self)
     }
 }

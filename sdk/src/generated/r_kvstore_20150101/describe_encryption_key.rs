@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeEncryptionKeyRequest {
     pub encryption_key: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeEncryptionKeyRequest {
+impl crate::operation::Operation for DescribeEncryptionKeyRequest {
     type Response = DescribeEncryptionKeyResponse;
     type Error = DescribeEncryptionKeyError;
+}
+
+impl rt::operation::OperationSpec for DescribeEncryptionKeyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl DescribeEncryptionKeyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeEncryptionKeyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeEncryptionKeyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl DescribeEncryptionKeyBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeEncryptionKeyResponse,
-        rt::error::Error<DescribeEncryptionKeyError>,
+        crate::error::Error<DescribeEncryptionKeyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -393,12 +397,12 @@ impl ::serde::Serialize for DescribeEncryptionKeyResponse {
 #[non_exhaustive]
 pub enum DescribeEncryptionKeyError {
     /// `InstanceType.NotSupport` (HTTP 400).
-    InstanceTypeNotSupport(rt::error::ServiceError),
+    InstanceTypeNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -410,7 +414,7 @@ impl DescribeEncryptionKeyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceTypeNotSupport(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -425,15 +429,15 @@ impl DescribeEncryptionKeyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeEncryptionKeyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeEncryptionKeyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceType.NotSupport" => Self::InstanceTypeNotSupport(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeEncryptionKeyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeEngineVersionRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeEngineVersionRequest {
+impl crate::operation::Operation for DescribeEngineVersionRequest {
     type Response = DescribeEngineVersionResponse;
     type Error = DescribeEngineVersionError;
+}
+
+impl rt::operation::OperationSpec for DescribeEngineVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeEngineVersionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeEngineVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeEngineVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeEngineVersionBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeEngineVersionResponse,
-        rt::error::Error<DescribeEngineVersionError>,
+        crate::error::Error<DescribeEngineVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1209,7 +1213,7 @@ pub enum DescribeEngineVersionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1221,7 +1225,7 @@ impl DescribeEngineVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1229,12 +1233,12 @@ impl DescribeEngineVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeEngineVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeEngineVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeEngineVersionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeGlobalDistributeCacheRequest {
     pub sub_instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeGlobalDistributeCacheRequest {
+impl crate::operation::Operation for DescribeGlobalDistributeCacheRequest {
     type Response = DescribeGlobalDistributeCacheResponse;
     type Error = DescribeGlobalDistributeCacheError;
+}
+
+impl rt::operation::OperationSpec for DescribeGlobalDistributeCacheRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -128,8 +132,8 @@ impl DescribeGlobalDistributeCacheBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeGlobalDistributeCacheRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeGlobalDistributeCacheRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -138,7 +142,7 @@ impl DescribeGlobalDistributeCacheBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGlobalDistributeCacheResponse,
-        rt::error::Error<DescribeGlobalDistributeCacheError>,
+        crate::error::Error<DescribeGlobalDistributeCacheError>,
     > {
         self.client.execute(self.request).await
     }
@@ -540,7 +544,7 @@ pub enum DescribeGlobalDistributeCacheError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -552,7 +556,7 @@ impl DescribeGlobalDistributeCacheError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -560,12 +564,12 @@ impl DescribeGlobalDistributeCacheError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeGlobalDistributeCacheError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeGlobalDistributeCacheError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeGlobalDistributeCacheError::service_error(self)
     }
 }

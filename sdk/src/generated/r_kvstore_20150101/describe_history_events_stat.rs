@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeHistoryEventsStatRequest {
     pub to_start_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeHistoryEventsStatRequest {
+impl crate::operation::Operation for DescribeHistoryEventsStatRequest {
     type Response = DescribeHistoryEventsStatResponse;
     type Error = DescribeHistoryEventsStatError;
+}
+
+impl rt::operation::OperationSpec for DescribeHistoryEventsStatRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ArchiveStatus", &self.archive_status)?;
         rt::validate::required("ToStartTime", &self.to_start_time)?;
@@ -125,8 +129,10 @@ impl DescribeHistoryEventsStatBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeHistoryEventsStatRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeHistoryEventsStatRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +141,7 @@ impl DescribeHistoryEventsStatBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeHistoryEventsStatResponse,
-        rt::error::Error<DescribeHistoryEventsStatError>,
+        crate::error::Error<DescribeHistoryEventsStatError>,
     > {
         self.client.execute(self.request).await
     }
@@ -312,7 +318,7 @@ pub enum DescribeHistoryEventsStatError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -324,7 +330,7 @@ impl DescribeHistoryEventsStatError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -332,12 +338,12 @@ impl DescribeHistoryEventsStatError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeHistoryEventsStatError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeHistoryEventsStatError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeHistoryEventsStatError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,11 +59,14 @@ pub struct DescribeHistoryMonitorValuesRequest {
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeHistoryMonitorValuesRequest {
+impl crate::operation::Operation for DescribeHistoryMonitorValuesRequest {
     type Response = DescribeHistoryMonitorValuesResponse;
     type Error = DescribeHistoryMonitorValuesError;
+}
+
+impl rt::operation::OperationSpec for DescribeHistoryMonitorValuesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
@@ -195,8 +199,8 @@ impl DescribeHistoryMonitorValuesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeHistoryMonitorValuesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeHistoryMonitorValuesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -205,7 +209,7 @@ impl DescribeHistoryMonitorValuesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeHistoryMonitorValuesResponse,
-        rt::error::Error<DescribeHistoryMonitorValuesError>,
+        crate::error::Error<DescribeHistoryMonitorValuesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -309,7 +313,7 @@ pub enum IntervalForHistory {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -341,7 +345,7 @@ impl ::std::convert::From<&str> for IntervalForHistory {
             "05m" => Self::N05m,
             "15m" => Self::N15m,
             "60m" => Self::N60m,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -370,7 +374,7 @@ impl ::std::convert::From<::std::string::String> for IntervalForHistory {
             "05m" => Self::N05m,
             "15m" => Self::N15m,
             "60m" => Self::N60m,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -428,14 +432,14 @@ impl ::serde::Serialize for IntervalForHistory {
 #[non_exhaustive]
 pub enum DescribeHistoryMonitorValuesError {
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -447,7 +451,7 @@ impl DescribeHistoryMonitorValuesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeMalformed(error)
             | Self::InvalidStartTimeMalformed(error) => error,
@@ -469,16 +473,16 @@ impl DescribeHistoryMonitorValuesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeHistoryMonitorValuesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeHistoryMonitorValuesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeHistoryMonitorValuesError::service_error(self)
     }
 }

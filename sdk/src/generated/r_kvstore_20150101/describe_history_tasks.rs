@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,11 @@ pub struct DescribeHistoryTasksRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 10; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 2147483647.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `Instance`
     ///
@@ -76,11 +77,18 @@ pub struct DescribeHistoryTasksRequest {
     pub to_exec_time: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeHistoryTasksRequest {
+impl crate::operation::Operation for DescribeHistoryTasksRequest {
     type Response = DescribeHistoryTasksResponse;
     type Error = DescribeHistoryTasksError;
+}
+
+impl rt::operation::OperationSpec for DescribeHistoryTasksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageSize", &self.page_size, 10.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 2147483647.0, false)?;
         rt::validate::required("FromStartTime", &self.from_start_time)?;
         rt::validate::required("ToStartTime", &self.to_start_time)?;
         Ok(())
@@ -256,14 +264,14 @@ impl DescribeHistoryTasksBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeHistoryTasksRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeHistoryTasksRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeHistoryTasksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeHistoryTasksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -272,7 +280,7 @@ impl DescribeHistoryTasksBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeHistoryTasksResponse,
-        rt::error::Error<DescribeHistoryTasksError>,
+        crate::error::Error<DescribeHistoryTasksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -877,14 +885,14 @@ impl ::serde::Serialize for Items {
 #[non_exhaustive]
 pub enum DescribeHistoryTasksError {
     /// `Param.Invalid` (HTTP 400).
-    ParamInvalid(rt::error::ServiceError),
+    ParamInvalid(crate::error::ServiceError),
     /// `Param.Invalid.TimeEndBeforeStart` (HTTP 400).
-    ParamInvalidTimeEndBeforeStart(rt::error::ServiceError),
+    ParamInvalidTimeEndBeforeStart(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -896,7 +904,7 @@ impl DescribeHistoryTasksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ParamInvalid(error) | Self::ParamInvalidTimeEndBeforeStart(error) => {
                 error
@@ -919,18 +927,18 @@ impl DescribeHistoryTasksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeHistoryTasksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeHistoryTasksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Param.Invalid" => Self::ParamInvalid(error),
             "Param.Invalid.TimeEndBeforeStart" => {
                 Self::ParamInvalidTimeEndBeforeStart(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeHistoryTasksError::service_error(self)
     }
 }

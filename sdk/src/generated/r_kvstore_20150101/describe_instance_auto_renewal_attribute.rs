@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,24 +46,27 @@ pub struct DescribeInstanceAutoRenewalAttributeRequest {
     pub db_instance_id: ::std::option::Option<::std::string::String>,
     /// Example: `30`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 30; at most 200.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 2147483647.
     pub page_number: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeInstanceAutoRenewalAttributeRequest {
+impl crate::operation::Operation for DescribeInstanceAutoRenewalAttributeRequest {
     type Response = DescribeInstanceAutoRenewalAttributeResponse;
     type Error = DescribeInstanceAutoRenewalAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstanceAutoRenewalAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageSize", &self.page_size, 30.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 200.0, false)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 2147483647.0, false)?;
         Ok(())
     }
 
@@ -140,8 +147,8 @@ impl DescribeInstanceAutoRenewalAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeInstanceAutoRenewalAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeInstanceAutoRenewalAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -150,7 +157,7 @@ impl DescribeInstanceAutoRenewalAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceAutoRenewalAttributeResponse,
-        rt::error::Error<DescribeInstanceAutoRenewalAttributeError>,
+        crate::error::Error<DescribeInstanceAutoRenewalAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -437,12 +444,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeInstanceAutoRenewalAttributeError {
     /// `IllegalParameter` (HTTP 400).
-    IllegalParameter(rt::error::ServiceError),
+    IllegalParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -454,7 +461,7 @@ impl DescribeInstanceAutoRenewalAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParameter(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -469,15 +476,15 @@ impl DescribeInstanceAutoRenewalAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstanceAutoRenewalAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstanceAutoRenewalAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParameter" => Self::IllegalParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceAutoRenewalAttributeError::service_error(self)
     }
 }

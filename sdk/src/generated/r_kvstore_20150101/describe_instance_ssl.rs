@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeInstanceSslRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeInstanceSslRequest {
+impl crate::operation::Operation for DescribeInstanceSslRequest {
     type Response = DescribeInstanceSslResponse;
     type Error = DescribeInstanceSslError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstanceSslRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DescribeInstanceSslBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeInstanceSslRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeInstanceSslRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DescribeInstanceSslBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstanceSslResponse,
-        rt::error::Error<DescribeInstanceSslError>,
+        crate::error::Error<DescribeInstanceSslError>,
     > {
         self.client.execute(self.request).await
     }
@@ -275,18 +279,18 @@ impl ::serde::Serialize for DescribeInstanceSslResponse {
 #[non_exhaustive]
 pub enum DescribeInstanceSslError {
     /// `IncorrectCharacterType` (HTTP 403).
-    IncorrectCharacterType(rt::error::ServiceError),
+    IncorrectCharacterType(crate::error::ServiceError),
     /// `IncorrectEngineVersion` (HTTP 403).
-    IncorrectEngineVersion(rt::error::ServiceError),
+    IncorrectEngineVersion(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRedisVersionPattern` (HTTP 400).
-    InvalidRedisVersionPattern(rt::error::ServiceError),
+    InvalidRedisVersionPattern(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -298,7 +302,7 @@ impl DescribeInstanceSslError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectCharacterType(error)
             | Self::IncorrectEngineVersion(error)
@@ -334,18 +338,18 @@ impl DescribeInstanceSslError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstanceSslError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstanceSslError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectCharacterType" => Self::IncorrectCharacterType(error),
             "IncorrectEngineVersion" => Self::IncorrectEngineVersion(error),
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
             "InvalidRedisVersionPattern" => Self::InvalidRedisVersionPattern(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstanceSslError::service_error(self)
     }
 }

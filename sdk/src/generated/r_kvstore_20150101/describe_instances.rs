@@ -17,7 +17,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -106,13 +107,13 @@ pub struct DescribeInstancesRequest {
     ///
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Entries per page; default **30**, at most **50**.
     ///
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 0; at most 1000.
     pub page_size: ::std::option::Option<i32>,
     /// Filter by engine: **Tair** (the enterprise engine), **Redis** (the open-source engine) or **Memcache**.
     ///
@@ -178,11 +179,14 @@ pub struct DescribeInstancesRequest {
     pub node_type: ::std::option::Option<NodeType>,
 }
 
-impl rt::operation::Operation for DescribeInstancesRequest {
+impl crate::operation::Operation for DescribeInstancesRequest {
     type Response = DescribeInstancesResponse;
     type Error = DescribeInstancesError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of("ChargeType", &self.charge_type, &["PrePaid", "PostPaid"])?;
         rt::validate::one_of("NetworkType", &self.network_type, &["CLASSIC", "VPC"])?;
         rt::validate::one_of(
@@ -190,6 +194,9 @@ impl rt::operation::Operation for DescribeInstancesRequest {
             &self.engine_version,
             &["1.0", "2.8", "4.0", "5.0", "6.0", "7.0"],
         )?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 0.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 1000.0, false)?;
         rt::validate::one_of(
             "InstanceType",
             &self.instance_type,
@@ -503,14 +510,14 @@ impl DescribeInstancesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeInstancesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeInstancesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -519,7 +526,7 @@ impl DescribeInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstancesResponse,
-        rt::error::Error<DescribeInstancesError>,
+        crate::error::Error<DescribeInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1895,7 +1902,7 @@ pub enum ChargeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1923,7 +1930,7 @@ impl ::std::convert::From<&str> for ChargeType {
         match value {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1950,7 +1957,7 @@ impl ::std::convert::From<::std::string::String> for ChargeType {
         match value.as_str() {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -2013,7 +2020,7 @@ pub enum NetworkType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -2041,7 +2048,7 @@ impl ::std::convert::From<&str> for NetworkType {
         match value {
             "CLASSIC" => Self::Classic,
             "VPC" => Self::Vpc,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -2068,7 +2075,7 @@ impl ::std::convert::From<::std::string::String> for NetworkType {
         match value.as_str() {
             "CLASSIC" => Self::Classic,
             "VPC" => Self::Vpc,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -2139,7 +2146,7 @@ pub enum EngineVersion {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -2175,7 +2182,7 @@ impl ::std::convert::From<&str> for EngineVersion {
             "5.0" => Self::N50,
             "6.0" => Self::N60,
             "7.0" => Self::N70,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -2206,7 +2213,7 @@ impl ::std::convert::From<::std::string::String> for EngineVersion {
             "5.0" => Self::N50,
             "6.0" => Self::N60,
             "7.0" => Self::N70,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -2279,7 +2286,7 @@ pub enum InstanceType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -2317,7 +2324,7 @@ impl ::std::convert::From<&str> for InstanceType {
             "Tair" => Self::Tair,
             "tair_rdb" => Self::TairRdb,
             "tair_skv" => Self::TairSkv,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -2349,7 +2356,7 @@ impl ::std::convert::From<::std::string::String> for InstanceType {
             "Tair" => Self::Tair,
             "tair_rdb" => Self::TairRdb,
             "tair_skv" => Self::TairSkv,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -2414,7 +2421,7 @@ pub enum NodeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -2446,7 +2453,7 @@ impl ::std::convert::From<&str> for NodeType {
             "MASTER_SLAVE" => Self::MasterSlave,
             "double" => Self::Double,
             "single" => Self::Single,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -2475,7 +2482,7 @@ impl ::std::convert::From<::std::string::String> for NodeType {
             "MASTER_SLAVE" => Self::MasterSlave,
             "double" => Self::Double,
             "single" => Self::Single,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -2554,12 +2561,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeInstancesError {
     /// `InvalidInstanceIds.Malformed` (HTTP 400).
-    InvalidInstanceIdsMalformed(rt::error::ServiceError),
+    InvalidInstanceIdsMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2571,7 +2578,7 @@ impl DescribeInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidInstanceIdsMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -2586,15 +2593,15 @@ impl DescribeInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceIds.Malformed" => Self::InvalidInstanceIdsMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -92,11 +93,14 @@ pub struct DescribeInstancesOverviewRequest {
     pub private_ip: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeInstancesOverviewRequest {
+impl crate::operation::Operation for DescribeInstancesOverviewRequest {
     type Response = DescribeInstancesOverviewResponse;
     type Error = DescribeInstancesOverviewError;
+}
+
+impl rt::operation::OperationSpec for DescribeInstancesOverviewRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of(
             "ChargeType",
             &self.charge_type,
@@ -328,8 +332,10 @@ impl DescribeInstancesOverviewBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeInstancesOverviewRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeInstancesOverviewRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -338,7 +344,7 @@ impl DescribeInstancesOverviewBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeInstancesOverviewResponse,
-        rt::error::Error<DescribeInstancesOverviewError>,
+        crate::error::Error<DescribeInstancesOverviewError>,
     > {
         self.client.execute(self.request).await
     }
@@ -944,7 +950,7 @@ pub enum ChargeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -974,7 +980,7 @@ impl ::std::convert::From<&str> for ChargeType {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
             "dhgpay" => Self::Dhgpay,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1002,7 +1008,7 @@ impl ::std::convert::From<::std::string::String> for ChargeType {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
             "dhgpay" => Self::Dhgpay,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1063,7 +1069,7 @@ pub enum NetworkType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1091,7 +1097,7 @@ impl ::std::convert::From<&str> for NetworkType {
         match value {
             "CLASSIC" => Self::Classic,
             "VPC" => Self::Vpc,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1118,7 +1124,7 @@ impl ::std::convert::From<::std::string::String> for NetworkType {
         match value.as_str() {
             "CLASSIC" => Self::Classic,
             "VPC" => Self::Vpc,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1187,7 +1193,7 @@ pub enum EngineVersion {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1223,7 +1229,7 @@ impl ::std::convert::From<&str> for EngineVersion {
             "5.0" => Self::N50,
             "6.0" => Self::N60,
             "7.0" => Self::N70,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1254,7 +1260,7 @@ impl ::std::convert::From<::std::string::String> for EngineVersion {
             "5.0" => Self::N50,
             "6.0" => Self::N60,
             "7.0" => Self::N70,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1323,7 +1329,7 @@ pub enum InstanceType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1359,7 +1365,7 @@ impl ::std::convert::From<&str> for InstanceType {
             "tair_scm" => Self::TairScm,
             "tair_rdb" => Self::TairRdb,
             "Tair" => Self::Tair,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1390,7 +1396,7 @@ impl ::std::convert::From<::std::string::String> for InstanceType {
             "tair_scm" => Self::TairScm,
             "tair_rdb" => Self::TairRdb,
             "Tair" => Self::Tair,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1450,12 +1456,12 @@ pub use super::types::EditionType;
 #[non_exhaustive]
 pub enum DescribeInstancesOverviewError {
     /// `InvalidInstanceIds.Malformed` (HTTP 400).
-    InvalidInstanceIdsMalformed(rt::error::ServiceError),
+    InvalidInstanceIdsMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1467,7 +1473,7 @@ impl DescribeInstancesOverviewError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidInstanceIdsMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1482,15 +1488,15 @@ impl DescribeInstancesOverviewError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeInstancesOverviewError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeInstancesOverviewError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceIds.Malformed" => Self::InvalidInstanceIdsMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeInstancesOverviewError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeIntranetAttributeRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeIntranetAttributeRequest {
+impl crate::operation::Operation for DescribeIntranetAttributeRequest {
     type Response = DescribeIntranetAttributeResponse;
     type Error = DescribeIntranetAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeIntranetAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -97,8 +101,10 @@ impl DescribeIntranetAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeIntranetAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeIntranetAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -107,7 +113,7 @@ impl DescribeIntranetAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeIntranetAttributeResponse,
-        rt::error::Error<DescribeIntranetAttributeError>,
+        crate::error::Error<DescribeIntranetAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -314,7 +320,7 @@ pub enum DescribeIntranetAttributeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -326,7 +332,7 @@ impl DescribeIntranetAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -334,12 +340,12 @@ impl DescribeIntranetAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeIntranetAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeIntranetAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeIntranetAttributeError::service_error(self)
     }
 }

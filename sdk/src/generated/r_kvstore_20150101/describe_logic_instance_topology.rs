@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DescribeLogicInstanceTopologyRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeLogicInstanceTopologyRequest {
+impl crate::operation::Operation for DescribeLogicInstanceTopologyRequest {
     type Response = DescribeLogicInstanceTopologyResponse;
     type Error = DescribeLogicInstanceTopologyError;
+}
+
+impl rt::operation::OperationSpec for DescribeLogicInstanceTopologyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl DescribeLogicInstanceTopologyBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeLogicInstanceTopologyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeLogicInstanceTopologyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl DescribeLogicInstanceTopologyBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeLogicInstanceTopologyResponse,
-        rt::error::Error<DescribeLogicInstanceTopologyError>,
+        crate::error::Error<DescribeLogicInstanceTopologyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -563,7 +567,7 @@ pub enum DescribeLogicInstanceTopologyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -575,7 +579,7 @@ impl DescribeLogicInstanceTopologyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -583,12 +587,12 @@ impl DescribeLogicInstanceTopologyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeLogicInstanceTopologyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeLogicInstanceTopologyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeLogicInstanceTopologyError::service_error(self)
     }
 }

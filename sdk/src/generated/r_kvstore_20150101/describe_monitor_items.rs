@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMonitorItemsRequest {}
-impl rt::operation::Operation for DescribeMonitorItemsRequest {
+impl crate::operation::Operation for DescribeMonitorItemsRequest {
     type Response = DescribeMonitorItemsResponse;
     type Error = DescribeMonitorItemsError;
+}
+
+impl rt::operation::OperationSpec for DescribeMonitorItemsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,8 @@ impl DescribeMonitorItemsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeMonitorItemsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeMonitorItemsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +73,7 @@ impl DescribeMonitorItemsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeMonitorItemsResponse,
-        rt::error::Error<DescribeMonitorItemsError>,
+        crate::error::Error<DescribeMonitorItemsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -266,7 +270,7 @@ pub enum DescribeMonitorItemsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -278,7 +282,7 @@ impl DescribeMonitorItemsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -286,12 +290,12 @@ impl DescribeMonitorItemsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeMonitorItemsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeMonitorItemsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeMonitorItemsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeParameterGroupSupportParamRequest {
     pub engine_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeParameterGroupSupportParamRequest {
+impl crate::operation::Operation for DescribeParameterGroupSupportParamRequest {
     type Response = DescribeParameterGroupSupportParamResponse;
     type Error = DescribeParameterGroupSupportParamError;
+}
+
+impl rt::operation::OperationSpec for DescribeParameterGroupSupportParamRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("EngineVersion", &self.engine_version)?;
         Ok(())
     }
@@ -110,8 +114,8 @@ impl DescribeParameterGroupSupportParamBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeParameterGroupSupportParamRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeParameterGroupSupportParamRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl DescribeParameterGroupSupportParamBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeParameterGroupSupportParamResponse,
-        rt::error::Error<DescribeParameterGroupSupportParamError>,
+        crate::error::Error<DescribeParameterGroupSupportParamError>,
     > {
         self.client.execute(self.request).await
     }
@@ -342,7 +346,7 @@ pub enum DescribeParameterGroupSupportParamError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -354,7 +358,7 @@ impl DescribeParameterGroupSupportParamError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -362,12 +366,12 @@ impl DescribeParameterGroupSupportParamError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeParameterGroupSupportParamError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeParameterGroupSupportParamError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeParameterGroupSupportParamError::service_error(self)
     }
 }

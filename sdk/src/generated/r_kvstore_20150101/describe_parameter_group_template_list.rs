@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeParameterGroupTemplateListRequest {
     pub character_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeParameterGroupTemplateListRequest {
+impl crate::operation::Operation for DescribeParameterGroupTemplateListRequest {
     type Response = DescribeParameterGroupTemplateListResponse;
     type Error = DescribeParameterGroupTemplateListError;
+}
+
+impl rt::operation::OperationSpec for DescribeParameterGroupTemplateListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Category", &self.category)?;
         rt::validate::required("EngineVersion", &self.engine_version)?;
         rt::validate::required("EngineType", &self.engine_type)?;
@@ -127,8 +131,8 @@ impl DescribeParameterGroupTemplateListBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeParameterGroupTemplateListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeParameterGroupTemplateListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +141,7 @@ impl DescribeParameterGroupTemplateListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeParameterGroupTemplateListResponse,
-        rt::error::Error<DescribeParameterGroupTemplateListError>,
+        crate::error::Error<DescribeParameterGroupTemplateListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -482,7 +486,7 @@ pub enum DescribeParameterGroupTemplateListError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -494,7 +498,7 @@ impl DescribeParameterGroupTemplateListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -502,12 +506,12 @@ impl DescribeParameterGroupTemplateListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeParameterGroupTemplateListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeParameterGroupTemplateListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeParameterGroupTemplateListError::service_error(self)
     }
 }

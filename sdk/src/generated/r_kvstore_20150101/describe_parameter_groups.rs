@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeParameterGroupsRequest {
     pub db_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeParameterGroupsRequest {
+impl crate::operation::Operation for DescribeParameterGroupsRequest {
     type Response = DescribeParameterGroupsResponse;
     type Error = DescribeParameterGroupsError;
+}
+
+impl rt::operation::OperationSpec for DescribeParameterGroupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl DescribeParameterGroupsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeParameterGroupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeParameterGroupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl DescribeParameterGroupsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeParameterGroupsResponse,
-        rt::error::Error<DescribeParameterGroupsError>,
+        crate::error::Error<DescribeParameterGroupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -410,7 +414,7 @@ pub enum DescribeParameterGroupsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -422,7 +426,7 @@ impl DescribeParameterGroupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -430,12 +434,12 @@ impl DescribeParameterGroupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeParameterGroupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeParameterGroupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeParameterGroupsError::service_error(self)
     }
 }

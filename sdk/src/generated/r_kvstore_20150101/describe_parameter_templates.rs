@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeParameterTemplatesRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeParameterTemplatesRequest {
+impl crate::operation::Operation for DescribeParameterTemplatesRequest {
     type Response = DescribeParameterTemplatesResponse;
     type Error = DescribeParameterTemplatesError;
+}
+
+impl rt::operation::OperationSpec for DescribeParameterTemplatesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CharacterType", &self.character_type)?;
         rt::validate::one_of(
             "CharacterType",
@@ -149,8 +153,10 @@ impl DescribeParameterTemplatesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeParameterTemplatesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeParameterTemplatesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -159,7 +165,7 @@ impl DescribeParameterTemplatesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeParameterTemplatesResponse,
-        rt::error::Error<DescribeParameterTemplatesError>,
+        crate::error::Error<DescribeParameterTemplatesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -487,7 +493,7 @@ pub enum CharacterType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -515,7 +521,7 @@ impl ::std::convert::From<&str> for CharacterType {
         match value {
             "logic" => Self::Logic,
             "normal" => Self::Normal,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -542,7 +548,7 @@ impl ::std::convert::From<::std::string::String> for CharacterType {
         match value.as_str() {
             "logic" => Self::Logic,
             "normal" => Self::Normal,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -612,14 +618,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeParameterTemplatesError {
     /// `InvalidParameters.Format` (HTTP 400).
-    InvalidParametersFormat(rt::error::ServiceError),
+    InvalidParametersFormat(crate::error::ServiceError),
     /// `ParamNotSupportedForCurrentVersion` (HTTP 403).
-    ParamNotSupportedForCurrentVersion(rt::error::ServiceError),
+    ParamNotSupportedForCurrentVersion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -631,7 +637,7 @@ impl DescribeParameterTemplatesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParametersFormat(error)
             | Self::ParamNotSupportedForCurrentVersion(error) => error,
@@ -653,18 +659,18 @@ impl DescribeParameterTemplatesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeParameterTemplatesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeParameterTemplatesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameters.Format" => Self::InvalidParametersFormat(error),
             "ParamNotSupportedForCurrentVersion" => {
                 Self::ParamNotSupportedForCurrentVersion(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeParameterTemplatesError::service_error(self)
     }
 }

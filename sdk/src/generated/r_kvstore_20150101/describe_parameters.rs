@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeParametersRequest {
     pub node_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeParametersRequest {
+impl crate::operation::Operation for DescribeParametersRequest {
     type Response = DescribeParametersResponse;
     type Error = DescribeParametersError;
+}
+
+impl rt::operation::OperationSpec for DescribeParametersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl DescribeParametersBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeParametersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeParametersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl DescribeParametersBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeParametersResponse,
-        rt::error::Error<DescribeParametersError>,
+        crate::error::Error<DescribeParametersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -628,14 +632,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeParametersError {
     /// `IncorrectDBInstanceType` (HTTP 403).
-    IncorrectDbInstanceType(rt::error::ServiceError),
+    IncorrectDbInstanceType(crate::error::ServiceError),
     /// `InvalidDBInstanceClass.NotFound` (HTTP 404).
-    InvalidDbInstanceClassNotFound(rt::error::ServiceError),
+    InvalidDbInstanceClassNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -647,7 +651,7 @@ impl DescribeParametersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectDbInstanceType(error)
             | Self::InvalidDbInstanceClassNotFound(error) => error,
@@ -669,18 +673,18 @@ impl DescribeParametersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeParametersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeParametersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectDBInstanceType" => Self::IncorrectDbInstanceType(error),
             "InvalidDBInstanceClass.NotFound" => {
                 Self::InvalidDbInstanceClassNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeParametersError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -98,11 +99,14 @@ pub struct DescribePriceRequest {
     pub engine_version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePriceRequest {
+impl crate::operation::Operation for DescribePriceRequest {
     type Response = DescribePriceResponse;
     type Error = DescribePriceError;
+}
+
+impl rt::operation::OperationSpec for DescribePriceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("OrderType", &self.order_type)?;
         rt::validate::one_of(
             "OrderType",
@@ -322,8 +326,8 @@ impl DescribePriceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePriceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribePriceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -332,7 +336,7 @@ impl DescribePriceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePriceResponse,
-        rt::error::Error<DescribePriceError>,
+        crate::error::Error<DescribePriceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -3232,7 +3236,7 @@ pub enum OrderType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -3266,7 +3270,7 @@ impl ::std::convert::From<&str> for OrderType {
             "DOWNGRADE" => Self::Downgrade,
             "RENEW" => Self::Renew,
             "CONVERT" => Self::Convert,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -3296,7 +3300,7 @@ impl ::std::convert::From<::std::string::String> for OrderType {
             "DOWNGRADE" => Self::Downgrade,
             "RENEW" => Self::Renew,
             "CONVERT" => Self::Convert,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -3357,7 +3361,7 @@ pub enum ChargeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -3385,7 +3389,7 @@ impl ::std::convert::From<&str> for ChargeType {
         match value {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -3412,7 +3416,7 @@ impl ::std::convert::From<::std::string::String> for ChargeType {
         match value.as_str() {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -3473,7 +3477,7 @@ pub enum NodeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -3501,7 +3505,7 @@ impl ::std::convert::From<&str> for NodeType {
         match value {
             "STAND_ALONE" => Self::StandAlone,
             "MASTER_SLAVE" => Self::MasterSlave,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -3528,7 +3532,7 @@ impl ::std::convert::From<::std::string::String> for NodeType {
         match value.as_str() {
             "STAND_ALONE" => Self::StandAlone,
             "MASTER_SLAVE" => Self::MasterSlave,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -3654,16 +3658,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribePriceError {
     /// `AlreadyHadTemporaryBandwidth` (HTTP 400).
-    AlreadyHadTemporaryBandwidth(rt::error::ServiceError),
+    AlreadyHadTemporaryBandwidth(crate::error::ServiceError),
     /// `InvalidInstances.Format` (HTTP 400).
-    InvalidInstancesFormat(rt::error::ServiceError),
+    InvalidInstancesFormat(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -3675,7 +3679,7 @@ impl DescribePriceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AlreadyHadTemporaryBandwidth(error)
             | Self::InvalidInstancesFormat(error)
@@ -3704,17 +3708,17 @@ impl DescribePriceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePriceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribePriceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AlreadyHadTemporaryBandwidth" => Self::AlreadyHadTemporaryBandwidth(error),
             "InvalidInstances.Format" => Self::InvalidInstancesFormat(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePriceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,7 +57,7 @@ pub struct DescribeRunningLogRecordsRequest {
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 2147483647.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `rg-acfmyiu4ekp****`
     ///
@@ -76,11 +77,14 @@ pub struct DescribeRunningLogRecordsRequest {
     pub order_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeRunningLogRecordsRequest {
+impl crate::operation::Operation for DescribeRunningLogRecordsRequest {
     type Response = DescribeRunningLogRecordsResponse;
     type Error = DescribeRunningLogRecordsError;
+}
+
+impl rt::operation::OperationSpec for DescribeRunningLogRecordsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
@@ -94,6 +98,8 @@ impl rt::operation::Operation for DescribeRunningLogRecordsRequest {
             &self.page_size,
             &[30i64, 50i64, 100i64],
         )?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 2147483647.0, false)?;
         rt::validate::one_of(
             "CharacterType",
             &self.character_type,
@@ -255,8 +261,10 @@ impl DescribeRunningLogRecordsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeRunningLogRecordsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeRunningLogRecordsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -265,7 +273,7 @@ impl DescribeRunningLogRecordsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRunningLogRecordsResponse,
-        rt::error::Error<DescribeRunningLogRecordsError>,
+        crate::error::Error<DescribeRunningLogRecordsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -629,7 +637,7 @@ pub enum RoleType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -659,7 +667,7 @@ impl ::std::convert::From<&str> for RoleType {
             "master" => Self::Master,
             "primary" => Self::Primary,
             "secondary" => Self::Secondary,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -687,7 +695,7 @@ impl ::std::convert::From<::std::string::String> for RoleType {
             "master" => Self::Master,
             "primary" => Self::Primary,
             "secondary" => Self::Secondary,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -750,7 +758,7 @@ pub enum CharacterType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -780,7 +788,7 @@ impl ::std::convert::From<&str> for CharacterType {
             "proxy" => Self::Proxy,
             "db" => Self::Db,
             "cs" => Self::Cs,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -808,7 +816,7 @@ impl ::std::convert::From<::std::string::String> for CharacterType {
             "proxy" => Self::Proxy,
             "db" => Self::Db,
             "cs" => Self::Cs,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -878,18 +886,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeRunningLogRecordsError {
     /// `InvalidDbInstanceId.NotFound` (HTTP 404).
-    InvalidDbInstanceIdNotFound(rt::error::ServiceError),
+    InvalidDbInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidPageSize.Malformed` (HTTP 400).
-    InvalidPageSizeMalformed(rt::error::ServiceError),
+    InvalidPageSizeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -901,7 +909,7 @@ impl DescribeRunningLogRecordsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidDbInstanceIdNotFound(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -937,18 +945,18 @@ impl DescribeRunningLogRecordsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRunningLogRecordsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRunningLogRecordsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidDbInstanceId.NotFound" => Self::InvalidDbInstanceIdNotFound(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidPageSize.Malformed" => Self::InvalidPageSizeMalformed(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRunningLogRecordsError::service_error(self)
     }
 }

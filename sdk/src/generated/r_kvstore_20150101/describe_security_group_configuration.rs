@@ -17,7 +17,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeSecurityGroupConfigurationRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeSecurityGroupConfigurationRequest {
+impl crate::operation::Operation for DescribeSecurityGroupConfigurationRequest {
     type Response = DescribeSecurityGroupConfigurationResponse;
     type Error = DescribeSecurityGroupConfigurationError;
+}
+
+impl rt::operation::OperationSpec for DescribeSecurityGroupConfigurationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -84,8 +88,8 @@ impl DescribeSecurityGroupConfigurationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeSecurityGroupConfigurationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeSecurityGroupConfigurationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -94,7 +98,7 @@ impl DescribeSecurityGroupConfigurationBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSecurityGroupConfigurationResponse,
-        rt::error::Error<DescribeSecurityGroupConfigurationError>,
+        crate::error::Error<DescribeSecurityGroupConfigurationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -319,12 +323,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSecurityGroupConfigurationError {
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -336,7 +340,7 @@ impl DescribeSecurityGroupConfigurationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidInstanceIdNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -351,15 +355,15 @@ impl DescribeSecurityGroupConfigurationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSecurityGroupConfigurationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSecurityGroupConfigurationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSecurityGroupConfigurationError::service_error(self)
     }
 }

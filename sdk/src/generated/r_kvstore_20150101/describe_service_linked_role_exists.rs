@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeServiceLinkedRoleExistsRequest {
     pub engine: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeServiceLinkedRoleExistsRequest {
+impl crate::operation::Operation for DescribeServiceLinkedRoleExistsRequest {
     type Response = DescribeServiceLinkedRoleExistsResponse;
     type Error = DescribeServiceLinkedRoleExistsError;
+}
+
+impl rt::operation::OperationSpec for DescribeServiceLinkedRoleExistsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl DescribeServiceLinkedRoleExistsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeServiceLinkedRoleExistsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeServiceLinkedRoleExistsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl DescribeServiceLinkedRoleExistsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeServiceLinkedRoleExistsResponse,
-        rt::error::Error<DescribeServiceLinkedRoleExistsError>,
+        crate::error::Error<DescribeServiceLinkedRoleExistsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -206,7 +210,7 @@ pub enum DescribeServiceLinkedRoleExistsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -218,7 +222,7 @@ impl DescribeServiceLinkedRoleExistsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -226,12 +230,12 @@ impl DescribeServiceLinkedRoleExistsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeServiceLinkedRoleExistsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeServiceLinkedRoleExistsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeServiceLinkedRoleExistsError::service_error(self)
     }
 }

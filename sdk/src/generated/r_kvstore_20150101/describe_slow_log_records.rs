@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,7 +53,7 @@ pub struct DescribeSlowLogRecordsRequest {
     pub page_size: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 2147483647.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `proxy`
     ///
@@ -72,11 +73,14 @@ pub struct DescribeSlowLogRecordsRequest {
     pub order_by: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeSlowLogRecordsRequest {
+impl crate::operation::Operation for DescribeSlowLogRecordsRequest {
     type Response = DescribeSlowLogRecordsResponse;
     type Error = DescribeSlowLogRecordsError;
+}
+
+impl rt::operation::OperationSpec for DescribeSlowLogRecordsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
@@ -85,6 +89,8 @@ impl rt::operation::Operation for DescribeSlowLogRecordsRequest {
             &self.page_size,
             &[30i64, 50i64, 100i64],
         )?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 2147483647.0, false)?;
         rt::validate::one_of(
             "SlowLogRecordType",
             &self.slow_log_record_type,
@@ -236,8 +242,8 @@ impl DescribeSlowLogRecordsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSlowLogRecordsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeSlowLogRecordsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -246,7 +252,7 @@ impl DescribeSlowLogRecordsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSlowLogRecordsResponse,
-        rt::error::Error<DescribeSlowLogRecordsError>,
+        crate::error::Error<DescribeSlowLogRecordsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -710,7 +716,7 @@ pub enum SlowLogRecordType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -738,7 +744,7 @@ impl ::std::convert::From<&str> for SlowLogRecordType {
         match value {
             "proxy" => Self::Proxy,
             "db" => Self::Db,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -765,7 +771,7 @@ impl ::std::convert::From<::std::string::String> for SlowLogRecordType {
         match value.as_str() {
             "proxy" => Self::Proxy,
             "db" => Self::Db,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -826,7 +832,7 @@ pub enum OrderType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -854,7 +860,7 @@ impl ::std::convert::From<&str> for OrderType {
         match value {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -881,7 +887,7 @@ impl ::std::convert::From<::std::string::String> for OrderType {
         match value.as_str() {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -951,18 +957,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSlowLogRecordsError {
     /// `IncorrectEngineVersion` (HTTP 403).
-    IncorrectEngineVersion(rt::error::ServiceError),
+    IncorrectEngineVersion(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `ServerBusy` (HTTP 403).
-    ServerBusy(rt::error::ServiceError),
+    ServerBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -974,7 +980,7 @@ impl DescribeSlowLogRecordsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectEngineVersion(error)
             | Self::InvalidEndTimeMalformed(error)
@@ -1010,18 +1016,18 @@ impl DescribeSlowLogRecordsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSlowLogRecordsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSlowLogRecordsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectEngineVersion" => Self::IncorrectEngineVersion(error),
             "InvalidEndTime.Malformed" => Self::InvalidEndTimeMalformed(error),
             "InvalidStartTime.Malformed" => Self::InvalidStartTimeMalformed(error),
             "ServerBusy" => Self::ServerBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSlowLogRecordsError::service_error(self)
     }
 }

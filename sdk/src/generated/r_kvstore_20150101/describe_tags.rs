@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeTagsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeTagsRequest {
+impl crate::operation::Operation for DescribeTagsRequest {
     type Response = DescribeTagsResponse;
     type Error = DescribeTagsError;
+}
+
+impl rt::operation::OperationSpec for DescribeTagsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::one_of(
             "ResourceType",
@@ -132,14 +136,16 @@ impl DescribeTagsBuilder {
 
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
-    pub fn into_paginator(self) -> rt::paginate::PaginationStream<DescribeTagsRequest> {
+    pub fn into_paginator(
+        self,
+    ) -> crate::paginate::PaginationStream<DescribeTagsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeTagsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeTagsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -148,7 +154,7 @@ impl DescribeTagsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeTagsResponse,
-        rt::error::Error<DescribeTagsError>,
+        crate::error::Error<DescribeTagsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -346,30 +352,30 @@ pub use super::types::ResourceType;
 #[non_exhaustive]
 pub enum DescribeTagsError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InvalidDbInstanceId.NotFound` (HTTP 404).
-    InvalidDbInstanceIdNotFound(rt::error::ServiceError),
+    InvalidDbInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.ResourceId` (HTTP 400).
-    InvalidParameterResourceId(rt::error::ServiceError),
+    InvalidParameterResourceId(crate::error::ServiceError),
     /// `InvalidParameter.ResourceType` (HTTP 400).
-    InvalidParameterResourceType(rt::error::ServiceError),
+    InvalidParameterResourceType(crate::error::ServiceError),
     /// `InvalidParameter.Scope` (HTTP 400).
-    InvalidParameterScope(rt::error::ServiceError),
+    InvalidParameterScope(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `InvalidTagValue.Malformed` (HTTP 400).
-    InvalidTagValueMalformed(rt::error::ServiceError),
+    InvalidTagValueMalformed(crate::error::ServiceError),
     /// `MissParameter.TagOrResourceId` (HTTP 400).
-    MissParameterTagOrResourceId(rt::error::ServiceError),
+    MissParameterTagOrResourceId(crate::error::ServiceError),
     /// `NumberExceed.ResourceIds` (HTTP 400).
-    NumberExceedResourceIds(rt::error::ServiceError),
+    NumberExceedResourceIds(crate::error::ServiceError),
     /// `NumberExceed.Tags` (HTTP 400).
-    NumberExceedTags(rt::error::ServiceError),
+    NumberExceedTags(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -381,7 +387,7 @@ impl DescribeTagsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InvalidDbInstanceIdNotFound(error)
@@ -459,8 +465,8 @@ impl DescribeTagsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeTagsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeTagsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "InvalidDbInstanceId.NotFound" => Self::InvalidDbInstanceIdNotFound(error),
@@ -472,11 +478,11 @@ impl rt::error::OperationError for DescribeTagsError {
             "MissParameter.TagOrResourceId" => Self::MissParameterTagOrResourceId(error),
             "NumberExceed.ResourceIds" => Self::NumberExceedResourceIds(error),
             "NumberExceed.Tags" => Self::NumberExceedTags(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeTagsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,11 @@ pub struct DescribeTairKvCacheInferInstancesRequest {
     pub v_switch_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `30`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 0; at most 1000.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `apitest`
     ///
@@ -90,14 +91,20 @@ pub struct DescribeTairKvCacheInferInstancesRequest {
     pub private_ip: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeTairKvCacheInferInstancesRequest {
+impl crate::operation::Operation for DescribeTairKvCacheInferInstancesRequest {
     type Response = DescribeTairKvCacheInferInstancesResponse;
     type Error = DescribeTairKvCacheInferInstancesError;
+}
+
+impl rt::operation::OperationSpec for DescribeTairKvCacheInferInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::one_of("ChargeType", &self.charge_type, &["PrePaid", "PostPaid"])?;
         rt::validate::one_of("NetworkType", &self.network_type, &["CLASSIC", "VPC"])?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 0.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 1000.0, false)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
         Ok(())
     }
@@ -324,7 +331,7 @@ impl DescribeTairKvCacheInferInstancesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeTairKvCacheInferInstancesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeTairKvCacheInferInstancesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -332,8 +339,8 @@ impl DescribeTairKvCacheInferInstancesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeTairKvCacheInferInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeTairKvCacheInferInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -342,7 +349,7 @@ impl DescribeTairKvCacheInferInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeTairKvCacheInferInstancesResponse,
-        rt::error::Error<DescribeTairKvCacheInferInstancesError>,
+        crate::error::Error<DescribeTairKvCacheInferInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1207,7 +1214,7 @@ pub enum ChargeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1235,7 +1242,7 @@ impl ::std::convert::From<&str> for ChargeType {
         match value {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1262,7 +1269,7 @@ impl ::std::convert::From<::std::string::String> for ChargeType {
         match value.as_str() {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1323,7 +1330,7 @@ pub enum NetworkType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -1351,7 +1358,7 @@ impl ::std::convert::From<&str> for NetworkType {
         match value {
             "CLASSIC" => Self::Classic,
             "VPC" => Self::Vpc,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -1378,7 +1385,7 @@ impl ::std::convert::From<::std::string::String> for NetworkType {
         match value.as_str() {
             "CLASSIC" => Self::Classic,
             "VPC" => Self::Vpc,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -1455,12 +1462,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeTairKvCacheInferInstancesError {
     /// `InvalidInstanceIds.Malformed` (HTTP 400).
-    InvalidInstanceIdsMalformed(rt::error::ServiceError),
+    InvalidInstanceIdsMalformed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1472,7 +1479,7 @@ impl DescribeTairKvCacheInferInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidInstanceIdsMalformed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1487,15 +1494,15 @@ impl DescribeTairKvCacheInferInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeTairKvCacheInferInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeTairKvCacheInferInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceIds.Malformed" => Self::InvalidInstanceIdsMalformed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeTairKvCacheInferInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -70,11 +71,14 @@ pub struct EnableAdditionalBandwidthRequest {
     pub band_width_burst: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for EnableAdditionalBandwidthRequest {
+impl crate::operation::Operation for EnableAdditionalBandwidthRequest {
     type Response = EnableAdditionalBandwidthResponse;
     type Error = EnableAdditionalBandwidthError;
+}
+
+impl rt::operation::OperationSpec for EnableAdditionalBandwidthRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::one_of("ChargeType", &self.charge_type, &["PostPaid", "PrePaid"])?;
         Ok(())
@@ -220,8 +224,10 @@ impl EnableAdditionalBandwidthBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableAdditionalBandwidthRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<EnableAdditionalBandwidthRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -230,7 +236,7 @@ impl EnableAdditionalBandwidthBuilder {
         self,
     ) -> ::std::result::Result<
         EnableAdditionalBandwidthResponse,
-        rt::error::Error<EnableAdditionalBandwidthError>,
+        crate::error::Error<EnableAdditionalBandwidthError>,
     > {
         self.client.execute(self.request).await
     }
@@ -330,7 +336,7 @@ pub enum ChargeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -358,7 +364,7 @@ impl ::std::convert::From<&str> for ChargeType {
         match value {
             "PostPaid" => Self::PostPaid,
             "PrePaid" => Self::PrePaid,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -385,7 +391,7 @@ impl ::std::convert::From<::std::string::String> for ChargeType {
         match value.as_str() {
             "PostPaid" => Self::PostPaid,
             "PrePaid" => Self::PrePaid,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -446,7 +452,7 @@ pub enum EnableAdditionalBandwidthError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -458,7 +464,7 @@ impl EnableAdditionalBandwidthError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -466,12 +472,12 @@ impl EnableAdditionalBandwidthError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableAdditionalBandwidthError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for EnableAdditionalBandwidthError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableAdditionalBandwidthError::service_error(self)
     }
 }

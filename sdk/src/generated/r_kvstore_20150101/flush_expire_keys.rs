@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct FlushExpireKeysRequest {
     pub effective_time: ::std::option::Option<EffectiveTime>,
 }
 
-impl rt::operation::Operation for FlushExpireKeysRequest {
+impl crate::operation::Operation for FlushExpireKeysRequest {
     type Response = FlushExpireKeysResponse;
     type Error = FlushExpireKeysError;
+}
+
+impl rt::operation::OperationSpec for FlushExpireKeysRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::one_of(
             "EffectiveTime",
@@ -98,8 +102,8 @@ impl FlushExpireKeysBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<FlushExpireKeysRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<FlushExpireKeysRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl FlushExpireKeysBuilder {
         self,
     ) -> ::std::result::Result<
         FlushExpireKeysResponse,
-        rt::error::Error<FlushExpireKeysError>,
+        crate::error::Error<FlushExpireKeysError>,
     > {
         self.client.execute(self.request).await
     }
@@ -229,7 +233,7 @@ pub enum EffectiveTime {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -257,7 +261,7 @@ impl ::std::convert::From<&str> for EffectiveTime {
         match value {
             "Immediately" => Self::Immediately,
             "MaintainTime" => Self::MaintainTime,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -284,7 +288,7 @@ impl ::std::convert::From<::std::string::String> for EffectiveTime {
         match value.as_str() {
             "Immediately" => Self::Immediately,
             "MaintainTime" => Self::MaintainTime,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -345,7 +349,7 @@ pub enum FlushExpireKeysError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -357,7 +361,7 @@ impl FlushExpireKeysError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -365,12 +369,12 @@ impl FlushExpireKeysError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for FlushExpireKeysError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for FlushExpireKeysError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         FlushExpireKeysError::service_error(self)
     }
 }

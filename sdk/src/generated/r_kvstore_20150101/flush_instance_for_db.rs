@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct FlushInstanceForDbRequest {
     pub db_index: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for FlushInstanceForDbRequest {
+impl crate::operation::Operation for FlushInstanceForDbRequest {
     type Response = FlushInstanceForDbResponse;
     type Error = FlushInstanceForDbError;
+}
+
+impl rt::operation::OperationSpec for FlushInstanceForDbRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("DbIndex", &self.db_index)?;
         Ok(())
@@ -91,8 +95,8 @@ impl FlushInstanceForDbBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<FlushInstanceForDbRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<FlushInstanceForDbRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -101,7 +105,7 @@ impl FlushInstanceForDbBuilder {
         self,
     ) -> ::std::result::Result<
         FlushInstanceForDbResponse,
-        rt::error::Error<FlushInstanceForDbError>,
+        crate::error::Error<FlushInstanceForDbError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,7 +184,7 @@ pub enum FlushInstanceForDbError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -192,7 +196,7 @@ impl FlushInstanceForDbError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -200,12 +204,12 @@ impl FlushInstanceForDbError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for FlushInstanceForDbError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for FlushInstanceForDbError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         FlushInstanceForDbError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct GrantAccountPrivilegeRequest {
     pub source_biz: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GrantAccountPrivilegeRequest {
+impl crate::operation::Operation for GrantAccountPrivilegeRequest {
     type Response = GrantAccountPrivilegeResponse;
     type Error = GrantAccountPrivilegeError;
+}
+
+impl rt::operation::OperationSpec for GrantAccountPrivilegeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         rt::validate::required("AccountPrivilege", &self.account_privilege)?;
@@ -129,8 +133,8 @@ impl GrantAccountPrivilegeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GrantAccountPrivilegeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GrantAccountPrivilegeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -139,7 +143,7 @@ impl GrantAccountPrivilegeBuilder {
         self,
     ) -> ::std::result::Result<
         GrantAccountPrivilegeResponse,
-        rt::error::Error<GrantAccountPrivilegeError>,
+        crate::error::Error<GrantAccountPrivilegeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -215,20 +219,20 @@ impl ::serde::Serialize for GrantAccountPrivilegeResponse {
 #[non_exhaustive]
 pub enum GrantAccountPrivilegeError {
     /// `IncorrectAccount` (HTTP 400).
-    IncorrectAccount(rt::error::ServiceError),
+    IncorrectAccount(crate::error::ServiceError),
     /// `IncorrectMinorVersion` (HTTP 400).
-    IncorrectMinorVersion(rt::error::ServiceError),
+    IncorrectMinorVersion(crate::error::ServiceError),
     /// `InvalidAccountName.Format` (HTTP 400).
-    InvalidAccountNameFormat(rt::error::ServiceError),
+    InvalidAccountNameFormat(crate::error::ServiceError),
     /// `InvalidAccountName.NotFound` (HTTP 404).
-    InvalidAccountNameNotFound(rt::error::ServiceError),
+    InvalidAccountNameNotFound(crate::error::ServiceError),
     /// `InvalidAccountPrivilege.Format` (HTTP 400).
-    InvalidAccountPrivilegeFormat(rt::error::ServiceError),
+    InvalidAccountPrivilegeFormat(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -240,7 +244,7 @@ impl GrantAccountPrivilegeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectAccount(error)
             | Self::IncorrectMinorVersion(error)
@@ -283,8 +287,8 @@ impl GrantAccountPrivilegeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GrantAccountPrivilegeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GrantAccountPrivilegeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectAccount" => Self::IncorrectAccount(error),
             "IncorrectMinorVersion" => Self::IncorrectMinorVersion(error),
@@ -293,11 +297,11 @@ impl rt::error::OperationError for GrantAccountPrivilegeError {
             "InvalidAccountPrivilege.Format" => {
                 Self::InvalidAccountPrivilegeFormat(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GrantAccountPrivilegeError::service_error(self)
     }
 }

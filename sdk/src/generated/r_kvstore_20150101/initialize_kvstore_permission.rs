@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct InitializeKvstorePermissionRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for InitializeKvstorePermissionRequest {
+impl crate::operation::Operation for InitializeKvstorePermissionRequest {
     type Response = InitializeKvstorePermissionResponse;
     type Error = InitializeKvstorePermissionError;
+}
+
+impl rt::operation::OperationSpec for InitializeKvstorePermissionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -79,8 +83,8 @@ impl InitializeKvstorePermissionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<InitializeKvstorePermissionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<InitializeKvstorePermissionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -89,7 +93,7 @@ impl InitializeKvstorePermissionBuilder {
         self,
     ) -> ::std::result::Result<
         InitializeKvstorePermissionResponse,
-        rt::error::Error<InitializeKvstorePermissionError>,
+        crate::error::Error<InitializeKvstorePermissionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -168,7 +172,7 @@ pub enum InitializeKvstorePermissionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -180,7 +184,7 @@ impl InitializeKvstorePermissionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -188,12 +192,12 @@ impl InitializeKvstorePermissionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for InitializeKvstorePermissionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for InitializeKvstorePermissionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         InitializeKvstorePermissionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct LockDbInstanceWriteRequest {
     pub lock_reason: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for LockDbInstanceWriteRequest {
+impl crate::operation::Operation for LockDbInstanceWriteRequest {
     type Response = LockDbInstanceWriteResponse;
     type Error = LockDbInstanceWriteError;
+}
+
+impl rt::operation::OperationSpec for LockDbInstanceWriteRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("LockReason", &self.lock_reason)?;
         Ok(())
@@ -94,8 +98,8 @@ impl LockDbInstanceWriteBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<LockDbInstanceWriteRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<LockDbInstanceWriteRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl LockDbInstanceWriteBuilder {
         self,
     ) -> ::std::result::Result<
         LockDbInstanceWriteResponse,
-        rt::error::Error<LockDbInstanceWriteError>,
+        crate::error::Error<LockDbInstanceWriteError>,
     > {
         self.client.execute(self.request).await
     }
@@ -245,7 +249,7 @@ pub enum LockDbInstanceWriteError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -257,7 +261,7 @@ impl LockDbInstanceWriteError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -265,12 +269,12 @@ impl LockDbInstanceWriteError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for LockDbInstanceWriteError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for LockDbInstanceWriteError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         LockDbInstanceWriteError::service_error(self)
     }
 }

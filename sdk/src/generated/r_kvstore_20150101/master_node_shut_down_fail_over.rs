@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct MasterNodeShutDownFailOverRequest {
     pub category: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for MasterNodeShutDownFailOverRequest {
+impl crate::operation::Operation for MasterNodeShutDownFailOverRequest {
     type Response = MasterNodeShutDownFailOverResponse;
     type Error = MasterNodeShutDownFailOverError;
+}
+
+impl rt::operation::OperationSpec for MasterNodeShutDownFailOverRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of(
             "FailMode",
             &self.fail_mode,
@@ -183,8 +187,10 @@ impl MasterNodeShutDownFailOverBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<MasterNodeShutDownFailOverRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<MasterNodeShutDownFailOverRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -193,7 +199,7 @@ impl MasterNodeShutDownFailOverBuilder {
         self,
     ) -> ::std::result::Result<
         MasterNodeShutDownFailOverResponse,
-        rt::error::Error<MasterNodeShutDownFailOverError>,
+        crate::error::Error<MasterNodeShutDownFailOverError>,
     > {
         self.client.execute(self.request).await
     }
@@ -318,7 +324,7 @@ pub enum FailMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -350,7 +356,7 @@ impl ::std::convert::From<&str> for FailMode {
             "UnSafe" => Self::UnSafe,
             "Hard" => Self::Hard,
             "Soft" => Self::Soft,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -379,7 +385,7 @@ impl ::std::convert::From<::std::string::String> for FailMode {
             "UnSafe" => Self::UnSafe,
             "Hard" => Self::Hard,
             "Soft" => Self::Soft,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -440,7 +446,7 @@ pub enum ProxyFaultMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -468,7 +474,7 @@ impl ::std::convert::From<&str> for ProxyFaultMode {
         match value {
             "Specify" => Self::Specify,
             "Random" => Self::Random,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -495,7 +501,7 @@ impl ::std::convert::From<::std::string::String> for ProxyFaultMode {
         match value.as_str() {
             "Specify" => Self::Specify,
             "Random" => Self::Random,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -556,7 +562,7 @@ pub enum DbFaultMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -584,7 +590,7 @@ impl ::std::convert::From<&str> for DbFaultMode {
         match value {
             "Specify" => Self::Specify,
             "Random" => Self::Random,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -611,7 +617,7 @@ impl ::std::convert::From<::std::string::String> for DbFaultMode {
         match value.as_str() {
             "Specify" => Self::Specify,
             "Random" => Self::Random,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -672,7 +678,7 @@ pub enum MasterNodeShutDownFailOverError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -684,7 +690,7 @@ impl MasterNodeShutDownFailOverError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -692,12 +698,12 @@ impl MasterNodeShutDownFailOverError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for MasterNodeShutDownFailOverError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for MasterNodeShutDownFailOverError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         MasterNodeShutDownFailOverError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,33 +49,57 @@ pub struct MigrateToOtherZoneRequest {
     pub secondary_zone_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `ReplicaCount`.
+    /// Wire name `ReplicaCount`; at least 0.
     pub replica_count: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `SlaveReplicaCount`.
+    /// Wire name `SlaveReplicaCount`; at least 0.
     pub slave_replica_count: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `ReadOnlyCount`.
+    /// Wire name `ReadOnlyCount`; at least 0; at most 9.
     pub read_only_count: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `SlaveReadOnlyCount`.
+    /// Wire name `SlaveReadOnlyCount`; at least 0; at most 9.
     pub slave_read_only_count: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for MigrateToOtherZoneRequest {
+impl crate::operation::Operation for MigrateToOtherZoneRequest {
     type Response = MigrateToOtherZoneResponse;
     type Error = MigrateToOtherZoneError;
+}
+
+impl rt::operation::OperationSpec for MigrateToOtherZoneRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("ZoneId", &self.zone_id)?;
         rt::validate::one_of(
             "EffectiveTime",
             &self.effective_time,
             &["0", "1", "Immediately", "MaintainTime"],
+        )?;
+        rt::validate::minimum("ReplicaCount", &self.replica_count, 0.0, false)?;
+        rt::validate::minimum(
+            "SlaveReplicaCount",
+            &self.slave_replica_count,
+            0.0,
+            false,
+        )?;
+        rt::validate::minimum("ReadOnlyCount", &self.read_only_count, 0.0, false)?;
+        rt::validate::maximum("ReadOnlyCount", &self.read_only_count, 9.0, false)?;
+        rt::validate::minimum(
+            "SlaveReadOnlyCount",
+            &self.slave_read_only_count,
+            0.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "SlaveReadOnlyCount",
+            &self.slave_read_only_count,
+            9.0,
+            false,
         )?;
         Ok(())
     }
@@ -204,8 +229,8 @@ impl MigrateToOtherZoneBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<MigrateToOtherZoneRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<MigrateToOtherZoneRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -214,7 +239,7 @@ impl MigrateToOtherZoneBuilder {
         self,
     ) -> ::std::result::Result<
         MigrateToOtherZoneResponse,
-        rt::error::Error<MigrateToOtherZoneError>,
+        crate::error::Error<MigrateToOtherZoneError>,
     > {
         self.client.execute(self.request).await
     }
@@ -297,7 +322,7 @@ pub enum EffectiveTime {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -329,7 +354,7 @@ impl ::std::convert::From<&str> for EffectiveTime {
             "1" => Self::N1,
             "Immediately" => Self::Immediately,
             "MaintainTime" => Self::MaintainTime,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -358,7 +383,7 @@ impl ::std::convert::From<::std::string::String> for EffectiveTime {
             "1" => Self::N1,
             "Immediately" => Self::Immediately,
             "MaintainTime" => Self::MaintainTime,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -416,32 +441,32 @@ impl ::serde::Serialize for EffectiveTime {
 #[non_exhaustive]
 pub enum MigrateToOtherZoneError {
     /// `ClusterNotSupport` (HTTP 400).
-    ClusterNotSupport(rt::error::ServiceError),
+    ClusterNotSupport(crate::error::ServiceError),
     /// `DBInstanceNotFound` (HTTP 404).
-    DbInstanceNotFound(rt::error::ServiceError),
+    DbInstanceNotFound(crate::error::ServiceError),
     /// `InstanceStatus.NotSupport` (HTTP 400).
-    InstanceStatusNotSupport(rt::error::ServiceError),
+    InstanceStatusNotSupport(crate::error::ServiceError),
     /// `InvalidIzNo.NotSupported` (HTTP 400).
-    InvalidIzNoNotSupported(rt::error::ServiceError),
+    InvalidIzNoNotSupported(crate::error::ServiceError),
     /// `InvalidReginAvzNotFound` (HTTP 400).
-    InvalidReginAvzNotFound(rt::error::ServiceError),
+    InvalidReginAvzNotFound(crate::error::ServiceError),
     /// `InvalidVSwitchId.Mismatch` (HTTP 400).
-    InvalidVSwitchIdMismatch(rt::error::ServiceError),
+    InvalidVSwitchIdMismatch(crate::error::ServiceError),
     /// `IzNotSupportVpcError` (HTTP 400).
-    IzNotSupportVpcError(rt::error::ServiceError),
+    IzNotSupportVpcError(crate::error::ServiceError),
     /// `MissingSwitchId` (HTTP 400).
-    MissingSwitchId(rt::error::ServiceError),
+    MissingSwitchId(crate::error::ServiceError),
     /// `NetworkType.NotSupport` (HTTP 400).
-    NetworkTypeNotSupport(rt::error::ServiceError),
+    NetworkTypeNotSupport(crate::error::ServiceError),
     /// `VpcServiceError` (HTTP 500).
-    VpcServiceError(rt::error::ServiceError),
+    VpcServiceError(crate::error::ServiceError),
     /// `ZoneMigrationError.StillingRunning` (HTTP 500).
-    ZoneMigrationErrorStillingRunning(rt::error::ServiceError),
+    ZoneMigrationErrorStillingRunning(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -453,7 +478,7 @@ impl MigrateToOtherZoneError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ClusterNotSupport(error)
             | Self::DbInstanceNotFound(error)
@@ -538,8 +563,8 @@ impl MigrateToOtherZoneError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for MigrateToOtherZoneError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for MigrateToOtherZoneError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ClusterNotSupport" => Self::ClusterNotSupport(error),
             "DBInstanceNotFound" => Self::DbInstanceNotFound(error),
@@ -554,11 +579,11 @@ impl rt::error::OperationError for MigrateToOtherZoneError {
             "ZoneMigrationError.StillingRunning" => {
                 Self::ZoneMigrationErrorStillingRunning(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         MigrateToOtherZoneError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyAccountDescriptionRequest {
     pub source_biz: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyAccountDescriptionRequest {
+impl crate::operation::Operation for ModifyAccountDescriptionRequest {
     type Response = ModifyAccountDescriptionResponse;
     type Error = ModifyAccountDescriptionError;
+}
+
+impl rt::operation::OperationSpec for ModifyAccountDescriptionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         rt::validate::required("AccountDescription", &self.account_description)?;
@@ -129,8 +133,10 @@ impl ModifyAccountDescriptionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyAccountDescriptionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyAccountDescriptionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -139,7 +145,7 @@ impl ModifyAccountDescriptionBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyAccountDescriptionResponse,
-        rt::error::Error<ModifyAccountDescriptionError>,
+        crate::error::Error<ModifyAccountDescriptionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -215,14 +221,14 @@ impl ::serde::Serialize for ModifyAccountDescriptionResponse {
 #[non_exhaustive]
 pub enum ModifyAccountDescriptionError {
     /// `InvalidAccountDescription.Format` (HTTP 400).
-    InvalidAccountDescriptionFormat(rt::error::ServiceError),
+    InvalidAccountDescriptionFormat(crate::error::ServiceError),
     /// `InvalidEngineVersion.Format` (HTTP 400).
-    InvalidEngineVersionFormat(rt::error::ServiceError),
+    InvalidEngineVersionFormat(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -234,7 +240,7 @@ impl ModifyAccountDescriptionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccountDescriptionFormat(error)
             | Self::InvalidEngineVersionFormat(error) => error,
@@ -256,18 +262,18 @@ impl ModifyAccountDescriptionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyAccountDescriptionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyAccountDescriptionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccountDescription.Format" => {
                 Self::InvalidAccountDescriptionFormat(error)
             }
             "InvalidEngineVersion.Format" => Self::InvalidEngineVersionFormat(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyAccountDescriptionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ModifyAccountPasswordRequest {
     pub source_biz: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyAccountPasswordRequest {
+impl crate::operation::Operation for ModifyAccountPasswordRequest {
     type Response = ModifyAccountPasswordResponse;
     type Error = ModifyAccountPasswordError;
+}
+
+impl rt::operation::OperationSpec for ModifyAccountPasswordRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         rt::validate::required("OldAccountPassword", &self.old_account_password)?;
@@ -149,8 +153,8 @@ impl ModifyAccountPasswordBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyAccountPasswordRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyAccountPasswordRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -159,7 +163,7 @@ impl ModifyAccountPasswordBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyAccountPasswordResponse,
-        rt::error::Error<ModifyAccountPasswordError>,
+        crate::error::Error<ModifyAccountPasswordError>,
     > {
         self.client.execute(self.request).await
     }
@@ -238,7 +242,7 @@ pub enum ModifyAccountPasswordError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -250,7 +254,7 @@ impl ModifyAccountPasswordError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -258,12 +262,12 @@ impl ModifyAccountPasswordError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyAccountPasswordError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyAccountPasswordError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyAccountPasswordError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyActiveOperationTaskRequest {
     pub switch_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyActiveOperationTaskRequest {
+impl crate::operation::Operation for ModifyActiveOperationTaskRequest {
     type Response = ModifyActiveOperationTaskResponse;
     type Error = ModifyActiveOperationTaskError;
+}
+
+impl rt::operation::OperationSpec for ModifyActiveOperationTaskRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Ids", &self.ids)?;
         rt::validate::required("SwitchTime", &self.switch_time)?;
         Ok(())
@@ -94,8 +98,10 @@ impl ModifyActiveOperationTaskBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyActiveOperationTaskRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyActiveOperationTaskRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +110,7 @@ impl ModifyActiveOperationTaskBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyActiveOperationTaskResponse,
-        rt::error::Error<ModifyActiveOperationTaskError>,
+        crate::error::Error<ModifyActiveOperationTaskError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,20 +207,20 @@ impl ::serde::Serialize for ModifyActiveOperationTaskResponse {
 #[non_exhaustive]
 pub enum ModifyActiveOperationTaskError {
     /// `IncorrectTaskStatus` (HTTP 403).
-    IncorrectTaskStatus(rt::error::ServiceError),
+    IncorrectTaskStatus(crate::error::ServiceError),
     /// `RequiredParam.NotFound` (HTTP 400).
-    RequiredParamNotFound(rt::error::ServiceError),
+    RequiredParamNotFound(crate::error::ServiceError),
     /// `StartTimeBeforeNow` (HTTP 400).
-    StartTimeBeforeNow(rt::error::ServiceError),
+    StartTimeBeforeNow(crate::error::ServiceError),
     /// `SwitchTimeAfterDeadline` (HTTP 400).
-    SwitchTimeAfterDeadline(rt::error::ServiceError),
+    SwitchTimeAfterDeadline(crate::error::ServiceError),
     /// `TaskModifyError` (HTTP 400).
-    TaskModifyError(rt::error::ServiceError),
+    TaskModifyError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -226,7 +232,7 @@ impl ModifyActiveOperationTaskError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectTaskStatus(error)
             | Self::RequiredParamNotFound(error)
@@ -269,19 +275,19 @@ impl ModifyActiveOperationTaskError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyActiveOperationTaskError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyActiveOperationTaskError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectTaskStatus" => Self::IncorrectTaskStatus(error),
             "RequiredParam.NotFound" => Self::RequiredParamNotFound(error),
             "StartTimeBeforeNow" => Self::StartTimeBeforeNow(error),
             "SwitchTimeAfterDeadline" => Self::SwitchTimeAfterDeadline(error),
             "TaskModifyError" => Self::TaskModifyError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyActiveOperationTaskError::service_error(self)
     }
 }

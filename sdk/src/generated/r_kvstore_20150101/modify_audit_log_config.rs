@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,7 +33,7 @@ pub struct ModifyAuditLogConfigRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `Retention`.
+    /// Wire name `Retention`; at least 1; at most 365.
     pub retention: ::std::option::Option<i32>,
     /// Example: `true`
     ///
@@ -40,12 +41,17 @@ pub struct ModifyAuditLogConfigRequest {
     pub db_audit: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyAuditLogConfigRequest {
+impl crate::operation::Operation for ModifyAuditLogConfigRequest {
     type Response = ModifyAuditLogConfigResponse;
     type Error = ModifyAuditLogConfigError;
+}
+
+impl rt::operation::OperationSpec for ModifyAuditLogConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::minimum("Retention", &self.retention, 1.0, false)?;
+        rt::validate::maximum("Retention", &self.retention, 365.0, false)?;
         Ok(())
     }
 
@@ -102,8 +108,8 @@ impl ModifyAuditLogConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyAuditLogConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyAuditLogConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -112,7 +118,7 @@ impl ModifyAuditLogConfigBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyAuditLogConfigResponse,
-        rt::error::Error<ModifyAuditLogConfigError>,
+        crate::error::Error<ModifyAuditLogConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -188,16 +194,16 @@ impl ::serde::Serialize for ModifyAuditLogConfigResponse {
 #[non_exhaustive]
 pub enum ModifyAuditLogConfigError {
     /// `InvalidRetention` (HTTP 400).
-    InvalidRetention(rt::error::ServiceError),
+    InvalidRetention(crate::error::ServiceError),
     /// `ResourceConfigError` (HTTP 400).
-    ResourceConfigError(rt::error::ServiceError),
+    ResourceConfigError(crate::error::ServiceError),
     /// `TaskHasExist` (HTTP 403).
-    TaskHasExist(rt::error::ServiceError),
+    TaskHasExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -209,7 +215,7 @@ impl ModifyAuditLogConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidRetention(error)
             | Self::ResourceConfigError(error)
@@ -238,17 +244,17 @@ impl ModifyAuditLogConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyAuditLogConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyAuditLogConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidRetention" => Self::InvalidRetention(error),
             "ResourceConfigError" => Self::ResourceConfigError(error),
             "TaskHasExist" => Self::TaskHasExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyAuditLogConfigError::service_error(self)
     }
 }

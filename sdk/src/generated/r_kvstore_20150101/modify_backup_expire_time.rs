@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyBackupExpireTimeRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyBackupExpireTimeRequest {
+impl crate::operation::Operation for ModifyBackupExpireTimeRequest {
     type Response = ModifyBackupExpireTimeResponse;
     type Error = ModifyBackupExpireTimeError;
+}
+
+impl rt::operation::OperationSpec for ModifyBackupExpireTimeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ExpectExpireTime", &self.expect_expire_time)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -113,8 +117,8 @@ impl ModifyBackupExpireTimeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyBackupExpireTimeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyBackupExpireTimeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +127,7 @@ impl ModifyBackupExpireTimeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyBackupExpireTimeResponse,
-        rt::error::Error<ModifyBackupExpireTimeError>,
+        crate::error::Error<ModifyBackupExpireTimeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -202,7 +206,7 @@ pub enum ModifyBackupExpireTimeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -214,7 +218,7 @@ impl ModifyBackupExpireTimeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -222,12 +226,12 @@ impl ModifyBackupExpireTimeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyBackupExpireTimeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyBackupExpireTimeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyBackupExpireTimeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,18 +45,27 @@ pub struct ModifyBackupPolicyRequest {
     pub enable_backup_log: ::std::option::Option<i32>,
     /// Example: `7`
     ///
-    /// Wire name `BackupRetentionPeriod`.
+    /// Wire name `BackupRetentionPeriod`; at most 730.
     pub backup_retention_period: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ModifyBackupPolicyRequest {
+impl crate::operation::Operation for ModifyBackupPolicyRequest {
     type Response = ModifyBackupPolicyResponse;
     type Error = ModifyBackupPolicyError;
+}
+
+impl rt::operation::OperationSpec for ModifyBackupPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("PreferredBackupTime", &self.preferred_backup_time)?;
         rt::validate::required("PreferredBackupPeriod", &self.preferred_backup_period)?;
+        rt::validate::maximum(
+            "BackupRetentionPeriod",
+            &self.backup_retention_period,
+            730.0,
+            false,
+        )?;
         Ok(())
     }
 
@@ -150,8 +160,8 @@ impl ModifyBackupPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyBackupPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyBackupPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +170,7 @@ impl ModifyBackupPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyBackupPolicyResponse,
-        rt::error::Error<ModifyBackupPolicyError>,
+        crate::error::Error<ModifyBackupPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -239,7 +249,7 @@ pub enum ModifyBackupPolicyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -251,7 +261,7 @@ impl ModifyBackupPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -259,12 +269,12 @@ impl ModifyBackupPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyBackupPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyBackupPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyBackupPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyDbInstanceAutoUpgradeRequest {
     pub value: ::std::option::Option<Value>,
 }
 
-impl rt::operation::Operation for ModifyDbInstanceAutoUpgradeRequest {
+impl crate::operation::Operation for ModifyDbInstanceAutoUpgradeRequest {
     type Response = ModifyDbInstanceAutoUpgradeResponse;
     type Error = ModifyDbInstanceAutoUpgradeError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbInstanceAutoUpgradeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("Value", &self.value)?;
         rt::validate::one_of("Value", &self.value, &["0", "1"])?;
@@ -94,8 +98,8 @@ impl ModifyDbInstanceAutoUpgradeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbInstanceAutoUpgradeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbInstanceAutoUpgradeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl ModifyDbInstanceAutoUpgradeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbInstanceAutoUpgradeResponse,
-        rt::error::Error<ModifyDbInstanceAutoUpgradeError>,
+        crate::error::Error<ModifyDbInstanceAutoUpgradeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -183,7 +187,7 @@ pub enum Value {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -211,7 +215,7 @@ impl ::std::convert::From<&str> for Value {
         match value {
             "0" => Self::N0,
             "1" => Self::N1,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -238,7 +242,7 @@ impl ::std::convert::From<::std::string::String> for Value {
         match value.as_str() {
             "0" => Self::N0,
             "1" => Self::N1,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -299,7 +303,7 @@ pub enum ModifyDbInstanceAutoUpgradeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -311,7 +315,7 @@ impl ModifyDbInstanceAutoUpgradeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -319,12 +323,12 @@ impl ModifyDbInstanceAutoUpgradeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbInstanceAutoUpgradeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyDbInstanceAutoUpgradeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbInstanceAutoUpgradeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,7 +41,7 @@ pub struct ModifyDbInstanceConnectionStringRequest {
     pub current_connection_string: ::std::option::Option<::std::string::String>,
     /// Example: `6379`
     ///
-    /// Wire name `Port`; at most 5 characters.
+    /// Wire name `Port`; at most 5 characters; matches `^\d+$`.
     pub port: ::std::option::Option<::std::string::String>,
     /// Example: `Public`
     ///
@@ -48,17 +49,21 @@ pub struct ModifyDbInstanceConnectionStringRequest {
     pub ip_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyDbInstanceConnectionStringRequest {
+impl crate::operation::Operation for ModifyDbInstanceConnectionStringRequest {
     type Response = ModifyDbInstanceConnectionStringResponse;
     type Error = ModifyDbInstanceConnectionStringError;
+}
+
+impl rt::operation::OperationSpec for ModifyDbInstanceConnectionStringRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required(
             "CurrentConnectionString",
             &self.current_connection_string,
         )?;
         rt::validate::max_length("Port", &self.port, 5usize)?;
+        rt::validate::pattern("Port", &self.port, "^\\d+$")?;
         Ok(())
     }
 
@@ -155,8 +160,8 @@ impl ModifyDbInstanceConnectionStringBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyDbInstanceConnectionStringRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyDbInstanceConnectionStringRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -165,7 +170,7 @@ impl ModifyDbInstanceConnectionStringBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyDbInstanceConnectionStringResponse,
-        rt::error::Error<ModifyDbInstanceConnectionStringError>,
+        crate::error::Error<ModifyDbInstanceConnectionStringError>,
     > {
         self.client.execute(self.request).await
     }
@@ -241,18 +246,18 @@ impl ::serde::Serialize for ModifyDbInstanceConnectionStringResponse {
 #[non_exhaustive]
 pub enum ModifyDbInstanceConnectionStringError {
     /// `InvalidConnectionString.Format` (HTTP 400).
-    InvalidConnectionStringFormat(rt::error::ServiceError),
+    InvalidConnectionStringFormat(crate::error::ServiceError),
     /// `InvalidConnectionStringOrPort.Duplicate` (HTTP 400).
-    InvalidConnectionStringOrPortDuplicate(rt::error::ServiceError),
+    InvalidConnectionStringOrPortDuplicate(crate::error::ServiceError),
     /// `InvalidIPType.Format` (HTTP 400).
-    InvalidIpTypeFormat(rt::error::ServiceError),
+    InvalidIpTypeFormat(crate::error::ServiceError),
     /// `NewConnectionStringNotSupport` (HTTP 400).
-    NewConnectionStringNotSupport(rt::error::ServiceError),
+    NewConnectionStringNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -264,7 +269,7 @@ impl ModifyDbInstanceConnectionStringError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidConnectionStringFormat(error)
             | Self::InvalidConnectionStringOrPortDuplicate(error)
@@ -300,8 +305,8 @@ impl ModifyDbInstanceConnectionStringError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyDbInstanceConnectionStringError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyDbInstanceConnectionStringError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidConnectionString.Format" => {
                 Self::InvalidConnectionStringFormat(error)
@@ -311,11 +316,11 @@ impl rt::error::OperationError for ModifyDbInstanceConnectionStringError {
             }
             "InvalidIPType.Format" => Self::InvalidIpTypeFormat(error),
             "NewConnectionStringNotSupport" => Self::NewConnectionStringNotSupport(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyDbInstanceConnectionStringError::service_error(self)
     }
 }

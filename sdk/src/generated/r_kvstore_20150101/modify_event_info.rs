@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyEventInfoRequest {
     pub action_params: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyEventInfoRequest {
+impl crate::operation::Operation for ModifyEventInfoRequest {
     type Response = ModifyEventInfoResponse;
     type Error = ModifyEventInfoError;
+}
+
+impl rt::operation::OperationSpec for ModifyEventInfoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("EventId", &self.event_id)?;
         Ok(())
@@ -124,8 +128,8 @@ impl ModifyEventInfoBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyEventInfoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyEventInfoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl ModifyEventInfoBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyEventInfoResponse,
-        rt::error::Error<ModifyEventInfoError>,
+        crate::error::Error<ModifyEventInfoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -296,7 +300,7 @@ pub enum ModifyEventInfoError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -308,7 +312,7 @@ impl ModifyEventInfoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -316,12 +320,12 @@ impl ModifyEventInfoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyEventInfoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyEventInfoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyEventInfoError::service_error(self)
     }
 }

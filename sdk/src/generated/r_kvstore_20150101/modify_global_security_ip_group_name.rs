@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyGlobalSecurityIpGroupNameRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyGlobalSecurityIpGroupNameRequest {
+impl crate::operation::Operation for ModifyGlobalSecurityIpGroupNameRequest {
     type Response = ModifyGlobalSecurityIpGroupNameResponse;
     type Error = ModifyGlobalSecurityIpGroupNameError;
+}
+
+impl rt::operation::OperationSpec for ModifyGlobalSecurityIpGroupNameRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("GlobalIgName", &self.global_ig_name)?;
         rt::validate::max_length("GlobalIgName", &self.global_ig_name, 120usize)?;
@@ -138,8 +142,8 @@ impl ModifyGlobalSecurityIpGroupNameBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyGlobalSecurityIpGroupNameRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyGlobalSecurityIpGroupNameRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -148,7 +152,7 @@ impl ModifyGlobalSecurityIpGroupNameBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyGlobalSecurityIpGroupNameResponse,
-        rt::error::Error<ModifyGlobalSecurityIpGroupNameError>,
+        crate::error::Error<ModifyGlobalSecurityIpGroupNameError>,
     > {
         self.client.execute(self.request).await
     }
@@ -224,12 +228,12 @@ impl ::serde::Serialize for ModifyGlobalSecurityIpGroupNameResponse {
 #[non_exhaustive]
 pub enum ModifyGlobalSecurityIpGroupNameError {
     /// `RequiredParam.NotFound` (HTTP 400).
-    RequiredParamNotFound(rt::error::ServiceError),
+    RequiredParamNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -241,7 +245,7 @@ impl ModifyGlobalSecurityIpGroupNameError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::RequiredParamNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -256,15 +260,15 @@ impl ModifyGlobalSecurityIpGroupNameError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyGlobalSecurityIpGroupNameError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyGlobalSecurityIpGroupNameError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "RequiredParam.NotFound" => Self::RequiredParamNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyGlobalSecurityIpGroupNameError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyInstanceAttributeRequest {
     pub instance_release_protection: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyInstanceAttributeRequest {
+impl crate::operation::Operation for ModifyInstanceAttributeRequest {
     type Response = ModifyInstanceAttributeResponse;
     type Error = ModifyInstanceAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -124,8 +128,8 @@ impl ModifyInstanceAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyInstanceAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl ModifyInstanceAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceAttributeResponse,
-        rt::error::Error<ModifyInstanceAttributeError>,
+        crate::error::Error<ModifyInstanceAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -210,18 +214,18 @@ impl ::serde::Serialize for ModifyInstanceAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceAttributeError {
     /// `InvalidInstanceName.Malformed` (HTTP 400).
-    InvalidInstanceNameMalformed(rt::error::ServiceError),
+    InvalidInstanceNameMalformed(crate::error::ServiceError),
     /// `InvalidPassword.Malformed` (HTTP 400).
-    InvalidPasswordMalformed(rt::error::ServiceError),
+    InvalidPasswordMalformed(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `TaskExists` (HTTP 400).
-    TaskExists(rt::error::ServiceError),
+    TaskExists(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -233,7 +237,7 @@ impl ModifyInstanceAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidInstanceNameMalformed(error)
             | Self::InvalidPasswordMalformed(error)
@@ -269,18 +273,18 @@ impl ModifyInstanceAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceName.Malformed" => Self::InvalidInstanceNameMalformed(error),
             "InvalidPassword.Malformed" => Self::InvalidPasswordMalformed(error),
             "MissingParameter" => Self::MissingParameter(error),
             "TaskExists" => Self::TaskExists(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyInstanceAutoRenewalAttributeRequest {
     pub product: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyInstanceAutoRenewalAttributeRequest {
+impl crate::operation::Operation for ModifyInstanceAutoRenewalAttributeRequest {
     type Response = ModifyInstanceAutoRenewalAttributeResponse;
     type Error = ModifyInstanceAutoRenewalAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceAutoRenewalAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -125,8 +129,8 @@ impl ModifyInstanceAutoRenewalAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyInstanceAutoRenewalAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyInstanceAutoRenewalAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +139,7 @@ impl ModifyInstanceAutoRenewalAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceAutoRenewalAttributeResponse,
-        rt::error::Error<ModifyInstanceAutoRenewalAttributeError>,
+        crate::error::Error<ModifyInstanceAutoRenewalAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -214,7 +218,7 @@ pub enum ModifyInstanceAutoRenewalAttributeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -226,7 +230,7 @@ impl ModifyInstanceAutoRenewalAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -234,12 +238,12 @@ impl ModifyInstanceAutoRenewalAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceAutoRenewalAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyInstanceAutoRenewalAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceAutoRenewalAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct ModifyInstanceConfigRequest {
     >,
 }
 
-impl rt::operation::Operation for ModifyInstanceConfigRequest {
+impl crate::operation::Operation for ModifyInstanceConfigRequest {
     type Response = ModifyInstanceConfigResponse;
     type Error = ModifyInstanceConfigError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -217,8 +221,8 @@ impl ModifyInstanceConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyInstanceConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -227,7 +231,7 @@ impl ModifyInstanceConfigBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceConfigResponse,
-        rt::error::Error<ModifyInstanceConfigError>,
+        crate::error::Error<ModifyInstanceConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -303,18 +307,18 @@ impl ::serde::Serialize for ModifyInstanceConfigResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceConfigError {
     /// `InstanceType.NotSupport` (HTTP 403).
-    InstanceTypeNotSupport(rt::error::ServiceError),
+    InstanceTypeNotSupport(crate::error::ServiceError),
     /// `InvalidParameters.Format` (HTTP 400).
-    InvalidParametersFormat(rt::error::ServiceError),
+    InvalidParametersFormat(crate::error::ServiceError),
     /// `NetworkType.NotSupport` (HTTP 403).
-    NetworkTypeNotSupport(rt::error::ServiceError),
+    NetworkTypeNotSupport(crate::error::ServiceError),
     /// `ParamNotSupportedForCurrentVersion` (HTTP 400).
-    ParamNotSupportedForCurrentVersion(rt::error::ServiceError),
+    ParamNotSupportedForCurrentVersion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -326,7 +330,7 @@ impl ModifyInstanceConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceTypeNotSupport(error)
             | Self::InvalidParametersFormat(error)
@@ -362,8 +366,8 @@ impl ModifyInstanceConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceType.NotSupport" => Self::InstanceTypeNotSupport(error),
             "InvalidParameters.Format" => Self::InvalidParametersFormat(error),
@@ -371,11 +375,11 @@ impl rt::error::OperationError for ModifyInstanceConfigError {
             "ParamNotSupportedForCurrentVersion" => {
                 Self::ParamNotSupportedForCurrentVersion(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceConfigError::service_error(self)
     }
 }

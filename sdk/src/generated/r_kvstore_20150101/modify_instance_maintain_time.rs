@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyInstanceMaintainTimeRequest {
     pub maintain_end_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyInstanceMaintainTimeRequest {
+impl crate::operation::Operation for ModifyInstanceMaintainTimeRequest {
     type Response = ModifyInstanceMaintainTimeResponse;
     type Error = ModifyInstanceMaintainTimeError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceMaintainTimeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("MaintainStartTime", &self.maintain_start_time)?;
         rt::validate::required("MaintainEndTime", &self.maintain_end_time)?;
@@ -118,8 +122,10 @@ impl ModifyInstanceMaintainTimeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceMaintainTimeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyInstanceMaintainTimeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +134,7 @@ impl ModifyInstanceMaintainTimeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceMaintainTimeResponse,
-        rt::error::Error<ModifyInstanceMaintainTimeError>,
+        crate::error::Error<ModifyInstanceMaintainTimeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -204,12 +210,12 @@ impl ::serde::Serialize for ModifyInstanceMaintainTimeResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceMaintainTimeError {
     /// `InvalidEndTime.Format` (HTTP 400).
-    InvalidEndTimeFormat(rt::error::ServiceError),
+    InvalidEndTimeFormat(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -221,7 +227,7 @@ impl ModifyInstanceMaintainTimeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidEndTimeFormat(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -236,15 +242,15 @@ impl ModifyInstanceMaintainTimeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceMaintainTimeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceMaintainTimeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidEndTime.Format" => Self::InvalidEndTimeFormat(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceMaintainTimeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyInstanceMajorVersionRequest {
     pub effective_time: ::std::option::Option<EffectiveTime>,
 }
 
-impl rt::operation::Operation for ModifyInstanceMajorVersionRequest {
+impl crate::operation::Operation for ModifyInstanceMajorVersionRequest {
     type Response = ModifyInstanceMajorVersionResponse;
     type Error = ModifyInstanceMajorVersionError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceMajorVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("MajorVersion", &self.major_version)?;
         rt::validate::one_of(
@@ -114,8 +118,10 @@ impl ModifyInstanceMajorVersionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceMajorVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyInstanceMajorVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +130,7 @@ impl ModifyInstanceMajorVersionBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceMajorVersionResponse,
-        rt::error::Error<ModifyInstanceMajorVersionError>,
+        crate::error::Error<ModifyInstanceMajorVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -207,7 +213,7 @@ pub enum EffectiveTime {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -239,7 +245,7 @@ impl ::std::convert::From<&str> for EffectiveTime {
             "1" => Self::N1,
             "Immediately" => Self::Immediately,
             "MaintainTime" => Self::MaintainTime,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -268,7 +274,7 @@ impl ::std::convert::From<::std::string::String> for EffectiveTime {
             "1" => Self::N1,
             "Immediately" => Self::Immediately,
             "MaintainTime" => Self::MaintainTime,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -326,12 +332,12 @@ impl ::serde::Serialize for EffectiveTime {
 #[non_exhaustive]
 pub enum ModifyInstanceMajorVersionError {
     /// `NoQuota` (HTTP 403).
-    NoQuota(rt::error::ServiceError),
+    NoQuota(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -343,7 +349,7 @@ impl ModifyInstanceMajorVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoQuota(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -358,15 +364,15 @@ impl ModifyInstanceMajorVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceMajorVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceMajorVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoQuota" => Self::NoQuota(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceMajorVersionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyInstanceNetExpireTimeRequest {
     pub classic_expired_days: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ModifyInstanceNetExpireTimeRequest {
+impl crate::operation::Operation for ModifyInstanceNetExpireTimeRequest {
     type Response = ModifyInstanceNetExpireTimeResponse;
     type Error = ModifyInstanceNetExpireTimeError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceNetExpireTimeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("ConnectionString", &self.connection_string)?;
         rt::validate::required("ClassicExpiredDays", &self.classic_expired_days)?;
@@ -117,8 +121,8 @@ impl ModifyInstanceNetExpireTimeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyInstanceNetExpireTimeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyInstanceNetExpireTimeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +131,7 @@ impl ModifyInstanceNetExpireTimeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceNetExpireTimeResponse,
-        rt::error::Error<ModifyInstanceNetExpireTimeError>,
+        crate::error::Error<ModifyInstanceNetExpireTimeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -409,12 +413,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ModifyInstanceNetExpireTimeError {
     /// `ClassicExpiredDaysError` (HTTP 400).
-    ClassicExpiredDaysError(rt::error::ServiceError),
+    ClassicExpiredDaysError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -426,7 +430,7 @@ impl ModifyInstanceNetExpireTimeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ClassicExpiredDaysError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -441,15 +445,15 @@ impl ModifyInstanceNetExpireTimeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceNetExpireTimeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceNetExpireTimeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ClassicExpiredDaysError" => Self::ClassicExpiredDaysError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceNetExpireTimeError::service_error(self)
     }
 }

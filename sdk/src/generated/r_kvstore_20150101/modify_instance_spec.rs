@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -78,23 +82,23 @@ pub struct ModifyInstanceSpecRequest {
     pub source_biz: ::std::option::Option<::std::string::String>,
     /// Example: `8`
     ///
-    /// Wire name `ShardCount`.
+    /// Wire name `ShardCount`; at least 1; at most 4092.
     pub shard_count: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `ReplicaCount`.
+    /// Wire name `ReplicaCount`; at least 0.
     pub replica_count: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `SlaveReplicaCount`.
+    /// Wire name `SlaveReplicaCount`; at least 0.
     pub slave_replica_count: ::std::option::Option<i32>,
     /// Example: `5`
     ///
-    /// Wire name `ReadOnlyCount`.
+    /// Wire name `ReadOnlyCount`; at least 0; at most 9.
     pub read_only_count: ::std::option::Option<i32>,
     /// Example: `2`
     ///
-    /// Wire name `SlaveReadOnlyCount`.
+    /// Wire name `SlaveReadOnlyCount`; at least 0; at most 9.
     pub slave_read_only_count: ::std::option::Option<i32>,
     /// Example: `false`
     ///
@@ -114,15 +118,14 @@ pub struct ModifyInstanceSpecRequest {
     pub storage: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ModifyInstanceSpecRequest {
+impl crate::operation::Operation for ModifyInstanceSpecRequest {
     type Response = ModifyInstanceSpecResponse;
     type Error = ModifyInstanceSpecError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceSpecRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::one_of(
             "OrderType",
@@ -133,6 +136,29 @@ impl rt::operation::Operation for ModifyInstanceSpecRequest {
             "MajorVersion",
             &self.major_version,
             &["2.8", "4.0", "5.0", "6.0"],
+        )?;
+        rt::validate::minimum("ShardCount", &self.shard_count, 1.0, false)?;
+        rt::validate::maximum("ShardCount", &self.shard_count, 4092.0, false)?;
+        rt::validate::minimum("ReplicaCount", &self.replica_count, 0.0, false)?;
+        rt::validate::minimum(
+            "SlaveReplicaCount",
+            &self.slave_replica_count,
+            0.0,
+            false,
+        )?;
+        rt::validate::minimum("ReadOnlyCount", &self.read_only_count, 0.0, false)?;
+        rt::validate::maximum("ReadOnlyCount", &self.read_only_count, 9.0, false)?;
+        rt::validate::minimum(
+            "SlaveReadOnlyCount",
+            &self.slave_read_only_count,
+            0.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "SlaveReadOnlyCount",
+            &self.slave_read_only_count,
+            9.0,
+            false,
         )?;
         rt::validate::one_of(
             "NodeType",
@@ -379,8 +405,8 @@ impl ModifyInstanceSpecBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceSpecRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyInstanceSpecRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -389,7 +415,7 @@ impl ModifyInstanceSpecBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceSpecResponse,
-        rt::error::Error<ModifyInstanceSpecError>,
+        crate::error::Error<ModifyInstanceSpecError>,
     > {
         self.client.execute(self.request).await
     }
@@ -491,7 +517,7 @@ pub enum OrderType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -521,7 +547,7 @@ impl ::std::convert::From<&str> for OrderType {
             "UPGRADE" => Self::Upgrade,
             "DOWNGRADE" => Self::Downgrade,
             "AUTO" => Self::Auto,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -549,7 +575,7 @@ impl ::std::convert::From<::std::string::String> for OrderType {
             "UPGRADE" => Self::Upgrade,
             "DOWNGRADE" => Self::Downgrade,
             "AUTO" => Self::Auto,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -614,7 +640,7 @@ pub enum MajorVersion {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -646,7 +672,7 @@ impl ::std::convert::From<&str> for MajorVersion {
             "4.0" => Self::N40,
             "5.0" => Self::N50,
             "6.0" => Self::N60,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -675,7 +701,7 @@ impl ::std::convert::From<::std::string::String> for MajorVersion {
             "4.0" => Self::N40,
             "5.0" => Self::N50,
             "6.0" => Self::N60,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -740,7 +766,7 @@ pub enum NodeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -772,7 +798,7 @@ impl ::std::convert::From<&str> for NodeType {
             "STAND_ALONE" => Self::StandAlone,
             "double" => Self::Double,
             "single" => Self::Single,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -801,7 +827,7 @@ impl ::std::convert::From<::std::string::String> for NodeType {
             "STAND_ALONE" => Self::StandAlone,
             "double" => Self::Double,
             "single" => Self::Single,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -864,7 +890,7 @@ pub enum StorageType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -894,7 +920,7 @@ impl ::std::convert::From<&str> for StorageType {
             "essd_pl1" => Self::EssdPl1,
             "essd_pl2" => Self::EssdPl2,
             "essd_pl3" => Self::EssdPl3,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -922,7 +948,7 @@ impl ::std::convert::From<::std::string::String> for StorageType {
             "essd_pl1" => Self::EssdPl1,
             "essd_pl2" => Self::EssdPl2,
             "essd_pl3" => Self::EssdPl3,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -980,40 +1006,40 @@ impl ::serde::Serialize for StorageType {
 #[non_exhaustive]
 pub enum ModifyInstanceSpecError {
     /// `AbnormalResourceStatusForRenew` (HTTP 400).
-    AbnormalResourceStatusForRenew(rt::error::ServiceError),
+    AbnormalResourceStatusForRenew(crate::error::ServiceError),
     /// `DirectTargetLevelNotSupport` (HTTP 400).
-    DirectTargetLevelNotSupport(rt::error::ServiceError),
+    DirectTargetLevelNotSupport(crate::error::ServiceError),
     /// `DirectTransNodeDoubleLevelError` (HTTP 400).
-    DirectTransNodeDoubleLevelError(rt::error::ServiceError),
+    DirectTransNodeDoubleLevelError(crate::error::ServiceError),
     /// `DirectTransPreCheckError` (HTTP 400).
-    DirectTransPreCheckError(rt::error::ServiceError),
+    DirectTransPreCheckError(crate::error::ServiceError),
     /// `DirectTransUpgradeMajorVersionNotSupport` (HTTP 400).
-    DirectTransUpgradeMajorVersionNotSupport(rt::error::ServiceError),
+    DirectTransUpgradeMajorVersionNotSupport(crate::error::ServiceError),
     /// `DtsOpendNotSupportTrans` (HTTP 400).
-    DtsOpendNotSupportTrans(rt::error::ServiceError),
+    DtsOpendNotSupportTrans(crate::error::ServiceError),
     /// `GdcInstanceNotSupport` (HTTP 400).
-    GdcInstanceNotSupport(rt::error::ServiceError),
+    GdcInstanceNotSupport(crate::error::ServiceError),
     /// `HasRenewChangeOrder` (HTTP 400).
-    HasRenewChangeOrder(rt::error::ServiceError),
+    HasRenewChangeOrder(crate::error::ServiceError),
     /// `IllegalParamError` (HTTP 400).
-    IllegalParamError(rt::error::ServiceError),
+    IllegalParamError(crate::error::ServiceError),
     /// `IncorrectMinorVersion` (HTTP 400).
-    IncorrectMinorVersion(rt::error::ServiceError),
+    IncorrectMinorVersion(crate::error::ServiceError),
     /// `IncorrectTargetMajorVersion` (HTTP 400).
-    IncorrectTargetMajorVersion(rt::error::ServiceError),
+    IncorrectTargetMajorVersion(crate::error::ServiceError),
     /// `MissingRedisShardingUnsupportPerfItem` (HTTP 400).
-    MissingRedisShardingUnsupportPerfItem(rt::error::ServiceError),
+    MissingRedisShardingUnsupportPerfItem(crate::error::ServiceError),
     /// `PaymentMethodNotFound` (HTTP 400).
-    PaymentMethodNotFound(rt::error::ServiceError),
+    PaymentMethodNotFound(crate::error::ServiceError),
     /// `%s` (HTTP 400).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `TargetMemoryLessThanCurrentUsed` (HTTP 403).
-    TargetMemoryLessThanCurrentUsed(rt::error::ServiceError),
+    TargetMemoryLessThanCurrentUsed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1025,7 +1051,7 @@ impl ModifyInstanceSpecError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbnormalResourceStatusForRenew(error)
             | Self::DirectTargetLevelNotSupport(error)
@@ -1138,8 +1164,8 @@ impl ModifyInstanceSpecError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceSpecError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceSpecError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AbnormalResourceStatusForRenew" => {
                 Self::AbnormalResourceStatusForRenew(error)
@@ -1166,11 +1192,11 @@ impl rt::error::OperationError for ModifyInstanceSpecError {
             "TargetMemoryLessThanCurrentUsed" => {
                 Self::TargetMemoryLessThanCurrentUsed(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceSpecError::service_error(self)
     }
 }

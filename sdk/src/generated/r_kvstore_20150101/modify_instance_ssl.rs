@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyInstanceSslRequest {
     pub ssl_enabled: ::std::option::Option<SslEnabled>,
 }
 
-impl rt::operation::Operation for ModifyInstanceSslRequest {
+impl crate::operation::Operation for ModifyInstanceSslRequest {
     type Response = ModifyInstanceSslResponse;
     type Error = ModifyInstanceSslError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceSslRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("SSLEnabled", &self.ssl_enabled)?;
         rt::validate::one_of(
@@ -96,8 +100,8 @@ impl ModifyInstanceSslBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceSslRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyInstanceSslRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl ModifyInstanceSslBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceSslResponse,
-        rt::error::Error<ModifyInstanceSslError>,
+        crate::error::Error<ModifyInstanceSslError>,
     > {
         self.client.execute(self.request).await
     }
@@ -229,7 +233,7 @@ pub enum SslEnabled {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -259,7 +263,7 @@ impl ::std::convert::From<&str> for SslEnabled {
             "Disable" => Self::Disable,
             "Enable" => Self::Enable,
             "Update" => Self::Update,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -287,7 +291,7 @@ impl ::std::convert::From<::std::string::String> for SslEnabled {
             "Disable" => Self::Disable,
             "Enable" => Self::Enable,
             "Update" => Self::Update,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -345,22 +349,22 @@ impl ::serde::Serialize for SslEnabled {
 #[non_exhaustive]
 pub enum ModifyInstanceSslError {
     /// `EnabledSSLNotSupport` (HTTP 404).
-    EnabledSslNotSupport(rt::error::ServiceError),
+    EnabledSslNotSupport(crate::error::ServiceError),
     /// `IncorrectCharacterType` (HTTP 403).
-    IncorrectCharacterType(rt::error::ServiceError),
+    IncorrectCharacterType(crate::error::ServiceError),
     /// `IncorrectDBInstanceLockMode` (HTTP 403).
-    IncorrectDbInstanceLockMode(rt::error::ServiceError),
+    IncorrectDbInstanceLockMode(crate::error::ServiceError),
     /// `IncorrectDBInstanceState` (HTTP 403).
-    IncorrectDbInstanceState(rt::error::ServiceError),
+    IncorrectDbInstanceState(crate::error::ServiceError),
     /// `IncorrectEngineVersion` (HTTP 403).
-    IncorrectEngineVersion(rt::error::ServiceError),
+    IncorrectEngineVersion(crate::error::ServiceError),
     /// `InvalidParameters.Format` (HTTP 400).
-    InvalidParametersFormat(rt::error::ServiceError),
+    InvalidParametersFormat(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -372,7 +376,7 @@ impl ModifyInstanceSslError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EnabledSslNotSupport(error)
             | Self::IncorrectCharacterType(error)
@@ -422,8 +426,8 @@ impl ModifyInstanceSslError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceSslError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceSslError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EnabledSSLNotSupport" => Self::EnabledSslNotSupport(error),
             "IncorrectCharacterType" => Self::IncorrectCharacterType(error),
@@ -431,11 +435,11 @@ impl rt::error::OperationError for ModifyInstanceSslError {
             "IncorrectDBInstanceState" => Self::IncorrectDbInstanceState(error),
             "IncorrectEngineVersion" => Self::IncorrectEngineVersion(error),
             "InvalidParameters.Format" => Self::InvalidParametersFormat(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceSslError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ModifyInstanceTdeRequest {
     pub role_arn: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyInstanceTdeRequest {
+impl crate::operation::Operation for ModifyInstanceTdeRequest {
     type Response = ModifyInstanceTdeResponse;
     type Error = ModifyInstanceTdeError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceTdeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("TDEStatus", &self.tde_status)?;
         Ok(())
@@ -139,8 +143,8 @@ impl ModifyInstanceTdeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceTdeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyInstanceTdeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -149,7 +153,7 @@ impl ModifyInstanceTdeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceTdeResponse,
-        rt::error::Error<ModifyInstanceTdeError>,
+        crate::error::Error<ModifyInstanceTdeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -225,14 +229,14 @@ impl ::serde::Serialize for ModifyInstanceTdeResponse {
 #[non_exhaustive]
 pub enum ModifyInstanceTdeError {
     /// `InvalidInstanceName.Malformed` (HTTP 400).
-    InvalidInstanceNameMalformed(rt::error::ServiceError),
+    InvalidInstanceNameMalformed(crate::error::ServiceError),
     /// `TaskExists` (HTTP 400).
-    TaskExists(rt::error::ServiceError),
+    TaskExists(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -244,7 +248,7 @@ impl ModifyInstanceTdeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidInstanceNameMalformed(error) | Self::TaskExists(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -265,16 +269,16 @@ impl ModifyInstanceTdeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceTdeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceTdeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceName.Malformed" => Self::InvalidInstanceNameMalformed(error),
             "TaskExists" => Self::TaskExists(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceTdeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ModifyInstanceVpcAuthModeRequest {
     pub vpc_auth_mode: ::std::option::Option<VpcAuthMode>,
 }
 
-impl rt::operation::Operation for ModifyInstanceVpcAuthModeRequest {
+impl crate::operation::Operation for ModifyInstanceVpcAuthModeRequest {
     type Response = ModifyInstanceVpcAuthModeResponse;
     type Error = ModifyInstanceVpcAuthModeError;
+}
+
+impl rt::operation::OperationSpec for ModifyInstanceVpcAuthModeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("VpcAuthMode", &self.vpc_auth_mode)?;
         rt::validate::one_of(
@@ -99,8 +103,10 @@ impl ModifyInstanceVpcAuthModeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyInstanceVpcAuthModeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyInstanceVpcAuthModeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +115,7 @@ impl ModifyInstanceVpcAuthModeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyInstanceVpcAuthModeResponse,
-        rt::error::Error<ModifyInstanceVpcAuthModeError>,
+        crate::error::Error<ModifyInstanceVpcAuthModeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -192,7 +198,7 @@ pub enum VpcAuthMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -224,7 +230,7 @@ impl ::std::convert::From<&str> for VpcAuthMode {
             "Close" => Self::Close2,
             "OPEN" => Self::Open,
             "CLOSE" => Self::Close,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -253,7 +259,7 @@ impl ::std::convert::From<::std::string::String> for VpcAuthMode {
             "Close" => Self::Close2,
             "OPEN" => Self::Open,
             "CLOSE" => Self::Close,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -311,12 +317,12 @@ impl ::serde::Serialize for VpcAuthMode {
 #[non_exhaustive]
 pub enum ModifyInstanceVpcAuthModeError {
     /// `ParamNotSupportedForCurrentVersion` (HTTP 403).
-    ParamNotSupportedForCurrentVersion(rt::error::ServiceError),
+    ParamNotSupportedForCurrentVersion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -328,7 +334,7 @@ impl ModifyInstanceVpcAuthModeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ParamNotSupportedForCurrentVersion(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -343,17 +349,17 @@ impl ModifyInstanceVpcAuthModeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyInstanceVpcAuthModeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyInstanceVpcAuthModeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ParamNotSupportedForCurrentVersion" => {
                 Self::ParamNotSupportedForCurrentVersion(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyInstanceVpcAuthModeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct ModifyParameterGroupRequest {
     pub parameters: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyParameterGroupRequest {
+impl crate::operation::Operation for ModifyParameterGroupRequest {
     type Response = ModifyParameterGroupResponse;
     type Error = ModifyParameterGroupError;
+}
+
+impl rt::operation::OperationSpec for ModifyParameterGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Category", &self.category)?;
         rt::validate::required("ParameterGroupId", &self.parameter_group_id)?;
         rt::validate::required("ParameterGroupName", &self.parameter_group_name)?;
@@ -168,8 +172,8 @@ impl ModifyParameterGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyParameterGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyParameterGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -178,7 +182,7 @@ impl ModifyParameterGroupBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyParameterGroupResponse,
-        rt::error::Error<ModifyParameterGroupError>,
+        crate::error::Error<ModifyParameterGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -278,7 +282,7 @@ pub enum ModifyParameterGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -290,7 +294,7 @@ impl ModifyParameterGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -298,12 +302,12 @@ impl ModifyParameterGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyParameterGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ModifyParameterGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyParameterGroupError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct ModifyResourceGroupRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyResourceGroupRequest {
+impl crate::operation::Operation for ModifyResourceGroupRequest {
     type Response = ModifyResourceGroupResponse;
     type Error = ModifyResourceGroupError;
+}
+
+impl rt::operation::OperationSpec for ModifyResourceGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("ResourceGroupId", &self.resource_group_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -135,8 +138,8 @@ impl ModifyResourceGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyResourceGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyResourceGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +148,7 @@ impl ModifyResourceGroupBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyResourceGroupResponse,
-        rt::error::Error<ModifyResourceGroupError>,
+        crate::error::Error<ModifyResourceGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -221,16 +224,16 @@ impl ::serde::Serialize for ModifyResourceGroupResponse {
 #[non_exhaustive]
 pub enum ModifyResourceGroupError {
     /// `EntityNotExists.Resource` (HTTP 404).
-    EntityNotExistsResource(rt::error::ServiceError),
+    EntityNotExistsResource(crate::error::ServiceError),
     /// `ResourceGroupId.InValid` (HTTP 400).
-    ResourceGroupIdInValid(rt::error::ServiceError),
+    ResourceGroupIdInValid(crate::error::ServiceError),
     /// `ServiceAccount.NoPermission` (HTTP 403).
-    ServiceAccountNoPermission(rt::error::ServiceError),
+    ServiceAccountNoPermission(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -242,7 +245,7 @@ impl ModifyResourceGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsResource(error)
             | Self::ResourceGroupIdInValid(error)
@@ -271,17 +274,17 @@ impl ModifyResourceGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyResourceGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyResourceGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.Resource" => Self::EntityNotExistsResource(error),
             "ResourceGroupId.InValid" => Self::ResourceGroupIdInValid(error),
             "ServiceAccount.NoPermission" => Self::ServiceAccountNoPermission(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyResourceGroupError::service_error(self)
     }
 }

@@ -19,7 +19,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifySecurityGroupConfigurationRequest {
     pub security_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifySecurityGroupConfigurationRequest {
+impl crate::operation::Operation for ModifySecurityGroupConfigurationRequest {
     type Response = ModifySecurityGroupConfigurationResponse;
     type Error = ModifySecurityGroupConfigurationError;
+}
+
+impl rt::operation::OperationSpec for ModifySecurityGroupConfigurationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         rt::validate::required("SecurityGroupId", &self.security_group_id)?;
         Ok(())
@@ -108,8 +112,8 @@ impl ModifySecurityGroupConfigurationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifySecurityGroupConfigurationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifySecurityGroupConfigurationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl ModifySecurityGroupConfigurationBuilder {
         self,
     ) -> ::std::result::Result<
         ModifySecurityGroupConfigurationResponse,
-        rt::error::Error<ModifySecurityGroupConfigurationError>,
+        crate::error::Error<ModifySecurityGroupConfigurationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -196,26 +200,26 @@ impl ::serde::Serialize for ModifySecurityGroupConfigurationResponse {
 #[non_exhaustive]
 pub enum ModifySecurityGroupConfigurationError {
     /// `AssociatedEcsSecurityGroupId.QuotaExceed` or `AssociatedEcsSecurityGroupIdQuotaExceed` (HTTP 400, 403).
-    AssociatedEcsSecurityGroupIdQuotaExceed(rt::error::ServiceError),
+    AssociatedEcsSecurityGroupIdQuotaExceed(crate::error::ServiceError),
     /// `EngineNotSupported` (HTTP 400).
-    EngineNotSupported(rt::error::ServiceError),
+    EngineNotSupported(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidIzNo.NotSupported` (HTTP 400).
-    InvalidIzNoNotSupported(rt::error::ServiceError),
+    InvalidIzNoNotSupported(crate::error::ServiceError),
     /// `InvalidParam` (HTTP 400).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `InvalidRegionZoneNotFound` (HTTP 404).
-    InvalidRegionZoneNotFound(rt::error::ServiceError),
+    InvalidRegionZoneNotFound(crate::error::ServiceError),
     /// `MissingInstanceId` (HTTP 400).
-    MissingInstanceId(rt::error::ServiceError),
+    MissingInstanceId(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 404).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -227,7 +231,7 @@ impl ModifySecurityGroupConfigurationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AssociatedEcsSecurityGroupIdQuotaExceed(error)
             | Self::EngineNotSupported(error)
@@ -291,8 +295,8 @@ impl ModifySecurityGroupConfigurationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifySecurityGroupConfigurationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifySecurityGroupConfigurationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AssociatedEcsSecurityGroupId.QuotaExceed"
             | "AssociatedEcsSecurityGroupIdQuotaExceed" => {
@@ -305,11 +309,11 @@ impl rt::error::OperationError for ModifySecurityGroupConfigurationError {
             "InvalidRegionZoneNotFound" => Self::InvalidRegionZoneNotFound(error),
             "MissingInstanceId" => Self::MissingInstanceId(error),
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifySecurityGroupConfigurationError::service_error(self)
     }
 }

@@ -19,7 +19,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -67,11 +68,14 @@ pub struct ModifySecurityIpsRequest {
     pub modify_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifySecurityIpsRequest {
+impl crate::operation::Operation for ModifySecurityIpsRequest {
     type Response = ModifySecurityIpsResponse;
     type Error = ModifySecurityIpsError;
+}
+
+impl rt::operation::OperationSpec for ModifySecurityIpsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("SecurityIps", &self.security_ips)?;
         Ok(())
@@ -168,8 +172,8 @@ impl ModifySecurityIpsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifySecurityIpsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifySecurityIpsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -178,7 +182,7 @@ impl ModifySecurityIpsBuilder {
         self,
     ) -> ::std::result::Result<
         ModifySecurityIpsResponse,
-        rt::error::Error<ModifySecurityIpsError>,
+        crate::error::Error<ModifySecurityIpsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -256,20 +260,20 @@ impl ::serde::Serialize for ModifySecurityIpsResponse {
 #[non_exhaustive]
 pub enum ModifySecurityIpsError {
     /// `Forbbiden.MinorVersion` (HTTP 400).
-    ForbbidenMinorVersion(rt::error::ServiceError),
+    ForbbidenMinorVersion(crate::error::ServiceError),
     /// `InvalidGroupName.Format` (HTTP 400).
-    InvalidGroupNameFormat(rt::error::ServiceError),
+    InvalidGroupNameFormat(crate::error::ServiceError),
     /// `InvalidSecurityIPList.NotFound` (HTTP 404).
-    InvalidSecurityIpListNotFound(rt::error::ServiceError),
+    InvalidSecurityIpListNotFound(crate::error::ServiceError),
     /// `LockTimeout` (HTTP 400).
-    LockTimeout(rt::error::ServiceError),
+    LockTimeout(crate::error::ServiceError),
     /// `SecurityIPList.Duplicate` (HTTP 409).
-    SecurityIpListDuplicate(rt::error::ServiceError),
+    SecurityIpListDuplicate(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -281,7 +285,7 @@ impl ModifySecurityIpsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenMinorVersion(error)
             | Self::InvalidGroupNameFormat(error)
@@ -324,8 +328,8 @@ impl ModifySecurityIpsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifySecurityIpsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifySecurityIpsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.MinorVersion" => Self::ForbbidenMinorVersion(error),
             "InvalidGroupName.Format" => Self::InvalidGroupNameFormat(error),
@@ -334,11 +338,11 @@ impl rt::error::OperationError for ModifySecurityIpsError {
             }
             "LockTimeout" => Self::LockTimeout(error),
             "SecurityIPList.Duplicate" => Self::SecurityIpListDuplicate(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifySecurityIpsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct RebootProxyRequest {
     pub proxy_node_list: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RebootProxyRequest {
+impl crate::operation::Operation for RebootProxyRequest {
     type Response = RebootProxyResponse;
     type Error = RebootProxyError;
+}
+
+impl rt::operation::OperationSpec for RebootProxyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::one_of("RebootMode", &self.reboot_mode, &["reboot", "rebuild"])?;
         Ok(())
@@ -121,15 +125,18 @@ impl RebootProxyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RebootProxyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RebootProxyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<RebootProxyResponse, rt::error::Error<RebootProxyError>> {
+    ) -> ::std::result::Result<
+        RebootProxyResponse,
+        crate::error::Error<RebootProxyError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -207,7 +214,7 @@ pub enum RebootMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -235,7 +242,7 @@ impl ::std::convert::From<&str> for RebootMode {
         match value {
             "reboot" => Self::Reboot,
             "rebuild" => Self::Rebuild,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -262,7 +269,7 @@ impl ::std::convert::From<::std::string::String> for RebootMode {
         match value.as_str() {
             "reboot" => Self::Reboot,
             "rebuild" => Self::Rebuild,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -323,7 +330,7 @@ pub enum RebootProxyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -335,7 +342,7 @@ impl RebootProxyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -343,12 +350,12 @@ impl RebootProxyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RebootProxyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RebootProxyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RebootProxyError::service_error(self)
     }
 }

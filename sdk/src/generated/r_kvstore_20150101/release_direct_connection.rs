@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct ReleaseDirectConnectionRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ReleaseDirectConnectionRequest {
+impl crate::operation::Operation for ReleaseDirectConnectionRequest {
     type Response = ReleaseDirectConnectionResponse;
     type Error = ReleaseDirectConnectionError;
+}
+
+impl rt::operation::OperationSpec for ReleaseDirectConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl ReleaseDirectConnectionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ReleaseDirectConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ReleaseDirectConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl ReleaseDirectConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         ReleaseDirectConnectionResponse,
-        rt::error::Error<ReleaseDirectConnectionError>,
+        crate::error::Error<ReleaseDirectConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,16 +168,16 @@ impl ::serde::Serialize for ReleaseDirectConnectionResponse {
 #[non_exhaustive]
 pub enum ReleaseDirectConnectionError {
     /// `InstanceStatus.NotSupport` (HTTP 403).
-    InstanceStatusNotSupport(rt::error::ServiceError),
+    InstanceStatusNotSupport(crate::error::ServiceError),
     /// `InvalidDbInstanceId.NotFound` (HTTP 404).
-    InvalidDbInstanceIdNotFound(rt::error::ServiceError),
+    InvalidDbInstanceIdNotFound(crate::error::ServiceError),
     /// `NetTypeNotExists` (HTTP 400).
-    NetTypeNotExists(rt::error::ServiceError),
+    NetTypeNotExists(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -185,7 +189,7 @@ impl ReleaseDirectConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceStatusNotSupport(error)
             | Self::InvalidDbInstanceIdNotFound(error)
@@ -214,17 +218,17 @@ impl ReleaseDirectConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReleaseDirectConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ReleaseDirectConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InstanceStatus.NotSupport" => Self::InstanceStatusNotSupport(error),
             "InvalidDbInstanceId.NotFound" => Self::InvalidDbInstanceIdNotFound(error),
             "NetTypeNotExists" => Self::NetTypeNotExists(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReleaseDirectConnectionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ReleaseInstancePublicConnectionRequest {
     pub current_connection_string: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ReleaseInstancePublicConnectionRequest {
+impl crate::operation::Operation for ReleaseInstancePublicConnectionRequest {
     type Response = ReleaseInstancePublicConnectionResponse;
     type Error = ReleaseInstancePublicConnectionError;
+}
+
+impl rt::operation::OperationSpec for ReleaseInstancePublicConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required(
             "CurrentConnectionString",
@@ -105,8 +109,8 @@ impl ReleaseInstancePublicConnectionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ReleaseInstancePublicConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ReleaseInstancePublicConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +119,7 @@ impl ReleaseInstancePublicConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         ReleaseInstancePublicConnectionResponse,
-        rt::error::Error<ReleaseInstancePublicConnectionError>,
+        crate::error::Error<ReleaseInstancePublicConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -191,16 +195,16 @@ impl ::serde::Serialize for ReleaseInstancePublicConnectionResponse {
 #[non_exhaustive]
 pub enum ReleaseInstancePublicConnectionError {
     /// `AtLeastOneNetTypeExists` (HTTP 400).
-    AtLeastOneNetTypeExists(rt::error::ServiceError),
+    AtLeastOneNetTypeExists(crate::error::ServiceError),
     /// `MissingConnectionString` (HTTP 400).
-    MissingConnectionString(rt::error::ServiceError),
+    MissingConnectionString(crate::error::ServiceError),
     /// `MissingInstanceId` (HTTP 400).
-    MissingInstanceId(rt::error::ServiceError),
+    MissingInstanceId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -212,7 +216,7 @@ impl ReleaseInstancePublicConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AtLeastOneNetTypeExists(error)
             | Self::MissingConnectionString(error)
@@ -241,17 +245,17 @@ impl ReleaseInstancePublicConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReleaseInstancePublicConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ReleaseInstancePublicConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AtLeastOneNetTypeExists" => Self::AtLeastOneNetTypeExists(error),
             "MissingConnectionString" => Self::MissingConnectionString(error),
             "MissingInstanceId" => Self::MissingInstanceId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReleaseInstancePublicConnectionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct RenewAdditionalBandwidthRequest {
     pub source_biz: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RenewAdditionalBandwidthRequest {
+impl crate::operation::Operation for RenewAdditionalBandwidthRequest {
     type Response = RenewAdditionalBandwidthResponse;
     type Error = RenewAdditionalBandwidthError;
+}
+
+impl rt::operation::OperationSpec for RenewAdditionalBandwidthRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("OrderTimeLength", &self.order_time_length)?;
         Ok(())
@@ -140,8 +144,10 @@ impl RenewAdditionalBandwidthBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RenewAdditionalBandwidthRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<RenewAdditionalBandwidthRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -150,7 +156,7 @@ impl RenewAdditionalBandwidthBuilder {
         self,
     ) -> ::std::result::Result<
         RenewAdditionalBandwidthResponse,
-        rt::error::Error<RenewAdditionalBandwidthError>,
+        crate::error::Error<RenewAdditionalBandwidthError>,
     > {
         self.client.execute(self.request).await
     }
@@ -250,7 +256,7 @@ pub enum RenewAdditionalBandwidthError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -262,7 +268,7 @@ impl RenewAdditionalBandwidthError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -270,12 +276,12 @@ impl RenewAdditionalBandwidthError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RenewAdditionalBandwidthError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RenewAdditionalBandwidthError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RenewAdditionalBandwidthError::service_error(self)
     }
 }

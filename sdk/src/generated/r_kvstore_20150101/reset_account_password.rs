@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ResetAccountPasswordRequest {
     pub source_biz: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ResetAccountPasswordRequest {
+impl crate::operation::Operation for ResetAccountPasswordRequest {
     type Response = ResetAccountPasswordResponse;
     type Error = ResetAccountPasswordError;
+}
+
+impl rt::operation::OperationSpec for ResetAccountPasswordRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("AccountName", &self.account_name)?;
         rt::validate::required("AccountPassword", &self.account_password)?;
@@ -129,8 +133,8 @@ impl ResetAccountPasswordBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ResetAccountPasswordRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ResetAccountPasswordRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -139,7 +143,7 @@ impl ResetAccountPasswordBuilder {
         self,
     ) -> ::std::result::Result<
         ResetAccountPasswordResponse,
-        rt::error::Error<ResetAccountPasswordError>,
+        crate::error::Error<ResetAccountPasswordError>,
     > {
         self.client.execute(self.request).await
     }
@@ -215,20 +219,20 @@ impl ::serde::Serialize for ResetAccountPasswordResponse {
 #[non_exhaustive]
 pub enum ResetAccountPasswordError {
     /// `InvalidAccountName.Duplicate` (HTTP 400).
-    InvalidAccountNameDuplicate(rt::error::ServiceError),
+    InvalidAccountNameDuplicate(crate::error::ServiceError),
     /// `InvalidAccountName.Format` (HTTP 400).
-    InvalidAccountNameFormat(rt::error::ServiceError),
+    InvalidAccountNameFormat(crate::error::ServiceError),
     /// `InvalidAccountPassword.Format` (HTTP 400).
-    InvalidAccountPasswordFormat(rt::error::ServiceError),
+    InvalidAccountPasswordFormat(crate::error::ServiceError),
     /// `InvalidEngineVersion.Format` (HTTP 400).
-    InvalidEngineVersionFormat(rt::error::ServiceError),
+    InvalidEngineVersionFormat(crate::error::ServiceError),
     /// `TaskExists` (HTTP 400).
-    TaskExists(rt::error::ServiceError),
+    TaskExists(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -240,7 +244,7 @@ impl ResetAccountPasswordError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAccountNameDuplicate(error)
             | Self::InvalidAccountNameFormat(error)
@@ -283,19 +287,19 @@ impl ResetAccountPasswordError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ResetAccountPasswordError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ResetAccountPasswordError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAccountName.Duplicate" => Self::InvalidAccountNameDuplicate(error),
             "InvalidAccountName.Format" => Self::InvalidAccountNameFormat(error),
             "InvalidAccountPassword.Format" => Self::InvalidAccountPasswordFormat(error),
             "InvalidEngineVersion.Format" => Self::InvalidEngineVersionFormat(error),
             "TaskExists" => Self::TaskExists(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ResetAccountPasswordError::service_error(self)
     }
 }

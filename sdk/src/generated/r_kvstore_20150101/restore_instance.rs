@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct RestoreInstanceRequest {
     pub time_shift: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RestoreInstanceRequest {
+impl crate::operation::Operation for RestoreInstanceRequest {
     type Response = RestoreInstanceResponse;
     type Error = RestoreInstanceError;
+}
+
+impl rt::operation::OperationSpec for RestoreInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::one_of("RestoreType", &self.restore_type, &["0", "1"])?;
         Ok(())
@@ -154,8 +158,8 @@ impl RestoreInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RestoreInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RestoreInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -164,7 +168,7 @@ impl RestoreInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         RestoreInstanceResponse,
-        rt::error::Error<RestoreInstanceError>,
+        crate::error::Error<RestoreInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -243,7 +247,7 @@ pub enum RestoreType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -271,7 +275,7 @@ impl ::std::convert::From<&str> for RestoreType {
         match value {
             "0" => Self::N0,
             "1" => Self::N1,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -298,7 +302,7 @@ impl ::std::convert::From<::std::string::String> for RestoreType {
         match value.as_str() {
             "0" => Self::N0,
             "1" => Self::N1,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -356,22 +360,22 @@ impl ::serde::Serialize for RestoreType {
 #[non_exhaustive]
 pub enum RestoreInstanceError {
     /// `InvalidBinlog.NotValid` (HTTP 400).
-    InvalidBinlogNotValid(rt::error::ServiceError),
+    InvalidBinlogNotValid(crate::error::ServiceError),
     /// `InvalidRestoreTime.Format` (HTTP 400).
-    InvalidRestoreTimeFormat(rt::error::ServiceError),
+    InvalidRestoreTimeFormat(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `ResroreParamNotMatch` (HTTP 400).
-    ResroreParamNotMatch(rt::error::ServiceError),
+    ResroreParamNotMatch(crate::error::ServiceError),
     /// `ServiceNotSupport` (HTTP 400).
-    ServiceNotSupport(rt::error::ServiceError),
+    ServiceNotSupport(crate::error::ServiceError),
     /// `ZoneMigrationError.StillingRunning` (HTTP 400).
-    ZoneMigrationErrorStillingRunning(rt::error::ServiceError),
+    ZoneMigrationErrorStillingRunning(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -383,7 +387,7 @@ impl RestoreInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidBinlogNotValid(error)
             | Self::InvalidRestoreTimeFormat(error)
@@ -433,8 +437,8 @@ impl RestoreInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RestoreInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RestoreInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidBinlog.NotValid" => Self::InvalidBinlogNotValid(error),
             "InvalidRestoreTime.Format" => Self::InvalidRestoreTimeFormat(error),
@@ -444,11 +448,11 @@ impl rt::error::OperationError for RestoreInstanceError {
             "ZoneMigrationError.StillingRunning" => {
                 Self::ZoneMigrationErrorStillingRunning(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RestoreInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct SwitchInstanceHaRequest {
     pub switch_type: ::std::option::Option<SwitchType>,
 }
 
-impl rt::operation::Operation for SwitchInstanceHaRequest {
+impl crate::operation::Operation for SwitchInstanceHaRequest {
     type Response = SwitchInstanceHaResponse;
     type Error = SwitchInstanceHaError;
+}
+
+impl rt::operation::OperationSpec for SwitchInstanceHaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::one_of(
             "SwitchType",
@@ -122,8 +126,8 @@ impl SwitchInstanceHaBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SwitchInstanceHaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SwitchInstanceHaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -132,7 +136,7 @@ impl SwitchInstanceHaBuilder {
         self,
     ) -> ::std::result::Result<
         SwitchInstanceHaResponse,
-        rt::error::Error<SwitchInstanceHaError>,
+        crate::error::Error<SwitchInstanceHaError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,7 +217,7 @@ pub enum SwitchType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -243,7 +247,7 @@ impl ::std::convert::From<&str> for SwitchType {
             "AvailablePriority" => Self::AvailablePriority,
             "ReliabilityPriority" => Self::ReliabilityPriority,
             "DataConsistency" => Self::DataConsistency,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -271,7 +275,7 @@ impl ::std::convert::From<::std::string::String> for SwitchType {
             "AvailablePriority" => Self::AvailablePriority,
             "ReliabilityPriority" => Self::ReliabilityPriority,
             "DataConsistency" => Self::DataConsistency,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -332,7 +336,7 @@ pub enum SwitchInstanceHaError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -344,7 +348,7 @@ impl SwitchInstanceHaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -352,12 +356,12 @@ impl SwitchInstanceHaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SwitchInstanceHaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SwitchInstanceHaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SwitchInstanceHaError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SwitchInstanceZoneFailOverRequest {
     pub site_fault_time: ::std::option::Option<SiteFaultTime>,
 }
 
-impl rt::operation::Operation for SwitchInstanceZoneFailOverRequest {
+impl crate::operation::Operation for SwitchInstanceZoneFailOverRequest {
     type Response = SwitchInstanceZoneFailOverResponse;
     type Error = SwitchInstanceZoneFailOverError;
+}
+
+impl rt::operation::OperationSpec for SwitchInstanceZoneFailOverRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::one_of("SiteFaultTime", &self.site_fault_time, &["5", "10"])?;
         Ok(())
@@ -109,8 +113,10 @@ impl SwitchInstanceZoneFailOverBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SwitchInstanceZoneFailOverRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<SwitchInstanceZoneFailOverRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +125,7 @@ impl SwitchInstanceZoneFailOverBuilder {
         self,
     ) -> ::std::result::Result<
         SwitchInstanceZoneFailOverResponse,
-        rt::error::Error<SwitchInstanceZoneFailOverError>,
+        crate::error::Error<SwitchInstanceZoneFailOverError>,
     > {
         self.client.execute(self.request).await
     }
@@ -198,7 +204,7 @@ pub enum SiteFaultTime {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -226,7 +232,7 @@ impl ::std::convert::From<&str> for SiteFaultTime {
         match value {
             "5" => Self::N5,
             "10" => Self::N10,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -253,7 +259,7 @@ impl ::std::convert::From<::std::string::String> for SiteFaultTime {
         match value.as_str() {
             "5" => Self::N5,
             "10" => Self::N10,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -314,7 +320,7 @@ pub enum SwitchInstanceZoneFailOverError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -326,7 +332,7 @@ impl SwitchInstanceZoneFailOverError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -334,12 +340,12 @@ impl SwitchInstanceZoneFailOverError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SwitchInstanceZoneFailOverError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SwitchInstanceZoneFailOverError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SwitchInstanceZoneFailOverError::service_error(self)
     }
 }

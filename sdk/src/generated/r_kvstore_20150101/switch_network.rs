@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,21 +49,29 @@ pub struct SwitchNetworkRequest {
     pub retain_classic: ::std::option::Option<::std::string::String>,
     /// Example: `30`
     ///
-    /// Wire name `ClassicExpiredDays`.
+    /// Wire name `ClassicExpiredDays`; matches `^\d+$`.
     pub classic_expired_days: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SwitchNetworkRequest {
+impl crate::operation::Operation for SwitchNetworkRequest {
     type Response = SwitchNetworkResponse;
     type Error = SwitchNetworkError;
+}
+
+impl rt::operation::OperationSpec for SwitchNetworkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of(
             "TargetNetworkType",
             &self.target_network_type,
             &["CLASSIC", "VPC"],
         )?;
         rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::pattern(
+            "ClassicExpiredDays",
+            &self.classic_expired_days,
+            "^\\d+$",
+        )?;
         Ok(())
     }
 
@@ -166,8 +175,8 @@ impl SwitchNetworkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SwitchNetworkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SwitchNetworkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -176,7 +185,7 @@ impl SwitchNetworkBuilder {
         self,
     ) -> ::std::result::Result<
         SwitchNetworkResponse,
-        rt::error::Error<SwitchNetworkError>,
+        crate::error::Error<SwitchNetworkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -276,7 +285,7 @@ pub enum TargetNetworkType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -304,7 +313,7 @@ impl ::std::convert::From<&str> for TargetNetworkType {
         match value {
             "CLASSIC" => Self::Classic,
             "VPC" => Self::Vpc,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -331,7 +340,7 @@ impl ::std::convert::From<::std::string::String> for TargetNetworkType {
         match value.as_str() {
             "CLASSIC" => Self::Classic,
             "VPC" => Self::Vpc,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -389,28 +398,28 @@ impl ::serde::Serialize for TargetNetworkType {
 #[non_exhaustive]
 pub enum SwitchNetworkError {
     /// `InsufficientResourceCapacity` (HTTP 403).
-    InsufficientResourceCapacity(rt::error::ServiceError),
+    InsufficientResourceCapacity(crate::error::ServiceError),
     /// `InvalidToken.Malformed` (HTTP 400).
-    InvalidTokenMalformed(rt::error::ServiceError),
+    InvalidTokenMalformed(crate::error::ServiceError),
     /// `IzNotSupportSwitchNetworkError` (HTTP 400).
-    IzNotSupportSwitchNetworkError(rt::error::ServiceError),
+    IzNotSupportSwitchNetworkError(crate::error::ServiceError),
     /// `IzNotSupportVpcError` (HTTP 400).
-    IzNotSupportVpcError(rt::error::ServiceError),
+    IzNotSupportVpcError(crate::error::ServiceError),
     /// `ResourceAlreadyExists` (HTTP 403).
-    ResourceAlreadyExists(rt::error::ServiceError),
+    ResourceAlreadyExists(crate::error::ServiceError),
     /// `VpcAndVSwitchNotChange` (HTTP 400).
-    VpcAndVSwitchNotChange(rt::error::ServiceError),
+    VpcAndVSwitchNotChange(crate::error::ServiceError),
     /// `VpcFreePasswordNoSupport` (HTTP 403).
-    VpcFreePasswordNoSupport(rt::error::ServiceError),
+    VpcFreePasswordNoSupport(crate::error::ServiceError),
     /// `VpcServiceError` (HTTP 400).
-    VpcServiceError(rt::error::ServiceError),
+    VpcServiceError(crate::error::ServiceError),
     /// `VpcVerifyError` (HTTP 400).
-    VpcVerifyError(rt::error::ServiceError),
+    VpcVerifyError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -422,7 +431,7 @@ impl SwitchNetworkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InsufficientResourceCapacity(error)
             | Self::InvalidTokenMalformed(error)
@@ -493,8 +502,8 @@ impl SwitchNetworkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SwitchNetworkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SwitchNetworkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InsufficientResourceCapacity" => Self::InsufficientResourceCapacity(error),
             "InvalidToken.Malformed" => Self::InvalidTokenMalformed(error),
@@ -507,11 +516,11 @@ impl rt::error::OperationError for SwitchNetworkError {
             "VpcFreePasswordNoSupport" => Self::VpcFreePasswordNoSupport(error),
             "VpcServiceError" => Self::VpcServiceError(error),
             "VpcVerifyError" => Self::VpcVerifyError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SwitchNetworkError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct SyncDtsStatusRequest {
     pub task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SyncDtsStatusRequest {
+impl crate::operation::Operation for SyncDtsStatusRequest {
     type Response = SyncDtsStatusResponse;
     type Error = SyncDtsStatusError;
+}
+
+impl rt::operation::OperationSpec for SyncDtsStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::one_of("Status", &self.status, &["0", "1"])?;
         rt::validate::max_length("TaskId", &self.task_id, 64usize)?;
@@ -122,8 +126,8 @@ impl SyncDtsStatusBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SyncDtsStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SyncDtsStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -132,7 +136,7 @@ impl SyncDtsStatusBuilder {
         self,
     ) -> ::std::result::Result<
         SyncDtsStatusResponse,
-        rt::error::Error<SyncDtsStatusError>,
+        crate::error::Error<SyncDtsStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -211,7 +215,7 @@ pub enum Status {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -239,7 +243,7 @@ impl ::std::convert::From<&str> for Status {
         match value {
             "0" => Self::N0,
             "1" => Self::N1,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -266,7 +270,7 @@ impl ::std::convert::From<::std::string::String> for Status {
         match value.as_str() {
             "0" => Self::N0,
             "1" => Self::N1,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -327,7 +331,7 @@ pub enum SyncDtsStatusError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -339,7 +343,7 @@ impl SyncDtsStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -347,12 +351,12 @@ impl SyncDtsStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SyncDtsStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SyncDtsStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SyncDtsStatusError::service_error(self)
     }
 }

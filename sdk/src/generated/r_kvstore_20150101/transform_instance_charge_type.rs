@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct TransformInstanceChargeTypeRequest {
     pub auto_renew_period: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for TransformInstanceChargeTypeRequest {
+impl crate::operation::Operation for TransformInstanceChargeTypeRequest {
     type Response = TransformInstanceChargeTypeResponse;
     type Error = TransformInstanceChargeTypeError;
+}
+
+impl rt::operation::OperationSpec for TransformInstanceChargeTypeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("ChargeType", &self.charge_type)?;
         rt::validate::one_of(
@@ -151,8 +155,8 @@ impl TransformInstanceChargeTypeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<TransformInstanceChargeTypeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<TransformInstanceChargeTypeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +165,7 @@ impl TransformInstanceChargeTypeBuilder {
         self,
     ) -> ::std::result::Result<
         TransformInstanceChargeTypeResponse,
-        rt::error::Error<TransformInstanceChargeTypeError>,
+        crate::error::Error<TransformInstanceChargeTypeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -290,7 +294,7 @@ pub enum ChargeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -326,7 +330,7 @@ impl ::std::convert::From<&str> for ChargeType {
             "PREPAID" => Self::Prepaid,
             "PREPAY" => Self::Prepay,
             "POSTPAY" => Self::Postpay,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -357,7 +361,7 @@ impl ::std::convert::From<::std::string::String> for ChargeType {
             "PREPAID" => Self::Prepaid,
             "PREPAY" => Self::Prepay,
             "POSTPAY" => Self::Postpay,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -417,22 +421,22 @@ pub use super::types::AutoRenew;
 #[non_exhaustive]
 pub enum TransformInstanceChargeTypeError {
     /// `InsufficientBalance` (HTTP 400).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InvalidParam` (HTTP 400).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `Order.LatestOrderIsHanding` (HTTP 400).
-    OrderLatestOrderIsHanding(rt::error::ServiceError),
+    OrderLatestOrderIsHanding(crate::error::ServiceError),
     /// `RealNameAuthenticationError` (HTTP 403).
-    RealNameAuthenticationError(rt::error::ServiceError),
+    RealNameAuthenticationError(crate::error::ServiceError),
     /// `ResourceNotAvailable` (HTTP 400).
-    ResourceNotAvailable(rt::error::ServiceError),
+    ResourceNotAvailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -444,7 +448,7 @@ impl TransformInstanceChargeTypeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InsufficientBalance(error)
             | Self::InvalidParam(error)
@@ -494,8 +498,8 @@ impl TransformInstanceChargeTypeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TransformInstanceChargeTypeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for TransformInstanceChargeTypeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InsufficientBalance" => Self::InsufficientBalance(error),
             "InvalidParam" => Self::InvalidParam(error),
@@ -503,11 +507,11 @@ impl rt::error::OperationError for TransformInstanceChargeTypeError {
             "Order.LatestOrderIsHanding" => Self::OrderLatestOrderIsHanding(error),
             "RealNameAuthenticationError" => Self::RealNameAuthenticationError(error),
             "ResourceNotAvailable" => Self::ResourceNotAvailable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TransformInstanceChargeTypeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct TransformToEcsRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for TransformToEcsRequest {
+impl crate::operation::Operation for TransformToEcsRequest {
     type Response = TransformToEcsResponse;
     type Error = TransformToEcsError;
+}
+
+impl rt::operation::OperationSpec for TransformToEcsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceClass", &self.instance_class)?;
         rt::validate::one_of("ChargeType", &self.charge_type, &["PrePaid", "PostPaid"])?;
         rt::validate::required("InstanceId", &self.instance_id)?;
@@ -218,8 +222,8 @@ impl TransformToEcsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<TransformToEcsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<TransformToEcsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -228,7 +232,7 @@ impl TransformToEcsBuilder {
         self,
     ) -> ::std::result::Result<
         TransformToEcsResponse,
-        rt::error::Error<TransformToEcsError>,
+        crate::error::Error<TransformToEcsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -328,7 +332,7 @@ pub enum ChargeType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -356,7 +360,7 @@ impl ::std::convert::From<&str> for ChargeType {
         match value {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -383,7 +387,7 @@ impl ::std::convert::From<::std::string::String> for ChargeType {
         match value.as_str() {
             "PrePaid" => Self::PrePaid,
             "PostPaid" => Self::PostPaid,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -446,7 +450,7 @@ pub enum EngineVersion {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -476,7 +480,7 @@ impl ::std::convert::From<&str> for EngineVersion {
             "5.0" => Self::N50,
             "6.0" => Self::N60,
             "7.0" => Self::N70,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -504,7 +508,7 @@ impl ::std::convert::From<::std::string::String> for EngineVersion {
             "5.0" => Self::N50,
             "6.0" => Self::N60,
             "7.0" => Self::N70,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -565,7 +569,7 @@ pub enum EffectiveTime {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -593,7 +597,7 @@ impl ::std::convert::From<&str> for EffectiveTime {
         match value {
             "Immediately" => Self::Immediately,
             "MaintainTime" => Self::MaintainTime,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -620,7 +624,7 @@ impl ::std::convert::From<::std::string::String> for EffectiveTime {
         match value.as_str() {
             "Immediately" => Self::Immediately,
             "MaintainTime" => Self::MaintainTime,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -683,7 +687,7 @@ pub enum TransformToEcsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -695,7 +699,7 @@ impl TransformToEcsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -703,12 +707,12 @@ impl TransformToEcsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TransformToEcsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for TransformToEcsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TransformToEcsError::service_error(self)
     }
 }

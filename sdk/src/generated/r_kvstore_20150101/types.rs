@@ -16,7 +16,7 @@ pub enum AutoRenew {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -44,7 +44,7 @@ impl ::std::convert::From<&str> for AutoRenew {
         match value {
             "true" => Self::True,
             "false" => Self::False,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -71,7 +71,7 @@ impl ::std::convert::From<::std::string::String> for AutoRenew {
         match value.as_str() {
             "true" => Self::True,
             "false" => Self::False,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -132,7 +132,7 @@ pub enum EditionType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -160,7 +160,7 @@ impl ::std::convert::From<&str> for EditionType {
         match value {
             "Enterprise" => Self::Enterprise,
             "Community" => Self::Community,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -187,7 +187,7 @@ impl ::std::convert::From<::std::string::String> for EditionType {
         match value.as_str() {
             "Enterprise" => Self::Enterprise,
             "Community" => Self::Community,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -248,7 +248,7 @@ pub enum ResourceType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -276,7 +276,7 @@ impl ::std::convert::From<&str> for ResourceType {
         match value {
             "INSTANCE" => Self::Instance,
             "instance" => Self::Instance2,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -303,7 +303,7 @@ impl ::std::convert::From<::std::string::String> for ResourceType {
         match value.as_str() {
             "INSTANCE" => Self::Instance,
             "instance" => Self::Instance2,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct UnlockDbInstanceWriteRequest {
     pub db_instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UnlockDbInstanceWriteRequest {
+impl crate::operation::Operation for UnlockDbInstanceWriteRequest {
     type Response = UnlockDbInstanceWriteResponse;
     type Error = UnlockDbInstanceWriteError;
+}
+
+impl rt::operation::OperationSpec for UnlockDbInstanceWriteRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DBInstanceId", &self.db_instance_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl UnlockDbInstanceWriteBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UnlockDbInstanceWriteRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UnlockDbInstanceWriteRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl UnlockDbInstanceWriteBuilder {
         self,
     ) -> ::std::result::Result<
         UnlockDbInstanceWriteResponse,
-        rt::error::Error<UnlockDbInstanceWriteError>,
+        crate::error::Error<UnlockDbInstanceWriteError>,
     > {
         self.client.execute(self.request).await
     }
@@ -208,7 +212,7 @@ pub enum UnlockDbInstanceWriteError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -220,7 +224,7 @@ impl UnlockDbInstanceWriteError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -228,12 +232,12 @@ impl UnlockDbInstanceWriteError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UnlockDbInstanceWriteError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UnlockDbInstanceWriteError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UnlockDbInstanceWriteError::service_error(self)
     }
 }

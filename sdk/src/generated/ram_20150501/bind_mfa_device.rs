@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct BindMfaDeviceRequest {
     pub authentication_code2: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for BindMfaDeviceRequest {
+impl crate::operation::Operation for BindMfaDeviceRequest {
     type Response = BindMfaDeviceResponse;
     type Error = BindMfaDeviceError;
+}
+
+impl rt::operation::OperationSpec for BindMfaDeviceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -130,8 +134,8 @@ impl BindMfaDeviceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<BindMfaDeviceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<BindMfaDeviceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +144,7 @@ impl BindMfaDeviceBuilder {
         self,
     ) -> ::std::result::Result<
         BindMfaDeviceResponse,
-        rt::error::Error<BindMfaDeviceError>,
+        crate::error::Error<BindMfaDeviceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -219,7 +223,7 @@ pub enum BindMfaDeviceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -231,7 +235,7 @@ impl BindMfaDeviceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -239,12 +243,12 @@ impl BindMfaDeviceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for BindMfaDeviceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for BindMfaDeviceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         BindMfaDeviceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ChangePasswordRequest {
     pub new_password: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ChangePasswordRequest {
+impl crate::operation::Operation for ChangePasswordRequest {
     type Response = ChangePasswordResponse;
     type Error = ChangePasswordError;
+}
+
+impl rt::operation::OperationSpec for ChangePasswordRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -92,8 +96,8 @@ impl ChangePasswordBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ChangePasswordRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ChangePasswordRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -102,7 +106,7 @@ impl ChangePasswordBuilder {
         self,
     ) -> ::std::result::Result<
         ChangePasswordResponse,
-        rt::error::Error<ChangePasswordError>,
+        crate::error::Error<ChangePasswordError>,
     > {
         self.client.execute(self.request).await
     }
@@ -181,7 +185,7 @@ pub enum ChangePasswordError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -193,7 +197,7 @@ impl ChangePasswordError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -201,12 +205,12 @@ impl ChangePasswordError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ChangePasswordError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ChangePasswordError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ChangePasswordError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct CreateLoginProfileRequest {
     pub mfa_bind_required: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateLoginProfileRequest {
+impl crate::operation::Operation for CreateLoginProfileRequest {
     type Response = CreateLoginProfileResponse;
     type Error = CreateLoginProfileError;
+}
+
+impl rt::operation::OperationSpec for CreateLoginProfileRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -124,8 +128,8 @@ impl CreateLoginProfileBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateLoginProfileRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateLoginProfileRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl CreateLoginProfileBuilder {
         self,
     ) -> ::std::result::Result<
         CreateLoginProfileResponse,
-        rt::error::Error<CreateLoginProfileError>,
+        crate::error::Error<CreateLoginProfileError>,
     > {
         self.client.execute(self.request).await
     }
@@ -349,7 +353,7 @@ pub enum CreateLoginProfileError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -361,7 +365,7 @@ impl CreateLoginProfileError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -369,12 +373,12 @@ impl CreateLoginProfileError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateLoginProfileError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateLoginProfileError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateLoginProfileError::service_error(self)
     }
 }

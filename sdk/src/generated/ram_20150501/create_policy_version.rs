@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct CreatePolicyVersionRequest {
     pub rotate_strategy: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreatePolicyVersionRequest {
+impl crate::operation::Operation for CreatePolicyVersionRequest {
     type Response = CreatePolicyVersionResponse;
     type Error = CreatePolicyVersionError;
+}
+
+impl rt::operation::OperationSpec for CreatePolicyVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -119,8 +123,8 @@ impl CreatePolicyVersionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreatePolicyVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreatePolicyVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +133,7 @@ impl CreatePolicyVersionBuilder {
         self,
     ) -> ::std::result::Result<
         CreatePolicyVersionResponse,
-        rt::error::Error<CreatePolicyVersionError>,
+        crate::error::Error<CreatePolicyVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -345,7 +349,7 @@ pub enum CreatePolicyVersionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -357,7 +361,7 @@ impl CreatePolicyVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -365,12 +369,12 @@ impl CreatePolicyVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreatePolicyVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreatePolicyVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreatePolicyVersionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct CreateVirtualMfaDeviceRequest {
     pub virtual_mfa_device_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateVirtualMfaDeviceRequest {
+impl crate::operation::Operation for CreateVirtualMfaDeviceRequest {
     type Response = CreateVirtualMfaDeviceResponse;
     type Error = CreateVirtualMfaDeviceError;
+}
+
+impl rt::operation::OperationSpec for CreateVirtualMfaDeviceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -81,8 +85,8 @@ impl CreateVirtualMfaDeviceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateVirtualMfaDeviceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateVirtualMfaDeviceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -91,7 +95,7 @@ impl CreateVirtualMfaDeviceBuilder {
         self,
     ) -> ::std::result::Result<
         CreateVirtualMfaDeviceResponse,
-        rt::error::Error<CreateVirtualMfaDeviceError>,
+        crate::error::Error<CreateVirtualMfaDeviceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -291,7 +295,7 @@ pub enum CreateVirtualMfaDeviceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -303,7 +307,7 @@ impl CreateVirtualMfaDeviceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -311,12 +315,12 @@ impl CreateVirtualMfaDeviceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVirtualMfaDeviceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateVirtualMfaDeviceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVirtualMfaDeviceError::service_error(self)
     }
 }

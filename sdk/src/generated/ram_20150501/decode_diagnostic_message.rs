@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DecodeDiagnosticMessageRequest {
     pub encoded_diagnostic_message: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DecodeDiagnosticMessageRequest {
+impl crate::operation::Operation for DecodeDiagnosticMessageRequest {
     type Response = DecodeDiagnosticMessageResponse;
     type Error = DecodeDiagnosticMessageError;
+}
+
+impl rt::operation::OperationSpec for DecodeDiagnosticMessageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -83,8 +87,8 @@ impl DecodeDiagnosticMessageBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DecodeDiagnosticMessageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DecodeDiagnosticMessageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -93,7 +97,7 @@ impl DecodeDiagnosticMessageBuilder {
         self,
     ) -> ::std::result::Result<
         DecodeDiagnosticMessageResponse,
-        rt::error::Error<DecodeDiagnosticMessageError>,
+        crate::error::Error<DecodeDiagnosticMessageError>,
     > {
         self.client.execute(self.request).await
     }
@@ -732,22 +736,22 @@ impl ::serde::Serialize for MatchedPolicies {
 #[non_exhaustive]
 pub enum DecodeDiagnosticMessageError {
     /// `EncodedMessageExpire` (HTTP 400).
-    EncodedMessageExpire(rt::error::ServiceError),
+    EncodedMessageExpire(crate::error::ServiceError),
     /// `EntityNotExist` (HTTP 404).
-    EntityNotExist(rt::error::ServiceError),
+    EntityNotExist(crate::error::ServiceError),
     /// `NoPermission` (HTTP 403).
-    NoPermission(rt::error::ServiceError),
+    NoPermission(crate::error::ServiceError),
     /// `NotSupport` (HTTP 400).
-    NotSupport(rt::error::ServiceError),
+    NotSupport(crate::error::ServiceError),
     /// `SearchInaccurate` (HTTP 404).
-    SearchInaccurate(rt::error::ServiceError),
+    SearchInaccurate(crate::error::ServiceError),
     /// `TooManyRequests` (HTTP 429).
-    TooManyRequests(rt::error::ServiceError),
+    TooManyRequests(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -759,7 +763,7 @@ impl DecodeDiagnosticMessageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EncodedMessageExpire(error)
             | Self::EntityNotExist(error)
@@ -809,8 +813,8 @@ impl DecodeDiagnosticMessageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DecodeDiagnosticMessageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DecodeDiagnosticMessageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EncodedMessageExpire" => Self::EncodedMessageExpire(error),
             "EntityNotExist" => Self::EntityNotExist(error),
@@ -818,11 +822,11 @@ impl rt::error::OperationError for DecodeDiagnosticMessageError {
             "NotSupport" => Self::NotSupport(error),
             "SearchInaccurate" => Self::SearchInaccurate(error),
             "TooManyRequests" => Self::TooManyRequests(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DecodeDiagnosticMessageError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteAccessKeyRequest {
     pub user_access_key_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAccessKeyRequest {
+impl crate::operation::Operation for DeleteAccessKeyRequest {
     type Response = DeleteAccessKeyResponse;
     type Error = DeleteAccessKeyError;
+}
+
+impl rt::operation::OperationSpec for DeleteAccessKeyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -96,8 +100,8 @@ impl DeleteAccessKeyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAccessKeyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteAccessKeyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl DeleteAccessKeyBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAccessKeyResponse,
-        rt::error::Error<DeleteAccessKeyError>,
+        crate::error::Error<DeleteAccessKeyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -185,7 +189,7 @@ pub enum DeleteAccessKeyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -197,7 +201,7 @@ impl DeleteAccessKeyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -205,12 +209,12 @@ impl DeleteAccessKeyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAccessKeyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteAccessKeyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAccessKeyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteVirtualMfaDeviceRequest {
     pub serial_number: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteVirtualMfaDeviceRequest {
+impl crate::operation::Operation for DeleteVirtualMfaDeviceRequest {
     type Response = DeleteVirtualMfaDeviceResponse;
     type Error = DeleteVirtualMfaDeviceError;
+}
+
+impl rt::operation::OperationSpec for DeleteVirtualMfaDeviceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -77,8 +81,8 @@ impl DeleteVirtualMfaDeviceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteVirtualMfaDeviceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteVirtualMfaDeviceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +91,7 @@ impl DeleteVirtualMfaDeviceBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteVirtualMfaDeviceResponse,
-        rt::error::Error<DeleteVirtualMfaDeviceError>,
+        crate::error::Error<DeleteVirtualMfaDeviceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -166,7 +170,7 @@ pub enum DeleteVirtualMfaDeviceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -178,7 +182,7 @@ impl DeleteVirtualMfaDeviceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -186,12 +190,12 @@ impl DeleteVirtualMfaDeviceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteVirtualMfaDeviceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteVirtualMfaDeviceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteVirtualMfaDeviceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DetachPolicyFromGroupRequest {
     pub group_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DetachPolicyFromGroupRequest {
+impl crate::operation::Operation for DetachPolicyFromGroupRequest {
     type Response = DetachPolicyFromGroupResponse;
     type Error = DetachPolicyFromGroupError;
+}
+
+impl rt::operation::OperationSpec for DetachPolicyFromGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -107,8 +111,8 @@ impl DetachPolicyFromGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DetachPolicyFromGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DetachPolicyFromGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +121,7 @@ impl DetachPolicyFromGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DetachPolicyFromGroupResponse,
-        rt::error::Error<DetachPolicyFromGroupError>,
+        crate::error::Error<DetachPolicyFromGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -196,7 +200,7 @@ pub enum DetachPolicyFromGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -208,7 +212,7 @@ impl DetachPolicyFromGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -216,12 +220,12 @@ impl DetachPolicyFromGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DetachPolicyFromGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DetachPolicyFromGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DetachPolicyFromGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct GetPolicyVersionRequest {
     pub version_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetPolicyVersionRequest {
+impl crate::operation::Operation for GetPolicyVersionRequest {
     type Response = GetPolicyVersionResponse;
     type Error = GetPolicyVersionError;
+}
+
+impl rt::operation::OperationSpec for GetPolicyVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -107,8 +111,8 @@ impl GetPolicyVersionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetPolicyVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetPolicyVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +121,7 @@ impl GetPolicyVersionBuilder {
         self,
     ) -> ::std::result::Result<
         GetPolicyVersionResponse,
-        rt::error::Error<GetPolicyVersionError>,
+        crate::error::Error<GetPolicyVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -333,7 +337,7 @@ pub enum GetPolicyVersionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -345,7 +349,7 @@ impl GetPolicyVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -353,12 +357,12 @@ impl GetPolicyVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetPolicyVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetPolicyVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetPolicyVersionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ListEntitiesForPolicyRequest {
     pub policy_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListEntitiesForPolicyRequest {
+impl crate::operation::Operation for ListEntitiesForPolicyRequest {
     type Response = ListEntitiesForPolicyResponse;
     type Error = ListEntitiesForPolicyError;
+}
+
+impl rt::operation::OperationSpec for ListEntitiesForPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -92,8 +96,8 @@ impl ListEntitiesForPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListEntitiesForPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListEntitiesForPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -102,7 +106,7 @@ impl ListEntitiesForPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         ListEntitiesForPolicyResponse,
-        rt::error::Error<ListEntitiesForPolicyError>,
+        crate::error::Error<ListEntitiesForPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -651,7 +655,7 @@ pub enum ListEntitiesForPolicyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -663,7 +667,7 @@ impl ListEntitiesForPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -671,12 +675,12 @@ impl ListEntitiesForPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListEntitiesForPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListEntitiesForPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListEntitiesForPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ListPolicyVersionsRequest {
     pub policy_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListPolicyVersionsRequest {
+impl crate::operation::Operation for ListPolicyVersionsRequest {
     type Response = ListPolicyVersionsResponse;
     type Error = ListPolicyVersionsError;
+}
+
+impl rt::operation::OperationSpec for ListPolicyVersionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -92,8 +96,8 @@ impl ListPolicyVersionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListPolicyVersionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListPolicyVersionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -102,7 +106,7 @@ impl ListPolicyVersionsBuilder {
         self,
     ) -> ::std::result::Result<
         ListPolicyVersionsResponse,
-        rt::error::Error<ListPolicyVersionsError>,
+        crate::error::Error<ListPolicyVersionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -338,7 +342,7 @@ pub enum ListPolicyVersionsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -350,7 +354,7 @@ impl ListPolicyVersionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -358,12 +362,12 @@ impl ListPolicyVersionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListPolicyVersionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListPolicyVersionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListPolicyVersionsError::service_error(self)
     }
 }

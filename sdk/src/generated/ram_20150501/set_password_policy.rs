@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct SetPasswordPolicyRequest {
     pub max_login_attemps: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for SetPasswordPolicyRequest {
+impl crate::operation::Operation for SetPasswordPolicyRequest {
     type Response = SetPasswordPolicyResponse;
     type Error = SetPasswordPolicyError;
+}
+
+impl rt::operation::OperationSpec for SetPasswordPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -190,8 +194,8 @@ impl SetPasswordPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetPasswordPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetPasswordPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -200,7 +204,7 @@ impl SetPasswordPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         SetPasswordPolicyResponse,
-        rt::error::Error<SetPasswordPolicyError>,
+        crate::error::Error<SetPasswordPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -511,7 +515,7 @@ pub enum SetPasswordPolicyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -523,7 +527,7 @@ impl SetPasswordPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -531,12 +535,12 @@ impl SetPasswordPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetPasswordPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SetPasswordPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetPasswordPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct SetSecurityPreferenceRequest {
     pub login_network_masks: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetSecurityPreferenceRequest {
+impl crate::operation::Operation for SetSecurityPreferenceRequest {
     type Response = SetSecurityPreferenceResponse;
     type Error = SetSecurityPreferenceError;
+}
+
+impl rt::operation::OperationSpec for SetSecurityPreferenceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -183,8 +187,8 @@ impl SetSecurityPreferenceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetSecurityPreferenceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetSecurityPreferenceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -193,7 +197,7 @@ impl SetSecurityPreferenceBuilder {
         self,
     ) -> ::std::result::Result<
         SetSecurityPreferenceResponse,
-        rt::error::Error<SetSecurityPreferenceError>,
+        crate::error::Error<SetSecurityPreferenceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -713,7 +717,7 @@ pub enum SetSecurityPreferenceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -725,7 +729,7 @@ impl SetSecurityPreferenceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -733,12 +737,12 @@ impl SetSecurityPreferenceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetSecurityPreferenceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SetSecurityPreferenceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetSecurityPreferenceError::service_error(self)
     }
 }

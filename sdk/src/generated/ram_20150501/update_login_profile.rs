@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct UpdateLoginProfileRequest {
     pub mfa_bind_required: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for UpdateLoginProfileRequest {
+impl crate::operation::Operation for UpdateLoginProfileRequest {
     type Response = UpdateLoginProfileResponse;
     type Error = UpdateLoginProfileError;
+}
+
+impl rt::operation::OperationSpec for UpdateLoginProfileRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -124,8 +128,8 @@ impl UpdateLoginProfileBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateLoginProfileRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateLoginProfileRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl UpdateLoginProfileBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateLoginProfileResponse,
-        rt::error::Error<UpdateLoginProfileError>,
+        crate::error::Error<UpdateLoginProfileError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,7 +217,7 @@ pub enum UpdateLoginProfileError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -225,7 +229,7 @@ impl UpdateLoginProfileError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -233,12 +237,12 @@ impl UpdateLoginProfileError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateLoginProfileError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateLoginProfileError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateLoginProfileError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct UpdatePolicyDescriptionRequest {
     pub new_description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdatePolicyDescriptionRequest {
+impl crate::operation::Operation for UpdatePolicyDescriptionRequest {
     type Response = UpdatePolicyDescriptionResponse;
     type Error = UpdatePolicyDescriptionError;
+}
+
+impl rt::operation::OperationSpec for UpdatePolicyDescriptionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -92,8 +96,8 @@ impl UpdatePolicyDescriptionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdatePolicyDescriptionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdatePolicyDescriptionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -102,7 +106,7 @@ impl UpdatePolicyDescriptionBuilder {
         self,
     ) -> ::std::result::Result<
         UpdatePolicyDescriptionResponse,
-        rt::error::Error<UpdatePolicyDescriptionError>,
+        crate::error::Error<UpdatePolicyDescriptionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -363,7 +367,7 @@ pub enum UpdatePolicyDescriptionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -375,7 +379,7 @@ impl UpdatePolicyDescriptionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -383,12 +387,12 @@ impl UpdatePolicyDescriptionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdatePolicyDescriptionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdatePolicyDescriptionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdatePolicyDescriptionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct AcceptHandshakeRequest {
     pub handshake_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AcceptHandshakeRequest {
+impl crate::operation::Operation for AcceptHandshakeRequest {
     type Response = AcceptHandshakeResponse;
     type Error = AcceptHandshakeError;
+}
+
+impl rt::operation::OperationSpec for AcceptHandshakeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("HandshakeId", &self.handshake_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl AcceptHandshakeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AcceptHandshakeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AcceptHandshakeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl AcceptHandshakeBuilder {
         self,
     ) -> ::std::result::Result<
         AcceptHandshakeResponse,
-        rt::error::Error<AcceptHandshakeError>,
+        crate::error::Error<AcceptHandshakeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -457,26 +461,26 @@ impl ::serde::Serialize for Handshake {
 #[non_exhaustive]
 pub enum AcceptHandshakeError {
     /// `EntityNotExists.Handshake` (HTTP 404).
-    EntityNotExistsHandshake(rt::error::ServiceError),
+    EntityNotExistsHandshake(crate::error::ServiceError),
     /// `HandshakeStatusMismatch` (HTTP 409).
-    HandshakeStatusMismatch(rt::error::ServiceError),
+    HandshakeStatusMismatch(crate::error::ServiceError),
     /// `Invalid.AccountType` (HTTP 409).
-    InvalidAccountType(rt::error::ServiceError),
+    InvalidAccountType(crate::error::ServiceError),
     /// `InvalidParameter.HandshakeId` (HTTP 400).
-    InvalidParameterHandshakeId(rt::error::ServiceError),
+    InvalidParameterHandshakeId(crate::error::ServiceError),
     /// `MissingParameter.HandshakeId` (HTTP 400).
-    MissingParameterHandshakeId(rt::error::ServiceError),
+    MissingParameterHandshakeId(crate::error::ServiceError),
     /// `NotSupport.AccountInAnotherResourceDirectory` (HTTP 409).
-    NotSupportAccountInAnotherResourceDirectory(rt::error::ServiceError),
+    NotSupportAccountInAnotherResourceDirectory(crate::error::ServiceError),
     /// `NotSupport.Account.RealNameType` (HTTP 409).
-    NotSupportAccountRealNameType(rt::error::ServiceError),
+    NotSupportAccountRealNameType(crate::error::ServiceError),
     /// `SpecifiedResourceDirectoryNotExists` (HTTP 404).
-    SpecifiedResourceDirectoryNotExists(rt::error::ServiceError),
+    SpecifiedResourceDirectoryNotExists(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -488,7 +492,7 @@ impl AcceptHandshakeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsHandshake(error)
             | Self::HandshakeStatusMismatch(error)
@@ -552,8 +556,8 @@ impl AcceptHandshakeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AcceptHandshakeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AcceptHandshakeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.Handshake" => Self::EntityNotExistsHandshake(error),
             "HandshakeStatusMismatch" => Self::HandshakeStatusMismatch(error),
@@ -569,11 +573,11 @@ impl rt::error::OperationError for AcceptHandshakeError {
             "SpecifiedResourceDirectoryNotExists" => {
                 Self::SpecifiedResourceDirectoryNotExists(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AcceptHandshakeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct AttachPolicyRequest {
     pub principal_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AttachPolicyRequest {
+impl crate::operation::Operation for AttachPolicyRequest {
     type Response = AttachPolicyResponse;
     type Error = AttachPolicyError;
+}
+
+impl rt::operation::OperationSpec for AttachPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceGroupId", &self.resource_group_id)?;
         rt::validate::required("PolicyType", &self.policy_type)?;
         rt::validate::required("PolicyName", &self.policy_name)?;
@@ -146,8 +150,8 @@ impl AttachPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AttachPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AttachPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -156,7 +160,7 @@ impl AttachPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         AttachPolicyResponse,
-        rt::error::Error<AttachPolicyError>,
+        crate::error::Error<AttachPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -232,18 +236,18 @@ impl ::serde::Serialize for AttachPolicyResponse {
 #[non_exhaustive]
 pub enum AttachPolicyError {
     /// `EntityNotExist.Policy` (HTTP 404).
-    EntityNotExistPolicy(rt::error::ServiceError),
+    EntityNotExistPolicy(crate::error::ServiceError),
     /// `EntityNotExists.ResourceGroup` (HTTP 404).
-    EntityNotExistsResourceGroup(rt::error::ServiceError),
+    EntityNotExistsResourceGroup(crate::error::ServiceError),
     /// `InvalidParameter.PolicyType` (HTTP 400).
-    InvalidParameterPolicyType(rt::error::ServiceError),
+    InvalidParameterPolicyType(crate::error::ServiceError),
     /// `Invalid.ResourceGroup.Status` (HTTP 409).
-    InvalidResourceGroupStatus(rt::error::ServiceError),
+    InvalidResourceGroupStatus(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -255,7 +259,7 @@ impl AttachPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistPolicy(error)
             | Self::EntityNotExistsResourceGroup(error)
@@ -291,18 +295,18 @@ impl AttachPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AttachPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AttachPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExist.Policy" => Self::EntityNotExistPolicy(error),
             "EntityNotExists.ResourceGroup" => Self::EntityNotExistsResourceGroup(error),
             "InvalidParameter.PolicyType" => Self::InvalidParameterPolicyType(error),
             "Invalid.ResourceGroup.Status" => Self::InvalidResourceGroupStatus(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AttachPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct BindSecureMobilePhoneRequest {
     pub account_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for BindSecureMobilePhoneRequest {
+impl crate::operation::Operation for BindSecureMobilePhoneRequest {
     type Response = BindSecureMobilePhoneResponse;
     type Error = BindSecureMobilePhoneError;
+}
+
+impl rt::operation::OperationSpec for BindSecureMobilePhoneRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VerificationCode", &self.verification_code)?;
         rt::validate::required("SecureMobilePhone", &self.secure_mobile_phone)?;
         rt::validate::required("AccountId", &self.account_id)?;
@@ -118,8 +122,8 @@ impl BindSecureMobilePhoneBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<BindSecureMobilePhoneRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<BindSecureMobilePhoneRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +132,7 @@ impl BindSecureMobilePhoneBuilder {
         self,
     ) -> ::std::result::Result<
         BindSecureMobilePhoneResponse,
-        rt::error::Error<BindSecureMobilePhoneError>,
+        crate::error::Error<BindSecureMobilePhoneError>,
     > {
         self.client.execute(self.request).await
     }
@@ -204,28 +208,28 @@ impl ::serde::Serialize for BindSecureMobilePhoneResponse {
 #[non_exhaustive]
 pub enum BindSecureMobilePhoneError {
     /// `AccountSecureMobileAlreadyExists` (HTTP 409).
-    AccountSecureMobileAlreadyExists(rt::error::ServiceError),
+    AccountSecureMobileAlreadyExists(crate::error::ServiceError),
     /// `AccountTypeMismatch` (HTTP 409).
-    AccountTypeMismatch(rt::error::ServiceError),
+    AccountTypeMismatch(crate::error::ServiceError),
     /// `CallerIdentityError` (HTTP 409).
-    CallerIdentityError(rt::error::ServiceError),
+    CallerIdentityError(crate::error::ServiceError),
     /// `EnterpriseRealNameVerificationError` (HTTP 409).
-    EnterpriseRealNameVerificationError(rt::error::ServiceError),
+    EnterpriseRealNameVerificationError(crate::error::ServiceError),
     /// `EntityAlreadyExists.ResourceDirectory` (HTTP 409).
-    EntityAlreadyExistsResourceDirectory(rt::error::ServiceError),
+    EntityAlreadyExistsResourceDirectory(crate::error::ServiceError),
     /// `Invalid.EnterpriseName` (HTTP 409).
-    InvalidEnterpriseName(rt::error::ServiceError),
+    InvalidEnterpriseName(crate::error::ServiceError),
     /// `Invalid.VerificationCode` (HTTP 409).
-    InvalidVerificationCode(rt::error::ServiceError),
+    InvalidVerificationCode(crate::error::ServiceError),
     /// `NotSupport.AccountInAnotherResourceDirectory` (HTTP 409).
-    NotSupportAccountInAnotherResourceDirectory(rt::error::ServiceError),
+    NotSupportAccountInAnotherResourceDirectory(crate::error::ServiceError),
     /// `NotSupport.Site.Action` (HTTP 400).
-    NotSupportSiteAction(rt::error::ServiceError),
+    NotSupportSiteAction(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -237,7 +241,7 @@ impl BindSecureMobilePhoneError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountSecureMobileAlreadyExists(error)
             | Self::AccountTypeMismatch(error)
@@ -308,8 +312,8 @@ impl BindSecureMobilePhoneError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for BindSecureMobilePhoneError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for BindSecureMobilePhoneError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountSecureMobileAlreadyExists" => {
                 Self::AccountSecureMobileAlreadyExists(error)
@@ -328,11 +332,11 @@ impl rt::error::OperationError for BindSecureMobilePhoneError {
                 Self::NotSupportAccountInAnotherResourceDirectory(error)
             }
             "NotSupport.Site.Action" => Self::NotSupportSiteAction(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         BindSecureMobilePhoneError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct CancelChangeAccountEmailRequest {
     pub account_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CancelChangeAccountEmailRequest {
+impl crate::operation::Operation for CancelChangeAccountEmailRequest {
     type Response = CancelChangeAccountEmailResponse;
     type Error = CancelChangeAccountEmailError;
+}
+
+impl rt::operation::OperationSpec for CancelChangeAccountEmailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccountId", &self.account_id)?;
         Ok(())
     }
@@ -78,8 +82,10 @@ impl CancelChangeAccountEmailBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CancelChangeAccountEmailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CancelChangeAccountEmailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +94,7 @@ impl CancelChangeAccountEmailBuilder {
         self,
     ) -> ::std::result::Result<
         CancelChangeAccountEmailResponse,
-        rt::error::Error<CancelChangeAccountEmailError>,
+        crate::error::Error<CancelChangeAccountEmailError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,16 +170,16 @@ impl ::serde::Serialize for CancelChangeAccountEmailResponse {
 #[non_exhaustive]
 pub enum CancelChangeAccountEmailError {
     /// `EntityNotExists.Account` (HTTP 404).
-    EntityNotExistsAccount(rt::error::ServiceError),
+    EntityNotExistsAccount(crate::error::ServiceError),
     /// `EntityNotExists.EmailModifyRecord` (HTTP 404).
-    EntityNotExistsEmailModifyRecord(rt::error::ServiceError),
+    EntityNotExistsEmailModifyRecord(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -185,7 +191,7 @@ impl CancelChangeAccountEmailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsAccount(error)
             | Self::EntityNotExistsEmailModifyRecord(error)
@@ -214,8 +220,8 @@ impl CancelChangeAccountEmailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CancelChangeAccountEmailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CancelChangeAccountEmailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.Account" => Self::EntityNotExistsAccount(error),
             "EntityNotExists.EmailModifyRecord" => {
@@ -224,11 +230,11 @@ impl rt::error::OperationError for CancelChangeAccountEmailError {
             "EntityNotExists.ResourceDirectory" => {
                 Self::EntityNotExistsResourceDirectory(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CancelChangeAccountEmailError::service_error(self)
     }
 }

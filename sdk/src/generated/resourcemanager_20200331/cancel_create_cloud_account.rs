@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct CancelCreateCloudAccountRequest {
     pub record_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CancelCreateCloudAccountRequest {
+impl crate::operation::Operation for CancelCreateCloudAccountRequest {
     type Response = CancelCreateCloudAccountResponse;
     type Error = CancelCreateCloudAccountError;
+}
+
+impl rt::operation::OperationSpec for CancelCreateCloudAccountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RecordId", &self.record_id)?;
         Ok(())
     }
@@ -78,8 +82,10 @@ impl CancelCreateCloudAccountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CancelCreateCloudAccountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CancelCreateCloudAccountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +94,7 @@ impl CancelCreateCloudAccountBuilder {
         self,
     ) -> ::std::result::Result<
         CancelCreateCloudAccountResponse,
-        rt::error::Error<CancelCreateCloudAccountError>,
+        crate::error::Error<CancelCreateCloudAccountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,18 +170,18 @@ impl ::serde::Serialize for CancelCreateCloudAccountResponse {
 #[non_exhaustive]
 pub enum CancelCreateCloudAccountError {
     /// `AccountTypeOrStatusMismatch` (HTTP 409).
-    AccountTypeOrStatusMismatch(rt::error::ServiceError),
+    AccountTypeOrStatusMismatch(crate::error::ServiceError),
     /// `EntityNotExists.AccountRecord` (HTTP 404).
-    EntityNotExistsAccountRecord(rt::error::ServiceError),
+    EntityNotExistsAccountRecord(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `MissingParameter.RecordId` (HTTP 400).
-    MissingParameterRecordId(rt::error::ServiceError),
+    MissingParameterRecordId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -187,7 +193,7 @@ impl CancelCreateCloudAccountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountTypeOrStatusMismatch(error)
             | Self::EntityNotExistsAccountRecord(error)
@@ -223,8 +229,8 @@ impl CancelCreateCloudAccountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CancelCreateCloudAccountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CancelCreateCloudAccountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountTypeOrStatusMismatch" => Self::AccountTypeOrStatusMismatch(error),
             "EntityNotExists.AccountRecord" => Self::EntityNotExistsAccountRecord(error),
@@ -232,11 +238,11 @@ impl rt::error::OperationError for CancelCreateCloudAccountError {
                 Self::EntityNotExistsResourceDirectory(error)
             }
             "MissingParameter.RecordId" => Self::MissingParameterRecordId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CancelCreateCloudAccountError::service_error(self)
     }
 }

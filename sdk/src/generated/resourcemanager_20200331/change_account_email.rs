@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ChangeAccountEmailRequest {
     pub email: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ChangeAccountEmailRequest {
+impl crate::operation::Operation for ChangeAccountEmailRequest {
     type Response = ChangeAccountEmailResponse;
     type Error = ChangeAccountEmailError;
+}
+
+impl rt::operation::OperationSpec for ChangeAccountEmailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccountId", &self.account_id)?;
         rt::validate::required("Email", &self.email)?;
         Ok(())
@@ -94,8 +98,8 @@ impl ChangeAccountEmailBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ChangeAccountEmailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ChangeAccountEmailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl ChangeAccountEmailBuilder {
         self,
     ) -> ::std::result::Result<
         ChangeAccountEmailResponse,
-        rt::error::Error<ChangeAccountEmailError>,
+        crate::error::Error<ChangeAccountEmailError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,16 +184,16 @@ impl ::serde::Serialize for ChangeAccountEmailResponse {
 #[non_exhaustive]
 pub enum ChangeAccountEmailError {
     /// `EntityNotExists.Account` (HTTP 404).
-    EntityNotExistsAccount(rt::error::ServiceError),
+    EntityNotExistsAccount(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `NotSupportedOperation.Account.EmailModify` (HTTP 400).
-    NotSupportedOperationAccountEmailModify(rt::error::ServiceError),
+    NotSupportedOperationAccountEmailModify(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -201,7 +205,7 @@ impl ChangeAccountEmailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsAccount(error)
             | Self::EntityNotExistsResourceDirectory(error)
@@ -230,8 +234,8 @@ impl ChangeAccountEmailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ChangeAccountEmailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ChangeAccountEmailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.Account" => Self::EntityNotExistsAccount(error),
             "EntityNotExists.ResourceDirectory" => {
@@ -240,11 +244,11 @@ impl rt::error::OperationError for ChangeAccountEmailError {
             "NotSupportedOperation.Account.EmailModify" => {
                 Self::NotSupportedOperationAccountEmailModify(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ChangeAccountEmailError::service_error(self)
     }
 }

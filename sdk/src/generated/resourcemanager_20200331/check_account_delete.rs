@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct CheckAccountDeleteRequest {
     pub account_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CheckAccountDeleteRequest {
+impl crate::operation::Operation for CheckAccountDeleteRequest {
     type Response = CheckAccountDeleteResponse;
     type Error = CheckAccountDeleteError;
+}
+
+impl rt::operation::OperationSpec for CheckAccountDeleteRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccountId", &self.account_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl CheckAccountDeleteBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CheckAccountDeleteRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CheckAccountDeleteRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl CheckAccountDeleteBuilder {
         self,
     ) -> ::std::result::Result<
         CheckAccountDeleteResponse,
-        rt::error::Error<CheckAccountDeleteError>,
+        crate::error::Error<CheckAccountDeleteError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,34 +168,34 @@ impl ::serde::Serialize for CheckAccountDeleteResponse {
 #[non_exhaustive]
 pub enum CheckAccountDeleteError {
     /// `AccountTypeOrStatusMismatch` (HTTP 409).
-    AccountTypeOrStatusMismatch(rt::error::ServiceError),
+    AccountTypeOrStatusMismatch(crate::error::ServiceError),
     /// `CallerIdentityError.DeleteAccount` (HTTP 409).
-    CallerIdentityErrorDeleteAccount(rt::error::ServiceError),
+    CallerIdentityErrorDeleteAccount(crate::error::ServiceError),
     /// `EntityNotExists.Account` (HTTP 404).
-    EntityNotExistsAccount(rt::error::ServiceError),
+    EntityNotExistsAccount(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidControlPolicyEnablementStatus` (HTTP 409).
-    InvalidControlPolicyEnablementStatus(rt::error::ServiceError),
+    InvalidControlPolicyEnablementStatus(crate::error::ServiceError),
     /// `InvalidParameter.AccountId` (HTTP 400).
-    InvalidParameterAccountId(rt::error::ServiceError),
+    InvalidParameterAccountId(crate::error::ServiceError),
     /// `LegalEntityDifferent` (HTTP 409).
-    LegalEntityDifferent(rt::error::ServiceError),
+    LegalEntityDifferent(crate::error::ServiceError),
     /// `MemberTypeError.DeleteAccount` (HTTP 409).
-    MemberTypeErrorDeleteAccount(rt::error::ServiceError),
+    MemberTypeErrorDeleteAccount(crate::error::ServiceError),
     /// `MissingParameter.AccountId` (HTTP 400).
-    MissingParameterAccountId(rt::error::ServiceError),
+    MissingParameterAccountId(crate::error::ServiceError),
     /// `NoLicense.ResourceDirectory` (HTTP 409).
-    NoLicenseResourceDirectory(rt::error::ServiceError),
+    NoLicenseResourceDirectory(crate::error::ServiceError),
     /// `RemoveConfilctAccountAsDelegatedAdministator` (HTTP 409).
-    RemoveConfilctAccountAsDelegatedAdministator(rt::error::ServiceError),
+    RemoveConfilctAccountAsDelegatedAdministator(crate::error::ServiceError),
     /// `UnknownError.Account` (HTTP 409).
-    UnknownErrorAccount(rt::error::ServiceError),
+    UnknownErrorAccount(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -203,7 +207,7 @@ impl CheckAccountDeleteError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountTypeOrStatusMismatch(error)
             | Self::CallerIdentityErrorDeleteAccount(error)
@@ -295,8 +299,8 @@ impl CheckAccountDeleteError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CheckAccountDeleteError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CheckAccountDeleteError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountTypeOrStatusMismatch" => Self::AccountTypeOrStatusMismatch(error),
             "CallerIdentityError.DeleteAccount" => {
@@ -318,11 +322,11 @@ impl rt::error::OperationError for CheckAccountDeleteError {
                 Self::RemoveConfilctAccountAsDelegatedAdministator(error)
             }
             "UnknownError.Account" => Self::UnknownErrorAccount(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CheckAccountDeleteError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,11 +75,14 @@ pub struct CreateAutoGroupingRuleRequest {
     pub exclude_resource_types_scope: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateAutoGroupingRuleRequest {
+impl crate::operation::Operation for CreateAutoGroupingRuleRequest {
     type Response = CreateAutoGroupingRuleResponse;
     type Error = CreateAutoGroupingRuleError;
+}
+
+impl rt::operation::OperationSpec for CreateAutoGroupingRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RuleName", &self.rule_name)?;
         rt::validate::max_length("RuleName", &self.rule_name, 128usize)?;
         rt::validate::max_length("RuleDesc", &self.rule_desc, 512usize)?;
@@ -326,8 +330,8 @@ impl CreateAutoGroupingRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateAutoGroupingRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateAutoGroupingRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -336,7 +340,7 @@ impl CreateAutoGroupingRuleBuilder {
         self,
     ) -> ::std::result::Result<
         CreateAutoGroupingRuleResponse,
-        rt::error::Error<CreateAutoGroupingRuleError>,
+        crate::error::Error<CreateAutoGroupingRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -508,38 +512,38 @@ pub use super::types::RuleType;
 #[non_exhaustive]
 pub enum CreateAutoGroupingRuleError {
     /// `AutoGroupingNotEnabled` (HTTP 409).
-    AutoGroupingNotEnabled(rt::error::ServiceError),
+    AutoGroupingNotEnabled(crate::error::ServiceError),
     /// `Invalid.AssociatedTransferRule.AlreadyExisted` (HTTP 400).
-    InvalidAssociatedTransferRuleAlreadyExisted(rt::error::ServiceError),
+    InvalidAssociatedTransferRuleAlreadyExisted(crate::error::ServiceError),
     /// `InvalidParameterCombination.BothRegionIdScopes` (HTTP 400).
-    InvalidParameterCombinationBothRegionIdScopes(rt::error::ServiceError),
+    InvalidParameterCombinationBothRegionIdScopes(crate::error::ServiceError),
     /// `InvalidParameterCombination.BothResourceGroupIdScopes` (HTTP 400).
-    InvalidParameterCombinationBothResourceGroupIdScopes(rt::error::ServiceError),
+    InvalidParameterCombinationBothResourceGroupIdScopes(crate::error::ServiceError),
     /// `InvalidParameterCombination.BothResourceIdScopes` (HTTP 400).
-    InvalidParameterCombinationBothResourceIdScopes(rt::error::ServiceError),
+    InvalidParameterCombinationBothResourceIdScopes(crate::error::ServiceError),
     /// `InvalidParameterCombination.BothResourceTypeScopes` (HTTP 400).
-    InvalidParameterCombinationBothResourceTypeScopes(rt::error::ServiceError),
+    InvalidParameterCombinationBothResourceTypeScopes(crate::error::ServiceError),
     /// `InvalidParameter.ExcludeResourceGroupIdsScope` (HTTP 400).
-    InvalidParameterExcludeResourceGroupIdsScope(rt::error::ServiceError),
+    InvalidParameterExcludeResourceGroupIdsScope(crate::error::ServiceError),
     /// `InvalidParameter.ExcludeResourceTypesScope` (HTTP 400).
-    InvalidParameterExcludeResourceTypesScope(rt::error::ServiceError),
+    InvalidParameterExcludeResourceTypesScope(crate::error::ServiceError),
     /// `InvalidParameter.ResourceGroupIdsScope` (HTTP 400).
-    InvalidParameterResourceGroupIdsScope(rt::error::ServiceError),
+    InvalidParameterResourceGroupIdsScope(crate::error::ServiceError),
     /// `InvalidParameter.ResourceTypesScope` (HTTP 400).
-    InvalidParameterResourceTypesScope(rt::error::ServiceError),
+    InvalidParameterResourceTypesScope(crate::error::ServiceError),
     /// `InvalidParameter.RuleContents` (HTTP 400).
-    InvalidParameterRuleContents(rt::error::ServiceError),
+    InvalidParameterRuleContents(crate::error::ServiceError),
     /// `MissingParameter.RuleContents` (HTTP 400).
-    MissingParameterRuleContents(rt::error::ServiceError),
+    MissingParameterRuleContents(crate::error::ServiceError),
     /// `QuotaExceeded.GroupingRule` (HTTP 409).
-    QuotaExceededGroupingRule(rt::error::ServiceError),
+    QuotaExceededGroupingRule(crate::error::ServiceError),
     /// `QuotaExceeded.RuleContent` (HTTP 409).
-    QuotaExceededRuleContent(rt::error::ServiceError),
+    QuotaExceededRuleContent(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -551,7 +555,7 @@ impl CreateAutoGroupingRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AutoGroupingNotEnabled(error)
             | Self::InvalidAssociatedTransferRuleAlreadyExisted(error)
@@ -659,8 +663,8 @@ impl CreateAutoGroupingRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateAutoGroupingRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateAutoGroupingRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AutoGroupingNotEnabled" => Self::AutoGroupingNotEnabled(error),
             "Invalid.AssociatedTransferRule.AlreadyExisted" => {
@@ -694,11 +698,11 @@ impl rt::error::OperationError for CreateAutoGroupingRuleError {
             "MissingParameter.RuleContents" => Self::MissingParameterRuleContents(error),
             "QuotaExceeded.GroupingRule" => Self::QuotaExceededGroupingRule(error),
             "QuotaExceeded.RuleContent" => Self::QuotaExceededRuleContent(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateAutoGroupingRuleError::service_error(self)
     }
 }

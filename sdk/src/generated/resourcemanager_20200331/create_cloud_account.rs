@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct CreateCloudAccountRequest {
     pub payer_account_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateCloudAccountRequest {
+impl crate::operation::Operation for CreateCloudAccountRequest {
     type Response = CreateCloudAccountResponse;
     type Error = CreateCloudAccountError;
+}
+
+impl rt::operation::OperationSpec for CreateCloudAccountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DisplayName", &self.display_name)?;
         rt::validate::required("Email", &self.email)?;
         Ok(())
@@ -124,8 +128,8 @@ impl CreateCloudAccountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateCloudAccountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateCloudAccountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl CreateCloudAccountBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCloudAccountResponse,
-        rt::error::Error<CreateCloudAccountError>,
+        crate::error::Error<CreateCloudAccountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -478,66 +482,66 @@ impl ::serde::Serialize for Account {
 #[non_exhaustive]
 pub enum CreateCloudAccountError {
     /// `CreateAccountDisabled` (HTTP 409).
-    CreateAccountDisabled(rt::error::ServiceError),
+    CreateAccountDisabled(crate::error::ServiceError),
     /// `EntityAlreadyExists.ResourceDirectory.Account` (HTTP 409).
-    EntityAlreadyExistsResourceDirectoryAccount(rt::error::ServiceError),
+    EntityAlreadyExistsResourceDirectoryAccount(crate::error::ServiceError),
     /// `EntityNotExists.Folder` (HTTP 404).
-    EntityNotExistsFolder(rt::error::ServiceError),
+    EntityNotExistsFolder(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InconsistentEnterpriseNameError` (HTTP 409).
-    InconsistentEnterpriseNameError(rt::error::ServiceError),
+    InconsistentEnterpriseNameError(crate::error::ServiceError),
     /// `InvalidParameter.Account.DisplayName` (HTTP 400).
-    InvalidParameterAccountDisplayName(rt::error::ServiceError),
+    InvalidParameterAccountDisplayName(crate::error::ServiceError),
     /// `InvalidParameter.Account.DisplayName.AlreadyUsed` (HTTP 409).
-    InvalidParameterAccountDisplayNameAlreadyUsed(rt::error::ServiceError),
+    InvalidParameterAccountDisplayNameAlreadyUsed(crate::error::ServiceError),
     /// `InvalidParameter.Account.DisplayName.Length` (HTTP 400).
-    InvalidParameterAccountDisplayNameLength(rt::error::ServiceError),
+    InvalidParameterAccountDisplayNameLength(crate::error::ServiceError),
     /// `InvalidParameter.Email` (HTTP 400).
-    InvalidParameterEmail(rt::error::ServiceError),
+    InvalidParameterEmail(crate::error::ServiceError),
     /// `InvalidParameter.Email.AlreadyUsed` (HTTP 409).
-    InvalidParameterEmailAlreadyUsed(rt::error::ServiceError),
+    InvalidParameterEmailAlreadyUsed(crate::error::ServiceError),
     /// `InvalidParameter.ParentFolderId` (HTTP 400).
-    InvalidParameterParentFolderId(rt::error::ServiceError),
+    InvalidParameterParentFolderId(crate::error::ServiceError),
     /// `Invalid.PayRelation` (HTTP 409).
-    InvalidPayRelation(rt::error::ServiceError),
+    InvalidPayRelation(crate::error::ServiceError),
     /// `LimitExceeded.Account` (HTTP 409).
-    LimitExceededAccount(rt::error::ServiceError),
+    LimitExceededAccount(crate::error::ServiceError),
     /// `MemberAccountResellerVerifyError` (HTTP 409).
-    MemberAccountResellerVerifyError(rt::error::ServiceError),
+    MemberAccountResellerVerifyError(crate::error::ServiceError),
     /// `MemberAccountVirtualCloudOperatorVerifyError` (HTTP 409).
-    MemberAccountVirtualCloudOperatorVerifyError(rt::error::ServiceError),
+    MemberAccountVirtualCloudOperatorVerifyError(crate::error::ServiceError),
     /// `MissingParameter.Account.DisplayName` (HTTP 400).
-    MissingParameterAccountDisplayName(rt::error::ServiceError),
+    MissingParameterAccountDisplayName(crate::error::ServiceError),
     /// `MissingParameter.Email` (HTTP 400).
-    MissingParameterEmail(rt::error::ServiceError),
+    MissingParameterEmail(crate::error::ServiceError),
     /// `NotSupport.PayerAccountInAnotherResourceDirectory` (HTTP 409).
-    NotSupportPayerAccountInAnotherResourceDirectory(rt::error::ServiceError),
+    NotSupportPayerAccountInAnotherResourceDirectory(crate::error::ServiceError),
     /// `PaymentAccountCreditIdentityTypeError` (HTTP 409).
-    PaymentAccountCreditIdentityTypeError(rt::error::ServiceError),
+    PaymentAccountCreditIdentityTypeError(crate::error::ServiceError),
     /// `PaymentAccountEnterpriseInvoiceError` (HTTP 409).
-    PaymentAccountEnterpriseInvoiceError(rt::error::ServiceError),
+    PaymentAccountEnterpriseInvoiceError(crate::error::ServiceError),
     /// `PaymentAccountEnterpriseTypeError` (HTTP 409).
-    PaymentAccountEnterpriseTypeError(rt::error::ServiceError),
+    PaymentAccountEnterpriseTypeError(crate::error::ServiceError),
     /// `PaymentAccountEnterpriseVerifyError` (HTTP 409).
-    PaymentAccountEnterpriseVerifyError(rt::error::ServiceError),
+    PaymentAccountEnterpriseVerifyError(crate::error::ServiceError),
     /// `PaymentAccountFinancialRelationshipVerifyError` (HTTP 409).
-    PaymentAccountFinancialRelationshipVerifyError(rt::error::ServiceError),
+    PaymentAccountFinancialRelationshipVerifyError(crate::error::ServiceError),
     /// `PaymentAccountFinancialRelationshipsChangeFrequencyVerifyError` (HTTP 409).
     PaymentAccountFinancialRelationshipsChangeFrequencyVerifyError(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `PaymentAccountResellerVerifyError` (HTTP 409).
-    PaymentAccountResellerVerifyError(rt::error::ServiceError),
+    PaymentAccountResellerVerifyError(crate::error::ServiceError),
     /// `PaymentAccountVirtualCloudOperatorVerifyError` (HTTP 409).
-    PaymentAccountVirtualCloudOperatorVerifyError(rt::error::ServiceError),
+    PaymentAccountVirtualCloudOperatorVerifyError(crate::error::ServiceError),
     /// `UnknownFinancialError` (HTTP 409).
-    UnknownFinancialError(rt::error::ServiceError),
+    UnknownFinancialError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -549,7 +553,7 @@ impl CreateCloudAccountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CreateAccountDisabled(error)
             | Self::EntityAlreadyExistsResourceDirectoryAccount(error)
@@ -750,8 +754,8 @@ impl CreateCloudAccountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateCloudAccountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateCloudAccountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CreateAccountDisabled" => Self::CreateAccountDisabled(error),
             "EntityAlreadyExists.ResourceDirectory.Account" => {
@@ -822,11 +826,11 @@ impl rt::error::OperationError for CreateCloudAccountError {
                 Self::PaymentAccountVirtualCloudOperatorVerifyError(error)
             }
             "UnknownFinancialError" => Self::UnknownFinancialError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateCloudAccountError::service_error(self)
     }
 }

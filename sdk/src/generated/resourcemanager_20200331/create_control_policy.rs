@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct CreateControlPolicyRequest {
     pub policy_document: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateControlPolicyRequest {
+impl crate::operation::Operation for CreateControlPolicyRequest {
     type Response = CreateControlPolicyResponse;
     type Error = CreateControlPolicyError;
+}
+
+impl rt::operation::OperationSpec for CreateControlPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyName", &self.policy_name)?;
         rt::validate::required("EffectScope", &self.effect_scope)?;
         rt::validate::required("PolicyDocument", &self.policy_document)?;
@@ -125,8 +129,8 @@ impl CreateControlPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateControlPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateControlPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +139,7 @@ impl CreateControlPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         CreateControlPolicyResponse,
-        rt::error::Error<CreateControlPolicyError>,
+        crate::error::Error<CreateControlPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -437,12 +441,12 @@ impl ::serde::Serialize for ControlPolicy {
 #[non_exhaustive]
 pub enum CreateControlPolicyError {
     /// `InvalidParameter.PolicyDocument.Length` (HTTP 409).
-    InvalidParameterPolicyDocumentLength(rt::error::ServiceError),
+    InvalidParameterPolicyDocumentLength(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -454,7 +458,7 @@ impl CreateControlPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterPolicyDocumentLength(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -469,17 +473,17 @@ impl CreateControlPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateControlPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateControlPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter.PolicyDocument.Length" => {
                 Self::InvalidParameterPolicyDocumentLength(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateControlPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CreateFolderRequest {
     pub folder_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateFolderRequest {
+impl crate::operation::Operation for CreateFolderRequest {
     type Response = CreateFolderResponse;
     type Error = CreateFolderError;
+}
+
+impl rt::operation::OperationSpec for CreateFolderRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("FolderName", &self.folder_name)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl CreateFolderBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateFolderRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateFolderRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl CreateFolderBuilder {
         self,
     ) -> ::std::result::Result<
         CreateFolderResponse,
-        rt::error::Error<CreateFolderError>,
+        crate::error::Error<CreateFolderError>,
     > {
         self.client.execute(self.request).await
     }
@@ -321,28 +325,28 @@ impl ::serde::Serialize for Folder {
 #[non_exhaustive]
 pub enum CreateFolderError {
     /// `EntityNotExists.Folder` (HTTP 404).
-    EntityNotExistsFolder(rt::error::ServiceError),
+    EntityNotExistsFolder(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidParameter.Folder.Name` (HTTP 400).
-    InvalidParameterFolderName(rt::error::ServiceError),
+    InvalidParameterFolderName(crate::error::ServiceError),
     /// `InvalidParameter.Folder.Name.AlreadyUsed` (HTTP 400).
-    InvalidParameterFolderNameAlreadyUsed(rt::error::ServiceError),
+    InvalidParameterFolderNameAlreadyUsed(crate::error::ServiceError),
     /// `InvalidParameter.Folder.Name.Length` (HTTP 400).
-    InvalidParameterFolderNameLength(rt::error::ServiceError),
+    InvalidParameterFolderNameLength(crate::error::ServiceError),
     /// `InvalidParameter.ParentFolderId` (HTTP 400).
-    InvalidParameterParentFolderId(rt::error::ServiceError),
+    InvalidParameterParentFolderId(crate::error::ServiceError),
     /// `LimitExceeded.Folder.Depth` (HTTP 409).
-    LimitExceededFolderDepth(rt::error::ServiceError),
+    LimitExceededFolderDepth(crate::error::ServiceError),
     /// `MissingParameter.Folder.Name` (HTTP 400).
-    MissingParameterFolderName(rt::error::ServiceError),
+    MissingParameterFolderName(crate::error::ServiceError),
     /// `QuotaExceeded.Folder.Count` (HTTP 409).
-    QuotaExceededFolderCount(rt::error::ServiceError),
+    QuotaExceededFolderCount(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -354,7 +358,7 @@ impl CreateFolderError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsFolder(error)
             | Self::EntityNotExistsResourceDirectory(error)
@@ -425,8 +429,8 @@ impl CreateFolderError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateFolderError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateFolderError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.Folder" => Self::EntityNotExistsFolder(error),
             "EntityNotExists.ResourceDirectory" => {
@@ -445,11 +449,11 @@ impl rt::error::OperationError for CreateFolderError {
             "LimitExceeded.Folder.Depth" => Self::LimitExceededFolderDepth(error),
             "MissingParameter.Folder.Name" => Self::MissingParameterFolderName(error),
             "QuotaExceeded.Folder.Count" => Self::QuotaExceededFolderCount(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateFolderError::service_error(self)
     }
 }

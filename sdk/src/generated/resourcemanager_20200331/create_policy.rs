@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct CreatePolicyRequest {
     pub policy_document: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreatePolicyRequest {
+impl crate::operation::Operation for CreatePolicyRequest {
     type Response = CreatePolicyResponse;
     type Error = CreatePolicyError;
+}
+
+impl rt::operation::OperationSpec for CreatePolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyName", &self.policy_name)?;
         rt::validate::required("PolicyDocument", &self.policy_document)?;
         Ok(())
@@ -109,8 +113,8 @@ impl CreatePolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreatePolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreatePolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl CreatePolicyBuilder {
         self,
     ) -> ::std::result::Result<
         CreatePolicyResponse,
-        rt::error::Error<CreatePolicyError>,
+        crate::error::Error<CreatePolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -356,24 +360,24 @@ impl ::serde::Serialize for Policy {
 #[non_exhaustive]
 pub enum CreatePolicyError {
     /// `EntityAlreadyExists.Policy` (HTTP 409).
-    EntityAlreadyExistsPolicy(rt::error::ServiceError),
+    EntityAlreadyExistsPolicy(crate::error::ServiceError),
     /// `InvalidParameter.Description.Length` (HTTP 400).
-    InvalidParameterDescriptionLength(rt::error::ServiceError),
+    InvalidParameterDescriptionLength(crate::error::ServiceError),
     /// `InvalidParameter.PolicyDocument.Length` (HTTP 400).
-    InvalidParameterPolicyDocumentLength(rt::error::ServiceError),
+    InvalidParameterPolicyDocumentLength(crate::error::ServiceError),
     /// `InvalidParameter.PolicyName.InvalidChars` (HTTP 400).
-    InvalidParameterPolicyNameInvalidChars(rt::error::ServiceError),
+    InvalidParameterPolicyNameInvalidChars(crate::error::ServiceError),
     /// `InvalidParameter.PolicyName.Length` (HTTP 400).
-    InvalidParameterPolicyNameLength(rt::error::ServiceError),
+    InvalidParameterPolicyNameLength(crate::error::ServiceError),
     /// `LimitExceeded.Policy` (HTTP 409).
-    LimitExceededPolicy(rt::error::ServiceError),
+    LimitExceededPolicy(crate::error::ServiceError),
     /// `MalformedPolicyDocument` (HTTP 409).
-    MalformedPolicyDocument(rt::error::ServiceError),
+    MalformedPolicyDocument(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -385,7 +389,7 @@ impl CreatePolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityAlreadyExistsPolicy(error)
             | Self::InvalidParameterDescriptionLength(error)
@@ -442,8 +446,8 @@ impl CreatePolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreatePolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreatePolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityAlreadyExists.Policy" => Self::EntityAlreadyExistsPolicy(error),
             "InvalidParameter.Description.Length" => {
@@ -460,11 +464,11 @@ impl rt::error::OperationError for CreatePolicyError {
             }
             "LimitExceeded.Policy" => Self::LimitExceededPolicy(error),
             "MalformedPolicyDocument" => Self::MalformedPolicyDocument(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreatePolicyError::service_error(self)
     }
 }

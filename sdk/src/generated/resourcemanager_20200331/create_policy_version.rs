@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct CreatePolicyVersionRequest {
     pub set_as_default: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreatePolicyVersionRequest {
+impl crate::operation::Operation for CreatePolicyVersionRequest {
     type Response = CreatePolicyVersionResponse;
     type Error = CreatePolicyVersionError;
+}
+
+impl rt::operation::OperationSpec for CreatePolicyVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyName", &self.policy_name)?;
         rt::validate::required("PolicyDocument", &self.policy_document)?;
         Ok(())
@@ -106,8 +110,8 @@ impl CreatePolicyVersionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreatePolicyVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreatePolicyVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -116,7 +120,7 @@ impl CreatePolicyVersionBuilder {
         self,
     ) -> ::std::result::Result<
         CreatePolicyVersionResponse,
-        rt::error::Error<CreatePolicyVersionError>,
+        crate::error::Error<CreatePolicyVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -308,20 +312,20 @@ impl ::serde::Serialize for PolicyVersion {
 #[non_exhaustive]
 pub enum CreatePolicyVersionError {
     /// `EntityNotExist.Policy` (HTTP 404).
-    EntityNotExistPolicy(rt::error::ServiceError),
+    EntityNotExistPolicy(crate::error::ServiceError),
     /// `InvalidParameter.PolicyDocument.Length` (HTTP 400).
-    InvalidParameterPolicyDocumentLength(rt::error::ServiceError),
+    InvalidParameterPolicyDocumentLength(crate::error::ServiceError),
     /// `InvalidParameter.PolicyName.InvalidChars` (HTTP 400).
-    InvalidParameterPolicyNameInvalidChars(rt::error::ServiceError),
+    InvalidParameterPolicyNameInvalidChars(crate::error::ServiceError),
     /// `InvalidParameter.PolicyName.Length` (HTTP 400).
-    InvalidParameterPolicyNameLength(rt::error::ServiceError),
+    InvalidParameterPolicyNameLength(crate::error::ServiceError),
     /// `LimitExceeded.Policy.Version` (HTTP 409).
-    LimitExceededPolicyVersion(rt::error::ServiceError),
+    LimitExceededPolicyVersion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -333,7 +337,7 @@ impl CreatePolicyVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistPolicy(error)
             | Self::InvalidParameterPolicyDocumentLength(error)
@@ -376,8 +380,8 @@ impl CreatePolicyVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreatePolicyVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreatePolicyVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExist.Policy" => Self::EntityNotExistPolicy(error),
             "InvalidParameter.PolicyDocument.Length" => {
@@ -390,11 +394,11 @@ impl rt::error::OperationError for CreatePolicyVersionError {
                 Self::InvalidParameterPolicyNameLength(error)
             }
             "LimitExceeded.Policy.Version" => Self::LimitExceededPolicyVersion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreatePolicyVersionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct CreateResourceAccountRequest {
     pub resell_account_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateResourceAccountRequest {
+impl crate::operation::Operation for CreateResourceAccountRequest {
     type Response = CreateResourceAccountResponse;
     type Error = CreateResourceAccountError;
+}
+
+impl rt::operation::OperationSpec for CreateResourceAccountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("DisplayName", &self.display_name)?;
         Ok(())
     }
@@ -160,8 +164,8 @@ impl CreateResourceAccountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateResourceAccountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateResourceAccountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -170,7 +174,7 @@ impl CreateResourceAccountBuilder {
         self,
     ) -> ::std::result::Result<
         CreateResourceAccountResponse,
-        rt::error::Error<CreateResourceAccountError>,
+        crate::error::Error<CreateResourceAccountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -571,68 +575,68 @@ impl ::serde::Serialize for Account {
 #[non_exhaustive]
 pub enum CreateResourceAccountError {
     /// `BusinessRestricted` (HTTP 409).
-    BusinessRestricted(rt::error::ServiceError),
+    BusinessRestricted(crate::error::ServiceError),
     /// `CreateAccountDisabled` (HTTP 409).
-    CreateAccountDisabled(rt::error::ServiceError),
+    CreateAccountDisabled(crate::error::ServiceError),
     /// `EntityAlreadyExists.ResourceDirectory.Account` (HTTP 409).
-    EntityAlreadyExistsResourceDirectoryAccount(rt::error::ServiceError),
+    EntityAlreadyExistsResourceDirectoryAccount(crate::error::ServiceError),
     /// `EntityNotExists.Folder` (HTTP 404).
-    EntityNotExistsFolder(rt::error::ServiceError),
+    EntityNotExistsFolder(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InconsistentEnterpriseNameError` (HTTP 409).
-    InconsistentEnterpriseNameError(rt::error::ServiceError),
+    InconsistentEnterpriseNameError(crate::error::ServiceError),
     /// `InvalidParameter.Account.AccountNamePrefix` (HTTP 400).
-    InvalidParameterAccountAccountNamePrefix(rt::error::ServiceError),
+    InvalidParameterAccountAccountNamePrefix(crate::error::ServiceError),
     /// `InvalidParameter.Account.AccountNamePrefix.Length` (HTTP 400).
-    InvalidParameterAccountAccountNamePrefixLength(rt::error::ServiceError),
+    InvalidParameterAccountAccountNamePrefixLength(crate::error::ServiceError),
     /// `InvalidParameter.Account.DisplayName` (HTTP 400).
-    InvalidParameterAccountDisplayName(rt::error::ServiceError),
+    InvalidParameterAccountDisplayName(crate::error::ServiceError),
     /// `InvalidParameter.Account.DisplayName.AlreadyUsed` (HTTP 409).
-    InvalidParameterAccountDisplayNameAlreadyUsed(rt::error::ServiceError),
+    InvalidParameterAccountDisplayNameAlreadyUsed(crate::error::ServiceError),
     /// `InvalidParameter.Account.DisplayName.Length` (HTTP 400).
-    InvalidParameterAccountDisplayNameLength(rt::error::ServiceError),
+    InvalidParameterAccountDisplayNameLength(crate::error::ServiceError),
     /// `InvalidParameter.ParentFolderId` (HTTP 400).
-    InvalidParameterParentFolderId(rt::error::ServiceError),
+    InvalidParameterParentFolderId(crate::error::ServiceError),
     /// `Invalid.PayRelation` (HTTP 409).
-    InvalidPayRelation(rt::error::ServiceError),
+    InvalidPayRelation(crate::error::ServiceError),
     /// `LimitExceeded.Account` (HTTP 409).
-    LimitExceededAccount(rt::error::ServiceError),
+    LimitExceededAccount(crate::error::ServiceError),
     /// `MemberAccountResellerVerifyError` (HTTP 409).
-    MemberAccountResellerVerifyError(rt::error::ServiceError),
+    MemberAccountResellerVerifyError(crate::error::ServiceError),
     /// `MemberAccountVirtualCloudOperatorVerifyError` (HTTP 409).
-    MemberAccountVirtualCloudOperatorVerifyError(rt::error::ServiceError),
+    MemberAccountVirtualCloudOperatorVerifyError(crate::error::ServiceError),
     /// `MissingParameter.Account.DisplayName` (HTTP 400).
-    MissingParameterAccountDisplayName(rt::error::ServiceError),
+    MissingParameterAccountDisplayName(crate::error::ServiceError),
     /// `NotSupport.PayerAccountInAnotherResourceDirectory` (HTTP 409).
-    NotSupportPayerAccountInAnotherResourceDirectory(rt::error::ServiceError),
+    NotSupportPayerAccountInAnotherResourceDirectory(crate::error::ServiceError),
     /// `NotSupport.Site.Action` (HTTP 400).
-    NotSupportSiteAction(rt::error::ServiceError),
+    NotSupportSiteAction(crate::error::ServiceError),
     /// `PaymentAccountCreditIdentityTypeError` (HTTP 409).
-    PaymentAccountCreditIdentityTypeError(rt::error::ServiceError),
+    PaymentAccountCreditIdentityTypeError(crate::error::ServiceError),
     /// `PaymentAccountEnterpriseInvoiceError` (HTTP 409).
-    PaymentAccountEnterpriseInvoiceError(rt::error::ServiceError),
+    PaymentAccountEnterpriseInvoiceError(crate::error::ServiceError),
     /// `PaymentAccountEnterpriseTypeError` (HTTP 409).
-    PaymentAccountEnterpriseTypeError(rt::error::ServiceError),
+    PaymentAccountEnterpriseTypeError(crate::error::ServiceError),
     /// `PaymentAccountEnterpriseVerifyError` (HTTP 409).
-    PaymentAccountEnterpriseVerifyError(rt::error::ServiceError),
+    PaymentAccountEnterpriseVerifyError(crate::error::ServiceError),
     /// `PaymentAccountFinancialRelationshipVerifyError` (HTTP 409).
-    PaymentAccountFinancialRelationshipVerifyError(rt::error::ServiceError),
+    PaymentAccountFinancialRelationshipVerifyError(crate::error::ServiceError),
     /// `PaymentAccountFinancialRelationshipsChangeFrequencyVerifyError` (HTTP 409).
     PaymentAccountFinancialRelationshipsChangeFrequencyVerifyError(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `PaymentAccountResellerVerifyError` (HTTP 409).
-    PaymentAccountResellerVerifyError(rt::error::ServiceError),
+    PaymentAccountResellerVerifyError(crate::error::ServiceError),
     /// `PaymentAccountVirtualCloudOperatorVerifyError` (HTTP 409).
-    PaymentAccountVirtualCloudOperatorVerifyError(rt::error::ServiceError),
+    PaymentAccountVirtualCloudOperatorVerifyError(crate::error::ServiceError),
     /// `UnknownFinancialError` (HTTP 409).
-    UnknownFinancialError(rt::error::ServiceError),
+    UnknownFinancialError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -644,7 +648,7 @@ impl CreateResourceAccountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BusinessRestricted(error)
             | Self::CreateAccountDisabled(error)
@@ -852,8 +856,8 @@ impl CreateResourceAccountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateResourceAccountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateResourceAccountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BusinessRestricted" => Self::BusinessRestricted(error),
             "CreateAccountDisabled" => Self::CreateAccountDisabled(error),
@@ -927,11 +931,11 @@ impl rt::error::OperationError for CreateResourceAccountError {
                 Self::PaymentAccountVirtualCloudOperatorVerifyError(error)
             }
             "UnknownFinancialError" => Self::UnknownFinancialError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateResourceAccountError::service_error(self)
     }
 }

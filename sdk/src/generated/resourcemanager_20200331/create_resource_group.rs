@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct CreateResourceGroupRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateResourceGroupRequest {
+impl crate::operation::Operation for CreateResourceGroupRequest {
     type Response = CreateResourceGroupResponse;
     type Error = CreateResourceGroupError;
+}
+
+impl rt::operation::OperationSpec for CreateResourceGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Name", &self.name)?;
         rt::validate::required("DisplayName", &self.display_name)?;
         Ok(())
@@ -108,8 +112,8 @@ impl CreateResourceGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateResourceGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateResourceGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl CreateResourceGroupBuilder {
         self,
     ) -> ::std::result::Result<
         CreateResourceGroupResponse,
-        rt::error::Error<CreateResourceGroupError>,
+        crate::error::Error<CreateResourceGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -547,22 +551,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum CreateResourceGroupError {
     /// `InvalidParameter.DisplayName` (HTTP 400).
-    InvalidParameterDisplayName(rt::error::ServiceError),
+    InvalidParameterDisplayName(crate::error::ServiceError),
     /// `InvalidParameter.DisplayName.Length` (HTTP 400).
-    InvalidParameterDisplayNameLength(rt::error::ServiceError),
+    InvalidParameterDisplayNameLength(crate::error::ServiceError),
     /// `InvalidParameter.Name.InvalidChars` (HTTP 400).
-    InvalidParameterNameInvalidChars(rt::error::ServiceError),
+    InvalidParameterNameInvalidChars(crate::error::ServiceError),
     /// `InvalidParameter.Name.Length` (HTTP 400).
-    InvalidParameterNameLength(rt::error::ServiceError),
+    InvalidParameterNameLength(crate::error::ServiceError),
     /// `LimitExceeded.ResourceGroup` (HTTP 409).
-    LimitExceededResourceGroup(rt::error::ServiceError),
+    LimitExceededResourceGroup(crate::error::ServiceError),
     /// `MissingParameter.DisplayName` (HTTP 400).
-    MissingParameterDisplayName(rt::error::ServiceError),
+    MissingParameterDisplayName(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -574,7 +578,7 @@ impl CreateResourceGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterDisplayName(error)
             | Self::InvalidParameterDisplayNameLength(error)
@@ -624,8 +628,8 @@ impl CreateResourceGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateResourceGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateResourceGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter.DisplayName" => Self::InvalidParameterDisplayName(error),
             "InvalidParameter.DisplayName.Length" => {
@@ -637,11 +641,11 @@ impl rt::error::OperationError for CreateResourceGroupError {
             "InvalidParameter.Name.Length" => Self::InvalidParameterNameLength(error),
             "LimitExceeded.ResourceGroup" => Self::LimitExceededResourceGroup(error),
             "MissingParameter.DisplayName" => Self::MissingParameterDisplayName(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateResourceGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct CreateRoleRequest {
     pub max_session_duration: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for CreateRoleRequest {
+impl crate::operation::Operation for CreateRoleRequest {
     type Response = CreateRoleResponse;
     type Error = CreateRoleError;
+}
+
+impl rt::operation::OperationSpec for CreateRoleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RoleName", &self.role_name)?;
         rt::validate::required(
             "AssumeRolePolicyDocument",
@@ -134,15 +138,18 @@ impl CreateRoleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateRoleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateRoleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CreateRoleResponse, rt::error::Error<CreateRoleError>> {
+    ) -> ::std::result::Result<
+        CreateRoleResponse,
+        crate::error::Error<CreateRoleError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -444,22 +451,22 @@ impl ::serde::Serialize for Role {
 #[non_exhaustive]
 pub enum CreateRoleError {
     /// `EntityAlreadyExists.Role` (HTTP 409).
-    EntityAlreadyExistsRole(rt::error::ServiceError),
+    EntityAlreadyExistsRole(crate::error::ServiceError),
     /// `InvalidParameter.AssumeRolePolicyDocument.Length` (HTTP 400).
-    InvalidParameterAssumeRolePolicyDocumentLength(rt::error::ServiceError),
+    InvalidParameterAssumeRolePolicyDocumentLength(crate::error::ServiceError),
     /// `InvalidParameter.RoleName.InvalidChars` (HTTP 400).
-    InvalidParameterRoleNameInvalidChars(rt::error::ServiceError),
+    InvalidParameterRoleNameInvalidChars(crate::error::ServiceError),
     /// `InvalidParameter.RoleName.Length` (HTTP 400).
-    InvalidParameterRoleNameLength(rt::error::ServiceError),
+    InvalidParameterRoleNameLength(crate::error::ServiceError),
     /// `LimitExceeded.Role` (HTTP 409).
-    LimitExceededRole(rt::error::ServiceError),
+    LimitExceededRole(crate::error::ServiceError),
     /// `MalformedPolicyDocument` (HTTP 409).
-    MalformedPolicyDocument(rt::error::ServiceError),
+    MalformedPolicyDocument(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -471,7 +478,7 @@ impl CreateRoleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityAlreadyExistsRole(error)
             | Self::InvalidParameterAssumeRolePolicyDocumentLength(error)
@@ -521,8 +528,8 @@ impl CreateRoleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateRoleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateRoleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityAlreadyExists.Role" => Self::EntityAlreadyExistsRole(error),
             "InvalidParameter.AssumeRolePolicyDocument.Length" => {
@@ -536,11 +543,11 @@ impl rt::error::OperationError for CreateRoleError {
             }
             "LimitExceeded.Role" => Self::LimitExceededRole(error),
             "MalformedPolicyDocument" => Self::MalformedPolicyDocument(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateRoleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct CreateServiceLinkedRoleRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateServiceLinkedRoleRequest {
+impl crate::operation::Operation for CreateServiceLinkedRoleRequest {
     type Response = CreateServiceLinkedRoleResponse;
     type Error = CreateServiceLinkedRoleError;
+}
+
+impl rt::operation::OperationSpec for CreateServiceLinkedRoleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ServiceName", &self.service_name)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl CreateServiceLinkedRoleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateServiceLinkedRoleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateServiceLinkedRoleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl CreateServiceLinkedRoleBuilder {
         self,
     ) -> ::std::result::Result<
         CreateServiceLinkedRoleResponse,
-        rt::error::Error<CreateServiceLinkedRoleError>,
+        crate::error::Error<CreateServiceLinkedRoleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -421,26 +425,26 @@ impl ::serde::Serialize for Role {
 #[non_exhaustive]
 pub enum CreateServiceLinkedRoleError {
     /// `EntityAlreadyExists.Role` (HTTP 409).
-    EntityAlreadyExistsRole(rt::error::ServiceError),
+    EntityAlreadyExistsRole(crate::error::ServiceError),
     /// `EntityNotExist.Service` (HTTP 404).
-    EntityNotExistService(rt::error::ServiceError),
+    EntityNotExistService(crate::error::ServiceError),
     /// `InvalidParameter.CustomSuffix.InvalidChars` (HTTP 400).
-    InvalidParameterCustomSuffixInvalidChars(rt::error::ServiceError),
+    InvalidParameterCustomSuffixInvalidChars(crate::error::ServiceError),
     /// `InvalidParameter.CustomSuffix.Length` (HTTP 400).
-    InvalidParameterCustomSuffixLength(rt::error::ServiceError),
+    InvalidParameterCustomSuffixLength(crate::error::ServiceError),
     /// `InvalidParameter.CustomSuffix.NotAllowed` (HTTP 400).
-    InvalidParameterCustomSuffixNotAllowed(rt::error::ServiceError),
+    InvalidParameterCustomSuffixNotAllowed(crate::error::ServiceError),
     /// `InvalidParameter.Description.Length` (HTTP 400).
-    InvalidParameterDescriptionLength(rt::error::ServiceError),
+    InvalidParameterDescriptionLength(crate::error::ServiceError),
     /// `InvalidParameter.Description.NotAllowed` (HTTP 400).
-    InvalidParameterDescriptionNotAllowed(rt::error::ServiceError),
+    InvalidParameterDescriptionNotAllowed(crate::error::ServiceError),
     /// `LimitExceeded.Role` (HTTP 409).
-    LimitExceededRole(rt::error::ServiceError),
+    LimitExceededRole(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -452,7 +456,7 @@ impl CreateServiceLinkedRoleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityAlreadyExistsRole(error)
             | Self::EntityNotExistService(error)
@@ -516,8 +520,8 @@ impl CreateServiceLinkedRoleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateServiceLinkedRoleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateServiceLinkedRoleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityAlreadyExists.Role" => Self::EntityAlreadyExistsRole(error),
             "EntityNotExist.Service" => Self::EntityNotExistService(error),
@@ -537,11 +541,11 @@ impl rt::error::OperationError for CreateServiceLinkedRoleError {
                 Self::InvalidParameterDescriptionNotAllowed(error)
             }
             "LimitExceeded.Role" => Self::LimitExceededRole(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateServiceLinkedRoleError::service_error(self)
     }
 }

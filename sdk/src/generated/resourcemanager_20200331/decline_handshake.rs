@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeclineHandshakeRequest {
     pub handshake_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeclineHandshakeRequest {
+impl crate::operation::Operation for DeclineHandshakeRequest {
     type Response = DeclineHandshakeResponse;
     type Error = DeclineHandshakeError;
+}
+
+impl rt::operation::OperationSpec for DeclineHandshakeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("HandshakeId", &self.handshake_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DeclineHandshakeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeclineHandshakeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeclineHandshakeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DeclineHandshakeBuilder {
         self,
     ) -> ::std::result::Result<
         DeclineHandshakeResponse,
-        rt::error::Error<DeclineHandshakeError>,
+        crate::error::Error<DeclineHandshakeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -457,18 +461,18 @@ impl ::serde::Serialize for Handshake {
 #[non_exhaustive]
 pub enum DeclineHandshakeError {
     /// `EntityNotExists.Handshake` (HTTP 404).
-    EntityNotExistsHandshake(rt::error::ServiceError),
+    EntityNotExistsHandshake(crate::error::ServiceError),
     /// `HandshakeStatusMismatch` (HTTP 409).
-    HandshakeStatusMismatch(rt::error::ServiceError),
+    HandshakeStatusMismatch(crate::error::ServiceError),
     /// `InvalidParameter.HandshakeId` (HTTP 400).
-    InvalidParameterHandshakeId(rt::error::ServiceError),
+    InvalidParameterHandshakeId(crate::error::ServiceError),
     /// `MissingParameter.HandshakeId` (HTTP 400).
-    MissingParameterHandshakeId(rt::error::ServiceError),
+    MissingParameterHandshakeId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -480,7 +484,7 @@ impl DeclineHandshakeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsHandshake(error)
             | Self::HandshakeStatusMismatch(error)
@@ -516,18 +520,18 @@ impl DeclineHandshakeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeclineHandshakeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeclineHandshakeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.Handshake" => Self::EntityNotExistsHandshake(error),
             "HandshakeStatusMismatch" => Self::HandshakeStatusMismatch(error),
             "InvalidParameter.HandshakeId" => Self::InvalidParameterHandshakeId(error),
             "MissingParameter.HandshakeId" => Self::MissingParameterHandshakeId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeclineHandshakeError::service_error(self)
     }
 }

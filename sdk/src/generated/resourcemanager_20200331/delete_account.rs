@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct DeleteAccountRequest {
     pub abandonable_check_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAccountRequest {
+impl crate::operation::Operation for DeleteAccountRequest {
     type Response = DeleteAccountResponse;
     type Error = DeleteAccountError;
+}
+
+impl rt::operation::OperationSpec for DeleteAccountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccountId", &self.account_id)?;
         Ok(())
     }
@@ -99,8 +103,8 @@ impl DeleteAccountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAccountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteAccountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +113,7 @@ impl DeleteAccountBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAccountResponse,
-        rt::error::Error<DeleteAccountError>,
+        crate::error::Error<DeleteAccountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -206,40 +210,40 @@ impl ::serde::Serialize for DeleteAccountResponse {
 #[non_exhaustive]
 pub enum DeleteAccountError {
     /// `AccountNotExist.DeleteAccount` (HTTP 409).
-    AccountNotExistDeleteAccount(rt::error::ServiceError),
+    AccountNotExistDeleteAccount(crate::error::ServiceError),
     /// `CallerIdentityError.DeleteAccount` (HTTP 409).
-    CallerIdentityErrorDeleteAccount(rt::error::ServiceError),
+    CallerIdentityErrorDeleteAccount(crate::error::ServiceError),
     /// `EntityNotExists.Account` (HTTP 404).
-    EntityNotExistsAccount(rt::error::ServiceError),
+    EntityNotExistsAccount(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidControlPolicyEnablementStatus` (HTTP 409).
-    InvalidControlPolicyEnablementStatus(rt::error::ServiceError),
+    InvalidControlPolicyEnablementStatus(crate::error::ServiceError),
     /// `InvalidParameter.AccountId` (HTTP 400).
-    InvalidParameterAccountId(rt::error::ServiceError),
+    InvalidParameterAccountId(crate::error::ServiceError),
     /// `LegalEntityDifferent` (HTTP 409).
-    LegalEntityDifferent(rt::error::ServiceError),
+    LegalEntityDifferent(crate::error::ServiceError),
     /// `MemberTypeError.DeleteAccount` (HTTP 409).
-    MemberTypeErrorDeleteAccount(rt::error::ServiceError),
+    MemberTypeErrorDeleteAccount(crate::error::ServiceError),
     /// `MissingParameter.AccountId` (HTTP 400).
-    MissingParameterAccountId(rt::error::ServiceError),
+    MissingParameterAccountId(crate::error::ServiceError),
     /// `NoLicense.ResourceDirectory` (HTTP 409).
-    NoLicenseResourceDirectory(rt::error::ServiceError),
+    NoLicenseResourceDirectory(crate::error::ServiceError),
     /// `NotSupport.HasPayerAccount` (HTTP 409).
-    NotSupportHasPayerAccount(rt::error::ServiceError),
+    NotSupportHasPayerAccount(crate::error::ServiceError),
     /// `NotSupportedOperation.CheckingAccount` (HTTP 409).
-    NotSupportedOperationCheckingAccount(rt::error::ServiceError),
+    NotSupportedOperationCheckingAccount(crate::error::ServiceError),
     /// `NotSupportedOperation.DeletingAccount` (HTTP 409).
-    NotSupportedOperationDeletingAccount(rt::error::ServiceError),
+    NotSupportedOperationDeletingAccount(crate::error::ServiceError),
     /// `RemoveConfilctAccountAsDelegatedAdministator` (HTTP 409).
-    RemoveConfilctAccountAsDelegatedAdministator(rt::error::ServiceError),
+    RemoveConfilctAccountAsDelegatedAdministator(crate::error::ServiceError),
     /// `UnknownError.Account` (HTTP 409).
-    UnknownErrorAccount(rt::error::ServiceError),
+    UnknownErrorAccount(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -251,7 +255,7 @@ impl DeleteAccountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountNotExistDeleteAccount(error)
             | Self::CallerIdentityErrorDeleteAccount(error)
@@ -364,8 +368,8 @@ impl DeleteAccountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAccountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteAccountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountNotExist.DeleteAccount" => Self::AccountNotExistDeleteAccount(error),
             "CallerIdentityError.DeleteAccount" => {
@@ -394,11 +398,11 @@ impl rt::error::OperationError for DeleteAccountError {
                 Self::RemoveConfilctAccountAsDelegatedAdministator(error)
             }
             "UnknownError.Account" => Self::UnknownErrorAccount(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAccountError::service_error(self)
     }
 }

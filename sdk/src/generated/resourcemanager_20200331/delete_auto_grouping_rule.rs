@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteAutoGroupingRuleRequest {
     pub rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAutoGroupingRuleRequest {
+impl crate::operation::Operation for DeleteAutoGroupingRuleRequest {
     type Response = DeleteAutoGroupingRuleResponse;
     type Error = DeleteAutoGroupingRuleError;
+}
+
+impl rt::operation::OperationSpec for DeleteAutoGroupingRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RuleId", &self.rule_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DeleteAutoGroupingRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAutoGroupingRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteAutoGroupingRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DeleteAutoGroupingRuleBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAutoGroupingRuleResponse,
-        rt::error::Error<DeleteAutoGroupingRuleError>,
+        crate::error::Error<DeleteAutoGroupingRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,14 +168,14 @@ impl ::serde::Serialize for DeleteAutoGroupingRuleResponse {
 #[non_exhaustive]
 pub enum DeleteAutoGroupingRuleError {
     /// `AutoGroupingNotEnabled` (HTTP 409).
-    AutoGroupingNotEnabled(rt::error::ServiceError),
+    AutoGroupingNotEnabled(crate::error::ServiceError),
     /// `EntityNotExists.AutoGroupingRule` (HTTP 404).
-    EntityNotExistsAutoGroupingRule(rt::error::ServiceError),
+    EntityNotExistsAutoGroupingRule(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -183,7 +187,7 @@ impl DeleteAutoGroupingRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AutoGroupingNotEnabled(error)
             | Self::EntityNotExistsAutoGroupingRule(error) => error,
@@ -205,18 +209,18 @@ impl DeleteAutoGroupingRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAutoGroupingRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteAutoGroupingRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AutoGroupingNotEnabled" => Self::AutoGroupingNotEnabled(error),
             "EntityNotExists.AutoGroupingRule" => {
                 Self::EntityNotExistsAutoGroupingRule(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAutoGroupingRuleError::service_error(self)
     }
 }

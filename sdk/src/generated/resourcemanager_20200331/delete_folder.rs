@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteFolderRequest {
     pub folder_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteFolderRequest {
+impl crate::operation::Operation for DeleteFolderRequest {
     type Response = DeleteFolderResponse;
     type Error = DeleteFolderError;
+}
+
+impl rt::operation::OperationSpec for DeleteFolderRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("FolderId", &self.folder_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DeleteFolderBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteFolderRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteFolderRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DeleteFolderBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteFolderResponse,
-        rt::error::Error<DeleteFolderError>,
+        crate::error::Error<DeleteFolderError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,22 +168,22 @@ impl ::serde::Serialize for DeleteFolderResponse {
 #[non_exhaustive]
 pub enum DeleteFolderError {
     /// `DeleteConflict.Folder.Account` (HTTP 409).
-    DeleteConflictFolderAccount(rt::error::ServiceError),
+    DeleteConflictFolderAccount(crate::error::ServiceError),
     /// `DeleteConflict.Folder.SubFolder` (HTTP 409).
-    DeleteConflictFolderSubFolder(rt::error::ServiceError),
+    DeleteConflictFolderSubFolder(crate::error::ServiceError),
     /// `EntityNotExists.Folder` (HTTP 404).
-    EntityNotExistsFolder(rt::error::ServiceError),
+    EntityNotExistsFolder(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidParameter.FolderId` (HTTP 400).
-    InvalidParameterFolderId(rt::error::ServiceError),
+    InvalidParameterFolderId(crate::error::ServiceError),
     /// `MissingParameter.FolderId` (HTTP 400).
-    MissingParameterFolderId(rt::error::ServiceError),
+    MissingParameterFolderId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -191,7 +195,7 @@ impl DeleteFolderError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DeleteConflictFolderAccount(error)
             | Self::DeleteConflictFolderSubFolder(error)
@@ -241,8 +245,8 @@ impl DeleteFolderError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteFolderError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteFolderError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DeleteConflict.Folder.Account" => Self::DeleteConflictFolderAccount(error),
             "DeleteConflict.Folder.SubFolder" => {
@@ -254,11 +258,11 @@ impl rt::error::OperationError for DeleteFolderError {
             }
             "InvalidParameter.FolderId" => Self::InvalidParameterFolderId(error),
             "MissingParameter.FolderId" => Self::MissingParameterFolderId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteFolderError::service_error(self)
     }
 }

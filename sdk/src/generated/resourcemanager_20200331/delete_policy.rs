@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeletePolicyRequest {
     pub policy_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeletePolicyRequest {
+impl crate::operation::Operation for DeletePolicyRequest {
     type Response = DeletePolicyResponse;
     type Error = DeletePolicyError;
+}
+
+impl rt::operation::OperationSpec for DeletePolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyName", &self.policy_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DeletePolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeletePolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeletePolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DeletePolicyBuilder {
         self,
     ) -> ::std::result::Result<
         DeletePolicyResponse,
-        rt::error::Error<DeletePolicyError>,
+        crate::error::Error<DeletePolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,22 +168,22 @@ impl ::serde::Serialize for DeletePolicyResponse {
 #[non_exhaustive]
 pub enum DeletePolicyError {
     /// `DeleteConflict.Policy.Group` (HTTP 409).
-    DeleteConflictPolicyGroup(rt::error::ServiceError),
+    DeleteConflictPolicyGroup(crate::error::ServiceError),
     /// `DeleteConflict.Policy.User` (HTTP 409).
-    DeleteConflictPolicyUser(rt::error::ServiceError),
+    DeleteConflictPolicyUser(crate::error::ServiceError),
     /// `DeleteConflict.Policy.Version` (HTTP 409).
-    DeleteConflictPolicyVersion(rt::error::ServiceError),
+    DeleteConflictPolicyVersion(crate::error::ServiceError),
     /// `EntityNotExist.Policy` (HTTP 404).
-    EntityNotExistPolicy(rt::error::ServiceError),
+    EntityNotExistPolicy(crate::error::ServiceError),
     /// `InvalidParameter.PolicyName.InvalidChars` (HTTP 400).
-    InvalidParameterPolicyNameInvalidChars(rt::error::ServiceError),
+    InvalidParameterPolicyNameInvalidChars(crate::error::ServiceError),
     /// `InvalidParameter.PolicyName.Length` (HTTP 400).
-    InvalidParameterPolicyNameLength(rt::error::ServiceError),
+    InvalidParameterPolicyNameLength(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -191,7 +195,7 @@ impl DeletePolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DeleteConflictPolicyGroup(error)
             | Self::DeleteConflictPolicyUser(error)
@@ -241,8 +245,8 @@ impl DeletePolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeletePolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeletePolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DeleteConflict.Policy.Group" => Self::DeleteConflictPolicyGroup(error),
             "DeleteConflict.Policy.User" => Self::DeleteConflictPolicyUser(error),
@@ -254,11 +258,11 @@ impl rt::error::OperationError for DeletePolicyError {
             "InvalidParameter.PolicyName.Length" => {
                 Self::InvalidParameterPolicyNameLength(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeletePolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeletePolicyVersionRequest {
     pub version_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeletePolicyVersionRequest {
+impl crate::operation::Operation for DeletePolicyVersionRequest {
     type Response = DeletePolicyVersionResponse;
     type Error = DeletePolicyVersionError;
+}
+
+impl rt::operation::OperationSpec for DeletePolicyVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyName", &self.policy_name)?;
         rt::validate::required("VersionId", &self.version_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeletePolicyVersionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeletePolicyVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeletePolicyVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeletePolicyVersionBuilder {
         self,
     ) -> ::std::result::Result<
         DeletePolicyVersionResponse,
-        rt::error::Error<DeletePolicyVersionError>,
+        crate::error::Error<DeletePolicyVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,22 +184,22 @@ impl ::serde::Serialize for DeletePolicyVersionResponse {
 #[non_exhaustive]
 pub enum DeletePolicyVersionError {
     /// `DeleteConflict.Policy.Version.Default` (HTTP 409).
-    DeleteConflictPolicyVersionDefault(rt::error::ServiceError),
+    DeleteConflictPolicyVersionDefault(crate::error::ServiceError),
     /// `EntityNotExist.Policy` (HTTP 404).
-    EntityNotExistPolicy(rt::error::ServiceError),
+    EntityNotExistPolicy(crate::error::ServiceError),
     /// `EntityNotExist.Policy.Version` (HTTP 404).
-    EntityNotExistPolicyVersion(rt::error::ServiceError),
+    EntityNotExistPolicyVersion(crate::error::ServiceError),
     /// `InvalidParameter.PolicyName.InvalidChars` (HTTP 400).
-    InvalidParameterPolicyNameInvalidChars(rt::error::ServiceError),
+    InvalidParameterPolicyNameInvalidChars(crate::error::ServiceError),
     /// `InvalidParameter.PolicyName.Length` (HTTP 400).
-    InvalidParameterPolicyNameLength(rt::error::ServiceError),
+    InvalidParameterPolicyNameLength(crate::error::ServiceError),
     /// `InvalidParameter.VersionId.Format` (HTTP 400).
-    InvalidParameterVersionIdFormat(rt::error::ServiceError),
+    InvalidParameterVersionIdFormat(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -207,7 +211,7 @@ impl DeletePolicyVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DeleteConflictPolicyVersionDefault(error)
             | Self::EntityNotExistPolicy(error)
@@ -257,8 +261,8 @@ impl DeletePolicyVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeletePolicyVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeletePolicyVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DeleteConflict.Policy.Version.Default" => {
                 Self::DeleteConflictPolicyVersionDefault(error)
@@ -274,11 +278,11 @@ impl rt::error::OperationError for DeletePolicyVersionError {
             "InvalidParameter.VersionId.Format" => {
                 Self::InvalidParameterVersionIdFormat(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeletePolicyVersionError::service_error(self)
     }
 }

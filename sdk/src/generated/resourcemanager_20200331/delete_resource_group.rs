@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteResourceGroupRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteResourceGroupRequest {
+impl crate::operation::Operation for DeleteResourceGroupRequest {
     type Response = DeleteResourceGroupResponse;
     type Error = DeleteResourceGroupError;
+}
+
+impl rt::operation::OperationSpec for DeleteResourceGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceGroupId", &self.resource_group_id)?;
         Ok(())
     }
@@ -82,8 +86,8 @@ impl DeleteResourceGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteResourceGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteResourceGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -92,7 +96,7 @@ impl DeleteResourceGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteResourceGroupResponse,
-        rt::error::Error<DeleteResourceGroupError>,
+        crate::error::Error<DeleteResourceGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -468,16 +472,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DeleteResourceGroupError {
     /// `DeleteConflict.ResourceGroup.Resource` (HTTP 409).
-    DeleteConflictResourceGroupResource(rt::error::ServiceError),
+    DeleteConflictResourceGroupResource(crate::error::ServiceError),
     /// `EntityNotExists.ResourceGroup` (HTTP 404).
-    EntityNotExistsResourceGroup(rt::error::ServiceError),
+    EntityNotExistsResourceGroup(crate::error::ServiceError),
     /// `InvalidParameter.ResourceGroupId` (HTTP 400).
-    InvalidParameterResourceGroupId(rt::error::ServiceError),
+    InvalidParameterResourceGroupId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -489,7 +493,7 @@ impl DeleteResourceGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DeleteConflictResourceGroupResource(error)
             | Self::EntityNotExistsResourceGroup(error)
@@ -518,8 +522,8 @@ impl DeleteResourceGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteResourceGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteResourceGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DeleteConflict.ResourceGroup.Resource" => {
                 Self::DeleteConflictResourceGroupResource(error)
@@ -528,11 +532,11 @@ impl rt::error::OperationError for DeleteResourceGroupError {
             "InvalidParameter.ResourceGroupId" => {
                 Self::InvalidParameterResourceGroupId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteResourceGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteRoleRequest {
     pub role_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteRoleRequest {
+impl crate::operation::Operation for DeleteRoleRequest {
     type Response = DeleteRoleResponse;
     type Error = DeleteRoleError;
+}
+
+impl rt::operation::OperationSpec for DeleteRoleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RoleName", &self.role_name)?;
         Ok(())
     }
@@ -78,15 +82,18 @@ impl DeleteRoleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteRoleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteRoleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DeleteRoleResponse, rt::error::Error<DeleteRoleError>> {
+    ) -> ::std::result::Result<
+        DeleteRoleResponse,
+        crate::error::Error<DeleteRoleError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -161,18 +168,18 @@ impl ::serde::Serialize for DeleteRoleResponse {
 #[non_exhaustive]
 pub enum DeleteRoleError {
     /// `DeleteConflict.Role.Policy` (HTTP 409).
-    DeleteConflictRolePolicy(rt::error::ServiceError),
+    DeleteConflictRolePolicy(crate::error::ServiceError),
     /// `EntityNotExist.Role` (HTTP 404).
-    EntityNotExistRole(rt::error::ServiceError),
+    EntityNotExistRole(crate::error::ServiceError),
     /// `InvalidParameter.RoleName.InvalidChars` (HTTP 400).
-    InvalidParameterRoleNameInvalidChars(rt::error::ServiceError),
+    InvalidParameterRoleNameInvalidChars(crate::error::ServiceError),
     /// `InvalidParameter.RoleName.Length` (HTTP 400).
-    InvalidParameterRoleNameLength(rt::error::ServiceError),
+    InvalidParameterRoleNameLength(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -184,7 +191,7 @@ impl DeleteRoleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DeleteConflictRolePolicy(error)
             | Self::EntityNotExistRole(error)
@@ -220,8 +227,8 @@ impl DeleteRoleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteRoleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteRoleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DeleteConflict.Role.Policy" => Self::DeleteConflictRolePolicy(error),
             "EntityNotExist.Role" => Self::EntityNotExistRole(error),
@@ -231,11 +238,11 @@ impl rt::error::OperationError for DeleteRoleError {
             "InvalidParameter.RoleName.Length" => {
                 Self::InvalidParameterRoleNameLength(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteRoleError::service_error(self)
     }
 }

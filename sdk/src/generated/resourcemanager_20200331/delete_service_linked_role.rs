@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteServiceLinkedRoleRequest {
     pub role_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteServiceLinkedRoleRequest {
+impl crate::operation::Operation for DeleteServiceLinkedRoleRequest {
     type Response = DeleteServiceLinkedRoleResponse;
     type Error = DeleteServiceLinkedRoleError;
+}
+
+impl rt::operation::OperationSpec for DeleteServiceLinkedRoleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RoleName", &self.role_name)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl DeleteServiceLinkedRoleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteServiceLinkedRoleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteServiceLinkedRoleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl DeleteServiceLinkedRoleBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteServiceLinkedRoleResponse,
-        rt::error::Error<DeleteServiceLinkedRoleError>,
+        crate::error::Error<DeleteServiceLinkedRoleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -187,14 +191,14 @@ impl ::serde::Serialize for DeleteServiceLinkedRoleResponse {
 #[non_exhaustive]
 pub enum DeleteServiceLinkedRoleError {
     /// `EntityNotExist.Role` (HTTP 404).
-    EntityNotExistRole(rt::error::ServiceError),
+    EntityNotExistRole(crate::error::ServiceError),
     /// `EntityNotExist.ServiceLinkedRole` (HTTP 404).
-    EntityNotExistServiceLinkedRole(rt::error::ServiceError),
+    EntityNotExistServiceLinkedRole(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -206,7 +210,7 @@ impl DeleteServiceLinkedRoleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistRole(error)
             | Self::EntityNotExistServiceLinkedRole(error) => error,
@@ -228,18 +232,18 @@ impl DeleteServiceLinkedRoleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteServiceLinkedRoleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteServiceLinkedRoleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExist.Role" => Self::EntityNotExistRole(error),
             "EntityNotExist.ServiceLinkedRole" => {
                 Self::EntityNotExistServiceLinkedRole(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteServiceLinkedRoleError::service_error(self)
     }
 }

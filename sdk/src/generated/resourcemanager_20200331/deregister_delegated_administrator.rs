@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeregisterDelegatedAdministratorRequest {
     pub service_principal: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeregisterDelegatedAdministratorRequest {
+impl crate::operation::Operation for DeregisterDelegatedAdministratorRequest {
     type Response = DeregisterDelegatedAdministratorResponse;
     type Error = DeregisterDelegatedAdministratorError;
+}
+
+impl rt::operation::OperationSpec for DeregisterDelegatedAdministratorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccountId", &self.account_id)?;
         rt::validate::required("ServicePrincipal", &self.service_principal)?;
         Ok(())
@@ -100,8 +104,8 @@ impl DeregisterDelegatedAdministratorBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeregisterDelegatedAdministratorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeregisterDelegatedAdministratorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -110,7 +114,7 @@ impl DeregisterDelegatedAdministratorBuilder {
         self,
     ) -> ::std::result::Result<
         DeregisterDelegatedAdministratorResponse,
-        rt::error::Error<DeregisterDelegatedAdministratorError>,
+        crate::error::Error<DeregisterDelegatedAdministratorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -186,14 +190,14 @@ impl ::serde::Serialize for DeregisterDelegatedAdministratorResponse {
 #[non_exhaustive]
 pub enum DeregisterDelegatedAdministratorError {
     /// `AccountNotRegistered` (HTTP 409).
-    AccountNotRegistered(rt::error::ServiceError),
+    AccountNotRegistered(crate::error::ServiceError),
     /// `InvalidParameter.ServicePrincipal` (HTTP 409).
-    InvalidParameterServicePrincipal(rt::error::ServiceError),
+    InvalidParameterServicePrincipal(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -205,7 +209,7 @@ impl DeregisterDelegatedAdministratorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountNotRegistered(error)
             | Self::InvalidParameterServicePrincipal(error) => error,
@@ -227,18 +231,18 @@ impl DeregisterDelegatedAdministratorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeregisterDelegatedAdministratorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeregisterDelegatedAdministratorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountNotRegistered" => Self::AccountNotRegistered(error),
             "InvalidParameter.ServicePrincipal" => {
                 Self::InvalidParameterServicePrincipal(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeregisterDelegatedAdministratorError::service_error(self)
     }
 }

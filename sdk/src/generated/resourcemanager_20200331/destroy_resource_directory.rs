@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DestroyResourceDirectoryRequest {}
-impl rt::operation::Operation for DestroyResourceDirectoryRequest {
+impl crate::operation::Operation for DestroyResourceDirectoryRequest {
     type Response = DestroyResourceDirectoryResponse;
     type Error = DestroyResourceDirectoryError;
+}
+
+impl rt::operation::OperationSpec for DestroyResourceDirectoryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,10 @@ impl DestroyResourceDirectoryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DestroyResourceDirectoryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DestroyResourceDirectoryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +75,7 @@ impl DestroyResourceDirectoryBuilder {
         self,
     ) -> ::std::result::Result<
         DestroyResourceDirectoryResponse,
-        rt::error::Error<DestroyResourceDirectoryError>,
+        crate::error::Error<DestroyResourceDirectoryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -145,14 +151,14 @@ impl ::serde::Serialize for DestroyResourceDirectoryResponse {
 #[non_exhaustive]
 pub enum DestroyResourceDirectoryError {
     /// `DeleteConflict.ResourceDirectory.Account` (HTTP 409).
-    DeleteConflictResourceDirectoryAccount(rt::error::ServiceError),
+    DeleteConflictResourceDirectoryAccount(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -164,7 +170,7 @@ impl DestroyResourceDirectoryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DeleteConflictResourceDirectoryAccount(error)
             | Self::EntityNotExistsResourceDirectory(error) => error,
@@ -186,8 +192,8 @@ impl DestroyResourceDirectoryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DestroyResourceDirectoryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DestroyResourceDirectoryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DeleteConflict.ResourceDirectory.Account" => {
                 Self::DeleteConflictResourceDirectoryAccount(error)
@@ -195,11 +201,11 @@ impl rt::error::OperationError for DestroyResourceDirectoryError {
             "EntityNotExists.ResourceDirectory" => {
                 Self::EntityNotExistsResourceDirectory(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DestroyResourceDirectoryError::service_error(self)
     }
 }

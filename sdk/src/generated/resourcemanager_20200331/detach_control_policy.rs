@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DetachControlPolicyRequest {
     pub target_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DetachControlPolicyRequest {
+impl crate::operation::Operation for DetachControlPolicyRequest {
     type Response = DetachControlPolicyResponse;
     type Error = DetachControlPolicyError;
+}
+
+impl rt::operation::OperationSpec for DetachControlPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyId", &self.policy_id)?;
         rt::validate::required("TargetId", &self.target_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DetachControlPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DetachControlPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DetachControlPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DetachControlPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         DetachControlPolicyResponse,
-        rt::error::Error<DetachControlPolicyError>,
+        crate::error::Error<DetachControlPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,14 +184,14 @@ impl ::serde::Serialize for DetachControlPolicyResponse {
 #[non_exhaustive]
 pub enum DetachControlPolicyError {
     /// `EntityNotExists.Target` (HTTP 404).
-    EntityNotExistsTarget(rt::error::ServiceError),
+    EntityNotExistsTarget(crate::error::ServiceError),
     /// `NotSupport.DetachLastControlPolicy` (HTTP 400).
-    NotSupportDetachLastControlPolicy(rt::error::ServiceError),
+    NotSupportDetachLastControlPolicy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -199,7 +203,7 @@ impl DetachControlPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsTarget(error)
             | Self::NotSupportDetachLastControlPolicy(error) => error,
@@ -221,18 +225,18 @@ impl DetachControlPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DetachControlPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DetachControlPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.Target" => Self::EntityNotExistsTarget(error),
             "NotSupport.DetachLastControlPolicy" => {
                 Self::NotSupportDetachLastControlPolicy(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DetachControlPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableAssociatedTransferRequest {}
-impl rt::operation::Operation for DisableAssociatedTransferRequest {
+impl crate::operation::Operation for DisableAssociatedTransferRequest {
     type Response = DisableAssociatedTransferResponse;
     type Error = DisableAssociatedTransferError;
+}
+
+impl rt::operation::OperationSpec for DisableAssociatedTransferRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,10 @@ impl DisableAssociatedTransferBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DisableAssociatedTransferRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DisableAssociatedTransferRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +75,7 @@ impl DisableAssociatedTransferBuilder {
         self,
     ) -> ::std::result::Result<
         DisableAssociatedTransferResponse,
-        rt::error::Error<DisableAssociatedTransferError>,
+        crate::error::Error<DisableAssociatedTransferError>,
     > {
         self.client.execute(self.request).await
     }
@@ -145,16 +151,18 @@ impl ::serde::Serialize for DisableAssociatedTransferResponse {
 #[non_exhaustive]
 pub enum DisableAssociatedTransferError {
     /// `EntityExists.AssociatedTransferTasks` (HTTP 400).
-    EntityExistsAssociatedTransferTasks(rt::error::ServiceError),
+    EntityExistsAssociatedTransferTasks(crate::error::ServiceError),
     /// `UnsupportedOperation.DisableAssociatedTransferSetting` (HTTP 400).
-    UnsupportedOperationDisableAssociatedTransferSetting(rt::error::ServiceError),
+    UnsupportedOperationDisableAssociatedTransferSetting(crate::error::ServiceError),
     /// `UnsupportedOperation.RepeatDisableAssociatedTransferSetting` (HTTP 400).
-    UnsupportedOperationRepeatDisableAssociatedTransferSetting(rt::error::ServiceError),
+    UnsupportedOperationRepeatDisableAssociatedTransferSetting(
+        crate::error::ServiceError,
+    ),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -166,7 +174,7 @@ impl DisableAssociatedTransferError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityExistsAssociatedTransferTasks(error)
             | Self::UnsupportedOperationDisableAssociatedTransferSetting(error)
@@ -201,8 +209,8 @@ impl DisableAssociatedTransferError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisableAssociatedTransferError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DisableAssociatedTransferError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityExists.AssociatedTransferTasks" => {
                 Self::EntityExistsAssociatedTransferTasks(error)
@@ -213,11 +221,11 @@ impl rt::error::OperationError for DisableAssociatedTransferError {
             "UnsupportedOperation.RepeatDisableAssociatedTransferSetting" => {
                 Self::UnsupportedOperationRepeatDisableAssociatedTransferSetting(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisableAssociatedTransferError::service_error(self)
     }
 }

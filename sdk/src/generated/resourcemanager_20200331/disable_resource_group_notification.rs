@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableResourceGroupNotificationRequest {}
-impl rt::operation::Operation for DisableResourceGroupNotificationRequest {
+impl crate::operation::Operation for DisableResourceGroupNotificationRequest {
     type Response = DisableResourceGroupNotificationResponse;
     type Error = DisableResourceGroupNotificationError;
+}
+
+impl rt::operation::OperationSpec for DisableResourceGroupNotificationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -61,8 +65,8 @@ impl DisableResourceGroupNotificationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DisableResourceGroupNotificationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DisableResourceGroupNotificationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -71,7 +75,7 @@ impl DisableResourceGroupNotificationBuilder {
         self,
     ) -> ::std::result::Result<
         DisableResourceGroupNotificationResponse,
-        rt::error::Error<DisableResourceGroupNotificationError>,
+        crate::error::Error<DisableResourceGroupNotificationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -147,12 +151,14 @@ impl ::serde::Serialize for DisableResourceGroupNotificationResponse {
 #[non_exhaustive]
 pub enum DisableResourceGroupNotificationError {
     /// `UnsupportedOperation.RepeatDisableResourceGroupNotification` (HTTP 409).
-    UnsupportedOperationRepeatDisableResourceGroupNotification(rt::error::ServiceError),
+    UnsupportedOperationRepeatDisableResourceGroupNotification(
+        crate::error::ServiceError,
+    ),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -164,7 +170,7 @@ impl DisableResourceGroupNotificationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::UnsupportedOperationRepeatDisableResourceGroupNotification(error) => {
                 error
@@ -185,17 +191,17 @@ impl DisableResourceGroupNotificationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisableResourceGroupNotificationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DisableResourceGroupNotificationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "UnsupportedOperation.RepeatDisableResourceGroupNotification" => {
                 Self::UnsupportedOperationRepeatDisableResourceGroupNotification(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisableResourceGroupNotificationError::service_error(self)
     }
 }

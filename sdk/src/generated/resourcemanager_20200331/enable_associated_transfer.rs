@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableAssociatedTransferRequest {}
-impl rt::operation::Operation for EnableAssociatedTransferRequest {
+impl crate::operation::Operation for EnableAssociatedTransferRequest {
     type Response = EnableAssociatedTransferResponse;
     type Error = EnableAssociatedTransferError;
+}
+
+impl rt::operation::OperationSpec for EnableAssociatedTransferRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,10 @@ impl EnableAssociatedTransferBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableAssociatedTransferRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<EnableAssociatedTransferRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +75,7 @@ impl EnableAssociatedTransferBuilder {
         self,
     ) -> ::std::result::Result<
         EnableAssociatedTransferResponse,
-        rt::error::Error<EnableAssociatedTransferError>,
+        crate::error::Error<EnableAssociatedTransferError>,
     > {
         self.client.execute(self.request).await
     }
@@ -145,12 +151,14 @@ impl ::serde::Serialize for EnableAssociatedTransferResponse {
 #[non_exhaustive]
 pub enum EnableAssociatedTransferError {
     /// `UnsupportedOperation.RepeatEnableAssociatedTransferSetting` (HTTP 400).
-    UnsupportedOperationRepeatEnableAssociatedTransferSetting(rt::error::ServiceError),
+    UnsupportedOperationRepeatEnableAssociatedTransferSetting(
+        crate::error::ServiceError,
+    ),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -162,7 +170,7 @@ impl EnableAssociatedTransferError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::UnsupportedOperationRepeatEnableAssociatedTransferSetting(error) => {
                 error
@@ -183,17 +191,17 @@ impl EnableAssociatedTransferError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableAssociatedTransferError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableAssociatedTransferError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "UnsupportedOperation.RepeatEnableAssociatedTransferSetting" => {
                 Self::UnsupportedOperationRepeatEnableAssociatedTransferSetting(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableAssociatedTransferError::service_error(self)
     }
 }

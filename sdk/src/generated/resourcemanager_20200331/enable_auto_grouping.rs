@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableAutoGroupingRequest {}
-impl rt::operation::Operation for EnableAutoGroupingRequest {
+impl crate::operation::Operation for EnableAutoGroupingRequest {
     type Response = EnableAutoGroupingResponse;
     type Error = EnableAutoGroupingError;
+}
+
+impl rt::operation::OperationSpec for EnableAutoGroupingRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,8 @@ impl EnableAutoGroupingBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableAutoGroupingRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EnableAutoGroupingRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +73,7 @@ impl EnableAutoGroupingBuilder {
         self,
     ) -> ::std::result::Result<
         EnableAutoGroupingResponse,
-        rt::error::Error<EnableAutoGroupingError>,
+        crate::error::Error<EnableAutoGroupingError>,
     > {
         self.client.execute(self.request).await
     }
@@ -145,14 +149,14 @@ impl ::serde::Serialize for EnableAutoGroupingResponse {
 #[non_exhaustive]
 pub enum EnableAutoGroupingError {
     /// `Conflict.ServiceStatus` (HTTP 409).
-    ConflictServiceStatus(rt::error::ServiceError),
+    ConflictServiceStatus(crate::error::ServiceError),
     /// `UnsupportedOperation.RepeatEnableAutoGrouping` (HTTP 409).
-    UnsupportedOperationRepeatEnableAutoGrouping(rt::error::ServiceError),
+    UnsupportedOperationRepeatEnableAutoGrouping(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -164,7 +168,7 @@ impl EnableAutoGroupingError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictServiceStatus(error)
             | Self::UnsupportedOperationRepeatEnableAutoGrouping(error) => error,
@@ -186,18 +190,18 @@ impl EnableAutoGroupingError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableAutoGroupingError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableAutoGroupingError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.ServiceStatus" => Self::ConflictServiceStatus(error),
             "UnsupportedOperation.RepeatEnableAutoGrouping" => {
                 Self::UnsupportedOperationRepeatEnableAutoGrouping(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableAutoGroupingError::service_error(self)
     }
 }

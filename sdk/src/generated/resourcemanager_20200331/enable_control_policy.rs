@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableControlPolicyRequest {}
-impl rt::operation::Operation for EnableControlPolicyRequest {
+impl crate::operation::Operation for EnableControlPolicyRequest {
     type Response = EnableControlPolicyResponse;
     type Error = EnableControlPolicyError;
+}
+
+impl rt::operation::OperationSpec for EnableControlPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,8 @@ impl EnableControlPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableControlPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EnableControlPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +73,7 @@ impl EnableControlPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         EnableControlPolicyResponse,
-        rt::error::Error<EnableControlPolicyError>,
+        crate::error::Error<EnableControlPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -168,12 +172,12 @@ impl ::serde::Serialize for EnableControlPolicyResponse {
 #[non_exhaustive]
 pub enum EnableControlPolicyError {
     /// `Throttling.EnableControlPolicy` (HTTP 409).
-    ThrottlingEnableControlPolicy(rt::error::ServiceError),
+    ThrottlingEnableControlPolicy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -185,7 +189,7 @@ impl EnableControlPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ThrottlingEnableControlPolicy(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -200,17 +204,17 @@ impl EnableControlPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableControlPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableControlPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Throttling.EnableControlPolicy" => {
                 Self::ThrottlingEnableControlPolicy(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableControlPolicyError::service_error(self)
     }
 }

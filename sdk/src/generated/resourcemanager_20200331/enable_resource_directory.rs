@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct EnableResourceDirectoryRequest {
     pub enable_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EnableResourceDirectoryRequest {
+impl crate::operation::Operation for EnableResourceDirectoryRequest {
     type Response = EnableResourceDirectoryResponse;
     type Error = EnableResourceDirectoryError;
+}
+
+impl rt::operation::OperationSpec for EnableResourceDirectoryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("EnableMode", &self.enable_mode)?;
         Ok(())
     }
@@ -131,8 +135,8 @@ impl EnableResourceDirectoryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableResourceDirectoryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EnableResourceDirectoryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +145,7 @@ impl EnableResourceDirectoryBuilder {
         self,
     ) -> ::std::result::Result<
         EnableResourceDirectoryResponse,
-        rt::error::Error<EnableResourceDirectoryError>,
+        crate::error::Error<EnableResourceDirectoryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -384,30 +388,30 @@ impl ::serde::Serialize for ResourceDirectory {
 #[non_exhaustive]
 pub enum EnableResourceDirectoryError {
     /// `EnterpriseRealNameVerificationError` (HTTP 409).
-    EnterpriseRealNameVerificationError(rt::error::ServiceError),
+    EnterpriseRealNameVerificationError(crate::error::ServiceError),
     /// `EntityAlreadyExists.ResourceDirectory` (HTTP 409).
-    EntityAlreadyExistsResourceDirectory(rt::error::ServiceError),
+    EntityAlreadyExistsResourceDirectory(crate::error::ServiceError),
     /// `Invalid.EnterpriseName` (HTTP 409).
-    InvalidEnterpriseName(rt::error::ServiceError),
+    InvalidEnterpriseName(crate::error::ServiceError),
     /// `InvalidParameter.ManagementAccountName` (HTTP 409).
-    InvalidParameterManagementAccountName(rt::error::ServiceError),
+    InvalidParameterManagementAccountName(crate::error::ServiceError),
     /// `InvalidParameter.ManagementAccountName.AlreadyUsed` (HTTP 409).
-    InvalidParameterManagementAccountNameAlreadyUsed(rt::error::ServiceError),
+    InvalidParameterManagementAccountNameAlreadyUsed(crate::error::ServiceError),
     /// `InvalidParameter.ManagementAccountSecurityInfo` (HTTP 409).
-    InvalidParameterManagementAccountSecurityInfo(rt::error::ServiceError),
+    InvalidParameterManagementAccountSecurityInfo(crate::error::ServiceError),
     /// `Invalid.VerificationCode` (HTTP 409).
-    InvalidVerificationCode(rt::error::ServiceError),
+    InvalidVerificationCode(crate::error::ServiceError),
     /// `MissingSecureMobilePhone` (HTTP 409).
-    MissingSecureMobilePhone(rt::error::ServiceError),
+    MissingSecureMobilePhone(crate::error::ServiceError),
     /// `MissingSecurityInfo` (HTTP 409).
-    MissingSecurityInfo(rt::error::ServiceError),
+    MissingSecurityInfo(crate::error::ServiceError),
     /// `NotSupport.AccountInAnotherResourceDirectory` (HTTP 409).
-    NotSupportAccountInAnotherResourceDirectory(rt::error::ServiceError),
+    NotSupportAccountInAnotherResourceDirectory(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -419,7 +423,7 @@ impl EnableResourceDirectoryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EnterpriseRealNameVerificationError(error)
             | Self::EntityAlreadyExistsResourceDirectory(error)
@@ -497,8 +501,8 @@ impl EnableResourceDirectoryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableResourceDirectoryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableResourceDirectoryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EnterpriseRealNameVerificationError" => {
                 Self::EnterpriseRealNameVerificationError(error)
@@ -522,11 +526,11 @@ impl rt::error::OperationError for EnableResourceDirectoryError {
             "NotSupport.AccountInAnotherResourceDirectory" => {
                 Self::NotSupportAccountInAnotherResourceDirectory(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableResourceDirectoryError::service_error(self)
     }
 }

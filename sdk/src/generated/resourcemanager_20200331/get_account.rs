@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetAccountRequest {
     pub include_tags: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for GetAccountRequest {
+impl crate::operation::Operation for GetAccountRequest {
     type Response = GetAccountResponse;
     type Error = GetAccountError;
+}
+
+impl rt::operation::OperationSpec for GetAccountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccountId", &self.account_id)?;
         Ok(())
     }
@@ -90,15 +94,18 @@ impl GetAccountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetAccountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetAccountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<GetAccountResponse, rt::error::Error<GetAccountError>> {
+    ) -> ::std::result::Result<
+        GetAccountResponse,
+        crate::error::Error<GetAccountError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -630,18 +637,18 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum GetAccountError {
     /// `EntityNotExists.Account` (HTTP 404).
-    EntityNotExistsAccount(rt::error::ServiceError),
+    EntityNotExistsAccount(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidParameter.AccountId` (HTTP 400).
-    InvalidParameterAccountId(rt::error::ServiceError),
+    InvalidParameterAccountId(crate::error::ServiceError),
     /// `MissingParameter.AccountId` (HTTP 400).
-    MissingParameterAccountId(rt::error::ServiceError),
+    MissingParameterAccountId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -653,7 +660,7 @@ impl GetAccountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsAccount(error)
             | Self::EntityNotExistsResourceDirectory(error)
@@ -689,8 +696,8 @@ impl GetAccountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetAccountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetAccountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.Account" => Self::EntityNotExistsAccount(error),
             "EntityNotExists.ResourceDirectory" => {
@@ -698,11 +705,11 @@ impl rt::error::OperationError for GetAccountError {
             }
             "InvalidParameter.AccountId" => Self::InvalidParameterAccountId(error),
             "MissingParameter.AccountId" => Self::MissingParameterAccountId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetAccountError::service_error(self)
     }
 }

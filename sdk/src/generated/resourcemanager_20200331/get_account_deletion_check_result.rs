@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetAccountDeletionCheckResultRequest {
     pub account_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetAccountDeletionCheckResultRequest {
+impl crate::operation::Operation for GetAccountDeletionCheckResultRequest {
     type Response = GetAccountDeletionCheckResultResponse;
     type Error = GetAccountDeletionCheckResultError;
+}
+
+impl rt::operation::OperationSpec for GetAccountDeletionCheckResultRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccountId", &self.account_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl GetAccountDeletionCheckResultBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetAccountDeletionCheckResultRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetAccountDeletionCheckResultRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl GetAccountDeletionCheckResultBuilder {
         self,
     ) -> ::std::result::Result<
         GetAccountDeletionCheckResultResponse,
-        rt::error::Error<GetAccountDeletionCheckResultError>,
+        crate::error::Error<GetAccountDeletionCheckResultError>,
     > {
         self.client.execute(self.request).await
     }
@@ -520,24 +524,24 @@ impl ::serde::Serialize for AbandonableChecks {
 #[non_exhaustive]
 pub enum GetAccountDeletionCheckResultError {
     /// `AccountTypeOrStatusMismatch` (HTTP 409).
-    AccountTypeOrStatusMismatch(rt::error::ServiceError),
+    AccountTypeOrStatusMismatch(crate::error::ServiceError),
     /// `EntityNotExists.Account` (HTTP 404).
-    EntityNotExistsAccount(rt::error::ServiceError),
+    EntityNotExistsAccount(crate::error::ServiceError),
     /// `EntityNotExists.CheckAccount` (HTTP 409).
-    EntityNotExistsCheckAccount(rt::error::ServiceError),
+    EntityNotExistsCheckAccount(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidParameter.AccountId` (HTTP 400).
-    InvalidParameterAccountId(rt::error::ServiceError),
+    InvalidParameterAccountId(crate::error::ServiceError),
     /// `MissingParameter.AccountId` (HTTP 400).
-    MissingParameterAccountId(rt::error::ServiceError),
+    MissingParameterAccountId(crate::error::ServiceError),
     /// `UnknownError.Account` (HTTP 409).
-    UnknownErrorAccount(rt::error::ServiceError),
+    UnknownErrorAccount(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -549,7 +553,7 @@ impl GetAccountDeletionCheckResultError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountTypeOrStatusMismatch(error)
             | Self::EntityNotExistsAccount(error)
@@ -606,8 +610,8 @@ impl GetAccountDeletionCheckResultError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetAccountDeletionCheckResultError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetAccountDeletionCheckResultError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountTypeOrStatusMismatch" => Self::AccountTypeOrStatusMismatch(error),
             "EntityNotExists.Account" => Self::EntityNotExistsAccount(error),
@@ -618,11 +622,11 @@ impl rt::error::OperationError for GetAccountDeletionCheckResultError {
             "InvalidParameter.AccountId" => Self::InvalidParameterAccountId(error),
             "MissingParameter.AccountId" => Self::MissingParameterAccountId(error),
             "UnknownError.Account" => Self::UnknownErrorAccount(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetAccountDeletionCheckResultError::service_error(self)
     }
 }

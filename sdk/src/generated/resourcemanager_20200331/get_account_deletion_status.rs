@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetAccountDeletionStatusRequest {
     pub account_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetAccountDeletionStatusRequest {
+impl crate::operation::Operation for GetAccountDeletionStatusRequest {
     type Response = GetAccountDeletionStatusResponse;
     type Error = GetAccountDeletionStatusError;
+}
+
+impl rt::operation::OperationSpec for GetAccountDeletionStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccountId", &self.account_id)?;
         Ok(())
     }
@@ -78,8 +82,10 @@ impl GetAccountDeletionStatusBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetAccountDeletionStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GetAccountDeletionStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +94,7 @@ impl GetAccountDeletionStatusBuilder {
         self,
     ) -> ::std::result::Result<
         GetAccountDeletionStatusResponse,
-        rt::error::Error<GetAccountDeletionStatusError>,
+        crate::error::Error<GetAccountDeletionStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -433,14 +439,14 @@ impl ::serde::Serialize for FailReasonList {
 #[non_exhaustive]
 pub enum GetAccountDeletionStatusError {
     /// `EntityNotExists.Account` (HTTP 404).
-    EntityNotExistsAccount(rt::error::ServiceError),
+    EntityNotExistsAccount(crate::error::ServiceError),
     /// `EntityNotExists.CheckAccount` (HTTP 409).
-    EntityNotExistsCheckAccount(rt::error::ServiceError),
+    EntityNotExistsCheckAccount(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -452,7 +458,7 @@ impl GetAccountDeletionStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsAccount(error)
             | Self::EntityNotExistsCheckAccount(error) => error,
@@ -474,16 +480,16 @@ impl GetAccountDeletionStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetAccountDeletionStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetAccountDeletionStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.Account" => Self::EntityNotExistsAccount(error),
             "EntityNotExists.CheckAccount" => Self::EntityNotExistsCheckAccount(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetAccountDeletionStatusError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetAutoGroupingRuleRequest {
     pub rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetAutoGroupingRuleRequest {
+impl crate::operation::Operation for GetAutoGroupingRuleRequest {
     type Response = GetAutoGroupingRuleResponse;
     type Error = GetAutoGroupingRuleError;
+}
+
+impl rt::operation::OperationSpec for GetAutoGroupingRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RuleId", &self.rule_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl GetAutoGroupingRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetAutoGroupingRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetAutoGroupingRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl GetAutoGroupingRuleBuilder {
         self,
     ) -> ::std::result::Result<
         GetAutoGroupingRuleResponse,
-        rt::error::Error<GetAutoGroupingRuleError>,
+        crate::error::Error<GetAutoGroupingRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -672,14 +676,14 @@ impl ::serde::Serialize for RuleContents {
 #[non_exhaustive]
 pub enum GetAutoGroupingRuleError {
     /// `AutoGroupingNotEnabled` (HTTP 409).
-    AutoGroupingNotEnabled(rt::error::ServiceError),
+    AutoGroupingNotEnabled(crate::error::ServiceError),
     /// `EntityNotExists.AutoGroupingRule` (HTTP 404).
-    EntityNotExistsAutoGroupingRule(rt::error::ServiceError),
+    EntityNotExistsAutoGroupingRule(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -691,7 +695,7 @@ impl GetAutoGroupingRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AutoGroupingNotEnabled(error)
             | Self::EntityNotExistsAutoGroupingRule(error) => error,
@@ -713,18 +717,18 @@ impl GetAutoGroupingRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetAutoGroupingRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetAutoGroupingRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AutoGroupingNotEnabled" => Self::AutoGroupingNotEnabled(error),
             "EntityNotExists.AutoGroupingRule" => {
                 Self::EntityNotExistsAutoGroupingRule(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetAutoGroupingRuleError::service_error(self)
     }
 }

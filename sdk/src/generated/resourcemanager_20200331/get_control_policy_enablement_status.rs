@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetControlPolicyEnablementStatusRequest {}
-impl rt::operation::Operation for GetControlPolicyEnablementStatusRequest {
+impl crate::operation::Operation for GetControlPolicyEnablementStatusRequest {
     type Response = GetControlPolicyEnablementStatusResponse;
     type Error = GetControlPolicyEnablementStatusError;
+}
+
+impl rt::operation::OperationSpec for GetControlPolicyEnablementStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -61,8 +65,8 @@ impl GetControlPolicyEnablementStatusBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetControlPolicyEnablementStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetControlPolicyEnablementStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -71,7 +75,7 @@ impl GetControlPolicyEnablementStatusBuilder {
         self,
     ) -> ::std::result::Result<
         GetControlPolicyEnablementStatusResponse,
-        rt::error::Error<GetControlPolicyEnablementStatusError>,
+        crate::error::Error<GetControlPolicyEnablementStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -173,7 +177,7 @@ pub enum GetControlPolicyEnablementStatusError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -185,7 +189,7 @@ impl GetControlPolicyEnablementStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -193,12 +197,12 @@ impl GetControlPolicyEnablementStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetControlPolicyEnablementStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetControlPolicyEnablementStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetControlPolicyEnablementStatusError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetFolderRequest {
     pub folder_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetFolderRequest {
+impl crate::operation::Operation for GetFolderRequest {
     type Response = GetFolderResponse;
     type Error = GetFolderError;
+}
+
+impl rt::operation::OperationSpec for GetFolderRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("FolderId", &self.folder_id)?;
         Ok(())
     }
@@ -78,15 +82,15 @@ impl GetFolderBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetFolderRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetFolderRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<GetFolderResponse, rt::error::Error<GetFolderError>> {
+    ) -> ::std::result::Result<GetFolderResponse, crate::error::Error<GetFolderError>> {
         self.client.execute(self.request).await
     }
 }
@@ -326,18 +330,18 @@ impl ::serde::Serialize for Folder {
 #[non_exhaustive]
 pub enum GetFolderError {
     /// `EntityNotExists.Folder` (HTTP 404).
-    EntityNotExistsFolder(rt::error::ServiceError),
+    EntityNotExistsFolder(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidParameter.FolderId` (HTTP 400).
-    InvalidParameterFolderId(rt::error::ServiceError),
+    InvalidParameterFolderId(crate::error::ServiceError),
     /// `MissingParameter.FolderId` (HTTP 400).
-    MissingParameterFolderId(rt::error::ServiceError),
+    MissingParameterFolderId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -349,7 +353,7 @@ impl GetFolderError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsFolder(error)
             | Self::EntityNotExistsResourceDirectory(error)
@@ -385,8 +389,8 @@ impl GetFolderError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetFolderError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetFolderError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.Folder" => Self::EntityNotExistsFolder(error),
             "EntityNotExists.ResourceDirectory" => {
@@ -394,11 +398,11 @@ impl rt::error::OperationError for GetFolderError {
             }
             "InvalidParameter.FolderId" => Self::InvalidParameterFolderId(error),
             "MissingParameter.FolderId" => Self::MissingParameterFolderId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetFolderError::service_error(self)
     }
 }

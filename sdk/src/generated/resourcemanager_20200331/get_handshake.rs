@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetHandshakeRequest {
     pub handshake_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetHandshakeRequest {
+impl crate::operation::Operation for GetHandshakeRequest {
     type Response = GetHandshakeResponse;
     type Error = GetHandshakeError;
+}
+
+impl rt::operation::OperationSpec for GetHandshakeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("HandshakeId", &self.handshake_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl GetHandshakeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetHandshakeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetHandshakeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl GetHandshakeBuilder {
         self,
     ) -> ::std::result::Result<
         GetHandshakeResponse,
-        rt::error::Error<GetHandshakeError>,
+        crate::error::Error<GetHandshakeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -505,22 +509,22 @@ impl ::serde::Serialize for Handshake {
 #[non_exhaustive]
 pub enum GetHandshakeError {
     /// `EntityNotExists.Handshake` (HTTP 404).
-    EntityNotExistsHandshake(rt::error::ServiceError),
+    EntityNotExistsHandshake(crate::error::ServiceError),
     /// `HandshakeStatusMismatch` (HTTP 409).
-    HandshakeStatusMismatch(rt::error::ServiceError),
+    HandshakeStatusMismatch(crate::error::ServiceError),
     /// `InvalidParameter.HandshakeId` (HTTP 400).
-    InvalidParameterHandshakeId(rt::error::ServiceError),
+    InvalidParameterHandshakeId(crate::error::ServiceError),
     /// `MissingAccountRealName` (HTTP 409).
-    MissingAccountRealName(rt::error::ServiceError),
+    MissingAccountRealName(crate::error::ServiceError),
     /// `MissingParameter.HandshakeId` (HTTP 400).
-    MissingParameterHandshakeId(rt::error::ServiceError),
+    MissingParameterHandshakeId(crate::error::ServiceError),
     /// `NoRealNameAuthentication` (HTTP 409).
-    NoRealNameAuthentication(rt::error::ServiceError),
+    NoRealNameAuthentication(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -532,7 +536,7 @@ impl GetHandshakeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsHandshake(error)
             | Self::HandshakeStatusMismatch(error)
@@ -582,8 +586,8 @@ impl GetHandshakeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetHandshakeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetHandshakeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.Handshake" => Self::EntityNotExistsHandshake(error),
             "HandshakeStatusMismatch" => Self::HandshakeStatusMismatch(error),
@@ -591,11 +595,11 @@ impl rt::error::OperationError for GetHandshakeError {
             "MissingAccountRealName" => Self::MissingAccountRealName(error),
             "MissingParameter.HandshakeId" => Self::MissingParameterHandshakeId(error),
             "NoRealNameAuthentication" => Self::NoRealNameAuthentication(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetHandshakeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct GetPolicyRequest {
     pub language: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetPolicyRequest {
+impl crate::operation::Operation for GetPolicyRequest {
     type Response = GetPolicyResponse;
     type Error = GetPolicyError;
+}
+
+impl rt::operation::OperationSpec for GetPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyName", &self.policy_name)?;
         rt::validate::required("PolicyType", &self.policy_type)?;
         rt::validate::one_of("PolicyType", &self.policy_type, &["Custom", "System"])?;
@@ -107,15 +111,15 @@ impl GetPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<GetPolicyResponse, rt::error::Error<GetPolicyError>> {
+    ) -> ::std::result::Result<GetPolicyResponse, crate::error::Error<GetPolicyError>> {
         self.client.execute(self.request).await
     }
 }
@@ -413,18 +417,18 @@ pub use super::types::PolicyType;
 #[non_exhaustive]
 pub enum GetPolicyError {
     /// `EntityNotExist.Policy` (HTTP 404).
-    EntityNotExistPolicy(rt::error::ServiceError),
+    EntityNotExistPolicy(crate::error::ServiceError),
     /// `InvalidParameter.PolicyName.InvalidChars` (HTTP 400).
-    InvalidParameterPolicyNameInvalidChars(rt::error::ServiceError),
+    InvalidParameterPolicyNameInvalidChars(crate::error::ServiceError),
     /// `InvalidParameter.PolicyName.Length` (HTTP 400).
-    InvalidParameterPolicyNameLength(rt::error::ServiceError),
+    InvalidParameterPolicyNameLength(crate::error::ServiceError),
     /// `InvalidParameter.PolicyType` (HTTP 400).
-    InvalidParameterPolicyType(rt::error::ServiceError),
+    InvalidParameterPolicyType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -436,7 +440,7 @@ impl GetPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistPolicy(error)
             | Self::InvalidParameterPolicyNameInvalidChars(error)
@@ -472,8 +476,8 @@ impl GetPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExist.Policy" => Self::EntityNotExistPolicy(error),
             "InvalidParameter.PolicyName.InvalidChars" => {
@@ -483,11 +487,11 @@ impl rt::error::OperationError for GetPolicyError {
                 Self::InvalidParameterPolicyNameLength(error)
             }
             "InvalidParameter.PolicyType" => Self::InvalidParameterPolicyType(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetPolicyError::service_error(self)
     }
 }

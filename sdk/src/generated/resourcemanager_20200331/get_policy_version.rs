@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct GetPolicyVersionRequest {
     pub version_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetPolicyVersionRequest {
+impl crate::operation::Operation for GetPolicyVersionRequest {
     type Response = GetPolicyVersionResponse;
     type Error = GetPolicyVersionError;
+}
+
+impl rt::operation::OperationSpec for GetPolicyVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyType", &self.policy_type)?;
         rt::validate::one_of("PolicyType", &self.policy_type, &["Custom", "System"])?;
         rt::validate::required("PolicyName", &self.policy_name)?;
@@ -108,8 +112,8 @@ impl GetPolicyVersionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetPolicyVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetPolicyVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl GetPolicyVersionBuilder {
         self,
     ) -> ::std::result::Result<
         GetPolicyVersionResponse,
-        rt::error::Error<GetPolicyVersionError>,
+        crate::error::Error<GetPolicyVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -333,22 +337,22 @@ pub use super::types::PolicyType;
 #[non_exhaustive]
 pub enum GetPolicyVersionError {
     /// `EntityNotExist.Policy` (HTTP 404).
-    EntityNotExistPolicy(rt::error::ServiceError),
+    EntityNotExistPolicy(crate::error::ServiceError),
     /// `EntityNotExist.Policy.Version` (HTTP 404).
-    EntityNotExistPolicyVersion(rt::error::ServiceError),
+    EntityNotExistPolicyVersion(crate::error::ServiceError),
     /// `InvalidParameter.PolicyName.InvalidChars` (HTTP 400).
-    InvalidParameterPolicyNameInvalidChars(rt::error::ServiceError),
+    InvalidParameterPolicyNameInvalidChars(crate::error::ServiceError),
     /// `InvalidParameter.PolicyName.Length` (HTTP 400).
-    InvalidParameterPolicyNameLength(rt::error::ServiceError),
+    InvalidParameterPolicyNameLength(crate::error::ServiceError),
     /// `InvalidParameter.PolicyType` (HTTP 400).
-    InvalidParameterPolicyType(rt::error::ServiceError),
+    InvalidParameterPolicyType(crate::error::ServiceError),
     /// `InvalidParameter.VersionId.Format` (HTTP 400).
-    InvalidParameterVersionIdFormat(rt::error::ServiceError),
+    InvalidParameterVersionIdFormat(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -360,7 +364,7 @@ impl GetPolicyVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistPolicy(error)
             | Self::EntityNotExistPolicyVersion(error)
@@ -410,8 +414,8 @@ impl GetPolicyVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetPolicyVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetPolicyVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExist.Policy" => Self::EntityNotExistPolicy(error),
             "EntityNotExist.Policy.Version" => Self::EntityNotExistPolicyVersion(error),
@@ -425,11 +429,11 @@ impl rt::error::OperationError for GetPolicyVersionError {
             "InvalidParameter.VersionId.Format" => {
                 Self::InvalidParameterVersionIdFormat(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetPolicyVersionError::service_error(self)
     }
 }

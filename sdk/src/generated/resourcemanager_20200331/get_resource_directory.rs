@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourceDirectoryRequest {}
-impl rt::operation::Operation for GetResourceDirectoryRequest {
+impl crate::operation::Operation for GetResourceDirectoryRequest {
     type Response = GetResourceDirectoryResponse;
     type Error = GetResourceDirectoryError;
+}
+
+impl rt::operation::OperationSpec for GetResourceDirectoryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,8 @@ impl GetResourceDirectoryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetResourceDirectoryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetResourceDirectoryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +73,7 @@ impl GetResourceDirectoryBuilder {
         self,
     ) -> ::std::result::Result<
         GetResourceDirectoryResponse,
-        rt::error::Error<GetResourceDirectoryError>,
+        crate::error::Error<GetResourceDirectoryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -381,12 +385,12 @@ impl ::serde::Serialize for ResourceDirectory {
 #[non_exhaustive]
 pub enum GetResourceDirectoryError {
     /// `ResourceDirectoryNotInUse` (HTTP 404).
-    ResourceDirectoryNotInUse(rt::error::ServiceError),
+    ResourceDirectoryNotInUse(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -398,7 +402,7 @@ impl GetResourceDirectoryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ResourceDirectoryNotInUse(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -413,15 +417,15 @@ impl GetResourceDirectoryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetResourceDirectoryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetResourceDirectoryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ResourceDirectoryNotInUse" => Self::ResourceDirectoryNotInUse(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetResourceDirectoryError::service_error(self)
     }
 }

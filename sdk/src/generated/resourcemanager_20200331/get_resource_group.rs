@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetResourceGroupRequest {
     pub include_tags: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for GetResourceGroupRequest {
+impl crate::operation::Operation for GetResourceGroupRequest {
     type Response = GetResourceGroupResponse;
     type Error = GetResourceGroupError;
+}
+
+impl rt::operation::OperationSpec for GetResourceGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceGroupId", &self.resource_group_id)?;
         Ok(())
     }
@@ -94,8 +98,8 @@ impl GetResourceGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetResourceGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetResourceGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl GetResourceGroupBuilder {
         self,
     ) -> ::std::result::Result<
         GetResourceGroupResponse,
-        rt::error::Error<GetResourceGroupError>,
+        crate::error::Error<GetResourceGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -593,16 +597,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum GetResourceGroupError {
     /// `EntityNotExists.ResourceGroup` (HTTP 404).
-    EntityNotExistsResourceGroup(rt::error::ServiceError),
+    EntityNotExistsResourceGroup(crate::error::ServiceError),
     /// `InvalidParameter.ResourceGroupId` (HTTP 400).
-    InvalidParameterResourceGroupId(rt::error::ServiceError),
+    InvalidParameterResourceGroupId(crate::error::ServiceError),
     /// `NoPermission` (HTTP 403).
-    NoPermission(rt::error::ServiceError),
+    NoPermission(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -614,7 +618,7 @@ impl GetResourceGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsResourceGroup(error)
             | Self::InvalidParameterResourceGroupId(error)
@@ -643,19 +647,19 @@ impl GetResourceGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetResourceGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetResourceGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.ResourceGroup" => Self::EntityNotExistsResourceGroup(error),
             "InvalidParameter.ResourceGroupId" => {
                 Self::InvalidParameterResourceGroupId(error)
             }
             "NoPermission" => Self::NoPermission(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetResourceGroupError::service_error(self)
     }
 }

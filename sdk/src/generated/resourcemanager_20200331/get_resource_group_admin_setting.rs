@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourceGroupAdminSettingRequest {}
-impl rt::operation::Operation for GetResourceGroupAdminSettingRequest {
+impl crate::operation::Operation for GetResourceGroupAdminSettingRequest {
     type Response = GetResourceGroupAdminSettingResponse;
     type Error = GetResourceGroupAdminSettingError;
+}
+
+impl rt::operation::OperationSpec for GetResourceGroupAdminSettingRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -61,8 +65,8 @@ impl GetResourceGroupAdminSettingBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetResourceGroupAdminSettingRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetResourceGroupAdminSettingRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -71,7 +75,7 @@ impl GetResourceGroupAdminSettingBuilder {
         self,
     ) -> ::std::result::Result<
         GetResourceGroupAdminSettingResponse,
-        rt::error::Error<GetResourceGroupAdminSettingError>,
+        crate::error::Error<GetResourceGroupAdminSettingError>,
     > {
         self.client.execute(self.request).await
     }
@@ -168,7 +172,7 @@ pub enum GetResourceGroupAdminSettingError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -180,7 +184,7 @@ impl GetResourceGroupAdminSettingError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -188,12 +192,12 @@ impl GetResourceGroupAdminSettingError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetResourceGroupAdminSettingError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetResourceGroupAdminSettingError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetResourceGroupAdminSettingError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourceGroupNotificationSettingRequest {}
-impl rt::operation::Operation for GetResourceGroupNotificationSettingRequest {
+impl crate::operation::Operation for GetResourceGroupNotificationSettingRequest {
     type Response = GetResourceGroupNotificationSettingResponse;
     type Error = GetResourceGroupNotificationSettingError;
+}
+
+impl rt::operation::OperationSpec for GetResourceGroupNotificationSettingRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -61,8 +65,8 @@ impl GetResourceGroupNotificationSettingBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetResourceGroupNotificationSettingRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetResourceGroupNotificationSettingRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -71,7 +75,7 @@ impl GetResourceGroupNotificationSettingBuilder {
         self,
     ) -> ::std::result::Result<
         GetResourceGroupNotificationSettingResponse,
-        rt::error::Error<GetResourceGroupNotificationSettingError>,
+        crate::error::Error<GetResourceGroupNotificationSettingError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,7 +184,7 @@ pub enum GetResourceGroupNotificationSettingError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -192,7 +196,7 @@ impl GetResourceGroupNotificationSettingError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -200,12 +204,12 @@ impl GetResourceGroupNotificationSettingError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetResourceGroupNotificationSettingError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetResourceGroupNotificationSettingError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetResourceGroupNotificationSettingError::service_error(self)
     }
 }

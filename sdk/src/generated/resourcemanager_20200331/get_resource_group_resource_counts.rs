@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct GetResourceGroupResourceCountsRequest {
     pub resource_region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetResourceGroupResourceCountsRequest {
+impl crate::operation::Operation for GetResourceGroupResourceCountsRequest {
     type Response = GetResourceGroupResourceCountsResponse;
     type Error = GetResourceGroupResourceCountsError;
+}
+
+impl rt::operation::OperationSpec for GetResourceGroupResourceCountsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("ResourceTypes", &self.resource_types, 5usize)?;
         Ok(())
     }
@@ -135,8 +139,8 @@ impl GetResourceGroupResourceCountsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetResourceGroupResourceCountsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetResourceGroupResourceCountsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +149,7 @@ impl GetResourceGroupResourceCountsBuilder {
         self,
     ) -> ::std::result::Result<
         GetResourceGroupResourceCountsResponse,
-        rt::error::Error<GetResourceGroupResourceCountsError>,
+        crate::error::Error<GetResourceGroupResourceCountsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -407,16 +411,16 @@ impl ::serde::Serialize for ResourceCounts {
 #[non_exhaustive]
 pub enum GetResourceGroupResourceCountsError {
     /// `EntityNotExists.ResourceGroup` (HTTP 404).
-    EntityNotExistsResourceGroup(rt::error::ServiceError),
+    EntityNotExistsResourceGroup(crate::error::ServiceError),
     /// `InvalidParameter.GroupByKey` (HTTP 400).
-    InvalidParameterGroupByKey(rt::error::ServiceError),
+    InvalidParameterGroupByKey(crate::error::ServiceError),
     /// `UnsupportedResourceType` (HTTP 400).
-    UnsupportedResourceType(rt::error::ServiceError),
+    UnsupportedResourceType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -428,7 +432,7 @@ impl GetResourceGroupResourceCountsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsResourceGroup(error)
             | Self::InvalidParameterGroupByKey(error)
@@ -457,17 +461,17 @@ impl GetResourceGroupResourceCountsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetResourceGroupResourceCountsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetResourceGroupResourceCountsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.ResourceGroup" => Self::EntityNotExistsResourceGroup(error),
             "InvalidParameter.GroupByKey" => Self::InvalidParameterGroupByKey(error),
             "UnsupportedResourceType" => Self::UnsupportedResourceType(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetResourceGroupResourceCountsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetRoleRequest {
     pub language: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetRoleRequest {
+impl crate::operation::Operation for GetRoleRequest {
     type Response = GetRoleResponse;
     type Error = GetRoleError;
+}
+
+impl rt::operation::OperationSpec for GetRoleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RoleName", &self.role_name)?;
         Ok(())
     }
@@ -93,15 +97,15 @@ impl GetRoleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetRoleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetRoleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<GetRoleResponse, rt::error::Error<GetRoleError>> {
+    ) -> ::std::result::Result<GetRoleResponse, crate::error::Error<GetRoleError>> {
         self.client.execute(self.request).await
     }
 }
@@ -542,16 +546,16 @@ impl ::serde::Serialize for LatestDeletionTask {
 #[non_exhaustive]
 pub enum GetRoleError {
     /// `EntityNotExist.Role` (HTTP 404).
-    EntityNotExistRole(rt::error::ServiceError),
+    EntityNotExistRole(crate::error::ServiceError),
     /// `InvalidParameter.RoleName.InvalidChars` (HTTP 400).
-    InvalidParameterRoleNameInvalidChars(rt::error::ServiceError),
+    InvalidParameterRoleNameInvalidChars(crate::error::ServiceError),
     /// `InvalidParameter.RoleName.Length` (HTTP 400).
-    InvalidParameterRoleNameLength(rt::error::ServiceError),
+    InvalidParameterRoleNameLength(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -563,7 +567,7 @@ impl GetRoleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistRole(error)
             | Self::InvalidParameterRoleNameInvalidChars(error)
@@ -592,8 +596,8 @@ impl GetRoleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetRoleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetRoleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExist.Role" => Self::EntityNotExistRole(error),
             "InvalidParameter.RoleName.InvalidChars" => {
@@ -602,11 +606,11 @@ impl rt::error::OperationError for GetRoleError {
             "InvalidParameter.RoleName.Length" => {
                 Self::InvalidParameterRoleNameLength(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetRoleError::service_error(self)
     }
 }

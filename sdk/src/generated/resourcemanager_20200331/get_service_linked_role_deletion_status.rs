@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetServiceLinkedRoleDeletionStatusRequest {
     pub deletion_task_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetServiceLinkedRoleDeletionStatusRequest {
+impl crate::operation::Operation for GetServiceLinkedRoleDeletionStatusRequest {
     type Response = GetServiceLinkedRoleDeletionStatusResponse;
     type Error = GetServiceLinkedRoleDeletionStatusError;
+}
+
+impl rt::operation::OperationSpec for GetServiceLinkedRoleDeletionStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -79,8 +83,8 @@ impl GetServiceLinkedRoleDeletionStatusBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetServiceLinkedRoleDeletionStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetServiceLinkedRoleDeletionStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -89,7 +93,7 @@ impl GetServiceLinkedRoleDeletionStatusBuilder {
         self,
     ) -> ::std::result::Result<
         GetServiceLinkedRoleDeletionStatusResponse,
-        rt::error::Error<GetServiceLinkedRoleDeletionStatusError>,
+        crate::error::Error<GetServiceLinkedRoleDeletionStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -391,16 +395,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum GetServiceLinkedRoleDeletionStatusError {
     /// `EntityNotExist.ServiceLinkedRole.DeletionTask` (HTTP 404).
-    EntityNotExistServiceLinkedRoleDeletionTask(rt::error::ServiceError),
+    EntityNotExistServiceLinkedRoleDeletionTask(crate::error::ServiceError),
     /// `InvalidParameter.DeletionTaskId` (HTTP 400).
-    InvalidParameterDeletionTaskId(rt::error::ServiceError),
+    InvalidParameterDeletionTaskId(crate::error::ServiceError),
     /// `InvalidParameter.DeletionTaskId.Length` (HTTP 400).
-    InvalidParameterDeletionTaskIdLength(rt::error::ServiceError),
+    InvalidParameterDeletionTaskIdLength(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -412,7 +416,7 @@ impl GetServiceLinkedRoleDeletionStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistServiceLinkedRoleDeletionTask(error)
             | Self::InvalidParameterDeletionTaskId(error)
@@ -441,8 +445,8 @@ impl GetServiceLinkedRoleDeletionStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetServiceLinkedRoleDeletionStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetServiceLinkedRoleDeletionStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExist.ServiceLinkedRole.DeletionTask" => {
                 Self::EntityNotExistServiceLinkedRoleDeletionTask(error)
@@ -453,11 +457,11 @@ impl rt::error::OperationError for GetServiceLinkedRoleDeletionStatusError {
             "InvalidParameter.DeletionTaskId.Length" => {
                 Self::InvalidParameterDeletionTaskIdLength(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetServiceLinkedRoleDeletionStatusError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InitResourceDirectoryRequest {}
-impl rt::operation::Operation for InitResourceDirectoryRequest {
+impl crate::operation::Operation for InitResourceDirectoryRequest {
     type Response = InitResourceDirectoryResponse;
     type Error = InitResourceDirectoryError;
+}
+
+impl rt::operation::OperationSpec for InitResourceDirectoryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,8 @@ impl InitResourceDirectoryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<InitResourceDirectoryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<InitResourceDirectoryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +73,7 @@ impl InitResourceDirectoryBuilder {
         self,
     ) -> ::std::result::Result<
         InitResourceDirectoryResponse,
-        rt::error::Error<InitResourceDirectoryError>,
+        crate::error::Error<InitResourceDirectoryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -312,22 +316,22 @@ impl ::serde::Serialize for ResourceDirectory {
 #[non_exhaustive]
 pub enum InitResourceDirectoryError {
     /// `EnterpriseRealNameVerificationError` (HTTP 409).
-    EnterpriseRealNameVerificationError(rt::error::ServiceError),
+    EnterpriseRealNameVerificationError(crate::error::ServiceError),
     /// `EntityAlreadyExists.ResourceDirectory` (HTTP 409).
-    EntityAlreadyExistsResourceDirectory(rt::error::ServiceError),
+    EntityAlreadyExistsResourceDirectory(crate::error::ServiceError),
     /// `Invalid.AccountType` (HTTP 409).
-    InvalidAccountType(rt::error::ServiceError),
+    InvalidAccountType(crate::error::ServiceError),
     /// `Invalid.EnterpriseName` (HTTP 409).
-    InvalidEnterpriseName(rt::error::ServiceError),
+    InvalidEnterpriseName(crate::error::ServiceError),
     /// `NotSupport.AccountInAnotherResourceDirectory` (HTTP 409).
-    NotSupportAccountInAnotherResourceDirectory(rt::error::ServiceError),
+    NotSupportAccountInAnotherResourceDirectory(crate::error::ServiceError),
     /// `NotSupport.Account.Site` (HTTP 409).
-    NotSupportAccountSite(rt::error::ServiceError),
+    NotSupportAccountSite(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -339,7 +343,7 @@ impl InitResourceDirectoryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EnterpriseRealNameVerificationError(error)
             | Self::EntityAlreadyExistsResourceDirectory(error)
@@ -389,8 +393,8 @@ impl InitResourceDirectoryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for InitResourceDirectoryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for InitResourceDirectoryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EnterpriseRealNameVerificationError" => {
                 Self::EnterpriseRealNameVerificationError(error)
@@ -404,11 +408,11 @@ impl rt::error::OperationError for InitResourceDirectoryError {
                 Self::NotSupportAccountInAnotherResourceDirectory(error)
             }
             "NotSupport.Account.Site" => Self::NotSupportAccountSite(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         InitResourceDirectoryError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct InviteAccountToResourceDirectoryRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for InviteAccountToResourceDirectoryRequest {
+impl crate::operation::Operation for InviteAccountToResourceDirectoryRequest {
     type Response = InviteAccountToResourceDirectoryResponse;
     type Error = InviteAccountToResourceDirectoryError;
+}
+
+impl rt::operation::OperationSpec for InviteAccountToResourceDirectoryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TargetEntity", &self.target_entity)?;
         rt::validate::required("TargetType", &self.target_type)?;
         Ok(())
@@ -125,8 +129,8 @@ impl InviteAccountToResourceDirectoryBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<InviteAccountToResourceDirectoryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<InviteAccountToResourceDirectoryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +139,7 @@ impl InviteAccountToResourceDirectoryBuilder {
         self,
     ) -> ::std::result::Result<
         InviteAccountToResourceDirectoryResponse,
-        rt::error::Error<InviteAccountToResourceDirectoryError>,
+        crate::error::Error<InviteAccountToResourceDirectoryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -561,36 +565,36 @@ impl ::serde::Serialize for Handshake {
 #[non_exhaustive]
 pub enum InviteAccountToResourceDirectoryError {
     /// `EntityAlreadyExists.Handshake` (HTTP 409).
-    EntityAlreadyExistsHandshake(rt::error::ServiceError),
+    EntityAlreadyExistsHandshake(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `Invalid.AccountType` (HTTP 409).
-    InvalidAccountType(rt::error::ServiceError),
+    InvalidAccountType(crate::error::ServiceError),
     /// `InvalidParameter.Note` (HTTP 400).
-    InvalidParameterNote(rt::error::ServiceError),
+    InvalidParameterNote(crate::error::ServiceError),
     /// `InvalidParameter.Note.Length` (HTTP 400).
-    InvalidParameterNoteLength(rt::error::ServiceError),
+    InvalidParameterNoteLength(crate::error::ServiceError),
     /// `InvalidParameter.TargetEntity` (HTTP 400).
-    InvalidParameterTargetEntity(rt::error::ServiceError),
+    InvalidParameterTargetEntity(crate::error::ServiceError),
     /// `InvalidParameter.TargetType` (HTTP 400).
-    InvalidParameterTargetType(rt::error::ServiceError),
+    InvalidParameterTargetType(crate::error::ServiceError),
     /// `LegalEntityMismatch` (HTTP 409).
-    LegalEntityMismatch(rt::error::ServiceError),
+    LegalEntityMismatch(crate::error::ServiceError),
     /// `LimitExceeded.Account` (HTTP 409).
-    LimitExceededAccount(rt::error::ServiceError),
+    LimitExceededAccount(crate::error::ServiceError),
     /// `LimitExceeded.InvitationRate` (HTTP 409).
-    LimitExceededInvitationRate(rt::error::ServiceError),
+    LimitExceededInvitationRate(crate::error::ServiceError),
     /// `MissingParameter.TargetEntity` (HTTP 400).
-    MissingParameterTargetEntity(rt::error::ServiceError),
+    MissingParameterTargetEntity(crate::error::ServiceError),
     /// `MissingParameter.TargetType` (HTTP 400).
-    MissingParameterTargetType(rt::error::ServiceError),
+    MissingParameterTargetType(crate::error::ServiceError),
     /// `NotSupport.AccountInAnotherResourceDirectory` (HTTP 409).
-    NotSupportAccountInAnotherResourceDirectory(rt::error::ServiceError),
+    NotSupportAccountInAnotherResourceDirectory(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -602,7 +606,7 @@ impl InviteAccountToResourceDirectoryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityAlreadyExistsHandshake(error)
             | Self::EntityNotExistsResourceDirectory(error)
@@ -701,8 +705,8 @@ impl InviteAccountToResourceDirectoryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for InviteAccountToResourceDirectoryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for InviteAccountToResourceDirectoryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityAlreadyExists.Handshake" => Self::EntityAlreadyExistsHandshake(error),
             "EntityNotExists.ResourceDirectory" => {
@@ -721,11 +725,11 @@ impl rt::error::OperationError for InviteAccountToResourceDirectoryError {
             "NotSupport.AccountInAnotherResourceDirectory" => {
                 Self::NotSupportAccountInAnotherResourceDirectory(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         InviteAccountToResourceDirectoryError::service_error(self)
     }
 }

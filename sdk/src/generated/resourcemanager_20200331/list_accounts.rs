@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct ListAccountsRequest {
     pub include_tags: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ListAccountsRequest {
+impl crate::operation::Operation for ListAccountsRequest {
     type Response = ListAccountsResponse;
     type Error = ListAccountsError;
+}
+
+impl rt::operation::OperationSpec for ListAccountsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -134,14 +138,16 @@ impl ListAccountsBuilder {
 
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
-    pub fn into_paginator(self) -> rt::paginate::PaginationStream<ListAccountsRequest> {
+    pub fn into_paginator(
+        self,
+    ) -> crate::paginate::PaginationStream<ListAccountsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAccountsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAccountsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -150,7 +156,7 @@ impl ListAccountsBuilder {
         self,
     ) -> ::std::result::Result<
         ListAccountsResponse,
-        rt::error::Error<ListAccountsError>,
+        crate::error::Error<ListAccountsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -740,12 +746,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListAccountsError {
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -757,7 +763,7 @@ impl ListAccountsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsResourceDirectory(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -772,17 +778,17 @@ impl ListAccountsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAccountsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListAccountsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.ResourceDirectory" => {
                 Self::EntityNotExistsResourceDirectory(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAccountsError::service_error(self)
     }
 }

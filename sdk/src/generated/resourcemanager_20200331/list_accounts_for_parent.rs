@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct ListAccountsForParentRequest {
     pub include_tags: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ListAccountsForParentRequest {
+impl crate::operation::Operation for ListAccountsForParentRequest {
     type Response = ListAccountsForParentResponse;
     type Error = ListAccountsForParentError;
+}
+
+impl rt::operation::OperationSpec for ListAccountsForParentRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -166,14 +170,14 @@ impl ListAccountsForParentBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListAccountsForParentRequest> {
+    ) -> crate::paginate::PaginationStream<ListAccountsForParentRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAccountsForParentRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAccountsForParentRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -182,7 +186,7 @@ impl ListAccountsForParentBuilder {
         self,
     ) -> ::std::result::Result<
         ListAccountsForParentResponse,
-        rt::error::Error<ListAccountsForParentError>,
+        crate::error::Error<ListAccountsForParentError>,
     > {
         self.client.execute(self.request).await
     }
@@ -749,16 +753,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListAccountsForParentError {
     /// `EntityNotExists.Folder` (HTTP 404).
-    EntityNotExistsFolder(rt::error::ServiceError),
+    EntityNotExistsFolder(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidParameter.ParentFolderId` (HTTP 400).
-    InvalidParameterParentFolderId(rt::error::ServiceError),
+    InvalidParameterParentFolderId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -770,7 +774,7 @@ impl ListAccountsForParentError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsFolder(error)
             | Self::EntityNotExistsResourceDirectory(error)
@@ -799,8 +803,8 @@ impl ListAccountsForParentError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAccountsForParentError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListAccountsForParentError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.Folder" => Self::EntityNotExistsFolder(error),
             "EntityNotExists.ResourceDirectory" => {
@@ -809,11 +813,11 @@ impl rt::error::OperationError for ListAccountsForParentError {
             "InvalidParameter.ParentFolderId" => {
                 Self::InvalidParameterParentFolderId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAccountsForParentError::service_error(self)
     }
 }

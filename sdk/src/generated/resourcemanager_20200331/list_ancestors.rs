@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct ListAncestorsRequest {
     pub child_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListAncestorsRequest {
+impl crate::operation::Operation for ListAncestorsRequest {
     type Response = ListAncestorsResponse;
     type Error = ListAncestorsError;
+}
+
+impl rt::operation::OperationSpec for ListAncestorsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ChildId", &self.child_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl ListAncestorsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAncestorsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAncestorsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl ListAncestorsBuilder {
         self,
     ) -> ::std::result::Result<
         ListAncestorsResponse,
-        rt::error::Error<ListAncestorsError>,
+        crate::error::Error<ListAncestorsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -303,18 +307,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListAncestorsError {
     /// `EntityNotExists.Folder` (HTTP 404).
-    EntityNotExistsFolder(rt::error::ServiceError),
+    EntityNotExistsFolder(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidParameter.ChildId` (HTTP 400).
-    InvalidParameterChildId(rt::error::ServiceError),
+    InvalidParameterChildId(crate::error::ServiceError),
     /// `MissingParameter.ChildId` (HTTP 400).
-    MissingParameterChildId(rt::error::ServiceError),
+    MissingParameterChildId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -326,7 +330,7 @@ impl ListAncestorsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsFolder(error)
             | Self::EntityNotExistsResourceDirectory(error)
@@ -362,8 +366,8 @@ impl ListAncestorsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAncestorsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListAncestorsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.Folder" => Self::EntityNotExistsFolder(error),
             "EntityNotExists.ResourceDirectory" => {
@@ -371,11 +375,11 @@ impl rt::error::OperationError for ListAncestorsError {
             }
             "InvalidParameter.ChildId" => Self::InvalidParameterChildId(error),
             "MissingParameter.ChildId" => Self::MissingParameterChildId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAncestorsError::service_error(self)
     }
 }

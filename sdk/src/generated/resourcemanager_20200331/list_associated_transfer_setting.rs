@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAssociatedTransferSettingRequest {}
-impl rt::operation::Operation for ListAssociatedTransferSettingRequest {
+impl crate::operation::Operation for ListAssociatedTransferSettingRequest {
     type Response = ListAssociatedTransferSettingResponse;
     type Error = ListAssociatedTransferSettingError;
+}
+
+impl rt::operation::OperationSpec for ListAssociatedTransferSettingRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -61,8 +65,8 @@ impl ListAssociatedTransferSettingBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListAssociatedTransferSettingRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListAssociatedTransferSettingRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -71,7 +75,7 @@ impl ListAssociatedTransferSettingBuilder {
         self,
     ) -> ::std::result::Result<
         ListAssociatedTransferSettingResponse,
-        rt::error::Error<ListAssociatedTransferSettingError>,
+        crate::error::Error<ListAssociatedTransferSettingError>,
     > {
         self.client.execute(self.request).await
     }
@@ -450,12 +454,12 @@ impl ::serde::Serialize for RuleSettings {
 #[non_exhaustive]
 pub enum ListAssociatedTransferSettingError {
     /// `EntityNotExists.AssociatedTransferSetting` (HTTP 404).
-    EntityNotExistsAssociatedTransferSetting(rt::error::ServiceError),
+    EntityNotExistsAssociatedTransferSetting(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -467,7 +471,7 @@ impl ListAssociatedTransferSettingError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsAssociatedTransferSetting(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -482,17 +486,17 @@ impl ListAssociatedTransferSettingError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAssociatedTransferSettingError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListAssociatedTransferSettingError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.AssociatedTransferSetting" => {
                 Self::EntityNotExistsAssociatedTransferSetting(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAssociatedTransferSettingError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,7 +33,7 @@ pub struct ListAutoGroupingRemediationsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; above 0; at most 50.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `gr-acfnugygwms32yy`
     ///
@@ -64,11 +65,16 @@ pub struct ListAutoGroupingRemediationsRequest {
     pub latest_remediation_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListAutoGroupingRemediationsRequest {
+impl crate::operation::Operation for ListAutoGroupingRemediationsRequest {
     type Response = ListAutoGroupingRemediationsResponse;
     type Error = ListAutoGroupingRemediationsError;
+}
+
+impl rt::operation::OperationSpec for ListAutoGroupingRemediationsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("MaxResults", &self.max_results, 0.0, true)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 50.0, false)?;
         rt::validate::required("RuleId", &self.rule_id)?;
         Ok(())
     }
@@ -232,7 +238,7 @@ impl ListAutoGroupingRemediationsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListAutoGroupingRemediationsRequest> {
+    ) -> crate::paginate::PaginationStream<ListAutoGroupingRemediationsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -240,8 +246,8 @@ impl ListAutoGroupingRemediationsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListAutoGroupingRemediationsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListAutoGroupingRemediationsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -250,7 +256,7 @@ impl ListAutoGroupingRemediationsBuilder {
         self,
     ) -> ::std::result::Result<
         ListAutoGroupingRemediationsResponse,
-        rt::error::Error<ListAutoGroupingRemediationsError>,
+        crate::error::Error<ListAutoGroupingRemediationsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -663,12 +669,12 @@ impl ::serde::Serialize for TargetResourceGroupInfo {
 #[non_exhaustive]
 pub enum ListAutoGroupingRemediationsError {
     /// `AutoGroupingNotEnabled` (HTTP 409).
-    AutoGroupingNotEnabled(rt::error::ServiceError),
+    AutoGroupingNotEnabled(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -680,7 +686,7 @@ impl ListAutoGroupingRemediationsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AutoGroupingNotEnabled(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -695,15 +701,15 @@ impl ListAutoGroupingRemediationsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAutoGroupingRemediationsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListAutoGroupingRemediationsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AutoGroupingNotEnabled" => Self::AutoGroupingNotEnabled(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAutoGroupingRemediationsError::service_error(self)
     }
 }

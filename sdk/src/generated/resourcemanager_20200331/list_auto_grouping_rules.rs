@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,20 +45,25 @@ pub struct ListAutoGroupingRulesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; above 0; at most 50.
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListAutoGroupingRulesRequest {
+impl crate::operation::Operation for ListAutoGroupingRulesRequest {
     type Response = ListAutoGroupingRulesResponse;
     type Error = ListAutoGroupingRulesError;
+}
+
+impl rt::operation::OperationSpec for ListAutoGroupingRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of(
             "RuleType",
             &self.rule_type,
             &["associated_transfer", "custom_condition"],
         )?;
+        rt::validate::minimum("MaxResults", &self.max_results, 0.0, true)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 50.0, false)?;
         Ok(())
     }
 
@@ -157,14 +163,14 @@ impl ListAutoGroupingRulesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListAutoGroupingRulesRequest> {
+    ) -> crate::paginate::PaginationStream<ListAutoGroupingRulesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAutoGroupingRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAutoGroupingRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -173,7 +179,7 @@ impl ListAutoGroupingRulesBuilder {
         self,
     ) -> ::std::result::Result<
         ListAutoGroupingRulesResponse,
-        rt::error::Error<ListAutoGroupingRulesError>,
+        crate::error::Error<ListAutoGroupingRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -801,14 +807,14 @@ pub use super::types::RuleType;
 #[non_exhaustive]
 pub enum ListAutoGroupingRulesError {
     /// `AutoGroupingNotEnabled` (HTTP 409).
-    AutoGroupingNotEnabled(rt::error::ServiceError),
+    AutoGroupingNotEnabled(crate::error::ServiceError),
     /// `InvalidParameter.NextToken` (HTTP 400).
-    InvalidParameterNextToken(rt::error::ServiceError),
+    InvalidParameterNextToken(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -820,7 +826,7 @@ impl ListAutoGroupingRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AutoGroupingNotEnabled(error)
             | Self::InvalidParameterNextToken(error) => error,
@@ -842,16 +848,16 @@ impl ListAutoGroupingRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAutoGroupingRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListAutoGroupingRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AutoGroupingNotEnabled" => Self::AutoGroupingNotEnabled(error),
             "InvalidParameter.NextToken" => Self::InvalidParameterNextToken(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAutoGroupingRulesError::service_error(self)
     }
 }

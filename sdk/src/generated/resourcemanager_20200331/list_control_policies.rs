@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,11 @@ pub struct ListControlPoliciesRequest {
     pub policy_type: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 200000.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `zh-CN`
     ///
@@ -44,11 +45,18 @@ pub struct ListControlPoliciesRequest {
     pub language: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListControlPoliciesRequest {
+impl crate::operation::Operation for ListControlPoliciesRequest {
     type Response = ListControlPoliciesResponse;
     type Error = ListControlPoliciesError;
+}
+
+impl rt::operation::OperationSpec for ListControlPoliciesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 200000.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -140,14 +148,14 @@ impl ListControlPoliciesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListControlPoliciesRequest> {
+    ) -> crate::paginate::PaginationStream<ListControlPoliciesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListControlPoliciesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListControlPoliciesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -156,7 +164,7 @@ impl ListControlPoliciesBuilder {
         self,
     ) -> ::std::result::Result<
         ListControlPoliciesResponse,
-        rt::error::Error<ListControlPoliciesError>,
+        crate::error::Error<ListControlPoliciesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -535,7 +543,7 @@ pub enum ListControlPoliciesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -547,7 +555,7 @@ impl ListControlPoliciesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -555,12 +563,12 @@ impl ListControlPoliciesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListControlPoliciesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListControlPoliciesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListControlPoliciesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ListControlPolicyAttachmentsForTargetRequest {
     pub language: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListControlPolicyAttachmentsForTargetRequest {
+impl crate::operation::Operation for ListControlPolicyAttachmentsForTargetRequest {
     type Response = ListControlPolicyAttachmentsForTargetResponse;
     type Error = ListControlPolicyAttachmentsForTargetError;
+}
+
+impl rt::operation::OperationSpec for ListControlPolicyAttachmentsForTargetRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TargetId", &self.target_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl ListControlPolicyAttachmentsForTargetBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListControlPolicyAttachmentsForTargetRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListControlPolicyAttachmentsForTargetRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl ListControlPolicyAttachmentsForTargetBuilder {
         self,
     ) -> ::std::result::Result<
         ListControlPolicyAttachmentsForTargetResponse,
-        rt::error::Error<ListControlPolicyAttachmentsForTargetError>,
+        crate::error::Error<ListControlPolicyAttachmentsForTargetError>,
     > {
         self.client.execute(self.request).await
     }
@@ -388,12 +392,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListControlPolicyAttachmentsForTargetError {
     /// `EntityNotExists.Target` (HTTP 404).
-    EntityNotExistsTarget(rt::error::ServiceError),
+    EntityNotExistsTarget(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -405,7 +409,7 @@ impl ListControlPolicyAttachmentsForTargetError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsTarget(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -420,15 +424,15 @@ impl ListControlPolicyAttachmentsForTargetError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListControlPolicyAttachmentsForTargetError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListControlPolicyAttachmentsForTargetError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.Target" => Self::EntityNotExistsTarget(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListControlPolicyAttachmentsForTargetError::service_error(self)
     }
 }

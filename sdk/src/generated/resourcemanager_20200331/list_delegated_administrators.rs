@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListDelegatedAdministratorsRequest {
     pub page_size: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for ListDelegatedAdministratorsRequest {
+impl crate::operation::Operation for ListDelegatedAdministratorsRequest {
     type Response = ListDelegatedAdministratorsResponse;
     type Error = ListDelegatedAdministratorsError;
+}
+
+impl rt::operation::OperationSpec for ListDelegatedAdministratorsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -129,7 +133,7 @@ impl ListDelegatedAdministratorsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListDelegatedAdministratorsRequest> {
+    ) -> crate::paginate::PaginationStream<ListDelegatedAdministratorsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -137,8 +141,8 @@ impl ListDelegatedAdministratorsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListDelegatedAdministratorsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListDelegatedAdministratorsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -147,7 +151,7 @@ impl ListDelegatedAdministratorsBuilder {
         self,
     ) -> ::std::result::Result<
         ListDelegatedAdministratorsResponse,
-        rt::error::Error<ListDelegatedAdministratorsError>,
+        crate::error::Error<ListDelegatedAdministratorsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -465,7 +469,7 @@ pub enum ListDelegatedAdministratorsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -477,7 +481,7 @@ impl ListDelegatedAdministratorsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -485,12 +489,12 @@ impl ListDelegatedAdministratorsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListDelegatedAdministratorsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListDelegatedAdministratorsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListDelegatedAdministratorsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct ListDelegatedServicesForAccountRequest {
     pub account_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListDelegatedServicesForAccountRequest {
+impl crate::operation::Operation for ListDelegatedServicesForAccountRequest {
     type Response = ListDelegatedServicesForAccountResponse;
     type Error = ListDelegatedServicesForAccountError;
+}
+
+impl rt::operation::OperationSpec for ListDelegatedServicesForAccountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccountId", &self.account_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl ListDelegatedServicesForAccountBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListDelegatedServicesForAccountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListDelegatedServicesForAccountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl ListDelegatedServicesForAccountBuilder {
         self,
     ) -> ::std::result::Result<
         ListDelegatedServicesForAccountResponse,
-        rt::error::Error<ListDelegatedServicesForAccountError>,
+        crate::error::Error<ListDelegatedServicesForAccountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -312,7 +316,7 @@ pub enum ListDelegatedServicesForAccountError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -324,7 +328,7 @@ impl ListDelegatedServicesForAccountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -332,12 +336,12 @@ impl ListDelegatedServicesForAccountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListDelegatedServicesForAccountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListDelegatedServicesForAccountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListDelegatedServicesForAccountError::service_error(self)
     }
 }

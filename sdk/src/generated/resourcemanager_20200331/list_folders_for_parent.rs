@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ListFoldersForParentRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListFoldersForParentRequest {
+impl crate::operation::Operation for ListFoldersForParentRequest {
     type Response = ListFoldersForParentResponse;
     type Error = ListFoldersForParentError;
+}
+
+impl rt::operation::OperationSpec for ListFoldersForParentRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -140,14 +144,14 @@ impl ListFoldersForParentBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListFoldersForParentRequest> {
+    ) -> crate::paginate::PaginationStream<ListFoldersForParentRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListFoldersForParentRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListFoldersForParentRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -156,7 +160,7 @@ impl ListFoldersForParentBuilder {
         self,
     ) -> ::std::result::Result<
         ListFoldersForParentResponse,
-        rt::error::Error<ListFoldersForParentError>,
+        crate::error::Error<ListFoldersForParentError>,
     > {
         self.client.execute(self.request).await
     }
@@ -425,16 +429,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListFoldersForParentError {
     /// `EntityNotExists.Folder` (HTTP 404).
-    EntityNotExistsFolder(rt::error::ServiceError),
+    EntityNotExistsFolder(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidParameter.ParentFolderId` (HTTP 400).
-    InvalidParameterParentFolderId(rt::error::ServiceError),
+    InvalidParameterParentFolderId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -446,7 +450,7 @@ impl ListFoldersForParentError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsFolder(error)
             | Self::EntityNotExistsResourceDirectory(error)
@@ -475,8 +479,8 @@ impl ListFoldersForParentError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListFoldersForParentError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListFoldersForParentError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.Folder" => Self::EntityNotExistsFolder(error),
             "EntityNotExists.ResourceDirectory" => {
@@ -485,11 +489,11 @@ impl rt::error::OperationError for ListFoldersForParentError {
             "InvalidParameter.ParentFolderId" => {
                 Self::InvalidParameterParentFolderId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListFoldersForParentError::service_error(self)
     }
 }

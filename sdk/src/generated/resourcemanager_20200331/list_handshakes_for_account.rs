@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ListHandshakesForAccountRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListHandshakesForAccountRequest {
+impl crate::operation::Operation for ListHandshakesForAccountRequest {
     type Response = ListHandshakesForAccountResponse;
     type Error = ListHandshakesForAccountError;
+}
+
+impl rt::operation::OperationSpec for ListHandshakesForAccountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -110,14 +114,16 @@ impl ListHandshakesForAccountBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListHandshakesForAccountRequest> {
+    ) -> crate::paginate::PaginationStream<ListHandshakesForAccountRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListHandshakesForAccountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListHandshakesForAccountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +132,7 @@ impl ListHandshakesForAccountBuilder {
         self,
     ) -> ::std::result::Result<
         ListHandshakesForAccountResponse,
-        rt::error::Error<ListHandshakesForAccountError>,
+        crate::error::Error<ListHandshakesForAccountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -572,7 +578,7 @@ pub enum ListHandshakesForAccountError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -584,7 +590,7 @@ impl ListHandshakesForAccountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -592,12 +598,12 @@ impl ListHandshakesForAccountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListHandshakesForAccountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListHandshakesForAccountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListHandshakesForAccountError::service_error(self)
     }
 }

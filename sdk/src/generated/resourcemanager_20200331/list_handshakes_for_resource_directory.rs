@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ListHandshakesForResourceDirectoryRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListHandshakesForResourceDirectoryRequest {
+impl crate::operation::Operation for ListHandshakesForResourceDirectoryRequest {
     type Response = ListHandshakesForResourceDirectoryResponse;
     type Error = ListHandshakesForResourceDirectoryError;
+}
+
+impl rt::operation::OperationSpec for ListHandshakesForResourceDirectoryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -110,7 +114,7 @@ impl ListHandshakesForResourceDirectoryBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListHandshakesForResourceDirectoryRequest> {
+    ) -> crate::paginate::PaginationStream<ListHandshakesForResourceDirectoryRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -118,8 +122,8 @@ impl ListHandshakesForResourceDirectoryBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListHandshakesForResourceDirectoryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListHandshakesForResourceDirectoryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +132,7 @@ impl ListHandshakesForResourceDirectoryBuilder {
         self,
     ) -> ::std::result::Result<
         ListHandshakesForResourceDirectoryResponse,
-        rt::error::Error<ListHandshakesForResourceDirectoryError>,
+        crate::error::Error<ListHandshakesForResourceDirectoryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -571,12 +575,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListHandshakesForResourceDirectoryError {
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -588,7 +592,7 @@ impl ListHandshakesForResourceDirectoryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsResourceDirectory(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -603,17 +607,17 @@ impl ListHandshakesForResourceDirectoryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListHandshakesForResourceDirectoryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListHandshakesForResourceDirectoryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.ResourceDirectory" => {
                 Self::EntityNotExistsResourceDirectory(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListHandshakesForResourceDirectoryError::service_error(self)
     }
 }

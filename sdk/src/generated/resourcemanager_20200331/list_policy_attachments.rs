@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct ListPolicyAttachmentsRequest {
     pub language: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListPolicyAttachmentsRequest {
+impl crate::operation::Operation for ListPolicyAttachmentsRequest {
     type Response = ListPolicyAttachmentsResponse;
     type Error = ListPolicyAttachmentsError;
+}
+
+impl rt::operation::OperationSpec for ListPolicyAttachmentsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -204,14 +208,14 @@ impl ListPolicyAttachmentsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListPolicyAttachmentsRequest> {
+    ) -> crate::paginate::PaginationStream<ListPolicyAttachmentsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListPolicyAttachmentsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListPolicyAttachmentsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -220,7 +224,7 @@ impl ListPolicyAttachmentsBuilder {
         self,
     ) -> ::std::result::Result<
         ListPolicyAttachmentsResponse,
-        rt::error::Error<ListPolicyAttachmentsError>,
+        crate::error::Error<ListPolicyAttachmentsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -575,16 +579,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListPolicyAttachmentsError {
     /// `EntityNotExist.Policy` (HTTP 404).
-    EntityNotExistPolicy(rt::error::ServiceError),
+    EntityNotExistPolicy(crate::error::ServiceError),
     /// `EntityNotExists.ResourceGroup` (HTTP 404).
-    EntityNotExistsResourceGroup(rt::error::ServiceError),
+    EntityNotExistsResourceGroup(crate::error::ServiceError),
     /// `InvalidParameter.PolicyType` (HTTP 400).
-    InvalidParameterPolicyType(rt::error::ServiceError),
+    InvalidParameterPolicyType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -596,7 +600,7 @@ impl ListPolicyAttachmentsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistPolicy(error)
             | Self::EntityNotExistsResourceGroup(error)
@@ -625,17 +629,17 @@ impl ListPolicyAttachmentsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListPolicyAttachmentsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListPolicyAttachmentsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExist.Policy" => Self::EntityNotExistPolicy(error),
             "EntityNotExists.ResourceGroup" => Self::EntityNotExistsResourceGroup(error),
             "InvalidParameter.PolicyType" => Self::InvalidParameterPolicyType(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListPolicyAttachmentsError::service_error(self)
     }
 }

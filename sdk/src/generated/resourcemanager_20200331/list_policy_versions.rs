@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ListPolicyVersionsRequest {
     pub policy_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListPolicyVersionsRequest {
+impl crate::operation::Operation for ListPolicyVersionsRequest {
     type Response = ListPolicyVersionsResponse;
     type Error = ListPolicyVersionsError;
+}
+
+impl rt::operation::OperationSpec for ListPolicyVersionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyType", &self.policy_type)?;
         rt::validate::required("PolicyName", &self.policy_name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl ListPolicyVersionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListPolicyVersionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListPolicyVersionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl ListPolicyVersionsBuilder {
         self,
     ) -> ::std::result::Result<
         ListPolicyVersionsResponse,
-        rt::error::Error<ListPolicyVersionsError>,
+        crate::error::Error<ListPolicyVersionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -316,18 +320,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListPolicyVersionsError {
     /// `EntityNotExist.Policy` (HTTP 404).
-    EntityNotExistPolicy(rt::error::ServiceError),
+    EntityNotExistPolicy(crate::error::ServiceError),
     /// `InvalidParameter.PolicyName.InvalidChars` (HTTP 400).
-    InvalidParameterPolicyNameInvalidChars(rt::error::ServiceError),
+    InvalidParameterPolicyNameInvalidChars(crate::error::ServiceError),
     /// `InvalidParameter.PolicyName.Length` (HTTP 400).
-    InvalidParameterPolicyNameLength(rt::error::ServiceError),
+    InvalidParameterPolicyNameLength(crate::error::ServiceError),
     /// `InvalidParameter.PolicyType` (HTTP 400).
-    InvalidParameterPolicyType(rt::error::ServiceError),
+    InvalidParameterPolicyType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -339,7 +343,7 @@ impl ListPolicyVersionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistPolicy(error)
             | Self::InvalidParameterPolicyNameInvalidChars(error)
@@ -375,8 +379,8 @@ impl ListPolicyVersionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListPolicyVersionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListPolicyVersionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExist.Policy" => Self::EntityNotExistPolicy(error),
             "InvalidParameter.PolicyName.InvalidChars" => {
@@ -386,11 +390,11 @@ impl rt::error::OperationError for ListPolicyVersionsError {
                 Self::InvalidParameterPolicyNameLength(error)
             }
             "InvalidParameter.PolicyType" => Self::InvalidParameterPolicyType(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListPolicyVersionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListResourceGroupCapabilityRequest {
     pub support_resource_group_event: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ListResourceGroupCapabilityRequest {
+impl crate::operation::Operation for ListResourceGroupCapabilityRequest {
     type Response = ListResourceGroupCapabilityResponse;
     type Error = ListResourceGroupCapabilityError;
+}
+
+impl rt::operation::OperationSpec for ListResourceGroupCapabilityRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -110,8 +114,8 @@ impl ListResourceGroupCapabilityBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListResourceGroupCapabilityRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListResourceGroupCapabilityRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl ListResourceGroupCapabilityBuilder {
         self,
     ) -> ::std::result::Result<
         ListResourceGroupCapabilityResponse,
-        rt::error::Error<ListResourceGroupCapabilityError>,
+        crate::error::Error<ListResourceGroupCapabilityError>,
     > {
         self.client.execute(self.request).await
     }
@@ -322,7 +326,7 @@ pub enum ListResourceGroupCapabilityError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -334,7 +338,7 @@ impl ListResourceGroupCapabilityError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -342,12 +346,12 @@ impl ListResourceGroupCapabilityError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListResourceGroupCapabilityError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListResourceGroupCapabilityError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListResourceGroupCapabilityError::service_error(self)
     }
 }

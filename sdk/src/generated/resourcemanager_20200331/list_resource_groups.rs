@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct ListResourceGroupsRequest {
     pub resource_group_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListResourceGroupsRequest {
+impl crate::operation::Operation for ListResourceGroupsRequest {
     type Response = ListResourceGroupsResponse;
     type Error = ListResourceGroupsError;
+}
+
+impl rt::operation::OperationSpec for ListResourceGroupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -221,14 +225,14 @@ impl ListResourceGroupsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListResourceGroupsRequest> {
+    ) -> crate::paginate::PaginationStream<ListResourceGroupsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListResourceGroupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListResourceGroupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -237,7 +241,7 @@ impl ListResourceGroupsBuilder {
         self,
     ) -> ::std::result::Result<
         ListResourceGroupsResponse,
-        rt::error::Error<ListResourceGroupsError>,
+        crate::error::Error<ListResourceGroupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -742,7 +746,7 @@ pub enum ListResourceGroupsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -754,7 +758,7 @@ impl ListResourceGroupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -762,12 +766,12 @@ impl ListResourceGroupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListResourceGroupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListResourceGroupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListResourceGroupsError::service_error(self)
     }
 }

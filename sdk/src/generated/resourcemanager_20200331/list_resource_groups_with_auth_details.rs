@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,11 +63,14 @@ pub struct ListResourceGroupsWithAuthDetailsRequest {
     pub resource_region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListResourceGroupsWithAuthDetailsRequest {
+impl crate::operation::Operation for ListResourceGroupsWithAuthDetailsRequest {
     type Response = ListResourceGroupsWithAuthDetailsResponse;
     type Error = ListResourceGroupsWithAuthDetailsError;
+}
+
+impl rt::operation::OperationSpec for ListResourceGroupsWithAuthDetailsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("ResourceTypes", &self.resource_types, 5usize)?;
         Ok(())
     }
@@ -239,7 +243,7 @@ impl ListResourceGroupsWithAuthDetailsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListResourceGroupsWithAuthDetailsRequest> {
+    ) -> crate::paginate::PaginationStream<ListResourceGroupsWithAuthDetailsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -247,8 +251,8 @@ impl ListResourceGroupsWithAuthDetailsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListResourceGroupsWithAuthDetailsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListResourceGroupsWithAuthDetailsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -257,7 +261,7 @@ impl ListResourceGroupsWithAuthDetailsBuilder {
         self,
     ) -> ::std::result::Result<
         ListResourceGroupsWithAuthDetailsResponse,
-        rt::error::Error<ListResourceGroupsWithAuthDetailsError>,
+        crate::error::Error<ListResourceGroupsWithAuthDetailsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1015,7 +1019,7 @@ pub enum ListResourceGroupsWithAuthDetailsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1027,7 +1031,7 @@ impl ListResourceGroupsWithAuthDetailsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1035,12 +1039,12 @@ impl ListResourceGroupsWithAuthDetailsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListResourceGroupsWithAuthDetailsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListResourceGroupsWithAuthDetailsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListResourceGroupsWithAuthDetailsError::service_error(self)
     }
 }

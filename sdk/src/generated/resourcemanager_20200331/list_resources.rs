@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,17 +53,22 @@ pub struct ListResourcesRequest {
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `ResourceTypes`.
     pub resource_types: ::std::vec::Vec<ResourceTypes>,
 }
 
-impl rt::operation::Operation for ListResourcesRequest {
+impl crate::operation::Operation for ListResourcesRequest {
     type Response = ListResourcesResponse;
     type Error = ListResourcesError;
+}
+
+impl rt::operation::OperationSpec for ListResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -204,14 +210,16 @@ impl ListResourcesBuilder {
 
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
-    pub fn into_paginator(self) -> rt::paginate::PaginationStream<ListResourcesRequest> {
+    pub fn into_paginator(
+        self,
+    ) -> crate::paginate::PaginationStream<ListResourcesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -220,7 +228,7 @@ impl ListResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         ListResourcesResponse,
-        rt::error::Error<ListResourcesError>,
+        crate::error::Error<ListResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -614,14 +622,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListResourcesError {
     /// `InvalidParameter.ResourceIds` (HTTP 400).
-    InvalidParameterResourceIds(rt::error::ServiceError),
+    InvalidParameterResourceIds(crate::error::ServiceError),
     /// `LimitExceeded.ResourceIds` (HTTP 400).
-    LimitExceededResourceIds(rt::error::ServiceError),
+    LimitExceededResourceIds(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -633,7 +641,7 @@ impl ListResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterResourceIds(error)
             | Self::LimitExceededResourceIds(error) => error,
@@ -655,16 +663,16 @@ impl ListResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter.ResourceIds" => Self::InvalidParameterResourceIds(error),
             "LimitExceeded.ResourceIds" => Self::LimitExceededResourceIds(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListResourcesError::service_error(self)
     }
 }

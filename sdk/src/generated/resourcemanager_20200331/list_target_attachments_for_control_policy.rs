@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,20 +33,27 @@ pub struct ListTargetAttachmentsForControlPolicyRequest {
     pub policy_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 200000.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListTargetAttachmentsForControlPolicyRequest {
+impl crate::operation::Operation for ListTargetAttachmentsForControlPolicyRequest {
     type Response = ListTargetAttachmentsForControlPolicyResponse;
     type Error = ListTargetAttachmentsForControlPolicyError;
+}
+
+impl rt::operation::OperationSpec for ListTargetAttachmentsForControlPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyId", &self.policy_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 200000.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -126,7 +134,9 @@ impl ListTargetAttachmentsForControlPolicyBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListTargetAttachmentsForControlPolicyRequest> {
+    ) -> crate::paginate::PaginationStream<
+        ListTargetAttachmentsForControlPolicyRequest,
+    > {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -134,8 +144,8 @@ impl ListTargetAttachmentsForControlPolicyBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListTargetAttachmentsForControlPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListTargetAttachmentsForControlPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -144,7 +154,7 @@ impl ListTargetAttachmentsForControlPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         ListTargetAttachmentsForControlPolicyResponse,
-        rt::error::Error<ListTargetAttachmentsForControlPolicyError>,
+        crate::error::Error<ListTargetAttachmentsForControlPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -437,7 +447,7 @@ pub enum ListTargetAttachmentsForControlPolicyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -449,7 +459,7 @@ impl ListTargetAttachmentsForControlPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -457,12 +467,12 @@ impl ListTargetAttachmentsForControlPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTargetAttachmentsForControlPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListTargetAttachmentsForControlPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTargetAttachmentsForControlPolicyError::service_error(self)
     }
 }

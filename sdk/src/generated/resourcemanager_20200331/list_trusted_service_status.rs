@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListTrustedServiceStatusRequest {
     pub admin_account_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListTrustedServiceStatusRequest {
+impl crate::operation::Operation for ListTrustedServiceStatusRequest {
     type Response = ListTrustedServiceStatusResponse;
     type Error = ListTrustedServiceStatusError;
+}
+
+impl rt::operation::OperationSpec for ListTrustedServiceStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -125,14 +129,16 @@ impl ListTrustedServiceStatusBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListTrustedServiceStatusRequest> {
+    ) -> crate::paginate::PaginationStream<ListTrustedServiceStatusRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListTrustedServiceStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListTrustedServiceStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +147,7 @@ impl ListTrustedServiceStatusBuilder {
         self,
     ) -> ::std::result::Result<
         ListTrustedServiceStatusResponse,
-        rt::error::Error<ListTrustedServiceStatusError>,
+        crate::error::Error<ListTrustedServiceStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -396,12 +402,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListTrustedServiceStatusError {
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -413,7 +419,7 @@ impl ListTrustedServiceStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsResourceDirectory(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -428,17 +434,17 @@ impl ListTrustedServiceStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTrustedServiceStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListTrustedServiceStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.ResourceDirectory" => {
                 Self::EntityNotExistsResourceDirectory(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTrustedServiceStatusError::service_error(self)
     }
 }

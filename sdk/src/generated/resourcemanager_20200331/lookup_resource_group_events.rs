@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,11 +59,14 @@ pub struct LookupResourceGroupEventsRequest {
     pub resource_group_display_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for LookupResourceGroupEventsRequest {
+impl crate::operation::Operation for LookupResourceGroupEventsRequest {
     type Response = LookupResourceGroupEventsResponse;
     type Error = LookupResourceGroupEventsError;
+}
+
+impl rt::operation::OperationSpec for LookupResourceGroupEventsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("EventCategory", &self.event_category)?;
         Ok(())
     }
@@ -220,14 +224,16 @@ impl LookupResourceGroupEventsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<LookupResourceGroupEventsRequest> {
+    ) -> crate::paginate::PaginationStream<LookupResourceGroupEventsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<LookupResourceGroupEventsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<LookupResourceGroupEventsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -236,7 +242,7 @@ impl LookupResourceGroupEventsBuilder {
         self,
     ) -> ::std::result::Result<
         LookupResourceGroupEventsResponse,
-        rt::error::Error<LookupResourceGroupEventsError>,
+        crate::error::Error<LookupResourceGroupEventsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -848,7 +854,7 @@ pub enum LookupResourceGroupEventsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -860,7 +866,7 @@ impl LookupResourceGroupEventsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -868,12 +874,12 @@ impl LookupResourceGroupEventsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for LookupResourceGroupEventsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for LookupResourceGroupEventsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         LookupResourceGroupEventsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct MoveAccountRequest {
     pub destination_folder_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for MoveAccountRequest {
+impl crate::operation::Operation for MoveAccountRequest {
     type Response = MoveAccountResponse;
     type Error = MoveAccountError;
+}
+
+impl rt::operation::OperationSpec for MoveAccountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccountId", &self.account_id)?;
         rt::validate::required("DestinationFolderId", &self.destination_folder_id)?;
         Ok(())
@@ -98,15 +102,18 @@ impl MoveAccountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<MoveAccountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<MoveAccountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<MoveAccountResponse, rt::error::Error<MoveAccountError>> {
+    ) -> ::std::result::Result<
+        MoveAccountResponse,
+        crate::error::Error<MoveAccountError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -181,26 +188,26 @@ impl ::serde::Serialize for MoveAccountResponse {
 #[non_exhaustive]
 pub enum MoveAccountError {
     /// `AccountTypeOrStatusMismatch` (HTTP 409).
-    AccountTypeOrStatusMismatch(rt::error::ServiceError),
+    AccountTypeOrStatusMismatch(crate::error::ServiceError),
     /// `EntityNotExists.Account` (HTTP 404).
-    EntityNotExistsAccount(rt::error::ServiceError),
+    EntityNotExistsAccount(crate::error::ServiceError),
     /// `EntityNotExists.Folder` (HTTP 404).
-    EntityNotExistsFolder(rt::error::ServiceError),
+    EntityNotExistsFolder(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidParameter.AccountId` (HTTP 400).
-    InvalidParameterAccountId(rt::error::ServiceError),
+    InvalidParameterAccountId(crate::error::ServiceError),
     /// `InvalidParameter.DestinationFolderId` (HTTP 400).
-    InvalidParameterDestinationFolderId(rt::error::ServiceError),
+    InvalidParameterDestinationFolderId(crate::error::ServiceError),
     /// `MissingParameter.AccountId` (HTTP 400).
-    MissingParameterAccountId(rt::error::ServiceError),
+    MissingParameterAccountId(crate::error::ServiceError),
     /// `MissingParameter.DestinationFolderId` (HTTP 400).
-    MissingParameterDestinationFolderId(rt::error::ServiceError),
+    MissingParameterDestinationFolderId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -212,7 +219,7 @@ impl MoveAccountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountTypeOrStatusMismatch(error)
             | Self::EntityNotExistsAccount(error)
@@ -276,8 +283,8 @@ impl MoveAccountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for MoveAccountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for MoveAccountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountTypeOrStatusMismatch" => Self::AccountTypeOrStatusMismatch(error),
             "EntityNotExists.Account" => Self::EntityNotExistsAccount(error),
@@ -293,11 +300,11 @@ impl rt::error::OperationError for MoveAccountError {
             "MissingParameter.DestinationFolderId" => {
                 Self::MissingParameterDestinationFolderId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         MoveAccountError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct MoveResourcesRequest {
     pub resources: ::std::vec::Vec<Resources>,
 }
 
-impl rt::operation::Operation for MoveResourcesRequest {
+impl crate::operation::Operation for MoveResourcesRequest {
     type Response = MoveResourcesResponse;
     type Error = MoveResourcesError;
+}
+
+impl rt::operation::OperationSpec for MoveResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceGroupId", &self.resource_group_id)?;
         rt::validate::required("Resources", &self.resources)?;
         Ok(())
@@ -100,8 +104,8 @@ impl MoveResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<MoveResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<MoveResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -110,7 +114,7 @@ impl MoveResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         MoveResourcesResponse,
-        rt::error::Error<MoveResourcesError>,
+        crate::error::Error<MoveResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -508,16 +512,16 @@ impl ::serde::Serialize for Responses {
 #[non_exhaustive]
 pub enum MoveResourcesError {
     /// `EntityExists.AssociatedTransferTask` (HTTP 400).
-    EntityExistsAssociatedTransferTask(rt::error::ServiceError),
+    EntityExistsAssociatedTransferTask(crate::error::ServiceError),
     /// `NotAllowMove.ExistsAssociatedTransferRule` (HTTP 400).
-    NotAllowMoveExistsAssociatedTransferRule(rt::error::ServiceError),
+    NotAllowMoveExistsAssociatedTransferRule(crate::error::ServiceError),
     /// `SERVICE_REGION_NO_ENDPOINT` (HTTP 400).
-    ServiceRegionNoEndpoint(rt::error::ServiceError),
+    ServiceRegionNoEndpoint(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -529,7 +533,7 @@ impl MoveResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityExistsAssociatedTransferTask(error)
             | Self::NotAllowMoveExistsAssociatedTransferRule(error)
@@ -558,8 +562,8 @@ impl MoveResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for MoveResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for MoveResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityExists.AssociatedTransferTask" => {
                 Self::EntityExistsAssociatedTransferTask(error)
@@ -568,11 +572,11 @@ impl rt::error::OperationError for MoveResourcesError {
                 Self::NotAllowMoveExistsAssociatedTransferRule(error)
             }
             "SERVICE_REGION_NO_ENDPOINT" => Self::ServiceRegionNoEndpoint(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         MoveResourcesError::service_error(self)
     }
 }

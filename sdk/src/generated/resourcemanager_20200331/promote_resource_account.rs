@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct PromoteResourceAccountRequest {
     pub email: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for PromoteResourceAccountRequest {
+impl crate::operation::Operation for PromoteResourceAccountRequest {
     type Response = PromoteResourceAccountResponse;
     type Error = PromoteResourceAccountError;
+}
+
+impl rt::operation::OperationSpec for PromoteResourceAccountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccountId", &self.account_id)?;
         rt::validate::required("Email", &self.email)?;
         Ok(())
@@ -94,8 +98,8 @@ impl PromoteResourceAccountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PromoteResourceAccountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PromoteResourceAccountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl PromoteResourceAccountBuilder {
         self,
     ) -> ::std::result::Result<
         PromoteResourceAccountResponse,
-        rt::error::Error<PromoteResourceAccountError>,
+        crate::error::Error<PromoteResourceAccountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -469,26 +473,26 @@ impl ::serde::Serialize for Account {
 #[non_exhaustive]
 pub enum PromoteResourceAccountError {
     /// `AccountTypeOrStatusMismatch` (HTTP 409).
-    AccountTypeOrStatusMismatch(rt::error::ServiceError),
+    AccountTypeOrStatusMismatch(crate::error::ServiceError),
     /// `EntityNotExists.Account` (HTTP 404).
-    EntityNotExistsAccount(rt::error::ServiceError),
+    EntityNotExistsAccount(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidParameter.AccountId` (HTTP 400).
-    InvalidParameterAccountId(rt::error::ServiceError),
+    InvalidParameterAccountId(crate::error::ServiceError),
     /// `InvalidParameter.Email` (HTTP 400).
-    InvalidParameterEmail(rt::error::ServiceError),
+    InvalidParameterEmail(crate::error::ServiceError),
     /// `InvalidParameter.Email.AlreadyUsed` (HTTP 409).
-    InvalidParameterEmailAlreadyUsed(rt::error::ServiceError),
+    InvalidParameterEmailAlreadyUsed(crate::error::ServiceError),
     /// `MissingParameter.AccountId` (HTTP 400).
-    MissingParameterAccountId(rt::error::ServiceError),
+    MissingParameterAccountId(crate::error::ServiceError),
     /// `MissingParameter.Email` (HTTP 400).
-    MissingParameterEmail(rt::error::ServiceError),
+    MissingParameterEmail(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -500,7 +504,7 @@ impl PromoteResourceAccountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountTypeOrStatusMismatch(error)
             | Self::EntityNotExistsAccount(error)
@@ -564,8 +568,8 @@ impl PromoteResourceAccountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PromoteResourceAccountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PromoteResourceAccountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountTypeOrStatusMismatch" => Self::AccountTypeOrStatusMismatch(error),
             "EntityNotExists.Account" => Self::EntityNotExistsAccount(error),
@@ -579,11 +583,11 @@ impl rt::error::OperationError for PromoteResourceAccountError {
             }
             "MissingParameter.AccountId" => Self::MissingParameterAccountId(error),
             "MissingParameter.Email" => Self::MissingParameterEmail(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PromoteResourceAccountError::service_error(self)
     }
 }

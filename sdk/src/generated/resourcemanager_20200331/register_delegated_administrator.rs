@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct RegisterDelegatedAdministratorRequest {
     pub service_principal: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RegisterDelegatedAdministratorRequest {
+impl crate::operation::Operation for RegisterDelegatedAdministratorRequest {
     type Response = RegisterDelegatedAdministratorResponse;
     type Error = RegisterDelegatedAdministratorError;
+}
+
+impl rt::operation::OperationSpec for RegisterDelegatedAdministratorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccountId", &self.account_id)?;
         rt::validate::required("ServicePrincipal", &self.service_principal)?;
         Ok(())
@@ -100,8 +104,8 @@ impl RegisterDelegatedAdministratorBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<RegisterDelegatedAdministratorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<RegisterDelegatedAdministratorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -110,7 +114,7 @@ impl RegisterDelegatedAdministratorBuilder {
         self,
     ) -> ::std::result::Result<
         RegisterDelegatedAdministratorResponse,
-        rt::error::Error<RegisterDelegatedAdministratorError>,
+        crate::error::Error<RegisterDelegatedAdministratorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -186,18 +190,18 @@ impl ::serde::Serialize for RegisterDelegatedAdministratorResponse {
 #[non_exhaustive]
 pub enum RegisterDelegatedAdministratorError {
     /// `AccountAlreadyRegistered` (HTTP 409).
-    AccountAlreadyRegistered(rt::error::ServiceError),
+    AccountAlreadyRegistered(crate::error::ServiceError),
     /// `CannotRegisterMasterAsDelegatedAdministrator` (HTTP 409).
-    CannotRegisterMasterAsDelegatedAdministrator(rt::error::ServiceError),
+    CannotRegisterMasterAsDelegatedAdministrator(crate::error::ServiceError),
     /// `DelegatedAccountNumberExceeded` (HTTP 409).
-    DelegatedAccountNumberExceeded(rt::error::ServiceError),
+    DelegatedAccountNumberExceeded(crate::error::ServiceError),
     /// `InvalidParameter.ServicePrincipal` (HTTP 409).
-    InvalidParameterServicePrincipal(rt::error::ServiceError),
+    InvalidParameterServicePrincipal(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -209,7 +213,7 @@ impl RegisterDelegatedAdministratorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountAlreadyRegistered(error)
             | Self::CannotRegisterMasterAsDelegatedAdministrator(error)
@@ -245,8 +249,8 @@ impl RegisterDelegatedAdministratorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RegisterDelegatedAdministratorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RegisterDelegatedAdministratorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountAlreadyRegistered" => Self::AccountAlreadyRegistered(error),
             "CannotRegisterMasterAsDelegatedAdministrator" => {
@@ -258,11 +262,11 @@ impl rt::error::OperationError for RegisterDelegatedAdministratorError {
             "InvalidParameter.ServicePrincipal" => {
                 Self::InvalidParameterServicePrincipal(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RegisterDelegatedAdministratorError::service_error(self)
     }
 }

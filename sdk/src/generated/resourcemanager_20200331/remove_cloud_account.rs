@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct RemoveCloudAccountRequest {
     pub account_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RemoveCloudAccountRequest {
+impl crate::operation::Operation for RemoveCloudAccountRequest {
     type Response = RemoveCloudAccountResponse;
     type Error = RemoveCloudAccountError;
+}
+
+impl rt::operation::OperationSpec for RemoveCloudAccountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccountId", &self.account_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl RemoveCloudAccountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RemoveCloudAccountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RemoveCloudAccountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl RemoveCloudAccountBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveCloudAccountResponse,
-        rt::error::Error<RemoveCloudAccountError>,
+        crate::error::Error<RemoveCloudAccountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,22 +168,22 @@ impl ::serde::Serialize for RemoveCloudAccountResponse {
 #[non_exhaustive]
 pub enum RemoveCloudAccountError {
     /// `AccountTypeOrStatusMismatch` (HTTP 409).
-    AccountTypeOrStatusMismatch(rt::error::ServiceError),
+    AccountTypeOrStatusMismatch(crate::error::ServiceError),
     /// `Deny.TrustedService` (HTTP 409).
-    DenyTrustedService(rt::error::ServiceError),
+    DenyTrustedService(crate::error::ServiceError),
     /// `EntityNotExists.Account` (HTTP 404).
-    EntityNotExistsAccount(rt::error::ServiceError),
+    EntityNotExistsAccount(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidParameter.AccountId` (HTTP 400).
-    InvalidParameterAccountId(rt::error::ServiceError),
+    InvalidParameterAccountId(crate::error::ServiceError),
     /// `MissingParameter.AccountId` (HTTP 400).
-    MissingParameterAccountId(rt::error::ServiceError),
+    MissingParameterAccountId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -191,7 +195,7 @@ impl RemoveCloudAccountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountTypeOrStatusMismatch(error)
             | Self::DenyTrustedService(error)
@@ -241,8 +245,8 @@ impl RemoveCloudAccountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveCloudAccountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RemoveCloudAccountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountTypeOrStatusMismatch" => Self::AccountTypeOrStatusMismatch(error),
             "Deny.TrustedService" => Self::DenyTrustedService(error),
@@ -252,11 +256,11 @@ impl rt::error::OperationError for RemoveCloudAccountError {
             }
             "InvalidParameter.AccountId" => Self::InvalidParameterAccountId(error),
             "MissingParameter.AccountId" => Self::MissingParameterAccountId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveCloudAccountError::service_error(self)
     }
 }

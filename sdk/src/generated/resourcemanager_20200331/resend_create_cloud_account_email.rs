@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct ResendCreateCloudAccountEmailRequest {
     pub record_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ResendCreateCloudAccountEmailRequest {
+impl crate::operation::Operation for ResendCreateCloudAccountEmailRequest {
     type Response = ResendCreateCloudAccountEmailResponse;
     type Error = ResendCreateCloudAccountEmailError;
+}
+
+impl rt::operation::OperationSpec for ResendCreateCloudAccountEmailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RecordId", &self.record_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl ResendCreateCloudAccountEmailBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ResendCreateCloudAccountEmailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ResendCreateCloudAccountEmailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl ResendCreateCloudAccountEmailBuilder {
         self,
     ) -> ::std::result::Result<
         ResendCreateCloudAccountEmailResponse,
-        rt::error::Error<ResendCreateCloudAccountEmailError>,
+        crate::error::Error<ResendCreateCloudAccountEmailError>,
     > {
         self.client.execute(self.request).await
     }
@@ -455,20 +459,20 @@ impl ::serde::Serialize for Account {
 #[non_exhaustive]
 pub enum ResendCreateCloudAccountEmailError {
     /// `AccountTypeOrStatusMismatch` (HTTP 409).
-    AccountTypeOrStatusMismatch(rt::error::ServiceError),
+    AccountTypeOrStatusMismatch(crate::error::ServiceError),
     /// `EntityNotExists.AccountRecord` (HTTP 404).
-    EntityNotExistsAccountRecord(rt::error::ServiceError),
+    EntityNotExistsAccountRecord(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `LimitExceeded.Frequency` (HTTP 409).
-    LimitExceededFrequency(rt::error::ServiceError),
+    LimitExceededFrequency(crate::error::ServiceError),
     /// `MissingParameter.RecordId` (HTTP 400).
-    MissingParameterRecordId(rt::error::ServiceError),
+    MissingParameterRecordId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -480,7 +484,7 @@ impl ResendCreateCloudAccountEmailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountTypeOrStatusMismatch(error)
             | Self::EntityNotExistsAccountRecord(error)
@@ -523,8 +527,8 @@ impl ResendCreateCloudAccountEmailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ResendCreateCloudAccountEmailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ResendCreateCloudAccountEmailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountTypeOrStatusMismatch" => Self::AccountTypeOrStatusMismatch(error),
             "EntityNotExists.AccountRecord" => Self::EntityNotExistsAccountRecord(error),
@@ -533,11 +537,11 @@ impl rt::error::OperationError for ResendCreateCloudAccountEmailError {
             }
             "LimitExceeded.Frequency" => Self::LimitExceededFrequency(error),
             "MissingParameter.RecordId" => Self::MissingParameterRecordId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ResendCreateCloudAccountEmailError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct RetryChangeAccountEmailRequest {
     pub account_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RetryChangeAccountEmailRequest {
+impl crate::operation::Operation for RetryChangeAccountEmailRequest {
     type Response = RetryChangeAccountEmailResponse;
     type Error = RetryChangeAccountEmailError;
+}
+
+impl rt::operation::OperationSpec for RetryChangeAccountEmailRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccountId", &self.account_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl RetryChangeAccountEmailBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RetryChangeAccountEmailRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RetryChangeAccountEmailRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl RetryChangeAccountEmailBuilder {
         self,
     ) -> ::std::result::Result<
         RetryChangeAccountEmailResponse,
-        rt::error::Error<RetryChangeAccountEmailError>,
+        crate::error::Error<RetryChangeAccountEmailError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,16 +168,16 @@ impl ::serde::Serialize for RetryChangeAccountEmailResponse {
 #[non_exhaustive]
 pub enum RetryChangeAccountEmailError {
     /// `EntityNotExists.Account` (HTTP 404).
-    EntityNotExistsAccount(rt::error::ServiceError),
+    EntityNotExistsAccount(crate::error::ServiceError),
     /// `EntityNotExists.EmailModifyRecord` (HTTP 404).
-    EntityNotExistsEmailModifyRecord(rt::error::ServiceError),
+    EntityNotExistsEmailModifyRecord(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -185,7 +189,7 @@ impl RetryChangeAccountEmailError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsAccount(error)
             | Self::EntityNotExistsEmailModifyRecord(error)
@@ -214,8 +218,8 @@ impl RetryChangeAccountEmailError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RetryChangeAccountEmailError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RetryChangeAccountEmailError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.Account" => Self::EntityNotExistsAccount(error),
             "EntityNotExists.EmailModifyRecord" => {
@@ -224,11 +228,11 @@ impl rt::error::OperationError for RetryChangeAccountEmailError {
             "EntityNotExists.ResourceDirectory" => {
                 Self::EntityNotExistsResourceDirectory(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RetryChangeAccountEmailError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,16 @@ pub struct SendVerificationCodeForBindSecureMobilePhoneRequest {
     pub account_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SendVerificationCodeForBindSecureMobilePhoneRequest {
+impl crate::operation::Operation
+for SendVerificationCodeForBindSecureMobilePhoneRequest {
     type Response = SendVerificationCodeForBindSecureMobilePhoneResponse;
     type Error = SendVerificationCodeForBindSecureMobilePhoneError;
+}
+
+impl rt::operation::OperationSpec
+for SendVerificationCodeForBindSecureMobilePhoneRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SecureMobilePhone", &self.secure_mobile_phone)?;
         rt::validate::required("AccountId", &self.account_id)?;
         Ok(())
@@ -100,8 +106,8 @@ impl SendVerificationCodeForBindSecureMobilePhoneBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SendVerificationCodeForBindSecureMobilePhoneRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SendVerificationCodeForBindSecureMobilePhoneRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -110,7 +116,7 @@ impl SendVerificationCodeForBindSecureMobilePhoneBuilder {
         self,
     ) -> ::std::result::Result<
         SendVerificationCodeForBindSecureMobilePhoneResponse,
-        rt::error::Error<SendVerificationCodeForBindSecureMobilePhoneError>,
+        crate::error::Error<SendVerificationCodeForBindSecureMobilePhoneError>,
     > {
         self.client.execute(self.request).await
     }
@@ -208,18 +214,18 @@ impl ::serde::Serialize for SendVerificationCodeForBindSecureMobilePhoneResponse
 #[non_exhaustive]
 pub enum SendVerificationCodeForBindSecureMobilePhoneError {
     /// `EntityAlreadyExists.ResourceDirectory` (HTTP 409).
-    EntityAlreadyExistsResourceDirectory(rt::error::ServiceError),
+    EntityAlreadyExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidParameter.MobileCountryCode` (HTTP 409).
-    InvalidParameterMobileCountryCode(rt::error::ServiceError),
+    InvalidParameterMobileCountryCode(crate::error::ServiceError),
     /// `NotSupport.AccountInAnotherResourceDirectory` (HTTP 409).
-    NotSupportAccountInAnotherResourceDirectory(rt::error::ServiceError),
+    NotSupportAccountInAnotherResourceDirectory(crate::error::ServiceError),
     /// `SendValidateCodeExceedsLimitForAccount` (HTTP 409).
-    SendValidateCodeExceedsLimitForAccount(rt::error::ServiceError),
+    SendValidateCodeExceedsLimitForAccount(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -231,7 +237,7 @@ impl SendVerificationCodeForBindSecureMobilePhoneError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityAlreadyExistsResourceDirectory(error)
             | Self::InvalidParameterMobileCountryCode(error)
@@ -267,8 +273,8 @@ impl SendVerificationCodeForBindSecureMobilePhoneError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SendVerificationCodeForBindSecureMobilePhoneError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SendVerificationCodeForBindSecureMobilePhoneError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityAlreadyExists.ResourceDirectory" => {
                 Self::EntityAlreadyExistsResourceDirectory(error)
@@ -282,11 +288,11 @@ impl rt::error::OperationError for SendVerificationCodeForBindSecureMobilePhoneE
             "SendValidateCodeExceedsLimitForAccount" => {
                 Self::SendValidateCodeExceedsLimitForAccount(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SendVerificationCodeForBindSecureMobilePhoneError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct SendVerificationCodeForEnableRdRequest {
     pub secure_mobile_phone: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SendVerificationCodeForEnableRdRequest {
+impl crate::operation::Operation for SendVerificationCodeForEnableRdRequest {
     type Response = SendVerificationCodeForEnableRdResponse;
     type Error = SendVerificationCodeForEnableRdError;
+}
+
+impl rt::operation::OperationSpec for SendVerificationCodeForEnableRdRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -83,8 +87,8 @@ impl SendVerificationCodeForEnableRdBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SendVerificationCodeForEnableRdRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SendVerificationCodeForEnableRdRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -93,7 +97,7 @@ impl SendVerificationCodeForEnableRdBuilder {
         self,
     ) -> ::std::result::Result<
         SendVerificationCodeForEnableRdResponse,
-        rt::error::Error<SendVerificationCodeForEnableRdError>,
+        crate::error::Error<SendVerificationCodeForEnableRdError>,
     > {
         self.client.execute(self.request).await
     }
@@ -169,18 +173,18 @@ impl ::serde::Serialize for SendVerificationCodeForEnableRdResponse {
 #[non_exhaustive]
 pub enum SendVerificationCodeForEnableRdError {
     /// `EntityAlreadyExists.ResourceDirectory` (HTTP 409).
-    EntityAlreadyExistsResourceDirectory(rt::error::ServiceError),
+    EntityAlreadyExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidParameter.MobileCountryCode` (HTTP 409).
-    InvalidParameterMobileCountryCode(rt::error::ServiceError),
+    InvalidParameterMobileCountryCode(crate::error::ServiceError),
     /// `NotSupport.AccountInAnotherResourceDirectory` (HTTP 409).
-    NotSupportAccountInAnotherResourceDirectory(rt::error::ServiceError),
+    NotSupportAccountInAnotherResourceDirectory(crate::error::ServiceError),
     /// `SendValidateCodeExceedsLimitForAccount` (HTTP 409).
-    SendValidateCodeExceedsLimitForAccount(rt::error::ServiceError),
+    SendValidateCodeExceedsLimitForAccount(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -192,7 +196,7 @@ impl SendVerificationCodeForEnableRdError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityAlreadyExistsResourceDirectory(error)
             | Self::InvalidParameterMobileCountryCode(error)
@@ -228,8 +232,8 @@ impl SendVerificationCodeForEnableRdError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SendVerificationCodeForEnableRdError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SendVerificationCodeForEnableRdError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityAlreadyExists.ResourceDirectory" => {
                 Self::EntityAlreadyExistsResourceDirectory(error)
@@ -243,11 +247,11 @@ impl rt::error::OperationError for SendVerificationCodeForEnableRdError {
             "SendValidateCodeExceedsLimitForAccount" => {
                 Self::SendValidateCodeExceedsLimitForAccount(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SendVerificationCodeForEnableRdError::service_error(self)
     }
 }

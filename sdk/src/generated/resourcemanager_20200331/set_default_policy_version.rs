@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct SetDefaultPolicyVersionRequest {
     pub version_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetDefaultPolicyVersionRequest {
+impl crate::operation::Operation for SetDefaultPolicyVersionRequest {
     type Response = SetDefaultPolicyVersionResponse;
     type Error = SetDefaultPolicyVersionError;
+}
+
+impl rt::operation::OperationSpec for SetDefaultPolicyVersionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyName", &self.policy_name)?;
         rt::validate::required("VersionId", &self.version_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl SetDefaultPolicyVersionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetDefaultPolicyVersionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetDefaultPolicyVersionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl SetDefaultPolicyVersionBuilder {
         self,
     ) -> ::std::result::Result<
         SetDefaultPolicyVersionResponse,
-        rt::error::Error<SetDefaultPolicyVersionError>,
+        crate::error::Error<SetDefaultPolicyVersionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,20 +184,20 @@ impl ::serde::Serialize for SetDefaultPolicyVersionResponse {
 #[non_exhaustive]
 pub enum SetDefaultPolicyVersionError {
     /// `EntityNotExist.Policy` (HTTP 404).
-    EntityNotExistPolicy(rt::error::ServiceError),
+    EntityNotExistPolicy(crate::error::ServiceError),
     /// `EntityNotExist.Policy.Version` (HTTP 404).
-    EntityNotExistPolicyVersion(rt::error::ServiceError),
+    EntityNotExistPolicyVersion(crate::error::ServiceError),
     /// `InvalidParameter.PolicyName.InvalidChars` (HTTP 400).
-    InvalidParameterPolicyNameInvalidChars(rt::error::ServiceError),
+    InvalidParameterPolicyNameInvalidChars(crate::error::ServiceError),
     /// `InvalidParameter.PolicyName.Length` (HTTP 400).
-    InvalidParameterPolicyNameLength(rt::error::ServiceError),
+    InvalidParameterPolicyNameLength(crate::error::ServiceError),
     /// `InvalidParameter.VersionId.Format` (HTTP 400).
-    InvalidParameterVersionIdFormat(rt::error::ServiceError),
+    InvalidParameterVersionIdFormat(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -205,7 +209,7 @@ impl SetDefaultPolicyVersionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistPolicy(error)
             | Self::EntityNotExistPolicyVersion(error)
@@ -248,8 +252,8 @@ impl SetDefaultPolicyVersionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetDefaultPolicyVersionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetDefaultPolicyVersionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExist.Policy" => Self::EntityNotExistPolicy(error),
             "EntityNotExist.Policy.Version" => Self::EntityNotExistPolicyVersion(error),
@@ -262,11 +266,11 @@ impl rt::error::OperationError for SetDefaultPolicyVersionError {
             "InvalidParameter.VersionId.Format" => {
                 Self::InvalidParameterVersionIdFormat(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetDefaultPolicyVersionError::service_error(self)
     }
 }

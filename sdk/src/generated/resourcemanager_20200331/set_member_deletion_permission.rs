@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct SetMemberDeletionPermissionRequest {
     pub status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetMemberDeletionPermissionRequest {
+impl crate::operation::Operation for SetMemberDeletionPermissionRequest {
     type Response = SetMemberDeletionPermissionResponse;
     type Error = SetMemberDeletionPermissionError;
+}
+
+impl rt::operation::OperationSpec for SetMemberDeletionPermissionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Status", &self.status)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl SetMemberDeletionPermissionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SetMemberDeletionPermissionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SetMemberDeletionPermissionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl SetMemberDeletionPermissionBuilder {
         self,
     ) -> ::std::result::Result<
         SetMemberDeletionPermissionResponse,
-        rt::error::Error<SetMemberDeletionPermissionError>,
+        crate::error::Error<SetMemberDeletionPermissionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -235,16 +239,16 @@ impl ::serde::Serialize for SetMemberDeletionPermissionResponse {
 #[non_exhaustive]
 pub enum SetMemberDeletionPermissionError {
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidParameter.Status` (HTTP 400).
-    InvalidParameterStatus(rt::error::ServiceError),
+    InvalidParameterStatus(crate::error::ServiceError),
     /// `MemberAccountAccessDenied` (HTTP 403).
-    MemberAccountAccessDenied(rt::error::ServiceError),
+    MemberAccountAccessDenied(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -256,7 +260,7 @@ impl SetMemberDeletionPermissionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsResourceDirectory(error)
             | Self::InvalidParameterStatus(error)
@@ -285,19 +289,19 @@ impl SetMemberDeletionPermissionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetMemberDeletionPermissionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetMemberDeletionPermissionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.ResourceDirectory" => {
                 Self::EntityNotExistsResourceDirectory(error)
             }
             "InvalidParameter.Status" => Self::InvalidParameterStatus(error),
             "MemberAccountAccessDenied" => Self::MemberAccountAccessDenied(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetMemberDeletionPermissionError::service_error(self)
     }
 }

@@ -16,7 +16,7 @@ pub enum PolicyType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -44,7 +44,7 @@ impl ::std::convert::From<&str> for PolicyType {
         match value {
             "Custom" => Self::Custom,
             "System" => Self::System,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -71,7 +71,7 @@ impl ::std::convert::From<::std::string::String> for PolicyType {
         match value.as_str() {
             "Custom" => Self::Custom,
             "System" => Self::System,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -132,7 +132,7 @@ pub enum RuleType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -160,7 +160,7 @@ impl ::std::convert::From<&str> for RuleType {
         match value {
             "associated_transfer" => Self::AssociatedTransfer,
             "custom_condition" => Self::CustomCondition,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -187,7 +187,7 @@ impl ::std::convert::From<::std::string::String> for RuleType {
         match value.as_str() {
             "associated_transfer" => Self::AssociatedTransfer,
             "custom_condition" => Self::CustomCondition,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct UntagResourcesRequest {
     pub resource_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UntagResourcesRequest {
+impl crate::operation::Operation for UntagResourcesRequest {
     type Response = UntagResourcesResponse;
     type Error = UntagResourcesError;
+}
+
+impl rt::operation::OperationSpec for UntagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceId", &self.resource_ids)?;
         Ok(())
     }
@@ -124,8 +128,8 @@ impl UntagResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UntagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UntagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl UntagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         UntagResourcesResponse,
-        rt::error::Error<UntagResourcesError>,
+        crate::error::Error<UntagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,7 +217,7 @@ pub enum UntagResourcesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -225,7 +229,7 @@ impl UntagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -233,12 +237,12 @@ impl UntagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UntagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UntagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UntagResourcesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct UpdateAccountRequest {
     pub account_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateAccountRequest {
+impl crate::operation::Operation for UpdateAccountRequest {
     type Response = UpdateAccountResponse;
     type Error = UpdateAccountError;
+}
+
+impl rt::operation::OperationSpec for UpdateAccountRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AccountId", &self.account_id)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl UpdateAccountBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateAccountRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateAccountRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl UpdateAccountBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateAccountResponse,
-        rt::error::Error<UpdateAccountError>,
+        crate::error::Error<UpdateAccountError>,
     > {
         self.client.execute(self.request).await
     }
@@ -462,28 +466,28 @@ impl ::serde::Serialize for Account {
 #[non_exhaustive]
 pub enum UpdateAccountError {
     /// `AccountTypeMismatch` (HTTP 409).
-    AccountTypeMismatch(rt::error::ServiceError),
+    AccountTypeMismatch(crate::error::ServiceError),
     /// `CallerIdentityError` (HTTP 409).
-    CallerIdentityError(rt::error::ServiceError),
+    CallerIdentityError(crate::error::ServiceError),
     /// `EntityNotExists.Account` (HTTP 404).
-    EntityNotExistsAccount(rt::error::ServiceError),
+    EntityNotExistsAccount(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidParameter.Account.DisplayName.AlreadyUsed` (HTTP 409).
-    InvalidParameterAccountDisplayNameAlreadyUsed(rt::error::ServiceError),
+    InvalidParameterAccountDisplayNameAlreadyUsed(crate::error::ServiceError),
     /// `LegalEntityDifferent` (HTTP 409).
-    LegalEntityDifferent(rt::error::ServiceError),
+    LegalEntityDifferent(crate::error::ServiceError),
     /// `MissingDisplayNameOrAccountType` (HTTP 409).
-    MissingDisplayNameOrAccountType(rt::error::ServiceError),
+    MissingDisplayNameOrAccountType(crate::error::ServiceError),
     /// `MissingSecurityInfo` (HTTP 409).
-    MissingSecurityInfo(rt::error::ServiceError),
+    MissingSecurityInfo(crate::error::ServiceError),
     /// `PrimaryAkInUse` (HTTP 409).
-    PrimaryAkInUse(rt::error::ServiceError),
+    PrimaryAkInUse(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -495,7 +499,7 @@ impl UpdateAccountError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountTypeMismatch(error)
             | Self::CallerIdentityError(error)
@@ -566,8 +570,8 @@ impl UpdateAccountError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateAccountError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateAccountError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountTypeMismatch" => Self::AccountTypeMismatch(error),
             "CallerIdentityError" => Self::CallerIdentityError(error),
@@ -584,11 +588,11 @@ impl rt::error::OperationError for UpdateAccountError {
             }
             "MissingSecurityInfo" => Self::MissingSecurityInfo(error),
             "PrimaryAkInUse" => Self::PrimaryAkInUse(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateAccountError::service_error(self)
     }
 }

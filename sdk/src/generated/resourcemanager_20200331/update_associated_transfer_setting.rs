@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct UpdateAssociatedTransferSettingRequest {
     pub enable_existing_resources_transfer: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateAssociatedTransferSettingRequest {
+impl crate::operation::Operation for UpdateAssociatedTransferSettingRequest {
     type Response = UpdateAssociatedTransferSettingResponse;
     type Error = UpdateAssociatedTransferSettingError;
+}
+
+impl rt::operation::OperationSpec for UpdateAssociatedTransferSettingRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -102,8 +106,8 @@ impl UpdateAssociatedTransferSettingBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateAssociatedTransferSettingRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateAssociatedTransferSettingRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -112,7 +116,7 @@ impl UpdateAssociatedTransferSettingBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateAssociatedTransferSettingResponse,
-        rt::error::Error<UpdateAssociatedTransferSettingError>,
+        crate::error::Error<UpdateAssociatedTransferSettingError>,
     > {
         self.client.execute(self.request).await
     }
@@ -320,7 +324,7 @@ pub enum Status {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -348,7 +352,7 @@ impl ::std::convert::From<&str> for Status {
         match value {
             "Enable" => Self::Enable,
             "Disable" => Self::Disable,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -375,7 +379,7 @@ impl ::std::convert::From<::std::string::String> for Status {
         match value.as_str() {
             "Enable" => Self::Enable,
             "Disable" => Self::Disable,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -433,14 +437,14 @@ impl ::serde::Serialize for Status {
 #[non_exhaustive]
 pub enum UpdateAssociatedTransferSettingError {
     /// `EntityNotExists.AssociatedTransferRule` (HTTP 404).
-    EntityNotExistsAssociatedTransferRule(rt::error::ServiceError),
+    EntityNotExistsAssociatedTransferRule(crate::error::ServiceError),
     /// `UnsupportedOperation.UpdateAssociatedTransferRuleSetting` (HTTP 400).
-    UnsupportedOperationUpdateAssociatedTransferRuleSetting(rt::error::ServiceError),
+    UnsupportedOperationUpdateAssociatedTransferRuleSetting(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -452,7 +456,7 @@ impl UpdateAssociatedTransferSettingError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsAssociatedTransferRule(error)
             | Self::UnsupportedOperationUpdateAssociatedTransferRuleSetting(error) => {
@@ -478,8 +482,8 @@ impl UpdateAssociatedTransferSettingError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateAssociatedTransferSettingError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateAssociatedTransferSettingError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.AssociatedTransferRule" => {
                 Self::EntityNotExistsAssociatedTransferRule(error)
@@ -487,11 +491,11 @@ impl rt::error::OperationError for UpdateAssociatedTransferSettingError {
             "UnsupportedOperation.UpdateAssociatedTransferRuleSetting" => {
                 Self::UnsupportedOperationUpdateAssociatedTransferRuleSetting(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateAssociatedTransferSettingError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct UpdateAutoGroupingConfigRequest {
     pub enable_existing_resources_transfer: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for UpdateAutoGroupingConfigRequest {
+impl crate::operation::Operation for UpdateAutoGroupingConfigRequest {
     type Response = UpdateAutoGroupingConfigResponse;
     type Error = UpdateAutoGroupingConfigError;
+}
+
+impl rt::operation::OperationSpec for UpdateAutoGroupingConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -80,8 +84,10 @@ impl UpdateAutoGroupingConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateAutoGroupingConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateAutoGroupingConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +96,7 @@ impl UpdateAutoGroupingConfigBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateAutoGroupingConfigResponse,
-        rt::error::Error<UpdateAutoGroupingConfigError>,
+        crate::error::Error<UpdateAutoGroupingConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -166,12 +172,12 @@ impl ::serde::Serialize for UpdateAutoGroupingConfigResponse {
 #[non_exhaustive]
 pub enum UpdateAutoGroupingConfigError {
     /// `AutoGroupingNotEnabled` (HTTP 409).
-    AutoGroupingNotEnabled(rt::error::ServiceError),
+    AutoGroupingNotEnabled(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -183,7 +189,7 @@ impl UpdateAutoGroupingConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AutoGroupingNotEnabled(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -198,15 +204,15 @@ impl UpdateAutoGroupingConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateAutoGroupingConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateAutoGroupingConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AutoGroupingNotEnabled" => Self::AutoGroupingNotEnabled(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateAutoGroupingConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,11 +75,14 @@ pub struct UpdateAutoGroupingRuleRequest {
     pub exclude_resource_types_scope: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateAutoGroupingRuleRequest {
+impl crate::operation::Operation for UpdateAutoGroupingRuleRequest {
     type Response = UpdateAutoGroupingRuleResponse;
     type Error = UpdateAutoGroupingRuleError;
+}
+
+impl rt::operation::OperationSpec for UpdateAutoGroupingRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RuleId", &self.rule_id)?;
         rt::validate::required("RuleName", &self.rule_name)?;
         rt::validate::max_length("RuleName", &self.rule_name, 128usize)?;
@@ -324,8 +328,8 @@ impl UpdateAutoGroupingRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateAutoGroupingRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateAutoGroupingRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -334,7 +338,7 @@ impl UpdateAutoGroupingRuleBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateAutoGroupingRuleResponse,
-        rt::error::Error<UpdateAutoGroupingRuleError>,
+        crate::error::Error<UpdateAutoGroupingRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -502,38 +506,38 @@ impl ::serde::Serialize for UpdateAutoGroupingRuleResponse {
 #[non_exhaustive]
 pub enum UpdateAutoGroupingRuleError {
     /// `AutoGroupingNotEnabled` (HTTP 409).
-    AutoGroupingNotEnabled(rt::error::ServiceError),
+    AutoGroupingNotEnabled(crate::error::ServiceError),
     /// `EntityNotExists.AutoGroupingRule` (HTTP 404).
-    EntityNotExistsAutoGroupingRule(rt::error::ServiceError),
+    EntityNotExistsAutoGroupingRule(crate::error::ServiceError),
     /// `Invalid.AssociatedTransferRule.NotSupported` (HTTP 400).
-    InvalidAssociatedTransferRuleNotSupported(rt::error::ServiceError),
+    InvalidAssociatedTransferRuleNotSupported(crate::error::ServiceError),
     /// `InvalidParameterCombination.BothRegionIdScopes` (HTTP 400).
-    InvalidParameterCombinationBothRegionIdScopes(rt::error::ServiceError),
+    InvalidParameterCombinationBothRegionIdScopes(crate::error::ServiceError),
     /// `InvalidParameterCombination.BothResourceGroupIdScopes` (HTTP 400).
-    InvalidParameterCombinationBothResourceGroupIdScopes(rt::error::ServiceError),
+    InvalidParameterCombinationBothResourceGroupIdScopes(crate::error::ServiceError),
     /// `InvalidParameterCombination.BothResourceIdScopes` (HTTP 400).
-    InvalidParameterCombinationBothResourceIdScopes(rt::error::ServiceError),
+    InvalidParameterCombinationBothResourceIdScopes(crate::error::ServiceError),
     /// `InvalidParameterCombination.BothResourceTypeScopes` (HTTP 400).
-    InvalidParameterCombinationBothResourceTypeScopes(rt::error::ServiceError),
+    InvalidParameterCombinationBothResourceTypeScopes(crate::error::ServiceError),
     /// `InvalidParameter.ExcludeResourceGroupIdsScope` (HTTP 400).
-    InvalidParameterExcludeResourceGroupIdsScope(rt::error::ServiceError),
+    InvalidParameterExcludeResourceGroupIdsScope(crate::error::ServiceError),
     /// `InvalidParameter.ExcludeResourceTypesScope` (HTTP 400).
-    InvalidParameterExcludeResourceTypesScope(rt::error::ServiceError),
+    InvalidParameterExcludeResourceTypesScope(crate::error::ServiceError),
     /// `InvalidParameter.ResourceGroupIdsScope` (HTTP 400).
-    InvalidParameterResourceGroupIdsScope(rt::error::ServiceError),
+    InvalidParameterResourceGroupIdsScope(crate::error::ServiceError),
     /// `InvalidParameter.ResourceTypesScope` (HTTP 400).
-    InvalidParameterResourceTypesScope(rt::error::ServiceError),
+    InvalidParameterResourceTypesScope(crate::error::ServiceError),
     /// `InvalidParameter.RuleContents` (HTTP 400).
-    InvalidParameterRuleContents(rt::error::ServiceError),
+    InvalidParameterRuleContents(crate::error::ServiceError),
     /// `MissingParameter.RuleContents` (HTTP 400).
-    MissingParameterRuleContents(rt::error::ServiceError),
+    MissingParameterRuleContents(crate::error::ServiceError),
     /// `QuotaExceeded.RuleContent` (HTTP 409).
-    QuotaExceededRuleContent(rt::error::ServiceError),
+    QuotaExceededRuleContent(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -545,7 +549,7 @@ impl UpdateAutoGroupingRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AutoGroupingNotEnabled(error)
             | Self::EntityNotExistsAutoGroupingRule(error)
@@ -653,8 +657,8 @@ impl UpdateAutoGroupingRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateAutoGroupingRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateAutoGroupingRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AutoGroupingNotEnabled" => Self::AutoGroupingNotEnabled(error),
             "EntityNotExists.AutoGroupingRule" => {
@@ -690,11 +694,11 @@ impl rt::error::OperationError for UpdateAutoGroupingRuleError {
             "InvalidParameter.RuleContents" => Self::InvalidParameterRuleContents(error),
             "MissingParameter.RuleContents" => Self::MissingParameterRuleContents(error),
             "QuotaExceeded.RuleContent" => Self::QuotaExceededRuleContent(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateAutoGroupingRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct UpdateControlPolicyRequest {
     pub new_policy_document: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateControlPolicyRequest {
+impl crate::operation::Operation for UpdateControlPolicyRequest {
     type Response = UpdateControlPolicyResponse;
     type Error = UpdateControlPolicyError;
+}
+
+impl rt::operation::OperationSpec for UpdateControlPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyId", &self.policy_id)?;
         Ok(())
     }
@@ -127,8 +131,8 @@ impl UpdateControlPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateControlPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateControlPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +141,7 @@ impl UpdateControlPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateControlPolicyResponse,
-        rt::error::Error<UpdateControlPolicyError>,
+        crate::error::Error<UpdateControlPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -439,12 +443,12 @@ impl ::serde::Serialize for ControlPolicy {
 #[non_exhaustive]
 pub enum UpdateControlPolicyError {
     /// `InvalidParameter.NewPolicyDocument.Length` (HTTP 400).
-    InvalidParameterNewPolicyDocumentLength(rt::error::ServiceError),
+    InvalidParameterNewPolicyDocumentLength(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -456,7 +460,7 @@ impl UpdateControlPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterNewPolicyDocumentLength(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -471,17 +475,17 @@ impl UpdateControlPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateControlPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateControlPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter.NewPolicyDocument.Length" => {
                 Self::InvalidParameterNewPolicyDocumentLength(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateControlPolicyError::service_error(self)
     }
 }

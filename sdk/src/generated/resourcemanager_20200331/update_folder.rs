@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct UpdateFolderRequest {
     pub new_folder_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateFolderRequest {
+impl crate::operation::Operation for UpdateFolderRequest {
     type Response = UpdateFolderResponse;
     type Error = UpdateFolderError;
+}
+
+impl rt::operation::OperationSpec for UpdateFolderRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("FolderId", &self.folder_id)?;
         rt::validate::required("NewFolderName", &self.new_folder_name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl UpdateFolderBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateFolderRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateFolderRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl UpdateFolderBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateFolderResponse,
-        rt::error::Error<UpdateFolderError>,
+        crate::error::Error<UpdateFolderError>,
     > {
         self.client.execute(self.request).await
     }
@@ -322,28 +326,28 @@ impl ::serde::Serialize for Folder {
 #[non_exhaustive]
 pub enum UpdateFolderError {
     /// `EntityNotExists.Folder` (HTTP 404).
-    EntityNotExistsFolder(rt::error::ServiceError),
+    EntityNotExistsFolder(crate::error::ServiceError),
     /// `EntityNotExists.ResourceDirectory` (HTTP 404).
-    EntityNotExistsResourceDirectory(rt::error::ServiceError),
+    EntityNotExistsResourceDirectory(crate::error::ServiceError),
     /// `InvalidParameter.FolderId` (HTTP 400).
-    InvalidParameterFolderId(rt::error::ServiceError),
+    InvalidParameterFolderId(crate::error::ServiceError),
     /// `InvalidParameter.Folder.Name` (HTTP 400).
-    InvalidParameterFolderName(rt::error::ServiceError),
+    InvalidParameterFolderName(crate::error::ServiceError),
     /// `InvalidParameter.Folder.Name.AlreadyUsed` (HTTP 400).
-    InvalidParameterFolderNameAlreadyUsed(rt::error::ServiceError),
+    InvalidParameterFolderNameAlreadyUsed(crate::error::ServiceError),
     /// `InvalidParameter.Folder.Name.Length` (HTTP 400).
-    InvalidParameterFolderNameLength(rt::error::ServiceError),
+    InvalidParameterFolderNameLength(crate::error::ServiceError),
     /// `LimitExceeded.Folder.Depth` (HTTP 409).
-    LimitExceededFolderDepth(rt::error::ServiceError),
+    LimitExceededFolderDepth(crate::error::ServiceError),
     /// `MissingParameter.FolderId` (HTTP 400).
-    MissingParameterFolderId(rt::error::ServiceError),
+    MissingParameterFolderId(crate::error::ServiceError),
     /// `MissingParameter.Folder.Name` (HTTP 400).
-    MissingParameterFolderName(rt::error::ServiceError),
+    MissingParameterFolderName(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -355,7 +359,7 @@ impl UpdateFolderError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsFolder(error)
             | Self::EntityNotExistsResourceDirectory(error)
@@ -426,8 +430,8 @@ impl UpdateFolderError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateFolderError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateFolderError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.Folder" => Self::EntityNotExistsFolder(error),
             "EntityNotExists.ResourceDirectory" => {
@@ -444,11 +448,11 @@ impl rt::error::OperationError for UpdateFolderError {
             "LimitExceeded.Folder.Depth" => Self::LimitExceededFolderDepth(error),
             "MissingParameter.FolderId" => Self::MissingParameterFolderId(error),
             "MissingParameter.Folder.Name" => Self::MissingParameterFolderName(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateFolderError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct UpdateResourceGroupRequest {
     pub new_display_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateResourceGroupRequest {
+impl crate::operation::Operation for UpdateResourceGroupRequest {
     type Response = UpdateResourceGroupResponse;
     type Error = UpdateResourceGroupError;
+}
+
+impl rt::operation::OperationSpec for UpdateResourceGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceGroupId", &self.resource_group_id)?;
         rt::validate::required("NewDisplayName", &self.new_display_name)?;
         Ok(())
@@ -98,8 +102,8 @@ impl UpdateResourceGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateResourceGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateResourceGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl UpdateResourceGroupBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateResourceGroupResponse,
-        rt::error::Error<UpdateResourceGroupError>,
+        crate::error::Error<UpdateResourceGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -345,20 +349,20 @@ impl ::serde::Serialize for ResourceGroup {
 #[non_exhaustive]
 pub enum UpdateResourceGroupError {
     /// `EntityNotExists.ResourceGroup` (HTTP 404).
-    EntityNotExistsResourceGroup(rt::error::ServiceError),
+    EntityNotExistsResourceGroup(crate::error::ServiceError),
     /// `InvalidParameter.DisplayName` (HTTP 400).
-    InvalidParameterDisplayName(rt::error::ServiceError),
+    InvalidParameterDisplayName(crate::error::ServiceError),
     /// `InvalidParameter.DisplayName.Length` (HTTP 400).
-    InvalidParameterDisplayNameLength(rt::error::ServiceError),
+    InvalidParameterDisplayNameLength(crate::error::ServiceError),
     /// `InvalidParameter.ResourceGroupId` (HTTP 400).
-    InvalidParameterResourceGroupId(rt::error::ServiceError),
+    InvalidParameterResourceGroupId(crate::error::ServiceError),
     /// `MissingParameter.DisplayName` (HTTP 400).
-    MissingParameterDisplayName(rt::error::ServiceError),
+    MissingParameterDisplayName(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -370,7 +374,7 @@ impl UpdateResourceGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistsResourceGroup(error)
             | Self::InvalidParameterDisplayName(error)
@@ -413,8 +417,8 @@ impl UpdateResourceGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateResourceGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateResourceGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExists.ResourceGroup" => Self::EntityNotExistsResourceGroup(error),
             "InvalidParameter.DisplayName" => Self::InvalidParameterDisplayName(error),
@@ -425,11 +429,11 @@ impl rt::error::OperationError for UpdateResourceGroupError {
                 Self::InvalidParameterResourceGroupId(error)
             }
             "MissingParameter.DisplayName" => Self::MissingParameterDisplayName(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateResourceGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct UpdateResourceGroupAdminSettingRequest {
     pub creator_as_admin: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for UpdateResourceGroupAdminSettingRequest {
+impl crate::operation::Operation for UpdateResourceGroupAdminSettingRequest {
     type Response = UpdateResourceGroupAdminSettingResponse;
     type Error = UpdateResourceGroupAdminSettingError;
+}
+
+impl rt::operation::OperationSpec for UpdateResourceGroupAdminSettingRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("CreatorAsAdmin", &self.creator_as_admin)?;
         Ok(())
     }
@@ -77,8 +81,8 @@ impl UpdateResourceGroupAdminSettingBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateResourceGroupAdminSettingRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateResourceGroupAdminSettingRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +91,7 @@ impl UpdateResourceGroupAdminSettingBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateResourceGroupAdminSettingResponse,
-        rt::error::Error<UpdateResourceGroupAdminSettingError>,
+        crate::error::Error<UpdateResourceGroupAdminSettingError>,
     > {
         self.client.execute(self.request).await
     }
@@ -166,7 +170,7 @@ pub enum UpdateResourceGroupAdminSettingError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -178,7 +182,7 @@ impl UpdateResourceGroupAdminSettingError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -186,12 +190,12 @@ impl UpdateResourceGroupAdminSettingError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateResourceGroupAdminSettingError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateResourceGroupAdminSettingError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateResourceGroupAdminSettingError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct UpdateRoleRequest {
     pub new_description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateRoleRequest {
+impl crate::operation::Operation for UpdateRoleRequest {
     type Response = UpdateRoleResponse;
     type Error = UpdateRoleError;
+}
+
+impl rt::operation::OperationSpec for UpdateRoleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RoleName", &self.role_name)?;
         Ok(())
     }
@@ -130,15 +134,18 @@ impl UpdateRoleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateRoleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateRoleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<UpdateRoleResponse, rt::error::Error<UpdateRoleError>> {
+    ) -> ::std::result::Result<
+        UpdateRoleResponse,
+        crate::error::Error<UpdateRoleError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -461,20 +468,20 @@ impl ::serde::Serialize for Role {
 #[non_exhaustive]
 pub enum UpdateRoleError {
     /// `EntityNotExist.Role` (HTTP 404).
-    EntityNotExistRole(rt::error::ServiceError),
+    EntityNotExistRole(crate::error::ServiceError),
     /// `InvalidParameter.NewAssumeRolePolicyDocument.Length` (HTTP 400).
-    InvalidParameterNewAssumeRolePolicyDocumentLength(rt::error::ServiceError),
+    InvalidParameterNewAssumeRolePolicyDocumentLength(crate::error::ServiceError),
     /// `InvalidParameter.RoleName.InvalidChars` (HTTP 400).
-    InvalidParameterRoleNameInvalidChars(rt::error::ServiceError),
+    InvalidParameterRoleNameInvalidChars(crate::error::ServiceError),
     /// `InvalidParameter.RoleName.Length` (HTTP 400).
-    InvalidParameterRoleNameLength(rt::error::ServiceError),
+    InvalidParameterRoleNameLength(crate::error::ServiceError),
     /// `MalformedPolicyDocument` (HTTP 409).
-    MalformedPolicyDocument(rt::error::ServiceError),
+    MalformedPolicyDocument(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -486,7 +493,7 @@ impl UpdateRoleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistRole(error)
             | Self::InvalidParameterNewAssumeRolePolicyDocumentLength(error)
@@ -529,8 +536,8 @@ impl UpdateRoleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateRoleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateRoleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExist.Role" => Self::EntityNotExistRole(error),
             "InvalidParameter.NewAssumeRolePolicyDocument.Length" => {
@@ -543,11 +550,11 @@ impl rt::error::OperationError for UpdateRoleError {
                 Self::InvalidParameterRoleNameLength(error)
             }
             "MalformedPolicyDocument" => Self::MalformedPolicyDocument(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateRoleError::service_error(self)
     }
 }

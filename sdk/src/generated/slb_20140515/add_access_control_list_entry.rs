@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct AddAccessControlListEntryRequest {
     pub acl_entrys: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddAccessControlListEntryRequest {
+impl crate::operation::Operation for AddAccessControlListEntryRequest {
     type Response = AddAccessControlListEntryResponse;
     type Error = AddAccessControlListEntryError;
+}
+
+impl rt::operation::OperationSpec for AddAccessControlListEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -108,8 +112,10 @@ impl AddAccessControlListEntryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddAccessControlListEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<AddAccessControlListEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +124,7 @@ impl AddAccessControlListEntryBuilder {
         self,
     ) -> ::std::result::Result<
         AddAccessControlListEntryResponse,
-        rt::error::Error<AddAccessControlListEntryError>,
+        crate::error::Error<AddAccessControlListEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -194,26 +200,26 @@ impl ::serde::Serialize for AddAccessControlListEntryResponse {
 #[non_exhaustive]
 pub enum AddAccessControlListEntryError {
     /// `AclEntryExceedLimit` (HTTP 400).
-    AclEntryExceedLimit(rt::error::ServiceError),
+    AclEntryExceedLimit(crate::error::ServiceError),
     /// `AclEntryIllegal` (HTTP 400).
-    AclEntryIllegal(rt::error::ServiceError),
+    AclEntryIllegal(crate::error::ServiceError),
     /// `IllegalEntry` (HTTP 400).
-    IllegalEntry(rt::error::ServiceError),
+    IllegalEntry(crate::error::ServiceError),
     /// `InvalidEntry` (HTTP 400).
-    InvalidEntry(rt::error::ServiceError),
+    InvalidEntry(crate::error::ServiceError),
     /// `InvalidParam.AclEntryExists` (HTTP 400).
-    InvalidParamAclEntryExists(rt::error::ServiceError),
+    InvalidParamAclEntryExists(crate::error::ServiceError),
     /// `InvalidParam.Comment` (HTTP 400).
-    InvalidParamComment(rt::error::ServiceError),
+    InvalidParamComment(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 503).
-    ServiceUnavailable(rt::error::ServiceError),
+    ServiceUnavailable(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -225,7 +231,7 @@ impl AddAccessControlListEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AclEntryExceedLimit(error)
             | Self::AclEntryIllegal(error)
@@ -289,8 +295,8 @@ impl AddAccessControlListEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddAccessControlListEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddAccessControlListEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AclEntryExceedLimit" => Self::AclEntryExceedLimit(error),
             "AclEntryIllegal" => Self::AclEntryIllegal(error),
@@ -300,11 +306,11 @@ impl rt::error::OperationError for AddAccessControlListEntryError {
             "InvalidParam.Comment" => Self::InvalidParamComment(error),
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddAccessControlListEntryError::service_error(self)
     }
 }

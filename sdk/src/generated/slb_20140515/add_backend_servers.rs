@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct AddBackendServersRequest {
     pub backend_servers: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddBackendServersRequest {
+impl crate::operation::Operation for AddBackendServersRequest {
     type Response = AddBackendServersResponse;
     type Error = AddBackendServersError;
+}
+
+impl rt::operation::OperationSpec for AddBackendServersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl AddBackendServersBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddBackendServersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddBackendServersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl AddBackendServersBuilder {
         self,
     ) -> ::std::result::Result<
         AddBackendServersResponse,
-        rt::error::Error<AddBackendServersError>,
+        crate::error::Error<AddBackendServersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -377,28 +381,28 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum AddBackendServersError {
     /// `BackendServerProcessing` (HTTP 400).
-    BackendServerProcessing(rt::error::ServiceError),
+    BackendServerProcessing(crate::error::ServiceError),
     /// `IncorrectStatus.RSByPassToas` (HTTP 400).
-    IncorrectStatusRsByPassToas(rt::error::ServiceError),
+    IncorrectStatusRsByPassToas(crate::error::ServiceError),
     /// `InvalidBackendServers.ServerIpConflict` (HTTP 400).
-    InvalidBackendServersServerIpConflict(rt::error::ServiceError),
+    InvalidBackendServersServerIpConflict(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `Mismatched.ZoneId` (HTTP 400).
-    MismatchedZoneId(rt::error::ServiceError),
+    MismatchedZoneId(crate::error::ServiceError),
     /// `NetworkConflict` (HTTP 400).
-    NetworkConflict(rt::error::ServiceError),
+    NetworkConflict(crate::error::ServiceError),
     /// `OperationFailed.ActionNotSupport` (HTTP 400).
-    OperationFailedActionNotSupport(rt::error::ServiceError),
+    OperationFailedActionNotSupport(crate::error::ServiceError),
     /// `OperationUnsupported.AddBackendServers` (HTTP 400).
-    OperationUnsupportedAddBackendServers(rt::error::ServiceError),
+    OperationUnsupportedAddBackendServers(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -410,7 +414,7 @@ impl AddBackendServersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BackendServerProcessing(error)
             | Self::IncorrectStatusRsByPassToas(error)
@@ -481,8 +485,8 @@ impl AddBackendServersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddBackendServersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddBackendServersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BackendServerProcessing" => Self::BackendServerProcessing(error),
             "IncorrectStatus.RSByPassToas" => Self::IncorrectStatusRsByPassToas(error),
@@ -499,11 +503,11 @@ impl rt::error::OperationError for AddBackendServersError {
                 Self::OperationUnsupportedAddBackendServers(error)
             }
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddBackendServersError::service_error(self)
     }
 }

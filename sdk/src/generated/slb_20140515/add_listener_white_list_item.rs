@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct AddListenerWhiteListItemRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Example: `80`
     ///
-    /// Wire name `ListenerPort`; required.
+    /// Wire name `ListenerPort`; required; at least 1; at most 65535.
     pub listener_port: ::std::option::Option<i32>,
     /// Example: `192.168.XX.XX`
     ///
@@ -48,13 +49,18 @@ pub struct AddListenerWhiteListItemRequest {
     pub listener_protocol: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddListenerWhiteListItemRequest {
+impl crate::operation::Operation for AddListenerWhiteListItemRequest {
     type Response = AddListenerWhiteListItemResponse;
     type Error = AddListenerWhiteListItemError;
+}
+
+impl rt::operation::OperationSpec for AddListenerWhiteListItemRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
+        rt::validate::minimum("ListenerPort", &self.listener_port, 1.0, false)?;
+        rt::validate::maximum("ListenerPort", &self.listener_port, 65535.0, false)?;
         rt::validate::required("SourceItems", &self.source_items)?;
         Ok(())
     }
@@ -141,8 +147,10 @@ impl AddListenerWhiteListItemBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddListenerWhiteListItemRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<AddListenerWhiteListItemRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -151,7 +159,7 @@ impl AddListenerWhiteListItemBuilder {
         self,
     ) -> ::std::result::Result<
         AddListenerWhiteListItemResponse,
-        rt::error::Error<AddListenerWhiteListItemError>,
+        crate::error::Error<AddListenerWhiteListItemError>,
     > {
         self.client.execute(self.request).await
     }
@@ -227,18 +235,18 @@ impl ::serde::Serialize for AddListenerWhiteListItemResponse {
 #[non_exhaustive]
 pub enum AddListenerWhiteListItemError {
     /// `InvalidAddress` (HTTP 400).
-    InvalidAddress(rt::error::ServiceError),
+    InvalidAddress(crate::error::ServiceError),
     /// `InvalidParameter.SourceItems` (HTTP 400).
-    InvalidParameterSourceItems(rt::error::ServiceError),
+    InvalidParameterSourceItems(crate::error::ServiceError),
     /// `Operation.NotAllowed` (HTTP 400).
-    OperationNotAllowed(rt::error::ServiceError),
+    OperationNotAllowed(crate::error::ServiceError),
     /// `TooManyListeners` (HTTP 400).
-    TooManyListeners(rt::error::ServiceError),
+    TooManyListeners(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -250,7 +258,7 @@ impl AddListenerWhiteListItemError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidAddress(error)
             | Self::InvalidParameterSourceItems(error)
@@ -286,18 +294,18 @@ impl AddListenerWhiteListItemError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddListenerWhiteListItemError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddListenerWhiteListItemError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAddress" => Self::InvalidAddress(error),
             "InvalidParameter.SourceItems" => Self::InvalidParameterSourceItems(error),
             "Operation.NotAllowed" => Self::OperationNotAllowed(error),
             "TooManyListeners" => Self::TooManyListeners(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddListenerWhiteListItemError::service_error(self)
     }
 }

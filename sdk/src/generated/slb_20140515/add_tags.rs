@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct AddTagsRequest {
     pub tags: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddTagsRequest {
+impl crate::operation::Operation for AddTagsRequest {
     type Response = AddTagsResponse;
     type Error = AddTagsError;
+}
+
+impl rt::operation::OperationSpec for AddTagsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("Tags", &self.tags)?;
@@ -110,15 +114,15 @@ impl AddTagsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddTagsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddTagsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<AddTagsResponse, rt::error::Error<AddTagsError>> {
+    ) -> ::std::result::Result<AddTagsResponse, crate::error::Error<AddTagsError>> {
         self.client.execute(self.request).await
     }
 }
@@ -193,32 +197,32 @@ impl ::serde::Serialize for AddTagsResponse {
 #[non_exhaustive]
 pub enum AddTagsError {
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InnerRateLimiting` (HTTP 400).
-    InnerRateLimiting(rt::error::ServiceError),
+    InnerRateLimiting(crate::error::ServiceError),
     /// `InternalInvokeError` (HTTP 400).
-    InternalInvokeError(rt::error::ServiceError),
+    InternalInvokeError(crate::error::ServiceError),
     /// `InvalidOperation.ConcurrentModification` (HTTP 400).
-    InvalidOperationConcurrentModification(rt::error::ServiceError),
+    InvalidOperationConcurrentModification(crate::error::ServiceError),
     /// `InvalidParameter.TagKey` (HTTP 400).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// `InvalidParameter.TagValue` (HTTP 400).
-    InvalidParameterTagValue(rt::error::ServiceError),
+    InvalidParameterTagValue(crate::error::ServiceError),
     /// `MissingParameter.Tags` (HTTP 400).
-    MissingParameterTags(rt::error::ServiceError),
+    MissingParameterTags(crate::error::ServiceError),
     /// `NoPermission.Operator` (HTTP 400).
-    NoPermissionOperator(rt::error::ServiceError),
+    NoPermissionOperator(crate::error::ServiceError),
     /// `QuotaExceed.TagsPerResource` (HTTP 400).
-    QuotaExceedTagsPerResource(rt::error::ServiceError),
+    QuotaExceedTagsPerResource(crate::error::ServiceError),
     /// `QuotaExceeded.Tag` (HTTP 400).
-    QuotaExceededTag(rt::error::ServiceError),
+    QuotaExceededTag(crate::error::ServiceError),
     /// `SystemError` (HTTP 400).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -230,7 +234,7 @@ impl AddTagsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InnerRateLimiting(error)
@@ -315,8 +319,8 @@ impl AddTagsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddTagsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddTagsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "InnerRateLimiting" => Self::InnerRateLimiting(error),
@@ -331,11 +335,11 @@ impl rt::error::OperationError for AddTagsError {
             "QuotaExceed.TagsPerResource" => Self::QuotaExceedTagsPerResource(error),
             "QuotaExceeded.Tag" => Self::QuotaExceededTag(error),
             "SystemError" => Self::SystemError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddTagsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct AddVServerGroupBackendServersRequest {
     pub backend_servers: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddVServerGroupBackendServersRequest {
+impl crate::operation::Operation for AddVServerGroupBackendServersRequest {
     type Response = AddVServerGroupBackendServersResponse;
     type Error = AddVServerGroupBackendServersError;
+}
+
+impl rt::operation::OperationSpec for AddVServerGroupBackendServersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VServerGroupId", &self.v_server_group_id)?;
         rt::validate::required("BackendServers", &self.backend_servers)?;
@@ -116,8 +120,8 @@ impl AddVServerGroupBackendServersBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AddVServerGroupBackendServersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AddVServerGroupBackendServersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +130,7 @@ impl AddVServerGroupBackendServersBuilder {
         self,
     ) -> ::std::result::Result<
         AddVServerGroupBackendServersResponse,
-        rt::error::Error<AddVServerGroupBackendServersError>,
+        crate::error::Error<AddVServerGroupBackendServersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -400,62 +404,62 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum AddVServerGroupBackendServersError {
     /// `BackendServer.InvalidType` (HTTP 400).
-    BackendServerInvalidType(rt::error::ServiceError),
+    BackendServerInvalidType(crate::error::ServiceError),
     /// `BackendServer.ServerRegionIdNotEqual` (HTTP 400).
-    BackendServerServerRegionIdNotEqual(rt::error::ServiceError),
+    BackendServerServerRegionIdNotEqual(crate::error::ServiceError),
     /// `IncorrectStatus.CenNotAssociated` (HTTP 400).
-    IncorrectStatusCenNotAssociated(rt::error::ServiceError),
+    IncorrectStatusCenNotAssociated(crate::error::ServiceError),
     /// `IncorrectStatus.RSByPassToas` (HTTP 400).
-    IncorrectStatusRsByPassToas(rt::error::ServiceError),
+    IncorrectStatusRsByPassToas(crate::error::ServiceError),
     /// `InvalidBackendServers.MissingCenBandWidth` (HTTP 400).
-    InvalidBackendServersMissingCenBandWidth(rt::error::ServiceError),
+    InvalidBackendServersMissingCenBandWidth(crate::error::ServiceError),
     /// `InvalidBackendServers.ServerIpConflict` (HTTP 400).
-    InvalidBackendServersServerIpConflict(rt::error::ServiceError),
+    InvalidBackendServersServerIpConflict(crate::error::ServiceError),
     /// `InvalidBackendServers.VpcNotInCen` (HTTP 400).
-    InvalidBackendServersVpcNotInCen(rt::error::ServiceError),
+    InvalidBackendServersVpcNotInCen(crate::error::ServiceError),
     /// `InvalidParameter.ServerRegionId` (HTTP 400).
-    InvalidParameterServerRegionId(rt::error::ServiceError),
+    InvalidParameterServerRegionId(crate::error::ServiceError),
     /// `InvalidParameter.ZoneNotSupport` (HTTP 400).
-    InvalidParameterZoneNotSupport(rt::error::ServiceError),
+    InvalidParameterZoneNotSupport(crate::error::ServiceError),
     /// `InvalidServerId.NotExist` (HTTP 400).
-    InvalidServerIdNotExist(rt::error::ServiceError),
+    InvalidServerIdNotExist(crate::error::ServiceError),
     /// `InvalidVbrId.NotInCen` (HTTP 400).
-    InvalidVbrIdNotInCen(rt::error::ServiceError),
+    InvalidVbrIdNotInCen(crate::error::ServiceError),
     /// `MasterSlaveServerConflict` (HTTP 400).
-    MasterSlaveServerConflict(rt::error::ServiceError),
+    MasterSlaveServerConflict(crate::error::ServiceError),
     /// `Mismatched.ZoneId` (HTTP 400).
-    MismatchedZoneId(rt::error::ServiceError),
+    MismatchedZoneId(crate::error::ServiceError),
     /// `MissingParameter.ServerRegionId` (HTTP 400).
-    MissingParameterServerRegionId(rt::error::ServiceError),
+    MissingParameterServerRegionId(crate::error::ServiceError),
     /// `MissingParameter.VbrId` (HTTP 400).
-    MissingParameterVbrId(rt::error::ServiceError),
+    MissingParameterVbrId(crate::error::ServiceError),
     /// `NetworkConflict` (HTTP 400).
-    NetworkConflict(rt::error::ServiceError),
+    NetworkConflict(crate::error::ServiceError),
     /// `OperationBusy` (HTTP 400).
-    OperationBusy(rt::error::ServiceError),
+    OperationBusy(crate::error::ServiceError),
     /// `OperationDeny.LbNotSupportIPv6Server` (HTTP 400).
-    OperationDenyLbNotSupportIPv6Server(rt::error::ServiceError),
+    OperationDenyLbNotSupportIpv6Server(crate::error::ServiceError),
     /// `OperationFailed.InvalidCen` (HTTP 400).
-    OperationFailedInvalidCen(rt::error::ServiceError),
+    OperationFailedInvalidCen(crate::error::ServiceError),
     /// `OperationFailed.ServiceGroupProcessing` (HTTP 400).
-    OperationFailedServiceGroupProcessing(rt::error::ServiceError),
+    OperationFailedServiceGroupProcessing(crate::error::ServiceError),
     /// `OperationUnsupported.AddVServerGroupBackendServers` (HTTP 400).
-    OperationUnsupportedAddVServerGroupBackendServers(rt::error::ServiceError),
+    OperationUnsupportedAddVServerGroupBackendServers(crate::error::ServiceError),
     /// `ResourceNotFound.Cen` (HTTP 404).
-    ResourceNotFoundCen(rt::error::ServiceError),
+    ResourceNotFoundCen(crate::error::ServiceError),
     /// `ResourceNotFound.vServers` (HTTP 404).
-    ResourceNotFoundVServers(rt::error::ServiceError),
+    ResourceNotFoundVServers(crate::error::ServiceError),
     /// `SignatureNonceUsed` (HTTP 400).
-    SignatureNonceUsed(rt::error::ServiceError),
+    SignatureNonceUsed(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// `VpcSystemBusy` (HTTP 400).
-    VpcSystemBusy(rt::error::ServiceError),
+    VpcSystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -467,7 +471,7 @@ impl AddVServerGroupBackendServersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BackendServerInvalidType(error)
             | Self::BackendServerServerRegionIdNotEqual(error)
@@ -486,7 +490,7 @@ impl AddVServerGroupBackendServersError {
             | Self::MissingParameterVbrId(error)
             | Self::NetworkConflict(error)
             | Self::OperationBusy(error)
-            | Self::OperationDenyLbNotSupportIPv6Server(error)
+            | Self::OperationDenyLbNotSupportIpv6Server(error)
             | Self::OperationFailedInvalidCen(error)
             | Self::OperationFailedServiceGroupProcessing(error)
             | Self::OperationUnsupportedAddVServerGroupBackendServers(error)
@@ -601,10 +605,10 @@ impl AddVServerGroupBackendServersError {
         matches!(self, Self::OperationBusy(_))
     }
 
-    /// Whether this is [`OperationDenyLbNotSupportIPv6Server`](Self::OperationDenyLbNotSupportIPv6Server).
+    /// Whether this is [`OperationDenyLbNotSupportIpv6Server`](Self::OperationDenyLbNotSupportIpv6Server).
     #[inline]
-    pub fn is_operation_deny_lb_not_support_i_pv6_server(&self) -> bool {
-        matches!(self, Self::OperationDenyLbNotSupportIPv6Server(_))
+    pub fn is_operation_deny_lb_not_support_ipv6_server(&self) -> bool {
+        matches!(self, Self::OperationDenyLbNotSupportIpv6Server(_))
     }
 
     /// Whether this is [`OperationFailedInvalidCen`](Self::OperationFailedInvalidCen).
@@ -657,8 +661,8 @@ impl AddVServerGroupBackendServersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddVServerGroupBackendServersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddVServerGroupBackendServersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BackendServer.InvalidType" => Self::BackendServerInvalidType(error),
             "BackendServer.ServerRegionIdNotEqual" => {
@@ -694,7 +698,7 @@ impl rt::error::OperationError for AddVServerGroupBackendServersError {
             "NetworkConflict" => Self::NetworkConflict(error),
             "OperationBusy" => Self::OperationBusy(error),
             "OperationDeny.LbNotSupportIPv6Server" => {
-                Self::OperationDenyLbNotSupportIPv6Server(error)
+                Self::OperationDenyLbNotSupportIpv6Server(error)
             }
             "OperationFailed.InvalidCen" => Self::OperationFailedInvalidCen(error),
             "OperationFailed.ServiceGroupProcessing" => {
@@ -708,11 +712,11 @@ impl rt::error::OperationError for AddVServerGroupBackendServersError {
             "SignatureNonceUsed" => Self::SignatureNonceUsed(error),
             "SystemBusy" => Self::SystemBusy(error),
             "VpcSystemBusy" => Self::VpcSystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddVServerGroupBackendServersError::service_error(self)
     }
 }

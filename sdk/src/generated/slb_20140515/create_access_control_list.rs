@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct CreateAccessControlListRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateAccessControlListRequest {
+impl crate::operation::Operation for CreateAccessControlListRequest {
     type Response = CreateAccessControlListResponse;
     type Error = CreateAccessControlListError;
+}
+
+impl rt::operation::OperationSpec for CreateAccessControlListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("AclName", &self.acl_name)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
@@ -147,8 +151,8 @@ impl CreateAccessControlListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateAccessControlListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateAccessControlListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +161,7 @@ impl CreateAccessControlListBuilder {
         self,
     ) -> ::std::result::Result<
         CreateAccessControlListResponse,
-        rt::error::Error<CreateAccessControlListError>,
+        crate::error::Error<CreateAccessControlListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -311,26 +315,26 @@ impl ::serde::Serialize for CreateAccessControlListResponse {
 #[non_exhaustive]
 pub enum CreateAccessControlListError {
     /// `AclNumberOverLimit` (HTTP 400).
-    AclNumberOverLimit(rt::error::ServiceError),
+    AclNumberOverLimit(crate::error::ServiceError),
     /// `InvalidAction.RegionNotSupport` (HTTP 400).
-    InvalidActionRegionNotSupport(rt::error::ServiceError),
+    InvalidActionRegionNotSupport(crate::error::ServiceError),
     /// `InvalidParam.TagKey` (HTTP 400).
-    InvalidParamTagKey(rt::error::ServiceError),
+    InvalidParamTagKey(crate::error::ServiceError),
     /// `InvalidParam.TagValue` (HTTP 400).
-    InvalidParamTagValue(rt::error::ServiceError),
+    InvalidParamTagValue(crate::error::ServiceError),
     /// `InvalidResourceGroupId.NotFound` (HTTP 400).
-    InvalidResourceGroupIdNotFound(rt::error::ServiceError),
+    InvalidResourceGroupIdNotFound(crate::error::ServiceError),
     /// `MissingParam.TagKey` (HTTP 400).
-    MissingParamTagKey(rt::error::ServiceError),
+    MissingParamTagKey(crate::error::ServiceError),
     /// `ResourceInConfiguring.Acl` (HTTP 400).
-    ResourceInConfiguringAcl(rt::error::ServiceError),
+    ResourceInConfiguringAcl(crate::error::ServiceError),
     /// `SizeLimitExceeded.Tag` (HTTP 400).
-    SizeLimitExceededTag(rt::error::ServiceError),
+    SizeLimitExceededTag(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -342,7 +346,7 @@ impl CreateAccessControlListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AclNumberOverLimit(error)
             | Self::InvalidActionRegionNotSupport(error)
@@ -406,8 +410,8 @@ impl CreateAccessControlListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateAccessControlListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateAccessControlListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AclNumberOverLimit" => Self::AclNumberOverLimit(error),
             "InvalidAction.RegionNotSupport" => {
@@ -421,11 +425,11 @@ impl rt::error::OperationError for CreateAccessControlListError {
             "MissingParam.TagKey" => Self::MissingParamTagKey(error),
             "ResourceInConfiguring.Acl" => Self::ResourceInConfiguringAcl(error),
             "SizeLimitExceeded.Tag" => Self::SizeLimitExceededTag(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateAccessControlListError::service_error(self)
     }
 }

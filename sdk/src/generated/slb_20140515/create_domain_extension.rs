@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct CreateDomainExtensionRequest {
     pub server_certificate_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateDomainExtensionRequest {
+impl crate::operation::Operation for CreateDomainExtensionRequest {
     type Response = CreateDomainExtensionResponse;
     type Error = CreateDomainExtensionError;
+}
+
+impl rt::operation::OperationSpec for CreateDomainExtensionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
@@ -142,8 +146,8 @@ impl CreateDomainExtensionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateDomainExtensionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateDomainExtensionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +156,7 @@ impl CreateDomainExtensionBuilder {
         self,
     ) -> ::std::result::Result<
         CreateDomainExtensionResponse,
-        rt::error::Error<CreateDomainExtensionError>,
+        crate::error::Error<CreateDomainExtensionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -269,44 +273,44 @@ impl ::serde::Serialize for CreateDomainExtensionResponse {
 #[non_exhaustive]
 pub enum CreateDomainExtensionError {
     /// `CertificateTypeMismatched` (HTTP 400).
-    CertificateTypeMismatched(rt::error::ServiceError),
+    CertificateTypeMismatched(crate::error::ServiceError),
     /// `CnCertificateNotSupport` (HTTP 400).
-    CnCertificateNotSupport(rt::error::ServiceError),
+    CnCertificateNotSupport(crate::error::ServiceError),
     /// `DomainExtensionNotSupport` (HTTP 400).
-    DomainExtensionNotSupport(rt::error::ServiceError),
+    DomainExtensionNotSupport(crate::error::ServiceError),
     /// `DomainExtensionNumberOverLimit` (HTTP 400).
-    DomainExtensionNumberOverLimit(rt::error::ServiceError),
+    DomainExtensionNumberOverLimit(crate::error::ServiceError),
     /// `DomainExtensionProcessing` (HTTP 400).
-    DomainExtensionProcessing(rt::error::ServiceError),
+    DomainExtensionProcessing(crate::error::ServiceError),
     /// `InvalidAction.RegionNotSupport` (HTTP 400).
-    InvalidActionRegionNotSupport(rt::error::ServiceError),
+    InvalidActionRegionNotSupport(crate::error::ServiceError),
     /// `InvalidParam.CertificateBindingType` (HTTP 400).
-    InvalidParamCertificateBindingType(rt::error::ServiceError),
+    InvalidParamCertificateBindingType(crate::error::ServiceError),
     /// `InvalidParamSize.CertificateId` (HTTP 400).
-    InvalidParamSizeCertificateId(rt::error::ServiceError),
+    InvalidParamSizeCertificateId(crate::error::ServiceError),
     /// `InvalidParamSize.ServerCertificates` (HTTP 400).
-    InvalidParamSizeServerCertificates(rt::error::ServiceError),
+    InvalidParamSizeServerCertificates(crate::error::ServiceError),
     /// `InvalidParameter.CertificateId` (HTTP 400).
-    InvalidParameterCertificateId(rt::error::ServiceError),
+    InvalidParameterCertificateId(crate::error::ServiceError),
     /// `InvalidParameter.Domain` (HTTP 400).
-    InvalidParameterDomain(rt::error::ServiceError),
+    InvalidParameterDomain(crate::error::ServiceError),
     /// `InvalidParameter.RegionNotSupport` (HTTP 400).
-    InvalidParameterRegionNotSupport(rt::error::ServiceError),
+    InvalidParameterRegionNotSupport(crate::error::ServiceError),
     /// `InvalidParameter.ServerCertificateId` (HTTP 400).
-    InvalidParameterServerCertificateId(rt::error::ServiceError),
+    InvalidParameterServerCertificateId(crate::error::ServiceError),
     /// `MissingParam.ServerCertificates` (HTTP 400).
-    MissingParamServerCertificates(rt::error::ServiceError),
+    MissingParamServerCertificates(crate::error::ServiceError),
     /// `MissingParameter.CertificateId` (HTTP 400).
-    MissingParameterCertificateId(rt::error::ServiceError),
+    MissingParameterCertificateId(crate::error::ServiceError),
     /// `SPEC_NOT_SUPPORT_PARAMETER` (HTTP 400).
-    SpecNotSupportParameter(rt::error::ServiceError),
+    SpecNotSupportParameter(crate::error::ServiceError),
     /// `TooManyListeners` (HTTP 400).
-    TooManyListeners(rt::error::ServiceError),
+    TooManyListeners(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -318,7 +322,7 @@ impl CreateDomainExtensionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CertificateTypeMismatched(error)
             | Self::CnCertificateNotSupport(error)
@@ -445,8 +449,8 @@ impl CreateDomainExtensionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDomainExtensionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDomainExtensionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CertificateTypeMismatched" => Self::CertificateTypeMismatched(error),
             "CnCertificateNotSupport" => Self::CnCertificateNotSupport(error),
@@ -485,11 +489,11 @@ impl rt::error::OperationError for CreateDomainExtensionError {
             }
             "SPEC_NOT_SUPPORT_PARAMETER" => Self::SpecNotSupportParameter(error),
             "TooManyListeners" => Self::TooManyListeners(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDomainExtensionError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,7 +46,7 @@ pub struct CreateLoadBalancerRequest {
     pub internet_charge_type: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `Bandwidth`.
+    /// Wire name `Bandwidth`; at least 1; at most 5000.
     pub bandwidth: ::std::option::Option<i32>,
     /// Example: `593B0448-D13E-4C56-AC0D-FDF0FDE0E9A3`
     ///
@@ -86,7 +90,7 @@ pub struct CreateLoadBalancerRequest {
     pub pricing_cycle: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `Duration`.
+    /// Wire name `Duration`; at least 1.
     pub duration: ::std::option::Option<i32>,
     /// Example: `true`
     ///
@@ -120,16 +124,18 @@ pub struct CreateLoadBalancerRequest {
     pub instance_charge_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateLoadBalancerRequest {
+impl crate::operation::Operation for CreateLoadBalancerRequest {
     type Response = CreateLoadBalancerResponse;
     type Error = CreateLoadBalancerError;
+}
+
+impl rt::operation::OperationSpec for CreateLoadBalancerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("Bandwidth", &self.bandwidth, 1.0, false)?;
+        rt::validate::maximum("Bandwidth", &self.bandwidth, 5000.0, false)?;
+        rt::validate::minimum("Duration", &self.duration, 1.0, false)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
     }
@@ -445,8 +451,8 @@ impl CreateLoadBalancerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateLoadBalancerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateLoadBalancerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -455,7 +461,7 @@ impl CreateLoadBalancerBuilder {
         self,
     ) -> ::std::result::Result<
         CreateLoadBalancerResponse,
-        rt::error::Error<CreateLoadBalancerError>,
+        crate::error::Error<CreateLoadBalancerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -782,150 +788,150 @@ impl ::serde::Serialize for CreateLoadBalancerResponse {
 #[non_exhaustive]
 pub enum CreateLoadBalancerError {
     /// `AllocateVpcInstanceFailed` (HTTP 400).
-    AllocateVpcInstanceFailed(rt::error::ServiceError),
+    AllocateVpcInstanceFailed(crate::error::ServiceError),
     /// `AssociateIpFail` (HTTP 400).
-    AssociateIpFail(rt::error::ServiceError),
+    AssociateIpFail(crate::error::ServiceError),
     /// `BeforePayRuleBatchValidateError` (HTTP 400).
-    BeforePayRuleBatchValidateError(rt::error::ServiceError),
+    BeforePayRuleBatchValidateError(crate::error::ServiceError),
     /// `CloudBoxNotSupportInternet` (HTTP 400).
-    CloudBoxNotSupportInternet(rt::error::ServiceError),
+    CloudBoxNotSupportInternet(crate::error::ServiceError),
     /// `CloudBoxNotSupportIpv6` (HTTP 400).
-    CloudBoxNotSupportIpv6(rt::error::ServiceError),
+    CloudBoxNotSupportIpv6(crate::error::ServiceError),
     /// `CreateOrderTimeout` (HTTP 400).
-    CreateOrderTimeout(rt::error::ServiceError),
+    CreateOrderTimeout(crate::error::ServiceError),
     /// `Forbidden.AliGroupForbiddenRegion` (HTTP 400).
-    ForbiddenAliGroupForbiddenRegion(rt::error::ServiceError),
+    ForbiddenAliGroupForbiddenRegion(crate::error::ServiceError),
     /// `HighRiskOperationDenied` (HTTP 400).
-    HighRiskOperationDenied(rt::error::ServiceError),
+    HighRiskOperationDenied(crate::error::ServiceError),
     /// `IllegalParam.InstanceChargeType` (HTTP 400).
-    IllegalParamInstanceChargeType(rt::error::ServiceError),
+    IllegalParamInstanceChargeType(crate::error::ServiceError),
     /// `IllegalParam.SpecType` (HTTP 400).
-    IllegalParamSpecType(rt::error::ServiceError),
+    IllegalParamSpecType(crate::error::ServiceError),
     /// `Instance.InternetChargeTypeNotAllowed` (HTTP 400).
-    InstanceInternetChargeTypeNotAllowed(rt::error::ServiceError),
+    InstanceInternetChargeTypeNotAllowed(crate::error::ServiceError),
     /// `Instance.Pay95BandwidthIllegal` (HTTP 400).
-    InstancePay95BandwidthIllegal(rt::error::ServiceError),
+    InstancePay95BandwidthIllegal(crate::error::ServiceError),
     /// `Instance.Pay95RateInvalid` (HTTP 400).
-    InstancePay95RateInvalid(rt::error::ServiceError),
+    InstancePay95RateInvalid(crate::error::ServiceError),
     /// `Instance.ShareSlbNotSupportPay95` (HTTP 400).
-    InstanceShareSlbNotSupportPay95(rt::error::ServiceError),
+    InstanceShareSlbNotSupportPay95(crate::error::ServiceError),
     /// `InsufficientAvailableQuota` (HTTP 400).
-    InsufficientAvailableQuota(rt::error::ServiceError),
+    InsufficientAvailableQuota(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 400).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InvalidParam.ModificationProtectionReason` (HTTP 400).
-    InvalidParamModificationProtectionReason(rt::error::ServiceError),
+    InvalidParamModificationProtectionReason(crate::error::ServiceError),
     /// `InvalidParam.ModificationProtectionStatus` (HTTP 400).
-    InvalidParamModificationProtectionStatus(rt::error::ServiceError),
+    InvalidParamModificationProtectionStatus(crate::error::ServiceError),
     /// `InvalidParam.TagKey` (HTTP 400).
-    InvalidParamTagKey(rt::error::ServiceError),
+    InvalidParamTagKey(crate::error::ServiceError),
     /// `InvalidParam.TagValue` (HTTP 400).
-    InvalidParamTagValue(rt::error::ServiceError),
+    InvalidParamTagValue(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.Bandwidth` (HTTP 400).
-    InvalidParameterBandwidth(rt::error::ServiceError),
+    InvalidParameterBandwidth(crate::error::ServiceError),
     /// `InvalidParameter.CloudType` (HTTP 400).
-    InvalidParameterCloudType(rt::error::ServiceError),
+    InvalidParameterCloudType(crate::error::ServiceError),
     /// `InvalidParameter.Mismatch` (HTTP 400).
-    InvalidParameterMismatch(rt::error::ServiceError),
+    InvalidParameterMismatch(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 400).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `InvalidVpcId.NotExist` (HTTP 400).
-    InvalidVpcIdNotExist(rt::error::ServiceError),
+    InvalidVpcIdNotExist(crate::error::ServiceError),
     /// `MissingParam.LoadBalancerSpec` (HTTP 400).
-    MissingParamLoadBalancerSpec(rt::error::ServiceError),
+    MissingParamLoadBalancerSpec(crate::error::ServiceError),
     /// `MissingParam.SpecType` (HTTP 400).
-    MissingParamSpecType(rt::error::ServiceError),
+    MissingParamSpecType(crate::error::ServiceError),
     /// `MissingParam.TagKey` (HTTP 400).
-    MissingParamTagKey(rt::error::ServiceError),
+    MissingParamTagKey(crate::error::ServiceError),
     /// `MissingParam.VSwitchId` (HTTP 400).
-    MissingParamVSwitchId(rt::error::ServiceError),
+    MissingParamVSwitchId(crate::error::ServiceError),
     /// `MultiGrayKeyResourceInconsist` (HTTP 400).
-    MultiGrayKeyResourceInconsist(rt::error::ServiceError),
+    MultiGrayKeyResourceInconsist(crate::error::ServiceError),
     /// `OperationFailed.CashBookInsufficient` (HTTP 400).
-    OperationFailedCashBookInsufficient(rt::error::ServiceError),
+    OperationFailedCashBookInsufficient(crate::error::ServiceError),
     /// `OperationFailed.InvalidAccount` (HTTP 400).
-    OperationFailedInvalidAccount(rt::error::ServiceError),
+    OperationFailedInvalidAccount(crate::error::ServiceError),
     /// `OperationFailed.InvokeLingXiaoFailed` (HTTP 400).
-    OperationFailedInvokeLingXiaoFailed(rt::error::ServiceError),
+    OperationFailedInvokeLingXiaoFailed(crate::error::ServiceError),
     /// `OperationFailed.InvokeProxyFailed` (HTTP 400).
-    OperationFailedInvokeProxyFailed(rt::error::ServiceError),
+    OperationFailedInvokeProxyFailed(crate::error::ServiceError),
     /// `OperationFailed.OnlyInnerCommoditySupportToPurchase` (HTTP 400).
-    OperationFailedOnlyInnerCommoditySupportToPurchase(rt::error::ServiceError),
+    OperationFailedOnlyInnerCommoditySupportToPurchase(crate::error::ServiceError),
     /// `OperationFailed.RegionResourceLimit` (HTTP 400).
-    OperationFailedRegionResourceLimit(rt::error::ServiceError),
+    OperationFailedRegionResourceLimit(crate::error::ServiceError),
     /// `OperationFailed.TokenIsProcessing` (HTTP 400).
-    OperationFailedTokenIsProcessing(rt::error::ServiceError),
+    OperationFailedTokenIsProcessing(crate::error::ServiceError),
     /// `OperationFailed.UnpaidBillsExist` (HTTP 400).
-    OperationFailedUnpaidBillsExist(rt::error::ServiceError),
+    OperationFailedUnpaidBillsExist(crate::error::ServiceError),
     /// `OperationFailed.ZoneResourceLimit` (HTTP 400).
-    OperationFailedZoneResourceLimit(rt::error::ServiceError),
+    OperationFailedZoneResourceLimit(crate::error::ServiceError),
     /// `OperationForbidden.AccountRiskReject` (HTTP 400).
-    OperationForbiddenAccountRiskReject(rt::error::ServiceError),
+    OperationForbiddenAccountRiskReject(crate::error::ServiceError),
     /// `OperationForbidden.QuotaLimit` (HTTP 400).
-    OperationForbiddenQuotaLimit(rt::error::ServiceError),
+    OperationForbiddenQuotaLimit(crate::error::ServiceError),
     /// `Operation.NotAllowed` (HTTP 400).
-    OperationNotAllowed(rt::error::ServiceError),
+    OperationNotAllowed(crate::error::ServiceError),
     /// `OverQuota` (HTTP 400).
-    OverQuota(rt::error::ServiceError),
+    OverQuota(crate::error::ServiceError),
     /// `PayInsufficientBalance` (HTTP 400).
-    PayInsufficientBalance(rt::error::ServiceError),
+    PayInsufficientBalance(crate::error::ServiceError),
     /// `PAY.MAYI_WITHHOLDING_AGREEMENT_ILLEGAL` (HTTP 400).
-    PayMayiWithholdingAgreementIllegal(rt::error::ServiceError),
+    PayMayiWithholdingAgreementIllegal(crate::error::ServiceError),
     /// `PAYFOR.CREDIT_PAY_INSUFFICIENT_BALANCE` (HTTP 400).
-    PayforCreditPayInsufficientBalance(rt::error::ServiceError),
+    PayforCreditPayInsufficientBalance(crate::error::ServiceError),
     /// `PRICE.INQUIRY_FAILED` (HTTP 400).
-    PriceInquiryFailed(rt::error::ServiceError),
+    PriceInquiryFailed(crate::error::ServiceError),
     /// `PRODUCT.NOT_AVAILABLE_IZ` (HTTP 400).
-    ProductNotAvailableIz(rt::error::ServiceError),
+    ProductNotAvailableIz(crate::error::ServiceError),
     /// `QueryAccountBookInfoFailed` (HTTP 400).
-    QueryAccountBookInfoFailed(rt::error::ServiceError),
+    QueryAccountBookInfoFailed(crate::error::ServiceError),
     /// `QueryAccountCompleteProgressFailed` (HTTP 400).
-    QueryAccountCompleteProgressFailed(rt::error::ServiceError),
+    QueryAccountCompleteProgressFailed(crate::error::ServiceError),
     /// `QueryCommodityCenterFailed` (HTTP 400).
-    QueryCommodityCenterFailed(rt::error::ServiceError),
+    QueryCommodityCenterFailed(crate::error::ServiceError),
     /// `QueryCreditCtrlInfoFailed` (HTTP 400).
-    QueryCreditCtrlInfoFailed(rt::error::ServiceError),
+    QueryCreditCtrlInfoFailed(crate::error::ServiceError),
     /// `QueryOrderError` (HTTP 400).
-    QueryOrderError(rt::error::ServiceError),
+    QueryOrderError(crate::error::ServiceError),
     /// `QueryVoucherInfoFailed` (HTTP 400).
-    QueryVoucherInfoFailed(rt::error::ServiceError),
+    QueryVoucherInfoFailed(crate::error::ServiceError),
     /// `RateAccountFailed` (HTTP 400).
-    RateAccountFailed(rt::error::ServiceError),
+    RateAccountFailed(crate::error::ServiceError),
     /// `RegionNotSupportParameter` (HTTP 400).
-    RegionNotSupportParameter(rt::error::ServiceError),
+    RegionNotSupportParameter(crate::error::ServiceError),
     /// `RegionOrZonesNotSupportCEN` (HTTP 400).
-    RegionOrZonesNotSupportCen(rt::error::ServiceError),
+    RegionOrZonesNotSupportCen(crate::error::ServiceError),
     /// `RegionOrZonesNotSupportIpv6` (HTTP 400).
-    RegionOrZonesNotSupportIpv6(rt::error::ServiceError),
+    RegionOrZonesNotSupportIpv6(crate::error::ServiceError),
     /// `SDK.ServerUnreachable` (HTTP 400).
-    SdkServerUnreachable(rt::error::ServiceError),
+    SdkServerUnreachable(crate::error::ServiceError),
     /// `SecurityRisk.AuthVerification` (HTTP 403).
-    SecurityRiskAuthVerification(rt::error::ServiceError),
+    SecurityRiskAuthVerification(crate::error::ServiceError),
     /// `ShareSlbHaltSales` (HTTP 400).
-    ShareSlbHaltSales(rt::error::ServiceError),
+    ShareSlbHaltSales(crate::error::ServiceError),
     /// `SizeLimitExceeded.Tag` (HTTP 400).
-    SizeLimitExceededTag(rt::error::ServiceError),
+    SizeLimitExceededTag(crate::error::ServiceError),
     /// `SubnetIpExhaust` (HTTP 400).
-    SubnetIpExhaust(rt::error::ServiceError),
+    SubnetIpExhaust(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// `TradeSyncCreateSubError` (HTTP 400).
-    TradeSyncCreateSubError(rt::error::ServiceError),
+    TradeSyncCreateSubError(crate::error::ServiceError),
     /// `TradeWaitDistributorAudit` (HTTP 400).
-    TradeWaitDistributorAudit(rt::error::ServiceError),
+    TradeWaitDistributorAudit(crate::error::ServiceError),
     /// `UnsupportedRegion` (HTTP 400).
-    UnsupportedRegion(rt::error::ServiceError),
+    UnsupportedRegion(crate::error::ServiceError),
     /// `VSwitchAvailableIpNotExist` (HTTP 400).
-    VSwitchAvailableIpNotExist(rt::error::ServiceError),
+    VSwitchAvailableIpNotExist(crate::error::ServiceError),
     /// `VSwitchNotExist` (HTTP 400).
-    VSwitchNotExist(rt::error::ServiceError),
+    VSwitchNotExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -937,7 +943,7 @@ impl CreateLoadBalancerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AllocateVpcInstanceFailed(error)
             | Self::AssociateIpFail(error)
@@ -1435,8 +1441,8 @@ impl CreateLoadBalancerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateLoadBalancerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateLoadBalancerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AllocateVpcInstanceFailed" => Self::AllocateVpcInstanceFailed(error),
             "AssociateIpFail" => Self::AssociateIpFail(error),
@@ -1550,11 +1556,11 @@ impl rt::error::OperationError for CreateLoadBalancerError {
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
             "VSwitchAvailableIpNotExist" => Self::VSwitchAvailableIpNotExist(error),
             "VSwitchNotExist" => Self::VSwitchNotExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateLoadBalancerError::service_error(self)
     }
 }

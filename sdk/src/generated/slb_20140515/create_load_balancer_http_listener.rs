@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,15 +37,15 @@ pub struct CreateLoadBalancerHttpListenerRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Example: `-1`
     ///
-    /// Wire name `Bandwidth`.
+    /// Wire name `Bandwidth`; at least -1; at most 5120.
     pub bandwidth: ::std::option::Option<i32>,
     /// Example: `80`
     ///
-    /// Wire name `ListenerPort`; required.
+    /// Wire name `ListenerPort`; required; at least 1; at most 65535.
     pub listener_port: ::std::option::Option<i32>,
     /// Example: `80`
     ///
-    /// Wire name `BackendServerPort`.
+    /// Wire name `BackendServerPort`; at least 1; at most 65535.
     pub backend_server_port: ::std::option::Option<i32>,
     /// Example: `on`
     ///
@@ -66,7 +67,7 @@ pub struct CreateLoadBalancerHttpListenerRequest {
     pub tags: ::std::vec::Vec<Tag>,
     /// Example: `500`
     ///
-    /// Wire name `CookieTimeout`.
+    /// Wire name `CookieTimeout`; at least 1; at most 86400.
     pub cookie_timeout: ::std::option::Option<i32>,
     /// Example: `testCookie`
     ///
@@ -90,23 +91,23 @@ pub struct CreateLoadBalancerHttpListenerRequest {
     pub health_check_uri: ::std::option::Option<::std::string::String>,
     /// Example: `4`
     ///
-    /// Wire name `HealthyThreshold`.
+    /// Wire name `HealthyThreshold`; at least 1; at most 10.
     pub healthy_threshold: ::std::option::Option<i32>,
     /// Example: `4`
     ///
-    /// Wire name `UnhealthyThreshold`.
+    /// Wire name `UnhealthyThreshold`; at least 1; at most 10.
     pub unhealthy_threshold: ::std::option::Option<i32>,
     /// Example: `3`
     ///
-    /// Wire name `HealthCheckTimeout`.
+    /// Wire name `HealthCheckTimeout`; at least 1; at most 300.
     pub health_check_timeout: ::std::option::Option<i32>,
     /// Example: `80`
     ///
-    /// Wire name `HealthCheckConnectPort`.
+    /// Wire name `HealthCheckConnectPort`; at least -520; at most 65535.
     pub health_check_connect_port: ::std::option::Option<i32>,
     /// Example: `5`
     ///
-    /// Wire name `HealthCheckInterval`.
+    /// Wire name `HealthCheckInterval`; at least 1; at most 50.
     pub health_check_interval: ::std::option::Option<i32>,
     /// Example: `http_2xx`
     ///
@@ -154,15 +155,15 @@ pub struct CreateLoadBalancerHttpListenerRequest {
     pub listener_forward: ::std::option::Option<::std::string::String>,
     /// Example: `443`
     ///
-    /// Wire name `ForwardPort`.
+    /// Wire name `ForwardPort`; at least 1; at most 65535.
     pub forward_port: ::std::option::Option<i32>,
     /// Example: `3`
     ///
-    /// Wire name `IdleTimeout`.
+    /// Wire name `IdleTimeout`; at least 1; at most 9999.
     pub idle_timeout: ::std::option::Option<i32>,
     /// Example: `6`
     ///
-    /// Wire name `RequestTimeout`.
+    /// Wire name `RequestTimeout`; at least 1; at most 9999.
     pub request_timeout: ::std::option::Option<i32>,
     /// Example: `off`
     ///
@@ -174,15 +175,92 @@ pub struct CreateLoadBalancerHttpListenerRequest {
     pub x_forwarded_for_client_src_port: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateLoadBalancerHttpListenerRequest {
+impl crate::operation::Operation for CreateLoadBalancerHttpListenerRequest {
     type Response = CreateLoadBalancerHttpListenerResponse;
     type Error = CreateLoadBalancerHttpListenerError;
+}
+
+impl rt::operation::OperationSpec for CreateLoadBalancerHttpListenerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
+        rt::validate::minimum("Bandwidth", &self.bandwidth, -1.0, false)?;
+        rt::validate::maximum("Bandwidth", &self.bandwidth, 5120.0, false)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
+        rt::validate::minimum("ListenerPort", &self.listener_port, 1.0, false)?;
+        rt::validate::maximum("ListenerPort", &self.listener_port, 65535.0, false)?;
+        rt::validate::minimum(
+            "BackendServerPort",
+            &self.backend_server_port,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "BackendServerPort",
+            &self.backend_server_port,
+            65535.0,
+            false,
+        )?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
+        rt::validate::minimum("CookieTimeout", &self.cookie_timeout, 1.0, false)?;
+        rt::validate::maximum("CookieTimeout", &self.cookie_timeout, 86400.0, false)?;
         rt::validate::required("HealthCheck", &self.health_check)?;
+        rt::validate::minimum("HealthyThreshold", &self.healthy_threshold, 1.0, false)?;
+        rt::validate::maximum("HealthyThreshold", &self.healthy_threshold, 10.0, false)?;
+        rt::validate::minimum(
+            "UnhealthyThreshold",
+            &self.unhealthy_threshold,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "UnhealthyThreshold",
+            &self.unhealthy_threshold,
+            10.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "HealthCheckTimeout",
+            &self.health_check_timeout,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckTimeout",
+            &self.health_check_timeout,
+            300.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "HealthCheckConnectPort",
+            &self.health_check_connect_port,
+            -520.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckConnectPort",
+            &self.health_check_connect_port,
+            65535.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "HealthCheckInterval",
+            &self.health_check_interval,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckInterval",
+            &self.health_check_interval,
+            50.0,
+            false,
+        )?;
+        rt::validate::minimum("ForwardPort", &self.forward_port, 1.0, false)?;
+        rt::validate::maximum("ForwardPort", &self.forward_port, 65535.0, false)?;
+        rt::validate::minimum("IdleTimeout", &self.idle_timeout, 1.0, false)?;
+        rt::validate::maximum("IdleTimeout", &self.idle_timeout, 9999.0, false)?;
+        rt::validate::minimum("RequestTimeout", &self.request_timeout, 1.0, false)?;
+        rt::validate::maximum("RequestTimeout", &self.request_timeout, 9999.0, false)?;
         Ok(())
     }
 
@@ -656,8 +734,8 @@ impl CreateLoadBalancerHttpListenerBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateLoadBalancerHttpListenerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateLoadBalancerHttpListenerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -666,7 +744,7 @@ impl CreateLoadBalancerHttpListenerBuilder {
         self,
     ) -> ::std::result::Result<
         CreateLoadBalancerHttpListenerResponse,
-        rt::error::Error<CreateLoadBalancerHttpListenerError>,
+        crate::error::Error<CreateLoadBalancerHttpListenerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -799,68 +877,68 @@ impl ::serde::Serialize for CreateLoadBalancerHttpListenerResponse {
 #[non_exhaustive]
 pub enum CreateLoadBalancerHttpListenerError {
     /// `AclListenerOverLimit` (HTTP 400).
-    AclListenerOverLimit(rt::error::ServiceError),
+    AclListenerOverLimit(crate::error::ServiceError),
     /// `AclNotExist` (HTTP 400).
-    AclNotExist(rt::error::ServiceError),
+    AclNotExist(crate::error::ServiceError),
     /// `Duplicated.AclEntry` (HTTP 400).
-    DuplicatedAclEntry(rt::error::ServiceError),
+    DuplicatedAclEntry(crate::error::ServiceError),
     /// `InvalidParam.TagKey` (HTTP 400).
-    InvalidParamTagKey(rt::error::ServiceError),
+    InvalidParamTagKey(crate::error::ServiceError),
     /// `InvalidParam.TagValue` (HTTP 400).
-    InvalidParamTagValue(rt::error::ServiceError),
+    InvalidParamTagValue(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.ForwardCode` (HTTP 400).
-    InvalidParameterForwardCode(rt::error::ServiceError),
+    InvalidParameterForwardCode(crate::error::ServiceError),
     /// `InvalidParameter.HealthCheckHttpVersion` (HTTP 400).
-    InvalidParameterHealthCheckHttpVersion(rt::error::ServiceError),
+    InvalidParameterHealthCheckHttpVersion(crate::error::ServiceError),
     /// `InvalidParameter.IdleTimeout` (HTTP 400).
-    InvalidParameterIdleTimeout(rt::error::ServiceError),
+    InvalidParameterIdleTimeout(crate::error::ServiceError),
     /// `InvalidParameter.ListenerPortConflict` (HTTP 400).
-    InvalidParameterListenerPortConflict(rt::error::ServiceError),
+    InvalidParameterListenerPortConflict(crate::error::ServiceError),
     /// `InvalidParameter.RegionNotSupport` (HTTP 400).
-    InvalidParameterRegionNotSupport(rt::error::ServiceError),
+    InvalidParameterRegionNotSupport(crate::error::ServiceError),
     /// `InvalidParameter.RequestTimeout` (HTTP 400).
-    InvalidParameterRequestTimeout(rt::error::ServiceError),
+    InvalidParameterRequestTimeout(crate::error::ServiceError),
     /// `InvalidParameter.VServerGroupId` (HTTP 400).
-    InvalidParameterVServerGroupId(rt::error::ServiceError),
+    InvalidParameterVServerGroupId(crate::error::ServiceError),
     /// `IpVersionConflict` (HTTP 400).
-    IpVersionConflict(rt::error::ServiceError),
+    IpVersionConflict(crate::error::ServiceError),
     /// `LbNotSupportTcpssl` (HTTP 400).
-    LbNotSupportTcpssl(rt::error::ServiceError),
+    LbNotSupportTcpssl(crate::error::ServiceError),
     /// `LbSupportTcpsslOnly` (HTTP 400).
-    LbSupportTcpsslOnly(rt::error::ServiceError),
+    LbSupportTcpsslOnly(crate::error::ServiceError),
     /// `ListenerForwardNotSupport` (HTTP 400).
-    ListenerForwardNotSupport(rt::error::ServiceError),
+    ListenerForwardNotSupport(crate::error::ServiceError),
     /// `ListenerNotSupportRule` (HTTP 400).
-    ListenerNotSupportRule(rt::error::ServiceError),
+    ListenerNotSupportRule(crate::error::ServiceError),
     /// `ListenerProcessing` (HTTP 400).
-    ListenerProcessing(rt::error::ServiceError),
+    ListenerProcessing(crate::error::ServiceError),
     /// `Mismatch.SlbSpecTypeAndListenerProtocol` (HTTP 400).
-    MismatchSlbSpecTypeAndListenerProtocol(rt::error::ServiceError),
+    MismatchSlbSpecTypeAndListenerProtocol(crate::error::ServiceError),
     /// `MissingParam.HealthCheckDomain` (HTTP 400).
-    MissingParamHealthCheckDomain(rt::error::ServiceError),
+    MissingParamHealthCheckDomain(crate::error::ServiceError),
     /// `MissingParam.TagKey` (HTTP 400).
-    MissingParamTagKey(rt::error::ServiceError),
+    MissingParamTagKey(crate::error::ServiceError),
     /// `OperationFailed.InsufficientResources` (HTTP 400).
-    OperationFailedInsufficientResources(rt::error::ServiceError),
+    OperationFailedInsufficientResources(crate::error::ServiceError),
     /// `OperationUnsupported.CreateLoadBalancerLayer7Listener` (HTTP 400).
-    OperationUnsupportedCreateLoadBalancerLayer7Listener(rt::error::ServiceError),
+    OperationUnsupportedCreateLoadBalancerLayer7Listener(crate::error::ServiceError),
     /// `QuotaLimitExceeds.AclAttachedToListener` (HTTP 400).
-    QuotaLimitExceedsAclAttachedToListener(rt::error::ServiceError),
+    QuotaLimitExceedsAclAttachedToListener(crate::error::ServiceError),
     /// `QuotaLimitExceeds.AclListenerOverLimit` (HTTP 400).
-    QuotaLimitExceedsAclListenerOverLimit(rt::error::ServiceError),
+    QuotaLimitExceedsAclListenerOverLimit(crate::error::ServiceError),
     /// `QuotaLimitExceeds.TotalAclEntry` (HTTP 400).
-    QuotaLimitExceedsTotalAclEntry(rt::error::ServiceError),
+    QuotaLimitExceedsTotalAclEntry(crate::error::ServiceError),
     /// `ResourceNotAvailible.HttpListener` (HTTP 400).
-    ResourceNotAvailibleHttpListener(rt::error::ServiceError),
+    ResourceNotAvailibleHttpListener(crate::error::ServiceError),
     /// `SizeLimitExceeded.Tag` (HTTP 400).
-    SizeLimitExceededTag(rt::error::ServiceError),
+    SizeLimitExceededTag(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -872,7 +950,7 @@ impl CreateLoadBalancerHttpListenerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AclListenerOverLimit(error)
             | Self::AclNotExist(error)
@@ -1083,8 +1161,8 @@ impl CreateLoadBalancerHttpListenerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateLoadBalancerHttpListenerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateLoadBalancerHttpListenerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AclListenerOverLimit" => Self::AclListenerOverLimit(error),
             "AclNotExist" => Self::AclNotExist(error),
@@ -1141,11 +1219,11 @@ impl rt::error::OperationError for CreateLoadBalancerHttpListenerError {
                 Self::ResourceNotAvailibleHttpListener(error)
             }
             "SizeLimitExceeded.Tag" => Self::SizeLimitExceededTag(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateLoadBalancerHttpListenerError::service_error(self)
     }
 }

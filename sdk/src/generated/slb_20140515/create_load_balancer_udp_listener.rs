@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,15 +39,15 @@ pub struct CreateLoadBalancerUdpListenerRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Example: `80`
     ///
-    /// Wire name `ListenerPort`; required.
+    /// Wire name `ListenerPort`; required; at least 0; at most 65535.
     pub listener_port: ::std::option::Option<i32>,
     /// Example: `80`
     ///
-    /// Wire name `BackendServerPort`.
+    /// Wire name `BackendServerPort`; at least 0; at most 65535.
     pub backend_server_port: ::std::option::Option<i32>,
     /// Example: `-1`
     ///
-    /// Wire name `Bandwidth`; required.
+    /// Wire name `Bandwidth`; required; at least -1; at most 5120.
     pub bandwidth: ::std::option::Option<i32>,
     /// Example: `wrr`
     ///
@@ -54,23 +55,23 @@ pub struct CreateLoadBalancerUdpListenerRequest {
     pub scheduler: ::std::option::Option<::std::string::String>,
     /// Example: `4`
     ///
-    /// Wire name `HealthyThreshold`.
+    /// Wire name `HealthyThreshold`; at least 1; at most 10.
     pub healthy_threshold: ::std::option::Option<i32>,
     /// Example: `4`
     ///
-    /// Wire name `UnhealthyThreshold`.
+    /// Wire name `UnhealthyThreshold`; at least 1; at most 10.
     pub unhealthy_threshold: ::std::option::Option<i32>,
     /// Example: `100`
     ///
-    /// Wire name `HealthCheckConnectTimeout`.
+    /// Wire name `HealthCheckConnectTimeout`; at least 1; at most 300.
     pub health_check_connect_timeout: ::std::option::Option<i32>,
     /// Example: `80`
     ///
-    /// Wire name `HealthCheckConnectPort`.
+    /// Wire name `HealthCheckConnectPort`; at least 1; at most 65535.
     pub health_check_connect_port: ::std::option::Option<i32>,
     /// Example: `3`
     ///
-    /// Wire name `healthCheckInterval`.
+    /// Wire name `healthCheckInterval`; at least 1; at most 50.
     pub health_check_interval: ::std::option::Option<i32>,
     /// Example: `hello`
     ///
@@ -114,15 +115,84 @@ pub struct CreateLoadBalancerUdpListenerRequest {
     pub health_check_switch: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateLoadBalancerUdpListenerRequest {
+impl crate::operation::Operation for CreateLoadBalancerUdpListenerRequest {
     type Response = CreateLoadBalancerUdpListenerResponse;
     type Error = CreateLoadBalancerUdpListenerError;
+}
+
+impl rt::operation::OperationSpec for CreateLoadBalancerUdpListenerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
+        rt::validate::minimum("ListenerPort", &self.listener_port, 0.0, false)?;
+        rt::validate::maximum("ListenerPort", &self.listener_port, 65535.0, false)?;
+        rt::validate::minimum(
+            "BackendServerPort",
+            &self.backend_server_port,
+            0.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "BackendServerPort",
+            &self.backend_server_port,
+            65535.0,
+            false,
+        )?;
         rt::validate::required("Bandwidth", &self.bandwidth)?;
+        rt::validate::minimum("Bandwidth", &self.bandwidth, -1.0, false)?;
+        rt::validate::maximum("Bandwidth", &self.bandwidth, 5120.0, false)?;
+        rt::validate::minimum("HealthyThreshold", &self.healthy_threshold, 1.0, false)?;
+        rt::validate::maximum("HealthyThreshold", &self.healthy_threshold, 10.0, false)?;
+        rt::validate::minimum(
+            "UnhealthyThreshold",
+            &self.unhealthy_threshold,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "UnhealthyThreshold",
+            &self.unhealthy_threshold,
+            10.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "HealthCheckConnectTimeout",
+            &self.health_check_connect_timeout,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckConnectTimeout",
+            &self.health_check_connect_timeout,
+            300.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "HealthCheckConnectPort",
+            &self.health_check_connect_port,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckConnectPort",
+            &self.health_check_connect_port,
+            65535.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "healthCheckInterval",
+            &self.health_check_interval,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "healthCheckInterval",
+            &self.health_check_interval,
+            50.0,
+            false,
+        )?;
         Ok(())
     }
 
@@ -412,8 +482,8 @@ impl CreateLoadBalancerUdpListenerBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateLoadBalancerUdpListenerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateLoadBalancerUdpListenerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -422,7 +492,7 @@ impl CreateLoadBalancerUdpListenerBuilder {
         self,
     ) -> ::std::result::Result<
         CreateLoadBalancerUdpListenerResponse,
-        rt::error::Error<CreateLoadBalancerUdpListenerError>,
+        crate::error::Error<CreateLoadBalancerUdpListenerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -555,104 +625,104 @@ impl ::serde::Serialize for CreateLoadBalancerUdpListenerResponse {
 #[non_exhaustive]
 pub enum CreateLoadBalancerUdpListenerError {
     /// `Abs.VServerGroupIdAndMasterSlaveServerGroupId.MissMatch` (HTTP 400).
-    AbsVServerGroupIdAndMasterSlaveServerGroupIdMissMatch(rt::error::ServiceError),
+    AbsVServerGroupIdAndMasterSlaveServerGroupIdMissMatch(crate::error::ServiceError),
     /// `AclListenerOverLimit` (HTTP 400).
-    AclListenerOverLimit(rt::error::ServiceError),
+    AclListenerOverLimit(crate::error::ServiceError),
     /// `AclNotExist` (HTTP 400).
-    AclNotExist(rt::error::ServiceError),
+    AclNotExist(crate::error::ServiceError),
     /// `Duplicated.AclEntry` (HTTP 400).
-    DuplicatedAclEntry(rt::error::ServiceError),
+    DuplicatedAclEntry(crate::error::ServiceError),
     /// `IllegalParam.FailoverStrategy` (HTTP 400).
-    IllegalParamFailoverStrategy(rt::error::ServiceError),
+    IllegalParamFailoverStrategy(crate::error::ServiceError),
     /// `IllegalParam.FailoverThreshold` (HTTP 400).
-    IllegalParamFailoverThreshold(rt::error::ServiceError),
+    IllegalParamFailoverThreshold(crate::error::ServiceError),
     /// `IllegalParam.HealthCheck` (HTTP 400).
-    IllegalParamHealthCheck(rt::error::ServiceError),
+    IllegalParamHealthCheck(crate::error::ServiceError),
     /// `IllegalParam.HealthCheckMethod` (HTTP 400).
-    IllegalParamHealthCheckMethod(rt::error::ServiceError),
+    IllegalParamHealthCheckMethod(crate::error::ServiceError),
     /// `IllegalParam.HealthCheckType` (HTTP 400).
-    IllegalParamHealthCheckType(rt::error::ServiceError),
+    IllegalParamHealthCheckType(crate::error::ServiceError),
     /// `InvalidParam.EndPort` (HTTP 400).
-    InvalidParamEndPort(rt::error::ServiceError),
+    InvalidParamEndPort(crate::error::ServiceError),
     /// `InvalidParam.HealthCheckExp` (HTTP 400).
-    InvalidParamHealthCheckExp(rt::error::ServiceError),
+    InvalidParamHealthCheckExp(crate::error::ServiceError),
     /// `InvalidParam.HealthCheckReq` (HTTP 400).
-    InvalidParamHealthCheckReq(rt::error::ServiceError),
+    InvalidParamHealthCheckReq(crate::error::ServiceError),
     /// `InvalidParamLength.HealthCheckExp` (HTTP 400).
-    InvalidParamLengthHealthCheckExp(rt::error::ServiceError),
+    InvalidParamLengthHealthCheckExp(crate::error::ServiceError),
     /// `InvalidParamLength.HealthCheckReq` (HTTP 400).
-    InvalidParamLengthHealthCheckReq(rt::error::ServiceError),
+    InvalidParamLengthHealthCheckReq(crate::error::ServiceError),
     /// `InvalidParam.ListenerPort` (HTTP 400).
-    InvalidParamListenerPort(rt::error::ServiceError),
+    InvalidParamListenerPort(crate::error::ServiceError),
     /// `InvalidParamSize.PortRange` (HTTP 400).
-    InvalidParamSizePortRange(rt::error::ServiceError),
+    InvalidParamSizePortRange(crate::error::ServiceError),
     /// `InvalidParam.StartPort` (HTTP 400).
-    InvalidParamStartPort(rt::error::ServiceError),
+    InvalidParamStartPort(crate::error::ServiceError),
     /// `InvalidParam.TagKey` (HTTP 400).
-    InvalidParamTagKey(rt::error::ServiceError),
+    InvalidParamTagKey(crate::error::ServiceError),
     /// `InvalidParam.TagValue` (HTTP 400).
-    InvalidParamTagValue(rt::error::ServiceError),
+    InvalidParamTagValue(crate::error::ServiceError),
     /// `InvalidParam.VServerGroupId` (HTTP 400).
-    InvalidParamVServerGroupId(rt::error::ServiceError),
+    InvalidParamVServerGroupId(crate::error::ServiceError),
     /// `InvalidParameter.ListenerPortConflict` (HTTP 400).
-    InvalidParameterListenerPortConflict(rt::error::ServiceError),
+    InvalidParameterListenerPortConflict(crate::error::ServiceError),
     /// `InvalidParameter.RegionNotSupport` (HTTP 400).
-    InvalidParameterRegionNotSupport(rt::error::ServiceError),
+    InvalidParameterRegionNotSupport(crate::error::ServiceError),
     /// `InvalidParameterValue.RegionNotSupport` (HTTP 400).
-    InvalidParameterValueRegionNotSupport(rt::error::ServiceError),
+    InvalidParameterValueRegionNotSupport(crate::error::ServiceError),
     /// `InvalidParameterValue.SpecNotSupport` (HTTP 400).
-    InvalidParameterValueSpecNotSupport(rt::error::ServiceError),
+    InvalidParameterValueSpecNotSupport(crate::error::ServiceError),
     /// `InvalidParameterValue.ZoneNotSupport` (HTTP 400).
-    InvalidParameterValueZoneNotSupport(rt::error::ServiceError),
+    InvalidParameterValueZoneNotSupport(crate::error::ServiceError),
     /// `InvalidParameter.ZoneNotSupport` (HTTP 400).
-    InvalidParameterZoneNotSupport(rt::error::ServiceError),
+    InvalidParameterZoneNotSupport(crate::error::ServiceError),
     /// `IpVersionConflict` (HTTP 400).
-    IpVersionConflict(rt::error::ServiceError),
+    IpVersionConflict(crate::error::ServiceError),
     /// `LbNotSupportTcpssl` (HTTP 400).
-    LbNotSupportTcpssl(rt::error::ServiceError),
+    LbNotSupportTcpssl(crate::error::ServiceError),
     /// `LbSupportTcpsslOnly` (HTTP 400).
-    LbSupportTcpsslOnly(rt::error::ServiceError),
+    LbSupportTcpsslOnly(crate::error::ServiceError),
     /// `ListenerNotSupportRule` (HTTP 400).
-    ListenerNotSupportRule(rt::error::ServiceError),
+    ListenerNotSupportRule(crate::error::ServiceError),
     /// `ListenerProcessing` (HTTP 400).
-    ListenerProcessing(rt::error::ServiceError),
+    ListenerProcessing(crate::error::ServiceError),
     /// `MasterSlaveServerConflict` (HTTP 400).
-    MasterSlaveServerConflict(rt::error::ServiceError),
+    MasterSlaveServerConflict(crate::error::ServiceError),
     /// `Mismatch.SlbSpecTypeAndListenerProtocol` (HTTP 400).
-    MismatchSlbSpecTypeAndListenerProtocol(rt::error::ServiceError),
+    MismatchSlbSpecTypeAndListenerProtocol(crate::error::ServiceError),
     /// `MissingParam.HealthCheckConnectPort` (HTTP 400).
-    MissingParamHealthCheckConnectPort(rt::error::ServiceError),
+    MissingParamHealthCheckConnectPort(crate::error::ServiceError),
     /// `MissingParam.HealthCheckMethod` (HTTP 400).
-    MissingParamHealthCheckMethod(rt::error::ServiceError),
+    MissingParamHealthCheckMethod(crate::error::ServiceError),
     /// `MissingParam.TagKey` (HTTP 400).
-    MissingParamTagKey(rt::error::ServiceError),
+    MissingParamTagKey(crate::error::ServiceError),
     /// `OperationDenied.FullNatModeNotAllowed` (HTTP 400).
-    OperationDeniedFullNatModeNotAllowed(rt::error::ServiceError),
+    OperationDeniedFullNatModeNotAllowed(crate::error::ServiceError),
     /// `OperationDenied.OnlyIpv4SlbSupport` (HTTP 400).
-    OperationDeniedOnlyIpv4SlbSupport(rt::error::ServiceError),
+    OperationDeniedOnlyIpv4SlbSupport(crate::error::ServiceError),
     /// `OperationDenied.SpecialListenerPortNotAllowed` (HTTP 400).
-    OperationDeniedSpecialListenerPortNotAllowed(rt::error::ServiceError),
+    OperationDeniedSpecialListenerPortNotAllowed(crate::error::ServiceError),
     /// `OperationNotSupport.Acl` (HTTP 400).
-    OperationNotSupportAcl(rt::error::ServiceError),
+    OperationNotSupportAcl(crate::error::ServiceError),
     /// `QuotaLimitExceeds.AclAttachedToListener` (HTTP 400).
-    QuotaLimitExceedsAclAttachedToListener(rt::error::ServiceError),
+    QuotaLimitExceedsAclAttachedToListener(crate::error::ServiceError),
     /// `QuotaLimitExceeds.AclListenerOverLimit` (HTTP 400).
-    QuotaLimitExceedsAclListenerOverLimit(rt::error::ServiceError),
+    QuotaLimitExceedsAclListenerOverLimit(crate::error::ServiceError),
     /// `QuotaLimitExceeds.TotalAclEntry` (HTTP 400).
-    QuotaLimitExceedsTotalAclEntry(rt::error::ServiceError),
+    QuotaLimitExceedsTotalAclEntry(crate::error::ServiceError),
     /// `ResourceNotFound.VServerGroup` (HTTP 400).
-    ResourceNotFoundVServerGroup(rt::error::ServiceError),
+    ResourceNotFoundVServerGroup(crate::error::ServiceError),
     /// `SizeLimitExceeded.Tag` (HTTP 400).
-    SizeLimitExceededTag(rt::error::ServiceError),
+    SizeLimitExceededTag(crate::error::ServiceError),
     /// `SpecNotSupportParameter` (HTTP 400).
-    SpecNotSupportParameter(rt::error::ServiceError),
+    SpecNotSupportParameter(crate::error::ServiceError),
     /// `VipNotSupportQuicVersion` (HTTP 400).
-    VipNotSupportQuicVersion(rt::error::ServiceError),
+    VipNotSupportQuicVersion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -664,7 +734,7 @@ impl CreateLoadBalancerUdpListenerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsVServerGroupIdAndMasterSlaveServerGroupIdMissMatch(error)
             | Self::AclListenerOverLimit(error)
@@ -1003,8 +1073,8 @@ impl CreateLoadBalancerUdpListenerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateLoadBalancerUdpListenerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateLoadBalancerUdpListenerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.VServerGroupIdAndMasterSlaveServerGroupId.MissMatch" => {
                 Self::AbsVServerGroupIdAndMasterSlaveServerGroupIdMissMatch(error)
@@ -1093,11 +1163,11 @@ impl rt::error::OperationError for CreateLoadBalancerUdpListenerError {
             "SizeLimitExceeded.Tag" => Self::SizeLimitExceededTag(error),
             "SpecNotSupportParameter" => Self::SpecNotSupportParameter(error),
             "VipNotSupportQuicVersion" => Self::VipNotSupportQuicVersion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateLoadBalancerUdpListenerError::service_error(self)
     }
 }

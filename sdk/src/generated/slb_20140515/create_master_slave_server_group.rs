@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct CreateMasterSlaveServerGroupRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateMasterSlaveServerGroupRequest {
+impl crate::operation::Operation for CreateMasterSlaveServerGroupRequest {
     type Response = CreateMasterSlaveServerGroupResponse;
     type Error = CreateMasterSlaveServerGroupError;
+}
+
+impl rt::operation::OperationSpec for CreateMasterSlaveServerGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
@@ -153,8 +157,8 @@ impl CreateMasterSlaveServerGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateMasterSlaveServerGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateMasterSlaveServerGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -163,7 +167,7 @@ impl CreateMasterSlaveServerGroupBuilder {
         self,
     ) -> ::std::result::Result<
         CreateMasterSlaveServerGroupResponse,
-        rt::error::Error<CreateMasterSlaveServerGroupError>,
+        crate::error::Error<CreateMasterSlaveServerGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -522,44 +526,44 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum CreateMasterSlaveServerGroupError {
     /// `BACKEND_SERVER_ID_CAN_NOT_EMPTY` (HTTP 400).
-    BackendServerIdCanNotEmpty(rt::error::ServiceError),
+    BackendServerIdCanNotEmpty(crate::error::ServiceError),
     /// `BACKEND_SERVER_PORT_CAN_NOT_EMPTY` (HTTP 400).
-    BackendServerPortCanNotEmpty(rt::error::ServiceError),
+    BackendServerPortCanNotEmpty(crate::error::ServiceError),
     /// `BACKEND_SERVERS_CAN_ONLY_CONTAIN_ONE_MASTER_AND_ONE_SLAVE` (HTTP 400).
-    BackendServersCanOnlyContainOneMasterAndOneSlave(rt::error::ServiceError),
+    BackendServersCanOnlyContainOneMasterAndOneSlave(crate::error::ServiceError),
     /// `BACKEND_SERVERS_HAVE_SAME_PORT_AND_SERVERID` (HTTP 400).
-    BackendServersHaveSamePortAndServerid(rt::error::ServiceError),
+    BackendServersHaveSamePortAndServerid(crate::error::ServiceError),
     /// `BACKEND_SERVERS_NUM_MUST_BE_TWO` (HTTP 400).
-    BackendServersNumMustBeTwo(rt::error::ServiceError),
+    BackendServersNumMustBeTwo(crate::error::ServiceError),
     /// `IncorrectStatus.RSByPassToas` (HTTP 400).
-    IncorrectStatusRsByPassToas(rt::error::ServiceError),
+    IncorrectStatusRsByPassToas(crate::error::ServiceError),
     /// `InvalidParam.TagKey` (HTTP 400).
-    InvalidParamTagKey(rt::error::ServiceError),
+    InvalidParamTagKey(crate::error::ServiceError),
     /// `InvalidParam.TagValue` (HTTP 400).
-    InvalidParamTagValue(rt::error::ServiceError),
+    InvalidParamTagValue(crate::error::ServiceError),
     /// `INVALID_SERVER_TYPE` (HTTP 400).
-    InvalidServerType(rt::error::ServiceError),
+    InvalidServerType(crate::error::ServiceError),
     /// `Mismatched.ZoneId` (HTTP 400).
-    MismatchedZoneId(rt::error::ServiceError),
+    MismatchedZoneId(crate::error::ServiceError),
     /// `MissingParam.TagKey` (HTTP 400).
-    MissingParamTagKey(rt::error::ServiceError),
+    MissingParamTagKey(crate::error::ServiceError),
     /// `NetworkConflict` (HTTP 400).
-    NetworkConflict(rt::error::ServiceError),
+    NetworkConflict(crate::error::ServiceError),
     /// `OperationFailed.ActionNotSupport` (HTTP 400).
-    OperationFailedActionNotSupport(rt::error::ServiceError),
+    OperationFailedActionNotSupport(crate::error::ServiceError),
     /// `OperationUnsupported.CreateMasterSlaveServerGroup` (HTTP 400).
-    OperationUnsupportedCreateMasterSlaveServerGroup(rt::error::ServiceError),
+    OperationUnsupportedCreateMasterSlaveServerGroup(crate::error::ServiceError),
     /// `RealServerPortNotSupport` (HTTP 400).
-    RealServerPortNotSupport(rt::error::ServiceError),
+    RealServerPortNotSupport(crate::error::ServiceError),
     /// `RsTunnelIp2VmNameConflict` (HTTP 400).
-    RsTunnelIp2VmNameConflict(rt::error::ServiceError),
+    RsTunnelIp2VmNameConflict(crate::error::ServiceError),
     /// `SizeLimitExceeded.Tag` (HTTP 400).
-    SizeLimitExceededTag(rt::error::ServiceError),
+    SizeLimitExceededTag(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -571,7 +575,7 @@ impl CreateMasterSlaveServerGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BackendServerIdCanNotEmpty(error)
             | Self::BackendServerPortCanNotEmpty(error)
@@ -698,8 +702,8 @@ impl CreateMasterSlaveServerGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateMasterSlaveServerGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateMasterSlaveServerGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BACKEND_SERVER_ID_CAN_NOT_EMPTY" => Self::BackendServerIdCanNotEmpty(error),
             "BACKEND_SERVER_PORT_CAN_NOT_EMPTY" => {
@@ -728,11 +732,11 @@ impl rt::error::OperationError for CreateMasterSlaveServerGroupError {
             "RealServerPortNotSupport" => Self::RealServerPortNotSupport(error),
             "RsTunnelIp2VmNameConflict" => Self::RsTunnelIp2VmNameConflict(error),
             "SizeLimitExceeded.Tag" => Self::SizeLimitExceededTag(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateMasterSlaveServerGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct CreateRulesRequest {
     pub rule_list: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateRulesRequest {
+impl crate::operation::Operation for CreateRulesRequest {
     type Response = CreateRulesResponse;
     type Error = CreateRulesError;
+}
+
+impl rt::operation::OperationSpec for CreateRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
@@ -142,15 +146,18 @@ impl CreateRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CreateRulesResponse, rt::error::Error<CreateRulesError>> {
+    ) -> ::std::result::Result<
+        CreateRulesResponse,
+        crate::error::Error<CreateRulesError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -343,24 +350,24 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum CreateRulesError {
     /// `DomainExist` (HTTP 400).
-    DomainExist(rt::error::ServiceError),
+    DomainExist(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameterValue.RegionNotSupport` (HTTP 400).
-    InvalidParameterValueRegionNotSupport(rt::error::ServiceError),
+    InvalidParameterValueRegionNotSupport(crate::error::ServiceError),
     /// `MissingParameter.RuleName` (HTTP 400).
-    MissingParameterRuleName(rt::error::ServiceError),
+    MissingParameterRuleName(crate::error::ServiceError),
     /// `OperationFailed.ActionNotSupport` (HTTP 400).
-    OperationFailedActionNotSupport(rt::error::ServiceError),
+    OperationFailedActionNotSupport(crate::error::ServiceError),
     /// `OperationFailed.ListenerStatusNotSupport` (HTTP 400).
-    OperationFailedListenerStatusNotSupport(rt::error::ServiceError),
+    OperationFailedListenerStatusNotSupport(crate::error::ServiceError),
     /// `TooManyListeners` (HTTP 400).
-    TooManyListeners(rt::error::ServiceError),
+    TooManyListeners(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -372,7 +379,7 @@ impl CreateRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DomainExist(error)
             | Self::InvalidParameter(error)
@@ -429,8 +436,8 @@ impl CreateRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DomainExist" => Self::DomainExist(error),
             "InvalidParameter" => Self::InvalidParameter(error),
@@ -445,11 +452,11 @@ impl rt::error::OperationError for CreateRulesError {
                 Self::OperationFailedListenerStatusNotSupport(error)
             }
             "TooManyListeners" => Self::TooManyListeners(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateRulesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct CreateTlsCipherPolicyRequest {
     pub tls_versions: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateTlsCipherPolicyRequest {
+impl crate::operation::Operation for CreateTlsCipherPolicyRequest {
     type Response = CreateTlsCipherPolicyResponse;
     type Error = CreateTlsCipherPolicyError;
+}
+
+impl rt::operation::OperationSpec for CreateTlsCipherPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Name", &self.name)?;
         rt::validate::required("Ciphers", &self.ciphers)?;
@@ -136,8 +140,8 @@ impl CreateTlsCipherPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateTlsCipherPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateTlsCipherPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -146,7 +150,7 @@ impl CreateTlsCipherPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         CreateTlsCipherPolicyResponse,
-        rt::error::Error<CreateTlsCipherPolicyError>,
+        crate::error::Error<CreateTlsCipherPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -245,26 +249,26 @@ impl ::serde::Serialize for CreateTlsCipherPolicyResponse {
 #[non_exhaustive]
 pub enum CreateTlsCipherPolicyError {
     /// `MissingParam.Ciphers` (HTTP 400).
-    MissingParamCiphers(rt::error::ServiceError),
+    MissingParamCiphers(crate::error::ServiceError),
     /// `MissingParam.Name` (HTTP 400).
-    MissingParamName(rt::error::ServiceError),
+    MissingParamName(crate::error::ServiceError),
     /// `MissingParam.TlsVersions` (HTTP 400).
-    MissingParamTlsVersions(rt::error::ServiceError),
+    MissingParamTlsVersions(crate::error::ServiceError),
     /// `ParamDuplicateError.Ciphers` (HTTP 400).
-    ParamDuplicateErrorCiphers(rt::error::ServiceError),
+    ParamDuplicateErrorCiphers(crate::error::ServiceError),
     /// `ParamDuplicateError.TlsVersions` (HTTP 400).
-    ParamDuplicateErrorTlsVersions(rt::error::ServiceError),
+    ParamDuplicateErrorTlsVersions(crate::error::ServiceError),
     /// `TLSCipherPolicyOverLimit` (HTTP 400).
-    TlsCipherPolicyOverLimit(rt::error::ServiceError),
+    TlsCipherPolicyOverLimit(crate::error::ServiceError),
     /// `TLSPolicyNoSupportCipher` (HTTP 400).
-    TlsPolicyNoSupportCipher(rt::error::ServiceError),
+    TlsPolicyNoSupportCipher(crate::error::ServiceError),
     /// `TLSPolicyNoSupportVersion` (HTTP 400).
-    TlsPolicyNoSupportVersion(rt::error::ServiceError),
+    TlsPolicyNoSupportVersion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -276,7 +280,7 @@ impl CreateTlsCipherPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::MissingParamCiphers(error)
             | Self::MissingParamName(error)
@@ -340,8 +344,8 @@ impl CreateTlsCipherPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateTlsCipherPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateTlsCipherPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "MissingParam.Ciphers" => Self::MissingParamCiphers(error),
             "MissingParam.Name" => Self::MissingParamName(error),
@@ -353,11 +357,11 @@ impl rt::error::OperationError for CreateTlsCipherPolicyError {
             "TLSCipherPolicyOverLimit" => Self::TlsCipherPolicyOverLimit(error),
             "TLSPolicyNoSupportCipher" => Self::TlsPolicyNoSupportCipher(error),
             "TLSPolicyNoSupportVersion" => Self::TlsPolicyNoSupportVersion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateTlsCipherPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct CreateVServerGroupRequest {
     pub backend_servers: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateVServerGroupRequest {
+impl crate::operation::Operation for CreateVServerGroupRequest {
     type Response = CreateVServerGroupResponse;
     type Error = CreateVServerGroupError;
+}
+
+impl rt::operation::OperationSpec for CreateVServerGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
@@ -143,8 +147,8 @@ impl CreateVServerGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateVServerGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateVServerGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -153,7 +157,7 @@ impl CreateVServerGroupBuilder {
         self,
     ) -> ::std::result::Result<
         CreateVServerGroupResponse,
-        rt::error::Error<CreateVServerGroupError>,
+        crate::error::Error<CreateVServerGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -484,60 +488,60 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum CreateVServerGroupError {
     /// `BackendServer.InvalidType` (HTTP 400).
-    BackendServerInvalidType(rt::error::ServiceError),
+    BackendServerInvalidType(crate::error::ServiceError),
     /// `BackendServer.ServerRegionIdNotEqual` (HTTP 400).
-    BackendServerServerRegionIdNotEqual(rt::error::ServiceError),
+    BackendServerServerRegionIdNotEqual(crate::error::ServiceError),
     /// `IncorrectStatus.CenNotAssociated` (HTTP 400).
-    IncorrectStatusCenNotAssociated(rt::error::ServiceError),
+    IncorrectStatusCenNotAssociated(crate::error::ServiceError),
     /// `IncorrectStatus.RSByPassToas` (HTTP 400).
-    IncorrectStatusRsByPassToas(rt::error::ServiceError),
+    IncorrectStatusRsByPassToas(crate::error::ServiceError),
     /// `InvalidBackendServers.MissingCenBandWidth` (HTTP 400).
-    InvalidBackendServersMissingCenBandWidth(rt::error::ServiceError),
+    InvalidBackendServersMissingCenBandWidth(crate::error::ServiceError),
     /// `InvalidBackendServers.ServerIpConflict` (HTTP 400).
-    InvalidBackendServersServerIpConflict(rt::error::ServiceError),
+    InvalidBackendServersServerIpConflict(crate::error::ServiceError),
     /// `InvalidBackendServers.VpcNotInCen` (HTTP 400).
-    InvalidBackendServersVpcNotInCen(rt::error::ServiceError),
+    InvalidBackendServersVpcNotInCen(crate::error::ServiceError),
     /// `InvalidParam.TagKey` (HTTP 400).
-    InvalidParamTagKey(rt::error::ServiceError),
+    InvalidParamTagKey(crate::error::ServiceError),
     /// `InvalidParam.TagValue` (HTTP 400).
-    InvalidParamTagValue(rt::error::ServiceError),
+    InvalidParamTagValue(crate::error::ServiceError),
     /// `InvalidParameter.ServerRegionId` (HTTP 400).
-    InvalidParameterServerRegionId(rt::error::ServiceError),
+    InvalidParameterServerRegionId(crate::error::ServiceError),
     /// `InvalidParameter.ZoneNotSupport` (HTTP 400).
-    InvalidParameterZoneNotSupport(rt::error::ServiceError),
+    InvalidParameterZoneNotSupport(crate::error::ServiceError),
     /// `InvalidServerId.NotExist` (HTTP 400).
-    InvalidServerIdNotExist(rt::error::ServiceError),
+    InvalidServerIdNotExist(crate::error::ServiceError),
     /// `InvalidVbrId.NotInCen` (HTTP 400).
-    InvalidVbrIdNotInCen(rt::error::ServiceError),
+    InvalidVbrIdNotInCen(crate::error::ServiceError),
     /// `LBNotSupportIpv6Backend` (HTTP 400).
-    LbNotSupportIpv6Backend(rt::error::ServiceError),
+    LbNotSupportIpv6Backend(crate::error::ServiceError),
     /// `Mismatched.ZoneId` (HTTP 400).
-    MismatchedZoneId(rt::error::ServiceError),
+    MismatchedZoneId(crate::error::ServiceError),
     /// `MissingParam.TagKey` (HTTP 400).
-    MissingParamTagKey(rt::error::ServiceError),
+    MissingParamTagKey(crate::error::ServiceError),
     /// `MissingParameter.ServerRegionId` (HTTP 400).
-    MissingParameterServerRegionId(rt::error::ServiceError),
+    MissingParameterServerRegionId(crate::error::ServiceError),
     /// `MissingParameter.VbrId` (HTTP 400).
-    MissingParameterVbrId(rt::error::ServiceError),
+    MissingParameterVbrId(crate::error::ServiceError),
     /// `NetworkConflict` (HTTP 400).
-    NetworkConflict(rt::error::ServiceError),
+    NetworkConflict(crate::error::ServiceError),
     /// `OperationFailed.Endpoint` (HTTP 400).
-    OperationFailedEndpoint(rt::error::ServiceError),
+    OperationFailedEndpoint(crate::error::ServiceError),
     /// `OperationFailed.InvalidCen` (HTTP 400).
-    OperationFailedInvalidCen(rt::error::ServiceError),
+    OperationFailedInvalidCen(crate::error::ServiceError),
     /// `OperationUnsupported.CreateVServerGroup` (HTTP 400).
-    OperationUnsupportedCreateVServerGroup(rt::error::ServiceError),
+    OperationUnsupportedCreateVServerGroup(crate::error::ServiceError),
     /// `SizeLimitExceeded.Tag` (HTTP 400).
-    SizeLimitExceededTag(rt::error::ServiceError),
+    SizeLimitExceededTag(crate::error::ServiceError),
     /// `UnauthorizedRegion` (HTTP 403).
-    UnauthorizedRegion(rt::error::ServiceError),
+    UnauthorizedRegion(crate::error::ServiceError),
     /// `VpcSystemBusy` (HTTP 400).
-    VpcSystemBusy(rt::error::ServiceError),
+    VpcSystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -549,7 +553,7 @@ impl CreateVServerGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BackendServerInvalidType(error)
             | Self::BackendServerServerRegionIdNotEqual(error)
@@ -732,8 +736,8 @@ impl CreateVServerGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVServerGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateVServerGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BackendServer.InvalidType" => Self::BackendServerInvalidType(error),
             "BackendServer.ServerRegionIdNotEqual" => {
@@ -778,11 +782,11 @@ impl rt::error::OperationError for CreateVServerGroupError {
             "SizeLimitExceeded.Tag" => Self::SizeLimitExceededTag(error),
             "UnauthorizedRegion" => Self::UnauthorizedRegion(error),
             "VpcSystemBusy" => Self::VpcSystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVServerGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteAccessControlListRequest {
     pub acl_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAccessControlListRequest {
+impl crate::operation::Operation for DeleteAccessControlListRequest {
     type Response = DeleteAccessControlListResponse;
     type Error = DeleteAccessControlListError;
+}
+
+impl rt::operation::OperationSpec for DeleteAccessControlListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("AclId", &self.acl_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteAccessControlListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAccessControlListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteAccessControlListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteAccessControlListBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAccessControlListResponse,
-        rt::error::Error<DeleteAccessControlListError>,
+        crate::error::Error<DeleteAccessControlListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,12 +184,12 @@ impl ::serde::Serialize for DeleteAccessControlListResponse {
 #[non_exhaustive]
 pub enum DeleteAccessControlListError {
     /// `OperationFailed.AclBindedWithVip` (HTTP 400).
-    OperationFailedAclBindedWithVip(rt::error::ServiceError),
+    OperationFailedAclBindedWithVip(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -197,7 +201,7 @@ impl DeleteAccessControlListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OperationFailedAclBindedWithVip(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -212,17 +216,17 @@ impl DeleteAccessControlListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAccessControlListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteAccessControlListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "OperationFailed.AclBindedWithVip" => {
                 Self::OperationFailedAclBindedWithVip(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAccessControlListError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DeleteAccessLogsDownloadAttributeRequest {
     pub logs_download_attributes: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAccessLogsDownloadAttributeRequest {
+impl crate::operation::Operation for DeleteAccessLogsDownloadAttributeRequest {
     type Response = DeleteAccessLogsDownloadAttributeResponse;
     type Error = DeleteAccessLogsDownloadAttributeError;
+}
+
+impl rt::operation::OperationSpec for DeleteAccessLogsDownloadAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required(
             "LogsDownloadAttributes",
@@ -135,8 +139,8 @@ impl DeleteAccessLogsDownloadAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteAccessLogsDownloadAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteAccessLogsDownloadAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +149,7 @@ impl DeleteAccessLogsDownloadAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAccessLogsDownloadAttributeResponse,
-        rt::error::Error<DeleteAccessLogsDownloadAttributeError>,
+        crate::error::Error<DeleteAccessLogsDownloadAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -221,12 +225,12 @@ impl ::serde::Serialize for DeleteAccessLogsDownloadAttributeResponse {
 #[non_exhaustive]
 pub enum DeleteAccessLogsDownloadAttributeError {
     /// `Operation.NotAllowed` (HTTP 400).
-    OperationNotAllowed(rt::error::ServiceError),
+    OperationNotAllowed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -238,7 +242,7 @@ impl DeleteAccessLogsDownloadAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OperationNotAllowed(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -253,15 +257,15 @@ impl DeleteAccessLogsDownloadAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAccessLogsDownloadAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteAccessLogsDownloadAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Operation.NotAllowed" => Self::OperationNotAllowed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAccessLogsDownloadAttributeError::service_error(self)
     }
 }

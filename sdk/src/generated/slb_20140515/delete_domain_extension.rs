@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteDomainExtensionRequest {
     pub domain_extension_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteDomainExtensionRequest {
+impl crate::operation::Operation for DeleteDomainExtensionRequest {
     type Response = DeleteDomainExtensionResponse;
     type Error = DeleteDomainExtensionError;
+}
+
+impl rt::operation::OperationSpec for DeleteDomainExtensionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DomainExtensionId", &self.domain_extension_id)?;
         Ok(())
@@ -98,8 +102,8 @@ impl DeleteDomainExtensionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDomainExtensionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteDomainExtensionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl DeleteDomainExtensionBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDomainExtensionResponse,
-        rt::error::Error<DeleteDomainExtensionError>,
+        crate::error::Error<DeleteDomainExtensionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -184,18 +188,18 @@ impl ::serde::Serialize for DeleteDomainExtensionResponse {
 #[non_exhaustive]
 pub enum DeleteDomainExtensionError {
     /// `DomainExtensionProcessing` (HTTP 400).
-    DomainExtensionProcessing(rt::error::ServiceError),
+    DomainExtensionProcessing(crate::error::ServiceError),
     /// `DomainExtensionRelatedRuleExist` (HTTP 400).
-    DomainExtensionRelatedRuleExist(rt::error::ServiceError),
+    DomainExtensionRelatedRuleExist(crate::error::ServiceError),
     /// `InvalidParameter.DomainExtensionId` (HTTP 400).
-    InvalidParameterDomainExtensionId(rt::error::ServiceError),
+    InvalidParameterDomainExtensionId(crate::error::ServiceError),
     /// `TooManyListeners` (HTTP 400).
-    TooManyListeners(rt::error::ServiceError),
+    TooManyListeners(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -207,7 +211,7 @@ impl DeleteDomainExtensionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DomainExtensionProcessing(error)
             | Self::DomainExtensionRelatedRuleExist(error)
@@ -243,8 +247,8 @@ impl DeleteDomainExtensionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDomainExtensionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteDomainExtensionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DomainExtensionProcessing" => Self::DomainExtensionProcessing(error),
             "DomainExtensionRelatedRuleExist" => {
@@ -254,11 +258,11 @@ impl rt::error::OperationError for DeleteDomainExtensionError {
                 Self::InvalidParameterDomainExtensionId(error)
             }
             "TooManyListeners" => Self::TooManyListeners(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDomainExtensionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteLoadBalancerRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteLoadBalancerRequest {
+impl crate::operation::Operation for DeleteLoadBalancerRequest {
     type Response = DeleteLoadBalancerResponse;
     type Error = DeleteLoadBalancerError;
+}
+
+impl rt::operation::OperationSpec for DeleteLoadBalancerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl DeleteLoadBalancerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteLoadBalancerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteLoadBalancerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl DeleteLoadBalancerBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteLoadBalancerResponse,
-        rt::error::Error<DeleteLoadBalancerError>,
+        crate::error::Error<DeleteLoadBalancerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -179,18 +183,18 @@ impl ::serde::Serialize for DeleteLoadBalancerResponse {
 #[non_exhaustive]
 pub enum DeleteLoadBalancerError {
     /// `InvalidChargeType` (HTTP 400).
-    InvalidChargeType(rt::error::ServiceError),
+    InvalidChargeType(crate::error::ServiceError),
     /// `NoPermission.AliyunServiceRoleForSlbEipAccess` (HTTP 400).
-    NoPermissionAliyunServiceRoleForSlbEipAccess(rt::error::ServiceError),
+    NoPermissionAliyunServiceRoleForSlbEipAccess(crate::error::ServiceError),
     /// `OperationDenied.DeleteProtectionIsOn` (HTTP 400).
-    OperationDeniedDeleteProtectionIsOn(rt::error::ServiceError),
+    OperationDeniedDeleteProtectionIsOn(crate::error::ServiceError),
     /// `Operation.NotAllowed` (HTTP 400).
-    OperationNotAllowed(rt::error::ServiceError),
+    OperationNotAllowed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -202,7 +206,7 @@ impl DeleteLoadBalancerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidChargeType(error)
             | Self::NoPermissionAliyunServiceRoleForSlbEipAccess(error)
@@ -238,8 +242,8 @@ impl DeleteLoadBalancerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteLoadBalancerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteLoadBalancerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidChargeType" => Self::InvalidChargeType(error),
             "NoPermission.AliyunServiceRoleForSlbEipAccess" => {
@@ -249,11 +253,11 @@ impl rt::error::OperationError for DeleteLoadBalancerError {
                 Self::OperationDeniedDeleteProtectionIsOn(error)
             }
             "Operation.NotAllowed" => Self::OperationNotAllowed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteLoadBalancerError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteMasterSlaveServerGroupRequest {
     pub master_slave_server_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteMasterSlaveServerGroupRequest {
+impl crate::operation::Operation for DeleteMasterSlaveServerGroupRequest {
     type Response = DeleteMasterSlaveServerGroupResponse;
     type Error = DeleteMasterSlaveServerGroupError;
+}
+
+impl rt::operation::OperationSpec for DeleteMasterSlaveServerGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required(
             "MasterSlaveServerGroupId",
@@ -105,8 +109,8 @@ impl DeleteMasterSlaveServerGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteMasterSlaveServerGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteMasterSlaveServerGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +119,7 @@ impl DeleteMasterSlaveServerGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteMasterSlaveServerGroupResponse,
-        rt::error::Error<DeleteMasterSlaveServerGroupError>,
+        crate::error::Error<DeleteMasterSlaveServerGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -191,12 +195,12 @@ impl ::serde::Serialize for DeleteMasterSlaveServerGroupResponse {
 #[non_exhaustive]
 pub enum DeleteMasterSlaveServerGroupError {
     /// `RspoolVipExist` (HTTP 400).
-    RspoolVipExist(rt::error::ServiceError),
+    RspoolVipExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -208,7 +212,7 @@ impl DeleteMasterSlaveServerGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::RspoolVipExist(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -223,15 +227,15 @@ impl DeleteMasterSlaveServerGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteMasterSlaveServerGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteMasterSlaveServerGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "RspoolVipExist" => Self::RspoolVipExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteMasterSlaveServerGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteRulesRequest {
     pub rule_ids: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteRulesRequest {
+impl crate::operation::Operation for DeleteRulesRequest {
     type Response = DeleteRulesResponse;
     type Error = DeleteRulesError;
+}
+
+impl rt::operation::OperationSpec for DeleteRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RuleIds", &self.rule_ids)?;
         Ok(())
@@ -94,15 +98,18 @@ impl DeleteRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DeleteRulesResponse, rt::error::Error<DeleteRulesError>> {
+    ) -> ::std::result::Result<
+        DeleteRulesResponse,
+        crate::error::Error<DeleteRulesError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -177,16 +184,16 @@ impl ::serde::Serialize for DeleteRulesResponse {
 #[non_exhaustive]
 pub enum DeleteRulesError {
     /// `OperationFailed.ListenerConflict` (HTTP 400).
-    OperationFailedListenerConflict(rt::error::ServiceError),
+    OperationFailedListenerConflict(crate::error::ServiceError),
     /// `OperationFailed.ListenerStatusNotSupport` (HTTP 400).
-    OperationFailedListenerStatusNotSupport(rt::error::ServiceError),
+    OperationFailedListenerStatusNotSupport(crate::error::ServiceError),
     /// `Operation.NotAllowed` (HTTP 400).
-    OperationNotAllowed(rt::error::ServiceError),
+    OperationNotAllowed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -198,7 +205,7 @@ impl DeleteRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OperationFailedListenerConflict(error)
             | Self::OperationFailedListenerStatusNotSupport(error)
@@ -227,8 +234,8 @@ impl DeleteRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "OperationFailed.ListenerConflict" => {
                 Self::OperationFailedListenerConflict(error)
@@ -237,11 +244,11 @@ impl rt::error::OperationError for DeleteRulesError {
                 Self::OperationFailedListenerStatusNotSupport(error)
             }
             "Operation.NotAllowed" => Self::OperationNotAllowed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteRulesError::service_error(self)
     }
 }

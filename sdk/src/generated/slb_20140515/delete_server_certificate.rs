@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteServerCertificateRequest {
     pub server_certificate_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteServerCertificateRequest {
+impl crate::operation::Operation for DeleteServerCertificateRequest {
     type Response = DeleteServerCertificateResponse;
     type Error = DeleteServerCertificateError;
+}
+
+impl rt::operation::OperationSpec for DeleteServerCertificateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ServerCertificateId", &self.server_certificate_id)?;
         Ok(())
     }
@@ -97,8 +101,8 @@ impl DeleteServerCertificateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteServerCertificateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteServerCertificateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -107,7 +111,7 @@ impl DeleteServerCertificateBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteServerCertificateResponse,
-        rt::error::Error<DeleteServerCertificateError>,
+        crate::error::Error<DeleteServerCertificateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -183,14 +187,14 @@ impl ::serde::Serialize for DeleteServerCertificateResponse {
 #[non_exhaustive]
 pub enum DeleteServerCertificateError {
     /// `CertificateAndPrivateKeyIsRefered` (HTTP 400).
-    CertificateAndPrivateKeyIsRefered(rt::error::ServiceError),
+    CertificateAndPrivateKeyIsRefered(crate::error::ServiceError),
     /// `CertificateRelatedDomainExtensionExist` (HTTP 400).
-    CertificateRelatedDomainExtensionExist(rt::error::ServiceError),
+    CertificateRelatedDomainExtensionExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -202,7 +206,7 @@ impl DeleteServerCertificateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CertificateAndPrivateKeyIsRefered(error)
             | Self::CertificateRelatedDomainExtensionExist(error) => error,
@@ -224,8 +228,8 @@ impl DeleteServerCertificateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteServerCertificateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteServerCertificateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CertificateAndPrivateKeyIsRefered" => {
                 Self::CertificateAndPrivateKeyIsRefered(error)
@@ -233,11 +237,11 @@ impl rt::error::OperationError for DeleteServerCertificateError {
             "CertificateRelatedDomainExtensionExist" => {
                 Self::CertificateRelatedDomainExtensionExist(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteServerCertificateError::service_error(self)
     }
 }

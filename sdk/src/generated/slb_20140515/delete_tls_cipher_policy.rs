@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteTlsCipherPolicyRequest {
     pub tls_cipher_policy_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteTlsCipherPolicyRequest {
+impl crate::operation::Operation for DeleteTlsCipherPolicyRequest {
     type Response = DeleteTlsCipherPolicyResponse;
     type Error = DeleteTlsCipherPolicyError;
+}
+
+impl rt::operation::OperationSpec for DeleteTlsCipherPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("TLSCipherPolicyId", &self.tls_cipher_policy_id)?;
         Ok(())
@@ -98,8 +102,8 @@ impl DeleteTlsCipherPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteTlsCipherPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteTlsCipherPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl DeleteTlsCipherPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteTlsCipherPolicyResponse,
-        rt::error::Error<DeleteTlsCipherPolicyError>,
+        crate::error::Error<DeleteTlsCipherPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -184,20 +188,20 @@ impl ::serde::Serialize for DeleteTlsCipherPolicyResponse {
 #[non_exhaustive]
 pub enum DeleteTlsCipherPolicyError {
     /// `InvalidTLSPolicyId.NotExist` (HTTP 400).
-    InvalidTlsPolicyIdNotExist(rt::error::ServiceError),
+    InvalidTlsPolicyIdNotExist(crate::error::ServiceError),
     /// `MissingParam.TLSCipherPolicyId` (HTTP 400).
-    MissingParamTlsCipherPolicyId(rt::error::ServiceError),
+    MissingParamTlsCipherPolicyId(crate::error::ServiceError),
     /// `TLSPolicyBeingUsed` (HTTP 400).
-    TlsPolicyBeingUsed(rt::error::ServiceError),
+    TlsPolicyBeingUsed(crate::error::ServiceError),
     /// `TLSPolicyConfiguring` (HTTP 400).
-    TlsPolicyConfiguring(rt::error::ServiceError),
+    TlsPolicyConfiguring(crate::error::ServiceError),
     /// `TLSPolicyRelated` (HTTP 400).
-    TlsPolicyRelated(rt::error::ServiceError),
+    TlsPolicyRelated(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -209,7 +213,7 @@ impl DeleteTlsCipherPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidTlsPolicyIdNotExist(error)
             | Self::MissingParamTlsCipherPolicyId(error)
@@ -252,8 +256,8 @@ impl DeleteTlsCipherPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteTlsCipherPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteTlsCipherPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidTLSPolicyId.NotExist" => Self::InvalidTlsPolicyIdNotExist(error),
             "MissingParam.TLSCipherPolicyId" => {
@@ -262,11 +266,11 @@ impl rt::error::OperationError for DeleteTlsCipherPolicyError {
             "TLSPolicyBeingUsed" => Self::TlsPolicyBeingUsed(error),
             "TLSPolicyConfiguring" => Self::TlsPolicyConfiguring(error),
             "TLSPolicyRelated" => Self::TlsPolicyRelated(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteTlsCipherPolicyError::service_error(self)
     }
 }

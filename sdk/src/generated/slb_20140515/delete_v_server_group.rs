@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteVServerGroupRequest {
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteVServerGroupRequest {
+impl crate::operation::Operation for DeleteVServerGroupRequest {
     type Response = DeleteVServerGroupResponse;
     type Error = DeleteVServerGroupError;
+}
+
+impl rt::operation::OperationSpec for DeleteVServerGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VServerGroupId", &self.v_server_group_id)?;
         Ok(())
@@ -98,8 +102,8 @@ impl DeleteVServerGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteVServerGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteVServerGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl DeleteVServerGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteVServerGroupResponse,
-        rt::error::Error<DeleteVServerGroupError>,
+        crate::error::Error<DeleteVServerGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -184,12 +188,12 @@ impl ::serde::Serialize for DeleteVServerGroupResponse {
 #[non_exhaustive]
 pub enum DeleteVServerGroupError {
     /// `RspoolVipExist` (HTTP 400).
-    RspoolVipExist(rt::error::ServiceError),
+    RspoolVipExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -201,7 +205,7 @@ impl DeleteVServerGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::RspoolVipExist(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -216,15 +220,15 @@ impl DeleteVServerGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteVServerGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteVServerGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "RspoolVipExist" => Self::RspoolVipExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteVServerGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeAccessControlListAttributeRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeAccessControlListAttributeRequest {
+impl crate::operation::Operation for DescribeAccessControlListAttributeRequest {
     type Response = DescribeAccessControlListAttributeResponse;
     type Error = DescribeAccessControlListAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeAccessControlListAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("AclId", &self.acl_id)?;
         Ok(())
@@ -139,8 +143,8 @@ impl DescribeAccessControlListAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeAccessControlListAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeAccessControlListAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -149,7 +153,7 @@ impl DescribeAccessControlListAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAccessControlListAttributeResponse,
-        rt::error::Error<DescribeAccessControlListAttributeError>,
+        crate::error::Error<DescribeAccessControlListAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -742,7 +746,7 @@ pub enum DescribeAccessControlListAttributeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -754,7 +758,7 @@ impl DescribeAccessControlListAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -762,12 +766,12 @@ impl DescribeAccessControlListAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAccessControlListAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeAccessControlListAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAccessControlListAttributeError::service_error(self)
     }
 }

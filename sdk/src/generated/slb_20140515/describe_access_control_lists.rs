@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,11 +55,14 @@ pub struct DescribeAccessControlListsRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for DescribeAccessControlListsRequest {
+impl crate::operation::Operation for DescribeAccessControlListsRequest {
     type Response = DescribeAccessControlListsResponse;
     type Error = DescribeAccessControlListsError;
+}
+
+impl rt::operation::OperationSpec for DescribeAccessControlListsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
@@ -194,14 +198,16 @@ impl DescribeAccessControlListsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeAccessControlListsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeAccessControlListsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeAccessControlListsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeAccessControlListsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -210,7 +216,7 @@ impl DescribeAccessControlListsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAccessControlListsResponse,
-        rt::error::Error<DescribeAccessControlListsError>,
+        crate::error::Error<DescribeAccessControlListsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -713,14 +719,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeAccessControlListsError {
     /// `InvalidResourceGroupId.NotFound` (HTTP 400).
-    InvalidResourceGroupIdNotFound(rt::error::ServiceError),
+    InvalidResourceGroupIdNotFound(crate::error::ServiceError),
     /// `LocationServiceTimeout` (HTTP 400).
-    LocationServiceTimeout(rt::error::ServiceError),
+    LocationServiceTimeout(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -732,7 +738,7 @@ impl DescribeAccessControlListsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidResourceGroupIdNotFound(error)
             | Self::LocationServiceTimeout(error) => error,
@@ -754,18 +760,18 @@ impl DescribeAccessControlListsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAccessControlListsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeAccessControlListsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidResourceGroupId.NotFound" => {
                 Self::InvalidResourceGroupIdNotFound(error)
             }
             "LocationServiceTimeout" => Self::LocationServiceTimeout(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAccessControlListsError::service_error(self)
     }
 }

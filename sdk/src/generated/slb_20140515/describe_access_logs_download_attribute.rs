@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,20 +45,26 @@ pub struct DescribeAccessLogsDownloadAttributeRequest {
     pub log_type: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeAccessLogsDownloadAttributeRequest {
+impl crate::operation::Operation for DescribeAccessLogsDownloadAttributeRequest {
     type Response = DescribeAccessLogsDownloadAttributeResponse;
     type Error = DescribeAccessLogsDownloadAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeAccessLogsDownloadAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         Ok(())
     }
 
@@ -171,7 +178,7 @@ impl DescribeAccessLogsDownloadAttributeBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeAccessLogsDownloadAttributeRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeAccessLogsDownloadAttributeRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -179,8 +186,8 @@ impl DescribeAccessLogsDownloadAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeAccessLogsDownloadAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeAccessLogsDownloadAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -189,7 +196,7 @@ impl DescribeAccessLogsDownloadAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAccessLogsDownloadAttributeResponse,
-        rt::error::Error<DescribeAccessLogsDownloadAttributeError>,
+        crate::error::Error<DescribeAccessLogsDownloadAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -505,7 +512,7 @@ pub enum DescribeAccessLogsDownloadAttributeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -517,7 +524,7 @@ impl DescribeAccessLogsDownloadAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -525,12 +532,12 @@ impl DescribeAccessLogsDownloadAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAccessLogsDownloadAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeAccessLogsDownloadAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAccessLogsDownloadAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeAvailableResourceRequest {
     pub address_ip_version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeAvailableResourceRequest {
+impl crate::operation::Operation for DescribeAvailableResourceRequest {
     type Response = DescribeAvailableResourceResponse;
     type Error = DescribeAvailableResourceError;
+}
+
+impl rt::operation::OperationSpec for DescribeAvailableResourceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -112,8 +116,10 @@ impl DescribeAvailableResourceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeAvailableResourceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeAvailableResourceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +128,7 @@ impl DescribeAvailableResourceBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeAvailableResourceResponse,
-        rt::error::Error<DescribeAvailableResourceError>,
+        crate::error::Error<DescribeAvailableResourceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -434,7 +440,7 @@ pub enum DescribeAvailableResourceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -446,7 +452,7 @@ impl DescribeAvailableResourceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -454,12 +460,12 @@ impl DescribeAvailableResourceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeAvailableResourceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeAvailableResourceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeAvailableResourceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct DescribeCaCertificatesRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for DescribeCaCertificatesRequest {
+impl crate::operation::Operation for DescribeCaCertificatesRequest {
     type Response = DescribeCaCertificatesResponse;
     type Error = DescribeCaCertificatesError;
+}
+
+impl rt::operation::OperationSpec for DescribeCaCertificatesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
@@ -131,8 +135,8 @@ impl DescribeCaCertificatesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCaCertificatesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeCaCertificatesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +145,7 @@ impl DescribeCaCertificatesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCaCertificatesResponse,
-        rt::error::Error<DescribeCaCertificatesError>,
+        crate::error::Error<DescribeCaCertificatesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -673,14 +677,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCaCertificatesError {
     /// `Abs.CACertificateIdAndResourceGroupId.MissMatch` (HTTP 400).
-    AbsCaCertificateIdAndResourceGroupIdMissMatch(rt::error::ServiceError),
+    AbsCaCertificateIdAndResourceGroupIdMissMatch(crate::error::ServiceError),
     /// `LocationServiceTimeout` (HTTP 400).
-    LocationServiceTimeout(rt::error::ServiceError),
+    LocationServiceTimeout(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -692,7 +696,7 @@ impl DescribeCaCertificatesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsCaCertificateIdAndResourceGroupIdMissMatch(error)
             | Self::LocationServiceTimeout(error) => error,
@@ -714,18 +718,18 @@ impl DescribeCaCertificatesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCaCertificatesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCaCertificatesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.CACertificateIdAndResourceGroupId.MissMatch" => {
                 Self::AbsCaCertificateIdAndResourceGroupIdMissMatch(error)
             }
             "LocationServiceTimeout" => Self::LocationServiceTimeout(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCaCertificatesError::service_error(self)
     }
 }

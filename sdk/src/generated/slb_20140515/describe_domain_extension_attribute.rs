@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeDomainExtensionAttributeRequest {
     pub domain_extension_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainExtensionAttributeRequest {
+impl crate::operation::Operation for DescribeDomainExtensionAttributeRequest {
     type Response = DescribeDomainExtensionAttributeResponse;
     type Error = DescribeDomainExtensionAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainExtensionAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DomainExtensionId", &self.domain_extension_id)?;
         Ok(())
@@ -100,8 +104,8 @@ impl DescribeDomainExtensionAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeDomainExtensionAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeDomainExtensionAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -110,7 +114,7 @@ impl DescribeDomainExtensionAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainExtensionAttributeResponse,
-        rt::error::Error<DescribeDomainExtensionAttributeError>,
+        crate::error::Error<DescribeDomainExtensionAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -294,14 +298,14 @@ impl ::serde::Serialize for DescribeDomainExtensionAttributeResponse {
 #[non_exhaustive]
 pub enum DescribeDomainExtensionAttributeError {
     /// `InvalidParameter.DomainExtensionId` (HTTP 400).
-    InvalidParameterDomainExtensionId(rt::error::ServiceError),
+    InvalidParameterDomainExtensionId(crate::error::ServiceError),
     /// `MissingParameter.DomainExtensionId` (HTTP 400).
-    MissingParameterDomainExtensionId(rt::error::ServiceError),
+    MissingParameterDomainExtensionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -313,7 +317,7 @@ impl DescribeDomainExtensionAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterDomainExtensionId(error)
             | Self::MissingParameterDomainExtensionId(error) => error,
@@ -335,8 +339,8 @@ impl DescribeDomainExtensionAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainExtensionAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeDomainExtensionAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter.DomainExtensionId" => {
                 Self::InvalidParameterDomainExtensionId(error)
@@ -344,11 +348,11 @@ impl rt::error::OperationError for DescribeDomainExtensionAttributeError {
             "MissingParameter.DomainExtensionId" => {
                 Self::MissingParameterDomainExtensionId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainExtensionAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeDomainExtensionsRequest {
     pub domain_extension_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeDomainExtensionsRequest {
+impl crate::operation::Operation for DescribeDomainExtensionsRequest {
     type Response = DescribeDomainExtensionsResponse;
     type Error = DescribeDomainExtensionsError;
+}
+
+impl rt::operation::OperationSpec for DescribeDomainExtensionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
@@ -126,8 +130,10 @@ impl DescribeDomainExtensionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeDomainExtensionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeDomainExtensionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +142,7 @@ impl DescribeDomainExtensionsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeDomainExtensionsResponse,
-        rt::error::Error<DescribeDomainExtensionsError>,
+        crate::error::Error<DescribeDomainExtensionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -358,7 +364,7 @@ pub enum DescribeDomainExtensionsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -370,7 +376,7 @@ impl DescribeDomainExtensionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -378,12 +384,12 @@ impl DescribeDomainExtensionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeDomainExtensionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeDomainExtensionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeDomainExtensionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,7 +33,7 @@ pub struct DescribeHealthStatusRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Example: `80`
     ///
-    /// Wire name `ListenerPort`.
+    /// Wire name `ListenerPort`; at least 0; at most 65535.
     pub listener_port: ::std::option::Option<i32>,
     /// Example: `https`
     ///
@@ -44,12 +45,17 @@ pub struct DescribeHealthStatusRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeHealthStatusRequest {
+impl crate::operation::Operation for DescribeHealthStatusRequest {
     type Response = DescribeHealthStatusResponse;
     type Error = DescribeHealthStatusError;
+}
+
+impl rt::operation::OperationSpec for DescribeHealthStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
+        rt::validate::minimum("ListenerPort", &self.listener_port, 0.0, false)?;
+        rt::validate::maximum("ListenerPort", &self.listener_port, 65535.0, false)?;
         Ok(())
     }
 
@@ -124,8 +130,8 @@ impl DescribeHealthStatusBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeHealthStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeHealthStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +140,7 @@ impl DescribeHealthStatusBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeHealthStatusResponse,
-        rt::error::Error<DescribeHealthStatusError>,
+        crate::error::Error<DescribeHealthStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -408,16 +414,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeHealthStatusError {
     /// `LocationServiceTimeout` (HTTP 400).
-    LocationServiceTimeout(rt::error::ServiceError),
+    LocationServiceTimeout(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// `TooManyListeners` (HTTP 400).
-    TooManyListeners(rt::error::ServiceError),
+    TooManyListeners(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -429,7 +435,7 @@ impl DescribeHealthStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::LocationServiceTimeout(error)
             | Self::SystemBusy(error)
@@ -458,17 +464,17 @@ impl DescribeHealthStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeHealthStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeHealthStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "LocationServiceTimeout" => Self::LocationServiceTimeout(error),
             "SystemBusy" => Self::SystemBusy(error),
             "TooManyListeners" => Self::TooManyListeners(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeHealthStatusError::service_error(self)
     }
 }

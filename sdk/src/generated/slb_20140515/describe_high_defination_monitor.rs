@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeHighDefinationMonitorRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeHighDefinationMonitorRequest {
+impl crate::operation::Operation for DescribeHighDefinationMonitorRequest {
     type Response = DescribeHighDefinationMonitorResponse;
     type Error = DescribeHighDefinationMonitorError;
+}
+
+impl rt::operation::OperationSpec for DescribeHighDefinationMonitorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl DescribeHighDefinationMonitorBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeHighDefinationMonitorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeHighDefinationMonitorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl DescribeHighDefinationMonitorBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeHighDefinationMonitorResponse,
-        rt::error::Error<DescribeHighDefinationMonitorError>,
+        crate::error::Error<DescribeHighDefinationMonitorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -247,7 +251,7 @@ pub enum DescribeHighDefinationMonitorError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -259,7 +263,7 @@ impl DescribeHighDefinationMonitorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -267,12 +271,12 @@ impl DescribeHighDefinationMonitorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeHighDefinationMonitorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeHighDefinationMonitorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeHighDefinationMonitorError::service_error(self)
     }
 }

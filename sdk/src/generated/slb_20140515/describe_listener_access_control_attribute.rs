@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeListenerAccessControlAttributeRequest {
     pub listener_protocol: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeListenerAccessControlAttributeRequest {
+impl crate::operation::Operation for DescribeListenerAccessControlAttributeRequest {
     type Response = DescribeListenerAccessControlAttributeResponse;
     type Error = DescribeListenerAccessControlAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeListenerAccessControlAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
         Ok(())
@@ -127,8 +131,8 @@ impl DescribeListenerAccessControlAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeListenerAccessControlAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeListenerAccessControlAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +141,7 @@ impl DescribeListenerAccessControlAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeListenerAccessControlAttributeResponse,
-        rt::error::Error<DescribeListenerAccessControlAttributeError>,
+        crate::error::Error<DescribeListenerAccessControlAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -257,12 +261,12 @@ impl ::serde::Serialize for DescribeListenerAccessControlAttributeResponse {
 #[non_exhaustive]
 pub enum DescribeListenerAccessControlAttributeError {
     /// `TooManyListeners` (HTTP 400).
-    TooManyListeners(rt::error::ServiceError),
+    TooManyListeners(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -274,7 +278,7 @@ impl DescribeListenerAccessControlAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::TooManyListeners(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -289,15 +293,15 @@ impl DescribeListenerAccessControlAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeListenerAccessControlAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeListenerAccessControlAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "TooManyListeners" => Self::TooManyListeners(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeListenerAccessControlAttributeError::service_error(self)
     }
 }

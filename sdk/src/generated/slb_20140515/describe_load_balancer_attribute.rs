@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeLoadBalancerAttributeRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeLoadBalancerAttributeRequest {
+impl crate::operation::Operation for DescribeLoadBalancerAttributeRequest {
     type Response = DescribeLoadBalancerAttributeResponse;
     type Error = DescribeLoadBalancerAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeLoadBalancerAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         Ok(())
     }
@@ -95,8 +99,8 @@ impl DescribeLoadBalancerAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeLoadBalancerAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeLoadBalancerAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl DescribeLoadBalancerAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeLoadBalancerAttributeResponse,
-        rt::error::Error<DescribeLoadBalancerAttributeError>,
+        crate::error::Error<DescribeLoadBalancerAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1419,14 +1423,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeLoadBalancerAttributeError {
     /// `LocationServiceTimeout` (HTTP 400).
-    LocationServiceTimeout(rt::error::ServiceError),
+    LocationServiceTimeout(crate::error::ServiceError),
     /// `UnauthorizedRegion` (HTTP 403).
-    UnauthorizedRegion(rt::error::ServiceError),
+    UnauthorizedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1438,7 +1442,7 @@ impl DescribeLoadBalancerAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::LocationServiceTimeout(error) | Self::UnauthorizedRegion(error) => {
                 error
@@ -1461,16 +1465,16 @@ impl DescribeLoadBalancerAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeLoadBalancerAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeLoadBalancerAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "LocationServiceTimeout" => Self::LocationServiceTimeout(error),
             "UnauthorizedRegion" => Self::UnauthorizedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeLoadBalancerAttributeError::service_error(self)
     }
 }

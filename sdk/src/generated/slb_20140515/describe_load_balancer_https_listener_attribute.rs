@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,17 +37,22 @@ pub struct DescribeLoadBalancerHttpsListenerAttributeRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Example: `80`
     ///
-    /// Wire name `ListenerPort`; required.
+    /// Wire name `ListenerPort`; required; at least 1; at most 65535.
     pub listener_port: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeLoadBalancerHttpsListenerAttributeRequest {
+impl crate::operation::Operation for DescribeLoadBalancerHttpsListenerAttributeRequest {
     type Response = DescribeLoadBalancerHttpsListenerAttributeResponse;
     type Error = DescribeLoadBalancerHttpsListenerAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeLoadBalancerHttpsListenerAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
+        rt::validate::minimum("ListenerPort", &self.listener_port, 1.0, false)?;
+        rt::validate::maximum("ListenerPort", &self.listener_port, 65535.0, false)?;
         Ok(())
     }
 
@@ -108,8 +114,8 @@ impl DescribeLoadBalancerHttpsListenerAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeLoadBalancerHttpsListenerAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeLoadBalancerHttpsListenerAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +124,7 @@ impl DescribeLoadBalancerHttpsListenerAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeLoadBalancerHttpsListenerAttributeResponse,
-        rt::error::Error<DescribeLoadBalancerHttpsListenerAttributeError>,
+        crate::error::Error<DescribeLoadBalancerHttpsListenerAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1601,7 +1607,7 @@ pub enum DescribeLoadBalancerHttpsListenerAttributeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1613,7 +1619,7 @@ impl DescribeLoadBalancerHttpsListenerAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1621,12 +1627,12 @@ impl DescribeLoadBalancerHttpsListenerAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeLoadBalancerHttpsListenerAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeLoadBalancerHttpsListenerAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeLoadBalancerHttpsListenerAttributeError::service_error(self)
     }
 }

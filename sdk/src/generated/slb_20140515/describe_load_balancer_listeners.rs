@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct DescribeLoadBalancerListenersRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `50`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 0; at most 101.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `http`
     ///
@@ -50,7 +51,7 @@ pub struct DescribeLoadBalancerListenersRequest {
     pub tags: ::std::vec::Vec<Tag>,
     /// Example: `443`
     ///
-    /// Wire name `ListenerPort`.
+    /// Wire name `ListenerPort`; at least 0; at most 65535.
     pub listener_port: ::std::option::Option<i32>,
     /// Example: `HTTPS_443`
     ///
@@ -58,13 +59,20 @@ pub struct DescribeLoadBalancerListenersRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeLoadBalancerListenersRequest {
+impl crate::operation::Operation for DescribeLoadBalancerListenersRequest {
     type Response = DescribeLoadBalancerListenersResponse;
     type Error = DescribeLoadBalancerListenersError;
+}
+
+impl rt::operation::OperationSpec for DescribeLoadBalancerListenersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("MaxResults", &self.max_results, 0.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 101.0, false)?;
         rt::validate::max_items("LoadBalancerId", &self.load_balancer_ids, 11usize)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
+        rt::validate::minimum("ListenerPort", &self.listener_port, 0.0, false)?;
+        rt::validate::maximum("ListenerPort", &self.listener_port, 65535.0, false)?;
         Ok(())
     }
 
@@ -206,7 +214,7 @@ impl DescribeLoadBalancerListenersBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeLoadBalancerListenersRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeLoadBalancerListenersRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -214,8 +222,8 @@ impl DescribeLoadBalancerListenersBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeLoadBalancerListenersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeLoadBalancerListenersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -224,7 +232,7 @@ impl DescribeLoadBalancerListenersBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeLoadBalancerListenersResponse,
-        rt::error::Error<DescribeLoadBalancerListenersError>,
+        crate::error::Error<DescribeLoadBalancerListenersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -3000,22 +3008,22 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum DescribeLoadBalancerListenersError {
     /// `IllegalParam.ListenerProtocol` (HTTP 400).
-    IllegalParamListenerProtocol(rt::error::ServiceError),
+    IllegalParamListenerProtocol(crate::error::ServiceError),
     /// `IllegalParam.MaxResults` (HTTP 400).
-    IllegalParamMaxResults(rt::error::ServiceError),
+    IllegalParamMaxResults(crate::error::ServiceError),
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// `IllegalParamSize.LoadBalancerId` (HTTP 400).
-    IllegalParamSizeLoadBalancerId(rt::error::ServiceError),
+    IllegalParamSizeLoadBalancerId(crate::error::ServiceError),
     /// `MissingParam.TagKey` (HTTP 400).
-    MissingParamTagKey(rt::error::ServiceError),
+    MissingParamTagKey(crate::error::ServiceError),
     /// `UnauthorizedRegion` (HTTP 403).
-    UnauthorizedRegion(rt::error::ServiceError),
+    UnauthorizedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -3027,7 +3035,7 @@ impl DescribeLoadBalancerListenersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamListenerProtocol(error)
             | Self::IllegalParamMaxResults(error)
@@ -3077,8 +3085,8 @@ impl DescribeLoadBalancerListenersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeLoadBalancerListenersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeLoadBalancerListenersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.ListenerProtocol" => Self::IllegalParamListenerProtocol(error),
             "IllegalParam.MaxResults" => Self::IllegalParamMaxResults(error),
@@ -3088,11 +3096,11 @@ impl rt::error::OperationError for DescribeLoadBalancerListenersError {
             }
             "MissingParam.TagKey" => Self::MissingParamTagKey(error),
             "UnauthorizedRegion" => Self::UnauthorizedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeLoadBalancerListenersError::service_error(self)
     }
 }

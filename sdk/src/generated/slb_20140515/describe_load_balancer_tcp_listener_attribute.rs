@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,17 +37,22 @@ pub struct DescribeLoadBalancerTcpListenerAttributeRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Example: `80`
     ///
-    /// Wire name `ListenerPort`; required.
+    /// Wire name `ListenerPort`; required; at least 0; at most 65535.
     pub listener_port: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeLoadBalancerTcpListenerAttributeRequest {
+impl crate::operation::Operation for DescribeLoadBalancerTcpListenerAttributeRequest {
     type Response = DescribeLoadBalancerTcpListenerAttributeResponse;
     type Error = DescribeLoadBalancerTcpListenerAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeLoadBalancerTcpListenerAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
+        rt::validate::minimum("ListenerPort", &self.listener_port, 0.0, false)?;
+        rt::validate::maximum("ListenerPort", &self.listener_port, 65535.0, false)?;
         Ok(())
     }
 
@@ -108,8 +114,8 @@ impl DescribeLoadBalancerTcpListenerAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeLoadBalancerTcpListenerAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeLoadBalancerTcpListenerAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +124,7 @@ impl DescribeLoadBalancerTcpListenerAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeLoadBalancerTcpListenerAttributeResponse,
-        rt::error::Error<DescribeLoadBalancerTcpListenerAttributeError>,
+        crate::error::Error<DescribeLoadBalancerTcpListenerAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -951,14 +957,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeLoadBalancerTcpListenerAttributeError {
     /// `LocationServiceTimeout` (HTTP 400).
-    LocationServiceTimeout(rt::error::ServiceError),
+    LocationServiceTimeout(crate::error::ServiceError),
     /// `UnauthorizedRegion` (HTTP 403).
-    UnauthorizedRegion(rt::error::ServiceError),
+    UnauthorizedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -970,7 +976,7 @@ impl DescribeLoadBalancerTcpListenerAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::LocationServiceTimeout(error) | Self::UnauthorizedRegion(error) => {
                 error
@@ -993,16 +999,16 @@ impl DescribeLoadBalancerTcpListenerAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeLoadBalancerTcpListenerAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeLoadBalancerTcpListenerAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "LocationServiceTimeout" => Self::LocationServiceTimeout(error),
             "UnauthorizedRegion" => Self::UnauthorizedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeLoadBalancerTcpListenerAttributeError::service_error(self)
     }
 }

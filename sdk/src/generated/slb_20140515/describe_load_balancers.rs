@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -100,22 +101,29 @@ pub struct DescribeLoadBalancersRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1; at most 1000.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `50`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `Tag`; at most 20 items.
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for DescribeLoadBalancersRequest {
+impl crate::operation::Operation for DescribeLoadBalancersRequest {
     type Response = DescribeLoadBalancersResponse;
     type Error = DescribeLoadBalancersError;
+}
+
+impl rt::operation::OperationSpec for DescribeLoadBalancersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::maximum("PageNumber", &self.page_number, 1000.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
     }
@@ -420,14 +428,14 @@ impl DescribeLoadBalancersBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeLoadBalancersRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeLoadBalancersRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeLoadBalancersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeLoadBalancersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -436,7 +444,7 @@ impl DescribeLoadBalancersBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeLoadBalancersResponse,
-        rt::error::Error<DescribeLoadBalancersError>,
+        crate::error::Error<DescribeLoadBalancersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1338,18 +1346,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeLoadBalancersError {
     /// `InvalidTag` (HTTP 400).
-    InvalidTag(rt::error::ServiceError),
+    InvalidTag(crate::error::ServiceError),
     /// `LocationServiceTimeout` (HTTP 400).
-    LocationServiceTimeout(rt::error::ServiceError),
+    LocationServiceTimeout(crate::error::ServiceError),
     /// `TooManyResult` (HTTP 400).
-    TooManyResult(rt::error::ServiceError),
+    TooManyResult(crate::error::ServiceError),
     /// `UnauthorizedRegion` (HTTP 403).
-    UnauthorizedRegion(rt::error::ServiceError),
+    UnauthorizedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1361,7 +1369,7 @@ impl DescribeLoadBalancersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidTag(error)
             | Self::LocationServiceTimeout(error)
@@ -1397,18 +1405,18 @@ impl DescribeLoadBalancersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeLoadBalancersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeLoadBalancersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidTag" => Self::InvalidTag(error),
             "LocationServiceTimeout" => Self::LocationServiceTimeout(error),
             "TooManyResult" => Self::TooManyResult(error),
             "UnauthorizedRegion" => Self::UnauthorizedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeLoadBalancersError::service_error(self)
     }
 }

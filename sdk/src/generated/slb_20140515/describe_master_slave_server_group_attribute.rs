@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeMasterSlaveServerGroupAttributeRequest {
     pub master_slave_server_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeMasterSlaveServerGroupAttributeRequest {
+impl crate::operation::Operation for DescribeMasterSlaveServerGroupAttributeRequest {
     type Response = DescribeMasterSlaveServerGroupAttributeResponse;
     type Error = DescribeMasterSlaveServerGroupAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeMasterSlaveServerGroupAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required(
             "MasterSlaveServerGroupId",
@@ -105,8 +109,8 @@ impl DescribeMasterSlaveServerGroupAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeMasterSlaveServerGroupAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeMasterSlaveServerGroupAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +119,7 @@ impl DescribeMasterSlaveServerGroupAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeMasterSlaveServerGroupAttributeResponse,
-        rt::error::Error<DescribeMasterSlaveServerGroupAttributeError>,
+        crate::error::Error<DescribeMasterSlaveServerGroupAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -602,7 +606,7 @@ pub enum DescribeMasterSlaveServerGroupAttributeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -614,7 +618,7 @@ impl DescribeMasterSlaveServerGroupAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -622,12 +626,12 @@ impl DescribeMasterSlaveServerGroupAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeMasterSlaveServerGroupAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeMasterSlaveServerGroupAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeMasterSlaveServerGroupAttributeError::service_error(self)
     }
 }

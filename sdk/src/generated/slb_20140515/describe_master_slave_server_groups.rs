@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct DescribeMasterSlaveServerGroupsRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeMasterSlaveServerGroupsRequest {
+impl crate::operation::Operation for DescribeMasterSlaveServerGroupsRequest {
     type Response = DescribeMasterSlaveServerGroupsResponse;
     type Error = DescribeMasterSlaveServerGroupsError;
+}
+
+impl rt::operation::OperationSpec for DescribeMasterSlaveServerGroupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
@@ -142,8 +146,8 @@ impl DescribeMasterSlaveServerGroupsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeMasterSlaveServerGroupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeMasterSlaveServerGroupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +156,7 @@ impl DescribeMasterSlaveServerGroupsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeMasterSlaveServerGroupsResponse,
-        rt::error::Error<DescribeMasterSlaveServerGroupsError>,
+        crate::error::Error<DescribeMasterSlaveServerGroupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -716,12 +720,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeMasterSlaveServerGroupsError {
     /// `MissingParam.TagKey` (HTTP 400).
-    MissingParamTagKey(rt::error::ServiceError),
+    MissingParamTagKey(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -733,7 +737,7 @@ impl DescribeMasterSlaveServerGroupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::MissingParamTagKey(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -748,15 +752,15 @@ impl DescribeMasterSlaveServerGroupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeMasterSlaveServerGroupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeMasterSlaveServerGroupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "MissingParam.TagKey" => Self::MissingParamTagKey(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeMasterSlaveServerGroupsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeRulesRequest {
     pub listener_port: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeRulesRequest {
+impl crate::operation::Operation for DescribeRulesRequest {
     type Response = DescribeRulesResponse;
     type Error = DescribeRulesError;
+}
+
+impl rt::operation::OperationSpec for DescribeRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
@@ -126,8 +130,8 @@ impl DescribeRulesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +140,7 @@ impl DescribeRulesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRulesResponse,
-        rt::error::Error<DescribeRulesError>,
+        crate::error::Error<DescribeRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -704,12 +708,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeRulesError {
     /// `TooManyListeners` (HTTP 400).
-    TooManyListeners(rt::error::ServiceError),
+    TooManyListeners(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -721,7 +725,7 @@ impl DescribeRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::TooManyListeners(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -736,15 +740,15 @@ impl DescribeRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "TooManyListeners" => Self::TooManyListeners(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRulesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct DescribeServerCertificatesRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for DescribeServerCertificatesRequest {
+impl crate::operation::Operation for DescribeServerCertificatesRequest {
     type Response = DescribeServerCertificatesResponse;
     type Error = DescribeServerCertificatesError;
+}
+
+impl rt::operation::OperationSpec for DescribeServerCertificatesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
     }
@@ -130,8 +134,10 @@ impl DescribeServerCertificatesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeServerCertificatesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeServerCertificatesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +146,7 @@ impl DescribeServerCertificatesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeServerCertificatesResponse,
-        rt::error::Error<DescribeServerCertificatesError>,
+        crate::error::Error<DescribeServerCertificatesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -776,14 +782,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeServerCertificatesError {
     /// `Abs.ServerCertificateIdAndResourceGroupId.MissMatch` (HTTP 400).
-    AbsServerCertificateIdAndResourceGroupIdMissMatch(rt::error::ServiceError),
+    AbsServerCertificateIdAndResourceGroupIdMissMatch(crate::error::ServiceError),
     /// `LocationServiceTimeout` (HTTP 400).
-    LocationServiceTimeout(rt::error::ServiceError),
+    LocationServiceTimeout(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -795,7 +801,7 @@ impl DescribeServerCertificatesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsServerCertificateIdAndResourceGroupIdMissMatch(error)
             | Self::LocationServiceTimeout(error) => error,
@@ -817,18 +823,18 @@ impl DescribeServerCertificatesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeServerCertificatesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeServerCertificatesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.ServerCertificateIdAndResourceGroupId.MissMatch" => {
                 Self::AbsServerCertificateIdAndResourceGroupIdMissMatch(error)
             }
             "LocationServiceTimeout" => Self::LocationServiceTimeout(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeServerCertificatesError::service_error(self)
     }
 }

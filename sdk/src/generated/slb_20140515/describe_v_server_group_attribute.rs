@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeVServerGroupAttributeRequest {
     pub v_server_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeVServerGroupAttributeRequest {
+impl crate::operation::Operation for DescribeVServerGroupAttributeRequest {
     type Response = DescribeVServerGroupAttributeResponse;
     type Error = DescribeVServerGroupAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeVServerGroupAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VServerGroupId", &self.v_server_group_id)?;
         Ok(())
@@ -100,8 +104,8 @@ impl DescribeVServerGroupAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeVServerGroupAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeVServerGroupAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -110,7 +114,7 @@ impl DescribeVServerGroupAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVServerGroupAttributeResponse,
-        rt::error::Error<DescribeVServerGroupAttributeError>,
+        crate::error::Error<DescribeVServerGroupAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -585,14 +589,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeVServerGroupAttributeError {
     /// `LocationServiceTimeout` (HTTP 400).
-    LocationServiceTimeout(rt::error::ServiceError),
+    LocationServiceTimeout(crate::error::ServiceError),
     /// `UnauthorizedRegion` (HTTP 403).
-    UnauthorizedRegion(rt::error::ServiceError),
+    UnauthorizedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -604,7 +608,7 @@ impl DescribeVServerGroupAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::LocationServiceTimeout(error) | Self::UnauthorizedRegion(error) => {
                 error
@@ -627,16 +631,16 @@ impl DescribeVServerGroupAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVServerGroupAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVServerGroupAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "LocationServiceTimeout" => Self::LocationServiceTimeout(error),
             "UnauthorizedRegion" => Self::UnauthorizedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVServerGroupAttributeError::service_error(self)
     }
 }

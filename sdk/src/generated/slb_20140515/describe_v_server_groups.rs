@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct DescribeVServerGroupsRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeVServerGroupsRequest {
+impl crate::operation::Operation for DescribeVServerGroupsRequest {
     type Response = DescribeVServerGroupsResponse;
     type Error = DescribeVServerGroupsError;
+}
+
+impl rt::operation::OperationSpec for DescribeVServerGroupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
@@ -152,8 +156,8 @@ impl DescribeVServerGroupsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVServerGroupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeVServerGroupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -162,7 +166,7 @@ impl DescribeVServerGroupsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVServerGroupsResponse,
-        rt::error::Error<DescribeVServerGroupsError>,
+        crate::error::Error<DescribeVServerGroupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -890,12 +894,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeVServerGroupsError {
     /// `MissingParam.TagKey` (HTTP 400).
-    MissingParamTagKey(rt::error::ServiceError),
+    MissingParamTagKey(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -907,7 +911,7 @@ impl DescribeVServerGroupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::MissingParamTagKey(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -922,15 +926,15 @@ impl DescribeVServerGroupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVServerGroupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVServerGroupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "MissingParam.TagKey" => Self::MissingParamTagKey(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVServerGroupsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct EnableHighDefinationMonitorRequest {
     pub log_store: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EnableHighDefinationMonitorRequest {
+impl crate::operation::Operation for EnableHighDefinationMonitorRequest {
     type Response = EnableHighDefinationMonitorResponse;
     type Error = EnableHighDefinationMonitorError;
+}
+
+impl rt::operation::OperationSpec for EnableHighDefinationMonitorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LogProject", &self.log_project)?;
         rt::validate::required("LogStore", &self.log_store)?;
@@ -127,8 +131,8 @@ impl EnableHighDefinationMonitorBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<EnableHighDefinationMonitorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<EnableHighDefinationMonitorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +141,7 @@ impl EnableHighDefinationMonitorBuilder {
         self,
     ) -> ::std::result::Result<
         EnableHighDefinationMonitorResponse,
-        rt::error::Error<EnableHighDefinationMonitorError>,
+        crate::error::Error<EnableHighDefinationMonitorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -234,16 +238,16 @@ impl ::serde::Serialize for EnableHighDefinationMonitorResponse {
 #[non_exhaustive]
 pub enum EnableHighDefinationMonitorError {
     /// `NoPermission.AliyunServiceRoleForSlbLogDelivery` (HTTP 400).
-    NoPermissionAliyunServiceRoleForSlbLogDelivery(rt::error::ServiceError),
+    NoPermissionAliyunServiceRoleForSlbLogDelivery(crate::error::ServiceError),
     /// `OperationNotAllowed.HighDefinitionMonitorEnabled` (HTTP 400).
-    OperationNotAllowedHighDefinitionMonitorEnabled(rt::error::ServiceError),
+    OperationNotAllowedHighDefinitionMonitorEnabled(crate::error::ServiceError),
     /// `UnsupportedFeature.User` (HTTP 400).
-    UnsupportedFeatureUser(rt::error::ServiceError),
+    UnsupportedFeatureUser(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -255,7 +259,7 @@ impl EnableHighDefinationMonitorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPermissionAliyunServiceRoleForSlbLogDelivery(error)
             | Self::OperationNotAllowedHighDefinitionMonitorEnabled(error)
@@ -284,8 +288,8 @@ impl EnableHighDefinationMonitorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableHighDefinationMonitorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableHighDefinationMonitorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPermission.AliyunServiceRoleForSlbLogDelivery" => {
                 Self::NoPermissionAliyunServiceRoleForSlbLogDelivery(error)
@@ -294,11 +298,11 @@ impl rt::error::OperationError for EnableHighDefinationMonitorError {
                 Self::OperationNotAllowedHighDefinitionMonitorEnabled(error)
             }
             "UnsupportedFeature.User" => Self::UnsupportedFeatureUser(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableHighDefinationMonitorError::service_error(self)
     }
 }

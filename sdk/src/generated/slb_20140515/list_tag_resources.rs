@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct ListTagResourcesRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for ListTagResourcesRequest {
+impl crate::operation::Operation for ListTagResourcesRequest {
     type Response = ListTagResourcesResponse;
     type Error = ListTagResourcesError;
+}
+
+impl rt::operation::OperationSpec for ListTagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::max_items("ResourceId", &self.resource_ids, 51usize)?;
@@ -165,14 +169,14 @@ impl ListTagResourcesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListTagResourcesRequest> {
+    ) -> crate::paginate::PaginationStream<ListTagResourcesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListTagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListTagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -181,7 +185,7 @@ impl ListTagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         ListTagResourcesResponse,
-        rt::error::Error<ListTagResourcesError>,
+        crate::error::Error<ListTagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -495,46 +499,46 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListTagResourcesError {
     /// `InvalidParam.NextToken` (HTTP 400).
-    InvalidParamNextToken(rt::error::ServiceError),
+    InvalidParamNextToken(crate::error::ServiceError),
     /// `InvalidParam.ResourceType` (HTTP 400).
-    InvalidParamResourceType(rt::error::ServiceError),
+    InvalidParamResourceType(crate::error::ServiceError),
     /// `InvalidParam.Scope` (HTTP 400).
-    InvalidParamScope(rt::error::ServiceError),
+    InvalidParamScope(crate::error::ServiceError),
     /// `InvalidParam.TagKey` (HTTP 400).
-    InvalidParamTagKey(rt::error::ServiceError),
+    InvalidParamTagKey(crate::error::ServiceError),
     /// `InvalidParam.TagKeyOrValue` (HTTP 400).
-    InvalidParamTagKeyOrValue(rt::error::ServiceError),
+    InvalidParamTagKeyOrValue(crate::error::ServiceError),
     /// `InvalidParam.TagOwnerBid` (HTTP 400).
-    InvalidParamTagOwnerBid(rt::error::ServiceError),
+    InvalidParamTagOwnerBid(crate::error::ServiceError),
     /// `InvalidParam.TagOwnerUid` (HTTP 400).
-    InvalidParamTagOwnerUid(rt::error::ServiceError),
+    InvalidParamTagOwnerUid(crate::error::ServiceError),
     /// `InvalidParam.TagValue` (HTTP 400).
-    InvalidParamTagValue(rt::error::ServiceError),
+    InvalidParamTagValue(crate::error::ServiceError),
     /// `InvalidParameter.RegionId` (HTTP 400).
-    InvalidParameterRegionId(rt::error::ServiceError),
+    InvalidParameterRegionId(crate::error::ServiceError),
     /// `MissingParam.Scope` (HTTP 400).
-    MissingParamScope(rt::error::ServiceError),
+    MissingParamScope(crate::error::ServiceError),
     /// `MissingParam.TagOrResourceId` (HTTP 400).
-    MissingParamTagOrResourceId(rt::error::ServiceError),
+    MissingParamTagOrResourceId(crate::error::ServiceError),
     /// `MissingParam.TagOwnerBid` (HTTP 400).
-    MissingParamTagOwnerBid(rt::error::ServiceError),
+    MissingParamTagOwnerBid(crate::error::ServiceError),
     /// `MissingParam.TagOwnerUid` (HTTP 400).
-    MissingParamTagOwnerUid(rt::error::ServiceError),
+    MissingParamTagOwnerUid(crate::error::ServiceError),
     /// `QueryTokenNotExist` (HTTP 400).
-    QueryTokenNotExist(rt::error::ServiceError),
+    QueryTokenNotExist(crate::error::ServiceError),
     /// `ResourceNotExist` (HTTP 400).
-    ResourceNotExist(rt::error::ServiceError),
+    ResourceNotExist(crate::error::ServiceError),
     /// `SizeLimitExceeded.ResourceId` (HTTP 400).
-    SizeLimitExceededResourceId(rt::error::ServiceError),
+    SizeLimitExceededResourceId(crate::error::ServiceError),
     /// `SizeLimitExceeded.Tag` (HTTP 400).
-    SizeLimitExceededTag(rt::error::ServiceError),
+    SizeLimitExceededTag(crate::error::ServiceError),
     /// `TagTypeNotSame` (HTTP 400).
-    TagTypeNotSame(rt::error::ServiceError),
+    TagTypeNotSame(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -546,7 +550,7 @@ impl ListTagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParamNextToken(error)
             | Self::InvalidParamResourceType(error)
@@ -680,8 +684,8 @@ impl ListTagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListTagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParam.NextToken" => Self::InvalidParamNextToken(error),
             "InvalidParam.ResourceType" => Self::InvalidParamResourceType(error),
@@ -701,11 +705,11 @@ impl rt::error::OperationError for ListTagResourcesError {
             "SizeLimitExceeded.ResourceId" => Self::SizeLimitExceededResourceId(error),
             "SizeLimitExceeded.Tag" => Self::SizeLimitExceededTag(error),
             "TagTypeNotSame" => Self::TagTypeNotSame(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTagResourcesError::service_error(self)
     }
 }

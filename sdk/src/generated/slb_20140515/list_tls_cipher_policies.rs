@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct ListTlsCipherPoliciesRequest {
     pub max_items: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListTlsCipherPoliciesRequest {
+impl crate::operation::Operation for ListTlsCipherPoliciesRequest {
     type Response = ListTlsCipherPoliciesResponse;
     type Error = ListTlsCipherPoliciesError;
+}
+
+impl rt::operation::OperationSpec for ListTlsCipherPoliciesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -176,14 +180,14 @@ impl ListTlsCipherPoliciesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListTlsCipherPoliciesRequest> {
+    ) -> crate::paginate::PaginationStream<ListTlsCipherPoliciesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListTlsCipherPoliciesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListTlsCipherPoliciesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -192,7 +196,7 @@ impl ListTlsCipherPoliciesBuilder {
         self,
     ) -> ::std::result::Result<
         ListTlsCipherPoliciesResponse,
-        rt::error::Error<ListTlsCipherPoliciesError>,
+        crate::error::Error<ListTlsCipherPoliciesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -624,14 +628,14 @@ impl ::serde::Serialize for RelateListeners {
 #[non_exhaustive]
 pub enum ListTlsCipherPoliciesError {
     /// `QueryTokenInvalid` (HTTP 400).
-    QueryTokenInvalid(rt::error::ServiceError),
+    QueryTokenInvalid(crate::error::ServiceError),
     /// `QueryTokenNotExist` (HTTP 400).
-    QueryTokenNotExist(rt::error::ServiceError),
+    QueryTokenNotExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -643,7 +647,7 @@ impl ListTlsCipherPoliciesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::QueryTokenInvalid(error) | Self::QueryTokenNotExist(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -664,16 +668,16 @@ impl ListTlsCipherPoliciesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTlsCipherPoliciesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListTlsCipherPoliciesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "QueryTokenInvalid" => Self::QueryTokenInvalid(error),
             "QueryTokenNotExist" => Self::QueryTokenNotExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTlsCipherPoliciesError::service_error(self)
     }
 }

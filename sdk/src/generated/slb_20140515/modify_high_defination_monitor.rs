@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyHighDefinationMonitorRequest {
     pub log_store: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyHighDefinationMonitorRequest {
+impl crate::operation::Operation for ModifyHighDefinationMonitorRequest {
     type Response = ModifyHighDefinationMonitorResponse;
     type Error = ModifyHighDefinationMonitorError;
+}
+
+impl rt::operation::OperationSpec for ModifyHighDefinationMonitorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LogProject", &self.log_project)?;
         rt::validate::required("LogStore", &self.log_store)?;
@@ -112,8 +116,8 @@ impl ModifyHighDefinationMonitorBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyHighDefinationMonitorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyHighDefinationMonitorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +126,7 @@ impl ModifyHighDefinationMonitorBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyHighDefinationMonitorResponse,
-        rt::error::Error<ModifyHighDefinationMonitorError>,
+        crate::error::Error<ModifyHighDefinationMonitorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -219,20 +223,20 @@ impl ::serde::Serialize for ModifyHighDefinationMonitorResponse {
 #[non_exhaustive]
 pub enum ModifyHighDefinationMonitorError {
     /// `NoPermission.AliyunServiceRoleForSlbLogDelivery` (HTTP 400).
-    NoPermissionAliyunServiceRoleForSlbLogDelivery(rt::error::ServiceError),
+    NoPermissionAliyunServiceRoleForSlbLogDelivery(crate::error::ServiceError),
     /// `OperationDenied.HdMonitorListenerExist` (HTTP 400).
-    OperationDeniedHdMonitorListenerExist(rt::error::ServiceError),
+    OperationDeniedHdMonitorListenerExist(crate::error::ServiceError),
     /// `OperationNotAllowed.HighDefinitionMonitorEnabled` (HTTP 400).
-    OperationNotAllowedHighDefinitionMonitorEnabled(rt::error::ServiceError),
+    OperationNotAllowedHighDefinitionMonitorEnabled(crate::error::ServiceError),
     /// `OperationNotAllowed.HighDefinitionMonitorNotEnabled` (HTTP 400).
-    OperationNotAllowedHighDefinitionMonitorNotEnabled(rt::error::ServiceError),
+    OperationNotAllowedHighDefinitionMonitorNotEnabled(crate::error::ServiceError),
     /// `UnsupportedFeature.User` (HTTP 400).
-    UnsupportedFeatureUser(rt::error::ServiceError),
+    UnsupportedFeatureUser(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -244,7 +248,7 @@ impl ModifyHighDefinationMonitorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPermissionAliyunServiceRoleForSlbLogDelivery(error)
             | Self::OperationDeniedHdMonitorListenerExist(error)
@@ -287,8 +291,8 @@ impl ModifyHighDefinationMonitorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyHighDefinationMonitorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyHighDefinationMonitorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPermission.AliyunServiceRoleForSlbLogDelivery" => {
                 Self::NoPermissionAliyunServiceRoleForSlbLogDelivery(error)
@@ -303,11 +307,11 @@ impl rt::error::OperationError for ModifyHighDefinationMonitorError {
                 Self::OperationNotAllowedHighDefinitionMonitorNotEnabled(error)
             }
             "UnsupportedFeature.User" => Self::UnsupportedFeatureUser(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyHighDefinationMonitorError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,18 +49,23 @@ pub struct ModifyLoadBalancerInstanceChargeTypeRequest {
     pub load_balancer_spec: ::std::option::Option<::std::string::String>,
     /// Example: `5`
     ///
-    /// Wire name `Bandwidth`.
+    /// Wire name `Bandwidth`; at least 1; at most 5000.
     pub bandwidth: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ModifyLoadBalancerInstanceChargeTypeRequest {
+impl crate::operation::Operation for ModifyLoadBalancerInstanceChargeTypeRequest {
     type Response = ModifyLoadBalancerInstanceChargeTypeResponse;
     type Error = ModifyLoadBalancerInstanceChargeTypeError;
+}
+
+impl rt::operation::OperationSpec for ModifyLoadBalancerInstanceChargeTypeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("InstanceChargeType", &self.instance_charge_type)?;
+        rt::validate::minimum("Bandwidth", &self.bandwidth, 1.0, false)?;
+        rt::validate::maximum("Bandwidth", &self.bandwidth, 5000.0, false)?;
         Ok(())
     }
 
@@ -166,8 +172,8 @@ impl ModifyLoadBalancerInstanceChargeTypeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyLoadBalancerInstanceChargeTypeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyLoadBalancerInstanceChargeTypeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -176,7 +182,7 @@ impl ModifyLoadBalancerInstanceChargeTypeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyLoadBalancerInstanceChargeTypeResponse,
-        rt::error::Error<ModifyLoadBalancerInstanceChargeTypeError>,
+        crate::error::Error<ModifyLoadBalancerInstanceChargeTypeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -252,34 +258,34 @@ impl ::serde::Serialize for ModifyLoadBalancerInstanceChargeTypeResponse {
 #[non_exhaustive]
 pub enum ModifyLoadBalancerInstanceChargeTypeError {
     /// `Forbidden.LcuToSpec` (HTTP 400).
-    ForbiddenLcuToSpec(rt::error::ServiceError),
+    ForbiddenLcuToSpec(crate::error::ServiceError),
     /// `IllegalParam.InstanceChargeType` (HTTP 400).
-    IllegalParamInstanceChargeType(rt::error::ServiceError),
+    IllegalParamInstanceChargeType(crate::error::ServiceError),
     /// `IllegalParam.InternetChargeType` (HTTP 400).
-    IllegalParamInternetChargeType(rt::error::ServiceError),
+    IllegalParamInternetChargeType(crate::error::ServiceError),
     /// `InvalidAction.RegionNotSupport` (HTTP 400).
-    InvalidActionRegionNotSupport(rt::error::ServiceError),
+    InvalidActionRegionNotSupport(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameterBandwidth` (HTTP 400).
-    InvalidParameterBandwidth(rt::error::ServiceError),
+    InvalidParameterBandwidth(crate::error::ServiceError),
     /// `MissingParam.LoadBalancerSpec` (HTTP 400).
-    MissingParamLoadBalancerSpec(rt::error::ServiceError),
+    MissingParamLoadBalancerSpec(crate::error::ServiceError),
     /// `OperationDenied.PayByCLCU` (HTTP 400).
-    OperationDeniedPayByClcu(rt::error::ServiceError),
+    OperationDeniedPayByClcu(crate::error::ServiceError),
     /// `OperationDenied.PayBySpec` (HTTP 400).
-    OperationDeniedPayBySpec(rt::error::ServiceError),
+    OperationDeniedPayBySpec(crate::error::ServiceError),
     /// `OperationFailed.UnpaidBillsExist` (HTTP 400).
-    OperationFailedUnpaidBillsExist(rt::error::ServiceError),
+    OperationFailedUnpaidBillsExist(crate::error::ServiceError),
     /// `Operation.NotAllowed` (HTTP 400).
-    OperationNotAllowed(rt::error::ServiceError),
+    OperationNotAllowed(crate::error::ServiceError),
     /// `PAYFOR.ACCOUNT_MONEY_VALIDATE_ERROR` (HTTP 400).
-    PayforAccountMoneyValidateError(rt::error::ServiceError),
+    PayforAccountMoneyValidateError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -291,7 +297,7 @@ impl ModifyLoadBalancerInstanceChargeTypeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenLcuToSpec(error)
             | Self::IllegalParamInstanceChargeType(error)
@@ -383,8 +389,8 @@ impl ModifyLoadBalancerInstanceChargeTypeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyLoadBalancerInstanceChargeTypeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyLoadBalancerInstanceChargeTypeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.LcuToSpec" => Self::ForbiddenLcuToSpec(error),
             "IllegalParam.InstanceChargeType" => {
@@ -408,11 +414,11 @@ impl rt::error::OperationError for ModifyLoadBalancerInstanceChargeTypeError {
             "PAYFOR.ACCOUNT_MONEY_VALIDATE_ERROR" => {
                 Self::PayforAccountMoneyValidateError(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyLoadBalancerInstanceChargeTypeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyLoadBalancerInstanceSpecRequest {
     pub auto_pay: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyLoadBalancerInstanceSpecRequest {
+impl crate::operation::Operation for ModifyLoadBalancerInstanceSpecRequest {
     type Response = ModifyLoadBalancerInstanceSpecResponse;
     type Error = ModifyLoadBalancerInstanceSpecError;
+}
+
+impl rt::operation::OperationSpec for ModifyLoadBalancerInstanceSpecRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("LoadBalancerSpec", &self.load_balancer_spec)?;
         Ok(())
@@ -127,8 +131,8 @@ impl ModifyLoadBalancerInstanceSpecBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyLoadBalancerInstanceSpecRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyLoadBalancerInstanceSpecRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +141,7 @@ impl ModifyLoadBalancerInstanceSpecBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyLoadBalancerInstanceSpecResponse,
-        rt::error::Error<ModifyLoadBalancerInstanceSpecError>,
+        crate::error::Error<ModifyLoadBalancerInstanceSpecError>,
     > {
         self.client.execute(self.request).await
     }
@@ -231,20 +235,20 @@ impl ::serde::Serialize for ModifyLoadBalancerInstanceSpecResponse {
 #[non_exhaustive]
 pub enum ModifyLoadBalancerInstanceSpecError {
     /// `ChangeLbSpecNotAllowed` (HTTP 400).
-    ChangeLbSpecNotAllowed(rt::error::ServiceError),
+    ChangeLbSpecNotAllowed(crate::error::ServiceError),
     /// `InvalidParameter.Bandwidth` (HTTP 400).
-    InvalidParameterBandwidth(rt::error::ServiceError),
+    InvalidParameterBandwidth(crate::error::ServiceError),
     /// `ModifySpecNotAllowed` (HTTP 400).
-    ModifySpecNotAllowed(rt::error::ServiceError),
+    ModifySpecNotAllowed(crate::error::ServiceError),
     /// `OperationDenied.PayByCLCU` (HTTP 400).
-    OperationDeniedPayByClcu(rt::error::ServiceError),
+    OperationDeniedPayByClcu(crate::error::ServiceError),
     /// `Operation.NotAllowed` (HTTP 400).
-    OperationNotAllowed(rt::error::ServiceError),
+    OperationNotAllowed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -256,7 +260,7 @@ impl ModifyLoadBalancerInstanceSpecError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChangeLbSpecNotAllowed(error)
             | Self::InvalidParameterBandwidth(error)
@@ -299,19 +303,19 @@ impl ModifyLoadBalancerInstanceSpecError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyLoadBalancerInstanceSpecError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyLoadBalancerInstanceSpecError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChangeLbSpecNotAllowed" => Self::ChangeLbSpecNotAllowed(error),
             "InvalidParameter.Bandwidth" => Self::InvalidParameterBandwidth(error),
             "ModifySpecNotAllowed" => Self::ModifySpecNotAllowed(error),
             "OperationDenied.PayByCLCU" => Self::OperationDeniedPayByClcu(error),
             "Operation.NotAllowed" => Self::OperationNotAllowed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyLoadBalancerInstanceSpecError::service_error(self)
     }
 }

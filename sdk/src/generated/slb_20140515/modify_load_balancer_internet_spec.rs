@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,7 +41,7 @@ pub struct ModifyLoadBalancerInternetSpecRequest {
     pub internet_charge_type: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `Bandwidth`.
+    /// Wire name `Bandwidth`; at least 1; at most 5000.
     pub bandwidth: ::std::option::Option<i32>,
     /// Example: `false`
     ///
@@ -48,12 +49,17 @@ pub struct ModifyLoadBalancerInternetSpecRequest {
     pub auto_pay: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyLoadBalancerInternetSpecRequest {
+impl crate::operation::Operation for ModifyLoadBalancerInternetSpecRequest {
     type Response = ModifyLoadBalancerInternetSpecResponse;
     type Error = ModifyLoadBalancerInternetSpecError;
+}
+
+impl rt::operation::OperationSpec for ModifyLoadBalancerInternetSpecRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
+        rt::validate::minimum("Bandwidth", &self.bandwidth, 1.0, false)?;
+        rt::validate::maximum("Bandwidth", &self.bandwidth, 5000.0, false)?;
         Ok(())
     }
 
@@ -138,8 +144,8 @@ impl ModifyLoadBalancerInternetSpecBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyLoadBalancerInternetSpecRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyLoadBalancerInternetSpecRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -148,7 +154,7 @@ impl ModifyLoadBalancerInternetSpecBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyLoadBalancerInternetSpecResponse,
-        rt::error::Error<ModifyLoadBalancerInternetSpecError>,
+        crate::error::Error<ModifyLoadBalancerInternetSpecError>,
     > {
         self.client.execute(self.request).await
     }
@@ -242,26 +248,26 @@ impl ::serde::Serialize for ModifyLoadBalancerInternetSpecResponse {
 #[non_exhaustive]
 pub enum ModifyLoadBalancerInternetSpecError {
     /// `Instance.InternetChargeTypeNotAllowed` (HTTP 400).
-    InstanceInternetChargeTypeNotAllowed(rt::error::ServiceError),
+    InstanceInternetChargeTypeNotAllowed(crate::error::ServiceError),
     /// `Instance.Pay95BandwidthIllegal` (HTTP 400).
-    InstancePay95BandwidthIllegal(rt::error::ServiceError),
+    InstancePay95BandwidthIllegal(crate::error::ServiceError),
     /// `Instance.Pay95RateInvalid` (HTTP 400).
-    InstancePay95RateInvalid(rt::error::ServiceError),
+    InstancePay95RateInvalid(crate::error::ServiceError),
     /// `Instance.ShareSlbNotSupportPay95` (HTTP 400).
-    InstanceShareSlbNotSupportPay95(rt::error::ServiceError),
+    InstanceShareSlbNotSupportPay95(crate::error::ServiceError),
     /// `OperationDenied.PayByCLCU` (HTTP 400).
-    OperationDeniedPayByClcu(rt::error::ServiceError),
+    OperationDeniedPayByClcu(crate::error::ServiceError),
     /// `OperationFailed.UnpaidBillsExist` (HTTP 400).
-    OperationFailedUnpaidBillsExist(rt::error::ServiceError),
+    OperationFailedUnpaidBillsExist(crate::error::ServiceError),
     /// `Operation.NotAllowed` (HTTP 400).
-    OperationNotAllowed(rt::error::ServiceError),
+    OperationNotAllowed(crate::error::ServiceError),
     /// `PAYFOR.ACCOUNT_MONEY_VALIDATE_ERROR` (HTTP 400).
-    PayforAccountMoneyValidateError(rt::error::ServiceError),
+    PayforAccountMoneyValidateError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -273,7 +279,7 @@ impl ModifyLoadBalancerInternetSpecError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceInternetChargeTypeNotAllowed(error)
             | Self::InstancePay95BandwidthIllegal(error)
@@ -337,8 +343,8 @@ impl ModifyLoadBalancerInternetSpecError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyLoadBalancerInternetSpecError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyLoadBalancerInternetSpecError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Instance.InternetChargeTypeNotAllowed" => {
                 Self::InstanceInternetChargeTypeNotAllowed(error)
@@ -358,11 +364,11 @@ impl rt::error::OperationError for ModifyLoadBalancerInternetSpecError {
             "PAYFOR.ACCOUNT_MONEY_VALIDATE_ERROR" => {
                 Self::PayforAccountMoneyValidateError(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyLoadBalancerInternetSpecError::service_error(self)
     }
 }

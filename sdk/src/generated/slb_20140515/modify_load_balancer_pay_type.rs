@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -44,7 +45,7 @@ pub struct ModifyLoadBalancerPayTypeRequest {
     pub pricing_cycle: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `Duration`.
+    /// Wire name `Duration`; at least 1.
     pub duration: ::std::option::Option<i32>,
     /// Example: `false`
     ///
@@ -52,13 +53,17 @@ pub struct ModifyLoadBalancerPayTypeRequest {
     pub auto_pay: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyLoadBalancerPayTypeRequest {
+impl crate::operation::Operation for ModifyLoadBalancerPayTypeRequest {
     type Response = ModifyLoadBalancerPayTypeResponse;
     type Error = ModifyLoadBalancerPayTypeError;
+}
+
+impl rt::operation::OperationSpec for ModifyLoadBalancerPayTypeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
+        rt::validate::minimum("Duration", &self.duration, 1.0, false)?;
         Ok(())
     }
 
@@ -149,8 +154,10 @@ impl ModifyLoadBalancerPayTypeBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<ModifyLoadBalancerPayTypeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyLoadBalancerPayTypeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +167,7 @@ impl ModifyLoadBalancerPayTypeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyLoadBalancerPayTypeResponse,
-        rt::error::Error<ModifyLoadBalancerPayTypeError>,
+        crate::error::Error<ModifyLoadBalancerPayTypeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -254,14 +261,14 @@ impl ::serde::Serialize for ModifyLoadBalancerPayTypeResponse {
 #[non_exhaustive]
 pub enum ModifyLoadBalancerPayTypeError {
     /// `OperationDenied.PayByCLCU` (HTTP 400).
-    OperationDeniedPayByClcu(rt::error::ServiceError),
+    OperationDeniedPayByClcu(crate::error::ServiceError),
     /// `Operation.NotAllowed` (HTTP 400).
-    OperationNotAllowed(rt::error::ServiceError),
+    OperationNotAllowed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -273,7 +280,7 @@ impl ModifyLoadBalancerPayTypeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OperationDeniedPayByClcu(error) | Self::OperationNotAllowed(error) => {
                 error
@@ -296,16 +303,16 @@ impl ModifyLoadBalancerPayTypeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyLoadBalancerPayTypeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyLoadBalancerPayTypeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "OperationDenied.PayByCLCU" => Self::OperationDeniedPayByClcu(error),
             "Operation.NotAllowed" => Self::OperationNotAllowed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyLoadBalancerPayTypeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyVServerGroupBackendServersRequest {
     pub new_backend_servers: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyVServerGroupBackendServersRequest {
+impl crate::operation::Operation for ModifyVServerGroupBackendServersRequest {
     type Response = ModifyVServerGroupBackendServersResponse;
     type Error = ModifyVServerGroupBackendServersError;
+}
+
+impl rt::operation::OperationSpec for ModifyVServerGroupBackendServersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VServerGroupId", &self.v_server_group_id)?;
         Ok(())
@@ -138,8 +142,8 @@ impl ModifyVServerGroupBackendServersBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyVServerGroupBackendServersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyVServerGroupBackendServersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -148,7 +152,7 @@ impl ModifyVServerGroupBackendServersBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyVServerGroupBackendServersResponse,
-        rt::error::Error<ModifyVServerGroupBackendServersError>,
+        crate::error::Error<ModifyVServerGroupBackendServersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -422,48 +426,48 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ModifyVServerGroupBackendServersError {
     /// `BackendServer.InvalidType` (HTTP 400).
-    BackendServerInvalidType(rt::error::ServiceError),
+    BackendServerInvalidType(crate::error::ServiceError),
     /// `BackendServer.ServerRegionIdNotEqual` (HTTP 400).
-    BackendServerServerRegionIdNotEqual(rt::error::ServiceError),
+    BackendServerServerRegionIdNotEqual(crate::error::ServiceError),
     /// `IncorrectStatus.CenNotAssociated` (HTTP 400).
-    IncorrectStatusCenNotAssociated(rt::error::ServiceError),
+    IncorrectStatusCenNotAssociated(crate::error::ServiceError),
     /// `IncorrectStatus.RSByPassToas` (HTTP 400).
-    IncorrectStatusRsByPassToas(rt::error::ServiceError),
+    IncorrectStatusRsByPassToas(crate::error::ServiceError),
     /// `InvalidBackendServers.MissingCenBandWidth` (HTTP 400).
-    InvalidBackendServersMissingCenBandWidth(rt::error::ServiceError),
+    InvalidBackendServersMissingCenBandWidth(crate::error::ServiceError),
     /// `InvalidBackendServers.ServerIpConflict` (HTTP 400).
-    InvalidBackendServersServerIpConflict(rt::error::ServiceError),
+    InvalidBackendServersServerIpConflict(crate::error::ServiceError),
     /// `InvalidBackendServers.VpcNotInCen` (HTTP 400).
-    InvalidBackendServersVpcNotInCen(rt::error::ServiceError),
+    InvalidBackendServersVpcNotInCen(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.ServerRegionId` (HTTP 400).
-    InvalidParameterServerRegionId(rt::error::ServiceError),
+    InvalidParameterServerRegionId(crate::error::ServiceError),
     /// `InvalidParameter.ZoneNotSupport` (HTTP 400).
-    InvalidParameterZoneNotSupport(rt::error::ServiceError),
+    InvalidParameterZoneNotSupport(crate::error::ServiceError),
     /// `InvalidServerId.NotExist` (HTTP 400).
-    InvalidServerIdNotExist(rt::error::ServiceError),
+    InvalidServerIdNotExist(crate::error::ServiceError),
     /// `InvalidVbrId.NotInCen` (HTTP 400).
-    InvalidVbrIdNotInCen(rt::error::ServiceError),
+    InvalidVbrIdNotInCen(crate::error::ServiceError),
     /// `MasterSlaveServerConflict` (HTTP 400).
-    MasterSlaveServerConflict(rt::error::ServiceError),
+    MasterSlaveServerConflict(crate::error::ServiceError),
     /// `Mismatched.ZoneId` (HTTP 400).
-    MismatchedZoneId(rt::error::ServiceError),
+    MismatchedZoneId(crate::error::ServiceError),
     /// `MissingParameter.ServerRegionId` (HTTP 400).
-    MissingParameterServerRegionId(rt::error::ServiceError),
+    MissingParameterServerRegionId(crate::error::ServiceError),
     /// `MissingParameter.VbrId` (HTTP 400).
-    MissingParameterVbrId(rt::error::ServiceError),
+    MissingParameterVbrId(crate::error::ServiceError),
     /// `NetworkConflict` (HTTP 400).
-    NetworkConflict(rt::error::ServiceError),
+    NetworkConflict(crate::error::ServiceError),
     /// `OperationFailed.InvalidCen` (HTTP 400).
-    OperationFailedInvalidCen(rt::error::ServiceError),
+    OperationFailedInvalidCen(crate::error::ServiceError),
     /// `OperationUnsupported.ModifyVServerGroupBackendServers` (HTTP 400).
-    OperationUnsupportedModifyVServerGroupBackendServers(rt::error::ServiceError),
+    OperationUnsupportedModifyVServerGroupBackendServers(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -475,7 +479,7 @@ impl ModifyVServerGroupBackendServersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BackendServerInvalidType(error)
             | Self::BackendServerServerRegionIdNotEqual(error)
@@ -618,8 +622,8 @@ impl ModifyVServerGroupBackendServersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyVServerGroupBackendServersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyVServerGroupBackendServersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BackendServer.InvalidType" => Self::BackendServerInvalidType(error),
             "BackendServer.ServerRegionIdNotEqual" => {
@@ -658,11 +662,11 @@ impl rt::error::OperationError for ModifyVServerGroupBackendServersError {
             "OperationUnsupported.ModifyVServerGroupBackendServers" => {
                 Self::OperationUnsupportedModifyVServerGroupBackendServers(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyVServerGroupBackendServersError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct MoveResourceGroupRequest {
     pub access_key_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for MoveResourceGroupRequest {
+impl crate::operation::Operation for MoveResourceGroupRequest {
     type Response = MoveResourceGroupResponse;
     type Error = MoveResourceGroupError;
+}
+
+impl rt::operation::OperationSpec for MoveResourceGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceId", &self.resource_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
@@ -164,8 +168,8 @@ impl MoveResourceGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<MoveResourceGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<MoveResourceGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -174,7 +178,7 @@ impl MoveResourceGroupBuilder {
         self,
     ) -> ::std::result::Result<
         MoveResourceGroupResponse,
-        rt::error::Error<MoveResourceGroupError>,
+        crate::error::Error<MoveResourceGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -253,7 +257,7 @@ pub enum MoveResourceGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -265,7 +269,7 @@ impl MoveResourceGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -273,12 +277,12 @@ impl MoveResourceGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for MoveResourceGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for MoveResourceGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         MoveResourceGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct RemoveAccessControlListEntryRequest {
     pub acl_entrys: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RemoveAccessControlListEntryRequest {
+impl crate::operation::Operation for RemoveAccessControlListEntryRequest {
     type Response = RemoveAccessControlListEntryResponse;
     type Error = RemoveAccessControlListEntryError;
+}
+
+impl rt::operation::OperationSpec for RemoveAccessControlListEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("AclId", &self.acl_id)?;
         Ok(())
@@ -111,8 +115,8 @@ impl RemoveAccessControlListEntryBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<RemoveAccessControlListEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<RemoveAccessControlListEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +125,7 @@ impl RemoveAccessControlListEntryBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveAccessControlListEntryResponse,
-        rt::error::Error<RemoveAccessControlListEntryError>,
+        crate::error::Error<RemoveAccessControlListEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -197,12 +201,12 @@ impl ::serde::Serialize for RemoveAccessControlListEntryResponse {
 #[non_exhaustive]
 pub enum RemoveAccessControlListEntryError {
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -214,7 +218,7 @@ impl RemoveAccessControlListEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::SystemBusy(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -229,15 +233,15 @@ impl RemoveAccessControlListEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveAccessControlListEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RemoveAccessControlListEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveAccessControlListEntryError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct RemoveBackendServersRequest {
     pub backend_servers: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RemoveBackendServersRequest {
+impl crate::operation::Operation for RemoveBackendServersRequest {
     type Response = RemoveBackendServersResponse;
     type Error = RemoveBackendServersError;
+}
+
+impl rt::operation::OperationSpec for RemoveBackendServersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("BackendServers", &self.backend_servers)?;
         Ok(())
@@ -109,8 +113,8 @@ impl RemoveBackendServersBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RemoveBackendServersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RemoveBackendServersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl RemoveBackendServersBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveBackendServersResponse,
-        rt::error::Error<RemoveBackendServersError>,
+        crate::error::Error<RemoveBackendServersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -375,12 +379,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum RemoveBackendServersError {
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -392,7 +396,7 @@ impl RemoveBackendServersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::SystemBusy(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -407,15 +411,15 @@ impl RemoveBackendServersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveBackendServersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RemoveBackendServersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveBackendServersError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct RemoveListenerWhiteListItemRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Example: `80`
     ///
-    /// Wire name `ListenerPort`; required.
+    /// Wire name `ListenerPort`; required; at least 1; at most 65535.
     pub listener_port: ::std::option::Option<i32>,
     /// Example: `192.168.XX.XX`
     ///
@@ -48,13 +49,18 @@ pub struct RemoveListenerWhiteListItemRequest {
     pub listener_protocol: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RemoveListenerWhiteListItemRequest {
+impl crate::operation::Operation for RemoveListenerWhiteListItemRequest {
     type Response = RemoveListenerWhiteListItemResponse;
     type Error = RemoveListenerWhiteListItemError;
+}
+
+impl rt::operation::OperationSpec for RemoveListenerWhiteListItemRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
+        rt::validate::minimum("ListenerPort", &self.listener_port, 1.0, false)?;
+        rt::validate::maximum("ListenerPort", &self.listener_port, 65535.0, false)?;
         rt::validate::required("SourceItems", &self.source_items)?;
         Ok(())
     }
@@ -143,8 +149,8 @@ impl RemoveListenerWhiteListItemBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<RemoveListenerWhiteListItemRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<RemoveListenerWhiteListItemRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -153,7 +159,7 @@ impl RemoveListenerWhiteListItemBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveListenerWhiteListItemResponse,
-        rt::error::Error<RemoveListenerWhiteListItemError>,
+        crate::error::Error<RemoveListenerWhiteListItemError>,
     > {
         self.client.execute(self.request).await
     }
@@ -229,12 +235,12 @@ impl ::serde::Serialize for RemoveListenerWhiteListItemResponse {
 #[non_exhaustive]
 pub enum RemoveListenerWhiteListItemError {
     /// `TooManyListeners` (HTTP 400).
-    TooManyListeners(rt::error::ServiceError),
+    TooManyListeners(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -246,7 +252,7 @@ impl RemoveListenerWhiteListItemError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::TooManyListeners(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -261,15 +267,15 @@ impl RemoveListenerWhiteListItemError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveListenerWhiteListItemError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RemoveListenerWhiteListItemError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "TooManyListeners" => Self::TooManyListeners(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveListenerWhiteListItemError::service_error(self)
     }
 }

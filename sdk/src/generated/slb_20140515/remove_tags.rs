@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct RemoveTagsRequest {
     pub tags: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RemoveTagsRequest {
+impl crate::operation::Operation for RemoveTagsRequest {
     type Response = RemoveTagsResponse;
     type Error = RemoveTagsError;
+}
+
+impl rt::operation::OperationSpec for RemoveTagsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("Tags", &self.tags)?;
@@ -110,15 +114,18 @@ impl RemoveTagsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RemoveTagsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RemoveTagsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<RemoveTagsResponse, rt::error::Error<RemoveTagsError>> {
+    ) -> ::std::result::Result<
+        RemoveTagsResponse,
+        crate::error::Error<RemoveTagsError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -193,12 +200,12 @@ impl ::serde::Serialize for RemoveTagsResponse {
 #[non_exhaustive]
 pub enum RemoveTagsError {
     /// `InvalidParameter.TagKey` (HTTP 400).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -210,7 +217,7 @@ impl RemoveTagsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterTagKey(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -225,15 +232,15 @@ impl RemoveTagsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveTagsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RemoveTagsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter.TagKey" => Self::InvalidParameterTagKey(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveTagsError::service_error(self)
     }
 }

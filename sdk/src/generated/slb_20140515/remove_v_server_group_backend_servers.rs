@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct RemoveVServerGroupBackendServersRequest {
     pub backend_servers: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RemoveVServerGroupBackendServersRequest {
+impl crate::operation::Operation for RemoveVServerGroupBackendServersRequest {
     type Response = RemoveVServerGroupBackendServersResponse;
     type Error = RemoveVServerGroupBackendServersError;
+}
+
+impl rt::operation::OperationSpec for RemoveVServerGroupBackendServersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VServerGroupId", &self.v_server_group_id)?;
         rt::validate::required("BackendServers", &self.backend_servers)?;
@@ -116,8 +120,8 @@ impl RemoveVServerGroupBackendServersBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<RemoveVServerGroupBackendServersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<RemoveVServerGroupBackendServersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +130,7 @@ impl RemoveVServerGroupBackendServersBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveVServerGroupBackendServersResponse,
-        rt::error::Error<RemoveVServerGroupBackendServersError>,
+        crate::error::Error<RemoveVServerGroupBackendServersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -379,12 +383,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum RemoveVServerGroupBackendServersError {
     /// `LbStatusNotSupport` (HTTP 400).
-    LbStatusNotSupport(rt::error::ServiceError),
+    LbStatusNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -396,7 +400,7 @@ impl RemoveVServerGroupBackendServersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::LbStatusNotSupport(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -411,15 +415,15 @@ impl RemoveVServerGroupBackendServersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveVServerGroupBackendServersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RemoveVServerGroupBackendServersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "LbStatusNotSupport" => Self::LbStatusNotSupport(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveVServerGroupBackendServersError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SetAccessControlListAttributeRequest {
     pub acl_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetAccessControlListAttributeRequest {
+impl crate::operation::Operation for SetAccessControlListAttributeRequest {
     type Response = SetAccessControlListAttributeResponse;
     type Error = SetAccessControlListAttributeError;
+}
+
+impl rt::operation::OperationSpec for SetAccessControlListAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("AclId", &self.acl_id)?;
         rt::validate::required("AclName", &self.acl_name)?;
@@ -112,8 +116,8 @@ impl SetAccessControlListAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SetAccessControlListAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SetAccessControlListAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +126,7 @@ impl SetAccessControlListAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         SetAccessControlListAttributeResponse,
-        rt::error::Error<SetAccessControlListAttributeError>,
+        crate::error::Error<SetAccessControlListAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,7 +205,7 @@ pub enum SetAccessControlListAttributeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -213,7 +217,7 @@ impl SetAccessControlListAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -221,12 +225,12 @@ impl SetAccessControlListAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetAccessControlListAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SetAccessControlListAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetAccessControlListAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct SetAccessLogsDownloadAttributeRequest {
     pub logs_download_attributes: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetAccessLogsDownloadAttributeRequest {
+impl crate::operation::Operation for SetAccessLogsDownloadAttributeRequest {
     type Response = SetAccessLogsDownloadAttributeResponse;
     type Error = SetAccessLogsDownloadAttributeError;
+}
+
+impl rt::operation::OperationSpec for SetAccessLogsDownloadAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required(
             "LogsDownloadAttributes",
@@ -135,8 +139,8 @@ impl SetAccessLogsDownloadAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SetAccessLogsDownloadAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SetAccessLogsDownloadAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +149,7 @@ impl SetAccessLogsDownloadAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         SetAccessLogsDownloadAttributeResponse,
-        rt::error::Error<SetAccessLogsDownloadAttributeError>,
+        crate::error::Error<SetAccessLogsDownloadAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -221,16 +225,16 @@ impl ::serde::Serialize for SetAccessLogsDownloadAttributeResponse {
 #[non_exhaustive]
 pub enum SetAccessLogsDownloadAttributeError {
     /// `InvalidProject.NotExist` (HTTP 400).
-    InvalidProjectNotExist(rt::error::ServiceError),
+    InvalidProjectNotExist(crate::error::ServiceError),
     /// `NoPermission.AliyunServiceRoleForSlbLogDelivery` (HTTP 400).
-    NoPermissionAliyunServiceRoleForSlbLogDelivery(rt::error::ServiceError),
+    NoPermissionAliyunServiceRoleForSlbLogDelivery(crate::error::ServiceError),
     /// `Operation.NotAllowed` (HTTP 400).
-    OperationNotAllowed(rt::error::ServiceError),
+    OperationNotAllowed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -242,7 +246,7 @@ impl SetAccessLogsDownloadAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidProjectNotExist(error)
             | Self::NoPermissionAliyunServiceRoleForSlbLogDelivery(error)
@@ -271,19 +275,19 @@ impl SetAccessLogsDownloadAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetAccessLogsDownloadAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetAccessLogsDownloadAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidProject.NotExist" => Self::InvalidProjectNotExist(error),
             "NoPermission.AliyunServiceRoleForSlbLogDelivery" => {
                 Self::NoPermissionAliyunServiceRoleForSlbLogDelivery(error)
             }
             "Operation.NotAllowed" => Self::OperationNotAllowed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetAccessLogsDownloadAttributeError::service_error(self)
     }
 }

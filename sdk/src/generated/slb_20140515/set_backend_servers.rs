@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SetBackendServersRequest {
     pub backend_servers: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetBackendServersRequest {
+impl crate::operation::Operation for SetBackendServersRequest {
     type Response = SetBackendServersResponse;
     type Error = SetBackendServersError;
+}
+
+impl rt::operation::OperationSpec for SetBackendServersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         Ok(())
     }
@@ -108,8 +112,8 @@ impl SetBackendServersBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetBackendServersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetBackendServersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl SetBackendServersBuilder {
         self,
     ) -> ::std::result::Result<
         SetBackendServersResponse,
-        rt::error::Error<SetBackendServersError>,
+        crate::error::Error<SetBackendServersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -377,12 +381,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum SetBackendServersError {
     /// `Mismatched.ZoneId` (HTTP 400).
-    MismatchedZoneId(rt::error::ServiceError),
+    MismatchedZoneId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -394,7 +398,7 @@ impl SetBackendServersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::MismatchedZoneId(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -409,15 +413,15 @@ impl SetBackendServersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetBackendServersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetBackendServersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Mismatched.ZoneId" => Self::MismatchedZoneId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetBackendServersError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SetCaCertificateNameRequest {
     pub ca_certificate_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetCaCertificateNameRequest {
+impl crate::operation::Operation for SetCaCertificateNameRequest {
     type Response = SetCaCertificateNameResponse;
     type Error = SetCaCertificateNameError;
+}
+
+impl rt::operation::OperationSpec for SetCaCertificateNameRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("CACertificateId", &self.ca_certificate_id)?;
         rt::validate::required("CACertificateName", &self.ca_certificate_name)?;
@@ -118,8 +122,8 @@ impl SetCaCertificateNameBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetCaCertificateNameRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetCaCertificateNameRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +132,7 @@ impl SetCaCertificateNameBuilder {
         self,
     ) -> ::std::result::Result<
         SetCaCertificateNameResponse,
-        rt::error::Error<SetCaCertificateNameError>,
+        crate::error::Error<SetCaCertificateNameError>,
     > {
         self.client.execute(self.request).await
     }
@@ -207,7 +211,7 @@ pub enum SetCaCertificateNameError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -219,7 +223,7 @@ impl SetCaCertificateNameError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -227,12 +231,12 @@ impl SetCaCertificateNameError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetCaCertificateNameError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SetCaCertificateNameError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetCaCertificateNameError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SetDomainExtensionAttributeRequest {
     pub server_certificate_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetDomainExtensionAttributeRequest {
+impl crate::operation::Operation for SetDomainExtensionAttributeRequest {
     type Response = SetDomainExtensionAttributeResponse;
     type Error = SetDomainExtensionAttributeError;
+}
+
+impl rt::operation::OperationSpec for SetDomainExtensionAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DomainExtensionId", &self.domain_extension_id)?;
         Ok(())
@@ -119,8 +123,8 @@ impl SetDomainExtensionAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SetDomainExtensionAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SetDomainExtensionAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +133,7 @@ impl SetDomainExtensionAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         SetDomainExtensionAttributeResponse,
-        rt::error::Error<SetDomainExtensionAttributeError>,
+        crate::error::Error<SetDomainExtensionAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -205,38 +209,38 @@ impl ::serde::Serialize for SetDomainExtensionAttributeResponse {
 #[non_exhaustive]
 pub enum SetDomainExtensionAttributeError {
     /// `CertificateTypeMismatched` (HTTP 400).
-    CertificateTypeMismatched(rt::error::ServiceError),
+    CertificateTypeMismatched(crate::error::ServiceError),
     /// `CnCertificateNotSupport` (HTTP 400).
-    CnCertificateNotSupport(rt::error::ServiceError),
+    CnCertificateNotSupport(crate::error::ServiceError),
     /// `DomainExtensionProcessing` (HTTP 400).
-    DomainExtensionProcessing(rt::error::ServiceError),
+    DomainExtensionProcessing(crate::error::ServiceError),
     /// `IncorrectStatus.DomainExtension` (HTTP 400).
-    IncorrectStatusDomainExtension(rt::error::ServiceError),
+    IncorrectStatusDomainExtension(crate::error::ServiceError),
     /// `InvalidParam.CertificateBindingType` (HTTP 400).
-    InvalidParamCertificateBindingType(rt::error::ServiceError),
+    InvalidParamCertificateBindingType(crate::error::ServiceError),
     /// `InvalidParamSize.CertificateId` (HTTP 400).
-    InvalidParamSizeCertificateId(rt::error::ServiceError),
+    InvalidParamSizeCertificateId(crate::error::ServiceError),
     /// `InvalidParamSize.ServerCertificates` (HTTP 400).
-    InvalidParamSizeServerCertificates(rt::error::ServiceError),
+    InvalidParamSizeServerCertificates(crate::error::ServiceError),
     /// `InvalidParameter.CertificateId` (HTTP 400).
-    InvalidParameterCertificateId(rt::error::ServiceError),
+    InvalidParameterCertificateId(crate::error::ServiceError),
     /// `InvalidParameter.DomainExtensionId` (HTTP 400).
-    InvalidParameterDomainExtensionId(rt::error::ServiceError),
+    InvalidParameterDomainExtensionId(crate::error::ServiceError),
     /// `InvalidParameter.RegionNotSupport` (HTTP 400).
-    InvalidParameterRegionNotSupport(rt::error::ServiceError),
+    InvalidParameterRegionNotSupport(crate::error::ServiceError),
     /// `InvalidParameter.ServerCertificateId` (HTTP 400).
-    InvalidParameterServerCertificateId(rt::error::ServiceError),
+    InvalidParameterServerCertificateId(crate::error::ServiceError),
     /// `MissingParam.ServerCertificates` (HTTP 400).
-    MissingParamServerCertificates(rt::error::ServiceError),
+    MissingParamServerCertificates(crate::error::ServiceError),
     /// `MissingParameter.CertificateId` (HTTP 400).
-    MissingParameterCertificateId(rt::error::ServiceError),
+    MissingParameterCertificateId(crate::error::ServiceError),
     /// `SPEC_NOT_SUPPORT_PARAMETER` (HTTP 400).
-    SpecNotSupportParameter(rt::error::ServiceError),
+    SpecNotSupportParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -248,7 +252,7 @@ impl SetDomainExtensionAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CertificateTypeMismatched(error)
             | Self::CnCertificateNotSupport(error)
@@ -354,8 +358,8 @@ impl SetDomainExtensionAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetDomainExtensionAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetDomainExtensionAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CertificateTypeMismatched" => Self::CertificateTypeMismatched(error),
             "CnCertificateNotSupport" => Self::CnCertificateNotSupport(error),
@@ -391,11 +395,11 @@ impl rt::error::OperationError for SetDomainExtensionAttributeError {
                 Self::MissingParameterCertificateId(error)
             }
             "SPEC_NOT_SUPPORT_PARAMETER" => Self::SpecNotSupportParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetDomainExtensionAttributeError::service_error(self)
     }
 }

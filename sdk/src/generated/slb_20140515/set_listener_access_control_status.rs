@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct SetListenerAccessControlStatusRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Example: `80`
     ///
-    /// Wire name `ListenerPort`; required.
+    /// Wire name `ListenerPort`; required; at least 1; at most 65535.
     pub listener_port: ::std::option::Option<i32>,
     /// Example: `open_white_list`
     ///
@@ -48,13 +49,18 @@ pub struct SetListenerAccessControlStatusRequest {
     pub listener_protocol: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetListenerAccessControlStatusRequest {
+impl crate::operation::Operation for SetListenerAccessControlStatusRequest {
     type Response = SetListenerAccessControlStatusResponse;
     type Error = SetListenerAccessControlStatusError;
+}
+
+impl rt::operation::OperationSpec for SetListenerAccessControlStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
+        rt::validate::minimum("ListenerPort", &self.listener_port, 1.0, false)?;
+        rt::validate::maximum("ListenerPort", &self.listener_port, 65535.0, false)?;
         rt::validate::required("AccessControlStatus", &self.access_control_status)?;
         Ok(())
     }
@@ -147,8 +153,8 @@ impl SetListenerAccessControlStatusBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SetListenerAccessControlStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SetListenerAccessControlStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +163,7 @@ impl SetListenerAccessControlStatusBuilder {
         self,
     ) -> ::std::result::Result<
         SetListenerAccessControlStatusResponse,
-        rt::error::Error<SetListenerAccessControlStatusError>,
+        crate::error::Error<SetListenerAccessControlStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -233,16 +239,16 @@ impl ::serde::Serialize for SetListenerAccessControlStatusResponse {
 #[non_exhaustive]
 pub enum SetListenerAccessControlStatusError {
     /// `OperationFailed.ActionNotSupport` (HTTP 400).
-    OperationFailedActionNotSupport(rt::error::ServiceError),
+    OperationFailedActionNotSupport(crate::error::ServiceError),
     /// `OperationUnsupported.SetAccessControl` (HTTP 400).
-    OperationUnsupportedSetAccessControl(rt::error::ServiceError),
+    OperationUnsupportedSetAccessControl(crate::error::ServiceError),
     /// `TooManyListeners` (HTTP 400).
-    TooManyListeners(rt::error::ServiceError),
+    TooManyListeners(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -254,7 +260,7 @@ impl SetListenerAccessControlStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OperationFailedActionNotSupport(error)
             | Self::OperationUnsupportedSetAccessControl(error)
@@ -283,8 +289,8 @@ impl SetListenerAccessControlStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetListenerAccessControlStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetListenerAccessControlStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "OperationFailed.ActionNotSupport" => {
                 Self::OperationFailedActionNotSupport(error)
@@ -293,11 +299,11 @@ impl rt::error::OperationError for SetListenerAccessControlStatusError {
                 Self::OperationUnsupportedSetAccessControl(error)
             }
             "TooManyListeners" => Self::TooManyListeners(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetListenerAccessControlStatusError::service_error(self)
     }
 }

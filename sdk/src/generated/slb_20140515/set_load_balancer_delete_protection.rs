@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SetLoadBalancerDeleteProtectionRequest {
     pub delete_protection: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetLoadBalancerDeleteProtectionRequest {
+impl crate::operation::Operation for SetLoadBalancerDeleteProtectionRequest {
     type Response = SetLoadBalancerDeleteProtectionResponse;
     type Error = SetLoadBalancerDeleteProtectionError;
+}
+
+impl rt::operation::OperationSpec for SetLoadBalancerDeleteProtectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("DeleteProtection", &self.delete_protection)?;
@@ -116,8 +120,8 @@ impl SetLoadBalancerDeleteProtectionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SetLoadBalancerDeleteProtectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SetLoadBalancerDeleteProtectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +130,7 @@ impl SetLoadBalancerDeleteProtectionBuilder {
         self,
     ) -> ::std::result::Result<
         SetLoadBalancerDeleteProtectionResponse,
-        rt::error::Error<SetLoadBalancerDeleteProtectionError>,
+        crate::error::Error<SetLoadBalancerDeleteProtectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -202,12 +206,12 @@ impl ::serde::Serialize for SetLoadBalancerDeleteProtectionResponse {
 #[non_exhaustive]
 pub enum SetLoadBalancerDeleteProtectionError {
     /// `OperationUnsupported.DeleteProtectionForPrePayInstance` (HTTP 400).
-    OperationUnsupportedDeleteProtectionForPrePayInstance(rt::error::ServiceError),
+    OperationUnsupportedDeleteProtectionForPrePayInstance(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -219,7 +223,7 @@ impl SetLoadBalancerDeleteProtectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OperationUnsupportedDeleteProtectionForPrePayInstance(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -236,17 +240,17 @@ impl SetLoadBalancerDeleteProtectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetLoadBalancerDeleteProtectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetLoadBalancerDeleteProtectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "OperationUnsupported.DeleteProtectionForPrePayInstance" => {
                 Self::OperationUnsupportedDeleteProtectionForPrePayInstance(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetLoadBalancerDeleteProtectionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,11 @@ pub struct SetLoadBalancerHttpListenerAttributeRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Example: `80`
     ///
-    /// Wire name `ListenerPort`; required.
+    /// Wire name `ListenerPort`; required; at least 1; at most 65535.
     pub listener_port: ::std::option::Option<i32>,
     /// Example: `-1`
     ///
-    /// Wire name `Bandwidth`.
+    /// Wire name `Bandwidth`; at least -1; at most 5120.
     pub bandwidth: ::std::option::Option<i32>,
     /// Example: `on`
     ///
@@ -60,7 +61,7 @@ pub struct SetLoadBalancerHttpListenerAttributeRequest {
     pub sticky_session_type: ::std::option::Option<::std::string::String>,
     /// Example: `500`
     ///
-    /// Wire name `CookieTimeout`.
+    /// Wire name `CookieTimeout`; at least 1; at most 86400.
     pub cookie_timeout: ::std::option::Option<i32>,
     /// Example: `testCookie`
     ///
@@ -84,23 +85,23 @@ pub struct SetLoadBalancerHttpListenerAttributeRequest {
     pub health_check_uri: ::std::option::Option<::std::string::String>,
     /// Example: `4`
     ///
-    /// Wire name `HealthyThreshold`.
+    /// Wire name `HealthyThreshold`; at least 1; at most 10.
     pub healthy_threshold: ::std::option::Option<i32>,
     /// Example: `4`
     ///
-    /// Wire name `UnhealthyThreshold`.
+    /// Wire name `UnhealthyThreshold`; at least 1; at most 10.
     pub unhealthy_threshold: ::std::option::Option<i32>,
     /// Example: `3`
     ///
-    /// Wire name `HealthCheckTimeout`.
+    /// Wire name `HealthCheckTimeout`; at least 1; at most 300.
     pub health_check_timeout: ::std::option::Option<i32>,
     /// Example: `5`
     ///
-    /// Wire name `HealthCheckInterval`.
+    /// Wire name `HealthCheckInterval`; at least 1; at most 50.
     pub health_check_interval: ::std::option::Option<i32>,
     /// Example: `8080`
     ///
-    /// Wire name `HealthCheckConnectPort`.
+    /// Wire name `HealthCheckConnectPort`; at least -520; at most 65535.
     pub health_check_connect_port: ::std::option::Option<i32>,
     /// Example: `http_2xx,http_3xx`
     ///
@@ -144,11 +145,11 @@ pub struct SetLoadBalancerHttpListenerAttributeRequest {
     pub acl_status: ::std::option::Option<::std::string::String>,
     /// Example: `12`
     ///
-    /// Wire name `IdleTimeout`.
+    /// Wire name `IdleTimeout`; at least 1; at most 9999.
     pub idle_timeout: ::std::option::Option<i32>,
     /// Example: `3`
     ///
-    /// Wire name `RequestTimeout`.
+    /// Wire name `RequestTimeout`; at least 1; at most 9999.
     pub request_timeout: ::std::option::Option<i32>,
     /// Example: `test`
     ///
@@ -164,13 +165,76 @@ pub struct SetLoadBalancerHttpListenerAttributeRequest {
     pub x_forwarded_for_client_src_port: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetLoadBalancerHttpListenerAttributeRequest {
+impl crate::operation::Operation for SetLoadBalancerHttpListenerAttributeRequest {
     type Response = SetLoadBalancerHttpListenerAttributeResponse;
     type Error = SetLoadBalancerHttpListenerAttributeError;
+}
+
+impl rt::operation::OperationSpec for SetLoadBalancerHttpListenerAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
+        rt::validate::minimum("ListenerPort", &self.listener_port, 1.0, false)?;
+        rt::validate::maximum("ListenerPort", &self.listener_port, 65535.0, false)?;
+        rt::validate::minimum("Bandwidth", &self.bandwidth, -1.0, false)?;
+        rt::validate::maximum("Bandwidth", &self.bandwidth, 5120.0, false)?;
+        rt::validate::minimum("CookieTimeout", &self.cookie_timeout, 1.0, false)?;
+        rt::validate::maximum("CookieTimeout", &self.cookie_timeout, 86400.0, false)?;
+        rt::validate::minimum("HealthyThreshold", &self.healthy_threshold, 1.0, false)?;
+        rt::validate::maximum("HealthyThreshold", &self.healthy_threshold, 10.0, false)?;
+        rt::validate::minimum(
+            "UnhealthyThreshold",
+            &self.unhealthy_threshold,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "UnhealthyThreshold",
+            &self.unhealthy_threshold,
+            10.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "HealthCheckTimeout",
+            &self.health_check_timeout,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckTimeout",
+            &self.health_check_timeout,
+            300.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "HealthCheckInterval",
+            &self.health_check_interval,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckInterval",
+            &self.health_check_interval,
+            50.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "HealthCheckConnectPort",
+            &self.health_check_connect_port,
+            -520.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckConnectPort",
+            &self.health_check_connect_port,
+            65535.0,
+            false,
+        )?;
+        rt::validate::minimum("IdleTimeout", &self.idle_timeout, 1.0, false)?;
+        rt::validate::maximum("IdleTimeout", &self.idle_timeout, 9999.0, false)?;
+        rt::validate::minimum("RequestTimeout", &self.request_timeout, 1.0, false)?;
+        rt::validate::maximum("RequestTimeout", &self.request_timeout, 9999.0, false)?;
         Ok(())
     }
 
@@ -608,8 +672,8 @@ impl SetLoadBalancerHttpListenerAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SetLoadBalancerHttpListenerAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SetLoadBalancerHttpListenerAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -618,7 +682,7 @@ impl SetLoadBalancerHttpListenerAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         SetLoadBalancerHttpListenerAttributeResponse,
-        rt::error::Error<SetLoadBalancerHttpListenerAttributeError>,
+        crate::error::Error<SetLoadBalancerHttpListenerAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -694,42 +758,42 @@ impl ::serde::Serialize for SetLoadBalancerHttpListenerAttributeResponse {
 #[non_exhaustive]
 pub enum SetLoadBalancerHttpListenerAttributeError {
     /// `AclListenerOverLimit` (HTTP 400).
-    AclListenerOverLimit(rt::error::ServiceError),
+    AclListenerOverLimit(crate::error::ServiceError),
     /// `Duplicated.AclEntry` (HTTP 400).
-    DuplicatedAclEntry(rt::error::ServiceError),
+    DuplicatedAclEntry(crate::error::ServiceError),
     /// `InvalidParameter.ForwardCode` (HTTP 400).
-    InvalidParameterForwardCode(rt::error::ServiceError),
+    InvalidParameterForwardCode(crate::error::ServiceError),
     /// `InvalidParameter.HealthCheckHttpVersion` (HTTP 400).
-    InvalidParameterHealthCheckHttpVersion(rt::error::ServiceError),
+    InvalidParameterHealthCheckHttpVersion(crate::error::ServiceError),
     /// `InvalidParameter.IdleTimeout` (HTTP 400).
-    InvalidParameterIdleTimeout(rt::error::ServiceError),
+    InvalidParameterIdleTimeout(crate::error::ServiceError),
     /// `InvalidParameter.RegionNotSupport` (HTTP 400).
-    InvalidParameterRegionNotSupport(rt::error::ServiceError),
+    InvalidParameterRegionNotSupport(crate::error::ServiceError),
     /// `InvalidParameter.RequestTimeout` (HTTP 400).
-    InvalidParameterRequestTimeout(rt::error::ServiceError),
+    InvalidParameterRequestTimeout(crate::error::ServiceError),
     /// `InvalidParameter.VServerGroupId` (HTTP 400).
-    InvalidParameterVServerGroupId(rt::error::ServiceError),
+    InvalidParameterVServerGroupId(crate::error::ServiceError),
     /// `IpVersionConflict` (HTTP 400).
-    IpVersionConflict(rt::error::ServiceError),
+    IpVersionConflict(crate::error::ServiceError),
     /// `ListenerForwardNotSupport` (HTTP 400).
-    ListenerForwardNotSupport(rt::error::ServiceError),
+    ListenerForwardNotSupport(crate::error::ServiceError),
     /// `MissingParam.HealthCheckDomain` (HTTP 400).
-    MissingParamHealthCheckDomain(rt::error::ServiceError),
+    MissingParamHealthCheckDomain(crate::error::ServiceError),
     /// `OperationFailed.ServerGroupInUse` (HTTP 400).
-    OperationFailedServerGroupInUse(rt::error::ServiceError),
+    OperationFailedServerGroupInUse(crate::error::ServiceError),
     /// `Operation.NotAllowed` (HTTP 400).
-    OperationNotAllowed(rt::error::ServiceError),
+    OperationNotAllowed(crate::error::ServiceError),
     /// `QuotaLimitExceeds.AclAttachedToListener` (HTTP 400).
-    QuotaLimitExceedsAclAttachedToListener(rt::error::ServiceError),
+    QuotaLimitExceedsAclAttachedToListener(crate::error::ServiceError),
     /// `QuotaLimitExceeds.AclListenerOverLimit` (HTTP 400).
-    QuotaLimitExceedsAclListenerOverLimit(rt::error::ServiceError),
+    QuotaLimitExceedsAclListenerOverLimit(crate::error::ServiceError),
     /// `QuotaLimitExceeds.TotalAclEntry` (HTTP 400).
-    QuotaLimitExceedsTotalAclEntry(rt::error::ServiceError),
+    QuotaLimitExceedsTotalAclEntry(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -741,7 +805,7 @@ impl SetLoadBalancerHttpListenerAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AclListenerOverLimit(error)
             | Self::DuplicatedAclEntry(error)
@@ -861,8 +925,8 @@ impl SetLoadBalancerHttpListenerAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetLoadBalancerHttpListenerAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetLoadBalancerHttpListenerAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AclListenerOverLimit" => Self::AclListenerOverLimit(error),
             "Duplicated.AclEntry" => Self::DuplicatedAclEntry(error),
@@ -898,11 +962,11 @@ impl rt::error::OperationError for SetLoadBalancerHttpListenerAttributeError {
             "QuotaLimitExceeds.TotalAclEntry" => {
                 Self::QuotaLimitExceedsTotalAclEntry(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetLoadBalancerHttpListenerAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,11 @@ pub struct SetLoadBalancerHttpsListenerAttributeRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Example: `80`
     ///
-    /// Wire name `ListenerPort`; required.
+    /// Wire name `ListenerPort`; required; at least 1; at most 65535.
     pub listener_port: ::std::option::Option<i32>,
     /// Example: `-1`
     ///
-    /// Wire name `Bandwidth`.
+    /// Wire name `Bandwidth`; at least -1; at most 5120.
     pub bandwidth: ::std::option::Option<i32>,
     /// Example: `on`
     ///
@@ -60,7 +61,7 @@ pub struct SetLoadBalancerHttpsListenerAttributeRequest {
     pub sticky_session_type: ::std::option::Option<::std::string::String>,
     /// Example: `500`
     ///
-    /// Wire name `CookieTimeout`.
+    /// Wire name `CookieTimeout`; at least 1; at most 86400.
     pub cookie_timeout: ::std::option::Option<i32>,
     /// Example: `testCookie`
     ///
@@ -84,23 +85,23 @@ pub struct SetLoadBalancerHttpsListenerAttributeRequest {
     pub health_check_uri: ::std::option::Option<::std::string::String>,
     /// Example: `4`
     ///
-    /// Wire name `HealthyThreshold`.
+    /// Wire name `HealthyThreshold`; at least 1; at most 10.
     pub healthy_threshold: ::std::option::Option<i32>,
     /// Example: `4`
     ///
-    /// Wire name `UnhealthyThreshold`.
+    /// Wire name `UnhealthyThreshold`; at least 1; at most 10.
     pub unhealthy_threshold: ::std::option::Option<i32>,
     /// Example: `3`
     ///
-    /// Wire name `HealthCheckTimeout`.
+    /// Wire name `HealthCheckTimeout`; at least 1; at most 300.
     pub health_check_timeout: ::std::option::Option<i32>,
     /// Example: `5`
     ///
-    /// Wire name `HealthCheckInterval`.
+    /// Wire name `HealthCheckInterval`; at least 1; at most 50.
     pub health_check_interval: ::std::option::Option<i32>,
     /// Example: `8080`
     ///
-    /// Wire name `HealthCheckConnectPort`.
+    /// Wire name `HealthCheckConnectPort`; at least -520; at most 65535.
     pub health_check_connect_port: ::std::option::Option<i32>,
     /// Example: `http_2xx,http_3xx`
     ///
@@ -152,11 +153,11 @@ pub struct SetLoadBalancerHttpsListenerAttributeRequest {
     pub acl_status: ::std::option::Option<::std::string::String>,
     /// Example: `23`
     ///
-    /// Wire name `IdleTimeout`.
+    /// Wire name `IdleTimeout`; at least 1; at most 9999.
     pub idle_timeout: ::std::option::Option<i32>,
     /// Example: `223`
     ///
-    /// Wire name `RequestTimeout`.
+    /// Wire name `RequestTimeout`; at least 1; at most 9999.
     pub request_timeout: ::std::option::Option<i32>,
     /// Example: `off`
     ///
@@ -180,13 +181,76 @@ pub struct SetLoadBalancerHttpsListenerAttributeRequest {
     pub x_forwarded_for_client_src_port: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetLoadBalancerHttpsListenerAttributeRequest {
+impl crate::operation::Operation for SetLoadBalancerHttpsListenerAttributeRequest {
     type Response = SetLoadBalancerHttpsListenerAttributeResponse;
     type Error = SetLoadBalancerHttpsListenerAttributeError;
+}
+
+impl rt::operation::OperationSpec for SetLoadBalancerHttpsListenerAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
+        rt::validate::minimum("ListenerPort", &self.listener_port, 1.0, false)?;
+        rt::validate::maximum("ListenerPort", &self.listener_port, 65535.0, false)?;
+        rt::validate::minimum("Bandwidth", &self.bandwidth, -1.0, false)?;
+        rt::validate::maximum("Bandwidth", &self.bandwidth, 5120.0, false)?;
+        rt::validate::minimum("CookieTimeout", &self.cookie_timeout, 1.0, false)?;
+        rt::validate::maximum("CookieTimeout", &self.cookie_timeout, 86400.0, false)?;
+        rt::validate::minimum("HealthyThreshold", &self.healthy_threshold, 1.0, false)?;
+        rt::validate::maximum("HealthyThreshold", &self.healthy_threshold, 10.0, false)?;
+        rt::validate::minimum(
+            "UnhealthyThreshold",
+            &self.unhealthy_threshold,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "UnhealthyThreshold",
+            &self.unhealthy_threshold,
+            10.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "HealthCheckTimeout",
+            &self.health_check_timeout,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckTimeout",
+            &self.health_check_timeout,
+            300.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "HealthCheckInterval",
+            &self.health_check_interval,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckInterval",
+            &self.health_check_interval,
+            50.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "HealthCheckConnectPort",
+            &self.health_check_connect_port,
+            -520.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckConnectPort",
+            &self.health_check_connect_port,
+            65535.0,
+            false,
+        )?;
+        rt::validate::minimum("IdleTimeout", &self.idle_timeout, 1.0, false)?;
+        rt::validate::maximum("IdleTimeout", &self.idle_timeout, 9999.0, false)?;
+        rt::validate::minimum("RequestTimeout", &self.request_timeout, 1.0, false)?;
+        rt::validate::maximum("RequestTimeout", &self.request_timeout, 9999.0, false)?;
         Ok(())
     }
 
@@ -680,8 +744,8 @@ impl SetLoadBalancerHttpsListenerAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SetLoadBalancerHttpsListenerAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SetLoadBalancerHttpsListenerAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -690,7 +754,7 @@ impl SetLoadBalancerHttpsListenerAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         SetLoadBalancerHttpsListenerAttributeResponse,
-        rt::error::Error<SetLoadBalancerHttpsListenerAttributeError>,
+        crate::error::Error<SetLoadBalancerHttpsListenerAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -766,66 +830,66 @@ impl ::serde::Serialize for SetLoadBalancerHttpsListenerAttributeResponse {
 #[non_exhaustive]
 pub enum SetLoadBalancerHttpsListenerAttributeError {
     /// `AclListenerOverLimit` (HTTP 400).
-    AclListenerOverLimit(rt::error::ServiceError),
+    AclListenerOverLimit(crate::error::ServiceError),
     /// `CertificateNotExist` (HTTP 400).
-    CertificateNotExist(rt::error::ServiceError),
+    CertificateNotExist(crate::error::ServiceError),
     /// `CertificateTypeMismatched` (HTTP 400).
-    CertificateTypeMismatched(rt::error::ServiceError),
+    CertificateTypeMismatched(crate::error::ServiceError),
     /// `CnCertificateNotSupport` (HTTP 400).
-    CnCertificateNotSupport(rt::error::ServiceError),
+    CnCertificateNotSupport(crate::error::ServiceError),
     /// `Duplicated.AclEntry` (HTTP 400).
-    DuplicatedAclEntry(rt::error::ServiceError),
+    DuplicatedAclEntry(crate::error::ServiceError),
     /// `InvalidParam.CertificateBindingType` (HTTP 400).
-    InvalidParamCertificateBindingType(rt::error::ServiceError),
+    InvalidParamCertificateBindingType(crate::error::ServiceError),
     /// `InvalidParamSize.ServerCertificates` (HTTP 400).
-    InvalidParamSizeServerCertificates(rt::error::ServiceError),
+    InvalidParamSizeServerCertificates(crate::error::ServiceError),
     /// `InvalidParameter.HealthCheckHttpVersion` (HTTP 400).
-    InvalidParameterHealthCheckHttpVersion(rt::error::ServiceError),
+    InvalidParameterHealthCheckHttpVersion(crate::error::ServiceError),
     /// `InvalidParameter.IdleTimeout` (HTTP 400).
-    InvalidParameterIdleTimeout(rt::error::ServiceError),
+    InvalidParameterIdleTimeout(crate::error::ServiceError),
     /// `InvalidParameter.RegionNotSupport` (HTTP 400).
-    InvalidParameterRegionNotSupport(rt::error::ServiceError),
+    InvalidParameterRegionNotSupport(crate::error::ServiceError),
     /// `InvalidParameter.RequestTimeout` (HTTP 400).
-    InvalidParameterRequestTimeout(rt::error::ServiceError),
+    InvalidParameterRequestTimeout(crate::error::ServiceError),
     /// `InvalidParameter.SpecNotSupport` (HTTP 400).
-    InvalidParameterSpecNotSupport(rt::error::ServiceError),
+    InvalidParameterSpecNotSupport(crate::error::ServiceError),
     /// `InvalidParameter.VServerGroupId` (HTTP 400).
-    InvalidParameterVServerGroupId(rt::error::ServiceError),
+    InvalidParameterVServerGroupId(crate::error::ServiceError),
     /// `InvalidTLSPolicyId.NotExist` (HTTP 400).
-    InvalidTlsPolicyIdNotExist(rt::error::ServiceError),
+    InvalidTlsPolicyIdNotExist(crate::error::ServiceError),
     /// `IpVersionConflict` (HTTP 400).
-    IpVersionConflict(rt::error::ServiceError),
+    IpVersionConflict(crate::error::ServiceError),
     /// `ListenerForwardNotSupport` (HTTP 400).
-    ListenerForwardNotSupport(rt::error::ServiceError),
+    ListenerForwardNotSupport(crate::error::ServiceError),
     /// `MissingParam.HealthCheckDomain` (HTTP 400).
-    MissingParamHealthCheckDomain(rt::error::ServiceError),
+    MissingParamHealthCheckDomain(crate::error::ServiceError),
     /// `MissingParam.ServerCertificates` (HTTP 400).
-    MissingParamServerCertificates(rt::error::ServiceError),
+    MissingParamServerCertificates(crate::error::ServiceError),
     /// `OperationFailed.ServerGroupInUse` (HTTP 400).
-    OperationFailedServerGroupInUse(rt::error::ServiceError),
+    OperationFailedServerGroupInUse(crate::error::ServiceError),
     /// `ParamDuplicateError` (HTTP 400).
-    ParamDuplicateError(rt::error::ServiceError),
+    ParamDuplicateError(crate::error::ServiceError),
     /// `QuotaLimitExceeds.AclAttachedToListener` (HTTP 400).
-    QuotaLimitExceedsAclAttachedToListener(rt::error::ServiceError),
+    QuotaLimitExceedsAclAttachedToListener(crate::error::ServiceError),
     /// `QuotaLimitExceeds.AclListenerOverLimit` (HTTP 400).
-    QuotaLimitExceedsAclListenerOverLimit(rt::error::ServiceError),
+    QuotaLimitExceedsAclListenerOverLimit(crate::error::ServiceError),
     /// `QuotaLimitExceeds.TotalAclEntry` (HTTP 400).
-    QuotaLimitExceedsTotalAclEntry(rt::error::ServiceError),
+    QuotaLimitExceedsTotalAclEntry(crate::error::ServiceError),
     /// `ResourceNotFound.Certificate` (HTTP 404).
-    ResourceNotFoundCertificate(rt::error::ServiceError),
+    ResourceNotFoundCertificate(crate::error::ServiceError),
     /// `TLSCipherPolicyVipRelationOverLimit` (HTTP 400).
-    TlsCipherPolicyVipRelationOverLimit(rt::error::ServiceError),
+    TlsCipherPolicyVipRelationOverLimit(crate::error::ServiceError),
     /// `TLSPolicyConfiguring` (HTTP 400).
-    TlsPolicyConfiguring(rt::error::ServiceError),
+    TlsPolicyConfiguring(crate::error::ServiceError),
     /// `TooManyCertificates` (HTTP 400).
-    TooManyCertificates(rt::error::ServiceError),
+    TooManyCertificates(crate::error::ServiceError),
     /// `TooManyCertificates.ServerCertificates` (HTTP 400).
-    TooManyCertificatesServerCertificates(rt::error::ServiceError),
+    TooManyCertificatesServerCertificates(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -837,7 +901,7 @@ impl SetLoadBalancerHttpsListenerAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AclListenerOverLimit(error)
             | Self::CertificateNotExist(error)
@@ -1041,8 +1105,8 @@ impl SetLoadBalancerHttpsListenerAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetLoadBalancerHttpsListenerAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetLoadBalancerHttpsListenerAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AclListenerOverLimit" => Self::AclListenerOverLimit(error),
             "CertificateNotExist" => Self::CertificateNotExist(error),
@@ -1102,11 +1166,11 @@ impl rt::error::OperationError for SetLoadBalancerHttpsListenerAttributeError {
             "TooManyCertificates.ServerCertificates" => {
                 Self::TooManyCertificatesServerCertificates(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetLoadBalancerHttpsListenerAttributeError::service_error(self)
     }
 }

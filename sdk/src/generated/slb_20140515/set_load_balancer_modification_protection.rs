@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct SetLoadBalancerModificationProtectionRequest {
     pub modification_protection_reason: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetLoadBalancerModificationProtectionRequest {
+impl crate::operation::Operation for SetLoadBalancerModificationProtectionRequest {
     type Response = SetLoadBalancerModificationProtectionResponse;
     type Error = SetLoadBalancerModificationProtectionError;
+}
+
+impl rt::operation::OperationSpec for SetLoadBalancerModificationProtectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required(
@@ -142,8 +146,8 @@ impl SetLoadBalancerModificationProtectionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SetLoadBalancerModificationProtectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SetLoadBalancerModificationProtectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +156,7 @@ impl SetLoadBalancerModificationProtectionBuilder {
         self,
     ) -> ::std::result::Result<
         SetLoadBalancerModificationProtectionResponse,
-        rt::error::Error<SetLoadBalancerModificationProtectionError>,
+        crate::error::Error<SetLoadBalancerModificationProtectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -228,16 +232,16 @@ impl ::serde::Serialize for SetLoadBalancerModificationProtectionResponse {
 #[non_exhaustive]
 pub enum SetLoadBalancerModificationProtectionError {
     /// `InvalidParam.ModificationProtectionReason` (HTTP 400).
-    InvalidParamModificationProtectionReason(rt::error::ServiceError),
+    InvalidParamModificationProtectionReason(crate::error::ServiceError),
     /// `InvalidParam.ModificationProtectionStatus` (HTTP 400).
-    InvalidParamModificationProtectionStatus(rt::error::ServiceError),
+    InvalidParamModificationProtectionStatus(crate::error::ServiceError),
     /// `OperationUnsupported.SetLoadBalancerStatus` (HTTP 400).
-    OperationUnsupportedSetLoadBalancerStatus(rt::error::ServiceError),
+    OperationUnsupportedSetLoadBalancerStatus(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -249,7 +253,7 @@ impl SetLoadBalancerModificationProtectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParamModificationProtectionReason(error)
             | Self::InvalidParamModificationProtectionStatus(error)
@@ -278,8 +282,8 @@ impl SetLoadBalancerModificationProtectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetLoadBalancerModificationProtectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetLoadBalancerModificationProtectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParam.ModificationProtectionReason" => {
                 Self::InvalidParamModificationProtectionReason(error)
@@ -290,11 +294,11 @@ impl rt::error::OperationError for SetLoadBalancerModificationProtectionError {
             "OperationUnsupported.SetLoadBalancerStatus" => {
                 Self::OperationUnsupportedSetLoadBalancerStatus(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetLoadBalancerModificationProtectionError::service_error(self)
     }
 }

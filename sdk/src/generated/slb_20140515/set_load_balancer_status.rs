@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SetLoadBalancerStatusRequest {
     pub load_balancer_status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetLoadBalancerStatusRequest {
+impl crate::operation::Operation for SetLoadBalancerStatusRequest {
     type Response = SetLoadBalancerStatusResponse;
     type Error = SetLoadBalancerStatusError;
+}
+
+impl rt::operation::OperationSpec for SetLoadBalancerStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("LoadBalancerStatus", &self.load_balancer_status)?;
         Ok(())
@@ -113,8 +117,8 @@ impl SetLoadBalancerStatusBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetLoadBalancerStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetLoadBalancerStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -123,7 +127,7 @@ impl SetLoadBalancerStatusBuilder {
         self,
     ) -> ::std::result::Result<
         SetLoadBalancerStatusResponse,
-        rt::error::Error<SetLoadBalancerStatusError>,
+        crate::error::Error<SetLoadBalancerStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -199,12 +203,12 @@ impl ::serde::Serialize for SetLoadBalancerStatusResponse {
 #[non_exhaustive]
 pub enum SetLoadBalancerStatusError {
     /// `OperationUnsupported.SetLoadBalancerStatus` (HTTP 400).
-    OperationUnsupportedSetLoadBalancerStatus(rt::error::ServiceError),
+    OperationUnsupportedSetLoadBalancerStatus(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -216,7 +220,7 @@ impl SetLoadBalancerStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OperationUnsupportedSetLoadBalancerStatus(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -231,17 +235,17 @@ impl SetLoadBalancerStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetLoadBalancerStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetLoadBalancerStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "OperationUnsupported.SetLoadBalancerStatus" => {
                 Self::OperationUnsupportedSetLoadBalancerStatus(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetLoadBalancerStatusError::service_error(self)
     }
 }

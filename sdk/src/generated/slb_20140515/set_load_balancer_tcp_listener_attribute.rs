@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,11 @@ pub struct SetLoadBalancerTcpListenerAttributeRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Example: `80`
     ///
-    /// Wire name `ListenerPort`; required.
+    /// Wire name `ListenerPort`; required; at least 0; at most 65535.
     pub listener_port: ::std::option::Option<i32>,
     /// Example: `43`
     ///
-    /// Wire name `Bandwidth`.
+    /// Wire name `Bandwidth`; at least -1; at most 5120.
     pub bandwidth: ::std::option::Option<i32>,
     /// Example: `wrr`
     ///
@@ -48,31 +49,31 @@ pub struct SetLoadBalancerTcpListenerAttributeRequest {
     pub scheduler: ::std::option::Option<::std::string::String>,
     /// Example: `0`
     ///
-    /// Wire name `PersistenceTimeout`.
+    /// Wire name `PersistenceTimeout`; at least 0; at most 3600.
     pub persistence_timeout: ::std::option::Option<i32>,
     /// Example: `500`
     ///
-    /// Wire name `EstablishedTimeout`.
+    /// Wire name `EstablishedTimeout`; at least 10; at most 900.
     pub established_timeout: ::std::option::Option<i32>,
     /// Example: `4`
     ///
-    /// Wire name `HealthyThreshold`.
+    /// Wire name `HealthyThreshold`; at least 1; at most 10.
     pub healthy_threshold: ::std::option::Option<i32>,
     /// Example: `4`
     ///
-    /// Wire name `UnhealthyThreshold`.
+    /// Wire name `UnhealthyThreshold`; at least 1; at most 10.
     pub unhealthy_threshold: ::std::option::Option<i32>,
     /// Example: `100`
     ///
-    /// Wire name `HealthCheckConnectTimeout`.
+    /// Wire name `HealthCheckConnectTimeout`; at least 1; at most 300.
     pub health_check_connect_timeout: ::std::option::Option<i32>,
     /// Example: `8080`
     ///
-    /// Wire name `HealthCheckConnectPort`.
+    /// Wire name `HealthCheckConnectPort`; at least 1; at most 65535.
     pub health_check_connect_port: ::std::option::Option<i32>,
     /// Example: `5`
     ///
-    /// Wire name `HealthCheckInterval`.
+    /// Wire name `HealthCheckInterval`; at least 1; at most 50.
     pub health_check_interval: ::std::option::Option<i32>,
     /// Example: `192.168.XX.XX`
     ///
@@ -144,13 +145,94 @@ pub struct SetLoadBalancerTcpListenerAttributeRequest {
     pub health_check_switch: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetLoadBalancerTcpListenerAttributeRequest {
+impl crate::operation::Operation for SetLoadBalancerTcpListenerAttributeRequest {
     type Response = SetLoadBalancerTcpListenerAttributeResponse;
     type Error = SetLoadBalancerTcpListenerAttributeError;
+}
+
+impl rt::operation::OperationSpec for SetLoadBalancerTcpListenerAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
+        rt::validate::minimum("ListenerPort", &self.listener_port, 0.0, false)?;
+        rt::validate::maximum("ListenerPort", &self.listener_port, 65535.0, false)?;
+        rt::validate::minimum("Bandwidth", &self.bandwidth, -1.0, false)?;
+        rt::validate::maximum("Bandwidth", &self.bandwidth, 5120.0, false)?;
+        rt::validate::minimum(
+            "PersistenceTimeout",
+            &self.persistence_timeout,
+            0.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "PersistenceTimeout",
+            &self.persistence_timeout,
+            3600.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "EstablishedTimeout",
+            &self.established_timeout,
+            10.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "EstablishedTimeout",
+            &self.established_timeout,
+            900.0,
+            false,
+        )?;
+        rt::validate::minimum("HealthyThreshold", &self.healthy_threshold, 1.0, false)?;
+        rt::validate::maximum("HealthyThreshold", &self.healthy_threshold, 10.0, false)?;
+        rt::validate::minimum(
+            "UnhealthyThreshold",
+            &self.unhealthy_threshold,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "UnhealthyThreshold",
+            &self.unhealthy_threshold,
+            10.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "HealthCheckConnectTimeout",
+            &self.health_check_connect_timeout,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckConnectTimeout",
+            &self.health_check_connect_timeout,
+            300.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "HealthCheckConnectPort",
+            &self.health_check_connect_port,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckConnectPort",
+            &self.health_check_connect_port,
+            65535.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "HealthCheckInterval",
+            &self.health_check_interval,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckInterval",
+            &self.health_check_interval,
+            50.0,
+            false,
+        )?;
         Ok(())
     }
 
@@ -540,8 +622,8 @@ impl SetLoadBalancerTcpListenerAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SetLoadBalancerTcpListenerAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SetLoadBalancerTcpListenerAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -550,7 +632,7 @@ impl SetLoadBalancerTcpListenerAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         SetLoadBalancerTcpListenerAttributeResponse,
-        rt::error::Error<SetLoadBalancerTcpListenerAttributeError>,
+        crate::error::Error<SetLoadBalancerTcpListenerAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -626,74 +708,74 @@ impl ::serde::Serialize for SetLoadBalancerTcpListenerAttributeResponse {
 #[non_exhaustive]
 pub enum SetLoadBalancerTcpListenerAttributeError {
     /// `Abs.VServerGroupIdAndMasterSlaveServerGroupId.MissMatch` (HTTP 400).
-    AbsVServerGroupIdAndMasterSlaveServerGroupIdMissMatch(rt::error::ServiceError),
+    AbsVServerGroupIdAndMasterSlaveServerGroupIdMissMatch(crate::error::ServiceError),
     /// `AclListenerOverLimit` (HTTP 400).
-    AclListenerOverLimit(rt::error::ServiceError),
+    AclListenerOverLimit(crate::error::ServiceError),
     /// `Duplicated.AclEntry` (HTTP 400).
-    DuplicatedAclEntry(rt::error::ServiceError),
+    DuplicatedAclEntry(crate::error::ServiceError),
     /// `IllegalParam.FailoverStrategy` (HTTP 400).
-    IllegalParamFailoverStrategy(rt::error::ServiceError),
+    IllegalParamFailoverStrategy(crate::error::ServiceError),
     /// `IllegalParam.FailoverThreshold` (HTTP 400).
-    IllegalParamFailoverThreshold(rt::error::ServiceError),
+    IllegalParamFailoverThreshold(crate::error::ServiceError),
     /// `InvalidParam.EndPort` (HTTP 400).
-    InvalidParamEndPort(rt::error::ServiceError),
+    InvalidParamEndPort(crate::error::ServiceError),
     /// `InvalidParam.HealthCheck` (HTTP 400).
-    InvalidParamHealthCheck(rt::error::ServiceError),
+    InvalidParamHealthCheck(crate::error::ServiceError),
     /// `InvalidParam.ListenerPort` (HTTP 400).
-    InvalidParamListenerPort(rt::error::ServiceError),
+    InvalidParamListenerPort(crate::error::ServiceError),
     /// `InvalidParam.PortRange` (HTTP 400).
-    InvalidParamPortRange(rt::error::ServiceError),
+    InvalidParamPortRange(crate::error::ServiceError),
     /// `InvalidParamSize.PortRange` (HTTP 400).
-    InvalidParamSizePortRange(rt::error::ServiceError),
+    InvalidParamSizePortRange(crate::error::ServiceError),
     /// `InvalidParam.StartPort` (HTTP 400).
-    InvalidParamStartPort(rt::error::ServiceError),
+    InvalidParamStartPort(crate::error::ServiceError),
     /// `InvalidParam.VServerGroupId` (HTTP 400).
-    InvalidParamVServerGroupId(rt::error::ServiceError),
+    InvalidParamVServerGroupId(crate::error::ServiceError),
     /// `InvalidParameterValue.RegionNotSupport` (HTTP 400).
-    InvalidParameterValueRegionNotSupport(rt::error::ServiceError),
+    InvalidParameterValueRegionNotSupport(crate::error::ServiceError),
     /// `InvalidParameterValue.SpecNotSupport` (HTTP 400).
-    InvalidParameterValueSpecNotSupport(rt::error::ServiceError),
+    InvalidParameterValueSpecNotSupport(crate::error::ServiceError),
     /// `InvalidParameterValue.ZoneNotSupport` (HTTP 400).
-    InvalidParameterValueZoneNotSupport(rt::error::ServiceError),
+    InvalidParameterValueZoneNotSupport(crate::error::ServiceError),
     /// `InvalidParameter.ZoneNotSupport` (HTTP 400).
-    InvalidParameterZoneNotSupport(rt::error::ServiceError),
+    InvalidParameterZoneNotSupport(crate::error::ServiceError),
     /// `IpVersionConflict` (HTTP 400).
-    IpVersionConflict(rt::error::ServiceError),
+    IpVersionConflict(crate::error::ServiceError),
     /// `MasterSlaveServerConflict` (HTTP 400).
-    MasterSlaveServerConflict(rt::error::ServiceError),
+    MasterSlaveServerConflict(crate::error::ServiceError),
     /// `MissingParam.HealthCheckConnectPort` (HTTP 400).
-    MissingParamHealthCheckConnectPort(rt::error::ServiceError),
+    MissingParamHealthCheckConnectPort(crate::error::ServiceError),
     /// `MissingParam.VServerGroupId` (HTTP 400).
-    MissingParamVServerGroupId(rt::error::ServiceError),
+    MissingParamVServerGroupId(crate::error::ServiceError),
     /// `OperationDenied.FullNatModeNotAllowed` (HTTP 400).
-    OperationDeniedFullNatModeNotAllowed(rt::error::ServiceError),
+    OperationDeniedFullNatModeNotAllowed(crate::error::ServiceError),
     /// `OperationDenied.HealthCheckClosedForMasterSlaveMode` (HTTP 400).
-    OperationDeniedHealthCheckClosedForMasterSlaveMode(rt::error::ServiceError),
+    OperationDeniedHealthCheckClosedForMasterSlaveMode(crate::error::ServiceError),
     /// `OperationDenied.MasterSlaveGroupLogEnabled` (HTTP 400).
-    OperationDeniedMasterSlaveGroupLogEnabled(rt::error::ServiceError),
+    OperationDeniedMasterSlaveGroupLogEnabled(crate::error::ServiceError),
     /// `OperationDenied.NotSupportAcl` (HTTP 400).
-    OperationDeniedNotSupportAcl(rt::error::ServiceError),
+    OperationDeniedNotSupportAcl(crate::error::ServiceError),
     /// `OperationDenied.OnlyIpv4SlbSupport` (HTTP 400).
-    OperationDeniedOnlyIpv4SlbSupport(rt::error::ServiceError),
+    OperationDeniedOnlyIpv4SlbSupport(crate::error::ServiceError),
     /// `OperationFailed.ServerGroupInUse` (HTTP 400).
-    OperationFailedServerGroupInUse(rt::error::ServiceError),
+    OperationFailedServerGroupInUse(crate::error::ServiceError),
     /// `OperationNotSupport.Acl` (HTTP 400).
-    OperationNotSupportAcl(rt::error::ServiceError),
+    OperationNotSupportAcl(crate::error::ServiceError),
     /// `QuotaLimitExceeds.AclAttachedToListener` (HTTP 400).
-    QuotaLimitExceedsAclAttachedToListener(rt::error::ServiceError),
+    QuotaLimitExceedsAclAttachedToListener(crate::error::ServiceError),
     /// `QuotaLimitExceeds.AclListenerOverLimit` (HTTP 400).
-    QuotaLimitExceedsAclListenerOverLimit(rt::error::ServiceError),
+    QuotaLimitExceedsAclListenerOverLimit(crate::error::ServiceError),
     /// `QuotaLimitExceeds.TotalAclEntry` (HTTP 400).
-    QuotaLimitExceedsTotalAclEntry(rt::error::ServiceError),
+    QuotaLimitExceedsTotalAclEntry(crate::error::ServiceError),
     /// `ResourceNotFound.VServerGroup` (HTTP 400).
-    ResourceNotFoundVServerGroup(rt::error::ServiceError),
+    ResourceNotFoundVServerGroup(crate::error::ServiceError),
     /// `SpecNotSupportParameter` (HTTP 400).
-    SpecNotSupportParameter(rt::error::ServiceError),
+    SpecNotSupportParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -705,7 +787,7 @@ impl SetLoadBalancerTcpListenerAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsVServerGroupIdAndMasterSlaveServerGroupIdMissMatch(error)
             | Self::AclListenerOverLimit(error)
@@ -939,8 +1021,8 @@ impl SetLoadBalancerTcpListenerAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetLoadBalancerTcpListenerAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetLoadBalancerTcpListenerAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.VServerGroupIdAndMasterSlaveServerGroupId.MissMatch" => {
                 Self::AbsVServerGroupIdAndMasterSlaveServerGroupIdMissMatch(error)
@@ -1004,11 +1086,11 @@ impl rt::error::OperationError for SetLoadBalancerTcpListenerAttributeError {
             }
             "ResourceNotFound.VServerGroup" => Self::ResourceNotFoundVServerGroup(error),
             "SpecNotSupportParameter" => Self::SpecNotSupportParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetLoadBalancerTcpListenerAttributeError::service_error(self)
     }
 }

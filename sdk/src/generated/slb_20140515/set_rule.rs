@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,7 +61,7 @@ pub struct SetRuleRequest {
     pub sticky_session_type: ::std::option::Option<::std::string::String>,
     /// Example: `123`
     ///
-    /// Wire name `CookieTimeout`.
+    /// Wire name `CookieTimeout`; at least 1; at most 86400.
     pub cookie_timeout: ::std::option::Option<i32>,
     /// Example: `23ffsa`
     ///
@@ -80,23 +81,23 @@ pub struct SetRuleRequest {
     pub health_check_uri: ::std::option::Option<::std::string::String>,
     /// Example: `4`
     ///
-    /// Wire name `HealthyThreshold`.
+    /// Wire name `HealthyThreshold`; at least 1; at most 10.
     pub healthy_threshold: ::std::option::Option<i32>,
     /// Example: `4`
     ///
-    /// Wire name `UnhealthyThreshold`.
+    /// Wire name `UnhealthyThreshold`; at least 1; at most 10.
     pub unhealthy_threshold: ::std::option::Option<i32>,
     /// Example: `20`
     ///
-    /// Wire name `HealthCheckTimeout`.
+    /// Wire name `HealthCheckTimeout`; at least 1; at most 300.
     pub health_check_timeout: ::std::option::Option<i32>,
     /// Example: `20`
     ///
-    /// Wire name `HealthCheckInterval`.
+    /// Wire name `HealthCheckInterval`; at least 1; at most 50.
     pub health_check_interval: ::std::option::Option<i32>,
     /// Example: `80`
     ///
-    /// Wire name `HealthCheckConnectPort`.
+    /// Wire name `HealthCheckConnectPort`; at least 1; at most 65535.
     pub health_check_connect_port: ::std::option::Option<i32>,
     /// Example: `http_2xx`
     ///
@@ -104,13 +105,68 @@ pub struct SetRuleRequest {
     pub health_check_http_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetRuleRequest {
+impl crate::operation::Operation for SetRuleRequest {
     type Response = SetRuleResponse;
     type Error = SetRuleError;
+}
+
+impl rt::operation::OperationSpec for SetRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RuleId", &self.rule_id)?;
+        rt::validate::minimum("CookieTimeout", &self.cookie_timeout, 1.0, false)?;
+        rt::validate::maximum("CookieTimeout", &self.cookie_timeout, 86400.0, false)?;
+        rt::validate::minimum("HealthyThreshold", &self.healthy_threshold, 1.0, false)?;
+        rt::validate::maximum("HealthyThreshold", &self.healthy_threshold, 10.0, false)?;
+        rt::validate::minimum(
+            "UnhealthyThreshold",
+            &self.unhealthy_threshold,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "UnhealthyThreshold",
+            &self.unhealthy_threshold,
+            10.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "HealthCheckTimeout",
+            &self.health_check_timeout,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckTimeout",
+            &self.health_check_timeout,
+            300.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "HealthCheckInterval",
+            &self.health_check_interval,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckInterval",
+            &self.health_check_interval,
+            50.0,
+            false,
+        )?;
+        rt::validate::minimum(
+            "HealthCheckConnectPort",
+            &self.health_check_connect_port,
+            1.0,
+            false,
+        )?;
+        rt::validate::maximum(
+            "HealthCheckConnectPort",
+            &self.health_check_connect_port,
+            65535.0,
+            false,
+        )?;
         Ok(())
     }
 
@@ -367,15 +423,15 @@ impl SetRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SetRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<SetRuleResponse, rt::error::Error<SetRuleError>> {
+    ) -> ::std::result::Result<SetRuleResponse, crate::error::Error<SetRuleError>> {
         self.client.execute(self.request).await
     }
 }
@@ -450,14 +506,14 @@ impl ::serde::Serialize for SetRuleResponse {
 #[non_exhaustive]
 pub enum SetRuleError {
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.RegionNotSupport` (HTTP 400).
-    InvalidParameterRegionNotSupport(rt::error::ServiceError),
+    InvalidParameterRegionNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -469,7 +525,7 @@ impl SetRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameter(error)
             | Self::InvalidParameterRegionNotSupport(error) => error,
@@ -491,18 +547,18 @@ impl SetRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter" => Self::InvalidParameter(error),
             "InvalidParameter.RegionNotSupport" => {
                 Self::InvalidParameterRegionNotSupport(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetRuleError::service_error(self)
     }
 }

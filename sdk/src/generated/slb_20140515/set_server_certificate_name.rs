@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct SetServerCertificateNameRequest {
     pub server_certificate_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetServerCertificateNameRequest {
+impl crate::operation::Operation for SetServerCertificateNameRequest {
     type Response = SetServerCertificateNameResponse;
     type Error = SetServerCertificateNameError;
+}
+
+impl rt::operation::OperationSpec for SetServerCertificateNameRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ServerCertificateId", &self.server_certificate_id)?;
         rt::validate::required("ServerCertificateName", &self.server_certificate_name)?;
@@ -118,8 +122,10 @@ impl SetServerCertificateNameBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetServerCertificateNameRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<SetServerCertificateNameRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +134,7 @@ impl SetServerCertificateNameBuilder {
         self,
     ) -> ::std::result::Result<
         SetServerCertificateNameResponse,
-        rt::error::Error<SetServerCertificateNameError>,
+        crate::error::Error<SetServerCertificateNameError>,
     > {
         self.client.execute(self.request).await
     }
@@ -207,7 +213,7 @@ pub enum SetServerCertificateNameError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -219,7 +225,7 @@ impl SetServerCertificateNameError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -227,12 +233,12 @@ impl SetServerCertificateNameError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetServerCertificateNameError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SetServerCertificateNameError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetServerCertificateNameError::service_error(self)
     }
 }

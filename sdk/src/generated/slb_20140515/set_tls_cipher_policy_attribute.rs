@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct SetTlsCipherPolicyAttributeRequest {
     pub ciphers: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetTlsCipherPolicyAttributeRequest {
+impl crate::operation::Operation for SetTlsCipherPolicyAttributeRequest {
     type Response = SetTlsCipherPolicyAttributeResponse;
     type Error = SetTlsCipherPolicyAttributeError;
+}
+
+impl rt::operation::OperationSpec for SetTlsCipherPolicyAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("TLSCipherPolicyId", &self.tls_cipher_policy_id)?;
         rt::validate::required("Name", &self.name)?;
@@ -158,8 +162,8 @@ impl SetTlsCipherPolicyAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SetTlsCipherPolicyAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SetTlsCipherPolicyAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -168,7 +172,7 @@ impl SetTlsCipherPolicyAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         SetTlsCipherPolicyAttributeResponse,
-        rt::error::Error<SetTlsCipherPolicyAttributeError>,
+        crate::error::Error<SetTlsCipherPolicyAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -265,34 +269,34 @@ impl ::serde::Serialize for SetTlsCipherPolicyAttributeResponse {
 #[non_exhaustive]
 pub enum SetTlsCipherPolicyAttributeError {
     /// `InvalidTLSPolicyId.NotExist` (HTTP 400).
-    InvalidTlsPolicyIdNotExist(rt::error::ServiceError),
+    InvalidTlsPolicyIdNotExist(crate::error::ServiceError),
     /// `MissingParam.Ciphers` (HTTP 400).
-    MissingParamCiphers(rt::error::ServiceError),
+    MissingParamCiphers(crate::error::ServiceError),
     /// `MissingParam.Name` (HTTP 400).
-    MissingParamName(rt::error::ServiceError),
+    MissingParamName(crate::error::ServiceError),
     /// `MissingParam.TLSCipherPolicyId` (HTTP 400).
-    MissingParamTlsCipherPolicyId(rt::error::ServiceError),
+    MissingParamTlsCipherPolicyId(crate::error::ServiceError),
     /// `MissingParam.TlsVersions` (HTTP 400).
-    MissingParamTlsVersions(rt::error::ServiceError),
+    MissingParamTlsVersions(crate::error::ServiceError),
     /// `ParamDuplicateError.Ciphers` (HTTP 400).
-    ParamDuplicateErrorCiphers(rt::error::ServiceError),
+    ParamDuplicateErrorCiphers(crate::error::ServiceError),
     /// `ParamDuplicateError.TlsVersions` (HTTP 400).
-    ParamDuplicateErrorTlsVersions(rt::error::ServiceError),
+    ParamDuplicateErrorTlsVersions(crate::error::ServiceError),
     /// `TLSPolicyBeingUsed` (HTTP 400).
-    TlsPolicyBeingUsed(rt::error::ServiceError),
+    TlsPolicyBeingUsed(crate::error::ServiceError),
     /// `TLSPolicyConfiguring` (HTTP 400).
-    TlsPolicyConfiguring(rt::error::ServiceError),
+    TlsPolicyConfiguring(crate::error::ServiceError),
     /// `TLSPolicyNoSupportCipher` (HTTP 400).
-    TlsPolicyNoSupportCipher(rt::error::ServiceError),
+    TlsPolicyNoSupportCipher(crate::error::ServiceError),
     /// `TLSPolicyNoSupportVersion` (HTTP 400).
-    TlsPolicyNoSupportVersion(rt::error::ServiceError),
+    TlsPolicyNoSupportVersion(crate::error::ServiceError),
     /// `TLSPolicyUnchanged` (HTTP 400).
-    TlsPolicyUnchanged(rt::error::ServiceError),
+    TlsPolicyUnchanged(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -304,7 +308,7 @@ impl SetTlsCipherPolicyAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidTlsPolicyIdNotExist(error)
             | Self::MissingParamCiphers(error)
@@ -396,8 +400,8 @@ impl SetTlsCipherPolicyAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetTlsCipherPolicyAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetTlsCipherPolicyAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidTLSPolicyId.NotExist" => Self::InvalidTlsPolicyIdNotExist(error),
             "MissingParam.Ciphers" => Self::MissingParamCiphers(error),
@@ -415,11 +419,11 @@ impl rt::error::OperationError for SetTlsCipherPolicyAttributeError {
             "TLSPolicyNoSupportCipher" => Self::TlsPolicyNoSupportCipher(error),
             "TLSPolicyNoSupportVersion" => Self::TlsPolicyNoSupportVersion(error),
             "TLSPolicyUnchanged" => Self::TlsPolicyUnchanged(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetTlsCipherPolicyAttributeError::service_error(self)
     }
 }

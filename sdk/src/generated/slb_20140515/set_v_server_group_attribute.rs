@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct SetVServerGroupAttributeRequest {
     pub backend_servers: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetVServerGroupAttributeRequest {
+impl crate::operation::Operation for SetVServerGroupAttributeRequest {
     type Response = SetVServerGroupAttributeResponse;
     type Error = SetVServerGroupAttributeError;
+}
+
+impl rt::operation::OperationSpec for SetVServerGroupAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VServerGroupId", &self.v_server_group_id)?;
         Ok(())
@@ -132,8 +136,10 @@ impl SetVServerGroupAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SetVServerGroupAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<SetVServerGroupAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +148,7 @@ impl SetVServerGroupAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         SetVServerGroupAttributeResponse,
-        rt::error::Error<SetVServerGroupAttributeError>,
+        crate::error::Error<SetVServerGroupAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -439,14 +445,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum SetVServerGroupAttributeError {
     /// `InvalidParameter.ZoneNotSupport` (HTTP 400).
-    InvalidParameterZoneNotSupport(rt::error::ServiceError),
+    InvalidParameterZoneNotSupport(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -458,7 +464,7 @@ impl SetVServerGroupAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterZoneNotSupport(error)
             | Self::MissingParameter(error) => error,
@@ -480,18 +486,18 @@ impl SetVServerGroupAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetVServerGroupAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetVServerGroupAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter.ZoneNotSupport" => {
                 Self::InvalidParameterZoneNotSupport(error)
             }
             "MissingParameter" => Self::MissingParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetVServerGroupAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct StartLoadBalancerListenerRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Example: `80`
     ///
-    /// Wire name `ListenerPort`; required.
+    /// Wire name `ListenerPort`; required; at least 0; at most 65535.
     pub listener_port: ::std::option::Option<i32>,
     /// Example: `https`
     ///
@@ -44,13 +45,18 @@ pub struct StartLoadBalancerListenerRequest {
     pub listener_protocol: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for StartLoadBalancerListenerRequest {
+impl crate::operation::Operation for StartLoadBalancerListenerRequest {
     type Response = StartLoadBalancerListenerResponse;
     type Error = StartLoadBalancerListenerError;
+}
+
+impl rt::operation::OperationSpec for StartLoadBalancerListenerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
+        rt::validate::minimum("ListenerPort", &self.listener_port, 0.0, false)?;
+        rt::validate::maximum("ListenerPort", &self.listener_port, 65535.0, false)?;
         Ok(())
     }
 
@@ -125,8 +131,10 @@ impl StartLoadBalancerListenerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<StartLoadBalancerListenerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<StartLoadBalancerListenerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +143,7 @@ impl StartLoadBalancerListenerBuilder {
         self,
     ) -> ::std::result::Result<
         StartLoadBalancerListenerResponse,
-        rt::error::Error<StartLoadBalancerListenerError>,
+        crate::error::Error<StartLoadBalancerListenerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -211,18 +219,18 @@ impl ::serde::Serialize for StartLoadBalancerListenerResponse {
 #[non_exhaustive]
 pub enum StartLoadBalancerListenerError {
     /// `Operation.Deny` (HTTP 400).
-    OperationDeny(rt::error::ServiceError),
+    OperationDeny(crate::error::ServiceError),
     /// `Operation.NotAllowed` (HTTP 400).
-    OperationNotAllowed(rt::error::ServiceError),
+    OperationNotAllowed(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// `TooManyListeners` (HTTP 400).
-    TooManyListeners(rt::error::ServiceError),
+    TooManyListeners(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -234,7 +242,7 @@ impl StartLoadBalancerListenerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OperationDeny(error)
             | Self::OperationNotAllowed(error)
@@ -270,18 +278,18 @@ impl StartLoadBalancerListenerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for StartLoadBalancerListenerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for StartLoadBalancerListenerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Operation.Deny" => Self::OperationDeny(error),
             "Operation.NotAllowed" => Self::OperationNotAllowed(error),
             "SystemBusy" => Self::SystemBusy(error),
             "TooManyListeners" => Self::TooManyListeners(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         StartLoadBalancerListenerError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct StopLoadBalancerListenerRequest {
     pub load_balancer_id: ::std::option::Option<::std::string::String>,
     /// Example: `80`
     ///
-    /// Wire name `ListenerPort`; required.
+    /// Wire name `ListenerPort`; required; at least 0; at most 65535.
     pub listener_port: ::std::option::Option<i32>,
     /// Example: `https`
     ///
@@ -44,13 +45,18 @@ pub struct StopLoadBalancerListenerRequest {
     pub listener_protocol: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for StopLoadBalancerListenerRequest {
+impl crate::operation::Operation for StopLoadBalancerListenerRequest {
     type Response = StopLoadBalancerListenerResponse;
     type Error = StopLoadBalancerListenerError;
+}
+
+impl rt::operation::OperationSpec for StopLoadBalancerListenerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerPort", &self.listener_port)?;
+        rt::validate::minimum("ListenerPort", &self.listener_port, 0.0, false)?;
+        rt::validate::maximum("ListenerPort", &self.listener_port, 65535.0, false)?;
         Ok(())
     }
 
@@ -125,8 +131,10 @@ impl StopLoadBalancerListenerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<StopLoadBalancerListenerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<StopLoadBalancerListenerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +143,7 @@ impl StopLoadBalancerListenerBuilder {
         self,
     ) -> ::std::result::Result<
         StopLoadBalancerListenerResponse,
-        rt::error::Error<StopLoadBalancerListenerError>,
+        crate::error::Error<StopLoadBalancerListenerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -211,14 +219,14 @@ impl ::serde::Serialize for StopLoadBalancerListenerResponse {
 #[non_exhaustive]
 pub enum StopLoadBalancerListenerError {
     /// `Operation.NotAllowed` (HTTP 400).
-    OperationNotAllowed(rt::error::ServiceError),
+    OperationNotAllowed(crate::error::ServiceError),
     /// `TooManyListeners` (HTTP 400).
-    TooManyListeners(rt::error::ServiceError),
+    TooManyListeners(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -230,7 +238,7 @@ impl StopLoadBalancerListenerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OperationNotAllowed(error) | Self::TooManyListeners(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -251,16 +259,16 @@ impl StopLoadBalancerListenerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for StopLoadBalancerListenerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for StopLoadBalancerListenerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Operation.NotAllowed" => Self::OperationNotAllowed(error),
             "TooManyListeners" => Self::TooManyListeners(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         StopLoadBalancerListenerError::service_error(self)
     }
 }

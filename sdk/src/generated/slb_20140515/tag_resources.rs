@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct TagResourcesRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for TagResourcesRequest {
+impl crate::operation::Operation for TagResourcesRequest {
     type Response = TagResourcesResponse;
     type Error = TagResourcesError;
+}
+
+impl rt::operation::OperationSpec for TagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("ResourceId", &self.resource_ids)?;
@@ -131,8 +135,8 @@ impl TagResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<TagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<TagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +145,7 @@ impl TagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         TagResourcesResponse,
-        rt::error::Error<TagResourcesError>,
+        crate::error::Error<TagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -274,56 +278,56 @@ impl ::serde::Serialize for TagResourcesResponse {
 #[non_exhaustive]
 pub enum TagResourcesError {
     /// `DeniedForNoneTagCreator` (HTTP 400).
-    DeniedForNoneTagCreator(rt::error::ServiceError),
+    DeniedForNoneTagCreator(crate::error::ServiceError),
     /// `DeniedForOperateCustomTag` (HTTP 400).
-    DeniedForOperateCustomTag(rt::error::ServiceError),
+    DeniedForOperateCustomTag(crate::error::ServiceError),
     /// `DeniedForScopeNotEqual` (HTTP 400).
-    DeniedForScopeNotEqual(rt::error::ServiceError),
+    DeniedForScopeNotEqual(crate::error::ServiceError),
     /// `Duplicate.TagKey` (HTTP 400).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InvalidParam.ResourceType` (HTTP 400).
-    InvalidParamResourceType(rt::error::ServiceError),
+    InvalidParamResourceType(crate::error::ServiceError),
     /// `InvalidParam.Scope` (HTTP 400).
-    InvalidParamScope(rt::error::ServiceError),
+    InvalidParamScope(crate::error::ServiceError),
     /// `InvalidParam.TagKey` (HTTP 400).
-    InvalidParamTagKey(rt::error::ServiceError),
+    InvalidParamTagKey(crate::error::ServiceError),
     /// `InvalidParam.TagKeyOrValue` (HTTP 400).
-    InvalidParamTagKeyOrValue(rt::error::ServiceError),
+    InvalidParamTagKeyOrValue(crate::error::ServiceError),
     /// `InvalidParam.TagOwnerBid` (HTTP 400).
-    InvalidParamTagOwnerBid(rt::error::ServiceError),
+    InvalidParamTagOwnerBid(crate::error::ServiceError),
     /// `InvalidParam.TagOwnerUid` (HTTP 400).
-    InvalidParamTagOwnerUid(rt::error::ServiceError),
+    InvalidParamTagOwnerUid(crate::error::ServiceError),
     /// `InvalidParam.TagValue` (HTTP 400).
-    InvalidParamTagValue(rt::error::ServiceError),
+    InvalidParamTagValue(crate::error::ServiceError),
     /// `InvalidParameter.RegionId` (HTTP 400).
-    InvalidParameterRegionId(rt::error::ServiceError),
+    InvalidParameterRegionId(crate::error::ServiceError),
     /// `MissingParam.RegionId` (HTTP 400).
-    MissingParamRegionId(rt::error::ServiceError),
+    MissingParamRegionId(crate::error::ServiceError),
     /// `MissingParam.ResourceId` (HTTP 400).
-    MissingParamResourceId(rt::error::ServiceError),
+    MissingParamResourceId(crate::error::ServiceError),
     /// `MissingParam.Scope` (HTTP 400).
-    MissingParamScope(rt::error::ServiceError),
+    MissingParamScope(crate::error::ServiceError),
     /// `MissingParam.TagKey` (HTTP 400).
-    MissingParamTagKey(rt::error::ServiceError),
+    MissingParamTagKey(crate::error::ServiceError),
     /// `MissingParam.TagOwnerBid` (HTTP 400).
-    MissingParamTagOwnerBid(rt::error::ServiceError),
+    MissingParamTagOwnerBid(crate::error::ServiceError),
     /// `MissingParam.TagOwnerUid` (HTTP 400).
-    MissingParamTagOwnerUid(rt::error::ServiceError),
+    MissingParamTagOwnerUid(crate::error::ServiceError),
     /// `QuotaLimitExceeds` (HTTP 400).
-    QuotaLimitExceeds(rt::error::ServiceError),
+    QuotaLimitExceeds(crate::error::ServiceError),
     /// `ResourceNotExist` (HTTP 400).
-    ResourceNotExist(rt::error::ServiceError),
+    ResourceNotExist(crate::error::ServiceError),
     /// `SizeLimitExceeded.ResourceId` (HTTP 400).
-    SizeLimitExceededResourceId(rt::error::ServiceError),
+    SizeLimitExceededResourceId(crate::error::ServiceError),
     /// `SizeLimitExceeded.Tag` (HTTP 400).
-    SizeLimitExceededTag(rt::error::ServiceError),
+    SizeLimitExceededTag(crate::error::ServiceError),
     /// `TagTypeNotSame` (HTTP 400).
-    TagTypeNotSame(rt::error::ServiceError),
+    TagTypeNotSame(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -335,7 +339,7 @@ impl TagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DeniedForNoneTagCreator(error)
             | Self::DeniedForOperateCustomTag(error)
@@ -504,8 +508,8 @@ impl TagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for TagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DeniedForNoneTagCreator" => Self::DeniedForNoneTagCreator(error),
             "DeniedForOperateCustomTag" => Self::DeniedForOperateCustomTag(error),
@@ -530,11 +534,11 @@ impl rt::error::OperationError for TagResourcesError {
             "SizeLimitExceeded.ResourceId" => Self::SizeLimitExceededResourceId(error),
             "SizeLimitExceeded.Tag" => Self::SizeLimitExceededTag(error),
             "TagTypeNotSame" => Self::TagTypeNotSame(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TagResourcesError::service_error(self)
     }
 }

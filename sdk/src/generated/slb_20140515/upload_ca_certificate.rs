@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct UploadCaCertificateRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UploadCaCertificateRequest {
+impl crate::operation::Operation for UploadCaCertificateRequest {
     type Response = UploadCaCertificateResponse;
     type Error = UploadCaCertificateError;
+}
+
+impl rt::operation::OperationSpec for UploadCaCertificateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("CACertificate", &self.ca_certificate)?;
@@ -149,8 +153,8 @@ impl UploadCaCertificateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UploadCaCertificateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UploadCaCertificateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -159,7 +163,7 @@ impl UploadCaCertificateBuilder {
         self,
     ) -> ::std::result::Result<
         UploadCaCertificateResponse,
-        rt::error::Error<UploadCaCertificateError>,
+        crate::error::Error<UploadCaCertificateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -481,18 +485,18 @@ impl ::serde::Serialize for UploadCaCertificateResponse {
 #[non_exhaustive]
 pub enum UploadCaCertificateError {
     /// `InvalidParam.TagKey` (HTTP 400).
-    InvalidParamTagKey(rt::error::ServiceError),
+    InvalidParamTagKey(crate::error::ServiceError),
     /// `InvalidParam.TagValue` (HTTP 400).
-    InvalidParamTagValue(rt::error::ServiceError),
+    InvalidParamTagValue(crate::error::ServiceError),
     /// `MissingParam.TagKey` (HTTP 400).
-    MissingParamTagKey(rt::error::ServiceError),
+    MissingParamTagKey(crate::error::ServiceError),
     /// `SizeLimitExceeded.Tag` (HTTP 400).
-    SizeLimitExceededTag(rt::error::ServiceError),
+    SizeLimitExceededTag(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -504,7 +508,7 @@ impl UploadCaCertificateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParamTagKey(error)
             | Self::InvalidParamTagValue(error)
@@ -540,18 +544,18 @@ impl UploadCaCertificateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UploadCaCertificateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UploadCaCertificateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParam.TagKey" => Self::InvalidParamTagKey(error),
             "InvalidParam.TagValue" => Self::InvalidParamTagValue(error),
             "MissingParam.TagKey" => Self::MissingParamTagKey(error),
             "SizeLimitExceeded.Tag" => Self::SizeLimitExceededTag(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UploadCaCertificateError::service_error(self)
     }
 }

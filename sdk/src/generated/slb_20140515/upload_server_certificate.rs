@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,11 +63,14 @@ pub struct UploadServerCertificateRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UploadServerCertificateRequest {
+impl crate::operation::Operation for UploadServerCertificateRequest {
     type Response = UploadServerCertificateResponse;
     type Error = UploadServerCertificateError;
+}
+
+impl rt::operation::OperationSpec for UploadServerCertificateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -228,8 +232,8 @@ impl UploadServerCertificateBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UploadServerCertificateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UploadServerCertificateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -238,7 +242,7 @@ impl UploadServerCertificateBuilder {
         self,
     ) -> ::std::result::Result<
         UploadServerCertificateResponse,
-        rt::error::Error<UploadServerCertificateError>,
+        crate::error::Error<UploadServerCertificateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -690,34 +694,34 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum UploadServerCertificateError {
     /// `CertificateFormatInvalid` (HTTP 400).
-    CertificateFormatInvalid(rt::error::ServiceError),
+    CertificateFormatInvalid(crate::error::ServiceError),
     /// `EccCertificateNotSupport` (HTTP 400).
-    EccCertificateNotSupport(rt::error::ServiceError),
+    EccCertificateNotSupport(crate::error::ServiceError),
     /// `IllegalParam.ServerCertificate` (HTTP 400).
-    IllegalParamServerCertificate(rt::error::ServiceError),
+    IllegalParamServerCertificate(crate::error::ServiceError),
     /// `InvalidParam.TagKey` (HTTP 400).
-    InvalidParamTagKey(rt::error::ServiceError),
+    InvalidParamTagKey(crate::error::ServiceError),
     /// `InvalidParam.TagValue` (HTTP 400).
-    InvalidParamTagValue(rt::error::ServiceError),
+    InvalidParamTagValue(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.AliCloudCertificateId` (HTTP 400).
-    InvalidParameterAliCloudCertificateId(rt::error::ServiceError),
+    InvalidParameterAliCloudCertificateId(crate::error::ServiceError),
     /// `MissingParam.TagKey` (HTTP 400).
-    MissingParamTagKey(rt::error::ServiceError),
+    MissingParamTagKey(crate::error::ServiceError),
     /// `OperationDenied.IllegalKeyLength` (HTTP 400).
-    OperationDeniedIllegalKeyLength(rt::error::ServiceError),
+    OperationDeniedIllegalKeyLength(crate::error::ServiceError),
     /// `ServerCertificate.NotSupport` (HTTP 400).
-    ServerCertificateNotSupport(rt::error::ServiceError),
+    ServerCertificateNotSupport(crate::error::ServiceError),
     /// `SizeLimitExceeded.Tag` (HTTP 400).
-    SizeLimitExceededTag(rt::error::ServiceError),
+    SizeLimitExceededTag(crate::error::ServiceError),
     /// `UnauthorizedRegion` (HTTP 403).
-    UnauthorizedRegion(rt::error::ServiceError),
+    UnauthorizedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -729,7 +733,7 @@ impl UploadServerCertificateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CertificateFormatInvalid(error)
             | Self::EccCertificateNotSupport(error)
@@ -821,8 +825,8 @@ impl UploadServerCertificateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UploadServerCertificateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UploadServerCertificateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CertificateFormatInvalid" => Self::CertificateFormatInvalid(error),
             "EccCertificateNotSupport" => Self::EccCertificateNotSupport(error),
@@ -842,11 +846,11 @@ impl rt::error::OperationError for UploadServerCertificateError {
             "ServerCertificate.NotSupport" => Self::ServerCertificateNotSupport(error),
             "SizeLimitExceeded.Tag" => Self::SizeLimitExceededTag(error),
             "UnauthorizedRegion" => Self::UnauthorizedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UploadServerCertificateError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/ml/tool/call",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct CallAiToolsRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for CallAiToolsRequest {
+impl crate::operation::Operation for CallAiToolsRequest {
     type Response = CallAiToolsResponse;
     type Error = CallAiToolsError;
+}
+
+impl rt::operation::OperationSpec for CallAiToolsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -72,15 +76,18 @@ impl CallAiToolsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CallAiToolsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CallAiToolsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CallAiToolsResponse, rt::error::Error<CallAiToolsError>> {
+    ) -> ::std::result::Result<
+        CallAiToolsResponse,
+        crate::error::Error<CallAiToolsError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -214,7 +221,7 @@ pub enum CallAiToolsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -226,7 +233,7 @@ impl CallAiToolsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -234,12 +241,12 @@ impl CallAiToolsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CallAiToolsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CallAiToolsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CallAiToolsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/logstores/{logstore}/consumergroups/{consumerGroup}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:ConsumerGroupHeartBeat"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -43,19 +44,22 @@ pub struct ConsumerGroupHeartBeatRequest {
     /// Wire name `consumer`; required.
     pub consumer: ::std::option::Option<::std::string::String>,
     /// Wire name `body`; required.
-    pub bodies: ::std::vec::Vec<i32>,
+    pub body: ::std::vec::Vec<i32>,
 }
 
-impl rt::operation::Operation for ConsumerGroupHeartBeatRequest {
+impl crate::operation::Operation for ConsumerGroupHeartBeatRequest {
     type Response = ConsumerGroupHeartBeatResponse;
     type Error = ConsumerGroupHeartBeatError;
+}
+
+impl rt::operation::OperationSpec for ConsumerGroupHeartBeatRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("logstore", &self.logstore)?;
         rt::validate::required("consumerGroup", &self.consumer_group)?;
         rt::validate::required("consumer", &self.consumer)?;
-        rt::validate::required("body", &self.bodies)?;
+        rt::validate::required("body", &self.body)?;
         Ok(())
     }
 
@@ -65,7 +69,7 @@ impl rt::operation::Operation for ConsumerGroupHeartBeatRequest {
         out.plain(rt::params::Location::Path, "logstore", &self.logstore);
         out.plain(rt::params::Location::Path, "consumerGroup", &self.consumer_group);
         out.plain(rt::params::Location::Query, "consumer", &self.consumer);
-        out.json(rt::params::Location::Body, "body", &self.bodies);
+        out.json(rt::params::Location::Body, "body", &self.body);
     }
 }
 
@@ -124,17 +128,14 @@ impl ConsumerGroupHeartBeatBuilder {
         self
     }
 
-    /// Sets [`ConsumerGroupHeartBeatRequest::bodies`](ConsumerGroupHeartBeatRequest::bodies).
+    /// Sets [`ConsumerGroupHeartBeatRequest::body`](ConsumerGroupHeartBeatRequest::body).
     #[inline]
-    pub fn bodies<I, V>(mut self, values: I) -> Self
+    pub fn body<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
         V: ::std::convert::Into<i32>,
     {
-        self.request.bodies = values
-            .into_iter()
-            .map(::std::convert::Into::into)
-            .collect();
+        self.request.body = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
 
@@ -145,8 +146,8 @@ impl ConsumerGroupHeartBeatBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ConsumerGroupHeartBeatRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ConsumerGroupHeartBeatRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +156,7 @@ impl ConsumerGroupHeartBeatBuilder {
         self,
     ) -> ::std::result::Result<
         ConsumerGroupHeartBeatResponse,
-        rt::error::Error<ConsumerGroupHeartBeatError>,
+        crate::error::Error<ConsumerGroupHeartBeatError>,
     > {
         self.client.execute(self.request).await
     }
@@ -218,7 +219,7 @@ pub enum ConsumerGroupHeartBeatError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -230,7 +231,7 @@ impl ConsumerGroupHeartBeatError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -238,12 +239,12 @@ impl ConsumerGroupHeartBeatError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ConsumerGroupHeartBeatError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ConsumerGroupHeartBeatError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ConsumerGroupHeartBeatError::service_error(self)
     }
 }

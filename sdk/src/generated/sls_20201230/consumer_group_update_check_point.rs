@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/logstores/{logstore}/consumergroups/{consumerGroup}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:ConsumerGroupUpdateCheckPoint"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct ConsumerGroupUpdateCheckPointRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for ConsumerGroupUpdateCheckPointRequest {
+impl crate::operation::Operation for ConsumerGroupUpdateCheckPointRequest {
     type Response = ConsumerGroupUpdateCheckPointResponse;
     type Error = ConsumerGroupUpdateCheckPointError;
+}
+
+impl rt::operation::OperationSpec for ConsumerGroupUpdateCheckPointRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("logstore", &self.logstore)?;
         rt::validate::required("consumerGroup", &self.consumer_group)?;
@@ -151,8 +155,8 @@ impl ConsumerGroupUpdateCheckPointBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ConsumerGroupUpdateCheckPointRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ConsumerGroupUpdateCheckPointRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +165,7 @@ impl ConsumerGroupUpdateCheckPointBuilder {
         self,
     ) -> ::std::result::Result<
         ConsumerGroupUpdateCheckPointResponse,
-        rt::error::Error<ConsumerGroupUpdateCheckPointError>,
+        crate::error::Error<ConsumerGroupUpdateCheckPointError>,
     > {
         self.client.execute(self.request).await
     }
@@ -270,7 +274,7 @@ pub enum ConsumerGroupUpdateCheckPointError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -282,7 +286,7 @@ impl ConsumerGroupUpdateCheckPointError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -290,12 +294,12 @@ impl ConsumerGroupUpdateCheckPointError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ConsumerGroupUpdateCheckPointError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ConsumerGroupUpdateCheckPointError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ConsumerGroupUpdateCheckPointError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/pipelineconfigs",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:CreateLogtailPipelineConfig"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct CreateLogtailPipelineConfigRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for CreateLogtailPipelineConfigRequest {
+impl crate::operation::Operation for CreateLogtailPipelineConfigRequest {
     type Response = CreateLogtailPipelineConfigResponse;
     type Error = CreateLogtailPipelineConfigError;
+}
+
+impl rt::operation::OperationSpec for CreateLogtailPipelineConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -90,8 +94,8 @@ impl CreateLogtailPipelineConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateLogtailPipelineConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateLogtailPipelineConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -100,7 +104,7 @@ impl CreateLogtailPipelineConfigBuilder {
         self,
     ) -> ::std::result::Result<
         CreateLogtailPipelineConfigResponse,
-        rt::error::Error<CreateLogtailPipelineConfigError>,
+        crate::error::Error<CreateLogtailPipelineConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -297,7 +301,7 @@ pub enum CreateLogtailPipelineConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -309,7 +313,7 @@ impl CreateLogtailPipelineConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -317,12 +321,12 @@ impl CreateLogtailPipelineConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateLogtailPipelineConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateLogtailPipelineConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateLogtailPipelineConfigError::service_error(self)
     }
 }

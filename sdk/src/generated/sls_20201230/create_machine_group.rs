@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/machinegroups",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:CreateMachineGroup"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct CreateMachineGroupRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for CreateMachineGroupRequest {
+impl crate::operation::Operation for CreateMachineGroupRequest {
     type Response = CreateMachineGroupResponse;
     type Error = CreateMachineGroupError;
+}
+
+impl rt::operation::OperationSpec for CreateMachineGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("body", &self.body)?;
         Ok(())
@@ -91,8 +95,8 @@ impl CreateMachineGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateMachineGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateMachineGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -101,7 +105,7 @@ impl CreateMachineGroupBuilder {
         self,
     ) -> ::std::result::Result<
         CreateMachineGroupResponse,
-        rt::error::Error<CreateMachineGroupError>,
+        crate::error::Error<CreateMachineGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -332,7 +336,7 @@ pub enum CreateMachineGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -344,7 +348,7 @@ impl CreateMachineGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -352,12 +356,12 @@ impl CreateMachineGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateMachineGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateMachineGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateMachineGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/metricstores",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:CreateMetricStore"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct CreateMetricStoreRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for CreateMetricStoreRequest {
+impl crate::operation::Operation for CreateMetricStoreRequest {
     type Response = CreateMetricStoreResponse;
     type Error = CreateMetricStoreError;
+}
+
+impl rt::operation::OperationSpec for CreateMetricStoreRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -88,8 +92,8 @@ impl CreateMetricStoreBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateMetricStoreRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateMetricStoreRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -98,7 +102,7 @@ impl CreateMetricStoreBuilder {
         self,
     ) -> ::std::result::Result<
         CreateMetricStoreResponse,
-        rt::error::Error<CreateMetricStoreError>,
+        crate::error::Error<CreateMetricStoreError>,
     > {
         self.client.execute(self.request).await
     }
@@ -342,12 +346,12 @@ impl ::serde::Serialize for CreateMetricStoreResponse {
 #[non_exhaustive]
 pub enum CreateMetricStoreError {
     /// `MetricStoreAlreadyExist` (HTTP 400).
-    MetricStoreAlreadyExist(rt::error::ServiceError),
+    MetricStoreAlreadyExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -359,7 +363,7 @@ impl CreateMetricStoreError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::MetricStoreAlreadyExist(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -374,15 +378,15 @@ impl CreateMetricStoreError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateMetricStoreError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateMetricStoreError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "MetricStoreAlreadyExist" => Self::MetricStoreAlreadyExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateMetricStoreError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/ossexports",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct CreateOssExportRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for CreateOssExportRequest {
+impl crate::operation::Operation for CreateOssExportRequest {
     type Response = CreateOssExportResponse;
     type Error = CreateOssExportError;
+}
+
+impl rt::operation::OperationSpec for CreateOssExportRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -88,8 +92,8 @@ impl CreateOssExportBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateOssExportRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateOssExportRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -98,7 +102,7 @@ impl CreateOssExportBuilder {
         self,
     ) -> ::std::result::Result<
         CreateOssExportResponse,
-        rt::error::Error<CreateOssExportError>,
+        crate::error::Error<CreateOssExportError>,
     > {
         self.client.execute(self.request).await
     }
@@ -240,12 +244,12 @@ impl ::serde::Serialize for CreateOssExportResponse {
 #[non_exhaustive]
 pub enum CreateOssExportError {
     /// `AuthorizationRequired` (HTTP 401).
-    AuthorizationRequired(rt::error::ServiceError),
+    AuthorizationRequired(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -257,7 +261,7 @@ impl CreateOssExportError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AuthorizationRequired(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -272,15 +276,15 @@ impl CreateOssExportError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateOssExportError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateOssExportError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AuthorizationRequired" => Self::AuthorizationRequired(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateOssExportError::service_error(self)
     }
 }

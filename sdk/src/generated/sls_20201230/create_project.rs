@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:CreateProject"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct CreateProjectRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for CreateProjectRequest {
+impl crate::operation::Operation for CreateProjectRequest {
     type Response = CreateProjectResponse;
     type Error = CreateProjectError;
+}
+
+impl rt::operation::OperationSpec for CreateProjectRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("body", &self.body)?;
         Ok(())
     }
@@ -75,8 +79,8 @@ impl CreateProjectBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateProjectRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateProjectRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -85,7 +89,7 @@ impl CreateProjectBuilder {
         self,
     ) -> ::std::result::Result<
         CreateProjectResponse,
-        rt::error::Error<CreateProjectError>,
+        crate::error::Error<CreateProjectError>,
     > {
         self.client.execute(self.request).await
     }
@@ -264,7 +268,7 @@ pub enum DataRedundancyType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -292,7 +296,7 @@ impl ::std::convert::From<&str> for DataRedundancyType {
         match value {
             "LRS" => Self::Lrs,
             "ZRS" => Self::Zrs,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -319,7 +323,7 @@ impl ::std::convert::From<::std::string::String> for DataRedundancyType {
         match value.as_str() {
             "LRS" => Self::Lrs,
             "ZRS" => Self::Zrs,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -380,7 +384,7 @@ pub enum CreateProjectError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -392,7 +396,7 @@ impl CreateProjectError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -400,12 +404,12 @@ impl CreateProjectError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateProjectError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateProjectError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateProjectError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/s3ingestions",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct CreateS3IngestionRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for CreateS3IngestionRequest {
+impl crate::operation::Operation for CreateS3IngestionRequest {
     type Response = CreateS3IngestionResponse;
     type Error = CreateS3IngestionError;
+}
+
+impl rt::operation::OperationSpec for CreateS3IngestionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -88,8 +92,8 @@ impl CreateS3IngestionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateS3IngestionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateS3IngestionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -98,7 +102,7 @@ impl CreateS3IngestionBuilder {
         self,
     ) -> ::std::result::Result<
         CreateS3IngestionResponse,
-        rt::error::Error<CreateS3IngestionError>,
+        crate::error::Error<CreateS3IngestionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -254,12 +258,12 @@ impl ::serde::Serialize for CreateS3IngestionResponse {
 #[non_exhaustive]
 pub enum CreateS3IngestionError {
     /// `AuthorizationRequired` (HTTP 401).
-    AuthorizationRequired(rt::error::ServiceError),
+    AuthorizationRequired(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -271,7 +275,7 @@ impl CreateS3IngestionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AuthorizationRequired(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -286,15 +290,15 @@ impl CreateS3IngestionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateS3IngestionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateS3IngestionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AuthorizationRequired" => Self::AuthorizationRequired(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateS3IngestionError::service_error(self)
     }
 }

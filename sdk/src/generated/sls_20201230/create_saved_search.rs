@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/savedsearches",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:CreateSavedSearch"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct CreateSavedSearchRequest {
     pub project: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateSavedSearchRequest {
+impl crate::operation::Operation for CreateSavedSearchRequest {
     type Response = CreateSavedSearchResponse;
     type Error = CreateSavedSearchError;
+}
+
+impl rt::operation::OperationSpec for CreateSavedSearchRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("body", &self.body)?;
         rt::validate::required("project", &self.project)?;
         Ok(())
@@ -89,8 +93,8 @@ impl CreateSavedSearchBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateSavedSearchRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateSavedSearchRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -99,7 +103,7 @@ impl CreateSavedSearchBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSavedSearchResponse,
-        rt::error::Error<CreateSavedSearchError>,
+        crate::error::Error<CreateSavedSearchError>,
     > {
         self.client.execute(self.request).await
     }
@@ -265,7 +269,7 @@ pub enum CreateSavedSearchError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -277,7 +281,7 @@ impl CreateSavedSearchError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -285,12 +289,12 @@ impl CreateSavedSearchError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSavedSearchError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateSavedSearchError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSavedSearchError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/sqlinstance",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:CreateSqlInstance"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct CreateSqlInstanceRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for CreateSqlInstanceRequest {
+impl crate::operation::Operation for CreateSqlInstanceRequest {
     type Response = CreateSqlInstanceResponse;
     type Error = CreateSqlInstanceError;
+}
+
+impl rt::operation::OperationSpec for CreateSqlInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -86,8 +90,8 @@ impl CreateSqlInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateSqlInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateSqlInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -96,7 +100,7 @@ impl CreateSqlInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSqlInstanceResponse,
-        rt::error::Error<CreateSqlInstanceError>,
+        crate::error::Error<CreateSqlInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -200,7 +204,7 @@ pub enum CreateSqlInstanceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -212,7 +216,7 @@ impl CreateSqlInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -220,12 +224,12 @@ impl CreateSqlInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSqlInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for CreateSqlInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSqlInstanceError::service_error(self)
     }
 }

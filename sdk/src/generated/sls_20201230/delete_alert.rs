@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/alerts/{alertName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:DeleteAlert"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteAlertRequest {
     pub alert_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAlertRequest {
+impl crate::operation::Operation for DeleteAlertRequest {
     type Response = DeleteAlertResponse;
     type Error = DeleteAlertError;
+}
+
+impl rt::operation::OperationSpec for DeleteAlertRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("alertName", &self.alert_name)?;
         Ok(())
@@ -94,15 +98,18 @@ impl DeleteAlertBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAlertRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteAlertRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DeleteAlertResponse, rt::error::Error<DeleteAlertError>> {
+    ) -> ::std::result::Result<
+        DeleteAlertResponse,
+        crate::error::Error<DeleteAlertError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -153,7 +160,7 @@ pub enum DeleteAlertError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -165,7 +172,7 @@ impl DeleteAlertError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -173,12 +180,12 @@ impl DeleteAlertError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAlertError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteAlertError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAlertError::service_error(self)
     }
 }

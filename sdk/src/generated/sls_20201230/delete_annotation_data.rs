@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/ml/annotationdataset/{datasetId}/annotationdata/{annotationdataId}",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteAnnotationDataRequest {
     pub annotationdata_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAnnotationDataRequest {
+impl crate::operation::Operation for DeleteAnnotationDataRequest {
     type Response = DeleteAnnotationDataResponse;
     type Error = DeleteAnnotationDataError;
+}
+
+impl rt::operation::OperationSpec for DeleteAnnotationDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -96,8 +100,8 @@ impl DeleteAnnotationDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAnnotationDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteAnnotationDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl DeleteAnnotationDataBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAnnotationDataResponse,
-        rt::error::Error<DeleteAnnotationDataError>,
+        crate::error::Error<DeleteAnnotationDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -158,7 +162,7 @@ pub enum DeleteAnnotationDataError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -170,7 +174,7 @@ impl DeleteAnnotationDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -178,12 +182,12 @@ impl DeleteAnnotationDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAnnotationDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteAnnotationDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAnnotationDataError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/ml/annotationdataset/{datasetId}",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteAnnotationDataSetRequest {
     pub dataset_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAnnotationDataSetRequest {
+impl crate::operation::Operation for DeleteAnnotationDataSetRequest {
     type Response = DeleteAnnotationDataSetResponse;
     type Error = DeleteAnnotationDataSetError;
+}
+
+impl rt::operation::OperationSpec for DeleteAnnotationDataSetRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -77,8 +81,8 @@ impl DeleteAnnotationDataSetBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAnnotationDataSetRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteAnnotationDataSetRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +91,7 @@ impl DeleteAnnotationDataSetBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAnnotationDataSetResponse,
-        rt::error::Error<DeleteAnnotationDataSetError>,
+        crate::error::Error<DeleteAnnotationDataSetError>,
     > {
         self.client.execute(self.request).await
     }
@@ -139,7 +143,7 @@ pub enum DeleteAnnotationDataSetError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -151,7 +155,7 @@ impl DeleteAnnotationDataSetError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -159,12 +163,12 @@ impl DeleteAnnotationDataSetError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAnnotationDataSetError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteAnnotationDataSetError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAnnotationDataSetError::service_error(self)
     }
 }

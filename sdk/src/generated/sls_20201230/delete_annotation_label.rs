@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/ml/annotationlabel/{labelId}",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteAnnotationLabelRequest {
     pub label_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAnnotationLabelRequest {
+impl crate::operation::Operation for DeleteAnnotationLabelRequest {
     type Response = DeleteAnnotationLabelResponse;
     type Error = DeleteAnnotationLabelError;
+}
+
+impl rt::operation::OperationSpec for DeleteAnnotationLabelRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -77,8 +81,8 @@ impl DeleteAnnotationLabelBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteAnnotationLabelRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteAnnotationLabelRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +91,7 @@ impl DeleteAnnotationLabelBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAnnotationLabelResponse,
-        rt::error::Error<DeleteAnnotationLabelError>,
+        crate::error::Error<DeleteAnnotationLabelError>,
     > {
         self.client.execute(self.request).await
     }
@@ -139,7 +143,7 @@ pub enum DeleteAnnotationLabelError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -151,7 +155,7 @@ impl DeleteAnnotationLabelError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -159,12 +163,12 @@ impl DeleteAnnotationLabelError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAnnotationLabelError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteAnnotationLabelError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAnnotationLabelError::service_error(self)
     }
 }

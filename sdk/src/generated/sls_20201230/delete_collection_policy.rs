@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/collectionpolicy/{policyName}",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteCollectionPolicyRequest {
     pub data_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteCollectionPolicyRequest {
+impl crate::operation::Operation for DeleteCollectionPolicyRequest {
     type Response = DeleteCollectionPolicyResponse;
     type Error = DeleteCollectionPolicyError;
+}
+
+impl rt::operation::OperationSpec for DeleteCollectionPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("policyName", &self.policy_name)?;
         rt::validate::max_length("policyName", &self.policy_name, 63usize)?;
         Ok(())
@@ -109,8 +113,8 @@ impl DeleteCollectionPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteCollectionPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteCollectionPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl DeleteCollectionPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteCollectionPolicyResponse,
-        rt::error::Error<DeleteCollectionPolicyError>,
+        crate::error::Error<DeleteCollectionPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -171,7 +175,7 @@ pub enum DeleteCollectionPolicyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -183,7 +187,7 @@ impl DeleteCollectionPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -191,12 +195,12 @@ impl DeleteCollectionPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteCollectionPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteCollectionPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteCollectionPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/configs/{configName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:DeleteConfig"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteConfigRequest {
     pub config_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteConfigRequest {
+impl crate::operation::Operation for DeleteConfigRequest {
     type Response = DeleteConfigResponse;
     type Error = DeleteConfigError;
+}
+
+impl rt::operation::OperationSpec for DeleteConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("configName", &self.config_name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteConfigResponse,
-        rt::error::Error<DeleteConfigError>,
+        crate::error::Error<DeleteConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -156,7 +160,7 @@ pub enum DeleteConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -168,7 +172,7 @@ impl DeleteConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -176,12 +180,12 @@ impl DeleteConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/logstores/{logstore}/consumergroups/{consumerGroup}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:DeleteConsumerGroup"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteConsumerGroupRequest {
     pub consumer_group: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteConsumerGroupRequest {
+impl crate::operation::Operation for DeleteConsumerGroupRequest {
     type Response = DeleteConsumerGroupResponse;
     type Error = DeleteConsumerGroupError;
+}
+
+impl rt::operation::OperationSpec for DeleteConsumerGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("logstore", &self.logstore)?;
         rt::validate::required("consumerGroup", &self.consumer_group)?;
@@ -110,8 +114,8 @@ impl DeleteConsumerGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteConsumerGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteConsumerGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -120,7 +124,7 @@ impl DeleteConsumerGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteConsumerGroupResponse,
-        rt::error::Error<DeleteConsumerGroupError>,
+        crate::error::Error<DeleteConsumerGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -172,7 +176,7 @@ pub enum DeleteConsumerGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -184,7 +188,7 @@ impl DeleteConsumerGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -192,12 +196,12 @@ impl DeleteConsumerGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteConsumerGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteConsumerGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteConsumerGroupError::service_error(self)
     }
 }

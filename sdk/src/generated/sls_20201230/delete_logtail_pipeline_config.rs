@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/pipelineconfigs/{configName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,17 +33,25 @@ pub struct DeleteLogtailPipelineConfigRequest {
     pub project: ::std::option::Option<::std::string::String>,
     /// Example: `test-config`
     ///
-    /// Wire name `configName`; required.
+    /// Wire name `configName`; required; matches `^[0-9a-zA-Z][0-9a-zA-Z-_]{0,126}[0-9a-zA-Z]$`.
     pub config_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteLogtailPipelineConfigRequest {
+impl crate::operation::Operation for DeleteLogtailPipelineConfigRequest {
     type Response = DeleteLogtailPipelineConfigResponse;
     type Error = DeleteLogtailPipelineConfigError;
+}
+
+impl rt::operation::OperationSpec for DeleteLogtailPipelineConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("configName", &self.config_name)?;
+        rt::validate::pattern(
+            "configName",
+            &self.config_name,
+            "^[0-9a-zA-Z][0-9a-zA-Z-_]{0,126}[0-9a-zA-Z]$",
+        )?;
         Ok(())
     }
 
@@ -96,8 +105,8 @@ impl DeleteLogtailPipelineConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteLogtailPipelineConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteLogtailPipelineConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +115,7 @@ impl DeleteLogtailPipelineConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteLogtailPipelineConfigResponse,
-        rt::error::Error<DeleteLogtailPipelineConfigError>,
+        crate::error::Error<DeleteLogtailPipelineConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -158,7 +167,7 @@ pub enum DeleteLogtailPipelineConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -170,7 +179,7 @@ impl DeleteLogtailPipelineConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -178,12 +187,12 @@ impl DeleteLogtailPipelineConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteLogtailPipelineConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteLogtailPipelineConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteLogtailPipelineConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/metricstores/{name}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteMetricStoreRequest {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteMetricStoreRequest {
+impl crate::operation::Operation for DeleteMetricStoreRequest {
     type Response = DeleteMetricStoreResponse;
     type Error = DeleteMetricStoreError;
+}
+
+impl rt::operation::OperationSpec for DeleteMetricStoreRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("name", &self.name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteMetricStoreBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteMetricStoreRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteMetricStoreRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteMetricStoreBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteMetricStoreResponse,
-        rt::error::Error<DeleteMetricStoreError>,
+        crate::error::Error<DeleteMetricStoreError>,
     > {
         self.client.execute(self.request).await
     }
@@ -153,12 +157,12 @@ impl ::serde::Serialize for DeleteMetricStoreResponse {
 #[non_exhaustive]
 pub enum DeleteMetricStoreError {
     /// `MetricStoreNotExist` (HTTP 404).
-    MetricStoreNotExist(rt::error::ServiceError),
+    MetricStoreNotExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -170,7 +174,7 @@ impl DeleteMetricStoreError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::MetricStoreNotExist(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -185,15 +189,15 @@ impl DeleteMetricStoreError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteMetricStoreError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteMetricStoreError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "MetricStoreNotExist" => Self::MetricStoreNotExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteMetricStoreError::service_error(self)
     }
 }

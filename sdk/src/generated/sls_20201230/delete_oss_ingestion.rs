@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/ossingestions/{ossIngestionName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteOssIngestionRequest {
     pub oss_ingestion_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteOssIngestionRequest {
+impl crate::operation::Operation for DeleteOssIngestionRequest {
     type Response = DeleteOssIngestionResponse;
     type Error = DeleteOssIngestionError;
+}
+
+impl rt::operation::OperationSpec for DeleteOssIngestionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("ossIngestionName", &self.oss_ingestion_name)?;
         Ok(())
@@ -98,8 +102,8 @@ impl DeleteOssIngestionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteOssIngestionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteOssIngestionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl DeleteOssIngestionBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteOssIngestionResponse,
-        rt::error::Error<DeleteOssIngestionError>,
+        crate::error::Error<DeleteOssIngestionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -160,7 +164,7 @@ pub enum DeleteOssIngestionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -172,7 +176,7 @@ impl DeleteOssIngestionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -180,12 +184,12 @@ impl DeleteOssIngestionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteOssIngestionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteOssIngestionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteOssIngestionError::service_error(self)
     }
 }

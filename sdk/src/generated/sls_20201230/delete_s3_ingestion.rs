@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/s3ingestions/{s3IngestionName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct DeleteS3IngestionRequest {
     pub s3_ingestion_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteS3IngestionRequest {
+impl crate::operation::Operation for DeleteS3IngestionRequest {
     type Response = DeleteS3IngestionResponse;
     type Error = DeleteS3IngestionError;
+}
+
+impl rt::operation::OperationSpec for DeleteS3IngestionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("s3IngestionName", &self.s3_ingestion_name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteS3IngestionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteS3IngestionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteS3IngestionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteS3IngestionBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteS3IngestionResponse,
-        rt::error::Error<DeleteS3IngestionError>,
+        crate::error::Error<DeleteS3IngestionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -156,7 +160,7 @@ pub enum DeleteS3IngestionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -168,7 +172,7 @@ impl DeleteS3IngestionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -176,12 +180,12 @@ impl DeleteS3IngestionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteS3IngestionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteS3IngestionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteS3IngestionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/savedsearches/{savedsearchName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:DeleteSavedSearch"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteSavedSearchRequest {
     pub savedsearch_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteSavedSearchRequest {
+impl crate::operation::Operation for DeleteSavedSearchRequest {
     type Response = DeleteSavedSearchResponse;
     type Error = DeleteSavedSearchError;
+}
+
+impl rt::operation::OperationSpec for DeleteSavedSearchRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("savedsearchName", &self.savedsearch_name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteSavedSearchBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteSavedSearchRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteSavedSearchRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteSavedSearchBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteSavedSearchResponse,
-        rt::error::Error<DeleteSavedSearchError>,
+        crate::error::Error<DeleteSavedSearchError>,
     > {
         self.client.execute(self.request).await
     }
@@ -156,7 +160,7 @@ pub enum DeleteSavedSearchError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -168,7 +172,7 @@ impl DeleteSavedSearchError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -176,12 +180,12 @@ impl DeleteSavedSearchError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteSavedSearchError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteSavedSearchError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteSavedSearchError::service_error(self)
     }
 }

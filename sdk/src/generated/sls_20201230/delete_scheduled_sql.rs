@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/scheduledsqls/{scheduledSQLName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:DeleteScheduledSQL"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteScheduledSqlRequest {
     pub scheduled_sql_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteScheduledSqlRequest {
+impl crate::operation::Operation for DeleteScheduledSqlRequest {
     type Response = DeleteScheduledSqlResponse;
     type Error = DeleteScheduledSqlError;
+}
+
+impl rt::operation::OperationSpec for DeleteScheduledSqlRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("scheduledSQLName", &self.scheduled_sql_name)?;
         Ok(())
@@ -98,8 +102,8 @@ impl DeleteScheduledSqlBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteScheduledSqlRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteScheduledSqlRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl DeleteScheduledSqlBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteScheduledSqlResponse,
-        rt::error::Error<DeleteScheduledSqlError>,
+        crate::error::Error<DeleteScheduledSqlError>,
     > {
         self.client.execute(self.request).await
     }
@@ -160,7 +164,7 @@ pub enum DeleteScheduledSqlError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -172,7 +176,7 @@ impl DeleteScheduledSqlError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -180,12 +184,12 @@ impl DeleteScheduledSqlError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteScheduledSqlError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DeleteScheduledSqlError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteScheduledSqlError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/scheduledsqls/{scheduledSQLName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:EnableScheduledSQL"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct EnableScheduledSqlRequest {
     pub scheduled_sql_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EnableScheduledSqlRequest {
+impl crate::operation::Operation for EnableScheduledSqlRequest {
     type Response = EnableScheduledSqlResponse;
     type Error = EnableScheduledSqlError;
+}
+
+impl rt::operation::OperationSpec for EnableScheduledSqlRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("scheduledSQLName", &self.scheduled_sql_name)?;
         Ok(())
@@ -99,8 +103,8 @@ impl EnableScheduledSqlBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableScheduledSqlRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EnableScheduledSqlRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +113,7 @@ impl EnableScheduledSqlBuilder {
         self,
     ) -> ::std::result::Result<
         EnableScheduledSqlResponse,
-        rt::error::Error<EnableScheduledSqlError>,
+        crate::error::Error<EnableScheduledSqlError>,
     > {
         self.client.execute(self.request).await
     }
@@ -161,7 +165,7 @@ pub enum EnableScheduledSqlError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -173,7 +177,7 @@ impl EnableScheduledSqlError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -181,12 +185,12 @@ impl EnableScheduledSqlError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableScheduledSqlError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for EnableScheduledSqlError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableScheduledSqlError::service_error(self)
     }
 }

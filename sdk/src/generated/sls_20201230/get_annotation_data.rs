@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/ml/annotationdataset/{datasetId}/annotationdata/{annotationdataId}",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetAnnotationDataRequest {
     pub annotationdata_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetAnnotationDataRequest {
+impl crate::operation::Operation for GetAnnotationDataRequest {
     type Response = GetAnnotationDataResponse;
     type Error = GetAnnotationDataError;
+}
+
+impl rt::operation::OperationSpec for GetAnnotationDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -96,8 +100,8 @@ impl GetAnnotationDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetAnnotationDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetAnnotationDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl GetAnnotationDataBuilder {
         self,
     ) -> ::std::result::Result<
         GetAnnotationDataResponse,
-        rt::error::Error<GetAnnotationDataError>,
+        crate::error::Error<GetAnnotationDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -590,7 +594,7 @@ pub enum GetAnnotationDataError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -602,7 +606,7 @@ impl GetAnnotationDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -610,12 +614,12 @@ impl GetAnnotationDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetAnnotationDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetAnnotationDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetAnnotationDataError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/ml/annotationdataset/{datasetId}",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetAnnotationDataSetRequest {
     pub dataset_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetAnnotationDataSetRequest {
+impl crate::operation::Operation for GetAnnotationDataSetRequest {
     type Response = GetAnnotationDataSetResponse;
     type Error = GetAnnotationDataSetError;
+}
+
+impl rt::operation::OperationSpec for GetAnnotationDataSetRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -77,8 +81,8 @@ impl GetAnnotationDataSetBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetAnnotationDataSetRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetAnnotationDataSetRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +91,7 @@ impl GetAnnotationDataSetBuilder {
         self,
     ) -> ::std::result::Result<
         GetAnnotationDataSetResponse,
-        rt::error::Error<GetAnnotationDataSetError>,
+        crate::error::Error<GetAnnotationDataSetError>,
     > {
         self.client.execute(self.request).await
     }
@@ -328,7 +332,7 @@ pub enum GetAnnotationDataSetError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -340,7 +344,7 @@ impl GetAnnotationDataSetError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -348,12 +352,12 @@ impl GetAnnotationDataSetError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetAnnotationDataSetError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetAnnotationDataSetError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetAnnotationDataSetError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/machinegroups/{machineGroup}/configs",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:GetAppliedConfigs"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetAppliedConfigsRequest {
     pub machine_group: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetAppliedConfigsRequest {
+impl crate::operation::Operation for GetAppliedConfigsRequest {
     type Response = GetAppliedConfigsResponse;
     type Error = GetAppliedConfigsError;
+}
+
+impl rt::operation::OperationSpec for GetAppliedConfigsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("machineGroup", &self.machine_group)?;
         Ok(())
@@ -94,8 +98,8 @@ impl GetAppliedConfigsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetAppliedConfigsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetAppliedConfigsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl GetAppliedConfigsBuilder {
         self,
     ) -> ::std::result::Result<
         GetAppliedConfigsResponse,
-        rt::error::Error<GetAppliedConfigsError>,
+        crate::error::Error<GetAppliedConfigsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -199,7 +203,7 @@ pub enum GetAppliedConfigsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -211,7 +215,7 @@ impl GetAppliedConfigsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -219,12 +223,12 @@ impl GetAppliedConfigsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetAppliedConfigsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetAppliedConfigsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetAppliedConfigsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/configs/{configName}/machinegroups",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:GetAppliedMachineGroups"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetAppliedMachineGroupsRequest {
     pub config_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetAppliedMachineGroupsRequest {
+impl crate::operation::Operation for GetAppliedMachineGroupsRequest {
     type Response = GetAppliedMachineGroupsResponse;
     type Error = GetAppliedMachineGroupsError;
+}
+
+impl rt::operation::OperationSpec for GetAppliedMachineGroupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("configName", &self.config_name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl GetAppliedMachineGroupsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetAppliedMachineGroupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetAppliedMachineGroupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl GetAppliedMachineGroupsBuilder {
         self,
     ) -> ::std::result::Result<
         GetAppliedMachineGroupsResponse,
-        rt::error::Error<GetAppliedMachineGroupsError>,
+        crate::error::Error<GetAppliedMachineGroupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,7 +205,7 @@ pub enum GetAppliedMachineGroupsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -213,7 +217,7 @@ impl GetAppliedMachineGroupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -221,12 +225,12 @@ impl GetAppliedMachineGroupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetAppliedMachineGroupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetAppliedMachineGroupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetAppliedMachineGroupsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/asyncsql/{queryId}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct GetAsyncSqlRequest {
     pub line: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for GetAsyncSqlRequest {
+impl crate::operation::Operation for GetAsyncSqlRequest {
     type Response = GetAsyncSqlResponse;
     type Error = GetAsyncSqlError;
+}
+
+impl rt::operation::OperationSpec for GetAsyncSqlRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -116,15 +120,18 @@ impl GetAsyncSqlBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetAsyncSqlRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetAsyncSqlRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<GetAsyncSqlResponse, rt::error::Error<GetAsyncSqlError>> {
+    ) -> ::std::result::Result<
+        GetAsyncSqlResponse,
+        crate::error::Error<GetAsyncSqlError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -472,7 +479,7 @@ pub enum GetAsyncSqlError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -484,7 +491,7 @@ impl GetAsyncSqlError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -492,12 +499,12 @@ impl GetAsyncSqlError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetAsyncSqlError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetAsyncSqlError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetAsyncSqlError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/logstores/{logstore}/consumergroups/{consumerGroup}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct GetCheckPointRequest {
     pub shard: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for GetCheckPointRequest {
+impl crate::operation::Operation for GetCheckPointRequest {
     type Response = GetCheckPointResponse;
     type Error = GetCheckPointError;
+}
+
+impl rt::operation::OperationSpec for GetCheckPointRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("logstore", &self.logstore)?;
         rt::validate::required("consumerGroup", &self.consumer_group)?;
@@ -122,8 +126,8 @@ impl GetCheckPointBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetCheckPointRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetCheckPointRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -132,7 +136,7 @@ impl GetCheckPointBuilder {
         self,
     ) -> ::std::result::Result<
         GetCheckPointResponse,
-        rt::error::Error<GetCheckPointError>,
+        crate::error::Error<GetCheckPointError>,
     > {
         self.client.execute(self.request).await
     }
@@ -313,7 +317,7 @@ pub enum GetCheckPointError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -325,7 +329,7 @@ impl GetCheckPointError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -333,12 +337,12 @@ impl GetCheckPointError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetCheckPointError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetCheckPointError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetCheckPointError::service_error(self)
     }
 }

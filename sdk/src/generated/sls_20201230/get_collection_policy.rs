@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/collectionpolicy/{policyName}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct GetCollectionPolicyRequest {
     pub data_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetCollectionPolicyRequest {
+impl crate::operation::Operation for GetCollectionPolicyRequest {
     type Response = GetCollectionPolicyResponse;
     type Error = GetCollectionPolicyError;
+}
+
+impl rt::operation::OperationSpec for GetCollectionPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("policyName", &self.policy_name)?;
         rt::validate::max_length("policyName", &self.policy_name, 63usize)?;
         Ok(())
@@ -109,8 +113,8 @@ impl GetCollectionPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetCollectionPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetCollectionPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl GetCollectionPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         GetCollectionPolicyResponse,
-        rt::error::Error<GetCollectionPolicyError>,
+        crate::error::Error<GetCollectionPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -837,7 +841,7 @@ pub enum GetCollectionPolicyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -849,7 +853,7 @@ impl GetCollectionPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -857,12 +861,12 @@ impl GetCollectionPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetCollectionPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetCollectionPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetCollectionPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/consumeprocessors/{processorName}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct GetConsumeProcessorRequest {
     pub processor_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetConsumeProcessorRequest {
+impl crate::operation::Operation for GetConsumeProcessorRequest {
     type Response = GetConsumeProcessorResponse;
     type Error = GetConsumeProcessorError;
+}
+
+impl rt::operation::OperationSpec for GetConsumeProcessorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("processorName", &self.processor_name)?;
         Ok(())
@@ -92,8 +96,8 @@ impl GetConsumeProcessorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetConsumeProcessorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetConsumeProcessorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -102,7 +106,7 @@ impl GetConsumeProcessorBuilder {
         self,
     ) -> ::std::result::Result<
         GetConsumeProcessorResponse,
-        rt::error::Error<GetConsumeProcessorError>,
+        crate::error::Error<GetConsumeProcessorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -280,7 +284,7 @@ pub enum GetConsumeProcessorError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -292,7 +296,7 @@ impl GetConsumeProcessorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -300,12 +304,12 @@ impl GetConsumeProcessorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetConsumeProcessorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetConsumeProcessorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetConsumeProcessorError::service_error(self)
     }
 }

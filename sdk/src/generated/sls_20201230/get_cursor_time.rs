@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/logstores/{logstore}/shards/{shardId}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:GetCursorOrData"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct GetCursorTimeRequest {
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetCursorTimeRequest {
+impl crate::operation::Operation for GetCursorTimeRequest {
     type Response = GetCursorTimeResponse;
     type Error = GetCursorTimeError;
+}
+
+impl rt::operation::OperationSpec for GetCursorTimeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("logstore", &self.logstore)?;
         rt::validate::required("shardId", &self.shard_id)?;
@@ -124,8 +128,8 @@ impl GetCursorTimeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetCursorTimeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetCursorTimeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -134,7 +138,7 @@ impl GetCursorTimeBuilder {
         self,
     ) -> ::std::result::Result<
         GetCursorTimeResponse,
-        rt::error::Error<GetCursorTimeError>,
+        crate::error::Error<GetCursorTimeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,7 +217,7 @@ pub enum GetCursorTimeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -225,7 +229,7 @@ impl GetCursorTimeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -233,12 +237,12 @@ impl GetCursorTimeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetCursorTimeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetCursorTimeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetCursorTimeError::service_error(self)
     }
 }

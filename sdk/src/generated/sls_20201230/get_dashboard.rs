@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/dashboards/{dashboardName}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:GetDashboard"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetDashboardRequest {
     pub dashboard_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetDashboardRequest {
+impl crate::operation::Operation for GetDashboardRequest {
     type Response = GetDashboardResponse;
     type Error = GetDashboardError;
+}
+
+impl rt::operation::OperationSpec for GetDashboardRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("dashboardName", &self.dashboard_name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl GetDashboardBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetDashboardRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetDashboardRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl GetDashboardBuilder {
         self,
     ) -> ::std::result::Result<
         GetDashboardResponse,
-        rt::error::Error<GetDashboardError>,
+        crate::error::Error<GetDashboardError>,
     > {
         self.client.execute(self.request).await
     }
@@ -267,7 +271,7 @@ pub enum GetDashboardError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -279,7 +283,7 @@ impl GetDashboardError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -287,12 +291,12 @@ impl GetDashboardError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetDashboardError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetDashboardError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetDashboardError::service_error(self)
     }
 }

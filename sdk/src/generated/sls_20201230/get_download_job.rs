@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/downloadjobs/{downloadJobName}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetDownloadJobRequest {
     pub project: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetDownloadJobRequest {
+impl crate::operation::Operation for GetDownloadJobRequest {
     type Response = GetDownloadJobResponse;
     type Error = GetDownloadJobError;
+}
+
+impl rt::operation::OperationSpec for GetDownloadJobRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("downloadJobName", &self.download_job_name)?;
         rt::validate::required("project", &self.project)?;
         Ok(())
@@ -98,8 +102,8 @@ impl GetDownloadJobBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetDownloadJobRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetDownloadJobRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl GetDownloadJobBuilder {
         self,
     ) -> ::std::result::Result<
         GetDownloadJobResponse,
-        rt::error::Error<GetDownloadJobError>,
+        crate::error::Error<GetDownloadJobError>,
     > {
         self.client.execute(self.request).await
     }
@@ -835,7 +839,7 @@ pub enum GetDownloadJobError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -847,7 +851,7 @@ impl GetDownloadJobError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -855,12 +859,12 @@ impl GetDownloadJobError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetDownloadJobError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetDownloadJobError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetDownloadJobError::service_error(self)
     }
 }

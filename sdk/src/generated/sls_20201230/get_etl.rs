@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/etls/{etlName}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:GetETL"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetEtlRequest {
     pub etl_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetEtlRequest {
+impl crate::operation::Operation for GetEtlRequest {
     type Response = GetEtlResponse;
     type Error = GetEtlError;
+}
+
+impl rt::operation::OperationSpec for GetEtlRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -92,15 +96,15 @@ impl GetEtlBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetEtlRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetEtlRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<GetEtlResponse, rt::error::Error<GetEtlError>> {
+    ) -> ::std::result::Result<GetEtlResponse, crate::error::Error<GetEtlError>> {
         self.client.execute(self.request).await
     }
 }
@@ -316,7 +320,7 @@ pub enum GetEtlError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -328,7 +332,7 @@ impl GetEtlError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -336,12 +340,12 @@ impl GetEtlError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetEtlError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetEtlError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetEtlError::service_error(self)
     }
 }

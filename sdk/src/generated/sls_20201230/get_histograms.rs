@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/logstores/{logstore}/index",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct GetHistogramsRequest {
     pub query: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetHistogramsRequest {
+impl crate::operation::Operation for GetHistogramsRequest {
     type Response = GetHistogramsResponse;
     type Error = GetHistogramsError;
+}
+
+impl rt::operation::OperationSpec for GetHistogramsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("logstore", &self.logstore)?;
         rt::validate::required("from", &self.from)?;
@@ -151,8 +155,8 @@ impl GetHistogramsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetHistogramsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetHistogramsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +165,7 @@ impl GetHistogramsBuilder {
         self,
     ) -> ::std::result::Result<
         GetHistogramsResponse,
-        rt::error::Error<GetHistogramsError>,
+        crate::error::Error<GetHistogramsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -339,7 +343,7 @@ pub enum GetHistogramsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -351,7 +355,7 @@ impl GetHistogramsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -359,12 +363,12 @@ impl GetHistogramsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetHistogramsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetHistogramsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetHistogramsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/ingestprocessors/{processorName}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetIngestProcessorRequest {
     pub processor_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetIngestProcessorRequest {
+impl crate::operation::Operation for GetIngestProcessorRequest {
     type Response = GetIngestProcessorResponse;
     type Error = GetIngestProcessorError;
+}
+
+impl rt::operation::OperationSpec for GetIngestProcessorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("processorName", &self.processor_name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl GetIngestProcessorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetIngestProcessorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetIngestProcessorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl GetIngestProcessorBuilder {
         self,
     ) -> ::std::result::Result<
         GetIngestProcessorResponse,
-        rt::error::Error<GetIngestProcessorError>,
+        crate::error::Error<GetIngestProcessorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,7 +168,7 @@ pub enum GetIngestProcessorError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -176,7 +180,7 @@ impl GetIngestProcessorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -184,12 +188,12 @@ impl GetIngestProcessorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetIngestProcessorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetIngestProcessorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetIngestProcessorError::service_error(self)
     }
 }

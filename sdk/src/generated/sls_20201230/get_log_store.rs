@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/logstores/{logstore}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:GetLogStore"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct GetLogStoreRequest {
     pub project: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetLogStoreRequest {
+impl crate::operation::Operation for GetLogStoreRequest {
     type Response = GetLogStoreResponse;
     type Error = GetLogStoreError;
+}
+
+impl rt::operation::OperationSpec for GetLogStoreRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("logstore", &self.logstore)?;
         rt::validate::required("project", &self.project)?;
         Ok(())
@@ -92,15 +96,18 @@ impl GetLogStoreBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetLogStoreRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetLogStoreRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<GetLogStoreResponse, rt::error::Error<GetLogStoreError>> {
+    ) -> ::std::result::Result<
+        GetLogStoreResponse,
+        crate::error::Error<GetLogStoreError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -622,7 +629,7 @@ pub enum GetLogStoreError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -634,7 +641,7 @@ impl GetLogStoreError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -642,12 +649,12 @@ impl GetLogStoreError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetLogStoreError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetLogStoreError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetLogStoreError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/logstores/{logstore}/meteringmode",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:GetLogStoreMeteringMode"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetLogStoreMeteringModeRequest {
     pub logstore: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetLogStoreMeteringModeRequest {
+impl crate::operation::Operation for GetLogStoreMeteringModeRequest {
     type Response = GetLogStoreMeteringModeResponse;
     type Error = GetLogStoreMeteringModeError;
+}
+
+impl rt::operation::OperationSpec for GetLogStoreMeteringModeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("logstore", &self.logstore)?;
         Ok(())
@@ -94,8 +98,8 @@ impl GetLogStoreMeteringModeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetLogStoreMeteringModeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetLogStoreMeteringModeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl GetLogStoreMeteringModeBuilder {
         self,
     ) -> ::std::result::Result<
         GetLogStoreMeteringModeResponse,
-        rt::error::Error<GetLogStoreMeteringModeError>,
+        crate::error::Error<GetLogStoreMeteringModeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -182,7 +186,7 @@ pub enum GetLogStoreMeteringModeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -194,7 +198,7 @@ impl GetLogStoreMeteringModeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -202,12 +206,12 @@ impl GetLogStoreMeteringModeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetLogStoreMeteringModeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetLogStoreMeteringModeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetLogStoreMeteringModeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/logstores/{logstore}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,7 +53,7 @@ pub struct GetLogsRequest {
     pub topic: ::std::option::Option<::std::string::String>,
     /// Example: `100`
     ///
-    /// Wire name `line`.
+    /// Wire name `line`; at least 0; at most 100.
     pub line: ::std::option::Option<i64>,
     /// Example: `0`
     ///
@@ -68,15 +69,20 @@ pub struct GetLogsRequest {
     pub power_sql: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for GetLogsRequest {
+impl crate::operation::Operation for GetLogsRequest {
     type Response = GetLogsResponse;
     type Error = GetLogsError;
+}
+
+impl rt::operation::OperationSpec for GetLogsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("logstore", &self.logstore)?;
         rt::validate::required("from", &self.from)?;
         rt::validate::required("to", &self.to)?;
+        rt::validate::minimum("line", &self.line, 0.0, false)?;
+        rt::validate::maximum("line", &self.line, 100.0, false)?;
         Ok(())
     }
 
@@ -199,15 +205,15 @@ impl GetLogsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetLogsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetLogsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<GetLogsResponse, rt::error::Error<GetLogsError>> {
+    ) -> ::std::result::Result<GetLogsResponse, crate::error::Error<GetLogsError>> {
         self.client.execute(self.request).await
     }
 }
@@ -269,7 +275,7 @@ pub enum GetLogsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -281,7 +287,7 @@ impl GetLogsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -289,12 +295,12 @@ impl GetLogsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetLogsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetLogsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetLogsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/pipelineconfigs/{configName}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:GetLogtailPipelineConfig"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -32,17 +33,25 @@ pub struct GetLogtailPipelineConfigRequest {
     pub project: ::std::option::Option<::std::string::String>,
     /// Example: `test-config`
     ///
-    /// Wire name `configName`; required.
+    /// Wire name `configName`; required; matches `^[0-9a-zA-Z][0-9a-zA-Z-_]{0,126}[0-9a-zA-Z]$`.
     pub config_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetLogtailPipelineConfigRequest {
+impl crate::operation::Operation for GetLogtailPipelineConfigRequest {
     type Response = GetLogtailPipelineConfigResponse;
     type Error = GetLogtailPipelineConfigError;
+}
+
+impl rt::operation::OperationSpec for GetLogtailPipelineConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("configName", &self.config_name)?;
+        rt::validate::pattern(
+            "configName",
+            &self.config_name,
+            "^[0-9a-zA-Z][0-9a-zA-Z-_]{0,126}[0-9a-zA-Z]$",
+        )?;
         Ok(())
     }
 
@@ -94,8 +103,10 @@ impl GetLogtailPipelineConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetLogtailPipelineConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GetLogtailPipelineConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +115,7 @@ impl GetLogtailPipelineConfigBuilder {
         self,
     ) -> ::std::result::Result<
         GetLogtailPipelineConfigResponse,
-        rt::error::Error<GetLogtailPipelineConfigError>,
+        crate::error::Error<GetLogtailPipelineConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -352,7 +363,7 @@ pub enum GetLogtailPipelineConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -364,7 +375,7 @@ impl GetLogtailPipelineConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -372,12 +383,12 @@ impl GetLogtailPipelineConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetLogtailPipelineConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetLogtailPipelineConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetLogtailPipelineConfigError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/machinegroups/{machineGroup}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:GetMachineGroup"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetMachineGroupRequest {
     pub machine_group: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetMachineGroupRequest {
+impl crate::operation::Operation for GetMachineGroupRequest {
     type Response = GetMachineGroupResponse;
     type Error = GetMachineGroupError;
+}
+
+impl rt::operation::OperationSpec for GetMachineGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("machineGroup", &self.machine_group)?;
         Ok(())
@@ -94,8 +98,8 @@ impl GetMachineGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetMachineGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetMachineGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl GetMachineGroupBuilder {
         self,
     ) -> ::std::result::Result<
         GetMachineGroupResponse,
-        rt::error::Error<GetMachineGroupError>,
+        crate::error::Error<GetMachineGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -344,7 +348,7 @@ pub enum GetMachineGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -356,7 +360,7 @@ impl GetMachineGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -364,12 +368,12 @@ impl GetMachineGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetMachineGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetMachineGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetMachineGroupError::service_error(self)
     }
 }

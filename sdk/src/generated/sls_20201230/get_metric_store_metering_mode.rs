@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/metricstores/{metricStore}/meteringmode",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetMetricStoreMeteringModeRequest {
     pub metric_store: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetMetricStoreMeteringModeRequest {
+impl crate::operation::Operation for GetMetricStoreMeteringModeRequest {
     type Response = GetMetricStoreMeteringModeResponse;
     type Error = GetMetricStoreMeteringModeError;
+}
+
+impl rt::operation::OperationSpec for GetMetricStoreMeteringModeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("metricStore", &self.metric_store)?;
         Ok(())
@@ -94,8 +98,10 @@ impl GetMetricStoreMeteringModeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetMetricStoreMeteringModeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GetMetricStoreMeteringModeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +110,7 @@ impl GetMetricStoreMeteringModeBuilder {
         self,
     ) -> ::std::result::Result<
         GetMetricStoreMeteringModeResponse,
-        rt::error::Error<GetMetricStoreMeteringModeError>,
+        crate::error::Error<GetMetricStoreMeteringModeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -182,7 +188,7 @@ pub enum GetMetricStoreMeteringModeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -194,7 +200,7 @@ impl GetMetricStoreMeteringModeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -202,12 +208,12 @@ impl GetMetricStoreMeteringModeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetMetricStoreMeteringModeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetMetricStoreMeteringModeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetMetricStoreMeteringModeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/ml/service/{serviceName}/analysis",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct GetMlServiceResultsRequest {
     pub body: ::std::option::Option<super::types::MlServiceAnalysisParam>,
 }
 
-impl rt::operation::Operation for GetMlServiceResultsRequest {
+impl crate::operation::Operation for GetMlServiceResultsRequest {
     type Response = GetMlServiceResultsResponse;
     type Error = GetMlServiceResultsError;
+}
+
+impl rt::operation::OperationSpec for GetMlServiceResultsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -114,8 +118,8 @@ impl GetMlServiceResultsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetMlServiceResultsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetMlServiceResultsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +128,7 @@ impl GetMlServiceResultsBuilder {
         self,
     ) -> ::std::result::Result<
         GetMlServiceResultsResponse,
-        rt::error::Error<GetMlServiceResultsError>,
+        crate::error::Error<GetMlServiceResultsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -233,7 +237,7 @@ pub enum GetMlServiceResultsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -245,7 +249,7 @@ impl GetMlServiceResultsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -253,12 +257,12 @@ impl GetMlServiceResultsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetMlServiceResultsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetMlServiceResultsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetMlServiceResultsError::service_error(self)
     }
 }

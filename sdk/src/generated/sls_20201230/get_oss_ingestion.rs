@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/ossingestions/{ossIngestionName}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetOssIngestionRequest {
     pub oss_ingestion_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetOssIngestionRequest {
+impl crate::operation::Operation for GetOssIngestionRequest {
     type Response = GetOssIngestionResponse;
     type Error = GetOssIngestionError;
+}
+
+impl rt::operation::OperationSpec for GetOssIngestionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("ossIngestionName", &self.oss_ingestion_name)?;
         Ok(())
@@ -98,8 +102,8 @@ impl GetOssIngestionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetOssIngestionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetOssIngestionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl GetOssIngestionBuilder {
         self,
     ) -> ::std::result::Result<
         GetOssIngestionResponse,
-        rt::error::Error<GetOssIngestionError>,
+        crate::error::Error<GetOssIngestionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -365,7 +369,7 @@ pub enum GetOssIngestionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -377,7 +381,7 @@ impl GetOssIngestionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -385,12 +389,12 @@ impl GetOssIngestionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetOssIngestionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetOssIngestionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetOssIngestionError::service_error(self)
     }
 }

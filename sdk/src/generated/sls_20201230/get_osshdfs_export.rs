@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/osshdfsexports/{ossExportName}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetOsshdfsExportRequest {
     pub oss_export_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetOsshdfsExportRequest {
+impl crate::operation::Operation for GetOsshdfsExportRequest {
     type Response = GetOsshdfsExportResponse;
     type Error = GetOsshdfsExportError;
+}
+
+impl rt::operation::OperationSpec for GetOsshdfsExportRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("ossExportName", &self.oss_export_name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl GetOsshdfsExportBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetOsshdfsExportRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetOsshdfsExportRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl GetOsshdfsExportBuilder {
         self,
     ) -> ::std::result::Result<
         GetOsshdfsExportResponse,
-        rt::error::Error<GetOsshdfsExportError>,
+        crate::error::Error<GetOsshdfsExportError>,
     > {
         self.client.execute(self.request).await
     }
@@ -324,7 +328,7 @@ pub enum GetOsshdfsExportError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -336,7 +340,7 @@ impl GetOsshdfsExportError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -344,12 +348,12 @@ impl GetOsshdfsExportError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetOsshdfsExportError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetOsshdfsExportError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetOsshdfsExportError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:GetProject"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetProjectRequest {
     pub project: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetProjectRequest {
+impl crate::operation::Operation for GetProjectRequest {
     type Response = GetProjectResponse;
     type Error = GetProjectError;
+}
+
+impl rt::operation::OperationSpec for GetProjectRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -78,15 +82,18 @@ impl GetProjectBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetProjectRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetProjectRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<GetProjectResponse, rt::error::Error<GetProjectError>> {
+    ) -> ::std::result::Result<
+        GetProjectResponse,
+        crate::error::Error<GetProjectError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -398,7 +405,7 @@ pub enum GetProjectError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -410,7 +417,7 @@ impl GetProjectError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -418,12 +425,12 @@ impl GetProjectError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetProjectError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetProjectError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetProjectError::service_error(self)
     }
 }

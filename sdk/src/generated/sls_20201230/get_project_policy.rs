@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/policy",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:GetProjectPolicy"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetProjectPolicyRequest {
     pub project: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetProjectPolicyRequest {
+impl crate::operation::Operation for GetProjectPolicyRequest {
     type Response = GetProjectPolicyResponse;
     type Error = GetProjectPolicyError;
+}
+
+impl rt::operation::OperationSpec for GetProjectPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -77,8 +81,8 @@ impl GetProjectPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetProjectPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetProjectPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +91,7 @@ impl GetProjectPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         GetProjectPolicyResponse,
-        rt::error::Error<GetProjectPolicyError>,
+        crate::error::Error<GetProjectPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -152,7 +156,7 @@ pub enum GetProjectPolicyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -164,7 +168,7 @@ impl GetProjectPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -172,12 +176,12 @@ impl GetProjectPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetProjectPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetProjectPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetProjectPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/savedsearches/{savedsearchName}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:GetSavedSearch"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetSavedSearchRequest {
     pub savedsearch_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetSavedSearchRequest {
+impl crate::operation::Operation for GetSavedSearchRequest {
     type Response = GetSavedSearchResponse;
     type Error = GetSavedSearchError;
+}
+
+impl rt::operation::OperationSpec for GetSavedSearchRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("savedsearchName", &self.savedsearch_name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl GetSavedSearchBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetSavedSearchRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetSavedSearchRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl GetSavedSearchBuilder {
         self,
     ) -> ::std::result::Result<
         GetSavedSearchResponse,
-        rt::error::Error<GetSavedSearchError>,
+        crate::error::Error<GetSavedSearchError>,
     > {
         self.client.execute(self.request).await
     }
@@ -269,7 +273,7 @@ pub enum GetSavedSearchError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -281,7 +285,7 @@ impl GetSavedSearchError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -289,12 +293,12 @@ impl GetSavedSearchError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetSavedSearchError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetSavedSearchError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetSavedSearchError::service_error(self)
     }
 }

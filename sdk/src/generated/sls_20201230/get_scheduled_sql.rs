@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/scheduledsqls/{scheduledSQLName}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:GetScheduledSQL"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetScheduledSqlRequest {
     pub scheduled_sql_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetScheduledSqlRequest {
+impl crate::operation::Operation for GetScheduledSqlRequest {
     type Response = GetScheduledSqlResponse;
     type Error = GetScheduledSqlError;
+}
+
+impl rt::operation::OperationSpec for GetScheduledSqlRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("scheduledSQLName", &self.scheduled_sql_name)?;
         Ok(())
@@ -98,8 +102,8 @@ impl GetScheduledSqlBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetScheduledSqlRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetScheduledSqlRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl GetScheduledSqlBuilder {
         self,
     ) -> ::std::result::Result<
         GetScheduledSqlResponse,
-        rt::error::Error<GetScheduledSqlError>,
+        crate::error::Error<GetScheduledSqlError>,
     > {
         self.client.execute(self.request).await
     }
@@ -341,12 +345,12 @@ impl ::serde::Serialize for GetScheduledSqlResponse {
 #[non_exhaustive]
 pub enum GetScheduledSqlError {
     /// `AuthorizationRequired` (HTTP 401).
-    AuthorizationRequired(rt::error::ServiceError),
+    AuthorizationRequired(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -358,7 +362,7 @@ impl GetScheduledSqlError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AuthorizationRequired(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -373,15 +377,15 @@ impl GetScheduledSqlError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetScheduledSqlError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetScheduledSqlError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AuthorizationRequired" => Self::AuthorizationRequired(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetScheduledSqlError::service_error(self)
     }
 }

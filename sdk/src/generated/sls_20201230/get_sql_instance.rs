@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/sqlinstance",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:GetSqlInstance"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct GetSqlInstanceRequest {
     pub project: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetSqlInstanceRequest {
+impl crate::operation::Operation for GetSqlInstanceRequest {
     type Response = GetSqlInstanceResponse;
     type Error = GetSqlInstanceError;
+}
+
+impl rt::operation::OperationSpec for GetSqlInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -76,8 +80,8 @@ impl GetSqlInstanceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetSqlInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetSqlInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -86,7 +90,7 @@ impl GetSqlInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         GetSqlInstanceResponse,
-        rt::error::Error<GetSqlInstanceError>,
+        crate::error::Error<GetSqlInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -282,7 +286,7 @@ pub enum GetSqlInstanceError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -294,7 +298,7 @@ impl GetSqlInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -302,12 +306,12 @@ impl GetSqlInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetSqlInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetSqlInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetSqlInstanceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/storeviews/{name}",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:GetStoreView"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetStoreViewRequest {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetStoreViewRequest {
+impl crate::operation::Operation for GetStoreViewRequest {
     type Response = GetStoreViewResponse;
     type Error = GetStoreViewError;
+}
+
+impl rt::operation::OperationSpec for GetStoreViewRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("name", &self.name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl GetStoreViewBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetStoreViewRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetStoreViewRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl GetStoreViewBuilder {
         self,
     ) -> ::std::result::Result<
         GetStoreViewResponse,
-        rt::error::Error<GetStoreViewError>,
+        crate::error::Error<GetStoreViewError>,
     > {
         self.client.execute(self.request).await
     }
@@ -202,7 +206,7 @@ pub enum GetStoreViewError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -214,7 +218,7 @@ impl GetStoreViewError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -222,12 +226,12 @@ impl GetStoreViewError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetStoreViewError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetStoreViewError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetStoreViewError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/storeviews/{name}/index",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:GetStoreViewIndex"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetStoreViewIndexRequest {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetStoreViewIndexRequest {
+impl crate::operation::Operation for GetStoreViewIndexRequest {
     type Response = GetStoreViewIndexResponse;
     type Error = GetStoreViewIndexError;
+}
+
+impl rt::operation::OperationSpec for GetStoreViewIndexRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("name", &self.name)?;
         Ok(())
@@ -94,8 +98,8 @@ impl GetStoreViewIndexBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetStoreViewIndexRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetStoreViewIndexRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl GetStoreViewIndexBuilder {
         self,
     ) -> ::std::result::Result<
         GetStoreViewIndexResponse,
-        rt::error::Error<GetStoreViewIndexError>,
+        crate::error::Error<GetStoreViewIndexError>,
     > {
         self.client.execute(self.request).await
     }
@@ -279,7 +283,7 @@ pub enum GetStoreViewIndexError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -291,7 +295,7 @@ impl GetStoreViewIndexError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -299,12 +303,12 @@ impl GetStoreViewIndexError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetStoreViewIndexError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetStoreViewIndexError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetStoreViewIndexError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/alerts",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:ListAlerts"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ListAlertsRequest {
     pub logstore: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListAlertsRequest {
+impl crate::operation::Operation for ListAlertsRequest {
     type Response = ListAlertsResponse;
     type Error = ListAlertsError;
+}
+
+impl rt::operation::OperationSpec for ListAlertsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -117,15 +121,18 @@ impl ListAlertsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAlertsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAlertsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ListAlertsResponse, rt::error::Error<ListAlertsError>> {
+    ) -> ::std::result::Result<
+        ListAlertsResponse,
+        crate::error::Error<ListAlertsError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -237,7 +244,7 @@ pub enum ListAlertsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -249,7 +256,7 @@ impl ListAlertsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -257,12 +264,12 @@ impl ListAlertsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAlertsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListAlertsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAlertsError::service_error(self)
     }
 }

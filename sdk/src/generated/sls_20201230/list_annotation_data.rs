@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/ml/annotationdataset/{datasetId}/annotationdata",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListAnnotationDataRequest {
     pub dataset_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListAnnotationDataRequest {
+impl crate::operation::Operation for ListAnnotationDataRequest {
     type Response = ListAnnotationDataResponse;
     type Error = ListAnnotationDataError;
+}
+
+impl rt::operation::OperationSpec for ListAnnotationDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -101,8 +105,8 @@ impl ListAnnotationDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAnnotationDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAnnotationDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -111,7 +115,7 @@ impl ListAnnotationDataBuilder {
         self,
     ) -> ::std::result::Result<
         ListAnnotationDataResponse,
-        rt::error::Error<ListAnnotationDataError>,
+        crate::error::Error<ListAnnotationDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -206,7 +210,7 @@ pub enum ListAnnotationDataError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -218,7 +222,7 @@ impl ListAnnotationDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -226,12 +230,12 @@ impl ListAnnotationDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAnnotationDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListAnnotationDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAnnotationDataError::service_error(self)
     }
 }

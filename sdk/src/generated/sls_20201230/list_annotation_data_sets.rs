@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/ml/annotationdataset",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ListAnnotationDataSetsRequest {
     pub size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListAnnotationDataSetsRequest {
+impl crate::operation::Operation for ListAnnotationDataSetsRequest {
     type Response = ListAnnotationDataSetsResponse;
     type Error = ListAnnotationDataSetsError;
+}
+
+impl rt::operation::OperationSpec for ListAnnotationDataSetsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -86,8 +90,8 @@ impl ListAnnotationDataSetsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListAnnotationDataSetsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListAnnotationDataSetsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -96,7 +100,7 @@ impl ListAnnotationDataSetsBuilder {
         self,
     ) -> ::std::result::Result<
         ListAnnotationDataSetsResponse,
-        rt::error::Error<ListAnnotationDataSetsError>,
+        crate::error::Error<ListAnnotationDataSetsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -191,7 +195,7 @@ pub enum ListAnnotationDataSetsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -203,7 +207,7 @@ impl ListAnnotationDataSetsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -211,12 +215,12 @@ impl ListAnnotationDataSetsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAnnotationDataSetsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListAnnotationDataSetsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAnnotationDataSetsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/collectionpolicy",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,11 @@ pub struct ListCollectionPoliciesRequest {
     pub policy_name: ::std::option::Option<::std::string::String>,
     /// Example: `50`
     ///
-    /// Wire name `size`.
+    /// Wire name `size`; at least 1; at most 100.
     pub size: ::std::option::Option<i32>,
     /// Example: `0`
     ///
-    /// Wire name `offset`.
+    /// Wire name `offset`; at least 0.
     pub offset: ::std::option::Option<i32>,
     /// Example: `your-test-bucket1`
     ///
@@ -56,11 +57,17 @@ pub struct ListCollectionPoliciesRequest {
     pub central_project: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListCollectionPoliciesRequest {
+impl crate::operation::Operation for ListCollectionPoliciesRequest {
     type Response = ListCollectionPoliciesResponse;
     type Error = ListCollectionPoliciesError;
+}
+
+impl rt::operation::OperationSpec for ListCollectionPoliciesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("size", &self.size, 1.0, false)?;
+        rt::validate::maximum("size", &self.size, 100.0, false)?;
+        rt::validate::minimum("offset", &self.offset, 0.0, false)?;
         Ok(())
     }
 
@@ -161,8 +168,8 @@ impl ListCollectionPoliciesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListCollectionPoliciesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListCollectionPoliciesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -171,7 +178,7 @@ impl ListCollectionPoliciesBuilder {
         self,
     ) -> ::std::result::Result<
         ListCollectionPoliciesResponse,
-        rt::error::Error<ListCollectionPoliciesError>,
+        crate::error::Error<ListCollectionPoliciesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1109,7 +1116,7 @@ pub enum ListCollectionPoliciesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1121,7 +1128,7 @@ impl ListCollectionPoliciesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -1129,12 +1136,12 @@ impl ListCollectionPoliciesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListCollectionPoliciesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListCollectionPoliciesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListCollectionPoliciesError::service_error(self)
     }
 }

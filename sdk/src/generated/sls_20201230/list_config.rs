@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/configs",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:ListConfig"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ListConfigRequest {
     pub config_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListConfigRequest {
+impl crate::operation::Operation for ListConfigRequest {
     type Response = ListConfigResponse;
     type Error = ListConfigError;
+}
+
+impl rt::operation::OperationSpec for ListConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("logstoreName", &self.logstore_name)?;
         rt::validate::required("offset", &self.offset)?;
@@ -135,15 +139,18 @@ impl ListConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ListConfigResponse, rt::error::Error<ListConfigError>> {
+    ) -> ::std::result::Result<
+        ListConfigResponse,
+        crate::error::Error<ListConfigError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -255,7 +262,7 @@ pub enum ListConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -267,7 +274,7 @@ impl ListConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -275,12 +282,12 @@ impl ListConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListConfigError::service_error(self)
     }
 }

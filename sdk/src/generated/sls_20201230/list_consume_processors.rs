@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/consumeprocessors",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct ListConsumeProcessorsRequest {
     pub size: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListConsumeProcessorsRequest {
+impl crate::operation::Operation for ListConsumeProcessorsRequest {
     type Response = ListConsumeProcessorsResponse;
     type Error = ListConsumeProcessorsError;
+}
+
+impl rt::operation::OperationSpec for ListConsumeProcessorsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -136,8 +140,8 @@ impl ListConsumeProcessorsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListConsumeProcessorsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListConsumeProcessorsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -146,7 +150,7 @@ impl ListConsumeProcessorsBuilder {
         self,
     ) -> ::std::result::Result<
         ListConsumeProcessorsResponse,
-        rt::error::Error<ListConsumeProcessorsError>,
+        crate::error::Error<ListConsumeProcessorsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -259,7 +263,7 @@ pub enum ListConsumeProcessorsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -271,7 +275,7 @@ impl ListConsumeProcessorsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -279,12 +283,12 @@ impl ListConsumeProcessorsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListConsumeProcessorsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListConsumeProcessorsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListConsumeProcessorsError::service_error(self)
     }
 }

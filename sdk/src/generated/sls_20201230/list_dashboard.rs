@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/dashboards",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:ListDashboard"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct ListDashboardRequest {
     pub display_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListDashboardRequest {
+impl crate::operation::Operation for ListDashboardRequest {
     type Response = ListDashboardResponse;
     type Error = ListDashboardError;
+}
+
+impl rt::operation::OperationSpec for ListDashboardRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -142,8 +146,8 @@ impl ListDashboardBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListDashboardRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListDashboardRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +156,7 @@ impl ListDashboardBuilder {
         self,
     ) -> ::std::result::Result<
         ListDashboardResponse,
-        rt::error::Error<ListDashboardError>,
+        crate::error::Error<ListDashboardError>,
     > {
         self.client.execute(self.request).await
     }
@@ -402,7 +406,7 @@ pub enum ListDashboardError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -414,7 +418,7 @@ impl ListDashboardError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -422,12 +426,12 @@ impl ListDashboardError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListDashboardError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListDashboardError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListDashboardError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/downloadjobs",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:ListDownloadJobs"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ListDownloadJobsRequest {
     pub logstore: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListDownloadJobsRequest {
+impl crate::operation::Operation for ListDownloadJobsRequest {
     type Response = ListDownloadJobsResponse;
     type Error = ListDownloadJobsError;
+}
+
+impl rt::operation::OperationSpec for ListDownloadJobsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -117,8 +121,8 @@ impl ListDownloadJobsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListDownloadJobsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListDownloadJobsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +131,7 @@ impl ListDownloadJobsBuilder {
         self,
     ) -> ::std::result::Result<
         ListDownloadJobsResponse,
-        rt::error::Error<ListDownloadJobsError>,
+        crate::error::Error<ListDownloadJobsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -954,7 +958,7 @@ pub enum ListDownloadJobsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -966,7 +970,7 @@ impl ListDownloadJobsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -974,12 +978,12 @@ impl ListDownloadJobsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListDownloadJobsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListDownloadJobsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListDownloadJobsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/etls",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:ListETLs"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct ListEtLsRequest {
     pub logstore: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListEtLsRequest {
+impl crate::operation::Operation for ListEtLsRequest {
     type Response = ListEtLsResponse;
     type Error = ListEtLsError;
+}
+
+impl rt::operation::OperationSpec for ListEtLsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -115,15 +119,15 @@ impl ListEtLsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListEtLsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListEtLsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ListEtLsResponse, rt::error::Error<ListEtLsError>> {
+    ) -> ::std::result::Result<ListEtLsResponse, crate::error::Error<ListEtLsError>> {
         self.client.execute(self.request).await
     }
 }
@@ -235,7 +239,7 @@ pub enum ListEtLsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -247,7 +251,7 @@ impl ListEtLsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -255,12 +259,12 @@ impl ListEtLsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListEtLsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListEtLsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListEtLsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/ingestprocessors",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ListIngestProcessorsRequest {
     pub size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListIngestProcessorsRequest {
+impl crate::operation::Operation for ListIngestProcessorsRequest {
     type Response = ListIngestProcessorsResponse;
     type Error = ListIngestProcessorsError;
+}
+
+impl rt::operation::OperationSpec for ListIngestProcessorsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -132,8 +136,8 @@ impl ListIngestProcessorsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListIngestProcessorsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListIngestProcessorsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +146,7 @@ impl ListIngestProcessorsBuilder {
         self,
     ) -> ::std::result::Result<
         ListIngestProcessorsResponse,
-        rt::error::Error<ListIngestProcessorsError>,
+        crate::error::Error<ListIngestProcessorsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -255,7 +259,7 @@ pub enum ListIngestProcessorsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -267,7 +271,7 @@ impl ListIngestProcessorsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -275,12 +279,12 @@ impl ListIngestProcessorsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListIngestProcessorsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListIngestProcessorsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListIngestProcessorsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/logstores",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:ListLogStores"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct ListLogStoresRequest {
     pub mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListLogStoresRequest {
+impl crate::operation::Operation for ListLogStoresRequest {
     type Response = ListLogStoresResponse;
     type Error = ListLogStoresError;
+}
+
+impl rt::operation::OperationSpec for ListLogStoresRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -147,8 +151,8 @@ impl ListLogStoresBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListLogStoresRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListLogStoresRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +161,7 @@ impl ListLogStoresBuilder {
         self,
     ) -> ::std::result::Result<
         ListLogStoresResponse,
-        rt::error::Error<ListLogStoresError>,
+        crate::error::Error<ListLogStoresError>,
     > {
         self.client.execute(self.request).await
     }
@@ -272,7 +276,7 @@ pub enum ListLogStoresError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -284,7 +288,7 @@ impl ListLogStoresError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -292,12 +296,12 @@ impl ListLogStoresError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListLogStoresError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListLogStoresError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListLogStoresError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/pipelineconfigs",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,11 @@ pub struct ListLogtailPipelineConfigRequest {
     pub project: ::std::option::Option<::std::string::String>,
     /// Example: `0`
     ///
-    /// Wire name `offset`.
+    /// Wire name `offset`; at least 0.
     pub offset: ::std::option::Option<i64>,
     /// Example: `20`
     ///
-    /// Wire name `size`.
+    /// Wire name `size`; at least 0; at most 500.
     pub size: ::std::option::Option<i64>,
     /// Example: `test-logstore`
     ///
@@ -50,12 +51,18 @@ pub struct ListLogtailPipelineConfigRequest {
     pub config_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListLogtailPipelineConfigRequest {
+impl crate::operation::Operation for ListLogtailPipelineConfigRequest {
     type Response = ListLogtailPipelineConfigResponse;
     type Error = ListLogtailPipelineConfigError;
+}
+
+impl rt::operation::OperationSpec for ListLogtailPipelineConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
+        rt::validate::minimum("offset", &self.offset, 0.0, false)?;
+        rt::validate::minimum("size", &self.size, 0.0, false)?;
+        rt::validate::maximum("size", &self.size, 500.0, false)?;
         Ok(())
     }
 
@@ -145,8 +152,10 @@ impl ListLogtailPipelineConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListLogtailPipelineConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListLogtailPipelineConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +164,7 @@ impl ListLogtailPipelineConfigBuilder {
         self,
     ) -> ::std::result::Result<
         ListLogtailPipelineConfigResponse,
-        rt::error::Error<ListLogtailPipelineConfigError>,
+        crate::error::Error<ListLogtailPipelineConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -268,7 +277,7 @@ pub enum ListLogtailPipelineConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -280,7 +289,7 @@ impl ListLogtailPipelineConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -288,12 +297,12 @@ impl ListLogtailPipelineConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListLogtailPipelineConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListLogtailPipelineConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListLogtailPipelineConfigError::service_error(self)
     }
 }

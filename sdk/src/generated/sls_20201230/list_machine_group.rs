@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/machinegroups",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:ListMachineGroup"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ListMachineGroupRequest {
     pub group_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListMachineGroupRequest {
+impl crate::operation::Operation for ListMachineGroupRequest {
     type Response = ListMachineGroupResponse;
     type Error = ListMachineGroupError;
+}
+
+impl rt::operation::OperationSpec for ListMachineGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -117,8 +121,8 @@ impl ListMachineGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListMachineGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListMachineGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +131,7 @@ impl ListMachineGroupBuilder {
         self,
     ) -> ::std::result::Result<
         ListMachineGroupResponse,
-        rt::error::Error<ListMachineGroupError>,
+        crate::error::Error<ListMachineGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -242,7 +246,7 @@ pub enum ListMachineGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -254,7 +258,7 @@ impl ListMachineGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -262,12 +266,12 @@ impl ListMachineGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListMachineGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListMachineGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListMachineGroupError::service_error(self)
     }
 }

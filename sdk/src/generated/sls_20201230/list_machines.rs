@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/machinegroups/{machineGroup}/machines",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:ListMachines"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ListMachinesRequest {
     pub size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListMachinesRequest {
+impl crate::operation::Operation for ListMachinesRequest {
     type Response = ListMachinesResponse;
     type Error = ListMachinesError;
+}
+
+impl rt::operation::OperationSpec for ListMachinesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("machineGroup", &self.machine_group)?;
         Ok(())
@@ -118,8 +122,8 @@ impl ListMachinesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListMachinesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListMachinesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +132,7 @@ impl ListMachinesBuilder {
         self,
     ) -> ::std::result::Result<
         ListMachinesResponse,
-        rt::error::Error<ListMachinesError>,
+        crate::error::Error<ListMachinesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -241,7 +245,7 @@ pub enum ListMachinesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -253,7 +257,7 @@ impl ListMachinesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -261,12 +265,12 @@ impl ListMachinesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListMachinesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListMachinesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListMachinesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/maxcomputeexports",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ListMaxComputeExportsRequest {
     pub logstore: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListMaxComputeExportsRequest {
+impl crate::operation::Operation for ListMaxComputeExportsRequest {
     type Response = ListMaxComputeExportsResponse;
     type Error = ListMaxComputeExportsError;
+}
+
+impl rt::operation::OperationSpec for ListMaxComputeExportsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -117,8 +121,8 @@ impl ListMaxComputeExportsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListMaxComputeExportsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListMaxComputeExportsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +131,7 @@ impl ListMaxComputeExportsBuilder {
         self,
     ) -> ::std::result::Result<
         ListMaxComputeExportsResponse,
-        rt::error::Error<ListMaxComputeExportsError>,
+        crate::error::Error<ListMaxComputeExportsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -240,7 +244,7 @@ pub enum ListMaxComputeExportsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -252,7 +256,7 @@ impl ListMaxComputeExportsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -260,12 +264,12 @@ impl ListMaxComputeExportsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListMaxComputeExportsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListMaxComputeExportsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListMaxComputeExportsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/ossexports",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:ListOSSExports"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct ListOssExportsRequest {
     pub logstore: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListOssExportsRequest {
+impl crate::operation::Operation for ListOssExportsRequest {
     type Response = ListOssExportsResponse;
     type Error = ListOssExportsError;
+}
+
+impl rt::operation::OperationSpec for ListOssExportsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -115,8 +119,8 @@ impl ListOssExportsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListOssExportsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListOssExportsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +129,7 @@ impl ListOssExportsBuilder {
         self,
     ) -> ::std::result::Result<
         ListOssExportsResponse,
-        rt::error::Error<ListOssExportsError>,
+        crate::error::Error<ListOssExportsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -238,7 +242,7 @@ pub enum ListOssExportsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -250,7 +254,7 @@ impl ListOssExportsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -258,12 +262,12 @@ impl ListOssExportsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListOssExportsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListOssExportsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListOssExportsError::service_error(self)
     }
 }

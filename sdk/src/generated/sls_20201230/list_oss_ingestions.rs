@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/ossingestions",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:ListOSSIngestions"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct ListOssIngestionsRequest {
     pub logstore: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListOssIngestionsRequest {
+impl crate::operation::Operation for ListOssIngestionsRequest {
     type Response = ListOssIngestionsResponse;
     type Error = ListOssIngestionsError;
+}
+
+impl rt::operation::OperationSpec for ListOssIngestionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -115,8 +119,8 @@ impl ListOssIngestionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListOssIngestionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListOssIngestionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +129,7 @@ impl ListOssIngestionsBuilder {
         self,
     ) -> ::std::result::Result<
         ListOssIngestionsResponse,
-        rt::error::Error<ListOssIngestionsError>,
+        crate::error::Error<ListOssIngestionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -238,7 +242,7 @@ pub enum ListOssIngestionsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -250,7 +254,7 @@ impl ListOssIngestionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -258,12 +262,12 @@ impl ListOssIngestionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListOssIngestionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListOssIngestionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListOssIngestionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:ListProject"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ListProjectRequest {
     pub fetch_quota: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ListProjectRequest {
+impl crate::operation::Operation for ListProjectRequest {
     type Response = ListProjectResponse;
     type Error = ListProjectError;
+}
+
+impl rt::operation::OperationSpec for ListProjectRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -132,15 +136,18 @@ impl ListProjectBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListProjectRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListProjectRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ListProjectResponse, rt::error::Error<ListProjectError>> {
+    ) -> ::std::result::Result<
+        ListProjectResponse,
+        crate::error::Error<ListProjectError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -254,7 +261,7 @@ pub enum ListProjectError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -266,7 +273,7 @@ impl ListProjectError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -274,12 +281,12 @@ impl ListProjectError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListProjectError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListProjectError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListProjectError::service_error(self)
     }
 }

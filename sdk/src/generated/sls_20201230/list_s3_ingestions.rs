@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/s3ingestions",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ListS3IngestionsRequest {
     pub logstore: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListS3IngestionsRequest {
+impl crate::operation::Operation for ListS3IngestionsRequest {
     type Response = ListS3IngestionsResponse;
     type Error = ListS3IngestionsError;
+}
+
+impl rt::operation::OperationSpec for ListS3IngestionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -122,8 +126,8 @@ impl ListS3IngestionsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListS3IngestionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListS3IngestionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -132,7 +136,7 @@ impl ListS3IngestionsBuilder {
         self,
     ) -> ::std::result::Result<
         ListS3IngestionsResponse,
-        rt::error::Error<ListS3IngestionsError>,
+        crate::error::Error<ListS3IngestionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -245,7 +249,7 @@ pub enum ListS3IngestionsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -257,7 +261,7 @@ impl ListS3IngestionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -265,12 +269,12 @@ impl ListS3IngestionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListS3IngestionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListS3IngestionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListS3IngestionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/savedsearches",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:ListSavedSearch"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ListSavedSearchRequest {
     pub size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListSavedSearchRequest {
+impl crate::operation::Operation for ListSavedSearchRequest {
     type Response = ListSavedSearchResponse;
     type Error = ListSavedSearchError;
+}
+
+impl rt::operation::OperationSpec for ListSavedSearchRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -102,8 +106,8 @@ impl ListSavedSearchBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListSavedSearchRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListSavedSearchRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -112,7 +116,7 @@ impl ListSavedSearchBuilder {
         self,
     ) -> ::std::result::Result<
         ListSavedSearchResponse,
-        rt::error::Error<ListSavedSearchError>,
+        crate::error::Error<ListSavedSearchError>,
     > {
         self.client.execute(self.request).await
     }
@@ -227,7 +231,7 @@ pub enum ListSavedSearchError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -239,7 +243,7 @@ impl ListSavedSearchError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -247,12 +251,12 @@ impl ListSavedSearchError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListSavedSearchError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListSavedSearchError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListSavedSearchError::service_error(self)
     }
 }

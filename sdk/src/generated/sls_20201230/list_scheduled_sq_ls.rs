@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/scheduledsqls",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:ListScheduledSQLs"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ListScheduledSqLsRequest {
     pub logstore: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListScheduledSqLsRequest {
+impl crate::operation::Operation for ListScheduledSqLsRequest {
     type Response = ListScheduledSqLsResponse;
     type Error = ListScheduledSqLsError;
+}
+
+impl rt::operation::OperationSpec for ListScheduledSqLsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -117,8 +121,8 @@ impl ListScheduledSqLsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListScheduledSqLsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListScheduledSqLsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +131,7 @@ impl ListScheduledSqLsBuilder {
         self,
     ) -> ::std::result::Result<
         ListScheduledSqLsResponse,
-        rt::error::Error<ListScheduledSqLsError>,
+        crate::error::Error<ListScheduledSqLsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -240,7 +244,7 @@ pub enum ListScheduledSqLsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -252,7 +256,7 @@ impl ListScheduledSqLsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -260,12 +264,12 @@ impl ListScheduledSqLsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListScheduledSqLsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListScheduledSqLsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListScheduledSqLsError::service_error(self)
     }
 }

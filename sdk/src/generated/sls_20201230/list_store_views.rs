@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/storeviews",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:ListStoreViews"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ListStoreViewsRequest {
     pub store_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListStoreViewsRequest {
+impl crate::operation::Operation for ListStoreViewsRequest {
     type Response = ListStoreViewsResponse;
     type Error = ListStoreViewsError;
+}
+
+impl rt::operation::OperationSpec for ListStoreViewsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -132,8 +136,8 @@ impl ListStoreViewsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListStoreViewsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListStoreViewsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +146,7 @@ impl ListStoreViewsBuilder {
         self,
     ) -> ::std::result::Result<
         ListStoreViewsResponse,
-        rt::error::Error<ListStoreViewsError>,
+        crate::error::Error<ListStoreViewsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -255,7 +259,7 @@ pub enum ListStoreViewsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -267,7 +271,7 @@ impl ListStoreViewsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -275,12 +279,12 @@ impl ListStoreViewsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListStoreViewsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListStoreViewsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListStoreViewsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/logstores/{logstore}/shards/{shard}",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:MergeShard"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct MergeShardRequest {
     pub shard: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for MergeShardRequest {
+impl crate::operation::Operation for MergeShardRequest {
     type Response = MergeShardResponse;
     type Error = MergeShardError;
+}
+
+impl rt::operation::OperationSpec for MergeShardRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("logstore", &self.logstore)?;
         rt::validate::required("shard", &self.shard)?;
@@ -108,15 +112,18 @@ impl MergeShardBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<MergeShardRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<MergeShardRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<MergeShardResponse, rt::error::Error<MergeShardError>> {
+    ) -> ::std::result::Result<
+        MergeShardResponse,
+        crate::error::Error<MergeShardError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -178,7 +185,7 @@ pub enum MergeShardError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -190,7 +197,7 @@ impl MergeShardError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -198,12 +205,12 @@ impl MergeShardError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for MergeShardError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for MergeShardError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         MergeShardError::service_error(self)
     }
 }

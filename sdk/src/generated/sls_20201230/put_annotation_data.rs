@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/ml/annotationdataset/{datasetId}/annotationdata",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct PutAnnotationDataRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for PutAnnotationDataRequest {
+impl crate::operation::Operation for PutAnnotationDataRequest {
     type Response = PutAnnotationDataResponse;
     type Error = PutAnnotationDataError;
+}
+
+impl rt::operation::OperationSpec for PutAnnotationDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -106,8 +110,8 @@ impl PutAnnotationDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutAnnotationDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutAnnotationDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -116,7 +120,7 @@ impl PutAnnotationDataBuilder {
         self,
     ) -> ::std::result::Result<
         PutAnnotationDataResponse,
-        rt::error::Error<PutAnnotationDataError>,
+        crate::error::Error<PutAnnotationDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -226,7 +230,7 @@ pub enum PutAnnotationDataError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -238,7 +242,7 @@ impl PutAnnotationDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -246,12 +250,12 @@ impl PutAnnotationDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutAnnotationDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for PutAnnotationDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutAnnotationDataError::service_error(self)
     }
 }

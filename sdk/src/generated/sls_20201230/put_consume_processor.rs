@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/consumeprocessors/{processorName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct PutConsumeProcessorRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for PutConsumeProcessorRequest {
+impl crate::operation::Operation for PutConsumeProcessorRequest {
     type Response = PutConsumeProcessorResponse;
     type Error = PutConsumeProcessorError;
+}
+
+impl rt::operation::OperationSpec for PutConsumeProcessorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("processorName", &self.processor_name)?;
         Ok(())
@@ -102,8 +106,8 @@ impl PutConsumeProcessorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutConsumeProcessorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutConsumeProcessorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -112,7 +116,7 @@ impl PutConsumeProcessorBuilder {
         self,
     ) -> ::std::result::Result<
         PutConsumeProcessorResponse,
-        rt::error::Error<PutConsumeProcessorError>,
+        crate::error::Error<PutConsumeProcessorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -246,7 +250,7 @@ pub enum PutConsumeProcessorError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -258,7 +262,7 @@ impl PutConsumeProcessorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -266,12 +270,12 @@ impl PutConsumeProcessorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutConsumeProcessorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for PutConsumeProcessorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutConsumeProcessorError::service_error(self)
     }
 }

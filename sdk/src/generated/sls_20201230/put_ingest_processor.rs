@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/ingestprocessors/{processorName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct PutIngestProcessorRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for PutIngestProcessorRequest {
+impl crate::operation::Operation for PutIngestProcessorRequest {
     type Response = PutIngestProcessorResponse;
     type Error = PutIngestProcessorError;
+}
+
+impl rt::operation::OperationSpec for PutIngestProcessorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("processorName", &self.processor_name)?;
         Ok(())
@@ -104,8 +108,8 @@ impl PutIngestProcessorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutIngestProcessorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutIngestProcessorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl PutIngestProcessorBuilder {
         self,
     ) -> ::std::result::Result<
         PutIngestProcessorResponse,
-        rt::error::Error<PutIngestProcessorError>,
+        crate::error::Error<PutIngestProcessorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -243,7 +247,7 @@ pub enum PutIngestProcessorError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -255,7 +259,7 @@ impl PutIngestProcessorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -263,12 +267,12 @@ impl PutIngestProcessorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutIngestProcessorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for PutIngestProcessorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutIngestProcessorError::service_error(self)
     }
 }

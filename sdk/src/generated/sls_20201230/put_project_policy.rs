@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/policy",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:PutProjectPolicy"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct PutProjectPolicyRequest {
     pub project: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for PutProjectPolicyRequest {
+impl crate::operation::Operation for PutProjectPolicyRequest {
     type Response = PutProjectPolicyResponse;
     type Error = PutProjectPolicyError;
+}
+
+impl rt::operation::OperationSpec for PutProjectPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -92,8 +96,8 @@ impl PutProjectPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutProjectPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutProjectPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -102,7 +106,7 @@ impl PutProjectPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         PutProjectPolicyResponse,
-        rt::error::Error<PutProjectPolicyError>,
+        crate::error::Error<PutProjectPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -154,7 +158,7 @@ pub enum PutProjectPolicyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -166,7 +170,7 @@ impl PutProjectPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -174,12 +178,12 @@ impl PutProjectPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutProjectPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for PutProjectPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutProjectPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/transferacceleration",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct PutProjectTransferAccelerationRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for PutProjectTransferAccelerationRequest {
+impl crate::operation::Operation for PutProjectTransferAccelerationRequest {
     type Response = PutProjectTransferAccelerationResponse;
     type Error = PutProjectTransferAccelerationError;
+}
+
+impl rt::operation::OperationSpec for PutProjectTransferAccelerationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         Ok(())
     }
@@ -88,8 +92,8 @@ impl PutProjectTransferAccelerationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<PutProjectTransferAccelerationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<PutProjectTransferAccelerationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -98,7 +102,7 @@ impl PutProjectTransferAccelerationBuilder {
         self,
     ) -> ::std::result::Result<
         PutProjectTransferAccelerationResponse,
-        rt::error::Error<PutProjectTransferAccelerationError>,
+        crate::error::Error<PutProjectTransferAccelerationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -188,7 +192,7 @@ pub enum PutProjectTransferAccelerationError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -200,7 +204,7 @@ impl PutProjectTransferAccelerationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -208,12 +212,12 @@ impl PutProjectTransferAccelerationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutProjectTransferAccelerationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for PutProjectTransferAccelerationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutProjectTransferAccelerationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/logstores/{logstoreName}/track",
     auth: &["Anonymous"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct PutWebtrackingRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for PutWebtrackingRequest {
+impl crate::operation::Operation for PutWebtrackingRequest {
     type Response = PutWebtrackingResponse;
     type Error = PutWebtrackingError;
+}
+
+impl rt::operation::OperationSpec for PutWebtrackingRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("logstoreName", &self.logstore_name)?;
         rt::validate::required("body", &self.body)?;
@@ -105,8 +109,8 @@ impl PutWebtrackingBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PutWebtrackingRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PutWebtrackingRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +119,7 @@ impl PutWebtrackingBuilder {
         self,
     ) -> ::std::result::Result<
         PutWebtrackingResponse,
-        rt::error::Error<PutWebtrackingError>,
+        crate::error::Error<PutWebtrackingError>,
     > {
         self.client.execute(self.request).await
     }
@@ -265,7 +269,7 @@ pub enum PutWebtrackingError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -277,7 +281,7 @@ impl PutWebtrackingError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -285,12 +289,12 @@ impl PutWebtrackingError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PutWebtrackingError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for PutWebtrackingError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PutWebtrackingError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/token/refresh",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct RefreshTokenRequest {
     pub access_token_expiration_time: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for RefreshTokenRequest {
+impl crate::operation::Operation for RefreshTokenRequest {
     type Response = RefreshTokenResponse;
     type Error = RefreshTokenError;
+}
+
+impl rt::operation::OperationSpec for RefreshTokenRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -93,8 +97,8 @@ impl RefreshTokenBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RefreshTokenRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RefreshTokenRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl RefreshTokenBuilder {
         self,
     ) -> ::std::result::Result<
         RefreshTokenResponse,
-        rt::error::Error<RefreshTokenError>,
+        crate::error::Error<RefreshTokenError>,
     > {
         self.client.execute(self.request).await
     }
@@ -182,7 +186,7 @@ pub enum RefreshTokenError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -194,7 +198,7 @@ impl RefreshTokenError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -202,12 +206,12 @@ impl RefreshTokenError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RefreshTokenError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RefreshTokenError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RefreshTokenError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["DELETE"],
     path: "/machinegroups/{machineGroup}/configs/{configName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct RemoveConfigFromMachineGroupRequest {
     pub config_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RemoveConfigFromMachineGroupRequest {
+impl crate::operation::Operation for RemoveConfigFromMachineGroupRequest {
     type Response = RemoveConfigFromMachineGroupResponse;
     type Error = RemoveConfigFromMachineGroupError;
+}
+
+impl rt::operation::OperationSpec for RemoveConfigFromMachineGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("machineGroup", &self.machine_group)?;
         rt::validate::required("configName", &self.config_name)?;
@@ -112,8 +116,8 @@ impl RemoveConfigFromMachineGroupBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<RemoveConfigFromMachineGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<RemoveConfigFromMachineGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +126,7 @@ impl RemoveConfigFromMachineGroupBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveConfigFromMachineGroupResponse,
-        rt::error::Error<RemoveConfigFromMachineGroupError>,
+        crate::error::Error<RemoveConfigFromMachineGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -174,7 +178,7 @@ pub enum RemoveConfigFromMachineGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -186,7 +190,7 @@ impl RemoveConfigFromMachineGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -194,12 +198,12 @@ impl RemoveConfigFromMachineGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveConfigFromMachineGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for RemoveConfigFromMachineGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveConfigFromMachineGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/logstores/{logstore}/shards/{shard}",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:SplitShard"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct SplitShardRequest {
     pub shard_count: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for SplitShardRequest {
+impl crate::operation::Operation for SplitShardRequest {
     type Response = SplitShardResponse;
     type Error = SplitShardError;
+}
+
+impl rt::operation::OperationSpec for SplitShardRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("logstore", &self.logstore)?;
         rt::validate::required("shard", &self.shard)?;
@@ -135,15 +139,18 @@ impl SplitShardBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SplitShardRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SplitShardRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<SplitShardResponse, rt::error::Error<SplitShardError>> {
+    ) -> ::std::result::Result<
+        SplitShardResponse,
+        crate::error::Error<SplitShardError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -205,7 +212,7 @@ pub enum SplitShardError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -217,7 +224,7 @@ impl SplitShardError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -225,12 +232,12 @@ impl SplitShardError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SplitShardError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SplitShardError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SplitShardError::service_error(self)
     }
 }

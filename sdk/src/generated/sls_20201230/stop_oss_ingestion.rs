@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/ossingestions/{ossIngestionName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct StopOssIngestionRequest {
     pub oss_ingestion_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for StopOssIngestionRequest {
+impl crate::operation::Operation for StopOssIngestionRequest {
     type Response = StopOssIngestionResponse;
     type Error = StopOssIngestionError;
+}
+
+impl rt::operation::OperationSpec for StopOssIngestionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("ossIngestionName", &self.oss_ingestion_name)?;
         Ok(())
@@ -99,8 +103,8 @@ impl StopOssIngestionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<StopOssIngestionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<StopOssIngestionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +113,7 @@ impl StopOssIngestionBuilder {
         self,
     ) -> ::std::result::Result<
         StopOssIngestionResponse,
-        rt::error::Error<StopOssIngestionError>,
+        crate::error::Error<StopOssIngestionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -161,7 +165,7 @@ pub enum StopOssIngestionError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -173,7 +177,7 @@ impl StopOssIngestionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -181,12 +185,12 @@ impl StopOssIngestionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for StopOssIngestionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for StopOssIngestionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         StopOssIngestionError::service_error(self)
     }
 }

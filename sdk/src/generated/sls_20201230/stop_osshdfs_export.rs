@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/osshdfsexports/{ossExportName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct StopOsshdfsExportRequest {
     pub oss_export_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for StopOsshdfsExportRequest {
+impl crate::operation::Operation for StopOsshdfsExportRequest {
     type Response = StopOsshdfsExportResponse;
     type Error = StopOsshdfsExportError;
+}
+
+impl rt::operation::OperationSpec for StopOsshdfsExportRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("ossExportName", &self.oss_export_name)?;
         Ok(())
@@ -95,8 +99,8 @@ impl StopOsshdfsExportBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<StopOsshdfsExportRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<StopOsshdfsExportRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -105,7 +109,7 @@ impl StopOsshdfsExportBuilder {
         self,
     ) -> ::std::result::Result<
         StopOsshdfsExportResponse,
-        rt::error::Error<StopOsshdfsExportError>,
+        crate::error::Error<StopOsshdfsExportError>,
     > {
         self.client.execute(self.request).await
     }
@@ -157,7 +161,7 @@ pub enum StopOsshdfsExportError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -169,7 +173,7 @@ impl StopOsshdfsExportError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -177,12 +181,12 @@ impl StopOsshdfsExportError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for StopOsshdfsExportError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for StopOsshdfsExportError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         StopOsshdfsExportError::service_error(self)
     }
 }

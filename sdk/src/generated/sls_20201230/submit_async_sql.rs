@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/asyncsql",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct SubmitAsyncSqlRequest {
     pub body: ::std::option::Option<super::types::SubmitAsyncSqlParams>,
 }
 
-impl rt::operation::Operation for SubmitAsyncSqlRequest {
+impl crate::operation::Operation for SubmitAsyncSqlRequest {
     type Response = SubmitAsyncSqlResponse;
     type Error = SubmitAsyncSqlError;
+}
+
+impl rt::operation::OperationSpec for SubmitAsyncSqlRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -121,8 +125,8 @@ impl SubmitAsyncSqlBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<SubmitAsyncSqlRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<SubmitAsyncSqlRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +135,7 @@ impl SubmitAsyncSqlBuilder {
         self,
     ) -> ::std::result::Result<
         SubmitAsyncSqlResponse,
-        rt::error::Error<SubmitAsyncSqlError>,
+        crate::error::Error<SubmitAsyncSqlError>,
     > {
         self.client.execute(self.request).await
     }
@@ -480,7 +484,7 @@ pub enum SubmitAsyncSqlError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -492,7 +496,7 @@ impl SubmitAsyncSqlError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -500,12 +504,12 @@ impl SubmitAsyncSqlError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SubmitAsyncSqlError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for SubmitAsyncSqlError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SubmitAsyncSqlError::service_error(self)
     }
 }

@@ -12365,7 +12365,7 @@ pub enum ScheduleType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -12393,7 +12393,7 @@ impl ::std::convert::From<&str> for ScheduleType {
         match value {
             "FixedRate" => Self::FixedRate,
             "Cron" => Self::Cron,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -12420,7 +12420,7 @@ impl ::std::convert::From<::std::string::String> for ScheduleType {
         match value.as_str() {
             "FixedRate" => Self::FixedRate,
             "Cron" => Self::Cron,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -12481,7 +12481,7 @@ pub enum MeteringMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -12509,7 +12509,7 @@ impl ::std::convert::From<&str> for MeteringMode {
         match value {
             "ChargeByFunction" => Self::ChargeByFunction,
             "ChargeByDataIngest" => Self::ChargeByDataIngest,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -12536,7 +12536,7 @@ impl ::std::convert::From<::std::string::String> for MeteringMode {
         match value.as_str() {
             "ChargeByFunction" => Self::ChargeByFunction,
             "ChargeByDataIngest" => Self::ChargeByDataIngest,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -12609,7 +12609,7 @@ pub enum Type {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -12658,7 +12658,7 @@ impl ::std::convert::From<&str> for Type {
             "logtail_status" => Self::LogtailStatus,
             "scheduled_sql_alert" => Self::ScheduledSqlAlert,
             "etl_alert" => Self::EtlAlert,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -12691,7 +12691,7 @@ impl ::std::convert::From<::std::string::String> for Type {
             "logtail_status" => Self::LogtailStatus,
             "scheduled_sql_alert" => Self::ScheduledSqlAlert,
             "etl_alert" => Self::EtlAlert,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/ml/annotationdataset/{datasetId}",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct UpdateAnnotationDataSetRequest {
     pub body: ::std::option::Option<super::types::MlDataSetParam>,
 }
 
-impl rt::operation::Operation for UpdateAnnotationDataSetRequest {
+impl crate::operation::Operation for UpdateAnnotationDataSetRequest {
     type Response = UpdateAnnotationDataSetResponse;
     type Error = UpdateAnnotationDataSetError;
+}
+
+impl rt::operation::OperationSpec for UpdateAnnotationDataSetRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -87,8 +91,8 @@ impl UpdateAnnotationDataSetBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateAnnotationDataSetRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateAnnotationDataSetRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -97,7 +101,7 @@ impl UpdateAnnotationDataSetBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateAnnotationDataSetResponse,
-        rt::error::Error<UpdateAnnotationDataSetError>,
+        crate::error::Error<UpdateAnnotationDataSetError>,
     > {
         self.client.execute(self.request).await
     }
@@ -149,7 +153,7 @@ pub enum UpdateAnnotationDataSetError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -161,7 +165,7 @@ impl UpdateAnnotationDataSetError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -169,12 +173,12 @@ impl UpdateAnnotationDataSetError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateAnnotationDataSetError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateAnnotationDataSetError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateAnnotationDataSetError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/ml/annotationlabel",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct UpdateAnnotationLabelRequest {
     pub body: ::std::option::Option<super::types::MlLabelParam>,
 }
 
-impl rt::operation::Operation for UpdateAnnotationLabelRequest {
+impl crate::operation::Operation for UpdateAnnotationLabelRequest {
     type Response = UpdateAnnotationLabelResponse;
     type Error = UpdateAnnotationLabelError;
+}
+
+impl rt::operation::OperationSpec for UpdateAnnotationLabelRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -72,8 +76,8 @@ impl UpdateAnnotationLabelBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateAnnotationLabelRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateAnnotationLabelRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -82,7 +86,7 @@ impl UpdateAnnotationLabelBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateAnnotationLabelResponse,
-        rt::error::Error<UpdateAnnotationLabelError>,
+        crate::error::Error<UpdateAnnotationLabelError>,
     > {
         self.client.execute(self.request).await
     }
@@ -134,7 +138,7 @@ pub enum UpdateAnnotationLabelError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -146,7 +150,7 @@ impl UpdateAnnotationLabelError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -154,12 +158,12 @@ impl UpdateAnnotationLabelError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateAnnotationLabelError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateAnnotationLabelError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateAnnotationLabelError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/configs/{configName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:UpdateConfig"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateConfigRequest {
     pub body: ::std::option::Option<super::types::LogtailConfig>,
 }
 
-impl rt::operation::Operation for UpdateConfigRequest {
+impl crate::operation::Operation for UpdateConfigRequest {
     type Response = UpdateConfigResponse;
     type Error = UpdateConfigError;
+}
+
+impl rt::operation::OperationSpec for UpdateConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("configName", &self.config_name)?;
         Ok(())
@@ -104,8 +108,8 @@ impl UpdateConfigBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl UpdateConfigBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateConfigResponse,
-        rt::error::Error<UpdateConfigError>,
+        crate::error::Error<UpdateConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -166,7 +170,7 @@ pub enum UpdateConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -178,7 +182,7 @@ impl UpdateConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -186,12 +190,12 @@ impl UpdateConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateConfigError::service_error(self)
     }
 }

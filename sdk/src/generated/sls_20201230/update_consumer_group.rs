@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/logstores/{logstore}/consumergroups/{consumerGroup}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:UpdateConsumerGroup"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct UpdateConsumerGroupRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateConsumerGroupRequest {
+impl crate::operation::Operation for UpdateConsumerGroupRequest {
     type Response = UpdateConsumerGroupResponse;
     type Error = UpdateConsumerGroupError;
+}
+
+impl rt::operation::OperationSpec for UpdateConsumerGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("logstore", &self.logstore)?;
         rt::validate::required("consumerGroup", &self.consumer_group)?;
@@ -121,8 +125,8 @@ impl UpdateConsumerGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateConsumerGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateConsumerGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +135,7 @@ impl UpdateConsumerGroupBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateConsumerGroupResponse,
-        rt::error::Error<UpdateConsumerGroupError>,
+        crate::error::Error<UpdateConsumerGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -234,7 +238,7 @@ pub enum UpdateConsumerGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -246,7 +250,7 @@ impl UpdateConsumerGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -254,12 +258,12 @@ impl UpdateConsumerGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateConsumerGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateConsumerGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateConsumerGroupError::service_error(self)
     }
 }

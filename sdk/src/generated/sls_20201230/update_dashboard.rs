@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/dashboards/{dashboardName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:UpdateDashboard"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateDashboardRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateDashboardRequest {
+impl crate::operation::Operation for UpdateDashboardRequest {
     type Response = UpdateDashboardResponse;
     type Error = UpdateDashboardError;
+}
+
+impl rt::operation::OperationSpec for UpdateDashboardRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("dashboardName", &self.dashboard_name)?;
         Ok(())
@@ -104,8 +108,8 @@ impl UpdateDashboardBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateDashboardRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateDashboardRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl UpdateDashboardBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateDashboardResponse,
-        rt::error::Error<UpdateDashboardError>,
+        crate::error::Error<UpdateDashboardError>,
     > {
         self.client.execute(self.request).await
     }
@@ -285,7 +289,7 @@ pub enum UpdateDashboardError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -297,7 +301,7 @@ impl UpdateDashboardError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -305,12 +309,12 @@ impl UpdateDashboardError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateDashboardError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateDashboardError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateDashboardError::service_error(self)
     }
 }

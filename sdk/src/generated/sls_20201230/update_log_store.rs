@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/logstores/{logstore}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:UpdateLogStore"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateLogStoreRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateLogStoreRequest {
+impl crate::operation::Operation for UpdateLogStoreRequest {
     type Response = UpdateLogStoreResponse;
     type Error = UpdateLogStoreError;
+}
+
+impl rt::operation::OperationSpec for UpdateLogStoreRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("logstore", &self.logstore)?;
         rt::validate::required("body", &self.body)?;
@@ -105,8 +109,8 @@ impl UpdateLogStoreBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateLogStoreRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateLogStoreRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +119,7 @@ impl UpdateLogStoreBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateLogStoreResponse,
-        rt::error::Error<UpdateLogStoreError>,
+        crate::error::Error<UpdateLogStoreError>,
     > {
         self.client.execute(self.request).await
     }
@@ -401,7 +405,7 @@ pub enum UpdateLogStoreError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -413,7 +417,7 @@ impl UpdateLogStoreError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -421,12 +425,12 @@ impl UpdateLogStoreError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateLogStoreError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateLogStoreError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateLogStoreError::service_error(self)
     }
 }

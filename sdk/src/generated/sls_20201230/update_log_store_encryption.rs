@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/logstores/{logstore}/encryption",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateLogStoreEncryptionRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateLogStoreEncryptionRequest {
+impl crate::operation::Operation for UpdateLogStoreEncryptionRequest {
     type Response = UpdateLogStoreEncryptionResponse;
     type Error = UpdateLogStoreEncryptionError;
+}
+
+impl rt::operation::OperationSpec for UpdateLogStoreEncryptionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("logstore", &self.logstore)?;
         Ok(())
@@ -104,8 +108,10 @@ impl UpdateLogStoreEncryptionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateLogStoreEncryptionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateLogStoreEncryptionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +120,7 @@ impl UpdateLogStoreEncryptionBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateLogStoreEncryptionResponse,
-        rt::error::Error<UpdateLogStoreEncryptionError>,
+        crate::error::Error<UpdateLogStoreEncryptionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -326,7 +332,7 @@ pub enum EncryptType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -381,7 +387,7 @@ impl ::std::convert::From<&str> for EncryptType {
             "aes_cfb" => Self::AesCfb,
             "aes_ofb" => Self::AesOfb,
             "aes_gcm" => Self::AesGcm,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -416,7 +422,7 @@ impl ::std::convert::From<::std::string::String> for EncryptType {
             "aes_cfb" => Self::AesCfb,
             "aes_ofb" => Self::AesOfb,
             "aes_gcm" => Self::AesGcm,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -474,14 +480,14 @@ impl ::serde::Serialize for EncryptType {
 #[non_exhaustive]
 pub enum UpdateLogStoreEncryptionError {
     /// `LogStoreNotExist` (HTTP 404).
-    LogStoreNotExist(rt::error::ServiceError),
+    LogStoreNotExist(crate::error::ServiceError),
     /// `ProjectNotExist` (HTTP 404).
-    ProjectNotExist(rt::error::ServiceError),
+    ProjectNotExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -493,7 +499,7 @@ impl UpdateLogStoreEncryptionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::LogStoreNotExist(error) | Self::ProjectNotExist(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -514,16 +520,16 @@ impl UpdateLogStoreEncryptionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateLogStoreEncryptionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateLogStoreEncryptionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "LogStoreNotExist" => Self::LogStoreNotExist(error),
             "ProjectNotExist" => Self::ProjectNotExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateLogStoreEncryptionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/logstores/{logstore}/meteringmode",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:UpdateLogStoreMeteringMode"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateLogStoreMeteringModeRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateLogStoreMeteringModeRequest {
+impl crate::operation::Operation for UpdateLogStoreMeteringModeRequest {
     type Response = UpdateLogStoreMeteringModeResponse;
     type Error = UpdateLogStoreMeteringModeError;
+}
+
+impl rt::operation::OperationSpec for UpdateLogStoreMeteringModeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("logstore", &self.logstore)?;
         Ok(())
@@ -104,8 +108,10 @@ impl UpdateLogStoreMeteringModeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateLogStoreMeteringModeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateLogStoreMeteringModeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +120,7 @@ impl UpdateLogStoreMeteringModeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateLogStoreMeteringModeResponse,
-        rt::error::Error<UpdateLogStoreMeteringModeError>,
+        crate::error::Error<UpdateLogStoreMeteringModeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -212,7 +218,7 @@ pub enum UpdateLogStoreMeteringModeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -224,7 +230,7 @@ impl UpdateLogStoreMeteringModeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -232,12 +238,12 @@ impl UpdateLogStoreMeteringModeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateLogStoreMeteringModeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateLogStoreMeteringModeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateLogStoreMeteringModeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/logstores/{logstore}/processor",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateLogStoreProcessorRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateLogStoreProcessorRequest {
+impl crate::operation::Operation for UpdateLogStoreProcessorRequest {
     type Response = UpdateLogStoreProcessorResponse;
     type Error = UpdateLogStoreProcessorError;
+}
+
+impl rt::operation::OperationSpec for UpdateLogStoreProcessorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("logstore", &self.logstore)?;
         Ok(())
@@ -104,8 +108,8 @@ impl UpdateLogStoreProcessorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateLogStoreProcessorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateLogStoreProcessorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl UpdateLogStoreProcessorBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateLogStoreProcessorResponse,
-        rt::error::Error<UpdateLogStoreProcessorError>,
+        crate::error::Error<UpdateLogStoreProcessorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -210,7 +214,7 @@ pub enum UpdateLogStoreProcessorError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -222,7 +226,7 @@ impl UpdateLogStoreProcessorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -230,12 +234,12 @@ impl UpdateLogStoreProcessorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateLogStoreProcessorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateLogStoreProcessorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateLogStoreProcessorError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/pipelineconfigs/{configName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:UpdateLogtailPipelineConfig"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -32,19 +33,27 @@ pub struct UpdateLogtailPipelineConfigRequest {
     pub project: ::std::option::Option<::std::string::String>,
     /// Example: `test-config`
     ///
-    /// Wire name `configName`; required.
+    /// Wire name `configName`; required; matches `^[0-9a-zA-Z][0-9a-zA-Z-_]{0,126}[0-9a-zA-Z]$`.
     pub config_name: ::std::option::Option<::std::string::String>,
     /// Wire name `body`.
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateLogtailPipelineConfigRequest {
+impl crate::operation::Operation for UpdateLogtailPipelineConfigRequest {
     type Response = UpdateLogtailPipelineConfigResponse;
     type Error = UpdateLogtailPipelineConfigError;
+}
+
+impl rt::operation::OperationSpec for UpdateLogtailPipelineConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("configName", &self.config_name)?;
+        rt::validate::pattern(
+            "configName",
+            &self.config_name,
+            "^[0-9a-zA-Z][0-9a-zA-Z-_]{0,126}[0-9a-zA-Z]$",
+        )?;
         Ok(())
     }
 
@@ -106,8 +115,8 @@ impl UpdateLogtailPipelineConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateLogtailPipelineConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateLogtailPipelineConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -116,7 +125,7 @@ impl UpdateLogtailPipelineConfigBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateLogtailPipelineConfigResponse,
-        rt::error::Error<UpdateLogtailPipelineConfigError>,
+        crate::error::Error<UpdateLogtailPipelineConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -313,7 +322,7 @@ pub enum UpdateLogtailPipelineConfigError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -325,7 +334,7 @@ impl UpdateLogtailPipelineConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -333,12 +342,12 @@ impl UpdateLogtailPipelineConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateLogtailPipelineConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateLogtailPipelineConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateLogtailPipelineConfigError::service_error(self)
     }
 }

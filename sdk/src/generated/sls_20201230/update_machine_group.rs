@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/machinegroups/{groupName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:UpdateMachineGroup"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct UpdateMachineGroupRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateMachineGroupRequest {
+impl crate::operation::Operation for UpdateMachineGroupRequest {
     type Response = UpdateMachineGroupResponse;
     type Error = UpdateMachineGroupError;
+}
+
+impl rt::operation::OperationSpec for UpdateMachineGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("groupName", &self.group_name)?;
         rt::validate::required("body", &self.body)?;
@@ -107,8 +111,8 @@ impl UpdateMachineGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateMachineGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateMachineGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +121,7 @@ impl UpdateMachineGroupBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateMachineGroupResponse,
-        rt::error::Error<UpdateMachineGroupError>,
+        crate::error::Error<UpdateMachineGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -350,7 +354,7 @@ pub enum UpdateMachineGroupError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -362,7 +366,7 @@ impl UpdateMachineGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -370,12 +374,12 @@ impl UpdateMachineGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateMachineGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateMachineGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateMachineGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/machinegroups/{machineGroup}/machines",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:UpdateMachineGroupMachine"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -35,21 +36,24 @@ pub struct UpdateMachineGroupMachineRequest {
     /// Wire name `machineGroup`; required.
     pub machine_group: ::std::option::Option<::std::string::String>,
     /// Wire name `body`; required.
-    pub bodies: ::std::vec::Vec<::std::string::String>,
+    pub body: ::std::vec::Vec<::std::string::String>,
     /// Example: `add`
     ///
     /// Wire name `action`; one of `add`, `delete`.
     pub action: ::std::option::Option<Action>,
 }
 
-impl rt::operation::Operation for UpdateMachineGroupMachineRequest {
+impl crate::operation::Operation for UpdateMachineGroupMachineRequest {
     type Response = UpdateMachineGroupMachineResponse;
     type Error = UpdateMachineGroupMachineError;
+}
+
+impl rt::operation::OperationSpec for UpdateMachineGroupMachineRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("machineGroup", &self.machine_group)?;
-        rt::validate::required("body", &self.bodies)?;
+        rt::validate::required("body", &self.body)?;
         rt::validate::one_of("action", &self.action, &["add", "delete"])?;
         Ok(())
     }
@@ -57,7 +61,7 @@ impl rt::operation::Operation for UpdateMachineGroupMachineRequest {
     fn write_params(&self, out: &mut rt::params::Params) {
         out.plain(rt::params::Location::Host, "project", &self.project);
         out.plain(rt::params::Location::Path, "machineGroup", &self.machine_group);
-        out.json(rt::params::Location::Body, "body", &self.bodies);
+        out.json(rt::params::Location::Body, "body", &self.body);
         out.plain(rt::params::Location::Query, "action", &self.action);
     }
 }
@@ -97,17 +101,14 @@ impl UpdateMachineGroupMachineBuilder {
         self
     }
 
-    /// Sets [`UpdateMachineGroupMachineRequest::bodies`](UpdateMachineGroupMachineRequest::bodies).
+    /// Sets [`UpdateMachineGroupMachineRequest::body`](UpdateMachineGroupMachineRequest::body).
     #[inline]
-    pub fn bodies<I, V>(mut self, values: I) -> Self
+    pub fn body<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
         V: ::std::convert::Into<::std::string::String>,
     {
-        self.request.bodies = values
-            .into_iter()
-            .map(::std::convert::Into::into)
-            .collect();
+        self.request.body = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
 
@@ -125,8 +126,10 @@ impl UpdateMachineGroupMachineBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateMachineGroupMachineRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateMachineGroupMachineRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +138,7 @@ impl UpdateMachineGroupMachineBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateMachineGroupMachineResponse,
-        rt::error::Error<UpdateMachineGroupMachineError>,
+        crate::error::Error<UpdateMachineGroupMachineError>,
     > {
         self.client.execute(self.request).await
     }
@@ -187,7 +190,7 @@ pub enum Action {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -215,7 +218,7 @@ impl ::std::convert::From<&str> for Action {
         match value {
             "add" => Self::Add,
             "delete" => Self::Delete,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -242,7 +245,7 @@ impl ::std::convert::From<::std::string::String> for Action {
         match value.as_str() {
             "add" => Self::Add,
             "delete" => Self::Delete,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -303,7 +306,7 @@ pub enum UpdateMachineGroupMachineError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -315,7 +318,7 @@ impl UpdateMachineGroupMachineError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -323,12 +326,12 @@ impl UpdateMachineGroupMachineError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateMachineGroupMachineError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateMachineGroupMachineError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateMachineGroupMachineError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/maxcomputeexports/{mcExportName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateMaxComputeExportRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateMaxComputeExportRequest {
+impl crate::operation::Operation for UpdateMaxComputeExportRequest {
     type Response = UpdateMaxComputeExportResponse;
     type Error = UpdateMaxComputeExportError;
+}
+
+impl rt::operation::OperationSpec for UpdateMaxComputeExportRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("mcExportName", &self.mc_export_name)?;
         Ok(())
@@ -104,8 +108,8 @@ impl UpdateMaxComputeExportBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateMaxComputeExportRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateMaxComputeExportRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl UpdateMaxComputeExportBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateMaxComputeExportResponse,
-        rt::error::Error<UpdateMaxComputeExportError>,
+        crate::error::Error<UpdateMaxComputeExportError>,
     > {
         self.client.execute(self.request).await
     }
@@ -248,7 +252,7 @@ pub enum UpdateMaxComputeExportError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -260,7 +264,7 @@ impl UpdateMaxComputeExportError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -268,12 +272,12 @@ impl UpdateMaxComputeExportError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateMaxComputeExportError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateMaxComputeExportError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateMaxComputeExportError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/metricstores/{name}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateMetricStoreRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateMetricStoreRequest {
+impl crate::operation::Operation for UpdateMetricStoreRequest {
     type Response = UpdateMetricStoreResponse;
     type Error = UpdateMetricStoreError;
+}
+
+impl rt::operation::OperationSpec for UpdateMetricStoreRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("name", &self.name)?;
         Ok(())
@@ -104,8 +108,8 @@ impl UpdateMetricStoreBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateMetricStoreRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateMetricStoreRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl UpdateMetricStoreBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateMetricStoreResponse,
-        rt::error::Error<UpdateMetricStoreError>,
+        crate::error::Error<UpdateMetricStoreError>,
     > {
         self.client.execute(self.request).await
     }
@@ -307,12 +311,12 @@ impl ::serde::Serialize for UpdateMetricStoreResponse {
 #[non_exhaustive]
 pub enum UpdateMetricStoreError {
     /// `MetricStoreNotExist` (HTTP 404).
-    MetricStoreNotExist(rt::error::ServiceError),
+    MetricStoreNotExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -324,7 +328,7 @@ impl UpdateMetricStoreError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::MetricStoreNotExist(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -339,15 +343,15 @@ impl UpdateMetricStoreError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateMetricStoreError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateMetricStoreError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "MetricStoreNotExist" => Self::MetricStoreNotExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateMetricStoreError::service_error(self)
     }
 }

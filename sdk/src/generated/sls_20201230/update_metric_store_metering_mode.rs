@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/metricstores/{metricStore}/meteringmode",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateMetricStoreMeteringModeRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateMetricStoreMeteringModeRequest {
+impl crate::operation::Operation for UpdateMetricStoreMeteringModeRequest {
     type Response = UpdateMetricStoreMeteringModeResponse;
     type Error = UpdateMetricStoreMeteringModeError;
+}
+
+impl rt::operation::OperationSpec for UpdateMetricStoreMeteringModeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("metricStore", &self.metric_store)?;
         Ok(())
@@ -106,8 +110,8 @@ impl UpdateMetricStoreMeteringModeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateMetricStoreMeteringModeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateMetricStoreMeteringModeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -116,7 +120,7 @@ impl UpdateMetricStoreMeteringModeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateMetricStoreMeteringModeResponse,
-        rt::error::Error<UpdateMetricStoreMeteringModeError>,
+        crate::error::Error<UpdateMetricStoreMeteringModeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -214,7 +218,7 @@ pub enum UpdateMetricStoreMeteringModeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -226,7 +230,7 @@ impl UpdateMetricStoreMeteringModeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -234,12 +238,12 @@ impl UpdateMetricStoreMeteringModeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateMetricStoreMeteringModeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateMetricStoreMeteringModeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateMetricStoreMeteringModeError::service_error(self)
     }
 }

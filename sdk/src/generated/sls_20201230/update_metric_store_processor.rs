@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/metricstores/{metricstore}/processor",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateMetricStoreProcessorRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateMetricStoreProcessorRequest {
+impl crate::operation::Operation for UpdateMetricStoreProcessorRequest {
     type Response = UpdateMetricStoreProcessorResponse;
     type Error = UpdateMetricStoreProcessorError;
+}
+
+impl rt::operation::OperationSpec for UpdateMetricStoreProcessorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("metricstore", &self.metricstore)?;
         Ok(())
@@ -104,8 +108,10 @@ impl UpdateMetricStoreProcessorBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateMetricStoreProcessorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateMetricStoreProcessorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +120,7 @@ impl UpdateMetricStoreProcessorBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateMetricStoreProcessorResponse,
-        rt::error::Error<UpdateMetricStoreProcessorError>,
+        crate::error::Error<UpdateMetricStoreProcessorError>,
     > {
         self.client.execute(self.request).await
     }
@@ -210,7 +216,7 @@ pub enum UpdateMetricStoreProcessorError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -222,7 +228,7 @@ impl UpdateMetricStoreProcessorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -230,12 +236,12 @@ impl UpdateMetricStoreProcessorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateMetricStoreProcessorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateMetricStoreProcessorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateMetricStoreProcessorError::service_error(self)
     }
 }

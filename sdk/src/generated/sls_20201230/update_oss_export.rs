@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/ossexports/{ossExportName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateOssExportRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateOssExportRequest {
+impl crate::operation::Operation for UpdateOssExportRequest {
     type Response = UpdateOssExportResponse;
     type Error = UpdateOssExportError;
+}
+
+impl rt::operation::OperationSpec for UpdateOssExportRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("ossExportName", &self.oss_export_name)?;
         Ok(())
@@ -104,8 +108,8 @@ impl UpdateOssExportBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateOssExportRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateOssExportRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl UpdateOssExportBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateOssExportResponse,
-        rt::error::Error<UpdateOssExportError>,
+        crate::error::Error<UpdateOssExportError>,
     > {
         self.client.execute(self.request).await
     }
@@ -243,7 +247,7 @@ pub enum UpdateOssExportError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -255,7 +259,7 @@ impl UpdateOssExportError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -263,12 +267,12 @@ impl UpdateOssExportError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateOssExportError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateOssExportError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateOssExportError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/osshdfsexports/{ossExportName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateOsshdfsExportRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateOsshdfsExportRequest {
+impl crate::operation::Operation for UpdateOsshdfsExportRequest {
     type Response = UpdateOsshdfsExportResponse;
     type Error = UpdateOsshdfsExportError;
+}
+
+impl rt::operation::OperationSpec for UpdateOsshdfsExportRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("ossExportName", &self.oss_export_name)?;
         Ok(())
@@ -104,8 +108,8 @@ impl UpdateOsshdfsExportBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateOsshdfsExportRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateOsshdfsExportRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl UpdateOsshdfsExportBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateOsshdfsExportResponse,
-        rt::error::Error<UpdateOsshdfsExportError>,
+        crate::error::Error<UpdateOsshdfsExportError>,
     > {
         self.client.execute(self.request).await
     }
@@ -243,7 +247,7 @@ pub enum UpdateOsshdfsExportError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -255,7 +259,7 @@ impl UpdateOsshdfsExportError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -263,12 +267,12 @@ impl UpdateOsshdfsExportError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateOsshdfsExportError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateOsshdfsExportError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateOsshdfsExportError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:UpdateProject"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct UpdateProjectRequest {
     pub project: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateProjectRequest {
+impl crate::operation::Operation for UpdateProjectRequest {
     type Response = UpdateProjectResponse;
     type Error = UpdateProjectError;
+}
+
+impl rt::operation::OperationSpec for UpdateProjectRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("body", &self.body)?;
         rt::validate::required("project", &self.project)?;
         Ok(())
@@ -89,8 +93,8 @@ impl UpdateProjectBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateProjectRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateProjectRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -99,7 +103,7 @@ impl UpdateProjectBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateProjectResponse,
-        rt::error::Error<UpdateProjectError>,
+        crate::error::Error<UpdateProjectError>,
     > {
         self.client.execute(self.request).await
     }
@@ -216,7 +220,7 @@ pub enum UpdateProjectError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -228,7 +232,7 @@ impl UpdateProjectError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -236,12 +240,12 @@ impl UpdateProjectError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateProjectError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateProjectError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateProjectError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/savedsearches/{savedsearchName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:UpdateSavedSearch"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateSavedSearchRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateSavedSearchRequest {
+impl crate::operation::Operation for UpdateSavedSearchRequest {
     type Response = UpdateSavedSearchResponse;
     type Error = UpdateSavedSearchError;
+}
+
+impl rt::operation::OperationSpec for UpdateSavedSearchRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("savedsearchName", &self.savedsearch_name)?;
         Ok(())
@@ -104,8 +108,8 @@ impl UpdateSavedSearchBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateSavedSearchRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateSavedSearchRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl UpdateSavedSearchBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateSavedSearchResponse,
-        rt::error::Error<UpdateSavedSearchError>,
+        crate::error::Error<UpdateSavedSearchError>,
     > {
         self.client.execute(self.request).await
     }
@@ -280,7 +284,7 @@ pub enum UpdateSavedSearchError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -292,7 +296,7 @@ impl UpdateSavedSearchError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -300,12 +304,12 @@ impl UpdateSavedSearchError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateSavedSearchError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateSavedSearchError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateSavedSearchError::service_error(self)
     }
 }

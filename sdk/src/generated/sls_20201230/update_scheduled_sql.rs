@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/scheduledsqls/{scheduledSQLName}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:UpdateScheduledSQL"),
     ram_access_level: ::std::option::Option::Some("resource"),
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateScheduledSqlRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateScheduledSqlRequest {
+impl crate::operation::Operation for UpdateScheduledSqlRequest {
     type Response = UpdateScheduledSqlResponse;
     type Error = UpdateScheduledSqlError;
+}
+
+impl rt::operation::OperationSpec for UpdateScheduledSqlRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("scheduledSQLName", &self.scheduled_sql_name)?;
         Ok(())
@@ -108,8 +112,8 @@ impl UpdateScheduledSqlBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateScheduledSqlRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateScheduledSqlRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl UpdateScheduledSqlBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateScheduledSqlResponse,
-        rt::error::Error<UpdateScheduledSqlError>,
+        crate::error::Error<UpdateScheduledSqlError>,
     > {
         self.client.execute(self.request).await
     }
@@ -258,12 +262,12 @@ impl ::serde::Serialize for UpdateScheduledSqlResponse {
 #[non_exhaustive]
 pub enum UpdateScheduledSqlError {
     /// `AuthorizationRequired` (HTTP 401).
-    AuthorizationRequired(rt::error::ServiceError),
+    AuthorizationRequired(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -275,7 +279,7 @@ impl UpdateScheduledSqlError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AuthorizationRequired(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -290,15 +294,15 @@ impl UpdateScheduledSqlError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateScheduledSqlError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateScheduledSqlError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AuthorizationRequired" => Self::AuthorizationRequired(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateScheduledSqlError::service_error(self)
     }
 }

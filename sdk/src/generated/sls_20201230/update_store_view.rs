@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["PUT"],
     path: "/storeviews/{name}",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::Some("log:UpdateStoreView"),
     ram_access_level: ::std::option::Option::Some("operate"),
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct UpdateStoreViewRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpdateStoreViewRequest {
+impl crate::operation::Operation for UpdateStoreViewRequest {
     type Response = UpdateStoreViewResponse;
     type Error = UpdateStoreViewError;
+}
+
+impl rt::operation::OperationSpec for UpdateStoreViewRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("project", &self.project)?;
         rt::validate::required("name", &self.name)?;
         Ok(())
@@ -104,8 +108,8 @@ impl UpdateStoreViewBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateStoreViewRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateStoreViewRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -114,7 +118,7 @@ impl UpdateStoreViewBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateStoreViewResponse,
-        rt::error::Error<UpdateStoreViewError>,
+        crate::error::Error<UpdateStoreViewError>,
     > {
         self.client.execute(self.request).await
     }
@@ -225,7 +229,7 @@ pub enum UpdateStoreViewError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -237,7 +241,7 @@ impl UpdateStoreViewError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -245,12 +249,12 @@ impl UpdateStoreViewError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateStoreViewError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpdateStoreViewError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateStoreViewError::service_error(self)
     }
 }

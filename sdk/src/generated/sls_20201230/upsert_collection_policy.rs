@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/collectionpolicy",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -30,11 +31,14 @@ pub struct UpsertCollectionPolicyRequest {
     pub body: ::std::option::Option<Body>,
 }
 
-impl rt::operation::Operation for UpsertCollectionPolicyRequest {
+impl crate::operation::Operation for UpsertCollectionPolicyRequest {
     type Response = UpsertCollectionPolicyResponse;
     type Error = UpsertCollectionPolicyError;
+}
+
+impl rt::operation::OperationSpec for UpsertCollectionPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -72,8 +76,8 @@ impl UpsertCollectionPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpsertCollectionPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpsertCollectionPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -82,7 +86,7 @@ impl UpsertCollectionPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         UpsertCollectionPolicyResponse,
-        rt::error::Error<UpsertCollectionPolicyError>,
+        crate::error::Error<UpsertCollectionPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -608,7 +612,7 @@ pub enum ResourceMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -638,7 +642,7 @@ impl ::std::convert::From<&str> for ResourceMode {
             "all" => Self::All,
             "instanceMode" => Self::InstanceMode,
             "attributeMode" => Self::AttributeMode,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -666,7 +670,7 @@ impl ::std::convert::From<::std::string::String> for ResourceMode {
             "all" => Self::All,
             "instanceMode" => Self::InstanceMode,
             "attributeMode" => Self::AttributeMode,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -727,7 +731,7 @@ pub enum UpsertCollectionPolicyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -739,7 +743,7 @@ impl UpsertCollectionPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -747,12 +751,12 @@ impl UpsertCollectionPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpsertCollectionPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for UpsertCollectionPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpsertCollectionPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct AssumeRoleRequest {
     pub source_identity: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AssumeRoleRequest {
+impl crate::operation::Operation for AssumeRoleRequest {
     type Response = AssumeRoleResponse;
     type Error = AssumeRoleError;
+}
+
+impl rt::operation::OperationSpec for AssumeRoleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RoleArn", &self.role_arn)?;
         rt::validate::required("RoleSessionName", &self.role_session_name)?;
         Ok(())
@@ -157,15 +161,18 @@ impl AssumeRoleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AssumeRoleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AssumeRoleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<AssumeRoleResponse, rt::error::Error<AssumeRoleError>> {
+    ) -> ::std::result::Result<
+        AssumeRoleResponse,
+        crate::error::Error<AssumeRoleError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -499,38 +506,38 @@ impl ::serde::Serialize for Credentials {
 #[non_exhaustive]
 pub enum AssumeRoleError {
     /// `AuthenticationFail.ApiPassword` (HTTP 403).
-    AuthenticationFailApiPassword(rt::error::ServiceError),
+    AuthenticationFailApiPassword(crate::error::ServiceError),
     /// `AuthenticationFail.ApiUsername` (HTTP 403).
-    AuthenticationFailApiUsername(rt::error::ServiceError),
+    AuthenticationFailApiUsername(crate::error::ServiceError),
     /// `EntityNotExist.Role` (HTTP 404).
-    EntityNotExistRole(rt::error::ServiceError),
+    EntityNotExistRole(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidParameter.ContentType` (HTTP 400).
-    InvalidParameterContentType(rt::error::ServiceError),
+    InvalidParameterContentType(crate::error::ServiceError),
     /// `InvalidParameter.DurationSeconds` (HTTP 400).
-    InvalidParameterDurationSeconds(rt::error::ServiceError),
+    InvalidParameterDurationSeconds(crate::error::ServiceError),
     /// `InvalidParameter.ExternalId` (HTTP 400).
-    InvalidParameterExternalId(rt::error::ServiceError),
+    InvalidParameterExternalId(crate::error::ServiceError),
     /// `InvalidParameter.PolicyGrammar` (HTTP 400).
-    InvalidParameterPolicyGrammar(rt::error::ServiceError),
+    InvalidParameterPolicyGrammar(crate::error::ServiceError),
     /// `InvalidParameter.PolicySize` (HTTP 400).
-    InvalidParameterPolicySize(rt::error::ServiceError),
+    InvalidParameterPolicySize(crate::error::ServiceError),
     /// `InvalidParameter.RoleArn` (HTTP 400).
-    InvalidParameterRoleArn(rt::error::ServiceError),
+    InvalidParameterRoleArn(crate::error::ServiceError),
     /// `InvalidParameter.RoleSessionName` (HTTP 400).
-    InvalidParameterRoleSessionName(rt::error::ServiceError),
+    InvalidParameterRoleSessionName(crate::error::ServiceError),
     /// `InvalidParameter.SerialNumber` (HTTP 400).
-    InvalidParameterSerialNumber(rt::error::ServiceError),
+    InvalidParameterSerialNumber(crate::error::ServiceError),
     /// `InvalidParameter.TokenCode` (HTTP 400).
-    InvalidParameterTokenCode(rt::error::ServiceError),
+    InvalidParameterTokenCode(crate::error::ServiceError),
     /// `NoPermission` (HTTP 403).
-    NoPermission(rt::error::ServiceError),
+    NoPermission(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -542,7 +549,7 @@ impl AssumeRoleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AuthenticationFailApiPassword(error)
             | Self::AuthenticationFailApiUsername(error)
@@ -648,8 +655,8 @@ impl AssumeRoleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AssumeRoleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AssumeRoleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AuthenticationFail.ApiPassword" => {
                 Self::AuthenticationFailApiPassword(error)
@@ -675,11 +682,11 @@ impl rt::error::OperationError for AssumeRoleError {
             "InvalidParameter.SerialNumber" => Self::InvalidParameterSerialNumber(error),
             "InvalidParameter.TokenCode" => Self::InvalidParameterTokenCode(error),
             "NoPermission" => Self::NoPermission(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssumeRoleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["ARS_OIDC"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct AssumeRoleWithOidcRequest {
     pub role_session_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AssumeRoleWithOidcRequest {
+impl crate::operation::Operation for AssumeRoleWithOidcRequest {
     type Response = AssumeRoleWithOidcResponse;
     type Error = AssumeRoleWithOidcError;
+}
+
+impl rt::operation::OperationSpec for AssumeRoleWithOidcRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RoleSessionName", &self.role_session_name)?;
         Ok(())
     }
@@ -162,8 +166,8 @@ impl AssumeRoleWithOidcBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AssumeRoleWithOidcRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AssumeRoleWithOidcRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -172,7 +176,7 @@ impl AssumeRoleWithOidcBuilder {
         self,
     ) -> ::std::result::Result<
         AssumeRoleWithOidcResponse,
-        rt::error::Error<AssumeRoleWithOidcError>,
+        crate::error::Error<AssumeRoleWithOidcError>,
     > {
         self.client.execute(self.request).await
     }
@@ -694,7 +698,7 @@ pub enum AssumeRoleWithOidcError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -706,7 +710,7 @@ impl AssumeRoleWithOidcError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -714,12 +718,12 @@ impl AssumeRoleWithOidcError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AssumeRoleWithOidcError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for AssumeRoleWithOidcError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssumeRoleWithOidcError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["Anonymous"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct AssumeRoleWithSamlRequest {
     pub duration_seconds: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for AssumeRoleWithSamlRequest {
+impl crate::operation::Operation for AssumeRoleWithSamlRequest {
     type Response = AssumeRoleWithSamlResponse;
     type Error = AssumeRoleWithSamlError;
+}
+
+impl rt::operation::OperationSpec for AssumeRoleWithSamlRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -142,8 +146,8 @@ impl AssumeRoleWithSamlBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AssumeRoleWithSamlRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AssumeRoleWithSamlRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +156,7 @@ impl AssumeRoleWithSamlBuilder {
         self,
     ) -> ::std::result::Result<
         AssumeRoleWithSamlResponse,
-        rt::error::Error<AssumeRoleWithSamlError>,
+        crate::error::Error<AssumeRoleWithSamlError>,
     > {
         self.client.execute(self.request).await
     }
@@ -627,12 +631,12 @@ impl ::serde::Serialize for Credentials {
 #[non_exhaustive]
 pub enum AssumeRoleWithSamlError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -644,7 +648,7 @@ impl AssumeRoleWithSamlError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -659,15 +663,15 @@ impl AssumeRoleWithSamlError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AssumeRoleWithSamlError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AssumeRoleWithSamlError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssumeRoleWithSamlError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -26,11 +27,14 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCallerIdentityRequest {}
-impl rt::operation::Operation for GetCallerIdentityRequest {
+impl crate::operation::Operation for GetCallerIdentityRequest {
     type Response = GetCallerIdentityResponse;
     type Error = GetCallerIdentityError;
+}
+
+impl rt::operation::OperationSpec for GetCallerIdentityRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -59,8 +63,8 @@ impl GetCallerIdentityBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetCallerIdentityRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetCallerIdentityRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -69,7 +73,7 @@ impl GetCallerIdentityBuilder {
         self,
     ) -> ::std::result::Result<
         GetCallerIdentityResponse,
-        rt::error::Error<GetCallerIdentityError>,
+        crate::error::Error<GetCallerIdentityError>,
     > {
         self.client.execute(self.request).await
     }
@@ -271,12 +275,12 @@ impl ::serde::Serialize for GetCallerIdentityResponse {
 #[non_exhaustive]
 pub enum GetCallerIdentityError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -288,7 +292,7 @@ impl GetCallerIdentityError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -303,15 +307,15 @@ impl GetCallerIdentityError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetCallerIdentityError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetCallerIdentityError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetCallerIdentityError::service_error(self)
     }
 }

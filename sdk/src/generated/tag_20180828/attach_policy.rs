@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct AttachPolicyRequest {
     pub policy_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AttachPolicyRequest {
+impl crate::operation::Operation for AttachPolicyRequest {
     type Response = AttachPolicyResponse;
     type Error = AttachPolicyError;
+}
+
+impl rt::operation::OperationSpec for AttachPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyId", &self.policy_id)?;
         Ok(())
     }
@@ -123,8 +127,8 @@ impl AttachPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AttachPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AttachPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -133,7 +137,7 @@ impl AttachPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         AttachPolicyResponse,
-        rt::error::Error<AttachPolicyError>,
+        crate::error::Error<AttachPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -209,16 +213,16 @@ impl ::serde::Serialize for AttachPolicyResponse {
 #[non_exhaustive]
 pub enum AttachPolicyError {
     /// `EffectivePolicy.ResourceGroupScope.TooLong` (HTTP 403).
-    EffectivePolicyResourceGroupScopeTooLong(rt::error::ServiceError),
+    EffectivePolicyResourceGroupScopeTooLong(crate::error::ServiceError),
     /// `NoPermission.RAM` (HTTP 400).
-    NoPermissionRam(rt::error::ServiceError),
+    NoPermissionRam(crate::error::ServiceError),
     /// `RDAcount.HasOpened` (HTTP 403).
-    RdAcountHasOpened(rt::error::ServiceError),
+    RdAcountHasOpened(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -230,7 +234,7 @@ impl AttachPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EffectivePolicyResourceGroupScopeTooLong(error)
             | Self::NoPermissionRam(error)
@@ -259,19 +263,19 @@ impl AttachPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AttachPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AttachPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EffectivePolicy.ResourceGroupScope.TooLong" => {
                 Self::EffectivePolicyResourceGroupScopeTooLong(error)
             }
             "NoPermission.RAM" => Self::NoPermissionRam(error),
             "RDAcount.HasOpened" => Self::RdAcountHasOpened(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AttachPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct CheckCreatedByEnabledRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CheckCreatedByEnabledRequest {
+impl crate::operation::Operation for CheckCreatedByEnabledRequest {
     type Response = CheckCreatedByEnabledResponse;
     type Error = CheckCreatedByEnabledError;
+}
+
+impl rt::operation::OperationSpec for CheckCreatedByEnabledRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl CheckCreatedByEnabledBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CheckCreatedByEnabledRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CheckCreatedByEnabledRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl CheckCreatedByEnabledBuilder {
         self,
     ) -> ::std::result::Result<
         CheckCreatedByEnabledResponse,
-        rt::error::Error<CheckCreatedByEnabledError>,
+        crate::error::Error<CheckCreatedByEnabledError>,
     > {
         self.client.execute(self.request).await
     }
@@ -182,14 +186,14 @@ impl ::serde::Serialize for CheckCreatedByEnabledResponse {
 #[non_exhaustive]
 pub enum CheckCreatedByEnabledError {
     /// `NoPermission.Operator` (HTTP 403).
-    NoPermissionOperator(rt::error::ServiceError),
+    NoPermissionOperator(crate::error::ServiceError),
     /// `Throttling` (HTTP 400).
-    Throttling(rt::error::ServiceError),
+    Throttling(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -201,7 +205,7 @@ impl CheckCreatedByEnabledError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::NoPermissionOperator(error) | Self::Throttling(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -222,16 +226,16 @@ impl CheckCreatedByEnabledError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CheckCreatedByEnabledError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CheckCreatedByEnabledError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "NoPermission.Operator" => Self::NoPermissionOperator(error),
             "Throttling" => Self::Throttling(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CheckCreatedByEnabledError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct CloseCreatedByRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CloseCreatedByRequest {
+impl crate::operation::Operation for CloseCreatedByRequest {
     type Response = CloseCreatedByResponse;
     type Error = CloseCreatedByError;
+}
+
+impl rt::operation::OperationSpec for CloseCreatedByRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl CloseCreatedByBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CloseCreatedByRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CloseCreatedByRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl CloseCreatedByBuilder {
         self,
     ) -> ::std::result::Result<
         CloseCreatedByResponse,
-        rt::error::Error<CloseCreatedByError>,
+        crate::error::Error<CloseCreatedByError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,18 +168,18 @@ impl ::serde::Serialize for CloseCreatedByResponse {
 #[non_exhaustive]
 pub enum CloseCreatedByError {
     /// `EntityNotExist.Role` (HTTP 403).
-    EntityNotExistRole(rt::error::ServiceError),
+    EntityNotExistRole(crate::error::ServiceError),
     /// `NoPermission` (HTTP 403).
-    NoPermission(rt::error::ServiceError),
+    NoPermission(crate::error::ServiceError),
     /// `NoPermission.Operator` (HTTP 403).
-    NoPermissionOperator(rt::error::ServiceError),
+    NoPermissionOperator(crate::error::ServiceError),
     /// `PermissionDenied` (HTTP 403).
-    PermissionDenied(rt::error::ServiceError),
+    PermissionDenied(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -187,7 +191,7 @@ impl CloseCreatedByError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EntityNotExistRole(error)
             | Self::NoPermission(error)
@@ -223,18 +227,18 @@ impl CloseCreatedByError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CloseCreatedByError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CloseCreatedByError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EntityNotExist.Role" => Self::EntityNotExistRole(error),
             "NoPermission" => Self::NoPermission(error),
             "NoPermission.Operator" => Self::NoPermissionOperator(error),
             "PermissionDenied" => Self::PermissionDenied(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CloseCreatedByError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct CreateAssociatedResourceRulesRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateAssociatedResourceRulesRequest {
+impl crate::operation::Operation for CreateAssociatedResourceRulesRequest {
     type Response = CreateAssociatedResourceRulesResponse;
     type Error = CreateAssociatedResourceRulesError;
+}
+
+impl rt::operation::OperationSpec for CreateAssociatedResourceRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("CreateRulesList", &self.create_rules_list, 100usize)?;
         Ok(())
     }
@@ -101,8 +105,8 @@ impl CreateAssociatedResourceRulesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateAssociatedResourceRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateAssociatedResourceRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -111,7 +115,7 @@ impl CreateAssociatedResourceRulesBuilder {
         self,
     ) -> ::std::result::Result<
         CreateAssociatedResourceRulesResponse,
-        rt::error::Error<CreateAssociatedResourceRulesError>,
+        crate::error::Error<CreateAssociatedResourceRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -279,36 +283,36 @@ impl ::serde::Serialize for CreateAssociatedResourceRulesResponse {
 #[non_exhaustive]
 pub enum CreateAssociatedResourceRulesError {
     /// `InvalidOperation.NotActivated` (HTTP 400).
-    InvalidOperationNotActivated(rt::error::ServiceError),
+    InvalidOperationNotActivated(crate::error::ServiceError),
     /// `InvalidParameter.SettingName` (HTTP 400).
-    InvalidParameterSettingName(rt::error::ServiceError),
+    InvalidParameterSettingName(crate::error::ServiceError),
     /// `InvalidParameter.Status` (HTTP 400).
-    InvalidParameterStatus(rt::error::ServiceError),
+    InvalidParameterStatus(crate::error::ServiceError),
     /// `InvalidParameter.TagKey` (HTTP 403).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// `InvalidRule.Existed` (HTTP 400).
-    InvalidRuleExisted(rt::error::ServiceError),
+    InvalidRuleExisted(crate::error::ServiceError),
     /// `Invalid.SettingName` (HTTP 400).
-    InvalidSettingName(rt::error::ServiceError),
+    InvalidSettingName(crate::error::ServiceError),
     /// `InvalidSettingName.NotFound` (HTTP 400).
-    InvalidSettingNameNotFound(rt::error::ServiceError),
+    InvalidSettingNameNotFound(crate::error::ServiceError),
     /// `MissingParameter.AssociatedResourceRule` (HTTP 400).
-    MissingParameterAssociatedResourceRule(rt::error::ServiceError),
+    MissingParameterAssociatedResourceRule(crate::error::ServiceError),
     /// `MissingParameter.SettingName` (HTTP 400).
-    MissingParameterSettingName(rt::error::ServiceError),
+    MissingParameterSettingName(crate::error::ServiceError),
     /// `MissingParameter.Status` (HTTP 400).
-    MissingParameterStatus(rt::error::ServiceError),
+    MissingParameterStatus(crate::error::ServiceError),
     /// `NoPermission.Operator` (HTTP 403).
-    NoPermissionOperator(rt::error::ServiceError),
+    NoPermissionOperator(crate::error::ServiceError),
     /// `NumberExceed.SettingNames` (HTTP 400).
-    NumberExceedSettingNames(rt::error::ServiceError),
+    NumberExceedSettingNames(crate::error::ServiceError),
     /// `NumberExceed.TagKeys` (HTTP 400).
-    NumberExceedTagKeys(rt::error::ServiceError),
+    NumberExceedTagKeys(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -320,7 +324,7 @@ impl CreateAssociatedResourceRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidOperationNotActivated(error)
             | Self::InvalidParameterSettingName(error)
@@ -419,8 +423,8 @@ impl CreateAssociatedResourceRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateAssociatedResourceRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateAssociatedResourceRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidOperation.NotActivated" => Self::InvalidOperationNotActivated(error),
             "InvalidParameter.SettingName" => Self::InvalidParameterSettingName(error),
@@ -437,11 +441,11 @@ impl rt::error::OperationError for CreateAssociatedResourceRulesError {
             "NoPermission.Operator" => Self::NoPermissionOperator(error),
             "NumberExceed.SettingNames" => Self::NumberExceedSettingNames(error),
             "NumberExceed.TagKeys" => Self::NumberExceedTagKeys(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateAssociatedResourceRulesError::service_error(self)
     }
 }

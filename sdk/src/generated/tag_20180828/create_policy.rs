@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct CreatePolicyRequest {
     pub user_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreatePolicyRequest {
+impl crate::operation::Operation for CreatePolicyRequest {
     type Response = CreatePolicyResponse;
     type Error = CreatePolicyError;
+}
+
+impl rt::operation::OperationSpec for CreatePolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyName", &self.policy_name)?;
         rt::validate::required("PolicyContent", &self.policy_content)?;
         Ok(())
@@ -151,8 +155,8 @@ impl CreatePolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreatePolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreatePolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +165,7 @@ impl CreatePolicyBuilder {
         self,
     ) -> ::std::result::Result<
         CreatePolicyResponse,
-        rt::error::Error<CreatePolicyError>,
+        crate::error::Error<CreatePolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -279,16 +283,16 @@ impl ::serde::Serialize for CreatePolicyResponse {
 #[non_exhaustive]
 pub enum CreatePolicyError {
     /// `EffectivePolicy.ResourceGroupScope.TooLong` (HTTP 403).
-    EffectivePolicyResourceGroupScopeTooLong(rt::error::ServiceError),
+    EffectivePolicyResourceGroupScopeTooLong(crate::error::ServiceError),
     /// `NoPermission.RAM` (HTTP 400).
-    NoPermissionRam(rt::error::ServiceError),
+    NoPermissionRam(crate::error::ServiceError),
     /// `RDAcount.HasOpened` (HTTP 403).
-    RdAcountHasOpened(rt::error::ServiceError),
+    RdAcountHasOpened(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -300,7 +304,7 @@ impl CreatePolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EffectivePolicyResourceGroupScopeTooLong(error)
             | Self::NoPermissionRam(error)
@@ -329,19 +333,19 @@ impl CreatePolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreatePolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreatePolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EffectivePolicy.ResourceGroupScope.TooLong" => {
                 Self::EffectivePolicyResourceGroupScopeTooLong(error)
             }
             "NoPermission.RAM" => Self::NoPermissionRam(error),
             "RDAcount.HasOpened" => Self::RdAcountHasOpened(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreatePolicyError::service_error(self)
     }
 }

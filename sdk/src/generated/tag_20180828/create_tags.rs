@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +35,14 @@ pub struct CreateTagsRequest {
     pub tag_key_value_param_list: ::std::vec::Vec<TagKeyValueParamList>,
 }
 
-impl rt::operation::Operation for CreateTagsRequest {
+impl crate::operation::Operation for CreateTagsRequest {
     type Response = CreateTagsResponse;
     type Error = CreateTagsError;
+}
+
+impl rt::operation::OperationSpec for CreateTagsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("TagKeyValueParamList", &self.tag_key_value_param_list)?;
         rt::validate::max_items(
@@ -105,15 +109,18 @@ impl CreateTagsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateTagsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateTagsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CreateTagsResponse, rt::error::Error<CreateTagsError>> {
+    ) -> ::std::result::Result<
+        CreateTagsResponse,
+        crate::error::Error<CreateTagsError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -331,30 +338,30 @@ impl ::serde::Serialize for CreateTagsResponse {
 #[non_exhaustive]
 pub enum CreateTagsError {
     /// `InvalidParameter.Key` (HTTP 403).
-    InvalidParameterKey(rt::error::ServiceError),
+    InvalidParameterKey(crate::error::ServiceError),
     /// `InvalidParameter.Value` (HTTP 403).
-    InvalidParameterValue(rt::error::ServiceError),
+    InvalidParameterValue(crate::error::ServiceError),
     /// `MetaTagKey.BindingResources` (HTTP 403).
-    MetaTagKeyBindingResources(rt::error::ServiceError),
+    MetaTagKeyBindingResources(crate::error::ServiceError),
     /// `MetaTagKeyHasValue` (HTTP 400).
-    MetaTagKeyHasValue(rt::error::ServiceError),
+    MetaTagKeyHasValue(crate::error::ServiceError),
     /// `MetaTagKeyNotFound` (HTTP 403).
-    MetaTagKeyNotFound(rt::error::ServiceError),
+    MetaTagKeyNotFound(crate::error::ServiceError),
     /// `MissingParameter.Key` (HTTP 404).
-    MissingParameterKey(rt::error::ServiceError),
+    MissingParameterKey(crate::error::ServiceError),
     /// `MissingParameter.TagKeyValueParamList` (HTTP 404).
-    MissingParameterTagKeyValueParamList(rt::error::ServiceError),
+    MissingParameterTagKeyValueParamList(crate::error::ServiceError),
     /// `MissingParameter.Value` (HTTP 404).
-    MissingParameterValue(rt::error::ServiceError),
+    MissingParameterValue(crate::error::ServiceError),
     /// `NoPermission.Operator` (HTTP 403).
-    NoPermissionOperator(rt::error::ServiceError),
+    NoPermissionOperator(crate::error::ServiceError),
     /// `WrongEndpoint` (HTTP 403).
-    WrongEndpoint(rt::error::ServiceError),
+    WrongEndpoint(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -366,7 +373,7 @@ impl CreateTagsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterKey(error)
             | Self::InvalidParameterValue(error)
@@ -444,8 +451,8 @@ impl CreateTagsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateTagsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateTagsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter.Key" => Self::InvalidParameterKey(error),
             "InvalidParameter.Value" => Self::InvalidParameterValue(error),
@@ -459,11 +466,11 @@ impl rt::error::OperationError for CreateTagsError {
             "MissingParameter.Value" => Self::MissingParameterValue(error),
             "NoPermission.Operator" => Self::NoPermissionOperator(error),
             "WrongEndpoint" => Self::WrongEndpoint(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateTagsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteAssociatedResourceRuleRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteAssociatedResourceRuleRequest {
+impl crate::operation::Operation for DeleteAssociatedResourceRuleRequest {
     type Response = DeleteAssociatedResourceRuleResponse;
     type Error = DeleteAssociatedResourceRuleError;
+}
+
+impl rt::operation::OperationSpec for DeleteAssociatedResourceRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -94,8 +98,8 @@ impl DeleteAssociatedResourceRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteAssociatedResourceRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteAssociatedResourceRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteAssociatedResourceRuleBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteAssociatedResourceRuleResponse,
-        rt::error::Error<DeleteAssociatedResourceRuleError>,
+        crate::error::Error<DeleteAssociatedResourceRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,18 +184,18 @@ impl ::serde::Serialize for DeleteAssociatedResourceRuleResponse {
 #[non_exhaustive]
 pub enum DeleteAssociatedResourceRuleError {
     /// `InvalidOperation.NotActivated` (HTTP 400).
-    InvalidOperationNotActivated(rt::error::ServiceError),
+    InvalidOperationNotActivated(crate::error::ServiceError),
     /// `InvalidSettingName.NotFound` (HTTP 400).
-    InvalidSettingNameNotFound(rt::error::ServiceError),
+    InvalidSettingNameNotFound(crate::error::ServiceError),
     /// `MissingParameter.SettingName` (HTTP 400).
-    MissingParameterSettingName(rt::error::ServiceError),
+    MissingParameterSettingName(crate::error::ServiceError),
     /// `NoPermission.Operator` (HTTP 403).
-    NoPermissionOperator(rt::error::ServiceError),
+    NoPermissionOperator(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -203,7 +207,7 @@ impl DeleteAssociatedResourceRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidOperationNotActivated(error)
             | Self::InvalidSettingNameNotFound(error)
@@ -239,18 +243,18 @@ impl DeleteAssociatedResourceRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteAssociatedResourceRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteAssociatedResourceRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidOperation.NotActivated" => Self::InvalidOperationNotActivated(error),
             "InvalidSettingName.NotFound" => Self::InvalidSettingNameNotFound(error),
             "MissingParameter.SettingName" => Self::MissingParameterSettingName(error),
             "NoPermission.Operator" => Self::NoPermissionOperator(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteAssociatedResourceRuleError::service_error(self)
     }
 }

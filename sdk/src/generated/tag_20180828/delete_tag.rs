@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteTagRequest {
     pub value: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteTagRequest {
+impl crate::operation::Operation for DeleteTagRequest {
     type Response = DeleteTagResponse;
     type Error = DeleteTagError;
+}
+
+impl rt::operation::OperationSpec for DeleteTagRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Key", &self.key)?;
         Ok(())
@@ -109,15 +113,15 @@ impl DeleteTagBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteTagRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteTagRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DeleteTagResponse, rt::error::Error<DeleteTagError>> {
+    ) -> ::std::result::Result<DeleteTagResponse, crate::error::Error<DeleteTagError>> {
         self.client.execute(self.request).await
     }
 }
@@ -192,20 +196,20 @@ impl ::serde::Serialize for DeleteTagResponse {
 #[non_exhaustive]
 pub enum DeleteTagError {
     /// `MetaTagKeyHasValue` (HTTP 400).
-    MetaTagKeyHasValue(rt::error::ServiceError),
+    MetaTagKeyHasValue(crate::error::ServiceError),
     /// `MetaTagKeyNotFound` (HTTP 403).
-    MetaTagKeyNotFound(rt::error::ServiceError),
+    MetaTagKeyNotFound(crate::error::ServiceError),
     /// `MissingParameter.Key` (HTTP 404).
-    MissingParameterKey(rt::error::ServiceError),
+    MissingParameterKey(crate::error::ServiceError),
     /// `NoPermission.Operator` (HTTP 403).
-    NoPermissionOperator(rt::error::ServiceError),
+    NoPermissionOperator(crate::error::ServiceError),
     /// `WrongEndpoint` (HTTP 403).
-    WrongEndpoint(rt::error::ServiceError),
+    WrongEndpoint(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -217,7 +221,7 @@ impl DeleteTagError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::MetaTagKeyHasValue(error)
             | Self::MetaTagKeyNotFound(error)
@@ -260,19 +264,19 @@ impl DeleteTagError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteTagError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteTagError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "MetaTagKeyHasValue" => Self::MetaTagKeyHasValue(error),
             "MetaTagKeyNotFound" => Self::MetaTagKeyNotFound(error),
             "MissingParameter.Key" => Self::MissingParameterKey(error),
             "NoPermission.Operator" => Self::NoPermissionOperator(error),
             "WrongEndpoint" => Self::WrongEndpoint(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteTagError::service_error(self)
     }
 }

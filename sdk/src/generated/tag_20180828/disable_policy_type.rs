@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DisablePolicyTypeRequest {
     pub open_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DisablePolicyTypeRequest {
+impl crate::operation::Operation for DisablePolicyTypeRequest {
     type Response = DisablePolicyTypeResponse;
     type Error = DisablePolicyTypeError;
+}
+
+impl rt::operation::OperationSpec for DisablePolicyTypeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -103,8 +107,8 @@ impl DisablePolicyTypeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DisablePolicyTypeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DisablePolicyTypeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -113,7 +117,7 @@ impl DisablePolicyTypeBuilder {
         self,
     ) -> ::std::result::Result<
         DisablePolicyTypeResponse,
-        rt::error::Error<DisablePolicyTypeError>,
+        crate::error::Error<DisablePolicyTypeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -192,7 +196,7 @@ pub enum DisablePolicyTypeError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -204,7 +208,7 @@ impl DisablePolicyTypeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -212,12 +216,12 @@ impl DisablePolicyTypeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisablePolicyTypeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DisablePolicyTypeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisablePolicyTypeError::service_error(self)
     }
 }

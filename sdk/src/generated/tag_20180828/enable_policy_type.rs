@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct EnablePolicyTypeRequest {
     pub open_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EnablePolicyTypeRequest {
+impl crate::operation::Operation for EnablePolicyTypeRequest {
     type Response = EnablePolicyTypeResponse;
     type Error = EnablePolicyTypeError;
+}
+
+impl rt::operation::OperationSpec for EnablePolicyTypeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -103,8 +107,8 @@ impl EnablePolicyTypeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnablePolicyTypeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EnablePolicyTypeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -113,7 +117,7 @@ impl EnablePolicyTypeBuilder {
         self,
     ) -> ::std::result::Result<
         EnablePolicyTypeResponse,
-        rt::error::Error<EnablePolicyTypeError>,
+        crate::error::Error<EnablePolicyTypeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -189,16 +193,16 @@ impl ::serde::Serialize for EnablePolicyTypeResponse {
 #[non_exhaustive]
 pub enum EnablePolicyTypeError {
     /// `InvalidOperation.NotActivated` (HTTP 400).
-    InvalidOperationNotActivated(rt::error::ServiceError),
+    InvalidOperationNotActivated(crate::error::ServiceError),
     /// `NoPermission.Operator` (HTTP 403).
-    NoPermissionOperator(rt::error::ServiceError),
+    NoPermissionOperator(crate::error::ServiceError),
     /// `RDAcount.HasOpened` (HTTP 403).
-    RdAcountHasOpened(rt::error::ServiceError),
+    RdAcountHasOpened(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -210,7 +214,7 @@ impl EnablePolicyTypeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidOperationNotActivated(error)
             | Self::NoPermissionOperator(error)
@@ -239,17 +243,17 @@ impl EnablePolicyTypeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnablePolicyTypeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnablePolicyTypeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidOperation.NotActivated" => Self::InvalidOperationNotActivated(error),
             "NoPermission.Operator" => Self::NoPermissionOperator(error),
             "RDAcount.HasOpened" => Self::RdAcountHasOpened(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnablePolicyTypeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct GenerateConfigRuleReportRequest {
     pub user_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GenerateConfigRuleReportRequest {
+impl crate::operation::Operation for GenerateConfigRuleReportRequest {
     type Response = GenerateConfigRuleReportResponse;
     type Error = GenerateConfigRuleReportError;
+}
+
+impl rt::operation::OperationSpec for GenerateConfigRuleReportRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -122,8 +126,10 @@ impl GenerateConfigRuleReportBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GenerateConfigRuleReportRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<GenerateConfigRuleReportRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -132,7 +138,7 @@ impl GenerateConfigRuleReportBuilder {
         self,
     ) -> ::std::result::Result<
         GenerateConfigRuleReportResponse,
-        rt::error::Error<GenerateConfigRuleReportError>,
+        crate::error::Error<GenerateConfigRuleReportError>,
     > {
         self.client.execute(self.request).await
     }
@@ -229,20 +235,20 @@ impl ::serde::Serialize for GenerateConfigRuleReportResponse {
 #[non_exhaustive]
 pub enum GenerateConfigRuleReportError {
     /// `GlobalAggregator.NotFount` (HTTP 400).
-    GlobalAggregatorNotFount(rt::error::ServiceError),
+    GlobalAggregatorNotFount(crate::error::ServiceError),
     /// `NoPermission.Operator` (HTTP 403).
-    NoPermissionOperator(rt::error::ServiceError),
+    NoPermissionOperator(crate::error::ServiceError),
     /// `TagPolicy.NotOpen` (HTTP 403).
-    TagPolicyNotOpen(rt::error::ServiceError),
+    TagPolicyNotOpen(crate::error::ServiceError),
     /// `TagPolicy.PendingEnable` (HTTP 403).
-    TagPolicyPendingEnable(rt::error::ServiceError),
+    TagPolicyPendingEnable(crate::error::ServiceError),
     /// `WrongEndpoint` (HTTP 403).
-    WrongEndpoint(rt::error::ServiceError),
+    WrongEndpoint(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -254,7 +260,7 @@ impl GenerateConfigRuleReportError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::GlobalAggregatorNotFount(error)
             | Self::NoPermissionOperator(error)
@@ -297,19 +303,19 @@ impl GenerateConfigRuleReportError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GenerateConfigRuleReportError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GenerateConfigRuleReportError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "GlobalAggregator.NotFount" => Self::GlobalAggregatorNotFount(error),
             "NoPermission.Operator" => Self::NoPermissionOperator(error),
             "TagPolicy.NotOpen" => Self::TagPolicyNotOpen(error),
             "TagPolicy.PendingEnable" => Self::TagPolicyPendingEnable(error),
             "WrongEndpoint" => Self::WrongEndpoint(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GenerateConfigRuleReportError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct GetConfigRuleReportRequest {
     pub target_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetConfigRuleReportRequest {
+impl crate::operation::Operation for GetConfigRuleReportRequest {
     type Response = GetConfigRuleReportResponse;
     type Error = GetConfigRuleReportError;
+}
+
+impl rt::operation::OperationSpec for GetConfigRuleReportRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -122,8 +126,8 @@ impl GetConfigRuleReportBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetConfigRuleReportRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetConfigRuleReportRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -132,7 +136,7 @@ impl GetConfigRuleReportBuilder {
         self,
     ) -> ::std::result::Result<
         GetConfigRuleReportResponse,
-        rt::error::Error<GetConfigRuleReportError>,
+        crate::error::Error<GetConfigRuleReportError>,
     > {
         self.client.execute(self.request).await
     }
@@ -384,7 +388,7 @@ pub enum GetConfigRuleReportError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -396,7 +400,7 @@ impl GetConfigRuleReportError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -404,12 +408,12 @@ impl GetConfigRuleReportError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetConfigRuleReportError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetConfigRuleReportError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetConfigRuleReportError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,11 +43,14 @@ pub struct GetEffectivePolicyRequest {
     pub tag_keys: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetEffectivePolicyRequest {
+impl crate::operation::Operation for GetEffectivePolicyRequest {
     type Response = GetEffectivePolicyResponse;
     type Error = GetEffectivePolicyError;
+}
+
+impl rt::operation::OperationSpec for GetEffectivePolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("TagKeys", &self.tag_keys, 100usize)?;
         Ok(())
     }
@@ -125,8 +129,8 @@ impl GetEffectivePolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetEffectivePolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetEffectivePolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +139,7 @@ impl GetEffectivePolicyBuilder {
         self,
     ) -> ::std::result::Result<
         GetEffectivePolicyResponse,
-        rt::error::Error<GetEffectivePolicyError>,
+        crate::error::Error<GetEffectivePolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -501,18 +505,18 @@ impl ::serde::Serialize for PolicyList {
 #[non_exhaustive]
 pub enum GetEffectivePolicyError {
     /// `ConfigRule.NotExist` (HTTP 403).
-    ConfigRuleNotExist(rt::error::ServiceError),
+    ConfigRuleNotExist(crate::error::ServiceError),
     /// `EffectivePolicy.ResourceGroupScope.TooLong` (HTTP 403).
-    EffectivePolicyResourceGroupScopeTooLong(rt::error::ServiceError),
+    EffectivePolicyResourceGroupScopeTooLong(crate::error::ServiceError),
     /// `NoPermission.RAM` (HTTP 400).
-    NoPermissionRam(rt::error::ServiceError),
+    NoPermissionRam(crate::error::ServiceError),
     /// `RDAcount.HasOpened` (HTTP 403).
-    RdAcountHasOpened(rt::error::ServiceError),
+    RdAcountHasOpened(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -524,7 +528,7 @@ impl GetEffectivePolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConfigRuleNotExist(error)
             | Self::EffectivePolicyResourceGroupScopeTooLong(error)
@@ -560,8 +564,8 @@ impl GetEffectivePolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetEffectivePolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetEffectivePolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ConfigRule.NotExist" => Self::ConfigRuleNotExist(error),
             "EffectivePolicy.ResourceGroupScope.TooLong" => {
@@ -569,11 +573,11 @@ impl rt::error::OperationError for GetEffectivePolicyError {
             }
             "NoPermission.RAM" => Self::NoPermissionRam(error),
             "RDAcount.HasOpened" => Self::RdAcountHasOpened(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetEffectivePolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetPolicyRequest {
     pub policy_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetPolicyRequest {
+impl crate::operation::Operation for GetPolicyRequest {
     type Response = GetPolicyResponse;
     type Error = GetPolicyError;
+}
+
+impl rt::operation::OperationSpec for GetPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyId", &self.policy_id)?;
         Ok(())
     }
@@ -93,15 +97,15 @@ impl GetPolicyBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<GetPolicyResponse, rt::error::Error<GetPolicyError>> {
+    ) -> ::std::result::Result<GetPolicyResponse, crate::error::Error<GetPolicyError>> {
         self.client.execute(self.request).await
     }
 }
@@ -316,18 +320,18 @@ impl ::serde::Serialize for Policy {
 #[non_exhaustive]
 pub enum GetPolicyError {
     /// `EffectivePolicy.ResourceGroupScope.TooLong` (HTTP 403).
-    EffectivePolicyResourceGroupScopeTooLong(rt::error::ServiceError),
+    EffectivePolicyResourceGroupScopeTooLong(crate::error::ServiceError),
     /// `InvalidParameter.Status` (HTTP 400).
-    InvalidParameterStatus(rt::error::ServiceError),
+    InvalidParameterStatus(crate::error::ServiceError),
     /// `MissingParameter.Status` (HTTP 400).
-    MissingParameterStatus(rt::error::ServiceError),
+    MissingParameterStatus(crate::error::ServiceError),
     /// `RDAcount.HasOpened` (HTTP 403).
-    RdAcountHasOpened(rt::error::ServiceError),
+    RdAcountHasOpened(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -339,7 +343,7 @@ impl GetPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EffectivePolicyResourceGroupScopeTooLong(error)
             | Self::InvalidParameterStatus(error)
@@ -375,8 +379,8 @@ impl GetPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EffectivePolicy.ResourceGroupScope.TooLong" => {
                 Self::EffectivePolicyResourceGroupScopeTooLong(error)
@@ -384,11 +388,11 @@ impl rt::error::OperationError for GetPolicyError {
             "InvalidParameter.Status" => Self::InvalidParameterStatus(error),
             "MissingParameter.Status" => Self::MissingParameterStatus(error),
             "RDAcount.HasOpened" => Self::RdAcountHasOpened(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct GetPolicyEnableStatusRequest {
     pub open_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetPolicyEnableStatusRequest {
+impl crate::operation::Operation for GetPolicyEnableStatusRequest {
     type Response = GetPolicyEnableStatusResponse;
     type Error = GetPolicyEnableStatusError;
+}
+
+impl rt::operation::OperationSpec for GetPolicyEnableStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -107,8 +111,8 @@ impl GetPolicyEnableStatusBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetPolicyEnableStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetPolicyEnableStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,7 +121,7 @@ impl GetPolicyEnableStatusBuilder {
         self,
     ) -> ::std::result::Result<
         GetPolicyEnableStatusResponse,
-        rt::error::Error<GetPolicyEnableStatusError>,
+        crate::error::Error<GetPolicyEnableStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -297,7 +301,7 @@ pub enum GetPolicyEnableStatusError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -309,7 +313,7 @@ impl GetPolicyEnableStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -317,12 +321,12 @@ impl GetPolicyEnableStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetPolicyEnableStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetPolicyEnableStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetPolicyEnableStatusError::service_error(self)
     }
 }

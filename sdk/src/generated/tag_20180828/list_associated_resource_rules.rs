@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct ListAssociatedResourceRulesRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListAssociatedResourceRulesRequest {
+impl crate::operation::Operation for ListAssociatedResourceRulesRequest {
     type Response = ListAssociatedResourceRulesResponse;
     type Error = ListAssociatedResourceRulesError;
+}
+
+impl rt::operation::OperationSpec for ListAssociatedResourceRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("SettingName", &self.setting_names, 100usize)?;
         Ok(())
     }
@@ -158,7 +162,7 @@ impl ListAssociatedResourceRulesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListAssociatedResourceRulesRequest> {
+    ) -> crate::paginate::PaginationStream<ListAssociatedResourceRulesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -166,8 +170,8 @@ impl ListAssociatedResourceRulesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListAssociatedResourceRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListAssociatedResourceRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -176,7 +180,7 @@ impl ListAssociatedResourceRulesBuilder {
         self,
     ) -> ::std::result::Result<
         ListAssociatedResourceRulesResponse,
-        rt::error::Error<ListAssociatedResourceRulesError>,
+        crate::error::Error<ListAssociatedResourceRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -412,20 +416,20 @@ impl ::serde::Serialize for Rules {
 #[non_exhaustive]
 pub enum ListAssociatedResourceRulesError {
     /// `InvalidOperation.NotActivated` (HTTP 400).
-    InvalidOperationNotActivated(rt::error::ServiceError),
+    InvalidOperationNotActivated(crate::error::ServiceError),
     /// `InvalidParameter.Status` (HTTP 400).
-    InvalidParameterStatus(rt::error::ServiceError),
+    InvalidParameterStatus(crate::error::ServiceError),
     /// `Invalid.SettingName` (HTTP 400).
-    InvalidSettingName(rt::error::ServiceError),
+    InvalidSettingName(crate::error::ServiceError),
     /// `NoPermission.Operator` (HTTP 403).
-    NoPermissionOperator(rt::error::ServiceError),
+    NoPermissionOperator(crate::error::ServiceError),
     /// `NumberExceed.SettingNames` (HTTP 400).
-    NumberExceedSettingNames(rt::error::ServiceError),
+    NumberExceedSettingNames(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -437,7 +441,7 @@ impl ListAssociatedResourceRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidOperationNotActivated(error)
             | Self::InvalidParameterStatus(error)
@@ -480,19 +484,19 @@ impl ListAssociatedResourceRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListAssociatedResourceRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListAssociatedResourceRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidOperation.NotActivated" => Self::InvalidOperationNotActivated(error),
             "InvalidParameter.Status" => Self::InvalidParameterStatus(error),
             "Invalid.SettingName" => Self::InvalidSettingName(error),
             "NoPermission.Operator" => Self::NoPermissionOperator(error),
             "NumberExceed.SettingNames" => Self::NumberExceedSettingNames(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListAssociatedResourceRulesError::service_error(self)
     }
 }

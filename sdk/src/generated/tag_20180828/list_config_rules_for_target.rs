@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct ListConfigRulesForTargetRequest {
     pub user_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListConfigRulesForTargetRequest {
+impl crate::operation::Operation for ListConfigRulesForTargetRequest {
     type Response = ListConfigRulesForTargetResponse;
     type Error = ListConfigRulesForTargetError;
+}
+
+impl rt::operation::OperationSpec for ListConfigRulesForTargetRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -200,14 +204,16 @@ impl ListConfigRulesForTargetBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListConfigRulesForTargetRequest> {
+    ) -> crate::paginate::PaginationStream<ListConfigRulesForTargetRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListConfigRulesForTargetRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListConfigRulesForTargetRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -216,7 +222,7 @@ impl ListConfigRulesForTargetBuilder {
         self,
     ) -> ::std::result::Result<
         ListConfigRulesForTargetResponse,
-        rt::error::Error<ListConfigRulesForTargetError>,
+        crate::error::Error<ListConfigRulesForTargetError>,
     > {
         self.client.execute(self.request).await
     }
@@ -540,7 +546,7 @@ pub enum ListConfigRulesForTargetError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -552,7 +558,7 @@ impl ListConfigRulesForTargetError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -560,12 +566,12 @@ impl ListConfigRulesForTargetError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListConfigRulesForTargetError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListConfigRulesForTargetError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListConfigRulesForTargetError::service_error(self)
     }
 }

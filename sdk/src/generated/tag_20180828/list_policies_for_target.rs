@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ListPoliciesForTargetRequest {
     pub target_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListPoliciesForTargetRequest {
+impl crate::operation::Operation for ListPoliciesForTargetRequest {
     type Response = ListPoliciesForTargetResponse;
     type Error = ListPoliciesForTargetError;
+}
+
+impl rt::operation::OperationSpec for ListPoliciesForTargetRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -155,14 +159,14 @@ impl ListPoliciesForTargetBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListPoliciesForTargetRequest> {
+    ) -> crate::paginate::PaginationStream<ListPoliciesForTargetRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListPoliciesForTargetRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListPoliciesForTargetRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -171,7 +175,7 @@ impl ListPoliciesForTargetBuilder {
         self,
     ) -> ::std::result::Result<
         ListPoliciesForTargetResponse,
-        rt::error::Error<ListPoliciesForTargetError>,
+        crate::error::Error<ListPoliciesForTargetError>,
     > {
         self.client.execute(self.request).await
     }
@@ -435,7 +439,7 @@ pub enum ListPoliciesForTargetError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -447,7 +451,7 @@ impl ListPoliciesForTargetError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -455,12 +459,12 @@ impl ListPoliciesForTargetError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListPoliciesForTargetError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListPoliciesForTargetError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListPoliciesForTargetError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct ListResourcesByTagRequest {
     pub include_all_tags: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ListResourcesByTagRequest {
+impl crate::operation::Operation for ListResourcesByTagRequest {
     type Response = ListResourcesByTagResponse;
     type Error = ListResourcesByTagError;
+}
+
+impl rt::operation::OperationSpec for ListResourcesByTagRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("TagFilter.Key", &self.tag_filter_key)?;
@@ -204,14 +208,14 @@ impl ListResourcesByTagBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListResourcesByTagRequest> {
+    ) -> crate::paginate::PaginationStream<ListResourcesByTagRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListResourcesByTagRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListResourcesByTagRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -220,7 +224,7 @@ impl ListResourcesByTagBuilder {
         self,
     ) -> ::std::result::Result<
         ListResourcesByTagResponse,
-        rt::error::Error<ListResourcesByTagError>,
+        crate::error::Error<ListResourcesByTagError>,
     > {
         self.client.execute(self.request).await
     }
@@ -519,62 +523,62 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum ListResourcesByTagError {
     /// `Duplicate.TagKey` (HTTP 400, 403).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `FuzzyType.NotSupport` (HTTP 403).
-    FuzzyTypeNotSupport(rt::error::ServiceError),
+    FuzzyTypeNotSupport(crate::error::ServiceError),
     /// `Invalid.MsgEndPoint` (HTTP 400).
-    InvalidMsgEndPoint(rt::error::ServiceError),
+    InvalidMsgEndPoint(crate::error::ServiceError),
     /// `Invalid.MsgQueue` (HTTP 400).
-    InvalidMsgQueue(rt::error::ServiceError),
+    InvalidMsgQueue(crate::error::ServiceError),
     /// `Invalid.NextToken` (HTTP 403).
-    InvalidNextToken(rt::error::ServiceError),
+    InvalidNextToken(crate::error::ServiceError),
     /// `InvalidParameter.Category` (HTTP 403).
-    InvalidParameterCategory(rt::error::ServiceError),
+    InvalidParameterCategory(crate::error::ServiceError),
     /// `InvalidParameter.Key` (HTTP 403).
-    InvalidParameterKey(rt::error::ServiceError),
+    InvalidParameterKey(crate::error::ServiceError),
     /// `InvalidParameter.TagKey` (HTTP 400, 403).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// `InvalidParameter.TagValue` (HTTP 400, 403).
-    InvalidParameterTagValue(rt::error::ServiceError),
+    InvalidParameterTagValue(crate::error::ServiceError),
     /// `InvalidParameter.Tags` (HTTP 400).
-    InvalidParameterTags(rt::error::ServiceError),
+    InvalidParameterTags(crate::error::ServiceError),
     /// `InvalidParameter.Value` (HTTP 403).
-    InvalidParameterValue(rt::error::ServiceError),
+    InvalidParameterValue(crate::error::ServiceError),
     /// `InvalidParamter.NextToken` (HTTP 403).
-    InvalidParamterNextToken(rt::error::ServiceError),
+    InvalidParamterNextToken(crate::error::ServiceError),
     /// `MetaTagKey.BindingResources` (HTTP 403).
-    MetaTagKeyBindingResources(rt::error::ServiceError),
+    MetaTagKeyBindingResources(crate::error::ServiceError),
     /// `MetaTagKeyHasValue` (HTTP 400).
-    MetaTagKeyHasValue(rt::error::ServiceError),
+    MetaTagKeyHasValue(crate::error::ServiceError),
     /// `MetaTagKeyNotFound` (HTTP 403).
-    MetaTagKeyNotFound(rt::error::ServiceError),
+    MetaTagKeyNotFound(crate::error::ServiceError),
     /// `MissingParameter.Key` (HTTP 404).
-    MissingParameterKey(rt::error::ServiceError),
+    MissingParameterKey(crate::error::ServiceError),
     /// `MissingParameter.TagKey` (HTTP 404).
-    MissingParameterTagKey(rt::error::ServiceError),
+    MissingParameterTagKey(crate::error::ServiceError),
     /// `MissingParameter.TagKeyValueParamList` (HTTP 404).
-    MissingParameterTagKeyValueParamList(rt::error::ServiceError),
+    MissingParameterTagKeyValueParamList(crate::error::ServiceError),
     /// `MissingParameter.Tags` (HTTP 404).
-    MissingParameterTags(rt::error::ServiceError),
+    MissingParameterTags(crate::error::ServiceError),
     /// `MissingParameter.Value` (HTTP 404).
-    MissingParameterValue(rt::error::ServiceError),
+    MissingParameterValue(crate::error::ServiceError),
     /// `Missing.TagKey` (HTTP 404).
-    MissingTagKey(rt::error::ServiceError),
+    MissingTagKey(crate::error::ServiceError),
     /// `NoPermissionKey.Category` (HTTP 403).
-    NoPermissionKeyCategory(rt::error::ServiceError),
+    NoPermissionKeyCategory(crate::error::ServiceError),
     /// `NoPermissionKey.Operator` (HTTP 403).
-    NoPermissionKeyOperator(rt::error::ServiceError),
+    NoPermissionKeyOperator(crate::error::ServiceError),
     /// `NumberExceed.TagKeys` (HTTP 400).
-    NumberExceedTagKeys(rt::error::ServiceError),
+    NumberExceedTagKeys(crate::error::ServiceError),
     /// `NumberExceed.Tags` (HTTP 403).
-    NumberExceedTags(rt::error::ServiceError),
+    NumberExceedTags(crate::error::ServiceError),
     /// `QuotaExceed.TagsPerResource` (HTTP 403).
-    QuotaExceedTagsPerResource(rt::error::ServiceError),
+    QuotaExceedTagsPerResource(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -586,7 +590,7 @@ impl ListResourcesByTagError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::FuzzyTypeNotSupport(error)
@@ -776,8 +780,8 @@ impl ListResourcesByTagError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListResourcesByTagError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListResourcesByTagError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "FuzzyType.NotSupport" => Self::FuzzyTypeNotSupport(error),
@@ -807,11 +811,11 @@ impl rt::error::OperationError for ListResourcesByTagError {
             "NumberExceed.TagKeys" => Self::NumberExceedTagKeys(error),
             "NumberExceed.Tags" => Self::NumberExceedTags(error),
             "QuotaExceed.TagsPerResource" => Self::QuotaExceedTagsPerResource(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListResourcesByTagError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct ListSupportResourceTypesRequest {
     pub support_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListSupportResourceTypesRequest {
+impl crate::operation::Operation for ListSupportResourceTypesRequest {
     type Response = ListSupportResourceTypesResponse;
     type Error = ListSupportResourceTypesError;
+}
+
+impl rt::operation::OperationSpec for ListSupportResourceTypesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -182,14 +186,16 @@ impl ListSupportResourceTypesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListSupportResourceTypesRequest> {
+    ) -> crate::paginate::PaginationStream<ListSupportResourceTypesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListSupportResourceTypesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListSupportResourceTypesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -198,7 +204,7 @@ impl ListSupportResourceTypesBuilder {
         self,
     ) -> ::std::result::Result<
         ListSupportResourceTypesResponse,
-        rt::error::Error<ListSupportResourceTypesError>,
+        crate::error::Error<ListSupportResourceTypesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -543,14 +549,14 @@ impl ::serde::Serialize for SupportItems {
 #[non_exhaustive]
 pub enum ListSupportResourceTypesError {
     /// `InvalidParameter.SupportCode` (HTTP 403).
-    InvalidParameterSupportCode(rt::error::ServiceError),
+    InvalidParameterSupportCode(crate::error::ServiceError),
     /// `Missing.Data` (HTTP 404).
-    MissingData(rt::error::ServiceError),
+    MissingData(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -562,7 +568,7 @@ impl ListSupportResourceTypesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParameterSupportCode(error) | Self::MissingData(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -583,16 +589,16 @@ impl ListSupportResourceTypesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListSupportResourceTypesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListSupportResourceTypesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParameter.SupportCode" => Self::InvalidParameterSupportCode(error),
             "Missing.Data" => Self::MissingData(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListSupportResourceTypesError::service_error(self)
     }
 }

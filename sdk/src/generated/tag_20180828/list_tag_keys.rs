@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct ListTagKeysRequest {
     pub tag_filter_key: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListTagKeysRequest {
+impl crate::operation::Operation for ListTagKeysRequest {
     type Response = ListTagKeysResponse;
     type Error = ListTagKeysError;
+}
+
+impl rt::operation::OperationSpec for ListTagKeysRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -199,21 +203,26 @@ impl ListTagKeysBuilder {
 
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
-    pub fn into_paginator(self) -> rt::paginate::PaginationStream<ListTagKeysRequest> {
+    pub fn into_paginator(
+        self,
+    ) -> crate::paginate::PaginationStream<ListTagKeysRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListTagKeysRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListTagKeysRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ListTagKeysResponse, rt::error::Error<ListTagKeysError>> {
+    ) -> ::std::result::Result<
+        ListTagKeysResponse,
+        crate::error::Error<ListTagKeysError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -448,20 +457,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListTagKeysError {
     /// `FuzzyQuery.NotSupport` (HTTP 400).
-    FuzzyQueryNotSupport(rt::error::ServiceError),
+    FuzzyQueryNotSupport(crate::error::ServiceError),
     /// `Invalid.NextToken` (HTTP 403).
-    InvalidNextToken(rt::error::ServiceError),
+    InvalidNextToken(crate::error::ServiceError),
     /// `InvalidParameter.Category` (HTTP 403).
-    InvalidParameterCategory(rt::error::ServiceError),
+    InvalidParameterCategory(crate::error::ServiceError),
     /// `InvalidParameter.ResourceType` (HTTP 403).
-    InvalidParameterResourceType(rt::error::ServiceError),
+    InvalidParameterResourceType(crate::error::ServiceError),
     /// `NoPermission.Operator` (HTTP 403).
-    NoPermissionOperator(rt::error::ServiceError),
+    NoPermissionOperator(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -473,7 +482,7 @@ impl ListTagKeysError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::FuzzyQueryNotSupport(error)
             | Self::InvalidNextToken(error)
@@ -516,19 +525,19 @@ impl ListTagKeysError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTagKeysError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListTagKeysError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "FuzzyQuery.NotSupport" => Self::FuzzyQueryNotSupport(error),
             "Invalid.NextToken" => Self::InvalidNextToken(error),
             "InvalidParameter.Category" => Self::InvalidParameterCategory(error),
             "InvalidParameter.ResourceType" => Self::InvalidParameterResourceType(error),
             "NoPermission.Operator" => Self::NoPermissionOperator(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTagKeysError::service_error(self)
     }
 }

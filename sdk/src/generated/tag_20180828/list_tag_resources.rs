@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct ListTagResourcesRequest {
     pub resource_arns: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListTagResourcesRequest {
+impl crate::operation::Operation for ListTagResourcesRequest {
     type Response = ListTagResourcesResponse;
     type Error = ListTagResourcesError;
+}
+
+impl rt::operation::OperationSpec for ListTagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("ResourceARN", &self.resource_arns, 101usize)?;
         Ok(())
@@ -176,14 +180,14 @@ impl ListTagResourcesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListTagResourcesRequest> {
+    ) -> crate::paginate::PaginationStream<ListTagResourcesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListTagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListTagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -192,7 +196,7 @@ impl ListTagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         ListTagResourcesResponse,
-        rt::error::Error<ListTagResourcesError>,
+        crate::error::Error<ListTagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -491,66 +495,66 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum ListTagResourcesError {
     /// `Duplicate.TagKey` (HTTP 403).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `Invalid.NextToken` (HTTP 403).
-    InvalidNextToken(rt::error::ServiceError),
+    InvalidNextToken(crate::error::ServiceError),
     /// `InvalidParameter.Category` (HTTP 403).
-    InvalidParameterCategory(rt::error::ServiceError),
+    InvalidParameterCategory(crate::error::ServiceError),
     /// `InvalidParameter.RegionId` (HTTP 400).
-    InvalidParameterRegionId(rt::error::ServiceError),
+    InvalidParameterRegionId(crate::error::ServiceError),
     /// `InvalidParameter.ResourceType` (HTTP 403).
-    InvalidParameterResourceType(rt::error::ServiceError),
+    InvalidParameterResourceType(crate::error::ServiceError),
     /// `InvalidParameter.TagKey` (HTTP 400).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// `InvalidParameter.TagValue` (HTTP 403).
-    InvalidParameterTagValue(rt::error::ServiceError),
+    InvalidParameterTagValue(crate::error::ServiceError),
     /// `InvalidParameter.Tags` (HTTP 400).
-    InvalidParameterTags(rt::error::ServiceError),
+    InvalidParameterTags(crate::error::ServiceError),
     /// `InvalidResourceARN.Account` (HTTP 400).
-    InvalidResourceArnAccount(rt::error::ServiceError),
+    InvalidResourceArnAccount(crate::error::ServiceError),
     /// `InvalidResourceARN.FormatError` (HTTP 400).
-    InvalidResourceArnFormatError(rt::error::ServiceError),
+    InvalidResourceArnFormatError(crate::error::ServiceError),
     /// `InvalidResourceARN.Region` (HTTP 400).
-    InvalidResourceArnRegion(rt::error::ServiceError),
+    InvalidResourceArnRegion(crate::error::ServiceError),
     /// `MissingParameter.AliUid` (HTTP 404).
-    MissingParameterAliUid(rt::error::ServiceError),
+    MissingParameterAliUid(crate::error::ServiceError),
     /// `MissingParameter.Bid` (HTTP 404).
-    MissingParameterBid(rt::error::ServiceError),
+    MissingParameterBid(crate::error::ServiceError),
     /// `MissingParameter.RegionId` (HTTP 404).
-    MissingParameterRegionId(rt::error::ServiceError),
+    MissingParameterRegionId(crate::error::ServiceError),
     /// `MissingParameter.RemoveNum` (HTTP 404).
-    MissingParameterRemoveNum(rt::error::ServiceError),
+    MissingParameterRemoveNum(crate::error::ServiceError),
     /// `MissingParameter.ResourceIdARN` (HTTP 404).
-    MissingParameterResourceIdArn(rt::error::ServiceError),
+    MissingParameterResourceIdArn(crate::error::ServiceError),
     /// `MissingParameter.ResourceIds` (HTTP 403).
-    MissingParameterResourceIds(rt::error::ServiceError),
+    MissingParameterResourceIds(crate::error::ServiceError),
     /// `MissingParameter.TagKey` (HTTP 404).
-    MissingParameterTagKey(rt::error::ServiceError),
+    MissingParameterTagKey(crate::error::ServiceError),
     /// `MissingParameter.Tags` (HTTP 404).
-    MissingParameterTags(rt::error::ServiceError),
+    MissingParameterTags(crate::error::ServiceError),
     /// `Missing.TagKey` (HTTP 404).
-    MissingTagKey(rt::error::ServiceError),
+    MissingTagKey(crate::error::ServiceError),
     /// `NoMatch.RemoveNum` (HTTP 404).
-    NoMatchRemoveNum(rt::error::ServiceError),
+    NoMatchRemoveNum(crate::error::ServiceError),
     /// `NoPermissionKey.Category` (HTTP 403).
-    NoPermissionKeyCategory(rt::error::ServiceError),
+    NoPermissionKeyCategory(crate::error::ServiceError),
     /// `NoPermissionKey.Operator` (HTTP 403).
-    NoPermissionKeyOperator(rt::error::ServiceError),
+    NoPermissionKeyOperator(crate::error::ServiceError),
     /// `NoPermission.Operator` (HTTP 403).
-    NoPermissionOperator(rt::error::ServiceError),
+    NoPermissionOperator(crate::error::ServiceError),
     /// `NoPermission.SystemTag` (HTTP 403).
-    NoPermissionSystemTag(rt::error::ServiceError),
+    NoPermissionSystemTag(crate::error::ServiceError),
     /// `NumberExceed.ResourceIds` (HTTP 403).
-    NumberExceedResourceIds(rt::error::ServiceError),
+    NumberExceedResourceIds(crate::error::ServiceError),
     /// `NumberExceed.Tags` (HTTP 403).
-    NumberExceedTags(rt::error::ServiceError),
+    NumberExceedTags(crate::error::ServiceError),
     /// `QuotaExceed.TagsPerResource` (HTTP 403).
-    QuotaExceedTagsPerResource(rt::error::ServiceError),
+    QuotaExceedTagsPerResource(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -562,7 +566,7 @@ impl ListTagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InvalidNextToken(error)
@@ -766,8 +770,8 @@ impl ListTagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListTagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "Invalid.NextToken" => Self::InvalidNextToken(error),
@@ -801,11 +805,11 @@ impl rt::error::OperationError for ListTagResourcesError {
             "NumberExceed.ResourceIds" => Self::NumberExceedResourceIds(error),
             "NumberExceed.Tags" => Self::NumberExceedTags(error),
             "QuotaExceed.TagsPerResource" => Self::QuotaExceedTagsPerResource(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTagResourcesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct ListTagValuesRequest {
     pub tag_filter_value: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListTagValuesRequest {
+impl crate::operation::Operation for ListTagValuesRequest {
     type Response = ListTagValuesResponse;
     type Error = ListTagValuesError;
+}
+
+impl rt::operation::OperationSpec for ListTagValuesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Key", &self.key)?;
         Ok(())
@@ -204,14 +208,16 @@ impl ListTagValuesBuilder {
 
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
-    pub fn into_paginator(self) -> rt::paginate::PaginationStream<ListTagValuesRequest> {
+    pub fn into_paginator(
+        self,
+    ) -> crate::paginate::PaginationStream<ListTagValuesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListTagValuesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListTagValuesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -220,7 +226,7 @@ impl ListTagValuesBuilder {
         self,
     ) -> ::std::result::Result<
         ListTagValuesResponse,
-        rt::error::Error<ListTagValuesError>,
+        crate::error::Error<ListTagValuesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -353,28 +359,28 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListTagValuesError {
     /// `FuzzyQuery.NotSupport` (HTTP 400).
-    FuzzyQueryNotSupport(rt::error::ServiceError),
+    FuzzyQueryNotSupport(crate::error::ServiceError),
     /// `Invalid.NextToken` (HTTP 403).
-    InvalidNextToken(rt::error::ServiceError),
+    InvalidNextToken(crate::error::ServiceError),
     /// `InvalidParameter.ResourceType` (HTTP 403).
-    InvalidParameterResourceType(rt::error::ServiceError),
+    InvalidParameterResourceType(crate::error::ServiceError),
     /// `InvalidParameter.TagKey` (HTTP 403).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// `MetaTagKeyNotFound` (HTTP 403).
-    MetaTagKeyNotFound(rt::error::ServiceError),
+    MetaTagKeyNotFound(crate::error::ServiceError),
     /// `MissingParameter.TagKey` (HTTP 404).
-    MissingParameterTagKey(rt::error::ServiceError),
+    MissingParameterTagKey(crate::error::ServiceError),
     /// `Missing.TagKey` (HTTP 404).
-    MissingTagKey(rt::error::ServiceError),
+    MissingTagKey(crate::error::ServiceError),
     /// `NoPermissionKey.Operator` (HTTP 403).
-    NoPermissionKeyOperator(rt::error::ServiceError),
+    NoPermissionKeyOperator(crate::error::ServiceError),
     /// `NoPermission.Operator` (HTTP 403).
-    NoPermissionOperator(rt::error::ServiceError),
+    NoPermissionOperator(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -386,7 +392,7 @@ impl ListTagValuesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::FuzzyQueryNotSupport(error)
             | Self::InvalidNextToken(error)
@@ -457,8 +463,8 @@ impl ListTagValuesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTagValuesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListTagValuesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "FuzzyQuery.NotSupport" => Self::FuzzyQueryNotSupport(error),
             "Invalid.NextToken" => Self::InvalidNextToken(error),
@@ -469,11 +475,11 @@ impl rt::error::OperationError for ListTagValuesError {
             "Missing.TagKey" => Self::MissingTagKey(error),
             "NoPermissionKey.Operator" => Self::NoPermissionKeyOperator(error),
             "NoPermission.Operator" => Self::NoPermissionOperator(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTagValuesError::service_error(self)
     }
 }

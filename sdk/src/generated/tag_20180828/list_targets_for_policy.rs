@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ListTargetsForPolicyRequest {
     pub policy_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListTargetsForPolicyRequest {
+impl crate::operation::Operation for ListTargetsForPolicyRequest {
     type Response = ListTargetsForPolicyResponse;
     type Error = ListTargetsForPolicyError;
+}
+
+impl rt::operation::OperationSpec for ListTargetsForPolicyRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PolicyId", &self.policy_id)?;
         Ok(())
     }
@@ -141,14 +145,14 @@ impl ListTargetsForPolicyBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListTargetsForPolicyRequest> {
+    ) -> crate::paginate::PaginationStream<ListTargetsForPolicyRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListTargetsForPolicyRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListTargetsForPolicyRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +161,7 @@ impl ListTargetsForPolicyBuilder {
         self,
     ) -> ::std::result::Result<
         ListTargetsForPolicyResponse,
-        rt::error::Error<ListTargetsForPolicyError>,
+        crate::error::Error<ListTargetsForPolicyError>,
     > {
         self.client.execute(self.request).await
     }
@@ -394,7 +398,7 @@ pub enum ListTargetsForPolicyError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -406,7 +410,7 @@ impl ListTargetsForPolicyError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -414,12 +418,12 @@ impl ListTargetsForPolicyError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTargetsForPolicyError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for ListTargetsForPolicyError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTargetsForPolicyError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct OpenCreatedByRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for OpenCreatedByRequest {
+impl crate::operation::Operation for OpenCreatedByRequest {
     type Response = OpenCreatedByResponse;
     type Error = OpenCreatedByError;
+}
+
+impl rt::operation::OperationSpec for OpenCreatedByRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -78,8 +82,8 @@ impl OpenCreatedByBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<OpenCreatedByRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<OpenCreatedByRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -88,7 +92,7 @@ impl OpenCreatedByBuilder {
         self,
     ) -> ::std::result::Result<
         OpenCreatedByResponse,
-        rt::error::Error<OpenCreatedByError>,
+        crate::error::Error<OpenCreatedByError>,
     > {
         self.client.execute(self.request).await
     }
@@ -164,26 +168,26 @@ impl ::serde::Serialize for OpenCreatedByResponse {
 #[non_exhaustive]
 pub enum OpenCreatedByError {
     /// `CreatedByAlreadyOpen` (HTTP 400).
-    CreatedByAlreadyOpen(rt::error::ServiceError),
+    CreatedByAlreadyOpen(crate::error::ServiceError),
     /// `EntityNotExist.Role` (HTTP 403).
-    EntityNotExistRole(rt::error::ServiceError),
+    EntityNotExistRole(crate::error::ServiceError),
     /// `InvalidOperation.NotActivated` (HTTP 400).
-    InvalidOperationNotActivated(rt::error::ServiceError),
+    InvalidOperationNotActivated(crate::error::ServiceError),
     /// `MissingParameter.Createby` (HTTP 403).
-    MissingParameterCreateby(rt::error::ServiceError),
+    MissingParameterCreateby(crate::error::ServiceError),
     /// `NoPermission` (HTTP 403).
-    NoPermission(rt::error::ServiceError),
+    NoPermission(crate::error::ServiceError),
     /// `NoPermission.Operator` (HTTP 403).
-    NoPermissionOperator(rt::error::ServiceError),
+    NoPermissionOperator(crate::error::ServiceError),
     /// `Operation.NotActivated` (HTTP 403).
-    OperationNotActivated(rt::error::ServiceError),
+    OperationNotActivated(crate::error::ServiceError),
     /// `PermissionDenied` (HTTP 403).
-    PermissionDenied(rt::error::ServiceError),
+    PermissionDenied(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -195,7 +199,7 @@ impl OpenCreatedByError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CreatedByAlreadyOpen(error)
             | Self::EntityNotExistRole(error)
@@ -259,8 +263,8 @@ impl OpenCreatedByError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for OpenCreatedByError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for OpenCreatedByError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CreatedByAlreadyOpen" => Self::CreatedByAlreadyOpen(error),
             "EntityNotExist.Role" => Self::EntityNotExistRole(error),
@@ -270,11 +274,11 @@ impl rt::error::OperationError for OpenCreatedByError {
             "NoPermission.Operator" => Self::NoPermissionOperator(error),
             "Operation.NotActivated" => Self::OperationNotActivated(error),
             "PermissionDenied" => Self::PermissionDenied(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         OpenCreatedByError::service_error(self)
     }
 }

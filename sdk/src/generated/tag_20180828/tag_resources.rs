@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct TagResourcesRequest {
     pub resource_arns: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for TagResourcesRequest {
+impl crate::operation::Operation for TagResourcesRequest {
     type Response = TagResourcesResponse;
     type Error = TagResourcesError;
+}
+
+impl rt::operation::OperationSpec for TagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Tags", &self.tags)?;
         rt::validate::required("ResourceARN", &self.resource_arns)?;
@@ -115,8 +119,8 @@ impl TagResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<TagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<TagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +129,7 @@ impl TagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         TagResourcesResponse,
-        rt::error::Error<TagResourcesError>,
+        crate::error::Error<TagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -396,54 +400,54 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum TagResourcesError {
     /// `Duplicate.TagKey` (HTTP 403).
-    DuplicateTagKey(rt::error::ServiceError),
+    DuplicateTagKey(crate::error::ServiceError),
     /// `InvalidParameter.Category` (HTTP 403).
-    InvalidParameterCategory(rt::error::ServiceError),
+    InvalidParameterCategory(crate::error::ServiceError),
     /// `InvalidParameter.ResourceType` (HTTP 400).
-    InvalidParameterResourceType(rt::error::ServiceError),
+    InvalidParameterResourceType(crate::error::ServiceError),
     /// `InvalidParameter.ServiceCode` (HTTP 400).
-    InvalidParameterServiceCode(rt::error::ServiceError),
+    InvalidParameterServiceCode(crate::error::ServiceError),
     /// `InvalidParameter.TagKey` (HTTP 400).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// `InvalidParameter.TagValue` (HTTP 400).
-    InvalidParameterTagValue(rt::error::ServiceError),
+    InvalidParameterTagValue(crate::error::ServiceError),
     /// `InvalidParameter.Tags` (HTTP 400).
-    InvalidParameterTags(rt::error::ServiceError),
+    InvalidParameterTags(crate::error::ServiceError),
     /// `InvalidResourceARN.Account` (HTTP 400).
-    InvalidResourceArnAccount(rt::error::ServiceError),
+    InvalidResourceArnAccount(crate::error::ServiceError),
     /// `InvalidResourceARN.FormatError` (HTTP 400).
-    InvalidResourceArnFormatError(rt::error::ServiceError),
+    InvalidResourceArnFormatError(crate::error::ServiceError),
     /// `InvalidResourceARN.Region` (HTTP 400).
-    InvalidResourceArnRegion(rt::error::ServiceError),
+    InvalidResourceArnRegion(crate::error::ServiceError),
     /// `MissingParameter.AliUid` (HTTP 404).
-    MissingParameterAliUid(rt::error::ServiceError),
+    MissingParameterAliUid(crate::error::ServiceError),
     /// `MissingParameter.Bid` (HTTP 404).
-    MissingParameterBid(rt::error::ServiceError),
+    MissingParameterBid(crate::error::ServiceError),
     /// `MissingParameter.Createby` (HTTP 403).
-    MissingParameterCreateby(rt::error::ServiceError),
+    MissingParameterCreateby(crate::error::ServiceError),
     /// `MissingParameter.ResourceIds` (HTTP 403).
-    MissingParameterResourceIds(rt::error::ServiceError),
+    MissingParameterResourceIds(crate::error::ServiceError),
     /// `MissingParameter.TagKey` (HTTP 404).
-    MissingParameterTagKey(rt::error::ServiceError),
+    MissingParameterTagKey(crate::error::ServiceError),
     /// `Missing.TagKey` (HTTP 404).
-    MissingTagKey(rt::error::ServiceError),
+    MissingTagKey(crate::error::ServiceError),
     /// `NoPermissionKey.Category` (HTTP 403).
-    NoPermissionKeyCategory(rt::error::ServiceError),
+    NoPermissionKeyCategory(crate::error::ServiceError),
     /// `NoPermissionKey.Operator` (HTTP 403).
-    NoPermissionKeyOperator(rt::error::ServiceError),
+    NoPermissionKeyOperator(crate::error::ServiceError),
     /// `NoPermission.Operator` (HTTP 403).
-    NoPermissionOperator(rt::error::ServiceError),
+    NoPermissionOperator(crate::error::ServiceError),
     /// `NumberExceed.ResourceIds` (HTTP 403).
-    NumberExceedResourceIds(rt::error::ServiceError),
+    NumberExceedResourceIds(crate::error::ServiceError),
     /// `NumberExceed.Tags` (HTTP 403).
-    NumberExceedTags(rt::error::ServiceError),
+    NumberExceedTags(crate::error::ServiceError),
     /// `QuotaExceed.TagsPerResource` (HTTP 403).
-    QuotaExceedTagsPerResource(rt::error::ServiceError),
+    QuotaExceedTagsPerResource(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -455,7 +459,7 @@ impl TagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicateTagKey(error)
             | Self::InvalidParameterCategory(error)
@@ -617,8 +621,8 @@ impl TagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for TagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
             "InvalidParameter.Category" => Self::InvalidParameterCategory(error),
@@ -644,11 +648,11 @@ impl rt::error::OperationError for TagResourcesError {
             "NumberExceed.ResourceIds" => Self::NumberExceedResourceIds(error),
             "NumberExceed.Tags" => Self::NumberExceedTags(error),
             "QuotaExceed.TagsPerResource" => Self::QuotaExceedTagsPerResource(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TagResourcesError::service_error(self)
     }
 }

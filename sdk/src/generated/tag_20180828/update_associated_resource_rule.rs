@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct UpdateAssociatedResourceRuleRequest {
     pub existing_status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateAssociatedResourceRuleRequest {
+impl crate::operation::Operation for UpdateAssociatedResourceRuleRequest {
     type Response = UpdateAssociatedResourceRuleResponse;
     type Error = UpdateAssociatedResourceRuleError;
+}
+
+impl rt::operation::OperationSpec for UpdateAssociatedResourceRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("SettingName", &self.setting_name)?;
         rt::validate::max_items("TagKeys", &self.tag_keys, 100usize)?;
         Ok(())
@@ -141,8 +145,8 @@ impl UpdateAssociatedResourceRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateAssociatedResourceRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateAssociatedResourceRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -151,7 +155,7 @@ impl UpdateAssociatedResourceRuleBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateAssociatedResourceRuleResponse,
-        rt::error::Error<UpdateAssociatedResourceRuleError>,
+        crate::error::Error<UpdateAssociatedResourceRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -227,26 +231,26 @@ impl ::serde::Serialize for UpdateAssociatedResourceRuleResponse {
 #[non_exhaustive]
 pub enum UpdateAssociatedResourceRuleError {
     /// `InvalidOperation.NotActivated` (HTTP 400).
-    InvalidOperationNotActivated(rt::error::ServiceError),
+    InvalidOperationNotActivated(crate::error::ServiceError),
     /// `InvalidParameter.Status` (HTTP 400).
-    InvalidParameterStatus(rt::error::ServiceError),
+    InvalidParameterStatus(crate::error::ServiceError),
     /// `InvalidParameter.TagKey` (HTTP 403).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// `Invalid.SettingName` (HTTP 400).
-    InvalidSettingName(rt::error::ServiceError),
+    InvalidSettingName(crate::error::ServiceError),
     /// `InvalidSettingName.NotFound` (HTTP 400).
-    InvalidSettingNameNotFound(rt::error::ServiceError),
+    InvalidSettingNameNotFound(crate::error::ServiceError),
     /// `MissingParameter.SettingName` (HTTP 400).
-    MissingParameterSettingName(rt::error::ServiceError),
+    MissingParameterSettingName(crate::error::ServiceError),
     /// `NoPermission.Operator` (HTTP 403).
-    NoPermissionOperator(rt::error::ServiceError),
+    NoPermissionOperator(crate::error::ServiceError),
     /// `NumberExceed.TagKeys` (HTTP 400).
-    NumberExceedTagKeys(rt::error::ServiceError),
+    NumberExceedTagKeys(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -258,7 +262,7 @@ impl UpdateAssociatedResourceRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidOperationNotActivated(error)
             | Self::InvalidParameterStatus(error)
@@ -322,8 +326,8 @@ impl UpdateAssociatedResourceRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateAssociatedResourceRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateAssociatedResourceRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidOperation.NotActivated" => Self::InvalidOperationNotActivated(error),
             "InvalidParameter.Status" => Self::InvalidParameterStatus(error),
@@ -333,11 +337,11 @@ impl rt::error::OperationError for UpdateAssociatedResourceRuleError {
             "MissingParameter.SettingName" => Self::MissingParameterSettingName(error),
             "NoPermission.Operator" => Self::NoPermissionOperator(error),
             "NumberExceed.TagKeys" => Self::NumberExceedTagKeys(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateAssociatedResourceRuleError::service_error(self)
     }
 }

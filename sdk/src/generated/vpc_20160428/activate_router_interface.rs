@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ActivateRouterInterfaceRequest {
     pub router_interface_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ActivateRouterInterfaceRequest {
+impl crate::operation::Operation for ActivateRouterInterfaceRequest {
     type Response = ActivateRouterInterfaceResponse;
     type Error = ActivateRouterInterfaceError;
+}
+
+impl rt::operation::OperationSpec for ActivateRouterInterfaceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RouterInterfaceId", &self.router_interface_id)?;
         Ok(())
@@ -98,8 +102,8 @@ impl ActivateRouterInterfaceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ActivateRouterInterfaceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ActivateRouterInterfaceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl ActivateRouterInterfaceBuilder {
         self,
     ) -> ::std::result::Result<
         ActivateRouterInterfaceResponse,
-        rt::error::Error<ActivateRouterInterfaceError>,
+        crate::error::Error<ActivateRouterInterfaceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -184,26 +188,26 @@ impl ::serde::Serialize for ActivateRouterInterfaceResponse {
 #[non_exhaustive]
 pub enum ActivateRouterInterfaceError {
     /// `Forbbiden` (HTTP 400).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `Forbidden.FinancialLocked` (HTTP 400).
-    ForbiddenFinancialLocked(rt::error::ServiceError),
+    ForbiddenFinancialLocked(crate::error::ServiceError),
     /// `IncorrectRIStatus` (HTTP 400).
-    IncorrectRiStatus(rt::error::ServiceError),
+    IncorrectRiStatus(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRouterInterfaceId.NotFound` (HTTP 404).
-    InvalidRouterInterfaceIdNotFound(rt::error::ServiceError),
+    InvalidRouterInterfaceIdNotFound(crate::error::ServiceError),
     /// `NotSupportLinkrole` (HTTP 400).
-    NotSupportLinkrole(rt::error::ServiceError),
+    NotSupportLinkrole(crate::error::ServiceError),
     /// `OperationFailed.PconnTrafficNotEnable` (HTTP 400).
-    OperationFailedPconnTrafficNotEnable(rt::error::ServiceError),
+    OperationFailedPconnTrafficNotEnable(crate::error::ServiceError),
     /// `OppositeRouterInterfaceIsDeleted` (HTTP 400).
-    OppositeRouterInterfaceIsDeleted(rt::error::ServiceError),
+    OppositeRouterInterfaceIsDeleted(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -215,7 +219,7 @@ impl ActivateRouterInterfaceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbbiden(error)
             | Self::ForbiddenFinancialLocked(error)
@@ -279,8 +283,8 @@ impl ActivateRouterInterfaceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ActivateRouterInterfaceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ActivateRouterInterfaceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden" => Self::Forbbiden(error),
             "Forbidden.FinancialLocked" => Self::ForbiddenFinancialLocked(error),
@@ -296,11 +300,11 @@ impl rt::error::OperationError for ActivateRouterInterfaceError {
             "OppositeRouterInterfaceIsDeleted" => {
                 Self::OppositeRouterInterfaceIsDeleted(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ActivateRouterInterfaceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ActiveFlowLogRequest {
     pub flow_log_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ActiveFlowLogRequest {
+impl crate::operation::Operation for ActiveFlowLogRequest {
     type Response = ActiveFlowLogResponse;
     type Error = ActiveFlowLogError;
+}
+
+impl rt::operation::OperationSpec for ActiveFlowLogRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("FlowLogId", &self.flow_log_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl ActiveFlowLogBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ActiveFlowLogRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ActiveFlowLogRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl ActiveFlowLogBuilder {
         self,
     ) -> ::std::result::Result<
         ActiveFlowLogResponse,
-        rt::error::Error<ActiveFlowLogError>,
+        crate::error::Error<ActiveFlowLogError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,36 +205,36 @@ impl ::serde::Serialize for ActiveFlowLogResponse {
 #[non_exhaustive]
 pub enum ActiveFlowLogError {
     /// `Forbidden.OperateManagedFlowLog` (HTTP 400).
-    ForbiddenOperateManagedFlowLog(rt::error::ServiceError),
+    ForbiddenOperateManagedFlowLog(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.FlowLog` (HTTP 400).
-    IncorrectBusinessStatusFlowLog(rt::error::ServiceError),
+    IncorrectBusinessStatusFlowLog(crate::error::ServiceError),
     /// `IncorrectStatus.flowlog` (HTTP 400).
-    IncorrectStatusFlowlog(rt::error::ServiceError),
+    IncorrectStatusFlowlog(crate::error::ServiceError),
     /// `InvalidInstanceId` (HTTP 400).
-    InvalidInstanceId(rt::error::ServiceError),
+    InvalidInstanceId(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus` (HTTP 400).
-    InvalidStatus(rt::error::ServiceError),
+    InvalidStatus(crate::error::ServiceError),
     /// `OperationDenied.FlowLogDeliverFailed` (HTTP 400).
-    OperationDeniedFlowLogDeliverFailed(rt::error::ServiceError),
+    OperationDeniedFlowLogDeliverFailed(crate::error::ServiceError),
     /// `OperationDenied.NisTrafficAnalyzerAggregationIntervalMismatch` (HTTP 400).
     OperationDeniedNisTrafficAnalyzerAggregationIntervalMismatch(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `OperationDenied.NisTrafficAnalyzerNotActive` (HTTP 400).
-    OperationDeniedNisTrafficAnalyzerNotActive(rt::error::ServiceError),
+    OperationDeniedNisTrafficAnalyzerNotActive(crate::error::ServiceError),
     /// `OperationDenied.NisTrafficAnalyzerNotFound` (HTTP 400).
-    OperationDeniedNisTrafficAnalyzerNotFound(rt::error::ServiceError),
+    OperationDeniedNisTrafficAnalyzerNotFound(crate::error::ServiceError),
     /// `OperationFailed.InternalError` (HTTP 400).
-    OperationFailedInternalError(rt::error::ServiceError),
+    OperationFailedInternalError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -242,7 +246,7 @@ impl ActiveFlowLogError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenOperateManagedFlowLog(error)
             | Self::IncorrectBusinessStatusFlowLog(error)
@@ -338,8 +342,8 @@ impl ActiveFlowLogError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ActiveFlowLogError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ActiveFlowLogError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.OperateManagedFlowLog" => {
                 Self::ForbiddenOperateManagedFlowLog(error)
@@ -365,11 +369,11 @@ impl rt::error::OperationError for ActiveFlowLogError {
                 Self::OperationDeniedNisTrafficAnalyzerNotFound(error)
             }
             "OperationFailed.InternalError" => Self::OperationFailedInternalError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ActiveFlowLogError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct AddBgpNetworkRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddBgpNetworkRequest {
+impl crate::operation::Operation for AddBgpNetworkRequest {
     type Response = AddBgpNetworkResponse;
     type Error = AddBgpNetworkError;
+}
+
+impl rt::operation::OperationSpec for AddBgpNetworkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DstCidrBlock", &self.dst_cidr_block)?;
         rt::validate::required("RouterId", &self.router_id)?;
@@ -146,8 +149,8 @@ impl AddBgpNetworkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AddBgpNetworkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AddBgpNetworkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -156,7 +159,7 @@ impl AddBgpNetworkBuilder {
         self,
     ) -> ::std::result::Result<
         AddBgpNetworkResponse,
-        rt::error::Error<AddBgpNetworkError>,
+        crate::error::Error<AddBgpNetworkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -232,62 +235,62 @@ impl ::serde::Serialize for AddBgpNetworkResponse {
 #[non_exhaustive]
 pub enum AddBgpNetworkError {
     /// `Duplicated.CidrBlock` (HTTP 400).
-    DuplicatedCidrBlock(rt::error::ServiceError),
+    DuplicatedCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.ConflictWithDClass` (HTTP 400).
-    IllegalParamConflictWithDClass(rt::error::ServiceError),
+    IllegalParamConflictWithDClass(crate::error::ServiceError),
     /// `IllegalParamFormat.DstCidrBlock` (HTTP 400).
-    IllegalParamFormatDstCidrBlock(rt::error::ServiceError),
+    IllegalParamFormatDstCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.IpVersion` or `IllegalParam.ipVersion` (HTTP 400).
-    IllegalParamIpVersion(rt::error::ServiceError),
+    IllegalParamIpVersion(crate::error::ServiceError),
     /// `InvalidBgpAuthkey.Malformed` (HTTP 400).
-    InvalidBgpAuthkeyMalformed(rt::error::ServiceError),
+    InvalidBgpAuthkeyMalformed(crate::error::ServiceError),
     /// `InvalidBgpDiscription.Malformed` (HTTP 400).
-    InvalidBgpDiscriptionMalformed(rt::error::ServiceError),
+    InvalidBgpDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidBgpGroup` (HTTP 400).
-    InvalidBgpGroup(rt::error::ServiceError),
+    InvalidBgpGroup(crate::error::ServiceError),
     /// `InvalidBgpName.Malformed` (HTTP 400).
-    InvalidBgpNameMalformed(rt::error::ServiceError),
+    InvalidBgpNameMalformed(crate::error::ServiceError),
     /// `InvalidDestCidrBlock.Malformed` (HTTP 400).
-    InvalidDestCidrBlockMalformed(rt::error::ServiceError),
+    InvalidDestCidrBlockMalformed(crate::error::ServiceError),
     /// `InvalidIP.IpInSnatPool` (HTTP 400).
-    InvalidIpIpInSnatPool(rt::error::ServiceError),
+    InvalidIpIpInSnatPool(crate::error::ServiceError),
     /// `InvalidIP.Malformed` (HTTP 400).
-    InvalidIpMalformed(rt::error::ServiceError),
+    InvalidIpMalformed(crate::error::ServiceError),
     /// `InvalidParams.AlreadyExists` (HTTP 400).
-    InvalidParamsAlreadyExists(rt::error::ServiceError),
+    InvalidParamsAlreadyExists(crate::error::ServiceError),
     /// `InvalidParams.NotFound` (HTTP 400).
-    InvalidParamsNotFound(rt::error::ServiceError),
+    InvalidParamsNotFound(crate::error::ServiceError),
     /// `InvalidParams.NotNull` (HTTP 400).
-    InvalidParamsNotNull(rt::error::ServiceError),
+    InvalidParamsNotNull(crate::error::ServiceError),
     /// `InvalidParams.PeerIpAddressInUse` (HTTP 400).
-    InvalidParamsPeerIpAddressInUse(rt::error::ServiceError),
+    InvalidParamsPeerIpAddressInUse(crate::error::ServiceError),
     /// `InvalidParams.PeerIpAddressMustPointOut` (HTTP 400).
-    InvalidParamsPeerIpAddressMustPointOut(rt::error::ServiceError),
+    InvalidParamsPeerIpAddressMustPointOut(crate::error::ServiceError),
     /// `InvalidPeerAsn.Malformed` (HTTP 400).
-    InvalidPeerAsnMalformed(rt::error::ServiceError),
+    InvalidPeerAsnMalformed(crate::error::ServiceError),
     /// `InvalidPeerIpAddress` (HTTP 400).
-    InvalidPeerIpAddress(rt::error::ServiceError),
+    InvalidPeerIpAddress(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus.CannotOperate` (HTTP 400).
-    InvalidStatusCannotOperate(rt::error::ServiceError),
+    InvalidStatusCannotOperate(crate::error::ServiceError),
     /// `InvalidVbrNetwork` (HTTP 400).
-    InvalidVbrNetwork(rt::error::ServiceError),
+    InvalidVbrNetwork(crate::error::ServiceError),
     /// `OperationFailed.NoActiveRouterInterface` (HTTP 400).
-    OperationFailedNoActiveRouterInterface(rt::error::ServiceError),
+    OperationFailedNoActiveRouterInterface(crate::error::ServiceError),
     /// `OperationFailed.PconnTrafficNotEnable` (HTTP 400).
-    OperationFailedPconnTrafficNotEnable(rt::error::ServiceError),
+    OperationFailedPconnTrafficNotEnable(crate::error::ServiceError),
     /// `QuotaExceeded.Bgp` (HTTP 400).
-    QuotaExceededBgp(rt::error::ServiceError),
+    QuotaExceededBgp(crate::error::ServiceError),
     /// `QuotaExceeded.BgpNetwork` (HTTP 400).
-    QuotaExceededBgpNetwork(rt::error::ServiceError),
+    QuotaExceededBgpNetwork(crate::error::ServiceError),
     /// `QuotaExceeded.Nqa` (HTTP 400).
-    QuotaExceededNqa(rt::error::ServiceError),
+    QuotaExceededNqa(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -299,7 +302,7 @@ impl AddBgpNetworkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedCidrBlock(error)
             | Self::IllegalParamConflictWithDClass(error)
@@ -489,8 +492,8 @@ impl AddBgpNetworkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddBgpNetworkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddBgpNetworkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicated.CidrBlock" => Self::DuplicatedCidrBlock(error),
             "IllegalParam.ConflictWithDClass" => {
@@ -536,11 +539,11 @@ impl rt::error::OperationError for AddBgpNetworkError {
             "QuotaExceeded.Bgp" => Self::QuotaExceededBgp(error),
             "QuotaExceeded.BgpNetwork" => Self::QuotaExceededBgpNetwork(error),
             "QuotaExceeded.Nqa" => Self::QuotaExceededNqa(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddBgpNetworkError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct AddCommonBandwidthPackageIpRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddCommonBandwidthPackageIpRequest {
+impl crate::operation::Operation for AddCommonBandwidthPackageIpRequest {
     type Response = AddCommonBandwidthPackageIpResponse;
     type Error = AddCommonBandwidthPackageIpError;
+}
+
+impl rt::operation::OperationSpec for AddCommonBandwidthPackageIpRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("BandwidthPackageId", &self.bandwidth_package_id)?;
         rt::validate::required("IpInstanceId", &self.ip_instance_id)?;
@@ -152,8 +155,8 @@ impl AddCommonBandwidthPackageIpBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AddCommonBandwidthPackageIpRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AddCommonBandwidthPackageIpRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -162,7 +165,7 @@ impl AddCommonBandwidthPackageIpBuilder {
         self,
     ) -> ::std::result::Result<
         AddCommonBandwidthPackageIpResponse,
-        rt::error::Error<AddCommonBandwidthPackageIpError>,
+        crate::error::Error<AddCommonBandwidthPackageIpError>,
     > {
         self.client.execute(self.request).await
     }
@@ -238,60 +241,60 @@ impl ::serde::Serialize for AddCommonBandwidthPackageIpResponse {
 #[non_exhaustive]
 pub enum AddCommonBandwidthPackageIpError {
     /// `AttrMismatching.BandwidthPackageIpVersion` (HTTP 400).
-    AttrMismatchingBandwidthPackageIpVersion(rt::error::ServiceError),
+    AttrMismatchingBandwidthPackageIpVersion(crate::error::ServiceError),
     /// `BandwidthPackageId.InvalidBandwidth` (HTTP 404).
-    BandwidthPackageIdInvalidBandwidth(rt::error::ServiceError),
+    BandwidthPackageIdInvalidBandwidth(crate::error::ServiceError),
     /// `BandwidthPackageId.InvalidBizStatus` (HTTP 400).
-    BandwidthPackageIdInvalidBizStatus(rt::error::ServiceError),
+    BandwidthPackageIdInvalidBizStatus(crate::error::ServiceError),
     /// `EipOperation.TooFrequently` (HTTP 400).
-    EipOperationTooFrequently(rt::error::ServiceError),
+    EipOperationTooFrequently(crate::error::ServiceError),
     /// `Forbidden.FinancialLocked` (HTTP 400).
-    ForbiddenFinancialLocked(rt::error::ServiceError),
+    ForbiddenFinancialLocked(crate::error::ServiceError),
     /// `IncorrectStatus.Eip` (HTTP 400).
-    IncorrectStatusEip(rt::error::ServiceError),
+    IncorrectStatusEip(crate::error::ServiceError),
     /// `InvalidBandwidthPackageId.NotFound` (HTTP 400, 404).
-    InvalidBandwidthPackageIdNotFound(rt::error::ServiceError),
+    InvalidBandwidthPackageIdNotFound(crate::error::ServiceError),
     /// `InvalidBandwidthPackage.NotExist` (HTTP 400).
-    InvalidBandwidthPackageNotExist(rt::error::ServiceError),
+    InvalidBandwidthPackageNotExist(crate::error::ServiceError),
     /// `InvalidEIPStatus.BizDisabled` (HTTP 400).
-    InvalidEipStatusBizDisabled(rt::error::ServiceError),
+    InvalidEipStatusBizDisabled(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidIpInstanceId.NotFound` (HTTP 404).
-    InvalidIpInstanceIdNotFound(rt::error::ServiceError),
+    InvalidIpInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `IpInstanceId.AlreadyInBandwidthPackage` (HTTP 400).
-    IpInstanceIdAlreadyInBandwidthPackage(rt::error::ServiceError),
+    IpInstanceIdAlreadyInBandwidthPackage(crate::error::ServiceError),
     /// `IpInstanceId.BizStatusInvalid` (HTTP 400).
-    IpInstanceIdBizStatusInvalid(rt::error::ServiceError),
+    IpInstanceIdBizStatusInvalid(crate::error::ServiceError),
     /// `IpInstanceId.ChargeType.NotSupport` (HTTP 400).
-    IpInstanceIdChargeTypeNotSupport(rt::error::ServiceError),
+    IpInstanceIdChargeTypeNotSupport(crate::error::ServiceError),
     /// `IpInstanceId.InvalidIpInternetChargeType` (HTTP 404).
-    IpInstanceIdInvalidIpInternetChargeType(rt::error::ServiceError),
+    IpInstanceIdInvalidIpInternetChargeType(crate::error::ServiceError),
     /// `IpInstanceId.QuotaExceeded` (HTTP 400).
-    IpInstanceIdQuotaExceeded(rt::error::ServiceError),
+    IpInstanceIdQuotaExceeded(crate::error::ServiceError),
     /// `Mismatch.CloudBoxCbwpZoneAndEipZone` (HTTP 400).
-    MismatchCloudBoxCbwpZoneAndEipZone(rt::error::ServiceError),
+    MismatchCloudBoxCbwpZoneAndEipZone(crate::error::ServiceError),
     /// `MissingParam.BandwidthPackageId` (HTTP 400).
-    MissingParamBandwidthPackageId(rt::error::ServiceError),
+    MissingParamBandwidthPackageId(crate::error::ServiceError),
     /// `OperationDenied.SecurityProtectionTypesInconsistent` (HTTP 400).
-    OperationDeniedSecurityProtectionTypesInconsistent(rt::error::ServiceError),
+    OperationDeniedSecurityProtectionTypesInconsistent(crate::error::ServiceError),
     /// `OperationFailed.DistibuteLock` (HTTP 400).
-    OperationFailedDistibuteLock(rt::error::ServiceError),
+    OperationFailedDistibuteLock(crate::error::ServiceError),
     /// `OperationFailed.ZoneIdInconsistent` (HTTP 400).
-    OperationFailedZoneIdInconsistent(rt::error::ServiceError),
+    OperationFailedZoneIdInconsistent(crate::error::ServiceError),
     /// `OperationUnsupported.IpType` (HTTP 400).
-    OperationUnsupportedIpType(rt::error::ServiceError),
+    OperationUnsupportedIpType(crate::error::ServiceError),
     /// `ParamExclusive.IpInstanceIdAndBandwidthPackageId` (HTTP 400).
-    ParamExclusiveIpInstanceIdAndBandwidthPackageId(rt::error::ServiceError),
+    ParamExclusiveIpInstanceIdAndBandwidthPackageId(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -303,7 +306,7 @@ impl AddCommonBandwidthPackageIpError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AttrMismatchingBandwidthPackageIpVersion(error)
             | Self::BandwidthPackageIdInvalidBandwidth(error)
@@ -486,8 +489,8 @@ impl AddCommonBandwidthPackageIpError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddCommonBandwidthPackageIpError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddCommonBandwidthPackageIpError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AttrMismatching.BandwidthPackageIpVersion" => {
                 Self::AttrMismatchingBandwidthPackageIpVersion(error)
@@ -540,11 +543,11 @@ impl rt::error::OperationError for AddCommonBandwidthPackageIpError {
                 Self::ParamExclusiveIpInstanceIdAndBandwidthPackageId(error)
             }
             "TaskConflict" => Self::TaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddCommonBandwidthPackageIpError::service_error(self)
     }
 }

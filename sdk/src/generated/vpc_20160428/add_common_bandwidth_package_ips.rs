@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,14 @@ pub struct AddCommonBandwidthPackageIpsRequest {
     pub ip_instance_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddCommonBandwidthPackageIpsRequest {
+impl crate::operation::Operation for AddCommonBandwidthPackageIpsRequest {
     type Response = AddCommonBandwidthPackageIpsResponse;
     type Error = AddCommonBandwidthPackageIpsError;
+}
+
+impl rt::operation::OperationSpec for AddCommonBandwidthPackageIpsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("BandwidthPackageId", &self.bandwidth_package_id)?;
         rt::validate::required("IpInstanceIds", &self.ip_instance_ids)?;
@@ -155,8 +158,8 @@ impl AddCommonBandwidthPackageIpsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AddCommonBandwidthPackageIpsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AddCommonBandwidthPackageIpsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -165,7 +168,7 @@ impl AddCommonBandwidthPackageIpsBuilder {
         self,
     ) -> ::std::result::Result<
         AddCommonBandwidthPackageIpsResponse,
-        rt::error::Error<AddCommonBandwidthPackageIpsError>,
+        crate::error::Error<AddCommonBandwidthPackageIpsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -241,62 +244,62 @@ impl ::serde::Serialize for AddCommonBandwidthPackageIpsResponse {
 #[non_exhaustive]
 pub enum AddCommonBandwidthPackageIpsError {
     /// `AttrMismatching.BandwidthPackageIpVersion` (HTTP 400).
-    AttrMismatchingBandwidthPackageIpVersion(rt::error::ServiceError),
+    AttrMismatchingBandwidthPackageIpVersion(crate::error::ServiceError),
     /// `BandwidthPackageId.InvalidBandwidth` (HTTP 400).
-    BandwidthPackageIdInvalidBandwidth(rt::error::ServiceError),
+    BandwidthPackageIdInvalidBandwidth(crate::error::ServiceError),
     /// `BandwidthPackageId.InvalidBizStatus` (HTTP 400).
-    BandwidthPackageIdInvalidBizStatus(rt::error::ServiceError),
+    BandwidthPackageIdInvalidBizStatus(crate::error::ServiceError),
     /// `EIP_ALREADY_IN_BANDWIDTHPACKAGE` (HTTP 400).
-    EipAlreadyInBandwidthpackage(rt::error::ServiceError),
+    EipAlreadyInBandwidthpackage(crate::error::ServiceError),
     /// `EipOperation.TooFrequently` (HTTP 400).
-    EipOperationTooFrequently(rt::error::ServiceError),
+    EipOperationTooFrequently(crate::error::ServiceError),
     /// `Forbidden.FinancialLocked` (HTTP 400).
-    ForbiddenFinancialLocked(rt::error::ServiceError),
+    ForbiddenFinancialLocked(crate::error::ServiceError),
     /// `IncorrectStatus.Eip` (HTTP 400).
-    IncorrectStatusEip(rt::error::ServiceError),
+    IncorrectStatusEip(crate::error::ServiceError),
     /// `InvalidBandwidthPackageId.NotFound` (HTTP 400).
-    InvalidBandwidthPackageIdNotFound(rt::error::ServiceError),
+    InvalidBandwidthPackageIdNotFound(crate::error::ServiceError),
     /// `InvalidBandwidthPackage.NotExist` (HTTP 400).
-    InvalidBandwidthPackageNotExist(rt::error::ServiceError),
+    InvalidBandwidthPackageNotExist(crate::error::ServiceError),
     /// `InvalidEIPStatus.BizDisabled` (HTTP 400).
-    InvalidEipStatusBizDisabled(rt::error::ServiceError),
+    InvalidEipStatusBizDisabled(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidIpInstanceId.NotFound` (HTTP 400).
-    InvalidIpInstanceIdNotFound(rt::error::ServiceError),
+    InvalidIpInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `IpInstanceId.AlreadyInBandwidthPackage` (HTTP 400).
-    IpInstanceIdAlreadyInBandwidthPackage(rt::error::ServiceError),
+    IpInstanceIdAlreadyInBandwidthPackage(crate::error::ServiceError),
     /// `IpInstanceId.BizStatusInvalid` (HTTP 400).
-    IpInstanceIdBizStatusInvalid(rt::error::ServiceError),
+    IpInstanceIdBizStatusInvalid(crate::error::ServiceError),
     /// `IpInstanceId.ChargeType.NotSupport` (HTTP 400).
-    IpInstanceIdChargeTypeNotSupport(rt::error::ServiceError),
+    IpInstanceIdChargeTypeNotSupport(crate::error::ServiceError),
     /// `IpInstanceId.InvalidIpInternetChargeType` (HTTP 400).
-    IpInstanceIdInvalidIpInternetChargeType(rt::error::ServiceError),
+    IpInstanceIdInvalidIpInternetChargeType(crate::error::ServiceError),
     /// `IpInstanceId.QuotaExceeded` (HTTP 400).
-    IpInstanceIdQuotaExceeded(rt::error::ServiceError),
+    IpInstanceIdQuotaExceeded(crate::error::ServiceError),
     /// `Mismatch.CloudBoxCbwpZoneAndEipZone` (HTTP 400).
-    MismatchCloudBoxCbwpZoneAndEipZone(rt::error::ServiceError),
+    MismatchCloudBoxCbwpZoneAndEipZone(crate::error::ServiceError),
     /// `MissingParam.BandwidthPackageId` (HTTP 400).
-    MissingParamBandwidthPackageId(rt::error::ServiceError),
+    MissingParamBandwidthPackageId(crate::error::ServiceError),
     /// `OperationDenied.SecurityProtectionTypesInconsistent` (HTTP 400).
-    OperationDeniedSecurityProtectionTypesInconsistent(rt::error::ServiceError),
+    OperationDeniedSecurityProtectionTypesInconsistent(crate::error::ServiceError),
     /// `OperationFailed.DistibuteLock` (HTTP 400).
-    OperationFailedDistibuteLock(rt::error::ServiceError),
+    OperationFailedDistibuteLock(crate::error::ServiceError),
     /// `OperationFailed.ZoneIdInconsistent` (HTTP 400).
-    OperationFailedZoneIdInconsistent(rt::error::ServiceError),
+    OperationFailedZoneIdInconsistent(crate::error::ServiceError),
     /// `OperationUnsupported.IpType` (HTTP 400).
-    OperationUnsupportedIpType(rt::error::ServiceError),
+    OperationUnsupportedIpType(crate::error::ServiceError),
     /// `ParamExclusive.IpInstanceIdAndBandwidthPackageId` (HTTP 400).
-    ParamExclusiveIpInstanceIdAndBandwidthPackageId(rt::error::ServiceError),
+    ParamExclusiveIpInstanceIdAndBandwidthPackageId(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -308,7 +311,7 @@ impl AddCommonBandwidthPackageIpsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AttrMismatchingBandwidthPackageIpVersion(error)
             | Self::BandwidthPackageIdInvalidBandwidth(error)
@@ -498,8 +501,8 @@ impl AddCommonBandwidthPackageIpsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddCommonBandwidthPackageIpsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddCommonBandwidthPackageIpsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AttrMismatching.BandwidthPackageIpVersion" => {
                 Self::AttrMismatchingBandwidthPackageIpVersion(error)
@@ -555,11 +558,11 @@ impl rt::error::OperationError for AddCommonBandwidthPackageIpsError {
                 Self::ParamExclusiveIpInstanceIdAndBandwidthPackageId(error)
             }
             "TaskConflict" => Self::TaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddCommonBandwidthPackageIpsError::service_error(self)
     }
 }

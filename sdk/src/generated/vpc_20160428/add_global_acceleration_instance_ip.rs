@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct AddGlobalAccelerationInstanceIpRequest {
     pub ip_instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddGlobalAccelerationInstanceIpRequest {
+impl crate::operation::Operation for AddGlobalAccelerationInstanceIpRequest {
     type Response = AddGlobalAccelerationInstanceIpResponse;
     type Error = AddGlobalAccelerationInstanceIpError;
+}
+
+impl rt::operation::OperationSpec for AddGlobalAccelerationInstanceIpRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required(
             "GlobalAccelerationInstanceId",
@@ -121,8 +125,8 @@ impl AddGlobalAccelerationInstanceIpBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AddGlobalAccelerationInstanceIpRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AddGlobalAccelerationInstanceIpRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +135,7 @@ impl AddGlobalAccelerationInstanceIpBuilder {
         self,
     ) -> ::std::result::Result<
         AddGlobalAccelerationInstanceIpResponse,
-        rt::error::Error<AddGlobalAccelerationInstanceIpError>,
+        crate::error::Error<AddGlobalAccelerationInstanceIpError>,
     > {
         self.client.execute(self.request).await
     }
@@ -207,32 +211,32 @@ impl ::serde::Serialize for AddGlobalAccelerationInstanceIpResponse {
 #[non_exhaustive]
 pub enum AddGlobalAccelerationInstanceIpError {
     /// `BandwidthPackageId.InvalidBizStatus` (HTTP 400).
-    BandwidthPackageIdInvalidBizStatus(rt::error::ServiceError),
+    BandwidthPackageIdInvalidBizStatus(crate::error::ServiceError),
     /// `EipOperation.TooFrequently` (HTTP 400).
-    EipOperationTooFrequently(rt::error::ServiceError),
+    EipOperationTooFrequently(crate::error::ServiceError),
     /// `InvalidBandwidthPackageId.NotFound` (HTTP 404).
-    InvalidBandwidthPackageIdNotFound(rt::error::ServiceError),
+    InvalidBandwidthPackageIdNotFound(crate::error::ServiceError),
     /// `InvalidIpInstanceId.NotFound` (HTTP 404).
-    InvalidIpInstanceIdNotFound(rt::error::ServiceError),
+    InvalidIpInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `IpInstanceId.AlreadyInBandwidthPackage` (HTTP 400).
-    IpInstanceIdAlreadyInBandwidthPackage(rt::error::ServiceError),
+    IpInstanceIdAlreadyInBandwidthPackage(crate::error::ServiceError),
     /// `IpInstanceId.BizStatusInvalid` (HTTP 400).
-    IpInstanceIdBizStatusInvalid(rt::error::ServiceError),
+    IpInstanceIdBizStatusInvalid(crate::error::ServiceError),
     /// `IpInstanceId.ChargeType.NotSupport` (HTTP 400).
-    IpInstanceIdChargeTypeNotSupport(rt::error::ServiceError),
+    IpInstanceIdChargeTypeNotSupport(crate::error::ServiceError),
     /// `IpInstanceId.InvalidIpInternetChargeType` (HTTP 404).
-    IpInstanceIdInvalidIpInternetChargeType(rt::error::ServiceError),
+    IpInstanceIdInvalidIpInternetChargeType(crate::error::ServiceError),
     /// `IpInstanceId.QuotaExceeded` (HTTP 400).
-    IpInstanceIdQuotaExceeded(rt::error::ServiceError),
+    IpInstanceIdQuotaExceeded(crate::error::ServiceError),
     /// `IpInstanceId.StatusNotAvailable` (HTTP 404).
-    IpInstanceIdStatusNotAvailable(rt::error::ServiceError),
+    IpInstanceIdStatusNotAvailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -244,7 +248,7 @@ impl AddGlobalAccelerationInstanceIpError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BandwidthPackageIdInvalidBizStatus(error)
             | Self::EipOperationTooFrequently(error)
@@ -329,8 +333,8 @@ impl AddGlobalAccelerationInstanceIpError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddGlobalAccelerationInstanceIpError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddGlobalAccelerationInstanceIpError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BandwidthPackageId.InvalidBizStatus" => {
                 Self::BandwidthPackageIdInvalidBizStatus(error)
@@ -355,11 +359,11 @@ impl rt::error::OperationError for AddGlobalAccelerationInstanceIpError {
             "IpInstanceId.StatusNotAvailable" => {
                 Self::IpInstanceIdStatusNotAvailable(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddGlobalAccelerationInstanceIpError::service_error(self)
     }
 }

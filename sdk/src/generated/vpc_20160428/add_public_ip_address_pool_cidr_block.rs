@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct AddPublicIpAddressPoolCidrBlockRequest {
     pub cidr_mask: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for AddPublicIpAddressPoolCidrBlockRequest {
+impl crate::operation::Operation for AddPublicIpAddressPoolCidrBlockRequest {
     type Response = AddPublicIpAddressPoolCidrBlockResponse;
     type Error = AddPublicIpAddressPoolCidrBlockError;
+}
+
+impl rt::operation::OperationSpec for AddPublicIpAddressPoolCidrBlockRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "PublicIpAddressPoolId",
             &self.public_ip_address_pool_id,
@@ -165,8 +168,8 @@ impl AddPublicIpAddressPoolCidrBlockBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AddPublicIpAddressPoolCidrBlockRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AddPublicIpAddressPoolCidrBlockRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -175,7 +178,7 @@ impl AddPublicIpAddressPoolCidrBlockBuilder {
         self,
     ) -> ::std::result::Result<
         AddPublicIpAddressPoolCidrBlockResponse,
-        rt::error::Error<AddPublicIpAddressPoolCidrBlockError>,
+        crate::error::Error<AddPublicIpAddressPoolCidrBlockError>,
     > {
         self.client.execute(self.request).await
     }
@@ -272,36 +275,36 @@ impl ::serde::Serialize for AddPublicIpAddressPoolCidrBlockResponse {
 #[non_exhaustive]
 pub enum AddPublicIpAddressPoolCidrBlockError {
     /// `DuplicatedParam.CidrBlockAndCidrMask` (HTTP 400).
-    DuplicatedParamCidrBlockAndCidrMask(rt::error::ServiceError),
+    DuplicatedParamCidrBlockAndCidrMask(crate::error::ServiceError),
     /// `Forbidden.FinancialLocked` (HTTP 400).
-    ForbiddenFinancialLocked(rt::error::ServiceError),
+    ForbiddenFinancialLocked(crate::error::ServiceError),
     /// `IllegalParam.CidrBlock` (HTTP 400).
-    IllegalParamCidrBlock(rt::error::ServiceError),
+    IllegalParamCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.CidrBlockMask` (HTTP 400).
-    IllegalParamCidrBlockMask(rt::error::ServiceError),
+    IllegalParamCidrBlockMask(crate::error::ServiceError),
     /// `IncorrectStatus.PublicIpAddressPool` (HTTP 400).
-    IncorrectStatusPublicIpAddressPool(rt::error::ServiceError),
+    IncorrectStatusPublicIpAddressPool(crate::error::ServiceError),
     /// `MissingParam.CidrBlockOrCidrMask` (HTTP 400).
-    MissingParamCidrBlockOrCidrMask(rt::error::ServiceError),
+    MissingParamCidrBlockOrCidrMask(crate::error::ServiceError),
     /// `MissingParam.PublicIpAddressPoolId` (HTTP 400).
-    MissingParamPublicIpAddressPoolId(rt::error::ServiceError),
+    MissingParamPublicIpAddressPoolId(crate::error::ServiceError),
     /// `OperationDenied.CidrBlockBelongToOtherUser` (HTTP 400).
-    OperationDeniedCidrBlockBelongToOtherUser(rt::error::ServiceError),
+    OperationDeniedCidrBlockBelongToOtherUser(crate::error::ServiceError),
     /// `OperationDenied.OperateSharedResource` (HTTP 400).
-    OperationDeniedOperateSharedResource(rt::error::ServiceError),
+    OperationDeniedOperateSharedResource(crate::error::ServiceError),
     /// `OperationFailed.ResourceNotEnough` (HTTP 400).
-    OperationFailedResourceNotEnough(rt::error::ServiceError),
+    OperationFailedResourceNotEnough(crate::error::ServiceError),
     /// `QuotaExceeded.PoolIpQuantity` (HTTP 400).
-    QuotaExceededPoolIpQuantity(rt::error::ServiceError),
+    QuotaExceededPoolIpQuantity(crate::error::ServiceError),
     /// `ResourceNotEnough.CidrBlock` (HTTP 400).
-    ResourceNotEnoughCidrBlock(rt::error::ServiceError),
+    ResourceNotEnoughCidrBlock(crate::error::ServiceError),
     /// `ResourceNotFound.PublicIpAddressPool` (HTTP 400).
-    ResourceNotFoundPublicIpAddressPool(rt::error::ServiceError),
+    ResourceNotFoundPublicIpAddressPool(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -313,7 +316,7 @@ impl AddPublicIpAddressPoolCidrBlockError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedParamCidrBlockAndCidrMask(error)
             | Self::ForbiddenFinancialLocked(error)
@@ -412,8 +415,8 @@ impl AddPublicIpAddressPoolCidrBlockError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddPublicIpAddressPoolCidrBlockError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddPublicIpAddressPoolCidrBlockError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DuplicatedParam.CidrBlockAndCidrMask" => {
                 Self::DuplicatedParamCidrBlockAndCidrMask(error)
@@ -444,11 +447,11 @@ impl rt::error::OperationError for AddPublicIpAddressPoolCidrBlockError {
             "ResourceNotFound.PublicIpAddressPool" => {
                 Self::ResourceNotFoundPublicIpAddressPool(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddPublicIpAddressPoolCidrBlockError::service_error(self)
     }
 }

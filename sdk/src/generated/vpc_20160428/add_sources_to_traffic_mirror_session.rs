@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct AddSourcesToTrafficMirrorSessionRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddSourcesToTrafficMirrorSessionRequest {
+impl crate::operation::Operation for AddSourcesToTrafficMirrorSessionRequest {
     type Response = AddSourcesToTrafficMirrorSessionResponse;
     type Error = AddSourcesToTrafficMirrorSessionError;
+}
+
+impl rt::operation::OperationSpec for AddSourcesToTrafficMirrorSessionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "TrafficMirrorSessionId",
             &self.traffic_mirror_session_id,
@@ -175,8 +178,8 @@ impl AddSourcesToTrafficMirrorSessionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AddSourcesToTrafficMirrorSessionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AddSourcesToTrafficMirrorSessionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -185,7 +188,7 @@ impl AddSourcesToTrafficMirrorSessionBuilder {
         self,
     ) -> ::std::result::Result<
         AddSourcesToTrafficMirrorSessionResponse,
-        rt::error::Error<AddSourcesToTrafficMirrorSessionError>,
+        crate::error::Error<AddSourcesToTrafficMirrorSessionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -261,44 +264,44 @@ impl ::serde::Serialize for AddSourcesToTrafficMirrorSessionResponse {
 #[non_exhaustive]
 pub enum AddSourcesToTrafficMirrorSessionError {
     /// `DuplicatedParam.SourceInstanceIds` (HTTP 400).
-    DuplicatedParamSourceInstanceIds(rt::error::ServiceError),
+    DuplicatedParamSourceInstanceIds(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.TrafficMirror` (HTTP 400).
-    IncorrectBusinessStatusTrafficMirror(rt::error::ServiceError),
+    IncorrectBusinessStatusTrafficMirror(crate::error::ServiceError),
     /// `IncorrectStatus.TrafficMirrorSession` (HTTP 400).
-    IncorrectStatusTrafficMirrorSession(rt::error::ServiceError),
+    IncorrectStatusTrafficMirrorSession(crate::error::ServiceError),
     /// `OperationDenied.DuplicateRole` (HTTP 400).
-    OperationDeniedDuplicateRole(rt::error::ServiceError),
+    OperationDeniedDuplicateRole(crate::error::ServiceError),
     /// `OperationDenied.EcsNotSupportTrafficMirror` (HTTP 400).
-    OperationDeniedEcsNotSupportTrafficMirror(rt::error::ServiceError),
+    OperationDeniedEcsNotSupportTrafficMirror(crate::error::ServiceError),
     /// `OperationDenied.FreeNetworkInterface` (HTTP 400).
-    OperationDeniedFreeNetworkInterface(rt::error::ServiceError),
+    OperationDeniedFreeNetworkInterface(crate::error::ServiceError),
     /// `OperationDenied.InvalidSourceBondEniType` (HTTP 400).
-    OperationDeniedInvalidSourceBondEniType(rt::error::ServiceError),
+    OperationDeniedInvalidSourceBondEniType(crate::error::ServiceError),
     /// `OperationDenied.UnsupportedTargetType` (HTTP 400).
-    OperationDeniedUnsupportedTargetType(rt::error::ServiceError),
+    OperationDeniedUnsupportedTargetType(crate::error::ServiceError),
     /// `OperationUnsupported.BondingNetworkInterface` (HTTP 400).
-    OperationUnsupportedBondingNetworkInterface(rt::error::ServiceError),
+    OperationUnsupportedBondingNetworkInterface(crate::error::ServiceError),
     /// `OptInRequired.TrafficMirror` (HTTP 400).
-    OptInRequiredTrafficMirror(rt::error::ServiceError),
+    OptInRequiredTrafficMirror(crate::error::ServiceError),
     /// `QuotaExceeded.NetworkInterfaceRelatedSession` (HTTP 400).
-    QuotaExceededNetworkInterfaceRelatedSession(rt::error::ServiceError),
+    QuotaExceededNetworkInterfaceRelatedSession(crate::error::ServiceError),
     /// `QuotaExceeded.SourceNumPerSession` (HTTP 400).
-    QuotaExceededSourceNumPerSession(rt::error::ServiceError),
+    QuotaExceededSourceNumPerSession(crate::error::ServiceError),
     /// `QuotaExceeded.SourceNumPerTarget` (HTTP 400).
-    QuotaExceededSourceNumPerTarget(rt::error::ServiceError),
+    QuotaExceededSourceNumPerTarget(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.TrafficMirrorSource` (HTTP 400).
-    ResourceAlreadyAssociatedTrafficMirrorSource(rt::error::ServiceError),
+    ResourceAlreadyAssociatedTrafficMirrorSource(crate::error::ServiceError),
     /// `ResourceNotFound.EcsInstance` (HTTP 400).
-    ResourceNotFoundEcsInstance(rt::error::ServiceError),
+    ResourceNotFoundEcsInstance(crate::error::ServiceError),
     /// `ResourceNotFound.NetworkInterface` (HTTP 400).
-    ResourceNotFoundNetworkInterface(rt::error::ServiceError),
+    ResourceNotFoundNetworkInterface(crate::error::ServiceError),
     /// `ResourceNotFound.TrafficMirrorSession` (HTTP 400).
-    ResourceNotFoundTrafficMirrorSession(rt::error::ServiceError),
+    ResourceNotFoundTrafficMirrorSession(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -310,7 +313,7 @@ impl AddSourcesToTrafficMirrorSessionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedParamSourceInstanceIds(error)
             | Self::IncorrectBusinessStatusTrafficMirror(error)
@@ -437,8 +440,8 @@ impl AddSourcesToTrafficMirrorSessionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddSourcesToTrafficMirrorSessionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddSourcesToTrafficMirrorSessionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DuplicatedParam.SourceInstanceIds" => {
                 Self::DuplicatedParamSourceInstanceIds(error)
@@ -485,11 +488,11 @@ impl rt::error::OperationError for AddSourcesToTrafficMirrorSessionError {
             "ResourceNotFound.TrafficMirrorSession" => {
                 Self::ResourceNotFoundTrafficMirrorSession(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AddSourcesToTrafficMirrorSessionError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -108,15 +112,14 @@ pub struct AllocateEipAddressRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for AllocateEipAddressRequest {
+impl crate::operation::Operation for AllocateEipAddressRequest {
     type Response = AllocateEipAddressResponse;
     type Error = AllocateEipAddressError;
+}
+
+impl rt::operation::OperationSpec for AllocateEipAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items(
             "SecurityProtectionTypes",
@@ -391,8 +394,8 @@ impl AllocateEipAddressBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AllocateEipAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AllocateEipAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -401,7 +404,7 @@ impl AllocateEipAddressBuilder {
         self,
     ) -> ::std::result::Result<
         AllocateEipAddressResponse,
-        rt::error::Error<AllocateEipAddressError>,
+        crate::error::Error<AllocateEipAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -613,150 +616,150 @@ impl ::serde::Serialize for AllocateEipAddressResponse {
 #[non_exhaustive]
 pub enum AllocateEipAddressError {
     /// `AccountMoneyValidateError` (HTTP 400).
-    AccountMoneyValidateError(rt::error::ServiceError),
+    AccountMoneyValidateError(crate::error::ServiceError),
     /// `COMMODITY_NO_EXIST` (HTTP 400).
-    CommodityNoExist(rt::error::ServiceError),
+    CommodityNoExist(crate::error::ServiceError),
     /// `CreditPayInsufficientBalance` (HTTP 400).
-    CreditPayInsufficientBalance(rt::error::ServiceError),
+    CreditPayInsufficientBalance(crate::error::ServiceError),
     /// `ExclusiveParam.ZoneAndIpAddress` (HTTP 400).
-    ExclusiveParamZoneAndIpAddress(rt::error::ServiceError),
+    ExclusiveParamZoneAndIpAddress(crate::error::ServiceError),
     /// `ExclusiveParam.ZoneAndPublicIpAddressPoolId` (HTTP 400).
-    ExclusiveParamZoneAndPublicIpAddressPoolId(rt::error::ServiceError),
+    ExclusiveParamZoneAndPublicIpAddressPoolId(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `FrequentPurchase.EIP` (HTTP 400).
-    FrequentPurchaseEip(rt::error::ServiceError),
+    FrequentPurchaseEip(crate::error::ServiceError),
     /// `FUWU_BIZ_COMMODITY_VERIFY_FAIL` (HTTP 404).
-    FuwuBizCommodityVerifyFail(rt::error::ServiceError),
+    FuwuBizCommodityVerifyFail(crate::error::ServiceError),
     /// `IellgalParameter.OwnerAccount` (HTTP 400).
-    IellgalParameterOwnerAccount(rt::error::ServiceError),
+    IellgalParameterOwnerAccount(crate::error::ServiceError),
     /// `IllegalParam.Bandwidth` (HTTP 400).
-    IllegalParamBandwidth(rt::error::ServiceError),
+    IllegalParamBandwidth(crate::error::ServiceError),
     /// `IllegalParam.Isp` (HTTP 400).
-    IllegalParamIsp(rt::error::ServiceError),
+    IllegalParamIsp(crate::error::ServiceError),
     /// `IllegalParam.OrderParamComponent` (HTTP 400).
-    IllegalParamOrderParamComponent(rt::error::ServiceError),
+    IllegalParamOrderParamComponent(crate::error::ServiceError),
     /// `IllegalParam.SecurityProtectionTypes` (HTTP 400).
-    IllegalParamSecurityProtectionTypes(rt::error::ServiceError),
+    IllegalParamSecurityProtectionTypes(crate::error::ServiceError),
     /// `IllegalParam.ServiceLocation` (HTTP 400).
-    IllegalParamServiceLocation(rt::error::ServiceError),
+    IllegalParamServiceLocation(crate::error::ServiceError),
     /// `IllegalParam.Zone` (HTTP 400).
-    IllegalParamZone(rt::error::ServiceError),
+    IllegalParamZone(crate::error::ServiceError),
     /// `IncorrectStatus.Ip` (HTTP 400).
-    IncorrectStatusIp(rt::error::ServiceError),
+    IncorrectStatusIp(crate::error::ServiceError),
     /// `IncorrectStatus.PublicIpAddressPool` (HTTP 400).
-    IncorrectStatusPublicIpAddressPool(rt::error::ServiceError),
+    IncorrectStatusPublicIpAddressPool(crate::error::ServiceError),
     /// `INSTANCE_TYPE_NOT_SUPPORT` (HTTP 400).
-    InstanceTypeNotSupport(rt::error::ServiceError),
+    InstanceTypeNotSupport(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 400).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidBandwidth.Malformed` (HTTP 400).
-    InvalidBandwidthMalformed(rt::error::ServiceError),
+    InvalidBandwidthMalformed(crate::error::ServiceError),
     /// `InvalidComponent.EipBandwidthMax` (HTTP 400).
-    InvalidComponentEipBandwidthMax(rt::error::ServiceError),
+    InvalidComponentEipBandwidthMax(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidName.Malformed` (HTTP 400).
-    InvalidNameMalformed(rt::error::ServiceError),
+    InvalidNameMalformed(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegion.NotSupport` (HTTP 400).
-    InvalidRegionNotSupport(rt::error::ServiceError),
+    InvalidRegionNotSupport(crate::error::ServiceError),
     /// `InvalidResourceGroupId` (HTTP 400).
-    InvalidResourceGroupId(rt::error::ServiceError),
+    InvalidResourceGroupId(crate::error::ServiceError),
     /// `Ip.Allocated` (HTTP 400).
-    IpAllocated(rt::error::ServiceError),
+    IpAllocated(crate::error::ServiceError),
     /// `Mismatch.EipSecurityProtectionTypeAndPoolSecurityProtectionType` (HTTP 400).
     MismatchEipSecurityProtectionTypeAndPoolSecurityProtectionType(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `Mismatch.IpAndPublicIpAddressPool` (HTTP 400).
-    MismatchIpAndPublicIpAddressPool(rt::error::ServiceError),
+    MismatchIpAndPublicIpAddressPool(crate::error::ServiceError),
     /// `OperationConflict` (HTTP 409).
-    OperationConflict(rt::error::ServiceError),
+    OperationConflict(crate::error::ServiceError),
     /// `OperationDenied.NotOpenDdosOriginProtectService` (HTTP 400).
-    OperationDeniedNotOpenDdosOriginProtectService(rt::error::ServiceError),
+    OperationDeniedNotOpenDdosOriginProtectService(crate::error::ServiceError),
     /// `OperationFailed.AccountMoneyInvalid` (HTTP 400).
-    OperationFailedAccountMoneyInvalid(rt::error::ServiceError),
+    OperationFailedAccountMoneyInvalid(crate::error::ServiceError),
     /// `OperationFailed.AllocateUnfamiliarIp` (HTTP 400).
-    OperationFailedAllocateUnfamiliarIp(rt::error::ServiceError),
+    OperationFailedAllocateUnfamiliarIp(crate::error::ServiceError),
     /// `OperationFailed.BasicInfoUncompleted` (HTTP 400).
-    OperationFailedBasicInfoUncompleted(rt::error::ServiceError),
+    OperationFailedBasicInfoUncompleted(crate::error::ServiceError),
     /// `OperationFailed.CompleteUserInfo` (HTTP 400).
-    OperationFailedCompleteUserInfo(rt::error::ServiceError),
+    OperationFailedCompleteUserInfo(crate::error::ServiceError),
     /// `OperationFailed.CreditPayInsufficientBalance` (HTTP 400).
-    OperationFailedCreditPayInsufficientBalance(rt::error::ServiceError),
+    OperationFailedCreditPayInsufficientBalance(crate::error::ServiceError),
     /// `OperationFailed.InsufficientEIP` (HTTP 400).
-    OperationFailedInsufficientEip(rt::error::ServiceError),
+    OperationFailedInsufficientEip(crate::error::ServiceError),
     /// `OperationFailed.InvokeInnerApi` (HTTP 400).
-    OperationFailedInvokeInnerApi(rt::error::ServiceError),
+    OperationFailedInvokeInnerApi(crate::error::ServiceError),
     /// `OperationFailed.IpIsLocked` (HTTP 400).
-    OperationFailedIpIsLocked(rt::error::ServiceError),
+    OperationFailedIpIsLocked(crate::error::ServiceError),
     /// `OperationFailed.QueryCredtiInfo` (HTTP 400).
-    OperationFailedQueryCredtiInfo(rt::error::ServiceError),
+    OperationFailedQueryCredtiInfo(crate::error::ServiceError),
     /// `OperationFailed.QueryPrice` (HTTP 400).
-    OperationFailedQueryPrice(rt::error::ServiceError),
+    OperationFailedQueryPrice(crate::error::ServiceError),
     /// `OperationFailed.QueryUserLabel` (HTTP 400).
-    OperationFailedQueryUserLabel(rt::error::ServiceError),
+    OperationFailedQueryUserLabel(crate::error::ServiceError),
     /// `OperationFailed.QuotaNotEnough` (HTTP 400).
-    OperationFailedQuotaNotEnough(rt::error::ServiceError),
+    OperationFailedQuotaNotEnough(crate::error::ServiceError),
     /// `OperationFailed.ResourceNotEnough` (HTTP 400).
-    OperationFailedResourceNotEnough(rt::error::ServiceError),
+    OperationFailedResourceNotEnough(crate::error::ServiceError),
     /// `OperationFailed.RiskControl` (HTTP 400).
-    OperationFailedRiskControl(rt::error::ServiceError),
+    OperationFailedRiskControl(crate::error::ServiceError),
     /// `OperationFailed.SaleExpression` (HTTP 400).
-    OperationFailedSaleExpression(rt::error::ServiceError),
+    OperationFailedSaleExpression(crate::error::ServiceError),
     /// `OperationFailed.SaleValidate` (HTTP 400).
-    OperationFailedSaleValidate(rt::error::ServiceError),
+    OperationFailedSaleValidate(crate::error::ServiceError),
     /// `OperationFailed.SystemBusy` (HTTP 500).
-    OperationFailedSystemBusy(rt::error::ServiceError),
+    OperationFailedSystemBusy(crate::error::ServiceError),
     /// `OperationFailed.UpgradeCdtServiceFirst` (HTTP 400).
-    OperationFailedUpgradeCdtServiceFirst(rt::error::ServiceError),
+    OperationFailedUpgradeCdtServiceFirst(crate::error::ServiceError),
     /// `OrderError.EIP` (HTTP 400, 500).
-    OrderErrorEip(rt::error::ServiceError),
+    OrderErrorEip(crate::error::ServiceError),
     /// `OrderFailed` (HTTP 400).
-    OrderFailed(rt::error::ServiceError),
+    OrderFailed(crate::error::ServiceError),
     /// `OrderFailed.ConcurrentOperate` (HTTP 400).
-    OrderFailedConcurrentOperate(rt::error::ServiceError),
+    OrderFailedConcurrentOperate(crate::error::ServiceError),
     /// `PAY.INSUFFICIENT_BALANCE` (HTTP 400).
-    PayInsufficientBalance(rt::error::ServiceError),
+    PayInsufficientBalance(crate::error::ServiceError),
     /// `PAY.MAYI_WITHHOLDING_AGREEMENT_ILLEGAL` (HTTP 400).
-    PayMayiWithholdingAgreementIllegal(rt::error::ServiceError),
+    PayMayiWithholdingAgreementIllegal(crate::error::ServiceError),
     /// `PAYFOR.CREDIT_PAY_INSUFFICIENT_BALANCE` (HTTP 400).
-    PayforCreditPayInsufficientBalance(rt::error::ServiceError),
+    PayforCreditPayInsufficientBalance(crate::error::ServiceError),
     /// `QueryParameter.Illegal` (HTTP 400).
-    QueryParameterIllegal(rt::error::ServiceError),
+    QueryParameterIllegal(crate::error::ServiceError),
     /// `QuotaExceeded.Eip` (HTTP 400).
-    QuotaExceededEip(rt::error::ServiceError),
+    QuotaExceededEip(crate::error::ServiceError),
     /// `QuotaExceeded.LargeSpecEip` (HTTP 400).
-    QuotaExceededLargeSpecEip(rt::error::ServiceError),
+    QuotaExceededLargeSpecEip(crate::error::ServiceError),
     /// `ReserveIpFail` (HTTP 400).
-    ReserveIpFail(rt::error::ServiceError),
+    ReserveIpFail(crate::error::ServiceError),
     /// `ResourceNotEnough.PublicIpAddressPool` (HTTP 400).
-    ResourceNotEnoughPublicIpAddressPool(rt::error::ServiceError),
+    ResourceNotEnoughPublicIpAddressPool(crate::error::ServiceError),
     /// `ResourceNotFound.Ip` (HTTP 400).
-    ResourceNotFoundIp(rt::error::ServiceError),
+    ResourceNotFoundIp(crate::error::ServiceError),
     /// `ResourceNotFound.PublicIpAddressPool` (HTTP 400).
-    ResourceNotFoundPublicIpAddressPool(rt::error::ServiceError),
+    ResourceNotFoundPublicIpAddressPool(crate::error::ServiceError),
     /// `SYSTEM.SALE_VALIDATE_UNEXPECTED_ERROR` (HTTP 400).
-    SystemSaleValidateUnexpectedError(rt::error::ServiceError),
+    SystemSaleValidateUnexpectedError(crate::error::ServiceError),
     /// `TokenVerfiy.Failed` (HTTP 400).
-    TokenVerfiyFailed(rt::error::ServiceError),
+    TokenVerfiyFailed(crate::error::ServiceError),
     /// `Trade_Sync_Create_Sub_ERROR` (HTTP 400).
-    TradeSyncCreateSubError(rt::error::ServiceError),
+    TradeSyncCreateSubError(crate::error::ServiceError),
     /// `UnsupportedFeature.AllocateEipAddressWithZone` (HTTP 400).
-    UnsupportedFeatureAllocateEipAddressWithZone(rt::error::ServiceError),
+    UnsupportedFeatureAllocateEipAddressWithZone(crate::error::ServiceError),
     /// `UnsupportedFeature.Isp` (HTTP 400).
-    UnsupportedFeatureIsp(rt::error::ServiceError),
+    UnsupportedFeatureIsp(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -768,7 +771,7 @@ impl AllocateEipAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccountMoneyValidateError(error)
             | Self::CommodityNoExist(error)
@@ -1263,8 +1266,8 @@ impl AllocateEipAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AllocateEipAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AllocateEipAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccountMoneyValidateError" => Self::AccountMoneyValidateError(error),
             "COMMODITY_NO_EXIST" => Self::CommodityNoExist(error),
@@ -1393,11 +1396,11 @@ impl rt::error::OperationError for AllocateEipAddressError {
                 Self::UnsupportedFeatureAllocateEipAddressWithZone(error)
             }
             "UnsupportedFeature.Isp" => Self::UnsupportedFeatureIsp(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AllocateEipAddressError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -90,15 +94,14 @@ pub struct AllocateEipAddressProRequest {
     pub public_ip_address_pool_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AllocateEipAddressProRequest {
+impl crate::operation::Operation for AllocateEipAddressProRequest {
     type Response = AllocateEipAddressProResponse;
     type Error = AllocateEipAddressProError;
+}
+
+impl rt::operation::OperationSpec for AllocateEipAddressProRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
         rt::validate::max_items(
@@ -332,8 +335,8 @@ impl AllocateEipAddressProBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AllocateEipAddressProRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AllocateEipAddressProRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -342,7 +345,7 @@ impl AllocateEipAddressProBuilder {
         self,
     ) -> ::std::result::Result<
         AllocateEipAddressProResponse,
-        rt::error::Error<AllocateEipAddressProError>,
+        crate::error::Error<AllocateEipAddressProError>,
     > {
         self.client.execute(self.request).await
     }
@@ -554,94 +557,94 @@ impl ::serde::Serialize for AllocateEipAddressProResponse {
 #[non_exhaustive]
 pub enum AllocateEipAddressProError {
     /// `COMMODITY_NO_EXIST` (HTTP 400).
-    CommodityNoExist(rt::error::ServiceError),
+    CommodityNoExist(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `FrequentPurchase.EIP` (HTTP 400).
-    FrequentPurchaseEip(rt::error::ServiceError),
+    FrequentPurchaseEip(crate::error::ServiceError),
     /// `FUWU_BIZ_COMMODITY_VERIFY_FAIL` (HTTP 404).
-    FuwuBizCommodityVerifyFail(rt::error::ServiceError),
+    FuwuBizCommodityVerifyFail(crate::error::ServiceError),
     /// `IllegalParam.IpAddress` (HTTP 400).
-    IllegalParamIpAddress(rt::error::ServiceError),
+    IllegalParamIpAddress(crate::error::ServiceError),
     /// `IllegalParam.Isp` (HTTP 400).
-    IllegalParamIsp(rt::error::ServiceError),
+    IllegalParamIsp(crate::error::ServiceError),
     /// `IncorrectStatus.Ip` (HTTP 400).
-    IncorrectStatusIp(rt::error::ServiceError),
+    IncorrectStatusIp(crate::error::ServiceError),
     /// `IncorrectStatus.PublicIpAddressPool` (HTTP 400).
-    IncorrectStatusPublicIpAddressPool(rt::error::ServiceError),
+    IncorrectStatusPublicIpAddressPool(crate::error::ServiceError),
     /// `INSTANCE_TYPE_NOT_SUPPORT` (HTTP 400).
-    InstanceTypeNotSupport(rt::error::ServiceError),
+    InstanceTypeNotSupport(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 400).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidBandwidth.Malformed` (HTTP 400).
-    InvalidBandwidthMalformed(rt::error::ServiceError),
+    InvalidBandwidthMalformed(crate::error::ServiceError),
     /// `INVALID_INSTANCE_STATUS` (HTTP 400).
-    InvalidInstanceStatus(rt::error::ServiceError),
+    InvalidInstanceStatus(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegion.NotSupport` (HTTP 400).
-    InvalidRegionNotSupport(rt::error::ServiceError),
+    InvalidRegionNotSupport(crate::error::ServiceError),
     /// `Invalid.Reserve.Ip` (HTTP 400).
-    InvalidReserveIp(rt::error::ServiceError),
+    InvalidReserveIp(crate::error::ServiceError),
     /// `InvalidResourceGroupId` (HTTP 400).
-    InvalidResourceGroupId(rt::error::ServiceError),
+    InvalidResourceGroupId(crate::error::ServiceError),
     /// `InvalidStatus.ValueNotSupported` (HTTP 400).
-    InvalidStatusValueNotSupported(rt::error::ServiceError),
+    InvalidStatusValueNotSupported(crate::error::ServiceError),
     /// `Ip.Allocated` (HTTP 400).
-    IpAllocated(rt::error::ServiceError),
+    IpAllocated(crate::error::ServiceError),
     /// `Ip.Keeped` (HTTP 400).
-    IpKeeped(rt::error::ServiceError),
+    IpKeeped(crate::error::ServiceError),
     /// `Mismatch.EipSecurityProtectionTypeAndPoolSecurityProtectionType` (HTTP 400).
     MismatchEipSecurityProtectionTypeAndPoolSecurityProtectionType(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `Mismatch.IpAndIsp` (HTTP 400).
-    MismatchIpAndIsp(rt::error::ServiceError),
+    MismatchIpAndIsp(crate::error::ServiceError),
     /// `Mismatch.IpAndPublicIpAddressPool` (HTTP 400).
-    MismatchIpAndPublicIpAddressPool(rt::error::ServiceError),
+    MismatchIpAndPublicIpAddressPool(crate::error::ServiceError),
     /// `OperationDenied.IpBelongToOtherUser` (HTTP 400).
-    OperationDeniedIpBelongToOtherUser(rt::error::ServiceError),
+    OperationDeniedIpBelongToOtherUser(crate::error::ServiceError),
     /// `OperationFailed.AllocateUnfamiliarIp` (HTTP 400).
-    OperationFailedAllocateUnfamiliarIp(rt::error::ServiceError),
+    OperationFailedAllocateUnfamiliarIp(crate::error::ServiceError),
     /// `OperationFailed.InstanceNotExist` (HTTP 400).
-    OperationFailedInstanceNotExist(rt::error::ServiceError),
+    OperationFailedInstanceNotExist(crate::error::ServiceError),
     /// `OperationFailed.IpIsLocked` (HTTP 400).
-    OperationFailedIpIsLocked(rt::error::ServiceError),
+    OperationFailedIpIsLocked(crate::error::ServiceError),
     /// `OperationFailed.ResourceNotEnough` (HTTP 400).
-    OperationFailedResourceNotEnough(rt::error::ServiceError),
+    OperationFailedResourceNotEnough(crate::error::ServiceError),
     /// `OperationFailed.RiskControl` (HTTP 400).
-    OperationFailedRiskControl(rt::error::ServiceError),
+    OperationFailedRiskControl(crate::error::ServiceError),
     /// `OrderError.EIP` (HTTP 400).
-    OrderErrorEip(rt::error::ServiceError),
+    OrderErrorEip(crate::error::ServiceError),
     /// `OrderFailed` (HTTP 400).
-    OrderFailed(rt::error::ServiceError),
+    OrderFailed(crate::error::ServiceError),
     /// `QueryParameter.Illegal` (HTTP 400).
-    QueryParameterIllegal(rt::error::ServiceError),
+    QueryParameterIllegal(crate::error::ServiceError),
     /// `QuotaExceeded.Eip` (HTTP 400).
-    QuotaExceededEip(rt::error::ServiceError),
+    QuotaExceededEip(crate::error::ServiceError),
     /// `QuotaExceeded.LargeSpecEip` (HTTP 400).
-    QuotaExceededLargeSpecEip(rt::error::ServiceError),
+    QuotaExceededLargeSpecEip(crate::error::ServiceError),
     /// `ReserveIpFail` (HTTP 400).
-    ReserveIpFail(rt::error::ServiceError),
+    ReserveIpFail(crate::error::ServiceError),
     /// `ResourceNotEnough.PublicIpAddressPool` (HTTP 400).
-    ResourceNotEnoughPublicIpAddressPool(rt::error::ServiceError),
+    ResourceNotEnoughPublicIpAddressPool(crate::error::ServiceError),
     /// `ResourceNotFound.Ip` (HTTP 400).
-    ResourceNotFoundIp(rt::error::ServiceError),
+    ResourceNotFoundIp(crate::error::ServiceError),
     /// `ResourceNotFound.PublicIpAddressPool` (HTTP 400).
-    ResourceNotFoundPublicIpAddressPool(rt::error::ServiceError),
+    ResourceNotFoundPublicIpAddressPool(crate::error::ServiceError),
     /// `SYSTEM.UNKNOWN.ERROR` (HTTP 400).
-    SystemUnknownError(rt::error::ServiceError),
+    SystemUnknownError(crate::error::ServiceError),
     /// `TokenVerfiy.Failed` (HTTP 400).
-    TokenVerfiyFailed(rt::error::ServiceError),
+    TokenVerfiyFailed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -653,7 +656,7 @@ impl AllocateEipAddressProError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CommodityNoExist(error)
             | Self::Forbidden(error)
@@ -952,8 +955,8 @@ impl AllocateEipAddressProError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AllocateEipAddressProError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AllocateEipAddressProError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "COMMODITY_NO_EXIST" => Self::CommodityNoExist(error),
             "Forbidden" => Self::Forbidden(error),
@@ -1018,11 +1021,11 @@ impl rt::error::OperationError for AllocateEipAddressProError {
             }
             "SYSTEM.UNKNOWN.ERROR" => Self::SystemUnknownError(error),
             "TokenVerfiy.Failed" => Self::TokenVerfiyFailed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AllocateEipAddressProError::service_error(self)
     }
 }

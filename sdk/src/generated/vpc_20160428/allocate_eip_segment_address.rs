@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -66,15 +70,14 @@ pub struct AllocateEipSegmentAddressRequest {
     pub zone: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AllocateEipSegmentAddressRequest {
+impl crate::operation::Operation for AllocateEipSegmentAddressRequest {
     type Response = AllocateEipSegmentAddressResponse;
     type Error = AllocateEipSegmentAddressError;
+}
+
+impl rt::operation::OperationSpec for AllocateEipSegmentAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("EipMask", &self.eip_mask)?;
         Ok(())
@@ -214,8 +217,10 @@ impl AllocateEipSegmentAddressBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<AllocateEipSegmentAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<AllocateEipSegmentAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -225,7 +230,7 @@ impl AllocateEipSegmentAddressBuilder {
         self,
     ) -> ::std::result::Result<
         AllocateEipSegmentAddressResponse,
-        rt::error::Error<AllocateEipSegmentAddressError>,
+        crate::error::Error<AllocateEipSegmentAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -324,114 +329,114 @@ impl ::serde::Serialize for AllocateEipSegmentAddressResponse {
 #[non_exhaustive]
 pub enum AllocateEipSegmentAddressError {
     /// `COMMODITY_NO_EXIST` (HTTP 400).
-    CommodityNoExist(rt::error::ServiceError),
+    CommodityNoExist(crate::error::ServiceError),
     /// `Forbidden` (HTTP 400).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.AllocateEipSegmentAddress` (HTTP 400).
-    ForbiddenAllocateEipSegmentAddress(rt::error::ServiceError),
+    ForbiddenAllocateEipSegmentAddress(crate::error::ServiceError),
     /// `FrequentPurchase.EIP` (HTTP 400).
-    FrequentPurchaseEip(rt::error::ServiceError),
+    FrequentPurchaseEip(crate::error::ServiceError),
     /// `FUWU_BIZ_COMMODITY_VERIFY_FAIL` (HTTP 404).
-    FuwuBizCommodityVerifyFail(rt::error::ServiceError),
+    FuwuBizCommodityVerifyFail(crate::error::ServiceError),
     /// `IllegalParam.Description` (HTTP 400).
-    IllegalParamDescription(rt::error::ServiceError),
+    IllegalParamDescription(crate::error::ServiceError),
     /// `IllegalParam.EipMask` (HTTP 400).
-    IllegalParamEipMask(rt::error::ServiceError),
+    IllegalParamEipMask(crate::error::ServiceError),
     /// `IllegalParam.Name` (HTTP 400).
-    IllegalParamName(rt::error::ServiceError),
+    IllegalParamName(crate::error::ServiceError),
     /// `IllegalParam.OrderParamComponent` (HTTP 400).
-    IllegalParamOrderParamComponent(rt::error::ServiceError),
+    IllegalParamOrderParamComponent(crate::error::ServiceError),
     /// `IllegalParam.Zone` (HTTP 400).
-    IllegalParamZone(rt::error::ServiceError),
+    IllegalParamZone(crate::error::ServiceError),
     /// `InstanceExist.EipSegment` (HTTP 400).
-    InstanceExistEipSegment(rt::error::ServiceError),
+    InstanceExistEipSegment(crate::error::ServiceError),
     /// `INSTANCE_TYPE_NOT_SUPPORT` (HTTP 400).
-    InstanceTypeNotSupport(rt::error::ServiceError),
+    InstanceTypeNotSupport(crate::error::ServiceError),
     /// `InsufficientBalance` (HTTP 400).
-    InsufficientBalance(rt::error::ServiceError),
+    InsufficientBalance(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidBandwidth.Malformed` (HTTP 400).
-    InvalidBandwidthMalformed(rt::error::ServiceError),
+    InvalidBandwidthMalformed(crate::error::ServiceError),
     /// `InvalidComponent.EipBandwidthMax` (HTTP 400).
-    InvalidComponentEipBandwidthMax(rt::error::ServiceError),
+    InvalidComponentEipBandwidthMax(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegion.NotSupport` (HTTP 400).
-    InvalidRegionNotSupport(rt::error::ServiceError),
+    InvalidRegionNotSupport(crate::error::ServiceError),
     /// `InvalidResourceGroupId` (HTTP 400).
-    InvalidResourceGroupId(rt::error::ServiceError),
+    InvalidResourceGroupId(crate::error::ServiceError),
     /// `MissingParam.Bandwidth` (HTTP 400).
-    MissingParamBandwidth(rt::error::ServiceError),
+    MissingParamBandwidth(crate::error::ServiceError),
     /// `OperationConflict` (HTTP 400).
-    OperationConflict(rt::error::ServiceError),
+    OperationConflict(crate::error::ServiceError),
     /// `OperationFailed.AccountMoneyInvalid` (HTTP 400).
-    OperationFailedAccountMoneyInvalid(rt::error::ServiceError),
+    OperationFailedAccountMoneyInvalid(crate::error::ServiceError),
     /// `OperationFailed.AllocateEipSegment` (HTTP 400).
-    OperationFailedAllocateEipSegment(rt::error::ServiceError),
+    OperationFailedAllocateEipSegment(crate::error::ServiceError),
     /// `OperationFailed.ChargeTypeInvalid` (HTTP 400).
-    OperationFailedChargeTypeInvalid(rt::error::ServiceError),
+    OperationFailedChargeTypeInvalid(crate::error::ServiceError),
     /// `OperationFailed.CompleteUserInfo` (HTTP 400).
-    OperationFailedCompleteUserInfo(rt::error::ServiceError),
+    OperationFailedCompleteUserInfo(crate::error::ServiceError),
     /// `OperationFailed.CreateOrderFailed` (HTTP 400).
-    OperationFailedCreateOrderFailed(rt::error::ServiceError),
+    OperationFailedCreateOrderFailed(crate::error::ServiceError),
     /// `OperationFailed.EipQuotaExceed` (HTTP 400).
-    OperationFailedEipQuotaExceed(rt::error::ServiceError),
+    OperationFailedEipQuotaExceed(crate::error::ServiceError),
     /// `OperationFailed.FrequentPurchase` (HTTP 400).
-    OperationFailedFrequentPurchase(rt::error::ServiceError),
+    OperationFailedFrequentPurchase(crate::error::ServiceError),
     /// `OperationFailed.InsufficientEIP` (HTTP 400).
-    OperationFailedInsufficientEip(rt::error::ServiceError),
+    OperationFailedInsufficientEip(crate::error::ServiceError),
     /// `OperationFailed.InvokeInnerApi` (HTTP 400).
-    OperationFailedInvokeInnerApi(rt::error::ServiceError),
+    OperationFailedInvokeInnerApi(crate::error::ServiceError),
     /// `OperationFailed.QueryCredtiInfo` (HTTP 400).
-    OperationFailedQueryCredtiInfo(rt::error::ServiceError),
+    OperationFailedQueryCredtiInfo(crate::error::ServiceError),
     /// `OperationFailed.QueryPrice` (HTTP 400).
-    OperationFailedQueryPrice(rt::error::ServiceError),
+    OperationFailedQueryPrice(crate::error::ServiceError),
     /// `OperationFailed.QueryUserLabel` (HTTP 400).
-    OperationFailedQueryUserLabel(rt::error::ServiceError),
+    OperationFailedQueryUserLabel(crate::error::ServiceError),
     /// `OperationFailed.QuotaExceed` (HTTP 400).
-    OperationFailedQuotaExceed(rt::error::ServiceError),
+    OperationFailedQuotaExceed(crate::error::ServiceError),
     /// `OperationFailed.RiskControl` (HTTP 400).
-    OperationFailedRiskControl(rt::error::ServiceError),
+    OperationFailedRiskControl(crate::error::ServiceError),
     /// `OperationFailed.SaleExpression` (HTTP 400).
-    OperationFailedSaleExpression(rt::error::ServiceError),
+    OperationFailedSaleExpression(crate::error::ServiceError),
     /// `OperationFailed.SaleValidate` (HTTP 400).
-    OperationFailedSaleValidate(rt::error::ServiceError),
+    OperationFailedSaleValidate(crate::error::ServiceError),
     /// `OrderError.EIP` (HTTP 400, 500).
-    OrderErrorEip(rt::error::ServiceError),
+    OrderErrorEip(crate::error::ServiceError),
     /// `OrderFailed` (HTTP 400).
-    OrderFailed(rt::error::ServiceError),
+    OrderFailed(crate::error::ServiceError),
     /// `ORDER.QUANTITY_INVALID` (HTTP 400).
-    OrderQuantityInvalid(rt::error::ServiceError),
+    OrderQuantityInvalid(crate::error::ServiceError),
     /// `PAY.INSUFFICIENT_BALANCE` (HTTP 400).
-    PayInsufficientBalance(rt::error::ServiceError),
+    PayInsufficientBalance(crate::error::ServiceError),
     /// `PAY.MAYI_WITHHOLDING_AGREEMENT_ILLEGAL` (HTTP 400).
-    PayMayiWithholdingAgreementIllegal(rt::error::ServiceError),
+    PayMayiWithholdingAgreementIllegal(crate::error::ServiceError),
     /// `PAYFOR.CREDIT_PAY_INSUFFICIENT_BALANCE` (HTTP 400).
-    PayforCreditPayInsufficientBalance(rt::error::ServiceError),
+    PayforCreditPayInsufficientBalance(crate::error::ServiceError),
     /// `QueryParameter.Illegal` (HTTP 400).
-    QueryParameterIllegal(rt::error::ServiceError),
+    QueryParameterIllegal(crate::error::ServiceError),
     /// `QuotaExceeded.Eip` (HTTP 400).
-    QuotaExceededEip(rt::error::ServiceError),
+    QuotaExceededEip(crate::error::ServiceError),
     /// `QuotaExceeded.LargeSpecEip` (HTTP 400).
-    QuotaExceededLargeSpecEip(rt::error::ServiceError),
+    QuotaExceededLargeSpecEip(crate::error::ServiceError),
     /// `ReserveIpFail` (HTTP 400).
-    ReserveIpFail(rt::error::ServiceError),
+    ReserveIpFail(crate::error::ServiceError),
     /// `SYSTEM.SALE_VALIDATE_UNEXPECTED_ERROR` (HTTP 400).
-    SystemSaleValidateUnexpectedError(rt::error::ServiceError),
+    SystemSaleValidateUnexpectedError(crate::error::ServiceError),
     /// `TokenVerfiy.Failed` (HTTP 400).
-    TokenVerfiyFailed(rt::error::ServiceError),
+    TokenVerfiyFailed(crate::error::ServiceError),
     /// `Trade_Sync_Create_Sub_ERROR` (HTTP 400).
-    TradeSyncCreateSubError(rt::error::ServiceError),
+    TradeSyncCreateSubError(crate::error::ServiceError),
     /// `UnsupportedFeature.AllocateEipAddressWithZone` (HTTP 400).
-    UnsupportedFeatureAllocateEipAddressWithZone(rt::error::ServiceError),
+    UnsupportedFeatureAllocateEipAddressWithZone(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -443,7 +448,7 @@ impl AllocateEipSegmentAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CommodityNoExist(error)
             | Self::Forbidden(error)
@@ -815,8 +820,8 @@ impl AllocateEipSegmentAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AllocateEipSegmentAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AllocateEipSegmentAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "COMMODITY_NO_EXIST" => Self::CommodityNoExist(error),
             "Forbidden" => Self::Forbidden(error),
@@ -908,11 +913,11 @@ impl rt::error::OperationError for AllocateEipSegmentAddressError {
             "UnsupportedFeature.AllocateEipAddressWithZone" => {
                 Self::UnsupportedFeatureAllocateEipAddressWithZone(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AllocateEipSegmentAddressError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,15 +72,14 @@ pub struct AllocateIpv6AddressRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for AllocateIpv6AddressRequest {
+impl crate::operation::Operation for AllocateIpv6AddressRequest {
     type Response = AllocateIpv6AddressResponse;
     type Error = AllocateIpv6AddressError;
+}
+
+impl rt::operation::OperationSpec for AllocateIpv6AddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VSwitchId", &self.v_switch_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
@@ -231,8 +234,8 @@ impl AllocateIpv6AddressBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AllocateIpv6AddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AllocateIpv6AddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -241,7 +244,7 @@ impl AllocateIpv6AddressBuilder {
         self,
     ) -> ::std::result::Result<
         AllocateIpv6AddressResponse,
-        rt::error::Error<AllocateIpv6AddressError>,
+        crate::error::Error<AllocateIpv6AddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -439,40 +442,40 @@ impl ::serde::Serialize for AllocateIpv6AddressResponse {
 #[non_exhaustive]
 pub enum AllocateIpv6AddressError {
     /// `Forbidden.OperateShareResource` (HTTP 400).
-    ForbiddenOperateShareResource(rt::error::ServiceError),
+    ForbiddenOperateShareResource(crate::error::ServiceError),
     /// `IllegalParam.IpAddress` (HTTP 400).
-    IllegalParamIpAddress(rt::error::ServiceError),
+    IllegalParamIpAddress(crate::error::ServiceError),
     /// `IllegalParam.Ipv6Prefix` (HTTP 400).
-    IllegalParamIpv6Prefix(rt::error::ServiceError),
+    IllegalParamIpv6Prefix(crate::error::ServiceError),
     /// `OperationFailed.AddressNotInVSwitchCidr` (HTTP 400).
-    OperationFailedAddressNotInVSwitchCidr(rt::error::ServiceError),
+    OperationFailedAddressNotInVSwitchCidr(crate::error::ServiceError),
     /// `OperationFailed.ExistIPv6Used` (HTTP 400).
-    OperationFailedExistIPv6Used(rt::error::ServiceError),
-    /// `OperationFailed.IPv6AddressAlreadyAllocated` (HTTP 400).
-    OperationFailedIPv6AddressAlreadyAllocated(rt::error::ServiceError),
-    /// `OperationFailed.IPv6Disabled` (HTTP 400).
-    OperationFailedIPv6Disabled(rt::error::ServiceError),
+    OperationFailedExistIpv6Used(crate::error::ServiceError),
     /// `OperationFailed.IpPrefixMustInVSwitchCidrReservation` (HTTP 400).
-    OperationFailedIpPrefixMustInVSwitchCidrReservation(rt::error::ServiceError),
+    OperationFailedIpPrefixMustInVSwitchCidrReservation(crate::error::ServiceError),
+    /// `OperationFailed.IPv6AddressAlreadyAllocated` (HTTP 400).
+    OperationFailedIpv6AddressAlreadyAllocated(crate::error::ServiceError),
+    /// `OperationFailed.IPv6Disabled` (HTTP 400).
+    OperationFailedIpv6Disabled(crate::error::ServiceError),
     /// `OperationUnsupported.FreePrivateIpv6` (HTTP 400).
-    OperationUnsupportedFreePrivateIpv6(rt::error::ServiceError),
+    OperationUnsupportedFreePrivateIpv6(crate::error::ServiceError),
     /// `OperationUnsupported.Ipv6Feature` (HTTP 400).
-    OperationUnsupportedIpv6Feature(rt::error::ServiceError),
+    OperationUnsupportedIpv6Feature(crate::error::ServiceError),
     /// `OperationUnsupported.UnboundIpv6Feature` (HTTP 400).
-    OperationUnsupportedUnboundIpv6Feature(rt::error::ServiceError),
+    OperationUnsupportedUnboundIpv6Feature(crate::error::ServiceError),
     /// `OperationUnsupported.UnboundIpv6PrefixFeature` (HTTP 400).
-    OperationUnsupportedUnboundIpv6PrefixFeature(rt::error::ServiceError),
+    OperationUnsupportedUnboundIpv6PrefixFeature(crate::error::ServiceError),
     /// `QuotaExceeded.IPv6PrefixMask` (HTTP 400).
-    QuotaExceededIPv6PrefixMask(rt::error::ServiceError),
+    QuotaExceededIpv6PrefixMask(crate::error::ServiceError),
     /// `ResourceNotFound.VSwitch` (HTTP 404).
-    ResourceNotFoundVSwitch(rt::error::ServiceError),
+    ResourceNotFoundVSwitch(crate::error::ServiceError),
     /// `ResourceNotFound.VSwitchCidrReservation` (HTTP 404).
-    ResourceNotFoundVSwitchCidrReservation(rt::error::ServiceError),
+    ResourceNotFoundVSwitchCidrReservation(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -484,21 +487,21 @@ impl AllocateIpv6AddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenOperateShareResource(error)
             | Self::IllegalParamIpAddress(error)
             | Self::IllegalParamIpv6Prefix(error)
             | Self::OperationFailedAddressNotInVSwitchCidr(error)
-            | Self::OperationFailedExistIPv6Used(error)
-            | Self::OperationFailedIPv6AddressAlreadyAllocated(error)
-            | Self::OperationFailedIPv6Disabled(error)
+            | Self::OperationFailedExistIpv6Used(error)
             | Self::OperationFailedIpPrefixMustInVSwitchCidrReservation(error)
+            | Self::OperationFailedIpv6AddressAlreadyAllocated(error)
+            | Self::OperationFailedIpv6Disabled(error)
             | Self::OperationUnsupportedFreePrivateIpv6(error)
             | Self::OperationUnsupportedIpv6Feature(error)
             | Self::OperationUnsupportedUnboundIpv6Feature(error)
             | Self::OperationUnsupportedUnboundIpv6PrefixFeature(error)
-            | Self::QuotaExceededIPv6PrefixMask(error)
+            | Self::QuotaExceededIpv6PrefixMask(error)
             | Self::ResourceNotFoundVSwitch(error)
             | Self::ResourceNotFoundVSwitchCidrReservation(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -529,22 +532,10 @@ impl AllocateIpv6AddressError {
         matches!(self, Self::OperationFailedAddressNotInVSwitchCidr(_))
     }
 
-    /// Whether this is [`OperationFailedExistIPv6Used`](Self::OperationFailedExistIPv6Used).
+    /// Whether this is [`OperationFailedExistIpv6Used`](Self::OperationFailedExistIpv6Used).
     #[inline]
-    pub fn is_operation_failed_exist_i_pv6_used(&self) -> bool {
-        matches!(self, Self::OperationFailedExistIPv6Used(_))
-    }
-
-    /// Whether this is [`OperationFailedIPv6AddressAlreadyAllocated`](Self::OperationFailedIPv6AddressAlreadyAllocated).
-    #[inline]
-    pub fn is_operation_failed_i_pv6_address_already_allocated(&self) -> bool {
-        matches!(self, Self::OperationFailedIPv6AddressAlreadyAllocated(_))
-    }
-
-    /// Whether this is [`OperationFailedIPv6Disabled`](Self::OperationFailedIPv6Disabled).
-    #[inline]
-    pub fn is_operation_failed_i_pv6_disabled(&self) -> bool {
-        matches!(self, Self::OperationFailedIPv6Disabled(_))
+    pub fn is_operation_failed_exist_ipv6_used(&self) -> bool {
+        matches!(self, Self::OperationFailedExistIpv6Used(_))
     }
 
     /// Whether this is [`OperationFailedIpPrefixMustInVSwitchCidrReservation`](Self::OperationFailedIpPrefixMustInVSwitchCidrReservation).
@@ -553,6 +544,18 @@ impl AllocateIpv6AddressError {
         &self,
     ) -> bool {
         matches!(self, Self::OperationFailedIpPrefixMustInVSwitchCidrReservation(_))
+    }
+
+    /// Whether this is [`OperationFailedIpv6AddressAlreadyAllocated`](Self::OperationFailedIpv6AddressAlreadyAllocated).
+    #[inline]
+    pub fn is_operation_failed_ipv6_address_already_allocated(&self) -> bool {
+        matches!(self, Self::OperationFailedIpv6AddressAlreadyAllocated(_))
+    }
+
+    /// Whether this is [`OperationFailedIpv6Disabled`](Self::OperationFailedIpv6Disabled).
+    #[inline]
+    pub fn is_operation_failed_ipv6_disabled(&self) -> bool {
+        matches!(self, Self::OperationFailedIpv6Disabled(_))
     }
 
     /// Whether this is [`OperationUnsupportedFreePrivateIpv6`](Self::OperationUnsupportedFreePrivateIpv6).
@@ -579,10 +582,10 @@ impl AllocateIpv6AddressError {
         matches!(self, Self::OperationUnsupportedUnboundIpv6PrefixFeature(_))
     }
 
-    /// Whether this is [`QuotaExceededIPv6PrefixMask`](Self::QuotaExceededIPv6PrefixMask).
+    /// Whether this is [`QuotaExceededIpv6PrefixMask`](Self::QuotaExceededIpv6PrefixMask).
     #[inline]
-    pub fn is_quota_exceeded_i_pv6_prefix_mask(&self) -> bool {
-        matches!(self, Self::QuotaExceededIPv6PrefixMask(_))
+    pub fn is_quota_exceeded_ipv6_prefix_mask(&self) -> bool {
+        matches!(self, Self::QuotaExceededIpv6PrefixMask(_))
     }
 
     /// Whether this is [`ResourceNotFoundVSwitch`](Self::ResourceNotFoundVSwitch).
@@ -599,8 +602,8 @@ impl AllocateIpv6AddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AllocateIpv6AddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AllocateIpv6AddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.OperateShareResource" => {
                 Self::ForbiddenOperateShareResource(error)
@@ -610,14 +613,14 @@ impl rt::error::OperationError for AllocateIpv6AddressError {
             "OperationFailed.AddressNotInVSwitchCidr" => {
                 Self::OperationFailedAddressNotInVSwitchCidr(error)
             }
-            "OperationFailed.ExistIPv6Used" => Self::OperationFailedExistIPv6Used(error),
-            "OperationFailed.IPv6AddressAlreadyAllocated" => {
-                Self::OperationFailedIPv6AddressAlreadyAllocated(error)
-            }
-            "OperationFailed.IPv6Disabled" => Self::OperationFailedIPv6Disabled(error),
+            "OperationFailed.ExistIPv6Used" => Self::OperationFailedExistIpv6Used(error),
             "OperationFailed.IpPrefixMustInVSwitchCidrReservation" => {
                 Self::OperationFailedIpPrefixMustInVSwitchCidrReservation(error)
             }
+            "OperationFailed.IPv6AddressAlreadyAllocated" => {
+                Self::OperationFailedIpv6AddressAlreadyAllocated(error)
+            }
+            "OperationFailed.IPv6Disabled" => Self::OperationFailedIpv6Disabled(error),
             "OperationUnsupported.FreePrivateIpv6" => {
                 Self::OperationUnsupportedFreePrivateIpv6(error)
             }
@@ -630,16 +633,16 @@ impl rt::error::OperationError for AllocateIpv6AddressError {
             "OperationUnsupported.UnboundIpv6PrefixFeature" => {
                 Self::OperationUnsupportedUnboundIpv6PrefixFeature(error)
             }
-            "QuotaExceeded.IPv6PrefixMask" => Self::QuotaExceededIPv6PrefixMask(error),
+            "QuotaExceeded.IPv6PrefixMask" => Self::QuotaExceededIpv6PrefixMask(error),
             "ResourceNotFound.VSwitch" => Self::ResourceNotFoundVSwitch(error),
             "ResourceNotFound.VSwitchCidrReservation" => {
                 Self::ResourceNotFoundVSwitchCidrReservation(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AllocateIpv6AddressError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct AllocateIpv6InternetBandwidthRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for AllocateIpv6InternetBandwidthRequest {
+impl crate::operation::Operation for AllocateIpv6InternetBandwidthRequest {
     type Response = AllocateIpv6InternetBandwidthResponse;
     type Error = AllocateIpv6InternetBandwidthError;
+}
+
+impl rt::operation::OperationSpec for AllocateIpv6InternetBandwidthRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Ipv6AddressId", &self.ipv6_address_id)?;
         rt::validate::required("Bandwidth", &self.bandwidth)?;
@@ -176,8 +179,8 @@ impl AllocateIpv6InternetBandwidthBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AllocateIpv6InternetBandwidthRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AllocateIpv6InternetBandwidthRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -186,7 +189,7 @@ impl AllocateIpv6InternetBandwidthBuilder {
         self,
     ) -> ::std::result::Result<
         AllocateIpv6InternetBandwidthResponse,
-        rt::error::Error<AllocateIpv6InternetBandwidthError>,
+        crate::error::Error<AllocateIpv6InternetBandwidthError>,
     > {
         self.client.execute(self.request).await
     }
@@ -306,56 +309,56 @@ impl ::serde::Serialize for AllocateIpv6InternetBandwidthResponse {
 #[non_exhaustive]
 pub enum AllocateIpv6InternetBandwidthError {
     /// `IllegalParam.Bandwidth` (HTTP 400).
-    IllegalParamBandwidth(rt::error::ServiceError),
+    IllegalParamBandwidth(crate::error::ServiceError),
     /// `IllegalParam.ChargeType` (HTTP 400).
-    IllegalParamChargeType(rt::error::ServiceError),
+    IllegalParamChargeType(crate::error::ServiceError),
     /// `IllegalParam.InternetChargeType` (HTTP 400).
-    IllegalParamInternetChargeType(rt::error::ServiceError),
+    IllegalParamInternetChargeType(crate::error::ServiceError),
     /// `IllegalParam.Ipv6Address` (HTTP 400).
-    IllegalParamIpv6Address(rt::error::ServiceError),
+    IllegalParamIpv6Address(crate::error::ServiceError),
     /// `IncorrectStatus.Ipv6Instance` (HTTP 400).
-    IncorrectStatusIpv6Instance(rt::error::ServiceError),
+    IncorrectStatusIpv6Instance(crate::error::ServiceError),
     /// `InvalidIpv6Instance.NotFound` (HTTP 400).
-    InvalidIpv6InstanceNotFound(rt::error::ServiceError),
+    InvalidIpv6InstanceNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParam.Ipv6InstanceId` (HTTP 400).
-    MissingParamIpv6InstanceId(rt::error::ServiceError),
+    MissingParamIpv6InstanceId(crate::error::ServiceError),
     /// `OperationDenied.UnSupportedBindTypeCloudInstance` (HTTP 400).
-    OperationDeniedUnSupportedBindTypeCloudInstance(rt::error::ServiceError),
+    OperationDeniedUnSupportedBindTypeCloudInstance(crate::error::ServiceError),
     /// `OperationFailed.InternetBandwidthAlreadyExisted` (HTTP 400).
-    OperationFailedInternetBandwidthAlreadyExisted(rt::error::ServiceError),
+    OperationFailedInternetBandwidthAlreadyExisted(crate::error::ServiceError),
     /// `OperationFailed.Ipv6GatewayDisMatchIpv6Address` (HTTP 400).
-    OperationFailedIpv6GatewayDisMatchIpv6Address(rt::error::ServiceError),
+    OperationFailedIpv6GatewayDisMatchIpv6Address(crate::error::ServiceError),
     /// `OperationFailed.Ipv6GatewayNotExist` (HTTP 400).
-    OperationFailedIpv6GatewayNotExist(rt::error::ServiceError),
+    OperationFailedIpv6GatewayNotExist(crate::error::ServiceError),
     /// `OperationFailed.OpenCdtServiceFirst` (HTTP 400).
-    OperationFailedOpenCdtServiceFirst(rt::error::ServiceError),
+    OperationFailedOpenCdtServiceFirst(crate::error::ServiceError),
     /// `OperationFailed.QueryAccountInfo` (HTTP 500).
-    OperationFailedQueryAccountInfo(rt::error::ServiceError),
+    OperationFailedQueryAccountInfo(crate::error::ServiceError),
     /// `OperationFailed.SaleValidate` (HTTP 500).
-    OperationFailedSaleValidate(rt::error::ServiceError),
+    OperationFailedSaleValidate(crate::error::ServiceError),
     /// `OperationFailed.UpgradeCdtServiceFirst` (HTTP 400).
-    OperationFailedUpgradeCdtServiceFirst(rt::error::ServiceError),
+    OperationFailedUpgradeCdtServiceFirst(crate::error::ServiceError),
     /// `OperationUnsupported.PrePaid` (HTTP 400).
-    OperationUnsupportedPrePaid(rt::error::ServiceError),
+    OperationUnsupportedPrePaid(crate::error::ServiceError),
     /// `OperationUnsupported.PrivateGUA` (HTTP 400).
-    OperationUnsupportedPrivateGua(rt::error::ServiceError),
+    OperationUnsupportedPrivateGua(crate::error::ServiceError),
     /// `OperationUnsupported.ULA` (HTTP 400).
-    OperationUnsupportedUla(rt::error::ServiceError),
+    OperationUnsupportedUla(crate::error::ServiceError),
     /// `ResourceNotFound.Ipv6Address` (HTTP 404).
-    ResourceNotFoundIpv6Address(rt::error::ServiceError),
+    ResourceNotFoundIpv6Address(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 500).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// `UnsupportedFeature.InternetChargeTypeOnFreeIpv6Address` (HTTP 400).
-    UnsupportedFeatureInternetChargeTypeOnFreeIpv6Address(rt::error::ServiceError),
+    UnsupportedFeatureInternetChargeTypeOnFreeIpv6Address(crate::error::ServiceError),
     /// `UnsupportedFeature.InternetChargeTypeOnStaticIsp` (HTTP 400).
-    UnsupportedFeatureInternetChargeTypeOnStaticIsp(rt::error::ServiceError),
+    UnsupportedFeatureInternetChargeTypeOnStaticIsp(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -367,7 +370,7 @@ impl AllocateIpv6InternetBandwidthError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamBandwidth(error)
             | Self::IllegalParamChargeType(error)
@@ -538,8 +541,8 @@ impl AllocateIpv6InternetBandwidthError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AllocateIpv6InternetBandwidthError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AllocateIpv6InternetBandwidthError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.Bandwidth" => Self::IllegalParamBandwidth(error),
             "IllegalParam.ChargeType" => Self::IllegalParamChargeType(error),
@@ -586,11 +589,11 @@ impl rt::error::OperationError for AllocateIpv6InternetBandwidthError {
             "UnsupportedFeature.InternetChargeTypeOnStaticIsp" => {
                 Self::UnsupportedFeatureInternetChargeTypeOnStaticIsp(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AllocateIpv6InternetBandwidthError::service_error(self)
     }
 }

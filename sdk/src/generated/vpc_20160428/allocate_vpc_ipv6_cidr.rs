@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct AllocateVpcIpv6CidrRequest {
     pub ipv6_cidr_block: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AllocateVpcIpv6CidrRequest {
+impl crate::operation::Operation for AllocateVpcIpv6CidrRequest {
     type Response = AllocateVpcIpv6CidrResponse;
     type Error = AllocateVpcIpv6CidrError;
+}
+
+impl rt::operation::OperationSpec for AllocateVpcIpv6CidrRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -148,8 +151,8 @@ impl AllocateVpcIpv6CidrBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AllocateVpcIpv6CidrRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AllocateVpcIpv6CidrRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -158,7 +161,7 @@ impl AllocateVpcIpv6CidrBuilder {
         self,
     ) -> ::std::result::Result<
         AllocateVpcIpv6CidrResponse,
-        rt::error::Error<AllocateVpcIpv6CidrError>,
+        crate::error::Error<AllocateVpcIpv6CidrError>,
     > {
         self.client.execute(self.request).await
     }
@@ -255,24 +258,24 @@ impl ::serde::Serialize for AllocateVpcIpv6CidrResponse {
 #[non_exhaustive]
 pub enum AllocateVpcIpv6CidrError {
     /// `IllegalParam.AddressPoolType` (HTTP 400).
-    IllegalParamAddressPoolType(rt::error::ServiceError),
+    IllegalParamAddressPoolType(crate::error::ServiceError),
     /// `IllegalParam.CidrBlock` (HTTP 400).
-    IllegalParamCidrBlock(rt::error::ServiceError),
+    IllegalParamCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.Ipv6Cidr` (HTTP 400).
-    IllegalParamIpv6Cidr(rt::error::ServiceError),
+    IllegalParamIpv6Cidr(crate::error::ServiceError),
     /// `OperationUnsupported.Ipv6Feature` (HTTP 400).
-    OperationUnsupportedIpv6Feature(rt::error::ServiceError),
+    OperationUnsupportedIpv6Feature(crate::error::ServiceError),
     /// `ResourceNotEnough.Ipv6Cidr` (HTTP 400).
-    ResourceNotEnoughIpv6Cidr(rt::error::ServiceError),
+    ResourceNotEnoughIpv6Cidr(crate::error::ServiceError),
     /// `Unavailable.Ipv6Cidr` (HTTP 400).
-    UnavailableIpv6Cidr(rt::error::ServiceError),
+    UnavailableIpv6Cidr(crate::error::ServiceError),
     /// `UnsupportedFeature.Ipv6Isp` (HTTP 400).
-    UnsupportedFeatureIpv6Isp(rt::error::ServiceError),
+    UnsupportedFeatureIpv6Isp(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -284,7 +287,7 @@ impl AllocateVpcIpv6CidrError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamAddressPoolType(error)
             | Self::IllegalParamCidrBlock(error)
@@ -341,8 +344,8 @@ impl AllocateVpcIpv6CidrError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AllocateVpcIpv6CidrError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AllocateVpcIpv6CidrError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.AddressPoolType" => Self::IllegalParamAddressPoolType(error),
             "IllegalParam.CidrBlock" => Self::IllegalParamCidrBlock(error),
@@ -353,11 +356,11 @@ impl rt::error::OperationError for AllocateVpcIpv6CidrError {
             "ResourceNotEnough.Ipv6Cidr" => Self::ResourceNotEnoughIpv6Cidr(error),
             "Unavailable.Ipv6Cidr" => Self::UnavailableIpv6Cidr(error),
             "UnsupportedFeature.Ipv6Isp" => Self::UnsupportedFeatureIpv6Isp(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AllocateVpcIpv6CidrError::service_error(self)
     }
 }

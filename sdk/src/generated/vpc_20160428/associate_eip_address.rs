@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,15 +70,14 @@ pub struct AssociateEipAddressRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AssociateEipAddressRequest {
+impl crate::operation::Operation for AssociateEipAddressRequest {
     type Response = AssociateEipAddressResponse;
     type Error = AssociateEipAddressError;
+}
+
+impl rt::operation::OperationSpec for AssociateEipAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AllocationId", &self.allocation_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -213,8 +216,8 @@ impl AssociateEipAddressBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AssociateEipAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AssociateEipAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -223,7 +226,7 @@ impl AssociateEipAddressBuilder {
         self,
     ) -> ::std::result::Result<
         AssociateEipAddressResponse,
-        rt::error::Error<AssociateEipAddressError>,
+        crate::error::Error<AssociateEipAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -299,176 +302,176 @@ impl ::serde::Serialize for AssociateEipAddressResponse {
 #[non_exhaustive]
 pub enum AssociateEipAddressError {
     /// `BIND_INSTANCE_HAVE_PORTMAP_OR_BIND_EIP` (HTTP 400).
-    BindInstanceHavePortmapOrBindEip(rt::error::ServiceError),
+    BindInstanceHavePortmapOrBindEip(crate::error::ServiceError),
     /// `BindInstance.NotSupported` (HTTP 400).
-    BindInstanceNotSupported(rt::error::ServiceError),
+    BindInstanceNotSupported(crate::error::ServiceError),
     /// `BIND_INSTANCE_OWENER_ERROR` (HTTP 400).
-    BindInstanceOwenerError(rt::error::ServiceError),
+    BindInstanceOwenerError(crate::error::ServiceError),
     /// `EipBindRemote.BackendRegionMustBeSingle` (HTTP 400).
-    EipBindRemoteBackendRegionMustBeSingle(rt::error::ServiceError),
+    EipBindRemoteBackendRegionMustBeSingle(crate::error::ServiceError),
     /// `EIP_CAN_NOT_ASSOCIATE_WITH_PUBLIC_IP` (HTTP 400).
-    EipCanNotAssociateWithPublicIp(rt::error::ServiceError),
+    EipCanNotAssociateWithPublicIp(crate::error::ServiceError),
     /// `Eni.Attached` (HTTP 400).
-    EniAttached(rt::error::ServiceError),
+    EniAttached(crate::error::ServiceError),
     /// `Eni.HasSubIp` (HTTP 400).
-    EniHasSubIp(rt::error::ServiceError),
+    EniHasSubIp(crate::error::ServiceError),
     /// `Forbidden` (HTTP 400).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.EipCanNotBindGatgw` (HTTP 400).
-    ForbiddenEipCanNotBindGatgw(rt::error::ServiceError),
+    ForbiddenEipCanNotBindGatgw(crate::error::ServiceError),
     /// `Forbidden.FinancialLocked` (HTTP 400).
-    ForbiddenFinancialLocked(rt::error::ServiceError),
+    ForbiddenFinancialLocked(crate::error::ServiceError),
     /// `Forbidden.InstanceBandwidthNotZero` (HTTP 400).
-    ForbiddenInstanceBandwidthNotZero(rt::error::ServiceError),
+    ForbiddenInstanceBandwidthNotZero(crate::error::ServiceError),
     /// `Forbidden.RegionNotFound` (HTTP 404).
-    ForbiddenRegionNotFound(rt::error::ServiceError),
+    ForbiddenRegionNotFound(crate::error::ServiceError),
     /// `IllegalParamFormat.%s` (HTTP 400).
-    IllegalParamFormatS(rt::error::ServiceError),
+    IllegalParamFormatS(crate::error::ServiceError),
     /// `IllegalParam.Mode` (HTTP 400).
-    IllegalParamMode(rt::error::ServiceError),
+    IllegalParamMode(crate::error::ServiceError),
     /// `IllegalParam.PrivateIpAddress` (HTTP 400).
-    IllegalParamPrivateIpAddress(rt::error::ServiceError),
+    IllegalParamPrivateIpAddress(crate::error::ServiceError),
     /// `IncorrectEipStatus` (HTTP 400).
-    IncorrectEipStatus(rt::error::ServiceError),
+    IncorrectEipStatus(crate::error::ServiceError),
     /// `IncorrectHaVipStatus` (HTTP 400).
-    IncorrectHaVipStatus(rt::error::ServiceError),
+    IncorrectHaVipStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `IncorrectStatus.NatGateway` (HTTP 400).
-    IncorrectStatusNatGateway(rt::error::ServiceError),
+    IncorrectStatusNatGateway(crate::error::ServiceError),
     /// `INSTANCE_TYPE_NOT_SUPPORT` or `InstanceType.NotSupport` (HTTP 400).
-    InstanceTypeNotSupport(rt::error::ServiceError),
+    InstanceTypeNotSupport(crate::error::ServiceError),
     /// `InvalidAction.Denied` (HTTP 400).
-    InvalidActionDenied(rt::error::ServiceError),
+    InvalidActionDenied(crate::error::ServiceError),
     /// `InvalidAllocationId.NotFound` (HTTP 404).
-    InvalidAllocationIdNotFound(rt::error::ServiceError),
+    InvalidAllocationIdNotFound(crate::error::ServiceError),
     /// `InvalidAssociation.Duplicated` (HTTP 400).
-    InvalidAssociationDuplicated(rt::error::ServiceError),
+    InvalidAssociationDuplicated(crate::error::ServiceError),
     /// `InvalidBandwidthPackageId.NotFound` (HTTP 400).
-    InvalidBandwidthPackageIdNotFound(rt::error::ServiceError),
+    InvalidBandwidthPackageIdNotFound(crate::error::ServiceError),
     /// `InvalidBindingStatus` (HTTP 400).
-    InvalidBindingStatus(rt::error::ServiceError),
+    InvalidBindingStatus(crate::error::ServiceError),
     /// `Invalid.DirectEip.BindType` (HTTP 400).
-    InvalidDirectEipBindType(rt::error::ServiceError),
+    InvalidDirectEipBindType(crate::error::ServiceError),
     /// `InvalidEip.EipQuotaExceeded` (HTTP 400).
-    InvalidEipEipQuotaExceeded(rt::error::ServiceError),
+    InvalidEipEipQuotaExceeded(crate::error::ServiceError),
     /// `InvalidEIPStatus.BizDisabled` (HTTP 400).
-    InvalidEipStatusBizDisabled(rt::error::ServiceError),
+    InvalidEipStatusBizDisabled(crate::error::ServiceError),
     /// `InvalidEniType.SlaveEni` (HTTP 400).
-    InvalidEniTypeSlaveEni(rt::error::ServiceError),
+    InvalidEniTypeSlaveEni(crate::error::ServiceError),
     /// `Invalid.Function.NotSupported` (HTTP 400).
-    InvalidFunctionNotSupported(rt::error::ServiceError),
+    InvalidFunctionNotSupported(crate::error::ServiceError),
     /// `InvalidInstanId.NotFound` (HTTP 404).
-    InvalidInstanIdNotFound(rt::error::ServiceError),
+    InvalidInstanIdNotFound(crate::error::ServiceError),
     /// `InvalidInstance.NotExist` (HTTP 400).
-    InvalidInstanceNotExist(rt::error::ServiceError),
+    InvalidInstanceNotExist(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidNexthop.DirectEni` (HTTP 400).
-    InvalidNexthopDirectEni(rt::error::ServiceError),
+    InvalidNexthopDirectEni(crate::error::ServiceError),
     /// `InvalidNicOrVm.NotFound` (HTTP 400).
-    InvalidNicOrVmNotFound(rt::error::ServiceError),
+    InvalidNicOrVmNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.BindingInstanceRegion` (HTTP 400).
-    InvalidParameterBindingInstanceRegion(rt::error::ServiceError),
+    InvalidParameterBindingInstanceRegion(crate::error::ServiceError),
     /// `InvalidParameter.EniInstanceId` (HTTP 400).
-    InvalidParameterEniInstanceId(rt::error::ServiceError),
+    InvalidParameterEniInstanceId(crate::error::ServiceError),
     /// `InvalidParameter.InstanceTypeNotSupport` (HTTP 400).
-    InvalidParameterInstanceTypeNotSupport(rt::error::ServiceError),
+    InvalidParameterInstanceTypeNotSupport(crate::error::ServiceError),
     /// `InvalidParameter.Mismatch` (HTTP 400).
-    InvalidParameterMismatch(rt::error::ServiceError),
+    InvalidParameterMismatch(crate::error::ServiceError),
     /// `InvalidParams.NotFound` (HTTP 400).
-    InvalidParamsNotFound(rt::error::ServiceError),
+    InvalidParamsNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus.EcsStatusNotSupport` (HTTP 400).
-    InvalidStatusEcsStatusNotSupport(rt::error::ServiceError),
+    InvalidStatusEcsStatusNotSupport(crate::error::ServiceError),
     /// `InvalidStatus.EniStatusNotSupport` (HTTP 400).
-    InvalidStatusEniStatusNotSupport(rt::error::ServiceError),
+    InvalidStatusEniStatusNotSupport(crate::error::ServiceError),
     /// `InvalidStatus.InstanceHasBandWidth` (HTTP 400).
-    InvalidStatusInstanceHasBandWidth(rt::error::ServiceError),
+    InvalidStatusInstanceHasBandWidth(crate::error::ServiceError),
     /// `InvalidStatus.NotAllow` (HTTP 400).
-    InvalidStatusNotAllow(rt::error::ServiceError),
+    InvalidStatusNotAllow(crate::error::ServiceError),
     /// `MissingParam.InstanceId` (HTTP 400).
-    MissingParamInstanceId(rt::error::ServiceError),
+    MissingParamInstanceId(crate::error::ServiceError),
     /// `Mode.Conflict` (HTTP 400).
-    ModeConflict(rt::error::ServiceError),
+    ModeConflict(crate::error::ServiceError),
     /// `Mode.NotSupport` (HTTP 400).
-    ModeNotSupport(rt::error::ServiceError),
+    ModeNotSupport(crate::error::ServiceError),
     /// `NATGATEWAY_FINANCIALLOCKED` (HTTP 400).
-    NatgatewayFinanciallocked(rt::error::ServiceError),
+    NatgatewayFinanciallocked(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.CloudBoxResourceExist` (HTTP 400).
-    OperationDeniedCloudBoxResourceExist(rt::error::ServiceError),
+    OperationDeniedCloudBoxResourceExist(crate::error::ServiceError),
     /// `OperationDenied.CloudBoxVSwitchExist` (HTTP 400).
-    OperationDeniedCloudBoxVSwitchExist(rt::error::ServiceError),
+    OperationDeniedCloudBoxVSwitchExist(crate::error::ServiceError),
     /// `OperationDenied.Ipv4GatewayExist` (HTTP 400).
-    OperationDeniedIpv4GatewayExist(rt::error::ServiceError),
+    OperationDeniedIpv4GatewayExist(crate::error::ServiceError),
     /// `OperationDenied.L2EipBindIpAddress` (HTTP 400).
-    OperationDeniedL2EipBindIpAddress(rt::error::ServiceError),
+    OperationDeniedL2EipBindIpAddress(crate::error::ServiceError),
     /// `OperationDenied.NoAvailablePrivateIp` (HTTP 400).
-    OperationDeniedNoAvailablePrivateIp(rt::error::ServiceError),
+    OperationDeniedNoAvailablePrivateIp(crate::error::ServiceError),
     /// `OperationDenied.Unauthorized` (HTTP 400).
-    OperationDeniedUnauthorized(rt::error::ServiceError),
+    OperationDeniedUnauthorized(crate::error::ServiceError),
     /// `OperationDenied.UnsupportedEipBindMode` (HTTP 400).
-    OperationDeniedUnsupportedEipBindMode(rt::error::ServiceError),
+    OperationDeniedUnsupportedEipBindMode(crate::error::ServiceError),
     /// `OperationDenied.VpcIpv4GatewayEnabled` (HTTP 404).
-    OperationDeniedVpcIpv4GatewayEnabled(rt::error::ServiceError),
+    OperationDeniedVpcIpv4GatewayEnabled(crate::error::ServiceError),
     /// `OperationFailed.EcsMigrating` (HTTP 400).
-    OperationFailedEcsMigrating(rt::error::ServiceError),
+    OperationFailedEcsMigrating(crate::error::ServiceError),
     /// `OperationFailed.EipBindModeConflict` (HTTP 400).
-    OperationFailedEipBindModeConflict(rt::error::ServiceError),
+    OperationFailedEipBindModeConflict(crate::error::ServiceError),
     /// `OperationFailed.EniSubIp` (HTTP 400).
-    OperationFailedEniSubIp(rt::error::ServiceError),
+    OperationFailedEniSubIp(crate::error::ServiceError),
     /// `OperationFailed.HavipBoundPortmap` (HTTP 400).
-    OperationFailedHavipBoundPortmap(rt::error::ServiceError),
+    OperationFailedHavipBoundPortmap(crate::error::ServiceError),
     /// `OperationFailed.InstanceNotExist` (HTTP 400).
-    OperationFailedInstanceNotExist(rt::error::ServiceError),
+    OperationFailedInstanceNotExist(crate::error::ServiceError),
     /// `OperationFailed.IpPrefixConflict` (HTTP 400).
-    OperationFailedIpPrefixConflict(rt::error::ServiceError),
+    OperationFailedIpPrefixConflict(crate::error::ServiceError),
     /// `OperationFailed.Ipv4GatewayNotActivatedInVpc` (HTTP 400).
-    OperationFailedIpv4GatewayNotActivatedInVpc(rt::error::ServiceError),
+    OperationFailedIpv4GatewayNotActivatedInVpc(crate::error::ServiceError),
     /// `OperationFailed.Ipv4GatewayNotOpenedInVpc` (HTTP 400).
-    OperationFailedIpv4GatewayNotOpenedInVpc(rt::error::ServiceError),
+    OperationFailedIpv4GatewayNotOpenedInVpc(crate::error::ServiceError),
     /// `OperationFailed.PrivateIpAddressNotExist` (HTTP 400).
-    OperationFailedPrivateIpAddressNotExist(rt::error::ServiceError),
+    OperationFailedPrivateIpAddressNotExist(crate::error::ServiceError),
     /// `OperationFailed.QueryCommodityInfo` (HTTP 400).
-    OperationFailedQueryCommodityInfo(rt::error::ServiceError),
+    OperationFailedQueryCommodityInfo(crate::error::ServiceError),
     /// `OperationFailed.SystemBusy` (HTTP 400).
-    OperationFailedSystemBusy(rt::error::ServiceError),
+    OperationFailedSystemBusy(crate::error::ServiceError),
     /// `OperationUnsupported.EipBindModel` (HTTP 400).
-    OperationUnsupportedEipBindModel(rt::error::ServiceError),
+    OperationUnsupportedEipBindModel(crate::error::ServiceError),
     /// `OperationUnsupported.MultiIp` (HTTP 400).
-    OperationUnsupportedMultiIp(rt::error::ServiceError),
+    OperationUnsupportedMultiIp(crate::error::ServiceError),
     /// `QuotaExceed.MultiBindedEip` (HTTP 400).
-    QuotaExceedMultiBindedEip(rt::error::ServiceError),
+    QuotaExceedMultiBindedEip(crate::error::ServiceError),
     /// `QuotaExceeded.NumberOfEip` (HTTP 400).
-    QuotaExceededNumberOfEip(rt::error::ServiceError),
+    QuotaExceededNumberOfEip(crate::error::ServiceError),
     /// `QuotaExceeded.NumberOfTrafficEip` (HTTP 400).
-    QuotaExceededNumberOfTrafficEip(rt::error::ServiceError),
+    QuotaExceededNumberOfTrafficEip(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.IpAddress` (HTTP 400).
-    ResourceAlreadyAssociatedIpAddress(rt::error::ServiceError),
+    ResourceAlreadyAssociatedIpAddress(crate::error::ServiceError),
     /// `ResourceQueryError` (HTTP 400).
-    ResourceQueryError(rt::error::ServiceError),
+    ResourceQueryError(crate::error::ServiceError),
     /// `ServerRegion.Invalid` (HTTP 400).
-    ServerRegionInvalid(rt::error::ServiceError),
+    ServerRegionInvalid(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 503).
-    ServiceUnavailable(rt::error::ServiceError),
+    ServiceUnavailable(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `UnsupportedFeature.EipBindIpAddress` (HTTP 400).
-    UnsupportedFeatureEipBindIpAddress(rt::error::ServiceError),
+    UnsupportedFeatureEipBindIpAddress(crate::error::ServiceError),
     /// `UnsupportedFeature.EipBindPrefixIp` (HTTP 400).
-    UnsupportedFeatureEipBindPrefixIp(rt::error::ServiceError),
+    UnsupportedFeatureEipBindPrefixIp(crate::error::ServiceError),
     /// `UnsupportedRegion` (HTTP 400).
-    UnsupportedRegion(rt::error::ServiceError),
+    UnsupportedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -480,7 +483,7 @@ impl AssociateEipAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BindInstanceHavePortmapOrBindEip(error)
             | Self::BindInstanceNotSupported(error)
@@ -1069,8 +1072,8 @@ impl AssociateEipAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AssociateEipAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AssociateEipAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BIND_INSTANCE_HAVE_PORTMAP_OR_BIND_EIP" => {
                 Self::BindInstanceHavePortmapOrBindEip(error)
@@ -1221,11 +1224,11 @@ impl rt::error::OperationError for AssociateEipAddressError {
                 Self::UnsupportedFeatureEipBindPrefixIp(error)
             }
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssociateEipAddressError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,15 +56,14 @@ pub struct AssociateEipAddressBatchRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AssociateEipAddressBatchRequest {
+impl crate::operation::Operation for AssociateEipAddressBatchRequest {
     type Response = AssociateEipAddressBatchResponse;
     type Error = AssociateEipAddressBatchError;
+}
+
+impl rt::operation::OperationSpec for AssociateEipAddressBatchRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("BindedInstanceId", &self.binded_instance_id)?;
         rt::validate::required("BindedInstanceType", &self.binded_instance_type)?;
@@ -173,8 +176,10 @@ impl AssociateEipAddressBatchBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AssociateEipAddressBatchRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<AssociateEipAddressBatchRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -183,7 +188,7 @@ impl AssociateEipAddressBatchBuilder {
         self,
     ) -> ::std::result::Result<
         AssociateEipAddressBatchResponse,
-        rt::error::Error<AssociateEipAddressBatchError>,
+        crate::error::Error<AssociateEipAddressBatchError>,
     > {
         self.client.execute(self.request).await
     }
@@ -259,98 +264,98 @@ impl ::serde::Serialize for AssociateEipAddressBatchResponse {
 #[non_exhaustive]
 pub enum AssociateEipAddressBatchError {
     /// `BIND_INSTANCE_HAVE_PORTMAP_OR_BIND_EIP` (HTTP 400).
-    BindInstanceHavePortmapOrBindEip(rt::error::ServiceError),
+    BindInstanceHavePortmapOrBindEip(crate::error::ServiceError),
     /// `BindInstance.NotSupported` (HTTP 400).
-    BindInstanceNotSupported(rt::error::ServiceError),
+    BindInstanceNotSupported(crate::error::ServiceError),
     /// `BIND_INSTANCE_OWENER_ERROR` (HTTP 400).
-    BindInstanceOwenerError(rt::error::ServiceError),
+    BindInstanceOwenerError(crate::error::ServiceError),
     /// `EipBatchBind.TypeNotSupport` (HTTP 400).
-    EipBatchBindTypeNotSupport(rt::error::ServiceError),
+    EipBatchBindTypeNotSupport(crate::error::ServiceError),
     /// `EIP_CAN_NOT_ASSOCIATE_WITH_PUBLIC_IP` (HTTP 400).
-    EipCanNotAssociateWithPublicIp(rt::error::ServiceError),
+    EipCanNotAssociateWithPublicIp(crate::error::ServiceError),
     /// `Eni.Attached` (HTTP 400).
-    EniAttached(rt::error::ServiceError),
+    EniAttached(crate::error::ServiceError),
     /// `Forbidden` (HTTP 400).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.EipCanNotBindGatgw` (HTTP 400).
-    ForbiddenEipCanNotBindGatgw(rt::error::ServiceError),
+    ForbiddenEipCanNotBindGatgw(crate::error::ServiceError),
     /// `Forbidden.FinancialLocked` (HTTP 400).
-    ForbiddenFinancialLocked(rt::error::ServiceError),
+    ForbiddenFinancialLocked(crate::error::ServiceError),
     /// `Forbidden.InstanceBandwidthNotZero` (HTTP 400).
-    ForbiddenInstanceBandwidthNotZero(rt::error::ServiceError),
+    ForbiddenInstanceBandwidthNotZero(crate::error::ServiceError),
     /// `Forbidden.RegionNotFound` (HTTP 404).
-    ForbiddenRegionNotFound(rt::error::ServiceError),
+    ForbiddenRegionNotFound(crate::error::ServiceError),
     /// `IncorrectEipStatus` (HTTP 400).
-    IncorrectEipStatus(rt::error::ServiceError),
+    IncorrectEipStatus(crate::error::ServiceError),
     /// `IncorrectHaVipStatus` (HTTP 400).
-    IncorrectHaVipStatus(rt::error::ServiceError),
+    IncorrectHaVipStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `INSTANCE_TYPE_NOT_SUPPORT` or `InstanceType.NotSupport` (HTTP 400).
-    InstanceTypeNotSupport(rt::error::ServiceError),
+    InstanceTypeNotSupport(crate::error::ServiceError),
     /// `InvalidAction.Denied` (HTTP 400).
-    InvalidActionDenied(rt::error::ServiceError),
+    InvalidActionDenied(crate::error::ServiceError),
     /// `InvalidAllocationId.NotFound` (HTTP 404).
-    InvalidAllocationIdNotFound(rt::error::ServiceError),
+    InvalidAllocationIdNotFound(crate::error::ServiceError),
     /// `InvalidAssociation.Duplicated` (HTTP 400).
-    InvalidAssociationDuplicated(rt::error::ServiceError),
+    InvalidAssociationDuplicated(crate::error::ServiceError),
     /// `InvalidBindingStatus` (HTTP 400).
-    InvalidBindingStatus(rt::error::ServiceError),
+    InvalidBindingStatus(crate::error::ServiceError),
     /// `Invalid.DirectEip.BindType` (HTTP 400).
-    InvalidDirectEipBindType(rt::error::ServiceError),
+    InvalidDirectEipBindType(crate::error::ServiceError),
     /// `InvalidEipBandwidth.OutOfMaxValue` (HTTP 400).
-    InvalidEipBandwidthOutOfMaxValue(rt::error::ServiceError),
+    InvalidEipBandwidthOutOfMaxValue(crate::error::ServiceError),
     /// `InvalidEIPStatus.BizDisabled` (HTTP 400).
-    InvalidEipStatusBizDisabled(rt::error::ServiceError),
+    InvalidEipStatusBizDisabled(crate::error::ServiceError),
     /// `Invalid.Function.NotSupported` (HTTP 400).
-    InvalidFunctionNotSupported(rt::error::ServiceError),
+    InvalidFunctionNotSupported(crate::error::ServiceError),
     /// `InvalidInstanId.NotFound` (HTTP 404).
-    InvalidInstanIdNotFound(rt::error::ServiceError),
+    InvalidInstanIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.EniInstanceId` (HTTP 400).
-    InvalidParameterEniInstanceId(rt::error::ServiceError),
+    InvalidParameterEniInstanceId(crate::error::ServiceError),
     /// `InvalidParameter.InstanceTypeNotSupport` (HTTP 400).
-    InvalidParameterInstanceTypeNotSupport(rt::error::ServiceError),
+    InvalidParameterInstanceTypeNotSupport(crate::error::ServiceError),
     /// `InvalidParameter.Mismatch` (HTTP 400).
-    InvalidParameterMismatch(rt::error::ServiceError),
+    InvalidParameterMismatch(crate::error::ServiceError),
     /// `InvalidParams.NotFound` (HTTP 400).
-    InvalidParamsNotFound(rt::error::ServiceError),
+    InvalidParamsNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus.EniStatusNotSupport` (HTTP 400).
-    InvalidStatusEniStatusNotSupport(rt::error::ServiceError),
+    InvalidStatusEniStatusNotSupport(crate::error::ServiceError),
     /// `NATGATEWAY_FINANCIALLOCKED` (HTTP 400).
-    NatgatewayFinanciallocked(rt::error::ServiceError),
+    NatgatewayFinanciallocked(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.Ipv4GatewayExist` (HTTP 400).
-    OperationDeniedIpv4GatewayExist(rt::error::ServiceError),
+    OperationDeniedIpv4GatewayExist(crate::error::ServiceError),
     /// `OperationDenied.Unauthorized` (HTTP 400).
-    OperationDeniedUnauthorized(rt::error::ServiceError),
+    OperationDeniedUnauthorized(crate::error::ServiceError),
     /// `OperationDenied.UnsupportedEipBindMode` (HTTP 400).
-    OperationDeniedUnsupportedEipBindMode(rt::error::ServiceError),
+    OperationDeniedUnsupportedEipBindMode(crate::error::ServiceError),
     /// `OperationDenied.VpcIpv4GatewayEnabled` (HTTP 404).
-    OperationDeniedVpcIpv4GatewayEnabled(rt::error::ServiceError),
+    OperationDeniedVpcIpv4GatewayEnabled(crate::error::ServiceError),
     /// `OperationFailed.RegionNotMatch` (HTTP 400).
-    OperationFailedRegionNotMatch(rt::error::ServiceError),
+    OperationFailedRegionNotMatch(crate::error::ServiceError),
     /// `QuotaExceeded.NumberOfEip` (HTTP 400).
-    QuotaExceededNumberOfEip(rt::error::ServiceError),
+    QuotaExceededNumberOfEip(crate::error::ServiceError),
     /// `QuotaExceeded.NumberOfTrafficEip` (HTTP 400).
-    QuotaExceededNumberOfTrafficEip(rt::error::ServiceError),
+    QuotaExceededNumberOfTrafficEip(crate::error::ServiceError),
     /// `%s` (HTTP 400).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `ServerRegion.Invalid` (HTTP 400).
-    ServerRegionInvalid(rt::error::ServiceError),
+    ServerRegionInvalid(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -362,7 +367,7 @@ impl AssociateEipAddressBatchError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BindInstanceHavePortmapOrBindEip(error)
             | Self::BindInstanceNotSupported(error)
@@ -678,8 +683,8 @@ impl AssociateEipAddressBatchError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AssociateEipAddressBatchError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AssociateEipAddressBatchError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BIND_INSTANCE_HAVE_PORTMAP_OR_BIND_EIP" => {
                 Self::BindInstanceHavePortmapOrBindEip(error)
@@ -753,11 +758,11 @@ impl rt::error::OperationError for AssociateEipAddressBatchError {
             "%s" => Self::S(error),
             "ServerRegion.Invalid" => Self::ServerRegionInvalid(error),
             "TaskConflict" => Self::TaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssociateEipAddressBatchError::service_error(self)
     }
 }

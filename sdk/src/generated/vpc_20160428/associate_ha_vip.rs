@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct AssociateHaVipRequest {
     pub instance_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AssociateHaVipRequest {
+impl crate::operation::Operation for AssociateHaVipRequest {
     type Response = AssociateHaVipResponse;
     type Error = AssociateHaVipError;
+}
+
+impl rt::operation::OperationSpec for AssociateHaVipRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("HaVipId", &self.ha_vip_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
@@ -146,8 +149,8 @@ impl AssociateHaVipBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AssociateHaVipRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AssociateHaVipRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -156,7 +159,7 @@ impl AssociateHaVipBuilder {
         self,
     ) -> ::std::result::Result<
         AssociateHaVipResponse,
-        rt::error::Error<AssociateHaVipError>,
+        crate::error::Error<AssociateHaVipError>,
     > {
         self.client.execute(self.request).await
     }
@@ -232,58 +235,58 @@ impl ::serde::Serialize for AssociateHaVipResponse {
 #[non_exhaustive]
 pub enum AssociateHaVipError {
     /// `CountLimitExceed.HaVipOnInstance` (HTTP 400).
-    CountLimitExceedHaVipOnInstance(rt::error::ServiceError),
+    CountLimitExceedHaVipOnInstance(crate::error::ServiceError),
     /// `CountLimitExceeded.HaVipOnECSInstance` (HTTP 400).
-    CountLimitExceededHaVipOnEcsInstance(rt::error::ServiceError),
+    CountLimitExceededHaVipOnEcsInstance(crate::error::ServiceError),
     /// `Forbidden.HaVip` (HTTP 400).
-    ForbiddenHaVip(rt::error::ServiceError),
+    ForbiddenHaVip(crate::error::ServiceError),
     /// `IllegalParam.InstanceType` (HTTP 400).
-    IllegalParamInstanceType(rt::error::ServiceError),
+    IllegalParamInstanceType(crate::error::ServiceError),
     /// `IncorrectHaVipStatus` (HTTP 400).
-    IncorrectHaVipStatus(rt::error::ServiceError),
+    IncorrectHaVipStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InvalidHaVip.Exist` (HTTP 400).
-    InvalidHaVipExist(rt::error::ServiceError),
+    InvalidHaVipExist(crate::error::ServiceError),
     /// `InvalidHaVipId.NotFound` (HTTP 404).
-    InvalidHaVipIdNotFound(rt::error::ServiceError),
+    InvalidHaVipIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400, 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstance.NotExist` (HTTP 400).
-    InvalidInstanceNotExist(rt::error::ServiceError),
+    InvalidInstanceNotExist(crate::error::ServiceError),
     /// `InvalidNetworkInterfaceId.NotFound` (HTTP 400).
-    InvalidNetworkInterfaceIdNotFound(rt::error::ServiceError),
+    InvalidNetworkInterfaceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus.NotAllow` (HTTP 400).
-    InvalidStatusNotAllow(rt::error::ServiceError),
+    InvalidStatusNotAllow(crate::error::ServiceError),
     /// `InvalidVip.Status` (HTTP 400).
-    InvalidVipStatus(rt::error::ServiceError),
+    InvalidVipStatus(crate::error::ServiceError),
     /// `OperationDenied.BindOnSameEcs` (HTTP 400).
-    OperationDeniedBindOnSameEcs(rt::error::ServiceError),
+    OperationDeniedBindOnSameEcs(crate::error::ServiceError),
     /// `OperationFailed.DistibuteLock` (HTTP 400).
-    OperationFailedDistibuteLock(rt::error::ServiceError),
+    OperationFailedDistibuteLock(crate::error::ServiceError),
     /// `OperationFailed.QueryNetworkInterfaceInfo` (HTTP 400).
-    OperationFailedQueryNetworkInterfaceInfo(rt::error::ServiceError),
+    OperationFailedQueryNetworkInterfaceInfo(crate::error::ServiceError),
     /// `OperationUnsupported.BindMultipleType` (HTTP 400).
-    OperationUnsupportedBindMultipleType(rt::error::ServiceError),
+    OperationUnsupportedBindMultipleType(crate::error::ServiceError),
     /// `OperationUnsupported.BindOnFreeNetworkInterface` (HTTP 400).
-    OperationUnsupportedBindOnFreeNetworkInterface(rt::error::ServiceError),
+    OperationUnsupportedBindOnFreeNetworkInterface(crate::error::ServiceError),
     /// `OperationUnsupported.BindOnMultipleVswitch` (HTTP 400).
-    OperationUnsupportedBindOnMultipleVswitch(rt::error::ServiceError),
+    OperationUnsupportedBindOnMultipleVswitch(crate::error::ServiceError),
     /// `OperationUnsupported.BindOnSameEcs` (HTTP 400).
-    OperationUnsupportedBindOnSameEcs(rt::error::ServiceError),
+    OperationUnsupportedBindOnSameEcs(crate::error::ServiceError),
     /// `OperationUnsupported.HavipBindType` (HTTP 400).
-    OperationUnsupportedHavipBindType(rt::error::ServiceError),
+    OperationUnsupportedHavipBindType(crate::error::ServiceError),
     /// `QuotaExceeded.HaVipBindInstance` (HTTP 400).
-    QuotaExceededHaVipBindInstance(rt::error::ServiceError),
+    QuotaExceededHaVipBindInstance(crate::error::ServiceError),
     /// `ResourceNotFound.EcsInstance` (HTTP 400).
-    ResourceNotFoundEcsInstance(rt::error::ServiceError),
+    ResourceNotFoundEcsInstance(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -295,7 +298,7 @@ impl AssociateHaVipError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CountLimitExceedHaVipOnInstance(error)
             | Self::CountLimitExceededHaVipOnEcsInstance(error)
@@ -471,8 +474,8 @@ impl AssociateHaVipError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AssociateHaVipError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AssociateHaVipError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CountLimitExceed.HaVipOnInstance" => {
                 Self::CountLimitExceedHaVipOnInstance(error)
@@ -518,11 +521,11 @@ impl rt::error::OperationError for AssociateHaVipError {
                 Self::QuotaExceededHaVipBindInstance(error)
             }
             "ResourceNotFound.EcsInstance" => Self::ResourceNotFoundEcsInstance(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssociateHaVipError::service_error(self)
     }
 }

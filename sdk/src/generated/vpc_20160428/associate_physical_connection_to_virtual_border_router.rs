@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -82,16 +86,16 @@ pub struct AssociatePhysicalConnectionToVirtualBorderRouterRequest {
     pub enable_ipv6: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation
+impl crate::operation::Operation
 for AssociatePhysicalConnectionToVirtualBorderRouterRequest {
     type Response = AssociatePhysicalConnectionToVirtualBorderRouterResponse;
     type Error = AssociatePhysicalConnectionToVirtualBorderRouterError;
+}
+
+impl rt::operation::OperationSpec
+for AssociatePhysicalConnectionToVirtualBorderRouterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VbrId", &self.vbr_id)?;
         rt::validate::required("PhysicalConnectionId", &self.physical_connection_id)?;
@@ -292,10 +296,10 @@ impl AssociatePhysicalConnectionToVirtualBorderRouterBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<
+    ) -> crate::options::Customize<
         AssociatePhysicalConnectionToVirtualBorderRouterRequest,
     > {
-        rt::options::Customize::new(self.client, self.request)
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -304,7 +308,7 @@ impl AssociatePhysicalConnectionToVirtualBorderRouterBuilder {
         self,
     ) -> ::std::result::Result<
         AssociatePhysicalConnectionToVirtualBorderRouterResponse,
-        rt::error::Error<AssociatePhysicalConnectionToVirtualBorderRouterError>,
+        crate::error::Error<AssociatePhysicalConnectionToVirtualBorderRouterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -381,100 +385,100 @@ impl ::serde::Serialize for AssociatePhysicalConnectionToVirtualBorderRouterResp
 #[non_exhaustive]
 pub enum AssociatePhysicalConnectionToVirtualBorderRouterError {
     /// `Duplicated.LocalGatewayIp` (HTTP 400).
-    DuplicatedLocalGatewayIp(rt::error::ServiceError),
+    DuplicatedLocalGatewayIp(crate::error::ServiceError),
     /// `DuplicatedParam.LocalGatewayIp` (HTTP 400).
-    DuplicatedParamLocalGatewayIp(rt::error::ServiceError),
+    DuplicatedParamLocalGatewayIp(crate::error::ServiceError),
     /// `DuplicatedParam.LocalIpv6GatewayIp` (HTTP 400).
-    DuplicatedParamLocalIpv6GatewayIp(rt::error::ServiceError),
+    DuplicatedParamLocalIpv6GatewayIp(crate::error::ServiceError),
     /// `DuplicatedParam.PeerGatewayIp` (HTTP 400).
-    DuplicatedParamPeerGatewayIp(rt::error::ServiceError),
+    DuplicatedParamPeerGatewayIp(crate::error::ServiceError),
     /// `DuplicatedParam.PeerIpv6GatewayIp` (HTTP 400).
-    DuplicatedParamPeerIpv6GatewayIp(rt::error::ServiceError),
+    DuplicatedParamPeerIpv6GatewayIp(crate::error::ServiceError),
     /// `EcPconnVbrMustContainsAll` (HTTP 400).
-    EcPconnVbrMustContainsAll(rt::error::ServiceError),
+    EcPconnVbrMustContainsAll(crate::error::ServiceError),
     /// `EXCEED_ASSOCIATE_MAX_NUM` (HTTP 400).
-    ExceedAssociateMaxNum(rt::error::ServiceError),
+    ExceedAssociateMaxNum(crate::error::ServiceError),
     /// `Forbidden.DescriptionNotAllowedByCaller` (HTTP 403).
-    ForbiddenDescriptionNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenDescriptionNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.LocalGatewayIpNotAllowedByCaller` (HTTP 403).
-    ForbiddenLocalGatewayIpNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenLocalGatewayIpNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.MultiVlanRi` (HTTP 403).
-    ForbiddenMultiVlanRi(rt::error::ServiceError),
+    ForbiddenMultiVlanRi(crate::error::ServiceError),
     /// `Forbidden.NameNotAllowedByCaller` (HTTP 403).
-    ForbiddenNameNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenNameNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.NoRiFound` (HTTP 403).
-    ForbiddenNoRiFound(rt::error::ServiceError),
+    ForbiddenNoRiFound(crate::error::ServiceError),
     /// `Forbidden.NotSameAccessDevice` (HTTP 400).
-    ForbiddenNotSameAccessDevice(rt::error::ServiceError),
+    ForbiddenNotSameAccessDevice(crate::error::ServiceError),
     /// `Forbidden.OperationNotAllowed` (HTTP 400).
-    ForbiddenOperationNotAllowed(rt::error::ServiceError),
+    ForbiddenOperationNotAllowed(crate::error::ServiceError),
     /// `Forbidden.OperationNotAllowedByUser` (HTTP 403).
-    ForbiddenOperationNotAllowedByUser(rt::error::ServiceError),
+    ForbiddenOperationNotAllowedByUser(crate::error::ServiceError),
     /// `Forbidden.PeerGatewayIpNotAllowedByCaller` (HTTP 403).
-    ForbiddenPeerGatewayIpNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenPeerGatewayIpNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.PeeringSubnetMaskNotAllowedByCaller` (HTTP 403).
-    ForbiddenPeeringSubnetMaskNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenPeeringSubnetMaskNotAllowedByCaller(crate::error::ServiceError),
     /// `IllegalParam.LocalGatewayIpAndMask` (HTTP 400).
-    IllegalParamLocalGatewayIpAndMask(rt::error::ServiceError),
+    IllegalParamLocalGatewayIpAndMask(crate::error::ServiceError),
     /// `IllegalParam.PeeringIpv6SubnetMask` (HTTP 400).
-    IllegalParamPeeringIpv6SubnetMask(rt::error::ServiceError),
+    IllegalParamPeeringIpv6SubnetMask(crate::error::ServiceError),
     /// `InvalidCircuitCode.Malformed` (HTTP 400).
-    InvalidCircuitCodeMalformed(rt::error::ServiceError),
+    InvalidCircuitCodeMalformed(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidIP.Malformed` (HTTP 400).
-    InvalidIpMalformed(rt::error::ServiceError),
+    InvalidIpMalformed(crate::error::ServiceError),
     /// `InvalidIp.NotSameSubnet` (HTTP 400).
-    InvalidIpNotSameSubnet(rt::error::ServiceError),
+    InvalidIpNotSameSubnet(crate::error::ServiceError),
     /// `InvalidLocalGatewayIp.Malformed` (HTTP 400).
-    InvalidLocalGatewayIpMalformed(rt::error::ServiceError),
+    InvalidLocalGatewayIpMalformed(crate::error::ServiceError),
     /// `InvalidName.Malformed` (HTTP 400).
-    InvalidNameMalformed(rt::error::ServiceError),
+    InvalidNameMalformed(crate::error::ServiceError),
     /// `InvalidOperation.OperationNotAllowedInState` (HTTP 400).
-    InvalidOperationOperationNotAllowedInState(rt::error::ServiceError),
+    InvalidOperationOperationNotAllowedInState(crate::error::ServiceError),
     /// `InvalidOperation.RouterInterfaceNotDeleted` (HTTP 400).
-    InvalidOperationRouterInterfaceNotDeleted(rt::error::ServiceError),
+    InvalidOperationRouterInterfaceNotDeleted(crate::error::ServiceError),
     /// `InvalidParams.AlreadyExists` (HTTP 400).
-    InvalidParamsAlreadyExists(rt::error::ServiceError),
+    InvalidParamsAlreadyExists(crate::error::ServiceError),
     /// `InvalidPeerGatewayIp.Malformed` (HTTP 400).
-    InvalidPeerGatewayIpMalformed(rt::error::ServiceError),
+    InvalidPeerGatewayIpMalformed(crate::error::ServiceError),
     /// `InvalidPeeringSubnetMask.Malformed` (HTTP 400).
-    InvalidPeeringSubnetMaskMalformed(rt::error::ServiceError),
+    InvalidPeeringSubnetMaskMalformed(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotEnabled` (HTTP 400).
-    InvalidPhysicalConnectionIdNotEnabled(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotEnabled(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotFound` (HTTP 400).
-    InvalidPhysicalConnectionIdNotFound(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus.NotAllowed` (HTTP 400).
-    InvalidStatusNotAllowed(rt::error::ServiceError),
+    InvalidStatusNotAllowed(crate::error::ServiceError),
     /// `InvalidStatus.StatusNotEnabled` (HTTP 400).
-    InvalidStatusStatusNotEnabled(rt::error::ServiceError),
+    InvalidStatusStatusNotEnabled(crate::error::ServiceError),
     /// `InvalidVbrId.NotFound` (HTTP 404).
-    InvalidVbrIdNotFound(rt::error::ServiceError),
+    InvalidVbrIdNotFound(crate::error::ServiceError),
     /// `InvalidVbrOwnerId.NotFound` (HTTP 404).
-    InvalidVbrOwnerIdNotFound(rt::error::ServiceError),
+    InvalidVbrOwnerIdNotFound(crate::error::ServiceError),
     /// `InvalidVlanId.Malformed` (HTTP 400).
-    InvalidVlanIdMalformed(rt::error::ServiceError),
+    InvalidVlanIdMalformed(crate::error::ServiceError),
     /// `InvalidVlanId.Used` (HTTP 400).
-    InvalidVlanIdUsed(rt::error::ServiceError),
+    InvalidVlanIdUsed(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationFailed.PconnTrafficNotEnable` (HTTP 400).
-    OperationFailedPconnTrafficNotEnable(rt::error::ServiceError),
+    OperationFailedPconnTrafficNotEnable(crate::error::ServiceError),
     /// `OperationFailed.VlanIdInUse` (HTTP 400).
-    OperationFailedVlanIdInUse(rt::error::ServiceError),
+    OperationFailedVlanIdInUse(crate::error::ServiceError),
     /// `PHYSICAL_NOT_ALLOW_ASSOCIATE_VBR` (HTTP 400).
-    PhysicalNotAllowAssociateVbr(rt::error::ServiceError),
+    PhysicalNotAllowAssociateVbr(crate::error::ServiceError),
     /// `QuotaExceeded.vbrPerpConn` (HTTP 400).
-    QuotaExceededVbrPerpConn(rt::error::ServiceError),
+    QuotaExceededVbrPerpConn(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -486,7 +490,7 @@ impl AssociatePhysicalConnectionToVirtualBorderRouterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedLocalGatewayIp(error)
             | Self::DuplicatedParamLocalGatewayIp(error)
@@ -809,9 +813,9 @@ impl AssociatePhysicalConnectionToVirtualBorderRouterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError
+impl crate::error::OperationError
 for AssociatePhysicalConnectionToVirtualBorderRouterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicated.LocalGatewayIp" => Self::DuplicatedLocalGatewayIp(error),
             "DuplicatedParam.LocalGatewayIp" => {
@@ -900,11 +904,11 @@ for AssociatePhysicalConnectionToVirtualBorderRouterError {
                 Self::PhysicalNotAllowAssociateVbr(error)
             }
             "QuotaExceeded.vbrPerpConn" => Self::QuotaExceededVbrPerpConn(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssociatePhysicalConnectionToVirtualBorderRouterError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct AssociateRouteTableRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AssociateRouteTableRequest {
+impl crate::operation::Operation for AssociateRouteTableRequest {
     type Response = AssociateRouteTableResponse;
     type Error = AssociateRouteTableError;
+}
+
+impl rt::operation::OperationSpec for AssociateRouteTableRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RouteTableId", &self.route_table_id)?;
         rt::validate::required("VSwitchId", &self.v_switch_id)?;
@@ -131,8 +134,8 @@ impl AssociateRouteTableBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AssociateRouteTableRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AssociateRouteTableRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +144,7 @@ impl AssociateRouteTableBuilder {
         self,
     ) -> ::std::result::Result<
         AssociateRouteTableResponse,
-        rt::error::Error<AssociateRouteTableError>,
+        crate::error::Error<AssociateRouteTableError>,
     > {
         self.client.execute(self.request).await
     }
@@ -217,42 +220,42 @@ impl ::serde::Serialize for AssociateRouteTableResponse {
 #[non_exhaustive]
 pub enum AssociateRouteTableError {
     /// `Forbidden.NotInSameVpc` (HTTP 400).
-    ForbiddenNotInSameVpc(rt::error::ServiceError),
+    ForbiddenNotInSameVpc(crate::error::ServiceError),
     /// `Forbidden.VSwitchAlreadyAssociatedRouteTable` (HTTP 400).
-    ForbiddenVSwitchAlreadyAssociatedRouteTable(rt::error::ServiceError),
+    ForbiddenVSwitchAlreadyAssociatedRouteTable(crate::error::ServiceError),
     /// `IncorrectStatus.RouteTable` (HTTP 400).
-    IncorrectStatusRouteTable(rt::error::ServiceError),
+    IncorrectStatusRouteTable(crate::error::ServiceError),
     /// `IncorrectVSwitchStatus` (HTTP 400).
-    IncorrectVSwitchStatus(rt::error::ServiceError),
+    IncorrectVSwitchStatus(crate::error::ServiceError),
     /// `InvalidParameter.Action` (HTTP 400).
-    InvalidParameterAction(rt::error::ServiceError),
+    InvalidParameterAction(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRouteTableId.NotFound` (HTTP 400, 404).
-    InvalidRouteTableIdNotFound(rt::error::ServiceError),
+    InvalidRouteTableIdNotFound(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `MissingParam.VSwitchId` (HTTP 400).
-    MissingParamVSwitchId(rt::error::ServiceError),
+    MissingParamVSwitchId(crate::error::ServiceError),
     /// `OperationDenied.AssociateGatewayRouteTable` (HTTP 400).
-    OperationDeniedAssociateGatewayRouteTable(rt::error::ServiceError),
+    OperationDeniedAssociateGatewayRouteTable(crate::error::ServiceError),
     /// `OperationDenied.CloudBoxVbrEntryExist` (HTTP 400).
-    OperationDeniedCloudBoxVbrEntryExist(rt::error::ServiceError),
+    OperationDeniedCloudBoxVbrEntryExist(crate::error::ServiceError),
     /// `OperationDenied.LocalRouteEntryModified` (HTTP 400).
-    OperationDeniedLocalRouteEntryModified(rt::error::ServiceError),
+    OperationDeniedLocalRouteEntryModified(crate::error::ServiceError),
     /// `OperationDenied.OtherCloudBoxVbrEntryExist` (HTTP 400).
-    OperationDeniedOtherCloudBoxVbrEntryExist(rt::error::ServiceError),
+    OperationDeniedOtherCloudBoxVbrEntryExist(crate::error::ServiceError),
     /// `OperationDenied.SwitchToSystemRouteTable` (HTTP 400).
-    OperationDeniedSwitchToSystemRouteTable(rt::error::ServiceError),
+    OperationDeniedSwitchToSystemRouteTable(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.RouteTable` (HTTP 400).
-    ResourceAlreadyAssociatedRouteTable(rt::error::ServiceError),
+    ResourceAlreadyAssociatedRouteTable(crate::error::ServiceError),
     /// `ResourceNotFound.VSwitch` (HTTP 400).
-    ResourceNotFoundVSwitch(rt::error::ServiceError),
+    ResourceNotFoundVSwitch(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -264,7 +267,7 @@ impl AssociateRouteTableError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNotInSameVpc(error)
             | Self::ForbiddenVSwitchAlreadyAssociatedRouteTable(error)
@@ -384,8 +387,8 @@ impl AssociateRouteTableError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AssociateRouteTableError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AssociateRouteTableError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NotInSameVpc" => Self::ForbiddenNotInSameVpc(error),
             "Forbidden.VSwitchAlreadyAssociatedRouteTable" => {
@@ -417,11 +420,11 @@ impl rt::error::OperationError for AssociateRouteTableError {
                 Self::ResourceAlreadyAssociatedRouteTable(error)
             }
             "ResourceNotFound.VSwitch" => Self::ResourceNotFoundVSwitch(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssociateRouteTableError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct AssociateRouteTableWithGatewayRequest {
     pub gateway_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AssociateRouteTableWithGatewayRequest {
+impl crate::operation::Operation for AssociateRouteTableWithGatewayRequest {
     type Response = AssociateRouteTableWithGatewayResponse;
     type Error = AssociateRouteTableWithGatewayError;
+}
+
+impl rt::operation::OperationSpec for AssociateRouteTableWithGatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RouteTableId", &self.route_table_id)?;
         rt::validate::required("GatewayId", &self.gateway_id)?;
@@ -160,8 +163,8 @@ impl AssociateRouteTableWithGatewayBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AssociateRouteTableWithGatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AssociateRouteTableWithGatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -170,7 +173,7 @@ impl AssociateRouteTableWithGatewayBuilder {
         self,
     ) -> ::std::result::Result<
         AssociateRouteTableWithGatewayResponse,
-        rt::error::Error<AssociateRouteTableWithGatewayError>,
+        crate::error::Error<AssociateRouteTableWithGatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -246,40 +249,40 @@ impl ::serde::Serialize for AssociateRouteTableWithGatewayResponse {
 #[non_exhaustive]
 pub enum AssociateRouteTableWithGatewayError {
     /// `IllegalParam.GatewayType` (HTTP 400).
-    IllegalParamGatewayType(rt::error::ServiceError),
+    IllegalParamGatewayType(crate::error::ServiceError),
     /// `IncorrectStatus.GatewayRouteTable` (HTTP 400).
-    IncorrectStatusGatewayRouteTable(rt::error::ServiceError),
+    IncorrectStatusGatewayRouteTable(crate::error::ServiceError),
     /// `IncorrectStatus.Ipv4Gateway` (HTTP 400).
-    IncorrectStatusIpv4Gateway(rt::error::ServiceError),
+    IncorrectStatusIpv4Gateway(crate::error::ServiceError),
     /// `IncorrectStatus.RouteTable` (HTTP 400).
-    IncorrectStatusRouteTable(rt::error::ServiceError),
+    IncorrectStatusRouteTable(crate::error::ServiceError),
     /// `OperationDenied.ExistPublicIpv6IpInVpc` (HTTP 400).
-    OperationDeniedExistPublicIpv6IpInVpc(rt::error::ServiceError),
+    OperationDeniedExistPublicIpv6IpInVpc(crate::error::ServiceError),
     /// `OperationDenied.GatewayAndTableNotInOneVpc` (HTTP 400).
-    OperationDeniedGatewayAndTableNotInOneVpc(rt::error::ServiceError),
+    OperationDeniedGatewayAndTableNotInOneVpc(crate::error::ServiceError),
     /// `OperationDenied.IngressRoutingNotSupportAnycast` (HTTP 400).
-    OperationDeniedIngressRoutingNotSupportAnycast(rt::error::ServiceError),
+    OperationDeniedIngressRoutingNotSupportAnycast(crate::error::ServiceError),
     /// `OperationDenied.Ipv4GatewayNotActive` (HTTP 400).
-    OperationDeniedIpv4GatewayNotActive(rt::error::ServiceError),
+    OperationDeniedIpv4GatewayNotActive(crate::error::ServiceError),
     /// `OperationDenied.RouteTableTypeIncorrect` (HTTP 400).
-    OperationDeniedRouteTableTypeIncorrect(rt::error::ServiceError),
+    OperationDeniedRouteTableTypeIncorrect(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.GatewayRouteTable` (HTTP 400).
-    ResourceAlreadyAssociatedGatewayRouteTable(rt::error::ServiceError),
+    ResourceAlreadyAssociatedGatewayRouteTable(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.Ipv4Gateway` (HTTP 400).
-    ResourceAlreadyAssociatedIpv4Gateway(rt::error::ServiceError),
+    ResourceAlreadyAssociatedIpv4Gateway(crate::error::ServiceError),
     /// `ResourceNotFound.GatewayRouteTable` (HTTP 400).
-    ResourceNotFoundGatewayRouteTable(rt::error::ServiceError),
+    ResourceNotFoundGatewayRouteTable(crate::error::ServiceError),
     /// `ResourceNotFound.Ipv4Gateway` (HTTP 400).
-    ResourceNotFoundIpv4Gateway(rt::error::ServiceError),
+    ResourceNotFoundIpv4Gateway(crate::error::ServiceError),
     /// `ResourceNotFound.RouteTable` (HTTP 400).
-    ResourceNotFoundRouteTable(rt::error::ServiceError),
+    ResourceNotFoundRouteTable(crate::error::ServiceError),
     /// `UnsupportedFeature.Ipv6GatewayRouteTable` (HTTP 400).
-    UnsupportedFeatureIpv6GatewayRouteTable(rt::error::ServiceError),
+    UnsupportedFeatureIpv6GatewayRouteTable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -291,7 +294,7 @@ impl AssociateRouteTableWithGatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamGatewayType(error)
             | Self::IncorrectStatusGatewayRouteTable(error)
@@ -404,8 +407,8 @@ impl AssociateRouteTableWithGatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AssociateRouteTableWithGatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AssociateRouteTableWithGatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.GatewayType" => Self::IllegalParamGatewayType(error),
             "IncorrectStatus.GatewayRouteTable" => {
@@ -442,11 +445,11 @@ impl rt::error::OperationError for AssociateRouteTableWithGatewayError {
             "UnsupportedFeature.Ipv6GatewayRouteTable" => {
                 Self::UnsupportedFeatureIpv6GatewayRouteTable(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssociateRouteTableWithGatewayError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct AssociateRouteTablesWithVpcGatewayEndpointRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AssociateRouteTablesWithVpcGatewayEndpointRequest {
+impl crate::operation::Operation for AssociateRouteTablesWithVpcGatewayEndpointRequest {
     type Response = AssociateRouteTablesWithVpcGatewayEndpointResponse;
     type Error = AssociateRouteTablesWithVpcGatewayEndpointError;
+}
+
+impl rt::operation::OperationSpec for AssociateRouteTablesWithVpcGatewayEndpointRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("EndpointId", &self.endpoint_id)?;
         rt::validate::required("RouteTableIds", &self.route_table_ids)?;
         rt::validate::max_items("RouteTableIds", &self.route_table_ids, 20usize)?;
@@ -150,8 +153,8 @@ impl AssociateRouteTablesWithVpcGatewayEndpointBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AssociateRouteTablesWithVpcGatewayEndpointRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AssociateRouteTablesWithVpcGatewayEndpointRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +163,7 @@ impl AssociateRouteTablesWithVpcGatewayEndpointBuilder {
         self,
     ) -> ::std::result::Result<
         AssociateRouteTablesWithVpcGatewayEndpointResponse,
-        rt::error::Error<AssociateRouteTablesWithVpcGatewayEndpointError>,
+        crate::error::Error<AssociateRouteTablesWithVpcGatewayEndpointError>,
     > {
         self.client.execute(self.request).await
     }
@@ -237,50 +240,52 @@ impl ::serde::Serialize for AssociateRouteTablesWithVpcGatewayEndpointResponse {
 #[non_exhaustive]
 pub enum AssociateRouteTablesWithVpcGatewayEndpointError {
     /// `Forbbiden` (HTTP 400).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `IdempotentParameterMismatch` (HTTP 400).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// `IncorrectStatus.CenStatus` (HTTP 400).
-    IncorrectStatusCenStatus(rt::error::ServiceError),
+    IncorrectStatusCenStatus(crate::error::ServiceError),
     /// `IncorrectStatus.GatewayEndpoint` (HTTP 400).
-    IncorrectStatusGatewayEndpoint(rt::error::ServiceError),
+    IncorrectStatusGatewayEndpoint(crate::error::ServiceError),
     /// `IncorrectStatus.RouteTable` (HTTP 400).
-    IncorrectStatusRouteTable(rt::error::ServiceError),
+    IncorrectStatusRouteTable(crate::error::ServiceError),
     /// `IncorrectStatus.Vpc` (HTTP 400).
-    IncorrectStatusVpc(rt::error::ServiceError),
+    IncorrectStatusVpc(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `Mismatch.VpcAndRouteTable` (HTTP 400).
-    MismatchVpcAndRouteTable(rt::error::ServiceError),
+    MismatchVpcAndRouteTable(crate::error::ServiceError),
     /// `OperationFailed.ConcurrentOperation` (HTTP 400).
-    OperationFailedConcurrentOperation(rt::error::ServiceError),
+    OperationFailedConcurrentOperation(crate::error::ServiceError),
     /// `OperationUnsupported.DestinationCidrBlockOverlapWithVSwitch` (HTTP 400).
-    OperationUnsupportedDestinationCidrBlockOverlapWithVSwitch(rt::error::ServiceError),
+    OperationUnsupportedDestinationCidrBlockOverlapWithVSwitch(
+        crate::error::ServiceError,
+    ),
     /// `QuotaExceeded.VpcRouteEntryNum` (HTTP 400).
-    QuotaExceededVpcRouteEntryNum(rt::error::ServiceError),
+    QuotaExceededVpcRouteEntryNum(crate::error::ServiceError),
     /// `ResourceAlreadyExist.Association` (HTTP 400).
-    ResourceAlreadyExistAssociation(rt::error::ServiceError),
+    ResourceAlreadyExistAssociation(crate::error::ServiceError),
     /// `ResourceNotFound.GatewayEndpoint` (HTTP 400).
-    ResourceNotFoundGatewayEndpoint(rt::error::ServiceError),
+    ResourceNotFoundGatewayEndpoint(crate::error::ServiceError),
     /// `ResourceNotFound.PrefixList` (HTTP 400).
-    ResourceNotFoundPrefixList(rt::error::ServiceError),
+    ResourceNotFoundPrefixList(crate::error::ServiceError),
     /// `ResourceNotFound.RouteTable` (HTTP 400).
-    ResourceNotFoundRouteTable(rt::error::ServiceError),
+    ResourceNotFoundRouteTable(crate::error::ServiceError),
     /// `ResourceNotFound.ServiceName` (HTTP 400).
-    ResourceNotFoundServiceName(rt::error::ServiceError),
+    ResourceNotFoundServiceName(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// `UnsupportedFeature.RouterTableType` (HTTP 400).
-    UnsupportedFeatureRouterTableType(rt::error::ServiceError),
+    UnsupportedFeatureRouterTableType(crate::error::ServiceError),
     /// `VPC_ROUTE_ENTRY_CIDR_BLOCK_DUPLICATE` (HTTP 400).
-    VpcRouteEntryCidrBlockDuplicate(rt::error::ServiceError),
+    VpcRouteEntryCidrBlockDuplicate(crate::error::ServiceError),
     /// `VPC_SWITCH_STATUS_ERROR` (HTTP 400).
-    VpcSwitchStatusError(rt::error::ServiceError),
+    VpcSwitchStatusError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -292,7 +297,7 @@ impl AssociateRouteTablesWithVpcGatewayEndpointError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbbiden(error)
             | Self::IdempotentParameterMismatch(error)
@@ -444,8 +449,8 @@ impl AssociateRouteTablesWithVpcGatewayEndpointError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AssociateRouteTablesWithVpcGatewayEndpointError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AssociateRouteTablesWithVpcGatewayEndpointError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden" => Self::Forbbiden(error),
             "IdempotentParameterMismatch" => Self::IdempotentParameterMismatch(error),
@@ -483,11 +488,11 @@ impl rt::error::OperationError for AssociateRouteTablesWithVpcGatewayEndpointErr
                 Self::VpcRouteEntryCidrBlockDuplicate(error)
             }
             "VPC_SWITCH_STATUS_ERROR" => Self::VpcSwitchStatusError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssociateRouteTablesWithVpcGatewayEndpointError::service_error(self)
     }
 }

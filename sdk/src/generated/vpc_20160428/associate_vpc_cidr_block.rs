@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -45,7 +46,7 @@ pub struct AssociateVpcCidrBlockRequest {
     /// Example: `2408:XXXX:0:6a::/56`
     ///
     /// Wire name `IPv6CidrBlock`.
-    pub i_pv6_cidr_block: ::std::option::Option<::std::string::String>,
+    pub ipv6_cidr_block: ::std::option::Option<::std::string::String>,
     /// Example: `BGP`
     ///
     /// Wire name `Ipv6Isp`.
@@ -64,11 +65,14 @@ pub struct AssociateVpcCidrBlockRequest {
     pub ipv6_cidr_mask: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for AssociateVpcCidrBlockRequest {
+impl crate::operation::Operation for AssociateVpcCidrBlockRequest {
     type Response = AssociateVpcCidrBlockResponse;
     type Error = AssociateVpcCidrBlockError;
+}
+
+impl rt::operation::OperationSpec for AssociateVpcCidrBlockRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
         Ok(())
@@ -87,7 +91,7 @@ impl rt::operation::Operation for AssociateVpcCidrBlockRequest {
             "SecondaryCidrMask",
             &self.secondary_cidr_mask,
         );
-        out.plain(rt::params::Location::Query, "IPv6CidrBlock", &self.i_pv6_cidr_block);
+        out.plain(rt::params::Location::Query, "IPv6CidrBlock", &self.ipv6_cidr_block);
         out.plain(rt::params::Location::Query, "Ipv6Isp", &self.ipv6_isp);
         out.plain(rt::params::Location::Query, "IpVersion", &self.ip_version);
         out.plain(rt::params::Location::Query, "IpamPoolId", &self.ipam_pool_id);
@@ -147,13 +151,13 @@ impl AssociateVpcCidrBlockBuilder {
         self
     }
 
-    /// Sets [`AssociateVpcCidrBlockRequest::i_pv6_cidr_block`](AssociateVpcCidrBlockRequest::i_pv6_cidr_block).
+    /// Sets [`AssociateVpcCidrBlockRequest::ipv6_cidr_block`](AssociateVpcCidrBlockRequest::ipv6_cidr_block).
     #[inline]
-    pub fn i_pv6_cidr_block(
+    pub fn ipv6_cidr_block(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.request.i_pv6_cidr_block = ::std::option::Option::Some(value.into());
+        self.request.ipv6_cidr_block = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -201,8 +205,8 @@ impl AssociateVpcCidrBlockBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AssociateVpcCidrBlockRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AssociateVpcCidrBlockRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -211,7 +215,7 @@ impl AssociateVpcCidrBlockBuilder {
         self,
     ) -> ::std::result::Result<
         AssociateVpcCidrBlockResponse,
-        rt::error::Error<AssociateVpcCidrBlockError>,
+        crate::error::Error<AssociateVpcCidrBlockError>,
     > {
         self.client.execute(self.request).await
     }
@@ -329,102 +333,102 @@ impl ::serde::Serialize for AssociateVpcCidrBlockResponse {
 #[non_exhaustive]
 pub enum AssociateVpcCidrBlockError {
     /// `Duplicated.SecondaryCidrBlock` (HTTP 400).
-    DuplicatedSecondaryCidrBlock(rt::error::ServiceError),
+    DuplicatedSecondaryCidrBlock(crate::error::ServiceError),
     /// `Forbbiden` (HTTP 403).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `IllegalParam.CidrMask` (HTTP 400).
-    IllegalParamCidrMask(rt::error::ServiceError),
+    IllegalParamCidrMask(crate::error::ServiceError),
     /// `IllegalParam.IpVersion` (HTTP 400).
-    IllegalParamIpVersion(rt::error::ServiceError),
+    IllegalParamIpVersion(crate::error::ServiceError),
     /// `IllegalParam.IpamPool` (HTTP 400).
-    IllegalParamIpamPool(rt::error::ServiceError),
+    IllegalParamIpamPool(crate::error::ServiceError),
     /// `IllegalParam.Ipv6CidrBlock` (HTTP 400).
-    IllegalParamIpv6CidrBlock(rt::error::ServiceError),
+    IllegalParamIpv6CidrBlock(crate::error::ServiceError),
     /// `IllegalParam.Ipv6CidrType` (HTTP 400).
-    IllegalParamIpv6CidrType(rt::error::ServiceError),
+    IllegalParamIpv6CidrType(crate::error::ServiceError),
     /// `IllegalParam.Ipv6Isp` (HTTP 400).
-    IllegalParamIpv6Isp(rt::error::ServiceError),
+    IllegalParamIpv6Isp(crate::error::ServiceError),
     /// `IllegalParam.SecondaryCidrBlock` (HTTP 400).
-    IllegalParamSecondaryCidrBlock(rt::error::ServiceError),
+    IllegalParamSecondaryCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.SecondaryCidrMask` (HTTP 400).
-    IllegalParamSecondaryCidrMask(rt::error::ServiceError),
+    IllegalParamSecondaryCidrMask(crate::error::ServiceError),
     /// `IncorrectStatus.Vpc` (HTTP 400).
-    IncorrectStatusVpc(rt::error::ServiceError),
+    IncorrectStatusVpc(crate::error::ServiceError),
     /// `InvalidCidrBlock` (HTTP 400).
-    InvalidCidrBlock(rt::error::ServiceError),
+    InvalidCidrBlock(crate::error::ServiceError),
     /// `InvalidCidrBlock.Malformed` (HTTP 400).
-    InvalidCidrBlockMalformed(rt::error::ServiceError),
+    InvalidCidrBlockMalformed(crate::error::ServiceError),
     /// `InvalidIpv6CidrBlock.Malformed` (HTTP 400).
-    InvalidIpv6CidrBlockMalformed(rt::error::ServiceError),
+    InvalidIpv6CidrBlockMalformed(crate::error::ServiceError),
     /// `InvalidIpv6ULACidrBlock.Malformed` (HTTP 400).
-    InvalidIpv6UlaCidrBlockMalformed(rt::error::ServiceError),
+    InvalidIpv6UlaCidrBlockMalformed(crate::error::ServiceError),
     /// `InvalidVpc.NotFound` (HTTP 400).
-    InvalidVpcNotFound(rt::error::ServiceError),
+    InvalidVpcNotFound(crate::error::ServiceError),
     /// `Mismatch.IpVersionAndIpamPoolIpVersion` (HTTP 400).
-    MismatchIpVersionAndIpamPoolIpVersion(rt::error::ServiceError),
+    MismatchIpVersionAndIpamPoolIpVersion(crate::error::ServiceError),
     /// `MissingParam.CidrOrCidrMask` (HTTP 400).
-    MissingParamCidrOrCidrMask(rt::error::ServiceError),
+    MissingParamCidrOrCidrMask(crate::error::ServiceError),
     /// `MissingParam.IpVersion` (HTTP 400).
-    MissingParamIpVersion(rt::error::ServiceError),
+    MissingParamIpVersion(crate::error::ServiceError),
     /// `MissingParam.SecondaryCidrBlockOrIpv6CidrBlock` (HTTP 400).
-    MissingParamSecondaryCidrBlockOrIpv6CidrBlock(rt::error::ServiceError),
+    MissingParamSecondaryCidrBlockOrIpv6CidrBlock(crate::error::ServiceError),
     /// `MissingParam.SecondaryCidrMask` (HTTP 400).
-    MissingParamSecondaryCidrMask(rt::error::ServiceError),
+    MissingParamSecondaryCidrMask(crate::error::ServiceError),
     /// `MissingParam.SecondaryCidrOrIpv6Cidr` (HTTP 400).
-    MissingParamSecondaryCidrOrIpv6Cidr(rt::error::ServiceError),
+    MissingParamSecondaryCidrOrIpv6Cidr(crate::error::ServiceError),
     /// `MissingParam.VpcId` (HTTP 400).
-    MissingParamVpcId(rt::error::ServiceError),
+    MissingParamVpcId(crate::error::ServiceError),
     /// `OperationDenied.AvailableCidrInsufficient` (HTTP 400).
-    OperationDeniedAvailableCidrInsufficient(rt::error::ServiceError),
+    OperationDeniedAvailableCidrInsufficient(crate::error::ServiceError),
     /// `OperationDenied.CidrInExcludeCidrs` (HTTP 400).
-    OperationDeniedCidrInExcludeCidrs(rt::error::ServiceError),
+    OperationDeniedCidrInExcludeCidrs(crate::error::ServiceError),
     /// `OperationDenied.CidrUnavailableInPool` (HTTP 400).
-    OperationDeniedCidrUnavailableInPool(rt::error::ServiceError),
+    OperationDeniedCidrUnavailableInPool(crate::error::ServiceError),
     /// `OperationDenied.GUAIpv6CidrBlock` (HTTP 400).
-    OperationDeniedGuaIpv6CidrBlock(rt::error::ServiceError),
+    OperationDeniedGuaIpv6CidrBlock(crate::error::ServiceError),
     /// `OperationDenied.IpamPoolNotInRegion` (HTTP 400).
-    OperationDeniedIpamPoolNotInRegion(rt::error::ServiceError),
+    OperationDeniedIpamPoolNotInRegion(crate::error::ServiceError),
     /// `OperationDenied.MaskOfCidrIsNotAllowed` (HTTP 400).
-    OperationDeniedMaskOfCidrIsNotAllowed(rt::error::ServiceError),
+    OperationDeniedMaskOfCidrIsNotAllowed(crate::error::ServiceError),
     /// `OperationDenied.RequestRegionInvalid` (HTTP 400).
-    OperationDeniedRequestRegionInvalid(rt::error::ServiceError),
+    OperationDeniedRequestRegionInvalid(crate::error::ServiceError),
     /// `OperationFailed.ConflictWithEntry` (HTTP 400).
-    OperationFailedConflictWithEntry(rt::error::ServiceError),
-    /// `OperationFailed.IPv6CidrNotReserved` (HTTP 400).
-    OperationFailedIPv6CidrNotReserved(rt::error::ServiceError),
+    OperationFailedConflictWithEntry(crate::error::ServiceError),
     /// `OperationFailed.Ipv6CidrBlockExisted` (HTTP 400).
-    OperationFailedIpv6CidrBlockExisted(rt::error::ServiceError),
+    OperationFailedIpv6CidrBlockExisted(crate::error::ServiceError),
     /// `OperationFailed.Ipv6CidrBlockOverLapped` (HTTP 400).
-    OperationFailedIpv6CidrBlockOverLapped(rt::error::ServiceError),
+    OperationFailedIpv6CidrBlockOverLapped(crate::error::ServiceError),
+    /// `OperationFailed.IPv6CidrNotReserved` (HTTP 400).
+    OperationFailedIpv6CidrNotReserved(crate::error::ServiceError),
     /// `OperationFailed.ResourceNotEnough` (HTTP 500).
-    OperationFailedResourceNotEnough(rt::error::ServiceError),
+    OperationFailedResourceNotEnough(crate::error::ServiceError),
     /// `OperationUnsupported.IPv6ULA` (HTTP 400).
-    OperationUnsupportedIPv6Ula(rt::error::ServiceError),
+    OperationUnsupportedIpv6Ula(crate::error::ServiceError),
     /// `OperationUnsupported.OnlyULA` (HTTP 400).
-    OperationUnsupportedOnlyUla(rt::error::ServiceError),
+    OperationUnsupportedOnlyUla(crate::error::ServiceError),
     /// `OperationUnsupported.VpcMultiCidr` (HTTP 400).
-    OperationUnsupportedVpcMultiCidr(rt::error::ServiceError),
+    OperationUnsupportedVpcMultiCidr(crate::error::ServiceError),
     /// `ParamExclusive.SecondaryCidrAndIpv6Cidr` (HTTP 400).
-    ParamExclusiveSecondaryCidrAndIpv6Cidr(rt::error::ServiceError),
+    ParamExclusiveSecondaryCidrAndIpv6Cidr(crate::error::ServiceError),
     /// `QuotaExceeded.GUAIpv6CidrBlock` (HTTP 400).
-    QuotaExceededGuaIpv6CidrBlock(rt::error::ServiceError),
+    QuotaExceededGuaIpv6CidrBlock(crate::error::ServiceError),
     /// `QuotaExceeded.IPv6CidrBlock` (HTTP 400).
-    QuotaExceededIPv6CidrBlock(rt::error::ServiceError),
+    QuotaExceededIpv6CidrBlock(crate::error::ServiceError),
     /// `QuotaExceeded.VpcMultiCidr` (HTTP 400).
-    QuotaExceededVpcMultiCidr(rt::error::ServiceError),
+    QuotaExceededVpcMultiCidr(crate::error::ServiceError),
     /// `ResourceNotFound.IpamPool` (HTTP 404).
-    ResourceNotFoundIpamPool(rt::error::ServiceError),
+    ResourceNotFoundIpamPool(crate::error::ServiceError),
     /// `UnsupportedFeature.Ipam` (HTTP 400).
-    UnsupportedFeatureIpam(rt::error::ServiceError),
+    UnsupportedFeatureIpam(crate::error::ServiceError),
     /// `UnsupportedFeature.Ipv6Isp` (HTTP 400).
-    UnsupportedFeatureIpv6Isp(rt::error::ServiceError),
+    UnsupportedFeatureIpv6Isp(crate::error::ServiceError),
     /// `UnsupportedFeature.VpcIpamIpv6` (HTTP 400).
-    UnsupportedFeatureVpcIpamIpv6(rt::error::ServiceError),
+    UnsupportedFeatureVpcIpamIpv6(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -436,7 +440,7 @@ impl AssociateVpcCidrBlockError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedSecondaryCidrBlock(error)
             | Self::Forbbiden(error)
@@ -469,16 +473,16 @@ impl AssociateVpcCidrBlockError {
             | Self::OperationDeniedMaskOfCidrIsNotAllowed(error)
             | Self::OperationDeniedRequestRegionInvalid(error)
             | Self::OperationFailedConflictWithEntry(error)
-            | Self::OperationFailedIPv6CidrNotReserved(error)
             | Self::OperationFailedIpv6CidrBlockExisted(error)
             | Self::OperationFailedIpv6CidrBlockOverLapped(error)
+            | Self::OperationFailedIpv6CidrNotReserved(error)
             | Self::OperationFailedResourceNotEnough(error)
-            | Self::OperationUnsupportedIPv6Ula(error)
+            | Self::OperationUnsupportedIpv6Ula(error)
             | Self::OperationUnsupportedOnlyUla(error)
             | Self::OperationUnsupportedVpcMultiCidr(error)
             | Self::ParamExclusiveSecondaryCidrAndIpv6Cidr(error)
             | Self::QuotaExceededGuaIpv6CidrBlock(error)
-            | Self::QuotaExceededIPv6CidrBlock(error)
+            | Self::QuotaExceededIpv6CidrBlock(error)
             | Self::QuotaExceededVpcMultiCidr(error)
             | Self::ResourceNotFoundIpamPool(error)
             | Self::UnsupportedFeatureIpam(error)
@@ -674,12 +678,6 @@ impl AssociateVpcCidrBlockError {
         matches!(self, Self::OperationFailedConflictWithEntry(_))
     }
 
-    /// Whether this is [`OperationFailedIPv6CidrNotReserved`](Self::OperationFailedIPv6CidrNotReserved).
-    #[inline]
-    pub fn is_operation_failed_i_pv6_cidr_not_reserved(&self) -> bool {
-        matches!(self, Self::OperationFailedIPv6CidrNotReserved(_))
-    }
-
     /// Whether this is [`OperationFailedIpv6CidrBlockExisted`](Self::OperationFailedIpv6CidrBlockExisted).
     #[inline]
     pub fn is_operation_failed_ipv6_cidr_block_existed(&self) -> bool {
@@ -692,16 +690,22 @@ impl AssociateVpcCidrBlockError {
         matches!(self, Self::OperationFailedIpv6CidrBlockOverLapped(_))
     }
 
+    /// Whether this is [`OperationFailedIpv6CidrNotReserved`](Self::OperationFailedIpv6CidrNotReserved).
+    #[inline]
+    pub fn is_operation_failed_ipv6_cidr_not_reserved(&self) -> bool {
+        matches!(self, Self::OperationFailedIpv6CidrNotReserved(_))
+    }
+
     /// Whether this is [`OperationFailedResourceNotEnough`](Self::OperationFailedResourceNotEnough).
     #[inline]
     pub fn is_operation_failed_resource_not_enough(&self) -> bool {
         matches!(self, Self::OperationFailedResourceNotEnough(_))
     }
 
-    /// Whether this is [`OperationUnsupportedIPv6Ula`](Self::OperationUnsupportedIPv6Ula).
+    /// Whether this is [`OperationUnsupportedIpv6Ula`](Self::OperationUnsupportedIpv6Ula).
     #[inline]
-    pub fn is_operation_unsupported_i_pv6_ula(&self) -> bool {
-        matches!(self, Self::OperationUnsupportedIPv6Ula(_))
+    pub fn is_operation_unsupported_ipv6_ula(&self) -> bool {
+        matches!(self, Self::OperationUnsupportedIpv6Ula(_))
     }
 
     /// Whether this is [`OperationUnsupportedOnlyUla`](Self::OperationUnsupportedOnlyUla).
@@ -728,10 +732,10 @@ impl AssociateVpcCidrBlockError {
         matches!(self, Self::QuotaExceededGuaIpv6CidrBlock(_))
     }
 
-    /// Whether this is [`QuotaExceededIPv6CidrBlock`](Self::QuotaExceededIPv6CidrBlock).
+    /// Whether this is [`QuotaExceededIpv6CidrBlock`](Self::QuotaExceededIpv6CidrBlock).
     #[inline]
-    pub fn is_quota_exceeded_i_pv6_cidr_block(&self) -> bool {
-        matches!(self, Self::QuotaExceededIPv6CidrBlock(_))
+    pub fn is_quota_exceeded_ipv6_cidr_block(&self) -> bool {
+        matches!(self, Self::QuotaExceededIpv6CidrBlock(_))
     }
 
     /// Whether this is [`QuotaExceededVpcMultiCidr`](Self::QuotaExceededVpcMultiCidr).
@@ -766,8 +770,8 @@ impl AssociateVpcCidrBlockError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AssociateVpcCidrBlockError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AssociateVpcCidrBlockError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicated.SecondaryCidrBlock" => Self::DuplicatedSecondaryCidrBlock(error),
             "Forbbiden" => Self::Forbbiden(error),
@@ -832,19 +836,19 @@ impl rt::error::OperationError for AssociateVpcCidrBlockError {
             "OperationFailed.ConflictWithEntry" => {
                 Self::OperationFailedConflictWithEntry(error)
             }
-            "OperationFailed.IPv6CidrNotReserved" => {
-                Self::OperationFailedIPv6CidrNotReserved(error)
-            }
             "OperationFailed.Ipv6CidrBlockExisted" => {
                 Self::OperationFailedIpv6CidrBlockExisted(error)
             }
             "OperationFailed.Ipv6CidrBlockOverLapped" => {
                 Self::OperationFailedIpv6CidrBlockOverLapped(error)
             }
+            "OperationFailed.IPv6CidrNotReserved" => {
+                Self::OperationFailedIpv6CidrNotReserved(error)
+            }
             "OperationFailed.ResourceNotEnough" => {
                 Self::OperationFailedResourceNotEnough(error)
             }
-            "OperationUnsupported.IPv6ULA" => Self::OperationUnsupportedIPv6Ula(error),
+            "OperationUnsupported.IPv6ULA" => Self::OperationUnsupportedIpv6Ula(error),
             "OperationUnsupported.OnlyULA" => Self::OperationUnsupportedOnlyUla(error),
             "OperationUnsupported.VpcMultiCidr" => {
                 Self::OperationUnsupportedVpcMultiCidr(error)
@@ -855,7 +859,7 @@ impl rt::error::OperationError for AssociateVpcCidrBlockError {
             "QuotaExceeded.GUAIpv6CidrBlock" => {
                 Self::QuotaExceededGuaIpv6CidrBlock(error)
             }
-            "QuotaExceeded.IPv6CidrBlock" => Self::QuotaExceededIPv6CidrBlock(error),
+            "QuotaExceeded.IPv6CidrBlock" => Self::QuotaExceededIpv6CidrBlock(error),
             "QuotaExceeded.VpcMultiCidr" => Self::QuotaExceededVpcMultiCidr(error),
             "ResourceNotFound.IpamPool" => Self::ResourceNotFoundIpamPool(error),
             "UnsupportedFeature.Ipam" => Self::UnsupportedFeatureIpam(error),
@@ -863,11 +867,11 @@ impl rt::error::OperationError for AssociateVpcCidrBlockError {
             "UnsupportedFeature.VpcIpamIpv6" => {
                 Self::UnsupportedFeatureVpcIpamIpv6(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssociateVpcCidrBlockError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct AssociateVpnGatewayWithCertificateRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for AssociateVpnGatewayWithCertificateRequest {
+impl crate::operation::Operation for AssociateVpnGatewayWithCertificateRequest {
     type Response = AssociateVpnGatewayWithCertificateResponse;
     type Error = AssociateVpnGatewayWithCertificateError;
+}
+
+impl rt::operation::OperationSpec for AssociateVpnGatewayWithCertificateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnGatewayId", &self.vpn_gateway_id)?;
         rt::validate::required("CertificateType", &self.certificate_type)?;
@@ -165,8 +168,8 @@ impl AssociateVpnGatewayWithCertificateBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AssociateVpnGatewayWithCertificateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AssociateVpnGatewayWithCertificateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -175,7 +178,7 @@ impl AssociateVpnGatewayWithCertificateBuilder {
         self,
     ) -> ::std::result::Result<
         AssociateVpnGatewayWithCertificateResponse,
-        rt::error::Error<AssociateVpnGatewayWithCertificateError>,
+        crate::error::Error<AssociateVpnGatewayWithCertificateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -251,36 +254,36 @@ impl ::serde::Serialize for AssociateVpnGatewayWithCertificateResponse {
 #[non_exhaustive]
 pub enum AssociateVpnGatewayWithCertificateError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.NoSlrPermission` (HTTP 403).
-    ForbiddenNoSlrPermission(rt::error::ServiceError),
+    ForbiddenNoSlrPermission(crate::error::ServiceError),
     /// `IllegalParam.CertificateType` (HTTP 400).
-    IllegalParamCertificateType(rt::error::ServiceError),
+    IllegalParamCertificateType(crate::error::ServiceError),
     /// `InvalidCertificateId.NotFound` (HTTP 404).
-    InvalidCertificateIdNotFound(rt::error::ServiceError),
+    InvalidCertificateIdNotFound(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `OperationConflict` (HTTP 409).
-    OperationConflict(rt::error::ServiceError),
+    OperationConflict(crate::error::ServiceError),
     /// `OperationFailed.AnotherAssociationExist` (HTTP 400).
-    OperationFailedAnotherAssociationExist(rt::error::ServiceError),
+    OperationFailedAnotherAssociationExist(crate::error::ServiceError),
     /// `OperationFailed.AssociationExist` (HTTP 400).
-    OperationFailedAssociationExist(rt::error::ServiceError),
+    OperationFailedAssociationExist(crate::error::ServiceError),
     /// `OperationFailed.InvalidCertificate` (HTTP 400).
-    OperationFailedInvalidCertificate(rt::error::ServiceError),
+    OperationFailedInvalidCertificate(crate::error::ServiceError),
     /// `OperationFailed.NoRamPermission` (HTTP 400).
-    OperationFailedNoRamPermission(rt::error::ServiceError),
+    OperationFailedNoRamPermission(crate::error::ServiceError),
     /// `OperationFailed.NotNationalStandard` (HTTP 400).
-    OperationFailedNotNationalStandard(rt::error::ServiceError),
+    OperationFailedNotNationalStandard(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -292,7 +295,7 @@ impl AssociateVpnGatewayWithCertificateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error)
             | Self::ForbiddenNoSlrPermission(error)
@@ -391,8 +394,8 @@ impl AssociateVpnGatewayWithCertificateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AssociateVpnGatewayWithCertificateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AssociateVpnGatewayWithCertificateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "Forbidden.NoSlrPermission" => Self::ForbiddenNoSlrPermission(error),
@@ -419,11 +422,11 @@ impl rt::error::OperationError for AssociateVpnGatewayWithCertificateError {
             }
             "SystemBusy" => Self::SystemBusy(error),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AssociateVpnGatewayWithCertificateError::service_error(self)
     }
 }

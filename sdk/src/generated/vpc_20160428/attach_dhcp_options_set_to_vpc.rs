@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct AttachDhcpOptionsSetToVpcRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for AttachDhcpOptionsSetToVpcRequest {
+impl crate::operation::Operation for AttachDhcpOptionsSetToVpcRequest {
     type Response = AttachDhcpOptionsSetToVpcResponse;
     type Error = AttachDhcpOptionsSetToVpcError;
+}
+
+impl rt::operation::OperationSpec for AttachDhcpOptionsSetToVpcRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DhcpOptionsSetId", &self.dhcp_options_set_id)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
@@ -147,8 +150,10 @@ impl AttachDhcpOptionsSetToVpcBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AttachDhcpOptionsSetToVpcRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<AttachDhcpOptionsSetToVpcRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +162,7 @@ impl AttachDhcpOptionsSetToVpcBuilder {
         self,
     ) -> ::std::result::Result<
         AttachDhcpOptionsSetToVpcResponse,
-        rt::error::Error<AttachDhcpOptionsSetToVpcError>,
+        crate::error::Error<AttachDhcpOptionsSetToVpcError>,
     > {
         self.client.execute(self.request).await
     }
@@ -233,32 +238,32 @@ impl ::serde::Serialize for AttachDhcpOptionsSetToVpcResponse {
 #[non_exhaustive]
 pub enum AttachDhcpOptionsSetToVpcError {
     /// `Forbidden.OperateShareResource` (HTTP 400).
-    ForbiddenOperateShareResource(rt::error::ServiceError),
+    ForbiddenOperateShareResource(crate::error::ServiceError),
     /// `IncorrectStatus.DhcpOptionsSet` (HTTP 400).
-    IncorrectStatusDhcpOptionsSet(rt::error::ServiceError),
+    IncorrectStatusDhcpOptionsSet(crate::error::ServiceError),
     /// `IncorrectStatus.VpcDhcpOptionsSet` (HTTP 400).
-    IncorrectStatusVpcDhcpOptionsSet(rt::error::ServiceError),
+    IncorrectStatusVpcDhcpOptionsSet(crate::error::ServiceError),
     /// `InvalidDhcpOptionsSetId.NotFound` (HTTP 400).
-    InvalidDhcpOptionsSetIdNotFound(rt::error::ServiceError),
+    InvalidDhcpOptionsSetIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 400).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `MissingParam.DhcpOptionsSetId` (HTTP 400).
-    MissingParamDhcpOptionsSetId(rt::error::ServiceError),
+    MissingParamDhcpOptionsSetId(crate::error::ServiceError),
     /// `MissingParam.VpcId` (HTTP 400).
-    MissingParamVpcId(rt::error::ServiceError),
+    MissingParamVpcId(crate::error::ServiceError),
     /// `OperationFailed.AttachmentExist` (HTTP 400).
-    OperationFailedAttachmentExist(rt::error::ServiceError),
+    OperationFailedAttachmentExist(crate::error::ServiceError),
     /// `QuotaExceeded.AttachVpcNumber` (HTTP 400).
-    QuotaExceededAttachVpcNumber(rt::error::ServiceError),
+    QuotaExceededAttachVpcNumber(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -270,7 +275,7 @@ impl AttachDhcpOptionsSetToVpcError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenOperateShareResource(error)
             | Self::IncorrectStatusDhcpOptionsSet(error)
@@ -355,8 +360,8 @@ impl AttachDhcpOptionsSetToVpcError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AttachDhcpOptionsSetToVpcError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AttachDhcpOptionsSetToVpcError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.OperateShareResource" => {
                 Self::ForbiddenOperateShareResource(error)
@@ -379,11 +384,11 @@ impl rt::error::OperationError for AttachDhcpOptionsSetToVpcError {
             }
             "QuotaExceeded.AttachVpcNumber" => Self::QuotaExceededAttachVpcNumber(error),
             "TaskConflict" => Self::TaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AttachDhcpOptionsSetToVpcError::service_error(self)
     }
 }

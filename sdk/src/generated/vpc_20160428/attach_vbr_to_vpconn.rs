@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct AttachVbrToVpconnRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AttachVbrToVpconnRequest {
+impl crate::operation::Operation for AttachVbrToVpconnRequest {
     type Response = AttachVbrToVpconnResponse;
     type Error = AttachVbrToVpconnError;
+}
+
+impl rt::operation::OperationSpec for AttachVbrToVpconnRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VpconnId", &self.vpconn_id)?;
         rt::validate::required("VbrId", &self.vbr_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -137,8 +141,8 @@ impl AttachVbrToVpconnBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<AttachVbrToVpconnRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<AttachVbrToVpconnRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -147,7 +151,7 @@ impl AttachVbrToVpconnBuilder {
         self,
     ) -> ::std::result::Result<
         AttachVbrToVpconnResponse,
-        rt::error::Error<AttachVbrToVpconnError>,
+        crate::error::Error<AttachVbrToVpconnError>,
     > {
         self.client.execute(self.request).await
     }
@@ -248,20 +252,20 @@ impl ::serde::Serialize for AttachVbrToVpconnResponse {
 #[non_exhaustive]
 pub enum AttachVbrToVpconnError {
     /// `IncorrectStatus.PhysicalConnection` (HTTP 400).
-    IncorrectStatusPhysicalConnection(rt::error::ServiceError),
+    IncorrectStatusPhysicalConnection(crate::error::ServiceError),
     /// `OperationFailed.VbrBindedPconn` (HTTP 400).
-    OperationFailedVbrBindedPconn(rt::error::ServiceError),
+    OperationFailedVbrBindedPconn(crate::error::ServiceError),
     /// `QuotaExceeded.VPCONN` (HTTP 400).
-    QuotaExceededVpconn(rt::error::ServiceError),
+    QuotaExceededVpconn(crate::error::ServiceError),
     /// `ResourceNotFound.PhysicalConnectionId` (HTTP 400).
-    ResourceNotFoundPhysicalConnectionId(rt::error::ServiceError),
+    ResourceNotFoundPhysicalConnectionId(crate::error::ServiceError),
     /// `ResourceNotFound.VirtualBorderRouter` (HTTP 400).
-    ResourceNotFoundVirtualBorderRouter(rt::error::ServiceError),
+    ResourceNotFoundVirtualBorderRouter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -273,7 +277,7 @@ impl AttachVbrToVpconnError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusPhysicalConnection(error)
             | Self::OperationFailedVbrBindedPconn(error)
@@ -316,8 +320,8 @@ impl AttachVbrToVpconnError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AttachVbrToVpconnError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AttachVbrToVpconnError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.PhysicalConnection" => {
                 Self::IncorrectStatusPhysicalConnection(error)
@@ -332,11 +336,11 @@ impl rt::error::OperationError for AttachVbrToVpconnError {
             "ResourceNotFound.VirtualBorderRouter" => {
                 Self::ResourceNotFoundVirtualBorderRouter(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         AttachVbrToVpconnError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ChangeResourceGroupRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ChangeResourceGroupRequest {
+impl crate::operation::Operation for ChangeResourceGroupRequest {
     type Response = ChangeResourceGroupResponse;
     type Error = ChangeResourceGroupError;
+}
+
+impl rt::operation::OperationSpec for ChangeResourceGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("NewResourceGroupId", &self.new_resource_group_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("ResourceId", &self.resource_id)?;
@@ -130,8 +134,8 @@ impl ChangeResourceGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ChangeResourceGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ChangeResourceGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +144,7 @@ impl ChangeResourceGroupBuilder {
         self,
     ) -> ::std::result::Result<
         ChangeResourceGroupResponse,
-        rt::error::Error<ChangeResourceGroupError>,
+        crate::error::Error<ChangeResourceGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -216,20 +220,20 @@ impl ::serde::Serialize for ChangeResourceGroupResponse {
 #[non_exhaustive]
 pub enum ChangeResourceGroupError {
     /// `IllegalParam.ResourceGroupId` (HTTP 400).
-    IllegalParamResourceGroupId(rt::error::ServiceError),
+    IllegalParamResourceGroupId(crate::error::ServiceError),
     /// `IllegalParam.ResourceType` (HTTP 400).
-    IllegalParamResourceType(rt::error::ServiceError),
+    IllegalParamResourceType(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceId.NotFound` (HTTP 400).
-    InvalidResourceIdNotFound(rt::error::ServiceError),
+    InvalidResourceIdNotFound(crate::error::ServiceError),
     /// `ResourceType.Unknown` (HTTP 400).
-    ResourceTypeUnknown(rt::error::ServiceError),
+    ResourceTypeUnknown(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -241,7 +245,7 @@ impl ChangeResourceGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamResourceGroupId(error)
             | Self::IllegalParamResourceType(error)
@@ -284,19 +288,19 @@ impl ChangeResourceGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ChangeResourceGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ChangeResourceGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.ResourceGroupId" => Self::IllegalParamResourceGroupId(error),
             "IllegalParam.ResourceType" => Self::IllegalParamResourceType(error),
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
             "InvalidResourceId.NotFound" => Self::InvalidResourceIdNotFound(error),
             "ResourceType.Unknown" => Self::ResourceTypeUnknown(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ChangeResourceGroupError::service_error(self)
     }
 }

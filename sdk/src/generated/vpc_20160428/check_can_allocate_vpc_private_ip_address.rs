@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct CheckCanAllocateVpcPrivateIpAddressRequest {
     pub ip_version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CheckCanAllocateVpcPrivateIpAddressRequest {
+impl crate::operation::Operation for CheckCanAllocateVpcPrivateIpAddressRequest {
     type Response = CheckCanAllocateVpcPrivateIpAddressResponse;
     type Error = CheckCanAllocateVpcPrivateIpAddressError;
+}
+
+impl rt::operation::OperationSpec for CheckCanAllocateVpcPrivateIpAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VSwitchId", &self.v_switch_id)?;
         rt::validate::required("PrivateIpAddress", &self.private_ip_address)?;
@@ -131,8 +135,8 @@ impl CheckCanAllocateVpcPrivateIpAddressBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CheckCanAllocateVpcPrivateIpAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CheckCanAllocateVpcPrivateIpAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +145,7 @@ impl CheckCanAllocateVpcPrivateIpAddressBuilder {
         self,
     ) -> ::std::result::Result<
         CheckCanAllocateVpcPrivateIpAddressResponse,
-        rt::error::Error<CheckCanAllocateVpcPrivateIpAddressError>,
+        crate::error::Error<CheckCanAllocateVpcPrivateIpAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -235,18 +239,18 @@ impl ::serde::Serialize for CheckCanAllocateVpcPrivateIpAddressResponse {
 #[non_exhaustive]
 pub enum CheckCanAllocateVpcPrivateIpAddressError {
     /// `IllegalParam.PrivateIpAddress` (HTTP 400).
-    IllegalParamPrivateIpAddress(rt::error::ServiceError),
+    IllegalParamPrivateIpAddress(crate::error::ServiceError),
     /// `Mismatch.VSwitchAndPrivateIpAddress` (HTTP 400).
-    MismatchVSwitchAndPrivateIpAddress(rt::error::ServiceError),
+    MismatchVSwitchAndPrivateIpAddress(crate::error::ServiceError),
     /// `PARAMETER_ILLEGAL` (HTTP 400).
-    ParameterIllegal(rt::error::ServiceError),
+    ParameterIllegal(crate::error::ServiceError),
     /// `ResourceNotFound.VSwitchId` (HTTP 400).
-    ResourceNotFoundVSwitchId(rt::error::ServiceError),
+    ResourceNotFoundVSwitchId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -258,7 +262,7 @@ impl CheckCanAllocateVpcPrivateIpAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamPrivateIpAddress(error)
             | Self::MismatchVSwitchAndPrivateIpAddress(error)
@@ -294,8 +298,8 @@ impl CheckCanAllocateVpcPrivateIpAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CheckCanAllocateVpcPrivateIpAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CheckCanAllocateVpcPrivateIpAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.PrivateIpAddress" => Self::IllegalParamPrivateIpAddress(error),
             "Mismatch.VSwitchAndPrivateIpAddress" => {
@@ -303,11 +307,11 @@ impl rt::error::OperationError for CheckCanAllocateVpcPrivateIpAddressError {
             }
             "PARAMETER_ILLEGAL" => Self::ParameterIllegal(error),
             "ResourceNotFound.VSwitchId" => Self::ResourceNotFoundVSwitchId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CheckCanAllocateVpcPrivateIpAddressError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,15 +42,14 @@ pub struct CheckVpnBgpEnabledRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CheckVpnBgpEnabledRequest {
+impl crate::operation::Operation for CheckVpnBgpEnabledRequest {
     type Response = CheckVpnBgpEnabledResponse;
     type Error = CheckVpnBgpEnabledError;
+}
+
+impl rt::operation::OperationSpec for CheckVpnBgpEnabledRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -99,8 +102,8 @@ impl CheckVpnBgpEnabledBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CheckVpnBgpEnabledRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CheckVpnBgpEnabledRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +112,7 @@ impl CheckVpnBgpEnabledBuilder {
         self,
     ) -> ::std::result::Result<
         CheckVpnBgpEnabledResponse,
-        rt::error::Error<CheckVpnBgpEnabledError>,
+        crate::error::Error<CheckVpnBgpEnabledError>,
     > {
         self.client.execute(self.request).await
     }
@@ -203,12 +206,12 @@ impl ::serde::Serialize for CheckVpnBgpEnabledResponse {
 #[non_exhaustive]
 pub enum CheckVpnBgpEnabledError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -220,7 +223,7 @@ impl CheckVpnBgpEnabledError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -235,15 +238,15 @@ impl CheckVpnBgpEnabledError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CheckVpnBgpEnabledError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CheckVpnBgpEnabledError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CheckVpnBgpEnabledError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,15 +66,14 @@ pub struct CompletePhysicalConnectionLoaRequest {
     pub finish_work: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CompletePhysicalConnectionLoaRequest {
+impl crate::operation::Operation for CompletePhysicalConnectionLoaRequest {
     type Response = CompletePhysicalConnectionLoaResponse;
     type Error = CompletePhysicalConnectionLoaError;
+}
+
+impl rt::operation::OperationSpec for CompletePhysicalConnectionLoaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -197,8 +200,8 @@ impl CompletePhysicalConnectionLoaBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CompletePhysicalConnectionLoaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CompletePhysicalConnectionLoaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -207,7 +210,7 @@ impl CompletePhysicalConnectionLoaBuilder {
         self,
     ) -> ::std::result::Result<
         CompletePhysicalConnectionLoaResponse,
-        rt::error::Error<CompletePhysicalConnectionLoaError>,
+        crate::error::Error<CompletePhysicalConnectionLoaError>,
     > {
         self.client.execute(self.request).await
     }
@@ -283,28 +286,28 @@ impl ::serde::Serialize for CompletePhysicalConnectionLoaResponse {
 #[non_exhaustive]
 pub enum CompletePhysicalConnectionLoaError {
     /// `IllegalParam.LineCode` (HTTP 400).
-    IllegalParamLineCode(rt::error::ServiceError),
+    IllegalParamLineCode(crate::error::ServiceError),
     /// `IllegalParam.LineLabel` (HTTP 400).
-    IllegalParamLineLabel(rt::error::ServiceError),
+    IllegalParamLineLabel(crate::error::ServiceError),
     /// `IllegalParam.LineSPContactInfo` (HTTP 400).
-    IllegalParamLineSpContactInfo(rt::error::ServiceError),
+    IllegalParamLineSpContactInfo(crate::error::ServiceError),
     /// `IncorrectStatus.PhysicalConnectionLOA` (HTTP 400).
-    IncorrectStatusPhysicalConnectionLoa(rt::error::ServiceError),
+    IncorrectStatusPhysicalConnectionLoa(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `MissingParam.AliUid` (HTTP 400).
-    MissingParamAliUid(rt::error::ServiceError),
+    MissingParamAliUid(crate::error::ServiceError),
     /// `MissingParam.InstanceId` (HTTP 400).
-    MissingParamInstanceId(rt::error::ServiceError),
+    MissingParamInstanceId(crate::error::ServiceError),
     /// `MissingParam.RegionNo` (HTTP 400).
-    MissingParamRegionNo(rt::error::ServiceError),
+    MissingParamRegionNo(crate::error::ServiceError),
     /// `OperationDenied.LOAStatusNotAllowComplete` (HTTP 400).
-    OperationDeniedLoaStatusNotAllowComplete(rt::error::ServiceError),
+    OperationDeniedLoaStatusNotAllowComplete(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -316,7 +319,7 @@ impl CompletePhysicalConnectionLoaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamLineCode(error)
             | Self::IllegalParamLineLabel(error)
@@ -387,8 +390,8 @@ impl CompletePhysicalConnectionLoaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CompletePhysicalConnectionLoaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CompletePhysicalConnectionLoaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.LineCode" => Self::IllegalParamLineCode(error),
             "IllegalParam.LineLabel" => Self::IllegalParamLineLabel(error),
@@ -405,11 +408,11 @@ impl rt::error::OperationError for CompletePhysicalConnectionLoaError {
             "OperationDenied.LOAStatusNotAllowComplete" => {
                 Self::OperationDeniedLoaStatusNotAllowComplete(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CompletePhysicalConnectionLoaError::service_error(self)
     }
 }

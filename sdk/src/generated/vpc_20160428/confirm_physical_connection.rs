@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct ConfirmPhysicalConnectionRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ConfirmPhysicalConnectionRequest {
+impl crate::operation::Operation for ConfirmPhysicalConnectionRequest {
     type Response = ConfirmPhysicalConnectionResponse;
     type Error = ConfirmPhysicalConnectionError;
+}
+
+impl rt::operation::OperationSpec for ConfirmPhysicalConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PhysicalConnectionId", &self.physical_connection_id)?;
         Ok(())
@@ -119,8 +122,10 @@ impl ConfirmPhysicalConnectionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ConfirmPhysicalConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ConfirmPhysicalConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +134,7 @@ impl ConfirmPhysicalConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         ConfirmPhysicalConnectionResponse,
-        rt::error::Error<ConfirmPhysicalConnectionError>,
+        crate::error::Error<ConfirmPhysicalConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -205,30 +210,30 @@ impl ::serde::Serialize for ConfirmPhysicalConnectionResponse {
 #[non_exhaustive]
 pub enum ConfirmPhysicalConnectionError {
     /// `IncorrectStatus.PhysicalConnection` (HTTP 400).
-    IncorrectStatusPhysicalConnection(rt::error::ServiceError),
+    IncorrectStatusPhysicalConnection(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotFound` (HTTP 400).
-    InvalidPhysicalConnectionIdNotFound(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParam.AliUid` (HTTP 400).
-    MissingParamAliUid(rt::error::ServiceError),
+    MissingParamAliUid(crate::error::ServiceError),
     /// `MissingParam.PhysicalConnectionId` (HTTP 400).
-    MissingParamPhysicalConnectionId(rt::error::ServiceError),
+    MissingParamPhysicalConnectionId(crate::error::ServiceError),
     /// `MissingParam.RegionNo` (HTTP 400).
-    MissingParamRegionNo(rt::error::ServiceError),
+    MissingParamRegionNo(crate::error::ServiceError),
     /// `OperationFailed.PconnTrafficNotEnable` (HTTP 400).
-    OperationFailedPconnTrafficNotEnable(rt::error::ServiceError),
+    OperationFailedPconnTrafficNotEnable(crate::error::ServiceError),
     /// `OperationUnsupported.SkipConstruction` (HTTP 400).
-    OperationUnsupportedSkipConstruction(rt::error::ServiceError),
+    OperationUnsupportedSkipConstruction(crate::error::ServiceError),
     /// `ResourceNotFound.PhysicalConnection` (HTTP 400).
-    ResourceNotFoundPhysicalConnection(rt::error::ServiceError),
+    ResourceNotFoundPhysicalConnection(crate::error::ServiceError),
     /// `ResourceNotFound.PhysicalConnectionId` (HTTP 400).
-    ResourceNotFoundPhysicalConnectionId(rt::error::ServiceError),
+    ResourceNotFoundPhysicalConnectionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -240,7 +245,7 @@ impl ConfirmPhysicalConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusPhysicalConnection(error)
             | Self::InvalidPhysicalConnectionIdNotFound(error)
@@ -318,8 +323,8 @@ impl ConfirmPhysicalConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ConfirmPhysicalConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ConfirmPhysicalConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.PhysicalConnection" => {
                 Self::IncorrectStatusPhysicalConnection(error)
@@ -345,11 +350,11 @@ impl rt::error::OperationError for ConfirmPhysicalConnectionError {
             "ResourceNotFound.PhysicalConnectionId" => {
                 Self::ResourceNotFoundPhysicalConnectionId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ConfirmPhysicalConnectionError::service_error(self)
     }
 }

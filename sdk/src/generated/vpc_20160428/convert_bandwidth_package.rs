@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -42,15 +46,14 @@ pub struct ConvertBandwidthPackageRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ConvertBandwidthPackageRequest {
+impl crate::operation::Operation for ConvertBandwidthPackageRequest {
     type Response = ConvertBandwidthPackageResponse;
     type Error = ConvertBandwidthPackageError;
+}
+
+impl rt::operation::OperationSpec for ConvertBandwidthPackageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("BandwidthPackageId", &self.bandwidth_package_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -120,8 +123,8 @@ impl ConvertBandwidthPackageBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<ConvertBandwidthPackageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ConvertBandwidthPackageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +134,7 @@ impl ConvertBandwidthPackageBuilder {
         self,
     ) -> ::std::result::Result<
         ConvertBandwidthPackageResponse,
-        rt::error::Error<ConvertBandwidthPackageError>,
+        crate::error::Error<ConvertBandwidthPackageError>,
     > {
         self.client.execute(self.request).await
     }
@@ -230,20 +233,20 @@ impl ::serde::Serialize for ConvertBandwidthPackageResponse {
 #[non_exhaustive]
 pub enum ConvertBandwidthPackageError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `NotFound.BandwidthPackage` (HTTP 400).
-    NotFoundBandwidthPackage(rt::error::ServiceError),
+    NotFoundBandwidthPackage(crate::error::ServiceError),
     /// `NotOpen.Api` (HTTP 400).
-    NotOpenApi(rt::error::ServiceError),
+    NotOpenApi(crate::error::ServiceError),
     /// `ORDER.ERROR` (HTTP 400).
-    OrderError(rt::error::ServiceError),
+    OrderError(crate::error::ServiceError),
     /// `ORDER.QUOTA_EXCEEDED` (HTTP 400).
-    OrderQuotaExceeded(rt::error::ServiceError),
+    OrderQuotaExceeded(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -255,7 +258,7 @@ impl ConvertBandwidthPackageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::NotFoundBandwidthPackage(error)
@@ -298,19 +301,19 @@ impl ConvertBandwidthPackageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ConvertBandwidthPackageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ConvertBandwidthPackageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "NotFound.BandwidthPackage" => Self::NotFoundBandwidthPackage(error),
             "NotOpen.Api" => Self::NotOpenApi(error),
             "ORDER.ERROR" => Self::OrderError(error),
             "ORDER.QUOTA_EXCEEDED" => Self::OrderQuotaExceeded(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ConvertBandwidthPackageError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct CopyNetworkAclEntriesRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CopyNetworkAclEntriesRequest {
+impl crate::operation::Operation for CopyNetworkAclEntriesRequest {
     type Response = CopyNetworkAclEntriesResponse;
     type Error = CopyNetworkAclEntriesError;
+}
+
+impl rt::operation::OperationSpec for CopyNetworkAclEntriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NetworkAclId", &self.network_acl_id)?;
         rt::validate::required("SourceNetworkAclId", &self.source_network_acl_id)?;
@@ -147,8 +150,8 @@ impl CopyNetworkAclEntriesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CopyNetworkAclEntriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CopyNetworkAclEntriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +160,7 @@ impl CopyNetworkAclEntriesBuilder {
         self,
     ) -> ::std::result::Result<
         CopyNetworkAclEntriesResponse,
-        rt::error::Error<CopyNetworkAclEntriesError>,
+        crate::error::Error<CopyNetworkAclEntriesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -233,32 +236,32 @@ impl ::serde::Serialize for CopyNetworkAclEntriesResponse {
 #[non_exhaustive]
 pub enum CopyNetworkAclEntriesError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidNetworkAcl.NotFound` (HTTP 400).
-    InvalidNetworkAclNotFound(rt::error::ServiceError),
+    InvalidNetworkAclNotFound(crate::error::ServiceError),
     /// `InvalidSourceNetworkAcl.NotFound` (HTTP 400).
-    InvalidSourceNetworkAclNotFound(rt::error::ServiceError),
+    InvalidSourceNetworkAclNotFound(crate::error::ServiceError),
     /// `ParameterEmpty.NetworkAclId` (HTTP 400).
-    ParameterEmptyNetworkAclId(rt::error::ServiceError),
+    ParameterEmptyNetworkAclId(crate::error::ServiceError),
     /// `ParameterEmpty.RegionId` (HTTP 400).
-    ParameterEmptyRegionId(rt::error::ServiceError),
+    ParameterEmptyRegionId(crate::error::ServiceError),
     /// `ParameterEmpty.SourceNetworkAclId` (HTTP 400).
-    ParameterEmptySourceNetworkAclId(rt::error::ServiceError),
+    ParameterEmptySourceNetworkAclId(crate::error::ServiceError),
     /// `ParameterMissing.AliUid` (HTTP 400).
-    ParameterMissingAliUid(rt::error::ServiceError),
+    ParameterMissingAliUid(crate::error::ServiceError),
     /// `ParameterMissing.Bid` (HTTP 400).
-    ParameterMissingBid(rt::error::ServiceError),
+    ParameterMissingBid(crate::error::ServiceError),
     /// `ParameterMissing.NetworkAclId` (HTTP 400).
-    ParameterMissingNetworkAclId(rt::error::ServiceError),
+    ParameterMissingNetworkAclId(crate::error::ServiceError),
     /// `ParameterMissing.RegionId` (HTTP 400).
-    ParameterMissingRegionId(rt::error::ServiceError),
+    ParameterMissingRegionId(crate::error::ServiceError),
     /// `ParameterMissing.SourceNetworkAclId` (HTTP 400).
-    ParameterMissingSourceNetworkAclId(rt::error::ServiceError),
+    ParameterMissingSourceNetworkAclId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -270,7 +273,7 @@ impl CopyNetworkAclEntriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidNetworkAclNotFound(error)
@@ -355,8 +358,8 @@ impl CopyNetworkAclEntriesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CopyNetworkAclEntriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CopyNetworkAclEntriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidNetworkAcl.NotFound" => Self::InvalidNetworkAclNotFound(error),
@@ -375,11 +378,11 @@ impl rt::error::OperationError for CopyNetworkAclEntriesError {
             "ParameterMissing.SourceNetworkAclId" => {
                 Self::ParameterMissingSourceNetworkAclId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CopyNetworkAclEntriesError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct CreateBgpPeerRequest {
     pub bfd_multi_hop: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for CreateBgpPeerRequest {
+impl crate::operation::Operation for CreateBgpPeerRequest {
     type Response = CreateBgpPeerResponse;
     type Error = CreateBgpPeerError;
+}
+
+impl rt::operation::OperationSpec for CreateBgpPeerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("BgpGroupId", &self.bgp_group_id)?;
         Ok(())
@@ -169,8 +172,8 @@ impl CreateBgpPeerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateBgpPeerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateBgpPeerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -179,7 +182,7 @@ impl CreateBgpPeerBuilder {
         self,
     ) -> ::std::result::Result<
         CreateBgpPeerResponse,
-        rt::error::Error<CreateBgpPeerError>,
+        crate::error::Error<CreateBgpPeerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -276,78 +279,78 @@ impl ::serde::Serialize for CreateBgpPeerResponse {
 #[non_exhaustive]
 pub enum CreateBgpPeerError {
     /// `BgpPeer.Already.Exists` (HTTP 400).
-    BgpPeerAlreadyExists(rt::error::ServiceError),
+    BgpPeerAlreadyExists(crate::error::ServiceError),
     /// `DuplicatedParam.LocalIpAddress` (HTTP 400).
-    DuplicatedParamLocalIpAddress(rt::error::ServiceError),
+    DuplicatedParamLocalIpAddress(crate::error::ServiceError),
     /// `DuplicatedParam.LocalIpv6Address` (HTTP 400).
-    DuplicatedParamLocalIpv6Address(rt::error::ServiceError),
+    DuplicatedParamLocalIpv6Address(crate::error::ServiceError),
     /// `DuplicatedParam.PeerIpAddress` (HTTP 400).
-    DuplicatedParamPeerIpAddress(rt::error::ServiceError),
+    DuplicatedParamPeerIpAddress(crate::error::ServiceError),
     /// `DuplicatedParam.PeerIpv6Address` (HTTP 400).
-    DuplicatedParamPeerIpv6Address(rt::error::ServiceError),
+    DuplicatedParamPeerIpv6Address(crate::error::ServiceError),
     /// `IllegalParam.BfdMultiHop` (HTTP 400).
-    IllegalParamBfdMultiHop(rt::error::ServiceError),
+    IllegalParamBfdMultiHop(crate::error::ServiceError),
     /// `IllegalParam.IpVersion` (HTTP 400).
-    IllegalParamIpVersion(rt::error::ServiceError),
+    IllegalParamIpVersion(crate::error::ServiceError),
     /// `IllegalParam.LocalGatewayIpAndMask` (HTTP 400).
-    IllegalParamLocalGatewayIpAndMask(rt::error::ServiceError),
+    IllegalParamLocalGatewayIpAndMask(crate::error::ServiceError),
     /// `IllegalParam.PeerIpAddress` (HTTP 400).
-    IllegalParamPeerIpAddress(rt::error::ServiceError),
+    IllegalParamPeerIpAddress(crate::error::ServiceError),
     /// `IllegalParam.PeeringIpv6SubnetMask` (HTTP 400).
-    IllegalParamPeeringIpv6SubnetMask(rt::error::ServiceError),
+    IllegalParamPeeringIpv6SubnetMask(crate::error::ServiceError),
     /// `InvalidAccessDeviceId.NotFound` (HTTP 400).
-    InvalidAccessDeviceIdNotFound(rt::error::ServiceError),
+    InvalidAccessDeviceIdNotFound(crate::error::ServiceError),
     /// `InvalidBgpAuthkey.Malformed` (HTTP 400).
-    InvalidBgpAuthkeyMalformed(rt::error::ServiceError),
+    InvalidBgpAuthkeyMalformed(crate::error::ServiceError),
     /// `InvalidBgpDiscription.Malformed` (HTTP 400).
-    InvalidBgpDiscriptionMalformed(rt::error::ServiceError),
+    InvalidBgpDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidBgpGroup` (HTTP 400).
-    InvalidBgpGroup(rt::error::ServiceError),
+    InvalidBgpGroup(crate::error::ServiceError),
     /// `InvalidBgpName.Malformed` (HTTP 400).
-    InvalidBgpNameMalformed(rt::error::ServiceError),
+    InvalidBgpNameMalformed(crate::error::ServiceError),
     /// `InvalidIP.Malformed` (HTTP 400).
-    InvalidIpMalformed(rt::error::ServiceError),
+    InvalidIpMalformed(crate::error::ServiceError),
     /// `InvalidParams.AlreadyExists` (HTTP 400).
-    InvalidParamsAlreadyExists(rt::error::ServiceError),
+    InvalidParamsAlreadyExists(crate::error::ServiceError),
     /// `InvalidParams.NotFound` (HTTP 400).
-    InvalidParamsNotFound(rt::error::ServiceError),
+    InvalidParamsNotFound(crate::error::ServiceError),
     /// `InvalidParams.NotNull` (HTTP 400).
-    InvalidParamsNotNull(rt::error::ServiceError),
+    InvalidParamsNotNull(crate::error::ServiceError),
     /// `InvalidParams.PeerIpAddressInUse` (HTTP 400).
-    InvalidParamsPeerIpAddressInUse(rt::error::ServiceError),
+    InvalidParamsPeerIpAddressInUse(crate::error::ServiceError),
     /// `InvalidParams.PeerIpAddressMustPointOut` (HTTP 400).
-    InvalidParamsPeerIpAddressMustPointOut(rt::error::ServiceError),
+    InvalidParamsPeerIpAddressMustPointOut(crate::error::ServiceError),
     /// `InvalidPeerAsn.Malformed` (HTTP 400).
-    InvalidPeerAsnMalformed(rt::error::ServiceError),
+    InvalidPeerAsnMalformed(crate::error::ServiceError),
     /// `InvalidPeerIpAddress` (HTTP 400).
-    InvalidPeerIpAddress(rt::error::ServiceError),
+    InvalidPeerIpAddress(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus.CannotOperate` (HTTP 400).
-    InvalidStatusCannotOperate(rt::error::ServiceError),
+    InvalidStatusCannotOperate(crate::error::ServiceError),
     /// `InvalidVbrNetwork` (HTTP 400).
-    InvalidVbrNetwork(rt::error::ServiceError),
+    InvalidVbrNetwork(crate::error::ServiceError),
     /// `MissingParam.EnableBfd` (HTTP 400).
-    MissingParamEnableBfd(rt::error::ServiceError),
+    MissingParamEnableBfd(crate::error::ServiceError),
     /// `OperationFailed.PconnTrafficNotEnable` (HTTP 400).
-    OperationFailedPconnTrafficNotEnable(rt::error::ServiceError),
+    OperationFailedPconnTrafficNotEnable(crate::error::ServiceError),
     /// `OperationUnsupported.IPV6ForThisRegion` (HTTP 400).
-    OperationUnsupportedIpv6ForThisRegion(rt::error::ServiceError),
+    OperationUnsupportedIpv6ForThisRegion(crate::error::ServiceError),
     /// `QuotaExceeded.BfdSession` (HTTP 400).
-    QuotaExceededBfdSession(rt::error::ServiceError),
+    QuotaExceededBfdSession(crate::error::ServiceError),
     /// `QuotaExceeded.Bgp` (HTTP 400).
-    QuotaExceededBgp(rt::error::ServiceError),
+    QuotaExceededBgp(crate::error::ServiceError),
     /// `QuotaExceeded.BgpNetwork` (HTTP 400).
-    QuotaExceededBgpNetwork(rt::error::ServiceError),
+    QuotaExceededBgpNetwork(crate::error::ServiceError),
     /// `QuotaExceeded.Nqa` (HTTP 400).
-    QuotaExceededNqa(rt::error::ServiceError),
+    QuotaExceededNqa(crate::error::ServiceError),
     /// `UnsupportedFeature.Vpconn` (HTTP 400).
-    UnsupportedFeatureVpconn(rt::error::ServiceError),
+    UnsupportedFeatureVpconn(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -359,7 +362,7 @@ impl CreateBgpPeerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BgpPeerAlreadyExists(error)
             | Self::DuplicatedParamLocalIpAddress(error)
@@ -605,8 +608,8 @@ impl CreateBgpPeerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateBgpPeerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateBgpPeerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BgpPeer.Already.Exists" => Self::BgpPeerAlreadyExists(error),
             "DuplicatedParam.LocalIpAddress" => {
@@ -664,11 +667,11 @@ impl rt::error::OperationError for CreateBgpPeerError {
             "QuotaExceeded.BgpNetwork" => Self::QuotaExceededBgpNetwork(error),
             "QuotaExceeded.Nqa" => Self::QuotaExceededNqa(error),
             "UnsupportedFeature.Vpconn" => Self::UnsupportedFeatureVpconn(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateBgpPeerError::service_error(self)
     }
 }

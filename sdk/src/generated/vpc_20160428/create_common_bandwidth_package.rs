@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,7 +66,7 @@ pub struct CreateCommonBandwidthPackageRequest {
     pub bandwidth: ::std::option::Option<i32>,
     /// Example: `20`
     ///
-    /// Wire name `Ratio`.
+    /// Wire name `Ratio`; at least 0; at most 100.
     pub ratio: ::std::option::Option<i32>,
     /// Wire name `InternetChargeType`.
     pub internet_charge_type: ::std::option::Option<::std::string::String>,
@@ -74,17 +78,18 @@ pub struct CreateCommonBandwidthPackageRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateCommonBandwidthPackageRequest {
+impl crate::operation::Operation for CreateCommonBandwidthPackageRequest {
     type Response = CreateCommonBandwidthPackageResponse;
     type Error = CreateCommonBandwidthPackageError;
+}
+
+impl rt::operation::OperationSpec for CreateCommonBandwidthPackageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Bandwidth", &self.bandwidth)?;
+        rt::validate::minimum("Ratio", &self.ratio, 0.0, false)?;
+        rt::validate::maximum("Ratio", &self.ratio, 100.0, false)?;
         rt::validate::max_items(
             "SecurityProtectionTypes",
             &self.security_protection_types,
@@ -265,8 +270,8 @@ impl CreateCommonBandwidthPackageBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateCommonBandwidthPackageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateCommonBandwidthPackageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -275,7 +280,7 @@ impl CreateCommonBandwidthPackageBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCommonBandwidthPackageResponse,
-        rt::error::Error<CreateCommonBandwidthPackageError>,
+        crate::error::Error<CreateCommonBandwidthPackageError>,
     > {
         self.client.execute(self.request).await
     }
@@ -450,54 +455,54 @@ impl ::serde::Serialize for CreateCommonBandwidthPackageResponse {
 #[non_exhaustive]
 pub enum CreateCommonBandwidthPackageError {
     /// `BandwidthPackageOperation.conflict` (HTTP 400).
-    BandwidthPackageOperationConflict(rt::error::ServiceError),
+    BandwidthPackageOperationConflict(crate::error::ServiceError),
     /// `BandwidthPackage.QuotaExceeded` (HTTP 400).
-    BandwidthPackageQuotaExceeded(rt::error::ServiceError),
+    BandwidthPackageQuotaExceeded(crate::error::ServiceError),
     /// `IllegalParam.AvailableZone` (HTTP 400).
-    IllegalParamAvailableZone(rt::error::ServiceError),
+    IllegalParamAvailableZone(crate::error::ServiceError),
     /// `IllegalParam.Ratio` (HTTP 400).
-    IllegalParamRatio(rt::error::ServiceError),
+    IllegalParamRatio(crate::error::ServiceError),
     /// `IllegalParam.Zone` (HTTP 400).
-    IllegalParamZone(rt::error::ServiceError),
+    IllegalParamZone(crate::error::ServiceError),
     /// `InvalidParameter.Bandwidth` (HTTP 400).
-    InvalidParameterBandwidth(rt::error::ServiceError),
+    InvalidParameterBandwidth(crate::error::ServiceError),
     /// `InvalidParameter.Description.Malformed` (HTTP 400).
-    InvalidParameterDescriptionMalformed(rt::error::ServiceError),
+    InvalidParameterDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidParameter.InvalidChargeType` (HTTP 400).
-    InvalidParameterInvalidChargeType(rt::error::ServiceError),
+    InvalidParameterInvalidChargeType(crate::error::ServiceError),
     /// `InvalidParameter.Name.Malformed` (HTTP 400).
-    InvalidParameterNameMalformed(rt::error::ServiceError),
+    InvalidParameterNameMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroupId` (HTTP 400).
-    InvalidResourceGroupId(rt::error::ServiceError),
+    InvalidResourceGroupId(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 404).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 404).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// `MissingParam.NameOrDescription` (HTTP 400).
-    MissingParamNameOrDescription(rt::error::ServiceError),
+    MissingParamNameOrDescription(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationFailed.SaleValidate` (HTTP 400).
-    OperationFailedSaleValidate(rt::error::ServiceError),
+    OperationFailedSaleValidate(crate::error::ServiceError),
     /// `OperationFailed.SyncOrderToSub` (HTTP 400).
-    OperationFailedSyncOrderToSub(rt::error::ServiceError),
+    OperationFailedSyncOrderToSub(crate::error::ServiceError),
     /// `OperationFailed.SystemBusy` (HTTP 400).
-    OperationFailedSystemBusy(rt::error::ServiceError),
+    OperationFailedSystemBusy(crate::error::ServiceError),
     /// `OperationUnsupported.InvalidZone` (HTTP 400).
-    OperationUnsupportedInvalidZone(rt::error::ServiceError),
+    OperationUnsupportedInvalidZone(crate::error::ServiceError),
     /// `ResourceNotEnough.Bandwidth` (HTTP 400).
-    ResourceNotEnoughBandwidth(rt::error::ServiceError),
+    ResourceNotEnoughBandwidth(crate::error::ServiceError),
     /// `ResourceNotEnough.CommonBandWidthPackage` (HTTP 400).
-    ResourceNotEnoughCommonBandWidthPackage(rt::error::ServiceError),
+    ResourceNotEnoughCommonBandWidthPackage(crate::error::ServiceError),
     /// `UnsupportedRegion.CloudBoxInternet` (HTTP 400).
-    UnsupportedRegionCloudBoxInternet(rt::error::ServiceError),
+    UnsupportedRegionCloudBoxInternet(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -509,7 +514,7 @@ impl CreateCommonBandwidthPackageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BandwidthPackageOperationConflict(error)
             | Self::BandwidthPackageQuotaExceeded(error)
@@ -671,8 +676,8 @@ impl CreateCommonBandwidthPackageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateCommonBandwidthPackageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateCommonBandwidthPackageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BandwidthPackageOperation.conflict" => {
                 Self::BandwidthPackageOperationConflict(error)
@@ -716,11 +721,11 @@ impl rt::error::OperationError for CreateCommonBandwidthPackageError {
             "UnsupportedRegion.CloudBoxInternet" => {
                 Self::UnsupportedRegionCloudBoxInternet(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateCommonBandwidthPackageError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,15 +68,14 @@ pub struct CreateCustomerGatewayRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateCustomerGatewayRequest {
+impl crate::operation::Operation for CreateCustomerGatewayRequest {
     type Response = CreateCustomerGatewayResponse;
     type Error = CreateCustomerGatewayError;
+}
+
+impl rt::operation::OperationSpec for CreateCustomerGatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("IpAddress", &self.ip_address)?;
         rt::validate::max_items("Tags", &self.tags, 21usize)?;
@@ -209,8 +212,8 @@ impl CreateCustomerGatewayBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateCustomerGatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateCustomerGatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -219,7 +222,7 @@ impl CreateCustomerGatewayBuilder {
         self,
     ) -> ::std::result::Result<
         CreateCustomerGatewayResponse,
-        rt::error::Error<CreateCustomerGatewayError>,
+        crate::error::Error<CreateCustomerGatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -456,46 +459,46 @@ impl ::serde::Serialize for CreateCustomerGatewayResponse {
 #[non_exhaustive]
 pub enum CreateCustomerGatewayError {
     /// `CreateVpnUserGatewayQuotaFull.QuotaFull` (HTTP 400).
-    CreateVpnUserGatewayQuotaFullQuotaFull(rt::error::ServiceError),
+    CreateVpnUserGatewayQuotaFullQuotaFull(crate::error::ServiceError),
     /// `Duplicated.TagKey` (HTTP 400).
-    DuplicatedTagKey(rt::error::ServiceError),
+    DuplicatedTagKey(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403).
-    ForbiddenSubUser(rt::error::ServiceError),
+    ForbiddenSubUser(crate::error::ServiceError),
     /// `Forbidden.TagKey.Duplicated` (HTTP 400).
-    ForbiddenTagKeyDuplicated(rt::error::ServiceError),
+    ForbiddenTagKeyDuplicated(crate::error::ServiceError),
     /// `IllegalParam.Asn` (HTTP 400).
-    IllegalParamAsn(rt::error::ServiceError),
+    IllegalParamAsn(crate::error::ServiceError),
     /// `InvalidAuthkey.Malformed` (HTTP 400).
-    InvalidAuthkeyMalformed(rt::error::ServiceError),
+    InvalidAuthkeyMalformed(crate::error::ServiceError),
     /// `InvalidDescription` (HTTP 400).
-    InvalidDescription(rt::error::ServiceError),
+    InvalidDescription(crate::error::ServiceError),
     /// `InvalidIpAddress.AlreadyExist` (HTTP 400).
-    InvalidIpAddressAlreadyExist(rt::error::ServiceError),
+    InvalidIpAddressAlreadyExist(crate::error::ServiceError),
     /// `InvalidIpAddress.WrongFormat` (HTTP 400).
-    InvalidIpAddressWrongFormat(rt::error::ServiceError),
+    InvalidIpAddressWrongFormat(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
-    InvalidName(rt::error::ServiceError),
+    InvalidName(crate::error::ServiceError),
     /// `InvalidParameter.TagKey` (HTTP 400).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// `InvalidParameter.TagValue` (HTTP 400).
-    InvalidParameterTagValue(rt::error::ServiceError),
+    InvalidParameterTagValue(crate::error::ServiceError),
     /// `OperationConflict` (HTTP 409).
-    OperationConflict(rt::error::ServiceError),
+    OperationConflict(crate::error::ServiceError),
     /// `OperationDenied.MissingAsn` (HTTP 400).
-    OperationDeniedMissingAsn(rt::error::ServiceError),
+    OperationDeniedMissingAsn(crate::error::ServiceError),
     /// `OperationFailed.NoRamPermission` (HTTP 400).
-    OperationFailedNoRamPermission(rt::error::ServiceError),
+    OperationFailedNoRamPermission(crate::error::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400).
-    ResourceQuotaFull(rt::error::ServiceError),
+    ResourceQuotaFull(crate::error::ServiceError),
     /// `SizeLimitExceeded.TagNum` (HTTP 400).
-    SizeLimitExceededTagNum(rt::error::ServiceError),
+    SizeLimitExceededTagNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -507,7 +510,7 @@ impl CreateCustomerGatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CreateVpnUserGatewayQuotaFullQuotaFull(error)
             | Self::DuplicatedTagKey(error)
@@ -641,8 +644,8 @@ impl CreateCustomerGatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateCustomerGatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateCustomerGatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CreateVpnUserGatewayQuotaFull.QuotaFull" => {
                 Self::CreateVpnUserGatewayQuotaFullQuotaFull(error)
@@ -666,11 +669,11 @@ impl rt::error::OperationError for CreateCustomerGatewayError {
             }
             "Resource.QuotaFull" => Self::ResourceQuotaFull(error),
             "SizeLimitExceeded.TagNum" => Self::SizeLimitExceededTagNum(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateCustomerGatewayError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct CreateDefaultVSwitchRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateDefaultVSwitchRequest {
+impl crate::operation::Operation for CreateDefaultVSwitchRequest {
     type Response = CreateDefaultVSwitchResponse;
     type Error = CreateDefaultVSwitchError;
+}
+
+impl rt::operation::OperationSpec for CreateDefaultVSwitchRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ZoneId", &self.zone_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -127,8 +130,8 @@ impl CreateDefaultVSwitchBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateDefaultVSwitchRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateDefaultVSwitchRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +140,7 @@ impl CreateDefaultVSwitchBuilder {
         self,
     ) -> ::std::result::Result<
         CreateDefaultVSwitchResponse,
-        rt::error::Error<CreateDefaultVSwitchError>,
+        crate::error::Error<CreateDefaultVSwitchError>,
     > {
         self.client.execute(self.request).await
     }
@@ -234,82 +237,82 @@ impl ::serde::Serialize for CreateDefaultVSwitchResponse {
 #[non_exhaustive]
 pub enum CreateDefaultVSwitchError {
     /// `Abs.Vpc.InvalidDescription.Malformed` (HTTP 400).
-    AbsVpcInvalidDescriptionMalformed(rt::error::ServiceError),
+    AbsVpcInvalidDescriptionMalformed(crate::error::ServiceError),
     /// `CreateVSwitch.IncorrectStatus.cbnStatus` (HTTP 400).
-    CreateVSwitchIncorrectStatusCbnStatus(rt::error::ServiceError),
+    CreateVSwitchIncorrectStatusCbnStatus(crate::error::ServiceError),
     /// `Duplicated.ClientToken` (HTTP 400).
-    DuplicatedClientToken(rt::error::ServiceError),
+    DuplicatedClientToken(crate::error::ServiceError),
     /// `Forbidden.VpcNotFound` (HTTP 400).
-    ForbiddenVpcNotFound(rt::error::ServiceError),
+    ForbiddenVpcNotFound(crate::error::ServiceError),
     /// `IllegalParam.Ipv6CidrBlock` (HTTP 400).
-    IllegalParamIpv6CidrBlock(rt::error::ServiceError),
+    IllegalParamIpv6CidrBlock(crate::error::ServiceError),
     /// `IncorrectRouteEntryStatus` (HTTP 400).
-    IncorrectRouteEntryStatus(rt::error::ServiceError),
+    IncorrectRouteEntryStatus(crate::error::ServiceError),
     /// `IncorrectStatus.cbnStatus` (HTTP 400).
-    IncorrectStatusCbnStatus(rt::error::ServiceError),
+    IncorrectStatusCbnStatus(crate::error::ServiceError),
     /// `IncorrectVSwitchStatus` (HTTP 400).
-    IncorrectVSwitchStatus(rt::error::ServiceError),
+    IncorrectVSwitchStatus(crate::error::ServiceError),
     /// `IncorrectVpcStatus` (HTTP 400).
-    IncorrectVpcStatus(rt::error::ServiceError),
+    IncorrectVpcStatus(crate::error::ServiceError),
     /// `InvalidCidrBlock.Malformed` (HTTP 400).
-    InvalidCidrBlockMalformed(rt::error::ServiceError),
+    InvalidCidrBlockMalformed(crate::error::ServiceError),
     /// `InvalidCidrBlock.Overlapped` (HTTP 400).
-    InvalidCidrBlockOverlapped(rt::error::ServiceError),
+    InvalidCidrBlockOverlapped(crate::error::ServiceError),
     /// `InvalidCirdrBlock.MaskLength` (HTTP 400).
-    InvalidCirdrBlockMaskLength(rt::error::ServiceError),
+    InvalidCirdrBlockMaskLength(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `Invalid.NotExist` (HTTP 404).
-    InvalidNotExist(rt::error::ServiceError),
+    InvalidNotExist(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidStatus.RouteEntry` (HTTP 400).
-    InvalidStatusRouteEntry(rt::error::ServiceError),
+    InvalidStatusRouteEntry(crate::error::ServiceError),
     /// `InvalidVSwitchDiscription.Malformed` (HTTP 400).
-    InvalidVSwitchDiscriptionMalformed(rt::error::ServiceError),
+    InvalidVSwitchDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidVSwitchName.Malformed` (HTTP 400).
-    InvalidVSwitchNameMalformed(rt::error::ServiceError),
+    InvalidVSwitchNameMalformed(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 404).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 400).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied.CenAttached` (HTTP 400).
-    OperationDeniedCenAttached(rt::error::ServiceError),
+    OperationDeniedCenAttached(crate::error::ServiceError),
     /// `OperationDenied.NatgwExist` (HTTP 400).
-    OperationDeniedNatgwExist(rt::error::ServiceError),
+    OperationDeniedNatgwExist(crate::error::ServiceError),
     /// `OperationDenied.OtherSubnetCreating` (HTTP 400).
-    OperationDeniedOtherSubnetCreating(rt::error::ServiceError),
+    OperationDeniedOtherSubnetCreating(crate::error::ServiceError),
     /// `OperationDenied.VpcPeerExist` (HTTP 400).
-    OperationDeniedVpcPeerExist(rt::error::ServiceError),
+    OperationDeniedVpcPeerExist(crate::error::ServiceError),
     /// `OperationFailed.CidrAcross` (HTTP 400).
-    OperationFailedCidrAcross(rt::error::ServiceError),
+    OperationFailedCidrAcross(crate::error::ServiceError),
     /// `OperationFailed.DefaultVSwitchExist` (HTTP 400).
-    OperationFailedDefaultVSwitchExist(rt::error::ServiceError),
+    OperationFailedDefaultVSwitchExist(crate::error::ServiceError),
     /// `OperationFailed.DefaultVpcNotExist` (HTTP 400).
-    OperationFailedDefaultVpcNotExist(rt::error::ServiceError),
+    OperationFailedDefaultVpcNotExist(crate::error::ServiceError),
     /// `OperationFailed.Ipv6CidrBlockExisted` (HTTP 400).
-    OperationFailedIpv6CidrBlockExisted(rt::error::ServiceError),
+    OperationFailedIpv6CidrBlockExisted(crate::error::ServiceError),
     /// `OperationFailed.VpcIpv6Disabled` (HTTP 400).
-    OperationFailedVpcIpv6Disabled(rt::error::ServiceError),
+    OperationFailedVpcIpv6Disabled(crate::error::ServiceError),
     /// `QuotaExceeded.VSwitch` (HTTP 400).
-    QuotaExceededVSwitch(rt::error::ServiceError),
+    QuotaExceededVSwitch(crate::error::ServiceError),
     /// `ResourceNotAvailable` (HTTP 400).
-    ResourceNotAvailable(rt::error::ServiceError),
+    ResourceNotAvailable(crate::error::ServiceError),
     /// `RouteConflict.AlreadyExist` (HTTP 400).
-    RouteConflictAlreadyExist(rt::error::ServiceError),
+    RouteConflictAlreadyExist(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `UnsupportedFeature.CloudBoxIpv6` (HTTP 400).
-    UnsupportedFeatureCloudBoxIpv6(rt::error::ServiceError),
+    UnsupportedFeatureCloudBoxIpv6(crate::error::ServiceError),
     /// `VPC.SWITCH.RULE.QUOTA.NOT.EXISTS` (HTTP 400).
-    VpcSwitchRuleQuotaNotExists(rt::error::ServiceError),
+    VpcSwitchRuleQuotaNotExists(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -321,7 +324,7 @@ impl CreateDefaultVSwitchError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsVpcInvalidDescriptionMalformed(error)
             | Self::CreateVSwitchIncorrectStatusCbnStatus(error)
@@ -581,8 +584,8 @@ impl CreateDefaultVSwitchError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDefaultVSwitchError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDefaultVSwitchError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.Vpc.InvalidDescription.Malformed" => {
                 Self::AbsVpcInvalidDescriptionMalformed(error)
@@ -640,11 +643,11 @@ impl rt::error::OperationError for CreateDefaultVSwitchError {
             "VPC.SWITCH.RULE.QUOTA.NOT.EXISTS" => {
                 Self::VpcSwitchRuleQuotaNotExists(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDefaultVSwitchError::service_error(self)
     }
 }

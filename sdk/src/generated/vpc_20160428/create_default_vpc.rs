@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct CreateDefaultVpcRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateDefaultVpcRequest {
+impl crate::operation::Operation for CreateDefaultVpcRequest {
     type Response = CreateDefaultVpcResponse;
     type Error = CreateDefaultVpcError;
+}
+
+impl rt::operation::OperationSpec for CreateDefaultVpcRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -145,8 +148,8 @@ impl CreateDefaultVpcBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateDefaultVpcRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateDefaultVpcRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +158,7 @@ impl CreateDefaultVpcBuilder {
         self,
     ) -> ::std::result::Result<
         CreateDefaultVpcResponse,
-        rt::error::Error<CreateDefaultVpcError>,
+        crate::error::Error<CreateDefaultVpcError>,
     > {
         self.client.execute(self.request).await
     }
@@ -294,50 +297,50 @@ impl ::serde::Serialize for CreateDefaultVpcResponse {
 #[non_exhaustive]
 pub enum CreateDefaultVpcError {
     /// `Forbbiden` (HTTP 403).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `IllegalParam.Ipv6CidrBlock` (HTTP 400).
-    IllegalParamIpv6CidrBlock(rt::error::ServiceError),
+    IllegalParamIpv6CidrBlock(crate::error::ServiceError),
     /// `IllegalParam.ZoneId` (HTTP 400).
-    IllegalParamZoneId(rt::error::ServiceError),
+    IllegalParamZoneId(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroupId` (HTTP 400).
-    InvalidResourceGroupId(rt::error::ServiceError),
+    InvalidResourceGroupId(crate::error::ServiceError),
     /// `InvalidUserCidr.Malformed` (HTTP 400).
-    InvalidUserCidrMalformed(rt::error::ServiceError),
+    InvalidUserCidrMalformed(crate::error::ServiceError),
     /// `InvalidUserCidr.Quota` (HTTP 400).
-    InvalidUserCidrQuota(rt::error::ServiceError),
+    InvalidUserCidrQuota(crate::error::ServiceError),
     /// `InvalidVpcDiscription.Malformed` (HTTP 400).
-    InvalidVpcDiscriptionMalformed(rt::error::ServiceError),
+    InvalidVpcDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidVpcName.Malformed` (HTTP 400).
-    InvalidVpcNameMalformed(rt::error::ServiceError),
+    InvalidVpcNameMalformed(crate::error::ServiceError),
     /// `InvokeError` (HTTP 400).
-    InvokeError(rt::error::ServiceError),
+    InvokeError(crate::error::ServiceError),
     /// `MissingParam.EnableIpv6` (HTTP 400).
-    MissingParamEnableIpv6(rt::error::ServiceError),
+    MissingParamEnableIpv6(crate::error::ServiceError),
     /// `OperationFailed.DefaultVpcExist` (HTTP 400).
-    OperationFailedDefaultVpcExist(rt::error::ServiceError),
+    OperationFailedDefaultVpcExist(crate::error::ServiceError),
     /// `OperationFailed.IPv6CidrNotReserved` (HTTP 400).
-    OperationFailedIPv6CidrNotReserved(rt::error::ServiceError),
+    OperationFailedIpv6CidrNotReserved(crate::error::ServiceError),
     /// `OperationUnsupported.Ipv6Feature` (HTTP 400).
-    OperationUnsupportedIpv6Feature(rt::error::ServiceError),
+    OperationUnsupportedIpv6Feature(crate::error::ServiceError),
     /// `QuotaExceeded.Vpc` (HTTP 400).
-    QuotaExceededVpc(rt::error::ServiceError),
+    QuotaExceededVpc(crate::error::ServiceError),
     /// `ResourceNotAvailable` (HTTP 400).
-    ResourceNotAvailable(rt::error::ServiceError),
+    ResourceNotAvailable(crate::error::ServiceError),
     /// `ResourceNotAvailable.Vpc` (HTTP 400).
-    ResourceNotAvailableVpc(rt::error::ServiceError),
+    ResourceNotAvailableVpc(crate::error::ServiceError),
     /// `TOKEN_PROCESSING` (HTTP 400).
-    TokenProcessing(rt::error::ServiceError),
+    TokenProcessing(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -349,7 +352,7 @@ impl CreateDefaultVpcError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbbiden(error)
             | Self::IllegalParamIpv6CidrBlock(error)
@@ -365,7 +368,7 @@ impl CreateDefaultVpcError {
             | Self::InvokeError(error)
             | Self::MissingParamEnableIpv6(error)
             | Self::OperationFailedDefaultVpcExist(error)
-            | Self::OperationFailedIPv6CidrNotReserved(error)
+            | Self::OperationFailedIpv6CidrNotReserved(error)
             | Self::OperationUnsupportedIpv6Feature(error)
             | Self::QuotaExceededVpc(error)
             | Self::ResourceNotAvailable(error)
@@ -459,10 +462,10 @@ impl CreateDefaultVpcError {
         matches!(self, Self::OperationFailedDefaultVpcExist(_))
     }
 
-    /// Whether this is [`OperationFailedIPv6CidrNotReserved`](Self::OperationFailedIPv6CidrNotReserved).
+    /// Whether this is [`OperationFailedIpv6CidrNotReserved`](Self::OperationFailedIpv6CidrNotReserved).
     #[inline]
-    pub fn is_operation_failed_i_pv6_cidr_not_reserved(&self) -> bool {
-        matches!(self, Self::OperationFailedIPv6CidrNotReserved(_))
+    pub fn is_operation_failed_ipv6_cidr_not_reserved(&self) -> bool {
+        matches!(self, Self::OperationFailedIpv6CidrNotReserved(_))
     }
 
     /// Whether this is [`OperationUnsupportedIpv6Feature`](Self::OperationUnsupportedIpv6Feature).
@@ -497,8 +500,8 @@ impl CreateDefaultVpcError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDefaultVpcError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDefaultVpcError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden" => Self::Forbbiden(error),
             "IllegalParam.Ipv6CidrBlock" => Self::IllegalParamIpv6CidrBlock(error),
@@ -519,7 +522,7 @@ impl rt::error::OperationError for CreateDefaultVpcError {
                 Self::OperationFailedDefaultVpcExist(error)
             }
             "OperationFailed.IPv6CidrNotReserved" => {
-                Self::OperationFailedIPv6CidrNotReserved(error)
+                Self::OperationFailedIpv6CidrNotReserved(error)
             }
             "OperationUnsupported.Ipv6Feature" => {
                 Self::OperationUnsupportedIpv6Feature(error)
@@ -528,11 +531,11 @@ impl rt::error::OperationError for CreateDefaultVpcError {
             "ResourceNotAvailable" => Self::ResourceNotAvailable(error),
             "ResourceNotAvailable.Vpc" => Self::ResourceNotAvailableVpc(error),
             "TOKEN_PROCESSING" => Self::TokenProcessing(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDefaultVpcError::service_error(self)
     }
 }

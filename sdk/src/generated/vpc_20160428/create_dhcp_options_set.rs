@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -72,15 +76,14 @@ pub struct CreateDhcpOptionsSetRequest {
     pub ipv6_lease_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateDhcpOptionsSetRequest {
+impl crate::operation::Operation for CreateDhcpOptionsSetRequest {
     type Response = CreateDhcpOptionsSetResponse;
     type Error = CreateDhcpOptionsSetError;
+}
+
+impl rt::operation::OperationSpec for CreateDhcpOptionsSetRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
         Ok(())
@@ -249,8 +252,8 @@ impl CreateDhcpOptionsSetBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateDhcpOptionsSetRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateDhcpOptionsSetRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -259,7 +262,7 @@ impl CreateDhcpOptionsSetBuilder {
         self,
     ) -> ::std::result::Result<
         CreateDhcpOptionsSetResponse,
-        rt::error::Error<CreateDhcpOptionsSetError>,
+        crate::error::Error<CreateDhcpOptionsSetError>,
     > {
         self.client.execute(self.request).await
     }
@@ -438,32 +441,32 @@ impl ::serde::Serialize for CreateDhcpOptionsSetResponse {
 #[non_exhaustive]
 pub enum CreateDhcpOptionsSetError {
     /// `IllegalParam.DhcpOptionsSetDescription` (HTTP 400).
-    IllegalParamDhcpOptionsSetDescription(rt::error::ServiceError),
+    IllegalParamDhcpOptionsSetDescription(crate::error::ServiceError),
     /// `IllegalParam.DhcpOptionsSetName` (HTTP 400).
-    IllegalParamDhcpOptionsSetName(rt::error::ServiceError),
+    IllegalParamDhcpOptionsSetName(crate::error::ServiceError),
     /// `IllegalParam.DomainName` (HTTP 400).
-    IllegalParamDomainName(rt::error::ServiceError),
+    IllegalParamDomainName(crate::error::ServiceError),
     /// `IllegalParam.DomainNameServers` (HTTP 400).
-    IllegalParamDomainNameServers(rt::error::ServiceError),
+    IllegalParamDomainNameServers(crate::error::ServiceError),
     /// `IllegalParam.LeaseTime` (HTTP 400).
-    IllegalParamLeaseTime(rt::error::ServiceError),
+    IllegalParamLeaseTime(crate::error::ServiceError),
     /// `InvalidDomainNameServers.Malformed` (HTTP 400).
-    InvalidDomainNameServersMalformed(rt::error::ServiceError),
+    InvalidDomainNameServersMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `OperationUnsupported.DhcpLeaseTime` (HTTP 400).
-    OperationUnsupportedDhcpLeaseTime(rt::error::ServiceError),
+    OperationUnsupportedDhcpLeaseTime(crate::error::ServiceError),
     /// `OperationUnsupported.DhcpOptionsSet` (HTTP 400).
-    OperationUnsupportedDhcpOptionsSet(rt::error::ServiceError),
+    OperationUnsupportedDhcpOptionsSet(crate::error::ServiceError),
     /// `QuotaExceeded.DomainNameServers` (HTTP 400).
-    QuotaExceededDomainNameServers(rt::error::ServiceError),
+    QuotaExceededDomainNameServers(crate::error::ServiceError),
     /// `QuotaExceeded.RegionDhcpOptionsSet` (HTTP 400).
-    QuotaExceededRegionDhcpOptionsSet(rt::error::ServiceError),
+    QuotaExceededRegionDhcpOptionsSet(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -475,7 +478,7 @@ impl CreateDhcpOptionsSetError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamDhcpOptionsSetDescription(error)
             | Self::IllegalParamDhcpOptionsSetName(error)
@@ -560,8 +563,8 @@ impl CreateDhcpOptionsSetError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateDhcpOptionsSetError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateDhcpOptionsSetError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.DhcpOptionsSetDescription" => {
                 Self::IllegalParamDhcpOptionsSetDescription(error)
@@ -590,11 +593,11 @@ impl rt::error::OperationError for CreateDhcpOptionsSetError {
             "QuotaExceeded.RegionDhcpOptionsSet" => {
                 Self::QuotaExceededRegionDhcpOptionsSet(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateDhcpOptionsSetError::service_error(self)
     }
 }

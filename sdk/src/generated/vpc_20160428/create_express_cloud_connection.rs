@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -76,11 +77,14 @@ pub struct CreateExpressCloudConnectionRequest {
     pub redundant_ecc_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateExpressCloudConnectionRequest {
+impl crate::operation::Operation for CreateExpressCloudConnectionRequest {
     type Response = CreateExpressCloudConnectionResponse;
     type Error = CreateExpressCloudConnectionError;
+}
+
+impl rt::operation::OperationSpec for CreateExpressCloudConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PeerLocation", &self.peer_location)?;
         rt::validate::required("IdcSP", &self.idc_sp)?;
@@ -245,8 +249,8 @@ impl CreateExpressCloudConnectionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateExpressCloudConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateExpressCloudConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -255,7 +259,7 @@ impl CreateExpressCloudConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         CreateExpressCloudConnectionResponse,
-        rt::error::Error<CreateExpressCloudConnectionError>,
+        crate::error::Error<CreateExpressCloudConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -352,40 +356,40 @@ impl ::serde::Serialize for CreateExpressCloudConnectionResponse {
 #[non_exhaustive]
 pub enum CreateExpressCloudConnectionError {
     /// `IllegalParam.AliUid` (HTTP 400).
-    IllegalParamAliUid(rt::error::ServiceError),
+    IllegalParamAliUid(crate::error::ServiceError),
     /// `IllegalParam.Bandwith` (HTTP 400).
-    IllegalParamBandwith(rt::error::ServiceError),
+    IllegalParamBandwith(crate::error::ServiceError),
     /// `IllegalParam.ContactMail` (HTTP 400).
-    IllegalParamContactMail(rt::error::ServiceError),
+    IllegalParamContactMail(crate::error::ServiceError),
     /// `IllegalParam.ContactTel` (HTTP 400).
-    IllegalParamContactTel(rt::error::ServiceError),
+    IllegalParamContactTel(crate::error::ServiceError),
     /// `IllegalParam.Description` (HTTP 400).
-    IllegalParamDescription(rt::error::ServiceError),
+    IllegalParamDescription(crate::error::ServiceError),
     /// `IllegalParam.IDCardNo` (HTTP 400).
-    IllegalParamIdCardNo(rt::error::ServiceError),
+    IllegalParamIdCardNo(crate::error::ServiceError),
     /// `IllegalParam.IdcSP` (HTTP 400).
-    IllegalParamIdcSp(rt::error::ServiceError),
+    IllegalParamIdcSp(crate::error::ServiceError),
     /// `IllegalParam.Name` (HTTP 400).
-    IllegalParamName(rt::error::ServiceError),
+    IllegalParamName(crate::error::ServiceError),
     /// `IllegalParam.PeerCity` (HTTP 400).
-    IllegalParamPeerCity(rt::error::ServiceError),
+    IllegalParamPeerCity(crate::error::ServiceError),
     /// `IllegalParam.PeerLocation` (HTTP 400).
-    IllegalParamPeerLocation(rt::error::ServiceError),
+    IllegalParamPeerLocation(crate::error::ServiceError),
     /// `IllegalParam.PortType` (HTTP 400).
-    IllegalParamPortType(rt::error::ServiceError),
+    IllegalParamPortType(crate::error::ServiceError),
     /// `IllegalParam.RedundantEccId` (HTTP 400).
-    IllegalParamRedundantEccId(rt::error::ServiceError),
+    IllegalParamRedundantEccId(crate::error::ServiceError),
     /// `IllegalParam.RegionNo` (HTTP 400).
-    IllegalParamRegionNo(rt::error::ServiceError),
+    IllegalParamRegionNo(crate::error::ServiceError),
     /// `IllegalParam.ServiceProvider` (HTTP 400).
-    IllegalParamServiceProvider(rt::error::ServiceError),
+    IllegalParamServiceProvider(crate::error::ServiceError),
     /// `MissingParam.Bid` (HTTP 400).
-    MissingParamBid(rt::error::ServiceError),
+    MissingParamBid(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -397,7 +401,7 @@ impl CreateExpressCloudConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamAliUid(error)
             | Self::IllegalParamBandwith(error)
@@ -510,8 +514,8 @@ impl CreateExpressCloudConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateExpressCloudConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateExpressCloudConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.AliUid" => Self::IllegalParamAliUid(error),
             "IllegalParam.Bandwith" => Self::IllegalParamBandwith(error),
@@ -528,11 +532,11 @@ impl rt::error::OperationError for CreateExpressCloudConnectionError {
             "IllegalParam.RegionNo" => Self::IllegalParamRegionNo(error),
             "IllegalParam.ServiceProvider" => Self::IllegalParamServiceProvider(error),
             "MissingParam.Bid" => Self::MissingParamBid(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateExpressCloudConnectionError::service_error(self)
     }
 }

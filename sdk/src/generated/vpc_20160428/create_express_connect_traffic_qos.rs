@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,15 +56,14 @@ pub struct CreateExpressConnectTrafficQosRequest {
     pub tags: ::std::vec::Vec<Tags>,
 }
 
-impl rt::operation::Operation for CreateExpressConnectTrafficQosRequest {
+impl crate::operation::Operation for CreateExpressConnectTrafficQosRequest {
     type Response = CreateExpressConnectTrafficQosResponse;
     type Error = CreateExpressConnectTrafficQosError;
+}
+
+impl rt::operation::OperationSpec for CreateExpressConnectTrafficQosRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tags", &self.tags, 20usize)?;
         Ok(())
@@ -165,8 +168,8 @@ impl CreateExpressConnectTrafficQosBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateExpressConnectTrafficQosRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateExpressConnectTrafficQosRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -175,7 +178,7 @@ impl CreateExpressConnectTrafficQosBuilder {
         self,
     ) -> ::std::result::Result<
         CreateExpressConnectTrafficQosResponse,
-        rt::error::Error<CreateExpressConnectTrafficQosError>,
+        crate::error::Error<CreateExpressConnectTrafficQosError>,
     > {
         self.client.execute(self.request).await
     }
@@ -329,16 +332,16 @@ impl ::serde::Serialize for CreateExpressConnectTrafficQosResponse {
 #[non_exhaustive]
 pub enum CreateExpressConnectTrafficQosError {
     /// `IllegalParam.%s` (HTTP 400).
-    IllegalParamS(rt::error::ServiceError),
+    IllegalParamS(crate::error::ServiceError),
     /// `OperationUnsupported.Qos` (HTTP 400).
-    OperationUnsupportedQos(rt::error::ServiceError),
+    OperationUnsupportedQos(crate::error::ServiceError),
     /// `QuotaExceeded.Qos` (HTTP 400).
-    QuotaExceededQos(rt::error::ServiceError),
+    QuotaExceededQos(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -350,7 +353,7 @@ impl CreateExpressConnectTrafficQosError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamS(error)
             | Self::OperationUnsupportedQos(error)
@@ -379,17 +382,17 @@ impl CreateExpressConnectTrafficQosError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateExpressConnectTrafficQosError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateExpressConnectTrafficQosError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.%s" => Self::IllegalParamS(error),
             "OperationUnsupported.Qos" => Self::OperationUnsupportedQos(error),
             "QuotaExceeded.Qos" => Self::QuotaExceededQos(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateExpressConnectTrafficQosError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct CreateExpressConnectTrafficQosQueueRequest {
     pub bandwidth_percent: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateExpressConnectTrafficQosQueueRequest {
+impl crate::operation::Operation for CreateExpressConnectTrafficQosQueueRequest {
     type Response = CreateExpressConnectTrafficQosQueueResponse;
     type Error = CreateExpressConnectTrafficQosQueueError;
+}
+
+impl rt::operation::OperationSpec for CreateExpressConnectTrafficQosQueueRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("QosId", &self.qos_id)?;
         rt::validate::required("QueueType", &self.queue_type)?;
@@ -186,8 +189,8 @@ impl CreateExpressConnectTrafficQosQueueBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateExpressConnectTrafficQosQueueRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateExpressConnectTrafficQosQueueRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -196,7 +199,7 @@ impl CreateExpressConnectTrafficQosQueueBuilder {
         self,
     ) -> ::std::result::Result<
         CreateExpressConnectTrafficQosQueueResponse,
-        rt::error::Error<CreateExpressConnectTrafficQosQueueError>,
+        crate::error::Error<CreateExpressConnectTrafficQosQueueError>,
     > {
         self.client.execute(self.request).await
     }
@@ -314,22 +317,22 @@ impl ::serde::Serialize for CreateExpressConnectTrafficQosQueueResponse {
 #[non_exhaustive]
 pub enum CreateExpressConnectTrafficQosQueueError {
     /// `EcQoSConflict` (HTTP 400).
-    EcQoSConflict(rt::error::ServiceError),
+    EcQosConflict(crate::error::ServiceError),
     /// `IllegalParam.%s` (HTTP 400).
-    IllegalParamS(rt::error::ServiceError),
+    IllegalParamS(crate::error::ServiceError),
     /// `IncorrectStatus.Qos` (HTTP 400).
-    IncorrectStatusQos(rt::error::ServiceError),
+    IncorrectStatusQos(crate::error::ServiceError),
     /// `QuotaExceeded.QosHighPriorityQueueCount` (HTTP 400).
-    QuotaExceededQosHighPriorityQueueCount(rt::error::ServiceError),
+    QuotaExceededQosHighPriorityQueueCount(crate::error::ServiceError),
     /// `QuotaExceeded.QosMediumPriorityQueueBandwidthPercent` (HTTP 400).
-    QuotaExceededQosMediumPriorityQueueBandwidthPercent(rt::error::ServiceError),
+    QuotaExceededQosMediumPriorityQueueBandwidthPercent(crate::error::ServiceError),
     /// `QuotaExceeded.QosMediumPriorityQueueCount` (HTTP 400).
-    QuotaExceededQosMediumPriorityQueueCount(rt::error::ServiceError),
+    QuotaExceededQosMediumPriorityQueueCount(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -341,9 +344,9 @@ impl CreateExpressConnectTrafficQosQueueError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
-            Self::EcQoSConflict(error)
+            Self::EcQosConflict(error)
             | Self::IllegalParamS(error)
             | Self::IncorrectStatusQos(error)
             | Self::QuotaExceededQosHighPriorityQueueCount(error)
@@ -353,10 +356,10 @@ impl CreateExpressConnectTrafficQosQueueError {
         }
     }
 
-    /// Whether this is [`EcQoSConflict`](Self::EcQoSConflict).
+    /// Whether this is [`EcQosConflict`](Self::EcQosConflict).
     #[inline]
-    pub fn is_ec_qo_s_conflict(&self) -> bool {
-        matches!(self, Self::EcQoSConflict(_))
+    pub fn is_ec_qos_conflict(&self) -> bool {
+        matches!(self, Self::EcQosConflict(_))
     }
 
     /// Whether this is [`IllegalParamS`](Self::IllegalParamS).
@@ -391,10 +394,10 @@ impl CreateExpressConnectTrafficQosQueueError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateExpressConnectTrafficQosQueueError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateExpressConnectTrafficQosQueueError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
-            "EcQoSConflict" => Self::EcQoSConflict(error),
+            "EcQoSConflict" => Self::EcQosConflict(error),
             "IllegalParam.%s" => Self::IllegalParamS(error),
             "IncorrectStatus.Qos" => Self::IncorrectStatusQos(error),
             "QuotaExceeded.QosHighPriorityQueueCount" => {
@@ -406,11 +409,11 @@ impl rt::error::OperationError for CreateExpressConnectTrafficQosQueueError {
             "QuotaExceeded.QosMediumPriorityQueueCount" => {
                 Self::QuotaExceededQosMediumPriorityQueueCount(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateExpressConnectTrafficQosQueueError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,7 +60,7 @@ pub struct CreateFailoverTestJobRequest {
     pub job_type: ::std::option::Option<JobType>,
     /// Example: `60`
     ///
-    /// Wire name `JobDuration`; required.
+    /// Wire name `JobDuration`; required; at least 1; at most 4320.
     pub job_duration: ::std::option::Option<i32>,
     /// Example: `false`
     ///
@@ -64,15 +68,14 @@ pub struct CreateFailoverTestJobRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateFailoverTestJobRequest {
+impl crate::operation::Operation for CreateFailoverTestJobRequest {
     type Response = CreateFailoverTestJobResponse;
     type Error = CreateFailoverTestJobError;
+}
+
+impl rt::operation::OperationSpec for CreateFailoverTestJobRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::one_of(
             "ResourceType",
@@ -84,6 +87,8 @@ impl rt::operation::Operation for CreateFailoverTestJobRequest {
         rt::validate::required("JobType", &self.job_type)?;
         rt::validate::one_of("JobType", &self.job_type, &["StartNow", "StartLater"])?;
         rt::validate::required("JobDuration", &self.job_duration)?;
+        rt::validate::minimum("JobDuration", &self.job_duration, 1.0, false)?;
+        rt::validate::maximum("JobDuration", &self.job_duration, 4320.0, false)?;
         Ok(())
     }
 
@@ -207,8 +212,8 @@ impl CreateFailoverTestJobBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateFailoverTestJobRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateFailoverTestJobRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -217,7 +222,7 @@ impl CreateFailoverTestJobBuilder {
         self,
     ) -> ::std::result::Result<
         CreateFailoverTestJobResponse,
-        rt::error::Error<CreateFailoverTestJobError>,
+        crate::error::Error<CreateFailoverTestJobError>,
     > {
         self.client.execute(self.request).await
     }
@@ -319,7 +324,7 @@ pub enum ResourceType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -349,7 +354,7 @@ impl ::std::convert::From<&str> for ResourceType {
             "PHYSICALCONNECTION" => Self::Physicalconnection,
             "VIRTUALBORDERROUTER" => Self::Virtualborderrouter,
             "BGPPEER" => Self::Bgppeer,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -377,7 +382,7 @@ impl ::std::convert::From<::std::string::String> for ResourceType {
             "PHYSICALCONNECTION" => Self::Physicalconnection,
             "VIRTUALBORDERROUTER" => Self::Virtualborderrouter,
             "BGPPEER" => Self::Bgppeer,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -438,7 +443,7 @@ pub enum JobType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -466,7 +471,7 @@ impl ::std::convert::From<&str> for JobType {
         match value {
             "StartNow" => Self::StartNow,
             "StartLater" => Self::StartLater,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -493,7 +498,7 @@ impl ::std::convert::From<::std::string::String> for JobType {
         match value.as_str() {
             "StartNow" => Self::StartNow,
             "StartLater" => Self::StartLater,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -551,44 +556,44 @@ impl ::serde::Serialize for JobType {
 #[non_exhaustive]
 pub enum CreateFailoverTestJobError {
     /// `AnotherJobTesting` (HTTP 400).
-    AnotherJobTesting(rt::error::ServiceError),
+    AnotherJobTesting(crate::error::ServiceError),
     /// `EcFailoverTestJobConflict` (HTTP 400).
-    EcFailoverTestJobConflict(rt::error::ServiceError),
+    EcFailoverTestJobConflict(crate::error::ServiceError),
     /// `EcFailoverTestJobExceedMaxResourceNum` (HTTP 400).
-    EcFailoverTestJobExceedMaxResourceNum(rt::error::ServiceError),
+    EcFailoverTestJobExceedMaxResourceNum(crate::error::ServiceError),
     /// `EcFailoverTestJobResourceInAnotherProcessingJob` (HTTP 400).
-    EcFailoverTestJobResourceInAnotherProcessingJob(rt::error::ServiceError),
+    EcFailoverTestJobResourceInAnotherProcessingJob(crate::error::ServiceError),
     /// `IllegalParam.Description` (HTTP 400).
-    IllegalParamDescription(rt::error::ServiceError),
+    IllegalParamDescription(crate::error::ServiceError),
     /// `IllegalParam.JobDuration` (HTTP 400).
-    IllegalParamJobDuration(rt::error::ServiceError),
+    IllegalParamJobDuration(crate::error::ServiceError),
     /// `IllegalParam.JobType` (HTTP 400).
-    IllegalParamJobType(rt::error::ServiceError),
+    IllegalParamJobType(crate::error::ServiceError),
     /// `IllegalParam.Name` (HTTP 400).
-    IllegalParamName(rt::error::ServiceError),
+    IllegalParamName(crate::error::ServiceError),
     /// `IllegalParam.ResourceId` (HTTP 400).
-    IllegalParamResourceId(rt::error::ServiceError),
+    IllegalParamResourceId(crate::error::ServiceError),
     /// `IllegalParam.ResourceType` (HTTP 400).
-    IllegalParamResourceType(rt::error::ServiceError),
+    IllegalParamResourceType(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.ResourceId` (HTTP 400).
-    IncorrectBusinessStatusResourceId(rt::error::ServiceError),
+    IncorrectBusinessStatusResourceId(crate::error::ServiceError),
     /// `IncorrectStatus.ResourceId` (HTTP 400).
-    IncorrectStatusResourceId(rt::error::ServiceError),
+    IncorrectStatusResourceId(crate::error::ServiceError),
     /// `MultiplePconnSingleVbrNotSupportShutdown` (HTTP 400).
-    MultiplePconnSingleVbrNotSupportShutdown(rt::error::ServiceError),
+    MultiplePconnSingleVbrNotSupportShutdown(crate::error::ServiceError),
     /// `PconnContailsMoreThanOneAcrossCountVbr` (HTTP 400).
-    PconnContailsMoreThanOneAcrossCountVbr(rt::error::ServiceError),
+    PconnContailsMoreThanOneAcrossCountVbr(crate::error::ServiceError),
     /// `PconnContainsMoreThanOneVpconn` (HTTP 400).
-    PconnContainsMoreThanOneVpconn(rt::error::ServiceError),
+    PconnContainsMoreThanOneVpconn(crate::error::ServiceError),
     /// `VpconnNotAssociatedVbr` (HTTP 400).
-    VpconnNotAssociatedVbr(rt::error::ServiceError),
+    VpconnNotAssociatedVbr(crate::error::ServiceError),
     /// `VpconnWithVlan0NotSupportShutdown` (HTTP 400).
-    VpconnWithVlan0NotSupportShutdown(rt::error::ServiceError),
+    VpconnWithVlan0NotSupportShutdown(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -600,7 +605,7 @@ impl CreateFailoverTestJobError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AnotherJobTesting(error)
             | Self::EcFailoverTestJobConflict(error)
@@ -727,8 +732,8 @@ impl CreateFailoverTestJobError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateFailoverTestJobError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateFailoverTestJobError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AnotherJobTesting" => Self::AnotherJobTesting(error),
             "EcFailoverTestJobConflict" => Self::EcFailoverTestJobConflict(error),
@@ -761,11 +766,11 @@ impl rt::error::OperationError for CreateFailoverTestJobError {
             "VpconnWithVlan0NotSupportShutdown" => {
                 Self::VpconnWithVlan0NotSupportShutdown(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateFailoverTestJobError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,11 +75,14 @@ pub struct CreateFlowLogRequest {
     pub ip_version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateFlowLogRequest {
+impl crate::operation::Operation for CreateFlowLogRequest {
     type Response = CreateFlowLogResponse;
     type Error = CreateFlowLogError;
+}
+
+impl rt::operation::OperationSpec for CreateFlowLogRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("ResourceId", &self.resource_id)?;
@@ -267,8 +271,8 @@ impl CreateFlowLogBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateFlowLogRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateFlowLogRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -277,7 +281,7 @@ impl CreateFlowLogBuilder {
         self,
     ) -> ::std::result::Result<
         CreateFlowLogResponse,
-        rt::error::Error<CreateFlowLogError>,
+        crate::error::Error<CreateFlowLogError>,
     > {
         self.client.execute(self.request).await
     }
@@ -475,82 +479,82 @@ impl ::serde::Serialize for CreateFlowLogResponse {
 #[non_exhaustive]
 pub enum CreateFlowLogError {
     /// `DuplicatedParam.TrafficPath` (HTTP 400).
-    DuplicatedParamTrafficPath(rt::error::ServiceError),
+    DuplicatedParamTrafficPath(crate::error::ServiceError),
     /// `IllegalParam.AggregationInterval` (HTTP 400).
-    IllegalParamAggregationInterval(rt::error::ServiceError),
+    IllegalParamAggregationInterval(crate::error::ServiceError),
     /// `IllegalParam.IpVersion` (HTTP 400).
-    IllegalParamIpVersion(rt::error::ServiceError),
+    IllegalParamIpVersion(crate::error::ServiceError),
     /// `IllegalParam.ResourceGroupId` (HTTP 400).
-    IllegalParamResourceGroupId(rt::error::ServiceError),
+    IllegalParamResourceGroupId(crate::error::ServiceError),
     /// `IllegalParam.TrafficPath` (HTTP 400).
-    IllegalParamTrafficPath(rt::error::ServiceError),
+    IllegalParamTrafficPath(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.FlowLog` (HTTP 400).
-    IncorrectBusinessStatusFlowLog(rt::error::ServiceError),
+    IncorrectBusinessStatusFlowLog(crate::error::ServiceError),
     /// `InvalidHdMonitorStatus` (HTTP 400).
-    InvalidHdMonitorStatus(rt::error::ServiceError),
+    InvalidHdMonitorStatus(crate::error::ServiceError),
     /// `InvalidInstanceId` (HTTP 400).
-    InvalidInstanceId(rt::error::ServiceError),
+    InvalidInstanceId(crate::error::ServiceError),
     /// `INVALID_PARAMETER` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceId.NotFound` (HTTP 400).
-    InvalidResourceIdNotFound(rt::error::ServiceError),
+    InvalidResourceIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceType.NotFound` (HTTP 400).
-    InvalidResourceTypeNotFound(rt::error::ServiceError),
+    InvalidResourceTypeNotFound(crate::error::ServiceError),
     /// `MissingParam.TrafficAnalyzerIdOrLogProjectOrLogStore` (HTTP 400).
-    MissingParamTrafficAnalyzerIdOrLogProjectOrLogStore(rt::error::ServiceError),
+    MissingParamTrafficAnalyzerIdOrLogProjectOrLogStore(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied.AllTrafficPathOfManagedExist` (HTTP 400).
-    OperationDeniedAllTrafficPathOfManagedExist(rt::error::ServiceError),
+    OperationDeniedAllTrafficPathOfManagedExist(crate::error::ServiceError),
     /// `OperationDenied.NisTrafficAnalyzerAggregationIntervalMismatch` (HTTP 400).
     OperationDeniedNisTrafficAnalyzerAggregationIntervalMismatch(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `OperationDenied.NisTrafficAnalyzerNotActive` (HTTP 400).
-    OperationDeniedNisTrafficAnalyzerNotActive(rt::error::ServiceError),
+    OperationDeniedNisTrafficAnalyzerNotActive(crate::error::ServiceError),
     /// `OperationDenied.NisTrafficAnalyzerNotFound` (HTTP 400).
-    OperationDeniedNisTrafficAnalyzerNotFound(rt::error::ServiceError),
+    OperationDeniedNisTrafficAnalyzerNotFound(crate::error::ServiceError),
     /// `OperationDenied.OperateShareResource` (HTTP 400).
-    OperationDeniedOperateShareResource(rt::error::ServiceError),
+    OperationDeniedOperateShareResource(crate::error::ServiceError),
     /// `OperationFailed.EniTypeNotSupport` (HTTP 400).
-    OperationFailedEniTypeNotSupport(rt::error::ServiceError),
+    OperationFailedEniTypeNotSupport(crate::error::ServiceError),
     /// `OperationFailed.InternalError` (HTTP 400).
-    OperationFailedInternalError(rt::error::ServiceError),
+    OperationFailedInternalError(crate::error::ServiceError),
     /// `OperationUnsupported.action` (HTTP 400).
-    OperationUnsupportedAction(rt::error::ServiceError),
+    OperationUnsupportedAction(crate::error::ServiceError),
     /// `OperationUnsupported.AdvancedFeature` (HTTP 400).
-    OperationUnsupportedAdvancedFeature(rt::error::ServiceError),
+    OperationUnsupportedAdvancedFeature(crate::error::ServiceError),
     /// `OperationUnsupported.ResourceType` (HTTP 400).
-    OperationUnsupportedResourceType(rt::error::ServiceError),
+    OperationUnsupportedResourceType(crate::error::ServiceError),
     /// `OptInRequired.FlowLog` (HTTP 400).
-    OptInRequiredFlowLog(rt::error::ServiceError),
+    OptInRequiredFlowLog(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ProjectOrLogstoreNotExist` (HTTP 400).
-    ProjectOrLogstoreNotExist(rt::error::ServiceError),
+    ProjectOrLogstoreNotExist(crate::error::ServiceError),
     /// `QuotaExceeded.FlowlogCount` (HTTP 400).
-    QuotaExceededFlowlogCount(rt::error::ServiceError),
+    QuotaExceededFlowlogCount(crate::error::ServiceError),
     /// `RuleExist` (HTTP 400).
-    RuleExist(rt::error::ServiceError),
+    RuleExist(crate::error::ServiceError),
     /// `SourceProjectNotExist` (HTTP 400).
-    SourceProjectNotExist(rt::error::ServiceError),
+    SourceProjectNotExist(crate::error::ServiceError),
     /// `Unauthorized` (HTTP 400).
-    Unauthorized(rt::error::ServiceError),
+    Unauthorized(crate::error::ServiceError),
     /// `UnsupportedFeature.IpVersion` (HTTP 400).
-    UnsupportedFeatureIpVersion(rt::error::ServiceError),
+    UnsupportedFeatureIpVersion(crate::error::ServiceError),
     /// `UnsupportedFeature.UserDefinedTrafficPath` (HTTP 400).
-    UnsupportedFeatureUserDefinedTrafficPath(rt::error::ServiceError),
+    UnsupportedFeatureUserDefinedTrafficPath(crate::error::ServiceError),
     /// `UnsupportedFeature.UserDefinedTrafficPathIpv6` (HTTP 400).
-    UnsupportedFeatureUserDefinedTrafficPathIpv6(rt::error::ServiceError),
+    UnsupportedFeatureUserDefinedTrafficPathIpv6(crate::error::ServiceError),
     /// `UnsupportedFeature.VpcAdvancedFeature` (HTTP 400).
-    UnsupportedFeatureVpcAdvancedFeature(rt::error::ServiceError),
+    UnsupportedFeatureVpcAdvancedFeature(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -562,7 +566,7 @@ impl CreateFlowLogError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedParamTrafficPath(error)
             | Self::IllegalParamAggregationInterval(error)
@@ -821,8 +825,8 @@ impl CreateFlowLogError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateFlowLogError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateFlowLogError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DuplicatedParam.TrafficPath" => Self::DuplicatedParamTrafficPath(error),
             "IllegalParam.AggregationInterval" => {
@@ -887,11 +891,11 @@ impl rt::error::OperationError for CreateFlowLogError {
             "UnsupportedFeature.VpcAdvancedFeature" => {
                 Self::UnsupportedFeatureVpcAdvancedFeature(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateFlowLogError::service_error(self)
     }
 }

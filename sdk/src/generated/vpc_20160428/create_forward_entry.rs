@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -72,15 +76,14 @@ pub struct CreateForwardEntryRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateForwardEntryRequest {
+impl crate::operation::Operation for CreateForwardEntryRequest {
     type Response = CreateForwardEntryResponse;
     type Error = CreateForwardEntryError;
+}
+
+impl rt::operation::OperationSpec for CreateForwardEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ForwardTableId", &self.forward_table_id)?;
         rt::validate::required("ExternalIp", &self.external_ip)?;
@@ -236,8 +239,8 @@ impl CreateForwardEntryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateForwardEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateForwardEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -246,7 +249,7 @@ impl CreateForwardEntryBuilder {
         self,
     ) -> ::std::result::Result<
         CreateForwardEntryResponse,
-        rt::error::Error<CreateForwardEntryError>,
+        crate::error::Error<CreateForwardEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -345,92 +348,92 @@ impl ::serde::Serialize for CreateForwardEntryResponse {
 #[non_exhaustive]
 pub enum CreateForwardEntryError {
     /// `AnyPort.PortMustBeZero` (HTTP 400).
-    AnyPortPortMustBeZero(rt::error::ServiceError),
+    AnyPortPortMustBeZero(crate::error::ServiceError),
     /// `Duplicated.DestinationPort` (HTTP 400).
-    DuplicatedDestinationPort(rt::error::ServiceError),
+    DuplicatedDestinationPort(crate::error::ServiceError),
     /// `DuplicatedParam.ExternalPort` (HTTP 400).
-    DuplicatedParamExternalPort(rt::error::ServiceError),
+    DuplicatedParamExternalPort(crate::error::ServiceError),
     /// `DuplicatedParam.InternalPort` (HTTP 400).
-    DuplicatedParamInternalPort(rt::error::ServiceError),
+    DuplicatedParamInternalPort(crate::error::ServiceError),
     /// `ExclusiveParam.%sAnd%s` (HTTP 400).
-    ExclusiveParamSAndS(rt::error::ServiceError),
+    ExclusiveParamSAndS(crate::error::ServiceError),
     /// `Forbidden.DestinationIpOutOfVswitchCIDR` (HTTP 400).
-    ForbiddenDestinationIpOutOfVswitchCidr(rt::error::ServiceError),
+    ForbiddenDestinationIpOutOfVswitchCidr(crate::error::ServiceError),
     /// `Forbidden.DestnationIpOutOfVpcCIDR` (HTTP 400).
-    ForbiddenDestnationIpOutOfVpcCidr(rt::error::ServiceError),
+    ForbiddenDestnationIpOutOfVpcCidr(crate::error::ServiceError),
     /// `Forbidden.ExternalIp.UsedInSnatTable` (HTTP 400).
-    ForbiddenExternalIpUsedInSnatTable(rt::error::ServiceError),
+    ForbiddenExternalIpUsedInSnatTable(crate::error::ServiceError),
     /// `Forbidden.InternalIpOutOfVpcCIDR` (HTTP 400).
-    ForbiddenInternalIpOutOfVpcCidr(rt::error::ServiceError),
+    ForbiddenInternalIpOutOfVpcCidr(crate::error::ServiceError),
     /// `Forbidden.IpHasBeenUsedInSnat` (HTTP 400).
-    ForbiddenIpHasBeenUsedInSnat(rt::error::ServiceError),
+    ForbiddenIpHasBeenUsedInSnat(crate::error::ServiceError),
     /// `Forbindden` (HTTP 400).
-    Forbindden(rt::error::ServiceError),
+    Forbindden(crate::error::ServiceError),
     /// `ForwardEntry.Duplicated` (HTTP 400).
-    ForwardEntryDuplicated(rt::error::ServiceError),
+    ForwardEntryDuplicated(crate::error::ServiceError),
     /// `IncorrectStatus.ForwardEntry` (HTTP 400).
-    IncorrectStatusForwardEntry(rt::error::ServiceError),
+    IncorrectStatusForwardEntry(crate::error::ServiceError),
     /// `IncorrectStatus.NatIp` (HTTP 400).
-    IncorrectStatusNatIp(rt::error::ServiceError),
+    IncorrectStatusNatIp(crate::error::ServiceError),
     /// `IncorrectStatus.NATGW` (HTTP 400).
-    IncorrectStatusNatgw(rt::error::ServiceError),
+    IncorrectStatusNatgw(crate::error::ServiceError),
     /// `IncorretForwardEntryStatus` (HTTP 400).
-    IncorretForwardEntryStatus(rt::error::ServiceError),
+    IncorretForwardEntryStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidExternalIp.Malformed` (HTTP 400).
-    InvalidExternalIpMalformed(rt::error::ServiceError),
+    InvalidExternalIpMalformed(crate::error::ServiceError),
     /// `InvalidExternalIp.NotFound` (HTTP 404).
-    InvalidExternalIpNotFound(rt::error::ServiceError),
+    InvalidExternalIpNotFound(crate::error::ServiceError),
     /// `InvalidExternalPort.Malformed` (HTTP 400).
-    InvalidExternalPortMalformed(rt::error::ServiceError),
+    InvalidExternalPortMalformed(crate::error::ServiceError),
     /// `InvalidForwardTableId.NotFound` (HTTP 404).
-    InvalidForwardTableIdNotFound(rt::error::ServiceError),
+    InvalidForwardTableIdNotFound(crate::error::ServiceError),
     /// `InvalidInternalIp.Malformed` (HTTP 400).
-    InvalidInternalIpMalformed(rt::error::ServiceError),
+    InvalidInternalIpMalformed(crate::error::ServiceError),
     /// `InvalidInternalPort.Malformed` (HTTP 400).
-    InvalidInternalPortMalformed(rt::error::ServiceError),
+    InvalidInternalPortMalformed(crate::error::ServiceError),
     /// `InvalidIp.NotInNatgw` (HTTP 400).
-    InvalidIpNotInNatgw(rt::error::ServiceError),
+    InvalidIpNotInNatgw(crate::error::ServiceError),
     /// `Invalid.natgwNotExist` (HTTP 400).
-    InvalidNatgwNotExist(rt::error::ServiceError),
+    InvalidNatgwNotExist(crate::error::ServiceError),
     /// `InvalidParameter.Name.Malformed` (HTTP 400).
-    InvalidParameterNameMalformed(rt::error::ServiceError),
+    InvalidParameterNameMalformed(crate::error::ServiceError),
     /// `InvalidProtocal.ValueNotSupported` (HTTP 400).
-    InvalidProtocalValueNotSupported(rt::error::ServiceError),
+    InvalidProtocalValueNotSupported(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationFailed.AnyPortConfig` (HTTP 400).
-    OperationFailedAnyPortConfig(rt::error::ServiceError),
+    OperationFailedAnyPortConfig(crate::error::ServiceError),
     /// `OperationFailed.DnatPortRangeLimit` (HTTP 400).
-    OperationFailedDnatPortRangeLimit(rt::error::ServiceError),
+    OperationFailedDnatPortRangeLimit(crate::error::ServiceError),
     /// `OperationFailed.ForwardEntryNotAllowSrcIpEqualDstIp` (HTTP 400).
-    OperationFailedForwardEntryNotAllowSrcIpEqualDstIp(rt::error::ServiceError),
+    OperationFailedForwardEntryNotAllowSrcIpEqualDstIp(crate::error::ServiceError),
     /// `OperationUnsupported.EipInBinding` (HTTP 400).
-    OperationUnsupportedEipInBinding(rt::error::ServiceError),
+    OperationUnsupportedEipInBinding(crate::error::ServiceError),
     /// `OperationUnsupported.ForwardEntry` (HTTP 400).
-    OperationUnsupportedForwardEntry(rt::error::ServiceError),
+    OperationUnsupportedForwardEntry(crate::error::ServiceError),
     /// `QuotaExceeded.ForwardEntry` (HTTP 400).
-    QuotaExceededForwardEntry(rt::error::ServiceError),
+    QuotaExceededForwardEntry(crate::error::ServiceError),
     /// `QuotaExceeded.ForwardEntrySessionManytoOne` (HTTP 400).
-    QuotaExceededForwardEntrySessionManytoOne(rt::error::ServiceError),
+    QuotaExceededForwardEntrySessionManytoOne(crate::error::ServiceError),
     /// `ResourceNotFound.NatIp` (HTTP 404).
-    ResourceNotFoundNatIp(rt::error::ServiceError),
+    ResourceNotFoundNatIp(crate::error::ServiceError),
     /// `System.Error` (HTTP 500).
-    SystemError(rt::error::ServiceError),
+    SystemError(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `UnsupportedFeature.PortSegment` (HTTP 400).
-    UnsupportedFeaturePortSegment(rt::error::ServiceError),
+    UnsupportedFeaturePortSegment(crate::error::ServiceError),
     /// `UnsupportedFeature.PrivateLinkEnabled` (HTTP 400).
-    UnsupportedFeaturePrivateLinkEnabled(rt::error::ServiceError),
+    UnsupportedFeaturePrivateLinkEnabled(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -442,7 +445,7 @@ impl CreateForwardEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AnyPortPortMustBeZero(error)
             | Self::DuplicatedDestinationPort(error)
@@ -739,8 +742,8 @@ impl CreateForwardEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateForwardEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateForwardEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AnyPort.PortMustBeZero" => Self::AnyPortPortMustBeZero(error),
             "Duplicated.DestinationPort" => Self::DuplicatedDestinationPort(error),
@@ -811,11 +814,11 @@ impl rt::error::OperationError for CreateForwardEntryError {
             "UnsupportedFeature.PrivateLinkEnabled" => {
                 Self::UnsupportedFeaturePrivateLinkEnabled(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateForwardEntryError::service_error(self)
     }
 }

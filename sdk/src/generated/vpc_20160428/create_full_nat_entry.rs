@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -78,15 +82,14 @@ pub struct CreateFullNatEntryRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateFullNatEntryRequest {
+impl crate::operation::Operation for CreateFullNatEntryRequest {
     type Response = CreateFullNatEntryResponse;
     type Error = CreateFullNatEntryError;
+}
+
+impl rt::operation::OperationSpec for CreateFullNatEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("FullNatTableId", &self.full_nat_table_id)?;
         rt::validate::required("NetworkInterfaceId", &self.network_interface_id)?;
         rt::validate::required("NatIp", &self.nat_ip)?;
@@ -270,8 +273,8 @@ impl CreateFullNatEntryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateFullNatEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateFullNatEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -280,7 +283,7 @@ impl CreateFullNatEntryBuilder {
         self,
     ) -> ::std::result::Result<
         CreateFullNatEntryResponse,
-        rt::error::Error<CreateFullNatEntryError>,
+        crate::error::Error<CreateFullNatEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -379,32 +382,32 @@ impl ::serde::Serialize for CreateFullNatEntryResponse {
 #[non_exhaustive]
 pub enum CreateFullNatEntryError {
     /// `IllegalParamFormat.NatIp` (HTTP 400).
-    IllegalParamFormatNatIp(rt::error::ServiceError),
+    IllegalParamFormatNatIp(crate::error::ServiceError),
     /// `IllegalParam.NetworkInterfaceId` (HTTP 400).
-    IllegalParamNetworkInterfaceId(rt::error::ServiceError),
+    IllegalParamNetworkInterfaceId(crate::error::ServiceError),
     /// `IncorrectStatus.NatIp` (HTTP 400).
-    IncorrectStatusNatIp(rt::error::ServiceError),
+    IncorrectStatusNatIp(crate::error::ServiceError),
     /// `IncorrectStatus.NetworkInterface` (HTTP 400).
-    IncorrectStatusNetworkInterface(rt::error::ServiceError),
+    IncorrectStatusNetworkInterface(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `OperationFailed.AllocateNatIpPortFailed` (HTTP 400).
-    OperationFailedAllocateNatIpPortFailed(rt::error::ServiceError),
+    OperationFailedAllocateNatIpPortFailed(crate::error::ServiceError),
     /// `QuotaExceeded.FullNatEntry` (HTTP 400).
-    QuotaExceededFullNatEntry(rt::error::ServiceError),
+    QuotaExceededFullNatEntry(crate::error::ServiceError),
     /// `ResourceAlreadyExist.FullNatEntry` (HTTP 400).
-    ResourceAlreadyExistFullNatEntry(rt::error::ServiceError),
+    ResourceAlreadyExistFullNatEntry(crate::error::ServiceError),
     /// `ResourceNotFound.NatGateway` (HTTP 404).
-    ResourceNotFoundNatGateway(rt::error::ServiceError),
+    ResourceNotFoundNatGateway(crate::error::ServiceError),
     /// `ResourceNotFound.NatIp` (HTTP 400).
-    ResourceNotFoundNatIp(rt::error::ServiceError),
+    ResourceNotFoundNatIp(crate::error::ServiceError),
     /// `UnsupportedFeature.PrivateLinkMode` (HTTP 400).
-    UnsupportedFeaturePrivateLinkMode(rt::error::ServiceError),
+    UnsupportedFeaturePrivateLinkMode(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -416,7 +419,7 @@ impl CreateFullNatEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamFormatNatIp(error)
             | Self::IllegalParamNetworkInterfaceId(error)
@@ -501,8 +504,8 @@ impl CreateFullNatEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateFullNatEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateFullNatEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParamFormat.NatIp" => Self::IllegalParamFormatNatIp(error),
             "IllegalParam.NetworkInterfaceId" => {
@@ -525,11 +528,11 @@ impl rt::error::OperationError for CreateFullNatEntryError {
             "UnsupportedFeature.PrivateLinkMode" => {
                 Self::UnsupportedFeaturePrivateLinkMode(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateFullNatEntryError::service_error(self)
     }
 }

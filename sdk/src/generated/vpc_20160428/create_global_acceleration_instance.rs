@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -58,15 +62,14 @@ pub struct CreateGlobalAccelerationInstanceRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateGlobalAccelerationInstanceRequest {
+impl crate::operation::Operation for CreateGlobalAccelerationInstanceRequest {
     type Response = CreateGlobalAccelerationInstanceResponse;
     type Error = CreateGlobalAccelerationInstanceError;
+}
+
+impl rt::operation::OperationSpec for CreateGlobalAccelerationInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ServiceLocation", &self.service_location)?;
         rt::validate::required("Bandwidth", &self.bandwidth)?;
@@ -183,8 +186,8 @@ impl CreateGlobalAccelerationInstanceBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateGlobalAccelerationInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateGlobalAccelerationInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -194,7 +197,7 @@ impl CreateGlobalAccelerationInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         CreateGlobalAccelerationInstanceResponse,
-        rt::error::Error<CreateGlobalAccelerationInstanceError>,
+        crate::error::Error<CreateGlobalAccelerationInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -319,24 +322,24 @@ impl ::serde::Serialize for CreateGlobalAccelerationInstanceResponse {
 #[non_exhaustive]
 pub enum CreateGlobalAccelerationInstanceError {
     /// `InvalidBandwidth.ValueNotSupported` (HTTP 400).
-    InvalidBandwidthValueNotSupported(rt::error::ServiceError),
+    InvalidBandwidthValueNotSupported(crate::error::ServiceError),
     /// `InvalidGlobalAccelerationInstanceDescription.Malformed` (HTTP 400).
-    InvalidGlobalAccelerationInstanceDescriptionMalformed(rt::error::ServiceError),
+    InvalidGlobalAccelerationInstanceDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidGlobalAccelerationInstanceName.Malformed` (HTTP 400).
-    InvalidGlobalAccelerationInstanceNameMalformed(rt::error::ServiceError),
+    InvalidGlobalAccelerationInstanceNameMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidServiceLocation.ValueNotSupported` (HTTP 400).
-    InvalidServiceLocationValueNotSupported(rt::error::ServiceError),
+    InvalidServiceLocationValueNotSupported(crate::error::ServiceError),
     /// `OperationFailed.UnpaidBillsExist` (HTTP 400).
-    OperationFailedUnpaidBillsExist(rt::error::ServiceError),
+    OperationFailedUnpaidBillsExist(crate::error::ServiceError),
     /// `QuotaExceeded.GlobalAccelerationInstance` (HTTP 400).
-    QuotaExceededGlobalAccelerationInstance(rt::error::ServiceError),
+    QuotaExceededGlobalAccelerationInstance(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -348,7 +351,7 @@ impl CreateGlobalAccelerationInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidBandwidthValueNotSupported(error)
             | Self::InvalidGlobalAccelerationInstanceDescriptionMalformed(error)
@@ -405,8 +408,8 @@ impl CreateGlobalAccelerationInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateGlobalAccelerationInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateGlobalAccelerationInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidBandwidth.ValueNotSupported" => {
                 Self::InvalidBandwidthValueNotSupported(error)
@@ -427,11 +430,11 @@ impl rt::error::OperationError for CreateGlobalAccelerationInstanceError {
             "QuotaExceeded.GlobalAccelerationInstance" => {
                 Self::QuotaExceededGlobalAccelerationInstance(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateGlobalAccelerationInstanceError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -78,15 +82,14 @@ pub struct CreateIpsecServerRequest {
     pub dry_run: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateIpsecServerRequest {
+impl crate::operation::Operation for CreateIpsecServerRequest {
     type Response = CreateIpsecServerResponse;
     type Error = CreateIpsecServerError;
+}
+
+impl rt::operation::OperationSpec for CreateIpsecServerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnGatewayId", &self.vpn_gateway_id)?;
         rt::validate::required("LocalSubnet", &self.local_subnet)?;
@@ -255,8 +258,8 @@ impl CreateIpsecServerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateIpsecServerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateIpsecServerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -265,7 +268,7 @@ impl CreateIpsecServerBuilder {
         self,
     ) -> ::std::result::Result<
         CreateIpsecServerResponse,
-        rt::error::Error<CreateIpsecServerError>,
+        crate::error::Error<CreateIpsecServerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -448,60 +451,60 @@ impl ::serde::Serialize for CreateIpsecServerResponse {
 #[non_exhaustive]
 pub enum CreateIpsecServerError {
     /// `ClientIpPool.NetmaskInvalid` (HTTP 400).
-    ClientIpPoolNetmaskInvalid(rt::error::ServiceError),
+    ClientIpPoolNetmaskInvalid(crate::error::ServiceError),
     /// `ClientIpPool.SubnetInvalid` (HTTP 400).
-    ClientIpPoolSubnetInvalid(rt::error::ServiceError),
+    ClientIpPoolSubnetInvalid(crate::error::ServiceError),
     /// `EnableHaCheck.IpsecServerCidrContainsVpcRouteDest` (HTTP 400).
-    EnableHaCheckIpsecServerCidrContainsVpcRouteDest(rt::error::ServiceError),
+    EnableHaCheckIpsecServerCidrContainsVpcRouteDest(crate::error::ServiceError),
     /// `EnableHaCheck.SslVpnServerClientCidrContainsVpcRouteDest` (HTTP 400).
-    EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest(rt::error::ServiceError),
+    EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalParam.AuthMethod` (HTTP 400).
-    IllegalParamAuthMethod(rt::error::ServiceError),
+    IllegalParamAuthMethod(crate::error::ServiceError),
     /// `IllegalParam.ClientIpPool` (HTTP 400).
-    IllegalParamClientIpPool(rt::error::ServiceError),
+    IllegalParamClientIpPool(crate::error::ServiceError),
     /// `IllegalParam.LocalSubnet` (HTTP 400).
-    IllegalParamLocalSubnet(rt::error::ServiceError),
+    IllegalParamLocalSubnet(crate::error::ServiceError),
     /// `InvalidClientIpPool.Conflict` (HTTP 400).
-    InvalidClientIpPoolConflict(rt::error::ServiceError),
+    InvalidClientIpPoolConflict(crate::error::ServiceError),
     /// `InvalidIDaaSInstanceId.NotFound` (HTTP 404).
-    InvalidIDaaSInstanceIdNotFound(rt::error::ServiceError),
+    InvalidIdaasInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `MissingParam.IDaaSInstanceId` (HTTP 400).
-    MissingParamIDaaSInstanceId(rt::error::ServiceError),
+    MissingParamIdaasInstanceId(crate::error::ServiceError),
     /// `OperationConflict` (HTTP 409).
-    OperationConflict(rt::error::ServiceError),
+    OperationConflict(crate::error::ServiceError),
     /// `OperationFailed.AddVpcRoute` (HTTP 400).
-    OperationFailedAddVpcRoute(rt::error::ServiceError),
+    OperationFailedAddVpcRoute(crate::error::ServiceError),
     /// `OperationFailed.IPsecServerExist` (HTTP 400).
-    OperationFailedIPsecServerExist(rt::error::ServiceError),
+    OperationFailedIpsecServerExist(crate::error::ServiceError),
     /// `OperationFailed.NoRamPermission` (HTTP 400).
-    OperationFailedNoRamPermission(rt::error::ServiceError),
-    /// `OperationUnsupported.IPsecServer` (HTTP 400).
-    OperationUnsupportedIPsecServer(rt::error::ServiceError),
+    OperationFailedNoRamPermission(crate::error::ServiceError),
     /// `OperationUnsupported.IpsecPfs` (HTTP 400).
-    OperationUnsupportedIpsecPfs(rt::error::ServiceError),
+    OperationUnsupportedIpsecPfs(crate::error::ServiceError),
+    /// `OperationUnsupported.IPsecServer` (HTTP 400).
+    OperationUnsupportedIpsecServer(crate::error::ServiceError),
     /// `QuotaExceeded.VpnRouteEntry` (HTTP 400).
-    QuotaExceededVpnRouteEntry(rt::error::ServiceError),
+    QuotaExceededVpnRouteEntry(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400).
-    VpnGatewayFinancialLocked(rt::error::ServiceError),
+    VpnGatewayFinancialLocked(crate::error::ServiceError),
     /// `VpnGateway.IPsecServerAndVpnConnectionConflict` (HTTP 400).
-    VpnGatewayIPsecServerAndVpnConnectionConflict(rt::error::ServiceError),
+    VpnGatewayIpsecServerAndVpnConnectionConflict(crate::error::ServiceError),
     /// `VpnGateway.SslVpnDisabled` (HTTP 400).
-    VpnGatewaySslVpnDisabled(rt::error::ServiceError),
+    VpnGatewaySslVpnDisabled(crate::error::ServiceError),
     /// `VpnRouteEntry.Conflict` (HTTP 400).
-    VpnRouteEntryConflict(rt::error::ServiceError),
+    VpnRouteEntryConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -513,7 +516,7 @@ impl CreateIpsecServerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ClientIpPoolNetmaskInvalid(error)
             | Self::ClientIpPoolSubnetInvalid(error)
@@ -524,20 +527,20 @@ impl CreateIpsecServerError {
             | Self::IllegalParamClientIpPool(error)
             | Self::IllegalParamLocalSubnet(error)
             | Self::InvalidClientIpPoolConflict(error)
-            | Self::InvalidIDaaSInstanceIdNotFound(error)
+            | Self::InvalidIdaasInstanceIdNotFound(error)
             | Self::InvalidVpnGatewayInstanceIdNotFound(error)
-            | Self::MissingParamIDaaSInstanceId(error)
+            | Self::MissingParamIdaasInstanceId(error)
             | Self::OperationConflict(error)
             | Self::OperationFailedAddVpcRoute(error)
-            | Self::OperationFailedIPsecServerExist(error)
+            | Self::OperationFailedIpsecServerExist(error)
             | Self::OperationFailedNoRamPermission(error)
-            | Self::OperationUnsupportedIPsecServer(error)
             | Self::OperationUnsupportedIpsecPfs(error)
+            | Self::OperationUnsupportedIpsecServer(error)
             | Self::QuotaExceededVpnRouteEntry(error)
             | Self::SystemBusy(error)
             | Self::VpnGatewayConfiguring(error)
             | Self::VpnGatewayFinancialLocked(error)
-            | Self::VpnGatewayIPsecServerAndVpnConnectionConflict(error)
+            | Self::VpnGatewayIpsecServerAndVpnConnectionConflict(error)
             | Self::VpnGatewaySslVpnDisabled(error)
             | Self::VpnRouteEntryConflict(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -600,10 +603,10 @@ impl CreateIpsecServerError {
         matches!(self, Self::InvalidClientIpPoolConflict(_))
     }
 
-    /// Whether this is [`InvalidIDaaSInstanceIdNotFound`](Self::InvalidIDaaSInstanceIdNotFound).
+    /// Whether this is [`InvalidIdaasInstanceIdNotFound`](Self::InvalidIdaasInstanceIdNotFound).
     #[inline]
-    pub fn is_invalid_i_daa_s_instance_id_not_found(&self) -> bool {
-        matches!(self, Self::InvalidIDaaSInstanceIdNotFound(_))
+    pub fn is_invalid_idaas_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIdaasInstanceIdNotFound(_))
     }
 
     /// Whether this is [`InvalidVpnGatewayInstanceIdNotFound`](Self::InvalidVpnGatewayInstanceIdNotFound).
@@ -612,10 +615,10 @@ impl CreateIpsecServerError {
         matches!(self, Self::InvalidVpnGatewayInstanceIdNotFound(_))
     }
 
-    /// Whether this is [`MissingParamIDaaSInstanceId`](Self::MissingParamIDaaSInstanceId).
+    /// Whether this is [`MissingParamIdaasInstanceId`](Self::MissingParamIdaasInstanceId).
     #[inline]
-    pub fn is_missing_param_i_daa_s_instance_id(&self) -> bool {
-        matches!(self, Self::MissingParamIDaaSInstanceId(_))
+    pub fn is_missing_param_idaas_instance_id(&self) -> bool {
+        matches!(self, Self::MissingParamIdaasInstanceId(_))
     }
 
     /// Whether this is [`OperationConflict`](Self::OperationConflict).
@@ -630,10 +633,10 @@ impl CreateIpsecServerError {
         matches!(self, Self::OperationFailedAddVpcRoute(_))
     }
 
-    /// Whether this is [`OperationFailedIPsecServerExist`](Self::OperationFailedIPsecServerExist).
+    /// Whether this is [`OperationFailedIpsecServerExist`](Self::OperationFailedIpsecServerExist).
     #[inline]
-    pub fn is_operation_failed_i_psec_server_exist(&self) -> bool {
-        matches!(self, Self::OperationFailedIPsecServerExist(_))
+    pub fn is_operation_failed_ipsec_server_exist(&self) -> bool {
+        matches!(self, Self::OperationFailedIpsecServerExist(_))
     }
 
     /// Whether this is [`OperationFailedNoRamPermission`](Self::OperationFailedNoRamPermission).
@@ -642,16 +645,16 @@ impl CreateIpsecServerError {
         matches!(self, Self::OperationFailedNoRamPermission(_))
     }
 
-    /// Whether this is [`OperationUnsupportedIPsecServer`](Self::OperationUnsupportedIPsecServer).
-    #[inline]
-    pub fn is_operation_unsupported_i_psec_server(&self) -> bool {
-        matches!(self, Self::OperationUnsupportedIPsecServer(_))
-    }
-
     /// Whether this is [`OperationUnsupportedIpsecPfs`](Self::OperationUnsupportedIpsecPfs).
     #[inline]
     pub fn is_operation_unsupported_ipsec_pfs(&self) -> bool {
         matches!(self, Self::OperationUnsupportedIpsecPfs(_))
+    }
+
+    /// Whether this is [`OperationUnsupportedIpsecServer`](Self::OperationUnsupportedIpsecServer).
+    #[inline]
+    pub fn is_operation_unsupported_ipsec_server(&self) -> bool {
+        matches!(self, Self::OperationUnsupportedIpsecServer(_))
     }
 
     /// Whether this is [`QuotaExceededVpnRouteEntry`](Self::QuotaExceededVpnRouteEntry).
@@ -678,10 +681,10 @@ impl CreateIpsecServerError {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
     }
 
-    /// Whether this is [`VpnGatewayIPsecServerAndVpnConnectionConflict`](Self::VpnGatewayIPsecServerAndVpnConnectionConflict).
+    /// Whether this is [`VpnGatewayIpsecServerAndVpnConnectionConflict`](Self::VpnGatewayIpsecServerAndVpnConnectionConflict).
     #[inline]
-    pub fn is_vpn_gateway_i_psec_server_and_vpn_connection_conflict(&self) -> bool {
-        matches!(self, Self::VpnGatewayIPsecServerAndVpnConnectionConflict(_))
+    pub fn is_vpn_gateway_ipsec_server_and_vpn_connection_conflict(&self) -> bool {
+        matches!(self, Self::VpnGatewayIpsecServerAndVpnConnectionConflict(_))
     }
 
     /// Whether this is [`VpnGatewaySslVpnDisabled`](Self::VpnGatewaySslVpnDisabled).
@@ -698,8 +701,8 @@ impl CreateIpsecServerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateIpsecServerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateIpsecServerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ClientIpPool.NetmaskInvalid" => Self::ClientIpPoolNetmaskInvalid(error),
             "ClientIpPool.SubnetInvalid" => Self::ClientIpPoolSubnetInvalid(error),
@@ -715,38 +718,38 @@ impl rt::error::OperationError for CreateIpsecServerError {
             "IllegalParam.LocalSubnet" => Self::IllegalParamLocalSubnet(error),
             "InvalidClientIpPool.Conflict" => Self::InvalidClientIpPoolConflict(error),
             "InvalidIDaaSInstanceId.NotFound" => {
-                Self::InvalidIDaaSInstanceIdNotFound(error)
+                Self::InvalidIdaasInstanceIdNotFound(error)
             }
             "InvalidVpnGatewayInstanceId.NotFound" => {
                 Self::InvalidVpnGatewayInstanceIdNotFound(error)
             }
-            "MissingParam.IDaaSInstanceId" => Self::MissingParamIDaaSInstanceId(error),
+            "MissingParam.IDaaSInstanceId" => Self::MissingParamIdaasInstanceId(error),
             "OperationConflict" => Self::OperationConflict(error),
             "OperationFailed.AddVpcRoute" => Self::OperationFailedAddVpcRoute(error),
             "OperationFailed.IPsecServerExist" => {
-                Self::OperationFailedIPsecServerExist(error)
+                Self::OperationFailedIpsecServerExist(error)
             }
             "OperationFailed.NoRamPermission" => {
                 Self::OperationFailedNoRamPermission(error)
             }
-            "OperationUnsupported.IPsecServer" => {
-                Self::OperationUnsupportedIPsecServer(error)
-            }
             "OperationUnsupported.IpsecPfs" => Self::OperationUnsupportedIpsecPfs(error),
+            "OperationUnsupported.IPsecServer" => {
+                Self::OperationUnsupportedIpsecServer(error)
+            }
             "QuotaExceeded.VpnRouteEntry" => Self::QuotaExceededVpnRouteEntry(error),
             "SystemBusy" => Self::SystemBusy(error),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(error),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(error),
             "VpnGateway.IPsecServerAndVpnConnectionConflict" => {
-                Self::VpnGatewayIPsecServerAndVpnConnectionConflict(error)
+                Self::VpnGatewayIpsecServerAndVpnConnectionConflict(error)
             }
             "VpnGateway.SslVpnDisabled" => Self::VpnGatewaySslVpnDisabled(error),
             "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateIpsecServerError::service_error(self)
     }
 }

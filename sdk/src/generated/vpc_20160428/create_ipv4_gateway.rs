@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,15 +64,14 @@ pub struct CreateIpv4GatewayRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateIpv4GatewayRequest {
+impl crate::operation::Operation for CreateIpv4GatewayRequest {
     type Response = CreateIpv4GatewayResponse;
     type Error = CreateIpv4GatewayError;
+}
+
+impl rt::operation::OperationSpec for CreateIpv4GatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VpcId", &self.vpc_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
@@ -201,8 +204,8 @@ impl CreateIpv4GatewayBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateIpv4GatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateIpv4GatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -211,7 +214,7 @@ impl CreateIpv4GatewayBuilder {
         self,
     ) -> ::std::result::Result<
         CreateIpv4GatewayResponse,
-        rt::error::Error<CreateIpv4GatewayError>,
+        crate::error::Error<CreateIpv4GatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -388,36 +391,36 @@ impl ::serde::Serialize for CreateIpv4GatewayResponse {
 #[non_exhaustive]
 pub enum CreateIpv4GatewayError {
     /// `Forbidden.OperateShareResource` (HTTP 400).
-    ForbiddenOperateShareResource(rt::error::ServiceError),
+    ForbiddenOperateShareResource(crate::error::ServiceError),
     /// `IllegalParam.ResourceGroupId` (HTTP 400).
-    IllegalParamResourceGroupId(rt::error::ServiceError),
+    IllegalParamResourceGroupId(crate::error::ServiceError),
     /// `IncorrectStatus.Vpc` (HTTP 400).
-    IncorrectStatusVpc(rt::error::ServiceError),
+    IncorrectStatusVpc(crate::error::ServiceError),
     /// `OperationDenied.DirectEipExist` (HTTP 400).
-    OperationDeniedDirectEipExist(rt::error::ServiceError),
+    OperationDeniedDirectEipExist(crate::error::ServiceError),
     /// `OperationDenied.ExistDirectEip` (HTTP 400).
-    OperationDeniedExistDirectEip(rt::error::ServiceError),
+    OperationDeniedExistDirectEip(crate::error::ServiceError),
     /// `OperationDenied.NormalNatExist` (HTTP 400).
-    OperationDeniedNormalNatExist(rt::error::ServiceError),
+    OperationDeniedNormalNatExist(crate::error::ServiceError),
     /// `OperationDenied.SubnetRouteV1Exist` (HTTP 400).
-    OperationDeniedSubnetRouteV1Exist(rt::error::ServiceError),
+    OperationDeniedSubnetRouteV1Exist(crate::error::ServiceError),
     /// `OperationDenied.VpcExistIpv4Gateway` (HTTP 400).
-    OperationDeniedVpcExistIpv4Gateway(rt::error::ServiceError),
+    OperationDeniedVpcExistIpv4Gateway(crate::error::ServiceError),
     /// `OperationDenied.VpnExist` (HTTP 400).
-    OperationDeniedVpnExist(rt::error::ServiceError),
+    OperationDeniedVpnExist(crate::error::ServiceError),
     /// `OperationFailed.GetNfvServiceList` (HTTP 400).
-    OperationFailedGetNfvServiceList(rt::error::ServiceError),
+    OperationFailedGetNfvServiceList(crate::error::ServiceError),
     /// `OperationFailed.VpcNotExist` (HTTP 400).
-    OperationFailedVpcNotExist(rt::error::ServiceError),
+    OperationFailedVpcNotExist(crate::error::ServiceError),
     /// `UnsupportedFeature.Ipv4Gateway` (HTTP 400).
-    UnsupportedFeatureIpv4Gateway(rt::error::ServiceError),
+    UnsupportedFeatureIpv4Gateway(crate::error::ServiceError),
     /// `UnsupportedRegion` (HTTP 400).
-    UnsupportedRegion(rt::error::ServiceError),
+    UnsupportedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -429,7 +432,7 @@ impl CreateIpv4GatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenOperateShareResource(error)
             | Self::IllegalParamResourceGroupId(error)
@@ -528,8 +531,8 @@ impl CreateIpv4GatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateIpv4GatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateIpv4GatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.OperateShareResource" => {
                 Self::ForbiddenOperateShareResource(error)
@@ -560,11 +563,11 @@ impl rt::error::OperationError for CreateIpv4GatewayError {
                 Self::UnsupportedFeatureIpv4Gateway(error)
             }
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateIpv4GatewayError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct CreateIpv6EgressOnlyRuleRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateIpv6EgressOnlyRuleRequest {
+impl crate::operation::Operation for CreateIpv6EgressOnlyRuleRequest {
     type Response = CreateIpv6EgressOnlyRuleResponse;
     type Error = CreateIpv6EgressOnlyRuleError;
+}
+
+impl rt::operation::OperationSpec for CreateIpv6EgressOnlyRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Ipv6GatewayId", &self.ipv6_gateway_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
@@ -176,8 +179,10 @@ impl CreateIpv6EgressOnlyRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateIpv6EgressOnlyRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateIpv6EgressOnlyRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -186,7 +191,7 @@ impl CreateIpv6EgressOnlyRuleBuilder {
         self,
     ) -> ::std::result::Result<
         CreateIpv6EgressOnlyRuleResponse,
-        rt::error::Error<CreateIpv6EgressOnlyRuleError>,
+        crate::error::Error<CreateIpv6EgressOnlyRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -285,44 +290,44 @@ impl ::serde::Serialize for CreateIpv6EgressOnlyRuleResponse {
 #[non_exhaustive]
 pub enum CreateIpv6EgressOnlyRuleError {
     /// `IllegalParam.Description` (HTTP 400).
-    IllegalParamDescription(rt::error::ServiceError),
+    IllegalParamDescription(crate::error::ServiceError),
     /// `IllegalParam.InstanceType` (HTTP 400).
-    IllegalParamInstanceType(rt::error::ServiceError),
+    IllegalParamInstanceType(crate::error::ServiceError),
     /// `IllegalParam.Name` (HTTP 400).
-    IllegalParamName(rt::error::ServiceError),
+    IllegalParamName(crate::error::ServiceError),
     /// `IncorrectStatus.Ipv6InternetBandwidth` (HTTP 400).
-    IncorrectStatusIpv6InternetBandwidth(rt::error::ServiceError),
+    IncorrectStatusIpv6InternetBandwidth(crate::error::ServiceError),
     /// `InvalidIpv6Gateway.NotFound` (HTTP 400).
-    InvalidIpv6GatewayNotFound(rt::error::ServiceError),
+    InvalidIpv6GatewayNotFound(crate::error::ServiceError),
     /// `InvalidIpv6Instance.NotFound` (HTTP 400).
-    InvalidIpv6InstanceNotFound(rt::error::ServiceError),
+    InvalidIpv6InstanceNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `Mismatch.Ipv6AddressAndIpv6Gateway` (HTTP 400).
-    MismatchIpv6AddressAndIpv6Gateway(rt::error::ServiceError),
+    MismatchIpv6AddressAndIpv6Gateway(crate::error::ServiceError),
     /// `MissingParam.InstanceId` (HTTP 400).
-    MissingParamInstanceId(rt::error::ServiceError),
+    MissingParamInstanceId(crate::error::ServiceError),
     /// `OperationFailed.FinancialLocked` (HTTP 400).
-    OperationFailedFinancialLocked(rt::error::ServiceError),
+    OperationFailedFinancialLocked(crate::error::ServiceError),
     /// `OperationFailed.InternetBandwidthUnstable` (HTTP 400).
-    OperationFailedInternetBandwidthUnstable(rt::error::ServiceError),
+    OperationFailedInternetBandwidthUnstable(crate::error::ServiceError),
     /// `OperationFailed.Ipv6EgressRuleExisted` (HTTP 400).
-    OperationFailedIpv6EgressRuleExisted(rt::error::ServiceError),
+    OperationFailedIpv6EgressRuleExisted(crate::error::ServiceError),
     /// `OperationFailed.NoInternetBandwidth` (HTTP 400).
-    OperationFailedNoInternetBandwidth(rt::error::ServiceError),
+    OperationFailedNoInternetBandwidth(crate::error::ServiceError),
     /// `OperationUnsupported.EgressOnlyRuleOnFreeIpv6Instance` (HTTP 400).
-    OperationUnsupportedEgressOnlyRuleOnFreeIpv6Instance(rt::error::ServiceError),
+    OperationUnsupportedEgressOnlyRuleOnFreeIpv6Instance(crate::error::ServiceError),
     /// `OperationUnsupported.EgressRuleInDefaultSpec` (HTTP 400).
-    OperationUnsupportedEgressRuleInDefaultSpec(rt::error::ServiceError),
+    OperationUnsupportedEgressRuleInDefaultSpec(crate::error::ServiceError),
     /// `OperationUnsupported.EgressRuleVSwitch` (HTTP 400).
-    OperationUnsupportedEgressRuleVSwitch(rt::error::ServiceError),
+    OperationUnsupportedEgressRuleVSwitch(crate::error::ServiceError),
     /// `QuotaExceeded.Ipv6EgressRules` (HTTP 400).
-    QuotaExceededIpv6EgressRules(rt::error::ServiceError),
+    QuotaExceededIpv6EgressRules(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -334,7 +339,7 @@ impl CreateIpv6EgressOnlyRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamDescription(error)
             | Self::IllegalParamInstanceType(error)
@@ -463,8 +468,8 @@ impl CreateIpv6EgressOnlyRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateIpv6EgressOnlyRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateIpv6EgressOnlyRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.Description" => Self::IllegalParamDescription(error),
             "IllegalParam.InstanceType" => Self::IllegalParamInstanceType(error),
@@ -501,11 +506,11 @@ impl rt::error::OperationError for CreateIpv6EgressOnlyRuleError {
                 Self::OperationUnsupportedEgressRuleVSwitch(error)
             }
             "QuotaExceeded.Ipv6EgressRules" => Self::QuotaExceededIpv6EgressRules(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateIpv6EgressOnlyRuleError::service_error(self)
     }
 }

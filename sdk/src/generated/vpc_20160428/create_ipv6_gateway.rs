@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,15 +60,14 @@ pub struct CreateIpv6GatewayRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateIpv6GatewayRequest {
+impl crate::operation::Operation for CreateIpv6GatewayRequest {
     type Response = CreateIpv6GatewayResponse;
     type Error = CreateIpv6GatewayError;
+}
+
+impl rt::operation::OperationSpec for CreateIpv6GatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
@@ -179,8 +182,8 @@ impl CreateIpv6GatewayBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateIpv6GatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateIpv6GatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -189,7 +192,7 @@ impl CreateIpv6GatewayBuilder {
         self,
     ) -> ::std::result::Result<
         CreateIpv6GatewayResponse,
-        rt::error::Error<CreateIpv6GatewayError>,
+        crate::error::Error<CreateIpv6GatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -366,38 +369,38 @@ impl ::serde::Serialize for CreateIpv6GatewayResponse {
 #[non_exhaustive]
 pub enum CreateIpv6GatewayError {
     /// `Forbidden.OperateShareResource` (HTTP 400).
-    ForbiddenOperateShareResource(rt::error::ServiceError),
+    ForbiddenOperateShareResource(crate::error::ServiceError),
     /// `IllegalParam.ChargeType` (HTTP 400).
-    IllegalParamChargeType(rt::error::ServiceError),
+    IllegalParamChargeType(crate::error::ServiceError),
     /// `IllegalParam.Description` (HTTP 400).
-    IllegalParamDescription(rt::error::ServiceError),
+    IllegalParamDescription(crate::error::ServiceError),
     /// `IllegalParam.Name` (HTTP 400).
-    IllegalParamName(rt::error::ServiceError),
+    IllegalParamName(crate::error::ServiceError),
     /// `IllegalParam.ResourceGroupId` (HTTP 400).
-    IllegalParamResourceGroupId(rt::error::ServiceError),
+    IllegalParamResourceGroupId(crate::error::ServiceError),
     /// `IllegalParam.Spec` (HTTP 400).
-    IllegalParamSpec(rt::error::ServiceError),
+    IllegalParamSpec(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 400, 404).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `MissingParam.vpcId` (HTTP 400).
-    MissingParamVpcId(rt::error::ServiceError),
+    MissingParamVpcId(crate::error::ServiceError),
     /// `OperationFailed.InformationIncomplete` (HTTP 400).
-    OperationFailedInformationIncomplete(rt::error::ServiceError),
+    OperationFailedInformationIncomplete(crate::error::ServiceError),
     /// `OperationFailed.NoPaymentMethod` (HTTP 400).
-    OperationFailedNoPaymentMethod(rt::error::ServiceError),
+    OperationFailedNoPaymentMethod(crate::error::ServiceError),
     /// `OperationFailed.UnpaidBillsExist` (HTTP 400).
-    OperationFailedUnpaidBillsExist(rt::error::ServiceError),
+    OperationFailedUnpaidBillsExist(crate::error::ServiceError),
     /// `OperationFailed.VpcIpv6Disabled` (HTTP 400).
-    OperationFailedVpcIpv6Disabled(rt::error::ServiceError),
+    OperationFailedVpcIpv6Disabled(crate::error::ServiceError),
     /// `OperationUnsupported.OnlyOneIpv6GatewayInVpc` (HTTP 400).
-    OperationUnsupportedOnlyOneIpv6GatewayInVpc(rt::error::ServiceError),
+    OperationUnsupportedOnlyOneIpv6GatewayInVpc(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -409,7 +412,7 @@ impl CreateIpv6GatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenOperateShareResource(error)
             | Self::IllegalParamChargeType(error)
@@ -515,8 +518,8 @@ impl CreateIpv6GatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateIpv6GatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateIpv6GatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.OperateShareResource" => {
                 Self::ForbiddenOperateShareResource(error)
@@ -544,11 +547,11 @@ impl rt::error::OperationError for CreateIpv6GatewayError {
             "OperationUnsupported.OnlyOneIpv6GatewayInVpc" => {
                 Self::OperationUnsupportedOnlyOneIpv6GatewayInVpc(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateIpv6GatewayError::service_error(self)
     }
 }

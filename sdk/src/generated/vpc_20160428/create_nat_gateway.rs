@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -110,15 +114,14 @@ pub struct CreateNatGatewayRequest {
     pub ipv4_prefix: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateNatGatewayRequest {
+impl crate::operation::Operation for CreateNatGatewayRequest {
     type Response = CreateNatGatewayResponse;
     type Error = CreateNatGatewayError;
+}
+
+impl rt::operation::OperationSpec for CreateNatGatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
@@ -399,8 +402,8 @@ impl CreateNatGatewayBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateNatGatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateNatGatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -409,7 +412,7 @@ impl CreateNatGatewayBuilder {
         self,
     ) -> ::std::result::Result<
         CreateNatGatewayResponse,
-        rt::error::Error<CreateNatGatewayError>,
+        crate::error::Error<CreateNatGatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -722,194 +725,194 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum CreateNatGatewayError {
     /// `AllocateIpFailed` (HTTP 400).
-    AllocateIpFailed(rt::error::ServiceError),
+    AllocateIpFailed(crate::error::ServiceError),
     /// `COMMODITY.INVALID_COMPONENT` (HTTP 400).
-    CommodityInvalidComponent(rt::error::ServiceError),
+    CommodityInvalidComponent(crate::error::ServiceError),
     /// `CreateNatGateway.RouteConflict.DynamicRoute` (HTTP 400).
-    CreateNatGatewayRouteConflictDynamicRoute(rt::error::ServiceError),
+    CreateNatGatewayRouteConflictDynamicRoute(crate::error::ServiceError),
     /// `DependencyViolation.FullNatEntry` (HTTP 400).
-    DependencyViolationFullNatEntry(rt::error::ServiceError),
+    DependencyViolationFullNatEntry(crate::error::ServiceError),
     /// `ExclusiveParam.AccessModeValueAndAccessTunnelType` (HTTP 400).
-    ExclusiveParamAccessModeValueAndAccessTunnelType(rt::error::ServiceError),
+    ExclusiveParamAccessModeValueAndAccessTunnelType(crate::error::ServiceError),
     /// `ExclusiveParam.PrivateLinkEnabledAndAccessMode` (HTTP 400).
-    ExclusiveParamPrivateLinkEnabledAndAccessMode(rt::error::ServiceError),
+    ExclusiveParamPrivateLinkEnabledAndAccessMode(crate::error::ServiceError),
     /// `ExclusiveParam.PrivateLinkModeAndAccessMode` (HTTP 400).
-    ExclusiveParamPrivateLinkModeAndAccessMode(rt::error::ServiceError),
+    ExclusiveParamPrivateLinkModeAndAccessMode(crate::error::ServiceError),
     /// `ExclusiveParam.%sAnd%s` (HTTP 400).
-    ExclusiveParamSAndS(rt::error::ServiceError),
+    ExclusiveParamSAndS(crate::error::ServiceError),
     /// `Forbidden.CheckEntryRuleQuota` (HTTP 400).
-    ForbiddenCheckEntryRuleQuota(rt::error::ServiceError),
+    ForbiddenCheckEntryRuleQuota(crate::error::ServiceError),
     /// `Forbidden.CreateSpecialSpecNatGateway` (HTTP 404).
-    ForbiddenCreateSpecialSpecNatGateway(rt::error::ServiceError),
+    ForbiddenCreateSpecialSpecNatGateway(crate::error::ServiceError),
     /// `Forbidden.NatPayBySpec` (HTTP 400).
-    ForbiddenNatPayBySpec(rt::error::ServiceError),
+    ForbiddenNatPayBySpec(crate::error::ServiceError),
     /// `Forbidden.OperateShareResource` (HTTP 400).
-    ForbiddenOperateShareResource(rt::error::ServiceError),
+    ForbiddenOperateShareResource(crate::error::ServiceError),
     /// `IllegalParam.AccessModeValue` (HTTP 400).
-    IllegalParamAccessModeValue(rt::error::ServiceError),
+    IllegalParamAccessModeValue(crate::error::ServiceError),
     /// `IllegalParam.AccessTunnelType` (HTTP 400).
-    IllegalParamAccessTunnelType(rt::error::ServiceError),
+    IllegalParamAccessTunnelType(crate::error::ServiceError),
     /// `IllegalParam.Ipv4Prefix` (HTTP 400).
-    IllegalParamIpv4Prefix(rt::error::ServiceError),
+    IllegalParamIpv4Prefix(crate::error::ServiceError),
     /// `IllegalParam.Name` (HTTP 400).
-    IllegalParamName(rt::error::ServiceError),
+    IllegalParamName(crate::error::ServiceError),
     /// `IllegalParam.NatIp` (HTTP 400).
-    IllegalParamNatIp(rt::error::ServiceError),
+    IllegalParamNatIp(crate::error::ServiceError),
     /// `IncorrectStatus.RouteEntry` (HTTP 400).
-    IncorrectStatusRouteEntry(rt::error::ServiceError),
+    IncorrectStatusRouteEntry(crate::error::ServiceError),
     /// `IncorrectStatus.RouteTableStatus` (HTTP 400).
-    IncorrectStatusRouteTableStatus(rt::error::ServiceError),
+    IncorrectStatusRouteTableStatus(crate::error::ServiceError),
     /// `IncorrectStatus.VSWITCH` (HTTP 400).
-    IncorrectStatusVswitch(rt::error::ServiceError),
+    IncorrectStatusVswitch(crate::error::ServiceError),
     /// `InvalidNatGatewayDescription.MalFormed` (HTTP 400).
-    InvalidNatGatewayDescriptionMalFormed(rt::error::ServiceError),
+    InvalidNatGatewayDescriptionMalFormed(crate::error::ServiceError),
     /// `InvalidNatGatewayId.NotFound` (HTTP 400).
-    InvalidNatGatewayIdNotFound(rt::error::ServiceError),
+    InvalidNatGatewayIdNotFound(crate::error::ServiceError),
     /// `InvalidNatGatewayName.MalFormed` (HTTP 400).
-    InvalidNatGatewayNameMalFormed(rt::error::ServiceError),
+    InvalidNatGatewayNameMalFormed(crate::error::ServiceError),
     /// `InvalidParameter.BandwidthPackage.n.ISP.ValueNotSupport` (HTTP 400).
-    InvalidParameterBandwidthPackageNIspValueNotSupport(rt::error::ServiceError),
+    InvalidParameterBandwidthPackageNIspValueNotSupport(crate::error::ServiceError),
     /// `InvalidParameter.Description.Malformed` (HTTP 400).
-    InvalidParameterDescriptionMalformed(rt::error::ServiceError),
+    InvalidParameterDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidParameter.Name.Malformed` (HTTP 400).
-    InvalidParameterNameMalformed(rt::error::ServiceError),
+    InvalidParameterNameMalformed(crate::error::ServiceError),
     /// `InvalidParameter.Spec.ValueNotSupported` (HTTP 400).
-    InvalidParameterSpecValueNotSupported(rt::error::ServiceError),
+    InvalidParameterSpecValueNotSupported(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 404).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `InvalidVPCStatus` (HTTP 400).
-    InvalidVpcStatus(rt::error::ServiceError),
+    InvalidVpcStatus(crate::error::ServiceError),
     /// `InvalidVSWITCHID.NotFound` (HTTP 400).
-    InvalidVswitchidNotFound(rt::error::ServiceError),
+    InvalidVswitchidNotFound(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 404).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// `Mismatch.Ipv4PrefixAndCidrReservations` (HTTP 400).
-    MismatchIpv4PrefixAndCidrReservations(rt::error::ServiceError),
+    MismatchIpv4PrefixAndCidrReservations(crate::error::ServiceError),
     /// `Mismatch.Ipv4PrefixAndNatIpCidr` (HTTP 400).
-    MismatchIpv4PrefixAndNatIpCidr(rt::error::ServiceError),
+    MismatchIpv4PrefixAndNatIpCidr(crate::error::ServiceError),
     /// `Mismatch.NatIpAndNatIpCidr` (HTTP 400).
-    MismatchNatIpAndNatIpCidr(rt::error::ServiceError),
+    MismatchNatIpAndNatIpCidr(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `MissingParameter.BandwidthPackage` (HTTP 400).
-    MissingParameterBandwidthPackage(rt::error::ServiceError),
+    MissingParameterBandwidthPackage(crate::error::ServiceError),
     /// `NoPermission.CreateServiceLinkedRole` (HTTP 400).
-    NoPermissionCreateServiceLinkedRole(rt::error::ServiceError),
+    NoPermissionCreateServiceLinkedRole(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.PrePaidInstance` (HTTP 400).
-    OperationDeniedPrePaidInstance(rt::error::ServiceError),
+    OperationDeniedPrePaidInstance(crate::error::ServiceError),
     /// `OperationFailed.AccessTunnelId` (HTTP 500).
-    OperationFailedAccessTunnelId(rt::error::ServiceError),
+    OperationFailedAccessTunnelId(crate::error::ServiceError),
     /// `OperationFailed.ContainForbiddenLabel` (HTTP 400).
-    OperationFailedContainForbiddenLabel(rt::error::ServiceError),
+    OperationFailedContainForbiddenLabel(crate::error::ServiceError),
     /// `OperationFailed.CrateEntryTimeOut` (HTTP 404).
-    OperationFailedCrateEntryTimeOut(rt::error::ServiceError),
+    OperationFailedCrateEntryTimeOut(crate::error::ServiceError),
     /// `OperationFailed.EcsNetworkInterfaceQuotaNotSatisfy` (HTTP 400).
-    OperationFailedEcsNetworkInterfaceQuotaNotSatisfy(rt::error::ServiceError),
+    OperationFailedEcsNetworkInterfaceQuotaNotSatisfy(crate::error::ServiceError),
     /// `OperationFailed.EnhancedCheckInventory` (HTTP 500).
-    OperationFailedEnhancedCheckInventory(rt::error::ServiceError),
+    OperationFailedEnhancedCheckInventory(crate::error::ServiceError),
     /// `OperationFailed.EnhancedInventoryNotEnough` (HTTP 400).
-    OperationFailedEnhancedInventoryNotEnough(rt::error::ServiceError),
+    OperationFailedEnhancedInventoryNotEnough(crate::error::ServiceError),
     /// `OperationFailed.EnhancedQuotaExceed` (HTTP 400).
-    OperationFailedEnhancedQuotaExceed(rt::error::ServiceError),
+    OperationFailedEnhancedQuotaExceed(crate::error::ServiceError),
     /// `OperationFailed.EnhancedUserIsUnAuthorized` (HTTP 400).
-    OperationFailedEnhancedUserIsUnAuthorized(rt::error::ServiceError),
+    OperationFailedEnhancedUserIsUnAuthorized(crate::error::ServiceError),
     /// `OperationFailed.NoAvailableResource` (HTTP 400).
-    OperationFailedNoAvailableResource(rt::error::ServiceError),
+    OperationFailedNoAvailableResource(crate::error::ServiceError),
     /// `OperationFailed.NoNameAuthentication` (HTTP 400).
-    OperationFailedNoNameAuthentication(rt::error::ServiceError),
+    OperationFailedNoNameAuthentication(crate::error::ServiceError),
     /// `OperationFailed.NormalInventoryNotEnough` (HTTP 400).
-    OperationFailedNormalInventoryNotEnough(rt::error::ServiceError),
+    OperationFailedNormalInventoryNotEnough(crate::error::ServiceError),
     /// `OperationFailed.RegionConvert` (HTTP 400).
-    OperationFailedRegionConvert(rt::error::ServiceError),
+    OperationFailedRegionConvert(crate::error::ServiceError),
     /// `OperationFailed.RiskControl` (HTTP 400).
-    OperationFailedRiskControl(rt::error::ServiceError),
+    OperationFailedRiskControl(crate::error::ServiceError),
     /// `OperationFailed.TokenVerfiy` (HTTP 400).
-    OperationFailedTokenVerfiy(rt::error::ServiceError),
+    OperationFailedTokenVerfiy(crate::error::ServiceError),
     /// `OperationFailed.UnpaidBillsExist` (HTTP 400).
-    OperationFailedUnpaidBillsExist(rt::error::ServiceError),
+    OperationFailedUnpaidBillsExist(crate::error::ServiceError),
     /// `OperationFailed.VSwitchNoAvailableIp` (HTTP 400).
-    OperationFailedVSwitchNoAvailableIp(rt::error::ServiceError),
+    OperationFailedVSwitchNoAvailableIp(crate::error::ServiceError),
     /// `OperationFailed.VSwitchStatusError` (HTTP 400).
-    OperationFailedVSwitchStatusError(rt::error::ServiceError),
+    OperationFailedVSwitchStatusError(crate::error::ServiceError),
     /// `OperationFailed.VpcNatGatewayCheckInventory` (HTTP 400).
-    OperationFailedVpcNatGatewayCheckInventory(rt::error::ServiceError),
+    OperationFailedVpcNatGatewayCheckInventory(crate::error::ServiceError),
     /// `OperationFailed.VpcNatGatewayInventoryNotEnough` (HTTP 400).
-    OperationFailedVpcNatGatewayInventoryNotEnough(rt::error::ServiceError),
+    OperationFailedVpcNatGatewayInventoryNotEnough(crate::error::ServiceError),
     /// `OperationFailed.VswNotBelongToVpc` (HTTP 400).
-    OperationFailedVswNotBelongToVpc(rt::error::ServiceError),
+    OperationFailedVswNotBelongToVpc(crate::error::ServiceError),
     /// `OperationUnsupported.EnhancedCURegion` (HTTP 400).
-    OperationUnsupportedEnhancedCuRegion(rt::error::ServiceError),
+    OperationUnsupportedEnhancedCuRegion(crate::error::ServiceError),
     /// `OperationUnsupported.EnhancedRegion` (HTTP 400).
-    OperationUnsupportedEnhancedRegion(rt::error::ServiceError),
+    OperationUnsupportedEnhancedRegion(crate::error::ServiceError),
     /// `OperationUnsupported.MultiNatGateway` (HTTP 400).
-    OperationUnsupportedMultiNatGateway(rt::error::ServiceError),
+    OperationUnsupportedMultiNatGateway(crate::error::ServiceError),
     /// `OperationUnsupported.PrePaidPyByLcu` (HTTP 400).
-    OperationUnsupportedPrePaidPyByLcu(rt::error::ServiceError),
+    OperationUnsupportedPrePaidPyByLcu(crate::error::ServiceError),
     /// `OrderError.BasicInfoUncompleted` (HTTP 400).
-    OrderErrorBasicInfoUncompleted(rt::error::ServiceError),
+    OrderErrorBasicInfoUncompleted(crate::error::ServiceError),
     /// `OrderError.NatGateway` (HTTP 500).
-    OrderErrorNatGateway(rt::error::ServiceError),
+    OrderErrorNatGateway(crate::error::ServiceError),
     /// `OrderError.NoAvailablePaymentMethod` (HTTP 400).
-    OrderErrorNoAvailablePaymentMethod(rt::error::ServiceError),
+    OrderErrorNoAvailablePaymentMethod(crate::error::ServiceError),
     /// `ParameterIllegal` (HTTP 400).
-    ParameterIllegal(rt::error::ServiceError),
+    ParameterIllegal(crate::error::ServiceError),
     /// `QuotaExceeded.BandwidthPackageIps` (HTTP 400).
-    QuotaExceededBandwidthPackageIps(rt::error::ServiceError),
+    QuotaExceededBandwidthPackageIps(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.Ipv4Prefix` (HTTP 400).
-    ResourceAlreadyAssociatedIpv4Prefix(rt::error::ServiceError),
+    ResourceAlreadyAssociatedIpv4Prefix(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.NatIp` (HTTP 400).
-    ResourceAlreadyAssociatedNatIp(rt::error::ServiceError),
+    ResourceAlreadyAssociatedNatIp(crate::error::ServiceError),
     /// `ResourceAlreadyExist.NatIp` (HTTP 400).
-    ResourceAlreadyExistNatIp(rt::error::ServiceError),
+    ResourceAlreadyExistNatIp(crate::error::ServiceError),
     /// `ResourceNotEnough.Ipv4Prefix` (HTTP 400).
-    ResourceNotEnoughIpv4Prefix(rt::error::ServiceError),
+    ResourceNotEnoughIpv4Prefix(crate::error::ServiceError),
     /// `ResourceNotEnough.NatIp` (HTTP 400).
-    ResourceNotEnoughNatIp(rt::error::ServiceError),
+    ResourceNotEnoughNatIp(crate::error::ServiceError),
     /// `ResourceNotFound.Ipv4Prefix` (HTTP 400).
-    ResourceNotFoundIpv4Prefix(rt::error::ServiceError),
+    ResourceNotFoundIpv4Prefix(crate::error::ServiceError),
     /// `ResourceNotFound.NatIp` (HTTP 400).
-    ResourceNotFoundNatIp(rt::error::ServiceError),
+    ResourceNotFoundNatIp(crate::error::ServiceError),
     /// `RouterEntryConflict.Duplicated` (HTTP 400).
-    RouterEntryConflictDuplicated(rt::error::ServiceError),
+    RouterEntryConflictDuplicated(crate::error::ServiceError),
     /// `%s` (HTTP 400).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `SecurityGroup.NotExist` (HTTP 400).
-    SecurityGroupNotExist(rt::error::ServiceError),
+    SecurityGroupNotExist(crate::error::ServiceError),
     /// `SecurityGroupType.NotSupported` (HTTP 400).
-    SecurityGroupTypeNotSupported(rt::error::ServiceError),
+    SecurityGroupTypeNotSupported(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `UnsupportedFeature.AccessModeValue` (HTTP 400).
-    UnsupportedFeatureAccessModeValue(rt::error::ServiceError),
+    UnsupportedFeatureAccessModeValue(crate::error::ServiceError),
     /// `UnsupportedFeature.Geneve` (HTTP 400).
-    UnsupportedFeatureGeneve(rt::error::ServiceError),
+    UnsupportedFeatureGeneve(crate::error::ServiceError),
     /// `UnsupportedFeature.IcmpReplyEnabled` (HTTP 400).
-    UnsupportedFeatureIcmpReplyEnabled(rt::error::ServiceError),
+    UnsupportedFeatureIcmpReplyEnabled(crate::error::ServiceError),
     /// `UnsupportedFeature.InternetChargeType` (HTTP 400).
-    UnsupportedFeatureInternetChargeType(rt::error::ServiceError),
+    UnsupportedFeatureInternetChargeType(crate::error::ServiceError),
     /// `UnsupportedFeature.PrivateLinkMode` (HTTP 400).
-    UnsupportedFeaturePrivateLinkMode(rt::error::ServiceError),
+    UnsupportedFeaturePrivateLinkMode(crate::error::ServiceError),
     /// `UnsupportedFeature.SecurityProtectionEnabled` (HTTP 400).
-    UnsupportedFeatureSecurityProtectionEnabled(rt::error::ServiceError),
+    UnsupportedFeatureSecurityProtectionEnabled(crate::error::ServiceError),
     /// `UnsupportedFeature.VpcNat` (HTTP 400).
-    UnsupportedFeatureVpcNat(rt::error::ServiceError),
+    UnsupportedFeatureVpcNat(crate::error::ServiceError),
     /// `UnsupportedZoneForFwNat` (HTTP 404).
-    UnsupportedZoneForFwNat(rt::error::ServiceError),
+    UnsupportedZoneForFwNat(crate::error::ServiceError),
     /// `VPC_ONLY_CAN_CREATE_ONE_NAT_GATEWAY` (HTTP 404).
-    VpcOnlyCanCreateOneNatGateway(rt::error::ServiceError),
+    VpcOnlyCanCreateOneNatGateway(crate::error::ServiceError),
     /// `VpcStatusError` (HTTP 400).
-    VpcStatusError(rt::error::ServiceError),
+    VpcStatusError(crate::error::ServiceError),
     /// `ZONE_NO_AVAILABLE_IP` (HTTP 400).
-    ZoneNoAvailableIp(rt::error::ServiceError),
+    ZoneNoAvailableIp(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -921,7 +924,7 @@ impl CreateNatGatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AllocateIpFailed(error)
             | Self::CommodityInvalidComponent(error)
@@ -1575,8 +1578,8 @@ impl CreateNatGatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateNatGatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateNatGatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AllocateIpFailed" => Self::AllocateIpFailed(error),
             "COMMODITY.INVALID_COMPONENT" => Self::CommodityInvalidComponent(error),
@@ -1776,11 +1779,11 @@ impl rt::error::OperationError for CreateNatGatewayError {
             }
             "VpcStatusError" => Self::VpcStatusError(error),
             "ZONE_NO_AVAILABLE_IP" => Self::ZoneNoAvailableIp(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateNatGatewayError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,15 +72,14 @@ pub struct CreateNatIpRequest {
     pub ipv4_prefix_count: ::std::option::Option<i64>,
 }
 
-impl rt::operation::Operation for CreateNatIpRequest {
+impl crate::operation::Operation for CreateNatIpRequest {
     type Response = CreateNatIpResponse;
     type Error = CreateNatIpError;
+}
+
+impl rt::operation::OperationSpec for CreateNatIpRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NatGatewayId", &self.nat_gateway_id)?;
         rt::validate::required("NatIpCidr", &self.nat_ip_cidr)?;
@@ -221,15 +224,18 @@ impl CreateNatIpBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateNatIpRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateNatIpRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CreateNatIpResponse, rt::error::Error<CreateNatIpError>> {
+    ) -> ::std::result::Result<
+        CreateNatIpResponse,
+        crate::error::Error<CreateNatIpError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -489,46 +495,46 @@ impl ::serde::Serialize for NatIps {
 #[non_exhaustive]
 pub enum CreateNatIpError {
     /// `IllegalParam.Ipv4Prefix` (HTTP 400).
-    IllegalParamIpv4Prefix(rt::error::ServiceError),
+    IllegalParamIpv4Prefix(crate::error::ServiceError),
     /// `IncorrectStatus.NatGateway` (HTTP 400).
-    IncorrectStatusNatGateway(rt::error::ServiceError),
+    IncorrectStatusNatGateway(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `Mismatch.Ipv4PrefixAndCidrReservations` (HTTP 400).
-    MismatchIpv4PrefixAndCidrReservations(rt::error::ServiceError),
+    MismatchIpv4PrefixAndCidrReservations(crate::error::ServiceError),
     /// `Mismatch.Ipv4PrefixAndNatIpCidr` (HTTP 400).
-    MismatchIpv4PrefixAndNatIpCidr(rt::error::ServiceError),
+    MismatchIpv4PrefixAndNatIpCidr(crate::error::ServiceError),
     /// `Mismatch.NatIpAndNatIpCidr` (HTTP 400).
-    MismatchNatIpAndNatIpCidr(rt::error::ServiceError),
+    MismatchNatIpAndNatIpCidr(crate::error::ServiceError),
     /// `QuotaExceeded.NatIp` (HTTP 400).
-    QuotaExceededNatIp(rt::error::ServiceError),
+    QuotaExceededNatIp(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.Ipv4Prefix` (HTTP 400).
-    ResourceAlreadyAssociatedIpv4Prefix(rt::error::ServiceError),
+    ResourceAlreadyAssociatedIpv4Prefix(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.NatIp` (HTTP 400).
-    ResourceAlreadyAssociatedNatIp(rt::error::ServiceError),
+    ResourceAlreadyAssociatedNatIp(crate::error::ServiceError),
     /// `ResourceAlreadyExist.Ipv4Prefix` (HTTP 400).
-    ResourceAlreadyExistIpv4Prefix(rt::error::ServiceError),
+    ResourceAlreadyExistIpv4Prefix(crate::error::ServiceError),
     /// `ResourceAlreadyExist.NatIp` (HTTP 400).
-    ResourceAlreadyExistNatIp(rt::error::ServiceError),
+    ResourceAlreadyExistNatIp(crate::error::ServiceError),
     /// `ResourceNotEnough.Ipv4Prefix` (HTTP 400).
-    ResourceNotEnoughIpv4Prefix(rt::error::ServiceError),
+    ResourceNotEnoughIpv4Prefix(crate::error::ServiceError),
     /// `ResourceNotEnough.NatIp` (HTTP 400).
-    ResourceNotEnoughNatIp(rt::error::ServiceError),
+    ResourceNotEnoughNatIp(crate::error::ServiceError),
     /// `ResourceNotEnough.SwitchAvailableIps` (HTTP 400).
-    ResourceNotEnoughSwitchAvailableIps(rt::error::ServiceError),
+    ResourceNotEnoughSwitchAvailableIps(crate::error::ServiceError),
     /// `ResourceNotFound.Ipv4Prefix` (HTTP 400).
-    ResourceNotFoundIpv4Prefix(rt::error::ServiceError),
+    ResourceNotFoundIpv4Prefix(crate::error::ServiceError),
     /// `ResourceNotFound.NatGateway` (HTTP 400).
-    ResourceNotFoundNatGateway(rt::error::ServiceError),
+    ResourceNotFoundNatGateway(crate::error::ServiceError),
     /// `ResourceNotFound.NatIp` (HTTP 400).
-    ResourceNotFoundNatIp(rt::error::ServiceError),
+    ResourceNotFoundNatIp(crate::error::ServiceError),
     /// `ResourceNotFound.NatIpCidr` (HTTP 400).
-    ResourceNotFoundNatIpCidr(rt::error::ServiceError),
+    ResourceNotFoundNatIpCidr(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -540,7 +546,7 @@ impl CreateNatIpError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamIpv4Prefix(error)
             | Self::IncorrectStatusNatGateway(error)
@@ -674,8 +680,8 @@ impl CreateNatIpError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateNatIpError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateNatIpError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.Ipv4Prefix" => Self::IllegalParamIpv4Prefix(error),
             "IncorrectStatus.NatGateway" => Self::IncorrectStatusNatGateway(error),
@@ -707,11 +713,11 @@ impl rt::error::OperationError for CreateNatIpError {
             "ResourceNotFound.NatGateway" => Self::ResourceNotFoundNatGateway(error),
             "ResourceNotFound.NatIp" => Self::ResourceNotFoundNatIp(error),
             "ResourceNotFound.NatIpCidr" => Self::ResourceNotFoundNatIpCidr(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateNatIpError::service_error(self)
     }
 }

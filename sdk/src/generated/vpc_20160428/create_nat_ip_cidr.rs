@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct CreateNatIpCidrRequest {
     pub nat_ip_cidr: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateNatIpCidrRequest {
+impl crate::operation::Operation for CreateNatIpCidrRequest {
     type Response = CreateNatIpCidrResponse;
     type Error = CreateNatIpCidrError;
+}
+
+impl rt::operation::OperationSpec for CreateNatIpCidrRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NatGatewayId", &self.nat_gateway_id)?;
         rt::validate::required("NatIpCidr", &self.nat_ip_cidr)?;
@@ -177,8 +180,8 @@ impl CreateNatIpCidrBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateNatIpCidrRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateNatIpCidrRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -187,7 +190,7 @@ impl CreateNatIpCidrBuilder {
         self,
     ) -> ::std::result::Result<
         CreateNatIpCidrResponse,
-        rt::error::Error<CreateNatIpCidrError>,
+        crate::error::Error<CreateNatIpCidrError>,
     > {
         self.client.execute(self.request).await
     }
@@ -284,30 +287,30 @@ impl ::serde::Serialize for CreateNatIpCidrResponse {
 #[non_exhaustive]
 pub enum CreateNatIpCidrError {
     /// `IllegalParamFormat.NatIpCidr` (HTTP 400).
-    IllegalParamFormatNatIpCidr(rt::error::ServiceError),
+    IllegalParamFormatNatIpCidr(crate::error::ServiceError),
     /// `IncorrectStatus.NatGateway` (HTTP 400).
-    IncorrectStatusNatGateway(rt::error::ServiceError),
+    IncorrectStatusNatGateway(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.CreateNatIpCidrInVpcCidrBlock` (HTTP 400).
-    OperationFailedCreateNatIpCidrInVpcCidrBlock(rt::error::ServiceError),
+    OperationFailedCreateNatIpCidrInVpcCidrBlock(crate::error::ServiceError),
     /// `OperationFailed.CreateNatIpCidrNotInUserCidr` (HTTP 400).
-    OperationFailedCreateNatIpCidrNotInUserCidr(rt::error::ServiceError),
+    OperationFailedCreateNatIpCidrNotInUserCidr(crate::error::ServiceError),
     /// `OperationFailed.NatIpCidrInUse` (HTTP 400).
-    OperationFailedNatIpCidrInUse(rt::error::ServiceError),
+    OperationFailedNatIpCidrInUse(crate::error::ServiceError),
     /// `QuotaExceeded.NatIpCidr` (HTTP 400).
-    QuotaExceededNatIpCidr(rt::error::ServiceError),
+    QuotaExceededNatIpCidr(crate::error::ServiceError),
     /// `ResourceAlreadyExist.NatIpCidr` (HTTP 400).
-    ResourceAlreadyExistNatIpCidr(rt::error::ServiceError),
+    ResourceAlreadyExistNatIpCidr(crate::error::ServiceError),
     /// `ResourceNotFound.NatGateway` (HTTP 404).
-    ResourceNotFoundNatGateway(rt::error::ServiceError),
+    ResourceNotFoundNatGateway(crate::error::ServiceError),
     /// `ResourceNotFound.VPC` (HTTP 404).
-    ResourceNotFoundVpc(rt::error::ServiceError),
+    ResourceNotFoundVpc(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -319,7 +322,7 @@ impl CreateNatIpCidrError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamFormatNatIpCidr(error)
             | Self::IncorrectStatusNatGateway(error)
@@ -397,8 +400,8 @@ impl CreateNatIpCidrError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateNatIpCidrError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateNatIpCidrError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParamFormat.NatIpCidr" => Self::IllegalParamFormatNatIpCidr(error),
             "IncorrectStatus.NatGateway" => Self::IncorrectStatusNatGateway(error),
@@ -418,11 +421,11 @@ impl rt::error::OperationError for CreateNatIpCidrError {
             }
             "ResourceNotFound.NatGateway" => Self::ResourceNotFoundNatGateway(error),
             "ResourceNotFound.VPC" => Self::ResourceNotFoundVpc(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateNatIpCidrError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,15 +60,14 @@ pub struct CreateNetworkAclRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateNetworkAclRequest {
+impl crate::operation::Operation for CreateNetworkAclRequest {
     type Response = CreateNetworkAclResponse;
     type Error = CreateNetworkAclError;
+}
+
+impl rt::operation::OperationSpec for CreateNetworkAclRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VpcId", &self.vpc_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -172,8 +175,8 @@ impl CreateNetworkAclBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateNetworkAclRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateNetworkAclRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -182,7 +185,7 @@ impl CreateNetworkAclBuilder {
         self,
     ) -> ::std::result::Result<
         CreateNetworkAclResponse,
-        rt::error::Error<CreateNetworkAclError>,
+        crate::error::Error<CreateNetworkAclError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1126,38 +1129,38 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum CreateNetworkAclError {
     /// `IllegalParamFormat.%s` (HTTP 400).
-    IllegalParamFormatS(rt::error::ServiceError),
+    IllegalParamFormatS(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 400).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `NotSupport.NetworkAcl` (HTTP 400).
-    NotSupportNetworkAcl(rt::error::ServiceError),
+    NotSupportNetworkAcl(crate::error::ServiceError),
     /// `ParameterEmpty.RegionId` (HTTP 400).
-    ParameterEmptyRegionId(rt::error::ServiceError),
+    ParameterEmptyRegionId(crate::error::ServiceError),
     /// `ParameterEmpty.VpcId` (HTTP 400).
-    ParameterEmptyVpcId(rt::error::ServiceError),
+    ParameterEmptyVpcId(crate::error::ServiceError),
     /// `ParameterIllegal.Description` (HTTP 400).
-    ParameterIllegalDescription(rt::error::ServiceError),
+    ParameterIllegalDescription(crate::error::ServiceError),
     /// `ParameterIllegal.Name` (HTTP 400).
-    ParameterIllegalName(rt::error::ServiceError),
+    ParameterIllegalName(crate::error::ServiceError),
     /// `ParameterLengthIllegal.Description` (HTTP 400).
-    ParameterLengthIllegalDescription(rt::error::ServiceError),
+    ParameterLengthIllegalDescription(crate::error::ServiceError),
     /// `ParameterLengthIllegal.Name` (HTTP 400).
-    ParameterLengthIllegalName(rt::error::ServiceError),
+    ParameterLengthIllegalName(crate::error::ServiceError),
     /// `ParameterMissing.AliUid` (HTTP 400).
-    ParameterMissingAliUid(rt::error::ServiceError),
+    ParameterMissingAliUid(crate::error::ServiceError),
     /// `ParameterMissing.Bid` (HTTP 400).
-    ParameterMissingBid(rt::error::ServiceError),
+    ParameterMissingBid(crate::error::ServiceError),
     /// `ParameterMissing.RegionId` (HTTP 400).
-    ParameterMissingRegionId(rt::error::ServiceError),
+    ParameterMissingRegionId(crate::error::ServiceError),
     /// `ParameterMissing.VpcId` (HTTP 400).
-    ParameterMissingVpcId(rt::error::ServiceError),
+    ParameterMissingVpcId(crate::error::ServiceError),
     /// `QuotaExceed.NetworkAcl` (HTTP 400).
-    QuotaExceedNetworkAcl(rt::error::ServiceError),
+    QuotaExceedNetworkAcl(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1169,7 +1172,7 @@ impl CreateNetworkAclError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamFormatS(error)
             | Self::InvalidVpcIdNotFound(error)
@@ -1275,8 +1278,8 @@ impl CreateNetworkAclError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateNetworkAclError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateNetworkAclError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParamFormat.%s" => Self::IllegalParamFormatS(error),
             "InvalidVpcId.NotFound" => Self::InvalidVpcIdNotFound(error),
@@ -1294,11 +1297,11 @@ impl rt::error::OperationError for CreateNetworkAclError {
             "ParameterMissing.RegionId" => Self::ParameterMissingRegionId(error),
             "ParameterMissing.VpcId" => Self::ParameterMissingVpcId(error),
             "QuotaExceed.NetworkAcl" => Self::QuotaExceedNetworkAcl(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateNetworkAclError::service_error(self)
     }
 }

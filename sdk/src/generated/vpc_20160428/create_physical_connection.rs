@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -88,15 +92,14 @@ pub struct CreatePhysicalConnectionRequest {
     pub optical_module_model: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreatePhysicalConnectionRequest {
+impl crate::operation::Operation for CreatePhysicalConnectionRequest {
     type Response = CreatePhysicalConnectionResponse;
     type Error = CreatePhysicalConnectionError;
+}
+
+impl rt::operation::OperationSpec for CreatePhysicalConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("AccessPointId", &self.access_point_id)?;
         rt::validate::required("LineOperator", &self.line_operator)?;
@@ -331,8 +334,10 @@ impl CreatePhysicalConnectionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreatePhysicalConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreatePhysicalConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -341,7 +346,7 @@ impl CreatePhysicalConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         CreatePhysicalConnectionResponse,
-        rt::error::Error<CreatePhysicalConnectionError>,
+        crate::error::Error<CreatePhysicalConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -497,54 +502,54 @@ impl ::serde::Serialize for CreatePhysicalConnectionResponse {
 #[non_exhaustive]
 pub enum CreatePhysicalConnectionError {
     /// `IllegalParam.ClientToken` (HTTP 400).
-    IllegalParamClientToken(rt::error::ServiceError),
+    IllegalParamClientToken(crate::error::ServiceError),
     /// `InvalidAccessPointId.NotEnabled` (HTTP 400).
-    InvalidAccessPointIdNotEnabled(rt::error::ServiceError),
+    InvalidAccessPointIdNotEnabled(crate::error::ServiceError),
     /// `InvalidBandwidth` (HTTP 400).
-    InvalidBandwidth(rt::error::ServiceError),
+    InvalidBandwidth(crate::error::ServiceError),
     /// `InvalidCircuitCode.Malformed` (HTTP 400).
-    InvalidCircuitCodeMalformed(rt::error::ServiceError),
+    InvalidCircuitCodeMalformed(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidLineOperator.Malformd` (HTTP 400).
-    InvalidLineOperatorMalformd(rt::error::ServiceError),
+    InvalidLineOperatorMalformd(crate::error::ServiceError),
     /// `InvalidName.Malformed` (HTTP 400).
-    InvalidNameMalformed(rt::error::ServiceError),
+    InvalidNameMalformed(crate::error::ServiceError),
     /// `InvalidPeerLocation.Malformd` (HTTP 400).
-    InvalidPeerLocationMalformd(rt::error::ServiceError),
+    InvalidPeerLocationMalformd(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionBandwidth.Malformed` (HTTP 400).
-    InvalidPhysicalConnectionBandwidthMalformed(rt::error::ServiceError),
+    InvalidPhysicalConnectionBandwidthMalformed(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionOperator.Malformed` (HTTP 400).
-    InvalidPhysicalConnectionOperatorMalformed(rt::error::ServiceError),
+    InvalidPhysicalConnectionOperatorMalformed(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionPortType.Malformed` (HTTP 400).
-    InvalidPhysicalConnectionPortTypeMalformed(rt::error::ServiceError),
+    InvalidPhysicalConnectionPortTypeMalformed(crate::error::ServiceError),
     /// `InvalidPortType.Malformd` (HTTP 400).
-    InvalidPortTypeMalformd(rt::error::ServiceError),
+    InvalidPortTypeMalformd(crate::error::ServiceError),
     /// `InvalidPortType.NotFound` (HTTP 400, 404).
-    InvalidPortTypeNotFound(rt::error::ServiceError),
+    InvalidPortTypeNotFound(crate::error::ServiceError),
     /// `InvalidRedundantPhysicalConnection` (HTTP 400).
-    InvalidRedundantPhysicalConnection(rt::error::ServiceError),
+    InvalidRedundantPhysicalConnection(crate::error::ServiceError),
     /// `InvalidRedundantPhysicalConnectionId.NotFound` (HTTP 400).
-    InvalidRedundantPhysicalConnectionIdNotFound(rt::error::ServiceError),
+    InvalidRedundantPhysicalConnectionIdNotFound(crate::error::ServiceError),
     /// `InvalidRedundantPhysicalConnectionStatus` (HTTP 400).
-    InvalidRedundantPhysicalConnectionStatus(rt::error::ServiceError),
+    InvalidRedundantPhysicalConnectionStatus(crate::error::ServiceError),
     /// `Invalid.Status` (HTTP 400).
-    InvalidStatus(rt::error::ServiceError),
+    InvalidStatus(crate::error::ServiceError),
     /// `InvalidType.Malformd` (HTTP 400).
-    InvalidTypeMalformd(rt::error::ServiceError),
+    InvalidTypeMalformd(crate::error::ServiceError),
     /// `OperationFailed.PconnTrafficNotEnable` (HTTP 400).
-    OperationFailedPconnTrafficNotEnable(rt::error::ServiceError),
+    OperationFailedPconnTrafficNotEnable(crate::error::ServiceError),
     /// `QuotaExceeded.freePconnPerAP` (HTTP 400).
-    QuotaExceededFreePconnPerAp(rt::error::ServiceError),
+    QuotaExceededFreePconnPerAp(crate::error::ServiceError),
     /// `QuotaExceeded.pConnPerAP` (HTTP 400).
-    QuotaExceededPConnPerAp(rt::error::ServiceError),
+    QuotaExceededPConnPerAp(crate::error::ServiceError),
     /// `ResourceNotFound.AccessPointId` (HTTP 400).
-    ResourceNotFoundAccessPointId(rt::error::ServiceError),
+    ResourceNotFoundAccessPointId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -556,7 +561,7 @@ impl CreatePhysicalConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamClientToken(error)
             | Self::InvalidAccessPointIdNotEnabled(error)
@@ -718,8 +723,8 @@ impl CreatePhysicalConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreatePhysicalConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreatePhysicalConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.ClientToken" => Self::IllegalParamClientToken(error),
             "InvalidAccessPointId.NotEnabled" => {
@@ -761,11 +766,11 @@ impl rt::error::OperationError for CreatePhysicalConnectionError {
             "ResourceNotFound.AccessPointId" => {
                 Self::ResourceNotFoundAccessPointId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreatePhysicalConnectionError::service_error(self)
     }
 }

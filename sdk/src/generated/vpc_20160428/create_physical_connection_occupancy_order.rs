@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,15 +66,14 @@ pub struct CreatePhysicalConnectionOccupancyOrderRequest {
     pub auto_renew_duration: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for CreatePhysicalConnectionOccupancyOrderRequest {
+impl crate::operation::Operation for CreatePhysicalConnectionOccupancyOrderRequest {
     type Response = CreatePhysicalConnectionOccupancyOrderResponse;
     type Error = CreatePhysicalConnectionOccupancyOrderError;
+}
+
+impl rt::operation::OperationSpec for CreatePhysicalConnectionOccupancyOrderRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PhysicalConnectionId", &self.physical_connection_id)?;
         Ok(())
@@ -203,8 +206,8 @@ impl CreatePhysicalConnectionOccupancyOrderBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreatePhysicalConnectionOccupancyOrderRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreatePhysicalConnectionOccupancyOrderRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -213,7 +216,7 @@ impl CreatePhysicalConnectionOccupancyOrderBuilder {
         self,
     ) -> ::std::result::Result<
         CreatePhysicalConnectionOccupancyOrderResponse,
-        rt::error::Error<CreatePhysicalConnectionOccupancyOrderError>,
+        crate::error::Error<CreatePhysicalConnectionOccupancyOrderError>,
     > {
         self.client.execute(self.request).await
     }
@@ -366,32 +369,32 @@ impl ::serde::Serialize for Data {
 #[non_exhaustive]
 pub enum CreatePhysicalConnectionOccupancyOrderError {
     /// `Abs.InstanceNotExist` (HTTP 400).
-    AbsInstanceNotExist(rt::error::ServiceError),
+    AbsInstanceNotExist(crate::error::ServiceError),
     /// `Forbidden.NotAllowedInState` (HTTP 400).
-    ForbiddenNotAllowedInState(rt::error::ServiceError),
+    ForbiddenNotAllowedInState(crate::error::ServiceError),
     /// `IAbs.InvalidStatus.ValueNotSupported` (HTTP 400).
-    IAbsInvalidStatusValueNotSupported(rt::error::ServiceError),
+    IAbsInvalidStatusValueNotSupported(crate::error::ServiceError),
     /// `IncorrectStatus.PhysicalConnection` (HTTP 400).
-    IncorrectStatusPhysicalConnection(rt::error::ServiceError),
+    IncorrectStatusPhysicalConnection(crate::error::ServiceError),
     /// `INSTANCE.STATUS.NOT.ALLOW` (HTTP 400).
-    InstanceStatusNotAllow(rt::error::ServiceError),
+    InstanceStatusNotAllow(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionChargeType.Malformed` (HTTP 400).
-    InvalidPhysicalConnectionChargeTypeMalformed(rt::error::ServiceError),
+    InvalidPhysicalConnectionChargeTypeMalformed(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotFound` (HTTP 404).
-    InvalidPhysicalConnectionIdNotFound(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotFound(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionPeriod.Malformed` (HTTP 400).
-    InvalidPhysicalConnectionPeriodMalformed(rt::error::ServiceError),
+    InvalidPhysicalConnectionPeriodMalformed(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionPricingCycle.Malformed` (HTTP 400).
-    InvalidPhysicalConnectionPricingCycleMalformed(rt::error::ServiceError),
+    InvalidPhysicalConnectionPricingCycleMalformed(crate::error::ServiceError),
     /// `InvalidPrice.NotFound` (HTTP 400).
-    InvalidPriceNotFound(rt::error::ServiceError),
+    InvalidPriceNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -403,7 +406,7 @@ impl CreatePhysicalConnectionOccupancyOrderError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInstanceNotExist(error)
             | Self::ForbiddenNotAllowedInState(error)
@@ -488,8 +491,8 @@ impl CreatePhysicalConnectionOccupancyOrderError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreatePhysicalConnectionOccupancyOrderError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreatePhysicalConnectionOccupancyOrderError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InstanceNotExist" => Self::AbsInstanceNotExist(error),
             "Forbidden.NotAllowedInState" => Self::ForbiddenNotAllowedInState(error),
@@ -514,11 +517,11 @@ impl rt::error::OperationError for CreatePhysicalConnectionOccupancyOrderError {
             }
             "InvalidPrice.NotFound" => Self::InvalidPriceNotFound(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreatePhysicalConnectionOccupancyOrderError::service_error(self)
     }
 }

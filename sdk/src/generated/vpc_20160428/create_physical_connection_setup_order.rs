@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct CreatePhysicalConnectionSetupOrderRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreatePhysicalConnectionSetupOrderRequest {
+impl crate::operation::Operation for CreatePhysicalConnectionSetupOrderRequest {
     type Response = CreatePhysicalConnectionSetupOrderResponse;
     type Error = CreatePhysicalConnectionSetupOrderError;
+}
+
+impl rt::operation::OperationSpec for CreatePhysicalConnectionSetupOrderRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("AccessPointId", &self.access_point_id)?;
         rt::validate::required("LineOperator", &self.line_operator)?;
@@ -181,8 +184,8 @@ impl CreatePhysicalConnectionSetupOrderBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreatePhysicalConnectionSetupOrderRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreatePhysicalConnectionSetupOrderRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -191,7 +194,7 @@ impl CreatePhysicalConnectionSetupOrderBuilder {
         self,
     ) -> ::std::result::Result<
         CreatePhysicalConnectionSetupOrderResponse,
-        rt::error::Error<CreatePhysicalConnectionSetupOrderError>,
+        crate::error::Error<CreatePhysicalConnectionSetupOrderError>,
     > {
         self.client.execute(self.request).await
     }
@@ -311,26 +314,26 @@ impl ::serde::Serialize for CreatePhysicalConnectionSetupOrderResponse {
 #[non_exhaustive]
 pub enum CreatePhysicalConnectionSetupOrderError {
     /// `AccessPoint.NotFound` (HTTP 400).
-    AccessPointNotFound(rt::error::ServiceError),
+    AccessPointNotFound(crate::error::ServiceError),
     /// `IncorrectStatus.AccessPoint` (HTTP 400).
-    IncorrectStatusAccessPoint(rt::error::ServiceError),
+    IncorrectStatusAccessPoint(crate::error::ServiceError),
     /// `InvalidInstance.NotFound` (HTTP 400).
-    InvalidInstanceNotFound(rt::error::ServiceError),
+    InvalidInstanceNotFound(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionOperator.Malformed` (HTTP 400).
-    InvalidPhysicalConnectionOperatorMalformed(rt::error::ServiceError),
+    InvalidPhysicalConnectionOperatorMalformed(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionPortType.Malformed` (HTTP 400).
-    InvalidPhysicalConnectionPortTypeMalformed(rt::error::ServiceError),
+    InvalidPhysicalConnectionPortTypeMalformed(crate::error::ServiceError),
     /// `InvalidPortType.NotFound` (HTTP 400).
-    InvalidPortTypeNotFound(rt::error::ServiceError),
+    InvalidPortTypeNotFound(crate::error::ServiceError),
     /// `InvalidPrice.NotFound` (HTTP 400).
-    InvalidPriceNotFound(rt::error::ServiceError),
+    InvalidPriceNotFound(crate::error::ServiceError),
     /// `QuotaExceeded.PerAccessPoint` (HTTP 400).
-    QuotaExceededPerAccessPoint(rt::error::ServiceError),
+    QuotaExceededPerAccessPoint(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -342,7 +345,7 @@ impl CreatePhysicalConnectionSetupOrderError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessPointNotFound(error)
             | Self::IncorrectStatusAccessPoint(error)
@@ -406,8 +409,8 @@ impl CreatePhysicalConnectionSetupOrderError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreatePhysicalConnectionSetupOrderError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreatePhysicalConnectionSetupOrderError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AccessPoint.NotFound" => Self::AccessPointNotFound(error),
             "IncorrectStatus.AccessPoint" => Self::IncorrectStatusAccessPoint(error),
@@ -421,11 +424,11 @@ impl rt::error::OperationError for CreatePhysicalConnectionSetupOrderError {
             "InvalidPortType.NotFound" => Self::InvalidPortTypeNotFound(error),
             "InvalidPrice.NotFound" => Self::InvalidPriceNotFound(error),
             "QuotaExceeded.PerAccessPoint" => Self::QuotaExceededPerAccessPoint(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreatePhysicalConnectionSetupOrderError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,15 +72,14 @@ pub struct CreatePublicIpAddressPoolRequest {
     pub security_protection_types: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreatePublicIpAddressPoolRequest {
+impl crate::operation::Operation for CreatePublicIpAddressPoolRequest {
     type Response = CreatePublicIpAddressPoolResponse;
     type Error = CreatePublicIpAddressPoolError;
+}
+
+impl rt::operation::OperationSpec for CreatePublicIpAddressPoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Zones", &self.zones, 10usize)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
@@ -249,8 +252,10 @@ impl CreatePublicIpAddressPoolBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreatePublicIpAddressPoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreatePublicIpAddressPoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -259,7 +264,7 @@ impl CreatePublicIpAddressPoolBuilder {
         self,
     ) -> ::std::result::Result<
         CreatePublicIpAddressPoolResponse,
-        rt::error::Error<CreatePublicIpAddressPoolError>,
+        crate::error::Error<CreatePublicIpAddressPoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -461,38 +466,38 @@ impl ::serde::Serialize for CreatePublicIpAddressPoolResponse {
 #[non_exhaustive]
 pub enum CreatePublicIpAddressPoolError {
     /// `Forbidden.CreatePublicIpAddressPool` (HTTP 400).
-    ForbiddenCreatePublicIpAddressPool(rt::error::ServiceError),
+    ForbiddenCreatePublicIpAddressPool(crate::error::ServiceError),
     /// `IllegalParam.Description` (HTTP 400).
-    IllegalParamDescription(rt::error::ServiceError),
+    IllegalParamDescription(crate::error::ServiceError),
     /// `IllegalParam.Isp` (HTTP 400).
-    IllegalParamIsp(rt::error::ServiceError),
+    IllegalParamIsp(crate::error::ServiceError),
     /// `IllegalParam.Name` (HTTP 400).
-    IllegalParamName(rt::error::ServiceError),
+    IllegalParamName(crate::error::ServiceError),
     /// `IllegalParam.SecurityProtectionTypes` (HTTP 400).
-    IllegalParamSecurityProtectionTypes(rt::error::ServiceError),
+    IllegalParamSecurityProtectionTypes(crate::error::ServiceError),
     /// `IllegalParamSize.Zones` (HTTP 400).
-    IllegalParamSizeZones(rt::error::ServiceError),
+    IllegalParamSizeZones(crate::error::ServiceError),
     /// `IllegalParam.Zones` (HTTP 400).
-    IllegalParamZones(rt::error::ServiceError),
+    IllegalParamZones(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.PublicIpAddressPool` (HTTP 400).
-    IncorrectBusinessStatusPublicIpAddressPool(rt::error::ServiceError),
+    IncorrectBusinessStatusPublicIpAddressPool(crate::error::ServiceError),
     /// `MissingParam.Zones` (HTTP 400).
-    MissingParamZones(rt::error::ServiceError),
+    MissingParamZones(crate::error::ServiceError),
     /// `OperationDenied.ISPNotSupportDdosEnhanced` (HTTP 400).
-    OperationDeniedIspNotSupportDdosEnhanced(rt::error::ServiceError),
+    OperationDeniedIspNotSupportDdosEnhanced(crate::error::ServiceError),
     /// `OptInRequired.PublicIpAddressPool` (HTTP 400).
-    OptInRequiredPublicIpAddressPool(rt::error::ServiceError),
+    OptInRequiredPublicIpAddressPool(crate::error::ServiceError),
     /// `QuotaExceeded.PublicIpAddressPool` (HTTP 400).
-    QuotaExceededPublicIpAddressPool(rt::error::ServiceError),
+    QuotaExceededPublicIpAddressPool(crate::error::ServiceError),
     /// `UnsupportedFeature.Isp` (HTTP 400).
-    UnsupportedFeatureIsp(rt::error::ServiceError),
+    UnsupportedFeatureIsp(crate::error::ServiceError),
     /// `UnsupportedRegion` (HTTP 400).
-    UnsupportedRegion(rt::error::ServiceError),
+    UnsupportedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -504,7 +509,7 @@ impl CreatePublicIpAddressPoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenCreatePublicIpAddressPool(error)
             | Self::IllegalParamDescription(error)
@@ -610,8 +615,8 @@ impl CreatePublicIpAddressPoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreatePublicIpAddressPoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreatePublicIpAddressPoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.CreatePublicIpAddressPool" => {
                 Self::ForbiddenCreatePublicIpAddressPool(error)
@@ -639,11 +644,11 @@ impl rt::error::OperationError for CreatePublicIpAddressPoolError {
             }
             "UnsupportedFeature.Isp" => Self::UnsupportedFeatureIsp(error),
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreatePublicIpAddressPoolError::service_error(self)
     }
 }

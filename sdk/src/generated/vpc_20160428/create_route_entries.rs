@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct CreateRouteEntriesRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateRouteEntriesRequest {
+impl crate::operation::Operation for CreateRouteEntriesRequest {
     type Response = CreateRouteEntriesResponse;
     type Error = CreateRouteEntriesError;
+}
+
+impl rt::operation::OperationSpec for CreateRouteEntriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RouteEntries", &self.route_entries)?;
         rt::validate::max_items("RouteEntries", &self.route_entries, 200usize)?;
@@ -109,8 +113,8 @@ impl CreateRouteEntriesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateRouteEntriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateRouteEntriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -119,7 +123,7 @@ impl CreateRouteEntriesBuilder {
         self,
     ) -> ::std::result::Result<
         CreateRouteEntriesResponse,
-        rt::error::Error<CreateRouteEntriesError>,
+        crate::error::Error<CreateRouteEntriesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -542,14 +546,14 @@ impl ::serde::Serialize for FailedRouteEntries {
 #[non_exhaustive]
 pub enum CreateRouteEntriesError {
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `MissingParam.RouteTableId` (HTTP 400).
-    MissingParamRouteTableId(rt::error::ServiceError),
+    MissingParamRouteTableId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -561,7 +565,7 @@ impl CreateRouteEntriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DryRunOperation(error) | Self::MissingParamRouteTableId(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -582,16 +586,16 @@ impl CreateRouteEntriesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateRouteEntriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateRouteEntriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DryRunOperation" => Self::DryRunOperation(error),
             "MissingParam.RouteTableId" => Self::MissingParamRouteTableId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateRouteEntriesError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,15 +72,14 @@ pub struct CreateRouteEntryRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateRouteEntryRequest {
+impl crate::operation::Operation for CreateRouteEntryRequest {
     type Response = CreateRouteEntryResponse;
     type Error = CreateRouteEntryError;
+}
+
+impl rt::operation::OperationSpec for CreateRouteEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RouteTableId", &self.route_table_id)?;
         rt::validate::required("DestinationCidrBlock", &self.destination_cidr_block)?;
         rt::validate::max_items("NextHopList", &self.next_hop_list, 16usize)?;
@@ -224,8 +227,8 @@ impl CreateRouteEntryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateRouteEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateRouteEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -234,7 +237,7 @@ impl CreateRouteEntryBuilder {
         self,
     ) -> ::std::result::Result<
         CreateRouteEntryResponse,
-        rt::error::Error<CreateRouteEntryError>,
+        crate::error::Error<CreateRouteEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -407,286 +410,288 @@ impl ::serde::Serialize for CreateRouteEntryResponse {
 #[non_exhaustive]
 pub enum CreateRouteEntryError {
     /// `CountLimitExceed.HaVipRouteEntry` (HTTP 400).
-    CountLimitExceedHaVipRouteEntry(rt::error::ServiceError),
+    CountLimitExceedHaVipRouteEntry(crate::error::ServiceError),
     /// `DefaultValidate.Error` (HTTP 400).
-    DefaultValidateError(rt::error::ServiceError),
+    DefaultValidateError(crate::error::ServiceError),
     /// `Duplicated.VpcNextHop` (HTTP 400).
-    DuplicatedVpcNextHop(rt::error::ServiceError),
+    DuplicatedVpcNextHop(crate::error::ServiceError),
     /// `Forbidden.CheckEntryRuleQuota` (HTTP 400).
-    ForbiddenCheckEntryRuleQuota(rt::error::ServiceError),
+    ForbiddenCheckEntryRuleQuota(crate::error::ServiceError),
     /// `Forbidden.PrivateIpNotFound` (HTTP 400).
-    ForbiddenPrivateIpNotFound(rt::error::ServiceError),
+    ForbiddenPrivateIpNotFound(crate::error::ServiceError),
     /// `FORBIDDEN_USE_VPC_AS_INTERNET_GATEWAY` (HTTP 400).
-    ForbiddenUseVpcAsInternetGateway(rt::error::ServiceError),
+    ForbiddenUseVpcAsInternetGateway(crate::error::ServiceError),
     /// `Forbidden.VRouterNotFound` (HTTP 400).
-    ForbiddenVRouterNotFound(rt::error::ServiceError),
+    ForbiddenVRouterNotFound(crate::error::ServiceError),
     /// `IllegalParam.AttachmentId` (HTTP 400).
-    IllegalParamAttachmentId(rt::error::ServiceError),
+    IllegalParamAttachmentId(crate::error::ServiceError),
     /// `IllegalParam.CidrBlock` (HTTP 400).
-    IllegalParamCidrBlock(rt::error::ServiceError),
+    IllegalParamCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.NextHopId` (HTTP 400).
-    IllegalParamNextHopId(rt::error::ServiceError),
+    IllegalParamNextHopId(crate::error::ServiceError),
     /// `IncorrectHaVipStatus` (HTTP 400).
-    IncorrectHaVipStatus(rt::error::ServiceError),
+    IncorrectHaVipStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400, 403).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `IncorrectRouteEntryStatus` (HTTP 400).
-    IncorrectRouteEntryStatus(rt::error::ServiceError),
+    IncorrectRouteEntryStatus(crate::error::ServiceError),
     /// `IncorrectStatus.CenRelation` (HTTP 400).
-    IncorrectStatusCenRelation(rt::error::ServiceError),
+    IncorrectStatusCenRelation(crate::error::ServiceError),
     /// `IncorrectStatus.Ipv4Gateway` (HTTP 400, 500).
-    IncorrectStatusIpv4Gateway(rt::error::ServiceError),
+    IncorrectStatusIpv4Gateway(crate::error::ServiceError),
     /// `IncorrectStatus.Ipv6Address` (HTTP 400).
-    IncorrectStatusIpv6Address(rt::error::ServiceError),
+    IncorrectStatusIpv6Address(crate::error::ServiceError),
     /// `IncorrectStatus.MultiScopeRiRouteEntry` (HTTP 400).
-    IncorrectStatusMultiScopeRiRouteEntry(rt::error::ServiceError),
+    IncorrectStatusMultiScopeRiRouteEntry(crate::error::ServiceError),
     /// `IncorrectStatus.RouteTableStatus` (HTTP 400).
-    IncorrectStatusRouteTableStatus(rt::error::ServiceError),
+    IncorrectStatusRouteTableStatus(crate::error::ServiceError),
     /// `IncorrectStatus.RouterInterface` (HTTP 400).
-    IncorrectStatusRouterInterface(rt::error::ServiceError),
+    IncorrectStatusRouterInterface(crate::error::ServiceError),
     /// `IncorrectStatus.VpcPeer` (HTTP 400).
-    IncorrectStatusVpcPeer(rt::error::ServiceError),
+    IncorrectStatusVpcPeer(crate::error::ServiceError),
     /// `IncorrectVSwitchStatus` (HTTP 400).
-    IncorrectVSwitchStatus(rt::error::ServiceError),
+    IncorrectVSwitchStatus(crate::error::ServiceError),
     /// `IncorrectVpcStatus` (HTTP 400).
-    IncorrectVpcStatus(rt::error::ServiceError),
+    IncorrectVpcStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAttachment.NotFound` (HTTP 400).
-    InvalidAttachmentNotFound(rt::error::ServiceError),
+    InvalidAttachmentNotFound(crate::error::ServiceError),
     /// `InvalidCidrBlock` (HTTP 400).
-    InvalidCidrBlock(rt::error::ServiceError),
+    InvalidCidrBlock(crate::error::ServiceError),
     /// `InvalidCIDRBlock.Duplicate` (HTTP 400).
-    InvalidCidrBlockDuplicate(rt::error::ServiceError),
+    InvalidCidrBlockDuplicate(crate::error::ServiceError),
     /// `InvalidCidrBlock.Malformed` (HTTP 400).
-    InvalidCidrBlockMalformed(rt::error::ServiceError),
+    InvalidCidrBlockMalformed(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidDestinationCidrBlock` (HTTP 400).
-    InvalidDestinationCidrBlock(rt::error::ServiceError),
+    InvalidDestinationCidrBlock(crate::error::ServiceError),
     /// `InvalidEntryRuleQuota.NotFound` (HTTP 400).
-    InvalidEntryRuleQuotaNotFound(rt::error::ServiceError),
+    InvalidEntryRuleQuotaNotFound(crate::error::ServiceError),
     /// `InvalidHaVipId.NotFound` (HTTP 404).
-    InvalidHaVipIdNotFound(rt::error::ServiceError),
+    InvalidHaVipIdNotFound(crate::error::ServiceError),
     /// `InvalidHaVip.NotFound` (HTTP 400).
-    InvalidHaVipNotFound(rt::error::ServiceError),
+    InvalidHaVipNotFound(crate::error::ServiceError),
     /// `InvalidInstanId.NotFound` (HTTP 404).
-    InvalidInstanIdNotFound(rt::error::ServiceError),
+    InvalidInstanIdNotFound(crate::error::ServiceError),
     /// `InvalidIpv6Gateway.NotFound` (HTTP 404).
-    InvalidIpv6GatewayNotFound(rt::error::ServiceError),
+    InvalidIpv6GatewayNotFound(crate::error::ServiceError),
     /// `InvalidNatGatewayId.NotFound` (HTTP 404).
-    InvalidNatGatewayIdNotFound(rt::error::ServiceError),
+    InvalidNatGatewayIdNotFound(crate::error::ServiceError),
     /// `InvalidNatGateway.NotFound` (HTTP 400).
-    InvalidNatGatewayNotFound(rt::error::ServiceError),
+    InvalidNatGatewayNotFound(crate::error::ServiceError),
     /// `InvalidNetworkInterface.NotFound` (HTTP 400, 404).
-    InvalidNetworkInterfaceNotFound(rt::error::ServiceError),
+    InvalidNetworkInterfaceNotFound(crate::error::ServiceError),
     /// `InvalidNextHopId.NotFound` (HTTP 404).
-    InvalidNextHopIdNotFound(rt::error::ServiceError),
+    InvalidNextHopIdNotFound(crate::error::ServiceError),
     /// `InvalidNextHop.NotFound` (HTTP 400).
-    InvalidNextHopNotFound(rt::error::ServiceError),
+    InvalidNextHopNotFound(crate::error::ServiceError),
     /// `InvalidNextHopType` (HTTP 400).
-    InvalidNextHopType(rt::error::ServiceError),
+    InvalidNextHopType(crate::error::ServiceError),
     /// `InvalidNexthop` (HTTP 400).
-    InvalidNexthop(rt::error::ServiceError),
+    InvalidNexthop(crate::error::ServiceError),
     /// `InvalidNexthop.DirectEni` (HTTP 400).
-    InvalidNexthopDirectEni(rt::error::ServiceError),
+    InvalidNexthopDirectEni(crate::error::ServiceError),
     /// `InvalidNexthopListSize` (HTTP 400).
-    InvalidNexthopListSize(rt::error::ServiceError),
+    InvalidNexthopListSize(crate::error::ServiceError),
     /// `InvalidNexthop.NotFound` (HTTP 400).
-    InvalidNexthopNotFound(rt::error::ServiceError),
+    InvalidNexthopNotFound(crate::error::ServiceError),
     /// `InvalidNexthopTypeAndList.BothNotNull` (HTTP 400).
-    InvalidNexthopTypeAndListBothNotNull(rt::error::ServiceError),
+    InvalidNexthopTypeAndListBothNotNull(crate::error::ServiceError),
     /// `InvalidNexthopTypeAndList.BothNull` (HTTP 400).
-    InvalidNexthopTypeAndListBothNull(rt::error::ServiceError),
+    InvalidNexthopTypeAndListBothNull(crate::error::ServiceError),
     /// `InvalidNexthop.UnsupportedEniBizType` (HTTP 400).
-    InvalidNexthopUnsupportedEniBizType(rt::error::ServiceError),
+    InvalidNexthopUnsupportedEniBizType(crate::error::ServiceError),
     /// `InvalidOppositeRouterType` (HTTP 400).
-    InvalidOppositeRouterType(rt::error::ServiceError),
+    InvalidOppositeRouterType(crate::error::ServiceError),
     /// `InvalidParam` (HTTP 400).
-    InvalidParam(rt::error::ServiceError),
+    InvalidParam(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 404).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionBusinessStatus` (HTTP 400).
-    InvalidPhysicalConnectionBusinessStatus(rt::error::ServiceError),
+    InvalidPhysicalConnectionBusinessStatus(crate::error::ServiceError),
     /// `InvalidRouteEntry` (HTTP 400).
-    InvalidRouteEntry(rt::error::ServiceError),
+    InvalidRouteEntry(crate::error::ServiceError),
     /// `InvalidRouteEntry.Duplicate` (HTTP 400).
-    InvalidRouteEntryDuplicate(rt::error::ServiceError),
+    InvalidRouteEntryDuplicate(crate::error::ServiceError),
     /// `InvalidRouteEntryName.Malformed` (HTTP 400).
-    InvalidRouteEntryNameMalformed(rt::error::ServiceError),
+    InvalidRouteEntryNameMalformed(crate::error::ServiceError),
     /// `InvalidRouteEntrySize` (HTTP 400).
-    InvalidRouteEntrySize(rt::error::ServiceError),
+    InvalidRouteEntrySize(crate::error::ServiceError),
     /// `InvalidRouteTableId.NotFound` (HTTP 404).
-    InvalidRouteTableIdNotFound(rt::error::ServiceError),
+    InvalidRouteTableIdNotFound(crate::error::ServiceError),
     /// `InvalidRouterInterface` (HTTP 400).
-    InvalidRouterInterface(rt::error::ServiceError),
+    InvalidRouterInterface(crate::error::ServiceError),
     /// `InvalidRouterType` (HTTP 400).
-    InvalidRouterType(rt::error::ServiceError),
+    InvalidRouterType(crate::error::ServiceError),
     /// `InvalidVRouter.NotFound` (HTTP 400).
-    InvalidVRouterNotFound(rt::error::ServiceError),
+    InvalidVRouterNotFound(crate::error::ServiceError),
     /// `InvalidVBRStatus` (HTTP 400).
-    InvalidVbrStatus(rt::error::ServiceError),
+    InvalidVbrStatus(crate::error::ServiceError),
     /// `INVALID_VPC_ID` (HTTP 400).
-    InvalidVpcId(rt::error::ServiceError),
+    InvalidVpcId(crate::error::ServiceError),
     /// `InvalidVPC.NotFound` or `InvalidVpc.NotFound` (HTTP 400, 404).
-    InvalidVpcNotFound(rt::error::ServiceError),
+    InvalidVpcNotFound(crate::error::ServiceError),
     /// `InvalidVpnInstanceId.NotFound` (HTTP 400).
-    InvalidVpnInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnInstanceIdNotFound(crate::error::ServiceError),
     /// `INVALID_WEIGHT_PARAM` (HTTP 400).
-    InvalidWeightParam(rt::error::ServiceError),
+    InvalidWeightParam(crate::error::ServiceError),
     /// `Mismatch.EniIdAndRouteTableId` (HTTP 400).
-    MismatchEniIdAndRouteTableId(rt::error::ServiceError),
+    MismatchEniIdAndRouteTableId(crate::error::ServiceError),
     /// `Mismatch.HaVipIdAndRouteTableId` (HTTP 400).
-    MismatchHaVipIdAndRouteTableId(rt::error::ServiceError),
+    MismatchHaVipIdAndRouteTableId(crate::error::ServiceError),
     /// `Mismatch.Ipv4GatewayIdAndRouteTableId` (HTTP 400).
-    MismatchIpv4GatewayIdAndRouteTableId(rt::error::ServiceError),
+    MismatchIpv4GatewayIdAndRouteTableId(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied.CenTypeInvalid` (HTTP 400).
-    OperationDeniedCenTypeInvalid(rt::error::ServiceError),
+    OperationDeniedCenTypeInvalid(crate::error::ServiceError),
     /// `OperationDenied.CloudBoxVbrEntryAllowedInCustomRouteTable` (HTTP 400).
-    OperationDeniedCloudBoxVbrEntryAllowedInCustomRouteTable(rt::error::ServiceError),
+    OperationDeniedCloudBoxVbrEntryAllowedInCustomRouteTable(crate::error::ServiceError),
     /// `OperationDenied.CreateEcmpForPublishedRouteEntry` (HTTP 400).
-    OperationDeniedCreateEcmpForPublishedRouteEntry(rt::error::ServiceError),
+    OperationDeniedCreateEcmpForPublishedRouteEntry(crate::error::ServiceError),
     /// `OperationDenied.GatewayRouteTableNotPermitted` (HTTP 400).
-    OperationDeniedGatewayRouteTableNotPermitted(rt::error::ServiceError),
+    OperationDeniedGatewayRouteTableNotPermitted(crate::error::ServiceError),
     /// `OperationDenied.Ipv6EntryOnCustomTable` (HTTP 400).
-    OperationDeniedIpv6EntryOnCustomTable(rt::error::ServiceError),
+    OperationDeniedIpv6EntryOnCustomTable(crate::error::ServiceError),
     /// `OperationDenied.NextHopTypeNotPermitted` (HTTP 400).
-    OperationDeniedNextHopTypeNotPermitted(rt::error::ServiceError),
+    OperationDeniedNextHopTypeNotPermitted(crate::error::ServiceError),
     /// `OperationDenied.RouteTableAssociateNotCloudBoxVSwitch` (HTTP 400).
-    OperationDeniedRouteTableAssociateNotCloudBoxVSwitch(rt::error::ServiceError),
+    OperationDeniedRouteTableAssociateNotCloudBoxVSwitch(crate::error::ServiceError),
     /// `OperationDenied.RouteTableTypeNotPermitted` (HTTP 400).
-    OperationDeniedRouteTableTypeNotPermitted(rt::error::ServiceError),
+    OperationDeniedRouteTableTypeNotPermitted(crate::error::ServiceError),
     /// `OperationDenied.RouterInterfaceFromDifferentZones` (HTTP 400).
-    OperationDeniedRouterInterfaceFromDifferentZones(rt::error::ServiceError),
+    OperationDeniedRouterInterfaceFromDifferentZones(crate::error::ServiceError),
     /// `OperationDenied.RouterInterfaceIpv6` (HTTP 400).
-    OperationDeniedRouterInterfaceIpv6(rt::error::ServiceError),
+    OperationDeniedRouterInterfaceIpv6(crate::error::ServiceError),
     /// `OperationDenied.RouterInterfaceIpv6NotEnabled` (HTTP 400).
-    OperationDeniedRouterInterfaceIpv6NotEnabled(rt::error::ServiceError),
+    OperationDeniedRouterInterfaceIpv6NotEnabled(crate::error::ServiceError),
     /// `OperationDenied.RouterInterfaceToDifferentVpc` (HTTP 400).
-    OperationDeniedRouterInterfaceToDifferentVpc(rt::error::ServiceError),
+    OperationDeniedRouterInterfaceToDifferentVpc(crate::error::ServiceError),
     /// `OperationDenied.TrAttachmentIpv6Disabled` (HTTP 400).
-    OperationDeniedTrAttachmentIpv6Disabled(rt::error::ServiceError),
+    OperationDeniedTrAttachmentIpv6Disabled(crate::error::ServiceError),
     /// `OperationDenied.VbrAttachEcrInMiddleStatus` (HTTP 400).
-    OperationDeniedVbrAttachEcrInMiddleStatus(rt::error::ServiceError),
+    OperationDeniedVbrAttachEcrInMiddleStatus(crate::error::ServiceError),
     /// `OperationDenied.VbrIdle` (HTTP 400).
-    OperationDeniedVbrIdle(rt::error::ServiceError),
+    OperationDeniedVbrIdle(crate::error::ServiceError),
     /// `OperationDenied.VbrMisMatchCloudBox` (HTTP 400).
-    OperationDeniedVbrMisMatchCloudBox(rt::error::ServiceError),
+    OperationDeniedVbrMisMatchCloudBox(crate::error::ServiceError),
     /// `OperationDenied.VpcIpv6NotEnabled` (HTTP 400).
-    OperationDeniedVpcIpv6NotEnabled(rt::error::ServiceError),
+    OperationDeniedVpcIpv6NotEnabled(crate::error::ServiceError),
     /// `OperationFailed.ActiveNetworkInterfaceNotFound` (HTTP 400).
-    OperationFailedActiveNetworkInterfaceNotFound(rt::error::ServiceError),
+    OperationFailedActiveNetworkInterfaceNotFound(crate::error::ServiceError),
     /// `OperationFailed.CidrConflictWithPrefixList` (HTTP 400).
-    OperationFailedCidrConflictWithPrefixList(rt::error::ServiceError),
+    OperationFailedCidrConflictWithPrefixList(crate::error::ServiceError),
     /// `OperationFailed.CxpRouteExist` (HTTP 400).
-    OperationFailedCxpRouteExist(rt::error::ServiceError),
+    OperationFailedCxpRouteExist(crate::error::ServiceError),
     /// `OperationFailed.DistibuteLock` (HTTP 400).
-    OperationFailedDistibuteLock(rt::error::ServiceError),
+    OperationFailedDistibuteLock(crate::error::ServiceError),
     /// `OperationFailed.EcmpInvalidRouterInterfaceOppositeType` (HTTP 400).
-    OperationFailedEcmpInvalidRouterInterfaceOppositeType(rt::error::ServiceError),
+    OperationFailedEcmpInvalidRouterInterfaceOppositeType(crate::error::ServiceError),
     /// `OperationFailed.GetEniInfo` (HTTP 400).
-    OperationFailedGetEniInfo(rt::error::ServiceError),
+    OperationFailedGetEniInfo(crate::error::ServiceError),
     /// `OperationFailed.InstanceDismatchCurrentVpc` (HTTP 400).
-    OperationFailedInstanceDismatchCurrentVpc(rt::error::ServiceError),
+    OperationFailedInstanceDismatchCurrentVpc(crate::error::ServiceError),
     /// `OperationFailed.InvalidNextHopType` (HTTP 400).
-    OperationFailedInvalidNextHopType(rt::error::ServiceError),
+    OperationFailedInvalidNextHopType(crate::error::ServiceError),
     /// `OperationFailed.InvalidNexthop` (HTTP 400).
-    OperationFailedInvalidNexthop(rt::error::ServiceError),
+    OperationFailedInvalidNexthop(crate::error::ServiceError),
     /// `OperationFailed.MultiScopeType` (HTTP 400).
-    OperationFailedMultiScopeType(rt::error::ServiceError),
+    OperationFailedMultiScopeType(crate::error::ServiceError),
     /// `OperationFailed.NotSupportIPV6` (HTTP 400).
-    OperationFailedNotSupportIpv6(rt::error::ServiceError),
+    OperationFailedNotSupportIpv6(crate::error::ServiceError),
     /// `OperationFailed.NotifyCenCreate` (HTTP 400).
-    OperationFailedNotifyCenCreate(rt::error::ServiceError),
+    OperationFailedNotifyCenCreate(crate::error::ServiceError),
     /// `OperationFailed.NotifyCenDelete` (HTTP 400).
-    OperationFailedNotifyCenDelete(rt::error::ServiceError),
+    OperationFailedNotifyCenDelete(crate::error::ServiceError),
     /// `OperationFailed.OperationLocked` (HTTP 400).
-    OperationFailedOperationLocked(rt::error::ServiceError),
+    OperationFailedOperationLocked(crate::error::ServiceError),
     /// `OperationFailed.PconnTrafficNotEnable` (HTTP 400).
-    OperationFailedPconnTrafficNotEnable(rt::error::ServiceError),
+    OperationFailedPconnTrafficNotEnable(crate::error::ServiceError),
     /// `OperationFailed.QueryAttachmentInfo` (HTTP 400).
-    OperationFailedQueryAttachmentInfo(rt::error::ServiceError),
+    OperationFailedQueryAttachmentInfo(crate::error::ServiceError),
     /// `OperationFailed.ScopeActiveRouteEntryQuota` (HTTP 400).
-    OperationFailedScopeActiveRouteEntryQuota(rt::error::ServiceError),
+    OperationFailedScopeActiveRouteEntryQuota(crate::error::ServiceError),
     /// `OperationFailed.ScopeActiveRouteEntryType` (HTTP 400).
-    OperationFailedScopeActiveRouteEntryType(rt::error::ServiceError),
+    OperationFailedScopeActiveRouteEntryType(crate::error::ServiceError),
     /// `OperationFailed.ScopeStandbyRouteEntryQuota` (HTTP 400).
-    OperationFailedScopeStandbyRouteEntryQuota(rt::error::ServiceError),
+    OperationFailedScopeStandbyRouteEntryQuota(crate::error::ServiceError),
     /// `OperationUnsupported.DestinationCidrBlockOverlapWithVSwitch` (HTTP 400).
-    OperationUnsupportedDestinationCidrBlockOverlapWithVSwitch(rt::error::ServiceError),
+    OperationUnsupportedDestinationCidrBlockOverlapWithVSwitch(
+        crate::error::ServiceError,
+    ),
     /// `OperationUnsupported.EcmpRiTypeOrNumber` (HTTP 400).
-    OperationUnsupportedEcmpRiTypeOrNumber(rt::error::ServiceError),
+    OperationUnsupportedEcmpRiTypeOrNumber(crate::error::ServiceError),
     /// `OperationUnsupported.InactiveMode` (HTTP 400).
-    OperationUnsupportedInactiveMode(rt::error::ServiceError),
+    OperationUnsupportedInactiveMode(crate::error::ServiceError),
     /// `OperationUnsupported.InvalidRouterInterfaceType` (HTTP 400).
-    OperationUnsupportedInvalidRouterInterfaceType(rt::error::ServiceError),
+    OperationUnsupportedInvalidRouterInterfaceType(crate::error::ServiceError),
     /// `OperationUnsupported.Ipv6CidrBlock` (HTTP 400).
-    OperationUnsupportedIpv6CidrBlock(rt::error::ServiceError),
+    OperationUnsupportedIpv6CidrBlock(crate::error::ServiceError),
     /// `OperationUnsupported.Ipv6EcmpRouteEntry` (HTTP 400).
-    OperationUnsupportedIpv6EcmpRouteEntry(rt::error::ServiceError),
+    OperationUnsupportedIpv6EcmpRouteEntry(crate::error::ServiceError),
     /// `OperationUnsupported.Ipv6EntryOnPrimaryNetworkInterface` (HTTP 400).
-    OperationUnsupportedIpv6EntryOnPrimaryNetworkInterface(rt::error::ServiceError),
+    OperationUnsupportedIpv6EntryOnPrimaryNetworkInterface(crate::error::ServiceError),
     /// `OperationUnsupported.Ipv6ForVBR` (HTTP 400).
-    OperationUnsupportedIpv6ForVbr(rt::error::ServiceError),
+    OperationUnsupportedIpv6ForVbr(crate::error::ServiceError),
     /// `OperationUnsupported.MoreThanOneVpnOrHavip` (HTTP 400).
-    OperationUnsupportedMoreThanOneVpnOrHavip(rt::error::ServiceError),
+    OperationUnsupportedMoreThanOneVpnOrHavip(crate::error::ServiceError),
     /// `OperationUnsupported.MutipleIpv6Address` (HTTP 400).
-    OperationUnsupportedMutipleIpv6Address(rt::error::ServiceError),
+    OperationUnsupportedMutipleIpv6Address(crate::error::ServiceError),
     /// `OperationUnsupported.ScopeInvalidRouteType` (HTTP 400).
-    OperationUnsupportedScopeInvalidRouteType(rt::error::ServiceError),
+    OperationUnsupportedScopeInvalidRouteType(crate::error::ServiceError),
     /// `OperationUnsupported.SpecifyIpOnIpv6Entry` (HTTP 400).
-    OperationUnsupportedSpecifyIpOnIpv6Entry(rt::error::ServiceError),
+    OperationUnsupportedSpecifyIpOnIpv6Entry(crate::error::ServiceError),
     /// `OperationUnsupported.SubRouteTableECMP` (HTTP 400).
-    OperationUnsupportedSubRouteTableEcmp(rt::error::ServiceError),
+    OperationUnsupportedSubRouteTableEcmp(crate::error::ServiceError),
     /// `QuotaExceeded` (HTTP 400).
-    QuotaExceeded(rt::error::ServiceError),
+    QuotaExceeded(crate::error::ServiceError),
     /// `QuotaExceeded.HaVipRouteEntry` (HTTP 400).
-    QuotaExceededHaVipRouteEntry(rt::error::ServiceError),
+    QuotaExceededHaVipRouteEntry(crate::error::ServiceError),
     /// `QuotaExceeded.VpnRouteEntry` (HTTP 400).
-    QuotaExceededVpnRouteEntry(rt::error::ServiceError),
+    QuotaExceededVpnRouteEntry(crate::error::ServiceError),
     /// `Region.NotSupport` (HTTP 400).
-    RegionNotSupport(rt::error::ServiceError),
+    RegionNotSupport(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.PrefixList` (HTTP 400).
-    ResourceAlreadyAssociatedPrefixList(rt::error::ServiceError),
+    ResourceAlreadyAssociatedPrefixList(crate::error::ServiceError),
     /// `ResourceNotAssociated.Cen` (HTTP 400).
-    ResourceNotAssociatedCen(rt::error::ServiceError),
+    ResourceNotAssociatedCen(crate::error::ServiceError),
     /// `ResourceNotAssociated.Ecr` (HTTP 400).
-    ResourceNotAssociatedEcr(rt::error::ServiceError),
+    ResourceNotAssociatedEcr(crate::error::ServiceError),
     /// `ResourceNotFound.Cen` (HTTP 400).
-    ResourceNotFoundCen(rt::error::ServiceError),
+    ResourceNotFoundCen(crate::error::ServiceError),
     /// `ResourceNotFound.GatewayLoadBalancerEndpoint` (HTTP 404).
-    ResourceNotFoundGatewayLoadBalancerEndpoint(rt::error::ServiceError),
+    ResourceNotFoundGatewayLoadBalancerEndpoint(crate::error::ServiceError),
     /// `ResourceNotFound.Ipv4Gateway` (HTTP 400).
-    ResourceNotFoundIpv4Gateway(rt::error::ServiceError),
+    ResourceNotFoundIpv4Gateway(crate::error::ServiceError),
     /// `ResourceNotFound.NetworkInterface` (HTTP 400).
-    ResourceNotFoundNetworkInterface(rt::error::ServiceError),
+    ResourceNotFoundNetworkInterface(crate::error::ServiceError),
     /// `ResourceNotFound.PrefixList` (HTTP 400).
-    ResourceNotFoundPrefixList(rt::error::ServiceError),
+    ResourceNotFoundPrefixList(crate::error::ServiceError),
     /// `ResourceNotFound.VpcPeer` (HTTP 400).
-    ResourceNotFoundVpcPeer(rt::error::ServiceError),
+    ResourceNotFoundVpcPeer(crate::error::ServiceError),
     /// `RouteConflict.AlreadyExist` (HTTP 400).
-    RouteConflictAlreadyExist(rt::error::ServiceError),
+    RouteConflictAlreadyExist(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `UnsupportedFeature.CreatePrefixListEcmpRouteEntry` (HTTP 400).
-    UnsupportedFeatureCreatePrefixListEcmpRouteEntry(rt::error::ServiceError),
+    UnsupportedFeatureCreatePrefixListEcmpRouteEntry(crate::error::ServiceError),
     /// `UnsupportedFeature.RouterInterfaceIpv6` (HTTP 400).
-    UnsupportedFeatureRouterInterfaceIpv6(rt::error::ServiceError),
+    UnsupportedFeatureRouterInterfaceIpv6(crate::error::ServiceError),
     /// `UnsupportedFeature.VpcAdvancedFeature` (HTTP 400).
-    UnsupportedFeatureVpcAdvancedFeature(rt::error::ServiceError),
+    UnsupportedFeatureVpcAdvancedFeature(crate::error::ServiceError),
     /// `UnsupportedFeature.VpcPeerIpv6` (HTTP 400).
-    UnsupportedFeatureVpcPeerIpv6(rt::error::ServiceError),
+    UnsupportedFeatureVpcPeerIpv6(crate::error::ServiceError),
     /// `UnsupportedRegion` (HTTP 400).
-    UnsupportedRegion(rt::error::ServiceError),
+    UnsupportedRegion(crate::error::ServiceError),
     /// `VPC.ERROR` (HTTP 500).
-    VpcError(rt::error::ServiceError),
+    VpcError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -698,7 +703,7 @@ impl CreateRouteEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CountLimitExceedHaVipRouteEntry(error)
             | Self::DefaultValidateError(error)
@@ -1684,8 +1689,8 @@ impl CreateRouteEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateRouteEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateRouteEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CountLimitExceed.HaVipRouteEntry" => {
                 Self::CountLimitExceedHaVipRouteEntry(error)
@@ -1959,11 +1964,11 @@ impl rt::error::OperationError for CreateRouteEntryError {
             }
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
             "VPC.ERROR" => Self::VpcError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateRouteEntryError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,15 +60,14 @@ pub struct CreateRouteTableRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateRouteTableRequest {
+impl crate::operation::Operation for CreateRouteTableRequest {
     type Response = CreateRouteTableResponse;
     type Error = CreateRouteTableError;
+}
+
+impl rt::operation::OperationSpec for CreateRouteTableRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
@@ -175,8 +178,8 @@ impl CreateRouteTableBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateRouteTableRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateRouteTableRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -185,7 +188,7 @@ impl CreateRouteTableBuilder {
         self,
     ) -> ::std::result::Result<
         CreateRouteTableResponse,
-        rt::error::Error<CreateRouteTableError>,
+        crate::error::Error<CreateRouteTableError>,
     > {
         self.client.execute(self.request).await
     }
@@ -339,34 +342,34 @@ impl ::serde::Serialize for CreateRouteTableResponse {
 #[non_exhaustive]
 pub enum CreateRouteTableError {
     /// `IncorrectStatus.cbnStatus` (HTTP 400).
-    IncorrectStatusCbnStatus(rt::error::ServiceError),
+    IncorrectStatusCbnStatus(crate::error::ServiceError),
     /// `InvalidParameter.Action` (HTTP 400).
-    InvalidParameterAction(rt::error::ServiceError),
+    InvalidParameterAction(crate::error::ServiceError),
     /// `InvalidParameter.Description.Malformed` (HTTP 400).
-    InvalidParameterDescriptionMalformed(rt::error::ServiceError),
+    InvalidParameterDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidParameter.RouteTableName.Malformed` (HTTP 400).
-    InvalidParameterRouteTableNameMalformed(rt::error::ServiceError),
+    InvalidParameterRouteTableNameMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 404).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `InvalidVpcId.NotSupport` (HTTP 400).
-    InvalidVpcIdNotSupport(rt::error::ServiceError),
+    InvalidVpcIdNotSupport(crate::error::ServiceError),
     /// `MissingParam.vpcId` (HTTP 400).
-    MissingParamVpcId(rt::error::ServiceError),
+    MissingParamVpcId(crate::error::ServiceError),
     /// `OperationUnsupported.AdvancedFeature` (HTTP 400).
-    OperationUnsupportedAdvancedFeature(rt::error::ServiceError),
+    OperationUnsupportedAdvancedFeature(crate::error::ServiceError),
     /// `QuotaExceeded.GatewayRouteTable` (HTTP 400).
-    QuotaExceededGatewayRouteTable(rt::error::ServiceError),
+    QuotaExceededGatewayRouteTable(crate::error::ServiceError),
     /// `QuotaExceeded.RouteTable` (HTTP 400).
-    QuotaExceededRouteTable(rt::error::ServiceError),
+    QuotaExceededRouteTable(crate::error::ServiceError),
     /// `UnsupportedRegion` (HTTP 400).
-    UnsupportedRegion(rt::error::ServiceError),
+    UnsupportedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -378,7 +381,7 @@ impl CreateRouteTableError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusCbnStatus(error)
             | Self::InvalidParameterAction(error)
@@ -470,8 +473,8 @@ impl CreateRouteTableError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateRouteTableError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateRouteTableError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.cbnStatus" => Self::IncorrectStatusCbnStatus(error),
             "InvalidParameter.Action" => Self::InvalidParameterAction(error),
@@ -493,11 +496,11 @@ impl rt::error::OperationError for CreateRouteTableError {
             }
             "QuotaExceeded.RouteTable" => Self::QuotaExceededRouteTable(error),
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateRouteTableError::service_error(self)
     }
 }

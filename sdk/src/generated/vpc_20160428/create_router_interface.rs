@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -128,15 +132,14 @@ pub struct CreateRouterInterfaceRequest {
     pub tags: ::std::vec::Vec<Tags>,
 }
 
-impl rt::operation::Operation for CreateRouterInterfaceRequest {
+impl crate::operation::Operation for CreateRouterInterfaceRequest {
     type Response = CreateRouterInterfaceResponse;
     type Error = CreateRouterInterfaceError;
+}
+
+impl rt::operation::OperationSpec for CreateRouterInterfaceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Role", &self.role)?;
         rt::validate::required("OppositeRegionId", &self.opposite_region_id)?;
@@ -481,8 +484,8 @@ impl CreateRouterInterfaceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateRouterInterfaceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateRouterInterfaceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -491,7 +494,7 @@ impl CreateRouterInterfaceBuilder {
         self,
     ) -> ::std::result::Result<
         CreateRouterInterfaceResponse,
-        rt::error::Error<CreateRouterInterfaceError>,
+        crate::error::Error<CreateRouterInterfaceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -665,104 +668,104 @@ impl ::serde::Serialize for CreateRouterInterfaceResponse {
 #[non_exhaustive]
 pub enum CreateRouterInterfaceError {
     /// `Forbidden.AcceptRoleNotSupportPrePay` (HTTP 400).
-    ForbiddenAcceptRoleNotSupportPrePay(rt::error::ServiceError),
+    ForbiddenAcceptRoleNotSupportPrePay(crate::error::ServiceError),
     /// `ForbiddenAction` (HTTP 400).
-    ForbiddenAction(rt::error::ServiceError),
+    ForbiddenAction(crate::error::ServiceError),
     /// `Forbidden.BillsOutstanding` (HTTP 400).
-    ForbiddenBillsOutstanding(rt::error::ServiceError),
+    ForbiddenBillsOutstanding(crate::error::ServiceError),
     /// `Forbidden.CrossBorder` (HTTP 400).
-    ForbiddenCrossBorder(rt::error::ServiceError),
+    ForbiddenCrossBorder(crate::error::ServiceError),
     /// `Forbidden.NotInRouterInterfaceCreateWhitelist` (HTTP 400).
-    ForbiddenNotInRouterInterfaceCreateWhitelist(rt::error::ServiceError),
+    ForbiddenNotInRouterInterfaceCreateWhitelist(crate::error::ServiceError),
     /// `HaveConnectionBetweenRouters` (HTTP 400).
-    HaveConnectionBetweenRouters(rt::error::ServiceError),
+    HaveConnectionBetweenRouters(crate::error::ServiceError),
     /// `IllegalParam.CrossBorderBandwidth` (HTTP 400).
-    IllegalParamCrossBorderBandwidth(rt::error::ServiceError),
+    IllegalParamCrossBorderBandwidth(crate::error::ServiceError),
     /// `IllegalParam.HealthcheckIp` (HTTP 400).
-    IllegalParamHealthcheckIp(rt::error::ServiceError),
+    IllegalParamHealthcheckIp(crate::error::ServiceError),
     /// `IllegalParam.RegionId` (HTTP 400).
-    IllegalParamRegionId(rt::error::ServiceError),
+    IllegalParamRegionId(crate::error::ServiceError),
     /// `IllegalParam.Spec` (HTTP 400).
-    IllegalParamSpec(rt::error::ServiceError),
+    IllegalParamSpec(crate::error::ServiceError),
     /// `IllegalParam.VRouterType` (HTTP 400).
-    IllegalParamVRouterType(rt::error::ServiceError),
+    IllegalParamVRouterType(crate::error::ServiceError),
     /// `IncorrectStatus.CenStatus` (HTTP 400).
-    IncorrectStatusCenStatus(rt::error::ServiceError),
+    IncorrectStatusCenStatus(crate::error::ServiceError),
     /// `INVAID_VBR_STATUS` (HTTP 400).
-    InvaidVbrStatus(rt::error::ServiceError),
+    InvaidVbrStatus(crate::error::ServiceError),
     /// `InvalidAccessPoint.NotExist` (HTTP 400).
-    InvalidAccessPointNotExist(rt::error::ServiceError),
+    InvalidAccessPointNotExist(crate::error::ServiceError),
     /// `InvalidAccessPoint.NotMatch` (HTTP 400).
-    InvalidAccessPointNotMatch(rt::error::ServiceError),
+    InvalidAccessPointNotMatch(crate::error::ServiceError),
     /// `InvalidAccessPoint.ValueNotAllowed` (HTTP 400).
-    InvalidAccessPointValueNotAllowed(rt::error::ServiceError),
+    InvalidAccessPointValueNotAllowed(crate::error::ServiceError),
     /// `InvalidAliuid` (HTTP 400).
-    InvalidAliuid(rt::error::ServiceError),
+    InvalidAliuid(crate::error::ServiceError),
     /// `InvalidBandwidth.NotEnough` (HTTP 400).
-    InvalidBandwidthNotEnough(rt::error::ServiceError),
+    InvalidBandwidthNotEnough(crate::error::ServiceError),
     /// `InvalidCommodity.NotFound` (HTTP 400).
-    InvalidCommodityNotFound(rt::error::ServiceError),
+    InvalidCommodityNotFound(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidName.Malformed` (HTTP 400).
-    InvalidNameMalformed(rt::error::ServiceError),
+    InvalidNameMalformed(crate::error::ServiceError),
     /// `InvalidParam.AvailableZoneId` (HTTP 400).
-    InvalidParamAvailableZoneId(rt::error::ServiceError),
+    InvalidParamAvailableZoneId(crate::error::ServiceError),
     /// `InvalidParam.NotFound` (HTTP 400).
-    InvalidParamNotFound(rt::error::ServiceError),
+    InvalidParamNotFound(crate::error::ServiceError),
     /// `InvalidParams.NotNull` (HTTP 400).
-    InvalidParamsNotNull(rt::error::ServiceError),
+    InvalidParamsNotNull(crate::error::ServiceError),
     /// `InvalidPrice.NotFound` (HTTP 400).
-    InvalidPriceNotFound(rt::error::ServiceError),
+    InvalidPriceNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400, 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRole.ValueNotSupported` (HTTP 400).
-    InvalidRoleValueNotSupported(rt::error::ServiceError),
+    InvalidRoleValueNotSupported(crate::error::ServiceError),
     /// `InvalidRouterId.AttacedToCEN` (HTTP 404).
-    InvalidRouterIdAttacedToCen(rt::error::ServiceError),
+    InvalidRouterIdAttacedToCen(crate::error::ServiceError),
     /// `InvalidRouterId.NotFound` (HTTP 400, 404).
-    InvalidRouterIdNotFound(rt::error::ServiceError),
+    InvalidRouterIdNotFound(crate::error::ServiceError),
     /// `InvalidRouterInterfaceChargeType.Malformed` (HTTP 400).
-    InvalidRouterInterfaceChargeTypeMalformed(rt::error::ServiceError),
+    InvalidRouterInterfaceChargeTypeMalformed(crate::error::ServiceError),
     /// `InvalidRouterInterfaceSpec.Malformed` (HTTP 400).
-    InvalidRouterInterfaceSpecMalformed(rt::error::ServiceError),
+    InvalidRouterInterfaceSpecMalformed(crate::error::ServiceError),
     /// `InvalidRouterType.ValueNotSupported` (HTTP 400).
-    InvalidRouterTypeValueNotSupported(rt::error::ServiceError),
+    InvalidRouterTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidSpec.ValudNotSupported` (HTTP 400).
-    InvalidSpecValudNotSupported(rt::error::ServiceError),
+    InvalidSpecValudNotSupported(crate::error::ServiceError),
     /// `LimitationExceed.InterfaceNumberOnRouter` (HTTP 400).
-    LimitationExceedInterfaceNumberOnRouter(rt::error::ServiceError),
+    LimitationExceedInterfaceNumberOnRouter(crate::error::ServiceError),
     /// `OperationFailed.CannotConnectOtherOwnerInstance` (HTTP 400).
-    OperationFailedCannotConnectOtherOwnerInstance(rt::error::ServiceError),
+    OperationFailedCannotConnectOtherOwnerInstance(crate::error::ServiceError),
     /// `OperationFailed.HcForInvalidRiType` (HTTP 400).
-    OperationFailedHcForInvalidRiType(rt::error::ServiceError),
+    OperationFailedHcForInvalidRiType(crate::error::ServiceError),
     /// `OperationFailed.InvalidEcGrant` (HTTP 400).
-    OperationFailedInvalidEcGrant(rt::error::ServiceError),
+    OperationFailedInvalidEcGrant(crate::error::ServiceError),
     /// `OperationFailed.NoAvailableAmount` (HTTP 400).
-    OperationFailedNoAvailableAmount(rt::error::ServiceError),
+    OperationFailedNoAvailableAmount(crate::error::ServiceError),
     /// `OperationFailed.NotSupportIPv6` (HTTP 400).
-    OperationFailedNotSupportIPv6(rt::error::ServiceError),
+    OperationFailedNotSupportIpv6(crate::error::ServiceError),
     /// `OperationFailed.OperationLocked` (HTTP 400).
-    OperationFailedOperationLocked(rt::error::ServiceError),
+    OperationFailedOperationLocked(crate::error::ServiceError),
     /// `OperationFailed.PconnTrafficNotEnable` (HTTP 400).
-    OperationFailedPconnTrafficNotEnable(rt::error::ServiceError),
+    OperationFailedPconnTrafficNotEnable(crate::error::ServiceError),
     /// `OperationFailed.SyncOrderToSub` (HTTP 400).
-    OperationFailedSyncOrderToSub(rt::error::ServiceError),
+    OperationFailedSyncOrderToSub(crate::error::ServiceError),
     /// `PAY.MAYI_WITHHOLDING_AGREEMENT_ILLEGAL` (HTTP 400).
-    PayMayiWithholdingAgreementIllegal(rt::error::ServiceError),
+    PayMayiWithholdingAgreementIllegal(crate::error::ServiceError),
     /// `QuotaExceeded` (HTTP 400).
-    QuotaExceeded(rt::error::ServiceError),
+    QuotaExceeded(crate::error::ServiceError),
     /// `ResourceNotInResourceGroup` (HTTP 400).
-    ResourceNotInResourceGroup(rt::error::ServiceError),
+    ResourceNotInResourceGroup(crate::error::ServiceError),
     /// `RI_CREATE_ONE_LIMIT_BY_SYNC` (HTTP 400).
-    RiCreateOneLimitBySync(rt::error::ServiceError),
+    RiCreateOneLimitBySync(crate::error::ServiceError),
     /// `VpcSubnet.NotFound` (HTTP 400).
-    VpcSubnetNotFound(rt::error::ServiceError),
+    VpcSubnetNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -774,7 +777,7 @@ impl CreateRouterInterfaceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAcceptRoleNotSupportPrePay(error)
             | Self::ForbiddenAction(error)
@@ -814,7 +817,7 @@ impl CreateRouterInterfaceError {
             | Self::OperationFailedHcForInvalidRiType(error)
             | Self::OperationFailedInvalidEcGrant(error)
             | Self::OperationFailedNoAvailableAmount(error)
-            | Self::OperationFailedNotSupportIPv6(error)
+            | Self::OperationFailedNotSupportIpv6(error)
             | Self::OperationFailedOperationLocked(error)
             | Self::OperationFailedPconnTrafficNotEnable(error)
             | Self::OperationFailedSyncOrderToSub(error)
@@ -1055,10 +1058,10 @@ impl CreateRouterInterfaceError {
         matches!(self, Self::OperationFailedNoAvailableAmount(_))
     }
 
-    /// Whether this is [`OperationFailedNotSupportIPv6`](Self::OperationFailedNotSupportIPv6).
+    /// Whether this is [`OperationFailedNotSupportIpv6`](Self::OperationFailedNotSupportIpv6).
     #[inline]
-    pub fn is_operation_failed_not_support_i_pv6(&self) -> bool {
-        matches!(self, Self::OperationFailedNotSupportIPv6(_))
+    pub fn is_operation_failed_not_support_ipv6(&self) -> bool {
+        matches!(self, Self::OperationFailedNotSupportIpv6(_))
     }
 
     /// Whether this is [`OperationFailedOperationLocked`](Self::OperationFailedOperationLocked).
@@ -1111,8 +1114,8 @@ impl CreateRouterInterfaceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateRouterInterfaceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateRouterInterfaceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.AcceptRoleNotSupportPrePay" => {
                 Self::ForbiddenAcceptRoleNotSupportPrePay(error)
@@ -1177,7 +1180,7 @@ impl rt::error::OperationError for CreateRouterInterfaceError {
                 Self::OperationFailedNoAvailableAmount(error)
             }
             "OperationFailed.NotSupportIPv6" => {
-                Self::OperationFailedNotSupportIPv6(error)
+                Self::OperationFailedNotSupportIpv6(error)
             }
             "OperationFailed.OperationLocked" => {
                 Self::OperationFailedOperationLocked(error)
@@ -1195,11 +1198,11 @@ impl rt::error::OperationError for CreateRouterInterfaceError {
             "ResourceNotInResourceGroup" => Self::ResourceNotInResourceGroup(error),
             "RI_CREATE_ONE_LIMIT_BY_SYNC" => Self::RiCreateOneLimitBySync(error),
             "VpcSubnet.NotFound" => Self::VpcSubnetNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateRouterInterfaceError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,15 +70,14 @@ pub struct CreateSnatEntryRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateSnatEntryRequest {
+impl crate::operation::Operation for CreateSnatEntryRequest {
     type Response = CreateSnatEntryResponse;
     type Error = CreateSnatEntryError;
+}
+
+impl rt::operation::OperationSpec for CreateSnatEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SnatTableId", &self.snat_table_id)?;
         Ok(())
@@ -218,8 +221,8 @@ impl CreateSnatEntryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateSnatEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateSnatEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -228,7 +231,7 @@ impl CreateSnatEntryBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSnatEntryResponse,
-        rt::error::Error<CreateSnatEntryError>,
+        crate::error::Error<CreateSnatEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -325,108 +328,110 @@ impl ::serde::Serialize for CreateSnatEntryResponse {
 #[non_exhaustive]
 pub enum CreateSnatEntryError {
     /// `CreateSnatEntry.ParamExclusive.sourceVSwitchIdAndsourceCIDR` (HTTP 400).
-    CreateSnatEntryParamExclusiveSourceVSwitchIdAndsourceCidr(rt::error::ServiceError),
+    CreateSnatEntryParamExclusiveSourceVSwitchIdAndsourceCidr(
+        crate::error::ServiceError,
+    ),
     /// `DefaultValidate.Error` (HTTP 500).
-    DefaultValidateError(rt::error::ServiceError),
+    DefaultValidateError(crate::error::ServiceError),
     /// `EIP_NOT_IN_GATEWAY` (HTTP 400).
-    EipNotInGateway(rt::error::ServiceError),
+    EipNotInGateway(crate::error::ServiceError),
     /// `EIP_NOT_SUPPORT_SNAT_POOL` (HTTP 400).
-    EipNotSupportSnatPool(rt::error::ServiceError),
+    EipNotSupportSnatPool(crate::error::ServiceError),
     /// `Forbidden.IpHasBeenUsedInDnat` (HTTP 400).
-    ForbiddenIpHasBeenUsedInDnat(rt::error::ServiceError),
+    ForbiddenIpHasBeenUsedInDnat(crate::error::ServiceError),
     /// `Forbidden.IpUsedInForwardTable` (HTTP 400).
-    ForbiddenIpUsedInForwardTable(rt::error::ServiceError),
+    ForbiddenIpUsedInForwardTable(crate::error::ServiceError),
     /// `Forbidden.SnatEntryCountLimited` (HTTP 400).
-    ForbiddenSnatEntryCountLimited(rt::error::ServiceError),
+    ForbiddenSnatEntryCountLimited(crate::error::ServiceError),
     /// `Forbidden.SourceVSwitchId.Duplicated` (HTTP 400).
-    ForbiddenSourceVSwitchIdDuplicated(rt::error::ServiceError),
+    ForbiddenSourceVSwitchIdDuplicated(crate::error::ServiceError),
     /// `Forbidden.SourceVSwitchId.IncludeHaVip` (HTTP 400).
-    ForbiddenSourceVSwitchIdIncludeHaVip(rt::error::ServiceError),
+    ForbiddenSourceVSwitchIdIncludeHaVip(crate::error::ServiceError),
     /// `Forbindden` (HTTP 400).
-    Forbindden(rt::error::ServiceError),
+    Forbindden(crate::error::ServiceError),
     /// `IllegalParam.NetworkInterfaceId` (HTTP 400).
-    IllegalParamNetworkInterfaceId(rt::error::ServiceError),
+    IllegalParamNetworkInterfaceId(crate::error::ServiceError),
     /// `IncorrectStatus.NatIp` (HTTP 400).
-    IncorrectStatusNatIp(rt::error::ServiceError),
+    IncorrectStatusNatIp(crate::error::ServiceError),
     /// `IncorrectStatus.NATGW` (HTTP 400).
-    IncorrectStatusNatgw(rt::error::ServiceError),
+    IncorrectStatusNatgw(crate::error::ServiceError),
     /// `IncorrectStatus.SnatEntry` (HTTP 400).
-    IncorrectStatusSnatEntry(rt::error::ServiceError),
+    IncorrectStatusSnatEntry(crate::error::ServiceError),
     /// `IncorrectStatus.VSwitch` (HTTP 400).
-    IncorrectStatusVSwitch(rt::error::ServiceError),
+    IncorrectStatusVSwitch(crate::error::ServiceError),
     /// `InvalidNatGatewayId.NotFound` (HTTP 400).
-    InvalidNatGatewayIdNotFound(rt::error::ServiceError),
+    InvalidNatGatewayIdNotFound(crate::error::ServiceError),
     /// `INVALID_PARAMETER` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.Name.Malformed` (HTTP 400).
-    InvalidParameterNameMalformed(rt::error::ServiceError),
+    InvalidParameterNameMalformed(crate::error::ServiceError),
     /// `InvalidParameter.SnatIp` (HTTP 400).
-    InvalidParameterSnatIp(rt::error::ServiceError),
+    InvalidParameterSnatIp(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidSnatIp.Malformed` (HTTP 400).
-    InvalidSnatIpMalformed(rt::error::ServiceError),
+    InvalidSnatIpMalformed(crate::error::ServiceError),
     /// `InvalidSnatIp.NotFound` (HTTP 404).
-    InvalidSnatIpNotFound(rt::error::ServiceError),
+    InvalidSnatIpNotFound(crate::error::ServiceError),
     /// `InvalidSnatTableId.NotFound` (HTTP 404).
-    InvalidSnatTableIdNotFound(rt::error::ServiceError),
+    InvalidSnatTableIdNotFound(crate::error::ServiceError),
     /// `InvalidSourceCIDR.Malformed` (HTTP 400).
-    InvalidSourceCidrMalformed(rt::error::ServiceError),
+    InvalidSourceCidrMalformed(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `MissingParam.NetworkInterfaceId` (HTTP 400).
-    MissingParamNetworkInterfaceId(rt::error::ServiceError),
+    MissingParamNetworkInterfaceId(crate::error::ServiceError),
     /// `MissingParam.SnatIp` (HTTP 400).
-    MissingParamSnatIp(rt::error::ServiceError),
+    MissingParamSnatIp(crate::error::ServiceError),
     /// `NOT_ALLOW_USE_SOURCECIDR` (HTTP 400).
-    NotAllowUseSourcecidr(rt::error::ServiceError),
+    NotAllowUseSourcecidr(crate::error::ServiceError),
     /// `NOT_ALLOW_USE_SOURCECIDR_AUTODEFINE` (HTTP 400).
-    NotAllowUseSourcecidrAutodefine(rt::error::ServiceError),
+    NotAllowUseSourcecidrAutodefine(crate::error::ServiceError),
     /// `NOT_ALLOW_USE_SOURCECIDR_CONTAINSZERO` (HTTP 400).
-    NotAllowUseSourcecidrContainszero(rt::error::ServiceError),
+    NotAllowUseSourcecidrContainszero(crate::error::ServiceError),
     /// `NOT_ALLOW_USE_SOURCECIDR_OUTSIDEVPC` (HTTP 400).
-    NotAllowUseSourcecidrOutsidevpc(rt::error::ServiceError),
+    NotAllowUseSourcecidrOutsidevpc(crate::error::ServiceError),
     /// `OperationFailed.CrateSnatEntryTimeOut` (HTTP 500).
-    OperationFailedCrateSnatEntryTimeOut(rt::error::ServiceError),
+    OperationFailedCrateSnatEntryTimeOut(crate::error::ServiceError),
     /// `OperationFailed.SnatIpPoolBwpRules` (HTTP 400).
-    OperationFailedSnatIpPoolBwpRules(rt::error::ServiceError),
+    OperationFailedSnatIpPoolBwpRules(crate::error::ServiceError),
     /// `OperationFailed.SnatIpPoolCbwpRules` (HTTP 400).
-    OperationFailedSnatIpPoolCbwpRules(rt::error::ServiceError),
+    OperationFailedSnatIpPoolCbwpRules(crate::error::ServiceError),
     /// `OperationFailed.SnatIpsCheck` (HTTP 400).
-    OperationFailedSnatIpsCheck(rt::error::ServiceError),
+    OperationFailedSnatIpsCheck(crate::error::ServiceError),
     /// `OperationFailed.VSwitchNotInVpc` (HTTP 400).
-    OperationFailedVSwitchNotInVpc(rt::error::ServiceError),
+    OperationFailedVSwitchNotInVpc(crate::error::ServiceError),
     /// `OperationUnsupported.CidrConflict` (HTTP 400).
-    OperationUnsupportedCidrConflict(rt::error::ServiceError),
+    OperationUnsupportedCidrConflict(crate::error::ServiceError),
     /// `OperationUnsupported.EipInBinding` (HTTP 400).
-    OperationUnsupportedEipInBinding(rt::error::ServiceError),
+    OperationUnsupportedEipInBinding(crate::error::ServiceError),
     /// `OperationUnsupported.EipNatBWPCheck` (HTTP 400).
-    OperationUnsupportedEipNatBwpCheck(rt::error::ServiceError),
+    OperationUnsupportedEipNatBwpCheck(crate::error::ServiceError),
     /// `OperationUnsupported.EipNatGWCheck` (HTTP 400).
-    OperationUnsupportedEipNatGwCheck(rt::error::ServiceError),
+    OperationUnsupportedEipNatGwCheck(crate::error::ServiceError),
     /// `OperationUnsupported.EipNatIpCheck` (HTTP 400).
-    OperationUnsupportedEipNatIpCheck(rt::error::ServiceError),
+    OperationUnsupportedEipNatIpCheck(crate::error::ServiceError),
     /// `ParamExclusive.SnatIpAndNetworkInterfaceId` (HTTP 400).
-    ParamExclusiveSnatIpAndNetworkInterfaceId(rt::error::ServiceError),
+    ParamExclusiveSnatIpAndNetworkInterfaceId(crate::error::ServiceError),
     /// `QuotaExceeded.SnatEntry` (HTTP 400).
-    QuotaExceededSnatEntry(rt::error::ServiceError),
+    QuotaExceededSnatEntry(crate::error::ServiceError),
     /// `QuotaExceeded.SnatIp` (HTTP 400).
-    QuotaExceededSnatIp(rt::error::ServiceError),
+    QuotaExceededSnatIp(crate::error::ServiceError),
     /// `ResourceNotFound.NatGateway` (HTTP 404).
-    ResourceNotFoundNatGateway(rt::error::ServiceError),
+    ResourceNotFoundNatGateway(crate::error::ServiceError),
     /// `ResourceNotFound.NatIp` (HTTP 404).
-    ResourceNotFoundNatIp(rt::error::ServiceError),
+    ResourceNotFoundNatIp(crate::error::ServiceError),
     /// `ResourceNotFound.VSwitch` (HTTP 404).
-    ResourceNotFoundVSwitch(rt::error::ServiceError),
+    ResourceNotFoundVSwitch(crate::error::ServiceError),
     /// `SNAT_IP_POOL_COUNT_TOO_MANY` (HTTP 400).
-    SnatIpPoolCountTooMany(rt::error::ServiceError),
+    SnatIpPoolCountTooMany(crate::error::ServiceError),
     /// `UnsupportedFeature.PrivateLinkEnabled` (HTTP 400).
-    UnsupportedFeaturePrivateLinkEnabled(rt::error::ServiceError),
+    UnsupportedFeaturePrivateLinkEnabled(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -438,7 +443,7 @@ impl CreateSnatEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CreateSnatEntryParamExclusiveSourceVSwitchIdAndsourceCidr(error)
             | Self::DefaultValidateError(error)
@@ -793,8 +798,8 @@ impl CreateSnatEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSnatEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateSnatEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CreateSnatEntry.ParamExclusive.sourceVSwitchIdAndsourceCIDR" => {
                 Self::CreateSnatEntryParamExclusiveSourceVSwitchIdAndsourceCidr(error)
@@ -889,11 +894,11 @@ impl rt::error::OperationError for CreateSnatEntryError {
             "UnsupportedFeature.PrivateLinkEnabled" => {
                 Self::UnsupportedFeaturePrivateLinkEnabled(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSnatEntryError::service_error(self)
     }
 }

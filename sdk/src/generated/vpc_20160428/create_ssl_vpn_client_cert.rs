@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct CreateSslVpnClientCertRequest {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateSslVpnClientCertRequest {
+impl crate::operation::Operation for CreateSslVpnClientCertRequest {
     type Response = CreateSslVpnClientCertResponse;
     type Error = CreateSslVpnClientCertError;
+}
+
+impl rt::operation::OperationSpec for CreateSslVpnClientCertRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SslVpnServerId", &self.ssl_vpn_server_id)?;
         Ok(())
@@ -134,8 +137,8 @@ impl CreateSslVpnClientCertBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateSslVpnClientCertRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateSslVpnClientCertRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -144,7 +147,7 @@ impl CreateSslVpnClientCertBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSslVpnClientCertResponse,
-        rt::error::Error<CreateSslVpnClientCertError>,
+        crate::error::Error<CreateSslVpnClientCertError>,
     > {
         self.client.execute(self.request).await
     }
@@ -264,30 +267,30 @@ impl ::serde::Serialize for CreateSslVpnClientCertResponse {
 #[non_exhaustive]
 pub enum CreateSslVpnClientCertError {
     /// `CreateSslCertsQuotaFull.QuotaFull` (HTTP 400).
-    CreateSslCertsQuotaFullQuotaFull(rt::error::ServiceError),
+    CreateSslCertsQuotaFullQuotaFull(crate::error::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
-    InvalidName(rt::error::ServiceError),
+    InvalidName(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidSslVpnServerId.NotFound` (HTTP 404).
-    InvalidSslVpnServerIdNotFound(rt::error::ServiceError),
+    InvalidSslVpnServerIdNotFound(crate::error::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400).
-    ResourceQuotaFull(rt::error::ServiceError),
+    ResourceQuotaFull(crate::error::ServiceError),
     /// `SslVpnClientCreateTimes.ReachLimits` (HTTP 400).
-    SslVpnClientCreateTimesReachLimits(rt::error::ServiceError),
+    SslVpnClientCreateTimesReachLimits(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400).
-    VpnGatewayFinancialLocked(rt::error::ServiceError),
+    VpnGatewayFinancialLocked(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -299,7 +302,7 @@ impl CreateSslVpnClientCertError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CreateSslCertsQuotaFullQuotaFull(error)
             | Self::ForbbidenSubUser(error)
@@ -377,8 +380,8 @@ impl CreateSslVpnClientCertError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSslVpnClientCertError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateSslVpnClientCertError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CreateSslCertsQuotaFull.QuotaFull" => {
                 Self::CreateSslCertsQuotaFullQuotaFull(error)
@@ -396,11 +399,11 @@ impl rt::error::OperationError for CreateSslVpnClientCertError {
             }
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(error),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSslVpnClientCertError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -75,28 +79,27 @@ pub struct CreateSslVpnServerRequest {
     /// Example: `idaas-cn-hangzhou-p****`
     ///
     /// Wire name `IDaaSInstanceId`.
-    pub i_daa_s_instance_id: ::std::option::Option<::std::string::String>,
+    pub idaas_instance_id: ::std::option::Option<::std::string::String>,
     /// Example: `cn-hangzhou`
     ///
     /// Wire name `IDaaSRegionId`.
-    pub i_daa_s_region_id: ::std::option::Option<::std::string::String>,
+    pub idaas_region_id: ::std::option::Option<::std::string::String>,
     /// Example: `app_my6g4qmvnwxzj2f****`
     ///
     /// Wire name `IDaaSApplicationId`.
-    pub i_daa_s_application_id: ::std::option::Option<::std::string::String>,
+    pub idaas_application_id: ::std::option::Option<::std::string::String>,
     /// Wire name `DryRun`.
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateSslVpnServerRequest {
+impl crate::operation::Operation for CreateSslVpnServerRequest {
     type Response = CreateSslVpnServerResponse;
     type Error = CreateSslVpnServerError;
+}
+
+impl rt::operation::OperationSpec for CreateSslVpnServerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnGatewayId", &self.vpn_gateway_id)?;
         rt::validate::required("ClientIpPool", &self.client_ip_pool)?;
@@ -123,13 +126,13 @@ impl rt::operation::Operation for CreateSslVpnServerRequest {
         out.plain(
             rt::params::Location::Query,
             "IDaaSInstanceId",
-            &self.i_daa_s_instance_id,
+            &self.idaas_instance_id,
         );
-        out.plain(rt::params::Location::Query, "IDaaSRegionId", &self.i_daa_s_region_id);
+        out.plain(rt::params::Location::Query, "IDaaSRegionId", &self.idaas_region_id);
         out.plain(
             rt::params::Location::Query,
             "IDaaSApplicationId",
-            &self.i_daa_s_application_id,
+            &self.idaas_application_id,
         );
         out.plain(rt::params::Location::Query, "DryRun", &self.dry_run);
     }
@@ -251,33 +254,33 @@ impl CreateSslVpnServerBuilder {
         self
     }
 
-    /// Sets [`CreateSslVpnServerRequest::i_daa_s_instance_id`](CreateSslVpnServerRequest::i_daa_s_instance_id).
+    /// Sets [`CreateSslVpnServerRequest::idaas_instance_id`](CreateSslVpnServerRequest::idaas_instance_id).
     #[inline]
-    pub fn i_daa_s_instance_id(
+    pub fn idaas_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.request.i_daa_s_instance_id = ::std::option::Option::Some(value.into());
+        self.request.idaas_instance_id = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets [`CreateSslVpnServerRequest::i_daa_s_region_id`](CreateSslVpnServerRequest::i_daa_s_region_id).
+    /// Sets [`CreateSslVpnServerRequest::idaas_region_id`](CreateSslVpnServerRequest::idaas_region_id).
     #[inline]
-    pub fn i_daa_s_region_id(
+    pub fn idaas_region_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.request.i_daa_s_region_id = ::std::option::Option::Some(value.into());
+        self.request.idaas_region_id = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets [`CreateSslVpnServerRequest::i_daa_s_application_id`](CreateSslVpnServerRequest::i_daa_s_application_id).
+    /// Sets [`CreateSslVpnServerRequest::idaas_application_id`](CreateSslVpnServerRequest::idaas_application_id).
     #[inline]
-    pub fn i_daa_s_application_id(
+    pub fn idaas_application_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.request.i_daa_s_application_id = ::std::option::Option::Some(value.into());
+        self.request.idaas_application_id = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -295,8 +298,8 @@ impl CreateSslVpnServerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateSslVpnServerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateSslVpnServerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -305,7 +308,7 @@ impl CreateSslVpnServerBuilder {
         self,
     ) -> ::std::result::Result<
         CreateSslVpnServerResponse,
-        rt::error::Error<CreateSslVpnServerError>,
+        crate::error::Error<CreateSslVpnServerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -425,70 +428,70 @@ impl ::serde::Serialize for CreateSslVpnServerResponse {
 #[non_exhaustive]
 pub enum CreateSslVpnServerError {
     /// `ClientIpPool.NetmaskInvalid` (HTTP 400).
-    ClientIpPoolNetmaskInvalid(rt::error::ServiceError),
+    ClientIpPoolNetmaskInvalid(crate::error::ServiceError),
     /// `ClientIpPool.SubnetInvalid` (HTTP 400).
-    ClientIpPoolSubnetInvalid(rt::error::ServiceError),
+    ClientIpPoolSubnetInvalid(crate::error::ServiceError),
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `EnableHaCheck.SslVpnServerClientCidrContainsVpcRouteDest` (HTTP 400).
-    EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest(rt::error::ServiceError),
+    EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest(crate::error::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalParam.IDaaSApplicationId` (HTTP 400).
-    IllegalParamIDaaSApplicationId(rt::error::ServiceError),
+    IllegalParamIdaasApplicationId(crate::error::ServiceError),
     /// `IllegalParam.LocalSubnet` (HTTP 400).
-    IllegalParamLocalSubnet(rt::error::ServiceError),
+    IllegalParamLocalSubnet(crate::error::ServiceError),
     /// `InvalidIDaaSApplicationId.NotFound` (HTTP 404).
-    InvalidIDaaSApplicationIdNotFound(rt::error::ServiceError),
+    InvalidIdaasApplicationIdNotFound(crate::error::ServiceError),
     /// `InvalidIDaaSInstanceId.NotFound` (HTTP 404).
-    InvalidIDaaSInstanceIdNotFound(rt::error::ServiceError),
+    InvalidIdaasInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
-    InvalidName(rt::error::ServiceError),
+    InvalidName(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `IpConflict` (HTTP 400).
-    IpConflict(rt::error::ServiceError),
+    IpConflict(crate::error::ServiceError),
     /// `MissingParam.IDaaSApplicationId` (HTTP 400).
-    MissingParamIDaaSApplicationId(rt::error::ServiceError),
+    MissingParamIdaasApplicationId(crate::error::ServiceError),
     /// `MissingParam.IDaaSRegionId` (HTTP 400).
-    MissingParamIDaaSRegionId(rt::error::ServiceError),
+    MissingParamIdaasRegionId(crate::error::ServiceError),
     /// `MissingParameter.IDaaSInstanceId` (HTTP 400).
-    MissingParameterIDaaSInstanceId(rt::error::ServiceError),
+    MissingParameterIdaasInstanceId(crate::error::ServiceError),
     /// `OperationFailed.NoRamPermission` (HTTP 400).
-    OperationFailedNoRamPermission(rt::error::ServiceError),
+    OperationFailedNoRamPermission(crate::error::ServiceError),
     /// `OperationUnsupported.NotSupportMultiFactorAuth` (HTTP 400).
-    OperationUnsupportedNotSupportMultiFactorAuth(rt::error::ServiceError),
+    OperationUnsupportedNotSupportMultiFactorAuth(crate::error::ServiceError),
     /// `QuotaExceeded.VpnRouteEntry` (HTTP 400).
-    QuotaExceededVpnRouteEntry(rt::error::ServiceError),
+    QuotaExceededVpnRouteEntry(crate::error::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400).
-    ResourceQuotaFull(rt::error::ServiceError),
+    ResourceQuotaFull(crate::error::ServiceError),
     /// `SslVpnIDaaS2.NotSupport` (HTTP 400).
-    SslVpnIDaaS2NotSupport(rt::error::ServiceError),
+    SslVpnIdaas2NotSupport(crate::error::ServiceError),
     /// `SslVpnServer.AddRouteError` (HTTP 400).
-    SslVpnServerAddRouteError(rt::error::ServiceError),
+    SslVpnServerAddRouteError(crate::error::ServiceError),
     /// `SslVpnServer.AlreadyExist` (HTTP 400).
-    SslVpnServerAlreadyExist(rt::error::ServiceError),
+    SslVpnServerAlreadyExist(crate::error::ServiceError),
     /// `SslVpnServerPort.Illegal` (HTTP 400).
-    SslVpnServerPortIllegal(rt::error::ServiceError),
+    SslVpnServerPortIllegal(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400).
-    VpnGatewayFinancialLocked(rt::error::ServiceError),
+    VpnGatewayFinancialLocked(crate::error::ServiceError),
     /// `VpnGateway.SslVpnDisabled` (HTTP 400).
-    VpnGatewaySslVpnDisabled(rt::error::ServiceError),
+    VpnGatewaySslVpnDisabled(crate::error::ServiceError),
     /// `VpnRouteEntry.Conflict` (HTTP 400).
-    VpnRouteEntryConflict(rt::error::ServiceError),
+    VpnRouteEntryConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -500,7 +503,7 @@ impl CreateSslVpnServerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ClientIpPoolNetmaskInvalid(error)
             | Self::ClientIpPoolSubnetInvalid(error)
@@ -508,22 +511,22 @@ impl CreateSslVpnServerError {
             | Self::EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest(error)
             | Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
-            | Self::IllegalParamIDaaSApplicationId(error)
+            | Self::IllegalParamIdaasApplicationId(error)
             | Self::IllegalParamLocalSubnet(error)
-            | Self::InvalidIDaaSApplicationIdNotFound(error)
-            | Self::InvalidIDaaSInstanceIdNotFound(error)
+            | Self::InvalidIdaasApplicationIdNotFound(error)
+            | Self::InvalidIdaasInstanceIdNotFound(error)
             | Self::InvalidName(error)
             | Self::InvalidRegionIdNotFound(error)
             | Self::InvalidVpnGatewayInstanceIdNotFound(error)
             | Self::IpConflict(error)
-            | Self::MissingParamIDaaSApplicationId(error)
-            | Self::MissingParamIDaaSRegionId(error)
-            | Self::MissingParameterIDaaSInstanceId(error)
+            | Self::MissingParamIdaasApplicationId(error)
+            | Self::MissingParamIdaasRegionId(error)
+            | Self::MissingParameterIdaasInstanceId(error)
             | Self::OperationFailedNoRamPermission(error)
             | Self::OperationUnsupportedNotSupportMultiFactorAuth(error)
             | Self::QuotaExceededVpnRouteEntry(error)
             | Self::ResourceQuotaFull(error)
-            | Self::SslVpnIDaaS2NotSupport(error)
+            | Self::SslVpnIdaas2NotSupport(error)
             | Self::SslVpnServerAddRouteError(error)
             | Self::SslVpnServerAlreadyExist(error)
             | Self::SslVpnServerPortIllegal(error)
@@ -574,10 +577,10 @@ impl CreateSslVpnServerError {
         matches!(self, Self::Forbidden(_))
     }
 
-    /// Whether this is [`IllegalParamIDaaSApplicationId`](Self::IllegalParamIDaaSApplicationId).
+    /// Whether this is [`IllegalParamIdaasApplicationId`](Self::IllegalParamIdaasApplicationId).
     #[inline]
-    pub fn is_illegal_param_i_daa_s_application_id(&self) -> bool {
-        matches!(self, Self::IllegalParamIDaaSApplicationId(_))
+    pub fn is_illegal_param_idaas_application_id(&self) -> bool {
+        matches!(self, Self::IllegalParamIdaasApplicationId(_))
     }
 
     /// Whether this is [`IllegalParamLocalSubnet`](Self::IllegalParamLocalSubnet).
@@ -586,16 +589,16 @@ impl CreateSslVpnServerError {
         matches!(self, Self::IllegalParamLocalSubnet(_))
     }
 
-    /// Whether this is [`InvalidIDaaSApplicationIdNotFound`](Self::InvalidIDaaSApplicationIdNotFound).
+    /// Whether this is [`InvalidIdaasApplicationIdNotFound`](Self::InvalidIdaasApplicationIdNotFound).
     #[inline]
-    pub fn is_invalid_i_daa_s_application_id_not_found(&self) -> bool {
-        matches!(self, Self::InvalidIDaaSApplicationIdNotFound(_))
+    pub fn is_invalid_idaas_application_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIdaasApplicationIdNotFound(_))
     }
 
-    /// Whether this is [`InvalidIDaaSInstanceIdNotFound`](Self::InvalidIDaaSInstanceIdNotFound).
+    /// Whether this is [`InvalidIdaasInstanceIdNotFound`](Self::InvalidIdaasInstanceIdNotFound).
     #[inline]
-    pub fn is_invalid_i_daa_s_instance_id_not_found(&self) -> bool {
-        matches!(self, Self::InvalidIDaaSInstanceIdNotFound(_))
+    pub fn is_invalid_idaas_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIdaasInstanceIdNotFound(_))
     }
 
     /// Whether this is [`InvalidName`](Self::InvalidName).
@@ -622,22 +625,22 @@ impl CreateSslVpnServerError {
         matches!(self, Self::IpConflict(_))
     }
 
-    /// Whether this is [`MissingParamIDaaSApplicationId`](Self::MissingParamIDaaSApplicationId).
+    /// Whether this is [`MissingParamIdaasApplicationId`](Self::MissingParamIdaasApplicationId).
     #[inline]
-    pub fn is_missing_param_i_daa_s_application_id(&self) -> bool {
-        matches!(self, Self::MissingParamIDaaSApplicationId(_))
+    pub fn is_missing_param_idaas_application_id(&self) -> bool {
+        matches!(self, Self::MissingParamIdaasApplicationId(_))
     }
 
-    /// Whether this is [`MissingParamIDaaSRegionId`](Self::MissingParamIDaaSRegionId).
+    /// Whether this is [`MissingParamIdaasRegionId`](Self::MissingParamIdaasRegionId).
     #[inline]
-    pub fn is_missing_param_i_daa_s_region_id(&self) -> bool {
-        matches!(self, Self::MissingParamIDaaSRegionId(_))
+    pub fn is_missing_param_idaas_region_id(&self) -> bool {
+        matches!(self, Self::MissingParamIdaasRegionId(_))
     }
 
-    /// Whether this is [`MissingParameterIDaaSInstanceId`](Self::MissingParameterIDaaSInstanceId).
+    /// Whether this is [`MissingParameterIdaasInstanceId`](Self::MissingParameterIdaasInstanceId).
     #[inline]
-    pub fn is_missing_parameter_i_daa_s_instance_id(&self) -> bool {
-        matches!(self, Self::MissingParameterIDaaSInstanceId(_))
+    pub fn is_missing_parameter_idaas_instance_id(&self) -> bool {
+        matches!(self, Self::MissingParameterIdaasInstanceId(_))
     }
 
     /// Whether this is [`OperationFailedNoRamPermission`](Self::OperationFailedNoRamPermission).
@@ -664,10 +667,10 @@ impl CreateSslVpnServerError {
         matches!(self, Self::ResourceQuotaFull(_))
     }
 
-    /// Whether this is [`SslVpnIDaaS2NotSupport`](Self::SslVpnIDaaS2NotSupport).
+    /// Whether this is [`SslVpnIdaas2NotSupport`](Self::SslVpnIdaas2NotSupport).
     #[inline]
-    pub fn is_ssl_vpn_i_daa_s2_not_support(&self) -> bool {
-        matches!(self, Self::SslVpnIDaaS2NotSupport(_))
+    pub fn is_ssl_vpn_idaas2_not_support(&self) -> bool {
+        matches!(self, Self::SslVpnIdaas2NotSupport(_))
     }
 
     /// Whether this is [`SslVpnServerAddRouteError`](Self::SslVpnServerAddRouteError).
@@ -720,8 +723,8 @@ impl CreateSslVpnServerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateSslVpnServerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateSslVpnServerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ClientIpPool.NetmaskInvalid" => Self::ClientIpPoolNetmaskInvalid(error),
             "ClientIpPool.SubnetInvalid" => Self::ClientIpPoolSubnetInvalid(error),
@@ -732,14 +735,14 @@ impl rt::error::OperationError for CreateSslVpnServerError {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
             "IllegalParam.IDaaSApplicationId" => {
-                Self::IllegalParamIDaaSApplicationId(error)
+                Self::IllegalParamIdaasApplicationId(error)
             }
             "IllegalParam.LocalSubnet" => Self::IllegalParamLocalSubnet(error),
             "InvalidIDaaSApplicationId.NotFound" => {
-                Self::InvalidIDaaSApplicationIdNotFound(error)
+                Self::InvalidIdaasApplicationIdNotFound(error)
             }
             "InvalidIDaaSInstanceId.NotFound" => {
-                Self::InvalidIDaaSInstanceIdNotFound(error)
+                Self::InvalidIdaasInstanceIdNotFound(error)
             }
             "InvalidName" => Self::InvalidName(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
@@ -748,11 +751,11 @@ impl rt::error::OperationError for CreateSslVpnServerError {
             }
             "IpConflict" => Self::IpConflict(error),
             "MissingParam.IDaaSApplicationId" => {
-                Self::MissingParamIDaaSApplicationId(error)
+                Self::MissingParamIdaasApplicationId(error)
             }
-            "MissingParam.IDaaSRegionId" => Self::MissingParamIDaaSRegionId(error),
+            "MissingParam.IDaaSRegionId" => Self::MissingParamIdaasRegionId(error),
             "MissingParameter.IDaaSInstanceId" => {
-                Self::MissingParameterIDaaSInstanceId(error)
+                Self::MissingParameterIdaasInstanceId(error)
             }
             "OperationFailed.NoRamPermission" => {
                 Self::OperationFailedNoRamPermission(error)
@@ -762,7 +765,7 @@ impl rt::error::OperationError for CreateSslVpnServerError {
             }
             "QuotaExceeded.VpnRouteEntry" => Self::QuotaExceededVpnRouteEntry(error),
             "Resource.QuotaFull" => Self::ResourceQuotaFull(error),
-            "SslVpnIDaaS2.NotSupport" => Self::SslVpnIDaaS2NotSupport(error),
+            "SslVpnIDaaS2.NotSupport" => Self::SslVpnIdaas2NotSupport(error),
             "SslVpnServer.AddRouteError" => Self::SslVpnServerAddRouteError(error),
             "SslVpnServer.AlreadyExist" => Self::SslVpnServerAlreadyExist(error),
             "SslVpnServerPort.Illegal" => Self::SslVpnServerPortIllegal(error),
@@ -771,11 +774,11 @@ impl rt::error::OperationError for CreateSslVpnServerError {
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(error),
             "VpnGateway.SslVpnDisabled" => Self::VpnGatewaySslVpnDisabled(error),
             "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateSslVpnServerError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,15 +64,14 @@ pub struct CreateTrafficMirrorFilterRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateTrafficMirrorFilterRequest {
+impl crate::operation::Operation for CreateTrafficMirrorFilterRequest {
     type Response = CreateTrafficMirrorFilterResponse;
     type Error = CreateTrafficMirrorFilterError;
+}
+
+impl rt::operation::OperationSpec for CreateTrafficMirrorFilterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("IngressRules", &self.ingress_rules, 10usize)?;
         rt::validate::max_items("EgressRules", &self.egress_rules, 10usize)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -223,8 +226,10 @@ impl CreateTrafficMirrorFilterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateTrafficMirrorFilterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateTrafficMirrorFilterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -233,7 +238,7 @@ impl CreateTrafficMirrorFilterBuilder {
         self,
     ) -> ::std::result::Result<
         CreateTrafficMirrorFilterResponse,
-        rt::error::Error<CreateTrafficMirrorFilterError>,
+        crate::error::Error<CreateTrafficMirrorFilterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -762,32 +767,32 @@ impl ::serde::Serialize for CreateTrafficMirrorFilterResponse {
 #[non_exhaustive]
 pub enum CreateTrafficMirrorFilterError {
     /// `DuplicatedParam.Priority` (HTTP 400).
-    DuplicatedParamPriority(rt::error::ServiceError),
+    DuplicatedParamPriority(crate::error::ServiceError),
     /// `IllegalParam.DestinationCidrBlock` (HTTP 400).
-    IllegalParamDestinationCidrBlock(rt::error::ServiceError),
+    IllegalParamDestinationCidrBlock(crate::error::ServiceError),
     /// `IllegalParamFormat.DstCidrBlock` (HTTP 400).
-    IllegalParamFormatDstCidrBlock(rt::error::ServiceError),
+    IllegalParamFormatDstCidrBlock(crate::error::ServiceError),
     /// `IllegalParamFormat.SrcCidrBlock` (HTTP 400).
-    IllegalParamFormatSrcCidrBlock(rt::error::ServiceError),
+    IllegalParamFormatSrcCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.Protocol` (HTTP 400).
-    IllegalParamProtocol(rt::error::ServiceError),
+    IllegalParamProtocol(crate::error::ServiceError),
     /// `IllegalParam.SourceCidrBlock` (HTTP 400).
-    IllegalParamSourceCidrBlock(rt::error::ServiceError),
+    IllegalParamSourceCidrBlock(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.TrafficMirror` (HTTP 400).
-    IncorrectBusinessStatusTrafficMirror(rt::error::ServiceError),
+    IncorrectBusinessStatusTrafficMirror(crate::error::ServiceError),
     /// `OptInRequired.TrafficMirror` (HTTP 400).
-    OptInRequiredTrafficMirror(rt::error::ServiceError),
+    OptInRequiredTrafficMirror(crate::error::ServiceError),
     /// `QuotaExceeded.TrafficMirrorFilter` (HTTP 400).
-    QuotaExceededTrafficMirrorFilter(rt::error::ServiceError),
+    QuotaExceededTrafficMirrorFilter(crate::error::ServiceError),
     /// `UnsupportedFeature.IpVersion` (HTTP 400).
-    UnsupportedFeatureIpVersion(rt::error::ServiceError),
+    UnsupportedFeatureIpVersion(crate::error::ServiceError),
     /// `UnsupportedRegion` (HTTP 400).
-    UnsupportedRegion(rt::error::ServiceError),
+    UnsupportedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -799,7 +804,7 @@ impl CreateTrafficMirrorFilterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedParamPriority(error)
             | Self::IllegalParamDestinationCidrBlock(error)
@@ -884,8 +889,8 @@ impl CreateTrafficMirrorFilterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateTrafficMirrorFilterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateTrafficMirrorFilterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DuplicatedParam.Priority" => Self::DuplicatedParamPriority(error),
             "IllegalParam.DestinationCidrBlock" => {
@@ -908,11 +913,11 @@ impl rt::error::OperationError for CreateTrafficMirrorFilterError {
             }
             "UnsupportedFeature.IpVersion" => Self::UnsupportedFeatureIpVersion(error),
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateTrafficMirrorFilterError::service_error(self)
     }
 }

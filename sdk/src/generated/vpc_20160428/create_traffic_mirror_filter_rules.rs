@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct CreateTrafficMirrorFilterRulesRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateTrafficMirrorFilterRulesRequest {
+impl crate::operation::Operation for CreateTrafficMirrorFilterRulesRequest {
     type Response = CreateTrafficMirrorFilterRulesResponse;
     type Error = CreateTrafficMirrorFilterRulesError;
+}
+
+impl rt::operation::OperationSpec for CreateTrafficMirrorFilterRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TrafficMirrorFilterId", &self.traffic_mirror_filter_id)?;
         rt::validate::max_items("IngressRules", &self.ingress_rules, 10usize)?;
         rt::validate::max_items("EgressRules", &self.egress_rules, 10usize)?;
@@ -171,8 +174,8 @@ impl CreateTrafficMirrorFilterRulesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateTrafficMirrorFilterRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateTrafficMirrorFilterRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -181,7 +184,7 @@ impl CreateTrafficMirrorFilterRulesBuilder {
         self,
     ) -> ::std::result::Result<
         CreateTrafficMirrorFilterRulesResponse,
-        rt::error::Error<CreateTrafficMirrorFilterRulesError>,
+        crate::error::Error<CreateTrafficMirrorFilterRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -767,30 +770,30 @@ impl ::serde::Serialize for EgressRules2 {
 #[non_exhaustive]
 pub enum CreateTrafficMirrorFilterRulesError {
     /// `DuplicatedParam.Priority` (HTTP 400).
-    DuplicatedParamPriority(rt::error::ServiceError),
+    DuplicatedParamPriority(crate::error::ServiceError),
     /// `IllegalParam.CidrBlock` (HTTP 400).
-    IllegalParamCidrBlock(rt::error::ServiceError),
+    IllegalParamCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.DestinationCidrBlock` (HTTP 400).
-    IllegalParamDestinationCidrBlock(rt::error::ServiceError),
+    IllegalParamDestinationCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.Protocol` (HTTP 400).
-    IllegalParamProtocol(rt::error::ServiceError),
+    IllegalParamProtocol(crate::error::ServiceError),
     /// `IllegalParam.SourceCidrBlock` (HTTP 400).
-    IllegalParamSourceCidrBlock(rt::error::ServiceError),
+    IllegalParamSourceCidrBlock(crate::error::ServiceError),
     /// `IncorrectStatus.TrafficMirrorFilter` (HTTP 400).
-    IncorrectStatusTrafficMirrorFilter(rt::error::ServiceError),
+    IncorrectStatusTrafficMirrorFilter(crate::error::ServiceError),
     /// `IncorrectStatus.TrafficMirrorSession` (HTTP 400).
-    IncorrectStatusTrafficMirrorSession(rt::error::ServiceError),
+    IncorrectStatusTrafficMirrorSession(crate::error::ServiceError),
     /// `QuotaExceeded.TrafficMirrorRulesPerFilter` (HTTP 400).
-    QuotaExceededTrafficMirrorRulesPerFilter(rt::error::ServiceError),
+    QuotaExceededTrafficMirrorRulesPerFilter(crate::error::ServiceError),
     /// `ResourceNotFound.TrafficMirrorFilter` (HTTP 400).
-    ResourceNotFoundTrafficMirrorFilter(rt::error::ServiceError),
+    ResourceNotFoundTrafficMirrorFilter(crate::error::ServiceError),
     /// `UnsupportedRegion` (HTTP 400).
-    UnsupportedRegion(rt::error::ServiceError),
+    UnsupportedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -802,7 +805,7 @@ impl CreateTrafficMirrorFilterRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedParamPriority(error)
             | Self::IllegalParamCidrBlock(error)
@@ -880,8 +883,8 @@ impl CreateTrafficMirrorFilterRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateTrafficMirrorFilterRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateTrafficMirrorFilterRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DuplicatedParam.Priority" => Self::DuplicatedParamPriority(error),
             "IllegalParam.CidrBlock" => Self::IllegalParamCidrBlock(error),
@@ -903,11 +906,11 @@ impl rt::error::OperationError for CreateTrafficMirrorFilterRulesError {
                 Self::ResourceNotFoundTrafficMirrorFilter(error)
             }
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateTrafficMirrorFilterRulesError::service_error(self)
     }
 }

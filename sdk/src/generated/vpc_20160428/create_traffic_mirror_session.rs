@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,7 +66,7 @@ pub struct CreateTrafficMirrorSessionRequest {
     pub virtual_network_id: ::std::option::Option<i32>,
     /// Example: `1`
     ///
-    /// Wire name `Priority`; required.
+    /// Wire name `Priority`; required; at least 1; at most 32766.
     pub priority: ::std::option::Option<i32>,
     /// Example: `false`
     ///
@@ -88,15 +92,14 @@ pub struct CreateTrafficMirrorSessionRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateTrafficMirrorSessionRequest {
+impl crate::operation::Operation for CreateTrafficMirrorSessionRequest {
     type Response = CreateTrafficMirrorSessionResponse;
     type Error = CreateTrafficMirrorSessionError;
+}
+
+impl rt::operation::OperationSpec for CreateTrafficMirrorSessionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TrafficMirrorTargetId", &self.traffic_mirror_target_id)?;
         rt::validate::required(
             "TrafficMirrorTargetType",
@@ -104,6 +107,8 @@ impl rt::operation::Operation for CreateTrafficMirrorSessionRequest {
         )?;
         rt::validate::required("TrafficMirrorFilterId", &self.traffic_mirror_filter_id)?;
         rt::validate::required("Priority", &self.priority)?;
+        rt::validate::minimum("Priority", &self.priority, 1.0, false)?;
+        rt::validate::maximum("Priority", &self.priority, 32766.0, false)?;
         rt::validate::required(
             "TrafficMirrorSourceIds",
             &self.traffic_mirror_source_ids,
@@ -346,8 +351,10 @@ impl CreateTrafficMirrorSessionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateTrafficMirrorSessionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateTrafficMirrorSessionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -356,7 +363,7 @@ impl CreateTrafficMirrorSessionBuilder {
         self,
     ) -> ::std::result::Result<
         CreateTrafficMirrorSessionResponse,
-        rt::error::Error<CreateTrafficMirrorSessionError>,
+        crate::error::Error<CreateTrafficMirrorSessionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -537,84 +544,86 @@ impl ::serde::Serialize for CreateTrafficMirrorSessionResponse {
 #[non_exhaustive]
 pub enum CreateTrafficMirrorSessionError {
     /// `DuplicatedParam.SourceInstanceIds` (HTTP 400).
-    DuplicatedParamSourceInstanceIds(rt::error::ServiceError),
+    DuplicatedParamSourceInstanceIds(crate::error::ServiceError),
     /// `IllegalParam.Priority` (HTTP 400).
-    IllegalParamPriority(rt::error::ServiceError),
+    IllegalParamPriority(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.TrafficMirror` (HTTP 400).
-    IncorrectBusinessStatusTrafficMirror(rt::error::ServiceError),
+    IncorrectBusinessStatusTrafficMirror(crate::error::ServiceError),
     /// `IncorrectStatus.NetworkInterface` (HTTP 400).
-    IncorrectStatusNetworkInterface(rt::error::ServiceError),
+    IncorrectStatusNetworkInterface(crate::error::ServiceError),
     /// `IncorrectStatus.TrafficMirrorFilter` (HTTP 400).
-    IncorrectStatusTrafficMirrorFilter(rt::error::ServiceError),
+    IncorrectStatusTrafficMirrorFilter(crate::error::ServiceError),
     /// `InvalidLoadBalancerId.NotFound` (HTTP 400).
-    InvalidLoadBalancerIdNotFound(rt::error::ServiceError),
+    InvalidLoadBalancerIdNotFound(crate::error::ServiceError),
     /// `OperationDenied.ClassicSLB` (HTTP 400).
-    OperationDeniedClassicSlb(rt::error::ServiceError),
+    OperationDeniedClassicSlb(crate::error::ServiceError),
     /// `OperationDenied.DuplicateRole` (HTTP 400).
-    OperationDeniedDuplicateRole(rt::error::ServiceError),
+    OperationDeniedDuplicateRole(crate::error::ServiceError),
     /// `OperationDenied.EcsNotSupportTrafficMirror` (HTTP 400).
-    OperationDeniedEcsNotSupportTrafficMirror(rt::error::ServiceError),
+    OperationDeniedEcsNotSupportTrafficMirror(crate::error::ServiceError),
     /// `OperationDenied.FreeNetworkInterface` (HTTP 400).
-    OperationDeniedFreeNetworkInterface(rt::error::ServiceError),
+    OperationDeniedFreeNetworkInterface(crate::error::ServiceError),
     /// `OperationDenied.InvalidSourceBondEniType` (HTTP 400).
-    OperationDeniedInvalidSourceBondEniType(rt::error::ServiceError),
+    OperationDeniedInvalidSourceBondEniType(crate::error::ServiceError),
     /// `OperationDenied.InvalidTargetBondEniType` (HTTP 400).
-    OperationDeniedInvalidTargetBondEniType(rt::error::ServiceError),
+    OperationDeniedInvalidTargetBondEniType(crate::error::ServiceError),
     /// `OperationDenied.NotSupportBondEniAsTrafficMirrorSource` (HTTP 400).
-    OperationDeniedNotSupportBondEniAsTrafficMirrorSource(rt::error::ServiceError),
+    OperationDeniedNotSupportBondEniAsTrafficMirrorSource(crate::error::ServiceError),
     /// `OperationDenied.SlbNotInVpc` (HTTP 400).
-    OperationDeniedSlbNotInVpc(rt::error::ServiceError),
+    OperationDeniedSlbNotInVpc(crate::error::ServiceError),
     /// `OperationDenied.TargetTypeNotSupportBondEni` (HTTP 400).
-    OperationDeniedTargetTypeNotSupportBondEni(rt::error::ServiceError),
+    OperationDeniedTargetTypeNotSupportBondEni(crate::error::ServiceError),
     /// `OperationDenied.TargetTypeNotSupportGatewayLoadBalancerEndpoint` (HTTP 400).
     OperationDeniedTargetTypeNotSupportGatewayLoadBalancerEndpoint(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `OperationDenied.TargetTypeNotSupportTrafficMirrorFullPacket` (HTTP 400).
-    OperationDeniedTargetTypeNotSupportTrafficMirrorFullPacket(rt::error::ServiceError),
+    OperationDeniedTargetTypeNotSupportTrafficMirrorFullPacket(
+        crate::error::ServiceError,
+    ),
     /// `OperationDenied.TrafficMirrorSessionSourceFullPacketNotSupport` (HTTP 400).
     OperationDeniedTrafficMirrorSessionSourceFullPacketNotSupport(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `OperationDenied.UnsupportedTargetType` (HTTP 400).
-    OperationDeniedUnsupportedTargetType(rt::error::ServiceError),
+    OperationDeniedUnsupportedTargetType(crate::error::ServiceError),
     /// `OperationFailed.NotSupportBizType` (HTTP 400).
-    OperationFailedNotSupportBizType(rt::error::ServiceError),
+    OperationFailedNotSupportBizType(crate::error::ServiceError),
     /// `OptInRequired.TrafficMirror` (HTTP 400).
-    OptInRequiredTrafficMirror(rt::error::ServiceError),
+    OptInRequiredTrafficMirror(crate::error::ServiceError),
     /// `QuotaExceeded.FilterRelatedSession` (HTTP 400).
-    QuotaExceededFilterRelatedSession(rt::error::ServiceError),
+    QuotaExceededFilterRelatedSession(crate::error::ServiceError),
     /// `QuotaExceeded.NetworkInterfaceRelatedSession` (HTTP 400).
-    QuotaExceededNetworkInterfaceRelatedSession(rt::error::ServiceError),
+    QuotaExceededNetworkInterfaceRelatedSession(crate::error::ServiceError),
     /// `QuotaExceeded.SessionNum` (HTTP 400).
-    QuotaExceededSessionNum(rt::error::ServiceError),
+    QuotaExceededSessionNum(crate::error::ServiceError),
     /// `QuotaExceeded.SessionNumPerTarget` (HTTP 400).
-    QuotaExceededSessionNumPerTarget(rt::error::ServiceError),
+    QuotaExceededSessionNumPerTarget(crate::error::ServiceError),
     /// `QuotaExceeded.SlbRelatedSession` (HTTP 400).
-    QuotaExceededSlbRelatedSession(rt::error::ServiceError),
+    QuotaExceededSlbRelatedSession(crate::error::ServiceError),
     /// `QuotaExceeded.SourceNumPerSession` (HTTP 400).
-    QuotaExceededSourceNumPerSession(rt::error::ServiceError),
+    QuotaExceededSourceNumPerSession(crate::error::ServiceError),
     /// `QuotaExceeded.SourceNumPerTarget` (HTTP 400).
-    QuotaExceededSourceNumPerTarget(rt::error::ServiceError),
+    QuotaExceededSourceNumPerTarget(crate::error::ServiceError),
     /// `ResourceNotFound.EcsInstance` (HTTP 400).
-    ResourceNotFoundEcsInstance(rt::error::ServiceError),
+    ResourceNotFoundEcsInstance(crate::error::ServiceError),
     /// `ResourceNotFound.GatewayLoadBalancerEndpoint` (HTTP 404).
-    ResourceNotFoundGatewayLoadBalancerEndpoint(rt::error::ServiceError),
+    ResourceNotFoundGatewayLoadBalancerEndpoint(crate::error::ServiceError),
     /// `ResourceNotFound.NetworkInterface` (HTTP 400).
-    ResourceNotFoundNetworkInterface(rt::error::ServiceError),
+    ResourceNotFoundNetworkInterface(crate::error::ServiceError),
     /// `ResourceNotFound.Slb` (HTTP 400).
-    ResourceNotFoundSlb(rt::error::ServiceError),
+    ResourceNotFoundSlb(crate::error::ServiceError),
     /// `ResourceNotFound.TargetInstance` (HTTP 400).
-    ResourceNotFoundTargetInstance(rt::error::ServiceError),
+    ResourceNotFoundTargetInstance(crate::error::ServiceError),
     /// `ResourceNotFound.TrafficMirrorFilter` (HTTP 400).
-    ResourceNotFoundTrafficMirrorFilter(rt::error::ServiceError),
+    ResourceNotFoundTrafficMirrorFilter(crate::error::ServiceError),
     /// `UnsupportedRegion` (HTTP 400).
-    UnsupportedRegion(rt::error::ServiceError),
+    UnsupportedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -626,7 +635,7 @@ impl CreateTrafficMirrorSessionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedParamSourceInstanceIds(error)
             | Self::IllegalParamPriority(error)
@@ -893,8 +902,8 @@ impl CreateTrafficMirrorSessionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateTrafficMirrorSessionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateTrafficMirrorSessionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DuplicatedParam.SourceInstanceIds" => {
                 Self::DuplicatedParamSourceInstanceIds(error)
@@ -987,11 +996,11 @@ impl rt::error::OperationError for CreateTrafficMirrorSessionError {
                 Self::ResourceNotFoundTrafficMirrorFilter(error)
             }
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateTrafficMirrorSessionError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,15 +72,14 @@ pub struct CreateVSwitchRequest {
     pub vpc_ipv6_cidr_block: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateVSwitchRequest {
+impl crate::operation::Operation for CreateVSwitchRequest {
     type Response = CreateVSwitchResponse;
     type Error = CreateVSwitchError;
+}
+
+impl rt::operation::OperationSpec for CreateVSwitchRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
         rt::validate::required("ZoneId", &self.zone_id)?;
         rt::validate::required("CidrBlock", &self.cidr_block)?;
@@ -222,8 +225,8 @@ impl CreateVSwitchBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateVSwitchRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateVSwitchRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -232,7 +235,7 @@ impl CreateVSwitchBuilder {
         self,
     ) -> ::std::result::Result<
         CreateVSwitchResponse,
-        rt::error::Error<CreateVSwitchError>,
+        crate::error::Error<CreateVSwitchError>,
     > {
         self.client.execute(self.request).await
     }
@@ -386,96 +389,96 @@ impl ::serde::Serialize for CreateVSwitchResponse {
 #[non_exhaustive]
 pub enum CreateVSwitchError {
     /// `Abs.Vpc.InvalidDescription.Malformed` (HTTP 400).
-    AbsVpcInvalidDescriptionMalformed(rt::error::ServiceError),
+    AbsVpcInvalidDescriptionMalformed(crate::error::ServiceError),
     /// `CreateVSwitch.IncorrectStatus.cbnStatus` (HTTP 400).
-    CreateVSwitchIncorrectStatusCbnStatus(rt::error::ServiceError),
+    CreateVSwitchIncorrectStatusCbnStatus(crate::error::ServiceError),
     /// `Duplicated.ClientToken` (HTTP 400).
-    DuplicatedClientToken(rt::error::ServiceError),
+    DuplicatedClientToken(crate::error::ServiceError),
     /// `Forbidden.VpcNotFound` (HTTP 400).
-    ForbiddenVpcNotFound(rt::error::ServiceError),
+    ForbiddenVpcNotFound(crate::error::ServiceError),
     /// `IllegalParam.CidrBlock` (HTTP 400).
-    IllegalParamCidrBlock(rt::error::ServiceError),
+    IllegalParamCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.Ipv6CidrBlock` (HTTP 400).
-    IllegalParamIpv6CidrBlock(rt::error::ServiceError),
+    IllegalParamIpv6CidrBlock(crate::error::ServiceError),
     /// `IllegalParam.VpcIpv6CidrBlock` (HTTP 400).
-    IllegalParamVpcIpv6CidrBlock(rt::error::ServiceError),
+    IllegalParamVpcIpv6CidrBlock(crate::error::ServiceError),
     /// `IncorrectRouteEntryStatus` (HTTP 400).
-    IncorrectRouteEntryStatus(rt::error::ServiceError),
+    IncorrectRouteEntryStatus(crate::error::ServiceError),
     /// `IncorrectStatus.cbnStatus` (HTTP 400).
-    IncorrectStatusCbnStatus(rt::error::ServiceError),
+    IncorrectStatusCbnStatus(crate::error::ServiceError),
     /// `IncorrectVSwitchStatus` (HTTP 400).
-    IncorrectVSwitchStatus(rt::error::ServiceError),
+    IncorrectVSwitchStatus(crate::error::ServiceError),
     /// `IncorrectVpcStatus` (HTTP 400).
-    IncorrectVpcStatus(rt::error::ServiceError),
+    IncorrectVpcStatus(crate::error::ServiceError),
     /// `InvalidCidrBlock.Malformed` (HTTP 400).
-    InvalidCidrBlockMalformed(rt::error::ServiceError),
+    InvalidCidrBlockMalformed(crate::error::ServiceError),
     /// `InvalidCidrBlock.Overlapped` (HTTP 400).
-    InvalidCidrBlockOverlapped(rt::error::ServiceError),
+    InvalidCidrBlockOverlapped(crate::error::ServiceError),
     /// `InvalidCirdrBlock.MaskLength` (HTTP 400).
-    InvalidCirdrBlockMaskLength(rt::error::ServiceError),
+    InvalidCirdrBlockMaskLength(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `Invalid.NotExist` (HTTP 404).
-    InvalidNotExist(rt::error::ServiceError),
+    InvalidNotExist(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidStatus.RouteEntry` (HTTP 400).
-    InvalidStatusRouteEntry(rt::error::ServiceError),
+    InvalidStatusRouteEntry(crate::error::ServiceError),
     /// `InvalidVSwitchDiscription.Malformed` (HTTP 400).
-    InvalidVSwitchDiscriptionMalformed(rt::error::ServiceError),
+    InvalidVSwitchDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidVSwitchName.Malformed` (HTTP 400).
-    InvalidVSwitchNameMalformed(rt::error::ServiceError),
+    InvalidVSwitchNameMalformed(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 404).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `InvalidZoneId.NotFound` (HTTP 400).
-    InvalidZoneIdNotFound(rt::error::ServiceError),
+    InvalidZoneIdNotFound(crate::error::ServiceError),
     /// `MissingParam.Ipv6CidrBlock` (HTTP 400).
-    MissingParamIpv6CidrBlock(rt::error::ServiceError),
+    MissingParamIpv6CidrBlock(crate::error::ServiceError),
     /// `MissingParam.vpcId` (HTTP 400).
-    MissingParamVpcId(rt::error::ServiceError),
+    MissingParamVpcId(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied.CenAttached` (HTTP 400).
-    OperationDeniedCenAttached(rt::error::ServiceError),
+    OperationDeniedCenAttached(crate::error::ServiceError),
     /// `OperationDenied.NatgwExist` (HTTP 400).
-    OperationDeniedNatgwExist(rt::error::ServiceError),
+    OperationDeniedNatgwExist(crate::error::ServiceError),
     /// `OperationDenied.OtherSubnetCreating` (HTTP 400).
-    OperationDeniedOtherSubnetCreating(rt::error::ServiceError),
+    OperationDeniedOtherSubnetCreating(crate::error::ServiceError),
     /// `OperationDenied.VpcPeerExist` (HTTP 400).
-    OperationDeniedVpcPeerExist(rt::error::ServiceError),
+    OperationDeniedVpcPeerExist(crate::error::ServiceError),
     /// `OperationDenied.VpcPeerExists` (HTTP 400).
-    OperationDeniedVpcPeerExists(rt::error::ServiceError),
+    OperationDeniedVpcPeerExists(crate::error::ServiceError),
     /// `OperationFailed.CidrAcross` (HTTP 400).
-    OperationFailedCidrAcross(rt::error::ServiceError),
+    OperationFailedCidrAcross(crate::error::ServiceError),
     /// `OperationFailed.DistibuteLock` (HTTP 400).
-    OperationFailedDistibuteLock(rt::error::ServiceError),
+    OperationFailedDistibuteLock(crate::error::ServiceError),
     /// `OperationFailed.IdempotentTokenProcessing` (HTTP 400).
-    OperationFailedIdempotentTokenProcessing(rt::error::ServiceError),
+    OperationFailedIdempotentTokenProcessing(crate::error::ServiceError),
     /// `OperationFailed.Ipv6CidrBlockExisted` (HTTP 400).
-    OperationFailedIpv6CidrBlockExisted(rt::error::ServiceError),
+    OperationFailedIpv6CidrBlockExisted(crate::error::ServiceError),
     /// `OperationFailed.NotifyCenCreate` (HTTP 400).
-    OperationFailedNotifyCenCreate(rt::error::ServiceError),
+    OperationFailedNotifyCenCreate(crate::error::ServiceError),
     /// `OperationFailed.ResourceConflict` (HTTP 400).
-    OperationFailedResourceConflict(rt::error::ServiceError),
+    OperationFailedResourceConflict(crate::error::ServiceError),
     /// `OperationFailed.VpcIpv6Disabled` (HTTP 400).
-    OperationFailedVpcIpv6Disabled(rt::error::ServiceError),
+    OperationFailedVpcIpv6Disabled(crate::error::ServiceError),
     /// `QuotaExceeded.VSwitch` (HTTP 400).
-    QuotaExceededVSwitch(rt::error::ServiceError),
+    QuotaExceededVSwitch(crate::error::ServiceError),
     /// `ResourceNotAvailable` (HTTP 400).
-    ResourceNotAvailable(rt::error::ServiceError),
+    ResourceNotAvailable(crate::error::ServiceError),
     /// `RouteConflict.AlreadyExist` (HTTP 400).
-    RouteConflictAlreadyExist(rt::error::ServiceError),
+    RouteConflictAlreadyExist(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `UnsupportedFeature.CloudBoxIpv6` (HTTP 400).
-    UnsupportedFeatureCloudBoxIpv6(rt::error::ServiceError),
+    UnsupportedFeatureCloudBoxIpv6(crate::error::ServiceError),
     /// `VPC.SWITCH.RULE.QUOTA.NOT.EXISTS` (HTTP 400).
-    VpcSwitchRuleQuotaNotExists(rt::error::ServiceError),
+    VpcSwitchRuleQuotaNotExists(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -487,7 +490,7 @@ impl CreateVSwitchError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsVpcInvalidDescriptionMalformed(error)
             | Self::CreateVSwitchIncorrectStatusCbnStatus(error)
@@ -796,8 +799,8 @@ impl CreateVSwitchError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVSwitchError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateVSwitchError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.Vpc.InvalidDescription.Malformed" => {
                 Self::AbsVpcInvalidDescriptionMalformed(error)
@@ -864,11 +867,11 @@ impl rt::error::OperationError for CreateVSwitchError {
             "VPC.SWITCH.RULE.QUOTA.NOT.EXISTS" => {
                 Self::VpcSwitchRuleQuotaNotExists(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVSwitchError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,15 +78,14 @@ pub struct CreateVSwitchCidrReservationRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateVSwitchCidrReservationRequest {
+impl crate::operation::Operation for CreateVSwitchCidrReservationRequest {
     type Response = CreateVSwitchCidrReservationResponse;
     type Error = CreateVSwitchCidrReservationError;
+}
+
+impl rt::operation::OperationSpec for CreateVSwitchCidrReservationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
         rt::validate::required("VSwitchId", &self.v_switch_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -266,8 +269,8 @@ impl CreateVSwitchCidrReservationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateVSwitchCidrReservationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateVSwitchCidrReservationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -276,7 +279,7 @@ impl CreateVSwitchCidrReservationBuilder {
         self,
     ) -> ::std::result::Result<
         CreateVSwitchCidrReservationResponse,
-        rt::error::Error<CreateVSwitchCidrReservationError>,
+        crate::error::Error<CreateVSwitchCidrReservationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -434,44 +437,44 @@ impl ::serde::Serialize for CreateVSwitchCidrReservationResponse {
 #[non_exhaustive]
 pub enum CreateVSwitchCidrReservationError {
     /// `Conflict.CidrReservationMaskAndCidrReservationCidr` (HTTP 400).
-    ConflictCidrReservationMaskAndCidrReservationCidr(rt::error::ServiceError),
+    ConflictCidrReservationMaskAndCidrReservationCidr(crate::error::ServiceError),
     /// `IllegalParamFormat` (HTTP 400).
-    IllegalParamFormat(rt::error::ServiceError),
+    IllegalParamFormat(crate::error::ServiceError),
     /// `IllegalParamFormat.VSwitchCidrReservationCidr` (HTTP 400).
-    IllegalParamFormatVSwitchCidrReservationCidr(rt::error::ServiceError),
+    IllegalParamFormatVSwitchCidrReservationCidr(crate::error::ServiceError),
     /// `IllegalParam.VSwitchCidrReservationMask` (HTTP 400).
-    IllegalParamVSwitchCidrReservationMask(rt::error::ServiceError),
+    IllegalParamVSwitchCidrReservationMask(crate::error::ServiceError),
     /// `IncorrectStatus.VSWITCH` (HTTP 400).
-    IncorrectStatusVswitch(rt::error::ServiceError),
+    IncorrectStatusVswitch(crate::error::ServiceError),
     /// `MissingParam.CidrReservationMaskOrCidrReservationCidr` (HTTP 400).
-    MissingParamCidrReservationMaskOrCidrReservationCidr(rt::error::ServiceError),
+    MissingParamCidrReservationMaskOrCidrReservationCidr(crate::error::ServiceError),
     /// `OperationFailed.AlreadyUsedIpContained` (HTTP 400).
-    OperationFailedAlreadyUsedIpContained(rt::error::ServiceError),
+    OperationFailedAlreadyUsedIpContained(crate::error::ServiceError),
     /// `OperationFailed.CidrNotEnoughInVSwitch` (HTTP 400).
-    OperationFailedCidrNotEnoughInVSwitch(rt::error::ServiceError),
+    OperationFailedCidrNotEnoughInVSwitch(crate::error::ServiceError),
     /// `OperationFailed.SystemReservedIpContained` (HTTP 400).
-    OperationFailedSystemReservedIpContained(rt::error::ServiceError),
+    OperationFailedSystemReservedIpContained(crate::error::ServiceError),
     /// `OperationFailed.VSwitchCidrReservationCidr` (HTTP 400).
-    OperationFailedVSwitchCidrReservationCidr(rt::error::ServiceError),
+    OperationFailedVSwitchCidrReservationCidr(crate::error::ServiceError),
     /// `QuotaExceeded.CidrReservationCount` (HTTP 400).
-    QuotaExceededCidrReservationCount(rt::error::ServiceError),
+    QuotaExceededCidrReservationCount(crate::error::ServiceError),
     /// `QuotaExceeded.VSwitchCidrReservationMask` (HTTP 400).
-    QuotaExceededVSwitchCidrReservationMask(rt::error::ServiceError),
+    QuotaExceededVSwitchCidrReservationMask(crate::error::ServiceError),
     /// `ResourceNotFound.VSwitch` (HTTP 400).
-    ResourceNotFoundVSwitch(rt::error::ServiceError),
+    ResourceNotFoundVSwitch(crate::error::ServiceError),
     /// `UnsupportedFeature.ReservedType` (HTTP 400).
-    UnsupportedFeatureReservedType(rt::error::ServiceError),
+    UnsupportedFeatureReservedType(crate::error::ServiceError),
     /// `UnsupportedFeature.VSwitchIpv6` (HTTP 400).
-    UnsupportedFeatureVSwitchIpv6(rt::error::ServiceError),
+    UnsupportedFeatureVSwitchIpv6(crate::error::ServiceError),
     /// `UnsupportedFeature.VpcAdvancedFeature` (HTTP 400).
-    UnsupportedFeatureVpcAdvancedFeature(rt::error::ServiceError),
+    UnsupportedFeatureVpcAdvancedFeature(crate::error::ServiceError),
     /// `UnsupportedRegion` (HTTP 400).
-    UnsupportedRegion(rt::error::ServiceError),
+    UnsupportedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -483,7 +486,7 @@ impl CreateVSwitchCidrReservationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ConflictCidrReservationMaskAndCidrReservationCidr(error)
             | Self::IllegalParamFormat(error)
@@ -612,8 +615,8 @@ impl CreateVSwitchCidrReservationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVSwitchCidrReservationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateVSwitchCidrReservationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Conflict.CidrReservationMaskAndCidrReservationCidr" => {
                 Self::ConflictCidrReservationMaskAndCidrReservationCidr(error)
@@ -658,11 +661,11 @@ impl rt::error::OperationError for CreateVSwitchCidrReservationError {
                 Self::UnsupportedFeatureVpcAdvancedFeature(error)
             }
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVSwitchCidrReservationError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct CreateVbrHaRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateVbrHaRequest {
+impl crate::operation::Operation for CreateVbrHaRequest {
     type Response = CreateVbrHaResponse;
     type Error = CreateVbrHaError;
+}
+
+impl rt::operation::OperationSpec for CreateVbrHaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VbrId", &self.vbr_id)?;
         rt::validate::required("PeerVbrId", &self.peer_vbr_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -173,15 +176,18 @@ impl CreateVbrHaBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateVbrHaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateVbrHaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CreateVbrHaResponse, rt::error::Error<CreateVbrHaError>> {
+    ) -> ::std::result::Result<
+        CreateVbrHaResponse,
+        crate::error::Error<CreateVbrHaError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -277,30 +283,30 @@ impl ::serde::Serialize for CreateVbrHaResponse {
 #[non_exhaustive]
 pub enum CreateVbrHaError {
     /// `IllegalParam.BgpGroupLocalAsn` (HTTP 400).
-    IllegalParamBgpGroupLocalAsn(rt::error::ServiceError),
+    IllegalParamBgpGroupLocalAsn(crate::error::ServiceError),
     /// `OperationFailed.BgpGroupLocalAsnMustSameEachOther` (HTTP 400).
-    OperationFailedBgpGroupLocalAsnMustSameEachOther(rt::error::ServiceError),
+    OperationFailedBgpGroupLocalAsnMustSameEachOther(crate::error::ServiceError),
     /// `OperationFailed.VbrAccessDeviceSame` (HTTP 400).
-    OperationFailedVbrAccessDeviceSame(rt::error::ServiceError),
+    OperationFailedVbrAccessDeviceSame(crate::error::ServiceError),
     /// `OperationFailed.VbrAliUidNotConsistent` (HTTP 400).
-    OperationFailedVbrAliUidNotConsistent(rt::error::ServiceError),
+    OperationFailedVbrAliUidNotConsistent(crate::error::ServiceError),
     /// `OperationFailed.VbrBandWidthExceed` (HTTP 400).
-    OperationFailedVbrBandWidthExceed(rt::error::ServiceError),
+    OperationFailedVbrBandWidthExceed(crate::error::ServiceError),
     /// `OperationFailed.VbrBgpPeerNotEnableBfd` (HTTP 400).
-    OperationFailedVbrBgpPeerNotEnableBfd(rt::error::ServiceError),
+    OperationFailedVbrBgpPeerNotEnableBfd(crate::error::ServiceError),
     /// `OperationFailed.VbrCenNotConsistent` (HTTP 400).
-    OperationFailedVbrCenNotConsistent(rt::error::ServiceError),
+    OperationFailedVbrCenNotConsistent(crate::error::ServiceError),
     /// `OperationFailed.VbrCenNotRelation` (HTTP 400).
-    OperationFailedVbrCenNotRelation(rt::error::ServiceError),
+    OperationFailedVbrCenNotRelation(crate::error::ServiceError),
     /// `OperationFailed.VbrInUsedByOtherHa` (HTTP 400).
-    OperationFailedVbrInUsedByOtherHa(rt::error::ServiceError),
+    OperationFailedVbrInUsedByOtherHa(crate::error::ServiceError),
     /// `ResourceNotFound.Vbr` (HTTP 404).
-    ResourceNotFoundVbr(rt::error::ServiceError),
+    ResourceNotFoundVbr(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -312,7 +318,7 @@ impl CreateVbrHaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamBgpGroupLocalAsn(error)
             | Self::OperationFailedBgpGroupLocalAsnMustSameEachOther(error)
@@ -390,8 +396,8 @@ impl CreateVbrHaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVbrHaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateVbrHaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.BgpGroupLocalAsn" => Self::IllegalParamBgpGroupLocalAsn(error),
             "OperationFailed.BgpGroupLocalAsnMustSameEachOther" => {
@@ -419,11 +425,11 @@ impl rt::error::OperationError for CreateVbrHaError {
                 Self::OperationFailedVbrInUsedByOtherHa(error)
             }
             "ResourceNotFound.Vbr" => Self::ResourceNotFoundVbr(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVbrHaError::service_error(self)
     }
 }

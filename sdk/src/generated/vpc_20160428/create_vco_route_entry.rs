@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,15 +68,14 @@ pub struct CreateVcoRouteEntryRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateVcoRouteEntryRequest {
+impl crate::operation::Operation for CreateVcoRouteEntryRequest {
     type Response = CreateVcoRouteEntryResponse;
     type Error = CreateVcoRouteEntryError;
+}
+
+impl rt::operation::OperationSpec for CreateVcoRouteEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnConnectionId", &self.vpn_connection_id)?;
         rt::validate::required("RouteDest", &self.route_dest)?;
@@ -204,8 +207,8 @@ impl CreateVcoRouteEntryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateVcoRouteEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateVcoRouteEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -214,7 +217,7 @@ impl CreateVcoRouteEntryBuilder {
         self,
     ) -> ::std::result::Result<
         CreateVcoRouteEntryResponse,
-        rt::error::Error<CreateVcoRouteEntryError>,
+        crate::error::Error<CreateVcoRouteEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -454,48 +457,48 @@ impl ::serde::Serialize for CreateVcoRouteEntryResponse {
 #[non_exhaustive]
 pub enum CreateVcoRouteEntryError {
     /// `CreateDbrRoutesQuotaFull.QuotaFull` (HTTP 400).
-    CreateDbrRoutesQuotaFullQuotaFull(rt::error::ServiceError),
+    CreateDbrRoutesQuotaFullQuotaFull(crate::error::ServiceError),
     /// `CreatePbrRoutesQuotaFull.QuotaFull` (HTTP 400).
-    CreatePbrRoutesQuotaFullQuotaFull(rt::error::ServiceError),
+    CreatePbrRoutesQuotaFullQuotaFull(crate::error::ServiceError),
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalParam.RouteDest` (HTTP 400).
-    IllegalParamRouteDest(rt::error::ServiceError),
+    IllegalParamRouteDest(crate::error::ServiceError),
     /// `InvalidNextHop.NotFound` (HTTP 400).
-    InvalidNextHopNotFound(rt::error::ServiceError),
+    InvalidNextHopNotFound(crate::error::ServiceError),
     /// `InvalidVpnConnectionInstanceId.NotFound` (HTTP 404).
-    InvalidVpnConnectionInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnConnectionInstanceIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.InvalidCidrBlock` (HTTP 400).
-    OperationFailedInvalidCidrBlock(rt::error::ServiceError),
+    OperationFailedInvalidCidrBlock(crate::error::ServiceError),
     /// `QuotaExceeded.VpnRouteEntry` (HTTP 400).
-    QuotaExceededVpnRouteEntry(rt::error::ServiceError),
+    QuotaExceededVpnRouteEntry(crate::error::ServiceError),
     /// `Resource.PbrRouteQuotaFull` (HTTP 400).
-    ResourcePbrRouteQuotaFull(rt::error::ServiceError),
+    ResourcePbrRouteQuotaFull(crate::error::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400).
-    ResourceQuotaFull(rt::error::ServiceError),
+    ResourceQuotaFull(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `VpnConnection.Configuring` (HTTP 400).
-    VpnConnectionConfiguring(rt::error::ServiceError),
+    VpnConnectionConfiguring(crate::error::ServiceError),
     /// `VpnConnection.FinancialLocked` (HTTP 400).
-    VpnConnectionFinancialLocked(rt::error::ServiceError),
+    VpnConnectionFinancialLocked(crate::error::ServiceError),
     /// `VpnRouteEntry.AlreadyExists` (HTTP 400).
-    VpnRouteEntryAlreadyExists(rt::error::ServiceError),
+    VpnRouteEntryAlreadyExists(crate::error::ServiceError),
     /// `VpnRouteEntry.BackupRoute` (HTTP 400).
-    VpnRouteEntryBackupRoute(rt::error::ServiceError),
+    VpnRouteEntryBackupRoute(crate::error::ServiceError),
     /// `VpnRouteEntry.Conflict` (HTTP 400).
-    VpnRouteEntryConflict(rt::error::ServiceError),
+    VpnRouteEntryConflict(crate::error::ServiceError),
     /// `VpnRouteEntry.ConflictSSL` (HTTP 400).
-    VpnRouteEntryConflictSsl(rt::error::ServiceError),
+    VpnRouteEntryConflictSsl(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -507,7 +510,7 @@ impl CreateVcoRouteEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CreateDbrRoutesQuotaFullQuotaFull(error)
             | Self::CreatePbrRoutesQuotaFullQuotaFull(error)
@@ -648,8 +651,8 @@ impl CreateVcoRouteEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVcoRouteEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateVcoRouteEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CreateDbrRoutesQuotaFull.QuotaFull" => {
                 Self::CreateDbrRoutesQuotaFullQuotaFull(error)
@@ -678,11 +681,11 @@ impl rt::error::OperationError for CreateVcoRouteEntryError {
             "VpnRouteEntry.BackupRoute" => Self::VpnRouteEntryBackupRoute(error),
             "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(error),
             "VpnRouteEntry.ConflictSSL" => Self::VpnRouteEntryConflictSsl(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVcoRouteEntryError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -100,15 +104,14 @@ pub struct CreateVirtualBorderRouterRequest {
     pub tags: ::std::vec::Vec<Tags>,
 }
 
-impl rt::operation::Operation for CreateVirtualBorderRouterRequest {
+impl crate::operation::Operation for CreateVirtualBorderRouterRequest {
     type Response = CreateVirtualBorderRouterResponse;
     type Error = CreateVirtualBorderRouterError;
+}
+
+impl rt::operation::OperationSpec for CreateVirtualBorderRouterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PhysicalConnectionId", &self.physical_connection_id)?;
         rt::validate::required("VlanId", &self.vlan_id)?;
@@ -355,8 +358,10 @@ impl CreateVirtualBorderRouterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateVirtualBorderRouterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateVirtualBorderRouterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -365,7 +370,7 @@ impl CreateVirtualBorderRouterBuilder {
         self,
     ) -> ::std::result::Result<
         CreateVirtualBorderRouterResponse,
-        rt::error::Error<CreateVirtualBorderRouterError>,
+        crate::error::Error<CreateVirtualBorderRouterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -519,110 +524,112 @@ impl ::serde::Serialize for CreateVirtualBorderRouterResponse {
 #[non_exhaustive]
 pub enum CreateVirtualBorderRouterError {
     /// `CROSS_BID.FORBIDDEN` (HTTP 404).
-    CrossBidForbidden(rt::error::ServiceError),
+    CrossBidForbidden(crate::error::ServiceError),
     /// `EcAssociatedQoSPconnNotAllowCreateCrossAccountVbr` (HTTP 400).
-    EcAssociatedQoSPconnNotAllowCreateCrossAccountVbr(rt::error::ServiceError),
+    EcAssociatedQosPconnNotAllowCreateCrossAccountVbr(crate::error::ServiceError),
     /// `Forbidden.DescriptionNotAllowedByCaller` (HTTP 403).
-    ForbiddenDescriptionNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenDescriptionNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.LocalGatewayIpNotAllowedByCaller` (HTTP 403).
-    ForbiddenLocalGatewayIpNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenLocalGatewayIpNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.NameNotAllowedByCaller` (HTTP 403).
-    ForbiddenNameNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenNameNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.OwnerAliUid` (HTTP 400).
-    ForbiddenOwnerAliUid(rt::error::ServiceError),
+    ForbiddenOwnerAliUid(crate::error::ServiceError),
     /// `Forbidden.PeerGatewayIpNotAllowedByCaller` (HTTP 403).
-    ForbiddenPeerGatewayIpNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenPeerGatewayIpNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.PeeringSubnetMaskNotAllowedByCaller` (HTTP 403).
-    ForbiddenPeeringSubnetMaskNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenPeeringSubnetMaskNotAllowedByCaller(crate::error::ServiceError),
     /// `IllegalParam.Bandwidth` (HTTP 400).
-    IllegalParamBandwidth(rt::error::ServiceError),
+    IllegalParamBandwidth(crate::error::ServiceError),
     /// `IllegalParam.CidrBlock` (HTTP 400).
-    IllegalParamCidrBlock(rt::error::ServiceError),
+    IllegalParamCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.IpAddress` (HTTP 400).
-    IllegalParamIpAddress(rt::error::ServiceError),
+    IllegalParamIpAddress(crate::error::ServiceError),
     /// `IllegalParam.OwnerAliUid` (HTTP 400).
-    IllegalParamOwnerAliUid(rt::error::ServiceError),
+    IllegalParamOwnerAliUid(crate::error::ServiceError),
     /// `IncorrectStatus.VirtualPhysicalConnection` (HTTP 400).
-    IncorrectStatusVirtualPhysicalConnection(rt::error::ServiceError),
+    IncorrectStatusVirtualPhysicalConnection(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidCircuitCode.Malformed` (HTTP 400).
-    InvalidCircuitCodeMalformed(rt::error::ServiceError),
+    InvalidCircuitCodeMalformed(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidIp.NotSameSubnet` (HTTP 400).
-    InvalidIpNotSameSubnet(rt::error::ServiceError),
+    InvalidIpNotSameSubnet(crate::error::ServiceError),
     /// `InvalidLocalGatewayIp.Malformed` (HTTP 400).
-    InvalidLocalGatewayIpMalformed(rt::error::ServiceError),
+    InvalidLocalGatewayIpMalformed(crate::error::ServiceError),
     /// `InvalidName.Malformed` (HTTP 400).
-    InvalidNameMalformed(rt::error::ServiceError),
+    InvalidNameMalformed(crate::error::ServiceError),
     /// `InvalidPeeringSubnetMask.Malformed` (HTTP 400).
-    InvalidPeeringSubnetMaskMalformed(rt::error::ServiceError),
+    InvalidPeeringSubnetMaskMalformed(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotEnabled` (HTTP 400).
-    InvalidPhysicalConnectionIdNotEnabled(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotEnabled(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotFound` (HTTP 400).
-    InvalidPhysicalConnectionIdNotFound(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVbrOwnerId.NotFound` (HTTP 404).
-    InvalidVbrOwnerIdNotFound(rt::error::ServiceError),
+    InvalidVbrOwnerIdNotFound(crate::error::ServiceError),
     /// `InvalidVlanId.Malformed` (HTTP 400).
-    InvalidVlanIdMalformed(rt::error::ServiceError),
+    InvalidVlanIdMalformed(crate::error::ServiceError),
     /// `InvalidVlanId.Used` (HTTP 400).
-    InvalidVlanIdUsed(rt::error::ServiceError),
+    InvalidVlanIdUsed(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied.PhysicalConnectionNotSupportMPBGPAndMPBGP-v6` (HTTP 400).
-    OperationDeniedPhysicalConnectionNotSupportMpbgpAndMpbgpV6(rt::error::ServiceError),
+    OperationDeniedPhysicalConnectionNotSupportMpbgpAndMpbgpV6(
+        crate::error::ServiceError,
+    ),
     /// `OperationDenied.VPconn` (HTTP 400).
-    OperationDeniedVPconn(rt::error::ServiceError),
+    OperationDeniedVPconn(crate::error::ServiceError),
     /// `OperationFailed.AccessDeviceDisabled` (HTTP 404).
-    OperationFailedAccessDeviceDisabled(rt::error::ServiceError),
+    OperationFailedAccessDeviceDisabled(crate::error::ServiceError),
     /// `OperationFailed.NotConsistentWithVpconn` (HTTP 400).
-    OperationFailedNotConsistentWithVpconn(rt::error::ServiceError),
+    OperationFailedNotConsistentWithVpconn(crate::error::ServiceError),
     /// `OperationFailed.PconnAllocateVlan0` (HTTP 400).
-    OperationFailedPconnAllocateVlan0(rt::error::ServiceError),
+    OperationFailedPconnAllocateVlan0(crate::error::ServiceError),
     /// `OperationFailed.PconnExistVlan0Vbr` (HTTP 400).
-    OperationFailedPconnExistVlan0Vbr(rt::error::ServiceError),
+    OperationFailedPconnExistVlan0Vbr(crate::error::ServiceError),
     /// `OperationFailed.PconnTrafficNotEnable` (HTTP 400).
-    OperationFailedPconnTrafficNotEnable(rt::error::ServiceError),
+    OperationFailedPconnTrafficNotEnable(crate::error::ServiceError),
     /// `OperationFailed.VbrBandWidthMust0InVlan0Vbr` (HTTP 400).
-    OperationFailedVbrBandWidthMust0InVlan0Vbr(rt::error::ServiceError),
+    OperationFailedVbrBandWidthMust0InVlan0Vbr(crate::error::ServiceError),
     /// `OperationFailed.VirtualPhysicalConnectionExistVBR` (HTTP 400).
-    OperationFailedVirtualPhysicalConnectionExistVbr(rt::error::ServiceError),
+    OperationFailedVirtualPhysicalConnectionExistVbr(crate::error::ServiceError),
     /// `OperationFailed.Vlan0VbrUnSharePconn` (HTTP 400).
-    OperationFailedVlan0VbrUnSharePconn(rt::error::ServiceError),
+    OperationFailedVlan0VbrUnSharePconn(crate::error::ServiceError),
     /// `OperationFailed.VlanIdInUse` (HTTP 400).
-    OperationFailedVlanIdInUse(rt::error::ServiceError),
+    OperationFailedVlanIdInUse(crate::error::ServiceError),
     /// `OperationUnsupported.IPV6ForThisRegion` (HTTP 400).
-    OperationUnsupportedIpv6ForThisRegion(rt::error::ServiceError),
+    OperationUnsupportedIpv6ForThisRegion(crate::error::ServiceError),
     /// `OperationUnsupported.VirtualBorderRouterEnableIPv6` (HTTP 400).
-    OperationUnsupportedVirtualBorderRouterEnableIPv6(rt::error::ServiceError),
+    OperationUnsupportedVirtualBorderRouterEnableIpv6(crate::error::ServiceError),
     /// `QuotaExceeded.CrossUserVBRPerUser` (HTTP 400).
-    QuotaExceededCrossUserVbrPerUser(rt::error::ServiceError),
+    QuotaExceededCrossUserVbrPerUser(crate::error::ServiceError),
     /// `QuotaExceeded.freevbr` (HTTP 400).
-    QuotaExceededFreevbr(rt::error::ServiceError),
+    QuotaExceededFreevbr(crate::error::ServiceError),
     /// `QuotaExceeded.SameAccountVBRPerPconn` (HTTP 400).
-    QuotaExceededSameAccountVbrPerPconn(rt::error::ServiceError),
+    QuotaExceededSameAccountVbrPerPconn(crate::error::ServiceError),
     /// `QuotaExceeded.VbrPerAccessDevice` (HTTP 400).
-    QuotaExceededVbrPerAccessDevice(rt::error::ServiceError),
+    QuotaExceededVbrPerAccessDevice(crate::error::ServiceError),
     /// `QuotaExceeded.VbrPerPconnPortSpec` (HTTP 400).
-    QuotaExceededVbrPerPconnPortSpec(rt::error::ServiceError),
+    QuotaExceededVbrPerPconnPortSpec(crate::error::ServiceError),
     /// `QuotaExceeded.vbrPerpConn` (HTTP 400).
-    QuotaExceededVbrPerpConn(rt::error::ServiceError),
+    QuotaExceededVbrPerpConn(crate::error::ServiceError),
     /// `ResourceNotEnough.Bandwidth` (HTTP 400).
-    ResourceNotEnoughBandwidth(rt::error::ServiceError),
+    ResourceNotEnoughBandwidth(crate::error::ServiceError),
     /// `ResourceNotInResourceGroup` (HTTP 400).
-    ResourceNotInResourceGroup(rt::error::ServiceError),
+    ResourceNotInResourceGroup(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `VbrBandwidthExceed` (HTTP 400).
-    VbrBandwidthExceed(rt::error::ServiceError),
+    VbrBandwidthExceed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -634,10 +641,10 @@ impl CreateVirtualBorderRouterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CrossBidForbidden(error)
-            | Self::EcAssociatedQoSPconnNotAllowCreateCrossAccountVbr(error)
+            | Self::EcAssociatedQosPconnNotAllowCreateCrossAccountVbr(error)
             | Self::ForbiddenDescriptionNotAllowedByCaller(error)
             | Self::ForbiddenLocalGatewayIpNotAllowedByCaller(error)
             | Self::ForbiddenNameNotAllowedByCaller(error)
@@ -675,7 +682,7 @@ impl CreateVirtualBorderRouterError {
             | Self::OperationFailedVlan0VbrUnSharePconn(error)
             | Self::OperationFailedVlanIdInUse(error)
             | Self::OperationUnsupportedIpv6ForThisRegion(error)
-            | Self::OperationUnsupportedVirtualBorderRouterEnableIPv6(error)
+            | Self::OperationUnsupportedVirtualBorderRouterEnableIpv6(error)
             | Self::QuotaExceededCrossUserVbrPerUser(error)
             | Self::QuotaExceededFreevbr(error)
             | Self::QuotaExceededSameAccountVbrPerPconn(error)
@@ -696,12 +703,10 @@ impl CreateVirtualBorderRouterError {
         matches!(self, Self::CrossBidForbidden(_))
     }
 
-    /// Whether this is [`EcAssociatedQoSPconnNotAllowCreateCrossAccountVbr`](Self::EcAssociatedQoSPconnNotAllowCreateCrossAccountVbr).
+    /// Whether this is [`EcAssociatedQosPconnNotAllowCreateCrossAccountVbr`](Self::EcAssociatedQosPconnNotAllowCreateCrossAccountVbr).
     #[inline]
-    pub fn is_ec_associated_qo_s_pconn_not_allow_create_cross_account_vbr(
-        &self,
-    ) -> bool {
-        matches!(self, Self::EcAssociatedQoSPconnNotAllowCreateCrossAccountVbr(_))
+    pub fn is_ec_associated_qos_pconn_not_allow_create_cross_account_vbr(&self) -> bool {
+        matches!(self, Self::EcAssociatedQosPconnNotAllowCreateCrossAccountVbr(_))
     }
 
     /// Whether this is [`ForbiddenDescriptionNotAllowedByCaller`](Self::ForbiddenDescriptionNotAllowedByCaller).
@@ -930,10 +935,10 @@ impl CreateVirtualBorderRouterError {
         matches!(self, Self::OperationUnsupportedIpv6ForThisRegion(_))
     }
 
-    /// Whether this is [`OperationUnsupportedVirtualBorderRouterEnableIPv6`](Self::OperationUnsupportedVirtualBorderRouterEnableIPv6).
+    /// Whether this is [`OperationUnsupportedVirtualBorderRouterEnableIpv6`](Self::OperationUnsupportedVirtualBorderRouterEnableIpv6).
     #[inline]
-    pub fn is_operation_unsupported_virtual_border_router_enable_i_pv6(&self) -> bool {
-        matches!(self, Self::OperationUnsupportedVirtualBorderRouterEnableIPv6(_))
+    pub fn is_operation_unsupported_virtual_border_router_enable_ipv6(&self) -> bool {
+        matches!(self, Self::OperationUnsupportedVirtualBorderRouterEnableIpv6(_))
     }
 
     /// Whether this is [`QuotaExceededCrossUserVbrPerUser`](Self::QuotaExceededCrossUserVbrPerUser).
@@ -998,12 +1003,12 @@ impl CreateVirtualBorderRouterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVirtualBorderRouterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateVirtualBorderRouterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CROSS_BID.FORBIDDEN" => Self::CrossBidForbidden(error),
             "EcAssociatedQoSPconnNotAllowCreateCrossAccountVbr" => {
-                Self::EcAssociatedQoSPconnNotAllowCreateCrossAccountVbr(error)
+                Self::EcAssociatedQosPconnNotAllowCreateCrossAccountVbr(error)
             }
             "Forbidden.DescriptionNotAllowedByCaller" => {
                 Self::ForbiddenDescriptionNotAllowedByCaller(error)
@@ -1083,7 +1088,7 @@ impl rt::error::OperationError for CreateVirtualBorderRouterError {
                 Self::OperationUnsupportedIpv6ForThisRegion(error)
             }
             "OperationUnsupported.VirtualBorderRouterEnableIPv6" => {
-                Self::OperationUnsupportedVirtualBorderRouterEnableIPv6(error)
+                Self::OperationUnsupportedVirtualBorderRouterEnableIpv6(error)
             }
             "QuotaExceeded.CrossUserVBRPerUser" => {
                 Self::QuotaExceededCrossUserVbrPerUser(error)
@@ -1103,11 +1108,11 @@ impl rt::error::OperationError for CreateVirtualBorderRouterError {
             "ResourceNotInResourceGroup" => Self::ResourceNotInResourceGroup(error),
             "TaskConflict" => Self::TaskConflict(error),
             "VbrBandwidthExceed" => Self::VbrBandwidthExceed(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVirtualBorderRouterError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,11 +75,14 @@ pub struct CreateVirtualPhysicalConnectionRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateVirtualPhysicalConnectionRequest {
+impl crate::operation::Operation for CreateVirtualPhysicalConnectionRequest {
     type Response = CreateVirtualPhysicalConnectionResponse;
     type Error = CreateVirtualPhysicalConnectionError;
+}
+
+impl rt::operation::OperationSpec for CreateVirtualPhysicalConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("OrderMode", &self.order_mode)?;
         rt::validate::one_of(
             "OrderMode",
@@ -251,8 +255,8 @@ impl CreateVirtualPhysicalConnectionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateVirtualPhysicalConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateVirtualPhysicalConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -261,7 +265,7 @@ impl CreateVirtualPhysicalConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         CreateVirtualPhysicalConnectionResponse,
-        rt::error::Error<CreateVirtualPhysicalConnectionError>,
+        crate::error::Error<CreateVirtualPhysicalConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -421,62 +425,64 @@ pub use super::types::OrderMode;
 #[non_exhaustive]
 pub enum CreateVirtualPhysicalConnectionError {
     /// `EcAssociatedQoSPconnNotAllowCreateVpconn` (HTTP 400).
-    EcAssociatedQoSPconnNotAllowCreateVpconn(rt::error::ServiceError),
+    EcAssociatedQosPconnNotAllowCreateVpconn(crate::error::ServiceError),
     /// `Forbidden.VpconnAliUid` (HTTP 400).
-    ForbiddenVpconnAliUid(rt::error::ServiceError),
+    ForbiddenVpconnAliUid(crate::error::ServiceError),
     /// `Forbidden.VpconnCrossBid` (HTTP 400).
-    ForbiddenVpconnCrossBid(rt::error::ServiceError),
+    ForbiddenVpconnCrossBid(crate::error::ServiceError),
     /// `IllegalParam.Bandwidth` (HTTP 400).
-    IllegalParamBandwidth(rt::error::ServiceError),
+    IllegalParamBandwidth(crate::error::ServiceError),
     /// `IllegalParam.OrderMode` (HTTP 400).
-    IllegalParamOrderMode(rt::error::ServiceError),
+    IllegalParamOrderMode(crate::error::ServiceError),
     /// `IllegalParam.ResourceGroupId` (HTTP 400).
-    IllegalParamResourceGroupId(rt::error::ServiceError),
+    IllegalParamResourceGroupId(crate::error::ServiceError),
     /// `IllegalParam.Spec` (HTTP 400).
-    IllegalParamSpec(rt::error::ServiceError),
+    IllegalParamSpec(crate::error::ServiceError),
     /// `IllegalParam.VlanId` (HTTP 400).
-    IllegalParamVlanId(rt::error::ServiceError),
+    IllegalParamVlanId(crate::error::ServiceError),
     /// `IllegalParam.VpconnAliUid` (HTTP 400).
-    IllegalParamVpconnAliUid(rt::error::ServiceError),
+    IllegalParamVpconnAliUid(crate::error::ServiceError),
     /// `IncorrectStatus.PhysicalConnection` (HTTP 400).
-    IncorrectStatusPhysicalConnection(rt::error::ServiceError),
+    IncorrectStatusPhysicalConnection(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidName.Malformed` (HTTP 400).
-    InvalidNameMalformed(rt::error::ServiceError),
+    InvalidNameMalformed(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotEnabled` (HTTP 400).
-    InvalidPhysicalConnectionIdNotEnabled(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotEnabled(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotFound` (HTTP 400).
-    InvalidPhysicalConnectionIdNotFound(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotFound(crate::error::ServiceError),
     /// `InvalidVlanId.Malformed` (HTTP 400).
-    InvalidVlanIdMalformed(rt::error::ServiceError),
+    InvalidVlanIdMalformed(crate::error::ServiceError),
     /// `MissingParam.Spec` (HTTP 400).
-    MissingParamSpec(rt::error::ServiceError),
+    MissingParamSpec(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied.CreateVpconn` (HTTP 400).
-    OperationDeniedCreateVpconn(rt::error::ServiceError),
+    OperationDeniedCreateVpconn(crate::error::ServiceError),
     /// `OperationDenied.PhysicalConnectionNotSupportMPBGPAndMPBGP-v6` (HTTP 400).
-    OperationDeniedPhysicalConnectionNotSupportMpbgpAndMpbgpV6(rt::error::ServiceError),
+    OperationDeniedPhysicalConnectionNotSupportMpbgpAndMpbgpV6(
+        crate::error::ServiceError,
+    ),
     /// `OperationFailed.PconnAllocateVlan0` (HTTP 400).
-    OperationFailedPconnAllocateVlan0(rt::error::ServiceError),
+    OperationFailedPconnAllocateVlan0(crate::error::ServiceError),
     /// `OperationFailed.VPconnCreated` (HTTP 400).
-    OperationFailedVPconnCreated(rt::error::ServiceError),
+    OperationFailedVPconnCreated(crate::error::ServiceError),
     /// `OperationFailed.VbrBindedPconn` (HTTP 400).
-    OperationFailedVbrBindedPconn(rt::error::ServiceError),
+    OperationFailedVbrBindedPconn(crate::error::ServiceError),
     /// `QuotaExceeded.VPCONN` (HTTP 400).
-    QuotaExceededVpconn(rt::error::ServiceError),
+    QuotaExceededVpconn(crate::error::ServiceError),
     /// `ResourceNotEnough.Bandwidth` (HTTP 400).
-    ResourceNotEnoughBandwidth(rt::error::ServiceError),
+    ResourceNotEnoughBandwidth(crate::error::ServiceError),
     /// `ResourceNotFound.PhysicalConnectionId` (HTTP 400).
-    ResourceNotFoundPhysicalConnectionId(rt::error::ServiceError),
+    ResourceNotFoundPhysicalConnectionId(crate::error::ServiceError),
     /// `VLAN_ID_HAS_BEEN_USED_IN_PHYSICAL_CONNECTION` (HTTP 400).
-    VlanIdHasBeenUsedInPhysicalConnection(rt::error::ServiceError),
+    VlanIdHasBeenUsedInPhysicalConnection(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -488,9 +494,9 @@ impl CreateVirtualPhysicalConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
-            Self::EcAssociatedQoSPconnNotAllowCreateVpconn(error)
+            Self::EcAssociatedQosPconnNotAllowCreateVpconn(error)
             | Self::ForbiddenVpconnAliUid(error)
             | Self::ForbiddenVpconnCrossBid(error)
             | Self::IllegalParamBandwidth(error)
@@ -520,10 +526,10 @@ impl CreateVirtualPhysicalConnectionError {
         }
     }
 
-    /// Whether this is [`EcAssociatedQoSPconnNotAllowCreateVpconn`](Self::EcAssociatedQoSPconnNotAllowCreateVpconn).
+    /// Whether this is [`EcAssociatedQosPconnNotAllowCreateVpconn`](Self::EcAssociatedQosPconnNotAllowCreateVpconn).
     #[inline]
-    pub fn is_ec_associated_qo_s_pconn_not_allow_create_vpconn(&self) -> bool {
-        matches!(self, Self::EcAssociatedQoSPconnNotAllowCreateVpconn(_))
+    pub fn is_ec_associated_qos_pconn_not_allow_create_vpconn(&self) -> bool {
+        matches!(self, Self::EcAssociatedQosPconnNotAllowCreateVpconn(_))
     }
 
     /// Whether this is [`ForbiddenVpconnAliUid`](Self::ForbiddenVpconnAliUid).
@@ -682,11 +688,11 @@ impl CreateVirtualPhysicalConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVirtualPhysicalConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateVirtualPhysicalConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EcAssociatedQoSPconnNotAllowCreateVpconn" => {
-                Self::EcAssociatedQoSPconnNotAllowCreateVpconn(error)
+                Self::EcAssociatedQosPconnNotAllowCreateVpconn(error)
             }
             "Forbidden.VpconnAliUid" => Self::ForbiddenVpconnAliUid(error),
             "Forbidden.VpconnCrossBid" => Self::ForbiddenVpconnCrossBid(error),
@@ -729,11 +735,11 @@ impl rt::error::OperationError for CreateVirtualPhysicalConnectionError {
             "VLAN_ID_HAS_BEEN_USED_IN_PHYSICAL_CONNECTION" => {
                 Self::VlanIdHasBeenUsedInPhysicalConnection(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVirtualPhysicalConnectionError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -96,15 +100,14 @@ pub struct CreateVpcRequest {
     pub ipv6_cidr_mask: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for CreateVpcRequest {
+impl crate::operation::Operation for CreateVpcRequest {
     type Response = CreateVpcResponse;
     type Error = CreateVpcError;
+}
+
+impl rt::operation::OperationSpec for CreateVpcRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
         Ok(())
@@ -325,15 +328,15 @@ impl CreateVpcBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateVpcRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateVpcRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<CreateVpcResponse, rt::error::Error<CreateVpcError>> {
+    ) -> ::std::result::Result<CreateVpcResponse, crate::error::Error<CreateVpcError>> {
         self.client.execute(self.request).await
     }
 }
@@ -551,92 +554,92 @@ impl ::serde::Serialize for CreateVpcResponse {
 #[non_exhaustive]
 pub enum CreateVpcError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalParam.CidrBlockMask` (HTTP 400).
-    IllegalParamCidrBlockMask(rt::error::ServiceError),
+    IllegalParamCidrBlockMask(crate::error::ServiceError),
     /// `IllegalParam.CidrMask` (HTTP 400).
-    IllegalParamCidrMask(rt::error::ServiceError),
+    IllegalParamCidrMask(crate::error::ServiceError),
     /// `IllegalParam.EnableIpv6` (HTTP 400).
-    IllegalParamEnableIpv6(rt::error::ServiceError),
+    IllegalParamEnableIpv6(crate::error::ServiceError),
     /// `IllegalParam.IpamPool` (HTTP 400).
-    IllegalParamIpamPool(rt::error::ServiceError),
+    IllegalParamIpamPool(crate::error::ServiceError),
     /// `IllegalParam.Ipv4CidrMask` (HTTP 400).
-    IllegalParamIpv4CidrMask(rt::error::ServiceError),
+    IllegalParamIpv4CidrMask(crate::error::ServiceError),
     /// `IllegalParam.Ipv6CidrBlock` (HTTP 400).
-    IllegalParamIpv6CidrBlock(rt::error::ServiceError),
+    IllegalParamIpv6CidrBlock(crate::error::ServiceError),
     /// `IllegalParam.Ipv6Isp` (HTTP 400).
-    IllegalParamIpv6Isp(rt::error::ServiceError),
+    IllegalParamIpv6Isp(crate::error::ServiceError),
     /// `IllegalParam.UserCidr` (HTTP 400).
-    IllegalParamUserCidr(rt::error::ServiceError),
+    IllegalParamUserCidr(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidIpv6CidrBlock.Malformed` (HTTP 400).
-    InvalidIpv6CidrBlockMalformed(rt::error::ServiceError),
+    InvalidIpv6CidrBlockMalformed(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroupId` (HTTP 400).
-    InvalidResourceGroupId(rt::error::ServiceError),
+    InvalidResourceGroupId(crate::error::ServiceError),
     /// `InvalidUserCidr.Malformed` (HTTP 400).
-    InvalidUserCidrMalformed(rt::error::ServiceError),
+    InvalidUserCidrMalformed(crate::error::ServiceError),
     /// `InvalidUserCidr.Quota` (HTTP 400).
-    InvalidUserCidrQuota(rt::error::ServiceError),
+    InvalidUserCidrQuota(crate::error::ServiceError),
     /// `InvalidVpcDiscription.Malformed` (HTTP 400).
-    InvalidVpcDiscriptionMalformed(rt::error::ServiceError),
+    InvalidVpcDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidVpcName.Malformed` (HTTP 400).
-    InvalidVpcNameMalformed(rt::error::ServiceError),
+    InvalidVpcNameMalformed(crate::error::ServiceError),
     /// `InvokeError` (HTTP 400).
-    InvokeError(rt::error::ServiceError),
+    InvokeError(crate::error::ServiceError),
     /// `MissingParam.CidrOrCidrMask` (HTTP 400).
-    MissingParamCidrOrCidrMask(rt::error::ServiceError),
+    MissingParamCidrOrCidrMask(crate::error::ServiceError),
     /// `MissingParam.EnableIpv6` (HTTP 400).
-    MissingParamEnableIpv6(rt::error::ServiceError),
+    MissingParamEnableIpv6(crate::error::ServiceError),
     /// `OperationDenied.AvailableCidrInsufficient` (HTTP 400).
-    OperationDeniedAvailableCidrInsufficient(rt::error::ServiceError),
+    OperationDeniedAvailableCidrInsufficient(crate::error::ServiceError),
     /// `OperationDenied.CidrInExcludeCidrs` (HTTP 400).
-    OperationDeniedCidrInExcludeCidrs(rt::error::ServiceError),
+    OperationDeniedCidrInExcludeCidrs(crate::error::ServiceError),
     /// `OperationDenied.CidrUnavailableInPool` (HTTP 400).
-    OperationDeniedCidrUnavailableInPool(rt::error::ServiceError),
+    OperationDeniedCidrUnavailableInPool(crate::error::ServiceError),
     /// `OperationDenied.IpamPoolNotInRegion` (HTTP 400).
-    OperationDeniedIpamPoolNotInRegion(rt::error::ServiceError),
+    OperationDeniedIpamPoolNotInRegion(crate::error::ServiceError),
     /// `OperationDenied.MaskOfCidrIsNotAllowed` (HTTP 400).
-    OperationDeniedMaskOfCidrIsNotAllowed(rt::error::ServiceError),
+    OperationDeniedMaskOfCidrIsNotAllowed(crate::error::ServiceError),
     /// `OperationDenied.RequestRegionInvalid` (HTTP 400).
-    OperationDeniedRequestRegionInvalid(rt::error::ServiceError),
+    OperationDeniedRequestRegionInvalid(crate::error::ServiceError),
     /// `OperationFailed.IPv6CidrNotReserved` (HTTP 400).
-    OperationFailedIPv6CidrNotReserved(rt::error::ServiceError),
+    OperationFailedIpv6CidrNotReserved(crate::error::ServiceError),
     /// `OperationUnsupported.Ipv6Feature` (HTTP 400).
-    OperationUnsupportedIpv6Feature(rt::error::ServiceError),
+    OperationUnsupportedIpv6Feature(crate::error::ServiceError),
     /// `OperationUnsupported.ResourceGroupId` (HTTP 400).
-    OperationUnsupportedResourceGroupId(rt::error::ServiceError),
+    OperationUnsupportedResourceGroupId(crate::error::ServiceError),
     /// `QuotaExceeded.Vpc` (HTTP 400).
-    QuotaExceededVpc(rt::error::ServiceError),
+    QuotaExceededVpc(crate::error::ServiceError),
     /// `ResourceNotAvailable` (HTTP 400).
-    ResourceNotAvailable(rt::error::ServiceError),
+    ResourceNotAvailable(crate::error::ServiceError),
     /// `ResourceNotAvailable.Vpc` (HTTP 400).
-    ResourceNotAvailableVpc(rt::error::ServiceError),
+    ResourceNotAvailableVpc(crate::error::ServiceError),
     /// `ResourceNotEnough.Ipv6Cidr` (HTTP 400).
-    ResourceNotEnoughIpv6Cidr(rt::error::ServiceError),
+    ResourceNotEnoughIpv6Cidr(crate::error::ServiceError),
     /// `ResourceNotFound.IpamPool` (HTTP 404).
-    ResourceNotFoundIpamPool(rt::error::ServiceError),
+    ResourceNotFoundIpamPool(crate::error::ServiceError),
     /// `System.ServiceBusy` (HTTP 400).
-    SystemServiceBusy(rt::error::ServiceError),
+    SystemServiceBusy(crate::error::ServiceError),
     /// `TOKEN_PROCESSING` (HTTP 400).
-    TokenProcessing(rt::error::ServiceError),
+    TokenProcessing(crate::error::ServiceError),
     /// `UnsupportedFeature.DhcpOptionsSet` (HTTP 400).
-    UnsupportedFeatureDhcpOptionsSet(rt::error::ServiceError),
+    UnsupportedFeatureDhcpOptionsSet(crate::error::ServiceError),
     /// `UnsupportedFeature.IPAM` or `UnsupportedFeature.Ipam` (HTTP 400).
-    UnsupportedFeatureIpam(rt::error::ServiceError),
+    UnsupportedFeatureIpam(crate::error::ServiceError),
     /// `UnsupportedFeature.Ipv6Isp` (HTTP 400).
-    UnsupportedFeatureIpv6Isp(rt::error::ServiceError),
+    UnsupportedFeatureIpv6Isp(crate::error::ServiceError),
     /// `UnsupportedFeature.VpcDnsHostname` (HTTP 400).
-    UnsupportedFeatureVpcDnsHostname(rt::error::ServiceError),
+    UnsupportedFeatureVpcDnsHostname(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -648,7 +651,7 @@ impl CreateVpcError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error)
             | Self::IllegalParamCidrBlockMask(error)
@@ -677,7 +680,7 @@ impl CreateVpcError {
             | Self::OperationDeniedIpamPoolNotInRegion(error)
             | Self::OperationDeniedMaskOfCidrIsNotAllowed(error)
             | Self::OperationDeniedRequestRegionInvalid(error)
-            | Self::OperationFailedIPv6CidrNotReserved(error)
+            | Self::OperationFailedIpv6CidrNotReserved(error)
             | Self::OperationUnsupportedIpv6Feature(error)
             | Self::OperationUnsupportedResourceGroupId(error)
             | Self::QuotaExceededVpc(error)
@@ -857,10 +860,10 @@ impl CreateVpcError {
         matches!(self, Self::OperationDeniedRequestRegionInvalid(_))
     }
 
-    /// Whether this is [`OperationFailedIPv6CidrNotReserved`](Self::OperationFailedIPv6CidrNotReserved).
+    /// Whether this is [`OperationFailedIpv6CidrNotReserved`](Self::OperationFailedIpv6CidrNotReserved).
     #[inline]
-    pub fn is_operation_failed_i_pv6_cidr_not_reserved(&self) -> bool {
-        matches!(self, Self::OperationFailedIPv6CidrNotReserved(_))
+    pub fn is_operation_failed_ipv6_cidr_not_reserved(&self) -> bool {
+        matches!(self, Self::OperationFailedIpv6CidrNotReserved(_))
     }
 
     /// Whether this is [`OperationUnsupportedIpv6Feature`](Self::OperationUnsupportedIpv6Feature).
@@ -943,8 +946,8 @@ impl CreateVpcError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVpcError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateVpcError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "IllegalParam.CidrBlockMask" => Self::IllegalParamCidrBlockMask(error),
@@ -990,7 +993,7 @@ impl rt::error::OperationError for CreateVpcError {
                 Self::OperationDeniedRequestRegionInvalid(error)
             }
             "OperationFailed.IPv6CidrNotReserved" => {
-                Self::OperationFailedIPv6CidrNotReserved(error)
+                Self::OperationFailedIpv6CidrNotReserved(error)
             }
             "OperationUnsupported.Ipv6Feature" => {
                 Self::OperationUnsupportedIpv6Feature(error)
@@ -1015,11 +1018,11 @@ impl rt::error::OperationError for CreateVpcError {
             "UnsupportedFeature.VpcDnsHostname" => {
                 Self::UnsupportedFeatureVpcDnsHostname(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVpcError::service_error(self)
     }
 }

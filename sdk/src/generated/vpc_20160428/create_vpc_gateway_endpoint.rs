@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,15 +72,14 @@ pub struct CreateVpcGatewayEndpointRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateVpcGatewayEndpointRequest {
+impl crate::operation::Operation for CreateVpcGatewayEndpointRequest {
     type Response = CreateVpcGatewayEndpointResponse;
     type Error = CreateVpcGatewayEndpointError;
+}
+
+impl rt::operation::OperationSpec for CreateVpcGatewayEndpointRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VpcId", &self.vpc_id)?;
         rt::validate::required("ServiceName", &self.service_name)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
@@ -226,8 +229,10 @@ impl CreateVpcGatewayEndpointBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateVpcGatewayEndpointRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<CreateVpcGatewayEndpointRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -236,7 +241,7 @@ impl CreateVpcGatewayEndpointBuilder {
         self,
     ) -> ::std::result::Result<
         CreateVpcGatewayEndpointResponse,
-        rt::error::Error<CreateVpcGatewayEndpointError>,
+        crate::error::Error<CreateVpcGatewayEndpointError>,
     > {
         self.client.execute(self.request).await
     }
@@ -476,48 +481,48 @@ impl ::serde::Serialize for CreateVpcGatewayEndpointResponse {
 #[non_exhaustive]
 pub enum CreateVpcGatewayEndpointError {
     /// `Forbbiden` (HTTP 400).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `Forbidden.OperateShareResource` (HTTP 400).
-    ForbiddenOperateShareResource(rt::error::ServiceError),
+    ForbiddenOperateShareResource(crate::error::ServiceError),
     /// `IdempotentParameterMismatch` (HTTP 400).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// `IllegalParam.GatewayEndpointDescription` (HTTP 400).
-    IllegalParamGatewayEndpointDescription(rt::error::ServiceError),
+    IllegalParamGatewayEndpointDescription(crate::error::ServiceError),
     /// `IllegalParam.GatewayEndpointName` (HTTP 400).
-    IllegalParamGatewayEndpointName(rt::error::ServiceError),
+    IllegalParamGatewayEndpointName(crate::error::ServiceError),
     /// `IllegalParam.PolicyDocument` (HTTP 400).
-    IllegalParamPolicyDocument(rt::error::ServiceError),
+    IllegalParamPolicyDocument(crate::error::ServiceError),
     /// `IncorrectStatus.CenStatus` (HTTP 400).
-    IncorrectStatusCenStatus(rt::error::ServiceError),
+    IncorrectStatusCenStatus(crate::error::ServiceError),
     /// `IncorrectStatus.Vpc` (HTTP 400).
-    IncorrectStatusVpc(rt::error::ServiceError),
+    IncorrectStatusVpc(crate::error::ServiceError),
     /// `InvalidPolicy.WrongFormat` (HTTP 400).
-    InvalidPolicyWrongFormat(rt::error::ServiceError),
+    InvalidPolicyWrongFormat(crate::error::ServiceError),
     /// `MissingParam.PolicyDocument` (HTTP 400).
-    MissingParamPolicyDocument(rt::error::ServiceError),
+    MissingParamPolicyDocument(crate::error::ServiceError),
     /// `OperationDenied.NotAuthorized` (HTTP 400).
-    OperationDeniedNotAuthorized(rt::error::ServiceError),
+    OperationDeniedNotAuthorized(crate::error::ServiceError),
     /// `OperationDenied.PolicyDocument` (HTTP 400).
-    OperationDeniedPolicyDocument(rt::error::ServiceError),
+    OperationDeniedPolicyDocument(crate::error::ServiceError),
     /// `OperationFailed.ConcurrentOperation` (HTTP 400).
-    OperationFailedConcurrentOperation(rt::error::ServiceError),
+    OperationFailedConcurrentOperation(crate::error::ServiceError),
     /// `OperationFailed.VpcIpv6Disabled` (HTTP 400).
-    OperationFailedVpcIpv6Disabled(rt::error::ServiceError),
+    OperationFailedVpcIpv6Disabled(crate::error::ServiceError),
     /// `ResourceAlreadyExist.GatewayEndpoint` (HTTP 400).
-    ResourceAlreadyExistGatewayEndpoint(rt::error::ServiceError),
+    ResourceAlreadyExistGatewayEndpoint(crate::error::ServiceError),
     /// `ResourceNotFound.ServiceName` (HTTP 400).
-    ResourceNotFoundServiceName(rt::error::ServiceError),
+    ResourceNotFoundServiceName(crate::error::ServiceError),
     /// `ResourceNotFound.VpcId` (HTTP 400).
-    ResourceNotFoundVpcId(rt::error::ServiceError),
+    ResourceNotFoundVpcId(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// `UnsupportedFeature.GatewayEndpoint` (HTTP 400).
-    UnsupportedFeatureGatewayEndpoint(rt::error::ServiceError),
+    UnsupportedFeatureGatewayEndpoint(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -529,7 +534,7 @@ impl CreateVpcGatewayEndpointError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbbiden(error)
             | Self::ForbiddenOperateShareResource(error)
@@ -670,8 +675,8 @@ impl CreateVpcGatewayEndpointError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVpcGatewayEndpointError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateVpcGatewayEndpointError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden" => Self::Forbbiden(error),
             "Forbidden.OperateShareResource" => {
@@ -708,11 +713,11 @@ impl rt::error::OperationError for CreateVpcGatewayEndpointError {
             "UnsupportedFeature.GatewayEndpoint" => {
                 Self::UnsupportedFeatureGatewayEndpoint(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVpcGatewayEndpointError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,15 +70,14 @@ pub struct CreateVpcPrefixListRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for CreateVpcPrefixListRequest {
+impl crate::operation::Operation for CreateVpcPrefixListRequest {
     type Response = CreateVpcPrefixListResponse;
     type Error = CreateVpcPrefixListError;
+}
+
+impl rt::operation::OperationSpec for CreateVpcPrefixListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items(
             "PrefixListEntries",
             &self.prefix_list_entries,
@@ -232,8 +235,8 @@ impl CreateVpcPrefixListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateVpcPrefixListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateVpcPrefixListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -242,7 +245,7 @@ impl CreateVpcPrefixListBuilder {
         self,
     ) -> ::std::result::Result<
         CreateVpcPrefixListResponse,
-        rt::error::Error<CreateVpcPrefixListError>,
+        crate::error::Error<CreateVpcPrefixListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -479,24 +482,24 @@ impl ::serde::Serialize for CreateVpcPrefixListResponse {
 #[non_exhaustive]
 pub enum CreateVpcPrefixListError {
     /// `DuplicatedParam.CidrBlock` (HTTP 400).
-    DuplicatedParamCidrBlock(rt::error::ServiceError),
+    DuplicatedParamCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.CidrBlock` (HTTP 400).
-    IllegalParamCidrBlock(rt::error::ServiceError),
+    IllegalParamCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.CidrName` (HTTP 400).
-    IllegalParamCidrName(rt::error::ServiceError),
+    IllegalParamCidrName(crate::error::ServiceError),
     /// `OperationFailed.CidrCountExceedMaxCount` (HTTP 400).
-    OperationFailedCidrCountExceedMaxCount(rt::error::ServiceError),
+    OperationFailedCidrCountExceedMaxCount(crate::error::ServiceError),
     /// `QuotaExceeded.PrefixListCidrCount` (HTTP 400).
-    QuotaExceededPrefixListCidrCount(rt::error::ServiceError),
+    QuotaExceededPrefixListCidrCount(crate::error::ServiceError),
     /// `QuotaExceeded.PrefixListCount` (HTTP 400).
-    QuotaExceededPrefixListCount(rt::error::ServiceError),
+    QuotaExceededPrefixListCount(crate::error::ServiceError),
     /// `UnsupportedFeature.IpVersion` (HTTP 400).
-    UnsupportedFeatureIpVersion(rt::error::ServiceError),
+    UnsupportedFeatureIpVersion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -508,7 +511,7 @@ impl CreateVpcPrefixListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedParamCidrBlock(error)
             | Self::IllegalParamCidrBlock(error)
@@ -565,8 +568,8 @@ impl CreateVpcPrefixListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVpcPrefixListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateVpcPrefixListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DuplicatedParam.CidrBlock" => Self::DuplicatedParamCidrBlock(error),
             "IllegalParam.CidrBlock" => Self::IllegalParamCidrBlock(error),
@@ -579,11 +582,11 @@ impl rt::error::OperationError for CreateVpcPrefixListError {
             }
             "QuotaExceeded.PrefixListCount" => Self::QuotaExceededPrefixListCount(error),
             "UnsupportedFeature.IpVersion" => Self::UnsupportedFeatureIpVersion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVpcPrefixListError::service_error(self)
     }
 }

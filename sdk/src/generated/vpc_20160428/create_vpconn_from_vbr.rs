@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct CreateVpconnFromVbrRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateVpconnFromVbrRequest {
+impl crate::operation::Operation for CreateVpconnFromVbrRequest {
     type Response = CreateVpconnFromVbrResponse;
     type Error = CreateVpconnFromVbrError;
+}
+
+impl rt::operation::OperationSpec for CreateVpconnFromVbrRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::one_of(
             "OrderMode",
             &self.order_mode,
@@ -138,8 +142,8 @@ impl CreateVpconnFromVbrBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateVpconnFromVbrRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateVpconnFromVbrRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -148,7 +152,7 @@ impl CreateVpconnFromVbrBuilder {
         self,
     ) -> ::std::result::Result<
         CreateVpconnFromVbrResponse,
-        rt::error::Error<CreateVpconnFromVbrError>,
+        crate::error::Error<CreateVpconnFromVbrError>,
     > {
         self.client.execute(self.request).await
     }
@@ -251,28 +255,28 @@ pub use super::types::OrderMode;
 #[non_exhaustive]
 pub enum CreateVpconnFromVbrError {
     /// `IllegalParam.Bandwidth` (HTTP 400).
-    IllegalParamBandwidth(rt::error::ServiceError),
+    IllegalParamBandwidth(crate::error::ServiceError),
     /// `IncorrectStatus.VbrId` (HTTP 400).
-    IncorrectStatusVbrId(rt::error::ServiceError),
+    IncorrectStatusVbrId(crate::error::ServiceError),
     /// `OperationFailed.BandwidthOrVlanIdEmpty` (HTTP 400).
-    OperationFailedBandwidthOrVlanIdEmpty(rt::error::ServiceError),
+    OperationFailedBandwidthOrVlanIdEmpty(crate::error::ServiceError),
     /// `OperationFailed.TargetUserPconnTrafficNotEnable` (HTTP 400).
-    OperationFailedTargetUserPconnTrafficNotEnable(rt::error::ServiceError),
+    OperationFailedTargetUserPconnTrafficNotEnable(crate::error::ServiceError),
     /// `OperationFailed.VPconnCreated` (HTTP 400).
-    OperationFailedVPconnCreated(rt::error::ServiceError),
+    OperationFailedVPconnCreated(crate::error::ServiceError),
     /// `OperationFailed.VbrBindedPconn` (HTTP 400).
-    OperationFailedVbrBindedPconn(rt::error::ServiceError),
+    OperationFailedVbrBindedPconn(crate::error::ServiceError),
     /// `ResourceNotEnough.Bandwidth` (HTTP 400).
-    ResourceNotEnoughBandwidth(rt::error::ServiceError),
+    ResourceNotEnoughBandwidth(crate::error::ServiceError),
     /// `ResourceNotFound.PhysicalConnectionId` (HTTP 400).
-    ResourceNotFoundPhysicalConnectionId(rt::error::ServiceError),
+    ResourceNotFoundPhysicalConnectionId(crate::error::ServiceError),
     /// `ResourceNotFound.VirtualBorderRouter` (HTTP 400).
-    ResourceNotFoundVirtualBorderRouter(rt::error::ServiceError),
+    ResourceNotFoundVirtualBorderRouter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -284,7 +288,7 @@ impl CreateVpconnFromVbrError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamBandwidth(error)
             | Self::IncorrectStatusVbrId(error)
@@ -355,8 +359,8 @@ impl CreateVpconnFromVbrError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVpconnFromVbrError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateVpconnFromVbrError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.Bandwidth" => Self::IllegalParamBandwidth(error),
             "IncorrectStatus.VbrId" => Self::IncorrectStatusVbrId(error),
@@ -377,11 +381,11 @@ impl rt::error::OperationError for CreateVpconnFromVbrError {
             "ResourceNotFound.VirtualBorderRouter" => {
                 Self::ResourceNotFoundVirtualBorderRouter(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVpconnFromVbrError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -108,15 +112,14 @@ pub struct CreateVpnAttachmentRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateVpnAttachmentRequest {
+impl crate::operation::Operation for CreateVpnAttachmentRequest {
     type Response = CreateVpnAttachmentResponse;
     type Error = CreateVpnAttachmentError;
+}
+
+impl rt::operation::OperationSpec for CreateVpnAttachmentRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LocalSubnet", &self.local_subnet)?;
         rt::validate::required("RemoteSubnet", &self.remote_subnet)?;
@@ -400,8 +403,8 @@ impl CreateVpnAttachmentBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateVpnAttachmentRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateVpnAttachmentRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -410,7 +413,7 @@ impl CreateVpnAttachmentBuilder {
         self,
     ) -> ::std::result::Result<
         CreateVpnAttachmentResponse,
-        rt::error::Error<CreateVpnAttachmentError>,
+        crate::error::Error<CreateVpnAttachmentError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1163,92 +1166,92 @@ impl ::serde::Serialize for CreateVpnAttachmentResponse {
 #[non_exhaustive]
 pub enum CreateVpnAttachmentError {
     /// `CreateDbrRoutesQuotaFull.QuotaFull` (HTTP 400).
-    CreateDbrRoutesQuotaFullQuotaFull(rt::error::ServiceError),
+    CreateDbrRoutesQuotaFullQuotaFull(crate::error::ServiceError),
     /// `CustomerGateway.ConflictRouteEntry` (HTTP 400).
-    CustomerGatewayConflictRouteEntry(rt::error::ServiceError),
+    CustomerGatewayConflictRouteEntry(crate::error::ServiceError),
     /// `CustomerGateway.ConflictVpnIp` (HTTP 400).
-    CustomerGatewayConflictVpnIp(rt::error::ServiceError),
+    CustomerGatewayConflictVpnIp(crate::error::ServiceError),
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `Duplicated.TagKey` (HTTP 400).
-    DuplicatedTagKey(rt::error::ServiceError),
+    DuplicatedTagKey(crate::error::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.TagKey.Duplicated` (HTTP 400).
-    ForbiddenTagKeyDuplicated(rt::error::ServiceError),
+    ForbiddenTagKeyDuplicated(crate::error::ServiceError),
     /// `IllegalParam.EnableBgp` (HTTP 400).
-    IllegalParamEnableBgp(rt::error::ServiceError),
+    IllegalParamEnableBgp(crate::error::ServiceError),
     /// `IllegalParam.LocalAsn` (HTTP 400).
-    IllegalParamLocalAsn(rt::error::ServiceError),
+    IllegalParamLocalAsn(crate::error::ServiceError),
     /// `IllegalParam.LocalBgpIp` (HTTP 400).
-    IllegalParamLocalBgpIp(rt::error::ServiceError),
+    IllegalParamLocalBgpIp(crate::error::ServiceError),
     /// `IllegalParam.LocalSubnet` (HTTP 400).
-    IllegalParamLocalSubnet(rt::error::ServiceError),
+    IllegalParamLocalSubnet(crate::error::ServiceError),
     /// `IllegalParam.RemoteSubnet` (HTTP 400).
-    IllegalParamRemoteSubnet(rt::error::ServiceError),
+    IllegalParamRemoteSubnet(crate::error::ServiceError),
     /// `IllegalParam.TunnelCidr` (HTTP 400).
-    IllegalParamTunnelCidr(rt::error::ServiceError),
+    IllegalParamTunnelCidr(crate::error::ServiceError),
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidCustomerGatewayInstanceId.NotFound` (HTTP 404).
-    InvalidCustomerGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidCustomerGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidLocalBgpIp.Malformed` (HTTP 400).
-    InvalidLocalBgpIpMalformed(rt::error::ServiceError),
+    InvalidLocalBgpIpMalformed(crate::error::ServiceError),
     /// `InvalidParameter.BgpConfig` (HTTP 400).
-    InvalidParameterBgpConfig(rt::error::ServiceError),
+    InvalidParameterBgpConfig(crate::error::ServiceError),
     /// `InvalidParameter.TagKey` (HTTP 400).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// `InvalidParameter.TagValue` (HTTP 400).
-    InvalidParameterTagValue(rt::error::ServiceError),
+    InvalidParameterTagValue(crate::error::ServiceError),
     /// `InvalidParameter.VpnConnectionName` (HTTP 400).
-    InvalidParameterVpnConnectionName(rt::error::ServiceError),
+    InvalidParameterVpnConnectionName(crate::error::ServiceError),
     /// `InvalidTunnelCidr.Malformed` (HTTP 400).
-    InvalidTunnelCidrMalformed(rt::error::ServiceError),
+    InvalidTunnelCidrMalformed(crate::error::ServiceError),
     /// `InvalidVpnConnection.AlreadyExists` (HTTP 400).
-    InvalidVpnConnectionAlreadyExists(rt::error::ServiceError),
+    InvalidVpnConnectionAlreadyExists(crate::error::ServiceError),
     /// `MissingParam.CustomerGatewayAsn` (HTTP 400).
-    MissingParamCustomerGatewayAsn(rt::error::ServiceError),
+    MissingParamCustomerGatewayAsn(crate::error::ServiceError),
     /// `MissingParam.RemoteId` (HTTP 400).
-    MissingParamRemoteId(rt::error::ServiceError),
+    MissingParamRemoteId(crate::error::ServiceError),
     /// `MissingParameter.TunnelCidr` (HTTP 400).
-    MissingParameterTunnelCidr(rt::error::ServiceError),
+    MissingParameterTunnelCidr(crate::error::ServiceError),
     /// `MissingParameter.TunnelOptionsSpecification` (HTTP 400).
-    MissingParameterTunnelOptionsSpecification(rt::error::ServiceError),
+    MissingParameterTunnelOptionsSpecification(crate::error::ServiceError),
     /// `NotSupportVpnConnectionParameter.IpsecAuthAlg` (HTTP 400).
-    NotSupportVpnConnectionParameterIpsecAuthAlg(rt::error::ServiceError),
+    NotSupportVpnConnectionParameterIpsecAuthAlg(crate::error::ServiceError),
     /// `NotSupportVpnConnectionParameter.IpsecPfs` (HTTP 400).
-    NotSupportVpnConnectionParameterIpsecPfs(rt::error::ServiceError),
+    NotSupportVpnConnectionParameterIpsecPfs(crate::error::ServiceError),
     /// `OperationFailed.MissCertificate` (HTTP 400).
-    OperationFailedMissCertificate(rt::error::ServiceError),
+    OperationFailedMissCertificate(crate::error::ServiceError),
     /// `OperationFailed.NoAvailableAmount` (HTTP 400).
-    OperationFailedNoAvailableAmount(rt::error::ServiceError),
+    OperationFailedNoAvailableAmount(crate::error::ServiceError),
     /// `OperationUnsupported.EnableBgp` (HTTP 400).
-    OperationUnsupportedEnableBgp(rt::error::ServiceError),
+    OperationUnsupportedEnableBgp(crate::error::ServiceError),
     /// `QuotaExceeded.PolicyBasedRoute` (HTTP 400).
-    QuotaExceededPolicyBasedRoute(rt::error::ServiceError),
+    QuotaExceededPolicyBasedRoute(crate::error::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400).
-    ResourceQuotaFull(rt::error::ServiceError),
+    ResourceQuotaFull(crate::error::ServiceError),
     /// `SizeLimitExceeded.TagNum` (HTTP 400).
-    SizeLimitExceededTagNum(rt::error::ServiceError),
+    SizeLimitExceededTagNum(crate::error::ServiceError),
     /// `VpnConnection.InvalidCreateTunnelOptions` (HTTP 400).
-    VpnConnectionInvalidCreateTunnelOptions(rt::error::ServiceError),
+    VpnConnectionInvalidCreateTunnelOptions(crate::error::ServiceError),
     /// `VpnRouteEntry.AlreadyExists` (HTTP 400).
-    VpnRouteEntryAlreadyExists(rt::error::ServiceError),
+    VpnRouteEntryAlreadyExists(crate::error::ServiceError),
     /// `VpnRouteEntry.BackupRoute` (HTTP 400).
-    VpnRouteEntryBackupRoute(rt::error::ServiceError),
+    VpnRouteEntryBackupRoute(crate::error::ServiceError),
     /// `VpnRouteEntry.Conflict` (HTTP 400).
-    VpnRouteEntryConflict(rt::error::ServiceError),
+    VpnRouteEntryConflict(crate::error::ServiceError),
     /// `VpnRouteEntry.InvalidWeight` (HTTP 400).
-    VpnRouteEntryInvalidWeight(rt::error::ServiceError),
+    VpnRouteEntryInvalidWeight(crate::error::ServiceError),
     /// `VpnTask.CONFLICT` (HTTP 400).
-    VpnTaskConflict(rt::error::ServiceError),
+    VpnTaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1260,7 +1263,7 @@ impl CreateVpnAttachmentError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CreateDbrRoutesQuotaFullQuotaFull(error)
             | Self::CustomerGatewayConflictRouteEntry(error)
@@ -1555,8 +1558,8 @@ impl CreateVpnAttachmentError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVpnAttachmentError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateVpnAttachmentError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CreateDbrRoutesQuotaFull.QuotaFull" => {
                 Self::CreateDbrRoutesQuotaFullQuotaFull(error)
@@ -1627,11 +1630,11 @@ impl rt::error::OperationError for CreateVpnAttachmentError {
             "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(error),
             "VpnRouteEntry.InvalidWeight" => Self::VpnRouteEntryInvalidWeight(error),
             "VpnTask.CONFLICT" => Self::VpnTaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVpnAttachmentError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -104,15 +108,14 @@ pub struct CreateVpnConnectionRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateVpnConnectionRequest {
+impl crate::operation::Operation for CreateVpnConnectionRequest {
     type Response = CreateVpnConnectionResponse;
     type Error = CreateVpnConnectionError;
+}
+
+impl rt::operation::OperationSpec for CreateVpnConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnGatewayId", &self.vpn_gateway_id)?;
         rt::validate::required("LocalSubnet", &self.local_subnet)?;
@@ -386,8 +389,8 @@ impl CreateVpnConnectionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateVpnConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateVpnConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -396,7 +399,7 @@ impl CreateVpnConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         CreateVpnConnectionResponse,
-        rt::error::Error<CreateVpnConnectionError>,
+        crate::error::Error<CreateVpnConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1113,118 +1116,120 @@ impl ::serde::Serialize for CreateVpnConnectionResponse {
 #[non_exhaustive]
 pub enum CreateVpnConnectionError {
     /// `CreateDbrRoutesQuotaFull.QuotaFull` (HTTP 400).
-    CreateDbrRoutesQuotaFullQuotaFull(rt::error::ServiceError),
+    CreateDbrRoutesQuotaFullQuotaFull(crate::error::ServiceError),
     /// `CreatePbrRoutesQuotaFull.QuotaFull` (HTTP 400).
-    CreatePbrRoutesQuotaFullQuotaFull(rt::error::ServiceError),
+    CreatePbrRoutesQuotaFullQuotaFull(crate::error::ServiceError),
     /// `CreateVpnConnectionsQuotaFull.QuotaFull` (HTTP 400).
-    CreateVpnConnectionsQuotaFullQuotaFull(rt::error::ServiceError),
+    CreateVpnConnectionsQuotaFullQuotaFull(crate::error::ServiceError),
     /// `CustomerGateway.ConflictRouteEntry` (HTTP 400).
-    CustomerGatewayConflictRouteEntry(rt::error::ServiceError),
+    CustomerGatewayConflictRouteEntry(crate::error::ServiceError),
     /// `CustomerGateway.ConflictVpnIp` (HTTP 400).
-    CustomerGatewayConflictVpnIp(rt::error::ServiceError),
+    CustomerGatewayConflictVpnIp(crate::error::ServiceError),
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `Duplicated.TagKey` (HTTP 400).
-    DuplicatedTagKey(rt::error::ServiceError),
+    DuplicatedTagKey(crate::error::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.TagKey.Duplicated` (HTTP 400).
-    ForbiddenTagKeyDuplicated(rt::error::ServiceError),
+    ForbiddenTagKeyDuplicated(crate::error::ServiceError),
     /// `IllegalParam.BgpConfig` (HTTP 400).
-    IllegalParamBgpConfig(rt::error::ServiceError),
+    IllegalParamBgpConfig(crate::error::ServiceError),
     /// `IllegalParam.EnableBgp` (HTTP 400).
-    IllegalParamEnableBgp(rt::error::ServiceError),
+    IllegalParamEnableBgp(crate::error::ServiceError),
     /// `IllegalParam.LocalAsn` (HTTP 400).
-    IllegalParamLocalAsn(rt::error::ServiceError),
+    IllegalParamLocalAsn(crate::error::ServiceError),
     /// `IllegalParam.LocalBgpIp` (HTTP 400).
-    IllegalParamLocalBgpIp(rt::error::ServiceError),
+    IllegalParamLocalBgpIp(crate::error::ServiceError),
     /// `IllegalParam.LocalSubnet` (HTTP 400).
-    IllegalParamLocalSubnet(rt::error::ServiceError),
+    IllegalParamLocalSubnet(crate::error::ServiceError),
     /// `IllegalParam.RemoteSubnet` (HTTP 400).
-    IllegalParamRemoteSubnet(rt::error::ServiceError),
+    IllegalParamRemoteSubnet(crate::error::ServiceError),
     /// `IllegalParam.TunnelCidr` (HTTP 400).
-    IllegalParamTunnelCidr(rt::error::ServiceError),
+    IllegalParamTunnelCidr(crate::error::ServiceError),
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidCustomerGatewayInstanceId.NotFound` (HTTP 404).
-    InvalidCustomerGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidCustomerGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidLocalBgpIp.Malformed` (HTTP 400).
-    InvalidLocalBgpIpMalformed(rt::error::ServiceError),
+    InvalidLocalBgpIpMalformed(crate::error::ServiceError),
     /// `InvalidParameter.TagKey` (HTTP 400).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// `InvalidParameter.TagValue` (HTTP 400).
-    InvalidParameterTagValue(rt::error::ServiceError),
+    InvalidParameterTagValue(crate::error::ServiceError),
     /// `InvalidParameter.VpnConnectionName` (HTTP 400).
-    InvalidParameterVpnConnectionName(rt::error::ServiceError),
+    InvalidParameterVpnConnectionName(crate::error::ServiceError),
     /// `InvalidSslVpnServerCertId.NotFound` (HTTP 400).
-    InvalidSslVpnServerCertIdNotFound(rt::error::ServiceError),
+    InvalidSslVpnServerCertIdNotFound(crate::error::ServiceError),
     /// `InvalidTunnelCidr.Malformed` (HTTP 400).
-    InvalidTunnelCidrMalformed(rt::error::ServiceError),
+    InvalidTunnelCidrMalformed(crate::error::ServiceError),
     /// `InvalidVpnConnection.AlreadyExists` (HTTP 400).
-    InvalidVpnConnectionAlreadyExists(rt::error::ServiceError),
+    InvalidVpnConnectionAlreadyExists(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `MissingParam.CustomerGatewayAsn` (HTTP 400).
-    MissingParamCustomerGatewayAsn(rt::error::ServiceError),
+    MissingParamCustomerGatewayAsn(crate::error::ServiceError),
     /// `MissingParam.RemoteId` (HTTP 400).
-    MissingParamRemoteId(rt::error::ServiceError),
+    MissingParamRemoteId(crate::error::ServiceError),
     /// `MissingParameter.TunnelCidr` (HTTP 400).
-    MissingParameterTunnelCidr(rt::error::ServiceError),
+    MissingParameterTunnelCidr(crate::error::ServiceError),
     /// `MissingParameter.TunnelOptionsSpecification` (HTTP 400).
-    MissingParameterTunnelOptionsSpecification(rt::error::ServiceError),
+    MissingParameterTunnelOptionsSpecification(crate::error::ServiceError),
     /// `NotSupportVpnConnectionParameter.IpsecAuthAlg` (HTTP 400).
-    NotSupportVpnConnectionParameterIpsecAuthAlg(rt::error::ServiceError),
+    NotSupportVpnConnectionParameterIpsecAuthAlg(crate::error::ServiceError),
     /// `NotSupportVpnConnectionParameter.IpsecPfs` (HTTP 400).
-    NotSupportVpnConnectionParameterIpsecPfs(rt::error::ServiceError),
+    NotSupportVpnConnectionParameterIpsecPfs(crate::error::ServiceError),
     /// `OperationFailed.CenLevelNotSupport` (HTTP 400).
-    OperationFailedCenLevelNotSupport(rt::error::ServiceError),
+    OperationFailedCenLevelNotSupport(crate::error::ServiceError),
     /// `OperationFailed.MissCertificate` (HTTP 400).
-    OperationFailedMissCertificate(rt::error::ServiceError),
+    OperationFailedMissCertificate(crate::error::ServiceError),
     /// `OperationUnsupported.EnableBgp` (HTTP 400).
-    OperationUnsupportedEnableBgp(rt::error::ServiceError),
+    OperationUnsupportedEnableBgp(crate::error::ServiceError),
     /// `OperationUnsupported.SetDPD` (HTTP 400).
-    OperationUnsupportedSetDpd(rt::error::ServiceError),
+    OperationUnsupportedSetDpd(crate::error::ServiceError),
     /// `OperationUnsupported.SetNatTraversal` (HTTP 400).
-    OperationUnsupportedSetNatTraversal(rt::error::ServiceError),
+    OperationUnsupportedSetNatTraversal(crate::error::ServiceError),
     /// `QuotaExceeded.PolicyBasedRoute` (HTTP 400).
-    QuotaExceededPolicyBasedRoute(rt::error::ServiceError),
+    QuotaExceededPolicyBasedRoute(crate::error::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400).
-    ResourceQuotaFull(rt::error::ServiceError),
+    ResourceQuotaFull(crate::error::ServiceError),
     /// `SizeLimitExceeded.TagNum` (HTTP 400).
-    SizeLimitExceededTagNum(rt::error::ServiceError),
+    SizeLimitExceededTagNum(crate::error::ServiceError),
     /// `VpnConnectionParamInvalid.SameVpnAndCgwDifferentIkeConfigs` (HTTP 400).
-    VpnConnectionParamInvalidSameVpnAndCgwDifferentIkeConfigs(rt::error::ServiceError),
+    VpnConnectionParamInvalidSameVpnAndCgwDifferentIkeConfigs(
+        crate::error::ServiceError,
+    ),
     /// `VpnConnectionParamInvalid.SameVpnAndCgwTrafficSelectorOverlap` (HTTP 400).
     VpnConnectionParamInvalidSameVpnAndCgwTrafficSelectorOverlap(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400).
-    VpnGatewayFinancialLocked(rt::error::ServiceError),
+    VpnGatewayFinancialLocked(crate::error::ServiceError),
     /// `VpnGateway.IPsecServerAndVpnConnectionConflict` (HTTP 400).
-    VpnGatewayIPsecServerAndVpnConnectionConflict(rt::error::ServiceError),
+    VpnGatewayIpsecServerAndVpnConnectionConflict(crate::error::ServiceError),
     /// `VpnGateway.IpsecVpnDisabled` (HTTP 400).
-    VpnGatewayIpsecVpnDisabled(rt::error::ServiceError),
+    VpnGatewayIpsecVpnDisabled(crate::error::ServiceError),
     /// `VpnRouteEntry.AlreadyExists` (HTTP 400).
-    VpnRouteEntryAlreadyExists(rt::error::ServiceError),
+    VpnRouteEntryAlreadyExists(crate::error::ServiceError),
     /// `VpnRouteEntry.BackupRoute` (HTTP 400).
-    VpnRouteEntryBackupRoute(rt::error::ServiceError),
+    VpnRouteEntryBackupRoute(crate::error::ServiceError),
     /// `VpnRouteEntry.Conflict` (HTTP 400).
-    VpnRouteEntryConflict(rt::error::ServiceError),
+    VpnRouteEntryConflict(crate::error::ServiceError),
     /// `VpnRouteEntry.ConflictSSL` (HTTP 400).
-    VpnRouteEntryConflictSsl(rt::error::ServiceError),
+    VpnRouteEntryConflictSsl(crate::error::ServiceError),
     /// `VpnRouteEntry.InvalidWeight` (HTTP 400).
-    VpnRouteEntryInvalidWeight(rt::error::ServiceError),
+    VpnRouteEntryInvalidWeight(crate::error::ServiceError),
     /// `VpnTask.CONFLICT` (HTTP 400).
-    VpnTaskConflict(rt::error::ServiceError),
+    VpnTaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1236,7 +1241,7 @@ impl CreateVpnConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CreateDbrRoutesQuotaFullQuotaFull(error)
             | Self::CreatePbrRoutesQuotaFullQuotaFull(error)
@@ -1283,7 +1288,7 @@ impl CreateVpnConnectionError {
             | Self::VpnConnectionParamInvalidSameVpnAndCgwTrafficSelectorOverlap(error)
             | Self::VpnGatewayConfiguring(error)
             | Self::VpnGatewayFinancialLocked(error)
-            | Self::VpnGatewayIPsecServerAndVpnConnectionConflict(error)
+            | Self::VpnGatewayIpsecServerAndVpnConnectionConflict(error)
             | Self::VpnGatewayIpsecVpnDisabled(error)
             | Self::VpnRouteEntryAlreadyExists(error)
             | Self::VpnRouteEntryBackupRoute(error)
@@ -1573,10 +1578,10 @@ impl CreateVpnConnectionError {
         matches!(self, Self::VpnGatewayFinancialLocked(_))
     }
 
-    /// Whether this is [`VpnGatewayIPsecServerAndVpnConnectionConflict`](Self::VpnGatewayIPsecServerAndVpnConnectionConflict).
+    /// Whether this is [`VpnGatewayIpsecServerAndVpnConnectionConflict`](Self::VpnGatewayIpsecServerAndVpnConnectionConflict).
     #[inline]
-    pub fn is_vpn_gateway_i_psec_server_and_vpn_connection_conflict(&self) -> bool {
-        matches!(self, Self::VpnGatewayIPsecServerAndVpnConnectionConflict(_))
+    pub fn is_vpn_gateway_ipsec_server_and_vpn_connection_conflict(&self) -> bool {
+        matches!(self, Self::VpnGatewayIpsecServerAndVpnConnectionConflict(_))
     }
 
     /// Whether this is [`VpnGatewayIpsecVpnDisabled`](Self::VpnGatewayIpsecVpnDisabled).
@@ -1623,8 +1628,8 @@ impl CreateVpnConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVpnConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateVpnConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CreateDbrRoutesQuotaFull.QuotaFull" => {
                 Self::CreateDbrRoutesQuotaFullQuotaFull(error)
@@ -1712,7 +1717,7 @@ impl rt::error::OperationError for CreateVpnConnectionError {
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(error),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(error),
             "VpnGateway.IPsecServerAndVpnConnectionConflict" => {
-                Self::VpnGatewayIPsecServerAndVpnConnectionConflict(error)
+                Self::VpnGatewayIpsecServerAndVpnConnectionConflict(error)
             }
             "VpnGateway.IpsecVpnDisabled" => Self::VpnGatewayIpsecVpnDisabled(error),
             "VpnRouteEntry.AlreadyExists" => Self::VpnRouteEntryAlreadyExists(error),
@@ -1721,11 +1726,11 @@ impl rt::error::OperationError for CreateVpnConnectionError {
             "VpnRouteEntry.ConflictSSL" => Self::VpnRouteEntryConflictSsl(error),
             "VpnRouteEntry.InvalidWeight" => Self::VpnRouteEntryInvalidWeight(error),
             "VpnTask.CONFLICT" => Self::VpnTaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVpnConnectionError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -94,15 +98,14 @@ pub struct CreateVpnGatewayRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateVpnGatewayRequest {
+impl crate::operation::Operation for CreateVpnGatewayRequest {
     type Response = CreateVpnGatewayResponse;
     type Error = CreateVpnGatewayError;
+}
+
+impl rt::operation::OperationSpec for CreateVpnGatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
         rt::validate::required("Bandwidth", &self.bandwidth)?;
@@ -307,8 +310,8 @@ impl CreateVpnGatewayBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateVpnGatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateVpnGatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -317,7 +320,7 @@ impl CreateVpnGatewayBuilder {
         self,
     ) -> ::std::result::Result<
         CreateVpnGatewayResponse,
-        rt::error::Error<CreateVpnGatewayError>,
+        crate::error::Error<CreateVpnGatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -453,72 +456,72 @@ impl ::serde::Serialize for CreateVpnGatewayResponse {
 #[non_exhaustive]
 pub enum CreateVpnGatewayError {
     /// `ChargeType.NotSupport` (HTTP 400).
-    ChargeTypeNotSupport(rt::error::ServiceError),
+    ChargeTypeNotSupport(crate::error::ServiceError),
     /// `Duplicated.TagKey` (HTTP 400).
-    DuplicatedTagKey(rt::error::ServiceError),
+    DuplicatedTagKey(crate::error::ServiceError),
     /// `Forbidden.NoSLRPermission` (HTTP 400).
-    ForbiddenNoSlrPermission(rt::error::ServiceError),
+    ForbiddenNoSlrPermission(crate::error::ServiceError),
     /// `Forbidden.OperateShareResource` (HTTP 400).
-    ForbiddenOperateShareResource(rt::error::ServiceError),
+    ForbiddenOperateShareResource(crate::error::ServiceError),
     /// `Forbidden.TagKey.Duplicated` (HTTP 400).
-    ForbiddenTagKeyDuplicated(rt::error::ServiceError),
+    ForbiddenTagKeyDuplicated(crate::error::ServiceError),
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
-    InvalidName(rt::error::ServiceError),
+    InvalidName(crate::error::ServiceError),
     /// `InvalidParameter.TagKey` (HTTP 400).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// `InvalidParameter.TagValue` (HTTP 400).
-    InvalidParameterTagValue(rt::error::ServiceError),
+    InvalidParameterTagValue(crate::error::ServiceError),
     /// `InvalidPeriod` (HTTP 400).
-    InvalidPeriod(rt::error::ServiceError),
+    InvalidPeriod(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidSpec.NotFound` (HTTP 400).
-    InvalidSpecNotFound(rt::error::ServiceError),
+    InvalidSpecNotFound(crate::error::ServiceError),
     /// `InvalidVSwitchId.FirstVswitchIpNotEnough` (HTTP 400).
-    InvalidVSwitchIdFirstVswitchIpNotEnough(rt::error::ServiceError),
+    InvalidVSwitchIdFirstVswitchIpNotEnough(crate::error::ServiceError),
     /// `InvalidVSwitchId.FirstVswitchNotSupport` (HTTP 400).
-    InvalidVSwitchIdFirstVswitchNotSupport(rt::error::ServiceError),
+    InvalidVSwitchIdFirstVswitchNotSupport(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 400).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `InvalidVSwitchId.SecondVswitchIpNotEnough` (HTTP 400).
-    InvalidVSwitchIdSecondVswitchIpNotEnough(rt::error::ServiceError),
+    InvalidVSwitchIdSecondVswitchIpNotEnough(crate::error::ServiceError),
     /// `InvalidVSwitchId.SecondVswitchNotSupport` (HTTP 400).
-    InvalidVSwitchIdSecondVswitchNotSupport(rt::error::ServiceError),
+    InvalidVSwitchIdSecondVswitchNotSupport(crate::error::ServiceError),
     /// `InvalidVSwitchId.VswitchIdShouldDifferent` (HTTP 400).
-    InvalidVSwitchIdVswitchIdShouldDifferent(rt::error::ServiceError),
+    InvalidVSwitchIdVswitchIdShouldDifferent(crate::error::ServiceError),
     /// `InvalidVSwitchId.ZoneIdShouldDifferent` (HTTP 400).
-    InvalidVSwitchIdZoneIdShouldDifferent(rt::error::ServiceError),
+    InvalidVSwitchIdZoneIdShouldDifferent(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 400).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `InvalidVpnEnable` (HTTP 400).
-    InvalidVpnEnable(rt::error::ServiceError),
+    InvalidVpnEnable(crate::error::ServiceError),
     /// `InventoryNotEnough` (HTTP 400).
-    InventoryNotEnough(rt::error::ServiceError),
+    InventoryNotEnough(crate::error::ServiceError),
     /// `OperationFailed.AzNotSupport` (HTTP 400).
-    OperationFailedAzNotSupport(rt::error::ServiceError),
+    OperationFailedAzNotSupport(crate::error::ServiceError),
     /// `OperationFailed.InventoryNotEnough` (HTTP 400).
-    OperationFailedInventoryNotEnough(rt::error::ServiceError),
+    OperationFailedInventoryNotEnough(crate::error::ServiceError),
     /// `OperationFailed.IpNotEnough` (HTTP 400).
-    OperationFailedIpNotEnough(rt::error::ServiceError),
+    OperationFailedIpNotEnough(crate::error::ServiceError),
     /// `OperationFailed.NetworkTypeNotMatch` (HTTP 400).
-    OperationFailedNetworkTypeNotMatch(rt::error::ServiceError),
+    OperationFailedNetworkTypeNotMatch(crate::error::ServiceError),
     /// `OperationFailed.SslNotSupport` (HTTP 400).
-    OperationFailedSslNotSupport(rt::error::ServiceError),
+    OperationFailedSslNotSupport(crate::error::ServiceError),
     /// `OperationFailed.VSwitchConflict` (HTTP 400).
-    OperationFailedVSwitchConflict(rt::error::ServiceError),
+    OperationFailedVSwitchConflict(crate::error::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400).
-    ResourceQuotaFull(rt::error::ServiceError),
+    ResourceQuotaFull(crate::error::ServiceError),
     /// `SizeLimitExceeded.TagNum` (HTTP 400).
-    SizeLimitExceededTagNum(rt::error::ServiceError),
+    SizeLimitExceededTagNum(crate::error::ServiceError),
     /// `UnnecessarySslConnection` (HTTP 400).
-    UnnecessarySslConnection(rt::error::ServiceError),
+    UnnecessarySslConnection(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -530,7 +533,7 @@ impl CreateVpnGatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ChargeTypeNotSupport(error)
             | Self::DuplicatedTagKey(error)
@@ -755,8 +758,8 @@ impl CreateVpnGatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVpnGatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateVpnGatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ChargeType.NotSupport" => Self::ChargeTypeNotSupport(error),
             "Duplicated.TagKey" => Self::DuplicatedTagKey(error),
@@ -809,11 +812,11 @@ impl rt::error::OperationError for CreateVpnGatewayError {
             "Resource.QuotaFull" => Self::ResourceQuotaFull(error),
             "SizeLimitExceeded.TagNum" => Self::SizeLimitExceededTagNum(error),
             "UnnecessarySslConnection" => Self::UnnecessarySslConnection(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVpnGatewayError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,15 +72,14 @@ pub struct CreateVpnRouteEntryRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for CreateVpnRouteEntryRequest {
+impl crate::operation::Operation for CreateVpnRouteEntryRequest {
     type Response = CreateVpnRouteEntryResponse;
     type Error = CreateVpnRouteEntryError;
+}
+
+impl rt::operation::OperationSpec for CreateVpnRouteEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnGatewayId", &self.vpn_gateway_id)?;
         rt::validate::required("RouteDest", &self.route_dest)?;
@@ -213,8 +216,8 @@ impl CreateVpnRouteEntryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<CreateVpnRouteEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateVpnRouteEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -223,7 +226,7 @@ impl CreateVpnRouteEntryBuilder {
         self,
     ) -> ::std::result::Result<
         CreateVpnRouteEntryResponse,
-        rt::error::Error<CreateVpnRouteEntryError>,
+        crate::error::Error<CreateVpnRouteEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -461,54 +464,54 @@ impl ::serde::Serialize for CreateVpnRouteEntryResponse {
 #[non_exhaustive]
 pub enum CreateVpnRouteEntryError {
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalParam.RouteDest` (HTTP 400).
-    IllegalParamRouteDest(rt::error::ServiceError),
+    IllegalParamRouteDest(crate::error::ServiceError),
     /// `IncorrectVpcStatus` (HTTP 400).
-    IncorrectVpcStatus(rt::error::ServiceError),
+    IncorrectVpcStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidCidrBlock.Malformed` (HTTP 400).
-    InvalidCidrBlockMalformed(rt::error::ServiceError),
+    InvalidCidrBlockMalformed(crate::error::ServiceError),
     /// `InvalidNextHop.NotFound` (HTTP 400).
-    InvalidNextHopNotFound(rt::error::ServiceError),
+    InvalidNextHopNotFound(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.InvalidCidrBlock` (HTTP 400).
-    OperationFailedInvalidCidrBlock(rt::error::ServiceError),
+    OperationFailedInvalidCidrBlock(crate::error::ServiceError),
     /// `OperationFailed.RouteConflict` (HTTP 400).
-    OperationFailedRouteConflict(rt::error::ServiceError),
+    OperationFailedRouteConflict(crate::error::ServiceError),
     /// `QuotaExceeded.VpnRouteEntry` (HTTP 400).
-    QuotaExceededVpnRouteEntry(rt::error::ServiceError),
+    QuotaExceededVpnRouteEntry(crate::error::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400).
-    ResourceQuotaFull(rt::error::ServiceError),
+    ResourceQuotaFull(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400).
-    VpnGatewayFinancialLocked(rt::error::ServiceError),
+    VpnGatewayFinancialLocked(crate::error::ServiceError),
     /// `VpnRouteEntry.AlreadyExists` (HTTP 400).
-    VpnRouteEntryAlreadyExists(rt::error::ServiceError),
+    VpnRouteEntryAlreadyExists(crate::error::ServiceError),
     /// `VpnRouteEntry.BackupRoute` (HTTP 400).
-    VpnRouteEntryBackupRoute(rt::error::ServiceError),
+    VpnRouteEntryBackupRoute(crate::error::ServiceError),
     /// `VpnRouteEntry.Conflict` (HTTP 400).
-    VpnRouteEntryConflict(rt::error::ServiceError),
+    VpnRouteEntryConflict(crate::error::ServiceError),
     /// `VpnRouteEntry.ConflictSSL` (HTTP 400).
-    VpnRouteEntryConflictSsl(rt::error::ServiceError),
+    VpnRouteEntryConflictSsl(crate::error::ServiceError),
     /// `VpnRouteEntry.InvalidWeight` (HTTP 400).
-    VpnRouteEntryInvalidWeight(rt::error::ServiceError),
+    VpnRouteEntryInvalidWeight(crate::error::ServiceError),
     /// `VpnTask.CONFLICT` (HTTP 400).
-    VpnTaskConflict(rt::error::ServiceError),
+    VpnTaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -520,7 +523,7 @@ impl CreateVpnRouteEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DryRunOperation(error)
             | Self::ForbbidenSubUser(error)
@@ -682,8 +685,8 @@ impl CreateVpnRouteEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateVpnRouteEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateVpnRouteEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DryRunOperation" => Self::DryRunOperation(error),
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
@@ -711,11 +714,11 @@ impl rt::error::OperationError for CreateVpnRouteEntryError {
             "VpnRouteEntry.ConflictSSL" => Self::VpnRouteEntryConflictSsl(error),
             "VpnRouteEntry.InvalidWeight" => Self::VpnRouteEntryInvalidWeight(error),
             "VpnTask.CONFLICT" => Self::VpnTaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         CreateVpnRouteEntryError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeactiveFlowLogRequest {
     pub flow_log_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeactiveFlowLogRequest {
+impl crate::operation::Operation for DeactiveFlowLogRequest {
     type Response = DeactiveFlowLogResponse;
     type Error = DeactiveFlowLogError;
+}
+
+impl rt::operation::OperationSpec for DeactiveFlowLogRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("FlowLogId", &self.flow_log_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeactiveFlowLogBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeactiveFlowLogRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeactiveFlowLogRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeactiveFlowLogBuilder {
         self,
     ) -> ::std::result::Result<
         DeactiveFlowLogResponse,
-        rt::error::Error<DeactiveFlowLogError>,
+        crate::error::Error<DeactiveFlowLogError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,26 +205,26 @@ impl ::serde::Serialize for DeactiveFlowLogResponse {
 #[non_exhaustive]
 pub enum DeactiveFlowLogError {
     /// `FlowLogNumberOverLimit` (HTTP 400).
-    FlowLogNumberOverLimit(rt::error::ServiceError),
+    FlowLogNumberOverLimit(crate::error::ServiceError),
     /// `Forbidden.OperateManagedFlowLog` (HTTP 400).
-    ForbiddenOperateManagedFlowLog(rt::error::ServiceError),
+    ForbiddenOperateManagedFlowLog(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.FlowLog` (HTTP 400).
-    IncorrectBusinessStatusFlowLog(rt::error::ServiceError),
+    IncorrectBusinessStatusFlowLog(crate::error::ServiceError),
     /// `IncorrectStatus.flowlog` (HTTP 400).
-    IncorrectStatusFlowlog(rt::error::ServiceError),
+    IncorrectStatusFlowlog(crate::error::ServiceError),
     /// `InvalidInstanceId` (HTTP 400).
-    InvalidInstanceId(rt::error::ServiceError),
+    InvalidInstanceId(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus` (HTTP 400).
-    InvalidStatus(rt::error::ServiceError),
+    InvalidStatus(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -232,7 +236,7 @@ impl DeactiveFlowLogError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::FlowLogNumberOverLimit(error)
             | Self::ForbiddenOperateManagedFlowLog(error)
@@ -296,8 +300,8 @@ impl DeactiveFlowLogError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeactiveFlowLogError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeactiveFlowLogError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "FlowLogNumberOverLimit" => Self::FlowLogNumberOverLimit(error),
             "Forbidden.OperateManagedFlowLog" => {
@@ -311,11 +315,11 @@ impl rt::error::OperationError for DeactiveFlowLogError {
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "InvalidStatus" => Self::InvalidStatus(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeactiveFlowLogError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteBgpGroupRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteBgpGroupRequest {
+impl crate::operation::Operation for DeleteBgpGroupRequest {
     type Response = DeleteBgpGroupResponse;
     type Error = DeleteBgpGroupError;
+}
+
+impl rt::operation::OperationSpec for DeleteBgpGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("BgpGroupId", &self.bgp_group_id)?;
         Ok(())
@@ -115,8 +118,8 @@ impl DeleteBgpGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteBgpGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteBgpGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +128,7 @@ impl DeleteBgpGroupBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteBgpGroupResponse,
-        rt::error::Error<DeleteBgpGroupError>,
+        crate::error::Error<DeleteBgpGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,50 +204,50 @@ impl ::serde::Serialize for DeleteBgpGroupResponse {
 #[non_exhaustive]
 pub enum DeleteBgpGroupError {
     /// `DependencyViolation.BgpPeer` (HTTP 404).
-    DependencyViolationBgpPeer(rt::error::ServiceError),
+    DependencyViolationBgpPeer(crate::error::ServiceError),
     /// `InvalidBgpAuthkey.Malformed` (HTTP 400).
-    InvalidBgpAuthkeyMalformed(rt::error::ServiceError),
+    InvalidBgpAuthkeyMalformed(crate::error::ServiceError),
     /// `InvalidBgpDiscription.Malformed` (HTTP 400).
-    InvalidBgpDiscriptionMalformed(rt::error::ServiceError),
+    InvalidBgpDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidBgpGroup` (HTTP 400).
-    InvalidBgpGroup(rt::error::ServiceError),
+    InvalidBgpGroup(crate::error::ServiceError),
     /// `InvalidBgpName.Malformed` (HTTP 400).
-    InvalidBgpNameMalformed(rt::error::ServiceError),
+    InvalidBgpNameMalformed(crate::error::ServiceError),
     /// `InvalidIP.Malformed` (HTTP 400).
-    InvalidIpMalformed(rt::error::ServiceError),
+    InvalidIpMalformed(crate::error::ServiceError),
     /// `InvalidParams.AlreadyExists` (HTTP 400).
-    InvalidParamsAlreadyExists(rt::error::ServiceError),
+    InvalidParamsAlreadyExists(crate::error::ServiceError),
     /// `InvalidParams.NotFound` (HTTP 400).
-    InvalidParamsNotFound(rt::error::ServiceError),
+    InvalidParamsNotFound(crate::error::ServiceError),
     /// `InvalidParams.NotNull` (HTTP 400).
-    InvalidParamsNotNull(rt::error::ServiceError),
+    InvalidParamsNotNull(crate::error::ServiceError),
     /// `InvalidParams.PeerIpAddressInUse` (HTTP 400).
-    InvalidParamsPeerIpAddressInUse(rt::error::ServiceError),
+    InvalidParamsPeerIpAddressInUse(crate::error::ServiceError),
     /// `InvalidParams.PeerIpAddressMustPointOut` (HTTP 400).
-    InvalidParamsPeerIpAddressMustPointOut(rt::error::ServiceError),
+    InvalidParamsPeerIpAddressMustPointOut(crate::error::ServiceError),
     /// `InvalidPeerAsn.Malformed` (HTTP 400).
-    InvalidPeerAsnMalformed(rt::error::ServiceError),
+    InvalidPeerAsnMalformed(crate::error::ServiceError),
     /// `InvalidPeerIpAddress` (HTTP 400).
-    InvalidPeerIpAddress(rt::error::ServiceError),
+    InvalidPeerIpAddress(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus.CannotOperate` (HTTP 400).
-    InvalidStatusCannotOperate(rt::error::ServiceError),
+    InvalidStatusCannotOperate(crate::error::ServiceError),
     /// `InvalidVbrNetwork` (HTTP 400).
-    InvalidVbrNetwork(rt::error::ServiceError),
+    InvalidVbrNetwork(crate::error::ServiceError),
     /// `OperationDenied.VbrAttachEcrInMiddleStatus` (HTTP 400).
-    OperationDeniedVbrAttachEcrInMiddleStatus(rt::error::ServiceError),
+    OperationDeniedVbrAttachEcrInMiddleStatus(crate::error::ServiceError),
     /// `QuotaExceeded.Bgp` (HTTP 400).
-    QuotaExceededBgp(rt::error::ServiceError),
+    QuotaExceededBgp(crate::error::ServiceError),
     /// `QuotaExceeded.BgpNetwork` (HTTP 400).
-    QuotaExceededBgpNetwork(rt::error::ServiceError),
+    QuotaExceededBgpNetwork(crate::error::ServiceError),
     /// `QuotaExceeded.Nqa` (HTTP 400).
-    QuotaExceededNqa(rt::error::ServiceError),
+    QuotaExceededNqa(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -256,7 +259,7 @@ impl DeleteBgpGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationBgpPeer(error)
             | Self::InvalidBgpAuthkeyMalformed(error)
@@ -404,8 +407,8 @@ impl DeleteBgpGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteBgpGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteBgpGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.BgpPeer" => Self::DependencyViolationBgpPeer(error),
             "InvalidBgpAuthkey.Malformed" => Self::InvalidBgpAuthkeyMalformed(error),
@@ -435,11 +438,11 @@ impl rt::error::OperationError for DeleteBgpGroupError {
             "QuotaExceeded.Bgp" => Self::QuotaExceededBgp(error),
             "QuotaExceeded.BgpNetwork" => Self::QuotaExceededBgpNetwork(error),
             "QuotaExceeded.Nqa" => Self::QuotaExceededNqa(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteBgpGroupError::service_error(self)
     }
 }

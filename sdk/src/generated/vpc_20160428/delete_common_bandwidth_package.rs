@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteCommonBandwidthPackageRequest {
     pub bandwidth_package_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteCommonBandwidthPackageRequest {
+impl crate::operation::Operation for DeleteCommonBandwidthPackageRequest {
     type Response = DeleteCommonBandwidthPackageResponse;
     type Error = DeleteCommonBandwidthPackageError;
+}
+
+impl rt::operation::OperationSpec for DeleteCommonBandwidthPackageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("BandwidthPackageId", &self.bandwidth_package_id)?;
         Ok(())
@@ -115,8 +119,8 @@ impl DeleteCommonBandwidthPackageBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteCommonBandwidthPackageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteCommonBandwidthPackageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +129,7 @@ impl DeleteCommonBandwidthPackageBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteCommonBandwidthPackageResponse,
-        rt::error::Error<DeleteCommonBandwidthPackageError>,
+        crate::error::Error<DeleteCommonBandwidthPackageError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,28 +205,28 @@ impl ::serde::Serialize for DeleteCommonBandwidthPackageResponse {
 #[non_exhaustive]
 pub enum DeleteCommonBandwidthPackageError {
     /// `DependencyViolation.Ips` (HTTP 400).
-    DependencyViolationIps(rt::error::ServiceError),
+    DependencyViolationIps(crate::error::ServiceError),
     /// `ForbiddenAction.PrePaid` (HTTP 400).
-    ForbiddenActionPrePaid(rt::error::ServiceError),
+    ForbiddenActionPrePaid(crate::error::ServiceError),
     /// `InvalidBandwidthPackageId.NotFound` (HTTP 404).
-    InvalidBandwidthPackageIdNotFound(rt::error::ServiceError),
+    InvalidBandwidthPackageIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.DeletionProtection` (HTTP 400).
-    InvalidOperationDeletionProtection(rt::error::ServiceError),
+    InvalidOperationDeletionProtection(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParam.%s` (HTTP 400).
-    MissingParamS(rt::error::ServiceError),
+    MissingParamS(crate::error::ServiceError),
     /// `OperationFailed.AddIpTaskInProcessing` (HTTP 400).
-    OperationFailedAddIpTaskInProcessing(rt::error::ServiceError),
+    OperationFailedAddIpTaskInProcessing(crate::error::ServiceError),
     /// `OperationFailed.BandwidthPackageNotEmpty` (HTTP 400).
-    OperationFailedBandwidthPackageNotEmpty(rt::error::ServiceError),
+    OperationFailedBandwidthPackageNotEmpty(crate::error::ServiceError),
     /// `OperationUnsupported.Release95Instance` (HTTP 400).
-    OperationUnsupportedRelease95Instance(rt::error::ServiceError),
+    OperationUnsupportedRelease95Instance(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -234,7 +238,7 @@ impl DeleteCommonBandwidthPackageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationIps(error)
             | Self::ForbiddenActionPrePaid(error)
@@ -305,8 +309,8 @@ impl DeleteCommonBandwidthPackageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteCommonBandwidthPackageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteCommonBandwidthPackageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.Ips" => Self::DependencyViolationIps(error),
             "ForbiddenAction.PrePaid" => Self::ForbiddenActionPrePaid(error),
@@ -327,11 +331,11 @@ impl rt::error::OperationError for DeleteCommonBandwidthPackageError {
             "OperationUnsupported.Release95Instance" => {
                 Self::OperationUnsupportedRelease95Instance(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteCommonBandwidthPackageError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteCustomerGatewayRequest {
     pub customer_gateway_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteCustomerGatewayRequest {
+impl crate::operation::Operation for DeleteCustomerGatewayRequest {
     type Response = DeleteCustomerGatewayResponse;
     type Error = DeleteCustomerGatewayError;
+}
+
+impl rt::operation::OperationSpec for DeleteCustomerGatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("CustomerGatewayId", &self.customer_gateway_id)?;
         Ok(())
@@ -119,8 +122,8 @@ impl DeleteCustomerGatewayBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteCustomerGatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteCustomerGatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +132,7 @@ impl DeleteCustomerGatewayBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteCustomerGatewayResponse,
-        rt::error::Error<DeleteCustomerGatewayError>,
+        crate::error::Error<DeleteCustomerGatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -205,20 +208,20 @@ impl ::serde::Serialize for DeleteCustomerGatewayResponse {
 #[non_exhaustive]
 pub enum DeleteCustomerGatewayError {
     /// `DependencyViolation.VpnConnection` (HTTP 400).
-    DependencyViolationVpnConnection(rt::error::ServiceError),
+    DependencyViolationVpnConnection(crate::error::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidCustomerGatewayInstanceId.NotFound` (HTTP 404).
-    InvalidCustomerGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidCustomerGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `VpnGateway.task.conflict` (HTTP 400).
-    VpnGatewayTaskConflict(rt::error::ServiceError),
+    VpnGatewayTaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -230,7 +233,7 @@ impl DeleteCustomerGatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationVpnConnection(error)
             | Self::ForbbidenSubUser(error)
@@ -273,8 +276,8 @@ impl DeleteCustomerGatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteCustomerGatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteCustomerGatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.VpnConnection" => {
                 Self::DependencyViolationVpnConnection(error)
@@ -285,11 +288,11 @@ impl rt::error::OperationError for DeleteCustomerGatewayError {
                 Self::InvalidCustomerGatewayInstanceIdNotFound(error)
             }
             "VpnGateway.task.conflict" => Self::VpnGatewayTaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteCustomerGatewayError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DeleteDhcpOptionsSetRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DeleteDhcpOptionsSetRequest {
+impl crate::operation::Operation for DeleteDhcpOptionsSetRequest {
     type Response = DeleteDhcpOptionsSetResponse;
     type Error = DeleteDhcpOptionsSetError;
+}
+
+impl rt::operation::OperationSpec for DeleteDhcpOptionsSetRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DhcpOptionsSetId", &self.dhcp_options_set_id)?;
         Ok(())
@@ -131,8 +134,8 @@ impl DeleteDhcpOptionsSetBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteDhcpOptionsSetRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteDhcpOptionsSetRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +144,7 @@ impl DeleteDhcpOptionsSetBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteDhcpOptionsSetResponse,
-        rt::error::Error<DeleteDhcpOptionsSetError>,
+        crate::error::Error<DeleteDhcpOptionsSetError>,
     > {
         self.client.execute(self.request).await
     }
@@ -217,22 +220,22 @@ impl ::serde::Serialize for DeleteDhcpOptionsSetResponse {
 #[non_exhaustive]
 pub enum DeleteDhcpOptionsSetError {
     /// `DependencyViolation.VpcAttachment` (HTTP 400).
-    DependencyViolationVpcAttachment(rt::error::ServiceError),
+    DependencyViolationVpcAttachment(crate::error::ServiceError),
     /// `IncorrectStatus.DhcpOptionsSet` (HTTP 400).
-    IncorrectStatusDhcpOptionsSet(rt::error::ServiceError),
+    IncorrectStatusDhcpOptionsSet(crate::error::ServiceError),
     /// `InvalidDhcpOptionsSetId.NotFound` (HTTP 400).
-    InvalidDhcpOptionsSetIdNotFound(rt::error::ServiceError),
+    InvalidDhcpOptionsSetIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParam.DhcpOptionsSetId` (HTTP 400).
-    MissingParamDhcpOptionsSetId(rt::error::ServiceError),
+    MissingParamDhcpOptionsSetId(crate::error::ServiceError),
     /// `OperationUnsupported.DhcpOptionsSet` (HTTP 400).
-    OperationUnsupportedDhcpOptionsSet(rt::error::ServiceError),
+    OperationUnsupportedDhcpOptionsSet(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -244,7 +247,7 @@ impl DeleteDhcpOptionsSetError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationVpcAttachment(error)
             | Self::IncorrectStatusDhcpOptionsSet(error)
@@ -294,8 +297,8 @@ impl DeleteDhcpOptionsSetError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteDhcpOptionsSetError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteDhcpOptionsSetError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.VpcAttachment" => {
                 Self::DependencyViolationVpcAttachment(error)
@@ -311,11 +314,11 @@ impl rt::error::OperationError for DeleteDhcpOptionsSetError {
             "OperationUnsupported.DhcpOptionsSet" => {
                 Self::OperationUnsupportedDhcpOptionsSet(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteDhcpOptionsSetError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DeleteExpressConnectRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteExpressConnectRequest {
+impl crate::operation::Operation for DeleteExpressConnectRequest {
     type Response = DeleteExpressConnectResponse;
     type Error = DeleteExpressConnectError;
+}
+
+impl rt::operation::OperationSpec for DeleteExpressConnectRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RouterInterfaceId", &self.router_interface_id)?;
         Ok(())
@@ -131,8 +134,8 @@ impl DeleteExpressConnectBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteExpressConnectRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteExpressConnectRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +144,7 @@ impl DeleteExpressConnectBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteExpressConnectResponse,
-        rt::error::Error<DeleteExpressConnectError>,
+        crate::error::Error<DeleteExpressConnectError>,
     > {
         self.client.execute(self.request).await
     }
@@ -217,34 +220,34 @@ impl ::serde::Serialize for DeleteExpressConnectResponse {
 #[non_exhaustive]
 pub enum DeleteExpressConnectError {
     /// `DependencyViolation.ClassicLinkEcsRouteEntry` (HTTP 404).
-    DependencyViolationClassicLinkEcsRouteEntry(rt::error::ServiceError),
+    DependencyViolationClassicLinkEcsRouteEntry(crate::error::ServiceError),
     /// `DependencyViolation.RouterInterfaceReferedByRouteEntry` (HTTP 400).
-    DependencyViolationRouterInterfaceReferedByRouteEntry(rt::error::ServiceError),
+    DependencyViolationRouterInterfaceReferedByRouteEntry(crate::error::ServiceError),
     /// `IncorrectStatus.RouterInterface` (HTTP 400).
-    IncorrectStatusRouterInterface(rt::error::ServiceError),
+    IncorrectStatusRouterInterface(crate::error::ServiceError),
     /// `IncorrectStatus.VSwitchOrRouteEntry` (HTTP 404).
-    IncorrectStatusVSwitchOrRouteEntry(rt::error::ServiceError),
+    IncorrectStatusVSwitchOrRouteEntry(crate::error::ServiceError),
     /// `IncorrectStatus.Vpc` (HTTP 400).
-    IncorrectStatusVpc(rt::error::ServiceError),
+    IncorrectStatusVpc(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRouterInterfaceChargeType.Malformed` (HTTP 400).
-    InvalidRouterInterfaceChargeTypeMalformed(rt::error::ServiceError),
+    InvalidRouterInterfaceChargeTypeMalformed(crate::error::ServiceError),
     /// `InvalidRouterInterfaceId.NotFound` (HTTP 404).
-    InvalidRouterInterfaceIdNotFound(rt::error::ServiceError),
+    InvalidRouterInterfaceIdNotFound(crate::error::ServiceError),
     /// `InvalidRouterInterfaceOppositeChargeType.Malformed` (HTTP 400).
-    InvalidRouterInterfaceOppositeChargeTypeMalformed(rt::error::ServiceError),
+    InvalidRouterInterfaceOppositeChargeTypeMalformed(crate::error::ServiceError),
     /// `OperationFailed.OperationLocked` (HTTP 400).
-    OperationFailedOperationLocked(rt::error::ServiceError),
+    OperationFailedOperationLocked(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -256,7 +259,7 @@ impl DeleteExpressConnectError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationClassicLinkEcsRouteEntry(error)
             | Self::DependencyViolationRouterInterfaceReferedByRouteEntry(error)
@@ -350,8 +353,8 @@ impl DeleteExpressConnectError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteExpressConnectError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteExpressConnectError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.ClassicLinkEcsRouteEntry" => {
                 Self::DependencyViolationClassicLinkEcsRouteEntry(error)
@@ -381,11 +384,11 @@ impl rt::error::OperationError for DeleteExpressConnectError {
             "OperationFailed.OperationLocked" => {
                 Self::OperationFailedOperationLocked(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteExpressConnectError::service_error(self)
     }
 }

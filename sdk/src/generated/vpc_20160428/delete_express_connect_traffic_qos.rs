@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteExpressConnectTrafficQosRequest {
     pub qos_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteExpressConnectTrafficQosRequest {
+impl crate::operation::Operation for DeleteExpressConnectTrafficQosRequest {
     type Response = DeleteExpressConnectTrafficQosResponse;
     type Error = DeleteExpressConnectTrafficQosError;
+}
+
+impl rt::operation::OperationSpec for DeleteExpressConnectTrafficQosRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("QosId", &self.qos_id)?;
         Ok(())
@@ -117,8 +120,8 @@ impl DeleteExpressConnectTrafficQosBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteExpressConnectTrafficQosRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteExpressConnectTrafficQosRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +130,7 @@ impl DeleteExpressConnectTrafficQosBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteExpressConnectTrafficQosResponse,
-        rt::error::Error<DeleteExpressConnectTrafficQosError>,
+        crate::error::Error<DeleteExpressConnectTrafficQosError>,
     > {
         self.client.execute(self.request).await
     }
@@ -203,18 +206,18 @@ impl ::serde::Serialize for DeleteExpressConnectTrafficQosResponse {
 #[non_exhaustive]
 pub enum DeleteExpressConnectTrafficQosError {
     /// `EcQoSConflict` (HTTP 400).
-    EcQoSConflict(rt::error::ServiceError),
+    EcQosConflict(crate::error::ServiceError),
     /// `EcQoSWithPconnNotSupportDelete` (HTTP 400).
-    EcQoSWithPconnNotSupportDelete(rt::error::ServiceError),
+    EcQosWithPconnNotSupportDelete(crate::error::ServiceError),
     /// `IllegalParam.%s` (HTTP 400).
-    IllegalParamS(rt::error::ServiceError),
+    IllegalParamS(crate::error::ServiceError),
     /// `IncorrectStatus.Qos` (HTTP 400).
-    IncorrectStatusQos(rt::error::ServiceError),
+    IncorrectStatusQos(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -226,26 +229,26 @@ impl DeleteExpressConnectTrafficQosError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
-            Self::EcQoSConflict(error)
-            | Self::EcQoSWithPconnNotSupportDelete(error)
+            Self::EcQosConflict(error)
+            | Self::EcQosWithPconnNotSupportDelete(error)
             | Self::IllegalParamS(error)
             | Self::IncorrectStatusQos(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
     }
 
-    /// Whether this is [`EcQoSConflict`](Self::EcQoSConflict).
+    /// Whether this is [`EcQosConflict`](Self::EcQosConflict).
     #[inline]
-    pub fn is_ec_qo_s_conflict(&self) -> bool {
-        matches!(self, Self::EcQoSConflict(_))
+    pub fn is_ec_qos_conflict(&self) -> bool {
+        matches!(self, Self::EcQosConflict(_))
     }
 
-    /// Whether this is [`EcQoSWithPconnNotSupportDelete`](Self::EcQoSWithPconnNotSupportDelete).
+    /// Whether this is [`EcQosWithPconnNotSupportDelete`](Self::EcQosWithPconnNotSupportDelete).
     #[inline]
-    pub fn is_ec_qo_s_with_pconn_not_support_delete(&self) -> bool {
-        matches!(self, Self::EcQoSWithPconnNotSupportDelete(_))
+    pub fn is_ec_qos_with_pconn_not_support_delete(&self) -> bool {
+        matches!(self, Self::EcQosWithPconnNotSupportDelete(_))
     }
 
     /// Whether this is [`IllegalParamS`](Self::IllegalParamS).
@@ -262,20 +265,20 @@ impl DeleteExpressConnectTrafficQosError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteExpressConnectTrafficQosError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteExpressConnectTrafficQosError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
-            "EcQoSConflict" => Self::EcQoSConflict(error),
+            "EcQoSConflict" => Self::EcQosConflict(error),
             "EcQoSWithPconnNotSupportDelete" => {
-                Self::EcQoSWithPconnNotSupportDelete(error)
+                Self::EcQosWithPconnNotSupportDelete(error)
             }
             "IllegalParam.%s" => Self::IllegalParamS(error),
             "IncorrectStatus.Qos" => Self::IncorrectStatusQos(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteExpressConnectTrafficQosError::service_error(self)
     }
 }

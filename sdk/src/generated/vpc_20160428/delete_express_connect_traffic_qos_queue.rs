@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DeleteExpressConnectTrafficQosQueueRequest {
     pub queue_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteExpressConnectTrafficQosQueueRequest {
+impl crate::operation::Operation for DeleteExpressConnectTrafficQosQueueRequest {
     type Response = DeleteExpressConnectTrafficQosQueueResponse;
     type Error = DeleteExpressConnectTrafficQosQueueError;
+}
+
+impl rt::operation::OperationSpec for DeleteExpressConnectTrafficQosQueueRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("QosId", &self.qos_id)?;
         rt::validate::required("QueueId", &self.queue_id)?;
@@ -133,8 +136,8 @@ impl DeleteExpressConnectTrafficQosQueueBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteExpressConnectTrafficQosQueueRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteExpressConnectTrafficQosQueueRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -143,7 +146,7 @@ impl DeleteExpressConnectTrafficQosQueueBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteExpressConnectTrafficQosQueueResponse,
-        rt::error::Error<DeleteExpressConnectTrafficQosQueueError>,
+        crate::error::Error<DeleteExpressConnectTrafficQosQueueError>,
     > {
         self.client.execute(self.request).await
     }
@@ -219,16 +222,16 @@ impl ::serde::Serialize for DeleteExpressConnectTrafficQosQueueResponse {
 #[non_exhaustive]
 pub enum DeleteExpressConnectTrafficQosQueueError {
     /// `EcQoSConflict` (HTTP 400).
-    EcQoSConflict(rt::error::ServiceError),
+    EcQosConflict(crate::error::ServiceError),
     /// `IllegalParam.%s` (HTTP 400).
-    IllegalParamS(rt::error::ServiceError),
+    IllegalParamS(crate::error::ServiceError),
     /// `IncorrectStatus.Qos` (HTTP 400).
-    IncorrectStatusQos(rt::error::ServiceError),
+    IncorrectStatusQos(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -240,19 +243,19 @@ impl DeleteExpressConnectTrafficQosQueueError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
-            Self::EcQoSConflict(error)
+            Self::EcQosConflict(error)
             | Self::IllegalParamS(error)
             | Self::IncorrectStatusQos(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
     }
 
-    /// Whether this is [`EcQoSConflict`](Self::EcQoSConflict).
+    /// Whether this is [`EcQosConflict`](Self::EcQosConflict).
     #[inline]
-    pub fn is_ec_qo_s_conflict(&self) -> bool {
-        matches!(self, Self::EcQoSConflict(_))
+    pub fn is_ec_qos_conflict(&self) -> bool {
+        matches!(self, Self::EcQosConflict(_))
     }
 
     /// Whether this is [`IllegalParamS`](Self::IllegalParamS).
@@ -269,17 +272,17 @@ impl DeleteExpressConnectTrafficQosQueueError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteExpressConnectTrafficQosQueueError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteExpressConnectTrafficQosQueueError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
-            "EcQoSConflict" => Self::EcQoSConflict(error),
+            "EcQoSConflict" => Self::EcQosConflict(error),
             "IllegalParam.%s" => Self::IllegalParamS(error),
             "IncorrectStatus.Qos" => Self::IncorrectStatusQos(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteExpressConnectTrafficQosQueueError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct DeleteExpressConnectTrafficQosRuleRequest {
     pub rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteExpressConnectTrafficQosRuleRequest {
+impl crate::operation::Operation for DeleteExpressConnectTrafficQosRuleRequest {
     type Response = DeleteExpressConnectTrafficQosRuleResponse;
     type Error = DeleteExpressConnectTrafficQosRuleError;
+}
+
+impl rt::operation::OperationSpec for DeleteExpressConnectTrafficQosRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("QosId", &self.qos_id)?;
         rt::validate::required("QueueId", &self.queue_id)?;
@@ -149,8 +152,8 @@ impl DeleteExpressConnectTrafficQosRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteExpressConnectTrafficQosRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteExpressConnectTrafficQosRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -159,7 +162,7 @@ impl DeleteExpressConnectTrafficQosRuleBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteExpressConnectTrafficQosRuleResponse,
-        rt::error::Error<DeleteExpressConnectTrafficQosRuleError>,
+        crate::error::Error<DeleteExpressConnectTrafficQosRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -235,16 +238,16 @@ impl ::serde::Serialize for DeleteExpressConnectTrafficQosRuleResponse {
 #[non_exhaustive]
 pub enum DeleteExpressConnectTrafficQosRuleError {
     /// `EcQoSConflict` (HTTP 400).
-    EcQoSConflict(rt::error::ServiceError),
+    EcQosConflict(crate::error::ServiceError),
     /// `IllegalParam.%s` (HTTP 400).
-    IllegalParamS(rt::error::ServiceError),
+    IllegalParamS(crate::error::ServiceError),
     /// `IncorrectStatus.Qos` (HTTP 400).
-    IncorrectStatusQos(rt::error::ServiceError),
+    IncorrectStatusQos(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -256,19 +259,19 @@ impl DeleteExpressConnectTrafficQosRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
-            Self::EcQoSConflict(error)
+            Self::EcQosConflict(error)
             | Self::IllegalParamS(error)
             | Self::IncorrectStatusQos(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
     }
 
-    /// Whether this is [`EcQoSConflict`](Self::EcQoSConflict).
+    /// Whether this is [`EcQosConflict`](Self::EcQosConflict).
     #[inline]
-    pub fn is_ec_qo_s_conflict(&self) -> bool {
-        matches!(self, Self::EcQoSConflict(_))
+    pub fn is_ec_qos_conflict(&self) -> bool {
+        matches!(self, Self::EcQosConflict(_))
     }
 
     /// Whether this is [`IllegalParamS`](Self::IllegalParamS).
@@ -285,17 +288,17 @@ impl DeleteExpressConnectTrafficQosRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteExpressConnectTrafficQosRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteExpressConnectTrafficQosRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
-            "EcQoSConflict" => Self::EcQoSConflict(error),
+            "EcQoSConflict" => Self::EcQosConflict(error),
             "IllegalParam.%s" => Self::IllegalParamS(error),
             "IncorrectStatus.Qos" => Self::IncorrectStatusQos(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteExpressConnectTrafficQosRuleError::service_error(self)
     }
 }

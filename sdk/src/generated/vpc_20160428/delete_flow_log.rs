@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteFlowLogRequest {
     pub flow_log_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteFlowLogRequest {
+impl crate::operation::Operation for DeleteFlowLogRequest {
     type Response = DeleteFlowLogResponse;
     type Error = DeleteFlowLogError;
+}
+
+impl rt::operation::OperationSpec for DeleteFlowLogRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("FlowLogId", &self.flow_log_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteFlowLogBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteFlowLogRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteFlowLogRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteFlowLogBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteFlowLogResponse,
-        rt::error::Error<DeleteFlowLogError>,
+        crate::error::Error<DeleteFlowLogError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,36 +205,36 @@ impl ::serde::Serialize for DeleteFlowLogResponse {
 #[non_exhaustive]
 pub enum DeleteFlowLogError {
     /// `FlowLogNumberOverLimit` (HTTP 400).
-    FlowLogNumberOverLimit(rt::error::ServiceError),
+    FlowLogNumberOverLimit(crate::error::ServiceError),
     /// `Forbidden.OperateManagedFlowLog` (HTTP 400).
-    ForbiddenOperateManagedFlowLog(rt::error::ServiceError),
+    ForbiddenOperateManagedFlowLog(crate::error::ServiceError),
     /// `IncorrectStatus.flowlog` (HTTP 400).
-    IncorrectStatusFlowlog(rt::error::ServiceError),
+    IncorrectStatusFlowlog(crate::error::ServiceError),
     /// `InvalidHdMonitorStatus` (HTTP 400).
-    InvalidHdMonitorStatus(rt::error::ServiceError),
+    InvalidHdMonitorStatus(crate::error::ServiceError),
     /// `InvalidInstanceId` (HTTP 400).
-    InvalidInstanceId(rt::error::ServiceError),
+    InvalidInstanceId(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceId.NotFound` (HTTP 400).
-    InvalidResourceIdNotFound(rt::error::ServiceError),
+    InvalidResourceIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus` (HTTP 400).
-    InvalidStatus(rt::error::ServiceError),
+    InvalidStatus(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ProjectOrLogstoreNotExist` (HTTP 400).
-    ProjectOrLogstoreNotExist(rt::error::ServiceError),
+    ProjectOrLogstoreNotExist(crate::error::ServiceError),
     /// `SourceProjectNotExist` (HTTP 400).
-    SourceProjectNotExist(rt::error::ServiceError),
+    SourceProjectNotExist(crate::error::ServiceError),
     /// `Unauthorized` (HTTP 400).
-    Unauthorized(rt::error::ServiceError),
+    Unauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -242,7 +246,7 @@ impl DeleteFlowLogError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::FlowLogNumberOverLimit(error)
             | Self::ForbiddenOperateManagedFlowLog(error)
@@ -341,8 +345,8 @@ impl DeleteFlowLogError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteFlowLogError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteFlowLogError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "FlowLogNumberOverLimit" => Self::FlowLogNumberOverLimit(error),
             "Forbidden.OperateManagedFlowLog" => {
@@ -359,11 +363,11 @@ impl rt::error::OperationError for DeleteFlowLogError {
             "ProjectOrLogstoreNotExist" => Self::ProjectOrLogstoreNotExist(error),
             "SourceProjectNotExist" => Self::SourceProjectNotExist(error),
             "Unauthorized" => Self::Unauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteFlowLogError::service_error(self)
     }
 }

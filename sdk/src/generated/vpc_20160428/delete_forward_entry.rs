@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DeleteForwardEntryRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteForwardEntryRequest {
+impl crate::operation::Operation for DeleteForwardEntryRequest {
     type Response = DeleteForwardEntryResponse;
     type Error = DeleteForwardEntryError;
+}
+
+impl rt::operation::OperationSpec for DeleteForwardEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ForwardTableId", &self.forward_table_id)?;
         rt::validate::required("ForwardEntryId", &self.forward_entry_id)?;
@@ -131,8 +134,8 @@ impl DeleteForwardEntryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteForwardEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteForwardEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +144,7 @@ impl DeleteForwardEntryBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteForwardEntryResponse,
-        rt::error::Error<DeleteForwardEntryError>,
+        crate::error::Error<DeleteForwardEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -217,26 +220,26 @@ impl ::serde::Serialize for DeleteForwardEntryResponse {
 #[non_exhaustive]
 pub enum DeleteForwardEntryError {
     /// `IncorrectStatus.ForwardEntry` (HTTP 400).
-    IncorrectStatusForwardEntry(rt::error::ServiceError),
+    IncorrectStatusForwardEntry(crate::error::ServiceError),
     /// `IncorrectStatus.NATGW` (HTTP 400).
-    IncorrectStatusNatgw(rt::error::ServiceError),
+    IncorrectStatusNatgw(crate::error::ServiceError),
     /// `IncorretForwardEntryStatus` (HTTP 400).
-    IncorretForwardEntryStatus(rt::error::ServiceError),
+    IncorretForwardEntryStatus(crate::error::ServiceError),
     /// `InvalidForwardEntryId.NotFound` (HTTP 404).
-    InvalidForwardEntryIdNotFound(rt::error::ServiceError),
+    InvalidForwardEntryIdNotFound(crate::error::ServiceError),
     /// `InvalidForwardTableId.NotFound` (HTTP 404).
-    InvalidForwardTableIdNotFound(rt::error::ServiceError),
+    InvalidForwardTableIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `ResourceNotFound.ForwardEntry` (HTTP 404).
-    ResourceNotFoundForwardEntry(rt::error::ServiceError),
+    ResourceNotFoundForwardEntry(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -248,7 +251,7 @@ impl DeleteForwardEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusForwardEntry(error)
             | Self::IncorrectStatusNatgw(error)
@@ -312,8 +315,8 @@ impl DeleteForwardEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteForwardEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteForwardEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.ForwardEntry" => Self::IncorrectStatusForwardEntry(error),
             "IncorrectStatus.NATGW" => Self::IncorrectStatusNatgw(error),
@@ -327,11 +330,11 @@ impl rt::error::OperationError for DeleteForwardEntryError {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "MissingParameter" => Self::MissingParameter(error),
             "ResourceNotFound.ForwardEntry" => Self::ResourceNotFoundForwardEntry(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteForwardEntryError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct DeleteFullNatEntryRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteFullNatEntryRequest {
+impl crate::operation::Operation for DeleteFullNatEntryRequest {
     type Response = DeleteFullNatEntryResponse;
     type Error = DeleteFullNatEntryError;
+}
+
+impl rt::operation::OperationSpec for DeleteFullNatEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("FullNatTableId", &self.full_nat_table_id)?;
         rt::validate::required("FullNatEntryId", &self.full_nat_entry_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -151,8 +154,8 @@ impl DeleteFullNatEntryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteFullNatEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteFullNatEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +164,7 @@ impl DeleteFullNatEntryBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteFullNatEntryResponse,
-        rt::error::Error<DeleteFullNatEntryError>,
+        crate::error::Error<DeleteFullNatEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -237,16 +240,16 @@ impl ::serde::Serialize for DeleteFullNatEntryResponse {
 #[non_exhaustive]
 pub enum DeleteFullNatEntryError {
     /// `IncorrectStatus.FullNatEntry` (HTTP 400).
-    IncorrectStatusFullNatEntry(rt::error::ServiceError),
+    IncorrectStatusFullNatEntry(crate::error::ServiceError),
     /// `ResourceNotFound.FullNatEntry` (HTTP 400).
-    ResourceNotFoundFullNatEntry(rt::error::ServiceError),
+    ResourceNotFoundFullNatEntry(crate::error::ServiceError),
     /// `ResourceNotFound.FullNatTableId` (HTTP 400).
-    ResourceNotFoundFullNatTableId(rt::error::ServiceError),
+    ResourceNotFoundFullNatTableId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -258,7 +261,7 @@ impl DeleteFullNatEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusFullNatEntry(error)
             | Self::ResourceNotFoundFullNatEntry(error)
@@ -287,19 +290,19 @@ impl DeleteFullNatEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteFullNatEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteFullNatEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.FullNatEntry" => Self::IncorrectStatusFullNatEntry(error),
             "ResourceNotFound.FullNatEntry" => Self::ResourceNotFoundFullNatEntry(error),
             "ResourceNotFound.FullNatTableId" => {
                 Self::ResourceNotFoundFullNatTableId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteFullNatEntryError::service_error(self)
     }
 }

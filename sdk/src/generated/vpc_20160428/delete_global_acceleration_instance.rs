@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteGlobalAccelerationInstanceRequest {
     pub global_acceleration_instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteGlobalAccelerationInstanceRequest {
+impl crate::operation::Operation for DeleteGlobalAccelerationInstanceRequest {
     type Response = DeleteGlobalAccelerationInstanceResponse;
     type Error = DeleteGlobalAccelerationInstanceError;
+}
+
+impl rt::operation::OperationSpec for DeleteGlobalAccelerationInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required(
             "GlobalAccelerationInstanceId",
@@ -105,8 +109,8 @@ impl DeleteGlobalAccelerationInstanceBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteGlobalAccelerationInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteGlobalAccelerationInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +119,7 @@ impl DeleteGlobalAccelerationInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteGlobalAccelerationInstanceResponse,
-        rt::error::Error<DeleteGlobalAccelerationInstanceError>,
+        crate::error::Error<DeleteGlobalAccelerationInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -191,22 +195,22 @@ impl ::serde::Serialize for DeleteGlobalAccelerationInstanceResponse {
 #[non_exhaustive]
 pub enum DeleteGlobalAccelerationInstanceError {
     /// `DependencyViolation.Ips` (HTTP 400).
-    DependencyViolationIps(rt::error::ServiceError),
+    DependencyViolationIps(crate::error::ServiceError),
     /// `Forbidden.GlobalAccelerationInstanceChargeTypeIsPrepaid` (HTTP 400).
-    ForbiddenGlobalAccelerationInstanceChargeTypeIsPrepaid(rt::error::ServiceError),
+    ForbiddenGlobalAccelerationInstanceChargeTypeIsPrepaid(crate::error::ServiceError),
     /// `IncorrectGlobalAccelerationInstanceIdStatus` (HTTP 400).
-    IncorrectGlobalAccelerationInstanceIdStatus(rt::error::ServiceError),
+    IncorrectGlobalAccelerationInstanceIdStatus(crate::error::ServiceError),
     /// `IncorrectStatus` (HTTP 400).
-    IncorrectStatus(rt::error::ServiceError),
+    IncorrectStatus(crate::error::ServiceError),
     /// `InvalidGlobalAccelerationInstanceId.NotFound` (HTTP 400).
-    InvalidGlobalAccelerationInstanceIdNotFound(rt::error::ServiceError),
+    InvalidGlobalAccelerationInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -218,7 +222,7 @@ impl DeleteGlobalAccelerationInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationIps(error)
             | Self::ForbiddenGlobalAccelerationInstanceChargeTypeIsPrepaid(error)
@@ -270,8 +274,8 @@ impl DeleteGlobalAccelerationInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteGlobalAccelerationInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteGlobalAccelerationInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.Ips" => Self::DependencyViolationIps(error),
             "Forbidden.GlobalAccelerationInstanceChargeTypeIsPrepaid" => {
@@ -285,11 +289,11 @@ impl rt::error::OperationError for DeleteGlobalAccelerationInstanceError {
                 Self::InvalidGlobalAccelerationInstanceIdNotFound(error)
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteGlobalAccelerationInstanceError::service_error(self)
     }
 }

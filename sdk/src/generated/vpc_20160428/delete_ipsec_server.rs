@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DeleteIpsecServerRequest {
     pub dry_run: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteIpsecServerRequest {
+impl crate::operation::Operation for DeleteIpsecServerRequest {
     type Response = DeleteIpsecServerResponse;
     type Error = DeleteIpsecServerError;
+}
+
+impl rt::operation::OperationSpec for DeleteIpsecServerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("IpsecServerId", &self.ipsec_server_id)?;
         Ok(())
@@ -130,8 +133,8 @@ impl DeleteIpsecServerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteIpsecServerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteIpsecServerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +143,7 @@ impl DeleteIpsecServerBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteIpsecServerResponse,
-        rt::error::Error<DeleteIpsecServerError>,
+        crate::error::Error<DeleteIpsecServerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -216,18 +219,18 @@ impl ::serde::Serialize for DeleteIpsecServerResponse {
 #[non_exhaustive]
 pub enum DeleteIpsecServerError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidIpsecServerId.NotFound` (HTTP 404).
-    InvalidIpsecServerIdNotFound(rt::error::ServiceError),
+    InvalidIpsecServerIdNotFound(crate::error::ServiceError),
     /// `OperationConflict` (HTTP 409).
-    OperationConflict(rt::error::ServiceError),
+    OperationConflict(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -239,7 +242,7 @@ impl DeleteIpsecServerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error)
             | Self::InvalidIpsecServerIdNotFound(error)
@@ -275,18 +278,18 @@ impl DeleteIpsecServerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteIpsecServerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteIpsecServerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "InvalidIpsecServerId.NotFound" => Self::InvalidIpsecServerIdNotFound(error),
             "OperationConflict" => Self::OperationConflict(error),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteIpsecServerError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct DeleteIpv4GatewayRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DeleteIpv4GatewayRequest {
+impl crate::operation::Operation for DeleteIpv4GatewayRequest {
     type Response = DeleteIpv4GatewayResponse;
     type Error = DeleteIpv4GatewayError;
+}
+
+impl rt::operation::OperationSpec for DeleteIpv4GatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Ipv4GatewayId", &self.ipv4_gateway_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -142,8 +145,8 @@ impl DeleteIpv4GatewayBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteIpv4GatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteIpv4GatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +155,7 @@ impl DeleteIpv4GatewayBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteIpv4GatewayResponse,
-        rt::error::Error<DeleteIpv4GatewayError>,
+        crate::error::Error<DeleteIpv4GatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -228,20 +231,20 @@ impl ::serde::Serialize for DeleteIpv4GatewayResponse {
 #[non_exhaustive]
 pub enum DeleteIpv4GatewayError {
     /// `IncorrectStatus.Ipv4Gateway` (HTTP 400).
-    IncorrectStatusIpv4Gateway(rt::error::ServiceError),
+    IncorrectStatusIpv4Gateway(crate::error::ServiceError),
     /// `OperationDenied.GatewayAlreadyAssociated` (HTTP 400).
-    OperationDeniedGatewayAlreadyAssociated(rt::error::ServiceError),
+    OperationDeniedGatewayAlreadyAssociated(crate::error::ServiceError),
     /// `OperationDenied.RouteEntryExist` (HTTP 400).
-    OperationDeniedRouteEntryExist(rt::error::ServiceError),
+    OperationDeniedRouteEntryExist(crate::error::ServiceError),
     /// `OperationFailed.Ipv4GatewayUsedByEipBindIpAddress` (HTTP 400).
-    OperationFailedIpv4GatewayUsedByEipBindIpAddress(rt::error::ServiceError),
+    OperationFailedIpv4GatewayUsedByEipBindIpAddress(crate::error::ServiceError),
     /// `ResourceNotFound.Ipv4Gateway` (HTTP 400).
-    ResourceNotFoundIpv4Gateway(rt::error::ServiceError),
+    ResourceNotFoundIpv4Gateway(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -253,7 +256,7 @@ impl DeleteIpv4GatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusIpv4Gateway(error)
             | Self::OperationDeniedGatewayAlreadyAssociated(error)
@@ -296,8 +299,8 @@ impl DeleteIpv4GatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteIpv4GatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteIpv4GatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.Ipv4Gateway" => Self::IncorrectStatusIpv4Gateway(error),
             "OperationDenied.GatewayAlreadyAssociated" => {
@@ -310,11 +313,11 @@ impl rt::error::OperationError for DeleteIpv4GatewayError {
                 Self::OperationFailedIpv4GatewayUsedByEipBindIpAddress(error)
             }
             "ResourceNotFound.Ipv4Gateway" => Self::ResourceNotFoundIpv4Gateway(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteIpv4GatewayError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteIpv6EgressOnlyRuleRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteIpv6EgressOnlyRuleRequest {
+impl crate::operation::Operation for DeleteIpv6EgressOnlyRuleRequest {
     type Response = DeleteIpv6EgressOnlyRuleResponse;
     type Error = DeleteIpv6EgressOnlyRuleError;
+}
+
+impl rt::operation::OperationSpec for DeleteIpv6EgressOnlyRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Ipv6EgressOnlyRuleId", &self.ipv6_egress_only_rule_id)?;
         Ok(())
@@ -121,8 +124,10 @@ impl DeleteIpv6EgressOnlyRuleBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteIpv6EgressOnlyRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteIpv6EgressOnlyRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +136,7 @@ impl DeleteIpv6EgressOnlyRuleBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteIpv6EgressOnlyRuleResponse,
-        rt::error::Error<DeleteIpv6EgressOnlyRuleError>,
+        crate::error::Error<DeleteIpv6EgressOnlyRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -207,16 +212,16 @@ impl ::serde::Serialize for DeleteIpv6EgressOnlyRuleResponse {
 #[non_exhaustive]
 pub enum DeleteIpv6EgressOnlyRuleError {
     /// `IncorrectStatus.EgressOnlyRule` (HTTP 400).
-    IncorrectStatusEgressOnlyRule(rt::error::ServiceError),
+    IncorrectStatusEgressOnlyRule(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `ResourceNotFound.Ipv6EgressOnlyRule` (HTTP 404).
-    ResourceNotFoundIpv6EgressOnlyRule(rt::error::ServiceError),
+    ResourceNotFoundIpv6EgressOnlyRule(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -228,7 +233,7 @@ impl DeleteIpv6EgressOnlyRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusEgressOnlyRule(error)
             | Self::InvalidRegionIdNotFound(error)
@@ -257,8 +262,8 @@ impl DeleteIpv6EgressOnlyRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteIpv6EgressOnlyRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteIpv6EgressOnlyRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.EgressOnlyRule" => {
                 Self::IncorrectStatusEgressOnlyRule(error)
@@ -267,11 +272,11 @@ impl rt::error::OperationError for DeleteIpv6EgressOnlyRuleError {
             "ResourceNotFound.Ipv6EgressOnlyRule" => {
                 Self::ResourceNotFoundIpv6EgressOnlyRule(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteIpv6EgressOnlyRuleError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DeleteIpv6GatewayRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteIpv6GatewayRequest {
+impl crate::operation::Operation for DeleteIpv6GatewayRequest {
     type Response = DeleteIpv6GatewayResponse;
     type Error = DeleteIpv6GatewayError;
+}
+
+impl rt::operation::OperationSpec for DeleteIpv6GatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Ipv6GatewayId", &self.ipv6_gateway_id)?;
         Ok(())
@@ -127,8 +130,8 @@ impl DeleteIpv6GatewayBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteIpv6GatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteIpv6GatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +140,7 @@ impl DeleteIpv6GatewayBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteIpv6GatewayResponse,
-        rt::error::Error<DeleteIpv6GatewayError>,
+        crate::error::Error<DeleteIpv6GatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,30 +216,30 @@ impl ::serde::Serialize for DeleteIpv6GatewayResponse {
 #[non_exhaustive]
 pub enum DeleteIpv6GatewayError {
     /// `DependencyViolation.EgressRules` (HTTP 400).
-    DependencyViolationEgressRules(rt::error::ServiceError),
+    DependencyViolationEgressRules(crate::error::ServiceError),
     /// `DependencyViolation.GatewayRouteTableRelation` (HTTP 400).
-    DependencyViolationGatewayRouteTableRelation(rt::error::ServiceError),
+    DependencyViolationGatewayRouteTableRelation(crate::error::ServiceError),
     /// `DependencyViolation.Ipv6InternetBandwidth` (HTTP 400).
-    DependencyViolationIpv6InternetBandwidth(rt::error::ServiceError),
+    DependencyViolationIpv6InternetBandwidth(crate::error::ServiceError),
     /// `DependencyViolation.SharedIpv6InternetBandwidth` (HTTP 400).
-    DependencyViolationSharedIpv6InternetBandwidth(rt::error::ServiceError),
+    DependencyViolationSharedIpv6InternetBandwidth(crate::error::ServiceError),
     /// `Forbidden.OperateShareResource` (HTTP 400).
-    ForbiddenOperateShareResource(rt::error::ServiceError),
+    ForbiddenOperateShareResource(crate::error::ServiceError),
     /// `IncorrectStatus.Ipv6Gateway` (HTTP 400).
-    IncorrectStatusIpv6Gateway(rt::error::ServiceError),
+    IncorrectStatusIpv6Gateway(crate::error::ServiceError),
     /// `IncorrectStatus.Vpc` (HTTP 400).
-    IncorrectStatusVpc(rt::error::ServiceError),
+    IncorrectStatusVpc(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.RouteEntryUnstable` (HTTP 400).
-    OperationFailedRouteEntryUnstable(rt::error::ServiceError),
+    OperationFailedRouteEntryUnstable(crate::error::ServiceError),
     /// `ResourceNotFound.RouteTable` (HTTP 400).
-    ResourceNotFoundRouteTable(rt::error::ServiceError),
+    ResourceNotFoundRouteTable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -248,7 +251,7 @@ impl DeleteIpv6GatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationEgressRules(error)
             | Self::DependencyViolationGatewayRouteTableRelation(error)
@@ -326,8 +329,8 @@ impl DeleteIpv6GatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteIpv6GatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteIpv6GatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.EgressRules" => {
                 Self::DependencyViolationEgressRules(error)
@@ -351,11 +354,11 @@ impl rt::error::OperationError for DeleteIpv6GatewayError {
                 Self::OperationFailedRouteEntryUnstable(error)
             }
             "ResourceNotFound.RouteTable" => Self::ResourceNotFoundRouteTable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteIpv6GatewayError::service_error(self)
     }
 }

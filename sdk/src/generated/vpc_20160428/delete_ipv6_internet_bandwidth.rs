@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct DeleteIpv6InternetBandwidthRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteIpv6InternetBandwidthRequest {
+impl crate::operation::Operation for DeleteIpv6InternetBandwidthRequest {
     type Response = DeleteIpv6InternetBandwidthResponse;
     type Error = DeleteIpv6InternetBandwidthError;
+}
+
+impl rt::operation::OperationSpec for DeleteIpv6InternetBandwidthRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -149,8 +152,8 @@ impl DeleteIpv6InternetBandwidthBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteIpv6InternetBandwidthRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteIpv6InternetBandwidthRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -159,7 +162,7 @@ impl DeleteIpv6InternetBandwidthBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteIpv6InternetBandwidthResponse,
-        rt::error::Error<DeleteIpv6InternetBandwidthError>,
+        crate::error::Error<DeleteIpv6InternetBandwidthError>,
     > {
         self.client.execute(self.request).await
     }
@@ -235,16 +238,16 @@ impl ::serde::Serialize for DeleteIpv6InternetBandwidthResponse {
 #[non_exhaustive]
 pub enum DeleteIpv6InternetBandwidthError {
     /// `BothEmptyParam.Ipv6AddressIdAndIpv6InternetBandwidthId` (HTTP 400).
-    BothEmptyParamIpv6AddressIdAndIpv6InternetBandwidthId(rt::error::ServiceError),
+    BothEmptyParamIpv6AddressIdAndIpv6InternetBandwidthId(crate::error::ServiceError),
     /// `IncorrectStatus.Ipv6Instance` (HTTP 400).
-    IncorrectStatusIpv6Instance(rt::error::ServiceError),
+    IncorrectStatusIpv6Instance(crate::error::ServiceError),
     /// `OperationFailed.ServiceManaged` (HTTP 404).
-    OperationFailedServiceManaged(rt::error::ServiceError),
+    OperationFailedServiceManaged(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -256,7 +259,7 @@ impl DeleteIpv6InternetBandwidthError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BothEmptyParamIpv6AddressIdAndIpv6InternetBandwidthId(error)
             | Self::IncorrectStatusIpv6Instance(error)
@@ -287,8 +290,8 @@ impl DeleteIpv6InternetBandwidthError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteIpv6InternetBandwidthError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteIpv6InternetBandwidthError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BothEmptyParam.Ipv6AddressIdAndIpv6InternetBandwidthId" => {
                 Self::BothEmptyParamIpv6AddressIdAndIpv6InternetBandwidthId(error)
@@ -297,11 +300,11 @@ impl rt::error::OperationError for DeleteIpv6InternetBandwidthError {
             "OperationFailed.ServiceManaged" => {
                 Self::OperationFailedServiceManaged(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteIpv6InternetBandwidthError::service_error(self)
     }
 }

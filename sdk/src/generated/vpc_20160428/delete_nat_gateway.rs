@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteNatGatewayRequest {
     pub force: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DeleteNatGatewayRequest {
+impl crate::operation::Operation for DeleteNatGatewayRequest {
     type Response = DeleteNatGatewayResponse;
     type Error = DeleteNatGatewayError;
+}
+
+impl rt::operation::OperationSpec for DeleteNatGatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NatGatewayId", &self.nat_gateway_id)?;
         Ok(())
@@ -106,8 +110,8 @@ impl DeleteNatGatewayBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteNatGatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteNatGatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -116,7 +120,7 @@ impl DeleteNatGatewayBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteNatGatewayResponse,
-        rt::error::Error<DeleteNatGatewayError>,
+        crate::error::Error<DeleteNatGatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -192,52 +196,52 @@ impl ::serde::Serialize for DeleteNatGatewayResponse {
 #[non_exhaustive]
 pub enum DeleteNatGatewayError {
     /// `DependencyViolation.BandwidthPackages` (HTTP 400).
-    DependencyViolationBandwidthPackages(rt::error::ServiceError),
+    DependencyViolationBandwidthPackages(crate::error::ServiceError),
     /// `DependencyViolation.EIPS` (HTTP 400).
-    DependencyViolationEips(rt::error::ServiceError),
+    DependencyViolationEips(crate::error::ServiceError),
     /// `DependencyViolation.ForwardEntry` (HTTP 400).
-    DependencyViolationForwardEntry(rt::error::ServiceError),
+    DependencyViolationForwardEntry(crate::error::ServiceError),
     /// `DependencyViolation.FullNatEntry` (HTTP 400).
-    DependencyViolationFullNatEntry(rt::error::ServiceError),
+    DependencyViolationFullNatEntry(crate::error::ServiceError),
     /// `DependencyViolation.NatIp` (HTTP 400).
-    DependencyViolationNatIp(rt::error::ServiceError),
+    DependencyViolationNatIp(crate::error::ServiceError),
     /// `DependencyViolation.NatIpCidr` (HTTP 400).
-    DependencyViolationNatIpCidr(rt::error::ServiceError),
+    DependencyViolationNatIpCidr(crate::error::ServiceError),
     /// `DependencyViolation.RouterEntry` (HTTP 400).
-    DependencyViolationRouterEntry(rt::error::ServiceError),
+    DependencyViolationRouterEntry(crate::error::ServiceError),
     /// `DependencyViolation.SnatEntry` (HTTP 400).
-    DependencyViolationSnatEntry(rt::error::ServiceError),
+    DependencyViolationSnatEntry(crate::error::ServiceError),
     /// `DependencyViolation.VpcEndpointService` (HTTP 400).
-    DependencyViolationVpcEndpointService(rt::error::ServiceError),
+    DependencyViolationVpcEndpointService(crate::error::ServiceError),
     /// `Forbidden.PrePaidNatGateway` (HTTP 400).
-    ForbiddenPrePaidNatGateway(rt::error::ServiceError),
+    ForbiddenPrePaidNatGateway(crate::error::ServiceError),
     /// `IncorrectStatus.ForwardEntry` (HTTP 400).
-    IncorrectStatusForwardEntry(rt::error::ServiceError),
+    IncorrectStatusForwardEntry(crate::error::ServiceError),
     /// `IncorrectStatus.NatGateway` (HTTP 400, 404).
-    IncorrectStatusNatGateway(rt::error::ServiceError),
+    IncorrectStatusNatGateway(crate::error::ServiceError),
     /// `IncorrectStatus.NatIp` (HTTP 400).
-    IncorrectStatusNatIp(rt::error::ServiceError),
+    IncorrectStatusNatIp(crate::error::ServiceError),
     /// `IncorrectStatus.RouterEntry` (HTTP 400).
-    IncorrectStatusRouterEntry(rt::error::ServiceError),
+    IncorrectStatusRouterEntry(crate::error::ServiceError),
     /// `IncorrectStatus.SnatEntry` (HTTP 400).
-    IncorrectStatusSnatEntry(rt::error::ServiceError),
+    IncorrectStatusSnatEntry(crate::error::ServiceError),
     /// `IncorrectStatus.VSwitch` (HTTP 400).
-    IncorrectStatusVSwitch(rt::error::ServiceError),
+    IncorrectStatusVSwitch(crate::error::ServiceError),
     /// `INSTANCE_NOT_EXISTS` (HTTP 404).
-    InstanceNotExists(rt::error::ServiceError),
+    InstanceNotExists(crate::error::ServiceError),
     /// `InvalidNatGatewayId.NotFound` (HTTP 404).
-    InvalidNatGatewayIdNotFound(rt::error::ServiceError),
+    InvalidNatGatewayIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.DeletionProtection` (HTTP 400).
-    InvalidOperationDeletionProtection(rt::error::ServiceError),
+    InvalidOperationDeletionProtection(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `ResourceNotFound.NatGateway` (HTTP 404).
-    ResourceNotFoundNatGateway(rt::error::ServiceError),
+    ResourceNotFoundNatGateway(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -249,7 +253,7 @@ impl DeleteNatGatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationBandwidthPackages(error)
             | Self::DependencyViolationEips(error)
@@ -404,8 +408,8 @@ impl DeleteNatGatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteNatGatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteNatGatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.BandwidthPackages" => {
                 Self::DependencyViolationBandwidthPackages(error)
@@ -440,11 +444,11 @@ impl rt::error::OperationError for DeleteNatGatewayError {
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "ResourceNotFound.NatGateway" => Self::ResourceNotFoundNatGateway(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteNatGatewayError::service_error(self)
     }
 }

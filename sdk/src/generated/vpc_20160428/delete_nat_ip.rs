@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct DeleteNatIpRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteNatIpRequest {
+impl crate::operation::Operation for DeleteNatIpRequest {
     type Response = DeleteNatIpResponse;
     type Error = DeleteNatIpError;
+}
+
+impl rt::operation::OperationSpec for DeleteNatIpRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -152,15 +155,18 @@ impl DeleteNatIpBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteNatIpRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteNatIpRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DeleteNatIpResponse, rt::error::Error<DeleteNatIpError>> {
+    ) -> ::std::result::Result<
+        DeleteNatIpResponse,
+        crate::error::Error<DeleteNatIpError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -235,46 +241,46 @@ impl ::serde::Serialize for DeleteNatIpResponse {
 #[non_exhaustive]
 pub enum DeleteNatIpError {
     /// `DependencyViolation.FullNatEntry` (HTTP 400).
-    DependencyViolationFullNatEntry(rt::error::ServiceError),
+    DependencyViolationFullNatEntry(crate::error::ServiceError),
     /// `DependencyViolation.Ipv4Prefix` (HTTP 400).
-    DependencyViolationIpv4Prefix(rt::error::ServiceError),
+    DependencyViolationIpv4Prefix(crate::error::ServiceError),
     /// `DependencyViolation.NatIp` (HTTP 400).
-    DependencyViolationNatIp(rt::error::ServiceError),
+    DependencyViolationNatIp(crate::error::ServiceError),
     /// `DependencyViolation.%s` (HTTP 400).
-    DependencyViolationS(rt::error::ServiceError),
+    DependencyViolationS(crate::error::ServiceError),
     /// `DependencyViolation.SnatEntry` (HTTP 400).
-    DependencyViolationSnatEntry(rt::error::ServiceError),
+    DependencyViolationSnatEntry(crate::error::ServiceError),
     /// `IllegalParam.Ipv4Prefix` (HTTP 400).
-    IllegalParamIpv4Prefix(rt::error::ServiceError),
+    IllegalParamIpv4Prefix(crate::error::ServiceError),
     /// `IllegalParam.NatIp` (HTTP 400).
-    IllegalParamNatIp(rt::error::ServiceError),
+    IllegalParamNatIp(crate::error::ServiceError),
     /// `IncorrectStatus.NatGateway` (HTTP 400).
-    IncorrectStatusNatGateway(rt::error::ServiceError),
+    IncorrectStatusNatGateway(crate::error::ServiceError),
     /// `IncorrectStatus.NatIp` (HTTP 400).
-    IncorrectStatusNatIp(rt::error::ServiceError),
+    IncorrectStatusNatIp(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `Mismatch.Ipv4PrefixAndCidrReservations` (HTTP 400).
-    MismatchIpv4PrefixAndCidrReservations(rt::error::ServiceError),
+    MismatchIpv4PrefixAndCidrReservations(crate::error::ServiceError),
     /// `Mismatch.Ipv4PrefixAndNatIpCidr` (HTTP 400).
-    MismatchIpv4PrefixAndNatIpCidr(rt::error::ServiceError),
+    MismatchIpv4PrefixAndNatIpCidr(crate::error::ServiceError),
     /// `OperationFailed.DefaultNatIp` (HTTP 400).
-    OperationFailedDefaultNatIp(rt::error::ServiceError),
+    OperationFailedDefaultNatIp(crate::error::ServiceError),
     /// `ResourceNotFound.Ipv4Prefix` (HTTP 404).
-    ResourceNotFoundIpv4Prefix(rt::error::ServiceError),
+    ResourceNotFoundIpv4Prefix(crate::error::ServiceError),
     /// `ResourceNotFound.NatGateway` (HTTP 404).
-    ResourceNotFoundNatGateway(rt::error::ServiceError),
+    ResourceNotFoundNatGateway(crate::error::ServiceError),
     /// `ResourceNotFound.NatIp` (HTTP 404).
-    ResourceNotFoundNatIp(rt::error::ServiceError),
+    ResourceNotFoundNatIp(crate::error::ServiceError),
     /// `ResourceNotFound.NatIpCidr` (HTTP 404).
-    ResourceNotFoundNatIpCidr(rt::error::ServiceError),
+    ResourceNotFoundNatIpCidr(crate::error::ServiceError),
     /// `ResourceNotFound.%s` (HTTP 404).
-    ResourceNotFoundS(rt::error::ServiceError),
+    ResourceNotFoundS(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -286,7 +292,7 @@ impl DeleteNatIpError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationFullNatEntry(error)
             | Self::DependencyViolationIpv4Prefix(error)
@@ -420,8 +426,8 @@ impl DeleteNatIpError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteNatIpError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteNatIpError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.FullNatEntry" => {
                 Self::DependencyViolationFullNatEntry(error)
@@ -449,11 +455,11 @@ impl rt::error::OperationError for DeleteNatIpError {
             "ResourceNotFound.NatIp" => Self::ResourceNotFoundNatIp(error),
             "ResourceNotFound.NatIpCidr" => Self::ResourceNotFoundNatIpCidr(error),
             "ResourceNotFound.%s" => Self::ResourceNotFoundS(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteNatIpError::service_error(self)
     }
 }

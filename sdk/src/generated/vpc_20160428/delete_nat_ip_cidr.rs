@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct DeleteNatIpCidrRequest {
     pub nat_gateway_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteNatIpCidrRequest {
+impl crate::operation::Operation for DeleteNatIpCidrRequest {
     type Response = DeleteNatIpCidrResponse;
     type Error = DeleteNatIpCidrError;
+}
+
+impl rt::operation::OperationSpec for DeleteNatIpCidrRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NatIpCidr", &self.nat_ip_cidr)?;
         rt::validate::required("NatGatewayId", &self.nat_gateway_id)?;
@@ -143,8 +146,8 @@ impl DeleteNatIpCidrBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteNatIpCidrRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteNatIpCidrRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -153,7 +156,7 @@ impl DeleteNatIpCidrBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteNatIpCidrResponse,
-        rt::error::Error<DeleteNatIpCidrError>,
+        crate::error::Error<DeleteNatIpCidrError>,
     > {
         self.client.execute(self.request).await
     }
@@ -229,20 +232,20 @@ impl ::serde::Serialize for DeleteNatIpCidrResponse {
 #[non_exhaustive]
 pub enum DeleteNatIpCidrError {
     /// `DependencyViolation.NatIp` (HTTP 400).
-    DependencyViolationNatIp(rt::error::ServiceError),
+    DependencyViolationNatIp(crate::error::ServiceError),
     /// `IncorrectStatus.NatGateway` (HTTP 400).
-    IncorrectStatusNatGateway(rt::error::ServiceError),
+    IncorrectStatusNatGateway(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.DefaultNatIpCidr` (HTTP 400).
-    OperationFailedDefaultNatIpCidr(rt::error::ServiceError),
+    OperationFailedDefaultNatIpCidr(crate::error::ServiceError),
     /// `ResourceNotFound.NatIpCidr` (HTTP 400).
-    ResourceNotFoundNatIpCidr(rt::error::ServiceError),
+    ResourceNotFoundNatIpCidr(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -254,7 +257,7 @@ impl DeleteNatIpCidrError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationNatIp(error)
             | Self::IncorrectStatusNatGateway(error)
@@ -297,8 +300,8 @@ impl DeleteNatIpCidrError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteNatIpCidrError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteNatIpCidrError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.NatIp" => Self::DependencyViolationNatIp(error),
             "IncorrectStatus.NatGateway" => Self::IncorrectStatusNatGateway(error),
@@ -307,11 +310,11 @@ impl rt::error::OperationError for DeleteNatIpCidrError {
                 Self::OperationFailedDefaultNatIpCidr(error)
             }
             "ResourceNotFound.NatIpCidr" => Self::ResourceNotFoundNatIpCidr(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteNatIpCidrError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DeleteNetworkAclRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DeleteNetworkAclRequest {
+impl crate::operation::Operation for DeleteNetworkAclRequest {
     type Response = DeleteNetworkAclResponse;
     type Error = DeleteNetworkAclError;
+}
+
+impl rt::operation::OperationSpec for DeleteNetworkAclRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("NetworkAclId", &self.network_acl_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -127,8 +130,8 @@ impl DeleteNetworkAclBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteNetworkAclRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteNetworkAclRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +140,7 @@ impl DeleteNetworkAclBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteNetworkAclResponse,
-        rt::error::Error<DeleteNetworkAclError>,
+        crate::error::Error<DeleteNetworkAclError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,32 +216,32 @@ impl ::serde::Serialize for DeleteNetworkAclResponse {
 #[non_exhaustive]
 pub enum DeleteNetworkAclError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidNetworkAcl.NotFound` (HTTP 400).
-    InvalidNetworkAclNotFound(rt::error::ServiceError),
+    InvalidNetworkAclNotFound(crate::error::ServiceError),
     /// `NetworkStatus.Modifying` (HTTP 400).
-    NetworkStatusModifying(rt::error::ServiceError),
+    NetworkStatusModifying(crate::error::ServiceError),
     /// `NotSupport.NetworkAcl` (HTTP 400).
-    NotSupportNetworkAcl(rt::error::ServiceError),
+    NotSupportNetworkAcl(crate::error::ServiceError),
     /// `OperationDenied.NetworkAclAttachmentInMiddleStatus` (HTTP 400).
-    OperationDeniedNetworkAclAttachmentInMiddleStatus(rt::error::ServiceError),
+    OperationDeniedNetworkAclAttachmentInMiddleStatus(crate::error::ServiceError),
     /// `ParameterEmpty.NetworkAclId` (HTTP 400).
-    ParameterEmptyNetworkAclId(rt::error::ServiceError),
+    ParameterEmptyNetworkAclId(crate::error::ServiceError),
     /// `ParameterEmpty.RegionId` (HTTP 400).
-    ParameterEmptyRegionId(rt::error::ServiceError),
+    ParameterEmptyRegionId(crate::error::ServiceError),
     /// `ParameterMissing.AliUid` (HTTP 400).
-    ParameterMissingAliUid(rt::error::ServiceError),
+    ParameterMissingAliUid(crate::error::ServiceError),
     /// `ParameterMissing.Bid` (HTTP 400).
-    ParameterMissingBid(rt::error::ServiceError),
+    ParameterMissingBid(crate::error::ServiceError),
     /// `ParameterMissing.NetworkAclId` (HTTP 400).
-    ParameterMissingNetworkAclId(rt::error::ServiceError),
+    ParameterMissingNetworkAclId(crate::error::ServiceError),
     /// `ParameterMissing.RegionId` (HTTP 400).
-    ParameterMissingRegionId(rt::error::ServiceError),
+    ParameterMissingRegionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -250,7 +253,7 @@ impl DeleteNetworkAclError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidNetworkAclNotFound(error)
@@ -335,8 +338,8 @@ impl DeleteNetworkAclError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteNetworkAclError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteNetworkAclError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidNetworkAcl.NotFound" => Self::InvalidNetworkAclNotFound(error),
@@ -351,11 +354,11 @@ impl rt::error::OperationError for DeleteNetworkAclError {
             "ParameterMissing.Bid" => Self::ParameterMissingBid(error),
             "ParameterMissing.NetworkAclId" => Self::ParameterMissingNetworkAclId(error),
             "ParameterMissing.RegionId" => Self::ParameterMissingRegionId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteNetworkAclError::service_error(self)
     }
 }

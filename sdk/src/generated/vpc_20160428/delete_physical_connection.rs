@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeletePhysicalConnectionRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeletePhysicalConnectionRequest {
+impl crate::operation::Operation for DeletePhysicalConnectionRequest {
     type Response = DeletePhysicalConnectionResponse;
     type Error = DeletePhysicalConnectionError;
+}
+
+impl rt::operation::OperationSpec for DeletePhysicalConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PhysicalConnectionId", &self.physical_connection_id)?;
         Ok(())
@@ -119,8 +122,10 @@ impl DeletePhysicalConnectionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeletePhysicalConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeletePhysicalConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +134,7 @@ impl DeletePhysicalConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         DeletePhysicalConnectionResponse,
-        rt::error::Error<DeletePhysicalConnectionError>,
+        crate::error::Error<DeletePhysicalConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -205,32 +210,32 @@ impl ::serde::Serialize for DeletePhysicalConnectionResponse {
 #[non_exhaustive]
 pub enum DeletePhysicalConnectionError {
     /// `Forbidden.AssociateToVBR` (HTTP 400).
-    ForbiddenAssociateToVbr(rt::error::ServiceError),
+    ForbiddenAssociateToVbr(crate::error::ServiceError),
     /// `Forbidden.NotInAllowDeleteStatus` (HTTP 400).
-    ForbiddenNotInAllowDeleteStatus(rt::error::ServiceError),
+    ForbiddenNotInAllowDeleteStatus(crate::error::ServiceError),
     /// `Forbidden.VBRExists` (HTTP 400).
-    ForbiddenVbrExists(rt::error::ServiceError),
+    ForbiddenVbrExists(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotFound` (HTTP 404).
-    InvalidPhysicalConnectionIdNotFound(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotFound(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotMatched` (HTTP 400).
-    InvalidPhysicalConnectionIdNotMatched(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotMatched(crate::error::ServiceError),
     /// `OperationDenied.ExistVbrInPhysicalConnection` (HTTP 400).
-    OperationDeniedExistVbrInPhysicalConnection(rt::error::ServiceError),
+    OperationDeniedExistVbrInPhysicalConnection(crate::error::ServiceError),
     /// `OperationDenied.NeedPconnOwner` (HTTP 400).
-    OperationDeniedNeedPconnOwner(rt::error::ServiceError),
+    OperationDeniedNeedPconnOwner(crate::error::ServiceError),
     /// `OperationDenied.NeedVpconnOwner` (HTTP 400).
-    OperationDeniedNeedVpconnOwner(rt::error::ServiceError),
+    OperationDeniedNeedVpconnOwner(crate::error::ServiceError),
     /// `OperationDenied.NeedVpconnOwnerOrPconnOwner` (HTTP 400).
-    OperationDeniedNeedVpconnOwnerOrPconnOwner(rt::error::ServiceError),
+    OperationDeniedNeedVpconnOwnerOrPconnOwner(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.PconnQos` (HTTP 400).
-    ResourceAlreadyAssociatedPconnQos(rt::error::ServiceError),
+    ResourceAlreadyAssociatedPconnQos(crate::error::ServiceError),
     /// `ResourceNotFound.PhysicalConnectionId` (HTTP 400).
-    ResourceNotFoundPhysicalConnectionId(rt::error::ServiceError),
+    ResourceNotFoundPhysicalConnectionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -242,7 +247,7 @@ impl DeletePhysicalConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenAssociateToVbr(error)
             | Self::ForbiddenNotInAllowDeleteStatus(error)
@@ -327,8 +332,8 @@ impl DeletePhysicalConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeletePhysicalConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeletePhysicalConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.AssociateToVBR" => Self::ForbiddenAssociateToVbr(error),
             "Forbidden.NotInAllowDeleteStatus" => {
@@ -359,11 +364,11 @@ impl rt::error::OperationError for DeletePhysicalConnectionError {
             "ResourceNotFound.PhysicalConnectionId" => {
                 Self::ResourceNotFoundPhysicalConnectionId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeletePhysicalConnectionError::service_error(self)
     }
 }

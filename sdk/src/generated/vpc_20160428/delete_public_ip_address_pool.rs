@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DeletePublicIpAddressPoolRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeletePublicIpAddressPoolRequest {
+impl crate::operation::Operation for DeletePublicIpAddressPoolRequest {
     type Response = DeletePublicIpAddressPoolResponse;
     type Error = DeletePublicIpAddressPoolError;
+}
+
+impl rt::operation::OperationSpec for DeletePublicIpAddressPoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "PublicIpAddressPoolId",
             &self.public_ip_address_pool_id,
@@ -136,8 +139,10 @@ impl DeletePublicIpAddressPoolBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeletePublicIpAddressPoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeletePublicIpAddressPoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -146,7 +151,7 @@ impl DeletePublicIpAddressPoolBuilder {
         self,
     ) -> ::std::result::Result<
         DeletePublicIpAddressPoolResponse,
-        rt::error::Error<DeletePublicIpAddressPoolError>,
+        crate::error::Error<DeletePublicIpAddressPoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -222,20 +227,20 @@ impl ::serde::Serialize for DeletePublicIpAddressPoolResponse {
 #[non_exhaustive]
 pub enum DeletePublicIpAddressPoolError {
     /// `IncorrectStatus.PublicIpAddressPool` (HTTP 400).
-    IncorrectStatusPublicIpAddressPool(rt::error::ServiceError),
+    IncorrectStatusPublicIpAddressPool(crate::error::ServiceError),
     /// `OperationDenied.OperateSharedResource` (HTTP 400).
-    OperationDeniedOperateSharedResource(rt::error::ServiceError),
+    OperationDeniedOperateSharedResource(crate::error::ServiceError),
     /// `OperationFailed.ResourceIsShared` (HTTP 400).
-    OperationFailedResourceIsShared(rt::error::ServiceError),
+    OperationFailedResourceIsShared(crate::error::ServiceError),
     /// `ResourceInUse.PublicIpAddressPool` (HTTP 400).
-    ResourceInUsePublicIpAddressPool(rt::error::ServiceError),
+    ResourceInUsePublicIpAddressPool(crate::error::ServiceError),
     /// `ResourceNotFound.PublicIpAddressPool` (HTTP 400).
-    ResourceNotFoundPublicIpAddressPool(rt::error::ServiceError),
+    ResourceNotFoundPublicIpAddressPool(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -247,7 +252,7 @@ impl DeletePublicIpAddressPoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusPublicIpAddressPool(error)
             | Self::OperationDeniedOperateSharedResource(error)
@@ -290,8 +295,8 @@ impl DeletePublicIpAddressPoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeletePublicIpAddressPoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeletePublicIpAddressPoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.PublicIpAddressPool" => {
                 Self::IncorrectStatusPublicIpAddressPool(error)
@@ -308,11 +313,11 @@ impl rt::error::OperationError for DeletePublicIpAddressPoolError {
             "ResourceNotFound.PublicIpAddressPool" => {
                 Self::ResourceNotFoundPublicIpAddressPool(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeletePublicIpAddressPoolError::service_error(self)
     }
 }

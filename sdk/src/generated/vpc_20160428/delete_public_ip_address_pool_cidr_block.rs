@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct DeletePublicIpAddressPoolCidrBlockRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeletePublicIpAddressPoolCidrBlockRequest {
+impl crate::operation::Operation for DeletePublicIpAddressPoolCidrBlockRequest {
     type Response = DeletePublicIpAddressPoolCidrBlockResponse;
     type Error = DeletePublicIpAddressPoolCidrBlockError;
+}
+
+impl rt::operation::OperationSpec for DeletePublicIpAddressPoolCidrBlockRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "PublicIpAddressPoolId",
             &self.public_ip_address_pool_id,
@@ -154,8 +157,8 @@ impl DeletePublicIpAddressPoolCidrBlockBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeletePublicIpAddressPoolCidrBlockRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeletePublicIpAddressPoolCidrBlockRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -164,7 +167,7 @@ impl DeletePublicIpAddressPoolCidrBlockBuilder {
         self,
     ) -> ::std::result::Result<
         DeletePublicIpAddressPoolCidrBlockResponse,
-        rt::error::Error<DeletePublicIpAddressPoolCidrBlockError>,
+        crate::error::Error<DeletePublicIpAddressPoolCidrBlockError>,
     > {
         self.client.execute(self.request).await
     }
@@ -240,30 +243,30 @@ impl ::serde::Serialize for DeletePublicIpAddressPoolCidrBlockResponse {
 #[non_exhaustive]
 pub enum DeletePublicIpAddressPoolCidrBlockError {
     /// `IllegalParam.CidrBlock` (HTTP 400).
-    IllegalParamCidrBlock(rt::error::ServiceError),
+    IllegalParamCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.CidrBlockMask` (HTTP 400).
-    IllegalParamCidrBlockMask(rt::error::ServiceError),
+    IllegalParamCidrBlockMask(crate::error::ServiceError),
     /// `IncorrectStatus.CidrBlock` (HTTP 400).
-    IncorrectStatusCidrBlock(rt::error::ServiceError),
+    IncorrectStatusCidrBlock(crate::error::ServiceError),
     /// `IncorrectStatus.PublicIpAddressPool` (HTTP 400).
-    IncorrectStatusPublicIpAddressPool(rt::error::ServiceError),
+    IncorrectStatusPublicIpAddressPool(crate::error::ServiceError),
     /// `MissingParam.CidrBlockOrCidrMask` (HTTP 400).
-    MissingParamCidrBlockOrCidrMask(rt::error::ServiceError),
+    MissingParamCidrBlockOrCidrMask(crate::error::ServiceError),
     /// `MissingParam.PublicIpAddressPoolId` (HTTP 400).
-    MissingParamPublicIpAddressPoolId(rt::error::ServiceError),
+    MissingParamPublicIpAddressPoolId(crate::error::ServiceError),
     /// `OperationDenied.OperateSharedResource` (HTTP 400).
-    OperationDeniedOperateSharedResource(rt::error::ServiceError),
+    OperationDeniedOperateSharedResource(crate::error::ServiceError),
     /// `ResourceInUse.CidrBlock` (HTTP 400).
-    ResourceInUseCidrBlock(rt::error::ServiceError),
+    ResourceInUseCidrBlock(crate::error::ServiceError),
     /// `ResourceNotFound.CidrBlock` (HTTP 400).
-    ResourceNotFoundCidrBlock(rt::error::ServiceError),
+    ResourceNotFoundCidrBlock(crate::error::ServiceError),
     /// `ResourceNotFound.PublicIpAddressPool` (HTTP 400).
-    ResourceNotFoundPublicIpAddressPool(rt::error::ServiceError),
+    ResourceNotFoundPublicIpAddressPool(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -275,7 +278,7 @@ impl DeletePublicIpAddressPoolCidrBlockError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamCidrBlock(error)
             | Self::IllegalParamCidrBlockMask(error)
@@ -353,8 +356,8 @@ impl DeletePublicIpAddressPoolCidrBlockError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeletePublicIpAddressPoolCidrBlockError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeletePublicIpAddressPoolCidrBlockError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.CidrBlock" => Self::IllegalParamCidrBlock(error),
             "IllegalParam.CidrBlockMask" => Self::IllegalParamCidrBlockMask(error),
@@ -376,11 +379,11 @@ impl rt::error::OperationError for DeletePublicIpAddressPoolCidrBlockError {
             "ResourceNotFound.PublicIpAddressPool" => {
                 Self::ResourceNotFoundPublicIpAddressPool(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeletePublicIpAddressPoolCidrBlockError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct DeleteRouteEntriesRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DeleteRouteEntriesRequest {
+impl crate::operation::Operation for DeleteRouteEntriesRequest {
     type Response = DeleteRouteEntriesResponse;
     type Error = DeleteRouteEntriesError;
+}
+
+impl rt::operation::OperationSpec for DeleteRouteEntriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("RouteEntries", &self.route_entries, 200usize)?;
         Ok(())
@@ -108,8 +112,8 @@ impl DeleteRouteEntriesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteRouteEntriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteRouteEntriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +122,7 @@ impl DeleteRouteEntriesBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteRouteEntriesResponse,
-        rt::error::Error<DeleteRouteEntriesError>,
+        crate::error::Error<DeleteRouteEntriesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -492,14 +496,14 @@ impl ::serde::Serialize for FailedRouteEntries {
 #[non_exhaustive]
 pub enum DeleteRouteEntriesError {
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -511,7 +515,7 @@ impl DeleteRouteEntriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DryRunOperation(error) | Self::TaskConflict(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -532,16 +536,16 @@ impl DeleteRouteEntriesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteRouteEntriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteRouteEntriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DryRunOperation" => Self::DryRunOperation(error),
             "TaskConflict" => Self::TaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteRouteEntriesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct DeleteRouteEntryRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DeleteRouteEntryRequest {
+impl crate::operation::Operation for DeleteRouteEntryRequest {
     type Response = DeleteRouteEntryResponse;
     type Error = DeleteRouteEntryError;
+}
+
+impl rt::operation::OperationSpec for DeleteRouteEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("NextHopList", &self.next_hop_list, 8usize)?;
         Ok(())
     }
@@ -169,8 +173,8 @@ impl DeleteRouteEntryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteRouteEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteRouteEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -179,7 +183,7 @@ impl DeleteRouteEntryBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteRouteEntryResponse,
-        rt::error::Error<DeleteRouteEntryError>,
+        crate::error::Error<DeleteRouteEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -318,80 +322,80 @@ impl ::serde::Serialize for DeleteRouteEntryResponse {
 #[non_exhaustive]
 pub enum DeleteRouteEntryError {
     /// `Forbbiden` (HTTP 400).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `Forbidden.VRouterNotFound` (HTTP 400).
-    ForbiddenVRouterNotFound(rt::error::ServiceError),
+    ForbiddenVRouterNotFound(crate::error::ServiceError),
     /// `IncorrcetRouteEntryStatus` (HTTP 400).
-    IncorrcetRouteEntryStatus(rt::error::ServiceError),
+    IncorrcetRouteEntryStatus(crate::error::ServiceError),
     /// `IncorrectRouteEntryStatus` (HTTP 400).
-    IncorrectRouteEntryStatus(rt::error::ServiceError),
+    IncorrectRouteEntryStatus(crate::error::ServiceError),
     /// `IncorrectStatus.PrefixList` (HTTP 400).
-    IncorrectStatusPrefixList(rt::error::ServiceError),
+    IncorrectStatusPrefixList(crate::error::ServiceError),
     /// `IncorrectStatus.VpcRouteEntry` (HTTP 400).
-    IncorrectStatusVpcRouteEntry(rt::error::ServiceError),
+    IncorrectStatusVpcRouteEntry(crate::error::ServiceError),
     /// `IncorrectVpcStatus` (HTTP 400).
-    IncorrectVpcStatus(rt::error::ServiceError),
+    IncorrectVpcStatus(crate::error::ServiceError),
     /// `Internal.Error` or `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidCidrBlock` (HTTP 400).
-    InvalidCidrBlock(rt::error::ServiceError),
+    InvalidCidrBlock(crate::error::ServiceError),
     /// `InvalidCidrBlock.Malformed` (HTTP 400).
-    InvalidCidrBlockMalformed(rt::error::ServiceError),
+    InvalidCidrBlockMalformed(crate::error::ServiceError),
     /// `InvalidNextHop` (HTTP 400).
-    InvalidNextHop(rt::error::ServiceError),
+    InvalidNextHop(crate::error::ServiceError),
     /// `InvalidNextHopList.Size` (HTTP 400).
-    InvalidNextHopListSize(rt::error::ServiceError),
+    InvalidNextHopListSize(crate::error::ServiceError),
     /// `InvalidRouteEntry` (HTTP 400).
-    InvalidRouteEntry(rt::error::ServiceError),
+    InvalidRouteEntry(crate::error::ServiceError),
     /// `InvalidRouteEntryId.NotFound` (HTTP 400).
-    InvalidRouteEntryIdNotFound(rt::error::ServiceError),
+    InvalidRouteEntryIdNotFound(crate::error::ServiceError),
     /// `InvalidRouteEntry.NotFound` (HTTP 400).
-    InvalidRouteEntryNotFound(rt::error::ServiceError),
+    InvalidRouteEntryNotFound(crate::error::ServiceError),
     /// `InvalidRouteTableId.NotFound` (HTTP 404).
-    InvalidRouteTableIdNotFound(rt::error::ServiceError),
+    InvalidRouteTableIdNotFound(crate::error::ServiceError),
     /// `InvalidVRouter.NotFound` (HTTP 400).
-    InvalidVRouterNotFound(rt::error::ServiceError),
+    InvalidVRouterNotFound(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 404).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `InvalidVpnInstanceId.NotFound` (HTTP 400).
-    InvalidVpnInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnInstanceIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.DeleteGatewayEndpointRoute` (HTTP 400).
-    OperationDeniedDeleteGatewayEndpointRoute(rt::error::ServiceError),
+    OperationDeniedDeleteGatewayEndpointRoute(crate::error::ServiceError),
     /// `OperationDenied.DeleteManagedRouteEntry` (HTTP 400).
-    OperationDeniedDeleteManagedRouteEntry(rt::error::ServiceError),
+    OperationDeniedDeleteManagedRouteEntry(crate::error::ServiceError),
     /// `OperationDenied.NextHopNotChanged` (HTTP 400).
-    OperationDeniedNextHopNotChanged(rt::error::ServiceError),
+    OperationDeniedNextHopNotChanged(crate::error::ServiceError),
     /// `OperationDenied.RouteTableTypeNotPermitted` (HTTP 400).
-    OperationDeniedRouteTableTypeNotPermitted(rt::error::ServiceError),
+    OperationDeniedRouteTableTypeNotPermitted(crate::error::ServiceError),
     /// `OperationDenied.VbrAttachEcrInMiddleStatus` (HTTP 400).
-    OperationDeniedVbrAttachEcrInMiddleStatus(rt::error::ServiceError),
+    OperationDeniedVbrAttachEcrInMiddleStatus(crate::error::ServiceError),
     /// `OperationFailed.DeleteMultiScopeEntry` (HTTP 400).
-    OperationFailedDeleteMultiScopeEntry(rt::error::ServiceError),
+    OperationFailedDeleteMultiScopeEntry(crate::error::ServiceError),
     /// `OperationFailed.DistibuteLock` (HTTP 400).
-    OperationFailedDistibuteLock(rt::error::ServiceError),
+    OperationFailedDistibuteLock(crate::error::ServiceError),
     /// `ParamExclusive.NextHopIdAndList` (HTTP 400).
-    ParamExclusiveNextHopIdAndList(rt::error::ServiceError),
+    ParamExclusiveNextHopIdAndList(crate::error::ServiceError),
     /// `ParamExclusive.RouteEntryIdAndRouteTableIdOrDestCidrBlock` (HTTP 400).
-    ParamExclusiveRouteEntryIdAndRouteTableIdOrDestCidrBlock(rt::error::ServiceError),
+    ParamExclusiveRouteEntryIdAndRouteTableIdOrDestCidrBlock(crate::error::ServiceError),
     /// `ResourceNotFound.GatewayLoadBalancerEndpoint` (HTTP 404).
-    ResourceNotFoundGatewayLoadBalancerEndpoint(rt::error::ServiceError),
+    ResourceNotFoundGatewayLoadBalancerEndpoint(crate::error::ServiceError),
     /// `ResourceNotFound.PrefixList` (HTTP 400).
-    ResourceNotFoundPrefixList(rt::error::ServiceError),
+    ResourceNotFoundPrefixList(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `UnsupportedFeature.NextHopType` (HTTP 400).
-    UnsupportedFeatureNextHopType(rt::error::ServiceError),
+    UnsupportedFeatureNextHopType(crate::error::ServiceError),
     /// `Vpc.Error` (HTTP 500).
-    VpcError(rt::error::ServiceError),
+    VpcError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -403,7 +407,7 @@ impl DeleteRouteEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbbiden(error)
             | Self::ForbiddenVRouterNotFound(error)
@@ -658,8 +662,8 @@ impl DeleteRouteEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteRouteEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteRouteEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden" => Self::Forbbiden(error),
             "Forbidden.VRouterNotFound" => Self::ForbiddenVRouterNotFound(error),
@@ -716,11 +720,11 @@ impl rt::error::OperationError for DeleteRouteEntryError {
                 Self::UnsupportedFeatureNextHopType(error)
             }
             "Vpc.Error" => Self::VpcError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteRouteEntryError::service_error(self)
     }
 }

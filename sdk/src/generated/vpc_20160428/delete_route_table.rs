@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DeleteRouteTableRequest {
     pub route_table_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteRouteTableRequest {
+impl crate::operation::Operation for DeleteRouteTableRequest {
     type Response = DeleteRouteTableResponse;
     type Error = DeleteRouteTableError;
+}
+
+impl rt::operation::OperationSpec for DeleteRouteTableRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RouteTableId", &self.route_table_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DeleteRouteTableBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteRouteTableRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteRouteTableRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DeleteRouteTableBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteRouteTableResponse,
-        rt::error::Error<DeleteRouteTableError>,
+        crate::error::Error<DeleteRouteTableError>,
     > {
         self.client.execute(self.request).await
     }
@@ -180,30 +184,30 @@ impl ::serde::Serialize for DeleteRouteTableResponse {
 #[non_exhaustive]
 pub enum DeleteRouteTableError {
     /// `DependencyViolation.RouteEntry` (HTTP 400).
-    DependencyViolationRouteEntry(rt::error::ServiceError),
+    DependencyViolationRouteEntry(crate::error::ServiceError),
     /// `IncorrectRouteTableStatus` (HTTP 400).
-    IncorrectRouteTableStatus(rt::error::ServiceError),
+    IncorrectRouteTableStatus(crate::error::ServiceError),
     /// `IncorrectRouteTableStatus.RouteEntryExist` (HTTP 400).
-    IncorrectRouteTableStatusRouteEntryExist(rt::error::ServiceError),
+    IncorrectRouteTableStatusRouteEntryExist(crate::error::ServiceError),
     /// `IncorrectRouteTableType` (HTTP 400).
-    IncorrectRouteTableType(rt::error::ServiceError),
+    IncorrectRouteTableType(crate::error::ServiceError),
     /// `IncorrectStatus.cbnStatus` (HTTP 400).
-    IncorrectStatusCbnStatus(rt::error::ServiceError),
+    IncorrectStatusCbnStatus(crate::error::ServiceError),
     /// `IncorrectVSwitchStatus` (HTTP 400).
-    IncorrectVSwitchStatus(rt::error::ServiceError),
+    IncorrectVSwitchStatus(crate::error::ServiceError),
     /// `InvalidParameter.Action` (HTTP 400).
-    InvalidParameterAction(rt::error::ServiceError),
+    InvalidParameterAction(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParam.RouteTableId` (HTTP 400).
-    MissingParamRouteTableId(rt::error::ServiceError),
+    MissingParamRouteTableId(crate::error::ServiceError),
     /// `OperationDenied.GatewayAssociated` (HTTP 400).
-    OperationDeniedGatewayAssociated(rt::error::ServiceError),
+    OperationDeniedGatewayAssociated(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -215,7 +219,7 @@ impl DeleteRouteTableError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationRouteEntry(error)
             | Self::IncorrectRouteTableStatus(error)
@@ -293,8 +297,8 @@ impl DeleteRouteTableError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteRouteTableError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteRouteTableError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.RouteEntry" => {
                 Self::DependencyViolationRouteEntry(error)
@@ -312,11 +316,11 @@ impl rt::error::OperationError for DeleteRouteTableError {
             "OperationDenied.GatewayAssociated" => {
                 Self::OperationDeniedGatewayAssociated(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteRouteTableError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteRouterInterfaceRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteRouterInterfaceRequest {
+impl crate::operation::Operation for DeleteRouterInterfaceRequest {
     type Response = DeleteRouterInterfaceResponse;
     type Error = DeleteRouterInterfaceError;
+}
+
+impl rt::operation::OperationSpec for DeleteRouterInterfaceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RouterInterfaceId", &self.router_interface_id)?;
         Ok(())
@@ -119,8 +122,8 @@ impl DeleteRouterInterfaceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteRouterInterfaceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteRouterInterfaceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +132,7 @@ impl DeleteRouterInterfaceBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteRouterInterfaceResponse,
-        rt::error::Error<DeleteRouterInterfaceError>,
+        crate::error::Error<DeleteRouterInterfaceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -205,22 +208,22 @@ impl ::serde::Serialize for DeleteRouterInterfaceResponse {
 #[non_exhaustive]
 pub enum DeleteRouterInterfaceError {
     /// `Forbbiden.InvaildOwner` (HTTP 400).
-    ForbbidenInvaildOwner(rt::error::ServiceError),
+    ForbbidenInvaildOwner(crate::error::ServiceError),
     /// `InvalidInstance.StatusError` (HTTP 400).
-    InvalidInstanceStatusError(rt::error::ServiceError),
+    InvalidInstanceStatusError(crate::error::ServiceError),
     /// `InvalidRouteTable.NotFound` (HTTP 400).
-    InvalidRouteTableNotFound(rt::error::ServiceError),
+    InvalidRouteTableNotFound(crate::error::ServiceError),
     /// `OperationFailed.OperationLocked` (HTTP 400).
-    OperationFailedOperationLocked(rt::error::ServiceError),
+    OperationFailedOperationLocked(crate::error::ServiceError),
     /// `ReferredByRouteEntry.RouterInterface` (HTTP 400).
-    ReferredByRouteEntryRouterInterface(rt::error::ServiceError),
+    ReferredByRouteEntryRouterInterface(crate::error::ServiceError),
     /// `RouterInterfaceReferredByRouteEntry` (HTTP 400).
-    RouterInterfaceReferredByRouteEntry(rt::error::ServiceError),
+    RouterInterfaceReferredByRouteEntry(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -232,7 +235,7 @@ impl DeleteRouterInterfaceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenInvaildOwner(error)
             | Self::InvalidInstanceStatusError(error)
@@ -282,8 +285,8 @@ impl DeleteRouterInterfaceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteRouterInterfaceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteRouterInterfaceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.InvaildOwner" => Self::ForbbidenInvaildOwner(error),
             "InvalidInstance.StatusError" => Self::InvalidInstanceStatusError(error),
@@ -297,11 +300,11 @@ impl rt::error::OperationError for DeleteRouterInterfaceError {
             "RouterInterfaceReferredByRouteEntry" => {
                 Self::RouterInterfaceReferredByRouteEntry(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteRouterInterfaceError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DeleteSnatEntryRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteSnatEntryRequest {
+impl crate::operation::Operation for DeleteSnatEntryRequest {
     type Response = DeleteSnatEntryResponse;
     type Error = DeleteSnatEntryError;
+}
+
+impl rt::operation::OperationSpec for DeleteSnatEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SnatTableId", &self.snat_table_id)?;
         rt::validate::required("SnatEntryId", &self.snat_entry_id)?;
@@ -131,8 +134,8 @@ impl DeleteSnatEntryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteSnatEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteSnatEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +144,7 @@ impl DeleteSnatEntryBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteSnatEntryResponse,
-        rt::error::Error<DeleteSnatEntryError>,
+        crate::error::Error<DeleteSnatEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -217,22 +220,22 @@ impl ::serde::Serialize for DeleteSnatEntryResponse {
 #[non_exhaustive]
 pub enum DeleteSnatEntryError {
     /// `IncorrectStatus.SnatEntry` (HTTP 400).
-    IncorrectStatusSnatEntry(rt::error::ServiceError),
+    IncorrectStatusSnatEntry(crate::error::ServiceError),
     /// `IncorretSnatEntryStatus` (HTTP 400).
-    IncorretSnatEntryStatus(rt::error::ServiceError),
+    IncorretSnatEntryStatus(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidSnatEntryId.NotFound` (HTTP 404).
-    InvalidSnatEntryIdNotFound(rt::error::ServiceError),
+    InvalidSnatEntryIdNotFound(crate::error::ServiceError),
     /// `InvalidSnatTableId.NotFound` (HTTP 404).
-    InvalidSnatTableIdNotFound(rt::error::ServiceError),
+    InvalidSnatTableIdNotFound(crate::error::ServiceError),
     /// `ResourceNotFound.SnatEntry` (HTTP 404).
-    ResourceNotFoundSnatEntry(rt::error::ServiceError),
+    ResourceNotFoundSnatEntry(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -244,7 +247,7 @@ impl DeleteSnatEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusSnatEntry(error)
             | Self::IncorretSnatEntryStatus(error)
@@ -294,8 +297,8 @@ impl DeleteSnatEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteSnatEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteSnatEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.SnatEntry" => Self::IncorrectStatusSnatEntry(error),
             "IncorretSnatEntryStatus" => Self::IncorretSnatEntryStatus(error),
@@ -303,11 +306,11 @@ impl rt::error::OperationError for DeleteSnatEntryError {
             "InvalidSnatEntryId.NotFound" => Self::InvalidSnatEntryIdNotFound(error),
             "InvalidSnatTableId.NotFound" => Self::InvalidSnatTableIdNotFound(error),
             "ResourceNotFound.SnatEntry" => Self::ResourceNotFoundSnatEntry(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteSnatEntryError::service_error(self)
     }
 }

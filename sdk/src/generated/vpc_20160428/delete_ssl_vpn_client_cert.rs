@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteSslVpnClientCertRequest {
     pub ssl_vpn_client_cert_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteSslVpnClientCertRequest {
+impl crate::operation::Operation for DeleteSslVpnClientCertRequest {
     type Response = DeleteSslVpnClientCertResponse;
     type Error = DeleteSslVpnClientCertError;
+}
+
+impl rt::operation::OperationSpec for DeleteSslVpnClientCertRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SslVpnClientCertId", &self.ssl_vpn_client_cert_id)?;
         Ok(())
@@ -119,8 +122,8 @@ impl DeleteSslVpnClientCertBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteSslVpnClientCertRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteSslVpnClientCertRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +132,7 @@ impl DeleteSslVpnClientCertBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteSslVpnClientCertResponse,
-        rt::error::Error<DeleteSslVpnClientCertError>,
+        crate::error::Error<DeleteSslVpnClientCertError>,
     > {
         self.client.execute(self.request).await
     }
@@ -205,20 +208,20 @@ impl ::serde::Serialize for DeleteSslVpnClientCertResponse {
 #[non_exhaustive]
 pub enum DeleteSslVpnClientCertError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidSslVpnClientCertId.NotFound` (HTTP 404).
-    InvalidSslVpnClientCertIdNotFound(rt::error::ServiceError),
+    InvalidSslVpnClientCertIdNotFound(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -230,7 +233,7 @@ impl DeleteSslVpnClientCertError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -273,8 +276,8 @@ impl DeleteSslVpnClientCertError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteSslVpnClientCertError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteSslVpnClientCertError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
@@ -283,11 +286,11 @@ impl rt::error::OperationError for DeleteSslVpnClientCertError {
                 Self::InvalidSslVpnClientCertIdNotFound(error)
             }
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteSslVpnClientCertError::service_error(self)
     }
 }

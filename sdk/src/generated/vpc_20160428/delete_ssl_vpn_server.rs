@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteSslVpnServerRequest {
     pub ssl_vpn_server_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteSslVpnServerRequest {
+impl crate::operation::Operation for DeleteSslVpnServerRequest {
     type Response = DeleteSslVpnServerResponse;
     type Error = DeleteSslVpnServerError;
+}
+
+impl rt::operation::OperationSpec for DeleteSslVpnServerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SslVpnServerId", &self.ssl_vpn_server_id)?;
         Ok(())
@@ -119,8 +122,8 @@ impl DeleteSslVpnServerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteSslVpnServerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteSslVpnServerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +132,7 @@ impl DeleteSslVpnServerBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteSslVpnServerResponse,
-        rt::error::Error<DeleteSslVpnServerError>,
+        crate::error::Error<DeleteSslVpnServerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -205,22 +208,22 @@ impl ::serde::Serialize for DeleteSslVpnServerResponse {
 #[non_exhaustive]
 pub enum DeleteSslVpnServerError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidSslVpnServerId.NotFound` (HTTP 404).
-    InvalidSslVpnServerIdNotFound(rt::error::ServiceError),
+    InvalidSslVpnServerIdNotFound(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400).
-    VpnGatewayFinancialLocked(rt::error::ServiceError),
+    VpnGatewayFinancialLocked(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -232,7 +235,7 @@ impl DeleteSslVpnServerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -282,8 +285,8 @@ impl DeleteSslVpnServerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteSslVpnServerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteSslVpnServerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
@@ -293,11 +296,11 @@ impl rt::error::OperationError for DeleteSslVpnServerError {
             }
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(error),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteSslVpnServerError::service_error(self)
     }
 }

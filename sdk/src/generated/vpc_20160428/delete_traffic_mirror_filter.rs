@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DeleteTrafficMirrorFilterRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteTrafficMirrorFilterRequest {
+impl crate::operation::Operation for DeleteTrafficMirrorFilterRequest {
     type Response = DeleteTrafficMirrorFilterResponse;
     type Error = DeleteTrafficMirrorFilterError;
+}
+
+impl rt::operation::OperationSpec for DeleteTrafficMirrorFilterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TrafficMirrorFilterId", &self.traffic_mirror_filter_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -133,8 +136,10 @@ impl DeleteTrafficMirrorFilterBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteTrafficMirrorFilterRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteTrafficMirrorFilterRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -143,7 +148,7 @@ impl DeleteTrafficMirrorFilterBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteTrafficMirrorFilterResponse,
-        rt::error::Error<DeleteTrafficMirrorFilterError>,
+        crate::error::Error<DeleteTrafficMirrorFilterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -219,18 +224,18 @@ impl ::serde::Serialize for DeleteTrafficMirrorFilterResponse {
 #[non_exhaustive]
 pub enum DeleteTrafficMirrorFilterError {
     /// `DependencyViolation.TrafficMirrorSession` (HTTP 400).
-    DependencyViolationTrafficMirrorSession(rt::error::ServiceError),
+    DependencyViolationTrafficMirrorSession(crate::error::ServiceError),
     /// `IncorrectStatus.TrafficMirrorFilter` (HTTP 400).
-    IncorrectStatusTrafficMirrorFilter(rt::error::ServiceError),
+    IncorrectStatusTrafficMirrorFilter(crate::error::ServiceError),
     /// `IncorrectStatus.TrafficMirrorRule` (HTTP 400).
-    IncorrectStatusTrafficMirrorRule(rt::error::ServiceError),
+    IncorrectStatusTrafficMirrorRule(crate::error::ServiceError),
     /// `ResourceNotFound.TrafficMirrorFilter` (HTTP 400).
-    ResourceNotFoundTrafficMirrorFilter(rt::error::ServiceError),
+    ResourceNotFoundTrafficMirrorFilter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -242,7 +247,7 @@ impl DeleteTrafficMirrorFilterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationTrafficMirrorSession(error)
             | Self::IncorrectStatusTrafficMirrorFilter(error)
@@ -278,8 +283,8 @@ impl DeleteTrafficMirrorFilterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteTrafficMirrorFilterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteTrafficMirrorFilterError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.TrafficMirrorSession" => {
                 Self::DependencyViolationTrafficMirrorSession(error)
@@ -293,11 +298,11 @@ impl rt::error::OperationError for DeleteTrafficMirrorFilterError {
             "ResourceNotFound.TrafficMirrorFilter" => {
                 Self::ResourceNotFoundTrafficMirrorFilter(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteTrafficMirrorFilterError::service_error(self)
     }
 }

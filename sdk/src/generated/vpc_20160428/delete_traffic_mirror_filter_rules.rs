@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct DeleteTrafficMirrorFilterRulesRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteTrafficMirrorFilterRulesRequest {
+impl crate::operation::Operation for DeleteTrafficMirrorFilterRulesRequest {
     type Response = DeleteTrafficMirrorFilterRulesResponse;
     type Error = DeleteTrafficMirrorFilterRulesError;
+}
+
+impl rt::operation::OperationSpec for DeleteTrafficMirrorFilterRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TrafficMirrorFilterId", &self.traffic_mirror_filter_id)?;
         rt::validate::required(
             "TrafficMirrorFilterRuleIds",
@@ -172,8 +175,8 @@ impl DeleteTrafficMirrorFilterRulesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteTrafficMirrorFilterRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteTrafficMirrorFilterRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -182,7 +185,7 @@ impl DeleteTrafficMirrorFilterRulesBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteTrafficMirrorFilterRulesResponse,
-        rt::error::Error<DeleteTrafficMirrorFilterRulesError>,
+        crate::error::Error<DeleteTrafficMirrorFilterRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -258,20 +261,20 @@ impl ::serde::Serialize for DeleteTrafficMirrorFilterRulesResponse {
 #[non_exhaustive]
 pub enum DeleteTrafficMirrorFilterRulesError {
     /// `IncorrectStatus.TrafficMirrorFilter` (HTTP 400).
-    IncorrectStatusTrafficMirrorFilter(rt::error::ServiceError),
+    IncorrectStatusTrafficMirrorFilter(crate::error::ServiceError),
     /// `IncorrectStatus.TrafficMirrorRule` (HTTP 400).
-    IncorrectStatusTrafficMirrorRule(rt::error::ServiceError),
+    IncorrectStatusTrafficMirrorRule(crate::error::ServiceError),
     /// `IncorrectStatus.TrafficMirrorSession` (HTTP 400).
-    IncorrectStatusTrafficMirrorSession(rt::error::ServiceError),
+    IncorrectStatusTrafficMirrorSession(crate::error::ServiceError),
     /// `ResourceNotFound.TrafficMirrorFilter` (HTTP 400).
-    ResourceNotFoundTrafficMirrorFilter(rt::error::ServiceError),
+    ResourceNotFoundTrafficMirrorFilter(crate::error::ServiceError),
     /// `ResourceNotFound.TrafficMirrorRule` (HTTP 400).
-    ResourceNotFoundTrafficMirrorRule(rt::error::ServiceError),
+    ResourceNotFoundTrafficMirrorRule(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -283,7 +286,7 @@ impl DeleteTrafficMirrorFilterRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusTrafficMirrorFilter(error)
             | Self::IncorrectStatusTrafficMirrorRule(error)
@@ -326,8 +329,8 @@ impl DeleteTrafficMirrorFilterRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteTrafficMirrorFilterRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteTrafficMirrorFilterRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.TrafficMirrorFilter" => {
                 Self::IncorrectStatusTrafficMirrorFilter(error)
@@ -344,11 +347,11 @@ impl rt::error::OperationError for DeleteTrafficMirrorFilterRulesError {
             "ResourceNotFound.TrafficMirrorRule" => {
                 Self::ResourceNotFoundTrafficMirrorRule(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteTrafficMirrorFilterRulesError::service_error(self)
     }
 }

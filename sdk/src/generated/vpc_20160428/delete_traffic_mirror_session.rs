@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DeleteTrafficMirrorSessionRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteTrafficMirrorSessionRequest {
+impl crate::operation::Operation for DeleteTrafficMirrorSessionRequest {
     type Response = DeleteTrafficMirrorSessionResponse;
     type Error = DeleteTrafficMirrorSessionError;
+}
+
+impl rt::operation::OperationSpec for DeleteTrafficMirrorSessionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "TrafficMirrorSessionId",
             &self.traffic_mirror_session_id,
@@ -136,8 +139,10 @@ impl DeleteTrafficMirrorSessionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteTrafficMirrorSessionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteTrafficMirrorSessionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -146,7 +151,7 @@ impl DeleteTrafficMirrorSessionBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteTrafficMirrorSessionResponse,
-        rt::error::Error<DeleteTrafficMirrorSessionError>,
+        crate::error::Error<DeleteTrafficMirrorSessionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -222,16 +227,16 @@ impl ::serde::Serialize for DeleteTrafficMirrorSessionResponse {
 #[non_exhaustive]
 pub enum DeleteTrafficMirrorSessionError {
     /// `IncorrectStatus.TrafficMirrorFilter` (HTTP 400).
-    IncorrectStatusTrafficMirrorFilter(rt::error::ServiceError),
+    IncorrectStatusTrafficMirrorFilter(crate::error::ServiceError),
     /// `IncorrectStatus.TrafficMirrorSession` (HTTP 400).
-    IncorrectStatusTrafficMirrorSession(rt::error::ServiceError),
+    IncorrectStatusTrafficMirrorSession(crate::error::ServiceError),
     /// `ResourceNotFound.TrafficMirrorSession` (HTTP 400).
-    ResourceNotFoundTrafficMirrorSession(rt::error::ServiceError),
+    ResourceNotFoundTrafficMirrorSession(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -243,7 +248,7 @@ impl DeleteTrafficMirrorSessionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusTrafficMirrorFilter(error)
             | Self::IncorrectStatusTrafficMirrorSession(error)
@@ -272,8 +277,8 @@ impl DeleteTrafficMirrorSessionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteTrafficMirrorSessionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteTrafficMirrorSessionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.TrafficMirrorFilter" => {
                 Self::IncorrectStatusTrafficMirrorFilter(error)
@@ -284,11 +289,11 @@ impl rt::error::OperationError for DeleteTrafficMirrorSessionError {
             "ResourceNotFound.TrafficMirrorSession" => {
                 Self::ResourceNotFoundTrafficMirrorSession(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteTrafficMirrorSessionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DeleteVSwitchRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DeleteVSwitchRequest {
+impl crate::operation::Operation for DeleteVSwitchRequest {
     type Response = DeleteVSwitchResponse;
     type Error = DeleteVSwitchError;
+}
+
+impl rt::operation::OperationSpec for DeleteVSwitchRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VSwitchId", &self.v_switch_id)?;
         Ok(())
     }
@@ -105,8 +109,8 @@ impl DeleteVSwitchBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteVSwitchRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteVSwitchRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +119,7 @@ impl DeleteVSwitchBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteVSwitchResponse,
-        rt::error::Error<DeleteVSwitchError>,
+        crate::error::Error<DeleteVSwitchError>,
     > {
         self.client.execute(self.request).await
     }
@@ -191,68 +195,68 @@ impl ::serde::Serialize for DeleteVSwitchResponse {
 #[non_exhaustive]
 pub enum DeleteVSwitchError {
     /// `AttrMismatching.NaclAndBindInstance` (HTTP 400).
-    AttrMismatchingNaclAndBindInstance(rt::error::ServiceError),
+    AttrMismatchingNaclAndBindInstance(crate::error::ServiceError),
     /// `DeleteVSwitch.IncorrectStatus.cbnStatus` (HTTP 400).
-    DeleteVSwitchIncorrectStatusCbnStatus(rt::error::ServiceError),
+    DeleteVSwitchIncorrectStatusCbnStatus(crate::error::ServiceError),
     /// `DependencyViolation` (HTTP 400).
-    DependencyViolation(rt::error::ServiceError),
+    DependencyViolation(crate::error::ServiceError),
     /// `DependencyViolation.CloudService` (HTTP 400).
-    DependencyViolationCloudService(rt::error::ServiceError),
+    DependencyViolationCloudService(crate::error::ServiceError),
     /// `DependencyViolation.EnhancedNatgw` (HTTP 400).
-    DependencyViolationEnhancedNatgw(rt::error::ServiceError),
+    DependencyViolationEnhancedNatgw(crate::error::ServiceError),
     /// `DependencyViolation.HaVip` (HTTP 400).
-    DependencyViolationHaVip(rt::error::ServiceError),
+    DependencyViolationHaVip(crate::error::ServiceError),
     /// `DependencyViolation.Ipv6Address` (HTTP 400).
-    DependencyViolationIpv6Address(rt::error::ServiceError),
+    DependencyViolationIpv6Address(crate::error::ServiceError),
     /// `DependencyViolation.MulticastDomain` (HTTP 400).
-    DependencyViolationMulticastDomain(rt::error::ServiceError),
+    DependencyViolationMulticastDomain(crate::error::ServiceError),
     /// `DependencyViolation.NetworkAcl` (HTTP 400).
-    DependencyViolationNetworkAcl(rt::error::ServiceError),
+    DependencyViolationNetworkAcl(crate::error::ServiceError),
     /// `DependencyViolation.ResourceShare` (HTTP 400).
-    DependencyViolationResourceShare(rt::error::ServiceError),
+    DependencyViolationResourceShare(crate::error::ServiceError),
     /// `DependencyViolation.RouteTable` (HTTP 400).
-    DependencyViolationRouteTable(rt::error::ServiceError),
+    DependencyViolationRouteTable(crate::error::ServiceError),
     /// `DependencyViolation.RouterInterface` (HTTP 400).
-    DependencyViolationRouterInterface(rt::error::ServiceError),
+    DependencyViolationRouterInterface(crate::error::ServiceError),
     /// `DependencyViolation.%s` (HTTP 400).
-    DependencyViolationS(rt::error::ServiceError),
+    DependencyViolationS(crate::error::ServiceError),
     /// `DependencyViolation.SNAT` (HTTP 400).
-    DependencyViolationSnat(rt::error::ServiceError),
+    DependencyViolationSnat(crate::error::ServiceError),
     /// `DependencyViolation.SnatEntry` (HTTP 400).
-    DependencyViolationSnatEntry(rt::error::ServiceError),
+    DependencyViolationSnatEntry(crate::error::ServiceError),
     /// `DependencyViolation.VSwitchCidrReservation` (HTTP 400).
-    DependencyViolationVSwitchCidrReservation(rt::error::ServiceError),
+    DependencyViolationVSwitchCidrReservation(crate::error::ServiceError),
     /// `Forbidden.RegionNotFound` (HTTP 400).
-    ForbiddenRegionNotFound(rt::error::ServiceError),
+    ForbiddenRegionNotFound(crate::error::ServiceError),
     /// `IncorrectRouteEntryStatus` (HTTP 400).
-    IncorrectRouteEntryStatus(rt::error::ServiceError),
+    IncorrectRouteEntryStatus(crate::error::ServiceError),
     /// `IncorrectStatus` (HTTP 400).
-    IncorrectStatus(rt::error::ServiceError),
+    IncorrectStatus(crate::error::ServiceError),
     /// `IncorrectVSwitchId` (HTTP 404).
-    IncorrectVSwitchId(rt::error::ServiceError),
+    IncorrectVSwitchId(crate::error::ServiceError),
     /// `IncorrectVSwitchStatus` (HTTP 400).
-    IncorrectVSwitchStatus(rt::error::ServiceError),
+    IncorrectVSwitchStatus(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResource.NotBinding` (HTTP 400).
-    InvalidResourceNotBinding(rt::error::ServiceError),
+    InvalidResourceNotBinding(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 400, 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied.OtherSubnetProcessing` (HTTP 400).
-    OperationDeniedOtherSubnetProcessing(rt::error::ServiceError),
+    OperationDeniedOtherSubnetProcessing(crate::error::ServiceError),
     /// `OperationFailed.Ipv6InstanceExist` (HTTP 400).
-    OperationFailedIpv6InstanceExist(rt::error::ServiceError),
+    OperationFailedIpv6InstanceExist(crate::error::ServiceError),
     /// `OperationFailed.SystemBusy` (HTTP 400).
-    OperationFailedSystemBusy(rt::error::ServiceError),
+    OperationFailedSystemBusy(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -264,7 +268,7 @@ impl DeleteVSwitchError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AttrMismatchingNaclAndBindInstance(error)
             | Self::DeleteVSwitchIncorrectStatusCbnStatus(error)
@@ -475,8 +479,8 @@ impl DeleteVSwitchError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteVSwitchError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteVSwitchError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AttrMismatching.NaclAndBindInstance" => {
                 Self::AttrMismatchingNaclAndBindInstance(error)
@@ -533,11 +537,11 @@ impl rt::error::OperationError for DeleteVSwitchError {
             }
             "OperationFailed.SystemBusy" => Self::OperationFailedSystemBusy(error),
             "TaskConflict" => Self::TaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteVSwitchError::service_error(self)
     }
 }

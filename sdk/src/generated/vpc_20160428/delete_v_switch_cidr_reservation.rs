@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DeleteVSwitchCidrReservationRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteVSwitchCidrReservationRequest {
+impl crate::operation::Operation for DeleteVSwitchCidrReservationRequest {
     type Response = DeleteVSwitchCidrReservationResponse;
     type Error = DeleteVSwitchCidrReservationError;
+}
+
+impl rt::operation::OperationSpec for DeleteVSwitchCidrReservationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "VSwitchCidrReservationId",
             &self.v_switch_cidr_reservation_id,
@@ -138,8 +141,8 @@ impl DeleteVSwitchCidrReservationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DeleteVSwitchCidrReservationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DeleteVSwitchCidrReservationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -148,7 +151,7 @@ impl DeleteVSwitchCidrReservationBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteVSwitchCidrReservationResponse,
-        rt::error::Error<DeleteVSwitchCidrReservationError>,
+        crate::error::Error<DeleteVSwitchCidrReservationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -224,16 +227,16 @@ impl ::serde::Serialize for DeleteVSwitchCidrReservationResponse {
 #[non_exhaustive]
 pub enum DeleteVSwitchCidrReservationError {
     /// `DependencyViolation.IpPrefix` (HTTP 400).
-    DependencyViolationIpPrefix(rt::error::ServiceError),
+    DependencyViolationIpPrefix(crate::error::ServiceError),
     /// `IncorrectStatus.CidrReservation` (HTTP 400).
-    IncorrectStatusCidrReservation(rt::error::ServiceError),
+    IncorrectStatusCidrReservation(crate::error::ServiceError),
     /// `ResourceNotFound.CidrReservation` (HTTP 400, 404).
-    ResourceNotFoundCidrReservation(rt::error::ServiceError),
+    ResourceNotFoundCidrReservation(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -245,7 +248,7 @@ impl DeleteVSwitchCidrReservationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationIpPrefix(error)
             | Self::IncorrectStatusCidrReservation(error)
@@ -274,8 +277,8 @@ impl DeleteVSwitchCidrReservationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteVSwitchCidrReservationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteVSwitchCidrReservationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.IpPrefix" => Self::DependencyViolationIpPrefix(error),
             "IncorrectStatus.CidrReservation" => {
@@ -284,11 +287,11 @@ impl rt::error::OperationError for DeleteVSwitchCidrReservationError {
             "ResourceNotFound.CidrReservation" => {
                 Self::ResourceNotFoundCidrReservation(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteVSwitchCidrReservationError::service_error(self)
     }
 }

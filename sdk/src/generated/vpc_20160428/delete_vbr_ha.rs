@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteVbrHaRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteVbrHaRequest {
+impl crate::operation::Operation for DeleteVbrHaRequest {
     type Response = DeleteVbrHaResponse;
     type Error = DeleteVbrHaError;
+}
+
+impl rt::operation::OperationSpec for DeleteVbrHaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -115,15 +118,18 @@ impl DeleteVbrHaBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteVbrHaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteVbrHaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DeleteVbrHaResponse, rt::error::Error<DeleteVbrHaError>> {
+    ) -> ::std::result::Result<
+        DeleteVbrHaResponse,
+        crate::error::Error<DeleteVbrHaError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -198,14 +204,14 @@ impl ::serde::Serialize for DeleteVbrHaResponse {
 #[non_exhaustive]
 pub enum DeleteVbrHaError {
     /// `IllegalParam.%s` (HTTP 400).
-    IllegalParamS(rt::error::ServiceError),
+    IllegalParamS(crate::error::ServiceError),
     /// `ResourceNotFound.VbrHa` (HTTP 404).
-    ResourceNotFoundVbrHa(rt::error::ServiceError),
+    ResourceNotFoundVbrHa(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -217,7 +223,7 @@ impl DeleteVbrHaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamS(error) | Self::ResourceNotFoundVbrHa(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -238,16 +244,16 @@ impl DeleteVbrHaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteVbrHaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteVbrHaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.%s" => Self::IllegalParamS(error),
             "ResourceNotFound.VbrHa" => Self::ResourceNotFoundVbrHa(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteVbrHaError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct DeleteVpcRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteVpcRequest {
+impl crate::operation::Operation for DeleteVpcRequest {
     type Response = DeleteVpcResponse;
     type Error = DeleteVpcError;
+}
+
+impl rt::operation::OperationSpec for DeleteVpcRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -138,15 +141,15 @@ impl DeleteVpcBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteVpcRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteVpcRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DeleteVpcResponse, rt::error::Error<DeleteVpcError>> {
+    ) -> ::std::result::Result<DeleteVpcResponse, crate::error::Error<DeleteVpcError>> {
         self.client.execute(self.request).await
     }
 }
@@ -221,80 +224,80 @@ impl ::serde::Serialize for DeleteVpcResponse {
 #[non_exhaustive]
 pub enum DeleteVpcError {
     /// `DependencyViolation.AppAccess` (HTTP 400).
-    DependencyViolationAppAccess(rt::error::ServiceError),
+    DependencyViolationAppAccess(crate::error::ServiceError),
     /// `DependencyViolation.ClassicLinkInstance` (HTTP 400).
-    DependencyViolationClassicLinkInstance(rt::error::ServiceError),
+    DependencyViolationClassicLinkInstance(crate::error::ServiceError),
     /// `DependencyViolation.CloudServiceResource` (HTTP 400).
-    DependencyViolationCloudServiceResource(rt::error::ServiceError),
+    DependencyViolationCloudServiceResource(crate::error::ServiceError),
     /// `DependencyViolation.CustomRouteTable` (HTTP 400).
-    DependencyViolationCustomRouteTable(rt::error::ServiceError),
+    DependencyViolationCustomRouteTable(crate::error::ServiceError),
     /// `DependencyViolation.DhcpOptionsSet` (HTTP 400).
-    DependencyViolationDhcpOptionsSet(rt::error::ServiceError),
+    DependencyViolationDhcpOptionsSet(crate::error::ServiceError),
     /// `DependencyViolation.GatewayEndpoint` (HTTP 400).
-    DependencyViolationGatewayEndpoint(rt::error::ServiceError),
+    DependencyViolationGatewayEndpoint(crate::error::ServiceError),
     /// `DependencyViolation.GatewayRouteTable` (HTTP 400).
-    DependencyViolationGatewayRouteTable(rt::error::ServiceError),
+    DependencyViolationGatewayRouteTable(crate::error::ServiceError),
     /// `DependencyViolation.Instance` (HTTP 400).
-    DependencyViolationInstance(rt::error::ServiceError),
+    DependencyViolationInstance(crate::error::ServiceError),
     /// `DependencyViolation.Ipv4Gateway` (HTTP 400).
-    DependencyViolationIpv4Gateway(rt::error::ServiceError),
+    DependencyViolationIpv4Gateway(crate::error::ServiceError),
     /// `DependencyViolation.Ipv6Gateway` (HTTP 400).
-    DependencyViolationIpv6Gateway(rt::error::ServiceError),
+    DependencyViolationIpv6Gateway(crate::error::ServiceError),
     /// `DependencyViolation.NatGateway` (HTTP 400).
-    DependencyViolationNatGateway(rt::error::ServiceError),
+    DependencyViolationNatGateway(crate::error::ServiceError),
     /// `DependencyViolation.NetworkAcl` (HTTP 400).
-    DependencyViolationNetworkAcl(rt::error::ServiceError),
+    DependencyViolationNetworkAcl(crate::error::ServiceError),
     /// `DependencyViolation.OppositeRouterInterface` (HTTP 400).
-    DependencyViolationOppositeRouterInterface(rt::error::ServiceError),
+    DependencyViolationOppositeRouterInterface(crate::error::ServiceError),
     /// `DependencyViolation.RouteEntry` (HTTP 400).
-    DependencyViolationRouteEntry(rt::error::ServiceError),
+    DependencyViolationRouteEntry(crate::error::ServiceError),
     /// `DependencyViolation.RouteInterface` (HTTP 400).
-    DependencyViolationRouteInterface(rt::error::ServiceError),
+    DependencyViolationRouteInterface(crate::error::ServiceError),
     /// `DependencyViolation.RouteTable` (HTTP 400).
-    DependencyViolationRouteTable(rt::error::ServiceError),
+    DependencyViolationRouteTable(crate::error::ServiceError),
     /// `DependencyViolation.RouterInterface` (HTTP 400).
-    DependencyViolationRouterInterface(rt::error::ServiceError),
+    DependencyViolationRouterInterface(crate::error::ServiceError),
     /// `DependencyViolation.SecurityGroup` (HTTP 400).
-    DependencyViolationSecurityGroup(rt::error::ServiceError),
+    DependencyViolationSecurityGroup(crate::error::ServiceError),
     /// `DependencyViolation.TransitRouter` (HTTP 400).
-    DependencyViolationTransitRouter(rt::error::ServiceError),
+    DependencyViolationTransitRouter(crate::error::ServiceError),
     /// `DependencyViolation.Tunnel` (HTTP 400).
-    DependencyViolationTunnel(rt::error::ServiceError),
+    DependencyViolationTunnel(crate::error::ServiceError),
     /// `DependencyViolation.VSwitch` (HTTP 400).
-    DependencyViolationVSwitch(rt::error::ServiceError),
+    DependencyViolationVSwitch(crate::error::ServiceError),
     /// `Forbbiden` (HTTP 400).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `Forbidden.VpcNotFound` (HTTP 400).
-    ForbiddenVpcNotFound(rt::error::ServiceError),
+    ForbiddenVpcNotFound(crate::error::ServiceError),
     /// `IncorrectStatus.cbnStatus` (HTTP 400).
-    IncorrectStatusCbnStatus(rt::error::ServiceError),
+    IncorrectStatusCbnStatus(crate::error::ServiceError),
     /// `IncorrectStatus.VpcDhcpStatus` (HTTP 400).
-    IncorrectStatusVpcDhcpStatus(rt::error::ServiceError),
+    IncorrectStatusVpcDhcpStatus(crate::error::ServiceError),
     /// `IncorrectStatus.VpcDnsHostnameStatus` (HTTP 400).
-    IncorrectStatusVpcDnsHostnameStatus(rt::error::ServiceError),
+    IncorrectStatusVpcDnsHostnameStatus(crate::error::ServiceError),
     /// `IncorrectVpcStatus` (HTTP 400).
-    IncorrectVpcStatus(rt::error::ServiceError),
+    IncorrectVpcStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAction` (HTTP 400).
-    InvalidAction(rt::error::ServiceError),
+    InvalidAction(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 404).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 403).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationDenied.VpcPeerExists` (HTTP 400).
-    OperationDeniedVpcPeerExists(rt::error::ServiceError),
+    OperationDeniedVpcPeerExists(crate::error::ServiceError),
     /// `System.ServiceBusy` (HTTP 400).
-    SystemServiceBusy(rt::error::ServiceError),
+    SystemServiceBusy(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -306,7 +309,7 @@ impl DeleteVpcError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationAppAccess(error)
             | Self::DependencyViolationClassicLinkInstance(error)
@@ -559,8 +562,8 @@ impl DeleteVpcError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteVpcError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteVpcError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.AppAccess" => Self::DependencyViolationAppAccess(error),
             "DependencyViolation.ClassicLinkInstance" => {
@@ -633,11 +636,11 @@ impl rt::error::OperationError for DeleteVpcError {
             "OperationDenied.VpcPeerExists" => Self::OperationDeniedVpcPeerExists(error),
             "System.ServiceBusy" => Self::SystemServiceBusy(error),
             "TaskConflict" => Self::TaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteVpcError::service_error(self)
     }
 }

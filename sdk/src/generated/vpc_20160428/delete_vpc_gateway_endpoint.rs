@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DeleteVpcGatewayEndpointRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteVpcGatewayEndpointRequest {
+impl crate::operation::Operation for DeleteVpcGatewayEndpointRequest {
     type Response = DeleteVpcGatewayEndpointResponse;
     type Error = DeleteVpcGatewayEndpointError;
+}
+
+impl rt::operation::OperationSpec for DeleteVpcGatewayEndpointRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("EndpointId", &self.endpoint_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -127,8 +130,10 @@ impl DeleteVpcGatewayEndpointBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteVpcGatewayEndpointRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteVpcGatewayEndpointRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +142,7 @@ impl DeleteVpcGatewayEndpointBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteVpcGatewayEndpointResponse,
-        rt::error::Error<DeleteVpcGatewayEndpointError>,
+        crate::error::Error<DeleteVpcGatewayEndpointError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,24 +218,24 @@ impl ::serde::Serialize for DeleteVpcGatewayEndpointResponse {
 #[non_exhaustive]
 pub enum DeleteVpcGatewayEndpointError {
     /// `DependencyViolation.Association` (HTTP 400).
-    DependencyViolationAssociation(rt::error::ServiceError),
+    DependencyViolationAssociation(crate::error::ServiceError),
     /// `Forbbiden` (HTTP 400).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `IdempotentParameterMismatch` (HTTP 400).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// `IncorrectStatus.GatewayEndpoint` (HTTP 400).
-    IncorrectStatusGatewayEndpoint(rt::error::ServiceError),
+    IncorrectStatusGatewayEndpoint(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.ConcurrentOperation` (HTTP 400).
-    OperationFailedConcurrentOperation(rt::error::ServiceError),
+    OperationFailedConcurrentOperation(crate::error::ServiceError),
     /// `ResourceNotFound.GatewayEndpoint` (HTTP 400).
-    ResourceNotFoundGatewayEndpoint(rt::error::ServiceError),
+    ResourceNotFoundGatewayEndpoint(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -242,7 +247,7 @@ impl DeleteVpcGatewayEndpointError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationAssociation(error)
             | Self::Forbbiden(error)
@@ -299,8 +304,8 @@ impl DeleteVpcGatewayEndpointError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteVpcGatewayEndpointError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteVpcGatewayEndpointError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.Association" => {
                 Self::DependencyViolationAssociation(error)
@@ -317,11 +322,11 @@ impl rt::error::OperationError for DeleteVpcGatewayEndpointError {
             "ResourceNotFound.GatewayEndpoint" => {
                 Self::ResourceNotFoundGatewayEndpoint(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteVpcGatewayEndpointError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct DeleteVpcPrefixListRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteVpcPrefixListRequest {
+impl crate::operation::Operation for DeleteVpcPrefixListRequest {
     type Response = DeleteVpcPrefixListResponse;
     type Error = DeleteVpcPrefixListError;
+}
+
+impl rt::operation::OperationSpec for DeleteVpcPrefixListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PrefixListId", &self.prefix_list_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -127,8 +130,8 @@ impl DeleteVpcPrefixListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteVpcPrefixListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteVpcPrefixListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +140,7 @@ impl DeleteVpcPrefixListBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteVpcPrefixListResponse,
-        rt::error::Error<DeleteVpcPrefixListError>,
+        crate::error::Error<DeleteVpcPrefixListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,22 +216,22 @@ impl ::serde::Serialize for DeleteVpcPrefixListResponse {
 #[non_exhaustive]
 pub enum DeleteVpcPrefixListError {
     /// `DependencyViolation.PrefixListRelation` (HTTP 400).
-    DependencyViolationPrefixListRelation(rt::error::ServiceError),
+    DependencyViolationPrefixListRelation(crate::error::ServiceError),
     /// `DependencyViolation.ShareResource` (HTTP 400).
-    DependencyViolationShareResource(rt::error::ServiceError),
+    DependencyViolationShareResource(crate::error::ServiceError),
     /// `IncorrectStatus.PrefixList` (HTTP 400).
-    IncorrectStatusPrefixList(rt::error::ServiceError),
+    IncorrectStatusPrefixList(crate::error::ServiceError),
     /// `IncorrectStatus.SystemPrefixList` (HTTP 400).
-    IncorrectStatusSystemPrefixList(rt::error::ServiceError),
+    IncorrectStatusSystemPrefixList(crate::error::ServiceError),
     /// `OperationDenied.DeleteShareResource` (HTTP 400).
-    OperationDeniedDeleteShareResource(rt::error::ServiceError),
+    OperationDeniedDeleteShareResource(crate::error::ServiceError),
     /// `ResourceNotFound.PrefixList` (HTTP 400).
-    ResourceNotFoundPrefixList(rt::error::ServiceError),
+    ResourceNotFoundPrefixList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -240,7 +243,7 @@ impl DeleteVpcPrefixListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationPrefixListRelation(error)
             | Self::DependencyViolationShareResource(error)
@@ -290,8 +293,8 @@ impl DeleteVpcPrefixListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteVpcPrefixListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteVpcPrefixListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.PrefixListRelation" => {
                 Self::DependencyViolationPrefixListRelation(error)
@@ -307,11 +310,11 @@ impl rt::error::OperationError for DeleteVpcPrefixListError {
                 Self::OperationDeniedDeleteShareResource(error)
             }
             "ResourceNotFound.PrefixList" => Self::ResourceNotFoundPrefixList(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteVpcPrefixListError::service_error(self)
     }
 }

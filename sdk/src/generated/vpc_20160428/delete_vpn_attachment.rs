@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteVpnAttachmentRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteVpnAttachmentRequest {
+impl crate::operation::Operation for DeleteVpnAttachmentRequest {
     type Response = DeleteVpnAttachmentResponse;
     type Error = DeleteVpnAttachmentError;
+}
+
+impl rt::operation::OperationSpec for DeleteVpnAttachmentRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnConnectionId", &self.vpn_connection_id)?;
         Ok(())
@@ -119,8 +122,8 @@ impl DeleteVpnAttachmentBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteVpnAttachmentRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteVpnAttachmentRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +132,7 @@ impl DeleteVpnAttachmentBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteVpnAttachmentResponse,
-        rt::error::Error<DeleteVpnAttachmentError>,
+        crate::error::Error<DeleteVpnAttachmentError>,
     > {
         self.client.execute(self.request).await
     }
@@ -265,24 +268,24 @@ impl ::serde::Serialize for DeleteVpnAttachmentResponse {
 #[non_exhaustive]
 pub enum DeleteVpnAttachmentError {
     /// `CrossAccountAuthorizedVco.NotAllowDelete` (HTTP 400).
-    CrossAccountAuthorizedVcoNotAllowDelete(rt::error::ServiceError),
+    CrossAccountAuthorizedVcoNotAllowDelete(crate::error::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidVpnConnectionInstanceId.NotFound` (HTTP 404).
-    InvalidVpnConnectionInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnConnectionInstanceIdNotFound(crate::error::ServiceError),
     /// `Vco.StatusNotSupport` (HTTP 400).
-    VcoStatusNotSupport(rt::error::ServiceError),
+    VcoStatusNotSupport(crate::error::ServiceError),
     /// `VpnConnection.Configuring` (HTTP 400).
-    VpnConnectionConfiguring(rt::error::ServiceError),
+    VpnConnectionConfiguring(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -294,7 +297,7 @@ impl DeleteVpnAttachmentError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CrossAccountAuthorizedVcoNotAllowDelete(error)
             | Self::ForbbidenSubUser(error)
@@ -351,8 +354,8 @@ impl DeleteVpnAttachmentError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteVpnAttachmentError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteVpnAttachmentError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CrossAccountAuthorizedVco.NotAllowDelete" => {
                 Self::CrossAccountAuthorizedVcoNotAllowDelete(error)
@@ -365,11 +368,11 @@ impl rt::error::OperationError for DeleteVpnAttachmentError {
             }
             "Vco.StatusNotSupport" => Self::VcoStatusNotSupport(error),
             "VpnConnection.Configuring" => Self::VpnConnectionConfiguring(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteVpnAttachmentError::service_error(self)
     }
 }

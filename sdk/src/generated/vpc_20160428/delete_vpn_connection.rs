@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteVpnConnectionRequest {
     pub vpn_connection_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteVpnConnectionRequest {
+impl crate::operation::Operation for DeleteVpnConnectionRequest {
     type Response = DeleteVpnConnectionResponse;
     type Error = DeleteVpnConnectionError;
+}
+
+impl rt::operation::OperationSpec for DeleteVpnConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnConnectionId", &self.vpn_connection_id)?;
         Ok(())
@@ -119,8 +122,8 @@ impl DeleteVpnConnectionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteVpnConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteVpnConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +132,7 @@ impl DeleteVpnConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteVpnConnectionResponse,
-        rt::error::Error<DeleteVpnConnectionError>,
+        crate::error::Error<DeleteVpnConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -205,26 +208,26 @@ impl ::serde::Serialize for DeleteVpnConnectionResponse {
 #[non_exhaustive]
 pub enum DeleteVpnConnectionError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidVpnConnectionInstanceId.NotFound` (HTTP 404).
-    InvalidVpnConnectionInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnConnectionInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 400).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400).
-    VpnGatewayFinancialLocked(rt::error::ServiceError),
+    VpnGatewayFinancialLocked(crate::error::ServiceError),
     /// `VpnTask.CONFLICT` (HTTP 400).
-    VpnTaskConflict(rt::error::ServiceError),
+    VpnTaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -236,7 +239,7 @@ impl DeleteVpnConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -300,8 +303,8 @@ impl DeleteVpnConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteVpnConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteVpnConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
@@ -315,11 +318,11 @@ impl rt::error::OperationError for DeleteVpnConnectionError {
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(error),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(error),
             "VpnTask.CONFLICT" => Self::VpnTaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteVpnConnectionError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DeleteVpnGatewayRequest {
     pub vpn_gateway_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteVpnGatewayRequest {
+impl crate::operation::Operation for DeleteVpnGatewayRequest {
     type Response = DeleteVpnGatewayResponse;
     type Error = DeleteVpnGatewayError;
+}
+
+impl rt::operation::OperationSpec for DeleteVpnGatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnGatewayId", &self.vpn_gateway_id)?;
         Ok(())
@@ -115,8 +118,8 @@ impl DeleteVpnGatewayBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteVpnGatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteVpnGatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +128,7 @@ impl DeleteVpnGatewayBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteVpnGatewayResponse,
-        rt::error::Error<DeleteVpnGatewayError>,
+        crate::error::Error<DeleteVpnGatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,30 +204,30 @@ impl ::serde::Serialize for DeleteVpnGatewayResponse {
 #[non_exhaustive]
 pub enum DeleteVpnGatewayError {
     /// `DependencyViolation.GreTunnel` (HTTP 400).
-    DependencyViolationGreTunnel(rt::error::ServiceError),
+    DependencyViolationGreTunnel(crate::error::ServiceError),
     /// `DependencyViolation.SslVpnServer` (HTTP 400).
-    DependencyViolationSslVpnServer(rt::error::ServiceError),
+    DependencyViolationSslVpnServer(crate::error::ServiceError),
     /// `DependencyViolation.VpnConnection` (HTTP 400).
-    DependencyViolationVpnConnection(rt::error::ServiceError),
+    DependencyViolationVpnConnection(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `ForbiddenRelease` (HTTP 403).
-    ForbiddenRelease(rt::error::ServiceError),
+    ForbiddenRelease(crate::error::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403).
-    ForbiddenSubUser(rt::error::ServiceError),
+    ForbiddenSubUser(crate::error::ServiceError),
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 400, 404).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -236,7 +239,7 @@ impl DeleteVpnGatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationGreTunnel(error)
             | Self::DependencyViolationSslVpnServer(error)
@@ -314,8 +317,8 @@ impl DeleteVpnGatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteVpnGatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteVpnGatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.GreTunnel" => Self::DependencyViolationGreTunnel(error),
             "DependencyViolation.SslVpnServer" => {
@@ -333,11 +336,11 @@ impl rt::error::OperationError for DeleteVpnGatewayError {
             }
             "TaskConflict" => Self::TaskConflict(error),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteVpnGatewayError::service_error(self)
     }
 }

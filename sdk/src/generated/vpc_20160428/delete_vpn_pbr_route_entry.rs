@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,15 +70,14 @@ pub struct DeleteVpnPbrRouteEntryRequest {
     pub priority: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DeleteVpnPbrRouteEntryRequest {
+impl crate::operation::Operation for DeleteVpnPbrRouteEntryRequest {
     type Response = DeleteVpnPbrRouteEntryResponse;
     type Error = DeleteVpnPbrRouteEntryError;
+}
+
+impl rt::operation::OperationSpec for DeleteVpnPbrRouteEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnGatewayId", &self.vpn_gateway_id)?;
         rt::validate::required("RouteSource", &self.route_source)?;
@@ -203,8 +206,8 @@ impl DeleteVpnPbrRouteEntryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteVpnPbrRouteEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteVpnPbrRouteEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -213,7 +216,7 @@ impl DeleteVpnPbrRouteEntryBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteVpnPbrRouteEntryResponse,
-        rt::error::Error<DeleteVpnPbrRouteEntryError>,
+        crate::error::Error<DeleteVpnPbrRouteEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -289,34 +292,34 @@ impl ::serde::Serialize for DeleteVpnPbrRouteEntryResponse {
 #[non_exhaustive]
 pub enum DeleteVpnPbrRouteEntryError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidRouteEntry.NotFound` (HTTP 400).
-    InvalidRouteEntryNotFound(rt::error::ServiceError),
+    InvalidRouteEntryNotFound(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400).
-    ResourceQuotaFull(rt::error::ServiceError),
+    ResourceQuotaFull(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400).
-    VpnGatewayFinancialLocked(rt::error::ServiceError),
+    VpnGatewayFinancialLocked(crate::error::ServiceError),
     /// `VpnRouteEntry.AlreadyExists` (HTTP 400).
-    VpnRouteEntryAlreadyExists(rt::error::ServiceError),
+    VpnRouteEntryAlreadyExists(crate::error::ServiceError),
     /// `VpnRouteEntry.Configuring` (HTTP 400).
-    VpnRouteEntryConfiguring(rt::error::ServiceError),
+    VpnRouteEntryConfiguring(crate::error::ServiceError),
     /// `VpnRouteEntry.Conflict` (HTTP 400).
-    VpnRouteEntryConflict(rt::error::ServiceError),
+    VpnRouteEntryConflict(crate::error::ServiceError),
     /// `VpnTask.CONFLICT` (HTTP 400).
-    VpnTaskConflict(rt::error::ServiceError),
+    VpnTaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -328,7 +331,7 @@ impl DeleteVpnPbrRouteEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -420,8 +423,8 @@ impl DeleteVpnPbrRouteEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteVpnPbrRouteEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteVpnPbrRouteEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
@@ -437,11 +440,11 @@ impl rt::error::OperationError for DeleteVpnPbrRouteEntryError {
             "VpnRouteEntry.Configuring" => Self::VpnRouteEntryConfiguring(error),
             "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(error),
             "VpnTask.CONFLICT" => Self::VpnTaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteVpnPbrRouteEntryError::service_error(self)
     }
 }

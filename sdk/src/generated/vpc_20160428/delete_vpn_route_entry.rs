@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct DeleteVpnRouteEntryRequest {
     pub overlay_mode: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteVpnRouteEntryRequest {
+impl crate::operation::Operation for DeleteVpnRouteEntryRequest {
     type Response = DeleteVpnRouteEntryResponse;
     type Error = DeleteVpnRouteEntryError;
+}
+
+impl rt::operation::OperationSpec for DeleteVpnRouteEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnGatewayId", &self.vpn_gateway_id)?;
         rt::validate::required("RouteDest", &self.route_dest)?;
@@ -175,8 +178,8 @@ impl DeleteVpnRouteEntryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteVpnRouteEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteVpnRouteEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -185,7 +188,7 @@ impl DeleteVpnRouteEntryBuilder {
         self,
     ) -> ::std::result::Result<
         DeleteVpnRouteEntryResponse,
-        rt::error::Error<DeleteVpnRouteEntryError>,
+        crate::error::Error<DeleteVpnRouteEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -261,34 +264,34 @@ impl ::serde::Serialize for DeleteVpnRouteEntryResponse {
 #[non_exhaustive]
 pub enum DeleteVpnRouteEntryError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidRouteEntry.NotFound` (HTTP 400).
-    InvalidRouteEntryNotFound(rt::error::ServiceError),
+    InvalidRouteEntryNotFound(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400).
-    ResourceQuotaFull(rt::error::ServiceError),
+    ResourceQuotaFull(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400).
-    VpnGatewayFinancialLocked(rt::error::ServiceError),
+    VpnGatewayFinancialLocked(crate::error::ServiceError),
     /// `VpnRouteEntry.AlreadyExists` (HTTP 400).
-    VpnRouteEntryAlreadyExists(rt::error::ServiceError),
+    VpnRouteEntryAlreadyExists(crate::error::ServiceError),
     /// `VpnRouteEntry.Configuring` (HTTP 400).
-    VpnRouteEntryConfiguring(rt::error::ServiceError),
+    VpnRouteEntryConfiguring(crate::error::ServiceError),
     /// `VpnRouteEntry.Conflict` (HTTP 400).
-    VpnRouteEntryConflict(rt::error::ServiceError),
+    VpnRouteEntryConflict(crate::error::ServiceError),
     /// `VpnTask.CONFLICT` (HTTP 400).
-    VpnTaskConflict(rt::error::ServiceError),
+    VpnTaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -300,7 +303,7 @@ impl DeleteVpnRouteEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -392,8 +395,8 @@ impl DeleteVpnRouteEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteVpnRouteEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteVpnRouteEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
@@ -409,11 +412,11 @@ impl rt::error::OperationError for DeleteVpnRouteEntryError {
             "VpnRouteEntry.Configuring" => Self::VpnRouteEntryConfiguring(error),
             "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(error),
             "VpnTask.CONFLICT" => Self::VpnTaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeleteVpnRouteEntryError::service_error(self)
     }
 }

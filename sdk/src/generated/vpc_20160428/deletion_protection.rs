@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct DeletionProtectionRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeletionProtectionRequest {
+impl crate::operation::Operation for DeletionProtectionRequest {
     type Response = DeletionProtectionResponse;
     type Error = DeletionProtectionError;
+}
+
+impl rt::operation::OperationSpec for DeletionProtectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ProtectionEnable", &self.protection_enable)?;
         rt::validate::required("Type", &self.r#type)?;
@@ -148,8 +151,8 @@ impl DeletionProtectionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeletionProtectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeletionProtectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -158,7 +161,7 @@ impl DeletionProtectionBuilder {
         self,
     ) -> ::std::result::Result<
         DeletionProtectionResponse,
-        rt::error::Error<DeletionProtectionError>,
+        crate::error::Error<DeletionProtectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -234,24 +237,24 @@ impl ::serde::Serialize for DeletionProtectionResponse {
 #[non_exhaustive]
 pub enum DeletionProtectionError {
     /// `DeletionProtection.AlreadyEnabled` (HTTP 400).
-    DeletionProtectionAlreadyEnabled(rt::error::ServiceError),
+    DeletionProtectionAlreadyEnabled(crate::error::ServiceError),
     /// `DeletionProtection.NotExist` (HTTP 404).
-    DeletionProtectionNotExist(rt::error::ServiceError),
+    DeletionProtectionNotExist(crate::error::ServiceError),
     /// `DeletionProtection.OwnerError` (HTTP 400).
-    DeletionProtectionOwnerError(rt::error::ServiceError),
+    DeletionProtectionOwnerError(crate::error::ServiceError),
     /// `DeletionProtection.PrePaidNotSupport` (HTTP 400).
-    DeletionProtectionPrePaidNotSupport(rt::error::ServiceError),
+    DeletionProtectionPrePaidNotSupport(crate::error::ServiceError),
     /// `DeletionProtection.ResourceNotExist` (HTTP 400).
-    DeletionProtectionResourceNotExist(rt::error::ServiceError),
+    DeletionProtectionResourceNotExist(crate::error::ServiceError),
     /// `DeletionProtection.TypeNotSupport` (HTTP 400).
-    DeletionProtectionTypeNotSupport(rt::error::ServiceError),
+    DeletionProtectionTypeNotSupport(crate::error::ServiceError),
     /// `InvalidAllocationId.NotFound` (HTTP 404).
-    InvalidAllocationIdNotFound(rt::error::ServiceError),
+    InvalidAllocationIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -263,7 +266,7 @@ impl DeletionProtectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DeletionProtectionAlreadyEnabled(error)
             | Self::DeletionProtectionNotExist(error)
@@ -320,8 +323,8 @@ impl DeletionProtectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeletionProtectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeletionProtectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DeletionProtection.AlreadyEnabled" => {
                 Self::DeletionProtectionAlreadyEnabled(error)
@@ -338,11 +341,11 @@ impl rt::error::OperationError for DeletionProtectionError {
                 Self::DeletionProtectionTypeNotSupport(error)
             }
             "InvalidAllocationId.NotFound" => Self::InvalidAllocationIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DeletionProtectionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct Describe95TrafficRequest {
     pub day: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for Describe95TrafficRequest {
+impl crate::operation::Operation for Describe95TrafficRequest {
     type Response = Describe95TrafficResponse;
     type Error = Describe95TrafficError;
+}
+
+impl rt::operation::OperationSpec for Describe95TrafficRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
@@ -126,8 +130,8 @@ impl Describe95TrafficBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<Describe95TrafficRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<Describe95TrafficRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -136,7 +140,7 @@ impl Describe95TrafficBuilder {
         self,
     ) -> ::std::result::Result<
         Describe95TrafficResponse,
-        rt::error::Error<Describe95TrafficError>,
+        crate::error::Error<Describe95TrafficError>,
     > {
         self.client.execute(self.request).await
     }
@@ -538,20 +542,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum Describe95TrafficError {
     /// `IllegalParam.Day` (HTTP 400).
-    IllegalParamDay(rt::error::ServiceError),
+    IllegalParamDay(crate::error::ServiceError),
     /// `IllegalParam.ResourceType` (HTTP 400).
-    IllegalParamResourceType(rt::error::ServiceError),
+    IllegalParamResourceType(crate::error::ServiceError),
     /// `InvalidInstance.NotFound` (HTTP 400).
-    InvalidInstanceNotFound(rt::error::ServiceError),
+    InvalidInstanceNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `OperationDenied.QueryCdt95Instance` (HTTP 400).
-    OperationDeniedQueryCdt95Instance(rt::error::ServiceError),
+    OperationDeniedQueryCdt95Instance(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -563,7 +567,7 @@ impl Describe95TrafficError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamDay(error)
             | Self::IllegalParamResourceType(error)
@@ -606,8 +610,8 @@ impl Describe95TrafficError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for Describe95TrafficError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for Describe95TrafficError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.Day" => Self::IllegalParamDay(error),
             "IllegalParam.ResourceType" => Self::IllegalParamResourceType(error),
@@ -616,11 +620,11 @@ impl rt::error::OperationError for Describe95TrafficError {
             "OperationDenied.QueryCdt95Instance" => {
                 Self::OperationDeniedQueryCdt95Instance(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         Describe95TrafficError::service_error(self)
     }
 }

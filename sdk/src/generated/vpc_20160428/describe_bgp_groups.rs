@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,20 +45,26 @@ pub struct DescribeBgpGroupsRequest {
     pub is_default: ::std::option::Option<bool>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeBgpGroupsRequest {
+impl crate::operation::Operation for DescribeBgpGroupsRequest {
     type Response = DescribeBgpGroupsResponse;
     type Error = DescribeBgpGroupsError;
+}
+
+impl rt::operation::OperationSpec for DescribeBgpGroupsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         Ok(())
     }
 
@@ -168,14 +175,14 @@ impl DescribeBgpGroupsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeBgpGroupsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeBgpGroupsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeBgpGroupsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeBgpGroupsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -184,7 +191,7 @@ impl DescribeBgpGroupsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeBgpGroupsResponse,
-        rt::error::Error<DescribeBgpGroupsError>,
+        crate::error::Error<DescribeBgpGroupsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -684,16 +691,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeBgpGroupsError {
     /// `IellgalParameter.OwnerAccount` (HTTP 400).
-    IellgalParameterOwnerAccount(rt::error::ServiceError),
+    IellgalParameterOwnerAccount(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -705,7 +712,7 @@ impl DescribeBgpGroupsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IellgalParameterOwnerAccount(error)
             | Self::InternalError(error)
@@ -734,17 +741,17 @@ impl DescribeBgpGroupsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeBgpGroupsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeBgpGroupsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IellgalParameter.OwnerAccount" => Self::IellgalParameterOwnerAccount(error),
             "InternalError" => Self::InternalError(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeBgpGroupsError::service_error(self)
     }
 }

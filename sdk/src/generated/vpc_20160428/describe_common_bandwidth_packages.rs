@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,11 @@ pub struct DescribeCommonBandwidthPackagesRequest {
     pub name: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `false`
     ///
@@ -66,12 +67,18 @@ pub struct DescribeCommonBandwidthPackagesRequest {
     pub security_protection_enabled: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeCommonBandwidthPackagesRequest {
+impl crate::operation::Operation for DescribeCommonBandwidthPackagesRequest {
     type Response = DescribeCommonBandwidthPackagesResponse;
     type Error = DescribeCommonBandwidthPackagesError;
+}
+
+impl rt::operation::OperationSpec for DescribeCommonBandwidthPackagesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
     }
@@ -238,7 +245,7 @@ impl DescribeCommonBandwidthPackagesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeCommonBandwidthPackagesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeCommonBandwidthPackagesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -246,8 +253,8 @@ impl DescribeCommonBandwidthPackagesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeCommonBandwidthPackagesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeCommonBandwidthPackagesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -256,7 +263,7 @@ impl DescribeCommonBandwidthPackagesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCommonBandwidthPackagesResponse,
-        rt::error::Error<DescribeCommonBandwidthPackagesError>,
+        crate::error::Error<DescribeCommonBandwidthPackagesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1311,18 +1318,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCommonBandwidthPackagesError {
     /// `InvalidBandwidthPackageIdNumber.NotSupported` (HTTP 400).
-    InvalidBandwidthPackageIdNumberNotSupported(rt::error::ServiceError),
+    InvalidBandwidthPackageIdNumberNotSupported(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroupId` (HTTP 400).
-    InvalidResourceGroupId(rt::error::ServiceError),
+    InvalidResourceGroupId(crate::error::ServiceError),
     /// `OperationUnsupported.ResourceGroupId` (HTTP 400).
-    OperationUnsupportedResourceGroupId(rt::error::ServiceError),
+    OperationUnsupportedResourceGroupId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1334,7 +1341,7 @@ impl DescribeCommonBandwidthPackagesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidBandwidthPackageIdNumberNotSupported(error)
             | Self::InvalidRegionIdNotFound(error)
@@ -1370,8 +1377,8 @@ impl DescribeCommonBandwidthPackagesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCommonBandwidthPackagesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCommonBandwidthPackagesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidBandwidthPackageIdNumber.NotSupported" => {
                 Self::InvalidBandwidthPackageIdNumberNotSupported(error)
@@ -1381,11 +1388,11 @@ impl rt::error::OperationError for DescribeCommonBandwidthPackagesError {
             "OperationUnsupported.ResourceGroupId" => {
                 Self::OperationUnsupportedResourceGroupId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCommonBandwidthPackagesError::service_error(self)
     }
 }

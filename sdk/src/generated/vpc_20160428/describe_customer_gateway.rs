@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeCustomerGatewayRequest {
     pub customer_gateway_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCustomerGatewayRequest {
+impl crate::operation::Operation for DescribeCustomerGatewayRequest {
     type Response = DescribeCustomerGatewayResponse;
     type Error = DescribeCustomerGatewayError;
+}
+
+impl rt::operation::OperationSpec for DescribeCustomerGatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("CustomerGatewayId", &self.customer_gateway_id)?;
         Ok(())
@@ -98,8 +102,8 @@ impl DescribeCustomerGatewayBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCustomerGatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeCustomerGatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl DescribeCustomerGatewayBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCustomerGatewayResponse,
-        rt::error::Error<DescribeCustomerGatewayError>,
+        crate::error::Error<DescribeCustomerGatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -468,16 +472,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCustomerGatewayError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403).
-    ForbiddenSubUser(rt::error::ServiceError),
+    ForbiddenSubUser(crate::error::ServiceError),
     /// `InvalidCustomerGatewayInstanceId.NotFound` (HTTP 404).
-    InvalidCustomerGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidCustomerGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -489,7 +493,7 @@ impl DescribeCustomerGatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error)
             | Self::ForbiddenSubUser(error)
@@ -518,19 +522,19 @@ impl DescribeCustomerGatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCustomerGatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCustomerGatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(error),
             "InvalidCustomerGatewayInstanceId.NotFound" => {
                 Self::InvalidCustomerGatewayInstanceIdNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCustomerGatewayError::service_error(self)
     }
 }

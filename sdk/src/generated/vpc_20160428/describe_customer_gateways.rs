@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct DescribeCustomerGatewaysRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeCustomerGatewaysRequest {
+impl crate::operation::Operation for DescribeCustomerGatewaysRequest {
     type Response = DescribeCustomerGatewaysResponse;
     type Error = DescribeCustomerGatewaysError;
+}
+
+impl rt::operation::OperationSpec for DescribeCustomerGatewaysRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
@@ -179,14 +183,16 @@ impl DescribeCustomerGatewaysBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeCustomerGatewaysRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeCustomerGatewaysRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeCustomerGatewaysRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeCustomerGatewaysRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -195,7 +201,7 @@ impl DescribeCustomerGatewaysBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeCustomerGatewaysResponse,
-        rt::error::Error<DescribeCustomerGatewaysError>,
+        crate::error::Error<DescribeCustomerGatewaysError>,
     > {
         self.client.execute(self.request).await
     }
@@ -737,24 +743,24 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeCustomerGatewaysError {
     /// `Duplicated.TagKey` (HTTP 400).
-    DuplicatedTagKey(rt::error::ServiceError),
+    DuplicatedTagKey(crate::error::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.TagKey.Duplicated` (HTTP 400).
-    ForbiddenTagKeyDuplicated(rt::error::ServiceError),
+    ForbiddenTagKeyDuplicated(crate::error::ServiceError),
     /// `InvalidParameter.TagKey` (HTTP 400).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// `InvalidParameter.TagValue` (HTTP 400).
-    InvalidParameterTagValue(rt::error::ServiceError),
+    InvalidParameterTagValue(crate::error::ServiceError),
     /// `SizeLimitExceeded.TagNum` (HTTP 400).
-    SizeLimitExceededTagNum(rt::error::ServiceError),
+    SizeLimitExceededTagNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -766,7 +772,7 @@ impl DescribeCustomerGatewaysError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedTagKey(error)
             | Self::ForbbidenSubUser(error)
@@ -823,8 +829,8 @@ impl DescribeCustomerGatewaysError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeCustomerGatewaysError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeCustomerGatewaysError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicated.TagKey" => Self::DuplicatedTagKey(error),
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
@@ -833,11 +839,11 @@ impl rt::error::OperationError for DescribeCustomerGatewaysError {
             "InvalidParameter.TagKey" => Self::InvalidParameterTagKey(error),
             "InvalidParameter.TagValue" => Self::InvalidParameterTagValue(error),
             "SizeLimitExceeded.TagNum" => Self::SizeLimitExceededTagNum(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeCustomerGatewaysError::service_error(self)
     }
 }

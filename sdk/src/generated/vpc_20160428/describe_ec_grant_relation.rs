@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeEcGrantRelationRequest {
     pub vbr_region_no: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeEcGrantRelationRequest {
+impl crate::operation::Operation for DescribeEcGrantRelationRequest {
     type Response = DescribeEcGrantRelationResponse;
     type Error = DescribeEcGrantRelationError;
+}
+
+impl rt::operation::OperationSpec for DescribeEcGrantRelationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceType", &self.instance_type)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -157,14 +161,14 @@ impl DescribeEcGrantRelationBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeEcGrantRelationRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeEcGrantRelationRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeEcGrantRelationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeEcGrantRelationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -173,7 +177,7 @@ impl DescribeEcGrantRelationBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeEcGrantRelationResponse,
-        rt::error::Error<DescribeEcGrantRelationError>,
+        crate::error::Error<DescribeEcGrantRelationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -607,22 +611,22 @@ impl ::serde::Serialize for EcGrantRelations {
 #[non_exhaustive]
 pub enum DescribeEcGrantRelationError {
     /// `Instance.NotExist` (HTTP 404).
-    InstanceNotExist(rt::error::ServiceError),
+    InstanceNotExist(crate::error::ServiceError),
     /// `Instance.StatusError` (HTTP 400).
-    InstanceStatusError(rt::error::ServiceError),
+    InstanceStatusError(crate::error::ServiceError),
     /// `InvalidParam.NotNull` (HTTP 400).
-    InvalidParamNotNull(rt::error::ServiceError),
+    InvalidParamNotNull(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `Parameter.Illegal` (HTTP 400).
-    ParameterIllegal(rt::error::ServiceError),
+    ParameterIllegal(crate::error::ServiceError),
     /// `VRouterId.NotFound` (HTTP 404).
-    VRouterIdNotFound(rt::error::ServiceError),
+    VRouterIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -634,7 +638,7 @@ impl DescribeEcGrantRelationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceNotExist(error)
             | Self::InstanceStatusError(error)
@@ -684,8 +688,8 @@ impl DescribeEcGrantRelationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeEcGrantRelationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeEcGrantRelationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Instance.NotExist" => Self::InstanceNotExist(error),
             "Instance.StatusError" => Self::InstanceStatusError(error),
@@ -693,11 +697,11 @@ impl rt::error::OperationError for DescribeEcGrantRelationError {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "Parameter.Illegal" => Self::ParameterIllegal(error),
             "VRouterId.NotFound" => Self::VRouterIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeEcGrantRelationError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,11 @@ pub struct DescribeEipAddressesRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `BGP`
     ///
@@ -122,12 +123,18 @@ pub struct DescribeEipAddressesRequest {
     pub service_managed: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeEipAddressesRequest {
+impl crate::operation::Operation for DescribeEipAddressesRequest {
     type Response = DescribeEipAddressesResponse;
     type Error = DescribeEipAddressesError;
+}
+
+impl rt::operation::OperationSpec for DescribeEipAddressesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
     }
@@ -461,14 +468,14 @@ impl DescribeEipAddressesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeEipAddressesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeEipAddressesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeEipAddressesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeEipAddressesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -477,7 +484,7 @@ impl DescribeEipAddressesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeEipAddressesResponse,
-        rt::error::Error<DescribeEipAddressesError>,
+        crate::error::Error<DescribeEipAddressesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1825,38 +1832,38 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeEipAddressesError {
     /// `Forbidden.RegionNotFound` (HTTP 404).
-    ForbiddenRegionNotFound(rt::error::ServiceError),
+    ForbiddenRegionNotFound(crate::error::ServiceError),
     /// `IellgalParameter.OwnerAccount` (HTTP 400).
-    IellgalParameterOwnerAccount(rt::error::ServiceError),
+    IellgalParameterOwnerAccount(crate::error::ServiceError),
     /// `InstanceIdLength.Exceed` (HTTP 400).
-    InstanceIdLengthExceed(rt::error::ServiceError),
+    InstanceIdLengthExceed(crate::error::ServiceError),
     /// `InstanceType.Invalid` (HTTP 400).
-    InstanceTypeInvalid(rt::error::ServiceError),
+    InstanceTypeInvalid(crate::error::ServiceError),
     /// `InvalidAliuid` (HTTP 400).
-    InvalidAliuid(rt::error::ServiceError),
+    InvalidAliuid(crate::error::ServiceError),
     /// `InvalidChargeType.ValueNotSupported` (HTTP 400).
-    InvalidChargeTypeValueNotSupported(rt::error::ServiceError),
+    InvalidChargeTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidFilterKey.NotFound` (HTTP 404).
-    InvalidFilterKeyNotFound(rt::error::ServiceError),
+    InvalidFilterKeyNotFound(crate::error::ServiceError),
     /// `InvalidFilterValue` (HTTP 404).
-    InvalidFilterValue(rt::error::ServiceError),
+    InvalidFilterValue(crate::error::ServiceError),
     /// `InvalidIAssociatedInstanceType.ValueNotSupported` (HTTP 400).
-    InvalidIAssociatedInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidIAssociatedInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidLockReason.NotFound` (HTTP 404).
-    InvalidLockReasonNotFound(rt::error::ServiceError),
+    InvalidLockReasonNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroupId` (HTTP 400).
-    InvalidResourceGroupId(rt::error::ServiceError),
+    InvalidResourceGroupId(crate::error::ServiceError),
     /// `InvalidTagKey` (HTTP 400).
-    InvalidTagKey(rt::error::ServiceError),
+    InvalidTagKey(crate::error::ServiceError),
     /// `InvalidTagValue` (HTTP 400).
-    InvalidTagValue(rt::error::ServiceError),
+    InvalidTagValue(crate::error::ServiceError),
     /// `OperationUnsupported.ResourceGroupId` (HTTP 400).
-    OperationUnsupportedResourceGroupId(rt::error::ServiceError),
+    OperationUnsupportedResourceGroupId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1868,7 +1875,7 @@ impl DescribeEipAddressesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenRegionNotFound(error)
             | Self::IellgalParameterOwnerAccount(error)
@@ -1974,8 +1981,8 @@ impl DescribeEipAddressesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeEipAddressesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeEipAddressesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.RegionNotFound" => Self::ForbiddenRegionNotFound(error),
             "IellgalParameter.OwnerAccount" => Self::IellgalParameterOwnerAccount(error),
@@ -1997,11 +2004,11 @@ impl rt::error::OperationError for DescribeEipAddressesError {
             "OperationUnsupported.ResourceGroupId" => {
                 Self::OperationUnsupportedResourceGroupId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeEipAddressesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeEipGatewayInfoRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeEipGatewayInfoRequest {
+impl crate::operation::Operation for DescribeEipGatewayInfoRequest {
     type Response = DescribeEipGatewayInfoResponse;
     type Error = DescribeEipGatewayInfoError;
+}
+
+impl rt::operation::OperationSpec for DescribeEipGatewayInfoRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl DescribeEipGatewayInfoBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeEipGatewayInfoRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeEipGatewayInfoRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl DescribeEipGatewayInfoBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeEipGatewayInfoResponse,
-        rt::error::Error<DescribeEipGatewayInfoError>,
+        crate::error::Error<DescribeEipGatewayInfoError>,
     > {
         self.client.execute(self.request).await
     }
@@ -361,16 +365,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeEipGatewayInfoError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Instance.NotExist` (HTTP 400).
-    InstanceNotExist(rt::error::ServiceError),
+    InstanceNotExist(crate::error::ServiceError),
     /// `InvalidNetworkInterface.NotFound` (HTTP 400).
-    InvalidNetworkInterfaceNotFound(rt::error::ServiceError),
+    InvalidNetworkInterfaceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -382,7 +386,7 @@ impl DescribeEipGatewayInfoError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error)
             | Self::InstanceNotExist(error)
@@ -411,19 +415,19 @@ impl DescribeEipGatewayInfoError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeEipGatewayInfoError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeEipGatewayInfoError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "Instance.NotExist" => Self::InstanceNotExist(error),
             "InvalidNetworkInterface.NotFound" => {
                 Self::InvalidNetworkInterfaceNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeEipGatewayInfoError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeEipMonitorDataRequest {
     pub period: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeEipMonitorDataRequest {
+impl crate::operation::Operation for DescribeEipMonitorDataRequest {
     type Response = DescribeEipMonitorDataResponse;
     type Error = DescribeEipMonitorDataError;
+}
+
+impl rt::operation::OperationSpec for DescribeEipMonitorDataRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AllocationId", &self.allocation_id)?;
         rt::validate::required("StartTime", &self.start_time)?;
         rt::validate::required("EndTime", &self.end_time)?;
@@ -137,8 +141,8 @@ impl DescribeEipMonitorDataBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeEipMonitorDataRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeEipMonitorDataRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -147,7 +151,7 @@ impl DescribeEipMonitorDataBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeEipMonitorDataResponse,
-        rt::error::Error<DescribeEipMonitorDataError>,
+        crate::error::Error<DescribeEipMonitorDataError>,
     > {
         self.client.execute(self.request).await
     }
@@ -410,30 +414,30 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeEipMonitorDataError {
     /// `Forbidden.RegionNotFound` (HTTP 404).
-    ForbiddenRegionNotFound(rt::error::ServiceError),
+    ForbiddenRegionNotFound(crate::error::ServiceError),
     /// `InvalidAllocationId.NotFound` (HTTP 400).
-    InvalidAllocationIdNotFound(rt::error::ServiceError),
+    InvalidAllocationIdNotFound(crate::error::ServiceError),
     /// `InvalidEndTime.Malformed` (HTTP 400).
-    InvalidEndTimeMalformed(rt::error::ServiceError),
+    InvalidEndTimeMalformed(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidIpInstanceId.NotFound` (HTTP 404).
-    InvalidIpInstanceIdNotFound(rt::error::ServiceError),
+    InvalidIpInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.TooMany` (HTTP 400).
-    InvalidParameterTooMany(rt::error::ServiceError),
+    InvalidParameterTooMany(crate::error::ServiceError),
     /// `InvalidPeriod.ValueNotSupported` (HTTP 400).
-    InvalidPeriodValueNotSupported(rt::error::ServiceError),
+    InvalidPeriodValueNotSupported(crate::error::ServiceError),
     /// `InvalidStartTime.Malformed` (HTTP 400).
-    InvalidStartTimeMalformed(rt::error::ServiceError),
+    InvalidStartTimeMalformed(crate::error::ServiceError),
     /// `InvalidStartTime.TooEarly` (HTTP 400).
-    InvalidStartTimeTooEarly(rt::error::ServiceError),
+    InvalidStartTimeTooEarly(crate::error::ServiceError),
     /// `OperationDenied.TooManyDataQueried` (HTTP 400).
-    OperationDeniedTooManyDataQueried(rt::error::ServiceError),
+    OperationDeniedTooManyDataQueried(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -445,7 +449,7 @@ impl DescribeEipMonitorDataError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenRegionNotFound(error)
             | Self::InvalidAllocationIdNotFound(error)
@@ -523,8 +527,8 @@ impl DescribeEipMonitorDataError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeEipMonitorDataError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeEipMonitorDataError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.RegionNotFound" => Self::ForbiddenRegionNotFound(error),
             "InvalidAllocationId.NotFound" => Self::InvalidAllocationIdNotFound(error),
@@ -540,11 +544,11 @@ impl rt::error::OperationError for DescribeEipMonitorDataError {
             "OperationDenied.TooManyDataQueried" => {
                 Self::OperationDeniedTooManyDataQueried(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeEipMonitorDataError::service_error(self)
     }
 }

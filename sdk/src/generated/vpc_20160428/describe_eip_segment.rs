@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,24 +46,26 @@ pub struct DescribeEipSegmentRequest {
     pub segment_instance_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeEipSegmentRequest {
+impl crate::operation::Operation for DescribeEipSegmentRequest {
     type Response = DescribeEipSegmentResponse;
     type Error = DescribeEipSegmentError;
+}
+
+impl rt::operation::OperationSpec for DescribeEipSegmentRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         Ok(())
     }
 
@@ -166,14 +172,14 @@ impl DescribeEipSegmentBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeEipSegmentRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeEipSegmentRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeEipSegmentRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeEipSegmentRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -182,7 +188,7 @@ impl DescribeEipSegmentBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeEipSegmentResponse,
-        rt::error::Error<DescribeEipSegmentError>,
+        crate::error::Error<DescribeEipSegmentError>,
     > {
         self.client.execute(self.request).await
     }
@@ -577,12 +583,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeEipSegmentError {
     /// `OperationFailed.QueryDbError` (HTTP 400).
-    OperationFailedQueryDbError(rt::error::ServiceError),
+    OperationFailedQueryDbError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -594,7 +600,7 @@ impl DescribeEipSegmentError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OperationFailedQueryDbError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -609,15 +615,15 @@ impl DescribeEipSegmentError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeEipSegmentError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeEipSegmentError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "OperationFailed.QueryDbError" => Self::OperationFailedQueryDbError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeEipSegmentError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,15 +60,14 @@ pub struct DescribeExpressConnectTrafficQosRequest {
     pub tags: ::std::vec::Vec<Tags>,
 }
 
-impl rt::operation::Operation for DescribeExpressConnectTrafficQosRequest {
+impl crate::operation::Operation for DescribeExpressConnectTrafficQosRequest {
     type Response = DescribeExpressConnectTrafficQosResponse;
     type Error = DescribeExpressConnectTrafficQosError;
+}
+
+impl rt::operation::OperationSpec for DescribeExpressConnectTrafficQosRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("QosIdList", &self.qos_id_list, 100usize)?;
         rt::validate::max_items("QosNameList", &self.qos_name_list, 100usize)?;
@@ -217,7 +220,7 @@ impl DescribeExpressConnectTrafficQosBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeExpressConnectTrafficQosRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeExpressConnectTrafficQosRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -225,8 +228,8 @@ impl DescribeExpressConnectTrafficQosBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeExpressConnectTrafficQosRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeExpressConnectTrafficQosRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -235,7 +238,7 @@ impl DescribeExpressConnectTrafficQosBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeExpressConnectTrafficQosResponse,
-        rt::error::Error<DescribeExpressConnectTrafficQosError>,
+        crate::error::Error<DescribeExpressConnectTrafficQosError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1081,12 +1084,12 @@ impl ::serde::Serialize for QosListTags {
 #[non_exhaustive]
 pub enum DescribeExpressConnectTrafficQosError {
     /// `IllegalParam.%s` (HTTP 400).
-    IllegalParamS(rt::error::ServiceError),
+    IllegalParamS(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1098,7 +1101,7 @@ impl DescribeExpressConnectTrafficQosError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamS(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1113,15 +1116,15 @@ impl DescribeExpressConnectTrafficQosError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeExpressConnectTrafficQosError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeExpressConnectTrafficQosError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.%s" => Self::IllegalParamS(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeExpressConnectTrafficQosError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct DescribeExpressConnectTrafficQosRuleRequest {
     pub queue_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeExpressConnectTrafficQosRuleRequest {
+impl crate::operation::Operation for DescribeExpressConnectTrafficQosRuleRequest {
     type Response = DescribeExpressConnectTrafficQosRuleResponse;
     type Error = DescribeExpressConnectTrafficQosRuleError;
+}
+
+impl rt::operation::OperationSpec for DescribeExpressConnectTrafficQosRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("RuleIdList", &self.rule_id_list, 100usize)?;
         rt::validate::max_items("RuleNameList", &self.rule_name_list, 100usize)?;
@@ -167,8 +170,8 @@ impl DescribeExpressConnectTrafficQosRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeExpressConnectTrafficQosRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeExpressConnectTrafficQosRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -177,7 +180,7 @@ impl DescribeExpressConnectTrafficQosRuleBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeExpressConnectTrafficQosRuleResponse,
-        rt::error::Error<DescribeExpressConnectTrafficQosRuleError>,
+        crate::error::Error<DescribeExpressConnectTrafficQosRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -273,8 +276,8 @@ pub struct RuleList {
     protocol: rt::de::Scalar<::std::string::String>,
     src_cidr: rt::de::Scalar<::std::string::String>,
     dst_cidr: rt::de::Scalar<::std::string::String>,
-    src_i_pv6_cidr: rt::de::Scalar<::std::string::String>,
-    dst_i_pv6_cidr: rt::de::Scalar<::std::string::String>,
+    src_ipv6_cidr: rt::de::Scalar<::std::string::String>,
+    dst_ipv6_cidr: rt::de::Scalar<::std::string::String>,
     src_port_range: rt::de::Scalar<::std::string::String>,
     dst_port_range: rt::de::Scalar<::std::string::String>,
     match_dscp: rt::de::Scalar<i32>,
@@ -338,16 +341,16 @@ impl RuleList {
     ///
     /// Wire name `SrcIPv6Cidr`.
     #[inline]
-    pub fn src_i_pv6_cidr(&self) -> ::std::option::Option<&str> {
-        self.src_i_pv6_cidr.0.as_deref()
+    pub fn src_ipv6_cidr(&self) -> ::std::option::Option<&str> {
+        self.src_ipv6_cidr.0.as_deref()
     }
 
     /// Example: `2001:0db8:1234:5678::/64`
     ///
     /// Wire name `DstIPv6Cidr`.
     #[inline]
-    pub fn dst_i_pv6_cidr(&self) -> ::std::option::Option<&str> {
-        self.dst_i_pv6_cidr.0.as_deref()
+    pub fn dst_ipv6_cidr(&self) -> ::std::option::Option<&str> {
+        self.dst_ipv6_cidr.0.as_deref()
     }
 
     /// Example: `-1/-1`
@@ -471,23 +474,23 @@ impl RuleList {
         self
     }
 
-    /// Sets [`src_i_pv6_cidr`](Self::src_i_pv6_cidr).
+    /// Sets [`src_ipv6_cidr`](Self::src_ipv6_cidr).
     #[inline]
-    pub fn with_src_i_pv6_cidr(
+    pub fn with_src_ipv6_cidr(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.src_i_pv6_cidr = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self.src_ipv6_cidr = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
     }
 
-    /// Sets [`dst_i_pv6_cidr`](Self::dst_i_pv6_cidr).
+    /// Sets [`dst_ipv6_cidr`](Self::dst_ipv6_cidr).
     #[inline]
-    pub fn with_dst_i_pv6_cidr(
+    pub fn with_dst_ipv6_cidr(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dst_i_pv6_cidr = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self.dst_ipv6_cidr = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
     }
 
@@ -589,8 +592,8 @@ impl rt::de::Object for RuleList {
             "Protocol" => self.protocol = map.next_value()?,
             "SrcCidr" => self.src_cidr = map.next_value()?,
             "DstCidr" => self.dst_cidr = map.next_value()?,
-            "SrcIPv6Cidr" => self.src_i_pv6_cidr = map.next_value()?,
-            "DstIPv6Cidr" => self.dst_i_pv6_cidr = map.next_value()?,
+            "SrcIPv6Cidr" => self.src_ipv6_cidr = map.next_value()?,
+            "DstIPv6Cidr" => self.dst_ipv6_cidr = map.next_value()?,
             "SrcPortRange" => self.src_port_range = map.next_value()?,
             "DstPortRange" => self.dst_port_range = map.next_value()?,
             "MatchDscp" => self.match_dscp = map.next_value()?,
@@ -618,8 +621,8 @@ impl ::serde::Serialize for RuleList {
         out.field("Protocol", &self.protocol)?;
         out.field("SrcCidr", &self.src_cidr)?;
         out.field("DstCidr", &self.dst_cidr)?;
-        out.field("SrcIPv6Cidr", &self.src_i_pv6_cidr)?;
-        out.field("DstIPv6Cidr", &self.dst_i_pv6_cidr)?;
+        out.field("SrcIPv6Cidr", &self.src_ipv6_cidr)?;
+        out.field("DstIPv6Cidr", &self.dst_ipv6_cidr)?;
         out.field("SrcPortRange", &self.src_port_range)?;
         out.field("DstPortRange", &self.dst_port_range)?;
         out.field("MatchDscp", &self.match_dscp)?;
@@ -641,12 +644,12 @@ impl ::serde::Serialize for RuleList {
 #[non_exhaustive]
 pub enum DescribeExpressConnectTrafficQosRuleError {
     /// `IllegalParam.%s` (HTTP 400).
-    IllegalParamS(rt::error::ServiceError),
+    IllegalParamS(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -658,7 +661,7 @@ impl DescribeExpressConnectTrafficQosRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamS(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -673,15 +676,15 @@ impl DescribeExpressConnectTrafficQosRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeExpressConnectTrafficQosRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeExpressConnectTrafficQosRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.%s" => Self::IllegalParamS(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeExpressConnectTrafficQosRuleError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DescribeFailoverTestJobRequest {
     pub job_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeFailoverTestJobRequest {
+impl crate::operation::Operation for DescribeFailoverTestJobRequest {
     type Response = DescribeFailoverTestJobResponse;
     type Error = DescribeFailoverTestJobError;
+}
+
+impl rt::operation::OperationSpec for DescribeFailoverTestJobRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("JobId", &self.job_id)?;
         Ok(())
     }
@@ -114,8 +117,8 @@ impl DescribeFailoverTestJobBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeFailoverTestJobRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeFailoverTestJobRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +127,7 @@ impl DescribeFailoverTestJobBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeFailoverTestJobResponse,
-        rt::error::Error<DescribeFailoverTestJobError>,
+        crate::error::Error<DescribeFailoverTestJobError>,
     > {
         self.client.execute(self.request).await
     }
@@ -466,12 +469,12 @@ impl ::serde::Serialize for FailoverTestJobModel {
 #[non_exhaustive]
 pub enum DescribeFailoverTestJobError {
     /// `IllegalParam.JobId` (HTTP 400).
-    IllegalParamJobId(rt::error::ServiceError),
+    IllegalParamJobId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -483,7 +486,7 @@ impl DescribeFailoverTestJobError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamJobId(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -498,15 +501,15 @@ impl DescribeFailoverTestJobError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeFailoverTestJobError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeFailoverTestJobError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.JobId" => Self::IllegalParamJobId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeFailoverTestJobError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,14 @@ pub struct DescribeFailoverTestJobsRequest {
     pub filters: ::std::vec::Vec<Filter>,
 }
 
-impl rt::operation::Operation for DescribeFailoverTestJobsRequest {
+impl crate::operation::Operation for DescribeFailoverTestJobsRequest {
     type Response = DescribeFailoverTestJobsResponse;
     type Error = DescribeFailoverTestJobsError;
+}
+
+impl rt::operation::OperationSpec for DescribeFailoverTestJobsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("Filter", &self.filters, 5usize)?;
         Ok(())
     }
@@ -164,14 +167,16 @@ impl DescribeFailoverTestJobsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeFailoverTestJobsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeFailoverTestJobsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeFailoverTestJobsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeFailoverTestJobsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -180,7 +185,7 @@ impl DescribeFailoverTestJobsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeFailoverTestJobsResponse,
-        rt::error::Error<DescribeFailoverTestJobsError>,
+        crate::error::Error<DescribeFailoverTestJobsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -662,7 +667,7 @@ pub enum Key {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -698,7 +703,7 @@ impl ::std::convert::From<&str> for Key {
             "ResourceId" => Self::ResourceId,
             "ResourceName" => Self::ResourceName,
             "ResourceType" => Self::ResourceType,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -729,7 +734,7 @@ impl ::std::convert::From<::std::string::String> for Key {
             "ResourceId" => Self::ResourceId,
             "ResourceName" => Self::ResourceName,
             "ResourceType" => Self::ResourceType,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -787,26 +792,26 @@ impl ::serde::Serialize for Key {
 #[non_exhaustive]
 pub enum DescribeFailoverTestJobsError {
     /// `IllegalParam.Filter.Key` (HTTP 400).
-    IllegalParamFilterKey(rt::error::ServiceError),
+    IllegalParamFilterKey(crate::error::ServiceError),
     /// `IllegalParam.FilterKey.ResourceType` (HTTP 400).
-    IllegalParamFilterKeyResourceType(rt::error::ServiceError),
+    IllegalParamFilterKeyResourceType(crate::error::ServiceError),
     /// `IllegalParam.Filter.Value` (HTTP 400).
-    IllegalParamFilterValue(rt::error::ServiceError),
+    IllegalParamFilterValue(crate::error::ServiceError),
     /// `IllegalParam.JobId` (HTTP 400).
-    IllegalParamJobId(rt::error::ServiceError),
+    IllegalParamJobId(crate::error::ServiceError),
     /// `IllegalParam.ResourceType` (HTTP 400).
-    IllegalParamResourceType(rt::error::ServiceError),
+    IllegalParamResourceType(crate::error::ServiceError),
     /// `IncorrectStatus.ResourceId` (HTTP 400).
-    IncorrectStatusResourceId(rt::error::ServiceError),
+    IncorrectStatusResourceId(crate::error::ServiceError),
     /// `SystemQuotaConstraint.Filter.Key` (HTTP 400).
-    SystemQuotaConstraintFilterKey(rt::error::ServiceError),
+    SystemQuotaConstraintFilterKey(crate::error::ServiceError),
     /// `SystemQuotaConstraint.Filter.Value` (HTTP 400).
-    SystemQuotaConstraintFilterValue(rt::error::ServiceError),
+    SystemQuotaConstraintFilterValue(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -818,7 +823,7 @@ impl DescribeFailoverTestJobsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamFilterKey(error)
             | Self::IllegalParamFilterKeyResourceType(error)
@@ -882,8 +887,8 @@ impl DescribeFailoverTestJobsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeFailoverTestJobsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeFailoverTestJobsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.Filter.Key" => Self::IllegalParamFilterKey(error),
             "IllegalParam.FilterKey.ResourceType" => {
@@ -899,11 +904,11 @@ impl rt::error::OperationError for DescribeFailoverTestJobsError {
             "SystemQuotaConstraint.Filter.Value" => {
                 Self::SystemQuotaConstraintFilterValue(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeFailoverTestJobsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -86,11 +87,14 @@ pub struct DescribeFlowLogsRequest {
     pub tags: ::std::vec::Vec<Tags>,
 }
 
-impl rt::operation::Operation for DescribeFlowLogsRequest {
+impl crate::operation::Operation for DescribeFlowLogsRequest {
     type Response = DescribeFlowLogsResponse;
     type Error = DescribeFlowLogsError;
+}
+
+impl rt::operation::OperationSpec for DescribeFlowLogsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tags", &self.tags, 10usize)?;
         Ok(())
@@ -286,8 +290,8 @@ impl DescribeFlowLogsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeFlowLogsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeFlowLogsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -296,7 +300,7 @@ impl DescribeFlowLogsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeFlowLogsResponse,
-        rt::error::Error<DescribeFlowLogsError>,
+        crate::error::Error<DescribeFlowLogsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1116,22 +1120,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeFlowLogsError {
     /// `InvalidInstanceId` (HTTP 400).
-    InvalidInstanceId(rt::error::ServiceError),
+    InvalidInstanceId(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ProjectOrLogstoreNotExist` (HTTP 400).
-    ProjectOrLogstoreNotExist(rt::error::ServiceError),
+    ProjectOrLogstoreNotExist(crate::error::ServiceError),
     /// `SourceProjectNotExist` (HTTP 400).
-    SourceProjectNotExist(rt::error::ServiceError),
+    SourceProjectNotExist(crate::error::ServiceError),
     /// `Unauthorized` (HTTP 400).
-    Unauthorized(rt::error::ServiceError),
+    Unauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1143,7 +1147,7 @@ impl DescribeFlowLogsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidInstanceId(error)
             | Self::InvalidRegionIdNotFound(error)
@@ -1193,8 +1197,8 @@ impl DescribeFlowLogsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeFlowLogsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeFlowLogsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceId" => Self::InvalidInstanceId(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
@@ -1202,11 +1206,11 @@ impl rt::error::OperationError for DescribeFlowLogsError {
             "ProjectOrLogstoreNotExist" => Self::ProjectOrLogstoreNotExist(error),
             "SourceProjectNotExist" => Self::SourceProjectNotExist(error),
             "Unauthorized" => Self::Unauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeFlowLogsError::service_error(self)
     }
 }

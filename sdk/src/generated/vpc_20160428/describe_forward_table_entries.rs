@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,11 @@ pub struct DescribeForwardTableEntriesRequest {
     pub forward_entry_name: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `ngw-bp1uewa15k4iy5770****`
     ///
@@ -76,12 +77,18 @@ pub struct DescribeForwardTableEntriesRequest {
     pub nat_gateway_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeForwardTableEntriesRequest {
+impl crate::operation::Operation for DescribeForwardTableEntriesRequest {
     type Response = DescribeForwardTableEntriesResponse;
     type Error = DescribeForwardTableEntriesError;
+}
+
+impl rt::operation::OperationSpec for DescribeForwardTableEntriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         Ok(())
     }
 
@@ -265,7 +272,7 @@ impl DescribeForwardTableEntriesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeForwardTableEntriesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeForwardTableEntriesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -273,8 +280,8 @@ impl DescribeForwardTableEntriesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeForwardTableEntriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeForwardTableEntriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -283,7 +290,7 @@ impl DescribeForwardTableEntriesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeForwardTableEntriesResponse,
-        rt::error::Error<DescribeForwardTableEntriesError>,
+        crate::error::Error<DescribeForwardTableEntriesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -705,18 +712,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeForwardTableEntriesError {
     /// `DESCRIBE_FORWARD_PARAM_INVALID` (HTTP 400).
-    DescribeForwardParamInvalid(rt::error::ServiceError),
+    DescribeForwardParamInvalid(crate::error::ServiceError),
     /// `IncorretForwardEntryStatus` (HTTP 400).
-    IncorretForwardEntryStatus(rt::error::ServiceError),
+    IncorretForwardEntryStatus(crate::error::ServiceError),
     /// `InvalidForwardTableId.NotFound` (HTTP 404).
-    InvalidForwardTableIdNotFound(rt::error::ServiceError),
+    InvalidForwardTableIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -728,7 +735,7 @@ impl DescribeForwardTableEntriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DescribeForwardParamInvalid(error)
             | Self::IncorretForwardEntryStatus(error)
@@ -764,8 +771,8 @@ impl DescribeForwardTableEntriesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeForwardTableEntriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeForwardTableEntriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DESCRIBE_FORWARD_PARAM_INVALID" => Self::DescribeForwardParamInvalid(error),
             "IncorretForwardEntryStatus" => Self::IncorretForwardEntryStatus(error),
@@ -773,11 +780,11 @@ impl rt::error::OperationError for DescribeForwardTableEntriesError {
                 Self::InvalidForwardTableIdNotFound(error)
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeForwardTableEntriesError::service_error(self)
     }
 }

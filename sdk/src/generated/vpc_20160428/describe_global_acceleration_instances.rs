@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,20 +65,26 @@ pub struct DescribeGlobalAccelerationInstancesRequest {
     pub server_id: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeGlobalAccelerationInstancesRequest {
+impl crate::operation::Operation for DescribeGlobalAccelerationInstancesRequest {
     type Response = DescribeGlobalAccelerationInstancesResponse;
     type Error = DescribeGlobalAccelerationInstancesError;
+}
+
+impl rt::operation::OperationSpec for DescribeGlobalAccelerationInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -257,7 +264,7 @@ impl DescribeGlobalAccelerationInstancesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeGlobalAccelerationInstancesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeGlobalAccelerationInstancesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -265,8 +272,8 @@ impl DescribeGlobalAccelerationInstancesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeGlobalAccelerationInstancesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeGlobalAccelerationInstancesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -275,7 +282,7 @@ impl DescribeGlobalAccelerationInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGlobalAccelerationInstancesResponse,
-        rt::error::Error<DescribeGlobalAccelerationInstancesError>,
+        crate::error::Error<DescribeGlobalAccelerationInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1063,12 +1070,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeGlobalAccelerationInstancesError {
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1080,7 +1087,7 @@ impl DescribeGlobalAccelerationInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidRegionIdNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1095,15 +1102,15 @@ impl DescribeGlobalAccelerationInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeGlobalAccelerationInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeGlobalAccelerationInstancesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeGlobalAccelerationInstancesError::service_error(self)
     }
 }

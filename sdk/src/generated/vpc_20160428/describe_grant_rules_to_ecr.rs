@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct DescribeGrantRulesToEcrRequest {
     pub tags: ::std::vec::Vec<Tags>,
 }
 
-impl rt::operation::Operation for DescribeGrantRulesToEcrRequest {
+impl crate::operation::Operation for DescribeGrantRulesToEcrRequest {
     type Response = DescribeGrantRulesToEcrResponse;
     type Error = DescribeGrantRulesToEcrError;
+}
+
+impl rt::operation::OperationSpec for DescribeGrantRulesToEcrRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::max_items("Tags", &self.tags, 20usize)?;
@@ -176,14 +180,14 @@ impl DescribeGrantRulesToEcrBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeGrantRulesToEcrRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeGrantRulesToEcrRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeGrantRulesToEcrRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeGrantRulesToEcrRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -192,7 +196,7 @@ impl DescribeGrantRulesToEcrBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeGrantRulesToEcrResponse,
-        rt::error::Error<DescribeGrantRulesToEcrError>,
+        crate::error::Error<DescribeGrantRulesToEcrError>,
     > {
         self.client.execute(self.request).await
     }
@@ -516,20 +520,20 @@ impl ::serde::Serialize for EcrGrantRules {
 #[non_exhaustive]
 pub enum DescribeGrantRulesToEcrError {
     /// `Instance.NotExist` (HTTP 404).
-    InstanceNotExist(rt::error::ServiceError),
+    InstanceNotExist(crate::error::ServiceError),
     /// `Instance.StatusError` (HTTP 400).
-    InstanceStatusError(rt::error::ServiceError),
+    InstanceStatusError(crate::error::ServiceError),
     /// `InvalidParam.NotNull` (HTTP 400).
-    InvalidParamNotNull(rt::error::ServiceError),
+    InvalidParamNotNull(crate::error::ServiceError),
     /// `Parameter.Illegal` (HTTP 400).
-    ParameterIllegal(rt::error::ServiceError),
+    ParameterIllegal(crate::error::ServiceError),
     /// `VRouterId.NotFound` (HTTP 404).
-    VRouterIdNotFound(rt::error::ServiceError),
+    VRouterIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -541,7 +545,7 @@ impl DescribeGrantRulesToEcrError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InstanceNotExist(error)
             | Self::InstanceStatusError(error)
@@ -584,19 +588,19 @@ impl DescribeGrantRulesToEcrError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeGrantRulesToEcrError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeGrantRulesToEcrError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Instance.NotExist" => Self::InstanceNotExist(error),
             "Instance.StatusError" => Self::InstanceStatusError(error),
             "InvalidParam.NotNull" => Self::InvalidParamNotNull(error),
             "Parameter.Illegal" => Self::ParameterIllegal(error),
             "VRouterId.NotFound" => Self::VRouterIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeGrantRulesToEcrError::service_error(self)
     }
 }

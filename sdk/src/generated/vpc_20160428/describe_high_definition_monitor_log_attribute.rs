@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeHighDefinitionMonitorLogAttributeRequest {
     pub instance_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeHighDefinitionMonitorLogAttributeRequest {
+impl crate::operation::Operation for DescribeHighDefinitionMonitorLogAttributeRequest {
     type Response = DescribeHighDefinitionMonitorLogAttributeResponse;
     type Error = DescribeHighDefinitionMonitorLogAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeHighDefinitionMonitorLogAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -111,8 +115,8 @@ impl DescribeHighDefinitionMonitorLogAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeHighDefinitionMonitorLogAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeHighDefinitionMonitorLogAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +125,7 @@ impl DescribeHighDefinitionMonitorLogAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeHighDefinitionMonitorLogAttributeResponse,
-        rt::error::Error<DescribeHighDefinitionMonitorLogAttributeError>,
+        crate::error::Error<DescribeHighDefinitionMonitorLogAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -303,22 +307,22 @@ impl ::serde::Serialize for DescribeHighDefinitionMonitorLogAttributeResponse {
 #[non_exhaustive]
 pub enum DescribeHighDefinitionMonitorLogAttributeError {
     /// `InvalidAction.NotSupport` (HTTP 400).
-    InvalidActionNotSupport(rt::error::ServiceError),
+    InvalidActionNotSupport(crate::error::ServiceError),
     /// `InvalidAllocationId.NotFound` (HTTP 400).
-    InvalidAllocationIdNotFound(rt::error::ServiceError),
+    InvalidAllocationIdNotFound(crate::error::ServiceError),
     /// `InvalidHdMonitorStatus` (HTTP 400).
-    InvalidHdMonitorStatus(rt::error::ServiceError),
+    InvalidHdMonitorStatus(crate::error::ServiceError),
     /// `InvalidInstanceId` (HTTP 400).
-    InvalidInstanceId(rt::error::ServiceError),
+    InvalidInstanceId(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ProjectNotExist` (HTTP 400).
-    ProjectNotExist(rt::error::ServiceError),
+    ProjectNotExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -330,7 +334,7 @@ impl DescribeHighDefinitionMonitorLogAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidActionNotSupport(error)
             | Self::InvalidAllocationIdNotFound(error)
@@ -380,8 +384,8 @@ impl DescribeHighDefinitionMonitorLogAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeHighDefinitionMonitorLogAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeHighDefinitionMonitorLogAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidAction.NotSupport" => Self::InvalidActionNotSupport(error),
             "InvalidAllocationId.NotFound" => Self::InvalidAllocationIdNotFound(error),
@@ -389,11 +393,11 @@ impl rt::error::OperationError for DescribeHighDefinitionMonitorLogAttributeErro
             "InvalidInstanceId" => Self::InvalidInstanceId(error),
             "ParameterInvalid" => Self::ParameterInvalid(error),
             "ProjectNotExist" => Self::ProjectNotExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeHighDefinitionMonitorLogAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -82,11 +83,11 @@ pub struct DescribeIpv6AddressesRequest {
     pub tags: ::std::vec::Vec<Tag>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `false`
     ///
@@ -94,13 +95,19 @@ pub struct DescribeIpv6AddressesRequest {
     pub service_managed: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeIpv6AddressesRequest {
+impl crate::operation::Operation for DescribeIpv6AddressesRequest {
     type Response = DescribeIpv6AddressesResponse;
     type Error = DescribeIpv6AddressesError;
+}
+
+impl rt::operation::OperationSpec for DescribeIpv6AddressesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         Ok(())
     }
 
@@ -354,14 +361,14 @@ impl DescribeIpv6AddressesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeIpv6AddressesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeIpv6AddressesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeIpv6AddressesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeIpv6AddressesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -370,7 +377,7 @@ impl DescribeIpv6AddressesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeIpv6AddressesResponse,
-        rt::error::Error<DescribeIpv6AddressesError>,
+        crate::error::Error<DescribeIpv6AddressesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1385,20 +1392,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeIpv6AddressesError {
     /// `IllegalParam.AddressType` (HTTP 400).
-    IllegalParamAddressType(rt::error::ServiceError),
+    IllegalParamAddressType(crate::error::ServiceError),
     /// `IllegalParam.Ipv6Address` (HTTP 400).
-    IllegalParamIpv6Address(rt::error::ServiceError),
+    IllegalParamIpv6Address(crate::error::ServiceError),
     /// `IllegalParam.NetworkType` (HTTP 400).
-    IllegalParamNetworkType(rt::error::ServiceError),
+    IllegalParamNetworkType(crate::error::ServiceError),
     /// `IllegalParamSize.AssociatedInstanceId` (HTTP 400).
-    IllegalParamSizeAssociatedInstanceId(rt::error::ServiceError),
+    IllegalParamSizeAssociatedInstanceId(crate::error::ServiceError),
     /// `MissingParam.AssociatedInstanceId` (HTTP 400).
-    MissingParamAssociatedInstanceId(rt::error::ServiceError),
+    MissingParamAssociatedInstanceId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1410,7 +1417,7 @@ impl DescribeIpv6AddressesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamAddressType(error)
             | Self::IllegalParamIpv6Address(error)
@@ -1453,8 +1460,8 @@ impl DescribeIpv6AddressesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeIpv6AddressesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeIpv6AddressesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.AddressType" => Self::IllegalParamAddressType(error),
             "IllegalParam.Ipv6Address" => Self::IllegalParamIpv6Address(error),
@@ -1465,11 +1472,11 @@ impl rt::error::OperationError for DescribeIpv6AddressesError {
             "MissingParam.AssociatedInstanceId" => {
                 Self::MissingParamAssociatedInstanceId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeIpv6AddressesError::service_error(self)
     }
 }

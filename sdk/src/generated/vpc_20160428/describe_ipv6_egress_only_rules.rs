@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,21 +53,27 @@ pub struct DescribeIpv6EgressOnlyRulesRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeIpv6EgressOnlyRulesRequest {
+impl crate::operation::Operation for DescribeIpv6EgressOnlyRulesRequest {
     type Response = DescribeIpv6EgressOnlyRulesResponse;
     type Error = DescribeIpv6EgressOnlyRulesError;
+}
+
+impl rt::operation::OperationSpec for DescribeIpv6EgressOnlyRulesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Ipv6GatewayId", &self.ipv6_gateway_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         Ok(())
     }
 
@@ -208,7 +215,7 @@ impl DescribeIpv6EgressOnlyRulesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeIpv6EgressOnlyRulesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeIpv6EgressOnlyRulesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -216,8 +223,8 @@ impl DescribeIpv6EgressOnlyRulesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeIpv6EgressOnlyRulesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeIpv6EgressOnlyRulesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -226,7 +233,7 @@ impl DescribeIpv6EgressOnlyRulesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeIpv6EgressOnlyRulesResponse,
-        rt::error::Error<DescribeIpv6EgressOnlyRulesError>,
+        crate::error::Error<DescribeIpv6EgressOnlyRulesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -563,7 +570,7 @@ pub enum DescribeIpv6EgressOnlyRulesError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -575,7 +582,7 @@ impl DescribeIpv6EgressOnlyRulesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -583,12 +590,12 @@ impl DescribeIpv6EgressOnlyRulesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeIpv6EgressOnlyRulesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeIpv6EgressOnlyRulesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeIpv6EgressOnlyRulesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeIpv6GatewayAttributeRequest {
     pub ipv6_gateway_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeIpv6GatewayAttributeRequest {
+impl crate::operation::Operation for DescribeIpv6GatewayAttributeRequest {
     type Response = DescribeIpv6GatewayAttributeResponse;
     type Error = DescribeIpv6GatewayAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeIpv6GatewayAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Ipv6GatewayId", &self.ipv6_gateway_id)?;
         Ok(())
@@ -96,8 +100,8 @@ impl DescribeIpv6GatewayAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeIpv6GatewayAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeIpv6GatewayAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl DescribeIpv6GatewayAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeIpv6GatewayAttributeResponse,
-        rt::error::Error<DescribeIpv6GatewayAttributeError>,
+        crate::error::Error<DescribeIpv6GatewayAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -576,12 +580,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeIpv6GatewayAttributeError {
     /// `Forbbiden` (HTTP 403).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -593,7 +597,7 @@ impl DescribeIpv6GatewayAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbbiden(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -608,15 +612,15 @@ impl DescribeIpv6GatewayAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeIpv6GatewayAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeIpv6GatewayAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden" => Self::Forbbiden(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeIpv6GatewayAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,11 @@ pub struct DescribeIpv6GatewaysRequest {
     pub name: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 100.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `rg-bp67acfmxazb4ph****`
     ///
@@ -58,12 +59,18 @@ pub struct DescribeIpv6GatewaysRequest {
     pub tags: ::std::vec::Vec<Tags>,
 }
 
-impl rt::operation::Operation for DescribeIpv6GatewaysRequest {
+impl crate::operation::Operation for DescribeIpv6GatewaysRequest {
     type Response = DescribeIpv6GatewaysResponse;
     type Error = DescribeIpv6GatewaysError;
+}
+
+impl rt::operation::OperationSpec for DescribeIpv6GatewaysRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 100.0, false)?;
         rt::validate::max_items("Tags", &self.tags, 10usize)?;
         Ok(())
     }
@@ -205,14 +212,14 @@ impl DescribeIpv6GatewaysBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeIpv6GatewaysRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeIpv6GatewaysRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeIpv6GatewaysRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeIpv6GatewaysRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -221,7 +228,7 @@ impl DescribeIpv6GatewaysBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeIpv6GatewaysResponse,
-        rt::error::Error<DescribeIpv6GatewaysError>,
+        crate::error::Error<DescribeIpv6GatewaysError>,
     > {
         self.client.execute(self.request).await
     }
@@ -848,12 +855,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeIpv6GatewaysError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -865,7 +872,7 @@ impl DescribeIpv6GatewaysError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -880,15 +887,15 @@ impl DescribeIpv6GatewaysError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeIpv6GatewaysError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeIpv6GatewaysError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeIpv6GatewaysError::service_error(self)
     }
 }

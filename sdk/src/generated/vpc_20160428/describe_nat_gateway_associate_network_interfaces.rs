@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,16 @@ pub struct DescribeNatGatewayAssociateNetworkInterfacesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeNatGatewayAssociateNetworkInterfacesRequest {
+impl crate::operation::Operation
+for DescribeNatGatewayAssociateNetworkInterfacesRequest {
     type Response = DescribeNatGatewayAssociateNetworkInterfacesResponse;
     type Error = DescribeNatGatewayAssociateNetworkInterfacesError;
+}
+
+impl rt::operation::OperationSpec
+for DescribeNatGatewayAssociateNetworkInterfacesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NatGatewayId", &self.nat_gateway_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
@@ -214,7 +219,7 @@ impl DescribeNatGatewayAssociateNetworkInterfacesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<
+    ) -> crate::paginate::PaginationStream<
         DescribeNatGatewayAssociateNetworkInterfacesRequest,
     > {
         rt::paging::stream(self.client, self.request)
@@ -224,8 +229,8 @@ impl DescribeNatGatewayAssociateNetworkInterfacesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeNatGatewayAssociateNetworkInterfacesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeNatGatewayAssociateNetworkInterfacesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -234,7 +239,7 @@ impl DescribeNatGatewayAssociateNetworkInterfacesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeNatGatewayAssociateNetworkInterfacesResponse,
-        rt::error::Error<DescribeNatGatewayAssociateNetworkInterfacesError>,
+        crate::error::Error<DescribeNatGatewayAssociateNetworkInterfacesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -549,7 +554,7 @@ pub struct AssociateNetworkInterface {
     resource_id: rt::de::Scalar<::std::string::String>,
     resource_type: rt::de::Scalar<::std::string::String>,
     resource_owner_id: rt::de::Scalar<::std::string::String>,
-    i_pv4_sets: rt::de::Wrapped<IPv4Set, wrapper_keys::Key1>,
+    ipv4_sets: rt::de::Wrapped<Ipv4Set, wrapper_keys::Key1>,
     tunnel_index: rt::de::Scalar<::std::string::String>,
     resource_vpc_id: rt::de::Scalar<::std::string::String>,
 }
@@ -591,8 +596,8 @@ impl AssociateNetworkInterface {
     ///
     /// Wire name `IPv4Sets`.
     #[inline]
-    pub fn i_pv4_sets(&self) -> &[IPv4Set] {
-        &self.i_pv4_sets.0
+    pub fn ipv4_sets(&self) -> &[Ipv4Set] {
+        &self.ipv4_sets.0
     }
 
     /// Example: `41a5489ea2a0****`
@@ -653,14 +658,14 @@ impl AssociateNetworkInterface {
         self
     }
 
-    /// Sets [`i_pv4_sets`](Self::i_pv4_sets).
+    /// Sets [`ipv4_sets`](Self::ipv4_sets).
     #[inline]
-    pub fn with_i_pv4_sets(
+    pub fn with_ipv4_sets(
         mut self,
-        values: impl ::std::iter::IntoIterator<Item = IPv4Set>,
+        values: impl ::std::iter::IntoIterator<Item = Ipv4Set>,
     ) -> Self {
-        self.i_pv4_sets = rt::de::Wrapped::<
-            IPv4Set,
+        self.ipv4_sets = rt::de::Wrapped::<
+            Ipv4Set,
             wrapper_keys::Key1,
         >::new(values.into_iter().collect());
         self
@@ -706,7 +711,7 @@ impl rt::de::Object for AssociateNetworkInterface {
             "ResourceId" => self.resource_id = map.next_value()?,
             "ResourceType" => self.resource_type = map.next_value()?,
             "ResourceOwnerId" => self.resource_owner_id = map.next_value()?,
-            "IPv4Sets" => self.i_pv4_sets = map.next_value()?,
+            "IPv4Sets" => self.ipv4_sets = map.next_value()?,
             "TunnelIndex" => self.tunnel_index = map.next_value()?,
             "ResourceVpcId" => self.resource_vpc_id = map.next_value()?,
             _ => rt::de::skip_value(map)?,
@@ -726,28 +731,28 @@ impl ::serde::Serialize for AssociateNetworkInterface {
         out.field("ResourceId", &self.resource_id)?;
         out.field("ResourceType", &self.resource_type)?;
         out.field("ResourceOwnerId", &self.resource_owner_id)?;
-        out.field("IPv4Sets", &self.i_pv4_sets)?;
+        out.field("IPv4Sets", &self.ipv4_sets)?;
         out.field("TunnelIndex", &self.tunnel_index)?;
         out.field("ResourceVpcId", &self.resource_vpc_id)?;
         out.end()
     }
 }
 
-/// The `IPv4Set` object.
+/// The `Ipv4Set` object.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct IPv4Set {
-    i_pv4_address: rt::de::Scalar<::std::string::String>,
+pub struct Ipv4Set {
+    ipv4_address: rt::de::Scalar<::std::string::String>,
     primary: rt::de::Scalar<bool>,
 }
 
-impl IPv4Set {
+impl Ipv4Set {
     /// Example: `172.17.**.**`
     ///
     /// Wire name `IPv4Address`.
     #[inline]
-    pub fn i_pv4_address(&self) -> ::std::option::Option<&str> {
-        self.i_pv4_address.0.as_deref()
+    pub fn ipv4_address(&self) -> ::std::option::Option<&str> {
+        self.ipv4_address.0.as_deref()
     }
 
     /// Example: `true`
@@ -758,13 +763,13 @@ impl IPv4Set {
         self.primary.0
     }
 
-    /// Sets [`i_pv4_address`](Self::i_pv4_address).
+    /// Sets [`ipv4_address`](Self::ipv4_address).
     #[inline]
-    pub fn with_i_pv4_address(
+    pub fn with_ipv4_address(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.i_pv4_address = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self.ipv4_address = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
     }
 
@@ -776,7 +781,7 @@ impl IPv4Set {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for IPv4Set {
+impl<'de> ::serde::Deserialize<'de> for Ipv4Set {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -784,14 +789,14 @@ impl<'de> ::serde::Deserialize<'de> for IPv4Set {
     }
 }
 
-impl rt::de::Object for IPv4Set {
+impl rt::de::Object for Ipv4Set {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         map: &mut A,
     ) -> ::std::result::Result<(), A::Error> {
         match key {
-            "IPv4Address" => self.i_pv4_address = map.next_value()?,
+            "IPv4Address" => self.ipv4_address = map.next_value()?,
             "Primary" => self.primary = map.next_value()?,
             _ => rt::de::skip_value(map)?,
         }
@@ -800,13 +805,13 @@ impl rt::de::Object for IPv4Set {
 }
 
 #[cfg(feature = "serialize")]
-impl ::serde::Serialize for IPv4Set {
+impl ::serde::Serialize for Ipv4Set {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut out = rt::de::ObjectWriter::new(serializer)?;
-        out.field("IPv4Address", &self.i_pv4_address)?;
+        out.field("IPv4Address", &self.ipv4_address)?;
         out.field("Primary", &self.primary)?;
         out.end()
     }
@@ -840,14 +845,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeNatGatewayAssociateNetworkInterfacesError {
     /// `IllegalParam.ResourceOwnerId` (HTTP 400).
-    IllegalParamResourceOwnerId(rt::error::ServiceError),
+    IllegalParamResourceOwnerId(crate::error::ServiceError),
     /// `InstanceNotExist.NatGatewayId` (HTTP 400).
-    InstanceNotExistNatGatewayId(rt::error::ServiceError),
+    InstanceNotExistNatGatewayId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -859,7 +864,7 @@ impl DescribeNatGatewayAssociateNetworkInterfacesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamResourceOwnerId(error)
             | Self::InstanceNotExistNatGatewayId(error) => error,
@@ -881,16 +886,16 @@ impl DescribeNatGatewayAssociateNetworkInterfacesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeNatGatewayAssociateNetworkInterfacesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeNatGatewayAssociateNetworkInterfacesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.ResourceOwnerId" => Self::IllegalParamResourceOwnerId(error),
             "InstanceNotExist.NatGatewayId" => Self::InstanceNotExistNatGatewayId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeNatGatewayAssociateNetworkInterfacesError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,15 +72,14 @@ pub struct DescribeNetworkAclsRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeNetworkAclsRequest {
+impl crate::operation::Operation for DescribeNetworkAclsRequest {
     type Response = DescribeNetworkAclsResponse;
     type Error = DescribeNetworkAclsError;
+}
+
+impl rt::operation::OperationSpec for DescribeNetworkAclsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tags", &self.tags, 21usize)?;
         Ok(())
@@ -213,8 +216,8 @@ impl DescribeNetworkAclsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeNetworkAclsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeNetworkAclsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -223,7 +226,7 @@ impl DescribeNetworkAclsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeNetworkAclsResponse,
-        rt::error::Error<DescribeNetworkAclsError>,
+        crate::error::Error<DescribeNetworkAclsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1439,22 +1442,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeNetworkAclsError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `NotSupport.NetworkAcl` (HTTP 400).
-    NotSupportNetworkAcl(rt::error::ServiceError),
+    NotSupportNetworkAcl(crate::error::ServiceError),
     /// `ParameterEmpty.RegionId` (HTTP 400).
-    ParameterEmptyRegionId(rt::error::ServiceError),
+    ParameterEmptyRegionId(crate::error::ServiceError),
     /// `ParameterMissing.AliUid` (HTTP 400).
-    ParameterMissingAliUid(rt::error::ServiceError),
+    ParameterMissingAliUid(crate::error::ServiceError),
     /// `ParameterMissing.Bid` (HTTP 400).
-    ParameterMissingBid(rt::error::ServiceError),
+    ParameterMissingBid(crate::error::ServiceError),
     /// `ParameterMissing.RegionId` (HTTP 400).
-    ParameterMissingRegionId(rt::error::ServiceError),
+    ParameterMissingRegionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1466,7 +1469,7 @@ impl DescribeNetworkAclsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::NotSupportNetworkAcl(error)
@@ -1516,8 +1519,8 @@ impl DescribeNetworkAclsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeNetworkAclsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeNetworkAclsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "NotSupport.NetworkAcl" => Self::NotSupportNetworkAcl(error),
@@ -1525,11 +1528,11 @@ impl rt::error::OperationError for DescribeNetworkAclsError {
             "ParameterMissing.AliUid" => Self::ParameterMissingAliUid(error),
             "ParameterMissing.Bid" => Self::ParameterMissingBid(error),
             "ParameterMissing.RegionId" => Self::ParameterMissingRegionId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeNetworkAclsError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DescribePhysicalConnectionLoaRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePhysicalConnectionLoaRequest {
+impl crate::operation::Operation for DescribePhysicalConnectionLoaRequest {
     type Response = DescribePhysicalConnectionLoaResponse;
     type Error = DescribePhysicalConnectionLoaError;
+}
+
+impl rt::operation::OperationSpec for DescribePhysicalConnectionLoaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -117,8 +120,8 @@ impl DescribePhysicalConnectionLoaBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribePhysicalConnectionLoaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribePhysicalConnectionLoaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -127,7 +130,7 @@ impl DescribePhysicalConnectionLoaBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePhysicalConnectionLoaResponse,
-        rt::error::Error<DescribePhysicalConnectionLoaError>,
+        crate::error::Error<DescribePhysicalConnectionLoaError>,
     > {
         self.client.execute(self.request).await
     }
@@ -711,18 +714,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribePhysicalConnectionLoaError {
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `MissingParam.AliUid` (HTTP 400).
-    MissingParamAliUid(rt::error::ServiceError),
+    MissingParamAliUid(crate::error::ServiceError),
     /// `MissingParam.InstanceId` (HTTP 400).
-    MissingParamInstanceId(rt::error::ServiceError),
+    MissingParamInstanceId(crate::error::ServiceError),
     /// `MissingParam.RegionNo` (HTTP 400).
-    MissingParamRegionNo(rt::error::ServiceError),
+    MissingParamRegionNo(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -734,7 +737,7 @@ impl DescribePhysicalConnectionLoaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidInstanceIdNotFound(error)
             | Self::MissingParamAliUid(error)
@@ -770,18 +773,18 @@ impl DescribePhysicalConnectionLoaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePhysicalConnectionLoaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribePhysicalConnectionLoaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
             "MissingParam.AliUid" => Self::MissingParamAliUid(error),
             "MissingParam.InstanceId" => Self::MissingParamInstanceId(error),
             "MissingParam.RegionNo" => Self::MissingParamRegionNo(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePhysicalConnectionLoaError::service_error(self)
     }
 }

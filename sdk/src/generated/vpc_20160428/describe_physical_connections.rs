@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -34,11 +38,11 @@ pub struct DescribePhysicalConnectionsRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `false`
     ///
@@ -58,16 +62,18 @@ pub struct DescribePhysicalConnectionsRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePhysicalConnectionsRequest {
+impl crate::operation::Operation for DescribePhysicalConnectionsRequest {
     type Response = DescribePhysicalConnectionsResponse;
     type Error = DescribePhysicalConnectionsError;
+}
+
+impl rt::operation::OperationSpec for DescribePhysicalConnectionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         rt::validate::max_items("Filter", &self.filters, 5usize)?;
         rt::validate::max_items("Tags", &self.tags, 5usize)?;
         Ok(())
@@ -215,7 +221,7 @@ impl DescribePhysicalConnectionsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribePhysicalConnectionsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribePhysicalConnectionsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -223,8 +229,8 @@ impl DescribePhysicalConnectionsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribePhysicalConnectionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribePhysicalConnectionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -233,7 +239,7 @@ impl DescribePhysicalConnectionsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePhysicalConnectionsResponse,
-        rt::error::Error<DescribePhysicalConnectionsError>,
+        crate::error::Error<DescribePhysicalConnectionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1502,18 +1508,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribePhysicalConnectionsError {
     /// `InvalidFilterKey.ValueNotSupported` (HTTP 404).
-    InvalidFilterKeyValueNotSupported(rt::error::ServiceError),
+    InvalidFilterKeyValueNotSupported(crate::error::ServiceError),
     /// `InvalidTagKey.Malformed` (HTTP 400).
-    InvalidTagKeyMalformed(rt::error::ServiceError),
+    InvalidTagKeyMalformed(crate::error::ServiceError),
     /// `OperationFailed.InternalError` (HTTP 400).
-    OperationFailedInternalError(rt::error::ServiceError),
+    OperationFailedInternalError(crate::error::ServiceError),
     /// `OperationUnsupported.ResourceGroupId` (HTTP 400).
-    OperationUnsupportedResourceGroupId(rt::error::ServiceError),
+    OperationUnsupportedResourceGroupId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1525,7 +1531,7 @@ impl DescribePhysicalConnectionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidFilterKeyValueNotSupported(error)
             | Self::InvalidTagKeyMalformed(error)
@@ -1561,8 +1567,8 @@ impl DescribePhysicalConnectionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePhysicalConnectionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribePhysicalConnectionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidFilterKey.ValueNotSupported" => {
                 Self::InvalidFilterKeyValueNotSupported(error)
@@ -1572,11 +1578,11 @@ impl rt::error::OperationError for DescribePhysicalConnectionsError {
             "OperationUnsupported.ResourceGroupId" => {
                 Self::OperationUnsupportedResourceGroupId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePhysicalConnectionsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribePublicIpAddressRequest {
     pub ip_version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribePublicIpAddressRequest {
+impl crate::operation::Operation for DescribePublicIpAddressRequest {
     type Response = DescribePublicIpAddressResponse;
     type Error = DescribePublicIpAddressError;
+}
+
+impl rt::operation::OperationSpec for DescribePublicIpAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -141,14 +145,14 @@ impl DescribePublicIpAddressBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribePublicIpAddressRequest> {
+    ) -> crate::paginate::PaginationStream<DescribePublicIpAddressRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribePublicIpAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribePublicIpAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +161,7 @@ impl DescribePublicIpAddressBuilder {
         self,
     ) -> ::std::result::Result<
         DescribePublicIpAddressResponse,
-        rt::error::Error<DescribePublicIpAddressError>,
+        crate::error::Error<DescribePublicIpAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -389,14 +393,14 @@ impl ::serde::Serialize for DescribePublicIpAddressResponse {
 #[non_exhaustive]
 pub enum DescribePublicIpAddressError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalParam.IpVersion` (HTTP 400).
-    IllegalParamIpVersion(rt::error::ServiceError),
+    IllegalParamIpVersion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -408,7 +412,7 @@ impl DescribePublicIpAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error) | Self::IllegalParamIpVersion(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -429,16 +433,16 @@ impl DescribePublicIpAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribePublicIpAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribePublicIpAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "IllegalParam.IpVersion" => Self::IllegalParamIpVersion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribePublicIpAddressError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,7 +65,7 @@ pub struct DescribeRouteEntryListRequest {
     pub next_hop_type: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResult`.
+    /// Wire name `MaxResult`; at most 500.
     pub max_result: ::std::option::Option<i32>,
     /// Example: `FFmyTO70tTpLG6I3FmYAXGKPd****`
     ///
@@ -78,13 +79,17 @@ pub struct DescribeRouteEntryListRequest {
     pub dest_cidr_block_list: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeRouteEntryListRequest {
+impl crate::operation::Operation for DescribeRouteEntryListRequest {
     type Response = DescribeRouteEntryListResponse;
     type Error = DescribeRouteEntryListError;
+}
+
+impl rt::operation::OperationSpec for DescribeRouteEntryListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RouteTableId", &self.route_table_id)?;
+        rt::validate::maximum("MaxResult", &self.max_result, 500.0, false)?;
         rt::validate::max_items(
             "DestCidrBlockList",
             &self.dest_cidr_block_list,
@@ -292,14 +297,14 @@ impl DescribeRouteEntryListBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeRouteEntryListRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeRouteEntryListRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeRouteEntryListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeRouteEntryListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -308,7 +313,7 @@ impl DescribeRouteEntryListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRouteEntryListResponse,
-        rt::error::Error<DescribeRouteEntryListError>,
+        crate::error::Error<DescribeRouteEntryListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1007,34 +1012,34 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeRouteEntryListError {
     /// `IllegalParam.IpVersion` (HTTP 400).
-    IllegalParamIpVersion(rt::error::ServiceError),
+    IllegalParamIpVersion(crate::error::ServiceError),
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// `IllegalParam.NextTokenExpired` (HTTP 400).
-    IllegalParamNextTokenExpired(rt::error::ServiceError),
+    IllegalParamNextTokenExpired(crate::error::ServiceError),
     /// `IllegalParam.RouteEntryType` (HTTP 400).
-    IllegalParamRouteEntryType(rt::error::ServiceError),
+    IllegalParamRouteEntryType(crate::error::ServiceError),
     /// `InvalidNextHop.NotFound` (HTTP 400).
-    InvalidNextHopNotFound(rt::error::ServiceError),
+    InvalidNextHopNotFound(crate::error::ServiceError),
     /// `InvalidRouteTable.NotFound` (HTTP 400).
-    InvalidRouteTableNotFound(rt::error::ServiceError),
+    InvalidRouteTableNotFound(crate::error::ServiceError),
     /// `MissingParam.aliUid` (HTTP 400).
-    MissingParamAliUid(rt::error::ServiceError),
+    MissingParamAliUid(crate::error::ServiceError),
     /// `MissingParam.bid` (HTTP 400).
-    MissingParamBid(rt::error::ServiceError),
+    MissingParamBid(crate::error::ServiceError),
     /// `MissingParam.context` (HTTP 400).
-    MissingParamContext(rt::error::ServiceError),
+    MissingParamContext(crate::error::ServiceError),
     /// `OperationDenied.UseGatewayRouteEntryQueryInterface` (HTTP 400).
-    OperationDeniedUseGatewayRouteEntryQueryInterface(rt::error::ServiceError),
+    OperationDeniedUseGatewayRouteEntryQueryInterface(crate::error::ServiceError),
     /// `OperationFailed.FilterParamUnderWrongRouteType` (HTTP 400).
-    OperationFailedFilterParamUnderWrongRouteType(rt::error::ServiceError),
+    OperationFailedFilterParamUnderWrongRouteType(crate::error::ServiceError),
     /// `OperationFailed.QueryCenEntry` (HTTP 400).
-    OperationFailedQueryCenEntry(rt::error::ServiceError),
+    OperationFailedQueryCenEntry(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1046,7 +1051,7 @@ impl DescribeRouteEntryListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamIpVersion(error)
             | Self::IllegalParamNextToken(error)
@@ -1138,8 +1143,8 @@ impl DescribeRouteEntryListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRouteEntryListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRouteEntryListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.IpVersion" => Self::IllegalParamIpVersion(error),
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
@@ -1157,11 +1162,11 @@ impl rt::error::OperationError for DescribeRouteEntryListError {
                 Self::OperationFailedFilterParamUnderWrongRouteType(error)
             }
             "OperationFailed.QueryCenEntry" => Self::OperationFailedQueryCenEntry(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRouteEntryListError::service_error(self)
     }
 }

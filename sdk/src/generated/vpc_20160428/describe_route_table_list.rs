@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -70,11 +71,14 @@ pub struct DescribeRouteTableListRequest {
     pub route_table_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeRouteTableListRequest {
+impl crate::operation::Operation for DescribeRouteTableListRequest {
     type Response = DescribeRouteTableListResponse;
     type Error = DescribeRouteTableListError;
+}
+
+impl rt::operation::OperationSpec for DescribeRouteTableListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
         Ok(())
@@ -250,14 +254,14 @@ impl DescribeRouteTableListBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeRouteTableListRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeRouteTableListRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeRouteTableListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeRouteTableListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -266,7 +270,7 @@ impl DescribeRouteTableListBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRouteTableListResponse,
-        rt::error::Error<DescribeRouteTableListError>,
+        crate::error::Error<DescribeRouteTableListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -979,26 +983,26 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeRouteTableListError {
     /// `Abs.Forbidden` (HTTP 403).
-    AbsForbidden(rt::error::ServiceError),
+    AbsForbidden(crate::error::ServiceError),
     /// `Abs.InstanceNotExist` (HTTP 403).
-    AbsInstanceNotExist(rt::error::ServiceError),
+    AbsInstanceNotExist(crate::error::ServiceError),
     /// `Abs.InvalidPayPeriod` (HTTP 403).
-    AbsInvalidPayPeriod(rt::error::ServiceError),
+    AbsInvalidPayPeriod(crate::error::ServiceError),
     /// `Abs.InvalidPayType` (HTTP 403).
-    AbsInvalidPayType(rt::error::ServiceError),
+    AbsInvalidPayType(crate::error::ServiceError),
     /// `Forbbiden` (HTTP 403).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `IellgalParameter.OwnerAccount` (HTTP 400).
-    IellgalParameterOwnerAccount(rt::error::ServiceError),
+    IellgalParameterOwnerAccount(crate::error::ServiceError),
     /// `InvalidTagKey` (HTTP 400).
-    InvalidTagKey(rt::error::ServiceError),
+    InvalidTagKey(crate::error::ServiceError),
     /// `InvalidTagValue` (HTTP 400).
-    InvalidTagValue(rt::error::ServiceError),
+    InvalidTagValue(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1010,7 +1014,7 @@ impl DescribeRouteTableListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsForbidden(error)
             | Self::AbsInstanceNotExist(error)
@@ -1074,8 +1078,8 @@ impl DescribeRouteTableListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRouteTableListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRouteTableListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.Forbidden" => Self::AbsForbidden(error),
             "Abs.InstanceNotExist" => Self::AbsInstanceNotExist(error),
@@ -1085,11 +1089,11 @@ impl rt::error::OperationError for DescribeRouteTableListError {
             "IellgalParameter.OwnerAccount" => Self::IellgalParameterOwnerAccount(error),
             "InvalidTagKey" => Self::InvalidTagKey(error),
             "InvalidTagValue" => Self::InvalidTagValue(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRouteTableListError::service_error(self)
     }
 }

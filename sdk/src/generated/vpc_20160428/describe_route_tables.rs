@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -60,19 +61,25 @@ pub struct DescribeRouteTablesRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeRouteTablesRequest {
+impl crate::operation::Operation for DescribeRouteTablesRequest {
     type Response = DescribeRouteTablesResponse;
     type Error = DescribeRouteTablesError;
+}
+
+impl rt::operation::OperationSpec for DescribeRouteTablesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         Ok(())
     }
 
@@ -234,15 +241,15 @@ impl DescribeRouteTablesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeRouteTablesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeRouteTablesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DescribeRouteTablesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeRouteTablesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -252,7 +259,7 @@ impl DescribeRouteTablesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRouteTablesResponse,
-        rt::error::Error<DescribeRouteTablesError>,
+        crate::error::Error<DescribeRouteTablesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1032,18 +1039,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeRouteTablesError {
     /// `IllegalParam.Type` (HTTP 400).
-    IllegalParamType(rt::error::ServiceError),
+    IllegalParamType(crate::error::ServiceError),
     /// `InvalidVRouterId.NotFound` (HTTP 400).
-    InvalidVRouterIdNotFound(rt::error::ServiceError),
+    InvalidVRouterIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.DescribeCenRoute` (HTTP 400).
-    OperationFailedDescribeCenRoute(rt::error::ServiceError),
+    OperationFailedDescribeCenRoute(crate::error::ServiceError),
     /// `OperationFailed.VRouterNotExist` (HTTP 400).
-    OperationFailedVRouterNotExist(rt::error::ServiceError),
+    OperationFailedVRouterNotExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1055,7 +1062,7 @@ impl DescribeRouteTablesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamType(error)
             | Self::InvalidVRouterIdNotFound(error)
@@ -1091,8 +1098,8 @@ impl DescribeRouteTablesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRouteTablesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRouteTablesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.Type" => Self::IllegalParamType(error),
             "InvalidVRouterId.NotFound" => Self::InvalidVRouterIdNotFound(error),
@@ -1102,11 +1109,11 @@ impl rt::error::OperationError for DescribeRouteTablesError {
             "OperationFailed.VRouterNotExist" => {
                 Self::OperationFailedVRouterNotExist(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRouteTablesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeRouterInterfaceAttributeRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeRouterInterfaceAttributeRequest {
+impl crate::operation::Operation for DescribeRouterInterfaceAttributeRequest {
     type Response = DescribeRouterInterfaceAttributeResponse;
     type Error = DescribeRouterInterfaceAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeRouterInterfaceAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -96,8 +100,8 @@ impl DescribeRouterInterfaceAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeRouterInterfaceAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeRouterInterfaceAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl DescribeRouterInterfaceAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRouterInterfaceAttributeResponse,
-        rt::error::Error<DescribeRouterInterfaceAttributeError>,
+        crate::error::Error<DescribeRouterInterfaceAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1260,12 +1264,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeRouterInterfaceAttributeError {
     /// `InvalidParam.NotNull` (HTTP 400).
-    InvalidParamNotNull(rt::error::ServiceError),
+    InvalidParamNotNull(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1277,7 +1281,7 @@ impl DescribeRouterInterfaceAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidParamNotNull(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1292,15 +1296,15 @@ impl DescribeRouterInterfaceAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRouterInterfaceAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRouterInterfaceAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidParam.NotNull" => Self::InvalidParamNotNull(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRouterInterfaceAttributeError::service_error(self)
     }
 }

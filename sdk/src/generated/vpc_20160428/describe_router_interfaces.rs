@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,11 @@ pub struct DescribeRouterInterfacesRequest {
     pub include_reservation_data: ::std::option::Option<bool>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `Filter`; at most 5 items.
     pub filters: ::std::vec::Vec<Filter>,
@@ -52,12 +53,18 @@ pub struct DescribeRouterInterfacesRequest {
     pub tags: ::std::vec::Vec<Tags>,
 }
 
-impl rt::operation::Operation for DescribeRouterInterfacesRequest {
+impl crate::operation::Operation for DescribeRouterInterfacesRequest {
     type Response = DescribeRouterInterfacesResponse;
     type Error = DescribeRouterInterfacesError;
+}
+
+impl rt::operation::OperationSpec for DescribeRouterInterfacesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         rt::validate::max_items("Filter", &self.filters, 5usize)?;
         rt::validate::max_items("Tags", &self.tags, 20usize)?;
         Ok(())
@@ -194,14 +201,16 @@ impl DescribeRouterInterfacesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeRouterInterfacesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeRouterInterfacesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeRouterInterfacesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeRouterInterfacesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -210,7 +219,7 @@ impl DescribeRouterInterfacesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeRouterInterfacesResponse,
-        rt::error::Error<DescribeRouterInterfacesError>,
+        crate::error::Error<DescribeRouterInterfacesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1518,28 +1527,28 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeRouterInterfacesError {
     /// `EndPoint.Empty` (HTTP 400).
-    EndPointEmpty(rt::error::ServiceError),
+    EndPointEmpty(crate::error::ServiceError),
     /// `IllegalParam.AliUid` (HTTP 400).
-    IllegalParamAliUid(rt::error::ServiceError),
+    IllegalParamAliUid(crate::error::ServiceError),
     /// `InvalidConnectionType.MalFormed` (HTTP 400).
-    InvalidConnectionTypeMalFormed(rt::error::ServiceError),
+    InvalidConnectionTypeMalFormed(crate::error::ServiceError),
     /// `InvalidFilterKey.ValueNotSupported` (HTTP 404).
-    InvalidFilterKeyValueNotSupported(rt::error::ServiceError),
+    InvalidFilterKeyValueNotSupported(crate::error::ServiceError),
     /// `InvalidParam.NotNull` (HTTP 400).
-    InvalidParamNotNull(rt::error::ServiceError),
+    InvalidParamNotNull(crate::error::ServiceError),
     /// `InvalidProductForm.MalFormed` (HTTP 400).
-    InvalidProductFormMalFormed(rt::error::ServiceError),
+    InvalidProductFormMalFormed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRole.Malformed` (HTTP 400).
-    InvalidRoleMalformed(rt::error::ServiceError),
+    InvalidRoleMalformed(crate::error::ServiceError),
     /// `Parameter.Illegal` (HTTP 400).
-    ParameterIllegal(rt::error::ServiceError),
+    ParameterIllegal(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1551,7 +1560,7 @@ impl DescribeRouterInterfacesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EndPointEmpty(error)
             | Self::IllegalParamAliUid(error)
@@ -1622,8 +1631,8 @@ impl DescribeRouterInterfacesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeRouterInterfacesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeRouterInterfacesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EndPoint.Empty" => Self::EndPointEmpty(error),
             "IllegalParam.AliUid" => Self::IllegalParamAliUid(error),
@@ -1638,11 +1647,11 @@ impl rt::error::OperationError for DescribeRouterInterfacesError {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "InvalidRole.Malformed" => Self::InvalidRoleMalformed(error),
             "Parameter.Illegal" => Self::ParameterIllegal(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeRouterInterfacesError::service_error(self)
     }
 }

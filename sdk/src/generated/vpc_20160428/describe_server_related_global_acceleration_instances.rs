@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,12 +41,16 @@ pub struct DescribeServerRelatedGlobalAccelerationInstancesRequest {
     pub server_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation
+impl crate::operation::Operation
 for DescribeServerRelatedGlobalAccelerationInstancesRequest {
     type Response = DescribeServerRelatedGlobalAccelerationInstancesResponse;
     type Error = DescribeServerRelatedGlobalAccelerationInstancesError;
+}
+
+impl rt::operation::OperationSpec
+for DescribeServerRelatedGlobalAccelerationInstancesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ServerId", &self.server_id)?;
         Ok(())
@@ -112,10 +117,10 @@ impl DescribeServerRelatedGlobalAccelerationInstancesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<
+    ) -> crate::options::Customize<
         DescribeServerRelatedGlobalAccelerationInstancesRequest,
     > {
-        rt::options::Customize::new(self.client, self.request)
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +129,7 @@ impl DescribeServerRelatedGlobalAccelerationInstancesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeServerRelatedGlobalAccelerationInstancesResponse,
-        rt::error::Error<DescribeServerRelatedGlobalAccelerationInstancesError>,
+        crate::error::Error<DescribeServerRelatedGlobalAccelerationInstancesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -375,18 +380,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeServerRelatedGlobalAccelerationInstancesError {
     /// `InvalidBackendServerId.NotFound` (HTTP 404).
-    InvalidBackendServerIdNotFound(rt::error::ServiceError),
+    InvalidBackendServerIdNotFound(crate::error::ServiceError),
     /// `InvalidBackendServerId.NotInVPC` (HTTP 400).
-    InvalidBackendServerIdNotInVpc(rt::error::ServiceError),
+    InvalidBackendServerIdNotInVpc(crate::error::ServiceError),
     /// `InvalidBackendServerType.NotFound` (HTTP 400).
-    InvalidBackendServerTypeNotFound(rt::error::ServiceError),
+    InvalidBackendServerTypeNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -398,7 +403,7 @@ impl DescribeServerRelatedGlobalAccelerationInstancesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidBackendServerIdNotFound(error)
             | Self::InvalidBackendServerIdNotInVpc(error)
@@ -434,9 +439,9 @@ impl DescribeServerRelatedGlobalAccelerationInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError
+impl crate::error::OperationError
 for DescribeServerRelatedGlobalAccelerationInstancesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidBackendServerId.NotFound" => {
                 Self::InvalidBackendServerIdNotFound(error)
@@ -448,11 +453,11 @@ for DescribeServerRelatedGlobalAccelerationInstancesError {
                 Self::InvalidBackendServerTypeNotFound(error)
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeServerRelatedGlobalAccelerationInstancesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,11 @@ pub struct DescribeSnatTableEntriesRequest {
     pub snat_entry_name: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `ngw-bp1uewa15k4iy5770****`
     ///
@@ -70,12 +71,18 @@ pub struct DescribeSnatTableEntriesRequest {
     pub network_interface_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeSnatTableEntriesRequest {
+impl crate::operation::Operation for DescribeSnatTableEntriesRequest {
     type Response = DescribeSnatTableEntriesResponse;
     type Error = DescribeSnatTableEntriesError;
+}
+
+impl rt::operation::OperationSpec for DescribeSnatTableEntriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         Ok(())
     }
 
@@ -256,14 +263,16 @@ impl DescribeSnatTableEntriesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeSnatTableEntriesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeSnatTableEntriesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSnatTableEntriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeSnatTableEntriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -272,7 +281,7 @@ impl DescribeSnatTableEntriesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSnatTableEntriesResponse,
-        rt::error::Error<DescribeSnatTableEntriesError>,
+        crate::error::Error<DescribeSnatTableEntriesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -688,18 +697,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSnatTableEntriesError {
     /// `DESCRIBE_SNAT_PARAM_INVALID` (HTTP 400).
-    DescribeSnatParamInvalid(rt::error::ServiceError),
+    DescribeSnatParamInvalid(crate::error::ServiceError),
     /// `InvalidName.Malformed` (HTTP 400).
-    InvalidNameMalformed(rt::error::ServiceError),
+    InvalidNameMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidSnatTableId.NotFound` (HTTP 404).
-    InvalidSnatTableIdNotFound(rt::error::ServiceError),
+    InvalidSnatTableIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -711,7 +720,7 @@ impl DescribeSnatTableEntriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DescribeSnatParamInvalid(error)
             | Self::InvalidNameMalformed(error)
@@ -747,18 +756,18 @@ impl DescribeSnatTableEntriesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSnatTableEntriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSnatTableEntriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DESCRIBE_SNAT_PARAM_INVALID" => Self::DescribeSnatParamInvalid(error),
             "InvalidName.Malformed" => Self::InvalidNameMalformed(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "InvalidSnatTableId.NotFound" => Self::InvalidSnatTableIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSnatTableEntriesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeSslVpnClientCertsRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeSslVpnClientCertsRequest {
+impl crate::operation::Operation for DescribeSslVpnClientCertsRequest {
     type Response = DescribeSslVpnClientCertsResponse;
     type Error = DescribeSslVpnClientCertsError;
+}
+
+impl rt::operation::OperationSpec for DescribeSslVpnClientCertsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -198,14 +202,16 @@ impl DescribeSslVpnClientCertsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeSslVpnClientCertsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeSslVpnClientCertsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSslVpnClientCertsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeSslVpnClientCertsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -214,7 +220,7 @@ impl DescribeSslVpnClientCertsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSslVpnClientCertsResponse,
-        rt::error::Error<DescribeSslVpnClientCertsError>,
+        crate::error::Error<DescribeSslVpnClientCertsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -588,16 +594,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSslVpnClientCertsError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -609,7 +615,7 @@ impl DescribeSslVpnClientCertsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -638,17 +644,17 @@ impl DescribeSslVpnClientCertsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSslVpnClientCertsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSslVpnClientCertsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSslVpnClientCertsError::service_error(self)
     }
 }

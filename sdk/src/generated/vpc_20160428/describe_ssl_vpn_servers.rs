@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct DescribeSslVpnServersRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeSslVpnServersRequest {
+impl crate::operation::Operation for DescribeSslVpnServersRequest {
     type Response = DescribeSslVpnServersResponse;
     type Error = DescribeSslVpnServersError;
+}
+
+impl rt::operation::OperationSpec for DescribeSslVpnServersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -194,14 +198,14 @@ impl DescribeSslVpnServersBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeSslVpnServersRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeSslVpnServersRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSslVpnServersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeSslVpnServersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -210,7 +214,7 @@ impl DescribeSslVpnServersBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeSslVpnServersResponse,
-        rt::error::Error<DescribeSslVpnServersError>,
+        crate::error::Error<DescribeSslVpnServersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -360,10 +364,10 @@ impl ::serde::Serialize for DescribeSslVpnServersResponse {
 #[non_exhaustive]
 pub struct SslVpnServer {
     internet_ip: rt::de::Scalar<::std::string::String>,
-    i_daa_s_instance_id: rt::de::Scalar<::std::string::String>,
+    idaas_instance_id: rt::de::Scalar<::std::string::String>,
     create_time: rt::de::Scalar<i64>,
     vpn_gateway_id: rt::de::Scalar<::std::string::String>,
-    i_daa_s_region_id: rt::de::Scalar<::std::string::String>,
+    idaas_region_id: rt::de::Scalar<::std::string::String>,
     compress: rt::de::Scalar<bool>,
     port: rt::de::Scalar<i32>,
     local_subnet: rt::de::Scalar<::std::string::String>,
@@ -377,8 +381,8 @@ pub struct SslVpnServer {
     client_ip_pool: rt::de::Scalar<::std::string::String>,
     proto: rt::de::Scalar<::std::string::String>,
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    i_daa_s_application_id: rt::de::Scalar<::std::string::String>,
-    i_daa_s_instance_version: rt::de::Scalar<::std::string::String>,
+    idaas_application_id: rt::de::Scalar<::std::string::String>,
+    idaas_instance_version: rt::de::Scalar<::std::string::String>,
 }
 
 impl SslVpnServer {
@@ -394,8 +398,8 @@ impl SslVpnServer {
     ///
     /// Wire name `IDaaSInstanceId`.
     #[inline]
-    pub fn i_daa_s_instance_id(&self) -> ::std::option::Option<&str> {
-        self.i_daa_s_instance_id.0.as_deref()
+    pub fn idaas_instance_id(&self) -> ::std::option::Option<&str> {
+        self.idaas_instance_id.0.as_deref()
     }
 
     /// Example: `1613800884000`
@@ -418,8 +422,8 @@ impl SslVpnServer {
     ///
     /// Wire name `IDaaSRegionId`.
     #[inline]
-    pub fn i_daa_s_region_id(&self) -> ::std::option::Option<&str> {
-        self.i_daa_s_region_id.0.as_deref()
+    pub fn idaas_region_id(&self) -> ::std::option::Option<&str> {
+        self.idaas_region_id.0.as_deref()
     }
 
     /// Example: `false`
@@ -530,16 +534,16 @@ impl SslVpnServer {
     ///
     /// Wire name `IDaaSApplicationId`.
     #[inline]
-    pub fn i_daa_s_application_id(&self) -> ::std::option::Option<&str> {
-        self.i_daa_s_application_id.0.as_deref()
+    pub fn idaas_application_id(&self) -> ::std::option::Option<&str> {
+        self.idaas_application_id.0.as_deref()
     }
 
     /// Example: `EIAM 2.0`
     ///
     /// Wire name `IDaaSInstanceVersion`.
     #[inline]
-    pub fn i_daa_s_instance_version(&self) -> ::std::option::Option<&str> {
-        self.i_daa_s_instance_version.0.as_deref()
+    pub fn idaas_instance_version(&self) -> ::std::option::Option<&str> {
+        self.idaas_instance_version.0.as_deref()
     }
 
     /// Sets [`internet_ip`](Self::internet_ip).
@@ -552,13 +556,13 @@ impl SslVpnServer {
         self
     }
 
-    /// Sets [`i_daa_s_instance_id`](Self::i_daa_s_instance_id).
+    /// Sets [`idaas_instance_id`](Self::idaas_instance_id).
     #[inline]
-    pub fn with_i_daa_s_instance_id(
+    pub fn with_idaas_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.i_daa_s_instance_id = rt::de::Scalar(
+        self.idaas_instance_id = rt::de::Scalar(
             ::std::option::Option::Some(value.into()),
         );
         self
@@ -581,15 +585,13 @@ impl SslVpnServer {
         self
     }
 
-    /// Sets [`i_daa_s_region_id`](Self::i_daa_s_region_id).
+    /// Sets [`idaas_region_id`](Self::idaas_region_id).
     #[inline]
-    pub fn with_i_daa_s_region_id(
+    pub fn with_idaas_region_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.i_daa_s_region_id = rt::de::Scalar(
-            ::std::option::Option::Some(value.into()),
-        );
+        self.idaas_region_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
     }
 
@@ -714,25 +716,25 @@ impl SslVpnServer {
         self
     }
 
-    /// Sets [`i_daa_s_application_id`](Self::i_daa_s_application_id).
+    /// Sets [`idaas_application_id`](Self::idaas_application_id).
     #[inline]
-    pub fn with_i_daa_s_application_id(
+    pub fn with_idaas_application_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.i_daa_s_application_id = rt::de::Scalar(
+        self.idaas_application_id = rt::de::Scalar(
             ::std::option::Option::Some(value.into()),
         );
         self
     }
 
-    /// Sets [`i_daa_s_instance_version`](Self::i_daa_s_instance_version).
+    /// Sets [`idaas_instance_version`](Self::idaas_instance_version).
     #[inline]
-    pub fn with_i_daa_s_instance_version(
+    pub fn with_idaas_instance_version(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.i_daa_s_instance_version = rt::de::Scalar(
+        self.idaas_instance_version = rt::de::Scalar(
             ::std::option::Option::Some(value.into()),
         );
         self
@@ -755,10 +757,10 @@ impl rt::de::Object for SslVpnServer {
     ) -> ::std::result::Result<(), A::Error> {
         match key {
             "InternetIp" => self.internet_ip = map.next_value()?,
-            "IDaaSInstanceId" => self.i_daa_s_instance_id = map.next_value()?,
+            "IDaaSInstanceId" => self.idaas_instance_id = map.next_value()?,
             "CreateTime" => self.create_time = map.next_value()?,
             "VpnGatewayId" => self.vpn_gateway_id = map.next_value()?,
-            "IDaaSRegionId" => self.i_daa_s_region_id = map.next_value()?,
+            "IDaaSRegionId" => self.idaas_region_id = map.next_value()?,
             "Compress" => self.compress = map.next_value()?,
             "Port" => self.port = map.next_value()?,
             "LocalSubnet" => self.local_subnet = map.next_value()?,
@@ -772,8 +774,8 @@ impl rt::de::Object for SslVpnServer {
             "ClientIpPool" => self.client_ip_pool = map.next_value()?,
             "Proto" => self.proto = map.next_value()?,
             "ResourceGroupId" => self.resource_group_id = map.next_value()?,
-            "IDaaSApplicationId" => self.i_daa_s_application_id = map.next_value()?,
-            "IDaaSInstanceVersion" => self.i_daa_s_instance_version = map.next_value()?,
+            "IDaaSApplicationId" => self.idaas_application_id = map.next_value()?,
+            "IDaaSInstanceVersion" => self.idaas_instance_version = map.next_value()?,
             _ => rt::de::skip_value(map)?,
         }
         ::std::result::Result::Ok(())
@@ -788,10 +790,10 @@ impl ::serde::Serialize for SslVpnServer {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut out = rt::de::ObjectWriter::new(serializer)?;
         out.field("InternetIp", &self.internet_ip)?;
-        out.field("IDaaSInstanceId", &self.i_daa_s_instance_id)?;
+        out.field("IDaaSInstanceId", &self.idaas_instance_id)?;
         out.field("CreateTime", &self.create_time)?;
         out.field("VpnGatewayId", &self.vpn_gateway_id)?;
-        out.field("IDaaSRegionId", &self.i_daa_s_region_id)?;
+        out.field("IDaaSRegionId", &self.idaas_region_id)?;
         out.field("Compress", &self.compress)?;
         out.field("Port", &self.port)?;
         out.field("LocalSubnet", &self.local_subnet)?;
@@ -805,8 +807,8 @@ impl ::serde::Serialize for SslVpnServer {
         out.field("ClientIpPool", &self.client_ip_pool)?;
         out.field("Proto", &self.proto)?;
         out.field("ResourceGroupId", &self.resource_group_id)?;
-        out.field("IDaaSApplicationId", &self.i_daa_s_application_id)?;
-        out.field("IDaaSInstanceVersion", &self.i_daa_s_instance_version)?;
+        out.field("IDaaSApplicationId", &self.idaas_application_id)?;
+        out.field("IDaaSInstanceVersion", &self.idaas_instance_version)?;
         out.end()
     }
 }
@@ -832,16 +834,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeSslVpnServersError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -853,7 +855,7 @@ impl DescribeSslVpnServersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -882,17 +884,17 @@ impl DescribeSslVpnServersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeSslVpnServersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeSslVpnServersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeSslVpnServersError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,18 +45,22 @@ pub struct DescribeTagKeysForExpressConnectRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `20`
     ///
-    /// Wire name `MaxResult`.
+    /// Wire name `MaxResult`; at most 500.
     pub max_result: ::std::option::Option<i32>,
     /// Wire name `ResourceId`; at most 21 items.
     pub resource_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeTagKeysForExpressConnectRequest {
+impl crate::operation::Operation for DescribeTagKeysForExpressConnectRequest {
     type Response = DescribeTagKeysForExpressConnectResponse;
     type Error = DescribeTagKeysForExpressConnectError;
+}
+
+impl rt::operation::OperationSpec for DescribeTagKeysForExpressConnectRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::maximum("MaxResult", &self.max_result, 500.0, false)?;
         rt::validate::max_items("ResourceId", &self.resource_ids, 21usize)?;
         Ok(())
     }
@@ -174,7 +179,7 @@ impl DescribeTagKeysForExpressConnectBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeTagKeysForExpressConnectRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeTagKeysForExpressConnectRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -182,8 +187,8 @@ impl DescribeTagKeysForExpressConnectBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeTagKeysForExpressConnectRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeTagKeysForExpressConnectRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -192,7 +197,7 @@ impl DescribeTagKeysForExpressConnectBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeTagKeysForExpressConnectResponse,
-        rt::error::Error<DescribeTagKeysForExpressConnectError>,
+        crate::error::Error<DescribeTagKeysForExpressConnectError>,
     > {
         self.client.execute(self.request).await
     }
@@ -407,34 +412,34 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeTagKeysForExpressConnectError {
     /// `BothEmpty.TagsAndResources` (HTTP 400).
-    BothEmptyTagsAndResources(rt::error::ServiceError),
+    BothEmptyTagsAndResources(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.TagKey.Duplicated` (HTTP 400).
-    ForbiddenTagKeyDuplicated(rt::error::ServiceError),
+    ForbiddenTagKeyDuplicated(crate::error::ServiceError),
     /// `Forbidden.TagKeys` (HTTP 400).
-    ForbiddenTagKeys(rt::error::ServiceError),
+    ForbiddenTagKeys(crate::error::ServiceError),
     /// `InvalidInstanceIds.NotFound` (HTTP 400).
-    InvalidInstanceIdsNotFound(rt::error::ServiceError),
+    InvalidInstanceIdsNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.NotFound` (HTTP 400).
-    InvalidInstanceTypeNotFound(rt::error::ServiceError),
+    InvalidInstanceTypeNotFound(crate::error::ServiceError),
     /// `InvalidTagKey` (HTTP 400).
-    InvalidTagKey(rt::error::ServiceError),
+    InvalidTagKey(crate::error::ServiceError),
     /// `InvalidTagValue` (HTTP 400).
-    InvalidTagValue(rt::error::ServiceError),
+    InvalidTagValue(crate::error::ServiceError),
     /// `MissingParameter.TagKey` (HTTP 400).
-    MissingParameterTagKey(rt::error::ServiceError),
+    MissingParameterTagKey(crate::error::ServiceError),
     /// `MissingParameter.TagValue` (HTTP 400).
-    MissingParameterTagValue(rt::error::ServiceError),
+    MissingParameterTagValue(crate::error::ServiceError),
     /// `QuotaExceeded.TagNum` (HTTP 400).
-    QuotaExceededTagNum(rt::error::ServiceError),
+    QuotaExceededTagNum(crate::error::ServiceError),
     /// `SizeLimitExceeded.ResourceId` (HTTP 400).
-    SizeLimitExceededResourceId(rt::error::ServiceError),
+    SizeLimitExceededResourceId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -446,7 +451,7 @@ impl DescribeTagKeysForExpressConnectError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BothEmptyTagsAndResources(error)
             | Self::Forbidden(error)
@@ -538,8 +543,8 @@ impl DescribeTagKeysForExpressConnectError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeTagKeysForExpressConnectError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeTagKeysForExpressConnectError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BothEmpty.TagsAndResources" => Self::BothEmptyTagsAndResources(error),
             "Forbidden" => Self::Forbidden(error),
@@ -553,11 +558,11 @@ impl rt::error::OperationError for DescribeTagKeysForExpressConnectError {
             "MissingParameter.TagValue" => Self::MissingParameterTagValue(error),
             "QuotaExceeded.TagNum" => Self::QuotaExceededTagNum(error),
             "SizeLimitExceeded.ResourceId" => Self::SizeLimitExceededResourceId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeTagKeysForExpressConnectError::service_error(self)
     }
 }

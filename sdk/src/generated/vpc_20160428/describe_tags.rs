@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,7 +41,7 @@ pub struct DescribeTagsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `50`
     ///
-    /// Wire name `MaxResult`.
+    /// Wire name `MaxResult`; at most 500.
     pub max_result: ::std::option::Option<i32>,
     /// Wire name `ResourceId`; at most 21 items.
     pub resource_ids: ::std::vec::Vec<::std::string::String>,
@@ -48,12 +49,16 @@ pub struct DescribeTagsRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for DescribeTagsRequest {
+impl crate::operation::Operation for DescribeTagsRequest {
     type Response = DescribeTagsResponse;
     type Error = DescribeTagsError;
+}
+
+impl rt::operation::OperationSpec for DescribeTagsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::maximum("MaxResult", &self.max_result, 500.0, false)?;
         rt::validate::max_items("ResourceId", &self.resource_ids, 21usize)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
         Ok(())
@@ -172,14 +177,16 @@ impl DescribeTagsBuilder {
 
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
-    pub fn into_paginator(self) -> rt::paginate::PaginationStream<DescribeTagsRequest> {
+    pub fn into_paginator(
+        self,
+    ) -> crate::paginate::PaginationStream<DescribeTagsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeTagsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeTagsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -188,7 +195,7 @@ impl DescribeTagsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeTagsResponse,
-        rt::error::Error<DescribeTagsError>,
+        crate::error::Error<DescribeTagsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -460,40 +467,40 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeTagsError {
     /// `BothEmpty.TagsAndResources` (HTTP 400).
-    BothEmptyTagsAndResources(rt::error::ServiceError),
+    BothEmptyTagsAndResources(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.NotAllowedCategary` (HTTP 400).
-    ForbiddenNotAllowedCategary(rt::error::ServiceError),
+    ForbiddenNotAllowedCategary(crate::error::ServiceError),
     /// `Forbidden.TagKey.Duplicated` (HTTP 400).
-    ForbiddenTagKeyDuplicated(rt::error::ServiceError),
+    ForbiddenTagKeyDuplicated(crate::error::ServiceError),
     /// `Forbidden.TagKeys` (HTTP 400).
-    ForbiddenTagKeys(rt::error::ServiceError),
+    ForbiddenTagKeys(crate::error::ServiceError),
     /// `InvalidInstanceIds.NotFound` (HTTP 400).
-    InvalidInstanceIdsNotFound(rt::error::ServiceError),
+    InvalidInstanceIdsNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.NotFound` (HTTP 400).
-    InvalidInstanceTypeNotFound(rt::error::ServiceError),
+    InvalidInstanceTypeNotFound(crate::error::ServiceError),
     /// `InvalidTagKey` (HTTP 400).
-    InvalidTagKey(rt::error::ServiceError),
+    InvalidTagKey(crate::error::ServiceError),
     /// `InvalidTagValue` (HTTP 400).
-    InvalidTagValue(rt::error::ServiceError),
+    InvalidTagValue(crate::error::ServiceError),
     /// `MissingParam` (HTTP 400).
-    MissingParam(rt::error::ServiceError),
+    MissingParam(crate::error::ServiceError),
     /// `MissingParameter.TagKey` (HTTP 400).
-    MissingParameterTagKey(rt::error::ServiceError),
+    MissingParameterTagKey(crate::error::ServiceError),
     /// `MissingParameter.TagValue` (HTTP 400).
-    MissingParameterTagValue(rt::error::ServiceError),
+    MissingParameterTagValue(crate::error::ServiceError),
     /// `QuotaExceeded.TagNum` (HTTP 400).
-    QuotaExceededTagNum(rt::error::ServiceError),
+    QuotaExceededTagNum(crate::error::ServiceError),
     /// `SizeLimitExceeded.ResourceId` (HTTP 400).
-    SizeLimitExceededResourceId(rt::error::ServiceError),
+    SizeLimitExceededResourceId(crate::error::ServiceError),
     /// `SizeLimitExceeded.TagNum` (HTTP 400).
-    SizeLimitExceededTagNum(rt::error::ServiceError),
+    SizeLimitExceededTagNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -505,7 +512,7 @@ impl DescribeTagsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BothEmptyTagsAndResources(error)
             | Self::Forbidden(error)
@@ -618,8 +625,8 @@ impl DescribeTagsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeTagsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeTagsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BothEmpty.TagsAndResources" => Self::BothEmptyTagsAndResources(error),
             "Forbidden" => Self::Forbidden(error),
@@ -636,11 +643,11 @@ impl rt::error::OperationError for DescribeTagsError {
             "QuotaExceeded.TagNum" => Self::QuotaExceededTagNum(error),
             "SizeLimitExceeded.ResourceId" => Self::SizeLimitExceededResourceId(error),
             "SizeLimitExceeded.TagNum" => Self::SizeLimitExceededTagNum(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeTagsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeVSwitchAttributesRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeVSwitchAttributesRequest {
+impl crate::operation::Operation for DescribeVSwitchAttributesRequest {
     type Response = DescribeVSwitchAttributesResponse;
     type Error = DescribeVSwitchAttributesError;
+}
+
+impl rt::operation::OperationSpec for DescribeVSwitchAttributesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VSwitchId", &self.v_switch_id)?;
         Ok(())
     }
@@ -105,8 +109,10 @@ impl DescribeVSwitchAttributesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVSwitchAttributesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeVSwitchAttributesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -115,7 +121,7 @@ impl DescribeVSwitchAttributesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVSwitchAttributesResponse,
-        rt::error::Error<DescribeVSwitchAttributesError>,
+        crate::error::Error<DescribeVSwitchAttributesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -739,12 +745,12 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeVSwitchAttributesError {
     /// `InvalidVSwitchId.NotFound` (HTTP 400).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -756,7 +762,7 @@ impl DescribeVSwitchAttributesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidVSwitchIdNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -771,15 +777,15 @@ impl DescribeVSwitchAttributesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVSwitchAttributesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVSwitchAttributesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidVSwitchId.NotFound" => Self::InvalidVSwitchIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVSwitchAttributesError::service_error(self)
     }
 }

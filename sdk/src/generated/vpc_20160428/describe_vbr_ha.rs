@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct DescribeVbrHaRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeVbrHaRequest {
+impl crate::operation::Operation for DescribeVbrHaRequest {
     type Response = DescribeVbrHaResponse;
     type Error = DescribeVbrHaError;
+}
+
+impl rt::operation::OperationSpec for DescribeVbrHaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -141,8 +144,8 @@ impl DescribeVbrHaBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVbrHaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeVbrHaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -151,7 +154,7 @@ impl DescribeVbrHaBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVbrHaResponse,
-        rt::error::Error<DescribeVbrHaError>,
+        crate::error::Error<DescribeVbrHaError>,
     > {
         self.client.execute(self.request).await
     }
@@ -395,14 +398,14 @@ impl ::serde::Serialize for DescribeVbrHaResponse {
 #[non_exhaustive]
 pub enum DescribeVbrHaError {
     /// `MissingParam.VbrHaIdOrVbrId` (HTTP 400).
-    MissingParamVbrHaIdOrVbrId(rt::error::ServiceError),
+    MissingParamVbrHaIdOrVbrId(crate::error::ServiceError),
     /// `ResourceNotFound.VbrHa` (HTTP 404).
-    ResourceNotFoundVbrHa(rt::error::ServiceError),
+    ResourceNotFoundVbrHa(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -414,7 +417,7 @@ impl DescribeVbrHaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::MissingParamVbrHaIdOrVbrId(error)
             | Self::ResourceNotFoundVbrHa(error) => error,
@@ -436,16 +439,16 @@ impl DescribeVbrHaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVbrHaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVbrHaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "MissingParam.VbrHaIdOrVbrId" => Self::MissingParamVbrHaIdOrVbrId(error),
             "ResourceNotFound.VbrHa" => Self::ResourceNotFoundVbrHa(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVbrHaError::service_error(self)
     }
 }

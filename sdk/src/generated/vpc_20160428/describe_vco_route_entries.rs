@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct DescribeVcoRouteEntriesRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeVcoRouteEntriesRequest {
+impl crate::operation::Operation for DescribeVcoRouteEntriesRequest {
     type Response = DescribeVcoRouteEntriesResponse;
     type Error = DescribeVcoRouteEntriesError;
+}
+
+impl rt::operation::OperationSpec for DescribeVcoRouteEntriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnConnectionId", &self.vpn_connection_id)?;
         Ok(())
@@ -182,14 +185,14 @@ impl DescribeVcoRouteEntriesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeVcoRouteEntriesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeVcoRouteEntriesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVcoRouteEntriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeVcoRouteEntriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -198,7 +201,7 @@ impl DescribeVcoRouteEntriesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVcoRouteEntriesResponse,
-        rt::error::Error<DescribeVcoRouteEntriesError>,
+        crate::error::Error<DescribeVcoRouteEntriesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -735,20 +738,20 @@ impl ::serde::Serialize for VpnRouteCounts {
 #[non_exhaustive]
 pub enum DescribeVcoRouteEntriesError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalParam.RouteEntryType` (HTTP 400).
-    IllegalParamRouteEntryType(rt::error::ServiceError),
+    IllegalParamRouteEntryType(crate::error::ServiceError),
     /// `InvalidVpnConnectionInstanceId.NotFound` (HTTP 404).
-    InvalidVpnConnectionInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnConnectionInstanceIdNotFound(crate::error::ServiceError),
     /// `Vco.StatusNotSupport` (HTTP 400).
-    VcoStatusNotSupport(rt::error::ServiceError),
+    VcoStatusNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -760,7 +763,7 @@ impl DescribeVcoRouteEntriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -803,8 +806,8 @@ impl DescribeVcoRouteEntriesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVcoRouteEntriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVcoRouteEntriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
@@ -813,11 +816,11 @@ impl rt::error::OperationError for DescribeVcoRouteEntriesError {
                 Self::InvalidVpnConnectionInstanceIdNotFound(error)
             }
             "Vco.StatusNotSupport" => Self::VcoStatusNotSupport(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVcoRouteEntriesError::service_error(self)
     }
 }

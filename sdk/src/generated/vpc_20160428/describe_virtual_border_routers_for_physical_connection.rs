@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,24 +37,31 @@ pub struct DescribeVirtualBorderRoutersForPhysicalConnectionRequest {
     pub physical_connection_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Wire name `Filter`; at most 5 items.
     pub filters: ::std::vec::Vec<Filter>,
 }
 
-impl rt::operation::Operation
+impl crate::operation::Operation
 for DescribeVirtualBorderRoutersForPhysicalConnectionRequest {
     type Response = DescribeVirtualBorderRoutersForPhysicalConnectionResponse;
     type Error = DescribeVirtualBorderRoutersForPhysicalConnectionError;
+}
+
+impl rt::operation::OperationSpec
+for DescribeVirtualBorderRoutersForPhysicalConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PhysicalConnectionId", &self.physical_connection_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         rt::validate::max_items("Filter", &self.filters, 5usize)?;
         Ok(())
     }
@@ -168,7 +176,7 @@ impl DescribeVirtualBorderRoutersForPhysicalConnectionBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<
+    ) -> crate::paginate::PaginationStream<
         DescribeVirtualBorderRoutersForPhysicalConnectionRequest,
     > {
         rt::paging::stream(self.client, self.request)
@@ -178,10 +186,10 @@ impl DescribeVirtualBorderRoutersForPhysicalConnectionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<
+    ) -> crate::options::Customize<
         DescribeVirtualBorderRoutersForPhysicalConnectionRequest,
     > {
-        rt::options::Customize::new(self.client, self.request)
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -190,7 +198,7 @@ impl DescribeVirtualBorderRoutersForPhysicalConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVirtualBorderRoutersForPhysicalConnectionResponse,
-        rt::error::Error<DescribeVirtualBorderRoutersForPhysicalConnectionError>,
+        crate::error::Error<DescribeVirtualBorderRoutersForPhysicalConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -964,14 +972,14 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeVirtualBorderRoutersForPhysicalConnectionError {
     /// `InvalidPhysicalConnectionId.NotFound` (HTTP 400, 404).
-    InvalidPhysicalConnectionIdNotFound(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -983,7 +991,7 @@ impl DescribeVirtualBorderRoutersForPhysicalConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidPhysicalConnectionIdNotFound(error)
             | Self::InvalidRegionIdNotFound(error) => error,
@@ -1005,19 +1013,19 @@ impl DescribeVirtualBorderRoutersForPhysicalConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError
+impl crate::error::OperationError
 for DescribeVirtualBorderRoutersForPhysicalConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidPhysicalConnectionId.NotFound" => {
                 Self::InvalidPhysicalConnectionIdNotFound(error)
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVirtualBorderRoutersForPhysicalConnectionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeVpcAttributeRequest {
     pub is_default: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DescribeVpcAttributeRequest {
+impl crate::operation::Operation for DescribeVpcAttributeRequest {
     type Response = DescribeVpcAttributeResponse;
     type Error = DescribeVpcAttributeError;
+}
+
+impl rt::operation::OperationSpec for DescribeVpcAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VpcId", &self.vpc_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -118,8 +122,8 @@ impl DescribeVpcAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVpcAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeVpcAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,7 +132,7 @@ impl DescribeVpcAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVpcAttributeResponse,
-        rt::error::Error<DescribeVpcAttributeError>,
+        crate::error::Error<DescribeVpcAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1338,18 +1342,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeVpcAttributeError {
     /// `Forbidden.VpcNotFound` (HTTP 400).
-    ForbiddenVpcNotFound(rt::error::ServiceError),
+    ForbiddenVpcNotFound(crate::error::ServiceError),
     /// `IncorrectVpcStatus` (HTTP 400).
-    IncorrectVpcStatus(rt::error::ServiceError),
+    IncorrectVpcStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 404).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1361,7 +1365,7 @@ impl DescribeVpcAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenVpcNotFound(error)
             | Self::IncorrectVpcStatus(error)
@@ -1397,18 +1401,18 @@ impl DescribeVpcAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVpcAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVpcAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.VpcNotFound" => Self::ForbiddenVpcNotFound(error),
             "IncorrectVpcStatus" => Self::IncorrectVpcStatus(error),
             "InternalError" => Self::InternalError(error),
             "InvalidVpcId.NotFound" => Self::InvalidVpcIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVpcAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,11 +63,14 @@ pub struct DescribeVpcGrantRulesToEcrRequest {
     pub instance_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeVpcGrantRulesToEcrRequest {
+impl crate::operation::Operation for DescribeVpcGrantRulesToEcrRequest {
     type Response = DescribeVpcGrantRulesToEcrResponse;
     type Error = DescribeVpcGrantRulesToEcrError;
+}
+
+impl rt::operation::OperationSpec for DescribeVpcGrantRulesToEcrRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tags", &self.tags, 10usize)?;
         Ok(())
@@ -217,14 +221,16 @@ impl DescribeVpcGrantRulesToEcrBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeVpcGrantRulesToEcrRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeVpcGrantRulesToEcrRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVpcGrantRulesToEcrRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeVpcGrantRulesToEcrRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -233,7 +239,7 @@ impl DescribeVpcGrantRulesToEcrBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVpcGrantRulesToEcrResponse,
-        rt::error::Error<DescribeVpcGrantRulesToEcrError>,
+        crate::error::Error<DescribeVpcGrantRulesToEcrError>,
     > {
         self.client.execute(self.request).await
     }
@@ -611,7 +617,7 @@ pub enum DescribeVpcGrantRulesToEcrError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -623,7 +629,7 @@ impl DescribeVpcGrantRulesToEcrError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -631,12 +637,12 @@ impl DescribeVpcGrantRulesToEcrError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVpcGrantRulesToEcrError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeVpcGrantRulesToEcrError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVpcGrantRulesToEcrError::service_error(self)
     }
 }

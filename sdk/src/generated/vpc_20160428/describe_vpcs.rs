@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,11 @@ pub struct DescribeVpcsRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
     /// Example: `1`
     ///
-    /// Wire name `PageNumber`.
+    /// Wire name `PageNumber`; at least 1.
     pub page_number: ::std::option::Option<i32>,
     /// Example: `10`
     ///
-    /// Wire name `PageSize`.
+    /// Wire name `PageSize`; at least 1; at most 50.
     pub page_size: ::std::option::Option<i32>,
     /// Example: `253460731706911258`
     ///
@@ -74,12 +75,18 @@ pub struct DescribeVpcsRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for DescribeVpcsRequest {
+impl crate::operation::Operation for DescribeVpcsRequest {
     type Response = DescribeVpcsResponse;
     type Error = DescribeVpcsError;
+}
+
+impl rt::operation::OperationSpec for DescribeVpcsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("PageNumber", &self.page_number, 1.0, false)?;
+        rt::validate::minimum("PageSize", &self.page_size, 1.0, false)?;
+        rt::validate::maximum("PageSize", &self.page_size, 50.0, false)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
     }
@@ -255,14 +262,16 @@ impl DescribeVpcsBuilder {
 
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
-    pub fn into_paginator(self) -> rt::paginate::PaginationStream<DescribeVpcsRequest> {
+    pub fn into_paginator(
+        self,
+    ) -> crate::paginate::PaginationStream<DescribeVpcsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVpcsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeVpcsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -271,7 +280,7 @@ impl DescribeVpcsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVpcsResponse,
-        rt::error::Error<DescribeVpcsError>,
+        crate::error::Error<DescribeVpcsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1271,32 +1280,32 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeVpcsError {
     /// `IellgalParameter.OwnerAccount` (HTTP 400).
-    IellgalParameterOwnerAccount(rt::error::ServiceError),
+    IellgalParameterOwnerAccount(crate::error::ServiceError),
     /// `IllegalParam.OwnerId` (HTTP 400).
-    IllegalParamOwnerId(rt::error::ServiceError),
+    IllegalParamOwnerId(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAccount.NotFound` (HTTP 400).
-    InvalidAccountNotFound(rt::error::ServiceError),
+    InvalidAccountNotFound(crate::error::ServiceError),
     /// `InvalidAliuid` (HTTP 400).
-    InvalidAliuid(rt::error::ServiceError),
+    InvalidAliuid(crate::error::ServiceError),
     /// `InvalidResourceGroupId` (HTTP 400).
-    InvalidResourceGroupId(rt::error::ServiceError),
+    InvalidResourceGroupId(crate::error::ServiceError),
     /// `InvalidResourceGroupId.NotFound` (HTTP 400).
-    InvalidResourceGroupIdNotFound(rt::error::ServiceError),
+    InvalidResourceGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidTagKey` (HTTP 400).
-    InvalidTagKey(rt::error::ServiceError),
+    InvalidTagKey(crate::error::ServiceError),
     /// `InvalidTagValue` (HTTP 400).
-    InvalidTagValue(rt::error::ServiceError),
+    InvalidTagValue(crate::error::ServiceError),
     /// `InvalidVpcIdNumber.NotSupported` (HTTP 400).
-    InvalidVpcIdNumberNotSupported(rt::error::ServiceError),
+    InvalidVpcIdNumberNotSupported(crate::error::ServiceError),
     /// `OperationUnsupported.ResourceGroupId` (HTTP 400).
-    OperationUnsupportedResourceGroupId(rt::error::ServiceError),
+    OperationUnsupportedResourceGroupId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1308,7 +1317,7 @@ impl DescribeVpcsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IellgalParameterOwnerAccount(error)
             | Self::IllegalParamOwnerId(error)
@@ -1393,8 +1402,8 @@ impl DescribeVpcsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVpcsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVpcsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IellgalParameter.OwnerAccount" => Self::IellgalParameterOwnerAccount(error),
             "IllegalParam.OwnerId" => Self::IllegalParamOwnerId(error),
@@ -1413,11 +1422,11 @@ impl rt::error::OperationError for DescribeVpcsError {
             "OperationUnsupported.ResourceGroupId" => {
                 Self::OperationUnsupportedResourceGroupId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVpcsError::service_error(self)
     }
 }

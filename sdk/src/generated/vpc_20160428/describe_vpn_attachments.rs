@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeVpnAttachmentsRequest {
     pub attach_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeVpnAttachmentsRequest {
+impl crate::operation::Operation for DescribeVpnAttachmentsRequest {
     type Response = DescribeVpnAttachmentsResponse;
     type Error = DescribeVpnAttachmentsError;
+}
+
+impl rt::operation::OperationSpec for DescribeVpnAttachmentsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -160,14 +164,14 @@ impl DescribeVpnAttachmentsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeVpnAttachmentsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeVpnAttachmentsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVpnAttachmentsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeVpnAttachmentsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -176,7 +180,7 @@ impl DescribeVpnAttachmentsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVpnAttachmentsResponse,
-        rt::error::Error<DescribeVpnAttachmentsError>,
+        crate::error::Error<DescribeVpnAttachmentsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -637,20 +641,20 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum DescribeVpnAttachmentsError {
     /// `Duplicated.TagKey` (HTTP 400).
-    DuplicatedTagKey(rt::error::ServiceError),
+    DuplicatedTagKey(crate::error::ServiceError),
     /// `Forbidden.TagKey.Duplicated` (HTTP 400).
-    ForbiddenTagKeyDuplicated(rt::error::ServiceError),
+    ForbiddenTagKeyDuplicated(crate::error::ServiceError),
     /// `InvalidParameter.TagKey` (HTTP 400).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// `InvalidParameter.TagValue` (HTTP 400).
-    InvalidParameterTagValue(rt::error::ServiceError),
+    InvalidParameterTagValue(crate::error::ServiceError),
     /// `SizeLimitExceeded.TagNum` (HTTP 400).
-    SizeLimitExceededTagNum(rt::error::ServiceError),
+    SizeLimitExceededTagNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -662,7 +666,7 @@ impl DescribeVpnAttachmentsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedTagKey(error)
             | Self::ForbiddenTagKeyDuplicated(error)
@@ -705,19 +709,19 @@ impl DescribeVpnAttachmentsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVpnAttachmentsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVpnAttachmentsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicated.TagKey" => Self::DuplicatedTagKey(error),
             "Forbidden.TagKey.Duplicated" => Self::ForbiddenTagKeyDuplicated(error),
             "InvalidParameter.TagKey" => Self::InvalidParameterTagKey(error),
             "InvalidParameter.TagValue" => Self::InvalidParameterTagValue(error),
             "SizeLimitExceeded.TagNum" => Self::SizeLimitExceededTagNum(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVpnAttachmentsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DescribeVpnConnectionRequest {
     pub vpn_connection_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeVpnConnectionRequest {
+impl crate::operation::Operation for DescribeVpnConnectionRequest {
     type Response = DescribeVpnConnectionResponse;
     type Error = DescribeVpnConnectionError;
+}
+
+impl rt::operation::OperationSpec for DescribeVpnConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnConnectionId", &self.vpn_connection_id)?;
         Ok(())
@@ -98,8 +102,8 @@ impl DescribeVpnConnectionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVpnConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeVpnConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl DescribeVpnConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVpnConnectionResponse,
-        rt::error::Error<DescribeVpnConnectionError>,
+        crate::error::Error<DescribeVpnConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2472,16 +2476,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeVpnConnectionError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidVpnConnectionInstanceId.NotFound` (HTTP 404).
-    InvalidVpnConnectionInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnConnectionInstanceIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2493,7 +2497,7 @@ impl DescribeVpnConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -2522,19 +2526,19 @@ impl DescribeVpnConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVpnConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVpnConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
             "InvalidVpnConnectionInstanceId.NotFound" => {
                 Self::InvalidVpnConnectionInstanceIdNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVpnConnectionError::service_error(self)
     }
 }

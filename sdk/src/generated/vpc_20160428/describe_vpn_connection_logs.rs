@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct DescribeVpnConnectionLogsRequest {
     pub tunnel_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeVpnConnectionLogsRequest {
+impl crate::operation::Operation for DescribeVpnConnectionLogsRequest {
     type Response = DescribeVpnConnectionLogsResponse;
     type Error = DescribeVpnConnectionLogsError;
+}
+
+impl rt::operation::OperationSpec for DescribeVpnConnectionLogsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnConnectionId", &self.vpn_connection_id)?;
         Ok(())
@@ -173,8 +177,10 @@ impl DescribeVpnConnectionLogsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVpnConnectionLogsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeVpnConnectionLogsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -183,7 +189,7 @@ impl DescribeVpnConnectionLogsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVpnConnectionLogsResponse,
-        rt::error::Error<DescribeVpnConnectionLogsError>,
+        crate::error::Error<DescribeVpnConnectionLogsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -367,18 +373,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeVpnConnectionLogsError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidVpnConnectionInstanceId.NotFound` (HTTP 404).
-    InvalidVpnConnectionInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnConnectionInstanceIdNotFound(crate::error::ServiceError),
     /// `QueryVpnConnectionLog.NotFound` (HTTP 400).
-    QueryVpnConnectionLogNotFound(rt::error::ServiceError),
+    QueryVpnConnectionLogNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -390,7 +396,7 @@ impl DescribeVpnConnectionLogsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -426,8 +432,8 @@ impl DescribeVpnConnectionLogsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVpnConnectionLogsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVpnConnectionLogsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
@@ -437,11 +443,11 @@ impl rt::error::OperationError for DescribeVpnConnectionLogsError {
             "QueryVpnConnectionLog.NotFound" => {
                 Self::QueryVpnConnectionLogNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVpnConnectionLogsError::service_error(self)
     }
 }

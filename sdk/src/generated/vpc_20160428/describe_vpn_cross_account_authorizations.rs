@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct DescribeVpnCrossAccountAuthorizationsRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeVpnCrossAccountAuthorizationsRequest {
+impl crate::operation::Operation for DescribeVpnCrossAccountAuthorizationsRequest {
     type Response = DescribeVpnCrossAccountAuthorizationsResponse;
     type Error = DescribeVpnCrossAccountAuthorizationsError;
+}
+
+impl rt::operation::OperationSpec for DescribeVpnCrossAccountAuthorizationsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnConnectionId", &self.vpn_connection_id)?;
         Ok(())
@@ -167,7 +170,9 @@ impl DescribeVpnCrossAccountAuthorizationsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeVpnCrossAccountAuthorizationsRequest> {
+    ) -> crate::paginate::PaginationStream<
+        DescribeVpnCrossAccountAuthorizationsRequest,
+    > {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -175,8 +180,8 @@ impl DescribeVpnCrossAccountAuthorizationsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeVpnCrossAccountAuthorizationsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeVpnCrossAccountAuthorizationsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -185,7 +190,7 @@ impl DescribeVpnCrossAccountAuthorizationsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVpnCrossAccountAuthorizationsResponse,
-        rt::error::Error<DescribeVpnCrossAccountAuthorizationsError>,
+        crate::error::Error<DescribeVpnCrossAccountAuthorizationsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -498,7 +503,7 @@ pub enum DescribeVpnCrossAccountAuthorizationsError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -510,7 +515,7 @@ impl DescribeVpnCrossAccountAuthorizationsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -518,12 +523,12 @@ impl DescribeVpnCrossAccountAuthorizationsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVpnCrossAccountAuthorizationsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for DescribeVpnCrossAccountAuthorizationsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVpnCrossAccountAuthorizationsError::service_error(self)
     }
 }

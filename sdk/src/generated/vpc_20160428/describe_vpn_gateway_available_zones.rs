@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct DescribeVpnGatewayAvailableZonesRequest {
     pub accept_language: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeVpnGatewayAvailableZonesRequest {
+impl crate::operation::Operation for DescribeVpnGatewayAvailableZonesRequest {
     type Response = DescribeVpnGatewayAvailableZonesResponse;
     type Error = DescribeVpnGatewayAvailableZonesError;
+}
+
+impl rt::operation::OperationSpec for DescribeVpnGatewayAvailableZonesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Spec", &self.spec)?;
         Ok(())
@@ -111,8 +115,8 @@ impl DescribeVpnGatewayAvailableZonesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeVpnGatewayAvailableZonesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeVpnGatewayAvailableZonesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +125,7 @@ impl DescribeVpnGatewayAvailableZonesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVpnGatewayAvailableZonesResponse,
-        rt::error::Error<DescribeVpnGatewayAvailableZonesError>,
+        crate::error::Error<DescribeVpnGatewayAvailableZonesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -319,14 +323,14 @@ impl ::serde::Serialize for AvailableZoneIdList {
 #[non_exhaustive]
 pub enum DescribeVpnGatewayAvailableZonesError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -338,7 +342,7 @@ impl DescribeVpnGatewayAvailableZonesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error) | Self::Forbidden(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -359,16 +363,16 @@ impl DescribeVpnGatewayAvailableZonesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVpnGatewayAvailableZonesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVpnGatewayAvailableZonesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVpnGatewayAvailableZonesError::service_error(self)
     }
 }

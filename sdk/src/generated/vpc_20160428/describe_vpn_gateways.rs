@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,11 +67,14 @@ pub struct DescribeVpnGatewaysRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeVpnGatewaysRequest {
+impl crate::operation::Operation for DescribeVpnGatewaysRequest {
     type Response = DescribeVpnGatewaysResponse;
     type Error = DescribeVpnGatewaysError;
+}
+
+impl rt::operation::OperationSpec for DescribeVpnGatewaysRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 20usize)?;
         Ok(())
@@ -236,14 +240,14 @@ impl DescribeVpnGatewaysBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeVpnGatewaysRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeVpnGatewaysRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVpnGatewaysRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeVpnGatewaysRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -252,7 +256,7 @@ impl DescribeVpnGatewaysBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVpnGatewaysResponse,
-        rt::error::Error<DescribeVpnGatewaysError>,
+        crate::error::Error<DescribeVpnGatewaysError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1372,22 +1376,22 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeVpnGatewaysError {
     /// `Duplicated.TagKey` (HTTP 400).
-    DuplicatedTagKey(rt::error::ServiceError),
+    DuplicatedTagKey(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403).
-    ForbiddenSubUser(rt::error::ServiceError),
+    ForbiddenSubUser(crate::error::ServiceError),
     /// `InternalError` (HTTP 400).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidParameter.TagKey` (HTTP 400).
-    InvalidParameterTagKey(rt::error::ServiceError),
+    InvalidParameterTagKey(crate::error::ServiceError),
     /// `InvalidParameter.TagValue` (HTTP 400).
-    InvalidParameterTagValue(rt::error::ServiceError),
+    InvalidParameterTagValue(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1399,7 +1403,7 @@ impl DescribeVpnGatewaysError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedTagKey(error)
             | Self::Forbidden(error)
@@ -1449,8 +1453,8 @@ impl DescribeVpnGatewaysError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVpnGatewaysError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVpnGatewaysError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicated.TagKey" => Self::DuplicatedTagKey(error),
             "Forbidden" => Self::Forbidden(error),
@@ -1458,11 +1462,11 @@ impl rt::error::OperationError for DescribeVpnGatewaysError {
             "InternalError" => Self::InternalError(error),
             "InvalidParameter.TagKey" => Self::InvalidParameterTagKey(error),
             "InvalidParameter.TagValue" => Self::InvalidParameterTagValue(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVpnGatewaysError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct DescribeVpnPbrRouteEntriesRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeVpnPbrRouteEntriesRequest {
+impl crate::operation::Operation for DescribeVpnPbrRouteEntriesRequest {
     type Response = DescribeVpnPbrRouteEntriesResponse;
     type Error = DescribeVpnPbrRouteEntriesError;
+}
+
+impl rt::operation::OperationSpec for DescribeVpnPbrRouteEntriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnGatewayId", &self.vpn_gateway_id)?;
         Ok(())
@@ -142,14 +146,16 @@ impl DescribeVpnPbrRouteEntriesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeVpnPbrRouteEntriesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeVpnPbrRouteEntriesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVpnPbrRouteEntriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeVpnPbrRouteEntriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -158,7 +164,7 @@ impl DescribeVpnPbrRouteEntriesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVpnPbrRouteEntriesResponse,
-        rt::error::Error<DescribeVpnPbrRouteEntriesError>,
+        crate::error::Error<DescribeVpnPbrRouteEntriesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -546,18 +552,18 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeVpnPbrRouteEntriesError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 400).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidVpnInstanceId.NotFound` (HTTP 400).
-    InvalidVpnInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnInstanceIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -569,7 +575,7 @@ impl DescribeVpnPbrRouteEntriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -605,8 +611,8 @@ impl DescribeVpnPbrRouteEntriesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVpnPbrRouteEntriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVpnPbrRouteEntriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
@@ -614,11 +620,11 @@ impl rt::error::OperationError for DescribeVpnPbrRouteEntriesError {
                 Self::InvalidVpnGatewayInstanceIdNotFound(error)
             }
             "InvalidVpnInstanceId.NotFound" => Self::InvalidVpnInstanceIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVpnPbrRouteEntriesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DescribeVpnRouteEntriesRequest {
     pub route_entry_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeVpnRouteEntriesRequest {
+impl crate::operation::Operation for DescribeVpnRouteEntriesRequest {
     type Response = DescribeVpnRouteEntriesResponse;
     type Error = DescribeVpnRouteEntriesError;
+}
+
+impl rt::operation::OperationSpec for DescribeVpnRouteEntriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnGatewayId", &self.vpn_gateway_id)?;
         Ok(())
@@ -157,14 +161,14 @@ impl DescribeVpnRouteEntriesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeVpnRouteEntriesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeVpnRouteEntriesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVpnRouteEntriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeVpnRouteEntriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -173,7 +177,7 @@ impl DescribeVpnRouteEntriesBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVpnRouteEntriesResponse,
-        rt::error::Error<DescribeVpnRouteEntriesError>,
+        crate::error::Error<DescribeVpnRouteEntriesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -741,20 +745,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeVpnRouteEntriesError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalParam.RouteEntryType` (HTTP 400).
-    IllegalParamRouteEntryType(rt::error::ServiceError),
+    IllegalParamRouteEntryType(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 400).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidVpnInstanceId.NotFound` (HTTP 400).
-    InvalidVpnInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnInstanceIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -766,7 +770,7 @@ impl DescribeVpnRouteEntriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -809,8 +813,8 @@ impl DescribeVpnRouteEntriesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVpnRouteEntriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVpnRouteEntriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
@@ -819,11 +823,11 @@ impl rt::error::OperationError for DescribeVpnRouteEntriesError {
                 Self::InvalidVpnGatewayInstanceIdNotFound(error)
             }
             "InvalidVpnInstanceId.NotFound" => Self::InvalidVpnInstanceIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVpnRouteEntriesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,11 +61,14 @@ pub struct DescribeVpnSslServerLogsRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DescribeVpnSslServerLogsRequest {
+impl crate::operation::Operation for DescribeVpnSslServerLogsRequest {
     type Response = DescribeVpnSslServerLogsResponse;
     type Error = DescribeVpnSslServerLogsError;
+}
+
+impl rt::operation::OperationSpec for DescribeVpnSslServerLogsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnSslServerId", &self.vpn_ssl_server_id)?;
         Ok(())
@@ -177,8 +181,10 @@ impl DescribeVpnSslServerLogsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeVpnSslServerLogsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DescribeVpnSslServerLogsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -187,7 +193,7 @@ impl DescribeVpnSslServerLogsBuilder {
         self,
     ) -> ::std::result::Result<
         DescribeVpnSslServerLogsResponse,
-        rt::error::Error<DescribeVpnSslServerLogsError>,
+        crate::error::Error<DescribeVpnSslServerLogsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -371,20 +377,20 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DescribeVpnSslServerLogsError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidSslVpnClientCertId.NotFound` (HTTP 400).
-    InvalidSslVpnClientCertIdNotFound(rt::error::ServiceError),
+    InvalidSslVpnClientCertIdNotFound(crate::error::ServiceError),
     /// `InvalidSslVpnServerId.NotFound` (HTTP 404).
-    InvalidSslVpnServerIdNotFound(rt::error::ServiceError),
+    InvalidSslVpnServerIdNotFound(crate::error::ServiceError),
     /// `ParamExclusive.SslVpnServerIdAndSslVpnClientCertId` (HTTP 400).
-    ParamExclusiveSslVpnServerIdAndSslVpnClientCertId(rt::error::ServiceError),
+    ParamExclusiveSslVpnServerIdAndSslVpnClientCertId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -396,7 +402,7 @@ impl DescribeVpnSslServerLogsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -441,8 +447,8 @@ impl DescribeVpnSslServerLogsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeVpnSslServerLogsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeVpnSslServerLogsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
@@ -455,11 +461,11 @@ impl rt::error::OperationError for DescribeVpnSslServerLogsError {
             "ParamExclusive.SslVpnServerIdAndSslVpnClientCertId" => {
                 Self::ParamExclusiveSslVpnServerIdAndSslVpnClientCertId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DescribeVpnSslServerLogsError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct DetachDhcpOptionsSetFromVpcRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DetachDhcpOptionsSetFromVpcRequest {
+impl crate::operation::Operation for DetachDhcpOptionsSetFromVpcRequest {
     type Response = DetachDhcpOptionsSetFromVpcResponse;
     type Error = DetachDhcpOptionsSetFromVpcError;
+}
+
+impl rt::operation::OperationSpec for DetachDhcpOptionsSetFromVpcRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DhcpOptionsSetId", &self.dhcp_options_set_id)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
@@ -149,8 +152,8 @@ impl DetachDhcpOptionsSetFromVpcBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DetachDhcpOptionsSetFromVpcRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DetachDhcpOptionsSetFromVpcRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -159,7 +162,7 @@ impl DetachDhcpOptionsSetFromVpcBuilder {
         self,
     ) -> ::std::result::Result<
         DetachDhcpOptionsSetFromVpcResponse,
-        rt::error::Error<DetachDhcpOptionsSetFromVpcError>,
+        crate::error::Error<DetachDhcpOptionsSetFromVpcError>,
     > {
         self.client.execute(self.request).await
     }
@@ -235,30 +238,30 @@ impl ::serde::Serialize for DetachDhcpOptionsSetFromVpcResponse {
 #[non_exhaustive]
 pub enum DetachDhcpOptionsSetFromVpcError {
     /// `AttrMismatching.VpcDhcpOptionsSetId` (HTTP 400).
-    AttrMismatchingVpcDhcpOptionsSetId(rt::error::ServiceError),
+    AttrMismatchingVpcDhcpOptionsSetId(crate::error::ServiceError),
     /// `IncorrectStatus.DhcpOptionsSet` (HTTP 400).
-    IncorrectStatusDhcpOptionsSet(rt::error::ServiceError),
+    IncorrectStatusDhcpOptionsSet(crate::error::ServiceError),
     /// `IncorrectStatus.VpcDhcpOptionsSet` (HTTP 400).
-    IncorrectStatusVpcDhcpOptionsSet(rt::error::ServiceError),
+    IncorrectStatusVpcDhcpOptionsSet(crate::error::ServiceError),
     /// `InvalidDhcpOptionsSetId.NotFound` (HTTP 400).
-    InvalidDhcpOptionsSetIdNotFound(rt::error::ServiceError),
+    InvalidDhcpOptionsSetIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 400).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `MissingParam.VpcId` (HTTP 400).
-    MissingParamVpcId(rt::error::ServiceError),
+    MissingParamVpcId(crate::error::ServiceError),
     /// `OperationFailed.AttachmentNotExist` (HTTP 400).
-    OperationFailedAttachmentNotExist(rt::error::ServiceError),
+    OperationFailedAttachmentNotExist(crate::error::ServiceError),
     /// `OperationUnsupported.DhcpOptionsSet` (HTTP 400).
-    OperationUnsupportedDhcpOptionsSet(rt::error::ServiceError),
+    OperationUnsupportedDhcpOptionsSet(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -270,7 +273,7 @@ impl DetachDhcpOptionsSetFromVpcError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AttrMismatchingVpcDhcpOptionsSetId(error)
             | Self::IncorrectStatusDhcpOptionsSet(error)
@@ -348,8 +351,8 @@ impl DetachDhcpOptionsSetFromVpcError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DetachDhcpOptionsSetFromVpcError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DetachDhcpOptionsSetFromVpcError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AttrMismatching.VpcDhcpOptionsSetId" => {
                 Self::AttrMismatchingVpcDhcpOptionsSetId(error)
@@ -373,11 +376,11 @@ impl rt::error::OperationError for DetachDhcpOptionsSetFromVpcError {
                 Self::OperationUnsupportedDhcpOptionsSet(error)
             }
             "TaskConflict" => Self::TaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DetachDhcpOptionsSetFromVpcError::service_error(self)
     }
 }

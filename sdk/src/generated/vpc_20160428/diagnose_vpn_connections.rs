@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct DiagnoseVpnConnectionsRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for DiagnoseVpnConnectionsRequest {
+impl crate::operation::Operation for DiagnoseVpnConnectionsRequest {
     type Response = DiagnoseVpnConnectionsResponse;
     type Error = DiagnoseVpnConnectionsError;
+}
+
+impl rt::operation::OperationSpec for DiagnoseVpnConnectionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("VpnConnectionIds", &self.vpn_connection_ids, 51usize)?;
         rt::validate::max_items("TunnelIds", &self.tunnel_ids, 100usize)?;
@@ -181,14 +185,14 @@ impl DiagnoseVpnConnectionsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DiagnoseVpnConnectionsRequest> {
+    ) -> crate::paginate::PaginationStream<DiagnoseVpnConnectionsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DiagnoseVpnConnectionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DiagnoseVpnConnectionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -197,7 +201,7 @@ impl DiagnoseVpnConnectionsBuilder {
         self,
     ) -> ::std::result::Result<
         DiagnoseVpnConnectionsResponse,
-        rt::error::Error<DiagnoseVpnConnectionsError>,
+        crate::error::Error<DiagnoseVpnConnectionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -580,14 +584,14 @@ impl ::serde::Serialize for VpnConnections {
 #[non_exhaustive]
 pub enum DiagnoseVpnConnectionsError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -599,7 +603,7 @@ impl DiagnoseVpnConnectionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error) | Self::InvalidParameter(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -620,16 +624,16 @@ impl DiagnoseVpnConnectionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DiagnoseVpnConnectionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DiagnoseVpnConnectionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "InvalidParameter" => Self::InvalidParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DiagnoseVpnConnectionsError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -47,22 +51,21 @@ pub struct DiagnoseVpnGatewayRequest {
     /// Example: `{"PrivateSourceIp":"192.168.1.1","PrivateDestinationIp":"192.168.0.1"}`
     ///
     /// Wire name `IPsecExtendInfo`.
-    pub i_psec_extend_info: ::std::option::Option<::std::string::String>,
+    pub ipsec_extend_info: ::std::option::Option<::std::string::String>,
     /// Example: `02fb3da4-130e-11e9-8e44-001****`
     ///
     /// Wire name `ClientToken`.
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DiagnoseVpnGatewayRequest {
+impl crate::operation::Operation for DiagnoseVpnGatewayRequest {
     type Response = DiagnoseVpnGatewayResponse;
     type Error = DiagnoseVpnGatewayError;
+}
+
+impl rt::operation::OperationSpec for DiagnoseVpnGatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceId", &self.resource_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
@@ -78,7 +81,7 @@ impl rt::operation::Operation for DiagnoseVpnGatewayRequest {
         out.plain(
             rt::params::Location::Query,
             "IPsecExtendInfo",
-            &self.i_psec_extend_info,
+            &self.ipsec_extend_info,
         );
         out.plain(rt::params::Location::Query, "ClientToken", &self.client_token);
     }
@@ -139,13 +142,13 @@ impl DiagnoseVpnGatewayBuilder {
         self
     }
 
-    /// Sets [`DiagnoseVpnGatewayRequest::i_psec_extend_info`](DiagnoseVpnGatewayRequest::i_psec_extend_info).
+    /// Sets [`DiagnoseVpnGatewayRequest::ipsec_extend_info`](DiagnoseVpnGatewayRequest::ipsec_extend_info).
     #[inline]
-    pub fn i_psec_extend_info(
+    pub fn ipsec_extend_info(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.request.i_psec_extend_info = ::std::option::Option::Some(value.into());
+        self.request.ipsec_extend_info = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -166,8 +169,8 @@ impl DiagnoseVpnGatewayBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DiagnoseVpnGatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DiagnoseVpnGatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -176,7 +179,7 @@ impl DiagnoseVpnGatewayBuilder {
         self,
     ) -> ::std::result::Result<
         DiagnoseVpnGatewayResponse,
-        rt::error::Error<DiagnoseVpnGatewayError>,
+        crate::error::Error<DiagnoseVpnGatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -273,32 +276,32 @@ impl ::serde::Serialize for DiagnoseVpnGatewayResponse {
 #[non_exhaustive]
 pub enum DiagnoseVpnGatewayError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IdempotentParameterMismatch` (HTTP 400).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// `IllegalParam.PrivateDestinationIp` (HTTP 400).
-    IllegalParamPrivateDestinationIp(rt::error::ServiceError),
+    IllegalParamPrivateDestinationIp(crate::error::ServiceError),
     /// `IllegalParam.PrivateSourceIp` (HTTP 400).
-    IllegalParamPrivateSourceIp(rt::error::ServiceError),
+    IllegalParamPrivateSourceIp(crate::error::ServiceError),
     /// `IllegalParam.ResourceType` (HTTP 400).
-    IllegalParamResourceType(rt::error::ServiceError),
+    IllegalParamResourceType(crate::error::ServiceError),
     /// `InvalidResourceId.NotFound` (HTTP 404).
-    InvalidResourceIdNotFound(rt::error::ServiceError),
+    InvalidResourceIdNotFound(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.StartDiagnose` (HTTP 400).
-    OperationFailedStartDiagnose(rt::error::ServiceError),
+    OperationFailedStartDiagnose(crate::error::ServiceError),
     /// `OperationFailed.VpnGatewayDiagnosing` (HTTP 400).
-    OperationFailedVpnGatewayDiagnosing(rt::error::ServiceError),
+    OperationFailedVpnGatewayDiagnosing(crate::error::ServiceError),
     /// `OperationUnsupported.DiagnoseVpn` (HTTP 400).
-    OperationUnsupportedDiagnoseVpn(rt::error::ServiceError),
+    OperationUnsupportedDiagnoseVpn(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -310,7 +313,7 @@ impl DiagnoseVpnGatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error)
             | Self::IdempotentParameterMismatch(error)
@@ -395,8 +398,8 @@ impl DiagnoseVpnGatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DiagnoseVpnGatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DiagnoseVpnGatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "IdempotentParameterMismatch" => Self::IdempotentParameterMismatch(error),
@@ -417,11 +420,11 @@ impl rt::error::OperationError for DiagnoseVpnGatewayError {
                 Self::OperationUnsupportedDiagnoseVpn(error)
             }
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DiagnoseVpnGatewayError::service_error(self)
     }
 }

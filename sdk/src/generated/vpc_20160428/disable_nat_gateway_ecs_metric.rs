@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -40,11 +41,14 @@ pub struct DisableNatGatewayEcsMetricRequest {
     pub nat_gateway_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DisableNatGatewayEcsMetricRequest {
+impl crate::operation::Operation for DisableNatGatewayEcsMetricRequest {
     type Response = DisableNatGatewayEcsMetricResponse;
     type Error = DisableNatGatewayEcsMetricError;
+}
+
+impl rt::operation::OperationSpec for DisableNatGatewayEcsMetricRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NatGatewayId", &self.nat_gateway_id)?;
         Ok(())
@@ -107,8 +111,10 @@ impl DisableNatGatewayEcsMetricBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DisableNatGatewayEcsMetricRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DisableNatGatewayEcsMetricRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -118,7 +124,7 @@ impl DisableNatGatewayEcsMetricBuilder {
         self,
     ) -> ::std::result::Result<
         DisableNatGatewayEcsMetricResponse,
-        rt::error::Error<DisableNatGatewayEcsMetricError>,
+        crate::error::Error<DisableNatGatewayEcsMetricError>,
     > {
         self.client.execute(self.request).await
     }
@@ -194,20 +200,20 @@ impl ::serde::Serialize for DisableNatGatewayEcsMetricResponse {
 #[non_exhaustive]
 pub enum DisableNatGatewayEcsMetricError {
     /// `MissingParam.NatGatewayId` (HTTP 400).
-    MissingParamNatGatewayId(rt::error::ServiceError),
+    MissingParamNatGatewayId(crate::error::ServiceError),
     /// `OperationFailed.NatGatewayNotExist` (HTTP 400).
-    OperationFailedNatGatewayNotExist(rt::error::ServiceError),
+    OperationFailedNatGatewayNotExist(crate::error::ServiceError),
     /// `OperationFailed.NatTypeInvalid` (HTTP 400).
-    OperationFailedNatTypeInvalid(rt::error::ServiceError),
+    OperationFailedNatTypeInvalid(crate::error::ServiceError),
     /// `OperationFailed.NoPermission` (HTTP 400).
-    OperationFailedNoPermission(rt::error::ServiceError),
+    OperationFailedNoPermission(crate::error::ServiceError),
     /// `OperationFailed.RegionNotSupport` (HTTP 400).
-    OperationFailedRegionNotSupport(rt::error::ServiceError),
+    OperationFailedRegionNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -219,7 +225,7 @@ impl DisableNatGatewayEcsMetricError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::MissingParamNatGatewayId(error)
             | Self::OperationFailedNatGatewayNotExist(error)
@@ -262,8 +268,8 @@ impl DisableNatGatewayEcsMetricError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisableNatGatewayEcsMetricError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DisableNatGatewayEcsMetricError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "MissingParam.NatGatewayId" => Self::MissingParamNatGatewayId(error),
             "OperationFailed.NatGatewayNotExist" => {
@@ -276,11 +282,11 @@ impl rt::error::OperationError for DisableNatGatewayEcsMetricError {
             "OperationFailed.RegionNotSupport" => {
                 Self::OperationFailedRegionNotSupport(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisableNatGatewayEcsMetricError::service_error(self)
     }
 }

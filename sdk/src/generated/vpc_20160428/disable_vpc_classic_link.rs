@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct DisableVpcClassicLinkRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DisableVpcClassicLinkRequest {
+impl crate::operation::Operation for DisableVpcClassicLinkRequest {
     type Response = DisableVpcClassicLinkResponse;
     type Error = DisableVpcClassicLinkError;
+}
+
+impl rt::operation::OperationSpec for DisableVpcClassicLinkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
         Ok(())
@@ -115,8 +118,8 @@ impl DisableVpcClassicLinkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DisableVpcClassicLinkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DisableVpcClassicLinkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +128,7 @@ impl DisableVpcClassicLinkBuilder {
         self,
     ) -> ::std::result::Result<
         DisableVpcClassicLinkResponse,
-        rt::error::Error<DisableVpcClassicLinkError>,
+        crate::error::Error<DisableVpcClassicLinkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,24 +204,24 @@ impl ::serde::Serialize for DisableVpcClassicLinkResponse {
 #[non_exhaustive]
 pub enum DisableVpcClassicLinkError {
     /// `DependencyViolation.Instance` (HTTP 400).
-    DependencyViolationInstance(rt::error::ServiceError),
+    DependencyViolationInstance(crate::error::ServiceError),
     /// `Forbbiden` (HTTP 400, 403).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `IncorrectVpcStatus` (HTTP 400).
-    IncorrectVpcStatus(rt::error::ServiceError),
+    IncorrectVpcStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAction` (HTTP 400).
-    InvalidAction(rt::error::ServiceError),
+    InvalidAction(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 404).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -230,7 +233,7 @@ impl DisableVpcClassicLinkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationInstance(error)
             | Self::Forbbiden(error)
@@ -287,8 +290,8 @@ impl DisableVpcClassicLinkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisableVpcClassicLinkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DisableVpcClassicLinkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.Instance" => Self::DependencyViolationInstance(error),
             "Forbbiden" => Self::Forbbiden(error),
@@ -297,11 +300,11 @@ impl rt::error::OperationError for DisableVpcClassicLinkError {
             "InvalidAction" => Self::InvalidAction(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "InvalidVpcId.NotFound" => Self::InvalidVpcIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DisableVpcClassicLinkError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct DissociateRouteTableFromGatewayRequest {
     pub gateway_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DissociateRouteTableFromGatewayRequest {
+impl crate::operation::Operation for DissociateRouteTableFromGatewayRequest {
     type Response = DissociateRouteTableFromGatewayResponse;
     type Error = DissociateRouteTableFromGatewayError;
+}
+
+impl rt::operation::OperationSpec for DissociateRouteTableFromGatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RouteTableId", &self.route_table_id)?;
         rt::validate::required("GatewayId", &self.gateway_id)?;
@@ -160,8 +163,8 @@ impl DissociateRouteTableFromGatewayBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DissociateRouteTableFromGatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DissociateRouteTableFromGatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -170,7 +173,7 @@ impl DissociateRouteTableFromGatewayBuilder {
         self,
     ) -> ::std::result::Result<
         DissociateRouteTableFromGatewayResponse,
-        rt::error::Error<DissociateRouteTableFromGatewayError>,
+        crate::error::Error<DissociateRouteTableFromGatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -246,26 +249,26 @@ impl ::serde::Serialize for DissociateRouteTableFromGatewayResponse {
 #[non_exhaustive]
 pub enum DissociateRouteTableFromGatewayError {
     /// `IncorrectStatus.GatewayRouteTable` (HTTP 400).
-    IncorrectStatusGatewayRouteTable(rt::error::ServiceError),
+    IncorrectStatusGatewayRouteTable(crate::error::ServiceError),
     /// `IncorrectStatus.Ipv4Gateway` (HTTP 400).
-    IncorrectStatusIpv4Gateway(rt::error::ServiceError),
+    IncorrectStatusIpv4Gateway(crate::error::ServiceError),
     /// `IncorrectStatus.Ipv6Gateway` (HTTP 400).
-    IncorrectStatusIpv6Gateway(rt::error::ServiceError),
+    IncorrectStatusIpv6Gateway(crate::error::ServiceError),
     /// `OperationDenied.RouteTableTypeIncorrect` (HTTP 400).
-    OperationDeniedRouteTableTypeIncorrect(rt::error::ServiceError),
+    OperationDeniedRouteTableTypeIncorrect(crate::error::ServiceError),
     /// `OperationFailed.NotExistAssociateRelation` (HTTP 400).
-    OperationFailedNotExistAssociateRelation(rt::error::ServiceError),
+    OperationFailedNotExistAssociateRelation(crate::error::ServiceError),
     /// `ResourceNotFound.GatewayRouteTable` (HTTP 400).
-    ResourceNotFoundGatewayRouteTable(rt::error::ServiceError),
+    ResourceNotFoundGatewayRouteTable(crate::error::ServiceError),
     /// `ResourceNotFound.Ipv4Gateway` (HTTP 400).
-    ResourceNotFoundIpv4Gateway(rt::error::ServiceError),
+    ResourceNotFoundIpv4Gateway(crate::error::ServiceError),
     /// `ResourceNotFound.RouteTable` (HTTP 400).
-    ResourceNotFoundRouteTable(rt::error::ServiceError),
+    ResourceNotFoundRouteTable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -277,7 +280,7 @@ impl DissociateRouteTableFromGatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusGatewayRouteTable(error)
             | Self::IncorrectStatusIpv4Gateway(error)
@@ -341,8 +344,8 @@ impl DissociateRouteTableFromGatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DissociateRouteTableFromGatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DissociateRouteTableFromGatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.GatewayRouteTable" => {
                 Self::IncorrectStatusGatewayRouteTable(error)
@@ -360,11 +363,11 @@ impl rt::error::OperationError for DissociateRouteTableFromGatewayError {
             }
             "ResourceNotFound.Ipv4Gateway" => Self::ResourceNotFoundIpv4Gateway(error),
             "ResourceNotFound.RouteTable" => Self::ResourceNotFoundRouteTable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DissociateRouteTableFromGatewayError::service_error(self)
     }
 }

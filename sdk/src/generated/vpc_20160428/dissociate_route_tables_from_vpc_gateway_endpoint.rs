@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,15 @@ pub struct DissociateRouteTablesFromVpcGatewayEndpointRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DissociateRouteTablesFromVpcGatewayEndpointRequest {
+impl crate::operation::Operation for DissociateRouteTablesFromVpcGatewayEndpointRequest {
     type Response = DissociateRouteTablesFromVpcGatewayEndpointResponse;
     type Error = DissociateRouteTablesFromVpcGatewayEndpointError;
+}
+
+impl rt::operation::OperationSpec
+for DissociateRouteTablesFromVpcGatewayEndpointRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("EndpointId", &self.endpoint_id)?;
         rt::validate::required("RouteTableIds", &self.route_table_ids)?;
         rt::validate::max_items("RouteTableIds", &self.route_table_ids, 20usize)?;
@@ -150,8 +154,8 @@ impl DissociateRouteTablesFromVpcGatewayEndpointBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DissociateRouteTablesFromVpcGatewayEndpointRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DissociateRouteTablesFromVpcGatewayEndpointRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +164,7 @@ impl DissociateRouteTablesFromVpcGatewayEndpointBuilder {
         self,
     ) -> ::std::result::Result<
         DissociateRouteTablesFromVpcGatewayEndpointResponse,
-        rt::error::Error<DissociateRouteTablesFromVpcGatewayEndpointError>,
+        crate::error::Error<DissociateRouteTablesFromVpcGatewayEndpointError>,
     > {
         self.client.execute(self.request).await
     }
@@ -237,34 +241,34 @@ impl ::serde::Serialize for DissociateRouteTablesFromVpcGatewayEndpointResponse 
 #[non_exhaustive]
 pub enum DissociateRouteTablesFromVpcGatewayEndpointError {
     /// `Forbbiden` (HTTP 400).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `IdempotentParameterMismatch` (HTTP 400).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// `IncorrectStatus.CenStatus` (HTTP 400).
-    IncorrectStatusCenStatus(rt::error::ServiceError),
+    IncorrectStatusCenStatus(crate::error::ServiceError),
     /// `IncorrectStatus.GatewayEndpoint` (HTTP 400).
-    IncorrectStatusGatewayEndpoint(rt::error::ServiceError),
+    IncorrectStatusGatewayEndpoint(crate::error::ServiceError),
     /// `IncorrectStatus.RouteEntry` (HTTP 400).
-    IncorrectStatusRouteEntry(rt::error::ServiceError),
+    IncorrectStatusRouteEntry(crate::error::ServiceError),
     /// `IncorrectStatus.RouteTable` (HTTP 400).
-    IncorrectStatusRouteTable(rt::error::ServiceError),
+    IncorrectStatusRouteTable(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.ConcurrentOperation` (HTTP 400).
-    OperationFailedConcurrentOperation(rt::error::ServiceError),
+    OperationFailedConcurrentOperation(crate::error::ServiceError),
     /// `ResourceNotFound.Association` (HTTP 400).
-    ResourceNotFoundAssociation(rt::error::ServiceError),
+    ResourceNotFoundAssociation(crate::error::ServiceError),
     /// `ResourceNotFound.GatewayEndpoint` (HTTP 400).
-    ResourceNotFoundGatewayEndpoint(rt::error::ServiceError),
+    ResourceNotFoundGatewayEndpoint(crate::error::ServiceError),
     /// `ResourceNotFound.RouteEntry` (HTTP 400).
-    ResourceNotFoundRouteEntry(rt::error::ServiceError),
+    ResourceNotFoundRouteEntry(crate::error::ServiceError),
     /// `ResourceNotFound.RouteTable` (HTTP 400).
-    ResourceNotFoundRouteTable(rt::error::ServiceError),
+    ResourceNotFoundRouteTable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -276,7 +280,7 @@ impl DissociateRouteTablesFromVpcGatewayEndpointError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbbiden(error)
             | Self::IdempotentParameterMismatch(error)
@@ -368,8 +372,8 @@ impl DissociateRouteTablesFromVpcGatewayEndpointError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DissociateRouteTablesFromVpcGatewayEndpointError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DissociateRouteTablesFromVpcGatewayEndpointError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden" => Self::Forbbiden(error),
             "IdempotentParameterMismatch" => Self::IdempotentParameterMismatch(error),
@@ -389,11 +393,11 @@ impl rt::error::OperationError for DissociateRouteTablesFromVpcGatewayEndpointEr
             }
             "ResourceNotFound.RouteEntry" => Self::ResourceNotFoundRouteEntry(error),
             "ResourceNotFound.RouteTable" => Self::ResourceNotFoundRouteTable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DissociateRouteTablesFromVpcGatewayEndpointError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct DissociateVpnGatewayWithCertificateRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for DissociateVpnGatewayWithCertificateRequest {
+impl crate::operation::Operation for DissociateVpnGatewayWithCertificateRequest {
     type Response = DissociateVpnGatewayWithCertificateResponse;
     type Error = DissociateVpnGatewayWithCertificateError;
+}
+
+impl rt::operation::OperationSpec for DissociateVpnGatewayWithCertificateRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnGatewayId", &self.vpn_gateway_id)?;
         rt::validate::required("CertificateType", &self.certificate_type)?;
@@ -165,8 +168,8 @@ impl DissociateVpnGatewayWithCertificateBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DissociateVpnGatewayWithCertificateRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DissociateVpnGatewayWithCertificateRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -175,7 +178,7 @@ impl DissociateVpnGatewayWithCertificateBuilder {
         self,
     ) -> ::std::result::Result<
         DissociateVpnGatewayWithCertificateResponse,
-        rt::error::Error<DissociateVpnGatewayWithCertificateError>,
+        crate::error::Error<DissociateVpnGatewayWithCertificateError>,
     > {
         self.client.execute(self.request).await
     }
@@ -251,22 +254,22 @@ impl ::serde::Serialize for DissociateVpnGatewayWithCertificateResponse {
 #[non_exhaustive]
 pub enum DissociateVpnGatewayWithCertificateError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalParam.CertificateType` (HTTP 400).
-    IllegalParamCertificateType(rt::error::ServiceError),
+    IllegalParamCertificateType(crate::error::ServiceError),
     /// `InvalidAssociateRelation.NotFound` (HTTP 404).
-    InvalidAssociateRelationNotFound(rt::error::ServiceError),
+    InvalidAssociateRelationNotFound(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `OperationConflict` (HTTP 409).
-    OperationConflict(rt::error::ServiceError),
+    OperationConflict(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -278,7 +281,7 @@ impl DissociateVpnGatewayWithCertificateError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error)
             | Self::IllegalParamCertificateType(error)
@@ -328,8 +331,8 @@ impl DissociateVpnGatewayWithCertificateError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DissociateVpnGatewayWithCertificateError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DissociateVpnGatewayWithCertificateError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "IllegalParam.CertificateType" => Self::IllegalParamCertificateType(error),
@@ -341,11 +344,11 @@ impl rt::error::OperationError for DissociateVpnGatewayWithCertificateError {
             }
             "OperationConflict" => Self::OperationConflict(error),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DissociateVpnGatewayWithCertificateError::service_error(self)
     }
 }

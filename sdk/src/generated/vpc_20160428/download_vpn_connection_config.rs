@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct DownloadVpnConnectionConfigRequest {
     pub vpn_connection_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DownloadVpnConnectionConfigRequest {
+impl crate::operation::Operation for DownloadVpnConnectionConfigRequest {
     type Response = DownloadVpnConnectionConfigResponse;
     type Error = DownloadVpnConnectionConfigError;
+}
+
+impl rt::operation::OperationSpec for DownloadVpnConnectionConfigRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnConnectionId", &self.vpn_connection_id)?;
         Ok(())
@@ -100,8 +104,8 @@ impl DownloadVpnConnectionConfigBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DownloadVpnConnectionConfigRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DownloadVpnConnectionConfigRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -110,7 +114,7 @@ impl DownloadVpnConnectionConfigBuilder {
         self,
     ) -> ::std::result::Result<
         DownloadVpnConnectionConfigResponse,
-        rt::error::Error<DownloadVpnConnectionConfigError>,
+        crate::error::Error<DownloadVpnConnectionConfigError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1410,16 +1414,16 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum DownloadVpnConnectionConfigError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidVpnConnectionInstanceId.NotFound` (HTTP 404).
-    InvalidVpnConnectionInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnConnectionInstanceIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1431,7 +1435,7 @@ impl DownloadVpnConnectionConfigError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -1460,19 +1464,19 @@ impl DownloadVpnConnectionConfigError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DownloadVpnConnectionConfigError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DownloadVpnConnectionConfigError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
             "InvalidVpnConnectionInstanceId.NotFound" => {
                 Self::InvalidVpnConnectionInstanceIdNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         DownloadVpnConnectionConfigError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct EnablePhysicalConnectionRequest {
     pub by_pass_sp: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for EnablePhysicalConnectionRequest {
+impl crate::operation::Operation for EnablePhysicalConnectionRequest {
     type Response = EnablePhysicalConnectionResponse;
     type Error = EnablePhysicalConnectionError;
+}
+
+impl rt::operation::OperationSpec for EnablePhysicalConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PhysicalConnectionId", &self.physical_connection_id)?;
         Ok(())
@@ -131,8 +134,10 @@ impl EnablePhysicalConnectionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnablePhysicalConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<EnablePhysicalConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +146,7 @@ impl EnablePhysicalConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         EnablePhysicalConnectionResponse,
-        rt::error::Error<EnablePhysicalConnectionError>,
+        crate::error::Error<EnablePhysicalConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -217,22 +222,22 @@ impl ::serde::Serialize for EnablePhysicalConnectionResponse {
 #[non_exhaustive]
 pub enum EnablePhysicalConnectionError {
     /// `ACCESS.DEVICE.NOT.ALLOW.WITHOUT.SP` (HTTP 400).
-    AccessDeviceNotAllowWithoutSp(rt::error::ServiceError),
+    AccessDeviceNotAllowWithoutSp(crate::error::ServiceError),
     /// `ALIUID.NOT.ALLOW.WITHOUT.SP` (HTTP 400).
-    AliuidNotAllowWithoutSp(rt::error::ServiceError),
+    AliuidNotAllowWithoutSp(crate::error::ServiceError),
     /// `Forbidden.NotAllowedInState` (HTTP 400).
-    ForbiddenNotAllowedInState(rt::error::ServiceError),
+    ForbiddenNotAllowedInState(crate::error::ServiceError),
     /// `INSTANCE.STATUS.NOT.ALLOW` (HTTP 400).
-    InstanceStatusNotAllow(rt::error::ServiceError),
+    InstanceStatusNotAllow(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotFound` (HTTP 404).
-    InvalidPhysicalConnectionIdNotFound(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -244,7 +249,7 @@ impl EnablePhysicalConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AccessDeviceNotAllowWithoutSp(error)
             | Self::AliuidNotAllowWithoutSp(error)
@@ -294,8 +299,8 @@ impl EnablePhysicalConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnablePhysicalConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnablePhysicalConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ACCESS.DEVICE.NOT.ALLOW.WITHOUT.SP" => {
                 Self::AccessDeviceNotAllowWithoutSp(error)
@@ -307,11 +312,11 @@ impl rt::error::OperationError for EnablePhysicalConnectionError {
                 Self::InvalidPhysicalConnectionIdNotFound(error)
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnablePhysicalConnectionError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct EnableVpcClassicLinkRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for EnableVpcClassicLinkRequest {
+impl crate::operation::Operation for EnableVpcClassicLinkRequest {
     type Response = EnableVpcClassicLinkResponse;
     type Error = EnableVpcClassicLinkError;
+}
+
+impl rt::operation::OperationSpec for EnableVpcClassicLinkRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
         Ok(())
@@ -115,8 +118,8 @@ impl EnableVpcClassicLinkBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableVpcClassicLinkRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EnableVpcClassicLinkRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -125,7 +128,7 @@ impl EnableVpcClassicLinkBuilder {
         self,
     ) -> ::std::result::Result<
         EnableVpcClassicLinkResponse,
-        rt::error::Error<EnableVpcClassicLinkError>,
+        crate::error::Error<EnableVpcClassicLinkError>,
     > {
         self.client.execute(self.request).await
     }
@@ -201,22 +204,22 @@ impl ::serde::Serialize for EnableVpcClassicLinkResponse {
 #[non_exhaustive]
 pub enum EnableVpcClassicLinkError {
     /// `Forbidden.EnableClassicLink` (HTTP 400).
-    ForbiddenEnableClassicLink(rt::error::ServiceError),
+    ForbiddenEnableClassicLink(crate::error::ServiceError),
     /// `IncorrectVpcStatus` (HTTP 400).
-    IncorrectVpcStatus(rt::error::ServiceError),
+    IncorrectVpcStatus(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 404).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.RouteConflict` (HTTP 400).
-    OperationFailedRouteConflict(rt::error::ServiceError),
+    OperationFailedRouteConflict(crate::error::ServiceError),
     /// `RouteConflict.AlreadyExist` (HTTP 400).
-    RouteConflictAlreadyExist(rt::error::ServiceError),
+    RouteConflictAlreadyExist(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -228,7 +231,7 @@ impl EnableVpcClassicLinkError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenEnableClassicLink(error)
             | Self::IncorrectVpcStatus(error)
@@ -278,8 +281,8 @@ impl EnableVpcClassicLinkError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableVpcClassicLinkError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableVpcClassicLinkError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.EnableClassicLink" => Self::ForbiddenEnableClassicLink(error),
             "IncorrectVpcStatus" => Self::IncorrectVpcStatus(error),
@@ -287,11 +290,11 @@ impl rt::error::OperationError for EnableVpcClassicLinkError {
             "InvalidVpcId.NotFound" => Self::InvalidVpcIdNotFound(error),
             "OperationFailed.RouteConflict" => Self::OperationFailedRouteConflict(error),
             "RouteConflict.AlreadyExist" => Self::RouteConflictAlreadyExist(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableVpcClassicLinkError::service_error(self)
     }
 }

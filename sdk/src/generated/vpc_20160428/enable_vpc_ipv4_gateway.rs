@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,14 @@ pub struct EnableVpcIpv4GatewayRequest {
     pub route_table_list: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for EnableVpcIpv4GatewayRequest {
+impl crate::operation::Operation for EnableVpcIpv4GatewayRequest {
     type Response = EnableVpcIpv4GatewayResponse;
     type Error = EnableVpcIpv4GatewayError;
+}
+
+impl rt::operation::OperationSpec for EnableVpcIpv4GatewayRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Ipv4GatewayId", &self.ipv4_gateway_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("RouteTableList", &self.route_table_list, 100usize)?;
@@ -145,8 +148,8 @@ impl EnableVpcIpv4GatewayBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableVpcIpv4GatewayRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<EnableVpcIpv4GatewayRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +158,7 @@ impl EnableVpcIpv4GatewayBuilder {
         self,
     ) -> ::std::result::Result<
         EnableVpcIpv4GatewayResponse,
-        rt::error::Error<EnableVpcIpv4GatewayError>,
+        crate::error::Error<EnableVpcIpv4GatewayError>,
     > {
         self.client.execute(self.request).await
     }
@@ -231,30 +234,30 @@ impl ::serde::Serialize for EnableVpcIpv4GatewayResponse {
 #[non_exhaustive]
 pub enum EnableVpcIpv4GatewayError {
     /// `IncorrectStatus.Ipv4Gateway` (HTTP 400).
-    IncorrectStatusIpv4Gateway(rt::error::ServiceError),
+    IncorrectStatusIpv4Gateway(crate::error::ServiceError),
     /// `OperationDenied.ConflictOfAllZeroRouting` (HTTP 400).
-    OperationDeniedConflictOfAllZeroRouting(rt::error::ServiceError),
+    OperationDeniedConflictOfAllZeroRouting(crate::error::ServiceError),
     /// `OperationDenied.DirectEipExist` (HTTP 400).
-    OperationDeniedDirectEipExist(rt::error::ServiceError),
+    OperationDeniedDirectEipExist(crate::error::ServiceError),
     /// `OperationDenied.NatgatewayExist` (HTTP 400).
-    OperationDeniedNatgatewayExist(rt::error::ServiceError),
+    OperationDeniedNatgatewayExist(crate::error::ServiceError),
     /// `OperationDenied.VpcHasAlreadyActive` (HTTP 400).
-    OperationDeniedVpcHasAlreadyActive(rt::error::ServiceError),
+    OperationDeniedVpcHasAlreadyActive(crate::error::ServiceError),
     /// `OperationDenied.VpnExist` (HTTP 400).
-    OperationDeniedVpnExist(rt::error::ServiceError),
+    OperationDeniedVpnExist(crate::error::ServiceError),
     /// `OperationFailed.Ipv4GatewayAlreadyActive.` (HTTP 400).
-    OperationFailedIpv4GatewayAlreadyActive(rt::error::ServiceError),
+    OperationFailedIpv4GatewayAlreadyActive(crate::error::ServiceError),
     /// `ResourceNotFound.Ipv4Gateway` (HTTP 400).
-    ResourceNotFoundIpv4Gateway(rt::error::ServiceError),
+    ResourceNotFoundIpv4Gateway(crate::error::ServiceError),
     /// `UnsupportedFeature.Ipv4Gateway` (HTTP 400).
-    UnsupportedFeatureIpv4Gateway(rt::error::ServiceError),
+    UnsupportedFeatureIpv4Gateway(crate::error::ServiceError),
     /// `VPC_ROUTE_ENTRY_CIDR_BLOCK_DUPLICATE` (HTTP 400).
-    VpcRouteEntryCidrBlockDuplicate(rt::error::ServiceError),
+    VpcRouteEntryCidrBlockDuplicate(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -266,7 +269,7 @@ impl EnableVpcIpv4GatewayError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusIpv4Gateway(error)
             | Self::OperationDeniedConflictOfAllZeroRouting(error)
@@ -344,8 +347,8 @@ impl EnableVpcIpv4GatewayError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableVpcIpv4GatewayError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableVpcIpv4GatewayError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.Ipv4Gateway" => Self::IncorrectStatusIpv4Gateway(error),
             "OperationDenied.ConflictOfAllZeroRouting" => {
@@ -371,11 +374,11 @@ impl rt::error::OperationError for EnableVpcIpv4GatewayError {
             "VPC_ROUTE_ENTRY_CIDR_BLOCK_DUPLICATE" => {
                 Self::VpcRouteEntryCidrBlockDuplicate(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         EnableVpcIpv4GatewayError::service_error(self)
     }
 }

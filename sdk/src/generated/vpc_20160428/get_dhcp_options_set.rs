@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetDhcpOptionsSetRequest {
     pub dhcp_options_set_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetDhcpOptionsSetRequest {
+impl crate::operation::Operation for GetDhcpOptionsSetRequest {
     type Response = GetDhcpOptionsSetResponse;
     type Error = GetDhcpOptionsSetError;
+}
+
+impl rt::operation::OperationSpec for GetDhcpOptionsSetRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DhcpOptionsSetId", &self.dhcp_options_set_id)?;
         Ok(())
@@ -98,8 +102,8 @@ impl GetDhcpOptionsSetBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetDhcpOptionsSetRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetDhcpOptionsSetRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -108,7 +112,7 @@ impl GetDhcpOptionsSetBuilder {
         self,
     ) -> ::std::result::Result<
         GetDhcpOptionsSetResponse,
-        rt::error::Error<GetDhcpOptionsSetError>,
+        crate::error::Error<GetDhcpOptionsSetError>,
     > {
         self.client.execute(self.request).await
     }
@@ -684,12 +688,12 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum GetDhcpOptionsSetError {
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -701,7 +705,7 @@ impl GetDhcpOptionsSetError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidRegionIdNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -716,15 +720,15 @@ impl GetDhcpOptionsSetError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetDhcpOptionsSetError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetDhcpOptionsSetError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetDhcpOptionsSetError::service_error(self)
     }
 }

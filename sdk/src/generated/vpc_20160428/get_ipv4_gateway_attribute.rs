@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetIpv4GatewayAttributeRequest {
     pub ipv4_gateway_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetIpv4GatewayAttributeRequest {
+impl crate::operation::Operation for GetIpv4GatewayAttributeRequest {
     type Response = GetIpv4GatewayAttributeResponse;
     type Error = GetIpv4GatewayAttributeError;
+}
+
+impl rt::operation::OperationSpec for GetIpv4GatewayAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Ipv4GatewayId", &self.ipv4_gateway_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl GetIpv4GatewayAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetIpv4GatewayAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetIpv4GatewayAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl GetIpv4GatewayAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         GetIpv4GatewayAttributeResponse,
-        rt::error::Error<GetIpv4GatewayAttributeError>,
+        crate::error::Error<GetIpv4GatewayAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -477,12 +481,12 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum GetIpv4GatewayAttributeError {
     /// `ResourceNotFound.Ipv4Gateway` (HTTP 400).
-    ResourceNotFoundIpv4Gateway(rt::error::ServiceError),
+    ResourceNotFoundIpv4Gateway(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -494,7 +498,7 @@ impl GetIpv4GatewayAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ResourceNotFoundIpv4Gateway(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -509,15 +513,15 @@ impl GetIpv4GatewayAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetIpv4GatewayAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetIpv4GatewayAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ResourceNotFound.Ipv4Gateway" => Self::ResourceNotFoundIpv4Gateway(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetIpv4GatewayAttributeError::service_error(self)
     }
 }

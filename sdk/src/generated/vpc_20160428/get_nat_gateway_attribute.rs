@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetNatGatewayAttributeRequest {
     pub nat_gateway_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetNatGatewayAttributeRequest {
+impl crate::operation::Operation for GetNatGatewayAttributeRequest {
     type Response = GetNatGatewayAttributeResponse;
     type Error = GetNatGatewayAttributeError;
+}
+
+impl rt::operation::OperationSpec for GetNatGatewayAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NatGatewayId", &self.nat_gateway_id)?;
         Ok(())
@@ -94,8 +98,8 @@ impl GetNatGatewayAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetNatGatewayAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetNatGatewayAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -104,7 +108,7 @@ impl GetNatGatewayAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         GetNatGatewayAttributeResponse,
-        rt::error::Error<GetNatGatewayAttributeError>,
+        crate::error::Error<GetNatGatewayAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1535,12 +1539,12 @@ impl ::serde::Serialize for AccessMode {
 #[non_exhaustive]
 pub enum GetNatGatewayAttributeError {
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1552,7 +1556,7 @@ impl GetNatGatewayAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidRegionIdNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1567,15 +1571,15 @@ impl GetNatGatewayAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetNatGatewayAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetNatGatewayAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetNatGatewayAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct GetPhysicalConnectionServiceStatusRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetPhysicalConnectionServiceStatusRequest {
+impl crate::operation::Operation for GetPhysicalConnectionServiceStatusRequest {
     type Response = GetPhysicalConnectionServiceStatusResponse;
     type Error = GetPhysicalConnectionServiceStatusError;
+}
+
+impl rt::operation::OperationSpec for GetPhysicalConnectionServiceStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl GetPhysicalConnectionServiceStatusBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetPhysicalConnectionServiceStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetPhysicalConnectionServiceStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl GetPhysicalConnectionServiceStatusBuilder {
         self,
     ) -> ::std::result::Result<
         GetPhysicalConnectionServiceStatusResponse,
-        rt::error::Error<GetPhysicalConnectionServiceStatusError>,
+        crate::error::Error<GetPhysicalConnectionServiceStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -187,7 +191,7 @@ pub enum GetPhysicalConnectionServiceStatusError {
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -199,7 +203,7 @@ impl GetPhysicalConnectionServiceStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -207,12 +211,12 @@ impl GetPhysicalConnectionServiceStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetPhysicalConnectionServiceStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
-        Self::Unhandled(rt::operation::Unhandled::new(error))
+impl crate::error::OperationError for GetPhysicalConnectionServiceStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
+        Self::Unhandled(crate::operation::Unhandled::new(error))
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetPhysicalConnectionServiceStatusError::service_error(self)
     }
 }

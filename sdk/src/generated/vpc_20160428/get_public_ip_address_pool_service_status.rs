@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,15 +42,14 @@ pub struct GetPublicIpAddressPoolServiceStatusRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetPublicIpAddressPoolServiceStatusRequest {
+impl crate::operation::Operation for GetPublicIpAddressPoolServiceStatusRequest {
     type Response = GetPublicIpAddressPoolServiceStatusResponse;
     type Error = GetPublicIpAddressPoolServiceStatusError;
+}
+
+impl rt::operation::OperationSpec for GetPublicIpAddressPoolServiceStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -101,8 +104,8 @@ impl GetPublicIpAddressPoolServiceStatusBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetPublicIpAddressPoolServiceStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetPublicIpAddressPoolServiceStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -111,7 +114,7 @@ impl GetPublicIpAddressPoolServiceStatusBuilder {
         self,
     ) -> ::std::result::Result<
         GetPublicIpAddressPoolServiceStatusResponse,
-        rt::error::Error<GetPublicIpAddressPoolServiceStatusError>,
+        crate::error::Error<GetPublicIpAddressPoolServiceStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -205,12 +208,12 @@ impl ::serde::Serialize for GetPublicIpAddressPoolServiceStatusResponse {
 #[non_exhaustive]
 pub enum GetPublicIpAddressPoolServiceStatusError {
     /// `Forbidden.RAM` (HTTP 400).
-    ForbiddenRam(rt::error::ServiceError),
+    ForbiddenRam(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -222,7 +225,7 @@ impl GetPublicIpAddressPoolServiceStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenRam(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -237,15 +240,15 @@ impl GetPublicIpAddressPoolServiceStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetPublicIpAddressPoolServiceStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetPublicIpAddressPoolServiceStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.RAM" => Self::ForbiddenRam(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetPublicIpAddressPoolServiceStatusError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,15 +42,14 @@ pub struct GetTrafficMirrorServiceStatusRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetTrafficMirrorServiceStatusRequest {
+impl crate::operation::Operation for GetTrafficMirrorServiceStatusRequest {
     type Response = GetTrafficMirrorServiceStatusResponse;
     type Error = GetTrafficMirrorServiceStatusError;
+}
+
+impl rt::operation::OperationSpec for GetTrafficMirrorServiceStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -100,8 +103,8 @@ impl GetTrafficMirrorServiceStatusBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetTrafficMirrorServiceStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetTrafficMirrorServiceStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -110,7 +113,7 @@ impl GetTrafficMirrorServiceStatusBuilder {
         self,
     ) -> ::std::result::Result<
         GetTrafficMirrorServiceStatusResponse,
-        rt::error::Error<GetTrafficMirrorServiceStatusError>,
+        crate::error::Error<GetTrafficMirrorServiceStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -204,12 +207,12 @@ impl ::serde::Serialize for GetTrafficMirrorServiceStatusResponse {
 #[non_exhaustive]
 pub enum GetTrafficMirrorServiceStatusError {
     /// `Forbbiden` (HTTP 403).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -221,7 +224,7 @@ impl GetTrafficMirrorServiceStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbbiden(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -236,15 +239,15 @@ impl GetTrafficMirrorServiceStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetTrafficMirrorServiceStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetTrafficMirrorServiceStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden" => Self::Forbbiden(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetTrafficMirrorServiceStatusError::service_error(self)
     }
 }

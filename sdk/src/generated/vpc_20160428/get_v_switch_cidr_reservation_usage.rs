@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct GetVSwitchCidrReservationUsageRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i64>,
     /// Example: `cn-hangzhou`
     ///
@@ -44,15 +45,20 @@ pub struct GetVSwitchCidrReservationUsageRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetVSwitchCidrReservationUsageRequest {
+impl crate::operation::Operation for GetVSwitchCidrReservationUsageRequest {
     type Response = GetVSwitchCidrReservationUsageResponse;
     type Error = GetVSwitchCidrReservationUsageError;
+}
+
+impl rt::operation::OperationSpec for GetVSwitchCidrReservationUsageRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "VSwitchCidrReservationId",
             &self.v_switch_cidr_reservation_id,
         )?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -151,7 +157,7 @@ impl GetVSwitchCidrReservationUsageBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<GetVSwitchCidrReservationUsageRequest> {
+    ) -> crate::paginate::PaginationStream<GetVSwitchCidrReservationUsageRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -159,8 +165,8 @@ impl GetVSwitchCidrReservationUsageBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetVSwitchCidrReservationUsageRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetVSwitchCidrReservationUsageRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -169,7 +175,7 @@ impl GetVSwitchCidrReservationUsageBuilder {
         self,
     ) -> ::std::result::Result<
         GetVSwitchCidrReservationUsageResponse,
-        rt::error::Error<GetVSwitchCidrReservationUsageError>,
+        crate::error::Error<GetVSwitchCidrReservationUsageError>,
     > {
         self.client.execute(self.request).await
     }
@@ -491,14 +497,14 @@ impl ::serde::Serialize for CidrReservationUsages {
 #[non_exhaustive]
 pub enum GetVSwitchCidrReservationUsageError {
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// `ResourceNotFound.CidrReservation` (HTTP 404).
-    ResourceNotFoundCidrReservation(rt::error::ServiceError),
+    ResourceNotFoundCidrReservation(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -510,7 +516,7 @@ impl GetVSwitchCidrReservationUsageError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamNextToken(error)
             | Self::ResourceNotFoundCidrReservation(error) => error,
@@ -532,18 +538,18 @@ impl GetVSwitchCidrReservationUsageError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetVSwitchCidrReservationUsageError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetVSwitchCidrReservationUsageError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
             "ResourceNotFound.CidrReservation" => {
                 Self::ResourceNotFoundCidrReservation(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetVSwitchCidrReservationUsageError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct GetVpcGatewayEndpointAttributeRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetVpcGatewayEndpointAttributeRequest {
+impl crate::operation::Operation for GetVpcGatewayEndpointAttributeRequest {
     type Response = GetVpcGatewayEndpointAttributeResponse;
     type Error = GetVpcGatewayEndpointAttributeError;
+}
+
+impl rt::operation::OperationSpec for GetVpcGatewayEndpointAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("EndpointId", &self.endpoint_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -96,8 +100,8 @@ impl GetVpcGatewayEndpointAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetVpcGatewayEndpointAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetVpcGatewayEndpointAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -106,7 +110,7 @@ impl GetVpcGatewayEndpointAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         GetVpcGatewayEndpointAttributeResponse,
-        rt::error::Error<GetVpcGatewayEndpointAttributeError>,
+        crate::error::Error<GetVpcGatewayEndpointAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -495,14 +499,14 @@ impl ::serde::Serialize for Tags {
 #[non_exhaustive]
 pub enum GetVpcGatewayEndpointAttributeError {
     /// `InvalidVpcId.NotFound` (HTTP 400).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `ResourceNotFound.GatewayEndpoint` (HTTP 400).
-    ResourceNotFoundGatewayEndpoint(rt::error::ServiceError),
+    ResourceNotFoundGatewayEndpoint(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -514,7 +518,7 @@ impl GetVpcGatewayEndpointAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidVpcIdNotFound(error)
             | Self::ResourceNotFoundGatewayEndpoint(error) => error,
@@ -536,18 +540,18 @@ impl GetVpcGatewayEndpointAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetVpcGatewayEndpointAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetVpcGatewayEndpointAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidVpcId.NotFound" => Self::InvalidVpcIdNotFound(error),
             "ResourceNotFound.GatewayEndpoint" => {
                 Self::ResourceNotFoundGatewayEndpoint(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetVpcGatewayEndpointAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct GetVpcPrefixListAssociationsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `20`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i64>,
     /// Example: `cn-hangzhou`
     ///
@@ -44,12 +45,17 @@ pub struct GetVpcPrefixListAssociationsRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetVpcPrefixListAssociationsRequest {
+impl crate::operation::Operation for GetVpcPrefixListAssociationsRequest {
     type Response = GetVpcPrefixListAssociationsResponse;
     type Error = GetVpcPrefixListAssociationsError;
+}
+
+impl rt::operation::OperationSpec for GetVpcPrefixListAssociationsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PrefixListId", &self.prefix_list_id)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -142,7 +148,7 @@ impl GetVpcPrefixListAssociationsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<GetVpcPrefixListAssociationsRequest> {
+    ) -> crate::paginate::PaginationStream<GetVpcPrefixListAssociationsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -150,8 +156,8 @@ impl GetVpcPrefixListAssociationsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetVpcPrefixListAssociationsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetVpcPrefixListAssociationsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,7 +166,7 @@ impl GetVpcPrefixListAssociationsBuilder {
         self,
     ) -> ::std::result::Result<
         GetVpcPrefixListAssociationsResponse,
-        rt::error::Error<GetVpcPrefixListAssociationsError>,
+        crate::error::Error<GetVpcPrefixListAssociationsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -541,12 +547,12 @@ impl ::serde::Serialize for PrefixListAssociation {
 #[non_exhaustive]
 pub enum GetVpcPrefixListAssociationsError {
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -558,7 +564,7 @@ impl GetVpcPrefixListAssociationsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamNextToken(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -573,15 +579,15 @@ impl GetVpcPrefixListAssociationsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetVpcPrefixListAssociationsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetVpcPrefixListAssociationsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetVpcPrefixListAssociationsError::service_error(self)
     }
 }

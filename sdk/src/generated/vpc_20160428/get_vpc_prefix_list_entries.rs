@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct GetVpcPrefixListEntriesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `20`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i64>,
     /// Example: `cn-hangzhou`
     ///
@@ -44,12 +45,17 @@ pub struct GetVpcPrefixListEntriesRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetVpcPrefixListEntriesRequest {
+impl crate::operation::Operation for GetVpcPrefixListEntriesRequest {
     type Response = GetVpcPrefixListEntriesResponse;
     type Error = GetVpcPrefixListEntriesError;
+}
+
+impl rt::operation::OperationSpec for GetVpcPrefixListEntriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PrefixListId", &self.prefix_list_id)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -142,14 +148,14 @@ impl GetVpcPrefixListEntriesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<GetVpcPrefixListEntriesRequest> {
+    ) -> crate::paginate::PaginationStream<GetVpcPrefixListEntriesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetVpcPrefixListEntriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetVpcPrefixListEntriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -158,7 +164,7 @@ impl GetVpcPrefixListEntriesBuilder {
         self,
     ) -> ::std::result::Result<
         GetVpcPrefixListEntriesResponse,
-        rt::error::Error<GetVpcPrefixListEntriesError>,
+        crate::error::Error<GetVpcPrefixListEntriesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -434,14 +440,14 @@ impl ::serde::Serialize for PrefixListEntry {
 #[non_exhaustive]
 pub enum GetVpcPrefixListEntriesError {
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// `ResourceNotFound.PrefixList` (HTTP 400).
-    ResourceNotFoundPrefixList(rt::error::ServiceError),
+    ResourceNotFoundPrefixList(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -453,7 +459,7 @@ impl GetVpcPrefixListEntriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamNextToken(error)
             | Self::ResourceNotFoundPrefixList(error) => error,
@@ -475,16 +481,16 @@ impl GetVpcPrefixListEntriesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetVpcPrefixListEntriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetVpcPrefixListEntriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
             "ResourceNotFound.PrefixList" => Self::ResourceNotFoundPrefixList(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetVpcPrefixListEntriesError::service_error(self)
     }
 }

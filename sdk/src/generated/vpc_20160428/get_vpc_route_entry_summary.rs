@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct GetVpcRouteEntrySummaryRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetVpcRouteEntrySummaryRequest {
+impl crate::operation::Operation for GetVpcRouteEntrySummaryRequest {
     type Response = GetVpcRouteEntrySummaryResponse;
     type Error = GetVpcRouteEntrySummaryError;
+}
+
+impl rt::operation::OperationSpec for GetVpcRouteEntrySummaryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VpcId", &self.vpc_id)?;
         rt::validate::required("RouteEntryType", &self.route_entry_type)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -125,8 +129,8 @@ impl GetVpcRouteEntrySummaryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GetVpcRouteEntrySummaryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GetVpcRouteEntrySummaryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -135,7 +139,7 @@ impl GetVpcRouteEntrySummaryBuilder {
         self,
     ) -> ::std::result::Result<
         GetVpcRouteEntrySummaryResponse,
-        rt::error::Error<GetVpcRouteEntrySummaryError>,
+        crate::error::Error<GetVpcRouteEntrySummaryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -391,14 +395,14 @@ impl ::serde::Serialize for EntrySummarys {
 #[non_exhaustive]
 pub enum GetVpcRouteEntrySummaryError {
     /// `IllegalParam.RouteEntryType` (HTTP 400).
-    IllegalParamRouteEntryType(rt::error::ServiceError),
+    IllegalParamRouteEntryType(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 400).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -410,7 +414,7 @@ impl GetVpcRouteEntrySummaryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamRouteEntryType(error)
             | Self::InvalidVpcIdNotFound(error) => error,
@@ -432,16 +436,16 @@ impl GetVpcRouteEntrySummaryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetVpcRouteEntrySummaryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetVpcRouteEntrySummaryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.RouteEntryType" => Self::IllegalParamRouteEntryType(error),
             "InvalidVpcId.NotFound" => Self::InvalidVpcIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetVpcRouteEntrySummaryError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct GetVpnGatewayDiagnoseResultRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GetVpnGatewayDiagnoseResultRequest {
+impl crate::operation::Operation for GetVpnGatewayDiagnoseResultRequest {
     type Response = GetVpnGatewayDiagnoseResultResponse;
     type Error = GetVpnGatewayDiagnoseResultError;
+}
+
+impl rt::operation::OperationSpec for GetVpnGatewayDiagnoseResultRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -131,8 +134,8 @@ impl GetVpnGatewayDiagnoseResultBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<GetVpnGatewayDiagnoseResultRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<GetVpnGatewayDiagnoseResultRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +144,7 @@ impl GetVpnGatewayDiagnoseResultBuilder {
         self,
     ) -> ::std::result::Result<
         GetVpnGatewayDiagnoseResultResponse,
-        rt::error::Error<GetVpnGatewayDiagnoseResultError>,
+        crate::error::Error<GetVpnGatewayDiagnoseResultError>,
     > {
         self.client.execute(self.request).await
     }
@@ -509,28 +512,28 @@ impl ::serde::Serialize for DiagnoseResult {
 #[non_exhaustive]
 pub enum GetVpnGatewayDiagnoseResultError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IncorrectStatus.DiagnoseTimeout` (HTTP 400).
-    IncorrectStatusDiagnoseTimeout(rt::error::ServiceError),
+    IncorrectStatusDiagnoseTimeout(crate::error::ServiceError),
     /// `IncorrectStatus.VpnConnectionDeleted` (HTTP 400).
-    IncorrectStatusVpnConnectionDeleted(rt::error::ServiceError),
+    IncorrectStatusVpnConnectionDeleted(crate::error::ServiceError),
     /// `InvalidDiagnoseId.NotFound` (HTTP 404).
-    InvalidDiagnoseIdNotFound(rt::error::ServiceError),
+    InvalidDiagnoseIdNotFound(crate::error::ServiceError),
     /// `InvalidVpnGatewayId.NotFound` (HTTP 404).
-    InvalidVpnGatewayIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayIdNotFound(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `MissingParam.DiagnoseInfo` (HTTP 400).
-    MissingParamDiagnoseInfo(rt::error::ServiceError),
+    MissingParamDiagnoseInfo(crate::error::ServiceError),
     /// `param_error` (HTTP 400).
-    ParamError(rt::error::ServiceError),
+    ParamError(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -542,7 +545,7 @@ impl GetVpnGatewayDiagnoseResultError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error)
             | Self::IncorrectStatusDiagnoseTimeout(error)
@@ -613,8 +616,8 @@ impl GetVpnGatewayDiagnoseResultError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GetVpnGatewayDiagnoseResultError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GetVpnGatewayDiagnoseResultError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "IncorrectStatus.DiagnoseTimeout" => {
@@ -631,11 +634,11 @@ impl rt::error::OperationError for GetVpnGatewayDiagnoseResultError {
             "MissingParam.DiagnoseInfo" => Self::MissingParamDiagnoseInfo(error),
             "param_error" => Self::ParamError(error),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GetVpnGatewayDiagnoseResultError::service_error(self)
     }
 }

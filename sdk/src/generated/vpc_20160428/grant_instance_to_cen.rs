@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct GrantInstanceToCenRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for GrantInstanceToCenRequest {
+impl crate::operation::Operation for GrantInstanceToCenRequest {
     type Response = GrantInstanceToCenResponse;
     type Error = GrantInstanceToCenError;
+}
+
+impl rt::operation::OperationSpec for GrantInstanceToCenRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("InstanceType", &self.instance_type)?;
@@ -160,8 +163,8 @@ impl GrantInstanceToCenBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<GrantInstanceToCenRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<GrantInstanceToCenRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -170,7 +173,7 @@ impl GrantInstanceToCenBuilder {
         self,
     ) -> ::std::result::Result<
         GrantInstanceToCenResponse,
-        rt::error::Error<GrantInstanceToCenError>,
+        crate::error::Error<GrantInstanceToCenError>,
     > {
         self.client.execute(self.request).await
     }
@@ -246,30 +249,30 @@ impl ::serde::Serialize for GrantInstanceToCenResponse {
 #[non_exhaustive]
 pub enum GrantInstanceToCenError {
     /// `IllegalParam.CenInstanceId` (HTTP 400).
-    IllegalParamCenInstanceId(rt::error::ServiceError),
+    IllegalParamCenInstanceId(crate::error::ServiceError),
     /// `IncorrectStatus` (HTTP 400).
-    IncorrectStatus(rt::error::ServiceError),
+    IncorrectStatus(crate::error::ServiceError),
     /// `InstanceType.Invalid` (HTTP 404).
-    InstanceTypeInvalid(rt::error::ServiceError),
+    InstanceTypeInvalid(crate::error::ServiceError),
     /// `Invalid.Grant` (HTTP 400).
-    InvalidGrant(rt::error::ServiceError),
+    InvalidGrant(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVbr.NotFound` (HTTP 404).
-    InvalidVbrNotFound(rt::error::ServiceError),
+    InvalidVbrNotFound(crate::error::ServiceError),
     /// `MissingParam.CenInstanceId` (HTTP 400).
-    MissingParamCenInstanceId(rt::error::ServiceError),
+    MissingParamCenInstanceId(crate::error::ServiceError),
     /// `QuotaExceeded.CbnGrantRules` (HTTP 404).
-    QuotaExceededCbnGrantRules(rt::error::ServiceError),
+    QuotaExceededCbnGrantRules(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -281,7 +284,7 @@ impl GrantInstanceToCenError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamCenInstanceId(error)
             | Self::IncorrectStatus(error)
@@ -359,8 +362,8 @@ impl GrantInstanceToCenError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for GrantInstanceToCenError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for GrantInstanceToCenError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.CenInstanceId" => Self::IllegalParamCenInstanceId(error),
             "IncorrectStatus" => Self::IncorrectStatus(error),
@@ -372,11 +375,11 @@ impl rt::error::OperationError for GrantInstanceToCenError {
             "MissingParam.CenInstanceId" => Self::MissingParamCenInstanceId(error),
             "QuotaExceeded.CbnGrantRules" => Self::QuotaExceededCbnGrantRules(error),
             "TaskConflict" => Self::TaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         GrantInstanceToCenError::service_error(self)
     }
 }

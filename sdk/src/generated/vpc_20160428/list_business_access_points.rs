@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct ListBusinessAccessPointsRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListBusinessAccessPointsRequest {
+impl crate::operation::Operation for ListBusinessAccessPointsRequest {
     type Response = ListBusinessAccessPointsResponse;
     type Error = ListBusinessAccessPointsError;
+}
+
+impl rt::operation::OperationSpec for ListBusinessAccessPointsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -77,8 +81,10 @@ impl ListBusinessAccessPointsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListBusinessAccessPointsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListBusinessAccessPointsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -87,7 +93,7 @@ impl ListBusinessAccessPointsBuilder {
         self,
     ) -> ::std::result::Result<
         ListBusinessAccessPointsResponse,
-        rt::error::Error<ListBusinessAccessPointsError>,
+        crate::error::Error<ListBusinessAccessPointsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -470,12 +476,12 @@ impl ::serde::Serialize for OpticalModuleModels {
 #[non_exhaustive]
 pub enum ListBusinessAccessPointsError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -487,7 +493,7 @@ impl ListBusinessAccessPointsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -502,15 +508,15 @@ impl ListBusinessAccessPointsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListBusinessAccessPointsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListBusinessAccessPointsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListBusinessAccessPointsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct ListDhcpOptionsSetsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `example.com`
     ///
@@ -58,12 +59,17 @@ pub struct ListDhcpOptionsSetsRequest {
     pub tags: ::std::vec::Vec<Tags>,
 }
 
-impl rt::operation::Operation for ListDhcpOptionsSetsRequest {
+impl crate::operation::Operation for ListDhcpOptionsSetsRequest {
     type Response = ListDhcpOptionsSetsResponse;
     type Error = ListDhcpOptionsSetsError;
+}
+
+impl rt::operation::OperationSpec for ListDhcpOptionsSetsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::max_items(
             "DhcpOptionsSetId",
             &self.dhcp_options_set_ids,
@@ -222,14 +228,14 @@ impl ListDhcpOptionsSetsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListDhcpOptionsSetsRequest> {
+    ) -> crate::paginate::PaginationStream<ListDhcpOptionsSetsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListDhcpOptionsSetsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListDhcpOptionsSetsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -238,7 +244,7 @@ impl ListDhcpOptionsSetsBuilder {
         self,
     ) -> ::std::result::Result<
         ListDhcpOptionsSetsResponse,
-        rt::error::Error<ListDhcpOptionsSetsError>,
+        crate::error::Error<ListDhcpOptionsSetsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -887,14 +893,14 @@ impl ::serde::Serialize for DhcpOptionsSetsTags {
 #[non_exhaustive]
 pub enum ListDhcpOptionsSetsError {
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -906,7 +912,7 @@ impl ListDhcpOptionsSetsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamNextToken(error) | Self::InvalidRegionIdNotFound(error) => {
                 error
@@ -929,16 +935,16 @@ impl ListDhcpOptionsSetsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListDhcpOptionsSetsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListDhcpOptionsSetsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListDhcpOptionsSetsError::service_error(self)
     }
 }

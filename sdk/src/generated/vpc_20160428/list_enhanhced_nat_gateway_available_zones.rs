@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,11 +39,14 @@ pub struct ListEnhanhcedNatGatewayAvailableZonesRequest {
     pub filters: ::std::vec::Vec<Filter>,
 }
 
-impl rt::operation::Operation for ListEnhanhcedNatGatewayAvailableZonesRequest {
+impl crate::operation::Operation for ListEnhanhcedNatGatewayAvailableZonesRequest {
     type Response = ListEnhanhcedNatGatewayAvailableZonesResponse;
     type Error = ListEnhanhcedNatGatewayAvailableZonesError;
+}
+
+impl rt::operation::OperationSpec for ListEnhanhcedNatGatewayAvailableZonesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -112,8 +116,8 @@ impl ListEnhanhcedNatGatewayAvailableZonesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListEnhanhcedNatGatewayAvailableZonesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListEnhanhcedNatGatewayAvailableZonesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -122,7 +126,7 @@ impl ListEnhanhcedNatGatewayAvailableZonesBuilder {
         self,
     ) -> ::std::result::Result<
         ListEnhanhcedNatGatewayAvailableZonesResponse,
-        rt::error::Error<ListEnhanhcedNatGatewayAvailableZonesError>,
+        crate::error::Error<ListEnhanhcedNatGatewayAvailableZonesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -356,12 +360,12 @@ impl ::serde::Serialize for Zones {
 #[non_exhaustive]
 pub enum ListEnhanhcedNatGatewayAvailableZonesError {
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -373,7 +377,7 @@ impl ListEnhanhcedNatGatewayAvailableZonesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidRegionIdNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -388,15 +392,15 @@ impl ListEnhanhcedNatGatewayAvailableZonesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListEnhanhcedNatGatewayAvailableZonesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListEnhanhcedNatGatewayAvailableZonesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListEnhanhcedNatGatewayAvailableZonesError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,15 +78,14 @@ pub struct ListFullNatEntriesRequest {
     pub nat_ip_port: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListFullNatEntriesRequest {
+impl crate::operation::Operation for ListFullNatEntriesRequest {
     type Response = ListFullNatEntriesResponse;
     type Error = ListFullNatEntriesError;
+}
+
+impl rt::operation::OperationSpec for ListFullNatEntriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items(
             "FullNatEntryNames",
             &self.full_nat_entry_names,
@@ -297,14 +300,14 @@ impl ListFullNatEntriesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListFullNatEntriesRequest> {
+    ) -> crate::paginate::PaginationStream<ListFullNatEntriesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListFullNatEntriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListFullNatEntriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -313,7 +316,7 @@ impl ListFullNatEntriesBuilder {
         self,
     ) -> ::std::result::Result<
         ListFullNatEntriesResponse,
-        rt::error::Error<ListFullNatEntriesError>,
+        crate::error::Error<ListFullNatEntriesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -838,18 +841,18 @@ impl ::serde::Serialize for FullNatEntries {
 #[non_exhaustive]
 pub enum ListFullNatEntriesError {
     /// `MissingParam.FullnatTableIdOrNatGatewayId` (HTTP 400).
-    MissingParamFullnatTableIdOrNatGatewayId(rt::error::ServiceError),
+    MissingParamFullnatTableIdOrNatGatewayId(crate::error::ServiceError),
     /// `NATGW_NOT_EXIST` (HTTP 400).
-    NatgwNotExist(rt::error::ServiceError),
+    NatgwNotExist(crate::error::ServiceError),
     /// `ResourceNotFound.FullNatTable` (HTTP 400).
-    ResourceNotFoundFullNatTable(rt::error::ServiceError),
+    ResourceNotFoundFullNatTable(crate::error::ServiceError),
     /// `ResourceNotFound.FullNatTableId` (HTTP 400).
-    ResourceNotFoundFullNatTableId(rt::error::ServiceError),
+    ResourceNotFoundFullNatTableId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -861,7 +864,7 @@ impl ListFullNatEntriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::MissingParamFullnatTableIdOrNatGatewayId(error)
             | Self::NatgwNotExist(error)
@@ -897,8 +900,8 @@ impl ListFullNatEntriesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListFullNatEntriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListFullNatEntriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "MissingParam.FullnatTableIdOrNatGatewayId" => {
                 Self::MissingParamFullnatTableIdOrNatGatewayId(error)
@@ -908,11 +911,11 @@ impl rt::error::OperationError for ListFullNatEntriesError {
             "ResourceNotFound.FullNatTableId" => {
                 Self::ResourceNotFoundFullNatTableId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListFullNatEntriesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ListGatewayRouteTableEntriesRequest {
     pub destination_cidr_block: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListGatewayRouteTableEntriesRequest {
+impl crate::operation::Operation for ListGatewayRouteTableEntriesRequest {
     type Response = ListGatewayRouteTableEntriesResponse;
     type Error = ListGatewayRouteTableEntriesError;
+}
+
+impl rt::operation::OperationSpec for ListGatewayRouteTableEntriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("GatewayRouteTableId", &self.gateway_route_table_id)?;
         Ok(())
@@ -165,7 +169,7 @@ impl ListGatewayRouteTableEntriesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListGatewayRouteTableEntriesRequest> {
+    ) -> crate::paginate::PaginationStream<ListGatewayRouteTableEntriesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -173,8 +177,8 @@ impl ListGatewayRouteTableEntriesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListGatewayRouteTableEntriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListGatewayRouteTableEntriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -183,7 +187,7 @@ impl ListGatewayRouteTableEntriesBuilder {
         self,
     ) -> ::std::result::Result<
         ListGatewayRouteTableEntriesResponse,
-        rt::error::Error<ListGatewayRouteTableEntriesError>,
+        crate::error::Error<ListGatewayRouteTableEntriesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -633,14 +637,14 @@ impl ::serde::Serialize for NextHops {
 #[non_exhaustive]
 pub enum ListGatewayRouteTableEntriesError {
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// `ResourceNotFound.GatewayRouteTable` (HTTP 400).
-    ResourceNotFoundGatewayRouteTable(rt::error::ServiceError),
+    ResourceNotFoundGatewayRouteTable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -652,7 +656,7 @@ impl ListGatewayRouteTableEntriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamNextToken(error)
             | Self::ResourceNotFoundGatewayRouteTable(error) => error,
@@ -674,18 +678,18 @@ impl ListGatewayRouteTableEntriesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListGatewayRouteTableEntriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListGatewayRouteTableEntriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
             "ResourceNotFound.GatewayRouteTable" => {
                 Self::ResourceNotFoundGatewayRouteTable(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListGatewayRouteTableEntriesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct ListIpsecServerLogsRequest {
     pub page_size: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ListIpsecServerLogsRequest {
+impl crate::operation::Operation for ListIpsecServerLogsRequest {
     type Response = ListIpsecServerLogsResponse;
     type Error = ListIpsecServerLogsError;
+}
+
+impl rt::operation::OperationSpec for ListIpsecServerLogsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("IpsecServerId", &self.ipsec_server_id)?;
         Ok(())
@@ -154,8 +158,8 @@ impl ListIpsecServerLogsBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListIpsecServerLogsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListIpsecServerLogsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -164,7 +168,7 @@ impl ListIpsecServerLogsBuilder {
         self,
     ) -> ::std::result::Result<
         ListIpsecServerLogsResponse,
-        rt::error::Error<ListIpsecServerLogsError>,
+        crate::error::Error<ListIpsecServerLogsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -331,14 +335,14 @@ impl ::serde::Serialize for ListIpsecServerLogsResponse {
 #[non_exhaustive]
 pub enum ListIpsecServerLogsError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidIpsecServerId.NotFound` (HTTP 404).
-    InvalidIpsecServerIdNotFound(rt::error::ServiceError),
+    InvalidIpsecServerIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -350,7 +354,7 @@ impl ListIpsecServerLogsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error) | Self::InvalidIpsecServerIdNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -371,16 +375,16 @@ impl ListIpsecServerLogsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListIpsecServerLogsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListIpsecServerLogsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "InvalidIpsecServerId.NotFound" => Self::InvalidIpsecServerIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListIpsecServerLogsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct ListIpsecServersRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListIpsecServersRequest {
+impl crate::operation::Operation for ListIpsecServersRequest {
     type Response = ListIpsecServersResponse;
     type Error = ListIpsecServersError;
+}
+
+impl rt::operation::OperationSpec for ListIpsecServersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("IpsecServerId", &self.ipsec_server_ids, 20usize)?;
         rt::validate::max_length("IpsecServerId", &self.ipsec_server_ids, 128usize)?;
@@ -200,14 +204,14 @@ impl ListIpsecServersBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListIpsecServersRequest> {
+    ) -> crate::paginate::PaginationStream<ListIpsecServersRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListIpsecServersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListIpsecServersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -216,7 +220,7 @@ impl ListIpsecServersBuilder {
         self,
     ) -> ::std::result::Result<
         ListIpsecServersResponse,
-        rt::error::Error<ListIpsecServersError>,
+        crate::error::Error<ListIpsecServersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -367,7 +371,7 @@ pub struct IpsecServers {
     online_client_count: rt::de::Scalar<i32>,
     internet_ip: rt::de::Scalar<::std::string::String>,
     ipsec_server_name: rt::de::Scalar<::std::string::String>,
-    i_daa_s_instance_id: rt::de::Scalar<::std::string::String>,
+    idaas_instance_id: rt::de::Scalar<::std::string::String>,
     effect_immediately: rt::de::Scalar<bool>,
     vpn_gateway_id: rt::de::Scalar<::std::string::String>,
     local_subnet: rt::de::Scalar<::std::string::String>,
@@ -420,8 +424,8 @@ impl IpsecServers {
     ///
     /// Wire name `IDaaSInstanceId`.
     #[inline]
-    pub fn i_daa_s_instance_id(&self) -> ::std::option::Option<&str> {
-        self.i_daa_s_instance_id.0.as_deref()
+    pub fn idaas_instance_id(&self) -> ::std::option::Option<&str> {
+        self.idaas_instance_id.0.as_deref()
     }
 
     /// Example: `false`
@@ -563,13 +567,13 @@ impl IpsecServers {
         self
     }
 
-    /// Sets [`i_daa_s_instance_id`](Self::i_daa_s_instance_id).
+    /// Sets [`idaas_instance_id`](Self::idaas_instance_id).
     #[inline]
-    pub fn with_i_daa_s_instance_id(
+    pub fn with_idaas_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.i_daa_s_instance_id = rt::de::Scalar(
+        self.idaas_instance_id = rt::de::Scalar(
             ::std::option::Option::Some(value.into()),
         );
         self
@@ -711,7 +715,7 @@ impl rt::de::Object for IpsecServers {
             "OnlineClientCount" => self.online_client_count = map.next_value()?,
             "InternetIp" => self.internet_ip = map.next_value()?,
             "IpsecServerName" => self.ipsec_server_name = map.next_value()?,
-            "IDaaSInstanceId" => self.i_daa_s_instance_id = map.next_value()?,
+            "IDaaSInstanceId" => self.idaas_instance_id = map.next_value()?,
             "EffectImmediately" => self.effect_immediately = map.next_value()?,
             "VpnGatewayId" => self.vpn_gateway_id = map.next_value()?,
             "LocalSubnet" => self.local_subnet = map.next_value()?,
@@ -744,7 +748,7 @@ impl ::serde::Serialize for IpsecServers {
         out.field("OnlineClientCount", &self.online_client_count)?;
         out.field("InternetIp", &self.internet_ip)?;
         out.field("IpsecServerName", &self.ipsec_server_name)?;
-        out.field("IDaaSInstanceId", &self.i_daa_s_instance_id)?;
+        out.field("IDaaSInstanceId", &self.idaas_instance_id)?;
         out.field("EffectImmediately", &self.effect_immediately)?;
         out.field("VpnGatewayId", &self.vpn_gateway_id)?;
         out.field("LocalSubnet", &self.local_subnet)?;
@@ -1097,14 +1101,14 @@ impl ::serde::Serialize for IpsecConfig {
 #[non_exhaustive]
 pub enum ListIpsecServersError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1116,7 +1120,7 @@ impl ListIpsecServersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error) | Self::IllegalParamNextToken(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1137,16 +1141,16 @@ impl ListIpsecServersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListIpsecServersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListIpsecServersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListIpsecServersError::service_error(self)
     }
 }

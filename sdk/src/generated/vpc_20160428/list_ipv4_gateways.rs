@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,11 +59,14 @@ pub struct ListIpv4GatewaysRequest {
     pub tags: ::std::vec::Vec<Tags>,
 }
 
-impl rt::operation::Operation for ListIpv4GatewaysRequest {
+impl crate::operation::Operation for ListIpv4GatewaysRequest {
     type Response = ListIpv4GatewaysResponse;
     type Error = ListIpv4GatewaysError;
+}
+
+impl rt::operation::OperationSpec for ListIpv4GatewaysRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tags", &self.tags, 10usize)?;
         Ok(())
@@ -209,14 +213,14 @@ impl ListIpv4GatewaysBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListIpv4GatewaysRequest> {
+    ) -> crate::paginate::PaginationStream<ListIpv4GatewaysRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListIpv4GatewaysRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListIpv4GatewaysRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -225,7 +229,7 @@ impl ListIpv4GatewaysBuilder {
         self,
     ) -> ::std::result::Result<
         ListIpv4GatewaysResponse,
-        rt::error::Error<ListIpv4GatewaysError>,
+        crate::error::Error<ListIpv4GatewaysError>,
     > {
         self.client.execute(self.request).await
     }
@@ -756,12 +760,12 @@ impl ::serde::Serialize for Ipv4GatewayModelsTags {
 #[non_exhaustive]
 pub enum ListIpv4GatewaysError {
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -773,7 +777,7 @@ impl ListIpv4GatewaysError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamNextToken(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -788,15 +792,15 @@ impl ListIpv4GatewaysError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListIpv4GatewaysError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListIpv4GatewaysError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListIpv4GatewaysError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -70,15 +74,14 @@ pub struct ListNatIpCidrsRequest {
     pub nat_ip_cidrs: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListNatIpCidrsRequest {
+impl crate::operation::Operation for ListNatIpCidrsRequest {
     type Response = ListNatIpCidrsResponse;
     type Error = ListNatIpCidrsError;
+}
+
+impl rt::operation::OperationSpec for ListNatIpCidrsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NatGatewayId", &self.nat_gateway_id)?;
         rt::validate::max_items("NatIpCidrName", &self.nat_ip_cidr_names, 100usize)?;
@@ -252,14 +255,14 @@ impl ListNatIpCidrsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListNatIpCidrsRequest> {
+    ) -> crate::paginate::PaginationStream<ListNatIpCidrsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListNatIpCidrsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListNatIpCidrsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -268,7 +271,7 @@ impl ListNatIpCidrsBuilder {
         self,
     ) -> ::std::result::Result<
         ListNatIpCidrsResponse,
-        rt::error::Error<ListNatIpCidrsError>,
+        crate::error::Error<ListNatIpCidrsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -616,12 +619,12 @@ impl ::serde::Serialize for NatIpCidrs {
 #[non_exhaustive]
 pub enum ListNatIpCidrsError {
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -633,7 +636,7 @@ impl ListNatIpCidrsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidRegionIdNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -648,15 +651,15 @@ impl ListNatIpCidrsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListNatIpCidrsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListNatIpCidrsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListNatIpCidrsError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,15 +78,14 @@ pub struct ListNatIpsRequest {
     pub ip_origin: ::std::option::Option<IpOrigin>,
 }
 
-impl rt::operation::Operation for ListNatIpsRequest {
+impl crate::operation::Operation for ListNatIpsRequest {
     type Response = ListNatIpsResponse;
     type Error = ListNatIpsError;
+}
+
+impl rt::operation::OperationSpec for ListNatIpsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NatGatewayId", &self.nat_gateway_id)?;
         rt::validate::max_items("NatIpName", &self.nat_ip_names, 100usize)?;
@@ -259,21 +262,24 @@ impl ListNatIpsBuilder {
 
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
-    pub fn into_paginator(self) -> rt::paginate::PaginationStream<ListNatIpsRequest> {
+    pub fn into_paginator(self) -> crate::paginate::PaginationStream<ListNatIpsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListNatIpsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListNatIpsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ListNatIpsResponse, rt::error::Error<ListNatIpsError>> {
+    ) -> ::std::result::Result<
+        ListNatIpsResponse,
+        crate::error::Error<ListNatIpsError>,
+    > {
         self.client.execute(self.request).await
     }
 }
@@ -638,7 +644,7 @@ pub enum IpOrigin {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -666,7 +672,7 @@ impl ::std::convert::From<&str> for IpOrigin {
         match value {
             "cidr" => Self::Cidr,
             "prefix" => Self::Prefix,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -693,7 +699,7 @@ impl ::std::convert::From<::std::string::String> for IpOrigin {
         match value.as_str() {
             "cidr" => Self::Cidr,
             "prefix" => Self::Prefix,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -751,12 +757,12 @@ impl ::serde::Serialize for IpOrigin {
 #[non_exhaustive]
 pub enum ListNatIpsError {
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -768,7 +774,7 @@ impl ListNatIpsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidRegionIdNotFound(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -783,15 +789,15 @@ impl ListNatIpsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListNatIpsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListNatIpsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListNatIpsError::service_error(self)
     }
 }

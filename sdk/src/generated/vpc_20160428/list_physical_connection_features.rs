@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct ListPhysicalConnectionFeaturesRequest {
     pub physical_connection_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListPhysicalConnectionFeaturesRequest {
+impl crate::operation::Operation for ListPhysicalConnectionFeaturesRequest {
     type Response = ListPhysicalConnectionFeaturesResponse;
     type Error = ListPhysicalConnectionFeaturesError;
+}
+
+impl rt::operation::OperationSpec for ListPhysicalConnectionFeaturesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PhysicalConnectionId", &self.physical_connection_id)?;
         Ok(())
@@ -121,8 +124,8 @@ impl ListPhysicalConnectionFeaturesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListPhysicalConnectionFeaturesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListPhysicalConnectionFeaturesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +134,7 @@ impl ListPhysicalConnectionFeaturesBuilder {
         self,
     ) -> ::std::result::Result<
         ListPhysicalConnectionFeaturesResponse,
-        rt::error::Error<ListPhysicalConnectionFeaturesError>,
+        crate::error::Error<ListPhysicalConnectionFeaturesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -310,16 +313,16 @@ impl ::serde::Serialize for PhysicalConnectionFeatures {
 #[non_exhaustive]
 pub enum ListPhysicalConnectionFeaturesError {
     /// `InvalidPhysicalConnectionId.NotFound` (HTTP 400).
-    InvalidPhysicalConnectionIdNotFound(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotFound(crate::error::ServiceError),
     /// `MissingParam.PhysicalConnectionId` (HTTP 400).
-    MissingParamPhysicalConnectionId(rt::error::ServiceError),
+    MissingParamPhysicalConnectionId(crate::error::ServiceError),
     /// `MissingParam.RegionNo` (HTTP 400).
-    MissingParamRegionNo(rt::error::ServiceError),
+    MissingParamRegionNo(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -331,7 +334,7 @@ impl ListPhysicalConnectionFeaturesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidPhysicalConnectionIdNotFound(error)
             | Self::MissingParamPhysicalConnectionId(error)
@@ -360,8 +363,8 @@ impl ListPhysicalConnectionFeaturesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListPhysicalConnectionFeaturesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListPhysicalConnectionFeaturesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidPhysicalConnectionId.NotFound" => {
                 Self::InvalidPhysicalConnectionIdNotFound(error)
@@ -370,11 +373,11 @@ impl rt::error::OperationError for ListPhysicalConnectionFeaturesError {
                 Self::MissingParamPhysicalConnectionId(error)
             }
             "MissingParam.RegionNo" => Self::MissingParamRegionNo(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListPhysicalConnectionFeaturesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct ListPrefixListsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `20`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i64>,
     /// Example: `rg-bp67acfmxazb4ph****`
     ///
@@ -54,12 +55,17 @@ pub struct ListPrefixListsRequest {
     pub prefix_list_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListPrefixListsRequest {
+impl crate::operation::Operation for ListPrefixListsRequest {
     type Response = ListPrefixListsResponse;
     type Error = ListPrefixListsError;
+}
+
+impl rt::operation::OperationSpec for ListPrefixListsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("PrefixListIds", &self.prefix_list_ids, 100usize)?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::max_items("Tags", &self.tags, 10usize)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -195,14 +201,14 @@ impl ListPrefixListsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListPrefixListsRequest> {
+    ) -> crate::paginate::PaginationStream<ListPrefixListsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListPrefixListsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListPrefixListsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -211,7 +217,7 @@ impl ListPrefixListsBuilder {
         self,
     ) -> ::std::result::Result<
         ListPrefixListsResponse,
-        rt::error::Error<ListPrefixListsError>,
+        crate::error::Error<ListPrefixListsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -860,12 +866,12 @@ impl ::serde::Serialize for PrefixListsTags {
 #[non_exhaustive]
 pub enum ListPrefixListsError {
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -877,7 +883,7 @@ impl ListPrefixListsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamNextToken(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -892,15 +898,15 @@ impl ListPrefixListsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListPrefixListsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListPrefixListsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListPrefixListsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct ListPublicIpAddressPoolCidrBlocksRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListPublicIpAddressPoolCidrBlocksRequest {
+impl crate::operation::Operation for ListPublicIpAddressPoolCidrBlocksRequest {
     type Response = ListPublicIpAddressPoolCidrBlocksResponse;
     type Error = ListPublicIpAddressPoolCidrBlocksError;
+}
+
+impl rt::operation::OperationSpec for ListPublicIpAddressPoolCidrBlocksRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "PublicIpAddressPoolId",
             &self.public_ip_address_pool_id,
@@ -178,7 +182,7 @@ impl ListPublicIpAddressPoolCidrBlocksBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListPublicIpAddressPoolCidrBlocksRequest> {
+    ) -> crate::paginate::PaginationStream<ListPublicIpAddressPoolCidrBlocksRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -186,8 +190,8 @@ impl ListPublicIpAddressPoolCidrBlocksBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListPublicIpAddressPoolCidrBlocksRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListPublicIpAddressPoolCidrBlocksRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -196,7 +200,7 @@ impl ListPublicIpAddressPoolCidrBlocksBuilder {
         self,
     ) -> ::std::result::Result<
         ListPublicIpAddressPoolCidrBlocksResponse,
-        rt::error::Error<ListPublicIpAddressPoolCidrBlocksError>,
+        crate::error::Error<ListPublicIpAddressPoolCidrBlocksError>,
     > {
         self.client.execute(self.request).await
     }
@@ -494,14 +498,14 @@ impl ::serde::Serialize for PublicIpPoolCidrBlockList {
 #[non_exhaustive]
 pub enum ListPublicIpAddressPoolCidrBlocksError {
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// `MissingParam.PublicIpAddressPoolId` (HTTP 400).
-    MissingParamPublicIpAddressPoolId(rt::error::ServiceError),
+    MissingParamPublicIpAddressPoolId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -513,7 +517,7 @@ impl ListPublicIpAddressPoolCidrBlocksError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamNextToken(error)
             | Self::MissingParamPublicIpAddressPoolId(error) => error,
@@ -535,18 +539,18 @@ impl ListPublicIpAddressPoolCidrBlocksError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListPublicIpAddressPoolCidrBlocksError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListPublicIpAddressPoolCidrBlocksError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
             "MissingParam.PublicIpAddressPoolId" => {
                 Self::MissingParamPublicIpAddressPoolId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListPublicIpAddressPoolCidrBlocksError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,11 +69,14 @@ pub struct ListPublicIpAddressPoolsRequest {
     pub security_protection_enabled: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ListPublicIpAddressPoolsRequest {
+impl crate::operation::Operation for ListPublicIpAddressPoolsRequest {
     type Response = ListPublicIpAddressPoolsResponse;
     type Error = ListPublicIpAddressPoolsError;
+}
+
+impl rt::operation::OperationSpec for ListPublicIpAddressPoolsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items(
             "PublicIpAddressPoolIds",
             &self.public_ip_address_pool_ids,
@@ -259,14 +263,16 @@ impl ListPublicIpAddressPoolsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListPublicIpAddressPoolsRequest> {
+    ) -> crate::paginate::PaginationStream<ListPublicIpAddressPoolsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListPublicIpAddressPoolsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListPublicIpAddressPoolsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -275,7 +281,7 @@ impl ListPublicIpAddressPoolsBuilder {
         self,
     ) -> ::std::result::Result<
         ListPublicIpAddressPoolsResponse,
-        rt::error::Error<ListPublicIpAddressPoolsError>,
+        crate::error::Error<ListPublicIpAddressPoolsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -977,14 +983,14 @@ impl ::serde::Serialize for PublicIpAddressPoolListTags {
 #[non_exhaustive]
 pub enum ListPublicIpAddressPoolsError {
     /// `IllegalParam.Isp` (HTTP 400).
-    IllegalParamIsp(rt::error::ServiceError),
+    IllegalParamIsp(crate::error::ServiceError),
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -996,7 +1002,7 @@ impl ListPublicIpAddressPoolsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamIsp(error) | Self::IllegalParamNextToken(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1017,16 +1023,16 @@ impl ListPublicIpAddressPoolsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListPublicIpAddressPoolsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListPublicIpAddressPoolsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.Isp" => Self::IllegalParamIsp(error),
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListPublicIpAddressPoolsError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct ListTagResourcesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `50`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at most 50.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `vpc-bp16qjewdsunr41m1****`
     ///
@@ -52,12 +53,16 @@ pub struct ListTagResourcesRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for ListTagResourcesRequest {
+impl crate::operation::Operation for ListTagResourcesRequest {
     type Response = ListTagResourcesResponse;
     type Error = ListTagResourcesError;
+}
+
+impl rt::operation::OperationSpec for ListTagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceType", &self.resource_type)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 50.0, false)?;
         rt::validate::max_items("ResourceId", &self.resource_ids, 51usize)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
@@ -179,14 +184,14 @@ impl ListTagResourcesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListTagResourcesRequest> {
+    ) -> crate::paginate::PaginationStream<ListTagResourcesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListTagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListTagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -195,7 +200,7 @@ impl ListTagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         ListTagResourcesResponse,
-        rt::error::Error<ListTagResourcesError>,
+        crate::error::Error<ListTagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -509,38 +514,38 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListTagResourcesError {
     /// `BothEmpty.TagsAndResources` (HTTP 400, 403).
-    BothEmptyTagsAndResources(rt::error::ServiceError),
+    BothEmptyTagsAndResources(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.NotAllowedCategary` (HTTP 400).
-    ForbiddenNotAllowedCategary(rt::error::ServiceError),
+    ForbiddenNotAllowedCategary(crate::error::ServiceError),
     /// `Forbidden.TagKey.Duplicated` (HTTP 400).
-    ForbiddenTagKeyDuplicated(rt::error::ServiceError),
+    ForbiddenTagKeyDuplicated(crate::error::ServiceError),
     /// `Forbidden.TagKeys` (HTTP 400).
-    ForbiddenTagKeys(rt::error::ServiceError),
+    ForbiddenTagKeys(crate::error::ServiceError),
     /// `InvalidInstanceIds.NotFound` (HTTP 400).
-    InvalidInstanceIdsNotFound(rt::error::ServiceError),
+    InvalidInstanceIdsNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.NotFound` (HTTP 400).
-    InvalidInstanceTypeNotFound(rt::error::ServiceError),
+    InvalidInstanceTypeNotFound(crate::error::ServiceError),
     /// `InvalidTagKey` (HTTP 400).
-    InvalidTagKey(rt::error::ServiceError),
+    InvalidTagKey(crate::error::ServiceError),
     /// `InvalidTagValue` (HTTP 400).
-    InvalidTagValue(rt::error::ServiceError),
+    InvalidTagValue(crate::error::ServiceError),
     /// `MissingParam` (HTTP 400).
-    MissingParam(rt::error::ServiceError),
+    MissingParam(crate::error::ServiceError),
     /// `MissingParam.ResourceType` (HTTP 400).
-    MissingParamResourceType(rt::error::ServiceError),
+    MissingParamResourceType(crate::error::ServiceError),
     /// `QuotaExceeded.TagNum` (HTTP 400).
-    QuotaExceededTagNum(rt::error::ServiceError),
+    QuotaExceededTagNum(crate::error::ServiceError),
     /// `SizeLimitExceeded.ResourceId` (HTTP 400).
-    SizeLimitExceededResourceId(rt::error::ServiceError),
+    SizeLimitExceededResourceId(crate::error::ServiceError),
     /// `SizeLimitExceeded.TagNum` (HTTP 400).
-    SizeLimitExceededTagNum(rt::error::ServiceError),
+    SizeLimitExceededTagNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -552,7 +557,7 @@ impl ListTagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BothEmptyTagsAndResources(error)
             | Self::Forbidden(error)
@@ -658,8 +663,8 @@ impl ListTagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListTagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BothEmpty.TagsAndResources" => Self::BothEmptyTagsAndResources(error),
             "Forbidden" => Self::Forbidden(error),
@@ -675,11 +680,11 @@ impl rt::error::OperationError for ListTagResourcesError {
             "QuotaExceeded.TagNum" => Self::QuotaExceededTagNum(error),
             "SizeLimitExceeded.ResourceId" => Self::SizeLimitExceededResourceId(error),
             "SizeLimitExceeded.TagNum" => Self::SizeLimitExceededTagNum(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTagResourcesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,7 +41,7 @@ pub struct ListTagResourcesForExpressConnectRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `20`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at most 50.
     pub max_results: ::std::option::Option<i32>,
     /// Wire name `ResourceId`; at most 21 items.
     pub resource_ids: ::std::vec::Vec<::std::string::String>,
@@ -48,13 +49,17 @@ pub struct ListTagResourcesForExpressConnectRequest {
     pub tags: ::std::vec::Vec<Tag>,
 }
 
-impl rt::operation::Operation for ListTagResourcesForExpressConnectRequest {
+impl crate::operation::Operation for ListTagResourcesForExpressConnectRequest {
     type Response = ListTagResourcesForExpressConnectResponse;
     type Error = ListTagResourcesForExpressConnectError;
+}
+
+impl rt::operation::OperationSpec for ListTagResourcesForExpressConnectRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 50.0, false)?;
         rt::validate::max_items("ResourceId", &self.resource_ids, 21usize)?;
         rt::validate::max_items("Tag", &self.tags, 21usize)?;
         Ok(())
@@ -175,7 +180,7 @@ impl ListTagResourcesForExpressConnectBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListTagResourcesForExpressConnectRequest> {
+    ) -> crate::paginate::PaginationStream<ListTagResourcesForExpressConnectRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -183,8 +188,8 @@ impl ListTagResourcesForExpressConnectBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListTagResourcesForExpressConnectRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListTagResourcesForExpressConnectRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -193,7 +198,7 @@ impl ListTagResourcesForExpressConnectBuilder {
         self,
     ) -> ::std::result::Result<
         ListTagResourcesForExpressConnectResponse,
-        rt::error::Error<ListTagResourcesForExpressConnectError>,
+        crate::error::Error<ListTagResourcesForExpressConnectError>,
     > {
         self.client.execute(self.request).await
     }
@@ -507,32 +512,32 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ListTagResourcesForExpressConnectError {
     /// `BothEmpty.TagsAndResources` (HTTP 403).
-    BothEmptyTagsAndResources(rt::error::ServiceError),
+    BothEmptyTagsAndResources(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.TagKey.Duplicated` (HTTP 400).
-    ForbiddenTagKeyDuplicated(rt::error::ServiceError),
+    ForbiddenTagKeyDuplicated(crate::error::ServiceError),
     /// `Forbidden.TagKeys` (HTTP 400).
-    ForbiddenTagKeys(rt::error::ServiceError),
+    ForbiddenTagKeys(crate::error::ServiceError),
     /// `InvalidInstanceIds.NotFound` (HTTP 400).
-    InvalidInstanceIdsNotFound(rt::error::ServiceError),
+    InvalidInstanceIdsNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.NotFound` (HTTP 400).
-    InvalidInstanceTypeNotFound(rt::error::ServiceError),
+    InvalidInstanceTypeNotFound(crate::error::ServiceError),
     /// `InvalidTagKey` (HTTP 400).
-    InvalidTagKey(rt::error::ServiceError),
+    InvalidTagKey(crate::error::ServiceError),
     /// `InvalidTagValue` (HTTP 400).
-    InvalidTagValue(rt::error::ServiceError),
+    InvalidTagValue(crate::error::ServiceError),
     /// `QuotaExceeded.TagNum` (HTTP 400).
-    QuotaExceededTagNum(rt::error::ServiceError),
+    QuotaExceededTagNum(crate::error::ServiceError),
     /// `SizeLimitExceeded.ResourceId` (HTTP 400).
-    SizeLimitExceededResourceId(rt::error::ServiceError),
+    SizeLimitExceededResourceId(crate::error::ServiceError),
     /// `SizeLimitExceeded.TagNum` (HTTP 400).
-    SizeLimitExceededTagNum(rt::error::ServiceError),
+    SizeLimitExceededTagNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -544,7 +549,7 @@ impl ListTagResourcesForExpressConnectError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BothEmptyTagsAndResources(error)
             | Self::Forbidden(error)
@@ -629,8 +634,8 @@ impl ListTagResourcesForExpressConnectError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTagResourcesForExpressConnectError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListTagResourcesForExpressConnectError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BothEmpty.TagsAndResources" => Self::BothEmptyTagsAndResources(error),
             "Forbidden" => Self::Forbidden(error),
@@ -643,11 +648,11 @@ impl rt::error::OperationError for ListTagResourcesForExpressConnectError {
             "QuotaExceeded.TagNum" => Self::QuotaExceededTagNum(error),
             "SizeLimitExceeded.ResourceId" => Self::SizeLimitExceededResourceId(error),
             "SizeLimitExceeded.TagNum" => Self::SizeLimitExceededTagNum(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTagResourcesForExpressConnectError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,11 +55,14 @@ pub struct ListTrafficMirrorFiltersRequest {
     pub tags: ::std::vec::Vec<Tags>,
 }
 
-impl rt::operation::Operation for ListTrafficMirrorFiltersRequest {
+impl crate::operation::Operation for ListTrafficMirrorFiltersRequest {
     type Response = ListTrafficMirrorFiltersResponse;
     type Error = ListTrafficMirrorFiltersError;
+}
+
+impl rt::operation::OperationSpec for ListTrafficMirrorFiltersRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items(
             "TrafficMirrorFilterIds",
             &self.traffic_mirror_filter_ids,
@@ -214,14 +218,16 @@ impl ListTrafficMirrorFiltersBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListTrafficMirrorFiltersRequest> {
+    ) -> crate::paginate::PaginationStream<ListTrafficMirrorFiltersRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListTrafficMirrorFiltersRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListTrafficMirrorFiltersRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -230,7 +236,7 @@ impl ListTrafficMirrorFiltersBuilder {
         self,
     ) -> ::std::result::Result<
         ListTrafficMirrorFiltersResponse,
-        rt::error::Error<ListTrafficMirrorFiltersError>,
+        crate::error::Error<ListTrafficMirrorFiltersError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1408,12 +1414,12 @@ impl ::serde::Serialize for TrafficMirrorFiltersTags {
 #[non_exhaustive]
 pub enum ListTrafficMirrorFiltersError {
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1425,7 +1431,7 @@ impl ListTrafficMirrorFiltersError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamNextToken(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1440,15 +1446,15 @@ impl ListTrafficMirrorFiltersError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTrafficMirrorFiltersError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListTrafficMirrorFiltersError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTrafficMirrorFiltersError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -78,11 +79,14 @@ pub struct ListTrafficMirrorSessionsRequest {
     pub tags: ::std::vec::Vec<Tags>,
 }
 
-impl rt::operation::Operation for ListTrafficMirrorSessionsRequest {
+impl crate::operation::Operation for ListTrafficMirrorSessionsRequest {
     type Response = ListTrafficMirrorSessionsResponse;
     type Error = ListTrafficMirrorSessionsError;
+}
+
+impl rt::operation::OperationSpec for ListTrafficMirrorSessionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items(
             "TrafficMirrorSessionIds",
             &self.traffic_mirror_session_ids,
@@ -317,14 +321,16 @@ impl ListTrafficMirrorSessionsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListTrafficMirrorSessionsRequest> {
+    ) -> crate::paginate::PaginationStream<ListTrafficMirrorSessionsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListTrafficMirrorSessionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ListTrafficMirrorSessionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -333,7 +339,7 @@ impl ListTrafficMirrorSessionsBuilder {
         self,
     ) -> ::std::result::Result<
         ListTrafficMirrorSessionsResponse,
-        rt::error::Error<ListTrafficMirrorSessionsError>,
+        crate::error::Error<ListTrafficMirrorSessionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1007,12 +1013,12 @@ impl ::serde::Serialize for TrafficMirrorSessionsTags {
 #[non_exhaustive]
 pub enum ListTrafficMirrorSessionsError {
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1024,7 +1030,7 @@ impl ListTrafficMirrorSessionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamNextToken(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -1039,15 +1045,15 @@ impl ListTrafficMirrorSessionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListTrafficMirrorSessionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListTrafficMirrorSessionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListTrafficMirrorSessionsError::service_error(self)
     }
 }

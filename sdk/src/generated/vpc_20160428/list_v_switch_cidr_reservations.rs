@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,7 +49,7 @@ pub struct ListVSwitchCidrReservationsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `10`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i64>,
     /// Example: `cn-hangzhou`
     ///
@@ -56,17 +57,22 @@ pub struct ListVSwitchCidrReservationsRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListVSwitchCidrReservationsRequest {
+impl crate::operation::Operation for ListVSwitchCidrReservationsRequest {
     type Response = ListVSwitchCidrReservationsResponse;
     type Error = ListVSwitchCidrReservationsError;
+}
+
+impl rt::operation::OperationSpec for ListVSwitchCidrReservationsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("Tags", &self.tags, 10usize)?;
         rt::validate::max_items(
             "VSwitchCidrReservationIds",
             &self.v_switch_cidr_reservation_ids,
             100usize,
         )?;
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -218,7 +224,7 @@ impl ListVSwitchCidrReservationsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListVSwitchCidrReservationsRequest> {
+    ) -> crate::paginate::PaginationStream<ListVSwitchCidrReservationsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -226,8 +232,8 @@ impl ListVSwitchCidrReservationsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListVSwitchCidrReservationsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListVSwitchCidrReservationsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -236,7 +242,7 @@ impl ListVSwitchCidrReservationsBuilder {
         self,
     ) -> ::std::result::Result<
         ListVSwitchCidrReservationsResponse,
-        rt::error::Error<ListVSwitchCidrReservationsError>,
+        crate::error::Error<ListVSwitchCidrReservationsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -853,12 +859,12 @@ impl ::serde::Serialize for VSwitchCidrReservationsTags {
 #[non_exhaustive]
 pub enum ListVSwitchCidrReservationsError {
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -870,7 +876,7 @@ impl ListVSwitchCidrReservationsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamNextToken(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -885,15 +891,15 @@ impl ListVSwitchCidrReservationsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListVSwitchCidrReservationsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListVSwitchCidrReservationsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListVSwitchCidrReservationsError::service_error(self)
     }
 }

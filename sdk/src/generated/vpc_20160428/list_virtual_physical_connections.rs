@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -76,11 +77,14 @@ pub struct ListVirtualPhysicalConnectionsRequest {
     pub resource_group_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListVirtualPhysicalConnectionsRequest {
+impl crate::operation::Operation for ListVirtualPhysicalConnectionsRequest {
     type Response = ListVirtualPhysicalConnectionsResponse;
     type Error = ListVirtualPhysicalConnectionsError;
+}
+
+impl rt::operation::OperationSpec for ListVirtualPhysicalConnectionsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items(
             "VirtualPhysicalConnectionIds",
             &self.virtual_physical_connection_ids,
@@ -318,7 +322,7 @@ impl ListVirtualPhysicalConnectionsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListVirtualPhysicalConnectionsRequest> {
+    ) -> crate::paginate::PaginationStream<ListVirtualPhysicalConnectionsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -326,8 +330,8 @@ impl ListVirtualPhysicalConnectionsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListVirtualPhysicalConnectionsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListVirtualPhysicalConnectionsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -336,7 +340,7 @@ impl ListVirtualPhysicalConnectionsBuilder {
         self,
     ) -> ::std::result::Result<
         ListVirtualPhysicalConnectionsResponse,
-        rt::error::Error<ListVirtualPhysicalConnectionsError>,
+        crate::error::Error<ListVirtualPhysicalConnectionsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1344,14 +1348,14 @@ impl ::serde::Serialize for VirtualPhysicalConnectionsTags {
 #[non_exhaustive]
 pub enum ListVirtualPhysicalConnectionsError {
     /// `IllegalParam.Bandwidth` (HTTP 400).
-    IllegalParamBandwidth(rt::error::ServiceError),
+    IllegalParamBandwidth(crate::error::ServiceError),
     /// `ResourceNotFound.PhysicalConnectionId` (HTTP 400).
-    ResourceNotFoundPhysicalConnectionId(rt::error::ServiceError),
+    ResourceNotFoundPhysicalConnectionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1363,7 +1367,7 @@ impl ListVirtualPhysicalConnectionsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamBandwidth(error)
             | Self::ResourceNotFoundPhysicalConnectionId(error) => error,
@@ -1385,18 +1389,18 @@ impl ListVirtualPhysicalConnectionsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListVirtualPhysicalConnectionsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListVirtualPhysicalConnectionsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.Bandwidth" => Self::IllegalParamBandwidth(error),
             "ResourceNotFound.PhysicalConnectionId" => {
                 Self::ResourceNotFoundPhysicalConnectionId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListVirtualPhysicalConnectionsError::service_error(self)
     }
 }

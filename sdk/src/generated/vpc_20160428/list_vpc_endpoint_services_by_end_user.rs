@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,7 +37,7 @@ pub struct ListVpcEndpointServicesByEndUserRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `20`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i64>,
     /// Example: `cn-hangzhou`
     ///
@@ -44,11 +45,16 @@ pub struct ListVpcEndpointServicesByEndUserRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListVpcEndpointServicesByEndUserRequest {
+impl crate::operation::Operation for ListVpcEndpointServicesByEndUserRequest {
     type Response = ListVpcEndpointServicesByEndUserResponse;
     type Error = ListVpcEndpointServicesByEndUserError;
+}
+
+impl rt::operation::OperationSpec for ListVpcEndpointServicesByEndUserRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -141,7 +147,7 @@ impl ListVpcEndpointServicesByEndUserBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListVpcEndpointServicesByEndUserRequest> {
+    ) -> crate::paginate::PaginationStream<ListVpcEndpointServicesByEndUserRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -149,8 +155,8 @@ impl ListVpcEndpointServicesByEndUserBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListVpcEndpointServicesByEndUserRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListVpcEndpointServicesByEndUserRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -159,7 +165,7 @@ impl ListVpcEndpointServicesByEndUserBuilder {
         self,
     ) -> ::std::result::Result<
         ListVpcEndpointServicesByEndUserResponse,
-        rt::error::Error<ListVpcEndpointServicesByEndUserError>,
+        crate::error::Error<ListVpcEndpointServicesByEndUserError>,
     > {
         self.client.execute(self.request).await
     }
@@ -458,14 +464,14 @@ impl ::serde::Serialize for Services {
 #[non_exhaustive]
 pub enum ListVpcEndpointServicesByEndUserError {
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// `ResourceNotFound.EndpointServiceId` (HTTP 400).
-    ResourceNotFoundEndpointServiceId(rt::error::ServiceError),
+    ResourceNotFoundEndpointServiceId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -477,7 +483,7 @@ impl ListVpcEndpointServicesByEndUserError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamNextToken(error)
             | Self::ResourceNotFoundEndpointServiceId(error) => error,
@@ -499,18 +505,18 @@ impl ListVpcEndpointServicesByEndUserError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListVpcEndpointServicesByEndUserError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListVpcEndpointServicesByEndUserError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
             "ResourceNotFound.EndpointServiceId" => {
                 Self::ResourceNotFoundEndpointServiceId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListVpcEndpointServicesByEndUserError::service_error(self)
     }
 }

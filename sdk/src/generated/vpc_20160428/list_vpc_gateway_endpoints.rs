@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,7 +45,7 @@ pub struct ListVpcGatewayEndpointsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
     /// Example: `20`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at least 1; at most 100.
     pub max_results: ::std::option::Option<i64>,
     /// Example: `cn-hangzhou`
     ///
@@ -62,11 +63,16 @@ pub struct ListVpcGatewayEndpointsRequest {
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListVpcGatewayEndpointsRequest {
+impl crate::operation::Operation for ListVpcGatewayEndpointsRequest {
     type Response = ListVpcGatewayEndpointsResponse;
     type Error = ListVpcGatewayEndpointsError;
+}
+
+impl rt::operation::OperationSpec for ListVpcGatewayEndpointsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+        rt::validate::minimum("MaxResults", &self.max_results, 1.0, false)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 100.0, false)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("Tags", &self.tags, 10usize)?;
         Ok(())
@@ -220,14 +226,14 @@ impl ListVpcGatewayEndpointsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListVpcGatewayEndpointsRequest> {
+    ) -> crate::paginate::PaginationStream<ListVpcGatewayEndpointsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ListVpcGatewayEndpointsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ListVpcGatewayEndpointsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -236,7 +242,7 @@ impl ListVpcGatewayEndpointsBuilder {
         self,
     ) -> ::std::result::Result<
         ListVpcGatewayEndpointsResponse,
-        rt::error::Error<ListVpcGatewayEndpointsError>,
+        crate::error::Error<ListVpcGatewayEndpointsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -798,16 +804,16 @@ impl ::serde::Serialize for EndpointsTags {
 #[non_exhaustive]
 pub enum ListVpcGatewayEndpointsError {
     /// `IllegalParam.MaxResults` (HTTP 400).
-    IllegalParamMaxResults(rt::error::ServiceError),
+    IllegalParamMaxResults(crate::error::ServiceError),
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 400).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -819,7 +825,7 @@ impl ListVpcGatewayEndpointsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamMaxResults(error)
             | Self::IllegalParamNextToken(error)
@@ -848,17 +854,17 @@ impl ListVpcGatewayEndpointsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListVpcGatewayEndpointsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListVpcGatewayEndpointsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.MaxResults" => Self::IllegalParamMaxResults(error),
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
             "InvalidVpcId.NotFound" => Self::InvalidVpcIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListVpcGatewayEndpointsError::service_error(self)
     }
 }

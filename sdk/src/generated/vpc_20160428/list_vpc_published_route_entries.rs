@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,7 +49,7 @@ pub struct ListVpcPublishedRouteEntriesRequest {
     pub target_instance_id: ::std::option::Option<::std::string::String>,
     /// Example: `50`
     ///
-    /// Wire name `MaxResults`.
+    /// Wire name `MaxResults`; at most 500.
     pub max_results: ::std::option::Option<i32>,
     /// Example: `FFmyTO70tTpLG6I3FmYAXGKPd****`
     ///
@@ -56,14 +57,18 @@ pub struct ListVpcPublishedRouteEntriesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListVpcPublishedRouteEntriesRequest {
+impl crate::operation::Operation for ListVpcPublishedRouteEntriesRequest {
     type Response = ListVpcPublishedRouteEntriesResponse;
     type Error = ListVpcPublishedRouteEntriesError;
+}
+
+impl rt::operation::OperationSpec for ListVpcPublishedRouteEntriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RouteTableId", &self.route_table_id)?;
         rt::validate::required("TargetType", &self.target_type)?;
+        rt::validate::maximum("MaxResults", &self.max_results, 500.0, false)?;
         Ok(())
     }
 
@@ -196,7 +201,7 @@ impl ListVpcPublishedRouteEntriesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListVpcPublishedRouteEntriesRequest> {
+    ) -> crate::paginate::PaginationStream<ListVpcPublishedRouteEntriesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -204,8 +209,8 @@ impl ListVpcPublishedRouteEntriesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListVpcPublishedRouteEntriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListVpcPublishedRouteEntriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -214,7 +219,7 @@ impl ListVpcPublishedRouteEntriesBuilder {
         self,
     ) -> ::std::result::Result<
         ListVpcPublishedRouteEntriesResponse,
-        rt::error::Error<ListVpcPublishedRouteEntriesError>,
+        crate::error::Error<ListVpcPublishedRouteEntriesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -563,22 +568,22 @@ impl ::serde::Serialize for RoutePublishTargets {
 #[non_exhaustive]
 pub enum ListVpcPublishedRouteEntriesError {
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// `IllegalParam.NextTokenExpired` (HTTP 400).
-    IllegalParamNextTokenExpired(rt::error::ServiceError),
+    IllegalParamNextTokenExpired(crate::error::ServiceError),
     /// `IllegalParam.TargetType` (HTTP 400).
-    IllegalParamTargetType(rt::error::ServiceError),
+    IllegalParamTargetType(crate::error::ServiceError),
     /// `OperationDenied.UnexpectedRouteTable` (HTTP 400).
-    OperationDeniedUnexpectedRouteTable(rt::error::ServiceError),
+    OperationDeniedUnexpectedRouteTable(crate::error::ServiceError),
     /// `ResourceNotAssociated.TargetInstance` (HTTP 400).
-    ResourceNotAssociatedTargetInstance(rt::error::ServiceError),
+    ResourceNotAssociatedTargetInstance(crate::error::ServiceError),
     /// `ResourceNotFound.RouteTable` (HTTP 400).
-    ResourceNotFoundRouteTable(rt::error::ServiceError),
+    ResourceNotFoundRouteTable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -590,7 +595,7 @@ impl ListVpcPublishedRouteEntriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamNextToken(error)
             | Self::IllegalParamNextTokenExpired(error)
@@ -640,8 +645,8 @@ impl ListVpcPublishedRouteEntriesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListVpcPublishedRouteEntriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListVpcPublishedRouteEntriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
             "IllegalParam.NextTokenExpired" => Self::IllegalParamNextTokenExpired(error),
@@ -653,11 +658,11 @@ impl rt::error::OperationError for ListVpcPublishedRouteEntriesError {
                 Self::ResourceNotAssociatedTargetInstance(error)
             }
             "ResourceNotFound.RouteTable" => Self::ResourceNotFoundRouteTable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListVpcPublishedRouteEntriesError::service_error(self)
     }
 }

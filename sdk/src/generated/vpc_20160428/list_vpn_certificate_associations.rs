@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct ListVpnCertificateAssociationsRequest {
     pub certificate_ids: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for ListVpnCertificateAssociationsRequest {
+impl crate::operation::Operation for ListVpnCertificateAssociationsRequest {
     type Response = ListVpnCertificateAssociationsResponse;
     type Error = ListVpnCertificateAssociationsError;
+}
+
+impl rt::operation::OperationSpec for ListVpnCertificateAssociationsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("VpnGatewayId", &self.vpn_gateway_ids, 20usize)?;
         rt::validate::max_length("VpnGatewayId", &self.vpn_gateway_ids, 128usize)?;
@@ -187,7 +191,7 @@ impl ListVpnCertificateAssociationsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<ListVpnCertificateAssociationsRequest> {
+    ) -> crate::paginate::PaginationStream<ListVpnCertificateAssociationsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -195,8 +199,8 @@ impl ListVpnCertificateAssociationsBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ListVpnCertificateAssociationsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ListVpnCertificateAssociationsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -205,7 +209,7 @@ impl ListVpnCertificateAssociationsBuilder {
         self,
     ) -> ::std::result::Result<
         ListVpnCertificateAssociationsResponse,
-        rt::error::Error<ListVpnCertificateAssociationsError>,
+        crate::error::Error<ListVpnCertificateAssociationsError>,
     > {
         self.client.execute(self.request).await
     }
@@ -508,14 +512,14 @@ impl ::serde::Serialize for VpnCertificateRelations {
 #[non_exhaustive]
 pub enum ListVpnCertificateAssociationsError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalParam.NextToken` (HTTP 400).
-    IllegalParamNextToken(rt::error::ServiceError),
+    IllegalParamNextToken(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -527,7 +531,7 @@ impl ListVpnCertificateAssociationsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error) | Self::IllegalParamNextToken(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -548,16 +552,16 @@ impl ListVpnCertificateAssociationsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ListVpnCertificateAssociationsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ListVpnCertificateAssociationsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "IllegalParam.NextToken" => Self::IllegalParamNextToken(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ListVpnCertificateAssociationsError::service_error(self)
     }
 }

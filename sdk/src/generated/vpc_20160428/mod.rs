@@ -27,7 +27,7 @@ pub mod add_bgp_network;
 pub mod add_common_bandwidth_package_ip;
 pub mod add_common_bandwidth_package_ips;
 pub mod add_global_acceleration_instance_ip;
-pub mod add_i_pv6_translator_acl_list_entry;
+pub mod add_ipv6_translator_acl_list_entry;
 pub mod add_public_ip_address_pool_cidr_block;
 pub mod add_sources_to_traffic_mirror_session;
 pub mod allocate_eip_address;
@@ -77,9 +77,9 @@ pub mod create_full_nat_entry;
 pub mod create_global_acceleration_instance;
 pub mod create_ha_vip;
 pub mod create_high_reliable_physical_connection;
-pub mod create_i_pv6_translator;
-pub mod create_i_pv6_translator_acl_list;
-pub mod create_i_pv6_translator_entry;
+pub mod create_ipv6_translator;
+pub mod create_ipv6_translator_acl_list;
+pub mod create_ipv6_translator_entry;
 pub mod create_ipsec_server;
 pub mod create_ipv4_gateway;
 pub mod create_ipv6_egress_only_rule;
@@ -135,9 +135,9 @@ pub mod delete_forward_entry;
 pub mod delete_full_nat_entry;
 pub mod delete_global_acceleration_instance;
 pub mod delete_ha_vip;
-pub mod delete_i_pv6_translator;
-pub mod delete_i_pv6_translator_acl_list;
-pub mod delete_i_pv6_translator_entry;
+pub mod delete_ipv6_translator;
+pub mod delete_ipv6_translator_acl_list;
+pub mod delete_ipv6_translator_entry;
 pub mod delete_ipsec_server;
 pub mod delete_ipv4_gateway;
 pub mod delete_ipv6_egress_only_rule;
@@ -199,10 +199,10 @@ pub mod describe_grant_rules_to_cen;
 pub mod describe_grant_rules_to_ecr;
 pub mod describe_ha_vips;
 pub mod describe_high_definition_monitor_log_attribute;
-pub mod describe_i_pv6_translator_acl_list_attributes;
-pub mod describe_i_pv6_translator_acl_lists;
-pub mod describe_i_pv6_translator_entries;
-pub mod describe_i_pv6_translators;
+pub mod describe_ipv6_translator_acl_list_attributes;
+pub mod describe_ipv6_translator_acl_lists;
+pub mod describe_ipv6_translator_entries;
+pub mod describe_ipv6_translators;
 pub mod describe_ipv6_addresses;
 pub mod describe_ipv6_egress_only_rules;
 pub mod describe_ipv6_gateway_attribute;
@@ -324,11 +324,11 @@ pub mod modify_full_nat_entry_attribute;
 pub mod modify_global_acceleration_instance_attributes;
 pub mod modify_global_acceleration_instance_spec;
 pub mod modify_ha_vip_attribute;
-pub mod modify_i_pv6_translator_acl_attribute;
-pub mod modify_i_pv6_translator_acl_list_entry;
-pub mod modify_i_pv6_translator_attribute;
-pub mod modify_i_pv6_translator_bandwidth;
-pub mod modify_i_pv6_translator_entry;
+pub mod modify_ipv6_translator_acl_attribute;
+pub mod modify_ipv6_translator_acl_list_entry;
+pub mod modify_ipv6_translator_attribute;
+pub mod modify_ipv6_translator_bandwidth;
+pub mod modify_ipv6_translator_entry;
 pub mod modify_ipv6_address_attribute;
 pub mod modify_ipv6_gateway_attribute;
 pub mod modify_ipv6_internet_bandwidth;
@@ -375,7 +375,7 @@ pub mod release_eip_segment_address;
 pub mod release_ipv6_address;
 pub mod remove_common_bandwidth_package_ip;
 pub mod remove_global_acceleration_instance_ip;
-pub mod remove_i_pv6_translator_acl_list_entry;
+pub mod remove_ipv6_translator_acl_list_entry;
 pub mod remove_sources_from_traffic_mirror_session;
 pub mod replace_vpc_dhcp_options_set;
 pub mod retry_vpc_prefix_list_association;
@@ -444,9 +444,9 @@ pub use add_global_acceleration_instance_ip::{
     AddGlobalAccelerationInstanceIpRequest, AddGlobalAccelerationInstanceIpResponse,
 };
 
-pub use add_i_pv6_translator_acl_list_entry::{
-    AddIPv6TranslatorAclListEntryBuilder, AddIPv6TranslatorAclListEntryError,
-    AddIPv6TranslatorAclListEntryRequest, AddIPv6TranslatorAclListEntryResponse,
+pub use add_ipv6_translator_acl_list_entry::{
+    AddIpv6TranslatorAclListEntryBuilder, AddIpv6TranslatorAclListEntryError,
+    AddIpv6TranslatorAclListEntryRequest, AddIpv6TranslatorAclListEntryResponse,
 };
 
 pub use add_public_ip_address_pool_cidr_block::{
@@ -701,19 +701,19 @@ pub use create_high_reliable_physical_connection::{
     CreateHighReliablePhysicalConnectionResponse,
 };
 
-pub use create_i_pv6_translator::{
-    CreateIPv6TranslatorBuilder, CreateIPv6TranslatorError, CreateIPv6TranslatorRequest,
-    CreateIPv6TranslatorResponse,
+pub use create_ipv6_translator::{
+    CreateIpv6TranslatorBuilder, CreateIpv6TranslatorError, CreateIpv6TranslatorRequest,
+    CreateIpv6TranslatorResponse,
 };
 
-pub use create_i_pv6_translator_acl_list::{
-    CreateIPv6TranslatorAclListBuilder, CreateIPv6TranslatorAclListError,
-    CreateIPv6TranslatorAclListRequest, CreateIPv6TranslatorAclListResponse,
+pub use create_ipv6_translator_acl_list::{
+    CreateIpv6TranslatorAclListBuilder, CreateIpv6TranslatorAclListError,
+    CreateIpv6TranslatorAclListRequest, CreateIpv6TranslatorAclListResponse,
 };
 
-pub use create_i_pv6_translator_entry::{
-    CreateIPv6TranslatorEntryBuilder, CreateIPv6TranslatorEntryError,
-    CreateIPv6TranslatorEntryRequest, CreateIPv6TranslatorEntryResponse,
+pub use create_ipv6_translator_entry::{
+    CreateIpv6TranslatorEntryBuilder, CreateIpv6TranslatorEntryError,
+    CreateIpv6TranslatorEntryRequest, CreateIpv6TranslatorEntryResponse,
 };
 
 pub use create_ipsec_server::{
@@ -987,19 +987,19 @@ pub use delete_ha_vip::{
     DeleteHaVipBuilder, DeleteHaVipError, DeleteHaVipRequest, DeleteHaVipResponse,
 };
 
-pub use delete_i_pv6_translator::{
-    DeleteIPv6TranslatorBuilder, DeleteIPv6TranslatorError, DeleteIPv6TranslatorRequest,
-    DeleteIPv6TranslatorResponse,
+pub use delete_ipv6_translator::{
+    DeleteIpv6TranslatorBuilder, DeleteIpv6TranslatorError, DeleteIpv6TranslatorRequest,
+    DeleteIpv6TranslatorResponse,
 };
 
-pub use delete_i_pv6_translator_acl_list::{
-    DeleteIPv6TranslatorAclListBuilder, DeleteIPv6TranslatorAclListError,
-    DeleteIPv6TranslatorAclListRequest, DeleteIPv6TranslatorAclListResponse,
+pub use delete_ipv6_translator_acl_list::{
+    DeleteIpv6TranslatorAclListBuilder, DeleteIpv6TranslatorAclListError,
+    DeleteIpv6TranslatorAclListRequest, DeleteIpv6TranslatorAclListResponse,
 };
 
-pub use delete_i_pv6_translator_entry::{
-    DeleteIPv6TranslatorEntryBuilder, DeleteIPv6TranslatorEntryError,
-    DeleteIPv6TranslatorEntryRequest, DeleteIPv6TranslatorEntryResponse,
+pub use delete_ipv6_translator_entry::{
+    DeleteIpv6TranslatorEntryBuilder, DeleteIpv6TranslatorEntryError,
+    DeleteIpv6TranslatorEntryRequest, DeleteIpv6TranslatorEntryResponse,
 };
 
 pub use delete_ipsec_server::{
@@ -1310,26 +1310,26 @@ pub use describe_high_definition_monitor_log_attribute::{
     DescribeHighDefinitionMonitorLogAttributeResponse,
 };
 
-pub use describe_i_pv6_translator_acl_list_attributes::{
-    DescribeIPv6TranslatorAclListAttributesBuilder,
-    DescribeIPv6TranslatorAclListAttributesError,
-    DescribeIPv6TranslatorAclListAttributesRequest,
-    DescribeIPv6TranslatorAclListAttributesResponse,
+pub use describe_ipv6_translator_acl_list_attributes::{
+    DescribeIpv6TranslatorAclListAttributesBuilder,
+    DescribeIpv6TranslatorAclListAttributesError,
+    DescribeIpv6TranslatorAclListAttributesRequest,
+    DescribeIpv6TranslatorAclListAttributesResponse,
 };
 
-pub use describe_i_pv6_translator_acl_lists::{
-    DescribeIPv6TranslatorAclListsBuilder, DescribeIPv6TranslatorAclListsError,
-    DescribeIPv6TranslatorAclListsRequest, DescribeIPv6TranslatorAclListsResponse,
+pub use describe_ipv6_translator_acl_lists::{
+    DescribeIpv6TranslatorAclListsBuilder, DescribeIpv6TranslatorAclListsError,
+    DescribeIpv6TranslatorAclListsRequest, DescribeIpv6TranslatorAclListsResponse,
 };
 
-pub use describe_i_pv6_translator_entries::{
-    DescribeIPv6TranslatorEntriesBuilder, DescribeIPv6TranslatorEntriesError,
-    DescribeIPv6TranslatorEntriesRequest, DescribeIPv6TranslatorEntriesResponse,
+pub use describe_ipv6_translator_entries::{
+    DescribeIpv6TranslatorEntriesBuilder, DescribeIpv6TranslatorEntriesError,
+    DescribeIpv6TranslatorEntriesRequest, DescribeIpv6TranslatorEntriesResponse,
 };
 
-pub use describe_i_pv6_translators::{
-    DescribeIPv6TranslatorsBuilder, DescribeIPv6TranslatorsError,
-    DescribeIPv6TranslatorsRequest, DescribeIPv6TranslatorsResponse,
+pub use describe_ipv6_translators::{
+    DescribeIpv6TranslatorsBuilder, DescribeIpv6TranslatorsError,
+    DescribeIpv6TranslatorsRequest, DescribeIpv6TranslatorsResponse,
 };
 
 pub use describe_ipv6_addresses::{
@@ -1959,29 +1959,29 @@ pub use modify_ha_vip_attribute::{
     ModifyHaVipAttributeResponse,
 };
 
-pub use modify_i_pv6_translator_acl_attribute::{
-    ModifyIPv6TranslatorAclAttributeBuilder, ModifyIPv6TranslatorAclAttributeError,
-    ModifyIPv6TranslatorAclAttributeRequest, ModifyIPv6TranslatorAclAttributeResponse,
+pub use modify_ipv6_translator_acl_attribute::{
+    ModifyIpv6TranslatorAclAttributeBuilder, ModifyIpv6TranslatorAclAttributeError,
+    ModifyIpv6TranslatorAclAttributeRequest, ModifyIpv6TranslatorAclAttributeResponse,
 };
 
-pub use modify_i_pv6_translator_acl_list_entry::{
-    ModifyIPv6TranslatorAclListEntryBuilder, ModifyIPv6TranslatorAclListEntryError,
-    ModifyIPv6TranslatorAclListEntryRequest, ModifyIPv6TranslatorAclListEntryResponse,
+pub use modify_ipv6_translator_acl_list_entry::{
+    ModifyIpv6TranslatorAclListEntryBuilder, ModifyIpv6TranslatorAclListEntryError,
+    ModifyIpv6TranslatorAclListEntryRequest, ModifyIpv6TranslatorAclListEntryResponse,
 };
 
-pub use modify_i_pv6_translator_attribute::{
-    ModifyIPv6TranslatorAttributeBuilder, ModifyIPv6TranslatorAttributeError,
-    ModifyIPv6TranslatorAttributeRequest, ModifyIPv6TranslatorAttributeResponse,
+pub use modify_ipv6_translator_attribute::{
+    ModifyIpv6TranslatorAttributeBuilder, ModifyIpv6TranslatorAttributeError,
+    ModifyIpv6TranslatorAttributeRequest, ModifyIpv6TranslatorAttributeResponse,
 };
 
-pub use modify_i_pv6_translator_bandwidth::{
-    ModifyIPv6TranslatorBandwidthBuilder, ModifyIPv6TranslatorBandwidthError,
-    ModifyIPv6TranslatorBandwidthRequest, ModifyIPv6TranslatorBandwidthResponse,
+pub use modify_ipv6_translator_bandwidth::{
+    ModifyIpv6TranslatorBandwidthBuilder, ModifyIpv6TranslatorBandwidthError,
+    ModifyIpv6TranslatorBandwidthRequest, ModifyIpv6TranslatorBandwidthResponse,
 };
 
-pub use modify_i_pv6_translator_entry::{
-    ModifyIPv6TranslatorEntryBuilder, ModifyIPv6TranslatorEntryError,
-    ModifyIPv6TranslatorEntryRequest, ModifyIPv6TranslatorEntryResponse,
+pub use modify_ipv6_translator_entry::{
+    ModifyIpv6TranslatorEntryBuilder, ModifyIpv6TranslatorEntryError,
+    ModifyIpv6TranslatorEntryRequest, ModifyIpv6TranslatorEntryResponse,
 };
 
 pub use modify_ipv6_address_attribute::{
@@ -2216,9 +2216,9 @@ pub use remove_global_acceleration_instance_ip::{
     RemoveGlobalAccelerationInstanceIpRequest, RemoveGlobalAccelerationInstanceIpResponse,
 };
 
-pub use remove_i_pv6_translator_acl_list_entry::{
-    RemoveIPv6TranslatorAclListEntryBuilder, RemoveIPv6TranslatorAclListEntryError,
-    RemoveIPv6TranslatorAclListEntryRequest, RemoveIPv6TranslatorAclListEntryResponse,
+pub use remove_ipv6_translator_acl_list_entry::{
+    RemoveIpv6TranslatorAclListEntryBuilder, RemoveIpv6TranslatorAclListEntryError,
+    RemoveIpv6TranslatorAclListEntryRequest, RemoveIpv6TranslatorAclListEntryResponse,
 };
 
 pub use remove_sources_from_traffic_mirror_session::{
@@ -2486,20 +2486,20 @@ pub struct Client {
 impl Client {
     /// A client with the given configuration. Clients made from clones
     /// of one `Config` share its connections and credentials cache.
-    pub fn new(config: rt::config::Config) -> Self {
+    pub fn new(config: crate::config::Config) -> Self {
         Self {
             inner: rt::client::Client::new(config),
         }
     }
 
     /// Region and credentials from the environment and Alibaba's
-    /// configuration files (see [`Config::from_env`](rt::config::Config::from_env)).
-    pub fn from_env() -> ::std::result::Result<Self, rt::error::ConfigError> {
-        Ok(Self::new(rt::config::Config::from_env()?))
+    /// configuration files (see [`Config::from_env`](crate::config::Config::from_env)).
+    pub fn from_env() -> ::std::result::Result<Self, crate::error::ConfigError> {
+        Ok(Self::new(crate::config::Config::from_env()?))
     }
 
     /// The configuration.
-    pub fn config(&self) -> &rt::config::Config {
+    pub fn config(&self) -> &crate::config::Config {
         self.inner.config()
     }
 
@@ -2551,10 +2551,10 @@ impl Client {
 
     /// `AddIPv6TranslatorAclListEntry`.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn add_i_pv6_translator_acl_list_entry(
+    pub fn add_ipv6_translator_acl_list_entry(
         &self,
-    ) -> add_i_pv6_translator_acl_list_entry::AddIPv6TranslatorAclListEntryBuilder {
-        add_i_pv6_translator_acl_list_entry::AddIPv6TranslatorAclListEntryBuilder::new(
+    ) -> add_ipv6_translator_acl_list_entry::AddIpv6TranslatorAclListEntryBuilder {
+        add_ipv6_translator_acl_list_entry::AddIpv6TranslatorAclListEntryBuilder::new(
             self.inner.clone(),
         )
     }
@@ -2943,28 +2943,28 @@ impl Client {
 
     /// `CreateIPv6Translator`.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn create_i_pv6_translator(
+    pub fn create_ipv6_translator(
         &self,
-    ) -> create_i_pv6_translator::CreateIPv6TranslatorBuilder {
-        create_i_pv6_translator::CreateIPv6TranslatorBuilder::new(self.inner.clone())
+    ) -> create_ipv6_translator::CreateIpv6TranslatorBuilder {
+        create_ipv6_translator::CreateIpv6TranslatorBuilder::new(self.inner.clone())
     }
 
     /// `CreateIPv6TranslatorAclList`.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn create_i_pv6_translator_acl_list(
+    pub fn create_ipv6_translator_acl_list(
         &self,
-    ) -> create_i_pv6_translator_acl_list::CreateIPv6TranslatorAclListBuilder {
-        create_i_pv6_translator_acl_list::CreateIPv6TranslatorAclListBuilder::new(
+    ) -> create_ipv6_translator_acl_list::CreateIpv6TranslatorAclListBuilder {
+        create_ipv6_translator_acl_list::CreateIpv6TranslatorAclListBuilder::new(
             self.inner.clone(),
         )
     }
 
     /// `CreateIPv6TranslatorEntry`.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn create_i_pv6_translator_entry(
+    pub fn create_ipv6_translator_entry(
         &self,
-    ) -> create_i_pv6_translator_entry::CreateIPv6TranslatorEntryBuilder {
-        create_i_pv6_translator_entry::CreateIPv6TranslatorEntryBuilder::new(
+    ) -> create_ipv6_translator_entry::CreateIpv6TranslatorEntryBuilder {
+        create_ipv6_translator_entry::CreateIpv6TranslatorEntryBuilder::new(
             self.inner.clone(),
         )
     }
@@ -3355,28 +3355,28 @@ impl Client {
     }
 
     /// `DeleteIPv6Translator`.
-    pub fn delete_i_pv6_translator(
+    pub fn delete_ipv6_translator(
         &self,
-    ) -> delete_i_pv6_translator::DeleteIPv6TranslatorBuilder {
-        delete_i_pv6_translator::DeleteIPv6TranslatorBuilder::new(self.inner.clone())
+    ) -> delete_ipv6_translator::DeleteIpv6TranslatorBuilder {
+        delete_ipv6_translator::DeleteIpv6TranslatorBuilder::new(self.inner.clone())
     }
 
     /// `DeleteIPv6TranslatorAclList`.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn delete_i_pv6_translator_acl_list(
+    pub fn delete_ipv6_translator_acl_list(
         &self,
-    ) -> delete_i_pv6_translator_acl_list::DeleteIPv6TranslatorAclListBuilder {
-        delete_i_pv6_translator_acl_list::DeleteIPv6TranslatorAclListBuilder::new(
+    ) -> delete_ipv6_translator_acl_list::DeleteIpv6TranslatorAclListBuilder {
+        delete_ipv6_translator_acl_list::DeleteIpv6TranslatorAclListBuilder::new(
             self.inner.clone(),
         )
     }
 
     /// `DeleteIPv6TranslatorEntry`.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn delete_i_pv6_translator_entry(
+    pub fn delete_ipv6_translator_entry(
         &self,
-    ) -> delete_i_pv6_translator_entry::DeleteIPv6TranslatorEntryBuilder {
-        delete_i_pv6_translator_entry::DeleteIPv6TranslatorEntryBuilder::new(
+    ) -> delete_ipv6_translator_entry::DeleteIpv6TranslatorEntryBuilder {
+        delete_ipv6_translator_entry::DeleteIpv6TranslatorEntryBuilder::new(
             self.inner.clone(),
         )
     }
@@ -3823,40 +3823,40 @@ impl Client {
     }
 
     /// `DescribeIPv6TranslatorAclListAttributes`.
-    pub fn describe_i_pv6_translator_acl_list_attributes(
+    pub fn describe_ipv6_translator_acl_list_attributes(
         &self,
-    ) -> describe_i_pv6_translator_acl_list_attributes::DescribeIPv6TranslatorAclListAttributesBuilder {
-        describe_i_pv6_translator_acl_list_attributes::DescribeIPv6TranslatorAclListAttributesBuilder::new(
+    ) -> describe_ipv6_translator_acl_list_attributes::DescribeIpv6TranslatorAclListAttributesBuilder {
+        describe_ipv6_translator_acl_list_attributes::DescribeIpv6TranslatorAclListAttributesBuilder::new(
             self.inner.clone(),
         )
     }
 
     /// `DescribeIPv6TranslatorAclLists`.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn describe_i_pv6_translator_acl_lists(
+    pub fn describe_ipv6_translator_acl_lists(
         &self,
-    ) -> describe_i_pv6_translator_acl_lists::DescribeIPv6TranslatorAclListsBuilder {
-        describe_i_pv6_translator_acl_lists::DescribeIPv6TranslatorAclListsBuilder::new(
+    ) -> describe_ipv6_translator_acl_lists::DescribeIpv6TranslatorAclListsBuilder {
+        describe_ipv6_translator_acl_lists::DescribeIpv6TranslatorAclListsBuilder::new(
             self.inner.clone(),
         )
     }
 
     /// `DescribeIPv6TranslatorEntries`.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn describe_i_pv6_translator_entries(
+    pub fn describe_ipv6_translator_entries(
         &self,
-    ) -> describe_i_pv6_translator_entries::DescribeIPv6TranslatorEntriesBuilder {
-        describe_i_pv6_translator_entries::DescribeIPv6TranslatorEntriesBuilder::new(
+    ) -> describe_ipv6_translator_entries::DescribeIpv6TranslatorEntriesBuilder {
+        describe_ipv6_translator_entries::DescribeIpv6TranslatorEntriesBuilder::new(
             self.inner.clone(),
         )
     }
 
     /// `DescribeIPv6Translators`.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn describe_i_pv6_translators(
+    pub fn describe_ipv6_translators(
         &self,
-    ) -> describe_i_pv6_translators::DescribeIPv6TranslatorsBuilder {
-        describe_i_pv6_translators::DescribeIPv6TranslatorsBuilder::new(
+    ) -> describe_ipv6_translators::DescribeIpv6TranslatorsBuilder {
+        describe_ipv6_translators::DescribeIpv6TranslatorsBuilder::new(
             self.inner.clone(),
         )
     }
@@ -4833,47 +4833,47 @@ impl Client {
 
     /// `ModifyIPv6TranslatorAclAttribute`.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn modify_i_pv6_translator_acl_attribute(
+    pub fn modify_ipv6_translator_acl_attribute(
         &self,
-    ) -> modify_i_pv6_translator_acl_attribute::ModifyIPv6TranslatorAclAttributeBuilder {
-        modify_i_pv6_translator_acl_attribute::ModifyIPv6TranslatorAclAttributeBuilder::new(
+    ) -> modify_ipv6_translator_acl_attribute::ModifyIpv6TranslatorAclAttributeBuilder {
+        modify_ipv6_translator_acl_attribute::ModifyIpv6TranslatorAclAttributeBuilder::new(
             self.inner.clone(),
         )
     }
 
     /// `ModifyIPv6TranslatorAclListEntry`.
-    pub fn modify_i_pv6_translator_acl_list_entry(
+    pub fn modify_ipv6_translator_acl_list_entry(
         &self,
-    ) -> modify_i_pv6_translator_acl_list_entry::ModifyIPv6TranslatorAclListEntryBuilder {
-        modify_i_pv6_translator_acl_list_entry::ModifyIPv6TranslatorAclListEntryBuilder::new(
+    ) -> modify_ipv6_translator_acl_list_entry::ModifyIpv6TranslatorAclListEntryBuilder {
+        modify_ipv6_translator_acl_list_entry::ModifyIpv6TranslatorAclListEntryBuilder::new(
             self.inner.clone(),
         )
     }
 
     /// `ModifyIPv6TranslatorAttribute`.
-    pub fn modify_i_pv6_translator_attribute(
+    pub fn modify_ipv6_translator_attribute(
         &self,
-    ) -> modify_i_pv6_translator_attribute::ModifyIPv6TranslatorAttributeBuilder {
-        modify_i_pv6_translator_attribute::ModifyIPv6TranslatorAttributeBuilder::new(
+    ) -> modify_ipv6_translator_attribute::ModifyIpv6TranslatorAttributeBuilder {
+        modify_ipv6_translator_attribute::ModifyIpv6TranslatorAttributeBuilder::new(
             self.inner.clone(),
         )
     }
 
     /// `ModifyIPv6TranslatorBandwidth`.
-    pub fn modify_i_pv6_translator_bandwidth(
+    pub fn modify_ipv6_translator_bandwidth(
         &self,
-    ) -> modify_i_pv6_translator_bandwidth::ModifyIPv6TranslatorBandwidthBuilder {
-        modify_i_pv6_translator_bandwidth::ModifyIPv6TranslatorBandwidthBuilder::new(
+    ) -> modify_ipv6_translator_bandwidth::ModifyIpv6TranslatorBandwidthBuilder {
+        modify_ipv6_translator_bandwidth::ModifyIpv6TranslatorBandwidthBuilder::new(
             self.inner.clone(),
         )
     }
 
     /// `ModifyIPv6TranslatorEntry`.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn modify_i_pv6_translator_entry(
+    pub fn modify_ipv6_translator_entry(
         &self,
-    ) -> modify_i_pv6_translator_entry::ModifyIPv6TranslatorEntryBuilder {
-        modify_i_pv6_translator_entry::ModifyIPv6TranslatorEntryBuilder::new(
+    ) -> modify_ipv6_translator_entry::ModifyIpv6TranslatorEntryBuilder {
+        modify_ipv6_translator_entry::ModifyIpv6TranslatorEntryBuilder::new(
             self.inner.clone(),
         )
     }
@@ -5251,10 +5251,10 @@ impl Client {
     }
 
     /// `RemoveIPv6TranslatorAclListEntry`.
-    pub fn remove_i_pv6_translator_acl_list_entry(
+    pub fn remove_ipv6_translator_acl_list_entry(
         &self,
-    ) -> remove_i_pv6_translator_acl_list_entry::RemoveIPv6TranslatorAclListEntryBuilder {
-        remove_i_pv6_translator_acl_list_entry::RemoveIPv6TranslatorAclListEntryBuilder::new(
+    ) -> remove_ipv6_translator_acl_list_entry::RemoveIpv6TranslatorAclListEntryBuilder {
+        remove_ipv6_translator_acl_list_entry::RemoveIpv6TranslatorAclListEntryBuilder::new(
             self.inner.clone(),
         )
     }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct ModifyBgpPeerAttributeRequest {
     pub bfd_multi_hop: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ModifyBgpPeerAttributeRequest {
+impl crate::operation::Operation for ModifyBgpPeerAttributeRequest {
     type Response = ModifyBgpPeerAttributeResponse;
     type Error = ModifyBgpPeerAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyBgpPeerAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("BgpPeerId", &self.bgp_peer_id)?;
         Ok(())
@@ -169,8 +172,8 @@ impl ModifyBgpPeerAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyBgpPeerAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyBgpPeerAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -179,7 +182,7 @@ impl ModifyBgpPeerAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyBgpPeerAttributeResponse,
-        rt::error::Error<ModifyBgpPeerAttributeError>,
+        crate::error::Error<ModifyBgpPeerAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -255,38 +258,38 @@ impl ::serde::Serialize for ModifyBgpPeerAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyBgpPeerAttributeError {
     /// `DuplicatedParam.PeerIpAddress` (HTTP 400).
-    DuplicatedParamPeerIpAddress(rt::error::ServiceError),
+    DuplicatedParamPeerIpAddress(crate::error::ServiceError),
     /// `IllegalParam.BfdMultiHop` (HTTP 400).
-    IllegalParamBfdMultiHop(rt::error::ServiceError),
+    IllegalParamBfdMultiHop(crate::error::ServiceError),
     /// `IllegalParam.IpAddress` (HTTP 400).
-    IllegalParamIpAddress(rt::error::ServiceError),
+    IllegalParamIpAddress(crate::error::ServiceError),
     /// `IncorrectStatus.BgpPeer` (HTTP 400).
-    IncorrectStatusBgpPeer(rt::error::ServiceError),
+    IncorrectStatusBgpPeer(crate::error::ServiceError),
     /// `IncorretStatus.BgpPeer` (HTTP 404).
-    IncorretStatusBgpPeer(rt::error::ServiceError),
+    IncorretStatusBgpPeer(crate::error::ServiceError),
     /// `Internal.Error` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAccessDeviceId.NotFound` (HTTP 400).
-    InvalidAccessDeviceIdNotFound(rt::error::ServiceError),
+    InvalidAccessDeviceIdNotFound(crate::error::ServiceError),
     /// `InvalidBgpPeerId.NotFound` (HTTP 404).
-    InvalidBgpPeerIdNotFound(rt::error::ServiceError),
+    InvalidBgpPeerIdNotFound(crate::error::ServiceError),
     /// `InvalidBgpPeer.NotFound` (HTTP 400).
-    InvalidBgpPeerNotFound(rt::error::ServiceError),
+    InvalidBgpPeerNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParam.BgpPeerId` (HTTP 400).
-    MissingParamBgpPeerId(rt::error::ServiceError),
+    MissingParamBgpPeerId(crate::error::ServiceError),
     /// `MissingParam.EnableBfd` (HTTP 400).
-    MissingParamEnableBfd(rt::error::ServiceError),
+    MissingParamEnableBfd(crate::error::ServiceError),
     /// `OperationFailed.PconnTrafficNotEnable` (HTTP 400).
-    OperationFailedPconnTrafficNotEnable(rt::error::ServiceError),
+    OperationFailedPconnTrafficNotEnable(crate::error::ServiceError),
     /// `QuotaExceeded.BfdSession` (HTTP 400).
-    QuotaExceededBfdSession(rt::error::ServiceError),
+    QuotaExceededBfdSession(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -298,7 +301,7 @@ impl ModifyBgpPeerAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedParamPeerIpAddress(error)
             | Self::IllegalParamBfdMultiHop(error)
@@ -404,8 +407,8 @@ impl ModifyBgpPeerAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyBgpPeerAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyBgpPeerAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DuplicatedParam.PeerIpAddress" => Self::DuplicatedParamPeerIpAddress(error),
             "IllegalParam.BfdMultiHop" => Self::IllegalParamBfdMultiHop(error),
@@ -425,11 +428,11 @@ impl rt::error::OperationError for ModifyBgpPeerAttributeError {
                 Self::OperationFailedPconnTrafficNotEnable(error)
             }
             "QuotaExceeded.BfdSession" => Self::QuotaExceededBfdSession(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyBgpPeerAttributeError::service_error(self)
     }
 }

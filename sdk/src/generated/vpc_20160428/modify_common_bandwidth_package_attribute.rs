@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyCommonBandwidthPackageAttributeRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyCommonBandwidthPackageAttributeRequest {
+impl crate::operation::Operation for ModifyCommonBandwidthPackageAttributeRequest {
     type Response = ModifyCommonBandwidthPackageAttributeResponse;
     type Error = ModifyCommonBandwidthPackageAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyCommonBandwidthPackageAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("BandwidthPackageId", &self.bandwidth_package_id)?;
         Ok(())
@@ -130,8 +134,8 @@ impl ModifyCommonBandwidthPackageAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyCommonBandwidthPackageAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyCommonBandwidthPackageAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +144,7 @@ impl ModifyCommonBandwidthPackageAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyCommonBandwidthPackageAttributeResponse,
-        rt::error::Error<ModifyCommonBandwidthPackageAttributeError>,
+        crate::error::Error<ModifyCommonBandwidthPackageAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -216,18 +220,18 @@ impl ::serde::Serialize for ModifyCommonBandwidthPackageAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyCommonBandwidthPackageAttributeError {
     /// `InvalidBandwidthPackageId.NotFound` (HTTP 400, 404).
-    InvalidBandwidthPackageIdNotFound(rt::error::ServiceError),
+    InvalidBandwidthPackageIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.Description.Malformed` (HTTP 400).
-    InvalidParameterDescriptionMalformed(rt::error::ServiceError),
+    InvalidParameterDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidParameter.Name.Malformed` (HTTP 400).
-    InvalidParameterNameMalformed(rt::error::ServiceError),
+    InvalidParameterNameMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -239,7 +243,7 @@ impl ModifyCommonBandwidthPackageAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidBandwidthPackageIdNotFound(error)
             | Self::InvalidParameterDescriptionMalformed(error)
@@ -275,8 +279,8 @@ impl ModifyCommonBandwidthPackageAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyCommonBandwidthPackageAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyCommonBandwidthPackageAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidBandwidthPackageId.NotFound" => {
                 Self::InvalidBandwidthPackageIdNotFound(error)
@@ -288,11 +292,11 @@ impl rt::error::OperationError for ModifyCommonBandwidthPackageAttributeError {
                 Self::InvalidParameterNameMalformed(error)
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyCommonBandwidthPackageAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyCommonBandwidthPackageIpBandwidthRequest {
     pub bandwidth: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyCommonBandwidthPackageIpBandwidthRequest {
+impl crate::operation::Operation for ModifyCommonBandwidthPackageIpBandwidthRequest {
     type Response = ModifyCommonBandwidthPackageIpBandwidthResponse;
     type Error = ModifyCommonBandwidthPackageIpBandwidthError;
+}
+
+impl rt::operation::OperationSpec for ModifyCommonBandwidthPackageIpBandwidthRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("BandwidthPackageId", &self.bandwidth_package_id)?;
         rt::validate::required("EipId", &self.eip_id)?;
@@ -132,8 +136,8 @@ impl ModifyCommonBandwidthPackageIpBandwidthBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyCommonBandwidthPackageIpBandwidthRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyCommonBandwidthPackageIpBandwidthRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,7 +146,7 @@ impl ModifyCommonBandwidthPackageIpBandwidthBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyCommonBandwidthPackageIpBandwidthResponse,
-        rt::error::Error<ModifyCommonBandwidthPackageIpBandwidthError>,
+        crate::error::Error<ModifyCommonBandwidthPackageIpBandwidthError>,
     > {
         self.client.execute(self.request).await
     }
@@ -218,20 +222,20 @@ impl ::serde::Serialize for ModifyCommonBandwidthPackageIpBandwidthResponse {
 #[non_exhaustive]
 pub enum ModifyCommonBandwidthPackageIpBandwidthError {
     /// `Forbidden.FinancialLocked` (HTTP 400).
-    ForbiddenFinancialLocked(rt::error::ServiceError),
+    ForbiddenFinancialLocked(crate::error::ServiceError),
     /// `InvalidEIPStatus.BizDisabled` (HTTP 400).
-    InvalidEipStatusBizDisabled(rt::error::ServiceError),
+    InvalidEipStatusBizDisabled(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.DistibuteLock` (HTTP 400).
-    OperationFailedDistibuteLock(rt::error::ServiceError),
+    OperationFailedDistibuteLock(crate::error::ServiceError),
     /// `%s` (HTTP 400, 404).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -243,7 +247,7 @@ impl ModifyCommonBandwidthPackageIpBandwidthError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenFinancialLocked(error)
             | Self::InvalidEipStatusBizDisabled(error)
@@ -286,19 +290,19 @@ impl ModifyCommonBandwidthPackageIpBandwidthError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyCommonBandwidthPackageIpBandwidthError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyCommonBandwidthPackageIpBandwidthError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.FinancialLocked" => Self::ForbiddenFinancialLocked(error),
             "InvalidEIPStatus.BizDisabled" => Self::InvalidEipStatusBizDisabled(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "OperationFailed.DistibuteLock" => Self::OperationFailedDistibuteLock(error),
             "%s" => Self::S(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyCommonBandwidthPackageIpBandwidthError::service_error(self)
     }
 }

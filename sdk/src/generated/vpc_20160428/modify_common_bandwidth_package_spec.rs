@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyCommonBandwidthPackageSpecRequest {
     pub bandwidth: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyCommonBandwidthPackageSpecRequest {
+impl crate::operation::Operation for ModifyCommonBandwidthPackageSpecRequest {
     type Response = ModifyCommonBandwidthPackageSpecResponse;
     type Error = ModifyCommonBandwidthPackageSpecError;
+}
+
+impl rt::operation::OperationSpec for ModifyCommonBandwidthPackageSpecRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("BandwidthPackageId", &self.bandwidth_package_id)?;
         rt::validate::required("Bandwidth", &self.bandwidth)?;
@@ -116,8 +120,8 @@ impl ModifyCommonBandwidthPackageSpecBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyCommonBandwidthPackageSpecRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyCommonBandwidthPackageSpecRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -126,7 +130,7 @@ impl ModifyCommonBandwidthPackageSpecBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyCommonBandwidthPackageSpecResponse,
-        rt::error::Error<ModifyCommonBandwidthPackageSpecError>,
+        crate::error::Error<ModifyCommonBandwidthPackageSpecError>,
     > {
         self.client.execute(self.request).await
     }
@@ -202,42 +206,42 @@ impl ::serde::Serialize for ModifyCommonBandwidthPackageSpecResponse {
 #[non_exhaustive]
 pub enum ModifyCommonBandwidthPackageSpecError {
     /// `BandwidthPackage.FinancialLocked` (HTTP 404).
-    BandwidthPackageFinancialLocked(rt::error::ServiceError),
+    BandwidthPackageFinancialLocked(crate::error::ServiceError),
     /// `Forbidden.ChargeTypeIsPrepaid` (HTTP 400).
-    ForbiddenChargeTypeIsPrepaid(rt::error::ServiceError),
+    ForbiddenChargeTypeIsPrepaid(crate::error::ServiceError),
     /// `IncorrectStatus.CbwpModifying` (HTTP 400).
-    IncorrectStatusCbwpModifying(rt::error::ServiceError),
+    IncorrectStatusCbwpModifying(crate::error::ServiceError),
     /// `IncorrectStatus.ResourceStatus` (HTTP 400).
-    IncorrectStatusResourceStatus(rt::error::ServiceError),
+    IncorrectStatusResourceStatus(crate::error::ServiceError),
     /// `InvalidBandwidthPackageId.NotFound` (HTTP 400, 404).
-    InvalidBandwidthPackageIdNotFound(rt::error::ServiceError),
+    InvalidBandwidthPackageIdNotFound(crate::error::ServiceError),
     /// `InvalidBandwidth.ValueNotSupported` (HTTP 404).
-    InvalidBandwidthValueNotSupported(rt::error::ServiceError),
+    InvalidBandwidthValueNotSupported(crate::error::ServiceError),
     /// `InvalidCommonBandwidthPackageId.NotFound` (HTTP 400).
-    InvalidCommonBandwidthPackageIdNotFound(rt::error::ServiceError),
+    InvalidCommonBandwidthPackageIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.Bandwidth` (HTTP 400).
-    InvalidParameterBandwidth(rt::error::ServiceError),
+    InvalidParameterBandwidth(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.QueryCommodityInfo` (HTTP 400).
-    OperationFailedQueryCommodityInfo(rt::error::ServiceError),
+    OperationFailedQueryCommodityInfo(crate::error::ServiceError),
     /// `OperationFailed.QueryPrice` (HTTP 400).
-    OperationFailedQueryPrice(rt::error::ServiceError),
+    OperationFailedQueryPrice(crate::error::ServiceError),
     /// `OperationFailed.SaleValidate` (HTTP 400).
-    OperationFailedSaleValidate(rt::error::ServiceError),
+    OperationFailedSaleValidate(crate::error::ServiceError),
     /// `OperationFailed.SyncOrderToSub` (HTTP 400).
-    OperationFailedSyncOrderToSub(rt::error::ServiceError),
+    OperationFailedSyncOrderToSub(crate::error::ServiceError),
     /// `OrderError.BandwidthPackage` (HTTP 500).
-    OrderErrorBandwidthPackage(rt::error::ServiceError),
+    OrderErrorBandwidthPackage(crate::error::ServiceError),
     /// `ResourceNotEnough.Bandwidth` (HTTP 400).
-    ResourceNotEnoughBandwidth(rt::error::ServiceError),
+    ResourceNotEnoughBandwidth(crate::error::ServiceError),
     /// `SYSTEM.SALE_VALIDATE_UNEXPECTED_ERROR` (HTTP 400).
-    SystemSaleValidateUnexpectedError(rt::error::ServiceError),
+    SystemSaleValidateUnexpectedError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -249,7 +253,7 @@ impl ModifyCommonBandwidthPackageSpecError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BandwidthPackageFinancialLocked(error)
             | Self::ForbiddenChargeTypeIsPrepaid(error)
@@ -369,8 +373,8 @@ impl ModifyCommonBandwidthPackageSpecError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyCommonBandwidthPackageSpecError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyCommonBandwidthPackageSpecError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BandwidthPackage.FinancialLocked" => {
                 Self::BandwidthPackageFinancialLocked(error)
@@ -404,11 +408,11 @@ impl rt::error::OperationError for ModifyCommonBandwidthPackageSpecError {
             "SYSTEM.SALE_VALIDATE_UNEXPECTED_ERROR" => {
                 Self::SystemSaleValidateUnexpectedError(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyCommonBandwidthPackageSpecError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct ModifyCustomerGatewayAttributeRequest {
     pub auth_key: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyCustomerGatewayAttributeRequest {
+impl crate::operation::Operation for ModifyCustomerGatewayAttributeRequest {
     type Response = ModifyCustomerGatewayAttributeResponse;
     type Error = ModifyCustomerGatewayAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyCustomerGatewayAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("CustomerGatewayId", &self.customer_gateway_id)?;
         Ok(())
@@ -166,8 +169,8 @@ impl ModifyCustomerGatewayAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyCustomerGatewayAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyCustomerGatewayAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -176,7 +179,7 @@ impl ModifyCustomerGatewayAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyCustomerGatewayAttributeResponse,
-        rt::error::Error<ModifyCustomerGatewayAttributeError>,
+        crate::error::Error<ModifyCustomerGatewayAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -379,28 +382,28 @@ impl ::serde::Serialize for ModifyCustomerGatewayAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyCustomerGatewayAttributeError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidAuthkey.Malformed` (HTTP 400).
-    InvalidAuthkeyMalformed(rt::error::ServiceError),
+    InvalidAuthkeyMalformed(crate::error::ServiceError),
     /// `InvalidCustomerGatewayInstanceId.NotFound` (HTTP 404).
-    InvalidCustomerGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidCustomerGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidDescription` (HTTP 400).
-    InvalidDescription(rt::error::ServiceError),
+    InvalidDescription(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
-    InvalidName(rt::error::ServiceError),
+    InvalidName(crate::error::ServiceError),
     /// `OperationDenied.MissingAsn` (HTTP 400).
-    OperationDeniedMissingAsn(rt::error::ServiceError),
+    OperationDeniedMissingAsn(crate::error::ServiceError),
     /// `OperationDenied.VpnConfiguring` (HTTP 400).
-    OperationDeniedVpnConfiguring(rt::error::ServiceError),
+    OperationDeniedVpnConfiguring(crate::error::ServiceError),
     /// `OperationDenied.VpnFinancialLocked` (HTTP 400).
-    OperationDeniedVpnFinancialLocked(rt::error::ServiceError),
+    OperationDeniedVpnFinancialLocked(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -412,7 +415,7 @@ impl ModifyCustomerGatewayAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -483,8 +486,8 @@ impl ModifyCustomerGatewayAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyCustomerGatewayAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyCustomerGatewayAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
@@ -501,11 +504,11 @@ impl rt::error::OperationError for ModifyCustomerGatewayAttributeError {
             "OperationDenied.VpnFinancialLocked" => {
                 Self::OperationDeniedVpnFinancialLocked(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyCustomerGatewayAttributeError::service_error(self)
     }
 }

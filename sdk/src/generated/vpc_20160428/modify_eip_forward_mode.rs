@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct ModifyEipForwardModeRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyEipForwardModeRequest {
+impl crate::operation::Operation for ModifyEipForwardModeRequest {
     type Response = ModifyEipForwardModeResponse;
     type Error = ModifyEipForwardModeError;
+}
+
+impl rt::operation::OperationSpec for ModifyEipForwardModeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("Mode", &self.mode)?;
@@ -131,8 +134,8 @@ impl ModifyEipForwardModeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyEipForwardModeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyEipForwardModeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +144,7 @@ impl ModifyEipForwardModeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyEipForwardModeResponse,
-        rt::error::Error<ModifyEipForwardModeError>,
+        crate::error::Error<ModifyEipForwardModeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -217,30 +220,30 @@ impl ::serde::Serialize for ModifyEipForwardModeResponse {
 #[non_exhaustive]
 pub enum ModifyEipForwardModeError {
     /// `BindInstance.NotSupport` (HTTP 400).
-    BindInstanceNotSupport(rt::error::ServiceError),
+    BindInstanceNotSupport(crate::error::ServiceError),
     /// `ENI.BindEcs` (HTTP 400).
-    EniBindEcs(rt::error::ServiceError),
+    EniBindEcs(crate::error::ServiceError),
     /// `ENI.NotFound` (HTTP 404).
-    EniNotFound(rt::error::ServiceError),
+    EniNotFound(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.PrePaidBindedEip` (HTTP 400).
-    ForbiddenPrePaidBindedEip(rt::error::ServiceError),
+    ForbiddenPrePaidBindedEip(crate::error::ServiceError),
     /// `IncorrectStatus.EipInstance` (HTTP 400).
-    IncorrectStatusEipInstance(rt::error::ServiceError),
+    IncorrectStatusEipInstance(crate::error::ServiceError),
     /// `Instance.ModeError` (HTTP 400).
-    InstanceModeError(rt::error::ServiceError),
+    InstanceModeError(crate::error::ServiceError),
     /// `Instance.NotFound` (HTTP 404).
-    InstanceNotFound(rt::error::ServiceError),
+    InstanceNotFound(crate::error::ServiceError),
     /// `Instance.StatusError` (HTTP 400).
-    InstanceStatusError(rt::error::ServiceError),
+    InstanceStatusError(crate::error::ServiceError),
     /// `Region.NotSupport` (HTTP 400).
-    RegionNotSupport(rt::error::ServiceError),
+    RegionNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -252,7 +255,7 @@ impl ModifyEipForwardModeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BindInstanceNotSupport(error)
             | Self::EniBindEcs(error)
@@ -330,8 +333,8 @@ impl ModifyEipForwardModeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyEipForwardModeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyEipForwardModeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BindInstance.NotSupport" => Self::BindInstanceNotSupport(error),
             "ENI.BindEcs" => Self::EniBindEcs(error),
@@ -343,11 +346,11 @@ impl rt::error::OperationError for ModifyEipForwardModeError {
             "Instance.NotFound" => Self::InstanceNotFound(error),
             "Instance.StatusError" => Self::InstanceStatusError(error),
             "Region.NotSupport" => Self::RegionNotSupport(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyEipForwardModeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct ModifyExpressCloudConnectionAttributeRequest {
     pub ce_ip: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyExpressCloudConnectionAttributeRequest {
+impl crate::operation::Operation for ModifyExpressCloudConnectionAttributeRequest {
     type Response = ModifyExpressCloudConnectionAttributeResponse;
     type Error = ModifyExpressCloudConnectionAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyExpressCloudConnectionAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("EccId", &self.ecc_id)?;
         Ok(())
@@ -171,8 +175,8 @@ impl ModifyExpressCloudConnectionAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyExpressCloudConnectionAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyExpressCloudConnectionAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -181,7 +185,7 @@ impl ModifyExpressCloudConnectionAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyExpressCloudConnectionAttributeResponse,
-        rt::error::Error<ModifyExpressCloudConnectionAttributeError>,
+        crate::error::Error<ModifyExpressCloudConnectionAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -257,38 +261,38 @@ impl ::serde::Serialize for ModifyExpressCloudConnectionAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyExpressCloudConnectionAttributeError {
     /// `IllegalParam.AliUid` (HTTP 400).
-    IllegalParamAliUid(rt::error::ServiceError),
+    IllegalParamAliUid(crate::error::ServiceError),
     /// `IllegalParam.CircuitCode` (HTTP 400).
-    IllegalParamCircuitCode(rt::error::ServiceError),
+    IllegalParamCircuitCode(crate::error::ServiceError),
     /// `IllegalParam.Description` (HTTP 400).
-    IllegalParamDescription(rt::error::ServiceError),
+    IllegalParamDescription(crate::error::ServiceError),
     /// `IllegalParam.Distance` (HTTP 400).
-    IllegalParamDistance(rt::error::ServiceError),
+    IllegalParamDistance(crate::error::ServiceError),
     /// `IllegalParam.EccId` (HTTP 400).
-    IllegalParamEccId(rt::error::ServiceError),
+    IllegalParamEccId(crate::error::ServiceError),
     /// `IllegalParam.Name` (HTTP 400).
-    IllegalParamName(rt::error::ServiceError),
+    IllegalParamName(crate::error::ServiceError),
     /// `IllegalParam.PortType` (HTTP 400).
-    IllegalParamPortType(rt::error::ServiceError),
+    IllegalParamPortType(crate::error::ServiceError),
     /// `IllegalParam.Type` (HTTP 400).
-    IllegalParamType(rt::error::ServiceError),
+    IllegalParamType(crate::error::ServiceError),
     /// `InvalidAccessPoint.NotFound` (HTTP 400).
-    InvalidAccessPointNotFound(rt::error::ServiceError),
+    InvalidAccessPointNotFound(crate::error::ServiceError),
     /// `InvalidEccApplication.NotFound` (HTTP 400).
-    InvalidEccApplicationNotFound(rt::error::ServiceError),
+    InvalidEccApplicationNotFound(crate::error::ServiceError),
     /// `InvalidEccId.NotFound` (HTTP 400).
-    InvalidEccIdNotFound(rt::error::ServiceError),
+    InvalidEccIdNotFound(crate::error::ServiceError),
     /// `InvalidServiceProvider.Malformed` (HTTP 400).
-    InvalidServiceProviderMalformed(rt::error::ServiceError),
+    InvalidServiceProviderMalformed(crate::error::ServiceError),
     /// `MissingParam.RegionNo` (HTTP 400).
-    MissingParamRegionNo(rt::error::ServiceError),
+    MissingParamRegionNo(crate::error::ServiceError),
     /// `OperationUnsupported.Type` (HTTP 400).
-    OperationUnsupportedType(rt::error::ServiceError),
+    OperationUnsupportedType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -300,7 +304,7 @@ impl ModifyExpressCloudConnectionAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamAliUid(error)
             | Self::IllegalParamCircuitCode(error)
@@ -406,8 +410,8 @@ impl ModifyExpressCloudConnectionAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyExpressCloudConnectionAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyExpressCloudConnectionAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.AliUid" => Self::IllegalParamAliUid(error),
             "IllegalParam.CircuitCode" => Self::IllegalParamCircuitCode(error),
@@ -427,11 +431,11 @@ impl rt::error::OperationError for ModifyExpressCloudConnectionAttributeError {
             }
             "MissingParam.RegionNo" => Self::MissingParamRegionNo(error),
             "OperationUnsupported.Type" => Self::OperationUnsupportedType(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyExpressCloudConnectionAttributeError::service_error(self)
     }
 }

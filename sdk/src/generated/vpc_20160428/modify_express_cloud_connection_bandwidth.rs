@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyExpressCloudConnectionBandwidthRequest {
     pub ecc_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyExpressCloudConnectionBandwidthRequest {
+impl crate::operation::Operation for ModifyExpressCloudConnectionBandwidthRequest {
     type Response = ModifyExpressCloudConnectionBandwidthResponse;
     type Error = ModifyExpressCloudConnectionBandwidthError;
+}
+
+impl rt::operation::OperationSpec for ModifyExpressCloudConnectionBandwidthRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("EccId", &self.ecc_id)?;
         Ok(())
@@ -111,8 +115,8 @@ impl ModifyExpressCloudConnectionBandwidthBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyExpressCloudConnectionBandwidthRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyExpressCloudConnectionBandwidthRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -121,7 +125,7 @@ impl ModifyExpressCloudConnectionBandwidthBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyExpressCloudConnectionBandwidthResponse,
-        rt::error::Error<ModifyExpressCloudConnectionBandwidthError>,
+        crate::error::Error<ModifyExpressCloudConnectionBandwidthError>,
     > {
         self.client.execute(self.request).await
     }
@@ -197,26 +201,26 @@ impl ::serde::Serialize for ModifyExpressCloudConnectionBandwidthResponse {
 #[non_exhaustive]
 pub enum ModifyExpressCloudConnectionBandwidthError {
     /// `IncorrectStatus.EccApplication` (HTTP 400).
-    IncorrectStatusEccApplication(rt::error::ServiceError),
+    IncorrectStatusEccApplication(crate::error::ServiceError),
     /// `InvalidEccApplication.NotFound` (HTTP 400).
-    InvalidEccApplicationNotFound(rt::error::ServiceError),
+    InvalidEccApplicationNotFound(crate::error::ServiceError),
     /// `InvalidEccId.NotFound` (HTTP 400).
-    InvalidEccIdNotFound(rt::error::ServiceError),
+    InvalidEccIdNotFound(crate::error::ServiceError),
     /// `MissingParam.AliUid` (HTTP 400).
-    MissingParamAliUid(rt::error::ServiceError),
+    MissingParamAliUid(crate::error::ServiceError),
     /// `MissingParam.Bandwidth` (HTTP 400).
-    MissingParamBandwidth(rt::error::ServiceError),
+    MissingParamBandwidth(crate::error::ServiceError),
     /// `MissingParam.EccId` (HTTP 400).
-    MissingParamEccId(rt::error::ServiceError),
+    MissingParamEccId(crate::error::ServiceError),
     /// `MissingParam.RegionNo` (HTTP 400).
-    MissingParamRegionNo(rt::error::ServiceError),
+    MissingParamRegionNo(crate::error::ServiceError),
     /// `OperationUnsupported.type` (HTTP 400).
-    OperationUnsupportedType(rt::error::ServiceError),
+    OperationUnsupportedType(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -228,7 +232,7 @@ impl ModifyExpressCloudConnectionBandwidthError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusEccApplication(error)
             | Self::InvalidEccApplicationNotFound(error)
@@ -292,8 +296,8 @@ impl ModifyExpressCloudConnectionBandwidthError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyExpressCloudConnectionBandwidthError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyExpressCloudConnectionBandwidthError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.EccApplication" => {
                 Self::IncorrectStatusEccApplication(error)
@@ -307,11 +311,11 @@ impl rt::error::OperationError for ModifyExpressCloudConnectionBandwidthError {
             "MissingParam.EccId" => Self::MissingParamEccId(error),
             "MissingParam.RegionNo" => Self::MissingParamRegionNo(error),
             "OperationUnsupported.type" => Self::OperationUnsupportedType(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyExpressCloudConnectionBandwidthError::service_error(self)
     }
 }

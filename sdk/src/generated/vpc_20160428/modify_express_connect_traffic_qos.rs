@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct ModifyExpressConnectTrafficQosRequest {
     pub remove_instance_list: ::std::vec::Vec<RemoveInstanceList>,
 }
 
-impl rt::operation::Operation for ModifyExpressConnectTrafficQosRequest {
+impl crate::operation::Operation for ModifyExpressConnectTrafficQosRequest {
     type Response = ModifyExpressConnectTrafficQosResponse;
     type Error = ModifyExpressConnectTrafficQosError;
+}
+
+impl rt::operation::OperationSpec for ModifyExpressConnectTrafficQosRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("QosId", &self.qos_id)?;
         rt::validate::max_items("AddInstanceList", &self.add_instance_list, 100usize)?;
@@ -195,8 +198,8 @@ impl ModifyExpressConnectTrafficQosBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyExpressConnectTrafficQosRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyExpressConnectTrafficQosRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -205,7 +208,7 @@ impl ModifyExpressConnectTrafficQosBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyExpressConnectTrafficQosResponse,
-        rt::error::Error<ModifyExpressConnectTrafficQosError>,
+        crate::error::Error<ModifyExpressConnectTrafficQosError>,
     > {
         self.client.execute(self.request).await
     }
@@ -408,7 +411,7 @@ pub enum InstanceType {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -434,7 +437,7 @@ impl ::std::convert::From<&str> for InstanceType {
     fn from(value: &str) -> Self {
         match value {
             "PHYSICALCONNECTION" => Self::Physicalconnection,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -460,7 +463,7 @@ impl ::std::convert::From<::std::string::String> for InstanceType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "PHYSICALCONNECTION" => Self::Physicalconnection,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -518,30 +521,30 @@ impl ::serde::Serialize for InstanceType {
 #[non_exhaustive]
 pub enum ModifyExpressConnectTrafficQosError {
     /// `EcDeviceNotSupportQoS` (HTTP 400).
-    EcDeviceNotSupportQoS(rt::error::ServiceError),
+    EcDeviceNotSupportQos(crate::error::ServiceError),
     /// `EcPconnVbrMustContainsAll` (HTTP 400).
-    EcPconnVbrMustContainsAll(rt::error::ServiceError),
+    EcPconnVbrMustContainsAll(crate::error::ServiceError),
     /// `EcPconnWithCrossAccountVbrNotAllowAssociateQoS` (HTTP 400).
-    EcPconnWithCrossAccountVbrNotAllowAssociateQoS(rt::error::ServiceError),
+    EcPconnWithCrossAccountVbrNotAllowAssociateQos(crate::error::ServiceError),
     /// `EcPconnWithVpconnNotAllowAssociateQoS` (HTTP 400).
-    EcPconnWithVpconnNotAllowAssociateQoS(rt::error::ServiceError),
+    EcPconnWithVpconnNotAllowAssociateQos(crate::error::ServiceError),
     /// `EcQoSConflict` (HTTP 400).
-    EcQoSConflict(rt::error::ServiceError),
+    EcQosConflict(crate::error::ServiceError),
     /// `IllegalParam.%s` (HTTP 400).
-    IllegalParamS(rt::error::ServiceError),
+    IllegalParamS(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.PconnIdList` (HTTP 400).
-    IncorrectBusinessStatusPconnIdList(rt::error::ServiceError),
+    IncorrectBusinessStatusPconnIdList(crate::error::ServiceError),
     /// `IncorrectStatus.PconnIdList` (HTTP 400).
-    IncorrectStatusPconnIdList(rt::error::ServiceError),
+    IncorrectStatusPconnIdList(crate::error::ServiceError),
     /// `IncorrectStatus.Qos` (HTTP 400).
-    IncorrectStatusQos(rt::error::ServiceError),
+    IncorrectStatusQos(crate::error::ServiceError),
     /// `ResourceAlreadyAssociated.PconnQos` (HTTP 400).
-    ResourceAlreadyAssociatedPconnQos(rt::error::ServiceError),
+    ResourceAlreadyAssociatedPconnQos(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -553,13 +556,13 @@ impl ModifyExpressConnectTrafficQosError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
-            Self::EcDeviceNotSupportQoS(error)
+            Self::EcDeviceNotSupportQos(error)
             | Self::EcPconnVbrMustContainsAll(error)
-            | Self::EcPconnWithCrossAccountVbrNotAllowAssociateQoS(error)
-            | Self::EcPconnWithVpconnNotAllowAssociateQoS(error)
-            | Self::EcQoSConflict(error)
+            | Self::EcPconnWithCrossAccountVbrNotAllowAssociateQos(error)
+            | Self::EcPconnWithVpconnNotAllowAssociateQos(error)
+            | Self::EcQosConflict(error)
             | Self::IllegalParamS(error)
             | Self::IncorrectBusinessStatusPconnIdList(error)
             | Self::IncorrectStatusPconnIdList(error)
@@ -569,10 +572,10 @@ impl ModifyExpressConnectTrafficQosError {
         }
     }
 
-    /// Whether this is [`EcDeviceNotSupportQoS`](Self::EcDeviceNotSupportQoS).
+    /// Whether this is [`EcDeviceNotSupportQos`](Self::EcDeviceNotSupportQos).
     #[inline]
-    pub fn is_ec_device_not_support_qo_s(&self) -> bool {
-        matches!(self, Self::EcDeviceNotSupportQoS(_))
+    pub fn is_ec_device_not_support_qos(&self) -> bool {
+        matches!(self, Self::EcDeviceNotSupportQos(_))
     }
 
     /// Whether this is [`EcPconnVbrMustContainsAll`](Self::EcPconnVbrMustContainsAll).
@@ -581,22 +584,22 @@ impl ModifyExpressConnectTrafficQosError {
         matches!(self, Self::EcPconnVbrMustContainsAll(_))
     }
 
-    /// Whether this is [`EcPconnWithCrossAccountVbrNotAllowAssociateQoS`](Self::EcPconnWithCrossAccountVbrNotAllowAssociateQoS).
+    /// Whether this is [`EcPconnWithCrossAccountVbrNotAllowAssociateQos`](Self::EcPconnWithCrossAccountVbrNotAllowAssociateQos).
     #[inline]
-    pub fn is_ec_pconn_with_cross_account_vbr_not_allow_associate_qo_s(&self) -> bool {
-        matches!(self, Self::EcPconnWithCrossAccountVbrNotAllowAssociateQoS(_))
+    pub fn is_ec_pconn_with_cross_account_vbr_not_allow_associate_qos(&self) -> bool {
+        matches!(self, Self::EcPconnWithCrossAccountVbrNotAllowAssociateQos(_))
     }
 
-    /// Whether this is [`EcPconnWithVpconnNotAllowAssociateQoS`](Self::EcPconnWithVpconnNotAllowAssociateQoS).
+    /// Whether this is [`EcPconnWithVpconnNotAllowAssociateQos`](Self::EcPconnWithVpconnNotAllowAssociateQos).
     #[inline]
-    pub fn is_ec_pconn_with_vpconn_not_allow_associate_qo_s(&self) -> bool {
-        matches!(self, Self::EcPconnWithVpconnNotAllowAssociateQoS(_))
+    pub fn is_ec_pconn_with_vpconn_not_allow_associate_qos(&self) -> bool {
+        matches!(self, Self::EcPconnWithVpconnNotAllowAssociateQos(_))
     }
 
-    /// Whether this is [`EcQoSConflict`](Self::EcQoSConflict).
+    /// Whether this is [`EcQosConflict`](Self::EcQosConflict).
     #[inline]
-    pub fn is_ec_qo_s_conflict(&self) -> bool {
-        matches!(self, Self::EcQoSConflict(_))
+    pub fn is_ec_qos_conflict(&self) -> bool {
+        matches!(self, Self::EcQosConflict(_))
     }
 
     /// Whether this is [`IllegalParamS`](Self::IllegalParamS).
@@ -631,18 +634,18 @@ impl ModifyExpressConnectTrafficQosError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyExpressConnectTrafficQosError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyExpressConnectTrafficQosError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
-            "EcDeviceNotSupportQoS" => Self::EcDeviceNotSupportQoS(error),
+            "EcDeviceNotSupportQoS" => Self::EcDeviceNotSupportQos(error),
             "EcPconnVbrMustContainsAll" => Self::EcPconnVbrMustContainsAll(error),
             "EcPconnWithCrossAccountVbrNotAllowAssociateQoS" => {
-                Self::EcPconnWithCrossAccountVbrNotAllowAssociateQoS(error)
+                Self::EcPconnWithCrossAccountVbrNotAllowAssociateQos(error)
             }
             "EcPconnWithVpconnNotAllowAssociateQoS" => {
-                Self::EcPconnWithVpconnNotAllowAssociateQoS(error)
+                Self::EcPconnWithVpconnNotAllowAssociateQos(error)
             }
-            "EcQoSConflict" => Self::EcQoSConflict(error),
+            "EcQoSConflict" => Self::EcQosConflict(error),
             "IllegalParam.%s" => Self::IllegalParamS(error),
             "IncorrectBusinessStatus.PconnIdList" => {
                 Self::IncorrectBusinessStatusPconnIdList(error)
@@ -652,11 +655,11 @@ impl rt::error::OperationError for ModifyExpressConnectTrafficQosError {
             "ResourceAlreadyAssociated.PconnQos" => {
                 Self::ResourceAlreadyAssociatedPconnQos(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyExpressConnectTrafficQosError::service_error(self)
     }
 }

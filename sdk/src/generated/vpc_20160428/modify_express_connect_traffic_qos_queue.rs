@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct ModifyExpressConnectTrafficQosQueueRequest {
     pub bandwidth_percent: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyExpressConnectTrafficQosQueueRequest {
+impl crate::operation::Operation for ModifyExpressConnectTrafficQosQueueRequest {
     type Response = ModifyExpressConnectTrafficQosQueueResponse;
     type Error = ModifyExpressConnectTrafficQosQueueError;
+}
+
+impl rt::operation::OperationSpec for ModifyExpressConnectTrafficQosQueueRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("QosId", &self.qos_id)?;
         rt::validate::required("QueueId", &self.queue_id)?;
@@ -186,8 +189,8 @@ impl ModifyExpressConnectTrafficQosQueueBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyExpressConnectTrafficQosQueueRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyExpressConnectTrafficQosQueueRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -196,7 +199,7 @@ impl ModifyExpressConnectTrafficQosQueueBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyExpressConnectTrafficQosQueueResponse,
-        rt::error::Error<ModifyExpressConnectTrafficQosQueueError>,
+        crate::error::Error<ModifyExpressConnectTrafficQosQueueError>,
     > {
         self.client.execute(self.request).await
     }
@@ -272,18 +275,18 @@ impl ::serde::Serialize for ModifyExpressConnectTrafficQosQueueResponse {
 #[non_exhaustive]
 pub enum ModifyExpressConnectTrafficQosQueueError {
     /// `EcQoSConflict` (HTTP 400).
-    EcQoSConflict(rt::error::ServiceError),
+    EcQosConflict(crate::error::ServiceError),
     /// `IllegalParam.%s` (HTTP 400).
-    IllegalParamS(rt::error::ServiceError),
+    IllegalParamS(crate::error::ServiceError),
     /// `IncorrectStatus.Qos` (HTTP 400).
-    IncorrectStatusQos(rt::error::ServiceError),
+    IncorrectStatusQos(crate::error::ServiceError),
     /// `QuotaExceeded.QosMediumPriorityQueueBandwidthPercent` (HTTP 400).
-    QuotaExceededQosMediumPriorityQueueBandwidthPercent(rt::error::ServiceError),
+    QuotaExceededQosMediumPriorityQueueBandwidthPercent(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -295,9 +298,9 @@ impl ModifyExpressConnectTrafficQosQueueError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
-            Self::EcQoSConflict(error)
+            Self::EcQosConflict(error)
             | Self::IllegalParamS(error)
             | Self::IncorrectStatusQos(error)
             | Self::QuotaExceededQosMediumPriorityQueueBandwidthPercent(error) => error,
@@ -305,10 +308,10 @@ impl ModifyExpressConnectTrafficQosQueueError {
         }
     }
 
-    /// Whether this is [`EcQoSConflict`](Self::EcQoSConflict).
+    /// Whether this is [`EcQosConflict`](Self::EcQosConflict).
     #[inline]
-    pub fn is_ec_qo_s_conflict(&self) -> bool {
-        matches!(self, Self::EcQoSConflict(_))
+    pub fn is_ec_qos_conflict(&self) -> bool {
+        matches!(self, Self::EcQosConflict(_))
     }
 
     /// Whether this is [`IllegalParamS`](Self::IllegalParamS).
@@ -331,20 +334,20 @@ impl ModifyExpressConnectTrafficQosQueueError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyExpressConnectTrafficQosQueueError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyExpressConnectTrafficQosQueueError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
-            "EcQoSConflict" => Self::EcQoSConflict(error),
+            "EcQoSConflict" => Self::EcQosConflict(error),
             "IllegalParam.%s" => Self::IllegalParamS(error),
             "IncorrectStatus.Qos" => Self::IncorrectStatusQos(error),
             "QuotaExceeded.QosMediumPriorityQueueBandwidthPercent" => {
                 Self::QuotaExceededQosMediumPriorityQueueBandwidthPercent(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyExpressConnectTrafficQosQueueError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -63,11 +67,11 @@ pub struct ModifyExpressConnectTrafficQosRuleRequest {
     /// Example: `2001:0db8:1234:5678::/64`
     ///
     /// Wire name `SrcIPv6Cidr`.
-    pub src_i_pv6_cidr: ::std::option::Option<::std::string::String>,
+    pub src_ipv6_cidr: ::std::option::Option<::std::string::String>,
     /// Example: `2001:0db8:1234:5678::/64`
     ///
     /// Wire name `DstIPv6Cidr`.
-    pub dst_i_pv6_cidr: ::std::option::Option<::std::string::String>,
+    pub dst_ipv6_cidr: ::std::option::Option<::std::string::String>,
     /// Example: `-1/-1`
     ///
     /// Wire name `SrcPortRange`.
@@ -98,15 +102,14 @@ pub struct ModifyExpressConnectTrafficQosRuleRequest {
     pub rule_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyExpressConnectTrafficQosRuleRequest {
+impl crate::operation::Operation for ModifyExpressConnectTrafficQosRuleRequest {
     type Response = ModifyExpressConnectTrafficQosRuleResponse;
     type Error = ModifyExpressConnectTrafficQosRuleError;
+}
+
+impl rt::operation::OperationSpec for ModifyExpressConnectTrafficQosRuleRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("QosId", &self.qos_id)?;
         rt::validate::required("QueueId", &self.queue_id)?;
@@ -123,8 +126,8 @@ impl rt::operation::Operation for ModifyExpressConnectTrafficQosRuleRequest {
         out.plain(rt::params::Location::Query, "Protocol", &self.protocol);
         out.plain(rt::params::Location::Query, "SrcCidr", &self.src_cidr);
         out.plain(rt::params::Location::Query, "DstCidr", &self.dst_cidr);
-        out.plain(rt::params::Location::Query, "SrcIPv6Cidr", &self.src_i_pv6_cidr);
-        out.plain(rt::params::Location::Query, "DstIPv6Cidr", &self.dst_i_pv6_cidr);
+        out.plain(rt::params::Location::Query, "SrcIPv6Cidr", &self.src_ipv6_cidr);
+        out.plain(rt::params::Location::Query, "DstIPv6Cidr", &self.dst_ipv6_cidr);
         out.plain(rt::params::Location::Query, "SrcPortRange", &self.src_port_range);
         out.plain(rt::params::Location::Query, "DstPortRange", &self.dst_port_range);
         out.plain(rt::params::Location::Query, "MatchDscp", &self.match_dscp);
@@ -231,23 +234,23 @@ impl ModifyExpressConnectTrafficQosRuleBuilder {
         self
     }
 
-    /// Sets [`ModifyExpressConnectTrafficQosRuleRequest::src_i_pv6_cidr`](ModifyExpressConnectTrafficQosRuleRequest::src_i_pv6_cidr).
+    /// Sets [`ModifyExpressConnectTrafficQosRuleRequest::src_ipv6_cidr`](ModifyExpressConnectTrafficQosRuleRequest::src_ipv6_cidr).
     #[inline]
-    pub fn src_i_pv6_cidr(
+    pub fn src_ipv6_cidr(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.request.src_i_pv6_cidr = ::std::option::Option::Some(value.into());
+        self.request.src_ipv6_cidr = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets [`ModifyExpressConnectTrafficQosRuleRequest::dst_i_pv6_cidr`](ModifyExpressConnectTrafficQosRuleRequest::dst_i_pv6_cidr).
+    /// Sets [`ModifyExpressConnectTrafficQosRuleRequest::dst_ipv6_cidr`](ModifyExpressConnectTrafficQosRuleRequest::dst_ipv6_cidr).
     #[inline]
-    pub fn dst_i_pv6_cidr(
+    pub fn dst_ipv6_cidr(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.request.dst_i_pv6_cidr = ::std::option::Option::Some(value.into());
+        self.request.dst_ipv6_cidr = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -324,8 +327,8 @@ impl ModifyExpressConnectTrafficQosRuleBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyExpressConnectTrafficQosRuleRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyExpressConnectTrafficQosRuleRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -334,7 +337,7 @@ impl ModifyExpressConnectTrafficQosRuleBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyExpressConnectTrafficQosRuleResponse,
-        rt::error::Error<ModifyExpressConnectTrafficQosRuleError>,
+        crate::error::Error<ModifyExpressConnectTrafficQosRuleError>,
     > {
         self.client.execute(self.request).await
     }
@@ -410,18 +413,18 @@ impl ::serde::Serialize for ModifyExpressConnectTrafficQosRuleResponse {
 #[non_exhaustive]
 pub enum ModifyExpressConnectTrafficQosRuleError {
     /// `EcQoSConflict` (HTTP 400).
-    EcQoSConflict(rt::error::ServiceError),
+    EcQosConflict(crate::error::ServiceError),
     /// `EcQosRuleNotAllowV4AndV6` (HTTP 400).
-    EcQosRuleNotAllowV4AndV6(rt::error::ServiceError),
+    EcQosRuleNotAllowV4AndV6(crate::error::ServiceError),
     /// `IllegalParam.%s` (HTTP 400).
-    IllegalParamS(rt::error::ServiceError),
+    IllegalParamS(crate::error::ServiceError),
     /// `IncorrectStatus.Qos` (HTTP 400).
-    IncorrectStatusQos(rt::error::ServiceError),
+    IncorrectStatusQos(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -433,9 +436,9 @@ impl ModifyExpressConnectTrafficQosRuleError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
-            Self::EcQoSConflict(error)
+            Self::EcQosConflict(error)
             | Self::EcQosRuleNotAllowV4AndV6(error)
             | Self::IllegalParamS(error)
             | Self::IncorrectStatusQos(error) => error,
@@ -443,10 +446,10 @@ impl ModifyExpressConnectTrafficQosRuleError {
         }
     }
 
-    /// Whether this is [`EcQoSConflict`](Self::EcQoSConflict).
+    /// Whether this is [`EcQosConflict`](Self::EcQosConflict).
     #[inline]
-    pub fn is_ec_qo_s_conflict(&self) -> bool {
-        matches!(self, Self::EcQoSConflict(_))
+    pub fn is_ec_qos_conflict(&self) -> bool {
+        matches!(self, Self::EcQosConflict(_))
     }
 
     /// Whether this is [`EcQosRuleNotAllowV4AndV6`](Self::EcQosRuleNotAllowV4AndV6).
@@ -469,18 +472,18 @@ impl ModifyExpressConnectTrafficQosRuleError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyExpressConnectTrafficQosRuleError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyExpressConnectTrafficQosRuleError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
-            "EcQoSConflict" => Self::EcQoSConflict(error),
+            "EcQoSConflict" => Self::EcQosConflict(error),
             "EcQosRuleNotAllowV4AndV6" => Self::EcQosRuleNotAllowV4AndV6(error),
             "IllegalParam.%s" => Self::IllegalParamS(error),
             "IncorrectStatus.Qos" => Self::IncorrectStatusQos(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyExpressConnectTrafficQosRuleError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct ModifyFlowLogAttributeRequest {
     pub ip_version: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyFlowLogAttributeRequest {
+impl crate::operation::Operation for ModifyFlowLogAttributeRequest {
     type Response = ModifyFlowLogAttributeResponse;
     type Error = ModifyFlowLogAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyFlowLogAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("FlowLogId", &self.flow_log_id)?;
         Ok(())
@@ -155,8 +159,8 @@ impl ModifyFlowLogAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyFlowLogAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyFlowLogAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -165,7 +169,7 @@ impl ModifyFlowLogAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyFlowLogAttributeResponse,
-        rt::error::Error<ModifyFlowLogAttributeError>,
+        crate::error::Error<ModifyFlowLogAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -262,54 +266,54 @@ impl ::serde::Serialize for ModifyFlowLogAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyFlowLogAttributeError {
     /// `FlowLogNumberOverLimit` (HTTP 400).
-    FlowLogNumberOverLimit(rt::error::ServiceError),
+    FlowLogNumberOverLimit(crate::error::ServiceError),
     /// `Forbidden.OperateManagedFlowLog` (HTTP 400).
-    ForbiddenOperateManagedFlowLog(rt::error::ServiceError),
+    ForbiddenOperateManagedFlowLog(crate::error::ServiceError),
     /// `IllegalParam.AggregationInterval` (HTTP 400).
-    IllegalParamAggregationInterval(rt::error::ServiceError),
+    IllegalParamAggregationInterval(crate::error::ServiceError),
     /// `IllegalParam.IpVersion` (HTTP 400).
-    IllegalParamIpVersion(rt::error::ServiceError),
+    IllegalParamIpVersion(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.FlowLog` (HTTP 400).
-    IncorrectBusinessStatusFlowLog(rt::error::ServiceError),
+    IncorrectBusinessStatusFlowLog(crate::error::ServiceError),
     /// `IncorrectStatus.flowlog` (HTTP 400).
-    IncorrectStatusFlowlog(rt::error::ServiceError),
+    IncorrectStatusFlowlog(crate::error::ServiceError),
     /// `InvalidHdMonitorStatus` (HTTP 400).
-    InvalidHdMonitorStatus(rt::error::ServiceError),
+    InvalidHdMonitorStatus(crate::error::ServiceError),
     /// `InvalidInstanceId` (HTTP 400).
-    InvalidInstanceId(rt::error::ServiceError),
+    InvalidInstanceId(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidName.Malformed` (HTTP 400).
-    InvalidNameMalformed(rt::error::ServiceError),
+    InvalidNameMalformed(crate::error::ServiceError),
     /// `InvalidTrafficType.NotFound` (HTTP 400).
-    InvalidTrafficTypeNotFound(rt::error::ServiceError),
+    InvalidTrafficTypeNotFound(crate::error::ServiceError),
     /// `OperationDenied.InvalidInstanceDeliverScope` (HTTP 400).
-    OperationDeniedInvalidInstanceDeliverScope(rt::error::ServiceError),
+    OperationDeniedInvalidInstanceDeliverScope(crate::error::ServiceError),
     /// `OperationDenied.NisTrafficAnalyzerAggregationIntervalMismatch` (HTTP 400).
     OperationDeniedNisTrafficAnalyzerAggregationIntervalMismatch(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `OperationDenied.NisTrafficAnalyzerNotActive` (HTTP 400).
-    OperationDeniedNisTrafficAnalyzerNotActive(rt::error::ServiceError),
+    OperationDeniedNisTrafficAnalyzerNotActive(crate::error::ServiceError),
     /// `OperationDenied.NisTrafficAnalyzerNotFound` (HTTP 400).
-    OperationDeniedNisTrafficAnalyzerNotFound(rt::error::ServiceError),
+    OperationDeniedNisTrafficAnalyzerNotFound(crate::error::ServiceError),
     /// `OperationFailed.InternalError` (HTTP 400).
-    OperationFailedInternalError(rt::error::ServiceError),
+    OperationFailedInternalError(crate::error::ServiceError),
     /// `ProjectOrLogstoreNotExist` (HTTP 400).
-    ProjectOrLogstoreNotExist(rt::error::ServiceError),
+    ProjectOrLogstoreNotExist(crate::error::ServiceError),
     /// `RuleExist` (HTTP 400).
-    RuleExist(rt::error::ServiceError),
+    RuleExist(crate::error::ServiceError),
     /// `SourceProjectNotExist` (HTTP 400).
-    SourceProjectNotExist(rt::error::ServiceError),
+    SourceProjectNotExist(crate::error::ServiceError),
     /// `Unauthorized` (HTTP 400).
-    Unauthorized(rt::error::ServiceError),
+    Unauthorized(crate::error::ServiceError),
     /// `UnsupportedFeature.IpVersion` (HTTP 400).
-    UnsupportedFeatureIpVersion(rt::error::ServiceError),
+    UnsupportedFeatureIpVersion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -321,7 +325,7 @@ impl ModifyFlowLogAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::FlowLogNumberOverLimit(error)
             | Self::ForbiddenOperateManagedFlowLog(error)
@@ -480,8 +484,8 @@ impl ModifyFlowLogAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyFlowLogAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyFlowLogAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "FlowLogNumberOverLimit" => Self::FlowLogNumberOverLimit(error),
             "Forbidden.OperateManagedFlowLog" => {
@@ -518,11 +522,11 @@ impl rt::error::OperationError for ModifyFlowLogAttributeError {
             "SourceProjectNotExist" => Self::SourceProjectNotExist(error),
             "Unauthorized" => Self::Unauthorized(error),
             "UnsupportedFeature.IpVersion" => Self::UnsupportedFeatureIpVersion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyFlowLogAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -76,15 +80,14 @@ pub struct ModifyForwardEntryRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyForwardEntryRequest {
+impl crate::operation::Operation for ModifyForwardEntryRequest {
     type Response = ModifyForwardEntryResponse;
     type Error = ModifyForwardEntryError;
+}
+
+impl rt::operation::OperationSpec for ModifyForwardEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ForwardTableId", &self.forward_table_id)?;
         rt::validate::required("ForwardEntryId", &self.forward_entry_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -247,8 +250,8 @@ impl ModifyForwardEntryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyForwardEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyForwardEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -257,7 +260,7 @@ impl ModifyForwardEntryBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyForwardEntryResponse,
-        rt::error::Error<ModifyForwardEntryError>,
+        crate::error::Error<ModifyForwardEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -333,80 +336,80 @@ impl ::serde::Serialize for ModifyForwardEntryResponse {
 #[non_exhaustive]
 pub enum ModifyForwardEntryError {
     /// `Duplicated.DestinationPort` (HTTP 400).
-    DuplicatedDestinationPort(rt::error::ServiceError),
+    DuplicatedDestinationPort(crate::error::ServiceError),
     /// `DuplicatedParam.ExternalPort` (HTTP 400).
-    DuplicatedParamExternalPort(rt::error::ServiceError),
+    DuplicatedParamExternalPort(crate::error::ServiceError),
     /// `DuplicatedParam.InternalPort` (HTTP 400).
-    DuplicatedParamInternalPort(rt::error::ServiceError),
+    DuplicatedParamInternalPort(crate::error::ServiceError),
     /// `ExclusiveParam.%sAnd%s` (HTTP 400).
-    ExclusiveParamSAndS(rt::error::ServiceError),
+    ExclusiveParamSAndS(crate::error::ServiceError),
     /// `Forbidden.Already.Bounded` (HTTP 400).
-    ForbiddenAlreadyBounded(rt::error::ServiceError),
+    ForbiddenAlreadyBounded(crate::error::ServiceError),
     /// `Forbidden.DestnationIpOutOfVpcCIDR` (HTTP 400).
-    ForbiddenDestnationIpOutOfVpcCidr(rt::error::ServiceError),
+    ForbiddenDestnationIpOutOfVpcCidr(crate::error::ServiceError),
     /// `Forbidden.ExternalIp.UsedInSnatTable` (HTTP 400).
-    ForbiddenExternalIpUsedInSnatTable(rt::error::ServiceError),
+    ForbiddenExternalIpUsedInSnatTable(crate::error::ServiceError),
     /// `Forbidden.IpHasBeenUsedInSnat` (HTTP 400).
-    ForbiddenIpHasBeenUsedInSnat(rt::error::ServiceError),
+    ForbiddenIpHasBeenUsedInSnat(crate::error::ServiceError),
     /// `ForwardEntry.Duplicated` (HTTP 400).
-    ForwardEntryDuplicated(rt::error::ServiceError),
+    ForwardEntryDuplicated(crate::error::ServiceError),
     /// `IllegalParam.AnyPortNotZero` (HTTP 400).
-    IllegalParamAnyPortNotZero(rt::error::ServiceError),
+    IllegalParamAnyPortNotZero(crate::error::ServiceError),
     /// `IncorrectStatus.ForwardEntry` (HTTP 400).
-    IncorrectStatusForwardEntry(rt::error::ServiceError),
+    IncorrectStatusForwardEntry(crate::error::ServiceError),
     /// `IncorrectStatus.NatIp` (HTTP 400).
-    IncorrectStatusNatIp(rt::error::ServiceError),
+    IncorrectStatusNatIp(crate::error::ServiceError),
     /// `IncorretForwardEntryStatus` (HTTP 400).
-    IncorretForwardEntryStatus(rt::error::ServiceError),
+    IncorretForwardEntryStatus(crate::error::ServiceError),
     /// `IncorretStatus.ForwardEntry` (HTTP 400).
-    IncorretStatusForwardEntry(rt::error::ServiceError),
+    IncorretStatusForwardEntry(crate::error::ServiceError),
     /// `InvalidExternalIp.Malformed` (HTTP 400).
-    InvalidExternalIpMalformed(rt::error::ServiceError),
+    InvalidExternalIpMalformed(crate::error::ServiceError),
     /// `InvalidExternalIp.NotFound` (HTTP 404).
-    InvalidExternalIpNotFound(rt::error::ServiceError),
+    InvalidExternalIpNotFound(crate::error::ServiceError),
     /// `InvalidExternalPort.Malformed` (HTTP 400).
-    InvalidExternalPortMalformed(rt::error::ServiceError),
+    InvalidExternalPortMalformed(crate::error::ServiceError),
     /// `InvalidForwardEntryId.NotFound` (HTTP 400, 404).
-    InvalidForwardEntryIdNotFound(rt::error::ServiceError),
+    InvalidForwardEntryIdNotFound(crate::error::ServiceError),
     /// `InvalidForwardTableId.NotFound` (HTTP 404).
-    InvalidForwardTableIdNotFound(rt::error::ServiceError),
+    InvalidForwardTableIdNotFound(crate::error::ServiceError),
     /// `InvalidInternalIp.Malformed` (HTTP 400).
-    InvalidInternalIpMalformed(rt::error::ServiceError),
+    InvalidInternalIpMalformed(crate::error::ServiceError),
     /// `InvalidInternalPort.Malformed` (HTTP 400).
-    InvalidInternalPortMalformed(rt::error::ServiceError),
+    InvalidInternalPortMalformed(crate::error::ServiceError),
     /// `InvalidIp.NotFound` (HTTP 400).
-    InvalidIpNotFound(rt::error::ServiceError),
+    InvalidIpNotFound(crate::error::ServiceError),
     /// `InvalidIp.NotInNatgw` (HTTP 400).
-    InvalidIpNotInNatgw(rt::error::ServiceError),
+    InvalidIpNotInNatgw(crate::error::ServiceError),
     /// `InvalidParameter.Name.Malformed` (HTTP 400).
-    InvalidParameterNameMalformed(rt::error::ServiceError),
+    InvalidParameterNameMalformed(crate::error::ServiceError),
     /// `InvalidProtocal.ValueNotSupported` (HTTP 400).
-    InvalidProtocalValueNotSupported(rt::error::ServiceError),
+    InvalidProtocalValueNotSupported(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.AnyPortConfig` (HTTP 400).
-    OperationFailedAnyPortConfig(rt::error::ServiceError),
+    OperationFailedAnyPortConfig(crate::error::ServiceError),
     /// `OperationFailed.ForwardEntryNotAllowSrcIpEqualDstIp` (HTTP 400).
-    OperationFailedForwardEntryNotAllowSrcIpEqualDstIp(rt::error::ServiceError),
+    OperationFailedForwardEntryNotAllowSrcIpEqualDstIp(crate::error::ServiceError),
     /// `OperationUnsupported.EipInBinding` (HTTP 400).
-    OperationUnsupportedEipInBinding(rt::error::ServiceError),
+    OperationUnsupportedEipInBinding(crate::error::ServiceError),
     /// `OperationUnsupported.ForwardEntry` (HTTP 400).
-    OperationUnsupportedForwardEntry(rt::error::ServiceError),
+    OperationUnsupportedForwardEntry(crate::error::ServiceError),
     /// `QuotaExceeded` (HTTP 400).
-    QuotaExceeded(rt::error::ServiceError),
+    QuotaExceeded(crate::error::ServiceError),
     /// `QuotaExceeded.ForwardEntrySessionManytoOne` (HTTP 400).
-    QuotaExceededForwardEntrySessionManytoOne(rt::error::ServiceError),
+    QuotaExceededForwardEntrySessionManytoOne(crate::error::ServiceError),
     /// `ResourceNotFound.ForwardEntry` (HTTP 404).
-    ResourceNotFoundForwardEntry(rt::error::ServiceError),
+    ResourceNotFoundForwardEntry(crate::error::ServiceError),
     /// `ResourceNotFound.NatIp` (HTTP 404).
-    ResourceNotFoundNatIp(rt::error::ServiceError),
+    ResourceNotFoundNatIp(crate::error::ServiceError),
     /// `UnsupportedFeature.PortSegment` (HTTP 400).
-    UnsupportedFeaturePortSegment(rt::error::ServiceError),
+    UnsupportedFeaturePortSegment(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -418,7 +421,7 @@ impl ModifyForwardEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedDestinationPort(error)
             | Self::DuplicatedParamExternalPort(error)
@@ -673,8 +676,8 @@ impl ModifyForwardEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyForwardEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyForwardEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicated.DestinationPort" => Self::DuplicatedDestinationPort(error),
             "DuplicatedParam.ExternalPort" => Self::DuplicatedParamExternalPort(error),
@@ -733,11 +736,11 @@ impl rt::error::OperationError for ModifyForwardEntryError {
             "UnsupportedFeature.PortSegment" => {
                 Self::UnsupportedFeaturePortSegment(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyForwardEntryError::service_error(self)
     }
 }

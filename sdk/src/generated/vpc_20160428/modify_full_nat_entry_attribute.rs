@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -82,15 +86,14 @@ pub struct ModifyFullNatEntryAttributeRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyFullNatEntryAttributeRequest {
+impl crate::operation::Operation for ModifyFullNatEntryAttributeRequest {
     type Response = ModifyFullNatEntryAttributeResponse;
     type Error = ModifyFullNatEntryAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyFullNatEntryAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("FullNatTableId", &self.full_nat_table_id)?;
         rt::validate::required("FullNatEntryId", &self.full_nat_entry_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -287,8 +290,8 @@ impl ModifyFullNatEntryAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyFullNatEntryAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyFullNatEntryAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -297,7 +300,7 @@ impl ModifyFullNatEntryAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyFullNatEntryAttributeResponse,
-        rt::error::Error<ModifyFullNatEntryAttributeError>,
+        crate::error::Error<ModifyFullNatEntryAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -373,20 +376,20 @@ impl ::serde::Serialize for ModifyFullNatEntryAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyFullNatEntryAttributeError {
     /// `DependencyViolation.PrivateLinkMode` (HTTP 400).
-    DependencyViolationPrivateLinkMode(rt::error::ServiceError),
+    DependencyViolationPrivateLinkMode(crate::error::ServiceError),
     /// `IncorrectStatus.NatIp` (HTTP 400).
-    IncorrectStatusNatIp(rt::error::ServiceError),
+    IncorrectStatusNatIp(crate::error::ServiceError),
     /// `ResourceAlreadyExist.FullNatEntry` (HTTP 400).
-    ResourceAlreadyExistFullNatEntry(rt::error::ServiceError),
+    ResourceAlreadyExistFullNatEntry(crate::error::ServiceError),
     /// `ResourceNotFound.NetworkInterfaceId` (HTTP 400).
-    ResourceNotFoundNetworkInterfaceId(rt::error::ServiceError),
+    ResourceNotFoundNetworkInterfaceId(crate::error::ServiceError),
     /// `UnsupportedFeature.PrivateLinkMode` (HTTP 400).
-    UnsupportedFeaturePrivateLinkMode(rt::error::ServiceError),
+    UnsupportedFeaturePrivateLinkMode(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -398,7 +401,7 @@ impl ModifyFullNatEntryAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationPrivateLinkMode(error)
             | Self::IncorrectStatusNatIp(error)
@@ -441,8 +444,8 @@ impl ModifyFullNatEntryAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyFullNatEntryAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyFullNatEntryAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.PrivateLinkMode" => {
                 Self::DependencyViolationPrivateLinkMode(error)
@@ -457,11 +460,11 @@ impl rt::error::OperationError for ModifyFullNatEntryAttributeError {
             "UnsupportedFeature.PrivateLinkMode" => {
                 Self::UnsupportedFeaturePrivateLinkMode(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyFullNatEntryAttributeError::service_error(self)
     }
 }

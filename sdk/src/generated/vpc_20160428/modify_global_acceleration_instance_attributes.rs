@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct ModifyGlobalAccelerationInstanceAttributesRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyGlobalAccelerationInstanceAttributesRequest {
+impl crate::operation::Operation for ModifyGlobalAccelerationInstanceAttributesRequest {
     type Response = ModifyGlobalAccelerationInstanceAttributesResponse;
     type Error = ModifyGlobalAccelerationInstanceAttributesError;
+}
+
+impl rt::operation::OperationSpec for ModifyGlobalAccelerationInstanceAttributesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required(
             "GlobalAccelerationInstanceId",
@@ -135,8 +139,8 @@ impl ModifyGlobalAccelerationInstanceAttributesBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyGlobalAccelerationInstanceAttributesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyGlobalAccelerationInstanceAttributesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -145,7 +149,7 @@ impl ModifyGlobalAccelerationInstanceAttributesBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyGlobalAccelerationInstanceAttributesResponse,
-        rt::error::Error<ModifyGlobalAccelerationInstanceAttributesError>,
+        crate::error::Error<ModifyGlobalAccelerationInstanceAttributesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -222,26 +226,26 @@ impl ::serde::Serialize for ModifyGlobalAccelerationInstanceAttributesResponse {
 #[non_exhaustive]
 pub enum ModifyGlobalAccelerationInstanceAttributesError {
     /// `Forbidden.ChargeTypeIsPrepaid` (HTTP 400).
-    ForbiddenChargeTypeIsPrepaid(rt::error::ServiceError),
+    ForbiddenChargeTypeIsPrepaid(crate::error::ServiceError),
     /// `InvalidBandwidth.ValueNotSupported` (HTTP 400).
-    InvalidBandwidthValueNotSupported(rt::error::ServiceError),
+    InvalidBandwidthValueNotSupported(crate::error::ServiceError),
     /// `InvalidGlobalAccelerationInstanceDescription.Malformed` (HTTP 400).
-    InvalidGlobalAccelerationInstanceDescriptionMalformed(rt::error::ServiceError),
+    InvalidGlobalAccelerationInstanceDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidGlobalAccelerationInstanceId.NotFound` (HTTP 400).
-    InvalidGlobalAccelerationInstanceIdNotFound(rt::error::ServiceError),
+    InvalidGlobalAccelerationInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidGlobalAccelerationInstanceName.Malformed` (HTTP 400).
-    InvalidGlobalAccelerationInstanceNameMalformed(rt::error::ServiceError),
+    InvalidGlobalAccelerationInstanceNameMalformed(crate::error::ServiceError),
     /// `InvalidGlobalAccelerationInstance.NotFound` (HTTP 400).
-    InvalidGlobalAccelerationInstanceNotFound(rt::error::ServiceError),
+    InvalidGlobalAccelerationInstanceNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -253,7 +257,7 @@ impl ModifyGlobalAccelerationInstanceAttributesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenChargeTypeIsPrepaid(error)
             | Self::InvalidBandwidthValueNotSupported(error)
@@ -317,8 +321,8 @@ impl ModifyGlobalAccelerationInstanceAttributesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyGlobalAccelerationInstanceAttributesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyGlobalAccelerationInstanceAttributesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.ChargeTypeIsPrepaid" => Self::ForbiddenChargeTypeIsPrepaid(error),
             "InvalidBandwidth.ValueNotSupported" => {
@@ -338,11 +342,11 @@ impl rt::error::OperationError for ModifyGlobalAccelerationInstanceAttributesErr
             }
             "InvalidParameter" => Self::InvalidParameter(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyGlobalAccelerationInstanceAttributesError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct ModifyGlobalAccelerationInstanceSpecRequest {
     pub bandwidth: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyGlobalAccelerationInstanceSpecRequest {
+impl crate::operation::Operation for ModifyGlobalAccelerationInstanceSpecRequest {
     type Response = ModifyGlobalAccelerationInstanceSpecResponse;
     type Error = ModifyGlobalAccelerationInstanceSpecError;
+}
+
+impl rt::operation::OperationSpec for ModifyGlobalAccelerationInstanceSpecRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required(
             "GlobalAccelerationInstanceId",
@@ -121,8 +125,8 @@ impl ModifyGlobalAccelerationInstanceSpecBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyGlobalAccelerationInstanceSpecRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyGlobalAccelerationInstanceSpecRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +135,7 @@ impl ModifyGlobalAccelerationInstanceSpecBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyGlobalAccelerationInstanceSpecResponse,
-        rt::error::Error<ModifyGlobalAccelerationInstanceSpecError>,
+        crate::error::Error<ModifyGlobalAccelerationInstanceSpecError>,
     > {
         self.client.execute(self.request).await
     }
@@ -207,28 +211,28 @@ impl ::serde::Serialize for ModifyGlobalAccelerationInstanceSpecResponse {
 #[non_exhaustive]
 pub enum ModifyGlobalAccelerationInstanceSpecError {
     /// `Forbidden.ChargeTypeIsPrepaid` (HTTP 400).
-    ForbiddenChargeTypeIsPrepaid(rt::error::ServiceError),
+    ForbiddenChargeTypeIsPrepaid(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidBandwidth.ValueNotSupported` (HTTP 400).
-    InvalidBandwidthValueNotSupported(rt::error::ServiceError),
+    InvalidBandwidthValueNotSupported(crate::error::ServiceError),
     /// `InvalidGlobalAccelerationInstanceDescription.Malformed` (HTTP 400).
-    InvalidGlobalAccelerationInstanceDescriptionMalformed(rt::error::ServiceError),
+    InvalidGlobalAccelerationInstanceDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidGlobalAccelerationInstanceId.NotFound` (HTTP 400).
-    InvalidGlobalAccelerationInstanceIdNotFound(rt::error::ServiceError),
+    InvalidGlobalAccelerationInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidGlobalAccelerationInstanceName.Malformed` (HTTP 400).
-    InvalidGlobalAccelerationInstanceNameMalformed(rt::error::ServiceError),
+    InvalidGlobalAccelerationInstanceNameMalformed(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -240,7 +244,7 @@ impl ModifyGlobalAccelerationInstanceSpecError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenChargeTypeIsPrepaid(error)
             | Self::InternalError(error)
@@ -311,8 +315,8 @@ impl ModifyGlobalAccelerationInstanceSpecError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyGlobalAccelerationInstanceSpecError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyGlobalAccelerationInstanceSpecError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.ChargeTypeIsPrepaid" => Self::ForbiddenChargeTypeIsPrepaid(error),
             "InternalError" => Self::InternalError(error),
@@ -331,11 +335,11 @@ impl rt::error::OperationError for ModifyGlobalAccelerationInstanceSpecError {
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
             "InvalidParameter" => Self::InvalidParameter(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyGlobalAccelerationInstanceSpecError::service_error(self)
     }
 }

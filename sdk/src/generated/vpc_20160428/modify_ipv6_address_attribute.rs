@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct ModifyIpv6AddressAttributeRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyIpv6AddressAttributeRequest {
+impl crate::operation::Operation for ModifyIpv6AddressAttributeRequest {
     type Response = ModifyIpv6AddressAttributeResponse;
     type Error = ModifyIpv6AddressAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyIpv6AddressAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Ipv6AddressId", &self.ipv6_address_id)?;
         Ok(())
@@ -157,8 +160,10 @@ impl ModifyIpv6AddressAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyIpv6AddressAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyIpv6AddressAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -167,7 +172,7 @@ impl ModifyIpv6AddressAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyIpv6AddressAttributeResponse,
-        rt::error::Error<ModifyIpv6AddressAttributeError>,
+        crate::error::Error<ModifyIpv6AddressAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -243,16 +248,16 @@ impl ::serde::Serialize for ModifyIpv6AddressAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyIpv6AddressAttributeError {
     /// `IllegalParam.Description` (HTTP 400).
-    IllegalParamDescription(rt::error::ServiceError),
+    IllegalParamDescription(crate::error::ServiceError),
     /// `IllegalParam.Name` (HTTP 400).
-    IllegalParamName(rt::error::ServiceError),
+    IllegalParamName(crate::error::ServiceError),
     /// `InvalidIpv6AddressId.NotFound` (HTTP 400).
-    InvalidIpv6AddressIdNotFound(rt::error::ServiceError),
+    InvalidIpv6AddressIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -264,7 +269,7 @@ impl ModifyIpv6AddressAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamDescription(error)
             | Self::IllegalParamName(error)
@@ -293,17 +298,17 @@ impl ModifyIpv6AddressAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyIpv6AddressAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyIpv6AddressAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.Description" => Self::IllegalParamDescription(error),
             "IllegalParam.Name" => Self::IllegalParamName(error),
             "InvalidIpv6AddressId.NotFound" => Self::InvalidIpv6AddressIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyIpv6AddressAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct ModifyIpv6GatewayAttributeRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyIpv6GatewayAttributeRequest {
+impl crate::operation::Operation for ModifyIpv6GatewayAttributeRequest {
     type Response = ModifyIpv6GatewayAttributeResponse;
     type Error = ModifyIpv6GatewayAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyIpv6GatewayAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Ipv6GatewayId", &self.ipv6_gateway_id)?;
         Ok(())
@@ -157,8 +160,10 @@ impl ModifyIpv6GatewayAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyIpv6GatewayAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyIpv6GatewayAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -167,7 +172,7 @@ impl ModifyIpv6GatewayAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyIpv6GatewayAttributeResponse,
-        rt::error::Error<ModifyIpv6GatewayAttributeError>,
+        crate::error::Error<ModifyIpv6GatewayAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -243,18 +248,18 @@ impl ::serde::Serialize for ModifyIpv6GatewayAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyIpv6GatewayAttributeError {
     /// `IllegalParam.Description` (HTTP 400).
-    IllegalParamDescription(rt::error::ServiceError),
+    IllegalParamDescription(crate::error::ServiceError),
     /// `IllegalParam.Name` (HTTP 400).
-    IllegalParamName(rt::error::ServiceError),
+    IllegalParamName(crate::error::ServiceError),
     /// `InvalidIpv6GatewayId.NotFound` (HTTP 400).
-    InvalidIpv6GatewayIdNotFound(rt::error::ServiceError),
+    InvalidIpv6GatewayIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -266,7 +271,7 @@ impl ModifyIpv6GatewayAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamDescription(error)
             | Self::IllegalParamName(error)
@@ -302,18 +307,18 @@ impl ModifyIpv6GatewayAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyIpv6GatewayAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyIpv6GatewayAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.Description" => Self::IllegalParamDescription(error),
             "IllegalParam.Name" => Self::IllegalParamName(error),
             "InvalidIpv6GatewayId.NotFound" => Self::InvalidIpv6GatewayIdNotFound(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyIpv6GatewayAttributeError::service_error(self)
     }
 }

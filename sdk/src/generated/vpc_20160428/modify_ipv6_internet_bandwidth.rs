@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct ModifyIpv6InternetBandwidthRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyIpv6InternetBandwidthRequest {
+impl crate::operation::Operation for ModifyIpv6InternetBandwidthRequest {
     type Response = ModifyIpv6InternetBandwidthResponse;
     type Error = ModifyIpv6InternetBandwidthError;
+}
+
+impl rt::operation::OperationSpec for ModifyIpv6InternetBandwidthRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Bandwidth", &self.bandwidth)?;
         Ok(())
@@ -162,8 +165,8 @@ impl ModifyIpv6InternetBandwidthBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyIpv6InternetBandwidthRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyIpv6InternetBandwidthRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -172,7 +175,7 @@ impl ModifyIpv6InternetBandwidthBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyIpv6InternetBandwidthResponse,
-        rt::error::Error<ModifyIpv6InternetBandwidthError>,
+        crate::error::Error<ModifyIpv6InternetBandwidthError>,
     > {
         self.client.execute(self.request).await
     }
@@ -248,36 +251,36 @@ impl ::serde::Serialize for ModifyIpv6InternetBandwidthResponse {
 #[non_exhaustive]
 pub enum ModifyIpv6InternetBandwidthError {
     /// `IllegalParam.Bandwidth` (HTTP 400).
-    IllegalParamBandwidth(rt::error::ServiceError),
+    IllegalParamBandwidth(crate::error::ServiceError),
     /// `InvalidIpv6Instance.NotFound` (HTTP 400, 404).
-    InvalidIpv6InstanceNotFound(rt::error::ServiceError),
+    InvalidIpv6InstanceNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `MissingParam.Ipv6InstanceId` (HTTP 400).
-    MissingParamIpv6InstanceId(rt::error::ServiceError),
+    MissingParamIpv6InstanceId(crate::error::ServiceError),
     /// `OperationFailed.BandwidthExceedLimit` (HTTP 400).
-    OperationFailedBandwidthExceedLimit(rt::error::ServiceError),
+    OperationFailedBandwidthExceedLimit(crate::error::ServiceError),
     /// `OperationFailed.InternetBandwidthNonExist` (HTTP 400).
-    OperationFailedInternetBandwidthNonExist(rt::error::ServiceError),
+    OperationFailedInternetBandwidthNonExist(crate::error::ServiceError),
     /// `OperationFailed.InternetBandwidthUnstable` (HTTP 400).
-    OperationFailedInternetBandwidthUnstable(rt::error::ServiceError),
+    OperationFailedInternetBandwidthUnstable(crate::error::ServiceError),
     /// `OperationFailed.QueryAccountInfo` (HTTP 500).
-    OperationFailedQueryAccountInfo(rt::error::ServiceError),
+    OperationFailedQueryAccountInfo(crate::error::ServiceError),
     /// `OperationFailed.QuerySpInfo` (HTTP 500).
-    OperationFailedQuerySpInfo(rt::error::ServiceError),
+    OperationFailedQuerySpInfo(crate::error::ServiceError),
     /// `OperationFailed.SaleValidate` (HTTP 404).
-    OperationFailedSaleValidate(rt::error::ServiceError),
+    OperationFailedSaleValidate(crate::error::ServiceError),
     /// `OperationFailed.SyncTradeResource` (HTTP 500).
-    OperationFailedSyncTradeResource(rt::error::ServiceError),
+    OperationFailedSyncTradeResource(crate::error::ServiceError),
     /// `OperationUnsupported.FinancialLocked` (HTTP 400).
-    OperationUnsupportedFinancialLocked(rt::error::ServiceError),
+    OperationUnsupportedFinancialLocked(crate::error::ServiceError),
     /// `ParamExclusive.Ipv6AddressIdAndIpv6InternetBandwidthId` (HTTP 400).
-    ParamExclusiveIpv6AddressIdAndIpv6InternetBandwidthId(rt::error::ServiceError),
+    ParamExclusiveIpv6AddressIdAndIpv6InternetBandwidthId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -289,7 +292,7 @@ impl ModifyIpv6InternetBandwidthError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamBandwidth(error)
             | Self::InvalidIpv6InstanceNotFound(error)
@@ -390,8 +393,8 @@ impl ModifyIpv6InternetBandwidthError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyIpv6InternetBandwidthError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyIpv6InternetBandwidthError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.Bandwidth" => Self::IllegalParamBandwidth(error),
             "InvalidIpv6Instance.NotFound" => Self::InvalidIpv6InstanceNotFound(error),
@@ -420,11 +423,11 @@ impl rt::error::OperationError for ModifyIpv6InternetBandwidthError {
             "ParamExclusive.Ipv6AddressIdAndIpv6InternetBandwidthId" => {
                 Self::ParamExclusiveIpv6AddressIdAndIpv6InternetBandwidthId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyIpv6InternetBandwidthError::service_error(self)
     }
 }

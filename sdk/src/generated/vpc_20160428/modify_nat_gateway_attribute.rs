@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -56,11 +57,14 @@ pub struct ModifyNatGatewayAttributeRequest {
     pub log_delivery: ::std::option::Option<LogDelivery>,
 }
 
-impl rt::operation::Operation for ModifyNatGatewayAttributeRequest {
+impl crate::operation::Operation for ModifyNatGatewayAttributeRequest {
     type Response = ModifyNatGatewayAttributeResponse;
     type Error = ModifyNatGatewayAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyNatGatewayAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NatGatewayId", &self.nat_gateway_id)?;
         rt::validate::one_of("EipBindMode", &self.eip_bind_mode, &["NAT"])?;
@@ -180,8 +184,10 @@ impl ModifyNatGatewayAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyNatGatewayAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyNatGatewayAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -190,7 +196,7 @@ impl ModifyNatGatewayAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyNatGatewayAttributeResponse,
-        rt::error::Error<ModifyNatGatewayAttributeError>,
+        crate::error::Error<ModifyNatGatewayAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -326,7 +332,7 @@ pub enum EipBindMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -352,7 +358,7 @@ impl ::std::convert::From<&str> for EipBindMode {
     fn from(value: &str) -> Self {
         match value {
             "NAT" => Self::Nat,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -378,7 +384,7 @@ impl ::std::convert::From<::std::string::String> for EipBindMode {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "NAT" => Self::Nat,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }
@@ -436,72 +442,72 @@ impl ::serde::Serialize for EipBindMode {
 #[non_exhaustive]
 pub enum ModifyNatGatewayAttributeError {
     /// `DependencyViolation.PrivateLinkMode` (HTTP 400).
-    DependencyViolationPrivateLinkMode(rt::error::ServiceError),
+    DependencyViolationPrivateLinkMode(crate::error::ServiceError),
     /// `ExclusiveParam.%sAnd%s` (HTTP 400).
-    ExclusiveParamSAndS(rt::error::ServiceError),
+    ExclusiveParamSAndS(crate::error::ServiceError),
     /// `Forbidden.FinancialLocked` (HTTP 400).
-    ForbiddenFinancialLocked(rt::error::ServiceError),
+    ForbiddenFinancialLocked(crate::error::ServiceError),
     /// `Forbidden.ModifyEipBondType` (HTTP 403).
-    ForbiddenModifyEipBondType(rt::error::ServiceError),
+    ForbiddenModifyEipBondType(crate::error::ServiceError),
     /// `IllegalParam.SessionLogDeliveryDestination` (HTTP 400).
-    IllegalParamSessionLogDeliveryDestination(rt::error::ServiceError),
+    IllegalParamSessionLogDeliveryDestination(crate::error::ServiceError),
     /// `IllegalParam.SessionLogDeliveryType` (HTTP 400).
-    IllegalParamSessionLogDeliveryType(rt::error::ServiceError),
+    IllegalParamSessionLogDeliveryType(crate::error::ServiceError),
     /// `IncorrectStatus.NatGateway` (HTTP 400).
-    IncorrectStatusNatGateway(rt::error::ServiceError),
+    IncorrectStatusNatGateway(crate::error::ServiceError),
     /// `IncorrectStatus.NATGW` (HTTP 400).
-    IncorrectStatusNatgw(rt::error::ServiceError),
+    IncorrectStatusNatgw(crate::error::ServiceError),
     /// `InvalidNatGatewayId.NotFound` (HTTP 404).
-    InvalidNatGatewayIdNotFound(rt::error::ServiceError),
+    InvalidNatGatewayIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.Description.Malformed` (HTTP 400).
-    InvalidParameterDescriptionMalformed(rt::error::ServiceError),
+    InvalidParameterDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidParameter.Name.Malformed` (HTTP 400).
-    InvalidParameterNameMalformed(rt::error::ServiceError),
+    InvalidParameterNameMalformed(crate::error::ServiceError),
     /// `InvalidParams.NotNull` (HTTP 400).
-    InvalidParamsNotNull(rt::error::ServiceError),
+    InvalidParamsNotNull(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `OperationDenied.DnatEntryStatusInvalid` (HTTP 400).
-    OperationDeniedDnatEntryStatusInvalid(rt::error::ServiceError),
+    OperationDeniedDnatEntryStatusInvalid(crate::error::ServiceError),
     /// `OperationDenied.EipBondTypeIsAlreadyNAT` (HTTP 400).
-    OperationDeniedEipBondTypeIsAlreadyNat(rt::error::ServiceError),
+    OperationDeniedEipBondTypeIsAlreadyNat(crate::error::ServiceError),
     /// `OperationDenied.EipStatusInvalid` (HTTP 400).
-    OperationDeniedEipStatusInvalid(rt::error::ServiceError),
+    OperationDeniedEipStatusInvalid(crate::error::ServiceError),
     /// `OperationDenied.NatGatewayStatusInvalid` (HTTP 400).
-    OperationDeniedNatGatewayStatusInvalid(rt::error::ServiceError),
+    OperationDeniedNatGatewayStatusInvalid(crate::error::ServiceError),
     /// `OperationDenied.SnatEntryStatusInvalid` (HTTP 400).
-    OperationDeniedSnatEntryStatusInvalid(rt::error::ServiceError),
+    OperationDeniedSnatEntryStatusInvalid(crate::error::ServiceError),
     /// `OperationFailed.ConfigSessionLog` (HTTP 500).
-    OperationFailedConfigSessionLog(rt::error::ServiceError),
+    OperationFailedConfigSessionLog(crate::error::ServiceError),
     /// `OperationFailed.LogDeliveryIsUnAuthorized` (HTTP 400).
-    OperationFailedLogDeliveryIsUnAuthorized(rt::error::ServiceError),
+    OperationFailedLogDeliveryIsUnAuthorized(crate::error::ServiceError),
     /// `OperationFailed.PrivateLinkMode` (HTTP 400).
-    OperationFailedPrivateLinkMode(rt::error::ServiceError),
+    OperationFailedPrivateLinkMode(crate::error::ServiceError),
     /// `QuotaExceeded.EipNumForModifyEipBondType` (HTTP 400).
-    QuotaExceededEipNumForModifyEipBondType(rt::error::ServiceError),
+    QuotaExceededEipNumForModifyEipBondType(crate::error::ServiceError),
     /// `ResourceNotEnough.SwitchAvailableIps` (HTTP 400).
-    ResourceNotEnoughSwitchAvailableIps(rt::error::ServiceError),
+    ResourceNotEnoughSwitchAvailableIps(crate::error::ServiceError),
     /// `UnsupportedFeature.EnableSessionLog` (HTTP 400).
-    UnsupportedFeatureEnableSessionLog(rt::error::ServiceError),
+    UnsupportedFeatureEnableSessionLog(crate::error::ServiceError),
     /// `UnsupportedFeature.IcmpReplyEnabled` (HTTP 400).
-    UnsupportedFeatureIcmpReplyEnabled(rt::error::ServiceError),
+    UnsupportedFeatureIcmpReplyEnabled(crate::error::ServiceError),
     /// `UnsupportedFeature.IndirectConvertForFwNat` (HTTP 400).
-    UnsupportedFeatureIndirectConvertForFwNat(rt::error::ServiceError),
+    UnsupportedFeatureIndirectConvertForFwNat(crate::error::ServiceError),
     /// `UnsupportedFeature.IndirectConvertForVpcNat` (HTTP 400).
-    UnsupportedFeatureIndirectConvertForVpcNat(rt::error::ServiceError),
+    UnsupportedFeatureIndirectConvertForVpcNat(crate::error::ServiceError),
     /// `UnsupportedFeature.MutilBindedTypeNatEnableFw` (HTTP 400).
-    UnsupportedFeatureMutilBindedTypeNatEnableFw(rt::error::ServiceError),
+    UnsupportedFeatureMutilBindedTypeNatEnableFw(crate::error::ServiceError),
     /// `UnsupportedFeature.NormalNatModifyEipBindMode` (HTTP 400).
-    UnsupportedFeatureNormalNatModifyEipBindMode(rt::error::ServiceError),
+    UnsupportedFeatureNormalNatModifyEipBindMode(crate::error::ServiceError),
     /// `UnsupportedFeature.PrivateLinkMode` (HTTP 400).
-    UnsupportedFeaturePrivateLinkMode(rt::error::ServiceError),
+    UnsupportedFeaturePrivateLinkMode(crate::error::ServiceError),
     /// `UnsupportedFeature.VpcNatSecurityProtectionEnabled` (HTTP 400).
-    UnsupportedFeatureVpcNatSecurityProtectionEnabled(rt::error::ServiceError),
+    UnsupportedFeatureVpcNatSecurityProtectionEnabled(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -513,7 +519,7 @@ impl ModifyNatGatewayAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationPrivateLinkMode(error)
             | Self::ExclusiveParamSAndS(error)
@@ -738,8 +744,8 @@ impl ModifyNatGatewayAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyNatGatewayAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyNatGatewayAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.PrivateLinkMode" => {
                 Self::DependencyViolationPrivateLinkMode(error)
@@ -818,11 +824,11 @@ impl rt::error::OperationError for ModifyNatGatewayAttributeError {
             "UnsupportedFeature.VpcNatSecurityProtectionEnabled" => {
                 Self::UnsupportedFeatureVpcNatSecurityProtectionEnabled(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyNatGatewayAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct ModifyNatGatewaySpecRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyNatGatewaySpecRequest {
+impl crate::operation::Operation for ModifyNatGatewaySpecRequest {
     type Response = ModifyNatGatewaySpecResponse;
     type Error = ModifyNatGatewaySpecError;
+}
+
+impl rt::operation::OperationSpec for ModifyNatGatewaySpecRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NatGatewayId", &self.nat_gateway_id)?;
         rt::validate::required("Spec", &self.spec)?;
@@ -143,8 +146,8 @@ impl ModifyNatGatewaySpecBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyNatGatewaySpecRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyNatGatewaySpecRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -153,7 +156,7 @@ impl ModifyNatGatewaySpecBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyNatGatewaySpecResponse,
-        rt::error::Error<ModifyNatGatewaySpecError>,
+        crate::error::Error<ModifyNatGatewaySpecError>,
     > {
         self.client.execute(self.request).await
     }
@@ -229,32 +232,32 @@ impl ::serde::Serialize for ModifyNatGatewaySpecResponse {
 #[non_exhaustive]
 pub enum ModifyNatGatewaySpecError {
     /// `Forbidden.ModifySpecToSpecialSpec` (HTTP 404).
-    ForbiddenModifySpecToSpecialSpec(rt::error::ServiceError),
+    ForbiddenModifySpecToSpecialSpec(crate::error::ServiceError),
     /// `Forbidden.ModifySpecToSpecialSpecForNormalNat` (HTTP 404).
-    ForbiddenModifySpecToSpecialSpecForNormalNat(rt::error::ServiceError),
+    ForbiddenModifySpecToSpecialSpecForNormalNat(crate::error::ServiceError),
     /// `IncorrectStatus.NatGateway` (HTTP 404).
-    IncorrectStatusNatGateway(rt::error::ServiceError),
+    IncorrectStatusNatGateway(crate::error::ServiceError),
     /// `InvalidNatGatewayId.NotFound` (HTTP 404).
-    InvalidNatGatewayIdNotFound(rt::error::ServiceError),
+    InvalidNatGatewayIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter.Spec.ValueNotSupported` (HTTP 400).
-    InvalidParameterSpecValueNotSupported(rt::error::ServiceError),
+    InvalidParameterSpecValueNotSupported(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `NATGW_MODIFY_SPEC_SAME` (HTTP 400).
-    NatgwModifySpecSame(rt::error::ServiceError),
+    NatgwModifySpecSame(crate::error::ServiceError),
     /// `OperationFailed.NoAvailableResource` (HTTP 500).
-    OperationFailedNoAvailableResource(rt::error::ServiceError),
+    OperationFailedNoAvailableResource(crate::error::ServiceError),
     /// `OperationFailed.QueryPrice` (HTTP 400).
-    OperationFailedQueryPrice(rt::error::ServiceError),
+    OperationFailedQueryPrice(crate::error::ServiceError),
     /// `OperationFailed.SyncOrderToSub` (HTTP 400).
-    OperationFailedSyncOrderToSub(rt::error::ServiceError),
+    OperationFailedSyncOrderToSub(crate::error::ServiceError),
     /// `OperationUnsupported.PayByLcuNatModifySpec` (HTTP 404).
-    OperationUnsupportedPayByLcuNatModifySpec(rt::error::ServiceError),
+    OperationUnsupportedPayByLcuNatModifySpec(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -266,7 +269,7 @@ impl ModifyNatGatewaySpecError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenModifySpecToSpecialSpec(error)
             | Self::ForbiddenModifySpecToSpecialSpecForNormalNat(error)
@@ -351,8 +354,8 @@ impl ModifyNatGatewaySpecError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyNatGatewaySpecError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyNatGatewaySpecError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.ModifySpecToSpecialSpec" => {
                 Self::ForbiddenModifySpecToSpecialSpec(error)
@@ -377,11 +380,11 @@ impl rt::error::OperationError for ModifyNatGatewaySpecError {
             "OperationUnsupported.PayByLcuNatModifySpec" => {
                 Self::OperationUnsupportedPayByLcuNatModifySpec(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyNatGatewaySpecError::service_error(self)
     }
 }

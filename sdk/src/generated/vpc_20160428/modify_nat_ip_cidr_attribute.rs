@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct ModifyNatIpCidrAttributeRequest {
     pub nat_ip_cidr: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyNatIpCidrAttributeRequest {
+impl crate::operation::Operation for ModifyNatIpCidrAttributeRequest {
     type Response = ModifyNatIpCidrAttributeResponse;
     type Error = ModifyNatIpCidrAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyNatIpCidrAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NatGatewayId", &self.nat_gateway_id)?;
         rt::validate::required("NatIpCidr", &self.nat_ip_cidr)?;
@@ -177,8 +180,10 @@ impl ModifyNatIpCidrAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyNatIpCidrAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyNatIpCidrAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -187,7 +192,7 @@ impl ModifyNatIpCidrAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyNatIpCidrAttributeResponse,
-        rt::error::Error<ModifyNatIpCidrAttributeError>,
+        crate::error::Error<ModifyNatIpCidrAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -263,14 +268,14 @@ impl ::serde::Serialize for ModifyNatIpCidrAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyNatIpCidrAttributeError {
     /// `IllegalParamFormat.NatIpCidr` (HTTP 400).
-    IllegalParamFormatNatIpCidr(rt::error::ServiceError),
+    IllegalParamFormatNatIpCidr(crate::error::ServiceError),
     /// `ResourceNotFound.NatIpCidr` (HTTP 404).
-    ResourceNotFoundNatIpCidr(rt::error::ServiceError),
+    ResourceNotFoundNatIpCidr(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -282,7 +287,7 @@ impl ModifyNatIpCidrAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamFormatNatIpCidr(error)
             | Self::ResourceNotFoundNatIpCidr(error) => error,
@@ -304,16 +309,16 @@ impl ModifyNatIpCidrAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyNatIpCidrAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyNatIpCidrAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParamFormat.NatIpCidr" => Self::IllegalParamFormatNatIpCidr(error),
             "ResourceNotFound.NatIpCidr" => Self::ResourceNotFoundNatIpCidr(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyNatIpCidrAttributeError::service_error(self)
     }
 }

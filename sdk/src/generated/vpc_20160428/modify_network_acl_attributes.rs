@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct ModifyNetworkAclAttributesRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyNetworkAclAttributesRequest {
+impl crate::operation::Operation for ModifyNetworkAclAttributesRequest {
     type Response = ModifyNetworkAclAttributesResponse;
     type Error = ModifyNetworkAclAttributesError;
+}
+
+impl rt::operation::OperationSpec for ModifyNetworkAclAttributesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("NetworkAclId", &self.network_acl_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -157,8 +160,10 @@ impl ModifyNetworkAclAttributesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyNetworkAclAttributesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyNetworkAclAttributesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -167,7 +172,7 @@ impl ModifyNetworkAclAttributesBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyNetworkAclAttributesResponse,
-        rt::error::Error<ModifyNetworkAclAttributesError>,
+        crate::error::Error<ModifyNetworkAclAttributesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -243,38 +248,38 @@ impl ::serde::Serialize for ModifyNetworkAclAttributesResponse {
 #[non_exhaustive]
 pub enum ModifyNetworkAclAttributesError {
     /// `IllegalParamFormat.%s` (HTTP 400).
-    IllegalParamFormatS(rt::error::ServiceError),
+    IllegalParamFormatS(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidNetworkAcl.NotFound` (HTTP 400).
-    InvalidNetworkAclNotFound(rt::error::ServiceError),
+    InvalidNetworkAclNotFound(crate::error::ServiceError),
     /// `NotSupport.NetworkAcl` (HTTP 400).
-    NotSupportNetworkAcl(rt::error::ServiceError),
+    NotSupportNetworkAcl(crate::error::ServiceError),
     /// `ParameterEmpty.NetworkAclId` (HTTP 400).
-    ParameterEmptyNetworkAclId(rt::error::ServiceError),
+    ParameterEmptyNetworkAclId(crate::error::ServiceError),
     /// `ParameterEmpty.RegionId` (HTTP 400).
-    ParameterEmptyRegionId(rt::error::ServiceError),
+    ParameterEmptyRegionId(crate::error::ServiceError),
     /// `ParameterIllegal.Description` (HTTP 400).
-    ParameterIllegalDescription(rt::error::ServiceError),
+    ParameterIllegalDescription(crate::error::ServiceError),
     /// `ParameterIllegal.Name` (HTTP 400).
-    ParameterIllegalName(rt::error::ServiceError),
+    ParameterIllegalName(crate::error::ServiceError),
     /// `ParameterLengthIllegal.Description` (HTTP 400).
-    ParameterLengthIllegalDescription(rt::error::ServiceError),
+    ParameterLengthIllegalDescription(crate::error::ServiceError),
     /// `ParameterLengthIllegal.Name` (HTTP 400).
-    ParameterLengthIllegalName(rt::error::ServiceError),
+    ParameterLengthIllegalName(crate::error::ServiceError),
     /// `ParameterMissing.AliUid` (HTTP 400).
-    ParameterMissingAliUid(rt::error::ServiceError),
+    ParameterMissingAliUid(crate::error::ServiceError),
     /// `ParameterMissing.Bid` (HTTP 400).
-    ParameterMissingBid(rt::error::ServiceError),
+    ParameterMissingBid(crate::error::ServiceError),
     /// `ParameterMissing.NetworkAclId` (HTTP 400).
-    ParameterMissingNetworkAclId(rt::error::ServiceError),
+    ParameterMissingNetworkAclId(crate::error::ServiceError),
     /// `ParameterMissing.RegionId` (HTTP 400).
-    ParameterMissingRegionId(rt::error::ServiceError),
+    ParameterMissingRegionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -286,7 +291,7 @@ impl ModifyNetworkAclAttributesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamFormatS(error)
             | Self::InternalError(error)
@@ -392,8 +397,8 @@ impl ModifyNetworkAclAttributesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyNetworkAclAttributesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyNetworkAclAttributesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParamFormat.%s" => Self::IllegalParamFormatS(error),
             "InternalError" => Self::InternalError(error),
@@ -411,11 +416,11 @@ impl rt::error::OperationError for ModifyNetworkAclAttributesError {
             "ParameterMissing.Bid" => Self::ParameterMissingBid(error),
             "ParameterMissing.NetworkAclId" => Self::ParameterMissingNetworkAclId(error),
             "ParameterMissing.RegionId" => Self::ParameterMissingRegionId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyNetworkAclAttributesError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,15 +78,14 @@ pub struct ModifyPhysicalConnectionAttributeRequest {
     pub circuit_code: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyPhysicalConnectionAttributeRequest {
+impl crate::operation::Operation for ModifyPhysicalConnectionAttributeRequest {
     type Response = ModifyPhysicalConnectionAttributeResponse;
     type Error = ModifyPhysicalConnectionAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyPhysicalConnectionAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PhysicalConnectionId", &self.physical_connection_id)?;
         Ok(())
@@ -244,8 +247,8 @@ impl ModifyPhysicalConnectionAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyPhysicalConnectionAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyPhysicalConnectionAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -254,7 +257,7 @@ impl ModifyPhysicalConnectionAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyPhysicalConnectionAttributeResponse,
-        rt::error::Error<ModifyPhysicalConnectionAttributeError>,
+        crate::error::Error<ModifyPhysicalConnectionAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -330,40 +333,40 @@ impl ::serde::Serialize for ModifyPhysicalConnectionAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyPhysicalConnectionAttributeError {
     /// `InvalidBandwidth` (HTTP 400).
-    InvalidBandwidth(rt::error::ServiceError),
+    InvalidBandwidth(crate::error::ServiceError),
     /// `InvalidCircuitCode.Malformed` (HTTP 400).
-    InvalidCircuitCodeMalformed(rt::error::ServiceError),
+    InvalidCircuitCodeMalformed(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidLineOperator.Malformd` (HTTP 400).
-    InvalidLineOperatorMalformd(rt::error::ServiceError),
+    InvalidLineOperatorMalformd(crate::error::ServiceError),
     /// `InvalidName.Malformed` (HTTP 400).
-    InvalidNameMalformed(rt::error::ServiceError),
+    InvalidNameMalformed(crate::error::ServiceError),
     /// `InvalidPeerLocation.Malformd` (HTTP 400).
-    InvalidPeerLocationMalformd(rt::error::ServiceError),
+    InvalidPeerLocationMalformd(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionBandwidth.Malformed` (HTTP 400).
-    InvalidPhysicalConnectionBandwidthMalformed(rt::error::ServiceError),
+    InvalidPhysicalConnectionBandwidthMalformed(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotFound` (HTTP 404).
-    InvalidPhysicalConnectionIdNotFound(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotFound(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionOperator.Malformed` (HTTP 400).
-    InvalidPhysicalConnectionOperatorMalformed(rt::error::ServiceError),
+    InvalidPhysicalConnectionOperatorMalformed(crate::error::ServiceError),
     /// `InvalidPortType.Malformd` (HTTP 400).
-    InvalidPortTypeMalformd(rt::error::ServiceError),
+    InvalidPortTypeMalformd(crate::error::ServiceError),
     /// `InvalidRedundantPhysicalConnection` (HTTP 400).
-    InvalidRedundantPhysicalConnection(rt::error::ServiceError),
+    InvalidRedundantPhysicalConnection(crate::error::ServiceError),
     /// `InvalidRedundantPhysicalConnectionStatus` (HTTP 400).
-    InvalidRedundantPhysicalConnectionStatus(rt::error::ServiceError),
+    InvalidRedundantPhysicalConnectionStatus(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus` (HTTP 400).
-    InvalidStatus(rt::error::ServiceError),
+    InvalidStatus(crate::error::ServiceError),
     /// `OperationDenied.VPconn` (HTTP 400).
-    OperationDeniedVPconn(rt::error::ServiceError),
+    OperationDeniedVPconn(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -375,7 +378,7 @@ impl ModifyPhysicalConnectionAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidBandwidth(error)
             | Self::InvalidCircuitCodeMalformed(error)
@@ -488,8 +491,8 @@ impl ModifyPhysicalConnectionAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyPhysicalConnectionAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyPhysicalConnectionAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidBandwidth" => Self::InvalidBandwidth(error),
             "InvalidCircuitCode.Malformed" => Self::InvalidCircuitCodeMalformed(error),
@@ -516,11 +519,11 @@ impl rt::error::OperationError for ModifyPhysicalConnectionAttributeError {
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "InvalidStatus" => Self::InvalidStatus(error),
             "OperationDenied.VPconn" => Self::OperationDeniedVPconn(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyPhysicalConnectionAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -64,11 +65,14 @@ pub struct ModifyRouteEntryRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyRouteEntryRequest {
+impl crate::operation::Operation for ModifyRouteEntryRequest {
     type Response = ModifyRouteEntryResponse;
     type Error = ModifyRouteEntryError;
+}
+
+impl rt::operation::OperationSpec for ModifyRouteEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -203,8 +207,8 @@ impl ModifyRouteEntryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyRouteEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyRouteEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -213,7 +217,7 @@ impl ModifyRouteEntryBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyRouteEntryResponse,
-        rt::error::Error<ModifyRouteEntryError>,
+        crate::error::Error<ModifyRouteEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -289,108 +293,108 @@ impl ::serde::Serialize for ModifyRouteEntryResponse {
 #[non_exhaustive]
 pub enum ModifyRouteEntryError {
     /// `ExclusiveParam.NextHopTypeAndNextHopId` (HTTP 400).
-    ExclusiveParamNextHopTypeAndNextHopId(rt::error::ServiceError),
+    ExclusiveParamNextHopTypeAndNextHopId(crate::error::ServiceError),
     /// `Forbbiden` (HTTP 403).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `IllegalParam.DestCidrBlock` (HTTP 400).
-    IllegalParamDestCidrBlock(rt::error::ServiceError),
+    IllegalParamDestCidrBlock(crate::error::ServiceError),
     /// `IllegalParamFormat.DstCidrBlock` (HTTP 400).
-    IllegalParamFormatDstCidrBlock(rt::error::ServiceError),
+    IllegalParamFormatDstCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.RouteEntryName` (HTTP 400).
-    IllegalParamRouteEntryName(rt::error::ServiceError),
+    IllegalParamRouteEntryName(crate::error::ServiceError),
     /// `IllegealParam.NextHopType` (HTTP 400).
-    IllegealParamNextHopType(rt::error::ServiceError),
+    IllegealParamNextHopType(crate::error::ServiceError),
     /// `IncorrectRouteEntryStatus` (HTTP 400).
-    IncorrectRouteEntryStatus(rt::error::ServiceError),
+    IncorrectRouteEntryStatus(crate::error::ServiceError),
     /// `IncorrectStatus.NextHop` (HTTP 400).
-    IncorrectStatusNextHop(rt::error::ServiceError),
+    IncorrectStatusNextHop(crate::error::ServiceError),
     /// `IncorrectStatus.RouteEntry` (HTTP 400).
-    IncorrectStatusRouteEntry(rt::error::ServiceError),
+    IncorrectStatusRouteEntry(crate::error::ServiceError),
     /// `IncorrectStatus.Vswitch` (HTTP 400).
-    IncorrectStatusVswitch(rt::error::ServiceError),
+    IncorrectStatusVswitch(crate::error::ServiceError),
     /// `InvalidAttachment.NotFound` (HTTP 400).
-    InvalidAttachmentNotFound(rt::error::ServiceError),
+    InvalidAttachmentNotFound(crate::error::ServiceError),
     /// `InvalidNetworkInterface.NotFound` (HTTP 400).
-    InvalidNetworkInterfaceNotFound(rt::error::ServiceError),
+    InvalidNetworkInterfaceNotFound(crate::error::ServiceError),
     /// `InvalidRouteEntryId.NotFound` (HTTP 400).
-    InvalidRouteEntryIdNotFound(rt::error::ServiceError),
+    InvalidRouteEntryIdNotFound(crate::error::ServiceError),
     /// `InvalidRouteEntryName.Malformed` (HTTP 400).
-    InvalidRouteEntryNameMalformed(rt::error::ServiceError),
+    InvalidRouteEntryNameMalformed(crate::error::ServiceError),
     /// `InvalidRouteTable.NotFound` (HTTP 400).
-    InvalidRouteTableNotFound(rt::error::ServiceError),
+    InvalidRouteTableNotFound(crate::error::ServiceError),
     /// `InvalidRouterInterfaceId.NotFound` (HTTP 400).
-    InvalidRouterInterfaceIdNotFound(rt::error::ServiceError),
+    InvalidRouterInterfaceIdNotFound(crate::error::ServiceError),
     /// `MissingParam.NewNextHopId` (HTTP 400).
-    MissingParamNewNextHopId(rt::error::ServiceError),
+    MissingParamNewNextHopId(crate::error::ServiceError),
     /// `MissingParam.NewNextHopType` (HTTP 400).
-    MissingParamNewNextHopType(rt::error::ServiceError),
+    MissingParamNewNextHopType(crate::error::ServiceError),
     /// `MissingParam.ParameterMustNotNull` (HTTP 400).
-    MissingParamParameterMustNotNull(rt::error::ServiceError),
+    MissingParamParameterMustNotNull(crate::error::ServiceError),
     /// `MissingParam.RouteEntryId` (HTTP 400).
-    MissingParamRouteEntryId(rt::error::ServiceError),
+    MissingParamRouteEntryId(crate::error::ServiceError),
     /// `MissingParam.RouteEntryIdOrRouteTableDstCidr` (HTTP 400).
-    MissingParamRouteEntryIdOrRouteTableDstCidr(rt::error::ServiceError),
+    MissingParamRouteEntryIdOrRouteTableDstCidr(crate::error::ServiceError),
     /// `OperationDenied.IllegalNewNextHopType` (HTTP 400).
-    OperationDeniedIllegalNewNextHopType(rt::error::ServiceError),
+    OperationDeniedIllegalNewNextHopType(crate::error::ServiceError),
     /// `OperationDenied.LocalEntryCanOnlyModifyNextHop` (HTTP 400).
-    OperationDeniedLocalEntryCanOnlyModifyNextHop(rt::error::ServiceError),
+    OperationDeniedLocalEntryCanOnlyModifyNextHop(crate::error::ServiceError),
     /// `OperationDenied.LocalRouteEntryBoundToVSwitch` (HTTP 400).
-    OperationDeniedLocalRouteEntryBoundToVSwitch(rt::error::ServiceError),
+    OperationDeniedLocalRouteEntryBoundToVSwitch(crate::error::ServiceError),
     /// `OperationDenied.LocalRouteEntryInSystemRouteTable` (HTTP 400).
-    OperationDeniedLocalRouteEntryInSystemRouteTable(rt::error::ServiceError),
+    OperationDeniedLocalRouteEntryInSystemRouteTable(crate::error::ServiceError),
     /// `OperationDenied.LocalRouteEntryModified` (HTTP 400).
-    OperationDeniedLocalRouteEntryModified(rt::error::ServiceError),
+    OperationDeniedLocalRouteEntryModified(crate::error::ServiceError),
     /// `OperationDenied.ModifyManagedRouteEntry` (HTTP 400).
-    OperationDeniedModifyManagedRouteEntry(rt::error::ServiceError),
+    OperationDeniedModifyManagedRouteEntry(crate::error::ServiceError),
     /// `OperationDenied.NewNextHopNotSupportPublish` (HTTP 400).
-    OperationDeniedNewNextHopNotSupportPublish(rt::error::ServiceError),
+    OperationDeniedNewNextHopNotSupportPublish(crate::error::ServiceError),
     /// `OperationDenied.NextHopExist` (HTTP 400).
-    OperationDeniedNextHopExist(rt::error::ServiceError),
+    OperationDeniedNextHopExist(crate::error::ServiceError),
     /// `OperationDenied.NextHopTypeNonsupport` (HTTP 400).
-    OperationDeniedNextHopTypeNonsupport(rt::error::ServiceError),
+    OperationDeniedNextHopTypeNonsupport(crate::error::ServiceError),
     /// `OperationDenied.RouteTableTypeNotPermitted` (HTTP 400).
-    OperationDeniedRouteTableTypeNotPermitted(rt::error::ServiceError),
+    OperationDeniedRouteTableTypeNotPermitted(crate::error::ServiceError),
     /// `OperationDenied.TrAttachmentIpv6Disabled` (HTTP 400).
-    OperationDeniedTrAttachmentIpv6Disabled(rt::error::ServiceError),
+    OperationDeniedTrAttachmentIpv6Disabled(crate::error::ServiceError),
     /// `OperationDenied.UpdateGatewayRouteEntry` (HTTP 400).
-    OperationDeniedUpdateGatewayRouteEntry(rt::error::ServiceError),
+    OperationDeniedUpdateGatewayRouteEntry(crate::error::ServiceError),
     /// `OperationFailed.ModifyEcmpRoute` (HTTP 400).
-    OperationFailedModifyEcmpRoute(rt::error::ServiceError),
+    OperationFailedModifyEcmpRoute(crate::error::ServiceError),
     /// `OperationFailed.NotSupportIPV6` (HTTP 400).
-    OperationFailedNotSupportIpv6(rt::error::ServiceError),
+    OperationFailedNotSupportIpv6(crate::error::ServiceError),
     /// `OperationUnsupported.OnlySupportNormalNetworkInterface` (HTTP 400).
-    OperationUnsupportedOnlySupportNormalNetworkInterface(rt::error::ServiceError),
+    OperationUnsupportedOnlySupportNormalNetworkInterface(crate::error::ServiceError),
     /// `ResourceNotFound.GatewayLoadBalancerEndpoint` (HTTP 404).
-    ResourceNotFoundGatewayLoadBalancerEndpoint(rt::error::ServiceError),
+    ResourceNotFoundGatewayLoadBalancerEndpoint(crate::error::ServiceError),
     /// `ResourceNotFound.Instance` (HTTP 400).
-    ResourceNotFoundInstance(rt::error::ServiceError),
+    ResourceNotFoundInstance(crate::error::ServiceError),
     /// `ResourceNotFound.NatGateway` (HTTP 404).
-    ResourceNotFoundNatGateway(rt::error::ServiceError),
+    ResourceNotFoundNatGateway(crate::error::ServiceError),
     /// `ResourceNotFound.RouteEntry` (HTTP 400).
-    ResourceNotFoundRouteEntry(rt::error::ServiceError),
+    ResourceNotFoundRouteEntry(crate::error::ServiceError),
     /// `ResourceNotFound.RouteTable` (HTTP 400).
-    ResourceNotFoundRouteTable(rt::error::ServiceError),
+    ResourceNotFoundRouteTable(crate::error::ServiceError),
     /// `ResourceNotFound.VSwitch` (HTTP 400).
-    ResourceNotFoundVSwitch(rt::error::ServiceError),
+    ResourceNotFoundVSwitch(crate::error::ServiceError),
     /// `UnsupportedFeature.Ipv6GatewayRouteTable` (HTTP 400).
-    UnsupportedFeatureIpv6GatewayRouteTable(rt::error::ServiceError),
+    UnsupportedFeatureIpv6GatewayRouteTable(crate::error::ServiceError),
     /// `UnsupportedFeature.ModifyIpv6RouteEntryNextHop` (HTTP 400).
-    UnsupportedFeatureModifyIpv6RouteEntryNextHop(rt::error::ServiceError),
+    UnsupportedFeatureModifyIpv6RouteEntryNextHop(crate::error::ServiceError),
     /// `UnsupportedFeature.ModifyRouteEntryNextHop` (HTTP 400).
-    UnsupportedFeatureModifyRouteEntryNextHop(rt::error::ServiceError),
+    UnsupportedFeatureModifyRouteEntryNextHop(crate::error::ServiceError),
     /// `UnsupportedFeature.NextHopType` (HTTP 400).
-    UnsupportedFeatureNextHopType(rt::error::ServiceError),
+    UnsupportedFeatureNextHopType(crate::error::ServiceError),
     /// `UnsupportedFeature.NormalTypeNatGateway` (HTTP 400).
-    UnsupportedFeatureNormalTypeNatGateway(rt::error::ServiceError),
+    UnsupportedFeatureNormalTypeNatGateway(crate::error::ServiceError),
     /// `UnsupportedFeature.VpcAdvancedFeature` (HTTP 400).
-    UnsupportedFeatureVpcAdvancedFeature(rt::error::ServiceError),
+    UnsupportedFeatureVpcAdvancedFeature(crate::error::ServiceError),
     /// `UnsupportedRegion` (HTTP 400).
-    UnsupportedRegion(rt::error::ServiceError),
+    UnsupportedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -402,7 +406,7 @@ impl ModifyRouteEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ExclusiveParamNextHopTypeAndNextHopId(error)
             | Self::Forbbiden(error)
@@ -755,8 +759,8 @@ impl ModifyRouteEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyRouteEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyRouteEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ExclusiveParam.NextHopTypeAndNextHopId" => {
                 Self::ExclusiveParamNextHopTypeAndNextHopId(error)
@@ -863,11 +867,11 @@ impl rt::error::OperationError for ModifyRouteEntryError {
                 Self::UnsupportedFeatureVpcAdvancedFeature(error)
             }
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyRouteEntryError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct ModifyRouteTableAttributesRequest {
     pub route_propagation_enable: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyRouteTableAttributesRequest {
+impl crate::operation::Operation for ModifyRouteTableAttributesRequest {
     type Response = ModifyRouteTableAttributesResponse;
     type Error = ModifyRouteTableAttributesError;
+}
+
+impl rt::operation::OperationSpec for ModifyRouteTableAttributesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RouteTableId", &self.route_table_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -140,8 +144,10 @@ impl ModifyRouteTableAttributesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyRouteTableAttributesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyRouteTableAttributesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -150,7 +156,7 @@ impl ModifyRouteTableAttributesBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyRouteTableAttributesResponse,
-        rt::error::Error<ModifyRouteTableAttributesError>,
+        crate::error::Error<ModifyRouteTableAttributesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -226,30 +232,30 @@ impl ::serde::Serialize for ModifyRouteTableAttributesResponse {
 #[non_exhaustive]
 pub enum ModifyRouteTableAttributesError {
     /// `Abs.InvaliTableName.Malformed` (HTTP 400).
-    AbsInvaliTableNameMalformed(rt::error::ServiceError),
+    AbsInvaliTableNameMalformed(crate::error::ServiceError),
     /// `Abs.InvalidRouteTableId.NotExist` (HTTP 400).
-    AbsInvalidRouteTableIdNotExist(rt::error::ServiceError),
+    AbsInvalidRouteTableIdNotExist(crate::error::ServiceError),
     /// `Forbbiden` (HTTP 403).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `Forbidden.DisableRoutePropagation` (HTTP 400).
-    ForbiddenDisableRoutePropagation(rt::error::ServiceError),
+    ForbiddenDisableRoutePropagation(crate::error::ServiceError),
     /// `IncorrectStatus.RouteEntry` (HTTP 400).
-    IncorrectStatusRouteEntry(rt::error::ServiceError),
+    IncorrectStatusRouteEntry(crate::error::ServiceError),
     /// `IncorrectStatus.RoutePropagationStatus` (HTTP 400).
-    IncorrectStatusRoutePropagationStatus(rt::error::ServiceError),
+    IncorrectStatusRoutePropagationStatus(crate::error::ServiceError),
     /// `IncorrectStatus.RouteTable` (HTTP 400).
-    IncorrectStatusRouteTable(rt::error::ServiceError),
+    IncorrectStatusRouteTable(crate::error::ServiceError),
     /// `IncorrectStatus.Vpc` (HTTP 400).
-    IncorrectStatusVpc(rt::error::ServiceError),
+    IncorrectStatusVpc(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `ResourceNotFound.RouteTable` (HTTP 400).
-    ResourceNotFoundRouteTable(rt::error::ServiceError),
+    ResourceNotFoundRouteTable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -261,7 +267,7 @@ impl ModifyRouteTableAttributesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvaliTableNameMalformed(error)
             | Self::AbsInvalidRouteTableIdNotExist(error)
@@ -339,8 +345,8 @@ impl ModifyRouteTableAttributesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyRouteTableAttributesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyRouteTableAttributesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvaliTableName.Malformed" => Self::AbsInvaliTableNameMalformed(error),
             "Abs.InvalidRouteTableId.NotExist" => {
@@ -358,11 +364,11 @@ impl rt::error::OperationError for ModifyRouteTableAttributesError {
             "IncorrectStatus.Vpc" => Self::IncorrectStatusVpc(error),
             "InvalidDescription.Malformed" => Self::InvalidDescriptionMalformed(error),
             "ResourceNotFound.RouteTable" => Self::ResourceNotFoundRouteTable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyRouteTableAttributesError::service_error(self)
     }
 }

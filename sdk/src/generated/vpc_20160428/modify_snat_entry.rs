@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -60,15 +64,14 @@ pub struct ModifySnatEntryRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifySnatEntryRequest {
+impl crate::operation::Operation for ModifySnatEntryRequest {
     type Response = ModifySnatEntryResponse;
     type Error = ModifySnatEntryError;
+}
+
+impl rt::operation::OperationSpec for ModifySnatEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SnatTableId", &self.snat_table_id)?;
         rt::validate::required("SnatEntryId", &self.snat_entry_id)?;
@@ -198,8 +201,8 @@ impl ModifySnatEntryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifySnatEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifySnatEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -208,7 +211,7 @@ impl ModifySnatEntryBuilder {
         self,
     ) -> ::std::result::Result<
         ModifySnatEntryResponse,
-        rt::error::Error<ModifySnatEntryError>,
+        crate::error::Error<ModifySnatEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -284,66 +287,66 @@ impl ::serde::Serialize for ModifySnatEntryResponse {
 #[non_exhaustive]
 pub enum ModifySnatEntryError {
     /// `EIP_NOT_IN_GATEWAY` (HTTP 400).
-    EipNotInGateway(rt::error::ServiceError),
+    EipNotInGateway(crate::error::ServiceError),
     /// `Forbidden.IpUsedInForwardTable` (HTTP 400).
-    ForbiddenIpUsedInForwardTable(rt::error::ServiceError),
+    ForbiddenIpUsedInForwardTable(crate::error::ServiceError),
     /// `Forbidden.SourceVSwitchId.Duplicated` (HTTP 400).
-    ForbiddenSourceVSwitchIdDuplicated(rt::error::ServiceError),
+    ForbiddenSourceVSwitchIdDuplicated(crate::error::ServiceError),
     /// `IllegalParam.NetworkInterfaceId` (HTTP 400).
-    IllegalParamNetworkInterfaceId(rt::error::ServiceError),
+    IllegalParamNetworkInterfaceId(crate::error::ServiceError),
     /// `IncorrectStatus.NatIp` (HTTP 400).
-    IncorrectStatusNatIp(rt::error::ServiceError),
+    IncorrectStatusNatIp(crate::error::ServiceError),
     /// `IncorrectStatus.NATGW` (HTTP 400).
-    IncorrectStatusNatgw(rt::error::ServiceError),
+    IncorrectStatusNatgw(crate::error::ServiceError),
     /// `IncorrectStatus.SnatEntry` (HTTP 400).
-    IncorrectStatusSnatEntry(rt::error::ServiceError),
+    IncorrectStatusSnatEntry(crate::error::ServiceError),
     /// `IncorretSnatEntryStatus` (HTTP 400).
-    IncorretSnatEntryStatus(rt::error::ServiceError),
+    IncorretSnatEntryStatus(crate::error::ServiceError),
     /// `InvalidParameter.Name.Malformed` (HTTP 400).
-    InvalidParameterNameMalformed(rt::error::ServiceError),
+    InvalidParameterNameMalformed(crate::error::ServiceError),
     /// `InvalidParameter.SnatIp` (HTTP 400).
-    InvalidParameterSnatIp(rt::error::ServiceError),
+    InvalidParameterSnatIp(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidSnatEntryId.NotFound` (HTTP 400, 404).
-    InvalidSnatEntryIdNotFound(rt::error::ServiceError),
+    InvalidSnatEntryIdNotFound(crate::error::ServiceError),
     /// `InvalidSnatIp.Malformed` (HTTP 400).
-    InvalidSnatIpMalformed(rt::error::ServiceError),
+    InvalidSnatIpMalformed(crate::error::ServiceError),
     /// `InvalidSnatIp.NotFound` (HTTP 404).
-    InvalidSnatIpNotFound(rt::error::ServiceError),
+    InvalidSnatIpNotFound(crate::error::ServiceError),
     /// `InvalidSnatTableId.NotFound` (HTTP 404).
-    InvalidSnatTableIdNotFound(rt::error::ServiceError),
+    InvalidSnatTableIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.CanNotUseEipInDnat` (HTTP 400).
-    OperationFailedCanNotUseEipInDnat(rt::error::ServiceError),
+    OperationFailedCanNotUseEipInDnat(crate::error::ServiceError),
     /// `OperationFailed.CanNotUseNatIpInDnat` (HTTP 400).
-    OperationFailedCanNotUseNatIpInDnat(rt::error::ServiceError),
+    OperationFailedCanNotUseNatIpInDnat(crate::error::ServiceError),
     /// `OperationFailed.SnatIpPoolBwpRules` (HTTP 400).
-    OperationFailedSnatIpPoolBwpRules(rt::error::ServiceError),
+    OperationFailedSnatIpPoolBwpRules(crate::error::ServiceError),
     /// `OperationFailed.SnatIpPoolCbwpRules` (HTTP 400).
-    OperationFailedSnatIpPoolCbwpRules(rt::error::ServiceError),
+    OperationFailedSnatIpPoolCbwpRules(crate::error::ServiceError),
     /// `OperationFailed.SnatIpsCheck` (HTTP 400).
-    OperationFailedSnatIpsCheck(rt::error::ServiceError),
+    OperationFailedSnatIpsCheck(crate::error::ServiceError),
     /// `OperationFailed.SnatIpsTooMany` (HTTP 400).
-    OperationFailedSnatIpsTooMany(rt::error::ServiceError),
+    OperationFailedSnatIpsTooMany(crate::error::ServiceError),
     /// `OperationUnsupported.EipForSnatPool` (HTTP 400).
-    OperationUnsupportedEipForSnatPool(rt::error::ServiceError),
+    OperationUnsupportedEipForSnatPool(crate::error::ServiceError),
     /// `OperationUnsupported.EipInBinding` (HTTP 400).
-    OperationUnsupportedEipInBinding(rt::error::ServiceError),
+    OperationUnsupportedEipInBinding(crate::error::ServiceError),
     /// `OperationUnsupported.EipNatBWPCheck` (HTTP 400).
-    OperationUnsupportedEipNatBwpCheck(rt::error::ServiceError),
+    OperationUnsupportedEipNatBwpCheck(crate::error::ServiceError),
     /// `OperationUnsupported.EipNatGWCheck` (HTTP 400).
-    OperationUnsupportedEipNatGwCheck(rt::error::ServiceError),
+    OperationUnsupportedEipNatGwCheck(crate::error::ServiceError),
     /// `QuotaExceeded.SnatIp` (HTTP 400).
-    QuotaExceededSnatIp(rt::error::ServiceError),
+    QuotaExceededSnatIp(crate::error::ServiceError),
     /// `ResourceNotFound.NatIp` (HTTP 404).
-    ResourceNotFoundNatIp(rt::error::ServiceError),
+    ResourceNotFoundNatIp(crate::error::ServiceError),
     /// `ResourceNotFound.SnatEntry` (HTTP 400).
-    ResourceNotFoundSnatEntry(rt::error::ServiceError),
+    ResourceNotFoundSnatEntry(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -355,7 +358,7 @@ impl ModifySnatEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EipNotInGateway(error)
             | Self::ForbiddenIpUsedInForwardTable(error)
@@ -559,8 +562,8 @@ impl ModifySnatEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifySnatEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifySnatEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EIP_NOT_IN_GATEWAY" => Self::EipNotInGateway(error),
             "Forbidden.IpUsedInForwardTable" => {
@@ -616,11 +619,11 @@ impl rt::error::OperationError for ModifySnatEntryError {
             "QuotaExceeded.SnatIp" => Self::QuotaExceededSnatIp(error),
             "ResourceNotFound.NatIp" => Self::ResourceNotFoundNatIp(error),
             "ResourceNotFound.SnatEntry" => Self::ResourceNotFoundSnatEntry(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifySnatEntryError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct ModifySslVpnClientCertRequest {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifySslVpnClientCertRequest {
+impl crate::operation::Operation for ModifySslVpnClientCertRequest {
     type Response = ModifySslVpnClientCertResponse;
     type Error = ModifySslVpnClientCertError;
+}
+
+impl rt::operation::OperationSpec for ModifySslVpnClientCertRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SslVpnClientCertId", &self.ssl_vpn_client_cert_id)?;
         Ok(())
@@ -134,8 +137,8 @@ impl ModifySslVpnClientCertBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifySslVpnClientCertRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifySslVpnClientCertRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -144,7 +147,7 @@ impl ModifySslVpnClientCertBuilder {
         self,
     ) -> ::std::result::Result<
         ModifySslVpnClientCertResponse,
-        rt::error::Error<ModifySslVpnClientCertError>,
+        crate::error::Error<ModifySslVpnClientCertError>,
     > {
         self.client.execute(self.request).await
     }
@@ -264,20 +267,20 @@ impl ::serde::Serialize for ModifySslVpnClientCertResponse {
 #[non_exhaustive]
 pub enum ModifySslVpnClientCertError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
-    InvalidName(rt::error::ServiceError),
+    InvalidName(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidSslVpnClientCertId.NotFound` (HTTP 404).
-    InvalidSslVpnClientCertIdNotFound(rt::error::ServiceError),
+    InvalidSslVpnClientCertIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -289,7 +292,7 @@ impl ModifySslVpnClientCertError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -332,8 +335,8 @@ impl ModifySslVpnClientCertError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifySslVpnClientCertError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifySslVpnClientCertError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
@@ -342,11 +345,11 @@ impl rt::error::OperationError for ModifySslVpnClientCertError {
             "InvalidSslVpnClientCertId.NotFound" => {
                 Self::InvalidSslVpnClientCertIdNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifySslVpnClientCertError::service_error(self)
     }
 }

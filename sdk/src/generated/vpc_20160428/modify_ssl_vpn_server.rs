@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -75,28 +79,27 @@ pub struct ModifySslVpnServerRequest {
     /// Example: `idaas-cn-hangzhou-****`
     ///
     /// Wire name `IDaaSInstanceId`.
-    pub i_daa_s_instance_id: ::std::option::Option<::std::string::String>,
+    pub idaas_instance_id: ::std::option::Option<::std::string::String>,
     /// Example: `cn-hangzhou`
     ///
     /// Wire name `IDaaSRegionId`.
-    pub i_daa_s_region_id: ::std::option::Option<::std::string::String>,
+    pub idaas_region_id: ::std::option::Option<::std::string::String>,
     /// Example: `app_my6g4qmvnwxzj2f****`
     ///
     /// Wire name `IDaaSApplicationId`.
-    pub i_daa_s_application_id: ::std::option::Option<::std::string::String>,
+    pub idaas_application_id: ::std::option::Option<::std::string::String>,
     /// Wire name `DryRun`.
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifySslVpnServerRequest {
+impl crate::operation::Operation for ModifySslVpnServerRequest {
     type Response = ModifySslVpnServerResponse;
     type Error = ModifySslVpnServerError;
+}
+
+impl rt::operation::OperationSpec for ModifySslVpnServerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SslVpnServerId", &self.ssl_vpn_server_id)?;
         Ok(())
@@ -125,13 +128,13 @@ impl rt::operation::Operation for ModifySslVpnServerRequest {
         out.plain(
             rt::params::Location::Query,
             "IDaaSInstanceId",
-            &self.i_daa_s_instance_id,
+            &self.idaas_instance_id,
         );
-        out.plain(rt::params::Location::Query, "IDaaSRegionId", &self.i_daa_s_region_id);
+        out.plain(rt::params::Location::Query, "IDaaSRegionId", &self.idaas_region_id);
         out.plain(
             rt::params::Location::Query,
             "IDaaSApplicationId",
-            &self.i_daa_s_application_id,
+            &self.idaas_application_id,
         );
         out.plain(rt::params::Location::Query, "DryRun", &self.dry_run);
     }
@@ -253,33 +256,33 @@ impl ModifySslVpnServerBuilder {
         self
     }
 
-    /// Sets [`ModifySslVpnServerRequest::i_daa_s_instance_id`](ModifySslVpnServerRequest::i_daa_s_instance_id).
+    /// Sets [`ModifySslVpnServerRequest::idaas_instance_id`](ModifySslVpnServerRequest::idaas_instance_id).
     #[inline]
-    pub fn i_daa_s_instance_id(
+    pub fn idaas_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.request.i_daa_s_instance_id = ::std::option::Option::Some(value.into());
+        self.request.idaas_instance_id = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets [`ModifySslVpnServerRequest::i_daa_s_region_id`](ModifySslVpnServerRequest::i_daa_s_region_id).
+    /// Sets [`ModifySslVpnServerRequest::idaas_region_id`](ModifySslVpnServerRequest::idaas_region_id).
     #[inline]
-    pub fn i_daa_s_region_id(
+    pub fn idaas_region_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.request.i_daa_s_region_id = ::std::option::Option::Some(value.into());
+        self.request.idaas_region_id = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Sets [`ModifySslVpnServerRequest::i_daa_s_application_id`](ModifySslVpnServerRequest::i_daa_s_application_id).
+    /// Sets [`ModifySslVpnServerRequest::idaas_application_id`](ModifySslVpnServerRequest::idaas_application_id).
     #[inline]
-    pub fn i_daa_s_application_id(
+    pub fn idaas_application_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.request.i_daa_s_application_id = ::std::option::Option::Some(value.into());
+        self.request.idaas_application_id = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -297,8 +300,8 @@ impl ModifySslVpnServerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifySslVpnServerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifySslVpnServerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -307,7 +310,7 @@ impl ModifySslVpnServerBuilder {
         self,
     ) -> ::std::result::Result<
         ModifySslVpnServerResponse,
-        rt::error::Error<ModifySslVpnServerError>,
+        crate::error::Error<ModifySslVpnServerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -318,7 +321,7 @@ impl ModifySslVpnServerBuilder {
 #[non_exhaustive]
 pub struct ModifySslVpnServerResponse {
     internet_ip: rt::de::Scalar<::std::string::String>,
-    i_daa_s_instance_id: rt::de::Scalar<::std::string::String>,
+    idaas_instance_id: rt::de::Scalar<::std::string::String>,
     create_time: rt::de::Scalar<i64>,
     vpn_gateway_id: rt::de::Scalar<::std::string::String>,
     compress: rt::de::Scalar<bool>,
@@ -335,8 +338,8 @@ pub struct ModifySslVpnServerResponse {
     client_ip_pool: rt::de::Scalar<::std::string::String>,
     proto: rt::de::Scalar<::std::string::String>,
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    i_daa_s_application_id: rt::de::Scalar<::std::string::String>,
-    i_daa_s_instance_version: rt::de::Scalar<::std::string::String>,
+    idaas_application_id: rt::de::Scalar<::std::string::String>,
+    idaas_instance_version: rt::de::Scalar<::std::string::String>,
 }
 
 impl ModifySslVpnServerResponse {
@@ -352,8 +355,8 @@ impl ModifySslVpnServerResponse {
     ///
     /// Wire name `IDaaSInstanceId`.
     #[inline]
-    pub fn i_daa_s_instance_id(&self) -> ::std::option::Option<&str> {
-        self.i_daa_s_instance_id.0.as_deref()
+    pub fn idaas_instance_id(&self) -> ::std::option::Option<&str> {
+        self.idaas_instance_id.0.as_deref()
     }
 
     /// Example: `1492753580000`
@@ -488,16 +491,16 @@ impl ModifySslVpnServerResponse {
     ///
     /// Wire name `IDaaSApplicationId`.
     #[inline]
-    pub fn i_daa_s_application_id(&self) -> ::std::option::Option<&str> {
-        self.i_daa_s_application_id.0.as_deref()
+    pub fn idaas_application_id(&self) -> ::std::option::Option<&str> {
+        self.idaas_application_id.0.as_deref()
     }
 
     /// Example: `EIAM 2.0`
     ///
     /// Wire name `IDaaSInstanceVersion`.
     #[inline]
-    pub fn i_daa_s_instance_version(&self) -> ::std::option::Option<&str> {
-        self.i_daa_s_instance_version.0.as_deref()
+    pub fn idaas_instance_version(&self) -> ::std::option::Option<&str> {
+        self.idaas_instance_version.0.as_deref()
     }
 
     /// Sets [`internet_ip`](Self::internet_ip).
@@ -510,13 +513,13 @@ impl ModifySslVpnServerResponse {
         self
     }
 
-    /// Sets [`i_daa_s_instance_id`](Self::i_daa_s_instance_id).
+    /// Sets [`idaas_instance_id`](Self::idaas_instance_id).
     #[inline]
-    pub fn with_i_daa_s_instance_id(
+    pub fn with_idaas_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.i_daa_s_instance_id = rt::de::Scalar(
+        self.idaas_instance_id = rt::de::Scalar(
             ::std::option::Option::Some(value.into()),
         );
         self
@@ -670,25 +673,25 @@ impl ModifySslVpnServerResponse {
         self
     }
 
-    /// Sets [`i_daa_s_application_id`](Self::i_daa_s_application_id).
+    /// Sets [`idaas_application_id`](Self::idaas_application_id).
     #[inline]
-    pub fn with_i_daa_s_application_id(
+    pub fn with_idaas_application_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.i_daa_s_application_id = rt::de::Scalar(
+        self.idaas_application_id = rt::de::Scalar(
             ::std::option::Option::Some(value.into()),
         );
         self
     }
 
-    /// Sets [`i_daa_s_instance_version`](Self::i_daa_s_instance_version).
+    /// Sets [`idaas_instance_version`](Self::idaas_instance_version).
     #[inline]
-    pub fn with_i_daa_s_instance_version(
+    pub fn with_idaas_instance_version(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.i_daa_s_instance_version = rt::de::Scalar(
+        self.idaas_instance_version = rt::de::Scalar(
             ::std::option::Option::Some(value.into()),
         );
         self
@@ -711,7 +714,7 @@ impl rt::de::Object for ModifySslVpnServerResponse {
     ) -> ::std::result::Result<(), A::Error> {
         match key {
             "InternetIp" => self.internet_ip = map.next_value()?,
-            "IDaaSInstanceId" => self.i_daa_s_instance_id = map.next_value()?,
+            "IDaaSInstanceId" => self.idaas_instance_id = map.next_value()?,
             "CreateTime" => self.create_time = map.next_value()?,
             "VpnGatewayId" => self.vpn_gateway_id = map.next_value()?,
             "Compress" => self.compress = map.next_value()?,
@@ -728,8 +731,8 @@ impl rt::de::Object for ModifySslVpnServerResponse {
             "ClientIpPool" => self.client_ip_pool = map.next_value()?,
             "Proto" => self.proto = map.next_value()?,
             "ResourceGroupId" => self.resource_group_id = map.next_value()?,
-            "IDaaSApplicationId" => self.i_daa_s_application_id = map.next_value()?,
-            "IDaaSInstanceVersion" => self.i_daa_s_instance_version = map.next_value()?,
+            "IDaaSApplicationId" => self.idaas_application_id = map.next_value()?,
+            "IDaaSInstanceVersion" => self.idaas_instance_version = map.next_value()?,
             _ => rt::de::skip_value(map)?,
         }
         ::std::result::Result::Ok(())
@@ -744,7 +747,7 @@ impl ::serde::Serialize for ModifySslVpnServerResponse {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut out = rt::de::ObjectWriter::new(serializer)?;
         out.field("InternetIp", &self.internet_ip)?;
-        out.field("IDaaSInstanceId", &self.i_daa_s_instance_id)?;
+        out.field("IDaaSInstanceId", &self.idaas_instance_id)?;
         out.field("CreateTime", &self.create_time)?;
         out.field("VpnGatewayId", &self.vpn_gateway_id)?;
         out.field("Compress", &self.compress)?;
@@ -761,8 +764,8 @@ impl ::serde::Serialize for ModifySslVpnServerResponse {
         out.field("ClientIpPool", &self.client_ip_pool)?;
         out.field("Proto", &self.proto)?;
         out.field("ResourceGroupId", &self.resource_group_id)?;
-        out.field("IDaaSApplicationId", &self.i_daa_s_application_id)?;
-        out.field("IDaaSInstanceVersion", &self.i_daa_s_instance_version)?;
+        out.field("IDaaSApplicationId", &self.idaas_application_id)?;
+        out.field("IDaaSInstanceVersion", &self.idaas_instance_version)?;
         out.end()
     }
 }
@@ -776,64 +779,64 @@ impl ::serde::Serialize for ModifySslVpnServerResponse {
 #[non_exhaustive]
 pub enum ModifySslVpnServerError {
     /// `ClientIpPool.NetmaskInvalid` (HTTP 400).
-    ClientIpPoolNetmaskInvalid(rt::error::ServiceError),
+    ClientIpPoolNetmaskInvalid(crate::error::ServiceError),
     /// `ClientIpPool.SubnetInvalid` (HTTP 400).
-    ClientIpPoolSubnetInvalid(rt::error::ServiceError),
+    ClientIpPoolSubnetInvalid(crate::error::ServiceError),
     /// `DryRunOperation` (HTTP 400).
-    DryRunOperation(rt::error::ServiceError),
+    DryRunOperation(crate::error::ServiceError),
     /// `EnableHaCheck.SslVpnServerClientCidrContainsVpcRouteDest` (HTTP 400).
-    EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest(rt::error::ServiceError),
+    EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest(crate::error::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalParam.IDaaSApplicationId` (HTTP 400).
-    IllegalParamIDaaSApplicationId(rt::error::ServiceError),
+    IllegalParamIdaasApplicationId(crate::error::ServiceError),
     /// `IllegalParam.LocalSubnet` (HTTP 400).
-    IllegalParamLocalSubnet(rt::error::ServiceError),
+    IllegalParamLocalSubnet(crate::error::ServiceError),
     /// `InvalidIDaaSApplicationId.NotFound` (HTTP 404).
-    InvalidIDaaSApplicationIdNotFound(rt::error::ServiceError),
+    InvalidIdaasApplicationIdNotFound(crate::error::ServiceError),
     /// `InvalidIDaaSInstanceId.NotFound` (HTTP 404).
-    InvalidIDaaSInstanceIdNotFound(rt::error::ServiceError),
+    InvalidIdaasInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
-    InvalidName(rt::error::ServiceError),
+    InvalidName(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `IpConflict` (HTTP 400).
-    IpConflict(rt::error::ServiceError),
+    IpConflict(crate::error::ServiceError),
     /// `MissingParam.IDaaSApplicationId` (HTTP 400).
-    MissingParamIDaaSApplicationId(rt::error::ServiceError),
+    MissingParamIdaasApplicationId(crate::error::ServiceError),
     /// `MissingParam.IDaaSRegionId` (HTTP 400).
-    MissingParamIDaaSRegionId(rt::error::ServiceError),
+    MissingParamIdaasRegionId(crate::error::ServiceError),
     /// `MissingParameter.IDaaSInstanceId` (HTTP 400).
-    MissingParameterIDaaSInstanceId(rt::error::ServiceError),
+    MissingParameterIdaasInstanceId(crate::error::ServiceError),
     /// `OperationFailed.GetIDaaSInfo` (HTTP 400).
-    OperationFailedGetIDaaSInfo(rt::error::ServiceError),
+    OperationFailedGetIdaasInfo(crate::error::ServiceError),
     /// `OperationFailed.NoRamPermission` (HTTP 400).
-    OperationFailedNoRamPermission(rt::error::ServiceError),
+    OperationFailedNoRamPermission(crate::error::ServiceError),
     /// `OperationUnsupported.NotSupportMultiFactorAuth` (HTTP 400).
-    OperationUnsupportedNotSupportMultiFactorAuth(rt::error::ServiceError),
+    OperationUnsupportedNotSupportMultiFactorAuth(crate::error::ServiceError),
     /// `SslVpnIDaaS2.NotSupport` (HTTP 400).
-    SslVpnIDaaS2NotSupport(rt::error::ServiceError),
+    SslVpnIdaas2NotSupport(crate::error::ServiceError),
     /// `SslVpnServer.AddRouteError` (HTTP 400).
-    SslVpnServerAddRouteError(rt::error::ServiceError),
+    SslVpnServerAddRouteError(crate::error::ServiceError),
     /// `SslVpnServerPort.Illegal` (HTTP 400).
-    SslVpnServerPortIllegal(rt::error::ServiceError),
+    SslVpnServerPortIllegal(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400).
-    VpnGatewayFinancialLocked(rt::error::ServiceError),
+    VpnGatewayFinancialLocked(crate::error::ServiceError),
     /// `VpnRouteEntry.Conflict` (HTTP 400).
-    VpnRouteEntryConflict(rt::error::ServiceError),
+    VpnRouteEntryConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -845,7 +848,7 @@ impl ModifySslVpnServerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ClientIpPoolNetmaskInvalid(error)
             | Self::ClientIpPoolSubnetInvalid(error)
@@ -853,21 +856,21 @@ impl ModifySslVpnServerError {
             | Self::EnableHaCheckSslVpnServerClientCidrContainsVpcRouteDest(error)
             | Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
-            | Self::IllegalParamIDaaSApplicationId(error)
+            | Self::IllegalParamIdaasApplicationId(error)
             | Self::IllegalParamLocalSubnet(error)
-            | Self::InvalidIDaaSApplicationIdNotFound(error)
-            | Self::InvalidIDaaSInstanceIdNotFound(error)
+            | Self::InvalidIdaasApplicationIdNotFound(error)
+            | Self::InvalidIdaasInstanceIdNotFound(error)
             | Self::InvalidInstanceIdNotFound(error)
             | Self::InvalidName(error)
             | Self::InvalidRegionIdNotFound(error)
             | Self::IpConflict(error)
-            | Self::MissingParamIDaaSApplicationId(error)
-            | Self::MissingParamIDaaSRegionId(error)
-            | Self::MissingParameterIDaaSInstanceId(error)
-            | Self::OperationFailedGetIDaaSInfo(error)
+            | Self::MissingParamIdaasApplicationId(error)
+            | Self::MissingParamIdaasRegionId(error)
+            | Self::MissingParameterIdaasInstanceId(error)
+            | Self::OperationFailedGetIdaasInfo(error)
             | Self::OperationFailedNoRamPermission(error)
             | Self::OperationUnsupportedNotSupportMultiFactorAuth(error)
-            | Self::SslVpnIDaaS2NotSupport(error)
+            | Self::SslVpnIdaas2NotSupport(error)
             | Self::SslVpnServerAddRouteError(error)
             | Self::SslVpnServerPortIllegal(error)
             | Self::SystemBusy(error)
@@ -916,10 +919,10 @@ impl ModifySslVpnServerError {
         matches!(self, Self::Forbidden(_))
     }
 
-    /// Whether this is [`IllegalParamIDaaSApplicationId`](Self::IllegalParamIDaaSApplicationId).
+    /// Whether this is [`IllegalParamIdaasApplicationId`](Self::IllegalParamIdaasApplicationId).
     #[inline]
-    pub fn is_illegal_param_i_daa_s_application_id(&self) -> bool {
-        matches!(self, Self::IllegalParamIDaaSApplicationId(_))
+    pub fn is_illegal_param_idaas_application_id(&self) -> bool {
+        matches!(self, Self::IllegalParamIdaasApplicationId(_))
     }
 
     /// Whether this is [`IllegalParamLocalSubnet`](Self::IllegalParamLocalSubnet).
@@ -928,16 +931,16 @@ impl ModifySslVpnServerError {
         matches!(self, Self::IllegalParamLocalSubnet(_))
     }
 
-    /// Whether this is [`InvalidIDaaSApplicationIdNotFound`](Self::InvalidIDaaSApplicationIdNotFound).
+    /// Whether this is [`InvalidIdaasApplicationIdNotFound`](Self::InvalidIdaasApplicationIdNotFound).
     #[inline]
-    pub fn is_invalid_i_daa_s_application_id_not_found(&self) -> bool {
-        matches!(self, Self::InvalidIDaaSApplicationIdNotFound(_))
+    pub fn is_invalid_idaas_application_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIdaasApplicationIdNotFound(_))
     }
 
-    /// Whether this is [`InvalidIDaaSInstanceIdNotFound`](Self::InvalidIDaaSInstanceIdNotFound).
+    /// Whether this is [`InvalidIdaasInstanceIdNotFound`](Self::InvalidIdaasInstanceIdNotFound).
     #[inline]
-    pub fn is_invalid_i_daa_s_instance_id_not_found(&self) -> bool {
-        matches!(self, Self::InvalidIDaaSInstanceIdNotFound(_))
+    pub fn is_invalid_idaas_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIdaasInstanceIdNotFound(_))
     }
 
     /// Whether this is [`InvalidInstanceIdNotFound`](Self::InvalidInstanceIdNotFound).
@@ -964,28 +967,28 @@ impl ModifySslVpnServerError {
         matches!(self, Self::IpConflict(_))
     }
 
-    /// Whether this is [`MissingParamIDaaSApplicationId`](Self::MissingParamIDaaSApplicationId).
+    /// Whether this is [`MissingParamIdaasApplicationId`](Self::MissingParamIdaasApplicationId).
     #[inline]
-    pub fn is_missing_param_i_daa_s_application_id(&self) -> bool {
-        matches!(self, Self::MissingParamIDaaSApplicationId(_))
+    pub fn is_missing_param_idaas_application_id(&self) -> bool {
+        matches!(self, Self::MissingParamIdaasApplicationId(_))
     }
 
-    /// Whether this is [`MissingParamIDaaSRegionId`](Self::MissingParamIDaaSRegionId).
+    /// Whether this is [`MissingParamIdaasRegionId`](Self::MissingParamIdaasRegionId).
     #[inline]
-    pub fn is_missing_param_i_daa_s_region_id(&self) -> bool {
-        matches!(self, Self::MissingParamIDaaSRegionId(_))
+    pub fn is_missing_param_idaas_region_id(&self) -> bool {
+        matches!(self, Self::MissingParamIdaasRegionId(_))
     }
 
-    /// Whether this is [`MissingParameterIDaaSInstanceId`](Self::MissingParameterIDaaSInstanceId).
+    /// Whether this is [`MissingParameterIdaasInstanceId`](Self::MissingParameterIdaasInstanceId).
     #[inline]
-    pub fn is_missing_parameter_i_daa_s_instance_id(&self) -> bool {
-        matches!(self, Self::MissingParameterIDaaSInstanceId(_))
+    pub fn is_missing_parameter_idaas_instance_id(&self) -> bool {
+        matches!(self, Self::MissingParameterIdaasInstanceId(_))
     }
 
-    /// Whether this is [`OperationFailedGetIDaaSInfo`](Self::OperationFailedGetIDaaSInfo).
+    /// Whether this is [`OperationFailedGetIdaasInfo`](Self::OperationFailedGetIdaasInfo).
     #[inline]
-    pub fn is_operation_failed_get_i_daa_s_info(&self) -> bool {
-        matches!(self, Self::OperationFailedGetIDaaSInfo(_))
+    pub fn is_operation_failed_get_idaas_info(&self) -> bool {
+        matches!(self, Self::OperationFailedGetIdaasInfo(_))
     }
 
     /// Whether this is [`OperationFailedNoRamPermission`](Self::OperationFailedNoRamPermission).
@@ -1000,10 +1003,10 @@ impl ModifySslVpnServerError {
         matches!(self, Self::OperationUnsupportedNotSupportMultiFactorAuth(_))
     }
 
-    /// Whether this is [`SslVpnIDaaS2NotSupport`](Self::SslVpnIDaaS2NotSupport).
+    /// Whether this is [`SslVpnIdaas2NotSupport`](Self::SslVpnIdaas2NotSupport).
     #[inline]
-    pub fn is_ssl_vpn_i_daa_s2_not_support(&self) -> bool {
-        matches!(self, Self::SslVpnIDaaS2NotSupport(_))
+    pub fn is_ssl_vpn_idaas2_not_support(&self) -> bool {
+        matches!(self, Self::SslVpnIdaas2NotSupport(_))
     }
 
     /// Whether this is [`SslVpnServerAddRouteError`](Self::SslVpnServerAddRouteError).
@@ -1044,8 +1047,8 @@ impl ModifySslVpnServerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifySslVpnServerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifySslVpnServerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ClientIpPool.NetmaskInvalid" => Self::ClientIpPoolNetmaskInvalid(error),
             "ClientIpPool.SubnetInvalid" => Self::ClientIpPoolSubnetInvalid(error),
@@ -1056,45 +1059,45 @@ impl rt::error::OperationError for ModifySslVpnServerError {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
             "IllegalParam.IDaaSApplicationId" => {
-                Self::IllegalParamIDaaSApplicationId(error)
+                Self::IllegalParamIdaasApplicationId(error)
             }
             "IllegalParam.LocalSubnet" => Self::IllegalParamLocalSubnet(error),
             "InvalidIDaaSApplicationId.NotFound" => {
-                Self::InvalidIDaaSApplicationIdNotFound(error)
+                Self::InvalidIdaasApplicationIdNotFound(error)
             }
             "InvalidIDaaSInstanceId.NotFound" => {
-                Self::InvalidIDaaSInstanceIdNotFound(error)
+                Self::InvalidIdaasInstanceIdNotFound(error)
             }
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
             "InvalidName" => Self::InvalidName(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
             "IpConflict" => Self::IpConflict(error),
             "MissingParam.IDaaSApplicationId" => {
-                Self::MissingParamIDaaSApplicationId(error)
+                Self::MissingParamIdaasApplicationId(error)
             }
-            "MissingParam.IDaaSRegionId" => Self::MissingParamIDaaSRegionId(error),
+            "MissingParam.IDaaSRegionId" => Self::MissingParamIdaasRegionId(error),
             "MissingParameter.IDaaSInstanceId" => {
-                Self::MissingParameterIDaaSInstanceId(error)
+                Self::MissingParameterIdaasInstanceId(error)
             }
-            "OperationFailed.GetIDaaSInfo" => Self::OperationFailedGetIDaaSInfo(error),
+            "OperationFailed.GetIDaaSInfo" => Self::OperationFailedGetIdaasInfo(error),
             "OperationFailed.NoRamPermission" => {
                 Self::OperationFailedNoRamPermission(error)
             }
             "OperationUnsupported.NotSupportMultiFactorAuth" => {
                 Self::OperationUnsupportedNotSupportMultiFactorAuth(error)
             }
-            "SslVpnIDaaS2.NotSupport" => Self::SslVpnIDaaS2NotSupport(error),
+            "SslVpnIDaaS2.NotSupport" => Self::SslVpnIdaas2NotSupport(error),
             "SslVpnServer.AddRouteError" => Self::SslVpnServerAddRouteError(error),
             "SslVpnServerPort.Illegal" => Self::SslVpnServerPortIllegal(error),
             "SystemBusy" => Self::SystemBusy(error),
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(error),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(error),
             "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifySslVpnServerError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,14 @@ pub struct ModifyTunnelAttributeRequest {
     pub tunnel_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyTunnelAttributeRequest {
+impl crate::operation::Operation for ModifyTunnelAttributeRequest {
     type Response = ModifyTunnelAttributeResponse;
     type Error = ModifyTunnelAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyTunnelAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VpnConnectionId", &self.vpn_connection_id)?;
         rt::validate::required("TunnelId", &self.tunnel_id)?;
         Ok(())
@@ -151,8 +154,8 @@ impl ModifyTunnelAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyTunnelAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyTunnelAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +164,7 @@ impl ModifyTunnelAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyTunnelAttributeResponse,
-        rt::error::Error<ModifyTunnelAttributeError>,
+        crate::error::Error<ModifyTunnelAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -1497,44 +1500,46 @@ impl ::serde::Serialize for TunnelBgpConfig {
 #[non_exhaustive]
 pub enum ModifyTunnelAttributeError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalParam.LocalAsn` (HTTP 400).
-    IllegalParamLocalAsn(rt::error::ServiceError),
+    IllegalParamLocalAsn(crate::error::ServiceError),
     /// `IllegalParam.LocalBgpIp` (HTTP 400).
-    IllegalParamLocalBgpIp(rt::error::ServiceError),
+    IllegalParamLocalBgpIp(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
-    InvalidName(rt::error::ServiceError),
+    InvalidName(crate::error::ServiceError),
     /// `InvalidVpnConnectionInstanceId.NotFound` (HTTP 404).
-    InvalidVpnConnectionInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnConnectionInstanceIdNotFound(crate::error::ServiceError),
     /// `ModifyIkeV1WithMultiRoutes.Invalid` (HTTP 400).
-    ModifyIkeV1WithMultiRoutesInvalid(rt::error::ServiceError),
+    ModifyIkeV1WithMultiRoutesInvalid(crate::error::ServiceError),
     /// `NotSupportVpnConnectionParameter.IpsecAuthAlg` (HTTP 400).
-    NotSupportVpnConnectionParameterIpsecAuthAlg(rt::error::ServiceError),
+    NotSupportVpnConnectionParameterIpsecAuthAlg(crate::error::ServiceError),
     /// `NotSupportVpnConnectionParameter.IpsecPfs` (HTTP 400).
-    NotSupportVpnConnectionParameterIpsecPfs(rt::error::ServiceError),
+    NotSupportVpnConnectionParameterIpsecPfs(crate::error::ServiceError),
     /// `VpnConnectionParamInvalid.SameVpnAndCgwDifferentIkeConfigs` (HTTP 400).
-    VpnConnectionParamInvalidSameVpnAndCgwDifferentIkeConfigs(rt::error::ServiceError),
+    VpnConnectionParamInvalidSameVpnAndCgwDifferentIkeConfigs(
+        crate::error::ServiceError,
+    ),
     /// `VpnConnectionParamInvalid.SameVpnAndCgwTrafficSelectorOverlap` (HTTP 400).
     VpnConnectionParamInvalidSameVpnAndCgwTrafficSelectorOverlap(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400).
-    VpnGatewayFinancialLocked(rt::error::ServiceError),
+    VpnGatewayFinancialLocked(crate::error::ServiceError),
     /// `VpnGateway.task.conflict` (HTTP 400).
-    VpnGatewayTaskConflict(rt::error::ServiceError),
+    VpnGatewayTaskConflict(crate::error::ServiceError),
     /// `VpnRouteEntry.AlreadyExists` (HTTP 400).
-    VpnRouteEntryAlreadyExists(rt::error::ServiceError),
+    VpnRouteEntryAlreadyExists(crate::error::ServiceError),
     /// `VpnRouteEntry.Conflict` (HTTP 400).
-    VpnRouteEntryConflict(rt::error::ServiceError),
+    VpnRouteEntryConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -1546,7 +1551,7 @@ impl ModifyTunnelAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -1674,8 +1679,8 @@ impl ModifyTunnelAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyTunnelAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyTunnelAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
@@ -1705,11 +1710,11 @@ impl rt::error::OperationError for ModifyTunnelAttributeError {
             "VpnGateway.task.conflict" => Self::VpnGatewayTaskConflict(error),
             "VpnRouteEntry.AlreadyExists" => Self::VpnRouteEntryAlreadyExists(error),
             "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyTunnelAttributeError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -49,18 +50,21 @@ pub struct ModifyVSwitchAttributeRequest {
     /// Example: `false`
     ///
     /// Wire name `EnableIPv6`.
-    pub enable_i_pv6: ::std::option::Option<bool>,
+    pub enable_ipv6: ::std::option::Option<bool>,
     /// Example: `2408:XXXX:312:3e00::/56`
     ///
     /// Wire name `VpcIpv6CidrBlock`.
     pub vpc_ipv6_cidr_block: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyVSwitchAttributeRequest {
+impl crate::operation::Operation for ModifyVSwitchAttributeRequest {
     type Response = ModifyVSwitchAttributeResponse;
     type Error = ModifyVSwitchAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyVSwitchAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VSwitchId", &self.v_switch_id)?;
         Ok(())
     }
@@ -71,7 +75,7 @@ impl rt::operation::Operation for ModifyVSwitchAttributeRequest {
         out.plain(rt::params::Location::Query, "RegionId", &self.region_id);
         out.plain(rt::params::Location::Query, "Description", &self.description);
         out.plain(rt::params::Location::Query, "Ipv6CidrBlock", &self.ipv6_cidr_block);
-        out.plain(rt::params::Location::Query, "EnableIPv6", &self.enable_i_pv6);
+        out.plain(rt::params::Location::Query, "EnableIPv6", &self.enable_ipv6);
         out.plain(
             rt::params::Location::Query,
             "VpcIpv6CidrBlock",
@@ -142,10 +146,10 @@ impl ModifyVSwitchAttributeBuilder {
         self
     }
 
-    /// Sets [`ModifyVSwitchAttributeRequest::enable_i_pv6`](ModifyVSwitchAttributeRequest::enable_i_pv6).
+    /// Sets [`ModifyVSwitchAttributeRequest::enable_ipv6`](ModifyVSwitchAttributeRequest::enable_ipv6).
     #[inline]
-    pub fn enable_i_pv6(mut self, value: bool) -> Self {
-        self.request.enable_i_pv6 = ::std::option::Option::Some(value);
+    pub fn enable_ipv6(mut self, value: bool) -> Self {
+        self.request.enable_ipv6 = ::std::option::Option::Some(value);
         self
     }
 
@@ -166,8 +170,8 @@ impl ModifyVSwitchAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyVSwitchAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyVSwitchAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -176,7 +180,7 @@ impl ModifyVSwitchAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyVSwitchAttributeResponse,
-        rt::error::Error<ModifyVSwitchAttributeError>,
+        crate::error::Error<ModifyVSwitchAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -252,52 +256,52 @@ impl ::serde::Serialize for ModifyVSwitchAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyVSwitchAttributeError {
     /// `DependencyViolation.IPv6CidrReservation` (HTTP 400).
-    DependencyViolationIPv6CidrReservation(rt::error::ServiceError),
+    DependencyViolationIpv6CidrReservation(crate::error::ServiceError),
     /// `Forbidden.VRouterNotFound` (HTTP 400).
-    ForbiddenVRouterNotFound(rt::error::ServiceError),
+    ForbiddenVRouterNotFound(crate::error::ServiceError),
     /// `IllegalParam.Ipv6CidrBlock` (HTTP 400).
-    IllegalParamIpv6CidrBlock(rt::error::ServiceError),
+    IllegalParamIpv6CidrBlock(crate::error::ServiceError),
     /// `IllegalParam.VpcIpv6CidrBlock` (HTTP 400).
-    IllegalParamVpcIpv6CidrBlock(rt::error::ServiceError),
+    IllegalParamVpcIpv6CidrBlock(crate::error::ServiceError),
     /// `IncorrectStatus.cbnStatus` (HTTP 400).
-    IncorrectStatusCbnStatus(rt::error::ServiceError),
+    IncorrectStatusCbnStatus(crate::error::ServiceError),
     /// `IncorrectStatus.VSwitch` (HTTP 400).
-    IncorrectStatusVSwitch(rt::error::ServiceError),
+    IncorrectStatusVSwitch(crate::error::ServiceError),
     /// `IncorrectStatus.VpcRouteEntry` (HTTP 400).
-    IncorrectStatusVpcRouteEntry(rt::error::ServiceError),
+    IncorrectStatusVpcRouteEntry(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidVSwitchDiscription.Malformed` (HTTP 400).
-    InvalidVSwitchDiscriptionMalformed(rt::error::ServiceError),
+    InvalidVSwitchDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `InvalidVSwitchName.Malformed` (HTTP 400).
-    InvalidVSwitchNameMalformed(rt::error::ServiceError),
-    /// `OperationFailed.IPv6Disabled` (HTTP 400).
-    OperationFailedIPv6Disabled(rt::error::ServiceError),
+    InvalidVSwitchNameMalformed(crate::error::ServiceError),
     /// `OperationFailed.Ipv6AlreadyEnabled` (HTTP 400).
-    OperationFailedIpv6AlreadyEnabled(rt::error::ServiceError),
+    OperationFailedIpv6AlreadyEnabled(crate::error::ServiceError),
     /// `OperationFailed.Ipv6CidrBlockExisted` (HTTP 400).
-    OperationFailedIpv6CidrBlockExisted(rt::error::ServiceError),
+    OperationFailedIpv6CidrBlockExisted(crate::error::ServiceError),
     /// `OperationFailed.Ipv6CidrBlockUsed` (HTTP 400).
-    OperationFailedIpv6CidrBlockUsed(rt::error::ServiceError),
+    OperationFailedIpv6CidrBlockUsed(crate::error::ServiceError),
+    /// `OperationFailed.IPv6Disabled` (HTTP 400).
+    OperationFailedIpv6Disabled(crate::error::ServiceError),
     /// `OperationFailed.Ipv6InstanceExist` (HTTP 400).
-    OperationFailedIpv6InstanceExist(rt::error::ServiceError),
+    OperationFailedIpv6InstanceExist(crate::error::ServiceError),
     /// `OperationFailed.VpcIpv6Disabled` (HTTP 400).
-    OperationFailedVpcIpv6Disabled(rt::error::ServiceError),
+    OperationFailedVpcIpv6Disabled(crate::error::ServiceError),
     /// `ParamExclusive.DisableIpv6AndIpv6CidrBlock` (HTTP 400).
-    ParamExclusiveDisableIpv6AndIpv6CidrBlock(rt::error::ServiceError),
+    ParamExclusiveDisableIpv6AndIpv6CidrBlock(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 500).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `UnsupportedFeature.CloudBoxIpv6` (HTTP 400).
-    UnsupportedFeatureCloudBoxIpv6(rt::error::ServiceError),
+    UnsupportedFeatureCloudBoxIpv6(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -309,9 +313,9 @@ impl ModifyVSwitchAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
-            Self::DependencyViolationIPv6CidrReservation(error)
+            Self::DependencyViolationIpv6CidrReservation(error)
             | Self::ForbiddenVRouterNotFound(error)
             | Self::IllegalParamIpv6CidrBlock(error)
             | Self::IllegalParamVpcIpv6CidrBlock(error)
@@ -322,10 +326,10 @@ impl ModifyVSwitchAttributeError {
             | Self::InvalidVSwitchDiscriptionMalformed(error)
             | Self::InvalidVSwitchIdNotFound(error)
             | Self::InvalidVSwitchNameMalformed(error)
-            | Self::OperationFailedIPv6Disabled(error)
             | Self::OperationFailedIpv6AlreadyEnabled(error)
             | Self::OperationFailedIpv6CidrBlockExisted(error)
             | Self::OperationFailedIpv6CidrBlockUsed(error)
+            | Self::OperationFailedIpv6Disabled(error)
             | Self::OperationFailedIpv6InstanceExist(error)
             | Self::OperationFailedVpcIpv6Disabled(error)
             | Self::ParamExclusiveDisableIpv6AndIpv6CidrBlock(error)
@@ -336,10 +340,10 @@ impl ModifyVSwitchAttributeError {
         }
     }
 
-    /// Whether this is [`DependencyViolationIPv6CidrReservation`](Self::DependencyViolationIPv6CidrReservation).
+    /// Whether this is [`DependencyViolationIpv6CidrReservation`](Self::DependencyViolationIpv6CidrReservation).
     #[inline]
-    pub fn is_dependency_violation_i_pv6_cidr_reservation(&self) -> bool {
-        matches!(self, Self::DependencyViolationIPv6CidrReservation(_))
+    pub fn is_dependency_violation_ipv6_cidr_reservation(&self) -> bool {
+        matches!(self, Self::DependencyViolationIpv6CidrReservation(_))
     }
 
     /// Whether this is [`ForbiddenVRouterNotFound`](Self::ForbiddenVRouterNotFound).
@@ -402,12 +406,6 @@ impl ModifyVSwitchAttributeError {
         matches!(self, Self::InvalidVSwitchNameMalformed(_))
     }
 
-    /// Whether this is [`OperationFailedIPv6Disabled`](Self::OperationFailedIPv6Disabled).
-    #[inline]
-    pub fn is_operation_failed_i_pv6_disabled(&self) -> bool {
-        matches!(self, Self::OperationFailedIPv6Disabled(_))
-    }
-
     /// Whether this is [`OperationFailedIpv6AlreadyEnabled`](Self::OperationFailedIpv6AlreadyEnabled).
     #[inline]
     pub fn is_operation_failed_ipv6_already_enabled(&self) -> bool {
@@ -424,6 +422,12 @@ impl ModifyVSwitchAttributeError {
     #[inline]
     pub fn is_operation_failed_ipv6_cidr_block_used(&self) -> bool {
         matches!(self, Self::OperationFailedIpv6CidrBlockUsed(_))
+    }
+
+    /// Whether this is [`OperationFailedIpv6Disabled`](Self::OperationFailedIpv6Disabled).
+    #[inline]
+    pub fn is_operation_failed_ipv6_disabled(&self) -> bool {
+        matches!(self, Self::OperationFailedIpv6Disabled(_))
     }
 
     /// Whether this is [`OperationFailedIpv6InstanceExist`](Self::OperationFailedIpv6InstanceExist).
@@ -464,11 +468,11 @@ impl ModifyVSwitchAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyVSwitchAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyVSwitchAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.IPv6CidrReservation" => {
-                Self::DependencyViolationIPv6CidrReservation(error)
+                Self::DependencyViolationIpv6CidrReservation(error)
             }
             "Forbidden.VRouterNotFound" => Self::ForbiddenVRouterNotFound(error),
             "IllegalParam.Ipv6CidrBlock" => Self::IllegalParamIpv6CidrBlock(error),
@@ -482,7 +486,6 @@ impl rt::error::OperationError for ModifyVSwitchAttributeError {
             }
             "InvalidVSwitchId.NotFound" => Self::InvalidVSwitchIdNotFound(error),
             "InvalidVSwitchName.Malformed" => Self::InvalidVSwitchNameMalformed(error),
-            "OperationFailed.IPv6Disabled" => Self::OperationFailedIPv6Disabled(error),
             "OperationFailed.Ipv6AlreadyEnabled" => {
                 Self::OperationFailedIpv6AlreadyEnabled(error)
             }
@@ -492,6 +495,7 @@ impl rt::error::OperationError for ModifyVSwitchAttributeError {
             "OperationFailed.Ipv6CidrBlockUsed" => {
                 Self::OperationFailedIpv6CidrBlockUsed(error)
             }
+            "OperationFailed.IPv6Disabled" => Self::OperationFailedIpv6Disabled(error),
             "OperationFailed.Ipv6InstanceExist" => {
                 Self::OperationFailedIpv6InstanceExist(error)
             }
@@ -506,11 +510,11 @@ impl rt::error::OperationError for ModifyVSwitchAttributeError {
             "UnsupportedFeature.CloudBoxIpv6" => {
                 Self::UnsupportedFeatureCloudBoxIpv6(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyVSwitchAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,15 +56,14 @@ pub struct ModifyVSwitchCidrReservationAttributeRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyVSwitchCidrReservationAttributeRequest {
+impl crate::operation::Operation for ModifyVSwitchCidrReservationAttributeRequest {
     type Response = ModifyVSwitchCidrReservationAttributeResponse;
     type Error = ModifyVSwitchCidrReservationAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyVSwitchCidrReservationAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "VSwitchCidrReservationId",
             &self.v_switch_cidr_reservation_id,
@@ -178,8 +181,8 @@ impl ModifyVSwitchCidrReservationAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyVSwitchCidrReservationAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyVSwitchCidrReservationAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -188,7 +191,7 @@ impl ModifyVSwitchCidrReservationAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyVSwitchCidrReservationAttributeResponse,
-        rt::error::Error<ModifyVSwitchCidrReservationAttributeError>,
+        crate::error::Error<ModifyVSwitchCidrReservationAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -264,14 +267,14 @@ impl ::serde::Serialize for ModifyVSwitchCidrReservationAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyVSwitchCidrReservationAttributeError {
     /// `IllegalParamFormat` (HTTP 400).
-    IllegalParamFormat(rt::error::ServiceError),
+    IllegalParamFormat(crate::error::ServiceError),
     /// `ResourceNotFound.CidrReservation` (HTTP 400).
-    ResourceNotFoundCidrReservation(rt::error::ServiceError),
+    ResourceNotFoundCidrReservation(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -283,7 +286,7 @@ impl ModifyVSwitchCidrReservationAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamFormat(error)
             | Self::ResourceNotFoundCidrReservation(error) => error,
@@ -305,18 +308,18 @@ impl ModifyVSwitchCidrReservationAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyVSwitchCidrReservationAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyVSwitchCidrReservationAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParamFormat" => Self::IllegalParamFormat(error),
             "ResourceNotFound.CidrReservation" => {
                 Self::ResourceNotFoundCidrReservation(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyVSwitchCidrReservationAttributeError::service_error(self)
     }
 }

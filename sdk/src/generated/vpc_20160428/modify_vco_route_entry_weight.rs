@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,15 +66,14 @@ pub struct ModifyVcoRouteEntryWeightRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyVcoRouteEntryWeightRequest {
+impl crate::operation::Operation for ModifyVcoRouteEntryWeightRequest {
     type Response = ModifyVcoRouteEntryWeightResponse;
     type Error = ModifyVcoRouteEntryWeightError;
+}
+
+impl rt::operation::OperationSpec for ModifyVcoRouteEntryWeightRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnConnectionId", &self.vpn_connection_id)?;
         rt::validate::required("RouteDest", &self.route_dest)?;
@@ -192,8 +195,10 @@ impl ModifyVcoRouteEntryWeightBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyVcoRouteEntryWeightRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyVcoRouteEntryWeightRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -202,7 +207,7 @@ impl ModifyVcoRouteEntryWeightBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyVcoRouteEntryWeightResponse,
-        rt::error::Error<ModifyVcoRouteEntryWeightError>,
+        crate::error::Error<ModifyVcoRouteEntryWeightError>,
     > {
         self.client.execute(self.request).await
     }
@@ -278,28 +283,28 @@ impl ::serde::Serialize for ModifyVcoRouteEntryWeightResponse {
 #[non_exhaustive]
 pub enum ModifyVcoRouteEntryWeightError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidVpnConnectionInstanceId.NotFound` (HTTP 404).
-    InvalidVpnConnectionInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnConnectionInstanceIdNotFound(crate::error::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400).
-    ResourceQuotaFull(rt::error::ServiceError),
+    ResourceQuotaFull(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `VpnConnection.Configuring` (HTTP 400).
-    VpnConnectionConfiguring(rt::error::ServiceError),
+    VpnConnectionConfiguring(crate::error::ServiceError),
     /// `VpnConnection.FinancialLocked` (HTTP 400).
-    VpnConnectionFinancialLocked(rt::error::ServiceError),
+    VpnConnectionFinancialLocked(crate::error::ServiceError),
     /// `VpnRouteEntry.AlreadyExists` (HTTP 400).
-    VpnRouteEntryAlreadyExists(rt::error::ServiceError),
+    VpnRouteEntryAlreadyExists(crate::error::ServiceError),
     /// `VpnRouteEntry.Conflict` (HTTP 400).
-    VpnRouteEntryConflict(rt::error::ServiceError),
+    VpnRouteEntryConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -311,7 +316,7 @@ impl ModifyVcoRouteEntryWeightError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -382,8 +387,8 @@ impl ModifyVcoRouteEntryWeightError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyVcoRouteEntryWeightError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyVcoRouteEntryWeightError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
@@ -396,11 +401,11 @@ impl rt::error::OperationError for ModifyVcoRouteEntryWeightError {
             "VpnConnection.FinancialLocked" => Self::VpnConnectionFinancialLocked(error),
             "VpnRouteEntry.AlreadyExists" => Self::VpnRouteEntryAlreadyExists(error),
             "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyVcoRouteEntryWeightError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -112,15 +116,14 @@ pub struct ModifyVirtualBorderRouterAttributeRequest {
     pub mtu: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ModifyVirtualBorderRouterAttributeRequest {
+impl crate::operation::Operation for ModifyVirtualBorderRouterAttributeRequest {
     type Response = ModifyVirtualBorderRouterAttributeResponse;
     type Error = ModifyVirtualBorderRouterAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyVirtualBorderRouterAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VbrId", &self.vbr_id)?;
         Ok(())
@@ -389,8 +392,8 @@ impl ModifyVirtualBorderRouterAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyVirtualBorderRouterAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyVirtualBorderRouterAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -399,7 +402,7 @@ impl ModifyVirtualBorderRouterAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyVirtualBorderRouterAttributeResponse,
-        rt::error::Error<ModifyVirtualBorderRouterAttributeError>,
+        crate::error::Error<ModifyVirtualBorderRouterAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -475,112 +478,112 @@ impl ::serde::Serialize for ModifyVirtualBorderRouterAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyVirtualBorderRouterAttributeError {
     /// `Duplicated.LocalGatewayIp` (HTTP 400).
-    DuplicatedLocalGatewayIp(rt::error::ServiceError),
+    DuplicatedLocalGatewayIp(crate::error::ServiceError),
     /// `DuplicatedParam.LocalGatewayIp` (HTTP 400).
-    DuplicatedParamLocalGatewayIp(rt::error::ServiceError),
+    DuplicatedParamLocalGatewayIp(crate::error::ServiceError),
     /// `Duplicated.PeerGatewayIp` (HTTP 400).
-    DuplicatedPeerGatewayIp(rt::error::ServiceError),
+    DuplicatedPeerGatewayIp(crate::error::ServiceError),
     /// `Forbidden.CircuitCodeNotAllowedByCaller` (HTTP 403).
-    ForbiddenCircuitCodeNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenCircuitCodeNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.DescriptionNotAllowedByCaller` (HTTP 403).
-    ForbiddenDescriptionNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenDescriptionNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.LocalGatewayIpNotAllowedByCaller` (HTTP 403).
-    ForbiddenLocalGatewayIpNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenLocalGatewayIpNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.NameNotAllowedByCaller` (HTTP 403).
-    ForbiddenNameNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenNameNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.PeerGatewayIpNotAllowedByCaller` (HTTP 403).
-    ForbiddenPeerGatewayIpNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenPeerGatewayIpNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.PeeringSubnetMaskNotAllowedByCaller` (HTTP 403).
-    ForbiddenPeeringSubnetMaskNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenPeeringSubnetMaskNotAllowedByCaller(crate::error::ServiceError),
     /// `Forbidden.VbrNotAllowModifySiteLink` (HTTP 400).
-    ForbiddenVbrNotAllowModifySiteLink(rt::error::ServiceError),
+    ForbiddenVbrNotAllowModifySiteLink(crate::error::ServiceError),
     /// `Forbidden.VlanIdNotAllowedByCaller` (HTTP 403).
-    ForbiddenVlanIdNotAllowedByCaller(rt::error::ServiceError),
+    ForbiddenVlanIdNotAllowedByCaller(crate::error::ServiceError),
     /// `IllegalParam.AssociatedPhysicalConnections` (HTTP 400).
-    IllegalParamAssociatedPhysicalConnections(rt::error::ServiceError),
+    IllegalParamAssociatedPhysicalConnections(crate::error::ServiceError),
     /// `IllegalParam.CidrBlock` (HTTP 400).
-    IllegalParamCidrBlock(rt::error::ServiceError),
+    IllegalParamCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.DetectMultiplier` (HTTP 400).
-    IllegalParamDetectMultiplier(rt::error::ServiceError),
+    IllegalParamDetectMultiplier(crate::error::ServiceError),
     /// `IllegalParam.IpAddress` (HTTP 400).
-    IllegalParamIpAddress(rt::error::ServiceError),
+    IllegalParamIpAddress(crate::error::ServiceError),
     /// `IllegalParam.LocalGatewayIp` (HTTP 400).
-    IllegalParamLocalGatewayIp(rt::error::ServiceError),
+    IllegalParamLocalGatewayIp(crate::error::ServiceError),
     /// `IllegalParam.MinRxInterval` (HTTP 400).
-    IllegalParamMinRxInterval(rt::error::ServiceError),
+    IllegalParamMinRxInterval(crate::error::ServiceError),
     /// `IllegalParam.MinTxInterval` (HTTP 400).
-    IllegalParamMinTxInterval(rt::error::ServiceError),
+    IllegalParamMinTxInterval(crate::error::ServiceError),
     /// `IllegalParam.PeerGatewayIp` (HTTP 400).
-    IllegalParamPeerGatewayIp(rt::error::ServiceError),
+    IllegalParamPeerGatewayIp(crate::error::ServiceError),
     /// `IllegalParam.%s` (HTTP 400).
-    IllegalParamS(rt::error::ServiceError),
+    IllegalParamS(crate::error::ServiceError),
     /// `IllegalParam.VlanId` (HTTP 400).
-    IllegalParamVlanId(rt::error::ServiceError),
+    IllegalParamVlanId(crate::error::ServiceError),
     /// `IncorrectStatus.Ecr` (HTTP 400).
-    IncorrectStatusEcr(rt::error::ServiceError),
+    IncorrectStatusEcr(crate::error::ServiceError),
     /// `IncorrectStatus.VirtualBorderRouter` (HTTP 400).
-    IncorrectStatusVirtualBorderRouter(rt::error::ServiceError),
+    IncorrectStatusVirtualBorderRouter(crate::error::ServiceError),
     /// `InvalidCircuitCode.Malformed` (HTTP 400).
-    InvalidCircuitCodeMalformed(rt::error::ServiceError),
+    InvalidCircuitCodeMalformed(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidIp.Malformed` (HTTP 400).
-    InvalidIpMalformed(rt::error::ServiceError),
+    InvalidIpMalformed(crate::error::ServiceError),
     /// `InvalidIp.NotSameSubnet` (HTTP 400).
-    InvalidIpNotSameSubnet(rt::error::ServiceError),
+    InvalidIpNotSameSubnet(crate::error::ServiceError),
     /// `InvalidName.Malformed` (HTTP 400).
-    InvalidNameMalformed(rt::error::ServiceError),
+    InvalidNameMalformed(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidPeeringSubnetMask.Malformed` (HTTP 400).
-    InvalidPeeringSubnetMaskMalformed(rt::error::ServiceError),
+    InvalidPeeringSubnetMaskMalformed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidVbrId.NotFound` (HTTP 400).
-    InvalidVbrIdNotFound(rt::error::ServiceError),
+    InvalidVbrIdNotFound(crate::error::ServiceError),
     /// `InvalidVlanId.Malformed` (HTTP 400).
-    InvalidVlanIdMalformed(rt::error::ServiceError),
+    InvalidVlanIdMalformed(crate::error::ServiceError),
     /// `InvalidVlanId.Used` (HTTP 400).
-    InvalidVlanIdUsed(rt::error::ServiceError),
+    InvalidVlanIdUsed(crate::error::ServiceError),
     /// `MissingParam.DetectMultiplier` (HTTP 400).
-    MissingParamDetectMultiplier(rt::error::ServiceError),
+    MissingParamDetectMultiplier(crate::error::ServiceError),
     /// `MissingParam.MinRxInterval` (HTTP 400).
-    MissingParamMinRxInterval(rt::error::ServiceError),
+    MissingParamMinRxInterval(crate::error::ServiceError),
     /// `MissingParam.MinTxInterval` (HTTP 400).
-    MissingParamMinTxInterval(rt::error::ServiceError),
+    MissingParamMinTxInterval(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied.NotInWhiteList` (HTTP 400).
-    OperationDeniedNotInWhiteList(rt::error::ServiceError),
+    OperationDeniedNotInWhiteList(crate::error::ServiceError),
     /// `OperationDenied.VBRAssociateVPconn` (HTTP 400).
-    OperationDeniedVbrAssociateVPconn(rt::error::ServiceError),
+    OperationDeniedVbrAssociateVPconn(crate::error::ServiceError),
     /// `OperationFailed.PconnAllocateVlan0` (HTTP 400).
-    OperationFailedPconnAllocateVlan0(rt::error::ServiceError),
+    OperationFailedPconnAllocateVlan0(crate::error::ServiceError),
     /// `OperationFailed.PconnTrafficNotEnable` (HTTP 400).
-    OperationFailedPconnTrafficNotEnable(rt::error::ServiceError),
+    OperationFailedPconnTrafficNotEnable(crate::error::ServiceError),
     /// `OperationFailed.PhysicalConnectionFinancialLocked` (HTTP 400).
-    OperationFailedPhysicalConnectionFinancialLocked(rt::error::ServiceError),
+    OperationFailedPhysicalConnectionFinancialLocked(crate::error::ServiceError),
     /// `OperationFailed.PhysicalConnectionTerminated` (HTTP 400).
-    OperationFailedPhysicalConnectionTerminated(rt::error::ServiceError),
+    OperationFailedPhysicalConnectionTerminated(crate::error::ServiceError),
     /// `OperationFailed.VbrBandWidthMust0InVlan0Vbr` (HTTP 400).
-    OperationFailedVbrBandWidthMust0InVlan0Vbr(rt::error::ServiceError),
+    OperationFailedVbrBandWidthMust0InVlan0Vbr(crate::error::ServiceError),
     /// `OperationFailed.VbrLocked` (HTTP 400).
-    OperationFailedVbrLocked(rt::error::ServiceError),
+    OperationFailedVbrLocked(crate::error::ServiceError),
     /// `OperationFailed.VlanIdInUse` (HTTP 400).
-    OperationFailedVlanIdInUse(rt::error::ServiceError),
+    OperationFailedVlanIdInUse(crate::error::ServiceError),
     /// `OperationUnsupported.IPV6ForThisRegion` (HTTP 400).
-    OperationUnsupportedIpv6ForThisRegion(rt::error::ServiceError),
+    OperationUnsupportedIpv6ForThisRegion(crate::error::ServiceError),
     /// `OperationUnsupported.VirtualBorderRouterEnableIPv6` (HTTP 400).
-    OperationUnsupportedVirtualBorderRouterEnableIPv6(rt::error::ServiceError),
+    OperationUnsupportedVirtualBorderRouterEnableIpv6(crate::error::ServiceError),
     /// `ResourceInConfiguring.NodeId` (HTTP 400).
-    ResourceInConfiguringNodeId(rt::error::ServiceError),
+    ResourceInConfiguringNodeId(crate::error::ServiceError),
     /// `UnsupportedFeature.JumboFrame` (HTTP 400).
-    UnsupportedFeatureJumboFrame(rt::error::ServiceError),
+    UnsupportedFeatureJumboFrame(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -592,7 +595,7 @@ impl ModifyVirtualBorderRouterAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedLocalGatewayIp(error)
             | Self::DuplicatedParamLocalGatewayIp(error)
@@ -642,7 +645,7 @@ impl ModifyVirtualBorderRouterAttributeError {
             | Self::OperationFailedVbrLocked(error)
             | Self::OperationFailedVlanIdInUse(error)
             | Self::OperationUnsupportedIpv6ForThisRegion(error)
-            | Self::OperationUnsupportedVirtualBorderRouterEnableIPv6(error)
+            | Self::OperationUnsupportedVirtualBorderRouterEnableIpv6(error)
             | Self::ResourceInConfiguringNodeId(error)
             | Self::UnsupportedFeatureJumboFrame(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
@@ -937,10 +940,10 @@ impl ModifyVirtualBorderRouterAttributeError {
         matches!(self, Self::OperationUnsupportedIpv6ForThisRegion(_))
     }
 
-    /// Whether this is [`OperationUnsupportedVirtualBorderRouterEnableIPv6`](Self::OperationUnsupportedVirtualBorderRouterEnableIPv6).
+    /// Whether this is [`OperationUnsupportedVirtualBorderRouterEnableIpv6`](Self::OperationUnsupportedVirtualBorderRouterEnableIpv6).
     #[inline]
-    pub fn is_operation_unsupported_virtual_border_router_enable_i_pv6(&self) -> bool {
-        matches!(self, Self::OperationUnsupportedVirtualBorderRouterEnableIPv6(_))
+    pub fn is_operation_unsupported_virtual_border_router_enable_ipv6(&self) -> bool {
+        matches!(self, Self::OperationUnsupportedVirtualBorderRouterEnableIpv6(_))
     }
 
     /// Whether this is [`ResourceInConfiguringNodeId`](Self::ResourceInConfiguringNodeId).
@@ -957,8 +960,8 @@ impl ModifyVirtualBorderRouterAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyVirtualBorderRouterAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyVirtualBorderRouterAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Duplicated.LocalGatewayIp" => Self::DuplicatedLocalGatewayIp(error),
             "DuplicatedParam.LocalGatewayIp" => {
@@ -1049,15 +1052,15 @@ impl rt::error::OperationError for ModifyVirtualBorderRouterAttributeError {
                 Self::OperationUnsupportedIpv6ForThisRegion(error)
             }
             "OperationUnsupported.VirtualBorderRouterEnableIPv6" => {
-                Self::OperationUnsupportedVirtualBorderRouterEnableIPv6(error)
+                Self::OperationUnsupportedVirtualBorderRouterEnableIpv6(error)
             }
             "ResourceInConfiguring.NodeId" => Self::ResourceInConfiguringNodeId(error),
             "UnsupportedFeature.JumboFrame" => Self::UnsupportedFeatureJumboFrame(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyVirtualBorderRouterAttributeError::service_error(self)
     }
 }

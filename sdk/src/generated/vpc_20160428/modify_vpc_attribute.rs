@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -49,7 +50,7 @@ pub struct ModifyVpcAttributeRequest {
     /// Example: `false`
     ///
     /// Wire name `EnableIPv6`.
-    pub enable_i_pv6: ::std::option::Option<bool>,
+    pub enable_ipv6: ::std::option::Option<bool>,
     /// Example: `2408:XXXX:0:6a::/56`
     ///
     /// Wire name `Ipv6CidrBlock`.
@@ -64,11 +65,14 @@ pub struct ModifyVpcAttributeRequest {
     pub enable_dns_hostname: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyVpcAttributeRequest {
+impl crate::operation::Operation for ModifyVpcAttributeRequest {
     type Response = ModifyVpcAttributeResponse;
     type Error = ModifyVpcAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyVpcAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VpcId", &self.vpc_id)?;
         Ok(())
     }
@@ -79,7 +83,7 @@ impl rt::operation::Operation for ModifyVpcAttributeRequest {
         out.plain(rt::params::Location::Query, "VpcName", &self.vpc_name);
         out.plain(rt::params::Location::Query, "CidrBlock", &self.cidr_block);
         out.plain(rt::params::Location::Query, "RegionId", &self.region_id);
-        out.plain(rt::params::Location::Query, "EnableIPv6", &self.enable_i_pv6);
+        out.plain(rt::params::Location::Query, "EnableIPv6", &self.enable_ipv6);
         out.plain(rt::params::Location::Query, "Ipv6CidrBlock", &self.ipv6_cidr_block);
         out.plain(rt::params::Location::Query, "Ipv6Isp", &self.ipv6_isp);
         out.plain(
@@ -155,10 +159,10 @@ impl ModifyVpcAttributeBuilder {
         self
     }
 
-    /// Sets [`ModifyVpcAttributeRequest::enable_i_pv6`](ModifyVpcAttributeRequest::enable_i_pv6).
+    /// Sets [`ModifyVpcAttributeRequest::enable_ipv6`](ModifyVpcAttributeRequest::enable_ipv6).
     #[inline]
-    pub fn enable_i_pv6(mut self, value: bool) -> Self {
-        self.request.enable_i_pv6 = ::std::option::Option::Some(value);
+    pub fn enable_ipv6(mut self, value: bool) -> Self {
+        self.request.enable_ipv6 = ::std::option::Option::Some(value);
         self
     }
 
@@ -196,8 +200,8 @@ impl ModifyVpcAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyVpcAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyVpcAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -206,7 +210,7 @@ impl ModifyVpcAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyVpcAttributeResponse,
-        rt::error::Error<ModifyVpcAttributeError>,
+        crate::error::Error<ModifyVpcAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -282,72 +286,72 @@ impl ::serde::Serialize for ModifyVpcAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyVpcAttributeError {
     /// `ExclusiveParam.EnableIpv6AndCidrBlock` (HTTP 400).
-    ExclusiveParamEnableIpv6AndCidrBlock(rt::error::ServiceError),
+    ExclusiveParamEnableIpv6AndCidrBlock(crate::error::ServiceError),
     /// `Forbidden.VpcNotFound` (HTTP 400).
-    ForbiddenVpcNotFound(rt::error::ServiceError),
+    ForbiddenVpcNotFound(crate::error::ServiceError),
     /// `IllegalCidrBlock` (HTTP 400).
-    IllegalCidrBlock(rt::error::ServiceError),
+    IllegalCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.Ipv6Cidr` (HTTP 400).
-    IllegalParamIpv6Cidr(rt::error::ServiceError),
+    IllegalParamIpv6Cidr(crate::error::ServiceError),
     /// `IncorrectStatus.VpcDnsHostnameStatus` (HTTP 400).
-    IncorrectStatusVpcDnsHostnameStatus(rt::error::ServiceError),
+    IncorrectStatusVpcDnsHostnameStatus(crate::error::ServiceError),
     /// `IncorrectVpcStatus` (HTTP 400).
-    IncorrectVpcStatus(rt::error::ServiceError),
+    IncorrectVpcStatus(crate::error::ServiceError),
     /// `InvalidCidrBlock.Malformed` (HTTP 400).
-    InvalidCidrBlockMalformed(rt::error::ServiceError),
+    InvalidCidrBlockMalformed(crate::error::ServiceError),
     /// `InvalidDescription.Malformed` (HTTP 400).
-    InvalidDescriptionMalformed(rt::error::ServiceError),
+    InvalidDescriptionMalformed(crate::error::ServiceError),
     /// `InvalidIpv6Instance.NotFound` (HTTP 400).
-    InvalidIpv6InstanceNotFound(rt::error::ServiceError),
+    InvalidIpv6InstanceNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidRegion.Malformed` (HTTP 400).
-    InvalidRegionMalformed(rt::error::ServiceError),
+    InvalidRegionMalformed(crate::error::ServiceError),
     /// `InvalidUserCidr.Malformed` (HTTP 400).
-    InvalidUserCidrMalformed(rt::error::ServiceError),
+    InvalidUserCidrMalformed(crate::error::ServiceError),
     /// `InvalidUserCidr.Quota` (HTTP 400).
-    InvalidUserCidrQuota(rt::error::ServiceError),
+    InvalidUserCidrQuota(crate::error::ServiceError),
     /// `InvalidVpcDiscription.Malformed` (HTTP 400).
-    InvalidVpcDiscriptionMalformed(rt::error::ServiceError),
+    InvalidVpcDiscriptionMalformed(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 400, 404).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `InvalidVpcName.Malformed` (HTTP 400).
-    InvalidVpcNameMalformed(rt::error::ServiceError),
+    InvalidVpcNameMalformed(crate::error::ServiceError),
     /// `OperationFailed.ClassicLinkEnabled` (HTTP 400).
-    OperationFailedClassicLinkEnabled(rt::error::ServiceError),
+    OperationFailedClassicLinkEnabled(crate::error::ServiceError),
     /// `OperationFailed.ConflictWithSecondaryCidr` (HTTP 400).
-    OperationFailedConflictWithSecondaryCidr(rt::error::ServiceError),
-    /// `OperationFailed.IPv6CidrNotReserved` (HTTP 400).
-    OperationFailedIPv6CidrNotReserved(rt::error::ServiceError),
+    OperationFailedConflictWithSecondaryCidr(crate::error::ServiceError),
     /// `OperationFailed.IpV6VSwitchInuse` (HTTP 400).
-    OperationFailedIpV6vSwitchInuse(rt::error::ServiceError),
+    OperationFailedIpV6vSwitchInuse(crate::error::ServiceError),
+    /// `OperationFailed.IPv6CidrNotReserved` (HTTP 400).
+    OperationFailedIpv6CidrNotReserved(crate::error::ServiceError),
     /// `OperationFailed.Ipv6GatewayInUse` (HTTP 400).
-    OperationFailedIpv6GatewayInUse(rt::error::ServiceError),
+    OperationFailedIpv6GatewayInUse(crate::error::ServiceError),
     /// `OperationFailed.Ipv6RouteEntryUsing` (HTTP 400).
-    OperationFailedIpv6RouteEntryUsing(rt::error::ServiceError),
+    OperationFailedIpv6RouteEntryUsing(crate::error::ServiceError),
     /// `OperationFailed.ModifyVpcDnsHostname` (HTTP 400).
-    OperationFailedModifyVpcDnsHostname(rt::error::ServiceError),
+    OperationFailedModifyVpcDnsHostname(crate::error::ServiceError),
     /// `OperationFailed.QueryCenIpv6Status` (HTTP 400).
-    OperationFailedQueryCenIpv6Status(rt::error::ServiceError),
+    OperationFailedQueryCenIpv6Status(crate::error::ServiceError),
     /// `OperationUnsupported.CenIpv6Enabled` (HTTP 400).
-    OperationUnsupportedCenIpv6Enabled(rt::error::ServiceError),
+    OperationUnsupportedCenIpv6Enabled(crate::error::ServiceError),
     /// `OperationUnsupported.DisableIpv6` (HTTP 400).
-    OperationUnsupportedDisableIpv6(rt::error::ServiceError),
+    OperationUnsupportedDisableIpv6(crate::error::ServiceError),
     /// `OperationUnsupported.Ipv6Feature` (HTTP 400).
-    OperationUnsupportedIpv6Feature(rt::error::ServiceError),
+    OperationUnsupportedIpv6Feature(crate::error::ServiceError),
     /// `ParamExclusive.EnableIpv6AndCidrBlock` (HTTP 400).
-    ParamExclusiveEnableIpv6AndCidrBlock(rt::error::ServiceError),
+    ParamExclusiveEnableIpv6AndCidrBlock(crate::error::ServiceError),
     /// `ResourceNotEnough.Ipv6Cidr` (HTTP 400).
-    ResourceNotEnoughIpv6Cidr(rt::error::ServiceError),
+    ResourceNotEnoughIpv6Cidr(crate::error::ServiceError),
     /// `UnsupportedFeature.Ipv6Isp` (HTTP 400).
-    UnsupportedFeatureIpv6Isp(rt::error::ServiceError),
+    UnsupportedFeatureIpv6Isp(crate::error::ServiceError),
     /// `UnsupportedFeature.VpcDnsHostname` (HTTP 400).
-    UnsupportedFeatureVpcDnsHostname(rt::error::ServiceError),
+    UnsupportedFeatureVpcDnsHostname(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -359,7 +363,7 @@ impl ModifyVpcAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ExclusiveParamEnableIpv6AndCidrBlock(error)
             | Self::ForbiddenVpcNotFound(error)
@@ -379,8 +383,8 @@ impl ModifyVpcAttributeError {
             | Self::InvalidVpcNameMalformed(error)
             | Self::OperationFailedClassicLinkEnabled(error)
             | Self::OperationFailedConflictWithSecondaryCidr(error)
-            | Self::OperationFailedIPv6CidrNotReserved(error)
             | Self::OperationFailedIpV6vSwitchInuse(error)
+            | Self::OperationFailedIpv6CidrNotReserved(error)
             | Self::OperationFailedIpv6GatewayInUse(error)
             | Self::OperationFailedIpv6RouteEntryUsing(error)
             | Self::OperationFailedModifyVpcDnsHostname(error)
@@ -504,16 +508,16 @@ impl ModifyVpcAttributeError {
         matches!(self, Self::OperationFailedConflictWithSecondaryCidr(_))
     }
 
-    /// Whether this is [`OperationFailedIPv6CidrNotReserved`](Self::OperationFailedIPv6CidrNotReserved).
-    #[inline]
-    pub fn is_operation_failed_i_pv6_cidr_not_reserved(&self) -> bool {
-        matches!(self, Self::OperationFailedIPv6CidrNotReserved(_))
-    }
-
     /// Whether this is [`OperationFailedIpV6vSwitchInuse`](Self::OperationFailedIpV6vSwitchInuse).
     #[inline]
     pub fn is_operation_failed_ip_v6v_switch_inuse(&self) -> bool {
         matches!(self, Self::OperationFailedIpV6vSwitchInuse(_))
+    }
+
+    /// Whether this is [`OperationFailedIpv6CidrNotReserved`](Self::OperationFailedIpv6CidrNotReserved).
+    #[inline]
+    pub fn is_operation_failed_ipv6_cidr_not_reserved(&self) -> bool {
+        matches!(self, Self::OperationFailedIpv6CidrNotReserved(_))
     }
 
     /// Whether this is [`OperationFailedIpv6GatewayInUse`](Self::OperationFailedIpv6GatewayInUse).
@@ -584,8 +588,8 @@ impl ModifyVpcAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyVpcAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyVpcAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ExclusiveParam.EnableIpv6AndCidrBlock" => {
                 Self::ExclusiveParamEnableIpv6AndCidrBlock(error)
@@ -615,11 +619,11 @@ impl rt::error::OperationError for ModifyVpcAttributeError {
             "OperationFailed.ConflictWithSecondaryCidr" => {
                 Self::OperationFailedConflictWithSecondaryCidr(error)
             }
-            "OperationFailed.IPv6CidrNotReserved" => {
-                Self::OperationFailedIPv6CidrNotReserved(error)
-            }
             "OperationFailed.IpV6VSwitchInuse" => {
                 Self::OperationFailedIpV6vSwitchInuse(error)
+            }
+            "OperationFailed.IPv6CidrNotReserved" => {
+                Self::OperationFailedIpv6CidrNotReserved(error)
             }
             "OperationFailed.Ipv6GatewayInUse" => {
                 Self::OperationFailedIpv6GatewayInUse(error)
@@ -650,11 +654,11 @@ impl rt::error::OperationError for ModifyVpcAttributeError {
             "UnsupportedFeature.VpcDnsHostname" => {
                 Self::UnsupportedFeatureVpcDnsHostname(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyVpcAttributeError::service_error(self)
     }
 }

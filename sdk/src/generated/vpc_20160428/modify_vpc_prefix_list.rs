@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -62,15 +66,14 @@ pub struct ModifyVpcPrefixListRequest {
     pub max_entries: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ModifyVpcPrefixListRequest {
+impl crate::operation::Operation for ModifyVpcPrefixListRequest {
     type Response = ModifyVpcPrefixListResponse;
     type Error = ModifyVpcPrefixListError;
+}
+
+impl rt::operation::OperationSpec for ModifyVpcPrefixListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PrefixListId", &self.prefix_list_id)?;
         rt::validate::max_items(
             "AddPrefixListEntry",
@@ -225,8 +228,8 @@ impl ModifyVpcPrefixListBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyVpcPrefixListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ModifyVpcPrefixListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -235,7 +238,7 @@ impl ModifyVpcPrefixListBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyVpcPrefixListResponse,
-        rt::error::Error<ModifyVpcPrefixListError>,
+        crate::error::Error<ModifyVpcPrefixListError>,
     > {
         self.client.execute(self.request).await
     }
@@ -452,36 +455,36 @@ impl ::serde::Serialize for ModifyVpcPrefixListResponse {
 #[non_exhaustive]
 pub enum ModifyVpcPrefixListError {
     /// `DuplicatedParam.CidrBlock` (HTTP 400).
-    DuplicatedParamCidrBlock(rt::error::ServiceError),
+    DuplicatedParamCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.CidrBlock` (HTTP 400).
-    IllegalParamCidrBlock(rt::error::ServiceError),
+    IllegalParamCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.CidrName` (HTTP 400).
-    IllegalParamCidrName(rt::error::ServiceError),
+    IllegalParamCidrName(crate::error::ServiceError),
     /// `IncorrectStatus.PrefixList` (HTTP 400).
-    IncorrectStatusPrefixList(rt::error::ServiceError),
+    IncorrectStatusPrefixList(crate::error::ServiceError),
     /// `OperationDenied.QuotaExceededWithNetworkAcl` (HTTP 400).
-    OperationDeniedQuotaExceededWithNetworkAcl(rt::error::ServiceError),
+    OperationDeniedQuotaExceededWithNetworkAcl(crate::error::ServiceError),
     /// `OperationDenied.RemoveCountExceedExistCount` (HTTP 400).
-    OperationDeniedRemoveCountExceedExistCount(rt::error::ServiceError),
+    OperationDeniedRemoveCountExceedExistCount(crate::error::ServiceError),
     /// `OperationDenied.SystemPrefixList` (HTTP 400).
-    OperationDeniedSystemPrefixList(rt::error::ServiceError),
+    OperationDeniedSystemPrefixList(crate::error::ServiceError),
     /// `OperationFailed.CidrCountExceedMaxCount` (HTTP 400).
-    OperationFailedCidrCountExceedMaxCount(rt::error::ServiceError),
+    OperationFailedCidrCountExceedMaxCount(crate::error::ServiceError),
     /// `OperationFailed.OperateShareResource` (HTTP 400).
-    OperationFailedOperateShareResource(rt::error::ServiceError),
+    OperationFailedOperateShareResource(crate::error::ServiceError),
     /// `QuotaExceeded` (HTTP 400).
-    QuotaExceeded(rt::error::ServiceError),
+    QuotaExceeded(crate::error::ServiceError),
     /// `QuotaExceeded.PrefixListCidrCount` (HTTP 400).
-    QuotaExceededPrefixListCidrCount(rt::error::ServiceError),
+    QuotaExceededPrefixListCidrCount(crate::error::ServiceError),
     /// `ResourceNotFound.PrefixList` (HTTP 400).
-    ResourceNotFoundPrefixList(rt::error::ServiceError),
+    ResourceNotFoundPrefixList(crate::error::ServiceError),
     /// `ServiceUnavailable` (HTTP 400).
-    ServiceUnavailable(rt::error::ServiceError),
+    ServiceUnavailable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -493,7 +496,7 @@ impl ModifyVpcPrefixListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedParamCidrBlock(error)
             | Self::IllegalParamCidrBlock(error)
@@ -592,8 +595,8 @@ impl ModifyVpcPrefixListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyVpcPrefixListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyVpcPrefixListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DuplicatedParam.CidrBlock" => Self::DuplicatedParamCidrBlock(error),
             "IllegalParam.CidrBlock" => Self::IllegalParamCidrBlock(error),
@@ -620,11 +623,11 @@ impl rt::error::OperationError for ModifyVpcPrefixListError {
             }
             "ResourceNotFound.PrefixList" => Self::ResourceNotFoundPrefixList(error),
             "ServiceUnavailable" => Self::ServiceUnavailable(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyVpcPrefixListError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -104,15 +108,14 @@ pub struct ModifyVpnAttachmentAttributeRequest {
     pub enable_tunnels_bgp: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyVpnAttachmentAttributeRequest {
+impl crate::operation::Operation for ModifyVpnAttachmentAttributeRequest {
     type Response = ModifyVpnAttachmentAttributeResponse;
     type Error = ModifyVpnAttachmentAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyVpnAttachmentAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnConnectionId", &self.vpn_connection_id)?;
         Ok(())
@@ -376,8 +379,8 @@ impl ModifyVpnAttachmentAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyVpnAttachmentAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyVpnAttachmentAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -386,7 +389,7 @@ impl ModifyVpnAttachmentAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyVpnAttachmentAttributeResponse,
-        rt::error::Error<ModifyVpnAttachmentAttributeError>,
+        crate::error::Error<ModifyVpnAttachmentAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2887,76 +2890,76 @@ impl ::serde::Serialize for TunnelOptionsSpecification2TunnelIpsecConfig {
 #[non_exhaustive]
 pub enum ModifyVpnAttachmentAttributeError {
     /// `CreateDbrRoutesQuotaFull.QuotaFull` (HTTP 400).
-    CreateDbrRoutesQuotaFullQuotaFull(rt::error::ServiceError),
+    CreateDbrRoutesQuotaFullQuotaFull(crate::error::ServiceError),
     /// `CreatePbrRoutesQuotaFull.QuotaFull` (HTTP 400).
-    CreatePbrRoutesQuotaFullQuotaFull(rt::error::ServiceError),
+    CreatePbrRoutesQuotaFullQuotaFull(crate::error::ServiceError),
     /// `CustomerGateway.ConflictRouteEntry` (HTTP 400).
-    CustomerGatewayConflictRouteEntry(rt::error::ServiceError),
+    CustomerGatewayConflictRouteEntry(crate::error::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalParam.BgpConfig` (HTTP 400).
-    IllegalParamBgpConfig(rt::error::ServiceError),
+    IllegalParamBgpConfig(crate::error::ServiceError),
     /// `IllegalParam.EnableBgp` (HTTP 400).
-    IllegalParamEnableBgp(rt::error::ServiceError),
+    IllegalParamEnableBgp(crate::error::ServiceError),
     /// `IllegalParam.LocalAsn` (HTTP 400).
-    IllegalParamLocalAsn(rt::error::ServiceError),
+    IllegalParamLocalAsn(crate::error::ServiceError),
     /// `IllegalParam.LocalBgpIp` (HTTP 400).
-    IllegalParamLocalBgpIp(rt::error::ServiceError),
+    IllegalParamLocalBgpIp(crate::error::ServiceError),
     /// `IllegalParam.LocalSubnet` (HTTP 400).
-    IllegalParamLocalSubnet(rt::error::ServiceError),
+    IllegalParamLocalSubnet(crate::error::ServiceError),
     /// `IllegalParam.NetworkType` (HTTP 400).
-    IllegalParamNetworkType(rt::error::ServiceError),
+    IllegalParamNetworkType(crate::error::ServiceError),
     /// `IllegalParam.RemoteSubnet` (HTTP 400).
-    IllegalParamRemoteSubnet(rt::error::ServiceError),
+    IllegalParamRemoteSubnet(crate::error::ServiceError),
     /// `IllegalParam.TunnelCidr` (HTTP 400).
-    IllegalParamTunnelCidr(rt::error::ServiceError),
+    IllegalParamTunnelCidr(crate::error::ServiceError),
     /// `InvalidLocalBgpIp.Malformed` (HTTP 400).
-    InvalidLocalBgpIpMalformed(rt::error::ServiceError),
+    InvalidLocalBgpIpMalformed(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
-    InvalidName(rt::error::ServiceError),
+    InvalidName(crate::error::ServiceError),
     /// `InvalidTunnelCidr.Malformed` (HTTP 400).
-    InvalidTunnelCidrMalformed(rt::error::ServiceError),
+    InvalidTunnelCidrMalformed(crate::error::ServiceError),
     /// `InvalidVpnConnectionInstanceId.NotFound` (HTTP 404).
-    InvalidVpnConnectionInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnConnectionInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 400).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `MissingParam.CustomerGatewayAsn` (HTTP 400).
-    MissingParamCustomerGatewayAsn(rt::error::ServiceError),
+    MissingParamCustomerGatewayAsn(crate::error::ServiceError),
     /// `MissingParameter.TunnelCidr` (HTTP 400).
-    MissingParameterTunnelCidr(rt::error::ServiceError),
+    MissingParameterTunnelCidr(crate::error::ServiceError),
     /// `ModifyIkeV1WithMultiRoutes.Invalid` (HTTP 400).
-    ModifyIkeV1WithMultiRoutesInvalid(rt::error::ServiceError),
+    ModifyIkeV1WithMultiRoutesInvalid(crate::error::ServiceError),
     /// `NotSupportVpnConnectionParameter.IpsecAuthAlg` (HTTP 400).
-    NotSupportVpnConnectionParameterIpsecAuthAlg(rt::error::ServiceError),
+    NotSupportVpnConnectionParameterIpsecAuthAlg(crate::error::ServiceError),
     /// `NotSupportVpnConnectionParameter.IpsecPfs` (HTTP 400).
-    NotSupportVpnConnectionParameterIpsecPfs(rt::error::ServiceError),
+    NotSupportVpnConnectionParameterIpsecPfs(crate::error::ServiceError),
     /// `OperationUnsupported.EnableBgp` (HTTP 400).
-    OperationUnsupportedEnableBgp(rt::error::ServiceError),
+    OperationUnsupportedEnableBgp(crate::error::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400).
-    ResourceQuotaFull(rt::error::ServiceError),
+    ResourceQuotaFull(crate::error::ServiceError),
     /// `VpnConnection.Configuring` (HTTP 400).
-    VpnConnectionConfiguring(rt::error::ServiceError),
+    VpnConnectionConfiguring(crate::error::ServiceError),
     /// `VpnConnection.FinancialLocked` (HTTP 400).
-    VpnConnectionFinancialLocked(rt::error::ServiceError),
+    VpnConnectionFinancialLocked(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// `VpnRouteEntry.AlreadyExists` (HTTP 400).
-    VpnRouteEntryAlreadyExists(rt::error::ServiceError),
+    VpnRouteEntryAlreadyExists(crate::error::ServiceError),
     /// `VpnRouteEntry.BackupRoute` (HTTP 400).
-    VpnRouteEntryBackupRoute(rt::error::ServiceError),
+    VpnRouteEntryBackupRoute(crate::error::ServiceError),
     /// `VpnRouteEntry.Conflict` (HTTP 400).
-    VpnRouteEntryConflict(rt::error::ServiceError),
+    VpnRouteEntryConflict(crate::error::ServiceError),
     /// `VpnRouteEntry.InvalidWeight` (HTTP 400).
-    VpnRouteEntryInvalidWeight(rt::error::ServiceError),
+    VpnRouteEntryInvalidWeight(crate::error::ServiceError),
     /// `VpnTask.CONFLICT` (HTTP 400).
-    VpnTaskConflict(rt::error::ServiceError),
+    VpnTaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2968,7 +2971,7 @@ impl ModifyVpnAttachmentAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CreateDbrRoutesQuotaFullQuotaFull(error)
             | Self::CreatePbrRoutesQuotaFullQuotaFull(error)
@@ -3207,8 +3210,8 @@ impl ModifyVpnAttachmentAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyVpnAttachmentAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyVpnAttachmentAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CreateDbrRoutesQuotaFull.QuotaFull" => {
                 Self::CreateDbrRoutesQuotaFullQuotaFull(error)
@@ -3263,11 +3266,11 @@ impl rt::error::OperationError for ModifyVpnAttachmentAttributeError {
             "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(error),
             "VpnRouteEntry.InvalidWeight" => Self::VpnRouteEntryInvalidWeight(error),
             "VpnTask.CONFLICT" => Self::VpnTaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyVpnAttachmentAttributeError::service_error(self)
     }
 }

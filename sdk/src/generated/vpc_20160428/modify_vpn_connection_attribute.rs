@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -96,15 +100,14 @@ pub struct ModifyVpnConnectionAttributeRequest {
     pub enable_tunnels_bgp: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyVpnConnectionAttributeRequest {
+impl crate::operation::Operation for ModifyVpnConnectionAttributeRequest {
     type Response = ModifyVpnConnectionAttributeResponse;
     type Error = ModifyVpnConnectionAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyVpnConnectionAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnConnectionId", &self.vpn_connection_id)?;
         Ok(())
@@ -346,8 +349,8 @@ impl ModifyVpnConnectionAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyVpnConnectionAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyVpnConnectionAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -356,7 +359,7 @@ impl ModifyVpnConnectionAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyVpnConnectionAttributeResponse,
-        rt::error::Error<ModifyVpnConnectionAttributeError>,
+        crate::error::Error<ModifyVpnConnectionAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -2794,88 +2797,90 @@ mod wrapper_keys {
 #[non_exhaustive]
 pub enum ModifyVpnConnectionAttributeError {
     /// `CustomerGateway.ConflictRouteEntry` (HTTP 400).
-    CustomerGatewayConflictRouteEntry(rt::error::ServiceError),
+    CustomerGatewayConflictRouteEntry(crate::error::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalParam.BgpConfig` (HTTP 400).
-    IllegalParamBgpConfig(rt::error::ServiceError),
+    IllegalParamBgpConfig(crate::error::ServiceError),
     /// `IllegalParam.EnableBgp` (HTTP 400).
-    IllegalParamEnableBgp(rt::error::ServiceError),
+    IllegalParamEnableBgp(crate::error::ServiceError),
     /// `IllegalParam.LocalAsn` (HTTP 400).
-    IllegalParamLocalAsn(rt::error::ServiceError),
+    IllegalParamLocalAsn(crate::error::ServiceError),
     /// `IllegalParam.LocalBgpIp` (HTTP 400).
-    IllegalParamLocalBgpIp(rt::error::ServiceError),
+    IllegalParamLocalBgpIp(crate::error::ServiceError),
     /// `IllegalParam.LocalSubnet` (HTTP 400).
-    IllegalParamLocalSubnet(rt::error::ServiceError),
+    IllegalParamLocalSubnet(crate::error::ServiceError),
     /// `IllegalParam.RemoteSubnet` (HTTP 400).
-    IllegalParamRemoteSubnet(rt::error::ServiceError),
+    IllegalParamRemoteSubnet(crate::error::ServiceError),
     /// `IllegalParam.Role` (HTTP 400).
-    IllegalParamRole(rt::error::ServiceError),
+    IllegalParamRole(crate::error::ServiceError),
     /// `IllegalParam.TunnelCidr` (HTTP 400).
-    IllegalParamTunnelCidr(rt::error::ServiceError),
+    IllegalParamTunnelCidr(crate::error::ServiceError),
     /// `IllegalParam.TunnelId` (HTTP 400).
-    IllegalParamTunnelId(rt::error::ServiceError),
+    IllegalParamTunnelId(crate::error::ServiceError),
     /// `InvalidLocalBgpIp.Malformed` (HTTP 400).
-    InvalidLocalBgpIpMalformed(rt::error::ServiceError),
+    InvalidLocalBgpIpMalformed(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
-    InvalidName(rt::error::ServiceError),
+    InvalidName(crate::error::ServiceError),
     /// `InvalidTunnelCidr.Malformed` (HTTP 400).
-    InvalidTunnelCidrMalformed(rt::error::ServiceError),
+    InvalidTunnelCidrMalformed(crate::error::ServiceError),
     /// `InvalidVpnConnectionInstanceId.NotFound` (HTTP 404).
-    InvalidVpnConnectionInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnConnectionInstanceIdNotFound(crate::error::ServiceError),
     /// `MissingParam.CustomerGatewayAsn` (HTTP 400).
-    MissingParamCustomerGatewayAsn(rt::error::ServiceError),
+    MissingParamCustomerGatewayAsn(crate::error::ServiceError),
     /// `MissingParameter.TunnelCidr` (HTTP 400).
-    MissingParameterTunnelCidr(rt::error::ServiceError),
+    MissingParameterTunnelCidr(crate::error::ServiceError),
     /// `ModifyIkeV1WithMultiRoutes.Invalid` (HTTP 400).
-    ModifyIkeV1WithMultiRoutesInvalid(rt::error::ServiceError),
+    ModifyIkeV1WithMultiRoutesInvalid(crate::error::ServiceError),
     /// `NotSupportVpnConnectionParameter.IpsecAuthAlg` (HTTP 400).
-    NotSupportVpnConnectionParameterIpsecAuthAlg(rt::error::ServiceError),
+    NotSupportVpnConnectionParameterIpsecAuthAlg(crate::error::ServiceError),
     /// `NotSupportVpnConnectionParameter.IpsecPfs` (HTTP 400).
-    NotSupportVpnConnectionParameterIpsecPfs(rt::error::ServiceError),
+    NotSupportVpnConnectionParameterIpsecPfs(crate::error::ServiceError),
     /// `OperationFailed.CenLevelNotSupport` (HTTP 400).
-    OperationFailedCenLevelNotSupport(rt::error::ServiceError),
+    OperationFailedCenLevelNotSupport(crate::error::ServiceError),
     /// `OperationFailed.RouteConflictWithIPsecServer` (HTTP 400, 500).
-    OperationFailedRouteConflictWithIPsecServer(rt::error::ServiceError),
+    OperationFailedRouteConflictWithIpsecServer(crate::error::ServiceError),
     /// `OperationUnsupported.EnableBgp` (HTTP 400).
-    OperationUnsupportedEnableBgp(rt::error::ServiceError),
+    OperationUnsupportedEnableBgp(crate::error::ServiceError),
     /// `OperationUnsupported.SetDPD` (HTTP 400).
-    OperationUnsupportedSetDpd(rt::error::ServiceError),
+    OperationUnsupportedSetDpd(crate::error::ServiceError),
     /// `OperationUnsupported.SetNatTraversal` (HTTP 400).
-    OperationUnsupportedSetNatTraversal(rt::error::ServiceError),
+    OperationUnsupportedSetNatTraversal(crate::error::ServiceError),
     /// `QuotaExceeded.PBR` (HTTP 400).
-    QuotaExceededPbr(rt::error::ServiceError),
+    QuotaExceededPbr(crate::error::ServiceError),
     /// `QuotaExceeded.PolicyBasedRoute` (HTTP 400).
-    QuotaExceededPolicyBasedRoute(rt::error::ServiceError),
+    QuotaExceededPolicyBasedRoute(crate::error::ServiceError),
     /// `VpnConnectionParamInvalid.SameVpnAndCgwDifferentIkeConfigs` (HTTP 400).
-    VpnConnectionParamInvalidSameVpnAndCgwDifferentIkeConfigs(rt::error::ServiceError),
+    VpnConnectionParamInvalidSameVpnAndCgwDifferentIkeConfigs(
+        crate::error::ServiceError,
+    ),
     /// `VpnConnectionParamInvalid.SameVpnAndCgwTrafficSelectorOverlap` (HTTP 400).
     VpnConnectionParamInvalidSameVpnAndCgwTrafficSelectorOverlap(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400).
-    VpnGatewayFinancialLocked(rt::error::ServiceError),
+    VpnGatewayFinancialLocked(crate::error::ServiceError),
     /// `VpnRouteEntry.AlreadyExists` (HTTP 400).
-    VpnRouteEntryAlreadyExists(rt::error::ServiceError),
+    VpnRouteEntryAlreadyExists(crate::error::ServiceError),
     /// `VpnRouteEntry.BackupRoute` (HTTP 400).
-    VpnRouteEntryBackupRoute(rt::error::ServiceError),
+    VpnRouteEntryBackupRoute(crate::error::ServiceError),
     /// `VpnRouteEntry.Conflict` (HTTP 400).
-    VpnRouteEntryConflict(rt::error::ServiceError),
+    VpnRouteEntryConflict(crate::error::ServiceError),
     /// `VpnRouteEntry.ConflictSSL` (HTTP 400).
-    VpnRouteEntryConflictSsl(rt::error::ServiceError),
+    VpnRouteEntryConflictSsl(crate::error::ServiceError),
     /// `VpnRouteEntry.InvalidWeight` (HTTP 400).
-    VpnRouteEntryInvalidWeight(rt::error::ServiceError),
+    VpnRouteEntryInvalidWeight(crate::error::ServiceError),
     /// `VpnTask.CONFLICT` (HTTP 400).
-    VpnTaskConflict(rt::error::ServiceError),
+    VpnTaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -2887,7 +2892,7 @@ impl ModifyVpnConnectionAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CustomerGatewayConflictRouteEntry(error)
             | Self::ForbbidenSubUser(error)
@@ -2911,7 +2916,7 @@ impl ModifyVpnConnectionAttributeError {
             | Self::NotSupportVpnConnectionParameterIpsecAuthAlg(error)
             | Self::NotSupportVpnConnectionParameterIpsecPfs(error)
             | Self::OperationFailedCenLevelNotSupport(error)
-            | Self::OperationFailedRouteConflictWithIPsecServer(error)
+            | Self::OperationFailedRouteConflictWithIpsecServer(error)
             | Self::OperationUnsupportedEnableBgp(error)
             | Self::OperationUnsupportedSetDpd(error)
             | Self::OperationUnsupportedSetNatTraversal(error)
@@ -3063,10 +3068,10 @@ impl ModifyVpnConnectionAttributeError {
         matches!(self, Self::OperationFailedCenLevelNotSupport(_))
     }
 
-    /// Whether this is [`OperationFailedRouteConflictWithIPsecServer`](Self::OperationFailedRouteConflictWithIPsecServer).
+    /// Whether this is [`OperationFailedRouteConflictWithIpsecServer`](Self::OperationFailedRouteConflictWithIpsecServer).
     #[inline]
-    pub fn is_operation_failed_route_conflict_with_i_psec_server(&self) -> bool {
-        matches!(self, Self::OperationFailedRouteConflictWithIPsecServer(_))
+    pub fn is_operation_failed_route_conflict_with_ipsec_server(&self) -> bool {
+        matches!(self, Self::OperationFailedRouteConflictWithIpsecServer(_))
     }
 
     /// Whether this is [`OperationUnsupportedEnableBgp`](Self::OperationUnsupportedEnableBgp).
@@ -3169,8 +3174,8 @@ impl ModifyVpnConnectionAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyVpnConnectionAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyVpnConnectionAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CustomerGateway.ConflictRouteEntry" => {
                 Self::CustomerGatewayConflictRouteEntry(error)
@@ -3209,7 +3214,7 @@ impl rt::error::OperationError for ModifyVpnConnectionAttributeError {
                 Self::OperationFailedCenLevelNotSupport(error)
             }
             "OperationFailed.RouteConflictWithIPsecServer" => {
-                Self::OperationFailedRouteConflictWithIPsecServer(error)
+                Self::OperationFailedRouteConflictWithIpsecServer(error)
             }
             "OperationUnsupported.EnableBgp" => {
                 Self::OperationUnsupportedEnableBgp(error)
@@ -3236,11 +3241,11 @@ impl rt::error::OperationError for ModifyVpnConnectionAttributeError {
             "VpnRouteEntry.ConflictSSL" => Self::VpnRouteEntryConflictSsl(error),
             "VpnRouteEntry.InvalidWeight" => Self::VpnRouteEntryInvalidWeight(error),
             "VpnTask.CONFLICT" => Self::VpnTaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyVpnConnectionAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct ModifyVpnGatewayAttributeRequest {
     pub auto_propagate: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyVpnGatewayAttributeRequest {
+impl crate::operation::Operation for ModifyVpnGatewayAttributeRequest {
     type Response = ModifyVpnGatewayAttributeResponse;
     type Error = ModifyVpnGatewayAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyVpnGatewayAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnGatewayId", &self.vpn_gateway_id)?;
         Ok(())
@@ -157,8 +160,10 @@ impl ModifyVpnGatewayAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifyVpnGatewayAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyVpnGatewayAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -167,7 +172,7 @@ impl ModifyVpnGatewayAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyVpnGatewayAttributeResponse,
-        rt::error::Error<ModifyVpnGatewayAttributeError>,
+        crate::error::Error<ModifyVpnGatewayAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -621,38 +626,38 @@ impl ::serde::Serialize for ModifyVpnGatewayAttributeResponse {
 #[non_exhaustive]
 pub enum ModifyVpnGatewayAttributeError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403).
-    ForbiddenSubUser(rt::error::ServiceError),
+    ForbiddenSubUser(crate::error::ServiceError),
     /// `InvalidDescription` (HTTP 400).
-    InvalidDescription(rt::error::ServiceError),
+    InvalidDescription(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
-    InvalidName(rt::error::ServiceError),
+    InvalidName(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 400, 404).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.BondingVpnNotSupportBGP` (HTTP 400).
-    OperationFailedBondingVpnNotSupportBgp(rt::error::ServiceError),
+    OperationFailedBondingVpnNotSupportBgp(crate::error::ServiceError),
     /// `OperationFailed.CenLevelNotSupport` (HTTP 400).
-    OperationFailedCenLevelNotSupport(rt::error::ServiceError),
+    OperationFailedCenLevelNotSupport(crate::error::ServiceError),
     /// `OperationFailed.StaleBGPRoutes` (HTTP 400).
-    OperationFailedStaleBgpRoutes(rt::error::ServiceError),
+    OperationFailedStaleBgpRoutes(crate::error::ServiceError),
     /// `OperationFailed.VpcRoutePropagationDisable` (HTTP 400).
-    OperationFailedVpcRoutePropagationDisable(rt::error::ServiceError),
+    OperationFailedVpcRoutePropagationDisable(crate::error::ServiceError),
     /// `OperationFailed.VpcRoutePublishEnabledInECR` (HTTP 400).
-    OperationFailedVpcRoutePublishEnabledInEcr(rt::error::ServiceError),
+    OperationFailedVpcRoutePublishEnabledInEcr(crate::error::ServiceError),
     /// `OperationFailed.VpcRoutePublishEnabledInTR` (HTTP 400).
-    OperationFailedVpcRoutePublishEnabledInTr(rt::error::ServiceError),
+    OperationFailedVpcRoutePublishEnabledInTr(crate::error::ServiceError),
     /// `OperationFailed.VpnConnectionExist` (HTTP 400).
-    OperationFailedVpnConnectionExist(rt::error::ServiceError),
+    OperationFailedVpnConnectionExist(crate::error::ServiceError),
     /// `OperationUnsupported.EnableBgp` (HTTP 400).
-    OperationUnsupportedEnableBgp(rt::error::ServiceError),
+    OperationUnsupportedEnableBgp(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -664,7 +669,7 @@ impl ModifyVpnGatewayAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error)
             | Self::ForbiddenSubUser(error)
@@ -770,8 +775,8 @@ impl ModifyVpnGatewayAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyVpnGatewayAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyVpnGatewayAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "Forbidden.SubUser" => Self::ForbiddenSubUser(error),
@@ -805,11 +810,11 @@ impl rt::error::OperationError for ModifyVpnGatewayAttributeError {
                 Self::OperationUnsupportedEnableBgp(error)
             }
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyVpnGatewayAttributeError::service_error(self)
     }
 }

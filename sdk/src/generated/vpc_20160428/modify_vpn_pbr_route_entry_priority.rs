@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -66,15 +70,14 @@ pub struct ModifyVpnPbrRouteEntryPriorityRequest {
     pub weight: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for ModifyVpnPbrRouteEntryPriorityRequest {
+impl crate::operation::Operation for ModifyVpnPbrRouteEntryPriorityRequest {
     type Response = ModifyVpnPbrRouteEntryPriorityResponse;
     type Error = ModifyVpnPbrRouteEntryPriorityError;
+}
+
+impl rt::operation::OperationSpec for ModifyVpnPbrRouteEntryPriorityRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnGatewayId", &self.vpn_gateway_id)?;
         rt::validate::required("RouteSource", &self.route_source)?;
@@ -203,8 +206,8 @@ impl ModifyVpnPbrRouteEntryPriorityBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyVpnPbrRouteEntryPriorityRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyVpnPbrRouteEntryPriorityRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -213,7 +216,7 @@ impl ModifyVpnPbrRouteEntryPriorityBuilder {
         self,
     ) -> ::std::result::Result<
         ModifyVpnPbrRouteEntryPriorityResponse,
-        rt::error::Error<ModifyVpnPbrRouteEntryPriorityError>,
+        crate::error::Error<ModifyVpnPbrRouteEntryPriorityError>,
     > {
         self.client.execute(self.request).await
     }
@@ -289,34 +292,34 @@ impl ::serde::Serialize for ModifyVpnPbrRouteEntryPriorityResponse {
 #[non_exhaustive]
 pub enum ModifyVpnPbrRouteEntryPriorityError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400).
-    ResourceQuotaFull(rt::error::ServiceError),
+    ResourceQuotaFull(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400).
-    VpnGatewayFinancialLocked(rt::error::ServiceError),
+    VpnGatewayFinancialLocked(crate::error::ServiceError),
     /// `VpnPbrRouteEntryPriority.NotSupport` (HTTP 400).
-    VpnPbrRouteEntryPriorityNotSupport(rt::error::ServiceError),
+    VpnPbrRouteEntryPriorityNotSupport(crate::error::ServiceError),
     /// `VpnRouteEntry.AlreadyExists` (HTTP 400).
-    VpnRouteEntryAlreadyExists(rt::error::ServiceError),
+    VpnRouteEntryAlreadyExists(crate::error::ServiceError),
     /// `VpnRouteEntry.Conflict` (HTTP 400).
-    VpnRouteEntryConflict(rt::error::ServiceError),
+    VpnRouteEntryConflict(crate::error::ServiceError),
     /// `VpnRouteEntry.SamePriorityPbrRoutePrefixOverlap` (HTTP 400).
-    VpnRouteEntrySamePriorityPbrRoutePrefixOverlap(rt::error::ServiceError),
+    VpnRouteEntrySamePriorityPbrRoutePrefixOverlap(crate::error::ServiceError),
     /// `VpnRouteEntry.SrcDestConflict` (HTTP 400).
-    VpnRouteEntrySrcDestConflict(rt::error::ServiceError),
+    VpnRouteEntrySrcDestConflict(crate::error::ServiceError),
     /// `VpnRouteEntry.SrcDestWeightConflict` (HTTP 400).
-    VpnRouteEntrySrcDestWeightConflict(rt::error::ServiceError),
+    VpnRouteEntrySrcDestWeightConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -328,7 +331,7 @@ impl ModifyVpnPbrRouteEntryPriorityError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
@@ -420,8 +423,8 @@ impl ModifyVpnPbrRouteEntryPriorityError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyVpnPbrRouteEntryPriorityError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyVpnPbrRouteEntryPriorityError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
@@ -443,11 +446,11 @@ impl rt::error::OperationError for ModifyVpnPbrRouteEntryPriorityError {
             "VpnRouteEntry.SrcDestWeightConflict" => {
                 Self::VpnRouteEntrySrcDestWeightConflict(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ModifyVpnPbrRouteEntryPriorityError::service_error(self)
     }
 }

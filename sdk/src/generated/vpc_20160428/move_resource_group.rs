@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct MoveResourceGroupRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for MoveResourceGroupRequest {
+impl crate::operation::Operation for MoveResourceGroupRequest {
     type Response = MoveResourceGroupResponse;
     type Error = MoveResourceGroupError;
+}
+
+impl rt::operation::OperationSpec for MoveResourceGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceId", &self.resource_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("NewResourceGroupId", &self.new_resource_group_id)?;
@@ -130,8 +134,8 @@ impl MoveResourceGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<MoveResourceGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<MoveResourceGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +144,7 @@ impl MoveResourceGroupBuilder {
         self,
     ) -> ::std::result::Result<
         MoveResourceGroupResponse,
-        rt::error::Error<MoveResourceGroupError>,
+        crate::error::Error<MoveResourceGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -216,24 +220,24 @@ impl ::serde::Serialize for MoveResourceGroupResponse {
 #[non_exhaustive]
 pub enum MoveResourceGroupError {
     /// `Forbidden.OperateManagedFlowLog` (HTTP 400).
-    ForbiddenOperateManagedFlowLog(rt::error::ServiceError),
+    ForbiddenOperateManagedFlowLog(crate::error::ServiceError),
     /// `IllegalParam.ResourceType` (HTTP 400).
-    IllegalParamResourceType(rt::error::ServiceError),
+    IllegalParamResourceType(crate::error::ServiceError),
     /// `IncorrectStatus.Vpc` (HTTP 400).
-    IncorrectStatusVpc(rt::error::ServiceError),
+    IncorrectStatusVpc(crate::error::ServiceError),
     /// `InvalidBandwidthPackageId.NotFound` (HTTP 404).
-    InvalidBandwidthPackageIdNotFound(rt::error::ServiceError),
+    InvalidBandwidthPackageIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroupId` (HTTP 400).
-    InvalidResourceGroupId(rt::error::ServiceError),
+    InvalidResourceGroupId(crate::error::ServiceError),
     /// `InvalidResourceId.NotFound` (HTTP 400).
-    InvalidResourceIdNotFound(rt::error::ServiceError),
+    InvalidResourceIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.InstanceStatusNotAllowed` (HTTP 400).
-    OperationFailedInstanceStatusNotAllowed(rt::error::ServiceError),
+    OperationFailedInstanceStatusNotAllowed(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -245,7 +249,7 @@ impl MoveResourceGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenOperateManagedFlowLog(error)
             | Self::IllegalParamResourceType(error)
@@ -302,8 +306,8 @@ impl MoveResourceGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for MoveResourceGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for MoveResourceGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.OperateManagedFlowLog" => {
                 Self::ForbiddenOperateManagedFlowLog(error)
@@ -318,11 +322,11 @@ impl rt::error::OperationError for MoveResourceGroupError {
             "OperationFailed.InstanceStatusNotAllowed" => {
                 Self::OperationFailedInstanceStatusNotAllowed(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         MoveResourceGroupError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct MoveVpnResourceGroupRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for MoveVpnResourceGroupRequest {
+impl crate::operation::Operation for MoveVpnResourceGroupRequest {
     type Response = MoveVpnResourceGroupResponse;
     type Error = MoveVpnResourceGroupError;
+}
+
+impl rt::operation::OperationSpec for MoveVpnResourceGroupRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("NewResourceGroupId", &self.new_resource_group_id)?;
@@ -130,8 +134,8 @@ impl MoveVpnResourceGroupBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<MoveVpnResourceGroupRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<MoveVpnResourceGroupRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -140,7 +144,7 @@ impl MoveVpnResourceGroupBuilder {
         self,
     ) -> ::std::result::Result<
         MoveVpnResourceGroupResponse,
-        rt::error::Error<MoveVpnResourceGroupError>,
+        crate::error::Error<MoveVpnResourceGroupError>,
     > {
         self.client.execute(self.request).await
     }
@@ -216,20 +220,20 @@ impl ::serde::Serialize for MoveVpnResourceGroupResponse {
 #[non_exhaustive]
 pub enum MoveVpnResourceGroupError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalParam.ResourceType` (HTTP 400).
-    IllegalParamResourceType(rt::error::ServiceError),
+    IllegalParamResourceType(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidResourceGroupId` (HTTP 400).
-    InvalidResourceGroupId(rt::error::ServiceError),
+    InvalidResourceGroupId(crate::error::ServiceError),
     /// `InvalidResourceId.NotFound` (HTTP 400).
-    InvalidResourceIdNotFound(rt::error::ServiceError),
+    InvalidResourceIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -241,7 +245,7 @@ impl MoveVpnResourceGroupError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error)
             | Self::IllegalParamResourceType(error)
@@ -284,19 +288,19 @@ impl MoveVpnResourceGroupError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for MoveVpnResourceGroupError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for MoveVpnResourceGroupError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "IllegalParam.ResourceType" => Self::IllegalParamResourceType(error),
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
             "InvalidResourceGroupId" => Self::InvalidResourceGroupId(error),
             "InvalidResourceId.NotFound" => Self::InvalidResourceIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         MoveVpnResourceGroupError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -38,15 +42,14 @@ pub struct OpenFlowLogServiceRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for OpenFlowLogServiceRequest {
+impl crate::operation::Operation for OpenFlowLogServiceRequest {
     type Response = OpenFlowLogServiceResponse;
     type Error = OpenFlowLogServiceError;
+}
+
+impl rt::operation::OperationSpec for OpenFlowLogServiceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -99,8 +102,8 @@ impl OpenFlowLogServiceBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<OpenFlowLogServiceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<OpenFlowLogServiceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -109,7 +112,7 @@ impl OpenFlowLogServiceBuilder {
         self,
     ) -> ::std::result::Result<
         OpenFlowLogServiceResponse,
-        rt::error::Error<OpenFlowLogServiceError>,
+        crate::error::Error<OpenFlowLogServiceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -227,22 +230,22 @@ impl ::serde::Serialize for OpenFlowLogServiceResponse {
 #[non_exhaustive]
 pub enum OpenFlowLogServiceError {
     /// `Forbidden.RAM` (HTTP 400).
-    ForbiddenRam(rt::error::ServiceError),
+    ForbiddenRam(crate::error::ServiceError),
     /// `OperationFailed.AliGroupUserCanNotBuyInnerCommodity` (HTTP 400).
-    OperationFailedAliGroupUserCanNotBuyInnerCommodity(rt::error::ServiceError),
+    OperationFailedAliGroupUserCanNotBuyInnerCommodity(crate::error::ServiceError),
     /// `OperationFailed.BasicInfoUncompleted` (HTTP 400).
-    OperationFailedBasicInfoUncompleted(rt::error::ServiceError),
+    OperationFailedBasicInfoUncompleted(crate::error::ServiceError),
     /// `OperationFailed.ExceedPurchaseLimit` (HTTP 400).
-    OperationFailedExceedPurchaseLimit(rt::error::ServiceError),
+    OperationFailedExceedPurchaseLimit(crate::error::ServiceError),
     /// `OperationFailed.QuotaNotEnough` (HTTP 400).
-    OperationFailedQuotaNotEnough(rt::error::ServiceError),
+    OperationFailedQuotaNotEnough(crate::error::ServiceError),
     /// `Order.NoRealNameAuthentication` (HTTP 400).
-    OrderNoRealNameAuthentication(rt::error::ServiceError),
+    OrderNoRealNameAuthentication(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -254,7 +257,7 @@ impl OpenFlowLogServiceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenRam(error)
             | Self::OperationFailedAliGroupUserCanNotBuyInnerCommodity(error)
@@ -306,8 +309,8 @@ impl OpenFlowLogServiceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for OpenFlowLogServiceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for OpenFlowLogServiceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.RAM" => Self::ForbiddenRam(error),
             "OperationFailed.AliGroupUserCanNotBuyInnerCommodity" => {
@@ -325,11 +328,11 @@ impl rt::error::OperationError for OpenFlowLogServiceError {
             "Order.NoRealNameAuthentication" => {
                 Self::OrderNoRealNameAuthentication(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         OpenFlowLogServiceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -32,11 +33,14 @@ pub struct OpenPhysicalConnectionServiceRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for OpenPhysicalConnectionServiceRequest {
+impl crate::operation::Operation for OpenPhysicalConnectionServiceRequest {
     type Response = OpenPhysicalConnectionServiceResponse;
     type Error = OpenPhysicalConnectionServiceError;
+}
+
+impl rt::operation::OperationSpec for OpenPhysicalConnectionServiceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -80,8 +84,8 @@ impl OpenPhysicalConnectionServiceBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<OpenPhysicalConnectionServiceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<OpenPhysicalConnectionServiceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -90,7 +94,7 @@ impl OpenPhysicalConnectionServiceBuilder {
         self,
     ) -> ::std::result::Result<
         OpenPhysicalConnectionServiceResponse,
-        rt::error::Error<OpenPhysicalConnectionServiceError>,
+        crate::error::Error<OpenPhysicalConnectionServiceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -166,14 +170,14 @@ impl ::serde::Serialize for OpenPhysicalConnectionServiceResponse {
 #[non_exhaustive]
 pub enum OpenPhysicalConnectionServiceError {
     /// `InvalidOperation.OrderOpened` (HTTP 400).
-    InvalidOperationOrderOpened(rt::error::ServiceError),
+    InvalidOperationOrderOpened(crate::error::ServiceError),
     /// `PURCHASE_QUANTITY_LIMIT` (HTTP 400).
-    PurchaseQuantityLimit(rt::error::ServiceError),
+    PurchaseQuantityLimit(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -185,7 +189,7 @@ impl OpenPhysicalConnectionServiceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InvalidOperationOrderOpened(error)
             | Self::PurchaseQuantityLimit(error) => error,
@@ -207,16 +211,16 @@ impl OpenPhysicalConnectionServiceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for OpenPhysicalConnectionServiceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for OpenPhysicalConnectionServiceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InvalidOperation.OrderOpened" => Self::InvalidOperationOrderOpened(error),
             "PURCHASE_QUANTITY_LIMIT" => Self::PurchaseQuantityLimit(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         OpenPhysicalConnectionServiceError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,11 +47,14 @@ pub struct PublishVpcRouteEntriesRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for PublishVpcRouteEntriesRequest {
+impl crate::operation::Operation for PublishVpcRouteEntriesRequest {
     type Response = PublishVpcRouteEntriesResponse;
     type Error = PublishVpcRouteEntriesError;
+}
+
+impl rt::operation::OperationSpec for PublishVpcRouteEntriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("RouteEntries", &self.route_entries, 50usize)?;
         rt::validate::required("TargetType", &self.target_type)?;
@@ -144,8 +148,8 @@ impl PublishVpcRouteEntriesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PublishVpcRouteEntriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PublishVpcRouteEntriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -154,7 +158,7 @@ impl PublishVpcRouteEntriesBuilder {
         self,
     ) -> ::std::result::Result<
         PublishVpcRouteEntriesResponse,
-        rt::error::Error<PublishVpcRouteEntriesError>,
+        crate::error::Error<PublishVpcRouteEntriesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -298,32 +302,32 @@ impl ::serde::Serialize for PublishVpcRouteEntriesResponse {
 #[non_exhaustive]
 pub enum PublishVpcRouteEntriesError {
     /// `Forbidden.OperateCustomRouteTable` (HTTP 400).
-    ForbiddenOperateCustomRouteTable(rt::error::ServiceError),
+    ForbiddenOperateCustomRouteTable(crate::error::ServiceError),
     /// `IncorrectStatus.RouteEntry` (HTTP 400).
-    IncorrectStatusRouteEntry(rt::error::ServiceError),
+    IncorrectStatusRouteEntry(crate::error::ServiceError),
     /// `IncorrectStatus.RouteEntryPublishStatus` (HTTP 400).
-    IncorrectStatusRouteEntryPublishStatus(rt::error::ServiceError),
+    IncorrectStatusRouteEntryPublishStatus(crate::error::ServiceError),
     /// `IncorrectStatus.RouteTable` (HTTP 400).
-    IncorrectStatusRouteTable(rt::error::ServiceError),
+    IncorrectStatusRouteTable(crate::error::ServiceError),
     /// `IncorrectStatus.Vpc` (HTTP 400).
-    IncorrectStatusVpc(rt::error::ServiceError),
+    IncorrectStatusVpc(crate::error::ServiceError),
     /// `OperationDenied.UnsupportedTargetType` (HTTP 400).
-    OperationDeniedUnsupportedTargetType(rt::error::ServiceError),
+    OperationDeniedUnsupportedTargetType(crate::error::ServiceError),
     /// `OperationUnsupported.PublishPrefixListRouteEntry` (HTTP 400).
-    OperationUnsupportedPublishPrefixListRouteEntry(rt::error::ServiceError),
+    OperationUnsupportedPublishPrefixListRouteEntry(crate::error::ServiceError),
     /// `OperationUnsupported.PublishSystemRouteEntry` (HTTP 400).
-    OperationUnsupportedPublishSystemRouteEntry(rt::error::ServiceError),
+    OperationUnsupportedPublishSystemRouteEntry(crate::error::ServiceError),
     /// `OperationUnsupported.UnsupportedNextHop` (HTTP 400).
-    OperationUnsupportedUnsupportedNextHop(rt::error::ServiceError),
+    OperationUnsupportedUnsupportedNextHop(crate::error::ServiceError),
     /// `ResourceNotAssociated.TargetInstance` (HTTP 400).
-    ResourceNotAssociatedTargetInstance(rt::error::ServiceError),
+    ResourceNotAssociatedTargetInstance(crate::error::ServiceError),
     /// `ResourceNotFound.RouteEntry` (HTTP 400).
-    ResourceNotFoundRouteEntry(rt::error::ServiceError),
+    ResourceNotFoundRouteEntry(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -335,7 +339,7 @@ impl PublishVpcRouteEntriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenOperateCustomRouteTable(error)
             | Self::IncorrectStatusRouteEntry(error)
@@ -420,8 +424,8 @@ impl PublishVpcRouteEntriesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PublishVpcRouteEntriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PublishVpcRouteEntriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.OperateCustomRouteTable" => {
                 Self::ForbiddenOperateCustomRouteTable(error)
@@ -448,11 +452,11 @@ impl rt::error::OperationError for PublishVpcRouteEntriesError {
                 Self::ResourceNotAssociatedTargetInstance(error)
             }
             "ResourceNotFound.RouteEntry" => Self::ResourceNotFoundRouteEntry(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PublishVpcRouteEntriesError::service_error(self)
     }
 }

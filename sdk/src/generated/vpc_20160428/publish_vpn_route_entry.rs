@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct PublishVpnRouteEntryRequest {
     pub publish_vpc: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for PublishVpnRouteEntryRequest {
+impl crate::operation::Operation for PublishVpnRouteEntryRequest {
     type Response = PublishVpnRouteEntryResponse;
     type Error = PublishVpnRouteEntryError;
+}
+
+impl rt::operation::OperationSpec for PublishVpnRouteEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnGatewayId", &self.vpn_gateway_id)?;
         rt::validate::required("RouteDest", &self.route_dest)?;
@@ -176,8 +179,8 @@ impl PublishVpnRouteEntryBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<PublishVpnRouteEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<PublishVpnRouteEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -186,7 +189,7 @@ impl PublishVpnRouteEntryBuilder {
         self,
     ) -> ::std::result::Result<
         PublishVpnRouteEntryResponse,
-        rt::error::Error<PublishVpnRouteEntryError>,
+        crate::error::Error<PublishVpnRouteEntryError>,
     > {
         self.client.execute(self.request).await
     }
@@ -262,128 +265,128 @@ impl ::serde::Serialize for PublishVpnRouteEntryResponse {
 #[non_exhaustive]
 pub enum PublishVpnRouteEntryError {
     /// `CountLimitExceed.HaVipRouteEntry` (HTTP 400).
-    CountLimitExceedHaVipRouteEntry(rt::error::ServiceError),
+    CountLimitExceedHaVipRouteEntry(crate::error::ServiceError),
     /// `Duplicated.VpcNextHop` (HTTP 400).
-    DuplicatedVpcNextHop(rt::error::ServiceError),
+    DuplicatedVpcNextHop(crate::error::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.CheckEntryRuleQuota` (HTTP 400).
-    ForbiddenCheckEntryRuleQuota(rt::error::ServiceError),
+    ForbiddenCheckEntryRuleQuota(crate::error::ServiceError),
     /// `FORBIDDEN_USE_VPC_AS_INTERNET_GATEWAY` (HTTP 400).
-    ForbiddenUseVpcAsInternetGateway(rt::error::ServiceError),
+    ForbiddenUseVpcAsInternetGateway(crate::error::ServiceError),
     /// `IllegalParam.AttachmentId` (HTTP 400).
-    IllegalParamAttachmentId(rt::error::ServiceError),
+    IllegalParamAttachmentId(crate::error::ServiceError),
     /// `IllegalParam.CidrBlock` (HTTP 400).
-    IllegalParamCidrBlock(rt::error::ServiceError),
+    IllegalParamCidrBlock(crate::error::ServiceError),
     /// `IncorrectHaVipStatus` (HTTP 400).
-    IncorrectHaVipStatus(rt::error::ServiceError),
+    IncorrectHaVipStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `IncorrectRouteEntryStatus` (HTTP 400).
-    IncorrectRouteEntryStatus(rt::error::ServiceError),
+    IncorrectRouteEntryStatus(crate::error::ServiceError),
     /// `IncorrectStatus.Ipv6Address` (HTTP 400).
-    IncorrectStatusIpv6Address(rt::error::ServiceError),
+    IncorrectStatusIpv6Address(crate::error::ServiceError),
     /// `IncorrectVSwitchStatus` (HTTP 400).
-    IncorrectVSwitchStatus(rt::error::ServiceError),
+    IncorrectVSwitchStatus(crate::error::ServiceError),
     /// `IncorrectVpcStatus` (HTTP 400).
-    IncorrectVpcStatus(rt::error::ServiceError),
+    IncorrectVpcStatus(crate::error::ServiceError),
     /// `InvalidAttachment.NotFound` (HTTP 400).
-    InvalidAttachmentNotFound(rt::error::ServiceError),
+    InvalidAttachmentNotFound(crate::error::ServiceError),
     /// `InvalidCidrBlock` (HTTP 400).
-    InvalidCidrBlock(rt::error::ServiceError),
+    InvalidCidrBlock(crate::error::ServiceError),
     /// `InvalidCIDRBlock.Duplicate` (HTTP 400).
-    InvalidCidrBlockDuplicate(rt::error::ServiceError),
+    InvalidCidrBlockDuplicate(crate::error::ServiceError),
     /// `InvalidCidrBlock.Malformed` (HTTP 400).
-    InvalidCidrBlockMalformed(rt::error::ServiceError),
+    InvalidCidrBlockMalformed(crate::error::ServiceError),
     /// `InvalidEntryRuleQuota.NotFound` (HTTP 400).
-    InvalidEntryRuleQuotaNotFound(rt::error::ServiceError),
+    InvalidEntryRuleQuotaNotFound(crate::error::ServiceError),
     /// `InvalidNetworkInterface.NotFound` (HTTP 400).
-    InvalidNetworkInterfaceNotFound(rt::error::ServiceError),
+    InvalidNetworkInterfaceNotFound(crate::error::ServiceError),
     /// `InvalidNextHop.NotFound` (HTTP 400).
-    InvalidNextHopNotFound(rt::error::ServiceError),
+    InvalidNextHopNotFound(crate::error::ServiceError),
     /// `InvalidNextHopType` (HTTP 400).
-    InvalidNextHopType(rt::error::ServiceError),
+    InvalidNextHopType(crate::error::ServiceError),
     /// `InvalidNexthop.DirectEni` (HTTP 400).
-    InvalidNexthopDirectEni(rt::error::ServiceError),
+    InvalidNexthopDirectEni(crate::error::ServiceError),
     /// `InvalidNexthopListSize` (HTTP 400).
-    InvalidNexthopListSize(rt::error::ServiceError),
+    InvalidNexthopListSize(crate::error::ServiceError),
     /// `InvalidNexthopTypeAndList.BothNotNull` (HTTP 400).
-    InvalidNexthopTypeAndListBothNotNull(rt::error::ServiceError),
+    InvalidNexthopTypeAndListBothNotNull(crate::error::ServiceError),
     /// `InvalidNexthopTypeAndList.BothNull` (HTTP 400).
-    InvalidNexthopTypeAndListBothNull(rt::error::ServiceError),
+    InvalidNexthopTypeAndListBothNull(crate::error::ServiceError),
     /// `InvalidOppositeRouterType` (HTTP 400).
-    InvalidOppositeRouterType(rt::error::ServiceError),
+    InvalidOppositeRouterType(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionBusinessStatus` (HTTP 400).
-    InvalidPhysicalConnectionBusinessStatus(rt::error::ServiceError),
+    InvalidPhysicalConnectionBusinessStatus(crate::error::ServiceError),
     /// `InvalidRouteEntry.Duplicate` (HTTP 400).
-    InvalidRouteEntryDuplicate(rt::error::ServiceError),
+    InvalidRouteEntryDuplicate(crate::error::ServiceError),
     /// `InvalidRouteEntryName.Malformed` (HTTP 400).
-    InvalidRouteEntryNameMalformed(rt::error::ServiceError),
+    InvalidRouteEntryNameMalformed(crate::error::ServiceError),
     /// `InvalidRouteEntrySize` (HTTP 400).
-    InvalidRouteEntrySize(rt::error::ServiceError),
+    InvalidRouteEntrySize(crate::error::ServiceError),
     /// `InvalidRouterInterface` (HTTP 400).
-    InvalidRouterInterface(rt::error::ServiceError),
+    InvalidRouterInterface(crate::error::ServiceError),
     /// `InvalidVRouter.NotFound` (HTTP 400).
-    InvalidVRouterNotFound(rt::error::ServiceError),
+    InvalidVRouterNotFound(crate::error::ServiceError),
     /// `InvalidVBRStatus` (HTTP 400).
-    InvalidVbrStatus(rt::error::ServiceError),
+    InvalidVbrStatus(crate::error::ServiceError),
     /// `INVALID_VPC_ID` (HTTP 400).
-    InvalidVpcId(rt::error::ServiceError),
+    InvalidVpcId(crate::error::ServiceError),
     /// `InvalidVPC.NotFound` (HTTP 400).
-    InvalidVpcNotFound(rt::error::ServiceError),
+    InvalidVpcNotFound(crate::error::ServiceError),
     /// `InvalidVpnGatewayInstanceId.NotFound` (HTTP 404).
-    InvalidVpnGatewayInstanceIdNotFound(rt::error::ServiceError),
+    InvalidVpnGatewayInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidVpnRouteEntry.NotFound` (HTTP 400).
-    InvalidVpnRouteEntryNotFound(rt::error::ServiceError),
+    InvalidVpnRouteEntryNotFound(crate::error::ServiceError),
     /// `INVALID_WEIGHT_PARAM` (HTTP 400).
-    InvalidWeightParam(rt::error::ServiceError),
+    InvalidWeightParam(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `OperationDenied.Ipv6EntryOnCustomTable` (HTTP 400).
-    OperationDeniedIpv6EntryOnCustomTable(rt::error::ServiceError),
+    OperationDeniedIpv6EntryOnCustomTable(crate::error::ServiceError),
     /// `OperationFailed.ActiveNetworkInterfaceNotFound` (HTTP 400).
-    OperationFailedActiveNetworkInterfaceNotFound(rt::error::ServiceError),
+    OperationFailedActiveNetworkInterfaceNotFound(crate::error::ServiceError),
     /// `OperationFailed.InvalidCidrBlock` (HTTP 400).
-    OperationFailedInvalidCidrBlock(rt::error::ServiceError),
+    OperationFailedInvalidCidrBlock(crate::error::ServiceError),
     /// `OperationFailed.InvalidStatus` (HTTP 400).
-    OperationFailedInvalidStatus(rt::error::ServiceError),
+    OperationFailedInvalidStatus(crate::error::ServiceError),
     /// `OperationFailed.NotSupportIPV6` (HTTP 400).
-    OperationFailedNotSupportIpv6(rt::error::ServiceError),
+    OperationFailedNotSupportIpv6(crate::error::ServiceError),
     /// `OperationFailed.QueryAttachmentInfo` (HTTP 400).
-    OperationFailedQueryAttachmentInfo(rt::error::ServiceError),
+    OperationFailedQueryAttachmentInfo(crate::error::ServiceError),
     /// `OperationFailed.RouteConflict` (HTTP 400).
-    OperationFailedRouteConflict(rt::error::ServiceError),
+    OperationFailedRouteConflict(crate::error::ServiceError),
     /// `OperationUnsupported.Ipv6EntryOnPrimaryNetworkInterface` (HTTP 400).
-    OperationUnsupportedIpv6EntryOnPrimaryNetworkInterface(rt::error::ServiceError),
+    OperationUnsupportedIpv6EntryOnPrimaryNetworkInterface(crate::error::ServiceError),
     /// `OperationUnsupported.MutipleIpv6Address` (HTTP 400).
-    OperationUnsupportedMutipleIpv6Address(rt::error::ServiceError),
+    OperationUnsupportedMutipleIpv6Address(crate::error::ServiceError),
     /// `OperationUnsupported.SpecifyIpOnIpv6Entry` (HTTP 400).
-    OperationUnsupportedSpecifyIpOnIpv6Entry(rt::error::ServiceError),
+    OperationUnsupportedSpecifyIpOnIpv6Entry(crate::error::ServiceError),
     /// `QuotaExceeded` (HTTP 400).
-    QuotaExceeded(rt::error::ServiceError),
+    QuotaExceeded(crate::error::ServiceError),
     /// `QuotaExceeded.VpnRouteEntry` (HTTP 400).
-    QuotaExceededVpnRouteEntry(rt::error::ServiceError),
+    QuotaExceededVpnRouteEntry(crate::error::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400).
-    ResourceQuotaFull(rt::error::ServiceError),
+    ResourceQuotaFull(crate::error::ServiceError),
     /// `RouteConflict.AlreadyExist` (HTTP 400).
-    RouteConflictAlreadyExist(rt::error::ServiceError),
+    RouteConflictAlreadyExist(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400).
-    VpnGatewayFinancialLocked(rt::error::ServiceError),
+    VpnGatewayFinancialLocked(crate::error::ServiceError),
     /// `VpnRouteEntry.AlreadyExists` (HTTP 400).
-    VpnRouteEntryAlreadyExists(rt::error::ServiceError),
+    VpnRouteEntryAlreadyExists(crate::error::ServiceError),
     /// `VpnRouteEntry.Conflict` (HTTP 400).
-    VpnRouteEntryConflict(rt::error::ServiceError),
+    VpnRouteEntryConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -395,7 +398,7 @@ impl PublishVpnRouteEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::CountLimitExceedHaVipRouteEntry(error)
             | Self::DuplicatedVpcNextHop(error)
@@ -818,8 +821,8 @@ impl PublishVpnRouteEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for PublishVpnRouteEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for PublishVpnRouteEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "CountLimitExceed.HaVipRouteEntry" => {
                 Self::CountLimitExceedHaVipRouteEntry(error)
@@ -914,11 +917,11 @@ impl rt::error::OperationError for PublishVpnRouteEntryError {
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(error),
             "VpnRouteEntry.AlreadyExists" => Self::VpnRouteEntryAlreadyExists(error),
             "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         PublishVpnRouteEntryError::service_error(self)
     }
 }

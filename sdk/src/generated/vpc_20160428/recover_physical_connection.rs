@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct RecoverPhysicalConnectionRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RecoverPhysicalConnectionRequest {
+impl crate::operation::Operation for RecoverPhysicalConnectionRequest {
     type Response = RecoverPhysicalConnectionResponse;
     type Error = RecoverPhysicalConnectionError;
+}
+
+impl rt::operation::OperationSpec for RecoverPhysicalConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -121,8 +125,10 @@ impl RecoverPhysicalConnectionBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RecoverPhysicalConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<RecoverPhysicalConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +137,7 @@ impl RecoverPhysicalConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         RecoverPhysicalConnectionResponse,
-        rt::error::Error<RecoverPhysicalConnectionError>,
+        crate::error::Error<RecoverPhysicalConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -207,18 +213,18 @@ impl ::serde::Serialize for RecoverPhysicalConnectionResponse {
 #[non_exhaustive]
 pub enum RecoverPhysicalConnectionError {
     /// `IncorrectStatus.PhysicalConnection` (HTTP 400).
-    IncorrectStatusPhysicalConnection(rt::error::ServiceError),
+    IncorrectStatusPhysicalConnection(crate::error::ServiceError),
     /// `OperationDenied.PconnNotAllowRecover` (HTTP 400).
-    OperationDeniedPconnNotAllowRecover(rt::error::ServiceError),
+    OperationDeniedPconnNotAllowRecover(crate::error::ServiceError),
     /// `OperationDenied.TerminateVirtualPhysicalConnection` (HTTP 400).
-    OperationDeniedTerminateVirtualPhysicalConnection(rt::error::ServiceError),
+    OperationDeniedTerminateVirtualPhysicalConnection(crate::error::ServiceError),
     /// `ResourceNotFound` (HTTP 400).
-    ResourceNotFound(rt::error::ServiceError),
+    ResourceNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -230,7 +236,7 @@ impl RecoverPhysicalConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusPhysicalConnection(error)
             | Self::OperationDeniedPconnNotAllowRecover(error)
@@ -266,8 +272,8 @@ impl RecoverPhysicalConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RecoverPhysicalConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RecoverPhysicalConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.PhysicalConnection" => {
                 Self::IncorrectStatusPhysicalConnection(error)
@@ -279,11 +285,11 @@ impl rt::error::OperationError for RecoverPhysicalConnectionError {
                 Self::OperationDeniedTerminateVirtualPhysicalConnection(error)
             }
             "ResourceNotFound" => Self::ResourceNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RecoverPhysicalConnectionError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -36,11 +37,14 @@ pub struct ReleaseEipAddressRequest {
     pub allocation_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ReleaseEipAddressRequest {
+impl crate::operation::Operation for ReleaseEipAddressRequest {
     type Response = ReleaseEipAddressResponse;
     type Error = ReleaseEipAddressError;
+}
+
+impl rt::operation::OperationSpec for ReleaseEipAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AllocationId", &self.allocation_id)?;
         Ok(())
     }
@@ -93,8 +97,8 @@ impl ReleaseEipAddressBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ReleaseEipAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ReleaseEipAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -103,7 +107,7 @@ impl ReleaseEipAddressBuilder {
         self,
     ) -> ::std::result::Result<
         ReleaseEipAddressResponse,
-        rt::error::Error<ReleaseEipAddressError>,
+        crate::error::Error<ReleaseEipAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -179,30 +183,30 @@ impl ::serde::Serialize for ReleaseEipAddressResponse {
 #[non_exhaustive]
 pub enum ReleaseEipAddressError {
     /// `Forbidden` (HTTP 400).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.ChargeTypeIsPrepaid` (HTTP 400).
-    ForbiddenChargeTypeIsPrepaid(rt::error::ServiceError),
+    ForbiddenChargeTypeIsPrepaid(crate::error::ServiceError),
     /// `Forbidden.RegionNotFound` (HTTP 404).
-    ForbiddenRegionNotFound(rt::error::ServiceError),
+    ForbiddenRegionNotFound(crate::error::ServiceError),
     /// `Forbidden.ReleaseSegmentEip` (HTTP 400).
-    ForbiddenReleaseSegmentEip(rt::error::ServiceError),
+    ForbiddenReleaseSegmentEip(crate::error::ServiceError),
     /// `IncorrectEipStatus` (HTTP 400).
-    IncorrectEipStatus(rt::error::ServiceError),
+    IncorrectEipStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAllocationId.NotFound` (HTTP 404).
-    InvalidAllocationIdNotFound(rt::error::ServiceError),
+    InvalidAllocationIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.DeletionProtection` (HTTP 400).
-    InvalidOperationDeletionProtection(rt::error::ServiceError),
+    InvalidOperationDeletionProtection(crate::error::ServiceError),
     /// `Mismatch.%sAnd%s` (HTTP 400).
-    MismatchSAndS(rt::error::ServiceError),
+    MismatchSAndS(crate::error::ServiceError),
     /// `TaskConflict.AssociateGlobalAccelerationInstance` (HTTP 400).
-    TaskConflictAssociateGlobalAccelerationInstance(rt::error::ServiceError),
+    TaskConflictAssociateGlobalAccelerationInstance(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -214,7 +218,7 @@ impl ReleaseEipAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error)
             | Self::ForbiddenChargeTypeIsPrepaid(error)
@@ -292,8 +296,8 @@ impl ReleaseEipAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReleaseEipAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ReleaseEipAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "Forbidden.ChargeTypeIsPrepaid" => Self::ForbiddenChargeTypeIsPrepaid(error),
@@ -309,11 +313,11 @@ impl rt::error::OperationError for ReleaseEipAddressError {
             "TaskConflict.AssociateGlobalAccelerationInstance" => {
                 Self::TaskConflictAssociateGlobalAccelerationInstance(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReleaseEipAddressError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct ReleaseEipSegmentAddressRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ReleaseEipSegmentAddressRequest {
+impl crate::operation::Operation for ReleaseEipSegmentAddressRequest {
     type Response = ReleaseEipSegmentAddressResponse;
     type Error = ReleaseEipSegmentAddressError;
+}
+
+impl rt::operation::OperationSpec for ReleaseEipSegmentAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("SegmentInstanceId", &self.segment_instance_id)?;
         Ok(())
@@ -119,8 +122,10 @@ impl ReleaseEipSegmentAddressBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ReleaseEipSegmentAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ReleaseEipSegmentAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -129,7 +134,7 @@ impl ReleaseEipSegmentAddressBuilder {
         self,
     ) -> ::std::result::Result<
         ReleaseEipSegmentAddressResponse,
-        rt::error::Error<ReleaseEipSegmentAddressError>,
+        crate::error::Error<ReleaseEipSegmentAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -205,36 +210,36 @@ impl ::serde::Serialize for ReleaseEipSegmentAddressResponse {
 #[non_exhaustive]
 pub enum ReleaseEipSegmentAddressError {
     /// `Forbidden` (HTTP 400).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.ChargeTypeIsPrepaid` (HTTP 400).
-    ForbiddenChargeTypeIsPrepaid(rt::error::ServiceError),
+    ForbiddenChargeTypeIsPrepaid(crate::error::ServiceError),
     /// `Forbidden.EipInBwp` (HTTP 400).
-    ForbiddenEipInBwp(rt::error::ServiceError),
+    ForbiddenEipInBwp(crate::error::ServiceError),
     /// `Forbidden.RegionNotFound` (HTTP 404).
-    ForbiddenRegionNotFound(rt::error::ServiceError),
+    ForbiddenRegionNotFound(crate::error::ServiceError),
     /// `IncorrectEipStatus` (HTTP 400).
-    IncorrectEipStatus(rt::error::ServiceError),
+    IncorrectEipStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidAllocationId.NotFound` (HTTP 404).
-    InvalidAllocationIdNotFound(rt::error::ServiceError),
+    InvalidAllocationIdNotFound(crate::error::ServiceError),
     /// `InvalidOperation.DeletionProtection` (HTTP 400).
-    InvalidOperationDeletionProtection(rt::error::ServiceError),
+    InvalidOperationDeletionProtection(crate::error::ServiceError),
     /// `OperationFailed.EipInBwp` (HTTP 400).
-    OperationFailedEipInBwp(rt::error::ServiceError),
+    OperationFailedEipInBwp(crate::error::ServiceError),
     /// `OperationFailed.EipNumInconsistent` (HTTP 400).
-    OperationFailedEipNumInconsistent(rt::error::ServiceError),
+    OperationFailedEipNumInconsistent(crate::error::ServiceError),
     /// `OperationFailed.EipStatusInvalid` (HTTP 400).
-    OperationFailedEipStatusInvalid(rt::error::ServiceError),
+    OperationFailedEipStatusInvalid(crate::error::ServiceError),
     /// `OperationFailed.InstanceNotExist` (HTTP 400).
-    OperationFailedInstanceNotExist(rt::error::ServiceError),
+    OperationFailedInstanceNotExist(crate::error::ServiceError),
     /// `TaskConflict.AssociateGlobalAccelerationInstance` (HTTP 400).
-    TaskConflictAssociateGlobalAccelerationInstance(rt::error::ServiceError),
+    TaskConflictAssociateGlobalAccelerationInstance(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -246,7 +251,7 @@ impl ReleaseEipSegmentAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error)
             | Self::ForbiddenChargeTypeIsPrepaid(error)
@@ -345,8 +350,8 @@ impl ReleaseEipSegmentAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReleaseEipSegmentAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ReleaseEipSegmentAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "Forbidden.ChargeTypeIsPrepaid" => Self::ForbiddenChargeTypeIsPrepaid(error),
@@ -371,11 +376,11 @@ impl rt::error::OperationError for ReleaseEipSegmentAddressError {
             "TaskConflict.AssociateGlobalAccelerationInstance" => {
                 Self::TaskConflictAssociateGlobalAccelerationInstance(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReleaseEipSegmentAddressError::service_error(self)
     }
 }

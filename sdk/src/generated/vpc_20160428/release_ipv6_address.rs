@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct ReleaseIpv6AddressRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ReleaseIpv6AddressRequest {
+impl crate::operation::Operation for ReleaseIpv6AddressRequest {
     type Response = ReleaseIpv6AddressResponse;
     type Error = ReleaseIpv6AddressError;
+}
+
+impl rt::operation::OperationSpec for ReleaseIpv6AddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Ipv6AddressId", &self.ipv6_address_id)?;
         Ok(())
@@ -127,8 +130,8 @@ impl ReleaseIpv6AddressBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ReleaseIpv6AddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<ReleaseIpv6AddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +140,7 @@ impl ReleaseIpv6AddressBuilder {
         self,
     ) -> ::std::result::Result<
         ReleaseIpv6AddressResponse,
-        rt::error::Error<ReleaseIpv6AddressError>,
+        crate::error::Error<ReleaseIpv6AddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -213,20 +216,20 @@ impl ::serde::Serialize for ReleaseIpv6AddressResponse {
 #[non_exhaustive]
 pub enum ReleaseIpv6AddressError {
     /// `DependencyViolation.Ipv6InternetBandwidth` (HTTP 400).
-    DependencyViolationIpv6InternetBandwidth(rt::error::ServiceError),
+    DependencyViolationIpv6InternetBandwidth(crate::error::ServiceError),
     /// `IncorrectStatus.Ipv6Instance` (HTTP 400).
-    IncorrectStatusIpv6Instance(rt::error::ServiceError),
+    IncorrectStatusIpv6Instance(crate::error::ServiceError),
     /// `OperationFailed.AssociationExist` (HTTP 400).
-    OperationFailedAssociationExist(rt::error::ServiceError),
+    OperationFailedAssociationExist(crate::error::ServiceError),
     /// `OperationFailed.ResourceInBinding` (HTTP 400).
-    OperationFailedResourceInBinding(rt::error::ServiceError),
+    OperationFailedResourceInBinding(crate::error::ServiceError),
     /// `ResourceNotFound.Ipv6InstanceId` (HTTP 404).
-    ResourceNotFoundIpv6InstanceId(rt::error::ServiceError),
+    ResourceNotFoundIpv6InstanceId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -238,7 +241,7 @@ impl ReleaseIpv6AddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationIpv6InternetBandwidth(error)
             | Self::IncorrectStatusIpv6Instance(error)
@@ -281,8 +284,8 @@ impl ReleaseIpv6AddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReleaseIpv6AddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ReleaseIpv6AddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.Ipv6InternetBandwidth" => {
                 Self::DependencyViolationIpv6InternetBandwidth(error)
@@ -297,11 +300,11 @@ impl rt::error::OperationError for ReleaseIpv6AddressError {
             "ResourceNotFound.Ipv6InstanceId" => {
                 Self::ResourceNotFoundIpv6InstanceId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReleaseIpv6AddressError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct RemoveCommonBandwidthPackageIpRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RemoveCommonBandwidthPackageIpRequest {
+impl crate::operation::Operation for RemoveCommonBandwidthPackageIpRequest {
     type Response = RemoveCommonBandwidthPackageIpResponse;
     type Error = RemoveCommonBandwidthPackageIpError;
+}
+
+impl rt::operation::OperationSpec for RemoveCommonBandwidthPackageIpRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("BandwidthPackageId", &self.bandwidth_package_id)?;
         rt::validate::required("IpInstanceId", &self.ip_instance_id)?;
@@ -137,8 +140,8 @@ impl RemoveCommonBandwidthPackageIpBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<RemoveCommonBandwidthPackageIpRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<RemoveCommonBandwidthPackageIpRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -147,7 +150,7 @@ impl RemoveCommonBandwidthPackageIpBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveCommonBandwidthPackageIpResponse,
-        rt::error::Error<RemoveCommonBandwidthPackageIpError>,
+        crate::error::Error<RemoveCommonBandwidthPackageIpError>,
     > {
         self.client.execute(self.request).await
     }
@@ -223,48 +226,48 @@ impl ::serde::Serialize for RemoveCommonBandwidthPackageIpResponse {
 #[non_exhaustive]
 pub enum RemoveCommonBandwidthPackageIpError {
     /// `DependencyViolation.ip` (HTTP 400).
-    DependencyViolationIp(rt::error::ServiceError),
+    DependencyViolationIp(crate::error::ServiceError),
     /// `DependencyViolation.RouteEntry` (HTTP 400).
-    DependencyViolationRouteEntry(rt::error::ServiceError),
+    DependencyViolationRouteEntry(crate::error::ServiceError),
     /// `EIP_BIND_NATGATEWAY` (HTTP 400).
-    EipBindNatgateway(rt::error::ServiceError),
+    EipBindNatgateway(crate::error::ServiceError),
     /// `FAILED_INVOKE_INNER_API` (HTTP 400).
-    FailedInvokeInnerApi(rt::error::ServiceError),
+    FailedInvokeInnerApi(crate::error::ServiceError),
     /// `Forbidden.FinancialLocked` (HTTP 400).
-    ForbiddenFinancialLocked(rt::error::ServiceError),
+    ForbiddenFinancialLocked(crate::error::ServiceError),
     /// `IncorrectStatus.Eip` (HTTP 400).
-    IncorrectStatusEip(rt::error::ServiceError),
+    IncorrectStatusEip(crate::error::ServiceError),
     /// `InvalidBandwidthPackageId.NotFound` (HTTP 400, 404).
-    InvalidBandwidthPackageIdNotFound(rt::error::ServiceError),
+    InvalidBandwidthPackageIdNotFound(crate::error::ServiceError),
     /// `InvalidEIPStatus.BizDisabled` (HTTP 400).
-    InvalidEipStatusBizDisabled(rt::error::ServiceError),
+    InvalidEipStatusBizDisabled(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidIpInstanceId.Malformed` (HTTP 400).
-    InvalidIpInstanceIdMalformed(rt::error::ServiceError),
+    InvalidIpInstanceIdMalformed(crate::error::ServiceError),
     /// `InvalidIP.IpInSnatPool` (HTTP 400).
-    InvalidIpIpInSnatPool(rt::error::ServiceError),
+    InvalidIpIpInSnatPool(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `IpInstanceId.NotBandwidthPackage` (HTTP 400).
-    IpInstanceIdNotBandwidthPackage(rt::error::ServiceError),
+    IpInstanceIdNotBandwidthPackage(crate::error::ServiceError),
     /// `OperationFailed.DistibuteLock` (HTTP 400).
-    OperationFailedDistibuteLock(rt::error::ServiceError),
+    OperationFailedDistibuteLock(crate::error::ServiceError),
     /// `OperationFailed.SnatPoolIp` (HTTP 400).
-    OperationFailedSnatPoolIp(rt::error::ServiceError),
+    OperationFailedSnatPoolIp(crate::error::ServiceError),
     /// `OperationFailed.SystemBusy` (HTTP 400).
-    OperationFailedSystemBusy(rt::error::ServiceError),
+    OperationFailedSystemBusy(crate::error::ServiceError),
     /// `OperationUnsupported.EipBindRemote` (HTTP 400).
-    OperationUnsupportedEipBindRemote(rt::error::ServiceError),
+    OperationUnsupportedEipBindRemote(crate::error::ServiceError),
     /// `OperationUnsupported.IpNotInCbwp` (HTTP 400).
-    OperationUnsupportedIpNotInCbwp(rt::error::ServiceError),
+    OperationUnsupportedIpNotInCbwp(crate::error::ServiceError),
     /// `Trade_Sync_Create_Sub_ERROR` (HTTP 400).
-    TradeSyncCreateSubError(rt::error::ServiceError),
+    TradeSyncCreateSubError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -276,7 +279,7 @@ impl RemoveCommonBandwidthPackageIpError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationIp(error)
             | Self::DependencyViolationRouteEntry(error)
@@ -417,8 +420,8 @@ impl RemoveCommonBandwidthPackageIpError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveCommonBandwidthPackageIpError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RemoveCommonBandwidthPackageIpError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.ip" => Self::DependencyViolationIp(error),
             "DependencyViolation.RouteEntry" => {
@@ -449,11 +452,11 @@ impl rt::error::OperationError for RemoveCommonBandwidthPackageIpError {
                 Self::OperationUnsupportedIpNotInCbwp(error)
             }
             "Trade_Sync_Create_Sub_ERROR" => Self::TradeSyncCreateSubError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveCommonBandwidthPackageIpError::service_error(self)
     }
 }

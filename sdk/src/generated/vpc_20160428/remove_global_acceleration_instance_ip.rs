@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct RemoveGlobalAccelerationInstanceIpRequest {
     pub ip_instance_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RemoveGlobalAccelerationInstanceIpRequest {
+impl crate::operation::Operation for RemoveGlobalAccelerationInstanceIpRequest {
     type Response = RemoveGlobalAccelerationInstanceIpResponse;
     type Error = RemoveGlobalAccelerationInstanceIpError;
+}
+
+impl rt::operation::OperationSpec for RemoveGlobalAccelerationInstanceIpRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required(
             "GlobalAccelerationInstanceId",
@@ -121,8 +125,8 @@ impl RemoveGlobalAccelerationInstanceIpBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<RemoveGlobalAccelerationInstanceIpRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<RemoveGlobalAccelerationInstanceIpRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +135,7 @@ impl RemoveGlobalAccelerationInstanceIpBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveGlobalAccelerationInstanceIpResponse,
-        rt::error::Error<RemoveGlobalAccelerationInstanceIpError>,
+        crate::error::Error<RemoveGlobalAccelerationInstanceIpError>,
     > {
         self.client.execute(self.request).await
     }
@@ -207,24 +211,24 @@ impl ::serde::Serialize for RemoveGlobalAccelerationInstanceIpResponse {
 #[non_exhaustive]
 pub enum RemoveGlobalAccelerationInstanceIpError {
     /// `DependencyViolation.ip` (HTTP 400).
-    DependencyViolationIp(rt::error::ServiceError),
+    DependencyViolationIp(crate::error::ServiceError),
     /// `EIP_BIND_NATGATEWAY` (HTTP 400).
-    EipBindNatgateway(rt::error::ServiceError),
+    EipBindNatgateway(crate::error::ServiceError),
     /// `InvalidBandwidthPackageId.NotFound` (HTTP 404).
-    InvalidBandwidthPackageIdNotFound(rt::error::ServiceError),
+    InvalidBandwidthPackageIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `IpInstanceId.NotBandwidthPackage` (HTTP 400).
-    IpInstanceIdNotBandwidthPackage(rt::error::ServiceError),
+    IpInstanceIdNotBandwidthPackage(crate::error::ServiceError),
     /// `IpInstanceId.StatusNotAvailable` (HTTP 400).
-    IpInstanceIdStatusNotAvailable(rt::error::ServiceError),
+    IpInstanceIdStatusNotAvailable(crate::error::ServiceError),
     /// `OperationUnsupported.IpNotInCbwp` (HTTP 400).
-    OperationUnsupportedIpNotInCbwp(rt::error::ServiceError),
+    OperationUnsupportedIpNotInCbwp(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -236,7 +240,7 @@ impl RemoveGlobalAccelerationInstanceIpError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationIp(error)
             | Self::EipBindNatgateway(error)
@@ -293,8 +297,8 @@ impl RemoveGlobalAccelerationInstanceIpError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveGlobalAccelerationInstanceIpError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RemoveGlobalAccelerationInstanceIpError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.ip" => Self::DependencyViolationIp(error),
             "EIP_BIND_NATGATEWAY" => Self::EipBindNatgateway(error),
@@ -311,11 +315,11 @@ impl rt::error::OperationError for RemoveGlobalAccelerationInstanceIpError {
             "OperationUnsupported.IpNotInCbwp" => {
                 Self::OperationUnsupportedIpNotInCbwp(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveGlobalAccelerationInstanceIpError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct RemoveSourcesFromTrafficMirrorSessionRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RemoveSourcesFromTrafficMirrorSessionRequest {
+impl crate::operation::Operation for RemoveSourcesFromTrafficMirrorSessionRequest {
     type Response = RemoveSourcesFromTrafficMirrorSessionResponse;
     type Error = RemoveSourcesFromTrafficMirrorSessionError;
+}
+
+impl rt::operation::OperationSpec for RemoveSourcesFromTrafficMirrorSessionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "TrafficMirrorSessionId",
             &self.traffic_mirror_session_id,
@@ -175,8 +178,8 @@ impl RemoveSourcesFromTrafficMirrorSessionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<RemoveSourcesFromTrafficMirrorSessionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<RemoveSourcesFromTrafficMirrorSessionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -185,7 +188,7 @@ impl RemoveSourcesFromTrafficMirrorSessionBuilder {
         self,
     ) -> ::std::result::Result<
         RemoveSourcesFromTrafficMirrorSessionResponse,
-        rt::error::Error<RemoveSourcesFromTrafficMirrorSessionError>,
+        crate::error::Error<RemoveSourcesFromTrafficMirrorSessionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -261,26 +264,26 @@ impl ::serde::Serialize for RemoveSourcesFromTrafficMirrorSessionResponse {
 #[non_exhaustive]
 pub enum RemoveSourcesFromTrafficMirrorSessionError {
     /// `DuplicatedParam.SourceInstanceIds` (HTTP 400).
-    DuplicatedParamSourceInstanceIds(rt::error::ServiceError),
+    DuplicatedParamSourceInstanceIds(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.TrafficMirror` (HTTP 400).
-    IncorrectBusinessStatusTrafficMirror(rt::error::ServiceError),
+    IncorrectBusinessStatusTrafficMirror(crate::error::ServiceError),
     /// `IncorrectStatus.TrafficMirrorSession` (HTTP 400).
-    IncorrectStatusTrafficMirrorSession(rt::error::ServiceError),
+    IncorrectStatusTrafficMirrorSession(crate::error::ServiceError),
     /// `OptInRequired.TrafficMirror` (HTTP 400).
-    OptInRequiredTrafficMirror(rt::error::ServiceError),
+    OptInRequiredTrafficMirror(crate::error::ServiceError),
     /// `ResourceNotAssociated.TrafficMirrorSource` (HTTP 400).
-    ResourceNotAssociatedTrafficMirrorSource(rt::error::ServiceError),
+    ResourceNotAssociatedTrafficMirrorSource(crate::error::ServiceError),
     /// `ResourceNotFound.EcsInstance` (HTTP 400).
-    ResourceNotFoundEcsInstance(rt::error::ServiceError),
+    ResourceNotFoundEcsInstance(crate::error::ServiceError),
     /// `ResourceNotFound.NetworkInterface` (HTTP 400).
-    ResourceNotFoundNetworkInterface(rt::error::ServiceError),
+    ResourceNotFoundNetworkInterface(crate::error::ServiceError),
     /// `ResourceNotFound.TrafficMirrorSession` (HTTP 400).
-    ResourceNotFoundTrafficMirrorSession(rt::error::ServiceError),
+    ResourceNotFoundTrafficMirrorSession(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -292,7 +295,7 @@ impl RemoveSourcesFromTrafficMirrorSessionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedParamSourceInstanceIds(error)
             | Self::IncorrectBusinessStatusTrafficMirror(error)
@@ -356,8 +359,8 @@ impl RemoveSourcesFromTrafficMirrorSessionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RemoveSourcesFromTrafficMirrorSessionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RemoveSourcesFromTrafficMirrorSessionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DuplicatedParam.SourceInstanceIds" => {
                 Self::DuplicatedParamSourceInstanceIds(error)
@@ -379,11 +382,11 @@ impl rt::error::OperationError for RemoveSourcesFromTrafficMirrorSessionError {
             "ResourceNotFound.TrafficMirrorSession" => {
                 Self::ResourceNotFoundTrafficMirrorSession(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RemoveSourcesFromTrafficMirrorSessionError::service_error(self)
     }
 }

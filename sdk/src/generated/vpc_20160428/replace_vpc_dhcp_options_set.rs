@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,15 +54,14 @@ pub struct ReplaceVpcDhcpOptionsSetRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ReplaceVpcDhcpOptionsSetRequest {
+impl crate::operation::Operation for ReplaceVpcDhcpOptionsSetRequest {
     type Response = ReplaceVpcDhcpOptionsSetResponse;
     type Error = ReplaceVpcDhcpOptionsSetError;
+}
+
+impl rt::operation::OperationSpec for ReplaceVpcDhcpOptionsSetRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DhcpOptionsSetId", &self.dhcp_options_set_id)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
@@ -147,8 +150,10 @@ impl ReplaceVpcDhcpOptionsSetBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ReplaceVpcDhcpOptionsSetRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ReplaceVpcDhcpOptionsSetRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +162,7 @@ impl ReplaceVpcDhcpOptionsSetBuilder {
         self,
     ) -> ::std::result::Result<
         ReplaceVpcDhcpOptionsSetResponse,
-        rt::error::Error<ReplaceVpcDhcpOptionsSetError>,
+        crate::error::Error<ReplaceVpcDhcpOptionsSetError>,
     > {
         self.client.execute(self.request).await
     }
@@ -233,24 +238,24 @@ impl ::serde::Serialize for ReplaceVpcDhcpOptionsSetResponse {
 #[non_exhaustive]
 pub enum ReplaceVpcDhcpOptionsSetError {
     /// `AttrMismatching.VpcDhcpOptionsSetId` (HTTP 400).
-    AttrMismatchingVpcDhcpOptionsSetId(rt::error::ServiceError),
+    AttrMismatchingVpcDhcpOptionsSetId(crate::error::ServiceError),
     /// `IncorrectStatus.DhcpOptionsSet` (HTTP 400).
-    IncorrectStatusDhcpOptionsSet(rt::error::ServiceError),
+    IncorrectStatusDhcpOptionsSet(crate::error::ServiceError),
     /// `IncorrectStatus.VpcDhcpOptionsSet` (HTTP 400).
-    IncorrectStatusVpcDhcpOptionsSet(rt::error::ServiceError),
+    IncorrectStatusVpcDhcpOptionsSet(crate::error::ServiceError),
     /// `InvalidDhcpOptionsSetId.NotFound` (HTTP 400).
-    InvalidDhcpOptionsSetIdNotFound(rt::error::ServiceError),
+    InvalidDhcpOptionsSetIdNotFound(crate::error::ServiceError),
     /// `InvalidVpcId.NotFound` (HTTP 400).
-    InvalidVpcIdNotFound(rt::error::ServiceError),
+    InvalidVpcIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.AttachmentNotExist` (HTTP 400).
-    OperationFailedAttachmentNotExist(rt::error::ServiceError),
+    OperationFailedAttachmentNotExist(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -262,7 +267,7 @@ impl ReplaceVpcDhcpOptionsSetError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AttrMismatchingVpcDhcpOptionsSetId(error)
             | Self::IncorrectStatusDhcpOptionsSet(error)
@@ -319,8 +324,8 @@ impl ReplaceVpcDhcpOptionsSetError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ReplaceVpcDhcpOptionsSetError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ReplaceVpcDhcpOptionsSetError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AttrMismatching.VpcDhcpOptionsSetId" => {
                 Self::AttrMismatchingVpcDhcpOptionsSetId(error)
@@ -339,11 +344,11 @@ impl rt::error::OperationError for ReplaceVpcDhcpOptionsSetError {
                 Self::OperationFailedAttachmentNotExist(error)
             }
             "TaskConflict" => Self::TaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         ReplaceVpcDhcpOptionsSetError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct RetryVpcPrefixListAssociationRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RetryVpcPrefixListAssociationRequest {
+impl crate::operation::Operation for RetryVpcPrefixListAssociationRequest {
     type Response = RetryVpcPrefixListAssociationResponse;
     type Error = RetryVpcPrefixListAssociationError;
+}
+
+impl rt::operation::OperationSpec for RetryVpcPrefixListAssociationRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("PrefixListId", &self.prefix_list_id)?;
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("ResourceId", &self.resource_id)?;
@@ -161,8 +164,8 @@ impl RetryVpcPrefixListAssociationBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<RetryVpcPrefixListAssociationRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<RetryVpcPrefixListAssociationRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -171,7 +174,7 @@ impl RetryVpcPrefixListAssociationBuilder {
         self,
     ) -> ::std::result::Result<
         RetryVpcPrefixListAssociationResponse,
-        rt::error::Error<RetryVpcPrefixListAssociationError>,
+        crate::error::Error<RetryVpcPrefixListAssociationError>,
     > {
         self.client.execute(self.request).await
     }
@@ -247,22 +250,22 @@ impl ::serde::Serialize for RetryVpcPrefixListAssociationResponse {
 #[non_exhaustive]
 pub enum RetryVpcPrefixListAssociationError {
     /// `IncorrectStatus.PrefixList` (HTTP 400).
-    IncorrectStatusPrefixList(rt::error::ServiceError),
+    IncorrectStatusPrefixList(crate::error::ServiceError),
     /// `OperationDenied.SystemPrefixList` (HTTP 400).
-    OperationDeniedSystemPrefixList(rt::error::ServiceError),
+    OperationDeniedSystemPrefixList(crate::error::ServiceError),
     /// `OperationFailed.NotExistAssociateRelation` (HTTP 400).
-    OperationFailedNotExistAssociateRelation(rt::error::ServiceError),
+    OperationFailedNotExistAssociateRelation(crate::error::ServiceError),
     /// `OperationFailed.OperateShareResource` (HTTP 400).
-    OperationFailedOperateShareResource(rt::error::ServiceError),
+    OperationFailedOperateShareResource(crate::error::ServiceError),
     /// `ResourceNotFound.PrefixList` (HTTP 400).
-    ResourceNotFoundPrefixList(rt::error::ServiceError),
+    ResourceNotFoundPrefixList(crate::error::ServiceError),
     /// `UnsupportedRegion` (HTTP 400).
-    UnsupportedRegion(rt::error::ServiceError),
+    UnsupportedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -274,7 +277,7 @@ impl RetryVpcPrefixListAssociationError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusPrefixList(error)
             | Self::OperationDeniedSystemPrefixList(error)
@@ -324,8 +327,8 @@ impl RetryVpcPrefixListAssociationError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RetryVpcPrefixListAssociationError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RetryVpcPrefixListAssociationError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.PrefixList" => Self::IncorrectStatusPrefixList(error),
             "OperationDenied.SystemPrefixList" => {
@@ -339,11 +342,11 @@ impl rt::error::OperationError for RetryVpcPrefixListAssociationError {
             }
             "ResourceNotFound.PrefixList" => Self::ResourceNotFoundPrefixList(error),
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RetryVpcPrefixListAssociationError::service_error(self)
     }
 }

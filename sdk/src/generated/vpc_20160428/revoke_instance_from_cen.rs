@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct RevokeInstanceFromCenRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RevokeInstanceFromCenRequest {
+impl crate::operation::Operation for RevokeInstanceFromCenRequest {
     type Response = RevokeInstanceFromCenResponse;
     type Error = RevokeInstanceFromCenError;
+}
+
+impl rt::operation::OperationSpec for RevokeInstanceFromCenRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("InstanceType", &self.instance_type)?;
@@ -160,8 +163,8 @@ impl RevokeInstanceFromCenBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RevokeInstanceFromCenRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RevokeInstanceFromCenRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -170,7 +173,7 @@ impl RevokeInstanceFromCenBuilder {
         self,
     ) -> ::std::result::Result<
         RevokeInstanceFromCenResponse,
-        rt::error::Error<RevokeInstanceFromCenError>,
+        crate::error::Error<RevokeInstanceFromCenError>,
     > {
         self.client.execute(self.request).await
     }
@@ -246,24 +249,24 @@ impl ::serde::Serialize for RevokeInstanceFromCenResponse {
 #[non_exhaustive]
 pub enum RevokeInstanceFromCenError {
     /// `IncorrectStatus` (HTTP 400).
-    IncorrectStatus(rt::error::ServiceError),
+    IncorrectStatus(crate::error::ServiceError),
     /// `IncorrectStatus.cbnStatus` (HTTP 400).
-    IncorrectStatusCbnStatus(rt::error::ServiceError),
+    IncorrectStatusCbnStatus(crate::error::ServiceError),
     /// `InstanceType.Invalid` (HTTP 404).
-    InstanceTypeInvalid(rt::error::ServiceError),
+    InstanceTypeInvalid(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `OperationDenied.InstanceAttachCen` (HTTP 400).
-    OperationDeniedInstanceAttachCen(rt::error::ServiceError),
+    OperationDeniedInstanceAttachCen(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -275,7 +278,7 @@ impl RevokeInstanceFromCenError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatus(error)
             | Self::IncorrectStatusCbnStatus(error)
@@ -332,8 +335,8 @@ impl RevokeInstanceFromCenError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RevokeInstanceFromCenError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RevokeInstanceFromCenError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus" => Self::IncorrectStatus(error),
             "IncorrectStatus.cbnStatus" => Self::IncorrectStatusCbnStatus(error),
@@ -344,11 +347,11 @@ impl rt::error::OperationError for RevokeInstanceFromCenError {
                 Self::OperationDeniedInstanceAttachCen(error)
             }
             "TaskConflict" => Self::TaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RevokeInstanceFromCenError::service_error(self)
     }
 }

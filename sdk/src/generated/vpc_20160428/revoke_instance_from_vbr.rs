@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -50,11 +51,14 @@ pub struct RevokeInstanceFromVbrRequest {
     pub vbr_region_no: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for RevokeInstanceFromVbrRequest {
+impl crate::operation::Operation for RevokeInstanceFromVbrRequest {
     type Response = RevokeInstanceFromVbrResponse;
     type Error = RevokeInstanceFromVbrError;
+}
+
+impl rt::operation::OperationSpec for RevokeInstanceFromVbrRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VbrOwnerUid", &self.vbr_owner_uid)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
@@ -163,8 +167,8 @@ impl RevokeInstanceFromVbrBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<RevokeInstanceFromVbrRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<RevokeInstanceFromVbrRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -173,7 +177,7 @@ impl RevokeInstanceFromVbrBuilder {
         self,
     ) -> ::std::result::Result<
         RevokeInstanceFromVbrResponse,
-        rt::error::Error<RevokeInstanceFromVbrError>,
+        crate::error::Error<RevokeInstanceFromVbrError>,
     > {
         self.client.execute(self.request).await
     }
@@ -249,20 +253,20 @@ impl ::serde::Serialize for RevokeInstanceFromVbrResponse {
 #[non_exhaustive]
 pub enum RevokeInstanceFromVbrError {
     /// `EcGrantRelation.NotExist` (HTTP 404).
-    EcGrantRelationNotExist(rt::error::ServiceError),
+    EcGrantRelationNotExist(crate::error::ServiceError),
     /// `Instance.NotExist` (HTTP 404).
-    InstanceNotExist(rt::error::ServiceError),
+    InstanceNotExist(crate::error::ServiceError),
     /// `Instance.StatusError` (HTTP 400).
-    InstanceStatusError(rt::error::ServiceError),
+    InstanceStatusError(crate::error::ServiceError),
     /// `InvalidParam.NotNull` (HTTP 400).
-    InvalidParamNotNull(rt::error::ServiceError),
+    InvalidParamNotNull(crate::error::ServiceError),
     /// `Parameter.Illegal` (HTTP 400).
-    ParameterIllegal(rt::error::ServiceError),
+    ParameterIllegal(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -274,7 +278,7 @@ impl RevokeInstanceFromVbrError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EcGrantRelationNotExist(error)
             | Self::InstanceNotExist(error)
@@ -317,19 +321,19 @@ impl RevokeInstanceFromVbrError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for RevokeInstanceFromVbrError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for RevokeInstanceFromVbrError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EcGrantRelation.NotExist" => Self::EcGrantRelationNotExist(error),
             "Instance.NotExist" => Self::InstanceNotExist(error),
             "Instance.StatusError" => Self::InstanceStatusError(error),
             "InvalidParam.NotNull" => Self::InvalidParamNotNull(error),
             "Parameter.Illegal" => Self::ParameterIllegal(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         RevokeInstanceFromVbrError::service_error(self)
     }
 }

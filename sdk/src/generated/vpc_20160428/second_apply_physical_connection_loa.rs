@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -68,15 +72,14 @@ pub struct SecondApplyPhysicalConnectionLoaRequest {
     pub pm_infos: ::std::vec::Vec<PmInfo>,
 }
 
-impl rt::operation::Operation for SecondApplyPhysicalConnectionLoaRequest {
+impl crate::operation::Operation for SecondApplyPhysicalConnectionLoaRequest {
     type Response = SecondApplyPhysicalConnectionLoaResponse;
     type Error = SecondApplyPhysicalConnectionLoaError;
+}
+
+impl rt::operation::OperationSpec for SecondApplyPhysicalConnectionLoaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("CompanyName", &self.company_name)?;
@@ -230,8 +233,8 @@ impl SecondApplyPhysicalConnectionLoaBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SecondApplyPhysicalConnectionLoaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SecondApplyPhysicalConnectionLoaRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -240,7 +243,7 @@ impl SecondApplyPhysicalConnectionLoaBuilder {
         self,
     ) -> ::std::result::Result<
         SecondApplyPhysicalConnectionLoaResponse,
-        rt::error::Error<SecondApplyPhysicalConnectionLoaError>,
+        crate::error::Error<SecondApplyPhysicalConnectionLoaError>,
     > {
         self.client.execute(self.request).await
     }
@@ -435,48 +438,48 @@ impl ::serde::Serialize for SecondApplyPhysicalConnectionLoaResponse {
 #[non_exhaustive]
 pub enum SecondApplyPhysicalConnectionLoaError {
     /// `IllegalParam.Bandwidth` (HTTP 400).
-    IllegalParamBandwidth(rt::error::ServiceError),
+    IllegalParamBandwidth(crate::error::ServiceError),
     /// `IllegalParam.CompanyLocalizedName` (HTTP 400).
-    IllegalParamCompanyLocalizedName(rt::error::ServiceError),
+    IllegalParamCompanyLocalizedName(crate::error::ServiceError),
     /// `IllegalParam.CompanyName` (HTTP 400).
-    IllegalParamCompanyName(rt::error::ServiceError),
+    IllegalParamCompanyName(crate::error::ServiceError),
     /// `IllegalParam.LineType` (HTTP 400).
-    IllegalParamLineType(rt::error::ServiceError),
+    IllegalParamLineType(crate::error::ServiceError),
     /// `IllegalParam.PeerLocation` (HTTP 400).
-    IllegalParamPeerLocation(rt::error::ServiceError),
+    IllegalParamPeerLocation(crate::error::ServiceError),
     /// `IllegalParam.PmCertificateNo` (HTTP 400).
-    IllegalParamPmCertificateNo(rt::error::ServiceError),
+    IllegalParamPmCertificateNo(crate::error::ServiceError),
     /// `IllegalParam.PmCertificateType` (HTTP 400).
-    IllegalParamPmCertificateType(rt::error::ServiceError),
+    IllegalParamPmCertificateType(crate::error::ServiceError),
     /// `IllegalParam.PmContactInfo` (HTTP 400).
-    IllegalParamPmContactInfo(rt::error::ServiceError),
+    IllegalParamPmContactInfo(crate::error::ServiceError),
     /// `IllegalParam.PmGender` (HTTP 400).
-    IllegalParamPmGender(rt::error::ServiceError),
+    IllegalParamPmGender(crate::error::ServiceError),
     /// `IllegalParam.PmName` (HTTP 400).
-    IllegalParamPmName(rt::error::ServiceError),
+    IllegalParamPmName(crate::error::ServiceError),
     /// `IllegalParam.Si` (HTTP 400).
-    IllegalParamSi(rt::error::ServiceError),
+    IllegalParamSi(crate::error::ServiceError),
     /// `IncorrectStatus.PhysicalConnection` (HTTP 400).
-    IncorrectStatusPhysicalConnection(rt::error::ServiceError),
+    IncorrectStatusPhysicalConnection(crate::error::ServiceError),
     /// `IncorrectStatus.PhysicalConnectionLOA` (HTTP 400).
-    IncorrectStatusPhysicalConnectionLoa(rt::error::ServiceError),
+    IncorrectStatusPhysicalConnectionLoa(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `MissingParam.ConstructionTime` (HTTP 400).
-    MissingParamConstructionTime(rt::error::ServiceError),
+    MissingParamConstructionTime(crate::error::ServiceError),
     /// `MissingParam.InstanceId` (HTTP 400).
-    MissingParamInstanceId(rt::error::ServiceError),
+    MissingParamInstanceId(crate::error::ServiceError),
     /// `MissingParam.PMInfo` (HTTP 400).
-    MissingParamPmInfo(rt::error::ServiceError),
+    MissingParamPmInfo(crate::error::ServiceError),
     /// `OperationDenied.LOAForVirtualPhysicalConnection` (HTTP 400).
-    OperationDeniedLoaForVirtualPhysicalConnection(rt::error::ServiceError),
+    OperationDeniedLoaForVirtualPhysicalConnection(crate::error::ServiceError),
     /// `OperationFailed.PconnTrafficNotEnable` (HTTP 400).
-    OperationFailedPconnTrafficNotEnable(rt::error::ServiceError),
+    OperationFailedPconnTrafficNotEnable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -488,7 +491,7 @@ impl SecondApplyPhysicalConnectionLoaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamBandwidth(error)
             | Self::IllegalParamCompanyLocalizedName(error)
@@ -629,8 +632,8 @@ impl SecondApplyPhysicalConnectionLoaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SecondApplyPhysicalConnectionLoaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SecondApplyPhysicalConnectionLoaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.Bandwidth" => Self::IllegalParamBandwidth(error),
             "IllegalParam.CompanyLocalizedName" => {
@@ -663,11 +666,11 @@ impl rt::error::OperationError for SecondApplyPhysicalConnectionLoaError {
             "OperationFailed.PconnTrafficNotEnable" => {
                 Self::OperationFailedPconnTrafficNotEnable(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SecondApplyPhysicalConnectionLoaError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct SetHighDefinitionMonitorLogStatusRequest {
     pub status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for SetHighDefinitionMonitorLogStatusRequest {
+impl crate::operation::Operation for SetHighDefinitionMonitorLogStatusRequest {
     type Response = SetHighDefinitionMonitorLogStatusResponse;
     type Error = SetHighDefinitionMonitorLogStatusError;
+}
+
+impl rt::operation::OperationSpec for SetHighDefinitionMonitorLogStatusRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("LogProject", &self.log_project)?;
         rt::validate::required("LogStore", &self.log_store)?;
@@ -159,8 +163,8 @@ impl SetHighDefinitionMonitorLogStatusBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<SetHighDefinitionMonitorLogStatusRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<SetHighDefinitionMonitorLogStatusRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -169,7 +173,7 @@ impl SetHighDefinitionMonitorLogStatusBuilder {
         self,
     ) -> ::std::result::Result<
         SetHighDefinitionMonitorLogStatusResponse,
-        rt::error::Error<SetHighDefinitionMonitorLogStatusError>,
+        crate::error::Error<SetHighDefinitionMonitorLogStatusError>,
     > {
         self.client.execute(self.request).await
     }
@@ -266,30 +270,30 @@ impl ::serde::Serialize for SetHighDefinitionMonitorLogStatusResponse {
 #[non_exhaustive]
 pub enum SetHighDefinitionMonitorLogStatusError {
     /// `HdMonitorEipNumberOverLimit` (HTTP 400).
-    HdMonitorEipNumberOverLimit(rt::error::ServiceError),
+    HdMonitorEipNumberOverLimit(crate::error::ServiceError),
     /// `InvalidAction.NotSupport` (HTTP 400).
-    InvalidActionNotSupport(rt::error::ServiceError),
+    InvalidActionNotSupport(crate::error::ServiceError),
     /// `InvalidAllocationId.NotFound` (HTTP 400).
-    InvalidAllocationIdNotFound(rt::error::ServiceError),
+    InvalidAllocationIdNotFound(crate::error::ServiceError),
     /// `InvalidHdMonitorStatus` (HTTP 400).
-    InvalidHdMonitorStatus(rt::error::ServiceError),
+    InvalidHdMonitorStatus(crate::error::ServiceError),
     /// `InvalidInstanceId` (HTTP 400).
-    InvalidInstanceId(rt::error::ServiceError),
+    InvalidInstanceId(crate::error::ServiceError),
     /// `ParameterInvalid` (HTTP 400).
-    ParameterInvalid(rt::error::ServiceError),
+    ParameterInvalid(crate::error::ServiceError),
     /// `ProjectOrLogstoreNotExist` (HTTP 400).
-    ProjectOrLogstoreNotExist(rt::error::ServiceError),
+    ProjectOrLogstoreNotExist(crate::error::ServiceError),
     /// `RuleExist` (HTTP 400).
-    RuleExist(rt::error::ServiceError),
+    RuleExist(crate::error::ServiceError),
     /// `SourceProjectNotExist` (HTTP 400).
-    SourceProjectNotExist(rt::error::ServiceError),
+    SourceProjectNotExist(crate::error::ServiceError),
     /// `Unauthorized` (HTTP 400).
-    Unauthorized(rt::error::ServiceError),
+    Unauthorized(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -301,7 +305,7 @@ impl SetHighDefinitionMonitorLogStatusError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::HdMonitorEipNumberOverLimit(error)
             | Self::InvalidActionNotSupport(error)
@@ -379,8 +383,8 @@ impl SetHighDefinitionMonitorLogStatusError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for SetHighDefinitionMonitorLogStatusError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for SetHighDefinitionMonitorLogStatusError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "HdMonitorEipNumberOverLimit" => Self::HdMonitorEipNumberOverLimit(error),
             "InvalidAction.NotSupport" => Self::InvalidActionNotSupport(error),
@@ -392,11 +396,11 @@ impl rt::error::OperationError for SetHighDefinitionMonitorLogStatusError {
             "RuleExist" => Self::RuleExist(error),
             "SourceProjectNotExist" => Self::SourceProjectNotExist(error),
             "Unauthorized" => Self::Unauthorized(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         SetHighDefinitionMonitorLogStatusError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct StartFailoverTestJobRequest {
     pub job_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for StartFailoverTestJobRequest {
+impl crate::operation::Operation for StartFailoverTestJobRequest {
     type Response = StartFailoverTestJobResponse;
     type Error = StartFailoverTestJobError;
+}
+
+impl rt::operation::OperationSpec for StartFailoverTestJobRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("JobId", &self.job_id)?;
         Ok(())
     }
@@ -114,8 +117,8 @@ impl StartFailoverTestJobBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<StartFailoverTestJobRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<StartFailoverTestJobRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +127,7 @@ impl StartFailoverTestJobBuilder {
         self,
     ) -> ::std::result::Result<
         StartFailoverTestJobResponse,
-        rt::error::Error<StartFailoverTestJobError>,
+        crate::error::Error<StartFailoverTestJobError>,
     > {
         self.client.execute(self.request).await
     }
@@ -200,34 +203,34 @@ impl ::serde::Serialize for StartFailoverTestJobResponse {
 #[non_exhaustive]
 pub enum StartFailoverTestJobError {
     /// `AnotherJobTesting` (HTTP 400).
-    AnotherJobTesting(rt::error::ServiceError),
+    AnotherJobTesting(crate::error::ServiceError),
     /// `EcFailoverTestJobConflict` (HTTP 400).
-    EcFailoverTestJobConflict(rt::error::ServiceError),
+    EcFailoverTestJobConflict(crate::error::ServiceError),
     /// `EcFailoverTestJobResourceInAnotherProcessingJob` (HTTP 400).
-    EcFailoverTestJobResourceInAnotherProcessingJob(rt::error::ServiceError),
+    EcFailoverTestJobResourceInAnotherProcessingJob(crate::error::ServiceError),
     /// `IllegalParam.JobId` (HTTP 400).
-    IllegalParamJobId(rt::error::ServiceError),
+    IllegalParamJobId(crate::error::ServiceError),
     /// `IllegalParam.ResourceId` (HTTP 400).
-    IllegalParamResourceId(rt::error::ServiceError),
+    IllegalParamResourceId(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.ResourceId` (HTTP 400).
-    IncorrectBusinessStatusResourceId(rt::error::ServiceError),
+    IncorrectBusinessStatusResourceId(crate::error::ServiceError),
     /// `IncorrectStatus.OnlyForInit` (HTTP 400).
-    IncorrectStatusOnlyForInit(rt::error::ServiceError),
+    IncorrectStatusOnlyForInit(crate::error::ServiceError),
     /// `IncorrectStatus.ResourceId` (HTTP 400).
-    IncorrectStatusResourceId(rt::error::ServiceError),
+    IncorrectStatusResourceId(crate::error::ServiceError),
     /// `PconnContailsMoreThanOneAcrossCountVbr` (HTTP 400).
-    PconnContailsMoreThanOneAcrossCountVbr(rt::error::ServiceError),
+    PconnContailsMoreThanOneAcrossCountVbr(crate::error::ServiceError),
     /// `PconnContainsMoreThanOneVpconn` (HTTP 400).
-    PconnContainsMoreThanOneVpconn(rt::error::ServiceError),
+    PconnContainsMoreThanOneVpconn(crate::error::ServiceError),
     /// `VpconnNotAssociatedVbr` (HTTP 400).
-    VpconnNotAssociatedVbr(rt::error::ServiceError),
+    VpconnNotAssociatedVbr(crate::error::ServiceError),
     /// `VpconnWithVlan0NotSupportShutdown` (HTTP 400).
-    VpconnWithVlan0NotSupportShutdown(rt::error::ServiceError),
+    VpconnWithVlan0NotSupportShutdown(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -239,7 +242,7 @@ impl StartFailoverTestJobError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AnotherJobTesting(error)
             | Self::EcFailoverTestJobConflict(error)
@@ -331,8 +334,8 @@ impl StartFailoverTestJobError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for StartFailoverTestJobError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for StartFailoverTestJobError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "AnotherJobTesting" => Self::AnotherJobTesting(error),
             "EcFailoverTestJobConflict" => Self::EcFailoverTestJobConflict(error),
@@ -356,11 +359,11 @@ impl rt::error::OperationError for StartFailoverTestJobError {
             "VpconnWithVlan0NotSupportShutdown" => {
                 Self::VpconnWithVlan0NotSupportShutdown(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         StartFailoverTestJobError::service_error(self)
     }
 }

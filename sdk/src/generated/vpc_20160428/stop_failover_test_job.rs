@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct StopFailoverTestJobRequest {
     pub job_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for StopFailoverTestJobRequest {
+impl crate::operation::Operation for StopFailoverTestJobRequest {
     type Response = StopFailoverTestJobResponse;
     type Error = StopFailoverTestJobError;
+}
+
+impl rt::operation::OperationSpec for StopFailoverTestJobRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("JobId", &self.job_id)?;
         Ok(())
     }
@@ -114,8 +117,8 @@ impl StopFailoverTestJobBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<StopFailoverTestJobRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<StopFailoverTestJobRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -124,7 +127,7 @@ impl StopFailoverTestJobBuilder {
         self,
     ) -> ::std::result::Result<
         StopFailoverTestJobResponse,
-        rt::error::Error<StopFailoverTestJobError>,
+        crate::error::Error<StopFailoverTestJobError>,
     > {
         self.client.execute(self.request).await
     }
@@ -200,16 +203,16 @@ impl ::serde::Serialize for StopFailoverTestJobResponse {
 #[non_exhaustive]
 pub enum StopFailoverTestJobError {
     /// `EcFailoverTestJobConflict` (HTTP 400).
-    EcFailoverTestJobConflict(rt::error::ServiceError),
+    EcFailoverTestJobConflict(crate::error::ServiceError),
     /// `IllegalParam.JobId` (HTTP 400).
-    IllegalParamJobId(rt::error::ServiceError),
+    IllegalParamJobId(crate::error::ServiceError),
     /// `IncorrectStatus.OnlyForTesting` (HTTP 400).
-    IncorrectStatusOnlyForTesting(rt::error::ServiceError),
+    IncorrectStatusOnlyForTesting(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -221,7 +224,7 @@ impl StopFailoverTestJobError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EcFailoverTestJobConflict(error)
             | Self::IllegalParamJobId(error)
@@ -250,19 +253,19 @@ impl StopFailoverTestJobError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for StopFailoverTestJobError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for StopFailoverTestJobError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EcFailoverTestJobConflict" => Self::EcFailoverTestJobConflict(error),
             "IllegalParam.JobId" => Self::IllegalParamJobId(error),
             "IncorrectStatus.OnlyForTesting" => {
                 Self::IncorrectStatusOnlyForTesting(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         StopFailoverTestJobError::service_error(self)
     }
 }

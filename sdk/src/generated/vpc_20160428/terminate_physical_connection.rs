@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -42,15 +46,14 @@ pub struct TerminatePhysicalConnectionRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for TerminatePhysicalConnectionRequest {
+impl crate::operation::Operation for TerminatePhysicalConnectionRequest {
     type Response = TerminatePhysicalConnectionResponse;
     type Error = TerminatePhysicalConnectionError;
+}
+
+impl rt::operation::OperationSpec for TerminatePhysicalConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PhysicalConnectionId", &self.physical_connection_id)?;
         Ok(())
@@ -121,8 +124,8 @@ impl TerminatePhysicalConnectionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<TerminatePhysicalConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<TerminatePhysicalConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -131,7 +134,7 @@ impl TerminatePhysicalConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         TerminatePhysicalConnectionResponse,
-        rt::error::Error<TerminatePhysicalConnectionError>,
+        crate::error::Error<TerminatePhysicalConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -207,20 +210,20 @@ impl ::serde::Serialize for TerminatePhysicalConnectionResponse {
 #[non_exhaustive]
 pub enum TerminatePhysicalConnectionError {
     /// `Forbidden.NotAllowedInState` (HTTP 400).
-    ForbiddenNotAllowedInState(rt::error::ServiceError),
+    ForbiddenNotAllowedInState(crate::error::ServiceError),
     /// `Forbidden.VbrAttached` (HTTP 400).
-    ForbiddenVbrAttached(rt::error::ServiceError),
+    ForbiddenVbrAttached(crate::error::ServiceError),
     /// `InvalidPhysicalConnectionId.NotFound` (HTTP 404).
-    InvalidPhysicalConnectionIdNotFound(rt::error::ServiceError),
+    InvalidPhysicalConnectionIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.VpconnAttached` (HTTP 400).
-    OperationFailedVpconnAttached(rt::error::ServiceError),
+    OperationFailedVpconnAttached(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -232,7 +235,7 @@ impl TerminatePhysicalConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenNotAllowedInState(error)
             | Self::ForbiddenVbrAttached(error)
@@ -275,8 +278,8 @@ impl TerminatePhysicalConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TerminatePhysicalConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for TerminatePhysicalConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.NotAllowedInState" => Self::ForbiddenNotAllowedInState(error),
             "Forbidden.VbrAttached" => Self::ForbiddenVbrAttached(error),
@@ -287,11 +290,11 @@ impl rt::error::OperationError for TerminatePhysicalConnectionError {
             "OperationFailed.VpconnAttached" => {
                 Self::OperationFailedVpconnAttached(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TerminatePhysicalConnectionError::service_error(self)
     }
 }

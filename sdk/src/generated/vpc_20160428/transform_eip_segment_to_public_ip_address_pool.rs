@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct TransformEipSegmentToPublicIpAddressPoolRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for TransformEipSegmentToPublicIpAddressPoolRequest {
+impl crate::operation::Operation for TransformEipSegmentToPublicIpAddressPoolRequest {
     type Response = TransformEipSegmentToPublicIpAddressPoolResponse;
     type Error = TransformEipSegmentToPublicIpAddressPoolError;
+}
+
+impl rt::operation::OperationSpec for TransformEipSegmentToPublicIpAddressPoolRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -166,8 +169,8 @@ impl TransformEipSegmentToPublicIpAddressPoolBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<TransformEipSegmentToPublicIpAddressPoolRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<TransformEipSegmentToPublicIpAddressPoolRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -176,7 +179,7 @@ impl TransformEipSegmentToPublicIpAddressPoolBuilder {
         self,
     ) -> ::std::result::Result<
         TransformEipSegmentToPublicIpAddressPoolResponse,
-        rt::error::Error<TransformEipSegmentToPublicIpAddressPoolError>,
+        crate::error::Error<TransformEipSegmentToPublicIpAddressPoolError>,
     > {
         self.client.execute(self.request).await
     }
@@ -299,30 +302,30 @@ impl ::serde::Serialize for TransformEipSegmentToPublicIpAddressPoolResponse {
 #[non_exhaustive]
 pub enum TransformEipSegmentToPublicIpAddressPoolError {
     /// `Forbidden.CreatePublicIpAddressPool` (HTTP 400).
-    ForbiddenCreatePublicIpAddressPool(rt::error::ServiceError),
+    ForbiddenCreatePublicIpAddressPool(crate::error::ServiceError),
     /// `Forbidden.RAM` (HTTP 400).
-    ForbiddenRam(rt::error::ServiceError),
+    ForbiddenRam(crate::error::ServiceError),
     /// `IllegalParam.Description` (HTTP 400).
-    IllegalParamDescription(rt::error::ServiceError),
+    IllegalParamDescription(crate::error::ServiceError),
     /// `IllegalParam.Name` (HTTP 400).
-    IllegalParamName(rt::error::ServiceError),
+    IllegalParamName(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.PublicIpAddressPool` (HTTP 400).
-    IncorrectBusinessStatusPublicIpAddressPool(rt::error::ServiceError),
+    IncorrectBusinessStatusPublicIpAddressPool(crate::error::ServiceError),
     /// `OptInRequired.PublicIpAddressPool` (HTTP 400).
-    OptInRequiredPublicIpAddressPool(rt::error::ServiceError),
+    OptInRequiredPublicIpAddressPool(crate::error::ServiceError),
     /// `QuotaExceeded.PoolIpQuantity` (HTTP 400).
-    QuotaExceededPoolIpQuantity(rt::error::ServiceError),
+    QuotaExceededPoolIpQuantity(crate::error::ServiceError),
     /// `QuotaExceeded.PublicIpAddressPool` (HTTP 400).
-    QuotaExceededPublicIpAddressPool(rt::error::ServiceError),
+    QuotaExceededPublicIpAddressPool(crate::error::ServiceError),
     /// `ResourceNotFound.EipSegment` (HTTP 400).
-    ResourceNotFoundEipSegment(rt::error::ServiceError),
+    ResourceNotFoundEipSegment(crate::error::ServiceError),
     /// `UnsupportedRegion` (HTTP 400).
-    UnsupportedRegion(rt::error::ServiceError),
+    UnsupportedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -334,7 +337,7 @@ impl TransformEipSegmentToPublicIpAddressPoolError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenCreatePublicIpAddressPool(error)
             | Self::ForbiddenRam(error)
@@ -412,8 +415,8 @@ impl TransformEipSegmentToPublicIpAddressPoolError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for TransformEipSegmentToPublicIpAddressPoolError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for TransformEipSegmentToPublicIpAddressPoolError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.CreatePublicIpAddressPool" => {
                 Self::ForbiddenCreatePublicIpAddressPool(error)
@@ -433,11 +436,11 @@ impl rt::error::OperationError for TransformEipSegmentToPublicIpAddressPoolError
             }
             "ResourceNotFound.EipSegment" => Self::ResourceNotFoundEipSegment(error),
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         TransformEipSegmentToPublicIpAddressPoolError::service_error(self)
     }
 }

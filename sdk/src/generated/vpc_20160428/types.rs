@@ -16,7 +16,7 @@ pub enum OrderMode {
     #[deprecated(
         note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
     )]
-    Unknown(rt::operation::UnknownValue),
+    Unknown(crate::operation::UnknownValue),
 }
 
 #[allow(deprecated)]
@@ -48,7 +48,7 @@ impl ::std::convert::From<&str> for OrderMode {
                 Self::PayByVirtualPhysicalConnectionOwner
             }
             "PayByPhysicalConnectionOwner" => Self::PayByPhysicalConnectionOwner,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+            other => Self::Unknown(crate::operation::UnknownValue::new(other)),
         }
     }
 }
@@ -77,7 +77,7 @@ impl ::std::convert::From<::std::string::String> for OrderMode {
                 Self::PayByVirtualPhysicalConnectionOwner
             }
             "PayByPhysicalConnectionOwner" => Self::PayByPhysicalConnectionOwner,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+            _ => Self::Unknown(crate::operation::UnknownValue::new(value)),
         }
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,11 +49,14 @@ pub struct UnTagResourcesRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UnTagResourcesRequest {
+impl crate::operation::Operation for UnTagResourcesRequest {
     type Response = UnTagResourcesResponse;
     type Error = UnTagResourcesError;
+}
+
+impl rt::operation::OperationSpec for UnTagResourcesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("ResourceId", &self.resource_ids)?;
         rt::validate::max_items("ResourceId", &self.resource_ids, 51usize)?;
@@ -147,8 +151,8 @@ impl UnTagResourcesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UnTagResourcesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UnTagResourcesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -157,7 +161,7 @@ impl UnTagResourcesBuilder {
         self,
     ) -> ::std::result::Result<
         UnTagResourcesResponse,
-        rt::error::Error<UnTagResourcesError>,
+        crate::error::Error<UnTagResourcesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -233,36 +237,36 @@ impl ::serde::Serialize for UnTagResourcesResponse {
 #[non_exhaustive]
 pub enum UnTagResourcesError {
     /// `DuplicatedParam.ResourceIds` (HTTP 400).
-    DuplicatedParamResourceIds(rt::error::ServiceError),
+    DuplicatedParamResourceIds(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.NotAllowedCategary` (HTTP 400).
-    ForbiddenNotAllowedCategary(rt::error::ServiceError),
+    ForbiddenNotAllowedCategary(crate::error::ServiceError),
     /// `Forbidden.TagKey.Duplicated` (HTTP 400).
-    ForbiddenTagKeyDuplicated(rt::error::ServiceError),
+    ForbiddenTagKeyDuplicated(crate::error::ServiceError),
     /// `Forbidden.TagKeys` (HTTP 400).
-    ForbiddenTagKeys(rt::error::ServiceError),
+    ForbiddenTagKeys(crate::error::ServiceError),
     /// `InvalidInstanceIds.NotFound` (HTTP 400).
-    InvalidInstanceIdsNotFound(rt::error::ServiceError),
+    InvalidInstanceIdsNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.NotFound` (HTTP 400).
-    InvalidInstanceTypeNotFound(rt::error::ServiceError),
+    InvalidInstanceTypeNotFound(crate::error::ServiceError),
     /// `InvalidTagKey` (HTTP 400).
-    InvalidTagKey(rt::error::ServiceError),
+    InvalidTagKey(crate::error::ServiceError),
     /// `InvalidTagValue` (HTTP 400).
-    InvalidTagValue(rt::error::ServiceError),
+    InvalidTagValue(crate::error::ServiceError),
     /// `MissingParam` (HTTP 400).
-    MissingParam(rt::error::ServiceError),
+    MissingParam(crate::error::ServiceError),
     /// `QuotaExceeded.TagNum` (HTTP 400).
-    QuotaExceededTagNum(rt::error::ServiceError),
+    QuotaExceededTagNum(crate::error::ServiceError),
     /// `SizeLimitExceeded.ResourceId` (HTTP 400).
-    SizeLimitExceededResourceId(rt::error::ServiceError),
+    SizeLimitExceededResourceId(crate::error::ServiceError),
     /// `SizeLimitExceeded.TagNum` (HTTP 400).
-    SizeLimitExceededTagNum(rt::error::ServiceError),
+    SizeLimitExceededTagNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -274,7 +278,7 @@ impl UnTagResourcesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedParamResourceIds(error)
             | Self::Forbidden(error)
@@ -373,8 +377,8 @@ impl UnTagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UnTagResourcesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UnTagResourcesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DuplicatedParam.ResourceIds" => Self::DuplicatedParamResourceIds(error),
             "Forbidden" => Self::Forbidden(error),
@@ -389,11 +393,11 @@ impl rt::error::OperationError for UnTagResourcesError {
             "QuotaExceeded.TagNum" => Self::QuotaExceededTagNum(error),
             "SizeLimitExceeded.ResourceId" => Self::SizeLimitExceededResourceId(error),
             "SizeLimitExceeded.TagNum" => Self::SizeLimitExceededTagNum(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UnTagResourcesError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct UnassociateEipAddressRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UnassociateEipAddressRequest {
+impl crate::operation::Operation for UnassociateEipAddressRequest {
     type Response = UnassociateEipAddressResponse;
     type Error = UnassociateEipAddressError;
+}
+
+impl rt::operation::OperationSpec for UnassociateEipAddressRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("AllocationId", &self.allocation_id)?;
         Ok(())
     }
@@ -175,8 +178,8 @@ impl UnassociateEipAddressBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UnassociateEipAddressRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UnassociateEipAddressRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -185,7 +188,7 @@ impl UnassociateEipAddressBuilder {
         self,
     ) -> ::std::result::Result<
         UnassociateEipAddressResponse,
-        rt::error::Error<UnassociateEipAddressError>,
+        crate::error::Error<UnassociateEipAddressError>,
     > {
         self.client.execute(self.request).await
     }
@@ -261,62 +264,62 @@ impl ::serde::Serialize for UnassociateEipAddressResponse {
 #[non_exhaustive]
 pub enum UnassociateEipAddressError {
     /// `DependencyViolation.SnatEntry` (HTTP 400).
-    DependencyViolationSnatEntry(rt::error::ServiceError),
+    DependencyViolationSnatEntry(crate::error::ServiceError),
     /// `Eni.Attached` (HTTP 400).
-    EniAttached(rt::error::ServiceError),
+    EniAttached(crate::error::ServiceError),
     /// `Forbidden` (HTTP 400).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.FinancialLocked` (HTTP 400).
-    ForbiddenFinancialLocked(rt::error::ServiceError),
+    ForbiddenFinancialLocked(crate::error::ServiceError),
     /// `Forbidden.RegionNotFound` (HTTP 404).
-    ForbiddenRegionNotFound(rt::error::ServiceError),
+    ForbiddenRegionNotFound(crate::error::ServiceError),
     /// `IncorrectEipStatus` (HTTP 400).
-    IncorrectEipStatus(rt::error::ServiceError),
+    IncorrectEipStatus(crate::error::ServiceError),
     /// `IncorrectHaVipStatus` (HTTP 400).
-    IncorrectHaVipStatus(rt::error::ServiceError),
+    IncorrectHaVipStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InvalidAllocationId.NotFound` (HTTP 404).
-    InvalidAllocationIdNotFound(rt::error::ServiceError),
+    InvalidAllocationIdNotFound(crate::error::ServiceError),
     /// `InvalidBindInstance.NotFound` (HTTP 404).
-    InvalidBindInstanceNotFound(rt::error::ServiceError),
+    InvalidBindInstanceNotFound(crate::error::ServiceError),
     /// `InvalidBindingStatus` (HTTP 400).
-    InvalidBindingStatus(rt::error::ServiceError),
+    InvalidBindingStatus(crate::error::ServiceError),
     /// `InvalidEIPStatus.BizDisabled` (HTTP 400).
-    InvalidEipStatusBizDisabled(rt::error::ServiceError),
+    InvalidEipStatusBizDisabled(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.ValueNotSupported` (HTTP 400).
-    InvalidInstanceTypeValueNotSupported(rt::error::ServiceError),
+    InvalidInstanceTypeValueNotSupported(crate::error::ServiceError),
     /// `InvalidIpStatus.HasBeenUsedByForwardEntry` (HTTP 400).
-    InvalidIpStatusHasBeenUsedByForwardEntry(rt::error::ServiceError),
+    InvalidIpStatusHasBeenUsedByForwardEntry(crate::error::ServiceError),
     /// `InvalidIpStatus.HasBeenUsedBySnatTable` (HTTP 400).
-    InvalidIpStatusHasBeenUsedBySnatTable(rt::error::ServiceError),
+    InvalidIpStatusHasBeenUsedBySnatTable(crate::error::ServiceError),
     /// `InvalidLoadBalancerId.NotFound` (HTTP 400).
-    InvalidLoadBalancerIdNotFound(rt::error::ServiceError),
+    InvalidLoadBalancerIdNotFound(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidStatus.EcsStatusNotSupport` (HTTP 400).
-    InvalidStatusEcsStatusNotSupport(rt::error::ServiceError),
+    InvalidStatusEcsStatusNotSupport(crate::error::ServiceError),
     /// `InvalidStatus.EniStatusNotSupport` (HTTP 400).
-    InvalidStatusEniStatusNotSupport(rt::error::ServiceError),
+    InvalidStatusEniStatusNotSupport(crate::error::ServiceError),
     /// `InvalidStatus.NotAllow` (HTTP 400).
-    InvalidStatusNotAllow(rt::error::ServiceError),
+    InvalidStatusNotAllow(crate::error::ServiceError),
     /// `InvalidStatus.SnatOrDnat` (HTTP 400).
-    InvalidStatusSnatOrDnat(rt::error::ServiceError),
+    InvalidStatusSnatOrDnat(crate::error::ServiceError),
     /// `OperationDenied` (HTTP 400).
-    OperationDenied(rt::error::ServiceError),
+    OperationDenied(crate::error::ServiceError),
     /// `OperationFailed.SystemBusy` (HTTP 400).
-    OperationFailedSystemBusy(rt::error::ServiceError),
+    OperationFailedSystemBusy(crate::error::ServiceError),
     /// `%s` (HTTP 400).
-    S(rt::error::ServiceError),
+    S(crate::error::ServiceError),
     /// `TaskConflict` (HTTP 400).
-    TaskConflict(rt::error::ServiceError),
+    TaskConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -328,7 +331,7 @@ impl UnassociateEipAddressError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DependencyViolationSnatEntry(error)
             | Self::EniAttached(error)
@@ -518,8 +521,8 @@ impl UnassociateEipAddressError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UnassociateEipAddressError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UnassociateEipAddressError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DependencyViolation.SnatEntry" => Self::DependencyViolationSnatEntry(error),
             "Eni.Attached" => Self::EniAttached(error),
@@ -559,11 +562,11 @@ impl rt::error::OperationError for UnassociateEipAddressError {
             "OperationFailed.SystemBusy" => Self::OperationFailedSystemBusy(error),
             "%s" => Self::S(error),
             "TaskConflict" => Self::TaskConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UnassociateEipAddressError::service_error(self)
     }
 }

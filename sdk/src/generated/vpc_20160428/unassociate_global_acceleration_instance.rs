@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -40,11 +41,14 @@ pub struct UnassociateGlobalAccelerationInstanceRequest {
     pub instance_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UnassociateGlobalAccelerationInstanceRequest {
+impl crate::operation::Operation for UnassociateGlobalAccelerationInstanceRequest {
     type Response = UnassociateGlobalAccelerationInstanceResponse;
     type Error = UnassociateGlobalAccelerationInstanceError;
+}
+
+impl rt::operation::OperationSpec for UnassociateGlobalAccelerationInstanceRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required(
             "GlobalAccelerationInstanceId",
@@ -120,8 +124,8 @@ impl UnassociateGlobalAccelerationInstanceBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UnassociateGlobalAccelerationInstanceRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UnassociateGlobalAccelerationInstanceRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -130,7 +134,7 @@ impl UnassociateGlobalAccelerationInstanceBuilder {
         self,
     ) -> ::std::result::Result<
         UnassociateGlobalAccelerationInstanceResponse,
-        rt::error::Error<UnassociateGlobalAccelerationInstanceError>,
+        crate::error::Error<UnassociateGlobalAccelerationInstanceError>,
     > {
         self.client.execute(self.request).await
     }
@@ -206,20 +210,20 @@ impl ::serde::Serialize for UnassociateGlobalAccelerationInstanceResponse {
 #[non_exhaustive]
 pub enum UnassociateGlobalAccelerationInstanceError {
     /// `Forbbiden.InvaildOwner` (HTTP 400).
-    ForbbidenInvaildOwner(rt::error::ServiceError),
+    ForbbidenInvaildOwner(crate::error::ServiceError),
     /// `Forbidden.FinancialLocked` (HTTP 400).
-    ForbiddenFinancialLocked(rt::error::ServiceError),
+    ForbiddenFinancialLocked(crate::error::ServiceError),
     /// `IncorrectGlobalAccelerationInstanceIdStatus` (HTTP 400).
-    IncorrectGlobalAccelerationInstanceIdStatus(rt::error::ServiceError),
+    IncorrectGlobalAccelerationInstanceIdStatus(crate::error::ServiceError),
     /// `InvalidGlobalAccelerationInstanceId.NotFound` (HTTP 404).
-    InvalidGlobalAccelerationInstanceIdNotFound(rt::error::ServiceError),
+    InvalidGlobalAccelerationInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -231,7 +235,7 @@ impl UnassociateGlobalAccelerationInstanceError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenInvaildOwner(error)
             | Self::ForbiddenFinancialLocked(error)
@@ -274,8 +278,8 @@ impl UnassociateGlobalAccelerationInstanceError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UnassociateGlobalAccelerationInstanceError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UnassociateGlobalAccelerationInstanceError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.InvaildOwner" => Self::ForbbidenInvaildOwner(error),
             "Forbidden.FinancialLocked" => Self::ForbiddenFinancialLocked(error),
@@ -286,11 +290,11 @@ impl rt::error::OperationError for UnassociateGlobalAccelerationInstanceError {
                 Self::InvalidGlobalAccelerationInstanceIdNotFound(error)
             }
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UnassociateGlobalAccelerationInstanceError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct UnassociateHaVipRequest {
     pub instance_type: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UnassociateHaVipRequest {
+impl crate::operation::Operation for UnassociateHaVipRequest {
     type Response = UnassociateHaVipResponse;
     type Error = UnassociateHaVipError;
+}
+
+impl rt::operation::OperationSpec for UnassociateHaVipRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("HaVipId", &self.ha_vip_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
@@ -161,8 +164,8 @@ impl UnassociateHaVipBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UnassociateHaVipRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UnassociateHaVipRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -171,7 +174,7 @@ impl UnassociateHaVipBuilder {
         self,
     ) -> ::std::result::Result<
         UnassociateHaVipResponse,
-        rt::error::Error<UnassociateHaVipError>,
+        crate::error::Error<UnassociateHaVipError>,
     > {
         self.client.execute(self.request).await
     }
@@ -247,40 +250,40 @@ impl ::serde::Serialize for UnassociateHaVipResponse {
 #[non_exhaustive]
 pub enum UnassociateHaVipError {
     /// `Forbidden.HaVip` (HTTP 400).
-    ForbiddenHaVip(rt::error::ServiceError),
+    ForbiddenHaVip(crate::error::ServiceError),
     /// `Forbidden.UnassociateMaster` (HTTP 400).
-    ForbiddenUnassociateMaster(rt::error::ServiceError),
+    ForbiddenUnassociateMaster(crate::error::ServiceError),
     /// `HA.VIP.NOT.ASSOCIATED.WITH.INSTANCE` (HTTP 400).
-    HaVipNotAssociatedWithInstance(rt::error::ServiceError),
+    HaVipNotAssociatedWithInstance(crate::error::ServiceError),
     /// `IllegalParam.InstanceType` (HTTP 400).
-    IllegalParamInstanceType(rt::error::ServiceError),
+    IllegalParamInstanceType(crate::error::ServiceError),
     /// `IncorrectHaVipStatus` (HTTP 400).
-    IncorrectHaVipStatus(rt::error::ServiceError),
+    IncorrectHaVipStatus(crate::error::ServiceError),
     /// `IncorrectInstanceStatus` (HTTP 400).
-    IncorrectInstanceStatus(rt::error::ServiceError),
+    IncorrectInstanceStatus(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidHaVipId.NotFound` (HTTP 404).
-    InvalidHaVipIdNotFound(rt::error::ServiceError),
+    InvalidHaVipIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 404).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidNetworkInterfaceId.NotFound` (HTTP 400).
-    InvalidNetworkInterfaceIdNotFound(rt::error::ServiceError),
+    InvalidNetworkInterfaceIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.DistibuteLock` (HTTP 400).
-    OperationFailedDistibuteLock(rt::error::ServiceError),
+    OperationFailedDistibuteLock(crate::error::ServiceError),
     /// `OperationFailed.QueryNetworkInterfaceInfo` (HTTP 400).
-    OperationFailedQueryNetworkInterfaceInfo(rt::error::ServiceError),
+    OperationFailedQueryNetworkInterfaceInfo(crate::error::ServiceError),
     /// `ResourceNotAssociated` (HTTP 400).
-    ResourceNotAssociated(rt::error::ServiceError),
+    ResourceNotAssociated(crate::error::ServiceError),
     /// `ResourceNotFound.Instance` (HTTP 400).
-    ResourceNotFoundInstance(rt::error::ServiceError),
+    ResourceNotFoundInstance(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -292,7 +295,7 @@ impl UnassociateHaVipError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenHaVip(error)
             | Self::ForbiddenUnassociateMaster(error)
@@ -405,8 +408,8 @@ impl UnassociateHaVipError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UnassociateHaVipError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UnassociateHaVipError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.HaVip" => Self::ForbiddenHaVip(error),
             "Forbidden.UnassociateMaster" => Self::ForbiddenUnassociateMaster(error),
@@ -429,11 +432,11 @@ impl rt::error::OperationError for UnassociateHaVipError {
             }
             "ResourceNotAssociated" => Self::ResourceNotAssociated(error),
             "ResourceNotFound.Instance" => Self::ResourceNotFoundInstance(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UnassociateHaVipError::service_error(self)
     }
 }

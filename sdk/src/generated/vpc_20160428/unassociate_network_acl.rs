@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,15 +52,14 @@ pub struct UnassociateNetworkAclRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for UnassociateNetworkAclRequest {
+impl crate::operation::Operation for UnassociateNetworkAclRequest {
     type Response = UnassociateNetworkAclResponse;
     type Error = UnassociateNetworkAclError;
+}
+
+impl rt::operation::OperationSpec for UnassociateNetworkAclRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("Resource", &self.resources, 100usize)?;
         rt::validate::required("NetworkAclId", &self.network_acl_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -145,8 +148,8 @@ impl UnassociateNetworkAclBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UnassociateNetworkAclRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UnassociateNetworkAclRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +158,7 @@ impl UnassociateNetworkAclBuilder {
         self,
     ) -> ::std::result::Result<
         UnassociateNetworkAclResponse,
-        rt::error::Error<UnassociateNetworkAclError>,
+        crate::error::Error<UnassociateNetworkAclError>,
     > {
         self.client.execute(self.request).await
     }
@@ -294,48 +297,48 @@ impl ::serde::Serialize for UnassociateNetworkAclResponse {
 #[non_exhaustive]
 pub enum UnassociateNetworkAclError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidNetworkAcl.NotFound` (HTTP 400).
-    InvalidNetworkAclNotFound(rt::error::ServiceError),
+    InvalidNetworkAclNotFound(crate::error::ServiceError),
     /// `InvalidResource.NotBinding` (HTTP 400).
-    InvalidResourceNotBinding(rt::error::ServiceError),
+    InvalidResourceNotBinding(crate::error::ServiceError),
     /// `InvalidResource.NotFound` (HTTP 400).
-    InvalidResourceNotFound(rt::error::ServiceError),
+    InvalidResourceNotFound(crate::error::ServiceError),
     /// `InvalidResource.VpcError` (HTTP 400).
-    InvalidResourceVpcError(rt::error::ServiceError),
+    InvalidResourceVpcError(crate::error::ServiceError),
     /// `Mismatch.NetworkAclAndVSwitch` (HTTP 400).
-    MismatchNetworkAclAndVSwitch(rt::error::ServiceError),
+    MismatchNetworkAclAndVSwitch(crate::error::ServiceError),
     /// `MissingParam.Resource` (HTTP 400).
-    MissingParamResource(rt::error::ServiceError),
+    MissingParamResource(crate::error::ServiceError),
     /// `NetworkStatus.Modifying` (HTTP 400).
-    NetworkStatusModifying(rt::error::ServiceError),
+    NetworkStatusModifying(crate::error::ServiceError),
     /// `NotSupport.NetworkAcl` (HTTP 400).
-    NotSupportNetworkAcl(rt::error::ServiceError),
+    NotSupportNetworkAcl(crate::error::ServiceError),
     /// `OperationDenied.NetworkAclAttachmentInMiddleStatus` (HTTP 400).
-    OperationDeniedNetworkAclAttachmentInMiddleStatus(rt::error::ServiceError),
+    OperationDeniedNetworkAclAttachmentInMiddleStatus(crate::error::ServiceError),
     /// `ParameterEmpty.NetworkAclId` (HTTP 400).
-    ParameterEmptyNetworkAclId(rt::error::ServiceError),
+    ParameterEmptyNetworkAclId(crate::error::ServiceError),
     /// `ParameterEmpty.RegionId` (HTTP 400).
-    ParameterEmptyRegionId(rt::error::ServiceError),
+    ParameterEmptyRegionId(crate::error::ServiceError),
     /// `ParameterEmpty.Resources` (HTTP 400).
-    ParameterEmptyResources(rt::error::ServiceError),
+    ParameterEmptyResources(crate::error::ServiceError),
     /// `ParameterMissing.AliUid` (HTTP 400).
-    ParameterMissingAliUid(rt::error::ServiceError),
+    ParameterMissingAliUid(crate::error::ServiceError),
     /// `ParameterMissing.Bid` (HTTP 400).
-    ParameterMissingBid(rt::error::ServiceError),
+    ParameterMissingBid(crate::error::ServiceError),
     /// `ParameterMissing.NetworkAclId` (HTTP 400).
-    ParameterMissingNetworkAclId(rt::error::ServiceError),
+    ParameterMissingNetworkAclId(crate::error::ServiceError),
     /// `ParameterMissing.RegionId` (HTTP 400).
-    ParameterMissingRegionId(rt::error::ServiceError),
+    ParameterMissingRegionId(crate::error::ServiceError),
     /// `ParameterMissing.Resources` (HTTP 400).
-    ParameterMissingResources(rt::error::ServiceError),
+    ParameterMissingResources(crate::error::ServiceError),
     /// `ResourceStatus.Error` (HTTP 400).
-    ResourceStatusError(rt::error::ServiceError),
+    ResourceStatusError(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -347,7 +350,7 @@ impl UnassociateNetworkAclError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidNetworkAclNotFound(error)
@@ -488,8 +491,8 @@ impl UnassociateNetworkAclError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UnassociateNetworkAclError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UnassociateNetworkAclError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidNetworkAcl.NotFound" => Self::InvalidNetworkAclNotFound(error),
@@ -512,11 +515,11 @@ impl rt::error::OperationError for UnassociateNetworkAclError {
             "ParameterMissing.RegionId" => Self::ParameterMissingRegionId(error),
             "ParameterMissing.Resources" => Self::ParameterMissingResources(error),
             "ResourceStatus.Error" => Self::ResourceStatusError(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UnassociateNetworkAclError::service_error(self)
     }
 }

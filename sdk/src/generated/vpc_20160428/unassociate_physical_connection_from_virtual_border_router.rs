@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,16 +50,16 @@ pub struct UnassociatePhysicalConnectionFromVirtualBorderRouterRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation
+impl crate::operation::Operation
 for UnassociatePhysicalConnectionFromVirtualBorderRouterRequest {
     type Response = UnassociatePhysicalConnectionFromVirtualBorderRouterResponse;
     type Error = UnassociatePhysicalConnectionFromVirtualBorderRouterError;
+}
+
+impl rt::operation::OperationSpec
+for UnassociatePhysicalConnectionFromVirtualBorderRouterRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VbrId", &self.vbr_id)?;
         rt::validate::required("PhysicalConnectionId", &self.physical_connection_id)?;
@@ -140,10 +144,10 @@ impl UnassociatePhysicalConnectionFromVirtualBorderRouterBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<
+    ) -> crate::options::Customize<
         UnassociatePhysicalConnectionFromVirtualBorderRouterRequest,
     > {
-        rt::options::Customize::new(self.client, self.request)
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -152,7 +156,7 @@ impl UnassociatePhysicalConnectionFromVirtualBorderRouterBuilder {
         self,
     ) -> ::std::result::Result<
         UnassociatePhysicalConnectionFromVirtualBorderRouterResponse,
-        rt::error::Error<UnassociatePhysicalConnectionFromVirtualBorderRouterError>,
+        crate::error::Error<UnassociatePhysicalConnectionFromVirtualBorderRouterError>,
     > {
         self.client.execute(self.request).await
     }
@@ -230,26 +234,26 @@ for UnassociatePhysicalConnectionFromVirtualBorderRouterResponse {
 #[non_exhaustive]
 pub enum UnassociatePhysicalConnectionFromVirtualBorderRouterError {
     /// `Forbidden.OperationNotAllowed` (HTTP 400).
-    ForbiddenOperationNotAllowed(rt::error::ServiceError),
+    ForbiddenOperationNotAllowed(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus.NotAllowed` (HTTP 400).
-    InvalidStatusNotAllowed(rt::error::ServiceError),
+    InvalidStatusNotAllowed(crate::error::ServiceError),
     /// `InvalidVbrId.NotFound` (HTTP 404).
-    InvalidVbrIdNotFound(rt::error::ServiceError),
+    InvalidVbrIdNotFound(crate::error::ServiceError),
     /// `PARAMETER_MUST_NOT_NULL` (HTTP 400).
-    ParameterMustNotNull(rt::error::ServiceError),
+    ParameterMustNotNull(crate::error::ServiceError),
     /// `PHYSICAL_NOT_ALLOW_ASSOCIATE_VBR` (HTTP 400).
-    PhysicalNotAllowAssociateVbr(rt::error::ServiceError),
+    PhysicalNotAllowAssociateVbr(crate::error::ServiceError),
     /// `PHYSICAL_NOT_ASSOCIATE_TO_VBR` (HTTP 400).
-    PhysicalNotAssociateToVbr(rt::error::ServiceError),
+    PhysicalNotAssociateToVbr(crate::error::ServiceError),
     /// `ROUTER_INTERFACE_REFERED_BY_ROUTEENTRY` (HTTP 400).
-    RouterInterfaceReferedByRouteentry(rt::error::ServiceError),
+    RouterInterfaceReferedByRouteentry(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -261,7 +265,7 @@ impl UnassociatePhysicalConnectionFromVirtualBorderRouterError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenOperationNotAllowed(error)
             | Self::InvalidRegionIdNotFound(error)
@@ -325,9 +329,9 @@ impl UnassociatePhysicalConnectionFromVirtualBorderRouterError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError
+impl crate::error::OperationError
 for UnassociatePhysicalConnectionFromVirtualBorderRouterError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.OperationNotAllowed" => Self::ForbiddenOperationNotAllowed(error),
             "InvalidRegionId.NotFound" => Self::InvalidRegionIdNotFound(error),
@@ -341,11 +345,11 @@ for UnassociatePhysicalConnectionFromVirtualBorderRouterError {
             "ROUTER_INTERFACE_REFERED_BY_ROUTEENTRY" => {
                 Self::RouterInterfaceReferedByRouteentry(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UnassociatePhysicalConnectionFromVirtualBorderRouterError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct UnassociateRouteTableRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UnassociateRouteTableRequest {
+impl crate::operation::Operation for UnassociateRouteTableRequest {
     type Response = UnassociateRouteTableResponse;
     type Error = UnassociateRouteTableError;
+}
+
+impl rt::operation::OperationSpec for UnassociateRouteTableRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("RouteTableId", &self.route_table_id)?;
         rt::validate::required("VSwitchId", &self.v_switch_id)?;
@@ -131,8 +134,8 @@ impl UnassociateRouteTableBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UnassociateRouteTableRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UnassociateRouteTableRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -141,7 +144,7 @@ impl UnassociateRouteTableBuilder {
         self,
     ) -> ::std::result::Result<
         UnassociateRouteTableResponse,
-        rt::error::Error<UnassociateRouteTableError>,
+        crate::error::Error<UnassociateRouteTableError>,
     > {
         self.client.execute(self.request).await
     }
@@ -217,28 +220,28 @@ impl ::serde::Serialize for UnassociateRouteTableResponse {
 #[non_exhaustive]
 pub enum UnassociateRouteTableError {
     /// `IncorrectVSwitchStatus` (HTTP 400).
-    IncorrectVSwitchStatus(rt::error::ServiceError),
+    IncorrectVSwitchStatus(crate::error::ServiceError),
     /// `InvalidBindingStatus.RouteTable` (HTTP 404).
-    InvalidBindingStatusRouteTable(rt::error::ServiceError),
+    InvalidBindingStatusRouteTable(crate::error::ServiceError),
     /// `InvalidParameter.Action` (HTTP 400).
-    InvalidParameterAction(rt::error::ServiceError),
+    InvalidParameterAction(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `InvalidRouteTableId.NotFound` (HTTP 404).
-    InvalidRouteTableIdNotFound(rt::error::ServiceError),
+    InvalidRouteTableIdNotFound(crate::error::ServiceError),
     /// `InvalidStatus.VSwitch` (HTTP 400).
-    InvalidStatusVSwitch(rt::error::ServiceError),
+    InvalidStatusVSwitch(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `OperationFailed.VSwitchNotAssociate` (HTTP 404).
-    OperationFailedVSwitchNotAssociate(rt::error::ServiceError),
+    OperationFailedVSwitchNotAssociate(crate::error::ServiceError),
     /// `OperationUnsupported.SystemRouteTable` (HTTP 400).
-    OperationUnsupportedSystemRouteTable(rt::error::ServiceError),
+    OperationUnsupportedSystemRouteTable(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -250,7 +253,7 @@ impl UnassociateRouteTableError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectVSwitchStatus(error)
             | Self::InvalidBindingStatusRouteTable(error)
@@ -321,8 +324,8 @@ impl UnassociateRouteTableError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UnassociateRouteTableError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UnassociateRouteTableError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectVSwitchStatus" => Self::IncorrectVSwitchStatus(error),
             "InvalidBindingStatus.RouteTable" => {
@@ -339,11 +342,11 @@ impl rt::error::OperationError for UnassociateRouteTableError {
             "OperationUnsupported.SystemRouteTable" => {
                 Self::OperationUnsupportedSystemRouteTable(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UnassociateRouteTableError::service_error(self)
     }
 }

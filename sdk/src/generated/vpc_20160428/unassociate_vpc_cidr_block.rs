@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "",
+    operation_type: rt::operation::OperationType::Unspecified,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -41,14 +42,17 @@ pub struct UnassociateVpcCidrBlockRequest {
     /// Example: `2408:XXXX:0:6a::/56`
     ///
     /// Wire name `IPv6CidrBlock`.
-    pub i_pv6_cidr_block: ::std::option::Option<::std::string::String>,
+    pub ipv6_cidr_block: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UnassociateVpcCidrBlockRequest {
+impl crate::operation::Operation for UnassociateVpcCidrBlockRequest {
     type Response = UnassociateVpcCidrBlockResponse;
     type Error = UnassociateVpcCidrBlockError;
+}
+
+impl rt::operation::OperationSpec for UnassociateVpcCidrBlockRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpcId", &self.vpc_id)?;
         Ok(())
@@ -62,7 +66,7 @@ impl rt::operation::Operation for UnassociateVpcCidrBlockRequest {
             "SecondaryCidrBlock",
             &self.secondary_cidr_block,
         );
-        out.plain(rt::params::Location::Query, "IPv6CidrBlock", &self.i_pv6_cidr_block);
+        out.plain(rt::params::Location::Query, "IPv6CidrBlock", &self.ipv6_cidr_block);
     }
 }
 
@@ -111,13 +115,13 @@ impl UnassociateVpcCidrBlockBuilder {
         self
     }
 
-    /// Sets [`UnassociateVpcCidrBlockRequest::i_pv6_cidr_block`](UnassociateVpcCidrBlockRequest::i_pv6_cidr_block).
+    /// Sets [`UnassociateVpcCidrBlockRequest::ipv6_cidr_block`](UnassociateVpcCidrBlockRequest::ipv6_cidr_block).
     #[inline]
-    pub fn i_pv6_cidr_block(
+    pub fn ipv6_cidr_block(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.request.i_pv6_cidr_block = ::std::option::Option::Some(value.into());
+        self.request.ipv6_cidr_block = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -128,8 +132,8 @@ impl UnassociateVpcCidrBlockBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UnassociateVpcCidrBlockRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UnassociateVpcCidrBlockRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -138,7 +142,7 @@ impl UnassociateVpcCidrBlockBuilder {
         self,
     ) -> ::std::result::Result<
         UnassociateVpcCidrBlockResponse,
-        rt::error::Error<UnassociateVpcCidrBlockError>,
+        crate::error::Error<UnassociateVpcCidrBlockError>,
     > {
         self.client.execute(self.request).await
     }
@@ -214,30 +218,30 @@ impl ::serde::Serialize for UnassociateVpcCidrBlockResponse {
 #[non_exhaustive]
 pub enum UnassociateVpcCidrBlockError {
     /// `IncorrectStatus.Vpc` (HTTP 400).
-    IncorrectStatusVpc(rt::error::ServiceError),
+    IncorrectStatusVpc(crate::error::ServiceError),
     /// `InvalidIpv6CidrBlock.NotFound` (HTTP 400).
-    InvalidIpv6CidrBlockNotFound(rt::error::ServiceError),
+    InvalidIpv6CidrBlockNotFound(crate::error::ServiceError),
     /// `InvalidSecondaryCidrBlock.NotFound` (HTTP 400).
-    InvalidSecondaryCidrBlockNotFound(rt::error::ServiceError),
+    InvalidSecondaryCidrBlockNotFound(crate::error::ServiceError),
     /// `InvalidVpc.NotFound` (HTTP 400).
-    InvalidVpcNotFound(rt::error::ServiceError),
+    InvalidVpcNotFound(crate::error::ServiceError),
     /// `MissingParam.SecondaryCidrBlockOrIpv6CidrBlock` (HTTP 400).
-    MissingParamSecondaryCidrBlockOrIpv6CidrBlock(rt::error::ServiceError),
+    MissingParamSecondaryCidrBlockOrIpv6CidrBlock(crate::error::ServiceError),
     /// `MissingParam.SecondaryCidrOrIpv6Cidr` (HTTP 400).
-    MissingParamSecondaryCidrOrIpv6Cidr(rt::error::ServiceError),
+    MissingParamSecondaryCidrOrIpv6Cidr(crate::error::ServiceError),
     /// `OperationFailed.CidrInUse` (HTTP 400).
-    OperationFailedCidrInUse(rt::error::ServiceError),
+    OperationFailedCidrInUse(crate::error::ServiceError),
     /// `OperationFailed.IpV6VSwitchInuse` (HTTP 400).
-    OperationFailedIpV6vSwitchInuse(rt::error::ServiceError),
+    OperationFailedIpV6vSwitchInuse(crate::error::ServiceError),
     /// `OperationFailed.Ipv6Gateway` (HTTP 400).
-    OperationFailedIpv6Gateway(rt::error::ServiceError),
+    OperationFailedIpv6Gateway(crate::error::ServiceError),
     /// `ParamExclusive.SecondaryCidrAndIpv6Cidr` (HTTP 400).
-    ParamExclusiveSecondaryCidrAndIpv6Cidr(rt::error::ServiceError),
+    ParamExclusiveSecondaryCidrAndIpv6Cidr(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -249,7 +253,7 @@ impl UnassociateVpcCidrBlockError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusVpc(error)
             | Self::InvalidIpv6CidrBlockNotFound(error)
@@ -327,8 +331,8 @@ impl UnassociateVpcCidrBlockError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UnassociateVpcCidrBlockError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UnassociateVpcCidrBlockError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.Vpc" => Self::IncorrectStatusVpc(error),
             "InvalidIpv6CidrBlock.NotFound" => Self::InvalidIpv6CidrBlockNotFound(error),
@@ -350,11 +354,11 @@ impl rt::error::OperationError for UnassociateVpcCidrBlockError {
             "ParamExclusive.SecondaryCidrAndIpv6Cidr" => {
                 Self::ParamExclusiveSecondaryCidrAndIpv6Cidr(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UnassociateVpcCidrBlockError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -44,11 +45,14 @@ pub struct UntagResourcesForExpressConnectRequest {
     pub tag_keys: ::std::vec::Vec<::std::string::String>,
 }
 
-impl rt::operation::Operation for UntagResourcesForExpressConnectRequest {
+impl crate::operation::Operation for UntagResourcesForExpressConnectRequest {
     type Response = UntagResourcesForExpressConnectResponse;
     type Error = UntagResourcesForExpressConnectError;
+}
+
+impl rt::operation::OperationSpec for UntagResourcesForExpressConnectRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("ResourceType", &self.resource_type)?;
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ResourceId", &self.resource_ids)?;
@@ -145,8 +149,8 @@ impl UntagResourcesForExpressConnectBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UntagResourcesForExpressConnectRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UntagResourcesForExpressConnectRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,7 +159,7 @@ impl UntagResourcesForExpressConnectBuilder {
         self,
     ) -> ::std::result::Result<
         UntagResourcesForExpressConnectResponse,
-        rt::error::Error<UntagResourcesForExpressConnectError>,
+        crate::error::Error<UntagResourcesForExpressConnectError>,
     > {
         self.client.execute(self.request).await
     }
@@ -231,30 +235,30 @@ impl ::serde::Serialize for UntagResourcesForExpressConnectResponse {
 #[non_exhaustive]
 pub enum UntagResourcesForExpressConnectError {
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `Forbidden.TagKey.Duplicated` (HTTP 400).
-    ForbiddenTagKeyDuplicated(rt::error::ServiceError),
+    ForbiddenTagKeyDuplicated(crate::error::ServiceError),
     /// `Forbidden.TagKeys` (HTTP 400).
-    ForbiddenTagKeys(rt::error::ServiceError),
+    ForbiddenTagKeys(crate::error::ServiceError),
     /// `InvalidInstanceIds.NotFound` (HTTP 400).
-    InvalidInstanceIdsNotFound(rt::error::ServiceError),
+    InvalidInstanceIdsNotFound(crate::error::ServiceError),
     /// `InvalidInstanceType.NotFound` (HTTP 400).
-    InvalidInstanceTypeNotFound(rt::error::ServiceError),
+    InvalidInstanceTypeNotFound(crate::error::ServiceError),
     /// `InvalidTagKey` (HTTP 400).
-    InvalidTagKey(rt::error::ServiceError),
+    InvalidTagKey(crate::error::ServiceError),
     /// `InvalidTagValue` (HTTP 400).
-    InvalidTagValue(rt::error::ServiceError),
+    InvalidTagValue(crate::error::ServiceError),
     /// `QuotaExceeded.TagNum` (HTTP 400).
-    QuotaExceededTagNum(rt::error::ServiceError),
+    QuotaExceededTagNum(crate::error::ServiceError),
     /// `SizeLimitExceeded.ResourceId` (HTTP 400).
-    SizeLimitExceededResourceId(rt::error::ServiceError),
+    SizeLimitExceededResourceId(crate::error::ServiceError),
     /// `SizeLimitExceeded.TagNum` (HTTP 400).
-    SizeLimitExceededTagNum(rt::error::ServiceError),
+    SizeLimitExceededTagNum(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -266,7 +270,7 @@ impl UntagResourcesForExpressConnectError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbidden(error)
             | Self::ForbiddenTagKeyDuplicated(error)
@@ -344,8 +348,8 @@ impl UntagResourcesForExpressConnectError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UntagResourcesForExpressConnectError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UntagResourcesForExpressConnectError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden" => Self::Forbidden(error),
             "Forbidden.TagKey.Duplicated" => Self::ForbiddenTagKeyDuplicated(error),
@@ -357,11 +361,11 @@ impl rt::error::OperationError for UntagResourcesForExpressConnectError {
             "QuotaExceeded.TagNum" => Self::QuotaExceededTagNum(error),
             "SizeLimitExceeded.ResourceId" => Self::SizeLimitExceededResourceId(error),
             "SizeLimitExceeded.TagNum" => Self::SizeLimitExceededTagNum(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UntagResourcesForExpressConnectError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -70,15 +74,14 @@ pub struct UpdateDhcpOptionsSetAttributeRequest {
     pub ipv6_lease_time: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateDhcpOptionsSetAttributeRequest {
+impl crate::operation::Operation for UpdateDhcpOptionsSetAttributeRequest {
     type Response = UpdateDhcpOptionsSetAttributeResponse;
     type Error = UpdateDhcpOptionsSetAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateDhcpOptionsSetAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DhcpOptionsSetId", &self.dhcp_options_set_id)?;
         Ok(())
@@ -237,8 +240,8 @@ impl UpdateDhcpOptionsSetAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateDhcpOptionsSetAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateDhcpOptionsSetAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -247,7 +250,7 @@ impl UpdateDhcpOptionsSetAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateDhcpOptionsSetAttributeResponse,
-        rt::error::Error<UpdateDhcpOptionsSetAttributeError>,
+        crate::error::Error<UpdateDhcpOptionsSetAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -323,30 +326,30 @@ impl ::serde::Serialize for UpdateDhcpOptionsSetAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateDhcpOptionsSetAttributeError {
     /// `IllegalParam.DhcpOptionsSetDescription` (HTTP 400).
-    IllegalParamDhcpOptionsSetDescription(rt::error::ServiceError),
+    IllegalParamDhcpOptionsSetDescription(crate::error::ServiceError),
     /// `IllegalParam.DhcpOptionsSetName` (HTTP 400).
-    IllegalParamDhcpOptionsSetName(rt::error::ServiceError),
+    IllegalParamDhcpOptionsSetName(crate::error::ServiceError),
     /// `IllegalParam.DomainName` (HTTP 400).
-    IllegalParamDomainName(rt::error::ServiceError),
+    IllegalParamDomainName(crate::error::ServiceError),
     /// `IllegalParam.DomainNameServers` (HTTP 400).
-    IllegalParamDomainNameServers(rt::error::ServiceError),
+    IllegalParamDomainNameServers(crate::error::ServiceError),
     /// `IncorrectStatus.DhcpOptionsSet` (HTTP 400).
-    IncorrectStatusDhcpOptionsSet(rt::error::ServiceError),
+    IncorrectStatusDhcpOptionsSet(crate::error::ServiceError),
     /// `InvalidDhcpOptionsSetId.NotFound` (HTTP 400).
-    InvalidDhcpOptionsSetIdNotFound(rt::error::ServiceError),
+    InvalidDhcpOptionsSetIdNotFound(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `OperationDenied.ModifyDefaultDhcpOptionsSet` (HTTP 400).
-    OperationDeniedModifyDefaultDhcpOptionsSet(rt::error::ServiceError),
+    OperationDeniedModifyDefaultDhcpOptionsSet(crate::error::ServiceError),
     /// `OperationUnsupported.DhcpLeaseTime` (HTTP 400).
-    OperationUnsupportedDhcpLeaseTime(rt::error::ServiceError),
+    OperationUnsupportedDhcpLeaseTime(crate::error::ServiceError),
     /// `OperationUnsupported.DhcpOptionsSet` (HTTP 400).
-    OperationUnsupportedDhcpOptionsSet(rt::error::ServiceError),
+    OperationUnsupportedDhcpOptionsSet(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -358,7 +361,7 @@ impl UpdateDhcpOptionsSetAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamDhcpOptionsSetDescription(error)
             | Self::IllegalParamDhcpOptionsSetName(error)
@@ -436,8 +439,8 @@ impl UpdateDhcpOptionsSetAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateDhcpOptionsSetAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateDhcpOptionsSetAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.DhcpOptionsSetDescription" => {
                 Self::IllegalParamDhcpOptionsSetDescription(error)
@@ -465,11 +468,11 @@ impl rt::error::OperationError for UpdateDhcpOptionsSetAttributeError {
             "OperationUnsupported.DhcpOptionsSet" => {
                 Self::OperationUnsupportedDhcpOptionsSet(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateDhcpOptionsSetAttributeError::service_error(self)
     }
 }

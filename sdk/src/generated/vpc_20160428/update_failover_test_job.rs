@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -48,7 +52,7 @@ pub struct UpdateFailoverTestJobRequest {
     pub resource_ids: ::std::vec::Vec<::std::string::String>,
     /// Example: `60`
     ///
-    /// Wire name `JobDuration`.
+    /// Wire name `JobDuration`; at least 1; at most 4320.
     pub job_duration: ::std::option::Option<i32>,
     /// Example: `ftj-xxxxxxxxx`
     ///
@@ -60,16 +64,17 @@ pub struct UpdateFailoverTestJobRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for UpdateFailoverTestJobRequest {
+impl crate::operation::Operation for UpdateFailoverTestJobRequest {
     type Response = UpdateFailoverTestJobResponse;
     type Error = UpdateFailoverTestJobError;
+}
+
+impl rt::operation::OperationSpec for UpdateFailoverTestJobRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items("ResourceId", &self.resource_ids, 16usize)?;
+        rt::validate::minimum("JobDuration", &self.job_duration, 1.0, false)?;
+        rt::validate::maximum("JobDuration", &self.job_duration, 4320.0, false)?;
         rt::validate::required("JobId", &self.job_id)?;
         Ok(())
     }
@@ -186,8 +191,8 @@ impl UpdateFailoverTestJobBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateFailoverTestJobRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateFailoverTestJobRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -196,7 +201,7 @@ impl UpdateFailoverTestJobBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateFailoverTestJobResponse,
-        rt::error::Error<UpdateFailoverTestJobError>,
+        crate::error::Error<UpdateFailoverTestJobError>,
     > {
         self.client.execute(self.request).await
     }
@@ -272,42 +277,42 @@ impl ::serde::Serialize for UpdateFailoverTestJobResponse {
 #[non_exhaustive]
 pub enum UpdateFailoverTestJobError {
     /// `EcFailoverTestJobConflict` (HTTP 400).
-    EcFailoverTestJobConflict(rt::error::ServiceError),
+    EcFailoverTestJobConflict(crate::error::ServiceError),
     /// `EcFailoverTestJobExceedMaxResourceNum` (HTTP 400).
-    EcFailoverTestJobExceedMaxResourceNum(rt::error::ServiceError),
+    EcFailoverTestJobExceedMaxResourceNum(crate::error::ServiceError),
     /// `EcFailoverTestJobResourceInAnotherProcessingJob` (HTTP 400).
-    EcFailoverTestJobResourceInAnotherProcessingJob(rt::error::ServiceError),
+    EcFailoverTestJobResourceInAnotherProcessingJob(crate::error::ServiceError),
     /// `IllegalParam.Description` (HTTP 400).
-    IllegalParamDescription(rt::error::ServiceError),
+    IllegalParamDescription(crate::error::ServiceError),
     /// `IllegalParam.JobDuration` (HTTP 400).
-    IllegalParamJobDuration(rt::error::ServiceError),
+    IllegalParamJobDuration(crate::error::ServiceError),
     /// `IllegalParam.JobId` (HTTP 400).
-    IllegalParamJobId(rt::error::ServiceError),
+    IllegalParamJobId(crate::error::ServiceError),
     /// `IllegalParam.Name` (HTTP 400).
-    IllegalParamName(rt::error::ServiceError),
+    IllegalParamName(crate::error::ServiceError),
     /// `IllegalParam.ResourceId` (HTTP 400).
-    IllegalParamResourceId(rt::error::ServiceError),
+    IllegalParamResourceId(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.ResourceId` (HTTP 400).
-    IncorrectBusinessStatusResourceId(rt::error::ServiceError),
+    IncorrectBusinessStatusResourceId(crate::error::ServiceError),
     /// `IncorrectStatus.OnlyForInit` (HTTP 400).
-    IncorrectStatusOnlyForInit(rt::error::ServiceError),
+    IncorrectStatusOnlyForInit(crate::error::ServiceError),
     /// `IncorrectStatus.ResourceId` (HTTP 400).
-    IncorrectStatusResourceId(rt::error::ServiceError),
+    IncorrectStatusResourceId(crate::error::ServiceError),
     /// `MultiplePconnSingleVbrNotSupportShutdown` (HTTP 400).
-    MultiplePconnSingleVbrNotSupportShutdown(rt::error::ServiceError),
+    MultiplePconnSingleVbrNotSupportShutdown(crate::error::ServiceError),
     /// `PconnContailsMoreThanOneAcrossCountVbr` (HTTP 400).
-    PconnContailsMoreThanOneAcrossCountVbr(rt::error::ServiceError),
+    PconnContailsMoreThanOneAcrossCountVbr(crate::error::ServiceError),
     /// `PconnContainsMoreThanOneVpconn` (HTTP 400).
-    PconnContainsMoreThanOneVpconn(rt::error::ServiceError),
+    PconnContainsMoreThanOneVpconn(crate::error::ServiceError),
     /// `VpconnNotAssociatedVbr` (HTTP 400).
-    VpconnNotAssociatedVbr(rt::error::ServiceError),
+    VpconnNotAssociatedVbr(crate::error::ServiceError),
     /// `VpconnWithVlan0NotSupportShutdown` (HTTP 400).
-    VpconnWithVlan0NotSupportShutdown(rt::error::ServiceError),
+    VpconnWithVlan0NotSupportShutdown(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -319,7 +324,7 @@ impl UpdateFailoverTestJobError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::EcFailoverTestJobConflict(error)
             | Self::EcFailoverTestJobExceedMaxResourceNum(error)
@@ -439,8 +444,8 @@ impl UpdateFailoverTestJobError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateFailoverTestJobError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateFailoverTestJobError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "EcFailoverTestJobConflict" => Self::EcFailoverTestJobConflict(error),
             "EcFailoverTestJobExceedMaxResourceNum" => {
@@ -472,11 +477,11 @@ impl rt::error::OperationError for UpdateFailoverTestJobError {
             "VpconnWithVlan0NotSupportShutdown" => {
                 Self::VpconnWithVlan0NotSupportShutdown(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateFailoverTestJobError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -35,7 +39,7 @@ pub struct UpdateGatewayRouteTableEntryAttributeRequest {
     /// Example: `vtb-5ts0ohchwkp3dydt2****`
     ///
     /// Wire name `IPv4GatewayRouteTableId`.
-    pub i_pv4_gateway_route_table_id: ::std::option::Option<::std::string::String>,
+    pub ipv4_gateway_route_table_id: ::std::option::Option<::std::string::String>,
     /// Example: `vtb-5ts0ohchwkp3dydt2****`
     ///
     /// Wire name `GatewayRouteTableId`.
@@ -70,15 +74,14 @@ pub struct UpdateGatewayRouteTableEntryAttributeRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateGatewayRouteTableEntryAttributeRequest {
+impl crate::operation::Operation for UpdateGatewayRouteTableEntryAttributeRequest {
     type Response = UpdateGatewayRouteTableEntryAttributeResponse;
     type Error = UpdateGatewayRouteTableEntryAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateGatewayRouteTableEntryAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("DestinationCidrBlock", &self.destination_cidr_block)?;
         rt::validate::required("NextHopType", &self.next_hop_type)?;
@@ -90,7 +93,7 @@ impl rt::operation::Operation for UpdateGatewayRouteTableEntryAttributeRequest {
         out.plain(
             rt::params::Location::Query,
             "IPv4GatewayRouteTableId",
-            &self.i_pv4_gateway_route_table_id,
+            &self.ipv4_gateway_route_table_id,
         );
         out.plain(
             rt::params::Location::Query,
@@ -136,13 +139,13 @@ impl UpdateGatewayRouteTableEntryAttributeBuilder {
         self
     }
 
-    /// Sets [`UpdateGatewayRouteTableEntryAttributeRequest::i_pv4_gateway_route_table_id`](UpdateGatewayRouteTableEntryAttributeRequest::i_pv4_gateway_route_table_id).
+    /// Sets [`UpdateGatewayRouteTableEntryAttributeRequest::ipv4_gateway_route_table_id`](UpdateGatewayRouteTableEntryAttributeRequest::ipv4_gateway_route_table_id).
     #[inline]
-    pub fn i_pv4_gateway_route_table_id(
+    pub fn ipv4_gateway_route_table_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.request.i_pv4_gateway_route_table_id = ::std::option::Option::Some(
+        self.request.ipv4_gateway_route_table_id = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -234,8 +237,8 @@ impl UpdateGatewayRouteTableEntryAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateGatewayRouteTableEntryAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateGatewayRouteTableEntryAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -244,7 +247,7 @@ impl UpdateGatewayRouteTableEntryAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateGatewayRouteTableEntryAttributeResponse,
-        rt::error::Error<UpdateGatewayRouteTableEntryAttributeError>,
+        crate::error::Error<UpdateGatewayRouteTableEntryAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -320,50 +323,52 @@ impl ::serde::Serialize for UpdateGatewayRouteTableEntryAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateGatewayRouteTableEntryAttributeError {
     /// `BothEmptyParam.GatewayRouteTableIdAndIpv4GatewayRouteTableId` (HTTP 400).
-    BothEmptyParamGatewayRouteTableIdAndIpv4GatewayRouteTableId(rt::error::ServiceError),
+    BothEmptyParamGatewayRouteTableIdAndIpv4GatewayRouteTableId(
+        crate::error::ServiceError,
+    ),
     /// `ExclusiveParam.NextHopTypeAndNextHopId` (HTTP 400).
-    ExclusiveParamNextHopTypeAndNextHopId(rt::error::ServiceError),
+    ExclusiveParamNextHopTypeAndNextHopId(crate::error::ServiceError),
     /// `IllegalParam.DestCidrBlock` (HTTP 400).
-    IllegalParamDestCidrBlock(rt::error::ServiceError),
+    IllegalParamDestCidrBlock(crate::error::ServiceError),
     /// `IncorrectStatus.NextHop` (HTTP 400).
-    IncorrectStatusNextHop(rt::error::ServiceError),
+    IncorrectStatusNextHop(crate::error::ServiceError),
     /// `IncorrectStatus.RouteEntry` (HTTP 400).
-    IncorrectStatusRouteEntry(rt::error::ServiceError),
+    IncorrectStatusRouteEntry(crate::error::ServiceError),
     /// `IncorrectStatus.Vswitch` (HTTP 400).
-    IncorrectStatusVswitch(rt::error::ServiceError),
+    IncorrectStatusVswitch(crate::error::ServiceError),
     /// `InvalidAttachment.NotFound` (HTTP 400).
-    InvalidAttachmentNotFound(rt::error::ServiceError),
+    InvalidAttachmentNotFound(crate::error::ServiceError),
     /// `InvalidRouterInterfaceId.NotFound` (HTTP 400).
-    InvalidRouterInterfaceIdNotFound(rt::error::ServiceError),
+    InvalidRouterInterfaceIdNotFound(crate::error::ServiceError),
     /// `OperationDenied.LocalEntryCanOnlyModifyNextHop` (HTTP 400).
-    OperationDeniedLocalEntryCanOnlyModifyNextHop(rt::error::ServiceError),
+    OperationDeniedLocalEntryCanOnlyModifyNextHop(crate::error::ServiceError),
     /// `OperationDenied.NextHopTypeNonsupport` (HTTP 400).
-    OperationDeniedNextHopTypeNonsupport(rt::error::ServiceError),
+    OperationDeniedNextHopTypeNonsupport(crate::error::ServiceError),
     /// `OperationDenied.TrAttachmentIpv6Disabled` (HTTP 400).
-    OperationDeniedTrAttachmentIpv6Disabled(rt::error::ServiceError),
+    OperationDeniedTrAttachmentIpv6Disabled(crate::error::ServiceError),
     /// `OperationDenied.UpdateGatewayRouteEntry` (HTTP 400).
-    OperationDeniedUpdateGatewayRouteEntry(rt::error::ServiceError),
+    OperationDeniedUpdateGatewayRouteEntry(crate::error::ServiceError),
     /// `OperationUnsupported.OnlySupportNormalNetworkInterface` (HTTP 400).
-    OperationUnsupportedOnlySupportNormalNetworkInterface(rt::error::ServiceError),
+    OperationUnsupportedOnlySupportNormalNetworkInterface(crate::error::ServiceError),
     /// `ResourceNotFound.GatewayLoadBalancerEndpoint` (HTTP 404).
-    ResourceNotFoundGatewayLoadBalancerEndpoint(rt::error::ServiceError),
+    ResourceNotFoundGatewayLoadBalancerEndpoint(crate::error::ServiceError),
     /// `ResourceNotFound.Instance` (HTTP 400).
-    ResourceNotFoundInstance(rt::error::ServiceError),
+    ResourceNotFoundInstance(crate::error::ServiceError),
     /// `ResourceNotFound.NetworkInterface` (HTTP 400).
-    ResourceNotFoundNetworkInterface(rt::error::ServiceError),
+    ResourceNotFoundNetworkInterface(crate::error::ServiceError),
     /// `ResourceNotFound.RouteEntry` (HTTP 400).
-    ResourceNotFoundRouteEntry(rt::error::ServiceError),
+    ResourceNotFoundRouteEntry(crate::error::ServiceError),
     /// `ResourceNotFound.RouteTable` (HTTP 400).
-    ResourceNotFoundRouteTable(rt::error::ServiceError),
+    ResourceNotFoundRouteTable(crate::error::ServiceError),
     /// `UnsupportedFeature.Ipv6GatewayRouteTable` (HTTP 400).
-    UnsupportedFeatureIpv6GatewayRouteTable(rt::error::ServiceError),
+    UnsupportedFeatureIpv6GatewayRouteTable(crate::error::ServiceError),
     /// `UnsupportedRegion` (HTTP 400).
-    UnsupportedRegion(rt::error::ServiceError),
+    UnsupportedRegion(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -375,7 +380,7 @@ impl UpdateGatewayRouteTableEntryAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BothEmptyParamGatewayRouteTableIdAndIpv4GatewayRouteTableId(error)
             | Self::ExclusiveParamNextHopTypeAndNextHopId(error)
@@ -529,8 +534,8 @@ impl UpdateGatewayRouteTableEntryAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateGatewayRouteTableEntryAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateGatewayRouteTableEntryAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BothEmptyParam.GatewayRouteTableIdAndIpv4GatewayRouteTableId" => {
                 Self::BothEmptyParamGatewayRouteTableIdAndIpv4GatewayRouteTableId(error)
@@ -574,11 +579,11 @@ impl rt::error::OperationError for UpdateGatewayRouteTableEntryAttributeError {
                 Self::UnsupportedFeatureIpv6GatewayRouteTable(error)
             }
             "UnsupportedRegion" => Self::UnsupportedRegion(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateGatewayRouteTableEntryAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -78,15 +82,14 @@ pub struct UpdateIpsecServerRequest {
     pub dry_run: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateIpsecServerRequest {
+impl crate::operation::Operation for UpdateIpsecServerRequest {
     type Response = UpdateIpsecServerResponse;
     type Error = UpdateIpsecServerError;
+}
+
+impl rt::operation::OperationSpec for UpdateIpsecServerRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("IpsecServerId", &self.ipsec_server_id)?;
         rt::validate::max_length("IpsecServerName", &self.ipsec_server_name, 100usize)?;
@@ -253,8 +256,8 @@ impl UpdateIpsecServerBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateIpsecServerRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateIpsecServerRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -263,7 +266,7 @@ impl UpdateIpsecServerBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateIpsecServerResponse,
-        rt::error::Error<UpdateIpsecServerError>,
+        crate::error::Error<UpdateIpsecServerError>,
     > {
         self.client.execute(self.request).await
     }
@@ -339,46 +342,46 @@ impl ::serde::Serialize for UpdateIpsecServerResponse {
 #[non_exhaustive]
 pub enum UpdateIpsecServerError {
     /// `ClientIpPool.NetmaskInvalid` (HTTP 400).
-    ClientIpPoolNetmaskInvalid(rt::error::ServiceError),
+    ClientIpPoolNetmaskInvalid(crate::error::ServiceError),
     /// `ClientIpPool.SubnetInvalid` (HTTP 400).
-    ClientIpPoolSubnetInvalid(rt::error::ServiceError),
+    ClientIpPoolSubnetInvalid(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `IllegalParam.AuthMethod` (HTTP 400).
-    IllegalParamAuthMethod(rt::error::ServiceError),
+    IllegalParamAuthMethod(crate::error::ServiceError),
     /// `IllegalParam.ClientIpPool` (HTTP 400).
-    IllegalParamClientIpPool(rt::error::ServiceError),
+    IllegalParamClientIpPool(crate::error::ServiceError),
     /// `IllegalParam.LocalSubnet` (HTTP 400).
-    IllegalParamLocalSubnet(rt::error::ServiceError),
+    IllegalParamLocalSubnet(crate::error::ServiceError),
     /// `InvalidClientIpPool.Conflict` (HTTP 400).
-    InvalidClientIpPoolConflict(rt::error::ServiceError),
+    InvalidClientIpPoolConflict(crate::error::ServiceError),
     /// `InvalidIDaaSInstanceId.NotFound` (HTTP 404).
-    InvalidIDaaSInstanceIdNotFound(rt::error::ServiceError),
+    InvalidIdaasInstanceIdNotFound(crate::error::ServiceError),
     /// `InvalidIpsecServerId.NotFound` (HTTP 404).
-    InvalidIpsecServerIdNotFound(rt::error::ServiceError),
+    InvalidIpsecServerIdNotFound(crate::error::ServiceError),
     /// `MissingParam.IDaaSInstanceId` (HTTP 400).
-    MissingParamIDaaSInstanceId(rt::error::ServiceError),
+    MissingParamIdaasInstanceId(crate::error::ServiceError),
     /// `OperationConflict` (HTTP 409).
-    OperationConflict(rt::error::ServiceError),
+    OperationConflict(crate::error::ServiceError),
     /// `OperationFailed.AddVpcRoute` (HTTP 400).
-    OperationFailedAddVpcRoute(rt::error::ServiceError),
+    OperationFailedAddVpcRoute(crate::error::ServiceError),
     /// `OperationFailed.NoRamPermission` (HTTP 400).
-    OperationFailedNoRamPermission(rt::error::ServiceError),
+    OperationFailedNoRamPermission(crate::error::ServiceError),
     /// `OperationUnsupported.IpsecPfs` (HTTP 400).
-    OperationUnsupportedIpsecPfs(rt::error::ServiceError),
+    OperationUnsupportedIpsecPfs(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// `VpnGateway.Configuring` (HTTP 400).
-    VpnGatewayConfiguring(rt::error::ServiceError),
+    VpnGatewayConfiguring(crate::error::ServiceError),
     /// `VpnGateway.FinancialLocked` (HTTP 400).
-    VpnGatewayFinancialLocked(rt::error::ServiceError),
+    VpnGatewayFinancialLocked(crate::error::ServiceError),
     /// `VpnRouteEntry.Conflict` (HTTP 400).
-    VpnRouteEntryConflict(rt::error::ServiceError),
+    VpnRouteEntryConflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -390,7 +393,7 @@ impl UpdateIpsecServerError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ClientIpPoolNetmaskInvalid(error)
             | Self::ClientIpPoolSubnetInvalid(error)
@@ -399,9 +402,9 @@ impl UpdateIpsecServerError {
             | Self::IllegalParamClientIpPool(error)
             | Self::IllegalParamLocalSubnet(error)
             | Self::InvalidClientIpPoolConflict(error)
-            | Self::InvalidIDaaSInstanceIdNotFound(error)
+            | Self::InvalidIdaasInstanceIdNotFound(error)
             | Self::InvalidIpsecServerIdNotFound(error)
-            | Self::MissingParamIDaaSInstanceId(error)
+            | Self::MissingParamIdaasInstanceId(error)
             | Self::OperationConflict(error)
             | Self::OperationFailedAddVpcRoute(error)
             | Self::OperationFailedNoRamPermission(error)
@@ -456,10 +459,10 @@ impl UpdateIpsecServerError {
         matches!(self, Self::InvalidClientIpPoolConflict(_))
     }
 
-    /// Whether this is [`InvalidIDaaSInstanceIdNotFound`](Self::InvalidIDaaSInstanceIdNotFound).
+    /// Whether this is [`InvalidIdaasInstanceIdNotFound`](Self::InvalidIdaasInstanceIdNotFound).
     #[inline]
-    pub fn is_invalid_i_daa_s_instance_id_not_found(&self) -> bool {
-        matches!(self, Self::InvalidIDaaSInstanceIdNotFound(_))
+    pub fn is_invalid_idaas_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIdaasInstanceIdNotFound(_))
     }
 
     /// Whether this is [`InvalidIpsecServerIdNotFound`](Self::InvalidIpsecServerIdNotFound).
@@ -468,10 +471,10 @@ impl UpdateIpsecServerError {
         matches!(self, Self::InvalidIpsecServerIdNotFound(_))
     }
 
-    /// Whether this is [`MissingParamIDaaSInstanceId`](Self::MissingParamIDaaSInstanceId).
+    /// Whether this is [`MissingParamIdaasInstanceId`](Self::MissingParamIdaasInstanceId).
     #[inline]
-    pub fn is_missing_param_i_daa_s_instance_id(&self) -> bool {
-        matches!(self, Self::MissingParamIDaaSInstanceId(_))
+    pub fn is_missing_param_idaas_instance_id(&self) -> bool {
+        matches!(self, Self::MissingParamIdaasInstanceId(_))
     }
 
     /// Whether this is [`OperationConflict`](Self::OperationConflict).
@@ -524,8 +527,8 @@ impl UpdateIpsecServerError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateIpsecServerError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateIpsecServerError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "ClientIpPool.NetmaskInvalid" => Self::ClientIpPoolNetmaskInvalid(error),
             "ClientIpPool.SubnetInvalid" => Self::ClientIpPoolSubnetInvalid(error),
@@ -535,10 +538,10 @@ impl rt::error::OperationError for UpdateIpsecServerError {
             "IllegalParam.LocalSubnet" => Self::IllegalParamLocalSubnet(error),
             "InvalidClientIpPool.Conflict" => Self::InvalidClientIpPoolConflict(error),
             "InvalidIDaaSInstanceId.NotFound" => {
-                Self::InvalidIDaaSInstanceIdNotFound(error)
+                Self::InvalidIdaasInstanceIdNotFound(error)
             }
             "InvalidIpsecServerId.NotFound" => Self::InvalidIpsecServerIdNotFound(error),
-            "MissingParam.IDaaSInstanceId" => Self::MissingParamIDaaSInstanceId(error),
+            "MissingParam.IDaaSInstanceId" => Self::MissingParamIdaasInstanceId(error),
             "OperationConflict" => Self::OperationConflict(error),
             "OperationFailed.AddVpcRoute" => Self::OperationFailedAddVpcRoute(error),
             "OperationFailed.NoRamPermission" => {
@@ -549,11 +552,11 @@ impl rt::error::OperationError for UpdateIpsecServerError {
             "VpnGateway.Configuring" => Self::VpnGatewayConfiguring(error),
             "VpnGateway.FinancialLocked" => Self::VpnGatewayFinancialLocked(error),
             "VpnRouteEntry.Conflict" => Self::VpnRouteEntryConflict(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateIpsecServerError::service_error(self)
     }
 }

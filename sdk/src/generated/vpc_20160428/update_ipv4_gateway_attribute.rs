@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct UpdateIpv4GatewayAttributeRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateIpv4GatewayAttributeRequest {
+impl crate::operation::Operation for UpdateIpv4GatewayAttributeRequest {
     type Response = UpdateIpv4GatewayAttributeResponse;
     type Error = UpdateIpv4GatewayAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateIpv4GatewayAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("Ipv4GatewayId", &self.ipv4_gateway_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -167,8 +170,10 @@ impl UpdateIpv4GatewayAttributeBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateIpv4GatewayAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<UpdateIpv4GatewayAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -177,7 +182,7 @@ impl UpdateIpv4GatewayAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateIpv4GatewayAttributeResponse,
-        rt::error::Error<UpdateIpv4GatewayAttributeError>,
+        crate::error::Error<UpdateIpv4GatewayAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -253,14 +258,14 @@ impl ::serde::Serialize for UpdateIpv4GatewayAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateIpv4GatewayAttributeError {
     /// `IncorrectStatus.Ipv4Gateway` (HTTP 400).
-    IncorrectStatusIpv4Gateway(rt::error::ServiceError),
+    IncorrectStatusIpv4Gateway(crate::error::ServiceError),
     /// `ResourceNotFound.Ipv4Gateway` (HTTP 400).
-    ResourceNotFoundIpv4Gateway(rt::error::ServiceError),
+    ResourceNotFoundIpv4Gateway(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -272,7 +277,7 @@ impl UpdateIpv4GatewayAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusIpv4Gateway(error)
             | Self::ResourceNotFoundIpv4Gateway(error) => error,
@@ -294,16 +299,16 @@ impl UpdateIpv4GatewayAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateIpv4GatewayAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateIpv4GatewayAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.Ipv4Gateway" => Self::IncorrectStatusIpv4Gateway(error),
             "ResourceNotFound.Ipv4Gateway" => Self::ResourceNotFoundIpv4Gateway(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateIpv4GatewayAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
@@ -54,15 +58,14 @@ pub struct UpdateNatGatewayNatTypeRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateNatGatewayNatTypeRequest {
+impl crate::operation::Operation for UpdateNatGatewayNatTypeRequest {
     type Response = UpdateNatGatewayNatTypeResponse;
     type Error = UpdateNatGatewayNatTypeError;
+}
+
+impl rt::operation::OperationSpec for UpdateNatGatewayNatTypeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NatGatewayId", &self.nat_gateway_id)?;
         rt::validate::required("VSwitchId", &self.v_switch_id)?;
@@ -160,8 +163,8 @@ impl UpdateNatGatewayNatTypeBuilder {
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<UpdateNatGatewayNatTypeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateNatGatewayNatTypeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -171,7 +174,7 @@ impl UpdateNatGatewayNatTypeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateNatGatewayNatTypeResponse,
-        rt::error::Error<UpdateNatGatewayNatTypeError>,
+        crate::error::Error<UpdateNatGatewayNatTypeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -247,62 +250,62 @@ impl ::serde::Serialize for UpdateNatGatewayNatTypeResponse {
 #[non_exhaustive]
 pub enum UpdateNatGatewayNatTypeError {
     /// `Forbidden.Convert` (HTTP 400).
-    ForbiddenConvert(rt::error::ServiceError),
+    ForbiddenConvert(crate::error::ServiceError),
     /// `IncorrectStatus.NatGateway` (HTTP 400).
-    IncorrectStatusNatGateway(rt::error::ServiceError),
+    IncorrectStatusNatGateway(crate::error::ServiceError),
     /// `InvalidBandwidthPackageIdNumber.NotSupported` (HTTP 400).
-    InvalidBandwidthPackageIdNumberNotSupported(rt::error::ServiceError),
+    InvalidBandwidthPackageIdNumberNotSupported(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 404).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `NATGW_NOT_EXIST` (HTTP 400).
-    NatgwNotExist(rt::error::ServiceError),
+    NatgwNotExist(crate::error::ServiceError),
     /// `OperationFailed.DnatInMiddleStatus` (HTTP 400).
-    OperationFailedDnatInMiddleStatus(rt::error::ServiceError),
+    OperationFailedDnatInMiddleStatus(crate::error::ServiceError),
     /// `OperationFailed.DnatQuotaExceed` (HTTP 400).
-    OperationFailedDnatQuotaExceed(rt::error::ServiceError),
+    OperationFailedDnatQuotaExceed(crate::error::ServiceError),
     /// `OperationFailed.EipInMiddleStatus` (HTTP 400).
-    OperationFailedEipInMiddleStatus(rt::error::ServiceError),
+    OperationFailedEipInMiddleStatus(crate::error::ServiceError),
     /// `OperationFailed.EnhancedInventoryNotEnough` (HTTP 400).
-    OperationFailedEnhancedInventoryNotEnough(rt::error::ServiceError),
+    OperationFailedEnhancedInventoryNotEnough(crate::error::ServiceError),
     /// `OperationFailed.EnhancedQuotaExceed` (HTTP 400).
-    OperationFailedEnhancedQuotaExceed(rt::error::ServiceError),
+    OperationFailedEnhancedQuotaExceed(crate::error::ServiceError),
     /// `OperationFailed.EnhancedRegion` (HTTP 400).
-    OperationFailedEnhancedRegion(rt::error::ServiceError),
+    OperationFailedEnhancedRegion(crate::error::ServiceError),
     /// `OperationFailed.EnhancedUserIsUnAuthorized` (HTTP 400).
-    OperationFailedEnhancedUserIsUnAuthorized(rt::error::ServiceError),
+    OperationFailedEnhancedUserIsUnAuthorized(crate::error::ServiceError),
     /// `OperationFailed.NatGwBindWithBandwidthPackage` (HTTP 400).
-    OperationFailedNatGwBindWithBandwidthPackage(rt::error::ServiceError),
+    OperationFailedNatGwBindWithBandwidthPackage(crate::error::ServiceError),
     /// `OperationFailed.NatGwRouteInMiddleStatus` (HTTP 400).
-    OperationFailedNatGwRouteInMiddleStatus(rt::error::ServiceError),
+    OperationFailedNatGwRouteInMiddleStatus(crate::error::ServiceError),
     /// `OperationFailed.NatTypeNotEnhanced` (HTTP 400).
-    OperationFailedNatTypeNotEnhanced(rt::error::ServiceError),
+    OperationFailedNatTypeNotEnhanced(crate::error::ServiceError),
     /// `OperationFailed.SnatInMiddleStatus` (HTTP 400).
-    OperationFailedSnatInMiddleStatus(rt::error::ServiceError),
+    OperationFailedSnatInMiddleStatus(crate::error::ServiceError),
     /// `OperationFailed.SnatQuotaExceed` (HTTP 400).
-    OperationFailedSnatQuotaExceed(rt::error::ServiceError),
+    OperationFailedSnatQuotaExceed(crate::error::ServiceError),
     /// `OperationFailed.VRouterNotExist` (HTTP 400).
-    OperationFailedVRouterNotExist(rt::error::ServiceError),
+    OperationFailedVRouterNotExist(crate::error::ServiceError),
     /// `OperationFailed.VpcNotExist` (HTTP 400).
-    OperationFailedVpcNotExist(rt::error::ServiceError),
+    OperationFailedVpcNotExist(crate::error::ServiceError),
     /// `OperationFailed.VswBindedAcl` (HTTP 400).
-    OperationFailedVswBindedAcl(rt::error::ServiceError),
+    OperationFailedVswBindedAcl(crate::error::ServiceError),
     /// `OperationFailed.VswBindedRouteTable` (HTTP 400).
-    OperationFailedVswBindedRouteTable(rt::error::ServiceError),
+    OperationFailedVswBindedRouteTable(crate::error::ServiceError),
     /// `OperationFailed.VswNotBelongToVpc` (HTTP 400).
-    OperationFailedVswNotBelongToVpc(rt::error::ServiceError),
+    OperationFailedVswNotBelongToVpc(crate::error::ServiceError),
     /// `OperationFailed.VswNotExist` (HTTP 400).
-    OperationFailedVswNotExist(rt::error::ServiceError),
+    OperationFailedVswNotExist(crate::error::ServiceError),
     /// `OperationUnsupported.NatConvert` (HTTP 400).
-    OperationUnsupportedNatConvert(rt::error::ServiceError),
+    OperationUnsupportedNatConvert(crate::error::ServiceError),
     /// `OperationUnsupported.RouterInterfaceExist` (HTTP 400).
-    OperationUnsupportedRouterInterfaceExist(rt::error::ServiceError),
+    OperationUnsupportedRouterInterfaceExist(crate::error::ServiceError),
     /// `OperationUnsupported.VpcAttachedCen` (HTTP 400).
-    OperationUnsupportedVpcAttachedCen(rt::error::ServiceError),
+    OperationUnsupportedVpcAttachedCen(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -314,7 +317,7 @@ impl UpdateNatGatewayNatTypeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenConvert(error)
             | Self::IncorrectStatusNatGateway(error)
@@ -504,8 +507,8 @@ impl UpdateNatGatewayNatTypeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateNatGatewayNatTypeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateNatGatewayNatTypeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.Convert" => Self::ForbiddenConvert(error),
             "IncorrectStatus.NatGateway" => Self::IncorrectStatusNatGateway(error),
@@ -571,11 +574,11 @@ impl rt::error::OperationError for UpdateNatGatewayNatTypeError {
             "OperationUnsupported.VpcAttachedCen" => {
                 Self::OperationUnsupportedVpcAttachedCen(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateNatGatewayNatTypeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct UpdateNetworkAclEntriesRequest {
     pub dry_run: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for UpdateNetworkAclEntriesRequest {
+impl crate::operation::Operation for UpdateNetworkAclEntriesRequest {
     type Response = UpdateNetworkAclEntriesResponse;
     type Error = UpdateNetworkAclEntriesError;
+}
+
+impl rt::operation::OperationSpec for UpdateNetworkAclEntriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::max_items(
             "IngressAclEntries",
             &self.ingress_acl_entries,
@@ -211,8 +214,8 @@ impl UpdateNetworkAclEntriesBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<UpdateNetworkAclEntriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<UpdateNetworkAclEntriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -221,7 +224,7 @@ impl UpdateNetworkAclEntriesBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateNetworkAclEntriesResponse,
-        rt::error::Error<UpdateNetworkAclEntriesError>,
+        crate::error::Error<UpdateNetworkAclEntriesError>,
     > {
         self.client.execute(self.request).await
     }
@@ -696,92 +699,92 @@ impl ::serde::Serialize for UpdateNetworkAclEntriesResponse {
 #[non_exhaustive]
 pub enum UpdateNetworkAclEntriesError {
     /// `IllegalParam.DestinationCidrIp` (HTTP 400).
-    IllegalParamDestinationCidrIp(rt::error::ServiceError),
+    IllegalParamDestinationCidrIp(crate::error::ServiceError),
     /// `IllegalParam.EgressAclEntryId` (HTTP 400).
-    IllegalParamEgressAclEntryId(rt::error::ServiceError),
+    IllegalParamEgressAclEntryId(crate::error::ServiceError),
     /// `IllegalParam.IngressAclEntryId` (HTTP 400).
-    IllegalParamIngressAclEntryId(rt::error::ServiceError),
+    IllegalParamIngressAclEntryId(crate::error::ServiceError),
     /// `IllegalParam.IpVersion` (HTTP 400).
-    IllegalParamIpVersion(rt::error::ServiceError),
+    IllegalParamIpVersion(crate::error::ServiceError),
     /// `IllegalParam.Policy` (HTTP 400).
-    IllegalParamPolicy(rt::error::ServiceError),
+    IllegalParamPolicy(crate::error::ServiceError),
     /// `IllegalParam.PortRange` (HTTP 400).
-    IllegalParamPortRange(rt::error::ServiceError),
+    IllegalParamPortRange(crate::error::ServiceError),
     /// `IllegalParam.Protocol` (HTTP 400).
-    IllegalParamProtocol(rt::error::ServiceError),
+    IllegalParamProtocol(crate::error::ServiceError),
     /// `IllegalParam.SourceCidrIp` (HTTP 400).
-    IllegalParamSourceCidrIp(rt::error::ServiceError),
+    IllegalParamSourceCidrIp(crate::error::ServiceError),
     /// `IncorrectStatus.PrefixList` (HTTP 400).
-    IncorrectStatusPrefixList(rt::error::ServiceError),
+    IncorrectStatusPrefixList(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidNetworkAcl.NotFound` (HTTP 400).
-    InvalidNetworkAclNotFound(rt::error::ServiceError),
+    InvalidNetworkAclNotFound(crate::error::ServiceError),
     /// `NetworkStatus.Modifying` (HTTP 400).
-    NetworkStatusModifying(rt::error::ServiceError),
+    NetworkStatusModifying(crate::error::ServiceError),
     /// `NotSupport.NetworkAcl` (HTTP 400).
-    NotSupportNetworkAcl(rt::error::ServiceError),
+    NotSupportNetworkAcl(crate::error::ServiceError),
     /// `OperationDenied.IpVersionInconsistencyWithPrefixList` (HTTP 400).
-    OperationDeniedIpVersionInconsistencyWithPrefixList(rt::error::ServiceError),
+    OperationDeniedIpVersionInconsistencyWithPrefixList(crate::error::ServiceError),
     /// `OperationDenied.NetworkAclAttachmentInMiddleStatus` (HTTP 400).
-    OperationDeniedNetworkAclAttachmentInMiddleStatus(rt::error::ServiceError),
+    OperationDeniedNetworkAclAttachmentInMiddleStatus(crate::error::ServiceError),
     /// `OperationDenied.SystemPrefixList` (HTTP 400).
-    OperationDeniedSystemPrefixList(rt::error::ServiceError),
+    OperationDeniedSystemPrefixList(crate::error::ServiceError),
     /// `OperationDenied.VpcIpv6NotEnabled` (HTTP 400).
-    OperationDeniedVpcIpv6NotEnabled(rt::error::ServiceError),
+    OperationDeniedVpcIpv6NotEnabled(crate::error::ServiceError),
     /// `ParameterEmpty.NetworkAclId` (HTTP 400).
-    ParameterEmptyNetworkAclId(rt::error::ServiceError),
+    ParameterEmptyNetworkAclId(crate::error::ServiceError),
     /// `ParameterEmpty.RegionId` (HTTP 400).
-    ParameterEmptyRegionId(rt::error::ServiceError),
+    ParameterEmptyRegionId(crate::error::ServiceError),
     /// `ParameterIllegal.Description` (HTTP 400).
-    ParameterIllegalDescription(rt::error::ServiceError),
+    ParameterIllegalDescription(crate::error::ServiceError),
     /// `ParameterIllegal.DestinationCidrIp` (HTTP 400).
-    ParameterIllegalDestinationCidrIp(rt::error::ServiceError),
+    ParameterIllegalDestinationCidrIp(crate::error::ServiceError),
     /// `ParameterIllegal.Name` (HTTP 400).
-    ParameterIllegalName(rt::error::ServiceError),
+    ParameterIllegalName(crate::error::ServiceError),
     /// `ParameterIllegal.Policy` (HTTP 400).
-    ParameterIllegalPolicy(rt::error::ServiceError),
+    ParameterIllegalPolicy(crate::error::ServiceError),
     /// `ParameterIllegal.Port` (HTTP 400).
-    ParameterIllegalPort(rt::error::ServiceError),
+    ParameterIllegalPort(crate::error::ServiceError),
     /// `ParameterIllegal.Protocol` (HTTP 400).
-    ParameterIllegalProtocol(rt::error::ServiceError),
+    ParameterIllegalProtocol(crate::error::ServiceError),
     /// `ParameterIllegal.SourceCidrIp` (HTTP 400).
-    ParameterIllegalSourceCidrIp(rt::error::ServiceError),
+    ParameterIllegalSourceCidrIp(crate::error::ServiceError),
     /// `ParameterLengthIllegal.Description` (HTTP 400).
-    ParameterLengthIllegalDescription(rt::error::ServiceError),
+    ParameterLengthIllegalDescription(crate::error::ServiceError),
     /// `ParameterLengthIllegal.Name` (HTTP 400).
-    ParameterLengthIllegalName(rt::error::ServiceError),
+    ParameterLengthIllegalName(crate::error::ServiceError),
     /// `ParameterMissing.AliUid` (HTTP 400).
-    ParameterMissingAliUid(rt::error::ServiceError),
+    ParameterMissingAliUid(crate::error::ServiceError),
     /// `ParameterMissing.Bid` (HTTP 400).
-    ParameterMissingBid(rt::error::ServiceError),
+    ParameterMissingBid(crate::error::ServiceError),
     /// `ParameterMissing.DestinationCidrIp` (HTTP 400).
-    ParameterMissingDestinationCidrIp(rt::error::ServiceError),
+    ParameterMissingDestinationCidrIp(crate::error::ServiceError),
     /// `ParameterMissing.NetworkAclId` (HTTP 400).
-    ParameterMissingNetworkAclId(rt::error::ServiceError),
+    ParameterMissingNetworkAclId(crate::error::ServiceError),
     /// `ParameterMissing.Policy` (HTTP 400).
-    ParameterMissingPolicy(rt::error::ServiceError),
+    ParameterMissingPolicy(crate::error::ServiceError),
     /// `ParameterMissing.Port` (HTTP 400).
-    ParameterMissingPort(rt::error::ServiceError),
+    ParameterMissingPort(crate::error::ServiceError),
     /// `ParameterMissing.Protocol` (HTTP 400).
-    ParameterMissingProtocol(rt::error::ServiceError),
+    ParameterMissingProtocol(crate::error::ServiceError),
     /// `ParameterMissing.RegionId` (HTTP 400).
-    ParameterMissingRegionId(rt::error::ServiceError),
+    ParameterMissingRegionId(crate::error::ServiceError),
     /// `ParameterMissing.SourceCidrIp` (HTTP 400).
-    ParameterMissingSourceCidrIp(rt::error::ServiceError),
+    ParameterMissingSourceCidrIp(crate::error::ServiceError),
     /// `QuotaExceed.NetworkAclEntry` (HTTP 400).
-    QuotaExceedNetworkAclEntry(rt::error::ServiceError),
+    QuotaExceedNetworkAclEntry(crate::error::ServiceError),
     /// `ResourceNotFound.PrefixList` (HTTP 400).
-    ResourceNotFoundPrefixList(rt::error::ServiceError),
+    ResourceNotFoundPrefixList(crate::error::ServiceError),
     /// `ResourceStatus.Error` (HTTP 400).
-    ResourceStatusError(rt::error::ServiceError),
+    ResourceStatusError(crate::error::ServiceError),
     /// `UnsupportedRegion.PrefixListEntry` (HTTP 400).
-    UnsupportedRegionPrefixListEntry(rt::error::ServiceError),
+    UnsupportedRegionPrefixListEntry(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -793,7 +796,7 @@ impl UpdateNetworkAclEntriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamDestinationCidrIp(error)
             | Self::IllegalParamEgressAclEntryId(error)
@@ -1088,8 +1091,8 @@ impl UpdateNetworkAclEntriesError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateNetworkAclEntriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateNetworkAclEntriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.DestinationCidrIp" => {
                 Self::IllegalParamDestinationCidrIp(error)
@@ -1152,11 +1155,11 @@ impl rt::error::OperationError for UpdateNetworkAclEntriesError {
             "UnsupportedRegion.PrefixListEntry" => {
                 Self::UnsupportedRegionPrefixListEntry(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateNetworkAclEntriesError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct UpdatePublicIpAddressPoolAttributeRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdatePublicIpAddressPoolAttributeRequest {
+impl crate::operation::Operation for UpdatePublicIpAddressPoolAttributeRequest {
     type Response = UpdatePublicIpAddressPoolAttributeResponse;
     type Error = UpdatePublicIpAddressPoolAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdatePublicIpAddressPoolAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "PublicIpAddressPoolId",
             &self.public_ip_address_pool_id,
@@ -168,8 +171,8 @@ impl UpdatePublicIpAddressPoolAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdatePublicIpAddressPoolAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdatePublicIpAddressPoolAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -178,7 +181,7 @@ impl UpdatePublicIpAddressPoolAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdatePublicIpAddressPoolAttributeResponse,
-        rt::error::Error<UpdatePublicIpAddressPoolAttributeError>,
+        crate::error::Error<UpdatePublicIpAddressPoolAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -254,18 +257,18 @@ impl ::serde::Serialize for UpdatePublicIpAddressPoolAttributeResponse {
 #[non_exhaustive]
 pub enum UpdatePublicIpAddressPoolAttributeError {
     /// `IllegalParam.Description` (HTTP 400).
-    IllegalParamDescription(rt::error::ServiceError),
+    IllegalParamDescription(crate::error::ServiceError),
     /// `IllegalParam.Name` (HTTP 400).
-    IllegalParamName(rt::error::ServiceError),
+    IllegalParamName(crate::error::ServiceError),
     /// `OperationDenied.OperateSharedResource` (HTTP 400).
-    OperationDeniedOperateSharedResource(rt::error::ServiceError),
+    OperationDeniedOperateSharedResource(crate::error::ServiceError),
     /// `ResourceNotFound.PublicIpAddressPool` (HTTP 400).
-    ResourceNotFoundPublicIpAddressPool(rt::error::ServiceError),
+    ResourceNotFoundPublicIpAddressPool(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -277,7 +280,7 @@ impl UpdatePublicIpAddressPoolAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamDescription(error)
             | Self::IllegalParamName(error)
@@ -313,8 +316,8 @@ impl UpdatePublicIpAddressPoolAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdatePublicIpAddressPoolAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdatePublicIpAddressPoolAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.Description" => Self::IllegalParamDescription(error),
             "IllegalParam.Name" => Self::IllegalParamName(error),
@@ -324,11 +327,11 @@ impl rt::error::OperationError for UpdatePublicIpAddressPoolAttributeError {
             "ResourceNotFound.PublicIpAddressPool" => {
                 Self::ResourceNotFoundPublicIpAddressPool(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdatePublicIpAddressPoolAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -54,15 +58,14 @@ pub struct UpdateTrafficMirrorFilterAttributeRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateTrafficMirrorFilterAttributeRequest {
+impl crate::operation::Operation for UpdateTrafficMirrorFilterAttributeRequest {
     type Response = UpdateTrafficMirrorFilterAttributeResponse;
     type Error = UpdateTrafficMirrorFilterAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateTrafficMirrorFilterAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("TrafficMirrorFilterId", &self.traffic_mirror_filter_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -177,8 +180,8 @@ impl UpdateTrafficMirrorFilterAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateTrafficMirrorFilterAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateTrafficMirrorFilterAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -187,7 +190,7 @@ impl UpdateTrafficMirrorFilterAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateTrafficMirrorFilterAttributeResponse,
-        rt::error::Error<UpdateTrafficMirrorFilterAttributeError>,
+        crate::error::Error<UpdateTrafficMirrorFilterAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -263,14 +266,14 @@ impl ::serde::Serialize for UpdateTrafficMirrorFilterAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateTrafficMirrorFilterAttributeError {
     /// `IncorrectStatus.TrafficMirrorFilter` (HTTP 400).
-    IncorrectStatusTrafficMirrorFilter(rt::error::ServiceError),
+    IncorrectStatusTrafficMirrorFilter(crate::error::ServiceError),
     /// `ResourceNotFound.TrafficMirrorFilter` (HTTP 400).
-    ResourceNotFoundTrafficMirrorFilter(rt::error::ServiceError),
+    ResourceNotFoundTrafficMirrorFilter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -282,7 +285,7 @@ impl UpdateTrafficMirrorFilterAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IncorrectStatusTrafficMirrorFilter(error)
             | Self::ResourceNotFoundTrafficMirrorFilter(error) => error,
@@ -304,8 +307,8 @@ impl UpdateTrafficMirrorFilterAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateTrafficMirrorFilterAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateTrafficMirrorFilterAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IncorrectStatus.TrafficMirrorFilter" => {
                 Self::IncorrectStatusTrafficMirrorFilter(error)
@@ -313,11 +316,11 @@ impl rt::error::OperationError for UpdateTrafficMirrorFilterAttributeError {
             "ResourceNotFound.TrafficMirrorFilter" => {
                 Self::ResourceNotFoundTrafficMirrorFilter(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateTrafficMirrorFilterAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -74,15 +78,14 @@ pub struct UpdateTrafficMirrorFilterRuleAttributeRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateTrafficMirrorFilterRuleAttributeRequest {
+impl crate::operation::Operation for UpdateTrafficMirrorFilterRuleAttributeRequest {
     type Response = UpdateTrafficMirrorFilterRuleAttributeResponse;
     type Error = UpdateTrafficMirrorFilterRuleAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateTrafficMirrorFilterRuleAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "TrafficMirrorFilterRuleId",
             &self.traffic_mirror_filter_rule_id,
@@ -256,8 +259,8 @@ impl UpdateTrafficMirrorFilterRuleAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateTrafficMirrorFilterRuleAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateTrafficMirrorFilterRuleAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -266,7 +269,7 @@ impl UpdateTrafficMirrorFilterRuleAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateTrafficMirrorFilterRuleAttributeResponse,
-        rt::error::Error<UpdateTrafficMirrorFilterRuleAttributeError>,
+        crate::error::Error<UpdateTrafficMirrorFilterRuleAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -342,22 +345,22 @@ impl ::serde::Serialize for UpdateTrafficMirrorFilterRuleAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateTrafficMirrorFilterRuleAttributeError {
     /// `DuplicatedParam.Priority` (HTTP 400).
-    DuplicatedParamPriority(rt::error::ServiceError),
+    DuplicatedParamPriority(crate::error::ServiceError),
     /// `IllegalParam.DestinationCidrBlock` (HTTP 400).
-    IllegalParamDestinationCidrBlock(rt::error::ServiceError),
+    IllegalParamDestinationCidrBlock(crate::error::ServiceError),
     /// `IllegalParam.Protocol` (HTTP 400).
-    IllegalParamProtocol(rt::error::ServiceError),
+    IllegalParamProtocol(crate::error::ServiceError),
     /// `IllegalParam.SourceCidrBlock` (HTTP 400).
-    IllegalParamSourceCidrBlock(rt::error::ServiceError),
+    IllegalParamSourceCidrBlock(crate::error::ServiceError),
     /// `IncorrectStatus.TrafficMirrorRule` (HTTP 400).
-    IncorrectStatusTrafficMirrorRule(rt::error::ServiceError),
+    IncorrectStatusTrafficMirrorRule(crate::error::ServiceError),
     /// `ResourceNotFound.TrafficMirrorRule` (HTTP 400).
-    ResourceNotFoundTrafficMirrorRule(rt::error::ServiceError),
+    ResourceNotFoundTrafficMirrorRule(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -369,7 +372,7 @@ impl UpdateTrafficMirrorFilterRuleAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedParamPriority(error)
             | Self::IllegalParamDestinationCidrBlock(error)
@@ -419,8 +422,8 @@ impl UpdateTrafficMirrorFilterRuleAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateTrafficMirrorFilterRuleAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateTrafficMirrorFilterRuleAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DuplicatedParam.Priority" => Self::DuplicatedParamPriority(error),
             "IllegalParam.DestinationCidrBlock" => {
@@ -434,11 +437,11 @@ impl rt::error::OperationError for UpdateTrafficMirrorFilterRuleAttributeError {
             "ResourceNotFound.TrafficMirrorRule" => {
                 Self::ResourceNotFoundTrafficMirrorRule(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateTrafficMirrorFilterRuleAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -82,15 +86,14 @@ pub struct UpdateTrafficMirrorSessionAttributeRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateTrafficMirrorSessionAttributeRequest {
+impl crate::operation::Operation for UpdateTrafficMirrorSessionAttributeRequest {
     type Response = UpdateTrafficMirrorSessionAttributeResponse;
     type Error = UpdateTrafficMirrorSessionAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateTrafficMirrorSessionAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required(
             "TrafficMirrorSessionId",
             &self.traffic_mirror_session_id,
@@ -295,8 +298,8 @@ impl UpdateTrafficMirrorSessionAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateTrafficMirrorSessionAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateTrafficMirrorSessionAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -305,7 +308,7 @@ impl UpdateTrafficMirrorSessionAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateTrafficMirrorSessionAttributeResponse,
-        rt::error::Error<UpdateTrafficMirrorSessionAttributeError>,
+        crate::error::Error<UpdateTrafficMirrorSessionAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -381,72 +384,74 @@ impl ::serde::Serialize for UpdateTrafficMirrorSessionAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateTrafficMirrorSessionAttributeError {
     /// `DuplicatedParam.Priority` (HTTP 400).
-    DuplicatedParamPriority(rt::error::ServiceError),
+    DuplicatedParamPriority(crate::error::ServiceError),
     /// `IncorrectBusinessStatus.TrafficMirror` (HTTP 400).
-    IncorrectBusinessStatusTrafficMirror(rt::error::ServiceError),
+    IncorrectBusinessStatusTrafficMirror(crate::error::ServiceError),
     /// `IncorrectStatus.TrafficMirrorFilter` (HTTP 400).
-    IncorrectStatusTrafficMirrorFilter(rt::error::ServiceError),
+    IncorrectStatusTrafficMirrorFilter(crate::error::ServiceError),
     /// `IncorrectStatus.TrafficMirrorSession` (HTTP 400).
-    IncorrectStatusTrafficMirrorSession(rt::error::ServiceError),
+    IncorrectStatusTrafficMirrorSession(crate::error::ServiceError),
     /// `InvalidLoadBalancerId.NotFound` (HTTP 400).
-    InvalidLoadBalancerIdNotFound(rt::error::ServiceError),
+    InvalidLoadBalancerIdNotFound(crate::error::ServiceError),
     /// `OperationDenied.ClassicSLB` (HTTP 400).
-    OperationDeniedClassicSlb(rt::error::ServiceError),
+    OperationDeniedClassicSlb(crate::error::ServiceError),
     /// `OperationDenied.DuplicateRole` (HTTP 400).
-    OperationDeniedDuplicateRole(rt::error::ServiceError),
+    OperationDeniedDuplicateRole(crate::error::ServiceError),
     /// `OperationDenied.EcsNotSupportTrafficMirror` (HTTP 400).
-    OperationDeniedEcsNotSupportTrafficMirror(rt::error::ServiceError),
+    OperationDeniedEcsNotSupportTrafficMirror(crate::error::ServiceError),
     /// `OperationDenied.FreeNetworkInterface` (HTTP 400).
-    OperationDeniedFreeNetworkInterface(rt::error::ServiceError),
+    OperationDeniedFreeNetworkInterface(crate::error::ServiceError),
     /// `OperationDenied.InvalidTargetBondEniType` (HTTP 400).
-    OperationDeniedInvalidTargetBondEniType(rt::error::ServiceError),
+    OperationDeniedInvalidTargetBondEniType(crate::error::ServiceError),
     /// `OperationDenied.SlbNotInVpc` (HTTP 400).
-    OperationDeniedSlbNotInVpc(rt::error::ServiceError),
+    OperationDeniedSlbNotInVpc(crate::error::ServiceError),
     /// `OperationDenied.TargetTypeNotSupportBondEni` (HTTP 400).
-    OperationDeniedTargetTypeNotSupportBondEni(rt::error::ServiceError),
+    OperationDeniedTargetTypeNotSupportBondEni(crate::error::ServiceError),
     /// `OperationDenied.TargetTypeNotSupportGatewayLoadBalancerEndpoint` (HTTP 400).
     OperationDeniedTargetTypeNotSupportGatewayLoadBalancerEndpoint(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `OperationDenied.TargetTypeNotSupportTrafficMirrorFullPacket` (HTTP 400).
-    OperationDeniedTargetTypeNotSupportTrafficMirrorFullPacket(rt::error::ServiceError),
+    OperationDeniedTargetTypeNotSupportTrafficMirrorFullPacket(
+        crate::error::ServiceError,
+    ),
     /// `OperationDenied.TrafficMirrorSessionSourceFullPacketNotSupport` (HTTP 400).
     OperationDeniedTrafficMirrorSessionSourceFullPacketNotSupport(
-        rt::error::ServiceError,
+        crate::error::ServiceError,
     ),
     /// `OperationDenied.UnsupportedTargetType` (HTTP 400).
-    OperationDeniedUnsupportedTargetType(rt::error::ServiceError),
+    OperationDeniedUnsupportedTargetType(crate::error::ServiceError),
     /// `OperationFailed.GetEniInfo` (HTTP 500).
-    OperationFailedGetEniInfo(rt::error::ServiceError),
+    OperationFailedGetEniInfo(crate::error::ServiceError),
     /// `OperationFailed.NotSupportBizType` (HTTP 400).
-    OperationFailedNotSupportBizType(rt::error::ServiceError),
+    OperationFailedNotSupportBizType(crate::error::ServiceError),
     /// `OptInRequired.TrafficMirror` (HTTP 400).
-    OptInRequiredTrafficMirror(rt::error::ServiceError),
+    OptInRequiredTrafficMirror(crate::error::ServiceError),
     /// `QuotaExceeded.FilterRelatedSession` (HTTP 400).
-    QuotaExceededFilterRelatedSession(rt::error::ServiceError),
+    QuotaExceededFilterRelatedSession(crate::error::ServiceError),
     /// `QuotaExceeded.NetworkInterfaceRelatedSession` (HTTP 400).
-    QuotaExceededNetworkInterfaceRelatedSession(rt::error::ServiceError),
+    QuotaExceededNetworkInterfaceRelatedSession(crate::error::ServiceError),
     /// `QuotaExceeded.SlbRelatedSession` (HTTP 400).
-    QuotaExceededSlbRelatedSession(rt::error::ServiceError),
+    QuotaExceededSlbRelatedSession(crate::error::ServiceError),
     /// `QuotaExceeded.SourceNumPerTarget` (HTTP 400).
-    QuotaExceededSourceNumPerTarget(rt::error::ServiceError),
+    QuotaExceededSourceNumPerTarget(crate::error::ServiceError),
     /// `ResourceNotFound.EcsInstance` (HTTP 400).
-    ResourceNotFoundEcsInstance(rt::error::ServiceError),
+    ResourceNotFoundEcsInstance(crate::error::ServiceError),
     /// `ResourceNotFound.GatewayLoadBalancerEndpoint` (HTTP 404).
-    ResourceNotFoundGatewayLoadBalancerEndpoint(rt::error::ServiceError),
+    ResourceNotFoundGatewayLoadBalancerEndpoint(crate::error::ServiceError),
     /// `ResourceNotFound.NetworkInterface` (HTTP 400).
-    ResourceNotFoundNetworkInterface(rt::error::ServiceError),
+    ResourceNotFoundNetworkInterface(crate::error::ServiceError),
     /// `ResourceNotFound.Slb` (HTTP 400).
-    ResourceNotFoundSlb(rt::error::ServiceError),
+    ResourceNotFoundSlb(crate::error::ServiceError),
     /// `ResourceNotFound.TrafficMirrorFilter` (HTTP 400).
-    ResourceNotFoundTrafficMirrorFilter(rt::error::ServiceError),
+    ResourceNotFoundTrafficMirrorFilter(crate::error::ServiceError),
     /// `ResourceNotFound.TrafficMirrorSession` (HTTP 400).
-    ResourceNotFoundTrafficMirrorSession(rt::error::ServiceError),
+    ResourceNotFoundTrafficMirrorSession(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -458,7 +463,7 @@ impl UpdateTrafficMirrorSessionAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::DuplicatedParamPriority(error)
             | Self::IncorrectBusinessStatusTrafficMirror(error)
@@ -681,8 +686,8 @@ impl UpdateTrafficMirrorSessionAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateTrafficMirrorSessionAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateTrafficMirrorSessionAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "DuplicatedParam.Priority" => Self::DuplicatedParamPriority(error),
             "IncorrectBusinessStatus.TrafficMirror" => {
@@ -759,11 +764,11 @@ impl rt::error::OperationError for UpdateTrafficMirrorSessionAttributeError {
             "ResourceNotFound.TrafficMirrorSession" => {
                 Self::ResourceNotFoundTrafficMirrorSession(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateTrafficMirrorSessionAttributeError::service_error(self)
     }
 }

@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,14 @@ pub struct UpdateVirtualBorderBandwidthRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateVirtualBorderBandwidthRequest {
+impl crate::operation::Operation for UpdateVirtualBorderBandwidthRequest {
     type Response = UpdateVirtualBorderBandwidthResponse;
     type Error = UpdateVirtualBorderBandwidthError;
+}
+
+impl rt::operation::OperationSpec for UpdateVirtualBorderBandwidthRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VirtualBorderRouterId", &self.virtual_border_router_id)?;
         rt::validate::required("Bandwidth", &self.bandwidth)?;
@@ -136,8 +139,8 @@ impl UpdateVirtualBorderBandwidthBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateVirtualBorderBandwidthRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateVirtualBorderBandwidthRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -146,7 +149,7 @@ impl UpdateVirtualBorderBandwidthBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateVirtualBorderBandwidthResponse,
-        rt::error::Error<UpdateVirtualBorderBandwidthError>,
+        crate::error::Error<UpdateVirtualBorderBandwidthError>,
     > {
         self.client.execute(self.request).await
     }
@@ -300,30 +303,30 @@ impl ::serde::Serialize for UpdateVirtualBorderBandwidthResponse {
 #[non_exhaustive]
 pub enum UpdateVirtualBorderBandwidthError {
     /// `IllegalParam.Bandwidth` (HTTP 400).
-    IllegalParamBandwidth(rt::error::ServiceError),
+    IllegalParamBandwidth(crate::error::ServiceError),
     /// `InvalidInstanceId.NotFound` (HTTP 400).
-    InvalidInstanceIdNotFound(rt::error::ServiceError),
+    InvalidInstanceIdNotFound(crate::error::ServiceError),
     /// `MissingParam.Bandwidth` (HTTP 400).
-    MissingParamBandwidth(rt::error::ServiceError),
+    MissingParamBandwidth(crate::error::ServiceError),
     /// `MissingParam.InstanceId` (HTTP 400).
-    MissingParamInstanceId(rt::error::ServiceError),
+    MissingParamInstanceId(crate::error::ServiceError),
     /// `MissingParam.regionNo` (HTTP 400).
-    MissingParamRegionNo(rt::error::ServiceError),
+    MissingParamRegionNo(crate::error::ServiceError),
     /// `OperationFailed.PconnTrafficNotEnable` (HTTP 400).
-    OperationFailedPconnTrafficNotEnable(rt::error::ServiceError),
+    OperationFailedPconnTrafficNotEnable(crate::error::ServiceError),
     /// `OperationFailed.Vpconn` (HTTP 400).
-    OperationFailedVpconn(rt::error::ServiceError),
+    OperationFailedVpconn(crate::error::ServiceError),
     /// `OperationUnsupported.ModifyBandwidth` (HTTP 400).
-    OperationUnsupportedModifyBandwidth(rt::error::ServiceError),
+    OperationUnsupportedModifyBandwidth(crate::error::ServiceError),
     /// `OperationUnsupported.SetMultiPconnBandwidth` (HTTP 400).
-    OperationUnsupportedSetMultiPconnBandwidth(rt::error::ServiceError),
+    OperationUnsupportedSetMultiPconnBandwidth(crate::error::ServiceError),
     /// `QuotaExceeded.VirtualBorderRouterBandwidth` (HTTP 400).
-    QuotaExceededVirtualBorderRouterBandwidth(rt::error::ServiceError),
+    QuotaExceededVirtualBorderRouterBandwidth(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -335,7 +338,7 @@ impl UpdateVirtualBorderBandwidthError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::IllegalParamBandwidth(error)
             | Self::InvalidInstanceIdNotFound(error)
@@ -413,8 +416,8 @@ impl UpdateVirtualBorderBandwidthError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateVirtualBorderBandwidthError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateVirtualBorderBandwidthError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "IllegalParam.Bandwidth" => Self::IllegalParamBandwidth(error),
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
@@ -434,11 +437,11 @@ impl rt::error::OperationError for UpdateVirtualBorderBandwidthError {
             "QuotaExceeded.VirtualBorderRouterBandwidth" => {
                 Self::QuotaExceededVirtualBorderRouterBandwidth(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateVirtualBorderBandwidthError::service_error(self)
     }
 }

@@ -15,7 +15,8 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "write",
+    operation_type: rt::operation::OperationType::Write,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -52,11 +53,14 @@ pub struct UpdateVirtualPhysicalConnectionRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateVirtualPhysicalConnectionRequest {
+impl crate::operation::Operation for UpdateVirtualPhysicalConnectionRequest {
     type Response = UpdateVirtualPhysicalConnectionResponse;
     type Error = UpdateVirtualPhysicalConnectionError;
+}
+
+impl rt::operation::OperationSpec for UpdateVirtualPhysicalConnectionRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("VlanId", &self.vlan_id)?;
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
@@ -151,8 +155,8 @@ impl UpdateVirtualPhysicalConnectionBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateVirtualPhysicalConnectionRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateVirtualPhysicalConnectionRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -161,7 +165,7 @@ impl UpdateVirtualPhysicalConnectionBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateVirtualPhysicalConnectionResponse,
-        rt::error::Error<UpdateVirtualPhysicalConnectionError>,
+        crate::error::Error<UpdateVirtualPhysicalConnectionError>,
     > {
         self.client.execute(self.request).await
     }
@@ -258,30 +262,30 @@ impl ::serde::Serialize for UpdateVirtualPhysicalConnectionResponse {
 #[non_exhaustive]
 pub enum UpdateVirtualPhysicalConnectionError {
     /// `Forbidden.PhysicalConnection` (HTTP 400).
-    ForbiddenPhysicalConnection(rt::error::ServiceError),
+    ForbiddenPhysicalConnection(crate::error::ServiceError),
     /// `IllegalParam.Bandwidth` (HTTP 400).
-    IllegalParamBandwidth(rt::error::ServiceError),
+    IllegalParamBandwidth(crate::error::ServiceError),
     /// `IllegalParam.Spec` (HTTP 400).
-    IllegalParamSpec(rt::error::ServiceError),
+    IllegalParamSpec(crate::error::ServiceError),
     /// `IllegalParam.VlanId` (HTTP 400).
-    IllegalParamVlanId(rt::error::ServiceError),
+    IllegalParamVlanId(crate::error::ServiceError),
     /// `IncorrectStatus.VBR` (HTTP 400).
-    IncorrectStatusVbr(rt::error::ServiceError),
+    IncorrectStatusVbr(crate::error::ServiceError),
     /// `OperationDenied.CreateVpconn` (HTTP 400).
-    OperationDeniedCreateVpconn(rt::error::ServiceError),
+    OperationDeniedCreateVpconn(crate::error::ServiceError),
     /// `OperationFailed.PhysicalConnectionFinancialLocked` (HTTP 400).
-    OperationFailedPhysicalConnectionFinancialLocked(rt::error::ServiceError),
+    OperationFailedPhysicalConnectionFinancialLocked(crate::error::ServiceError),
     /// `OperationFailed.PhysicalConnectionTerminated` (HTTP 400).
-    OperationFailedPhysicalConnectionTerminated(rt::error::ServiceError),
+    OperationFailedPhysicalConnectionTerminated(crate::error::ServiceError),
     /// `ResourceNotEnough.Bandwidth` (HTTP 400).
-    ResourceNotEnoughBandwidth(rt::error::ServiceError),
+    ResourceNotEnoughBandwidth(crate::error::ServiceError),
     /// `ResourceNotFound.PhysicalConnectionId` (HTTP 400).
-    ResourceNotFoundPhysicalConnectionId(rt::error::ServiceError),
+    ResourceNotFoundPhysicalConnectionId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -293,7 +297,7 @@ impl UpdateVirtualPhysicalConnectionError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbiddenPhysicalConnection(error)
             | Self::IllegalParamBandwidth(error)
@@ -371,8 +375,8 @@ impl UpdateVirtualPhysicalConnectionError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateVirtualPhysicalConnectionError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateVirtualPhysicalConnectionError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbidden.PhysicalConnection" => Self::ForbiddenPhysicalConnection(error),
             "IllegalParam.Bandwidth" => Self::IllegalParamBandwidth(error),
@@ -390,11 +394,11 @@ impl rt::error::OperationError for UpdateVirtualPhysicalConnectionError {
             "ResourceNotFound.PhysicalConnectionId" => {
                 Self::ResourceNotFoundPhysicalConnectionId(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateVirtualPhysicalConnectionError::service_error(self)
     }
 }

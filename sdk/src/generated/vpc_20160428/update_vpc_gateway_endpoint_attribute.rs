@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["GET", "POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -58,15 +62,14 @@ pub struct UpdateVpcGatewayEndpointAttributeRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for UpdateVpcGatewayEndpointAttributeRequest {
+impl crate::operation::Operation for UpdateVpcGatewayEndpointAttributeRequest {
     type Response = UpdateVpcGatewayEndpointAttributeResponse;
     type Error = UpdateVpcGatewayEndpointAttributeError;
+}
+
+impl rt::operation::OperationSpec for UpdateVpcGatewayEndpointAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("EndpointId", &self.endpoint_id)?;
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -178,8 +181,8 @@ impl UpdateVpcGatewayEndpointAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<UpdateVpcGatewayEndpointAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<UpdateVpcGatewayEndpointAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -188,7 +191,7 @@ impl UpdateVpcGatewayEndpointAttributeBuilder {
         self,
     ) -> ::std::result::Result<
         UpdateVpcGatewayEndpointAttributeResponse,
-        rt::error::Error<UpdateVpcGatewayEndpointAttributeError>,
+        crate::error::Error<UpdateVpcGatewayEndpointAttributeError>,
     > {
         self.client.execute(self.request).await
     }
@@ -264,34 +267,34 @@ impl ::serde::Serialize for UpdateVpcGatewayEndpointAttributeResponse {
 #[non_exhaustive]
 pub enum UpdateVpcGatewayEndpointAttributeError {
     /// `Forbbiden` (HTTP 400).
-    Forbbiden(rt::error::ServiceError),
+    Forbbiden(crate::error::ServiceError),
     /// `IdempotentParameterMismatch` (HTTP 400).
-    IdempotentParameterMismatch(rt::error::ServiceError),
+    IdempotentParameterMismatch(crate::error::ServiceError),
     /// `IllegalParam.GatewayEndpointDescription` (HTTP 400).
-    IllegalParamGatewayEndpointDescription(rt::error::ServiceError),
+    IllegalParamGatewayEndpointDescription(crate::error::ServiceError),
     /// `IllegalParam.GatewayEndpointName` (HTTP 400).
-    IllegalParamGatewayEndpointName(rt::error::ServiceError),
+    IllegalParamGatewayEndpointName(crate::error::ServiceError),
     /// `IllegalParam.PolicyDocument` (HTTP 400).
-    IllegalParamPolicyDocument(rt::error::ServiceError),
+    IllegalParamPolicyDocument(crate::error::ServiceError),
     /// `IncorrectStatus.GatewayEndpoint` (HTTP 400).
-    IncorrectStatusGatewayEndpoint(rt::error::ServiceError),
+    IncorrectStatusGatewayEndpoint(crate::error::ServiceError),
     /// `InvalidPolicy.WrongFormat` (HTTP 400).
-    InvalidPolicyWrongFormat(rt::error::ServiceError),
+    InvalidPolicyWrongFormat(crate::error::ServiceError),
     /// `InvalidRegionId.NotFound` (HTTP 400).
-    InvalidRegionIdNotFound(rt::error::ServiceError),
+    InvalidRegionIdNotFound(crate::error::ServiceError),
     /// `OperationDenied.PolicyDocument` (HTTP 400).
-    OperationDeniedPolicyDocument(rt::error::ServiceError),
+    OperationDeniedPolicyDocument(crate::error::ServiceError),
     /// `OperationFailed.ConcurrentOperation` (HTTP 400).
-    OperationFailedConcurrentOperation(rt::error::ServiceError),
+    OperationFailedConcurrentOperation(crate::error::ServiceError),
     /// `ResourceNotFound.GatewayEndpoint` (HTTP 400).
-    ResourceNotFoundGatewayEndpoint(rt::error::ServiceError),
+    ResourceNotFoundGatewayEndpoint(crate::error::ServiceError),
     /// `SystemBusy` (HTTP 400).
-    SystemBusy(rt::error::ServiceError),
+    SystemBusy(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -303,7 +306,7 @@ impl UpdateVpcGatewayEndpointAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::Forbbiden(error)
             | Self::IdempotentParameterMismatch(error)
@@ -395,8 +398,8 @@ impl UpdateVpcGatewayEndpointAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for UpdateVpcGatewayEndpointAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for UpdateVpcGatewayEndpointAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden" => Self::Forbbiden(error),
             "IdempotentParameterMismatch" => Self::IdempotentParameterMismatch(error),
@@ -422,11 +425,11 @@ impl rt::error::OperationError for UpdateVpcGatewayEndpointAttributeError {
                 Self::ResourceNotFoundGatewayEndpoint(error)
             }
             "SystemBusy" => Self::SystemBusy(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         UpdateVpcGatewayEndpointAttributeError::service_error(self)
     }
 }

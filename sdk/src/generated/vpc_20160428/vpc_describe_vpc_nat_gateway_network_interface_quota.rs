@@ -17,7 +17,11 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
@@ -46,15 +50,16 @@ pub struct VpcDescribeVpcNatGatewayNetworkInterfaceQuotaRequest {
     pub region_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for VpcDescribeVpcNatGatewayNetworkInterfaceQuotaRequest {
+impl crate::operation::Operation
+for VpcDescribeVpcNatGatewayNetworkInterfaceQuotaRequest {
     type Response = VpcDescribeVpcNatGatewayNetworkInterfaceQuotaResponse;
     type Error = VpcDescribeVpcNatGatewayNetworkInterfaceQuotaError;
+}
+
+impl rt::operation::OperationSpec
+for VpcDescribeVpcNatGatewayNetworkInterfaceQuotaRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         Ok(())
     }
 
@@ -127,8 +132,10 @@ impl VpcDescribeVpcNatGatewayNetworkInterfaceQuotaBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<VpcDescribeVpcNatGatewayNetworkInterfaceQuotaRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<
+        VpcDescribeVpcNatGatewayNetworkInterfaceQuotaRequest,
+    > {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -137,7 +144,7 @@ impl VpcDescribeVpcNatGatewayNetworkInterfaceQuotaBuilder {
         self,
     ) -> ::std::result::Result<
         VpcDescribeVpcNatGatewayNetworkInterfaceQuotaResponse,
-        rt::error::Error<VpcDescribeVpcNatGatewayNetworkInterfaceQuotaError>,
+        crate::error::Error<VpcDescribeVpcNatGatewayNetworkInterfaceQuotaError>,
     > {
         self.client.execute(self.request).await
     }
@@ -232,14 +239,14 @@ impl ::serde::Serialize for VpcDescribeVpcNatGatewayNetworkInterfaceQuotaRespons
 #[non_exhaustive]
 pub enum VpcDescribeVpcNatGatewayNetworkInterfaceQuotaError {
     /// `OperationDenied.PrivateLinkNotEnabled` (HTTP 400).
-    OperationDeniedPrivateLinkNotEnabled(rt::error::ServiceError),
+    OperationDeniedPrivateLinkNotEnabled(crate::error::ServiceError),
     /// `ResourceNotFound.NatGateway` (HTTP 404).
-    ResourceNotFoundNatGateway(rt::error::ServiceError),
+    ResourceNotFoundNatGateway(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
@@ -251,7 +258,7 @@ impl VpcDescribeVpcNatGatewayNetworkInterfaceQuotaError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::OperationDeniedPrivateLinkNotEnabled(error)
             | Self::ResourceNotFoundNatGateway(error) => error,
@@ -273,18 +280,19 @@ impl VpcDescribeVpcNatGatewayNetworkInterfaceQuotaError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for VpcDescribeVpcNatGatewayNetworkInterfaceQuotaError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError
+for VpcDescribeVpcNatGatewayNetworkInterfaceQuotaError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "OperationDenied.PrivateLinkNotEnabled" => {
                 Self::OperationDeniedPrivateLinkNotEnabled(error)
             }
             "ResourceNotFound.NatGateway" => Self::ResourceNotFoundNatGateway(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
+    fn service_error(&self) -> &crate::error::ServiceError {
         VpcDescribeVpcNatGatewayNetworkInterfaceQuotaError::service_error(self)
     }
 }

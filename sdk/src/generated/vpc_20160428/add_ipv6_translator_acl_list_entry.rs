@@ -15,17 +15,18 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
     response_body: true,
 };
 
-/// Parameters of `AddIPv6TranslatorAclListEntry`, as its builder [`AddIPv6TranslatorAclListEntryBuilder`] sets them.
+/// Parameters of `AddIPv6TranslatorAclListEntry`, as its builder [`AddIpv6TranslatorAclListEntryBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AddIPv6TranslatorAclListEntryRequest {
+pub struct AddIpv6TranslatorAclListEntryRequest {
     /// Example: `cn-hangzhou`
     ///
     /// Wire name `RegionId`; required.
@@ -44,11 +45,14 @@ pub struct AddIPv6TranslatorAclListEntryRequest {
     pub acl_entry_comment: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for AddIPv6TranslatorAclListEntryRequest {
-    type Response = AddIPv6TranslatorAclListEntryResponse;
-    type Error = AddIPv6TranslatorAclListEntryError;
+impl crate::operation::Operation for AddIpv6TranslatorAclListEntryRequest {
+    type Response = AddIpv6TranslatorAclListEntryResponse;
+    type Error = AddIpv6TranslatorAclListEntryError;
+}
+
+impl rt::operation::OperationSpec for AddIpv6TranslatorAclListEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("AclId", &self.acl_id)?;
         rt::validate::required("AclEntryIp", &self.acl_entry_ip)?;
@@ -67,14 +71,14 @@ impl rt::operation::Operation for AddIPv6TranslatorAclListEntryRequest {
     }
 }
 
-/// Fluent builder for `AddIPv6TranslatorAclListEntry`: set parameters, then [`send`](AddIPv6TranslatorAclListEntryBuilder::send).
+/// Fluent builder for `AddIPv6TranslatorAclListEntry`: set parameters, then [`send`](AddIpv6TranslatorAclListEntryBuilder::send).
 #[derive(Debug, Clone)]
-pub struct AddIPv6TranslatorAclListEntryBuilder {
+pub struct AddIpv6TranslatorAclListEntryBuilder {
     client: rt::client::Client,
-    request: AddIPv6TranslatorAclListEntryRequest,
+    request: AddIpv6TranslatorAclListEntryRequest,
 }
 
-impl AddIPv6TranslatorAclListEntryBuilder {
+impl AddIpv6TranslatorAclListEntryBuilder {
     pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
@@ -82,7 +86,7 @@ impl AddIPv6TranslatorAclListEntryBuilder {
         }
     }
 
-    /// Sets [`AddIPv6TranslatorAclListEntryRequest::region_id`](AddIPv6TranslatorAclListEntryRequest::region_id).
+    /// Sets [`AddIpv6TranslatorAclListEntryRequest::region_id`](AddIpv6TranslatorAclListEntryRequest::region_id).
     #[inline]
     pub fn region_id(
         mut self,
@@ -92,7 +96,7 @@ impl AddIPv6TranslatorAclListEntryBuilder {
         self
     }
 
-    /// Sets [`AddIPv6TranslatorAclListEntryRequest::acl_id`](AddIPv6TranslatorAclListEntryRequest::acl_id).
+    /// Sets [`AddIpv6TranslatorAclListEntryRequest::acl_id`](AddIpv6TranslatorAclListEntryRequest::acl_id).
     #[inline]
     pub fn acl_id(
         mut self,
@@ -102,7 +106,7 @@ impl AddIPv6TranslatorAclListEntryBuilder {
         self
     }
 
-    /// Sets [`AddIPv6TranslatorAclListEntryRequest::acl_entry_ip`](AddIPv6TranslatorAclListEntryRequest::acl_entry_ip).
+    /// Sets [`AddIpv6TranslatorAclListEntryRequest::acl_entry_ip`](AddIpv6TranslatorAclListEntryRequest::acl_entry_ip).
     #[inline]
     pub fn acl_entry_ip(
         mut self,
@@ -112,7 +116,7 @@ impl AddIPv6TranslatorAclListEntryBuilder {
         self
     }
 
-    /// Sets [`AddIPv6TranslatorAclListEntryRequest::acl_entry_comment`](AddIPv6TranslatorAclListEntryRequest::acl_entry_comment).
+    /// Sets [`AddIpv6TranslatorAclListEntryRequest::acl_entry_comment`](AddIpv6TranslatorAclListEntryRequest::acl_entry_comment).
     #[inline]
     pub fn acl_entry_comment(
         mut self,
@@ -123,7 +127,7 @@ impl AddIPv6TranslatorAclListEntryBuilder {
     }
 
     /// The request as built so far.
-    pub fn request(&self) -> &AddIPv6TranslatorAclListEntryRequest {
+    pub fn request(&self) -> &AddIpv6TranslatorAclListEntryRequest {
         &self.request
     }
 
@@ -132,8 +136,8 @@ impl AddIPv6TranslatorAclListEntryBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn customize(
         self,
-    ) -> rt::options::Customize<AddIPv6TranslatorAclListEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<AddIpv6TranslatorAclListEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -142,22 +146,22 @@ impl AddIPv6TranslatorAclListEntryBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        AddIPv6TranslatorAclListEntryResponse,
-        rt::error::Error<AddIPv6TranslatorAclListEntryError>,
+        AddIpv6TranslatorAclListEntryResponse,
+        crate::error::Error<AddIpv6TranslatorAclListEntryError>,
     > {
         self.client.execute(self.request).await
     }
 }
 
-/// The response of [`AddIPv6TranslatorAclListEntry`](super::Client).
+/// The response of [`AddIpv6TranslatorAclListEntry`](super::Client).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct AddIPv6TranslatorAclListEntryResponse {
+pub struct AddIpv6TranslatorAclListEntryResponse {
     acl_entry_id: rt::de::Scalar<::std::string::String>,
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
-impl AddIPv6TranslatorAclListEntryResponse {
+impl AddIpv6TranslatorAclListEntryResponse {
     /// Example: `ipv6transaclentry-bp105jrs****`
     ///
     /// Wire name `AclEntryId`.
@@ -195,7 +199,7 @@ impl AddIPv6TranslatorAclListEntryResponse {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for AddIPv6TranslatorAclListEntryResponse {
+impl<'de> ::serde::Deserialize<'de> for AddIpv6TranslatorAclListEntryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -203,7 +207,7 @@ impl<'de> ::serde::Deserialize<'de> for AddIPv6TranslatorAclListEntryResponse {
     }
 }
 
-impl rt::de::Object for AddIPv6TranslatorAclListEntryResponse {
+impl rt::de::Object for AddIpv6TranslatorAclListEntryResponse {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -219,7 +223,7 @@ impl rt::de::Object for AddIPv6TranslatorAclListEntryResponse {
 }
 
 #[cfg(feature = "serialize")]
-impl ::serde::Serialize for AddIPv6TranslatorAclListEntryResponse {
+impl ::serde::Serialize for AddIpv6TranslatorAclListEntryResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -234,32 +238,32 @@ impl ::serde::Serialize for AddIPv6TranslatorAclListEntryResponse {
 /// Errors `AddIPv6TranslatorAclListEntry` can return, one variant per code of its error table.
 ///
 /// Codes the table does not list arrive as `Unhandled`: match them with a
-/// wildcard arm and read [`code`](AddIPv6TranslatorAclListEntryError::code), since a code the table gains
+/// wildcard arm and read [`code`](AddIpv6TranslatorAclListEntryError::code), since a code the table gains
 /// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum AddIPv6TranslatorAclListEntryError {
+pub enum AddIpv6TranslatorAclListEntryError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidEntryComment` (HTTP 400).
-    InvalidEntryComment(rt::error::ServiceError),
-    /// `InvalidIPv6TranslatorAclId.NotFound` (HTTP 400).
-    InvalidIPv6TranslatorAclIdNotFound(rt::error::ServiceError),
+    InvalidEntryComment(crate::error::ServiceError),
     /// `InvalidIpAddress.WrongFormat` (HTTP 400).
-    InvalidIpAddressWrongFormat(rt::error::ServiceError),
+    InvalidIpAddressWrongFormat(crate::error::ServiceError),
+    /// `InvalidIPv6TranslatorAclId.NotFound` (HTTP 400).
+    InvalidIpv6TranslatorAclIdNotFound(crate::error::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400).
-    ResourceQuotaFull(rt::error::ServiceError),
+    ResourceQuotaFull(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
-impl AddIPv6TranslatorAclListEntryError {
+impl AddIpv6TranslatorAclListEntryError {
     /// The error code, as the service sent it.
     #[inline]
     pub fn code(&self) -> &str {
@@ -267,13 +271,13 @@ impl AddIPv6TranslatorAclListEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
             | Self::InvalidEntryComment(error)
-            | Self::InvalidIPv6TranslatorAclIdNotFound(error)
             | Self::InvalidIpAddressWrongFormat(error)
+            | Self::InvalidIpv6TranslatorAclIdNotFound(error)
             | Self::ResourceQuotaFull(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -297,16 +301,16 @@ impl AddIPv6TranslatorAclListEntryError {
         matches!(self, Self::InvalidEntryComment(_))
     }
 
-    /// Whether this is [`InvalidIPv6TranslatorAclIdNotFound`](Self::InvalidIPv6TranslatorAclIdNotFound).
-    #[inline]
-    pub fn is_invalid_i_pv6_translator_acl_id_not_found(&self) -> bool {
-        matches!(self, Self::InvalidIPv6TranslatorAclIdNotFound(_))
-    }
-
     /// Whether this is [`InvalidIpAddressWrongFormat`](Self::InvalidIpAddressWrongFormat).
     #[inline]
     pub fn is_invalid_ip_address_wrong_format(&self) -> bool {
         matches!(self, Self::InvalidIpAddressWrongFormat(_))
+    }
+
+    /// Whether this is [`InvalidIpv6TranslatorAclIdNotFound`](Self::InvalidIpv6TranslatorAclIdNotFound).
+    #[inline]
+    pub fn is_invalid_ipv6_translator_acl_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIpv6TranslatorAclIdNotFound(_))
     }
 
     /// Whether this is [`ResourceQuotaFull`](Self::ResourceQuotaFull).
@@ -317,30 +321,30 @@ impl AddIPv6TranslatorAclListEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for AddIPv6TranslatorAclListEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for AddIpv6TranslatorAclListEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
             "InvalidEntryComment" => Self::InvalidEntryComment(error),
-            "InvalidIPv6TranslatorAclId.NotFound" => {
-                Self::InvalidIPv6TranslatorAclIdNotFound(error)
-            }
             "InvalidIpAddress.WrongFormat" => Self::InvalidIpAddressWrongFormat(error),
+            "InvalidIPv6TranslatorAclId.NotFound" => {
+                Self::InvalidIpv6TranslatorAclIdNotFound(error)
+            }
             "Resource.QuotaFull" => Self::ResourceQuotaFull(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
-        AddIPv6TranslatorAclListEntryError::service_error(self)
+    fn service_error(&self) -> &crate::error::ServiceError {
+        AddIpv6TranslatorAclListEntryError::service_error(self)
     }
 }
 
-impl ::std::fmt::Display for AddIPv6TranslatorAclListEntryError {
+impl ::std::fmt::Display for AddIpv6TranslatorAclListEntryError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
 
-impl ::std::error::Error for AddIPv6TranslatorAclListEntryError {}
+impl ::std::error::Error for AddIpv6TranslatorAclListEntryError {}

@@ -15,17 +15,18 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "read",
+    operation_type: rt::operation::OperationType::Read,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
     response_body: true,
 };
 
-/// Parameters of `DescribeIPv6Translators`, as its builder [`DescribeIPv6TranslatorsBuilder`] sets them.
+/// Parameters of `DescribeIPv6Translators`, as its builder [`DescribeIpv6TranslatorsBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeIPv6TranslatorsRequest {
+pub struct DescribeIpv6TranslatorsRequest {
     /// Example: `cn-hangzhou`
     ///
     /// Wire name `RegionId`; required.
@@ -72,11 +73,14 @@ pub struct DescribeIPv6TranslatorsRequest {
     pub business_status: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeIPv6TranslatorsRequest {
-    type Response = DescribeIPv6TranslatorsResponse;
-    type Error = DescribeIPv6TranslatorsError;
+impl crate::operation::Operation for DescribeIpv6TranslatorsRequest {
+    type Response = DescribeIpv6TranslatorsResponse;
+    type Error = DescribeIpv6TranslatorsError;
+}
+
+impl rt::operation::OperationSpec for DescribeIpv6TranslatorsRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -108,7 +112,7 @@ impl rt::operation::Operation for DescribeIPv6TranslatorsRequest {
     }
 }
 
-impl rt::paging::Paginated for DescribeIPv6TranslatorsRequest {
+impl rt::paging::Paginated for DescribeIpv6TranslatorsRequest {
     fn next_request(&self, response: &Self::Response) -> ::std::option::Option<Self> {
         let (next, size) = rt::paging::next_page_number(
             self.page_number.map(i64::from),
@@ -123,21 +127,21 @@ impl rt::paging::Paginated for DescribeIPv6TranslatorsRequest {
     }
 }
 
-impl rt::paging::PaginatedItems for DescribeIPv6TranslatorsRequest {
+impl rt::paging::PaginatedItems for DescribeIpv6TranslatorsRequest {
     type Item = Ipv6Translator;
     fn page_items(response: Self::Response) -> ::std::vec::Vec<Self::Item> {
         response.ipv6_translators.0
     }
 }
 
-/// Fluent builder for `DescribeIPv6Translators`: set parameters, then [`send`](DescribeIPv6TranslatorsBuilder::send).
+/// Fluent builder for `DescribeIPv6Translators`: set parameters, then [`send`](DescribeIpv6TranslatorsBuilder::send).
 #[derive(Debug, Clone)]
-pub struct DescribeIPv6TranslatorsBuilder {
+pub struct DescribeIpv6TranslatorsBuilder {
     client: rt::client::Client,
-    request: DescribeIPv6TranslatorsRequest,
+    request: DescribeIpv6TranslatorsRequest,
 }
 
-impl DescribeIPv6TranslatorsBuilder {
+impl DescribeIpv6TranslatorsBuilder {
     pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
@@ -145,7 +149,7 @@ impl DescribeIPv6TranslatorsBuilder {
         }
     }
 
-    /// Sets [`DescribeIPv6TranslatorsRequest::region_id`](DescribeIPv6TranslatorsRequest::region_id).
+    /// Sets [`DescribeIpv6TranslatorsRequest::region_id`](DescribeIpv6TranslatorsRequest::region_id).
     #[inline]
     pub fn region_id(
         mut self,
@@ -155,7 +159,7 @@ impl DescribeIPv6TranslatorsBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorsRequest::ipv6_translator_id`](DescribeIPv6TranslatorsRequest::ipv6_translator_id).
+    /// Sets [`DescribeIpv6TranslatorsRequest::ipv6_translator_id`](DescribeIpv6TranslatorsRequest::ipv6_translator_id).
     #[inline]
     pub fn ipv6_translator_id(
         mut self,
@@ -165,7 +169,7 @@ impl DescribeIPv6TranslatorsBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorsRequest::name`](DescribeIPv6TranslatorsRequest::name).
+    /// Sets [`DescribeIpv6TranslatorsRequest::name`](DescribeIpv6TranslatorsRequest::name).
     #[inline]
     pub fn name(
         mut self,
@@ -175,7 +179,7 @@ impl DescribeIPv6TranslatorsBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorsRequest::spec`](DescribeIPv6TranslatorsRequest::spec).
+    /// Sets [`DescribeIpv6TranslatorsRequest::spec`](DescribeIpv6TranslatorsRequest::spec).
     #[inline]
     pub fn spec(
         mut self,
@@ -185,7 +189,7 @@ impl DescribeIPv6TranslatorsBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorsRequest::status`](DescribeIPv6TranslatorsRequest::status).
+    /// Sets [`DescribeIpv6TranslatorsRequest::status`](DescribeIpv6TranslatorsRequest::status).
     #[inline]
     pub fn status(
         mut self,
@@ -195,7 +199,7 @@ impl DescribeIPv6TranslatorsBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorsRequest::allocate_ipv6_addr`](DescribeIPv6TranslatorsRequest::allocate_ipv6_addr).
+    /// Sets [`DescribeIpv6TranslatorsRequest::allocate_ipv6_addr`](DescribeIpv6TranslatorsRequest::allocate_ipv6_addr).
     #[inline]
     pub fn allocate_ipv6_addr(
         mut self,
@@ -205,7 +209,7 @@ impl DescribeIPv6TranslatorsBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorsRequest::allocate_ipv4_addr`](DescribeIPv6TranslatorsRequest::allocate_ipv4_addr).
+    /// Sets [`DescribeIpv6TranslatorsRequest::allocate_ipv4_addr`](DescribeIpv6TranslatorsRequest::allocate_ipv4_addr).
     #[inline]
     pub fn allocate_ipv4_addr(
         mut self,
@@ -215,7 +219,7 @@ impl DescribeIPv6TranslatorsBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorsRequest::pay_type`](DescribeIPv6TranslatorsRequest::pay_type).
+    /// Sets [`DescribeIpv6TranslatorsRequest::pay_type`](DescribeIpv6TranslatorsRequest::pay_type).
     #[inline]
     pub fn pay_type(
         mut self,
@@ -225,21 +229,21 @@ impl DescribeIPv6TranslatorsBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorsRequest::page_number`](DescribeIPv6TranslatorsRequest::page_number).
+    /// Sets [`DescribeIpv6TranslatorsRequest::page_number`](DescribeIpv6TranslatorsRequest::page_number).
     #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.request.page_number = ::std::option::Option::Some(value);
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorsRequest::page_size`](DescribeIPv6TranslatorsRequest::page_size).
+    /// Sets [`DescribeIpv6TranslatorsRequest::page_size`](DescribeIpv6TranslatorsRequest::page_size).
     #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.request.page_size = ::std::option::Option::Some(value);
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorsRequest::business_status`](DescribeIPv6TranslatorsRequest::business_status).
+    /// Sets [`DescribeIpv6TranslatorsRequest::business_status`](DescribeIpv6TranslatorsRequest::business_status).
     #[inline]
     pub fn business_status(
         mut self,
@@ -250,7 +254,7 @@ impl DescribeIPv6TranslatorsBuilder {
     }
 
     /// The request as built so far.
-    pub fn request(&self) -> &DescribeIPv6TranslatorsRequest {
+    pub fn request(&self) -> &DescribeIpv6TranslatorsRequest {
         &self.request
     }
 
@@ -258,15 +262,15 @@ impl DescribeIPv6TranslatorsBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeIPv6TranslatorsRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeIpv6TranslatorsRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DescribeIPv6TranslatorsRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DescribeIpv6TranslatorsRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -275,17 +279,17 @@ impl DescribeIPv6TranslatorsBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        DescribeIPv6TranslatorsResponse,
-        rt::error::Error<DescribeIPv6TranslatorsError>,
+        DescribeIpv6TranslatorsResponse,
+        crate::error::Error<DescribeIpv6TranslatorsError>,
     > {
         self.client.execute(self.request).await
     }
 }
 
-/// The response of [`DescribeIPv6Translators`](super::Client).
+/// The response of [`DescribeIpv6Translators`](super::Client).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeIPv6TranslatorsResponse {
+pub struct DescribeIpv6TranslatorsResponse {
     page_size: rt::de::Scalar<i32>,
     request_id: rt::de::Scalar<::std::string::String>,
     page_number: rt::de::Scalar<i32>,
@@ -293,7 +297,7 @@ pub struct DescribeIPv6TranslatorsResponse {
     ipv6_translators: rt::de::Wrapped<Ipv6Translator, wrapper_keys::Key0>,
 }
 
-impl DescribeIPv6TranslatorsResponse {
+impl DescribeIpv6TranslatorsResponse {
     /// Example: `10`
     ///
     /// Wire name `PageSize`.
@@ -379,7 +383,7 @@ impl DescribeIPv6TranslatorsResponse {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for DescribeIPv6TranslatorsResponse {
+impl<'de> ::serde::Deserialize<'de> for DescribeIpv6TranslatorsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -387,7 +391,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIPv6TranslatorsResponse {
     }
 }
 
-impl rt::de::Object for DescribeIPv6TranslatorsResponse {
+impl rt::de::Object for DescribeIpv6TranslatorsResponse {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -406,7 +410,7 @@ impl rt::de::Object for DescribeIPv6TranslatorsResponse {
 }
 
 #[cfg(feature = "serialize")]
-impl ::serde::Serialize for DescribeIPv6TranslatorsResponse {
+impl ::serde::Serialize for DescribeIpv6TranslatorsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -805,34 +809,34 @@ mod wrapper_keys {
 /// Errors `DescribeIPv6Translators` can return, one variant per code of its error table.
 ///
 /// Codes the table does not list arrive as `Unhandled`: match them with a
-/// wildcard arm and read [`code`](DescribeIPv6TranslatorsError::code), since a code the table gains
+/// wildcard arm and read [`code`](DescribeIpv6TranslatorsError::code), since a code the table gains
 /// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum DescribeIPv6TranslatorsError {
+pub enum DescribeIpv6TranslatorsError {
     /// `BusinessStatus.NotSupport` (HTTP 400).
-    BusinessStatusNotSupport(rt::error::ServiceError),
+    BusinessStatusNotSupport(crate::error::ServiceError),
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidIpAddress.WrongFormat` (HTTP 400).
-    InvalidIpAddressWrongFormat(rt::error::ServiceError),
+    InvalidIpAddressWrongFormat(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
-    InvalidName(rt::error::ServiceError),
+    InvalidName(crate::error::ServiceError),
     /// `PayType.NotSupport` (HTTP 400).
-    PayTypeNotSupport(rt::error::ServiceError),
+    PayTypeNotSupport(crate::error::ServiceError),
     /// `Status.NotSupport` (HTTP 400).
-    StatusNotSupport(rt::error::ServiceError),
+    StatusNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
-impl DescribeIPv6TranslatorsError {
+impl DescribeIpv6TranslatorsError {
     /// The error code, as the service sent it.
     #[inline]
     pub fn code(&self) -> &str {
@@ -840,7 +844,7 @@ impl DescribeIPv6TranslatorsError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BusinessStatusNotSupport(error)
             | Self::ForbbidenSubUser(error)
@@ -897,8 +901,8 @@ impl DescribeIPv6TranslatorsError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeIPv6TranslatorsError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeIpv6TranslatorsError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "BusinessStatus.NotSupport" => Self::BusinessStatusNotSupport(error),
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
@@ -907,19 +911,19 @@ impl rt::error::OperationError for DescribeIPv6TranslatorsError {
             "InvalidName" => Self::InvalidName(error),
             "PayType.NotSupport" => Self::PayTypeNotSupport(error),
             "Status.NotSupport" => Self::StatusNotSupport(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
-        DescribeIPv6TranslatorsError::service_error(self)
+    fn service_error(&self) -> &crate::error::ServiceError {
+        DescribeIpv6TranslatorsError::service_error(self)
     }
 }
 
-impl ::std::fmt::Display for DescribeIPv6TranslatorsError {
+impl ::std::fmt::Display for DescribeIpv6TranslatorsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
 
-impl ::std::error::Error for DescribeIPv6TranslatorsError {}
+impl ::std::error::Error for DescribeIpv6TranslatorsError {}

@@ -17,17 +17,21 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
     response_body: true,
 };
 
-/// Parameters of `CreateIPv6Translator`, as its builder [`CreateIPv6TranslatorBuilder`] sets them.
+/// Parameters of `CreateIPv6Translator`, as its builder [`CreateIpv6TranslatorBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateIPv6TranslatorRequest {
+pub struct CreateIpv6TranslatorRequest {
     /// Example: `cm-hangzhou`
     ///
     /// Wire name `RegionId`; required.
@@ -66,15 +70,14 @@ pub struct CreateIPv6TranslatorRequest {
     pub bandwidth: ::std::option::Option<i32>,
 }
 
-impl rt::operation::Operation for CreateIPv6TranslatorRequest {
-    type Response = CreateIPv6TranslatorResponse;
-    type Error = CreateIPv6TranslatorError;
+impl crate::operation::Operation for CreateIpv6TranslatorRequest {
+    type Response = CreateIpv6TranslatorResponse;
+    type Error = CreateIpv6TranslatorError;
+}
+
+impl rt::operation::OperationSpec for CreateIpv6TranslatorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -92,14 +95,14 @@ impl rt::operation::Operation for CreateIPv6TranslatorRequest {
     }
 }
 
-/// Fluent builder for `CreateIPv6Translator`: set parameters, then [`send`](CreateIPv6TranslatorBuilder::send).
+/// Fluent builder for `CreateIPv6Translator`: set parameters, then [`send`](CreateIpv6TranslatorBuilder::send).
 #[derive(Debug, Clone)]
-pub struct CreateIPv6TranslatorBuilder {
+pub struct CreateIpv6TranslatorBuilder {
     client: rt::client::Client,
-    request: CreateIPv6TranslatorRequest,
+    request: CreateIpv6TranslatorRequest,
 }
 
-impl CreateIPv6TranslatorBuilder {
+impl CreateIpv6TranslatorBuilder {
     pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
@@ -107,7 +110,7 @@ impl CreateIPv6TranslatorBuilder {
         }
     }
 
-    /// Sets [`CreateIPv6TranslatorRequest::region_id`](CreateIPv6TranslatorRequest::region_id).
+    /// Sets [`CreateIpv6TranslatorRequest::region_id`](CreateIpv6TranslatorRequest::region_id).
     #[inline]
     pub fn region_id(
         mut self,
@@ -117,7 +120,7 @@ impl CreateIPv6TranslatorBuilder {
         self
     }
 
-    /// Sets [`CreateIPv6TranslatorRequest::client_token`](CreateIPv6TranslatorRequest::client_token).
+    /// Sets [`CreateIpv6TranslatorRequest::client_token`](CreateIpv6TranslatorRequest::client_token).
     #[inline]
     pub fn client_token(
         mut self,
@@ -127,7 +130,7 @@ impl CreateIPv6TranslatorBuilder {
         self
     }
 
-    /// Sets [`CreateIPv6TranslatorRequest::name`](CreateIPv6TranslatorRequest::name).
+    /// Sets [`CreateIpv6TranslatorRequest::name`](CreateIpv6TranslatorRequest::name).
     #[inline]
     pub fn name(
         mut self,
@@ -137,7 +140,7 @@ impl CreateIPv6TranslatorBuilder {
         self
     }
 
-    /// Sets [`CreateIPv6TranslatorRequest::spec`](CreateIPv6TranslatorRequest::spec).
+    /// Sets [`CreateIpv6TranslatorRequest::spec`](CreateIpv6TranslatorRequest::spec).
     #[inline]
     pub fn spec(
         mut self,
@@ -147,7 +150,7 @@ impl CreateIPv6TranslatorBuilder {
         self
     }
 
-    /// Sets [`CreateIPv6TranslatorRequest::pay_type`](CreateIPv6TranslatorRequest::pay_type).
+    /// Sets [`CreateIpv6TranslatorRequest::pay_type`](CreateIpv6TranslatorRequest::pay_type).
     #[inline]
     pub fn pay_type(
         mut self,
@@ -157,7 +160,7 @@ impl CreateIPv6TranslatorBuilder {
         self
     }
 
-    /// Sets [`CreateIPv6TranslatorRequest::pricing_cycle`](CreateIPv6TranslatorRequest::pricing_cycle).
+    /// Sets [`CreateIpv6TranslatorRequest::pricing_cycle`](CreateIpv6TranslatorRequest::pricing_cycle).
     #[inline]
     pub fn pricing_cycle(
         mut self,
@@ -167,21 +170,21 @@ impl CreateIPv6TranslatorBuilder {
         self
     }
 
-    /// Sets [`CreateIPv6TranslatorRequest::duration`](CreateIPv6TranslatorRequest::duration).
+    /// Sets [`CreateIpv6TranslatorRequest::duration`](CreateIpv6TranslatorRequest::duration).
     #[inline]
     pub fn duration(mut self, value: i32) -> Self {
         self.request.duration = ::std::option::Option::Some(value);
         self
     }
 
-    /// Sets [`CreateIPv6TranslatorRequest::auto_pay`](CreateIPv6TranslatorRequest::auto_pay).
+    /// Sets [`CreateIpv6TranslatorRequest::auto_pay`](CreateIpv6TranslatorRequest::auto_pay).
     #[inline]
     pub fn auto_pay(mut self, value: bool) -> Self {
         self.request.auto_pay = ::std::option::Option::Some(value);
         self
     }
 
-    /// Sets [`CreateIPv6TranslatorRequest::bandwidth`](CreateIPv6TranslatorRequest::bandwidth).
+    /// Sets [`CreateIpv6TranslatorRequest::bandwidth`](CreateIpv6TranslatorRequest::bandwidth).
     #[inline]
     pub fn bandwidth(mut self, value: i32) -> Self {
         self.request.bandwidth = ::std::option::Option::Some(value);
@@ -189,15 +192,15 @@ impl CreateIPv6TranslatorBuilder {
     }
 
     /// The request as built so far.
-    pub fn request(&self) -> &CreateIPv6TranslatorRequest {
+    pub fn request(&self) -> &CreateIpv6TranslatorRequest {
         &self.request
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<CreateIPv6TranslatorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<CreateIpv6TranslatorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -206,17 +209,17 @@ impl CreateIPv6TranslatorBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        CreateIPv6TranslatorResponse,
-        rt::error::Error<CreateIPv6TranslatorError>,
+        CreateIpv6TranslatorResponse,
+        crate::error::Error<CreateIpv6TranslatorError>,
     > {
         self.client.execute(self.request).await
     }
 }
 
-/// The response of [`CreateIPv6Translator`](super::Client).
+/// The response of [`CreateIpv6Translator`](super::Client).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateIPv6TranslatorResponse {
+pub struct CreateIpv6TranslatorResponse {
     ipv6_translator_id: rt::de::Scalar<::std::string::String>,
     request_id: rt::de::Scalar<::std::string::String>,
     spec: rt::de::Scalar<::std::string::String>,
@@ -224,7 +227,7 @@ pub struct CreateIPv6TranslatorResponse {
     order_id: rt::de::Scalar<i64>,
 }
 
-impl CreateIPv6TranslatorResponse {
+impl CreateIpv6TranslatorResponse {
     /// Example: `ipv6trans-bp1i8ahxut1xxxx`
     ///
     /// Wire name `Ipv6TranslatorId`.
@@ -315,7 +318,7 @@ impl CreateIPv6TranslatorResponse {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateIPv6TranslatorResponse {
+impl<'de> ::serde::Deserialize<'de> for CreateIpv6TranslatorResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -323,7 +326,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateIPv6TranslatorResponse {
     }
 }
 
-impl rt::de::Object for CreateIPv6TranslatorResponse {
+impl rt::de::Object for CreateIpv6TranslatorResponse {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -342,7 +345,7 @@ impl rt::de::Object for CreateIPv6TranslatorResponse {
 }
 
 #[cfg(feature = "serialize")]
-impl ::serde::Serialize for CreateIPv6TranslatorResponse {
+impl ::serde::Serialize for CreateIpv6TranslatorResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -360,38 +363,38 @@ impl ::serde::Serialize for CreateIPv6TranslatorResponse {
 /// Errors `CreateIPv6Translator` can return, one variant per code of its error table.
 ///
 /// Codes the table does not list arrive as `Unhandled`: match them with a
-/// wildcard arm and read [`code`](CreateIPv6TranslatorError::code), since a code the table gains
+/// wildcard arm and read [`code`](CreateIpv6TranslatorError::code), since a code the table gains
 /// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum CreateIPv6TranslatorError {
+pub enum CreateIpv6TranslatorError {
     /// `Bandwidth.NotSupport` (HTTP 400).
-    BandwidthNotSupport(rt::error::ServiceError),
+    BandwidthNotSupport(crate::error::ServiceError),
     /// `Duration.NotSupport` (HTTP 400).
-    DurationNotSupport(rt::error::ServiceError),
+    DurationNotSupport(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
-    InvalidName(rt::error::ServiceError),
+    InvalidName(crate::error::ServiceError),
     /// `InventoryNotEnough` (HTTP 400).
-    InventoryNotEnough(rt::error::ServiceError),
+    InventoryNotEnough(crate::error::ServiceError),
     /// `PayType.NotSupport` (HTTP 400).
-    PayTypeNotSupport(rt::error::ServiceError),
+    PayTypeNotSupport(crate::error::ServiceError),
     /// `PricingCycle.NotSupport` (HTTP 400).
-    PricingCycleNotSupport(rt::error::ServiceError),
+    PricingCycleNotSupport(crate::error::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400).
-    ResourceQuotaFull(rt::error::ServiceError),
+    ResourceQuotaFull(crate::error::ServiceError),
     /// `Spec.NotSupport` (HTTP 400).
-    SpecNotSupport(rt::error::ServiceError),
+    SpecNotSupport(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
-impl CreateIPv6TranslatorError {
+impl CreateIpv6TranslatorError {
     /// The error code, as the service sent it.
     #[inline]
     pub fn code(&self) -> &str {
@@ -399,7 +402,7 @@ impl CreateIPv6TranslatorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::BandwidthNotSupport(error)
             | Self::DurationNotSupport(error)
@@ -470,8 +473,8 @@ impl CreateIPv6TranslatorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateIPv6TranslatorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateIpv6TranslatorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Bandwidth.NotSupport" => Self::BandwidthNotSupport(error),
             "Duration.NotSupport" => Self::DurationNotSupport(error),
@@ -482,19 +485,19 @@ impl rt::error::OperationError for CreateIPv6TranslatorError {
             "PricingCycle.NotSupport" => Self::PricingCycleNotSupport(error),
             "Resource.QuotaFull" => Self::ResourceQuotaFull(error),
             "Spec.NotSupport" => Self::SpecNotSupport(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
-        CreateIPv6TranslatorError::service_error(self)
+    fn service_error(&self) -> &crate::error::ServiceError {
+        CreateIpv6TranslatorError::service_error(self)
     }
 }
 
-impl ::std::fmt::Display for CreateIPv6TranslatorError {
+impl ::std::fmt::Display for CreateIpv6TranslatorError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
 
-impl ::std::error::Error for CreateIPv6TranslatorError {}
+impl ::std::error::Error for CreateIpv6TranslatorError {}

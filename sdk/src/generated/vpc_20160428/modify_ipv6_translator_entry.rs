@@ -15,17 +15,18 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
     response_body: true,
 };
 
-/// Parameters of `ModifyIPv6TranslatorEntry`, as its builder [`ModifyIPv6TranslatorEntryBuilder`] sets them.
+/// Parameters of `ModifyIPv6TranslatorEntry`, as its builder [`ModifyIpv6TranslatorEntryBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyIPv6TranslatorEntryRequest {
+pub struct ModifyIpv6TranslatorEntryRequest {
     /// Example: `cn-hangzhou`
     ///
     /// Wire name `RegionId`; required.
@@ -76,11 +77,14 @@ pub struct ModifyIPv6TranslatorEntryRequest {
     pub acl_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyIPv6TranslatorEntryRequest {
-    type Response = ModifyIPv6TranslatorEntryResponse;
-    type Error = ModifyIPv6TranslatorEntryError;
+impl crate::operation::Operation for ModifyIpv6TranslatorEntryRequest {
+    type Response = ModifyIpv6TranslatorEntryResponse;
+    type Error = ModifyIpv6TranslatorEntryError;
+}
+
+impl rt::operation::OperationSpec for ModifyIpv6TranslatorEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Ipv6TranslatorEntryId", &self.ipv6_translator_entry_id)?;
         Ok(())
@@ -122,14 +126,14 @@ impl rt::operation::Operation for ModifyIPv6TranslatorEntryRequest {
     }
 }
 
-/// Fluent builder for `ModifyIPv6TranslatorEntry`: set parameters, then [`send`](ModifyIPv6TranslatorEntryBuilder::send).
+/// Fluent builder for `ModifyIPv6TranslatorEntry`: set parameters, then [`send`](ModifyIpv6TranslatorEntryBuilder::send).
 #[derive(Debug, Clone)]
-pub struct ModifyIPv6TranslatorEntryBuilder {
+pub struct ModifyIpv6TranslatorEntryBuilder {
     client: rt::client::Client,
-    request: ModifyIPv6TranslatorEntryRequest,
+    request: ModifyIpv6TranslatorEntryRequest,
 }
 
-impl ModifyIPv6TranslatorEntryBuilder {
+impl ModifyIpv6TranslatorEntryBuilder {
     pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
@@ -137,7 +141,7 @@ impl ModifyIPv6TranslatorEntryBuilder {
         }
     }
 
-    /// Sets [`ModifyIPv6TranslatorEntryRequest::region_id`](ModifyIPv6TranslatorEntryRequest::region_id).
+    /// Sets [`ModifyIpv6TranslatorEntryRequest::region_id`](ModifyIpv6TranslatorEntryRequest::region_id).
     #[inline]
     pub fn region_id(
         mut self,
@@ -147,7 +151,7 @@ impl ModifyIPv6TranslatorEntryBuilder {
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorEntryRequest::ipv6_translator_entry_id`](ModifyIPv6TranslatorEntryRequest::ipv6_translator_entry_id).
+    /// Sets [`ModifyIpv6TranslatorEntryRequest::ipv6_translator_entry_id`](ModifyIpv6TranslatorEntryRequest::ipv6_translator_entry_id).
     #[inline]
     pub fn ipv6_translator_entry_id(
         mut self,
@@ -159,7 +163,7 @@ impl ModifyIPv6TranslatorEntryBuilder {
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorEntryRequest::entry_name`](ModifyIPv6TranslatorEntryRequest::entry_name).
+    /// Sets [`ModifyIpv6TranslatorEntryRequest::entry_name`](ModifyIpv6TranslatorEntryRequest::entry_name).
     #[inline]
     pub fn entry_name(
         mut self,
@@ -169,7 +173,7 @@ impl ModifyIPv6TranslatorEntryBuilder {
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorEntryRequest::entry_description`](ModifyIPv6TranslatorEntryRequest::entry_description).
+    /// Sets [`ModifyIpv6TranslatorEntryRequest::entry_description`](ModifyIpv6TranslatorEntryRequest::entry_description).
     #[inline]
     pub fn entry_description(
         mut self,
@@ -179,14 +183,14 @@ impl ModifyIPv6TranslatorEntryBuilder {
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorEntryRequest::allocate_ipv6_port`](ModifyIPv6TranslatorEntryRequest::allocate_ipv6_port).
+    /// Sets [`ModifyIpv6TranslatorEntryRequest::allocate_ipv6_port`](ModifyIpv6TranslatorEntryRequest::allocate_ipv6_port).
     #[inline]
     pub fn allocate_ipv6_port(mut self, value: i32) -> Self {
         self.request.allocate_ipv6_port = ::std::option::Option::Some(value);
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorEntryRequest::backend_ipv4_addr`](ModifyIPv6TranslatorEntryRequest::backend_ipv4_addr).
+    /// Sets [`ModifyIpv6TranslatorEntryRequest::backend_ipv4_addr`](ModifyIpv6TranslatorEntryRequest::backend_ipv4_addr).
     #[inline]
     pub fn backend_ipv4_addr(
         mut self,
@@ -196,14 +200,14 @@ impl ModifyIPv6TranslatorEntryBuilder {
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorEntryRequest::backend_ipv4_port`](ModifyIPv6TranslatorEntryRequest::backend_ipv4_port).
+    /// Sets [`ModifyIpv6TranslatorEntryRequest::backend_ipv4_port`](ModifyIpv6TranslatorEntryRequest::backend_ipv4_port).
     #[inline]
     pub fn backend_ipv4_port(mut self, value: i32) -> Self {
         self.request.backend_ipv4_port = ::std::option::Option::Some(value);
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorEntryRequest::trans_protocol`](ModifyIPv6TranslatorEntryRequest::trans_protocol).
+    /// Sets [`ModifyIpv6TranslatorEntryRequest::trans_protocol`](ModifyIpv6TranslatorEntryRequest::trans_protocol).
     #[inline]
     pub fn trans_protocol(
         mut self,
@@ -213,14 +217,14 @@ impl ModifyIPv6TranslatorEntryBuilder {
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorEntryRequest::entry_bandwidth`](ModifyIPv6TranslatorEntryRequest::entry_bandwidth).
+    /// Sets [`ModifyIpv6TranslatorEntryRequest::entry_bandwidth`](ModifyIpv6TranslatorEntryRequest::entry_bandwidth).
     #[inline]
     pub fn entry_bandwidth(mut self, value: i32) -> Self {
         self.request.entry_bandwidth = ::std::option::Option::Some(value);
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorEntryRequest::acl_status`](ModifyIPv6TranslatorEntryRequest::acl_status).
+    /// Sets [`ModifyIpv6TranslatorEntryRequest::acl_status`](ModifyIpv6TranslatorEntryRequest::acl_status).
     #[inline]
     pub fn acl_status(
         mut self,
@@ -230,7 +234,7 @@ impl ModifyIPv6TranslatorEntryBuilder {
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorEntryRequest::acl_type`](ModifyIPv6TranslatorEntryRequest::acl_type).
+    /// Sets [`ModifyIpv6TranslatorEntryRequest::acl_type`](ModifyIpv6TranslatorEntryRequest::acl_type).
     #[inline]
     pub fn acl_type(
         mut self,
@@ -240,7 +244,7 @@ impl ModifyIPv6TranslatorEntryBuilder {
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorEntryRequest::acl_id`](ModifyIPv6TranslatorEntryRequest::acl_id).
+    /// Sets [`ModifyIpv6TranslatorEntryRequest::acl_id`](ModifyIpv6TranslatorEntryRequest::acl_id).
     #[inline]
     pub fn acl_id(
         mut self,
@@ -251,15 +255,17 @@ impl ModifyIPv6TranslatorEntryBuilder {
     }
 
     /// The request as built so far.
-    pub fn request(&self) -> &ModifyIPv6TranslatorEntryRequest {
+    pub fn request(&self) -> &ModifyIpv6TranslatorEntryRequest {
         &self.request
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<ModifyIPv6TranslatorEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<ModifyIpv6TranslatorEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -268,21 +274,21 @@ impl ModifyIPv6TranslatorEntryBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ModifyIPv6TranslatorEntryResponse,
-        rt::error::Error<ModifyIPv6TranslatorEntryError>,
+        ModifyIpv6TranslatorEntryResponse,
+        crate::error::Error<ModifyIpv6TranslatorEntryError>,
     > {
         self.client.execute(self.request).await
     }
 }
 
-/// The response of [`ModifyIPv6TranslatorEntry`](super::Client).
+/// The response of [`ModifyIpv6TranslatorEntry`](super::Client).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyIPv6TranslatorEntryResponse {
+pub struct ModifyIpv6TranslatorEntryResponse {
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
-impl ModifyIPv6TranslatorEntryResponse {
+impl ModifyIpv6TranslatorEntryResponse {
     /// Example: `54B48E3D-DF70-471B-AA93-08E683A1B45`
     ///
     /// Wire name `RequestId`.
@@ -302,7 +308,7 @@ impl ModifyIPv6TranslatorEntryResponse {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ModifyIPv6TranslatorEntryResponse {
+impl<'de> ::serde::Deserialize<'de> for ModifyIpv6TranslatorEntryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -310,7 +316,7 @@ impl<'de> ::serde::Deserialize<'de> for ModifyIPv6TranslatorEntryResponse {
     }
 }
 
-impl rt::de::Object for ModifyIPv6TranslatorEntryResponse {
+impl rt::de::Object for ModifyIpv6TranslatorEntryResponse {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -325,7 +331,7 @@ impl rt::de::Object for ModifyIPv6TranslatorEntryResponse {
 }
 
 #[cfg(feature = "serialize")]
-impl ::serde::Serialize for ModifyIPv6TranslatorEntryResponse {
+impl ::serde::Serialize for ModifyIpv6TranslatorEntryResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -339,58 +345,58 @@ impl ::serde::Serialize for ModifyIPv6TranslatorEntryResponse {
 /// Errors `ModifyIPv6TranslatorEntry` can return, one variant per code of its error table.
 ///
 /// Codes the table does not list arrive as `Unhandled`: match them with a
-/// wildcard arm and read [`code`](ModifyIPv6TranslatorEntryError::code), since a code the table gains
+/// wildcard arm and read [`code`](ModifyIpv6TranslatorEntryError::code), since a code the table gains
 /// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum ModifyIPv6TranslatorEntryError {
+pub enum ModifyIpv6TranslatorEntryError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
-    /// `IPv6Translator.Configuring` (HTTP 400).
-    IPv6TranslatorConfiguring(rt::error::ServiceError),
-    /// `IPv6TranslatorEntry.AclIdNull` (HTTP 400).
-    IPv6TranslatorEntryAclIdNull(rt::error::ServiceError),
-    /// `IPv6TranslatorEntry.IPv4Conflict` (HTTP 400).
-    IPv6TranslatorEntryIPv4Conflict(rt::error::ServiceError),
-    /// `IPv6TranslatorEntry.IPv6Conflict` (HTTP 400).
-    IPv6TranslatorEntryIPv6Conflict(rt::error::ServiceError),
-    /// `IPv6TranslatorEntry.InvalidAclStatus` (HTTP 400).
-    IPv6TranslatorEntryInvalidAclStatus(rt::error::ServiceError),
-    /// `IPv6TranslatorEntry.InvalidAclType` (HTTP 400).
-    IPv6TranslatorEntryInvalidAclType(rt::error::ServiceError),
-    /// `IPv6TranslatorEntry.InvalidBandwidth` (HTTP 400).
-    IPv6TranslatorEntryInvalidBandwidth(rt::error::ServiceError),
-    /// `IPv6TranslatorEntry.InvalidParameter` (HTTP 400).
-    IPv6TranslatorEntryInvalidParameter(rt::error::ServiceError),
-    /// `IPv6TranslatorEntry.InvalidPort` (HTTP 400).
-    IPv6TranslatorEntryInvalidPort(rt::error::ServiceError),
-    /// `IPv6TranslatorEntry.InvalidProtocol` (HTTP 400).
-    IPv6TranslatorEntryInvalidProtocol(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidDescription` (HTTP 400).
-    InvalidDescription(rt::error::ServiceError),
-    /// `InvalidIPv6TranslatorAclId.NotFound` (HTTP 400).
-    InvalidIPv6TranslatorAclIdNotFound(rt::error::ServiceError),
-    /// `InvalidIPv6TranslatorEntryId.NotFound` (HTTP 404).
-    InvalidIPv6TranslatorEntryIdNotFound(rt::error::ServiceError),
+    InvalidDescription(crate::error::ServiceError),
     /// `InvalidIpAddress.AlreadyExist` (HTTP 400).
-    InvalidIpAddressAlreadyExist(rt::error::ServiceError),
+    InvalidIpAddressAlreadyExist(crate::error::ServiceError),
     /// `InvalidIpAddress.PrivateAddress` (HTTP 400).
-    InvalidIpAddressPrivateAddress(rt::error::ServiceError),
+    InvalidIpAddressPrivateAddress(crate::error::ServiceError),
     /// `InvalidIpAddress.WrongFormat` (HTTP 400).
-    InvalidIpAddressWrongFormat(rt::error::ServiceError),
+    InvalidIpAddressWrongFormat(crate::error::ServiceError),
+    /// `InvalidIPv6TranslatorAclId.NotFound` (HTTP 400).
+    InvalidIpv6TranslatorAclIdNotFound(crate::error::ServiceError),
+    /// `InvalidIPv6TranslatorEntryId.NotFound` (HTTP 404).
+    InvalidIpv6TranslatorEntryIdNotFound(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
-    InvalidName(rt::error::ServiceError),
+    InvalidName(crate::error::ServiceError),
+    /// `IPv6Translator.Configuring` (HTTP 400).
+    Ipv6TranslatorConfiguring(crate::error::ServiceError),
+    /// `IPv6TranslatorEntry.AclIdNull` (HTTP 400).
+    Ipv6TranslatorEntryAclIdNull(crate::error::ServiceError),
+    /// `IPv6TranslatorEntry.InvalidAclStatus` (HTTP 400).
+    Ipv6TranslatorEntryInvalidAclStatus(crate::error::ServiceError),
+    /// `IPv6TranslatorEntry.InvalidAclType` (HTTP 400).
+    Ipv6TranslatorEntryInvalidAclType(crate::error::ServiceError),
+    /// `IPv6TranslatorEntry.InvalidBandwidth` (HTTP 400).
+    Ipv6TranslatorEntryInvalidBandwidth(crate::error::ServiceError),
+    /// `IPv6TranslatorEntry.InvalidParameter` (HTTP 400).
+    Ipv6TranslatorEntryInvalidParameter(crate::error::ServiceError),
+    /// `IPv6TranslatorEntry.InvalidPort` (HTTP 400).
+    Ipv6TranslatorEntryInvalidPort(crate::error::ServiceError),
+    /// `IPv6TranslatorEntry.InvalidProtocol` (HTTP 400).
+    Ipv6TranslatorEntryInvalidProtocol(crate::error::ServiceError),
+    /// `IPv6TranslatorEntry.IPv4Conflict` (HTTP 400).
+    Ipv6TranslatorEntryIpv4Conflict(crate::error::ServiceError),
+    /// `IPv6TranslatorEntry.IPv6Conflict` (HTTP 400).
+    Ipv6TranslatorEntryIpv6Conflict(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
-impl ModifyIPv6TranslatorEntryError {
+impl ModifyIpv6TranslatorEntryError {
     /// The error code, as the service sent it.
     #[inline]
     pub fn code(&self) -> &str {
@@ -398,27 +404,27 @@ impl ModifyIPv6TranslatorEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
-            | Self::IPv6TranslatorConfiguring(error)
-            | Self::IPv6TranslatorEntryAclIdNull(error)
-            | Self::IPv6TranslatorEntryIPv4Conflict(error)
-            | Self::IPv6TranslatorEntryIPv6Conflict(error)
-            | Self::IPv6TranslatorEntryInvalidAclStatus(error)
-            | Self::IPv6TranslatorEntryInvalidAclType(error)
-            | Self::IPv6TranslatorEntryInvalidBandwidth(error)
-            | Self::IPv6TranslatorEntryInvalidParameter(error)
-            | Self::IPv6TranslatorEntryInvalidPort(error)
-            | Self::IPv6TranslatorEntryInvalidProtocol(error)
             | Self::InvalidDescription(error)
-            | Self::InvalidIPv6TranslatorAclIdNotFound(error)
-            | Self::InvalidIPv6TranslatorEntryIdNotFound(error)
             | Self::InvalidIpAddressAlreadyExist(error)
             | Self::InvalidIpAddressPrivateAddress(error)
             | Self::InvalidIpAddressWrongFormat(error)
-            | Self::InvalidName(error) => error,
+            | Self::InvalidIpv6TranslatorAclIdNotFound(error)
+            | Self::InvalidIpv6TranslatorEntryIdNotFound(error)
+            | Self::InvalidName(error)
+            | Self::Ipv6TranslatorConfiguring(error)
+            | Self::Ipv6TranslatorEntryAclIdNull(error)
+            | Self::Ipv6TranslatorEntryInvalidAclStatus(error)
+            | Self::Ipv6TranslatorEntryInvalidAclType(error)
+            | Self::Ipv6TranslatorEntryInvalidBandwidth(error)
+            | Self::Ipv6TranslatorEntryInvalidParameter(error)
+            | Self::Ipv6TranslatorEntryInvalidPort(error)
+            | Self::Ipv6TranslatorEntryInvalidProtocol(error)
+            | Self::Ipv6TranslatorEntryIpv4Conflict(error)
+            | Self::Ipv6TranslatorEntryIpv6Conflict(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
     }
@@ -435,82 +441,10 @@ impl ModifyIPv6TranslatorEntryError {
         matches!(self, Self::Forbidden(_))
     }
 
-    /// Whether this is [`IPv6TranslatorConfiguring`](Self::IPv6TranslatorConfiguring).
-    #[inline]
-    pub fn is_i_pv6_translator_configuring(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorConfiguring(_))
-    }
-
-    /// Whether this is [`IPv6TranslatorEntryAclIdNull`](Self::IPv6TranslatorEntryAclIdNull).
-    #[inline]
-    pub fn is_i_pv6_translator_entry_acl_id_null(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorEntryAclIdNull(_))
-    }
-
-    /// Whether this is [`IPv6TranslatorEntryIPv4Conflict`](Self::IPv6TranslatorEntryIPv4Conflict).
-    #[inline]
-    pub fn is_i_pv6_translator_entry_i_pv4_conflict(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorEntryIPv4Conflict(_))
-    }
-
-    /// Whether this is [`IPv6TranslatorEntryIPv6Conflict`](Self::IPv6TranslatorEntryIPv6Conflict).
-    #[inline]
-    pub fn is_i_pv6_translator_entry_i_pv6_conflict(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorEntryIPv6Conflict(_))
-    }
-
-    /// Whether this is [`IPv6TranslatorEntryInvalidAclStatus`](Self::IPv6TranslatorEntryInvalidAclStatus).
-    #[inline]
-    pub fn is_i_pv6_translator_entry_invalid_acl_status(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorEntryInvalidAclStatus(_))
-    }
-
-    /// Whether this is [`IPv6TranslatorEntryInvalidAclType`](Self::IPv6TranslatorEntryInvalidAclType).
-    #[inline]
-    pub fn is_i_pv6_translator_entry_invalid_acl_type(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorEntryInvalidAclType(_))
-    }
-
-    /// Whether this is [`IPv6TranslatorEntryInvalidBandwidth`](Self::IPv6TranslatorEntryInvalidBandwidth).
-    #[inline]
-    pub fn is_i_pv6_translator_entry_invalid_bandwidth(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorEntryInvalidBandwidth(_))
-    }
-
-    /// Whether this is [`IPv6TranslatorEntryInvalidParameter`](Self::IPv6TranslatorEntryInvalidParameter).
-    #[inline]
-    pub fn is_i_pv6_translator_entry_invalid_parameter(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorEntryInvalidParameter(_))
-    }
-
-    /// Whether this is [`IPv6TranslatorEntryInvalidPort`](Self::IPv6TranslatorEntryInvalidPort).
-    #[inline]
-    pub fn is_i_pv6_translator_entry_invalid_port(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorEntryInvalidPort(_))
-    }
-
-    /// Whether this is [`IPv6TranslatorEntryInvalidProtocol`](Self::IPv6TranslatorEntryInvalidProtocol).
-    #[inline]
-    pub fn is_i_pv6_translator_entry_invalid_protocol(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorEntryInvalidProtocol(_))
-    }
-
     /// Whether this is [`InvalidDescription`](Self::InvalidDescription).
     #[inline]
     pub fn is_invalid_description(&self) -> bool {
         matches!(self, Self::InvalidDescription(_))
-    }
-
-    /// Whether this is [`InvalidIPv6TranslatorAclIdNotFound`](Self::InvalidIPv6TranslatorAclIdNotFound).
-    #[inline]
-    pub fn is_invalid_i_pv6_translator_acl_id_not_found(&self) -> bool {
-        matches!(self, Self::InvalidIPv6TranslatorAclIdNotFound(_))
-    }
-
-    /// Whether this is [`InvalidIPv6TranslatorEntryIdNotFound`](Self::InvalidIPv6TranslatorEntryIdNotFound).
-    #[inline]
-    pub fn is_invalid_i_pv6_translator_entry_id_not_found(&self) -> bool {
-        matches!(self, Self::InvalidIPv6TranslatorEntryIdNotFound(_))
     }
 
     /// Whether this is [`InvalidIpAddressAlreadyExist`](Self::InvalidIpAddressAlreadyExist).
@@ -531,71 +465,143 @@ impl ModifyIPv6TranslatorEntryError {
         matches!(self, Self::InvalidIpAddressWrongFormat(_))
     }
 
+    /// Whether this is [`InvalidIpv6TranslatorAclIdNotFound`](Self::InvalidIpv6TranslatorAclIdNotFound).
+    #[inline]
+    pub fn is_invalid_ipv6_translator_acl_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIpv6TranslatorAclIdNotFound(_))
+    }
+
+    /// Whether this is [`InvalidIpv6TranslatorEntryIdNotFound`](Self::InvalidIpv6TranslatorEntryIdNotFound).
+    #[inline]
+    pub fn is_invalid_ipv6_translator_entry_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIpv6TranslatorEntryIdNotFound(_))
+    }
+
     /// Whether this is [`InvalidName`](Self::InvalidName).
     #[inline]
     pub fn is_invalid_name(&self) -> bool {
         matches!(self, Self::InvalidName(_))
     }
+
+    /// Whether this is [`Ipv6TranslatorConfiguring`](Self::Ipv6TranslatorConfiguring).
+    #[inline]
+    pub fn is_ipv6_translator_configuring(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorConfiguring(_))
+    }
+
+    /// Whether this is [`Ipv6TranslatorEntryAclIdNull`](Self::Ipv6TranslatorEntryAclIdNull).
+    #[inline]
+    pub fn is_ipv6_translator_entry_acl_id_null(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorEntryAclIdNull(_))
+    }
+
+    /// Whether this is [`Ipv6TranslatorEntryInvalidAclStatus`](Self::Ipv6TranslatorEntryInvalidAclStatus).
+    #[inline]
+    pub fn is_ipv6_translator_entry_invalid_acl_status(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorEntryInvalidAclStatus(_))
+    }
+
+    /// Whether this is [`Ipv6TranslatorEntryInvalidAclType`](Self::Ipv6TranslatorEntryInvalidAclType).
+    #[inline]
+    pub fn is_ipv6_translator_entry_invalid_acl_type(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorEntryInvalidAclType(_))
+    }
+
+    /// Whether this is [`Ipv6TranslatorEntryInvalidBandwidth`](Self::Ipv6TranslatorEntryInvalidBandwidth).
+    #[inline]
+    pub fn is_ipv6_translator_entry_invalid_bandwidth(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorEntryInvalidBandwidth(_))
+    }
+
+    /// Whether this is [`Ipv6TranslatorEntryInvalidParameter`](Self::Ipv6TranslatorEntryInvalidParameter).
+    #[inline]
+    pub fn is_ipv6_translator_entry_invalid_parameter(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorEntryInvalidParameter(_))
+    }
+
+    /// Whether this is [`Ipv6TranslatorEntryInvalidPort`](Self::Ipv6TranslatorEntryInvalidPort).
+    #[inline]
+    pub fn is_ipv6_translator_entry_invalid_port(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorEntryInvalidPort(_))
+    }
+
+    /// Whether this is [`Ipv6TranslatorEntryInvalidProtocol`](Self::Ipv6TranslatorEntryInvalidProtocol).
+    #[inline]
+    pub fn is_ipv6_translator_entry_invalid_protocol(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorEntryInvalidProtocol(_))
+    }
+
+    /// Whether this is [`Ipv6TranslatorEntryIpv4Conflict`](Self::Ipv6TranslatorEntryIpv4Conflict).
+    #[inline]
+    pub fn is_ipv6_translator_entry_ipv4_conflict(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorEntryIpv4Conflict(_))
+    }
+
+    /// Whether this is [`Ipv6TranslatorEntryIpv6Conflict`](Self::Ipv6TranslatorEntryIpv6Conflict).
+    #[inline]
+    pub fn is_ipv6_translator_entry_ipv6_conflict(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorEntryIpv6Conflict(_))
+    }
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyIPv6TranslatorEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyIpv6TranslatorEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
-            "IPv6Translator.Configuring" => Self::IPv6TranslatorConfiguring(error),
-            "IPv6TranslatorEntry.AclIdNull" => Self::IPv6TranslatorEntryAclIdNull(error),
-            "IPv6TranslatorEntry.IPv4Conflict" => {
-                Self::IPv6TranslatorEntryIPv4Conflict(error)
-            }
-            "IPv6TranslatorEntry.IPv6Conflict" => {
-                Self::IPv6TranslatorEntryIPv6Conflict(error)
-            }
-            "IPv6TranslatorEntry.InvalidAclStatus" => {
-                Self::IPv6TranslatorEntryInvalidAclStatus(error)
-            }
-            "IPv6TranslatorEntry.InvalidAclType" => {
-                Self::IPv6TranslatorEntryInvalidAclType(error)
-            }
-            "IPv6TranslatorEntry.InvalidBandwidth" => {
-                Self::IPv6TranslatorEntryInvalidBandwidth(error)
-            }
-            "IPv6TranslatorEntry.InvalidParameter" => {
-                Self::IPv6TranslatorEntryInvalidParameter(error)
-            }
-            "IPv6TranslatorEntry.InvalidPort" => {
-                Self::IPv6TranslatorEntryInvalidPort(error)
-            }
-            "IPv6TranslatorEntry.InvalidProtocol" => {
-                Self::IPv6TranslatorEntryInvalidProtocol(error)
-            }
             "InvalidDescription" => Self::InvalidDescription(error),
-            "InvalidIPv6TranslatorAclId.NotFound" => {
-                Self::InvalidIPv6TranslatorAclIdNotFound(error)
-            }
-            "InvalidIPv6TranslatorEntryId.NotFound" => {
-                Self::InvalidIPv6TranslatorEntryIdNotFound(error)
-            }
             "InvalidIpAddress.AlreadyExist" => Self::InvalidIpAddressAlreadyExist(error),
             "InvalidIpAddress.PrivateAddress" => {
                 Self::InvalidIpAddressPrivateAddress(error)
             }
             "InvalidIpAddress.WrongFormat" => Self::InvalidIpAddressWrongFormat(error),
+            "InvalidIPv6TranslatorAclId.NotFound" => {
+                Self::InvalidIpv6TranslatorAclIdNotFound(error)
+            }
+            "InvalidIPv6TranslatorEntryId.NotFound" => {
+                Self::InvalidIpv6TranslatorEntryIdNotFound(error)
+            }
             "InvalidName" => Self::InvalidName(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            "IPv6Translator.Configuring" => Self::Ipv6TranslatorConfiguring(error),
+            "IPv6TranslatorEntry.AclIdNull" => Self::Ipv6TranslatorEntryAclIdNull(error),
+            "IPv6TranslatorEntry.InvalidAclStatus" => {
+                Self::Ipv6TranslatorEntryInvalidAclStatus(error)
+            }
+            "IPv6TranslatorEntry.InvalidAclType" => {
+                Self::Ipv6TranslatorEntryInvalidAclType(error)
+            }
+            "IPv6TranslatorEntry.InvalidBandwidth" => {
+                Self::Ipv6TranslatorEntryInvalidBandwidth(error)
+            }
+            "IPv6TranslatorEntry.InvalidParameter" => {
+                Self::Ipv6TranslatorEntryInvalidParameter(error)
+            }
+            "IPv6TranslatorEntry.InvalidPort" => {
+                Self::Ipv6TranslatorEntryInvalidPort(error)
+            }
+            "IPv6TranslatorEntry.InvalidProtocol" => {
+                Self::Ipv6TranslatorEntryInvalidProtocol(error)
+            }
+            "IPv6TranslatorEntry.IPv4Conflict" => {
+                Self::Ipv6TranslatorEntryIpv4Conflict(error)
+            }
+            "IPv6TranslatorEntry.IPv6Conflict" => {
+                Self::Ipv6TranslatorEntryIpv6Conflict(error)
+            }
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
-        ModifyIPv6TranslatorEntryError::service_error(self)
+    fn service_error(&self) -> &crate::error::ServiceError {
+        ModifyIpv6TranslatorEntryError::service_error(self)
     }
 }
 
-impl ::std::fmt::Display for ModifyIPv6TranslatorEntryError {
+impl ::std::fmt::Display for ModifyIpv6TranslatorEntryError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
 
-impl ::std::error::Error for ModifyIPv6TranslatorEntryError {}
+impl ::std::error::Error for ModifyIpv6TranslatorEntryError {}

@@ -17,17 +17,21 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
     response_body: true,
 };
 
-/// Parameters of `DeleteIPv6Translator`, as its builder [`DeleteIPv6TranslatorBuilder`] sets them.
+/// Parameters of `DeleteIPv6Translator`, as its builder [`DeleteIpv6TranslatorBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteIPv6TranslatorRequest {
+pub struct DeleteIpv6TranslatorRequest {
     /// Example: `ClientToken`
     ///
     /// Wire name `ClientToken`.
@@ -42,15 +46,14 @@ pub struct DeleteIPv6TranslatorRequest {
     pub ipv6_translator_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteIPv6TranslatorRequest {
-    type Response = DeleteIPv6TranslatorResponse;
-    type Error = DeleteIPv6TranslatorError;
+impl crate::operation::Operation for DeleteIpv6TranslatorRequest {
+    type Response = DeleteIpv6TranslatorResponse;
+    type Error = DeleteIpv6TranslatorError;
+}
+
+impl rt::operation::OperationSpec for DeleteIpv6TranslatorRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Ipv6TranslatorId", &self.ipv6_translator_id)?;
         Ok(())
@@ -67,14 +70,14 @@ impl rt::operation::Operation for DeleteIPv6TranslatorRequest {
     }
 }
 
-/// Fluent builder for `DeleteIPv6Translator`: set parameters, then [`send`](DeleteIPv6TranslatorBuilder::send).
+/// Fluent builder for `DeleteIPv6Translator`: set parameters, then [`send`](DeleteIpv6TranslatorBuilder::send).
 #[derive(Debug, Clone)]
-pub struct DeleteIPv6TranslatorBuilder {
+pub struct DeleteIpv6TranslatorBuilder {
     client: rt::client::Client,
-    request: DeleteIPv6TranslatorRequest,
+    request: DeleteIpv6TranslatorRequest,
 }
 
-impl DeleteIPv6TranslatorBuilder {
+impl DeleteIpv6TranslatorBuilder {
     pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
@@ -82,7 +85,7 @@ impl DeleteIPv6TranslatorBuilder {
         }
     }
 
-    /// Sets [`DeleteIPv6TranslatorRequest::client_token`](DeleteIPv6TranslatorRequest::client_token).
+    /// Sets [`DeleteIpv6TranslatorRequest::client_token`](DeleteIpv6TranslatorRequest::client_token).
     #[inline]
     pub fn client_token(
         mut self,
@@ -92,7 +95,7 @@ impl DeleteIPv6TranslatorBuilder {
         self
     }
 
-    /// Sets [`DeleteIPv6TranslatorRequest::region_id`](DeleteIPv6TranslatorRequest::region_id).
+    /// Sets [`DeleteIpv6TranslatorRequest::region_id`](DeleteIpv6TranslatorRequest::region_id).
     #[inline]
     pub fn region_id(
         mut self,
@@ -102,7 +105,7 @@ impl DeleteIPv6TranslatorBuilder {
         self
     }
 
-    /// Sets [`DeleteIPv6TranslatorRequest::ipv6_translator_id`](DeleteIPv6TranslatorRequest::ipv6_translator_id).
+    /// Sets [`DeleteIpv6TranslatorRequest::ipv6_translator_id`](DeleteIpv6TranslatorRequest::ipv6_translator_id).
     #[inline]
     pub fn ipv6_translator_id(
         mut self,
@@ -113,14 +116,14 @@ impl DeleteIPv6TranslatorBuilder {
     }
 
     /// The request as built so far.
-    pub fn request(&self) -> &DeleteIPv6TranslatorRequest {
+    pub fn request(&self) -> &DeleteIpv6TranslatorRequest {
         &self.request
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DeleteIPv6TranslatorRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(self) -> crate::options::Customize<DeleteIpv6TranslatorRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,21 +131,21 @@ impl DeleteIPv6TranslatorBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        DeleteIPv6TranslatorResponse,
-        rt::error::Error<DeleteIPv6TranslatorError>,
+        DeleteIpv6TranslatorResponse,
+        crate::error::Error<DeleteIpv6TranslatorError>,
     > {
         self.client.execute(self.request).await
     }
 }
 
-/// The response of [`DeleteIPv6Translator`](super::Client).
+/// The response of [`DeleteIpv6Translator`](super::Client).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteIPv6TranslatorResponse {
+pub struct DeleteIpv6TranslatorResponse {
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
-impl DeleteIPv6TranslatorResponse {
+impl DeleteIpv6TranslatorResponse {
     /// Example: `54B48E3D-DF70-471B-AA93-08E683A1B45`
     ///
     /// Wire name `RequestId`.
@@ -162,7 +165,7 @@ impl DeleteIPv6TranslatorResponse {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for DeleteIPv6TranslatorResponse {
+impl<'de> ::serde::Deserialize<'de> for DeleteIpv6TranslatorResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -170,7 +173,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteIPv6TranslatorResponse {
     }
 }
 
-impl rt::de::Object for DeleteIPv6TranslatorResponse {
+impl rt::de::Object for DeleteIpv6TranslatorResponse {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -185,7 +188,7 @@ impl rt::de::Object for DeleteIPv6TranslatorResponse {
 }
 
 #[cfg(feature = "serialize")]
-impl ::serde::Serialize for DeleteIPv6TranslatorResponse {
+impl ::serde::Serialize for DeleteIpv6TranslatorResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -199,32 +202,32 @@ impl ::serde::Serialize for DeleteIPv6TranslatorResponse {
 /// Errors `DeleteIPv6Translator` can return, one variant per code of its error table.
 ///
 /// Codes the table does not list arrive as `Unhandled`: match them with a
-/// wildcard arm and read [`code`](DeleteIPv6TranslatorError::code), since a code the table gains
+/// wildcard arm and read [`code`](DeleteIpv6TranslatorError::code), since a code the table gains
 /// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum DeleteIPv6TranslatorError {
+pub enum DeleteIpv6TranslatorError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `ForbiddenRelease` (HTTP 403).
-    ForbiddenRelease(rt::error::ServiceError),
-    /// `IPv6Translator.Configuring` (HTTP 400).
-    IPv6TranslatorConfiguring(rt::error::ServiceError),
+    ForbiddenRelease(crate::error::ServiceError),
     /// `InvalidIPv6TranslatorId.NotFound` (HTTP 404).
-    InvalidIPv6TranslatorIdNotFound(rt::error::ServiceError),
+    InvalidIpv6TranslatorIdNotFound(crate::error::ServiceError),
+    /// `IPv6Translator.Configuring` (HTTP 400).
+    Ipv6TranslatorConfiguring(crate::error::ServiceError),
     /// `Nat64Gateway.Configuring` (HTTP 400).
-    Nat64GatewayConfiguring(rt::error::ServiceError),
+    Nat64GatewayConfiguring(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
-impl DeleteIPv6TranslatorError {
+impl DeleteIpv6TranslatorError {
     /// The error code, as the service sent it.
     #[inline]
     pub fn code(&self) -> &str {
@@ -232,13 +235,13 @@ impl DeleteIPv6TranslatorError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
             | Self::ForbiddenRelease(error)
-            | Self::IPv6TranslatorConfiguring(error)
-            | Self::InvalidIPv6TranslatorIdNotFound(error)
+            | Self::InvalidIpv6TranslatorIdNotFound(error)
+            | Self::Ipv6TranslatorConfiguring(error)
             | Self::Nat64GatewayConfiguring(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -262,16 +265,16 @@ impl DeleteIPv6TranslatorError {
         matches!(self, Self::ForbiddenRelease(_))
     }
 
-    /// Whether this is [`IPv6TranslatorConfiguring`](Self::IPv6TranslatorConfiguring).
+    /// Whether this is [`InvalidIpv6TranslatorIdNotFound`](Self::InvalidIpv6TranslatorIdNotFound).
     #[inline]
-    pub fn is_i_pv6_translator_configuring(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorConfiguring(_))
+    pub fn is_invalid_ipv6_translator_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIpv6TranslatorIdNotFound(_))
     }
 
-    /// Whether this is [`InvalidIPv6TranslatorIdNotFound`](Self::InvalidIPv6TranslatorIdNotFound).
+    /// Whether this is [`Ipv6TranslatorConfiguring`](Self::Ipv6TranslatorConfiguring).
     #[inline]
-    pub fn is_invalid_i_pv6_translator_id_not_found(&self) -> bool {
-        matches!(self, Self::InvalidIPv6TranslatorIdNotFound(_))
+    pub fn is_ipv6_translator_configuring(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorConfiguring(_))
     }
 
     /// Whether this is [`Nat64GatewayConfiguring`](Self::Nat64GatewayConfiguring).
@@ -282,30 +285,30 @@ impl DeleteIPv6TranslatorError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteIPv6TranslatorError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteIpv6TranslatorError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
             "ForbiddenRelease" => Self::ForbiddenRelease(error),
-            "IPv6Translator.Configuring" => Self::IPv6TranslatorConfiguring(error),
             "InvalidIPv6TranslatorId.NotFound" => {
-                Self::InvalidIPv6TranslatorIdNotFound(error)
+                Self::InvalidIpv6TranslatorIdNotFound(error)
             }
+            "IPv6Translator.Configuring" => Self::Ipv6TranslatorConfiguring(error),
             "Nat64Gateway.Configuring" => Self::Nat64GatewayConfiguring(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
-        DeleteIPv6TranslatorError::service_error(self)
+    fn service_error(&self) -> &crate::error::ServiceError {
+        DeleteIpv6TranslatorError::service_error(self)
     }
 }
 
-impl ::std::fmt::Display for DeleteIPv6TranslatorError {
+impl ::std::fmt::Display for DeleteIpv6TranslatorError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
 
-impl ::std::error::Error for DeleteIPv6TranslatorError {}
+impl ::std::error::Error for DeleteIpv6TranslatorError {}

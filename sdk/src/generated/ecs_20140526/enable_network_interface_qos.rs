@@ -15,17 +15,18 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
     response_body: true,
 };
 
-/// Parameters of `EnableNetworkInterfaceQoS`, as its builder [`EnableNetworkInterfaceQoSBuilder`] sets them.
+/// Parameters of `EnableNetworkInterfaceQoS`, as its builder [`EnableNetworkInterfaceQosBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct EnableNetworkInterfaceQoSRequest {
+pub struct EnableNetworkInterfaceQosRequest {
     /// Example: `cn-hangzhou`
     ///
     /// Wire name `RegionId`; required.
@@ -35,14 +36,17 @@ pub struct EnableNetworkInterfaceQoSRequest {
     /// Wire name `NetworkInterfaceId`; required.
     pub network_interface_id: ::std::option::Option<::std::string::String>,
     /// Wire name `QoS`.
-    pub qo_s: ::std::option::Option<QoS>,
+    pub qos: ::std::option::Option<Qos>,
 }
 
-impl rt::operation::Operation for EnableNetworkInterfaceQoSRequest {
-    type Response = EnableNetworkInterfaceQoSResponse;
-    type Error = EnableNetworkInterfaceQoSError;
+impl crate::operation::Operation for EnableNetworkInterfaceQosRequest {
+    type Response = EnableNetworkInterfaceQosResponse;
+    type Error = EnableNetworkInterfaceQosError;
+}
+
+impl rt::operation::OperationSpec for EnableNetworkInterfaceQosRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NetworkInterfaceId", &self.network_interface_id)?;
         Ok(())
@@ -55,18 +59,18 @@ impl rt::operation::Operation for EnableNetworkInterfaceQoSRequest {
             "NetworkInterfaceId",
             &self.network_interface_id,
         );
-        out.flat(rt::params::Location::Query, "QoS", &self.qo_s);
+        out.flat(rt::params::Location::Query, "QoS", &self.qos);
     }
 }
 
-/// Fluent builder for `EnableNetworkInterfaceQoS`: set parameters, then [`send`](EnableNetworkInterfaceQoSBuilder::send).
+/// Fluent builder for `EnableNetworkInterfaceQoS`: set parameters, then [`send`](EnableNetworkInterfaceQosBuilder::send).
 #[derive(Debug, Clone)]
-pub struct EnableNetworkInterfaceQoSBuilder {
+pub struct EnableNetworkInterfaceQosBuilder {
     client: rt::client::Client,
-    request: EnableNetworkInterfaceQoSRequest,
+    request: EnableNetworkInterfaceQosRequest,
 }
 
-impl EnableNetworkInterfaceQoSBuilder {
+impl EnableNetworkInterfaceQosBuilder {
     pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
@@ -74,7 +78,7 @@ impl EnableNetworkInterfaceQoSBuilder {
         }
     }
 
-    /// Sets [`EnableNetworkInterfaceQoSRequest::region_id`](EnableNetworkInterfaceQoSRequest::region_id).
+    /// Sets [`EnableNetworkInterfaceQosRequest::region_id`](EnableNetworkInterfaceQosRequest::region_id).
     #[inline]
     pub fn region_id(
         mut self,
@@ -84,7 +88,7 @@ impl EnableNetworkInterfaceQoSBuilder {
         self
     }
 
-    /// Sets [`EnableNetworkInterfaceQoSRequest::network_interface_id`](EnableNetworkInterfaceQoSRequest::network_interface_id).
+    /// Sets [`EnableNetworkInterfaceQosRequest::network_interface_id`](EnableNetworkInterfaceQosRequest::network_interface_id).
     #[inline]
     pub fn network_interface_id(
         mut self,
@@ -94,22 +98,24 @@ impl EnableNetworkInterfaceQoSBuilder {
         self
     }
 
-    /// Sets [`EnableNetworkInterfaceQoSRequest::qo_s`](EnableNetworkInterfaceQoSRequest::qo_s).
+    /// Sets [`EnableNetworkInterfaceQosRequest::qos`](EnableNetworkInterfaceQosRequest::qos).
     #[inline]
-    pub fn qo_s(mut self, value: QoS) -> Self {
-        self.request.qo_s = ::std::option::Option::Some(value);
+    pub fn qos(mut self, value: Qos) -> Self {
+        self.request.qos = ::std::option::Option::Some(value);
         self
     }
 
     /// The request as built so far.
-    pub fn request(&self) -> &EnableNetworkInterfaceQoSRequest {
+    pub fn request(&self) -> &EnableNetworkInterfaceQosRequest {
         &self.request
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<EnableNetworkInterfaceQoSRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<EnableNetworkInterfaceQosRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -117,17 +123,17 @@ impl EnableNetworkInterfaceQoSBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        EnableNetworkInterfaceQoSResponse,
-        rt::error::Error<EnableNetworkInterfaceQoSError>,
+        EnableNetworkInterfaceQosResponse,
+        crate::error::Error<EnableNetworkInterfaceQosError>,
     > {
         self.client.execute(self.request).await
     }
 }
 
-/// The `QoS` object.
+/// The `Qos` object.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
-pub struct QoS {
+pub struct Qos {
     /// Example: `50000`
     ///
     /// Wire name `BandwidthTx`.
@@ -164,36 +170,36 @@ pub struct QoS {
     pub concurrent_connections: ::std::option::Option<i64>,
 }
 
-impl QoS {
-    /// Sets [`QoS::bandwidth_tx`](QoS::bandwidth_tx).
+impl Qos {
+    /// Sets [`Qos::bandwidth_tx`](Qos::bandwidth_tx).
     #[inline]
     pub fn bandwidth_tx(mut self, value: i64) -> Self {
         self.bandwidth_tx = ::std::option::Option::Some(value);
         self
     }
 
-    /// Sets [`QoS::bandwidth_rx`](QoS::bandwidth_rx).
+    /// Sets [`Qos::bandwidth_rx`](Qos::bandwidth_rx).
     #[inline]
     pub fn bandwidth_rx(mut self, value: i64) -> Self {
         self.bandwidth_rx = ::std::option::Option::Some(value);
         self
     }
 
-    /// Sets [`QoS::pps_tx`](QoS::pps_tx).
+    /// Sets [`Qos::pps_tx`](Qos::pps_tx).
     #[inline]
     pub fn pps_tx(mut self, value: i64) -> Self {
         self.pps_tx = ::std::option::Option::Some(value);
         self
     }
 
-    /// Sets [`QoS::pps_rx`](QoS::pps_rx).
+    /// Sets [`Qos::pps_rx`](Qos::pps_rx).
     #[inline]
     pub fn pps_rx(mut self, value: i64) -> Self {
         self.pps_rx = ::std::option::Option::Some(value);
         self
     }
 
-    /// Sets [`QoS::concurrent_connections`](QoS::concurrent_connections).
+    /// Sets [`Qos::concurrent_connections`](Qos::concurrent_connections).
     #[inline]
     pub fn concurrent_connections(mut self, value: i64) -> Self {
         self.concurrent_connections = ::std::option::Option::Some(value);
@@ -201,14 +207,14 @@ impl QoS {
     }
 }
 
-impl rt::validate::Checkable for QoS {
+impl rt::validate::Checkable for Qos {
     #[inline]
     fn is_set(&self) -> bool {
         true
     }
 }
 
-impl rt::params::FlatParam for QoS {
+impl rt::params::FlatParam for Qos {
     #[inline]
     fn write_flat(
         &self,
@@ -228,14 +234,14 @@ impl rt::params::FlatParam for QoS {
     }
 }
 
-/// The response of [`EnableNetworkInterfaceQoS`](super::Client).
+/// The response of [`EnableNetworkInterfaceQos`](super::Client).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct EnableNetworkInterfaceQoSResponse {
+pub struct EnableNetworkInterfaceQosResponse {
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
-impl EnableNetworkInterfaceQoSResponse {
+impl EnableNetworkInterfaceQosResponse {
     /// Example: `473469C7-AA6F-4DC5-B3DB-A3DC0DE3****`
     ///
     /// Wire name `RequestId`.
@@ -255,7 +261,7 @@ impl EnableNetworkInterfaceQoSResponse {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for EnableNetworkInterfaceQoSResponse {
+impl<'de> ::serde::Deserialize<'de> for EnableNetworkInterfaceQosResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -263,7 +269,7 @@ impl<'de> ::serde::Deserialize<'de> for EnableNetworkInterfaceQoSResponse {
     }
 }
 
-impl rt::de::Object for EnableNetworkInterfaceQoSResponse {
+impl rt::de::Object for EnableNetworkInterfaceQosResponse {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -278,7 +284,7 @@ impl rt::de::Object for EnableNetworkInterfaceQoSResponse {
 }
 
 #[cfg(feature = "serialize")]
-impl ::serde::Serialize for EnableNetworkInterfaceQoSResponse {
+impl ::serde::Serialize for EnableNetworkInterfaceQosResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -292,52 +298,52 @@ impl ::serde::Serialize for EnableNetworkInterfaceQoSResponse {
 /// Errors `EnableNetworkInterfaceQoS` can return, one variant per code of its error table.
 ///
 /// Codes the table does not list arrive as `Unhandled`: match them with a
-/// wildcard arm and read [`code`](EnableNetworkInterfaceQoSError::code), since a code the table gains
+/// wildcard arm and read [`code`](EnableNetworkInterfaceQosError::code), since a code the table gains
 /// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum EnableNetworkInterfaceQoSError {
+pub enum EnableNetworkInterfaceQosError {
     /// `Abs.InvalidAccount.NotFound` (HTTP 403).
-    AbsInvalidAccountNotFound(rt::error::ServiceError),
+    AbsInvalidAccountNotFound(crate::error::ServiceError),
     /// `Forbidden.NotSupportRAM` (HTTP 403).
-    ForbiddenNotSupportRam(rt::error::ServiceError),
+    ForbiddenNotSupportRam(crate::error::ServiceError),
     /// `Forbidden.RegionId` (HTTP 400).
-    ForbiddenRegionId(rt::error::ServiceError),
+    ForbiddenRegionId(crate::error::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403).
-    ForbiddenSubUser(rt::error::ServiceError),
+    ForbiddenSubUser(crate::error::ServiceError),
     /// `InvalidEniId.NotFound` (HTTP 404).
-    InvalidEniIdNotFound(rt::error::ServiceError),
+    InvalidEniIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceID.Malformed` (HTTP 400).
-    InvalidInstanceIdMalformed(rt::error::ServiceError),
+    InvalidInstanceIdMalformed(crate::error::ServiceError),
     /// `InvalidOperation.EniServiceManaged` (HTTP 403).
-    InvalidOperationEniServiceManaged(rt::error::ServiceError),
+    InvalidOperationEniServiceManaged(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParams.EniId` (HTTP 400).
-    InvalidParamsEniId(rt::error::ServiceError),
+    InvalidParamsEniId(crate::error::ServiceError),
     /// `InvalidSecurityGroupId.NotFound` (HTTP 404).
-    InvalidSecurityGroupIdNotFound(rt::error::ServiceError),
+    InvalidSecurityGroupIdNotFound(crate::error::ServiceError),
     /// `InvalidUserType.NotSupported` (HTTP 403).
-    InvalidUserTypeNotSupported(rt::error::ServiceError),
+    InvalidUserTypeNotSupported(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
-    UnsupportedParameter(rt::error::ServiceError),
+    UnsupportedParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
-impl EnableNetworkInterfaceQoSError {
+impl EnableNetworkInterfaceQosError {
     /// The error code, as the service sent it.
     #[inline]
     pub fn code(&self) -> &str {
@@ -345,7 +351,7 @@ impl EnableNetworkInterfaceQoSError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidAccountNotFound(error)
             | Self::ForbiddenNotSupportRam(error)
@@ -465,8 +471,8 @@ impl EnableNetworkInterfaceQoSError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for EnableNetworkInterfaceQoSError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for EnableNetworkInterfaceQosError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidAccount.NotFound" => Self::AbsInvalidAccountNotFound(error),
             "Forbidden.NotSupportRAM" => Self::ForbiddenNotSupportRam(error),
@@ -490,19 +496,19 @@ impl rt::error::OperationError for EnableNetworkInterfaceQoSError {
             "InvalidVSwitchId.NotFound" => Self::InvalidVSwitchIdNotFound(error),
             "MissingParameter" => Self::MissingParameter(error),
             "UnsupportedParameter" => Self::UnsupportedParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
-        EnableNetworkInterfaceQoSError::service_error(self)
+    fn service_error(&self) -> &crate::error::ServiceError {
+        EnableNetworkInterfaceQosError::service_error(self)
     }
 }
 
-impl ::std::fmt::Display for EnableNetworkInterfaceQoSError {
+impl ::std::fmt::Display for EnableNetworkInterfaceQosError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
 
-impl ::std::error::Error for EnableNetworkInterfaceQoSError {}
+impl ::std::error::Error for EnableNetworkInterfaceQosError {}

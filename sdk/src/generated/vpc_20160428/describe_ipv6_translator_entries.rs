@@ -17,17 +17,21 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
     response_body: true,
 };
 
-/// Parameters of `DescribeIPv6TranslatorEntries`, as its builder [`DescribeIPv6TranslatorEntriesBuilder`] sets them.
+/// Parameters of `DescribeIPv6TranslatorEntries`, as its builder [`DescribeIpv6TranslatorEntriesBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeIPv6TranslatorEntriesRequest {
+pub struct DescribeIpv6TranslatorEntriesRequest {
     /// Example: `cn-hangzhou`
     ///
     /// Wire name `RegionId`; required.
@@ -90,15 +94,14 @@ pub struct DescribeIPv6TranslatorEntriesRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DescribeIPv6TranslatorEntriesRequest {
-    type Response = DescribeIPv6TranslatorEntriesResponse;
-    type Error = DescribeIPv6TranslatorEntriesError;
+impl crate::operation::Operation for DescribeIpv6TranslatorEntriesRequest {
+    type Response = DescribeIpv6TranslatorEntriesResponse;
+    type Error = DescribeIpv6TranslatorEntriesError;
+}
+
+impl rt::operation::OperationSpec for DescribeIpv6TranslatorEntriesRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -146,7 +149,7 @@ impl rt::operation::Operation for DescribeIPv6TranslatorEntriesRequest {
     }
 }
 
-impl rt::paging::Paginated for DescribeIPv6TranslatorEntriesRequest {
+impl rt::paging::Paginated for DescribeIpv6TranslatorEntriesRequest {
     fn next_request(&self, response: &Self::Response) -> ::std::option::Option<Self> {
         let (next, size) = rt::paging::next_page_number(
             self.page_number.map(i64::from),
@@ -161,21 +164,21 @@ impl rt::paging::Paginated for DescribeIPv6TranslatorEntriesRequest {
     }
 }
 
-impl rt::paging::PaginatedItems for DescribeIPv6TranslatorEntriesRequest {
+impl rt::paging::PaginatedItems for DescribeIpv6TranslatorEntriesRequest {
     type Item = Ipv6TranslatorEntry;
     fn page_items(response: Self::Response) -> ::std::vec::Vec<Self::Item> {
         response.ipv6_translator_entries.0
     }
 }
 
-/// Fluent builder for `DescribeIPv6TranslatorEntries`: set parameters, then [`send`](DescribeIPv6TranslatorEntriesBuilder::send).
+/// Fluent builder for `DescribeIPv6TranslatorEntries`: set parameters, then [`send`](DescribeIpv6TranslatorEntriesBuilder::send).
 #[derive(Debug, Clone)]
-pub struct DescribeIPv6TranslatorEntriesBuilder {
+pub struct DescribeIpv6TranslatorEntriesBuilder {
     client: rt::client::Client,
-    request: DescribeIPv6TranslatorEntriesRequest,
+    request: DescribeIpv6TranslatorEntriesRequest,
 }
 
-impl DescribeIPv6TranslatorEntriesBuilder {
+impl DescribeIpv6TranslatorEntriesBuilder {
     pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
@@ -183,7 +186,7 @@ impl DescribeIPv6TranslatorEntriesBuilder {
         }
     }
 
-    /// Sets [`DescribeIPv6TranslatorEntriesRequest::region_id`](DescribeIPv6TranslatorEntriesRequest::region_id).
+    /// Sets [`DescribeIpv6TranslatorEntriesRequest::region_id`](DescribeIpv6TranslatorEntriesRequest::region_id).
     #[inline]
     pub fn region_id(
         mut self,
@@ -193,7 +196,7 @@ impl DescribeIPv6TranslatorEntriesBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorEntriesRequest::ipv6_translator_id`](DescribeIPv6TranslatorEntriesRequest::ipv6_translator_id).
+    /// Sets [`DescribeIpv6TranslatorEntriesRequest::ipv6_translator_id`](DescribeIpv6TranslatorEntriesRequest::ipv6_translator_id).
     #[inline]
     pub fn ipv6_translator_id(
         mut self,
@@ -203,7 +206,7 @@ impl DescribeIPv6TranslatorEntriesBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorEntriesRequest::ipv6_translator_entry_id`](DescribeIPv6TranslatorEntriesRequest::ipv6_translator_entry_id).
+    /// Sets [`DescribeIpv6TranslatorEntriesRequest::ipv6_translator_entry_id`](DescribeIpv6TranslatorEntriesRequest::ipv6_translator_entry_id).
     #[inline]
     pub fn ipv6_translator_entry_id(
         mut self,
@@ -215,7 +218,7 @@ impl DescribeIPv6TranslatorEntriesBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorEntriesRequest::entry_name`](DescribeIPv6TranslatorEntriesRequest::entry_name).
+    /// Sets [`DescribeIpv6TranslatorEntriesRequest::entry_name`](DescribeIpv6TranslatorEntriesRequest::entry_name).
     #[inline]
     pub fn entry_name(
         mut self,
@@ -225,7 +228,7 @@ impl DescribeIPv6TranslatorEntriesBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorEntriesRequest::allocate_ipv6_addr`](DescribeIPv6TranslatorEntriesRequest::allocate_ipv6_addr).
+    /// Sets [`DescribeIpv6TranslatorEntriesRequest::allocate_ipv6_addr`](DescribeIpv6TranslatorEntriesRequest::allocate_ipv6_addr).
     #[inline]
     pub fn allocate_ipv6_addr(
         mut self,
@@ -235,14 +238,14 @@ impl DescribeIPv6TranslatorEntriesBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorEntriesRequest::allocate_ipv6_port`](DescribeIPv6TranslatorEntriesRequest::allocate_ipv6_port).
+    /// Sets [`DescribeIpv6TranslatorEntriesRequest::allocate_ipv6_port`](DescribeIpv6TranslatorEntriesRequest::allocate_ipv6_port).
     #[inline]
     pub fn allocate_ipv6_port(mut self, value: i32) -> Self {
         self.request.allocate_ipv6_port = ::std::option::Option::Some(value);
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorEntriesRequest::backend_ipv4_addr`](DescribeIPv6TranslatorEntriesRequest::backend_ipv4_addr).
+    /// Sets [`DescribeIpv6TranslatorEntriesRequest::backend_ipv4_addr`](DescribeIpv6TranslatorEntriesRequest::backend_ipv4_addr).
     #[inline]
     pub fn backend_ipv4_addr(
         mut self,
@@ -252,14 +255,14 @@ impl DescribeIPv6TranslatorEntriesBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorEntriesRequest::backend_ipv4_port`](DescribeIPv6TranslatorEntriesRequest::backend_ipv4_port).
+    /// Sets [`DescribeIpv6TranslatorEntriesRequest::backend_ipv4_port`](DescribeIpv6TranslatorEntriesRequest::backend_ipv4_port).
     #[inline]
     pub fn backend_ipv4_port(mut self, value: i32) -> Self {
         self.request.backend_ipv4_port = ::std::option::Option::Some(value);
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorEntriesRequest::trans_protocol`](DescribeIPv6TranslatorEntriesRequest::trans_protocol).
+    /// Sets [`DescribeIpv6TranslatorEntriesRequest::trans_protocol`](DescribeIpv6TranslatorEntriesRequest::trans_protocol).
     #[inline]
     pub fn trans_protocol(
         mut self,
@@ -269,7 +272,7 @@ impl DescribeIPv6TranslatorEntriesBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorEntriesRequest::acl_status`](DescribeIPv6TranslatorEntriesRequest::acl_status).
+    /// Sets [`DescribeIpv6TranslatorEntriesRequest::acl_status`](DescribeIpv6TranslatorEntriesRequest::acl_status).
     #[inline]
     pub fn acl_status(
         mut self,
@@ -279,7 +282,7 @@ impl DescribeIPv6TranslatorEntriesBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorEntriesRequest::acl_type`](DescribeIPv6TranslatorEntriesRequest::acl_type).
+    /// Sets [`DescribeIpv6TranslatorEntriesRequest::acl_type`](DescribeIpv6TranslatorEntriesRequest::acl_type).
     #[inline]
     pub fn acl_type(
         mut self,
@@ -289,7 +292,7 @@ impl DescribeIPv6TranslatorEntriesBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorEntriesRequest::acl_id`](DescribeIPv6TranslatorEntriesRequest::acl_id).
+    /// Sets [`DescribeIpv6TranslatorEntriesRequest::acl_id`](DescribeIpv6TranslatorEntriesRequest::acl_id).
     #[inline]
     pub fn acl_id(
         mut self,
@@ -299,21 +302,21 @@ impl DescribeIPv6TranslatorEntriesBuilder {
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorEntriesRequest::page_number`](DescribeIPv6TranslatorEntriesRequest::page_number).
+    /// Sets [`DescribeIpv6TranslatorEntriesRequest::page_number`](DescribeIpv6TranslatorEntriesRequest::page_number).
     #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.request.page_number = ::std::option::Option::Some(value);
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorEntriesRequest::page_size`](DescribeIPv6TranslatorEntriesRequest::page_size).
+    /// Sets [`DescribeIpv6TranslatorEntriesRequest::page_size`](DescribeIpv6TranslatorEntriesRequest::page_size).
     #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.request.page_size = ::std::option::Option::Some(value);
         self
     }
 
-    /// Sets [`DescribeIPv6TranslatorEntriesRequest::client_token`](DescribeIPv6TranslatorEntriesRequest::client_token).
+    /// Sets [`DescribeIpv6TranslatorEntriesRequest::client_token`](DescribeIpv6TranslatorEntriesRequest::client_token).
     #[inline]
     pub fn client_token(
         mut self,
@@ -324,7 +327,7 @@ impl DescribeIPv6TranslatorEntriesBuilder {
     }
 
     /// The request as built so far.
-    pub fn request(&self) -> &DescribeIPv6TranslatorEntriesRequest {
+    pub fn request(&self) -> &DescribeIpv6TranslatorEntriesRequest {
         &self.request
     }
 
@@ -332,7 +335,7 @@ impl DescribeIPv6TranslatorEntriesBuilder {
     /// request, sent when the stream is polled.
     pub fn into_paginator(
         self,
-    ) -> rt::paginate::PaginationStream<DescribeIPv6TranslatorEntriesRequest> {
+    ) -> crate::paginate::PaginationStream<DescribeIpv6TranslatorEntriesRequest> {
         rt::paging::stream(self.client, self.request)
     }
 
@@ -341,8 +344,8 @@ impl DescribeIPv6TranslatorEntriesBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn customize(
         self,
-    ) -> rt::options::Customize<DescribeIPv6TranslatorEntriesRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<DescribeIpv6TranslatorEntriesRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -351,17 +354,17 @@ impl DescribeIPv6TranslatorEntriesBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        DescribeIPv6TranslatorEntriesResponse,
-        rt::error::Error<DescribeIPv6TranslatorEntriesError>,
+        DescribeIpv6TranslatorEntriesResponse,
+        crate::error::Error<DescribeIpv6TranslatorEntriesError>,
     > {
         self.client.execute(self.request).await
     }
 }
 
-/// The response of [`DescribeIPv6TranslatorEntries`](super::Client).
+/// The response of [`DescribeIpv6TranslatorEntries`](super::Client).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DescribeIPv6TranslatorEntriesResponse {
+pub struct DescribeIpv6TranslatorEntriesResponse {
     page_size: rt::de::Scalar<i32>,
     request_id: rt::de::Scalar<::std::string::String>,
     page_number: rt::de::Scalar<i32>,
@@ -369,7 +372,7 @@ pub struct DescribeIPv6TranslatorEntriesResponse {
     ipv6_translator_entries: rt::de::Wrapped<Ipv6TranslatorEntry, wrapper_keys::Key0>,
 }
 
-impl DescribeIPv6TranslatorEntriesResponse {
+impl DescribeIpv6TranslatorEntriesResponse {
     /// Example: `10`
     ///
     /// Wire name `PageSize`.
@@ -455,7 +458,7 @@ impl DescribeIPv6TranslatorEntriesResponse {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for DescribeIPv6TranslatorEntriesResponse {
+impl<'de> ::serde::Deserialize<'de> for DescribeIpv6TranslatorEntriesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -463,7 +466,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeIPv6TranslatorEntriesResponse {
     }
 }
 
-impl rt::de::Object for DescribeIPv6TranslatorEntriesResponse {
+impl rt::de::Object for DescribeIpv6TranslatorEntriesResponse {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -482,7 +485,7 @@ impl rt::de::Object for DescribeIPv6TranslatorEntriesResponse {
 }
 
 #[cfg(feature = "serialize")]
-impl ::serde::Serialize for DescribeIPv6TranslatorEntriesResponse {
+impl ::serde::Serialize for DescribeIpv6TranslatorEntriesResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -876,36 +879,36 @@ mod wrapper_keys {
 /// Errors `DescribeIPv6TranslatorEntries` can return, one variant per code of its error table.
 ///
 /// Codes the table does not list arrive as `Unhandled`: match them with a
-/// wildcard arm and read [`code`](DescribeIPv6TranslatorEntriesError::code), since a code the table gains
+/// wildcard arm and read [`code`](DescribeIpv6TranslatorEntriesError::code), since a code the table gains
 /// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum DescribeIPv6TranslatorEntriesError {
+pub enum DescribeIpv6TranslatorEntriesError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
-    /// `IPv6TranslatorEntry.InvalidAclStatus` (HTTP 400).
-    IPv6TranslatorEntryInvalidAclStatus(rt::error::ServiceError),
-    /// `IPv6TranslatorEntry.InvalidAclType` (HTTP 400).
-    IPv6TranslatorEntryInvalidAclType(rt::error::ServiceError),
-    /// `IPv6TranslatorEntry.InvalidPort` (HTTP 400).
-    IPv6TranslatorEntryInvalidPort(rt::error::ServiceError),
-    /// `IPv6TranslatorEntry.InvalidProtocol` (HTTP 400).
-    IPv6TranslatorEntryInvalidProtocol(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidIpAddress.WrongFormat` (HTTP 400).
-    InvalidIpAddressWrongFormat(rt::error::ServiceError),
+    InvalidIpAddressWrongFormat(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
-    InvalidName(rt::error::ServiceError),
+    InvalidName(crate::error::ServiceError),
+    /// `IPv6TranslatorEntry.InvalidAclStatus` (HTTP 400).
+    Ipv6TranslatorEntryInvalidAclStatus(crate::error::ServiceError),
+    /// `IPv6TranslatorEntry.InvalidAclType` (HTTP 400).
+    Ipv6TranslatorEntryInvalidAclType(crate::error::ServiceError),
+    /// `IPv6TranslatorEntry.InvalidPort` (HTTP 400).
+    Ipv6TranslatorEntryInvalidPort(crate::error::ServiceError),
+    /// `IPv6TranslatorEntry.InvalidProtocol` (HTTP 400).
+    Ipv6TranslatorEntryInvalidProtocol(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
-impl DescribeIPv6TranslatorEntriesError {
+impl DescribeIpv6TranslatorEntriesError {
     /// The error code, as the service sent it.
     #[inline]
     pub fn code(&self) -> &str {
@@ -913,16 +916,16 @@ impl DescribeIPv6TranslatorEntriesError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
-            | Self::IPv6TranslatorEntryInvalidAclStatus(error)
-            | Self::IPv6TranslatorEntryInvalidAclType(error)
-            | Self::IPv6TranslatorEntryInvalidPort(error)
-            | Self::IPv6TranslatorEntryInvalidProtocol(error)
             | Self::InvalidIpAddressWrongFormat(error)
-            | Self::InvalidName(error) => error,
+            | Self::InvalidName(error)
+            | Self::Ipv6TranslatorEntryInvalidAclStatus(error)
+            | Self::Ipv6TranslatorEntryInvalidAclType(error)
+            | Self::Ipv6TranslatorEntryInvalidPort(error)
+            | Self::Ipv6TranslatorEntryInvalidProtocol(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
     }
@@ -939,30 +942,6 @@ impl DescribeIPv6TranslatorEntriesError {
         matches!(self, Self::Forbidden(_))
     }
 
-    /// Whether this is [`IPv6TranslatorEntryInvalidAclStatus`](Self::IPv6TranslatorEntryInvalidAclStatus).
-    #[inline]
-    pub fn is_i_pv6_translator_entry_invalid_acl_status(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorEntryInvalidAclStatus(_))
-    }
-
-    /// Whether this is [`IPv6TranslatorEntryInvalidAclType`](Self::IPv6TranslatorEntryInvalidAclType).
-    #[inline]
-    pub fn is_i_pv6_translator_entry_invalid_acl_type(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorEntryInvalidAclType(_))
-    }
-
-    /// Whether this is [`IPv6TranslatorEntryInvalidPort`](Self::IPv6TranslatorEntryInvalidPort).
-    #[inline]
-    pub fn is_i_pv6_translator_entry_invalid_port(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorEntryInvalidPort(_))
-    }
-
-    /// Whether this is [`IPv6TranslatorEntryInvalidProtocol`](Self::IPv6TranslatorEntryInvalidProtocol).
-    #[inline]
-    pub fn is_i_pv6_translator_entry_invalid_protocol(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorEntryInvalidProtocol(_))
-    }
-
     /// Whether this is [`InvalidIpAddressWrongFormat`](Self::InvalidIpAddressWrongFormat).
     #[inline]
     pub fn is_invalid_ip_address_wrong_format(&self) -> bool {
@@ -974,41 +953,65 @@ impl DescribeIPv6TranslatorEntriesError {
     pub fn is_invalid_name(&self) -> bool {
         matches!(self, Self::InvalidName(_))
     }
+
+    /// Whether this is [`Ipv6TranslatorEntryInvalidAclStatus`](Self::Ipv6TranslatorEntryInvalidAclStatus).
+    #[inline]
+    pub fn is_ipv6_translator_entry_invalid_acl_status(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorEntryInvalidAclStatus(_))
+    }
+
+    /// Whether this is [`Ipv6TranslatorEntryInvalidAclType`](Self::Ipv6TranslatorEntryInvalidAclType).
+    #[inline]
+    pub fn is_ipv6_translator_entry_invalid_acl_type(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorEntryInvalidAclType(_))
+    }
+
+    /// Whether this is [`Ipv6TranslatorEntryInvalidPort`](Self::Ipv6TranslatorEntryInvalidPort).
+    #[inline]
+    pub fn is_ipv6_translator_entry_invalid_port(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorEntryInvalidPort(_))
+    }
+
+    /// Whether this is [`Ipv6TranslatorEntryInvalidProtocol`](Self::Ipv6TranslatorEntryInvalidProtocol).
+    #[inline]
+    pub fn is_ipv6_translator_entry_invalid_protocol(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorEntryInvalidProtocol(_))
+    }
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DescribeIPv6TranslatorEntriesError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DescribeIpv6TranslatorEntriesError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
-            "IPv6TranslatorEntry.InvalidAclStatus" => {
-                Self::IPv6TranslatorEntryInvalidAclStatus(error)
-            }
-            "IPv6TranslatorEntry.InvalidAclType" => {
-                Self::IPv6TranslatorEntryInvalidAclType(error)
-            }
-            "IPv6TranslatorEntry.InvalidPort" => {
-                Self::IPv6TranslatorEntryInvalidPort(error)
-            }
-            "IPv6TranslatorEntry.InvalidProtocol" => {
-                Self::IPv6TranslatorEntryInvalidProtocol(error)
-            }
             "InvalidIpAddress.WrongFormat" => Self::InvalidIpAddressWrongFormat(error),
             "InvalidName" => Self::InvalidName(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            "IPv6TranslatorEntry.InvalidAclStatus" => {
+                Self::Ipv6TranslatorEntryInvalidAclStatus(error)
+            }
+            "IPv6TranslatorEntry.InvalidAclType" => {
+                Self::Ipv6TranslatorEntryInvalidAclType(error)
+            }
+            "IPv6TranslatorEntry.InvalidPort" => {
+                Self::Ipv6TranslatorEntryInvalidPort(error)
+            }
+            "IPv6TranslatorEntry.InvalidProtocol" => {
+                Self::Ipv6TranslatorEntryInvalidProtocol(error)
+            }
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
-        DescribeIPv6TranslatorEntriesError::service_error(self)
+    fn service_error(&self) -> &crate::error::ServiceError {
+        DescribeIpv6TranslatorEntriesError::service_error(self)
     }
 }
 
-impl ::std::fmt::Display for DescribeIPv6TranslatorEntriesError {
+impl ::std::fmt::Display for DescribeIpv6TranslatorEntriesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
 
-impl ::std::error::Error for DescribeIPv6TranslatorEntriesError {}
+impl ::std::error::Error for DescribeIpv6TranslatorEntriesError {}

@@ -17,17 +17,21 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
     response_body: true,
 };
 
-/// Parameters of `ModifyIPv6TranslatorBandwidth`, as its builder [`ModifyIPv6TranslatorBandwidthBuilder`] sets them.
+/// Parameters of `ModifyIPv6TranslatorBandwidth`, as its builder [`ModifyIpv6TranslatorBandwidthBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyIPv6TranslatorBandwidthRequest {
+pub struct ModifyIpv6TranslatorBandwidthRequest {
     /// Example: `cn-hangzhou`
     ///
     /// Wire name `RegionId`; required.
@@ -50,15 +54,14 @@ pub struct ModifyIPv6TranslatorBandwidthRequest {
     pub auto_pay: ::std::option::Option<bool>,
 }
 
-impl rt::operation::Operation for ModifyIPv6TranslatorBandwidthRequest {
-    type Response = ModifyIPv6TranslatorBandwidthResponse;
-    type Error = ModifyIPv6TranslatorBandwidthError;
+impl crate::operation::Operation for ModifyIpv6TranslatorBandwidthRequest {
+    type Response = ModifyIpv6TranslatorBandwidthResponse;
+    type Error = ModifyIpv6TranslatorBandwidthError;
+}
+
+impl rt::operation::OperationSpec for ModifyIpv6TranslatorBandwidthRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Ipv6TranslatorId", &self.ipv6_translator_id)?;
         rt::validate::required("Bandwidth", &self.bandwidth)?;
@@ -78,14 +81,14 @@ impl rt::operation::Operation for ModifyIPv6TranslatorBandwidthRequest {
     }
 }
 
-/// Fluent builder for `ModifyIPv6TranslatorBandwidth`: set parameters, then [`send`](ModifyIPv6TranslatorBandwidthBuilder::send).
+/// Fluent builder for `ModifyIPv6TranslatorBandwidth`: set parameters, then [`send`](ModifyIpv6TranslatorBandwidthBuilder::send).
 #[derive(Debug, Clone)]
-pub struct ModifyIPv6TranslatorBandwidthBuilder {
+pub struct ModifyIpv6TranslatorBandwidthBuilder {
     client: rt::client::Client,
-    request: ModifyIPv6TranslatorBandwidthRequest,
+    request: ModifyIpv6TranslatorBandwidthRequest,
 }
 
-impl ModifyIPv6TranslatorBandwidthBuilder {
+impl ModifyIpv6TranslatorBandwidthBuilder {
     pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
@@ -93,7 +96,7 @@ impl ModifyIPv6TranslatorBandwidthBuilder {
         }
     }
 
-    /// Sets [`ModifyIPv6TranslatorBandwidthRequest::region_id`](ModifyIPv6TranslatorBandwidthRequest::region_id).
+    /// Sets [`ModifyIpv6TranslatorBandwidthRequest::region_id`](ModifyIpv6TranslatorBandwidthRequest::region_id).
     #[inline]
     pub fn region_id(
         mut self,
@@ -103,7 +106,7 @@ impl ModifyIPv6TranslatorBandwidthBuilder {
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorBandwidthRequest::client_token`](ModifyIPv6TranslatorBandwidthRequest::client_token).
+    /// Sets [`ModifyIpv6TranslatorBandwidthRequest::client_token`](ModifyIpv6TranslatorBandwidthRequest::client_token).
     #[inline]
     pub fn client_token(
         mut self,
@@ -113,7 +116,7 @@ impl ModifyIPv6TranslatorBandwidthBuilder {
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorBandwidthRequest::ipv6_translator_id`](ModifyIPv6TranslatorBandwidthRequest::ipv6_translator_id).
+    /// Sets [`ModifyIpv6TranslatorBandwidthRequest::ipv6_translator_id`](ModifyIpv6TranslatorBandwidthRequest::ipv6_translator_id).
     #[inline]
     pub fn ipv6_translator_id(
         mut self,
@@ -123,14 +126,14 @@ impl ModifyIPv6TranslatorBandwidthBuilder {
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorBandwidthRequest::bandwidth`](ModifyIPv6TranslatorBandwidthRequest::bandwidth).
+    /// Sets [`ModifyIpv6TranslatorBandwidthRequest::bandwidth`](ModifyIpv6TranslatorBandwidthRequest::bandwidth).
     #[inline]
     pub fn bandwidth(mut self, value: i32) -> Self {
         self.request.bandwidth = ::std::option::Option::Some(value);
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorBandwidthRequest::auto_pay`](ModifyIPv6TranslatorBandwidthRequest::auto_pay).
+    /// Sets [`ModifyIpv6TranslatorBandwidthRequest::auto_pay`](ModifyIpv6TranslatorBandwidthRequest::auto_pay).
     #[inline]
     pub fn auto_pay(mut self, value: bool) -> Self {
         self.request.auto_pay = ::std::option::Option::Some(value);
@@ -138,7 +141,7 @@ impl ModifyIPv6TranslatorBandwidthBuilder {
     }
 
     /// The request as built so far.
-    pub fn request(&self) -> &ModifyIPv6TranslatorBandwidthRequest {
+    pub fn request(&self) -> &ModifyIpv6TranslatorBandwidthRequest {
         &self.request
     }
 
@@ -146,8 +149,8 @@ impl ModifyIPv6TranslatorBandwidthBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyIPv6TranslatorBandwidthRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyIpv6TranslatorBandwidthRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -155,22 +158,22 @@ impl ModifyIPv6TranslatorBandwidthBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ModifyIPv6TranslatorBandwidthResponse,
-        rt::error::Error<ModifyIPv6TranslatorBandwidthError>,
+        ModifyIpv6TranslatorBandwidthResponse,
+        crate::error::Error<ModifyIpv6TranslatorBandwidthError>,
     > {
         self.client.execute(self.request).await
     }
 }
 
-/// The response of [`ModifyIPv6TranslatorBandwidth`](super::Client).
+/// The response of [`ModifyIpv6TranslatorBandwidth`](super::Client).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyIPv6TranslatorBandwidthResponse {
+pub struct ModifyIpv6TranslatorBandwidthResponse {
     order_id: rt::de::Scalar<::std::string::String>,
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
-impl ModifyIPv6TranslatorBandwidthResponse {
+impl ModifyIpv6TranslatorBandwidthResponse {
     /// Example: `202304500950739`
     ///
     /// Wire name `OrderId`.
@@ -208,7 +211,7 @@ impl ModifyIPv6TranslatorBandwidthResponse {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ModifyIPv6TranslatorBandwidthResponse {
+impl<'de> ::serde::Deserialize<'de> for ModifyIpv6TranslatorBandwidthResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -216,7 +219,7 @@ impl<'de> ::serde::Deserialize<'de> for ModifyIPv6TranslatorBandwidthResponse {
     }
 }
 
-impl rt::de::Object for ModifyIPv6TranslatorBandwidthResponse {
+impl rt::de::Object for ModifyIpv6TranslatorBandwidthResponse {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -232,7 +235,7 @@ impl rt::de::Object for ModifyIPv6TranslatorBandwidthResponse {
 }
 
 #[cfg(feature = "serialize")]
-impl ::serde::Serialize for ModifyIPv6TranslatorBandwidthResponse {
+impl ::serde::Serialize for ModifyIpv6TranslatorBandwidthResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -247,40 +250,40 @@ impl ::serde::Serialize for ModifyIPv6TranslatorBandwidthResponse {
 /// Errors `ModifyIPv6TranslatorBandwidth` can return, one variant per code of its error table.
 ///
 /// Codes the table does not list arrive as `Unhandled`: match them with a
-/// wildcard arm and read [`code`](ModifyIPv6TranslatorBandwidthError::code), since a code the table gains
+/// wildcard arm and read [`code`](ModifyIpv6TranslatorBandwidthError::code), since a code the table gains
 /// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum ModifyIPv6TranslatorBandwidthError {
+pub enum ModifyIpv6TranslatorBandwidthError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
-    /// `IPv6Translator.Configuring` (HTTP 400).
-    IPv6TranslatorConfiguring(rt::error::ServiceError),
-    /// `IPv6Translator.FinancialLocked` (HTTP 400).
-    IPv6TranslatorFinancialLocked(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidBandwidth.DowngradeForbidden` (HTTP 400).
-    InvalidBandwidthDowngradeForbidden(rt::error::ServiceError),
+    InvalidBandwidthDowngradeForbidden(crate::error::ServiceError),
     /// `InvalidBandwidth.NotChange` (HTTP 400).
-    InvalidBandwidthNotChange(rt::error::ServiceError),
+    InvalidBandwidthNotChange(crate::error::ServiceError),
     /// `InvalidBandwidth.NotEnough` (HTTP 400).
-    InvalidBandwidthNotEnough(rt::error::ServiceError),
+    InvalidBandwidthNotEnough(crate::error::ServiceError),
     /// `InvalidBandwidth.NotSupport` (HTTP 400).
-    InvalidBandwidthNotSupport(rt::error::ServiceError),
+    InvalidBandwidthNotSupport(crate::error::ServiceError),
     /// `InvalidIPv6TranslatorId.NotFound` (HTTP 400).
-    InvalidIPv6TranslatorIdNotFound(rt::error::ServiceError),
+    InvalidIpv6TranslatorIdNotFound(crate::error::ServiceError),
+    /// `IPv6Translator.Configuring` (HTTP 400).
+    Ipv6TranslatorConfiguring(crate::error::ServiceError),
+    /// `IPv6Translator.FinancialLocked` (HTTP 400).
+    Ipv6TranslatorFinancialLocked(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
-impl ModifyIPv6TranslatorBandwidthError {
+impl ModifyIpv6TranslatorBandwidthError {
     /// The error code, as the service sent it.
     #[inline]
     pub fn code(&self) -> &str {
@@ -288,18 +291,18 @@ impl ModifyIPv6TranslatorBandwidthError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
-            | Self::IPv6TranslatorConfiguring(error)
-            | Self::IPv6TranslatorFinancialLocked(error)
             | Self::InternalError(error)
             | Self::InvalidBandwidthDowngradeForbidden(error)
             | Self::InvalidBandwidthNotChange(error)
             | Self::InvalidBandwidthNotEnough(error)
             | Self::InvalidBandwidthNotSupport(error)
-            | Self::InvalidIPv6TranslatorIdNotFound(error) => error,
+            | Self::InvalidIpv6TranslatorIdNotFound(error)
+            | Self::Ipv6TranslatorConfiguring(error)
+            | Self::Ipv6TranslatorFinancialLocked(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
     }
@@ -314,18 +317,6 @@ impl ModifyIPv6TranslatorBandwidthError {
     #[inline]
     pub fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden(_))
-    }
-
-    /// Whether this is [`IPv6TranslatorConfiguring`](Self::IPv6TranslatorConfiguring).
-    #[inline]
-    pub fn is_i_pv6_translator_configuring(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorConfiguring(_))
-    }
-
-    /// Whether this is [`IPv6TranslatorFinancialLocked`](Self::IPv6TranslatorFinancialLocked).
-    #[inline]
-    pub fn is_i_pv6_translator_financial_locked(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorFinancialLocked(_))
     }
 
     /// Whether this is [`InternalError`](Self::InternalError).
@@ -358,23 +349,31 @@ impl ModifyIPv6TranslatorBandwidthError {
         matches!(self, Self::InvalidBandwidthNotSupport(_))
     }
 
-    /// Whether this is [`InvalidIPv6TranslatorIdNotFound`](Self::InvalidIPv6TranslatorIdNotFound).
+    /// Whether this is [`InvalidIpv6TranslatorIdNotFound`](Self::InvalidIpv6TranslatorIdNotFound).
     #[inline]
-    pub fn is_invalid_i_pv6_translator_id_not_found(&self) -> bool {
-        matches!(self, Self::InvalidIPv6TranslatorIdNotFound(_))
+    pub fn is_invalid_ipv6_translator_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIpv6TranslatorIdNotFound(_))
+    }
+
+    /// Whether this is [`Ipv6TranslatorConfiguring`](Self::Ipv6TranslatorConfiguring).
+    #[inline]
+    pub fn is_ipv6_translator_configuring(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorConfiguring(_))
+    }
+
+    /// Whether this is [`Ipv6TranslatorFinancialLocked`](Self::Ipv6TranslatorFinancialLocked).
+    #[inline]
+    pub fn is_ipv6_translator_financial_locked(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorFinancialLocked(_))
     }
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyIPv6TranslatorBandwidthError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyIpv6TranslatorBandwidthError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
-            "IPv6Translator.Configuring" => Self::IPv6TranslatorConfiguring(error),
-            "IPv6Translator.FinancialLocked" => {
-                Self::IPv6TranslatorFinancialLocked(error)
-            }
             "InternalError" => Self::InternalError(error),
             "InvalidBandwidth.DowngradeForbidden" => {
                 Self::InvalidBandwidthDowngradeForbidden(error)
@@ -383,21 +382,25 @@ impl rt::error::OperationError for ModifyIPv6TranslatorBandwidthError {
             "InvalidBandwidth.NotEnough" => Self::InvalidBandwidthNotEnough(error),
             "InvalidBandwidth.NotSupport" => Self::InvalidBandwidthNotSupport(error),
             "InvalidIPv6TranslatorId.NotFound" => {
-                Self::InvalidIPv6TranslatorIdNotFound(error)
+                Self::InvalidIpv6TranslatorIdNotFound(error)
             }
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            "IPv6Translator.Configuring" => Self::Ipv6TranslatorConfiguring(error),
+            "IPv6Translator.FinancialLocked" => {
+                Self::Ipv6TranslatorFinancialLocked(error)
+            }
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
-        ModifyIPv6TranslatorBandwidthError::service_error(self)
+    fn service_error(&self) -> &crate::error::ServiceError {
+        ModifyIpv6TranslatorBandwidthError::service_error(self)
     }
 }
 
-impl ::std::fmt::Display for ModifyIPv6TranslatorBandwidthError {
+impl ::std::fmt::Display for ModifyIpv6TranslatorBandwidthError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
 
-impl ::std::error::Error for ModifyIPv6TranslatorBandwidthError {}
+impl ::std::error::Error for ModifyIpv6TranslatorBandwidthError {}

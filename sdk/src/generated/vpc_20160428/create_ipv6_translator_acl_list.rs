@@ -17,17 +17,21 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
     response_body: true,
 };
 
-/// Parameters of `CreateIPv6TranslatorAclList`, as its builder [`CreateIPv6TranslatorAclListBuilder`] sets them.
+/// Parameters of `CreateIPv6TranslatorAclList`, as its builder [`CreateIpv6TranslatorAclListBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateIPv6TranslatorAclListRequest {
+pub struct CreateIpv6TranslatorAclListRequest {
     /// Example: `cn-hangzhou`
     ///
     /// Wire name `RegionId`; required.
@@ -42,15 +46,14 @@ pub struct CreateIPv6TranslatorAclListRequest {
     pub acl_name: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for CreateIPv6TranslatorAclListRequest {
-    type Response = CreateIPv6TranslatorAclListResponse;
-    type Error = CreateIPv6TranslatorAclListError;
+impl crate::operation::Operation for CreateIpv6TranslatorAclListRequest {
+    type Response = CreateIpv6TranslatorAclListResponse;
+    type Error = CreateIpv6TranslatorAclListError;
+}
+
+impl rt::operation::OperationSpec for CreateIpv6TranslatorAclListRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("AclName", &self.acl_name)?;
         Ok(())
@@ -63,14 +66,14 @@ impl rt::operation::Operation for CreateIPv6TranslatorAclListRequest {
     }
 }
 
-/// Fluent builder for `CreateIPv6TranslatorAclList`: set parameters, then [`send`](CreateIPv6TranslatorAclListBuilder::send).
+/// Fluent builder for `CreateIPv6TranslatorAclList`: set parameters, then [`send`](CreateIpv6TranslatorAclListBuilder::send).
 #[derive(Debug, Clone)]
-pub struct CreateIPv6TranslatorAclListBuilder {
+pub struct CreateIpv6TranslatorAclListBuilder {
     client: rt::client::Client,
-    request: CreateIPv6TranslatorAclListRequest,
+    request: CreateIpv6TranslatorAclListRequest,
 }
 
-impl CreateIPv6TranslatorAclListBuilder {
+impl CreateIpv6TranslatorAclListBuilder {
     pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
@@ -78,7 +81,7 @@ impl CreateIPv6TranslatorAclListBuilder {
         }
     }
 
-    /// Sets [`CreateIPv6TranslatorAclListRequest::region_id`](CreateIPv6TranslatorAclListRequest::region_id).
+    /// Sets [`CreateIpv6TranslatorAclListRequest::region_id`](CreateIpv6TranslatorAclListRequest::region_id).
     #[inline]
     pub fn region_id(
         mut self,
@@ -88,7 +91,7 @@ impl CreateIPv6TranslatorAclListBuilder {
         self
     }
 
-    /// Sets [`CreateIPv6TranslatorAclListRequest::client_token`](CreateIPv6TranslatorAclListRequest::client_token).
+    /// Sets [`CreateIpv6TranslatorAclListRequest::client_token`](CreateIpv6TranslatorAclListRequest::client_token).
     #[inline]
     pub fn client_token(
         mut self,
@@ -98,7 +101,7 @@ impl CreateIPv6TranslatorAclListBuilder {
         self
     }
 
-    /// Sets [`CreateIPv6TranslatorAclListRequest::acl_name`](CreateIPv6TranslatorAclListRequest::acl_name).
+    /// Sets [`CreateIpv6TranslatorAclListRequest::acl_name`](CreateIpv6TranslatorAclListRequest::acl_name).
     #[inline]
     pub fn acl_name(
         mut self,
@@ -109,7 +112,7 @@ impl CreateIPv6TranslatorAclListBuilder {
     }
 
     /// The request as built so far.
-    pub fn request(&self) -> &CreateIPv6TranslatorAclListRequest {
+    pub fn request(&self) -> &CreateIpv6TranslatorAclListRequest {
         &self.request
     }
 
@@ -118,8 +121,8 @@ impl CreateIPv6TranslatorAclListBuilder {
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
     pub fn customize(
         self,
-    ) -> rt::options::Customize<CreateIPv6TranslatorAclListRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<CreateIpv6TranslatorAclListRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -128,22 +131,22 @@ impl CreateIPv6TranslatorAclListBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        CreateIPv6TranslatorAclListResponse,
-        rt::error::Error<CreateIPv6TranslatorAclListError>,
+        CreateIpv6TranslatorAclListResponse,
+        crate::error::Error<CreateIpv6TranslatorAclListError>,
     > {
         self.client.execute(self.request).await
     }
 }
 
-/// The response of [`CreateIPv6TranslatorAclList`](super::Client).
+/// The response of [`CreateIpv6TranslatorAclList`](super::Client).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct CreateIPv6TranslatorAclListResponse {
+pub struct CreateIpv6TranslatorAclListResponse {
     acl_id: rt::de::Scalar<::std::string::String>,
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
-impl CreateIPv6TranslatorAclListResponse {
+impl CreateIpv6TranslatorAclListResponse {
     /// Example: `ipv6transacl-bp1de2xxxx`
     ///
     /// Wire name `AclId`.
@@ -181,7 +184,7 @@ impl CreateIPv6TranslatorAclListResponse {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateIPv6TranslatorAclListResponse {
+impl<'de> ::serde::Deserialize<'de> for CreateIpv6TranslatorAclListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -189,7 +192,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateIPv6TranslatorAclListResponse {
     }
 }
 
-impl rt::de::Object for CreateIPv6TranslatorAclListResponse {
+impl rt::de::Object for CreateIpv6TranslatorAclListResponse {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -205,7 +208,7 @@ impl rt::de::Object for CreateIPv6TranslatorAclListResponse {
 }
 
 #[cfg(feature = "serialize")]
-impl ::serde::Serialize for CreateIPv6TranslatorAclListResponse {
+impl ::serde::Serialize for CreateIpv6TranslatorAclListResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -220,28 +223,28 @@ impl ::serde::Serialize for CreateIPv6TranslatorAclListResponse {
 /// Errors `CreateIPv6TranslatorAclList` can return, one variant per code of its error table.
 ///
 /// Codes the table does not list arrive as `Unhandled`: match them with a
-/// wildcard arm and read [`code`](CreateIPv6TranslatorAclListError::code), since a code the table gains
+/// wildcard arm and read [`code`](CreateIpv6TranslatorAclListError::code), since a code the table gains
 /// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum CreateIPv6TranslatorAclListError {
+pub enum CreateIpv6TranslatorAclListError {
     /// `InternalError` (HTTP 500).
-    InternalError(rt::error::ServiceError),
+    InternalError(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
-    InvalidName(rt::error::ServiceError),
+    InvalidName(crate::error::ServiceError),
     /// `Nat64Acl.AclNameExist` (HTTP 400).
-    Nat64AclAclNameExist(rt::error::ServiceError),
+    Nat64AclAclNameExist(crate::error::ServiceError),
     /// `Resource.QuotaFull` (HTTP 400).
-    ResourceQuotaFull(rt::error::ServiceError),
+    ResourceQuotaFull(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
-impl CreateIPv6TranslatorAclListError {
+impl CreateIpv6TranslatorAclListError {
     /// The error code, as the service sent it.
     #[inline]
     pub fn code(&self) -> &str {
@@ -249,7 +252,7 @@ impl CreateIPv6TranslatorAclListError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::InternalError(error)
             | Self::InvalidName(error)
@@ -285,26 +288,26 @@ impl CreateIPv6TranslatorAclListError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for CreateIPv6TranslatorAclListError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for CreateIpv6TranslatorAclListError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "InternalError" => Self::InternalError(error),
             "InvalidName" => Self::InvalidName(error),
             "Nat64Acl.AclNameExist" => Self::Nat64AclAclNameExist(error),
             "Resource.QuotaFull" => Self::ResourceQuotaFull(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
-        CreateIPv6TranslatorAclListError::service_error(self)
+    fn service_error(&self) -> &crate::error::ServiceError {
+        CreateIpv6TranslatorAclListError::service_error(self)
     }
 }
 
-impl ::std::fmt::Display for CreateIPv6TranslatorAclListError {
+impl ::std::fmt::Display for CreateIpv6TranslatorAclListError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
 
-impl ::std::error::Error for CreateIPv6TranslatorAclListError {}
+impl ::std::error::Error for CreateIpv6TranslatorAclListError {}

@@ -15,17 +15,18 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::None,
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
     response_body: true,
 };
 
-/// Parameters of `DisableNetworkInterfaceQoS`, as its builder [`DisableNetworkInterfaceQoSBuilder`] sets them.
+/// Parameters of `DisableNetworkInterfaceQoS`, as its builder [`DisableNetworkInterfaceQosBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisableNetworkInterfaceQoSRequest {
+pub struct DisableNetworkInterfaceQosRequest {
     /// Example: `cn-hangzhou`
     ///
     /// Wire name `RegionId`; required.
@@ -36,11 +37,14 @@ pub struct DisableNetworkInterfaceQoSRequest {
     pub network_interface_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DisableNetworkInterfaceQoSRequest {
-    type Response = DisableNetworkInterfaceQoSResponse;
-    type Error = DisableNetworkInterfaceQoSError;
+impl crate::operation::Operation for DisableNetworkInterfaceQosRequest {
+    type Response = DisableNetworkInterfaceQosResponse;
+    type Error = DisableNetworkInterfaceQosError;
+}
+
+impl rt::operation::OperationSpec for DisableNetworkInterfaceQosRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("NetworkInterfaceId", &self.network_interface_id)?;
         Ok(())
@@ -56,14 +60,14 @@ impl rt::operation::Operation for DisableNetworkInterfaceQoSRequest {
     }
 }
 
-/// Fluent builder for `DisableNetworkInterfaceQoS`: set parameters, then [`send`](DisableNetworkInterfaceQoSBuilder::send).
+/// Fluent builder for `DisableNetworkInterfaceQoS`: set parameters, then [`send`](DisableNetworkInterfaceQosBuilder::send).
 #[derive(Debug, Clone)]
-pub struct DisableNetworkInterfaceQoSBuilder {
+pub struct DisableNetworkInterfaceQosBuilder {
     client: rt::client::Client,
-    request: DisableNetworkInterfaceQoSRequest,
+    request: DisableNetworkInterfaceQosRequest,
 }
 
-impl DisableNetworkInterfaceQoSBuilder {
+impl DisableNetworkInterfaceQosBuilder {
     pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
@@ -71,7 +75,7 @@ impl DisableNetworkInterfaceQoSBuilder {
         }
     }
 
-    /// Sets [`DisableNetworkInterfaceQoSRequest::region_id`](DisableNetworkInterfaceQoSRequest::region_id).
+    /// Sets [`DisableNetworkInterfaceQosRequest::region_id`](DisableNetworkInterfaceQosRequest::region_id).
     #[inline]
     pub fn region_id(
         mut self,
@@ -81,7 +85,7 @@ impl DisableNetworkInterfaceQoSBuilder {
         self
     }
 
-    /// Sets [`DisableNetworkInterfaceQoSRequest::network_interface_id`](DisableNetworkInterfaceQoSRequest::network_interface_id).
+    /// Sets [`DisableNetworkInterfaceQosRequest::network_interface_id`](DisableNetworkInterfaceQosRequest::network_interface_id).
     #[inline]
     pub fn network_interface_id(
         mut self,
@@ -92,14 +96,16 @@ impl DisableNetworkInterfaceQoSBuilder {
     }
 
     /// The request as built so far.
-    pub fn request(&self) -> &DisableNetworkInterfaceQoSRequest {
+    pub fn request(&self) -> &DisableNetworkInterfaceQosRequest {
         &self.request
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DisableNetworkInterfaceQoSRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DisableNetworkInterfaceQosRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -107,21 +113,21 @@ impl DisableNetworkInterfaceQoSBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        DisableNetworkInterfaceQoSResponse,
-        rt::error::Error<DisableNetworkInterfaceQoSError>,
+        DisableNetworkInterfaceQosResponse,
+        crate::error::Error<DisableNetworkInterfaceQosError>,
     > {
         self.client.execute(self.request).await
     }
 }
 
-/// The response of [`DisableNetworkInterfaceQoS`](super::Client).
+/// The response of [`DisableNetworkInterfaceQos`](super::Client).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DisableNetworkInterfaceQoSResponse {
+pub struct DisableNetworkInterfaceQosResponse {
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
-impl DisableNetworkInterfaceQoSResponse {
+impl DisableNetworkInterfaceQosResponse {
     /// Example: `745CEC9F-0DD7-4451-9FE7-8B752F39****`
     ///
     /// Wire name `RequestId`.
@@ -141,7 +147,7 @@ impl DisableNetworkInterfaceQoSResponse {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for DisableNetworkInterfaceQoSResponse {
+impl<'de> ::serde::Deserialize<'de> for DisableNetworkInterfaceQosResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -149,7 +155,7 @@ impl<'de> ::serde::Deserialize<'de> for DisableNetworkInterfaceQoSResponse {
     }
 }
 
-impl rt::de::Object for DisableNetworkInterfaceQoSResponse {
+impl rt::de::Object for DisableNetworkInterfaceQosResponse {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -164,7 +170,7 @@ impl rt::de::Object for DisableNetworkInterfaceQoSResponse {
 }
 
 #[cfg(feature = "serialize")]
-impl ::serde::Serialize for DisableNetworkInterfaceQoSResponse {
+impl ::serde::Serialize for DisableNetworkInterfaceQosResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -178,54 +184,54 @@ impl ::serde::Serialize for DisableNetworkInterfaceQoSResponse {
 /// Errors `DisableNetworkInterfaceQoS` can return, one variant per code of its error table.
 ///
 /// Codes the table does not list arrive as `Unhandled`: match them with a
-/// wildcard arm and read [`code`](DisableNetworkInterfaceQoSError::code), since a code the table gains
+/// wildcard arm and read [`code`](DisableNetworkInterfaceQosError::code), since a code the table gains
 /// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum DisableNetworkInterfaceQoSError {
+pub enum DisableNetworkInterfaceQosError {
     /// `Abs.InvalidAccount.NotFound` (HTTP 403).
-    AbsInvalidAccountNotFound(rt::error::ServiceError),
+    AbsInvalidAccountNotFound(crate::error::ServiceError),
     /// `Forbidden.NotSupportRAM` (HTTP 403).
-    ForbiddenNotSupportRam(rt::error::ServiceError),
+    ForbiddenNotSupportRam(crate::error::ServiceError),
     /// `Forbidden.RegionId` (HTTP 400).
-    ForbiddenRegionId(rt::error::ServiceError),
+    ForbiddenRegionId(crate::error::ServiceError),
     /// `Forbidden.SubUser` (HTTP 403).
-    ForbiddenSubUser(rt::error::ServiceError),
+    ForbiddenSubUser(crate::error::ServiceError),
     /// `InvalidEniId.NotFound` (HTTP 404).
-    InvalidEniIdNotFound(rt::error::ServiceError),
+    InvalidEniIdNotFound(crate::error::ServiceError),
     /// `InvalidInstanceID.Malformed` (HTTP 400).
-    InvalidInstanceIdMalformed(rt::error::ServiceError),
+    InvalidInstanceIdMalformed(crate::error::ServiceError),
     /// `InvalidOperation.AvailabilityZoneMismatch` (HTTP 403).
-    InvalidOperationAvailabilityZoneMismatch(rt::error::ServiceError),
+    InvalidOperationAvailabilityZoneMismatch(crate::error::ServiceError),
     /// `InvalidOperation.EniServiceManaged` (HTTP 403).
-    InvalidOperationEniServiceManaged(rt::error::ServiceError),
+    InvalidOperationEniServiceManaged(crate::error::ServiceError),
     /// `InvalidOperation.ResourceManagedByCloudProduct` (HTTP 403).
-    InvalidOperationResourceManagedByCloudProduct(rt::error::ServiceError),
+    InvalidOperationResourceManagedByCloudProduct(crate::error::ServiceError),
     /// `InvalidOperation.VpcMismatch` (HTTP 403).
-    InvalidOperationVpcMismatch(rt::error::ServiceError),
+    InvalidOperationVpcMismatch(crate::error::ServiceError),
     /// `InvalidParameter` (HTTP 400).
-    InvalidParameter(rt::error::ServiceError),
+    InvalidParameter(crate::error::ServiceError),
     /// `InvalidParameter.Conflict` (HTTP 400).
-    InvalidParameterConflict(rt::error::ServiceError),
+    InvalidParameterConflict(crate::error::ServiceError),
     /// `InvalidParams.EniId` (HTTP 400).
-    InvalidParamsEniId(rt::error::ServiceError),
+    InvalidParamsEniId(crate::error::ServiceError),
     /// `InvalidUserType.NotSupported` (HTTP 403).
-    InvalidUserTypeNotSupported(rt::error::ServiceError),
+    InvalidUserTypeNotSupported(crate::error::ServiceError),
     /// `InvalidVSwitchId.NotFound` (HTTP 404).
-    InvalidVSwitchIdNotFound(rt::error::ServiceError),
+    InvalidVSwitchIdNotFound(crate::error::ServiceError),
     /// `MissingParameter` (HTTP 400).
-    MissingParameter(rt::error::ServiceError),
+    MissingParameter(crate::error::ServiceError),
     /// `UnsupportedParameter` (HTTP 400).
-    UnsupportedParameter(rt::error::ServiceError),
+    UnsupportedParameter(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
-impl DisableNetworkInterfaceQoSError {
+impl DisableNetworkInterfaceQosError {
     /// The error code, as the service sent it.
     #[inline]
     pub fn code(&self) -> &str {
@@ -233,7 +239,7 @@ impl DisableNetworkInterfaceQoSError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::AbsInvalidAccountNotFound(error)
             | Self::ForbiddenNotSupportRam(error)
@@ -360,8 +366,8 @@ impl DisableNetworkInterfaceQoSError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DisableNetworkInterfaceQoSError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DisableNetworkInterfaceQosError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Abs.InvalidAccount.NotFound" => Self::AbsInvalidAccountNotFound(error),
             "Forbidden.NotSupportRAM" => Self::ForbiddenNotSupportRam(error),
@@ -386,19 +392,19 @@ impl rt::error::OperationError for DisableNetworkInterfaceQoSError {
             "InvalidVSwitchId.NotFound" => Self::InvalidVSwitchIdNotFound(error),
             "MissingParameter" => Self::MissingParameter(error),
             "UnsupportedParameter" => Self::UnsupportedParameter(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
-        DisableNetworkInterfaceQoSError::service_error(self)
+    fn service_error(&self) -> &crate::error::ServiceError {
+        DisableNetworkInterfaceQosError::service_error(self)
     }
 }
 
-impl ::std::fmt::Display for DisableNetworkInterfaceQoSError {
+impl ::std::fmt::Display for DisableNetworkInterfaceQosError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
 
-impl ::std::error::Error for DisableNetworkInterfaceQoSError {}
+impl ::std::error::Error for DisableNetworkInterfaceQosError {}

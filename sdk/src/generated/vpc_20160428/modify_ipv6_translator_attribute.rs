@@ -17,17 +17,21 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: false,
     response_body: true,
 };
 
-/// Parameters of `ModifyIPv6TranslatorAttribute`, as its builder [`ModifyIPv6TranslatorAttributeBuilder`] sets them.
+/// Parameters of `ModifyIPv6TranslatorAttribute`, as its builder [`ModifyIpv6TranslatorAttributeBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyIPv6TranslatorAttributeRequest {
+pub struct ModifyIpv6TranslatorAttributeRequest {
     /// Example: `cn-hangzhou`
     ///
     /// Wire name `RegionId`; required.
@@ -50,15 +54,14 @@ pub struct ModifyIPv6TranslatorAttributeRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for ModifyIPv6TranslatorAttributeRequest {
-    type Response = ModifyIPv6TranslatorAttributeResponse;
-    type Error = ModifyIPv6TranslatorAttributeError;
+impl crate::operation::Operation for ModifyIpv6TranslatorAttributeRequest {
+    type Response = ModifyIpv6TranslatorAttributeResponse;
+    type Error = ModifyIpv6TranslatorAttributeError;
+}
+
+impl rt::operation::OperationSpec for ModifyIpv6TranslatorAttributeRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("Ipv6TranslatorId", &self.ipv6_translator_id)?;
         Ok(())
@@ -77,14 +80,14 @@ impl rt::operation::Operation for ModifyIPv6TranslatorAttributeRequest {
     }
 }
 
-/// Fluent builder for `ModifyIPv6TranslatorAttribute`: set parameters, then [`send`](ModifyIPv6TranslatorAttributeBuilder::send).
+/// Fluent builder for `ModifyIPv6TranslatorAttribute`: set parameters, then [`send`](ModifyIpv6TranslatorAttributeBuilder::send).
 #[derive(Debug, Clone)]
-pub struct ModifyIPv6TranslatorAttributeBuilder {
+pub struct ModifyIpv6TranslatorAttributeBuilder {
     client: rt::client::Client,
-    request: ModifyIPv6TranslatorAttributeRequest,
+    request: ModifyIpv6TranslatorAttributeRequest,
 }
 
-impl ModifyIPv6TranslatorAttributeBuilder {
+impl ModifyIpv6TranslatorAttributeBuilder {
     pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
@@ -92,7 +95,7 @@ impl ModifyIPv6TranslatorAttributeBuilder {
         }
     }
 
-    /// Sets [`ModifyIPv6TranslatorAttributeRequest::region_id`](ModifyIPv6TranslatorAttributeRequest::region_id).
+    /// Sets [`ModifyIpv6TranslatorAttributeRequest::region_id`](ModifyIpv6TranslatorAttributeRequest::region_id).
     #[inline]
     pub fn region_id(
         mut self,
@@ -102,7 +105,7 @@ impl ModifyIPv6TranslatorAttributeBuilder {
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorAttributeRequest::client_token`](ModifyIPv6TranslatorAttributeRequest::client_token).
+    /// Sets [`ModifyIpv6TranslatorAttributeRequest::client_token`](ModifyIpv6TranslatorAttributeRequest::client_token).
     #[inline]
     pub fn client_token(
         mut self,
@@ -112,7 +115,7 @@ impl ModifyIPv6TranslatorAttributeBuilder {
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorAttributeRequest::ipv6_translator_id`](ModifyIPv6TranslatorAttributeRequest::ipv6_translator_id).
+    /// Sets [`ModifyIpv6TranslatorAttributeRequest::ipv6_translator_id`](ModifyIpv6TranslatorAttributeRequest::ipv6_translator_id).
     #[inline]
     pub fn ipv6_translator_id(
         mut self,
@@ -122,7 +125,7 @@ impl ModifyIPv6TranslatorAttributeBuilder {
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorAttributeRequest::name`](ModifyIPv6TranslatorAttributeRequest::name).
+    /// Sets [`ModifyIpv6TranslatorAttributeRequest::name`](ModifyIpv6TranslatorAttributeRequest::name).
     #[inline]
     pub fn name(
         mut self,
@@ -132,7 +135,7 @@ impl ModifyIPv6TranslatorAttributeBuilder {
         self
     }
 
-    /// Sets [`ModifyIPv6TranslatorAttributeRequest::description`](ModifyIPv6TranslatorAttributeRequest::description).
+    /// Sets [`ModifyIpv6TranslatorAttributeRequest::description`](ModifyIpv6TranslatorAttributeRequest::description).
     #[inline]
     pub fn description(
         mut self,
@@ -143,7 +146,7 @@ impl ModifyIPv6TranslatorAttributeBuilder {
     }
 
     /// The request as built so far.
-    pub fn request(&self) -> &ModifyIPv6TranslatorAttributeRequest {
+    pub fn request(&self) -> &ModifyIpv6TranslatorAttributeRequest {
         &self.request
     }
 
@@ -151,8 +154,8 @@ impl ModifyIPv6TranslatorAttributeBuilder {
     /// this call only; then [`send`](crate::options::Customize::send).
     pub fn customize(
         self,
-    ) -> rt::options::Customize<ModifyIPv6TranslatorAttributeRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    ) -> crate::options::Customize<ModifyIpv6TranslatorAttributeRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -160,21 +163,21 @@ impl ModifyIPv6TranslatorAttributeBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        ModifyIPv6TranslatorAttributeResponse,
-        rt::error::Error<ModifyIPv6TranslatorAttributeError>,
+        ModifyIpv6TranslatorAttributeResponse,
+        crate::error::Error<ModifyIpv6TranslatorAttributeError>,
     > {
         self.client.execute(self.request).await
     }
 }
 
-/// The response of [`ModifyIPv6TranslatorAttribute`](super::Client).
+/// The response of [`ModifyIpv6TranslatorAttribute`](super::Client).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ModifyIPv6TranslatorAttributeResponse {
+pub struct ModifyIpv6TranslatorAttributeResponse {
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
-impl ModifyIPv6TranslatorAttributeResponse {
+impl ModifyIpv6TranslatorAttributeResponse {
     /// Example: `8B2F5262-6B57-43F2-xxxxx`
     ///
     /// Wire name `RequestId`.
@@ -194,7 +197,7 @@ impl ModifyIPv6TranslatorAttributeResponse {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ModifyIPv6TranslatorAttributeResponse {
+impl<'de> ::serde::Deserialize<'de> for ModifyIpv6TranslatorAttributeResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -202,7 +205,7 @@ impl<'de> ::serde::Deserialize<'de> for ModifyIPv6TranslatorAttributeResponse {
     }
 }
 
-impl rt::de::Object for ModifyIPv6TranslatorAttributeResponse {
+impl rt::de::Object for ModifyIpv6TranslatorAttributeResponse {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -217,7 +220,7 @@ impl rt::de::Object for ModifyIPv6TranslatorAttributeResponse {
 }
 
 #[cfg(feature = "serialize")]
-impl ::serde::Serialize for ModifyIPv6TranslatorAttributeResponse {
+impl ::serde::Serialize for ModifyIpv6TranslatorAttributeResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -231,32 +234,32 @@ impl ::serde::Serialize for ModifyIPv6TranslatorAttributeResponse {
 /// Errors `ModifyIPv6TranslatorAttribute` can return, one variant per code of its error table.
 ///
 /// Codes the table does not list arrive as `Unhandled`: match them with a
-/// wildcard arm and read [`code`](ModifyIPv6TranslatorAttributeError::code), since a code the table gains
+/// wildcard arm and read [`code`](ModifyIpv6TranslatorAttributeError::code), since a code the table gains
 /// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum ModifyIPv6TranslatorAttributeError {
+pub enum ModifyIpv6TranslatorAttributeError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
-    /// `IPv6Translator.Configuring` (HTTP 400).
-    IPv6TranslatorConfiguring(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidDescription` (HTTP 400).
-    InvalidDescription(rt::error::ServiceError),
+    InvalidDescription(crate::error::ServiceError),
     /// `InvalidIPv6TranslatorId.NotFound` (HTTP 404).
-    InvalidIPv6TranslatorIdNotFound(rt::error::ServiceError),
+    InvalidIpv6TranslatorIdNotFound(crate::error::ServiceError),
     /// `InvalidName` (HTTP 400).
-    InvalidName(rt::error::ServiceError),
+    InvalidName(crate::error::ServiceError),
+    /// `IPv6Translator.Configuring` (HTTP 400).
+    Ipv6TranslatorConfiguring(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
-impl ModifyIPv6TranslatorAttributeError {
+impl ModifyIpv6TranslatorAttributeError {
     /// The error code, as the service sent it.
     #[inline]
     pub fn code(&self) -> &str {
@@ -264,14 +267,14 @@ impl ModifyIPv6TranslatorAttributeError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
-            | Self::IPv6TranslatorConfiguring(error)
             | Self::InvalidDescription(error)
-            | Self::InvalidIPv6TranslatorIdNotFound(error)
-            | Self::InvalidName(error) => error,
+            | Self::InvalidIpv6TranslatorIdNotFound(error)
+            | Self::InvalidName(error)
+            | Self::Ipv6TranslatorConfiguring(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
     }
@@ -288,22 +291,16 @@ impl ModifyIPv6TranslatorAttributeError {
         matches!(self, Self::Forbidden(_))
     }
 
-    /// Whether this is [`IPv6TranslatorConfiguring`](Self::IPv6TranslatorConfiguring).
-    #[inline]
-    pub fn is_i_pv6_translator_configuring(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorConfiguring(_))
-    }
-
     /// Whether this is [`InvalidDescription`](Self::InvalidDescription).
     #[inline]
     pub fn is_invalid_description(&self) -> bool {
         matches!(self, Self::InvalidDescription(_))
     }
 
-    /// Whether this is [`InvalidIPv6TranslatorIdNotFound`](Self::InvalidIPv6TranslatorIdNotFound).
+    /// Whether this is [`InvalidIpv6TranslatorIdNotFound`](Self::InvalidIpv6TranslatorIdNotFound).
     #[inline]
-    pub fn is_invalid_i_pv6_translator_id_not_found(&self) -> bool {
-        matches!(self, Self::InvalidIPv6TranslatorIdNotFound(_))
+    pub fn is_invalid_ipv6_translator_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIpv6TranslatorIdNotFound(_))
     }
 
     /// Whether this is [`InvalidName`](Self::InvalidName).
@@ -311,33 +308,39 @@ impl ModifyIPv6TranslatorAttributeError {
     pub fn is_invalid_name(&self) -> bool {
         matches!(self, Self::InvalidName(_))
     }
+
+    /// Whether this is [`Ipv6TranslatorConfiguring`](Self::Ipv6TranslatorConfiguring).
+    #[inline]
+    pub fn is_ipv6_translator_configuring(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorConfiguring(_))
+    }
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for ModifyIPv6TranslatorAttributeError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for ModifyIpv6TranslatorAttributeError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
-            "IPv6Translator.Configuring" => Self::IPv6TranslatorConfiguring(error),
             "InvalidDescription" => Self::InvalidDescription(error),
             "InvalidIPv6TranslatorId.NotFound" => {
-                Self::InvalidIPv6TranslatorIdNotFound(error)
+                Self::InvalidIpv6TranslatorIdNotFound(error)
             }
             "InvalidName" => Self::InvalidName(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            "IPv6Translator.Configuring" => Self::Ipv6TranslatorConfiguring(error),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
-        ModifyIPv6TranslatorAttributeError::service_error(self)
+    fn service_error(&self) -> &crate::error::ServiceError {
+        ModifyIpv6TranslatorAttributeError::service_error(self)
     }
 }
 
-impl ::std::fmt::Display for ModifyIPv6TranslatorAttributeError {
+impl ::std::fmt::Display for ModifyIpv6TranslatorAttributeError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
 
-impl ::std::error::Error for ModifyIPv6TranslatorAttributeError {}
+impl ::std::error::Error for ModifyIpv6TranslatorAttributeError {}

@@ -17,17 +17,21 @@ const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationD
     methods: &["POST", "GET"],
     path: "/",
     auth: &["AK"],
-    operation_type: "readAndWrite",
+    operation_type: rt::operation::OperationType::ReadAndWrite,
+    client_token: ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    )),
     ram_action: ::std::option::Option::None,
     ram_access_level: ::std::option::Option::None,
     deprecated: true,
     response_body: true,
 };
 
-/// Parameters of `DeleteIPv6TranslatorEntry`, as its builder [`DeleteIPv6TranslatorEntryBuilder`] sets them.
+/// Parameters of `DeleteIPv6TranslatorEntry`, as its builder [`DeleteIpv6TranslatorEntryBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteIPv6TranslatorEntryRequest {
+pub struct DeleteIpv6TranslatorEntryRequest {
     /// Example: `123e4567-e89b-12d3-a456-426655440000`
     ///
     /// Wire name `ClientToken`.
@@ -46,15 +50,14 @@ pub struct DeleteIPv6TranslatorEntryRequest {
     pub ipv6_translator_id: ::std::option::Option<::std::string::String>,
 }
 
-impl rt::operation::Operation for DeleteIPv6TranslatorEntryRequest {
-    type Response = DeleteIPv6TranslatorEntryResponse;
-    type Error = DeleteIPv6TranslatorEntryError;
+impl crate::operation::Operation for DeleteIpv6TranslatorEntryRequest {
+    type Response = DeleteIpv6TranslatorEntryResponse;
+    type Error = DeleteIpv6TranslatorEntryError;
+}
+
+impl rt::operation::OperationSpec for DeleteIpv6TranslatorEntryRequest {
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
-        "ClientToken",
-        rt::params::Location::Query,
-    ));
-    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
     }
@@ -75,14 +78,14 @@ impl rt::operation::Operation for DeleteIPv6TranslatorEntryRequest {
     }
 }
 
-/// Fluent builder for `DeleteIPv6TranslatorEntry`: set parameters, then [`send`](DeleteIPv6TranslatorEntryBuilder::send).
+/// Fluent builder for `DeleteIPv6TranslatorEntry`: set parameters, then [`send`](DeleteIpv6TranslatorEntryBuilder::send).
 #[derive(Debug, Clone)]
-pub struct DeleteIPv6TranslatorEntryBuilder {
+pub struct DeleteIpv6TranslatorEntryBuilder {
     client: rt::client::Client,
-    request: DeleteIPv6TranslatorEntryRequest,
+    request: DeleteIpv6TranslatorEntryRequest,
 }
 
-impl DeleteIPv6TranslatorEntryBuilder {
+impl DeleteIpv6TranslatorEntryBuilder {
     pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
@@ -90,7 +93,7 @@ impl DeleteIPv6TranslatorEntryBuilder {
         }
     }
 
-    /// Sets [`DeleteIPv6TranslatorEntryRequest::client_token`](DeleteIPv6TranslatorEntryRequest::client_token).
+    /// Sets [`DeleteIpv6TranslatorEntryRequest::client_token`](DeleteIpv6TranslatorEntryRequest::client_token).
     #[inline]
     pub fn client_token(
         mut self,
@@ -100,7 +103,7 @@ impl DeleteIPv6TranslatorEntryBuilder {
         self
     }
 
-    /// Sets [`DeleteIPv6TranslatorEntryRequest::region_id`](DeleteIPv6TranslatorEntryRequest::region_id).
+    /// Sets [`DeleteIpv6TranslatorEntryRequest::region_id`](DeleteIpv6TranslatorEntryRequest::region_id).
     #[inline]
     pub fn region_id(
         mut self,
@@ -110,7 +113,7 @@ impl DeleteIPv6TranslatorEntryBuilder {
         self
     }
 
-    /// Sets [`DeleteIPv6TranslatorEntryRequest::ipv6_translator_entry_id`](DeleteIPv6TranslatorEntryRequest::ipv6_translator_entry_id).
+    /// Sets [`DeleteIpv6TranslatorEntryRequest::ipv6_translator_entry_id`](DeleteIpv6TranslatorEntryRequest::ipv6_translator_entry_id).
     #[inline]
     pub fn ipv6_translator_entry_id(
         mut self,
@@ -122,7 +125,7 @@ impl DeleteIPv6TranslatorEntryBuilder {
         self
     }
 
-    /// Sets [`DeleteIPv6TranslatorEntryRequest::ipv6_translator_id`](DeleteIPv6TranslatorEntryRequest::ipv6_translator_id).
+    /// Sets [`DeleteIpv6TranslatorEntryRequest::ipv6_translator_id`](DeleteIpv6TranslatorEntryRequest::ipv6_translator_id).
     #[inline]
     pub fn ipv6_translator_id(
         mut self,
@@ -133,15 +136,17 @@ impl DeleteIPv6TranslatorEntryBuilder {
     }
 
     /// The request as built so far.
-    pub fn request(&self) -> &DeleteIPv6TranslatorEntryRequest {
+    pub fn request(&self) -> &DeleteIpv6TranslatorEntryRequest {
         &self.request
     }
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
-    pub fn customize(self) -> rt::options::Customize<DeleteIPv6TranslatorEntryRequest> {
-        rt::options::Customize::new(self.client, self.request)
+    pub fn customize(
+        self,
+    ) -> crate::options::Customize<DeleteIpv6TranslatorEntryRequest> {
+        crate::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -150,21 +155,21 @@ impl DeleteIPv6TranslatorEntryBuilder {
     pub async fn send(
         self,
     ) -> ::std::result::Result<
-        DeleteIPv6TranslatorEntryResponse,
-        rt::error::Error<DeleteIPv6TranslatorEntryError>,
+        DeleteIpv6TranslatorEntryResponse,
+        crate::error::Error<DeleteIpv6TranslatorEntryError>,
     > {
         self.client.execute(self.request).await
     }
 }
 
-/// The response of [`DeleteIPv6TranslatorEntry`](super::Client).
+/// The response of [`DeleteIpv6TranslatorEntry`](super::Client).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteIPv6TranslatorEntryResponse {
+pub struct DeleteIpv6TranslatorEntryResponse {
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
-impl DeleteIPv6TranslatorEntryResponse {
+impl DeleteIpv6TranslatorEntryResponse {
     /// Example: `8B2F5262-6B57-43F2-xxxxx`
     ///
     /// Wire name `RequestId`.
@@ -184,7 +189,7 @@ impl DeleteIPv6TranslatorEntryResponse {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for DeleteIPv6TranslatorEntryResponse {
+impl<'de> ::serde::Deserialize<'de> for DeleteIpv6TranslatorEntryResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -192,7 +197,7 @@ impl<'de> ::serde::Deserialize<'de> for DeleteIPv6TranslatorEntryResponse {
     }
 }
 
-impl rt::de::Object for DeleteIPv6TranslatorEntryResponse {
+impl rt::de::Object for DeleteIpv6TranslatorEntryResponse {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -207,7 +212,7 @@ impl rt::de::Object for DeleteIPv6TranslatorEntryResponse {
 }
 
 #[cfg(feature = "serialize")]
-impl ::serde::Serialize for DeleteIPv6TranslatorEntryResponse {
+impl ::serde::Serialize for DeleteIpv6TranslatorEntryResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -221,36 +226,36 @@ impl ::serde::Serialize for DeleteIPv6TranslatorEntryResponse {
 /// Errors `DeleteIPv6TranslatorEntry` can return, one variant per code of its error table.
 ///
 /// Codes the table does not list arrive as `Unhandled`: match them with a
-/// wildcard arm and read [`code`](DeleteIPv6TranslatorEntryError::code), since a code the table gains
+/// wildcard arm and read [`code`](DeleteIpv6TranslatorEntryError::code), since a code the table gains
 /// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum DeleteIPv6TranslatorEntryError {
+pub enum DeleteIpv6TranslatorEntryError {
     /// `Forbbiden.SubUser` (HTTP 403).
-    ForbbidenSubUser(rt::error::ServiceError),
+    ForbbidenSubUser(crate::error::ServiceError),
     /// `Forbidden` (HTTP 403).
-    Forbidden(rt::error::ServiceError),
-    /// `IPv6Translator.Configuring` (HTTP 400).
-    IPv6TranslatorConfiguring(rt::error::ServiceError),
-    /// `IPv6Translator.FinancialLocked` (HTTP 400).
-    IPv6TranslatorFinancialLocked(rt::error::ServiceError),
+    Forbidden(crate::error::ServiceError),
     /// `InvalidIPv6TranslatorEntryId.NotFound` (HTTP 400).
-    InvalidIPv6TranslatorEntryIdNotFound(rt::error::ServiceError),
+    InvalidIpv6TranslatorEntryIdNotFound(crate::error::ServiceError),
     /// `InvalidIPv6TranslatorId.CoexistWithEntryId` (HTTP 400).
-    InvalidIPv6TranslatorIdCoexistWithEntryId(rt::error::ServiceError),
+    InvalidIpv6TranslatorIdCoexistWithEntryId(crate::error::ServiceError),
     /// `InvalidIPv6TranslatorId.NotFound` (HTTP 400).
-    InvalidIPv6TranslatorIdNotFound(rt::error::ServiceError),
+    InvalidIpv6TranslatorIdNotFound(crate::error::ServiceError),
+    /// `IPv6Translator.Configuring` (HTTP 400).
+    Ipv6TranslatorConfiguring(crate::error::ServiceError),
+    /// `IPv6Translator.FinancialLocked` (HTTP 400).
+    Ipv6TranslatorFinancialLocked(crate::error::ServiceError),
     /// `MissingEntryOrInstanceId` (HTTP 400).
-    MissingEntryOrInstanceId(rt::error::ServiceError),
+    MissingEntryOrInstanceId(crate::error::ServiceError),
     /// A code this operation's error table does not list.
     #[deprecated(
         note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
     )]
-    Unhandled(rt::operation::Unhandled),
+    Unhandled(crate::operation::Unhandled),
 }
 
 #[allow(deprecated)]
-impl DeleteIPv6TranslatorEntryError {
+impl DeleteIpv6TranslatorEntryError {
     /// The error code, as the service sent it.
     #[inline]
     pub fn code(&self) -> &str {
@@ -258,15 +263,15 @@ impl DeleteIPv6TranslatorEntryError {
     }
 
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &rt::error::ServiceError {
+    pub fn service_error(&self) -> &crate::error::ServiceError {
         match self {
             Self::ForbbidenSubUser(error)
             | Self::Forbidden(error)
-            | Self::IPv6TranslatorConfiguring(error)
-            | Self::IPv6TranslatorFinancialLocked(error)
-            | Self::InvalidIPv6TranslatorEntryIdNotFound(error)
-            | Self::InvalidIPv6TranslatorIdCoexistWithEntryId(error)
-            | Self::InvalidIPv6TranslatorIdNotFound(error)
+            | Self::InvalidIpv6TranslatorEntryIdNotFound(error)
+            | Self::InvalidIpv6TranslatorIdCoexistWithEntryId(error)
+            | Self::InvalidIpv6TranslatorIdNotFound(error)
+            | Self::Ipv6TranslatorConfiguring(error)
+            | Self::Ipv6TranslatorFinancialLocked(error)
             | Self::MissingEntryOrInstanceId(error) => error,
             Self::Unhandled(unhandled) => unhandled.service_error(),
         }
@@ -284,34 +289,34 @@ impl DeleteIPv6TranslatorEntryError {
         matches!(self, Self::Forbidden(_))
     }
 
-    /// Whether this is [`IPv6TranslatorConfiguring`](Self::IPv6TranslatorConfiguring).
+    /// Whether this is [`InvalidIpv6TranslatorEntryIdNotFound`](Self::InvalidIpv6TranslatorEntryIdNotFound).
     #[inline]
-    pub fn is_i_pv6_translator_configuring(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorConfiguring(_))
+    pub fn is_invalid_ipv6_translator_entry_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIpv6TranslatorEntryIdNotFound(_))
     }
 
-    /// Whether this is [`IPv6TranslatorFinancialLocked`](Self::IPv6TranslatorFinancialLocked).
+    /// Whether this is [`InvalidIpv6TranslatorIdCoexistWithEntryId`](Self::InvalidIpv6TranslatorIdCoexistWithEntryId).
     #[inline]
-    pub fn is_i_pv6_translator_financial_locked(&self) -> bool {
-        matches!(self, Self::IPv6TranslatorFinancialLocked(_))
+    pub fn is_invalid_ipv6_translator_id_coexist_with_entry_id(&self) -> bool {
+        matches!(self, Self::InvalidIpv6TranslatorIdCoexistWithEntryId(_))
     }
 
-    /// Whether this is [`InvalidIPv6TranslatorEntryIdNotFound`](Self::InvalidIPv6TranslatorEntryIdNotFound).
+    /// Whether this is [`InvalidIpv6TranslatorIdNotFound`](Self::InvalidIpv6TranslatorIdNotFound).
     #[inline]
-    pub fn is_invalid_i_pv6_translator_entry_id_not_found(&self) -> bool {
-        matches!(self, Self::InvalidIPv6TranslatorEntryIdNotFound(_))
+    pub fn is_invalid_ipv6_translator_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidIpv6TranslatorIdNotFound(_))
     }
 
-    /// Whether this is [`InvalidIPv6TranslatorIdCoexistWithEntryId`](Self::InvalidIPv6TranslatorIdCoexistWithEntryId).
+    /// Whether this is [`Ipv6TranslatorConfiguring`](Self::Ipv6TranslatorConfiguring).
     #[inline]
-    pub fn is_invalid_i_pv6_translator_id_coexist_with_entry_id(&self) -> bool {
-        matches!(self, Self::InvalidIPv6TranslatorIdCoexistWithEntryId(_))
+    pub fn is_ipv6_translator_configuring(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorConfiguring(_))
     }
 
-    /// Whether this is [`InvalidIPv6TranslatorIdNotFound`](Self::InvalidIPv6TranslatorIdNotFound).
+    /// Whether this is [`Ipv6TranslatorFinancialLocked`](Self::Ipv6TranslatorFinancialLocked).
     #[inline]
-    pub fn is_invalid_i_pv6_translator_id_not_found(&self) -> bool {
-        matches!(self, Self::InvalidIPv6TranslatorIdNotFound(_))
+    pub fn is_ipv6_translator_financial_locked(&self) -> bool {
+        matches!(self, Self::Ipv6TranslatorFinancialLocked(_))
     }
 
     /// Whether this is [`MissingEntryOrInstanceId`](Self::MissingEntryOrInstanceId).
@@ -322,38 +327,38 @@ impl DeleteIPv6TranslatorEntryError {
 }
 
 #[allow(deprecated)]
-impl rt::error::OperationError for DeleteIPv6TranslatorEntryError {
-    fn from_service_error(error: rt::error::ServiceError) -> Self {
+impl crate::error::OperationError for DeleteIpv6TranslatorEntryError {
+    fn from_service_error(error: crate::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.SubUser" => Self::ForbbidenSubUser(error),
             "Forbidden" => Self::Forbidden(error),
-            "IPv6Translator.Configuring" => Self::IPv6TranslatorConfiguring(error),
-            "IPv6Translator.FinancialLocked" => {
-                Self::IPv6TranslatorFinancialLocked(error)
-            }
             "InvalidIPv6TranslatorEntryId.NotFound" => {
-                Self::InvalidIPv6TranslatorEntryIdNotFound(error)
+                Self::InvalidIpv6TranslatorEntryIdNotFound(error)
             }
             "InvalidIPv6TranslatorId.CoexistWithEntryId" => {
-                Self::InvalidIPv6TranslatorIdCoexistWithEntryId(error)
+                Self::InvalidIpv6TranslatorIdCoexistWithEntryId(error)
             }
             "InvalidIPv6TranslatorId.NotFound" => {
-                Self::InvalidIPv6TranslatorIdNotFound(error)
+                Self::InvalidIpv6TranslatorIdNotFound(error)
+            }
+            "IPv6Translator.Configuring" => Self::Ipv6TranslatorConfiguring(error),
+            "IPv6Translator.FinancialLocked" => {
+                Self::Ipv6TranslatorFinancialLocked(error)
             }
             "MissingEntryOrInstanceId" => Self::MissingEntryOrInstanceId(error),
-            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+            _ => Self::Unhandled(crate::operation::Unhandled::new(error)),
         }
     }
 
-    fn service_error(&self) -> &rt::error::ServiceError {
-        DeleteIPv6TranslatorEntryError::service_error(self)
+    fn service_error(&self) -> &crate::error::ServiceError {
+        DeleteIpv6TranslatorEntryError::service_error(self)
     }
 }
 
-impl ::std::fmt::Display for DeleteIPv6TranslatorEntryError {
+impl ::std::fmt::Display for DeleteIpv6TranslatorEntryError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
 
-impl ::std::error::Error for DeleteIPv6TranslatorEntryError {}
+impl ::std::error::Error for DeleteIpv6TranslatorEntryError {}
